@@ -1,0 +1,40 @@
+package dev.hyperlab.core.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * An open disk image: the virtual block device a VM sees, backed by a real file in a real format (qcow2 or raw).
+ *
+ * <p>Offsets and lengths are in bytes of the virtual disk. Reads of ranges that were never written return zeros, or
+ * the bytes of the backing image for a copy-on-write overlay. Implementations are not thread-safe: the engine owns an
+ * image from one thread at a time.
+ */
+public interface DiskImage extends AutoCloseable {
+
+    /** The file this image lives in. */
+    Path path();
+
+    /** The on-disk format of {@link #path()}. */
+    ImageFormat format();
+
+    /** Size of the virtual disk in bytes. */
+    long virtualSize();
+
+    /** True when the image was opened without write access. */
+    boolean readOnly();
+
+    /** Fills {@code dst} from its position to its limit with the bytes at {@code offset} of the virtual disk. */
+    void read(long offset, ByteBuffer dst) throws IOException;
+
+    /** Writes {@code src} from its position to its limit at {@code offset}; fails on a read-only image. */
+    void write(long offset, ByteBuffer src) throws IOException;
+
+    /** Makes every write so far durable (metadata included). */
+    void flush() throws IOException;
+
+    /** Flushes and releases the file. */
+    @Override
+    void close() throws IOException;
+}

@@ -3,6 +3,7 @@ package dev.hyperlab.core.storage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * An open disk image: the virtual block device a VM sees, backed by a real file in a real format (qcow2 or raw).
@@ -30,6 +31,12 @@ public interface DiskImage extends AutoCloseable {
 
     /** Writes {@code src} from its position to its limit at {@code offset}; fails on a read-only image. */
     void write(long offset, ByteBuffer src) throws IOException;
+
+    /**
+     * How {@code [offset, offset + length)} of the virtual disk is stored, as consecutive extents in order that cover
+     * the range exactly (what {@code qemu-img map} reports). Adjacent extents of the same kind and depth are merged.
+     */
+    List<Extent> map(long offset, long length) throws IOException;
 
     /** Makes every write so far durable (metadata included). */
     void flush() throws IOException;

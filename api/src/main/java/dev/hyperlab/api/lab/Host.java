@@ -1,0 +1,54 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.time.Duration;
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * A physical host of the lab. A handle: it names the host and reads or changes its current state on each call.
+ *
+ * <pre>{@code
+ * Host h = lab.host("kvm1");
+ * h.install(HypervisorType.TYPE2, HostOs.LINUX);
+ * h.powerOn();
+ * h.waitFor(HostState.RUNNING, Duration.ofMinutes(5));
+ * }</pre>
+ */
+@API(status = STABLE, since = "0.1")
+public interface Host {
+
+    String name();
+
+    HostState state();
+
+    /** A snapshot of the host's configuration and state. */
+    HostInfo info();
+
+    /** Installs a type 1 hypervisor on the first disk. Allowed while the host is off. */
+    void install(HypervisorType type);
+
+    /** Installs a hypervisor; a type 2 one on the given host OS. Allowed while the host is off. */
+    void install(HypervisorType type, HostOs hostOs);
+
+    /** Powers the host on: POST, boot-device search, bootloader, OS. Allowed when off or failed. */
+    void powerOn();
+
+    /** Cuts power; VMs running on it stop ({@code crashed}: they were not shut down). */
+    void powerOff();
+
+    /** Hardware reset: like power-off then power-on without the power-supply delay. */
+    void reset();
+
+    /** Runs the simulation until the host is in {@code state}; fails if it fails or the timeout passes first. */
+    void waitFor(HostState state, Duration timeout);
+
+    /** The VMs defined on this host, sorted by name. */
+    List<Vm> vms();
+
+    StartPolicy startPolicy();
+
+    /** How the hypervisor starts many VMs; applies to starts requested from now on. */
+    void setStartPolicy(StartPolicy policy);
+}

@@ -1,0 +1,41 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * What {@code host info} shows: a snapshot of a host at the lab time it was taken.
+ *
+ * @param name host name
+ * @param state power and boot state
+ * @param cores physical cores
+ * @param ram installed memory in bytes
+ * @param cpuGhz core clock
+ * @param firmware firmware model id
+ * @param disks physical disks
+ * @param bootOrder boot devices in order
+ * @param hypervisor {@code type1}, {@code type2}, or empty when none is installed
+ * @param hostOs the host OS under a type 2 hypervisor ({@code linux}, {@code windows}), else empty
+ * @param startPolicy how the hypervisor starts many VMs
+ * @param vms names of the VMs defined on this host, sorted
+ * @param reason why the host is {@code failed}, else empty
+ */
+@API(status = STABLE, since = "0.1")
+public record HostInfo(
+        String name, HostState state, int cores, long ram, double cpuGhz, String firmware, List<HostDiskInfo> disks,
+        List<String> bootOrder, String hypervisor, String hostOs, StartPolicy startPolicy, List<String> vms,
+        String reason) {
+
+    /**
+     * One physical disk of a host.
+     *
+     * @param device device name ({@code disk0}, ...)
+     * @param kind technology
+     * @param size capacity in bytes
+     * @param contents what is installed on it ({@code type1 hypervisor}, {@code linux}, ...) or empty when blank
+     */
+    @API(status = STABLE, since = "0.1")
+    public record HostDiskInfo(String device, DiskKind kind, long size, String contents) {}
+}

@@ -1,0 +1,41 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.util.Locale;
+import org.apiguardian.api.API;
+
+/**
+ * The power and boot state of a physical host.
+ */
+@API(status = STABLE, since = "0.1")
+public enum HostState {
+    /** Powered off. */
+    OFF,
+
+    /** Powered on: firmware, bootloader, OS or hypervisor are coming up. */
+    BOOTING,
+
+    /** Booted: the OS (and hypervisor, if installed) runs. */
+    RUNNING,
+
+    /** The boot stopped with an error; see the host's reason. */
+    FAILED,
+    ;
+
+    /** The lower-case name used by commands and JSON ({@code OFF} becomes {@code off}). */
+    public String id() {
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    /** Reads an id as commands and scripts write it; throws {@link LabException} listing the valid ones. */
+    public static HostState of(String id) {
+        for (var v : values()) {
+            if (v.id().equalsIgnoreCase(id == null ? "" : id.trim())) {
+                return v;
+            }
+        }
+        throw LabException.invalid("'" + id + "' is not a host state",
+                "one of " + java.util.Arrays.stream(values()).map(HostState::id).toList());
+    }
+}

@@ -1,0 +1,95 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.apiguardian.api.API;
+
+/**
+ * A virtualization lab: hosts, VMs and their images, moved forward in lab time by a deterministic simulation.
+ *
+ * <p>This is the one facade behind every front end: a shell command, a JavaScript call and a Java snippet that do the
+ * same thing call the same method here. Every method that changes the lab persists it before returning (a lab opened
+ * from a directory), so a lab survives the process. Methods throw {@link LabException} with a one-line message on bad
+ * requests and leave the lab unchanged.
+ *
+ * <pre>{@code
+ * Host esx = lab.createHost(HostSpec.of("esx1", 16, Sizes.parse("128GiB")));
+ * esx.install(HypervisorType.TYPE1);
+ * esx.powerOn();
+ * esx.waitFor(HostState.RUNNING, Duration.ofMinutes(10));
+ * Vm web = lab.createVm(VmSpec.of("web1", "esx1", 2, Sizes.parse("4GiB")).withOs("linux-server"));
+ * web.start();
+ * lab.advance("30s");
+ * lab.timeline(List.of("web1")).forEach(System.out::println);
+ * }</pre>
+ */
+@API(status = STABLE, since = "0.1")
+public interface Lab {
+
+    /** Seed, lab time, counts, engine version and plugins. */
+    LabInfo info();
+
+    /** Lab time now. */
+    Duration now();
+
+    /** Every host, sorted by name. */
+    List<Host> hosts();
+
+    /** The host with that name; throws {@link LabException} ({@code NOT_FOUND}) if there is none. */
+    Host host(String name);
+
+    /** The host with that name, if any. */
+    Optional<Host> findHost(String name);
+
+    /** Defines a powered-off host with blank disks. */
+    Host createHost(HostSpec spec);
+
+    /** Every VM, sorted by name. */
+    List<Vm> vms();
+
+    /** The VM with that name; throws {@link LabException} ({@code NOT_FOUND}) if there is none. */
+    Vm vm(String name);
+
+    /** The VM with that name, if any. */
+    Optional<Vm> findVm(String name);
+
+    /** Defines a VM on a host (state {@code defined}), creating its disk images. */
+    Vm createVm(VmSpec spec);
+
+    /** OS profiles, firmware models and guest drivers available. */
+    Profiles profiles();
+
+    /**
+     * Runs the simulation forward by {@code duration} of lab time. Interrupting the calling thread stops early at a
+     * consistent point and throws {@link LabException} ({@code CANCELLED}).
+     */
+    void advance(Duration duration);
+
+    /** {@link #advance(Duration)} with a duration as people write it ({@code 30s}, {@code 5m}). */
+    default void advance(String duration) {
+        advance(Durations.parse(duration));
+    }
+
+    /** The recorded phases of the named machines (all machines when empty), ordered by start time then machine. */
+    List<TimelinePhase> timeline(List<String> machines);
+
+    /** The phases of every machine. */
+    default List<TimelinePhase> timeline() {
+        return timeline(List.of());
+    }
+
+    /**
+     * A throw-away copy of this lab, for dry runs: it starts where this lab is and changes on it (to the model or to
+     * images) never reach this lab or its files. Close it when done.
+     */
+    Lab fork();
+
+    /** Called as a long operation (advance, wait) makes progress; replaces any previous listener. */
+    void onProgress(ProgressListener listener);
+
+    /** Saves and releases the lab's files. Further calls fail. */
+    void close();
+}

@@ -1,0 +1,26 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.time.Duration;
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * What {@code lab info} shows.
+ *
+ * @param directory where the lab is stored, or empty for a lab that lives only in memory
+ * @param seed the root seed every random stream of the lab is split from
+ * @param time lab time now
+ * @param hosts number of hosts
+ * @param hostsRunning hosts in state running
+ * @param vms number of VMs
+ * @param vmsRunning VMs in state running
+ * @param pendingEvents events scheduled in the future
+ * @param engineVersion version of the engine that simulates the lab
+ * @param plugins ids of the plugins contributing extensions, sorted
+ */
+@API(status = STABLE, since = "0.1")
+public record LabInfo(
+        String directory, long seed, Duration time, int hosts, int hostsRunning, int vms, int vmsRunning,
+        int pendingEvents, String engineVersion, List<String> plugins) {}

@@ -1,0 +1,37 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * What {@code vm info} shows: a snapshot of a VM at the lab time it was taken.
+ *
+ * @param name VM name
+ * @param host the host it is defined on
+ * @param state lifecycle state
+ * @param vcpus virtual CPUs
+ * @param memory configured memory in bytes
+ * @param firmware firmware model id
+ * @param os OS profile id, or empty
+ * @param disks disks in boot order
+ * @param drivers guest drivers present in the guest (inbox and installed), sorted
+ * @param bootPriority start-policy group
+ * @param reason why the VM is {@code crashed} or why its last start was refused, else empty
+ */
+@API(status = STABLE, since = "0.1")
+public record VmInfo(
+        String name, String host, VmState state, int vcpus, long memory, String firmware, String os,
+        List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason) {
+
+    /**
+     * One disk of a VM.
+     *
+     * @param path the image file
+     * @param format {@code qcow2} or {@code raw}
+     * @param virtualSize size of the virtual disk in bytes
+     */
+    @API(status = STABLE, since = "0.1")
+    public record VmDiskInfo(String path, String format, long virtualSize) {}
+}

@@ -1,0 +1,64 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * What {@code vm create} asks for.
+ *
+ * <pre>{@code
+ * Vm web = lab.createVm(VmSpec.of("web1", "esx1", 2, Sizes.parse("4GiB")).withOs("linux-server"));
+ * }</pre>
+ *
+ * @param name unique VM name (see {@link Names})
+ * @param host the host it runs on
+ * @param vcpus virtual CPUs
+ * @param memoryBytes configured memory
+ * @param firmware firmware model id, or empty for the OS profile's default
+ * @param disks disks in order, each a size (a blank qcow2 disk) or the path of an image to attach; the first disk is
+ *     the boot disk. With an OS profile, the profile's boot disk comes first.
+ * @param os OS profile id ({@code linux-server}, ...) or empty for none (then the VM has no bootable disk unless one
+ *     is attached)
+ * @param drivers guest drivers installed in the guest in addition to the OS's inbox drivers
+ * @param bootPriority start order under the host's start policy: lower starts first; 0 is the default group
+ */
+@API(status = STABLE, since = "0.1")
+public record VmSpec(
+        String name, String host, int vcpus, long memoryBytes, String firmware, List<String> disks, String os,
+        List<String> drivers, int bootPriority) {
+
+    public VmSpec {
+        Names.check("VM", name);
+        host = host == null ? "" : host;
+        firmware = firmware == null ? "" : firmware;
+        disks = disks == null ? List.of() : List.copyOf(disks);
+        os = os == null ? "" : os;
+        drivers = drivers == null ? List.of() : List.copyOf(drivers);
+    }
+
+    public static VmSpec of(String name, String host, int vcpus, long memoryBytes) {
+        return new VmSpec(name, host, vcpus, memoryBytes, "", List.of(), "", List.of(), 0);
+    }
+
+    public VmSpec withOs(String profile) {
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, profile, drivers, bootPriority);
+    }
+
+    public VmSpec withFirmware(String id) {
+        return new VmSpec(name, host, vcpus, memoryBytes, id, disks, os, drivers, bootPriority);
+    }
+
+    public VmSpec withDisks(List<String> list) {
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, list, os, drivers, bootPriority);
+    }
+
+    public VmSpec withDrivers(List<String> list) {
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, os, list, bootPriority);
+    }
+
+    public VmSpec withBootPriority(int priority) {
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, os, drivers, priority);
+    }
+}

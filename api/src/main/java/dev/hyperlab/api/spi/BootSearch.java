@@ -1,0 +1,17 @@
+package dev.hyperlab.api.spi;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * What a firmware model's boot-device search sees: the machine and its boot devices in boot order.
+ */
+@API(status = STABLE, since = "0.1")
+public interface BootSearch {
+    MachineContext machine();
+
+    /** Devices in boot order. */
+    List<BootDevice> devices();
+}

@@ -1,0 +1,26 @@
+package dev.hyperlab.api.spi;
+
+import static org.apiguardian.api.API.Status.STABLE;
+
+import java.util.SplittableRandom;
+import org.apiguardian.api.API;
+
+/** What a guest driver may know about the guest loading it. */
+@API(status = STABLE, since = "0.1")
+public interface GuestContext {
+    /** VM name. */
+    String name();
+
+    /** OS profile id ({@code linux-server}, {@code windows-server}, ...). */
+    String osProfile();
+
+    /** OS family: {@code linux} or {@code windows}. */
+    String osFamily();
+
+    int vcpus();
+
+    long memoryBytes();
+
+    /** A random stream for this VM and this driver, split from the lab's seed. */
+    SplittableRandom random();
+}

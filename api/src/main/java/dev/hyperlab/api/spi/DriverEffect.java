@@ -26,9 +26,7 @@ public record DriverEffect(double ioThroughputFactor, double cpuPerIoFactor, Set
         /** The hypervisor can reclaim guest memory through a balloon. */
         BALLOON,
         /** Snapshots and backups can be application-consistent (the guest freezes its file systems). */
-        QUIESCE,
-        /** The guest shuts down cleanly when asked. */
-        CLEAN_SHUTDOWN
+        QUIESCE
     }
 
     /** A driver with the virtio baseline's performance and no extra capability. */

@@ -1,0 +1,109 @@
+package dev.hyperlab.core.engine;
+
+import static dev.hyperlab.core.model.Calibration.*;
+import static dev.hyperlab.core.model.Demands.referenceCpu;
+import static dev.hyperlab.core.model.Demands.seconds;
+import static dev.hyperlab.core.model.Demands.sequentialOps;
+
+import dev.hyperlab.api.lab.HostOs;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.spi.BootDevice;
+import dev.hyperlab.api.spi.BootOutcome;
+import dev.hyperlab.api.spi.BootStep;
+import dev.hyperlab.api.spi.Demand;
+import dev.hyperlab.api.spi.FirmwareModel;
+import dev.hyperlab.core.firmware.BootMarker;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a host boots: its firmware's POST and boot-device search (through the spi), then what the boot loader it finds
+ * loads. A type 1 hypervisor (modelled on Proxmox VE: Debian with KVM) is the OS: boot loader, kernel, hypervisor. A
+ * type 2 hypervisor waits for a whole host OS first: boot loader, kernel, host-os, hypervisor.
+ */
+final class HostBootPlans {
+    private HostBootPlans() {}
+
+    /** The boot loader tag {@code host install} writes. */
+    static String tag(HypervisorType type, HostOs os) {
+        return type == HypervisorType.TYPE1 ? "host=type1" : "host=type2-" + os.id();
+    }
+
+    static List<PlannedStep> plan(HostMachine host) {
+        MachineFacts facts = new MachineFacts(host.name, false, host.cores, host.ghz, host.ram, host.disks.size(),
+                HostMachine.NICS, host.lab.random("host/" + host.name + "/firmware/" + host.run));
+        FirmwareModel fw = host.lab.extensions().firmware(host.firmware);
+        List<PlannedStep> steps = new ArrayList<>();
+        for (BootStep s : fw.post(facts)) {
+            steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
+        }
+        List<ImageBootDevice> devices = devices(host);
+        BootOutcome outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
+        for (BootStep s : outcome.steps()) {
+            steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
+        }
+        switch (outcome) {
+            case BootOutcome.NotFound nf -> steps.add(PlannedStep.fail("boot-search", nf.message()));
+            case BootOutcome.Found f -> {
+                ImageBootDevice dev = devices.stream().filter(d -> d.name().equals(f.device())).findFirst()
+                        .orElseThrow(() -> new IllegalStateException("firmware booted unknown device " + f.device()));
+                Optional<String> what = BootMarker.read(dev.loaderBytes(f.loader()));
+                steps.addAll(osSteps(what.orElse("")));
+            }
+        }
+        return steps;
+    }
+
+    /** The host's boot devices in boot order: {@code disk}/{@code diskN} and {@code net}/{@code netN}. */
+    static List<ImageBootDevice> devices(HostMachine host) {
+        List<ImageBootDevice> out = new ArrayList<>();
+        for (String entry : host.bootOrder) {
+            String device = entry.equals("disk") ? "disk0" : entry.equals("net") ? "net0" : entry;
+            if (device.startsWith("net")) {
+                out.add(ImageBootDevice.net(device));
+                continue;
+            }
+            for (HostDisk d : host.disks) {
+                if (d.device().equals(device)) {
+                    out.add(new ImageBootDevice(device, host.lab.images().hostDisk(host.name, device, d.size())));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<PlannedStep> osSteps(String what) {
+        Demand grub = Demand.fixed(seconds(GRUB_TIMEOUT_S + GRUB_LOAD_S))
+                .plusRead(VMLINUZ_BYTES + INITRD_BYTES, sequentialOps(VMLINUZ_BYTES + INITRD_BYTES));
+        Demand linuxKernel = referenceCpu(LINUX_HOST_KERNEL_S + LINUX_HOST_INITRD_S);
+        Demand linuxUserspace = referenceCpu(LINUX_HOST_USERSPACE_S);
+        return switch (what) {
+            case "host=type1" -> List.of(
+                    PlannedStep.of("bootloader", "grub", grub),
+                    PlannedStep.of("kernel", "linux", linuxKernel),
+                    PlannedStep.of("hypervisor", "kvm + services", linuxUserspace));
+            case "host=type2-linux" -> List.of(
+                    PlannedStep.of("bootloader", "grub", grub),
+                    PlannedStep.of("kernel", "linux", linuxKernel),
+                    PlannedStep.of("host-os", "linux userspace", linuxUserspace),
+                    PlannedStep.of("hypervisor", "type2 service", Demand.fixed(seconds(TYPE2_AUTOSTART_DELAY_S))));
+            case "host=type2-windows" -> List.of(
+                    PlannedStep.of("bootloader", "bootmgr", Demand.NONE),
+                    PlannedStep.of("kernel", "windows", Demand.NONE),
+                    PlannedStep.of("host-os", "windows", referenceCpu(WINDOWS_HOST_TOTAL_S).plusRead(WINDOWS_BOOT_READ_BYTES,
+                            Math.round(WINDOWS_BOOT_IOS * WINDOWS_BOOT_READ_FRACTION))),
+                    PlannedStep.of("hypervisor", "type2 service", Demand.fixed(seconds(TYPE2_AUTOSTART_DELAY_S))));
+            default -> List.of(PlannedStep.fail("bootloader",
+                    "the boot loader on the boot disk loads no OS hyperlab knows (host install puts one there)"));
+        };
+    }
+
+
+    /** Sequential request count of a large read (readahead-sized requests). */
+    static final class OsProfilesOps {
+        static long sequential(long bytes) {
+            return (bytes + SEQUENTIAL_REQUEST_BYTES - 1) / SEQUENTIAL_REQUEST_BYTES;
+        }
+    }
+}

@@ -1,0 +1,210 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.HostInfo;
+import dev.hyperlab.api.lab.HostOs;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.StartPolicy;
+import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.model.DiskModel;
+import dev.hyperlab.core.sim.SharedResource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * A physical host: cores, memory, disks, a firmware and a boot order; once booted, the hypervisor that runs VMs.
+ *
+ * <pre>
+ * off     -- power-on  --> booting
+ * failed  -- power-on  --> booting
+ * booting -- plan done --> running     (firmware, boot loader, OS, hypervisor)
+ * booting -- fail step --> failed      (e.g. "No bootable device.")
+ * booting/running/failed -- power-off --> off   (VMs on it crash)
+ * booting/running/failed -- reset     --> booting
+ * </pre>
+ */
+final class HostMachine extends Machine {
+    /** Hosts have one NIC, net0 (PXE-capable), in this version of the model. */
+    static final int NICS = 1;
+
+    final int cores;
+    final long ram;
+    final double ghz;
+    final String firmware;
+    final List<HostDisk> disks;
+    final List<String> bootOrder;
+    HostState state = HostState.OFF;
+    String reason = "";
+    HypervisorType hypervisor;
+    HostOs hostOs;
+    StartPolicy policy = StartPolicy.UNLIMITED;
+    final SharedResource cpu;
+    final List<SharedResource> diskResources = new ArrayList<>();
+    final StartScheduler starts = new StartScheduler(this);
+    /** Base-image phases whose reads are in the host's cache (profile/phase), sorted for a stable save. */
+    final TreeSet<String> warmCache = new TreeSet<>();
+    final TreeSet<String> vms = new TreeSet<>();
+    /** Memory held by VMs (guest memory plus VMM overhead). */
+    long committed;
+
+    HostMachine(LabModel lab, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
+            List<String> bootOrder) {
+        super(name, lab);
+        this.cores = cores;
+        this.ram = ram;
+        this.ghz = ghz;
+        this.firmware = firmware;
+        this.disks = List.copyOf(disks);
+        this.bootOrder = List.copyOf(bootOrder);
+        this.cpu = lab.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz));
+        for (HostDisk d : disks) {
+            DiskModel.of(d.kind()); // validates the kind has a model
+            diskResources.add(lab.sim().register(new SharedResource("host:" + name + ":" + d.device(), 1.0)));
+        }
+    }
+
+    @Override
+    SharedResource cpuResource() {
+        return cpu;
+    }
+
+    /** The first disk: the boot disk and the datastore holding the VMs' images. */
+    @Override
+    SharedResource diskResource() {
+        return diskResources.getFirst();
+    }
+
+    DiskModel datastoreModel() {
+        return DiskModel.of(disks.getFirst().kind());
+    }
+
+    @Override
+    double cpuWork(PlannedStep step) {
+        return step.demand().cpuGigacycles();
+    }
+
+    @Override
+    double diskWork(PlannedStep step) {
+        return datastoreModel().deviceSeconds(step.demand(), 1.0, 1.0, 1.0);
+    }
+
+    @Override
+    double cpuCap(PlannedStep step) {
+        return Math.min(step.demand().threads(), cores) * ghz;
+    }
+
+    @Override
+    double cpuWeight() {
+        return 1;
+    }
+
+    /** Memory VMs may use: installed memory less what the hypervisor (and, for type 2, the host OS) keeps. */
+    long usableMemory() {
+        long reserve = hypervisor == HypervisorType.TYPE2
+                ? Calibration.TYPE2_HOST_OS_BYTES
+                : Calibration.TYPE1_HOST_RESERVE_BYTES;
+        return Math.max(0, ram - reserve);
+    }
+
+    long freeMemory() {
+        return usableMemory() - committed;
+    }
+
+    /** The CPU tax guest work pays on this host's hypervisor. */
+    double cpuTax() {
+        return hypervisor == HypervisorType.TYPE2 ? Calibration.TYPE2_CPU_TAX : Calibration.TYPE1_CPU_TAX;
+    }
+
+    /** Throughput VM disk I/O gets through this host's hypervisor relative to a type 1's. */
+    double hypervisorDiskFactor() {
+        return hypervisor == HypervisorType.TYPE2 ? Calibration.TYPE2_DISK_FACTOR : 1.0;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+    void install(HypervisorType type, HostOs os) {
+        if (state != HostState.OFF) {
+            throw LabException.notAllowed("host " + name + " is " + state.id(), "power it off before installing");
+        }
+        if (type == HypervisorType.TYPE1 && os != null) {
+            throw LabException.invalid("a type 1 hypervisor is the host's OS: --host-os does not apply",
+                    "drop --host-os, or use --hypervisor type2");
+        }
+        HostOs effective = type == HypervisorType.TYPE2 && os == null ? HostOs.LINUX : os;
+        HostDisk boot = disks.getFirst();
+        lab.images().installHostLoader(name, boot.device(), boot.size(), firmware, HostBootPlans.tag(type, effective));
+        hypervisor = type;
+        hostOs = effective;
+        warmCache.clear();
+        lab.log(name, "installed " + type.id() + (effective == null ? "" : " on " + effective.id()));
+    }
+
+    void powerOn() {
+        if (state == HostState.BOOTING || state == HostState.RUNNING) {
+            throw LabException.notAllowed("host " + name + " is already " + state.id(),
+                    "use host reset to restart it, or host power-off");
+        }
+        state = HostState.BOOTING;
+        reason = "";
+        lab.log(name, "power-on");
+        startPlan(PlanKind.BOOT, HostBootPlans.plan(this));
+    }
+
+    void powerOff() {
+        if (state == HostState.OFF) {
+            throw LabException.notAllowed("host " + name + " is already off", "host power-on starts it");
+        }
+        cutPower("host " + name + " lost power");
+        lab.log(name, "power-off");
+    }
+
+    void reset() {
+        if (state == HostState.OFF) {
+            throw LabException.notAllowed("host " + name + " is off", "host power-on starts it");
+        }
+        cutPower("host " + name + " was reset");
+        lab.log(name, "reset");
+        powerOn();
+    }
+
+    private void cutPower(String why) {
+        stopPlan();
+        state = HostState.OFF;
+        reason = "";
+        starts.clear();
+        warmCache.clear();
+        for (String vm : vms) {
+            lab.vmMachine(vm).hostLost(why);
+        }
+        committed = 0;
+    }
+
+    @Override
+    void planDone(PlanKind kind) {
+        state = HostState.RUNNING;
+        lab.log(name, "running");
+        starts.admit();
+    }
+
+    @Override
+    void planFailed(PlanKind kind, PlannedStep failure) {
+        state = HostState.FAILED;
+        reason = failure.failure();
+    }
+
+    HostInfo info() {
+        List<HostInfo.HostDiskInfo> ds = new ArrayList<>();
+        for (int i = 0; i < disks.size(); i++) {
+            HostDisk d = disks.get(i);
+            String contents = i == 0 && hypervisor != null
+                    ? (hypervisor == HypervisorType.TYPE1 ? "type1 hypervisor" : hostOs.id() + " + type2 hypervisor")
+                    : "";
+            ds.add(new HostInfo.HostDiskInfo(d.device(), d.kind(), d.size(), contents));
+        }
+        return new HostInfo(name, state, cores, ram, ghz, firmware, ds, bootOrder,
+                hypervisor == null ? "" : hypervisor.id(), hostOs == null ? "" : hostOs.id(), policy,
+                List.copyOf(vms), reason);
+    }
+}

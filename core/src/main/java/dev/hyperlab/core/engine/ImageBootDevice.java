@@ -1,0 +1,84 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.spi.BootDevice;
+import dev.hyperlab.core.storage.DiskImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.Optional;
+
+/** A boot device backed by a real disk image (or a network interface, when {@code image} is null). */
+final class ImageBootDevice implements BootDevice {
+    private final String name;
+    private final DiskImage image;
+
+    ImageBootDevice(String name, DiskImage image) {
+        this.name = name;
+        this.image = image;
+    }
+
+    static ImageBootDevice net(String name) {
+        return new ImageBootDevice(name, null);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Kind kind() {
+        return image == null ? Kind.NET : Kind.DISK;
+    }
+
+    @Override
+    public long size() {
+        return image == null ? 0 : image.virtualSize();
+    }
+
+    @Override
+    public byte[] read(long offset, int length) {
+        if (image == null) {
+            throw new IllegalStateException(name + " is a network device");
+        }
+        if (offset < 0 || length < 0) {
+            throw new IllegalArgumentException("negative offset or length");
+        }
+        long n = Math.max(0, Math.min(length, image.virtualSize() - offset));
+        ByteBuffer buf = ByteBuffer.allocate((int) n);
+        try {
+            image.read(offset, buf);
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + name + " (" + image.path() + "): " + e.getMessage(), e);
+        }
+        return buf.array();
+    }
+
+    @Override
+    public Optional<byte[]> efiFile(String path) {
+        if (image == null) {
+            return Optional.empty();
+        }
+        return BootMedia.efiFile(this::read, image.virtualSize(), path);
+    }
+
+    @Override
+    public boolean bootServerAnswers() {
+        return false; // the lab has no PXE server (yet)
+    }
+
+    /** The boot loader's bytes for the firmware's answer: MBR boot code, or the EFI application. */
+    byte[] loaderBytes(String loader) {
+        if (image == null) {
+            return new byte[0];
+        }
+        if (loader.startsWith("\\")) {
+            return efiFile(loader).orElse(new byte[0]);
+        }
+        if (loader.startsWith("kernel")) {
+            return read(0, 4096);
+        }
+        return Arrays.copyOf(read(0, 512), 446);
+    }
+}

@@ -1,0 +1,534 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.DiskKind;
+import dev.hyperlab.api.lab.HostDiskSpec;
+import dev.hyperlab.api.lab.HostInfo;
+import dev.hyperlab.api.lab.HostOs;
+import dev.hyperlab.api.lab.HostSpec;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.StartPolicy;
+import dev.hyperlab.api.lab.TimelinePhase;
+import dev.hyperlab.api.lab.VmInfo;
+import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.model.OsProfiles;
+import dev.hyperlab.core.sim.RandomStreams;
+import dev.hyperlab.core.sim.SimEvent;
+import dev.hyperlab.core.sim.Simulation;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The engine's world: hosts and VMs on one simulation, with every request validated before anything changes (a
+ * refused request leaves the lab as it was). Single-threaded: the facade serialises calls.
+ */
+public final class LabModel {
+    /** Bumped when the model's behaviour changes in a way that changes results for the same commands. */
+    public static final String ENGINE_VERSION = "1";
+
+    /** Default host disk when none is given: a configuration default, not a measured figure. */
+    static final long DEFAULT_HOST_DISK = Sizes.TiB;
+
+    private final Simulation sim = new Simulation();
+    private final RandomStreams random;
+    private final Extensions extensions;
+    private final ImageStore images;
+    final TreeMap<String, HostMachine> hosts = new TreeMap<>();
+    final TreeMap<String, VmMachine> vms = new TreeMap<>();
+    long requests;
+
+    LabModel(long seed, Extensions extensions, ImageStore images) {
+        this.random = new RandomStreams(seed);
+        this.extensions = extensions;
+        this.images = images;
+    }
+
+    /** A lab in memory only (images too): for tests, benchmarks and scale runs. */
+    public static LabModel inMemory(long seed) {
+        return new LabModel(seed, Extensions.builtIn(), new MemoryImageStore());
+    }
+
+    public Simulation sim() {
+        return sim;
+    }
+
+    public long seed() {
+        return random.seed();
+    }
+
+    SplittableRandom random(String key) {
+        return random.stream(key);
+    }
+
+    public Extensions extensions() {
+        return extensions;
+    }
+
+    ImageStore images() {
+        return images;
+    }
+
+    long nextRequest() {
+        return ++requests;
+    }
+
+    boolean logging() {
+        return sim.log().enabled();
+    }
+
+    void log(String machine, String text) {
+        if (sim.log().enabled()) {
+            sim.log().record(sim.now(), machine + " " + text);
+        }
+    }
+
+    // ---- lookups -------------------------------------------------------------------------------------------------
+
+    HostMachine hostMachine(String name) {
+        HostMachine h = hosts.get(name);
+        if (h == null) {
+            throw LabException.notFound("no host named '" + name + "'", "host list shows the hosts");
+        }
+        return h;
+    }
+
+    VmMachine vmMachine(String name) {
+        VmMachine v = vms.get(name);
+        if (v == null) {
+            throw LabException.notFound("no VM named '" + name + "'", "vm list shows the VMs");
+        }
+        return v;
+    }
+
+    public boolean hasHost(String name) {
+        return hosts.containsKey(name);
+    }
+
+    public boolean hasVm(String name) {
+        return vms.containsKey(name);
+    }
+
+    public List<String> hostNames() {
+        return List.copyOf(hosts.keySet());
+    }
+
+    public List<String> vmNames() {
+        return List.copyOf(vms.keySet());
+    }
+
+    public int hostCount() {
+        return hosts.size();
+    }
+
+    public int vmCount() {
+        return vms.size();
+    }
+
+    public int hostsIn(HostState state) {
+        int n = 0;
+        for (HostMachine h : hosts.values()) {
+            n += h.state == state ? 1 : 0;
+        }
+        return n;
+    }
+
+    public int vmsIn(VmState state) {
+        int n = 0;
+        for (VmMachine v : vms.values()) {
+            n += v.state == state ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Hosts and VMs booting right now. */
+    public int machinesBooting() {
+        return hostsIn(HostState.BOOTING) + vmsIn(VmState.STARTING);
+    }
+
+    // ---- hosts ---------------------------------------------------------------------------------------------------
+
+    public void createHost(HostSpec spec) {
+        String name = spec.name();
+        requireFreeName(name);
+        if (spec.cores() < 1 || spec.cores() > 1024) {
+            throw LabException.invalid("host " + name + ": " + spec.cores() + " cores is out of range", "1 to 1024");
+        }
+        if (spec.ramBytes() < Sizes.GiB || spec.ramBytes() > 64 * Sizes.TiB) {
+            throw LabException.invalid("host " + name + ": " + Sizes.format(spec.ramBytes()) + " of RAM is out of range",
+                    "1 GiB to 64 TiB");
+        }
+        double ghz = spec.cpuGhz() == 0 ? Calibration.REFERENCE_CORE_GHZ : spec.cpuGhz();
+        if (!(ghz >= 0.5 && ghz <= 10)) {
+            throw LabException.invalid("host " + name + ": " + spec.cpuGhz() + " GHz is out of range", "0.5 to 10");
+        }
+        String fw = spec.firmware().isEmpty() ? "uefi" : spec.firmware();
+        extensions.firmware(fw);
+        if (fw.equals("direct")) {
+            throw LabException.invalid("firmware 'direct' is for microVMs", "hosts use bios, uefi or a plugin's");
+        }
+        List<HostDiskSpec> diskSpecs = spec.disks().isEmpty()
+                ? List.of(new HostDiskSpec(DiskKind.NVME, DEFAULT_HOST_DISK))
+                : spec.disks();
+        List<HostDisk> disks = new ArrayList<>();
+        for (int i = 0; i < diskSpecs.size(); i++) {
+            disks.add(new HostDisk("disk" + i, diskSpecs.get(i).kind(), diskSpecs.get(i).sizeBytes()));
+        }
+        List<String> order = spec.bootOrder().isEmpty() ? List.of("disk", "net") : spec.bootOrder();
+        for (String entry : order) {
+            boolean ok = entry.equals("disk") || entry.equals("net") || entry.equals("net0")
+                    || disks.stream().anyMatch(d -> d.device().equals(entry));
+            if (!ok) {
+                throw LabException.invalid("host " + name + ": unknown boot device '" + entry + "'",
+                        "use disk, net, or disk0..disk" + (disks.size() - 1));
+            }
+        }
+        HostMachine h = new HostMachine(this, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
+        hosts.put(name, h);
+        log(name, "created");
+    }
+
+    public HostInfo hostInfo(String name) {
+        return hostMachine(name).info();
+    }
+
+    public HostState hostState(String name) {
+        return hostMachine(name).state;
+    }
+
+    public void installHost(String name, HypervisorType type, HostOs os) {
+        hostMachine(name).install(type, os);
+    }
+
+    public void powerOn(String name) {
+        hostMachine(name).powerOn();
+    }
+
+    public void powerOff(String name) {
+        hostMachine(name).powerOff();
+    }
+
+    public void reset(String name) {
+        hostMachine(name).reset();
+    }
+
+    public StartPolicy startPolicy(String host) {
+        return hostMachine(host).policy;
+    }
+
+    public void setStartPolicy(String host, StartPolicy policy) {
+        HostMachine h = hostMachine(host);
+        h.policy = policy;
+        log(host, "start-policy max=" + policy.maxConcurrentBoots() + " delay=" + policy.groupDelay().toNanos());
+        h.starts.admit();
+    }
+
+    public List<String> vmsOn(String host) {
+        return List.copyOf(hostMachine(host).vms);
+    }
+
+    // ---- VMs -----------------------------------------------------------------------------------------------------
+
+    public void createVm(VmSpec spec) {
+        String name = spec.name();
+        requireFreeName(name);
+        if (spec.host().isEmpty()) {
+            throw LabException.invalid("VM " + name + " needs a host", "give --host NAME");
+        }
+        HostMachine h = hostMachine(spec.host());
+        if (spec.vcpus() < 1) {
+            throw LabException.invalid("VM " + name + ": " + spec.vcpus() + " vCPUs is out of range", "1 or more");
+        }
+        if (spec.vcpus() > h.cores) {
+            throw LabException.insufficient("VM " + name + " has " + spec.vcpus() + " vCPUs but host " + h.name
+                    + " has " + h.cores + " cores", "give it at most " + h.cores + " vCPUs");
+        }
+        if (spec.memoryBytes() < 16 * Sizes.MiB) {
+            throw LabException.invalid("VM " + name + ": " + Sizes.format(spec.memoryBytes()) + " of memory is too little",
+                    "at least 16 MiB");
+        }
+        if (spec.memoryBytes() > h.ram) {
+            throw LabException.insufficient("VM " + name + " needs " + Sizes.format(spec.memoryBytes())
+                    + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");
+        }
+        Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
+        String fw = !spec.firmware().isEmpty() ? spec.firmware() : os.map(OsProfile::defaultFirmware).orElse("bios");
+        extensions.firmware(fw);
+        for (String d : spec.drivers()) {
+            extensions.driver(d);
+        }
+        if (os.isEmpty() && spec.disks().isEmpty()) {
+            throw LabException.invalid("VM " + name + " has no disk", "give --os PROFILE or --disk SIZE|PATH");
+        }
+        // validate every disk before creating any image
+        List<Object> parsed = new ArrayList<>();
+        for (String d : spec.disks()) {
+            parsed.add(parseDisk(name, d));
+        }
+        List<VmDisk> disks = new ArrayList<>();
+        if (os.isPresent()) {
+            String dev = "disk0";
+            disks.add(new VmDisk(dev, images.createOverlay(name, dev, os.get(), fw), os.get().imageSize(), true));
+        }
+        for (Object p : parsed) {
+            String dev = "disk" + disks.size();
+            if (p instanceof Long size) {
+                disks.add(new VmDisk(dev, images.createBlank(name, dev, size), size, true));
+            } else {
+                String path = (String) p;
+                disks.add(new VmDisk(dev, path, images.open(path).virtualSize(), false));
+            }
+        }
+        VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
+                os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
+        vms.put(name, vm);
+        h.vms.add(name);
+        log(name, "created on " + h.name);
+    }
+
+    /** A size ({@code 20GiB}: a blank disk, as a Long) or the path of an image to attach (a String). */
+    private Object parseDisk(String vm, String text) {
+        if (!text.isEmpty() && Character.isDigit(text.charAt(0)) && !text.contains("/")) {
+            long size = Sizes.parse(text);
+            if (size < Sizes.MiB || size > 64 * Sizes.TiB) {
+                throw LabException.invalid("VM " + vm + ": disk size " + Sizes.format(size) + " is out of range",
+                        "1 MiB to 64 TiB");
+            }
+            return size;
+        }
+        try {
+            images.open(text);
+        } catch (LabException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw LabException.invalid("VM " + vm + ": cannot attach '" + text + "': " + e.getMessage(),
+                    "give the path of a qcow2 or raw image, or a size such as 20GiB");
+        }
+        return text;
+    }
+
+    public VmInfo vmInfo(String name) {
+        return vmMachine(name).info();
+    }
+
+    public VmState vmState(String name) {
+        return vmMachine(name).state;
+    }
+
+    public void startVm(String name) {
+        vmMachine(name).start();
+    }
+
+    public void shutdownVm(String name) {
+        vmMachine(name).shutdown();
+    }
+
+    public void destroyVm(String name) {
+        vmMachine(name).destroy();
+    }
+
+    public void rebootVm(String name) {
+        vmMachine(name).reboot();
+    }
+
+    public void suspendVm(String name) {
+        vmMachine(name).suspend();
+    }
+
+    public void resumeVm(String name) {
+        vmMachine(name).resume();
+    }
+
+    public void deleteVm(String name) {
+        VmMachine vm = vmMachine(name);
+        switch (vm.state) {
+            case STARTING, RUNNING, PAUSED -> throw LabException.notAllowed("VM " + name + " is " + vm.state.id(),
+                    "shut it down or destroy it first");
+            default -> {}
+        }
+        vm.stopPlan();
+        vm.hostMachine().starts.remove(vm);
+        vm.hostMachine().vms.remove(name);
+        vms.remove(name);
+        for (VmDisk d : vm.disks) {
+            if (d.owned()) {
+                images.delete(d.path());
+            }
+        }
+        log(name, "deleted");
+    }
+
+    private void requireFreeName(String name) {
+        if (hosts.containsKey(name)) {
+            throw LabException.conflict("a host named '" + name + "' already exists", "choose another name");
+        }
+        if (vms.containsKey(name)) {
+            throw LabException.conflict("a VM named '" + name + "' already exists", "choose another name");
+        }
+    }
+
+    // ---- running the simulation ---------------------------------------------------------------------------------
+
+    void dispatch(SimEvent e) {
+        switch (e) {
+            case PartTimer t -> {
+                Machine m = hosts.containsKey(t.machine()) ? hosts.get(t.machine()) : vms.get(t.machine());
+                if (m != null && m.run == t.run() && m.current != null) {
+                    m.current.partDone(t.part());
+                }
+            }
+            case StartGate g -> {
+                HostMachine h = hosts.get(g.host());
+                if (h != null && h.starts.gateAt == sim.now()) {
+                    h.starts.gateAt = -1;
+                    h.starts.admit();
+                }
+            }
+            default -> throw new IllegalStateException("unknown event " + e);
+        }
+    }
+
+    /**
+     * Runs the simulation for {@code duration}. Interrupting the thread stops at the next event boundary, leaving a
+     * consistent lab, and throws {@code CANCELLED}.
+     */
+    public void advance(Duration duration, ProgressListener progress) {
+        if (duration.isNegative()) {
+            throw LabException.invalid("cannot go back in time", "give a duration of 0 or more");
+        }
+        long target = Math.addExact(sim.now(), duration.toNanos());
+        runUntil(target, () -> false, true, progress);
+    }
+
+    /**
+     * Runs until {@code done} holds or lab time {@code target}; with {@code idleToEnd} false it also stops when nothing
+     * more is scheduled. True when {@code done} holds at the end.
+     */
+    boolean runUntil(long target, BooleanSupplier done, boolean idleToEnd, ProgressListener progress) {
+        if (done.getAsBoolean()) {
+            return true;
+        }
+        Progress p = new Progress(progress, target);
+        boolean ran = sim.runUntil(target, this::dispatch, () -> done.getAsBoolean() || p.tick(), idleToEnd);
+        if (p.cancelled) {
+            throw new LabException(LabException.Kind.CANCELLED, "cancelled at lab time "
+                    + dev.hyperlab.api.lab.Durations.format(Duration.ofNanos(sim.now())), "the lab is consistent there");
+        }
+        return !ran || done.getAsBoolean();
+    }
+
+    /** Throttled progress reports and the cancellation check (an interrupted thread). */
+    private final class Progress {
+        private final ProgressListener listener;
+        private final long target;
+        private int events;
+        private long lastReport = System.nanoTime(); // wall clock only paces the progress bar, never results
+        boolean cancelled;
+
+        Progress(ProgressListener listener, long target) {
+            this.listener = listener;
+            this.target = target;
+        }
+
+        boolean tick() {
+            if ((++events & 1023) != 0) {
+                return false;
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                cancelled = true;
+                return true;
+            }
+            if (listener != ProgressListener.NONE) {
+                long t = System.nanoTime();
+                if (t - lastReport > 100_000_000L) {
+                    lastReport = t;
+                    listener.progress(Duration.ofNanos(sim.now()), Duration.ofNanos(target), machinesBooting());
+                }
+            }
+            return false;
+        }
+    }
+
+    public void waitHost(String name, HostState state, Duration timeout, ProgressListener progress) {
+        HostMachine h = hostMachine(name);
+        long deadline = Math.addExact(sim.now(), timeout.toNanos());
+        BooleanSupplier settled = () -> h.state == state
+                || (state != HostState.FAILED && h.state == HostState.FAILED)
+                || (state != HostState.OFF && h.state == HostState.OFF);
+        boolean reached = runUntil(deadline, settled, false, progress) && h.state == state;
+        if (reached) {
+            return;
+        }
+        if (h.state == HostState.FAILED) {
+            throw LabException.notAllowed("host " + name + " failed: " + h.reason, "see timeline " + name);
+        }
+        if (sim.now() >= deadline) {
+            throw new LabException(LabException.Kind.TIMEOUT, "timed out after "
+                    + dev.hyperlab.api.lab.Durations.format(timeout) + ": host " + name + " is " + h.state.id(),
+                    "wait longer with --timeout");
+        }
+        throw LabException.notAllowed("host " + name + " is " + h.state.id() + " and will not become " + state.id(),
+                h.state == HostState.OFF ? "host power-on " + name : "nothing more is scheduled");
+    }
+
+    public void waitVm(String name, VmState state, Duration timeout, ProgressListener progress) {
+        VmMachine v = vmMachine(name);
+        long deadline = Math.addExact(sim.now(), timeout.toNanos());
+        BooleanSupplier settled = () -> v.state == state
+                || (state != VmState.CRASHED && v.state == VmState.CRASHED)
+                || (v.state != VmState.STARTING && !v.busy() && state == VmState.RUNNING);
+        boolean reached = runUntil(deadline, settled, false, progress) && v.state == state;
+        if (reached) {
+            return;
+        }
+        if (v.state == VmState.CRASHED && state != VmState.CRASHED) {
+            throw LabException.notAllowed("VM " + name + " crashed: " + v.reason, "see vm info " + name);
+        }
+        if (sim.now() >= deadline) {
+            throw new LabException(LabException.Kind.TIMEOUT, "timed out after "
+                    + dev.hyperlab.api.lab.Durations.format(timeout) + ": VM " + name + " is " + v.state.id(),
+                    "wait longer with --timeout");
+        }
+        throw LabException.notAllowed("VM " + name + " is " + v.state.id() + " and will not become " + state.id()
+                + (v.reason.isEmpty() ? "" : ": " + v.reason), "vm start " + name);
+    }
+
+    // ---- timeline ------------------------------------------------------------------------------------------------
+
+    public List<TimelinePhase> timeline(Collection<String> names) {
+        List<Machine> machines = new ArrayList<>();
+        if (names.isEmpty()) {
+            machines.addAll(hosts.values());
+            machines.addAll(vms.values());
+        } else {
+            for (String n : names) {
+                Machine m = hosts.containsKey(n) ? hosts.get(n) : vms.get(n);
+                if (m == null) {
+                    throw LabException.notFound("no host or VM named '" + n + "'", "host list and vm list show them");
+                }
+                machines.add(m);
+            }
+        }
+        List<TimelinePhase> out = new ArrayList<>();
+        for (Machine m : machines) {
+            for (PhaseRecord r : m.timeline) {
+                out.add(new TimelinePhase(m.name, r.phase, r.step, Duration.ofNanos(r.start),
+                        r.end < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(r.end)), r.boundBy));
+            }
+        }
+        out.sort(Comparator.comparing(TimelinePhase::start).thenComparing(TimelinePhase::machine));
+        return out;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.StartPolicy;
+import dev.hyperlab.core.sim.Simulation;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A host's start policy at work: VMs asked to start wait in a queue ordered by boot priority, then by request order;
+ * at most {@code maxConcurrentBoots} boot at once, and a higher priority group starts only when the previous group is
+ * running and its {@code groupDelay} has passed (Proxmox's startup order and "up" delay).
+ */
+final class StartScheduler {
+    private final HostMachine host;
+    final List<VmMachine> queue = new ArrayList<>();
+    int booting;
+    /** Priority of the group started last, and when its last member finished booting (-1: still booting). */
+    int lastPriority = Integer.MIN_VALUE;
+    long groupDoneAt = -1;
+    long gateAt = -1;
+
+    StartScheduler(HostMachine host) {
+        this.host = host;
+    }
+
+    void enqueue(VmMachine vm) {
+        queue.add(vm);
+        queue.sort(Comparator.comparingInt((VmMachine v) -> v.bootPriority).thenComparingLong(v -> v.startRequest));
+    }
+
+    boolean remove(VmMachine vm) {
+        return queue.remove(vm);
+    }
+
+    /** Starts every queued VM the policy allows now; schedules a gate event when a group delay is pending. */
+    void admit() {
+        StartPolicy policy = host.policy;
+        Simulation sim = host.lab.sim();
+        while (!queue.isEmpty()) {
+            if (policy.maxConcurrentBoots() > 0 && booting >= policy.maxConcurrentBoots()) {
+                return;
+            }
+            VmMachine next = queue.getFirst();
+            if (next.bootPriority > lastPriority && lastPriority != Integer.MIN_VALUE) {
+                // a new group: the previous one must be up, then wait its delay
+                if (booting > 0) {
+                    return;
+                }
+                long opens = groupDoneAt + policy.groupDelay().toNanos();
+                if (groupDoneAt >= 0 && opens > sim.now()) {
+                    if (gateAt != opens) {
+                        gateAt = opens;
+                        sim.at(opens, Simulation.PRIORITY_CONTROL, new StartGate(host.name));
+                    }
+                    return;
+                }
+            }
+            queue.removeFirst();
+            lastPriority = next.bootPriority;
+            groupDoneAt = -1;
+            booting++;
+            if (!next.admitted()) {
+                booting--; // refused (not enough memory): it never started
+            }
+        }
+    }
+
+    /** A VM this scheduler started is running, failed, or was stopped. */
+    void bootEnded() {
+        booting--;
+        if (booting == 0) {
+            groupDoneAt = host.lab.sim().now();
+        }
+        admit();
+    }
+
+    /** The host lost power: nothing is queued or booting any more. */
+    void clear() {
+        queue.clear();
+        booting = 0;
+        lastPriority = Integer.MIN_VALUE;
+        groupDoneAt = -1;
+        gateAt = -1;
+    }
+}

@@ -1,0 +1,292 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.VmInfo;
+import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.api.spi.Demand;
+import dev.hyperlab.core.sim.SharedResource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A virtual machine. Its CPU work runs on its host's cores and its I/O on the host's datastore disk, shared with
+ * everything else there. Lifecycle transitions are documented on {@link dev.hyperlab.api.lab.Vm}.
+ */
+final class VmMachine extends Machine {
+    final String host;
+    final int vcpus;
+    final long memory;
+    final String firmware;
+    final String os;
+    final List<String> drivers;
+    final int bootPriority;
+    final List<VmDisk> disks;
+    VmState state = VmState.DEFINED;
+    String reason = "";
+    /** The state to return to when a queued start is refused. */
+    VmState stateBeforeStart = VmState.DEFINED;
+    /** Order of the last start request (the start queue's tie-break). */
+    long startRequest;
+    /** Host memory this VM holds while it runs (guest memory plus VMM overhead); 0 when it holds none. */
+    long held;
+    /** Whether the host's start scheduler counts this VM as booting. */
+    boolean counted;
+
+    VmMachine(LabModel lab, String name, String host, int vcpus, long memory, String firmware, String os,
+            List<String> drivers, int bootPriority, List<VmDisk> disks) {
+        super(name, lab);
+        this.host = host;
+        this.vcpus = vcpus;
+        this.memory = memory;
+        this.firmware = firmware;
+        this.os = os;
+        this.drivers = List.copyOf(drivers);
+        this.bootPriority = bootPriority;
+        this.disks = List.copyOf(disks);
+    }
+
+    HostMachine hostMachine() {
+        return lab.hostMachine(host);
+    }
+
+    @Override
+    SharedResource cpuResource() {
+        return hostMachine().cpu;
+    }
+
+    @Override
+    SharedResource diskResource() {
+        return hostMachine().diskResource();
+    }
+
+    @Override
+    double cpuWork(PlannedStep step) {
+        return step.demand().cpuGigacycles() * (1 + hostMachine().cpuTax());
+    }
+
+    @Override
+    double diskWork(PlannedStep step) {
+        HostMachine h = hostMachine();
+        double path = step.ioEfficiency() * h.hypervisorDiskFactor();
+        double readShare = step.baseReads() && h.warmCache.contains(cacheKey(step))
+                ? 1 - Calibration.BASE_CACHE_HIT_RATIO
+                : 1.0;
+        return h.datastoreModel().deviceSeconds(step.demand(), Calibration.VIRTIO_BLK_READ_FACTOR * path,
+                Calibration.VIRTIO_BLK_WRITE_FACTOR * path, readShare);
+    }
+
+    @Override
+    double cpuCap(PlannedStep step) {
+        HostMachine h = hostMachine();
+        return Math.min(Math.min(step.demand().threads(), vcpus), h.cores) * h.ghz;
+    }
+
+    /** Shares follow vCPUs, as hypervisors' default CPU shares do (e.g. VMware's 1000 shares per vCPU). */
+    @Override
+    double cpuWeight() {
+        return vcpus;
+    }
+
+    String cacheKey(PlannedStep step) {
+        return os + "/" + step.phase();
+    }
+
+    @Override
+    void stepFinished(StepRun run) {
+        if (run.step.baseReads() && run.step.demand().readBytes() > 0) {
+            hostMachine().warmCache.add(cacheKey(run.step));
+        }
+    }
+
+    /** Host memory this VM needs to run. */
+    long memoryNeed() {
+        return memory + VmBootPlans.profileOrDefault(this).vmmOverheadBytes();
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+    void start() {
+        switch (state) {
+            case DEFINED, SHUTOFF, CRASHED -> {}
+            default -> throw LabException.notAllowed("VM " + name + " is " + state.id(),
+                    state == VmState.SUSPENDED ? "vm resume brings it back" : "it is already started");
+        }
+        HostMachine h = hostMachine();
+        if (h.state != dev.hyperlab.api.lab.HostState.RUNNING) {
+            throw LabException.notAllowed("host " + h.name + " is " + h.state.id(),
+                    "power it on and wait for it: host power-on " + h.name + " --wait");
+        }
+        if (h.hypervisor == null) {
+            throw LabException.notAllowed("host " + h.name + " has no hypervisor",
+                    "host install " + h.name + " --hypervisor type1|type2");
+        }
+        if (memoryNeed() > h.usableMemory()) {
+            throw LabException.insufficient("VM " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(memoryNeed())
+                    + " but host " + h.name + " has only " + dev.hyperlab.api.lab.Sizes.format(h.usableMemory())
+                    + " for VMs", "give it less memory or move it to a larger host");
+        }
+        stateBeforeStart = state;
+        state = VmState.STARTING;
+        reason = "";
+        startRequest = lab.nextRequest();
+        lab.log(name, "start requested");
+        h.starts.enqueue(this);
+        h.starts.admit();
+        if (state != VmState.STARTING) {
+            throw LabException.insufficient("VM " + name + " was not started: " + reason,
+                    "free memory on " + h.name + " or start it on another host");
+        }
+    }
+
+    /** The start policy lets this VM boot now; false if the host refuses it (not enough memory). */
+    boolean admitted() {
+        HostMachine h = hostMachine();
+        long need = memoryNeed();
+        if (need > h.freeMemory()) {
+            state = stateBeforeStart;
+            reason = "start refused: host " + h.name + " has " + dev.hyperlab.api.lab.Sizes.format(h.freeMemory())
+                    + " free for VMs, " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(need);
+            lab.log(name, "start refused (memory)");
+            return false;
+        }
+        held = need;
+        h.committed += need;
+        counted = true;
+        startPlan(PlanKind.BOOT, VmBootPlans.plan(this, true));
+        return true;
+    }
+
+    void shutdown() {
+        requireState(VmState.RUNNING, "shut down");
+        lab.log(name, "shutdown");
+        // No public figure for a guest's shutdown time (docs/calibration.md): the guest stops when asked.
+        startPlan(PlanKind.SHUTDOWN, List.of(PlannedStep.of("shutdown", "acpi", Demand.NONE)));
+    }
+
+    void destroy() {
+        switch (state) {
+            case STARTING, RUNNING, PAUSED -> {}
+            default -> throw LabException.notAllowed("VM " + name + " is " + state.id(), "only a started VM can be destroyed");
+        }
+        lab.log(name, "destroy");
+        stopAndRelease();
+        state = VmState.SHUTOFF;
+    }
+
+    void reboot() {
+        requireState(VmState.RUNNING, "reboot");
+        lab.log(name, "reboot");
+        state = VmState.STARTING;
+        startPlan(PlanKind.REBOOT, VmBootPlans.plan(this, false));
+    }
+
+    void suspend() {
+        requireState(VmState.RUNNING, "suspend");
+        lab.log(name, "suspend");
+        // the VMM writes guest memory to the datastore (QEMU's savevm stream; docs/calibration.md snap.savevm.pause_s)
+        startPlan(PlanKind.SUSPEND, List.of(PlannedStep.of("suspend", "save memory",
+                Demand.NONE.plusWrite(memory, Demands.sequentialOps(memory)))));
+    }
+
+    void resume() {
+        requireState(VmState.SUSPENDED, "resume");
+        HostMachine h = hostMachine();
+        if (h.state != dev.hyperlab.api.lab.HostState.RUNNING) {
+            throw LabException.notAllowed("host " + h.name + " is " + h.state.id(), "power it on first");
+        }
+        long need = memoryNeed();
+        if (need > h.freeMemory()) {
+            throw LabException.insufficient("host " + h.name + " has " + dev.hyperlab.api.lab.Sizes.format(h.freeMemory())
+                    + " free for VMs, " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(need), "free memory first");
+        }
+        held = need;
+        h.committed += need;
+        lab.log(name, "resume");
+        startPlan(PlanKind.RESUME, List.of(PlannedStep.of("resume", "load memory",
+                Demand.NONE.plusRead(memory, Demands.sequentialOps(memory)))));
+    }
+
+    private void requireState(VmState wanted, String verb) {
+        if (state != wanted) {
+            throw LabException.notAllowed("VM " + name + " is " + state.id(), "only a " + wanted.id() + " VM can " + verb);
+        }
+    }
+
+    @Override
+    void planDone(PlanKind kind) {
+        switch (kind) {
+            case BOOT, REBOOT, RESUME -> {
+                state = VmState.RUNNING;
+                lab.log(name, "running");
+                endBoot();
+            }
+            case SHUTDOWN -> {
+                release();
+                state = VmState.SHUTOFF;
+                lab.log(name, "shutoff");
+            }
+            case SUSPEND -> {
+                release();
+                state = VmState.SUSPENDED;
+                lab.log(name, "suspended");
+            }
+        }
+    }
+
+    @Override
+    void planFailed(PlanKind kind, PlannedStep failure) {
+        release();
+        state = VmState.CRASHED;
+        reason = failure.failure();
+        endBoot();
+    }
+
+    /** The host lost power or was reset under this VM. */
+    void hostLost(String why) {
+        switch (state) {
+            case STARTING, RUNNING, PAUSED -> {
+                stopPlan();
+                held = 0;
+                counted = false;
+                state = VmState.CRASHED;
+                reason = why;
+            }
+            default -> {}
+        }
+    }
+
+    private void stopAndRelease() {
+        stopPlan();
+        HostMachine h = hostMachine();
+        if (h.starts.remove(this)) {
+            return; // was still queued: held nothing
+        }
+        release();
+        endBoot();
+    }
+
+    private void release() {
+        if (held > 0) {
+            hostMachine().committed -= held;
+            held = 0;
+        }
+    }
+
+    private void endBoot() {
+        if (counted) {
+            counted = false;
+            hostMachine().starts.bootEnded();
+        }
+    }
+
+    VmInfo info() {
+        List<VmInfo.VmDiskInfo> ds = new ArrayList<>();
+        for (VmDisk d : disks) {
+            ds.add(new VmInfo.VmDiskInfo(d.path(), lab.images().format(d.path()), d.virtualSize()));
+        }
+        return new VmInfo(name, host, state, vcpus, memory, firmware, os, ds, VmBootPlans.driversPresent(this),
+                bootPriority, reason);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.hyperlab.core.firmware;
+
+import static dev.hyperlab.core.model.Calibration.*;
+
+import dev.hyperlab.api.spi.BootDevice;
+import dev.hyperlab.api.spi.BootOutcome;
+import dev.hyperlab.api.spi.BootSearch;
+import dev.hyperlab.api.spi.BootStep;
+import dev.hyperlab.api.spi.Demand;
+import dev.hyperlab.api.spi.FirmwareModel;
+import dev.hyperlab.api.spi.MachineContext;
+import dev.hyperlab.core.model.Demands;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Legacy BIOS: a server's BIOS on a physical host, SeaBIOS in a VM. The boot-device search reads sector 0 of each
+ * disk in boot order and boots the first with the 0x55AA boot signature; a network device boots only if a PXE server
+ * answers before the DHCP timeout. Nothing bootable: SeaBIOS's "No bootable device."
+ */
+public final class BiosFirmware implements FirmwareModel {
+    @Override
+    public String id() {
+        return "bios";
+    }
+
+    @Override
+    public String description() {
+        return "Legacy BIOS (SeaBIOS in VMs): boots the MBR boot code of the first disk with a boot signature";
+    }
+
+    @Override
+    public List<BootStep> post(MachineContext m) {
+        if (m.virtual()) {
+            return List.of(new BootStep("firmware", "seabios-post", Demand.fixed(Demands.seconds(SEABIOS_S))));
+        }
+        return PhysicalPost.steps(m);
+    }
+
+    @Override
+    public BootOutcome searchBoot(BootSearch search) {
+        List<BootStep> steps = new ArrayList<>();
+        for (BootDevice d : search.devices()) {
+            if (d.kind() == BootDevice.Kind.NET) {
+                if (NetBoot.probe(d, steps, search.machine().virtual())) {
+                    return BootOutcome.found(d.name(), "PXE network boot program", steps);
+                }
+                continue;
+            }
+            steps.add(new BootStep("boot-search", "read-mbr " + d.name(), Demand.NONE.plusRead(512, 1)));
+            byte[] mbr = d.read(0, 512);
+            if (mbr.length == 512 && (mbr[510] & 0xff) == 0x55 && (mbr[511] & 0xff) == 0xaa) {
+                return BootOutcome.found(d.name(), "MBR boot code", steps);
+            }
+        }
+        return BootOutcome.notFound("No bootable device.", steps);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.hyperlab.core.firmware;
+
+import static dev.hyperlab.core.model.Calibration.*;
+
+import dev.hyperlab.api.spi.BootDevice;
+import dev.hyperlab.api.spi.BootOutcome;
+import dev.hyperlab.api.spi.BootSearch;
+import dev.hyperlab.api.spi.BootStep;
+import dev.hyperlab.api.spi.Demand;
+import dev.hyperlab.api.spi.FirmwareModel;
+import dev.hyperlab.api.spi.MachineContext;
+import dev.hyperlab.core.model.Demands;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * UEFI: a server's UEFI on a physical host, OVMF (edk2) in a VM. The boot manager looks on each disk for a GPT with
+ * an EFI system partition holding the removable-media loader {@code \EFI\BOOT\BOOTX64.EFI} and starts the first it
+ * finds. No CSM: an MBR-only disk is not bootable.
+ */
+public final class UefiFirmware implements FirmwareModel {
+    /** The default loader path for x86-64 (UEFI specification, section "Removable Media Boot Behavior"). */
+    public static final String FALLBACK_LOADER = "\\EFI\\BOOT\\BOOTX64.EFI";
+
+    @Override
+    public String id() {
+        return "uefi";
+    }
+
+    @Override
+    public String description() {
+        return "UEFI (OVMF in VMs): boots \\EFI\\BOOT\\BOOTX64.EFI from the EFI system partition of a GPT disk";
+    }
+
+    @Override
+    public List<BootStep> post(MachineContext m) {
+        if (m.virtual()) {
+            return List.of(new BootStep("firmware", "ovmf-init", Demand.fixed(Demands.seconds(OVMF_S))));
+        }
+        return PhysicalPost.steps(m);
+    }
+
+    @Override
+    public BootOutcome searchBoot(BootSearch search) {
+        List<BootStep> steps = new ArrayList<>();
+        for (BootDevice d : search.devices()) {
+            if (d.kind() == BootDevice.Kind.NET) {
+                if (NetBoot.probe(d, steps, search.machine().virtual())) {
+                    return BootOutcome.found(d.name(), "PXE network boot program", steps);
+                }
+                continue;
+            }
+            // GPT header (LBA 1), partition entries, then the FAT directory walk of the ESP
+            steps.add(new BootStep("boot-search", "read-esp " + d.name(), Demand.NONE.plusRead(64 << 10, 8)));
+            if (d.efiFile(FALLBACK_LOADER).isPresent()) {
+                return BootOutcome.found(d.name(), FALLBACK_LOADER, steps);
+            }
+        }
+        return BootOutcome.notFound("No bootable device (BdsDxe: no bootable option or device was found)", steps);
+    }
+}

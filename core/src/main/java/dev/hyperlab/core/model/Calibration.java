@@ -1,0 +1,95 @@
+package dev.hyperlab.core.model;
+
+/**
+ * Every number the model uses, in one place, each tagged with its key in docs/calibration.md, where its public source
+ * and the arithmetic of any derivation are given ({@code // calibration: KEY}). CalibrationDocTest fails the build
+ * when a key here has no row in that document. Where the document lists a gap, the effect is left out rather than
+ * given an invented number.
+ *
+ * <p>Units are in the names: {@code _S} seconds, {@code _NS} nanoseconds, {@code _BW} bytes per second, {@code _IOPS}
+ * operations per second, {@code _BYTES} bytes. CPU work of a boot phase is given in seconds on the reference core
+ * ({@link #REFERENCE_CORE_GHZ}) and turned into cycles with it, so a default host reproduces the published times.
+ */
+public final class Calibration {
+    private Calibration() {}
+
+    // ---- Disks (datasheets) ------------------------------------------------------------------------------------
+    public static final double NVME_READ_BW = 6500e6; // calibration: disk.nvme.seq_read_mb_s
+    public static final double NVME_WRITE_BW = 3500e6; // calibration: disk.nvme.seq_write_mb_s
+    public static final double NVME_READ_IOPS = 900_000; // calibration: disk.nvme.rand_read_iops
+    public static final double NVME_WRITE_IOPS = 200_000; // calibration: disk.nvme.rand_write_iops
+    public static final long NVME_LATENCY_NS = 85_000; // calibration: disk.nvme.read_latency_us
+    public static final double SSD_READ_BW = 500e6; // calibration: disk.ssd.seq_read_mb_s
+    public static final double SSD_WRITE_BW = 490e6; // calibration: disk.ssd.seq_write_mb_s
+    public static final double SSD_READ_IOPS = 72_000; // calibration: disk.ssd.rand_read_iops
+    public static final double SSD_WRITE_IOPS = 33_000; // calibration: disk.ssd.rand_write_iops
+    public static final long SSD_LATENCY_NS = 110_000; // calibration: disk.ssd.read_latency_us
+    public static final double HDD_BW = 270e6; // calibration: disk.hdd.seq_mb_s
+    public static final double HDD_IOPS = 81; // calibration: disk.hdd.rand_iops
+    public static final long HDD_LATENCY_NS = 12_360_000; // calibration: disk.hdd.seek_ms (+ disk.hdd.rotational_latency_ms)
+
+    /** Linux's default readahead: the request size of a sequential read such as loading a kernel. */
+    public static final long SEQUENTIAL_REQUEST_BYTES = 128L << 10; // calibration: io.sequential_request_kib
+
+    // ---- Hosts ---------------------------------------------------------------------------------------------------
+    public static final double REFERENCE_CORE_GHZ = 2.1; // calibration: host.cpu.example_server
+    public static final int DEFAULT_HOST_CORES = 22; // calibration: host.cpu.example_server
+
+    // ---- Hosts: firmware POST and boot-device search -------------------------------------------------------------
+    public static final double HOST_POST_BASE_S = 6; // calibration: host.post.base_s
+    public static final double HOST_POST_MEMORY_S_PER_GIB = 0.75; // calibration: host.post.mem_s_per_gib
+    public static final double HOST_POST_NIC_OPTION_ROM_S = 2; // calibration: host.post.optrom_nic_prompt_s
+    public static final double PXE_DHCP_TIMEOUT_S = 4 + 8 + 16 + 32; // calibration: host.bootdev.pxe_spec_dhcp_timeouts_s
+    public static final double IPXE_DHCP_TIMEOUT_S = 1 + 2 + 4 + 8; // calibration: host.bootdev.ipxe_dhcp_timeouts_s
+
+    // ---- Hosts: boot loader and OS -------------------------------------------------------------------------------
+    public static final double GRUB_TIMEOUT_S = 5; // calibration: host.loader.grub_timeout_s
+    public static final double GRUB_LOAD_S = 2.643; // calibration: host.loader.grub_load_s
+    public static final double LINUX_HOST_KERNEL_S = 1.784; // calibration: host.linux.kernel_s
+    public static final double LINUX_HOST_INITRD_S = 4.348; // calibration: host.linux.initrd_s
+    public static final double LINUX_HOST_USERSPACE_S = 6.999; // calibration: host.linux.userspace_server_s
+    /** Windows host power-on to logon, POST included (the POST share is taken out at the model's own rate). */
+    public static final double WINDOWS_HOST_TOTAL_S = 59; // calibration: host.hyperv.boot_total_s
+    public static final double TYPE2_AUTOSTART_DELAY_S = 0; // calibration: hv.type2.autostart_delay_s
+
+    // ---- Hypervisor costs ----------------------------------------------------------------------------------------
+    public static final double TYPE1_CPU_TAX = 0.05; // calibration: hv.cpu_tax.type1
+    public static final double TYPE2_CPU_TAX = 0.05; // calibration: hv.cpu_tax.type2
+    public static final double TYPE2_DISK_FACTOR = 0.1; // calibration: hv.type2.disk_factor
+    public static final long TYPE1_HOST_RESERVE_BYTES = 1L << 30; // calibration: hv.proxmox.host_reserve_gib
+    public static final long TYPE2_HOST_OS_BYTES = 4_000_000_000L; // calibration: hv.type2.host_os_min_ram_gb
+    public static final long QEMU_VM_OVERHEAD_BYTES = 30L << 20; // calibration: hv.kvm.qemu_vm_overhead_mib
+    public static final long FIRECRACKER_VM_OVERHEAD_BYTES = 5L << 20; // calibration: hv.firecracker.vm_overhead_mib
+
+    // ---- VMs: VMM and virtual firmware ---------------------------------------------------------------------------
+    public static final double QEMU_START_S = 0.033; // calibration: vmm.qemu.start_s
+    public static final double FIRECRACKER_START_S = 0.012; // calibration: vmm.firecracker.start_s
+    public static final double SEABIOS_S = 0.154; // calibration: vm.fw.seabios_s
+    public static final double OVMF_S = 0.95; // calibration: vm.fw.ovmf_s
+
+    // ---- VMs: guest OS boots -------------------------------------------------------------------------------------
+    public static final double VM_GRUB_TIMEOUT_CLOUD_S = 0; // calibration: vm.loader.grub_timeout_cloud_s
+    public static final double VM_GRUB_TIMEOUT_INSTALLED_S = 5; // calibration: vm.loader.grub_timeout_installed_s
+    public static final long VMLINUZ_BYTES = Math.round(10.1 * (1 << 20)); // calibration: vm.kernel.vmlinuz_mib
+    public static final long INITRD_BYTES = 84_000_000L; // calibration: vm.kernel.initrd_mb
+    public static final double VM_KERNEL_S = 1.784; // calibration: vm.kernel.distro_s
+    public static final double MICROVM_KERNEL_S = 0.091; // calibration: vm.kernel.minimal_s
+    public static final double LINUX_SERVER_USERSPACE_S = 6.999; // calibration: os.linux_server.userspace_s
+    public static final double LINUX_DESKTOP_KERNEL_S = 2.236; // calibration: os.linux_desktop.kernel_s
+    public static final double LINUX_DESKTOP_INITRD_S = 4.348; // calibration: os.linux_desktop.kernel_s
+    public static final double LINUX_DESKTOP_USERSPACE_S = 10.082; // calibration: os.linux_desktop.kernel_s
+    public static final double WINDOWS_VM_BOOT_S = 150; // calibration: os.windows_server.boot_s
+    public static final long WINDOWS_BOOT_READ_BYTES = 420_000_000L; // calibration: os.windows.boot_read_mb
+    public static final long WINDOWS_BOOT_WRITE_BYTES = 24_000_000L; // calibration: os.windows.boot_read_mb
+    public static final long WINDOWS_BOOT_IOS = 20_000; // calibration: os.windows.boot_read_mb
+    public static final double WINDOWS_BOOT_READ_FRACTION = 0.84; // calibration: storm.win_desktop.read_fraction
+
+    // ---- Guest drivers -------------------------------------------------------------------------------------------
+    public static final double VIRTIO_BLK_READ_FACTOR = 0.60; // calibration: drv.virtio_blk.read_iops_factor
+    public static final double VIRTIO_BLK_WRITE_FACTOR = 0.93; // calibration: drv.virtio_blk.write_iops_factor
+    public static final double EMULATED_DISK_FACTOR = 0.5; // calibration: drv.emulated_disk.vs_virtio_factor
+
+    // ---- Start policies ------------------------------------------------------------------------------------------
+    /** A warm base-image cache serves a repeated read of the same base blocks from host memory. */
+    public static final double BASE_CACHE_HIT_RATIO = 1.0; // calibration: policy.base_image_cache
+}

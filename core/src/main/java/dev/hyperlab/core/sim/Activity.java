@@ -1,0 +1,78 @@
+package dev.hyperlab.core.sim;
+
+/**
+ * Work in progress on a {@link SharedResource}: a remaining amount (gigacycles for CPU, device-seconds for a disk),
+ * a cap on the rate it can use (a single-threaded step cannot use two cores) and a weight for fair sharing.
+ */
+public final class Activity {
+    final SharedResource resource;
+    final ActivityOwner owner;
+    final int tag;
+    double remaining;
+    final double cap;
+    final double weight;
+    double rate;
+    int index = -1;
+
+    /**
+     * @param resource where it runs
+     * @param owner told when done
+     * @param tag the owner's label for this activity (which part of a step)
+     * @param work amount of work, greater than 0
+     * @param cap highest rate it can use, greater than 0
+     * @param weight share weight, greater than 0
+     */
+    public Activity(SharedResource resource, ActivityOwner owner, int tag, double work, double cap, double weight) {
+        if (!(work > 0) || !(cap > 0) || !(weight > 0)) {
+            throw new IllegalArgumentException("activity needs work, cap and weight > 0");
+        }
+        this.resource = resource;
+        this.owner = owner;
+        this.tag = tag;
+        this.remaining = work;
+        this.cap = cap;
+        this.weight = weight;
+    }
+
+    public SharedResource resource() {
+        return resource;
+    }
+
+    public ActivityOwner owner() {
+        return owner;
+    }
+
+    public int tag() {
+        return tag;
+    }
+
+    /** Work left as of the resource's last update. */
+    public double remaining() {
+        return remaining;
+    }
+
+    public double cap() {
+        return cap;
+    }
+
+    public double weight() {
+        return weight;
+    }
+
+    /** Current rate (work units per second). */
+    public double rate() {
+        return rate;
+    }
+
+    public boolean active() {
+        return index >= 0;
+    }
+
+    /** Restores the remaining work of a loaded lab; only before it is added to its resource. */
+    public void restoreRemaining(double work) {
+        if (index >= 0) {
+            throw new IllegalStateException("activity already running");
+        }
+        this.remaining = work;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.hyperlab.core.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A capacity shared by max-min fairness among the activities on it: a host's cores, or one disk. Remaining work is
+ * brought up to date lazily (only when the set of activities changes or one completes), and the resource keeps a
+ * single pending completion event in the simulation, invalidated by an epoch counter when shares change. So a change
+ * on one host recomputes that host's shares only.
+ */
+public final class SharedResource {
+    /** Rates below this (work units per second) count as stalled rather than dividing by ~0. */
+    private static final double MIN_RATE = 1e-12;
+
+    private final String id;
+    private final double capacity;
+    private final List<Activity> active = new ArrayList<>();
+    private long lastUpdate;
+    private long epoch;
+    private boolean dirty;
+    private double[] caps = new double[8];
+    private double[] weights = new double[8];
+    private double[] rates = new double[8];
+    private int[] order = new int[8];
+
+    /**
+     * @param id unique id in the simulation, used by its completion events
+     * @param capacity work units per second
+     */
+    public SharedResource(String id, double capacity) {
+        if (!(capacity > 0)) {
+            throw new IllegalArgumentException("capacity must be > 0: " + id);
+        }
+        this.id = id;
+        this.capacity = capacity;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public double capacity() {
+        return capacity;
+    }
+
+    /** Activities in the order they were added (the order ties are broken in). */
+    public List<Activity> activities() {
+        return List.copyOf(active);
+    }
+
+    public int size() {
+        return active.size();
+    }
+
+    /** Sum of the current rates divided by capacity. */
+    public double utilisation() {
+        double sum = 0;
+        for (Activity a : active) {
+            sum += a.rate;
+        }
+        return sum / capacity;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
+    long lastUpdate() {
+        return lastUpdate;
+    }
+
+    void restoreClock(long lastUpdate, long epoch) {
+        this.lastUpdate = lastUpdate;
+        this.epoch = epoch;
+    }
+
+    void restoreClean() {
+        dirty = false;
+    }
+
+    boolean isDirty() {
+        return dirty;
+    }
+
+    void markDirty() {
+        dirty = true;
+    }
+
+    /** Brings every activity's remaining work up to {@code now}. */
+    void advanceTo(long now) {
+        if (now == lastUpdate) {
+            return;
+        }
+        double dt = (now - lastUpdate) / 1e9;
+        for (Activity a : active) {
+            a.remaining -= a.rate * dt;
+        }
+        lastUpdate = now;
+    }
+
+    void add(Activity a, long now) {
+        advanceTo(now);
+        a.index = active.size();
+        active.add(a);
+        dirty = true;
+    }
+
+    void remove(Activity a, long now) {
+        if (a.index < 0) {
+            return;
+        }
+        advanceTo(now);
+        active.remove(a.index);
+        for (int i = a.index; i < active.size(); i++) {
+            active.get(i).index = i;
+        }
+        a.index = -1;
+        a.rate = 0;
+        dirty = true;
+    }
+
+    /** Removes and returns the activities whose work is done at {@code now} (within a nanosecond), in order. */
+    List<Activity> takeFinished(long now) {
+        advanceTo(now);
+        List<Activity> done = null;
+        for (Activity a : active) {
+            if (a.remaining <= a.rate * 1e-9 || a.remaining <= 0) {
+                if (done == null) {
+                    done = new ArrayList<>(2);
+                }
+                done.add(a);
+            }
+        }
+        if (done == null) {
+            return List.of();
+        }
+        active.removeIf(a -> a.remaining <= a.rate * 1e-9 || a.remaining <= 0);
+        for (int i = 0; i < active.size(); i++) {
+            active.get(i).index = i;
+        }
+        for (Activity a : done) {
+            a.index = -1;
+            a.remaining = 0;
+            a.rate = 0;
+        }
+        dirty = true;
+        return done;
+    }
+
+    /**
+     * Recomputes the shares and returns the lab time of the next completion, or {@code Long.MAX_VALUE} when nothing
+     * runs. Bumps the epoch so that the previously scheduled completion event is recognised as stale.
+     */
+    long reshare(long now) {
+        dirty = false;
+        epoch++;
+        int n = active.size();
+        if (n == 0) {
+            return Long.MAX_VALUE;
+        }
+        if (caps.length < n) {
+            int m = Math.max(n, caps.length * 2);
+            caps = Arrays.copyOf(caps, m);
+            weights = Arrays.copyOf(weights, m);
+            rates = Arrays.copyOf(rates, m);
+            order = Arrays.copyOf(order, m);
+        }
+        for (int i = 0; i < n; i++) {
+            Activity a = active.get(i);
+            caps[i] = a.cap;
+            weights[i] = a.weight;
+        }
+        FairShare.solve(capacity, n, caps, weights, rates, order);
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            Activity a = active.get(i);
+            a.rate = rates[i];
+            if (a.rate > MIN_RATE) {
+                double secs = Math.max(0, a.remaining) / a.rate;
+                if (secs > 1e9) {
+                    continue; // beyond ~30 years of lab time: effectively stalled
+                }
+                long t = now + (long) Math.ceil(secs * 1e9);
+                if (t < next) {
+                    next = t;
+                }
+            }
+        }
+        return next;
+    }
+}

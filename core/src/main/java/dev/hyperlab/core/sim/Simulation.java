@@ -1,0 +1,226 @@
+package dev.hyperlab.core.sim;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The discrete-event kernel: a virtual clock in nanoseconds, an event queue ordered by (time, priority, sequence),
+ * and the shared resources whose activities it completes. The model (machines) handles every other event through a
+ * {@link Dispatcher}. The clock can be stepped from outside ({@link #runUntil}), which is what a REPL needs.
+ */
+public final class Simulation {
+    /** Handles the model's events. */
+    @FunctionalInterface
+    public interface Dispatcher {
+        void dispatch(SimEvent event);
+    }
+
+    /** Priorities: lower runs first at equal times. Completions before new arrivals keeps shares tight. */
+    public static final int PRIORITY_COMPLETION = 0;
+    public static final int PRIORITY_TIMER = 1;
+    public static final int PRIORITY_CONTROL = 2;
+
+    private long now;
+    private long nextSeq;
+    private final EventQueue queue = new EventQueue();
+    private final Map<String, SharedResource> resources = new HashMap<>();
+    private final List<SharedResource> dirty = new ArrayList<>();
+    private EventLog log = EventLog.NONE;
+    private long processed;
+
+    public long now() {
+        return now;
+    }
+
+    public long processedEvents() {
+        return processed;
+    }
+
+    public int pendingEvents() {
+        return queue.size();
+    }
+
+    public EventLog log() {
+        return log;
+    }
+
+    public void setLog(EventLog log) {
+        this.log = log;
+    }
+
+    /** Registers a resource; ids are unique. */
+    public SharedResource register(SharedResource r) {
+        if (resources.putIfAbsent(r.id(), r) != null) {
+            throw new IllegalStateException("resource registered twice: " + r.id());
+        }
+        return r;
+    }
+
+    public void unregister(SharedResource r) {
+        if (r.size() > 0) {
+            throw new IllegalStateException("resource still busy: " + r.id());
+        }
+        resources.remove(r.id());
+    }
+
+    public SharedResource resource(String id) {
+        return resources.get(id);
+    }
+
+    /** Schedules {@code event} at absolute lab time {@code time} (not before now). */
+    public void at(long time, int priority, SimEvent event) {
+        if (time < now) {
+            throw new IllegalArgumentException("cannot schedule in the past: " + time + " < " + now);
+        }
+        queue.add(time, priority, nextSeq++, event);
+    }
+
+    /** Schedules {@code event} {@code delay} ns from now. */
+    public void after(long delay, int priority, SimEvent event) {
+        at(Math.addExact(now, delay), priority, event);
+    }
+
+    /** Starts an activity on its resource now. */
+    public void start(Activity a) {
+        a.resource.add(a, now);
+        markDirty(a.resource);
+    }
+
+    /** Withdraws an activity before it completes (its machine was powered off, say). */
+    public void cancel(Activity a) {
+        if (a.active()) {
+            a.resource.remove(a, now);
+            markDirty(a.resource);
+        }
+    }
+
+    private void markDirty(SharedResource r) {
+        if (!r.isDirty()) {
+            r.markDirty();
+        }
+        if (!dirty.contains(r)) {
+            dirty.add(r);
+        }
+    }
+
+    /**
+     * Processes events up to and including lab time {@code until}, then sets the clock to {@code until}. Stops early
+     * (clock at the last event processed) when {@code stop} becomes true, checked after each event.
+     *
+     * @return true if it ran to {@code until}, false if {@code stop} ended it
+     */
+    public boolean runUntil(long until, Dispatcher dispatcher, BooleanSupplier stop) {
+        return runUntil(until, dispatcher, stop, true);
+    }
+
+    /**
+     * As {@link #runUntil(long, Dispatcher, BooleanSupplier)}; with {@code idleToEnd} false the clock stays at the last
+     * event when the queue runs dry before {@code until} (a wait that nothing more can satisfy ends there).
+     */
+    public boolean runUntil(long until, Dispatcher dispatcher, BooleanSupplier stop, boolean idleToEnd) {
+        settle();
+        while (!queue.isEmpty() && queue.peekTime() <= until) {
+            EventQueue.Entry e = queue.poll();
+            now = e.time();
+            processed++;
+            if (e.event() instanceof ResourceTick tick) {
+                onTick(tick);
+            } else {
+                if (log.enabled()) {
+                    log.record(now, e.event().describe());
+                }
+                dispatcher.dispatch(e.event());
+            }
+            settle();
+            if (stop.getAsBoolean()) {
+                return false;
+            }
+        }
+        if (!queue.isEmpty() || idleToEnd) {
+            if (until > now) {
+                now = until;
+            }
+        }
+        return true;
+    }
+
+    /** Time of the next pending event, or {@code Long.MAX_VALUE}. */
+    public long nextEventTime() {
+        settle();
+        return queue.isEmpty() ? Long.MAX_VALUE : queue.peekTime();
+    }
+
+    private void onTick(ResourceTick tick) {
+        SharedResource r = resources.get(tick.resource());
+        if (r == null || r.epoch() != tick.epoch()) {
+            return; // stale: shares changed since it was scheduled
+        }
+        List<Activity> done = r.takeFinished(now);
+        markDirty(r);
+        for (Activity a : done) {
+            a.owner.activityDone(a, now);
+        }
+    }
+
+    /** Recomputes the shares of every resource touched by the last event and schedules their next completions. */
+    private void settle() {
+        for (int i = 0; i < dirty.size(); i++) {
+            SharedResource r = dirty.get(i);
+            long next = r.reshare(now);
+            if (next != Long.MAX_VALUE) {
+                queue.add(next, PRIORITY_COMPLETION, nextSeq++, new ResourceTick(r.id(), r.epoch()));
+            }
+        }
+        dirty.clear();
+    }
+
+    // ---- persistence support -------------------------------------------------------------------------------
+
+    /** Every queued event in order, for saving. */
+    public List<EventQueue.Entry> queuedEvents() {
+        settle();
+        return queue.entries();
+    }
+
+    public long nextSeq() {
+        return nextSeq;
+    }
+
+    public Collection<SharedResource> resources() {
+        return resources.values();
+    }
+
+    /** Restores the clock and queue of a saved lab; resources and their activities are restored by the model. */
+    public void restore(long now, long nextSeq, long processed, List<EventQueue.Entry> events) {
+        if (!queue.isEmpty()) {
+            throw new IllegalStateException("restore into a fresh simulation only");
+        }
+        this.now = now;
+        this.nextSeq = nextSeq;
+        this.processed = processed;
+        for (EventQueue.Entry e : events) {
+            queue.add(e.time(), e.priority(), e.seq(), e.event());
+        }
+    }
+
+    /** Restores a resource's activity (in saved order) without rescheduling: its tick is among the saved events. */
+    public void restoreActivity(Activity a, double rate) {
+        a.resource.add(a, a.resource.lastUpdate());
+        a.rate = rate;
+        a.resource.restoreClean();
+    }
+
+    /** Restores a resource's clock and epoch from a save. */
+    public static void restoreResourceClock(SharedResource r, long lastUpdate, long epoch) {
+        r.restoreClock(lastUpdate, epoch);
+    }
+
+    /** For saving: a resource's last update time and epoch. */
+    public static long[] resourceClock(SharedResource r) {
+        return new long[] {r.lastUpdate(), r.epoch()};
+    }
+}

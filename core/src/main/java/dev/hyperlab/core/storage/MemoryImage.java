@@ -1,0 +1,170 @@
+package dev.hyperlab.core.storage;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A disk image held in memory, sparse in 64 KiB chunks, optionally over a read-only backing image (copy-on-write).
+ * Used where files are not wanted: scale runs of the engine (thousands of VMs reading one shared base layout) and
+ * dry runs (writes land here and vanish with the throw-away lab).
+ */
+public final class MemoryImage implements DiskImage {
+    private static final int CHUNK = 64 << 10;
+
+    private final Path name;
+    private final long size;
+    private final DiskImage backing;
+    private final boolean readOnly;
+    private final TreeMap<Long, byte[]> chunks = new TreeMap<>();
+
+    private MemoryImage(Path name, long size, DiskImage backing, boolean readOnly) {
+        if (size <= 0) {
+            throw new IllegalArgumentException("size must be > 0");
+        }
+        this.name = name;
+        this.size = size;
+        this.backing = backing;
+        this.readOnly = readOnly;
+    }
+
+    /** A blank image of {@code size} bytes. */
+    public static MemoryImage blank(Path name, long size) {
+        return new MemoryImage(name, size, null, false);
+    }
+
+    /** A writable overlay whose unwritten ranges read from {@code backing} (which it never writes). */
+    public static MemoryImage overlay(Path name, DiskImage backing) {
+        return new MemoryImage(name, backing.virtualSize(), backing, false);
+    }
+
+    /** A read-only view of this image's current contents (shares the chunks; further writes here show through). */
+    public MemoryImage readOnlyView() {
+        MemoryImage v = new MemoryImage(name, size, backing, true);
+        v.chunks.putAll(chunks);
+        return v;
+    }
+
+    @Override
+    public Path path() {
+        return name;
+    }
+
+    @Override
+    public ImageFormat format() {
+        return ImageFormat.RAW;
+    }
+
+    @Override
+    public long virtualSize() {
+        return size;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        check(offset, dst.remaining());
+        while (dst.hasRemaining()) {
+            long chunk = offset / CHUNK;
+            int within = (int) (offset % CHUNK);
+            int n = Math.min(dst.remaining(), CHUNK - within);
+            byte[] data = chunks.get(chunk);
+            if (data != null) {
+                dst.put(data, within, n);
+            } else if (backing != null) {
+                ByteBuffer slice = dst.slice(dst.position(), n);
+                backing.read(offset, slice);
+                dst.position(dst.position() + n);
+            } else {
+                for (int i = 0; i < n; i++) {
+                    dst.put((byte) 0);
+                }
+            }
+            offset += n;
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        if (readOnly) {
+            throw new IOException(name + " is read-only");
+        }
+        check(offset, src.remaining());
+        while (src.hasRemaining()) {
+            long chunk = offset / CHUNK;
+            int within = (int) (offset % CHUNK);
+            int n = Math.min(src.remaining(), CHUNK - within);
+            byte[] data = chunks.get(chunk);
+            if (data == null) {
+                data = new byte[CHUNK];
+                if (backing != null) {
+                    long start = chunk * CHUNK;
+                    int len = (int) Math.min(CHUNK, size - start);
+                    backing.read(start, ByteBuffer.wrap(data, 0, len));
+                }
+                chunks.put(chunk, data);
+            }
+            src.get(data, within, n);
+            offset += n;
+        }
+    }
+
+    @Override
+    public List<Extent> map(long offset, long length) throws IOException {
+        check(offset, length);
+        List<Extent> out = new ArrayList<>();
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            long chunk = pos / CHUNK;
+            long chunkEnd = Math.min(end, (chunk + 1) * CHUNK);
+            if (chunks.containsKey(chunk)) {
+                add(out, pos, chunkEnd - pos, true, 0);
+                pos = chunkEnd;
+                continue;
+            }
+            Map.Entry<Long, byte[]> next = chunks.ceilingEntry(chunk + 1);
+            long gapEnd = next == null ? end : Math.min(end, next.getKey() * CHUNK);
+            if (backing != null) {
+                for (Extent e : backing.map(pos, gapEnd - pos)) {
+                    add(out, e.offset(), e.length(), e.data(), e.data() ? e.depth() + 1 : 0);
+                }
+            } else {
+                add(out, pos, gapEnd - pos, false, 0);
+            }
+            pos = gapEnd;
+        }
+        return out;
+    }
+
+    private static void add(List<Extent> out, long off, long len, boolean data, int depth) {
+        if (!out.isEmpty()) {
+            Extent last = out.getLast();
+            if (last.data() == data && last.depth() == depth && last.end() == off) {
+                out.set(out.size() - 1, new Extent(last.offset(), last.length() + len, data, depth));
+                return;
+            }
+        }
+        out.add(new Extent(off, len, data, depth));
+    }
+
+    @Override
+    public void flush() {}
+
+    @Override
+    public void close() {}
+
+    private void check(long offset, long length) throws IOException {
+        if (offset < 0 || length < 0 || offset > size - length) {
+            throw new IOException("range " + offset + "+" + length + " is outside " + name + " (" + size + " bytes)");
+        }
+    }
+}

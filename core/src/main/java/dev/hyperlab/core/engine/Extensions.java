@@ -4,10 +4,7 @@ import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.Profiles;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.driver.GuestToolsDriver;
-import dev.hyperlab.core.driver.VirtioBalloonDriver;
-import dev.hyperlab.core.driver.VirtioBlkDriver;
-import dev.hyperlab.core.driver.VirtioNetDriver;
+import dev.hyperlab.core.driver.BuiltInDriver;
 import dev.hyperlab.core.firmware.BiosFirmware;
 import dev.hyperlab.core.firmware.DirectKernelBoot;
 import dev.hyperlab.core.firmware.UefiFirmware;
@@ -32,8 +29,7 @@ public final class Extensions {
         for (FirmwareModel f : List.of(new BiosFirmware(), new UefiFirmware(), new DirectKernelBoot())) {
             e.addFirmware(f, "built-in");
         }
-        for (GuestDriver d : List.of(new VirtioBlkDriver(), new VirtioNetDriver(), new VirtioBalloonDriver(),
-                new GuestToolsDriver())) {
+        for (GuestDriver d : BuiltInDriver.all()) {
             e.addDriver(d, "built-in");
         }
         return e;

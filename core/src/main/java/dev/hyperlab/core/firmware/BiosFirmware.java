@@ -2,7 +2,6 @@ package dev.hyperlab.core.firmware;
 
 import static dev.hyperlab.core.model.Calibration.*;
 
-import dev.hyperlab.api.spi.BootDevice;
 import dev.hyperlab.api.spi.BootOutcome;
 import dev.hyperlab.api.spi.BootSearch;
 import dev.hyperlab.api.spi.BootStep;
@@ -10,8 +9,8 @@ import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.MachineContext;
 import dev.hyperlab.core.model.Demands;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Legacy BIOS: a server's BIOS on a physical host, SeaBIOS in a VM. The boot-device search reads sector 0 of each
@@ -39,20 +38,11 @@ public final class BiosFirmware implements FirmwareModel {
 
     @Override
     public BootOutcome searchBoot(BootSearch search) {
-        List<BootStep> steps = new ArrayList<>();
-        for (BootDevice d : search.devices()) {
-            if (d.kind() == BootDevice.Kind.NET) {
-                if (NetBoot.probe(d, steps, search.machine().virtual())) {
-                    return BootOutcome.found(d.name(), "PXE network boot program", steps);
-                }
-                continue;
-            }
-            steps.add(new BootStep("boot-search", "read-mbr " + d.name(), Demand.NONE.plusRead(512, 1)));
-            byte[] mbr = d.read(0, 512);
-            if (mbr.length == 512 && (mbr[510] & 0xff) == 0x55 && (mbr[511] & 0xff) == 0xaa) {
-                return BootOutcome.found(d.name(), "MBR boot code", steps);
-            }
-        }
-        return BootOutcome.notFound("No bootable device.", steps);
+        return BootOrderWalk.walk(search, (disk, steps) -> {
+            steps.add(new BootStep("boot-search", "read-mbr " + disk.name(), Demand.NONE.plusRead(512, 1)));
+            byte[] mbr = disk.read(0, 512);
+            boolean signed = mbr.length == 512 && (mbr[510] & 0xff) == 0x55 && (mbr[511] & 0xff) == 0xaa;
+            return signed ? Optional.of("MBR boot code") : Optional.empty();
+        }, "No bootable device.");
     }
 }

@@ -2,7 +2,6 @@ package dev.hyperlab.core.firmware;
 
 import static dev.hyperlab.core.model.Calibration.*;
 
-import dev.hyperlab.api.spi.BootDevice;
 import dev.hyperlab.api.spi.BootOutcome;
 import dev.hyperlab.api.spi.BootSearch;
 import dev.hyperlab.api.spi.BootStep;
@@ -10,7 +9,6 @@ import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.MachineContext;
 import dev.hyperlab.core.model.Demands;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,20 +40,10 @@ public final class UefiFirmware implements FirmwareModel {
 
     @Override
     public BootOutcome searchBoot(BootSearch search) {
-        List<BootStep> steps = new ArrayList<>();
-        for (BootDevice d : search.devices()) {
-            if (d.kind() == BootDevice.Kind.NET) {
-                if (NetBoot.probe(d, steps, search.machine().virtual())) {
-                    return BootOutcome.found(d.name(), "PXE network boot program", steps);
-                }
-                continue;
-            }
+        return BootOrderWalk.walk(search, (disk, steps) -> {
             // GPT header (LBA 1), partition entries, then the FAT directory walk of the ESP
-            steps.add(new BootStep("boot-search", "read-esp " + d.name(), Demand.NONE.plusRead(64 << 10, 8)));
-            if (d.efiFile(FALLBACK_LOADER).isPresent()) {
-                return BootOutcome.found(d.name(), FALLBACK_LOADER, steps);
-            }
-        }
-        return BootOutcome.notFound("No bootable device (BdsDxe: no bootable option or device was found)", steps);
+            steps.add(new BootStep("boot-search", "read-esp " + disk.name(), Demand.NONE.plusRead(64 << 10, 8)));
+            return disk.efiFile(FALLBACK_LOADER).map(bytes -> FALLBACK_LOADER);
+        }, "No bootable device (BdsDxe: no bootable option or device was found)");
     }
 }

@@ -61,6 +61,64 @@ public final class LabModel {
         return new LabModel(seed, Extensions.builtIn(), new MemoryImageStore());
     }
 
+    /**
+     * A throw-away copy for dry runs: same state, same seed, images read through to this lab's and written only in
+     * memory.
+     */
+    public LabModel fork() {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        try {
+            LabCodec.write(this, buf, java.util.Map.of());
+            LabModel copy = new LabModel(seed(), extensions, new ForkImageStore(images));
+            LabCodec.read(new java.io.ByteArrayInputStream(buf.toByteArray()), copy);
+            copy.sim().setLog(dev.hyperlab.core.sim.EventLog.NONE);
+            return copy;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("copying the lab for a dry run", e);
+        }
+    }
+
+    /** A new lab that keeps its images in {@code dir} (or in memory when {@code dir} is null). */
+    public static LabModel create(long seed, Extensions extensions, java.nio.file.Path dir) {
+        return new LabModel(seed, extensions, images(dir));
+    }
+
+    /** A lab loaded from a parsed save document, its images in {@code dir} (or in memory when null). */
+    public static LabModel load(java.util.Map<String, Object> document, Extensions extensions, java.nio.file.Path dir)
+            throws java.io.IOException {
+        LabModel lab = new LabModel(LabCodec.num(document, "seed"), extensions, images(dir));
+        LabCodec.apply(document, lab);
+        lab.rebuildMemoryImages();
+        return lab;
+    }
+
+    private static ImageStore images(java.nio.file.Path dir) {
+        return new MemoryImageStore();
+    }
+
+    /**
+     * Lays down again the boot loaders and VM disks of an in-memory image store after a load (a stored lab keeps its
+     * images in memory until the file image store replaces it).
+     */
+    void rebuildMemoryImages() {
+        for (HostMachine h : hosts.values()) {
+            if (h.hypervisor != null) {
+                HostDisk boot = h.disks.getFirst();
+                images.installHostLoader(h.name, boot.device(), boot.size(), h.firmware,
+                        HostBootPlans.tag(h.hypervisor, h.hostOs));
+            }
+        }
+        for (VmMachine v : vms.values()) {
+            for (VmDisk d : v.disks) {
+                if (d.owned() && d.device().equals("disk0") && !v.os.isEmpty()) {
+                    images.createOverlay(v.name, d.device(), OsProfiles.get(v.os), v.firmware);
+                } else if (d.owned()) {
+                    images.createBlank(v.name, d.device(), d.virtualSize());
+                }
+            }
+        }
+    }
+
     public Simulation sim() {
         return sim;
     }

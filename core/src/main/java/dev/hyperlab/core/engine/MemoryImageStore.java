@@ -56,6 +56,10 @@ final class MemoryImageStore implements ImageStore {
         return img;
     }
 
+    boolean has(String path) {
+        return images.containsKey(path);
+    }
+
     @Override
     public void delete(String path) {
         images.remove(path);

@@ -31,6 +31,7 @@ public final class Simulation {
     private final List<SharedResource> dirty = new ArrayList<>();
     private EventLog log = EventLog.NONE;
     private long processed;
+    private boolean running;
 
     public long now() {
         return now;
@@ -88,6 +89,7 @@ public final class Simulation {
     public void start(Activity a) {
         a.resource.add(a, now);
         markDirty(a.resource);
+        settleOutsideRun();
     }
 
     /** Withdraws an activity before it completes (its machine was powered off, say). */
@@ -95,6 +97,17 @@ public final class Simulation {
         if (a.active()) {
             a.resource.remove(a, now);
             markDirty(a.resource);
+            settleOutsideRun();
+        }
+    }
+
+    /**
+     * A change made between runs (a command) settles at once, so the queue after a command is the same whether or not
+     * the lab is saved and loaded before the next one.
+     */
+    private void settleOutsideRun() {
+        if (!running) {
+            settle();
         }
     }
 
@@ -122,6 +135,15 @@ public final class Simulation {
      * event when the queue runs dry before {@code until} (a wait that nothing more can satisfy ends there).
      */
     public boolean runUntil(long until, Dispatcher dispatcher, BooleanSupplier stop, boolean idleToEnd) {
+        running = true;
+        try {
+            return run(until, dispatcher, stop, idleToEnd);
+        } finally {
+            running = false;
+        }
+    }
+
+    private boolean run(long until, Dispatcher dispatcher, BooleanSupplier stop, boolean idleToEnd) {
         settle();
         while (!queue.isEmpty() && queue.peekTime() <= until) {
             EventQueue.Entry e = queue.poll();

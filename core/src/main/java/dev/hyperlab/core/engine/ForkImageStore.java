@@ -1,0 +1,70 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.MemoryImage;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The images of a dry-run lab: every image of the original reads through, every write lands in memory, and images the
+ * fork creates live only in memory. Nothing reaches the original's files.
+ */
+final class ForkImageStore implements ImageStore {
+    private final ImageStore original;
+    private final MemoryImageStore own = new MemoryImageStore();
+    private final Map<String, MemoryImage> overlays = new HashMap<>();
+
+    ForkImageStore(ImageStore original) {
+        this.original = original;
+    }
+
+    @Override
+    public DiskImage hostDisk(String host, String device, long size) {
+        return overlays.computeIfAbsent("host:" + host + "/" + device,
+                k -> MemoryImage.overlay(Path.of(k), original.hostDisk(host, device, size)));
+    }
+
+    @Override
+    public void installHostLoader(String host, String device, long size, String firmware, String what) {
+        MemoryImage disk = MemoryImage.blank(Path.of("host:" + host + "/" + device), size);
+        BootLayouts.write(disk, firmware, what);
+        overlays.put("host:" + host + "/" + device, disk);
+    }
+
+    @Override
+    public String createOverlay(String vm, String device, OsProfile profile, String firmware) {
+        return own.createOverlay(vm, device, profile, firmware);
+    }
+
+    @Override
+    public String createBlank(String vm, String device, long size) {
+        return own.createBlank(vm, device, size);
+    }
+
+    @Override
+    public DiskImage open(String path) {
+        if (own.has(path)) {
+            return own.open(path);
+        }
+        return overlays.computeIfAbsent(path, p -> MemoryImage.overlay(Path.of(p), original.open(p)));
+    }
+
+    @Override
+    public void delete(String path) {
+        own.delete(path);
+        overlays.remove(path);
+    }
+
+    @Override
+    public String format(String path) {
+        return own.has(path) ? own.format(path) : original.format(path);
+    }
+
+    @Override
+    public void close() {
+        own.close();
+        overlays.clear();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.hyperlab.core.lab;
+
+import dev.hyperlab.api.lab.Host;
+import dev.hyperlab.api.lab.HostInfo;
+import dev.hyperlab.api.lab.HostOs;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.lab.StartPolicy;
+import dev.hyperlab.api.lab.Vm;
+import java.time.Duration;
+import java.util.List;
+
+/** A {@link Host} handle: the name and the lab; every call goes to the lab's model. */
+final class HostHandle implements Host {
+    private final LocalLab lab;
+    private final String name;
+
+    HostHandle(LocalLab lab, String name) {
+        this.lab = lab;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public HostState state() {
+        return lab.read(m -> m.hostState(name));
+    }
+
+    @Override
+    public HostInfo info() {
+        return lab.read(m -> m.hostInfo(name));
+    }
+
+    @Override
+    public void install(HypervisorType type) {
+        install(type, null);
+    }
+
+    @Override
+    public void install(HypervisorType type, HostOs hostOs) {
+        lab.change(m -> m.installHost(name, type, hostOs));
+    }
+
+    @Override
+    public void powerOn() {
+        lab.change(m -> m.powerOn(name));
+    }
+
+    @Override
+    public void powerOff() {
+        lab.change(m -> m.powerOff(name));
+    }
+
+    @Override
+    public void reset() {
+        lab.change(m -> m.reset(name));
+    }
+
+    @Override
+    public void waitFor(HostState state, Duration timeout) {
+        lab.change(m -> m.waitHost(name, state, timeout, lab.progress()));
+    }
+
+    @Override
+    public List<Vm> vms() {
+        return lab.read(m -> m.vmsOn(name)).stream().map(n -> (Vm) new VmHandle(lab, n)).toList();
+    }
+
+    @Override
+    public StartPolicy startPolicy() {
+        return lab.read(m -> m.startPolicy(name));
+    }
+
+    @Override
+    public void setStartPolicy(StartPolicy policy) {
+        lab.change(m -> m.setStartPolicy(name, policy));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof HostHandle h && h.lab == lab && h.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "host " + name;
+    }
+}

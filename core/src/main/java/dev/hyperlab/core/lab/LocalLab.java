@@ -1,0 +1,194 @@
+package dev.hyperlab.core.lab;
+
+import dev.hyperlab.api.lab.Host;
+import dev.hyperlab.api.lab.HostSpec;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.LabInfo;
+import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.Profiles;
+import dev.hyperlab.api.lab.TimelinePhase;
+import dev.hyperlab.api.lab.Vm;
+import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.engine.LabModel;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.model.OsProfiles;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * The {@link Lab} facade over the engine, for a lab in a directory or in memory. Every change goes through
+ * {@link #change}: it runs on the model, then the model is saved, so a lab in a directory is on disk as it is in
+ * memory when a call returns. An unexpected failure (a bug, not a refused request) reloads the last save, so a
+ * half-applied change never lingers.
+ */
+public final class LocalLab implements Lab, AutoCloseable {
+    private final LabDirectory dir;
+    private final boolean dryRun;
+    private LabModel model;
+    private ProgressListener progress = ProgressListener.NONE;
+    private boolean closed;
+
+    LocalLab(LabDirectory dir, LabModel model, boolean dryRun) {
+        this.dir = dir;
+        this.model = model;
+        this.dryRun = dryRun;
+    }
+
+    /** The engine behind this facade, for core-internal callers (benchmarks, persistence tests). */
+    public LabModel model() {
+        return model;
+    }
+
+    ProgressListener progress() {
+        return progress;
+    }
+
+    <T> T read(Function<LabModel, T> query) {
+        requireOpen();
+        return query.apply(model);
+    }
+
+    void change(Consumer<LabModel> op) {
+        requireOpen();
+        try {
+            op.accept(model);
+        } catch (LabException e) {
+            save(); // refused requests change nothing; waits and cancelled runs keep the time they reached
+            throw e;
+        } catch (RuntimeException | Error e) {
+            rollBack();
+            throw e;
+        }
+        save();
+    }
+
+    private void save() {
+        if (dir != null) {
+            dir.save(model);
+        }
+    }
+
+    private void rollBack() {
+        if (dir != null && dir.hasModel()) {
+            model = dir.load(model.extensions());
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw LabException.notAllowed("this lab is closed", "open it again");
+        }
+    }
+
+    @Override
+    public LabInfo info() {
+        return read(m -> new LabInfo(dir == null ? "" : dir.path().toString(), m.seed(),
+                Duration.ofNanos(m.sim().now()), m.hostCount(), m.hostsIn(HostState.RUNNING), m.vmCount(),
+                m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, List.of()));
+    }
+
+    @Override
+    public Duration now() {
+        return read(m -> Duration.ofNanos(m.sim().now()));
+    }
+
+    @Override
+    public List<Host> hosts() {
+        return read(m -> m.hostNames().stream().map(n -> (Host) new HostHandle(this, n)).toList());
+    }
+
+    @Override
+    public Host host(String name) {
+        return read(m -> {
+            if (!m.hasHost(name)) {
+                throw LabException.notFound("no host named '" + name + "'", "host list shows the hosts");
+            }
+            return new HostHandle(this, name);
+        });
+    }
+
+    @Override
+    public Optional<Host> findHost(String name) {
+        return read(m -> m.hasHost(name) ? Optional.of(new HostHandle(this, name)) : Optional.empty());
+    }
+
+    @Override
+    public Host createHost(HostSpec spec) {
+        change(m -> m.createHost(spec));
+        return new HostHandle(this, spec.name());
+    }
+
+    @Override
+    public List<Vm> vms() {
+        return read(m -> m.vmNames().stream().map(n -> (Vm) new VmHandle(this, n)).toList());
+    }
+
+    @Override
+    public Vm vm(String name) {
+        return read(m -> {
+            if (!m.hasVm(name)) {
+                throw LabException.notFound("no VM named '" + name + "'", "vm list shows the VMs");
+            }
+            return new VmHandle(this, name);
+        });
+    }
+
+    @Override
+    public Optional<Vm> findVm(String name) {
+        return read(m -> m.hasVm(name) ? Optional.of(new VmHandle(this, name)) : Optional.empty());
+    }
+
+    @Override
+    public Vm createVm(VmSpec spec) {
+        change(m -> m.createVm(spec));
+        return new VmHandle(this, spec.name());
+    }
+
+    @Override
+    public Profiles profiles() {
+        return read(m -> new Profiles(OsProfiles.all().stream().map(OsProfile::info).toList(),
+                m.extensions().firmwareInfo(), m.extensions().driverInfo()));
+    }
+
+    @Override
+    public void advance(Duration duration) {
+        change(m -> m.advance(duration, progress));
+    }
+
+    @Override
+    public List<TimelinePhase> timeline(List<String> machines) {
+        return read(m -> m.timeline(machines));
+    }
+
+    @Override
+    public Lab fork() {
+        return read(m -> new LocalLab(null, m.fork(), true));
+    }
+
+    /** True for a throw-away copy made by {@link #fork()}. */
+    public boolean isDryRun() {
+        return dryRun;
+    }
+
+    @Override
+    public void onProgress(ProgressListener listener) {
+        this.progress = listener == null ? ProgressListener.NONE : listener;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (dir != null) {
+            dir.close();
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.hyperlab.core.lab;
+
+import dev.hyperlab.api.lab.Vm;
+import dev.hyperlab.api.lab.VmInfo;
+import dev.hyperlab.api.lab.VmState;
+import java.time.Duration;
+
+/** A {@link Vm} handle: the name and the lab; every call goes to the lab's model. */
+final class VmHandle implements Vm {
+    private final LocalLab lab;
+    private final String name;
+
+    VmHandle(LocalLab lab, String name) {
+        this.lab = lab;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public VmState state() {
+        return lab.read(m -> m.vmState(name));
+    }
+
+    @Override
+    public VmInfo info() {
+        return lab.read(m -> m.vmInfo(name));
+    }
+
+    @Override
+    public void start() {
+        lab.change(m -> m.startVm(name));
+    }
+
+    @Override
+    public void shutdown() {
+        lab.change(m -> m.shutdownVm(name));
+    }
+
+    @Override
+    public void destroy() {
+        lab.change(m -> m.destroyVm(name));
+    }
+
+    @Override
+    public void reboot() {
+        lab.change(m -> m.rebootVm(name));
+    }
+
+    @Override
+    public void suspend() {
+        lab.change(m -> m.suspendVm(name));
+    }
+
+    @Override
+    public void resume() {
+        lab.change(m -> m.resumeVm(name));
+    }
+
+    @Override
+    public void delete() {
+        lab.change(m -> m.deleteVm(name));
+    }
+
+    @Override
+    public void waitFor(VmState state, Duration timeout) {
+        lab.change(m -> m.waitVm(name, state, timeout, lab.progress()));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VmHandle h && h.lab == lab && h.name.equals(name);
+    }
+
+    @Override
+    public int hashCode() {
+        return name.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "vm " + name;
+    }
+}

@@ -972,14 +972,13 @@ public final class Qcow2Image implements DiskImage {
         s.entry = s.entry.withFlags(s.entry.flags() | BitmapDirectory.FLAG_IN_USE);
     }
 
-    /** ORs the bits of {@code source} into {@code target}; both must have the same granularity. */
+    /** Marks dirty in {@code target} every chunk that {@code source} marks dirty (granularities may differ). */
     public void mergeBitmap(String source, String target) throws IOException {
         checkWritable();
         DirtyBitmap src = dirtyBitmap(source);
+        dirtyBitmap(target); // loads it, and refuses an inconsistent target
         BitmapState t = requireBitmap(target);
-        DirtyBitmap dst = dirtyBitmap(target);
-        if (src.granularity() != dst.granularity()) throw new ImageException(file.path + ": bitmaps '" + source + "' and '" + target + "' have different granularities");
-        for (int i = 0; i < dst.words.length; i++) t.bits.words[i] |= src.words[i];
+        for (DirtyBitmap.Range r : src.dirtyRanges()) t.bits.setRange(r.offset(), r.length());
     }
 
     /** Enables or disables recording of writes into {@code name}. */

@@ -20,7 +20,7 @@ public final class TestData {
             switch (r.nextInt(4)) {
                 case 0 -> { byte[] x = new byte[n]; r.nextBytes(x); System.arraycopy(x, 0, b, at, n); }
                 case 1 -> {
-                    byte[] t = ("line " + r.nextInt(1000) + " of a log file, status ok\n").repeat(2000).getBytes(StandardCharsets.US_ASCII);
+                    byte[] t = ("line " + r.nextInt(1000) + " of a log file, status ok\n").repeat(4000).getBytes(StandardCharsets.US_ASCII);
                     System.arraycopy(t, 0, b, at, n);
                 }
                 case 2 -> { }

@@ -13,11 +13,28 @@ import java.nio.file.Path;
 final class HostFile implements AutoCloseable {
     final Path path;
     final FileChannel channel;
+    private final java.io.RandomAccessFile raf; // for writable files: ftruncate on the same descriptor
     private long size;
 
     HostFile(Path path, FileChannel channel) throws IOException {
         this.path = path;
         this.channel = channel;
+        this.raf = null;
+        this.size = channel.size();
+    }
+
+    /** Opens {@code path} for reading, and for writing unless {@code readOnly}. */
+    static HostFile open(Path path, boolean readOnly, boolean createNew) throws IOException {
+        if (readOnly) return new HostFile(path, FileChannel.open(path, java.nio.file.StandardOpenOption.READ));
+        if (createNew) java.nio.file.Files.createFile(path);
+        java.io.RandomAccessFile raf = new java.io.RandomAccessFile(path.toFile(), "rw");
+        return new HostFile(path, raf);
+    }
+
+    private HostFile(Path path, java.io.RandomAccessFile raf) throws IOException {
+        this.path = path;
+        this.raf = raf;
+        this.channel = raf.getChannel();
         this.size = channel.size();
     }
 
@@ -60,8 +77,12 @@ final class HostFile implements AutoCloseable {
     /** Extends the file without writing (a sparse tail), so clusters handed out lie inside it before anything refers to them. */
     void extendTo(long newSize) throws IOException {
         if (newSize <= size) return;
-        try (var raf = new java.io.RandomAccessFile(path.toFile(), "rw")) {
+        if (raf != null) {
             raf.setLength(newSize);
+        } else {
+            try (var r = new java.io.RandomAccessFile(path.toFile(), "rw")) {
+                r.setLength(newSize);
+            }
         }
         size = newSize;
     }
@@ -73,5 +94,6 @@ final class HostFile implements AutoCloseable {
     @Override
     public void close() throws IOException {
         channel.close();
+        if (raf != null) raf.close();
     }
 }

@@ -75,11 +75,9 @@ public final class Qcow2Image implements DiskImage {
 
     /** Opens a qcow2 image and its backing chain (read-only); {@code chain} is the list of files above it. */
     public static Qcow2Image open(Path path, boolean readOnly, List<Path> chain) throws IOException {
-        FileChannel ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        HostFile file = HostFile.open(path, readOnly, false);
         Qcow2Image img = null;
         try {
-            HostFile file = new HostFile(path, ch);
             ByteBuffer first = ByteBuffer.allocate((int) Math.min(file.size(), 1 << 21));
             file.readFully(0, first, "header");
             first.flip();
@@ -120,7 +118,7 @@ public final class Qcow2Image implements DiskImage {
             if (img != null) {
                 img.closeQuietly();
             } else {
-                ch.close();
+                file.close();
             }
             throw e;
         }
@@ -158,8 +156,8 @@ public final class Qcow2Image implements DiskImage {
         h.backingFile = o.backingFile().orElse(null);
         h.backingFormat = o.backingFormat().map(ImageFormat::qemuName).orElse(null);
         long l1Clusters = Math.max(1, (l1Entries * 8 + cs - 1) / cs);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ)) {
-            HostFile file = new HostFile(path, ch);
+        if (Files.exists(path)) throw new ImageException(path + ": file already exists");
+        try (HostFile file = HostFile.open(path, false, true)) {
             file.write(0, h.encode());
             file.write(cs, ByteBuffer.allocate(8).putLong(0, 2L * cs)); // reftable[0] -> refcount block at cluster 2
             file.write(2L * cs, ByteBuffer.allocate(cs)); // the refcount block, filled in below

@@ -30,12 +30,21 @@ public final class ImageConverter {
     /** What a conversion did. */
     public record Result(long virtualSize, long bytesRead, long bytesWritten) {}
 
-    /** Converts {@code source} into a new image {@code target} (which must not exist) of {@code format}. */
+    /**
+     * Converts {@code source} into a new image {@code target} (which must not exist) of {@code format}. Like
+     * {@code qemu-img convert}, the result is left in the page cache, not synced to disk.
+     */
     public static Result convert(DiskImage source, Path target, ImageFormat format) throws IOException {
-        return convert(source, target, format, Qcow2CreateOptions.DEFAULT_CLUSTER_SIZE);
+        return convert(source, target, format, Qcow2CreateOptions.DEFAULT_CLUSTER_SIZE, false);
     }
 
     public static Result convert(DiskImage source, Path target, ImageFormat format, int clusterSize) throws IOException {
+        return convert(source, target, format, clusterSize, false);
+    }
+
+    /** As above; {@code sync} makes the target durable (fsync) before returning. */
+    public static Result convert(DiskImage source, Path target, ImageFormat format, int clusterSize, boolean sync)
+            throws IOException {
         if (Files.exists(target)) throw new ImageException(target + ": file already exists");
         long size = source.virtualSize();
         DiskImage out = switch (format) {
@@ -44,11 +53,12 @@ public final class ImageConverter {
         };
         // A qcow2 target allocates whole clusters, so only whole zero clusters are worth skipping; raw skips 4 KiB.
         int zeroGranule = format == ImageFormat.QCOW2 ? clusterSize : 4096;
-        try (out) {
+        try {
             Result r = copy(source, out, zeroGranule);
-            out.flush();
+            if (sync) out.close(); else out.closeUnsynced();
             return r;
         } catch (IOException | RuntimeException e) {
+            out.closeUnsynced();
             Files.deleteIfExists(target);
             throw e;
         }

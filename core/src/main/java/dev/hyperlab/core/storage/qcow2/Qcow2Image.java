@@ -640,11 +640,20 @@ public final class Qcow2Image implements DiskImage {
 
     @Override
     public void close() throws IOException {
+        close(true);
+    }
+
+    @Override
+    public void closeUnsynced() throws IOException {
+        close(false);
+    }
+
+    private void close(boolean sync) throws IOException {
         if (closed) return;
         try {
             if (!readOnly) {
                 storeBitmaps();
-                file.force();
+                if (sync) file.force();
             }
         } finally {
             closeQuietly();

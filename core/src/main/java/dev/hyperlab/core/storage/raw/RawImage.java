@@ -145,6 +145,11 @@ public final class RawImage implements DiskImage {
         }
     }
 
+    @Override
+    public void closeUnsynced() throws IOException {
+        channel.close();
+    }
+
     private void checkRange(long offset, long length) throws ImageException {
         if (offset < 0 || length < 0 || offset + length > size || offset + length < 0) {
             throw new ImageException(path + ": range " + offset + "+" + length + " is outside the disk (size " + size + ")");

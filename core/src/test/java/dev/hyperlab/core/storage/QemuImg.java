@@ -38,6 +38,24 @@ public final class QemuImg {
         }
     }
 
+    /** Like {@link #require()} for another tool CI installs (sfdisk, sgdisk, fsck.fat, mtools). */
+    public static void requireTool(String tool) {
+        if (!onPath(tool) && !Files.isExecutable(Path.of("/usr/sbin", tool)) && !Files.isExecutable(Path.of("/sbin", tool))) {
+            if ("1".equals(System.getenv("HYPERLAB_SKIP_QEMU_IMG"))) {
+                Assumptions.abort(tool + " is not installed and HYPERLAB_SKIP_QEMU_IMG=1: skipping a check against it");
+            }
+            fail(tool + " is not installed: .ci/run installs it (or set HYPERLAB_SKIP_QEMU_IMG=1 to skip external-tool tests)");
+        }
+    }
+
+    /** Runs {@code tool} found on PATH or in /usr/sbin, /sbin. */
+    public static Result tool(String tool, String... args) throws IOException, InterruptedException {
+        for (String d : new String[] {"/usr/sbin", "/sbin"}) {
+            if (!onPath(tool) && Files.isExecutable(Path.of(d, tool))) return run(d + "/" + tool, args);
+        }
+        return run(tool, args);
+    }
+
     private static boolean onPath(String tool) {
         String path = System.getenv("PATH");
         if (path == null) return false;

@@ -89,12 +89,14 @@ class CrashSafetyTest {
         Path img = overlayWithHistory(ops + 100);
         Process p = startWriter(img, ops, "snapshots");
         killAfter(p, ops);
-        // the dirty bit may be set; opening for writing repairs, as QEMU does
+        // killed inside a snapshot operation, the dirty bit is set; opening for writing repairs, as QEMU does.
+        // Killed between them (during a plain write), leaks may remain, which is allowed.
         try (Qcow2Image q = DiskImages.openQcow2(img, false)) {
             assertThat(q.dirtyFlag()).isFalse();
             TestData.readAll(q);
         }
         QemuImg.Result check = QemuImg.img("check", img.toString());
-        assertThat(check.exit()).as("qemu-img check after repair:\n%s%s", check.out(), check.err()).isZero();
+        assertThat(check.exit()).as("qemu-img check after repair:\n%s%s", check.out(), check.err()).isIn(0, 3);
+        assertThat(DiskImages.check(img).corruptions()).isZero();
     }
 }

@@ -27,7 +27,7 @@ import java.util.List;
  *
  * <pre>
  * ./mvnw -q -B -pl bench -am package -DskipTests
- * java -Xmx2g -cp 'bench/target/hyperlab-bench-0.1.0-SNAPSHOT.jar:bench/target/lib/*' dev.hyperlab.bench.BootStormBench [hosts] [vmsPerHost]
+ * java -Xmx2g -cp 'bench/target/hyperlab-bench.jar:bench/target/lib/*' dev.hyperlab.bench.BootStormBench [hosts] [vmsPerHost]
  * </pre>
  */
 public final class BootStormBench {

@@ -88,35 +88,21 @@ public final class LabModel {
             throws java.io.IOException {
         LabModel lab = new LabModel(LabCodec.num(document, "seed"), extensions, images(dir));
         LabCodec.apply(document, lab);
-        lab.rebuildMemoryImages();
         return lab;
     }
 
     private static ImageStore images(java.nio.file.Path dir) {
-        return new MemoryImageStore();
+        return dir == null ? new MemoryImageStore() : new FileImageStore(dir);
     }
 
-    /**
-     * Lays down again the boot loaders and VM disks of an in-memory image store after a load (a stored lab keeps its
-     * images in memory until the file image store replaces it).
-     */
-    void rebuildMemoryImages() {
-        for (HostMachine h : hosts.values()) {
-            if (h.hypervisor != null) {
-                HostDisk boot = h.disks.getFirst();
-                images.installHostLoader(h.name, boot.device(), boot.size(), h.firmware,
-                        HostBootPlans.tag(h.hypervisor, h.hostOs));
-            }
-        }
-        for (VmMachine v : vms.values()) {
-            for (VmDisk d : v.disks) {
-                if (d.owned() && d.device().equals("disk0") && !v.os.isEmpty()) {
-                    images.createOverlay(v.name, d.device(), OsProfiles.get(v.os), v.firmware);
-                } else if (d.owned()) {
-                    images.createBlank(v.name, d.device(), d.virtualSize());
-                }
-            }
-        }
+    /** Makes every image write durable (before the model is saved, so the two agree). */
+    public void flushImages() {
+        images.flush();
+    }
+
+    /** Releases the image files. */
+    public void closeImages() {
+        images.close();
     }
 
     public Simulation sim() {

@@ -284,7 +284,8 @@ final class VmMachine extends Machine {
     VmInfo info() {
         List<VmInfo.VmDiskInfo> ds = new ArrayList<>();
         for (VmDisk d : disks) {
-            ds.add(new VmInfo.VmDiskInfo(d.path(), lab.images().format(d.path()), d.virtualSize()));
+            ds.add(new VmInfo.VmDiskInfo(lab.images().displayPath(d.path()), lab.images().format(d.path()),
+                    d.virtualSize()));
         }
         return new VmInfo(name, host, state, vcpus, memory, firmware, os, ds, VmBootPlans.driversPresent(this),
                 bootPriority, reason);

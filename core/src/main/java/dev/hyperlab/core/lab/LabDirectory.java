@@ -112,6 +112,7 @@ final class LabDirectory implements AutoCloseable {
     /** Saves the model: the log first (so its recorded length is on disk), then lab.json atomically. */
     void save(LabModel lab) {
         try {
+            lab.flushImages();
             logWriter.flush();
             logChannel.force(false);
             long logBytes = logChannel.position();

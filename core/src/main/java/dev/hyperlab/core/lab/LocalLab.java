@@ -76,6 +76,7 @@ public final class LocalLab implements Lab, AutoCloseable {
 
     private void rollBack() {
         if (dir != null && dir.hasModel()) {
+            model.closeImages();
             model = dir.load(model.extensions());
         }
     }
@@ -187,6 +188,7 @@ public final class LocalLab implements Lab, AutoCloseable {
             return;
         }
         closed = true;
+        model.closeImages();
         if (dir != null) {
             dir.close();
         }

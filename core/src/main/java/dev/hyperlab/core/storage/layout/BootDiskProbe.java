@@ -114,6 +114,25 @@ public final class BootDiskProbe {
         return new Report(sig, code, List.copyOf(mbr), diskGuid, List.copyOf(gpt), loader, List.copyOf(problems));
     }
 
+    /**
+     * A file of the disk's EFI System Partition by its path ({@code \\EFI\\BOOT\\BOOTX64.EFI}), as a UEFI boot
+     * manager reads it; empty when the disk has no valid GPT, no ESP, or no such file.
+     */
+    public static Optional<byte[]> readEspFile(DiskImage disk, String path) throws IOException {
+        Report r = probe(disk);
+        if (r.esp().isEmpty()) {
+            return Optional.empty();
+        }
+        if (UEFI_FALLBACK_LOADER.equalsIgnoreCase(path)) {
+            return r.uefiLoader();
+        }
+        try {
+            return FatReader.open(disk, r.esp().get().firstLba() * 512).readFile(path);
+        } catch (ImageException e) {
+            return Optional.empty();
+        }
+    }
+
     private static ByteBuffer sector(DiskImage disk, long lba) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
         disk.read(lba * 512, b);

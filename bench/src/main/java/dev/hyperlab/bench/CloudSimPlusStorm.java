@@ -2,6 +2,8 @@ package dev.hyperlab.bench;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import org.cloudsimplus.allocationpolicies.VmAllocationPolicySimple;
 import org.cloudsimplus.brokers.DatacenterBroker;
 import org.cloudsimplus.brokers.DatacenterBrokerSimple;
 import org.cloudsimplus.cloudlets.Cloudlet;
@@ -42,7 +44,11 @@ public final class CloudSimPlusStorm {
             }
             hostList.add(new HostSimple(128L * 1024, 10_000, 1_000_000, pes));
         }
-        new DatacenterSimple(sim, hostList);
+        // each VM goes to the host the lab names for it, as hyperlab's `vm create --host` does: the default policy's
+        // search over every host for every VM would measure placement, which hyperlab does not do
+        VmAllocationPolicySimple placement = new VmAllocationPolicySimple();
+        placement.setFindHostForVmFunction((policy, vm) -> Optional.of(hostList.get((int) (vm.getId() / perHost))));
+        new DatacenterSimple(sim, hostList, placement);
         DatacenterBroker broker = new DatacenterBrokerSimple(sim);
         List<Vm> vms = new ArrayList<>(hosts * perHost);
         List<Cloudlet> cloudlets = new ArrayList<>(hosts * perHost);

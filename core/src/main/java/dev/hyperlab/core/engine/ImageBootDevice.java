@@ -83,6 +83,6 @@ final class ImageBootDevice implements BootDevice {
         if (loader.startsWith("kernel")) {
             return read(0, 4096);
         }
-        return read(0, (int) Math.min(64 << 10, image.virtualSize())); // MBR code and the stage 2 after it
+        return read(0, (int) Math.min(1024, image.virtualSize())); // MBR code and the first sector of stage 2
     }
 }

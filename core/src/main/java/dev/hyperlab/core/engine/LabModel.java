@@ -48,6 +48,8 @@ public final class LabModel {
     private final ImageStore images;
     final TreeMap<String, HostMachine> hosts = new TreeMap<>();
     final TreeMap<String, VmMachine> vms = new TreeMap<>();
+    /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
+    private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
     long requests;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
@@ -133,16 +135,28 @@ public final class LabModel {
         return sim.log().enabled();
     }
 
-    void log(String machine, String text) {
+    void log(String machine, String... words) {
         if (sim.log().enabled()) {
-            sim.log().record(sim.now(), machine + " " + text);
+            sim.log().record(sim.now(), machine, words);
         }
     }
 
     // ---- lookups -------------------------------------------------------------------------------------------------
 
+    /** Registers a new or loaded machine. */
+    void add(Machine m) {
+        switch (m) {
+            case HostMachine h -> hosts.put(h.name, h);
+            case VmMachine v -> {
+                vms.put(v.name, v);
+                hostMachine(v.host).vms.add(v.name);
+            }
+        }
+        byName.put(m.name, m);
+    }
+
     HostMachine hostMachine(String name) {
-        HostMachine h = hosts.get(name);
+        HostMachine h = byName.get(name) instanceof HostMachine m ? m : null;
         if (h == null) {
             throw LabException.notFound("no host named '" + name + "'", "host list shows the hosts");
         }
@@ -150,7 +164,7 @@ public final class LabModel {
     }
 
     VmMachine vmMachine(String name) {
-        VmMachine v = vms.get(name);
+        VmMachine v = byName.get(name) instanceof VmMachine m ? m : null;
         if (v == null) {
             throw LabException.notFound("no VM named '" + name + "'", "vm list shows the VMs");
         }
@@ -158,11 +172,11 @@ public final class LabModel {
     }
 
     public boolean hasHost(String name) {
-        return hosts.containsKey(name);
+        return byName.get(name) instanceof HostMachine;
     }
 
     public boolean hasVm(String name) {
-        return vms.containsKey(name);
+        return byName.get(name) instanceof VmMachine;
     }
 
     public List<String> hostNames() {
@@ -240,7 +254,7 @@ public final class LabModel {
             }
         }
         HostMachine h = new HostMachine(this, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
-        hosts.put(name, h);
+        add(h);
         log(name, "created");
     }
 
@@ -337,8 +351,7 @@ public final class LabModel {
         }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
-        vms.put(name, vm);
-        h.vms.add(name);
+        add(vm);
         log(name, "created on " + h.name);
     }
 
@@ -406,6 +419,7 @@ public final class LabModel {
         vm.hostMachine().starts.remove(vm);
         vm.hostMachine().vms.remove(name);
         vms.remove(name);
+        byName.remove(name);
         for (VmDisk d : vm.disks) {
             if (d.owned()) {
                 images.delete(d.path());
@@ -415,11 +429,10 @@ public final class LabModel {
     }
 
     private void requireFreeName(String name) {
-        if (hosts.containsKey(name)) {
-            throw LabException.conflict("a host named '" + name + "' already exists", "choose another name");
-        }
-        if (vms.containsKey(name)) {
-            throw LabException.conflict("a VM named '" + name + "' already exists", "choose another name");
+        Machine m = byName.get(name);
+        if (m != null) {
+            throw LabException.conflict("a " + (m instanceof HostMachine ? "host" : "VM") + " named '" + name
+                    + "' already exists", "choose another name");
         }
     }
 
@@ -428,7 +441,7 @@ public final class LabModel {
     void dispatch(SimEvent e) {
         switch (e) {
             case PartTimer t -> {
-                Machine m = hosts.containsKey(t.machine()) ? hosts.get(t.machine()) : vms.get(t.machine());
+                Machine m = byName.get(t.machine());
                 if (m != null && m.run == t.run() && m.current != null) {
                     m.current.partDone(t.part());
                 }
@@ -558,7 +571,7 @@ public final class LabModel {
             machines.addAll(vms.values());
         } else {
             for (String n : names) {
-                Machine m = hosts.containsKey(n) ? hosts.get(n) : vms.get(n);
+                Machine m = byName.get(n);
                 if (m == null) {
                     throw LabException.notFound("no host or VM named '" + n + "'", "host list and vm list show them");
                 }

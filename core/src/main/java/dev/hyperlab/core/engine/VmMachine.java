@@ -5,6 +5,8 @@ import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.model.OsProfiles;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.sim.SharedResource;
 import java.util.ArrayList;
@@ -47,8 +49,14 @@ final class VmMachine extends Machine {
         this.disks = List.copyOf(disks);
     }
 
+    /** The host, looked up once: a VM never moves (a VM's host is part of its definition). */
+    private HostMachine hostRef;
+
     HostMachine hostMachine() {
-        return lab.hostMachine(host);
+        if (hostRef == null) {
+            hostRef = lab.hostMachine(host);
+        }
+        return hostRef;
     }
 
     @Override
@@ -70,7 +78,7 @@ final class VmMachine extends Machine {
     double diskWork(PlannedStep step) {
         HostMachine h = hostMachine();
         double path = step.ioEfficiency() * h.hypervisorDiskFactor();
-        double readShare = step.baseReads() && h.warmCache.contains(cacheKey(step))
+        double readShare = step.baseReads() && h.warmCache.contains(step.cacheKey())
                 ? 1 - Calibration.BASE_CACHE_HIT_RATIO
                 : 1.0;
         return h.datastoreModel().deviceSeconds(step.demand(), Calibration.VIRTIO_BLK_READ_FACTOR * path,
@@ -89,20 +97,40 @@ final class VmMachine extends Machine {
         return vcpus;
     }
 
-    String cacheKey(PlannedStep step) {
-        return os + "/" + step.phase();
-    }
-
     @Override
     void stepFinished(StepRun run) {
         if (run.step.baseReads() && run.step.demand().readBytes() > 0) {
-            hostMachine().warmCache.add(cacheKey(run.step));
+            hostMachine().warmCache.add(run.step.cacheKey());
         }
     }
 
     /** Host memory this VM needs to run. */
     long memoryNeed() {
-        return memory + VmBootPlans.profileOrDefault(this).vmmOverheadBytes();
+        return memory + profileOrDefault().vmmOverheadBytes();
+    }
+
+    // configuration-derived values, resolved once (a VM's configuration never changes)
+    private OsProfile profile;
+    private List<String> driversPresent;
+
+    /** The VM's own profile, or linux-server's VMM figures for a VM without one (a QEMU VM all the same). */
+    OsProfile profileOrDefault() {
+        if (profile == null) {
+            profile = OsProfiles.get(os.isEmpty() ? "linux-server" : os);
+        }
+        return profile;
+    }
+
+    /** Drivers present in the guest: the OS's inbox drivers and those installed, sorted. */
+    List<String> driversPresent() {
+        if (driversPresent == null) {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>(drivers);
+            if (!os.isEmpty()) {
+                all.addAll(OsProfiles.get(os).inboxDrivers());
+            }
+            driversPresent = List.copyOf(all);
+        }
+        return driversPresent;
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------------
@@ -287,7 +315,7 @@ final class VmMachine extends Machine {
             ds.add(new VmInfo.VmDiskInfo(lab.images().displayPath(d.path()), lab.images().format(d.path()),
                     d.virtualSize()));
         }
-        return new VmInfo(name, host, state, vcpus, memory, firmware, os, ds, VmBootPlans.driversPresent(this),
+        return new VmInfo(name, host, state, vcpus, memory, firmware, os, ds, driversPresent(),
                 bootPriority, reason);
     }
 }

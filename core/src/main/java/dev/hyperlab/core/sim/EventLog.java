@@ -55,6 +55,17 @@ public interface EventLog {
         return b.toString();
     }
 
+    /** Fills {@code buf} with one log line: stamp, subject, words, newline. */
+    static void line(StringBuilder buf, long time, String subject, String... words) {
+        buf.setLength(0);
+        appendStamp(buf, time);
+        buf.append(' ').append(subject);
+        for (String w : words) {
+            buf.append(' ').append(w);
+        }
+        buf.append('\n');
+    }
+
     /** Appends {@link #stamp} without the intermediate string (the log's hot path). */
     static void appendStamp(StringBuilder b, long time) {
         b.append(time / 1_000_000_000L).append('.');
@@ -77,13 +88,7 @@ public interface EventLog {
 
             @Override
             public void record(long time, String subject, String... words) {
-                buf.setLength(0);
-                appendStamp(buf, time);
-                buf.append(' ').append(subject);
-                for (String w : words) {
-                    buf.append(' ').append(w);
-                }
-                buf.append('\n');
+                line(buf, time, subject, words);
                 try {
                     out.append(buf);
                 } catch (IOException e) {
@@ -116,13 +121,7 @@ public interface EventLog {
 
         @Override
         public void record(long time, String subject, String... words) {
-            buf.setLength(0);
-            appendStamp(buf, time);
-            buf.append(' ').append(subject);
-            for (String w : words) {
-                buf.append(' ').append(w);
-            }
-            buf.append('\n');
+            line(buf, time, subject, words);
             update(buf);
             lines++;
         }

@@ -92,9 +92,16 @@ final class DiskRecorder implements DiskSink {
                     + " bytes now but " + prior.virtualSize() + " in backup " + base.id().substring(0, 8));
         }
         claim(offset, length, false);
-        List<Piece> old = priors.pieces(base.id(), disk.name());
-        parents.add(base.id());
         long end = offset + length;
+        List<Piece> old;
+        try {
+            old = priors.pieces(base.id(), disk.name());
+        } catch (RepositoryException e) {
+            heal(base, "its disk map is unreadable (" + e.getMessage() + ")");
+            storeAllocated(offset, end);
+            return;
+        }
+        parents.add(base.id());
         int i = firstEndingAfter(old, offset);
         for (; i < old.size() && old.get(i).offset() < end; i++) {
             Piece p = old.get(i).clip(offset, end);
@@ -102,13 +109,30 @@ final class DiskRecorder implements DiskSink {
                 add(p);
                 continue;
             }
-            if (!healed) {
-                healed = true;
-                notes.accept("disk " + disk.name() + ": data of backup " + base.id().substring(0, 8)
-                        + " is missing from the repository; read and stored again");
-            }
+            heal(base, "some of its data is missing from the repository");
             for (long at = p.offset(); at < p.end(); at += BackupPipeline.MAX_CHUNK) {
                 read(at, (int) Math.min(BackupPipeline.MAX_CHUNK, p.end() - at));
+            }
+        }
+    }
+
+    private void heal(PriorBackup base, String why) {
+        if (!healed) {
+            healed = true;
+            notes.accept("disk " + disk.name() + ": backup " + base.id().substring(0, 8) + " cannot be built on: "
+                    + why + "; its ranges were read and stored again");
+        }
+    }
+
+    /** Stores the allocated parts of {@code [from, to)} read from the disk, on the full strategy's grid. */
+    private void storeAllocated(long from, long to) throws IOException {
+        for (dev.hyperlab.api.spi.ByteRange r : disk.allocated()) {
+            long s = Math.max(from, r.offset());
+            long e = Math.min(to, r.end());
+            for (long at = s; at < e; ) {
+                long next = Math.min(e, (at / BackupPipeline.MAX_CHUNK + 1) * BackupPipeline.MAX_CHUNK);
+                read(at, (int) (next - at));
+                at = next;
             }
         }
     }

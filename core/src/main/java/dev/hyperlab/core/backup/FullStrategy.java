@@ -8,9 +8,11 @@ import dev.hyperlab.api.spi.SourceDisk;
 import java.io.IOException;
 
 /**
- * {@code full}: every allocated byte of every disk, in chunks cut on a fixed 1 MiB grid of disk offsets. The grid
- * (rather than cutting from the start of each allocated range) makes two disks with the same content in the same
- * place produce the same chunks, so full backups of clones, or of the same VM on two days, still share most blobs.
+ * {@code full}: every allocated block of every disk. The disk is cut on a fixed 1 MiB grid of disk offsets, and every
+ * grid cell that holds any allocated byte is stored whole (a hole inside the cell reads as zeros). So a chunk depends
+ * on the disk's content alone, not on how the image happens to allocate it: full backups of clones, of a raw copy and
+ * its qcow2 original, or of the same VM on two days, share every unchanged cell. Cells that are all zeros become
+ * holes, and restore skips zero blocks, so the restored disk is as sparse as the original or sparser.
  */
 public final class FullStrategy implements BackupStrategy {
 
@@ -26,10 +28,17 @@ public final class FullStrategy implements BackupStrategy {
         }
     }
 
-    /** Stores every allocated range of {@code disk}; also the incremental strategy's fall-back. */
+    /** Stores every grid cell of {@code disk} that holds allocated bytes; also the incremental strategy's fall-back. */
     static void backupDisk(SourceDisk disk, DiskSink sink) throws IOException {
+        long grid = sink.maxChunk();
+        long size = disk.virtualSize();
+        long next = 0; // cells before this are stored
         for (ByteRange r : disk.allocated()) {
-            storeRange(sink, r.offset(), r.end());
+            long end = Math.min(size, (r.end() + grid - 1) / grid * grid);
+            for (long at = Math.max(next, r.offset() / grid * grid); at < end; at += grid) {
+                sink.store(at, (int) Math.min(grid, size - at));
+            }
+            next = Math.max(next, end);
         }
     }
 

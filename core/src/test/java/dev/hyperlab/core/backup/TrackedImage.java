@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /** A {@link DiskImage} that marks every write in a {@link MemoryTracker}, as QEMU marks a dirty bitmap. */
-public final class TrackedImage implements DiskImage {
+public class TrackedImage implements DiskImage {
     private final DiskImage image;
     private final MemoryTracker tracker;
 

@@ -61,6 +61,7 @@ final class BackupPipeline implements AutoCloseable {
     private final Backend backend;
     private final RepositoryIndex index;
     private final BlobCodec codec;
+    private final int packTarget;
     private final ArrayBlockingQueue<Slot> free = new ArrayBlockingQueue<>(SLOTS);
     private final ArrayBlockingQueue<byte[]> packBuffers = new ArrayBlockingQueue<>(2);
     private final ExecutorService workers;
@@ -80,15 +81,16 @@ final class BackupPipeline implements AutoCloseable {
     private long bytesRead;
     private volatile Throwable failure;
 
-    BackupPipeline(Backend backend, RepositoryIndex index, BlobCodec codec) {
+    BackupPipeline(Backend backend, RepositoryIndex index, BlobCodec codec, int packTarget) {
         this.backend = backend;
         this.index = index;
         this.codec = codec;
+        this.packTarget = packTarget;
         boolean encrypted = codec.cipher().encrypted();
         for (int i = 0; i < SLOTS; i++) {
             free.add(new Slot(encrypted));
         }
-        int packCapacity = PACK_TARGET + BlobCodec.maxStored(MAX_CHUNK) + 64 * 1024;
+        int packCapacity = packTarget + BlobCodec.maxStored(MAX_CHUNK) + 64 * 1024;
         packBuffers.add(new byte[packCapacity]);
         this.pack = new PackWriter(packCapacity);
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -227,7 +229,7 @@ final class BackupPipeline implements AutoCloseable {
         pack.add(type, id, e.compressed(), rawLength, e.buf(), 0, e.length());
         blobsAdded++;
         bytesAdded += e.length();
-        if (pack.size() >= PACK_TARGET) {
+        if (pack.size() >= packTarget) {
             flushPack();
         }
     }

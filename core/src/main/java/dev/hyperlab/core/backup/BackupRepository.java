@@ -42,6 +42,8 @@ public final class BackupRepository {
     private final Backend backend;
     private final RepositoryConfig config;
     private final RepositoryCipher cipher;
+    /** Blob bytes per pack; tests lower it to get many packs from small disks. */
+    private volatile int packTarget = BackupPipeline.PACK_TARGET;
 
     private BackupRepository(Path dir, Backend backend, RepositoryConfig config, RepositoryCipher cipher) {
         this.dir = dir;
@@ -142,6 +144,12 @@ public final class BackupRepository {
         throw new RepositoryException("wrong password for repository " + dir);
     }
 
+    /** Sets the blob bytes per pack file (tests only: small packs give many packs from small disks). */
+    BackupRepository packTarget(int bytes) {
+        this.packTarget = bytes;
+        return this;
+    }
+
     /** The repository's directory. */
     public Path directory() {
         return dir;
@@ -187,7 +195,7 @@ public final class BackupRepository {
             List<PriorBackup> priors = manifests.stream().map(Manifests.Loaded::prior).toList();
 
             try (BlobCodec codec = new BlobCodec(cipher, config.compressionLevel());
-                    BackupPipeline pipeline = new BackupPipeline(backend, index, codec)) {
+                    BackupPipeline pipeline = new BackupPipeline(backend, index, codec, packTarget)) {
                 BlobReader reader = new BlobReader(backend, index, codec);
                 Map<String, List<Piece>> cache = new HashMap<>();
                 DiskRecorder.PriorMaps maps = (backupId, diskName) -> {
@@ -372,7 +380,7 @@ public final class BackupRepository {
         }
         try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "prune");
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
-            return new Pruner(backend, cipher, codec).prune(keepLast, new ArrayList<>(lock.removedStale()));
+            return new Pruner(backend, cipher, codec, packTarget).prune(keepLast, new ArrayList<>(lock.removedStale()));
         }
     }
 

@@ -34,11 +34,13 @@ final class Pruner {
     private final Backend backend;
     private final RepositoryCipher cipher;
     private final BlobCodec codec;
+    private final int packTarget;
 
-    Pruner(Backend backend, RepositoryCipher cipher, BlobCodec codec) {
+    Pruner(Backend backend, RepositoryCipher cipher, BlobCodec codec, int packTarget) {
         this.backend = backend;
         this.cipher = cipher;
         this.codec = codec;
+        this.packTarget = packTarget;
     }
 
     PruneResult prune(int keepLast, List<String> notes) throws IOException {
@@ -124,7 +126,7 @@ final class Pruner {
                 partial.add(e);
             }
         }
-        PackWriter writer = new PackWriter(BackupPipeline.PACK_TARGET + BlobCodec.maxStored(BackupPipeline.MAX_CHUNK));
+        PackWriter writer = new PackWriter(packTarget + BlobCodec.maxStored(BackupPipeline.MAX_CHUNK));
         int packsWritten = 0;
         for (Map.Entry<ObjectId, List<PackFormat.Entry>> e : partial) {
             Map<PackFormat.Entry, byte[]> copy = new LinkedHashMap<>();
@@ -155,7 +157,7 @@ final class Pruner {
             for (Map.Entry<PackFormat.Entry, byte[]> c : copy.entrySet()) {
                 if (placed.add(c.getKey().id())) {
                     writer.addStored(c.getKey(), c.getValue());
-                    if (writer.size() >= BackupPipeline.PACK_TARGET) {
+                    if (writer.size() >= packTarget) {
                         packsWritten++;
                         bytesFreed -= save(writer, stay);
                     }
@@ -223,7 +225,7 @@ final class Pruner {
 
     private long save(PackWriter writer, SortedMap<ObjectId, List<PackFormat.Entry>> stay) throws IOException {
         PackWriter.Finished f = writer.finish(cipher,
-                new byte[BackupPipeline.PACK_TARGET + BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)]);
+                new byte[packTarget + BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)]);
         backend.save(FileKind.PACK, f.id().hex(), f.bytes(), 0, f.length());
         stay.put(f.id(), f.entries());
         return f.length();

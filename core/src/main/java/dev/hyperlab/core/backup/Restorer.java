@@ -42,6 +42,7 @@ final class Restorer {
         List<Piece> pieces = new ArrayList<>();
         for (Manifest.MapPage page : disk.pages()) {
             long start = page.index() * DiskMap.PAGE;
+            locate(page.blob(), warnings);
             try {
                 pieces.addAll(DiskMap.decodePage(reader.read(page.blob()), start, "map page " + page.blob().shortHex()));
             } catch (RepositoryException e) {
@@ -66,18 +67,8 @@ final class Restorer {
             byBlob.computeIfAbsent(p.blob(), k -> new ArrayList<>()).add(p);
         }
         List<Job> jobs = new ArrayList<>();
-        boolean recovered = false;
         for (Map.Entry<ObjectId, List<Piece>> e : byBlob.entrySet()) {
-            var loc = index.get(e.getKey());
-            if (loc.isEmpty() && !recovered) {
-                recovered = true;
-                List<ObjectId> found = index.recoverFromPacks(backend, codec.cipher(), warnings);
-                if (!found.isEmpty()) {
-                    warnings.add("blobs missing from the index were found in " + found.size()
-                            + " pack(s) no index lists (a damaged index file); run prune to rewrite the index");
-                }
-                loc = index.get(e.getKey());
-            }
+            var loc = locate(e.getKey(), warnings);
             if (loc.isEmpty()) {
                 for (Piece p : e.getValue()) {
                     damaged.add(new RestoreResult.DamagedRange(p.offset(), p.length(),
@@ -93,6 +84,26 @@ final class Restorer {
         damaged.sort(Comparator.comparingLong(RestoreResult.DamagedRange::offset));
         target.finish();
         return new RestoreResult(backupId, disk.name(), disk.virtualSize(), written, damaged, warnings);
+    }
+
+    private boolean recovered;
+
+    /**
+     * Where a blob is; when no index lists it, reads the headers of the packs no index lists (once), since a damaged
+     * or lost index file leaves its packs intact.
+     */
+    private java.util.Optional<BlobLocation> locate(ObjectId blob, List<String> warnings) throws IOException {
+        var loc = index.get(blob);
+        if (loc.isEmpty() && !recovered) {
+            recovered = true;
+            List<ObjectId> found = index.recoverFromPacks(backend, codec.cipher(), warnings);
+            if (!found.isEmpty()) {
+                warnings.add("blobs missing from the index were found in " + found.size()
+                        + " pack(s) no index lists (a damaged or lost index file); prune writes a new index");
+            }
+            loc = index.get(blob);
+        }
+        return loc;
     }
 
     private long runJobs(List<Job> jobs, RestoreTarget target, List<RestoreResult.DamagedRange> damaged)

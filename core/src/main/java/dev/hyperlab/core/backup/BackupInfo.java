@@ -11,7 +11,8 @@ import java.util.Map;
  * @param strategy the strategy that took it
  * @param labTime lab time of the backup in nanoseconds, as the caller gave it
  * @param parents the backups whose data it refers to unchanged (none for a full backup)
- * @param config the machine's configuration as the caller gave it, to define a VM from on restore
+ * @param config the machine's configuration as the caller gave it, to define a VM from on restore (whole numbers
+ *     come back as {@code Long}, others as {@code Double})
  * @param disks its disks, in the machine's order
  * @param notes what the strategy reported, for instance a fall back to a full backup
  * @param bytesRead bytes read from the disks while taking it

@@ -36,7 +36,6 @@ final class BackupPipeline implements AutoCloseable {
     /** Pack files are closed once their blobs reach 16 MiB: few files and fsyncs, yet prune repacks little. */
     static final int PACK_TARGET = 16 << 20;
     static final int SLOTS = 12;
-    private static final byte[] ZEROS = new byte[MAX_CHUNK];
 
     private enum Kind { HOLE, KNOWN, NEW, FAILED }
 
@@ -162,7 +161,7 @@ final class BackupPipeline implements AutoCloseable {
         try {
             if (failure != null) {
                 s.kind = Kind.FAILED;
-            } else if (java.util.Arrays.mismatch(s.in, 0, s.length, ZEROS, 0, s.length) < 0) {
+            } else if (Zeros.isZero(s.in, 0, s.length)) {
                 s.kind = Kind.HOLE;
             } else {
                 s.id = codec.hash(s.in, 0, s.length);

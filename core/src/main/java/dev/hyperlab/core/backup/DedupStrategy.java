@@ -7,7 +7,6 @@ import dev.hyperlab.api.spi.DiskSink;
 import dev.hyperlab.api.spi.SourceDisk;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * {@code dedup}: content-defined chunking of the whole disk with {@link FastCdc}, no bitmap needed. Chunk boundaries
@@ -20,10 +19,9 @@ import java.util.Arrays;
  */
 public final class DedupStrategy implements BackupStrategy {
     /** Guest block size: the unit zeros are recognised in. */
-    static final int BLOCK = 4096;
+    static final int BLOCK = Zeros.BLOCK;
     /** Bytes read per disk read: large sequential reads. */
     private static final int SEGMENT = 8 << 20;
-    private static final byte[] ZERO_BLOCK = new byte[BLOCK];
 
     @Override
     public String id() {
@@ -68,7 +66,7 @@ public final class DedupStrategy implements BackupStrategy {
             if (pos >= filled) {
                 return;
             }
-            if ((bufStart + pos) % BLOCK == 0 && isZero(buf, pos, Math.min(BLOCK, filled - pos))) {
+            if ((bufStart + pos) % BLOCK == 0 && Zeros.isZero(buf, pos, Math.min(BLOCK, filled - pos))) {
                 pos += Math.min(BLOCK, filled - pos);
                 continue;
             }
@@ -82,7 +80,7 @@ public final class DedupStrategy implements BackupStrategy {
             }
             for (; b < limit; b += BLOCK) {
                 int len = Math.min(BLOCK, filled - b);
-                if (isZero(buf, b, len)) {
+                if (Zeros.isZero(buf, b, len)) {
                     runEnd = b;
                     break;
                 }
@@ -92,9 +90,5 @@ public final class DedupStrategy implements BackupStrategy {
             sink.store(bufStart + pos, ByteBuffer.wrap(buf, pos, cut));
             pos += cut;
         }
-    }
-
-    private static boolean isZero(byte[] buf, int off, int len) {
-        return Arrays.mismatch(buf, off, off + len, ZERO_BLOCK, 0, len) < 0;
     }
 }

@@ -47,16 +47,16 @@ interface RestoreTarget extends AutoCloseable {
             public void write(long at, byte[] src, int off, int len) throws IOException {
                 int i = 0;
                 while (i < len) {
-                    int end = blockEnd(at, i, len);
-                    if (isZero(src, off + i, end - i)) {
+                    int end = Zeros.blockEnd(at, i, len);
+                    if (Zeros.isZero(src, off + i, end - i)) {
                         i = end;
                         continue;
                     }
                     int run = i;
                     i = end;
                     while (i < len) {
-                        end = blockEnd(at, i, len);
-                        if (isZero(src, off + i, end - i)) {
+                        end = Zeros.blockEnd(at, i, len);
+                        if (Zeros.isZero(src, off + i, end - i)) {
                             break;
                         }
                         i = end;
@@ -90,26 +90,6 @@ interface RestoreTarget extends AutoCloseable {
             }
         };
     }
-
-    /** Guest block size: the unit in which a restore to a new file leaves zeros as holes. */
-    int BLOCK = 4096;
-
-    private static int blockEnd(long at, int i, int len) {
-        return (int) Math.min(len, i + (BLOCK - (at + i) % BLOCK));
-    }
-
-    private static boolean isZero(byte[] b, int off, int len) {
-        for (int k = off; k < off + len; k += ZERO.length) {
-            int n = Math.min(ZERO.length, off + len - k);
-            if (java.util.Arrays.mismatch(b, k, k + n, ZERO, 0, n) >= 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** A block of zeros to compare with. */
-    byte[] ZERO = new byte[BLOCK];
 
     /** An open image; writes are serialised, since images are not thread-safe. */
     static RestoreTarget image(DiskImage image) throws IOException {

@@ -127,6 +127,13 @@ public final class BackupBench {
         System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %11s %8s%n", "repository after base (MB)", mb(hrepo),
                 mb(resticRepo), mb(borgRepo), resticRepo > 0 ? String.format(Locale.ROOT, "%.3f", (double) hrepo
                 / resticRepo) : "?", "<= restic", resticRepo > 0 && hrepo <= resticRepo ? "yes" : "NO");
+        Timing h1 = h.get("full-base-zstd1");
+        row("  same with zstd level 1 (s)", h1.seconds(), resticFull, borgFull, fasterFull / h1.seconds(), ">= 5x",
+                fasterFull / h1.seconds() >= 5);
+        long h1repo = repo.get("full-base-zstd1");
+        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %11s %8s%n", "  its repository (MB)", mb(h1repo),
+                mb(resticRepo), mb(borgRepo), resticRepo > 0 ? String.format(Locale.ROOT, "%.3f", (double) h1repo
+                / resticRepo) : "?", "<= restic", resticRepo > 0 && h1repo <= resticRepo ? "yes" : "NO");
         Timing hi = h.get("incremental-day2");
         double rd = resticDay2.map(Timing::seconds).orElse(Double.NaN);
         row("incremental after day2 (s)", hi.seconds(), resticDay2, borgDay2, rd / hi.seconds(), ">= 20x",

@@ -78,6 +78,13 @@ public final class BackupBenchChild {
             Files.delete(restored);
             System.out.println("INFO check " + repo.check(false).ok());
         }
+        // the speed/size trade-off: the same full backup with zstd level 1 instead of the default 3
+        BackupRepository fast = BackupRepository.init(work.resolve("hyperlab-zstd1"), password,
+                dev.hyperlab.core.backup.KdfParams.DEFAULT, 1);
+        try (RawImage b = RawImage.open(base, true)) {
+            measure("full-base-zstd1", () -> fast.run(new FullStrategy(), plain(b, DAY)), r -> r.backup().bytesAdded());
+        }
+        System.out.println("REPO full-base-zstd1 " + sizeOf(fast.directory()));
     }
 
     private static BackupSource source(TrackedImage image, MemoryTracker tracker, long labTime) {

@@ -13,11 +13,17 @@ import org.apiguardian.api.API;
  * hashes, compresses, encrypts and packs what it is given. A strategy is stateless between runs; what it needs to
  * know about earlier backups it asks the {@link BackupContext}.
  *
+ * <p>Unlike firmware models and drivers, a strategy does real I/O: the repository calls it on the thread running the
+ * {@code backup run} command, not on the simulation thread, and does not cut it off; the other rules of
+ * {@link Extension} hold (deterministic, never {@code null}).
+ *
  * <p>Example, a strategy that stores every allocated byte in 1 MiB chunks:
  *
  * <pre>{@code
  * public final class EveryByte implements BackupStrategy {
  *     public String id() { return "every-byte"; }
+ *
+ *     public String description() { return "every allocated byte, no tricks"; }
  *
  *     public void backup(BackupContext context) throws IOException {
  *         for (SourceDisk disk : context.disks()) {
@@ -33,12 +39,13 @@ import org.apiguardian.api.API;
  * }</pre>
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
-public interface BackupStrategy {
+public interface BackupStrategy extends Extension {
 
     /**
      * The id that {@code backup run --strategy ID} takes: lower-case letters, digits and dashes, unique among the
      * strategies the lab knows ({@code full}, {@code incremental} and {@code dedup} are taken by the built-ins).
      */
+    @Override
     String id();
 
     /**

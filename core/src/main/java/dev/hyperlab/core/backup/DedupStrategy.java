@@ -29,6 +29,11 @@ public final class DedupStrategy implements BackupStrategy {
     }
 
     @Override
+    public String description() {
+        return "content-defined chunks (FastCDC) of the whole disk, stored once across VMs and days";
+    }
+
+    @Override
     public void backup(BackupContext context) throws IOException {
         byte[] buf = new byte[SEGMENT + FastCdc.MAX];
         for (SourceDisk disk : context.disks()) {

@@ -22,6 +22,11 @@ public final class FullStrategy implements BackupStrategy {
     }
 
     @Override
+    public String description() {
+        return "every allocated 1 MiB cell of every disk";
+    }
+
+    @Override
     public void backup(BackupContext context) throws IOException {
         for (SourceDisk disk : context.disks()) {
             backupDisk(disk, context.sink(disk));

@@ -28,6 +28,11 @@ public final class IncrementalStrategy implements BackupStrategy {
     }
 
     @Override
+    public String description() {
+        return "only the clusters the dirty bitmap marks since the last backup; full where the chain is broken";
+    }
+
+    @Override
     public void backup(BackupContext context) throws IOException {
         for (SourceDisk disk : context.disks()) {
             DiskSink sink = context.sink(disk);

@@ -74,6 +74,11 @@ class PruneTest {
             }
 
             @Override
+            public String description() {
+                return "a test strategy";
+            }
+
+            @Override
             public void backup(BackupContext context) throws IOException {
                 new FullStrategy().backup(context);
                 throw new IOException("simulated failure after storing the data");

@@ -120,6 +120,11 @@ class RoundTripTest {
             }
 
             @Override
+            public String description() {
+                return "a test strategy";
+            }
+
+            @Override
             public void backup(dev.hyperlab.api.spi.BackupContext context) throws IOException {
                 var disk = context.disks().getFirst();
                 context.sink(disk).store(1 << 20, 4096);

@@ -123,17 +123,11 @@ public final class BackupBench {
         double fasterFull = min(resticFull, borgFull);
         row("full backup of base.raw (s)", hf.seconds(), resticFull, borgFull, fasterFull / hf.seconds(), ">= 5x",
                 fasterFull / hf.seconds() >= 5);
-        long hrepo = repo.get("full-base");
-        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %11s %8s%n", "repository after base (MB)", mb(hrepo),
-                mb(resticRepo), mb(borgRepo), resticRepo > 0 ? String.format(Locale.ROOT, "%.3f", (double) hrepo
-                / resticRepo) : "?", "<= restic", resticRepo > 0 && hrepo <= resticRepo ? "yes" : "NO");
+        sizeRow("repository after base (MB)", repo.get("full-base"), resticRepo, borgRepo);
         Timing h1 = h.get("full-base-zstd1");
         row("  same with zstd level 1 (s)", h1.seconds(), resticFull, borgFull, fasterFull / h1.seconds(), ">= 5x",
                 fasterFull / h1.seconds() >= 5);
-        long h1repo = repo.get("full-base-zstd1");
-        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %11s %8s%n", "  its repository (MB)", mb(h1repo),
-                mb(resticRepo), mb(borgRepo), resticRepo > 0 ? String.format(Locale.ROOT, "%.3f", (double) h1repo
-                / resticRepo) : "?", "<= restic", resticRepo > 0 && h1repo <= resticRepo ? "yes" : "NO");
+        sizeRow("  its repository (MB)", repo.get("full-base-zstd1"), resticRepo, borgRepo);
         Timing hi = h.get("incremental-day2");
         double rd = resticDay2.map(Timing::seconds).orElse(Double.NaN);
         row("incremental after day2 (s)", hi.seconds(), resticDay2, borgDay2, rd / hi.seconds(), ">= 20x",
@@ -171,6 +165,12 @@ public final class BackupBench {
                 restic.map(t -> String.format(Locale.ROOT, "%.3f", t.seconds())).orElse("-"),
                 borg.map(t -> String.format(Locale.ROOT, "%.3f", t.seconds())).orElse("-"), ratio, target,
                 met ? "yes" : "NO");
+    }
+
+    private static void sizeRow(String what, long hyperlab, long restic, long borg) {
+        System.out.printf(Locale.ROOT, "%-34s %9s %9s %9s %9s %11s %8s%n", what, mb(hyperlab), mb(restic), mb(borg),
+                restic > 0 ? String.format(Locale.ROOT, "%.3f", (double) hyperlab / restic) : "?", "<= restic",
+                restic > 0 && hyperlab <= restic ? "yes" : "NO");
     }
 
     private static String mb(long bytes) {

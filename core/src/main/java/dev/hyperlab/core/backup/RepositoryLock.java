@@ -138,19 +138,34 @@ final class RepositoryLock implements AutoCloseable {
         return p.info().startInstant().map(java.time.Instant::toEpochMilli);
     }
 
+    /** This host's name, looked up once: the lookup may ask a resolver, and the name does not change under us. */
     static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
-        }
+        return Identity.HOST;
     }
 
     private static String bootId() {
-        try {
-            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.US_ASCII).strip();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
+        return Identity.BOOT;
+    }
+
+    /** Host name and boot id, read on first use. */
+    private static final class Identity {
+        static final String HOST = lookupHost();
+        static final String BOOT = readBootId();
+
+        private static String lookupHost() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                return Optional.ofNullable(System.getenv("HOSTNAME")).orElse("localhost");
+            }
+        }
+
+        private static String readBootId() {
+            try {
+                return Files.readString(Path.of("/proc/sys/kernel/random/boot_id"), StandardCharsets.US_ASCII).strip();
+            } catch (IOException | RuntimeException e) {
+                return "unknown";
+            }
         }
     }
 

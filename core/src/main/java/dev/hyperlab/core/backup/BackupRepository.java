@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * BackupResult r = repo.run(new FullStrategy(), new BackupSource("web1", List.of(new SourceImage("vda", image)),
  *         Map.of("vcpus", 2), labTimeNanos));
  * RestoreResult restored = repo.restore(r.id(), "vda", Path.of("/tmp/vda.raw"));
- * CheckReport report = repo.check(true);
+ * BackupCheckReport report = repo.check(true);
  * }</pre>
  *
  * <p>The object holds no lock and no open files between calls, so a long-lived shell can keep it; each operation
@@ -361,7 +361,7 @@ public final class BackupRepository {
      * Checks the repository's structure and, with {@code readData}, every blob. Never changes anything but stale
      * locks.
      */
-    public CheckReport check(boolean readData) throws IOException {
+    public BackupCheckReport check(boolean readData) throws IOException {
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "check");
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             return new Checker(backend, cipher, codec).check(readData, new ArrayList<>(lock.removedStale()));

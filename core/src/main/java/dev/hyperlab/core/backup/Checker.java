@@ -36,7 +36,7 @@ final class Checker {
         this.codec = codec;
     }
 
-    CheckReport check(boolean readData, List<String> notes) throws IOException {
+    BackupCheckReport check(boolean readData, List<String> notes) throws IOException {
         List<String> errors = new ArrayList<>();
         TreeSet<String> damagedBackups = new TreeSet<>();
         Set<ObjectId> badBlobs = new HashSet<>();
@@ -146,7 +146,7 @@ final class Checker {
         if (!temps.isEmpty()) {
             notes.add(temps.size() + " temporary file(s) left over by an interrupted process (prune removes them)");
         }
-        return new CheckReport(readData, backups.size() + damagedIds.size(), indexed.size(), index.blobCount(),
+        return new BackupCheckReport(readData, backups.size() + damagedIds.size(), indexed.size(), index.blobCount(),
                 bytesRead, errors, List.copyOf(damagedBackups), notes);
     }
 

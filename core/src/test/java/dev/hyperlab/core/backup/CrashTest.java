@@ -53,7 +53,7 @@ class CrashTest {
             killAt(point, "backup", dir, disk.toString());
 
             BackupRepository after = BackupRepository.open(dir, Optional.empty());
-            CheckReport report = after.check(true);
+            BackupCheckReport report = after.check(true);
             assertThat(report.errors()).as("check after kill at step " + point).isEmpty();
             assertThat(restoreSha(after, day1.id(), "k" + point)).isEqualTo(day1Sha);
             // the killed backup either completed (its manifest is there) or left nothing visible

@@ -39,9 +39,9 @@ class DamageTest {
         Path pack = RepoFiles.under(dir, "data").getFirst();
         RepoFiles.flip(pack, 100);
 
-        CheckReport structure = repo.check(false);
+        BackupCheckReport structure = repo.check(false);
         assertThat(structure.ok()).isTrue(); // blob bytes are only read with --read-data
-        CheckReport report = repo.check(true);
+        BackupCheckReport report = repo.check(true);
         assertThat(report.ok()).isFalse();
         assertThat(report.errors()).anyMatch(e -> e.contains("pack " + pack.getFileName().toString().substring(0, 8))
                 && e.contains("damaged"));
@@ -58,7 +58,7 @@ class DamageTest {
     void missingPackIsNamedAndTheRestIsRestored() throws IOException {
         Path pack = RepoFiles.under(dir, "data").getLast();
         Files.delete(pack);
-        CheckReport report = repo.check(false);
+        BackupCheckReport report = repo.check(false);
         assertThat(report.ok()).isFalse();
         assertThat(report.errors()).anyMatch(e -> e.startsWith("pack " + pack.getFileName().toString().substring(0, 8))
                 && e.contains("is missing"));
@@ -77,7 +77,7 @@ class DamageTest {
         try (FileChannel ch = FileChannel.open(index, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() / 2);
         }
-        CheckReport report = repo.check(false);
+        BackupCheckReport report = repo.check(false);
         assertThat(report.ok()).isFalse();
         assertThat(report.errors()).anyMatch(e -> e.contains("index file") && e.contains("damaged"));
 
@@ -97,7 +97,7 @@ class DamageTest {
         try (FileChannel ch = FileChannel.open(pack, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() - 3);
         }
-        CheckReport report = repo.check(false);
+        BackupCheckReport report = repo.check(false);
         assertThat(report.errors()).anyMatch(e -> e.contains("no pack trailer"));
         Path manifest = RepoFiles.under(dir, "backups").getFirst();
         Files.writeString(manifest, "{not json");

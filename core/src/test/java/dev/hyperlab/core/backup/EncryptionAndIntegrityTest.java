@@ -71,7 +71,7 @@ class EncryptionAndIntegrityTest {
                 String where = dir.relativize(f) + " byte " + at;
                 try {
                     BackupRepository opened = BackupRepository.open(dir, pw);
-                    CheckReport report = opened.check(true);
+                    BackupCheckReport report = opened.check(true);
                     assertThat(report.ok()).as(where).isFalse();
                     assertThat(report.errors()).as(where).isNotEmpty();
                 } catch (RepositoryException expected) {

@@ -37,7 +37,7 @@ class LockAndConcurrencyTest {
                 .satisfies(l -> assertThat(l.stale()).isFalse());
 
         // a shared operation removes the dead process's exclusive lock and says so
-        CheckReport report = repo.check(false);
+        BackupCheckReport report = repo.check(false);
         assertThat(report.notes()).anyMatch(n -> n.contains("removed stale lock of process " + dead.pid()));
         assertThat(repo.locks()).extracting(LockInfo::pid).doesNotContain(dead.pid());
 

@@ -44,7 +44,7 @@ class PruneTest {
         assertThat(RepoFiles.under(dir, "index")).hasSize(1);
         assertThat(repo.list()).extracting(BackupInfo::labTime).containsExactly(1L, 3L, 4L);
 
-        CheckReport check = repo.check(true);
+        BackupCheckReport check = repo.check(true);
         assertThat(check.errors()).isEmpty();
         assertThat(check.notes()).isEmpty();
         for (BackupInfo info : repo.list()) {
@@ -86,12 +86,12 @@ class PruneTest {
         };
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.run(failsLate, TestDisks.source("a", a, 2)))
                 .hasMessageContaining("simulated failure");
-        CheckReport check = repo.check(true);
+        BackupCheckReport check = repo.check(true);
         assertThat(check.ok()).isTrue();
         assertThat(check.notes()).anyMatch(n -> n.contains("listed by no index file"));
 
         repo.prune(5);
-        CheckReport after = repo.check(true);
+        BackupCheckReport after = repo.check(true);
         assertThat(after.ok()).isTrue();
         assertThat(after.notes()).isEmpty();
         assertThat(repo.list()).extracting(BackupInfo::id).containsExactly(kept.id());

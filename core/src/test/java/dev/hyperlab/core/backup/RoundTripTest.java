@@ -49,7 +49,7 @@ class RoundTripTest {
         assertThat(TestDisks.allocated(out)).isLessThanOrEqualTo(TestDisks.allocated(disk));
         assertThat(TestDisks.allocated(out)).isLessThan(Files.size(out) / 2);
 
-        CheckReport check = repo.check(true);
+        BackupCheckReport check = repo.check(true);
         assertThat(check.errors()).isEmpty();
         assertThat(check.ok()).isTrue();
         assertThat(repo.list()).extracting(BackupInfo::id).containsExactly(r.id());

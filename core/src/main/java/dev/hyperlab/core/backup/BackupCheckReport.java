@@ -16,12 +16,12 @@ import java.util.List;
  * @param damagedBackups ids of the backups that cannot be restored completely, sorted
  * @param notes what is harmless but worth knowing (unindexed packs, temporary files, stale locks removed)
  */
-public record CheckReport(
+public record BackupCheckReport(
         boolean readData, int backups, int packs, long blobs, long bytesRead, List<String> errors,
         List<String> damagedBackups, List<String> notes) {
 
     /** Copies the lists. */
-    public CheckReport {
+    public BackupCheckReport {
         errors = List.copyOf(errors);
         damagedBackups = List.copyOf(damagedBackups);
         notes = List.copyOf(notes);

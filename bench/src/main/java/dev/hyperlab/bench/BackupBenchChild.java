@@ -6,11 +6,15 @@ import dev.hyperlab.core.backup.BackupSource;
 import dev.hyperlab.core.backup.DedupStrategy;
 import dev.hyperlab.core.backup.FullStrategy;
 import dev.hyperlab.core.backup.IncrementalStrategy;
-import dev.hyperlab.core.backup.MemoryTracker;
-import dev.hyperlab.core.backup.RawImage;
+import dev.hyperlab.core.backup.Qcow2BitmapTracker;
 import dev.hyperlab.core.backup.RestoreResult;
 import dev.hyperlab.core.backup.SourceImage;
-import dev.hyperlab.core.backup.TrackedImage;
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.DiskImages;
+import dev.hyperlab.core.storage.ImageConverter;
+import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.qcow2.Qcow2Image;
+import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -41,24 +45,28 @@ public final class BackupBenchChild {
         Optional<char[]> password = args.length > 2 ? Optional.of(args[2].toCharArray()) : Optional.empty();
         Path base = images.resolve("base.raw");
         Path day2 = images.resolve("day2.raw");
-        Path vm = work.resolve("vm.raw");
-        run(List.of("cp", "--sparse=always", base.toString(), vm.toString()));
+        // the VM's disk: base.raw as a qcow2 image with a persistent dirty bitmap, the way hyperlab's VMs have them
+        Path vm = work.resolve("vm.qcow2");
+        try (DiskImage src = DiskImages.open(base, ImageFormat.RAW, true)) {
+            ImageConverter.convert(src, vm, ImageFormat.QCOW2);
+        }
 
         BackupRepository repo = BackupRepository.init(work.resolve("hyperlab-repo"), password);
-        MemoryTracker tracker = new MemoryTracker(Files.size(vm), GRANULARITY);
-        try (TrackedImage image = new TrackedImage(RawImage.open(vm, false), tracker)) {
+        try (Qcow2Image image = DiskImages.openQcow2(vm, false)) {
+            Qcow2BitmapTracker.start(image);
             BackupResult full = measure("full-base", () -> repo.run(new FullStrategy(),
-                    source(image, tracker, DAY)), r -> r.backup().bytesAdded());
+                    source(image, DAY)), r -> r.backup().bytesAdded());
             System.out.println("REPO full-base " + sizeOf(repo.directory()));
             System.out.println("INFO full " + full.id() + " read " + full.backup().bytesRead() + " added "
                     + full.backup().bytesAdded() + " blobs " + full.backup().blobsAdded());
 
             long changed = applyDay2(base, day2, image);
             System.out.println("INFO day2-changes " + changed + " bytes through the image layer; dirty clusters "
-                    + tracker.changed().stream().mapToLong(r -> r.length()).sum() / GRANULARITY);
+                    + Qcow2BitmapTracker.of(image).orElseThrow().changed().stream().mapToLong(r -> r.length()).sum()
+                    / GRANULARITY);
 
             BackupResult inc = measure("incremental-day2", () -> repo.run(new IncrementalStrategy(),
-                    source(image, tracker, 2 * DAY)), r -> r.backup().bytesAdded());
+                    source(image, 2 * DAY)), r -> r.backup().bytesAdded());
             System.out.println("INFO incremental " + inc.id() + " read " + inc.backup().bytesRead() + " notes "
                     + inc.backup().notes());
 
@@ -67,10 +75,8 @@ public final class BackupBenchChild {
                 measure("dedup-base", () -> dedupRepo.run(new DedupStrategy(), plain(b, DAY)),
                         r -> r.backup().bytesAdded());
             }
-            try (RawImage d = RawImage.open(vm, true)) {
-                measure("dedup-day2", () -> dedupRepo.run(new DedupStrategy(), plain(d, 2 * DAY)),
-                        r -> r.backup().bytesAdded());
-            }
+            measure("dedup-day2", () -> dedupRepo.run(new DedupStrategy(), plain(image, 2 * DAY)),
+                    r -> r.backup().bytesAdded());
             Path restored = work.resolve("restored.raw");
             RestoreResult res = measure("restore-day2", () -> repo.restore(inc.id(), "vda", restored),
                     RestoreResult::bytesWritten);
@@ -87,12 +93,12 @@ public final class BackupBenchChild {
         System.out.println("REPO full-base-zstd1 " + sizeOf(fast.directory()));
     }
 
-    private static BackupSource source(TrackedImage image, MemoryTracker tracker, long labTime) {
-        return new BackupSource("vm", List.of(new SourceImage("vda", image, Optional.of(tracker))),
-                Map.of("vcpus", 2), labTime);
+    private static BackupSource source(Qcow2Image image, long labTime) {
+        return new BackupSource("vm", List.of(new SourceImage("vda", image,
+                Optional.of(Qcow2BitmapTracker.of(image).orElseThrow()))), Map.of("vcpus", 2), labTime);
     }
 
-    private static BackupSource plain(RawImage image, long labTime) {
+    private static BackupSource plain(DiskImage image, long labTime) {
         return new BackupSource("vm", List.of(new SourceImage("vda", image)), Map.of("vcpus", 2), labTime);
     }
 
@@ -122,7 +128,7 @@ public final class BackupBenchChild {
     }
 
     /** Writes every 4 KiB block where day2.raw differs from base.raw through the image, merged into runs. */
-    private static long applyDay2(Path base, Path day2, TrackedImage image) throws IOException {
+    private static long applyDay2(Path base, Path day2, DiskImage image) throws IOException {
         long total = 0;
         int seg = 8 << 20;
         ByteBuffer a = ByteBuffer.allocate(seg);
@@ -178,15 +184,4 @@ public final class BackupBenchChild {
         }
     }
 
-    private static void run(List<String> cmd) throws IOException {
-        try {
-            Process p = new ProcessBuilder(cmd).inheritIO().start();
-            if (p.waitFor() != 0) {
-                throw new IOException(String.join(" ", cmd) + " failed");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-    }
 }

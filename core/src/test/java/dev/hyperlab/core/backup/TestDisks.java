@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;

@@ -388,6 +388,31 @@ public final class LabModel {
         vmMachine(name).start();
     }
 
+    /**
+     * Starts several VMs as one request, as a boot storm or a host's autostart does: every start is checked first
+     * (one refusal refuses all, nothing changed), then all are queued, then each host's start policy admits them,
+     * so priority groups order the whole batch. A VM its host then has no memory for is refused with a reason.
+     */
+    public void startVms(java.util.Collection<String> names) {
+        List<VmMachine> batch = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) {
+            if (seen.add(n)) {
+                VmMachine vm = vmMachine(n);
+                vm.checkStartable();
+                batch.add(vm);
+            }
+        }
+        java.util.LinkedHashSet<HostMachine> hostsTouched = new java.util.LinkedHashSet<>();
+        for (VmMachine vm : batch) {
+            vm.request();
+            hostsTouched.add(vm.hostMachine());
+        }
+        for (HostMachine h : hostsTouched) {
+            h.starts.admit();
+        }
+    }
+
     public void shutdownVm(String name) {
         vmMachine(name).shutdown();
     }

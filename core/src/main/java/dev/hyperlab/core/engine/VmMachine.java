@@ -136,6 +136,18 @@ final class VmMachine extends Machine {
     // ---- lifecycle -----------------------------------------------------------------------------------------------
 
     void start() {
+        checkStartable();
+        request();
+        HostMachine h = hostMachine();
+        h.starts.admit();
+        if (state != VmState.STARTING) {
+            throw LabException.insufficient("VM " + name + " was not started: " + reason,
+                    "free memory on " + h.name + " or start it on another host");
+        }
+    }
+
+    /** Refuses a start this VM's state or host does not allow; changes nothing. */
+    void checkStartable() {
         switch (state) {
             case DEFINED, SHUTOFF, CRASHED -> {}
             default -> throw LabException.notAllowed("VM " + name + " is " + state.id(),
@@ -155,17 +167,16 @@ final class VmMachine extends Machine {
                     + " but host " + h.name + " has only " + dev.hyperlab.api.lab.Sizes.format(h.usableMemory())
                     + " for VMs", "give it less memory or move it to a larger host");
         }
+    }
+
+    /** Puts a checked start request in the host's start queue (admission is the caller's next step). */
+    void request() {
         stateBeforeStart = state;
         state = VmState.STARTING;
         reason = "";
         startRequest = lab.nextRequest();
         lab.log(name, "start requested");
-        h.starts.enqueue(this);
-        h.starts.admit();
-        if (state != VmState.STARTING) {
-            throw LabException.insufficient("VM " + name + " was not started: " + reason,
-                    "free memory on " + h.name + " or start it on another host");
-        }
+        hostMachine().starts.enqueue(this);
     }
 
     /** The start policy lets this VM boot now; false if the host refuses it (not enough memory). */

@@ -47,6 +47,14 @@ public interface Host {
     /** The VMs defined on this host, sorted by name. */
     List<Vm> vms();
 
+    /** Its memory: committed, used, free, swapped and shared ({@code mem host}). */
+    HostMemory memory();
+
+    MemoryPolicy memoryPolicy();
+
+    /** How the hypervisor reclaims memory from now on ({@code mem policy}). */
+    void setMemoryPolicy(MemoryPolicy policy);
+
     StartPolicy startPolicy();
 
     /** How the hypervisor starts many VMs; applies to starts requested from now on. */

@@ -82,6 +82,11 @@ public interface Lab {
     }
 
     /**
+     * Memory over time of the named machines (all when empty): one sample per change, ordered by time then machine.
+     */
+    List<MemorySample> memoryHistory(List<String> machines);
+
+    /**
      * A throw-away copy of this lab, for dry runs: it starts where this lab is and changes on it (to the model or to
      * images) never reach this lab or its files. Close it when done.
      */

@@ -59,6 +59,20 @@ public interface Vm {
     /** Removes the VM and its disk images (images attached by path are kept). */
     void delete();
 
+    /** Its memory as the hypervisor sees it ({@code mem stat}). */
+    VmMemory memory();
+
+    /**
+     * Sets the balloon target: the logical memory size the guest should have (QMP's {@code balloon}). Needs a
+     * balloon driver in the guest; the balloon reaches it at the driver's pace. At most the configured memory.
+     */
+    void setBalloonTarget(long bytes);
+
+    /** {@link #setBalloonTarget(long)} with a size as people write it ({@code 8GiB}). */
+    default void setBalloonTarget(String size) {
+        setBalloonTarget(Sizes.parse(size));
+    }
+
     /** Runs the simulation until the VM is in {@code state}; fails if it crashes or the timeout passes first. */
     void waitFor(VmState state, Duration timeout);
 }

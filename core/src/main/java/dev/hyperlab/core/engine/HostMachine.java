@@ -47,8 +47,9 @@ final class HostMachine extends Machine {
     /** Base-image phases whose reads are in the host's cache (profile/phase), sorted for a stable save. */
     final TreeSet<String> warmCache = new TreeSet<>();
     final TreeSet<String> vms = new TreeSet<>();
-    /** Memory held by VMs (guest memory plus VMM overhead). */
+    /** Memory promised to running VMs (guest memory plus VMM overhead). */
     long committed;
+    final MemoryManager memory = new MemoryManager(this);
 
     HostMachine(LabModel lab, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
             List<String> bootOrder) {
@@ -107,10 +108,6 @@ final class HostMachine extends Machine {
                 ? Calibration.TYPE2_HOST_OS_BYTES
                 : Calibration.TYPE1_HOST_RESERVE_BYTES;
         return Math.max(0, ram - reserve);
-    }
-
-    long freeMemory() {
-        return usableMemory() - committed;
     }
 
     /** The CPU tax guest work pays on this host's hypervisor. */
@@ -180,6 +177,9 @@ final class HostMachine extends Machine {
             lab.vmMachine(vm).hostLost(why);
         }
         committed = 0;
+        memory.swapUsed = 0;
+        memory.ksmSaved = 0;
+        memory.changed();
     }
 
     @Override

@@ -118,6 +118,10 @@ public final class LabCodec {
                         g.writeStringField("type", "gate");
                         g.writeStringField("host", s.host());
                     }
+                    case MemoryTick t -> {
+                        g.writeStringField("type", "memory");
+                        g.writeStringField("host", t.host());
+                    }
                     case ResourceTick t -> {
                         g.writeStringField("type", "tick");
                         g.writeStringField("resource", t.resource());
@@ -157,6 +161,16 @@ public final class LabCodec {
         g.writeNumberField("groupDelay", h.policy.groupDelay().toNanos());
         writeStrings(g, "warmCache", List.copyOf(h.warmCache));
         g.writeNumberField("committed", h.committed);
+        MemoryManager mm = h.memory;
+        g.writeBooleanField("autoBalloon", mm.policy.autoBalloon());
+        g.writeNumberField("swap", mm.policy.swapBytes());
+        g.writeBooleanField("pageSharing", mm.policy.pageSharing());
+        g.writeNumberField("swapUsed", mm.swapUsed);
+        g.writeNumberField("ksmSaved", mm.ksmSaved);
+        g.writeNumberField("memoryUpdated", mm.lastUpdate);
+        g.writeNumberField("memoryTickAt", mm.tickAt);
+        g.writeNumberField("policyRun", mm.lastPolicyRun);
+        writeRows(g, "memorySamples", mm.samples);
         StartScheduler s = h.starts;
         writeStrings(g, "startQueue", s.queue.stream().map(v -> v.name).toList());
         g.writeNumberField("booting", s.booting);
@@ -193,6 +207,14 @@ public final class LabCodec {
         g.writeNumberField("startRequest", v.startRequest);
         g.writeNumberField("held", v.held);
         g.writeBooleanField("counted", v.counted);
+        g.writeNumberField("target", v.target);
+        g.writeNumberField("actual", v.actual);
+        g.writeNumberField("resident", v.resident);
+        g.writeNumberField("swapped", v.swapped);
+        g.writeNumberField("guestUsed", v.guestUsed);
+        g.writeNumberField("majorFaults", v.majorFaults);
+        g.writeBooleanField("balloonLoaded", v.balloonLoaded);
+        writeRows(g, "memorySamples", v.memorySamples);
         writeMachine(g, v);
         g.writeEndObject();
     }
@@ -241,8 +263,30 @@ public final class LabCodec {
         g.writeNumberField("writeOps", d.writeOps());
         g.writeStringField("cacheKey", s.cacheKey());
         g.writeNumberField("ioEfficiency", s.ioEfficiency());
+        g.writeBooleanField("touchesMemory", s.touchesMemory());
         g.writeStringField("failure", s.failure());
         g.writeEndObject();
+    }
+
+    private static void writeRows(JsonGenerator g, String field, List<long[]> rows) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (long[] r : rows) {
+            g.writeArray(r, 0, r.length);
+        }
+        g.writeEndArray();
+    }
+
+    private static List<long[]> rows(Map<String, Object> m, String key) throws IOException {
+        List<long[]> out = new ArrayList<>();
+        for (Object o : list(m, key)) {
+            List<?> l = (List<?>) o;
+            long[] r = new long[l.size()];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (Long) l.get(i);
+            }
+            out.add(r);
+        }
+        return out;
     }
 
     private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
@@ -357,10 +401,11 @@ public final class LabCodec {
                 Activity act = new Activity(res, m.current, part, 1.0, dbl(a, "cap"), dbl(a, "weight"));
                 act.restoreRemaining(dbl(a, "remaining"));
                 sim.restoreActivity(act, dbl(a, "rate"));
-                if (part == StepRun.CPU) {
-                    m.current.cpu = act;
-                } else {
-                    m.current.disk = act;
+                switch (part) {
+                    case StepRun.CPU -> m.current.cpu = act;
+                    case StepRun.DISK -> m.current.disk = act;
+                    case StepRun.MEMORY_IO -> m.current.memoryIo = act;
+                    default -> throw new IOException("saved activity of " + name + " has unknown part " + part);
                 }
             }
         }
@@ -370,6 +415,7 @@ public final class LabCodec {
             SimEvent ev = switch (str(e, "type")) {
                 case "timer" -> new PartTimer(str(e, "machine"), num(e, "run"), (int) num(e, "part"));
                 case "gate" -> new StartGate(str(e, "host"));
+                case "memory" -> new MemoryTick(str(e, "host"));
                 case "tick" -> new ResourceTick(str(e, "resource"), num(e, "epoch"));
                 default -> throw new IOException("unknown saved event type " + str(e, "type"));
             };
@@ -398,6 +444,15 @@ public final class LabCodec {
         host.starts.lastPriority = (int) num(h, "lastPriority");
         host.starts.groupDoneAt = num(h, "groupDoneAt");
         host.starts.gateAt = num(h, "gateAt");
+        MemoryManager mm = host.memory;
+        mm.policy = new dev.hyperlab.api.lab.MemoryPolicy((Boolean) h.get("autoBalloon"), num(h, "swap"),
+                (Boolean) h.get("pageSharing"));
+        mm.swapUsed = num(h, "swapUsed");
+        mm.ksmSaved = num(h, "ksmSaved");
+        mm.lastUpdate = num(h, "memoryUpdated");
+        mm.tickAt = num(h, "memoryTickAt");
+        mm.lastPolicyRun = num(h, "policyRun");
+        mm.samples.addAll(rows(h, "memorySamples"));
         readMachine(host, h);
         lab.add(host);
     }
@@ -417,6 +472,14 @@ public final class LabCodec {
         vm.startRequest = num(v, "startRequest");
         vm.held = num(v, "held");
         vm.counted = (Boolean) v.get("counted");
+        vm.target = num(v, "target");
+        vm.actual = num(v, "actual");
+        vm.resident = num(v, "resident");
+        vm.swapped = num(v, "swapped");
+        vm.guestUsed = num(v, "guestUsed");
+        vm.majorFaults = num(v, "majorFaults");
+        vm.balloonLoaded = (Boolean) v.get("balloonLoaded");
+        vm.memorySamples.addAll(rows(v, "memorySamples"));
         readMachine(vm, v);
         if (!lab.hosts.containsKey(vm.host)) {
             throw new IOException("saved VM " + vm.name + " names unknown host " + vm.host);
@@ -437,7 +500,7 @@ public final class LabCodec {
                     dbl(s, "cpu"), (int) num(s, "threads"), num(s, "readBytes"), num(s, "readOps"),
                     num(s, "writeBytes"), num(s, "writeOps"));
             plan.add(new PlannedStep(str(s, "phase"), str(s, "step"), d, str(s, "cacheKey"), dbl(s, "ioEfficiency"),
-                    str(s, "failure")));
+                    (Boolean) s.get("touchesMemory"), str(s, "failure")));
         }
         m.plan = List.copyOf(plan);
         for (Object ro : list(o, "timeline")) {

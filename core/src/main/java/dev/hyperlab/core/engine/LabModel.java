@@ -282,6 +282,64 @@ public final class LabModel {
         hostMachine(name).reset();
     }
 
+    // ---- memory ----------------------------------------------------------------------------------------------------
+
+    public dev.hyperlab.api.lab.VmMemory vmMemory(String vm) {
+        return vmMachine(vm).memoryInfo();
+    }
+
+    public void setBalloonTarget(String vm, long bytes) {
+        vmMachine(vm).setBalloonTarget(bytes);
+    }
+
+    public dev.hyperlab.api.lab.HostMemory hostMemory(String host) {
+        MemoryManager mm = hostMachine(host).memory;
+        mm.update();
+        return mm.info();
+    }
+
+    public dev.hyperlab.api.lab.MemoryPolicy memoryPolicy(String host) {
+        return hostMachine(host).memory.policy;
+    }
+
+    public void setMemoryPolicy(String host, dev.hyperlab.api.lab.MemoryPolicy policy) {
+        MemoryManager mm = hostMachine(host).memory;
+        mm.update();
+        if (policy.swapBytes() < mm.swapUsed) {
+            throw LabException.notAllowed("host " + host + " has " + Sizes.format(mm.swapUsed) + " in swap",
+                    "swap space cannot shrink below what is in it");
+        }
+        mm.policy = policy;
+        log(host, "memory-policy", "auto-balloon=" + policy.autoBalloon(), "swap=" + policy.swapBytes(),
+                "page-sharing=" + policy.pageSharing());
+        mm.changed();
+    }
+
+    /** Memory samples of the named machines (all when empty), ordered by time, then machine. */
+    public List<dev.hyperlab.api.lab.MemorySample> memoryHistory(Collection<String> names) {
+        List<dev.hyperlab.api.lab.MemorySample> out = new ArrayList<>();
+        Collection<String> which = names.isEmpty() ? byNameSorted() : names;
+        for (String n : which) {
+            Machine m = byName.get(n);
+            if (m == null) {
+                throw LabException.notFound("no host or VM named '" + n + "'", "host list and vm list show them");
+            }
+            List<long[]> rows = m instanceof HostMachine h ? h.memory.samples : ((VmMachine) m).memorySamples;
+            for (long[] r : rows) {
+                out.add(new dev.hyperlab.api.lab.MemorySample(n, Duration.ofNanos(r[0]), r[1], r[2], r[3], r[4]));
+            }
+        }
+        out.sort(Comparator.comparing(dev.hyperlab.api.lab.MemorySample::time)
+                .thenComparing(dev.hyperlab.api.lab.MemorySample::machine));
+        return out;
+    }
+
+    private List<String> byNameSorted() {
+        List<String> all = new ArrayList<>(hosts.keySet());
+        all.addAll(vms.keySet());
+        return all;
+    }
+
     public StartPolicy startPolicy(String host) {
         return hostMachine(host).policy;
     }
@@ -469,6 +527,12 @@ public final class LabModel {
                 Machine m = byName.get(t.machine());
                 if (m != null && m.run == t.run() && m.current != null) {
                     m.current.partDone(t.part());
+                }
+            }
+            case MemoryTick t -> {
+                HostMachine h = hosts.get(t.host());
+                if (h != null && h.memory.tickAt == sim.now()) {
+                    h.memory.tick();
                 }
             }
             case StartGate g -> {

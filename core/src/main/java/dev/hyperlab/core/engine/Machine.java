@@ -52,6 +52,21 @@ abstract sealed class Machine permits HostMachine, VmMachine {
     /** The plan stopped at a failure step. */
     abstract void planFailed(PlanKind kind, PlannedStep failure);
 
+    /** Memory a step needs the host to find before it can finish (none for hosts). */
+    MemoryManager.Grant memoryFor(PlannedStep step) {
+        return MemoryManager.Grant.NONE;
+    }
+
+    /** Device-seconds of the swap I/O a memory grant costs on this machine's disk. */
+    double swapWork(MemoryManager.Grant g) {
+        return 0;
+    }
+
+    /** The step could not get its memory: the machine stops with {@code reason}. */
+    void outOfMemory(StepRun run, String reason) {
+        throw new IllegalStateException(name + " cannot run out of memory");
+    }
+
     /** A step finished (before the next starts): for caches and counters. */
     void stepFinished(StepRun run) {}
 
@@ -103,6 +118,22 @@ abstract sealed class Machine permits HostMachine, VmMachine {
         current = null;
         stepFinished(r);
         nextStep();
+    }
+
+    /** Ends the current plan at its running step with {@code reason}, that step bound by {@code boundBy}. */
+    void failCurrent(String reason, dev.hyperlab.api.lab.BoundBy boundBy) {
+        StepRun r = current;
+        PlanKind kind = planKind;
+        if (r != null) {
+            r.cancel();
+            r.record.end = lab.sim().now();
+            r.record.boundBy = boundBy;
+            current = null;
+        }
+        lab.log(name, "fail", (r == null ? "" : r.step.phase()) + ":", reason);
+        clearPlan();
+        run++;
+        planFailed(kind, PlannedStep.fail(r == null ? "" : r.step.phase(), reason));
     }
 
     /** Abandons the current plan: running activities are withdrawn and the open timeline row is closed. */

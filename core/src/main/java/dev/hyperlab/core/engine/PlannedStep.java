@@ -12,22 +12,30 @@ import dev.hyperlab.api.spi.Demand;
  * @param cacheKey when not empty, its reads come from a base image and the host's cache of that base serves them once
  *     another VM has read them (the key names the base's profile and phase)
  * @param ioEfficiency throughput of the device path for this step relative to virtio (emulated devices are slower)
+ * @param touchesMemory the guest touches its memory in this step (a boot's init, a resume), so the host must back
+ *     it, reclaiming from others if it has to
  * @param failure when not empty the plan stops here with this message (the step itself takes no time)
  */
 public record PlannedStep(
-        String phase, String step, Demand demand, String cacheKey, double ioEfficiency, String failure) {
+        String phase, String step, Demand demand, String cacheKey, double ioEfficiency, boolean touchesMemory,
+        String failure) {
 
     public static PlannedStep of(String phase, String step, Demand demand) {
-        return new PlannedStep(phase, step, demand, "", 1.0, "");
+        return new PlannedStep(phase, step, demand, "", 1.0, false, "");
     }
 
     public static PlannedStep fail(String phase, String message) {
-        return new PlannedStep(phase, "", Demand.NONE, "", 1.0, message);
+        return new PlannedStep(phase, "", Demand.NONE, "", 1.0, false, message);
     }
 
     /** A step reading from a shared base image (see {@code cacheKey}). */
     public static PlannedStep fromBase(String phase, Demand demand, String cacheKey, double ioEfficiency) {
-        return new PlannedStep(phase, "", demand, cacheKey, ioEfficiency, "");
+        return new PlannedStep(phase, "", demand, cacheKey, ioEfficiency, false, "");
+    }
+
+    /** This step with the guest touching its memory. */
+    public PlannedStep touchingMemory() {
+        return new PlannedStep(phase, step, demand, cacheKey, ioEfficiency, true, failure);
     }
 
     public boolean baseReads() {

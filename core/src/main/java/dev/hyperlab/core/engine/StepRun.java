@@ -14,8 +14,13 @@ final class StepRun implements ActivityOwner {
     static final int NETWORK = 1;
     static final int CPU = 2;
     static final int DISK = 3;
-    private static final BoundBy[] BOUND = {BoundBy.FIXED, BoundBy.NETWORK, BoundBy.CPU, BoundBy.DISK};
-    private static final String[] NAMES = {"fixed", "network", "cpu", "disk"};
+    /** Waiting for balloons to give memory back. */
+    static final int MEMORY_WAIT = 4;
+    /** Swap I/O on the host's disk to find (or bring back) memory. */
+    static final int MEMORY_IO = 5;
+    private static final BoundBy[] BOUND = {BoundBy.FIXED, BoundBy.NETWORK, BoundBy.CPU, BoundBy.DISK,
+        BoundBy.MEMORY, BoundBy.MEMORY};
+    private static final String[] NAMES = {"fixed", "network", "cpu", "disk", "memory-wait", "memory-io"};
 
     final Machine machine;
     final PlannedStep step;
@@ -23,6 +28,7 @@ final class StepRun implements ActivityOwner {
     int pending;
     Activity cpu;
     Activity disk;
+    Activity memoryIo;
     BoundBy boundBy = BoundBy.FIXED;
 
     StepRun(Machine machine, PlannedStep step, PhaseRecord record) {
@@ -38,6 +44,22 @@ final class StepRun implements ActivityOwner {
     /** Starts every non-empty part now; completes at once when the step needs nothing. */
     void start() {
         Simulation sim = machine.lab.sim();
+        MemoryManager.Grant memory = machine.memoryFor(step);
+        if (memory.failed()) {
+            machine.outOfMemory(this, memory.failure());
+            return;
+        }
+        if (memory.balloonNanos() > 0) {
+            pending |= 1 << MEMORY_WAIT;
+            sim.after(memory.balloonNanos(), Simulation.PRIORITY_TIMER,
+                    new PartTimer(machine.name, machine.run, MEMORY_WAIT));
+        }
+        double swapWork = machine.swapWork(memory);
+        if (swapWork > 0) {
+            pending |= 1 << MEMORY_IO;
+            memoryIo = new Activity(machine.diskResource(), this, MEMORY_IO, swapWork, 1.0, machine.cpuWeight());
+            sim.start(memoryIo);
+        }
         long fixed = step.demand().fixed().toNanos();
         long network = step.demand().network().toNanos();
         double cpuWork = machine.cpuWork(step);
@@ -76,6 +98,8 @@ final class StepRun implements ActivityOwner {
             cpu = null;
         } else if (part == DISK) {
             disk = null;
+        } else if (part == MEMORY_IO) {
+            memoryIo = null;
         }
         if (pending == 0) {
             machine.stepDone(this);
@@ -95,6 +119,9 @@ final class StepRun implements ActivityOwner {
         }
         if (disk != null) {
             sim.cancel(disk);
+        }
+        if (memoryIo != null) {
+            sim.cancel(memoryIo);
         }
         pending = 0;
     }

@@ -8,6 +8,8 @@ import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
 import dev.hyperlab.core.firmware.BootMarker;
+import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.model.Demands;
 import dev.hyperlab.core.model.DriverFallback;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.model.OsProfiles;
@@ -114,7 +116,16 @@ final class VmBootPlans {
                 steps.add(PlannedStep.of("drivers", d.id(), d.load(guest)));
             }
         }
-        steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency));
+        if (os.zeroesMemoryAtBoot()) {
+            // the guest zeroes all its memory early in boot, one vCPU at the measured rate; the host must back every
+            // page it touches before the guest goes on (docs: mem.guest.windows.boot_zero_gib_per_vcpu_s)
+            double seconds = vm.memory / Calibration.WINDOWS_ZERO_BPS_PER_VCPU;
+            steps.add(PlannedStep.of("init", "zero-memory", Demands.referenceCpu(seconds))
+                    .touchingMemory());
+            steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency));
+        } else {
+            steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency).touchingMemory());
+        }
         return steps;
     }
 

@@ -36,6 +36,17 @@ final class VmMachine extends Machine {
     /** Whether the host's start scheduler counts this VM as booting. */
     boolean counted;
 
+    // memory, as the host's MemoryManager accounts it while the VM holds memory
+    long target;
+    long actual;
+    long resident;
+    long swapped;
+    long guestUsed;
+    long majorFaults;
+    boolean balloonLoaded;
+    /** Memory over time: {time, actual, resident, swapped, shared}, one row per change. */
+    final java.util.ArrayList<long[]> memorySamples = new java.util.ArrayList<>();
+
     VmMachine(LabModel lab, String name, String host, int vcpus, long memory, String firmware, String os,
             List<String> drivers, int bootPriority, List<VmDisk> disks) {
         super(name, lab);
@@ -104,9 +115,114 @@ final class VmMachine extends Machine {
         }
     }
 
-    /** Host memory this VM needs to run. */
+    /** Host memory this VM is promised when it runs: its configured memory and the VMM's overhead. */
     long memoryNeed() {
-        return memory + profileOrDefault().vmmOverheadBytes();
+        return memory + overhead();
+    }
+
+    /** Host memory the VMM takes beyond the guest's. */
+    long overhead() {
+        return profileOrDefault().vmmOverheadBytes();
+    }
+
+    /** Whether the guest has a driver that can run a balloon. */
+    boolean balloonCapable() {
+        for (String id : driversPresent()) {
+            if (lab.extensions().driver(id).effect().capabilities()
+                    .contains(dev.hyperlab.api.spi.DriverEffect.Capability.BALLOON)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void sample(long now, long size, long used, long swappedNow, long shared) {
+        long[] row = {now, size, used, swappedNow, shared};
+        if (memorySamples.isEmpty() || !MemoryManager.sameValues(memorySamples.getLast(), row)) {
+            memorySamples.add(row);
+        }
+    }
+
+    dev.hyperlab.api.lab.VmMemory memoryInfo() {
+        MemoryManager mm = hostMachine().memory;
+        if (held == 0) {
+            return new dev.hyperlab.api.lab.VmMemory(memory, memory, memory, 0, memory, 0, 0, 0, majorFaults);
+        }
+        mm.update();
+        return new dev.hyperlab.api.lab.VmMemory(memory, target, actual, memory - actual,
+                Math.max(0, actual - guestUsed), resident, swapped, mm.shared(this), majorFaults);
+    }
+
+    void setBalloonTarget(long bytes) {
+        if (bytes < 16 * dev.hyperlab.api.lab.Sizes.MiB || bytes > memory) {
+            throw LabException.invalid("balloon target " + dev.hyperlab.api.lab.Sizes.format(bytes) + " for VM " + name
+                    + " is out of range", "16 MiB to its configured " + dev.hyperlab.api.lab.Sizes.format(memory));
+        }
+        if (!balloonCapable()) {
+            throw LabException.notAllowed("VM " + name + " has no balloon driver",
+                    "a guest without one cannot be ballooned (vm create ... --driver virtio-balloon)");
+        }
+        if (held == 0) {
+            throw LabException.notAllowed("VM " + name + " is " + state.id(), "a balloon target applies to a running VM");
+        }
+        lab.log(name, "balloon target", Long.toString(bytes));
+        hostMachine().memory.setTarget(this, bytes);
+    }
+
+    /** How much of its memory the guest touches by the end of its boot: all of it for a guest that zeroes it. */
+    long touchTarget() {
+        OsProfile p = profileOrDefault();
+        return p.zeroesMemoryAtBoot() ? actual : Math.min(actual, p.bootFootprintBytes());
+    }
+
+    /** What a memory-touching step adds to the guest's backed memory (a resume brings all of it back). */
+    long touchBytes(PlannedStep step) {
+        long touch = step.phase().equals("resume") ? actual : touchTarget();
+        return Math.max(0, touch - resident - swapped);
+    }
+
+    @Override
+    MemoryManager.Grant memoryFor(PlannedStep step) {
+        MemoryManager mm = hostMachine().memory;
+        MemoryManager.Grant faults = MemoryManager.Grant.NONE;
+        if (swapped > 0 && step.demand().cpuGigacycles() > 0) {
+            faults = mm.faultIn(this);
+            if (faults.failed()) {
+                return faults;
+            }
+        }
+        if (!step.touchesMemory()) {
+            return faults;
+        }
+        balloonLoaded = balloonCapable(); // drivers are loaded by the time the guest touches its memory
+        if (!step.phase().equals("resume")) {
+            mm.fit(this, touchTarget());
+        }
+        MemoryManager.Grant touch = mm.touch(this, touchBytes(step));
+        if (touch.failed()) {
+            return touch;
+        }
+        guestUsed = Math.min(actual, Math.max(guestUsed, profileOrDefault().workingSetBytes()));
+        return new MemoryManager.Grant(Math.max(faults.balloonNanos(), touch.balloonNanos()),
+                faults.swapOutBytes() + touch.swapOutBytes(), faults.swapInBytes(), "");
+    }
+
+    @Override
+    double swapWork(MemoryManager.Grant g) {
+        if (g.swapInBytes() == 0 && g.swapOutBytes() == 0) {
+            return 0;
+        }
+        // swap-ins are random reads of a page cluster; swap-outs are written in readahead-sized runs
+        dev.hyperlab.api.spi.Demand io = dev.hyperlab.api.spi.Demand.NONE
+                .plusRead(g.swapInBytes(), (g.swapInBytes() + Calibration.SWAP_CLUSTER_BYTES - 1)
+                        / Calibration.SWAP_CLUSTER_BYTES)
+                .plusWrite(g.swapOutBytes(), Demands.sequentialOps(g.swapOutBytes()));
+        return hostMachine().datastoreModel().deviceSeconds(io, 1.0, 1.0, 1.0);
+    }
+
+    @Override
+    void outOfMemory(StepRun run, String reason) {
+        failCurrent(reason, dev.hyperlab.api.lab.BoundBy.MEMORY);
     }
 
     // configuration-derived values, resolved once (a VM's configuration never changes)
@@ -182,16 +298,14 @@ final class VmMachine extends Machine {
     /** The start policy lets this VM boot now; false if the host refuses it (not enough memory). */
     boolean admitted() {
         HostMachine h = hostMachine();
-        long need = memoryNeed();
-        if (need > h.freeMemory()) {
+        String refusal = h.memory.refusal(this);
+        if (!refusal.isEmpty()) {
             state = stateBeforeStart;
-            reason = "start refused: host " + h.name + " has " + dev.hyperlab.api.lab.Sizes.format(h.freeMemory())
-                    + " free for VMs, " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(need);
+            reason = "start refused: " + refusal;
             lab.log(name, "start refused (memory)");
             return false;
         }
-        held = need;
-        h.committed += need;
+        hold();
         counted = true;
         startPlan(PlanKind.BOOT, VmBootPlans.plan(this, true));
         return true;
@@ -235,16 +349,14 @@ final class VmMachine extends Machine {
         if (h.state != dev.hyperlab.api.lab.HostState.RUNNING) {
             throw LabException.notAllowed("host " + h.name + " is " + h.state.id(), "power it on first");
         }
-        long need = memoryNeed();
-        if (need > h.freeMemory()) {
-            throw LabException.insufficient("host " + h.name + " has " + dev.hyperlab.api.lab.Sizes.format(h.freeMemory())
-                    + " free for VMs, " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(need), "free memory first");
+        String refusal = h.memory.refusal(this);
+        if (!refusal.isEmpty()) {
+            throw LabException.insufficient("VM " + name + " cannot resume: " + refusal, "free memory on " + h.name);
         }
-        held = need;
-        h.committed += need;
+        hold();
         lab.log(name, "resume");
-        startPlan(PlanKind.RESUME, List.of(PlannedStep.of("resume", "load memory",
-                Demand.NONE.plusRead(memory, Demands.sequentialOps(memory)))));
+        startPlan(PlanKind.RESUME, new java.util.ArrayList<>(List.of(PlannedStep.of("resume", "load memory",
+                Demand.NONE.plusRead(memory, Demands.sequentialOps(memory))).touchingMemory())));
     }
 
     private void requireState(VmState wanted, String verb) {
@@ -288,6 +400,9 @@ final class VmMachine extends Machine {
             case STARTING, RUNNING, PAUSED -> {
                 stopPlan();
                 held = 0;
+                resident = 0;
+                swapped = 0;
+                balloonLoaded = false;
                 counted = false;
                 state = VmState.CRASHED;
                 reason = why;
@@ -306,9 +421,19 @@ final class VmMachine extends Machine {
         endBoot();
     }
 
+    /** Starts holding host memory (committed now; pages are backed as the guest touches them). */
+    private void hold() {
+        HostMachine h = hostMachine();
+        held = memoryNeed();
+        h.committed += held;
+        h.memory.started(this);
+    }
+
     private void release() {
         if (held > 0) {
-            hostMachine().committed -= held;
+            HostMachine h = hostMachine();
+            h.memory.stopped(this);
+            h.committed -= held;
             held = 0;
         }
     }

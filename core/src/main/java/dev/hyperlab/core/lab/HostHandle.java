@@ -2,6 +2,8 @@ package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostInfo;
+import dev.hyperlab.api.lab.HostMemory;
+import dev.hyperlab.api.lab.MemoryPolicy;
 import dev.hyperlab.api.lab.HostOs;
 import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.HypervisorType;
@@ -68,6 +70,21 @@ final class HostHandle implements Host {
     @Override
     public List<Vm> vms() {
         return lab.read(m -> m.vmsOn(name)).stream().map(n -> (Vm) new VmHandle(lab, n)).toList();
+    }
+
+    @Override
+    public HostMemory memory() {
+        return lab.read(m -> m.hostMemory(name));
+    }
+
+    @Override
+    public MemoryPolicy memoryPolicy() {
+        return lab.read(m -> m.memoryPolicy(name));
+    }
+
+    @Override
+    public void setMemoryPolicy(MemoryPolicy policy) {
+        lab.change(m -> m.setMemoryPolicy(name, policy));
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.LabInfo;
+import dev.hyperlab.api.lab.MemorySample;
 import dev.hyperlab.api.lab.ProgressListener;
 import dev.hyperlab.api.lab.Profiles;
 import dev.hyperlab.api.lab.TimelinePhase;
@@ -165,6 +166,11 @@ public final class LocalLab implements Lab, AutoCloseable {
     @Override
     public List<TimelinePhase> timeline(List<String> machines) {
         return read(m -> m.timeline(machines));
+    }
+
+    @Override
+    public List<MemorySample> memoryHistory(List<String> machines) {
+        return read(m -> m.memoryHistory(machines));
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmInfo;
+import dev.hyperlab.api.lab.VmMemory;
 import dev.hyperlab.api.lab.VmState;
 import java.time.Duration;
 
@@ -63,6 +64,16 @@ final class VmHandle implements Vm {
     @Override
     public void delete() {
         lab.change(m -> m.deleteVm(name));
+    }
+
+    @Override
+    public VmMemory memory() {
+        return lab.read(m -> m.vmMemory(name));
+    }
+
+    @Override
+    public void setBalloonTarget(long bytes) {
+        lab.change(m -> m.setBalloonTarget(name, bytes));
     }
 
     @Override

@@ -92,4 +92,30 @@ public final class Calibration {
     // ---- Start policies ------------------------------------------------------------------------------------------
     /** A warm base-image cache serves a repeated read of the same base blocks from host memory. */
     public static final double BASE_CACHE_HIT_RATIO = 1.0; // calibration: policy.base_image_cache
+
+    // ---- Memory overcommit (section 7) ---------------------------------------------------------------------------
+    public static final double BALLOON_INFLATE_BPS = 1737.0 * (1 << 20); // calibration: mem.balloon.virtio_free_inflate_mib_s
+    public static final double BALLOON_MAX_FRACTION = 0.65; // calibration: mem.esxi.balloon_max_pct
+    public static final double AUTO_BALLOON_TARGET_USED = 0.80; // calibration: mem.proxmox.balloon_target_pct
+    public static final long AUTO_BALLOON_MAX_CHANGE_BYTES = 100L << 20; // calibration: mem.proxmox.max_change_mib_per_cycle
+    public static final double AUTO_BALLOON_CYCLE_S = 10; // calibration: mem.proxmox.cycle_s
+    public static final double KSM_SCAN_PAGES_PER_S = 100 / 0.020; // calibration: mem.ksm.scan_rate_pages_s
+    public static final double SHARING_IDENTICAL_FRACTION = 0.60; // calibration: mem.sharing.identical_fraction
+    public static final double SHARING_DIVERSE_FRACTION = 0.26; // calibration: mem.sharing.diverse_fraction
+    public static final long SWAP_CLUSTER_BYTES = 8 * 4096; // calibration: mem.swap.readahead_pages
+    public static final long MINFREE_BASE_BYTES = 899L * 1_000_000; // calibration: mem.esxi.minfree_mb
+    public static final double MINFREE_ABOVE_28GB_FRACTION = 0.01; // calibration: mem.esxi.minfree_mb
+    public static final double STATE_HIGH = 4.00; // calibration: mem.esxi.state.high_pct_minfree
+    public static final double STATE_CLEAR = 1.00; // calibration: mem.esxi.state.clear_pct_minfree
+    public static final double STATE_SOFT = 0.64; // calibration: mem.esxi.state.soft_pct_minfree
+    public static final double STATE_HARD = 0.32; // calibration: mem.esxi.state.hard_pct_minfree
+    public static final double STATE_LOW = 0.16; // calibration: mem.esxi.state.low_pct_minfree
+
+    // ---- Guest memory footprint (section 7.5) -------------------------------------------------------------------
+    public static final double WINDOWS_BOOT_TOUCH_FRACTION = 1.0; // calibration: mem.guest.windows.boot_touch_fraction
+    public static final double WINDOWS_ZERO_BPS_PER_VCPU = 1.25 * (1L << 30); // calibration: mem.guest.windows.boot_zero_gib_per_vcpu_s
+    public static final long WINDOWS_SERVER_WORKING_SET_BYTES = 2048L * 1_000_000; // calibration: mem.guest.profile.windows_server_min_mb
+    public static final long LINUX_SERVER_BOOT_TOUCHED_BYTES = 281L << 20; // calibration: mem.guest.linux_server.boot_touched_mib
+    public static final long LINUX_DESKTOP_IDLE_USED_BYTES = 1024L << 20; // calibration: mem.guest.linux_desktop.idle_used_mib
+    public static final long MICROVM_FOOTPRINT_BYTES = 128L << 20; // calibration: mem.guest.profile.microvm_default_mib
 }

@@ -22,11 +22,15 @@ import java.util.List;
  * @param bootloader the boot loader phase (menu timeout, reading its files)
  * @param kernel loading and starting the kernel and initrd
  * @param init user space up to the running state
+ * @param zeroesMemoryAtBoot the guest touches all of its memory while booting (so the host must back all of it)
+ * @param bootFootprintBytes memory the guest touches by the end of its boot when it does not zero it all
+ * @param workingSetBytes memory the guest uses once up (what a balloon cannot take without the guest paging)
  */
 public record OsProfile(
         String id, String description, String family, String defaultFirmware, long imageSize,
         List<String> inboxDrivers, DriverFallback blockFallback, DriverFallback netFallback, Demand vmmStart,
-        long vmmOverheadBytes, Demand bootloader, Demand kernel, Demand init) {
+        long vmmOverheadBytes, Demand bootloader, Demand kernel, Demand init, boolean zeroesMemoryAtBoot,
+        long bootFootprintBytes, long workingSetBytes) {
 
     public OsProfile {
         inboxDrivers = List.copyOf(inboxDrivers);

@@ -32,12 +32,14 @@ public final class OsProfiles {
                 10L << 30, linuxInbox, emulatedDisk, emulatedNic, qemu, QEMU_VM_OVERHEAD_BYTES,
                 loadKernelAndInitrd.plusFixed(seconds(VM_GRUB_TIMEOUT_CLOUD_S)),
                 referenceCpu(VM_KERNEL_S),
-                referenceCpu(LINUX_SERVER_USERSPACE_S)));
+                referenceCpu(LINUX_SERVER_USERSPACE_S),
+                false, LINUX_SERVER_BOOT_TOUCHED_BYTES, LINUX_SERVER_BOOT_TOUCHED_BYTES));
         add(new OsProfile("linux-desktop", "Linux desktop (Ubuntu with GNOME, installed from ISO)", "linux", "uefi",
                 25L << 30, linuxInbox, emulatedDisk, emulatedNic, qemu, QEMU_VM_OVERHEAD_BYTES,
                 loadKernelAndInitrd.plusFixed(seconds(VM_GRUB_TIMEOUT_INSTALLED_S)),
                 referenceCpu(LINUX_DESKTOP_KERNEL_S + LINUX_DESKTOP_INITRD_S),
-                referenceCpu(LINUX_DESKTOP_USERSPACE_S)));
+                referenceCpu(LINUX_DESKTOP_USERSPACE_S),
+                false, LINUX_DESKTOP_IDLE_USED_BYTES, LINUX_DESKTOP_IDLE_USED_BYTES));
         long readOps = Math.round(WINDOWS_BOOT_IOS * WINDOWS_BOOT_READ_FRACTION);
         add(new OsProfile("windows-server", "Windows Server (no inbox virtio drivers: add --driver virtio-blk)",
                 "windows", "uefi", 40L << 30, List.of(),
@@ -47,7 +49,8 @@ public final class OsProfiles {
                 Demand.NONE,
                 referenceCpu(WINDOWS_VM_BOOT_S)
                         .plusRead(WINDOWS_BOOT_READ_BYTES, readOps)
-                        .plusWrite(WINDOWS_BOOT_WRITE_BYTES, WINDOWS_BOOT_IOS - readOps)));
+                        .plusWrite(WINDOWS_BOOT_WRITE_BYTES, WINDOWS_BOOT_IOS - readOps),
+                WINDOWS_BOOT_TOUCH_FRACTION == 1.0, 0, WINDOWS_SERVER_WORKING_SET_BYTES));
         add(new OsProfile("microvm", "Minimal Linux microVM (Firecracker-style direct kernel boot)", "linux",
                 "direct", 1L << 30, List.of("virtio-blk", "virtio-net"),
                 DriverFallback.stop("VFS: Unable to mount root fs: no virtio-blk driver"),
@@ -55,7 +58,8 @@ public final class OsProfiles {
                 Demand.fixed(seconds(FIRECRACKER_START_S)), FIRECRACKER_VM_OVERHEAD_BYTES,
                 Demand.NONE,
                 referenceCpu(MICROVM_KERNEL_S),
-                Demand.NONE));
+                Demand.NONE,
+                false, MICROVM_FOOTPRINT_BYTES, MICROVM_FOOTPRINT_BYTES));
     }
 
     private OsProfiles() {}

@@ -194,7 +194,7 @@ class BootBehaviourTest {
         lab.startVm("a");
         // 16 GiB less the 1 GiB the host keeps (hv.proxmox.host_reserve_gib) leaves no room for a second 8 GiB VM
         assertThatThrownBy(() -> lab.startVm("b")).isInstanceOf(LabException.class)
-                .hasMessageContaining("start refused").hasMessageContaining("needs 8");
+                .hasMessageContaining("start refused").hasMessageContaining("cannot promise 8");
         assertThat(lab.vmState("b")).isEqualTo(VmState.DEFINED);
         assertThat(lab.vmInfo("b").reason()).startsWith("start refused");
     }

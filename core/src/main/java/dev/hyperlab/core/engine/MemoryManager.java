@@ -1,0 +1,494 @@
+package dev.hyperlab.core.engine;
+
+import static dev.hyperlab.core.model.Calibration.*;
+
+import dev.hyperlab.api.lab.HostMemory;
+import dev.hyperlab.api.lab.MemoryPolicy;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.core.sim.Simulation;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A host's memory: who backs what, and how the hypervisor gets memory back when its VMs were promised more than it
+ * has. The reclamation order is the one hypervisors document (docs/calibration.md, section 7): page sharing in the
+ * background, then balloons (free guest pages first, down to a floor), then host swap; and when even swap is full,
+ * the VM that asked is out of memory.
+ *
+ * <p>Accounting, per running VM: {@code actual} (logical size, below {@code configured} by what the balloon holds),
+ * {@code resident} (guest pages the host backs), {@code swapped} (guest pages in host swap), {@code guestUsed} (pages
+ * the guest itself uses; the rest of {@code resident} is free in the guest, which is what a balloon takes first).
+ * The host's used memory is the VMs' resident pages and VMM overhead, less what page sharing saves.
+ *
+ * <p>Reclaim that a boot step needs is charged to that step as its memory part (boundBy {@code memory}): balloon
+ * inflation at the driver's rate, swap-out and swap-in as real I/O on the host's disk, shared with everything else.
+ */
+final class MemoryManager {
+    /** The x86 page size: KSM's scan rate is counted in pages. */
+    static final long PAGE_BYTES = 4096;
+
+    /** A host's default policy: Proxmox's automatic ballooning on, no host swap, no page sharing (KSM's run=0). */
+    static final MemoryPolicy DEFAULT_POLICY = new MemoryPolicy(true, 0, false);
+
+    private final HostMachine host;
+    MemoryPolicy policy = DEFAULT_POLICY;
+    long swapUsed;
+    /** Memory page sharing saves now. */
+    long ksmSaved;
+    /** Lab time of the last accounting update (KSM and balloon progress run between updates). */
+    long lastUpdate;
+    /** Lab time of the pending memory tick, or -1. */
+    long tickAt = -1;
+    /** Lab time the auto-balloon policy last re-targeted. */
+    long lastPolicyRun = -1;
+    final List<long[]> samples = new ArrayList<>();
+
+    MemoryManager(HostMachine host) {
+        this.host = host;
+    }
+
+    /** The VMs holding memory on this host, in name order. */
+    List<VmMachine> holders() {
+        List<VmMachine> out = new ArrayList<>();
+        for (String name : host.vms) {
+            VmMachine v = host.lab.vmMachine(name);
+            if (v.held > 0) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    long usable() {
+        return host.usableMemory();
+    }
+
+    long used() {
+        long sum = 0;
+        for (VmMachine v : holders()) {
+            sum += v.resident + v.overhead();
+        }
+        return sum - ksmSaved;
+    }
+
+    long free() {
+        return usable() - used();
+    }
+
+    /** ESXi's minFree: 899 MB plus 1 % of memory beyond 28 GB. */
+    long minFree() {
+        long beyond = Math.max(0, host.ram - 28_000_000_000L);
+        return MINFREE_BASE_BYTES + Math.round(beyond * MINFREE_ABOVE_28GB_FRACTION);
+    }
+
+    /** The free-memory state by ESXi's thresholds, named as ESXi names them. */
+    String state() {
+        double f = (double) free() / minFree();
+        if (f >= STATE_HIGH) {
+            return "high";
+        } else if (f >= STATE_CLEAR) {
+            return "clear";
+        } else if (f >= STATE_SOFT) {
+            return "soft";
+        } else if (f >= STATE_HARD) {
+            return "hard";
+        }
+        return "low";
+    }
+
+    HostMemory info() {
+        long usable = usable();
+        long committed = host.committed;
+        long used = used();
+        return new HostMemory(host.ram, usable, committed, used, usable - used,
+                usable == 0 ? 0 : (double) committed / usable, swapUsed, policy.swapBytes(), ksmSaved, state());
+    }
+
+    // ---- admission ------------------------------------------------------------------------------------------------
+
+    /** The least a VM can be squeezed to: its balloon floor when it can be ballooned, else all of it. */
+    long floor(VmMachine v) {
+        if (policy.autoBalloon() && v.balloonCapable()) {
+            return v.memory - (long) (v.memory * BALLOON_MAX_FRACTION);
+        }
+        return v.memory;
+    }
+
+    /**
+     * Whether the host can promise {@code v} its floor on top of what it promised the running VMs, counting swap:
+     * the hypervisor's admission control. Empty when it can, else why not.
+     */
+    String refusal(VmMachine v) {
+        long promised = 0;
+        for (VmMachine u : holders()) {
+            promised += floor(u) + u.overhead();
+        }
+        long need = floor(v) + v.overhead();
+        long capacity = usable() + policy.swapBytes();
+        if (promised + need <= capacity) {
+            return "";
+        }
+        return "host " + host.name + " cannot promise " + Sizes.format(need) + " more: its VMs hold at least "
+                + Sizes.format(promised) + " of " + Sizes.format(usable()) + " usable memory and "
+                + Sizes.format(policy.swapBytes()) + " swap";
+    }
+
+    // ---- reclaim for a step -------------------------------------------------------------------------------------------
+
+    /** What a step waits for to get memory: balloon inflation time, and swap I/O on the host's disk. */
+    record Grant(long balloonNanos, long swapOutBytes, long swapInBytes, String failure) {
+        static final Grant NONE = new Grant(0, 0, 0, "");
+
+        boolean failed() {
+            return !failure.isEmpty();
+        }
+    }
+
+    /**
+     * Before a guest with a balloon touches its memory, the policy sizes its balloon so the touch fits what the host
+     * can give without swapping (never below the floor): the balloon takes pages the guest has not touched yet, at no
+     * cost. This is the VMM allocation under overcommit forcing reclaim rather than swap.
+     */
+    void fit(VmMachine v, long touchTarget) {
+        if (!policy.autoBalloon() || !v.balloonLoaded) {
+            return;
+        }
+        update();
+        long backed = v.resident + v.swapped;
+        long want = touchTarget - backed;
+        long canGive = Math.max(0, free()) + reclaimable(v);
+        if (want <= canGive) {
+            return;
+        }
+        long actual = Math.max(floor(v), backed + canGive);
+        if (actual < v.actual) {
+            v.actual = actual;
+            v.target = Math.min(v.target, actual);
+            changed();
+        }
+    }
+
+    /** What the balloons of VMs other than {@code asker} could give now. */
+    private long reclaimable(VmMachine asker) {
+        long sum = 0;
+        for (VmMachine u : holders()) {
+            if (u != asker && u.balloonLoaded) {
+                sum += Math.max(0, Math.min(u.actual - floor(u), u.resident - u.guestUsed));
+            }
+        }
+        return sum;
+    }
+
+    /** {@code v} touches {@code bytes} more of its memory: free memory first, then reclaim from others. */
+    Grant touch(VmMachine v, long bytes) {
+        if (bytes <= 0) {
+            return Grant.NONE;
+        }
+        update();
+        Reclaim r = reclaim(v, bytes - Math.max(0, free()));
+        if (r.failure != null) {
+            return new Grant(0, 0, 0, r.failure);
+        }
+        v.resident += bytes;
+        changed();
+        return new Grant(r.balloonNanos, r.swapOut, 0, "");
+    }
+
+    /** {@code v}'s swapped pages fault back in (it runs again): read them, and make room for them. */
+    Grant faultIn(VmMachine v) {
+        long bytes = v.swapped;
+        if (bytes <= 0) {
+            return Grant.NONE;
+        }
+        update();
+        v.swapped = 0;
+        swapUsed -= bytes;
+        Reclaim r = reclaim(v, bytes - Math.max(0, free()));
+        if (r.failure != null) {
+            // cannot happen while the freed swap is there to swap others to; keep the accounting whole regardless
+            v.swapped = bytes;
+            swapUsed += bytes;
+            return new Grant(0, 0, 0, r.failure);
+        }
+        v.resident += bytes;
+        v.majorFaults += (bytes + SWAP_CLUSTER_BYTES - 1) / SWAP_CLUSTER_BYTES;
+        changed();
+        return new Grant(r.balloonNanos, r.swapOut, bytes, "");
+    }
+
+    private record Reclaim(long balloonNanos, long swapOut, String failure) {}
+
+    /** Finds {@code deficit} bytes for {@code asker}: balloons of other VMs first, then host swap. All or nothing. */
+    private Reclaim reclaim(VmMachine asker, long deficit) {
+        if (deficit <= 0) {
+            return new Reclaim(0, 0, null);
+        }
+        List<VmMachine> others = new ArrayList<>();
+        for (VmMachine u : holders()) {
+            if (u != asker) {
+                others.add(u);
+            }
+        }
+        // balloons take pages that are backed but free in the guest, down to each VM's floor
+        long[] give = new long[others.size()];
+        long available = 0;
+        if (policy.autoBalloon()) {
+            for (int i = 0; i < others.size(); i++) {
+                VmMachine u = others.get(i);
+                if (u.balloonLoaded) {
+                    give[i] = Math.max(0, Math.min(u.actual - floor(u), u.resident - u.guestUsed));
+                    available += give[i];
+                }
+            }
+        }
+        long fromBalloons = Math.min(deficit, available);
+        long rest = deficit - fromBalloons;
+        if (rest > policy.swapBytes() - swapUsed) {
+            return new Reclaim(0, 0, "out of memory: host " + host.name + " needs " + Sizes.format(rest)
+                    + " more than its balloons can give, and its swap space is "
+                    + (policy.swapBytes() == 0 ? "none" : "full") + " (mem policy " + host.name + " --swap SIZE)");
+        }
+        long slowest = 0;
+        long taken = 0;
+        for (int i = 0; i < others.size() && fromBalloons > 0; i++) {
+            if (give[i] == 0) {
+                continue;
+            }
+            // shares computed in double: byte counts multiplied together overflow a long
+            long t = i == lastNonZero(give) ? fromBalloons - taken : (long) ((double) fromBalloons * give[i] / available);
+            t = Math.min(t, give[i]);
+            VmMachine u = others.get(i);
+            u.actual -= t;
+            u.target = Math.min(u.target, u.actual);
+            u.resident -= t;
+            taken += t;
+            slowest = Math.max(slowest, t);
+        }
+        if (rest > 0) {
+            swapOut(others.isEmpty() ? List.of(asker) : others, rest);
+        }
+        long nanos = (long) Math.ceil(slowest / BALLOON_INFLATE_BPS * 1e9);
+        return new Reclaim(nanos, rest, null);
+    }
+
+    private static int lastNonZero(long[] a) {
+        for (int i = a.length - 1; i >= 0; i--) {
+            if (a[i] > 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The host swaps {@code bytes} of the victims' resident pages out, in proportion to what each has. */
+    private void swapOut(List<VmMachine> victims, long bytes) {
+        long pool = 0;
+        for (VmMachine u : victims) {
+            pool += u.resident;
+        }
+        long done = 0;
+        for (int i = 0; i < victims.size(); i++) {
+            VmMachine u = victims.get(i);
+            long x = i == victims.size() - 1 ? bytes - done : pool == 0 ? 0 : (long) ((double) bytes * u.resident / pool);
+            x = Math.min(x, u.resident);
+            u.resident -= x;
+            u.swapped += x;
+            done += x;
+        }
+        swapUsed += done;
+    }
+
+    // ---- a VM starts or stops holding memory -------------------------------------------------------------------------
+
+    void started(VmMachine v) {
+        update();
+        v.target = v.memory;
+        v.actual = v.memory;
+        v.resident = 0;
+        v.swapped = 0;
+        v.guestUsed = 0;
+        v.balloonLoaded = false;
+        changed();
+    }
+
+    void stopped(VmMachine v) {
+        update();
+        swapUsed -= v.swapped;
+        v.resident = 0;
+        v.swapped = 0;
+        v.guestUsed = 0;
+        v.balloonLoaded = false;
+        if (ksmSaved > potential()) {
+            ksmSaved = potential(); // pages shared with a VM that is gone are no longer shared
+        }
+        changed();
+    }
+
+    /** A person sets a VM's balloon target ({@code mem balloon}); the driver reaches it at its rate. */
+    void setTarget(VmMachine v, long target) {
+        update();
+        v.target = target;
+        changed();
+    }
+
+    // ---- time: balloons converging, the auto-balloon policy, page sharing ------------------------------------------
+
+    /** Brings balloons and page sharing up to now. */
+    void update() {
+        Simulation sim = host.lab.sim();
+        long now = sim.now();
+        double dt = (now - lastUpdate) / 1e9;
+        lastUpdate = now;
+        if (dt <= 0) {
+            return;
+        }
+        long step = (long) (BALLOON_INFLATE_BPS * dt);
+        for (VmMachine v : holders()) {
+            if (v.actual != v.target && v.balloonLoaded) {
+                long delta = Math.max(-step, Math.min(step, v.target - v.actual));
+                applyBalloon(v, v.actual + delta);
+            }
+        }
+        if (policy.pageSharing()) {
+            long potential = potential();
+            long scan = (long) (KSM_SCAN_PAGES_PER_S * PAGE_BYTES * dt);
+            ksmSaved = ksmSaved < potential ? Math.min(potential, ksmSaved + scan) : potential;
+        } else {
+            ksmSaved = 0;
+        }
+    }
+
+    /** The VM's logical size becomes {@code actual}: a bigger balloon gives back free pages, then squeezes the guest. */
+    private void applyBalloon(VmMachine v, long actual) {
+        if (actual < v.actual) {
+            long freed = v.actual - actual;
+            long freeBacked = Math.max(0, v.resident - v.guestUsed);
+            v.resident -= Math.min(freed, freeBacked);
+            // below what the guest uses, the guest pages out to its own disk (docs: mem.balloon.guest_pressure_path)
+            v.resident = Math.min(v.resident, actual);
+            v.guestUsed = Math.min(v.guestUsed, actual);
+        }
+        v.actual = actual;
+    }
+
+    /** What page sharing could save: identical guests (same base image) share more than diverse ones. */
+    long potential() {
+        List<VmMachine> vms = holders();
+        long sum = 0;
+        for (VmMachine v : vms) {
+            sum += (long) (v.resident * sharingFraction(v, vms));
+        }
+        return sum;
+    }
+
+    static double sharingFraction(VmMachine v, List<VmMachine> vms) {
+        for (VmMachine u : vms) {
+            if (u != v && !v.os.isEmpty() && u.os.equals(v.os)) {
+                return SHARING_IDENTICAL_FRACTION;
+            }
+        }
+        return SHARING_DIVERSE_FRACTION;
+    }
+
+    /** The share of the host's savings backing {@code v}'s pages. */
+    long shared(VmMachine v) {
+        long potential = potential();
+        if (potential == 0 || v.held == 0) {
+            return 0;
+        }
+        double mine = v.resident * sharingFraction(v, holders());
+        return (long) (mine * ksmSaved / potential);
+    }
+
+    /** Whether something is still moving: a balloon short of its target, sharing short of its potential, a policy. */
+    boolean active() {
+        for (VmMachine v : holders()) {
+            if (v.actual != v.target && v.balloonLoaded) {
+                return true;
+            }
+        }
+        if (policy.pageSharing() && ksmSaved != potential()) {
+            return true;
+        }
+        return policy.autoBalloon() && policyWantsChange();
+    }
+
+    /** Proxmox's automatic ballooning: keep host use near its target share, moving each VM by at most 100 MiB. */
+    boolean policyWantsChange() {
+        long goal = (long) (AUTO_BALLOON_TARGET_USED * usable()) - used();
+        for (VmMachine v : holders()) {
+            if (!v.balloonLoaded) {
+                continue;
+            }
+            if (goal < 0 && v.target > floor(v) && v.resident > v.guestUsed) {
+                return true;
+            }
+            if (goal > 0 && v.target < v.memory) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runPolicy() {
+        long goal = (long) (AUTO_BALLOON_TARGET_USED * usable()) - used();
+        List<VmMachine> ballooned = new ArrayList<>();
+        for (VmMachine v : holders()) {
+            if (v.balloonLoaded) {
+                ballooned.add(v);
+            }
+        }
+        if (ballooned.isEmpty() || goal == 0) {
+            return;
+        }
+        // equal shares (Proxmox's default of 1000 each): the goal is split evenly
+        long each = goal / ballooned.size();
+        for (VmMachine v : ballooned) {
+            long change = Math.max(-AUTO_BALLOON_MAX_CHANGE_BYTES, Math.min(AUTO_BALLOON_MAX_CHANGE_BYTES, each));
+            v.target = Math.max(floor(v), Math.min(v.memory, v.target + change));
+        }
+    }
+
+    /** The periodic memory work: balloons, sharing and the policy's cycle. */
+    void tick() {
+        tickAt = -1;
+        update();
+        long now = host.lab.sim().now();
+        long cycle = (long) (AUTO_BALLOON_CYCLE_S * 1e9);
+        if (policy.autoBalloon() && (lastPolicyRun < 0 || now - lastPolicyRun >= cycle)) {
+            lastPolicyRun = now;
+            runPolicy();
+        }
+        changed();
+    }
+
+    /** Records a sample and keeps the memory tick scheduled while anything moves. */
+    void changed() {
+        long now = host.lab.sim().now();
+        sample(now);
+        if (tickAt < 0 && active()) {
+            tickAt = now + (long) (AUTO_BALLOON_CYCLE_S * 1e9);
+            host.lab.sim().at(tickAt, Simulation.PRIORITY_CONTROL, new MemoryTick(host.name));
+        }
+    }
+
+    /** One sample for the host and one per VM holding memory, unless nothing changed since the last ones. */
+    private void sample(long now) {
+        long[] h = {now, usable(), used(), swapUsed, ksmSaved};
+        if (samples.isEmpty() || !sameValues(samples.getLast(), h)) {
+            samples.add(h);
+        }
+        for (VmMachine v : holders()) {
+            v.sample(now, v.actual, v.resident, v.swapped, shared(v));
+        }
+    }
+
+    static boolean sameValues(long[] a, long[] b) {
+        for (int i = 1; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -481,6 +481,7 @@ public final class LabModel {
         Progress p = new Progress(progress, target);
         boolean ran = sim.runUntil(target, this::dispatch, () -> done.getAsBoolean() || p.tick(), idleToEnd);
         if (p.cancelled) {
+            Thread.interrupted(); // answered by CANCELLED; left set, it would close the lab's files in the save after
             throw new LabException(LabException.Kind.CANCELLED, "cancelled at lab time "
                     + dev.hyperlab.api.lab.Durations.format(Duration.ofNanos(sim.now())), "the lab is consistent there");
         }
@@ -501,7 +502,7 @@ public final class LabModel {
         }
 
         boolean tick() {
-            if ((++events & 1023) != 0) {
+            if ((events++ & 1023) != 0) { // the first call checks too: an interrupt already pending cancels at once
                 return false;
             }
             if (Thread.currentThread().isInterrupted()) {

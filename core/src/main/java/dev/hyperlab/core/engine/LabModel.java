@@ -505,16 +505,17 @@ public final class LabModel {
             if ((events++ & 1023) != 0) { // the first call checks too: an interrupt already pending cancels at once
                 return false;
             }
-            if (Thread.currentThread().isInterrupted()) {
-                cancelled = true;
-                return true;
-            }
             if (listener != ProgressListener.NONE) {
                 long t = System.nanoTime();
                 if (t - lastReport > 100_000_000L) {
                     lastReport = t;
                     listener.progress(Duration.ofNanos(sim.now()), Duration.ofNanos(target), machinesBooting());
                 }
+            }
+            // after the listener, which may interrupt this thread to cancel here (before any more event does I/O)
+            if (Thread.currentThread().isInterrupted()) {
+                cancelled = true;
+                return true;
             }
             return false;
         }

@@ -67,6 +67,14 @@ public interface Lab {
      */
     ApplyResult apply(String yaml);
 
+    /**
+     * Starts several VMs in one request, the way a boot storm begins ({@code vm start NAME...}): all start or none
+     * does (an unknown name or a VM whose state does not allow a start refuses the request, the lab unchanged), each
+     * start goes to its host's hypervisor (subject to its start policy) in the order given, and the lab is saved once
+     * rather than once per VM.
+     */
+    void startVms(List<String> names);
+
     /** OS profiles, firmware models and guest drivers available. */
     Profiles profiles();
 

@@ -161,6 +161,19 @@ public final class LocalLab implements Lab, AutoCloseable {
     }
 
     @Override
+    public void startVms(List<String> names) {
+        List<String> unique = List.copyOf(new java.util.LinkedHashSet<>(names));
+        if (unique.size() > 1) {
+            read(m -> { // all or none: every start is tried on a copy first
+                LabModel probe = m.fork();
+                unique.forEach(probe::startVm);
+                return null;
+            });
+        }
+        change(m -> unique.forEach(m::startVm));
+    }
+
+    @Override
     public Profiles profiles() {
         return read(m -> new Profiles(OsProfiles.all().stream().map(OsProfile::info).toList(),
                 m.extensions().firmwareInfo(), m.extensions().driverInfo()));

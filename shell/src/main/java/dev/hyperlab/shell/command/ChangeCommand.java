@@ -40,7 +40,11 @@ public abstract class ChangeCommand extends ShellCommand {
         if (dryRun) {
             DryRun.run(ctx, this);
         } else {
-            apply(lab());
+            try {
+                apply(lab());
+            } finally {
+                ctx.endProgress();
+            }
             report(lab(), false);
         }
         out().flush();

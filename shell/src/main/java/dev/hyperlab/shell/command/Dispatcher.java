@@ -32,6 +32,7 @@ public final class Dispatcher {
         try {
             commands = Tokenizer.commands(text);
         } catch (ShellException e) {
+            ctx.endProgress();
             ctx.output().error(e.getMessage());
             return false;
         }
@@ -54,14 +55,18 @@ public final class Dispatcher {
         try {
             return execute(words);
         } catch (ParameterException e) {
+            ctx.endProgress();
             ctx.output().error(parameterError(e));
         } catch (LabException e) {
+            ctx.endProgress();
             ctx.output().error(e.getMessage());
             debug(e);
         } catch (ShellException e) {
+            ctx.endProgress();
             ctx.output().error(e.getMessage());
             debug(e);
         } catch (RuntimeException | Error e) {
+            ctx.endProgress();
             ctx.output().error("internal error: " + e + " (run with --debug for the stack trace, and please report it)");
             debug(e);
         } finally {

@@ -35,8 +35,13 @@ public final class DryRun {
         Lab copy = lab.fork();
         try {
             copy.onProgress(ctx.progress());
-            command.apply(copy);
-            boolean settled = !command.settles() || settle(copy);
+            boolean settled;
+            try {
+                command.apply(copy);
+                settled = !command.settles() || settle(copy);
+            } finally {
+                ctx.endProgress();
+            }
             print(ctx.output(), command, copy, t0, before, settled);
         } finally {
             copy.close();

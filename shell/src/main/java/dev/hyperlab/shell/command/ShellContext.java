@@ -24,7 +24,7 @@ public final class ShellContext implements AutoCloseable {
     private final NameProviders names;
     private final boolean debug;
     private final AtomicBoolean cancel = new AtomicBoolean();
-    private volatile ProgressListener progressView = ProgressListener.NONE;
+    private volatile ProgressView progressView = ProgressView.NONE;
     private volatile Lab lab;
     private boolean exitRequested;
 
@@ -100,8 +100,13 @@ public final class ShellContext implements AutoCloseable {
     }
 
     /** Where progress is drawn: the REPL's progress bar on a terminal, nothing otherwise. */
-    public void progressView(ProgressListener view) {
-        this.progressView = view == null ? ProgressListener.NONE : view;
+    public void progressView(ProgressView view) {
+        this.progressView = view == null ? ProgressView.NONE : view;
+    }
+
+    /** Takes the progress bar off the screen: before a command prints its result or an error. */
+    public void endProgress() {
+        progressView.clear();
     }
 
     /** Asks the running command to stop at its next safe point (Ctrl-C). */

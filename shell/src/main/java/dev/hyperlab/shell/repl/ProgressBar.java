@@ -1,6 +1,6 @@
 package dev.hyperlab.shell.repl;
 
-import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.shell.command.ProgressView;
 import dev.hyperlab.shell.render.Times;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.function.IntSupplier;
  * wait's timeout), machines booting, and the wall-clock time left at the current pace. Drawn on one line that the
  * next output replaces; never in batch modes.
  */
-public final class ProgressBar implements ProgressListener {
+public final class ProgressBar implements ProgressView {
     private final PrintWriter out;
     private final IntSupplier width;
     private long wallStart;
@@ -36,7 +36,7 @@ public final class ProgressBar implements ProgressListener {
         String left = "lab time " + Times.at(now) + " ";
         String right = String.format(" %3d%%  %d booting  ETA %s  (Ctrl-C stops)", Math.round(done * 100),
                 machinesBooting, eta);
-        int barW = Math.max(10, Math.min(50, width.getAsInt() - left.length() - right.length() - 3));
+        int barW = Math.max(10, Math.min(50, width.getAsInt() - left.length() - right.length() - 4));
         int full = (int) Math.round(done * barW);
         out.print("\r\u001b[2K" + left + "[" + "\u2588".repeat(full) + "\u00b7".repeat(barW - full) + "]" + right);
         out.flush();
@@ -44,6 +44,7 @@ public final class ProgressBar implements ProgressListener {
     }
 
     /** Removes the bar (after the command ends) and gets ready for the next one. */
+    @Override
     public synchronized void clear() {
         if (drawn) {
             out.print("\r\u001b[2K");

@@ -50,11 +50,14 @@ public final class TimelineSvg {
         }
         Duration from = phases.stream().map(TimelinePhase::start).min(Duration::compareTo).orElse(Duration.ZERO);
         Duration to = phases.stream().map(p -> p.end().orElse(now)).max(Duration::compareTo).orElse(from);
+        int machineChars = 4;
         int labelChars = 8;
         for (TimelinePhase p : phases) {
-            labelChars = Math.max(labelChars, p.machine().length() + 2 + Math.min(34, Gantt.label(p).length()));
+            machineChars = Math.max(machineChars, p.machine().length());
+            labelChars = Math.max(labelChars, Math.min(34, Gantt.label(p).length()));
         }
-        int left = 12 + labelChars * CHAR + 12;
+        int labelX = 12 + (machineChars + 2) * CHAR;
+        int left = labelX + labelChars * CHAR + 12;
         int chart = WIDTH - left - 20;
         long span = Math.max(1, to.minus(from).toNanos());
         int height = height(phases);
@@ -105,7 +108,7 @@ public final class TimelineSvg {
                             .append(esc(p.machine())).append("</text>");
                     first = false;
                 }
-                b.append("<text class=\"label\" x=\"").append(12 + (p.machine().length() + 2) * CHAR).append("\" y=\"")
+                b.append("<text class=\"label\" x=\"").append(labelX).append("\" y=\"")
                         .append(y + 13).append("\">").append(esc(cut(Gantt.label(p)))).append("</text>");
                 long s = p.start().minus(from).toNanos();
                 long f = p.end().orElse(now).minus(from).toNanos();

@@ -18,6 +18,11 @@ final class Interactive {
     private Interactive() {}
 
     static int run(Invocation inv, Path dir, Supplier<Lab> opener, PrintWriter err) {
+        // JLine 4 probes the terminal's grapheme-cluster and keyboard modes at start (up to 200 ms when the terminal
+        // does not answer); the shell needs neither, so it does not ask (a -D on the command line still wins)
+        if (System.getProperty(TerminalBuilder.PROP_GRAPHEME_CLUSTER) == null) {
+            System.setProperty(TerminalBuilder.PROP_GRAPHEME_CLUSTER, "false");
+        }
         Terminal terminal;
         try {
             terminal = TerminalBuilder.builder().system(true).name("hyperlab").build();

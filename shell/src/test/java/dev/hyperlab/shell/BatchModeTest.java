@@ -86,6 +86,7 @@ class BatchModeTest {
     @Test
     void aLabOpenInAnotherProcessIsRefusedClearly() throws Exception {
         try (var lab = dev.hyperlab.core.lab.Labs.open(home.resolve("busy"), 1)) {
+            assertThat(lab.hosts()).isEmpty();
             ShellProcess.Run r = ShellProcess.run(home, null, "--lab", "busy", "-c", "time");
             assertThat(r.status()).isEqualTo(1);
             assertThat(r.err()).startsWith("error: lab busy is open in another hyperlab process");

@@ -46,7 +46,13 @@ public final class Repl {
     /** Reads and runs commands until Ctrl-D or {@code exit}; the exit status (0). */
     public int run() {
         LineReader reader = reader();
-        Thread.ofPlatform().name("hyperlab-warm-up").daemon().start(() -> ctx.commands().buildAll()); // first Tab: instant
+        Thread.ofPlatform().name("hyperlab-warm-up").daemon().start(() -> { // so the first Tab is instant
+            try {
+                ctx.commands().buildAll();
+            } catch (RuntimeException e) {
+                // the session ended first (a closed terminal): nothing to warm up any more
+            }
+        });
         ProgressBar bar = new ProgressBar(terminal.writer(), terminal::getWidth);
         ctx.progressView(bar);
         terminal.handle(Terminal.Signal.INT, signal -> {

@@ -55,6 +55,19 @@ class BatchModeTest {
     }
 
     @Test
+    void labDemoCreatesTheDemoOnceAndItsBootStormRuns() {
+        ShellProcess.Run storm = ShellProcess.run(home, null, "--lab", "demo", "-c", "vm start --all --wait; vm list --json");
+        assertThat(storm.status()).as(storm.err()).isZero();
+        assertThat(storm.err()).isEqualTo("created the demo lab in demo\n");
+        String list = storm.out().substring(storm.out().indexOf('['));
+        assertThat(Tmux.count(list, "\"state\" : \"running\"")).isEqualTo(8);
+        assertThat(list).contains("\"linux-server\"", "\"windows-server\"", "\"microvm\"");
+        ShellProcess.Run again = ShellProcess.run(home, null, "--lab", "demo", "-c", "host list --json");
+        assertThat(again.err()).isEmpty(); // created once: the second start opens it as it is
+        assertThat(again.out()).contains("\"type1\"", "\"type2\"");
+    }
+
+    @Test
     void versionHelpAndBadInvocations() {
         ShellProcess.Run version = ShellProcess.run(home, null, "--version");
         assertThat(version.status()).isZero();

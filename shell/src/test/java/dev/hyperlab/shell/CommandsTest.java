@@ -153,6 +153,31 @@ class CommandsTest {
     }
 
     @Test
+    void timelineFilesAreWellFormedAndHoldEveryPhase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        shell.small().ok("vm start web1 fc1 --wait");
+        java.nio.file.Path svg = tmp.resolve("t.svg");
+        java.nio.file.Path html = tmp.resolve("out/t.html");
+        assertThat(shell.ok("timeline web1 esx1 --svg " + svg + " --html " + html)).contains("wrote " + svg);
+        int phases = shell.run("timeline web1 esx1 --json").json().size();
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+        var rects = doc.getElementsByTagName("rect");
+        int bars = 0;
+        for (int i = 0; i < rects.getLength(); i++) {
+            var r = (org.w3c.dom.Element) rects.item(i);
+            if (r.getAttribute("class").startsWith("phase")) {
+                bars++;
+                assertThat(r.getElementsByTagName("title").getLength()).isEqualTo(1);
+            }
+        }
+        assertThat(bars).isEqualTo(phases).isPositive();
+        assertThat(java.nio.file.Files.readString(html)).startsWith("<!DOCTYPE html>").contains("id=\"memory\"");
+        ShellFixture.Result json = shell.run("timeline web1 --json --svg " + svg);
+        assertThat(json.json().isArray()).isTrue(); // stdout stays one JSON document
+        assertThat(json.err()).contains("wrote");
+    }
+
+    @Test
     void labApplyCreatesFromAFileAndIsIdempotent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
             throws Exception {
         java.nio.file.Path file = tmp.resolve("lab.yaml");

@@ -85,6 +85,9 @@ class ReplTest {
             t.awaitCount("lab time 0s", 1, Duration.ofSeconds(10));
             t.send("Up", "Up");
             t.await("profiles recalled", s -> lastPrompt(s).endsWith("> profiles"), Duration.ofSeconds(10));
+            t.send("C-u", "pro");
+            t.await("profiles suggested from history as the user types", s -> lastPrompt(s).endsWith("> profiles"),
+                    Duration.ofSeconds(10));
             t.send("C-u", "exit", "Enter");
             t.await("the shell gone", s -> t.exited(), Duration.ofSeconds(10));
         }

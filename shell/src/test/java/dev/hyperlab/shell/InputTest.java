@@ -78,6 +78,25 @@ class InputTest {
         }
     }
 
+    @Test
+    void knownCommandsAreHighlightedAndUnknownOnesMarked() {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            var highlighter = new dev.hyperlab.shell.repl.ShellHighlighter(shell.ctx);
+            var line = highlighter.highlight(null, "vm start web1 --wait; vm strat x; tiem; ho");
+            String text = line.toString();
+            org.jline.utils.AttributedStyle command = line.styleAt(text.indexOf("start"));
+            org.jline.utils.AttributedStyle option = line.styleAt(text.indexOf("--wait"));
+            org.jline.utils.AttributedStyle typo = line.styleAt(text.indexOf("strat"));
+            org.jline.utils.AttributedStyle plain = line.styleAt(text.indexOf("web1"));
+            assertThat(command).isNotEqualTo(plain);
+            assertThat(option).isNotEqualTo(plain).isNotEqualTo(command);
+            assertThat(typo).isNotEqualTo(plain).isNotEqualTo(command);
+            assertThat(line.styleAt(text.indexOf("tiem"))).as("no command starts so").isEqualTo(typo);
+            assertThat(line.styleAt(text.indexOf("ho"))).as("still being typed: not marked yet").isEqualTo(plain);
+            assertThat(line.styleAt(text.indexOf("vm"))).isEqualTo(command);
+        }
+    }
+
     private static List<String> values(List<org.jline.reader.Candidate> candidates) {
         return candidates.stream().map(org.jline.reader.Candidate::value).toList();
     }

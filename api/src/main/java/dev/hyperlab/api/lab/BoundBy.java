@@ -26,9 +26,11 @@ public enum BoundBy {
     NETWORK,
     ;
 
+    private final String id = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     /** The lower-case name used by commands and JSON ({@code CPU} becomes {@code cpu}). */
     public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return id;
     }
 
     /** Reads an id as commands and scripts write it; throws {@link LabException} listing the valid ones. */

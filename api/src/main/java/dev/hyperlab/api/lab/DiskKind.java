@@ -20,9 +20,11 @@ public enum DiskKind {
     HDD,
     ;
 
+    private final String id = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     /** The lower-case name used by commands and JSON ({@code NVME} becomes {@code nvme}). */
     public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return id;
     }
 
     /** Reads an id as commands and scripts write it; throws {@link LabException} listing the valid ones. */

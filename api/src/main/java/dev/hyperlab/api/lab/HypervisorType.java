@@ -17,9 +17,11 @@ public enum HypervisorType {
     TYPE2,
     ;
 
+    private final String id = name().toLowerCase(Locale.ROOT).replace('_', '-');
+
     /** The lower-case name used by commands and JSON ({@code TYPE1} becomes {@code type1}). */
     public String id() {
-        return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        return id;
     }
 
     /** Reads an id as commands and scripts write it; throws {@link LabException} listing the valid ones. */

@@ -3,7 +3,6 @@ package dev.hyperlab.core.engine;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.MemoryImage;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -23,12 +22,12 @@ final class ForkImageStore implements ImageStore {
     @Override
     public DiskImage hostDisk(String host, String device, long size) {
         return overlays.computeIfAbsent("host:" + host + "/" + device,
-                k -> MemoryImage.overlay(Path.of(k), original.hostDisk(host, device, size)));
+                k -> MemoryImage.overlay(k, original.hostDisk(host, device, size)));
     }
 
     @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
-        MemoryImage disk = MemoryImage.blank(Path.of("host:" + host + "/" + device), size);
+        MemoryImage disk = MemoryImage.blank("host:" + host + "/" + device, size);
         BootLayouts.write(disk, firmware, what);
         overlays.put("host:" + host + "/" + device, disk);
     }
@@ -48,7 +47,7 @@ final class ForkImageStore implements ImageStore {
         if (own.has(path)) {
             return own.open(path);
         }
-        return overlays.computeIfAbsent(path, p -> MemoryImage.overlay(Path.of(p), original.open(p)));
+        return overlays.computeIfAbsent(path, p -> MemoryImage.overlay(p, original.open(p)));
     }
 
     @Override

@@ -32,7 +32,7 @@ final class HostBootPlans {
 
     static List<PlannedStep> plan(HostMachine host) {
         MachineFacts facts = new MachineFacts(host.name, false, host.cores, host.ghz, host.ram, host.disks.size(),
-                HostMachine.NICS, host.lab.random("host/" + host.name + "/firmware/" + host.run));
+                HostMachine.NICS, host.lab.seed(), "host/" + host.name + "/firmware/" + host.run);
         FirmwareModel fw = host.lab.extensions().firmware(host.firmware);
         List<PlannedStep> steps = new ArrayList<>();
         for (BootStep s : fw.post(facts)) {
@@ -46,8 +46,15 @@ final class HostBootPlans {
         switch (outcome) {
             case BootOutcome.NotFound nf -> steps.add(PlannedStep.fail("boot-search", nf.message()));
             case BootOutcome.Found f -> {
-                ImageBootDevice dev = devices.stream().filter(d -> d.name().equals(f.device())).findFirst()
-                        .orElseThrow(() -> new IllegalStateException("firmware booted unknown device " + f.device()));
+                ImageBootDevice dev = null;
+                for (ImageBootDevice d : devices) {
+                    if (d.name().equals(f.device())) {
+                        dev = d;
+                    }
+                }
+                if (dev == null) {
+                    throw new IllegalStateException("firmware booted unknown device " + f.device());
+                }
                 Optional<String> what = BootMarker.read(dev.loaderBytes(f.loader()));
                 steps.addAll(osSteps(what.orElse("")));
             }

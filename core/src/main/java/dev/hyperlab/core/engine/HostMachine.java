@@ -42,6 +42,7 @@ final class HostMachine extends Machine {
     StartPolicy policy = StartPolicy.UNLIMITED;
     final SharedResource cpu;
     final List<SharedResource> diskResources = new ArrayList<>();
+    private final DiskModel datastore;
     final StartScheduler starts = new StartScheduler(this);
     /** Base-image phases whose reads are in the host's cache (profile/phase), sorted for a stable save. */
     final TreeSet<String> warmCache = new TreeSet<>();
@@ -59,8 +60,8 @@ final class HostMachine extends Machine {
         this.disks = List.copyOf(disks);
         this.bootOrder = List.copyOf(bootOrder);
         this.cpu = lab.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz));
+        this.datastore = DiskModel.of(disks.getFirst().kind());
         for (HostDisk d : disks) {
-            DiskModel.of(d.kind()); // validates the kind has a model
             diskResources.add(lab.sim().register(new SharedResource("host:" + name + ":" + d.device(), 1.0)));
         }
     }
@@ -77,7 +78,7 @@ final class HostMachine extends Machine {
     }
 
     DiskModel datastoreModel() {
-        return DiskModel.of(disks.getFirst().kind());
+        return datastore;
     }
 
     @Override

@@ -2,10 +2,10 @@ package dev.hyperlab.core.engine;
 
 import dev.hyperlab.api.spi.BootDevice;
 import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.layout.BootDiskProbe;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.Optional;
 
 /** A boot device backed by a real disk image (or a network interface, when {@code image} is null). */
@@ -60,7 +60,11 @@ final class ImageBootDevice implements BootDevice {
         if (image == null) {
             return Optional.empty();
         }
-        return BootMedia.efiFile(this::read, image.virtualSize(), path);
+        try {
+            return BootDiskProbe.readEspFile(image, path);
+        } catch (IOException e) {
+            return Optional.empty(); // a damaged GPT or FAT is not bootable, as for a real boot manager
+        }
     }
 
     @Override
@@ -79,6 +83,6 @@ final class ImageBootDevice implements BootDevice {
         if (loader.startsWith("kernel")) {
             return read(0, 4096);
         }
-        return Arrays.copyOf(read(0, 512), 446);
+        return read(0, (int) Math.min(1024, image.virtualSize())); // MBR code and the first sector of stage 2
     }
 }

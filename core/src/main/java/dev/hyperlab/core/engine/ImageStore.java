@@ -30,6 +30,14 @@ interface ImageStore extends AutoCloseable {
     /** The image format name of {@code path} ({@code qcow2}, {@code raw}). */
     String format(String path);
 
+    /** The path as a person should see it (absolute for files). */
+    default String displayPath(String path) {
+        return path;
+    }
+
+    /** Makes every write so far durable: called before the lab's model is saved. */
+    default void flush() {}
+
     @Override
     void close();
 }

@@ -239,7 +239,7 @@ public final class LabCodec {
         g.writeNumberField("readOps", d.readOps());
         g.writeNumberField("writeBytes", d.writeBytes());
         g.writeNumberField("writeOps", d.writeOps());
-        g.writeBooleanField("baseReads", s.baseReads());
+        g.writeStringField("cacheKey", s.cacheKey());
         g.writeNumberField("ioEfficiency", s.ioEfficiency());
         g.writeStringField("failure", s.failure());
         g.writeEndObject();
@@ -399,7 +399,7 @@ public final class LabCodec {
         host.starts.groupDoneAt = num(h, "groupDoneAt");
         host.starts.gateAt = num(h, "gateAt");
         readMachine(host, h);
-        lab.hosts.put(host.name, host);
+        lab.add(host);
     }
 
     @SuppressWarnings("unchecked")
@@ -418,12 +418,10 @@ public final class LabCodec {
         vm.held = num(v, "held");
         vm.counted = (Boolean) v.get("counted");
         readMachine(vm, v);
-        lab.vms.put(vm.name, vm);
-        HostMachine host = lab.hosts.get(vm.host);
-        if (host == null) {
+        if (!lab.hosts.containsKey(vm.host)) {
             throw new IOException("saved VM " + vm.name + " names unknown host " + vm.host);
         }
-        host.vms.add(vm.name);
+        lab.add(vm);
     }
 
     @SuppressWarnings("unchecked")
@@ -438,8 +436,8 @@ public final class LabCodec {
             Demand d = new Demand(Duration.ofNanos(num(s, "fixed")), Duration.ofNanos(num(s, "network")),
                     dbl(s, "cpu"), (int) num(s, "threads"), num(s, "readBytes"), num(s, "readOps"),
                     num(s, "writeBytes"), num(s, "writeOps"));
-            plan.add(new PlannedStep(str(s, "phase"), str(s, "step"), d, (Boolean) s.get("baseReads"),
-                    dbl(s, "ioEfficiency"), str(s, "failure")));
+            plan.add(new PlannedStep(str(s, "phase"), str(s, "step"), d, str(s, "cacheKey"), dbl(s, "ioEfficiency"),
+                    str(s, "failure")));
         }
         m.plan = List.copyOf(plan);
         for (Object ro : list(o, "timeline")) {

@@ -48,6 +48,8 @@ public final class LabModel {
     private final ImageStore images;
     final TreeMap<String, HostMachine> hosts = new TreeMap<>();
     final TreeMap<String, VmMachine> vms = new TreeMap<>();
+    /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
+    private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
     long requests;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
@@ -88,35 +90,21 @@ public final class LabModel {
             throws java.io.IOException {
         LabModel lab = new LabModel(LabCodec.num(document, "seed"), extensions, images(dir));
         LabCodec.apply(document, lab);
-        lab.rebuildMemoryImages();
         return lab;
     }
 
     private static ImageStore images(java.nio.file.Path dir) {
-        return new MemoryImageStore();
+        return dir == null ? new MemoryImageStore() : new FileImageStore(dir);
     }
 
-    /**
-     * Lays down again the boot loaders and VM disks of an in-memory image store after a load (a stored lab keeps its
-     * images in memory until the file image store replaces it).
-     */
-    void rebuildMemoryImages() {
-        for (HostMachine h : hosts.values()) {
-            if (h.hypervisor != null) {
-                HostDisk boot = h.disks.getFirst();
-                images.installHostLoader(h.name, boot.device(), boot.size(), h.firmware,
-                        HostBootPlans.tag(h.hypervisor, h.hostOs));
-            }
-        }
-        for (VmMachine v : vms.values()) {
-            for (VmDisk d : v.disks) {
-                if (d.owned() && d.device().equals("disk0") && !v.os.isEmpty()) {
-                    images.createOverlay(v.name, d.device(), OsProfiles.get(v.os), v.firmware);
-                } else if (d.owned()) {
-                    images.createBlank(v.name, d.device(), d.virtualSize());
-                }
-            }
-        }
+    /** Makes every image write durable (before the model is saved, so the two agree). */
+    public void flushImages() {
+        images.flush();
+    }
+
+    /** Releases the image files. */
+    public void closeImages() {
+        images.close();
     }
 
     public Simulation sim() {
@@ -147,16 +135,28 @@ public final class LabModel {
         return sim.log().enabled();
     }
 
-    void log(String machine, String text) {
+    void log(String machine, String... words) {
         if (sim.log().enabled()) {
-            sim.log().record(sim.now(), machine + " " + text);
+            sim.log().record(sim.now(), machine, words);
         }
     }
 
     // ---- lookups -------------------------------------------------------------------------------------------------
 
+    /** Registers a new or loaded machine. */
+    void add(Machine m) {
+        switch (m) {
+            case HostMachine h -> hosts.put(h.name, h);
+            case VmMachine v -> {
+                vms.put(v.name, v);
+                hostMachine(v.host).vms.add(v.name);
+            }
+        }
+        byName.put(m.name, m);
+    }
+
     HostMachine hostMachine(String name) {
-        HostMachine h = hosts.get(name);
+        HostMachine h = byName.get(name) instanceof HostMachine m ? m : null;
         if (h == null) {
             throw LabException.notFound("no host named '" + name + "'", "host list shows the hosts");
         }
@@ -164,7 +164,7 @@ public final class LabModel {
     }
 
     VmMachine vmMachine(String name) {
-        VmMachine v = vms.get(name);
+        VmMachine v = byName.get(name) instanceof VmMachine m ? m : null;
         if (v == null) {
             throw LabException.notFound("no VM named '" + name + "'", "vm list shows the VMs");
         }
@@ -172,11 +172,11 @@ public final class LabModel {
     }
 
     public boolean hasHost(String name) {
-        return hosts.containsKey(name);
+        return byName.get(name) instanceof HostMachine;
     }
 
     public boolean hasVm(String name) {
-        return vms.containsKey(name);
+        return byName.get(name) instanceof VmMachine;
     }
 
     public List<String> hostNames() {
@@ -254,7 +254,7 @@ public final class LabModel {
             }
         }
         HostMachine h = new HostMachine(this, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
-        hosts.put(name, h);
+        add(h);
         log(name, "created");
     }
 
@@ -351,8 +351,7 @@ public final class LabModel {
         }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
-        vms.put(name, vm);
-        h.vms.add(name);
+        add(vm);
         log(name, "created on " + h.name);
     }
 
@@ -389,6 +388,31 @@ public final class LabModel {
         vmMachine(name).start();
     }
 
+    /**
+     * Starts several VMs as one request, as a boot storm or a host's autostart does: every start is checked first
+     * (one refusal refuses all, nothing changed), then all are queued, then each host's start policy admits them,
+     * so priority groups order the whole batch. A VM its host then has no memory for is refused with a reason.
+     */
+    public void startVms(java.util.Collection<String> names) {
+        List<VmMachine> batch = new ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (String n : names) {
+            if (seen.add(n)) {
+                VmMachine vm = vmMachine(n);
+                vm.checkStartable();
+                batch.add(vm);
+            }
+        }
+        java.util.LinkedHashSet<HostMachine> hostsTouched = new java.util.LinkedHashSet<>();
+        for (VmMachine vm : batch) {
+            vm.request();
+            hostsTouched.add(vm.hostMachine());
+        }
+        for (HostMachine h : hostsTouched) {
+            h.starts.admit();
+        }
+    }
+
     public void shutdownVm(String name) {
         vmMachine(name).shutdown();
     }
@@ -420,6 +444,7 @@ public final class LabModel {
         vm.hostMachine().starts.remove(vm);
         vm.hostMachine().vms.remove(name);
         vms.remove(name);
+        byName.remove(name);
         for (VmDisk d : vm.disks) {
             if (d.owned()) {
                 images.delete(d.path());
@@ -429,11 +454,10 @@ public final class LabModel {
     }
 
     private void requireFreeName(String name) {
-        if (hosts.containsKey(name)) {
-            throw LabException.conflict("a host named '" + name + "' already exists", "choose another name");
-        }
-        if (vms.containsKey(name)) {
-            throw LabException.conflict("a VM named '" + name + "' already exists", "choose another name");
+        Machine m = byName.get(name);
+        if (m != null) {
+            throw LabException.conflict("a " + (m instanceof HostMachine ? "host" : "VM") + " named '" + name
+                    + "' already exists", "choose another name");
         }
     }
 
@@ -442,7 +466,7 @@ public final class LabModel {
     void dispatch(SimEvent e) {
         switch (e) {
             case PartTimer t -> {
-                Machine m = hosts.containsKey(t.machine()) ? hosts.get(t.machine()) : vms.get(t.machine());
+                Machine m = byName.get(t.machine());
                 if (m != null && m.run == t.run() && m.current != null) {
                     m.current.partDone(t.part());
                 }
@@ -574,7 +598,7 @@ public final class LabModel {
             machines.addAll(vms.values());
         } else {
             for (String n : names) {
-                Machine m = hosts.containsKey(n) ? hosts.get(n) : vms.get(n);
+                Machine m = byName.get(n);
                 if (m == null) {
                     throw LabException.notFound("no host or VM named '" + n + "'", "host list and vm list show them");
                 }

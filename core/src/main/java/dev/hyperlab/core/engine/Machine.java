@@ -9,6 +9,9 @@ import java.util.List;
  * Each plan or stop bumps the run number, which makes the timers of an abandoned run stale.
  */
 abstract sealed class Machine permits HostMachine, VmMachine {
+    private static final String[] BOUND_WORDS = java.util.Arrays.stream(dev.hyperlab.api.lab.BoundBy.values())
+            .map(b -> "bound=" + b.id()).toArray(String[]::new);
+
     final String name;
     final LabModel lab;
     final List<PhaseRecord> timeline = new ArrayList<>();
@@ -52,11 +55,12 @@ abstract sealed class Machine permits HostMachine, VmMachine {
     /** A step finished (before the next starts): for caches and counters. */
     void stepFinished(StepRun run) {}
 
+    /** Starts a plan; the machine takes ownership of {@code steps} (callers pass a list they made for it). */
     void startPlan(PlanKind kind, List<PlannedStep> steps) {
         stopPlan();
         run++;
         planKind = kind;
-        plan = List.copyOf(steps);
+        plan = steps;
         stepIndex = -1;
         nextStep();
     }
@@ -72,7 +76,7 @@ abstract sealed class Machine permits HostMachine, VmMachine {
         PlannedStep step = plan.get(stepIndex);
         if (step.isFailure()) {
             PlanKind kind = planKind;
-            lab.log(name, "fail " + step.phase() + ": " + step.failure());
+            lab.log(name, "fail", step.phase() + ":", step.failure());
             clearPlan();
             planFailed(kind, step);
             return;
@@ -90,8 +94,11 @@ abstract sealed class Machine permits HostMachine, VmMachine {
         r.record.end = lab.sim().now();
         r.record.boundBy = r.boundBy;
         if (lab.logging()) {
-            lab.log(name, "done " + r.step.phase() + (r.step.step().isEmpty() ? "" : "/" + r.step.step())
-                    + " bound=" + r.boundBy.id());
+            if (r.step.step().isEmpty()) {
+                lab.log(name, "done", r.step.phase(), BOUND_WORDS[r.boundBy.ordinal()]);
+            } else {
+                lab.log(name, "done", r.step.phase(), r.step.step(), BOUND_WORDS[r.boundBy.ordinal()]);
+            }
         }
         current = null;
         stepFinished(r);

@@ -3,7 +3,6 @@ package dev.hyperlab.core.engine;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.MemoryImage;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -17,12 +16,12 @@ final class MemoryImageStore implements ImageStore {
 
     @Override
     public DiskImage hostDisk(String host, String device, long size) {
-        return images.computeIfAbsent(hostPath(host, device), p -> MemoryImage.blank(Path.of(p), size));
+        return images.computeIfAbsent(hostPath(host, device), p -> MemoryImage.blank(p, size));
     }
 
     @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
-        MemoryImage disk = MemoryImage.blank(Path.of(hostPath(host, device)), size);
+        MemoryImage disk = MemoryImage.blank(hostPath(host, device), size);
         BootLayouts.write(disk, firmware, what);
         images.put(hostPath(host, device), disk);
     }
@@ -31,19 +30,19 @@ final class MemoryImageStore implements ImageStore {
     public String createOverlay(String vm, String device, OsProfile profile, String firmware) {
         String key = profile.id() + "@" + firmware;
         MemoryImage base = bases.computeIfAbsent(key, k -> {
-            MemoryImage b = MemoryImage.blank(Path.of("base", k), profile.imageSize());
+            MemoryImage b = MemoryImage.blank("base/" + k, profile.imageSize());
             BootLayouts.write(b, firmware, "os=" + profile.id());
             return b.readOnlyView();
         });
         String path = vmPath(vm, device);
-        images.put(path, MemoryImage.overlay(Path.of(path), base));
+        images.put(path, MemoryImage.overlay(path, base));
         return path;
     }
 
     @Override
     public String createBlank(String vm, String device, long size) {
         String path = vmPath(vm, device);
-        images.put(path, MemoryImage.blank(Path.of(path), size));
+        images.put(path, MemoryImage.blank(path, size));
         return path;
     }
 

@@ -9,29 +9,31 @@ import dev.hyperlab.api.spi.Demand;
  * @param phase timeline phase
  * @param step detail within the phase
  * @param demand work before machine-specific factors (CPU tax, driver efficiency, cache)
- * @param baseReads its reads come from the VM's base image, so a warm host cache serves most of them
+ * @param cacheKey when not empty, its reads come from a base image and the host's cache of that base serves them once
+ *     another VM has read them (the key names the base's profile and phase)
  * @param ioEfficiency throughput of the device path for this step relative to virtio (emulated devices are slower)
  * @param failure when not empty the plan stops here with this message (the step itself takes no time)
  */
 public record PlannedStep(
-        String phase, String step, Demand demand, boolean baseReads, double ioEfficiency,
-        String failure) {
+        String phase, String step, Demand demand, String cacheKey, double ioEfficiency, String failure) {
 
     public static PlannedStep of(String phase, String step, Demand demand) {
-        return new PlannedStep(phase, step, demand, false, 1.0, "");
+        return new PlannedStep(phase, step, demand, "", 1.0, "");
     }
 
     public static PlannedStep fail(String phase, String message) {
-        return new PlannedStep(phase, "", Demand.NONE, false, 1.0, message);
+        return new PlannedStep(phase, "", Demand.NONE, "", 1.0, message);
     }
 
-    public PlannedStep withBaseReads() {
-        return new PlannedStep(phase, step, demand, true, ioEfficiency, failure);
+    /** A step reading from a shared base image (see {@code cacheKey}). */
+    public static PlannedStep fromBase(String phase, Demand demand, String cacheKey, double ioEfficiency) {
+        return new PlannedStep(phase, "", demand, cacheKey, ioEfficiency, "");
     }
 
-    public PlannedStep withIoEfficiency(double efficiency) {
-        return new PlannedStep(phase, step, demand, baseReads, efficiency, failure);
+    public boolean baseReads() {
+        return !cacheKey.isEmpty();
     }
+
 
     public boolean isFailure() {
         return !failure.isEmpty();

@@ -24,9 +24,12 @@ final class StartScheduler {
         this.host = host;
     }
 
+    private static final Comparator<VmMachine> ORDER =
+            Comparator.comparingInt((VmMachine v) -> v.bootPriority).thenComparingLong(v -> v.startRequest);
+
     void enqueue(VmMachine vm) {
-        queue.add(vm);
-        queue.sort(Comparator.comparingInt((VmMachine v) -> v.bootPriority).thenComparingLong(v -> v.startRequest));
+        int i = java.util.Collections.binarySearch(queue, vm, ORDER);
+        queue.add(i < 0 ? -i - 1 : i, vm);
     }
 
     boolean remove(VmMachine vm) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeSet;
 
 /**
  * How a VM boots: the VMM starts and allocates the VM, the virtual firmware initialises and searches the VM's disks
@@ -25,20 +24,6 @@ import java.util.TreeSet;
 final class VmBootPlans {
     private VmBootPlans() {}
 
-    /** The VM's own profile, or linux-server's VMM figures for a VM without one (a QEMU VM all the same). */
-    static OsProfile profileOrDefault(VmMachine vm) {
-        return OsProfiles.get(vm.os.isEmpty() ? "linux-server" : vm.os);
-    }
-
-    /** Drivers present in the guest: the OS's inbox drivers and those installed, sorted. */
-    static List<String> driversPresent(VmMachine vm) {
-        TreeSet<String> all = new TreeSet<>(vm.drivers);
-        if (!vm.os.isEmpty()) {
-            all.addAll(OsProfiles.get(vm.os).inboxDrivers());
-        }
-        return List.copyOf(all);
-    }
-
     /**
      * The plan of a boot. {@code cold}: a start from off (the VMM starts first); otherwise a guest reboot, which
      * starts over at the firmware in the same VMM.
@@ -46,12 +31,12 @@ final class VmBootPlans {
     static List<PlannedStep> plan(VmMachine vm, boolean cold) {
         List<PlannedStep> steps = new ArrayList<>();
         if (cold) {
-            steps.add(PlannedStep.of("vmm", "start", profileOrDefault(vm).vmmStart()));
+            steps.add(PlannedStep.of("vmm", "start", vm.profileOrDefault().vmmStart()));
         }
         HostMachine host = vm.hostMachine();
         LabModel lab = vm.lab;
         MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
-                lab.random("vm/" + vm.name + "/firmware/" + vm.run));
+                lab.seed(), "vm/" + vm.name + "/firmware/" + vm.run);
         FirmwareModel fw = lab.extensions().firmware(vm.firmware);
         for (BootStep s : fw.post(facts)) {
             steps.add(PlannedStep.of("firmware", s.name(), s.demand()));
@@ -72,30 +57,44 @@ final class VmBootPlans {
             return steps;
         }
         BootOutcome.Found found = (BootOutcome.Found) outcome;
-        ImageBootDevice dev = devices.stream().filter(d -> d.name().equals(found.device())).findFirst()
-                .orElseThrow(() -> new IllegalStateException("firmware booted unknown device " + found.device()));
-        Optional<OsProfile> profile = identify(dev.loaderBytes(found.loader()), vm);
-        if (profile.isEmpty()) {
+        ImageBootDevice dev = null;
+        for (ImageBootDevice d : devices) {
+            if (d.name().equals(found.device())) {
+                dev = d;
+            }
+        }
+        if (dev == null) {
+            throw new IllegalStateException("firmware booted unknown device " + found.device());
+        }
+        OsProfile os = identify(dev.loaderBytes(found.loader()), vm);
+        if (os == null) {
             steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device()
                     + " loads no OS profile hyperlab knows (create the VM with --os PROFILE)"));
             return steps;
         }
-        OsProfile os = profile.get();
+        String[] keys = cacheKeys(os);
         if (!fw.id().equals("direct")) {
-            steps.add(PlannedStep.of("bootloader", "", os.bootloader()).withBaseReads());
+            steps.add(PlannedStep.fromBase("bootloader", os.bootloader(), keys[0], 1.0));
         }
-        steps.add(PlannedStep.of("kernel", "", os.kernel()).withBaseReads());
+        steps.add(PlannedStep.fromBase("kernel", os.kernel(), keys[1], 1.0));
         double blockEfficiency = 1.0;
-        GuestContext guest = new Guest(vm.name, os.id(), os.family(), vm.vcpus, vm.memory,
-                lab.random("vm/" + vm.name + "/drivers/" + vm.run));
-        List<String> present = driversPresent(vm);
-        for (DeviceClass device : List.of(DeviceClass.BLOCK, DeviceClass.NET)) {
-            Optional<GuestDriver> driver = present.stream().map(id -> lab.extensions().driver(id))
-                    .filter(d -> d.deviceClass() == device).findFirst();
-            if (driver.isPresent()) {
-                steps.add(PlannedStep.of("drivers", driver.get().id(), driver.get().load(guest)));
+        GuestContext guest = new Guest(vm.name, os.id(), os.family(), vm.vcpus, vm.memory, lab.seed(), vm.run);
+        List<GuestDriver> present = new ArrayList<>();
+        for (String id : vm.driversPresent()) {
+            present.add(lab.extensions().driver(id));
+        }
+        for (DeviceClass device : PARAVIRTUAL) {
+            GuestDriver driver = null;
+            for (GuestDriver d : present) {
+                if (d.deviceClass() == device) {
+                    driver = d;
+                    break;
+                }
+            }
+            if (driver != null) {
+                steps.add(PlannedStep.of("drivers", driver.id(), driver.load(guest)));
                 if (device == DeviceClass.BLOCK) {
-                    blockEfficiency = driver.get().effect().ioThroughputFactor();
+                    blockEfficiency = driver.effect().ioThroughputFactor();
                 }
                 continue;
             }
@@ -110,26 +109,90 @@ final class VmBootPlans {
                 blockEfficiency = fallback.efficiency();
             }
         }
-        for (String id : present) {
-            GuestDriver d = lab.extensions().driver(id);
+        for (GuestDriver d : present) {
             if (d.deviceClass() != DeviceClass.BLOCK && d.deviceClass() != DeviceClass.NET) {
                 steps.add(PlannedStep.of("drivers", d.id(), d.load(guest)));
             }
         }
-        steps.add(PlannedStep.of("init", "", os.init()).withBaseReads().withIoEfficiency(blockEfficiency));
+        steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency));
         return steps;
     }
 
-    record Guest(String name, String osProfile, String osFamily, int vcpus, long memoryBytes,
-            SplittableRandom random) implements GuestContext {}
+    private static final List<DeviceClass> PARAVIRTUAL = List.of(DeviceClass.BLOCK, DeviceClass.NET);
+    private static final java.util.concurrent.ConcurrentHashMap<String, String[]> CACHE_KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** The OS the boot loader says it loads; a foreign loader boots the VM's configured profile, if any. */
-    static Optional<OsProfile> identify(byte[] loader, VmMachine vm) {
+    /** The base-cache keys of a profile's bootloader, kernel and init phases (made once per profile). */
+    private static String[] cacheKeys(OsProfile os) {
+        return CACHE_KEYS.computeIfAbsent(os.id(),
+                id -> new String[] {id + "/bootloader", id + "/kernel", id + "/init"});
+    }
+
+    /**
+     * What a driver sees of the guest. Its random stream is made on first use: most drivers never draw, and a storm of
+     * 100,000 boots should not pay for 100,000 streams nobody reads.
+     */
+    static final class Guest implements GuestContext {
+        private final String name;
+        private final String osProfile;
+        private final String osFamily;
+        private final int vcpus;
+        private final long memoryBytes;
+        private final long seed;
+        private final long run;
+        private SplittableRandom random;
+
+        Guest(String name, String osProfile, String osFamily, int vcpus, long memoryBytes, long seed, long run) {
+            this.name = name;
+            this.osProfile = osProfile;
+            this.osFamily = osFamily;
+            this.vcpus = vcpus;
+            this.memoryBytes = memoryBytes;
+            this.seed = seed;
+            this.run = run;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String osProfile() {
+            return osProfile;
+        }
+
+        @Override
+        public String osFamily() {
+            return osFamily;
+        }
+
+        @Override
+        public int vcpus() {
+            return vcpus;
+        }
+
+        @Override
+        public long memoryBytes() {
+            return memoryBytes;
+        }
+
+        @Override
+        public SplittableRandom random() {
+            if (random == null) {
+                random = new dev.hyperlab.core.sim.RandomStreams(seed).stream("vm/" + name + "/drivers/" + run);
+            }
+            return random;
+        }
+    }
+
+    /** The OS the boot loader says it loads; a foreign loader boots the VM's configured profile, or nothing. */
+    static OsProfile identify(byte[] loader, VmMachine vm) {
         Optional<String> tag = BootMarker.read(loader);
         if (tag.isPresent() && tag.get().startsWith("os=")) {
             String id = tag.get().substring(3);
-            return OsProfiles.all().stream().filter(p -> p.id().equals(id)).findFirst();
+            return OsProfiles.find(id).orElse(null);
         }
-        return vm.os.isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(vm.os));
+        return vm.os.isEmpty() ? null : vm.profileOrDefault();
     }
 }

@@ -5,6 +5,8 @@ import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.model.OsProfiles;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.sim.SharedResource;
 import java.util.ArrayList;
@@ -47,8 +49,14 @@ final class VmMachine extends Machine {
         this.disks = List.copyOf(disks);
     }
 
+    /** The host, looked up once: a VM never moves (a VM's host is part of its definition). */
+    private HostMachine hostRef;
+
     HostMachine hostMachine() {
-        return lab.hostMachine(host);
+        if (hostRef == null) {
+            hostRef = lab.hostMachine(host);
+        }
+        return hostRef;
     }
 
     @Override
@@ -70,7 +78,7 @@ final class VmMachine extends Machine {
     double diskWork(PlannedStep step) {
         HostMachine h = hostMachine();
         double path = step.ioEfficiency() * h.hypervisorDiskFactor();
-        double readShare = step.baseReads() && h.warmCache.contains(cacheKey(step))
+        double readShare = step.baseReads() && h.warmCache.contains(step.cacheKey())
                 ? 1 - Calibration.BASE_CACHE_HIT_RATIO
                 : 1.0;
         return h.datastoreModel().deviceSeconds(step.demand(), Calibration.VIRTIO_BLK_READ_FACTOR * path,
@@ -89,25 +97,57 @@ final class VmMachine extends Machine {
         return vcpus;
     }
 
-    String cacheKey(PlannedStep step) {
-        return os + "/" + step.phase();
-    }
-
     @Override
     void stepFinished(StepRun run) {
         if (run.step.baseReads() && run.step.demand().readBytes() > 0) {
-            hostMachine().warmCache.add(cacheKey(run.step));
+            hostMachine().warmCache.add(run.step.cacheKey());
         }
     }
 
     /** Host memory this VM needs to run. */
     long memoryNeed() {
-        return memory + VmBootPlans.profileOrDefault(this).vmmOverheadBytes();
+        return memory + profileOrDefault().vmmOverheadBytes();
+    }
+
+    // configuration-derived values, resolved once (a VM's configuration never changes)
+    private OsProfile profile;
+    private List<String> driversPresent;
+
+    /** The VM's own profile, or linux-server's VMM figures for a VM without one (a QEMU VM all the same). */
+    OsProfile profileOrDefault() {
+        if (profile == null) {
+            profile = OsProfiles.get(os.isEmpty() ? "linux-server" : os);
+        }
+        return profile;
+    }
+
+    /** Drivers present in the guest: the OS's inbox drivers and those installed, sorted. */
+    List<String> driversPresent() {
+        if (driversPresent == null) {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>(drivers);
+            if (!os.isEmpty()) {
+                all.addAll(OsProfiles.get(os).inboxDrivers());
+            }
+            driversPresent = List.copyOf(all);
+        }
+        return driversPresent;
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------------
 
     void start() {
+        checkStartable();
+        request();
+        HostMachine h = hostMachine();
+        h.starts.admit();
+        if (state != VmState.STARTING) {
+            throw LabException.insufficient("VM " + name + " was not started: " + reason,
+                    "free memory on " + h.name + " or start it on another host");
+        }
+    }
+
+    /** Refuses a start this VM's state or host does not allow; changes nothing. */
+    void checkStartable() {
         switch (state) {
             case DEFINED, SHUTOFF, CRASHED -> {}
             default -> throw LabException.notAllowed("VM " + name + " is " + state.id(),
@@ -127,17 +167,16 @@ final class VmMachine extends Machine {
                     + " but host " + h.name + " has only " + dev.hyperlab.api.lab.Sizes.format(h.usableMemory())
                     + " for VMs", "give it less memory or move it to a larger host");
         }
+    }
+
+    /** Puts a checked start request in the host's start queue (admission is the caller's next step). */
+    void request() {
         stateBeforeStart = state;
         state = VmState.STARTING;
         reason = "";
         startRequest = lab.nextRequest();
         lab.log(name, "start requested");
-        h.starts.enqueue(this);
-        h.starts.admit();
-        if (state != VmState.STARTING) {
-            throw LabException.insufficient("VM " + name + " was not started: " + reason,
-                    "free memory on " + h.name + " or start it on another host");
-        }
+        hostMachine().starts.enqueue(this);
     }
 
     /** The start policy lets this VM boot now; false if the host refuses it (not enough memory). */
@@ -284,9 +323,10 @@ final class VmMachine extends Machine {
     VmInfo info() {
         List<VmInfo.VmDiskInfo> ds = new ArrayList<>();
         for (VmDisk d : disks) {
-            ds.add(new VmInfo.VmDiskInfo(d.path(), lab.images().format(d.path()), d.virtualSize()));
+            ds.add(new VmInfo.VmDiskInfo(lab.images().displayPath(d.path()), lab.images().format(d.path()),
+                    d.virtualSize()));
         }
-        return new VmInfo(name, host, state, vcpus, memory, firmware, os, ds, VmBootPlans.driversPresent(this),
+        return new VmInfo(name, host, state, vcpus, memory, firmware, os, ds, driversPresent(),
                 bootPriority, reason);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
  */
 public final class BootMarker {
     private static final String PREFIX = "HYPERLAB-BOOT ";
+    private static final byte[] PREFIX_BYTES = PREFIX.getBytes(StandardCharsets.US_ASCII);
 
     private BootMarker() {}
 
@@ -21,10 +22,13 @@ public final class BootMarker {
 
     /** The tagged text found in {@code loader}, without prefix and terminator. */
     public static Optional<String> read(byte[] loader) {
-        byte[] p = PREFIX.getBytes(StandardCharsets.US_ASCII);
+        byte[] p = PREFIX_BYTES;
         outer:
         for (int i = 0; i + p.length < loader.length; i++) {
-            for (int j = 0; j < p.length; j++) {
+            if (loader[i] != p[0]) {
+                continue;
+            }
+            for (int j = 1; j < p.length; j++) {
                 if (loader[i + j] != p[j]) {
                     continue outer;
                 }

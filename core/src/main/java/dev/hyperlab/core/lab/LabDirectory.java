@@ -129,6 +129,7 @@ final class LabDirectory implements AutoCloseable {
 
     private void write(LabModel lab) {
         try {
+            lab.flushImages();
             logWriter.flush();
             logFile.getFD().sync();
             long logBytes = logFile.getFilePointer();

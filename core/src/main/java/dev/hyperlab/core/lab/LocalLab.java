@@ -77,6 +77,7 @@ public final class LocalLab implements Lab, AutoCloseable {
 
     private void rollBack() {
         if (dir != null && dir.hasModel()) {
+            model.closeImages();
             model = dir.load(model.extensions());
         }
     }
@@ -210,6 +211,7 @@ public final class LocalLab implements Lab, AutoCloseable {
             return;
         }
         closed = true;
+        model.closeImages();
         if (dir != null) {
             dir.close();
         }

@@ -69,6 +69,11 @@ public final class OsProfiles {
         return List.copyOf(BUILT_IN.values());
     }
 
+    /** The profile with that id, if there is one. */
+    public static java.util.Optional<OsProfile> find(String id) {
+        return java.util.Optional.ofNullable(BUILT_IN.get(id));
+    }
+
     /** The profile with that id; throws {@link LabException} listing the profiles when there is none. */
     public static OsProfile get(String id) {
         OsProfile p = BUILT_IN.get(id);

@@ -5,16 +5,20 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A binary min-heap of events ordered by (time, priority, sequence). The sequence number is the order of scheduling,
- * so ties are broken the same way every run: this is one of the pillars of determinism.
+ * A min-heap of events ordered by (time, priority, sequence). The sequence number is the order of scheduling, so ties
+ * are broken the same way every run: this is one of the pillars of determinism.
  *
- * <p>Parallel primitive arrays rather than entry objects: a boot storm of 100,000 VMs keeps a few hundred thousand
- * events in flight, and this avoids an allocation and a pointer chase per comparison.
+ * <p>Laid out for a boot storm, where a few hundred thousand events are in flight: a 4-ary heap (half the levels of a
+ * binary one) whose two keys per entry, the time and {@code priority << 56 | sequence}, sit side by side in one
+ * {@code long[]}, so a comparison touches one cache line instead of three arrays.
  */
 public final class EventQueue {
-    private long[] times = new long[1024];
-    private int[] priorities = new int[1024];
-    private long[] seqs = new long[1024];
+    private static final int ARITY = 4;
+    private static final int SEQ_BITS = 56;
+    private static final long SEQ_MASK = (1L << SEQ_BITS) - 1;
+
+    /** keys[2i] = time, keys[2i+1] = priority << 56 | seq. */
+    private long[] keys = new long[2 * 1024];
     private SimEvent[] events = new SimEvent[1024];
     private int size;
 
@@ -30,57 +34,74 @@ public final class EventQueue {
     }
 
     public void add(long time, int priority, long seq, SimEvent event) {
-        if (size == times.length) {
-            int n = size * 2;
-            times = Arrays.copyOf(times, n);
-            priorities = Arrays.copyOf(priorities, n);
-            seqs = Arrays.copyOf(seqs, n);
-            events = Arrays.copyOf(events, n);
+        if (priority < 0 || priority > 127 || seq < 0 || seq > SEQ_MASK) {
+            throw new IllegalArgumentException("priority 0..127 and sequence below 2^56 expected");
         }
+        if (size == events.length) {
+            events = Arrays.copyOf(events, size * 2);
+            keys = Arrays.copyOf(keys, size * 4);
+        }
+        long order = ((long) priority << SEQ_BITS) | seq;
         int i = size++;
         while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!before(time, priority, seq, times[parent], priorities[parent], seqs[parent])) {
+            int parent = (i - 1) / ARITY;
+            long pt = keys[2 * parent];
+            if (time > pt || (time == pt && order > keys[2 * parent + 1])) {
                 break;
             }
-            move(parent, i);
+            keys[2 * i] = pt;
+            keys[2 * i + 1] = keys[2 * parent + 1];
+            events[i] = events[parent];
             i = parent;
         }
-        set(i, time, priority, seq, event);
+        keys[2 * i] = time;
+        keys[2 * i + 1] = order;
+        events[i] = event;
     }
 
     /** Time of the earliest event; only valid when not empty. */
     public long peekTime() {
-        return times[0];
+        return keys[0];
     }
 
-    /** Removes and returns the earliest entry. */
-    public Entry poll() {
-        Entry top = new Entry(times[0], priorities[0], seqs[0], events[0]);
+    /** Removes and returns the earliest event; its time is {@link #peekTime()} before the call. */
+    public SimEvent poll() {
+        SimEvent top = events[0];
         int last = --size;
-        long t = times[last];
-        int p = priorities[last];
-        long s = seqs[last];
+        long t = keys[2 * last];
+        long o = keys[2 * last + 1];
         SimEvent e = events[last];
         events[last] = null;
         if (last > 0) {
             int i = 0;
             while (true) {
-                int child = 2 * i + 1;
-                if (child >= last) {
+                int first = ARITY * i + 1;
+                if (first >= last) {
                     break;
                 }
-                if (child + 1 < last && before(times[child + 1], priorities[child + 1], seqs[child + 1],
-                        times[child], priorities[child], seqs[child])) {
-                    child++;
+                int best = first;
+                long bt = keys[2 * first];
+                long bo = keys[2 * first + 1];
+                int end = Math.min(first + ARITY, last);
+                for (int c = first + 1; c < end; c++) {
+                    long ct = keys[2 * c];
+                    if (ct < bt || (ct == bt && keys[2 * c + 1] < bo)) {
+                        best = c;
+                        bt = ct;
+                        bo = keys[2 * c + 1];
+                    }
                 }
-                if (!before(times[child], priorities[child], seqs[child], t, p, s)) {
+                if (t < bt || (t == bt && o < bo)) {
                     break;
                 }
-                move(child, i);
-                i = child;
+                keys[2 * i] = bt;
+                keys[2 * i + 1] = bo;
+                events[i] = events[best];
+                i = best;
             }
-            set(i, t, p, s, e);
+            keys[2 * i] = t;
+            keys[2 * i + 1] = o;
+            events[i] = e;
         }
         return top;
     }
@@ -89,28 +110,11 @@ public final class EventQueue {
     public List<Entry> entries() {
         List<Entry> all = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            all.add(new Entry(times[i], priorities[i], seqs[i], events[i]));
+            long o = keys[2 * i + 1];
+            all.add(new Entry(keys[2 * i], (int) (o >>> SEQ_BITS), o & SEQ_MASK, events[i]));
         }
         all.sort((a, b) -> a.time != b.time ? Long.compare(a.time, b.time)
                 : a.priority != b.priority ? Integer.compare(a.priority, b.priority) : Long.compare(a.seq, b.seq));
         return all;
-    }
-
-    private static boolean before(long t, int p, long s, long t2, int p2, long s2) {
-        return t != t2 ? t < t2 : p != p2 ? p < p2 : s < s2;
-    }
-
-    private void move(int from, int to) {
-        times[to] = times[from];
-        priorities[to] = priorities[from];
-        seqs[to] = seqs[from];
-        events[to] = events[from];
-    }
-
-    private void set(int i, long t, int p, long s, SimEvent e) {
-        times[i] = t;
-        priorities[i] = p;
-        seqs[i] = s;
-        events[i] = e;
     }
 }

@@ -24,6 +24,11 @@ public final class RandomStreams {
         return new SplittableRandom(mix(seed ^ fnv1a(key)));
     }
 
+    /** A seed derived from a key alone (no lab seed): for things that must be identical in every lab. */
+    public static long stable(String key) {
+        return mix(fnv1a(key));
+    }
+
     /** FNV-1a over the UTF-8 bytes: stable across JVMs (unlike identity hash codes). */
     static long fnv1a(String key) {
         long h = 0xcbf29ce484222325L;

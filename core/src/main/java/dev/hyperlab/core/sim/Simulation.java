@@ -146,16 +146,16 @@ public final class Simulation {
     private boolean run(long until, Dispatcher dispatcher, BooleanSupplier stop, boolean idleToEnd) {
         settle();
         while (!queue.isEmpty() && queue.peekTime() <= until) {
-            EventQueue.Entry e = queue.poll();
-            now = e.time();
+            now = queue.peekTime();
+            SimEvent e = queue.poll();
             processed++;
-            if (e.event() instanceof ResourceTick tick) {
+            if (e instanceof ResourceTick tick) {
                 onTick(tick);
             } else {
                 if (log.enabled()) {
-                    log.record(now, e.event().describe());
+                    log.record(now, e.describe());
                 }
-                dispatcher.dispatch(e.event());
+                dispatcher.dispatch(e);
             }
             settle();
             if (stop.getAsBoolean()) {

@@ -9,20 +9,22 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A disk image held in memory, sparse in 64 KiB chunks, optionally over a read-only backing image (copy-on-write).
+ * A disk image held in memory, sparse in 4 KiB chunks, optionally over a read-only backing image (copy-on-write).
  * Used where files are not wanted: scale runs of the engine (thousands of VMs reading one shared base layout) and
  * dry runs (writes land here and vanish with the throw-away lab).
  */
 public final class MemoryImage implements DiskImage {
-    private static final int CHUNK = 64 << 10;
+    /** Small chunks: what lives here is mostly boot layouts, a few sectors each, on thousands of disks. */
+    private static final int CHUNK = 4 << 10;
 
-    private final Path name;
+    private final String name;
+    private Path path;
     private final long size;
     private final DiskImage backing;
     private final boolean readOnly;
     private final TreeMap<Long, byte[]> chunks = new TreeMap<>();
 
-    private MemoryImage(Path name, long size, DiskImage backing, boolean readOnly) {
+    private MemoryImage(String name, long size, DiskImage backing, boolean readOnly) {
         if (size <= 0) {
             throw new IllegalArgumentException("size must be > 0");
         }
@@ -33,12 +35,12 @@ public final class MemoryImage implements DiskImage {
     }
 
     /** A blank image of {@code size} bytes. */
-    public static MemoryImage blank(Path name, long size) {
+    public static MemoryImage blank(String name, long size) {
         return new MemoryImage(name, size, null, false);
     }
 
     /** A writable overlay whose unwritten ranges read from {@code backing} (which it never writes). */
-    public static MemoryImage overlay(Path name, DiskImage backing) {
+    public static MemoryImage overlay(String name, DiskImage backing) {
         return new MemoryImage(name, backing.virtualSize(), backing, false);
     }
 
@@ -49,9 +51,13 @@ public final class MemoryImage implements DiskImage {
         return v;
     }
 
+    /** A name in the {@code mem:} namespace; made a {@link Path} only when asked (most never are). */
     @Override
     public Path path() {
-        return name;
+        if (path == null) {
+            path = Path.of(name);
+        }
+        return path;
     }
 
     @Override

@@ -18,12 +18,13 @@ class BootSmokeTest {
     @Test
     void hostAndVmsBoot() {
         LabModel lab = LabModel.inMemory(42);
-        lab.createHost(HostSpec.of("h1", 16, Sizes.parse("128GiB")).withFirmware("bios"));
+        lab.createHost(HostSpec.of("h1", 16, Sizes.parse("128GiB")));
         lab.installHost("h1", HypervisorType.TYPE1, null);
         lab.powerOn("h1");
         lab.waitHost("h1", HostState.RUNNING, Duration.ofHours(1), ProgressListener.NONE);
         for (int i = 0; i < 4; i++) {
-            lab.createVm(VmSpec.of("vm" + i, "h1", 2, Sizes.parse("4GiB")).withOs("linux-server"));
+            lab.createVm(VmSpec.of("vm" + i, "h1", 2, Sizes.parse("4GiB"))
+                    .withOs(i % 2 == 0 ? "linux-server" : "linux-desktop"));
             lab.startVm("vm" + i);
         }
         lab.waitVm("vm3", VmState.RUNNING, Duration.ofHours(1), ProgressListener.NONE);

@@ -17,10 +17,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Same seed, same commands: a byte-identical event log, even with 500 VMs contending on 50 hosts. */
-class DeterminismTest {
+public class DeterminismTest {
 
     /** 50 hosts of mixed disks and hypervisors, 10 VMs each of mixed profiles, all started at the same instant. */
-    static String storm(long seed) {
+    public static String storm(long seed) {
         LabModel lab = LabModel.inMemory(seed);
         StringWriter log = new StringWriter();
         lab.sim().setLog(EventLog.to(log));

@@ -1,0 +1,390 @@
+package dev.hyperlab.core.backup;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Stores one backup run's chunks: the calling thread reads each chunk into a pooled buffer, worker threads (one per
+ * core) hash it and, when the repository lacks it, compress and seal it, and a committer appends the results to pack
+ * files strictly in the order the chunks were read. That order makes packs, pack names and the index file the same in
+ * every run over the same data, whatever the threads' timing; a saver thread writes each full pack to the backend
+ * while the next one fills.
+ *
+ * <p>Memory is bounded: {@value #SLOTS} chunk buffers of {@value #MAX_CHUNK} bytes (plus scratch) and two pack
+ * buffers, about 70 MiB whatever the disk's size. A reader waits when every buffer is in flight, which is the
+ * back-pressure that keeps the heap flat. Chunks that are all zeros are recorded as holes without hashing.
+ *
+ * <p>Nothing is visible to other processes until {@link #finish} writes the index file: a run that dies before leaves
+ * only whole pack files no index lists, which check reports as leftovers and prune removes.
+ */
+final class BackupPipeline implements AutoCloseable {
+    /** Largest chunk: 1 MiB, large enough for sequential reads and good zstd ratios, small enough to dedup. */
+    static final int MAX_CHUNK = 1 << 20;
+    /** Pack files are closed once their blobs reach 16 MiB: few files and fsyncs, yet prune repacks little. */
+    static final int PACK_TARGET = 16 << 20;
+    static final int SLOTS = 12;
+
+    private enum Kind { HOLE, KNOWN, NEW, FAILED }
+
+    private static final class Slot {
+        final byte[] in = new byte[MAX_CHUNK];
+        final byte[] comp;
+        final byte[] sealed;
+        long seq;
+        int length;
+        long offset;
+        DiskRecorder disk;
+        Kind kind;
+        ObjectId id;
+        BlobCodec.Encoded encoded;
+
+        Slot(boolean encrypted) {
+            comp = new byte[BlobCodec.maxStored(MAX_CHUNK)];
+            sealed = encrypted ? new byte[BlobCodec.maxStored(MAX_CHUNK)] : null;
+        }
+    }
+
+    private final Backend backend;
+    private final RepositoryIndex index;
+    private final BlobCodec codec;
+    private final int packTarget;
+    private final ArrayBlockingQueue<Slot> free = new ArrayBlockingQueue<>(SLOTS);
+    private final ArrayBlockingQueue<byte[]> packBuffers = new ArrayBlockingQueue<>(2);
+    private final ExecutorService workers;
+    private final ExecutorService saver;
+    private final Set<ObjectId> stored = ConcurrentHashMap.newKeySet();
+
+    private final Object commitLock = new Object();
+    private final Slot[] window = new Slot[SLOTS];
+    private long committed;
+    private final PackWriter pack;
+    private final List<Future<?>> saves = new ArrayList<>();
+    private final SortedMap<ObjectId, List<PackFormat.Entry>> newPacks = new TreeMap<>();
+    private long blobsAdded;
+    private long bytesAdded;
+
+    private long nextSeq;
+    private long bytesRead;
+    private volatile Throwable failure;
+
+    BackupPipeline(Backend backend, RepositoryIndex index, BlobCodec codec, int packTarget) {
+        this.backend = backend;
+        this.index = index;
+        this.codec = codec;
+        this.packTarget = packTarget;
+        boolean encrypted = codec.cipher().encrypted();
+        for (int i = 0; i < SLOTS; i++) {
+            free.add(new Slot(encrypted));
+        }
+        int packCapacity = packTarget + BlobCodec.maxStored(MAX_CHUNK) + 64 * 1024;
+        packBuffers.add(new byte[packCapacity]);
+        this.pack = new PackWriter(packCapacity);
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(cores, r -> daemon(r, "backup-worker-" + n.incrementAndGet()));
+        this.saver = Executors.newSingleThreadExecutor(r -> daemon(r, "backup-saver"));
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    // ---- producer side (the strategy's thread) ----
+
+    /** A free chunk buffer for the caller to fill; waits while all are in flight. */
+    byte[] acquire() throws IOException {
+        return slot().in;
+    }
+
+    private Slot pending;
+
+    private Slot slot() throws IOException {
+        if (pending != null) {
+            return pending;
+        }
+        try {
+            while (true) {
+                checkFailure();
+                Slot s = free.poll(100, TimeUnit.MILLISECONDS);
+                if (s != null) {
+                    pending = s;
+                    return s;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+    }
+
+    /** Hands the buffer from {@link #acquire()}, now holding {@code length} bytes of {@code disk} at offset, over. */
+    void submit(DiskRecorder disk, long offset, int length) {
+        Slot s = pending;
+        if (s == null) {
+            throw new IllegalStateException("submit without acquire");
+        }
+        pending = null;
+        s.seq = nextSeq++;
+        s.disk = disk;
+        s.offset = offset;
+        s.length = length;
+        bytesRead += length;
+        workers.execute(() -> process(s));
+    }
+
+    /** The chunk buffer from {@link #acquire()} is not needed after all (the read failed). */
+    void release() {
+        if (pending != null) {
+            free.add(pending);
+            pending = null;
+        }
+    }
+
+    // ---- workers ----
+
+    private void process(Slot s) {
+        try {
+            if (failure != null) {
+                s.kind = Kind.FAILED;
+            } else if (Zeros.isZero(s.in, 0, s.length)) {
+                s.kind = Kind.HOLE;
+            } else {
+                s.id = codec.hash(s.in, 0, s.length);
+                if (index.contains(s.id) || stored.contains(s.id)) {
+                    s.kind = Kind.KNOWN;
+                } else {
+                    s.encoded = codec.encode(BlobType.DATA, s.id, s.in, 0, s.length, s.comp, s.sealed);
+                    s.kind = Kind.NEW;
+                }
+            }
+        } catch (Throwable t) {
+            fail(t);
+            s.kind = Kind.FAILED;
+        }
+        complete(s);
+    }
+
+    private void complete(Slot s) {
+        synchronized (commitLock) {
+            window[(int) (s.seq % SLOTS)] = s;
+            while (true) {
+                int at = (int) (committed % SLOTS);
+                Slot c = window[at];
+                if (c == null || c.seq != committed) {
+                    break;
+                }
+                window[at] = null;
+                commit(c);
+                committed++;
+            }
+            commitLock.notifyAll();
+        }
+    }
+
+    // ---- committer (under commitLock, in read order) ----
+
+    private void commit(Slot c) {
+        try {
+            switch (c.kind) {
+                case HOLE, FAILED -> {}
+                case KNOWN -> c.disk.add(new Piece(c.offset, c.length, c.id, 0));
+                case NEW -> {
+                    stored.add(c.id);
+                    append(BlobType.DATA, c.id, c.encoded, c.length);
+                    c.disk.add(new Piece(c.offset, c.length, c.id, 0));
+                }
+            }
+        } catch (Throwable t) {
+            fail(t);
+        } finally {
+            c.disk = null;
+            c.encoded = null;
+            free.add(c);
+        }
+    }
+
+    /** Blobs appended to a pack in this run (committer only); the first of two equal chunks is the one stored. */
+    private final Set<ObjectId> packedIds = new java.util.HashSet<>();
+
+    private void append(BlobType type, ObjectId id, BlobCodec.Encoded e, int rawLength) throws IOException {
+        if (!packedIds.add(id)) {
+            return;
+        }
+        pack.add(type, id, e.compressed(), rawLength, e.buf(), 0, e.length());
+        blobsAdded++;
+        bytesAdded += e.length();
+        if (pack.size() >= packTarget) {
+            flushPack();
+        }
+    }
+
+    private void flushPack() throws IOException {
+        byte[] next;
+        try {
+            while (true) {
+                checkFailure();
+                next = packBuffers.poll(100, TimeUnit.MILLISECONDS);
+                if (next != null) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("backup interrupted");
+        }
+        PackWriter.Finished f = pack.finish(codec.cipher(), next);
+        saves.add(saver.submit(() -> {
+            try {
+                backend.save(FileKind.PACK, f.id().hex(), f.bytes(), 0, f.length());
+                synchronized (newPacks) {
+                    newPacks.put(f.id(), f.entries());
+                }
+                packBuffers.add(f.bytes());
+            } catch (Throwable t) {
+                fail(t);
+                throw t;
+            }
+            return null;
+        }));
+    }
+
+    // ---- finishing ----
+
+    /** Waits until every chunk handed over is committed. */
+    void drain() throws IOException {
+        synchronized (commitLock) {
+            try {
+                while (committed < nextSeq) {
+                    checkFailure();
+                    commitLock.wait(100);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("backup interrupted");
+            }
+        }
+        checkFailure();
+    }
+
+    /** Stores a map page (after {@link #drain()}); returns its id. */
+    ObjectId storeMapPage(byte[] page) throws IOException {
+        ObjectId id = codec.hash(page, 0, page.length);
+        synchronized (commitLock) {
+            if (!index.contains(id) && !packedIds.contains(id)) {
+                stored.add(id);
+                append(BlobType.MAP, id, codec.encode(BlobType.MAP, id, page), page.length);
+            }
+        }
+        return id;
+    }
+
+    /**
+     * Writes the last pack, waits for every pack to be durable, then writes the index file that lists them. Returns
+     * the packs written.
+     */
+    SortedMap<ObjectId, List<PackFormat.Entry>> finish() throws IOException {
+        drain();
+        synchronized (commitLock) {
+            if (pack.count() > 0) {
+                flushPack();
+            }
+        }
+        for (Future<?> f : saves) {
+            try {
+                f.get();
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                throw new IOException("writing a pack failed: " + cause, cause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("backup interrupted");
+            }
+        }
+        checkFailure();
+        SortedMap<ObjectId, List<PackFormat.Entry>> packs;
+        synchronized (newPacks) {
+            packs = new TreeMap<>(newPacks);
+        }
+        if (!packs.isEmpty()) {
+            byte[] plain = IndexFile.encode(packs);
+            RepositoryCipher cipher = codec.cipher();
+            backend.save(FileKind.INDEX, cipher.fileId(plain).hex(), cipher.seal(IndexFile.AAD, plain));
+        }
+        return packs;
+    }
+
+    long bytesRead() {
+        return bytesRead;
+    }
+
+    long blobsAdded() {
+        synchronized (commitLock) {
+            return blobsAdded;
+        }
+    }
+
+    long bytesAdded() {
+        synchronized (commitLock) {
+            return bytesAdded;
+        }
+    }
+
+    private void fail(Throwable t) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = t;
+            } else if (failure != t) {
+                failure.addSuppressed(t);
+            }
+        }
+    }
+
+    private void checkFailure() throws IOException {
+        Throwable t = failure;
+        if (t == null) {
+            return;
+        }
+        if (t instanceof IOException io) {
+            throw io;
+        }
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error err) {
+            throw err;
+        }
+        throw new IOException(t);
+    }
+
+    @Override
+    public void close() {
+        workers.shutdownNow();
+        saver.shutdown();
+        try {
+            // a pack being written when the run failed is left to finish (or fail) on its own: its temporary file
+            // is removed by the backend either way; waiting keeps the next operation from racing it
+            saver.awaitTermination(1, TimeUnit.MINUTES);
+            workers.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

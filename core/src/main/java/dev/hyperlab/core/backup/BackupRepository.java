@@ -1,0 +1,396 @@
+package dev.hyperlab.core.backup;
+
+import dev.hyperlab.api.spi.BackupStrategy;
+import dev.hyperlab.api.spi.PriorBackup;
+import dev.hyperlab.core.storage.DiskImage;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeSet;
+
+/**
+ * A backup repository in a directory: the entry point for the {@code backup} commands and the engine.
+ *
+ * <pre>{@code
+ * BackupRepository repo = BackupRepository.init(dir, Optional.empty());
+ * BackupResult r = repo.run(new FullStrategy(), new BackupSource("web1", List.of(new SourceImage("vda", image)),
+ *         Map.of("vcpus", 2), labTimeNanos));
+ * RestoreResult restored = repo.restore(r.id(), "vda", Path.of("/tmp/vda.raw"));
+ * BackupCheckReport report = repo.check(true);
+ * }</pre>
+ *
+ * <p>The object holds no lock and no open files between calls, so a long-lived shell can keep it; each operation
+ * takes the repository lock for its duration (shared for backup, restore and check, exclusive for prune) and rereads
+ * the index, so it sees what other processes added meanwhile. Operations on one instance may run from several threads.
+ *
+ * <p>Layers, as in restic: a five-verb {@link Backend} stores files; this class and its helpers (pipeline, packs,
+ * index, manifests, lock, check, prune, restore) implement the repository on top. See docs/backup.md for the format.
+ */
+public final class BackupRepository {
+    /** zstd level of new repositories: the ratio that keeps repositories at or below restic's size. */
+    public static final int DEFAULT_COMPRESSION_LEVEL = 3;
+
+    private final Path dir;
+    private final Backend backend;
+    private final RepositoryConfig config;
+    private final RepositoryCipher cipher;
+    /** Blob bytes per pack; tests lower it to get many packs from small disks. */
+    private volatile int packTarget = BackupPipeline.PACK_TARGET;
+
+    private BackupRepository(Path dir, Backend backend, RepositoryConfig config, RepositoryCipher cipher) {
+        this.dir = dir;
+        this.backend = backend;
+        this.config = config;
+        this.cipher = cipher;
+    }
+
+    /**
+     * Creates a repository in {@code dir}, which must not exist or be an empty directory; encrypted when a password is
+     * given (Argon2id with {@link KdfParams#DEFAULT}, zstd level {@value #DEFAULT_COMPRESSION_LEVEL}).
+     *
+     * @throws RepositoryException when {@code dir} is not empty or the password is empty
+     */
+    public static BackupRepository init(Path dir, Optional<char[]> password) throws IOException {
+        return init(dir, password, KdfParams.DEFAULT, DEFAULT_COMPRESSION_LEVEL);
+    }
+
+    /** {@link #init(Path, Optional)} with explicit key-derivation cost and compression level (1 to 19). */
+    public static BackupRepository init(Path dir, Optional<char[]> password, KdfParams kdf, int compressionLevel)
+            throws IOException {
+        if (compressionLevel < 1 || compressionLevel > 19) {
+            throw new RepositoryException("compression level " + compressionLevel + " is outside 1..19");
+        }
+        if (password.isPresent() && password.get().length == 0) {
+            throw new RepositoryException("empty password (give one, or leave the repository unencrypted)");
+        }
+        if (Files.exists(dir)) {
+            if (!Files.isDirectory(dir)) {
+                throw new RepositoryException(dir + " exists and is not a directory");
+            }
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+                if (s.iterator().hasNext()) {
+                    throw new RepositoryException(dir + " is not empty (a repository needs a new or empty directory)");
+                }
+            }
+        }
+        LocalBackend.createLayout(dir);
+        Backend backend = new LocalBackend(dir);
+        RepositoryCipher cipher = RepositoryCipher.plain();
+        if (password.isPresent()) {
+            byte[] master = new byte[64];
+            new SecureRandom().nextBytes(master);
+            byte[] key = KeyFile.create(password.get(), master, kdf);
+            backend.save(FileKind.KEY, ObjectId.sha256(key).hex(), key);
+            cipher = RepositoryCipher.of(master);
+        }
+        RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, password.isPresent(), compressionLevel);
+        // written last: a directory with a config is a whole repository
+        backend.save(FileKind.CONFIG, "config", config.encode());
+        return new BackupRepository(dir, backend, config, cipher);
+    }
+
+    /**
+     * Opens the repository in {@code dir}.
+     *
+     * @throws RepositoryException when it is not a repository, is damaged, needs a password that was not given, or the
+     *     password is wrong
+     */
+    public static BackupRepository open(Path dir, Optional<char[]> password) throws IOException {
+        if (!Files.isRegularFile(dir.resolve(FileKind.CONFIG.dir()))) {
+            throw new RepositoryException(dir + " is not a backup repository (no config file; create one with backup"
+                    + " init)");
+        }
+        return open(dir, new LocalBackend(dir), password);
+    }
+
+    static BackupRepository open(Path dir, Backend backend, Optional<char[]> password) throws IOException {
+        RepositoryConfig config = RepositoryConfig.decode(backend.load(FileKind.CONFIG, "config"),
+                "config of repository " + dir);
+        if (!config.encrypted()) {
+            return new BackupRepository(dir, backend, config, RepositoryCipher.plain());
+        }
+        if (password.isEmpty()) {
+            throw new RepositoryException("repository " + dir + " is encrypted: a password is needed");
+        }
+        List<String> keys = backend.list(FileKind.KEY);
+        List<String> damaged = new ArrayList<>();
+        for (String name : keys) {
+            byte[] file = backend.load(FileKind.KEY, name);
+            if (!ObjectId.sha256(file).hex().equals(name)) {
+                damaged.add(name);
+                continue;
+            }
+            Optional<byte[]> master = KeyFile.open(file, password.get(), "key file " + name.substring(0, 8));
+            if (master.isPresent()) {
+                return new BackupRepository(dir, backend, config, RepositoryCipher.of(master.get()));
+            }
+        }
+        if (!damaged.isEmpty()) {
+            throw new RepositoryException("cannot open repository " + dir + ": key file " + damaged.getFirst()
+                    .substring(0, 8) + " is damaged" + (damaged.size() < keys.size() ? " and the password opens no"
+                    + " other key" : ""));
+        }
+        if (keys.isEmpty()) {
+            throw new RepositoryException("repository " + dir + " is damaged: it is encrypted but has no key file");
+        }
+        throw new RepositoryException("wrong password for repository " + dir);
+    }
+
+    /** Sets the blob bytes per pack file (tests only: small packs give many packs from small disks). */
+    BackupRepository packTarget(int bytes) {
+        this.packTarget = bytes;
+        return this;
+    }
+
+    /** The repository's directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** Whether blobs and metadata are encrypted. */
+    public boolean encrypted() {
+        return config.encrypted();
+    }
+
+    /** The zstd level new blobs are compressed with. */
+    public int compressionLevel() {
+        return config.compressionLevel();
+    }
+
+    /**
+     * Backs up {@code source} with {@code strategy}. On success the new backup is durable and every disk's
+     * changed-block tracker is restarted at it; on failure nothing is recorded, trackers are untouched, and the
+     * blobs already written are reused by the next backup (or removed by prune).
+     *
+     * @throws RepositoryException when the repository is locked by a prune or the strategy misuses its sinks
+     * @throws IOException when a disk cannot be read or the repository written
+     */
+    public BackupResult run(BackupStrategy strategy, BackupSource source) throws IOException {
+        if (strategy.id() == null || !strategy.id().matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            throw new RepositoryException("bad strategy id: " + strategy.id());
+        }
+        List<String> warnings = new ArrayList<>();
+        String id;
+        Manifest manifest;
+        int packs;
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "backup of " + source.name())) {
+            warnings.addAll(lock.removedStale());
+            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            for (String d : index.damaged()) {
+                warnings.add(d + " (its blobs are stored again; run check)");
+            }
+            List<String> problems = new ArrayList<>();
+            List<Manifests.Loaded> manifests = Manifests.loadAll(backend, cipher, problems, new ArrayList<>());
+            warnings.addAll(problems);
+            Map<String, Manifest> byId = new HashMap<>();
+            manifests.forEach(l -> byId.put(l.id(), l.manifest()));
+            List<PriorBackup> priors = manifests.stream().map(Manifests.Loaded::prior).toList();
+
+            try (BlobCodec codec = new BlobCodec(cipher, config.compressionLevel());
+                    BackupPipeline pipeline = new BackupPipeline(backend, index, codec, packTarget)) {
+                BlobReader reader = new BlobReader(backend, index, codec);
+                Map<String, List<Piece>> cache = new HashMap<>();
+                DiskRecorder.PriorMaps maps = (backupId, diskName) -> {
+                    String key = backupId + "/" + diskName;
+                    List<Piece> cached = cache.get(key);
+                    if (cached != null) {
+                        return cached;
+                    }
+                    Manifest m = byId.get(backupId);
+                    Manifest.Disk disk = m == null ? null : m.disks().stream()
+                            .filter(d -> d.name().equals(diskName)).findFirst().orElse(null);
+                    if (disk == null) {
+                        throw new IllegalArgumentException("backup " + backupId + " has no disk " + diskName);
+                    }
+                    List<Piece> pieces = Manifests.pieces(disk, reader);
+                    cache.put(key, pieces);
+                    return pieces;
+                };
+                List<ImageDisk> disks = new ArrayList<>();
+                for (SourceImage s : source.disks()) {
+                    disks.add(new ImageDisk(s));
+                }
+                BackupRun run = new BackupRun(source.name(), disks, priors, pipeline, index, maps);
+                try {
+                    strategy.backup(run);
+                } catch (IllegalArgumentException | IllegalStateException e) {
+                    throw new RepositoryException("strategy " + strategy.id() + " failed: " + e.getMessage(), e);
+                }
+                pipeline.drain();
+                List<Manifest.Disk> mdisks = new ArrayList<>();
+                TreeSet<String> parents = new TreeSet<>();
+                for (DiskRecorder r : run.recorders()) {
+                    List<Piece> pieces = r.pieces();
+                    long data = 0;
+                    for (Piece p : pieces) {
+                        data += p.length();
+                    }
+                    List<Manifest.MapPage> pages = new ArrayList<>();
+                    List<List<Piece>> paged = DiskMap.paginate(pieces, r.disk().virtualSize());
+                    for (int k = 0; k < paged.size(); k++) {
+                        if (!paged.get(k).isEmpty()) {
+                            pages.add(new Manifest.MapPage(k, pipeline.storeMapPage(
+                                    DiskMap.encodePage(k * DiskMap.PAGE, paged.get(k)))));
+                        }
+                    }
+                    parents.addAll(r.parents());
+                    mdisks.add(new Manifest.Disk(r.disk().name(), r.disk().format(), r.disk().virtualSize(), data,
+                            pieces.size(), pages));
+                }
+                SortedMap<ObjectId, List<PackFormat.Entry>> written = pipeline.finish();
+                packs = written.size();
+                manifest = new Manifest(source.name(), strategy.id(), source.labTime(), List.copyOf(parents),
+                        source.config(), mdisks, run.notes(), pipeline.bytesRead(), pipeline.blobsAdded(),
+                        pipeline.bytesAdded());
+                byte[] plain = manifest.encode();
+                id = cipher.fileId(plain).hex();
+                backend.save(FileKind.MANIFEST, id, cipher.seal(Manifest.AAD, plain));
+            }
+        }
+        // the backup is durable: only now may the trackers forget what changed before it
+        List<String> restarted = new ArrayList<>();
+        for (SourceImage s : source.disks()) {
+            if (s.tracker().isPresent()) {
+                try {
+                    s.tracker().get().restart(id);
+                    restarted.add(s.name());
+                } catch (IOException e) {
+                    warnings.add("disk " + s.name() + ": changed-block tracking not restarted (" + e.getMessage()
+                            + "); the next incremental backup counts from the previous one");
+                }
+            }
+        }
+        return new BackupResult(manifest.info(id), packs, restarted, warnings);
+    }
+
+    /** Every readable backup, oldest first (by lab time, then id). Check reports unreadable ones. */
+    public List<BackupInfo> list() throws IOException {
+        List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, new ArrayList<>(), new ArrayList<>());
+        return all.stream().map(l -> l.manifest().info(l.id())).toList();
+    }
+
+    /**
+     * The backup whose id is {@code idOrPrefix} or starts with it (at least 4 hex digits).
+     *
+     * @throws RepositoryException when none or several match
+     */
+    public BackupInfo info(String idOrPrefix) throws IOException {
+        Manifests.Loaded l = Manifests.load(backend, cipher, resolve(idOrPrefix));
+        return l.manifest().info(l.id());
+    }
+
+    private String resolve(String idOrPrefix) throws IOException {
+        String p = idOrPrefix == null ? "" : idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
+        if (p.length() < 4 || !p.matches("[0-9a-f]+")) {
+            throw new RepositoryException("bad backup id: " + idOrPrefix + " (at least 4 hex digits)");
+        }
+        List<String> matches = backend.list(FileKind.MANIFEST).stream().filter(n -> n.startsWith(p)).toList();
+        if (matches.isEmpty()) {
+            throw new RepositoryException("no backup " + idOrPrefix + " in " + dir + " (see backup list)");
+        }
+        if (matches.size() > 1) {
+            throw new RepositoryException("backup id " + idOrPrefix + " is ambiguous: " + matches.size()
+                    + " backups start with it");
+        }
+        return matches.getFirst();
+    }
+
+    /**
+     * Restores disk {@code disk} of backup {@code idOrPrefix} into a new sparse raw file at {@code path} (which must
+     * not exist): byte-identical to the backed-up disk, its holes left holes. When the repository is damaged the
+     * intact parts are restored and the result names the rest; the result is then not {@code complete()}.
+     */
+    public RestoreResult restore(String idOrPrefix, String disk, Path path) throws IOException {
+        Manifests.Loaded backup;
+        Manifest.Disk d;
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore")) {
+            backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
+            d = disk(backup, disk);
+            try (RestoreTarget target = RestoreTarget.newRawFile(path, d.virtualSize())) {
+                return restore(backup, d, target, lock.removedStale());
+            }
+        }
+    }
+
+    /**
+     * Restores into an open image of at least the disk's size (for instance a new qcow2 image): data written, ranges
+     * that are holes in the backup zeroed where the image holds data, then the image flushed.
+     */
+    public RestoreResult restore(String idOrPrefix, String disk, DiskImage target) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore")) {
+            Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
+            Manifest.Disk d = disk(backup, disk);
+            if (target.virtualSize() < d.virtualSize()) {
+                throw new RepositoryException(target.path() + " is " + target.virtualSize() + " bytes, smaller than disk "
+                        + disk + " of backup " + backup.id().substring(0, 8) + " (" + d.virtualSize() + " bytes)");
+            }
+            try (RestoreTarget t = RestoreTarget.image(target)) {
+                return restore(backup, d, t, lock.removedStale());
+            }
+        }
+    }
+
+    private RestoreResult restore(Manifests.Loaded backup, Manifest.Disk d, RestoreTarget target, List<String> notes)
+            throws IOException {
+        RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+        List<String> warnings = new ArrayList<>(notes);
+        for (String damaged : index.damaged()) {
+            warnings.add(damaged);
+        }
+        try (BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            return new Restorer(backend, index, codec).restore(backup.id(), d, target, warnings);
+        }
+    }
+
+    private static Manifest.Disk disk(Manifests.Loaded backup, String disk) throws RepositoryException {
+        return backup.manifest().disks().stream().filter(x -> x.name().equals(disk)).findFirst()
+                .orElseThrow(() -> new RepositoryException("backup " + backup.id().substring(0, 8) + " has no disk "
+                        + disk + " (it has " + String.join(", ", backup.manifest().disks().stream()
+                        .map(Manifest.Disk::name).toList()) + ")"));
+    }
+
+    /**
+     * Checks the repository's structure and, with {@code readData}, every blob. Never changes anything but stale
+     * locks.
+     */
+    public BackupCheckReport check(boolean readData) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "check");
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            return new Checker(backend, cipher, codec).check(readData, new ArrayList<>(lock.removedStale()));
+        }
+    }
+
+    /**
+     * Forgets all but the newest {@code keepLast} backups of each source and removes the data only they used.
+     *
+     * @throws RepositoryException when {@code keepLast} is below 1, another process uses the repository, or a backup
+     *     cannot be read (prune would otherwise remove its data)
+     */
+    public PruneResult prune(int keepLast) throws IOException {
+        if (keepLast < 1) {
+            throw new RepositoryException("--keep-last must be at least 1, not " + keepLast);
+        }
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "prune");
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            return new Pruner(backend, cipher, codec, packTarget).prune(keepLast, new ArrayList<>(lock.removedStale()));
+        }
+    }
+
+    /** The repository's locks, with stale ones marked. */
+    public List<LockInfo> locks() throws IOException {
+        return RepositoryLock.list(backend);
+    }
+
+    /** Removes the locks of processes that are provably gone; returns one message per lock removed. */
+    public List<String> unlock() throws IOException {
+        return RepositoryLock.removeStale(backend);
+    }
+}

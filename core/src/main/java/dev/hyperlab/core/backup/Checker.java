@@ -1,0 +1,228 @@
+package dev.hyperlab.core.backup;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Checks a repository: first its structure (index files, pack headers against the index, manifests, disk maps, that
+ * every referenced blob is indexed in a pack that exists), then with {@code readData} every blob's bytes against its
+ * id. Reports each problem once, with the backups it makes unrestorable; never stops at the first.
+ */
+final class Checker {
+    private static final int MAX_BLOB_ERRORS_PER_BACKUP = 5;
+
+    private final Backend backend;
+    private final RepositoryCipher cipher;
+    private final BlobCodec codec;
+
+    Checker(Backend backend, RepositoryCipher cipher, BlobCodec codec) {
+        this.backend = backend;
+        this.cipher = cipher;
+        this.codec = codec;
+    }
+
+    BackupCheckReport check(boolean readData, List<String> notes) throws IOException {
+        List<String> errors = new ArrayList<>();
+        TreeSet<String> damagedBackups = new TreeSet<>();
+        Set<ObjectId> badBlobs = new HashSet<>();
+
+        RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+        for (String d : index.damaged()) {
+            errors.add(d);
+        }
+        SortedMap<ObjectId, List<PackFormat.Entry>> indexed = index.packs();
+        Set<String> onDisk = new HashSet<>(backend.list(FileKind.PACK));
+
+        // packs the index lists: present, and their headers agree with the index
+        for (Map.Entry<ObjectId, List<PackFormat.Entry>> e : indexed.entrySet()) {
+            String name = e.getKey().hex();
+            if (!onDisk.contains(name)) {
+                errors.add("pack " + e.getKey().shortHex() + " is missing (listed by index file "
+                        + shortName(index.source(e.getKey())) + ", " + e.getValue().size() + " blobs)");
+                e.getValue().forEach(b -> badBlobs.add(b.id()));
+                continue;
+            }
+            try {
+                List<PackFormat.Entry> header = PackReader.header(backend, cipher, name);
+                if (!header.equals(e.getValue())) {
+                    errors.add("pack " + e.getKey().shortHex() + " does not hold what index file "
+                            + shortName(index.source(e.getKey())) + " says it holds");
+                    e.getValue().forEach(b -> badBlobs.add(b.id()));
+                }
+            } catch (RepositoryException ex) {
+                errors.add(ex.getMessage());
+                e.getValue().forEach(b -> badBlobs.add(b.id()));
+            }
+        }
+        // packs no index lists: leftovers, unless a damaged index file listed them
+        List<String> unindexed = new ArrayList<>();
+        for (String name : new TreeSet<>(onDisk)) {
+            try {
+                if (!indexed.containsKey(ObjectId.parse(name))) {
+                    unindexed.add(name);
+                }
+            } catch (IllegalArgumentException ex) {
+                errors.add("data/" + name + " is not a pack file name");
+            }
+        }
+        if (!index.damaged().isEmpty()) {
+            // their blobs are still in the packs: find them so the backups' references resolve, and say so
+            List<ObjectId> found = index.recoverFromPacks(backend, cipher, errors);
+            if (!found.isEmpty()) {
+                notes.add(found.size() + " pack(s) listed by no readable index file were read directly; prune"
+                        + " writes a new index for them");
+            }
+        }
+        if (!unindexed.isEmpty()) {
+            notes.add(unindexed.size() + " pack(s) listed by no index file: left over by an interrupted backup or"
+                    + " prune (prune removes those no backup needs)");
+        }
+
+        // backups: manifests, maps, references
+        List<String> manifestProblems = new ArrayList<>();
+        List<String> damagedIds = new ArrayList<>();
+        List<Manifests.Loaded> backups = Manifests.loadAll(backend, cipher, manifestProblems, damagedIds);
+        errors.addAll(manifestProblems);
+        damagedBackups.addAll(damagedIds);
+        BlobReader reader = new BlobReader(backend, index, codec);
+        Map<ObjectId, Set<String>> users = new HashMap<>();
+        for (Manifests.Loaded b : backups) {
+            int reported = 0;
+            for (Manifest.Disk disk : b.manifest().disks()) {
+                for (Manifest.MapPage page : disk.pages()) {
+                    users.computeIfAbsent(page.blob(), k -> new TreeSet<>()).add(b.id());
+                    List<Piece> pieces;
+                    try {
+                        pieces = DiskMap.decodePage(reader.read(page.blob()), page.index() * DiskMap.PAGE,
+                                "map page " + page.blob().shortHex());
+                    } catch (RepositoryException ex) {
+                        errors.add("backup " + b.id().substring(0, 8) + " disk " + disk.name() + ": " + ex.getMessage());
+                        damagedBackups.add(b.id());
+                        continue;
+                    }
+                    for (Piece p : pieces) {
+                        users.computeIfAbsent(p.blob(), k -> new TreeSet<>()).add(b.id());
+                        var loc = index.get(p.blob());
+                        if (loc.isEmpty() || loc.get().rawLength() < (long) p.blobOffset() + p.length()) {
+                            if (reported++ < MAX_BLOB_ERRORS_PER_BACKUP) {
+                                errors.add("backup " + b.id().substring(0, 8) + " disk " + disk.name() + ": blob "
+                                        + p.blob().shortHex() + " at " + p.offset()
+                                        + (loc.isEmpty() ? " is missing from the index" : " is shorter than the map says"));
+                            }
+                            damagedBackups.add(b.id());
+                        }
+                    }
+                }
+            }
+            if (reported > MAX_BLOB_ERRORS_PER_BACKUP) {
+                errors.add("backup " + b.id().substring(0, 8) + ": " + (reported - MAX_BLOB_ERRORS_PER_BACKUP)
+                        + " more missing blobs");
+            }
+        }
+
+        long bytesRead = 0;
+        if (readData) {
+            bytesRead = readAll(index, errors, badBlobs);
+        }
+        for (ObjectId bad : badBlobs) {
+            damagedBackups.addAll(users.getOrDefault(bad, Set.of()));
+        }
+        List<String> temps = backend.list(FileKind.TEMP);
+        if (!temps.isEmpty()) {
+            notes.add(temps.size() + " temporary file(s) left over by an interrupted process (prune removes them)");
+        }
+        return new BackupCheckReport(readData, backups.size() + damagedIds.size(), indexed.size(), index.blobCount(),
+                bytesRead, errors, List.copyOf(damagedBackups), notes);
+    }
+
+    /** Reads every blob of every indexed pack, one worker per core; returns bytes read. */
+    private long readAll(RepositoryIndex index, List<String> errors, Set<ObjectId> badBlobs) throws IOException {
+        List<Map.Entry<ObjectId, List<PackFormat.Entry>>> packs = new ArrayList<>(index.packs().entrySet());
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        AtomicInteger next = new AtomicInteger();
+        AtomicLong bytes = new AtomicLong();
+        List<String> found = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(cores, r -> {
+            Thread t = new Thread(r, "check-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int w = 0; w < cores; w++) {
+                fs.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < packs.size(); i = next.getAndIncrement()) {
+                        readPack(packs.get(i).getKey(), packs.get(i).getValue(), bytes, found, badBlobs);
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("check interrupted");
+        } catch (ExecutionException e) {
+            throw new IOException("check failed: " + e.getCause(), e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        found.sort(null); // workers finish in any order; the report must not
+        errors.addAll(found);
+        return bytes.get();
+    }
+
+    private void readPack(ObjectId pack, List<PackFormat.Entry> entries, AtomicLong bytes, List<String> found,
+            Set<ObjectId> badBlobs) throws IOException {
+        long end = 0;
+        for (PackFormat.Entry e : entries) {
+            end = Math.max(end, (long) e.offset() + e.storedLength());
+        }
+        byte[] all = new byte[(int) end];
+        try {
+            backend.load(FileKind.PACK, pack.hex(), 0, ByteBuffer.wrap(all));
+        } catch (NoSuchFileException | java.io.EOFException e) {
+            return; // reported by the structure check
+        }
+        bytes.addAndGet(end);
+        byte[] out = new byte[BackupPipeline.MAX_CHUNK];
+        for (PackFormat.Entry e : entries) {
+            BlobLocation loc = new BlobLocation(pack, e.type(), e.compressed(), e.offset(), e.storedLength(),
+                    e.rawLength());
+            byte[] stored = java.util.Arrays.copyOfRange(all, e.offset(), e.offset() + e.storedLength());
+            if (out.length < e.rawLength()) {
+                out = new byte[e.rawLength()];
+            }
+            try {
+                codec.decode(e.id(), loc, stored, out, cipher.encrypted() ? new byte[stored.length] : null);
+            } catch (RepositoryException ex) {
+                synchronized (found) {
+                    found.add(ex.getMessage());
+                }
+                synchronized (badBlobs) {
+                    badBlobs.add(e.id());
+                }
+            }
+        }
+    }
+
+    private static String shortName(String name) {
+        return name.length() > 8 ? name.substring(0, 8) : name;
+    }
+}

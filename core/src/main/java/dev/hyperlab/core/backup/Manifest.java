@@ -1,0 +1,120 @@
+package dev.hyperlab.core.backup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A backup's manifest ({@code backups/ID}): small JSON that names everything else. Written last, after the packs and
+ * the index file that hold its blobs are durable, so a manifest that exists describes a complete backup. ID is the
+ * content id of the plaintext, which makes the backup id a fingerprint of the whole backup.
+ *
+ * <pre>{@code
+ * {"version": 1, "source": "web1", "strategy": "incremental", "labTime": 86400000000000,
+ *  "parents": ["<id>"], "config": {...the caller's VM config...},
+ *  "disks": [{"name": "vda", "format": "qcow2", "virtualSize": 2147483648, "dataBytes": ..., "pieces": ...,
+ *             "pages": [{"index": 0, "map": "<blob id>"}]}],
+ *  "notes": [...], "stats": {"bytesRead": ..., "blobsAdded": ..., "bytesAdded": ...}}
+ * }</pre>
+ */
+record Manifest(
+        String source,
+        String strategy,
+        long labTime,
+        List<String> parents,
+        Map<String, Object> config,
+        List<Disk> disks,
+        List<String> notes,
+        long bytesRead,
+        long blobsAdded,
+        long bytesAdded) {
+
+    static final byte[] AAD = "hyperlab manifest".getBytes(StandardCharsets.US_ASCII);
+
+    /** One disk: its summary and the map page blobs that list its pieces. */
+    record Disk(String name, String format, long virtualSize, long dataBytes, long pieces, List<MapPage> pages) {
+        BackupDisk summary() {
+            return new BackupDisk(name, format, virtualSize, dataBytes, pieces);
+        }
+    }
+
+    /** Map page {@code index} (covering {@code [index GiB, (index + 1) GiB)}) is blob {@code blob}. */
+    record MapPage(int index, ObjectId blob) {}
+
+    BackupInfo info(String id) {
+        return new BackupInfo(id, source, strategy, labTime, parents, config,
+                disks.stream().map(Disk::summary).toList(), notes, bytesRead, blobsAdded, bytesAdded);
+    }
+
+    byte[] encode() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("version", 1);
+        json.put("source", source);
+        json.put("strategy", strategy);
+        json.put("labTime", labTime);
+        json.put("parents", parents);
+        json.put("config", config);
+        List<Object> ds = new ArrayList<>();
+        for (Disk d : disks) {
+            Map<String, Object> dj = new LinkedHashMap<>();
+            dj.put("name", d.name());
+            dj.put("format", d.format());
+            dj.put("virtualSize", d.virtualSize());
+            dj.put("dataBytes", d.dataBytes());
+            dj.put("pieces", d.pieces());
+            List<Object> pages = new ArrayList<>();
+            for (MapPage p : d.pages()) {
+                pages.add(Map.of("index", p.index(), "map", p.blob().hex()));
+            }
+            dj.put("pages", pages);
+            ds.add(dj);
+        }
+        json.put("disks", ds);
+        json.put("notes", notes);
+        json.put("stats", Map.of("bytesRead", bytesRead, "blobsAdded", blobsAdded, "bytesAdded", bytesAdded));
+        return Json.write(json);
+    }
+
+    @SuppressWarnings("unchecked")
+    static Manifest decode(byte[] data, String what) throws RepositoryException {
+        Map<?, ?> json = Json.object(Json.parse(data, what), what);
+        if (Json.longField(json, "version", what) != 1) {
+            throw new RepositoryException(what + " has an unknown manifest version " + json.get("version"));
+        }
+        try {
+            List<Disk> disks = new ArrayList<>();
+            for (Object o : Json.field(json, "disks", List.class, what)) {
+                Map<?, ?> d = Json.object(o, what + " disk");
+                List<MapPage> pages = new ArrayList<>();
+                for (Object po : Json.field(d, "pages", List.class, what)) {
+                    Map<?, ?> p = Json.object(po, what + " page");
+                    pages.add(new MapPage(Math.toIntExact(Json.longField(p, "index", what)),
+                            ObjectId.parse(Json.field(p, "map", String.class, what))));
+                }
+                disks.add(new Disk(
+                        Json.field(d, "name", String.class, what),
+                        Json.field(d, "format", String.class, what),
+                        Json.longField(d, "virtualSize", what),
+                        Json.longField(d, "dataBytes", what),
+                        Json.longField(d, "pieces", what),
+                        List.copyOf(pages)));
+            }
+            Map<?, ?> stats = Json.object(json.get("stats"), what + " stats");
+            return new Manifest(
+                    Json.field(json, "source", String.class, what),
+                    Json.field(json, "strategy", String.class, what),
+                    Json.longField(json, "labTime", what),
+                    List.copyOf((List<String>) Json.field(json, "parents", List.class, what)),
+                    (Map<String, Object>) Json.field(json, "config", Map.class, what),
+                    List.copyOf(disks),
+                    List.copyOf((List<String>) Json.field(json, "notes", List.class, what)),
+                    Json.longField(stats, "bytesRead", what),
+                    Json.longField(stats, "blobsAdded", what),
+                    Json.longField(stats, "bytesAdded", what));
+        } catch (IllegalArgumentException | ArithmeticException | ClassCastException e) {
+            throw new RepositoryException(what + " is damaged: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.hyperlab.core.backup;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Assembles one pack file in memory: stored blobs appended in order, then {@link #finish} adds the header and trailer.
+ * Not thread-safe; the backup pipeline appends from one committer at a time.
+ */
+final class PackWriter {
+    private byte[] buf;
+    private int size;
+    private final List<PackFormat.Entry> entries = new ArrayList<>();
+
+    PackWriter(int capacity) {
+        this.buf = new byte[capacity];
+    }
+
+    /** A finished pack: {@code bytes[0, length)} is the file, named {@code id}. */
+    record Finished(ObjectId id, byte[] bytes, int length, List<PackFormat.Entry> entries) {}
+
+    /** Bytes of blobs so far. */
+    int size() {
+        return size;
+    }
+
+    int count() {
+        return entries.size();
+    }
+
+    /** Appends a stored blob (already compressed and sealed as the repository requires). */
+    void add(BlobType type, ObjectId id, boolean compressed, int rawLength, byte[] stored, int off, int len) {
+        ensure(size + len);
+        System.arraycopy(stored, off, buf, size, len);
+        entries.add(new PackFormat.Entry(type, compressed, size, len, rawLength, id));
+        size += len;
+    }
+
+    /** Appends a blob already stored in another pack, byte for byte (repacking needs no re-encoding). */
+    void addStored(PackFormat.Entry e, byte[] stored) {
+        add(e.type(), e.id(), e.compressed(), e.rawLength(), stored, 0, stored.length);
+    }
+
+    private void ensure(int need) {
+        if (need > buf.length) {
+            buf = Arrays.copyOf(buf, Math.max(need, buf.length + buf.length / 2));
+        }
+    }
+
+    /** Adds header and trailer and hands the pack over; the writer is then empty with a fresh buffer. */
+    Finished finish(RepositoryCipher cipher, byte[] nextBuffer) {
+        byte[] header = PackFormat.header(entries);
+        int sealedLength = header.length + cipher.overhead();
+        ensure(size + sealedLength + PackFormat.TRAILER);
+        int n = cipher.seal(PackFormat.HEADER_AAD, header, 0, header.length, buf, size);
+        PackFormat.writeTrailer(buf, size + n, n);
+        Finished f = new Finished(cipher.fileId(header), buf, size + n + PackFormat.TRAILER, List.copyOf(entries));
+        buf = nextBuffer;
+        size = 0;
+        entries.clear();
+        return f;
+    }
+}

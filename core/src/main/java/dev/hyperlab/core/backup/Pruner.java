@@ -1,0 +1,233 @@
+package dev.hyperlab.core.backup;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * {@code prune --keep-last N}: forgets all but the newest N backups of each source, then removes every blob no
+ * remaining backup refers to, repacking the still-used blobs of partly used packs.
+ *
+ * <p>The order of steps is what makes it crash-safe; at every instant each blob a remaining backup needs is in a pack
+ * that exists and that a readable index file lists:
+ * <ol>
+ *   <li>read everything and decide (nothing changes yet; unreadable manifests or maps refuse the prune);
+ *   <li>remove the forgotten manifests (a crash here leaves unreferenced blobs, which are harmless);
+ *   <li>write the repacked blobs to new packs, durably (unindexed until step 4: leftovers if it stops here);
+ *   <li>write one new index file listing every pack that stays (old index files still list the old packs, so a
+ *       blob is briefly listed twice, which readers accept);
+ *   <li>remove the old index files;
+ *   <li>remove the packs the new index does not list, and leftover temporary files.
+ * </ol>
+ * Blobs are verified against their ids before they are repacked; a pack holding a damaged used blob is kept whole
+ * rather than dropping the damaged blob's neighbours.
+ */
+final class Pruner {
+    private final Backend backend;
+    private final RepositoryCipher cipher;
+    private final BlobCodec codec;
+    private final int packTarget;
+
+    Pruner(Backend backend, RepositoryCipher cipher, BlobCodec codec, int packTarget) {
+        this.backend = backend;
+        this.cipher = cipher;
+        this.codec = codec;
+        this.packTarget = packTarget;
+    }
+
+    PruneResult prune(int keepLast, List<String> notes) throws IOException {
+        // 1. read and decide
+        List<String> problems = new ArrayList<>();
+        List<String> damagedIds = new ArrayList<>();
+        List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, problems, damagedIds);
+        if (!problems.isEmpty()) {
+            throw new RepositoryException("prune refused: " + problems.getFirst()
+                    + " (its data would be removed; run check and remove the damaged backup first)");
+        }
+        Map<String, List<Manifests.Loaded>> bySource = new TreeMap<>();
+        for (Manifests.Loaded l : all) {
+            bySource.computeIfAbsent(l.manifest().source(), k -> new ArrayList<>()).add(l);
+        }
+        List<Manifests.Loaded> forget = new ArrayList<>();
+        List<Manifests.Loaded> keep = new ArrayList<>();
+        for (List<Manifests.Loaded> group : bySource.values()) {
+            int cut = Math.max(0, group.size() - keepLast);
+            forget.addAll(group.subList(0, cut));
+            keep.addAll(group.subList(cut, group.size()));
+        }
+        forget.sort(Manifests.ORDER);
+
+        RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+        // packs no readable index lists may hold blobs of a damaged index file: read their headers, so nothing a
+        // remaining backup needs is taken for a leftover
+        List<String> headerProblems = new ArrayList<>();
+        index.recoverFromPacks(backend, cipher, headerProblems);
+        for (String p : headerProblems) {
+            notes.add("left alone: " + p);
+        }
+        BlobReader reader = new BlobReader(backend, index, codec);
+        Set<ObjectId> used = new HashSet<>();
+        Set<ObjectId> missing = new TreeSet<>();
+        for (Manifests.Loaded l : keep) {
+            for (Manifest.Disk disk : l.manifest().disks()) {
+                for (Manifest.MapPage page : disk.pages()) {
+                    used.add(page.blob());
+                }
+                List<Piece> pieces;
+                try {
+                    pieces = Manifests.pieces(disk, reader);
+                } catch (RepositoryException e) {
+                    throw new RepositoryException("prune refused: backup " + l.id().substring(0, 8) + " disk "
+                            + disk.name() + ": " + e.getMessage() + " (run check)", e);
+                }
+                for (Piece p : pieces) {
+                    used.add(p.blob());
+                    if (!index.contains(p.blob())) {
+                        missing.add(p.blob());
+                    }
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            notes.add(missing.size() + " blob(s) that remaining backups need are missing already (run check)");
+        }
+
+        // 2. forget
+        List<String> removedBackups = new ArrayList<>();
+        for (Manifests.Loaded l : forget) {
+            backend.remove(FileKind.MANIFEST, l.id());
+            removedBackups.add(l.id());
+        }
+
+        // 3. repack
+        SortedMap<ObjectId, List<PackFormat.Entry>> stay = new TreeMap<>();
+        Set<ObjectId> placed = new HashSet<>(); // blobs already in a pack that stays
+        long blobsRemoved = 0;
+        long bytesFreed = 0;
+        SortedMap<ObjectId, List<PackFormat.Entry>> packs = index.packs();
+        List<Map.Entry<ObjectId, List<PackFormat.Entry>>> partial = new ArrayList<>();
+        for (Map.Entry<ObjectId, List<PackFormat.Entry>> e : packs.entrySet()) {
+            boolean allUsed = true;
+            for (PackFormat.Entry b : e.getValue()) {
+                allUsed &= used.contains(b.id()) && isCanonical(index, e.getKey(), b);
+            }
+            if (allUsed) {
+                stay.put(e.getKey(), e.getValue());
+                e.getValue().forEach(b -> placed.add(b.id()));
+            } else {
+                partial.add(e);
+            }
+        }
+        PackWriter writer = new PackWriter(packTarget + BlobCodec.maxStored(BackupPipeline.MAX_CHUNK));
+        int packsWritten = 0;
+        for (Map.Entry<ObjectId, List<PackFormat.Entry>> e : partial) {
+            Map<PackFormat.Entry, byte[]> copy = new LinkedHashMap<>();
+            boolean intact = true;
+            for (PackFormat.Entry b : e.getValue()) {
+                if (!used.contains(b.id()) || placed.contains(b.id())) {
+                    continue;
+                }
+                try {
+                    BlobLocation loc = new BlobLocation(e.getKey(), b.type(), b.compressed(), b.offset(),
+                            b.storedLength(), b.rawLength());
+                    byte[] stored = new byte[b.storedLength()];
+                    backend.load(FileKind.PACK, e.getKey().hex(), b.offset(), ByteBuffer.wrap(stored));
+                    codec.decode(b.id(), loc, stored, new byte[b.rawLength()],
+                            cipher.encrypted() ? new byte[stored.length] : null);
+                    copy.put(b, stored);
+                } catch (IOException ex) {
+                    notes.add("pack " + e.getKey().shortHex() + " kept whole: " + ex.getMessage());
+                    intact = false;
+                    break;
+                }
+            }
+            if (!intact) {
+                stay.put(e.getKey(), e.getValue());
+                e.getValue().forEach(b -> placed.add(b.id()));
+                continue;
+            }
+            for (Map.Entry<PackFormat.Entry, byte[]> c : copy.entrySet()) {
+                if (placed.add(c.getKey().id())) {
+                    writer.addStored(c.getKey(), c.getValue());
+                    if (writer.size() >= packTarget) {
+                        packsWritten++;
+                        bytesFreed -= save(writer, stay);
+                    }
+                }
+            }
+        }
+        if (writer.count() > 0) {
+            packsWritten++;
+            bytesFreed -= save(writer, stay);
+        }
+        for (Map.Entry<ObjectId, List<PackFormat.Entry>> e : packs.entrySet()) {
+            if (!stay.containsKey(e.getKey())) {
+                for (PackFormat.Entry b : e.getValue()) {
+                    if (!used.contains(b.id())) {
+                        blobsRemoved++;
+                    }
+                }
+            }
+        }
+
+        // 4. one new index for everything that stays
+        List<String> oldIndexFiles = backend.list(FileKind.INDEX);
+        String newIndex = null;
+        if (!stay.isEmpty()) {
+            byte[] plain = IndexFile.encode(stay);
+            newIndex = cipher.fileId(plain).hex();
+            backend.save(FileKind.INDEX, newIndex, cipher.seal(IndexFile.AAD, plain));
+        }
+        // 5. old index files
+        for (String name : oldIndexFiles) {
+            if (!name.equals(newIndex)) {
+                backend.remove(FileKind.INDEX, name);
+            }
+        }
+        // 6. packs no index lists any more, and leftovers
+        int packsRemoved = 0;
+        for (String name : backend.list(FileKind.PACK)) {
+            ObjectId id;
+            try {
+                id = ObjectId.parse(name);
+            } catch (IllegalArgumentException e) {
+                continue; // not ours: leave it
+            }
+            if (!stay.containsKey(id)) {
+                bytesFreed += backend.stat(FileKind.PACK, name);
+                backend.remove(FileKind.PACK, name);
+                packsRemoved++;
+            }
+        }
+        List<String> temps = backend.list(FileKind.TEMP);
+        for (String t : temps) {
+            backend.remove(FileKind.TEMP, t);
+        }
+        if (!temps.isEmpty()) {
+            notes.add("removed " + temps.size() + " temporary file(s) left by interrupted processes");
+        }
+        return new PruneResult(removedBackups, keep.size(), blobsRemoved, packsRemoved, packsWritten, bytesFreed,
+                notes);
+    }
+
+    /** Whether this pack is where the index looks for this blob (a second copy elsewhere is unused). */
+    private static boolean isCanonical(RepositoryIndex index, ObjectId pack, PackFormat.Entry b) {
+        return index.get(b.id()).map(l -> l.pack().equals(pack)).orElse(false);
+    }
+
+    private long save(PackWriter writer, SortedMap<ObjectId, List<PackFormat.Entry>> stay) throws IOException {
+        PackWriter.Finished f = writer.finish(cipher,
+                new byte[packTarget + BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)]);
+        backend.save(FileKind.PACK, f.id().hex(), f.bytes(), 0, f.length());
+        stay.put(f.id(), f.entries());
+        return f.length();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.hyperlab.core.backup;
+
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The repository's index in memory: where every blob is stored, merged from all index files. Lookups are safe from
+ * any thread (the backup pipeline's workers ask whether a chunk is already stored); everything that iterates does so
+ * in id order, never in hash order.
+ *
+ * <p>Index files that cannot be read are recorded as damaged, not fatal: their packs still hold the blobs, and
+ * {@link #recoverFromPacks} can read them back from the pack headers for a restore or a check.
+ */
+final class RepositoryIndex {
+    private final Map<ObjectId, BlobLocation> blobs = new ConcurrentHashMap<>();
+    private final SortedMap<ObjectId, List<PackFormat.Entry>> packs = new TreeMap<>();
+    private final SortedMap<ObjectId, String> packSource = new TreeMap<>();
+    private final List<String> indexFiles = new ArrayList<>();
+    private final List<String> damaged = new ArrayList<>();
+    private final List<ObjectId> recovered = new ArrayList<>();
+
+    /** Reads every index file. Damaged ones are listed in {@link #damaged()}. */
+    static RepositoryIndex load(Backend backend, RepositoryCipher cipher) throws IOException {
+        RepositoryIndex index = new RepositoryIndex();
+        for (String name : backend.list(FileKind.INDEX)) {
+            String what = "index file " + name;
+            try {
+                byte[] plain = cipher.open(IndexFile.AAD, backend.load(FileKind.INDEX, name), what);
+                if (!cipher.fileId(plain).hex().equals(name)) {
+                    throw new RepositoryException(what + " is damaged: its content does not match its name");
+                }
+                Map<ObjectId, List<PackFormat.Entry>> content = IndexFile.decode(plain, what);
+                index.indexFiles.add(name);
+                content.forEach((pack, entries) -> index.addPack(pack, entries, name));
+            } catch (NoSuchFileException gone) {
+                // removed by a prune between listing and reading: its packs are in the prune's new index
+            } catch (RepositoryException e) {
+                index.damaged.add(e.getMessage());
+            }
+        }
+        return index;
+    }
+
+    /** Adds the blobs of a pack; a blob already known keeps its first location. */
+    synchronized void addPack(ObjectId pack, List<PackFormat.Entry> entries, String source) {
+        packs.putIfAbsent(pack, List.copyOf(entries));
+        packSource.putIfAbsent(pack, source);
+        for (PackFormat.Entry e : entries) {
+            blobs.putIfAbsent(e.id(), new BlobLocation(
+                    pack, e.type(), e.compressed(), e.offset(), e.storedLength(), e.rawLength()));
+        }
+    }
+
+    /**
+     * Reads the headers of the packs no readable index file lists and adds their blobs, so data listed only by a
+     * damaged index file can still be restored and checked. Returns the packs recovered, in id order.
+     */
+    List<ObjectId> recoverFromPacks(Backend backend, RepositoryCipher cipher, List<String> problems)
+            throws IOException {
+        List<ObjectId> found = new ArrayList<>();
+        for (String name : backend.list(FileKind.PACK)) {
+            ObjectId id;
+            try {
+                id = ObjectId.parse(name);
+            } catch (IllegalArgumentException e) {
+                continue;
+            }
+            synchronized (this) {
+                if (packs.containsKey(id)) {
+                    continue;
+                }
+            }
+            try {
+                addPack(id, PackReader.header(backend, cipher, name), "pack header");
+                found.add(id);
+            } catch (RepositoryException | NoSuchFileException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        synchronized (this) {
+            recovered.addAll(found);
+        }
+        return found;
+    }
+
+    Optional<BlobLocation> get(ObjectId blob) {
+        return Optional.ofNullable(blobs.get(blob));
+    }
+
+    boolean contains(ObjectId blob) {
+        return blobs.containsKey(blob);
+    }
+
+    int blobCount() {
+        return blobs.size();
+    }
+
+    /** Pack id to the blobs its index entry lists, in pack id order. */
+    synchronized SortedMap<ObjectId, List<PackFormat.Entry>> packs() {
+        return Collections.unmodifiableSortedMap(new TreeMap<>(packs));
+    }
+
+    /** The index file (or "pack header") that lists a pack. */
+    synchronized String source(ObjectId pack) {
+        return packSource.getOrDefault(pack, "nothing");
+    }
+
+    /** Readable index files, sorted. */
+    List<String> files() {
+        return List.copyOf(indexFiles);
+    }
+
+    /** One message per index file that could not be read. */
+    List<String> damaged() {
+        return List.copyOf(damaged);
+    }
+
+    synchronized List<ObjectId> recovered() {
+        return List.copyOf(recovered);
+    }
+}

@@ -1,0 +1,131 @@
+package dev.hyperlab.core.backup;
+
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.Extent;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+
+/** Where a restore writes: a new sparse raw file, or an open {@link DiskImage}. */
+interface RestoreTarget extends AutoCloseable {
+
+    /** Writes {@code src[off, off + len)} at disk offset {@code at}; may be called from several threads at once. */
+    void write(long at, byte[] src, int off, int len) throws IOException;
+
+    /** Makes sure {@code [at, at + len)} reads as zeros (a hole of the backup over old data of the target). */
+    void zero(long at, long len) throws IOException;
+
+    /** Called once all writes are done and the restore succeeded in writing what it could. */
+    void finish() throws IOException;
+
+    /** Releases the target; after a failed restore of a new file, removes it. */
+    @Override
+    void close() throws IOException;
+
+    /** A new raw file of {@code size} bytes, all hole until written: holes of the backup stay holes. */
+    static RestoreTarget newRawFile(Path path, long size) throws IOException {
+        if (Files.exists(path)) {
+            throw new RepositoryException(path + " already exists (restore to a new path)");
+        }
+        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
+            f.setLength(size);
+        } catch (FileAlreadyExistsException e) {
+            throw new RepositoryException(path + " already exists (restore to a new path)", e);
+        }
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE);
+        return new RestoreTarget() {
+            private boolean done;
+
+            /** Writes only the blocks that are not all zeros: the file is new, so the rest already reads as zeros. */
+            @Override
+            public void write(long at, byte[] src, int off, int len) throws IOException {
+                int i = 0;
+                while (i < len) {
+                    int end = Zeros.blockEnd(at, i, len);
+                    if (Zeros.isZero(src, off + i, end - i)) {
+                        i = end;
+                        continue;
+                    }
+                    int run = i;
+                    i = end;
+                    while (i < len) {
+                        end = Zeros.blockEnd(at, i, len);
+                        if (Zeros.isZero(src, off + i, end - i)) {
+                            break;
+                        }
+                        i = end;
+                    }
+                    ByteBuffer b = ByteBuffer.wrap(src, off + run, i - run);
+                    long p = at + run;
+                    while (b.hasRemaining()) {
+                        p += ch.write(b, p);
+                    }
+                }
+            }
+
+            @Override
+            public void zero(long at, long len) {
+                // a new sparse file reads as zeros everywhere it was not written
+            }
+
+            @Override
+            public void finish() {
+                // no fsync: a restore interrupted by a crash is simply run again; restic and borg do not sync
+                // restored files either, and syncing would double the time on this machine's disk
+                done = true;
+            }
+
+            @Override
+            public void close() throws IOException {
+                ch.close();
+                if (!done) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        };
+    }
+
+    /** An open image; writes are serialised, since images are not thread-safe. */
+    static RestoreTarget image(DiskImage image) throws IOException {
+        if (image.readOnly()) {
+            throw new RepositoryException(image.path() + " is open read-only: cannot restore into it");
+        }
+        return new RestoreTarget() {
+            private final byte[] zeros = new byte[64 * 1024];
+
+            @Override
+            public synchronized void write(long at, byte[] src, int off, int len) throws IOException {
+                image.write(at, ByteBuffer.wrap(src, off, len));
+            }
+
+            @Override
+            public synchronized void zero(long at, long len) throws IOException {
+                List<Extent> extents = image.map(at, len);
+                for (Extent e : extents) {
+                    if (!e.data()) {
+                        continue;
+                    }
+                    for (long p = e.offset(); p < e.end(); p += zeros.length) {
+                        image.write(p, ByteBuffer.wrap(zeros, 0, (int) Math.min(zeros.length, e.end() - p)));
+                    }
+                }
+            }
+
+            @Override
+            public synchronized void finish() throws IOException {
+                image.flush();
+            }
+
+            @Override
+            public void close() {
+                // the caller opened the image and closes it
+            }
+        };
+    }
+}

@@ -1,0 +1,196 @@
+package dev.hyperlab.core.backup;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Restores one disk of a backup. Blobs are read in pack order (sequential reads), decoded and verified by one worker
+ * per core, and each written to every place the disk map puts it. Every blob is checked against its id before a byte
+ * of it is written, so a restore never writes wrong data: what cannot be verified is left as zeros and named in the
+ * result, which is then not complete.
+ */
+final class Restorer {
+    private final Backend backend;
+    private final RepositoryIndex index;
+    private final BlobCodec codec;
+    private final BlobReader reader;
+
+    Restorer(Backend backend, RepositoryIndex index, BlobCodec codec) {
+        this.backend = backend;
+        this.index = index;
+        this.codec = codec;
+        this.reader = new BlobReader(backend, index, codec);
+    }
+
+    private record Job(ObjectId blob, BlobLocation loc, List<Piece> pieces) {}
+
+    RestoreResult restore(String backupId, Manifest.Disk disk, RestoreTarget target, List<String> warnings)
+            throws IOException {
+        List<RestoreResult.DamagedRange> damaged = new ArrayList<>();
+        List<Piece> pieces = new ArrayList<>();
+        for (Manifest.MapPage page : disk.pages()) {
+            long start = page.index() * DiskMap.PAGE;
+            locate(page.blob(), warnings);
+            try {
+                pieces.addAll(DiskMap.decodePage(reader.read(page.blob()), start, "map page " + page.blob().shortHex()));
+            } catch (RepositoryException e) {
+                damaged.add(new RestoreResult.DamagedRange(start, Math.min(DiskMap.PAGE, disk.virtualSize() - start),
+                        "map of this GiB unreadable: " + e.getMessage()));
+            }
+        }
+        // zero what the target holds where the backup has holes (a no-op on a new file)
+        long at = 0;
+        for (Piece p : pieces) {
+            if (p.offset() > at) {
+                target.zero(at, p.offset() - at);
+            }
+            at = p.end();
+        }
+        if (at < disk.virtualSize()) {
+            target.zero(at, disk.virtualSize() - at);
+        }
+
+        Map<ObjectId, List<Piece>> byBlob = new LinkedHashMap<>();
+        for (Piece p : pieces) {
+            byBlob.computeIfAbsent(p.blob(), k -> new ArrayList<>()).add(p);
+        }
+        List<Job> jobs = new ArrayList<>();
+        for (Map.Entry<ObjectId, List<Piece>> e : byBlob.entrySet()) {
+            var loc = locate(e.getKey(), warnings);
+            if (loc.isEmpty()) {
+                for (Piece p : e.getValue()) {
+                    damaged.add(new RestoreResult.DamagedRange(p.offset(), p.length(),
+                            "blob " + e.getKey().shortHex() + " is missing: no index or pack lists it"));
+                }
+                continue;
+            }
+            jobs.add(new Job(e.getKey(), loc.get(), e.getValue()));
+        }
+        jobs.sort(Comparator.comparing((Job j) -> j.loc().pack()).thenComparingInt(j -> j.loc().offset()));
+
+        long written = runJobs(jobs, target, damaged);
+        damaged.sort(Comparator.comparingLong(RestoreResult.DamagedRange::offset));
+        target.finish();
+        return new RestoreResult(backupId, disk.name(), disk.virtualSize(), written, damaged, warnings);
+    }
+
+    private boolean recovered;
+
+    /**
+     * Where a blob is; when no index lists it, reads the headers of the packs no index lists (once), since a damaged
+     * or lost index file leaves its packs intact.
+     */
+    private java.util.Optional<BlobLocation> locate(ObjectId blob, List<String> warnings) throws IOException {
+        var loc = index.get(blob);
+        if (loc.isEmpty() && !recovered) {
+            recovered = true;
+            List<ObjectId> found = index.recoverFromPacks(backend, codec.cipher(), warnings);
+            if (!found.isEmpty()) {
+                warnings.add("blobs missing from the index were found in " + found.size()
+                        + " pack(s) no index lists (a damaged or lost index file); prune writes a new index");
+            }
+            loc = index.get(blob);
+        }
+        return loc;
+    }
+
+    private long runJobs(List<Job> jobs, RestoreTarget target, List<RestoreResult.DamagedRange> damaged)
+            throws IOException {
+        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(cores, r -> {
+            Thread t = new Thread(r, "restore-worker");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<long[]>> futures = new ArrayList<>();
+            for (int w = 0; w < cores; w++) {
+                futures.add(pool.submit(() -> work(jobs, next, target, damaged)));
+            }
+            long written = 0;
+            for (Future<long[]> f : futures) {
+                try {
+                    written += f.get()[0];
+                } catch (ExecutionException e) {
+                    next.set(jobs.size()); // stop the other workers
+                    Throwable c = e.getCause();
+                    if (c instanceof IOException io) {
+                        throw io;
+                    }
+                    throw new IOException("restore failed: " + c, c);
+                }
+            }
+            return written;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("restore interrupted");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One worker: takes blobs in order until none are left; target write errors abort, blob damage is recorded. */
+    private long[] work(List<Job> jobs, AtomicInteger next, RestoreTarget target,
+            List<RestoreResult.DamagedRange> damaged) throws IOException {
+        byte[] stored = new byte[BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)];
+        byte[] out = new byte[BackupPipeline.MAX_CHUNK];
+        byte[] scratch = codec.cipher().encrypted() ? new byte[stored.length] : null;
+        long written = 0;
+        for (int i = next.getAndIncrement(); i < jobs.size(); i = next.getAndIncrement()) {
+            Job job = jobs.get(i);
+            BlobLocation loc = job.loc();
+            if (stored.length < loc.storedLength()) {
+                stored = new byte[loc.storedLength()];
+                scratch = codec.cipher().encrypted() ? new byte[loc.storedLength()] : null;
+            }
+            if (out.length < loc.rawLength()) {
+                out = new byte[loc.rawLength()];
+            }
+            String problem = null;
+            try {
+                backend.load(FileKind.PACK, loc.pack().hex(), loc.offset(), ByteBuffer.wrap(stored, 0,
+                        loc.storedLength()));
+                codec.decode(job.blob(), loc, stored, out, scratch);
+            } catch (NoSuchFileException e) {
+                problem = "blob " + job.blob().shortHex() + " is missing: pack " + loc.pack().shortHex()
+                        + " does not exist";
+            } catch (java.io.EOFException e) {
+                problem = "blob " + job.blob().shortHex() + " is missing: pack " + loc.pack().shortHex()
+                        + " is truncated";
+            } catch (RepositoryException e) {
+                problem = e.getMessage();
+            }
+            for (Piece p : job.pieces()) {
+                if (problem != null) {
+                    synchronized (damaged) {
+                        damaged.add(new RestoreResult.DamagedRange(p.offset(), p.length(), problem));
+                    }
+                    continue;
+                }
+                if ((long) p.blobOffset() + p.length() > loc.rawLength()) {
+                    synchronized (damaged) {
+                        damaged.add(new RestoreResult.DamagedRange(p.offset(), p.length(), "the disk map refers past"
+                                + " the end of blob " + job.blob().shortHex()));
+                    }
+                    continue;
+                }
+                target.write(p.offset(), out, p.blobOffset(), p.length());
+                written += p.length();
+            }
+        }
+        return new long[] {written};
+    }
+}

@@ -1,0 +1,119 @@
+package dev.hyperlab.core.storage;
+
+import dev.hyperlab.core.storage.qcow2.Qcow2Checker;
+import dev.hyperlab.core.storage.qcow2.Qcow2CreateOptions;
+import dev.hyperlab.core.storage.qcow2.Qcow2Image;
+import dev.hyperlab.core.storage.raw.RawImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The entry point to disk images: open, create, overlay, inspect and check, whatever the format. The engine and the
+ * {@code disk} commands go through here; format-specific operations (snapshots, bitmaps) are on {@link Qcow2Image}.
+ */
+public final class DiskImages {
+    private DiskImages() {}
+
+    /** The format of an existing file: qcow2 when it starts with QEMU's magic, raw otherwise (as qemu-img probes). */
+    public static ImageFormat probe(Path path) throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] magic = in.readNBytes(4);
+            return magic.length == 4 && (magic[0] & 0xff) == 'Q' && magic[1] == 'F' && magic[2] == 'I' && (magic[3] & 0xff) == 0xfb
+                    ? ImageFormat.QCOW2 : ImageFormat.RAW;
+        } catch (NoSuchFileException e) {
+            throw new ImageException(path + ": no such image");
+        }
+    }
+
+    /** Opens an image of any supported format, with its backing chain. */
+    public static DiskImage open(Path path, boolean readOnly) throws IOException {
+        return open(path, probe(path), readOnly);
+    }
+
+    public static DiskImage open(Path path, ImageFormat format, boolean readOnly) throws IOException {
+        if (!Files.exists(path)) throw new ImageException(path + ": no such image");
+        return switch (format) {
+            case QCOW2 -> Qcow2Image.open(path, readOnly, List.of());
+            case RAW -> RawImage.open(path, readOnly);
+        };
+    }
+
+    /** Opens a qcow2 image; fails with a clear message for anything else. */
+    public static Qcow2Image openQcow2(Path path, boolean readOnly) throws IOException {
+        if (probe(path) != ImageFormat.QCOW2) throw new ImageException(path + ": not a qcow2 image");
+        return Qcow2Image.open(path, readOnly, List.of());
+    }
+
+    /** Creates an empty image of {@code size} bytes (qcow2 with 64 KiB clusters, or sparse raw). */
+    public static DiskImage create(Path path, ImageFormat format, long size) throws IOException {
+        return switch (format) {
+            case QCOW2 -> Qcow2Image.create(path, Qcow2CreateOptions.ofSize(size));
+            case RAW -> RawImage.create(path, size);
+        };
+    }
+
+    public static Qcow2Image createQcow2(Path path, Qcow2CreateOptions options) throws IOException {
+        return Qcow2Image.create(path, options);
+    }
+
+    /**
+     * Creates a thin qcow2 overlay of {@code backing}: reads fall through to it, writes stay in the overlay. The name
+     * is stored relative when both files share a directory (so a lab directory can move), absolute otherwise.
+     */
+    public static Qcow2Image createOverlay(Path overlay, Path backing) throws IOException {
+        Path dir = overlay.toAbsolutePath().getParent();
+        Path b = backing.toAbsolutePath();
+        String name = dir != null && dir.equals(b.getParent()) ? b.getFileName().toString() : b.toString();
+        return Qcow2Image.create(overlay, Qcow2CreateOptions.overlay(name, probe(backing)));
+    }
+
+    /** What {@code qemu-img info --output=json --backing-chain} reports. */
+    public static ImageInfo info(Path path) throws IOException {
+        try (DiskImage img = open(path, true)) {
+            return info(img);
+        }
+    }
+
+    public static ImageInfo info(DiskImage img) throws IOException {
+        List<ImageInfo> chain = new ArrayList<>();
+        if (img instanceof Qcow2Image q && q.backing().isPresent()) {
+            ImageInfo below = info(q.backing().get());
+            chain.add(withoutChain(below));
+            chain.addAll(below.backingChain());
+        }
+        long actual = 0;
+        for (SparseFiles.DataRun r : SparseFiles.dataRuns(img.path(), 0, Files.size(img.path()))) actual += r.end() - r.start();
+        if (img instanceof Qcow2Image q) {
+            Optional<String> full = q.backingFileName().map(n -> BackingChain.resolve(q.path(), n).toString());
+            var spec = new ImageInfo.Qcow2Specific(q.version() >= 3 ? "1.1" : "0.10", q.compressionType(), q.lazyRefcounts(),
+                    q.refcountBits(), q.markedCorrupt(), false, q.bitmaps());
+            return new ImageInfo(q.path().toString(), ImageFormat.QCOW2, q.virtualSize(), actual, OptionalInt.of(q.clusterSize()),
+                    q.backingFileName(), full, q.backingFormatName(), q.dirtyFlag(), q.snapshots(), Optional.of(spec), chain);
+        }
+        return new ImageInfo(img.path().toString(), img.format(), img.virtualSize(), actual, OptionalInt.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(), Optional.empty(), chain);
+    }
+
+    private static ImageInfo withoutChain(ImageInfo i) {
+        return new ImageInfo(i.filename(), i.format(), i.virtualSize(), i.actualSize(), i.clusterSize(), i.backingFilename(),
+                i.fullBackingFilename(), i.backingFormat(), i.dirtyFlag(), i.snapshots(), i.qcow2(), List.of());
+    }
+
+    /** Checks an image's consistency (raw images have no metadata and are always clean). Changes nothing. */
+    public static CheckReport check(Path path) throws IOException {
+        ImageFormat f = probe(path);
+        if (f == ImageFormat.RAW) {
+            return new CheckReport(path.toString(), f, 0, 0, 0, List.of(), 0, 0, Files.size(path));
+        }
+        try (Qcow2Image q = Qcow2Image.open(path, true, List.of())) {
+            return Qcow2Checker.check(q);
+        }
+    }
+}

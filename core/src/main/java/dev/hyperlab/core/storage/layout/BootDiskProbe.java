@@ -1,0 +1,178 @@
+package dev.hyperlab.core.storage.layout;
+
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.ImageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.zip.CRC32;
+
+/**
+ * Reads what a firmware model needs from a disk: the MBR (boot signature, partitions, boot code), the GPT (headers
+ * and entries with their CRC32s checked, primary first, backup if the primary is damaged) and the EFI System
+ * Partition's {@code \EFI\BOOT\BOOTX64.EFI}. A blank disk has none of these.
+ */
+public final class BootDiskProbe {
+    public static final String UEFI_FALLBACK_LOADER = "\\EFI\\BOOT\\BOOTX64.EFI";
+
+    private BootDiskProbe() {}
+
+    /** An MBR partition entry. */
+    public record MbrPartition(int index, boolean active, int type, long firstLba, long sectors) {}
+
+    /** A GPT partition entry. */
+    public record GptPartition(int index, Guid type, Guid unique, long firstLba, long lastLba, String name) {
+        public boolean isEsp() {
+            return type.equals(Guid.EFI_SYSTEM);
+        }
+    }
+
+    /** What firmware can boot from the disk. */
+    public enum Bootable { BIOS, UEFI, NONE }
+
+    /**
+     * What the probe found.
+     *
+     * @param mbrSignature the 0x55AA signature is present at the end of sector 0
+     * @param bootCode the first 440 bytes of sector 0 are not all zero
+     * @param mbrPartitions the non-empty MBR partition entries
+     * @param gptDisk the disk GUID when a valid GPT (primary or backup) was found
+     * @param gptPartitions the non-empty GPT entries
+     * @param uefiLoader BOOTX64.EFI's bytes from the ESP, when present
+     * @param problems damage seen on the way (a bad CRC, a broken FAT), one line each
+     */
+    public record Report(boolean mbrSignature, boolean bootCode, List<MbrPartition> mbrPartitions, Optional<Guid> gptDisk,
+            List<GptPartition> gptPartitions, Optional<byte[]> uefiLoader, List<String> problems) {
+
+        public boolean protectiveMbr() {
+            return mbrPartitions.stream().anyMatch(p -> p.type() == 0xEE);
+        }
+
+        public Optional<GptPartition> esp() {
+            return gptPartitions.stream().filter(GptPartition::isEsp).findFirst();
+        }
+
+        /** BIOS boots a signed MBR with boot code that is not a GPT's protective MBR. */
+        public boolean biosBootable() {
+            return mbrSignature && bootCode && !protectiveMbr();
+        }
+
+        public boolean uefiBootable() {
+            return uefiLoader.isPresent();
+        }
+
+        /** What a firmware supporting both would boot, UEFI first. */
+        public Bootable bootable() {
+            return uefiBootable() ? Bootable.UEFI : biosBootable() ? Bootable.BIOS : Bootable.NONE;
+        }
+    }
+
+    public static Report probe(DiskImage disk) throws IOException {
+        List<String> problems = new ArrayList<>();
+        if (disk.virtualSize() < 512) return new Report(false, false, List.of(), Optional.empty(), List.of(), Optional.empty(), List.of());
+        ByteBuffer s0 = sector(disk, 0);
+        boolean sig = (s0.get(510) & 0xff) == 0x55 && (s0.get(511) & 0xff) == 0xAA;
+        boolean code = false;
+        for (int i = 0; i < 440 && !code; i++) code = s0.get(i) != 0;
+        List<MbrPartition> mbr = new ArrayList<>();
+        if (sig) {
+            for (int i = 0; i < 4; i++) {
+                int at = 446 + 16 * i;
+                int type = s0.get(at + 4) & 0xff;
+                if (type == 0) continue;
+                mbr.add(new MbrPartition(i, (s0.get(at) & 0xff) == 0x80, type, s0.getInt(at + 8) & 0xffffffffL, s0.getInt(at + 12) & 0xffffffffL));
+            }
+        }
+        Optional<Guid> diskGuid = Optional.empty();
+        List<GptPartition> gpt = new ArrayList<>();
+        Optional<byte[]> loader = Optional.empty();
+        if (sig && mbr.stream().anyMatch(p -> p.type() == 0xEE)) {
+            long last = disk.virtualSize() / 512 - 1;
+            for (long lba : new long[] {1, last}) {
+                try {
+                    diskGuid = Optional.of(readGpt(disk, lba, gpt));
+                    break;
+                } catch (ImageException e) {
+                    problems.add(e.getMessage());
+                    gpt.clear();
+                }
+            }
+            for (GptPartition p : gpt) {
+                if (!p.isEsp()) continue;
+                try {
+                    loader = FatReader.open(disk, p.firstLba() * 512).readFile(UEFI_FALLBACK_LOADER);
+                } catch (ImageException e) {
+                    problems.add(e.getMessage());
+                }
+                break;
+            }
+        }
+        return new Report(sig, code, List.copyOf(mbr), diskGuid, List.copyOf(gpt), loader, List.copyOf(problems));
+    }
+
+    /**
+     * A file of the disk's EFI System Partition by its path ({@code \\EFI\\BOOT\\BOOTX64.EFI}), as a UEFI boot
+     * manager reads it; empty when the disk has no valid GPT, no ESP, or no such file.
+     */
+    public static Optional<byte[]> readEspFile(DiskImage disk, String path) throws IOException {
+        Report r = probe(disk);
+        if (r.esp().isEmpty()) {
+            return Optional.empty();
+        }
+        if (UEFI_FALLBACK_LOADER.equalsIgnoreCase(path)) {
+            return r.uefiLoader();
+        }
+        try {
+            return FatReader.open(disk, r.esp().get().firstLba() * 512).readFile(path);
+        } catch (ImageException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static ByteBuffer sector(DiskImage disk, long lba) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
+        disk.read(lba * 512, b);
+        return b.clear();
+    }
+
+    private static Guid readGpt(DiskImage disk, long lba, List<GptPartition> out) throws IOException {
+        String where = disk.path() + ": GPT header at LBA " + lba;
+        ByteBuffer h = sector(disk, lba);
+        if (!"EFI PART".equals(new String(h.array(), 0, 8, StandardCharsets.US_ASCII))) throw new ImageException(where + " is missing");
+        int size = h.getInt(12);
+        if (size < 92 || size > 512) throw new ImageException(where + " has size " + size);
+        int stored = h.getInt(16);
+        byte[] copy = java.util.Arrays.copyOf(h.array(), size);
+        java.util.Arrays.fill(copy, 16, 20, (byte) 0);
+        CRC32 crc = new CRC32();
+        crc.update(copy);
+        if ((int) crc.getValue() != stored) throw new ImageException(where + " fails its CRC32");
+        if (h.getLong(24) != lba) throw new ImageException(where + " names another LBA as its own");
+        long entriesLba = h.getLong(72);
+        int count = h.getInt(80);
+        int entrySize = h.getInt(84);
+        if (count <= 0 || count > 1024 || entrySize < 128 || entrySize > 1024 || Integer.bitCount(entrySize) != 1) {
+            throw new ImageException(where + " describes " + count + " entries of " + entrySize + " bytes");
+        }
+        long bytes = (long) count * entrySize;
+        if (entriesLba < 1 || entriesLba * 512 + bytes > disk.virtualSize()) throw new ImageException(where + " points past the disk");
+        ByteBuffer entries = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        disk.read(entriesLba * 512, entries);
+        crc.reset();
+        crc.update(entries.array());
+        if ((int) crc.getValue() != h.getInt(88)) throw new ImageException(where + ": partition entries fail their CRC32");
+        entries.clear();
+        for (int i = 0; i < count; i++) {
+            int at = i * entrySize;
+            Guid type = Guid.read(entries, at);
+            if (type.equals(Guid.ZERO)) continue;
+            String name = new String(entries.array(), at + 56, 72, StandardCharsets.UTF_16LE).replace("\0", "");
+            out.add(new GptPartition(i, type, Guid.read(entries, at + 16), entries.getLong(at + 32), entries.getLong(at + 40), name));
+        }
+        return Guid.read(h, 56);
+    }
+}

@@ -1,0 +1,141 @@
+package dev.hyperlab.core.storage.qcow2;
+
+import dev.hyperlab.core.storage.ImageException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The persistent dirty bitmaps directory (qcow2.txt, "Bitmaps extension" and "Bitmap directory"): one entry per
+ * bitmap naming its table of data clusters, its granularity and its flags.
+ */
+final class BitmapDirectory {
+    static final int FLAG_IN_USE = 1;
+    static final int FLAG_AUTO = 2;
+    static final int FLAG_EXTRA_DATA_COMPATIBLE = 4;
+    static final long MAX_DIRECTORY_BYTES = 64L << 20; // QEMU's QCOW2_MAX_BITMAP_DIRECTORY_SIZE
+    static final int MAX_BITMAPS = 65535;
+
+    private BitmapDirectory() {}
+
+    /** One directory entry, as stored. */
+    record Entry(long tableOffset, int tableSize, int flags, int type, int granularityBits, String name, byte[] extra) {
+        long granularity() {
+            return 1L << granularityBits;
+        }
+
+        Entry withFlags(int newFlags) {
+            return new Entry(tableOffset, tableSize, newFlags, type, granularityBits, name, extra);
+        }
+
+        Entry withTable(long offset, int size) {
+            return new Entry(offset, size, flags, type, granularityBits, name, extra);
+        }
+
+        int encodedSize() {
+            return (24 + extra.length + name.getBytes(StandardCharsets.UTF_8).length + 7) & ~7;
+        }
+    }
+
+    /** Entries of the bitmap table a bitmap of this granularity needs for a disk of {@code size} bytes. */
+    static long tableSizeFor(long size, int granularityBits, int clusterBits) {
+        long bits = (size + (1L << granularityBits) - 1) >>> granularityBits;
+        long bytes = (bits + 7) >>> 3;
+        return (bytes + (1L << clusterBits) - 1) >>> clusterBits;
+    }
+
+    static List<Entry> read(HostFile file, Qcow2Header h) throws IOException {
+        Qcow2Header.BitmapsExtension ext = h.bitmaps;
+        String who = file.path + ": bitmap directory";
+        if (h.version < 3) throw new ImageException(who + " in a version 2 image");
+        if (ext.nbBitmaps() < 0 || ext.nbBitmaps() > MAX_BITMAPS) throw new ImageException(who + " lists " + Integer.toUnsignedString(ext.nbBitmaps()) + " bitmaps");
+        if (ext.directorySize() < 0 || ext.directorySize() > MAX_DIRECTORY_BYTES) throw new ImageException(who + " size " + ext.directorySize() + " is out of range");
+        if ((ext.directoryOffset() & (h.clusterSize() - 1)) != 0 || ext.directoryOffset() <= 0) {
+            throw new ImageException(who + " offset 0x" + Long.toHexString(ext.directoryOffset()) + " is not a cluster boundary");
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) ext.directorySize());
+        file.readFully(ext.directoryOffset(), b, "bitmap directory");
+        List<Entry> out = new ArrayList<>();
+        int pos = 0;
+        for (int i = 0; i < ext.nbBitmaps(); i++) {
+            if (pos + 24 > b.limit()) throw new ImageException(who + " is shorter than its " + ext.nbBitmaps() + " entries");
+            long tableOffset = b.getLong(pos);
+            int tableSize = b.getInt(pos + 8);
+            int flags = b.getInt(pos + 12);
+            int type = b.get(pos + 16) & 0xff;
+            int granBits = b.get(pos + 17) & 0xff;
+            int nameLen = b.getShort(pos + 18) & 0xffff;
+            int extraLen = b.getInt(pos + 20);
+            if (extraLen < 0 || nameLen > 1023 || pos + 24L + extraLen + nameLen > b.limit()) {
+                throw new ImageException(who + " entry " + i + " runs past the directory");
+            }
+            byte[] extra = new byte[extraLen];
+            b.get(pos + 24, extra);
+            byte[] name = new byte[nameLen];
+            b.get(pos + 24 + extraLen, name);
+            String n = new String(name, StandardCharsets.UTF_8);
+            if (type != 1) throw new ImageException(file.path + ": bitmap '" + n + "' has unknown type " + type);
+            if (granBits < 9 || granBits > 31) throw new ImageException(file.path + ": bitmap '" + n + "' has granularity bits " + granBits + " outside 9..31");
+            if (extraLen != 0 && (flags & FLAG_EXTRA_DATA_COMPATIBLE) == 0) {
+                throw new ImageException(file.path + ": bitmap '" + n + "' has extra data hyperlab cannot interpret");
+            }
+            long expect = tableSizeFor(h.size, granBits, h.clusterBits);
+            if (tableSize != expect) throw new ImageException(file.path + ": bitmap '" + n + "' table has " + Integer.toUnsignedString(tableSize) + " entries, expected " + expect);
+            if (tableSize > 0 && ((tableOffset & (h.clusterSize() - 1)) != 0 || tableOffset <= 0 || tableOffset + 8L * tableSize > file.size())) {
+                throw new ImageException(file.path + ": bitmap '" + n + "' table at 0x" + Long.toHexString(tableOffset) + " is misaligned or past the end of the file");
+            }
+            out.add(new Entry(tableOffset, tableSize, flags, type, granBits, n, extra));
+            pos += (24 + extraLen + nameLen + 7) & ~7;
+        }
+        return out;
+    }
+
+    static ByteBuffer encode(List<Entry> entries) {
+        int size = 0;
+        for (Entry e : entries) size += e.encodedSize();
+        ByteBuffer b = ByteBuffer.allocate(size);
+        for (Entry e : entries) {
+            int at = b.position();
+            byte[] name = e.name().getBytes(StandardCharsets.UTF_8);
+            b.putLong(e.tableOffset()).putInt(e.tableSize()).putInt(e.flags()).put((byte) e.type())
+                    .put((byte) e.granularityBits()).putShort((short) name.length).putInt(e.extra().length)
+                    .put(e.extra()).put(name);
+            b.position(at + e.encodedSize());
+        }
+        b.flip();
+        return b;
+    }
+
+    /** Reads a bitmap's bits: table entry 0 is an all-clear cluster, 1 an all-set one, else a data cluster. */
+    static long[] readBits(HostFile file, Qcow2Header h, Entry e) throws IOException {
+        long nbits = (h.size + e.granularity() - 1) >>> e.granularityBits();
+        long[] words = new long[(int) ((nbits + 63) >>> 6)];
+        if (e.tableSize() == 0) return words;
+        ByteBuffer t = ByteBuffer.allocate(e.tableSize() * 8);
+        file.readFully(e.tableOffset(), t, "bitmap table of '" + e.name() + "'");
+        int cs = h.clusterSize();
+        long totalBytes = (long) words.length * 8;
+        ByteBuffer cluster = ByteBuffer.allocate(cs).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < e.tableSize(); i++) {
+            long entry = t.getLong(i * 8);
+            long off = entry & L2Entry.OFFSET_MASK;
+            long firstByte = (long) i * cs;
+            int n = (int) Math.min(cs, totalBytes - firstByte);
+            if (n <= 0) break;
+            if (off == 0) {
+                if ((entry & 1) != 0) java.util.Arrays.fill(words, (int) (firstByte / 8), (int) ((firstByte + n) / 8), -1L);
+                continue;
+            }
+            if ((off & (cs - 1)) != 0) throw new ImageException(file.path + ": bitmap '" + e.name() + "' data cluster 0x" + Long.toHexString(off) + " is misaligned");
+            cluster.clear();
+            file.readFully(off, cluster, "bitmap data of '" + e.name() + "'");
+            // QEMU serializes bitmaps as little-endian words: bit k of the disk is bit k%8 of byte k/8
+            for (int w = 0; w < n / 8; w++) words[(int) (firstByte / 8) + w] = cluster.getLong(w * 8);
+        }
+        long tail = nbits & 63;
+        if (tail != 0) words[words.length - 1] &= (1L << tail) - 1;
+        return words;
+    }
+}

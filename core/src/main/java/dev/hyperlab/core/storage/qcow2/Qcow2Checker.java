@@ -1,0 +1,207 @@
+package dev.hyperlab.core.storage.qcow2;
+
+import dev.hyperlab.core.storage.CheckReport;
+import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.ImageFormat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Consistency check of a qcow2 image, as {@code qemu-img check} does it: walk every structure that references host
+ * clusters (header, L1/L2 tables of the active layer and of each snapshot, data and compressed clusters, refcount
+ * table and blocks, snapshot table, bitmap directory, tables and data), count the references per host cluster, and
+ * compare with the stored refcounts and the COPIED flags.
+ */
+public final class Qcow2Checker {
+    private final Qcow2Image img;
+    private final HostFile file;
+    private final Qcow2Header h;
+    private final int clusterBits;
+    private final int[] counted;
+    private long corruptions;
+    private long checkErrors;
+    private long allocated;
+    private final List<String> problems = new ArrayList<>();
+
+    private Qcow2Checker(Qcow2Image img) {
+        this.img = img;
+        this.file = img.hostFile();
+        this.h = img.header();
+        this.clusterBits = h.clusterBits;
+        long clusters = (file.size() + h.clusterSize() - 1) >>> clusterBits;
+        this.counted = new int[(int) Math.min(Integer.MAX_VALUE - 8, clusters)];
+    }
+
+    /** Checks {@code img} (open read-only or not); nothing is changed. */
+    public static CheckReport check(Qcow2Image img) throws IOException {
+        Qcow2Checker c = new Qcow2Checker(img);
+        c.countReferences();
+        RefcountTable refs = img.refcounts();
+        long leaks = 0;
+        for (int i = 0; i < c.counted.length; i++) {
+            long stored = refs.get(i);
+            if (stored < c.counted[i]) {
+                c.corruption("cluster " + i + " refcount=" + stored + " reference=" + c.counted[i]);
+            } else if (stored > c.counted[i]) {
+                leaks++;
+                c.note("leaked cluster " + i + " refcount=" + stored + " reference=" + c.counted[i]);
+            }
+        }
+        c.checkCopiedFlags(refs);
+        long end = 0;
+        for (int i = c.counted.length - 1; i >= 0; i--) {
+            if (c.counted[i] > 0 || refs.get(i) > 0) {
+                end = (long) (i + 1) << c.clusterBits;
+                break;
+            }
+        }
+        long total = (c.h.size + c.h.clusterSize() - 1) >>> c.clusterBits;
+        return new CheckReport(c.file.path.toString(), ImageFormat.QCOW2, c.corruptions, leaks, c.checkErrors,
+                List.copyOf(c.problems), c.allocated, total, end);
+    }
+
+    /** Rewrites every refcount that disagrees with the references, then the COPIED flags (an image found dirty). */
+    static void repair(Qcow2Image img) throws IOException {
+        Qcow2Checker c = new Qcow2Checker(img);
+        c.countReferences();
+        if (c.corruptions > 0 || c.checkErrors > 0) {
+            throw new ImageException(file(img) + ": image was not closed cleanly and cannot be repaired automatically: " + c.problems.getFirst());
+        }
+        RefcountTable refs = img.refcounts();
+        for (int i = 0; i < c.counted.length; i++) {
+            if (refs.get(i) != c.counted[i]) refs.set(i, 1, c.counted[i]);
+        }
+        img.invalidateCaches();
+        img.fixCopiedFlags();
+    }
+
+    private static String file(Qcow2Image img) {
+        return img.path().toString();
+    }
+
+    private void note(String s) {
+        if (problems.size() < CheckReport.MAX_PROBLEM_LINES) problems.add(s);
+    }
+
+    private void corruption(String s) {
+        corruptions++;
+        note("ERROR " + s);
+    }
+
+    /** Counts one reference to each cluster of {@code [offset, offset+bytes)}; false when out of bounds. */
+    private boolean ref(long offset, long bytes, String what) {
+        if (bytes <= 0) return true;
+        if (offset < 0) {
+            corruption(what + " at negative offset");
+            return false;
+        }
+        long first = offset >>> clusterBits;
+        long last = (offset + bytes - 1) >>> clusterBits;
+        if (last >= counted.length) {
+            corruption(what + " at 0x" + Long.toHexString(offset) + " lies past the end of the file");
+            return false;
+        }
+        for (long c = first; c <= last; c++) counted[(int) c]++;
+        return true;
+    }
+
+    private boolean aligned(long offset, String what) {
+        if ((offset & (h.clusterSize() - 1)) != 0) {
+            corruption(what + " offset 0x" + Long.toHexString(offset) + " is not a cluster boundary");
+            return false;
+        }
+        return true;
+    }
+
+    private void countReferences() throws IOException {
+        ref(0, h.clusterSize(), "header");
+        ref(h.l1TableOffset, (long) h.l1Size * 8, "L1 table");
+        walkL1(img.activeL1(), true);
+        if (h.nbSnapshots > 0) {
+            ref(h.snapshotsOffset, SnapshotTable.encodedSize(img.snapshots()), "snapshot table");
+        }
+        for (Qcow2Snapshot s : img.snapshots()) {
+            if (s.l1Size() == 0) continue;
+            if (!ref(s.l1TableOffset(), s.l1Size() * 8L, "L1 table of snapshot " + s.id())) continue;
+            try {
+                walkL1(img.snapshotL1(s), false);
+            } catch (ImageException e) {
+                checkErrors++;
+                note("ERROR " + e.getMessage());
+            }
+        }
+        ref(h.refcountTableOffset, (long) h.refcountTableClusters << clusterBits, "refcount table");
+        long[] table = img.refcounts().tableEntries();
+        for (int i = 0; i < table.length; i++) {
+            long off = table[i] & L2Entry.OFFSET_MASK;
+            if (off == 0) continue;
+            if (aligned(off, "refcount block " + i)) ref(off, h.clusterSize(), "refcount block " + i);
+        }
+        if (h.bitmaps != null) {
+            ref(h.bitmaps.directoryOffset(), h.bitmaps.directorySize(), "bitmap directory");
+            for (BitmapDirectory.Entry e : img.storedBitmaps()) {
+                if (e.tableSize() == 0) continue;
+                if (!ref(e.tableOffset(), e.tableSize() * 8L, "table of bitmap '" + e.name() + "'")) continue;
+                ByteBuffer t = ByteBuffer.allocate(e.tableSize() * 8);
+                file.readFully(e.tableOffset(), t, "bitmap table");
+                for (int i = 0; i < e.tableSize(); i++) {
+                    long off = t.getLong(i * 8) & L2Entry.OFFSET_MASK;
+                    if (off != 0 && aligned(off, "bitmap data")) ref(off, h.clusterSize(), "data of bitmap '" + e.name() + "'");
+                }
+            }
+        }
+    }
+
+    private void walkL1(long[] l1, boolean active) throws IOException {
+        for (int i = 0; i < l1.length; i++) {
+            long l2Offset = L2Entry.offset(l1[i]);
+            if (l2Offset == 0) continue;
+            if (!aligned(l2Offset, "L2 table") || !ref(l2Offset, h.clusterSize(), "L2 table")) continue;
+            long[] l2 = img.loadL2(l2Offset);
+            for (long e : l2) {
+                switch (L2Entry.kind(e, h.version)) {
+                    case DATA -> {
+                        long off = L2Entry.offset(e);
+                        if (aligned(off, "data cluster") && ref(off, h.clusterSize(), "data cluster") && active) allocated++;
+                    }
+                    case ZERO -> {
+                        long off = L2Entry.offset(e);
+                        if (off != 0 && aligned(off, "preallocated zero cluster")) ref(off, h.clusterSize(), "preallocated zero cluster");
+                        if (active) allocated++;
+                    }
+                    case COMPRESSED -> {
+                        if ((e & L2Entry.COPIED) != 0) corruption("compressed cluster entry with COPIED set");
+                        long off = L2Entry.compressedOffset(e, clusterBits);
+                        long start = off & ~511L;
+                        if (ref(start, off + L2Entry.compressedLength(e, clusterBits) - start, "compressed cluster") && active) allocated++;
+                    }
+                    case UNALLOCATED -> { }
+                }
+            }
+        }
+    }
+
+    private void checkCopiedFlags(RefcountTable refs) throws IOException {
+        long[] l1 = img.activeL1();
+        for (int i = 0; i < l1.length; i++) {
+            long l2Offset = L2Entry.offset(l1[i]);
+            if (l2Offset == 0 || (l2Offset & (h.clusterSize() - 1)) != 0 || (l2Offset >>> clusterBits) >= counted.length) continue;
+            long rc = refs.get(l2Offset >>> clusterBits);
+            if ((rc == 1) != ((l1[i] & L2Entry.COPIED) != 0)) corruption("OFLAG_COPIED L2 cluster: l1_index=" + i + " refcount=" + rc);
+            long[] l2 = img.loadL2(l2Offset);
+            for (int j = 0; j < l2.length; j++) {
+                long e = l2[j];
+                L2Entry.Kind k = L2Entry.kind(e, h.version);
+                long off = L2Entry.offset(e);
+                if (off == 0 || (k != L2Entry.Kind.DATA && k != L2Entry.Kind.ZERO)) continue;
+                if ((off >>> clusterBits) >= counted.length) continue;
+                long drc = refs.get(off >>> clusterBits);
+                if ((drc == 1) != ((e & L2Entry.COPIED) != 0)) {
+                    corruption("OFLAG_COPIED data cluster: l2_entry=" + Long.toHexString(e) + " refcount=" + drc);
+                }
+            }
+        }
+    }
+}

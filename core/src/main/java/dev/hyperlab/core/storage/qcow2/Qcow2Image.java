@@ -1,0 +1,1106 @@
+package dev.hyperlab.core.storage.qcow2;
+
+import dev.hyperlab.core.storage.BackingChain;
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.Extent;
+import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.ImageFormat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A qcow2 image (QEMU docs/interop/qcow2.txt): reads versions 2 and 3, writes version 3.
+ *
+ * <p>Metadata is written through as it changes, in an order that keeps the file consistent at every step for a
+ * process killed between any two writes: a new cluster's refcount before its data, its data before the L2 entry that
+ * points to it, the L2 entry before the old cluster's refcount drops. Operations that must change many refcounts and
+ * COPIED flags together (internal snapshots) set the dirty bit first; an image found dirty is repaired on open, by
+ * hyperlab and by QEMU alike.
+ */
+public final class Qcow2Image implements DiskImage {
+    private final HostFile file;
+    private final Qcow2Header h;
+    private final boolean readOnly;
+    private final int clusterBits;
+    private final int clusterSize;
+    private final int l2Bits;
+    private final DiskImage backing;
+    private final L2Cache l2Cache;
+    private final CompressedClusters compressed;
+    private long[] l1;
+    private RefcountTable refs;
+    private List<Qcow2Snapshot> snapshots;
+    private final List<BitmapState> bitmaps = new ArrayList<>();
+    private byte[] lastInflated;
+    private long lastInflatedEntry = -1;
+    private boolean closed;
+
+    /** A bitmap while the image is open: its directory entry and, once loaded for writing, its bits. */
+    private static final class BitmapState {
+        BitmapDirectory.Entry entry;
+        DirtyBitmap bits; // null when not loaded or inconsistent
+        boolean inconsistent;
+        boolean stored; // entry's table and data are on disk and still describe the bits
+
+        BitmapState(BitmapDirectory.Entry entry) {
+            this.entry = entry;
+        }
+
+        boolean enabled() {
+            return (entry.flags() & BitmapDirectory.FLAG_AUTO) != 0;
+        }
+    }
+
+    private Qcow2Image(HostFile file, Qcow2Header h, boolean readOnly, DiskImage backing) {
+        this.file = file;
+        this.h = h;
+        this.readOnly = readOnly;
+        this.clusterBits = h.clusterBits;
+        this.clusterSize = h.clusterSize();
+        this.l2Bits = clusterBits - 3;
+        this.backing = backing;
+        this.l2Cache = new L2Cache(clusterSize);
+        this.compressed = new CompressedClusters(file.path.toString(), h.compressionType, clusterSize);
+    }
+
+    // ------------------------------------------------------------------ open and create
+
+    /** Opens a qcow2 image and its backing chain (read-only); {@code chain} is the list of files above it. */
+    public static Qcow2Image open(Path path, boolean readOnly, List<Path> chain) throws IOException {
+        HostFile file = HostFile.open(path, readOnly, false);
+        Qcow2Image img = null;
+        try {
+            ByteBuffer first = ByteBuffer.allocate((int) Math.min(file.size(), 1 << 21));
+            file.readFully(0, first, "header");
+            first.flip();
+            if (first.limit() >= 24) first.limit(Math.min(first.limit(), 1 << Math.max(9, Math.min(21, first.getInt(20)))));
+            Qcow2Header h = Qcow2Header.parse(path, first, file.size());
+            if (!readOnly && h.version < 3) {
+                throw new ImageException(path + ": qcow2 version 2 images are read-only in hyperlab (upgrade with qemu-img amend -o compat=1.1)");
+            }
+            if (!readOnly && (h.incompatibleFeatures & Qcow2Header.INCOMPAT_CORRUPT) != 0) {
+                throw new ImageException(path + ": image is marked corrupt (repair it with qemu-img check -r all)");
+            }
+            DiskImage backing = null;
+            if (h.backingFile != null) {
+                Optional<ImageFormat> fmt = Optional.empty();
+                if (h.backingFormat != null) {
+                    fmt = Optional.of(switch (h.backingFormat) {
+                        case "qcow2" -> ImageFormat.QCOW2;
+                        case "raw" -> ImageFormat.RAW;
+                        default -> throw new ImageException(path + ": backing file format '" + h.backingFormat + "' is not supported");
+                    });
+                }
+                backing = BackingChain.openBacking(path, h.backingFile, fmt, chain);
+            }
+            img = new Qcow2Image(file, h, readOnly, backing);
+            img.l1 = img.readL1(h.l1TableOffset, h.l1Size, "L1 table");
+            img.snapshots = SnapshotTable.read(file, h);
+            if (h.bitmaps != null) {
+                for (BitmapDirectory.Entry e : BitmapDirectory.read(file, h)) {
+                    BitmapState s = new BitmapState(e);
+                    s.inconsistent = (e.flags() & BitmapDirectory.FLAG_IN_USE) != 0;
+                    s.stored = true;
+                    img.bitmaps.add(s);
+                }
+            }
+            if (!readOnly) img.openForWriting();
+            return img;
+        } catch (IOException | RuntimeException e) {
+            if (img != null) {
+                img.closeQuietly();
+            } else {
+                file.close();
+            }
+            throw e;
+        }
+    }
+
+    /** Creates a qcow2 v3 image; fails if {@code path} exists. The backing file, if any, must exist. */
+    public static Qcow2Image create(Path path, Qcow2CreateOptions o) throws IOException {
+        int cs = o.clusterSize();
+        if (Integer.bitCount(cs) != 1 || cs < Qcow2CreateOptions.MIN_CLUSTER_SIZE || cs > Qcow2CreateOptions.MAX_CLUSTER_SIZE) {
+            throw new ImageException(path + ": cluster size " + cs + " is not a power of two from 4 KiB to 2 MiB");
+        }
+        long size = o.virtualSize();
+        if (size < 0) {
+            if (o.backingFile().isEmpty()) throw new ImageException(path + ": a size is needed for an image without a backing file");
+            try (DiskImage b = BackingChain.openBacking(path, o.backingFile().get(), o.backingFormat(), List.of())) {
+                size = b.virtualSize();
+            }
+        } else if (o.backingFile().isPresent()) {
+            BackingChain.openBacking(path, o.backingFile().get(), o.backingFormat(), List.of()).close();
+        }
+        int bits = Integer.numberOfTrailingZeros(cs);
+        long bytesPerL1 = (long) (cs / 8) << bits;
+        long l1Entries = (size + bytesPerL1 - 1) / bytesPerL1;
+        if (l1Entries * 8 > Qcow2Header.MAX_L1_BYTES) throw new ImageException(path + ": virtual size " + size + " is too large for " + cs + "-byte clusters");
+        Qcow2Header h = new Qcow2Header();
+        h.version = 3;
+        h.clusterBits = bits;
+        h.size = size;
+        h.refcountOrder = 4;
+        h.refcountTableOffset = cs;
+        h.refcountTableClusters = 1;
+        h.l1TableOffset = 3L * cs;
+        h.l1Size = (int) l1Entries;
+        h.headerLength = Qcow2Header.V3_LENGTH;
+        h.backingFile = o.backingFile().orElse(null);
+        h.backingFormat = o.backingFormat().map(ImageFormat::qemuName).orElse(null);
+        long l1Clusters = Math.max(1, (l1Entries * 8 + cs - 1) / cs);
+        if (Files.exists(path)) throw new ImageException(path + ": file already exists");
+        try (HostFile file = HostFile.open(path, false, true)) {
+            file.write(0, h.encode());
+            file.write(cs, ByteBuffer.allocate(8).putLong(0, 2L * cs)); // reftable[0] -> refcount block at cluster 2
+            file.write(2L * cs, ByteBuffer.allocate(cs)); // the refcount block, filled in below
+            file.extendTo(3L * cs);
+            RefcountTable refs = RefcountTable.load(file, h, () -> file.write(0, h.encode()));
+            refs.set(0, 3, 1);
+            h.l1TableOffset = refs.allocate(l1Clusters); // may grow the refcount structures for very large L1s
+            file.write(0, h.encode());
+            file.force();
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(path);
+            throw e;
+        }
+        return open(path, false, List.of());
+    }
+
+    private void openForWriting() throws IOException {
+        refs = RefcountTable.load(file, h, this::writeHeader);
+        if ((h.incompatibleFeatures & Qcow2Header.INCOMPAT_DIRTY) != 0) {
+            Qcow2Checker.repair(this);
+            h.incompatibleFeatures &= ~Qcow2Header.INCOMPAT_DIRTY;
+            writeHeader();
+        }
+        boolean marked = false;
+        for (BitmapState s : bitmaps) {
+            if (s.inconsistent) continue;
+            s.bits = new DirtyBitmap(s.entry.name(), s.entry.granularity(), h.size, BitmapDirectory.readBits(file, h, s.entry));
+            // In use while open, as QEMU marks it: a crash before close leaves it flagged inconsistent, never trusted.
+            s.entry = s.entry.withFlags(s.entry.flags() | BitmapDirectory.FLAG_IN_USE);
+            marked = true;
+        }
+        if (marked) rewriteBitmapDirectoryInPlace();
+    }
+
+    private void rewriteBitmapDirectoryInPlace() throws IOException {
+        List<BitmapDirectory.Entry> entries = new ArrayList<>();
+        for (BitmapState s : bitmaps) if (s.stored) entries.add(s.entry);
+        ByteBuffer dir = BitmapDirectory.encode(entries);
+        if (h.bitmaps == null || dir.remaining() != h.bitmaps.directorySize()) throw new IllegalStateException("bitmap directory changed shape");
+        // Only flag words change, so each entry's bytes stay in place; entries are written one by one (each < 1 page).
+        long pos = h.bitmaps.directoryOffset();
+        for (BitmapDirectory.Entry e : entries) {
+            file.write(pos + 12, ByteBuffer.allocate(4).putInt(0, e.flags()));
+            pos += e.encodedSize();
+        }
+    }
+
+    private void writeHeader() throws IOException {
+        ByteBuffer b = h.encode();
+        file.write(0, b);
+    }
+
+    private long[] readL1(long offset, int entries, String what) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(entries * 8);
+        file.readFully(offset, b, what);
+        long[] t = new long[entries];
+        for (int i = 0; i < entries; i++) t[i] = b.getLong(i * 8);
+        return t;
+    }
+
+    // ------------------------------------------------------------------ DiskImage
+
+    @Override public Path path() { return file.path; }
+    @Override public ImageFormat format() { return ImageFormat.QCOW2; }
+    @Override public long virtualSize() { return h.size; }
+    @Override public boolean readOnly() { return readOnly; }
+
+    /** The cluster size in bytes. */
+    public int clusterSize() { return clusterSize; }
+
+    /** 2 or 3. */
+    public int version() { return h.version; }
+
+    /** The backing image, if any (owned by this image and closed with it). */
+    public Optional<DiskImage> backing() { return Optional.ofNullable(backing); }
+
+    /** The backing file name as stored in the header. */
+    public Optional<String> backingFileName() { return Optional.ofNullable(h.backingFile); }
+
+    /** The backing format recorded in the header extension. */
+    public Optional<String> backingFormatName() { return Optional.ofNullable(h.backingFormat); }
+
+    /** "zlib" or "zstd". */
+    public String compressionType() { return h.compressionType == 1 ? "zstd" : "zlib"; }
+
+    public int refcountBits() { return h.refcountBits(); }
+    public boolean lazyRefcounts() { return (h.compatibleFeatures & Qcow2Header.COMPAT_LAZY_REFCOUNTS) != 0; }
+    public boolean markedCorrupt() { return (h.incompatibleFeatures & Qcow2Header.INCOMPAT_CORRUPT) != 0; }
+    public boolean dirtyFlag() { return (h.incompatibleFeatures & Qcow2Header.INCOMPAT_DIRTY) != 0; }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        checkOpen();
+        checkRange(offset, dst.remaining());
+        readVia(l1, offset, dst, true);
+    }
+
+    /** Reads through the mapping of {@code table} (the active L1 or a snapshot's), with no bound on the offset. */
+    private void readVia(long[] table, long offset, ByteBuffer dst, boolean useBacking) throws IOException {
+        while (dst.hasRemaining()) {
+            Run r = lookup(table, offset, dst.remaining());
+            int n = (int) r.length;
+            ByteBuffer part = dst.slice(dst.position(), n);
+            switch (r.kind) {
+                case DATA -> {
+                    int got = file.readUpTo(r.host, part);
+                    zero(part, got, n);
+                }
+                case ZERO -> zero(part, 0, n);
+                case UNALLOCATED -> {
+                    long avail = useBacking && backing != null ? Math.max(0, Math.min(n, backing.virtualSize() - offset)) : 0;
+                    if (avail > 0) backing.read(offset, part.slice(0, (int) avail));
+                    zero(part, (int) avail, n);
+                }
+                case COMPRESSED -> {
+                    byte[] c = inflate(r.entry);
+                    part.put(0, c, (int) (offset & (clusterSize - 1)), n);
+                }
+            }
+            dst.position(dst.position() + n);
+            offset += n;
+        }
+    }
+
+    private static void zero(ByteBuffer b, int from, int to) {
+        for (int i = from; i < to; i++) b.put(i, (byte) 0);
+    }
+
+    private byte[] inflate(long entry) throws IOException {
+        if (entry == lastInflatedEntry) return lastInflated;
+        long off = L2Entry.compressedOffset(entry, clusterBits);
+        long len = L2Entry.compressedLength(entry, clusterBits);
+        if (off <= 0 || off >= file.size()) {
+            throw new ImageException(file.path + ": compressed cluster at 0x" + Long.toHexString(off) + " lies past the end of the file (image is damaged)");
+        }
+        len = Math.min(len, Math.min(file.size() - off, 2L * clusterSize + 1024));
+        byte[] in = new byte[(int) len];
+        file.readUpTo(off, ByteBuffer.wrap(in));
+        byte[] out = new byte[clusterSize];
+        compressed.decompress(in, in.length, out, off);
+        lastInflated = out;
+        lastInflatedEntry = entry;
+        return out;
+    }
+
+    /** A run of guest bytes stored the same way, within one L2 table (host-contiguous for DATA). */
+    private record Run(L2Entry.Kind kind, long length, long host, long entry) {}
+
+    private Run lookup(long[] table, long offset, long maxLen) throws IOException {
+        long l1i = offset >>> (clusterBits + l2Bits);
+        long spanEnd = (l1i + 1) << (clusterBits + l2Bits);
+        long limit = Math.min(maxLen, spanEnd - offset);
+        if (l1i >= table.length) return new Run(L2Entry.Kind.UNALLOCATED, limit, 0, 0);
+        long l2Offset = L2Entry.offset(table[(int) l1i]);
+        if (l2Offset == 0) return new Run(L2Entry.Kind.UNALLOCATED, limit, 0, 0);
+        long[] l2 = loadL2(l2Offset);
+        int i = l2Index(offset);
+        long e = l2[i];
+        L2Entry.Kind kind = L2Entry.kind(e, h.version);
+        long intra = offset & (clusterSize - 1);
+        long len = clusterSize - intra;
+        if (kind == L2Entry.Kind.COMPRESSED) return new Run(kind, Math.min(len, limit), 0, e);
+        long host = kind == L2Entry.Kind.DATA ? dataOffset(e) : 0;
+        for (int j = i + 1; len < limit && j < l2.length; j++) {
+            long e2 = l2[j];
+            if (L2Entry.kind(e2, h.version) != kind) break;
+            if (kind == L2Entry.Kind.DATA && L2Entry.offset(e2) != host + (long) (j - i) * clusterSize) break;
+            len += clusterSize;
+        }
+        return new Run(kind, Math.min(len, limit), host + (kind == L2Entry.Kind.DATA ? intra : 0), e);
+    }
+
+    private long dataOffset(long entry) throws ImageException {
+        long off = L2Entry.offset(entry);
+        if ((off & (clusterSize - 1)) != 0) {
+            throw new ImageException(file.path + ": data cluster offset 0x" + Long.toHexString(off) + " is not a cluster boundary (image is damaged)");
+        }
+        if (off >= file.size()) {
+            throw new ImageException(file.path + ": data cluster at 0x" + Long.toHexString(off) + " lies past the end of the file (image is damaged)");
+        }
+        return off;
+    }
+
+    private int l2Index(long offset) {
+        return (int) ((offset >>> clusterBits) & ((1L << l2Bits) - 1));
+    }
+
+    long[] loadL2(long offset) throws IOException {
+        long[] t = l2Cache.get(offset);
+        if (t != null) return t;
+        if ((offset & (clusterSize - 1)) != 0) {
+            throw new ImageException(file.path + ": L2 table offset 0x" + Long.toHexString(offset) + " is not a cluster boundary (image is damaged)");
+        }
+        ByteBuffer b = ByteBuffer.allocate(clusterSize);
+        file.readFully(offset, b, "L2 table");
+        b.flip();
+        t = new long[clusterSize / 8];
+        b.asLongBuffer().get(t);
+        l2Cache.put(offset, t);
+        return t;
+    }
+
+    @Override
+    public List<Extent> map(long offset, long length) throws IOException {
+        checkOpen();
+        checkRange(offset, length);
+        List<Extent> out = new ArrayList<>();
+        long pos = offset;
+        long end = offset + length;
+        while (pos < end) {
+            Run r = lookup(l1, pos, end - pos);
+            switch (r.kind) {
+                case DATA, COMPRESSED -> add(out, new Extent(pos, r.length, true, 0));
+                case ZERO -> add(out, new Extent(pos, r.length, false, 0));
+                case UNALLOCATED -> {
+                    long inBacking = backing == null ? 0 : Math.max(0, Math.min(r.length, backing.virtualSize() - pos));
+                    if (inBacking > 0) {
+                        for (Extent e : backing.map(pos, inBacking)) add(out, new Extent(e.offset(), e.length(), e.data(), e.depth() + 1));
+                    }
+                    if (inBacking < r.length) add(out, new Extent(pos + inBacking, r.length - inBacking, false, 0));
+                }
+            }
+            pos += r.length;
+        }
+        return out;
+    }
+
+    private static void add(List<Extent> out, Extent e) {
+        if (!out.isEmpty()) {
+            Extent last = out.getLast();
+            if (last.end() == e.offset() && last.data() == e.data() && last.depth() == e.depth()) {
+                out.set(out.size() - 1, new Extent(last.offset(), last.length() + e.length(), e.data(), e.depth()));
+                return;
+            }
+        }
+        out.add(e);
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        checkWritable();
+        checkRange(offset, src.remaining());
+        recordWrite(offset, src.remaining());
+        writeAt(offset, src);
+    }
+
+    private void recordWrite(long offset, long length) {
+        for (BitmapState s : bitmaps) if (s.bits != null && s.enabled()) s.bits.setRange(offset, length);
+    }
+
+    private void writeAt(long offset, ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            long l1i = offset >>> (clusterBits + l2Bits);
+            long spanEnd = (l1i + 1) << (clusterBits + l2Bits);
+            int chunk = (int) Math.min(src.remaining(), spanEnd - offset);
+            long l2Offset = writableL2((int) l1i);
+            writeInL2(l2Offset, offset, src.slice(src.position(), chunk));
+            src.position(src.position() + chunk);
+            offset += chunk;
+        }
+    }
+
+    private boolean inPlace(long e) {
+        return (e & L2Entry.COPIED) != 0 && L2Entry.kind(e, h.version) == L2Entry.Kind.DATA;
+    }
+
+    private void writeInL2(long l2Offset, long offset, ByteBuffer part) throws IOException {
+        long[] l2 = loadL2(l2Offset);
+        long end = offset + part.remaining();
+        long c = offset >>> clusterBits;
+        long last = (end - 1) >>> clusterBits;
+        while (c <= last) {
+            long e = l2[l2Index(c << clusterBits)];
+            boolean here = inPlace(e);
+            long runEnd = c + 1;
+            while (runEnd <= last) {
+                long e2 = l2[l2Index(runEnd << clusterBits)];
+                if (here ? !(inPlace(e2) && L2Entry.offset(e2) == L2Entry.offset(e) + ((runEnd - c) << clusterBits)) : inPlace(e2)) break;
+                runEnd++;
+            }
+            long from = Math.max(offset, c << clusterBits);
+            long to = Math.min(end, runEnd << clusterBits);
+            ByteBuffer data = part.slice((int) (from - offset), (int) (to - from));
+            if (here) {
+                file.write(dataOffset(e) + (from - (c << clusterBits)), data);
+            } else {
+                allocateAndWrite(l2Offset, l2, c, runEnd, from, data);
+            }
+            c = runEnd;
+        }
+    }
+
+    /** Clusters {@code [c0, c1)} get fresh host clusters holding their old contents overlaid with {@code data}. */
+    private void allocateAndWrite(long l2Offset, long[] l2, long c0, long c1, long from, ByteBuffer data) throws IOException {
+        long n = c1 - c0;
+        long host = refs.allocate(n);
+        long base = c0 << clusterBits;
+        int head = (int) (from - base);
+        int tail = (int) ((c1 << clusterBits) - (from + data.remaining()));
+        if (n == 1 && (head > 0 || tail > 0)) {
+            ByteBuffer buf = oldCluster(c0);
+            buf.put(head, data, data.position(), data.remaining());
+            file.write(host, buf);
+        } else {
+            long at = host;
+            if (head > 0) {
+                ByteBuffer buf = oldCluster(c0);
+                int take = clusterSize - head;
+                buf.put(head, data, data.position(), take);
+                file.write(at, buf);
+                data.position(data.position() + take);
+                at += clusterSize;
+            }
+            int middle = data.remaining() - (tail > 0 ? clusterSize - tail : 0);
+            file.write(at, data.slice(data.position(), middle));
+            data.position(data.position() + middle);
+            at += middle;
+            if (tail > 0) {
+                ByteBuffer buf = oldCluster(c1 - 1);
+                buf.put(0, data, data.position(), data.remaining());
+                file.write(at, buf);
+            }
+        }
+        long[] old = new long[(int) n];
+        int i0 = l2Index(base);
+        for (int k = 0; k < n; k++) {
+            old[k] = l2[i0 + k];
+            l2[i0 + k] = (host + ((long) k << clusterBits)) | L2Entry.COPIED;
+        }
+        writeL2Entries(l2Offset, l2, i0, (int) n);
+        for (long e : old) releaseEntry(e);
+    }
+
+    /** What the guest sees in guest cluster {@code c} now, as a cluster-sized buffer. */
+    private ByteBuffer oldCluster(long c) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(clusterSize);
+        readVia(l1, c << clusterBits, buf, true);
+        return buf.clear();
+    }
+
+    private void writeL2Entries(long l2Offset, long[] l2, int first, int n) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(n * 8);
+        for (int k = 0; k < n; k++) b.putLong(k * 8, l2[first + k]);
+        file.write(l2Offset + first * 8L, b);
+    }
+
+    /** Drops the references an L2 entry held, after the entry itself was overwritten. */
+    private void releaseEntry(long e) throws IOException {
+        switch (L2Entry.kind(e, h.version)) {
+            case DATA -> refs.release(L2Entry.offset(e), 1);
+            case ZERO -> { if (L2Entry.offset(e) != 0) refs.release(L2Entry.offset(e), 1); }
+            case COMPRESSED -> {
+                long off = L2Entry.compressedOffset(e, clusterBits) & ~511L;
+                long endByte = L2Entry.compressedOffset(e, clusterBits) + L2Entry.compressedLength(e, clusterBits);
+                long first = off >>> clusterBits;
+                refs.adjust(first, ((endByte - 1) >>> clusterBits) - first + 1, -1);
+            }
+            case UNALLOCATED -> { }
+        }
+    }
+
+    /** The host offset of a writable L2 table for L1 index {@code l1i}: allocated, or copied if a snapshot shares it. */
+    private long writableL2(int l1i) throws IOException {
+        if (l1i >= l1.length) growL1(l1i + 1);
+        long e = l1[l1i];
+        long old = L2Entry.offset(e);
+        if (old != 0 && (e & L2Entry.COPIED) != 0) return old;
+        long[] content = old == 0 ? new long[clusterSize / 8] : loadL2(old).clone();
+        long fresh = refs.allocate(1);
+        ByteBuffer b = ByteBuffer.allocate(clusterSize);
+        b.asLongBuffer().put(content);
+        file.write(fresh, b);
+        l2Cache.put(fresh, content);
+        setL1(l1i, fresh | L2Entry.COPIED);
+        if (old != 0) {
+            refs.release(old, 1);
+            l2Cache.remove(old);
+        }
+        return fresh;
+    }
+
+    private void setL1(int l1i, long entry) throws IOException {
+        l1[l1i] = entry;
+        file.write(h.l1TableOffset + l1i * 8L, ByteBuffer.allocate(8).putLong(0, entry));
+    }
+
+    /** Moves the active L1 table to a larger one: new table written, header switched in one write, old released. */
+    private void growL1(int entries) throws IOException {
+        if ((long) entries * 8 > Qcow2Header.MAX_L1_BYTES) throw new ImageException(file.path + ": L1 table would exceed 32 MiB");
+        long[] bigger = java.util.Arrays.copyOf(l1, entries);
+        long oldOffset = h.l1TableOffset;
+        long oldClusters = clustersFor(l1.length * 8L);
+        long at = writeTable(bigger);
+        l1 = bigger;
+        h.l1TableOffset = at;
+        h.l1Size = entries;
+        writeHeader();
+        if (oldClusters > 0 && oldOffset != 0) refs.release(oldOffset, oldClusters);
+    }
+
+    private long clustersFor(long bytes) {
+        return (bytes + clusterSize - 1) >>> clusterBits;
+    }
+
+    /** Allocates clusters for a table of 64-bit entries and writes it; returns its offset. */
+    private long writeTable(long[] entries) throws IOException {
+        long clusters = Math.max(1, clustersFor(entries.length * 8L));
+        long at = refs.allocate(clusters);
+        ByteBuffer b = ByteBuffer.allocate((int) (clusters << clusterBits));
+        b.asLongBuffer().put(entries);
+        file.write(at, b);
+        return at;
+    }
+
+    /**
+     * Makes {@code [offset, offset+length)} read as zeros, giving whole clusters back (they become zero clusters over
+     * a backing file, unallocated otherwise) and writing zeros into partial clusters at the edges.
+     */
+    public void discard(long offset, long length) throws IOException {
+        checkWritable();
+        checkRange(offset, length);
+        if (length == 0) return;
+        recordWrite(offset, length);
+        long end = offset + length;
+        long firstFull = (offset + clusterSize - 1) & -clusterSize;
+        long lastFull = end == h.size ? (end + clusterSize - 1) & -clusterSize : end & -clusterSize;
+        if (firstFull >= lastFull) {
+            writeAt(offset, ByteBuffer.allocate((int) length));
+            return;
+        }
+        if (offset < firstFull) writeAt(offset, ByteBuffer.allocate((int) (firstFull - offset)));
+        if (lastFull < end) writeAt(lastFull, ByteBuffer.allocate((int) (end - lastFull)));
+        long newEntry = backing != null ? L2Entry.ZERO : 0;
+        for (long pos = firstFull; pos < lastFull; ) {
+            int l1i = (int) (pos >>> (clusterBits + l2Bits));
+            long spanEnd = Math.min(lastFull, (long) (l1i + 1) << (clusterBits + l2Bits));
+            boolean needed = backing != null || (l1i < l1.length && L2Entry.offset(l1[l1i]) != 0);
+            if (needed) {
+                long l2Offset = writableL2(l1i);
+                long[] l2 = loadL2(l2Offset);
+                int i0 = l2Index(pos);
+                int n = (int) ((spanEnd - pos) >>> clusterBits);
+                long[] old = java.util.Arrays.copyOfRange(l2, i0, i0 + n);
+                java.util.Arrays.fill(l2, i0, i0 + n, newEntry);
+                writeL2Entries(l2Offset, l2, i0, n);
+                for (long e : old) releaseEntry(e);
+                lastInflatedEntry = -1;
+            }
+            pos = spanEnd;
+        }
+    }
+
+    /** Grows the virtual disk to {@code newSize} bytes; the new part reads as zeros. Shrinking is refused. */
+    public void resize(long newSize) throws IOException {
+        checkWritable();
+        if (newSize < h.size) throw new ImageException(file.path + ": shrinking a qcow2 image is not supported");
+        if (!bitmaps.isEmpty() && newSize != h.size) {
+            throw new ImageException(file.path + ": cannot resize an image with persistent bitmaps (remove them first, as QEMU requires)");
+        }
+        long oldSize = h.size;
+        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
+        long need = (newSize + bytesPerL1 - 1) / bytesPerL1;
+        if (need > l1.length) growL1((int) need);
+        h.size = newSize;
+        writeHeader();
+        if (backing != null && backing.virtualSize() > oldSize) {
+            // The overlay grew over backing data it never covered; QEMU zeroes that range, and so do we.
+            long to = Math.min(newSize, backing.virtualSize());
+            if (to > oldSize) discard(oldSize, to - oldSize);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        checkOpen();
+        if (!readOnly) file.force();
+    }
+
+    @Override
+    public void close() throws IOException {
+        close(true);
+    }
+
+    @Override
+    public void closeUnsynced() throws IOException {
+        close(false);
+    }
+
+    private void close(boolean sync) throws IOException {
+        if (closed) return;
+        try {
+            if (!readOnly) {
+                storeBitmaps();
+                if (sync) file.force();
+            }
+        } finally {
+            closeQuietly();
+        }
+    }
+
+    private void closeQuietly() {
+        closed = true;
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // closing after a failure: the first error is the one reported
+        }
+        if (backing != null) {
+            try {
+                backing.close();
+            } catch (IOException ignored) {
+                // as above
+            }
+        }
+    }
+
+    private void checkOpen() throws ImageException {
+        if (closed) throw new ImageException(file.path + ": image is closed");
+    }
+
+    private void checkWritable() throws ImageException {
+        checkOpen();
+        if (readOnly) throw new ImageException(file.path + ": image is open read-only");
+    }
+
+    private void checkRange(long offset, long length) throws ImageException {
+        if (offset < 0 || length < 0 || offset + length > h.size || offset + length < 0) {
+            throw new ImageException(file.path + ": range " + offset + "+" + length + " is outside the disk (size " + h.size + ")");
+        }
+    }
+
+    // ------------------------------------------------------------------ internal snapshots
+
+    /** The internal snapshots, in table order. */
+    public List<Qcow2Snapshot> snapshots() {
+        return Collections.unmodifiableList(snapshots);
+    }
+
+    public Optional<Qcow2Snapshot> snapshot(String name) {
+        return snapshots.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    private Qcow2Snapshot requireSnapshot(String name) throws ImageException {
+        return snapshot(name).orElseThrow(() -> new ImageException(file.path + ": no snapshot named '" + name + "'"));
+    }
+
+    /** Guest offset where saved VM state lives: the first L1 boundary at or past the end of the disk, as in QEMU. */
+    long vmStateOffset() {
+        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
+        return (h.size + bytesPerL1 - 1) / bytesPerL1 * bytesPerL1;
+    }
+
+    /**
+     * Takes an internal snapshot named {@code name} of the disk as it is now, with {@code vmState} (may be empty)
+     * saved past the end of the virtual disk as QEMU's savevm does.
+     */
+    public Qcow2Snapshot createSnapshot(String name, Qcow2Snapshot.Times times, ByteBuffer vmState) throws IOException {
+        checkWritable();
+        if (name.isEmpty() || SnapshotTable.utf8(name).length > 65535) throw new ImageException(file.path + ": snapshot name must be 1..65535 bytes");
+        if (snapshot(name).isPresent()) throw new ImageException(file.path + ": a snapshot named '" + name + "' already exists");
+        if (snapshots.size() >= Qcow2Header.MAX_SNAPSHOTS) throw new ImageException(file.path + ": too many snapshots");
+        long vmSize = vmState.remaining();
+        setDirty(true);
+        if (vmSize > 0) writeAt(vmStateOffset(), vmState.slice());
+        long[] copy = l1.clone();
+        long l1Copy = writeTable(copy);
+        adjustTree(copy, +1);
+        fixCopiedFlags();
+        String id = nextSnapshotId();
+        Qcow2Snapshot s = new Qcow2Snapshot(id, name, l1Copy, copy.length, times.dateSec(), times.dateNsec(),
+                times.vmClockNsec(), vmSize, h.size, -1, new byte[0]);
+        List<Qcow2Snapshot> next = new ArrayList<>(snapshots);
+        next.add(s);
+        writeSnapshotTable(next);
+        dropVmStateFromActive();
+        setDirty(false);
+        return s;
+    }
+
+    private String nextSnapshotId() {
+        long max = 0;
+        for (Qcow2Snapshot s : snapshots) {
+            try {
+                max = Math.max(max, Long.parseLong(s.id()));
+            } catch (NumberFormatException ignored) {
+                // ids need not be numeric; QEMU skips those too
+            }
+        }
+        return Long.toString(max + 1);
+    }
+
+    /** Reverts the disk (and its size) to snapshot {@code name}. Enabled bitmaps mark the whole disk dirty. */
+    public void applySnapshot(String name) throws IOException {
+        checkWritable();
+        Qcow2Snapshot s = requireSnapshot(name);
+        long[] target = readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table");
+        if (!bitmaps.isEmpty() && s.diskSize() != h.size) {
+            throw new ImageException(file.path + ": snapshot '" + name + "' has another disk size, which persistent bitmaps cannot follow (remove them first)");
+        }
+        setDirty(true);
+        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
+        int need = (int) Math.max(target.length, (s.diskSize() + bytesPerL1 - 1) / bytesPerL1);
+        if (need > l1.length) growL1(need);
+        adjustTree(target, +1);
+        long[] old = l1.clone();
+        long[] fresh = java.util.Arrays.copyOf(target, l1.length);
+        for (int i = 0; i < fresh.length; i++) fresh[i] &= ~L2Entry.COPIED;
+        ByteBuffer b = ByteBuffer.allocate(fresh.length * 8);
+        b.asLongBuffer().put(fresh);
+        file.write(h.l1TableOffset, b);
+        l1 = fresh;
+        adjustTree(old, -1);
+        l2Cache.clear();
+        lastInflatedEntry = -1;
+        if (s.diskSize() != h.size) {
+            h.size = s.diskSize();
+            writeHeader();
+        }
+        dropVmStateFromActive();
+        fixCopiedFlags();
+        for (BitmapState bs : bitmaps) {
+            if (bs.bits != null && bs.enabled()) bs.bits.setAll();
+        }
+        setDirty(false);
+    }
+
+    /** Deletes snapshot {@code name}, releasing the clusters only it referenced. */
+    public void deleteSnapshot(String name) throws IOException {
+        checkWritable();
+        Qcow2Snapshot s = requireSnapshot(name);
+        long[] table = readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table");
+        setDirty(true);
+        List<Qcow2Snapshot> next = new ArrayList<>(snapshots);
+        next.remove(s);
+        writeSnapshotTable(next);
+        adjustTree(table, -1);
+        l2Cache.clear(); // tables only the snapshot used are free now and may be reused as anything
+        if (s.l1Size() > 0) refs.release(s.l1TableOffset(), Math.max(1, clustersFor(s.l1Size() * 8L)));
+        fixCopiedFlags();
+        setDirty(false);
+    }
+
+    /** Reads saved VM state of snapshot {@code name}, {@code dst.remaining()} bytes from {@code offset}. */
+    public void readVmState(String name, long offset, ByteBuffer dst) throws IOException {
+        checkOpen();
+        Qcow2Snapshot s = requireSnapshot(name);
+        if (offset < 0 || offset + dst.remaining() > s.vmStateSize()) throw new ImageException(file.path + ": range is outside the saved VM state of '" + name + "'");
+        long[] table = readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table");
+        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
+        long base = (s.diskSize() + bytesPerL1 - 1) / bytesPerL1 * bytesPerL1;
+        readVia(table, base + offset, dst, false);
+    }
+
+    /** Reads the disk as it was at snapshot {@code name}. */
+    public void readSnapshot(String name, long offset, ByteBuffer dst) throws IOException {
+        checkOpen();
+        Qcow2Snapshot s = requireSnapshot(name);
+        if (offset < 0 || offset + dst.remaining() > s.diskSize()) throw new ImageException(file.path + ": range is outside snapshot '" + name + "'");
+        readVia(readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table"), offset, dst, true);
+    }
+
+    /** Removes the active layer's references past the end of the disk (saved VM state now owned by a snapshot). */
+    private void dropVmStateFromActive() throws IOException {
+        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
+        int first = (int) (vmStateOffset() / bytesPerL1);
+        for (int i = first; i < l1.length; i++) {
+            long e = l1[i];
+            if (L2Entry.offset(e) == 0) continue;
+            setL1(i, 0);
+            long[] one = new long[i + 1];
+            one[i] = e;
+            adjustTree(one, -1);
+            l2Cache.clear();
+        }
+    }
+
+    private void writeSnapshotTable(List<Qcow2Snapshot> next) throws IOException {
+        long oldOffset = h.snapshotsOffset;
+        long oldBytes = SnapshotTable.encodedSize(snapshots);
+        long offset = 0;
+        if (!next.isEmpty()) {
+            ByteBuffer b = SnapshotTable.encode(next);
+            offset = refs.allocate(clustersFor(b.remaining()));
+            file.write(offset, b);
+        }
+        h.snapshotsOffset = offset;
+        h.nbSnapshots = next.size();
+        writeHeader();
+        snapshots = next;
+        if (oldBytes > 0 && oldOffset != 0) refs.release(oldOffset, clustersFor(oldBytes));
+    }
+
+    private void setDirty(boolean dirty) throws IOException {
+        if (dirty) h.incompatibleFeatures |= Qcow2Header.INCOMPAT_DIRTY;
+        else h.incompatibleFeatures &= ~Qcow2Header.INCOMPAT_DIRTY;
+        writeHeader();
+    }
+
+    /** Adds {@code delta} to the refcount of every L2 table and data cluster reachable from {@code table}. */
+    private void adjustTree(long[] table, int delta) throws IOException {
+        RunBatcher batch = new RunBatcher(delta);
+        for (long e : table) {
+            long l2Offset = L2Entry.offset(e);
+            if (l2Offset == 0) continue;
+            long[] l2 = loadL2(l2Offset);
+            batch.add(l2Offset >>> clusterBits, 1);
+            for (long x : l2) {
+                switch (L2Entry.kind(x, h.version)) {
+                    case DATA -> batch.add(L2Entry.offset(x) >>> clusterBits, 1);
+                    case ZERO -> { if (L2Entry.offset(x) != 0) batch.add(L2Entry.offset(x) >>> clusterBits, 1); }
+                    case COMPRESSED -> {
+                        long off = L2Entry.compressedOffset(x, clusterBits);
+                        long first = (off & ~511L) >>> clusterBits;
+                        long lastC = (off + L2Entry.compressedLength(x, clusterBits) - 1) >>> clusterBits;
+                        batch.add(first, lastC - first + 1);
+                    }
+                    case UNALLOCATED -> { }
+                }
+            }
+        }
+        batch.flush();
+    }
+
+    /** Coalesces refcount changes of adjacent clusters into one write. */
+    private final class RunBatcher {
+        private final int delta;
+        private long start = -1;
+        private long count;
+
+        RunBatcher(int delta) {
+            this.delta = delta;
+        }
+
+        void add(long cluster, long n) throws IOException {
+            if (start >= 0 && cluster == start + count) {
+                count += n;
+                return;
+            }
+            flush();
+            start = cluster;
+            count = n;
+        }
+
+        void flush() throws IOException {
+            if (start >= 0) refs.adjust(start, count, delta);
+            start = -1;
+        }
+    }
+
+    /** Sets COPIED exactly where the refcount is 1, in the active L1 and every L2 table it reaches. */
+    void fixCopiedFlags() throws IOException {
+        for (int i = 0; i < l1.length; i++) {
+            long e = l1[i];
+            long off = L2Entry.offset(e);
+            if (off == 0) {
+                if (e != 0) setL1(i, 0);
+                continue;
+            }
+            boolean one = refs.get(off >>> clusterBits) == 1;
+            long want = one ? (e | L2Entry.COPIED) : (e & ~L2Entry.COPIED);
+            if (want != e) setL1(i, want);
+            long[] l2 = loadL2(off);
+            boolean changed = false;
+            for (int j = 0; j < l2.length; j++) {
+                long x = l2[j];
+                L2Entry.Kind k = L2Entry.kind(x, h.version);
+                if (k != L2Entry.Kind.DATA && !(k == L2Entry.Kind.ZERO && L2Entry.offset(x) != 0)) continue;
+                boolean single = refs.get(L2Entry.offset(x) >>> clusterBits) == 1;
+                long w = single ? (x | L2Entry.COPIED) : (x & ~L2Entry.COPIED);
+                if (w != x) {
+                    l2[j] = w;
+                    changed = true;
+                }
+            }
+            if (changed) writeL2Entries(off, l2, 0, l2.length);
+        }
+    }
+
+    // ------------------------------------------------------------------ persistent dirty bitmaps
+
+    /** The persistent dirty bitmaps, as {@code qemu-img info} lists them. */
+    public List<BitmapInfo> bitmaps() {
+        List<BitmapInfo> out = new ArrayList<>();
+        for (BitmapState s : bitmaps) out.add(new BitmapInfo(s.entry.name(), s.entry.granularity(), s.enabled(), s.inconsistent));
+        return out;
+    }
+
+    /** A copy of bitmap {@code name}'s bits. Fails for an inconsistent bitmap: its bits cannot be trusted. */
+    public DirtyBitmap dirtyBitmap(String name) throws IOException {
+        BitmapState s = requireBitmap(name);
+        if (s.inconsistent) throw new ImageException(file.path + ": bitmap '" + name + "' is inconsistent (the image was not closed cleanly); take a full backup and clear it");
+        if (s.bits == null) s.bits = new DirtyBitmap(name, s.entry.granularity(), h.size, BitmapDirectory.readBits(file, h, s.entry));
+        return s.bits.copy();
+    }
+
+    /** Adds an empty, enabled bitmap with {@code granularity} bytes per bit (a power of two, 512 B..2 GiB). */
+    public void addBitmap(String name, long granularity) throws IOException {
+        checkWritable();
+        if (name.isEmpty() || SnapshotTable.utf8(name).length > 1023) throw new ImageException(file.path + ": bitmap name must be 1..1023 bytes");
+        if (bitmaps.stream().anyMatch(s -> s.entry.name().equals(name))) throw new ImageException(file.path + ": a bitmap named '" + name + "' already exists");
+        if (Long.bitCount(granularity) != 1 || granularity < 512 || granularity > (1L << 31)) throw new ImageException(file.path + ": bitmap granularity " + granularity + " is not a power of two from 512 B to 2 GiB");
+        if (bitmaps.size() >= BitmapDirectory.MAX_BITMAPS) throw new ImageException(file.path + ": too many bitmaps");
+        int gb = Long.numberOfTrailingZeros(granularity);
+        BitmapState s = new BitmapState(new BitmapDirectory.Entry(0, 0, BitmapDirectory.FLAG_AUTO | BitmapDirectory.FLAG_IN_USE, 1, gb, name, new byte[0]));
+        long nbits = (h.size + granularity - 1) / granularity;
+        s.bits = new DirtyBitmap(name, granularity, h.size, new long[(int) ((nbits + 63) >>> 6)]);
+        bitmaps.add(s);
+    }
+
+    /** Clears every bit of {@code name} (after a backup copied what it marked); an inconsistent bitmap becomes usable. */
+    public void clearBitmap(String name) throws IOException {
+        checkWritable();
+        BitmapState s = requireBitmap(name);
+        long nbits = (h.size + s.entry.granularity() - 1) / s.entry.granularity();
+        s.bits = new DirtyBitmap(name, s.entry.granularity(), h.size, new long[(int) ((nbits + 63) >>> 6)]);
+        s.inconsistent = false;
+        s.entry = s.entry.withFlags(s.entry.flags() | BitmapDirectory.FLAG_IN_USE);
+    }
+
+    /** Marks dirty in {@code target} every chunk that {@code source} marks dirty (granularities may differ). */
+    public void mergeBitmap(String source, String target) throws IOException {
+        checkWritable();
+        DirtyBitmap src = dirtyBitmap(source);
+        dirtyBitmap(target); // loads it, and refuses an inconsistent target
+        BitmapState t = requireBitmap(target);
+        for (DirtyBitmap.Range r : src.dirtyRanges()) t.bits.setRange(r.offset(), r.length());
+    }
+
+    /** Enables or disables recording of writes into {@code name}. */
+    public void enableBitmap(String name, boolean enabled) throws IOException {
+        checkWritable();
+        BitmapState s = requireBitmap(name);
+        int f = enabled ? s.entry.flags() | BitmapDirectory.FLAG_AUTO : s.entry.flags() & ~BitmapDirectory.FLAG_AUTO;
+        s.entry = s.entry.withFlags(f);
+    }
+
+    /** Removes bitmap {@code name}. */
+    public void removeBitmap(String name) throws IOException {
+        checkWritable();
+        bitmaps.remove(requireBitmap(name));
+    }
+
+    private BitmapState requireBitmap(String name) throws ImageException {
+        for (BitmapState s : bitmaps) if (s.entry.name().equals(name)) return s;
+        throw new ImageException(file.path + ": no bitmap named '" + name + "'");
+    }
+
+    /**
+     * Writes every bitmap back on close: new data clusters, tables and directory first, then the header switches to
+     * them in one write, then the old ones are released. Only a clean close clears the in-use flags.
+     */
+    private void storeBitmaps() throws IOException {
+        List<BitmapDirectory.Entry> entries = new ArrayList<>();
+        List<long[]> release = new ArrayList<>(); // {offset, clusters}
+        List<BitmapDirectory.Entry> oldStored = new ArrayList<>();
+        if (h.bitmaps != null) {
+            for (BitmapDirectory.Entry e : BitmapDirectory.read(file, h)) oldStored.add(e);
+            release.add(new long[] {h.bitmaps.directoryOffset(), clustersFor(h.bitmaps.directorySize())});
+        }
+        if (h.bitmaps == null && bitmaps.isEmpty()) return;
+        java.util.Set<String> kept = new java.util.HashSet<>();
+        for (BitmapState s : bitmaps) {
+            if (s.inconsistent) {
+                entries.add(s.entry);
+                kept.add(s.entry.name());
+                continue;
+            }
+            long tableSize = BitmapDirectory.tableSizeFor(h.size, s.entry.granularityBits(), clusterBits);
+            long[] table = new long[(int) tableSize];
+            ByteBuffer cluster = ByteBuffer.allocate(clusterSize).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            int wordsPerCluster = clusterSize / 8;
+            for (int t = 0; t < tableSize; t++) {
+                int w0 = t * wordsPerCluster;
+                int w1 = Math.min(s.bits.words.length, w0 + wordsPerCluster);
+                boolean any = false;
+                for (int w = w0; w < w1 && !any; w++) any = s.bits.words[w] != 0;
+                if (!any) continue;
+                cluster.clear();
+                for (int w = w0; w < w1; w++) cluster.putLong((w - w0) * 8, s.bits.words[w]);
+                for (int w = w1 - w0; w < wordsPerCluster; w++) cluster.putLong(w * 8, 0);
+                long at = refs.allocate(1);
+                file.write(at, cluster);
+                table[t] = at;
+            }
+            long tableOffset = tableSize == 0 ? 0 : writeTable(table);
+            entries.add(new BitmapDirectory.Entry(tableOffset, (int) tableSize, s.entry.flags() & ~BitmapDirectory.FLAG_IN_USE,
+                    1, s.entry.granularityBits(), s.entry.name(), s.entry.extra()));
+        }
+        for (BitmapDirectory.Entry e : oldStored) {
+            if (kept.contains(e.name()) && (e.flags() & BitmapDirectory.FLAG_IN_USE) != 0) continue;
+            releaseBitmapClusters(e, release);
+        }
+        if (entries.isEmpty()) {
+            h.bitmaps = null;
+            h.autoclearFeatures &= ~Qcow2Header.AUTOCLEAR_BITMAPS;
+        } else {
+            ByteBuffer dir = BitmapDirectory.encode(entries);
+            long size = dir.remaining();
+            long at = refs.allocate(clustersFor(size));
+            file.write(at, dir);
+            h.bitmaps = new Qcow2Header.BitmapsExtension(entries.size(), size, at);
+            h.autoclearFeatures |= Qcow2Header.AUTOCLEAR_BITMAPS;
+        }
+        writeHeader();
+        for (long[] r : release) refs.release(r[0], r[1]);
+    }
+
+    private void releaseBitmapClusters(BitmapDirectory.Entry e, List<long[]> release) throws IOException {
+        if (e.tableSize() == 0) return;
+        ByteBuffer t = ByteBuffer.allocate(e.tableSize() * 8);
+        file.readFully(e.tableOffset(), t, "bitmap table");
+        for (int i = 0; i < e.tableSize(); i++) {
+            long off = t.getLong(i * 8) & L2Entry.OFFSET_MASK;
+            if (off != 0) release.add(new long[] {off, 1});
+        }
+        release.add(new long[] {e.tableOffset(), clustersFor(e.tableSize() * 8L)});
+    }
+
+    // ------------------------------------------------------------------ for the checker
+
+    HostFile hostFile() { return file; }
+    Qcow2Header header() { return h; }
+    long[] activeL1() { return l1; }
+    RefcountTable refcounts() throws IOException {
+        if (refs == null) refs = RefcountTable.load(file, h, this::writeHeader);
+        return refs;
+    }
+    List<BitmapDirectory.Entry> storedBitmaps() throws IOException {
+        return h.bitmaps == null ? List.of() : BitmapDirectory.read(file, h);
+    }
+    long[] snapshotL1(Qcow2Snapshot s) throws IOException {
+        return readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table");
+    }
+    void invalidateCaches() {
+        l2Cache.clear();
+        lastInflatedEntry = -1;
+    }
+    void writeL2(long offset, long[] l2) throws IOException {
+        writeL2Entries(offset, l2, 0, l2.length);
+    }
+    void writeL1Entry(int i, long e) throws IOException {
+        setL1(i, e);
+    }
+}

@@ -1,0 +1,158 @@
+package dev.hyperlab.core.storage.raw;
+
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.Extent;
+import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.SparseFiles;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A raw image: byte N of the file is byte N of the disk. Created sparse (only the length is set), so unwritten
+ * ranges cost nothing and {@link #map} reports them as holes. The virtual size is the file length.
+ */
+public final class RawImage implements DiskImage {
+    private final Path path;
+    private final FileChannel channel;
+    private final boolean readOnly;
+    private long size;
+
+    private RawImage(Path path, FileChannel channel, boolean readOnly, long size) {
+        this.path = path;
+        this.channel = channel;
+        this.readOnly = readOnly;
+        this.size = size;
+    }
+
+    /** Opens an existing file as a raw image. */
+    public static RawImage open(Path path, boolean readOnly) throws IOException {
+        FileChannel ch = readOnly
+                ? FileChannel.open(path, StandardOpenOption.READ)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        return new RawImage(path, ch, readOnly, ch.size());
+    }
+
+    /** Creates a sparse raw image of {@code size} bytes; fails if the file exists. */
+    public static RawImage create(Path path, long size) throws IOException {
+        if (size < 0) throw new ImageException(path + ": negative size " + size);
+        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        try {
+            setLength(path, ch, size);
+        } catch (IOException e) {
+            ch.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
+        return new RawImage(path, ch, false, size);
+    }
+
+    /** Sets the file length; growing goes through RandomAccessFile.setLength (ftruncate) so the file stays sparse. */
+    static void setLength(Path path, FileChannel ch, long size) throws IOException {
+        long current = ch.size();
+        if (size < current) {
+            ch.truncate(size);
+        } else if (size > current) {
+            try (var raf = new java.io.RandomAccessFile(path.toFile(), "rw")) {
+                raf.setLength(size);
+            }
+        }
+    }
+
+    @Override public Path path() { return path; }
+    @Override public ImageFormat format() { return ImageFormat.RAW; }
+    @Override public long virtualSize() { return size; }
+    @Override public boolean readOnly() { return readOnly; }
+
+    @Override
+    public void read(long offset, ByteBuffer dst) throws IOException {
+        checkRange(offset, dst.remaining());
+        long pos = offset;
+        while (dst.hasRemaining()) {
+            int n = channel.read(dst, pos);
+            if (n < 0) { // past the end of a file shorter than its size: zeros
+                while (dst.hasRemaining()) dst.put((byte) 0);
+                break;
+            }
+            pos += n;
+        }
+    }
+
+    @Override
+    public void write(long offset, ByteBuffer src) throws IOException {
+        if (readOnly) throw new ImageException(path + ": image is open read-only");
+        checkRange(offset, src.remaining());
+        long pos = offset;
+        while (src.hasRemaining()) pos += channel.write(src, pos);
+    }
+
+    /** Punches nothing (Java has no fallocate), but writes zeros only where the range holds data. */
+    public void discard(long offset, long length) throws IOException {
+        checkRange(offset, length);
+        ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
+        for (Extent e : map(offset, length)) {
+            if (!e.data()) continue;
+            for (long p = e.offset(); p < e.end(); ) {
+                int n = (int) Math.min(zeros.capacity(), e.end() - p);
+                zeros.clear().limit(n);
+                write(p, zeros);
+                p += n;
+            }
+        }
+    }
+
+    /** Changes the virtual size; growing leaves a hole. */
+    public void resize(long newSize) throws IOException {
+        if (readOnly) throw new ImageException(path + ": image is open read-only");
+        if (newSize < 0) throw new ImageException(path + ": negative size " + newSize);
+        setLength(path, channel, newSize);
+        size = newSize;
+    }
+
+    @Override
+    public List<Extent> map(long offset, long length) throws IOException {
+        checkRange(offset, length);
+        List<Extent> out = new ArrayList<>();
+        long end = offset + length;
+        long pos = offset;
+        for (SparseFiles.DataRun run : SparseFiles.dataRuns(path, offset, Math.min(end, channel.size()))) {
+            if (run.start() > pos) out.add(new Extent(pos, run.start() - pos, false, 0));
+            out.add(new Extent(run.start(), run.end() - run.start(), true, 0));
+            pos = run.end();
+        }
+        if (pos < end) out.add(new Extent(pos, end - pos, false, 0));
+        return out;
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (!readOnly) channel.force(true);
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            flush();
+        } finally {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void closeUnsynced() throws IOException {
+        channel.close();
+    }
+
+    private void checkRange(long offset, long length) throws ImageException {
+        if (offset < 0 || length < 0 || offset + length > size || offset + length < 0) {
+            throw new ImageException(path + ": range " + offset + "+" + length + " is outside the disk (size " + size + ")");
+        }
+    }
+}

@@ -1,0 +1,250 @@
+package dev.hyperlab.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hyperlab.api.lab.BoundBy;
+import dev.hyperlab.api.lab.HostDiskSpec;
+import dev.hyperlab.api.lab.HostOs;
+import dev.hyperlab.api.lab.HostSpec;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.StartPolicy;
+import dev.hyperlab.api.lab.TimelinePhase;
+import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.api.lab.VmState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The boot model's behaviour, scenario by scenario, as a person would check it against the calibration. */
+class BootBehaviourTest {
+    static final Duration HOUR = Duration.ofHours(1);
+
+    static LabModel lab() {
+        return LabModel.inMemory(11);
+    }
+
+    static void host(LabModel lab, String name, String disk, HypervisorType type, HostOs os) {
+        lab.createHost(HostSpec.of(name, 16, Sizes.parse("128GiB")).withDisks(List.of(HostDiskSpec.parse(disk))));
+        lab.installHost(name, type, os);
+        lab.powerOn(name);
+        lab.waitHost(name, HostState.RUNNING, HOUR, ProgressListener.NONE);
+    }
+
+    static double seconds(Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    /** Lab time from the VM's first phase to the end of its last one. */
+    static double bootSeconds(LabModel lab, String vm) {
+        List<TimelinePhase> t = lab.timeline(List.of(vm));
+        return seconds(t.getLast().end().orElseThrow().minus(t.getFirst().start()));
+    }
+
+    static double phaseSeconds(LabModel lab, String machine, String phase) {
+        return lab.timeline(List.of(machine)).stream().filter(p -> p.phase().equals(phase))
+                .mapToDouble(p -> seconds(p.end().orElseThrow().minus(p.start()))).sum();
+    }
+
+    @Test
+    void aHostPostsInTimeGrowingWithItsMemoryThenBootsWhatIsInstalled() {
+        LabModel lab = lab();
+        lab.createHost(HostSpec.of("small", 8, Sizes.parse("16GiB")));
+        lab.createHost(HostSpec.of("big", 8, Sizes.parse("1TiB")));
+        for (String h : List.of("small", "big")) {
+            lab.installHost(h, HypervisorType.TYPE1, null);
+            lab.powerOn(h);
+        }
+        lab.advance(HOUR, ProgressListener.NONE);
+        // POST = 6 s + 0.75 s/GiB + 2 s for the NIC's option ROM (host.post.*)
+        assertThat(phaseSeconds(lab, "small", "post")).isCloseTo(6 + 0.75 * 16 + 2, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(phaseSeconds(lab, "big", "post")).isCloseTo(6 + 0.75 * 1024 + 2, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(lab.timeline(List.of("small"))).extracting(TimelinePhase::phase)
+                .containsSubsequence("post", "boot-search", "bootloader", "kernel", "hypervisor");
+    }
+
+    @Test
+    void aHostWithNothingInstalledTriesTheNetworkAndFailsLikeSeaBios() {
+        LabModel lab = lab();
+        lab.createHost(HostSpec.of("bare", 8, Sizes.parse("16GiB")).withBootOrder(List.of("disk", "net")));
+        lab.powerOn("bare");
+        assertThatThrownBy(() -> lab.waitHost("bare", HostState.RUNNING, HOUR, ProgressListener.NONE))
+                .isInstanceOf(LabException.class).hasMessageContaining("No bootable device");
+        assertThat(lab.hostState("bare")).isEqualTo(HostState.FAILED);
+        TimelinePhase pxe = lab.timeline(List.of("bare")).stream().filter(p -> p.step().startsWith("pxe")).findFirst()
+                .orElseThrow();
+        assertThat(seconds(pxe.end().orElseThrow().minus(pxe.start()))).isEqualTo(60.0); // 4+8+16+32 s, PXE spec
+        assertThat(pxe.boundBy()).isEqualTo(BoundBy.NETWORK);
+    }
+
+    @Test
+    void aType2HypervisorWaitsForTheWholeHostOsAndTaxesItsVms() {
+        LabModel lab = lab();
+        host(lab, "t1", "nvme:1TiB", HypervisorType.TYPE1, null);
+        host(lab, "t2", "nvme:1TiB", HypervisorType.TYPE2, HostOs.LINUX);
+        assertThat(lab.timeline(List.of("t2"))).extracting(TimelinePhase::phase)
+                .containsSubsequence("post", "bootloader", "kernel", "host-os", "hypervisor");
+        for (String h : List.of("t1", "t2")) {
+            lab.createVm(VmSpec.of("vm-" + h, h, 2, Sizes.parse("4GiB")).withOs("windows-server")
+                    .withDrivers(List.of("virtio-blk")));
+            lab.startVm("vm-" + h);
+        }
+        lab.advance(HOUR, ProgressListener.NONE);
+        assertThat(lab.vmState("vm-t1")).isEqualTo(VmState.RUNNING);
+        assertThat(lab.vmState("vm-t2")).isEqualTo(VmState.RUNNING);
+        // Windows' boot I/O goes through the host OS's file system at a tenth of the disk (hv.type2.disk_factor)
+        assertThat(bootSeconds(lab, "vm-t2")).isGreaterThan(bootSeconds(lab, "vm-t1"));
+    }
+
+    @Test
+    void aStartPolicyBeatsAStormOnSpinningDisksBecauseLaterBootsFindTheBaseCacheWarm() {
+        double unlimited = storm(StartPolicy.UNLIMITED, "hdd:4TiB");
+        double twoAtATime = storm(new StartPolicy(2, Duration.ZERO), "hdd:4TiB");
+        double nvme = storm(StartPolicy.UNLIMITED, "nvme:1TiB");
+        assertThat(twoAtATime).isLessThan(unlimited);
+        assertThat(nvme).isLessThan(twoAtATime);
+    }
+
+    /** Lab seconds from starting ten Windows VMs to all running. */
+    static double storm(StartPolicy policy, String disk) {
+        LabModel lab = lab();
+        host(lab, "h", disk, HypervisorType.TYPE1, null);
+        lab.setStartPolicy("h", policy);
+        long t0 = lab.sim().now();
+        for (int i = 0; i < 10; i++) {
+            lab.createVm(VmSpec.of("w" + i, "h", 2, Sizes.parse("4GiB")).withOs("windows-server")
+                    .withDrivers(List.of("virtio-blk")));
+            lab.startVm("w" + i);
+        }
+        for (int i = 0; i < 10; i++) {
+            lab.waitVm("w" + i, VmState.RUNNING, Duration.ofHours(10), ProgressListener.NONE);
+        }
+        return (lab.sim().now() - t0) / 1e9;
+    }
+
+    @Test
+    void priorityGroupsStartInOrderWithTheGroupDelayBetweenThem() {
+        LabModel lab = lab();
+        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
+        lab.setStartPolicy("h", new StartPolicy(0, Duration.ofSeconds(30)));
+        lab.createVm(VmSpec.of("db", "h", 2, Sizes.parse("4GiB")).withOs("linux-server").withBootPriority(1));
+        lab.createVm(VmSpec.of("web", "h", 2, Sizes.parse("4GiB")).withOs("linux-server").withBootPriority(2));
+        lab.startVms(List.of("web", "db")); // one request: the policy orders the batch by priority
+        lab.advance(HOUR, ProgressListener.NONE);
+        Duration dbUp = lab.timeline(List.of("db")).getLast().end().orElseThrow();
+        Duration webStart = lab.timeline(List.of("web")).getFirst().start();
+        assertThat(webStart.minus(dbUp)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void aBlankDiskIsNotBootable() {
+        LabModel lab = lab();
+        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
+        lab.createVm(VmSpec.of("blank", "h", 1, Sizes.parse("1GiB")).withDisks(List.of("10GiB")));
+        lab.startVm("blank");
+        lab.advance(HOUR, ProgressListener.NONE);
+        assertThat(lab.vmState("blank")).isEqualTo(VmState.CRASHED);
+        assertThat(lab.vmInfo("blank").reason()).isEqualTo("No bootable device.");
+        // SeaBIOS tried iPXE on the VM's NIC before giving up (1+2+4+8 s)
+        assertThat(lab.timeline(List.of("blank"))).anyMatch(p -> p.step().startsWith("pxe net0")
+                && p.end().orElseThrow().minus(p.start()).equals(Duration.ofSeconds(15)));
+    }
+
+    @Test
+    void windowsWithoutAVirtioDriverStopsWithInaccessibleBootDevice() {
+        LabModel lab = lab();
+        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
+        lab.createVm(VmSpec.of("nodriver", "h", 2, Sizes.parse("4GiB")).withOs("windows-server"));
+        lab.createVm(VmSpec.of("driver", "h", 2, Sizes.parse("4GiB")).withOs("windows-server")
+                .withDrivers(List.of("virtio-blk")));
+        lab.startVm("nodriver");
+        lab.startVm("driver");
+        lab.advance(HOUR, ProgressListener.NONE);
+        assertThat(lab.vmState("nodriver")).isEqualTo(VmState.CRASHED);
+        assertThat(lab.vmInfo("nodriver").reason()).contains("INACCESSIBLE_BOOT_DEVICE");
+        assertThat(lab.vmState("driver")).isEqualTo(VmState.RUNNING);
+        assertThat(lab.vmInfo("driver").drivers()).containsExactly("virtio-blk");
+    }
+
+    @Test
+    void aMicroVmBootsDirectlyInFirecrackersTime() {
+        LabModel lab = lab();
+        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
+        lab.createVm(VmSpec.of("fc", "h", 1, Sizes.parse("256MiB")).withOs("microvm"));
+        lab.startVm("fc");
+        lab.waitVm("fc", VmState.RUNNING, HOUR, ProgressListener.NONE);
+        assertThat(lab.timeline(List.of("fc"))).extracting(TimelinePhase::phase).doesNotContain("bootloader");
+        // VMM 12 ms + kernel 91 ms (+5 % KVM tax): within Firecracker's 125 ms to init (vmm.firecracker.to_init_s)
+        assertThat(bootSeconds(lab, "fc")).isLessThan(0.125);
+    }
+
+    @Test
+    void memoryThatIsNotThereIsRefusedWithAReasonAndNothingElseChanges() {
+        LabModel lab = lab();
+        lab.createHost(HostSpec.of("h", 16, Sizes.parse("16GiB")));
+        lab.installHost("h", HypervisorType.TYPE1, null);
+        lab.powerOn("h");
+        lab.waitHost("h", HostState.RUNNING, HOUR, ProgressListener.NONE);
+        lab.createVm(VmSpec.of("a", "h", 2, Sizes.parse("8GiB")).withOs("linux-server"));
+        lab.createVm(VmSpec.of("b", "h", 2, Sizes.parse("8GiB")).withOs("linux-server"));
+        lab.startVm("a");
+        // 16 GiB less the 1 GiB the host keeps (hv.proxmox.host_reserve_gib) leaves no room for a second 8 GiB VM
+        assertThatThrownBy(() -> lab.startVm("b")).isInstanceOf(LabException.class)
+                .hasMessageContaining("start refused").hasMessageContaining("needs 8");
+        assertThat(lab.vmState("b")).isEqualTo(VmState.DEFINED);
+        assertThat(lab.vmInfo("b").reason()).startsWith("start refused");
+    }
+
+    @Test
+    void losingTheHostCrashesItsVmsAndSuspendKeepsThemOnDisk() {
+        LabModel lab = lab();
+        host(lab, "h", "ssd:960GiB", HypervisorType.TYPE1, null);
+        lab.createVm(VmSpec.of("run", "h", 2, Sizes.parse("4GiB")).withOs("linux-server"));
+        lab.createVm(VmSpec.of("sus", "h", 2, Sizes.parse("4GiB")).withOs("linux-server"));
+        lab.startVm("run");
+        lab.startVm("sus");
+        lab.waitVm("sus", VmState.RUNNING, HOUR, ProgressListener.NONE);
+        lab.waitVm("run", VmState.RUNNING, HOUR, ProgressListener.NONE);
+        lab.suspendVm("sus");
+        lab.waitVm("sus", VmState.SUSPENDED, HOUR, ProgressListener.NONE);
+        // saving 4 GiB at the SSD's 490 MB/s through virtio's write path takes seconds, bound by the disk
+        TimelinePhase save = lab.timeline(List.of("sus")).getLast();
+        assertThat(save.phase()).isEqualTo("suspend");
+        assertThat(save.boundBy()).isEqualTo(BoundBy.DISK);
+        lab.powerOff("h");
+        assertThat(lab.vmState("run")).isEqualTo(VmState.CRASHED);
+        assertThat(lab.vmInfo("run").reason()).contains("lost power");
+        assertThat(lab.vmState("sus")).isEqualTo(VmState.SUSPENDED);
+        lab.powerOn("h");
+        lab.waitHost("h", HostState.RUNNING, HOUR, ProgressListener.NONE);
+        lab.resumeVm("sus");
+        lab.waitVm("sus", VmState.RUNNING, HOUR, ProgressListener.NONE);
+        lab.rebootVm("sus");
+        assertThat(lab.vmState("sus")).isEqualTo(VmState.STARTING);
+        lab.waitVm("sus", VmState.RUNNING, HOUR, ProgressListener.NONE);
+        lab.shutdownVm("sus");
+        lab.waitVm("sus", VmState.SHUTOFF, HOUR, ProgressListener.NONE);
+    }
+
+    @Test
+    void illegalTransitionsAreRefusedNotCrashed() {
+        LabModel lab = lab();
+        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
+        lab.createVm(VmSpec.of("v", "h", 1, Sizes.parse("1GiB")).withOs("linux-server"));
+        assertThatThrownBy(() -> lab.shutdownVm("v")).hasMessageContaining("only a running VM");
+        assertThatThrownBy(() -> lab.resumeVm("v")).hasMessageContaining("only a suspended VM");
+        assertThatThrownBy(() -> lab.destroyVm("v")).hasMessageContaining("only a started VM");
+        lab.startVm("v");
+        assertThatThrownBy(() -> lab.startVm("v")).hasMessageContaining("already started");
+        assertThatThrownBy(() -> lab.deleteVm("v")).hasMessageContaining("shut it down");
+        assertThatThrownBy(() -> lab.installHost("h", HypervisorType.TYPE1, null)).hasMessageContaining("power it off");
+        assertThatThrownBy(() -> lab.powerOn("h")).hasMessageContaining("already running");
+        lab.destroyVm("v");
+        lab.deleteVm("v");
+        assertThat(lab.hasVm("v")).isFalse();
+    }
+}

@@ -1,0 +1,70 @@
+package dev.hyperlab.core.storage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Conversion between formats keeps every byte, keeps holes, and qemu-img agrees (qemu-img compare). */
+class ConvertTest {
+    @TempDir Path dir;
+
+    @BeforeEach
+    void needsQemu() {
+        QemuImg.require();
+    }
+
+    @Test
+    void rawToQcow2ToRawRoundTrips() throws Exception {
+        byte[] content = TestData.mixed(21, 9 * 1024 * 1024 + 4096);
+        Path raw = TestData.writeRaw(dir.resolve("a.raw"), content);
+        Path q = dir.resolve("a.qcow2");
+        try (DiskImage src = DiskImages.open(raw, true)) {
+            ImageConverter.convert(src, q, ImageFormat.QCOW2);
+        }
+        QemuImg.assertClean(q);
+        QemuImg.img("compare", raw.toString(), q.toString()).ok();
+        Path back = dir.resolve("b.raw");
+        try (DiskImage src = DiskImages.open(q, true)) {
+            ImageConverter.Result r = ImageConverter.convert(src, back, ImageFormat.RAW);
+            assertThat(r.bytesWritten()).isLessThan(content.length); // zero blocks were skipped
+        }
+        assertThat(Files.readAllBytes(back)).isEqualTo(content);
+        // zero 64 KiB blocks became holes in the raw copy
+        try (DiskImage b = DiskImages.open(back, true)) {
+            assertThat(b.map(0, b.virtualSize())).anySatisfy(e -> assertThat(e.data()).isFalse());
+        }
+    }
+
+    @Test
+    void convertsAnOverlayChainIntoOneImage() throws Exception {
+        byte[] content = TestData.mixed(22, 4 * 1024 * 1024);
+        Path raw = TestData.writeRaw(dir.resolve("base.raw"), content);
+        Path ov = dir.resolve("ov.qcow2");
+        try (var img = DiskImages.createOverlay(ov, raw)) {
+            img.write(1000, ByteBuffer.wrap(new byte[] {1, 2, 3}));
+        }
+        Path flat = dir.resolve("flat.qcow2");
+        try (DiskImage src = DiskImages.open(ov, true)) {
+            ImageConverter.convert(src, flat, ImageFormat.QCOW2, 4096);
+        }
+        QemuImg.assertClean(flat);
+        QemuImg.img("compare", ov.toString(), flat.toString()).ok();
+        assertThat(DiskImages.info(flat).backingFilename()).isEmpty();
+    }
+
+    @Test
+    void refusesToOverwrite() throws Exception {
+        Path raw = TestData.writeRaw(dir.resolve("x.raw"), new byte[4096]);
+        try (DiskImage src = DiskImages.open(raw, true)) {
+            assertThatThrownBy(() -> ImageConverter.convert(src, raw, ImageFormat.QCOW2))
+                    .isInstanceOf(ImageException.class).hasMessageContaining("already exists");
+        }
+        assertThat(Files.size(raw)).isEqualTo(4096);
+    }
+}

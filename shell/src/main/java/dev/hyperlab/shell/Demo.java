@@ -49,8 +49,8 @@ public final class Demo {
     /** What to type next. */
     public static String guide() {
         return """
-                Demo lab ready: esx1 (type 1) and ws1 (type 2 on Linux) are running, 8 VMs are defined \
-                (linux-server, windows-server, microvm). Try:
+                Demo lab ready: esx1 (type 1, UEFI) and ws1 (type 2 on Linux, BIOS) are running, 8 VMs are defined \
+                (linux-server, linux-desktop, windows-server, microvm; BIOS, UEFI and direct kernel boot). Try:
                   vm list                      the VMs, all defined
                   vm start --all --dry-run     what a boot storm would do, changing nothing
                   vm start --all --wait        the boot storm itself

@@ -61,7 +61,7 @@ class BatchModeTest {
         assertThat(storm.err()).isEqualTo("created the demo lab in demo\n");
         String list = storm.out().substring(storm.out().indexOf('['));
         assertThat(Tmux.count(list, "\"state\" : \"running\"")).isEqualTo(8);
-        assertThat(list).contains("\"linux-server\"", "\"windows-server\"", "\"microvm\"");
+        assertThat(list).contains("\"linux-server\"", "\"linux-desktop\"", "\"windows-server\"", "\"microvm\"", "\"uefi\"", "\"bios\"", "\"direct\"");
         ShellProcess.Run again = ShellProcess.run(home, null, "--lab", "demo", "-c", "host list --json");
         assertThat(again.err()).isEmpty(); // created once: the second start opens it as it is
         assertThat(again.out()).contains("\"type1\"", "\"type2\"");

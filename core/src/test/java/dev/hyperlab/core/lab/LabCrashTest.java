@@ -73,7 +73,7 @@ class LabCrashTest {
                     if (n >= killAfter) {
                         // let it get into the next command, then kill it mid-flight at a seeded moment
                         Thread.sleep(random.nextInt(30));
-                        p.destroyForcibly(); // SIGKILL
+                        p.toHandle().destroyForcibly(); // SIGKILL (Process.destroyForcibly would close our pipe too)
                         break;
                     }
                 }

@@ -115,6 +115,8 @@ class TimelineBrowserTest {
                 call("DELETE", s, null);
             }
         } finally {
+            // the browser is chromedriver's child: end it too, whatever state the session is in
+            chromedriver.toHandle().descendants().forEach(ProcessHandle::destroy);
             chromedriver.destroy();
             if (!chromedriver.waitFor(10, TimeUnit.SECONDS)) {
                 chromedriver.destroyForcibly();

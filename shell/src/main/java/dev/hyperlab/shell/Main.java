@@ -1,10 +1,148 @@
 package dev.hyperlab.shell;
 
-/** Entry point of the hyperlab shell. */
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.core.lab.Labs;
+import dev.hyperlab.shell.batch.Batch;
+import dev.hyperlab.shell.command.CommandCatalog;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.render.Output;
+import dev.hyperlab.shell.render.Style;
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.function.Supplier;
+
+/**
+ * Entry point: {@code hyperlab} (REPL on a terminal), {@code -c 'CMD; CMD'}, {@code hyperlab FILE.hl}, piped stdin,
+ * {@code --version}, {@code --help}. See {@link Invocation#usage()}.
+ */
 public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        System.out.println("hyperlab 0.1.0-SNAPSHOT");
+        int status = run(args);
+        System.exit(status);
+    }
+
+    /** Runs the shell; the exit status (0, or 1 after an error). */
+    public static int run(String[] args) {
+        PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
+                StandardCharsets.UTF_8), true);
+        Invocation inv;
+        try {
+            inv = Invocation.parse(args);
+        } catch (ShellException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
+                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 14));
+        if (inv.help()) {
+            out.println(Invocation.usage());
+            out.flush();
+            return 0;
+        }
+        if (inv.version()) {
+            out.println("hyperlab " + version() + " (engine " + dev.hyperlab.core.engine.LabModel.ENGINE_VERSION
+                    + ", Java " + Runtime.version().feature() + ")");
+            out.flush();
+            return 0;
+        }
+        Path dir = inv.lab().orElseGet(ShellHome::defaultLab);
+        long seed = inv.seed().orElse(Labs.DEFAULT_SEED);
+        Supplier<Lab> opener = () -> Labs.open(dir, seed);
+        boolean batch = inv.commands().isPresent() || inv.file().isPresent() || !stdinIsTerminal();
+        if (!batch) {
+            return Interactive.run(inv, dir, opener, err);
+        }
+        Output output = new Output(out, err, Style.PLAIN, Main::columns, false);
+        try (ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug())) {
+            if (!prepare(ctx, inv, dir, false)) {
+                return 1;
+            }
+            if (inv.commands().isPresent()) {
+                return Batch.run(ctx, inv.commands().get());
+            }
+            try (Reader in = inv.file().isPresent() ? Files.newBufferedReader(inv.file().get())
+                    : new InputStreamReader(System.in, StandardCharsets.UTF_8)) {
+                return Batch.run(ctx, in);
+            } catch (NoSuchFileException e) {
+                output.error("no command file " + inv.file().map(Path::toString).orElse("") + " (hyperlab --help "
+                        + "shows the forms)");
+                return 1;
+            } catch (IOException e) {
+                output.error("cannot read " + inv.file().map(Path::toString).orElse("stdin") + ": " + e.getMessage()
+                        + " (check the path)");
+                return 1;
+            }
+        } finally {
+            out.flush();
+        }
+    }
+
+    /**
+     * What happens before the first command: the demo lab is created in a new lab directory named {@code demo}, and
+     * a {@code --seed} an existing lab does not have is pointed out. False when the lab cannot be opened.
+     */
+    static boolean prepare(ShellContext ctx, Invocation inv, Path dir, boolean interactive) {
+        boolean demo = dir.getFileName() != null && dir.getFileName().toString().equals("demo");
+        if (!demo && inv.seed().isEmpty() && !interactive) {
+            return true; // batch: open the lab only when a command needs it
+        }
+        try {
+            Lab lab = ctx.lab();
+            if (inv.seed().isPresent() && lab.info().seed() != inv.seed().get()) {
+                ctx.output().note("note: --seed " + inv.seed().get() + " is for new labs; the lab in " + dir
+                        + " keeps its seed " + lab.info().seed());
+            }
+            if (demo && Demo.isEmpty(lab)) {
+                Demo.build(lab);
+                if (interactive) {
+                    ctx.output().out().println(Demo.guide());
+                    ctx.output().out().flush();
+                } else {
+                    ctx.output().note("created the demo lab in " + dir);
+                }
+            }
+            return true;
+        } catch (LabException e) {
+            ctx.output().error(e.getMessage());
+            return false;
+        }
+    }
+
+    /** Whether stdin is a terminal (the REPL) rather than a pipe or file (batch). */
+    static boolean stdinIsTerminal() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (IOException | UnsupportedOperationException e) {
+            return System.console() != null;
+        }
+    }
+
+    private static int columns() {
+        try {
+            String c = System.getenv("COLUMNS");
+            return c == null ? 100 : Integer.parseInt(c.trim());
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    static String version() {
+        String v = Main.class.getPackage().getImplementationVersion();
+        return v == null ? "(development build)" : v;
     }
 }

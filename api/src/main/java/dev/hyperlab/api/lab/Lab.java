@@ -59,6 +59,22 @@ public interface Lab {
     /** Defines a VM on a host (state {@code defined}), creating its disk images. */
     Vm createVm(VmSpec spec);
 
+    /**
+     * Creates the hosts and VMs a lab file declares (YAML; the format is in docs/commands.md under {@code lab apply}).
+     * Idempotent: what exists already as declared is left alone, so applying a file twice changes nothing the second
+     * time. All or nothing: an entity that exists but differs from the file, or any invalid entry, refuses the whole
+     * file with {@link LabException} and the lab is unchanged.
+     */
+    ApplyResult apply(String yaml);
+
+    /**
+     * Starts several VMs in one request, the way a boot storm begins ({@code vm start NAME...}): all start or none
+     * does (an unknown name or a VM whose state does not allow a start refuses the request, the lab unchanged), each
+     * start goes to its host's hypervisor (subject to its start policy) in the order given, and the lab is saved once
+     * rather than once per VM.
+     */
+    void startVms(List<String> names);
+
     /** OS profiles, firmware models and guest drivers available. */
     Profiles profiles();
 

@@ -7,7 +7,9 @@ import org.apiguardian.api.API;
 
 /**
  * Receives progress of a long operation ({@link Lab#advance(Duration)} or a wait), to draw a progress bar. Called
- * on the thread running the operation, at most a few times per wall-clock second.
+ * on the thread running the operation, at most a few times per wall-clock second. A listener may interrupt the current
+ * thread to cancel the operation right there (it then ends with {@code CANCELLED}, the lab consistent at the time
+ * reached): that is how a front end turns Ctrl-C into a cancel at a safe point.
  *
  * <pre>{@code
  * lab.onProgress((now, target, booting) -> System.err.printf("%s / %s, %d booting%n", now, target, booting));

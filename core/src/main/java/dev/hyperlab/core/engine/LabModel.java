@@ -569,6 +569,7 @@ public final class LabModel {
         Progress p = new Progress(progress, target);
         boolean ran = sim.runUntil(target, this::dispatch, () -> done.getAsBoolean() || p.tick(), idleToEnd);
         if (p.cancelled) {
+            Thread.interrupted(); // answered by CANCELLED; left set, it would close the lab's files in the save after
             throw new LabException(LabException.Kind.CANCELLED, "cancelled at lab time "
                     + dev.hyperlab.api.lab.Durations.format(Duration.ofNanos(sim.now())), "the lab is consistent there");
         }
@@ -589,12 +590,8 @@ public final class LabModel {
         }
 
         boolean tick() {
-            if ((++events & 1023) != 0) {
+            if ((events++ & 1023) != 0) { // the first call checks too: an interrupt already pending cancels at once
                 return false;
-            }
-            if (Thread.currentThread().isInterrupted()) {
-                cancelled = true;
-                return true;
             }
             if (listener != ProgressListener.NONE) {
                 long t = System.nanoTime();
@@ -602,6 +599,11 @@ public final class LabModel {
                     lastReport = t;
                     listener.progress(Duration.ofNanos(sim.now()), Duration.ofNanos(target), machinesBooting());
                 }
+            }
+            // after the listener, which may interrupt this thread to cancel here (before any more event does I/O)
+            if (Thread.currentThread().isInterrupted()) {
+                cancelled = true;
+                return true;
             }
             return false;
         }

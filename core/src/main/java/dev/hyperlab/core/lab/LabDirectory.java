@@ -6,10 +6,12 @@ import dev.hyperlab.core.engine.LabCodec;
 import dev.hyperlab.core.engine.LabModel;
 import dev.hyperlab.core.sim.EventLog;
 import java.io.BufferedOutputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
+import java.io.RandomAccessFile;
 import java.io.Writer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -38,7 +40,7 @@ final class LabDirectory implements AutoCloseable {
     private final Path dir;
     private final FileChannel lockChannel;
     private final FileLock lock;
-    private FileChannel logChannel;
+    private RandomAccessFile logFile;
     private Writer logWriter;
 
     private LabDirectory(Path dir, FileChannel lockChannel, FileLock lock) {
@@ -95,12 +97,14 @@ final class LabDirectory implements AutoCloseable {
 
     private void attachLog(LabModel lab, long length) {
         try {
-            logChannel = FileChannel.open(dir.resolve(LOG), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            if (logChannel.size() > length) {
-                logChannel.truncate(length); // what a killed process logged after its last save
+            // streams, not FileChannels: a FileChannel closes itself when its thread is interrupted (Ctrl-C in a front
+            // end interrupts the thread running the simulation, which writes this log as it goes)
+            logFile = new RandomAccessFile(dir.resolve(LOG).toFile(), "rw");
+            if (logFile.length() > length) {
+                logFile.setLength(length); // what a killed process logged after its last save
             }
-            logChannel.position(length);
-            OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(logChannel), 1 << 16);
+            logFile.seek(length);
+            OutputStream out = new BufferedOutputStream(new FileOutputStream(logFile.getFD()), 1 << 16);
             logWriter = new OutputStreamWriter(out, StandardCharsets.UTF_8);
             lab.sim().setLog(EventLog.to(logWriter));
         } catch (IOException e) {
@@ -111,18 +115,30 @@ final class LabDirectory implements AutoCloseable {
 
     /** Saves the model: the log first (so its recorded length is on disk), then lab.json atomically. */
     void save(LabModel lab) {
+        // A FileChannel closes itself when its thread is interrupted: hold a pending interrupt (a front end's
+        // Ctrl-C that arrived after the simulation stopped) until the save is on disk, then set it again.
+        boolean interrupted = Thread.interrupted();
+        try {
+            write(lab);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void write(LabModel lab) {
         try {
             lab.flushImages();
             logWriter.flush();
-            logChannel.force(false);
-            long logBytes = logChannel.position();
+            logFile.getFD().sync();
+            long logBytes = logFile.getFilePointer();
             Path tmp = dir.resolve(MODEL + ".tmp");
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16);
+            try (FileOutputStream file = new FileOutputStream(tmp.toFile())) {
+                OutputStream out = new BufferedOutputStream(file, 1 << 16);
                 LabCodec.write(lab, out, Map.of("logBytes", logBytes));
                 out.flush();
-                ch.force(true);
+                file.getFD().sync();
             }
             try {
                 Files.move(tmp, dir.resolve(MODEL), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -149,6 +165,9 @@ final class LabDirectory implements AutoCloseable {
         try {
             if (logWriter != null) {
                 logWriter.close();
+            }
+            if (logFile != null) {
+                logFile.close();
             }
             lock.release();
             lockChannel.close();

@@ -1,5 +1,6 @@
 package dev.hyperlab.core.lab;
 
+import dev.hyperlab.api.lab.ApplyResult;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostSpec;
 import dev.hyperlab.api.lab.HostState;
@@ -150,6 +151,28 @@ public final class LocalLab implements Lab, AutoCloseable {
     public Vm createVm(VmSpec spec) {
         change(m -> m.createVm(spec));
         return new VmHandle(this, spec.name());
+    }
+
+    @Override
+    public ApplyResult apply(String yaml) {
+        LabFile file = LabFile.parse(yaml);
+        read(m -> file.applyTo(m.fork())); // all or nothing: a refusal anywhere in the file happens on a copy
+        ApplyResult[] result = new ApplyResult[1];
+        change(m -> result[0] = file.applyTo(m));
+        return result[0];
+    }
+
+    @Override
+    public void startVms(List<String> names) {
+        List<String> unique = List.copyOf(new java.util.LinkedHashSet<>(names));
+        if (unique.size() > 1) {
+            read(m -> { // all or none: every start is tried on a copy first
+                LabModel probe = m.fork();
+                unique.forEach(probe::startVm);
+                return null;
+            });
+        }
+        change(m -> unique.forEach(m::startVm));
     }
 
     @Override

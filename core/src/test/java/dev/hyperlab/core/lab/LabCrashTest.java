@@ -73,9 +73,13 @@ class LabCrashTest {
                     if (n >= killAfter) {
                         // let it get into the next command, then kill it mid-flight at a seeded moment
                         Thread.sleep(random.nextInt(30));
-                        p.destroyForcibly(); // SIGKILL
+                        p.toHandle().destroyForcibly(); // SIGKILL (Process.destroyForcibly would close our pipe too)
                         break;
                     }
+                }
+                // what it reported done while we slept before the kill is still in the pipe: count it too
+                while ((line = out.readLine()) != null) {
+                    lastDone = Math.max(lastDone, Integer.parseInt(line.substring(5)));
                 }
             }
             assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();

@@ -1,0 +1,120 @@
+package dev.hyperlab.shell;
+
+import dev.hyperlab.shell.command.ShellException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code hyperlab} command line: which lab, which mode. Parsed by hand (a few options; picocli's reflection
+ * would cost start-up time before the first prompt).
+ *
+ * @param lab {@code --lab DIR}, else empty for the default lab
+ * @param seed {@code --seed N} for a new lab, else empty
+ * @param commands {@code -c 'CMD; CMD'}, else empty
+ * @param file a command file ({@code hyperlab FILE.hl}), else empty
+ * @param debug {@code --debug}: stack traces with errors
+ * @param version {@code --version}
+ * @param help {@code --help}
+ */
+public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<String> commands, Optional<Path> file,
+        boolean debug, boolean version, boolean help) {
+
+    /** One option of the command line, for {@code --help} and docs/commands.md. */
+    public record Opt(String names, String param, String description) {}
+
+    /** The options, in the order {@code --help} shows them. */
+    public static final List<Opt> OPTIONS = List.of(
+            new Opt("--lab", "DIR", "Use the lab stored in DIR, creating it if DIR holds none (--lab demo creates "
+                    + "the demo lab). Default: $HYPERLAB_LAB, else ~/.hyperlab/labs/default."),
+            new Opt("--seed", "N", "The root seed of a new lab (default 1). Same seed, same commands, same "
+                    + "results. A lab that exists keeps its own seed."),
+            new Opt("-c", "'CMD; CMD'", "Run the commands, print, exit: status 1 at the first error, which is "
+                    + "printed on stderr as 'error: WHAT (HINT)'."),
+            new Opt("--debug", "", "Print the stack trace with an error."),
+            new Opt("--version", "", "Print the version and exit."),
+            new Opt("--help", "", "Print this help and exit."));
+
+    /** The usage text of {@code hyperlab --help}. */
+    public static String usage() {
+        StringBuilder b = new StringBuilder("""
+                Usage: hyperlab [--lab DIR] [--seed N] [--debug]              REPL on a terminal
+                       hyperlab [--lab DIR] [--seed N] -c 'CMD; CMD; ...'     run commands, exit
+                       hyperlab [--lab DIR] [--seed N] FILE.hl                run a command file (one command a line, # comments)
+                       hyperlab [--lab DIR] < FILE.hl                        piped stdin runs like a command file
+                       hyperlab --version | --help
+
+                hyperlab is an interactive shell over a deterministic virtualization lab: hosts, hypervisors and
+                VMs booting through firmware, bootloader and OS, contending for CPU and disk.
+
+                Options:
+                """);
+        for (Opt o : OPTIONS) {
+            String left = "  " + o.names() + (o.param().isEmpty() ? "" : " " + o.param());
+            b.append(left).append(" ".repeat(Math.max(2, 18 - left.length()))).append(o.description()).append('\n');
+        }
+        b.append("""
+
+                Batch modes (-c, FILE, piped stdin) print no prompt and no colour. Inside, help lists the commands.
+                Environment: HYPERLAB_LAB (the default lab), HYPERLAB_HOME (instead of ~/.hyperlab: history, labs).
+                Quick start: hyperlab --lab demo""");
+        return b.toString();
+    }
+
+    /** Parses the arguments of {@code main}. */
+    public static Invocation parse(String[] args) {
+        Path lab = null;
+        Long seed = null;
+        String commands = null;
+        Path file = null;
+        boolean debug = false;
+        boolean version = false;
+        boolean help = false;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String value = null;
+            int eq = a.indexOf('=');
+            if (a.startsWith("--") && eq > 0) {
+                value = a.substring(eq + 1);
+                a = a.substring(0, eq);
+            }
+            switch (a) {
+                case "--lab" -> lab = Path.of(value != null ? value : next(args, ++i, "--lab", "DIR"));
+                case "--seed" -> {
+                    String s = value != null ? value : next(args, ++i, "--seed", "N");
+                    try {
+                        seed = Long.parseLong(s);
+                    } catch (NumberFormatException e) {
+                        throw new ShellException("--seed: '" + s + "' is not a whole number", "e.g. --seed 42");
+                    }
+                }
+                case "-c" -> commands = next(args, ++i, "-c", "'CMD; CMD'");
+                case "--debug" -> debug = true;
+                case "--version", "-V" -> version = true;
+                case "--help", "-h" -> help = true;
+                default -> {
+                    if (a.startsWith("-")) {
+                        throw new ShellException("unknown option '" + a + "'", "hyperlab --help lists the options");
+                    }
+                    if (file != null) {
+                        throw new ShellException("unexpected argument '" + a + "'",
+                                "give one command file; hyperlab --help shows the forms");
+                    }
+                    file = Path.of(a);
+                }
+            }
+        }
+        if (commands != null && file != null) {
+            throw new ShellException("give -c or a command file, not both", "hyperlab --help shows the forms");
+        }
+        return new Invocation(Optional.ofNullable(lab), Optional.ofNullable(seed), Optional.ofNullable(commands),
+                Optional.ofNullable(file), debug, version, help);
+    }
+
+    private static String next(String[] args, int i, String option, String param) {
+        if (i >= args.length) {
+            throw new ShellException(option + " needs a value", "write " + option + " " + param);
+        }
+        return args[i];
+    }
+}

@@ -1,0 +1,29 @@
+package dev.hyperlab.shell;
+
+import java.nio.file.Path;
+
+/**
+ * Where the shell keeps its files: {@code ~/.hyperlab} ({@code $HYPERLAB_HOME} instead, if set), with the REPL's
+ * {@code history} and the default lab {@code labs/default} ({@code $HYPERLAB_LAB} instead, if set).
+ */
+public final class ShellHome {
+    private ShellHome() {}
+
+    public static Path dir() {
+        String home = System.getenv("HYPERLAB_HOME");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home);
+        }
+        String user = System.getenv("HOME");
+        return Path.of(user != null && !user.isBlank() ? user : System.getProperty("user.home"), ".hyperlab");
+    }
+
+    public static Path history() {
+        return dir().resolve("history");
+    }
+
+    public static Path defaultLab() {
+        String lab = System.getenv("HYPERLAB_LAB");
+        return lab != null && !lab.isBlank() ? Path.of(lab) : dir().resolve("labs").resolve("default");
+    }
+}

@@ -1,0 +1,90 @@
+package dev.hyperlab.shell;
+
+import dev.hyperlab.core.lab.Labs;
+import dev.hyperlab.shell.batch.Batch;
+import dev.hyperlab.shell.command.CommandCatalog;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.render.Output;
+import dev.hyperlab.shell.render.Style;
+import dev.hyperlab.shell.repl.Repl;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+import org.jline.terminal.Size;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The training run of the AOT cache (shell/target/hyperlab.aot, built by {@code package}): what a session does in its
+ * first second (open a lab, parse, run and print the common commands, batch and REPL), so the JVM finds those classes
+ * loaded and linked at start-up. Not for users; the launcher uses the cache when it exists.
+ */
+public final class Training {
+    private Training() {}
+
+    public static void main(String[] args) throws IOException {
+        Path dir = Files.createTempDirectory("hyperlab-training");
+        try {
+            Invocation.parse(new String[] {"--lab", dir.toString(), "-c", "lab info"});
+            Main.stdinIsTerminal();
+            Output quiet = new Output(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
+                    Style.PLAIN, () -> 100, false);
+            try (ShellContext ctx = new ShellContext(() -> Labs.open(dir.resolve("lab"), 1), quiet,
+                    CommandCatalog.builtIn(), false)) {
+                Batch.run(ctx, """
+                        lab info; lab info --json; time; time --json; profiles; help; host list; vm list
+                        host create esx1 --cores 16 --ram 64GiB --firmware bios; host install esx1 --hypervisor type1
+                        host power-on esx1 --wait; host list --json; host info esx1 --json; host info esx1
+                        vm create web1 --host esx1 --vcpus 2 --memory 4GiB --os linux-server
+                        vm create fc1 --host esx1 --vcpus 1 --memory 256MiB --os microvm
+                        vm start web1 fc1 --dry-run; vm start web1 fc1 --wait; vm list; vm list --json
+                        vm info web1; vm info web1 --json; timeline; timeline web1 --json; advance 1s; wait vm web1
+                        timeline --html %s --svg %s
+                        vm strat web1
+                        """.formatted(dir.resolve("t.html"), dir.resolve("t.svg")));
+            }
+            repl(dir);
+        } finally {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** A terminal on a new pseudo-terminal through JLine's FFM provider (what the shell uses), else a plain one. */
+    private static Terminal terminal(byte[] keys, ByteArrayOutputStream screen) throws IOException {
+        try {
+            return TerminalBuilder.builder().system(false).provider("ffm").streams(new ByteArrayInputStream(keys),
+                    screen).type("xterm-256color").size(new Size(120, 40)).build();
+        } catch (IOException | RuntimeException e) {
+            return TerminalBuilder.builder().system(false).streams(new ByteArrayInputStream(keys), screen)
+                    .type("xterm-256color").size(new Size(120, 40)).build();
+        }
+    }
+
+    /** A REPL session on an in-memory terminal: prompt, Tab completion, highlighting, history, commands, Ctrl-D. */
+    private static void repl(Path dir) throws IOException {
+        byte[] keys = "vm st\tweb\t\nhost li\t --json\nvm info web1\ntime\n\u0004".getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream screen = new ByteArrayOutputStream();
+        System.setProperty(TerminalBuilder.PROP_GRAPHEME_CLUSTER, "false");
+        try (Terminal terminal = terminal(keys, screen)) {
+            Output output = new Output(terminal.writer(), new PrintWriter(Writer.nullWriter()), Style.ANSI,
+                    terminal::getWidth, true);
+            try (ShellContext ctx = new ShellContext(() -> Labs.open(dir.resolve("lab"), 1), output,
+                    CommandCatalog.builtIn(), false)) {
+                ctx.lab();
+                new Repl(ctx, terminal, "training", dir.resolve("history")).run();
+            }
+        } catch (UncheckedIOException e) {
+            // a training run that cannot use a terminal still trains the rest
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.hyperlab.shell.batch;
+
+import dev.hyperlab.shell.command.Dispatcher;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.Tokenizer;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+
+/**
+ * The batch modes ({@code -c}, a command file, piped stdin): commands run in order with no prompt and no colour;
+ * the first error is printed on stderr and ends the run with status 1. A file or stdin is read line by line (a
+ * command may go on over the next lines with a trailing backslash or an open quote), so piped commands run as they
+ * arrive.
+ */
+public final class Batch {
+    private Batch() {}
+
+    /** Runs {@code text} ({@code ;} or newlines between commands); the exit status. */
+    public static int run(ShellContext ctx, String text) {
+        return new Dispatcher(ctx).runText(text) ? 0 : 1;
+    }
+
+    /** Runs the commands read from {@code in}; the exit status. */
+    public static int run(ShellContext ctx, Reader in) throws IOException {
+        Dispatcher dispatcher = new Dispatcher(ctx);
+        BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
+        StringBuilder pending = new StringBuilder();
+        String line;
+        while ((line = lines.readLine()) != null) {
+            pending.append(line).append('\n');
+            if (!Tokenizer.isComplete(pending.toString())) {
+                continue;
+            }
+            if (!dispatcher.runText(pending.toString())) {
+                return 1;
+            }
+            pending.setLength(0);
+            if (ctx.exitRequested()) {
+                return 0;
+            }
+        }
+        return pending.isEmpty() || pending.toString().isBlank() || dispatcher.runText(pending.toString()) ? 0 : 1;
+    }
+}

@@ -1,0 +1,221 @@
+package dev.hyperlab.shell.command;
+
+import dev.hyperlab.api.lab.LabException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * Runs commands: finds the group of the first word, parses the rest with its picocli definition, calls the leaf
+ * command, and turns every refusal into one line {@code error: WHAT (HINT)} on the error stream. Unknown commands
+ * get the nearest known one ("did you mean `vm start`?"). No stack trace reaches the user unless {@code --debug}.
+ */
+public final class Dispatcher {
+    private final ShellContext ctx;
+
+    public Dispatcher(ShellContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Runs every command in {@code text} ({@code ;} or newlines between them); stops at the first that fails. */
+    public boolean runText(String text) {
+        List<List<String>> commands;
+        try {
+            commands = Tokenizer.commands(text);
+        } catch (ShellException e) {
+            ctx.endProgress();
+            ctx.output().error(e.getMessage());
+            return false;
+        }
+        for (List<String> words : commands) {
+            if (!run(words)) {
+                return false;
+            }
+            if (ctx.exitRequested()) {
+                break;
+            }
+        }
+        return true;
+    }
+
+    /** Runs one command given as words; true when it succeeded. */
+    public boolean run(List<String> words) {
+        if (words.isEmpty()) {
+            return true;
+        }
+        try {
+            return execute(words);
+        } catch (ParameterException e) {
+            ctx.endProgress();
+            ctx.output().error(parameterError(e));
+        } catch (LabException e) {
+            ctx.endProgress();
+            ctx.output().error(e.getMessage());
+            debug(e);
+        } catch (ShellException e) {
+            ctx.endProgress();
+            ctx.output().error(e.getMessage());
+            debug(e);
+        } catch (RuntimeException | Error e) {
+            ctx.endProgress();
+            ctx.output().error("internal error: " + e + " (run with --debug for the stack trace, and please report it)");
+            debug(e);
+        } finally {
+            ctx.output().flush();
+            Thread.interrupted(); // a cancel nobody took must not reach the next command
+            ctx.clearCancel();
+        }
+        return false;
+    }
+
+    private boolean execute(List<String> words) throws ParameterException {
+        CommandGroup group = ctx.catalog().find(words.getFirst()).orElseThrow(() -> unknown(words));
+        CommandLine line = ctx.commands().line(group);
+        List<String> args = words.subList(1, words.size());
+        CommandSpec spec = line.getCommandSpec();
+        if (!spec.subcommands().isEmpty()) {
+            if (args.isEmpty()) {
+                throw new ShellException("'" + group.name() + "' needs a subcommand: "
+                        + String.join(", ", names(spec)), "help " + group.name() + " describes them");
+            }
+            String verb = args.getFirst();
+            if (!verb.startsWith("-") && !spec.subcommands().containsKey(verb)) {
+                throw unknown(words);
+            }
+        }
+        checkOptions(spec, args);
+        ParseResult parsed = line.parseArgs(args.toArray(String[]::new));
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return true;
+        }
+        ParseResult leaf = parsed;
+        while (leaf.hasSubcommand()) {
+            leaf = leaf.subcommand();
+        }
+        Object command = leaf.commandSpec().userObject();
+        if (!(command instanceof Callable<?> callable)) {
+            throw new ShellException("'" + leaf.commandSpec().qualifiedName(" ") + "' needs a subcommand",
+                    "help " + leaf.commandSpec().qualifiedName(" ") + " describes them");
+        }
+        try {
+            Object rc = callable.call();
+            return !(rc instanceof Integer i) || i == 0;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new ShellException(e.toString(), "", e);
+        }
+    }
+
+    /**
+     * Refuses an unknown option before picocli parses (picocli would first complain about a missing required
+     * option, when the real mistake is the misspelt one), with the nearest option as the hint.
+     */
+    private static void checkOptions(CommandSpec spec, List<String> args) {
+        int i = 0;
+        while (i < args.size() && spec.subcommands().containsKey(args.get(i))) {
+            spec = spec.subcommands().get(args.get(i)).getCommandSpec();
+            i++;
+        }
+        for (; i < args.size(); i++) {
+            String w = args.get(i);
+            if (w.equals("--")) {
+                return;
+            }
+            if (!w.startsWith("-") || w.length() < 2 || Character.isDigit(w.charAt(1)) || w.charAt(1) == '.') {
+                continue;
+            }
+            String name = w.contains("=") ? w.substring(0, w.indexOf('=')) : w;
+            OptionSpec option = spec.findOption(name);
+            if (option == null) {
+                List<String> known = spec.options().stream().filter(o -> !o.hidden()).map(OptionSpec::longestName)
+                        .toList();
+                String command = spec.qualifiedName(" ");
+                throw new ShellException(command + ": unknown option '" + name + "'", Suggest.nearest(name, known)
+                        .map(s -> "did you mean `" + s + "`?").orElse("`" + command + " --help` shows the options"));
+            }
+            if (option.arity().max() > 0 && !w.contains("=")) {
+                i += option.arity().max() == 1 ? 1 : 0;
+            }
+        }
+    }
+
+    private static List<String> names(CommandSpec spec) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, CommandLine> e : spec.subcommands().entrySet()) {
+            if (e.getKey().equals(e.getValue().getCommandName())) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
+    }
+
+    /** "unknown command 'vm strat' (did you mean `vm start`?)", or a pointer to {@code help}. */
+    ShellException unknown(List<String> words) {
+        String first = words.getFirst();
+        Optional<CommandGroup> group = ctx.catalog().find(first);
+        String typed = group.isPresent() && words.size() > 1 ? first + " " + words.get(1) : first;
+        return new ShellException("unknown command '" + typed + "'",
+                suggestion(words).map(s -> "did you mean `" + s + "`?").orElse("help lists the commands"));
+    }
+
+    private Optional<String> suggestion(List<String> words) {
+        String first = words.getFirst();
+        List<String> paths = ctx.commands().paths();
+        Optional<CommandGroup> group = ctx.catalog().find(first);
+        if (group.isPresent()) { // a known group, an unknown verb: the nearest verb of that group
+            List<String> verbs = paths.stream().filter(p -> p.startsWith(first + " ")).toList();
+            return Suggest.nearest(first + " " + words.get(1), verbs);
+        }
+        Map<String, String> verbs = new java.util.LinkedHashMap<>(); // verb -> first path with it: start -> vm start
+        for (String p : paths) {
+            if (p.indexOf(' ') > 0 && p.indexOf(' ') == p.lastIndexOf(' ')) {
+                verbs.putIfAbsent(p.substring(p.indexOf(' ') + 1), p);
+            }
+        }
+        if (verbs.containsKey(first)) { // a verb without its group: `start web1`
+            return Optional.of(verbs.get(first));
+        }
+        Optional<String> groupName = Suggest.nearest(first, ctx.catalog().names());
+        if (groupName.isPresent()) { // `hots list` -> `host list`
+            String withVerb = words.size() > 1 ? groupName.get() + " " + words.get(1) : "";
+            return Optional.of(paths.contains(withVerb) ? withVerb : groupName.get());
+        }
+        if (words.size() > 1) {
+            Optional<String> two = Suggest.nearest(first + " " + words.get(1), paths);
+            if (two.isPresent()) {
+                return two;
+            }
+        }
+        return Suggest.nearest(first, verbs.keySet()).map(verbs::get); // a misspelt verb alone: `strat web1`
+    }
+
+    private static String parameterError(ParameterException e) {
+        String command = e.getCommandLine().getCommandSpec().qualifiedName(" ");
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+        msg = msg.isEmpty() ? msg : Character.toLowerCase(msg.charAt(0)) + msg.substring(1);
+        msg = msg.replaceFirst("^(unknown option|missing required (?:option|options|parameter|parameters)): ", "$1 ");
+        String hint = "`" + command + " --help` shows the usage";
+        if (e instanceof UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            hint = "did you mean `" + u.getSuggestions().getFirst() + "`?";
+        }
+        return command + ": " + msg + " (" + hint + ")";
+    }
+
+    private void debug(Throwable e) {
+        if (ctx.debug()) {
+            PrintWriter err = ctx.output().err();
+            e.printStackTrace(err);
+            err.flush();
+        }
+    }
+}

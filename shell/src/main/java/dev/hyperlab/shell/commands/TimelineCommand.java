@@ -1,0 +1,90 @@
+package dev.hyperlab.shell.commands;
+
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.TimelinePhase;
+import dev.hyperlab.shell.command.ReadCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.render.Gantt;
+import dev.hyperlab.shell.render.TimelineHtml;
+import dev.hyperlab.shell.render.TimelineSvg;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code timeline [NAME...] [--json] [--svg FILE] [--html FILE]}: where the boot time went. */
+@Command(name = "timeline", description = {
+        "The recorded boot phases of hosts and VMs (all when no NAME is given): a Gantt chart with one row per "
+                + "phase, coloured by what bound it (cpu, disk, memory, network, fixed).",
+        "JSON: a list of {machine, phase, step, start, end, boundBy} (times in lab-time seconds, end null while "
+                + "running). --svg and --html write a chart a browser shows, with details when hovering a phase."})
+public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
+    @Parameters(paramLabel = "NAME", arity = "0..*", description = "Hosts or VMs to show.",
+            completionCandidates = LiveNames.Machines.class)
+    List<String> names = new ArrayList<>();
+
+    @Option(names = "--svg", paramLabel = "FILE", description = "Write the chart as an SVG image.")
+    Path svg;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Write a self-contained HTML page with the chart.")
+    Path html;
+
+    private Duration now;
+
+    TimelineCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected List<TimelinePhase> read(Lab lab) {
+        now = lab.now();
+        return lab.timeline(names);
+    }
+
+    @Override
+    protected void export(List<TimelinePhase> phases) {
+        if (svg != null) {
+            write(svg, TimelineSvg.document(phases, now), phases.size());
+        }
+        if (html != null) {
+            String title = "hyperlab timeline" + (names.isEmpty() ? "" : ": " + String.join(", ", names));
+            write(html, TimelineHtml.page(title, phases, now), phases.size());
+        }
+    }
+
+    private void write(Path file, String content, int count) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ShellException("cannot write " + file + ": " + e.getClass().getSimpleName(),
+                    "check the directory and its permissions");
+        }
+        String msg = "wrote " + file + " (" + count + " phases)";
+        if (json) {
+            output().note(msg);
+        } else {
+            out().println(msg);
+        }
+    }
+
+    @Override
+    protected void print(List<TimelinePhase> phases) {
+        if (svg != null || html != null) {
+            return;
+        }
+        Duration from = phases.stream().map(TimelinePhase::start).min(Duration::compareTo).orElse(Duration.ZERO);
+        Gantt.print(phases, from, now, output());
+    }
+}

@@ -1,0 +1,35 @@
+package dev.hyperlab.shell.commands.lab;
+
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.LabInfo;
+import dev.hyperlab.shell.command.ReadCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.render.Fields;
+import dev.hyperlab.shell.render.Times;
+
+/** {@code lab info}: seed, lab time, counts, plugins, engine version. */
+@picocli.CommandLine.Command(name = "info", description = "Seed, lab time, counts, plugins and engine version.")
+final class LabInfoCommand extends ReadCommand<LabInfo> {
+    LabInfoCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected LabInfo read(Lab lab) {
+        return lab.info();
+    }
+
+    @Override
+    protected void print(LabInfo i) {
+        new Fields()
+                .add("directory", i.directory().isEmpty() ? "(in memory)" : i.directory())
+                .add("seed", i.seed())
+                .add("lab time", Times.at(i.time()))
+                .add("hosts", i.hosts() + " (" + i.hostsRunning() + " running)")
+                .add("vms", i.vms() + " (" + i.vmsRunning() + " running)")
+                .add("pending events", i.pendingEvents())
+                .add("engine version", i.engineVersion())
+                .add("plugins", i.plugins().isEmpty() ? "none" : String.join(", ", i.plugins()))
+                .print(out(), style());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.hyperlab.shell.commands.vm;
+
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.VmInfo;
+import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.shell.command.Args;
+import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.completion.LiveNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vm create NAME --host H --vcpus N --memory SIZE ...}: defines a VM and creates its disk images. */
+@Command(name = "create", description = {
+        "Define a VM on a host (state defined) and create its disk images.",
+        "--os PROFILE gives it a bootable disk: a thin qcow2 overlay on the profile's base image. A VM whose boot "
+                + "disk is blank fails with \"No bootable device\"."})
+final class VmCreate extends ChangeCommand {
+    @Parameters(paramLabel = "NAME", description = "A new VM name.")
+    String name;
+
+    @Option(names = "--host", required = true, paramLabel = "H", description = "The host it runs on.",
+            completionCandidates = LiveNames.Hosts.class)
+    String host;
+
+    @Option(names = "--vcpus", required = true, paramLabel = "N", description = "Virtual CPUs.")
+    int vcpus;
+
+    @Option(names = "--memory", required = true, paramLabel = "SIZE", description = "Memory: 512MiB, 4GiB.")
+    String memory;
+
+    @Option(names = "--firmware", paramLabel = "bios|uefi|ID", description = "Firmware model (default: the OS "
+            + "profile's).", completionCandidates = LiveNames.Firmware.class)
+    String firmware = "";
+
+    @Option(names = "--disk", paramLabel = "PATH|SIZE", description = "A disk, repeatable: SIZE adds a blank disk, "
+            + "PATH attaches an image. The first disk is the boot disk (after the --os disk).")
+    List<String> disks = new ArrayList<>();
+
+    @Option(names = "--os", paramLabel = "PROFILE", description = "OS profile: linux-server, linux-desktop, "
+            + "windows-server, microvm, ... (profiles lists them).", completionCandidates = LiveNames.OsProfiles.class)
+    String os = "";
+
+    @Option(names = "--driver", paramLabel = "ID", description = "A guest driver installed in addition to the OS's "
+            + "inbox drivers, repeatable: virtio-blk, virtio-net, virtio-balloon, guest-tools.",
+            completionCandidates = LiveNames.Drivers.class)
+    List<String> drivers = new ArrayList<>();
+
+    @Option(names = "--boot-priority", paramLabel = "N", description = "Start-policy group: lower starts first "
+            + "(default 0).")
+    int bootPriority;
+
+    VmCreate(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected void apply(Lab lab) {
+        long bytes = Args.size("--memory", memory);
+        lab.createVm(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority));
+    }
+
+    @Override
+    protected void report(Lab lab, boolean dryRun) {
+        VmInfo i = lab.vm(name).info();
+        String disks = i.disks().stream().map(d -> d.format() + " " + Sizes.format(d.virtualSize()))
+                .collect(Collectors.joining(", "));
+        out().println((dryRun ? "would create" : "created") + " vm " + name + " on " + i.host() + ": " + i.vcpus()
+                + " vCPUs, " + Sizes.format(i.memory()) + ", " + (i.os().isEmpty() ? "no OS" : i.os()) + ", firmware "
+                + i.firmware() + (disks.isEmpty() ? ", no disks" : ", disks " + disks)
+                + (dryRun ? "" : " (next: vm start " + name + " --wait)"));
+    }
+
+    @Override
+    protected List<String> machines() {
+        return List.of(name);
+    }
+}

@@ -1,0 +1,41 @@
+package dev.hyperlab.shell.render;
+
+import java.io.PrintWriter;
+import java.util.function.IntSupplier;
+
+/**
+ * Where a command writes: results to {@code out}, errors and progress to {@code err}, decorated with a {@link Style},
+ * laid out for a width. One per session; the REPL gives its terminal, batch modes give stdout and stderr.
+ *
+ * @param out results (tables, JSON)
+ * @param err errors, notes and progress bars
+ * @param style colours or plain text
+ * @param width the current width in columns (a terminal's changes when it is resized)
+ * @param terminal whether a person watches a terminal: progress bars are drawn only then
+ */
+public record Output(PrintWriter out, PrintWriter err, Style style, IntSupplier width, boolean terminal) {
+
+    /** Columns to lay out for: the terminal's width, at least 60 so tables and charts stay legible. */
+    public int columns() {
+        return Math.max(60, width.getAsInt());
+    }
+
+    /** Prints {@code error: MESSAGE} on the error stream. */
+    public void error(String message) {
+        out.flush();
+        err.println(style.red("error: ") + message);
+        err.flush();
+    }
+
+    /** Prints a note (not an error) on the error stream, so results on stdout stay clean. */
+    public void note(String message) {
+        out.flush();
+        err.println(style.dim(message));
+        err.flush();
+    }
+
+    public void flush() {
+        out.flush();
+        err.flush();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.hyperlab.shell.repl;
+
+import dev.hyperlab.shell.command.Dispatcher;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.render.Style;
+import dev.hyperlab.shell.render.Times;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.terminal.Terminal;
+import org.jline.widget.AutosuggestionWidgets;
+
+/**
+ * The interactive shell: a JLine line reader with history ({@code ~/.hyperlab/history}), Tab completion,
+ * highlighting, autosuggestions from history and multi-line blocks, over the same {@link Dispatcher} as the batch
+ * modes. Each command runs on a command thread; Ctrl-C while it runs asks it to stop at a safe point (a wait or an
+ * advance ends where it got to, the lab consistent), Ctrl-C at the prompt clears the line, Ctrl-D leaves.
+ */
+public final class Repl {
+    private final ShellContext ctx;
+    private final Terminal terminal;
+    private final String labName;
+    private final Path historyFile;
+    private final ExecutorService commandThread = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "hyperlab-command");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean running;
+
+    public Repl(ShellContext ctx, Terminal terminal, String labName, Path historyFile) {
+        this.ctx = ctx;
+        this.terminal = terminal;
+        this.labName = labName;
+        this.historyFile = historyFile;
+    }
+
+    /** Reads and runs commands until Ctrl-D or {@code exit}; the exit status (0). */
+    public int run() {
+        LineReader reader = reader();
+        Thread.ofPlatform().name("hyperlab-warm-up").daemon().start(() -> { // so the first Tab is instant
+            try {
+                ctx.commands().buildAll();
+            } catch (RuntimeException e) {
+                // the session ended first (a closed terminal): nothing to warm up any more
+            }
+        });
+        ProgressBar bar = new ProgressBar(terminal.writer(), terminal::getWidth);
+        ctx.progressView(bar);
+        terminal.handle(Terminal.Signal.INT, signal -> {
+            if (running) {
+                ctx.requestCancel();
+            }
+        });
+        Dispatcher dispatcher = new Dispatcher(ctx);
+        while (!ctx.exitRequested()) {
+            String line;
+            try {
+                line = reader.readLine(prompt());
+            } catch (UserInterruptException e) {
+                continue; // Ctrl-C at the prompt: a fresh line
+            } catch (EndOfFileException e) {
+                break; // Ctrl-D
+            }
+            if (line.isBlank()) {
+                continue;
+            }
+            execute(dispatcher, line, bar);
+        }
+        commandThread.shutdownNow();
+        return 0;
+    }
+
+    private void execute(Dispatcher dispatcher, String line, ProgressBar bar) {
+        running = true;
+        Future<Boolean> done = commandThread.submit(() -> dispatcher.runText(line));
+        try {
+            while (true) {
+                try {
+                    done.get();
+                    break;
+                } catch (InterruptedException e) {
+                    ctx.requestCancel();
+                }
+            }
+        } catch (ExecutionException e) {
+            ctx.output().error("internal error: " + e.getCause());
+        } finally {
+            running = false;
+            bar.clear();
+            ctx.output().flush();
+        }
+    }
+
+    private LineReader reader() {
+        try {
+            Files.createDirectories(historyFile.getParent());
+        } catch (IOException e) {
+            ctx.output().note("note: no history file (" + historyFile.getParent() + ": " + e.getMessage() + ")");
+        }
+        LineReader reader = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("hyperlab")
+                .completer(new ShellCompleter(ctx))
+                .highlighter(new ShellHighlighter(ctx))
+                .parser(new ShellParser(ctx.catalog()))
+                .variable(LineReader.HISTORY_FILE, historyFile)
+                .variable(LineReader.HISTORY_FILE_SIZE, 10_000)
+                .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P... ")
+                .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true) // '!' is text, not history expansion
+                .option(LineReader.Option.HISTORY_IGNORE_SPACE, true)
+                .build();
+        new AutosuggestionWidgets(reader).enable();
+        return reader;
+    }
+
+    private String prompt() {
+        Style style = ctx.output().style();
+        String time = ctx.openLab().map(l -> Times.at(l.now())).orElse("");
+        return style.cyan(labName) + (time.isEmpty() ? "" : " " + style.dim(time)) + "> ";
+    }
+}

@@ -1,0 +1,108 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** -c, command files and piped stdin: what scripts depend on (exit status, stdout, stderr). */
+class BatchModeTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void dashCRunsCommandsInOrderAndStopsAtTheFirstErrorWithStatus1() {
+        ShellProcess.Run ok = ShellProcess.run(home, null, "--lab", "lab1", "-c",
+                "host create h1 --cores 4 --ram 16GiB --firmware bios; host list --json");
+        assertThat(ok.status()).isZero();
+        assertThat(ok.err()).isEmpty();
+        assertThat(ok.out()).contains("created host h1", "\"name\" : \"h1\"").doesNotContain("\u001b[");
+
+        ShellProcess.Run bad = ShellProcess.run(home, null, "--lab", "lab1", "-c",
+                "time; vm start ghost; host create h2 --cores 4 --ram 16GiB");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).isEqualTo("error: no VM named 'ghost' (vm list shows the VMs)\n");
+        assertThat(bad.out()).startsWith("lab time 0s");
+        ShellProcess.Run after = ShellProcess.run(home, null, "--lab", "lab1", "-c", "host list --json");
+        assertThat(after.out()).doesNotContain("h2"); // nothing after the error ran
+    }
+
+    @Test
+    void aCommandFileAndPipedStdinBehaveAlike() throws Exception {
+        String script = """
+                # a command file: one command a line
+                host create h1 --cores 4 --ram 16GiB --firmware bios
+                host install h1 \\
+                    --hypervisor type1
+                host power-on h1 --wait   # comments only at the start of a line
+                """.replace("   # comments only at the start of a line", "");
+        Files.writeString(home.resolve("setup.hl"), script);
+        ShellProcess.Run file = ShellProcess.run(home, null, "--lab", "labf", "setup.hl");
+        assertThat(file.status()).as(file.err()).isZero();
+        assertThat(file.out()).contains("h1 running after");
+        ShellProcess.Run piped = ShellProcess.run(home, script, "--lab", "labp");
+        assertThat(piped.status()).as(piped.err()).isZero();
+        assertThat(piped.out()).isEqualTo(file.out());
+
+        ShellProcess.Run failing = ShellProcess.run(home, "time\nvm info nope\ntime\n", "--lab", "labp");
+        assertThat(failing.status()).isEqualTo(1);
+        assertThat(failing.err()).isEqualTo("error: no VM named 'nope' (vm list shows the VMs)\n");
+        assertThat(failing.out().lines().count()).isEqualTo(1);
+        assertThat(ShellProcess.run(home, null, "--lab", "labp", "missing.hl").err())
+                .isEqualTo("error: no command file missing.hl (hyperlab --help shows the forms)\n");
+    }
+
+    @Test
+    void labDemoCreatesTheDemoOnceAndItsBootStormRuns() {
+        ShellProcess.Run storm = ShellProcess.run(home, null, "--lab", "demo", "-c", "vm start --all --wait; vm list --json");
+        assertThat(storm.status()).as(storm.err()).isZero();
+        assertThat(storm.err()).isEqualTo("created the demo lab in demo\n");
+        String list = storm.out().substring(storm.out().indexOf('['));
+        assertThat(Tmux.count(list, "\"state\" : \"running\"")).isEqualTo(8);
+        assertThat(list).contains("\"linux-server\"", "\"linux-desktop\"", "\"windows-server\"", "\"microvm\"", "\"uefi\"", "\"bios\"", "\"direct\"");
+        ShellProcess.Run again = ShellProcess.run(home, null, "--lab", "demo", "-c", "host list --json");
+        assertThat(again.err()).isEmpty(); // created once: the second start opens it as it is
+        assertThat(again.out()).contains("\"type1\"", "\"type2\"");
+    }
+
+    @Test
+    void versionHelpAndBadInvocations() {
+        ShellProcess.Run version = ShellProcess.run(home, null, "--version");
+        assertThat(version.status()).isZero();
+        assertThat(version.out()).startsWith("hyperlab ");
+        ShellProcess.Run help = ShellProcess.run(home, null, "--help");
+        assertThat(help.out()).contains("--lab DIR", "-c", "--seed", "FILE.hl", "HYPERLAB_LAB");
+        ShellProcess.Run bad = ShellProcess.run(home, null, "--frobnicate");
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.err()).startsWith("error: unknown option '--frobnicate'");
+        assertThat(Files.exists(home.resolve(".hyperlab"))).as("no lab is opened for --version or --help").isFalse();
+    }
+
+    @Test
+    void theDefaultLabSeedsAndDebug() {
+        ShellProcess.Run info = ShellProcess.run(home, null, "--seed", "42", "-c", "lab info --json");
+        assertThat(info.status()).isZero();
+        assertThat(info.out()).contains("\"seed\" : 42", home.resolve(".hyperlab/labs/default").toString());
+        ShellProcess.Run again = ShellProcess.run(home, null, "--seed", "7", "-c", "lab info --json");
+        assertThat(again.out()).contains("\"seed\" : 42");
+        assertThat(again.err()).contains("--seed 7 is for new labs");
+
+        ShellProcess.Run plain = ShellProcess.run(home, null, "-c", "vm create x --host nowhere --vcpus 1 --memory 1GiB");
+        assertThat(plain.err()).doesNotContain("\tat ");
+        ShellProcess.Run debug = ShellProcess.run(home, null, "--debug", "-c",
+                "vm create x --host nowhere --vcpus 1 --memory 1GiB");
+        assertThat(debug.err()).startsWith("error: ").contains("\tat dev.hyperlab");
+    }
+
+    @Test
+    void aLabOpenInAnotherProcessIsRefusedClearly() throws Exception {
+        try (var lab = dev.hyperlab.core.lab.Labs.open(home.resolve("busy"), 1)) {
+            assertThat(lab.hosts()).isEmpty();
+            ShellProcess.Run r = ShellProcess.run(home, null, "--lab", "busy", "-c", "time");
+            assertThat(r.status()).isEqualTo(1);
+            assertThat(r.err()).startsWith("error: lab busy is open in another hyperlab process");
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The commands of the contract, run as the REPL runs them, checked as a user reads them. */
+class CommandsTest {
+    private final ShellFixture shell = ShellFixture.inMemory();
+
+    @AfterEach
+    void close() {
+        shell.close();
+    }
+
+    @Test
+    void jsonFieldsAreTheContractsAndUnitsAreBytesAndSeconds() {
+        shell.small().ok("vm start web1 --wait");
+        JsonNode vm = shell.run("vm info web1 --json").json();
+        assertThat(fields(vm)).containsSubsequence("name", "host", "state", "vcpus", "memory", "firmware", "disks",
+                "drivers").contains("reason");
+        assertThat(vm.get("state").asText()).isEqualTo("running");
+        assertThat(vm.get("memory").asLong()).isEqualTo(4L << 30);
+        assertThat(fields(vm.get("disks").get(0))).contains("path", "format", "virtualSize");
+
+        JsonNode host = shell.run("host info ws1 --json").json();
+        assertThat(host.get("state").asText()).isEqualTo("running");
+        assertThat(host.get("ram").asLong()).isEqualTo(32L << 30);
+        assertThat(host.get("hypervisor").asText()).isEqualTo("type2");
+        assertThat(host.get("hostOs").asText()).isEqualTo("linux");
+        assertThat(host.get("disks").get(0).get("kind").asText()).isEqualTo("ssd");
+        assertThat(host.get("startPolicy").get("groupDelay").isNumber()).isTrue();
+
+        JsonNode lab = shell.run("lab info --json").json();
+        assertThat(fields(lab)).contains("seed", "time", "hosts", "vms", "plugins", "engineVersion");
+        assertThat(lab.get("vms").asInt()).isEqualTo(3);
+
+        double time = shell.run("time --json").json().get("time").asDouble();
+        assertThat(time).isEqualTo(lab.get("time").asDouble()).isPositive();
+
+        JsonNode timeline = shell.run("timeline web1 --json").json();
+        assertThat(timeline.isArray()).isTrue();
+        List<String> phases = new ArrayList<>();
+        timeline.forEach(p -> {
+            assertThat(fields(p)).containsExactly("machine", "phase", "step", "start", "end", "boundBy");
+            assertThat(p.get("start").isNumber()).isTrue();
+            assertThat(p.get("boundBy").asText()).isIn("cpu", "disk", "memory", "fixed", "network");
+            phases.add(p.get("phase").asText());
+        });
+        assertThat(phases).contains("vmm", "firmware", "bootloader", "kernel", "init", "drivers");
+
+        JsonNode profiles = shell.run("profiles --json").json();
+        assertThat(profiles.get("os").findValuesAsText("id"))
+                .contains("linux-server", "linux-desktop", "windows-server", "microvm");
+        assertThat(shell.run("host list --json").json().size()).isEqualTo(2);
+        assertThat(shell.run("vm list --json").json().size()).isEqualTo(3);
+    }
+
+    @Test
+    void readCommandsPrintOneJsonDocumentAndNothingElse() {
+        shell.small();
+        for (String command : List.of("lab info", "profiles", "time", "host list", "host info esx1", "vm list",
+                "vm info web1", "timeline", "timeline esx1")) {
+            ShellFixture.Result r = shell.run(command + " --json");
+            assertThat(r.ok()).as(command).isTrue();
+            assertThat(r.err()).as(command).isEmpty();
+            assertThat(r.json()).as(command).isNotNull();
+        }
+    }
+
+    @Test
+    void humanOutputIsAlignedWithUnitsPeopleRead() {
+        shell.small().ok("vm start web1 fc1 --wait");
+        String list = shell.ok("vm list");
+        List<String> lines = list.lines().toList();
+        assertThat(lines.getFirst()).startsWith("NAME").contains("STATE");
+        int stateColumn = lines.getFirst().indexOf("STATE");
+        assertThat(lines.subList(1, lines.size())).allSatisfy(l -> assertThat(l.charAt(stateColumn - 1)).isEqualTo(' '));
+        assertThat(list).contains("4 GiB", "256 MiB", "running", "defined");
+        assertThat(shell.ok("host info esx1")).contains("64 GiB", "type1", "esx1");
+        assertThat(shell.ok("time")).matches("lab time \\d+m [\\d.]+s\\n");
+        String gantt = shell.ok("timeline web1");
+        assertThat(gantt).contains("kernel", "init", "cpu", "bound by:");
+    }
+
+    @Test
+    void errorsAreOneLineNamingTheEntityAndLeaveTheSessionUsable() {
+        shell.small();
+        ShellFixture.Result r = shell.run("vm start nope");
+        assertThat(r.ok()).isFalse();
+        assertThat(r.err()).isEqualTo("error: no VM named 'nope' (vm list shows the VMs)\n");
+        assertThat(shell.run("vm strat web1").err()).contains("did you mean `vm start`?");
+        assertThat(shell.run("strat web1").err()).contains("did you mean `vm start`?");
+        assertThat(shell.run("hots list").err()).contains("did you mean `host list`?");
+        assertThat(shell.run("host create x --corse 4 --ram 8GiB").err())
+                .contains("unknown option '--corse'", "did you mean `--cores`?");
+        assertThat(shell.run("host create x --cores 4").err()).contains("missing required option '--ram=SIZE'");
+        assertThat(shell.run("host create x --cores 4 --ram 8XB").err()).startsWith("error: --ram: '8XB'");
+        assertThat(shell.run("vm create big --host esx1 --vcpus 2 --memory 1TiB --os linux-server").err())
+                .startsWith("error: ").doesNotContain("\tat ");
+        assertThat(shell.run("advance -5s").err()).startsWith("error: ");
+        assertThat(shell.run("wait box web1").err()).contains("neither host nor vm");
+        assertThat(shell.run("vm").err()).contains("'vm' needs a subcommand");
+        for (String bad : List.of("vm start nope", "vm strat", "host create x --cores 4", "advance 5parsecs")) {
+            assertThat(shell.run(bad).err().lines().count()).as(bad).isEqualTo(1);
+        }
+        assertThat(shell.run("vm start web1 --wait").ok()).isTrue(); // still usable
+    }
+
+    @Test
+    void aCommandRunTwiceStartsFromItsDefaults() {
+        shell.small();
+        shell.ok("host create h3 --cores 2 --ram 4GiB --disk hdd:2TiB --disk ssd:1TiB --boot-order net,disk");
+        shell.ok("host create h4 --cores 2 --ram 4GiB");
+        JsonNode h4 = shell.run("host info h4 --json").json();
+        assertThat(h4.get("disks").size()).isEqualTo(1);
+        assertThat(h4.get("bootOrder").toString()).isEqualTo("[\"disk\",\"net\"]");
+        assertThat(shell.run("host info h3 --json").json().get("disks").size()).isEqualTo(2);
+        assertThat(shell.ok("time")).doesNotStartWith("{");
+    }
+
+    @Test
+    void advanceWaitAndTheVmLifecycle() {
+        shell.small();
+        assertThat(shell.ok("vm start web1 dev1")).contains("starting: web1, dev1");
+        assertThat(shell.ok("wait vm web1 --timeout 5m")).contains("vm web1 is running");
+        assertThat(shell.run("wait vm fc1 --timeout 1s").err()).contains("fc1 is defined");
+        assertThat(shell.ok("advance 30s")).contains("->");
+        shell.ok("vm suspend web1; advance 1m; vm resume web1; advance 1m; vm reboot web1; wait vm web1; vm shutdown web1; advance 1m");
+        assertThat(shell.run("vm info web1 --json").json().get("state").asText()).isEqualTo("shutoff");
+        shell.ok("vm delete web1");
+        assertThat(shell.run("vm info web1").err()).contains("no VM named 'web1'");
+        shell.ok("host policy esx1 --max-concurrent-boots 1 --group-delay 10s");
+        assertThat(shell.ok("host policy esx1")).contains("at most 1 concurrent boots", "10s");
+        shell.ok("host power-off ws1");
+        assertThat(shell.run("vm info dev1 --json").json().get("state").asText()).isEqualTo("crashed");
+    }
+
+    @Test
+    void helpListsEveryGroupAndCommandHelpComesFromTheDefinition() {
+        String help = shell.ok("help");
+        assertThat(help).contains("Lab and clock", "Hosts and hypervisors", "Virtual machines", "Timelines",
+                "vm start", "host power-on", "lab apply", "timeline", "advance");
+        assertThat(shell.ok("help vm")).contains("Usage: vm", "start", "shutdown");
+        assertThat(shell.ok("help vm start")).contains("Usage: vm start", "--wait", "--dry-run");
+        assertThat(shell.ok("vm start --help")).isEqualTo(shell.ok("help vm start"));
+        assertThat(shell.ok("vm info --help")).contains("--json");
+        assertThat(shell.run("help nope").err()).contains("no command group 'nope'");
+    }
+
+    @Test
+    void timelineFilesAreWellFormedAndHoldEveryPhase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        shell.small().ok("vm start web1 fc1 --wait");
+        java.nio.file.Path svg = tmp.resolve("t.svg");
+        java.nio.file.Path html = tmp.resolve("out/t.html");
+        assertThat(shell.ok("timeline web1 esx1 --svg " + svg + " --html " + html)).contains("wrote " + svg);
+        int phases = shell.run("timeline web1 esx1 --json").json().size();
+        var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());
+        var rects = doc.getElementsByTagName("rect");
+        int bars = 0;
+        for (int i = 0; i < rects.getLength(); i++) {
+            var r = (org.w3c.dom.Element) rects.item(i);
+            if (r.getAttribute("class").startsWith("phase")) {
+                bars++;
+                assertThat(r.getElementsByTagName("title").getLength()).isEqualTo(1);
+            }
+        }
+        assertThat(bars).isEqualTo(phases).isPositive();
+        assertThat(java.nio.file.Files.readString(html)).startsWith("<!DOCTYPE html>").contains("id=\"memory\"");
+        ShellFixture.Result json = shell.run("timeline web1 --json --svg " + svg);
+        assertThat(json.json().isArray()).isTrue(); // stdout stays one JSON document
+        assertThat(json.err()).contains("wrote");
+    }
+
+    @Test
+    void labApplyCreatesFromAFileAndIsIdempotent(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path file = tmp.resolve("lab.yaml");
+        java.nio.file.Files.writeString(file, Demo.yaml());
+        assertThat(shell.ok("lab apply " + file)).contains("created host esx1", "created vm win2");
+        assertThat(shell.ok("lab apply " + file)).contains("unchanged: host esx1");
+        assertThat(shell.run("lab apply " + tmp.resolve("none.yaml")).err()).contains("cannot read lab file");
+    }
+
+    private static List<String> fields(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
+    }
+}

@@ -1,0 +1,148 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyperlab.shell.command.ChangeCommand;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** --dry-run on every command that changes the lab: the prediction is printed, the lab's files do not change. */
+class DryRunTest {
+    @TempDir
+    Path tmp;
+
+    /** One invocation of every changing command, valid in the lab {@link #setUp} builds. */
+    Map<String, String> samples() {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("lab apply", "lab apply " + tmp.resolve("more.yaml"));
+        s.put("advance", "advance 5m");
+        s.put("wait", "wait vm boot1");
+        s.put("host create", "host create h9 --cores 2 --ram 4GiB --firmware bios");
+        s.put("host install", "host install bare --hypervisor type2 --host-os windows");
+        s.put("host power-on", "host power-on off1 --wait");
+        s.put("host power-off", "host power-off ws1");
+        s.put("host reset", "host reset ws1");
+        s.put("host policy", "host policy esx1 --max-concurrent-boots 1 --group-delay 5s");
+        s.put("vm create", "vm create v9 --host esx1 --vcpus 1 --memory 1GiB --os microvm");
+        s.put("vm start", "vm start web1 fc1 --wait");
+        s.put("vm shutdown", "vm shutdown dev1");
+        s.put("vm destroy", "vm destroy dev1");
+        s.put("vm reboot", "vm reboot dev1");
+        s.put("vm suspend", "vm suspend dev1");
+        s.put("vm resume", "vm resume sus1");
+        s.put("vm delete", "vm delete fc1");
+        s.put("demo", "demo");
+        return s;
+    }
+
+    private void setUp(ShellFixture shell) throws IOException {
+        Files.writeString(tmp.resolve("more.yaml"),
+                "vms: [{name: more1, host: esx1, vcpus: 1, memory: 1GiB, os: linux-server}]\n");
+        shell.small().ok("vm create sus1 --host ws1 --vcpus 1 --memory 1GiB --os linux-server;"
+                + "vm start dev1 sus1 --wait; vm suspend sus1; advance 1m;"
+                + "host create off1 --cores 4 --ram 8GiB --firmware bios; host install off1 --hypervisor type1;"
+                + "host create bare --cores 4 --ram 8GiB --firmware bios;"
+                + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1");
+    }
+
+    @Test
+    void everyChangingCommandHasADryRunThatChangesNoFile() throws Exception {
+        Path dir = tmp.resolve("lab");
+        try (ShellFixture shell = ShellFixture.in(dir)) {
+            setUp(shell);
+            Map<String, String> samples = samples();
+            for (String path : shell.ctx.commands().paths()) {
+                if (leaf(shell, path) instanceof ChangeCommand) {
+                    assertThat(samples).as("a dry-run sample for '" + path + "' (a new changing command needs one)")
+                            .containsKey(path);
+                }
+            }
+            samples.remove("demo"); // its names are taken in this lab: below, on an empty one
+            for (Map.Entry<String, String> e : samples.entrySet()) {
+                Map<String, String> before = digest(dir);
+                ShellFixture.Result r = shell.run(e.getValue() + " --dry-run");
+                assertThat(r.ok()).as(e.getValue() + ": " + r.err()).isTrue();
+                assertThat(r.out()).as(e.getValue()).startsWith("dry run: nothing was changed");
+                assertThat(digest(dir)).as("files after " + e.getValue() + " --dry-run").isEqualTo(before);
+            }
+        }
+        Path empty = tmp.resolve("empty");
+        try (ShellFixture shell = ShellFixture.in(empty)) {
+            shell.ok("time");
+            Map<String, String> before = digest(empty);
+            assertThat(shell.ok("demo --dry-run")).contains("esx1", "host", "running");
+            assertThat(digest(empty)).isEqualTo(before);
+            assertThat(shell.ok("host list")).startsWith("no hosts yet");
+        }
+    }
+
+    @Test
+    void aDryRunPredictsTheTimelineAndEndStateOfABootStorm() throws Exception {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("storm"))) {
+            setUp(shell);
+            String prediction = shell.ok("vm start web1 fc1 --dry-run");
+            assertThat(prediction).contains("Predicted from lab time", "kernel", "init", "bound by:");
+            assertThat(prediction).containsPattern("web1 +vm +defined +running");
+            assertThat(prediction).containsPattern("fc1 +vm +defined +running");
+            String real = shell.ok("vm start web1 fc1 --wait; vm list");
+            assertThat(real).containsPattern("web1 +esx1 +running");
+            assertThat(shell.run("vm start web1 --dry-run").err()).contains("web1 is running");
+        }
+    }
+
+    private static Object leaf(ShellFixture shell, String path) {
+        String[] words = path.split(" ");
+        CommandLine line = shell.ctx.commands().line(words[0]).orElseThrow();
+        for (int i = 1; i < words.length; i++) {
+            line = line.getSubcommands().get(words[i]);
+        }
+        return line.getCommand();
+    }
+
+    /**
+     * Every file in the directory and the SHA-256 of its size and bytes. Host disks are sparse files of terabytes:
+     * only their data runs are read (everything else reads as zeros), found as qemu-img finds them.
+     */
+    static Map<String, String> digest(Path dir) {
+        Map<String, String> out = new TreeMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                MessageDigest sha = MessageDigest.getInstance("SHA-256");
+                long size = Files.size(f);
+                sha.update(Long.toString(size).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                try (var ch = java.nio.channels.FileChannel.open(f)) {
+                    for (var run : dev.hyperlab.core.storage.SparseFiles.dataRuns(f, 0, size)) {
+                        sha.update(Long.toString(run.start()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(1 << 20);
+                        for (long pos = run.start(); pos < run.end(); ) {
+                            buf.clear().limit((int) Math.min(buf.capacity(), run.end() - pos));
+                            int n = ch.read(buf, pos);
+                            if (n < 0) {
+                                break;
+                            }
+                            sha.update(buf.flip());
+                            pos += n;
+                        }
+                    }
+                }
+                out.put(dir.relativize(f).toString(), HexFormat.of().formatHex(sha.digest()));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.hyperlab.shell;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The shell as a separate process, started the way the launcher starts it (never through the launcher itself). */
+final class ShellProcess {
+    private ShellProcess() {}
+
+    /** What a run printed and its exit status. */
+    record Run(int status, String out, String err) {}
+
+    /** The java command line that runs the shell's main class with the test class path. */
+    static List<String> command(List<String> jvmOptions, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "--enable-native-access=ALL-UNNAMED"));
+        cmd.addAll(jvmOptions);
+        cmd.add("-cp");
+        cmd.add(classPath());
+        cmd.add("dev.hyperlab.shell.Main");
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** The test class path without test classes and test-only jars, i.e. what the launcher puts on it. */
+    static String classPath() {
+        List<String> keep = new ArrayList<>();
+        for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            if (!e.contains("test-classes") && !e.contains("junit") && !e.contains("assertj")
+                    && !e.contains("opentest4j") && !e.contains("surefire")) {
+                keep.add(e);
+            }
+        }
+        return String.join(File.pathSeparator, keep);
+    }
+
+    /** Runs the shell to completion with {@code stdin} piped in (null: none). */
+    static Run run(Path home, String stdin, String... args) {
+        ProcessBuilder pb = new ProcessBuilder(command(List.of(), args));
+        environment(pb.environment(), home);
+        pb.directory(home.toFile());
+        try {
+            Process p = pb.start();
+            if (stdin != null) {
+                p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            p.getOutputStream().close();
+            var out = p.getInputStream().readAllBytes();
+            var err = p.getErrorStream().readAllBytes();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new AssertionError("hyperlab did not exit within 60 s");
+            }
+            return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+                    new String(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** A clean environment: the shell's home (history, default lab) in {@code home}, no colour hints. */
+    static void environment(Map<String, String> env, Path home) {
+        env.remove("HYPERLAB_LAB");
+        env.put("HYPERLAB_HOME", home.resolve(".hyperlab").toString());
+        env.put("HOME", home.toString());
+    }
+}

@@ -68,10 +68,11 @@ public interface Lab {
     ApplyResult apply(String yaml);
 
     /**
-     * Starts several VMs in one request, the way a boot storm begins ({@code vm start NAME...}): all start or none
-     * does (an unknown name or a VM whose state does not allow a start refuses the request, the lab unchanged), each
-     * start goes to its host's hypervisor (subject to its start policy) in the order given, and the lab is saved once
-     * rather than once per VM.
+     * Starts several VMs in one request, the way a boot storm begins ({@code vm start NAME...}). Every start is
+     * checked first: an unknown name, or a VM or host whose state does not allow a start, refuses the whole request
+     * and changes nothing. Then the whole batch goes to the hosts' hypervisors at once, so a start policy orders it by
+     * boot priority; a VM its host cannot promise memory to is refused there, with the reason in its
+     * {@link VmInfo#reason()}. The lab is saved once rather than once per VM.
      */
     void startVms(List<String> names);
 

@@ -164,15 +164,7 @@ public final class LocalLab implements Lab, AutoCloseable {
 
     @Override
     public void startVms(List<String> names) {
-        List<String> unique = List.copyOf(new java.util.LinkedHashSet<>(names));
-        if (unique.size() > 1) {
-            read(m -> { // all or none: every start is tried on a copy first
-                LabModel probe = m.fork();
-                unique.forEach(probe::startVm);
-                return null;
-            });
-        }
-        change(m -> unique.forEach(m::startVm));
+        change(m -> m.startVms(names));
     }
 
     @Override

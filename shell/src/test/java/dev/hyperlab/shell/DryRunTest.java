@@ -42,6 +42,8 @@ class DryRunTest {
         s.put("vm suspend", "vm suspend dev1");
         s.put("vm resume", "vm resume sus1");
         s.put("vm delete", "vm delete fc1");
+        s.put("mem balloon", "mem balloon dev1 512MiB");
+        s.put("mem policy", "mem policy esx1 --swap 8GiB --page-sharing on --auto-balloon off");
         s.put("demo", "demo");
         return s;
     }

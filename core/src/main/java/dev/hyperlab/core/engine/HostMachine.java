@@ -178,7 +178,6 @@ final class HostMachine extends Machine {
         }
         committed = 0;
         memory.swapUsed = 0;
-        memory.ksmSaved = 0;
         memory.changed();
     }
 

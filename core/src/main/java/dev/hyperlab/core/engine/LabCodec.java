@@ -166,7 +166,6 @@ public final class LabCodec {
         g.writeNumberField("swap", mm.policy.swapBytes());
         g.writeBooleanField("pageSharing", mm.policy.pageSharing());
         g.writeNumberField("swapUsed", mm.swapUsed);
-        g.writeNumberField("ksmSaved", mm.ksmSaved);
         g.writeNumberField("memoryUpdated", mm.lastUpdate);
         g.writeNumberField("memoryTickAt", mm.tickAt);
         g.writeNumberField("policyRun", mm.lastPolicyRun);
@@ -212,6 +211,7 @@ public final class LabCodec {
         g.writeNumberField("resident", v.resident);
         g.writeNumberField("swapped", v.swapped);
         g.writeNumberField("guestUsed", v.guestUsed);
+        g.writeNumberField("shared", v.shared);
         g.writeNumberField("majorFaults", v.majorFaults);
         g.writeBooleanField("balloonLoaded", v.balloonLoaded);
         writeRows(g, "memorySamples", v.memorySamples);
@@ -448,7 +448,6 @@ public final class LabCodec {
         mm.policy = new dev.hyperlab.api.lab.MemoryPolicy((Boolean) h.get("autoBalloon"), num(h, "swap"),
                 (Boolean) h.get("pageSharing"));
         mm.swapUsed = num(h, "swapUsed");
-        mm.ksmSaved = num(h, "ksmSaved");
         mm.lastUpdate = num(h, "memoryUpdated");
         mm.tickAt = num(h, "memoryTickAt");
         mm.lastPolicyRun = num(h, "policyRun");
@@ -477,6 +476,7 @@ public final class LabCodec {
         vm.resident = num(v, "resident");
         vm.swapped = num(v, "swapped");
         vm.guestUsed = num(v, "guestUsed");
+        vm.shared = num(v, "shared");
         vm.majorFaults = num(v, "majorFaults");
         vm.balloonLoaded = (Boolean) v.get("balloonLoaded");
         vm.memorySamples.addAll(rows(v, "memorySamples"));

@@ -33,8 +33,6 @@ final class MemoryManager {
     private final HostMachine host;
     MemoryPolicy policy = DEFAULT_POLICY;
     long swapUsed;
-    /** Memory page sharing saves now. */
-    long ksmSaved;
     /** Lab time of the last accounting update (KSM and balloon progress run between updates). */
     long lastUpdate;
     /** Lab time of the pending memory tick, or -1. */
@@ -66,9 +64,18 @@ final class MemoryManager {
     long used() {
         long sum = 0;
         for (VmMachine v : holders()) {
-            sum += v.resident + v.overhead();
+            sum += v.resident + v.overhead() - v.shared;
         }
-        return sum - ksmSaved;
+        return sum;
+    }
+
+    /** Memory page sharing saves now: what each VM's merged pages save, summed. */
+    long ksmSaved() {
+        long sum = 0;
+        for (VmMachine v : holders()) {
+            sum += v.shared;
+        }
+        return sum;
     }
 
     long free() {
@@ -101,7 +108,7 @@ final class MemoryManager {
         long committed = host.committed;
         long used = used();
         return new HostMemory(host.ram, usable, committed, used, usable - used,
-                usable == 0 ? 0 : (double) committed / usable, swapUsed, policy.swapBytes(), ksmSaved, state());
+                usable == 0 ? 0 : (double) committed / usable, swapUsed, policy.swapBytes(), ksmSaved(), state());
     }
 
     // ---- admission ------------------------------------------------------------------------------------------------
@@ -317,10 +324,21 @@ final class MemoryManager {
         v.resident = 0;
         v.swapped = 0;
         v.guestUsed = 0;
+        v.shared = 0;
         v.balloonLoaded = false;
-        if (ksmSaved > potential()) {
-            ksmSaved = potential(); // pages shared with a VM that is gone are no longer shared
+        for (VmMachine u : holders()) {
+            u.shared = Math.min(u.shared, potential(u)); // pages it shared with a VM that is gone are its own again
         }
+        changed();
+    }
+
+    /**
+     * {@code v} rewrote its memory (a guest reboot zeroes and refills it): its shared pages were copied on write, so
+     * what page sharing saved on them is gone until KSM finds them again (docs: mem.ksm.cow_on_write).
+     */
+    void rewrote(VmMachine v) {
+        update();
+        v.shared = 0;
         changed();
     }
 
@@ -349,12 +367,30 @@ final class MemoryManager {
                 applyBalloon(v, v.actual + delta);
             }
         }
-        if (policy.pageSharing()) {
-            long potential = potential();
-            long scan = (long) (KSM_SCAN_PAGES_PER_S * PAGE_BYTES * dt);
-            ksmSaved = ksmSaved < potential ? Math.min(potential, ksmSaved + scan) : potential;
-        } else {
-            ksmSaved = 0;
+        List<VmMachine> vms = holders();
+        if (!policy.pageSharing()) {
+            for (VmMachine v : vms) {
+                v.shared = 0;
+            }
+            return;
+        }
+        // ksmd's scan budget goes to the guests with pages left to merge, in proportion to what each has left
+        long budget = (long) (KSM_SCAN_PAGES_PER_S * PAGE_BYTES * dt);
+        long[] gap = new long[vms.size()];
+        long totalGap = 0;
+        for (int i = 0; i < vms.size(); i++) {
+            VmMachine v = vms.get(i);
+            long p = potential(v, vms);
+            v.shared = Math.min(v.shared, p);
+            gap[i] = p - v.shared;
+            totalGap += gap[i];
+        }
+        if (totalGap == 0) {
+            return;
+        }
+        double share = Math.min(1.0, (double) budget / totalGap);
+        for (int i = 0; i < vms.size(); i++) {
+            vms.get(i).shared += (long) (gap[i] * share);
         }
     }
 
@@ -367,18 +403,29 @@ final class MemoryManager {
             // below what the guest uses, the guest pages out to its own disk (docs: mem.balloon.guest_pressure_path)
             v.resident = Math.min(v.resident, actual);
             v.guestUsed = Math.min(v.guestUsed, actual);
+            v.shared = Math.min(v.shared, v.resident);
         }
         v.actual = actual;
     }
 
-    /** What page sharing could save: identical guests (same base image) share more than diverse ones. */
-    long potential() {
+    /** What page sharing could save on {@code v}: identical guests (same base image) share more than diverse ones. */
+    long potential(VmMachine v) {
+        return potential(v, holders());
+    }
+
+    private static long potential(VmMachine v, List<VmMachine> vms) {
+        return (long) (v.resident * sharingFraction(v, vms));
+    }
+
+    /** Whether page sharing has pages left to merge. */
+    private boolean sharingConverging() {
         List<VmMachine> vms = holders();
-        long sum = 0;
         for (VmMachine v : vms) {
-            sum += (long) (v.resident * sharingFraction(v, vms));
+            if (v.shared != potential(v, vms)) {
+                return true;
+            }
         }
-        return sum;
+        return false;
     }
 
     static double sharingFraction(VmMachine v, List<VmMachine> vms) {
@@ -390,16 +437,6 @@ final class MemoryManager {
         return SHARING_DIVERSE_FRACTION;
     }
 
-    /** The share of the host's savings backing {@code v}'s pages. */
-    long shared(VmMachine v) {
-        long potential = potential();
-        if (potential == 0 || v.held == 0) {
-            return 0;
-        }
-        double mine = v.resident * sharingFraction(v, holders());
-        return (long) (mine * ksmSaved / potential);
-    }
-
     /** Whether something is still moving: a balloon short of its target, sharing short of its potential, a policy. */
     boolean active() {
         for (VmMachine v : holders()) {
@@ -407,7 +444,7 @@ final class MemoryManager {
                 return true;
             }
         }
-        if (policy.pageSharing() && ksmSaved != potential()) {
+        if (policy.pageSharing() && sharingConverging()) {
             return true;
         }
         return policy.autoBalloon() && policyWantsChange();
@@ -474,12 +511,12 @@ final class MemoryManager {
 
     /** One sample for the host and one per VM holding memory, unless nothing changed since the last ones. */
     private void sample(long now) {
-        long[] h = {now, usable(), used(), swapUsed, ksmSaved};
+        long[] h = {now, usable(), used(), swapUsed, ksmSaved()};
         if (samples.isEmpty() || !sameValues(samples.getLast(), h)) {
             samples.add(h);
         }
         for (VmMachine v : holders()) {
-            v.sample(now, v.actual, v.resident, v.swapped, shared(v));
+            v.sample(now, v.actual, v.resident, v.swapped, v.shared);
         }
     }
 

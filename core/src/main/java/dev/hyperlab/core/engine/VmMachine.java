@@ -42,6 +42,8 @@ final class VmMachine extends Machine {
     long resident;
     long swapped;
     long guestUsed;
+    /** Of its resident memory, what page sharing saves (its pages merged with identical ones). */
+    long shared;
     long majorFaults;
     boolean balloonLoaded;
     /** Memory over time: {time, actual, resident, swapped, shared}, one row per change. */
@@ -150,7 +152,7 @@ final class VmMachine extends Machine {
         }
         mm.update();
         return new dev.hyperlab.api.lab.VmMemory(memory, target, actual, memory - actual,
-                Math.max(0, actual - guestUsed), resident, swapped, mm.shared(this), majorFaults);
+                Math.max(0, actual - guestUsed), resident, swapped, shared, majorFaults);
     }
 
     void setBalloonTarget(long bytes) {
@@ -331,6 +333,7 @@ final class VmMachine extends Machine {
     void reboot() {
         requireState(VmState.RUNNING, "reboot");
         lab.log(name, "reboot");
+        hostMachine().memory.rewrote(this);
         state = VmState.STARTING;
         startPlan(PlanKind.REBOOT, VmBootPlans.plan(this, false));
     }
@@ -402,6 +405,7 @@ final class VmMachine extends Machine {
                 held = 0;
                 resident = 0;
                 swapped = 0;
+                shared = 0;
                 balloonLoaded = false;
                 counted = false;
                 state = VmState.CRASHED;

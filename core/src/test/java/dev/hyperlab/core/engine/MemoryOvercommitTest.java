@@ -148,6 +148,27 @@ class MemoryOvercommitTest {
     }
 
     @Test
+    void sharingBreaksWhenAGuestRewritesItsMemoryAndKsmFindsItAgain() {
+        LabModel lab = LabModel.inMemory(9);
+        lab.createHost(HostSpec.of("h", 32, 128 * GIB));
+        lab.installHost("h", HypervisorType.TYPE1, null);
+        lab.setMemoryPolicy("h", new MemoryPolicy(true, 0, true));
+        lab.powerOn("h");
+        lab.waitHost("h", HostState.RUNNING, LONG, ProgressListener.NONE);
+        for (String n : List.of("a", "b")) {
+            lab.createVm(VmSpec.of(n, "h", 2, 8 * GIB).withOs("windows-server").withDrivers(List.of("virtio-blk")));
+        }
+        lab.startVms(List.of("a", "b"));
+        lab.advance(Duration.ofMinutes(30), ProgressListener.NONE);
+        long before = lab.vmMemory("a").shared();
+        assertThat(before).isPositive();
+        lab.rebootVm("a");
+        assertThat(lab.vmMemory("a").shared()).isLessThan(before / 10);
+        lab.advance(Duration.ofMinutes(30), ProgressListener.NONE);
+        assertThat(lab.vmMemory("a").shared()).isCloseTo(before, org.assertj.core.data.Percentage.withPercentage(1));
+    }
+
+    @Test
     void aBalloonTargetNeedsADriverAndTheBalloonReachesItAtTheDriversPace() {
         LabModel lab = sixteenGibWindows(2, true, 0);
         storm(lab, 2);

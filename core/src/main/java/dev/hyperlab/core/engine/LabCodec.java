@@ -374,6 +374,9 @@ public final class LabCodec {
         for (Object o : list(root, "vms")) {
             readVm(lab, (Map<String, Object>) o);
         }
+        for (HostMachine h : lab.hosts.values()) {
+            h.memory.reindex();
+        }
         // the host start queues refer to VMs: link them now that every VM exists
         for (Object o : list(root, "hosts")) {
             Map<String, Object> h = (Map<String, Object>) o;

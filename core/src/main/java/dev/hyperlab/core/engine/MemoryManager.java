@@ -45,16 +45,29 @@ final class MemoryManager {
         this.host = host;
     }
 
-    /** The VMs holding memory on this host, in name order. */
+    /** The VMs holding memory on this host, in name order (kept as VMs start and stop: read on every touch). */
+    private final List<VmMachine> holders = new ArrayList<>();
+
     List<VmMachine> holders() {
-        List<VmMachine> out = new ArrayList<>();
+        return holders;
+    }
+
+    private void hold(VmMachine v) {
+        int i = java.util.Collections.binarySearch(holders, v, java.util.Comparator.comparing(Machine::name));
+        if (i < 0) {
+            holders.add(-i - 1, v);
+        }
+    }
+
+    /** Rebuilds the holder list from the VMs' own state (after a load, or after the host lost power). */
+    void reindex() {
+        holders.clear();
         for (String name : host.vms) {
             VmMachine v = host.lab.vmMachine(name);
             if (v.held > 0) {
-                out.add(v);
+                holders.add(v);
             }
         }
-        return out;
     }
 
     long usable() {
@@ -309,6 +322,7 @@ final class MemoryManager {
 
     void started(VmMachine v) {
         update();
+        hold(v);
         v.target = v.memory;
         v.actual = v.memory;
         v.resident = 0;
@@ -326,6 +340,7 @@ final class MemoryManager {
         v.guestUsed = 0;
         v.shared = 0;
         v.balloonLoaded = false;
+        holders.remove(v);
         for (VmMachine u : holders()) {
             u.shared = Math.min(u.shared, potential(u)); // pages it shared with a VM that is gone are its own again
         }

@@ -51,6 +51,18 @@ public final class MemoryImage implements DiskImage {
         return v;
     }
 
+    /**
+     * A writable copy of this image as it is now, over the same backing: what an internal snapshot of an in-memory
+     * disk keeps. Chunks are copied, since writes change them in place.
+     */
+    public MemoryImage copy() {
+        MemoryImage c = new MemoryImage(name, size, backing, false);
+        for (Map.Entry<Long, byte[]> e : chunks.entrySet()) {
+            c.chunks.put(e.getKey(), e.getValue().clone());
+        }
+        return c;
+    }
+
     /** A name in the {@code mem:} namespace; made a {@link Path} only when asked (most never are). */
     @Override
     public Path path() {

@@ -15,6 +15,9 @@ final class HostFile implements AutoCloseable {
     final FileChannel channel;
     private final java.io.RandomAccessFile raf; // for writable files: ftruncate on the same descriptor
     private long size;
+    /** Bytes and write calls so far: the I/O a metadata operation cost, as QEMU's blockstats count it. */
+    private long bytesWritten;
+    private long writeCalls;
 
     HostFile(Path path, FileChannel channel) throws IOException {
         this.path = path;
@@ -69,6 +72,8 @@ final class HostFile implements AutoCloseable {
     }
 
     void write(long offset, ByteBuffer src) throws IOException {
+        bytesWritten += src.remaining();
+        writeCalls++;
         long pos = offset;
         while (src.hasRemaining()) pos += channel.write(src, pos);
         if (pos > size) size = pos;
@@ -85,6 +90,14 @@ final class HostFile implements AutoCloseable {
             }
         }
         size = newSize;
+    }
+
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    long writeCalls() {
+        return writeCalls;
     }
 
     void force() throws IOException {

@@ -248,6 +248,12 @@ public final class Qcow2Image implements DiskImage {
     public boolean markedCorrupt() { return (h.incompatibleFeatures & Qcow2Header.INCOMPAT_CORRUPT) != 0; }
     public boolean dirtyFlag() { return (h.incompatibleFeatures & Qcow2Header.INCOMPAT_DIRTY) != 0; }
 
+    /** Bytes written to the image file since it was opened, data and metadata (QEMU's {@code wr_bytes}). */
+    public long bytesWritten() { return file.bytesWritten(); }
+
+    /** Write requests issued to the image file since it was opened (QEMU's {@code wr_operations}). */
+    public long writeOps() { return file.writeCalls(); }
+
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         checkOpen();
@@ -364,11 +370,23 @@ public final class Qcow2Image implements DiskImage {
     public List<Extent> map(long offset, long length) throws IOException {
         checkOpen();
         checkRange(offset, length);
+        return mapVia(l1, offset, length);
+    }
+
+    /** How {@code [offset, offset + length)} of the disk as it was at snapshot {@code name} is stored. */
+    public List<Extent> mapSnapshot(String name, long offset, long length) throws IOException {
+        checkOpen();
+        Qcow2Snapshot s = requireSnapshot(name);
+        if (offset < 0 || length < 0 || offset + length > s.diskSize()) throw new ImageException(file.path + ": range is outside snapshot '" + name + "'");
+        return mapVia(readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table"), offset, length);
+    }
+
+    private List<Extent> mapVia(long[] table, long offset, long length) throws IOException {
         List<Extent> out = new ArrayList<>();
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
-            Run r = lookup(l1, pos, end - pos);
+            Run r = lookup(table, pos, end - pos);
             switch (r.kind) {
                 case DATA, COMPRESSED -> add(out, new Extent(pos, r.length, true, 0));
                 case ZERO -> add(out, new Extent(pos, r.length, false, 0));

@@ -169,6 +169,32 @@ final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public DiskSnapshots snapshots(String path) {
+        if (!(open(path) instanceof dev.hyperlab.core.storage.qcow2.Qcow2Image)) {
+            throw LabException.notAllowed("image " + displayPath(path) + " is " + format(path)
+                    + ", which cannot hold internal snapshots",
+                    "convert it to qcow2 (disk convert SRC DST --format qcow2) and attach that instead");
+        }
+        return new Qcow2DiskSnapshots(() -> (dev.hyperlab.core.storage.qcow2.Qcow2Image) open(path),
+                () -> reopen(path));
+    }
+
+    /**
+     * Drops the open image of {@code path} without trusting what it holds in memory; the next use opens the file
+     * again, which repairs a qcow2 image an interrupted operation left dirty.
+     */
+    void reopen(String path) {
+        DiskImage img = open.remove(path);
+        if (img != null) {
+            try {
+                img.close();
+            } catch (IOException | RuntimeException e) {
+                // it failed before; what is on disk is what the next open reads (and repairs)
+            }
+        }
+    }
+
+    @Override
     public String format(String path) {
         return open(path).format().qemuName();
     }

@@ -14,6 +14,8 @@ final class ForkImageStore implements ImageStore {
     private final ImageStore original;
     private final MemoryImageStore own = new MemoryImageStore();
     private final Map<String, MemoryImage> overlays = new HashMap<>();
+    /** The fork's view of each image's snapshots: the original's, then its own; changes stay here. */
+    private final Map<String, DiskSnapshots> snapshots = new HashMap<>();
 
     ForkImageStore(ImageStore original) {
         this.original = original;
@@ -54,6 +56,22 @@ final class ForkImageStore implements ImageStore {
     public void delete(String path) {
         own.delete(path);
         overlays.remove(path);
+        snapshots.remove(path);
+    }
+
+    @Override
+    public DiskSnapshots snapshots(String path) {
+        if (own.has(path)) {
+            return own.snapshots(path);
+        }
+        DiskSnapshots s = snapshots.get(path);
+        if (s == null) {
+            DiskSnapshots originals = original.snapshots(path); // refuses what the original refuses (raw images)
+            open(path);
+            s = new MemoryDiskSnapshots(path, () -> overlays.get(path), img -> overlays.put(path, img), originals);
+            snapshots.put(path, s);
+        }
+        return s;
     }
 
     @Override
@@ -65,5 +83,6 @@ final class ForkImageStore implements ImageStore {
     public void close() {
         own.close();
         overlays.clear();
+        snapshots.clear();
     }
 }

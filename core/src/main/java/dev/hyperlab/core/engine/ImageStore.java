@@ -27,6 +27,12 @@ interface ImageStore extends AutoCloseable {
     /** Deletes an image this store made. */
     void delete(String path);
 
+    /**
+     * The internal snapshots of image {@code path}; throws {@link dev.hyperlab.api.lab.LabException}
+     * ({@code NOT_ALLOWED}) for an image whose format cannot hold them (raw).
+     */
+    DiskSnapshots snapshots(String path);
+
     /** The image format name of {@code path} ({@code qcow2}, {@code raw}). */
     String format(String path);
 

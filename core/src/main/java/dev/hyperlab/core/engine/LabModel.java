@@ -48,6 +48,7 @@ public final class LabModel {
     private final ImageStore images;
     final TreeMap<String, HostMachine> hosts = new TreeMap<>();
     final TreeMap<String, VmMachine> vms = new TreeMap<>();
+    private final Snapshots snapshots = new Snapshots(this);
     /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
     long requests;
@@ -509,6 +510,75 @@ public final class LabModel {
             }
         }
         log(name, "deleted");
+    }
+
+    /** Puts {@code vm} in the place of the VM of the same name (a revert brings back the snapshot's VM). */
+    void replaceVm(VmMachine vm) {
+        VmMachine old = vmMachine(vm.name);
+        if (old.held > 0 || old.hostMachine().starts.queue.contains(old)) {
+            throw new IllegalStateException("VM " + vm.name + " still holds host resources");
+        }
+        vms.put(vm.name, vm);
+        byName.put(vm.name, vm);
+    }
+
+    // ---- snapshots (docs/snapshots.md) ---------------------------------------------------------------------------
+
+    public List<dev.hyperlab.api.lab.SnapshotInfo> snapshots(String vm) {
+        return snapshots.list(vm);
+    }
+
+    public dev.hyperlab.api.lab.SnapshotInfo snapshot(String vm, String name) {
+        return snapshots.info(vm, name);
+    }
+
+    /**
+     * Takes snapshot {@code name} of {@code vm}. {@code checkpoint} saves the lab: it is called once everything is
+     * checked and before the first image changes, so a process killed after it is recovered on load.
+     */
+    public dev.hyperlab.api.lab.SnapshotInfo createSnapshot(String vm, String name,
+            dev.hyperlab.api.lab.SnapshotOptions options, Runnable checkpoint) {
+        return snapshots.create(vm, name, options, checkpoint);
+    }
+
+    /** Reverts {@code vm} to snapshot {@code name} ({@code checkpoint} as for {@link #createSnapshot}). */
+    public void revertSnapshot(String vm, String name, Runnable checkpoint) {
+        snapshots.revert(vm, name, checkpoint);
+    }
+
+    /** Deletes snapshot {@code name} of {@code vm}, and those below it with {@code children}; the names deleted. */
+    public List<String> deleteSnapshot(String vm, String name, boolean children, Runnable checkpoint) {
+        return snapshots.delete(vm, name, children, checkpoint);
+    }
+
+    /** SHA-256 of {@code vm}'s runtime state as a snapshot saves it ({@link VmStateDoc}). */
+    public String stateDigest(String vm) {
+        return VmStateDoc.digest(VmStateDoc.capture(vmMachine(vm)));
+    }
+
+    /**
+     * For a backup of a running VM: snapshot {@code name} of every disk of {@code vm} at once (all or none), disk only,
+     * outside the tree. Read it with {@link #diskAtSnapshot}, drop it with {@link #dropDiskSnapshots} (in the same
+     * facade call). {@code checkpoint} saves the lab first, so a process killed before the drop leaves no snapshot
+     * once the lab is loaded again.
+     */
+    public void takeDiskSnapshots(String vm, String name, Runnable checkpoint) {
+        snapshots.takeDisks(vm, name, checkpoint);
+    }
+
+    /** Disk {@code device} of {@code vm} as it was at snapshot {@code name}: a read-only image. */
+    public dev.hyperlab.core.storage.DiskImage diskAtSnapshot(String vm, String device, String name) {
+        return snapshots.diskAt(vm, device, name);
+    }
+
+    /** Deletes the snapshot {@link #takeDiskSnapshots} took. */
+    public void dropDiskSnapshots(String vm, String name) {
+        snapshots.dropDisks(vm, name);
+    }
+
+    /** Finishes or undoes snapshot operations a killed process left under way; called when a lab is loaded. */
+    public void recoverInterruptedJobs() {
+        snapshots.recover();
     }
 
     private void requireFreeName(String name) {

@@ -13,6 +13,8 @@ import java.util.Map;
 final class MemoryImageStore implements ImageStore {
     private final Map<String, MemoryImage> images = new HashMap<>();
     private final Map<String, MemoryImage> bases = new HashMap<>();
+    /** Snapshots kept in memory with the images (an in-memory lab is never saved, so neither are they). */
+    private final Map<String, DiskSnapshots> snapshots = new HashMap<>();
 
     @Override
     public DiskImage hostDisk(String host, String device, long size) {
@@ -62,6 +64,14 @@ final class MemoryImageStore implements ImageStore {
     @Override
     public void delete(String path) {
         images.remove(path);
+        snapshots.remove(path);
+    }
+
+    @Override
+    public DiskSnapshots snapshots(String path) {
+        open(path); // an unknown path fails here
+        return snapshots.computeIfAbsent(path, p -> new MemoryDiskSnapshots(p, () -> images.get(p),
+                img -> images.put(p, img), null));
     }
 
     @Override
@@ -73,6 +83,7 @@ final class MemoryImageStore implements ImageStore {
     public void close() {
         images.clear();
         bases.clear();
+        snapshots.clear();
     }
 
     private static String hostPath(String host, String device) {

@@ -70,6 +70,14 @@ public final class LocalLab implements Lab, AutoCloseable {
         save();
     }
 
+    /**
+     * Saves the lab in the middle of a change: an operation that must survive a killed process (a snapshot's) saves
+     * what it is about to do before it touches an image, and the load that follows a kill finishes or undoes it.
+     */
+    void checkpoint() {
+        save();
+    }
+
     private void save() {
         if (dir != null) {
             dir.save(model);

@@ -6,6 +6,7 @@ import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.HypervisorType;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Profiles;
+import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmState;
 import java.util.ArrayList;
@@ -43,6 +44,16 @@ public final class NameProviders {
             String kind = words.isEmpty() ? "" : words.getLast();
             return kind.equals("host") ? lab.hosts().stream().map(Host::name).toList()
                     : kind.equals("vm") ? lab.vms().stream().map(Vm::name).toList() : List.of("host", "vm");
+        });
+        p.register(LiveNames.Snapshots.KIND, (lab, words) -> {
+            // `snapshot revert VM NAME`: the VM is the first word after the verb that is not an option
+            for (int i = 2; i < words.size(); i++) {
+                if (!words.get(i).startsWith("-")) {
+                    return lab.findVm(words.get(i)).map(v -> v.snapshots().stream().map(SnapshotInfo::name).toList())
+                            .orElse(List.of());
+                }
+            }
+            return List.of();
         });
         p.register(LiveNames.Hypervisors.KIND,
                 (lab, words) -> Arrays.stream(HypervisorType.values()).map(HypervisorType::id).toList());

@@ -153,7 +153,7 @@ final class Snapshots {
                 live ? guestClock(vm, now) : 0);
 
         vm.snapshotJob = new SnapshotJob(SnapshotJob.CREATE, List.of(name));
-        checkpoint.run();
+        checkpoint(vm, checkpoint);
         // the guest agent freezes its file systems here (no public figure for how long: docs/calibration.md, gaps)
         DiskSnapshots.Cost cost;
         try {
@@ -175,6 +175,16 @@ final class Snapshots {
             vm.pauseFor(PlanKind.SNAPSHOT, PlannedStep.of("snapshot", withMemory ? "save state" : "disk snapshot", d));
         }
         return info(vm.name, name);
+    }
+
+    /** Saves the lab with the VM's job set; a save that fails (a full disk) leaves no job behind. */
+    private static void checkpoint(VmMachine vm, Runnable checkpoint) {
+        try {
+            checkpoint.run();
+        } catch (RuntimeException e) {
+            vm.snapshotJob = null;
+            throw e;
+        }
     }
 
     private static void checkName(String name) {
@@ -330,7 +340,7 @@ final class Snapshots {
             }
         }
         vm.snapshotJob = new SnapshotJob(SnapshotJob.REVERT, List.of(name));
-        checkpoint.run();
+        checkpoint(vm, checkpoint);
         apply(vm, t, name);
     }
 
@@ -557,7 +567,7 @@ final class Snapshots {
             throw noSuchSnapshot(vm, name);
         }
         vm.snapshotJob = new SnapshotJob(SnapshotJob.DELETE, names);
-        checkpoint.run();
+        checkpoint(vm, checkpoint);
         try {
             deleteFromDisks(vm, names);
         } finally {
@@ -629,7 +639,7 @@ final class Snapshots {
         }
         long now = lab.sim().now();
         vm.snapshotJob = new SnapshotJob(SnapshotJob.CREATE, List.of(name));
-        checkpoint.run();
+        checkpoint(vm, checkpoint);
         try {
             takeAll(vm, disks, name, new Qcow2Snapshot.Times(now / 1_000_000_000L, (int) (now % 1_000_000_000L), 0),
                     new byte[0]);

@@ -296,6 +296,81 @@ class SnapshotTest {
     }
 
     @Test
+    void qemuImgSeesHyperlabsSnapshotsAndHyperlabSeesQemuImgs() throws Exception {
+        QemuImg.require();
+        Path dir = tmp.resolve("lab");
+        Path d0 = dir.resolve("vms/web/disk0.qcow2");
+        Path d1 = dir.resolve("vms/web/disk1.qcow2");
+        byte[] sector;
+        byte[] atMine;
+        try (LocalLab lab = Labs.open(dir, 3)) {
+            Vm vm = setUp(lab, List.of());
+            vm.start();
+            vm.waitFor(VmState.RUNNING, Duration.ofMinutes(5));
+            SnapshotInfo mine = vm.createSnapshot("mine");
+            lab.advance("1m");
+            vm.shutdown();
+            vm.waitFor(VmState.SHUTOFF, Duration.ofMinutes(5));
+            String path0 = lab.model().vmMachine("web").disks.get(0).path();
+            sector = read(disk(lab, path0), 0, 512);
+            atMine = read(lab.model().diskAtSnapshot("web", "disk0", "mine"), 0, 512);
+            assertThat(mine.vmStateSize()).isPositive();
+        }
+        // QEMU lists hyperlab's snapshot, with its VM state on the first disk only, dated in lab time
+        String l0 = QemuImg.img("snapshot", "-l", d0.toString()).ok().out();
+        String l1 = QemuImg.img("snapshot", "-l", d1.toString()).ok().out();
+        assertThat(l0).containsPattern("mine\\s+[1-9][0-9.]* [KM]?i?B 1970-01-01");
+        assertThat(l1).containsPattern("mine\\s+0 B 1970-01-01");
+        // and takes its own, which hyperlab then lists as external and disk-only
+        QemuImg.img("snapshot", "-c", "ext", d0.toString()).ok();
+        QemuImg.img("snapshot", "-c", "ext", d1.toString()).ok();
+        QemuImg.img("snapshot", "-c", "only0", d0.toString()).ok();
+        QemuImg.assertClean(d0);
+        try (LocalLab lab = Labs.open(dir, 3)) {
+            Vm vm = lab.vm("web");
+            assertThat(vm.snapshots()).extracting(SnapshotInfo::name).containsExactly("mine", "ext", "only0");
+            SnapshotInfo ext = vm.snapshot("ext");
+            assertThat(ext.external()).isTrue();
+            assertThat(ext.diskOnly()).isTrue();
+            assertThat(ext.consistency()).isEqualTo(SnapshotConsistency.UNKNOWN);
+            assertThat(ext.disks()).containsExactly("disk0", "disk1");
+            assertThat(vm.snapshot("mine").external()).isFalse();
+            assertThatThrownBy(() -> vm.revertTo("only0")).hasMessageContaining("is not on disk1");
+            assertThatThrownBy(() -> vm.createSnapshot("ext")).hasMessageContaining("made outside hyperlab");
+
+            String path0 = lab.model().vmMachine("web").disks.get(0).path();
+            write(disk(lab, path0), 0, new byte[512]);
+            vm.revertTo("ext");
+            assertThat(read(disk(lab, path0), 0, 512)).isEqualTo(sector);
+            assertThat(vm.state()).isEqualTo(VmState.SHUTOFF);
+            vm.deleteSnapshot("ext", false);
+            vm.deleteSnapshot("only0", false);
+            assertThat(vm.snapshots()).extracting(SnapshotInfo::name).containsExactly("mine");
+            byte[] junk = new byte[512];
+            Arrays.fill(junk, (byte) 0x33);
+            write(disk(lab, path0), 0, junk); // so that only applying 'mine' brings the boot sector back
+            lab.advance("1s");
+        }
+        assertThat(QemuImg.img("snapshot", "-l", d0.toString()).ok().out()).doesNotContain("ext").contains("mine");
+        QemuImg.assertClean(d0);
+        QemuImg.assertClean(d1);
+        // QEMU applies hyperlab's snapshot and reads what hyperlab's view of it reads
+        Path copy = tmp.resolve("copy.qcow2");
+        java.nio.file.Files.copy(d0, copy);
+        QemuImg.img("rebase", "-u", "-b", dir.resolve("images/linux-server-bios.qcow2").toString(), "-F", "qcow2",
+                copy.toString()).ok();
+        QemuImg.img("snapshot", "-a", "mine", copy.toString()).ok();
+        Path raw = tmp.resolve("copy.raw");
+        QemuImg.img("convert", "-O", "raw", copy.toString(), raw.toString()).ok();
+        byte[] first = new byte[512];
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(raw.toFile(), "r")) {
+            f.readFully(first);
+        }
+        assertThat(first).isEqualTo(atMine);
+        assertThat(atMine).isEqualTo(sector);
+    }
+
+    @Test
     void badRequestsAreRefusedAndChangeNothing() {
         try (LocalLab lab = Labs.open(tmp.resolve("lab"), 3)) {
             Vm vm = setUp(lab, List.of());

@@ -168,8 +168,10 @@ final class Snapshots {
         vm.snapshots.add(r);
         lab.log(vm.name, "snapshot", name, withMemory ? "memory" : "disk-only", consistency.id());
         if (live) {
-            // savevm: the VM stops while its RAM in use is written (calibration: snap.savevm.pause_s) and the
-            // qcow2 layer writes its metadata (calibration: snap.internal_qcow2.scales_with_disk_data)
+            // savevm stops the VM while its RAM in use is written, then the qcow2 layer updates its tables:
+            // the metadata bytes and writes it really made on the image files, charged on the datastore
+            // calibration: snap.savevm.pause_s
+            // calibration: snap.internal_qcow2.metadata_io
             Demand d = Demand.NONE.plusWrite(memory, Demands.sequentialOps(memory))
                     .plusWrite(cost.bytes(), cost.ops());
             vm.pauseFor(PlanKind.SNAPSHOT, PlannedStep.of("snapshot", withMemory ? "save state" : "disk snapshot", d));
@@ -417,7 +419,8 @@ final class Snapshots {
         }
         vm.frozen = work;
         vm.state = VmState.PAUSED;
-        // loadvm: the pages the snapshot saved are read back before the guest runs again
+        // loadvm reads back the pages the snapshot saved before the guest runs again
+        // calibration: snap.loadvm.load_s
         vm.startPlan(PlanKind.REVERT, new ArrayList<>(List.of(PlannedStep.of("revert", "load state",
                 Demand.NONE.plusRead(backed, Demands.sequentialOps(backed))))));
     }

@@ -193,6 +193,93 @@ class SnapshotTest {
     }
 
     @Test
+    void aLabSavedInTheMiddleOfAPauseOrALoadGoesOnByteForByteAsOneThatNeverStopped() throws Exception {
+        String digest;
+        try (LocalLab lab = Labs.open(tmp.resolve("a"), 3)) {
+            Vm vm = setUp(lab, List.of());
+            vm.start();
+            lab.advance("4s");
+            vm.createSnapshot("s");
+            lab.advance("20s");
+            vm.revertTo("s");
+            lab.advance("20s");
+            digest = vm.stateDigest();
+        }
+        Path b = tmp.resolve("b");
+        try (LocalLab lab = Labs.open(b, 3)) {
+            Vm vm = setUp(lab, List.of());
+            vm.start();
+            lab.advance("4s");
+            vm.createSnapshot("s");
+        }
+        try (LocalLab lab = Labs.open(b, 3)) {
+            assertThat(lab.vm("web").state()).isEqualTo(VmState.PAUSED);
+            lab.advance("20s");
+            lab.vm("web").revertTo("s");
+        }
+        try (LocalLab lab = Labs.open(b, 3)) {
+            assertThat(lab.vm("web").state()).isEqualTo(VmState.PAUSED);
+            lab.advance("20s");
+            assertThat(lab.vm("web").stateDigest()).isEqualTo(digest);
+        }
+        assertThat(java.nio.file.Files.readString(b.resolve("events.log")))
+                .isEqualTo(java.nio.file.Files.readString(tmp.resolve("a/events.log")));
+    }
+
+    @Test
+    void aBackupReadsATemporaryDiskSnapshotOfARunningVmAndAKilledOneLeavesNone() throws Exception {
+        Path dir = tmp.resolve("lab");
+        byte[] sector;
+        try (LocalLab lab = Labs.open(dir, 3)) {
+            Vm vm = setUp(lab, List.of());
+            vm.start();
+            vm.waitFor(VmState.RUNNING, Duration.ofMinutes(5));
+            LabModel m = lab.model();
+            String path0 = m.vmMachine("web").disks.get(0).path();
+            sector = read(disk(lab, path0), 0, 512);
+            m.takeDiskSnapshots("web", "backup-1", () -> {});
+            write(disk(lab, path0), 0, new byte[512]); // the VM goes on writing
+            DiskImage view = m.diskAtSnapshot("web", "disk0", "backup-1");
+            assertThat(read(view, 0, 512)).isEqualTo(sector);
+            assertThat(view.readOnly()).isTrue();
+            assertThat(view.map(0, 1 << 20)).isNotEmpty();
+            assertThat(vm.state()).as("no pause for a disk-only snapshot taken for a backup").isEqualTo(VmState.RUNNING);
+            m.dropDiskSnapshots("web", "backup-1");
+            assertThat(vm.snapshots()).isEmpty();
+
+            // a process killed between the two: the saved job makes the next load take the snapshot away
+            java.lang.reflect.Method checkpoint = LocalLab.class.getDeclaredMethod("checkpoint");
+            checkpoint.setAccessible(true);
+            m.takeDiskSnapshots("web", "backup-2", () -> {
+                try {
+                    checkpoint.invoke(lab);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertThat(vm.snapshots()).extracting(SnapshotInfo::name).containsExactly("backup-2");
+        }
+        try (LocalLab lab = Labs.open(dir, 3)) {
+            assertThat(lab.vm("web").snapshots()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRawDiskCannotHoldSnapshotsAndTheVmIsLeftAlone() throws Exception {
+        Path raw = tmp.resolve("data.raw");
+        dev.hyperlab.core.storage.DiskImages.create(raw, dev.hyperlab.core.storage.ImageFormat.RAW, 16 << 20).close();
+        try (LocalLab lab = Labs.open(tmp.resolve("lab"), 3)) {
+            setUp(lab, List.of());
+            Vm vm = lab.createVm(VmSpec.of("db", "h", 1, Sizes.parse("1GiB")).withOs("linux-server")
+                    .withDisks(List.of(raw.toString())));
+            assertThatThrownBy(() -> vm.createSnapshot("s")).isInstanceOf(LabException.class)
+                    .hasMessageContaining("VM db disk1: image " + raw + " is raw, which cannot hold internal snapshots")
+                    .hasMessageContaining("convert it to qcow2");
+            assertThat(vm.snapshots()).isEmpty();
+        }
+    }
+
+    @Test
     void aStoppedVmsSnapshotIsDiskOnlyAndRevertingStopsARunningVm() throws Exception {
         try (LocalLab lab = Labs.open(tmp.resolve("lab"), 3)) {
             Vm vm = setUp(lab, List.of());

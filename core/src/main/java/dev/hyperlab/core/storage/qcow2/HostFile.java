@@ -15,6 +15,8 @@ final class HostFile implements AutoCloseable {
     final FileChannel channel;
     private final java.io.RandomAccessFile raf; // for writable files: ftruncate on the same descriptor
     private long size;
+    /** Written (or extended) since the last {@link #force()}: a save fsyncs only the files that changed. */
+    private boolean unsynced;
 
     HostFile(Path path, FileChannel channel) throws IOException {
         this.path = path;
@@ -70,6 +72,7 @@ final class HostFile implements AutoCloseable {
 
     void write(long offset, ByteBuffer src) throws IOException {
         long pos = offset;
+        unsynced = true;
         while (src.hasRemaining()) pos += channel.write(src, pos);
         if (pos > size) size = pos;
     }
@@ -77,6 +80,7 @@ final class HostFile implements AutoCloseable {
     /** Extends the file without writing (a sparse tail), so clusters handed out lie inside it before anything refers to them. */
     void extendTo(long newSize) throws IOException {
         if (newSize <= size) return;
+        unsynced = true;
         if (raf != null) {
             raf.setLength(newSize);
         } else {
@@ -89,6 +93,12 @@ final class HostFile implements AutoCloseable {
 
     void force() throws IOException {
         channel.force(true);
+        unsynced = false;
+    }
+
+    /** True when something was written since the last {@link #force()}. */
+    boolean unsynced() {
+        return unsynced;
     }
 
     @Override

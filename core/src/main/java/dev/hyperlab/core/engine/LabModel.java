@@ -50,6 +50,8 @@ public final class LabModel {
     final TreeMap<String, VmMachine> vms = new TreeMap<>();
     /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
+    /** The disk images: VM disks, base images, and those made by disk create / disk convert. */
+    final LabDisks disks = new LabDisks(this);
     long requests;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
@@ -125,6 +127,11 @@ public final class LabModel {
 
     ImageStore images() {
         return images;
+    }
+
+    /** The disk images: what the {@code disk} commands work on. */
+    public LabDisks disks() {
+        return disks;
     }
 
     long nextRequest() {
@@ -391,7 +398,11 @@ public final class LabModel {
         // validate every disk before creating any image
         List<Object> parsed = new ArrayList<>();
         for (String d : spec.disks()) {
-            parsed.add(parseDisk(name, d));
+            Object disk = parseDisk(name, d);
+            if (disk instanceof String path && parsed.contains(path)) {
+                throw LabException.invalid("VM " + name + " has " + path + " twice", "give each image once");
+            }
+            parsed.add(disk);
         }
         List<VmDisk> disks = new ArrayList<>();
         if (os.isPresent()) {
@@ -413,7 +424,10 @@ public final class LabModel {
         log(name, "created on " + h.name);
     }
 
-    /** A size ({@code 20GiB}: a blank disk, as a Long) or the path of an image to attach (a String). */
+    /**
+     * A size ({@code 20GiB}: a blank disk, as a Long) or the path of an image to attach (a String, made absolute: a
+     * relative path resolves against the working directory, as for the {@code disk} commands).
+     */
     private Object parseDisk(String vm, String text) {
         if (!text.isEmpty() && Character.isDigit(text.charAt(0)) && !text.contains("/")) {
             long size = Sizes.parse(text);
@@ -423,15 +437,17 @@ public final class LabModel {
             }
             return size;
         }
+        String path = DiskFiles.absolute(text);
+        disks.requireAttachable(vm, path);
         try {
-            images.open(text);
+            images.open(path);
         } catch (LabException e) {
             throw e;
         } catch (RuntimeException e) {
             throw LabException.invalid("VM " + vm + ": cannot attach '" + text + "': " + e.getMessage(),
                     "give the path of a qcow2 or raw image, or a size such as 20GiB");
         }
-        return text;
+        return path;
     }
 
     public VmInfo vmInfo(String name) {

@@ -1,6 +1,8 @@
 package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.ApplyResult;
+import dev.hyperlab.api.lab.Disk;
+import dev.hyperlab.api.lab.DiskSpec;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostSpec;
 import dev.hyperlab.api.lab.HostState;
@@ -165,6 +167,30 @@ public final class LocalLab implements Lab, AutoCloseable {
     @Override
     public void startVms(List<String> names) {
         change(m -> m.startVms(names));
+    }
+
+    @Override
+    public List<Disk> disks() {
+        return read(m -> m.disks().paths().stream().map(p -> (Disk) new DiskHandle(this, p)).toList());
+    }
+
+    @Override
+    public Disk disk(String path) {
+        return read(m -> new DiskHandle(this, m.disks().require(path)));
+    }
+
+    @Override
+    public Disk createDisk(DiskSpec spec) {
+        String[] path = new String[1];
+        change(m -> path[0] = m.disks().create(spec));
+        return new DiskHandle(this, path[0]);
+    }
+
+    @Override
+    public Disk convertDisk(String source, String target, String format) {
+        String[] path = new String[1];
+        change(m -> path[0] = m.disks().convert(source, target, format == null ? "" : format));
+        return new DiskHandle(this, path[0]);
     }
 
     @Override

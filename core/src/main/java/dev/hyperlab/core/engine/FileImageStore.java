@@ -1,6 +1,7 @@
 package dev.hyperlab.core.engine;
 
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.core.backup.Qcow2BitmapTracker;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
@@ -8,6 +9,7 @@ import dev.hyperlab.core.storage.ImageConverter;
 import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
 import dev.hyperlab.core.storage.qcow2.Qcow2CreateOptions;
+import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -30,7 +32,7 @@ import java.util.stream.Stream;
  * </pre>
  * Paths in the model are relative to the lab directory for images the lab made (so a lab directory can move) and
  * absolute for images attached from elsewhere and those made by {@code disk create} / {@code disk convert}, which
- * go where the user says.
+ * go where the user says. Every VM disk that can hold one keeps a persistent dirty bitmap from its creation on.
  */
 final class FileImageStore implements ImageStore {
     private final Path dir;
@@ -259,6 +261,28 @@ final class FileImageStore implements ImageStore {
         }
         open.put(path, img);
         return img;
+    }
+
+    @Override
+    public void trackWrites(String path) {
+        if (!(open(path) instanceof Qcow2Image q) || Qcow2BitmapTracker.of(q).isPresent()) {
+            return; // raw images have no bitmaps; an image that tracks already keeps its bitmap
+        }
+        try {
+            Qcow2BitmapTracker.start(q);
+            // a new bitmap reaches the file when the image is closed: close and reopen, so the bitmap is on disk from
+            // now on (marked in use while open, as QEMU marks it: after a crash a backup sees it cannot trust it)
+            open.remove(path);
+            q.close();
+            open(path);
+        } catch (IOException e) {
+            throw io("the dirty bitmap of " + resolve(path), e);
+        }
+    }
+
+    @Override
+    public boolean writesGuestData() {
+        return true;
     }
 
     @Override

@@ -64,6 +64,17 @@ interface ImageStore extends AutoCloseable {
     /** The path of the base image of {@code profile} for {@code firmware} (made or not). */
     String basePath(OsProfile profile, String firmware);
 
+    /**
+     * Starts tracking writes to the VM disk at {@code path} in a persistent dirty bitmap ({@code hyperlab-cbt}), where
+     * the image can hold one, so that a first backup already has a bitmap to build on.
+     */
+    default void trackWrites(String path) {}
+
+    /** Whether guests write real bytes into this store's images (small labs in files; not memory, not dry runs). */
+    default boolean writesGuestData() {
+        return false;
+    }
+
     /** Makes every write so far durable: called before the lab's model is saved. */
     default void flush() {}
 

@@ -52,12 +52,17 @@ public final class LabModel {
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
     /** The disk images: VM disks, base images, and those made by disk create / disk convert. */
     final LabDisks disks = new LabDisks(this);
+    /** Real guest writes (labs in files only). */
+    final GuestIo guestIo = new GuestIo(this);
     long requests;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
         this.extensions = extensions;
         this.images = images;
+        if (images.writesGuestData()) {
+            sim.setClockListener(guestIo); // in memory and in dry runs the clock moves without writing
+        }
     }
 
     /** A lab in memory only (images too): for tests, benchmarks and scale runs. */
@@ -417,6 +422,9 @@ public final class LabModel {
                 String path = (String) p;
                 disks.add(new VmDisk(dev, path, images.open(path).virtualSize(), false));
             }
+        }
+        for (VmDisk d : disks) {
+            images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
         }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);

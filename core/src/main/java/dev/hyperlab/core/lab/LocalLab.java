@@ -28,8 +28,8 @@ import java.util.function.Function;
 /**
  * The {@link Lab} facade over the engine, for a lab in a directory or in memory. Every change goes through
  * {@link #change}: it runs on the model, then the model is saved, so a lab in a directory is on disk as it is in
- * memory when a call returns. An unexpected failure (a bug, not a refused request) reloads the last save, so a
- * half-applied change never lingers.
+ * memory when a call returns. An unexpected failure (a bug, not a refused request) or a file that could not be written
+ * (a full disk) reloads the last save, so a half-applied change never lingers.
  */
 public final class LocalLab implements Lab, AutoCloseable {
     private final LabDirectory dir;
@@ -63,7 +63,11 @@ public final class LocalLab implements Lab, AutoCloseable {
         try {
             op.accept(model);
         } catch (LabException e) {
-            save(); // refused requests change nothing; waits and cancelled runs keep the time they reached
+            if (e.kind() == LabException.Kind.IO) {
+                rollBack(); // a file that could not be written (a full disk) may have stopped the model mid-step
+            } else {
+                save(); // refused requests change nothing; waits and cancelled runs keep the time they reached
+            }
             throw e;
         } catch (RuntimeException | Error e) {
             rollBack();

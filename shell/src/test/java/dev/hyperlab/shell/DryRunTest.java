@@ -44,6 +44,9 @@ class DryRunTest {
         s.put("vm delete", "vm delete fc1");
         s.put("mem balloon", "mem balloon dev1 512MiB");
         s.put("mem policy", "mem policy esx1 --swap 8GiB --page-sharing on --auto-balloon off");
+        s.put("disk create", "disk create " + tmp.resolve("new.qcow2") + " --size 2GiB --os linux-server");
+        s.put("disk convert", "disk convert " + tmp.resolve("lab/vms/web1/disk0.qcow2") + " " + tmp.resolve("web1.raw")
+                + " --format raw");
         s.put("demo", "demo");
         return s;
     }

@@ -21,6 +21,8 @@ import dev.hyperlab.core.model.OsProfiles;
 import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.sim.SimEvent;
 import dev.hyperlab.core.sim.Simulation;
+import dev.hyperlab.core.storage.layout.BootDiskProbe;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -392,8 +394,6 @@ public final class LabModel {
                     + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");
         }
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
-        String fw = !spec.firmware().isEmpty() ? spec.firmware() : os.map(OsProfile::defaultFirmware).orElse("bios");
-        extensions.firmware(fw);
         for (String d : spec.drivers()) {
             extensions.driver(d);
         }
@@ -409,6 +409,9 @@ public final class LabModel {
             }
             parsed.add(disk);
         }
+        String fw = !spec.firmware().isEmpty() ? spec.firmware()
+                : os.map(OsProfile::defaultFirmware).orElseGet(() -> firmwareFor(parsed));
+        extensions.firmware(fw);
         List<VmDisk> disks = new ArrayList<>();
         if (os.isPresent()) {
             String dev = "disk0";
@@ -430,6 +433,24 @@ public final class LabModel {
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
         add(vm);
         log(name, "created on " + h.name);
+    }
+
+    /**
+     * The firmware a VM without --os or --firmware gets: UEFI when its first attached image only UEFI can boot (a GPT
+     * disk with an EFI System Partition, as Windows Setup makes), SeaBIOS otherwise, as virt-install defaults to it.
+     */
+    private String firmwareFor(List<Object> parsed) {
+        if (!parsed.isEmpty() && parsed.getFirst() instanceof String path) {
+            try {
+                BootDiskProbe.Report r = BootDiskProbe.probe(images.open(path));
+                if (r.uefiBootable() && !r.biosBootable()) {
+                    return "uefi";
+                }
+            } catch (IOException e) {
+                return "bios"; // an unreadable boot sector: the BIOS will say so when the VM starts
+            }
+        }
+        return "bios";
     }
 
     /**

@@ -47,6 +47,9 @@ class DryRunTest {
         s.put("snapshot create", "snapshot create dev1 s2 --description before");
         s.put("snapshot revert", "snapshot revert dev1 base");
         s.put("snapshot delete", "snapshot delete dev1 base --children");
+        s.put("disk create", "disk create " + tmp.resolve("new.qcow2") + " --size 2GiB --os linux-server");
+        s.put("disk convert", "disk convert " + tmp.resolve("lab/vms/web1/disk0.qcow2") + " " + tmp.resolve("web1.raw")
+                + " --format raw");
         s.put("demo", "demo");
         return s;
     }

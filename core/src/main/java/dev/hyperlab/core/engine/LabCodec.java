@@ -73,6 +73,15 @@ public final class LabCodec {
                 writeVm(g, v);
             }
             g.writeEndArray();
+            g.writeArrayFieldStart("disks");
+            for (DiskOrigin d : lab.disks.made.values()) {
+                g.writeStartObject();
+                g.writeStringField("path", d.path());
+                g.writeStringField("how", d.how());
+                g.writeStringField("from", d.from());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("resources");
             List<SharedResource> resources = new ArrayList<>(sim.resources());
             resources.sort(Comparator.comparing(SharedResource::id));
@@ -489,6 +498,12 @@ public final class LabCodec {
         }
         for (HostMachine h : lab.hosts.values()) {
             h.memory.reindex();
+        }
+        if (root.containsKey("disks")) { // labs saved before disk create have none
+            for (Object o : list(root, "disks")) {
+                Map<String, Object> d = (Map<String, Object>) o;
+                lab.disks.made.put(str(d, "path"), new DiskOrigin(str(d, "path"), str(d, "how"), str(d, "from")));
+            }
         }
         // the host start queues refer to VMs: link them now that every VM exists
         for (Object o : list(root, "hosts")) {

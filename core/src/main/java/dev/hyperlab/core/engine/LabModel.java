@@ -21,6 +21,8 @@ import dev.hyperlab.core.model.OsProfiles;
 import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.sim.SimEvent;
 import dev.hyperlab.core.sim.Simulation;
+import dev.hyperlab.core.storage.layout.BootDiskProbe;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,12 +53,19 @@ public final class LabModel {
     private final Snapshots snapshots = new Snapshots(this);
     /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
+    /** The disk images: VM disks, base images, and those made by disk create / disk convert. */
+    final LabDisks disks = new LabDisks(this);
+    /** Real guest writes (labs in files only). */
+    final GuestIo guestIo = new GuestIo(this);
     long requests;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
         this.extensions = extensions;
         this.images = images;
+        if (images.writesGuestData()) {
+            sim.setClockListener(guestIo); // in memory and in dry runs the clock moves without writing
+        }
     }
 
     /** A lab in memory only (images too): for tests, benchmarks and scale runs. */
@@ -126,6 +135,11 @@ public final class LabModel {
 
     ImageStore images() {
         return images;
+    }
+
+    /** The disk images: what the {@code disk} commands work on. */
+    public LabDisks disks() {
+        return disks;
     }
 
     long nextRequest() {
@@ -381,8 +395,6 @@ public final class LabModel {
                     + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");
         }
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
-        String fw = !spec.firmware().isEmpty() ? spec.firmware() : os.map(OsProfile::defaultFirmware).orElse("bios");
-        extensions.firmware(fw);
         for (String d : spec.drivers()) {
             extensions.driver(d);
         }
@@ -392,8 +404,15 @@ public final class LabModel {
         // validate every disk before creating any image
         List<Object> parsed = new ArrayList<>();
         for (String d : spec.disks()) {
-            parsed.add(parseDisk(name, d));
+            Object disk = parseDisk(name, d);
+            if (disk instanceof String path && parsed.contains(path)) {
+                throw LabException.invalid("VM " + name + " has " + path + " twice", "give each image once");
+            }
+            parsed.add(disk);
         }
+        String fw = !spec.firmware().isEmpty() ? spec.firmware()
+                : os.map(OsProfile::defaultFirmware).orElseGet(() -> firmwareFor(parsed));
+        extensions.firmware(fw);
         List<VmDisk> disks = new ArrayList<>();
         if (os.isPresent()) {
             String dev = "disk0";
@@ -408,13 +427,37 @@ public final class LabModel {
                 disks.add(new VmDisk(dev, path, images.open(path).virtualSize(), false));
             }
         }
+        for (VmDisk d : disks) {
+            images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
+        }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
         add(vm);
         log(name, "created on " + h.name);
     }
 
-    /** A size ({@code 20GiB}: a blank disk, as a Long) or the path of an image to attach (a String). */
+    /**
+     * The firmware a VM without --os or --firmware gets: UEFI when its first attached image only UEFI can boot (a GPT
+     * disk with an EFI System Partition, as Windows Setup makes), SeaBIOS otherwise, as virt-install defaults to it.
+     */
+    private String firmwareFor(List<Object> parsed) {
+        if (!parsed.isEmpty() && parsed.getFirst() instanceof String path) {
+            try {
+                BootDiskProbe.Report r = BootDiskProbe.probe(images.open(path));
+                if (r.uefiBootable() && !r.biosBootable()) {
+                    return "uefi";
+                }
+            } catch (IOException e) {
+                return "bios"; // an unreadable boot sector: the BIOS will say so when the VM starts
+            }
+        }
+        return "bios";
+    }
+
+    /**
+     * A size ({@code 20GiB}: a blank disk, as a Long) or the path of an image to attach (a String, made absolute: a
+     * relative path resolves against the working directory, as for the {@code disk} commands).
+     */
     private Object parseDisk(String vm, String text) {
         if (!text.isEmpty() && Character.isDigit(text.charAt(0)) && !text.contains("/")) {
             long size = Sizes.parse(text);
@@ -424,15 +467,17 @@ public final class LabModel {
             }
             return size;
         }
+        String path = DiskFiles.absolute(text);
+        disks.requireAttachable(vm, path);
         try {
-            images.open(text);
+            images.open(path);
         } catch (LabException e) {
             throw e;
         } catch (RuntimeException e) {
             throw LabException.invalid("VM " + vm + ": cannot attach '" + text + "': " + e.getMessage(),
                     "give the path of a qcow2 or raw image, or a size such as 20GiB");
         }
-        return text;
+        return path;
     }
 
     public VmInfo vmInfo(String name) {

@@ -122,6 +122,7 @@ final class VmMachine extends Machine {
         if (run.step.baseReads() && run.step.demand().readBytes() > 0) {
             hostMachine().warmCache.add(run.step.cacheKey());
         }
+        lab.guestIo.stepDone(this, run.step);
     }
 
     /** Host memory this VM is promised when it runs: its configured memory and the VMM's overhead. */

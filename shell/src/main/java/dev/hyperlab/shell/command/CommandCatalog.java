@@ -10,6 +10,7 @@ import dev.hyperlab.shell.commands.TimelineCommand;
 import dev.hyperlab.shell.commands.WaitCommand;
 import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
+import dev.hyperlab.shell.commands.disk.DiskCommands;
 import dev.hyperlab.shell.commands.mem.MemCommands;
 import dev.hyperlab.shell.commands.snapshot.SnapshotCommands;
 import dev.hyperlab.shell.commands.vm.VmCommands;
@@ -43,6 +44,7 @@ public final class CommandCatalog {
                 CommandGroup.of("vm", Section.VMS, VmCommands.class),
                 CommandGroup.of("mem", Section.MEMORY, MemCommands.class),
                 CommandGroup.of("snapshot", Section.SNAPSHOTS, SnapshotCommands.class),
+                CommandGroup.of("disk", Section.DISKS, DiskCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),
                 CommandGroup.of("demo", Section.SHELL, DemoCommand.class),

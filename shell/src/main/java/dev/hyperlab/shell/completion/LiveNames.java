@@ -52,6 +52,15 @@ public abstract class LiveNames implements Iterable<String> {
         }
     }
 
+    /** Disk images the lab knows (their paths). */
+    public static final class Disks extends LiveNames {
+        public static final String KIND = "disk";
+
+        public Disks() {
+            super(KIND);
+        }
+    }
+
     /** Existing hosts and VMs (timeline). */
     public static final class Machines extends LiveNames {
         public static final String KIND = "machine";

@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.completion;
 
+import dev.hyperlab.api.lab.Disk;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostOs;
 import dev.hyperlab.api.lab.HostState;
@@ -20,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NameProviders {
     private final Map<String, NameProvider> providers = new ConcurrentHashMap<>();
 
-    /** Hosts, VMs, machines (both), OS profiles, firmware models, guest drivers, and the state ids. */
+    /** Hosts, VMs, machines (both), disks, OS profiles, firmware models, guest drivers, and the state ids. */
     public static NameProviders builtIn() {
         NameProviders p = new NameProviders();
         p.register(LiveNames.Hosts.KIND, (lab, words) -> lab.hosts().stream().map(Host::name).toList());
@@ -30,6 +31,7 @@ public final class NameProviders {
             all.addAll(lab.vms().stream().map(Vm::name).toList());
             return all;
         });
+        p.register(LiveNames.Disks.KIND, (lab, words) -> lab.disks().stream().map(Disk::path).toList());
         p.register(LiveNames.OsProfiles.KIND,
                 (lab, words) -> lab.profiles().os().stream().map(Profiles.OsProfileInfo::id).toList());
         p.register(LiveNames.Firmware.KIND,

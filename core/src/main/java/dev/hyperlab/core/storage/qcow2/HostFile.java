@@ -18,6 +18,8 @@ final class HostFile implements AutoCloseable {
     /** Bytes and write calls so far: the I/O a metadata operation cost, as QEMU's blockstats count it. */
     private long bytesWritten;
     private long writeCalls;
+    /** Written (or extended) since the last {@link #force()}: a save fsyncs only the files that changed. */
+    private boolean unsynced;
 
     HostFile(Path path, FileChannel channel) throws IOException {
         this.path = path;
@@ -75,6 +77,7 @@ final class HostFile implements AutoCloseable {
         bytesWritten += src.remaining();
         writeCalls++;
         long pos = offset;
+        unsynced = true;
         while (src.hasRemaining()) pos += channel.write(src, pos);
         if (pos > size) size = pos;
     }
@@ -82,6 +85,7 @@ final class HostFile implements AutoCloseable {
     /** Extends the file without writing (a sparse tail), so clusters handed out lie inside it before anything refers to them. */
     void extendTo(long newSize) throws IOException {
         if (newSize <= size) return;
+        unsynced = true;
         if (raf != null) {
             raf.setLength(newSize);
         } else {
@@ -102,6 +106,12 @@ final class HostFile implements AutoCloseable {
 
     void force() throws IOException {
         channel.force(true);
+        unsynced = false;
+    }
+
+    /** True when something was written since the last {@link #force()}. */
+    boolean unsynced() {
+        return unsynced;
     }
 
     @Override

@@ -653,7 +653,8 @@ public final class Qcow2Image implements DiskImage {
     @Override
     public void flush() throws IOException {
         checkOpen();
-        if (!readOnly) file.force();
+        // nothing written since the last fsync: nothing to make durable (a lab save flushes every open image)
+        if (!readOnly && file.unsynced()) file.force();
     }
 
     @Override
@@ -671,7 +672,7 @@ public final class Qcow2Image implements DiskImage {
         try {
             if (!readOnly) {
                 storeBitmaps();
-                if (sync) file.force();
+                if (sync && file.unsynced()) file.force();
             }
         } finally {
             closeQuietly();

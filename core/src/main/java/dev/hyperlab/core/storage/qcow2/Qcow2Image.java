@@ -1028,7 +1028,8 @@ public final class Qcow2Image implements DiskImage {
 
     /**
      * Writes every bitmap back on close: new data clusters, tables and directory first, then the header switches to
-     * them in one write, then the old ones are released. Only a clean close clears the in-use flags.
+     * them in one write, then the old ones are released, all under the dirty bit. Only a clean close clears the in-use
+     * flags.
      */
     private void storeBitmaps() throws IOException {
         List<BitmapDirectory.Entry> entries = new ArrayList<>();
@@ -1039,6 +1040,9 @@ public final class Qcow2Image implements DiskImage {
             release.add(new long[] {h.bitmaps.directoryOffset(), clustersFor(h.bitmaps.directorySize())});
         }
         if (h.bitmaps == null && bitmaps.isEmpty()) return;
+        // a kill between the header's switch and the releases (or before the switch) would leak clusters: dirty, an
+        // open repairs them, in hyperlab and in QEMU alike
+        setDirty(true);
         java.util.Set<String> kept = new java.util.HashSet<>();
         for (BitmapState s : bitmaps) {
             if (s.inconsistent) {
@@ -1084,6 +1088,7 @@ public final class Qcow2Image implements DiskImage {
         }
         writeHeader();
         for (long[] r : release) refs.release(r[0], r[1]);
+        setDirty(false);
     }
 
     private void releaseBitmapClusters(BitmapDirectory.Entry e, List<long[]> release) throws IOException {

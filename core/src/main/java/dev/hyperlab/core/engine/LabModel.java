@@ -57,6 +57,7 @@ public final class LabModel {
     final LabDisks disks = new LabDisks(this);
     /** Real guest writes (labs in files only). */
     final GuestIo guestIo = new GuestIo(this);
+    private final LabBackups backups = new LabBackups(this);
     long requests;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
@@ -135,6 +136,11 @@ public final class LabModel {
 
     ImageStore images() {
         return images;
+    }
+
+    /** The VMs' backups and restores as the lab sees them: consistent points, lab time, restored VMs. */
+    public LabBackups backups() {
+        return backups;
     }
 
     /** The disk images: what the {@code disk} commands work on. */
@@ -373,6 +379,18 @@ public final class LabModel {
     // ---- VMs -----------------------------------------------------------------------------------------------------
 
     public void createVm(VmSpec spec) {
+        createVm(spec, false);
+    }
+
+    /**
+     * Defines a VM restored from a backup: as {@link #createVm(VmSpec)}, but every disk of {@code spec} is a size and
+     * becomes a blank standalone image (the restore fills it), the OS profile only naming the guest, not making a disk.
+     */
+    void createRestoredVm(VmSpec spec) {
+        createVm(spec, true);
+    }
+
+    private void createVm(VmSpec spec, boolean restored) {
         String name = spec.name();
         requireFreeName(name);
         if (spec.host().isEmpty()) {
@@ -414,7 +432,7 @@ public final class LabModel {
                 : os.map(OsProfile::defaultFirmware).orElseGet(() -> firmwareFor(parsed));
         extensions.firmware(fw);
         List<VmDisk> disks = new ArrayList<>();
-        if (os.isPresent()) {
+        if (os.isPresent() && !restored) {
             String dev = "disk0";
             disks.add(new VmDisk(dev, images.createOverlay(name, dev, os.get(), fw), os.get().imageSize(), true));
         }
@@ -428,7 +446,9 @@ public final class LabModel {
             }
         }
         for (VmDisk d : disks) {
-            images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
+            if (!restored) { // a restored disk starts tracking once its bytes are in (LabBackups.restored)
+                images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
+            }
         }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
@@ -608,7 +628,12 @@ public final class LabModel {
      * once the lab is loaded again.
      */
     public void takeDiskSnapshots(String vm, String name, Runnable checkpoint) {
-        snapshots.takeDisks(vm, name, checkpoint);
+        snapshots.takeDisks(vm, name, false, checkpoint);
+    }
+
+    /** {@link #takeDiskSnapshots}, pausing a running VM while the snapshot's metadata is written (its timeline). */
+    void takeDiskSnapshots(String vm, String name, boolean pause, Runnable checkpoint) {
+        snapshots.takeDisks(vm, name, pause, checkpoint);
     }
 
     /** Disk {@code device} of {@code vm} as it was at snapshot {@code name}: a read-only image. */

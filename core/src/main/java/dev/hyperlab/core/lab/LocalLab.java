@@ -206,6 +206,18 @@ public final class LocalLab implements Lab, AutoCloseable {
     }
 
     @Override
+    public dev.hyperlab.api.lab.Backups initBackups(String dir, String password) {
+        requireOpen();
+        return LocalBackups.init(this, dir, password);
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.Backups backups(String dir, String password) {
+        requireOpen();
+        return LocalBackups.open(this, dir, password);
+    }
+
+    @Override
     public Profiles profiles() {
         return read(m -> new Profiles(OsProfiles.all().stream().map(OsProfile::info).toList(),
                 m.extensions().firmwareInfo(), m.extensions().driverInfo()));

@@ -100,9 +100,11 @@ final class LocalBackups implements Backups {
         } catch (IOException e) {
             empty = false;
         }
-        if (!Files.isDirectory(path) || !empty) {
-            throw LabException.conflict(path + " exists and is not an empty directory",
-                    "a repository needs a new or empty directory");
+        if (!Files.isDirectory(path)) {
+            throw LabException.conflict(path + " exists and is not a directory", "");
+        }
+        if (!empty) { // in the words of BackupRepository.init, which a real run meets
+            throw LabException.conflict(path + " is not empty", "a repository needs a new or empty directory");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.hyperlab.shell.commands.ProfilesCommand;
 import dev.hyperlab.shell.commands.TimeCommand;
 import dev.hyperlab.shell.commands.TimelineCommand;
 import dev.hyperlab.shell.commands.WaitCommand;
+import dev.hyperlab.shell.commands.backup.BackupCommands;
 import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
 import dev.hyperlab.shell.commands.disk.DiskCommands;
@@ -45,6 +46,7 @@ public final class CommandCatalog {
                 CommandGroup.of("mem", Section.MEMORY, MemCommands.class),
                 CommandGroup.of("snapshot", Section.SNAPSHOTS, SnapshotCommands.class),
                 CommandGroup.of("disk", Section.DISKS, DiskCommands.class),
+                CommandGroup.of("backup", Section.BACKUPS, BackupCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),
                 CommandGroup.of("demo", Section.SHELL, DemoCommand.class),

@@ -27,6 +27,7 @@ public final class ShellContext implements AutoCloseable {
     private volatile ProgressView progressView = ProgressView.NONE;
     private volatile Lab lab;
     private boolean exitRequested;
+    private volatile java.util.function.UnaryOperator<String> passwordReader;
 
     public ShellContext(Supplier<? extends Lab> opener, Output output, CommandCatalog catalog, boolean debug) {
         this.opener = opener;
@@ -117,6 +118,40 @@ public final class ShellContext implements AutoCloseable {
     /** Forgets a cancel request nobody took (the command ended first). */
     public void clearCancel() {
         cancel.set(false);
+    }
+
+    /**
+     * Where passwords come from when {@code $HYPERLAB_PASSWORD} is not set: the REPL's line reader, which echoes
+     * nothing; null for the process's console (batch mode).
+     */
+    public void passwordReader(java.util.function.UnaryOperator<String> reader) {
+        this.passwordReader = reader;
+    }
+
+    /**
+     * A password for {@code prompt}: {@code $HYPERLAB_PASSWORD} if set, else asked without echo (the REPL's reader, or
+     * the console in batch mode). Refuses when there is nobody to ask.
+     */
+    public String password(String prompt) {
+        String env = System.getenv("HYPERLAB_PASSWORD");
+        if (env != null && !env.isEmpty()) {
+            return env;
+        }
+        java.util.function.UnaryOperator<String> reader = passwordReader;
+        String typed = null;
+        if (reader != null) {
+            typed = reader.apply(prompt);
+        } else if (System.console() != null) {
+            char[] p = System.console().readPassword("%s", prompt);
+            typed = p == null ? null : new String(p);
+        } else {
+            throw new ShellException("a password is needed and there is no terminal to ask for it",
+                    "set HYPERLAB_PASSWORD");
+        }
+        if (typed == null || typed.isEmpty()) {
+            throw new ShellException("no password given", "type one, or set HYPERLAB_PASSWORD");
+        }
+        return typed;
     }
 
     /** Set by {@code exit}: the REPL or script stops after this command. */

@@ -53,6 +53,14 @@ public final class Repl {
                 // the session ended first (a closed terminal): nothing to warm up any more
             }
         });
+        // mask 0: JLine echoes nothing and keeps the line out of the history
+        ctx.passwordReader(prompt -> {
+            try {
+                return reader.readLine(prompt, (char) 0);
+            } catch (UserInterruptException | EndOfFileException e) {
+                return null;
+            }
+        });
         ProgressBar bar = new ProgressBar(terminal.writer(), terminal::getWidth);
         ctx.progressView(bar);
         terminal.handle(Terminal.Signal.INT, signal -> {

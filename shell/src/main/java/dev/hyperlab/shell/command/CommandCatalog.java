@@ -11,6 +11,8 @@ import dev.hyperlab.shell.commands.WaitCommand;
 import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
 import dev.hyperlab.shell.commands.mem.MemCommands;
+import dev.hyperlab.shell.commands.script.JsCommand;
+import dev.hyperlab.shell.commands.script.RunCommand;
 import dev.hyperlab.shell.commands.vm.VmCommands;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +44,8 @@ public final class CommandCatalog {
                 CommandGroup.of("vm", Section.VMS, VmCommands.class),
                 CommandGroup.of("mem", Section.MEMORY, MemCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
+                CommandGroup.code("js", Section.PLUGINS, JsCommand.class),
+                CommandGroup.of("run", Section.PLUGINS, RunCommand.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),
                 CommandGroup.of("demo", Section.SHELL, DemoCommand.class),
                 CommandGroup.of("exit", Section.SHELL, ExitCommand.class)));

@@ -33,7 +33,16 @@ public final class ShellCompleter implements Completer {
 
     @Override
     public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+        if (line instanceof CodeLine code) {
+            candidates.addAll(code(code));
+            return;
+        }
         candidates.addAll(candidates(line.words(), line.wordIndex()));
+    }
+
+    /** What Tab offers in code: nothing yet (JavaScript has no completion). */
+    public List<Candidate> code(ParsedLine parsed) {
+        return new ArrayList<>();
     }
 
     /** What Tab offers for word {@code index} of {@code words} (the words before it are complete). */

@@ -49,6 +49,7 @@ class DryRunTest {
         s.put("mem policy", "mem policy esx1 --swap 8GiB --page-sharing on --auto-balloon off");
         s.put("demo", "demo");
         s.put("js", "js " + DRY + " lab.vm('web1').start()");
+        s.put("java", "java " + DRY + " lab.vm(\"web1\").start()");
         s.put("run", "run " + DRY + " " + tmp.resolve("start.js") + " web1");
         return s;
     }

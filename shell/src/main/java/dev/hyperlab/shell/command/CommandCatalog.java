@@ -11,6 +11,7 @@ import dev.hyperlab.shell.commands.WaitCommand;
 import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
 import dev.hyperlab.shell.commands.mem.MemCommands;
+import dev.hyperlab.shell.commands.script.JavaCommand;
 import dev.hyperlab.shell.commands.script.JsCommand;
 import dev.hyperlab.shell.commands.script.RunCommand;
 import dev.hyperlab.shell.commands.vm.VmCommands;
@@ -46,6 +47,7 @@ public final class CommandCatalog {
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
                 CommandGroup.code("js", Section.PLUGINS, JsCommand.class),
                 CommandGroup.of("run", Section.PLUGINS, RunCommand.class),
+                CommandGroup.code("java", Section.PLUGINS, JavaCommand.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),
                 CommandGroup.of("demo", Section.SHELL, DemoCommand.class),
                 CommandGroup.of("exit", Section.SHELL, ExitCommand.class)));

@@ -7,6 +7,7 @@ import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Fields;
 import dev.hyperlab.shell.render.Times;
 import dev.hyperlab.shell.script.ScriptingStatus;
+import dev.hyperlab.shell.snippet.SnippetStatus;
 import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,11 +36,12 @@ final class LabInfoCommand extends ReadCommand<LabInfo> {
                 .add("engine version", i.engineVersion())
                 .add("plugins", i.plugins().isEmpty() ? "none" : String.join(", ", i.plugins()))
                 .add("javascript", ScriptingStatus.javascript())
+                .add("java snippets", SnippetStatus.describe(ctx))
                 .print(out(), style());
     }
 
     /**
-     * The record's fields, then what runs scripts in this shell ({@code javascript}): a
+     * The record's fields, then what runs scripts in this shell ({@code javascript}, {@code javaSnippets}): a
      * property of the process, not of the lab, so it is added here rather than to the facade's {@link LabInfo}.
      */
     @Override
@@ -53,6 +55,7 @@ final class LabInfoCommand extends ReadCommand<LabInfo> {
             }
         }
         m.put("javascript", ScriptingStatus.javascript());
+        m.put("javaSnippets", SnippetStatus.describe(ctx));
         return m;
     }
 }

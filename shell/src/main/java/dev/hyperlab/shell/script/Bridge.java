@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -30,6 +31,9 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * seeds {@code Math.random}), and the labs the script forked, which it closes when the run ends.
  */
 final class Bridge {
+    /** {@code vm} for {@link dev.hyperlab.api.lab.Vm}: how calls are named in messages ({@code vm.start}). */
+    private static final Map<Class<?>, String> LABELS = new ConcurrentHashMap<>();
+
     private Lab lab;
     private final IntConsumer exit;
     private final List<Lab> forks = new ArrayList<>();
@@ -85,7 +89,7 @@ final class Bridge {
         FacadeHandle h = (FacadeHandle) a[0].asProxyObject();
         String name = a[1].asString();
         List<Value> args = Arrays.asList(a).subList(2, a.length);
-        String what = h.type().getSimpleName().toLowerCase(Locale.ROOT) + "." + name;
+        String what = LABELS.computeIfAbsent(h.type(), c -> c.getSimpleName().toLowerCase(Locale.ROOT)) + "." + name;
         List<Method> candidates = FacadeTypes.candidates(h.type(), name, args.size());
         if (candidates.isEmpty()) {
             List<Integer> arities = FacadeTypes.arities(h.type(), name);

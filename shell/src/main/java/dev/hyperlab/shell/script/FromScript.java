@@ -49,9 +49,11 @@ import org.graalvm.polyglot.Value;
 final class FromScript {
     private static final String BYTES = "Bytes";
     private static final Map<Class<?>, RecordShape> SHAPES = new ConcurrentHashMap<>();
+    private static final Map<Class<?>, Optional<Method>> READERS = new ConcurrentHashMap<>();
 
     /** How a record is built from an object: its components, and which of them its {@code of} factory requires. */
-    private record RecordShape(RecordComponent[] components, Constructor<?> constructor, Set<String> required) {}
+    private record RecordShape(RecordComponent[] components, Constructor<?> constructor, Set<String> required,
+            Map<String, Integer> index) {}
 
     private FromScript() {}
 
@@ -205,12 +207,10 @@ final class FromScript {
             throw invalid(what + " must be a string, not " + describe(v), "one of " + ids(type));
         }
         try {
-            Method of = type.getMethod("of", String.class);
-            if (Modifier.isStatic(of.getModifiers())) {
-                return of.invoke(null, v.asString()); // the api enums' own reader: its message lists the ids
+            Optional<Method> of = READERS.computeIfAbsent(type, FromScript::reader);
+            if (of.isPresent()) {
+                return of.get().invoke(null, v.asString()); // the api enums' own reader: its message lists the ids
             }
-        } catch (NoSuchMethodException e) {
-            // an enum without of(String): matched by name below
         } catch (InvocationTargetException e) {
             throw rethrow(e);
         } catch (IllegalAccessException e) {
@@ -222,6 +222,16 @@ final class FromScript {
             }
         }
         throw invalid(what + ": '" + v.asString() + "' is not one of " + ids(type), "");
+    }
+
+    /** The enum's static {@code of(String)}, if it has one. */
+    private static Optional<Method> reader(Class<?> type) {
+        try {
+            Method of = type.getMethod("of", String.class);
+            return Modifier.isStatic(of.getModifiers()) ? Optional.of(of) : Optional.empty();
+        } catch (NoSuchMethodException e) {
+            return Optional.empty(); // matched by name instead
+        }
     }
 
     private static List<String> ids(Class<?> type) {
@@ -259,27 +269,26 @@ final class FromScript {
         if (!v.hasMembers() || v.hasArrayElements() || v.isString()) {
             throw invalid(what + " must be an object, not " + describe(v), "with " + fields(shape));
         }
-        Map<String, RecordComponent> byKey = new LinkedHashMap<>();
-        for (RecordComponent rc : shape.components()) {
-            byKey.put(rc.getName(), rc);
-            String alias = alias(rc.getName());
-            if (alias != null) {
-                byKey.put(alias, rc);
-            }
-        }
+        // one pass over the object's own keys (each a call into the script engine): a field by its short name
+        // (memory) wins over the same field by its component name (memoryBytes)
+        Value[] fields = new Value[shape.components().length];
         for (String key : v.getMemberKeys()) {
-            if (!byKey.containsKey(key)) {
+            Integer i = shape.index().get(key);
+            if (i == null) {
                 throw invalid(what + " has an unknown field '" + key + "'", "a " + type.getSimpleName()
                         + " has " + fields(shape));
+            }
+            Value field = v.getMember(key);
+            boolean alias = !key.equals(shape.components()[i].getName());
+            if (!field.isNull() && (fields[i] == null || alias)) {
+                fields[i] = field;
             }
         }
         Object[] values = new Object[shape.components().length];
         for (int i = 0; i < values.length; i++) {
             RecordComponent rc = shape.components()[i];
-            String alias = alias(rc.getName());
-            Value field = alias != null && present(v, alias) ? v.getMember(alias)
-                    : present(v, rc.getName()) ? v.getMember(rc.getName()) : null;
-            String name = alias != null ? alias : rc.getName();
+            Value field = fields[i];
+            String name = shortName(rc.getName());
             if (field == null) {
                 if (shape.required().contains(rc.getName())) {
                     throw invalid(what + " has no '" + name + "'", "a " + type.getSimpleName() + " needs "
@@ -297,10 +306,6 @@ final class FromScript {
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot build a " + type.getSimpleName(), e);
         }
-    }
-
-    private static boolean present(Value object, String key) {
-        return object.hasMember(key) && !object.getMember(key).isNull();
     }
 
     /** {@code memory} for {@code memoryBytes}; null for a component without an alias. */
@@ -368,7 +373,15 @@ final class FromScript {
         for (int i = 0; smallest != null && i < smallest.getParameterCount(); i++) {
             required.add(components[i].getName());
         }
-        return new RecordShape(components, constructor, required);
+        Map<String, Integer> index = new LinkedHashMap<>();
+        for (int i = 0; i < components.length; i++) {
+            index.put(components[i].getName(), i);
+            String alias = alias(components[i].getName());
+            if (alias != null) {
+                index.put(alias, i);
+            }
+        }
+        return new RecordShape(components, constructor, required, Map.copyOf(index));
     }
 
     private static RuntimeException rethrow(InvocationTargetException e) {

@@ -294,4 +294,39 @@ class JavaScriptTest {
         assertThat(r.status()).as(r.err()).isZero();
         assertThat(r.out()).contains("\"name\" : \"a\"", "\"name\" : \"b\"");
     }
+
+    @Test
+    void labInfoSaysWhichRuntimeRunsScriptsAndTheLaunchersFlagsGiveTheGraalJit() throws Exception {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            shell.ok("js 1");
+            // this JVM has no JVMCI: GraalJS interprets, and says so (once per JVM: maybe to an earlier test)
+            assertThat(shell.ok("lab info")).containsPattern("javascript +GraalJS 25\\.0\\.\\d+, interpreter \\(");
+            assertThat(shell.run("js 2").err()).isEmpty();
+        }
+        Path file = script("jit.hl", "lab info --json\njs 1\nlab info --json\n");
+        // as the launcher starts `hyperlab run`: JVMCI on, the Graal compiler jars on the upgrade module path
+        StringBuilder modules = new StringBuilder();
+        try (var jars = Files.list(Path.of("target", "jit"))) {
+            jars.filter(j -> j.toString().endsWith(".jar")).forEach(j -> modules.append(j.toAbsolutePath())
+                    .append(java.io.File.pathSeparator));
+        }
+        ProcessBuilder pb = new ProcessBuilder(ShellProcess.command(java.util.List.of("-XX:TieredStopAtLevel=4",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + modules,
+                "-Dhyperlab.js.jit=on"), "--lab", dir.resolve("lab").toString(), file.toString()));
+        ShellProcess.environment(pb.environment(), dir);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        assertThat(err).doesNotContain("interpreter");
+        java.util.List<String> docs = java.util.Arrays.stream(out.split("(?m)^(?=\\{)")).toList();
+        assertThat(docs).hasSize(2);
+        JsonNode before = new ShellFixture.Result(true, docs.get(0).substring(0, docs.get(0).lastIndexOf('}') + 1),
+                "").json();
+        assertThat(docs.get(0)).endsWith("}\n1\n");
+        JsonNode after = new ShellFixture.Result(true, docs.get(1), "").json();
+        assertThat(before.get("javascript").asText()).startsWith("not loaded yet").contains("Graal JIT on");
+        assertThat(after.get("javascript").asText()).matches("GraalJS 25\\.0\\.\\d+, Graal JIT \\(.*optimizing runtime\\)");
+    }
 }

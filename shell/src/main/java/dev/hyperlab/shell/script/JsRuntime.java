@@ -3,6 +3,9 @@ package dev.hyperlab.shell.script;
 import dev.hyperlab.shell.render.Output;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.graalvm.polyglot.Engine;
 
 /**
@@ -25,7 +28,7 @@ final class JsRuntime {
                     .logHandler(new FileOutputStream(FileDescriptor.err))
                     .build();
             boolean jit = !engine.getImplementationName().equalsIgnoreCase("Interpreted");
-            String version = engine.getVersion();
+            String version = version(engine);
             ScriptingStatus.loaded("GraalJS " + version + ", " + (jit
                     ? "Graal JIT (" + engine.getImplementationName() + " optimizing runtime)"
                     : "interpreter (" + ScriptingStatus.interpreterReason() + ")"));
@@ -35,5 +38,21 @@ final class JsRuntime {
             }
         }
         return engine;
+    }
+
+    /**
+     * The GraalJS release: the engine says "Development Build" when it runs from Maven jars rather than a GraalVM,
+     * so the release the polyglot jar records is read instead.
+     */
+    private static String version(Engine engine) {
+        String v = engine.getVersion();
+        if (!v.startsWith("Development")) {
+            return v;
+        }
+        try (InputStream in = Engine.class.getResourceAsStream("/META-INF/graalvm/org.graalvm.polyglot/version")) {
+            return in == null ? v : new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return v;
+        }
     }
 }

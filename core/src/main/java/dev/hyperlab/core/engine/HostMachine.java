@@ -178,6 +178,7 @@ final class HostMachine extends Machine {
         }
         committed = 0;
         memory.swapUsed = 0;
+        memory.reindex();
         memory.changed();
     }
 

@@ -45,16 +45,29 @@ final class MemoryManager {
         this.host = host;
     }
 
-    /** The VMs holding memory on this host, in name order. */
+    /** The VMs holding memory on this host, in name order (kept as VMs start and stop: read on every touch). */
+    private final List<VmMachine> holders = new ArrayList<>();
+
     List<VmMachine> holders() {
-        List<VmMachine> out = new ArrayList<>();
+        return holders;
+    }
+
+    private void hold(VmMachine v) {
+        int i = java.util.Collections.binarySearch(holders, v, java.util.Comparator.comparing(Machine::name));
+        if (i < 0) {
+            holders.add(-i - 1, v);
+        }
+    }
+
+    /** Rebuilds the holder list from the VMs' own state (after a load, or after the host lost power). */
+    void reindex() {
+        holders.clear();
         for (String name : host.vms) {
             VmMachine v = host.lab.vmMachine(name);
             if (v.held > 0) {
-                out.add(v);
+                holders.add(v);
             }
         }
-        return out;
     }
 
     long usable() {
@@ -128,7 +141,9 @@ final class MemoryManager {
     String refusal(VmMachine v) {
         long promised = 0;
         for (VmMachine u : holders()) {
-            promised += floor(u) + u.overhead();
+            if (!u.name.equals(v.name)) { // a VM being reverted gives back what it holds before it takes the snapshot's
+                promised += floor(u) + u.overhead();
+            }
         }
         long need = floor(v) + v.overhead();
         long capacity = usable() + policy.swapBytes();
@@ -179,7 +194,7 @@ final class MemoryManager {
     private long reclaimable(VmMachine asker) {
         long sum = 0;
         for (VmMachine u : holders()) {
-            if (u != asker && u.balloonLoaded) {
+            if (u != asker && u.balloonWorks()) {
                 sum += Math.max(0, Math.min(u.actual - floor(u), u.resident - u.guestUsed));
             }
         }
@@ -242,7 +257,7 @@ final class MemoryManager {
         if (policy.autoBalloon()) {
             for (int i = 0; i < others.size(); i++) {
                 VmMachine u = others.get(i);
-                if (u.balloonLoaded) {
+                if (u.balloonWorks()) {
                     give[i] = Math.max(0, Math.min(u.actual - floor(u), u.resident - u.guestUsed));
                     available += give[i];
                 }
@@ -309,12 +324,30 @@ final class MemoryManager {
 
     void started(VmMachine v) {
         update();
+        hold(v);
         v.target = v.memory;
         v.actual = v.memory;
         v.resident = 0;
         v.swapped = 0;
         v.guestUsed = 0;
         v.balloonLoaded = false;
+        changed();
+    }
+
+    /**
+     * A reverted VM holds memory again with the guest's side of its snapshot: balloon target and size, what the guest
+     * uses, whether its balloon driver was loaded. Its pages are backed as the revert loads them.
+     */
+    void restored(VmMachine v, long target, long actual, long guestUsed, boolean balloonLoaded) {
+        update();
+        hold(v);
+        v.target = target;
+        v.actual = actual;
+        v.resident = 0;
+        v.swapped = 0;
+        v.shared = 0;
+        v.guestUsed = guestUsed;
+        v.balloonLoaded = balloonLoaded;
         changed();
     }
 
@@ -326,6 +359,7 @@ final class MemoryManager {
         v.guestUsed = 0;
         v.shared = 0;
         v.balloonLoaded = false;
+        holders.remove(v);
         for (VmMachine u : holders()) {
             u.shared = Math.min(u.shared, potential(u)); // pages it shared with a VM that is gone are its own again
         }
@@ -362,7 +396,7 @@ final class MemoryManager {
         }
         long step = (long) (BALLOON_INFLATE_BPS * dt);
         for (VmMachine v : holders()) {
-            if (v.actual != v.target && v.balloonLoaded) {
+            if (v.actual != v.target && v.balloonWorks()) {
                 long delta = Math.max(-step, Math.min(step, v.target - v.actual));
                 applyBalloon(v, v.actual + delta);
             }
@@ -440,7 +474,7 @@ final class MemoryManager {
     /** Whether something is still moving: a balloon short of its target, sharing short of its potential, a policy. */
     boolean active() {
         for (VmMachine v : holders()) {
-            if (v.actual != v.target && v.balloonLoaded) {
+            if (v.actual != v.target && v.balloonWorks()) {
                 return true;
             }
         }
@@ -454,7 +488,7 @@ final class MemoryManager {
     boolean policyWantsChange() {
         long goal = (long) (AUTO_BALLOON_TARGET_USED * usable()) - used();
         for (VmMachine v : holders()) {
-            if (!v.balloonLoaded) {
+            if (!v.balloonWorks()) {
                 continue;
             }
             if (goal < 0 && v.target > floor(v) && v.resident > v.guestUsed) {
@@ -471,7 +505,7 @@ final class MemoryManager {
         long goal = (long) (AUTO_BALLOON_TARGET_USED * usable()) - used();
         List<VmMachine> ballooned = new ArrayList<>();
         for (VmMachine v : holders()) {
-            if (v.balloonLoaded) {
+            if (v.balloonWorks()) {
                 ballooned.add(v);
             }
         }

@@ -10,10 +10,12 @@ import dev.hyperlab.shell.commands.TimelineCommand;
 import dev.hyperlab.shell.commands.WaitCommand;
 import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
+import dev.hyperlab.shell.commands.disk.DiskCommands;
 import dev.hyperlab.shell.commands.mem.MemCommands;
 import dev.hyperlab.shell.commands.script.JavaCommand;
 import dev.hyperlab.shell.commands.script.JsCommand;
 import dev.hyperlab.shell.commands.script.RunCommand;
+import dev.hyperlab.shell.commands.snapshot.SnapshotCommands;
 import dev.hyperlab.shell.commands.vm.VmCommands;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -44,6 +46,8 @@ public final class CommandCatalog {
                 CommandGroup.of("host", Section.HOSTS, HostCommands.class),
                 CommandGroup.of("vm", Section.VMS, VmCommands.class),
                 CommandGroup.of("mem", Section.MEMORY, MemCommands.class),
+                CommandGroup.of("snapshot", Section.SNAPSHOTS, SnapshotCommands.class),
+                CommandGroup.of("disk", Section.DISKS, DiskCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
                 CommandGroup.code("js", Section.PLUGINS, JsCommand.class),
                 CommandGroup.of("run", Section.PLUGINS, RunCommand.class),

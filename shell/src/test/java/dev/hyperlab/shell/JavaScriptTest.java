@@ -329,4 +329,18 @@ class JavaScriptTest {
         assertThat(before.get("javascript").asText()).startsWith("not loaded yet").contains("Graal JIT on");
         assertThat(after.get("javascript").asText()).matches("GraalJS 25\\.0\\.\\d+, Graal JIT \\(.*optimizing runtime\\)");
     }
+
+    @Test
+    void whatTheFacadeGainsScriptsCanCallSnapshotsAndDisksWithNoScriptCode() {
+        try (ShellFixture shell = ShellFixture.in(dir.resolve("lab")).small()) {
+            shell.ok("js lab.vm('web1').createSnapshot('before', {description: 'from a script'})");
+            JsonNode list = shell.run("snapshot list web1 --json").json();
+            assertThat(list.toString()).contains("\"before\"", "from a script");
+            assertThat(shell.ok("js lab.vm('web1').snapshots().map(s => s.name).join()")).isEqualTo("before\n");
+            assertThat(shell.ok("js lab.disks().length > 0 && lab.disks().every(d => typeof d.info().format"
+                    + " === 'string')")).isEqualTo("true\n");
+            assertThat(shell.run("js lab.vm('web1').snapshot('nope')").err())
+                    .isEqualTo(shell.run("snapshot revert web1 nope").err().replace("error: ", "error: js:1:1: "));
+        }
+    }
 }

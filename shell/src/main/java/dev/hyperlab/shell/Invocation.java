@@ -16,9 +16,11 @@ import java.util.Optional;
  * @param debug {@code --debug}: stack traces with errors
  * @param version {@code --version}
  * @param help {@code --help}
+ * @param run {@code run SCRIPT.js [ARGS...]}: the words after {@code run} (its options, the script, its arguments),
+ *     else empty
  */
 public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<String> commands, Optional<Path> file,
-        boolean debug, boolean version, boolean help) {
+        boolean debug, boolean version, boolean help, Optional<List<String>> run) {
 
     /** One option of the command line, for {@code --help} and docs/commands.md. */
     public record Opt(String names, String param, String description) {}
@@ -42,6 +44,7 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
                        hyperlab [--lab DIR] [--seed N] -c 'CMD; CMD; ...'     run commands, exit
                        hyperlab [--lab DIR] [--seed N] FILE.hl                run a command file (one command a line, # comments)
                        hyperlab [--lab DIR] < FILE.hl                        piped stdin runs like a command file
+                       hyperlab [--lab DIR] run SCRIPT.js [ARGS...]           run a JavaScript script, exit with its status
                        hyperlab --version | --help
 
                 hyperlab is an interactive shell over a deterministic virtualization lab: hosts, hypervisors and
@@ -55,7 +58,8 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
         }
         b.append("""
 
-                Batch modes (-c, FILE, piped stdin) print no prompt and no colour. Inside, help lists the commands.
+                Batch modes (-c, FILE, run, piped stdin) print no prompt and no colour. Inside, help lists the
+                commands. `hyperlab run` starts the JVM with the Graal JIT for JavaScript (docs/automation.md).
                 Environment: HYPERLAB_LAB (the default lab), HYPERLAB_HOME (instead of ~/.hyperlab: history, labs).
                 Quick start: hyperlab --lab demo""");
         return b.toString();
@@ -70,8 +74,16 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
         boolean debug = false;
         boolean version = false;
         boolean help = false;
+        List<String> run = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("run") && file == null && commands == null) { // the rest is the run command's
+                run = List.of(args).subList(i + 1, args.length);
+                if (run.isEmpty()) {
+                    throw new ShellException("run needs a script", "hyperlab run SCRIPT.js [ARGS...]");
+                }
+                break;
+            }
             String value = null;
             int eq = a.indexOf('=');
             if (a.startsWith("--") && eq > 0) {
@@ -108,7 +120,7 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
             throw new ShellException("give -c or a command file, not both", "hyperlab --help shows the forms");
         }
         return new Invocation(Optional.ofNullable(lab), Optional.ofNullable(seed), Optional.ofNullable(commands),
-                Optional.ofNullable(file), debug, version, help);
+                Optional.ofNullable(file), debug, version, help, Optional.ofNullable(run));
     }
 
     private static String next(String[] args, int i, String option, String param) {

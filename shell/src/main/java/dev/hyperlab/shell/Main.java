@@ -62,7 +62,8 @@ public final class Main {
         Path dir = inv.lab().orElseGet(ShellHome::defaultLab);
         long seed = inv.seed().orElse(Labs.DEFAULT_SEED);
         Supplier<Lab> opener = () -> Labs.open(dir, seed);
-        boolean batch = inv.commands().isPresent() || inv.file().isPresent() || !stdinIsTerminal();
+        boolean batch = inv.commands().isPresent() || inv.file().isPresent() || inv.run().isPresent()
+                || !stdinIsTerminal();
         if (!batch) {
             return Interactive.run(inv, dir, opener, err);
         }
@@ -73,6 +74,9 @@ public final class Main {
             }
             if (inv.commands().isPresent()) {
                 return Batch.run(ctx, inv.commands().get());
+            }
+            if (inv.run().isPresent()) {
+                return ScriptMain.run(ctx, inv.run().get());
             }
             try (Reader in = inv.file().isPresent() ? Files.newBufferedReader(inv.file().get())
                     : new InputStreamReader(System.in, StandardCharsets.UTF_8)) {

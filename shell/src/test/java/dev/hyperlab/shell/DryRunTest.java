@@ -22,7 +22,10 @@ class DryRunTest {
     @TempDir
     Path tmp;
 
-    /** One invocation of every changing command, valid in the lab {@link #setUp} builds. */
+    /**
+     * One invocation of every changing command, valid in the lab {@link #setUp} builds; {@code --dry-run} goes at the
+     * end, or where {@link #DRY} is (code and a script's arguments come last).
+     */
     Map<String, String> samples() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("lab apply", "lab apply " + tmp.resolve("more.yaml"));
@@ -56,13 +59,23 @@ class DryRunTest {
         s.put("backup restore", "backup restore " + backupId + " --as-vm dev1-copy" + repo);
         s.put("backup prune", "backup prune --keep-last 1" + repo);
         s.put("demo", "demo");
+        s.put("js", "js " + DRY + " lab.vm('web1').start()");
+        s.put("java", "java " + DRY + " lab.vm(\"web1\").start()");
+        s.put("run", "run " + DRY + " " + tmp.resolve("start.js") + " web1");
         return s;
     }
 
     /** The first 8 digits of the backup {@link #setUp} takes. */
     private String backupId;
 
+    static final String DRY = "{--dry-run}";
+
+    static String dry(String sample) {
+        return sample.contains(DRY) ? sample.replace(DRY, "--dry-run") : sample + " --dry-run";
+    }
+
     private void setUp(ShellFixture shell) throws IOException {
+        Files.writeString(tmp.resolve("start.js"), "lab.vm(args[0]).start();\n");
         Files.writeString(tmp.resolve("more.yaml"),
                 "vms: [{name: more1, host: esx1, vcpus: 1, memory: 1GiB, os: linux-server}]\n");
         shell.small().ok("vm create sus1 --host ws1 --vcpus 1 --memory 1GiB --os linux-server;"
@@ -92,7 +105,7 @@ class DryRunTest {
             for (Map.Entry<String, String> e : samples.entrySet()) {
                 Map<String, String> before = digest(dir);
                 Map<String, String> repoBefore = digest(tmp.resolve("repo"));
-                ShellFixture.Result r = shell.run(e.getValue() + " --dry-run");
+                ShellFixture.Result r = shell.run(dry(e.getValue()));
                 assertThat(r.ok()).as(e.getValue() + ": " + r.err()).isTrue();
                 assertThat(r.out()).as(e.getValue()).startsWith("dry run: nothing was changed");
                 assertThat(digest(dir)).as("files after " + e.getValue() + " --dry-run").isEqualTo(before);

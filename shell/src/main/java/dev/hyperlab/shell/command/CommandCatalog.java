@@ -13,6 +13,9 @@ import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
 import dev.hyperlab.shell.commands.disk.DiskCommands;
 import dev.hyperlab.shell.commands.mem.MemCommands;
+import dev.hyperlab.shell.commands.script.JavaCommand;
+import dev.hyperlab.shell.commands.script.JsCommand;
+import dev.hyperlab.shell.commands.script.RunCommand;
 import dev.hyperlab.shell.commands.snapshot.SnapshotCommands;
 import dev.hyperlab.shell.commands.vm.VmCommands;
 import java.util.ArrayList;
@@ -48,6 +51,9 @@ public final class CommandCatalog {
                 CommandGroup.of("disk", Section.DISKS, DiskCommands.class),
                 CommandGroup.of("backup", Section.BACKUPS, BackupCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
+                CommandGroup.code("js", Section.PLUGINS, JsCommand.class),
+                CommandGroup.of("run", Section.PLUGINS, RunCommand.class),
+                CommandGroup.code("java", Section.PLUGINS, JavaCommand.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),
                 CommandGroup.of("demo", Section.SHELL, DemoCommand.class),
                 CommandGroup.of("exit", Section.SHELL, ExitCommand.class)));

@@ -5,6 +5,13 @@ import dev.hyperlab.api.lab.ProgressListener;
 import dev.hyperlab.shell.completion.NameProviders;
 import dev.hyperlab.shell.render.Output;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -28,6 +35,9 @@ public final class ShellContext implements AutoCloseable {
     private volatile Lab lab;
     private boolean exitRequested;
     private volatile java.util.function.UnaryOperator<String> passwordReader;
+    private int status;
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private final CopyOnWriteArrayList<Runnable> cancelHooks = new CopyOnWriteArrayList<>();
 
     public ShellContext(Supplier<? extends Lab> opener, Output output, CommandCatalog catalog, boolean debug) {
         this.opener = opener;
@@ -113,6 +123,46 @@ public final class ShellContext implements AutoCloseable {
     /** Asks the running command to stop at its next safe point (Ctrl-C). */
     public void requestCancel() {
         cancel.set(true);
+        cancelHooks.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs {@code hook} on a cancel request until the returned handle is closed: for work the lab's progress callback
+     * never reaches (a script looping in JavaScript, a Java snippet). Called on the thread that asks to cancel (the
+     * REPL's signal handler), so it must only signal, never wait long.
+     */
+    public AutoCloseable onCancel(Runnable hook) {
+        cancelHooks.add(hook);
+        return () -> cancelHooks.remove(hook);
+    }
+
+    /**
+     * A per-session service, created on first use: the JavaScript and JShell engines live here, so they load only
+     * when a command needs them (start-up never pays for them). {@link #close()} closes those that are
+     * {@link AutoCloseable}, in reverse order of creation.
+     */
+    public synchronized <T> T service(Class<T> type, Supplier<? extends T> create) {
+        Object s = services.get(type);
+        if (s == null) {
+            s = create.get();
+            services.put(type, s);
+        }
+        return type.cast(s);
+    }
+
+    /** The service of that type if a command created it already ({@code lab info} reports without loading one). */
+    public synchronized <T> Optional<T> existingService(Class<T> type) {
+        return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
+    /** The exit status the last command ended with: 0, 1 after an error, or what a script passed to exit(). */
+    public int status() {
+        return status;
+    }
+
+    /** Set by the dispatcher after each command ({@code hyperlab run} exits with it). */
+    public void status(int value) {
+        status = value;
     }
 
     /** Forgets a cancel request nobody took (the command ended first). */
@@ -165,6 +215,21 @@ public final class ShellContext implements AutoCloseable {
 
     @Override
     public void close() {
+        List<Object> open;
+        synchronized (this) {
+            open = new ArrayList<>(services.values());
+            services.clear();
+        }
+        Collections.reverse(open);
+        for (Object s : open) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing the session: a service that fails to close has nothing left to lose
+                }
+            }
+        }
         Lab l = lab;
         if (l != null) {
             l.close();

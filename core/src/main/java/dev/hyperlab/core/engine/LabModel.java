@@ -48,6 +48,11 @@ public final class LabModel {
     private final ImageStore images;
     final TreeMap<String, HostMachine> hosts = new TreeMap<>();
     final TreeMap<String, VmMachine> vms = new TreeMap<>();
+    /**
+     * Which plugin provided each plugin extension this lab's machines were created with ({@code firmware/ID},
+     * {@code driver/ID} to plugin id), kept with the lab: when the plugin is gone, a start names the plugin it needs.
+     */
+    final TreeMap<String, String> pluginOrigins = new TreeMap<>();
     /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
     long requests;
@@ -139,6 +144,61 @@ public final class LabModel {
         if (sim.log().enabled()) {
             sim.log().record(sim.now(), machine, words);
         }
+    }
+
+    // ---- extensions ----------------------------------------------------------------------------------------------
+
+    /**
+     * Refuses, changing nothing, when firmware {@code firmwareId} or one of {@code driverIds} is not available now: its
+     * plugin is not loaded (disabled, removed) or is faulty. The message names the plugin.
+     */
+    void requireExtensions(String firmwareId, List<String> driverIds) {
+        requireExtension("firmware", firmwareId, extensions.hasFirmware(firmwareId),
+                extensions.firmwareSource(firmwareId));
+        for (String d : driverIds) {
+            requireExtension("driver", d, extensions.hasDriver(d), extensions.driverSource(d));
+        }
+    }
+
+    private void requireExtension(String kind, String id, boolean present, Optional<String> source) {
+        if (!present) {
+            String plugin = pluginOrigins.get(kind + "/" + id);
+            if (plugin != null) {
+                throw LabException.notAllowed(kind + " '" + id + "' comes from plugin '" + plugin
+                        + "', which is not loaded", "plugin list shows the plugins: plugin enable " + plugin
+                        + ", or plugin install it");
+            }
+            throw LabException.notFound("no " + kind + " '" + id + "'", "profiles lists the " + kind
+                    + (kind.equals("firmware") ? " models" : "s") + " there are");
+        }
+        if (source.isPresent() && !source.get().equals(Extensions.BUILT_IN)) {
+            extensions.guard().requireHealthy(source.get());
+        }
+    }
+
+    /** Notes which plugin provides the extensions a new machine uses. */
+    private void recordOrigins(String firmwareId, List<String> driverIds) {
+        extensions.firmwareSource(firmwareId).filter(s -> !s.equals(Extensions.BUILT_IN))
+                .ifPresent(p -> pluginOrigins.put("firmware/" + firmwareId, p));
+        for (String d : driverIds) {
+            extensions.driverSource(d).filter(s -> !s.equals(Extensions.BUILT_IN))
+                    .ifPresent(p -> pluginOrigins.put("driver/" + d, p));
+        }
+    }
+
+    /** The plugins whose extensions this lab's hosts and VMs use, sorted. */
+    public List<String> pluginsUsed() {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        for (HostMachine h : hosts.values()) {
+            java.util.Optional.ofNullable(pluginOrigins.get("firmware/" + h.firmware)).ifPresent(out::add);
+        }
+        for (VmMachine v : vms.values()) {
+            java.util.Optional.ofNullable(pluginOrigins.get("firmware/" + v.firmware)).ifPresent(out::add);
+            for (String d : v.drivers) {
+                java.util.Optional.ofNullable(pluginOrigins.get("driver/" + d)).ifPresent(out::add);
+            }
+        }
+        return List.copyOf(out);
     }
 
     // ---- lookups -------------------------------------------------------------------------------------------------
@@ -233,9 +293,9 @@ public final class LabModel {
             throw LabException.invalid("host " + name + ": " + spec.cpuGhz() + " GHz is out of range", "0.5 to 10");
         }
         String fw = spec.firmware().isEmpty() ? "uefi" : spec.firmware();
-        extensions.firmware(fw);
-        if (fw.equals("direct")) {
-            throw LabException.invalid("firmware 'direct' is for microVMs", "hosts use bios, uefi or a plugin's");
+        requireExtensions(fw, List.of());
+        if (extensions.layoutName(fw).equals("direct")) {
+            throw LabException.invalid("firmware '" + fw + "' is for microVMs", "hosts use bios, uefi or a plugin's");
         }
         List<HostDiskSpec> diskSpecs = spec.disks().isEmpty()
                 ? List.of(new HostDiskSpec(DiskKind.NVME, DEFAULT_HOST_DISK))
@@ -254,6 +314,7 @@ public final class LabModel {
             }
         }
         HostMachine h = new HostMachine(this, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
+        recordOrigins(fw, List.of());
         add(h);
         log(name, "created");
     }
@@ -381,10 +442,8 @@ public final class LabModel {
         }
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
         String fw = !spec.firmware().isEmpty() ? spec.firmware() : os.map(OsProfile::defaultFirmware).orElse("bios");
-        extensions.firmware(fw);
-        for (String d : spec.drivers()) {
-            extensions.driver(d);
-        }
+        requireExtensions(fw, spec.drivers());
+        String layout = extensions.layoutName(fw);
         if (os.isEmpty() && spec.disks().isEmpty()) {
             throw LabException.invalid("VM " + name + " has no disk", "give --os PROFILE or --disk SIZE|PATH");
         }
@@ -396,7 +455,7 @@ public final class LabModel {
         List<VmDisk> disks = new ArrayList<>();
         if (os.isPresent()) {
             String dev = "disk0";
-            disks.add(new VmDisk(dev, images.createOverlay(name, dev, os.get(), fw), os.get().imageSize(), true));
+            disks.add(new VmDisk(dev, images.createOverlay(name, dev, os.get(), layout), os.get().imageSize(), true));
         }
         for (Object p : parsed) {
             String dev = "disk" + disks.size();
@@ -409,6 +468,7 @@ public final class LabModel {
         }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
+        recordOrigins(fw, spec.drivers());
         add(vm);
         log(name, "created on " + h.name);
     }

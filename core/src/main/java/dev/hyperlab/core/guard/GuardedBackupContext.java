@@ -46,6 +46,11 @@ final class GuardedBackupContext implements BackupContext {
     }
 
     @Override
+    public List<PriorBackup> history() {
+        return lease.use(context::history);
+    }
+
+    @Override
     public Optional<PriorBackup> backup(String id) {
         return lease.use(() -> context.backup(id));
     }

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * Where the shell keeps its files: {@code ~/.hyperlab} ({@code $HYPERLAB_HOME} instead, if set), with the REPL's
- * {@code history} and the default lab {@code labs/default} ({@code $HYPERLAB_LAB} instead, if set).
+ * {@code history}, its {@code plugins} and the default lab {@code labs/default} ({@code $HYPERLAB_LAB} instead, if set).
  */
 public final class ShellHome {
     private ShellHome() {}
@@ -20,6 +20,11 @@ public final class ShellHome {
 
     public static Path history() {
         return dir().resolve("history");
+    }
+
+    /** Where {@code plugin install} puts plugins, and the first place plugins are loaded from. */
+    public static Path plugins() {
+        return dir().resolve("plugins");
     }
 
     public static Path defaultLab() {

@@ -10,6 +10,7 @@ import dev.hyperlab.shell.commands.TimelineCommand;
 import dev.hyperlab.shell.commands.WaitCommand;
 import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
+import dev.hyperlab.shell.commands.plugin.PluginCommands;
 import dev.hyperlab.shell.commands.vm.VmCommands;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +41,7 @@ public final class CommandCatalog {
                 CommandGroup.of("host", Section.HOSTS, HostCommands.class),
                 CommandGroup.of("vm", Section.VMS, VmCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
+                CommandGroup.of("plugin", Section.PLUGINS, PluginCommands.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),
                 CommandGroup.of("demo", Section.SHELL, DemoCommand.class),
                 CommandGroup.of("exit", Section.SHELL, ExitCommand.class)));

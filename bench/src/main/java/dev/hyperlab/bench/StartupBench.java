@@ -40,6 +40,12 @@ import java.util.concurrent.TimeUnit;
  * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
  *   -cp "bench/target/classes:shell/target/hyperlab-shell.jar:shell/target/lib/*" dev.hyperlab.bench.StartupBench [RUNS]
  * </pre>
+ * With {@code --commands} it measures only the commands on the 1,000-VM lab (issue 4's save cost), which needs no
+ * packaged shell: any class path with the shell's classes will do, so an older build can be measured beside this one.
+ * <pre>
+ * java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC \
+ *   -cp "bench/target/classes:shell/target/hyperlab-shell.jar:shell/target/lib/*" dev.hyperlab.bench.StartupBench --commands
+ * </pre>
  */
 public final class StartupBench {
     private final Path root = Path.of("").toAbsolutePath();
@@ -52,8 +58,14 @@ public final class StartupBench {
     }
 
     public static void main(String[] args) throws Exception {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         StartupBench b = new StartupBench();
+        if (List.of(args).contains("--commands")) {
+            System.out.printf(Locale.ROOT, "hyperlab command latency on 1,000 VMs, %d cores, Java %s%n",
+                    Runtime.getRuntime().availableProcessors(), Runtime.version());
+            b.commands();
+            return;
+        }
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 15;
         if (!Files.exists(b.target.resolve("hyperlab-shell.jar"))) {
             System.err.println("build first: ./mvnw -q -B -DskipTests package (run from the repository root)");
             System.exit(1);

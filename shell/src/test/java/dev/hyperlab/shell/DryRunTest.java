@@ -42,6 +42,14 @@ class DryRunTest {
         s.put("vm suspend", "vm suspend dev1");
         s.put("vm resume", "vm resume sus1");
         s.put("vm delete", "vm delete fc1");
+        s.put("mem balloon", "mem balloon dev1 512MiB");
+        s.put("mem policy", "mem policy esx1 --swap 8GiB --page-sharing on --auto-balloon off");
+        s.put("snapshot create", "snapshot create dev1 s2 --description before");
+        s.put("snapshot revert", "snapshot revert dev1 base");
+        s.put("snapshot delete", "snapshot delete dev1 base --children");
+        s.put("disk create", "disk create " + tmp.resolve("new.qcow2") + " --size 2GiB --os linux-server");
+        s.put("disk convert", "disk convert " + tmp.resolve("lab/vms/web1/disk0.qcow2") + " " + tmp.resolve("web1.raw")
+                + " --format raw");
         s.put("demo", "demo");
         return s;
     }
@@ -50,7 +58,7 @@ class DryRunTest {
         Files.writeString(tmp.resolve("more.yaml"),
                 "vms: [{name: more1, host: esx1, vcpus: 1, memory: 1GiB, os: linux-server}]\n");
         shell.small().ok("vm create sus1 --host ws1 --vcpus 1 --memory 1GiB --os linux-server;"
-                + "vm start dev1 sus1 --wait; vm suspend sus1; advance 1m;"
+                + "vm start dev1 sus1 --wait; vm suspend sus1; advance 1m; snapshot create dev1 base; advance 1m;"
                 + "host create off1 --cores 4 --ram 8GiB --firmware bios; host install off1 --hypervisor type1;"
                 + "host create bare --cores 4 --ram 8GiB --firmware bios;"
                 + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1");

@@ -95,6 +95,19 @@ class TimelineBrowserTest {
                         expected);
                 assertThat(rendered).hasSizeGreaterThan(50);
 
+                // the memory chart under the Gantt: a panel per host, each VM's logical size a visible line
+                JsonNode memory = script(s, """
+                        const c = document.querySelector('#memory-chart');
+                        if (!c) return null;
+                        const w = e => e.getBoundingClientRect().width;
+                        return [c.querySelectorAll('polygon.used').length,
+                                Array.from(c.querySelectorAll('polyline[data-vm]')).filter(l => w(l) > 0).length,
+                                w(c)];""");
+                assertThat(memory.isNull()).as("a memory chart").isFalse();
+                assertThat(memory.get(0).asInt()).as("host panels").isEqualTo(2);
+                assertThat(memory.get(1).asInt()).as("VM lines").isGreaterThan(3);
+                assertThat(memory.get(2).asDouble()).isPositive();
+
                 String bar = call("POST", s + "/element", Map.of("using", "css selector",
                         "value", "#gantt rect.phase[data-machine='win1'][data-phase='init']"))
                         .get("value").elements().next().asText();

@@ -76,6 +76,33 @@ public interface Lab {
      */
     void startVms(List<String> names);
 
+    /**
+     * The disk images the lab knows, sorted by path: its VMs' disks, the base images their overlays share, and the
+     * images made by {@link #createDisk} and {@link #convertDisk}.
+     */
+    List<Disk> disks();
+
+    /**
+     * The image at {@code path}: absolute, or relative to the working directory (as {@code qemu-img} resolves it); any
+     * qcow2 or raw file, known to the lab or not. Throws {@link LabException} ({@code NOT_FOUND}) when there is no such
+     * file, ({@code INVALID}) when it is not a disk image.
+     */
+    Disk disk(String path);
+
+    /**
+     * Creates an image file ({@code qemu-img create}): blank, a copy-on-write overlay on {@code spec.backing()}, or with
+     * an OS profile's boot layout and OS files so that a VM given it as its first disk boots. The lab records it (see
+     * {@link #disks()}). The path must not exist; nothing is written when the spec is refused.
+     */
+    Disk createDisk(DiskSpec spec);
+
+    /**
+     * Copies the image at {@code source} into a new file {@code target} ({@code qemu-img convert}): the backing chain is
+     * read through, so the copy stands alone; holes and zero clusters stay sparse. {@code format} is {@code qcow2}
+     * (the default when empty) or {@code raw}. The lab records the copy.
+     */
+    Disk convertDisk(String source, String target, String format);
+
     /** OS profiles, firmware models and guest drivers available. */
     Profiles profiles();
 

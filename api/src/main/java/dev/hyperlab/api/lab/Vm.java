@@ -1,5 +1,6 @@
 package dev.hyperlab.api.lab;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import java.time.Duration;
@@ -20,6 +21,8 @@ import org.apiguardian.api.API;
  * running  -- suspend  --> suspended    (memory saved to disk)
  * suspended -- resume  --> running
  * any but starting/running -- delete --> gone
+ * running/starting -- snapshot create --> paused --> as it was   (while its state is saved)
+ * any -- snapshot revert --> the snapshot's state                 (running ones via paused, loading their state)
  * </pre>
  *
  * <pre>{@code
@@ -75,4 +78,58 @@ public interface Vm {
 
     /** Runs the simulation until the VM is in {@code state}; fails if it crashes or the timeout passes first. */
     void waitFor(VmState state, Duration timeout);
+
+    // ---- snapshots (docs/snapshots.md) ----------------------------------------------------------------------------
+
+    /**
+     * Every snapshot of the VM ({@code snapshot list}): hyperlab's in the order they were taken, then those made
+     * outside hyperlab that its first disk holds ({@link SnapshotInfo#external()}).
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    java.util.List<SnapshotInfo> snapshots();
+
+    /** The snapshot named {@code name}; throws {@link LabException} ({@code NOT_FOUND}) if the VM has none. */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    SnapshotInfo snapshot(String name);
+
+    /**
+     * Takes a snapshot ({@code snapshot create}): every disk of the VM at once, all or none, and, unless the VM is
+     * stopped or {@code options} say disk only, its whole runtime state (memory, balloon, the work in progress) in
+     * the first disk's VM-state area. A running VM pauses while its state is written (the {@code snapshot} phase of
+     * its timeline) and then goes on where it was. The new snapshot's parent is the current one; it becomes current.
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    SnapshotInfo createSnapshot(String name, SnapshotOptions options);
+
+    /** {@link #createSnapshot(String, SnapshotOptions)} with memory state when the VM runs, and no description. */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    default SnapshotInfo createSnapshot(String name) {
+        return createSnapshot(name, SnapshotOptions.DEFAULT);
+    }
+
+    /**
+     * Reverts the VM to snapshot {@code name} ({@code snapshot revert}): its disks read exactly as they did then, its
+     * configuration is the snapshot's, and it is in the state it was in: a VM that ran runs again from that point
+     * (after loading its state: the {@code revert} phase), one that was stopped, or a disk-only snapshot of a running
+     * one, is shut off. Whatever the VM was doing is abandoned. The snapshot becomes current.
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    void revertTo(String name);
+
+    /**
+     * Deletes snapshot {@code name} from every disk, freeing the clusters only it used ({@code snapshot delete}).
+     * Its children move up to its parent, as libvirt does; with {@code children} they are deleted too. Deleting the
+     * current snapshot makes its parent current. Returns the names deleted.
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    java.util.List<String> deleteSnapshot(String name, boolean children);
+
+    /**
+     * SHA-256 (hex) of the VM's runtime state as a snapshot saves it: configuration, lifecycle state, the guest's
+     * memory state (balloon, pages in use) and its work in progress (plan, step, what each part has left). History
+     * (timeline, samples) and the host's placement of pages (resident or swapped, shared) are not part of it. A VM
+     * reverted to a snapshot has the digest the snapshot recorded, once its state is loaded.
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    String stateDigest();
 }

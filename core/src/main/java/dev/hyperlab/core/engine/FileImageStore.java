@@ -1,21 +1,27 @@
 package dev.hyperlab.core.engine;
 
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.core.backup.Qcow2BitmapTracker;
 import dev.hyperlab.core.model.OsProfile;
-import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
+import dev.hyperlab.core.storage.ImageConverter;
+import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
-import dev.hyperlab.core.storage.workload.GuestWorkload;
-import dev.hyperlab.core.storage.workload.GuestWrite;
-import dev.hyperlab.core.storage.workload.WorkloadKind;
+import dev.hyperlab.core.storage.qcow2.Qcow2CreateOptions;
+import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import java.io.IOException;
-import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * Real image files under a lab directory:
@@ -25,17 +31,16 @@ import java.util.SplittableRandom;
  * vms/VM/diskN.qcow2            a VM's disk: a thin qcow2 overlay on its base, or a blank qcow2
  * </pre>
  * Paths in the model are relative to the lab directory for images the lab made (so a lab directory can move) and
- * absolute for images attached from elsewhere.
+ * absolute for images attached from elsewhere and those made by {@code disk create} / {@code disk convert}, which
+ * go where the user says. Every VM disk that can hold one keeps a persistent dirty bitmap from its creation on.
  */
 final class FileImageStore implements ImageStore {
-    /** OS files written into a base image: a content volume for backups to find, not a model figure. */
-    static final long BASE_OS_CONTENT_BYTES = 16L << 20;
-
     private final Path dir;
-    private final Map<String, DiskImage> open = new HashMap<>();
+    /** Open images by model path; sorted, so flushing and closing go in a fixed order. */
+    private final Map<String, DiskImage> open = new TreeMap<>();
 
     FileImageStore(Path dir) {
-        this.dir = dir;
+        this.dir = dir.toAbsolutePath().normalize(); // the paths people see are absolute, whatever --lab was given
     }
 
     private Path resolve(String path) {
@@ -87,7 +92,7 @@ final class FileImageStore implements ImageStore {
 
     /** The base image of a profile with a firmware's boot layout, made on first use. */
     private String base(OsProfile profile, String firmware) {
-        String path = "images/" + profile.id() + "-" + firmware + ".qcow2";
+        String path = basePath(profile, firmware);
         Path file = resolve(path);
         if (Files.exists(file)) {
             return path;
@@ -97,20 +102,32 @@ final class FileImageStore implements ImageStore {
             Files.createDirectories(file.getParent());
             Files.deleteIfExists(tmp);
             try (DiskImage img = DiskImages.create(tmp, ImageFormat.QCOW2, profile.imageSize())) {
-                long root = BootLayouts.write(img, firmware, "os=" + profile.id());
-                long profileSeed = RandomStreams.stable("base/" + profile.id());
-                long region = Math.min(img.virtualSize() - root, 1L << 30) & ~4095L;
-                for (GuestWrite w : GuestWorkload.generate(WorkloadKind.OS_FILES, profileSeed,
-                        new SplittableRandom(profileSeed), root, region, BASE_OS_CONTENT_BYTES)) {
-                    img.write(w.offset(), ByteBuffer.wrap(w.data()));
-                }
-                img.flush();
+                BootableDisks.lay(img, profile, firmware, true);
             }
             // a base image appears whole or not at all, so a killed process never leaves a half-written base
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
             return path;
         } catch (IOException e) {
             throw io("base image of " + profile.id(), e);
+        }
+    }
+
+    @Override
+    public String basePath(OsProfile profile, String firmware) {
+        return "images/" + profile.id() + "-" + firmware + ".qcow2";
+    }
+
+    @Override
+    public List<String> baseImages() {
+        Path images = resolve("images");
+        if (!Files.isDirectory(images)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(images)) {
+            return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".qcow2")).sorted()
+                    .map(n -> "images/" + n).toList();
+        } catch (IOException e) {
+            throw io("the list of base images", e);
         }
     }
 
@@ -129,23 +146,143 @@ final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public void requireNew(String path) {
+        Path file = Path.of(path);
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || open.containsKey(key(path))) {
+            throw LabException.conflict(file + " exists", "a new image never replaces a file: choose another path");
+        }
+        Path parent = file.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw LabException.notFound("directory " + parent + " does not exist", "create it first with mkdir -p");
+        }
+        if (!Files.isWritable(parent)) {
+            throw LabException.invalid("cannot write in directory " + parent, "check its permissions");
+        }
+    }
+
+    @Override
+    public void createDisk(DiskRequest r) {
+        Path file = Path.of(r.path());
+        Path tmp = temporary(file);
+        try {
+            Files.deleteIfExists(tmp);
+            DiskImage img = r.backing().isPresent()
+                    ? DiskImages.createOverlay(tmp, Path.of(r.backing().get()), r.size())
+                    : DiskImages.create(tmp, r.format(), r.size());
+            try {
+                if (r.os().isPresent()) {
+                    BootableDisks.lay(img, r.os().get(), r.firmware(), true);
+                }
+            } finally {
+                img.close(); // fsyncs: the image is durable before the lab records it
+            }
+            publish(tmp, file);
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e instanceof IOException io ? io("image " + file, io) : (RuntimeException) e;
+        }
+    }
+
+    @Override
+    public void convertDisk(String source, String target, ImageFormat format) {
+        Path file = Path.of(target);
+        Path tmp = temporary(file);
+        inspect(source, img -> {
+            try {
+                Files.deleteIfExists(tmp);
+                ImageConverter.convert(img, tmp, format, Qcow2CreateOptions.DEFAULT_CLUSTER_SIZE, true);
+                publish(tmp, file);
+            } catch (ImageException e) {
+                deleteQuietly(tmp);
+                throw LabException.invalid("cannot convert " + img.path() + ": " + e.getMessage(),
+                        "disk check " + img.path() + " tells what is damaged");
+            } catch (IOException e) {
+                deleteQuietly(tmp);
+                throw new LabException(LabException.Kind.IO, "cannot convert " + img.path() + " to " + file + ": "
+                        + e.getMessage(), "is the disk full? the target's directory must be writable", e);
+            } catch (RuntimeException e) {
+                deleteQuietly(tmp);
+                throw e;
+            }
+            return null;
+        });
+    }
+
+    /** Where a new image is written before it appears under its name (same directory: a rename, never a copy). */
+    private static Path temporary(Path file) {
+        return file.resolveSibling("." + file.getFileName() + ".hyperlab-new");
+    }
+
+    /** Gives a finished image its name at once, so a killed process never leaves half an image under that name. */
+    private static void publish(Path tmp, Path file) throws IOException {
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // some file systems cannot fsync a directory; the rename itself is atomic
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // the first failure is the one reported
+        }
+    }
+
+    @Override
+    public <T> T inspect(String path, ImageQuery<T> query) {
+        return DiskFiles.query(resolve(path), open.get(key(path)), query);
+    }
+
+    /** The model path of {@code path}: relative for a file inside the lab directory, as the lab's own images are. */
+    private String key(String path) {
+        Path p = Path.of(path);
+        if (p.isAbsolute() && p.startsWith(dir)) {
+            return dir.relativize(p).toString();
+        }
+        return path;
+    }
+
+    @Override
     public DiskImage open(String path) {
         DiskImage img = open.get(path);
         if (img != null) {
             return img;
         }
         Path file = resolve(path);
-        if (!Files.isRegularFile(file)) {
-            throw LabException.notFound("no image file " + file, "give the path of an existing qcow2 or raw image");
-        }
+        ImageFormat format = DiskFiles.requireImage(file);
         try {
-            img = DiskImages.open(file, false);
+            img = DiskImages.open(file, format, false);
         } catch (IOException e) {
             throw LabException.invalid("cannot open image " + file + ": " + e.getMessage(),
                     "hyperlab reads qcow2 and raw images");
         }
         open.put(path, img);
         return img;
+    }
+
+    @Override
+    public void trackWrites(String path) {
+        if (!(open(path) instanceof Qcow2Image q) || Qcow2BitmapTracker.of(q).isPresent()) {
+            return; // raw images have no bitmaps; an image that tracks already keeps its bitmap
+        }
+        try {
+            Qcow2BitmapTracker.start(q);
+            // a new bitmap reaches the file when the image is closed: close and reopen, so the bitmap is on disk from
+            // now on (marked in use while open, as QEMU marks it: after a crash a backup sees it cannot trust it)
+            open.remove(path);
+            q.close();
+            open(path);
+        } catch (IOException e) {
+            throw io("the dirty bitmap of " + resolve(path), e);
+        }
+    }
+
+    @Override
+    public boolean writesGuestData() {
+        return true;
     }
 
     @Override
@@ -169,6 +306,32 @@ final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public DiskSnapshots snapshots(String path) {
+        if (!(open(path) instanceof dev.hyperlab.core.storage.qcow2.Qcow2Image)) {
+            throw LabException.notAllowed("image " + displayPath(path) + " is " + format(path)
+                    + ", which cannot hold internal snapshots",
+                    "convert it to qcow2 (disk convert SRC DST --format qcow2) and attach that instead");
+        }
+        return new Qcow2DiskSnapshots(() -> (dev.hyperlab.core.storage.qcow2.Qcow2Image) open(path),
+                () -> reopen(path));
+    }
+
+    /**
+     * Drops the open image of {@code path} without trusting what it holds in memory; the next use opens the file
+     * again, which repairs a qcow2 image an interrupted operation left dirty.
+     */
+    void reopen(String path) {
+        DiskImage img = open.remove(path);
+        if (img != null) {
+            try {
+                img.close();
+            } catch (IOException | RuntimeException e) {
+                // it failed before; what is on disk is what the next open reads (and repairs)
+            }
+        }
+    }
+
+    @Override
     public String format(String path) {
         return open(path).format().qemuName();
     }
@@ -178,9 +341,10 @@ final class FileImageStore implements ImageStore {
         return resolve(path).toString();
     }
 
+    /** Makes durable what was written since the last save; an image nothing wrote to costs nothing. */
     @Override
     public void flush() {
-        for (var e : new java.util.TreeMap<>(open).entrySet()) {
+        for (var e : open.entrySet()) {
             try {
                 e.getValue().flush();
             } catch (IOException ex) {
@@ -191,7 +355,7 @@ final class FileImageStore implements ImageStore {
 
     @Override
     public void close() {
-        for (var e : new java.util.TreeMap<>(open).entrySet()) {
+        for (var e : new ArrayList<>(open.entrySet())) {
             try {
                 e.getValue().close();
             } catch (IOException ex) {

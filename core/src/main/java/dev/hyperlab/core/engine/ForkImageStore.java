@@ -3,7 +3,9 @@ package dev.hyperlab.core.engine;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.MemoryImage;
+import dev.hyperlab.core.storage.ImageFormat;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,6 +16,8 @@ final class ForkImageStore implements ImageStore {
     private final ImageStore original;
     private final MemoryImageStore own = new MemoryImageStore();
     private final Map<String, MemoryImage> overlays = new HashMap<>();
+    /** The fork's view of each image's snapshots: the original's, then its own; changes stay here. */
+    private final Map<String, DiskSnapshots> snapshots = new HashMap<>();
 
     ForkImageStore(ImageStore original) {
         this.original = original;
@@ -42,6 +46,53 @@ final class ForkImageStore implements ImageStore {
         return own.createBlank(vm, device, size);
     }
 
+    /** Refused where the original would refuse it, and where this fork made an image already. */
+    @Override
+    public void requireNew(String path) {
+        original.requireNew(path);
+        own.requireNew(path);
+    }
+
+    @Override
+    public void createDisk(DiskRequest request) {
+        own.createDisk(request);
+    }
+
+    @Override
+    public void convertDisk(String source, String target, ImageFormat format) {
+        if (own.has(source)) {
+            own.convertDisk(source, target, format);
+        } else {
+            original.inspect(source, img -> {
+                own.copy(img, target, format);
+                return null;
+            });
+        }
+    }
+
+    /** The fork's own images as it made them; the original's as the original has them (the fork's writes unseen). */
+    @Override
+    public <T> T inspect(String path, ImageQuery<T> query) {
+        return own.has(path) ? own.inspect(path, query) : original.inspect(path, query);
+    }
+
+    @Override
+    public List<String> baseImages() {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(original.baseImages());
+        all.addAll(own.baseImages());
+        return List.copyOf(all);
+    }
+
+    @Override
+    public String basePath(OsProfile profile, String firmware) {
+        return original.basePath(profile, firmware);
+    }
+
+    @Override
+    public String displayPath(String path) {
+        return own.has(path) ? path : original.displayPath(path);
+    }
+
     @Override
     public DiskImage open(String path) {
         if (own.has(path)) {
@@ -54,6 +105,22 @@ final class ForkImageStore implements ImageStore {
     public void delete(String path) {
         own.delete(path);
         overlays.remove(path);
+        snapshots.remove(path);
+    }
+
+    @Override
+    public DiskSnapshots snapshots(String path) {
+        if (own.has(path)) {
+            return own.snapshots(path);
+        }
+        DiskSnapshots s = snapshots.get(path);
+        if (s == null) {
+            DiskSnapshots originals = original.snapshots(path); // refuses what the original refuses (raw images)
+            open(path);
+            s = new MemoryDiskSnapshots(path, () -> overlays.get(path), img -> overlays.put(path, img), originals);
+            snapshots.put(path, s);
+        }
+        return s;
     }
 
     @Override
@@ -65,5 +132,6 @@ final class ForkImageStore implements ImageStore {
     public void close() {
         own.close();
         overlays.clear();
+        snapshots.clear();
     }
 }

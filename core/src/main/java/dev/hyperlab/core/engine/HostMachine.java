@@ -182,7 +182,7 @@ final class HostMachine extends Machine {
         }
         committed = 0;
         memory.swapUsed = 0;
-        memory.ksmSaved = 0;
+        memory.reindex();
         memory.changed();
     }
 

@@ -27,12 +27,58 @@ interface ImageStore extends AutoCloseable {
     /** Deletes an image this store made. */
     void delete(String path);
 
+    /**
+     * The internal snapshots of image {@code path}; throws {@link dev.hyperlab.api.lab.LabException}
+     * ({@code NOT_ALLOWED}) for an image whose format cannot hold them (raw).
+     */
+    DiskSnapshots snapshots(String path);
+
     /** The image format name of {@code path} ({@code qcow2}, {@code raw}). */
     String format(String path);
 
     /** The path as a person should see it (absolute for files). */
     default String displayPath(String path) {
         return path;
+    }
+
+    /**
+     * Refuses {@code path} (absolute) for a new image: something exists there (in this store or as a file), or it
+     * cannot be created there. Changes nothing.
+     */
+    void requireNew(String path);
+
+    /** Creates the image {@code request} describes (validated by the caller); nothing remains of it on failure. */
+    void createDisk(DiskRequest request);
+
+    /**
+     * Copies the image at {@code source} (read through its backing chain) into a new image {@code target} (absolute,
+     * checked with {@link #requireNew}); nothing remains of it on failure.
+     */
+    void convertDisk(String source, String target, dev.hyperlab.core.storage.ImageFormat format);
+
+    /**
+     * Runs {@code query} on the image at {@code path} (a path of this store, or an absolute file path): the store's
+     * own handle when it has the image open (so a VM disk is seen as the lab has written it), otherwise the file opened
+     * read-only for the call. Throws {@link dev.hyperlab.api.lab.LabException} when there is no such image or it is
+     * not one.
+     */
+    <T> T inspect(String path, ImageQuery<T> query);
+
+    /** The base images this store has made, by path, sorted. */
+    java.util.List<String> baseImages();
+
+    /** The path of the base image of {@code profile} for {@code firmware} (made or not). */
+    String basePath(OsProfile profile, String firmware);
+
+    /**
+     * Starts tracking writes to the VM disk at {@code path} in a persistent dirty bitmap ({@code hyperlab-cbt}), where
+     * the image can hold one, so that a first backup already has a bitmap to build on.
+     */
+    default void trackWrites(String path) {}
+
+    /** Whether guests write real bytes into this store's images (small labs in files; not memory, not dry runs). */
+    default boolean writesGuestData() {
+        return false;
     }
 
     /** Makes every write so far durable: called before the lab's model is saved. */

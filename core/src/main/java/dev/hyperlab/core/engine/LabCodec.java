@@ -80,6 +80,15 @@ public final class LabCodec {
                 writeVm(g, v);
             }
             g.writeEndArray();
+            g.writeArrayFieldStart("disks");
+            for (DiskOrigin d : lab.disks.made.values()) {
+                g.writeStartObject();
+                g.writeStringField("path", d.path());
+                g.writeStringField("how", d.how());
+                g.writeStringField("from", d.from());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
             g.writeArrayFieldStart("resources");
             List<SharedResource> resources = new ArrayList<>(sim.resources());
             resources.sort(Comparator.comparing(SharedResource::id));
@@ -173,7 +182,6 @@ public final class LabCodec {
         g.writeNumberField("swap", mm.policy.swapBytes());
         g.writeBooleanField("pageSharing", mm.policy.pageSharing());
         g.writeNumberField("swapUsed", mm.swapUsed);
-        g.writeNumberField("ksmSaved", mm.ksmSaved);
         g.writeNumberField("memoryUpdated", mm.lastUpdate);
         g.writeNumberField("memoryTickAt", mm.tickAt);
         g.writeNumberField("policyRun", mm.lastPolicyRun);
@@ -188,7 +196,8 @@ public final class LabCodec {
         g.writeEndObject();
     }
 
-    private static void writeVm(JsonGenerator g, VmMachine v) throws IOException {
+    /** Writes one VM as an object; also the start of a snapshot's VM state document ({@link VmStateDoc}). */
+    static void writeVm(JsonGenerator g, VmMachine v) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", v.name);
         g.writeStringField("host", v.host);
@@ -219,9 +228,11 @@ public final class LabCodec {
         g.writeNumberField("resident", v.resident);
         g.writeNumberField("swapped", v.swapped);
         g.writeNumberField("guestUsed", v.guestUsed);
+        g.writeNumberField("shared", v.shared);
         g.writeNumberField("majorFaults", v.majorFaults);
         g.writeBooleanField("balloonLoaded", v.balloonLoaded);
         writeRows(g, "memorySamples", v.memorySamples);
+        writeSnapshotFields(g, v);
         writeMachine(g, v);
         g.writeEndObject();
     }
@@ -255,7 +266,118 @@ public final class LabCodec {
         g.writeEndArray();
     }
 
-    private static void writeStep(JsonGenerator g, PlannedStep s) throws IOException {
+    /** A VM's snapshot fields: present only when used, so a lab without snapshots saves as it did before them. */
+    private static void writeSnapshotFields(JsonGenerator g, VmMachine v) throws IOException {
+        if (v.frozen != null) {
+            g.writeFieldName("frozen");
+            writeExecution(g, v.frozen);
+        }
+        if (!v.snapshots.isEmpty()) {
+            g.writeStringField("currentSnapshot", v.snapshots.current());
+            g.writeArrayFieldStart("snapshots");
+            for (SnapshotRecord r : v.snapshots.all()) {
+                g.writeStartObject();
+                g.writeStringField("name", r.name());
+                g.writeStringField("parent", r.parent());
+                g.writeStringField("description", r.description());
+                g.writeNumberField("created", r.created());
+                g.writeStringField("state", r.state().id());
+                g.writeBooleanField("diskOnly", r.diskOnly());
+                g.writeStringField("consistency", r.consistency().id());
+                g.writeNumberField("vmStateSize", r.vmStateSize());
+                g.writeNumberField("memory", r.memory());
+                g.writeStringField("digest", r.digest());
+                writeStrings(g, "devices", r.devices());
+                g.writeFieldName("doc");
+                writeValue(g, r.doc());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+        }
+        if (v.snapshotJob != null) {
+            g.writeObjectFieldStart("snapshotJob");
+            g.writeStringField("op", v.snapshotJob.op());
+            writeStrings(g, "names", v.snapshotJob.names());
+            g.writeEndObject();
+        }
+    }
+
+    /** A frozen step: the plan, where it was, and what each unfinished part had left. */
+    static void writeExecution(JsonGenerator g, Execution e) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("state", e.state().id());
+        g.writeStringField("kind", e.kind() == null ? "" : e.kind().name());
+        g.writeNumberField("stepIndex", e.stepIndex());
+        g.writeStringField("boundBy", e.boundBy().id());
+        g.writeArrayFieldStart("plan");
+        for (PlannedStep s : e.plan()) {
+            writeStep(g, s);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("parts");
+        for (Execution.Part p : e.parts()) {
+            g.writeStartArray();
+            g.writeNumber(p.part());
+            g.writeNumber(p.nanos());
+            g.writeNumber(p.work());
+            g.writeNumber(p.cap());
+            g.writeNumber(p.weight());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Execution readExecution(Map<String, Object> m) throws IOException {
+        List<PlannedStep> plan = new ArrayList<>();
+        for (Object so : list(m, "plan")) {
+            plan.add(readStep((Map<String, Object>) so));
+        }
+        List<Execution.Part> parts = new ArrayList<>();
+        for (Object po : list(m, "parts")) {
+            List<Object> p = (List<Object>) po;
+            if (p.size() != 5 || !(p.get(0) instanceof Long part) || !(p.get(1) instanceof Long nanos)) {
+                throw new IOException("saved lab: a frozen step's part is malformed");
+            }
+            parts.add(new Execution.Part(part.intValue(), nanos, ((Number) p.get(2)).doubleValue(),
+                    ((Number) p.get(3)).doubleValue(), ((Number) p.get(4)).doubleValue()));
+        }
+        String kind = str(m, "kind");
+        return new Execution(VmState.of(str(m, "state")), kind.isEmpty() ? null : PlanKind.valueOf(kind), plan,
+                (int) num(m, "stepIndex"), BoundBy.of(str(m, "boundBy")), parts);
+    }
+
+    /** Writes a parsed value tree (maps, lists, strings, longs, doubles, booleans) back as it was read. */
+    @SuppressWarnings("unchecked")
+    static void writeValue(JsonGenerator g, Object v) throws IOException {
+        switch (v) {
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Long l -> g.writeNumber(l);
+            case Integer i -> g.writeNumber(i.longValue());
+            case Double d -> g.writeNumber(d);
+            case Boolean b -> g.writeBoolean(b);
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
+                    g.writeFieldName(e.getKey());
+                    writeValue(g, e.getValue());
+                }
+                g.writeEndObject();
+            }
+            case List<?> l -> {
+                g.writeStartArray();
+                for (Object o : l) {
+                    writeValue(g, o);
+                }
+                g.writeEndArray();
+            }
+            default -> throw new IOException("cannot write " + v.getClass().getSimpleName() + " as JSON");
+        }
+    }
+
+    static void writeStep(JsonGenerator g, PlannedStep s) throws IOException {
         Demand d = s.demand();
         g.writeStartObject();
         g.writeStringField("phase", s.phase());
@@ -384,6 +506,15 @@ public final class LabCodec {
         for (Object o : list(root, "vms")) {
             readVm(lab, (Map<String, Object>) o);
         }
+        for (HostMachine h : lab.hosts.values()) {
+            h.memory.reindex();
+        }
+        if (root.containsKey("disks")) { // labs saved before disk create have none
+            for (Object o : list(root, "disks")) {
+                Map<String, Object> d = (Map<String, Object>) o;
+                lab.disks.made.put(str(d, "path"), new DiskOrigin(str(d, "path"), str(d, "how"), str(d, "from")));
+            }
+        }
         // the host start queues refer to VMs: link them now that every VM exists
         for (Object o : list(root, "hosts")) {
             Map<String, Object> h = (Map<String, Object>) o;
@@ -458,7 +589,6 @@ public final class LabCodec {
         mm.policy = new dev.hyperlab.api.lab.MemoryPolicy((Boolean) h.get("autoBalloon"), num(h, "swap"),
                 (Boolean) h.get("pageSharing"));
         mm.swapUsed = num(h, "swapUsed");
-        mm.ksmSaved = num(h, "ksmSaved");
         mm.lastUpdate = num(h, "memoryUpdated");
         mm.tickAt = num(h, "memoryTickAt");
         mm.lastPolicyRun = num(h, "policyRun");
@@ -467,8 +597,17 @@ public final class LabCodec {
         lab.add(host);
     }
 
-    @SuppressWarnings("unchecked")
     private static void readVm(LabModel lab, Map<String, Object> v) throws IOException {
+        VmMachine vm = vmFrom(lab, v);
+        if (!lab.hosts.containsKey(vm.host)) {
+            throw new IOException("saved VM " + vm.name + " names unknown host " + vm.host);
+        }
+        lab.add(vm);
+    }
+
+    /** A VM object as {@link #writeVm} wrote it, not yet added to {@code lab}. */
+    @SuppressWarnings("unchecked")
+    static VmMachine vmFrom(LabModel lab, Map<String, Object> v) throws IOException {
         List<VmDisk> disks = new ArrayList<>();
         for (Object o : list(v, "disks")) {
             Map<String, Object> d = (Map<String, Object>) o;
@@ -487,14 +626,38 @@ public final class LabCodec {
         vm.resident = num(v, "resident");
         vm.swapped = num(v, "swapped");
         vm.guestUsed = num(v, "guestUsed");
+        vm.shared = num(v, "shared");
         vm.majorFaults = num(v, "majorFaults");
         vm.balloonLoaded = (Boolean) v.get("balloonLoaded");
         vm.memorySamples.addAll(rows(v, "memorySamples"));
+        readSnapshotFields(vm, v);
         readMachine(vm, v);
-        if (!lab.hosts.containsKey(vm.host)) {
-            throw new IOException("saved VM " + vm.name + " names unknown host " + vm.host);
+        return vm;
+    }
+
+    /** The fields {@link #writeSnapshotFields} writes; absent in labs saved before snapshots existed. */
+    @SuppressWarnings("unchecked")
+    private static void readSnapshotFields(VmMachine vm, Map<String, Object> v) throws IOException {
+        if (v.get("frozen") instanceof Map<?, ?> f) {
+            vm.frozen = readExecution((Map<String, Object>) f);
         }
-        lab.add(vm);
+        if (v.get("snapshots") instanceof List<?> l) {
+            for (Object o : l) {
+                Map<String, Object> r = (Map<String, Object>) o;
+                if (!(r.get("doc") instanceof Map<?, ?> doc)) {
+                    throw new IOException("saved lab: snapshot " + r.get("name") + " of " + vm.name + " has no state");
+                }
+                vm.snapshots.load(new SnapshotRecord(str(r, "name"), str(r, "parent"), str(r, "description"),
+                        num(r, "created"), VmState.of(str(r, "state")), (Boolean) r.get("diskOnly"),
+                        dev.hyperlab.api.lab.SnapshotConsistency.of(str(r, "consistency")), num(r, "vmStateSize"),
+                        num(r, "memory"), str(r, "digest"), strings(r, "devices"), (Map<String, Object>) doc));
+            }
+            vm.snapshots.setCurrent(str(v, "currentSnapshot"));
+        }
+        if (v.get("snapshotJob") instanceof Map<?, ?> j) {
+            Map<String, Object> job = (Map<String, Object>) j;
+            vm.snapshotJob = new SnapshotJob(str(job, "op"), strings(job, "names"));
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -505,12 +668,7 @@ public final class LabCodec {
         m.stepIndex = (int) num(o, "stepIndex");
         List<PlannedStep> plan = new ArrayList<>();
         for (Object so : list(o, "plan")) {
-            Map<String, Object> s = (Map<String, Object>) so;
-            Demand d = new Demand(Duration.ofNanos(num(s, "fixed")), Duration.ofNanos(num(s, "network")),
-                    dbl(s, "cpu"), (int) num(s, "threads"), num(s, "readBytes"), num(s, "readOps"),
-                    num(s, "writeBytes"), num(s, "writeOps"));
-            plan.add(new PlannedStep(str(s, "phase"), str(s, "step"), d, str(s, "cacheKey"), dbl(s, "ioEfficiency"),
-                    (Boolean) s.get("touchesMemory"), str(s, "failure")));
+            plan.add(readStep((Map<String, Object>) so));
         }
         m.plan = List.copyOf(plan);
         for (Object ro : list(o, "timeline")) {
@@ -526,6 +684,14 @@ public final class LabCodec {
             run.boundBy = BoundBy.of(str(cur, "boundBy"));
             m.current = run;
         }
+    }
+
+    static PlannedStep readStep(Map<String, Object> s) throws IOException {
+        Demand d = new Demand(Duration.ofNanos(num(s, "fixed")), Duration.ofNanos(num(s, "network")),
+                dbl(s, "cpu"), (int) num(s, "threads"), num(s, "readBytes"), num(s, "readOps"),
+                num(s, "writeBytes"), num(s, "writeOps"));
+        return new PlannedStep(str(s, "phase"), str(s, "step"), d, str(s, "cacheKey"), dbl(s, "ioEfficiency"),
+                (Boolean) s.get("touchesMemory"), str(s, "failure"));
     }
 
     // ---- small typed accessors: a damaged file gives a clear message, not a ClassCastException ----

@@ -21,6 +21,8 @@ import dev.hyperlab.core.model.OsProfiles;
 import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.sim.SimEvent;
 import dev.hyperlab.core.sim.Simulation;
+import dev.hyperlab.core.storage.layout.BootDiskProbe;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -53,14 +55,22 @@ public final class LabModel {
      * {@code driver/ID} to plugin id), kept with the lab: when the plugin is gone, a start names the plugin it needs.
      */
     final TreeMap<String, String> pluginOrigins = new TreeMap<>();
+    private final Snapshots snapshots = new Snapshots(this);
     /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
+    /** The disk images: VM disks, base images, and those made by disk create / disk convert. */
+    final LabDisks disks = new LabDisks(this);
+    /** Real guest writes (labs in files only). */
+    final GuestIo guestIo = new GuestIo(this);
     long requests;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
         this.extensions = extensions;
         this.images = images;
+        if (images.writesGuestData()) {
+            sim.setClockListener(guestIo); // in memory and in dry runs the clock moves without writing
+        }
     }
 
     /** A lab in memory only (images too): for tests, benchmarks and scale runs. */
@@ -130,6 +140,11 @@ public final class LabModel {
 
     ImageStore images() {
         return images;
+    }
+
+    /** The disk images: what the {@code disk} commands work on. */
+    public LabDisks disks() {
+        return disks;
     }
 
     long nextRequest() {
@@ -441,17 +456,22 @@ public final class LabModel {
                     + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");
         }
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
-        String fw = !spec.firmware().isEmpty() ? spec.firmware() : os.map(OsProfile::defaultFirmware).orElse("bios");
-        requireExtensions(fw, spec.drivers());
-        String layout = extensions.layoutName(fw);
         if (os.isEmpty() && spec.disks().isEmpty()) {
             throw LabException.invalid("VM " + name + " has no disk", "give --os PROFILE or --disk SIZE|PATH");
         }
         // validate every disk before creating any image
         List<Object> parsed = new ArrayList<>();
         for (String d : spec.disks()) {
-            parsed.add(parseDisk(name, d));
+            Object disk = parseDisk(name, d);
+            if (disk instanceof String path && parsed.contains(path)) {
+                throw LabException.invalid("VM " + name + " has " + path + " twice", "give each image once");
+            }
+            parsed.add(disk);
         }
+        String fw = !spec.firmware().isEmpty() ? spec.firmware()
+                : os.map(OsProfile::defaultFirmware).orElseGet(() -> firmwareFor(parsed));
+        requireExtensions(fw, spec.drivers());
+        String layout = extensions.layoutName(fw);
         List<VmDisk> disks = new ArrayList<>();
         if (os.isPresent()) {
             String dev = "disk0";
@@ -466,6 +486,9 @@ public final class LabModel {
                 disks.add(new VmDisk(dev, path, images.open(path).virtualSize(), false));
             }
         }
+        for (VmDisk d : disks) {
+            images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
+        }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
         recordOrigins(fw, spec.drivers());
@@ -473,7 +496,28 @@ public final class LabModel {
         log(name, "created on " + h.name);
     }
 
-    /** A size ({@code 20GiB}: a blank disk, as a Long) or the path of an image to attach (a String). */
+    /**
+     * The firmware a VM without --os or --firmware gets: UEFI when its first attached image only UEFI can boot (a GPT
+     * disk with an EFI System Partition, as Windows Setup makes), SeaBIOS otherwise, as virt-install defaults to it.
+     */
+    private String firmwareFor(List<Object> parsed) {
+        if (!parsed.isEmpty() && parsed.getFirst() instanceof String path) {
+            try {
+                BootDiskProbe.Report r = BootDiskProbe.probe(images.open(path));
+                if (r.uefiBootable() && !r.biosBootable()) {
+                    return "uefi";
+                }
+            } catch (IOException e) {
+                return "bios"; // an unreadable boot sector: the BIOS will say so when the VM starts
+            }
+        }
+        return "bios";
+    }
+
+    /**
+     * A size ({@code 20GiB}: a blank disk, as a Long) or the path of an image to attach (a String, made absolute: a
+     * relative path resolves against the working directory, as for the {@code disk} commands).
+     */
     private Object parseDisk(String vm, String text) {
         if (!text.isEmpty() && Character.isDigit(text.charAt(0)) && !text.contains("/")) {
             long size = Sizes.parse(text);
@@ -483,15 +527,17 @@ public final class LabModel {
             }
             return size;
         }
+        String path = DiskFiles.absolute(text);
+        disks.requireAttachable(vm, path);
         try {
-            images.open(text);
+            images.open(path);
         } catch (LabException e) {
             throw e;
         } catch (RuntimeException e) {
             throw LabException.invalid("VM " + vm + ": cannot attach '" + text + "': " + e.getMessage(),
                     "give the path of a qcow2 or raw image, or a size such as 20GiB");
         }
-        return text;
+        return path;
     }
 
     public VmInfo vmInfo(String name) {
@@ -569,6 +615,75 @@ public final class LabModel {
             }
         }
         log(name, "deleted");
+    }
+
+    /** Puts {@code vm} in the place of the VM of the same name (a revert brings back the snapshot's VM). */
+    void replaceVm(VmMachine vm) {
+        VmMachine old = vmMachine(vm.name);
+        if (old.held > 0 || old.hostMachine().starts.queue.contains(old)) {
+            throw new IllegalStateException("VM " + vm.name + " still holds host resources");
+        }
+        vms.put(vm.name, vm);
+        byName.put(vm.name, vm);
+    }
+
+    // ---- snapshots (docs/snapshots.md) ---------------------------------------------------------------------------
+
+    public List<dev.hyperlab.api.lab.SnapshotInfo> snapshots(String vm) {
+        return snapshots.list(vm);
+    }
+
+    public dev.hyperlab.api.lab.SnapshotInfo snapshot(String vm, String name) {
+        return snapshots.info(vm, name);
+    }
+
+    /**
+     * Takes snapshot {@code name} of {@code vm}. {@code checkpoint} saves the lab: it is called once everything is
+     * checked and before the first image changes, so a process killed after it is recovered on load.
+     */
+    public dev.hyperlab.api.lab.SnapshotInfo createSnapshot(String vm, String name,
+            dev.hyperlab.api.lab.SnapshotOptions options, Runnable checkpoint) {
+        return snapshots.create(vm, name, options, checkpoint);
+    }
+
+    /** Reverts {@code vm} to snapshot {@code name} ({@code checkpoint} as for {@link #createSnapshot}). */
+    public void revertSnapshot(String vm, String name, Runnable checkpoint) {
+        snapshots.revert(vm, name, checkpoint);
+    }
+
+    /** Deletes snapshot {@code name} of {@code vm}, and those below it with {@code children}; the names deleted. */
+    public List<String> deleteSnapshot(String vm, String name, boolean children, Runnable checkpoint) {
+        return snapshots.delete(vm, name, children, checkpoint);
+    }
+
+    /** SHA-256 of {@code vm}'s runtime state as a snapshot saves it ({@link VmStateDoc}). */
+    public String stateDigest(String vm) {
+        return VmStateDoc.digest(VmStateDoc.capture(vmMachine(vm)));
+    }
+
+    /**
+     * For a backup of a running VM: snapshot {@code name} of every disk of {@code vm} at once (all or none), disk only,
+     * outside the tree. Read it with {@link #diskAtSnapshot}, drop it with {@link #dropDiskSnapshots} (in the same
+     * facade call). {@code checkpoint} saves the lab first, so a process killed before the drop leaves no snapshot
+     * once the lab is loaded again.
+     */
+    public void takeDiskSnapshots(String vm, String name, Runnable checkpoint) {
+        snapshots.takeDisks(vm, name, checkpoint);
+    }
+
+    /** Disk {@code device} of {@code vm} as it was at snapshot {@code name}: a read-only image. */
+    public dev.hyperlab.core.storage.DiskImage diskAtSnapshot(String vm, String device, String name) {
+        return snapshots.diskAt(vm, device, name);
+    }
+
+    /** Deletes the snapshot {@link #takeDiskSnapshots} took. */
+    public void dropDiskSnapshots(String vm, String name) {
+        snapshots.dropDisks(vm, name);
+    }
+
+    /** Finishes or undoes snapshot operations a killed process left under way; called when a lab is loaded. */
+    public void recoverInterruptedJobs() {
+        snapshots.recover();
     }
 
     private void requireFreeName(String name) {

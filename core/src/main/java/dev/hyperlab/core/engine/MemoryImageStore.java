@@ -1,18 +1,37 @@
 package dev.hyperlab.core.engine;
 
+import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.DiskImages;
+import dev.hyperlab.core.storage.Extent;
+import dev.hyperlab.core.storage.ImageFormat;
 import dev.hyperlab.core.storage.MemoryImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Images held in memory: for labs without a directory and for scale runs, where 100,000 VMs read one shared base
- * layout per profile instead of opening 100,000 files.
+ * layout per profile instead of opening 100,000 files. Such a lab reads files it is pointed at (an attached image, a
+ * backing file, a conversion's source) but never writes one: images it creates, even at a path, live in memory.
  */
 final class MemoryImageStore implements ImageStore {
     private final Map<String, MemoryImage> images = new HashMap<>();
     private final Map<String, MemoryImage> bases = new HashMap<>();
+    /** Snapshots kept in memory with the images (an in-memory lab is never saved, so neither are they). */
+    private final Map<String, DiskSnapshots> snapshots = new HashMap<>();
+    /** The format an image was made in, where not raw (a memory image has no format of its own). */
+    private final Map<String, ImageFormat> formats = new HashMap<>();
+    /** Files opened read-only under memory overlays, closed with the store. */
+    private final List<DiskImage> files = new ArrayList<>();
 
     @Override
     public DiskImage hostDisk(String host, String device, long size) {
@@ -28,15 +47,35 @@ final class MemoryImageStore implements ImageStore {
 
     @Override
     public String createOverlay(String vm, String device, OsProfile profile, String firmware) {
-        String key = profile.id() + "@" + firmware;
+        String key = basePath(profile, firmware);
         MemoryImage base = bases.computeIfAbsent(key, k -> {
-            MemoryImage b = MemoryImage.blank("base/" + k, profile.imageSize());
-            BootLayouts.write(b, firmware, "os=" + profile.id());
+            // named as before paths were given to bases: the name seeds the layout's GUIDs, and scale runs stay as they were
+            MemoryImage b = MemoryImage.blank("base/" + profile.id() + "@" + firmware, profile.imageSize());
+            layQuietly(b, profile, firmware);
             return b.readOnlyView();
         });
         String path = vmPath(vm, device);
         images.put(path, MemoryImage.overlay(path, base));
         return path;
+    }
+
+    /** Bases in memory hold the boot layout only: 100,000 VMs need it read, not 16 MiB of OS files each profile. */
+    private static void layQuietly(MemoryImage image, OsProfile profile, String firmware) {
+        try {
+            BootableDisks.lay(image, profile, firmware, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("laying out " + image.path(), e);
+        }
+    }
+
+    @Override
+    public String basePath(OsProfile profile, String firmware) {
+        return DiskFiles.MEMORY_PREFIX + "images/" + profile.id() + "-" + firmware;
+    }
+
+    @Override
+    public List<String> baseImages() {
+        return bases.keySet().stream().sorted().toList();
     }
 
     @Override
@@ -47,12 +86,83 @@ final class MemoryImageStore implements ImageStore {
     }
 
     @Override
+    public void requireNew(String path) {
+        if (images.containsKey(path)
+                || (!path.startsWith(DiskFiles.MEMORY_PREFIX) && Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS))) {
+            throw LabException.conflict(path + " exists", "a new image never replaces a file: choose another path");
+        }
+    }
+
+    @Override
+    public void createDisk(DiskRequest r) {
+        MemoryImage img;
+        if (r.backing().isPresent()) {
+            DiskImage backing = open(r.backing().get());
+            img = MemoryImage.overlay(r.path(), backing, r.size() < 0 ? backing.virtualSize() : r.size());
+        } else {
+            img = MemoryImage.blank(r.path(), r.size());
+        }
+        if (r.os().isPresent()) {
+            layQuietly(img, r.os().get(), r.firmware());
+        }
+        images.put(r.path(), img);
+        formats.put(r.path(), r.format());
+    }
+
+    @Override
+    public void convertDisk(String source, String target, ImageFormat format) {
+        inspect(source, img -> {
+            copy(img, target, format);
+            return null;
+        });
+    }
+
+    /** A memory copy of {@code source} (read through its chain) at {@code target}: only its data is stored. */
+    void copy(DiskImage source, String target, ImageFormat format) throws IOException {
+        MemoryImage copy = MemoryImage.blank(target, source.virtualSize());
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        for (Extent e : source.map(0, source.virtualSize())) {
+            for (long pos = e.offset(); e.data() && pos < e.end(); pos += buf.limit()) {
+                buf.clear().limit((int) Math.min(buf.capacity(), e.end() - pos));
+                source.read(pos, buf);
+                copy.write(pos, buf.flip());
+            }
+        }
+        images.put(target, copy);
+        formats.put(target, format);
+    }
+
+    @Override
+    public <T> T inspect(String path, ImageQuery<T> query) {
+        return DiskFiles.query(Path.of(path), images.get(path), query);
+    }
+
+    /**
+     * The image at {@code path}: one of this store's, or a file, read-only under a memory overlay (the guest may
+     * write; the file never changes).
+     */
+    @Override
     public DiskImage open(String path) {
         MemoryImage img = images.get(path);
-        if (img == null) {
-            throw new IllegalArgumentException("no image " + path + " in this in-memory lab");
+        if (img != null) {
+            return img;
         }
-        return img;
+        if (path.startsWith(DiskFiles.MEMORY_PREFIX)) {
+            throw LabException.notFound("no image " + path + " in this in-memory lab", "disk list shows the images");
+        }
+        Path file = Path.of(path);
+        ImageFormat format = DiskFiles.requireImage(file);
+        try {
+            DiskImage f = DiskImages.open(file, format, true);
+            files.add(f);
+            MemoryImage overlay = MemoryImage.overlay(path, f);
+            images.put(path, overlay);
+            formats.put(path, format);
+            return overlay;
+        } catch (IOException e) {
+            throw LabException.invalid("cannot open image " + file + ": " + e.getMessage(),
+                    "hyperlab reads qcow2 and raw images");
+        }
     }
 
     boolean has(String path) {
@@ -62,24 +172,43 @@ final class MemoryImageStore implements ImageStore {
     @Override
     public void delete(String path) {
         images.remove(path);
+        snapshots.remove(path);
+        formats.remove(path);
+    }
+
+    @Override
+    public DiskSnapshots snapshots(String path) {
+        open(path); // an unknown path fails here
+        return snapshots.computeIfAbsent(path, p -> new MemoryDiskSnapshots(p, () -> images.get(p),
+                img -> images.put(p, img), null));
     }
 
     @Override
     public String format(String path) {
-        return "raw";
+        return formats.getOrDefault(path, ImageFormat.RAW).qemuName();
     }
 
     @Override
     public void close() {
         images.clear();
         bases.clear();
+        snapshots.clear();
+        formats.clear();
+        for (DiskImage f : files) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                // read-only: nothing to lose
+            }
+        }
+        files.clear();
     }
 
     private static String hostPath(String host, String device) {
-        return "mem:hosts/" + host + "/" + device;
+        return DiskFiles.MEMORY_PREFIX + "hosts/" + host + "/" + device;
     }
 
     private static String vmPath(String vm, String device) {
-        return "mem:vms/" + vm + "/" + device;
+        return DiskFiles.MEMORY_PREFIX + "vms/" + vm + "/" + device;
     }
 }

@@ -33,8 +33,6 @@ final class MemoryManager {
     private final HostMachine host;
     MemoryPolicy policy = DEFAULT_POLICY;
     long swapUsed;
-    /** Memory page sharing saves now. */
-    long ksmSaved;
     /** Lab time of the last accounting update (KSM and balloon progress run between updates). */
     long lastUpdate;
     /** Lab time of the pending memory tick, or -1. */
@@ -47,16 +45,29 @@ final class MemoryManager {
         this.host = host;
     }
 
-    /** The VMs holding memory on this host, in name order. */
+    /** The VMs holding memory on this host, in name order (kept as VMs start and stop: read on every touch). */
+    private final List<VmMachine> holders = new ArrayList<>();
+
     List<VmMachine> holders() {
-        List<VmMachine> out = new ArrayList<>();
+        return holders;
+    }
+
+    private void hold(VmMachine v) {
+        int i = java.util.Collections.binarySearch(holders, v, java.util.Comparator.comparing(Machine::name));
+        if (i < 0) {
+            holders.add(-i - 1, v);
+        }
+    }
+
+    /** Rebuilds the holder list from the VMs' own state (after a load, or after the host lost power). */
+    void reindex() {
+        holders.clear();
         for (String name : host.vms) {
             VmMachine v = host.lab.vmMachine(name);
             if (v.held > 0) {
-                out.add(v);
+                holders.add(v);
             }
         }
-        return out;
     }
 
     long usable() {
@@ -66,9 +77,18 @@ final class MemoryManager {
     long used() {
         long sum = 0;
         for (VmMachine v : holders()) {
-            sum += v.resident + v.overhead();
+            sum += v.resident + v.overhead() - v.shared;
         }
-        return sum - ksmSaved;
+        return sum;
+    }
+
+    /** Memory page sharing saves now: what each VM's merged pages save, summed. */
+    long ksmSaved() {
+        long sum = 0;
+        for (VmMachine v : holders()) {
+            sum += v.shared;
+        }
+        return sum;
     }
 
     long free() {
@@ -101,7 +121,7 @@ final class MemoryManager {
         long committed = host.committed;
         long used = used();
         return new HostMemory(host.ram, usable, committed, used, usable - used,
-                usable == 0 ? 0 : (double) committed / usable, swapUsed, policy.swapBytes(), ksmSaved, state());
+                usable == 0 ? 0 : (double) committed / usable, swapUsed, policy.swapBytes(), ksmSaved(), state());
     }
 
     // ---- admission ------------------------------------------------------------------------------------------------
@@ -121,7 +141,9 @@ final class MemoryManager {
     String refusal(VmMachine v) {
         long promised = 0;
         for (VmMachine u : holders()) {
-            promised += floor(u) + u.overhead();
+            if (!u.name.equals(v.name)) { // a VM being reverted gives back what it holds before it takes the snapshot's
+                promised += floor(u) + u.overhead();
+            }
         }
         long need = floor(v) + v.overhead();
         long capacity = usable() + policy.swapBytes();
@@ -172,7 +194,7 @@ final class MemoryManager {
     private long reclaimable(VmMachine asker) {
         long sum = 0;
         for (VmMachine u : holders()) {
-            if (u != asker && u.balloonLoaded) {
+            if (u != asker && u.balloonWorks()) {
                 sum += Math.max(0, Math.min(u.actual - floor(u), u.resident - u.guestUsed));
             }
         }
@@ -235,7 +257,7 @@ final class MemoryManager {
         if (policy.autoBalloon()) {
             for (int i = 0; i < others.size(); i++) {
                 VmMachine u = others.get(i);
-                if (u.balloonLoaded) {
+                if (u.balloonWorks()) {
                     give[i] = Math.max(0, Math.min(u.actual - floor(u), u.resident - u.guestUsed));
                     available += give[i];
                 }
@@ -302,6 +324,7 @@ final class MemoryManager {
 
     void started(VmMachine v) {
         update();
+        hold(v);
         v.target = v.memory;
         v.actual = v.memory;
         v.resident = 0;
@@ -311,16 +334,45 @@ final class MemoryManager {
         changed();
     }
 
+    /**
+     * A reverted VM holds memory again with the guest's side of its snapshot: balloon target and size, what the guest
+     * uses, whether its balloon driver was loaded. Its pages are backed as the revert loads them.
+     */
+    void restored(VmMachine v, long target, long actual, long guestUsed, boolean balloonLoaded) {
+        update();
+        hold(v);
+        v.target = target;
+        v.actual = actual;
+        v.resident = 0;
+        v.swapped = 0;
+        v.shared = 0;
+        v.guestUsed = guestUsed;
+        v.balloonLoaded = balloonLoaded;
+        changed();
+    }
+
     void stopped(VmMachine v) {
         update();
         swapUsed -= v.swapped;
         v.resident = 0;
         v.swapped = 0;
         v.guestUsed = 0;
+        v.shared = 0;
         v.balloonLoaded = false;
-        if (ksmSaved > potential()) {
-            ksmSaved = potential(); // pages shared with a VM that is gone are no longer shared
+        holders.remove(v);
+        for (VmMachine u : holders()) {
+            u.shared = Math.min(u.shared, potential(u)); // pages it shared with a VM that is gone are its own again
         }
+        changed();
+    }
+
+    /**
+     * {@code v} rewrote its memory (a guest reboot zeroes and refills it): its shared pages were copied on write, so
+     * what page sharing saved on them is gone until KSM finds them again (docs: mem.ksm.cow_on_write).
+     */
+    void rewrote(VmMachine v) {
+        update();
+        v.shared = 0;
         changed();
     }
 
@@ -344,17 +396,35 @@ final class MemoryManager {
         }
         long step = (long) (BALLOON_INFLATE_BPS * dt);
         for (VmMachine v : holders()) {
-            if (v.actual != v.target && v.balloonLoaded) {
+            if (v.actual != v.target && v.balloonWorks()) {
                 long delta = Math.max(-step, Math.min(step, v.target - v.actual));
                 applyBalloon(v, v.actual + delta);
             }
         }
-        if (policy.pageSharing()) {
-            long potential = potential();
-            long scan = (long) (KSM_SCAN_PAGES_PER_S * PAGE_BYTES * dt);
-            ksmSaved = ksmSaved < potential ? Math.min(potential, ksmSaved + scan) : potential;
-        } else {
-            ksmSaved = 0;
+        List<VmMachine> vms = holders();
+        if (!policy.pageSharing()) {
+            for (VmMachine v : vms) {
+                v.shared = 0;
+            }
+            return;
+        }
+        // ksmd's scan budget goes to the guests with pages left to merge, in proportion to what each has left
+        long budget = (long) (KSM_SCAN_PAGES_PER_S * PAGE_BYTES * dt);
+        long[] gap = new long[vms.size()];
+        long totalGap = 0;
+        for (int i = 0; i < vms.size(); i++) {
+            VmMachine v = vms.get(i);
+            long p = potential(v, vms);
+            v.shared = Math.min(v.shared, p);
+            gap[i] = p - v.shared;
+            totalGap += gap[i];
+        }
+        if (totalGap == 0) {
+            return;
+        }
+        double share = Math.min(1.0, (double) budget / totalGap);
+        for (int i = 0; i < vms.size(); i++) {
+            vms.get(i).shared += (long) (gap[i] * share);
         }
     }
 
@@ -367,18 +437,29 @@ final class MemoryManager {
             // below what the guest uses, the guest pages out to its own disk (docs: mem.balloon.guest_pressure_path)
             v.resident = Math.min(v.resident, actual);
             v.guestUsed = Math.min(v.guestUsed, actual);
+            v.shared = Math.min(v.shared, v.resident);
         }
         v.actual = actual;
     }
 
-    /** What page sharing could save: identical guests (same base image) share more than diverse ones. */
-    long potential() {
+    /** What page sharing could save on {@code v}: identical guests (same base image) share more than diverse ones. */
+    long potential(VmMachine v) {
+        return potential(v, holders());
+    }
+
+    private static long potential(VmMachine v, List<VmMachine> vms) {
+        return (long) (v.resident * sharingFraction(v, vms));
+    }
+
+    /** Whether page sharing has pages left to merge. */
+    private boolean sharingConverging() {
         List<VmMachine> vms = holders();
-        long sum = 0;
         for (VmMachine v : vms) {
-            sum += (long) (v.resident * sharingFraction(v, vms));
+            if (v.shared != potential(v, vms)) {
+                return true;
+            }
         }
-        return sum;
+        return false;
     }
 
     static double sharingFraction(VmMachine v, List<VmMachine> vms) {
@@ -390,24 +471,14 @@ final class MemoryManager {
         return SHARING_DIVERSE_FRACTION;
     }
 
-    /** The share of the host's savings backing {@code v}'s pages. */
-    long shared(VmMachine v) {
-        long potential = potential();
-        if (potential == 0 || v.held == 0) {
-            return 0;
-        }
-        double mine = v.resident * sharingFraction(v, holders());
-        return (long) (mine * ksmSaved / potential);
-    }
-
     /** Whether something is still moving: a balloon short of its target, sharing short of its potential, a policy. */
     boolean active() {
         for (VmMachine v : holders()) {
-            if (v.actual != v.target && v.balloonLoaded) {
+            if (v.actual != v.target && v.balloonWorks()) {
                 return true;
             }
         }
-        if (policy.pageSharing() && ksmSaved != potential()) {
+        if (policy.pageSharing() && sharingConverging()) {
             return true;
         }
         return policy.autoBalloon() && policyWantsChange();
@@ -417,7 +488,7 @@ final class MemoryManager {
     boolean policyWantsChange() {
         long goal = (long) (AUTO_BALLOON_TARGET_USED * usable()) - used();
         for (VmMachine v : holders()) {
-            if (!v.balloonLoaded) {
+            if (!v.balloonWorks()) {
                 continue;
             }
             if (goal < 0 && v.target > floor(v) && v.resident > v.guestUsed) {
@@ -434,7 +505,7 @@ final class MemoryManager {
         long goal = (long) (AUTO_BALLOON_TARGET_USED * usable()) - used();
         List<VmMachine> ballooned = new ArrayList<>();
         for (VmMachine v : holders()) {
-            if (v.balloonLoaded) {
+            if (v.balloonWorks()) {
                 ballooned.add(v);
             }
         }
@@ -474,12 +545,12 @@ final class MemoryManager {
 
     /** One sample for the host and one per VM holding memory, unless nothing changed since the last ones. */
     private void sample(long now) {
-        long[] h = {now, usable(), used(), swapUsed, ksmSaved};
+        long[] h = {now, usable(), used(), swapUsed, ksmSaved()};
         if (samples.isEmpty() || !sameValues(samples.getLast(), h)) {
             samples.add(h);
         }
         for (VmMachine v : holders()) {
-            v.sample(now, v.actual, v.resident, v.swapped, shared(v));
+            v.sample(now, v.actual, v.resident, v.swapped, v.shared);
         }
     }
 

@@ -11,5 +11,9 @@ public enum PlanKind {
     /** Saving memory to disk: ends suspended. */
     SUSPEND,
     /** Reading memory back: ends running. */
-    RESUME
+    RESUME,
+    /** Paused while a snapshot saves the VM's state: ends by going on with the work it froze. */
+    SNAPSHOT,
+    /** A reverted VM loading its saved state: ends by going on with the snapshot's frozen work. */
+    REVERT
 }

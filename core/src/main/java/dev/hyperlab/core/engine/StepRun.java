@@ -87,6 +87,38 @@ final class StepRun implements ActivityOwner {
         }
     }
 
+    /**
+     * Goes on with a thawed step (see {@link Execution}): each unfinished part restarts with what it had left. The
+     * step's memory was granted before it was frozen, so it is not asked for again.
+     */
+    void resume(java.util.List<Execution.Part> parts) {
+        Simulation sim = machine.lab.sim();
+        for (Execution.Part p : parts) {
+            pending |= 1 << p.part();
+        }
+        for (Execution.Part p : parts) {
+            int part = p.part();
+            boolean activity = part == CPU || part == DISK || part == MEMORY_IO;
+            if (activity && p.work() > 0) {
+                Activity a = new Activity(part == CPU ? machine.cpuResource() : machine.diskResource(), this, part,
+                        p.work(), p.cap(), p.weight());
+                switch (part) {
+                    case CPU -> cpu = a;
+                    case DISK -> disk = a;
+                    default -> memoryIo = a;
+                }
+                sim.start(a);
+            } else {
+                // a timer's time left, or an activity frozen at the instant it finished: done after that long
+                sim.after(activity ? 0 : p.nanos(), Simulation.PRIORITY_TIMER,
+                        new PartTimer(machine.name, machine.run, part));
+            }
+        }
+        if (pending == 0) {
+            machine.stepDone(this);
+        }
+    }
+
     /** A part is done (timer or activity). */
     void partDone(int part) {
         if ((pending & (1 << part)) == 0) {

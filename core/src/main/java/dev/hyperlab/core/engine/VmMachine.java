@@ -42,10 +42,19 @@ final class VmMachine extends Machine {
     long resident;
     long swapped;
     long guestUsed;
+    /** Of its resident memory, what page sharing saves (its pages merged with identical ones). */
+    long shared;
     long majorFaults;
     boolean balloonLoaded;
     /** Memory over time: {time, actual, resident, swapped, shared}, one row per change. */
     final java.util.ArrayList<long[]> memorySamples = new java.util.ArrayList<>();
+
+    /** The work a pause took off the host (a snapshot saving, a revert loading), put back when it ends; or null. */
+    Execution frozen;
+    /** This VM's snapshots: their metadata and tree (the images hold their data). */
+    SnapshotTree snapshots = new SnapshotTree();
+    /** A snapshot operation that was under way at the last save; finished or undone when the lab is loaded. */
+    SnapshotJob snapshotJob;
 
     VmMachine(LabModel lab, String name, String host, int vcpus, long memory, String firmware, String os,
             List<String> drivers, int bootPriority, List<VmDisk> disks) {
@@ -113,6 +122,7 @@ final class VmMachine extends Machine {
         if (run.step.baseReads() && run.step.demand().readBytes() > 0) {
             hostMachine().warmCache.add(run.step.cacheKey());
         }
+        lab.guestIo.stepDone(this, run.step);
     }
 
     /** Host memory this VM is promised when it runs: its configured memory and the VMM's overhead. */
@@ -158,7 +168,7 @@ final class VmMachine extends Machine {
         }
         mm.update();
         return new dev.hyperlab.api.lab.VmMemory(memory, target, actual, memory - actual,
-                Math.max(0, actual - guestUsed), resident, swapped, mm.shared(this), majorFaults);
+                Math.max(0, actual - guestUsed), resident, swapped, shared, majorFaults);
     }
 
     void setBalloonTarget(long bytes) {
@@ -192,6 +202,11 @@ final class VmMachine extends Machine {
     @Override
     MemoryManager.Grant memoryFor(PlannedStep step) {
         MemoryManager mm = hostMachine().memory;
+        if (planKind == PlanKind.REVERT) {
+            // loading a snapshot backs exactly the pages it saved (zero pages stay unbacked, as QEMU loads them);
+            // the balloon and the guest's use are the snapshot's, restored with it
+            return mm.touch(this, Math.max(0, step.demand().readBytes() - resident - swapped));
+        }
         MemoryManager.Grant faults = MemoryManager.Grant.NONE;
         if (swapped > 0 && step.demand().cpuGigacycles() > 0) {
             faults = mm.faultIn(this);
@@ -342,6 +357,7 @@ final class VmMachine extends Machine {
         requireState(VmState.RUNNING, "reboot");
         lab.requireExtensions(firmware, driversPresent());
         lab.log(name, "reboot");
+        hostMachine().memory.rewrote(this);
         state = VmState.STARTING;
         startPlan(PlanKind.REBOOT, VmBootPlans.plan(this, false));
     }
@@ -394,11 +410,35 @@ final class VmMachine extends Machine {
                 state = VmState.SUSPENDED;
                 lab.log(name, "suspended");
             }
+            case SNAPSHOT, REVERT -> {
+                Execution work = frozen;
+                frozen = null;
+                state = work.state();
+                lab.log(name, state.id());
+                Execution.thaw(this, work);
+            }
         }
+    }
+
+    /**
+     * Pauses the VM for a hypervisor job ({@code step} of plan {@code kind}): its work is frozen, it holds its
+     * memory, and when the job ends it goes on where it was. A paused guest runs nothing, its balloon included.
+     */
+    void pauseFor(PlanKind kind, PlannedStep step) {
+        frozen = Execution.freeze(this);
+        state = VmState.PAUSED;
+        lab.log(name, "paused", step.phase());
+        startPlan(kind, new java.util.ArrayList<>(List.of(step)));
+    }
+
+    /** Whether the balloon driver works now: loaded in a guest that runs (a paused guest answers nothing). */
+    boolean balloonWorks() {
+        return balloonLoaded && state != VmState.PAUSED;
     }
 
     @Override
     void planFailed(PlanKind kind, PlannedStep failure) {
+        frozen = null;
         release();
         state = VmState.CRASHED;
         reason = failure.failure();
@@ -410,9 +450,11 @@ final class VmMachine extends Machine {
         switch (state) {
             case STARTING, RUNNING, PAUSED -> {
                 stopPlan();
+                frozen = null;
                 held = 0;
                 resident = 0;
                 swapped = 0;
+                shared = 0;
                 balloonLoaded = false;
                 counted = false;
                 state = VmState.CRASHED;
@@ -422,8 +464,10 @@ final class VmMachine extends Machine {
         }
     }
 
-    private void stopAndRelease() {
+    /** Stops whatever the VM does and gives back what it holds on the host (its state is the caller's to set). */
+    void stopAndRelease() {
         stopPlan();
+        frozen = null;
         HostMachine h = hostMachine();
         if (h.starts.remove(this)) {
             return; // was still queued: held nothing

@@ -83,6 +83,7 @@ final class LabDirectory implements AutoCloseable {
             LabModel lab = LabModel.load(doc, extensions, dir);
             long logBytes = LabCodec.num(doc, "logBytes");
             attachLog(lab, logBytes);
+            lab.recoverInterruptedJobs(); // a snapshot operation a killed process left half-done
             return lab;
         } catch (IOException e) {
             throw new LabException(LabException.Kind.IO, "cannot load lab " + dir + ": " + e.getMessage(),

@@ -1,6 +1,8 @@
 package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.ApplyResult;
+import dev.hyperlab.api.lab.Disk;
+import dev.hyperlab.api.lab.DiskSpec;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostSpec;
 import dev.hyperlab.api.lab.HostState;
@@ -26,8 +28,8 @@ import java.util.function.Function;
 /**
  * The {@link Lab} facade over the engine, for a lab in a directory or in memory. Every change goes through
  * {@link #change}: it runs on the model, then the model is saved, so a lab in a directory is on disk as it is in
- * memory when a call returns. An unexpected failure (a bug, not a refused request) reloads the last save, so a
- * half-applied change never lingers.
+ * memory when a call returns. An unexpected failure (a bug, not a refused request) or a file that could not be written
+ * (a full disk) reloads the last save, so a half-applied change never lingers.
  */
 public final class LocalLab implements Lab, AutoCloseable {
     private final LabDirectory dir;
@@ -61,12 +63,24 @@ public final class LocalLab implements Lab, AutoCloseable {
         try {
             op.accept(model);
         } catch (LabException e) {
-            save(); // refused requests change nothing; waits and cancelled runs keep the time they reached
+            if (e.kind() == LabException.Kind.IO) {
+                rollBack(); // a file that could not be written (a full disk) may have stopped the model mid-step
+            } else {
+                save(); // refused requests change nothing; waits and cancelled runs keep the time they reached
+            }
             throw e;
         } catch (RuntimeException | Error e) {
             rollBack();
             throw e;
         }
+        save();
+    }
+
+    /**
+     * Saves the lab in the middle of a change: an operation that must survive a killed process (a snapshot's) saves
+     * what it is about to do before it touches an image, and the load that follows a kill finishes or undoes it.
+     */
+    void checkpoint() {
         save();
     }
 
@@ -165,6 +179,30 @@ public final class LocalLab implements Lab, AutoCloseable {
     @Override
     public void startVms(List<String> names) {
         change(m -> m.startVms(names));
+    }
+
+    @Override
+    public List<Disk> disks() {
+        return read(m -> m.disks().paths().stream().map(p -> (Disk) new DiskHandle(this, p)).toList());
+    }
+
+    @Override
+    public Disk disk(String path) {
+        return read(m -> new DiskHandle(this, m.disks().require(path)));
+    }
+
+    @Override
+    public Disk createDisk(DiskSpec spec) {
+        String[] path = new String[1];
+        change(m -> path[0] = m.disks().create(spec));
+        return new DiskHandle(this, path[0]);
+    }
+
+    @Override
+    public Disk convertDisk(String source, String target, String format) {
+        String[] path = new String[1];
+        change(m -> path[0] = m.disks().convert(source, target, format == null ? "" : format));
+        return new DiskHandle(this, path[0]);
     }
 
     @Override

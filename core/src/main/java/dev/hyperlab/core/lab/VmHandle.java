@@ -1,10 +1,13 @@
 package dev.hyperlab.core.lab;
 
+import dev.hyperlab.api.lab.SnapshotInfo;
+import dev.hyperlab.api.lab.SnapshotOptions;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmMemory;
 import dev.hyperlab.api.lab.VmState;
 import java.time.Duration;
+import java.util.List;
 
 /** A {@link Vm} handle: the name and the lab; every call goes to the lab's model. */
 final class VmHandle implements Vm {
@@ -79,6 +82,41 @@ final class VmHandle implements Vm {
     @Override
     public void waitFor(VmState state, Duration timeout) {
         lab.change(m -> m.waitVm(name, state, timeout, lab.progress()));
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots() {
+        return lab.read(m -> m.snapshots(name));
+    }
+
+    @Override
+    public SnapshotInfo snapshot(String snapshot) {
+        return lab.read(m -> m.snapshot(name, snapshot));
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options) {
+        SnapshotInfo[] out = new SnapshotInfo[1];
+        lab.change(m -> out[0] = m.createSnapshot(name, snapshot, options == null ? SnapshotOptions.DEFAULT : options,
+                lab::checkpoint));
+        return out[0];
+    }
+
+    @Override
+    public void revertTo(String snapshot) {
+        lab.change(m -> m.revertSnapshot(name, snapshot, lab::checkpoint));
+    }
+
+    @Override
+    public List<String> deleteSnapshot(String snapshot, boolean children) {
+        List<List<String>> out = new java.util.ArrayList<>();
+        lab.change(m -> out.add(m.deleteSnapshot(name, snapshot, children, lab::checkpoint)));
+        return out.getFirst();
+    }
+
+    @Override
+    public String stateDigest() {
+        return lab.read(m -> m.stateDigest(name));
     }
 
     @Override

@@ -118,4 +118,9 @@ public final class Calibration {
     public static final long LINUX_SERVER_BOOT_TOUCHED_BYTES = 281L << 20; // calibration: mem.guest.linux_server.boot_touched_mib
     public static final long LINUX_DESKTOP_IDLE_USED_BYTES = 1024L << 20; // calibration: mem.guest.linux_desktop.idle_used_mib
     public static final long MICROVM_FOOTPRINT_BYTES = 128L << 20; // calibration: mem.guest.profile.microvm_default_mib
+
+    // ---- Running guests' disk writes (section 6) ------------------------------------------------------------------
+    public static final double WIN_DESKTOP_STEADY_IOPS = 10; // calibration: storm.win_desktop.steady_iops
+    public static final double WIN_DESKTOP_STEADY_WRITE_FRACTION = 0.75; // calibration: storm.win_desktop.steady_write_fraction
+    public static final long WIN_DESKTOP_STEADY_WRITE_BYTES = 4096; // calibration: storm.win_desktop.steady_write_kib
 }

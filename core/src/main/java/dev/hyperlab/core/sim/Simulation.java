@@ -19,6 +19,17 @@ public final class Simulation {
         void dispatch(SimEvent event);
     }
 
+    /**
+     * Told each time the clock moves forward, before it moves and before any event of the new time runs, so work spread
+     * over lab time (a running guest's disk writes) sees the machines as they were throughout {@code (from, to]}. The
+     * intervals it is given tile the timeline: each lab instant is in exactly one, however the runs are split.
+     * It must not schedule events or change activities; it may throw to abort the run, the clock left at {@code from}.
+     */
+    @FunctionalInterface
+    public interface ClockListener {
+        void advancing(long from, long to);
+    }
+
     /** Priorities: lower runs first at equal times. Completions before new arrivals keeps shares tight. */
     public static final int PRIORITY_COMPLETION = 0;
     public static final int PRIORITY_TIMER = 1;
@@ -30,6 +41,7 @@ public final class Simulation {
     private final Map<String, SharedResource> resources = new HashMap<>();
     private final List<SharedResource> dirty = new ArrayList<>();
     private EventLog log = EventLog.NONE;
+    private ClockListener clock;
     private long processed;
     private boolean running;
 
@@ -51,6 +63,11 @@ public final class Simulation {
 
     public void setLog(EventLog log) {
         this.log = log;
+    }
+
+    /** Sets (or, with null, removes) the one listener told when the clock moves. */
+    public void setClockListener(ClockListener listener) {
+        this.clock = listener;
     }
 
     /** Registers a resource; ids are unique. */
@@ -146,7 +163,7 @@ public final class Simulation {
     private boolean run(long until, Dispatcher dispatcher, BooleanSupplier stop, boolean idleToEnd) {
         settle();
         while (!queue.isEmpty() && queue.peekTime() <= until) {
-            now = queue.peekTime();
+            moveClock(queue.peekTime());
             SimEvent e = queue.poll();
             processed++;
             if (e instanceof ResourceTick tick) {
@@ -164,10 +181,17 @@ public final class Simulation {
         }
         if (!queue.isEmpty() || idleToEnd) {
             if (until > now) {
-                now = until;
+                moveClock(until);
             }
         }
         return true;
+    }
+
+    private void moveClock(long to) {
+        if (to > now && clock != null) {
+            clock.advancing(now, to);
+        }
+        now = to;
     }
 
     /** Time of the next pending event, or {@code Long.MAX_VALUE}. */

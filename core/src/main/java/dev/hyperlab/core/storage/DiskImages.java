@@ -68,10 +68,15 @@ public final class DiskImages {
      * is stored relative when both files share a directory (so a lab directory can move), absolute otherwise.
      */
     public static Qcow2Image createOverlay(Path overlay, Path backing) throws IOException {
+        return createOverlay(overlay, backing, -1);
+    }
+
+    /** As {@link #createOverlay(Path, Path)}, {@code size} bytes large (-1: as large as the backing file). */
+    public static Qcow2Image createOverlay(Path overlay, Path backing, long size) throws IOException {
         Path dir = overlay.toAbsolutePath().getParent();
         Path b = backing.toAbsolutePath();
         String name = dir != null && dir.equals(b.getParent()) ? b.getFileName().toString() : b.toString();
-        return Qcow2Image.create(overlay, Qcow2CreateOptions.overlay(name, probe(backing)));
+        return Qcow2Image.create(overlay, Qcow2CreateOptions.overlay(name, probe(backing)).withVirtualSize(size));
     }
 
     /** What {@code qemu-img info --output=json --backing-chain} reports. */
@@ -115,5 +120,13 @@ public final class DiskImages {
         try (Qcow2Image q = Qcow2Image.open(path, true, List.of())) {
             return Qcow2Checker.check(q);
         }
+    }
+
+    /** Checks an open image (as its file is now: for a writer's image, what it has written so far). */
+    public static CheckReport check(DiskImage img) throws IOException {
+        if (img instanceof Qcow2Image q) {
+            return Qcow2Checker.check(q);
+        }
+        return new CheckReport(img.path().toString(), img.format(), 0, 0, 0, List.of(), 0, 0, img.virtualSize());
     }
 }

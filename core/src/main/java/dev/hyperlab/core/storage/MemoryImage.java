@@ -44,11 +44,28 @@ public final class MemoryImage implements DiskImage {
         return new MemoryImage(name, backing.virtualSize(), backing, false);
     }
 
+    /** As {@link #overlay(String, DiskImage)}, {@code size} bytes large: past the backing image's end it reads zeros. */
+    public static MemoryImage overlay(String name, DiskImage backing, long size) {
+        return new MemoryImage(name, size, backing, false);
+    }
+
     /** A read-only view of this image's current contents (shares the chunks; further writes here show through). */
     public MemoryImage readOnlyView() {
         MemoryImage v = new MemoryImage(name, size, backing, true);
         v.chunks.putAll(chunks);
         return v;
+    }
+
+    /**
+     * A writable copy of this image as it is now, over the same backing: what an internal snapshot of an in-memory
+     * disk keeps. Chunks are copied, since writes change them in place.
+     */
+    public MemoryImage copy() {
+        MemoryImage c = new MemoryImage(name, size, backing, false);
+        for (Map.Entry<Long, byte[]> e : chunks.entrySet()) {
+            c.chunks.put(e.getKey(), e.getValue().clone());
+        }
+        return c;
     }
 
     /** A name in the {@code mem:} namespace; made a {@link Path} only when asked (most never are). */
@@ -85,10 +102,13 @@ public final class MemoryImage implements DiskImage {
             byte[] data = chunks.get(chunk);
             if (data != null) {
                 dst.put(data, within, n);
-            } else if (backing != null) {
-                ByteBuffer slice = dst.slice(dst.position(), n);
-                backing.read(offset, slice);
-                dst.position(dst.position() + n);
+            } else if (backing != null && offset < backing.virtualSize()) {
+                int fromBacking = (int) Math.min(n, backing.virtualSize() - offset);
+                backing.read(offset, dst.slice(dst.position(), fromBacking));
+                dst.position(dst.position() + fromBacking);
+                for (int i = fromBacking; i < n; i++) {
+                    dst.put((byte) 0);
+                }
             } else {
                 for (int i = 0; i < n; i++) {
                     dst.put((byte) 0);
@@ -111,9 +131,9 @@ public final class MemoryImage implements DiskImage {
             byte[] data = chunks.get(chunk);
             if (data == null) {
                 data = new byte[CHUNK];
-                if (backing != null) {
-                    long start = chunk * CHUNK;
-                    int len = (int) Math.min(CHUNK, size - start);
+                long start = chunk * CHUNK;
+                if (backing != null && start < backing.virtualSize()) {
+                    int len = (int) Math.min(Math.min(CHUNK, size - start), backing.virtualSize() - start);
                     backing.read(start, ByteBuffer.wrap(data, 0, len));
                 }
                 chunks.put(chunk, data);
@@ -139,9 +159,13 @@ public final class MemoryImage implements DiskImage {
             }
             Map.Entry<Long, byte[]> next = chunks.ceilingEntry(chunk + 1);
             long gapEnd = next == null ? end : Math.min(end, next.getKey() * CHUNK);
-            if (backing != null) {
-                for (Extent e : backing.map(pos, gapEnd - pos)) {
+            long inBacking = backing == null ? pos : Math.min(gapEnd, Math.max(pos, backing.virtualSize()));
+            if (inBacking > pos) {
+                for (Extent e : backing.map(pos, inBacking - pos)) {
                     add(out, e.offset(), e.length(), e.data(), e.data() ? e.depth() + 1 : 0);
+                }
+                if (inBacking < gapEnd) {
+                    add(out, inBacking, gapEnd - inBacking, false, 0);
                 }
             } else {
                 add(out, pos, gapEnd - pos, false, 0);

@@ -122,14 +122,20 @@ class MemoryOvercommitTest {
         assertThat(diverse).isCloseTo(0.26, org.assertj.core.data.Offset.offset(0.01));
     }
 
-    /** Memory saved by page sharing over the guests' backed memory, after KSM has had time to scan. */
-    static double sharedFraction(List<String> profiles) {
+    /** A running 128 GiB host with page sharing on. */
+    static LabModel sharingHost() {
         LabModel lab = LabModel.inMemory(9);
         lab.createHost(HostSpec.of("h", 32, 128 * GIB));
         lab.installHost("h", HypervisorType.TYPE1, null);
         lab.setMemoryPolicy("h", new MemoryPolicy(true, 0, true));
         lab.powerOn("h");
         lab.waitHost("h", HostState.RUNNING, LONG, ProgressListener.NONE);
+        return lab;
+    }
+
+    /** Memory saved by page sharing over the guests' backed memory, after KSM has had time to scan. */
+    static double sharedFraction(List<String> profiles) {
+        LabModel lab = sharingHost();
         List<String> names = new ArrayList<>();
         for (int i = 0; i < profiles.size(); i++) {
             String p = profiles.get(i);
@@ -145,6 +151,22 @@ class MemoryOvercommitTest {
             resident += lab.vmMemory(n).resident();
         }
         return (double) lab.hostMemory("h").shared() / resident;
+    }
+
+    @Test
+    void sharingBreaksWhenAGuestRewritesItsMemoryAndKsmFindsItAgain() {
+        LabModel lab = sharingHost();
+        for (String n : List.of("a", "b")) {
+            lab.createVm(VmSpec.of(n, "h", 2, 8 * GIB).withOs("windows-server").withDrivers(List.of("virtio-blk")));
+        }
+        lab.startVms(List.of("a", "b"));
+        lab.advance(Duration.ofMinutes(30), ProgressListener.NONE);
+        long before = lab.vmMemory("a").shared();
+        assertThat(before).isPositive();
+        lab.rebootVm("a");
+        assertThat(lab.vmMemory("a").shared()).isLessThan(before / 10);
+        lab.advance(Duration.ofMinutes(30), ProgressListener.NONE);
+        assertThat(lab.vmMemory("a").shared()).isCloseTo(before, org.assertj.core.data.Percentage.withPercentage(1));
     }
 
     @Test

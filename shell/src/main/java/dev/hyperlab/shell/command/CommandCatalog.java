@@ -10,7 +10,10 @@ import dev.hyperlab.shell.commands.TimelineCommand;
 import dev.hyperlab.shell.commands.WaitCommand;
 import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
+import dev.hyperlab.shell.commands.disk.DiskCommands;
+import dev.hyperlab.shell.commands.mem.MemCommands;
 import dev.hyperlab.shell.commands.plugin.PluginCommands;
+import dev.hyperlab.shell.commands.snapshot.SnapshotCommands;
 import dev.hyperlab.shell.commands.vm.VmCommands;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -40,6 +43,9 @@ public final class CommandCatalog {
                 CommandGroup.of("wait", Section.LAB, WaitCommand.class),
                 CommandGroup.of("host", Section.HOSTS, HostCommands.class),
                 CommandGroup.of("vm", Section.VMS, VmCommands.class),
+                CommandGroup.of("mem", Section.MEMORY, MemCommands.class),
+                CommandGroup.of("snapshot", Section.SNAPSHOTS, SnapshotCommands.class),
+                CommandGroup.of("disk", Section.DISKS, DiskCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
                 CommandGroup.of("plugin", Section.PLUGINS, PluginCommands.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),

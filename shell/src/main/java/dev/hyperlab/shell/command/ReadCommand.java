@@ -33,6 +33,13 @@ public abstract class ReadCommand<T> extends ShellCommand {
     /** Writes files the command was asked for ({@code timeline --html}); before the JSON or human view. */
     protected void export(T value) {}
 
+    /**
+     * After the view is printed: a command whose reading is bad news ({@code disk check} of a corrupt image) throws here
+     * ({@link dev.hyperlab.api.lab.LabException} or {@link ShellException}), so the report is still shown, JSON too,
+     * and the command still fails: a one-line error on stderr, exit status 1 in batch mode.
+     */
+    protected void conclude(T value) {}
+
     @Override
     public final Integer call() {
         T value = read(lab());
@@ -43,6 +50,7 @@ public abstract class ReadCommand<T> extends ShellCommand {
             print(value);
         }
         out().flush();
+        conclude(value);
         return 0;
     }
 }

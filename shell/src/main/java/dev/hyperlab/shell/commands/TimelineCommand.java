@@ -1,12 +1,15 @@
 package dev.hyperlab.shell.commands;
 
+import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.TimelinePhase;
 import dev.hyperlab.shell.command.ReadCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Gantt;
+import dev.hyperlab.shell.render.MemoryChart;
 import dev.hyperlab.shell.render.TimelineHtml;
 import dev.hyperlab.shell.render.TimelineSvg;
 import java.io.IOException;
@@ -15,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -38,6 +43,7 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
     Path html;
 
     private Duration now;
+    private String memoryChart = "";
 
     TimelineCommand(ShellContext ctx) {
         super(ctx);
@@ -46,17 +52,47 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
     @Override
     protected List<TimelinePhase> read(Lab lab) {
         now = lab.now();
-        return lab.timeline(names);
+        List<TimelinePhase> phases = lab.timeline(names);
+        if (svg != null || html != null) {
+            memoryChart = memoryChart(lab, phases);
+        }
+        return phases;
+    }
+
+    /** The memory of the hosts shown (a named VM's host too), with their VMs' balloon sizes. */
+    private String memoryChart(Lab lab, List<TimelinePhase> phases) {
+        Map<String, List<String>> vmsByHost = new LinkedHashMap<>();
+        if (names.isEmpty()) {
+            for (Host h : lab.hosts()) {
+                vmsByHost.put(h.name(), h.vms().stream().map(Vm::name).toList());
+            }
+        } else {
+            for (String n : names) {
+                if (lab.findHost(n).isPresent()) {
+                    vmsByHost.putIfAbsent(n, new ArrayList<>());
+                } else {
+                    String host = lab.vm(n).info().host();
+                    vmsByHost.computeIfAbsent(host, k -> new ArrayList<>()).add(n);
+                }
+            }
+        }
+        List<String> machines = new ArrayList<>();
+        vmsByHost.forEach((h, vms) -> {
+            machines.add(h);
+            machines.addAll(vms);
+        });
+        Duration from = phases.stream().map(TimelinePhase::start).min(Duration::compareTo).orElse(Duration.ZERO);
+        return MemoryChart.svg(lab.memoryHistory(machines), vmsByHost, from, now);
     }
 
     @Override
     protected void export(List<TimelinePhase> phases) {
         if (svg != null) {
-            write(svg, TimelineSvg.document(phases, now), phases.size());
+            write(svg, TimelineSvg.document(phases, now, memoryChart), phases.size());
         }
         if (html != null) {
             String title = "hyperlab timeline" + (names.isEmpty() ? "" : ": " + String.join(", ", names));
-            write(html, TimelineHtml.page(title, phases, now), phases.size());
+            write(html, TimelineHtml.page(title, phases, now, memoryChart), phases.size());
         }
     }
 

@@ -43,6 +43,24 @@ public abstract class LiveNames implements Iterable<String> {
         }
     }
 
+    /** The snapshots of the VM named earlier on the command line. */
+    public static final class Snapshots extends LiveNames {
+        public static final String KIND = "snapshot";
+
+        public Snapshots() {
+            super(KIND);
+        }
+    }
+
+    /** Disk images the lab knows (their paths). */
+    public static final class Disks extends LiveNames {
+        public static final String KIND = "disk";
+
+        public Disks() {
+            super(KIND);
+        }
+    }
+
     /** Existing hosts and VMs (timeline). */
     public static final class Machines extends LiveNames {
         public static final String KIND = "machine";

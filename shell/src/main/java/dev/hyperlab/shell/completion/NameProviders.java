@@ -1,11 +1,13 @@
 package dev.hyperlab.shell.completion;
 
+import dev.hyperlab.api.lab.Disk;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostOs;
 import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.HypervisorType;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Profiles;
+import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmState;
 import java.util.ArrayList;
@@ -19,7 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class NameProviders {
     private final Map<String, NameProvider> providers = new ConcurrentHashMap<>();
 
-    /** Hosts, VMs, machines (both), OS profiles, firmware models, guest drivers, and the state ids. */
+    /** Hosts, VMs, machines (both), disks, OS profiles, firmware models, guest drivers, and the state ids. */
     public static NameProviders builtIn() {
         NameProviders p = new NameProviders();
         p.register(LiveNames.Hosts.KIND, (lab, words) -> lab.hosts().stream().map(Host::name).toList());
@@ -29,6 +31,7 @@ public final class NameProviders {
             all.addAll(lab.vms().stream().map(Vm::name).toList());
             return all;
         });
+        p.register(LiveNames.Disks.KIND, (lab, words) -> lab.disks().stream().map(Disk::path).toList());
         p.register(LiveNames.OsProfiles.KIND,
                 (lab, words) -> lab.profiles().os().stream().map(Profiles.OsProfileInfo::id).toList());
         p.register(LiveNames.Firmware.KIND,
@@ -43,6 +46,16 @@ public final class NameProviders {
             String kind = words.isEmpty() ? "" : words.getLast();
             return kind.equals("host") ? lab.hosts().stream().map(Host::name).toList()
                     : kind.equals("vm") ? lab.vms().stream().map(Vm::name).toList() : List.of("host", "vm");
+        });
+        p.register(LiveNames.Snapshots.KIND, (lab, words) -> {
+            // `snapshot revert VM NAME`: the VM is the first word after the verb that is not an option
+            for (int i = 2; i < words.size(); i++) {
+                if (!words.get(i).startsWith("-")) {
+                    return lab.findVm(words.get(i)).map(v -> v.snapshots().stream().map(SnapshotInfo::name).toList())
+                            .orElse(List.of());
+                }
+            }
+            return List.of();
         });
         p.register(LiveNames.Hypervisors.KIND,
                 (lab, words) -> Arrays.stream(HypervisorType.values()).map(HypervisorType::id).toList());

@@ -6,13 +6,13 @@ import java.util.List;
 
 /**
  * The timeline as a self-contained HTML page: the SVG Gantt chart with a tooltip per phase (machine, phase, step,
- * start, end, length, bound), then the phases as a table. A section under the chart is reserved for the memory-over-
- * time chart of a later feature ({@code <section id="memory">}).
+ * start, end, length, bound), then the hosts' memory over time ({@code <section id="memory">}, see
+ * {@link MemoryChart}), then the phases as a table.
  */
 public final class TimelineHtml {
     private TimelineHtml() {}
 
-    public static String page(String title, List<TimelinePhase> phases, Duration now) {
+    public static String page(String title, List<TimelinePhase> phases, Duration now, String memoryChart) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(TimelineSvg.esc(title)).append("</title>\n<style>\n")
@@ -28,7 +28,9 @@ public final class TimelineHtml {
                 .append(phases.size()).append(" phases, lab time ").append(TimelineSvg.esc(Times.at(now)))
                 .append(". Bars are coloured by what bound each phase; hover one for its details.</p>\n")
                 .append("<div id=\"chart\">\n").append(TimelineSvg.svg(phases, now)).append("</div>\n")
-                .append("<section id=\"memory\"><!-- memory over time (a later feature) goes here --></section>\n")
+                .append("<section id=\"memory\">").append(memoryChart.isEmpty() ? ""
+                        : "<h2 style=\"font-size:16px\">Memory over time</h2>\n<div id=\"memchart\">" + memoryChart
+                                + "</div>").append("</section>\n")
                 .append("<section><details><summary>All phases as a table</summary>\n<table>\n<tr><th>machine</th>"
                         + "<th>phase</th><th>step</th><th>start</th><th>end</th><th>length</th><th>bound by</th></tr>\n");
         for (TimelinePhase p : phases) {

@@ -38,8 +38,17 @@ public final class TimelineSvg {
     }
 
     /** A standalone SVG document. */
-    public static String document(List<TimelinePhase> phases, Duration now) {
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + svg(phases, now);
+    /** The Gantt as an SVG file, with the memory chart under it when there is one. */
+    public static String document(List<TimelinePhase> phases, Duration now, String memoryChart) {
+        String header = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+        if (memoryChart.isEmpty()) {
+            return header + svg(phases, now);
+        }
+        int gantt = height(phases);
+        int memory = Integer.parseInt(memoryChart.replaceFirst("(?s).*?height=\"(\\d+)\".*", "$1"));
+        return header + "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + WIDTH + "\" height=\""
+                + (gantt + memory) + "\">\n" + svg(phases, now)
+                + memoryChart.replaceFirst("<svg ", "<svg y=\"" + gantt + "\" ") + "</svg>\n";
     }
 
     /** The {@code <svg>} element (for embedding in HTML, or as a document with an XML declaration). */

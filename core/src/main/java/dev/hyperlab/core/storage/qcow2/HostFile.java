@@ -15,6 +15,11 @@ final class HostFile implements AutoCloseable {
     final FileChannel channel;
     private final java.io.RandomAccessFile raf; // for writable files: ftruncate on the same descriptor
     private long size;
+    /** Bytes and write calls so far: the I/O a metadata operation cost, as QEMU's blockstats count it. */
+    private long bytesWritten;
+    private long writeCalls;
+    /** Written (or extended) since the last {@link #force()}: a save fsyncs only the files that changed. */
+    private boolean unsynced;
 
     HostFile(Path path, FileChannel channel) throws IOException {
         this.path = path;
@@ -69,7 +74,10 @@ final class HostFile implements AutoCloseable {
     }
 
     void write(long offset, ByteBuffer src) throws IOException {
+        bytesWritten += src.remaining();
+        writeCalls++;
         long pos = offset;
+        unsynced = true;
         while (src.hasRemaining()) pos += channel.write(src, pos);
         if (pos > size) size = pos;
     }
@@ -77,6 +85,7 @@ final class HostFile implements AutoCloseable {
     /** Extends the file without writing (a sparse tail), so clusters handed out lie inside it before anything refers to them. */
     void extendTo(long newSize) throws IOException {
         if (newSize <= size) return;
+        unsynced = true;
         if (raf != null) {
             raf.setLength(newSize);
         } else {
@@ -87,8 +96,22 @@ final class HostFile implements AutoCloseable {
         size = newSize;
     }
 
+    long bytesWritten() {
+        return bytesWritten;
+    }
+
+    long writeCalls() {
+        return writeCalls;
+    }
+
     void force() throws IOException {
         channel.force(true);
+        unsynced = false;
+    }
+
+    /** True when something was written since the last {@link #force()}. */
+    boolean unsynced() {
+        return unsynced;
     }
 
     @Override

@@ -248,6 +248,12 @@ public final class Qcow2Image implements DiskImage {
     public boolean markedCorrupt() { return (h.incompatibleFeatures & Qcow2Header.INCOMPAT_CORRUPT) != 0; }
     public boolean dirtyFlag() { return (h.incompatibleFeatures & Qcow2Header.INCOMPAT_DIRTY) != 0; }
 
+    /** Bytes written to the image file since it was opened, data and metadata (QEMU's {@code wr_bytes}). */
+    public long bytesWritten() { return file.bytesWritten(); }
+
+    /** Write requests issued to the image file since it was opened (QEMU's {@code wr_operations}). */
+    public long writeOps() { return file.writeCalls(); }
+
     @Override
     public void read(long offset, ByteBuffer dst) throws IOException {
         checkOpen();
@@ -364,11 +370,23 @@ public final class Qcow2Image implements DiskImage {
     public List<Extent> map(long offset, long length) throws IOException {
         checkOpen();
         checkRange(offset, length);
+        return mapVia(l1, offset, length);
+    }
+
+    /** How {@code [offset, offset + length)} of the disk as it was at snapshot {@code name} is stored. */
+    public List<Extent> mapSnapshot(String name, long offset, long length) throws IOException {
+        checkOpen();
+        Qcow2Snapshot s = requireSnapshot(name);
+        if (offset < 0 || length < 0 || offset + length > s.diskSize()) throw new ImageException(file.path + ": range is outside snapshot '" + name + "'");
+        return mapVia(readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table"), offset, length);
+    }
+
+    private List<Extent> mapVia(long[] table, long offset, long length) throws IOException {
         List<Extent> out = new ArrayList<>();
         long pos = offset;
         long end = offset + length;
         while (pos < end) {
-            Run r = lookup(l1, pos, end - pos);
+            Run r = lookup(table, pos, end - pos);
             switch (r.kind) {
                 case DATA, COMPRESSED -> add(out, new Extent(pos, r.length, true, 0));
                 case ZERO -> add(out, new Extent(pos, r.length, false, 0));
@@ -635,7 +653,8 @@ public final class Qcow2Image implements DiskImage {
     @Override
     public void flush() throws IOException {
         checkOpen();
-        if (!readOnly) file.force();
+        // nothing written since the last fsync: nothing to make durable (a lab save flushes every open image)
+        if (!readOnly && file.unsynced()) file.force();
     }
 
     @Override
@@ -653,7 +672,7 @@ public final class Qcow2Image implements DiskImage {
         try {
             if (!readOnly) {
                 storeBitmaps();
-                if (sync) file.force();
+                if (sync && file.unsynced()) file.force();
             }
         } finally {
             closeQuietly();
@@ -1009,7 +1028,8 @@ public final class Qcow2Image implements DiskImage {
 
     /**
      * Writes every bitmap back on close: new data clusters, tables and directory first, then the header switches to
-     * them in one write, then the old ones are released. Only a clean close clears the in-use flags.
+     * them in one write, then the old ones are released, all under the dirty bit. Only a clean close clears the in-use
+     * flags.
      */
     private void storeBitmaps() throws IOException {
         List<BitmapDirectory.Entry> entries = new ArrayList<>();
@@ -1020,6 +1040,9 @@ public final class Qcow2Image implements DiskImage {
             release.add(new long[] {h.bitmaps.directoryOffset(), clustersFor(h.bitmaps.directorySize())});
         }
         if (h.bitmaps == null && bitmaps.isEmpty()) return;
+        // a kill between the header's switch and the releases (or before the switch) would leak clusters: dirty, an
+        // open repairs them, in hyperlab and in QEMU alike
+        setDirty(true);
         java.util.Set<String> kept = new java.util.HashSet<>();
         for (BitmapState s : bitmaps) {
             if (s.inconsistent) {
@@ -1065,6 +1088,7 @@ public final class Qcow2Image implements DiskImage {
         }
         writeHeader();
         for (long[] r : release) refs.release(r[0], r[1]);
+        setDirty(false);
     }
 
     private void releaseBitmapClusters(BitmapDirectory.Entry e, List<long[]> release) throws IOException {

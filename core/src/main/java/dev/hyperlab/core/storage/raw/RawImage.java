@@ -23,6 +23,8 @@ public final class RawImage implements DiskImage {
     private final FileChannel channel;
     private final boolean readOnly;
     private long size;
+    /** Written or resized since the last fsync: a save fsyncs only the files that changed. */
+    private boolean unsynced;
 
     private RawImage(Path path, FileChannel channel, boolean readOnly, long size) {
         this.path = path;
@@ -51,7 +53,9 @@ public final class RawImage implements DiskImage {
             Files.deleteIfExists(path);
             throw e;
         }
-        return new RawImage(path, ch, false, size);
+        RawImage img = new RawImage(path, ch, false, size);
+        img.unsynced = true; // the new file's length is not durable yet
+        return img;
     }
 
     /** Sets the file length; growing goes through RandomAccessFile.setLength (ftruncate) so the file stays sparse. */
@@ -90,6 +94,7 @@ public final class RawImage implements DiskImage {
         if (readOnly) throw new ImageException(path + ": image is open read-only");
         checkRange(offset, src.remaining());
         long pos = offset;
+        unsynced = true;
         while (src.hasRemaining()) pos += channel.write(src, pos);
     }
 
@@ -112,6 +117,7 @@ public final class RawImage implements DiskImage {
     public void resize(long newSize) throws IOException {
         if (readOnly) throw new ImageException(path + ": image is open read-only");
         if (newSize < 0) throw new ImageException(path + ": negative size " + newSize);
+        unsynced = true;
         setLength(path, channel, newSize);
         size = newSize;
     }
@@ -133,7 +139,10 @@ public final class RawImage implements DiskImage {
 
     @Override
     public void flush() throws IOException {
-        if (!readOnly) channel.force(true);
+        if (!readOnly && unsynced) {
+            channel.force(true);
+            unsynced = false;
+        }
     }
 
     @Override

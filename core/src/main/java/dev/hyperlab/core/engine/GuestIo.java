@@ -1,0 +1,144 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.model.GuestIoRates;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.sim.RandomStreams;
+import dev.hyperlab.core.sim.Simulation;
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.workload.GuestRegions;
+import dev.hyperlab.core.storage.workload.GuestWorkload;
+import dev.hyperlab.core.storage.workload.GuestWrite;
+import dev.hyperlab.core.storage.workload.WorkloadKind;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.Set;
+
+/**
+ * Real guest writes, in labs whose images are files: what a VM writes is written into its system disk (its first disk,
+ * the boot disk), so snapshots, dirty bitmaps and backups find real bytes. In-memory labs and dry runs write nothing.
+ *
+ * <ul>
+ *   <li>A boot step that writes (Windows' init: docs/calibration.md {@code os.windows.boot_read_mb}, 24 MB) writes
+ *       that many bytes of OS state files into the {@link GuestRegions#system()} region when it finishes.</li>
+ *   <li>A running VM writes at its profile's steady rate ({@link GuestIoRates}) in batches at fixed lab-time slot
+ *       boundaries, every {@link #SLOT_NS}: at each boundary every VM running then writes one slot's worth, half log
+ *       lines appended to the log ring, half database pages updated in place.</li>
+ * </ul>
+ * The contents come from {@link GuestWorkload} with random streams keyed by VM, boot run and slot, and the slots are
+ * fixed in lab time, so the same seed and commands write the same bytes however the runs are split and saved. Writes
+ * happen as the clock passes a boundary ({@link Simulation.ClockListener}): nothing is queued, so a wait that nothing
+ * more can satisfy still ends at once.
+ */
+final class GuestIo implements Simulation.ClockListener {
+    /** Steady writes are batched per slot of lab time: a batching granularity, not a model figure. */
+    static final long SLOT_NS = 60_000_000_000L;
+    /** Boot phases run in the guest (the VMM's and firmware's own work writes nothing to the disk). */
+    private static final Set<String> GUEST_PHASES = Set.of("bootloader", "kernel", "drivers", "init");
+    private static final int BLOCK = 4096;
+
+    private final LabModel lab;
+
+    GuestIo(LabModel lab) {
+        this.lab = lab;
+    }
+
+    private boolean active() {
+        return lab.images().writesGuestData();
+    }
+
+    /** A step of a VM's plan finished: a guest boot step's writes reach the disk. */
+    void stepDone(VmMachine vm, PlannedStep step) {
+        long bytes = step.demand().writeBytes();
+        if (bytes <= 0 || !active() || !GUEST_PHASES.contains(step.phase())) {
+            return;
+        }
+        OsProfile os = vm.profileOrDefault();
+        systemDisk(vm).ifPresent(disk -> {
+            GuestRegions.Region r = regions(disk).system();
+            long profileSeed = RandomStreams.stable("boot-writes/" + os.id());
+            SplittableRandom random = lab.random("vm/" + vm.name + "/guest-io/boot/" + vm.run);
+            write(vm, disk, GuestWorkload.generate(WorkloadKind.OS_FILES, profileSeed, random, r.start(), r.length(),
+                    bytes));
+        });
+    }
+
+    /** The clock moves over {@code (from, to]}: every VM running then writes its batch at each slot boundary in it. */
+    @Override
+    public void advancing(long from, long to) {
+        long first = (from / SLOT_NS + 1) * SLOT_NS;
+        if (first > to) {
+            return;
+        }
+        List<VmMachine> writers = new ArrayList<>();
+        for (VmMachine vm : lab.vms.values()) { // sorted by name: a fixed order
+            if (vm.state == VmState.RUNNING && GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault()) > 0) {
+                writers.add(vm);
+            }
+        }
+        if (writers.isEmpty()) {
+            return;
+        }
+        for (long boundary = first; boundary <= to; boundary += SLOT_NS) {
+            for (VmMachine vm : writers) {
+                writeSlot(vm, boundary / SLOT_NS);
+            }
+        }
+    }
+
+    /** One slot of a running VM's writes: log lines appended to the ring, database pages updated in place. */
+    private void writeSlot(VmMachine vm, long slot) {
+        Optional<DiskImage> found = systemDisk(vm);
+        if (found.isEmpty()) {
+            return;
+        }
+        DiskImage disk = found.get();
+        GuestRegions regions = regions(disk);
+        double perSecond = GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault());
+        long blocks = Math.round(perSecond * SLOT_NS / 1e9 / BLOCK);
+        long logBlocks = blocks / 2;
+        long dataBytes = (blocks - logBlocks) * BLOCK;
+        SplittableRandom random = lab.random("vm/" + vm.name + "/guest-io/" + slot);
+        List<GuestWrite> writes = new ArrayList<>();
+        // the ring's write position follows lab time, so it needs no saved state
+        GuestRegions.Region logs = regions.logs();
+        long ringBlocks = logs.length() / BLOCK;
+        long at = Math.floorMod(slot * logBlocks, ringBlocks);
+        long first = Math.min(logBlocks, ringBlocks - at);
+        writes.addAll(GuestWorkload.generate(WorkloadKind.LOGS, 0, random, logs.start() + at * BLOCK,
+                (ringBlocks - at) * BLOCK, first * BLOCK));
+        if (logBlocks > first) { // wrapped
+            writes.addAll(GuestWorkload.generate(WorkloadKind.LOGS, 0, random, logs.start(), logs.length(),
+                    (logBlocks - first) * BLOCK));
+        }
+        GuestRegions.Region data = regions.data();
+        writes.addAll(GuestWorkload.generate(WorkloadKind.DATABASE, 0, random, data.start(), data.length(), dataBytes));
+        write(vm, disk, writes);
+    }
+
+    /** The VM's first disk, if it is large enough to hold the write regions. */
+    private Optional<DiskImage> systemDisk(VmMachine vm) {
+        DiskImage disk = lab.images().open(vm.disks.getFirst().path());
+        return GuestRegions.of(disk.virtualSize()).isPresent() ? Optional.of(disk) : Optional.empty();
+    }
+
+    private static GuestRegions regions(DiskImage disk) {
+        return GuestRegions.of(disk.virtualSize()).orElseThrow();
+    }
+
+    private static void write(VmMachine vm, DiskImage disk, List<GuestWrite> writes) {
+        try {
+            for (GuestWrite w : writes) {
+                disk.write(w.offset(), ByteBuffer.wrap(w.data()));
+            }
+        } catch (IOException e) {
+            throw new LabException(LabException.Kind.IO, "VM " + vm.name + " cannot write to " + disk.path() + ": "
+                    + e.getMessage(), "free space for the lab's images, then run the lab on", e);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.SnapshotConsistency;
+import dev.hyperlab.api.lab.VmState;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the lab keeps about one snapshot of a VM, beside the images that hold its data under the same name (libvirt
+ * keeps the same as snapshot XML next to the qcow2 files): its place in the tree, how it was taken, and the VM's state
+ * document (configuration and runtime state, see {@link VmStateDoc}) a revert brings back. For a snapshot with memory
+ * state the first disk's VM-state area holds that document too, and a revert reads it from there, as QEMU's loadvm
+ * does; the copy here serves disk-only snapshots and lets a revert check what it read.
+ *
+ * @param name unique among the VM's snapshots
+ * @param parent the snapshot current when it was taken, or empty
+ * @param description free text
+ * @param created lab time in nanoseconds
+ * @param state the VM's state then
+ * @param diskOnly no memory state
+ * @param consistency what the disks hold on their own
+ * @param vmStateSize bytes written to the first disk's VM-state area
+ * @param memory guest memory in use the pause saved (modelled bytes)
+ * @param digest SHA-256 of {@code doc}
+ * @param devices the disks that hold it
+ * @param doc the VM's state document
+ */
+record SnapshotRecord(String name, String parent, String description, long created, VmState state, boolean diskOnly,
+        SnapshotConsistency consistency, long vmStateSize, long memory, String digest, List<String> devices,
+        Map<String, Object> doc) {
+
+    SnapshotRecord {
+        devices = List.copyOf(devices);
+    }
+
+    SnapshotRecord withParent(String p) {
+        return new SnapshotRecord(name, p, description, created, state, diskOnly, consistency, vmStateSize, memory,
+                digest, devices, doc);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.hyperlab.shell.commands.disk;
+
+import dev.hyperlab.api.lab.DiskCheck;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.shell.command.ReadCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.completion.LiveNames;
+import java.util.Locale;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code disk check PATH}: consistency, as qemu-img check counts it; a corrupt image is an error (exit status 1). */
+@Command(name = "check", description = {"Check an image's consistency as qemu-img check does, changing nothing: "
+        + "corruptions (data at risk) and leaked clusters (wasted space, harmless).",
+        "A corrupt image ends the command with an error (exit status 1 in batch mode) after the report, JSON included; "
+                + "leaks alone do not."})
+final class DiskCheckCommand extends ReadCommand<DiskCheck> {
+    /** Problem lines shown in the human view; JSON has them all. */
+    private static final int SHOWN = 20;
+
+    @Parameters(paramLabel = "PATH", description = "The image.", completionCandidates = LiveNames.Disks.class)
+    String path;
+
+    DiskCheckCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected DiskCheck read(Lab lab) {
+        return lab.disk(path).check();
+    }
+
+    @Override
+    protected void print(DiskCheck c) {
+        c.problems().stream().limit(SHOWN).forEach(p -> out().println(p));
+        if (c.problems().size() > SHOWN) {
+            out().println("... and " + (c.problems().size() - SHOWN) + " more (--json lists them all)");
+        }
+        if (c.clean()) {
+            out().println(c.path() + ": " + style().green("no errors were found"));
+        } else if (!c.corrupt()) {
+            out().println(c.path() + ": " + style().yellow(c.leaks() + " leaked clusters")
+                    + " (wasted space, no data at risk; qemu-img check -r leaks reclaims them)");
+        }
+        if (c.totalClusters() > 0) {
+            out().printf(Locale.ROOT, "%d/%d = %.2f%% allocated%n", c.allocatedClusters(), c.totalClusters(),
+                    100.0 * c.allocatedClusters() / c.totalClusters());
+        }
+    }
+
+    @Override
+    protected void conclude(DiskCheck c) {
+        if (c.corrupt()) {
+            throw new ShellException(c.path() + " is corrupt: " + c.corruptions() + " corruptions, " + c.leaks()
+                    + " leaked clusters" + (c.checkErrors() > 0 ? ", " + c.checkErrors() + " unreadable structures" : ""),
+                    "copy it before anything else; qemu-img check -r all repairs what it can");
+        }
+    }
+}

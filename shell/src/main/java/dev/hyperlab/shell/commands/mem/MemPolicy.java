@@ -1,0 +1,76 @@
+package dev.hyperlab.shell.commands.mem;
+
+import dev.hyperlab.api.lab.Host;
+import dev.hyperlab.api.lab.MemoryPolicy;
+import dev.hyperlab.shell.command.Args;
+import dev.hyperlab.shell.command.ChangeCommand;
+import picocli.CommandLine.Option;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.completion.LiveNames;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code mem policy HOST [--auto-balloon on|off] [--swap SIZE] [--page-sharing on|off]}. */
+@Command(name = "policy", description = {"Show or set how a host reclaims memory when its VMs are promised more "
+        + "than it has: --auto-balloon (Proxmox-style: shrink balloons toward 80 % host use, grow them back), "
+        + "--swap (host swap space for guest memory; none by default), --page-sharing (KSM: merge identical pages).",
+        "Without options, shows the policy."})
+final class MemPolicy extends ChangeCommand {
+    @Parameters(paramLabel = "HOST", description = "The host.", completionCandidates = LiveNames.Hosts.class)
+    String name;
+
+    @Option(names = "--auto-balloon", paramLabel = "on|off", description = "Automatic ballooning.")
+    String autoBalloon;
+
+    @Option(names = "--swap", paramLabel = "SIZE", description = "Host swap space for guest memory: 32GiB, 0.")
+    String swap;
+
+    @Option(names = "--page-sharing", paramLabel = "on|off", description = "Page sharing (KSM / TPS).")
+    String pageSharing;
+
+    MemPolicy(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected void apply(Lab lab) {
+        Host h = lab.host(name);
+        if (autoBalloon == null && swap == null && pageSharing == null) {
+            return;
+        }
+        MemoryPolicy p = h.memoryPolicy();
+        if (autoBalloon != null) {
+            p = p.withAutoBalloon(Args.parse("--auto-balloon", autoBalloon, MemPolicy::onOff));
+        }
+        if (swap != null) {
+            p = p.withSwap(Args.size("--swap", swap));
+        }
+        if (pageSharing != null) {
+            p = p.withPageSharing(Args.parse("--page-sharing", pageSharing, MemPolicy::onOff));
+        }
+        h.setMemoryPolicy(p);
+    }
+
+    static boolean onOff(String s) {
+        return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("'" + s + "' is neither on nor off");
+        };
+    }
+
+    @Override
+    protected void report(Lab lab, boolean dryRun) {
+        MemoryPolicy p = lab.host(name).memoryPolicy();
+        out().println(name + ": auto-balloon " + (p.autoBalloon() ? "on" : "off") + ", swap "
+                + Sizes.format(p.swapBytes()) + ", page sharing " + (p.pageSharing() ? "on" : "off"));
+    }
+
+    @Override
+    protected List<String> machines() {
+        return List.of(name);
+    }
+}

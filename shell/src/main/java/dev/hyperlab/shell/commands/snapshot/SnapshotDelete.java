@@ -1,0 +1,49 @@
+package dev.hyperlab.shell.commands.snapshot;
+
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.completion.LiveNames;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code snapshot delete VM NAME [--children]}: QEMU's delvm; the tree follows libvirt's rules. */
+@Command(name = "delete", description = {"Delete a snapshot from every disk of the VM, freeing the clusters only it "
+        + "used. Its children move up to its parent (each snapshot has its own tables, so none needs another); "
+        + "deleting the current snapshot makes its parent current."})
+final class SnapshotDelete extends ChangeCommand {
+    @Parameters(index = "0", paramLabel = "VM", description = "The VM.", completionCandidates = LiveNames.Vms.class)
+    String vm;
+
+    @Parameters(index = "1", paramLabel = "NAME", description = "One of the VM's snapshots.",
+            completionCandidates = LiveNames.Snapshots.class)
+    String name;
+
+    @Option(names = "--children", description = "Delete the snapshots below it too.")
+    boolean children;
+
+    private List<String> deleted = List.of();
+
+    SnapshotDelete(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected void apply(Lab lab) {
+        deleted = lab.vm(vm).deleteSnapshot(name, children);
+    }
+
+    @Override
+    protected void report(Lab lab, boolean dryRun) {
+        if (!dryRun) {
+            out().println(vm + ": deleted " + String.join(", ", deleted));
+        }
+    }
+
+    @Override
+    protected List<String> machines() {
+        return List.of(vm);
+    }
+}

@@ -107,7 +107,7 @@ class PluginsThroughTheShellTest {
         // the disk back byte for byte, and its two runs chain (the second one's parent is the first)
         sh.c("vm shutdown signed; advance 1m").ok();
         String repo = " --repo " + tmp.resolve("repo");
-        sh.c("backup init" + repo).ok();
+        sh.c("backup init " + tmp.resolve("repo")).ok();
         assertThat(sh.c("backup run signed --strategy forever-incremental" + repo).ok().out())
                 .contains("forever-incremental");
         sh.c("backup run signed --strategy forever-incremental" + repo).ok();

@@ -22,7 +22,10 @@ class DryRunTest {
     @TempDir
     Path tmp;
 
-    /** One invocation of every changing command, valid in the lab {@link #setUp} builds. */
+    /**
+     * One invocation of every changing command, valid in the lab {@link #setUp} builds; {@code --dry-run} goes at the
+     * end, or where {@link #DRY} is (code and a script's arguments come last).
+     */
     Map<String, String> samples() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("lab apply", "lab apply " + tmp.resolve("more.yaml"));
@@ -50,18 +53,40 @@ class DryRunTest {
         s.put("disk create", "disk create " + tmp.resolve("new.qcow2") + " --size 2GiB --os linux-server");
         s.put("disk convert", "disk convert " + tmp.resolve("lab/vms/web1/disk0.qcow2") + " " + tmp.resolve("web1.raw")
                 + " --format raw");
+        String repo = " --repo " + tmp.resolve("repo");
+        s.put("backup init", "backup init " + tmp.resolve("repo2") + " --encrypt");
+        s.put("backup run", "backup run dev1 --strategy incremental" + repo);
+        s.put("backup restore", "backup restore " + backupId + " --as-vm dev1-copy" + repo);
+        s.put("backup prune", "backup prune --keep-last 1" + repo);
         s.put("demo", "demo");
+        s.put("js", "js " + DRY + " lab.vm('web1').start()");
+        s.put("java", "java " + DRY + " lab.vm(\"web1\").start()");
+        s.put("run", "run " + DRY + " " + tmp.resolve("start.js") + " web1");
         return s;
     }
 
+    /** The first 8 digits of the backup {@link #setUp} takes. */
+    private String backupId;
+
+    static final String DRY = "{--dry-run}";
+
+    static String dry(String sample) {
+        return sample.contains(DRY) ? sample.replace(DRY, "--dry-run") : sample + " --dry-run";
+    }
+
     private void setUp(ShellFixture shell) throws IOException {
+        Files.writeString(tmp.resolve("start.js"), "lab.vm(args[0]).start();\n");
         Files.writeString(tmp.resolve("more.yaml"),
                 "vms: [{name: more1, host: esx1, vcpus: 1, memory: 1GiB, os: linux-server}]\n");
         shell.small().ok("vm create sus1 --host ws1 --vcpus 1 --memory 1GiB --os linux-server;"
                 + "vm start dev1 sus1 --wait; vm suspend sus1; advance 1m; snapshot create dev1 base; advance 1m;"
                 + "host create off1 --cores 4 --ram 8GiB --firmware bios; host install off1 --hypervisor type1;"
                 + "host create bare --cores 4 --ram 8GiB --firmware bios;"
-                + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1");
+                + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1;"
+                + "backup init " + tmp.resolve("repo") + "; backup run dev1 --strategy full --repo " + tmp.resolve("repo"));
+        shell.ctx.passwordReader(prompt -> "secret");
+        backupId = shell.run("backup list --json --repo " + tmp.resolve("repo")).json().get(0).get("id").asText()
+                .substring(0, 8);
     }
 
     @Test
@@ -79,10 +104,14 @@ class DryRunTest {
             samples.remove("demo"); // its names are taken in this lab: below, on an empty one
             for (Map.Entry<String, String> e : samples.entrySet()) {
                 Map<String, String> before = digest(dir);
-                ShellFixture.Result r = shell.run(e.getValue() + " --dry-run");
+                Map<String, String> repoBefore = digest(tmp.resolve("repo"));
+                ShellFixture.Result r = shell.run(dry(e.getValue()));
                 assertThat(r.ok()).as(e.getValue() + ": " + r.err()).isTrue();
                 assertThat(r.out()).as(e.getValue()).startsWith("dry run: nothing was changed");
                 assertThat(digest(dir)).as("files after " + e.getValue() + " --dry-run").isEqualTo(before);
+                assertThat(digest(tmp.resolve("repo"))).as("the repository after " + e.getValue() + " --dry-run")
+                        .isEqualTo(repoBefore);
+                assertThat(tmp.resolve("repo2")).doesNotExist();
             }
         }
         Path empty = tmp.resolve("empty");

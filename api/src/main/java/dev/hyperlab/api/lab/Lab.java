@@ -103,6 +103,22 @@ public interface Lab {
      */
     Disk convertDisk(String source, String target, String format);
 
+    /**
+     * Creates a backup repository in {@code dir} ({@code backup init}), which must not exist or be empty; encrypted
+     * with a key derived from {@code password} (Argon2id) unless it is empty. Relative paths resolve against the
+     * working directory. Changes nothing in the lab.
+     */
+    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    Backups initBackups(String dir, String password);
+
+    /**
+     * The backup repository in {@code dir}; {@code password} opens an encrypted one (empty for a plain one). Throws
+     * {@link LabException} ({@code NOT_FOUND}) when {@code dir} holds no repository, ({@code INVALID}) for a wrong or
+     * missing password.
+     */
+    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    Backups backups(String dir, String password);
+
     /** OS profiles, firmware models and guest drivers available. */
     Profiles profiles();
 

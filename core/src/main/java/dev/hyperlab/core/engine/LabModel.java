@@ -50,6 +50,11 @@ public final class LabModel {
     private final ImageStore images;
     final TreeMap<String, HostMachine> hosts = new TreeMap<>();
     final TreeMap<String, VmMachine> vms = new TreeMap<>();
+    /**
+     * Which plugin provided each plugin extension this lab's machines were created with ({@code firmware/ID},
+     * {@code driver/ID} to plugin id), kept with the lab: when the plugin is gone, a start names the plugin it needs.
+     */
+    final TreeMap<String, String> pluginOrigins = new TreeMap<>();
     private final Snapshots snapshots = new Snapshots(this);
     /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
@@ -57,6 +62,7 @@ public final class LabModel {
     final LabDisks disks = new LabDisks(this);
     /** Real guest writes (labs in files only). */
     final GuestIo guestIo = new GuestIo(this);
+    private final LabBackups backups = new LabBackups(this);
     long requests;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
@@ -137,6 +143,11 @@ public final class LabModel {
         return images;
     }
 
+    /** The VMs' backups and restores as the lab sees them: consistent points, lab time, restored VMs. */
+    public LabBackups backups() {
+        return backups;
+    }
+
     /** The disk images: what the {@code disk} commands work on. */
     public LabDisks disks() {
         return disks;
@@ -154,6 +165,61 @@ public final class LabModel {
         if (sim.log().enabled()) {
             sim.log().record(sim.now(), machine, words);
         }
+    }
+
+    // ---- extensions ----------------------------------------------------------------------------------------------
+
+    /**
+     * Refuses, changing nothing, when firmware {@code firmwareId} or one of {@code driverIds} is not available now: its
+     * plugin is not loaded (disabled, removed) or is faulty. The message names the plugin.
+     */
+    void requireExtensions(String firmwareId, List<String> driverIds) {
+        requireExtension("firmware", firmwareId, extensions.hasFirmware(firmwareId),
+                extensions.firmwareSource(firmwareId));
+        for (String d : driverIds) {
+            requireExtension("driver", d, extensions.hasDriver(d), extensions.driverSource(d));
+        }
+    }
+
+    private void requireExtension(String kind, String id, boolean present, Optional<String> source) {
+        if (!present) {
+            String plugin = pluginOrigins.get(kind + "/" + id);
+            if (plugin != null) {
+                throw LabException.notAllowed(kind + " '" + id + "' comes from plugin '" + plugin
+                        + "', which is not loaded", "plugin list shows the plugins: plugin enable " + plugin
+                        + ", or plugin install it");
+            }
+            throw LabException.notFound("no " + kind + " '" + id + "'", "profiles lists the " + kind
+                    + (kind.equals("firmware") ? " models" : "s") + " there are");
+        }
+        if (source.isPresent() && !source.get().equals(Extensions.BUILT_IN)) {
+            extensions.guard().requireHealthy(source.get());
+        }
+    }
+
+    /** Notes which plugin provides the extensions a new machine uses. */
+    private void recordOrigins(String firmwareId, List<String> driverIds) {
+        extensions.firmwareSource(firmwareId).filter(s -> !s.equals(Extensions.BUILT_IN))
+                .ifPresent(p -> pluginOrigins.put("firmware/" + firmwareId, p));
+        for (String d : driverIds) {
+            extensions.driverSource(d).filter(s -> !s.equals(Extensions.BUILT_IN))
+                    .ifPresent(p -> pluginOrigins.put("driver/" + d, p));
+        }
+    }
+
+    /** The plugins whose extensions this lab's hosts and VMs use, sorted. */
+    public List<String> pluginsUsed() {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        for (HostMachine h : hosts.values()) {
+            java.util.Optional.ofNullable(pluginOrigins.get("firmware/" + h.firmware)).ifPresent(out::add);
+        }
+        for (VmMachine v : vms.values()) {
+            java.util.Optional.ofNullable(pluginOrigins.get("firmware/" + v.firmware)).ifPresent(out::add);
+            for (String d : v.drivers) {
+                java.util.Optional.ofNullable(pluginOrigins.get("driver/" + d)).ifPresent(out::add);
+            }
+        }
+        return List.copyOf(out);
     }
 
     // ---- lookups -------------------------------------------------------------------------------------------------
@@ -248,9 +314,9 @@ public final class LabModel {
             throw LabException.invalid("host " + name + ": " + spec.cpuGhz() + " GHz is out of range", "0.5 to 10");
         }
         String fw = spec.firmware().isEmpty() ? "uefi" : spec.firmware();
-        extensions.firmware(fw);
-        if (fw.equals("direct")) {
-            throw LabException.invalid("firmware 'direct' is for microVMs", "hosts use bios, uefi or a plugin's");
+        requireExtensions(fw, List.of());
+        if (extensions.layoutName(fw).equals("direct")) {
+            throw LabException.invalid("firmware '" + fw + "' is for microVMs", "hosts use bios, uefi or a plugin's");
         }
         List<HostDiskSpec> diskSpecs = spec.disks().isEmpty()
                 ? List.of(new HostDiskSpec(DiskKind.NVME, DEFAULT_HOST_DISK))
@@ -269,6 +335,7 @@ public final class LabModel {
             }
         }
         HostMachine h = new HostMachine(this, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
+        recordOrigins(fw, List.of());
         add(h);
         log(name, "created");
     }
@@ -373,6 +440,18 @@ public final class LabModel {
     // ---- VMs -----------------------------------------------------------------------------------------------------
 
     public void createVm(VmSpec spec) {
+        createVm(spec, false);
+    }
+
+    /**
+     * Defines a VM restored from a backup: as {@link #createVm(VmSpec)}, but every disk of {@code spec} is a size and
+     * becomes a blank standalone image (the restore fills it), the OS profile only naming the guest, not making a disk.
+     */
+    void createRestoredVm(VmSpec spec) {
+        createVm(spec, true);
+    }
+
+    private void createVm(VmSpec spec, boolean restored) {
         String name = spec.name();
         requireFreeName(name);
         if (spec.host().isEmpty()) {
@@ -395,9 +474,6 @@ public final class LabModel {
                     + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");
         }
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
-        for (String d : spec.drivers()) {
-            extensions.driver(d);
-        }
         if (os.isEmpty() && spec.disks().isEmpty()) {
             throw LabException.invalid("VM " + name + " has no disk", "give --os PROFILE or --disk SIZE|PATH");
         }
@@ -412,11 +488,12 @@ public final class LabModel {
         }
         String fw = !spec.firmware().isEmpty() ? spec.firmware()
                 : os.map(OsProfile::defaultFirmware).orElseGet(() -> firmwareFor(parsed));
-        extensions.firmware(fw);
+        requireExtensions(fw, spec.drivers());
+        String layout = extensions.layoutName(fw);
         List<VmDisk> disks = new ArrayList<>();
-        if (os.isPresent()) {
+        if (os.isPresent() && !restored) {
             String dev = "disk0";
-            disks.add(new VmDisk(dev, images.createOverlay(name, dev, os.get(), fw), os.get().imageSize(), true));
+            disks.add(new VmDisk(dev, images.createOverlay(name, dev, os.get(), layout), os.get().imageSize(), true));
         }
         for (Object p : parsed) {
             String dev = "disk" + disks.size();
@@ -428,10 +505,13 @@ public final class LabModel {
             }
         }
         for (VmDisk d : disks) {
-            images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
+            if (!restored) { // a restored disk starts tracking once its bytes are in (LabBackups.restored)
+                images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
+            }
         }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
+        recordOrigins(fw, spec.drivers());
         add(vm);
         log(name, "created on " + h.name);
     }
@@ -608,7 +688,12 @@ public final class LabModel {
      * once the lab is loaded again.
      */
     public void takeDiskSnapshots(String vm, String name, Runnable checkpoint) {
-        snapshots.takeDisks(vm, name, checkpoint);
+        snapshots.takeDisks(vm, name, false, checkpoint);
+    }
+
+    /** {@link #takeDiskSnapshots}, pausing a running VM while the snapshot's metadata is written (its timeline). */
+    void takeDiskSnapshots(String vm, String name, boolean pause, Runnable checkpoint) {
+        snapshots.takeDisks(vm, name, pause, checkpoint);
     }
 
     /** Disk {@code device} of {@code vm} as it was at snapshot {@code name}: a read-only image. */

@@ -629,10 +629,11 @@ final class Snapshots {
      * Takes snapshot {@code name} of every disk of {@code vm} at once, all or none, with no memory state and no place
      * in the tree: what a backup of a running VM reads ({@link #diskAt}) while the VM goes on, then drops
      * ({@link #dropDisks}). Saved with a create job until dropped, so a process killed in between leaves no snapshot
-     * behind once the lab is loaded again. Takes no lab time: QEMU's internal snapshot of a running disk drains its
-     * I/O only for the metadata update.
+     * behind once the lab is loaded again. With {@code pause} (a running VM) the VM pauses while the qcow2 layer
+     * updates its tables, as for {@code snapshot create --disk-only}: the {@code snapshot} phase of its timeline, the
+     * metadata it really wrote charged on the datastore; the caller runs the lab for the pause to end.
      */
-    void takeDisks(String vmName, String name, Runnable checkpoint) {
+    void takeDisks(String vmName, String name, boolean pause, Runnable checkpoint) {
         VmMachine vm = lab.vmMachine(vmName);
         checkName(name);
         List<DiskSnapshots> disks = snapshottableDisks(vm, name);
@@ -643,12 +644,19 @@ final class Snapshots {
         long now = lab.sim().now();
         vm.snapshotJob = new SnapshotJob(SnapshotJob.CREATE, List.of(name));
         checkpoint(vm, checkpoint);
+        DiskSnapshots.Cost cost;
         try {
-            takeAll(vm, disks, name, new Qcow2Snapshot.Times(now / 1_000_000_000L, (int) (now % 1_000_000_000L), 0),
-                    new byte[0]);
+            cost = takeAll(vm, disks, name, new Qcow2Snapshot.Times(now / 1_000_000_000L, (int) (now % 1_000_000_000L),
+                    pause ? guestClock(vm, now) : 0), new byte[0]);
         } catch (LabException e) {
             vm.snapshotJob = null;
             throw e;
+        }
+        lab.log(vm.name, "snapshot", name, "disk-only", "for-backup");
+        if (pause) {
+            // calibration: snap.internal_qcow2.metadata_io
+            vm.pauseFor(PlanKind.SNAPSHOT, PlannedStep.of("snapshot", "backup snapshot",
+                    Demand.NONE.plusWrite(cost.bytes(), cost.ops())));
         }
     }
 

@@ -107,7 +107,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     public LabInfo info() {
         return read(m -> new LabInfo(dir == null ? "" : dir.path().toString(), m.seed(),
                 Duration.ofNanos(m.sim().now()), m.hostCount(), m.hostsIn(HostState.RUNNING), m.vmCount(),
-                m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, List.of()));
+                m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, m.pluginsUsed()));
     }
 
     @Override
@@ -203,6 +203,18 @@ public final class LocalLab implements Lab, AutoCloseable {
         String[] path = new String[1];
         change(m -> path[0] = m.disks().convert(source, target, format == null ? "" : format));
         return new DiskHandle(this, path[0]);
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.Backups initBackups(String dir, String password) {
+        requireOpen();
+        return LocalBackups.init(this, dir, password);
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.Backups backups(String dir, String password) {
+        requireOpen();
+        return LocalBackups.open(this, dir, password);
     }
 
     @Override

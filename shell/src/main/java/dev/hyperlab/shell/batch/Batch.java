@@ -1,5 +1,7 @@
 package dev.hyperlab.shell.batch;
 
+import dev.hyperlab.shell.command.Brackets;
+import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.Dispatcher;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.Tokenizer;
@@ -29,7 +31,7 @@ public final class Batch {
         String line;
         while ((line = lines.readLine()) != null) {
             pending.append(line).append('\n');
-            if (!Tokenizer.isComplete(pending.toString())) {
+            if (!complete(ctx, pending.toString())) {
                 continue;
             }
             if (!dispatcher.runText(pending.toString())) {
@@ -41,5 +43,19 @@ public final class Batch {
             }
         }
         return pending.isEmpty() || pending.toString().isBlank() || dispatcher.runText(pending.toString()) ? 0 : 1;
+    }
+
+    /**
+     * Whether {@code text} is a whole command: a code command ({@code js}, {@code java}) when its brackets balance,
+     * any other when no quote is open and no line ends in a backslash.
+     */
+    private static boolean complete(ShellContext ctx, String text) {
+        String t = text.stripLeading();
+        int end = 0;
+        while (end < t.length() && !Character.isWhitespace(t.charAt(end))) {
+            end++;
+        }
+        boolean code = ctx.catalog().find(t.substring(0, end)).map(CommandGroup::multiLine).orElse(false);
+        return code ? Brackets.open(t).isEmpty() : Tokenizer.isComplete(text);
     }
 }

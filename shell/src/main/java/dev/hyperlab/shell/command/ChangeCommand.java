@@ -35,6 +35,14 @@ public abstract class ChangeCommand extends ShellCommand {
         return true;
     }
 
+    /**
+     * The exit status after {@link #apply} and {@link #report}: 0, or what the change itself ended with (a script's
+     * {@code exit(3)}); a status other than 0 fails the command without an error line (the command said why).
+     */
+    protected int status() {
+        return 0;
+    }
+
     @Override
     public final Integer call() {
         if (dryRun) {
@@ -48,6 +56,6 @@ public abstract class ChangeCommand extends ShellCommand {
             report(lab(), false);
         }
         out().flush();
-        return 0;
+        return status();
     }
 }

@@ -8,10 +8,15 @@ import dev.hyperlab.shell.commands.ProfilesCommand;
 import dev.hyperlab.shell.commands.TimeCommand;
 import dev.hyperlab.shell.commands.TimelineCommand;
 import dev.hyperlab.shell.commands.WaitCommand;
+import dev.hyperlab.shell.commands.backup.BackupCommands;
 import dev.hyperlab.shell.commands.host.HostCommands;
 import dev.hyperlab.shell.commands.lab.LabCommands;
 import dev.hyperlab.shell.commands.disk.DiskCommands;
 import dev.hyperlab.shell.commands.mem.MemCommands;
+import dev.hyperlab.shell.commands.script.JavaCommand;
+import dev.hyperlab.shell.commands.script.JsCommand;
+import dev.hyperlab.shell.commands.script.RunCommand;
+import dev.hyperlab.shell.commands.plugin.PluginCommands;
 import dev.hyperlab.shell.commands.snapshot.SnapshotCommands;
 import dev.hyperlab.shell.commands.vm.VmCommands;
 import java.util.ArrayList;
@@ -45,7 +50,12 @@ public final class CommandCatalog {
                 CommandGroup.of("mem", Section.MEMORY, MemCommands.class),
                 CommandGroup.of("snapshot", Section.SNAPSHOTS, SnapshotCommands.class),
                 CommandGroup.of("disk", Section.DISKS, DiskCommands.class),
+                CommandGroup.of("backup", Section.BACKUPS, BackupCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
+                CommandGroup.code("js", Section.PLUGINS, JsCommand.class),
+                CommandGroup.of("run", Section.PLUGINS, RunCommand.class),
+                CommandGroup.code("java", Section.PLUGINS, JavaCommand.class),
+                CommandGroup.of("plugin", Section.PLUGINS, PluginCommands.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),
                 CommandGroup.of("demo", Section.SHELL, DemoCommand.class),
                 CommandGroup.of("exit", Section.SHELL, ExitCommand.class)));

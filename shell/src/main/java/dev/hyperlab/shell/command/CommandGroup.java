@@ -26,4 +26,9 @@ public record CommandGroup(String name, Section section, Class<?> command, boole
     public static CommandGroup of(String name, Section section, Class<?> command) {
         return new CommandGroup(name, section, command, false);
     }
+
+    /** A group whose argument is code ({@code js}, {@code java}): the rest of the line or block, unsplit. */
+    public static CommandGroup code(String name, Section section, Class<?> command) {
+        return new CommandGroup(name, section, command, true);
+    }
 }

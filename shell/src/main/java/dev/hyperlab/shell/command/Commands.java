@@ -68,6 +68,9 @@ public final class Commands {
         if (!cl.getCommandName().equals(group.name())) {
             throw new IllegalStateException("group " + group.name() + " defines command " + cl.getCommandName());
         }
+        if (group.command().isAnnotationPresent(StopAtPositional.class)) {
+            cl.setStopAtPositional(true);
+        }
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setAbbreviatedOptionsAllowed(false);
         cl.setOverwrittenOptionsAllowed(false);

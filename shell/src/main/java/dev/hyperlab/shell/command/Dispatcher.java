@@ -26,14 +26,27 @@ public final class Dispatcher {
         this.ctx = ctx;
     }
 
-    /** Runs every command in {@code text} ({@code ;} or newlines between them); stops at the first that fails. */
+    /**
+     * Runs every command in {@code text} ({@code ;} or newlines between them); stops at the first that fails. A code
+     * command ({@code js}, {@code java}) takes the rest of the text: {@code vm list; js lab.vms().length} is two
+     * commands, {@code js let a = 1; a + 1} one.
+     */
     public boolean runText(String text) {
+        int code = codeStart(text);
+        if (code > 0) {
+            return runText(text.substring(0, code)) && (ctx.exitRequested() || runText(text.substring(code)));
+        }
+        Optional<List<String>> codeWords = code == 0 ? codeCommand(text) : Optional.empty();
+        if (codeWords.isPresent()) {
+            return run(codeWords.get());
+        }
         List<List<String>> commands;
         try {
             commands = Tokenizer.commands(text);
         } catch (ShellException e) {
             ctx.endProgress();
             ctx.output().error(e.getMessage());
+            ctx.status(1);
             return false;
         }
         for (List<String> words : commands) {
@@ -47,11 +60,104 @@ public final class Dispatcher {
         return true;
     }
 
+    /**
+     * Where the first code command in {@code text} starts (its first word a {@link CommandGroup#multiLine()} group,
+     * at the start of a command: after {@code ;} or a newline, outside quotes and comments), or -1.
+     */
+    int codeStart(String text) {
+        boolean start = true;
+        char quote = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (quote != 0) {
+                if (c == '\\' && quote == '"') {
+                    i++;
+                } else if (c == quote) {
+                    quote = 0;
+                }
+                continue;
+            }
+            if (start && Character.isWhitespace(c)) {
+                continue;
+            }
+            if (start) {
+                start = false;
+                int end = i;
+                while (end < text.length() && !Character.isWhitespace(text.charAt(end)) && text.charAt(end) != ';') {
+                    end++;
+                }
+                if (ctx.catalog().find(text.substring(i, end)).map(CommandGroup::multiLine).orElse(false)) {
+                    return i;
+                }
+                if (c == '#') { // a comment line
+                    int nl = text.indexOf('\n', i);
+                    i = nl < 0 ? text.length() : nl;
+                    start = true;
+                    continue;
+                }
+            }
+            switch (c) {
+                case '\\' -> i++;
+                case '\'', '"' -> quote = c;
+                case ';', '\n', '\r' -> start = true;
+                default -> { }
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * A command of a code group ({@link CommandGroup#multiLine()}: {@code js}, {@code java}) as its words: the group,
+     * the command's own leading options ({@code --dry-run}), {@code --} and the rest of the text untouched, as one
+     * word. Code is not shell words: its quotes, {@code ;} and newlines belong to it. Empty for any other text.
+     */
+    Optional<List<String>> codeCommand(String text) {
+        String t = text.strip();
+        int end = 0;
+        while (end < t.length() && !Character.isWhitespace(t.charAt(end))) {
+            end++;
+        }
+        Optional<CommandGroup> group = ctx.catalog().find(t.substring(0, end));
+        if (group.isEmpty() || !group.get().multiLine()) {
+            return Optional.empty();
+        }
+        CommandSpec spec = ctx.commands().line(group.get()).getCommandSpec();
+        List<String> words = new ArrayList<>(List.of(group.get().name()));
+        String rest = t.substring(end).strip();
+        while (rest.startsWith("-")) {
+            int blank = 0;
+            while (blank < rest.length() && !Character.isWhitespace(rest.charAt(blank))) {
+                blank++;
+            }
+            String word = rest.substring(0, blank);
+            OptionSpec option = spec.findOption(word.contains("=") ? word.substring(0, word.indexOf('=')) : word);
+            if (option == null) {
+                break; // code that starts with a minus: -1 + 2
+            }
+            words.add(word);
+            rest = rest.substring(blank).strip();
+            if (option.arity().max() > 0 && !word.contains("=")) {
+                int next = 0;
+                while (next < rest.length() && !Character.isWhitespace(rest.charAt(next))) {
+                    next++;
+                }
+                words.add(rest.substring(0, next));
+                rest = rest.substring(next).strip();
+            }
+        }
+        if (!rest.isEmpty() && !words.contains("--help") && !words.contains("-h")) {
+            words.add("--");
+            words.add(rest);
+        }
+        return Optional.of(words);
+    }
+
     /** Runs one command given as words; true when it succeeded. */
     public boolean run(List<String> words) {
         if (words.isEmpty()) {
             return true;
         }
+        ctx.status(1); // until the command says otherwise
         try {
             return execute(words);
         } catch (ParameterException e) {
@@ -95,6 +201,7 @@ public final class Dispatcher {
         checkOptions(spec, args);
         ParseResult parsed = line.parseArgs(args.toArray(String[]::new));
         if (CommandLine.printHelpIfRequested(parsed)) {
+            ctx.status(0);
             return true;
         }
         ParseResult leaf = parsed;
@@ -108,7 +215,9 @@ public final class Dispatcher {
         }
         try {
             Object rc = callable.call();
-            return !(rc instanceof Integer i) || i == 0;
+            int status = rc instanceof Integer i ? i : 0;
+            ctx.status(status);
+            return status == 0;
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -130,6 +239,9 @@ public final class Dispatcher {
             String w = args.get(i);
             if (w.equals("--")) {
                 return;
+            }
+            if (!w.startsWith("-") && spec.parser().stopAtPositional()) {
+                return; // the rest belongs to the command's argument (run FILE.js --script-option)
             }
             if (!w.startsWith("-") || w.length() < 2 || Character.isDigit(w.charAt(1)) || w.charAt(1) == '.') {
                 continue;

@@ -2,9 +2,20 @@ package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.shell.ShellHome;
+import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.completion.NameProviders;
+import dev.hyperlab.shell.plugin.PluginView;
+import dev.hyperlab.shell.plugin.Plugins;
 import dev.hyperlab.shell.render.Output;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -23,18 +34,35 @@ public final class ShellContext implements AutoCloseable {
     private final Commands commands;
     private final NameProviders names;
     private final boolean debug;
+    private final Plugins plugins;
     private final AtomicBoolean cancel = new AtomicBoolean();
     private volatile ProgressView progressView = ProgressView.NONE;
     private volatile Lab lab;
     private boolean exitRequested;
+    private volatile java.util.function.UnaryOperator<String> passwordReader;
+    private int status;
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private final CopyOnWriteArrayList<Runnable> cancelHooks = new CopyOnWriteArrayList<>();
 
     public ShellContext(Supplier<? extends Lab> opener, Output output, CommandCatalog catalog, boolean debug) {
+        this(opener, output, catalog, debug, Plugins.fromEnvironment(ShellHome.dir(), List.of()));
+    }
+
+    /**
+     * A session whose {@code plugin} commands manage {@code plugins}; labs the opener opens should use
+     * {@link Plugins#extensions()}, so the plugins' extensions reach them.
+     */
+    public ShellContext(Supplier<? extends Lab> opener, Output output, CommandCatalog catalog, boolean debug,
+            Plugins plugins) {
+        this.plugins = plugins;
         this.opener = opener;
         this.output = output;
         this.catalog = catalog;
         this.debug = debug;
         this.names = NameProviders.builtIn();
         this.commands = new Commands(this);
+        names.register(LiveNames.Plugins.KIND, (lab, words) -> plugins.use(
+                s -> s.list().stream().map(PluginView::id).toList()));
         names.register(dev.hyperlab.shell.completion.LiveNames.CommandNames.KIND, (lab, words) -> {
             // help GROUP VERB: the groups, then the verbs of the group named
             java.util.List<String> after = words.subList(Math.min(words.size(), 1), words.size());
@@ -69,6 +97,11 @@ public final class ShellContext implements AutoCloseable {
 
     public Output output() {
         return output;
+    }
+
+    /** The session's plugins (PF4J loads on their first use). */
+    public Plugins plugins() {
+        return plugins;
     }
 
     public CommandCatalog catalog() {
@@ -112,11 +145,85 @@ public final class ShellContext implements AutoCloseable {
     /** Asks the running command to stop at its next safe point (Ctrl-C). */
     public void requestCancel() {
         cancel.set(true);
+        cancelHooks.forEach(Runnable::run);
+    }
+
+    /**
+     * Runs {@code hook} on a cancel request until the returned handle is closed: for work the lab's progress callback
+     * never reaches (a script looping in JavaScript, a Java snippet). Called on the thread that asks to cancel (the
+     * REPL's signal handler), so it must only signal, never wait long.
+     */
+    public AutoCloseable onCancel(Runnable hook) {
+        cancelHooks.add(hook);
+        return () -> cancelHooks.remove(hook);
+    }
+
+    /**
+     * A per-session service, created on first use: the JavaScript and JShell engines live here, so they load only
+     * when a command needs them (start-up never pays for them). {@link #close()} closes those that are
+     * {@link AutoCloseable}, in reverse order of creation.
+     */
+    public synchronized <T> T service(Class<T> type, Supplier<? extends T> create) {
+        Object s = services.get(type);
+        if (s == null) {
+            s = create.get();
+            services.put(type, s);
+        }
+        return type.cast(s);
+    }
+
+    /** The service of that type if a command created it already ({@code lab info} reports without loading one). */
+    public synchronized <T> Optional<T> existingService(Class<T> type) {
+        return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
+    /** The exit status the last command ended with: 0, 1 after an error, or what a script passed to exit(). */
+    public int status() {
+        return status;
+    }
+
+    /** Set by the dispatcher after each command ({@code hyperlab run} exits with it). */
+    public void status(int value) {
+        status = value;
     }
 
     /** Forgets a cancel request nobody took (the command ended first). */
     public void clearCancel() {
         cancel.set(false);
+    }
+
+    /**
+     * Where passwords come from when {@code $HYPERLAB_PASSWORD} is not set: the REPL's line reader, which echoes
+     * nothing; null for the process's console (batch mode).
+     */
+    public void passwordReader(java.util.function.UnaryOperator<String> reader) {
+        this.passwordReader = reader;
+    }
+
+    /**
+     * A password for {@code prompt}: {@code $HYPERLAB_PASSWORD} if set, else asked without echo (the REPL's reader, or
+     * the console in batch mode). Refuses when there is nobody to ask.
+     */
+    public String password(String prompt) {
+        String env = System.getenv("HYPERLAB_PASSWORD");
+        if (env != null && !env.isEmpty()) {
+            return env;
+        }
+        java.util.function.UnaryOperator<String> reader = passwordReader;
+        String typed = null;
+        if (reader != null) {
+            typed = reader.apply(prompt);
+        } else if (System.console() != null) {
+            char[] p = System.console().readPassword("%s", prompt);
+            typed = p == null ? null : new String(p);
+        } else {
+            throw new ShellException("a password is needed and there is no terminal to ask for it",
+                    "set HYPERLAB_PASSWORD");
+        }
+        if (typed == null || typed.isEmpty()) {
+            throw new ShellException("no password given", "type one, or set HYPERLAB_PASSWORD");
+        }
+        return typed;
     }
 
     /** Set by {@code exit}: the REPL or script stops after this command. */
@@ -130,6 +237,21 @@ public final class ShellContext implements AutoCloseable {
 
     @Override
     public void close() {
+        List<Object> open;
+        synchronized (this) {
+            open = new ArrayList<>(services.values());
+            services.clear();
+        }
+        Collections.reverse(open);
+        for (Object s : open) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    // closing the session: a service that fails to close has nothing left to lose
+                }
+            }
+        }
         Lab l = lab;
         if (l != null) {
             l.close();

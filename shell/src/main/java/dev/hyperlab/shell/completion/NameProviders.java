@@ -10,6 +10,7 @@ import dev.hyperlab.api.lab.Profiles;
 import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.shell.commands.script.ScriptFiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -60,6 +61,7 @@ public final class NameProviders {
         p.register(LiveNames.Hypervisors.KIND,
                 (lab, words) -> Arrays.stream(HypervisorType.values()).map(HypervisorType::id).toList());
         p.register(LiveNames.HostOses.KIND, (lab, words) -> Arrays.stream(HostOs.values()).map(HostOs::id).toList());
+        p.register(ScriptFiles.KIND, (lab, words) -> ScriptFiles.list());
         return p;
     }
 

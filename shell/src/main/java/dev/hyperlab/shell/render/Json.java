@@ -99,7 +99,7 @@ public final class Json {
     }
 
     /** The enum's {@code id()} (every api enum has one), else its name in lower case. */
-    static String enumId(Enum<?> e) {
+    public static String enumId(Enum<?> e) {
         Method id = ENUM_IDS.computeIfAbsent(e.getDeclaringClass(), c -> {
             try {
                 return c.getMethod("id");

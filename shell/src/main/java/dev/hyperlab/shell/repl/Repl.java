@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.repl;
 
+import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.Dispatcher;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Style;
@@ -7,6 +8,7 @@ import dev.hyperlab.shell.render.Times;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,8 @@ public final class Repl {
         return t;
     });
     private volatile boolean running;
+    /** The code group every line goes to ({@code js} or {@code java} typed alone), or null for commands. */
+    private volatile String codeMode;
 
     public Repl(ShellContext ctx, Terminal terminal, String labName, Path historyFile) {
         this.ctx = ctx;
@@ -53,6 +57,14 @@ public final class Repl {
                 // the session ended first (a closed terminal): nothing to warm up any more
             }
         });
+        // mask 0: JLine echoes nothing and keeps the line out of the history
+        ctx.passwordReader(prompt -> {
+            try {
+                return reader.readLine(prompt, (char) 0);
+            } catch (UserInterruptException | EndOfFileException e) {
+                return null;
+            }
+        });
         ProgressBar bar = new ProgressBar(terminal.writer(), terminal::getWidth);
         ctx.progressView(bar);
         terminal.handle(Terminal.Signal.INT, signal -> {
@@ -68,12 +80,24 @@ public final class Repl {
             } catch (UserInterruptException e) {
                 continue; // Ctrl-C at the prompt: a fresh line
             } catch (EndOfFileException e) {
+                if (codeMode != null) {
+                    codeMode = null; // Ctrl-D in a code mode: back to commands
+                    continue;
+                }
                 break; // Ctrl-D
             }
             if (line.isBlank()) {
                 continue;
             }
-            execute(dispatcher, line, bar);
+            String mode = codeMode;
+            if (mode != null && line.strip().equals(".exit")) {
+                codeMode = null;
+                continue;
+            }
+            if (mode == null && enterCodeMode(line.strip())) {
+                continue;
+            }
+            execute(dispatcher, mode == null ? line : mode + " " + line, bar);
         }
         commandThread.shutdownNow();
         return 0;
@@ -100,6 +124,19 @@ public final class Repl {
         }
     }
 
+    /** {@code js} or {@code java} alone: every line is code of that language until {@code .exit} or Ctrl-D. */
+    private boolean enterCodeMode(String line) {
+        Optional<CommandGroup> group = ctx.catalog().find(line);
+        if (group.isEmpty() || !group.get().multiLine()) {
+            return false;
+        }
+        codeMode = group.get().name();
+        ctx.output().note("note: " + (line.equals("js") ? "JavaScript" : line.equals("java") ? "Java" : line)
+                + " mode: each line (or block, while brackets are open) is " + line + " code, `lab` bound; "
+                + ".exit or Ctrl-D returns to commands");
+        return true;
+    }
+
     private LineReader reader() {
         try {
             Files.createDirectories(historyFile.getParent());
@@ -110,8 +147,8 @@ public final class Repl {
                 .terminal(terminal)
                 .appName("hyperlab")
                 .completer(new ShellCompleter(ctx))
-                .highlighter(new ShellHighlighter(ctx))
-                .parser(new ShellParser(ctx.catalog()))
+                .highlighter(new ShellHighlighter(ctx, () -> codeMode))
+                .parser(new ShellParser(ctx.catalog(), () -> codeMode))
                 .variable(LineReader.HISTORY_FILE, historyFile)
                 .variable(LineReader.HISTORY_FILE_SIZE, 10_000)
                 .variable(LineReader.SECONDARY_PROMPT_PATTERN, "%P... ")
@@ -125,6 +162,8 @@ public final class Repl {
     private String prompt() {
         Style style = ctx.output().style();
         String time = ctx.openLab().map(l -> Times.at(l.now())).orElse("");
-        return style.cyan(labName) + (time.isEmpty() ? "" : " " + style.dim(time)) + "> ";
+        String mode = codeMode;
+        return style.cyan(labName) + (time.isEmpty() ? "" : " " + style.dim(time))
+                + (mode == null ? "" : " " + style.bold(mode)) + "> ";
     }
 }

@@ -5,6 +5,7 @@ import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.completion.NameProvider;
+import dev.hyperlab.shell.snippet.JavaSession;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +34,38 @@ public final class ShellCompleter implements Completer {
 
     @Override
     public void complete(LineReader reader, ParsedLine line, List<Candidate> candidates) {
+        if (line instanceof CodeLine code) {
+            candidates.addAll(code(code));
+            return;
+        }
         candidates.addAll(candidates(line.words(), line.wordIndex()));
+    }
+
+    /**
+     * What Tab offers in code: Java members, types and keywords from JShell's source analysis (JShell starts on
+     * the first such Tab); nothing yet for JavaScript.
+     */
+    public List<Candidate> code(ParsedLine parsed) {
+        List<Candidate> out = new ArrayList<>();
+        if (!(parsed instanceof CodeLine line) || !line.group().equals("java")) {
+            return out;
+        }
+        JavaSession java = ctx.service(JavaSession.class, () -> new JavaSession(ctx));
+        String code = line.code();
+        int cursor = Math.max(0, Math.min(line.cursor(), line.line().length()) - line.codeStart());
+        JavaSession.Completion c = java.complete(code, cursor);
+        int wordStart = line.wordStart() - line.codeStart();
+        if (c.anchor() < wordStart) {
+            return out; // replacing text before the word would need more than one word: offer nothing
+        }
+        String prefix = code.substring(wordStart, c.anchor());
+        for (JavaSession.Candidate k : c.continuations()) {
+            String value = prefix + k.text();
+            // no space after a completion: code goes on (a call's arguments, the next member)
+            out.add(new Candidate(value, k.text(), k.typeMatch() ? "matching type" : "java", null, null, null,
+                    false));
+        }
+        return out;
     }
 
     /** What Tab offers for word {@code index} of {@code words} (the words before it are complete). */

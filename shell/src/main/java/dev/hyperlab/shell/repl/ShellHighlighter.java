@@ -3,6 +3,7 @@ package dev.hyperlab.shell.repl;
 import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.ShellContext;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.jline.reader.Highlighter;
 import org.jline.reader.LineReader;
 import org.jline.utils.AttributedString;
@@ -21,14 +22,32 @@ public final class ShellHighlighter implements Highlighter {
     private static final AttributedStyle QUOTED = AttributedStyle.DEFAULT.foreground(AttributedStyle.YELLOW);
 
     private final ShellContext ctx;
+    private final Supplier<String> codeMode;
 
     public ShellHighlighter(ShellContext ctx) {
+        this(ctx, () -> null);
+    }
+
+    /** @param codeMode the code group the REPL is in, or null: code is not coloured as commands */
+    public ShellHighlighter(ShellContext ctx, Supplier<String> codeMode) {
         this.ctx = ctx;
+        this.codeMode = codeMode;
     }
 
     @Override
     public AttributedString highlight(LineReader reader, String buffer) {
         AttributedStringBuilder b = new AttributedStringBuilder();
+        if (codeMode.get() != null) {
+            return b.append(buffer).toAttributedString();
+        }
+        String stripped = buffer.stripLeading();
+        String first = stripped.split("\\s+", 2)[0];
+        if (ctx.catalog().find(first).map(CommandGroup::multiLine).orElse(false)) {
+            // a code command: its name, then code, which is not shell words
+            int at = buffer.length() - stripped.length();
+            return b.append(buffer.substring(0, at)).styled(COMMAND, first)
+                    .append(buffer.substring(at + first.length())).toAttributedString();
+        }
         int wordNo = 0;
         CommandSpec spec = null;
         int i = 0;

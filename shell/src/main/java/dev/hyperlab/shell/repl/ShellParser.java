@@ -1,86 +1,66 @@
 package dev.hyperlab.shell.repl;
 
+import dev.hyperlab.shell.command.Brackets;
 import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.CommandGroup;
+import java.util.function.Supplier;
 import org.jline.reader.EOFError;
 import org.jline.reader.ParsedLine;
 import org.jline.reader.impl.DefaultParser;
 
 /**
- * The REPL's line parser: JLine's default word splitting (quotes, escapes; an open quote continues on the next
- * line), plus multi-line blocks for the groups that ask for them ({@link CommandGroup#multiLine()}: {@code js},
- * {@code java}): while brackets are open, Enter continues the block on a new line instead of running it.
+ * The REPL's line parser: JLine's default word splitting for commands (quotes, escapes; an open quote continues on
+ * the next line), and code lines ({@link CodeLine}) for the groups whose argument is code ({@link
+ * CommandGroup#multiLine()}: {@code js}, {@code java}) and for every line of a code mode: code is not split into
+ * shell words, and while its brackets are open, Enter continues the block on a new line instead of running it.
  */
 public final class ShellParser extends DefaultParser {
     private final CommandCatalog catalog;
+    private final Supplier<String> codeMode;
 
     public ShellParser(CommandCatalog catalog) {
+        this(catalog, () -> null);
+    }
+
+    /**
+     * @param codeMode the code group the REPL is in ({@code js} or {@code java} typed alone: every line is code of
+     *     that group), or null when lines are commands
+     */
+    public ShellParser(CommandCatalog catalog, Supplier<String> codeMode) {
         this.catalog = catalog;
+        this.codeMode = codeMode;
         setEofOnUnclosedQuote(true);
         setEofOnEscapedNewLine(true);
     }
 
     @Override
     public ParsedLine parse(String line, int cursor, ParseContext context) {
+        String mode = codeMode.get();
+        int codeStart = 0;
+        String group = mode;
+        if (mode == null) {
+            String stripped = line.stripLeading();
+            String first = stripped.split("\\s+", 2)[0];
+            if (!catalog.find(first).map(CommandGroup::multiLine).orElse(false)
+                    || stripped.length() == first.length()) {
+                return super.parse(line, cursor, context); // a command (or a code group's name alone)
+            }
+            group = first;
+            codeStart = line.length() - stripped.length() + first.length() + 1;
+        }
         if (context == ParseContext.ACCEPT_LINE) {
-            String first = line.stripLeading().split("\\s+", 2)[0];
-            boolean block = catalog.find(first).map(CommandGroup::multiLine).orElse(false);
-            if (block) {
-                String missing = openBrackets(line);
-                if (!missing.isEmpty()) {
-                    throw new EOFError(-1, -1, "open bracket", missing);
-                }
+            String missing = openBrackets(line.substring(Math.min(codeStart, line.length())));
+            if (!missing.isEmpty()) {
+                throw new EOFError(-1, -1, "open bracket", missing);
             }
         }
-        return super.parse(line, cursor, context);
+        return new CodeLine(group, line, cursor, codeStart);
     }
 
     /**
-     * The brackets still to close in {@code code}, innermost first ({@code "})"} for {@code f({}); empty when balanced.
-     * Brackets inside string literals ('...', "...", `...`) and comments do not count.
+     * The brackets still to close in {@code code}, innermost first; empty when balanced (see {@link Brackets#open}).
      */
     public static String openBrackets(String code) {
-        StringBuilder open = new StringBuilder();
-        char quote = 0;
-        for (int i = 0; i < code.length(); i++) {
-            char c = code.charAt(i);
-            if (quote != 0) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == quote) {
-                    quote = 0;
-                }
-                continue;
-            }
-            if (c == '/' && i + 1 < code.length() && code.charAt(i + 1) == '/') {
-                int nl = code.indexOf('\n', i);
-                i = nl < 0 ? code.length() : nl;
-                continue;
-            }
-            if (c == '/' && i + 1 < code.length() && code.charAt(i + 1) == '*') {
-                int end = code.indexOf("*/", i + 2);
-                if (end < 0) {
-                    return "*/";
-                }
-                i = end + 1;
-                continue;
-            }
-            switch (c) {
-                case '\'', '"', '`' -> quote = c;
-                case '(' -> open.append(')');
-                case '[' -> open.append(']');
-                case '{' -> open.append('}');
-                case ')', ']', '}' -> {
-                    if (!open.isEmpty() && open.charAt(open.length() - 1) == c) {
-                        open.setLength(open.length() - 1);
-                    }
-                }
-                default -> { }
-            }
-        }
-        if (quote != 0) {
-            open.append(quote);
-        }
-        return open.reverse().toString();
+        return Brackets.open(code);
     }
 }

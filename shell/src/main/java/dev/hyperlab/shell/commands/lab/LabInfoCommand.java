@@ -6,6 +6,11 @@ import dev.hyperlab.shell.command.ReadCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Fields;
 import dev.hyperlab.shell.render.Times;
+import dev.hyperlab.shell.script.ScriptingStatus;
+import dev.hyperlab.shell.snippet.SnippetStatus;
+import java.lang.reflect.RecordComponent;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** {@code lab info}: seed, lab time, counts, plugins, engine version. */
 @picocli.CommandLine.Command(name = "info", description = "Seed, lab time, counts, plugins and engine version.")
@@ -30,6 +35,27 @@ final class LabInfoCommand extends ReadCommand<LabInfo> {
                 .add("pending events", i.pendingEvents())
                 .add("engine version", i.engineVersion())
                 .add("plugins", i.plugins().isEmpty() ? "none" : String.join(", ", i.plugins()))
+                .add("javascript", ScriptingStatus.javascript())
+                .add("java snippets", SnippetStatus.describe(ctx))
                 .print(out(), style());
+    }
+
+    /**
+     * The record's fields, then what runs scripts in this shell ({@code javascript}, {@code javaSnippets}): a
+     * property of the process, not of the lab, so it is added here rather than to the facade's {@link LabInfo}.
+     */
+    @Override
+    protected Object json(LabInfo value) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (RecordComponent rc : LabInfo.class.getRecordComponents()) {
+            try {
+                m.put(rc.getName(), rc.getAccessor().invoke(value));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        m.put("javascript", ScriptingStatus.javascript());
+        m.put("javaSnippets", SnippetStatus.describe(ctx));
+        return m;
     }
 }

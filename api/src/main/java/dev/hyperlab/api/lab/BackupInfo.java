@@ -1,0 +1,63 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.time.Duration;
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * One backup in a repository, as {@code backup list} shows it.
+ *
+ * <pre>{@code
+ * for (BackupInfo b : lab.backups("/srv/backups", "").list()) {
+ *     System.out.println(b.shortId() + " " + b.vm() + " " + b.strategy() + " " + b.fullFallback());
+ * }
+ * }</pre>
+ *
+ * @param id 64 hex digits: the content id of its manifest; commands accept any unique prefix of 4 digits or more
+ * @param vm the VM it was taken of
+ * @param strategy the strategy that took it ({@code full}, {@code incremental}, {@code dedup}, or a plugin's id)
+ * @param time lab time of the consistent point it holds (when its snapshot was taken)
+ * @param parents backups whose data it reuses unchanged (none for a full backup)
+ * @param disks its disks, in the VM's order
+ * @param bytesRead bytes read from the VM's disks to take it
+ * @param bytesAdded bytes it added to the repository's pack files, after compression (the rest was stored already)
+ * @param fullFallback true when an incremental backup had to read a disk whole, because its chain was broken; the
+ *     notes say why
+ * @param notes what the strategy reported, one line each (for instance {@code disk disk0: dirty bitmap is
+ *     inconsistent (the VM was not shut down cleanly); full backup of it instead})
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public record BackupInfo(
+        String id, String vm, String strategy, Duration time, List<String> parents, List<Disk> disks, long bytesRead,
+        long bytesAdded, boolean fullFallback, List<String> notes) {
+
+    /** Copies the lists. */
+    public BackupInfo {
+        parents = List.copyOf(parents);
+        disks = List.copyOf(disks);
+        notes = List.copyOf(notes);
+    }
+
+    /** The first 8 hex digits of the id, as the shell shows it. */
+    public String shortId() {
+        return id.length() > 8 ? id.substring(0, 8) : id;
+    }
+
+    /** Data bytes of all its disks: what a restore writes. */
+    public long dataBytes() {
+        return disks.stream().mapToLong(Disk::dataBytes).sum();
+    }
+
+    /**
+     * One disk of a backup.
+     *
+     * @param name the VM's device name ({@code disk0}, ...)
+     * @param format the format the disk had ({@code qcow2} or {@code raw}); a restore writes what {@code --to} asks
+     * @param virtualSize size of the virtual disk in bytes
+     * @param dataBytes bytes of data in it; the rest of the disk is holes, which a restore leaves holes
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    public record Disk(String name, String format, long virtualSize, long dataBytes) {}
+}

@@ -1,0 +1,69 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.util.List;
+import org.apiguardian.api.API;
+
+/**
+ * A backup repository, opened through {@link Lab#backups} or made by {@link Lab#initBackups}: the {@code backup}
+ * commands (docs/backup.md). The repository is a directory outside the lab, so backups outlive the lab's VMs and the
+ * lab itself; what a backup reads and a restore writes are the lab's real disk images, and the lab time they take
+ * comes from the model (the host datastore's bandwidth).
+ *
+ * <p>Methods throw {@link LabException} with a one-line message: {@code NOT_FOUND} for an unknown VM or backup,
+ * {@code INVALID} for a bad argument, {@code NOT_ALLOWED} for a VM in a state that cannot be backed up or a locked
+ * repository, {@code IO} for a repository that cannot be read or written.
+ *
+ * <pre>{@code
+ * Backups repo = lab.initBackups("/srv/backups", "");
+ * BackupRun first = repo.run("web1", "full");
+ * lab.advance("1h");
+ * BackupRun next = repo.run("web1", "incremental");     // only the clusters written since the first
+ * BackupRestore r = repo.restoreAsVm(next.backup().id(), "web1-restored", "");
+ * System.out.println("recovery time " + r.recoveryTime());
+ * }</pre>
+ */
+@API(status = EXPERIMENTAL, since = "0.1")
+public interface Backups {
+
+    /** The repository's directory (absolute). */
+    String directory();
+
+    /** Whether it is encrypted. */
+    boolean encrypted();
+
+    /**
+     * Backs up VM {@code vm} with strategy {@code strategy} ({@code full}, {@code incremental}, {@code dedup} or a
+     * plugin's id; empty means {@code incremental}). A running VM is backed up live from a temporary snapshot and keeps
+     * running; a stopped one is read directly. Takes lab time: the call returns when the backup has finished.
+     */
+    BackupRun run(String vm, String strategy);
+
+    /** Every backup, oldest first (by lab time, then id). */
+    List<BackupInfo> list();
+
+    /** The backup whose id is {@code id} or starts with it (at least 4 hex digits). */
+    BackupInfo backup(String id);
+
+    /**
+     * Restores backup {@code id} to new image files: {@code path} for a backup of one disk, or, for several disks, a new
+     * directory {@code path} holding one file per disk. Raw files unless {@code path} ends in {@code .qcow2}. The bytes
+     * are those backed up, holes stay holes. A damaged repository restores what is intact and names the rest.
+     */
+    BackupRestore restore(String id, String path);
+
+    /**
+     * Restores backup {@code id} as a new VM {@code name}, defined from the backup's configuration (vCPUs, memory,
+     * firmware, OS, drivers) with its disks in the lab, and boots it; returns once it runs. On host {@code host} when
+     * not empty, else the VM's original host if it runs, else the first running host with room. The new VM's timeline
+     * shows the {@code restore} phase, then its boot: {@link BackupRestore#recoveryTime()}.
+     */
+    BackupRestore restoreAsVm(String id, String name, String host);
+
+    /** Checks the repository's structure and, with {@code readData}, every blob's hash. Changes nothing. */
+    BackupCheck check(boolean readData);
+
+    /** Forgets all but the newest {@code keepLast} backups of each VM and removes the data only they used. */
+    BackupPrune prune(int keepLast);
+}

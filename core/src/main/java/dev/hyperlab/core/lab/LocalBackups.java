@@ -1,0 +1,387 @@
+package dev.hyperlab.core.lab;
+
+import dev.hyperlab.api.lab.BackupCheck;
+import dev.hyperlab.api.lab.BackupInfo;
+import dev.hyperlab.api.lab.BackupPrune;
+import dev.hyperlab.api.lab.BackupRestore;
+import dev.hyperlab.api.lab.BackupRun;
+import dev.hyperlab.api.lab.Backups;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.api.spi.BackupStrategy;
+import dev.hyperlab.api.spi.ByteRange;
+import dev.hyperlab.core.backup.BackupCheckReport;
+import dev.hyperlab.core.backup.BackupRepository;
+import dev.hyperlab.core.backup.BackupResult;
+import dev.hyperlab.core.backup.BackupSource;
+import dev.hyperlab.core.backup.BackupStrategies;
+import dev.hyperlab.core.backup.ChangedBlockTracker;
+import dev.hyperlab.core.backup.PruneResult;
+import dev.hyperlab.core.backup.RepositoryException;
+import dev.hyperlab.core.backup.RestoreResult;
+import dev.hyperlab.core.backup.SourceImage;
+import dev.hyperlab.core.engine.LabBackups;
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.DiskImages;
+import dev.hyperlab.core.storage.Extent;
+import dev.hyperlab.core.storage.ImageFormat;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@link Backups} facade: a repository ({@link BackupRepository}, real files outside the lab) and the lab whose
+ * VMs it backs up. The lab's side (consistent points, lab time, restored VMs) is {@link LabBackups}; this class joins
+ * the two and turns core's records and exceptions into the api's.
+ *
+ * <p>In a dry run ({@link LocalLab#isDryRun()}) the repository is only read: a backup is predicted (bytes to read,
+ * lab time, the VM's pause) on the lab's copy, a restore says what it would write, a prune what it would forget.
+ */
+final class LocalBackups implements Backups {
+    /** How long a restored VM may take to boot before the restore reports a timeout. */
+    private static final Duration BOOT_TIMEOUT = Duration.ofHours(1);
+    /** The note the built-in incremental strategy ends a per-disk fall back to a full backup with. */
+    private static final String FALLBACK = "full backup of it instead";
+
+    private final LocalLab lab;
+    private final Path dir;
+    /** Empty only for a repository a dry run would have created. */
+    private final Optional<BackupRepository> repo;
+
+    private LocalBackups(LocalLab lab, Path dir, Optional<BackupRepository> repo) {
+        this.lab = lab;
+        this.dir = dir;
+        this.repo = repo;
+    }
+
+    static LocalBackups init(LocalLab lab, String dir, String password) {
+        Path path = path(dir);
+        Optional<char[]> pw = password == null || password.isEmpty() ? Optional.empty()
+                : Optional.of(password.toCharArray());
+        if (lab.isDryRun()) {
+            requireNewRepository(path);
+            return new LocalBackups(lab, path, Optional.empty());
+        }
+        return new LocalBackups(lab, path, Optional.of(io(() -> BackupRepository.init(path, pw))));
+    }
+
+    static LocalBackups open(LocalLab lab, String dir, String password) {
+        Path path = path(dir);
+        Optional<char[]> pw = password == null || password.isEmpty() ? Optional.empty()
+                : Optional.of(password.toCharArray());
+        if (!Files.isRegularFile(path.resolve("config"))) {
+            throw LabException.notFound("no backup repository in " + path, "create one with backup init " + path);
+        }
+        return new LocalBackups(lab, path, Optional.of(io(() -> BackupRepository.open(path, pw))));
+    }
+
+    private static Path path(String dir) {
+        if (dir == null || dir.isBlank()) {
+            throw LabException.invalid("no repository directory given", "give --repo DIR");
+        }
+        return Path.of(dir).toAbsolutePath().normalize();
+    }
+
+    private static void requireNewRepository(Path path) {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        boolean empty;
+        try (var s = Files.list(path)) {
+            empty = s.findAny().isEmpty();
+        } catch (IOException e) {
+            empty = false;
+        }
+        if (!Files.isDirectory(path)) {
+            throw LabException.conflict(path + " exists and is not a directory", "");
+        }
+        if (!empty) { // in the words of BackupRepository.init, which a real run meets
+            throw LabException.conflict(path + " is not empty", "a repository needs a new or empty directory");
+        }
+    }
+
+    private BackupRepository repo() {
+        return repo.orElseThrow(() -> LabException.notAllowed("repository " + dir + " exists only in this dry run",
+                "run backup init without --dry-run"));
+    }
+
+    @Override
+    public String directory() {
+        return dir.toString();
+    }
+
+    @Override
+    public boolean encrypted() {
+        return repo.map(BackupRepository::encrypted).orElse(false);
+    }
+
+    // ---- run ------------------------------------------------------------------------------------------------------
+
+    @Override
+    public BackupRun run(String vm, String strategy) {
+        String id = strategy == null || strategy.isEmpty() ? "incremental" : strategy;
+        // the plugins' strategies come guarded (time limit, checked answers), as their firmware and drivers do
+        BackupStrategy s = BackupStrategies.find(id, lab.model().extensions().strategies()).orElseThrow(() -> LabException.invalid(
+                "no backup strategy '" + id + "'", "full, incremental, dedup, or a plugin's id (plugin list)"));
+        lab.vm(vm); // NOT_FOUND before anything else
+        BackupRun[] out = new BackupRun[1];
+        lab.change(m -> {
+            LabBackups b = m.backups();
+            LabBackups.Point p = b.begin(vm, lab::checkpoint);
+            if (lab.isDryRun()) {
+                long bytes;
+                try {
+                    bytes = predictRead(s.id(), p);
+                } catch (IOException e) {
+                    b.abort(p);
+                    throw failed("backup of " + vm, e);
+                }
+                Duration took = b.end(p, bytes, lab.progress());
+                out[0] = new BackupRun(new BackupInfo("", vm, s.id(), Duration.ofNanos(p.time()), List.of(),
+                        List.of(), bytes, 0, false, List.of("dry run: predicted, nothing written to " + dir)), p.live(),
+                        Duration.ofNanos(p.time()), took, List.of());
+                return;
+            }
+            BackupResult r;
+            try {
+                r = repo().run(s, new BackupSource(vm, p.disks(), p.config(), p.time()));
+            } catch (IOException e) {
+                b.abort(p);
+                throw failed("backup of " + vm, e);
+            } catch (RuntimeException e) {
+                b.abort(p);
+                throw e;
+            }
+            Duration took = b.end(p, r.backup().bytesRead(), lab.progress());
+            out[0] = new BackupRun(info(r.backup()), p.live(), Duration.ofNanos(p.time()), took, r.warnings());
+        });
+        return out[0];
+    }
+
+    /** Bytes a backup would read: the changed clusters for an unbroken incremental chain, else all data. */
+    private long predictRead(String strategy, LabBackups.Point p) throws IOException {
+        List<String> ids = repo.isPresent() ? repo.get().list().stream()
+                .map(dev.hyperlab.core.backup.BackupInfo::id).toList() : List.of();
+        long bytes = 0;
+        for (SourceImage d : p.disks()) {
+            Optional<ChangedBlockTracker> t = d.tracker();
+            if (strategy.equals("incremental") && t.isPresent() && t.get().consistent() && t.get().since().isPresent()
+                    && ids.contains(t.get().since().get())) {
+                for (ByteRange r : t.get().changed()) {
+                    bytes += r.length();
+                }
+            } else {
+                for (Extent e : d.image().map(0, d.image().virtualSize())) {
+                    bytes += e.data() ? e.length() : 0;
+                }
+            }
+        }
+        return bytes;
+    }
+
+    // ---- list -----------------------------------------------------------------------------------------------------
+
+    @Override
+    public List<BackupInfo> list() {
+        if (repo.isEmpty()) {
+            return List.of();
+        }
+        return io(() -> repo.get().list()).stream().map(LocalBackups::info).toList();
+    }
+
+    @Override
+    public BackupInfo backup(String id) {
+        return info(core(id));
+    }
+
+    private dev.hyperlab.core.backup.BackupInfo core(String id) {
+        return io(() -> repo().info(id));
+    }
+
+    static BackupInfo info(dev.hyperlab.core.backup.BackupInfo b) {
+        return new BackupInfo(b.id(), b.source(), b.strategy(), Duration.ofNanos(b.labTime()), b.parents(),
+                b.disks().stream().map(d -> new BackupInfo.Disk(d.name(), d.format(), d.virtualSize(), d.dataBytes()))
+                        .toList(), b.bytesRead(), b.bytesAdded(), b.notes().stream().anyMatch(n -> n.endsWith(FALLBACK)),
+                b.notes());
+    }
+
+    // ---- restore --------------------------------------------------------------------------------------------------
+
+    @Override
+    public BackupRestore restore(String id, String path) {
+        dev.hyperlab.core.backup.BackupInfo b = core(id);
+        Path target = path(path);
+        boolean qcow2 = target.getFileName().toString().endsWith(".qcow2");
+        String ext = qcow2 ? ".qcow2" : ".raw";
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw LabException.conflict(target + " exists", "a restore never replaces a file: choose a new path");
+        }
+        List<Path> files = new ArrayList<>();
+        for (var d : b.disks()) {
+            files.add(b.disks().size() == 1 ? target : target.resolve(d.name() + ext));
+        }
+        Duration now = lab.now();
+        List<BackupRestore.RestoredDisk> disks = new ArrayList<>();
+        List<String> damaged = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        if (lab.isDryRun()) {
+            for (int i = 0; i < files.size(); i++) {
+                var d = b.disks().get(i);
+                disks.add(new BackupRestore.RestoredDisk(d.name(), files.get(i).toString(), qcow2 ? "qcow2" : "raw",
+                        d.virtualSize(), d.dataBytes()));
+            }
+            return new BackupRestore(b.id(), "", "", "", disks, damaged, List.of("dry run: nothing written"), now,
+                    Duration.ZERO, Duration.ZERO);
+        }
+        try {
+            if (b.disks().size() > 1) {
+                Files.createDirectories(target);
+            }
+            for (int i = 0; i < files.size(); i++) {
+                var d = b.disks().get(i);
+                Path file = files.get(i);
+                RestoreResult r;
+                if (qcow2) {
+                    try (DiskImage img = DiskImages.create(file, ImageFormat.QCOW2, d.virtualSize())) {
+                        r = repo().restore(b.id(), d.name(), img);
+                    }
+                } else {
+                    r = repo().restore(b.id(), d.name(), file);
+                }
+                collect(r, damaged, warnings);
+                disks.add(new BackupRestore.RestoredDisk(d.name(), file.toString(), qcow2 ? "qcow2" : "raw",
+                        d.virtualSize(), r.bytesWritten()));
+            }
+        } catch (IOException e) {
+            throw failed("restore of backup " + b.shortId(), e);
+        }
+        // a restore to a path is outside the lab: it takes no lab time
+        return new BackupRestore(b.id(), "", "", "", disks, damaged, warnings, now, Duration.ZERO, Duration.ZERO);
+    }
+
+    private static void collect(RestoreResult r, List<String> damaged, List<String> warnings) {
+        for (RestoreResult.DamagedRange x : r.damaged()) {
+            damaged.add("disk " + r.disk() + " bytes " + x.offset() + "+" + x.length() + ": " + x.reason());
+        }
+        warnings.addAll(r.warnings());
+    }
+
+    @Override
+    public BackupRestore restoreAsVm(String id, String name, String host) {
+        dev.hyperlab.core.backup.BackupInfo b = core(id);
+        List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
+        BackupRestore[] out = new BackupRestore[1];
+        lab.change(m -> {
+            LabBackups lb = m.backups();
+            LabBackups.Placement where = lb.place(name, b.config(), host == null ? "" : host);
+            VmSpec spec = LabBackups.restoreSpec(name, where.host(), b.config(), sizes);
+            Duration started = Duration.ofNanos(m.sim().now());
+            List<DiskImage> images = lb.defineRestored(spec);
+            List<String> paths = lb.diskPaths(name);
+            List<BackupRestore.RestoredDisk> disks = new ArrayList<>();
+            List<String> damaged = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            long bytes = 0;
+            try {
+                for (int i = 0; i < images.size(); i++) {
+                    var d = b.disks().get(i);
+                    RestoreResult r = repo().restore(b.id(), d.name(), images.get(i));
+                    collect(r, damaged, warnings);
+                    bytes += r.bytesWritten();
+                    disks.add(new BackupRestore.RestoredDisk(d.name(), paths.get(i), images.get(i).format().qemuName(),
+                            d.virtualSize(), r.bytesWritten()));
+                }
+            } catch (IOException e) {
+                m.deleteVm(name);
+                throw failed("restore of backup " + b.shortId() + " as VM " + name, e);
+            }
+            if (!damaged.isEmpty()) {
+                // a VM whose disks have holes where data was is not booted: the person decides what to do with it
+                warnings.add("VM " + name + " is defined but not started: its disks are incomplete");
+                out[0] = new BackupRestore(b.id(), name, where.host(), where.why(), disks, damaged, warnings, started,
+                        Duration.ZERO, Duration.ZERO);
+                return;
+            }
+            Duration[] t = lb.recover(name, bytes, BOOT_TIMEOUT, lab.progress());
+            out[0] = new BackupRestore(b.id(), name, where.host(), where.why(), disks, damaged, warnings, started, t[0],
+                    t[1]);
+        });
+        return out[0];
+    }
+
+    // ---- check, prune ---------------------------------------------------------------------------------------------
+
+    @Override
+    public BackupCheck check(boolean readData) {
+        BackupCheckReport r = io(() -> repo().check(readData));
+        return new BackupCheck(dir.toString(), r.readData(), r.backups(), r.packs(), r.blobs(), r.bytesRead(),
+                r.errors(), r.damagedBackups(), r.notes());
+    }
+
+    @Override
+    public BackupPrune prune(int keepLast) {
+        if (keepLast < 1) {
+            throw LabException.invalid("--keep-last must be at least 1, not " + keepLast, "keep at least one backup");
+        }
+        if (lab.isDryRun()) {
+            // what prune would forget: all but the newest keepLast of each VM (its own rule, read-only here)
+            Map<String, List<BackupInfo>> byVm = new HashMap<>();
+            for (BackupInfo i : list()) {
+                byVm.computeIfAbsent(i.vm(), k -> new ArrayList<>()).add(i);
+            }
+            List<BackupInfo> removed = new ArrayList<>();
+            int kept = 0;
+            for (List<BackupInfo> l : byVm.values()) {
+                removed.addAll(l.subList(0, Math.max(0, l.size() - keepLast)));
+                kept += Math.min(keepLast, l.size());
+            }
+            removed.sort(Comparator.comparing(BackupInfo::time).thenComparing(BackupInfo::id));
+            return new BackupPrune(removed.stream().map(BackupInfo::id).toList(), kept, 0, 0, 0, 0,
+                    List.of("dry run: nothing removed"));
+        }
+        PruneResult r = io(() -> repo().prune(keepLast));
+        return new BackupPrune(r.removedBackups(), r.keptBackups(), r.blobsRemoved(), r.packsRemoved(),
+                r.packsWritten(), r.bytesFreed(), r.notes());
+    }
+
+    // ---- errors ---------------------------------------------------------------------------------------------------
+
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    private static <T> T io(IoCall<T> call) {
+        try {
+            return call.call();
+        } catch (IOException e) {
+            throw failed("", e);
+        }
+    }
+
+    /**
+     * A repository's refusal as a one-line {@link LabException}: its own message for a {@link RepositoryException}
+     * (the kind guessed from it, for exit codes and colours), else what failed and the I/O error.
+     */
+    private static LabException failed(String what, IOException e) {
+        if (e instanceof RepositoryException) {
+            String msg = e.getMessage();
+            LabException.Kind kind = msg.contains("is locked by") ? LabException.Kind.NOT_ALLOWED
+                    : msg.contains("password") ? LabException.Kind.INVALID
+                    : msg.startsWith("no backup") || msg.contains("not a backup repository")
+                            ? LabException.Kind.NOT_FOUND
+                    : msg.startsWith("bad ") || msg.contains("ambiguous") ? LabException.Kind.INVALID
+                    : LabException.Kind.IO;
+            return new LabException(kind, msg, "", e);
+        }
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        return new LabException(LabException.Kind.IO, (what.isEmpty() ? "" : what + " failed: ") + why, "", e);
+    }
+}

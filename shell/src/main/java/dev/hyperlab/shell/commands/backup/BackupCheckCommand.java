@@ -1,0 +1,50 @@
+package dev.hyperlab.shell.commands.backup;
+
+import dev.hyperlab.api.lab.BackupCheck;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.shell.command.ReadCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code backup check [--read-data] [--repo DIR]}, as {@code restic check}; exit status 1 on any damage. */
+@Command(name = "check", description = {"Check a repository, changing nothing: its structure (config, index, packs, "
+        + "manifests, disk maps); with --read-data also every blob's hash.",
+        "Any damage ends the command with an error (exit status 1 in batch mode) after the report, naming what is "
+                + "damaged and which backups it makes unrestorable. Leftovers of interrupted runs are notes, not damage."})
+final class BackupCheckCommand extends ReadCommand<BackupCheck> {
+    @Option(names = "--read-data", description = "Read every blob and check its hash, not only the structure.")
+    boolean readData;
+
+    @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
+    String repo = "";
+
+    BackupCheckCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected BackupCheck read(Lab lab) {
+        return Repos.open(ctx, lab, repo).check(readData);
+    }
+
+    @Override
+    protected void print(BackupCheck c) {
+        c.errors().forEach(e -> out().println("damaged: " + e));
+        c.notes().forEach(n -> out().println("note: " + n));
+        out().println(c.repository() + ": " + c.backups() + " backups, " + c.packs() + " packs, " + c.blobs()
+                + " blobs" + (c.readData() ? ", " + Sizes.format(c.bytesRead()) + " read" : "") + ": "
+                + (c.ok() ? style().green("no errors were found") : style().red(c.errors().size() + " errors")));
+    }
+
+    @Override
+    protected void conclude(BackupCheck c) {
+        if (!c.ok()) {
+            throw new ShellException(c.repository() + " is damaged: " + c.errors().size() + " errors, "
+                    + c.damagedBackups().size() + " backups cannot be restored completely",
+                    "restore what is intact; a new backup stores the missing data again");
+        }
+    }
+}

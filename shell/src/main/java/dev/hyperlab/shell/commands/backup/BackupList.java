@@ -1,0 +1,47 @@
+package dev.hyperlab.shell.commands.backup;
+
+import dev.hyperlab.api.lab.BackupInfo;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.shell.command.ReadCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.render.Table;
+import dev.hyperlab.shell.render.Times;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code backup list [--repo DIR] [--json]}, as {@code restic snapshots}. */
+@Command(name = "list", description = {"The repository's backups, oldest first: id (any unique prefix of 4 digits or "
+        + "more names it), VM, strategy, lab time of its consistent point, disks, data, bytes read and added; "
+        + "FALLBACK marks an incremental backup that had to read a disk whole (its notes say why). JSON: a list of "
+        + "backup objects with their full ids, parents, disks and notes."})
+final class BackupList extends ReadCommand<List<BackupInfo>> {
+    @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
+    String repo = "";
+
+    BackupList(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected List<BackupInfo> read(Lab lab) {
+        return Repos.open(ctx, lab, repo).list();
+    }
+
+    @Override
+    protected void print(List<BackupInfo> all) {
+        if (all.isEmpty()) {
+            out().println("no backups in " + Repos.dir(repo) + " yet (backup run VM)");
+            return;
+        }
+        Table t = new Table("ID", "VM", "STRATEGY", "TIME", "DISKS", "DATA", "READ", "ADDED", "")
+                .alignRight(3).alignRight(4).alignRight(5).alignRight(6).alignRight(7);
+        for (BackupInfo b : all) {
+            t.row(b.shortId(), b.vm(), b.strategy(), Times.at(b.time()), String.valueOf(b.disks().size()),
+                    Sizes.format(b.dataBytes()), Sizes.format(b.bytesRead()), Sizes.format(b.bytesAdded()),
+                    b.fullFallback() ? "FALLBACK" : "");
+        }
+        t.print(out(), style());
+    }
+}

@@ -1,0 +1,99 @@
+package dev.hyperlab.shell.commands.backup;
+
+import dev.hyperlab.api.lab.BackupRestore;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.render.Times;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code backup restore ID --to PATH [--as-vm NAME] [--host HOST] [--repo DIR]}. */
+@Command(name = "restore", description = {"Restore a backup: --to PATH writes its disks to new image files (PATH for "
+        + "one disk, else a new directory PATH with one file per disk; raw, or qcow2 when PATH ends in .qcow2), "
+        + "byte-identical, holes left holes. --as-vm NAME instead defines a new VM from the backup (vCPUs, memory, "
+        + "firmware, OS, drivers) with its disks in the lab and boots it: its timeline shows the restore phase, then "
+        + "the boot; their sum is the recovery time.",
+        "The VM goes on --host, else the original host if it runs, else the first running host with room.",
+        "A damaged repository restores what is intact, names what is not, and the command fails (exit status 1); "
+                + "a VM whose disks are incomplete is defined but not started."})
+final class BackupRestoreCommand extends ChangeCommand {
+    @Parameters(paramLabel = "ID", description = "The backup: its id or a unique prefix (backup list).")
+    String id;
+
+    @Option(names = "--to", paramLabel = "PATH", description = "Where to write the disks (a new file or directory).")
+    String to = "";
+
+    @Option(names = "--as-vm", paramLabel = "NAME", description = "Restore as a new VM with this name and boot it.")
+    String asVm = "";
+
+    @Option(names = "--host", paramLabel = "HOST", description = "With --as-vm: the host to define the VM on.",
+            completionCandidates = LiveNames.Hosts.class)
+    String host = "";
+
+    @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
+    String repo = "";
+
+    private BackupRestore done;
+
+    BackupRestoreCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected void apply(Lab lab) {
+        if (to.isEmpty() == asVm.isEmpty()) {
+            throw new ShellException("give --to PATH or --as-vm NAME", "one of the two: a file, or a new VM");
+        }
+        if (!host.isEmpty() && asVm.isEmpty()) {
+            throw new ShellException("--host goes with --as-vm", "a restore --to PATH writes files, not a VM");
+        }
+        var backups = Repos.open(ctx, lab, repo);
+        done = asVm.isEmpty() ? backups.restore(id, to) : backups.restoreAsVm(id, asVm, host);
+    }
+
+    @Override
+    protected void report(Lab lab, boolean dryRun) {
+        String verb = dryRun ? "would restore " : "restored ";
+        String sid = done.backupId().substring(0, 8);
+        if (done.vm().isEmpty()) {
+            for (BackupRestore.RestoredDisk d : done.disks()) {
+                out().println(verb + sid + " " + d.name() + " to " + d.path() + " (" + d.format() + ", "
+                        + Sizes.format(d.virtualSize()) + ", " + Sizes.format(d.bytesWritten()) + " data)");
+            }
+        } else {
+            out().println(verb + sid + " as VM " + done.vm() + " on " + done.host() + " (" + done.hostChoice() + "): "
+                    + done.disks().size() + (done.disks().size() == 1 ? " disk, " : " disks, ")
+                    + Sizes.format(done.disks().stream().mapToLong(BackupRestore.RestoredDisk::bytesWritten).sum())
+                    + " data");
+            if (done.complete()) {
+                out().println("recovery time " + Times.length(done.recoveryTime()) + ": restore "
+                        + Times.length(done.restoreTime()) + " + boot " + Times.length(done.bootTime())
+                        + " (timeline " + done.vm() + ")");
+            }
+        }
+        if (!dryRun) {
+            BackupViews.problems(out(), done);
+        }
+        if (!done.complete()) {
+            out().flush();
+            throw new ShellException("restore of " + sid + " is incomplete: " + done.damaged().size()
+                    + " damaged ranges read as zeros", "backup check --read-data names the damage");
+        }
+    }
+
+    @Override
+    protected List<String> machines() {
+        return asVm.isEmpty() ? List.of() : List.of(asVm);
+    }
+
+    @Override
+    protected boolean settles() {
+        return false;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.hyperlab.shell.commands.backup;
+
+import dev.hyperlab.api.lab.BackupRun;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.render.Times;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code backup run VM [--strategy full|incremental|dedup|ID] [--repo DIR]}. */
+@Command(name = "run", description = {"Back a VM up. A running VM is backed up live: a temporary disk-only snapshot "
+        + "gives a consistent point (the VM pauses for it: the snapshot phase of its timeline), the backup reads it "
+        + "while the VM runs on (the backup phase), then the snapshot is deleted. A stopped VM is read as it is.",
+        "Strategies: full (every allocated block), incremental (only the clusters the disk's dirty bitmap marks since "
+                + "the last backup; a broken chain falls back to a full backup and says why), dedup (content-defined "
+                + "chunks, stored once across VMs and days), or a plugin's id (plugin list).",
+        "Takes lab time: the data read at the host datastore's bandwidth."})
+final class BackupRunCommand extends ChangeCommand {
+    @Parameters(paramLabel = "VM", description = "The VM.", completionCandidates = LiveNames.Vms.class)
+    String vm;
+
+    @Option(names = "--strategy", paramLabel = "full|incremental|dedup|ID",
+            description = "How to back it up (default incremental).")
+    String strategy = "incremental";
+
+    @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
+    String repo = "";
+
+    private BackupRun done;
+
+    BackupRunCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected void apply(Lab lab) {
+        done = Repos.open(ctx, lab, repo).run(vm, strategy);
+    }
+
+    @Override
+    protected void report(Lab lab, boolean dryRun) {
+        var b = done.backup();
+        out().println(vm + ": " + (dryRun ? "would back up " : "backup " + b.shortId() + " ") + "(" + b.strategy()
+                + (done.live() ? ", live" : ", offline") + "): read " + Sizes.format(b.bytesRead())
+                + (dryRun ? "" : ", added " + Sizes.format(b.bytesAdded())) + " in " + Times.length(done.duration())
+                + " of lab time" + (done.live() ? "; the VM kept running" : ""));
+        if (b.fullFallback()) {
+            out().println("fell back to a full backup:");
+        }
+        b.notes().forEach(n -> out().println("  " + n));
+        done.warnings().forEach(w -> out().println("warning: " + w));
+    }
+
+    @Override
+    protected List<String> machines() {
+        return List.of(vm);
+    }
+
+    @Override
+    protected boolean settles() {
+        return false;
+    }
+}

@@ -1,0 +1,36 @@
+package dev.hyperlab.shell.commands.backup;
+
+import dev.hyperlab.api.lab.Backups;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.shell.ShellHome;
+import dev.hyperlab.shell.command.ShellContext;
+
+/** Opening the repository a {@code backup} command names: {@code --repo DIR} or the default, with a password if asked. */
+final class Repos {
+    /** How the facade says a repository needs a password (then asked for, once). */
+    private static final String NEEDS_PASSWORD = "is encrypted: a password is needed";
+
+    private Repos() {}
+
+    /** {@code repo} or, when empty, the default repository. */
+    static String dir(String repo) {
+        return repo == null || repo.isEmpty() ? ShellHome.defaultBackups().toString() : repo;
+    }
+
+    /**
+     * The repository in {@code repo} (or the default): opened without a password first, then, if it is encrypted, with
+     * {@code $HYPERLAB_PASSWORD} or one typed without echo.
+     */
+    static Backups open(ShellContext ctx, Lab lab, String repo) {
+        String dir = dir(repo);
+        try {
+            return lab.backups(dir, "");
+        } catch (LabException e) {
+            if (!e.getMessage().contains(NEEDS_PASSWORD)) {
+                throw e;
+            }
+        }
+        return lab.backups(dir, ctx.password("password for " + dir + ": "));
+    }
+}

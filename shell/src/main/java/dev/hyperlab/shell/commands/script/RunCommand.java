@@ -1,0 +1,89 @@
+package dev.hyperlab.shell.commands.script;
+
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.shell.command.Args;
+import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.command.StopAtPositional;
+import dev.hyperlab.shell.script.JsSession;
+import dev.hyperlab.shell.script.ScriptLimits;
+import java.io.IOException;
+import java.nio.charset.MalformedInputException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code run FILE.js [ARGS...]}: a JavaScript automation script in a fresh context, with {@code lab} and {@code args}
+ * bound. Its status is the script's: 0 when it ran to its end, its {@code exit(code)}, 1 on an uncaught error.
+ * {@code hyperlab run FILE.js} is this command in batch mode.
+ */
+@StopAtPositional
+@Command(name = "run", description = "Run a JavaScript automation script with `lab` bound and ARGS as its `args`; "
+        + "the status is the script's (0, its exit(code), or 1 on an uncaught error, shown as SCRIPT:LINE:COLUMN: "
+        + "MESSAGE). Options go before FILE.js; everything after it is the script's. Ctrl-C stops it.")
+public final class RunCommand extends ChangeCommand {
+    @Option(names = "--statement-limit", paramLabel = "N", description = "Stop the script after N JavaScript "
+            + "statements (default 1000000000; 0: no limit).")
+    Long statements;
+
+    @Option(names = "--cpu-limit", paramLabel = "DURATION", description = "Stop the script after DURATION of CPU "
+            + "time, the simulation it runs included (default 10m; 0: no limit).")
+    String cpu;
+
+    @Parameters(index = "0", paramLabel = "FILE.js", description = "The script.",
+            completionCandidates = ScriptFiles.class)
+    String file;
+
+    @Parameters(index = "1..*", paramLabel = "ARGS", description = "The script's arguments (its `args`).")
+    List<String> args = new ArrayList<>();
+
+    private int status;
+
+    RunCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected void apply(Lab lab) {
+        ScriptLimits limits = limits();
+        String code = read(file);
+        JsSession js = ctx.service(JsSession.class, () -> new JsSession(ctx));
+        status = ScriptResults.status(ctx, js.run(file, code, args, lab, limits), file);
+    }
+
+    private ScriptLimits limits() {
+        long n = statements == null ? ScriptLimits.DEFAULT.statements() : statements;
+        if (n < 0) {
+            throw new ShellException("--statement-limit " + n + " is negative", "a count, or 0 for no limit");
+        }
+        Duration d = cpu == null ? ScriptLimits.DEFAULT.cpu()
+                : cpu.strip().equals("0") ? Duration.ZERO : Args.duration("--cpu-limit", cpu);
+        return new ScriptLimits(n, d);
+    }
+
+    /** The script's text; a missing or unreadable file is one error line. */
+    static String read(String file) {
+        try {
+            return Files.readString(Path.of(file));
+        } catch (NoSuchFileException e) {
+            throw new ShellException("no script " + file, "check the path; scripts/ has examples");
+        } catch (MalformedInputException e) {
+            throw new ShellException("script " + file + " is not UTF-8 text", "save it as UTF-8");
+        } catch (IOException e) {
+            throw new ShellException("cannot read " + file + ": " + e.getMessage(), "check the path");
+        }
+    }
+
+    @Override
+    protected int status() {
+        return status;
+    }
+}

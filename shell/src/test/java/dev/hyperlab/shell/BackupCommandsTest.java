@@ -1,0 +1,122 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The backup commands as an operator uses them on a lab in a directory: a repository, a live backup, the list as a
+ * table and JSON, a restore to a file and a recovery drill (restore as a VM that boots), check, prune, and the
+ * mistakes people make.
+ */
+class BackupCommandsTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void backUpAVmLiveRestoreItAsANewVmAndPrune() throws Exception {
+        String repo = " --repo " + tmp.resolve("repo");
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("vm start web1 --wait");
+            assertThat(shell.ok("backup init " + tmp.resolve("repo")))
+                    .isEqualTo("created backup repository " + tmp.resolve("repo") + "\n");
+            assertThat(shell.ok("backup list" + repo)).startsWith("no backups in ");
+
+            String full = shell.ok("backup run web1 --strategy full" + repo);
+            assertThat(full).startsWith("web1: backup ").contains("(full, live): read ", "the VM kept running");
+            assertThat(shell.run("vm info web1 --json").json().get("state").asText()).isEqualTo("running");
+            assertThat(shell.ok("timeline web1")).contains("snapshot", "backup");
+            String second = shell.ok("backup run web1" + repo);
+            assertThat(second).contains("(incremental, live): read 0 B");
+
+            JsonNode list = shell.run("backup list --json" + repo).json();
+            assertThat(list.size()).isEqualTo(2);
+            JsonNode first = list.get(0);
+            assertThat(first.get("id").asText()).hasSize(64);
+            assertThat(first.get("vm").asText()).isEqualTo("web1");
+            assertThat(first.get("strategy").asText()).isEqualTo("full");
+            assertThat(first.get("fullFallback").asBoolean()).isFalse();
+            assertThat(first.get("disks").get(0).get("name").asText()).isEqualTo("disk0");
+            assertThat(list.get(1).get("parents").get(0).asText()).isEqualTo(first.get("id").asText());
+            String id = first.get("id").asText().substring(0, 8);
+            assertThat(shell.ok("backup list" + repo)).contains("ID", "STRATEGY", id, "full", "incremental");
+
+            Path file = tmp.resolve("web1.raw");
+            assertThat(shell.ok("backup restore " + id + " --to " + file + repo))
+                    .startsWith("restored " + id + " disk0 to " + file + " (raw, ");
+            assertThat(file).exists();
+
+            String drill = shell.ok("backup restore " + id + " --as-vm web1-copy" + repo);
+            assertThat(drill).contains("restored " + id + " as VM web1-copy on esx1 (original host)", "recovery time ",
+                    ": restore ", " + boot ");
+            assertThat(shell.run("vm info web1-copy --json").json().get("state").asText()).isEqualTo("running");
+            assertThat(shell.ok("timeline web1-copy")).contains("restore", "kernel");
+
+            assertThat(shell.ok("backup check --read-data" + repo)).contains("2 backups", "no errors were found");
+            assertThat(shell.ok("backup prune --keep-last 1" + repo)).startsWith("forgot 1 backups (" + id + ")");
+            assertThat(shell.run("backup list --json" + repo).json().size()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void mistakesAndDamageAreOneLineErrors() throws Exception {
+        Path dir = tmp.resolve("repo");
+        String repo = " --repo " + dir;
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("backup init " + dir + "; backup run web1 --strategy full" + repo);
+            assertThat(shell.run("backup run nope" + repo).err()).isEqualTo("error: no VM named 'nope' (vm list shows"
+                    + " the VMs)\n");
+            assertThat(shell.run("backup run web1 --strategy weekly" + repo).err())
+                    .startsWith("error: no backup strategy 'weekly' (full, incremental, dedup");
+            assertThat(shell.run("backup list --repo " + tmp.resolve("none")).err())
+                    .startsWith("error: no backup repository in " + tmp.resolve("none"));
+            assertThat(shell.run("backup restore abcd" + repo).err()).startsWith("error: give --to PATH or --as-vm");
+            assertThat(shell.run("backup restore ffff --to " + tmp.resolve("x") + repo).err())
+                    .startsWith("error: no backup ffff in ");
+            assertThat(shell.run("backup init " + dir).err()).contains(dir + " is not empty");
+            assertThat(shell.run("backup prune" + repo).err()).contains("--keep-last");
+            assertThat(shell.run("backup prune --keep-last 0" + repo).err()).contains("at least 1");
+
+            Path pack;
+            try (Stream<Path> s = Files.walk(dir.resolve("data"))) {
+                pack = s.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+            }
+            try (RandomAccessFile f = new RandomAccessFile(pack.toFile(), "rw")) {
+                f.seek(64);
+                int b = f.read();
+                f.seek(64);
+                f.write(b ^ 0x5a);
+            }
+            ShellFixture.Result check = shell.run("backup check --read-data" + repo);
+            assertThat(check.ok()).isFalse();
+            assertThat(check.out()).contains("damaged: ");
+            assertThat(check.err()).startsWith("error: " + dir + " is damaged: ").doesNotContain("\tat ");
+            assertThat(shell.run("backup check --read-data --json" + repo).json().get("errors").size()).isPositive();
+            String id = shell.run("backup list --json" + repo).json().get(0).get("id").asText().substring(0, 8);
+            ShellFixture.Result restore = shell.run("backup restore " + id + " --to " + tmp.resolve("r.raw") + repo);
+            assertThat(restore.ok()).isFalse();
+            assertThat(restore.out()).contains("damaged: disk disk0 bytes ");
+            assertThat(restore.err()).startsWith("error: restore of " + id + " is incomplete: ");
+        }
+    }
+
+    @Test
+    void anEncryptedRepositoryAsksForItsPasswordWithoutEcho() {
+        Path dir = tmp.resolve("secret");
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small();
+            shell.ctx.passwordReader(prompt -> "s3cret");
+            assertThat(shell.ok("backup init " + dir + " --encrypt")).startsWith("created encrypted backup repository");
+            assertThat(shell.ok("backup run fc1 --strategy dedup --repo " + dir)).contains("(dedup, offline)");
+            shell.ctx.passwordReader(prompt -> "wrong");
+            assertThat(shell.run("backup list --repo " + dir).err()).startsWith("error: wrong password for repository");
+            assertThat(shell.run("backup list --repo " + dir).out()).isEmpty();
+        }
+    }
+}

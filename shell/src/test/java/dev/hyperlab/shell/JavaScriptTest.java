@@ -1,0 +1,346 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hyperlab.core.lab.Labs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * JavaScript through the shell ({@code js}, {@code run}): what scripts see (plain values, JS specs, the same facade
+ * methods as the commands), what they cannot reach, how they fail and how they are stopped.
+ */
+class JavaScriptTest {
+    @TempDir
+    Path dir;
+
+    private Path script(String name, String code) throws Exception {
+        Path p = dir.resolve(name);
+        Files.writeString(p, code);
+        return p;
+    }
+
+    @Test
+    void resultsArePlainJavaScriptValuesShapedLikeTheCommandsJson() {
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            assertThat(shell.ok("js Array.isArray(lab.vms()) && lab.vms().length === 3")).isEqualTo("true\n");
+            assertThat(shell.ok("js Object.getPrototypeOf(lab.vm('web1').info()) === Object.prototype"))
+                    .isEqualTo("true\n");
+            assertThat(shell.ok("js const a = lab.vms(); a.push('x'); a.length")).isEqualTo("4\n");
+            assertThat(shell.ok("js lab.vms().map(v => v.name()).join(',')")).isEqualTo("dev1,fc1,web1\n");
+            // JSON.stringify of what a script reads is the command's --json, field for field
+            JsonNode fromScript = new ShellFixture.Result(true, shell.ok("js JSON.stringify(lab.vm('web1').info())"),
+                    "").json();
+            assertSameJson(fromScript, shell.run("vm info web1 --json").json());
+            JsonNode host = new ShellFixture.Result(true, shell.ok("js JSON.stringify(lab.host('esx1').memory())"),
+                    "").json();
+            assertSameJson(host, shell.run("mem host esx1 --json").json());
+            // durations are lab-time seconds, enums their ids, an absent end null
+            assertThat(shell.ok("js const p = lab.timeline(['esx1'])[0]; [typeof p.start, p.boundBy.length > 0]"))
+                    .contains("\"number\"", "true");
+            assertThat(shell.ok("js lab.vm('web1').state()")).isEqualTo("defined\n");
+        }
+    }
+
+    /** Equal as JSON values: numbers by value (a script's 0 is the command's 0.0). */
+    private static void assertSameJson(JsonNode a, JsonNode b) {
+        if (a.isNumber() && b.isNumber()) {
+            assertThat(a.decimalValue()).isEqualByComparingTo(b.decimalValue());
+            return;
+        }
+        assertThat(a.getNodeType()).as(a + " vs " + b).isEqualTo(b.getNodeType());
+        if (a.isContainerNode()) {
+            assertThat(a.size()).as(a + " vs " + b).isEqualTo(b.size());
+            for (int i = 0; a.isArray() && i < a.size(); i++) {
+                assertSameJson(a.get(i), b.get(i));
+            }
+            a.fieldNames().forEachRemaining(f -> {
+                assertThat(b.has(f)).as(b + " has " + f).isTrue();
+                assertSameJson(a.get(f), b.get(f));
+            });
+        } else {
+            assertThat(a).isEqualTo(b);
+        }
+    }
+
+    @Test
+    void specsAreObjectsWithSizesAndDurationsAsPeopleWriteThem() {
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            shell.ok("js lab.createVm({name: 'app1', host: 'esx1', vcpus: 2, memory: '3GiB', os: 'linux-server',"
+                    + " bootPriority: 2})");
+            JsonNode vm = shell.run("vm info app1 --json").json();
+            assertThat(vm.get("memory").asLong()).isEqualTo(3L << 30);
+            assertThat(vm.get("host").asText()).isEqualTo("esx1");
+            // a handle where a name goes, and a number of seconds where a duration goes
+            double t0 = shell.run("time --json").json().get("time").asDouble();
+            shell.ok("js lab.host('esx1').setStartPolicy({maxConcurrentBoots: 2, groupDelay: 5});"
+                    + " lab.startVms([lab.vm('app1'), 'web1']); lab.advance(90)");
+            assertThat(shell.run("host info esx1 --json").json().at("/startPolicy/maxConcurrentBoots").asInt())
+                    .isEqualTo(2);
+            assertThat(shell.run("vm info app1 --json").json().get("state").asText()).isEqualTo("running");
+            assertThat(shell.run("time --json").json().get("time").asDouble() - t0).isCloseTo(90.0,
+                    org.assertj.core.data.Offset.offset(1e-6));
+            // a spread of what the facade returned, changed by its short name, goes back in
+            shell.ok("js const h = lab.host('esx1'); h.setMemoryPolicy({...h.memoryPolicy(), swap: '8GiB'})");
+            assertThat(shell.ok("js lab.host('esx1').memoryPolicy().swapBytes")).isEqualTo("8589934592\n");
+        }
+    }
+
+    @Test
+    void badArgumentsAreOneLineErrorsAndChangeNothing() {
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            String before = shell.ok("vm list --json");
+            ShellFixture.Result r = shell.run("js lab.createVm({name: 'x1', host: 'esx1', vcpus: 2, memry: '4GiB'})");
+            assertThat(r.ok()).isFalse();
+            assertThat(r.err().strip()).startsWith("error: js:1:1: lab.createVm has an unknown field 'memry'")
+                    .doesNotContain("\tat ").hasLineCount(1);
+            r = shell.run("js lab.createVm({name: 'x1', host: 'esx1', memory: '4GiB'})");
+            assertThat(r.err()).contains("lab.createVm has no 'vcpus' (a VmSpec needs name, host, vcpus, memory)");
+            r = shell.run("js lab.createVm({name: 'x1', host: 'esx1', vcpus: 2, memory: 'lots'})");
+            assertThat(r.err()).contains("'lots' is not a size");
+            r = shell.run("js lab.advance('soon')");
+            assertThat(r.err()).contains("'soon' is not a duration");
+            r = shell.run("js lab.vm('web1').waitFor('running')");
+            assertThat(r.err()).contains("vm.waitFor takes 2 argument(s), not 1");
+            r = shell.run("js lab.vm('web1').reboot(1)");
+            assertThat(r.err()).contains("vm.reboot takes 0 argument(s), not 1");
+            assertThat(shell.ok("vm list --json")).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void aRefusalOfTheFacadeReadsAsTheCommandsAndIsALabErrorScriptsCanCatch() {
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            String command = shell.run("vm info nope").err().strip();
+            String script = shell.run("js lab.vm('nope')").err().strip();
+            assertThat(script).isEqualTo(command.replace("error: ", "error: js:1:1: "));
+            assertThat(shell.ok("js try { lab.vm('nope') } catch (e) { [e instanceof LabError, e.kind, e.hint] }"))
+                    .contains("true", "not-found", "vm list shows the VMs");
+        }
+    }
+
+    @Test
+    void scriptsReachTheLabAndNothingElse() {
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            assertThat(shell.ok("js [typeof Java, typeof Packages, typeof Polyglot, typeof load, typeof require,"
+                    + " typeof process, typeof Graal, typeof quit].join()"))
+                    .isEqualTo("undefined,undefined,undefined,undefined,undefined,undefined,undefined,undefined\n");
+            // nothing Java shows through a handle, a result or an error
+            assertThat(shell.ok("js const v = lab.vm('web1'); [typeof v.getClass, typeof v.hashCode,"
+                    + " typeof lab.vm('web1').info().getClass, typeof v.notify].join()"))
+                    .isEqualTo("undefined,undefined,undefined,undefined\n");
+            assertThat(shell.ok("js try { lab.vm('x') } catch (e) { typeof e.getClass + ' ' + typeof e.printStackTrace }"))
+                    .isEqualTo("undefined undefined\n");
+            // the hidden handle gives the facade and no more: no method of the Java object behind it
+            assertThat(shell.run("js const h = Object.getOwnPropertySymbols(lab.vm('web1')).map(s => lab.vm('web1')[s])[0];"
+                    + " h.getClass()").err()).contains("TypeError");
+            assertThat(shell.run("js lab.vm('web1').toString.constructor('return this')().Java").ok()).isTrue();
+            assertThat(shell.ok("js typeof lab.vm('web1').toString.constructor('return this')().Java"))
+                    .isEqualTo("undefined\n");
+            assertThat(shell.run("js lab.onProgress(() => 1)").err()).contains("onProgress is not a function");
+            assertThat(shell.run("js lab.close()").err())
+                    .contains("the script's lab belongs to the shell (close only labs from lab.fork())");
+            assertThat(shell.run("js new Worker('x')").err()).contains("ReferenceError");
+            assertThat(shell.run("js import('fs')").ok()).isTrue(); // a promise; it rejects, below
+            assertThat(shell.ok("js let why = ''; import('/etc/passwd').catch(e => why = String(e)); 1")).isEqualTo("1\n");
+        }
+    }
+
+    @Test
+    void theLanguageIsDeterministicMathRandomIsSeededFromTheLabAndTheClockIsTheLabs() throws Exception {
+        Path s = script("r.js", "print([Math.random(), Math.random()].join(' '))");
+        String a;
+        String b;
+        String other;
+        try (ShellFixture shell = new ShellFixture(() -> Labs.inMemory(7))) {
+            a = shell.ok("run " + s);
+            b = shell.ok("run " + s);
+        }
+        try (ShellFixture shell = new ShellFixture(() -> Labs.inMemory(8))) {
+            other = shell.ok("run " + s);
+        }
+        assertThat(a).isEqualTo(b).isNotEqualTo(other);
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            shell.ok("advance 90s");
+            assertThat(shell.ok("js [Date.now(), new Date().toISOString(), typeof Date()]"))
+                    .contains("90000", "1970-01-01T00:01:30.000Z", "\"string\"");
+            assertThat(shell.ok("js new Date(2020, 0, 1).getFullYear()")).isEqualTo("2020\n");
+            assertThat(shell.ok("js console.time('t'); lab.advance('2s'); console.timeEnd('t')"))
+                    .isEqualTo("t: 2000ms (lab time)\n");
+        }
+    }
+
+    @Test
+    void runGivesArgumentsAndEndsWithTheScriptsStatus() throws Exception {
+        Path s = script("args.js", """
+                // prints its arguments, then exits with the second
+                print(JSON.stringify(args));
+                exit(Number(args[1]));
+                print("not reached");
+                """);
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            ShellFixture.Result r = shell.run("run " + s + " --hosts 3");
+            assertThat(r.out()).isEqualTo("[\"--hosts\",\"3\"]\n");
+            assertThat(r.ok()).isFalse();
+            assertThat(r.err()).doesNotContain("error:");
+            assertThat(shell.ctx.status()).isEqualTo(3);
+            assertThat(shell.run("run " + s + " x 0").ok()).isTrue();
+            assertThat(shell.ctx.status()).isZero();
+            // exit() cannot be caught
+            Path t = script("catch.js", "try { exit(4) } catch (e) { print('caught') } print('after')");
+            r = shell.run("run " + t);
+            assertThat(r.out()).isEmpty();
+            assertThat(shell.ctx.status()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void errorsShowScriptLineAndColumnAndNeverAJavaStackTrace() throws Exception {
+        Path s = script("bad.js", "const a = 1;\nconst b = a +;\n");
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            ShellFixture.Result r = shell.run("run " + s);
+            assertThat(r.err().strip()).isEqualTo("error: " + s + ":2:14: SyntaxError: Expected an operand but found ;");
+            assertThat(shell.ctx.status()).isEqualTo(1);
+            Path t = script("throw.js", "function f() {\n  lab.vm('ghost');\n}\nf();\n");
+            r = shell.run("run " + t);
+            assertThat(r.err().strip()).isEqualTo("error: " + t
+                    + ":2:3: no VM named 'ghost' (vm list shows the VMs)");
+            Path u = script("type.js", "let x = null;\nx.y = 1;\n");
+            r = shell.run("run " + u);
+            assertThat(r.err().strip()).startsWith("error: " + u + ":2:1: TypeError:").doesNotContain("\tat ");
+            r = shell.run("run " + dir.resolve("missing.js"));
+            assertThat(r.err().strip()).isEqualTo("error: no script " + dir.resolve("missing.js")
+                    + " (check the path; scripts/ has examples)");
+        }
+    }
+
+    @Test
+    void theStatementAndCpuLimitsStopARunawayScript() throws Exception {
+        Path loop = script("loop.js", "let i = 0;\nwhile (true) { i++; }\n");
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            ShellFixture.Result r = shell.run("run --statement-limit 10000 " + loop);
+            assertThat(r.err().strip()).isEqualTo("error: " + loop
+                    + ":2:16: statement limit of 10000 reached (--statement-limit raises it)");
+            long t0 = System.nanoTime();
+            r = shell.run("run --statement-limit 0 --cpu-limit 1s " + loop);
+            assertThat(r.err()).contains(loop + ":2:").contains("CPU time limit of 1s reached (--cpu-limit raises it)");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
+            assertThat(shell.run("run --cpu-limit soon " + loop).err()).contains("'soon' is not a duration");
+            // the js session survives its limit: a new one starts
+            assertThat(shell.ok("js 1 + 1")).isEqualTo("2\n");
+        }
+    }
+
+    @Test
+    void ctrlCStopsAScriptLoopingInJavaScript() throws Exception {
+        Path loop = script("loop.js", "while (true) {}\n");
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            CompletableFuture<ShellFixture.Result> run = CompletableFuture.supplyAsync(() -> shell.run("run " + loop));
+            Thread.sleep(1500);
+            shell.ctx.requestCancel();
+            ShellFixture.Result r = run.get(30, TimeUnit.SECONDS);
+            assertThat(r.ok()).isFalse();
+            assertThat(r.err().strip()).endsWith(loop + ":1:1: cancelled (Ctrl-C)");
+            assertThat(shell.ok("js 6 * 7")).isEqualTo("42\n"); // the session goes on
+        }
+    }
+
+    @Test
+    void ctrlCStopsAScriptInALongSimulationWhereTheLabIsConsistent() throws Exception {
+        Path sim = script("sim.js", "print('start');\nlab.advance('1000d');\nprint('not reached');\n");
+        SlowLab slow = new SlowLab(Labs.inMemory(1));
+        try (ShellFixture shell = new ShellFixture(slow::lab)) {
+            CompletableFuture<ShellFixture.Result> run = CompletableFuture.supplyAsync(() -> shell.run("run " + sim));
+            Thread.sleep(1500);
+            shell.ctx.requestCancel();
+            ShellFixture.Result r = run.get(30, TimeUnit.SECONDS);
+            assertThat(r.out()).isEqualTo("start\n");
+            assertThat(r.err().strip()).endsWith(sim + ":2:1: cancelled (Ctrl-C)");
+            assertThat(slow.cancelled).as("the simulation itself was cancelled, at a safe point").isTrue();
+        }
+    }
+
+    @Test
+    void jsLinesShareOneContextAndDryRunChangesNothing() {
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            shell.ok("js let count = lab.vms().length");
+            assertThat(shell.ok("js count * 2")).isEqualTo("6\n");
+            String out = shell.ok("js --dry-run lab.vm('web1').start()");
+            assertThat(out).contains("web1");
+            assertThat(shell.run("vm info web1 --json").json().get("state").asText()).isEqualTo("defined");
+            assertThat(shell.ok("js lab.vm('web1').state()")).isEqualTo("defined\n");
+            // forks a script makes are its own, closed when it ends; the lab is untouched
+            assertThat(shell.ok("js const f = lab.fork(); f.vm('web1').start(); f.advance('1m');"
+                    + " [f.vm('web1').state(), lab.vm('web1').state()].join()")).isEqualTo("running,defined\n");
+        }
+    }
+
+    @Test
+    void aCommandFileTakesMultiLineJavaScriptBlocks() throws Exception {
+        Path file = script("cmds.hl", """
+                host create h1 --cores 8 --ram 32GiB
+                js for (const name of ['a', 'b']) {
+                  lab.createVm({name, host: 'h1', vcpus: 1, memory: '1GiB', os: 'microvm'});
+                }
+                vm list --json
+                """);
+        ShellProcess.Run r = ShellProcess.run(dir, null, "--lab", dir.resolve("lab").toString(), file.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("\"name\" : \"a\"", "\"name\" : \"b\"");
+    }
+
+    @Test
+    void labInfoSaysWhichRuntimeRunsScriptsAndTheLaunchersFlagsGiveTheGraalJit() throws Exception {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            shell.ok("js 1");
+            // this JVM has no JVMCI: GraalJS interprets, and says so (once per JVM: maybe to an earlier test)
+            assertThat(shell.ok("lab info")).containsPattern("javascript +GraalJS 25\\.0\\.\\d+, interpreter \\(");
+            assertThat(shell.run("js 2").err()).isEmpty();
+        }
+        Path file = script("jit.hl", "lab info --json\njs 1\nlab info --json\n");
+        // as the launcher starts `hyperlab run`: JVMCI on, the Graal compiler jars on the upgrade module path
+        StringBuilder modules = new StringBuilder();
+        try (var jars = Files.list(Path.of("target", "jit"))) {
+            jars.filter(j -> j.toString().endsWith(".jar")).forEach(j -> modules.append(j.toAbsolutePath())
+                    .append(java.io.File.pathSeparator));
+        }
+        ProcessBuilder pb = new ProcessBuilder(ShellProcess.command(java.util.List.of("-XX:TieredStopAtLevel=4",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + modules,
+                "-Dhyperlab.js.jit=on"), "--lab", dir.resolve("lab").toString(), file.toString()));
+        ShellProcess.environment(pb.environment(), dir);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        assertThat(err).doesNotContain("interpreter");
+        java.util.List<String> docs = java.util.Arrays.stream(out.split("(?m)^(?=\\{)")).toList();
+        assertThat(docs).hasSize(2);
+        JsonNode before = new ShellFixture.Result(true, docs.get(0).substring(0, docs.get(0).lastIndexOf('}') + 1),
+                "").json();
+        assertThat(docs.get(0)).endsWith("}\n1\n");
+        JsonNode after = new ShellFixture.Result(true, docs.get(1), "").json();
+        assertThat(before.get("javascript").asText()).startsWith("not loaded yet").contains("Graal JIT on");
+        assertThat(after.get("javascript").asText()).matches("GraalJS 25\\.0\\.\\d+, Graal JIT \\(.*optimizing runtime\\)");
+    }
+
+    @Test
+    void whatTheFacadeGainsScriptsCanCallSnapshotsAndDisksWithNoScriptCode() {
+        try (ShellFixture shell = ShellFixture.in(dir.resolve("lab")).small()) {
+            shell.ok("js lab.vm('web1').createSnapshot('before', {description: 'from a script'})");
+            JsonNode list = shell.run("snapshot list web1 --json").json();
+            assertThat(list.toString()).contains("\"before\"", "from a script");
+            assertThat(shell.ok("js lab.vm('web1').snapshots().map(s => s.name).join()")).isEqualTo("before\n");
+            assertThat(shell.ok("js lab.disks().length > 0 && lab.disks().every(d => typeof d.info().format"
+                    + " === 'string')")).isEqualTo("true\n");
+            assertThat(shell.run("js lab.vm('web1').snapshot('nope')").err())
+                    .isEqualTo(shell.run("snapshot revert web1 nope").err().replace("error: ", "error: js:1:1: "));
+        }
+    }
+}

@@ -24,18 +24,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  * while the next one fills.
  *
  * <p>Memory is bounded: {@value #SLOTS} chunk buffers of {@value #MAX_CHUNK} bytes (plus scratch) and two pack
- * buffers, about 70 MiB whatever the disk's size. A reader waits when every buffer is in flight, which is the
+ * buffers, about 90 MiB whatever the disk's size. A reader waits when every buffer is in flight, which is the
  * back-pressure that keeps the heap flat. Chunks that are all zeros are recorded as holes without hashing.
  *
  * <p>Nothing is visible to other processes until {@link #finish} writes the index file: a run that dies before leaves
  * only whole pack files no index lists, which check reports as leftovers and prune removes.
  */
 final class BackupPipeline implements AutoCloseable {
-    /** Largest chunk: 1 MiB, large enough for sequential reads and good zstd ratios, small enough to dedup. */
-    static final int MAX_CHUNK = 1 << 20;
+    /**
+     * Largest chunk, and the full strategy's grid: 4 MiB, as Proxmox Backup Server cuts VM images. zstd sees a whole
+     * 4 MiB chunk as its window, which on the reference image makes level 3's output 1.4% smaller than with 1 MiB
+     * chunks, and that margin pays for the faster levels {@link BlobCodec} picks for chunks that compress less.
+     * Day-to-day changes are backed up by the incremental strategy in dirty-bitmap clusters, not by this grid.
+     */
+    static final int MAX_CHUNK = 4 << 20;
     /** Pack files are closed once their blobs reach 16 MiB: few files and fsyncs, yet prune repacks little. */
     static final int PACK_TARGET = 16 << 20;
-    static final int SLOTS = 12;
+    /** Chunks in flight: one being read, one per worker, and a few finished ones waiting for their turn to commit. */
+    static final int SLOTS = 6;
 
     private enum Kind { HOLE, KNOWN, NEW, FAILED }
 

@@ -8,7 +8,7 @@ import dev.hyperlab.api.spi.SourceDisk;
 import java.io.IOException;
 
 /**
- * {@code full}: every allocated block of every disk. The disk is cut on a fixed 1 MiB grid of disk offsets, and every
+ * {@code full}: every allocated block of every disk. The disk is cut on a fixed 4 MiB grid of disk offsets, and every
  * grid cell that holds any allocated byte is stored whole (a hole inside the cell reads as zeros). So a chunk depends
  * on the disk's content alone, not on how the image happens to allocate it: full backups of clones, of a raw copy and
  * its qcow2 original, or of the same VM on two days, share every unchanged cell. Cells that are all zeros become
@@ -23,7 +23,7 @@ public final class FullStrategy implements BackupStrategy {
 
     @Override
     public String description() {
-        return "every allocated 1 MiB cell of every disk";
+        return "every allocated 4 MiB cell of every disk";
     }
 
     @Override

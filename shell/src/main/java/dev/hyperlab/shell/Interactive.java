@@ -3,6 +3,7 @@ package dev.hyperlab.shell;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.plugin.Plugins;
 import dev.hyperlab.shell.render.Output;
 import dev.hyperlab.shell.render.Style;
 import dev.hyperlab.shell.repl.Repl;
@@ -17,7 +18,8 @@ import org.jline.terminal.TerminalBuilder;
 final class Interactive {
     private Interactive() {}
 
-    static int run(Invocation inv, Path dir, Supplier<Lab> opener, PrintWriter err) {
+    static int run(Invocation inv, Path dir, Supplier<Lab> opener, PrintWriter err,
+            Plugins plugins) {
         // JLine 4 probes the terminal's grapheme-cluster and keyboard modes at start (up to 200 ms when the terminal
         // does not answer); the shell needs neither, so it does not ask (a -D on the command line still wins)
         if (System.getProperty(TerminalBuilder.PROP_GRAPHEME_CLUSTER) == null) {
@@ -33,7 +35,8 @@ final class Interactive {
         boolean colour = !Terminal.TYPE_DUMB.equals(terminal.getType()) && System.getenv("NO_COLOR") == null;
         Output output = new Output(terminal.writer(), err, colour ? Style.ANSI : Style.PLAIN, terminal::getWidth,
                 true);
-        try (terminal; ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug())) {
+        try (terminal; ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug(),
+                plugins)) {
             if (!Main.prepare(ctx, inv, dir, true)) {
                 return 1;
             }

@@ -18,9 +18,10 @@ import java.util.Optional;
  * @param help {@code --help}
  * @param run {@code run SCRIPT.js [ARGS...]}: the words after {@code run} (its options, the script, its arguments),
  *     else empty
+ * @param plugins {@code --plugins DIR}, each: more directories to load plugins from
  */
 public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<String> commands, Optional<Path> file,
-        boolean debug, boolean version, boolean help, Optional<List<String>> run) {
+        boolean debug, boolean version, boolean help, Optional<List<String>> run, List<Path> plugins) {
 
     /** One option of the command line, for {@code --help} and docs/commands.md. */
     public record Opt(String names, String param, String description) {}
@@ -33,6 +34,8 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
                     + "results. A lab that exists keeps its own seed."),
             new Opt("-c", "'CMD; CMD'", "Run the commands, print, exit: status 1 at the first error, which is "
                     + "printed on stderr as 'error: WHAT (HINT)'."),
+            new Opt("--plugins", "DIR", "Also load the plugins (PF4J zips or jars) in DIR; may be given more than"
+                    + " once. Plugins installed with 'plugin install' are in $HYPERLAB_HOME/plugins."),
             new Opt("--debug", "", "Print the stack trace with an error."),
             new Opt("--version", "", "Print the version and exit."),
             new Opt("--help", "", "Print this help and exit."));
@@ -60,7 +63,8 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
 
                 Batch modes (-c, FILE, run, piped stdin) print no prompt and no colour. Inside, help lists the
                 commands. `hyperlab run` starts the JVM with the Graal JIT for JavaScript (docs/automation.md).
-                Environment: HYPERLAB_LAB (the default lab), HYPERLAB_HOME (instead of ~/.hyperlab: history, labs).
+                Environment: HYPERLAB_LAB (the default lab), HYPERLAB_HOME (instead of ~/.hyperlab: history, labs,
+                plugins), HYPERLAB_PLUGIN_TIMEOUT (how long one plugin call may take, default 2s).
                 Quick start: hyperlab --lab demo""");
         return b.toString();
     }
@@ -75,6 +79,7 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
         boolean version = false;
         boolean help = false;
         List<String> run = null;
+        List<Path> plugins = new java.util.ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("run") && file == null && commands == null) { // the rest is the run command's
@@ -101,6 +106,7 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
                     }
                 }
                 case "-c" -> commands = next(args, ++i, "-c", "'CMD; CMD'");
+                case "--plugins" -> plugins.add(Path.of(value != null ? value : next(args, ++i, "--plugins", "DIR")));
                 case "--debug" -> debug = true;
                 case "--version", "-V" -> version = true;
                 case "--help", "-h" -> help = true;
@@ -120,7 +126,7 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
             throw new ShellException("give -c or a command file, not both", "hyperlab --help shows the forms");
         }
         return new Invocation(Optional.ofNullable(lab), Optional.ofNullable(seed), Optional.ofNullable(commands),
-                Optional.ofNullable(file), debug, version, help, Optional.ofNullable(run));
+                Optional.ofNullable(file), debug, version, help, Optional.ofNullable(run), List.copyOf(plugins));
     }
 
     private static String next(String[] args, int i, String option, String param) {

@@ -7,6 +7,7 @@ import dev.hyperlab.shell.batch.Batch;
 import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.plugin.Plugins;
 import dev.hyperlab.shell.render.Output;
 import dev.hyperlab.shell.render.Style;
 import java.io.BufferedWriter;
@@ -61,14 +62,21 @@ public final class Main {
         }
         Path dir = inv.lab().orElseGet(ShellHome::defaultLab);
         long seed = inv.seed().orElse(Labs.DEFAULT_SEED);
-        Supplier<Lab> opener = () -> Labs.open(dir, seed);
+        Plugins plugins;
+        try {
+            plugins = Plugins.of(ShellHome.plugins(), inv.plugins(), Plugins.limitFromEnvironment());
+        } catch (ShellException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
+        }
+        Supplier<Lab> opener = () -> Labs.open(dir, seed, plugins.extensions());
         boolean batch = inv.commands().isPresent() || inv.file().isPresent() || inv.run().isPresent()
                 || !stdinIsTerminal();
         if (!batch) {
-            return Interactive.run(inv, dir, opener, err);
+            return Interactive.run(inv, dir, opener, err, plugins);
         }
         Output output = new Output(out, err, Style.PLAIN, Main::columns, false);
-        try (ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug())) {
+        try (ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug(), plugins)) {
             if (!prepare(ctx, inv, dir, false)) {
                 return 1;
             }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Where the shell keeps its files: {@code ~/.hyperlab} ({@code $HYPERLAB_HOME} instead, if set), with the REPL's
- * {@code history}, the default lab {@code labs/default} ({@code $HYPERLAB_LAB} instead, if set) and the default backup
- * repository {@code backups}.
+ * {@code history}, its {@code plugins}, the default lab {@code labs/default} ({@code $HYPERLAB_LAB} instead, if set)
+ * and the default backup repository {@code backups}.
  */
 public final class ShellHome {
     private ShellHome() {}
@@ -26,6 +26,11 @@ public final class ShellHome {
     /** The backup repository the {@code backup} commands use without {@code --repo}: {@code backups} in here. */
     public static Path defaultBackups() {
         return dir().resolve("backups");
+    }
+
+    /** Where {@code plugin install} puts plugins, and the first place plugins are loaded from. */
+    public static Path plugins() {
+        return dir().resolve("plugins");
     }
 
     public static Path defaultLab() {

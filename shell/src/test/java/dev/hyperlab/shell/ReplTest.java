@@ -83,6 +83,8 @@ class ReplTest {
             t.await("the profiles", s -> s.contains("windows-server"), Duration.ofSeconds(10));
             t.send("time", "Enter");
             t.awaitCount("lab time 0s", 1, Duration.ofSeconds(10));
+            // keys sent before the next prompt reach the terminal while it echoes raw (a race on a busy machine)
+            t.await("the next prompt", s -> lastPrompt(s).equals("hist 0s>"), Duration.ofSeconds(10));
             t.send("Up", "Up");
             t.await("profiles recalled", s -> lastPrompt(s).endsWith("> profiles"), Duration.ofSeconds(10));
             t.send("C-u", "pro");

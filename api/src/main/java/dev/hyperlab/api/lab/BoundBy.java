@@ -7,6 +7,12 @@ import org.apiguardian.api.API;
 
 /**
  * What limited a boot phase: the part of its demand that finished last.
+ *
+ * <pre>{@code
+ * lab.timeline(List.of("web1")).stream()
+ *         .filter(p -> p.boundBy() == BoundBy.DISK)
+ *         .forEach(p -> System.out.println(p.phase() + " waited on the disk"));
+ * }</pre>
  */
 @API(status = STABLE, since = "0.1")
 public enum BoundBy {

@@ -10,6 +10,11 @@ import org.apiguardian.api.API;
  * below its references, a pointer past the end of the file, a wrong COPIED flag); leaks are clusters counted but
  * unused (wasted space, harmless: what a killed writer leaves at worst).
  *
+ * <pre>{@code
+ * DiskCheck c = lab.disk("labs/demo/images/web1-disk0.qcow2").check();
+ * if (c.corrupt()) c.problems().forEach(System.out::println);
+ * }</pre>
+ *
  * @param path the image checked
  * @param format {@code qcow2} or {@code raw} (a raw image has no metadata and is always clean)
  * @param corrupt true when the image has corruptions or structures that could not be read

@@ -10,6 +10,13 @@ import org.apiguardian.api.API;
  * What {@code disk info} shows: an image as {@code qemu-img info --output=json --backing-chain} describes it, plus what
  * the lab uses it for. Where both report a field they agree: virtual size, cluster size, backing file, snapshots.
  *
+ * <pre>{@code
+ * for (Disk d : lab.disks()) {
+ *     DiskInfo i = d.info();
+ *     System.out.println(i.path() + " " + i.format() + " " + i.role() + " used by " + i.usedBy());
+ * }
+ * }</pre>
+ *
  * @param path the image file (absolute)
  * @param format {@code qcow2} or {@code raw}
  * @param virtualSize size of the virtual disk in bytes

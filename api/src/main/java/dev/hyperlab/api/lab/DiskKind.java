@@ -7,6 +7,10 @@ import org.apiguardian.api.API;
 
 /**
  * Physical disk technologies, each with its own bandwidth, IOPS and latency (see docs/calibration.md).
+ *
+ * <pre>{@code
+ * HostDiskSpec ssd = new HostDiskSpec(DiskKind.SSD, Sizes.parse("960GiB")); // or DiskKind.of("ssd")
+ * }</pre>
  */
 @API(status = STABLE, since = "0.1")
 public enum DiskKind {

@@ -1,12 +1,21 @@
 package dev.hyperlab.api.lab;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.List;
 import org.apiguardian.api.API;
 
 /**
  * What {@code host info} shows: a snapshot of a host at the lab time it was taken.
+ *
+ * <pre>{@code
+ * HostInfo h = lab.host("esx1").info();
+ * System.out.println(h.name() + " " + h.state().id() + " " + h.vms());
+ * }</pre>
+ *
+ * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
+ * components to them as features land, which changes their constructor. Read them by their accessors (every
+ * accessor stays); do not construct them.
  *
  * @param name host name
  * @param state power and boot state
@@ -22,7 +31,7 @@ import org.apiguardian.api.API;
  * @param vms names of the VMs defined on this host, sorted
  * @param reason why the host is {@code failed}, else empty
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record HostInfo(
         String name, HostState state, int cores, long ram, double cpuGhz, String firmware, List<HostDiskInfo> disks,
         List<String> bootOrder, String hypervisor, String hostOs, StartPolicy startPolicy, List<String> vms,
@@ -36,6 +45,6 @@ public record HostInfo(
      * @param size capacity in bytes
      * @param contents what is installed on it ({@code type1 hypervisor}, {@code linux}, ...) or empty when blank
      */
-    @API(status = STABLE, since = "0.1")
+    @API(status = EXPERIMENTAL, since = "0.1")
     public record HostDiskInfo(String device, DiskKind kind, long size, String contents) {}
 }

@@ -1,11 +1,20 @@
 package dev.hyperlab.api.lab;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 
 /**
  * What {@code mem host HOST} shows, in bytes.
+ *
+ * <pre>{@code
+ * HostMemory m = lab.host("esx1").memory();
+ * double overcommit = m.overcommitRatio();
+ * }</pre>
+ *
+ * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
+ * components to them as features land, which changes their constructor. Read them by their accessors (every
+ * accessor stays); do not construct them.
  *
  * @param total installed memory
  * @param usable memory for VMs: total less what the hypervisor (and a type 2 host's OS) keeps
@@ -19,7 +28,7 @@ import org.apiguardian.api.API;
  * @param state the free-memory state ({@code high}, {@code clear}, {@code soft}, {@code hard}, {@code low}), as
  *     ESXi names them: what reclamation the host is doing
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record HostMemory(
         long total, long usable, long committed, long used, long free, double overcommitRatio, long swapped,
         long swapTotal, long shared, String state) {}

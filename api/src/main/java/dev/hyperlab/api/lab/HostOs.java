@@ -7,6 +7,10 @@ import org.apiguardian.api.API;
 
 /**
  * The general-purpose OS under a type 2 hypervisor.
+ *
+ * <pre>{@code
+ * lab.host("ws1").install(HypervisorType.TYPE2, HostOs.WINDOWS); // host install ws1 --hypervisor type2 --host-os windows
+ * }</pre>
  */
 @API(status = STABLE, since = "0.1")
 public enum HostOs {

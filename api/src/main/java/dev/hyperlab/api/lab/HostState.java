@@ -7,6 +7,12 @@ import org.apiguardian.api.API;
 
 /**
  * The power and boot state of a physical host.
+ *
+ * <pre>{@code
+ * Host esx = lab.host("esx1");
+ * esx.powerOn();
+ * esx.waitFor(HostState.RUNNING, Duration.ofMinutes(10));
+ * }</pre>
  */
 @API(status = STABLE, since = "0.1")
 public enum HostState {

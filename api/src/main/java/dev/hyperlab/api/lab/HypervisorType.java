@@ -7,6 +7,10 @@ import org.apiguardian.api.API;
 
 /**
  * How a hypervisor runs on a host.
+ *
+ * <pre>{@code
+ * lab.host("esx1").install(HypervisorType.TYPE1); // or HypervisorType.of("type1")
+ * }</pre>
  */
 @API(status = STABLE, since = "0.1")
 public enum HypervisorType {

@@ -22,6 +22,7 @@ public class LabException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** What kind of refusal this is; front ends map it to exit codes and colours. */
+    @API(status = STABLE, since = "0.1")
     public enum Kind {
         /** A named entity does not exist. */
         NOT_FOUND,

@@ -1,6 +1,6 @@
 package dev.hyperlab.api.lab;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.time.Duration;
 import java.util.List;
@@ -8,6 +8,15 @@ import org.apiguardian.api.API;
 
 /**
  * What {@code lab info} shows.
+ *
+ * <pre>{@code
+ * LabInfo i = lab.info();
+ * System.out.println("seed " + i.seed() + ", plugins " + i.plugins());
+ * }</pre>
+ *
+ * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
+ * components to them as features land, which changes their constructor. Read them by their accessors (every
+ * accessor stays); do not construct them.
  *
  * @param directory where the lab is stored, or empty for a lab that lives only in memory
  * @param seed the root seed every random stream of the lab is split from
@@ -20,7 +29,7 @@ import org.apiguardian.api.API;
  * @param engineVersion version of the engine that simulates the lab
  * @param plugins ids of the plugins contributing extensions, sorted
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record LabInfo(
         String directory, long seed, Duration time, int hosts, int hostsRunning, int vms, int vmsRunning,
         int pendingEvents, String engineVersion, List<String> plugins) {}

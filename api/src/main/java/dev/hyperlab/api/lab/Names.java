@@ -7,6 +7,12 @@ import org.apiguardian.api.API;
 /**
  * The rule for names of hosts, VMs, snapshots and backups: 1 to 63 characters of letters, digits, {@code -},
  * {@code _} and {@code .}, starting with a letter or digit (so a name is always a safe file name too).
+ *
+ * <pre>{@code
+ * Names.valid("web-01");   // true
+ * Names.valid("../etc");   // false
+ * Names.check("VM", name); // the name, or LabException with the rule
+ * }</pre>
  */
 @API(status = STABLE, since = "0.1")
 public final class Names {

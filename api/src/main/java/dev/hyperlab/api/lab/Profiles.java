@@ -1,6 +1,6 @@
 package dev.hyperlab.api.lab;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.List;
 import org.apiguardian.api.API;
@@ -8,11 +8,19 @@ import org.apiguardian.api.API;
 /**
  * What {@code profiles} lists: the OS profiles, firmware models and guest drivers a VM or host can use.
  *
+ * <pre>{@code
+ * lab.profiles().firmware().forEach(f -> System.out.println(f.id() + " from " + f.source()));
+ * }</pre>
+ *
+ * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
+ * components to them as features land, which changes their constructor. Read them by their accessors (every
+ * accessor stays); do not construct them.
+ *
  * @param os OS profiles, sorted by id
  * @param firmware firmware models, sorted by id
  * @param drivers guest drivers, sorted by id
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record Profiles(List<OsProfileInfo> os, List<ExtensionInfo> firmware, List<ExtensionInfo> drivers) {
 
     /**
@@ -24,7 +32,7 @@ public record Profiles(List<OsProfileInfo> os, List<ExtensionInfo> firmware, Lis
      * @param inboxDrivers drivers the OS ships with
      * @param baseImageSize virtual size of its base image in bytes
      */
-    @API(status = STABLE, since = "0.1")
+    @API(status = EXPERIMENTAL, since = "0.1")
     public record OsProfileInfo(
             String id, String description, String firmware, List<String> inboxDrivers, long baseImageSize) {}
 
@@ -35,6 +43,6 @@ public record Profiles(List<OsProfileInfo> os, List<ExtensionInfo> firmware, Lis
      * @param description one line for people
      * @param source {@code built-in} or the id of the plugin that provides it
      */
-    @API(status = STABLE, since = "0.1")
+    @API(status = EXPERIMENTAL, since = "0.1")
     public record ExtensionInfo(String id, String description, String source) {}
 }

@@ -8,6 +8,11 @@ import org.apiguardian.api.API;
 /**
  * What the disks of a snapshot hold, for someone who uses them alone (a backup, a clone, a revert of a disk-only
  * snapshot). A snapshot with memory state reverts the whole machine exactly whatever this says.
+ *
+ * <pre>{@code
+ * SnapshotInfo s = lab.vm("web1").createSnapshot("before-upgrade", new SnapshotOptions(true, ""));
+ * boolean appConsistent = s.consistency() == SnapshotConsistency.APPLICATION;
+ * }</pre>
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public enum SnapshotConsistency {

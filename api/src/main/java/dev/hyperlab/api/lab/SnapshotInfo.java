@@ -9,6 +9,10 @@ import org.apiguardian.api.API;
 /**
  * One snapshot of a VM, as {@code snapshot list} shows it.
  *
+ * <pre>{@code
+ * lab.vm("web1").snapshots().forEach(s -> System.out.println(s.name() + (s.current() ? " *" : "") + " " + s.state()));
+ * }</pre>
+ *
  * @param name its name, unique among the VM's snapshots
  * @param vm the VM it belongs to
  * @param parent the snapshot it was taken after (the VM's current snapshot then), or empty for a root

@@ -1,6 +1,6 @@
 package dev.hyperlab.api.lab;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.time.Duration;
 import java.util.Optional;
@@ -13,6 +13,10 @@ import org.apiguardian.api.API;
  * for (TimelinePhase p : lab.timeline(List.of("web1"))) System.out.println(p.phase() + " " + p.boundBy());
  * }</pre>
  *
+ * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
+ * components to them as features land, which changes their constructor. Read them by their accessors (every
+ * accessor stays); do not construct them.
+ *
  * @param machine host or VM name
  * @param phase phase name: hosts have {@code post}, {@code boot-search}, {@code bootloader}, {@code kernel}, and
  *     {@code hypervisor} (type 1) or {@code host-os} then {@code hypervisor} (type 2); VMs have {@code vmm},
@@ -22,7 +26,7 @@ import org.apiguardian.api.API;
  * @param end lab time it ended, empty while it is still running
  * @param boundBy what limited it: the part of its demand that finished last
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record TimelinePhase(
         String machine, String phase, String step, Duration start, Optional<Duration> end, BoundBy boundBy) {
 

@@ -1,12 +1,21 @@
 package dev.hyperlab.api.lab;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.util.List;
 import org.apiguardian.api.API;
 
 /**
  * What {@code vm info} shows: a snapshot of a VM at the lab time it was taken.
+ *
+ * <pre>{@code
+ * VmInfo v = lab.vm("web1").info();
+ * System.out.println(v.state().id() + " " + v.firmware() + " " + v.drivers());
+ * }</pre>
+ *
+ * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
+ * components to them as features land, which changes their constructor. Read them by their accessors (every
+ * accessor stays); do not construct them.
  *
  * @param name VM name
  * @param host the host it is defined on
@@ -20,7 +29,7 @@ import org.apiguardian.api.API;
  * @param bootPriority start-policy group
  * @param reason why the VM is {@code crashed} or why its last start was refused, else empty
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record VmInfo(
         String name, String host, VmState state, int vcpus, long memory, String firmware, String os,
         List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason) {
@@ -32,6 +41,6 @@ public record VmInfo(
      * @param format {@code qcow2} or {@code raw}
      * @param virtualSize size of the virtual disk in bytes
      */
-    @API(status = STABLE, since = "0.1")
+    @API(status = EXPERIMENTAL, since = "0.1")
     public record VmDiskInfo(String path, String format, long virtualSize) {}
 }

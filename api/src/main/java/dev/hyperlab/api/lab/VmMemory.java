@@ -1,6 +1,6 @@
 package dev.hyperlab.api.lab;
 
-import static org.apiguardian.api.API.Status.STABLE;
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import org.apiguardian.api.API;
 
@@ -12,6 +12,10 @@ import org.apiguardian.api.API;
  * System.out.println(Sizes.format(m.balloon()) + " in the balloon");
  * }</pre>
  *
+ * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
+ * components to them as features land, which changes their constructor. Read them by their accessors (every
+ * accessor stays); do not construct them.
+ *
  * @param configured the VM's configured (maximum) memory
  * @param target the balloon target: the logical memory size the hypervisor asks the guest to have
  * @param actual the logical memory size the guest has now (moves toward the target as the balloon driver works)
@@ -22,7 +26,7 @@ import org.apiguardian.api.API;
  * @param shared guest memory the host backs with pages shared with other guests (KSM / TPS)
  * @param majorFaults swap-ins: host page faults the guest waited for a disk read on
  */
-@API(status = STABLE, since = "0.1")
+@API(status = EXPERIMENTAL, since = "0.1")
 public record VmMemory(
         long configured, long target, long actual, long balloon, long usable, long resident, long swapped,
         long shared, long majorFaults) {}

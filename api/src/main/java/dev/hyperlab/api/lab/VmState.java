@@ -7,6 +7,12 @@ import org.apiguardian.api.API;
 
 /**
  * The lifecycle state of a virtual machine.
+ *
+ * <pre>{@code
+ * if (lab.vm("web1").state() == VmState.CRASHED) {
+ *     System.out.println(lab.vm("web1").info().reason());
+ * }
+ * }</pre>
  */
 @API(status = STABLE, since = "0.1")
 public enum VmState {

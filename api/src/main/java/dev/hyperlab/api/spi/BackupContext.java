@@ -30,6 +30,22 @@ public interface BackupContext {
     Optional<PriorBackup> latest();
 
     /**
+     * Every complete backup of the same source in the repository, oldest first (by lab time, then id), so the last
+     * is {@link #latest()}. A strategy with a schedule of its own counts here, for instance its every seventh backup:
+     *
+     * <pre>{@code
+     * long mine = context.history().stream().filter(b -> b.strategy().equals(id())).count();
+     * boolean periodicFull = mine % 7 == 0;
+     * }</pre>
+     *
+     * <p>The default answers with {@link #latest()} alone, for contexts that know no more.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default List<PriorBackup> history() {
+        return latest().map(List::of).orElse(List.of());
+    }
+
+    /**
      * The backup with this id, if the repository holds it; used for instance to find the backup a dirty bitmap was
      * last reset at ({@link ChangedBlocks#since()}).
      */

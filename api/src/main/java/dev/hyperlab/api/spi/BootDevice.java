@@ -17,6 +17,7 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public interface BootDevice {
     /** What kind of device this is. */
+    @API(status = STABLE, since = "0.1")
     enum Kind {
         /** A block device backed by a disk image. */
         DISK,

@@ -7,6 +7,14 @@ import org.apiguardian.api.API;
 
 /**
  * What a firmware model's boot-device search sees: the machine and its boot devices in boot order.
+ *
+ * <pre>{@code
+ * for (BootDevice d : search.devices()) {
+ *     if (d.kind() == BootDevice.Kind.DISK && d.efiFile(LOADER).isPresent()) {
+ *         return BootOutcome.found(d.name(), LOADER, steps); // LOADER: the EFI removable-media path
+ *     }
+ * }
+ * }</pre>
  */
 @API(status = STABLE, since = "0.1")
 public interface BootSearch {

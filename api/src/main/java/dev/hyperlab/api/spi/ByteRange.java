@@ -5,7 +5,10 @@ import org.apiguardian.api.API;
 /**
  * A range of bytes of a disk: {@code [offset, offset + length)}.
  *
- * <p>Example: {@code new ByteRange(65536, 4096).end()} is {@code 69632}.
+ * <pre>{@code
+ * ByteRange r = new ByteRange(65536, 4096);
+ * long next = r.end();                       // 69632: the first byte after it
+ * }</pre>
  *
  * @param offset first byte, zero or more
  * @param length number of bytes, more than zero

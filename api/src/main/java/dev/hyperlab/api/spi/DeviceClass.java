@@ -5,7 +5,13 @@ import static org.apiguardian.api.API.Status.STABLE;
 import java.util.Locale;
 import org.apiguardian.api.API;
 
-/** The kind of virtual device a guest driver drives. */
+/**
+ * The kind of virtual device a guest driver drives.
+ *
+ * <pre>{@code
+ * public DeviceClass deviceClass() { return DeviceClass.NET; } // the guest's NIC: replaces virtio-net
+ * }</pre>
+ */
 @API(status = STABLE, since = "0.1")
 public enum DeviceClass {
     /** Block storage (the boot disk among others). */

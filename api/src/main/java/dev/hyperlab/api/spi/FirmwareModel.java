@@ -29,4 +29,14 @@ public interface FirmwareModel extends Extension {
 
     /** Walks the boot devices in order and decides what boots, reading the devices' real bytes. */
     BootOutcome searchBoot(BootSearch search);
+
+    /**
+     * What this firmware boots from: the layout hyperlab writes on a new boot disk of a machine with this firmware.
+     * {@link BootLayout#MBR} unless overridden (BIOS-compatible firmware); a UEFI-based model returns
+     * {@link BootLayout#GPT_ESP}. Read once when the model is registered.
+     */
+    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
+    default BootLayout bootLayout() {
+        return BootLayout.MBR;
+    }
 }

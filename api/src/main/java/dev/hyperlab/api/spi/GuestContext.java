@@ -5,7 +5,16 @@ import static org.apiguardian.api.API.Status.STABLE;
 import java.util.SplittableRandom;
 import org.apiguardian.api.API;
 
-/** What a guest driver may know about the guest loading it. */
+/**
+ * What a guest driver may know about the guest loading it.
+ *
+ * <pre>{@code
+ * public Demand load(GuestContext guest) {
+ *     double gib = guest.memoryBytes() / (double) (1L << 30);
+ *     return Demand.fixed(Duration.ofMillis(Math.round(250 * gib))); // work that grows with guest memory
+ * }
+ * }</pre>
+ */
 @API(status = STABLE, since = "0.1")
 public interface GuestContext {
     /** VM name. */

@@ -23,12 +23,12 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public interface GuestDriver extends Extension {
 
-    /** The device class it drives. */
+    /** The device class it drives; constant (the engine reads it once). */
     DeviceClass deviceClass();
 
     /** What loading the driver costs during boot. */
     Demand load(GuestContext guest);
 
-    /** What the driver changes once loaded. */
+    /** What the driver changes once loaded; constant (the engine reads it once and keeps it). */
     DriverEffect effect();
 }

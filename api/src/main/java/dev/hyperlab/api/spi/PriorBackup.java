@@ -7,7 +7,9 @@ import org.apiguardian.api.API;
 /**
  * A complete backup already in the repository, as a strategy sees it.
  *
- * <p>Example: {@code prior.disk("vda").map(PriorDisk::virtualSize)}.
+ * <pre>{@code
+ * Optional<Long> size = context.latest().flatMap(prior -> prior.disk("vda")).map(PriorDisk::virtualSize);
+ * }</pre>
  *
  * @param id the backup's id (64 hex digits)
  * @param source the machine it was taken of

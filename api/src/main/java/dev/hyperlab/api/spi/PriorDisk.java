@@ -5,7 +5,10 @@ import org.apiguardian.api.API;
 /**
  * One disk of a {@link PriorBackup}.
  *
- * <p>Example: a strategy keeps data from a prior disk only when {@code prior.virtualSize() == disk.virtualSize()}.
+ * <pre>{@code
+ * // keep data from a prior disk only when the disk has not been resized since
+ * boolean sameSize = prior.disk(disk.name()).map(p -> p.virtualSize() == disk.virtualSize()).orElse(false);
+ * }</pre>
  *
  * @param name the disk's name within its machine
  * @param format the image format it was backed up from

@@ -53,6 +53,11 @@ final class BackupRun implements BackupContext {
     }
 
     @Override
+    public List<PriorBackup> history() {
+        return priors.stream().filter(p -> p.source().equals(source)).toList();
+    }
+
+    @Override
     public Optional<PriorBackup> backup(String id) {
         return priors.stream().filter(p -> p.id().equals(id)).findFirst();
     }

@@ -13,6 +13,7 @@ import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.core.firmware.BootMarker;
+import dev.hyperlab.core.guard.ExtensionFault;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -31,10 +32,20 @@ final class HostBootPlans {
     }
 
     static List<PlannedStep> plan(HostMachine host) {
+        List<PlannedStep> steps = new ArrayList<>();
+        try {
+            planFirmware(host, steps);
+        } catch (ExtensionFault fault) {
+            // a plugin's firmware failed (threw, hung, answered nonsense): the host fails, naming the plugin
+            steps.add(PlannedStep.fail(steps.isEmpty() ? "post" : "boot-search", fault.what()));
+        }
+        return steps;
+    }
+
+    private static void planFirmware(HostMachine host, List<PlannedStep> steps) {
         MachineFacts facts = new MachineFacts(host.name, false, host.cores, host.ghz, host.ram, host.disks.size(),
                 HostMachine.NICS, host.lab.seed(), "host/" + host.name + "/firmware/" + host.run);
         FirmwareModel fw = host.lab.extensions().firmware(host.firmware);
-        List<PlannedStep> steps = new ArrayList<>();
         for (BootStep s : fw.post(facts)) {
             steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
         }
@@ -59,7 +70,6 @@ final class HostBootPlans {
                 steps.addAll(osSteps(what.orElse("")));
             }
         }
-        return steps;
     }
 
     /** The host's boot devices in boot order: {@code disk}/{@code diskN} and {@code net}/{@code netN}. */

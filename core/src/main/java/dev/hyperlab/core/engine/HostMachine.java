@@ -132,7 +132,9 @@ final class HostMachine extends Machine {
         }
         HostOs effective = type == HypervisorType.TYPE2 && os == null ? HostOs.LINUX : os;
         HostDisk boot = disks.getFirst();
-        lab.images().installHostLoader(name, boot.device(), boot.size(), firmware, HostBootPlans.tag(type, effective));
+        lab.requireExtensions(firmware, List.of());
+        lab.images().installHostLoader(name, boot.device(), boot.size(), lab.extensions().layoutName(firmware),
+                HostBootPlans.tag(type, effective));
         hypervisor = type;
         hostOs = effective;
         warmCache.clear();
@@ -144,6 +146,7 @@ final class HostMachine extends Machine {
             throw LabException.notAllowed("host " + name + " is already " + state.id(),
                     "use host reset to restart it, or host power-off");
         }
+        lab.requireExtensions(firmware, List.of());
         state = HostState.BOOTING;
         reason = "";
         lab.log(name, "power-on");
@@ -162,6 +165,7 @@ final class HostMachine extends Machine {
         if (state == HostState.OFF) {
             throw LabException.notAllowed("host " + name + " is off", "host power-on starts it");
         }
+        lab.requireExtensions(firmware, List.of()); // before the power is cut: a refused reset changes nothing
         cutPower("host " + name + " was reset");
         lab.log(name, "reset");
         powerOn();

@@ -63,6 +63,13 @@ public final class LabCodec {
             g.writeNumberField("nextSeq", sim.nextSeq());
             g.writeNumberField("processed", sim.processedEvents());
             g.writeNumberField("requests", lab.requests);
+            if (!lab.pluginOrigins.isEmpty()) {
+                g.writeObjectFieldStart("pluginOrigins");
+                for (Map.Entry<String, String> e : lab.pluginOrigins.entrySet()) {
+                    g.writeStringField(e.getKey(), e.getValue());
+                }
+                g.writeEndObject();
+            }
             g.writeArrayFieldStart("hosts");
             for (HostMachine h : lab.hosts.values()) {
                 writeHost(g, h);
@@ -490,6 +497,9 @@ public final class LabCodec {
             throw new IOException("lab format " + format + " is not supported by this hyperlab (format " + FORMAT + ")");
         }
         lab.requests = num(root, "requests");
+        if (root.get("pluginOrigins") instanceof Map<?, ?> origins) { // absent in labs saved before plugins
+            origins.forEach((k, v) -> lab.pluginOrigins.put((String) k, (String) v));
+        }
         for (Object o : list(root, "hosts")) {
             readHost(lab, (Map<String, Object>) o);
         }

@@ -50,6 +50,11 @@ public final class LabModel {
     private final ImageStore images;
     final TreeMap<String, HostMachine> hosts = new TreeMap<>();
     final TreeMap<String, VmMachine> vms = new TreeMap<>();
+    /**
+     * Which plugin provided each plugin extension this lab's machines were created with ({@code firmware/ID},
+     * {@code driver/ID} to plugin id), kept with the lab: when the plugin is gone, a start names the plugin it needs.
+     */
+    final TreeMap<String, String> pluginOrigins = new TreeMap<>();
     private final Snapshots snapshots = new Snapshots(this);
     /** Every machine by name, for the event dispatch's lookups (never iterated: order does not matter here). */
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
@@ -162,6 +167,61 @@ public final class LabModel {
         }
     }
 
+    // ---- extensions ----------------------------------------------------------------------------------------------
+
+    /**
+     * Refuses, changing nothing, when firmware {@code firmwareId} or one of {@code driverIds} is not available now: its
+     * plugin is not loaded (disabled, removed) or is faulty. The message names the plugin.
+     */
+    void requireExtensions(String firmwareId, List<String> driverIds) {
+        requireExtension("firmware", firmwareId, extensions.hasFirmware(firmwareId),
+                extensions.firmwareSource(firmwareId));
+        for (String d : driverIds) {
+            requireExtension("driver", d, extensions.hasDriver(d), extensions.driverSource(d));
+        }
+    }
+
+    private void requireExtension(String kind, String id, boolean present, Optional<String> source) {
+        if (!present) {
+            String plugin = pluginOrigins.get(kind + "/" + id);
+            if (plugin != null) {
+                throw LabException.notAllowed(kind + " '" + id + "' comes from plugin '" + plugin
+                        + "', which is not loaded", "plugin list shows the plugins: plugin enable " + plugin
+                        + ", or plugin install it");
+            }
+            throw LabException.notFound("no " + kind + " '" + id + "'", "profiles lists the " + kind
+                    + (kind.equals("firmware") ? " models" : "s") + " there are");
+        }
+        if (source.isPresent() && !source.get().equals(Extensions.BUILT_IN)) {
+            extensions.guard().requireHealthy(source.get());
+        }
+    }
+
+    /** Notes which plugin provides the extensions a new machine uses. */
+    private void recordOrigins(String firmwareId, List<String> driverIds) {
+        extensions.firmwareSource(firmwareId).filter(s -> !s.equals(Extensions.BUILT_IN))
+                .ifPresent(p -> pluginOrigins.put("firmware/" + firmwareId, p));
+        for (String d : driverIds) {
+            extensions.driverSource(d).filter(s -> !s.equals(Extensions.BUILT_IN))
+                    .ifPresent(p -> pluginOrigins.put("driver/" + d, p));
+        }
+    }
+
+    /** The plugins whose extensions this lab's hosts and VMs use, sorted. */
+    public List<String> pluginsUsed() {
+        java.util.TreeSet<String> out = new java.util.TreeSet<>();
+        for (HostMachine h : hosts.values()) {
+            java.util.Optional.ofNullable(pluginOrigins.get("firmware/" + h.firmware)).ifPresent(out::add);
+        }
+        for (VmMachine v : vms.values()) {
+            java.util.Optional.ofNullable(pluginOrigins.get("firmware/" + v.firmware)).ifPresent(out::add);
+            for (String d : v.drivers) {
+                java.util.Optional.ofNullable(pluginOrigins.get("driver/" + d)).ifPresent(out::add);
+            }
+        }
+        return List.copyOf(out);
+    }
+
     // ---- lookups -------------------------------------------------------------------------------------------------
 
     /** Registers a new or loaded machine. */
@@ -254,9 +314,9 @@ public final class LabModel {
             throw LabException.invalid("host " + name + ": " + spec.cpuGhz() + " GHz is out of range", "0.5 to 10");
         }
         String fw = spec.firmware().isEmpty() ? "uefi" : spec.firmware();
-        extensions.firmware(fw);
-        if (fw.equals("direct")) {
-            throw LabException.invalid("firmware 'direct' is for microVMs", "hosts use bios, uefi or a plugin's");
+        requireExtensions(fw, List.of());
+        if (extensions.layoutName(fw).equals("direct")) {
+            throw LabException.invalid("firmware '" + fw + "' is for microVMs", "hosts use bios, uefi or a plugin's");
         }
         List<HostDiskSpec> diskSpecs = spec.disks().isEmpty()
                 ? List.of(new HostDiskSpec(DiskKind.NVME, DEFAULT_HOST_DISK))
@@ -275,6 +335,7 @@ public final class LabModel {
             }
         }
         HostMachine h = new HostMachine(this, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
+        recordOrigins(fw, List.of());
         add(h);
         log(name, "created");
     }
@@ -413,9 +474,6 @@ public final class LabModel {
                     + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");
         }
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
-        for (String d : spec.drivers()) {
-            extensions.driver(d);
-        }
         if (os.isEmpty() && spec.disks().isEmpty()) {
             throw LabException.invalid("VM " + name + " has no disk", "give --os PROFILE or --disk SIZE|PATH");
         }
@@ -430,11 +488,12 @@ public final class LabModel {
         }
         String fw = !spec.firmware().isEmpty() ? spec.firmware()
                 : os.map(OsProfile::defaultFirmware).orElseGet(() -> firmwareFor(parsed));
-        extensions.firmware(fw);
+        requireExtensions(fw, spec.drivers());
+        String layout = extensions.layoutName(fw);
         List<VmDisk> disks = new ArrayList<>();
         if (os.isPresent() && !restored) {
             String dev = "disk0";
-            disks.add(new VmDisk(dev, images.createOverlay(name, dev, os.get(), fw), os.get().imageSize(), true));
+            disks.add(new VmDisk(dev, images.createOverlay(name, dev, os.get(), layout), os.get().imageSize(), true));
         }
         for (Object p : parsed) {
             String dev = "disk" + disks.size();
@@ -452,6 +511,7 @@ public final class LabModel {
         }
         VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
+        recordOrigins(fw, spec.drivers());
         add(vm);
         log(name, "created on " + h.name);
     }

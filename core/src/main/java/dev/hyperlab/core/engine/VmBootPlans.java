@@ -1,5 +1,6 @@
 package dev.hyperlab.core.engine;
 
+import dev.hyperlab.api.spi.BootLayout;
 import dev.hyperlab.api.spi.BootOutcome;
 import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.Demand;
@@ -8,6 +9,7 @@ import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
 import dev.hyperlab.core.firmware.BootMarker;
+import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.Demands;
 import dev.hyperlab.core.model.DriverFallback;
@@ -35,6 +37,18 @@ final class VmBootPlans {
         if (cold) {
             steps.add(PlannedStep.of("vmm", "start", vm.profileOrDefault().vmmStart()));
         }
+        String[] phase = {"firmware"};
+        try {
+            planFromFirmware(vm, steps, phase);
+        } catch (ExtensionFault fault) {
+            // a plugin's extension failed (threw, hung, answered nonsense): the boot stops there, naming the plugin
+            steps.add(PlannedStep.fail(phase[0], fault.what()));
+        }
+        return steps;
+    }
+
+    /** The boot from the firmware on; {@code phase[0]} says which phase is being planned, for a plugin's fault. */
+    private static void planFromFirmware(VmMachine vm, List<PlannedStep> steps, String[] phase) {
         HostMachine host = vm.hostMachine();
         LabModel lab = vm.lab;
         MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
@@ -47,7 +61,8 @@ final class VmBootPlans {
         for (VmDisk d : vm.disks) {
             devices.add(new ImageBootDevice(d.device(), lab.images().open(d.path())));
         }
-        if (!vm.firmware.equals("direct")) {
+        boolean direct = fw.bootLayout() == BootLayout.ROOT_FS; // the VMM loads the kernel: no boot loader, no PXE
+        if (!direct) {
             devices.add(ImageBootDevice.net("net0"));
         }
         BootOutcome outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
@@ -56,7 +71,7 @@ final class VmBootPlans {
         }
         if (outcome instanceof BootOutcome.NotFound nf) {
             steps.add(PlannedStep.fail("firmware", nf.message()));
-            return steps;
+            return;
         }
         BootOutcome.Found found = (BootOutcome.Found) outcome;
         ImageBootDevice dev = null;
@@ -72,10 +87,11 @@ final class VmBootPlans {
         if (os == null) {
             steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device()
                     + " loads no OS profile hyperlab knows (create the VM with --os PROFILE)"));
-            return steps;
+            return;
         }
+        phase[0] = "drivers";
         String[] keys = cacheKeys(os);
-        if (!fw.id().equals("direct")) {
+        if (!direct) {
             steps.add(PlannedStep.fromBase("bootloader", os.bootloader(), keys[0], 1.0));
         }
         steps.add(PlannedStep.fromBase("kernel", os.kernel(), keys[1], 1.0));
@@ -103,7 +119,7 @@ final class VmBootPlans {
             DriverFallback fallback = os.fallback(device);
             if (fallback.fails()) {
                 steps.add(PlannedStep.fail("drivers", fallback.message()));
-                return steps;
+                return;
             }
             // the device runs on emulated hardware (IDE/AHCI for disks): slower, but the guest boots
             steps.add(PlannedStep.of("drivers", "emulated-" + device.id(), Demand.NONE));
@@ -126,7 +142,6 @@ final class VmBootPlans {
         } else {
             steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency).touchingMemory());
         }
-        return steps;
     }
 
     private static final List<DeviceClass> PARAVIRTUAL = List.of(DeviceClass.BLOCK, DeviceClass.NET);

@@ -138,9 +138,17 @@ final class VmMachine extends Machine {
     /** Whether the guest has a driver that can run a balloon. */
     boolean balloonCapable() {
         for (String id : driversPresent()) {
-            if (lab.extensions().driver(id).effect().capabilities()
-                    .contains(dev.hyperlab.api.spi.DriverEffect.Capability.BALLOON)) {
-                return true;
+            Extensions ext = lab.extensions();
+            if (!ext.hasDriver(id)) {
+                continue; // a plugin's driver whose plugin is gone: its capabilities are unknown, so none are assumed
+            }
+            try {
+                if (ext.driver(id).effect().capabilities()
+                        .contains(dev.hyperlab.api.spi.DriverEffect.Capability.BALLOON)) {
+                    return true;
+                }
+            } catch (dev.hyperlab.core.guard.ExtensionFault fault) {
+                // a faulty plugin's driver is not trusted to run a balloon; the fault is on record for plugin list
             }
         }
         return false;
@@ -293,6 +301,7 @@ final class VmMachine extends Machine {
             throw LabException.notAllowed("host " + h.name + " has no hypervisor",
                     "host install " + h.name + " --hypervisor type1|type2");
         }
+        lab.requireExtensions(firmware, driversPresent());
         if (memoryNeed() > h.usableMemory()) {
             throw LabException.insufficient("VM " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(memoryNeed())
                     + " but host " + h.name + " has only " + dev.hyperlab.api.lab.Sizes.format(h.usableMemory())
@@ -320,9 +329,10 @@ final class VmMachine extends Machine {
             lab.log(name, "start refused (memory)");
             return false;
         }
+        List<PlannedStep> boot = VmBootPlans.plan(this, true); // before anything is held: planning calls plugins
         hold();
         counted = true;
-        startPlan(PlanKind.BOOT, VmBootPlans.plan(this, true));
+        startPlan(PlanKind.BOOT, boot);
         return true;
     }
 
@@ -345,6 +355,7 @@ final class VmMachine extends Machine {
 
     void reboot() {
         requireState(VmState.RUNNING, "reboot");
+        lab.requireExtensions(firmware, driversPresent());
         lab.log(name, "reboot");
         hostMachine().memory.rewrote(this);
         state = VmState.STARTING;

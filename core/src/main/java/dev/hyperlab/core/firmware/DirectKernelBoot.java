@@ -1,6 +1,7 @@
 package dev.hyperlab.core.firmware;
 
 import dev.hyperlab.api.spi.BootDevice;
+import dev.hyperlab.api.spi.BootLayout;
 import dev.hyperlab.api.spi.BootOutcome;
 import dev.hyperlab.api.spi.BootSearch;
 import dev.hyperlab.api.spi.BootStep;
@@ -48,5 +49,10 @@ public final class DirectKernelBoot implements FirmwareModel {
                     "Kernel panic - not syncing: VFS: Unable to mount root fs on " + d.name(), steps);
         }
         return BootOutcome.notFound("Kernel panic - not syncing: VFS: Unable to mount root fs (no disk)", List.of());
+    }
+
+    @Override
+    public BootLayout bootLayout() {
+        return BootLayout.ROOT_FS;
     }
 }

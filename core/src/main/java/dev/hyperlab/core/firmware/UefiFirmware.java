@@ -2,6 +2,7 @@ package dev.hyperlab.core.firmware;
 
 import static dev.hyperlab.core.model.Calibration.*;
 
+import dev.hyperlab.api.spi.BootLayout;
 import dev.hyperlab.api.spi.BootOutcome;
 import dev.hyperlab.api.spi.BootSearch;
 import dev.hyperlab.api.spi.BootStep;
@@ -49,5 +50,10 @@ public final class UefiFirmware implements FirmwareModel {
             steps.add(new BootStep("boot-search", "read-esp " + disk.name(), Demand.NONE.plusRead(64 << 10, 8)));
             return disk.efiFile(FALLBACK_LOADER).map(bytes -> FALLBACK_LOADER);
         }, "No bootable device (BdsDxe: no bootable option or device was found)");
+    }
+
+    @Override
+    public BootLayout bootLayout() {
+        return BootLayout.GPT_ESP;
     }
 }

@@ -43,6 +43,11 @@ public final class Labs {
 
     /** A lab that lives only in memory (nothing is saved). */
     public static LocalLab inMemory(long seed) {
-        return new LocalLab(null, LabModel.create(seed, Extensions.builtIn(), null), false);
+        return inMemory(seed, Extensions.builtIn());
+    }
+
+    /** As {@link #inMemory(long)}, with the extensions (built-ins and plugins) the lab may use. */
+    public static LocalLab inMemory(long seed, Extensions extensions) {
+        return new LocalLab(null, LabModel.create(seed, extensions, null), false);
     }
 }

@@ -128,8 +128,8 @@ final class LocalBackups implements Backups {
     @Override
     public BackupRun run(String vm, String strategy) {
         String id = strategy == null || strategy.isEmpty() ? "incremental" : strategy;
-        // plugins' strategies join here once the lab's extensions carry them (the plugins branch); built-ins for now
-        BackupStrategy s = BackupStrategies.find(id, List.of()).orElseThrow(() -> LabException.invalid(
+        // the plugins' strategies come guarded (time limit, checked answers), as their firmware and drivers do
+        BackupStrategy s = BackupStrategies.find(id, lab.model().extensions().strategies()).orElseThrow(() -> LabException.invalid(
                 "no backup strategy '" + id + "'", "full, incremental, dedup, or a plugin's id (plugin list)"));
         lab.vm(vm); // NOT_FOUND before anything else
         BackupRun[] out = new BackupRun[1];

@@ -107,7 +107,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     public LabInfo info() {
         return read(m -> new LabInfo(dir == null ? "" : dir.path().toString(), m.seed(),
                 Duration.ofNanos(m.sim().now()), m.hostCount(), m.hostsIn(HostState.RUNNING), m.vmCount(),
-                m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, List.of()));
+                m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, m.pluginsUsed()));
     }
 
     @Override

@@ -21,7 +21,9 @@ class CalibrationDocTest {
         Path repo = Files.exists(root.resolve("docs/calibration.md")) ? root : root.getParent();
         String doc = Files.readString(repo.resolve("docs/calibration.md"));
         List<String> cited = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(repo.resolve("core/src/main/java"))) {
+        // the engine's numbers, and those of the plugins built with the project (plugins/*/src/main/java)
+        try (Stream<Path> files = Stream.concat(Files.walk(repo.resolve("core/src/main/java")),
+                Files.walk(repo.resolve("plugins")).filter(p -> p.toString().contains("/src/main/java/")))) {
             for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
                 Matcher m = KEY.matcher(Files.readString(f));
                 while (m.find()) {

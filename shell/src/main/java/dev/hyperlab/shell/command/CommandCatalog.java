@@ -16,6 +16,7 @@ import dev.hyperlab.shell.commands.mem.MemCommands;
 import dev.hyperlab.shell.commands.script.JavaCommand;
 import dev.hyperlab.shell.commands.script.JsCommand;
 import dev.hyperlab.shell.commands.script.RunCommand;
+import dev.hyperlab.shell.commands.plugin.PluginCommands;
 import dev.hyperlab.shell.commands.snapshot.SnapshotCommands;
 import dev.hyperlab.shell.commands.vm.VmCommands;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ public final class CommandCatalog {
                 CommandGroup.code("js", Section.PLUGINS, JsCommand.class),
                 CommandGroup.of("run", Section.PLUGINS, RunCommand.class),
                 CommandGroup.code("java", Section.PLUGINS, JavaCommand.class),
+                CommandGroup.of("plugin", Section.PLUGINS, PluginCommands.class),
                 CommandGroup.of("help", Section.SHELL, HelpCommand.class),
                 CommandGroup.of("demo", Section.SHELL, DemoCommand.class),
                 CommandGroup.of("exit", Section.SHELL, ExitCommand.class)));

@@ -2,7 +2,11 @@ package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.shell.ShellHome;
+import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.completion.NameProviders;
+import dev.hyperlab.shell.plugin.PluginView;
+import dev.hyperlab.shell.plugin.Plugins;
 import dev.hyperlab.shell.render.Output;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +34,7 @@ public final class ShellContext implements AutoCloseable {
     private final Commands commands;
     private final NameProviders names;
     private final boolean debug;
+    private final Plugins plugins;
     private final AtomicBoolean cancel = new AtomicBoolean();
     private volatile ProgressView progressView = ProgressView.NONE;
     private volatile Lab lab;
@@ -40,12 +45,24 @@ public final class ShellContext implements AutoCloseable {
     private final CopyOnWriteArrayList<Runnable> cancelHooks = new CopyOnWriteArrayList<>();
 
     public ShellContext(Supplier<? extends Lab> opener, Output output, CommandCatalog catalog, boolean debug) {
+        this(opener, output, catalog, debug, Plugins.fromEnvironment(ShellHome.dir(), List.of()));
+    }
+
+    /**
+     * A session whose {@code plugin} commands manage {@code plugins}; labs the opener opens should use
+     * {@link Plugins#extensions()}, so the plugins' extensions reach them.
+     */
+    public ShellContext(Supplier<? extends Lab> opener, Output output, CommandCatalog catalog, boolean debug,
+            Plugins plugins) {
+        this.plugins = plugins;
         this.opener = opener;
         this.output = output;
         this.catalog = catalog;
         this.debug = debug;
         this.names = NameProviders.builtIn();
         this.commands = new Commands(this);
+        names.register(LiveNames.Plugins.KIND, (lab, words) -> plugins.use(
+                s -> s.list().stream().map(PluginView::id).toList()));
         names.register(dev.hyperlab.shell.completion.LiveNames.CommandNames.KIND, (lab, words) -> {
             // help GROUP VERB: the groups, then the verbs of the group named
             java.util.List<String> after = words.subList(Math.min(words.size(), 1), words.size());
@@ -80,6 +97,11 @@ public final class ShellContext implements AutoCloseable {
 
     public Output output() {
         return output;
+    }
+
+    /** The session's plugins (PF4J loads on their first use). */
+    public Plugins plugins() {
+        return plugins;
     }
 
     public CommandCatalog catalog() {

@@ -133,6 +133,15 @@ public abstract class LiveNames implements Iterable<String> {
         }
     }
 
+    /** Installed plugins (listing them loads the plugin system). */
+    public static final class Plugins extends LiveNames {
+        public static final String KIND = "plugin";
+
+        public Plugins() {
+            super(KIND);
+        }
+    }
+
     /** Command groups and their verbs ({@code help}). */
     public static final class CommandNames extends LiveNames {
         public static final String KIND = "command";

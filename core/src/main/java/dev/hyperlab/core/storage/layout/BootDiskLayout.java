@@ -36,6 +36,21 @@ public final class BootDiskLayout {
         };
     }
 
+    /**
+     * Replaces the boot loader {@code \EFI\BOOT\BOOTX64.EFI} of a GPT disk's EFI system partition, e.g. with a
+     * signed copy of it: the partition's FAT is written anew around the new file (its volume serial kept), and
+     * nothing outside the partition changes.
+     *
+     * @throws ImageException when the disk has no EFI system partition, or the file does not fit in it
+     */
+    public static void replaceEfiLoader(DiskImage disk, byte[] loader) throws IOException {
+        BootDiskProbe.GptPartition esp = BootDiskProbe.probe(disk).esp().orElseThrow(() ->
+                new ImageException(disk.path() + ": no EFI system partition (a UEFI boot disk has one)"));
+        ByteBuffer serial = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+        disk.read(esp.firstLba() * SECTOR + 39, serial); // BS_VolID of the FAT16 boot sector
+        Fat16Formatter.format(disk, esp.firstLba(), esp.lastLba() - esp.firstLba() + 1, loader, serial.getInt(0));
+    }
+
     private static long sectors(DiskImage disk, long minimum) throws ImageException {
         long n = disk.virtualSize() / SECTOR;
         if (n < minimum) throw new ImageException(disk.path() + ": disk of " + disk.virtualSize() + " bytes is too small for a boot layout");

@@ -1,0 +1,91 @@
+package dev.hyperlab.plugins.secureboot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyperlab.api.lab.HostSpec;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.TimelinePhase;
+import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.testkit.BootRun;
+import dev.hyperlab.testkit.PluginTestKit;
+import dev.hyperlab.testkit.TestLab;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Secure Boot against the real engine and real disk images: signed boots, anything else is refused. */
+class SecureBootFirmwareTest {
+
+    private static VmSpec vm(String name) {
+        return VmSpec.of(name, TestLab.HOST, 2, Sizes.parse("4GiB")).withOs("linux-server").withFirmware("secureboot");
+    }
+
+    @Test
+    void signedBootsUnsignedIsRefusedWithSecureBootViolation() {
+        try (TestLab lab = PluginTestKit.lab().withFirmware(new SecureBootFirmware()).start()) {
+            BootRun unsigned = lab.boot(vm("plain"));
+            assertThat(unsigned.state()).isEqualTo("crashed");
+            assertThat(unsigned.reason()).isEqualTo("Secure Boot Violation: \\EFI\\BOOT\\BOOTX64.EFI refused on"
+                    + " disk0 (unsigned) (BdsDxe: Access Denied)");
+
+            lab.lab().createVm(vm("signed"));
+            lab.editEfiLoader("signed", LabKey::sign);
+            lab.lab().vm("signed").start();
+            lab.lab().vm("signed").waitFor(dev.hyperlab.api.lab.VmState.RUNNING, TestLab.BOOT_WAIT);
+            var phases = lab.lab().timeline(java.util.List.of("signed")).stream().map(TimelinePhase::step).toList();
+            assertThat(phases).contains("ovmf-secboot-init", "read-esp disk0", "verify disk0");
+            assertThat(lab.faults()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTamperedLoaderOrAForeignKeyIsRefused() throws Exception {
+        KeyPair other = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        try (TestLab lab = PluginTestKit.lab().withFirmware(new SecureBootFirmware()).start()) {
+            lab.lab().createVm(vm("tampered"));
+            lab.editEfiLoader("tampered", loader -> {
+                byte[] signed = LabKey.sign(loader);
+                signed[0x90] ^= 1; // one bit of the code after signing
+                return signed;
+            });
+            lab.lab().createVm(vm("foreign"));
+            lab.editEfiLoader("foreign", loader -> LoaderSignature.sign(loader, other.getPrivate(), other.getPublic()));
+            for (String name : new String[] {"tampered", "foreign"}) {
+                lab.lab().vm(name).start();
+                lab.lab().advance("5m");
+                assertThat(lab.lab().vm(name).info().reason()).as(name)
+                        .isEqualTo("Secure Boot Violation: \\EFI\\BOOT\\BOOTX64.EFI refused on disk0 (signature not in"
+                                + " db) (BdsDxe: Access Denied)");
+            }
+        }
+    }
+
+    @Test
+    void aHostWithSecureBootFirmwarePostsAsAServerAndVerifiesItsLoader() {
+        try (TestLab lab = PluginTestKit.lab().withFirmware(new SecureBootFirmware()).start()) {
+            BootRun host = lab.bootHost(HostSpec.of("esx9", 8, Sizes.parse("32GiB")).withFirmware("secureboot"));
+            // host install lays down an unsigned loader: refused, the server's POST done first
+            assertThat(host.state()).isEqualTo("failed");
+            assertThat(host.reason()).startsWith("Secure Boot Violation");
+            assertThat(host.phase("post")).extracting(TimelinePhase::step)
+                    .containsExactly("platform-init", "memory-training", "option-roms");
+        }
+    }
+
+    @Test
+    void theSignatureFormatRoundTripsAndRejectsGarbage() throws Exception {
+        byte[] loader = "MZ...PE\0\0HYPERLAB-BOOT os=linux-server;".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] signed = LabKey.sign(loader);
+        LoaderSignature s = LoaderSignature.parse(signed).orElseThrow();
+        assertThat(s.signedBytes()).isEqualTo(loader);
+        assertThat(s.verifiedBy(LabKey.publicKey())).isTrue();
+        assertThat(SignatureDatabase.shipped().allows(signed)).isTrue();
+        assertThat(LoaderSignature.parse(loader)).isEmpty();
+        byte[] truncated = Arrays.copyOf(signed, signed.length - 9);
+        assertThat(LoaderSignature.parse(truncated)).isEmpty();
+        byte[] badLength = signed.clone();
+        badLength[signed.length - 8] = 0x7f; // the trailer's length no longer matches the header's
+        assertThat(LoaderSignature.parse(badLength)).isEmpty();
+    }
+}

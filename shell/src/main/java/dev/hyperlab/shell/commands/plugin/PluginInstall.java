@@ -1,0 +1,34 @@
+package dev.hyperlab.shell.commands.plugin;
+
+import dev.hyperlab.shell.command.ShellCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.plugin.PluginView;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code plugin install FILE}: copies a plugin into the user's plugin directory and starts it. The file is checked
+ * before anything is copied (descriptor, api requirement, id), and an install that fails later is undone: a refused
+ * install leaves nothing behind. It changes no lab, so it has no {@code --dry-run}.
+ */
+@Command(name = "install", description = "Install a PF4J plugin (.zip or .jar) into $HYPERLAB_HOME/plugins and start "
+        + "it; refused, changing nothing, if it needs another api version or its ids are taken.")
+final class PluginInstall extends ShellCommand {
+    @Parameters(paramLabel = "FILE", description = "The plugin file: a zip (plugin.properties, lib/*.jar) or a jar.")
+    Path file;
+
+    PluginInstall(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    public Integer call() {
+        PluginView p = ctx.plugins().use(s -> s.install(file));
+        out().println("installed " + p.id() + " " + p.version() + ": " + (p.extensions().isEmpty() ? "no extensions"
+                : p.extensions().stream().map(e -> e.kind() + " " + e.id()).collect(Collectors.joining(", "))));
+        out().flush();
+        return 0;
+    }
+}

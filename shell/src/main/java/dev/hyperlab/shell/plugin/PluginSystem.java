@@ -1,0 +1,337 @@
+package dev.hyperlab.shell.plugin;
+
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.spi.ApiVersion;
+import dev.hyperlab.api.spi.BackupStrategy;
+import dev.hyperlab.api.spi.FirmwareModel;
+import dev.hyperlab.api.spi.GuestDriver;
+import dev.hyperlab.core.engine.Extensions;
+import dev.hyperlab.core.guard.ExtensionFault;
+import dev.hyperlab.core.guard.ExtensionGuard;
+import dev.hyperlab.shell.command.ShellException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.pf4j.PluginDescriptor;
+import org.pf4j.PluginRuntimeException;
+import org.pf4j.PluginWrapper;
+
+/**
+ * The session's plugins, loaded with PF4J ({@link HyperlabPluginManager}) the first time something needs them, and
+ * their extensions registered in the lab's {@link Extensions}: what the {@code plugin} commands act on.
+ *
+ * <p>Everything a plugin runs goes through the {@link ExtensionGuard}: its start, the constructors of its
+ * extensions, and then every call the engine makes. A plugin that fails there is faulty; a plugin that needs another
+ * api version, or whose ids are taken, is refused. Neither stops the others.
+ */
+public final class PluginSystem {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+    private final HyperlabPluginManager manager;
+    private final Extensions extensions;
+    private final ExtensionGuard guard;
+    private final Path installDir;
+    /** Started plugins whose extensions could not be registered (an id taken), and why. */
+    private final Map<String, String> conflicts = new TreeMap<>();
+    /** Plugins whose extensions are in {@link #extensions}. */
+    private final Set<String> registered = new LinkedHashSet<>();
+
+    /** Loads and starts the plugins in {@code roots}; {@code installDir} (the first root) is where installs go. */
+    PluginSystem(List<Path> roots, Path installDir, Extensions extensions) {
+        this.manager = new HyperlabPluginManager(roots, ApiVersion.current());
+        this.extensions = extensions;
+        this.guard = extensions.guard();
+        this.installDir = installDir;
+        manager.loadPlugins();
+        for (PluginWrapper w : sorted(manager.getResolvedPlugins())) {
+            if (!w.getPluginState().isDisabled()) {
+                start(w.getPluginId());
+            }
+        }
+    }
+
+    /** Adds the extensions of every started plugin not yet registered (the lab's plugin loader). */
+    void registerStarted(Extensions into) {
+        for (PluginWrapper w : sorted(manager.getStartedPlugins())) {
+            register(w.getPluginId(), into);
+        }
+    }
+
+    private void start(String id) {
+        try {
+            guard.call(id, "plugin '" + id + "' start", () -> manager.startPlugin(id));
+        } catch (ExtensionFault fault) {
+            // on record in the guard: the plugin shows as faulty
+        }
+    }
+
+    private void register(String id, Extensions into) {
+        if (registered.contains(id) || conflicts.containsKey(id) || guard.faultOf(id).isPresent()) {
+            return;
+        }
+        try {
+            into.addAll(id, create(id, FirmwareModel.class), create(id, GuestDriver.class),
+                    create(id, BackupStrategy.class));
+            registered.add(id);
+        } catch (ExtensionFault fault) {
+            // on record in the guard
+        } catch (LabException e) {
+            conflicts.put(id, "plugin '" + id + "' was refused: " + e.getMessage());
+        }
+    }
+
+    /**
+     * One instance of each extension class of {@code type} the plugin declares, through its index or its service
+     * files (a class both list is made once), in class-name order so registration never depends on file order.
+     */
+    private <T> List<T> create(String id, Class<T> type) {
+        List<Class<? extends T>> classes = new ArrayList<>(manager.getExtensionClasses(type, id));
+        classes.sort(Comparator.comparing(Class::getName));
+        List<T> out = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (Class<? extends T> c : classes) {
+            if (seen.add(c.getName())) {
+                out.add(guard.call(id, "creating " + c.getName(), () -> c.getDeclaredConstructor().newInstance()));
+            }
+        }
+        return out;
+    }
+
+    // ---- what plugin list and plugin info show --------------------------------------------------------------------
+
+    /** Every installed plugin, by id; then files that are not readable plugins. */
+    public List<PluginView> list() {
+        List<PluginView> out = new ArrayList<>();
+        for (PluginWrapper w : sorted(manager.getPlugins())) {
+            out.add(view(w));
+        }
+        manager.unreadable.forEach((path, why) -> out.add(new PluginView(path.getFileName().toString(), "",
+                PluginState.REFUSED, "", "", "", path.toString(), "not a plugin: " + why, List.of())));
+        return out;
+    }
+
+    /** One installed plugin. */
+    public PluginView info(String id) {
+        return view(require(id));
+    }
+
+    private PluginView view(PluginWrapper w) {
+        String id = w.getPluginId();
+        PluginDescriptor d = w.getDescriptor();
+        PluginState state;
+        String reason = "";
+        if (manager.refusals.containsKey(id)) {
+            state = PluginState.REFUSED;
+            reason = manager.refusals.get(id);
+        } else if (conflicts.containsKey(id)) {
+            state = PluginState.REFUSED;
+            reason = conflicts.get(id);
+        } else if (guard.faultOf(id).isPresent()) {
+            state = PluginState.FAULTY;
+            reason = guard.faultOf(id).get();
+        } else if (w.getPluginState().isFailed()) {
+            state = PluginState.FAULTY;
+            reason = "plugin '" + id + "' failed to start: " + Optional.ofNullable(w.getFailedException())
+                    .map(Throwable::toString).orElse("no reason given");
+        } else if (w.getPluginState().isStarted()) {
+            state = PluginState.STARTED;
+        } else {
+            state = PluginState.DISABLED;
+        }
+        List<ExtensionRef> refs = new ArrayList<>();
+        if (registered.contains(id)) {
+            for (Extensions.Contribution c : extensions.contributionsOf(id)) {
+                refs.add(new ExtensionRef(c.kind(), c.id(), c.description()));
+            }
+        }
+        return new PluginView(id, d.getVersion(), state, nullToEmpty(d.getPluginDescription()),
+                nullToEmpty(d.getProvider()), nullToEmpty(d.getRequires()), w.getPluginPath().toString(), reason,
+                refs);
+    }
+
+    // ---- install, enable, disable ---------------------------------------------------------------------------------
+
+    /**
+     * Copies a plugin file (zip or jar) into the install directory, loads and starts it, registers its extensions.
+     * Checked first, undone on any failure: a refused install leaves nothing behind.
+     */
+    public PluginView install(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (!Files.isRegularFile(file)) {
+            throw new ShellException("no plugin file " + file, "give the path of a PF4J plugin .zip or .jar");
+        }
+        if (!name.endsWith(".zip") && !name.endsWith(".jar")) {
+            throw new ShellException(file + " is not a .zip or .jar", "a PF4J plugin is a zip (plugin.properties and"
+                    + " lib/*.jar) or a jar with Plugin-Id in its manifest");
+        }
+        PluginDescriptor d;
+        try {
+            d = manager.descriptorOf(file);
+        } catch (PluginRuntimeException e) {
+            throw new ShellException("cannot read the plugin descriptor of " + file + ": " + firstLine(e),
+                    "a zip needs plugin.properties at its root, a jar Plugin-Id in its manifest");
+        }
+        String id = d.getPluginId();
+        if (id == null || !ID.matcher(id).matches() || d.getVersion() == null || d.getVersion().isBlank()) {
+            throw new ShellException(file + " has no valid plugin.id and plugin.version",
+                    "plugin.id: letters, digits, '.', '_', '-'; plugin.version: e.g. 1.0.0");
+        }
+        Optional<String> refusal = ApiRequirement.check(d.getRequires(), ApiVersion.current());
+        if (refusal.isPresent()) {
+            throw new ShellException("plugin '" + id + "' " + d.getVersion() + " " + refusal.get(),
+                    "install a release of the plugin built for this api");
+        }
+        PluginWrapper existing = manager.getPlugin(id);
+        if (existing != null) {
+            throw new ShellException("plugin '" + id + "' is installed already (version "
+                    + existing.getDescriptor().getVersion() + ", " + existing.getPluginPath() + ")",
+                    "remove that file first to replace it");
+        }
+        Path target = installDir.resolve(name);
+        Path expanded = installDir.resolve(name.substring(0, name.length() - 4));
+        if (Files.exists(target) || (name.endsWith(".zip") && Files.exists(expanded))) {
+            throw new ShellException(target + " exists already", "rename the plugin file");
+        }
+        copy(file, target);
+        try {
+            manager.load(target);
+            if (manager.refusals.containsKey(id)) {
+                throw new ShellException(manager.refusals.get(id), "install a release built for this api");
+            }
+            start(id);
+            register(id, extensions);
+            PluginView v = info(id);
+            if (v.state() != PluginState.STARTED) {
+                throw new ShellException(v.reason(), "the plugin was not installed");
+            }
+            return v;
+        } catch (RuntimeException e) {
+            undoInstall(id, target, expanded);
+            if (e instanceof ShellException) {
+                throw e;
+            }
+            throw new ShellException("cannot install " + file + ": " + firstLine(e), "the plugin was not installed");
+        }
+    }
+
+    private void undoInstall(String id, Path target, Path expanded) {
+        extensions.removeSource(id);
+        registered.remove(id);
+        conflicts.remove(id);
+        guard.clear(id);
+        try {
+            manager.forget(id);
+        } catch (RuntimeException e) {
+            // it was never loaded: nothing to forget
+        }
+        try {
+            deleteTree(expanded);
+            Files.deleteIfExists(target);
+        } catch (IOException e) {
+            throw new ShellException("the plugin was not installed, but " + target + " could not be removed: "
+                    + e.getMessage(), "remove it by hand");
+        }
+    }
+
+    /** Turns a plugin on (again): a disabled one starts, a faulty one gets another chance. */
+    public PluginView enable(String id) {
+        PluginWrapper w = require(id);
+        if (manager.refusals.containsKey(id)) {
+            throw new ShellException(manager.refusals.get(id), "install a release of the plugin built for this api");
+        }
+        conflicts.remove(id); // the plugin that held its ids may be gone: try again
+        guard.clear(id);
+        if (w.getPluginState().isDisabled() && !manager.enablePlugin(id)) {
+            throw new ShellException("plugin '" + id + "' cannot be enabled", "plugin info " + id + " says why");
+        }
+        if (!w.getPluginState().isStarted()) {
+            start(id);
+        }
+        extensions.removeSource(id); // a faulty plugin's extensions are registered afresh, on a new thread
+        registered.remove(id);
+        register(id, extensions);
+        return info(id);
+    }
+
+    /** Turns a plugin off, for this session and the next: its extensions leave the lab's catalogue. */
+    public PluginView disable(String id) {
+        PluginWrapper w = require(id);
+        extensions.removeSource(id);
+        registered.remove(id);
+        if (!w.getPluginState().isDisabled()) {
+            try {
+                guard.call(id, "plugin '" + id + "' stop", () -> manager.disablePlugin(id));
+            } catch (ExtensionFault fault) {
+                // its stop failed: it is faulty, and off all the same
+            }
+        }
+        return info(id);
+    }
+
+    private PluginWrapper require(String id) {
+        PluginWrapper w = manager.getPlugin(id);
+        if (w == null) {
+            throw new ShellException("no plugin '" + id + "'", "plugin list shows the installed plugins");
+        }
+        return w;
+    }
+
+    // ---- helpers --------------------------------------------------------------------------------------------------
+
+    private static List<PluginWrapper> sorted(List<PluginWrapper> plugins) {
+        List<PluginWrapper> out = new ArrayList<>(plugins);
+        out.sort(Comparator.comparing(PluginWrapper::getPluginId));
+        return out;
+    }
+
+    /** Copies {@code file} to {@code target} safely: a temporary file, synced, then renamed. */
+    private static void copy(Path file, Path target) {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        try {
+            Files.createDirectories(target.getParent());
+            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
+            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original failure is what the user needs to see
+            }
+            throw new ShellException("cannot copy " + file + " to " + target + ": " + e.getMessage(),
+                    "check the plugin directory is writable");
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.lines().findFirst().orElse(m);
+    }
+
+    private static String nullToEmpty(String s) {
+        return s == null ? "" : s;
+    }
+}

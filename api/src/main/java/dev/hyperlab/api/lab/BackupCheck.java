@@ -9,6 +9,11 @@ import org.apiguardian.api.API;
  * What {@link Backups#check} found. {@link #ok()} is false on any damage; {@code backup check} then exits 1.
  * Leftovers of interrupted operations are not damage: they are {@link #notes()}, and prune removes them.
  *
+ * <pre>{@code
+ * BackupCheck c = lab.backups("/srv/backups", "").check(true);   // read every blob and check its hash
+ * if (!c.ok()) c.errors().forEach(System.err::println);
+ * }</pre>
+ *
  * @param repository the repository's directory
  * @param readData whether every blob was read and its hash checked, or only the structure
  * @param backups backups checked

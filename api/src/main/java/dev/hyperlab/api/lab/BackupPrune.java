@@ -8,6 +8,11 @@ import org.apiguardian.api.API;
 /**
  * What {@link Backups#prune} did.
  *
+ * <pre>{@code
+ * BackupPrune p = lab.backups("/srv/backups", "").prune(7);        // keep the last 7 backups
+ * System.out.println(p.removedBackups().size() + " backups forgotten, " + p.packsRemoved() + " packs deleted");
+ * }</pre>
+ *
  * @param removedBackups ids of the backups forgotten, oldest first
  * @param keptBackups backups that remain
  * @param blobsRemoved blobs no remaining backup needed

@@ -15,6 +15,11 @@ import org.apiguardian.api.API;
  * phase of the new VM's timeline: the data written at the host datastore's bandwidth), then {@link #bootTime()} (its
  * boot phases, until it runs), and {@link #recoveryTime()}, their sum from the restore's start.
  *
+ * <pre>{@code
+ * BackupRestore r = lab.backups("/srv/backups", "").restoreAsVm(id, "web1-drill", "");
+ * System.out.println(r.restoreTime() + " + " + r.bootTime() + " = " + r.recoveryTime());
+ * }</pre>
+ *
  * @param backupId the backup restored (full id)
  * @param vm the VM defined from the backup, or empty for a restore to a path
  * @param host the host the VM was defined on, or empty

@@ -11,6 +11,11 @@ import org.apiguardian.api.API;
  * consistent point in time (the VM pauses for the snapshot, the {@code snapshot} phase of its timeline), the backup
  * reads that snapshot while the VM runs on (the {@code backup} phase), and the snapshot is deleted at the end.
  *
+ * <pre>{@code
+ * BackupRun r = lab.backups("/srv/backups", "").run("web1", "incremental");
+ * System.out.println(r.backup().shortId() + (r.live() ? " live" : " offline") + " in " + r.duration());
+ * }</pre>
+ *
  * @param backup the backup as recorded; its id is empty in a dry run, which writes nothing to the repository
  * @param live whether the VM was running (or booting) and a temporary snapshot was taken
  * @param started lab time the backup began (its consistent point)

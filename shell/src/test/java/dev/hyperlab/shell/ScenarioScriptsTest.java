@@ -6,9 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The automation scripts of scripts/, each run as a user runs it ({@code run scripts/NAME.js}) with assertions on
@@ -30,7 +33,7 @@ class ScenarioScriptsTest {
             files.filter(f -> f.toString().endsWith(".js")).sorted().forEach(scripts::add);
         }
         assertThat(scripts).extracting(p -> p.getFileName().toString())
-                .contains("boot-storm.js", "overcommit.js", "capacity-what-if.js");
+                .contains("boot-storm.js", "overcommit.js", "capacity-what-if.js", "nightly-backup.js", "dr-drill.js");
         for (Path s : scripts) {
             List<String> lines = Files.readAllLines(s);
             assertThat(lines.getFirst()).as(s + " says what it is on its first line")
@@ -123,6 +126,121 @@ class ScenarioScriptsTest {
             assertThat(none.out()).contains("no answer: 1 host is not enough");
             assertThat(shell.ctx.status()).isEqualTo(1);
             assertThat(shell.ok("host list --json").strip()).isEqualTo("[ ]");
+        }
+    }
+
+    /**
+     * Two running hosts, three running VMs (web1 and fc1 on esx1, dev1 on ws1), in a lab directory: real qcow2 images
+     * with their dirty bitmaps, as a user's lab has them.
+     */
+    private static ShellFixture runningLab(Path dir) {
+        ShellFixture shell = ShellFixture.in(dir).small();
+        shell.ok("vm start web1 fc1 dev1; advance 5m");
+        return shell;
+    }
+
+    @Test
+    void nightlyBackupKeepsSevenPerVmAndTheLaterOnesAreIncremental(@TempDir Path tmp) {
+        try (ShellFixture shell = runningLab(tmp.resolve("lab"))) {
+            String repo = tmp.resolve("repo").toString();
+            JsonNode r = json(shell, "nightly-backup.js", repo + " --nights 9");
+            JsonNode nights = r.get("nights");
+            assertThat(nights).hasSize(9);
+            Map<String, Long> firstRead = new HashMap<>();
+            for (JsonNode b : nights.get(0).get("backups")) {
+                // the first backup of a VM has nothing to build on: a full one, and it says why
+                assertThat(b.get("fullFallback").asBoolean()).as(b.toString()).isTrue();
+                assertThat(b.get("bytesRead").asLong()).isPositive();
+                firstRead.put(b.get("vm").asText(), b.get("bytesRead").asLong());
+            }
+            assertThat(firstRead).containsOnlyKeys("web1", "fc1", "dev1");
+            for (int n = 1; n < 9; n++) {
+                JsonNode night = nights.get(n);
+                // a lab day apart
+                assertThat(night.get("time").asDouble() - nights.get(n - 1).get("time").asDouble())
+                        .isCloseTo(86400, org.assertj.core.data.Offset.offset(1.0));
+                assertThat(night.get("backups")).hasSize(3);
+                for (JsonNode b : night.get("backups")) {
+                    assertThat(b.get("strategy").asText()).isEqualTo("incremental");
+                    assertThat(b.get("fullFallback").asBoolean()).as(b.toString()).isFalse();
+                    assertThat(b.get("live").asBoolean()).isTrue();
+                    assertThat(b.get("bytesRead").asLong()).as(b.toString())
+                            .isLessThan(firstRead.get(b.get("vm").asText()) / 10);
+                }
+                // nights 8 and 9 forget each VM's oldest backup
+                assertThat(night.at("/pruned/removed")).hasSize(n >= 7 ? 3 : 0);
+                assertThat(night.at("/pruned/kept").asInt()).isEqualTo(3 * Math.min(n + 1, 7));
+            }
+            assertThat(r.get("keptPerVm").toString()).isEqualTo("{\"dev1\":7,\"fc1\":7,\"web1\":7}");
+            // the repository agrees: 21 backups, the newest 7 of each VM, and it checks clean
+            JsonNode list = shell.run("backup list --json --repo " + repo).json();
+            assertThat(list).hasSize(21);
+            JsonNode lastNight = nights.get(8).get("backups");
+            assertThat(list.findValuesAsText("id")).containsAll(lastNight.findValuesAsText("id"))
+                    .doesNotContainAnyElementsOf(nights.get(0).get("backups").findValuesAsText("id"));
+            assertThat(shell.run("backup check --read-data --repo " + repo).ok()).isTrue();
+            // the VMs run on after the job (no snapshot pause left over)
+            for (JsonNode vm : shell.run("vm list --json").json()) {
+                assertThat(vm.get("state").asText()).as(vm.toString()).isEqualTo("running");
+            }
+            // one more night on the same repository: every backup incremental, still 7 per VM
+            JsonNode again = json(shell, "nightly-backup.js", repo);
+            assertThat(again.at("/nights/0/backups").findValuesAsText("strategy")).containsOnly("incremental");
+            assertThat(again.get("keptPerVm").toString()).isEqualTo("{\"dev1\":7,\"fc1\":7,\"web1\":7}");
+            // a stopped VM is skipped and named; a bad --keep is refused
+            shell.ok("vm shutdown dev1; wait vm dev1 --state shutoff");
+            JsonNode skip = json(shell, "nightly-backup.js", repo + " --keep 2");
+            assertThat(skip.at("/nights/0/skipped/0/vm").asText()).isEqualTo("dev1");
+            assertThat(skip.get("keptPerVm").toString()).isEqualTo("{\"dev1\":2,\"fc1\":2,\"web1\":2}");
+            assertThat(shell.run("run " + SCRIPTS.resolve("nightly-backup.js") + " " + repo + " --keep 0").err())
+                    .contains("--keep takes a whole number");
+            assertThat(shell.ctx.status()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void drDrillBringsTheLostHostsVmsBackOnAnotherHost(@TempDir Path tmp) {
+        try (ShellFixture shell = runningLab(tmp.resolve("lab"))) {
+            String repo = tmp.resolve("repo").toString();
+            json(shell, "nightly-backup.js", repo + " --nights 2");
+            String before = shell.ok("vm list --json");
+            JsonNode r = json(shell, "dr-drill.js", repo + " esx1");
+            assertThat(r.get("host").asText()).isEqualTo("esx1");
+            JsonNode vms = r.get("vms");
+            assertThat(vms.findValuesAsText("vm")).containsExactlyInAnyOrder("web1", "fc1");
+            double max = 0;
+            for (JsonNode v : vms) {
+                assertThat(v.get("problem").isNull()).as(v.toString()).isTrue();
+                assertThat(v.get("state").asText()).isEqualTo("running");
+                assertThat(v.get("host").asText()).isEqualTo("ws1");
+                double restore = v.get("restoreSeconds").asDouble();
+                double boot = v.get("bootSeconds").asDouble();
+                double recovery = v.get("recoverySeconds").asDouble();
+                assertThat(restore).isPositive();
+                assertThat(boot).isPositive();
+                assertThat(recovery).isPositive().isCloseTo(restore + boot, org.assertj.core.data.Offset.offset(1e-9));
+                // the data came back whole: every byte the backup holds, hashes checked
+                assertThat(v.get("verified").asBoolean()).isTrue();
+                assertThat(v.get("bytesWritten").asLong()).isPositive().isEqualTo(v.get("dataBytes").asLong());
+                // from the second night's backup, the latest
+                assertThat(v.get("backupTime").asDouble()).isGreaterThan(86400);
+                max = Math.max(max, recovery);
+            }
+            assertThat(r.get("totalSeconds").asDouble()).isGreaterThanOrEqualTo(max);
+            assertThat(r.get("recovered").asInt()).isEqualTo(2);
+            // a drill: the lab is as it was
+            assertThat(shell.ok("vm list --json")).isEqualTo(before);
+            assertThat(shell.ok("host info esx1 --json")).contains("\"state\" : \"running\"");
+            // --to: restored where asked; a VM with no backup is reported lost, exit status 1
+            JsonNode to = json(shell, "dr-drill.js", repo + " ws1 --to esx1");
+            assertThat(to.at("/vms/0/host").asText()).isEqualTo("esx1");
+            assertThat(to.at("/vms/0/hostChoice").asText()).isEqualTo("--host");
+            shell.ok("vm create db1 --host esx1 --vcpus 2 --memory 4GiB --os linux-server; vm start db1;"
+                    + "wait vm db1 --state running");
+            ShellFixture.Result lost = shell.run("run " + SCRIPTS.resolve("dr-drill.js") + " " + repo + " esx1");
+            assertThat(lost.ok()).isFalse();
+            assertThat(lost.out()).containsPattern("db1 +NOT RECOVERED: no backup in").contains("2 of 3 VMs running again");
+            assertThat(shell.ctx.status()).isEqualTo(1);
         }
     }
 }

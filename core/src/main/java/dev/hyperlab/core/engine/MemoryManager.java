@@ -317,6 +317,15 @@ final class MemoryManager {
             u.swapped += x;
             done += x;
         }
+        // shares rounded down, and a last victim with less than the remainder, leave a few bytes: the first VMs that
+        // still have pages give them, so the host never promises more than it holds
+        for (int i = 0; i < victims.size() && done < bytes; i++) {
+            VmMachine u = victims.get(i);
+            long x = Math.min(bytes - done, u.resident);
+            u.resident -= x;
+            u.swapped += x;
+            done += x;
+        }
         swapUsed += done;
     }
 

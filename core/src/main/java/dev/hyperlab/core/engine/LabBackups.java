@@ -101,6 +101,9 @@ public final class LabBackups {
         long end = Math.addExact(p.time(), took);
         try {
             lab.runUntil(end, () -> false, true, progress);
+            // a backup that reads little ends before the VM's pause for the snapshot does: it ends when the VM runs
+            // again, else the lab would stand still with the VM paused and the next backup of it refused
+            lab.runUntil(Long.MAX_VALUE, () -> vm.state != VmState.PAUSED, false, progress);
         } finally {
             drop(p);
         }

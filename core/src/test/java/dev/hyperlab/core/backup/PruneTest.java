@@ -61,12 +61,14 @@ class PruneTest {
 
     @Test
     void leftoversOfAFailedBackupAreNotedByCheckAndRemovedByPrune() throws IOException {
-        Path a = TestDisks.make(tmp.resolve("a.raw"), 32 * TestDisks.MiB, 30, 13);
+        // far more changed 4 MiB chunks than the pipeline holds in flight (its buffers and workers): by the time the
+        // strategy fails, the first ones are surely compressed and in packs, which no index lists then
+        Path a = TestDisks.make(tmp.resolve("a.raw"), 96 * TestDisks.MiB, 30, 13);
         Path dir = tmp.resolve("repo");
         BackupRepository repo = BackupRepository.init(dir, Optional.empty()).packTarget(1 << 20);
         BackupResult kept = repo.run(new FullStrategy(), TestDisks.source("a", a, 1));
         try (RawImage img = RawImage.open(a, false)) {
-            TestDisks.mutate(img, 40, 65536, 5);
+            TestDisks.mutate(img, 240, 65536, 5);
         }
         BackupStrategy failsLate = new BackupStrategy() {
             @Override

@@ -14,6 +14,7 @@ import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.guard.ExtensionGuard;
 import dev.hyperlab.core.guard.GuardedDriver;
 import dev.hyperlab.core.guard.GuardedFirmware;
+import dev.hyperlab.core.backup.BackupStrategies;
 import dev.hyperlab.core.guard.GuardedStrategy;
 import java.util.ArrayList;
 import java.util.List;
@@ -121,7 +122,8 @@ public final class Extensions {
         for (BackupStrategy m : sts) {
             s.add(GuardedStrategy.of(m, plugin, guard));
         }
-        java.util.Set<String> builtInStrategies = java.util.Set.of("full", "incremental", "dedup");
+        java.util.Set<String> builtInStrategies = java.util.Set.copyOf(
+                BackupStrategies.builtIns().stream().map(BackupStrategy::id).toList());
         checkFree("firmware", firmware, f.stream().map(GuardedFirmware::id).toList(), java.util.Set.of());
         checkFree("driver", drivers, d.stream().map(GuardedDriver::id).toList(), java.util.Set.of());
         checkFree("backup strategy", strategies, s.stream().map(GuardedStrategy::id).toList(), builtInStrategies);
@@ -218,6 +220,11 @@ public final class Extensions {
             case GPT_ESP -> "uefi";
             case ROOT_FS -> "direct";
         };
+    }
+
+    /** The plugin backup strategy with this id (loading the plugins on a miss), as {@link #driver} finds drivers. */
+    public synchronized Optional<BackupStrategy> strategy(String id) {
+        return find(strategies, id);
     }
 
     /** The plugins' backup strategies, sorted by id (the built-ins are {@code BackupStrategies.builtIns()}). */

@@ -10,6 +10,7 @@ import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.MachineContext;
 import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.storage.layout.BootDiskProbe;
 import java.util.List;
 
 /**
@@ -19,7 +20,7 @@ import java.util.List;
  */
 public final class UefiFirmware implements FirmwareModel {
     /** The default loader path for x86-64 (UEFI specification, section "Removable Media Boot Behavior"). */
-    public static final String FALLBACK_LOADER = "\\EFI\\BOOT\\BOOTX64.EFI";
+    private static final String FALLBACK_LOADER = BootDiskProbe.UEFI_FALLBACK_LOADER;
 
     @Override
     public String id() {

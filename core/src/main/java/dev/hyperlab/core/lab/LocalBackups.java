@@ -128,9 +128,11 @@ final class LocalBackups implements Backups {
     @Override
     public BackupRun run(String vm, String strategy) {
         String id = strategy == null || strategy.isEmpty() ? "incremental" : strategy;
-        // the plugins' strategies come guarded (time limit, checked answers), as their firmware and drivers do
-        BackupStrategy s = BackupStrategies.find(id, lab.model().extensions().strategies()).orElseThrow(() -> LabException.invalid(
-                "no backup strategy '" + id + "'", "full, incremental, dedup, or a plugin's id (plugin list)"));
+        // a built-in id never loads the plugins; a plugin's strategy comes guarded, as its firmware and drivers do
+        BackupStrategy s = BackupStrategies.find(id, List.of())
+                .or(() -> lab.model().extensions().strategy(id))
+                .orElseThrow(() -> LabException.invalid("no backup strategy '" + id + "'",
+                        "full, incremental, dedup, or a plugin's id (plugin list)"));
         lab.vm(vm); // NOT_FOUND before anything else
         BackupRun[] out = new BackupRun[1];
         lab.change(m -> {

@@ -112,9 +112,10 @@ public interface Lab {
     Backups initBackups(String dir, String password);
 
     /**
-     * The backup repository in {@code dir}; {@code password} opens an encrypted one (empty for a plain one). Throws
-     * {@link LabException} ({@code NOT_FOUND}) when {@code dir} holds no repository, ({@code INVALID}) for a wrong or
-     * missing password.
+     * The backup repository in {@code dir}; {@code password} opens an encrypted one (empty for a plain one: a password
+     * given for an unencrypted repository is refused, since its config may have been changed to downgrade it). Throws
+     * {@link LabException} ({@code NOT_FOUND}) when {@code dir} holds no repository, ({@code INVALID}) for a wrong,
+     * missing or needless password.
      */
     @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
     Backups backups(String dir, String password);

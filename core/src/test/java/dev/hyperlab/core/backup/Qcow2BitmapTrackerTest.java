@@ -157,4 +157,32 @@ class Qcow2BitmapTrackerTest {
             }
         }
     }
+
+    @Test
+    void anIncrementalAfterARevertReadsWhatTheRevertChangedNotTheWholeDisk() throws Exception {
+        Path file = tmp.resolve("vda.qcow2");
+        BackupRepository repo = BackupRepository.init(tmp.resolve("repo"), Optional.empty());
+        try (Qcow2Image img = (Qcow2Image) DiskImages.create(file, ImageFormat.QCOW2, 256L << 20)) {
+            write(img, 0, 1 << 20, 1);
+            write(img, 10L << 20, 512 << 10, 2);
+            Qcow2BitmapTracker.start(img);
+            img.createSnapshot("s1", dev.hyperlab.core.storage.qcow2.Qcow2Snapshot.Times.ZERO, ByteBuffer.allocate(0));
+            write(img, 100L << 20, 4096, 3); // after s1, before the backup: the revert takes it back
+            BackupResult full = repo.run(new FullStrategy(), source(img, 1));
+            write(img, 120L << 20, 200 << 10, 4); // after the backup: 4 clusters the revert takes back too
+
+            img.applySnapshot("s1");
+
+            // what differs from the backup: the cluster at 100 MiB and the 4 at 120 MiB, nothing the two share
+            assertThat(Qcow2BitmapTracker.of(img).orElseThrow().changed()).containsExactly(
+                    new ByteRange(100L << 20, 64 << 10), new ByteRange(120L << 20, 256 << 10));
+            BackupResult next = repo.run(new IncrementalStrategy(), source(img, 2));
+            assertThat(next.backup().notes()).isEmpty();
+            assertThat(next.backup().parents()).containsExactly(full.id());
+            assertThat(next.backup().bytesRead()).isEqualTo(5 * 64 * 1024);
+            Path restored = tmp.resolve("reverted.raw");
+            assertThat(repo.restore(next.id(), "vda", restored).complete()).isTrue();
+            assertThat(sha(restored)).isEqualTo(sha(img));
+        }
+    }
 }

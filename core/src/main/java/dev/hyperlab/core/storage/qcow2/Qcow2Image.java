@@ -39,8 +39,11 @@ public final class Qcow2Image implements DiskImage {
     private RefcountTable refs;
     private List<Qcow2Snapshot> snapshots;
     private final List<BitmapState> bitmaps = new ArrayList<>();
+    /** The last compressed cluster inflated, by its L2 entry: {@link #NO_ENTRY} when none. */
     private byte[] lastInflated;
-    private long lastInflatedEntry = -1;
+    private long lastInflatedEntry = NO_ENTRY;
+    /** Never a compressed entry (bit 62 clear), unlike -1, which an all-ones entry in a hostile image is. */
+    private static final long NO_ENTRY = 0;
     private boolean closed;
 
     /** A bitmap while the image is open: its directory entry and, once loaded for writing, its bits. */
@@ -624,7 +627,7 @@ public final class Qcow2Image implements DiskImage {
                 java.util.Arrays.fill(l2, i0, i0 + n, newEntry);
                 writeL2Entries(l2Offset, l2, i0, n);
                 for (long e : old) releaseEntry(e);
-                lastInflatedEntry = -1;
+                lastInflatedEntry = NO_ENTRY;
             }
             pos = spanEnd;
         }
@@ -802,7 +805,7 @@ public final class Qcow2Image implements DiskImage {
         l1 = fresh;
         adjustTree(old, -1);
         l2Cache.clear();
-        lastInflatedEntry = -1;
+        lastInflatedEntry = NO_ENTRY;
         if (s.diskSize() != h.size) {
             h.size = s.diskSize();
             writeHeader();
@@ -1152,7 +1155,7 @@ public final class Qcow2Image implements DiskImage {
     }
     void invalidateCaches() {
         l2Cache.clear();
-        lastInflatedEntry = -1;
+        lastInflatedEntry = NO_ENTRY;
     }
     void writeL2(long offset, long[] l2) throws IOException {
         writeL2Entries(offset, l2, 0, l2.length);

@@ -13,20 +13,17 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.SyscallKill;
 import dev.hyperlab.core.backup.BackupRepository;
 import dev.hyperlab.core.storage.QemuImg;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,7 +38,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(1800)
 class KillThenBackupTest {
-    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
     private static final List<String> OPS = List.of("advance", "backup", "snapshot-create", "snapshot-revert",
             "restore-as-vm");
     /** Guest writes land at whole minutes of lab time (GuestIo.SLOT_NS). */
@@ -73,64 +69,22 @@ class KillThenBackupTest {
     }
 
     private static List<String> child(Path dir, String op) {
-        return List.of(JAVA, "-cp", System.getProperty("java.class.path"), KillThenBackupChild.class.getName(),
-                dir.toString(), op);
-    }
-
-    private record Run(int exit, String out) {}
-
-    private static Run run(List<String> cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
-
-    private static boolean works(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private Path copy(Path template, String name) {
-        Path to = tmp.resolve(name);
-        assertThat(works("cp", "-a", "--sparse=always", template.toString(), to.toString())).isTrue();
-        return to;
+        return SyscallKill.java(KillThenBackupChild.class, dir.toString(), op);
     }
 
     /** How many times each of {@code syscalls} runs in an uninterrupted {@code op} (strace counts them). */
     private Map<String, Integer> count(Path template, String op, List<String> syscalls) throws Exception {
-        Path dir = copy(template, "count-" + op);
-        Path log = tmp.resolve("strace-" + op);
-        List<String> cmd = new ArrayList<>(List.of("strace", "-f", "--seccomp-bpf", "-qq", "-e",
-                "trace=" + String.join(",", syscalls), "-o", log.toString()));
-        cmd.addAll(child(dir, op));
-        Run r = run(cmd);
-        assertThat(r.exit()).as(r.out()).isZero();
-        assertThat(r.out()).contains("done");
-        List<String> lines = Files.readAllLines(log);
-        Map<String, Integer> counts = new TreeMap<>();
-        for (String syscall : syscalls) {
-            counts.put(syscall, (int) lines.stream().filter(l -> l.contains(" " + syscall + "(")).count());
-        }
-        works("rm", "-rf", dir.toString(), log.toString());
+        Path dir = SyscallKill.copy(template, tmp.resolve("count-" + op));
+        Map<String, Integer> counts = SyscallKill.count(child(dir, op), syscalls, tmp.resolve("strace-" + op));
+        SyscallKill.works("rm", "-rf", dir.toString());
         return counts;
     }
 
-    /** Runs {@code op} on a copy of the template and kills it with SIGKILL as it makes its {@code n}th {@code syscall}. */
+    /** Runs {@code op} on a copy of the template, killed with SIGKILL as it makes its {@code n}th {@code syscall}. */
     private Path killAt(Path template, String op, String syscall, int n) throws Exception {
-        Path dir = copy(template, op + "-" + syscall + "-" + n);
-        // no --seccomp-bpf here: with it, strace does not stop other threads' calls to inject into them
-        List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=" + syscall,
-                "-e", "inject=" + syscall + ":signal=KILL:when=" + n));
-        cmd.addAll(child(dir, op));
-        Run r = run(cmd);
+        Path dir = SyscallKill.copy(template, tmp.resolve(op + "-" + syscall + "-" + n));
         points++;
-        if (!r.out().contains("done")) {
+        if (!SyscallKill.killAt(child(dir, op), syscall, n).finished()) {
             kills++;
         }
         return dir;
@@ -150,7 +104,8 @@ class KillThenBackupTest {
     @Test
     void aKill9DuringACommandLeavesEveryKindOfBackupWorkingAndTrueToTheDisk() throws Exception {
         QemuImg.require();
-        Assumptions.assumeTrue(works("strace", "-V"), "needs strace to kill the child at a chosen system call");
+        Assumptions.assumeTrue(SyscallKill.works("strace", "-V"),
+                "needs strace to kill the child at a chosen system call");
         Path template = tmp.resolve("template");
         prepare(template);
         SplittableRandom random = new SplittableRandom(20261313);
@@ -164,7 +119,7 @@ class KillThenBackupTest {
                 for (int n : points(total, syscall.equals("pwrite64") ? 2 : 1, random)) {
                     Path dir = killAt(template, op, syscall, n);
                     unknown += check(dir, op + " killed at " + syscall + " #" + n + " of " + total);
-                    works("rm", "-rf", dir.toString());
+                    SyscallKill.works("rm", "-rf", dir.toString());
                 }
             }
         }

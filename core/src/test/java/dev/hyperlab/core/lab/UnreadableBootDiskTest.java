@@ -134,7 +134,7 @@ class UnreadableBootDiskTest {
         }
     }
 
-    /** Writes {@code d.value()} over the L1 entry of the first GiBs, or the L2 entry of the first or the ESP's cluster. */
+    /** Writes {@code d.value()} over the first L1 entry, or the L2 entry of the first cluster or the ESP's first. */
     private static void damage(Path image, Damage d) throws Exception {
         long espOffset = 0;
         if (d.espCluster()) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Crash tests' child processes, killed with SIGKILL at a chosen system call: strace counts how often an uninterrupted
@@ -18,6 +19,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SyscallKill {
     private SyscallKill() {}
+
+    /** Skips the test where strace is missing: it is what kills the child at a chosen call. */
+    public static void requireStrace() {
+        Assumptions.assumeTrue(works("strace", "-V"), "needs strace to kill the child at a chosen system call");
+    }
 
     /** A finished child: its exit status and what it printed (stdout and stderr). */
     public record Run(int exit, String out) {

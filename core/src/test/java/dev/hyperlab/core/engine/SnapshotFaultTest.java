@@ -113,8 +113,7 @@ class SnapshotFaultTest {
     @Test
     void aKill9AtAnyWriteOfASnapshotOperationLeavesItWholeOrUndone() throws Exception {
         QemuImg.require();
-        Assumptions.assumeTrue(SyscallKill.works("strace", "-V"),
-                "needs strace to kill the child at a chosen system call");
+        SyscallKill.requireStrace();
         Path template = tmp.resolve("template");
         String before = prepare(template);
         SplittableRandom random = new SplittableRandom(20261122);

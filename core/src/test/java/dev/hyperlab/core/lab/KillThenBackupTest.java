@@ -24,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -104,8 +103,7 @@ class KillThenBackupTest {
     @Test
     void aKill9DuringACommandLeavesEveryKindOfBackupWorkingAndTrueToTheDisk() throws Exception {
         QemuImg.require();
-        Assumptions.assumeTrue(SyscallKill.works("strace", "-V"),
-                "needs strace to kill the child at a chosen system call");
+        SyscallKill.requireStrace();
         Path template = tmp.resolve("template");
         prepare(template);
         SplittableRandom random = new SplittableRandom(20261313);

@@ -39,8 +39,11 @@ public final class Qcow2Image implements DiskImage {
     private RefcountTable refs;
     private List<Qcow2Snapshot> snapshots;
     private final List<BitmapState> bitmaps = new ArrayList<>();
+    /** The last compressed cluster inflated, by its L2 entry: {@link #NO_ENTRY} when none. */
     private byte[] lastInflated;
-    private long lastInflatedEntry = -1;
+    private long lastInflatedEntry = NO_ENTRY;
+    /** Never a compressed entry (bit 62 clear), unlike -1, which an all-ones entry in a hostile image is. */
+    private static final long NO_ENTRY = 0;
     private boolean closed;
 
     /** A bitmap while the image is open: its directory entry and, once loaded for writing, its bits. */
@@ -624,7 +627,7 @@ public final class Qcow2Image implements DiskImage {
                 java.util.Arrays.fill(l2, i0, i0 + n, newEntry);
                 writeL2Entries(l2Offset, l2, i0, n);
                 for (long e : old) releaseEntry(e);
-                lastInflatedEntry = -1;
+                lastInflatedEntry = NO_ENTRY;
             }
             pos = spanEnd;
         }
@@ -770,7 +773,11 @@ public final class Qcow2Image implements DiskImage {
         return Long.toString(max + 1);
     }
 
-    /** Reverts the disk (and its size) to snapshot {@code name}. Enabled bitmaps mark the whole disk dirty. */
+    /**
+     * Reverts the disk (and its size) to snapshot {@code name}. Enabled bitmaps mark dirty the clusters the revert
+     * changes: those whose mapping differs between the active layer and the snapshot's (a cluster both still share
+     * holds the same bytes), so they stay bounded by what either one allocated.
+     */
     public void applySnapshot(String name) throws IOException {
         checkWritable();
         Qcow2Snapshot s = requireSnapshot(name);
@@ -778,6 +785,12 @@ public final class Qcow2Image implements DiskImage {
         if (!bitmaps.isEmpty() && s.diskSize() != h.size) {
             throw new ImageException(file.path + ": snapshot '" + name + "' has another disk size, which persistent bitmaps cannot follow (remove them first)");
         }
+        List<DirtyBitmap> recording = new ArrayList<>();
+        for (BitmapState bs : bitmaps) {
+            if (bs.bits != null && bs.enabled()) recording.add(bs.bits);
+        }
+        // before the switch: the active layer's tables are released by it
+        if (!recording.isEmpty()) markRemapped(l1, target, recording);
         setDirty(true);
         long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
         int need = (int) Math.max(target.length, (s.diskSize() + bytesPerL1 - 1) / bytesPerL1);
@@ -792,17 +805,40 @@ public final class Qcow2Image implements DiskImage {
         l1 = fresh;
         adjustTree(old, -1);
         l2Cache.clear();
-        lastInflatedEntry = -1;
+        lastInflatedEntry = NO_ENTRY;
         if (s.diskSize() != h.size) {
             h.size = s.diskSize();
             writeHeader();
         }
         dropVmStateFromActive();
         fixCopiedFlags();
-        for (BitmapState bs : bitmaps) {
-            if (bs.bits != null && bs.enabled()) bs.bits.setAll();
-        }
         setDirty(false);
+    }
+
+    /**
+     * Marks in {@code into} every guest cluster of the disk whose L2 entry differs between the L1 tables {@code from}
+     * and {@code to} (the COPIED flag aside): a cluster both map alike, or both leave to the backing file, reads the
+     * same. An L1 entry both share points to one L2 table, so its whole span is alike without reading it.
+     */
+    private void markRemapped(long[] from, long[] to, List<DirtyBitmap> into) throws IOException {
+        long span = 1L << (clusterBits + l2Bits);
+        int spans = (int) ((h.size + span - 1) / span);
+        for (int i = 0; i < spans; i++) {
+            long a = i < from.length ? L2Entry.offset(from[i]) : 0;
+            long b = i < to.length ? L2Entry.offset(to[i]) : 0;
+            if (a == b) continue;
+            long[] before = a == 0 ? null : loadL2(a);
+            long[] after = b == 0 ? null : loadL2(b);
+            int entries = clusterSize / 8;
+            for (int j = 0; j < entries; j++) {
+                long x = before == null ? 0 : before[j] & ~L2Entry.COPIED;
+                long y = after == null ? 0 : after[j] & ~L2Entry.COPIED;
+                if (x == y) continue;
+                long offset = i * span + ((long) j << clusterBits);
+                if (offset >= h.size) break;
+                for (DirtyBitmap d : into) d.setRange(offset, Math.min(clusterSize, h.size - offset));
+            }
+        }
     }
 
     /** Deletes snapshot {@code name}, releasing the clusters only it referenced. */
@@ -1119,7 +1155,7 @@ public final class Qcow2Image implements DiskImage {
     }
     void invalidateCaches() {
         l2Cache.clear();
-        lastInflatedEntry = -1;
+        lastInflatedEntry = NO_ENTRY;
     }
     void writeL2(long offset, long[] l2) throws IOException {
         writeL2Entries(offset, l2, 0, l2.length);

@@ -25,7 +25,7 @@ class SnapshotCommandsTest {
                 .contains("snapshot clean taken", "disk-only", "offline-consistent");
         shell.ok("vm start web1 --wait");
         assertThat(shell.ok("snapshot create web1 booted")).contains("taken after clean", "crash-consistent",
-                "paused while its state is saved");
+                "web1 paused: snapshot under way");
         assertThat(shell.run("vm info web1 --json").json().get("state").asText()).isEqualTo("paused");
         shell.ok("advance 1m");
         assertThat(shell.run("vm info web1 --json").json().get("state").asText()).isEqualTo("running");

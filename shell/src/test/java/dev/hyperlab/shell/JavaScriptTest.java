@@ -61,6 +61,7 @@ class JavaScriptTest {
             assertThat(shell.ok("js lab.vm('web1').suspend(); lab.vm('web1').state()")).isEqualTo("suspended\n");
             // the others start the work and return, as from Java; a Wait says how long to wait
             assertThat(shell.ok("js lab.vm('web1').resume(); lab.vm('web1').info().operation")).isEqualTo("resume\n");
+            shell.ok("js lab.advance('1m')");
             assertThat(shell.ok("js lab.vm('web1').shutdown({timeout: '1h'}); lab.vm('web1').state()"))
                     .isEqualTo("shutoff\n");
             shell.ok("vm start web1 --wait");

@@ -48,7 +48,7 @@ class SnapshotCommandsTest {
         assertThat(booted.get("stateDigest").asText()).hasSize(64);
         assertThat(list.get(0).get("children").toString()).isEqualTo("[\"booted\",\"other\"]");
 
-        assertThat(shell.ok("snapshot revert web1 booted; vm list")).contains("reverted to booted, paused");
+        assertThat(shell.ok("snapshot revert web1 booted; vm list")).contains("web1: reverted to booted", "web1 paused: revert under way");
         assertThat(shell.ok("snapshot delete web1 clean --children")).contains("deleted clean, booted, other");
         assertThat(shell.ok("snapshot list web1")).contains("no snapshots");
     }

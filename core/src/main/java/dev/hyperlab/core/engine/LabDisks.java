@@ -248,12 +248,12 @@ public final class LabDisks {
         }
         if (!k.usedBy.isEmpty() && !k.role.equals("base")) {
             throw LabException.conflict(path + " is already a disk of " + String.join(", ", k.usedBy),
-                    "two VMs writing one image corrupt it: give VM " + vm + " an overlay on it (disk create NEW {backing} "
-                            + path + ")");
+                    "two VMs writing one image corrupt it: give VM " + vm + " an overlay on it, a new disk with " + path
+                            + " as its backing file");
         }
         if (k.role.equals("base")) {
             throw LabException.conflict(path + " is a base image that VM overlays read",
-                    "attach an overlay on it instead (disk create NEW {backing} " + path + ")");
+                    "attach an overlay on it instead, a new disk with it as its backing file");
         }
     }
 }

@@ -37,7 +37,10 @@ public final class Outcome {
     }
 
     private static String waited(Lab lab, Duration from, Wait wait) {
-        return wait.waits() ? " after " + Times.length(lab.now().minus(from)) + " (lab time " + Times.at(lab.now()) + ")"
-                : "";
+        if (!wait.waits()) {
+            return "";
+        }
+        Duration took = lab.now().minus(from);
+        return (took.isZero() ? "" : " after " + Times.length(took)) + " (lab time " + Times.at(lab.now()) + ")";
     }
 }

@@ -40,8 +40,11 @@ import java.util.function.BooleanSupplier;
  * refused request leaves the lab as it was). Single-threaded: the facade serialises calls.
  */
 public final class LabModel {
-    /** Bumped when the model's behaviour changes in a way that changes results for the same commands. */
-    public static final String ENGINE_VERSION = "1";
+    /**
+     * Bumped when the model's behaviour changes in a way that changes results for the same commands (2: guest shutdowns
+     * take lab time, deleting a running VM's snapshot pauses it).
+     */
+    public static final String ENGINE_VERSION = "2";
 
     /** Default host disk when none is given: a configuration default, not a measured figure. */
     static final long DEFAULT_HOST_DISK = Sizes.TiB;

@@ -103,7 +103,7 @@ class LastingCommandsTest {
 
             assertThat(r.ok()).isFalse();
             assertThat(r.err()).isEqualTo("error: timed out after 5s: VM web1 is still shutting down (it goes on; "
-                    + "wait longer (a longer --timeout))\n");
+                    + "a longer --timeout waits for it)\n");
             assertThat(shell.ok("advance 7s; vm info web1 --json")).contains("\"state\" : \"shutoff\"");
             assertThat(shell.run("vm shutdown web1 --wait --no-wait").err())
                     .contains("--wait and --no-wait exclude each other");

@@ -947,7 +947,7 @@ public final class LabModel {
     private static LabException timedOut(Duration timeout, String where) {
         return new LabException(LabException.Kind.TIMEOUT, "timed out after "
                 + dev.hyperlab.api.lab.Durations.format(timeout) + ": " + where,
-                "it goes on; wait longer (a longer {timeout})");
+                "it goes on; a longer {timeout} waits for it");
     }
 
     private static LabException vmCrashed(VmMachine v) {

@@ -32,25 +32,19 @@ public interface Host {
     void install(HypervisorType type, HostOs hostOs);
 
     /** Powers the host on: POST, boot-device search, bootloader, OS. Allowed when off or failed. */
-    default void powerOn() {
-        powerOn(Wait.NONE);
-    }
+    void powerOn();
 
     /** {@link #powerOn()}, then waits as {@code wait} says until the host runs (or fails to boot). */
     void powerOn(Wait wait);
 
     /** Cuts power; VMs running on it stop ({@code crashed}: they were not shut down). */
-    default void powerOff() {
-        powerOff(Wait.NONE);
-    }
+    void powerOff();
 
     /** {@link #powerOff()}; the host is off when it returns, whatever {@code wait} says. */
     void powerOff(Wait wait);
 
     /** Hardware reset: like power-off then power-on without the power-supply delay. */
-    default void reset() {
-        reset(Wait.NONE);
-    }
+    void reset();
 
     /** {@link #reset()}, then waits as {@code wait} says until the host runs again. */
     void reset(Wait wait);

@@ -45,9 +45,7 @@ public interface Vm {
     VmInfo info();
 
     /** Asks the host's hypervisor to start the VM (subject to its start policy). The host must be running. */
-    default void start() {
-        start(Wait.NONE);
-    }
+    void start();
 
     /** {@link #start()}, then waits as {@code wait} says until the VM runs (its boot is over). */
     void start(Wait wait);
@@ -58,9 +56,7 @@ public interface Vm {
      * powers off. A guest that has not shut down when the hypervisor's shutdown timeout runs out, or that does not
      * answer the request at all (no ACPI), is forced off, as {@link #destroy()} would.
      */
-    default void shutdown() {
-        shutdown(Wait.NONE);
-    }
+    void shutdown();
 
     /** {@link #shutdown()}, then waits as {@code wait} says until the VM is shut off. */
     void shutdown(Wait wait);
@@ -69,26 +65,20 @@ public interface Vm {
     void destroy();
 
     /** Restarts the guest: it goes back through firmware, bootloader and OS. */
-    default void reboot() {
-        reboot(Wait.NONE);
-    }
+    void reboot();
 
     /** {@link #reboot()}, then waits as {@code wait} says until the VM runs again. */
     void reboot(Wait wait);
 
     /** Saves the VM's memory to disk and releases its host resources. */
     @WaitsUnattended
-    default void suspend() {
-        suspend(Wait.NONE);
-    }
+    void suspend();
 
     /** {@link #suspend()}, then waits as {@code wait} says until the VM is suspended. */
     void suspend(Wait wait);
 
     /** Brings a suspended VM back to running. */
-    default void resume() {
-        resume(Wait.NONE);
-    }
+    void resume();
 
     /** {@link #resume()}, then waits as {@code wait} says until the VM runs. */
     void resume(Wait wait);
@@ -134,9 +124,7 @@ public interface Vm {
      */
     @API(status = EXPERIMENTAL, since = "0.1")
     @WaitsUnattended
-    default SnapshotInfo createSnapshot(String name, SnapshotOptions options) {
-        return createSnapshot(name, options, Wait.NONE);
-    }
+    SnapshotInfo createSnapshot(String name, SnapshotOptions options);
 
     /**
      * {@link #createSnapshot(String, SnapshotOptions)}, then waits as {@code wait} says until the VM's pause is over
@@ -166,9 +154,7 @@ public interface Vm {
      */
     @API(status = EXPERIMENTAL, since = "0.1")
     @WaitsUnattended
-    default void revertTo(String name) {
-        revertTo(name, Wait.NONE);
-    }
+    void revertTo(String name);
 
     /** {@link #revertTo(String)}, then waits as {@code wait} says until the VM's state is loaded (when it ran). */
     @API(status = EXPERIMENTAL, since = "0.1")
@@ -180,9 +166,7 @@ public interface Vm {
      * current snapshot makes its parent current. Returns the names deleted.
      */
     @API(status = EXPERIMENTAL, since = "0.1")
-    default java.util.List<String> deleteSnapshot(String name, boolean children) {
-        return deleteSnapshot(name, children, Wait.NONE);
-    }
+    java.util.List<String> deleteSnapshot(String name, boolean children);
 
     /**
      * {@link #deleteSnapshot(String, boolean)}, then waits as {@code wait} says until the VM runs on: a running VM's

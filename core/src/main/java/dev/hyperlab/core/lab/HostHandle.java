@@ -49,13 +49,28 @@ final class HostHandle implements Host {
     }
 
     @Override
+    public void powerOn() {
+        powerOn(Wait.NONE);
+    }
+
+    @Override
     public void powerOn(Wait wait) {
         lab.change(m -> m.requestHost(name, wait, lab.progress(), () -> m.powerOn(name)));
     }
 
     @Override
+    public void powerOff() {
+        powerOff(Wait.NONE);
+    }
+
+    @Override
     public void powerOff(Wait wait) {
         lab.change(m -> m.powerOff(name)); // the power is cut at once: nothing to wait for
+    }
+
+    @Override
+    public void reset() {
+        reset(Wait.NONE);
     }
 
     @Override

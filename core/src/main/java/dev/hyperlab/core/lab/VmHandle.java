@@ -37,6 +37,11 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public void start() {
+        start(Wait.NONE);
+    }
+
+    @Override
     public void start(Wait wait) {
         lab.change(m -> {
             m.startVm(name);
@@ -44,6 +49,11 @@ final class VmHandle implements Vm {
                 m.waitVm(name, VmState.RUNNING, wait.timeout(), lab.progress());
             }
         });
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown(Wait.NONE);
     }
 
     @Override
@@ -57,13 +67,28 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public void reboot() {
+        reboot(Wait.NONE);
+    }
+
+    @Override
     public void reboot(Wait wait) {
         lab.change(m -> await(m, wait, () -> m.rebootVm(name)));
     }
 
     @Override
+    public void suspend() {
+        suspend(Wait.NONE);
+    }
+
+    @Override
     public void suspend(Wait wait) {
         lab.change(m -> await(m, wait, () -> m.suspendVm(name)));
+    }
+
+    @Override
+    public void resume() {
+        resume(Wait.NONE);
     }
 
     @Override
@@ -107,6 +132,11 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options) {
+        return createSnapshot(snapshot, options, Wait.NONE);
+    }
+
+    @Override
     public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options, Wait wait) {
         SnapshotInfo[] out = new SnapshotInfo[1];
         lab.change(m -> await(m, wait, () -> out[0] = m.createSnapshot(name, snapshot,
@@ -115,8 +145,18 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public void revertTo(String snapshot) {
+        revertTo(snapshot, Wait.NONE);
+    }
+
+    @Override
     public void revertTo(String snapshot, Wait wait) {
         lab.change(m -> await(m, wait, () -> m.revertSnapshot(name, snapshot, lab::checkpoint)));
+    }
+
+    @Override
+    public List<String> deleteSnapshot(String snapshot, boolean children) {
+        return deleteSnapshot(snapshot, children, Wait.NONE);
     }
 
     @Override

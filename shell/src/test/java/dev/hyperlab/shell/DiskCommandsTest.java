@@ -131,8 +131,8 @@ class DiskCommandsTest {
         ShellProcess.Run twice = hl("vm create w2 --host h --vcpus 1 --memory 1GiB --disk win.qcow2");
         assertThat(twice.status()).isEqualTo(1);
         assertThat(twice.err()).isEqualTo("error: " + home.resolve("win.qcow2") + " is already a disk of w:disk0 "
-                + "(two VMs writing one image corrupt it: give VM w2 an overlay (disk create NEW --backing "
-                + home.resolve("win.qcow2") + "))\n");
+                + "(two VMs writing one image corrupt it: give VM w2 an overlay on it, a new disk with "
+                + home.resolve("win.qcow2") + " as its backing file)\n");
         ok("vm shutdown w; vm shutdown l");
         qemuImg("check", "win.qcow2");
     }

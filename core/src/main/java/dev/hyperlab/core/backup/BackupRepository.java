@@ -452,7 +452,7 @@ public final class BackupRepository {
      */
     public PruneResult prune(int keepLast) throws IOException {
         if (keepLast < 1) {
-            throw new RepositoryException("--keep-last must be at least 1, not " + keepLast);
+            throw new RepositoryException("a prune must keep at least 1 backup, not " + keepLast);
         }
         try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "prune");
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {

@@ -310,7 +310,7 @@ final class FileImageStore implements ImageStore {
         if (!(open(path) instanceof dev.hyperlab.core.storage.qcow2.Qcow2Image)) {
             throw LabException.notAllowed("image " + displayPath(path) + " is " + format(path)
                     + ", which cannot hold internal snapshots",
-                    "convert it to qcow2 (disk convert SRC DST --format qcow2) and attach that instead");
+                    "convert it to qcow2 (disk convert) and attach that instead");
         }
         return new Qcow2DiskSnapshots(() -> (dev.hyperlab.core.storage.qcow2.Qcow2Image) open(path),
                 () -> reopen(path));

@@ -158,14 +158,15 @@ public final class LabDisks {
         Optional<String> backing = spec.backing().isEmpty() ? Optional.empty()
                 : Optional.of(DiskFiles.absolute(spec.backing()));
         if (backing.isPresent() && format != ImageFormat.QCOW2) {
-            throw LabException.invalid("a raw image cannot have a backing file", "overlays are qcow2: drop --format raw");
+            throw LabException.invalid("a raw image cannot have a backing file", "overlays are qcow2: leave out the raw {format}");
         }
         if (backing.isPresent() && !spec.os().isEmpty()) {
-            throw LabException.invalid("--os and --backing exclude each other",
+            throw LabException.invalid("an OS profile ({os}) and a backing file ({backing}) exclude each other",
                     "an overlay boots whatever its backing file holds");
         }
         if (!spec.firmware().isEmpty() && spec.os().isEmpty()) {
-            throw LabException.invalid("--firmware goes with --os", "it says which boot layout the OS gets");
+            throw LabException.invalid("a {firmware} goes with an OS profile ({os})",
+                    "it says which boot layout the OS gets");
         }
         lab.images().requireNew(path);
         String from = "";
@@ -179,11 +180,11 @@ public final class LabDisks {
             }
             if (size > 0 && size < backingSize) {
                 throw LabException.invalid("disk size " + Sizes.format(size) + " is smaller than its backing file ("
-                        + Sizes.format(backingSize) + ")", "leave --size out to take the backing file's size");
+                        + Sizes.format(backingSize) + ")", "leave out the {size} to take the backing file's size");
             }
         } else {
             if (size == 0) {
-                throw LabException.invalid("a new disk needs a size", "give --size, e.g. --size 20GiB");
+                throw LabException.invalid("a new disk needs a size", "e.g. {size} 20GiB");
             }
             checkSize(size);
         }
@@ -247,12 +248,12 @@ public final class LabDisks {
         }
         if (!k.usedBy.isEmpty() && !k.role.equals("base")) {
             throw LabException.conflict(path + " is already a disk of " + String.join(", ", k.usedBy),
-                    "two VMs writing one image corrupt it: give VM " + vm + " an overlay (disk create NEW --backing "
-                            + path + ")");
+                    "two VMs writing one image corrupt it: give VM " + vm + " an overlay on it, a new disk with " + path
+                            + " as its backing file");
         }
         if (k.role.equals("base")) {
             throw LabException.conflict(path + " is a base image that VM overlays read",
-                    "attach an overlay on it instead: disk create NEW --backing " + path);
+                    "attach an overlay on it instead, a new disk with it as its backing file");
         }
     }
 }

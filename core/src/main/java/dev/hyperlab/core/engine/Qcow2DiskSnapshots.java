@@ -49,8 +49,12 @@ final class Qcow2DiskSnapshots implements DiskSnapshots {
     }
 
     @Override
-    public void delete(String name) throws IOException {
-        image.get().deleteSnapshot(name);
+    public Cost delete(String name) throws IOException {
+        Qcow2Image img = image.get();
+        long bytes = img.bytesWritten();
+        long ops = img.writeOps();
+        img.deleteSnapshot(name);
+        return new Cost(img.bytesWritten() - bytes, img.writeOps() - ops);
     }
 
     @Override

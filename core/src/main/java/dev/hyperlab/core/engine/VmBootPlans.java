@@ -102,7 +102,7 @@ final class VmBootPlans {
         OsProfile os = identify(loader, vm);
         if (os == null) {
             steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device()
-                    + " loads no OS profile hyperlab knows (create the VM with --os PROFILE)"));
+                    + " loads no OS profile hyperlab knows (give the VM an OS profile when creating it)"));
             return;
         }
         phase[0] = "drivers";

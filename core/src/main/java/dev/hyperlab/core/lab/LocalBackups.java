@@ -8,6 +8,7 @@ import dev.hyperlab.api.lab.BackupRun;
 import dev.hyperlab.api.lab.Backups;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.api.lab.Wait;
 import dev.hyperlab.api.spi.BackupStrategy;
 import dev.hyperlab.api.spi.ByteRange;
 import dev.hyperlab.core.backup.BackupCheckReport;
@@ -48,7 +49,6 @@ import java.util.Optional;
  */
 final class LocalBackups implements Backups {
     /** How long a restored VM may take to boot before the restore reports a timeout. */
-    private static final Duration BOOT_TIMEOUT = Duration.ofHours(1);
     /** The note the built-in incremental strategy ends a per-disk fall back to a full backup with. */
     private static final String FALLBACK = "full backup of it instead";
 
@@ -86,7 +86,7 @@ final class LocalBackups implements Backups {
 
     private static Path path(String dir) {
         if (dir == null || dir.isBlank()) {
-            throw LabException.invalid("no repository directory given", "give --repo DIR");
+            throw LabException.invalid("no repository directory given", "name the repository's directory ({repo})");
         }
         return Path.of(dir).toAbsolutePath().normalize();
     }
@@ -111,7 +111,7 @@ final class LocalBackups implements Backups {
 
     private BackupRepository repo() {
         return repo.orElseThrow(() -> LabException.notAllowed("repository " + dir + " exists only in this dry run",
-                "run backup init without --dry-run"));
+                "create it for real first, not in a dry run"));
     }
 
     @Override
@@ -305,7 +305,7 @@ final class LocalBackups implements Backups {
     }
 
     @Override
-    public BackupRestore restoreAsVm(String id, String name, String host) {
+    public BackupRestore restoreAsVm(String id, String name, String host, Wait wait) {
         dev.hyperlab.core.backup.BackupInfo b = core(id);
         List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
         BackupRestore[] out = new BackupRestore[1];
@@ -340,7 +340,7 @@ final class LocalBackups implements Backups {
                         Duration.ZERO, Duration.ZERO);
                 return;
             }
-            Duration[] t = lb.recover(name, bytes, BOOT_TIMEOUT, lab.progress());
+            Duration[] t = lb.recover(name, bytes, wait, lab.progress());
             out[0] = new BackupRestore(b.id(), name, where.host(), where.why(), disks, damaged, warnings, started, t[0],
                     t[1]);
         });
@@ -359,7 +359,7 @@ final class LocalBackups implements Backups {
     @Override
     public BackupPrune prune(int keepLast) {
         if (keepLast < 1) {
-            throw LabException.invalid("--keep-last must be at least 1, not " + keepLast, "keep at least one backup");
+            throw LabException.invalid("{keepLast} must be at least 1, not " + keepLast, "keep at least one backup");
         }
         if (lab.isDryRun()) {
             // what prune would forget: all but the newest keepLast of each VM (its own rule, read-only here)

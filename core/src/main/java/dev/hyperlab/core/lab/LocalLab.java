@@ -124,7 +124,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     public Host host(String name) {
         return read(m -> {
             if (!m.hasHost(name)) {
-                throw LabException.notFound("no host named '" + name + "'", "host list shows the hosts");
+                throw m.noSuch("host", name);
             }
             return new HostHandle(this, name);
         });
@@ -150,7 +150,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     public Vm vm(String name) {
         return read(m -> {
             if (!m.hasVm(name)) {
-                throw LabException.notFound("no VM named '" + name + "'", "vm list shows the VMs");
+                throw m.noSuch("VM", name);
             }
             return new VmHandle(this, name);
         });

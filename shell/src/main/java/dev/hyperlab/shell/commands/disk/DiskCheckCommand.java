@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands.disk;
 
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.DiskCheck;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.ReadCommand;
@@ -52,8 +53,9 @@ final class DiskCheckCommand extends ReadCommand<DiskCheck> {
     @Override
     protected void conclude(DiskCheck c) {
         if (c.corrupt()) {
-            throw new ShellException(c.path() + " is corrupt: " + c.corruptions() + " corruptions, " + c.leaks()
-                    + " leaked clusters" + (c.checkErrors() > 0 ? ", " + c.checkErrors() + " unreadable structures" : ""),
+            throw new ShellException(c.path() + " is corrupt: " + Plural.of(c.corruptions(), "corruption") + ", "
+                    + Plural.of(c.leaks(), "leaked cluster")
+                    + (c.checkErrors() > 0 ? ", " + Plural.of(c.checkErrors(), "unreadable structure") : ""),
                     "copy it before anything else; qemu-img check -r all repairs what it can");
         }
     }

@@ -30,6 +30,46 @@ final class BlobReader {
         return out;
     }
 
+    /** Buffers one thread reuses to read many blobs: grown to the largest blob read. */
+    static final class Buffers {
+        private byte[] stored = new byte[BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)];
+        private byte[] out = new byte[BackupPipeline.MAX_CHUNK];
+        private byte[] scratch;
+
+        /** The last blob read: its first {@code rawLength} bytes. */
+        byte[] out() {
+            return out;
+        }
+    }
+
+    /**
+     * Reads the blob at {@code loc} into {@code b.out()}, verified.
+     *
+     * @throws RepositoryException when its pack is missing or truncated, or the blob is damaged
+     */
+    void read(ObjectId id, BlobLocation loc, Buffers b) throws IOException {
+        if (b.stored.length < loc.storedLength()) {
+            b.stored = new byte[loc.storedLength()];
+        }
+        if (b.out.length < loc.rawLength()) {
+            b.out = new byte[loc.rawLength()];
+        }
+        if (codec.cipher().encrypted() && (b.scratch == null || b.scratch.length < loc.storedLength())) {
+            b.scratch = new byte[Math.max(loc.storedLength(), b.stored.length)];
+        }
+        try {
+            backend.load(FileKind.PACK, loc.pack().hex(), loc.offset(), ByteBuffer.wrap(b.stored, 0,
+                    loc.storedLength()));
+        } catch (NoSuchFileException e) {
+            throw new RepositoryException("blob " + id.shortHex() + " is missing: pack " + loc.pack().shortHex()
+                    + " does not exist", e);
+        } catch (java.io.EOFException e) {
+            throw new RepositoryException("blob " + id.shortHex() + " is missing: pack " + loc.pack().shortHex()
+                    + " is truncated", e);
+        }
+        codec.decode(id, loc, b.stored, b.out, b.scratch);
+    }
+
     /** The blob's stored bytes, as they are in the pack. */
     byte[] readStored(BlobLocation loc, ObjectId id) throws IOException {
         byte[] stored = new byte[loc.storedLength()];

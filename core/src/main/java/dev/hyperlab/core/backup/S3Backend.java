@@ -67,18 +67,26 @@ public final class S3Backend implements Backend {
     }
 
     /**
-     * A backend over {@code location} with credentials from the usual AWS variables ({@code AWS_ACCESS_KEY_ID},
-     * {@code AWS_SECRET_ACCESS_KEY}, {@code AWS_DEFAULT_REGION} or {@code AWS_REGION}, else us-east-1).
+     * A backend over {@code location} with credentials found where the AWS tools look: the Java system properties
+     * {@code aws.accessKeyId}, {@code aws.secretAccessKey} and {@code aws.region}, else the environment variables
+     * {@code AWS_ACCESS_KEY_ID}, {@code AWS_SECRET_ACCESS_KEY} and {@code AWS_DEFAULT_REGION} or {@code AWS_REGION};
+     * the region defaults to us-east-1 (self-hosted stores ignore it, but it is part of the signature).
      */
     public static S3Backend fromEnvironment(S3Location location, Map<String, String> env) throws RepositoryException {
-        String key = env.get("AWS_ACCESS_KEY_ID");
-        String secret = env.get("AWS_SECRET_ACCESS_KEY");
-        if (key == null || key.isEmpty() || secret == null || secret.isEmpty()) {
+        String key = setting("aws.accessKeyId", env.get("AWS_ACCESS_KEY_ID"));
+        String secret = setting("aws.secretAccessKey", env.get("AWS_SECRET_ACCESS_KEY"));
+        if (key == null || secret == null) {
             throw new RepositoryException("no S3 credentials for " + location + " (set AWS_ACCESS_KEY_ID and"
                     + " AWS_SECRET_ACCESS_KEY)");
         }
-        String region = env.getOrDefault("AWS_DEFAULT_REGION", env.getOrDefault("AWS_REGION", "us-east-1"));
-        return new S3Backend(location, key, secret, region);
+        String region = setting("aws.region", env.getOrDefault("AWS_DEFAULT_REGION", env.get("AWS_REGION")));
+        return new S3Backend(location, key, secret, region == null ? "us-east-1" : region);
+    }
+
+    private static String setting(String property, String fromEnvironment) {
+        String v = System.getProperty(property);
+        v = v == null || v.isEmpty() ? fromEnvironment : v;
+        return v == null || v.isEmpty() ? null : v;
     }
 
     /** Where this backend stores. */

@@ -1,6 +1,7 @@
 package dev.hyperlab.core.storage.qcow2;
 
 import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,6 +31,7 @@ final class HostFile implements AutoCloseable {
 
     /** Opens {@code path} for reading, and for writing unless {@code readOnly}. */
     static HostFile open(Path path, boolean readOnly, boolean createNew) throws IOException {
+        if (!createNew) RegularFiles.require(path);
         if (readOnly) return new HostFile(path, FileChannel.open(path, java.nio.file.StandardOpenOption.READ));
         if (createNew) java.nio.file.Files.createFile(path);
         java.io.RandomAccessFile raf = new java.io.RandomAccessFile(path.toFile(), "rw");

@@ -12,9 +12,15 @@ import java.util.Optional;
 /**
  * Finds and reads a file by path in a FAT16 or FAT32 file system inside a partition, as firmware does to load
  * BOOTX64.EFI. Short (8.3) names only; long-name entries are skipped. Every cluster chain is bounded by the
- * cluster count, so a damaged FAT with a loop ends in an error, not a hang.
+ * cluster count, so a damaged FAT with a loop ends in an error, not a hang, and by a size, so a hostile guest disk
+ * (a directory entry claiming 4 GiB, a chain running through a sparse disk) cannot make the reader hold more than that.
  */
 final class FatReader {
+    /** Largest file read: an EFI application, which a firmware loads whole into memory. */
+    static final long MAX_FILE_BYTES = 256L << 20;
+    /** Largest directory: 65536 entries of 32 bytes, the most the FAT specification allows. */
+    static final long MAX_DIRECTORY_BYTES = 65536L * 32;
+
     private final DiskImage disk;
     private final long base;
     private final int bytesPerSector;
@@ -66,7 +72,7 @@ final class FatReader {
         String[] parts = path.replace('\\', '/').replaceAll("^/+", "").split("/");
         long dirCluster = fat32 ? rootCluster : 0; // 0: the FAT16 fixed root directory
         for (int i = 0; i < parts.length; i++) {
-            byte[] dir = dirCluster == 0 ? readRoot() : readChain(dirCluster, Long.MAX_VALUE);
+            byte[] dir = dirCluster == 0 ? readRoot() : readChain(dirCluster, MAX_DIRECTORY_BYTES, false);
             Optional<ByteBuffer> entry = find(dir, parts[i]);
             if (entry.isEmpty()) return Optional.empty();
             ByteBuffer e = entry.get();
@@ -77,7 +83,11 @@ final class FatReader {
                 if ((attr & 0x10) != 0) return Optional.empty();
                 long size = e.getInt(28) & 0xffffffffL;
                 if (size == 0) return Optional.of(new byte[0]);
-                byte[] data = readChain(cluster, size);
+                if (size > MAX_FILE_BYTES) {
+                    throw new ImageException(disk.path() + ": FAT file " + path + " claims " + size + " bytes, more than hyperlab reads ("
+                            + (MAX_FILE_BYTES >> 20) + " MiB)");
+                }
+                byte[] data = readChain(cluster, size, true);
                 return Optional.of(data);
             }
             if ((attr & 0x10) == 0) return Optional.empty();
@@ -103,22 +113,26 @@ final class FatReader {
         return b.getShort(0) & 0xffffL;
     }
 
-    private byte[] readChain(long first, long size) throws IOException {
-        long limit = Math.min(size, clusters * clusterBytes);
-        if (size != Long.MAX_VALUE && size > clusters * clusterBytes) throw new ImageException(disk.path() + ": FAT file is larger than its file system");
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    /**
+     * The bytes of the chain from cluster {@code first}: {@code size} bytes exactly when {@code exact} (a file), else
+     * up to the end of the chain or {@code size} bytes, whichever comes first (a directory).
+     */
+    private byte[] readChain(long first, long size, boolean exact) throws IOException {
+        if (exact && size > clusters * clusterBytes) throw new ImageException(disk.path() + ": FAT file is larger than its file system");
+        byte[] out = new byte[(int) Math.min(size, clusters * clusterBytes)];
         long eoc = fat32 ? 0x0ffffff8L : 0xfff8L;
         long c = first;
-        for (long steps = 0; out.size() < limit; steps++) {
+        int done = 0;
+        for (long steps = 0; done < out.length; steps++) {
             if (c < 2 || c >= clusters + 2 || steps > clusters) throw new ImageException(disk.path() + ": FAT cluster chain is broken at cluster " + c);
-            ByteBuffer b = ByteBuffer.allocate(clusterBytes);
-            disk.read(dataOffset + (c - 2) * clusterBytes, b);
-            out.write(b.array(), 0, (int) Math.min(clusterBytes, limit - out.size()));
+            int n = (int) Math.min(clusterBytes, out.length - done);
+            disk.read(dataOffset + (c - 2) * clusterBytes, ByteBuffer.wrap(out, done, n));
+            done += n;
             c = next(c);
             if (c >= eoc) break;
         }
-        if (size != Long.MAX_VALUE && out.size() < size) throw new ImageException(disk.path() + ": FAT cluster chain ends before the file does");
-        return out.toByteArray();
+        if (exact && done < size) throw new ImageException(disk.path() + ": FAT cluster chain ends before the file does");
+        return done == out.length ? out : java.util.Arrays.copyOf(out, done);
     }
 
     private static Optional<ByteBuffer> find(byte[] dir, String name) {

@@ -71,6 +71,7 @@ final class BitmapDirectory {
         if ((ext.directoryOffset() & (h.clusterSize() - 1)) != 0 || ext.directoryOffset() <= 0) {
             throw new ImageException(who + " offset 0x" + Long.toHexString(ext.directoryOffset()) + " is not a cluster boundary");
         }
+        if (ext.directoryOffset() > file.size() - ext.directorySize()) throw new ImageException(who + " at 0x" + Long.toHexString(ext.directoryOffset()) + " runs past the end of the file");
         ByteBuffer b = ByteBuffer.allocate((int) ext.directorySize());
         file.readFully(ext.directoryOffset(), b, "bitmap directory");
         List<Entry> out = new ArrayList<>();
@@ -91,7 +92,12 @@ final class BitmapDirectory {
             b.get(pos + 24, extra);
             byte[] name = new byte[nameLen];
             b.get(pos + 24 + extraLen, name);
-            String n = new String(name, StandardCharsets.UTF_8);
+            String n;
+            try { // a name that is not UTF-8 would change length when written back
+                n = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(name)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ImageException(who + " entry " + i + " has a name that is not UTF-8");
+            }
             if (type != 1) throw new ImageException(file.path + ": bitmap '" + n + "' has unknown type " + type);
             if (granBits < 9 || granBits > 31) throw new ImageException(file.path + ": bitmap '" + n + "' has granularity bits " + granBits + " outside 9..31");
             if (extraLen != 0 && (flags & FLAG_EXTRA_DATA_COMPATIBLE) == 0) {
@@ -109,6 +115,8 @@ final class BitmapDirectory {
             out.add(new Entry(tableOffset, tableSize, flags, type, granBits, n, extra));
             pos += (24 + extraLen + nameLen + 7) & ~7;
         }
+        // exactly filled, as QEMU requires ("Broken bitmap directory"): an entry rewritten in place keeps its bytes
+        if (pos != b.limit()) throw new ImageException(who + " holds " + b.limit() + " bytes, but its " + ext.nbBitmaps() + " entries take " + pos);
         return out;
     }
 

@@ -51,7 +51,7 @@ final class HostFile implements AutoCloseable {
 
     /** Reads exactly {@code dst.remaining()} bytes at {@code offset}; {@code what} names the structure for errors. */
     void readFully(long offset, ByteBuffer dst, String what) throws IOException {
-        if (offset < 0 || offset + dst.remaining() > size) {
+        if (offset < 0 || offset > size - dst.remaining()) { // not offset + length: a hostile offset would overflow
             throw new ImageException(path + ": " + what + " at 0x" + Long.toHexString(offset) + " lies past the end of the file (image is damaged)");
         }
         long pos = offset;

@@ -104,12 +104,13 @@ public final class Qcow2Checker {
             corruption(what + " at negative offset");
             return false;
         }
-        long first = offset >>> clusterBits;
-        long last = (offset + bytes - 1) >>> clusterBits;
-        if (last >= counted.length) {
+        long end = (long) counted.length << clusterBits;
+        if (offset >= end || bytes > end - offset) { // compared so, a hostile offset cannot overflow past the test
             corruption(what + " at 0x" + Long.toHexString(offset) + " lies past the end of the file");
             return false;
         }
+        long first = offset >>> clusterBits;
+        long last = (offset + bytes - 1) >>> clusterBits;
         for (long c = first; c <= last; c++) counted[(int) c]++;
         return true;
     }

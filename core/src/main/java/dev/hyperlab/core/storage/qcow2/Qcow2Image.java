@@ -42,8 +42,8 @@ public final class Qcow2Image implements DiskImage {
     private RefcountTable refs;
     private List<Qcow2Snapshot> snapshots;
     private final List<BitmapState> bitmaps = new ArrayList<>();
-    private byte[] lastInflated;
-    private long lastInflatedEntry = -1;
+    private byte[] lastInflated; // the last compressed cluster inflated, null when none (any entry value may be hostile)
+    private long lastInflatedEntry;
     private boolean closed;
 
     /** A bitmap while the image is open: its directory entry and, once loaded for writing, its bits. */
@@ -372,7 +372,7 @@ public final class Qcow2Image implements DiskImage {
     }
 
     private byte[] inflate(long entry) throws IOException {
-        if (entry == lastInflatedEntry) return lastInflated;
+        if (lastInflated != null && entry == lastInflatedEntry) return lastInflated;
         long off = L2Entry.compressedOffset(entry, clusterBits);
         long len = L2Entry.compressedLength(entry, clusterBits);
         if (off <= 0 || off >= file.size()) {
@@ -740,7 +740,7 @@ public final class Qcow2Image implements DiskImage {
                 java.util.Arrays.fill(l2, i0, i0 + n, newEntry);
                 writeL2Entries(l2Offset, l2, i0, n);
                 for (long e : old) releaseEntry(e);
-                lastInflatedEntry = -1;
+                lastInflated = null;
             }
             pos = spanEnd;
         }
@@ -920,7 +920,7 @@ public final class Qcow2Image implements DiskImage {
         l1 = fresh;
         adjustTree(old, -1);
         l2Cache.clear();
-        lastInflatedEntry = -1;
+        lastInflated = null;
         if (s.diskSize() != h.size) {
             h.size = s.diskSize();
             writeHeader();
@@ -1304,7 +1304,7 @@ public final class Qcow2Image implements DiskImage {
     }
     void invalidateCaches() {
         l2Cache.clear();
-        lastInflatedEntry = -1;
+        lastInflated = null;
     }
     void writeL2(long offset, long[] l2) throws IOException {
         writeL2Entries(offset, l2, 0, l2.length);

@@ -51,6 +51,10 @@ public final class HostileImages {
         out.add(new Hostile("13", l2Entry(dir.resolve("l2-reserved-bit1.qcow2"), 1L << 1), "L2 entry with reserved bit 1"));
         out.add(new Hostile("13", l2Entry(dir.resolve("l2-reserved-bit57.qcow2"), L2_RESERVED_BIT), "L2 entry with reserved bit 57"));
         out.add(new Hostile("13", reftableEntry(dir.resolve("reftable-reserved-bit3.qcow2"), REFTABLE_RESERVED_BIT), "refcount table entry with reserved bit 3"));
+        out.add(new Hostile("14", l2Entry(dir.resolve("l2-all-ones.qcow2"), -1L), "L2 entry of all ones (a compressed cluster nowhere)"));
+        out.add(new Hostile("14", reftableEntry(dir.resolve("reftable-offset-2^63-64KiB.qcow2"), 0x7fffffffffff0000L), "refcount block at 2^63 - 64 KiB: offset + length overflows"));
+        out.add(new Hostile("14", bitmapDirectorySlack(dir.resolve("bitmap-dir-slack.qcow2")), "bitmap directory 8 bytes longer than its entries"));
+        out.add(new Hostile("14", bitmapNameNotUtf8(dir.resolve("bitmap-name-not-utf8.qcow2")), "bitmap name that is not UTF-8"));
         return out;
     }
 
@@ -64,6 +68,44 @@ public final class HostileImages {
             img.createSnapshot("s", Qcow2Snapshot.Times.ZERO, ByteBuffer.wrap(new byte[5000]));
             img.write(65536, ByteBuffer.wrap(new byte[] {1, 2, 3}));
         }
+        return file;
+    }
+
+    /** {@link #base} with a persistent bitmap "b". */
+    public static Path withBitmap(Path file) throws IOException {
+        base(file);
+        try (Qcow2Image img = Qcow2Image.open(file, false, List.of())) {
+            img.addBitmap("b", 65536);
+        }
+        return file;
+    }
+
+    /** Where the bitmaps header extension's data starts (nb_bitmaps, reserved, directory size, directory offset). */
+    private static long bitmapsExtension(Path file) throws IOException {
+        long pos = FIRST_EXTENSION;
+        while (true) {
+            long head = readLong(file, pos);
+            int type = (int) (head >>> 32);
+            int len = (int) head;
+            if (type == Qcow2Header.EXT_BITMAPS) return pos + 8;
+            if (type == Qcow2Header.EXT_END) throw new IOException(file + " has no bitmaps extension");
+            pos += 8 + ((len + 7) & ~7);
+        }
+    }
+
+    /** The bitmap directory is said to be 8 bytes longer than its one entry. */
+    public static Path bitmapDirectorySlack(Path file) throws IOException {
+        withBitmap(file);
+        long ext = bitmapsExtension(file);
+        poke(file, ext + 8, readLong(file, ext + 8) + 8);
+        return file;
+    }
+
+    /** The bitmap's name starts with a byte that is not UTF-8. */
+    public static Path bitmapNameNotUtf8(Path file) throws IOException {
+        withBitmap(file);
+        long entry = readLong(file, bitmapsExtension(file) + 16);
+        write(file, entry + 24, ByteBuffer.wrap(new byte[] {(byte) 0xff}));
         return file;
     }
 

@@ -304,4 +304,27 @@ class HostileImagesTest {
             }
         }
     }
+
+    // ------------------------------------------------------------------ item 14: what the fuzz loop found
+
+    @Test
+    void anAllOnesL2EntryIsACleanErrorAsForQemu() throws Exception {
+        Path p = HostileImages.l2Entry(dir.resolve("all-ones.qcow2"), -1L); // was a NullPointerException
+        try (DiskImage img = DiskImages.open(p, true)) {
+            assertThatThrownBy(() -> img.read(0, ByteBuffer.allocate(4096))).isInstanceOf(ImageException.class)
+                    .hasMessageContaining("compressed cluster");
+        }
+        QemuImg.require();
+        assertThat(QemuImg.img("convert", "-O", "raw", p.toString(), dir.resolve("all-ones.raw").toString()).exit()).isNotZero();
+    }
+
+    @Test
+    void aBitmapDirectoryThatIsNotExactlyItsEntriesIsRefusedAsQemuRefusesIt() throws Exception {
+        QemuImg.require();
+        Path slack = HostileImages.bitmapDirectorySlack(dir.resolve("slack.qcow2")); // was an IllegalStateException on open for writing
+        assertThatThrownBy(() -> DiskImages.open(slack, false)).isInstanceOf(ImageException.class).hasMessageContaining("bitmap directory");
+        assertThat(QemuImg.img("check", slack.toString()).exit()).isNotZero();
+        Path name = HostileImages.bitmapNameNotUtf8(dir.resolve("name.qcow2")); // was an IllegalStateException too
+        assertThatThrownBy(() -> DiskImages.open(name, false)).isInstanceOf(ImageException.class).hasMessageContaining("not UTF-8");
+    }
 }

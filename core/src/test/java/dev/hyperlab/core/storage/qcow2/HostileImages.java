@@ -142,31 +142,28 @@ public final class HostileImages {
 
     /** The first active L1 entry gets {@code bits} set. */
     public static Path l1Entry(Path file, long bits) throws IOException {
-        base(file);
-        long at = readLong(file, 40);
-        poke(file, at, readLong(file, at) | bits);
-        return file;
+        return setBits(base(file), readLong(file, 40), bits);
     }
 
     /** The L2 entry of guest cluster 0 (data) gets {@code bits} set. */
     public static Path l2Entry(Path file, long bits) throws IOException {
-        base(file);
-        long l2 = readLong(file, readLong(file, 40)) & L2Entry.OFFSET_MASK;
-        poke(file, l2, readLong(file, l2) | bits);
-        return file;
+        return setBits(base(file), readLong(file, readLong(file, 40)) & L2Entry.OFFSET_MASK, bits);
     }
 
     /** The first refcount table entry gets {@code bits} set. */
     public static Path reftableEntry(Path file, long bits) throws IOException {
-        base(file);
-        long at = readLong(file, 48);
+        return setBits(base(file), readLong(file, 48), bits);
+    }
+
+    private static Path setBits(Path file, long at, long bits) throws IOException {
         poke(file, at, readLong(file, at) | bits);
         return file;
     }
 
     /**
-     * A backing chain {@code depth} files deep below {@code top} (named c0001.qcow2 ... c{depth}.qcow2 beside it, the
-     * deepest holding data at offset 0), written byte by byte: no reader opens the chain while it is made.
+     * A backing chain in {@code dir}: c0000.qcow2 holds data at offset 0, each c{i}.qcow2 is an overlay on c{i-1}, and
+     * the top, c{depth}.qcow2 (returned), has {@code depth} files below it. Written byte by byte from one template, so
+     * no reader opens the chain while it is made.
      */
     public static Path chain(Path dir, int depth) throws IOException {
         Path bottom = name(dir, 0);

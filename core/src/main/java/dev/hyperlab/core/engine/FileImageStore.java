@@ -366,6 +366,9 @@ final class FileImageStore implements ImageStore {
     }
 
     private static LabException io(String what, IOException e) {
+        if (e instanceof ImageException) { // the image refused (damaged, hostile, beyond a limit), not a failing disk
+            return LabException.invalid("cannot write " + what + ": " + e.getMessage(), "disk info and disk check describe the image");
+        }
         return new LabException(LabException.Kind.IO, "cannot write " + what + ": " + e.getMessage(),
                 "is the disk full? the lab directory must be writable", e);
     }

@@ -23,6 +23,7 @@ public final class DiskImages {
 
     /** The format of an existing file: qcow2 when it starts with QEMU's magic, raw otherwise (as qemu-img probes). */
     public static ImageFormat probe(Path path) throws IOException {
+        RegularFiles.require(path);
         try (InputStream in = Files.newInputStream(path)) {
             byte[] magic = in.readNBytes(4);
             return magic.length == 4 && (magic[0] & 0xff) == 'Q' && magic[1] == 'F' && magic[2] == 'I' && (magic[3] & 0xff) == 0xfb
@@ -38,7 +39,7 @@ public final class DiskImages {
     }
 
     public static DiskImage open(Path path, ImageFormat format, boolean readOnly) throws IOException {
-        if (!Files.exists(path)) throw new ImageException(path + ": no such image");
+        RegularFiles.require(path);
         return switch (format) {
             case QCOW2 -> Qcow2Image.open(path, readOnly, List.of());
             case RAW -> RawImage.open(path, readOnly);
@@ -86,13 +87,19 @@ public final class DiskImages {
         }
     }
 
+    /** What {@code qemu-img info --backing-chain} reports of an open image: the chain is walked in a loop. */
     public static ImageInfo info(DiskImage img) throws IOException {
         List<ImageInfo> chain = new ArrayList<>();
-        if (img instanceof Qcow2Image q && q.backing().isPresent()) {
-            ImageInfo below = info(q.backing().get());
-            chain.add(withoutChain(below));
-            chain.addAll(below.backingChain());
-        }
+        for (DiskImage b = below(img); b != null; b = below(b)) chain.add(layerInfo(b, List.of()));
+        return layerInfo(img, chain);
+    }
+
+    private static DiskImage below(DiskImage img) {
+        return img instanceof Qcow2Image q ? q.backing().orElse(null) : null;
+    }
+
+    /** One image's own fields, with {@code chain} (the images below it, nearest first). */
+    private static ImageInfo layerInfo(DiskImage img, List<ImageInfo> chain) throws IOException {
         long actual = 0;
         for (SparseFiles.DataRun r : SparseFiles.dataRuns(img.path(), 0, Files.size(img.path()))) actual += r.end() - r.start();
         if (img instanceof Qcow2Image q) {
@@ -104,11 +111,6 @@ public final class DiskImages {
         }
         return new ImageInfo(img.path().toString(), img.format(), img.virtualSize(), actual, OptionalInt.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(), Optional.empty(), chain);
-    }
-
-    private static ImageInfo withoutChain(ImageInfo i) {
-        return new ImageInfo(i.filename(), i.format(), i.virtualSize(), i.actualSize(), i.clusterSize(), i.backingFilename(),
-                i.fullBackingFilename(), i.backingFormat(), i.dirtyFlag(), i.snapshots(), i.qcow2(), List.of());
     }
 
     /** Checks an image's consistency (raw images have no metadata and are always clean). Changes nothing. */

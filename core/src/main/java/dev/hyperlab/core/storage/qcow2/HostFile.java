@@ -1,6 +1,7 @@
 package dev.hyperlab.core.storage.qcow2;
 
 import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.RegularFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -30,6 +31,7 @@ final class HostFile implements AutoCloseable {
 
     /** Opens {@code path} for reading, and for writing unless {@code readOnly}. */
     static HostFile open(Path path, boolean readOnly, boolean createNew) throws IOException {
+        if (!createNew) RegularFiles.require(path);
         if (readOnly) return new HostFile(path, FileChannel.open(path, java.nio.file.StandardOpenOption.READ));
         if (createNew) java.nio.file.Files.createFile(path);
         java.io.RandomAccessFile raf = new java.io.RandomAccessFile(path.toFile(), "rw");
@@ -49,7 +51,7 @@ final class HostFile implements AutoCloseable {
 
     /** Reads exactly {@code dst.remaining()} bytes at {@code offset}; {@code what} names the structure for errors. */
     void readFully(long offset, ByteBuffer dst, String what) throws IOException {
-        if (offset < 0 || offset + dst.remaining() > size) {
+        if (offset < 0 || offset > size - dst.remaining()) { // not offset + length: a hostile offset would overflow
             throw new ImageException(path + ": " + what + " at 0x" + Long.toHexString(offset) + " lies past the end of the file (image is damaged)");
         }
         long pos = offset;

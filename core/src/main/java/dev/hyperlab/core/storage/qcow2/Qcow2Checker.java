@@ -25,14 +25,21 @@ public final class Qcow2Checker {
     private long allocated;
     private final List<String> problems = new ArrayList<>();
 
-    private Qcow2Checker(Qcow2Image img) {
+    private Qcow2Checker(Qcow2Image img) throws ImageException {
         this.img = img;
         this.file = img.hostFile();
         this.h = img.header();
         this.clusterBits = h.clusterBits;
         long clusters = (file.size() + h.clusterSize() - 1) >>> clusterBits;
-        this.counted = new int[(int) Math.min(Integer.MAX_VALUE - 8, clusters)];
+        if (clusters > MAX_CLUSTERS) {
+            throw new ImageException(file.path + ": file of " + clusters + " clusters is too large to check (hyperlab counts at most "
+                    + MAX_CLUSTERS + ": 512 MiB of counters)");
+        }
+        this.counted = new int[(int) clusters];
     }
+
+    /** Host clusters a check counts references for, one int each (QEMU stops at 2^31 - 1 with "File too large"). */
+    static final long MAX_CLUSTERS = 1L << 27;
 
     /** Checks {@code img} (open read-only or not); nothing is changed. */
     public static CheckReport check(Qcow2Image img) throws IOException {
@@ -97,12 +104,13 @@ public final class Qcow2Checker {
             corruption(what + " at negative offset");
             return false;
         }
-        long first = offset >>> clusterBits;
-        long last = (offset + bytes - 1) >>> clusterBits;
-        if (last >= counted.length) {
+        long end = (long) counted.length << clusterBits;
+        if (offset >= end || bytes > end - offset) { // compared so, a hostile offset cannot overflow past the test
             corruption(what + " at 0x" + Long.toHexString(offset) + " lies past the end of the file");
             return false;
         }
+        long first = offset >>> clusterBits;
+        long last = (offset + bytes - 1) >>> clusterBits;
         for (long c = first; c <= last; c++) counted[(int) c]++;
         return true;
     }
@@ -135,7 +143,11 @@ public final class Qcow2Checker {
         ref(h.refcountTableOffset, (long) h.refcountTableClusters << clusterBits, "refcount table");
         long[] table = img.refcounts().tableEntries();
         for (int i = 0; i < table.length; i++) {
-            long off = table[i] & L2Entry.OFFSET_MASK;
+            if ((table[i] & RefcountTable.RESERVED) != 0) {
+                corruption("refcount table entry " + i + " has reserved bits set");
+                continue;
+            }
+            long off = table[i] & RefcountTable.OFFSET_MASK;
             if (off == 0) continue;
             if (aligned(off, "refcount block " + i)) ref(off, h.clusterSize(), "refcount block " + i);
         }
@@ -156,12 +168,18 @@ public final class Qcow2Checker {
 
     private void walkL1(long[] l1, boolean active) throws IOException {
         for (int i = 0; i < l1.length; i++) {
+            // reserved bits are reported as qemu-img check reports them; reads ignore them, as QEMU's do
+            if ((l1[i] & L2Entry.L1_RESERVED) != 0) corruption("found L1 entry with reserved bits set: " + Long.toHexString(l1[i]));
             long l2Offset = L2Entry.offset(l1[i]);
             if (l2Offset == 0) continue;
             if (!aligned(l2Offset, "L2 table") || !ref(l2Offset, h.clusterSize(), "L2 table")) continue;
             long[] l2 = img.loadL2(l2Offset);
             for (long e : l2) {
-                switch (L2Entry.kind(e, h.version)) {
+                L2Entry.Kind kind = L2Entry.kind(e, h.version);
+                if (kind != L2Entry.Kind.COMPRESSED && (e & L2Entry.L2_RESERVED) != 0) {
+                    corruption("found l2 entry with reserved bits set: " + Long.toHexString(e));
+                }
+                switch (kind) {
                     case DATA -> {
                         long off = L2Entry.offset(e);
                         if (aligned(off, "data cluster") && ref(off, h.clusterSize(), "data cluster") && active) allocated++;

@@ -4,6 +4,7 @@ import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.Extent;
 import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.RegularFiles;
 import dev.hyperlab.core.storage.SparseFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,6 +36,7 @@ public final class RawImage implements DiskImage {
 
     /** Opens an existing file as a raw image. */
     public static RawImage open(Path path, boolean readOnly) throws IOException {
+        RegularFiles.require(path);
         FileChannel ch = readOnly
                 ? FileChannel.open(path, StandardOpenOption.READ)
                 : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -41,7 +41,7 @@ final class DiskCheckCommand extends ReadCommand<DiskCheck> {
             out().println(c.path() + ": " + style().green("no errors were found"));
         } else if (!c.corrupt()) {
             out().println(c.path() + ": " + style().yellow(c.leaks() + " leaked clusters")
-                    + " (wasted space, no data at risk; qemu-img check -r leaks reclaims them)");
+                    + " (wasted space, no data at risk; disk repair reclaims them)");
         }
         if (c.totalClusters() > 0) {
             out().printf(Locale.ROOT, "%d/%d = %.2f%% allocated%n", c.allocatedClusters(), c.totalClusters(),
@@ -54,7 +54,7 @@ final class DiskCheckCommand extends ReadCommand<DiskCheck> {
         if (c.corrupt()) {
             throw new ShellException(c.path() + " is corrupt: " + c.corruptions() + " corruptions, " + c.leaks()
                     + " leaked clusters" + (c.checkErrors() > 0 ? ", " + c.checkErrors() + " unreadable structures" : ""),
-                    "copy it before anything else; qemu-img check -r all repairs what it can");
+                    "disk repair " + c.path() + " repairs refcounts as qemu-img check -r all does; copy it first");
         }
     }
 }

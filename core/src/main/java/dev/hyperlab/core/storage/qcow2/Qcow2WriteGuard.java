@@ -18,7 +18,8 @@ import java.util.List;
  * lookup per metadata cluster, never per L2 table or data cluster: milliseconds whatever the image's size. It is
  * what QEMU's overlap check protects on every metadata write, done once.</li>
  * <li>on request ({@link dev.hyperlab.core.storage.OpenMode#ATTACH}): the full {@code disk check}, every L2 table and
- * data cluster counted; its cost grows with the metadata (about 100 ms per 100 GiB allocated).</li>
+ * data cluster counted; its cost grows with what is allocated (50-230 ms for 100 GiB in a warm JVM, see
+ * docs/storage.md).</li>
  * </ul>
  * A refused image gets a {@link CorruptImageException} naming what is wrong, and nothing written.
  */

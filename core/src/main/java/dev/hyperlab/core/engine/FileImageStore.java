@@ -295,8 +295,11 @@ final class FileImageStore implements ImageStore {
         } catch (CorruptImageException e) {
             throw LabException.invalid(e.getMessage(), "copy the image before anything else; qemu-img check -r all "
                     + "repairs no more than this, and qemu-img convert copies what can still be read");
-        } catch (ImageException e) {
+        } catch (ImageLockedException e) {
             throw DiskFiles.refusal(file, e);
+        } catch (ImageException e) {
+            throw LabException.invalid("cannot repair image " + file + ": " + e.getMessage(),
+                    "disk check tells what is damaged");
         } catch (IOException e) {
             throw io("image " + file, e);
         }

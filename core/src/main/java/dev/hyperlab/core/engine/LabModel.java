@@ -527,7 +527,7 @@ public final class LabModel {
                 disks.add(new VmDisk(dev, images.createBlank(name, dev, size), size, true));
             } else {
                 String path = (String) p;
-                disks.add(new VmDisk(dev, path, images.open(path).virtualSize(), false));
+                disks.add(new VmDisk(dev, path, images.attach(path).virtualSize(), false));
             }
         }
         for (VmDisk d : disks) {
@@ -576,7 +576,7 @@ public final class LabModel {
         String path = DiskFiles.absolute(text);
         disks.requireAttachable(vm, path);
         try {
-            images.open(path);
+            images.attach(path); // checked in full before anything is written into it
         } catch (LabException e) {
             throw e;
         } catch (RuntimeException e) {

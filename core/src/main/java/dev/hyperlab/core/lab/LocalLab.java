@@ -2,6 +2,7 @@ package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.ApplyResult;
 import dev.hyperlab.api.lab.Disk;
+import dev.hyperlab.api.lab.DiskRepair;
 import dev.hyperlab.api.lab.DiskSpec;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostSpec;
@@ -203,6 +204,13 @@ public final class LocalLab implements Lab, AutoCloseable {
         String[] path = new String[1];
         change(m -> path[0] = m.disks().convert(source, target, format == null ? "" : format));
         return new DiskHandle(this, path[0]);
+    }
+
+    @Override
+    public DiskRepair repairDisk(String path) {
+        DiskRepair[] out = new DiskRepair[1];
+        change(m -> out[0] = m.disks().repair(path));
+        return out[0];
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.hyperlab.core.storage;
 import dev.hyperlab.core.storage.qcow2.Qcow2Checker;
 import dev.hyperlab.core.storage.qcow2.Qcow2CreateOptions;
 import dev.hyperlab.core.storage.qcow2.Qcow2Image;
+import dev.hyperlab.core.storage.qcow2.Qcow2Repair;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,10 +40,19 @@ public final class DiskImages {
     }
 
     public static DiskImage open(Path path, ImageFormat format, boolean readOnly) throws IOException {
+        return open(path, format, readOnly ? OpenMode.READ : OpenMode.WRITE);
+    }
+
+    /**
+     * Opens an image as {@code mode} says: locked as QEMU locks it (refused while another process's lock conflicts),
+     * and, to write, after the checks the mode asks for ({@link CorruptImageException} for a corrupt image, with
+     * nothing written). The backing chain opens read-only.
+     */
+    public static DiskImage open(Path path, ImageFormat format, OpenMode mode) throws IOException {
         RegularFiles.require(path);
         return switch (format) {
-            case QCOW2 -> Qcow2Image.open(path, readOnly, List.of());
-            case RAW -> RawImage.open(path, readOnly);
+            case QCOW2 -> Qcow2Image.open(path, mode, List.of());
+            case RAW -> RawImage.open(path, mode);
         };
     }
 
@@ -80,9 +90,9 @@ public final class DiskImages {
         return Qcow2Image.create(overlay, Qcow2CreateOptions.overlay(name, probe(backing)).withVirtualSize(size));
     }
 
-    /** What {@code qemu-img info --output=json --backing-chain} reports. */
+    /** What {@code qemu-img info -U --output=json --backing-chain} reports (read while others may write). */
     public static ImageInfo info(Path path) throws IOException {
-        try (DiskImage img = open(path, true)) {
+        try (DiskImage img = open(path, probe(path), OpenMode.INSPECT)) {
             return info(img);
         }
     }
@@ -113,15 +123,35 @@ public final class DiskImages {
                 Optional.empty(), Optional.empty(), Optional.empty(), false, List.of(), Optional.empty(), chain);
     }
 
-    /** Checks an image's consistency (raw images have no metadata and are always clean). Changes nothing. */
+    private static ImageInfo withoutChain(ImageInfo i) {
+        return new ImageInfo(i.filename(), i.format(), i.virtualSize(), i.actualSize(), i.clusterSize(), i.backingFilename(),
+                i.fullBackingFilename(), i.backingFormat(), i.dirtyFlag(), i.snapshots(), i.qcow2(), List.of());
+    }
+
+    /**
+     * Checks an image's consistency (raw images have no metadata and are always clean). Changes nothing; reads while
+     * others may write, as {@code qemu-img check -U} does.
+     */
     public static CheckReport check(Path path) throws IOException {
         ImageFormat f = probe(path);
         if (f == ImageFormat.RAW) {
             return new CheckReport(path.toString(), f, 0, 0, 0, List.of(), 0, 0, Files.size(path));
         }
-        try (Qcow2Image q = Qcow2Image.open(path, true, List.of())) {
+        try (Qcow2Image q = Qcow2Image.open(path, OpenMode.INSPECT, List.of())) {
             return Qcow2Checker.check(q);
         }
+    }
+
+    /**
+     * Repairs an image's refcounts and COPIED flags as {@code qemu-img check -r all} does, holding it locked for
+     * writing; refuses (changing nothing) when its mapping tables are damaged. A raw image has nothing to repair.
+     */
+    public static RepairReport repair(Path path) throws IOException {
+        if (probe(path) == ImageFormat.RAW) {
+            CheckReport clean = check(path);
+            return new RepairReport(clean, clean, false);
+        }
+        return Qcow2Repair.repair(path);
     }
 
     /** Checks an open image (as its file is now: for a writer's image, what it has written so far). */

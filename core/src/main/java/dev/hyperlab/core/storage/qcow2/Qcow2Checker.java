@@ -69,23 +69,20 @@ public final class Qcow2Checker {
                 List.copyOf(c.problems), c.allocated, total, end);
     }
 
-    /** Rewrites every refcount that disagrees with the references, then the COPIED flags (an image found dirty). */
-    static void repair(Qcow2Image img) throws IOException {
-        Qcow2Checker c = new Qcow2Checker(img);
-        c.countReferences();
-        if (c.corruptions > 0 || c.checkErrors > 0) {
-            throw new ImageException(file(img) + ": image was not closed cleanly and cannot be repaired automatically: " + c.problems.getFirst());
+    /**
+     * References to each host cluster (index: cluster number, up to the end of the file) from everything but the
+     * refcount table and blocks, and the damage found on the way: what a repair rebuilds the refcounts from.
+     */
+    record References(int[] counted, long corruptions, long checkErrors, List<String> problems) {
+        boolean damaged() {
+            return corruptions > 0 || checkErrors > 0;
         }
-        RefcountTable refs = img.refcounts();
-        for (int i = 0; i < c.counted.length; i++) {
-            if (refs.get(i) != c.counted[i]) refs.set(i, 1, c.counted[i]);
-        }
-        img.invalidateCaches();
-        img.fixCopiedFlags();
     }
 
-    private static String file(Qcow2Image img) {
-        return img.path().toString();
+    static References referencesOutsideRefcounts(Qcow2Image img) throws IOException {
+        Qcow2Checker c = new Qcow2Checker(img);
+        c.countMappedReferences();
+        return new References(c.counted, c.corruptions, c.checkErrors, List.copyOf(c.problems));
     }
 
     private void note(String s) {
@@ -124,6 +121,22 @@ public final class Qcow2Checker {
     }
 
     private void countReferences() throws IOException {
+        countMappedReferences();
+        ref(h.refcountTableOffset, (long) h.refcountTableClusters << clusterBits, "refcount table");
+        long[] table = img.refcounts().tableEntries();
+        for (int i = 0; i < table.length; i++) {
+            if ((table[i] & RefcountTable.RESERVED) != 0) {
+                corruption("refcount table entry " + i + " has reserved bits set");
+                continue;
+            }
+            long off = table[i] & RefcountTable.OFFSET_MASK;
+            if (off == 0) continue;
+            if (aligned(off, "refcount block " + i)) ref(off, h.clusterSize(), "refcount block " + i);
+        }
+    }
+
+    /** Everything that references clusters except the refcount structure itself. */
+    private void countMappedReferences() throws IOException {
         ref(0, h.clusterSize(), "header");
         ref(h.l1TableOffset, (long) h.l1Size * 8, "L1 table");
         walkL1(img.activeL1(), true);
@@ -139,17 +152,6 @@ public final class Qcow2Checker {
                 checkErrors++;
                 note("ERROR " + e.getMessage());
             }
-        }
-        ref(h.refcountTableOffset, (long) h.refcountTableClusters << clusterBits, "refcount table");
-        long[] table = img.refcounts().tableEntries();
-        for (int i = 0; i < table.length; i++) {
-            if ((table[i] & RefcountTable.RESERVED) != 0) {
-                corruption("refcount table entry " + i + " has reserved bits set");
-                continue;
-            }
-            long off = table[i] & RefcountTable.OFFSET_MASK;
-            if (off == 0) continue;
-            if (aligned(off, "refcount block " + i)) ref(off, h.clusterSize(), "refcount block " + i);
         }
         if (h.bitmaps != null) {
             ref(h.bitmaps.directoryOffset(), h.bitmaps.directorySize(), "bitmap directory");

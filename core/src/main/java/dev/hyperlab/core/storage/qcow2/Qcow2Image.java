@@ -1,10 +1,12 @@
 package dev.hyperlab.core.storage.qcow2;
 
 import dev.hyperlab.core.storage.BackingChain;
+import dev.hyperlab.core.storage.CorruptImageException;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.Extent;
 import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.OpenMode;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,6 +29,9 @@ import java.util.Optional;
  * points to it, the L2 entry before the old cluster's refcount drops. Operations that must change many refcounts and
  * COPIED flags together (internal snapshots) set the dirty bit first; an image found dirty is repaired on open, by
  * hyperlab and by QEMU alike.
+ *
+ * <p>Nothing is written into an image before it has shown that its refcounts can be trusted ({@link Qcow2WriteGuard}):
+ * the allocator hands out clusters whose refcount is 0, so a wrong refcount would put new data over old.
  */
 public final class Qcow2Image implements DiskImage {
     private final HostFile file;
@@ -45,6 +50,8 @@ public final class Qcow2Image implements DiskImage {
     private byte[] lastInflated; // the last compressed cluster inflated, null when none (any entry value may be hostile)
     private long lastInflatedEntry;
     private boolean closed;
+    /** The bitmaps were loaded for writing (and flagged in use on disk): a close stores them. */
+    private boolean bitmapsLoaded;
 
     /** A bitmap while the image is open: its directory entry and, once loaded for writing, its bits. */
     private static final class BitmapState {
@@ -76,12 +83,34 @@ public final class Qcow2Image implements DiskImage {
 
     // ------------------------------------------------------------------ open and create
 
+    /** Opens a qcow2 image and its backing chain (read-only); {@code above} lists the real paths of the images above it. */
+    public static Qcow2Image open(Path path, boolean readOnly, List<Path> above) throws IOException {
+        return open(path, readOnly ? OpenMode.READ : OpenMode.WRITE, above);
+    }
+
     /**
-     * Opens a qcow2 image and its backing chain (read-only); {@code above} lists the real paths of the images above it.
+     * Opens a qcow2 image as {@code mode} says: locked against other writers as QEMU locks it, and, for writing, after
+     * the checks {@code mode} asks for (a corrupt image is refused with a {@link CorruptImageException} and nothing
+     * written). The backing chain opens read-only; {@code above} lists the real paths of the images above this one.
+     */
+    public static Qcow2Image open(Path path, OpenMode mode, List<Path> above) throws IOException {
+        return open(path, mode, above, false);
+    }
+
+    /**
+     * Opens an image for {@link Qcow2Repair}: locked for writing, but neither refused for being marked corrupt nor
+     * checked, and with nothing written (not even the bitmaps' in-use flags) until the repair says it can be.
+     */
+    static Qcow2Image openForRepair(Path path) throws IOException {
+        return open(path, OpenMode.WRITE, List.of(), true);
+    }
+
+    /**
      * The chain is walked down in a loop (each file opened and its header checked) and the images are then built
      * bottom up, so a chain as deep as {@link BackingChain#MAX_DEPTH} needs no deeper stack than one image.
      */
-    public static Qcow2Image open(Path path, boolean readOnly, List<Path> above) throws IOException {
+    private static Qcow2Image open(Path path, OpenMode mode, List<Path> above, boolean repairing) throws IOException {
+        boolean readOnly = !mode.writable();
         List<HostFile> files = new ArrayList<>(); // opened, not yet owned by an image; top first
         List<Qcow2Header> headers = new ArrayList<>();
         DiskImage below = null; // built so far, bottom up; closing it closes everything under it
@@ -90,10 +119,10 @@ public final class Qcow2Image implements DiskImage {
             List<Path> chain = above;
             long metadata = 0;
             while (true) {
-                boolean layerReadOnly = readOnly || !files.isEmpty(); // only the top may be written
-                HostFile f = HostFile.open(p, layerReadOnly, false);
+                boolean top = files.isEmpty(); // only the top may be written
+                HostFile f = HostFile.open(p, top ? mode : OpenMode.READ, false);
                 files.add(f);
-                Qcow2Header h = readHeader(f, layerReadOnly);
+                Qcow2Header h = readHeader(f, readOnly || !top, repairing);
                 headers.add(h);
                 metadata += h.l1Size * 8L;
                 if (metadata > BackingChain.MAX_METADATA_BYTES) {
@@ -120,7 +149,7 @@ public final class Qcow2Image implements DiskImage {
                 }
             }
             Qcow2Image top = (Qcow2Image) below;
-            if (!readOnly) top.openForWriting();
+            if (!readOnly && !repairing) top.openForWriting(mode == OpenMode.ATTACH);
             return top;
         } catch (IOException | RuntimeException e) {
             if (below instanceof Qcow2Image q) {
@@ -134,7 +163,7 @@ public final class Qcow2Image implements DiskImage {
     }
 
     /** Reads and checks the header in the first cluster of {@code file}. */
-    private static Qcow2Header readHeader(HostFile file, boolean readOnly) throws IOException {
+    private static Qcow2Header readHeader(HostFile file, boolean readOnly, boolean repairing) throws IOException {
         Path path = file.path;
         ByteBuffer first = ByteBuffer.allocate((int) Math.min(file.size(), 1 << 21));
         file.readFully(0, first, "header");
@@ -144,8 +173,8 @@ public final class Qcow2Image implements DiskImage {
         if (!readOnly && h.version < 3) {
             throw new ImageException(path + ": qcow2 version 2 images are read-only in hyperlab (upgrade with qemu-img amend -o compat=1.1)");
         }
-        if (!readOnly && (h.incompatibleFeatures & Qcow2Header.INCOMPAT_CORRUPT) != 0) {
-            throw new ImageException(path + ": image is marked corrupt (repair it with qemu-img check -r all)");
+        if (!readOnly && !repairing && (h.incompatibleFeatures & Qcow2Header.INCOMPAT_CORRUPT) != 0) {
+            throw new CorruptImageException(path + ": image is marked corrupt; nothing was written to it");
         }
         return h;
     }
@@ -214,7 +243,7 @@ public final class Qcow2Image implements DiskImage {
         h.backingFormat = o.backingFormat().map(ImageFormat::qemuName).orElse(null);
         long l1Clusters = Math.max(1, (l1Entries * 8 + cs - 1) / cs);
         if (Files.exists(path)) throw new ImageException(path + ": file already exists");
-        try (HostFile file = HostFile.open(path, false, true)) {
+        try (HostFile file = HostFile.open(path, OpenMode.WRITE, true)) {
             file.write(0, h.encode());
             file.write(cs, ByteBuffer.allocate(8).putLong(0, 2L * cs)); // reftable[0] -> refcount block at cluster 2
             file.write(2L * cs, ByteBuffer.allocate(cs)); // the refcount block, filled in below
@@ -231,13 +260,24 @@ public final class Qcow2Image implements DiskImage {
         return open(path, false, List.of());
     }
 
-    private void openForWriting() throws IOException {
+    /**
+     * Makes sure the image can be written (a dirty one is repaired, as QEMU repairs it; one whose refcounts cannot be
+     * trusted is refused; {@code fullCheck} checks every structure first), then loads its bitmaps for writing.
+     */
+    private void openForWriting(boolean fullCheck) throws IOException {
         refs = RefcountTable.load(file, h, this::writeHeader);
         if ((h.incompatibleFeatures & Qcow2Header.INCOMPAT_DIRTY) != 0) {
-            Qcow2Checker.repair(this);
+            Qcow2Repair.repairRefcounts(this, "image was not closed cleanly and cannot be repaired automatically");
             h.incompatibleFeatures &= ~Qcow2Header.INCOMPAT_DIRTY;
             writeHeader();
+        } else {
+            Qcow2WriteGuard.verify(this, fullCheck);
         }
+        loadBitmapsForWriting();
+    }
+
+    /** Loads every consistent bitmap's bits and flags it in use on disk, so a crash before close leaves it untrusted. */
+    void loadBitmapsForWriting() throws IOException {
         boolean marked = false;
         for (BitmapState s : bitmaps) {
             if (s.inconsistent) continue;
@@ -247,6 +287,7 @@ public final class Qcow2Image implements DiskImage {
             marked = true;
         }
         if (marked) rewriteBitmapDirectoryInPlace();
+        bitmapsLoaded = true;
     }
 
     private void rewriteBitmapDirectoryInPlace() throws IOException {
@@ -787,7 +828,7 @@ public final class Qcow2Image implements DiskImage {
         if (closed) return;
         try {
             if (!readOnly) {
-                storeBitmaps();
+                if (bitmapsLoaded) storeBitmaps(); // an image refused or never repaired gets nothing written
                 if (sync && file.unsynced()) file.force();
             }
         } finally {
@@ -1328,6 +1369,14 @@ public final class Qcow2Image implements DiskImage {
     RefcountTable refcounts() throws IOException {
         if (refs == null) refs = RefcountTable.load(file, h, this::writeHeader);
         return refs;
+    }
+    /** Reads the refcount structure again (the header points at a new one). */
+    void reloadRefcounts() throws IOException {
+        refs = RefcountTable.load(file, h, this::writeHeader);
+    }
+    /** Writes the header as it is now ({@link #header()} is mutable), in one write. */
+    void rewriteHeader() throws IOException {
+        writeHeader();
     }
     List<BitmapDirectory.Entry> storedBitmaps() throws IOException {
         return h.bitmaps == null ? List.of() : BitmapDirectory.read(file, h);

@@ -112,6 +112,11 @@ final class RefcountTable {
     }
 
     private void setEntry(byte[] blk, long index, long value) {
+        putEntry(blk, refcountBits, index, value);
+    }
+
+    /** Stores {@code value} as entry {@code index} of a refcount block of {@code refcountBits}-bit entries. */
+    static void putEntry(byte[] blk, int refcountBits, long index, long value) {
         if (refcountBits >= 8) {
             int bytes = refcountBits / 8;
             int at = (int) (index * bytes);
@@ -125,6 +130,11 @@ final class RefcountTable {
         int mask = ((1 << refcountBits) - 1) << (bit & 7);
         int at = (int) (bit >>> 3);
         blk[at] = (byte) ((blk[at] & ~mask) | ((value << (bit & 7)) & mask));
+    }
+
+    /** The largest refcount an entry holds. */
+    long maxRefcount() {
+        return maxRefcount;
     }
 
     private int byteOf(long index) {

@@ -36,6 +36,12 @@ class HostileImageFuzzTest {
 
     @BeforeAll
     static void makeSeeds() throws Exception {
+        SEEDS.addAll(seedImages(dir));
+    }
+
+    /** Valid images to mutate, with 4 KiB and 64 KiB clusters: data, a snapshot with VM state, a bitmap. */
+    static List<byte[]> seedImages(Path dir) throws Exception {
+        List<byte[]> seeds = new ArrayList<>();
         for (int cs : new int[] {4096, 65536}) {
             Path p = dir.resolve("seed" + cs + ".qcow2");
             try (Qcow2Image img = Qcow2Image.create(p, Qcow2CreateOptions.ofSize(3 << 20).withClusterSize(cs))) {
@@ -45,11 +51,12 @@ class HostileImageFuzzTest {
                 img.addBitmap("b", 65536);
                 img.write(2 << 20, ByteBuffer.wrap(new byte[] {1}));
             }
-            SEEDS.add(Files.readAllBytes(p));
+            seeds.add(Files.readAllBytes(p));
         }
+        return seeds;
     }
 
-    private static void mutate(byte[] img, SplittableRandom r) {
+    static void mutate(byte[] img, SplittableRandom r) {
         ByteBuffer b = ByteBuffer.wrap(img);
         int n = 1 + r.nextInt(4);
         for (int i = 0; i < n; i++) {

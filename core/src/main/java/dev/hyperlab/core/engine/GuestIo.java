@@ -43,6 +43,7 @@ final class GuestIo implements Simulation.ClockListener {
     private static final int BLOCK = 4096;
 
     private final LabModel lab;
+    private SimulationRun watch;
 
     GuestIo(LabModel lab) {
         this.lab = lab;
@@ -68,57 +69,105 @@ final class GuestIo implements Simulation.ClockListener {
         });
     }
 
-    /** The clock moves over {@code (from, to]}: every VM running then writes its batch at each slot boundary in it. */
+    /**
+     * The clock moves over {@code (from, to]}: every VM running then writes its batch at each slot boundary in it. The
+     * batches are made ahead on other cores ({@link GuestWriteAhead}) and written here in order; after each boundary
+     * the run watching may stop (Ctrl-C), which ends the move at that boundary with every VM's writes up to it made.
+     */
     @Override
-    public void advancing(long from, long to) {
+    public long advancing(long from, long to) {
         long first = (from / SLOT_NS + 1) * SLOT_NS;
         if (first > to) {
-            return;
+            return to;
         }
-        List<VmMachine> writers = new ArrayList<>();
+        List<SlotWriter> writers = new ArrayList<>();
         for (VmMachine vm : lab.vms.values()) { // sorted by name: a fixed order
             if (vm.state == VmState.RUNNING && GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault()) > 0) {
-                writers.add(vm);
+                systemDisk(vm).ifPresent(disk -> writers.add(new SlotWriter(vm, disk)));
             }
         }
         if (writers.isEmpty()) {
-            return;
+            return to;
         }
-        for (long boundary = first; boundary <= to; boundary += SLOT_NS) {
-            for (VmMachine vm : writers) {
-                writeSlot(vm, boundary / SLOT_NS);
+        int n = writers.size();
+        long slots = (to - first) / SLOT_NS + 1;
+        SimulationRun run = watch;
+        try (GuestWriteAhead ahead = new GuestWriteAhead(Math.multiplyExact(slots, n),
+                i -> writers.get((int) (i % n)).slot(first / SLOT_NS + i / n))) {
+            for (long boundary = first; boundary <= to; boundary += SLOT_NS) {
+                for (SlotWriter w : writers) {
+                    List<GuestWrite> writes = ahead.next();
+                    write(w.vm, w.disk, writes);
+                    if (run != null) {
+                        run.wrote(bytes(writes));
+                    }
+                }
+                if (run != null) {
+                    run.reached(boundary);
+                    if (boundary < to && run.shouldStop()) {
+                        return boundary;
+                    }
+                }
             }
         }
+        return to;
     }
 
-    /** One slot of a running VM's writes: log lines appended to the ring, database pages updated in place. */
-    private void writeSlot(VmMachine vm, long slot) {
-        Optional<DiskImage> found = systemDisk(vm);
-        if (found.isEmpty()) {
-            return;
+    /** The run of the simulation in progress, told of writes and asked whether to stop; null between runs. */
+    void watchedBy(SimulationRun run) {
+        this.watch = run;
+    }
+
+    private static long bytes(List<GuestWrite> writes) {
+        long n = 0;
+        for (GuestWrite w : writes) {
+            n += w.data().length;
         }
-        DiskImage disk = found.get();
-        GuestRegions regions = regions(disk);
-        double perSecond = GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault());
-        long blocks = Math.round(perSecond * SLOT_NS / 1e9 / BLOCK);
-        long logBlocks = blocks / 2;
-        long dataBytes = (blocks - logBlocks) * BLOCK;
-        SplittableRandom random = lab.random("vm/" + vm.name + "/guest-io/" + slot);
-        List<GuestWrite> writes = new ArrayList<>();
-        // the ring's write position follows lab time, so it needs no saved state
-        GuestRegions.Region logs = regions.logs();
-        long ringBlocks = logs.length() / BLOCK;
-        long at = Math.floorMod(slot * logBlocks, ringBlocks);
-        long first = Math.min(logBlocks, ringBlocks - at);
-        writes.addAll(GuestWorkload.generate(WorkloadKind.LOGS, 0, random, logs.start() + at * BLOCK,
-                (ringBlocks - at) * BLOCK, first * BLOCK));
-        if (logBlocks > first) { // wrapped
-            writes.addAll(GuestWorkload.generate(WorkloadKind.LOGS, 0, random, logs.start(), logs.length(),
-                    (logBlocks - first) * BLOCK));
+        return n;
+    }
+
+    /**
+     * A running VM's steady writes into its system disk: one slot's worth at a time, log lines appended to the ring
+     * and database pages updated in place. {@link #slot} reads nothing that changes (the VM's name, profile, the
+     * disk's size) and may run on any thread.
+     */
+    private final class SlotWriter {
+        final VmMachine vm;
+        final DiskImage disk;
+        private final String name;
+        private final GuestRegions regions;
+        private final double perSecond;
+
+        SlotWriter(VmMachine vm, DiskImage disk) {
+            this.vm = vm;
+            this.disk = disk;
+            this.name = vm.name;
+            this.regions = regions(disk);
+            this.perSecond = GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault());
         }
-        GuestRegions.Region data = regions.data();
-        writes.addAll(GuestWorkload.generate(WorkloadKind.DATABASE, 0, random, data.start(), data.length(), dataBytes));
-        write(vm, disk, writes);
+
+        List<GuestWrite> slot(long slot) {
+            long blocks = Math.round(perSecond * SLOT_NS / 1e9 / BLOCK);
+            long logBlocks = blocks / 2;
+            long dataBytes = (blocks - logBlocks) * BLOCK;
+            SplittableRandom random = lab.random("vm/" + name + "/guest-io/" + slot);
+            List<GuestWrite> writes = new ArrayList<>();
+            // the ring's write position follows lab time, so it needs no saved state
+            GuestRegions.Region logs = regions.logs();
+            long ringBlocks = logs.length() / BLOCK;
+            long at = Math.floorMod(slot * logBlocks, ringBlocks);
+            long first = Math.min(logBlocks, ringBlocks - at);
+            writes.addAll(GuestWorkload.generate(WorkloadKind.LOGS, 0, random, logs.start() + at * BLOCK,
+                    (ringBlocks - at) * BLOCK, first * BLOCK));
+            if (logBlocks > first) { // wrapped
+                writes.addAll(GuestWorkload.generate(WorkloadKind.LOGS, 0, random, logs.start(), logs.length(),
+                        (logBlocks - first) * BLOCK));
+            }
+            GuestRegions.Region data = regions.data();
+            writes.addAll(GuestWorkload.generate(WorkloadKind.DATABASE, 0, random, data.start(), data.length(),
+                    dataBytes));
+            return writes;
+        }
     }
 
     /** The VM's first disk, if it is large enough to hold the write regions. */

@@ -292,11 +292,6 @@ public final class LabModel {
         return n;
     }
 
-    /** Hosts and VMs booting right now. */
-    public int machinesBooting() {
-        return hostsIn(HostState.BOOTING) + vmsIn(VmState.STARTING);
-    }
-
     // ---- hosts ---------------------------------------------------------------------------------------------------
 
     public void createHost(HostSpec spec) {
@@ -747,8 +742,8 @@ public final class LabModel {
     }
 
     /**
-     * Runs the simulation for {@code duration}. Interrupting the thread stops at the next event boundary, leaving a
-     * consistent lab, and throws {@code CANCELLED}.
+     * Runs the simulation for {@code duration}. Interrupting the thread stops at the next safe point, leaving the lab
+     * as an advance to the time reached would, and throws {@code CANCELLED}.
      */
     public void advance(Duration duration, ProgressListener progress) {
         if (duration.isNegative()) {
@@ -760,53 +755,11 @@ public final class LabModel {
 
     /**
      * Runs until {@code done} holds or lab time {@code target}; with {@code idleToEnd} false it also stops when nothing
-     * more is scheduled. True when {@code done} holds at the end.
+     * more is scheduled. True when {@code done} holds at the end. Every advance and wait comes through here
+     * ({@link SimulationRun}: progress, cancelling).
      */
     boolean runUntil(long target, BooleanSupplier done, boolean idleToEnd, ProgressListener progress) {
-        if (done.getAsBoolean()) {
-            return true;
-        }
-        Progress p = new Progress(progress, target);
-        boolean ran = sim.runUntil(target, this::dispatch, () -> done.getAsBoolean() || p.tick(), idleToEnd);
-        if (p.cancelled) {
-            Thread.interrupted(); // answered by CANCELLED; left set, it would close the lab's files in the save after
-            throw new LabException(LabException.Kind.CANCELLED, "cancelled at lab time "
-                    + dev.hyperlab.api.lab.Durations.format(Duration.ofNanos(sim.now())), "the lab is consistent there");
-        }
-        return !ran || done.getAsBoolean();
-    }
-
-    /** Throttled progress reports and the cancellation check (an interrupted thread). */
-    private final class Progress {
-        private final ProgressListener listener;
-        private final long target;
-        private int events;
-        private long lastReport = System.nanoTime(); // wall clock only paces the progress bar, never results
-        boolean cancelled;
-
-        Progress(ProgressListener listener, long target) {
-            this.listener = listener;
-            this.target = target;
-        }
-
-        boolean tick() {
-            if ((events++ & 1023) != 0) { // the first call checks too: an interrupt already pending cancels at once
-                return false;
-            }
-            if (listener != ProgressListener.NONE) {
-                long t = System.nanoTime();
-                if (t - lastReport > 100_000_000L) {
-                    lastReport = t;
-                    listener.progress(Duration.ofNanos(sim.now()), Duration.ofNanos(target), machinesBooting());
-                }
-            }
-            // after the listener, which may interrupt this thread to cancel here (before any more event does I/O)
-            if (Thread.currentThread().isInterrupted()) {
-                cancelled = true;
-                return true;
-            }
-            return false;
-        }
+        return SimulationRun.run(this, target, done, idleToEnd, progress);
     }
 
     public void waitHost(String name, HostState state, Duration timeout, ProgressListener progress) {

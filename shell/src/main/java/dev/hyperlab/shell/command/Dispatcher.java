@@ -158,6 +158,7 @@ public final class Dispatcher {
             return true;
         }
         ctx.status(1); // until the command says otherwise
+        ctx.showProgress(!words.contains("--json"));
         try {
             return execute(words);
         } catch (ParameterException e) {

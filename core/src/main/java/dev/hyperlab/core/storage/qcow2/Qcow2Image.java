@@ -288,8 +288,14 @@ public final class Qcow2Image implements DiskImage {
         }
     }
 
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
     private static void zero(ByteBuffer b, int from, int to) {
-        for (int i = from; i < to; i++) b.put(i, (byte) 0);
+        if (b.hasArray()) {
+            java.util.Arrays.fill(b.array(), b.arrayOffset() + from, b.arrayOffset() + to, (byte) 0);
+            return;
+        }
+        for (int i = from; i < to; i += ZEROS.length) b.put(i, ZEROS, 0, Math.min(ZEROS.length, to - i));
     }
 
     private byte[] inflate(long entry) throws IOException {

@@ -41,6 +41,8 @@ final class GuestIo implements Simulation.ClockListener {
     /** Boot phases run in the guest (the VMM's and firmware's own work writes nothing to the disk). */
     private static final Set<String> GUEST_PHASES = Set.of("bootloader", "kernel", "drivers", "init");
     private static final int BLOCK = 4096;
+    /** The most one small write can allocate: a qcow2 cluster of the default size (raw files allocate less). */
+    private static final long ALLOCATION_UNIT = 64 * 1024;
 
     private final LabModel lab;
     private SimulationRun watch;
@@ -111,6 +113,65 @@ final class GuestIo implements Simulation.ClockListener {
             }
         }
         return to;
+    }
+
+    /**
+     * What the guests' writes over lab time {@code (from, to]} come to, worked out before any is written (a disk budget
+     * refuses an advance up front).
+     *
+     * @param written bytes the guests write (running VMs' steady writes; not the boot writes of VMs still starting)
+     * @param space at most how many bytes of new disk space they take: for each VM running or starting, region by
+     *     region, the lesser of what it writes there (a cluster for each database page, which may land in a cluster
+     *     not allocated yet) and what the region does not hold yet. A region holds at most
+     *     {@link GuestRegions#MAX_REGION}, so however long the advance, a VM's disk grows by a bounded amount.
+     */
+    record Estimate(long written, long space) {}
+
+    Estimate estimate(long from, long to) {
+        if (!active() || to <= from) {
+            return new Estimate(0, 0);
+        }
+        long slots = to / SLOT_NS - from / SLOT_NS; // slot boundaries in (from, to]
+        long written = 0;
+        long space = 0;
+        for (VmMachine vm : lab.vms.values()) {
+            boolean starting = vm.state == VmState.STARTING;
+            if (vm.state != VmState.RUNNING && !starting) {
+                continue;
+            }
+            Optional<DiskImage> found = systemDisk(vm);
+            if (found.isEmpty()) {
+                continue;
+            }
+            DiskImage disk = found.get();
+            GuestRegions regions = regions(disk);
+            OsProfile os = vm.profileOrDefault();
+            if (starting) {
+                long boot = os.bootloader().writeBytes() + os.kernel().writeBytes() + os.init().writeBytes();
+                space += Math.min(boot + ALLOCATION_UNIT, notHeld(vm, disk, regions.system()));
+            }
+            double perSecond = GuestIoRates.steadyWriteBytesPerSecond(os);
+            if (perSecond > 0 && slots > 0) {
+                long blocks = Math.round(perSecond * SLOT_NS / 1e9 / BLOCK);
+                // no overflow: a lab time of at most 292 years has fewer than 2^28 slots
+                long logBytes = slots * (blocks / 2) * BLOCK;
+                long pages = slots * ((blocks - blocks / 2) * BLOCK / GuestWorkload.DATABASE_PAGE);
+                written += logBytes + pages * GuestWorkload.DATABASE_PAGE;
+                // the ring is written in order: one run, or two where it wraps
+                space += Math.min(logBytes + 2 * ALLOCATION_UNIT, notHeld(vm, disk, regions.logs()));
+                space += Math.min(pages * ALLOCATION_UNIT, notHeld(vm, disk, regions.data()));
+            }
+        }
+        return new Estimate(written, space);
+    }
+
+    private static long notHeld(VmMachine vm, DiskImage disk, GuestRegions.Region r) {
+        try {
+            return disk.bytesToAllocate(r.start(), r.length());
+        } catch (IOException e) {
+            throw new LabException(LabException.Kind.IO, "cannot read the allocation of VM " + vm.name + "'s disk "
+                    + disk.path() + ": " + e.getMessage(), "check the image with disk check", e);
+        }
     }
 
     /** The run of the simulation in progress, told of writes and asked whether to stop; null between runs. */

@@ -29,6 +29,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -64,6 +65,7 @@ public final class LabModel {
     final GuestIo guestIo = new GuestIo(this);
     private final LabBackups backups = new LabBackups(this);
     long requests;
+    DiskBudget diskBudget = DiskBudget.AUTO;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
@@ -750,7 +752,37 @@ public final class LabModel {
             throw LabException.invalid("cannot go back in time", "give a duration of 0 or more");
         }
         long target = Math.addExact(sim.now(), duration.toNanos());
+        OptionalLong free = images.freeSpace();
+        if (free.isPresent()) {
+            diskBudget.check(duration, guestIo.estimate(sim.now(), target), free.getAsLong());
+        }
         runUntil(target, () -> false, true, progress);
+    }
+
+    /** How much new disk space one advance may take ({@code lab set --disk-budget}). */
+    DiskBudget diskBudget() {
+        return diskBudget;
+    }
+
+    /** Sets the disk budget: {@code auto} or a size ({@code 20GiB}). */
+    public void setDiskBudget(String budget) {
+        diskBudget = DiskBudget.parse(budget);
+    }
+
+    /** The disk budget as set: {@code auto} or a size. */
+    public String diskBudgetSetting() {
+        return diskBudget.setting();
+    }
+
+    /** The disk budget in bytes now (for {@code auto}, half of what is free), or empty for a lab kept in memory. */
+    public OptionalLong diskBudgetBytes() {
+        OptionalLong free = images.freeSpace();
+        return free.isPresent() ? OptionalLong.of(diskBudget.limit(free.getAsLong())) : OptionalLong.empty();
+    }
+
+    /** Bytes free on the file system of the lab's images, or empty for a lab kept in memory. */
+    public OptionalLong freeSpace() {
+        return images.freeSpace();
     }
 
     /**

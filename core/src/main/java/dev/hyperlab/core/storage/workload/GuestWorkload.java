@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  */
 public final class GuestWorkload {
     static final int BLOCK = 4096;
-    private static final int DB_PAGE = 8192;
+    /** The database pages {@link WorkloadKind#DATABASE} writes, each at a page boundary of its region. */
+    public static final int DATABASE_PAGE = 8192;
     private static final String[] WORDS = {"connection", "accepted", "from", "user", "session", "opened", "closed",
         "request", "GET", "POST", "/api/v1/items", "/health", "status", "200", "404", "took", "ms", "cache", "hit",
         "miss", "worker", "started", "job", "completed", "retry", "timeout", "disk", "sync", "kernel", "eth0", "link", "up"};
@@ -208,24 +209,24 @@ public final class GuestWorkload {
 
     /** Pages updated in place at random: header, slot array, rows of fixed layout with a few varying fields. */
     private static void database(SplittableRandom r, long start, long regionLength, long blocks, List<GuestWrite> out) {
-        long pages = Math.max(1, regionLength / DB_PAGE);
-        for (long written = 0; written < blocks; written += DB_PAGE / BLOCK) {
+        long pages = Math.max(1, regionLength / DATABASE_PAGE);
+        for (long written = 0; written < blocks; written += DATABASE_PAGE / BLOCK) {
             long page = r.nextLong(pages);
-            byte[] p = new byte[DB_PAGE];
+            byte[] p = new byte[DATABASE_PAGE];
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(p);
             b.putLong(0, r.nextLong()).putInt(8, (int) page).putShort(12, (short) 0x0001);
             int rows = 40 + r.nextInt(40);
             int rowSize = 96;
-            for (int i = 0; i < rows && 64 + (i + 1) * rowSize <= DB_PAGE; i++) {
-                int at = DB_PAGE - (i + 1) * rowSize;
+            for (int i = 0; i < rows && 64 + (i + 1) * rowSize <= DATABASE_PAGE; i++) {
+                int at = DATABASE_PAGE - (i + 1) * rowSize;
                 b.putShort(24 + 2 * i, (short) at);
                 b.putInt(at, 1000 + i).putInt(at + 4, r.nextInt(50)).putLong(at + 8, 1_700_000_000L + r.nextInt(86_400));
                 byte[] name = CUSTOMERS[r.nextInt(CUSTOMERS.length)];
                 System.arraycopy(name, 0, p, at + 16, Math.min(name.length, rowSize - 24));
                 b.putLong(at + rowSize - 8, r.nextLong());
             }
-            long offset = start + page * DB_PAGE;
-            if (offset + DB_PAGE > start + regionLength) offset = start;
+            long offset = start + page * DATABASE_PAGE;
+            if (offset + DATABASE_PAGE > start + regionLength) offset = start;
             out.add(new GuestWrite(offset, p));
         }
     }

@@ -106,7 +106,7 @@ final class GuestIo implements Simulation.ClockListener {
                 }
                 if (run != null) {
                     run.reached(boundary);
-                    if (boundary < to && run.shouldStop()) {
+                    if (boundary < to && run.shouldStop(true)) {
                         return boundary;
                     }
                 }

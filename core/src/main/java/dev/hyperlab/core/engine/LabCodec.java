@@ -706,6 +706,11 @@ public final class LabCodec {
 
     // ---- small typed accessors: a damaged file gives a clear message, not a ClassCastException ----
 
+    /** How many entries the list {@code key} of a saved document has ({@code hosts}, {@code vms}). */
+    public static int count(Map<String, Object> m, String key) throws IOException {
+        return list(m, key).size();
+    }
+
     public static long num(Map<String, Object> m, String key) throws IOException {
         if (m.get(key) instanceof Long l) {
             return l;

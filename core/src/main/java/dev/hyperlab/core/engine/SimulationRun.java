@@ -27,12 +27,20 @@ import java.util.function.BooleanSupplier;
  *       checks whether it must stop, and about every {@link #REPORT_NANOS} tells the progress listener how far it got.
  *       The listener may interrupt the run's thread to cancel it there.</li>
  *   <li>A cancelled run ends with {@code CANCELLED}, the clock where it stopped and the lab exactly as a run to that
- *       time would leave it: wall-clock time decides only where a cancelled run stops, never what the lab does.</li>
+ *       time would leave it: wall-clock time decides only where a cancelled run stops, never what the lab does. (Only
+ *       when the events of one lab instant take longer than {@link #INSTANT_GRACE_NANOS} does it stop between two of
+ *       them: the lab is then as a wait ending there leaves it, and goes on from there as if never stopped.)</li>
  * </ul>
  */
 final class SimulationRun {
     /** How often progress is reported, in wall-clock nanoseconds: often enough that Ctrl-C answers at once. */
     static final long REPORT_NANOS = 100_000_000L;
+    /**
+     * How long a cancel waits for the lab instant under way to finish (so that the lab is then as a run to that time
+     * leaves it) before it stops between two of its events: the events of one instant take milliseconds, but a boot
+     * storm of thousands of VMs on one host finishing a phase together may take seconds of wall time.
+     */
+    static final long INSTANT_GRACE_NANOS = 250_000_000L;
 
     private static final ExecutorService THREADS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "hyperlab-simulation");
@@ -53,6 +61,9 @@ final class SimulationRun {
     private long reached;
     /** Set by the caller's thread when it is interrupted. */
     private volatile boolean stopRequested;
+    /** When the run learnt it must stop (wall clock), once {@link #stopNoticed}. */
+    private long stopSeen;
+    private boolean stopNoticed;
     private boolean cancelled;
 
     private SimulationRun(LabModel lab, ProgressListener listener, long target, boolean untilTarget) {
@@ -70,12 +81,15 @@ final class SimulationRun {
      */
     static boolean run(LabModel lab, long target, BooleanSupplier done, boolean idleToEnd,
             ProgressListener listener) {
-        if (done.getAsBoolean()) {
-            return true;
-        }
         SimulationRun run = new SimulationRun(lab, listener, target, idleToEnd);
-        Simulation.RunEnd end = run.execute(() -> lab.sim().runUntil(target, lab::dispatch, done, run::shouldStop,
-                idleToEnd));
+        Simulation.RunEnd end;
+        if (run.cancelledBeforeStart()) {
+            end = Simulation.RunEnd.CANCELLED;
+        } else if (done.getAsBoolean()) {
+            return true;
+        } else {
+            end = run.execute(() -> lab.sim().runUntil(target, lab::dispatch, done, run::shouldStop, idleToEnd));
+        }
         if (end == Simulation.RunEnd.CANCELLED) {
             throw new LabException(LabException.Kind.CANCELLED, "cancelled at lab time "
                     + Durations.format(Duration.ofNanos(lab.sim().now())), "the lab is consistent there");
@@ -83,13 +97,25 @@ final class SimulationRun {
         return end == Simulation.RunEnd.DONE || done.getAsBoolean();
     }
 
+    /**
+     * Whether the caller cancelled before the run began: its thread is interrupted, or the listener, told once at the
+     * start (nothing is drawn that early), cancels. A command that waits for many things in turn (each VM of a
+     * {@code vm start --all --wait}) so stops at the next of them, even one that needs no lab time.
+     */
+    private boolean cancelledBeforeStart() {
+        if (Thread.interrupted()) {
+            return true;
+        }
+        listener.progress(progress(wallStart));
+        return Thread.interrupted();
+    }
+
     private Simulation.RunEnd execute(java.util.function.Supplier<Simulation.RunEnd> body) {
         GuestIo io = lab.guestIo;
         if (ON_RUN_THREAD.get()) {
             return during(io, body); // a run started by a run (nothing does so today): on this thread
         }
-        boolean callerInterrupted = Thread.interrupted(); // an interrupt already pending cancels at the first check
-        stopRequested = callerInterrupted;
+        boolean callerInterrupted = false;
         Future<Simulation.RunEnd> f = THREADS.submit(() -> {
             ON_RUN_THREAD.set(true);
             try {
@@ -133,11 +159,11 @@ final class SimulationRun {
 
     /**
      * Called at each safe point on the run's thread: reports progress when it is due and says whether the run must
-     * stop here. Cheap when nothing is due (a volatile read and a clock read).
+     * stop here, which is between two lab instants ({@code betweenInstants}) or, once {@link #INSTANT_GRACE_NANOS} have
+     * passed since the cancel, between any two events. Cheap when nothing is due (a volatile read and a clock read).
      */
-    boolean shouldStop() {
-        if (cancelled || stopRequested) {
-            cancelled = true;
+    boolean shouldStop(boolean betweenInstants) {
+        if (cancelled) {
             return true;
         }
         long t = System.nanoTime();
@@ -146,9 +172,17 @@ final class SimulationRun {
             listener.progress(progress(t));
             // after the listener, which may interrupt this thread to cancel here (before any more I/O)
             if (Thread.interrupted()) {
-                cancelled = true;
+                stopRequested = true;
             }
         }
+        if (!stopRequested) {
+            return false;
+        }
+        if (!stopNoticed) {
+            stopNoticed = true;
+            stopSeen = t;
+        }
+        cancelled = betweenInstants || t - stopSeen >= INSTANT_GRACE_NANOS;
         return cancelled;
     }
 

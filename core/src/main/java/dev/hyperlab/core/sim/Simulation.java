@@ -35,6 +35,17 @@ public final class Simulation {
         long advancing(long from, long to);
     }
 
+    /** Asked at the run's safe points whether the caller cancelled it. */
+    @FunctionalInterface
+    public interface Cancel {
+        /**
+         * True to stop here. {@code betweenInstants} tells whether every event of the current lab instant has run (the
+         * lab is then exactly as a run to this time leaves it) or some are still queued (a huge instant: a boot storm's
+         * thousands of VMs finishing a phase together).
+         */
+        boolean stopHere(boolean betweenInstants);
+    }
+
     /** How a run ended. */
     public enum RunEnd {
         /** The clock reached the run's end time (or, for a run that need not idle to its end, nothing was left). */
@@ -155,11 +166,11 @@ public final class Simulation {
     /**
      * Processes events up to and including lab time {@code until}, then sets the clock to {@code until} (with
      * {@code idleToEnd} false, the clock stays at the last event when the queue runs dry before then: a wait that
-     * nothing more can satisfy ends there). {@code done} is checked after each event. {@code cancel} is checked only
-     * between lab instants (never with events of the current instant still queued) and is passed on to the clock
-     * listener, so a cancelled run leaves the lab exactly as a run to the time it reached would.
+     * nothing more can satisfy ends there). {@code done} is checked after each event. {@code cancel} is asked after
+     * each event, saying whether the lab instant is complete; the clock listener asks it too (see
+     * {@link ClockListener}). A run it stops between instants leaves the lab exactly as a run to the time reached would.
      */
-    public RunEnd runUntil(long until, Dispatcher dispatcher, BooleanSupplier done, BooleanSupplier cancel,
+    public RunEnd runUntil(long until, Dispatcher dispatcher, BooleanSupplier done, Cancel cancel,
             boolean idleToEnd) {
         running = true;
         try {
@@ -169,12 +180,11 @@ public final class Simulation {
         }
     }
 
-    private RunEnd run(long until, Dispatcher dispatcher, BooleanSupplier done, BooleanSupplier cancel,
-            boolean idleToEnd) {
+    private RunEnd run(long until, Dispatcher dispatcher, BooleanSupplier done, Cancel cancel, boolean idleToEnd) {
         settle();
         while (!queue.isEmpty() && queue.peekTime() <= until) {
             long next = queue.peekTime();
-            if (next > now && (cancel.getAsBoolean() || !moveClock(next))) {
+            if (cancel.stopHere(next > now) || (next > now && !moveClock(next))) {
                 return RunEnd.CANCELLED;
             }
             SimEvent e = queue.poll();
@@ -192,7 +202,7 @@ public final class Simulation {
                 return RunEnd.DONE;
             }
         }
-        if ((!queue.isEmpty() || idleToEnd) && until > now && (cancel.getAsBoolean() || !moveClock(until))) {
+        if ((!queue.isEmpty() || idleToEnd) && until > now && (cancel.stopHere(true) || !moveClock(until))) {
             return RunEnd.CANCELLED;
         }
         return RunEnd.REACHED;

@@ -40,6 +40,7 @@ public final class ShellContext implements AutoCloseable {
     private volatile ProgressView progressView = ProgressView.NONE;
     private volatile boolean showProgress = true;
     private volatile Lab lab;
+    private volatile java.nio.file.Path labDirectory;
     private boolean exitRequested;
     private volatile java.util.function.UnaryOperator<String> passwordReader;
     private int status;
@@ -90,6 +91,16 @@ public final class ShellContext implements AutoCloseable {
             }
         }
         return l;
+    }
+
+    /** The directory of the session's lab (set at start), whether or not it is open yet; empty when not known. */
+    public java.util.Optional<java.nio.file.Path> labDirectory() {
+        return java.util.Optional.ofNullable(labDirectory);
+    }
+
+    /** Where the session's lab lives ({@code --lab}): {@code lab list} marks it without opening it. */
+    public void labDirectory(java.nio.file.Path dir) {
+        this.labDirectory = dir;
     }
 
     /** The lab if it is open already (completion and the prompt never open it themselves). */

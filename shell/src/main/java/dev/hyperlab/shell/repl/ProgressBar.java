@@ -61,12 +61,27 @@ public final class ProgressBar implements ProgressView {
         }
         String head = "lab time " + Times.at(p.now()) + " of " + Times.at(p.target()) + " ";
         String pct = String.format(java.util.Locale.ROOT, " %3d%%", (int) Math.floor(p.fraction() * 100));
-        for (int barWidth = 40; ; barWidth = Math.max(10, barWidth - 5)) {
-            String line = fit(head + bar(p.fraction(), barWidth) + pct, doing, eta, columns);
-            if (line.length() <= columns || barWidth == 10) {
+        for (int barWidth = 40; barWidth > 10; barWidth -= 5) { // a shorter bar before anything is left out
+            String line = join(head + bar(p.fraction(), barWidth) + pct, doing, eta, STOP);
+            if (line.length() <= columns) {
                 return line;
             }
         }
+        return fit(head + bar(p.fraction(), 10) + pct, doing, eta, columns);
+    }
+
+    private static String join(String head, List<String> doing, String eta, String stop) {
+        StringBuilder b = new StringBuilder(head);
+        for (String d : doing) {
+            b.append("  ").append(d);
+        }
+        if (!eta.isEmpty()) {
+            b.append("  ").append(eta);
+        }
+        if (!stop.isEmpty()) {
+            b.append("  ").append(stop);
+        }
+        return b.toString();
     }
 
     /** Joins the parts, leaving out what does not fit: activities from the last, then the estimate, then the hint. */
@@ -75,18 +90,9 @@ public final class ProgressBar implements ProgressView {
         String etaPart = eta;
         String stop = STOP;
         while (true) {
-            StringBuilder b = new StringBuilder(head);
-            for (String d : parts) {
-                b.append("  ").append(d);
-            }
-            if (!etaPart.isEmpty()) {
-                b.append("  ").append(etaPart);
-            }
-            if (!stop.isEmpty()) {
-                b.append("  ").append(stop);
-            }
-            if (b.length() <= columns) {
-                return b.toString();
+            String line = join(head, parts, etaPart, stop);
+            if (line.length() <= columns) {
+                return line;
             }
             if (!parts.isEmpty()) {
                 parts.removeLast();
@@ -95,7 +101,7 @@ public final class ProgressBar implements ProgressView {
             } else if (!stop.isEmpty()) {
                 stop = "";
             } else {
-                return b.substring(0, columns);
+                return line.substring(0, columns);
             }
         }
     }

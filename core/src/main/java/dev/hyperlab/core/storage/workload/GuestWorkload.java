@@ -31,17 +31,24 @@ public final class GuestWorkload {
     // the texts above as ASCII bytes, so lines are put straight into the block (as text first they cost 20x more)
     private static final byte[][] WORD_BYTES = ascii(WORDS);
     private static final byte[][] MESSAGE_BYTES = ascii(MESSAGES);
-    private static final byte[][] LEVEL_BYTES = ascii(LEVELS);
-    private static final byte[][] UNIT_BYTES = ascii(UNITS);
-    private static final byte[] HOST = ascii(" host ");
-    private static final byte[] COLON = ascii("]: ");
-    private static final byte[] TOOK = ascii(" took ");
-    private static final byte[] MS = ascii(" ms");
     private static final byte[] EQUALS = ascii(" = ");
+    // the fixed parts of a log line put together ahead: " host sshd[100]: ", "INFO ", " took 42 ms"
+    private static final byte[][] UNIT_PREFIX = new byte[UNITS.length][];
+    private static final byte[][] LEVEL_SPACE = new byte[LEVELS.length][];
+    private static final byte[][] TOOK = new byte[200][];
     /** A database row's name field: {@code customer-N status=active tier=standard} for N below 500. */
     private static final byte[][] CUSTOMERS = new byte[500][];
 
     static {
+        for (int i = 0; i < UNITS.length; i++) {
+            UNIT_PREFIX[i] = ascii(" host " + UNITS[i] + "[" + (100 + i) + "]: ");
+        }
+        for (int i = 0; i < LEVELS.length; i++) {
+            LEVEL_SPACE[i] = ascii(LEVELS[i] + " ");
+        }
+        for (int i = 0; i < TOOK.length; i++) {
+            TOOK[i] = ascii(" took " + i + " ms");
+        }
         for (int i = 0; i < CUSTOMERS.length; i++) {
             CUSTOMERS[i] = ascii("customer-" + i + " status=active tier=standard   ");
         }
@@ -186,11 +193,11 @@ public final class GuestWorkload {
             while (!t.full()) {
                 millis += r.nextInt(40); // busy services log many lines a second
                 int unit = r.nextInt(UNITS.length);
-                t.seconds(millis / 1000).put((byte) '.').digits3((int) (millis % 1000)).put(HOST).put(UNIT_BYTES[unit])
-                        .put((byte) '[').number(100 + unit).put(COLON).put(LEVEL_BYTES[r.nextInt(LEVELS.length)]);
+                t.seconds(millis / 1000).put((byte) '.').digits3((int) (millis % 1000)).put(UNIT_PREFIX[unit])
+                        .put(LEVEL_SPACE[r.nextInt(LEVELS.length)]);
                 // services print a few fixed messages over and over, with a number here and there
-                t.put((byte) ' ').put(MESSAGE_BYTES[r.nextInt(MESSAGES.length)]);
-                if (r.nextInt(4) == 0) t.put(TOOK).number(r.nextInt(200)).put(MS);
+                t.put(MESSAGE_BYTES[r.nextInt(MESSAGES.length)]);
+                if (r.nextInt(4) == 0) t.put(TOOK[r.nextInt(TOOK.length)]);
                 t.put((byte) '\n');
             }
             out.add(new GuestWrite(start + b * BLOCK, t.data));

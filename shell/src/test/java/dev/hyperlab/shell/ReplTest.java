@@ -110,18 +110,23 @@ class ReplTest {
                 .stripTrailing();
     }
 
+    /** A lab file: host {@code big} (256 cores, 4 TiB) and VMs {@code vm0}.. of 512 MiB each, linux-server. */
+    static String stormYaml(int vms) {
+        StringBuilder yaml = new StringBuilder("hosts: [{name: big, cores: 256, ram: 4TiB, firmware: bios, "
+                + "hypervisor: type1}]\nvms:\n");
+        for (int i = 0; i < vms; i++) {
+            yaml.append("  - {name: vm").append(i).append(", host: big, vcpus: 1, memory: 512MiB, os: linux-server}\n");
+        }
+        return yaml.toString();
+    }
+
     /**
      * A boot storm big enough to take seconds, in a JVM without JIT ({@code -Xint}) so the wait lasts long enough to
      * press Ctrl-C in it on any machine.
      */
     @Test
     void ctrlCCancelsAWaitTheShellSurvivesAndTheLabIsConsistent() throws Exception {
-        StringBuilder yaml = new StringBuilder("hosts: [{name: big, cores: 256, ram: 4TiB, firmware: bios, "
-                + "hypervisor: type1}]\nvms:\n");
-        for (int i = 0; i < 1500; i++) {
-            yaml.append("  - {name: vm").append(i).append(", host: big, vcpus: 1, memory: 512MiB, os: linux-server}\n");
-        }
-        Files.writeString(home.resolve("storm.yaml"), yaml);
+        Files.writeString(home.resolve("storm.yaml"), stormYaml(1500));
         lab("storm", "lab apply " + home.resolve("storm.yaml") + "; host power-on big --wait; vm start --all");
         try (Tmux t = repl("storm", "-Xint")) {
             t.await("the prompt", s -> lastPrompt(s).startsWith("storm "), Duration.ofSeconds(60));

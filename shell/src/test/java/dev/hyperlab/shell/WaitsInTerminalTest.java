@@ -129,12 +129,7 @@ class WaitsInTerminalTest {
      */
     @Test
     void aWaitingStartShowsTheMachinesBootingAndCtrlCStopsIt() throws Exception {
-        StringBuilder yaml = new StringBuilder("hosts: [{name: big, cores: 256, ram: 4TiB, firmware: bios, "
-                + "hypervisor: type1}]\nvms:\n");
-        for (int i = 0; i < 800; i++) {
-            yaml.append("  - {name: vm").append(i).append(", host: big, vcpus: 1, memory: 512MiB, os: linux-server}\n");
-        }
-        Files.writeString(home.resolve("storm.yaml"), yaml);
+        Files.writeString(home.resolve("storm.yaml"), ReplTest.stormYaml(800));
         try (ShellFixture shell = ShellFixture.in(home.resolve("storm"))) {
             shell.ok("lab apply " + home.resolve("storm.yaml") + "; host power-on big --wait");
         }

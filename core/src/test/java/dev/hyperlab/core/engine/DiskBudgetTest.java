@@ -3,21 +3,15 @@ package dev.hyperlab.core.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.hyperlab.api.lab.HostSpec;
-import dev.hyperlab.api.lab.HostState;
-import dev.hyperlab.api.lab.HypervisorType;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.LabInfo;
-import dev.hyperlab.api.lab.Sizes;
-import dev.hyperlab.api.lab.VmSpec;
-import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.lab.GuestWritesTest;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.core.lab.LocalLab;
 import dev.hyperlab.core.storage.workload.GuestRegions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,22 +24,11 @@ class DiskBudgetTest {
     @TempDir
     Path tmp;
 
-    private static void windowsVmRunning(LocalLab lab) {
-        lab.createHost(HostSpec.of("h", 16, Sizes.parse("64GiB")));
-        lab.host("h").install(HypervisorType.TYPE1);
-        lab.host("h").powerOn();
-        lab.host("h").waitFor(HostState.RUNNING, Duration.ofMinutes(5));
-        lab.createVm(VmSpec.of("win", "h", 2, Sizes.parse("4GiB")).withOs("windows-server")
-                .withDrivers(List.of("virtio-blk")));
-        lab.startVms(List.of("win"));
-        lab.vm("win").waitFor(VmState.RUNNING, Duration.ofMinutes(10));
-    }
-
     @Test
     void anAdvanceOverTheBudgetIsRefusedUpFrontAndOneWithinItGrowsTheLabByNoMoreThanForeseen() throws Exception {
         Path dir = tmp.resolve("lab");
         try (LocalLab lab = Labs.open(dir, 3)) {
-            windowsVmRunning(lab);
+            GuestWritesTest.setUp(lab);
             LabInfo before = lab.info();
             assertThat(before.diskUsed()).as("thin overlays and sparse host disks: far less than their sizes")
                     .isPositive().isLessThan(before.diskApparent() / 100);
@@ -90,7 +73,7 @@ class DiskBudgetTest {
     @Test
     void aLongAdvanceTakesNoMoreThanTheRegionsHoldHoweverLong() throws Exception {
         try (LocalLab lab = Labs.open(tmp.resolve("long"), 4)) {
-            windowsVmRunning(lab);
+            GuestWritesTest.setUp(lab);
             long now = lab.now().toNanos();
             GuestIo.Estimate day = lab.model().guestIo.estimate(now, now + Duration.ofDays(1).toNanos());
             GuestIo.Estimate year = lab.model().guestIo.estimate(now, now + Duration.ofDays(365).toNanos());
@@ -103,7 +86,7 @@ class DiskBudgetTest {
     @Test
     void aLabInMemoryHasNoDiskToBudget() {
         try (LocalLab lab = Labs.inMemory(5)) {
-            windowsVmRunning(lab);
+            GuestWritesTest.setUp(lab);
             lab.setDiskBudget("0");
             lab.advance("1d"); // writes nothing: nothing to refuse
             assertThat(lab.info().diskUsed()).isZero();

@@ -31,7 +31,7 @@ final class SlowLab {
                     if (method.getName().equals("advance") && args[0] instanceof Duration d) {
                         for (int i = 0; i < 600; i++) { // at most a minute
                             listener.progress(new RunProgress(real.now(), real.now(), real.now().plus(d), true, 0, 0,
-                                    0, 0, 0, Duration.ofMillis(100L * i)));
+                                    0, 0, 0, Duration.ofMillis(100L * i), false));
                             try {
                                 if (Thread.interrupted()) {
                                     throw new InterruptedException();

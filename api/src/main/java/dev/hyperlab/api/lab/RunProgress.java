@@ -29,10 +29,12 @@ import org.apiguardian.api.API;
  * @param vms VMs in the lab
  * @param guestBytesWritten bytes the guests wrote into the lab's disk images so far in this operation
  * @param elapsed wall-clock time since the operation started
+ * @param stopping true once the operation was cancelled and has stopped at {@code now}: what is left is saving the lab
+ *     there (which, after many guest writes, waits for the disk)
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record RunProgress(Duration start, Duration now, Duration target, boolean untilTarget, int hostsBooting,
-        int vmsBooting, int vmsRunning, int vms, long guestBytesWritten, Duration elapsed) {
+        int vmsBooting, int vmsRunning, int vms, long guestBytesWritten, Duration elapsed, boolean stopping) {
 
     /** The share of the way from {@link #start()} to {@link #target()} covered, 0 to 1. */
     public double fraction() {

@@ -91,6 +91,9 @@ final class SimulationRun {
             end = run.execute(() -> lab.sim().runUntil(target, lab::dispatch, done, run::shouldStop, idleToEnd));
         }
         if (end == Simulation.RunEnd.CANCELLED) {
+            // said at once: the save that follows may wait for the disk to take the guests' last writes
+            listener.progress(run.progress(System.nanoTime(), true));
+            Thread.interrupted(); // a listener's cancel that came too late to matter
             throw new LabException(LabException.Kind.CANCELLED, "cancelled at lab time "
                     + Durations.format(Duration.ofNanos(lab.sim().now())), "the lab is consistent there");
         }
@@ -197,9 +200,13 @@ final class SimulationRun {
     }
 
     private RunProgress progress(long wallNow) {
+        return progress(wallNow, false);
+    }
+
+    private RunProgress progress(long wallNow, boolean stopping) {
         return new RunProgress(Duration.ofNanos(start), Duration.ofNanos(Math.max(reached, lab.sim().now())),
                 Duration.ofNanos(target),
                 untilTarget, lab.hostsIn(HostState.BOOTING), lab.vmsIn(VmState.STARTING), lab.vmsIn(VmState.RUNNING),
-                lab.vmCount(), guestBytes, Duration.ofNanos(wallNow - wallStart));
+                lab.vmCount(), guestBytes, Duration.ofNanos(wallNow - wallStart), stopping);
     }
 }

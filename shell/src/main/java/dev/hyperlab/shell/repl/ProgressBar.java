@@ -33,7 +33,7 @@ public final class ProgressBar implements ProgressView {
 
     @Override
     public synchronized void progress(RunProgress p) {
-        if (p.elapsed().compareTo(AFTER) < 0) {
+        if (p.elapsed().compareTo(AFTER) < 0 && !p.stopping()) {
             return;
         }
         out.print("\r\u001b[2K" + line(p, Math.max(40, width.getAsInt() - 1)));
@@ -43,6 +43,10 @@ public final class ProgressBar implements ProgressView {
 
     /** The line for {@code p}, at most {@code columns} wide (what matters least is left out first). */
     static String line(RunProgress p, int columns) {
+        if (p.stopping()) {
+            String s = "stopped at lab time " + Times.at(p.now()) + ": saving the lab there...";
+            return s.length() <= columns ? s : s.substring(0, columns);
+        }
         List<String> doing = new ArrayList<>();
         if (p.hostsBooting() > 0) {
             doing.add(p.hostsBooting() + (p.hostsBooting() == 1 ? " host" : " hosts") + " booting");

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class ProgressBarTest {
     private static RunProgress advance(Duration elapsed) {
         return new RunProgress(Duration.ZERO, Duration.ofHours(6), Duration.ofHours(24), true, 0, 3, 5, 8,
-                1_288_490_189L, elapsed);
+                1_288_490_189L, elapsed, false);
     }
 
     @Test
@@ -25,7 +25,7 @@ class ProgressBarTest {
     @Test
     void aWaitHasNoBarNorEstimateItEndsWhenWhatItWaitsForHappens() {
         RunProgress wait = new RunProgress(Duration.ZERO, Duration.ofMinutes(2), Duration.ofHours(1), false, 1, 1, 0,
-                1, 0, Duration.ofSeconds(3));
+                1, 0, Duration.ofSeconds(3), false);
         assertThat(ProgressBar.line(wait, 160)).isEqualTo(
                 "waiting: lab time 2m 0s (timeout at 1h 0m)  1 host booting  1 VM booting, 0/1 running  (Ctrl-C stops)");
     }
@@ -36,6 +36,15 @@ class ProgressBarTest {
             assertThat(ProgressBar.line(advance(Duration.ofSeconds(2)), columns).length()).isLessThanOrEqualTo(columns);
         }
         assertThat(ProgressBar.line(advance(Duration.ofSeconds(2)), 120)).contains("guest writes");
+    }
+
+    @Test
+    void aCancelledWaitSaysAtOnceWhereItStoppedWhileTheLabIsSaved() {
+        RunProgress stopped = new RunProgress(Duration.ZERO, Duration.ofMinutes(75), Duration.ofHours(24), true, 0, 0,
+                2, 2, 1L << 30, Duration.ofMillis(300), true);
+        StringWriter screen = new StringWriter();
+        new ProgressBar(new PrintWriter(screen), () -> 120).progress(stopped);
+        assertThat(screen.toString()).endsWith("stopped at lab time 1h 15m: saving the lab there...");
     }
 
     @Test

@@ -78,6 +78,7 @@ public final class Main {
         Output output = new Output(out, err, Style.PLAIN, Main::columns, false);
         try (ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug(), plugins)) {
             ctx.labDirectory(dir);
+            ctx.unattended(true);
             if (!prepare(ctx, inv, dir, false)) {
                 return 1;
             }
@@ -89,7 +90,7 @@ public final class Main {
             }
             try (Reader in = inv.file().isPresent() ? Files.newBufferedReader(inv.file().get())
                     : new InputStreamReader(System.in, StandardCharsets.UTF_8)) {
-                return Batch.run(ctx, in);
+                return Batch.run(ctx, in, inv.file().map(Path::toString).orElse("stdin"));
             } catch (NoSuchFileException e) {
                 output.error("no command file " + inv.file().map(Path::toString).orElse("") + " (hyperlab --help "
                         + "shows the forms)");

@@ -48,10 +48,15 @@ class BatchModeTest {
         assertThat(piped.status()).as(piped.err()).isZero();
         assertThat(piped.out()).isEqualTo(file.out());
 
+        // an error says where the failed command is: stdin:LINE, FILE:LINE (a continued command: its first line)
         ShellProcess.Run failing = ShellProcess.run(home, "time\nvm info nope\ntime\n", "--lab", "labp");
         assertThat(failing.status()).isEqualTo(1);
-        assertThat(failing.err()).isEqualTo("error: no VM named 'nope' (vm list shows the VMs)\n");
+        assertThat(failing.err()).isEqualTo("error: stdin:2: no VM named 'nope' (vm list shows the VMs)\n");
         assertThat(failing.out().lines().count()).isEqualTo(1);
+        Files.writeString(home.resolve("bad.hl"), "# setting up\ntime\n\nvm info \\\n  nope\n");
+        ShellProcess.Run badFile = ShellProcess.run(home, null, "--lab", "labp", "bad.hl");
+        assertThat(badFile.status()).isEqualTo(1);
+        assertThat(badFile.err()).isEqualTo("error: bad.hl:4: no VM named 'nope' (vm list shows the VMs)\n");
         assertThat(ShellProcess.run(home, null, "--lab", "labp", "missing.hl").err())
                 .isEqualTo("error: no command file missing.hl (hyperlab --help shows the forms)\n");
     }

@@ -2,6 +2,7 @@ package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.ApplyResult;
 import dev.hyperlab.api.lab.Disk;
+import dev.hyperlab.api.lab.DiskRepair;
 import dev.hyperlab.api.lab.DiskSpec;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostSpec;
@@ -129,7 +130,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     public Host host(String name) {
         return read(m -> {
             if (!m.hasHost(name)) {
-                throw LabException.notFound("no host named '" + name + "'", "host list shows the hosts");
+                throw m.noSuch("host", name);
             }
             return new HostHandle(this, name);
         });
@@ -155,7 +156,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     public Vm vm(String name) {
         return read(m -> {
             if (!m.hasVm(name)) {
-                throw LabException.notFound("no VM named '" + name + "'", "vm list shows the VMs");
+                throw m.noSuch("VM", name);
             }
             return new VmHandle(this, name);
         });
@@ -208,6 +209,13 @@ public final class LocalLab implements Lab, AutoCloseable {
         String[] path = new String[1];
         change(m -> path[0] = m.disks().convert(source, target, format == null ? "" : format));
         return new DiskHandle(this, path[0]);
+    }
+
+    @Override
+    public DiskRepair repairDisk(String path) {
+        DiskRepair[] out = new DiskRepair[1];
+        change(m -> out[0] = m.disks().repair(path));
+        return out[0];
     }
 
     @Override

@@ -42,6 +42,7 @@ public final class ShellContext implements AutoCloseable {
     private volatile Lab lab;
     private volatile java.nio.file.Path labDirectory;
     private boolean exitRequested;
+    private boolean unattended;
     private volatile java.util.function.UnaryOperator<String> passwordReader;
     private int status;
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
@@ -257,6 +258,19 @@ public final class ShellContext implements AutoCloseable {
             throw new ShellException("no password given", "type one, or set HYPERLAB_PASSWORD");
         }
         return typed;
+    }
+
+    /**
+     * Marks the session as run without a person at the prompt (a command file, piped stdin, {@code -c}): commands whose
+     * work virsh would wait for (snapshot create and revert, suspend) then wait by default.
+     */
+    public void unattended(boolean value) {
+        unattended = value;
+    }
+
+    /** Whether nobody is at the prompt (batch mode). */
+    public boolean unattended() {
+        return unattended;
     }
 
     /** Set by {@code exit}: the REPL or script stops after this command. */

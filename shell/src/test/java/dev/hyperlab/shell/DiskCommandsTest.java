@@ -31,7 +31,7 @@ class DiskCommandsTest {
     }
 
     private ShellProcess.Run hl(String commands) {
-        return ShellProcess.run(home, null, "--lab", "lab", "-c", commands);
+        return ShellProcess.run(home, null, "--lab", "./lab", "-c", commands);
     }
 
     private ShellProcess.Run ok(String commands) {

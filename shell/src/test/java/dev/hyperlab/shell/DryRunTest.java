@@ -29,6 +29,7 @@ class DryRunTest {
     Map<String, String> samples() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("lab apply", "lab apply " + tmp.resolve("more.yaml"));
+        s.put("lab set", "lab set --disk-budget 1GiB");
         s.put("advance", "advance 5m");
         s.put("wait", "wait vm boot1");
         s.put("host create", "host create h9 --cores 2 --ram 4GiB --firmware bios");

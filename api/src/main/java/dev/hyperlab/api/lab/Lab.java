@@ -135,10 +135,20 @@ public interface Lab {
     Profiles profiles();
 
     /**
-     * Runs the simulation forward by {@code duration} of lab time. Interrupting the calling thread stops early at a
-     * consistent point and throws {@link LabException} ({@code CANCELLED}).
+     * Runs the simulation forward by {@code duration} of lab time. Interrupting the calling thread stops early (within a
+     * fraction of a second) and throws {@link LabException} ({@code CANCELLED}): the lab is then saved as an advance to
+     * the time reached would have left it. Refused up front ({@code INSUFFICIENT}) when the guests' writes could take
+     * more new disk space than the lab's disk budget ({@link #setDiskBudget}).
      */
     void advance(Duration duration);
+
+    /**
+     * Sets how much new disk space one {@link #advance(Duration)} may take in the lab's images: an advance whose guest
+     * writes could take more is refused up front ({@link LabException} {@code INSUFFICIENT}, saying how much it would
+     * write). {@code budget} is a size ({@code 20GiB}) or {@code auto}, the default: half the space free on the lab's
+     * file system. Saved with the lab; {@link #info()} shows it.
+     */
+    void setDiskBudget(String budget);
 
     /** {@link #advance(Duration)} with a duration as people write it ({@code 30s}, {@code 5m}). */
     default void advance(String duration) {

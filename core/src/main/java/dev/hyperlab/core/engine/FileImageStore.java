@@ -51,6 +51,16 @@ final class FileImageStore implements ImageStore {
         this.dir = dir.toAbsolutePath().normalize(); // the paths people see are absolute, whatever --lab was given
     }
 
+    @Override
+    public java.util.OptionalLong freeSpace() {
+        try {
+            return java.util.OptionalLong.of(Files.getFileStore(dir).getUsableSpace());
+        } catch (IOException e) {
+            throw new LabException(LabException.Kind.IO, "cannot read the free space of " + dir + ": " + e.getMessage(),
+                    "check the lab directory", e);
+        }
+    }
+
     private Path resolve(String path) {
         return dir.resolve(path);
     }

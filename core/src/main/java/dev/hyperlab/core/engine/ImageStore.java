@@ -98,6 +98,14 @@ interface ImageStore extends AutoCloseable {
         return false;
     }
 
+    /**
+     * Bytes free for new image data where this store keeps its files (the file system's usable space), or empty for a
+     * store that keeps nothing on disk.
+     */
+    default java.util.OptionalLong freeSpace() {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Makes every write so far durable: called before the lab's model is saved. */
     default void flush() {}
 

@@ -21,6 +21,18 @@ public final class SparseFiles {
     public record DataRun(long start, long end) {}
 
     /**
+     * The bytes of {@code file} that hold data on disk, holes left out: about the space it takes (what {@code du}
+     * counts, but for the file system's own metadata), where its apparent size may be far larger.
+     */
+    public static long allocatedBytes(Path file) throws IOException {
+        long n = 0;
+        for (DataRun r : dataRuns(file, 0, java.nio.file.Files.size(file))) {
+            n += r.end() - r.start();
+        }
+        return n;
+    }
+
+    /**
      * The data runs of {@code file} within {@code [from, to)}, in order. Runs are as fine as the file system reports
      * (usually its block size); everything outside them reads as zeros.
      */

@@ -176,6 +176,7 @@ public final class Dispatcher {
             return true;
         }
         ctx.status(1); // until the command says otherwise
+        ctx.showProgress(!words.contains("--json"));
         running = null;
         try {
             return execute(words);

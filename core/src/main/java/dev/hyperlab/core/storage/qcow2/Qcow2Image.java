@@ -408,8 +408,14 @@ public final class Qcow2Image implements DiskImage {
         }
     }
 
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
     private static void zero(ByteBuffer b, int from, int to) {
-        for (int i = from; i < to; i++) b.put(i, (byte) 0);
+        if (b.hasArray()) {
+            java.util.Arrays.fill(b.array(), b.arrayOffset() + from, b.arrayOffset() + to, (byte) 0);
+            return;
+        }
+        for (int i = from; i < to; i += ZEROS.length) b.put(i, ZEROS, 0, Math.min(ZEROS.length, to - i));
     }
 
     private byte[] inflate(long entry) throws IOException {
@@ -569,6 +575,35 @@ public final class Qcow2Image implements DiskImage {
             }
         }
         out.add(e);
+    }
+
+    /**
+     * Clusters of the range a write would allocate: every one not held in place (unallocated, zero, compressed, or
+     * shared with a snapshot: without the COPIED flag), each L2 table the range needs that is missing or shared, and
+     * the refcount blocks that count them (at most one more than they fill, as the new ones may straddle a block).
+     */
+    @Override
+    public long bytesToAllocate(long offset, long length) throws IOException {
+        checkOpen();
+        checkRange(offset, length);
+        if (length == 0) return 0;
+        long n = 0;
+        long last = (offset + length - 1) >>> clusterBits;
+        for (long c = offset >>> clusterBits; c <= last; ) {
+            long l1i = c >>> l2Bits;
+            long tableEnd = Math.min(last + 1, (l1i + 1) << l2Bits);
+            long l1e = l1i < l1.length ? l1[(int) l1i] : 0;
+            long l2Offset = L2Entry.offset(l1e);
+            if (l2Offset == 0 || (l1e & L2Entry.COPIED) == 0) {
+                n += clusterSize; // a new L2 table (or a copy of a shared one)
+            }
+            long[] l2 = l2Offset == 0 ? null : loadL2(l2Offset);
+            for (; c < tableEnd; c++) {
+                if (l2 == null || !inPlace(l2[l2Index(c << clusterBits)])) n += clusterSize;
+            }
+        }
+        long perRefcountBlock = (long) clusterSize * 8 / h.refcountBits();
+        return n == 0 ? 0 : n + clusterSize * (1 + n / clusterSize / perRefcountBlock);
     }
 
     // ------------------------------------------------------------------ writing

@@ -171,7 +171,10 @@ public final class ExtensionGuard {
      * its code's checkpoints cannot reach them. They are never called again.
      */
     public synchronized int quarantined(String plugin) {
-        List<PluginWorker> given = quarantine.getOrDefault(plugin, List.of());
+        List<PluginWorker> given = quarantine.get(plugin);
+        if (given == null) {
+            return 0;
+        }
         given.removeIf(w -> w.liveThreads() == 0);
         return given.stream().mapToInt(PluginWorker::liveThreads).sum();
     }

@@ -95,7 +95,7 @@ public final class PluginHooks {
     private static PluginStopped refuse(String call) {
         Optional<String> plugin = callingPlugin();
         plugin.ifPresent(p -> {
-            MISCONDUCT.putIfAbsent(p, "called " + call);
+            MISCONDUCT.putIfAbsent(p, "called " + call + " (refused: a plugin may not end hyperlab)");
             stop(p);
         });
         return new PluginStopped(plugin.map(p -> "plugin '" + p + "'").orElse("a plugin") + " called " + call

@@ -169,7 +169,8 @@ class PluginCodeTest {
             String id = "quitter" + i;
             Callable<Object> code = plugin(id, bodies.get(i));
             assertThatThrownBy(() -> guard.call(id, "firmware 'q' post", code)).isInstanceOf(ExtensionFault.class);
-            assertThat(guard.faultOf(id)).contains("plugin '" + id + "' failed: firmware 'q' post " + expected.get(i));
+            assertThat(guard.faultOf(id)).contains("plugin '" + id + "' failed: firmware 'q' post " + expected.get(i)
+                    + " (refused: a plugin may not end hyperlab)");
             faults.add(guard.faultOf(id).orElseThrow());
             // faulty until enabled; enabled, its code runs again (and is refused again)
             assertThatThrownBy(() -> guard.call(id, "again", code)).hasMessageContaining("is faulty");
@@ -192,7 +193,8 @@ class PluginCodeTest {
         assertThat(guard.call("background-quitter", "first", code)).isEqualTo("ok");
         ((Thread) field(code, "spawned")).join();
         assertThat(guard.faultOf("background-quitter"))
-                .contains("plugin 'background-quitter' failed: its code called System.exit(3)");
+                .contains("plugin 'background-quitter' failed: its code called System.exit(3) (refused: a plugin may not"
+                        + " end hyperlab)");
         assertThatThrownBy(() -> guard.call("background-quitter", "second", code)).hasMessageContaining("is faulty");
     }
 

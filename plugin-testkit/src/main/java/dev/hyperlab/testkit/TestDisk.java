@@ -7,7 +7,9 @@ import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -25,7 +27,7 @@ import java.util.SplittableRandom;
  */
 public final class TestDisk implements AutoCloseable {
     private final String name;
-    private final Qcow2Image image;
+    private Qcow2Image image;
 
     private TestDisk(String name, Qcow2Image image) {
         this.name = name;
@@ -93,6 +95,26 @@ public final class TestDisk implements AutoCloseable {
             throw new UncheckedIOException("reading test disk " + image.path(), e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /**
+     * Leaves the disk as a kill -9 of the process writing it would: the file as it is while open, its dirty bitmap
+     * still flagged in use, so what changed since the last backup is unknown (a strategy must fall back to a full
+     * backup of it, and the bitmap is re-created once that backup is recorded).
+     */
+    public void killWriter() {
+        Path file = image.path();
+        Path copy = file.resolveSibling(file.getFileName() + ".killed");
+        try {
+            image.close(); // the bitmap reaches the file at close; opened again, it is marked in use there
+            image = DiskImages.openQcow2(file, false);
+            Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+            image.close();
+            Files.move(copy, file, StandardCopyOption.REPLACE_EXISTING);
+            image = DiskImages.openQcow2(file, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("leaving " + file + " as a killed writer would", e);
         }
     }
 

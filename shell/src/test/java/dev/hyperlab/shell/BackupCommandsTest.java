@@ -59,7 +59,7 @@ class BackupCommandsTest {
             assertThat(shell.ok("timeline web1-copy")).contains("restore", "kernel");
 
             assertThat(shell.ok("backup check --read-data" + repo)).contains("2 backups", "no errors were found");
-            assertThat(shell.ok("backup prune --keep-last 1" + repo)).startsWith("forgot 1 backups (" + id + ")");
+            assertThat(shell.ok("backup prune --keep-last 1" + repo)).startsWith("forgot 1 backup (" + id + ")");
             assertThat(shell.run("backup list --json" + repo).json().size()).isEqualTo(1);
         }
     }

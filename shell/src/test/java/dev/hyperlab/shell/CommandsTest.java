@@ -135,7 +135,7 @@ class CommandsTest {
         shell.ok("vm delete web1");
         assertThat(shell.run("vm info web1").err()).contains("no VM named 'web1'");
         shell.ok("host policy esx1 --max-concurrent-boots 1 --group-delay 10s");
-        assertThat(shell.ok("host policy esx1")).contains("at most 1 concurrent boots", "10s");
+        assertThat(shell.ok("host policy esx1")).contains("at most 1 concurrent boot,", "10s");
         shell.ok("host power-off ws1");
         assertThat(shell.run("vm info dev1 --json").json().get("state").asText()).isEqualTo("crashed");
     }

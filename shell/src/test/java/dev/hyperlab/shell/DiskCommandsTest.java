@@ -31,7 +31,7 @@ class DiskCommandsTest {
     }
 
     private ShellProcess.Run hl(String commands) {
-        return ShellProcess.run(home, null, "--lab", "lab", "-c", commands);
+        return ShellProcess.run(home, null, "--lab", "./lab", "-c", commands);
     }
 
     private ShellProcess.Run ok(String commands) {
@@ -131,8 +131,8 @@ class DiskCommandsTest {
         ShellProcess.Run twice = hl("vm create w2 --host h --vcpus 1 --memory 1GiB --disk win.qcow2");
         assertThat(twice.status()).isEqualTo(1);
         assertThat(twice.err()).isEqualTo("error: " + home.resolve("win.qcow2") + " is already a disk of w:disk0 "
-                + "(two VMs writing one image corrupt it: give VM w2 an overlay (disk create NEW --backing "
-                + home.resolve("win.qcow2") + "))\n");
+                + "(two VMs writing one image corrupt it: give VM w2 an overlay on it, a new disk with "
+                + home.resolve("win.qcow2") + " as its backing file)\n");
         ok("vm shutdown w; vm shutdown l");
         qemuImg("check", "win.qcow2");
     }
@@ -182,24 +182,14 @@ class DiskCommandsTest {
 
     @Test
     void aCorruptImageFailsTheCheckAfterItsReportJsonIncluded() throws Exception {
-        qemuImg("create", "-q", "-f", "qcow2", "bad.qcow2", "64M");
-        ProcessBuilder io = new ProcessBuilder("qemu-io", "-c", "write -P 0x5a 0 128k", "bad.qcow2")
-                .directory(home.toFile()).redirectErrorStream(true);
-        Process p = io.start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor()).isZero();
-        // the data cluster's refcount drops to 0 while its L2 entry still points at it: a corruption
-        JsonNode map = json(qemuImg("map", "--output=json", "bad.qcow2"));
-        long cluster = map.get(0).get("offset").asLong() / 65536;
-        try (var f = new java.io.RandomAccessFile(home.resolve("bad.qcow2").toFile(), "rw")) {
-            f.seek(0x20000 + cluster * 2); // the first refcount block, 16-bit entries
-            f.writeShort(0);
-        }
+        imageWithAFreeDataCluster(); // its refcount 0 while its L2 entry still points at it: a corruption
+        long cluster = json(qemuImg("map", "--output=json", "bad.qcow2")).get(0).get("offset").asLong() / 65536;
         ShellProcess.Run human = hl("disk check bad.qcow2");
         assertThat(human.status()).isEqualTo(1);
         assertThat(human.out()).contains("ERROR cluster " + cluster + " refcount=0 reference=1");
         assertThat(human.err()).isEqualTo("error: " + home.resolve("bad.qcow2") + " is corrupt: 2 corruptions, 0 leaked "
-                + "clusters (copy it before anything else; qemu-img check -r all repairs what it can)\n");
+                + "clusters (disk repair " + home.resolve("bad.qcow2") + " repairs refcounts as qemu-img check -r all does; "
+                + "copy it first)\n");
         ShellProcess.Run js = hl("disk check bad.qcow2 --json");
         assertThat(js.status()).isEqualTo(1);
         JsonNode report = json(js.out());
@@ -211,6 +201,54 @@ class DiskCommandsTest {
         Process q = new ProcessBuilder("qemu-img", "check", "bad.qcow2").directory(home.toFile()).start();
         q.getInputStream().readAllBytes();
         assertThat(q.waitFor()).isEqualTo(2);
+    }
+
+    /** A qcow2 image QEMU wrote whose data cluster QEMU still reads but whose refcount says it is free. */
+    private Path imageWithAFreeDataCluster() throws Exception {
+        qemuImg("create", "-q", "-f", "qcow2", "bad.qcow2", "64M");
+        Process p = new ProcessBuilder("qemu-io", "-c", "write -P 0x5a 0 128k", "bad.qcow2").directory(home.toFile())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        long cluster = json(qemuImg("map", "--output=json", "bad.qcow2")).get(0).get("offset").asLong() / 65536;
+        try (var f = new java.io.RandomAccessFile(home.resolve("bad.qcow2").toFile(), "rw")) {
+            f.seek(0x20000 + cluster * 2);
+            f.writeShort(0);
+        }
+        return home.resolve("bad.qcow2");
+    }
+
+    @Test
+    void aCorruptImageIsNotAttachedUntilDiskRepairMendsIt() throws Exception {
+        Path bad = imageWithAFreeDataCluster();
+        Files.copy(bad, home.resolve("bad-js.qcow2"));
+        byte[] before = Files.readAllBytes(bad);
+        ok("host create h --cores 4 --ram 8GiB; host install h --hypervisor type1");
+
+        ShellProcess.Run refused = hl("vm create v --host h --vcpus 1 --memory 1GiB --disk bad.qcow2");
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).hasLineCount(1)
+                .startsWith("error: cannot write image " + bad + ": image is corrupt (2 corruptions; first: cluster ")
+                .endsWith("nothing was written to it (repair it with disk repair " + bad + " (or qemu-img check -r all "
+                        + bad + "); disk check lists every problem)\n");
+        assertThat(Files.readAllBytes(bad)).isEqualTo(before);
+
+        ShellProcess.Run dry = ok("disk repair bad.qcow2 --dry-run");
+        assertThat(dry.out()).contains("would repair " + bad + ": 2 corruptions, 0 leaked clusters");
+        assertThat(Files.readAllBytes(bad)).isEqualTo(before);
+
+        ShellProcess.Run repaired = ok("disk repair bad.qcow2");
+        assertThat(repaired.out()).isEqualTo("repaired " + bad + ": 2 corruptions, 0 leaked clusters\n"
+                + bad + ": no errors were found\n");
+        qemuImg("check", "bad.qcow2");
+        // scripts reach the same repair through the facade
+        ShellProcess.Run js = hl("js var r = lab.repairDisk('bad-js.qcow2'); r.before.corruptions + ' ' + r.after.corrupt");
+        assertThat(js.status()).as(js.err()).isZero();
+        assertThat(js.out()).isEqualTo("2 false\n");
+        qemuImg("check", "bad-js.qcow2");
+        ok("vm create v --host h --vcpus 1 --memory 1GiB --disk bad.qcow2");
+        assertThat(ok("disk repair bad.qcow2").out()).isEqualTo(bad + ": no errors were found; nothing to repair\n");
+        qemuImg("check", "bad.qcow2");
     }
 
     @Test

@@ -48,6 +48,28 @@ class JavaScriptTest {
         }
     }
 
+    @Test
+    void scriptsWaitForSnapshotsRevertsAndSuspendsUnlessToldNotTo() {
+        try (ShellFixture shell = ShellFixture.in(dir.resolve("lab")).small()) {
+            shell.ok("vm start web1 --wait");
+            // virsh's snapshot-create-as and snapshot-revert return when done, and so do these in a script
+            assertThat(shell.ok("js const vm = lab.vm('web1'); vm.createSnapshot('s1'); vm.state()"))
+                    .isEqualTo("running\n");
+            assertThat(shell.ok("js lab.vm('web1').createSnapshot('s2', {description: 'two'}); "
+                    + "lab.vm('web1').state()")).isEqualTo("running\n");
+            assertThat(shell.ok("js lab.vm('web1').revertTo('s1'); lab.vm('web1').state()")).isEqualTo("running\n");
+            assertThat(shell.ok("js lab.vm('web1').suspend(); lab.vm('web1').state()")).isEqualTo("suspended\n");
+            // the others start the work and return, as from Java; a Wait says how long to wait
+            assertThat(shell.ok("js lab.vm('web1').resume(); lab.vm('web1').info().operation")).isEqualTo("resume\n");
+            shell.ok("js lab.advance('1m')");
+            assertThat(shell.ok("js lab.vm('web1').shutdown({timeout: '1h'}); lab.vm('web1').state()"))
+                    .isEqualTo("shutoff\n");
+            shell.ok("vm start web1 --wait");
+            assertThat(shell.ok("js lab.vm('web1').createSnapshot('s3', {noWait: true}); lab.vm('web1').state()"))
+                    .isEqualTo("paused\n");
+        }
+    }
+
     /** Equal as JSON values: numbers by value (a script's 0 is the command's 0.0). */
     private static void assertSameJson(JsonNode a, JsonNode b) {
         if (a.isNumber() && b.isNumber()) {
@@ -108,8 +130,10 @@ class JavaScriptTest {
             assertThat(r.err()).contains("'soon' is not a duration");
             r = shell.run("js lab.vm('web1').waitFor('running')");
             assertThat(r.err()).contains("vm.waitFor takes 2 argument(s), not 1");
+            r = shell.run("js lab.vm('web1').reboot(1, 2)");
+            assertThat(r.err()).contains("vm.reboot takes 0 or 1 argument(s), not 2");
             r = shell.run("js lab.vm('web1').reboot(1)");
-            assertThat(r.err()).contains("vm.reboot takes 0 argument(s), not 1");
+            assertThat(r.err()).contains("vm.reboot must be an object, not a number (1) (with noWait, timeout)");
             assertThat(shell.ok("vm list --json")).isEqualTo(before);
         }
     }

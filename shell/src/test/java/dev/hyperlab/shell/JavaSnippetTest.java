@@ -89,7 +89,7 @@ class JavaSnippetTest {
             ParsedLine parsed = parser.parse(line, line.length(), ParseContext.COMPLETE);
             assertThat(parsed.word()).isEqualTo(".sta");
             List<Candidate> candidates = new ShellCompleter(shell.ctx).code(parsed);
-            assertThat(candidates).extracting(Candidate::value).contains(".start()", ".state()");
+            assertThat(candidates).extracting(Candidate::value).contains(".start(", ".state()");
             // in java mode every line is code
             ShellParser mode = new ShellParser(shell.ctx.catalog(), () -> "java");
             parsed = mode.parse("Sizes.pa", 8, ParseContext.COMPLETE);

@@ -234,7 +234,7 @@ class ScenarioScriptsTest {
             // --to: restored where asked; a VM with no backup is reported lost, exit status 1
             JsonNode to = json(shell, "dr-drill.js", repo + " ws1 --to esx1");
             assertThat(to.at("/vms/0/host").asText()).isEqualTo("esx1");
-            assertThat(to.at("/vms/0/hostChoice").asText()).isEqualTo("--host");
+            assertThat(to.at("/vms/0/hostChoice").asText()).isEqualTo("requested");
             shell.ok("vm create db1 --host esx1 --vcpus 2 --memory 4GiB --os linux-server; vm start db1;"
                     + "wait vm db1 --state running");
             ShellFixture.Result lost = shell.run("run " + SCRIPTS.resolve("dr-drill.js") + " " + repo + " esx1");

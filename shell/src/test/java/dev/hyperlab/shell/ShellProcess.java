@@ -45,8 +45,14 @@ final class ShellProcess {
 
     /** Runs the shell to completion with {@code stdin} piped in (null: none). */
     static Run run(Path home, String stdin, String... args) {
+        return runWith(home, Map.of(), stdin, args);
+    }
+
+    /** Runs the shell to completion with {@code env} added to its clean environment and {@code stdin} piped in. */
+    static Run runWith(Path home, Map<String, String> env, String stdin, String... args) {
         ProcessBuilder pb = new ProcessBuilder(command(List.of(), args));
         environment(pb.environment(), home);
+        pb.environment().putAll(env);
         pb.directory(home.toFile());
         try {
             Process p = pb.start();

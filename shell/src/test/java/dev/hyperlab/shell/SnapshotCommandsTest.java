@@ -25,7 +25,7 @@ class SnapshotCommandsTest {
                 .contains("snapshot clean taken", "disk-only", "offline-consistent");
         shell.ok("vm start web1 --wait");
         assertThat(shell.ok("snapshot create web1 booted")).contains("taken after clean", "crash-consistent",
-                "paused while its state is saved");
+                "web1 paused: snapshot under way");
         assertThat(shell.run("vm info web1 --json").json().get("state").asText()).isEqualTo("paused");
         shell.ok("advance 1m");
         assertThat(shell.run("vm info web1 --json").json().get("state").asText()).isEqualTo("running");
@@ -48,7 +48,7 @@ class SnapshotCommandsTest {
         assertThat(booted.get("stateDigest").asText()).hasSize(64);
         assertThat(list.get(0).get("children").toString()).isEqualTo("[\"booted\",\"other\"]");
 
-        assertThat(shell.ok("snapshot revert web1 booted; vm list")).contains("reverted to booted, paused");
+        assertThat(shell.ok("snapshot revert web1 booted; vm list")).contains("web1: reverted to booted", "web1 paused: revert under way");
         assertThat(shell.ok("snapshot delete web1 clean --children")).contains("deleted clean, booted, other");
         assertThat(shell.ok("snapshot list web1")).contains("no snapshots");
     }

@@ -26,7 +26,7 @@ import org.apiguardian.api.API;
  * @param fullFallback true when an incremental backup had to read a disk whole, because its chain was broken; the
  *     notes say why
  * @param notes what the strategy reported, one line each (for instance {@code disk disk0: dirty bitmap is
- *     inconsistent (the VM was not shut down cleanly); full backup of it instead})
+ *     inconsistent (image not closed cleanly); full backup of it instead})
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record BackupInfo(

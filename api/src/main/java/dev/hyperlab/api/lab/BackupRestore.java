@@ -23,7 +23,7 @@ import org.apiguardian.api.API;
  * @param backupId the backup restored (full id)
  * @param vm the VM defined from the backup, or empty for a restore to a path
  * @param host the host the VM was defined on, or empty
- * @param hostChoice why that host: {@code --host}, {@code original host}, or {@code first running host with room}
+ * @param hostChoice why that host: {@code requested}, {@code original host}, or {@code first running host with room}
  * @param disks each disk written: where, and how much data
  * @param damaged one line per range that could not be restored (disk, offset, length, why); empty when complete
  * @param warnings problems that did not affect the bytes

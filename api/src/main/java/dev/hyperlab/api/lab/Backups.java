@@ -59,7 +59,16 @@ public interface Backups {
      * not empty, else the VM's original host if it runs, else the first running host with room. The new VM's timeline
      * shows the {@code restore} phase, then its boot: {@link BackupRestore#recoveryTime()}.
      */
-    BackupRestore restoreAsVm(String id, String name, String host);
+    default BackupRestore restoreAsVm(String id, String name, String host) {
+        return restoreAsVm(id, name, host, Wait.DONE);
+    }
+
+    /**
+     * {@link #restoreAsVm(String, String, String)}, waiting for the boot as {@code wait} says: with
+     * {@link Wait#NONE} it returns once the disks are written and the VM is starting (its recovery time then shows in
+     * its timeline only).
+     */
+    BackupRestore restoreAsVm(String id, String name, String host, Wait wait);
 
     /** Checks the repository's structure and, with {@code readData}, every blob's hash. Changes nothing. */
     BackupCheck check(boolean readData);

@@ -12,8 +12,7 @@ import org.apiguardian.api.API;
  * <pre>{@code
  * Host h = lab.host("kvm1");
  * h.install(HypervisorType.TYPE2, HostOs.LINUX);
- * h.powerOn();
- * h.waitFor(HostState.RUNNING, Duration.ofMinutes(5));
+ * h.powerOn(Wait.upTo(Duration.ofMinutes(5)));   // or powerOn(), then waitFor(HostState.RUNNING, ...)
  * }</pre>
  */
 @API(status = STABLE, since = "0.1")
@@ -35,11 +34,20 @@ public interface Host {
     /** Powers the host on: POST, boot-device search, bootloader, OS. Allowed when off or failed. */
     void powerOn();
 
+    /** {@link #powerOn()}, then waits as {@code wait} says until the host runs (or fails to boot). */
+    void powerOn(Wait wait);
+
     /** Cuts power; VMs running on it stop ({@code crashed}: they were not shut down). */
     void powerOff();
 
+    /** {@link #powerOff()}; the host is off when it returns, whatever {@code wait} says. */
+    void powerOff(Wait wait);
+
     /** Hardware reset: like power-off then power-on without the power-supply delay. */
     void reset();
+
+    /** {@link #reset()}, then waits as {@code wait} says until the host runs again. */
+    void reset(Wait wait);
 
     /** Runs the simulation until the host is in {@code state}; fails if it fails or the timeout passes first. */
     void waitFor(HostState state, Duration timeout);

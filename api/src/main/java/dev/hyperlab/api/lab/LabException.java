@@ -2,7 +2,12 @@ package dev.hyperlab.api.lab;
 
 import static org.apiguardian.api.API.Status.STABLE;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apiguardian.api.API;
 
 /**
@@ -11,6 +16,11 @@ import org.apiguardian.api.API;
  *
  * <p>The message is one line, {@code WHAT (HINT)}, meant for people: the shell prints it as
  * {@code error: WHAT (HINT)}.
+ *
+ * <p>Where it names a parameter of the request, it names it as the facade does, in braces when the exception is made
+ * ({@code "give it an OS profile ({os}) or a disk ({disks})"}): {@link #getMessage()} shows the plain name
+ * ({@code os}), and a front end renders each in its own words with {@link #message(UnaryOperator)} (the shell as its
+ * option, {@code --os}). So no message of the lab names a command-line flag where a script would read it.
  *
  * <pre>{@code
  * try { lab.vm("web9"); } catch (LabException e) { System.err.println("error: " + e.getMessage()); }
@@ -44,14 +54,22 @@ public class LabException extends RuntimeException {
         EXTENSION
     }
 
+    /** A parameter named in a message: {@code {os}}, {@code {keepLast}}. */
+    private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
+
     private final Kind kind;
     private final String what;
     private final String hint;
 
+    /**
+     * @param what what went wrong; a request parameter it names is written {@code {name}}
+     * @param hint how to get it right, or empty; parameters as in {@code what}
+     */
     public LabException(Kind kind, String what, String hint) {
-        super(hint == null || hint.isEmpty() ? what : what + " (" + hint + ")");
+        super(join(render(Objects.requireNonNull(what), UnaryOperator.identity()),
+                render(hint == null ? "" : hint, UnaryOperator.identity())));
         this.kind = Objects.requireNonNull(kind);
-        this.what = Objects.requireNonNull(what);
+        this.what = what;
         this.hint = hint == null ? "" : hint;
     }
 
@@ -66,12 +84,45 @@ public class LabException extends RuntimeException {
 
     /** What went wrong, without the hint. */
     public String what() {
-        return what;
+        return render(what, UnaryOperator.identity());
     }
 
     /** How to get it right, or empty. */
     public String hint() {
-        return hint;
+        return render(hint, UnaryOperator.identity());
+    }
+
+    /**
+     * The request parameters the message names, by their facade names ({@code os}, {@code timeout}), in order: what a
+     * front end may say in its own words.
+     */
+    public List<String> parameters() {
+        List<String> out = new ArrayList<>();
+        for (String text : List.of(what, hint)) {
+            Matcher m = PARAMETER.matcher(text);
+            while (m.find()) {
+                if (!out.contains(m.group(1))) {
+                    out.add(m.group(1));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The message, {@code WHAT (HINT)}, with each parameter it names as {@code name} gives it: the shell passes its
+     * option names ({@code os -> --os}); {@link #getMessage()} is this with the facade's names.
+     */
+    public String message(UnaryOperator<String> name) {
+        return join(render(what, name), render(hint, name));
+    }
+
+    private static String render(String text, UnaryOperator<String> name) {
+        return PARAMETER.matcher(text).replaceAll(m -> Matcher.quoteReplacement(name.apply(m.group(1))));
+    }
+
+    private static String join(String what, String hint) {
+        return hint.isEmpty() ? what : what + " (" + hint + ")";
     }
 
     public static LabException notFound(String what, String hint) {

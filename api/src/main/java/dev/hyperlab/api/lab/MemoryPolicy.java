@@ -21,7 +21,7 @@ import org.apiguardian.api.API;
 public record MemoryPolicy(boolean autoBalloon, long swapBytes, boolean pageSharing) {
     public MemoryPolicy {
         if (swapBytes < 0) {
-            throw LabException.invalid("swap size must be 0 or more", "e.g. --swap 32GiB");
+            throw LabException.invalid("the {swap} size must be 0 or more", "e.g. 32GiB");
         }
     }
 

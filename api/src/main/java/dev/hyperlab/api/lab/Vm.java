@@ -15,7 +15,7 @@ import org.apiguardian.api.API;
  * shutoff  -- start    --> starting
  * crashed  -- start    --> starting
  * starting -- destroy  --> shutoff
- * running  -- shutdown --> shutoff      (guest shutdown, takes lab time)
+ * running  -- shutdown --> shutoff      (guest shutdown, takes lab time; forced off after a timeout)
  * running  -- destroy  --> shutoff      (power cut)
  * running  -- reboot   --> starting
  * running  -- suspend  --> suspended    (memory saved to disk)
@@ -25,10 +25,13 @@ import org.apiguardian.api.API;
  * any -- snapshot revert --> the snapshot's state                 (running ones via paused, loading their state)
  * </pre>
  *
+ * <p>A call that starts lasting work returns at once; its overload taking a {@link Wait} returns once the work is over.
+ *
  * <pre>{@code
  * Vm vm = lab.vm("web1");
  * vm.start();
  * vm.waitFor(VmState.RUNNING, Duration.ofMinutes(2));
+ * vm.shutdown(Wait.DONE);   // returns once the guest has shut down
  * }</pre>
  */
 @API(status = STABLE, since = "0.1")
@@ -44,8 +47,19 @@ public interface Vm {
     /** Asks the host's hypervisor to start the VM (subject to its start policy). The host must be running. */
     void start();
 
-    /** Asks the guest to shut down cleanly. */
+    /** {@link #start()}, then waits as {@code wait} says until the VM runs (its boot is over). */
+    void start(Wait wait);
+
+    /**
+     * Asks the guest to shut down cleanly, as a hypervisor does with the ACPI power button: the guest stops its
+     * services and syncs its file systems, which takes lab time (the {@code shutdown} phase of its timeline), then
+     * powers off. A guest that has not shut down when the hypervisor's shutdown timeout runs out, or that does not
+     * answer the request at all (no ACPI), is forced off, as {@link #destroy()} would.
+     */
     void shutdown();
+
+    /** {@link #shutdown()}, then waits as {@code wait} says until the VM is shut off. */
+    void shutdown(Wait wait);
 
     /** Stops the VM at once, like pulling the plug. */
     void destroy();
@@ -53,11 +67,21 @@ public interface Vm {
     /** Restarts the guest: it goes back through firmware, bootloader and OS. */
     void reboot();
 
+    /** {@link #reboot()}, then waits as {@code wait} says until the VM runs again. */
+    void reboot(Wait wait);
+
     /** Saves the VM's memory to disk and releases its host resources. */
+    @WaitsUnattended
     void suspend();
+
+    /** {@link #suspend()}, then waits as {@code wait} says until the VM is suspended. */
+    void suspend(Wait wait);
 
     /** Brings a suspended VM back to running. */
     void resume();
+
+    /** {@link #resume()}, then waits as {@code wait} says until the VM runs. */
+    void resume(Wait wait);
 
     /** Removes the VM and its disk images (images attached by path are kept). */
     void delete();
@@ -99,12 +123,27 @@ public interface Vm {
      * its timeline) and then goes on where it was. The new snapshot's parent is the current one; it becomes current.
      */
     @API(status = EXPERIMENTAL, since = "0.1")
+    @WaitsUnattended
     SnapshotInfo createSnapshot(String name, SnapshotOptions options);
+
+    /**
+     * {@link #createSnapshot(String, SnapshotOptions)}, then waits as {@code wait} says until the VM's pause is over
+     * (it runs again, or goes on with its boot).
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    SnapshotInfo createSnapshot(String name, SnapshotOptions options, Wait wait);
 
     /** {@link #createSnapshot(String, SnapshotOptions)} with memory state when the VM runs, and no description. */
     @API(status = EXPERIMENTAL, since = "0.1")
+    @WaitsUnattended
     default SnapshotInfo createSnapshot(String name) {
         return createSnapshot(name, SnapshotOptions.DEFAULT);
+    }
+
+    /** {@link #createSnapshot(String)}, then waits as {@code wait} says until the VM's pause is over. */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    default SnapshotInfo createSnapshot(String name, Wait wait) {
+        return createSnapshot(name, SnapshotOptions.DEFAULT, wait);
     }
 
     /**
@@ -114,7 +153,12 @@ public interface Vm {
      * one, is shut off. Whatever the VM was doing is abandoned. The snapshot becomes current.
      */
     @API(status = EXPERIMENTAL, since = "0.1")
+    @WaitsUnattended
     void revertTo(String name);
+
+    /** {@link #revertTo(String)}, then waits as {@code wait} says until the VM's state is loaded (when it ran). */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    void revertTo(String name, Wait wait);
 
     /**
      * Deletes snapshot {@code name} from every disk, freeing the clusters only it used ({@code snapshot delete}).
@@ -123,6 +167,13 @@ public interface Vm {
      */
     @API(status = EXPERIMENTAL, since = "0.1")
     java.util.List<String> deleteSnapshot(String name, boolean children);
+
+    /**
+     * {@link #deleteSnapshot(String, boolean)}, then waits as {@code wait} says until the VM runs on: a running VM's
+     * disks are drained while the image frees the snapshot's clusters (a short {@code snapshot} pause).
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    java.util.List<String> deleteSnapshot(String name, boolean children, Wait wait);
 
     /**
      * SHA-256 (hex) of the VM's runtime state as a snapshot saves it: configuration, lifecycle state, the guest's

@@ -27,12 +27,16 @@ import org.apiguardian.api.API;
  * @param disks disks in boot order
  * @param drivers guest drivers present in the guest (inbox and installed), sorted
  * @param bootPriority start-policy group
- * @param reason why the VM is {@code crashed} or why its last start was refused, else empty
+ * @param reason why the VM is {@code crashed} or why its last start was refused, or that it was forced off, else empty
+ * @param operation the lasting work under way, whose end changes its state or lets it go on: {@code queued} (waiting
+ *     in its host's start queue), {@code boot}, {@code reboot}, {@code shutdown}, {@code suspend}, {@code resume},
+ *     {@code snapshot} (paused while its state is saved), {@code revert} (paused while its state is loaded); empty
+ *     when there is none
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record VmInfo(
         String name, String host, VmState state, int vcpus, long memory, String firmware, String os,
-        List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason) {
+        List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason, String operation) {
 
     /**
      * One disk of a VM.

@@ -35,13 +35,16 @@ public interface BootDevice {
 
     /**
      * Reads bytes of the disk (zeros past what was ever written). Throws {@link IllegalStateException} for a network
-     * device; returns fewer bytes only at the end of the disk.
+     * device; returns fewer bytes only at the end of the disk. Throws {@link java.io.UncheckedIOException} when the
+     * disk cannot be read there (a damaged image): a firmware reports that as a read error of the device, as SeaBIOS
+     * says "Boot failed: could not read the boot disk", and goes on to the next device.
      */
     byte[] read(long offset, int length);
 
     /**
      * A file in the disk's EFI system partition (GPT with an ESP holding a FAT file system), by its path such as
-     * {@code \EFI\BOOT\BOOTX64.EFI}; empty when the disk has no valid GPT, no ESP, or no such file.
+     * {@code \EFI\BOOT\BOOTX64.EFI}; empty when the disk has no valid GPT, no ESP, or no such file. Throws
+     * {@link java.io.UncheckedIOException} when the disk cannot be read where they lie, as {@link #read} does.
      */
     Optional<byte[]> efiFile(String path);
 

@@ -7,14 +7,13 @@ import org.apiguardian.api.API;
 /**
  * Which parts of a disk were written since tracking last restarted, as QEMU's persistent dirty bitmaps record it.
  * The repository restarts tracking after every successful backup of the disk, and only then, so the changes since
- * backup {@link #since()} are exactly {@link #ranges()} when {@link #consistent()} holds.
+ * backup {@link #since()} are exactly {@link #ranges()} when {@link #consistent()} holds. Whether a strategy may
+ * trust them is one rule for all strategies: {@link ChangesSince#of}.
  *
  * <p>Example, the check an incremental strategy makes before trusting the bitmap:
  *
  * <pre>{@code
- * Optional<PriorBackup> base = blocks.consistent()
- *         ? blocks.since().flatMap(context::backup)
- *         : Optional.empty();
+ * Optional<PriorBackup> base = ChangesSince.of(context, disk).base(); // empty: back the disk up in full
  * }</pre>
  */
 @API(status = API.Status.EXPERIMENTAL, since = "0.1")
@@ -32,6 +31,9 @@ public interface ChangedBlocks {
      */
     boolean consistent();
 
-    /** The changed ranges, ascending, non-overlapping, aligned to {@link #granularity()} except at the disk's end. */
+    /**
+     * The changed ranges, ascending, non-overlapping, aligned to {@link #granularity()} except at the disk's end;
+     * empty when the tracking is not {@link #consistent()} (its bits prove nothing then).
+     */
     List<ByteRange> ranges();
 }

@@ -40,11 +40,17 @@ public interface Backend {
     /** Removes the file, durably; removing a file that does not exist is not an error. */
     void remove(FileKind kind, String name) throws IOException;
 
-    /** Reads a whole file. */
+    /**
+     * Reads a whole file.
+     *
+     * @throws RepositoryException when it is larger than any file of its kind hyperlab writes ({@link
+     *     FileKind#maxLoad()}): refused before anything is allocated
+     */
     default byte[] load(FileKind kind, String name) throws IOException {
         long size = stat(kind, name);
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new IOException(kind.dir() + "/" + name + " is too large to load whole (" + size + " bytes)");
+        if (size > kind.maxLoad()) {
+            throw new RepositoryException(kind.dir() + "/" + name + " is damaged: " + size + " bytes, more than a file"
+                    + " of its kind can be (" + kind.maxLoad() + "); refusing to read it");
         }
         byte[] data = new byte[(int) size];
         load(kind, name, 0, ByteBuffer.wrap(data));

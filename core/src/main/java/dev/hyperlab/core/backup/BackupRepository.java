@@ -91,7 +91,7 @@ public final class BackupRepository {
             backend.save(FileKind.KEY, ObjectId.sha256(key).hex(), key);
             cipher = RepositoryCipher.of(master);
         }
-        RepositoryConfig config = new RepositoryConfig(RepositoryConfig.VERSION, password.isPresent(), compressionLevel);
+        RepositoryConfig config = RepositoryConfig.create(cipher, compressionLevel);
         // written last: a directory with a config is a whole repository
         backend.save(FileKind.CONFIG, "config", config.encode());
         return new BackupRepository(dir, backend, config, cipher);
@@ -114,34 +114,93 @@ public final class BackupRepository {
     static BackupRepository open(Path dir, Backend backend, Optional<char[]> password) throws IOException {
         RepositoryConfig config = RepositoryConfig.decode(backend.load(FileKind.CONFIG, "config"),
                 "config of repository " + dir);
+        List<String> keys = backend.list(FileKind.KEY);
         if (!config.encrypted()) {
+            requireNoKeys(dir, keys);
+            if (password.isPresent()) {
+                throw new RepositoryException("repository " + dir + " is not encrypted, yet a password was given: if it"
+                        + " was created encrypted, its config and keys were changed (an encryption downgrade); open it"
+                        + " without a password to read it as it is");
+            }
             return new BackupRepository(dir, backend, config, RepositoryCipher.plain());
         }
         if (password.isEmpty()) {
             throw new RepositoryException("repository " + dir + " is encrypted: a password is needed");
         }
-        List<String> keys = backend.list(FileKind.KEY);
-        List<String> damaged = new ArrayList<>();
+        if (keys.size() > MAX_KEY_FILES) {
+            throw new RepositoryException("cannot open repository " + dir + ": it has " + keys.size() + " key files,"
+                    + " and hyperlab tries at most " + MAX_KEY_FILES + " (it writes one per repository)");
+        }
+        List<String> refused = new ArrayList<>();
         for (String name : keys) {
-            byte[] file = backend.load(FileKind.KEY, name);
-            if (!ObjectId.sha256(file).hex().equals(name)) {
-                damaged.add(name);
+            String what = "key file " + name.substring(0, Math.min(8, name.length()));
+            Optional<KeyFile.Opened> opened;
+            try {
+                byte[] file = backend.load(FileKind.KEY, name);
+                if (!ObjectId.sha256(file).hex().equals(name)) {
+                    throw new RepositoryException(what + " is damaged");
+                }
+                opened = KeyFile.open(file, password.get(), what);
+            } catch (RepositoryException e) {
+                refused.add(e.getMessage());
                 continue;
             }
-            Optional<byte[]> master = KeyFile.open(file, password.get(), "key file " + name.substring(0, 8));
-            if (master.isPresent()) {
-                return new BackupRepository(dir, backend, config, RepositoryCipher.of(master.get()));
+            if (opened.isPresent()) {
+                RepositoryCipher cipher = RepositoryCipher.of(opened.get().master());
+                requireAuthentic(dir, config, cipher, opened.get().configAuthenticated());
+                return new BackupRepository(dir, backend, config, cipher);
             }
         }
-        if (!damaged.isEmpty()) {
-            throw new RepositoryException("cannot open repository " + dir + ": key file " + damaged.getFirst()
-                    .substring(0, 8) + " is damaged" + (damaged.size() < keys.size() ? " and the password opens no"
-                    + " other key" : ""));
+        if (!refused.isEmpty()) {
+            throw new RepositoryException("cannot open repository " + dir + ": " + refused.getFirst()
+                    + (refused.size() < keys.size() ? " and the password opens no other key" : ""));
         }
         if (keys.isEmpty()) {
             throw new RepositoryException("repository " + dir + " is damaged: it is encrypted but has no key file");
         }
         throw new RepositoryException("wrong password for repository " + dir);
+    }
+
+    /** Key files are tried one derivation each; hyperlab writes one per repository, so a few are plenty. */
+    static final int MAX_KEY_FILES = 8;
+
+    /**
+     * An unencrypted repository has no key files: where there are some, the config was changed to say "none" (an
+     * encryption downgrade), and nothing may be read as plaintext from it, or written as plaintext into it.
+     */
+    private static void requireNoKeys(Path dir, List<String> keys) throws RepositoryException {
+        if (!keys.isEmpty()) {
+            throw new RepositoryException("repository " + dir + " has key files, yet its config says it is not"
+                    + " encrypted: the config was changed (an encryption downgrade); refusing it");
+        }
+    }
+
+    /**
+     * The config of an encrypted repository must verify with its key. One without a MAC is accepted only when its key
+     * is of the kind written before configs were authenticated (a key cannot be turned into that kind without the
+     * password); its settings then say "encrypted", which the key confirms.
+     */
+    private static void requireAuthentic(Path dir, RepositoryConfig config, RepositoryCipher cipher,
+            boolean keyRequiresMac) throws RepositoryException {
+        if (!config.mac().isEmpty()) {
+            if (!config.authenticatedBy(cipher)) {
+                throw new RepositoryException("config of repository " + dir + " does not verify with its key: it was"
+                        + " changed by someone without the password; refusing it");
+            }
+        } else if (keyRequiresMac) {
+            throw new RepositoryException("config of repository " + dir + " is not authenticated, though its key says"
+                    + " it must be: it was changed by someone without the password; refusing it");
+        }
+    }
+
+    /**
+     * Checked again before every write, under the lock: a repository this object opened as unencrypted gets no
+     * plaintext written into it once key files exist (a repository created encrypted never accepts plaintext).
+     */
+    private void requireWritable() throws IOException {
+        if (!cipher.encrypted()) {
+            requireNoKeys(dir, backend.list(FileKind.KEY));
+        }
     }
 
     /** Sets the blob bytes per pack file (tests only: small packs give many packs from small disks). */
@@ -177,11 +236,18 @@ public final class BackupRepository {
         if (strategy.id() == null || !strategy.id().matches("[a-z0-9][a-z0-9-]{0,63}")) {
             throw new RepositoryException("bad strategy id: " + strategy.id());
         }
+        for (SourceImage s : source.disks()) {
+            if (s.image().virtualSize() > DiskMap.MAX_DISK) {
+                throw new RepositoryException("disk " + s.name() + " is " + s.image().virtualSize() + " bytes, more than"
+                        + " a backup can describe (" + DiskMap.MAX_DISK + ")");
+            }
+        }
         List<String> warnings = new ArrayList<>();
         String id;
         Manifest manifest;
         int packs;
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "backup of " + source.name())) {
+            requireWritable();
             warnings.addAll(lock.removedStale());
             RepositoryIndex index = RepositoryIndex.load(backend, cipher);
             for (String d : index.damaged()) {
@@ -210,7 +276,7 @@ public final class BackupRepository {
                     if (disk == null) {
                         throw new IllegalArgumentException("backup " + backupId + " has no disk " + diskName);
                     }
-                    List<Piece> pieces = Manifests.pieces(disk, reader);
+                    List<Piece> pieces = Manifests.pieces(backupId, disk, reader);
                     cache.put(key, pieces);
                     return pieces;
                 };
@@ -236,6 +302,12 @@ public final class BackupRepository {
                     List<Manifest.MapPage> pages = new ArrayList<>();
                     List<List<Piece>> paged = DiskMap.paginate(pieces, r.disk().virtualSize());
                     for (int k = 0; k < paged.size(); k++) {
+                        if (paged.get(k).size() > DiskMap.MAX_PAGE_PIECES) {
+                            throw new RepositoryException("strategy " + strategy.id() + " failed: disk "
+                                    + r.disk().name() + " has " + paged.get(k).size() + " pieces in GiB " + k
+                                    + ", more than a disk map holds (" + DiskMap.MAX_PAGE_PIECES + ", one per 512"
+                                    + " bytes)");
+                        }
                         if (!paged.get(k).isEmpty()) {
                             pages.add(new Manifest.MapPage(k, pipeline.storeMapPage(
                                     DiskMap.encodePage(k * DiskMap.PAGE, paged.get(k)))));
@@ -309,14 +381,10 @@ public final class BackupRepository {
      * intact parts are restored and the result names the rest; the result is then not {@code complete()}.
      */
     public RestoreResult restore(String idOrPrefix, String disk, Path path) throws IOException {
-        Manifests.Loaded backup;
-        Manifest.Disk d;
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore")) {
-            backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
-            d = disk(backup, disk);
-            try (RestoreTarget target = RestoreTarget.newRawFile(path, d.virtualSize())) {
-                return restore(backup, d, target, lock.removedStale());
-            }
+            Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
+            Manifest.Disk d = disk(backup, disk);
+            return restore(backup, d, () -> RestoreTarget.newRawFile(path, d.virtualSize()), lock.removedStale());
         }
     }
 
@@ -332,13 +400,17 @@ public final class BackupRepository {
                 throw new RepositoryException(target.path() + " is " + target.virtualSize() + " bytes, smaller than disk "
                         + disk + " of backup " + backup.id().substring(0, 8) + " (" + d.virtualSize() + " bytes)");
             }
-            try (RestoreTarget t = RestoreTarget.image(target)) {
-                return restore(backup, d, t, lock.removedStale());
-            }
+            return restore(backup, d, () -> RestoreTarget.image(target), lock.removedStale());
         }
     }
 
-    private RestoreResult restore(Manifests.Loaded backup, Manifest.Disk d, RestoreTarget target, List<String> notes)
+    /** Opens a restore's target, once its disk map has been read and found consistent. */
+    @FunctionalInterface
+    private interface TargetOpener {
+        RestoreTarget open() throws IOException;
+    }
+
+    private RestoreResult restore(Manifests.Loaded backup, Manifest.Disk d, TargetOpener opener, List<String> notes)
             throws IOException {
         RepositoryIndex index = RepositoryIndex.load(backend, cipher);
         List<String> warnings = new ArrayList<>(notes);
@@ -346,7 +418,11 @@ public final class BackupRepository {
             warnings.add(damaged);
         }
         try (BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
-            return new Restorer(backend, index, codec).restore(backup.id(), d, target, warnings);
+            Restorer restorer = new Restorer(backend, index, codec);
+            Restorer.DiskMapRead map = restorer.readMap(backup.id(), d, warnings);
+            try (RestoreTarget target = opener.open()) {
+                return restorer.restore(backup.id(), d, map, target, warnings);
+            }
         }
     }
 
@@ -376,10 +452,11 @@ public final class BackupRepository {
      */
     public PruneResult prune(int keepLast) throws IOException {
         if (keepLast < 1) {
-            throw new RepositoryException("--keep-last must be at least 1, not " + keepLast);
+            throw new RepositoryException("a prune must keep at least 1 backup, not " + keepLast);
         }
         try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "prune");
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            requireWritable();
             return new Pruner(backend, cipher, codec, packTarget).prune(keepLast, new ArrayList<>(lock.removedStale()));
         }
     }

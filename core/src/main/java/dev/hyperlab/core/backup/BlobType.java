@@ -13,6 +13,11 @@ enum BlobType {
         this.code = code;
     }
 
+    /** The most bytes a blob of this type holds: what a reader may allocate for one, whatever an index says. */
+    int maxRaw() {
+        return this == DATA ? BackupPipeline.MAX_CHUNK : DiskMap.MAX_PAGE_BYTES;
+    }
+
     static BlobType of(int code, String what) throws RepositoryException {
         for (BlobType t : values()) {
             if (t.code == code) {

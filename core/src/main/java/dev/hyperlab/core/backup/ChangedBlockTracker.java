@@ -36,7 +36,10 @@ public interface ChangedBlockTracker {
      */
     boolean consistent();
 
-    /** The ranges written since {@link #since()}, ascending, non-overlapping, merged where adjacent. */
+    /**
+     * The ranges written since {@link #since()}, ascending, non-overlapping, merged where adjacent. Asked only when
+     * {@link #consistent()}: an inconsistent tracker's bits prove nothing, and a qcow2 bitmap left in use refuses them.
+     */
     List<ByteRange> changed() throws IOException;
 
     /**

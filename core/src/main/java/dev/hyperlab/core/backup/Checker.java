@@ -104,6 +104,8 @@ final class Checker {
         for (Manifests.Loaded b : backups) {
             int reported = 0;
             for (Manifest.Disk disk : b.manifest().disks()) {
+                List<Piece> map = new ArrayList<>();
+                boolean whole = true;
                 for (Manifest.MapPage page : disk.pages()) {
                     users.computeIfAbsent(page.blob(), k -> new TreeSet<>()).add(b.id());
                     List<Piece> pieces;
@@ -111,10 +113,12 @@ final class Checker {
                         pieces = DiskMap.decodePage(reader.read(page.blob()), page.index() * DiskMap.PAGE,
                                 "map page " + page.blob().shortHex());
                     } catch (RepositoryException ex) {
-                        errors.add("backup " + b.id().substring(0, 8) + " disk " + disk.name() + ": " + ex.getMessage());
+                        errors.add(Manifests.describe(b.id(), disk) + ": " + ex.getMessage());
                         damagedBackups.add(b.id());
+                        whole = false;
                         continue;
                     }
+                    map.addAll(pieces);
                     for (Piece p : pieces) {
                         users.computeIfAbsent(p.blob(), k -> new TreeSet<>()).add(b.id());
                         var loc = index.get(p.blob());
@@ -127,6 +131,12 @@ final class Checker {
                             damagedBackups.add(b.id());
                         }
                     }
+                }
+                try {
+                    DiskMap.checkAgainst(disk, map, whole, Manifests.describe(b.id(), disk));
+                } catch (RepositoryException ex) {
+                    errors.add(ex.getMessage());
+                    damagedBackups.add(b.id());
                 }
             }
             if (reported > MAX_BLOB_ERRORS_PER_BACKUP) {
@@ -188,29 +198,31 @@ final class Checker {
         return bytes.get();
     }
 
+    /** Reads and verifies every blob the index lists in {@code pack}, one at a time (never the whole pack at once). */
     private void readPack(ObjectId pack, List<PackFormat.Entry> entries, AtomicLong bytes, List<String> found,
             Set<ObjectId> badBlobs) throws IOException {
-        long end = 0;
-        for (PackFormat.Entry e : entries) {
-            end = Math.max(end, (long) e.offset() + e.storedLength());
-        }
-        byte[] all = new byte[(int) end];
-        try {
-            backend.load(FileKind.PACK, pack.hex(), 0, ByteBuffer.wrap(all));
-        } catch (NoSuchFileException | java.io.EOFException e) {
-            return; // reported by the structure check
-        }
-        bytes.addAndGet(end);
+        byte[] stored = new byte[BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)];
         byte[] out = new byte[BackupPipeline.MAX_CHUNK];
+        byte[] scratch = cipher.encrypted() ? new byte[stored.length] : null;
         for (PackFormat.Entry e : entries) {
-            BlobLocation loc = new BlobLocation(pack, e.type(), e.compressed(), e.offset(), e.storedLength(),
-                    e.rawLength());
-            byte[] stored = java.util.Arrays.copyOfRange(all, e.offset(), e.offset() + e.storedLength());
+            // lengths were bounded when the index was read (PackFormat.plausible)
+            if (stored.length < e.storedLength()) {
+                stored = new byte[e.storedLength()];
+                scratch = cipher.encrypted() ? new byte[e.storedLength()] : null;
+            }
             if (out.length < e.rawLength()) {
                 out = new byte[e.rawLength()];
             }
             try {
-                codec.decode(e.id(), loc, stored, out, cipher.encrypted() ? new byte[stored.length] : null);
+                backend.load(FileKind.PACK, pack.hex(), e.offset(), ByteBuffer.wrap(stored, 0, e.storedLength()));
+            } catch (NoSuchFileException | java.io.EOFException ex) {
+                return; // reported by the structure check
+            }
+            bytes.addAndGet(e.storedLength());
+            BlobLocation loc = new BlobLocation(pack, e.type(), e.compressed(), e.offset(), e.storedLength(),
+                    e.rawLength());
+            try {
+                codec.decode(e.id(), loc, stored, out, scratch);
             } catch (RepositoryException ex) {
                 synchronized (found) {
                     found.add(ex.getMessage());

@@ -19,15 +19,30 @@ import java.util.List;
 final class DiskMap {
     /** Disk bytes one map page covers. */
     static final long PAGE = 1L << 30;
+    /** The largest disk a map describes: page numbers are ints. 2 EiB, far beyond qemu's largest qcow2 image. */
+    static final long MAX_DISK = Integer.MAX_VALUE * PAGE;
 
     private static final int MAGIC = 0x504d4c48; // "HLMP" read little-endian
     private static final int ENTRY = 48;
+    private static final int HEADER = 17;
+    /**
+     * The most pieces a page holds: one per 512-byte sector of its GiB, which no built-in strategy comes near (their
+     * pieces are clusters, 4 KiB blocks or chunks). It bounds a page blob, and so what reading one allocates.
+     */
+    static final int MAX_PAGE_PIECES = (int) (PAGE / 512);
+    /** The largest page blob: 96 MiB. */
+    static final int MAX_PAGE_BYTES = HEADER + ENTRY * MAX_PAGE_PIECES;
 
     private DiskMap() {}
 
+    /** Pages a disk of {@code virtualSize} bytes (at most {@link #MAX_DISK}) has. */
+    static int pageCount(long virtualSize) {
+        return (int) ((virtualSize + PAGE - 1) / PAGE);
+    }
+
     /** The pieces of {@code pieces} (ascending) that fall in page {@code page}, cut at its bounds. */
     static List<List<Piece>> paginate(List<Piece> pieces, long virtualSize) {
-        int pageCount = (int) ((virtualSize + PAGE - 1) / PAGE);
+        int pageCount = pageCount(virtualSize);
         List<List<Piece>> pages = new ArrayList<>(pageCount);
         for (int i = 0; i < pageCount; i++) {
             pages.add(new ArrayList<>());
@@ -45,7 +60,7 @@ final class DiskMap {
     }
 
     static byte[] encodePage(long pageStart, List<Piece> pieces) {
-        ByteBuffer b = ByteBuffer.allocate(17 + pieces.size() * ENTRY).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(HEADER + pieces.size() * ENTRY).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).put((byte) 1).putLong(pageStart).putInt(pieces.size());
         byte[] id = new byte[ObjectId.LENGTH];
         for (Piece p : pieces) {
@@ -54,6 +69,36 @@ final class DiskMap {
             b.put(id);
         }
         return b.array();
+    }
+
+    /**
+     * Checks the pieces of a disk's map (its pages decoded, in order) against what its manifest says: no data beyond
+     * the disk's end and, when every page was read ({@code whole}), as many data bytes and pieces as the manifest
+     * counts (pieces cut at a page boundary count once there, so the map may hold up to one more per page).
+     *
+     * @throws RepositoryException naming {@code what} when the map and the manifest disagree
+     */
+    static void checkAgainst(Manifest.Disk disk, List<Piece> pieces, boolean whole, String what)
+            throws RepositoryException {
+        long data = 0;
+        for (Piece p : pieces) {
+            if (p.offset() > disk.virtualSize() - p.length()) {
+                throw new RepositoryException(what + " is damaged: its map has data at " + p.offset() + "+"
+                        + p.length() + ", beyond its virtual size " + disk.virtualSize());
+            }
+            data += p.length();
+        }
+        if (!whole) {
+            return;
+        }
+        if (data != disk.dataBytes()) {
+            throw new RepositoryException(what + " is damaged: its map holds " + data + " data bytes, its manifest says "
+                    + disk.dataBytes());
+        }
+        if (pieces.size() < disk.pieces() || pieces.size() > disk.pieces() + disk.pages().size()) {
+            throw new RepositoryException(what + " is damaged: its map has " + pieces.size()
+                    + " pieces, its manifest says " + disk.pieces());
+        }
     }
 
     /** Parses a page and checks it is ascending, non-overlapping and within its GiB. */
@@ -76,8 +121,10 @@ final class DiskMap {
                 int len = b.getInt();
                 int blobOff = b.getInt();
                 b.get(id);
-                if (off < last || len <= 0 || blobOff < 0 || off + len > pageStart + PAGE) {
-                    throw new RepositoryException(what + " is damaged: piece " + i + " out of order");
+                // off >= last >= pageStart, so off - pageStart cannot overflow where off + len could
+                if (off < last || len <= 0 || blobOff < 0 || off - pageStart > PAGE - len) {
+                    throw new RepositoryException(what + " is damaged: piece " + i + " at " + off + "+" + len
+                            + " is out of order, overlaps another or lies outside its GiB");
                 }
                 pieces.add(new Piece(off, len, ObjectId.of(id, 0), blobOff));
                 last = off + len;

@@ -19,11 +19,13 @@ final class ImageDisk implements SourceDisk {
         this.source = source;
         if (source.tracker().isPresent()) {
             ChangedBlockTracker t = source.tracker().get();
-            // read once: the strategy may ask repeatedly, and the bitmap must not move under a running backup
-            List<ByteRange> ranges = List.copyOf(t.changed());
+            // read once: the strategy may ask repeatedly, and the bitmap must not move under a running backup. An
+            // inconsistent bitmap (left in use by a writer that never closed the image) is not read at all: its bits
+            // prove nothing, and a backup of any kind must go on without them
+            boolean consistent = t.consistent();
+            List<ByteRange> ranges = consistent ? List.copyOf(t.changed()) : List.of();
             int granularity = t.granularity();
             Optional<String> since = t.since();
-            boolean consistent = t.consistent();
             this.changed = Optional.of(new ChangedBlocks() {
                 @Override
                 public int granularity() {

@@ -78,6 +78,11 @@ final class IndexFile {
                     int stored = b.getInt();
                     int rawLength = b.getInt();
                     b.get(raw);
+                    if (offset < 0 || !PackFormat.plausible(type, stored, rawLength)) {
+                        throw new RepositoryException(what + " is damaged: pack " + pack.shortHex() + " blob " + k
+                                + " has offset " + offset + ", " + stored + " bytes stored, " + rawLength + " raw,"
+                                + " more than a " + type.name().toLowerCase(java.util.Locale.ROOT) + " blob can be");
+                    }
                     entries.add(new PackFormat.Entry(type, compressed, offset, stored, rawLength, ObjectId.of(raw, 0)));
                 }
                 packs.put(pack, entries);

@@ -17,8 +17,23 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  */
 final class KeyFile {
     private static final byte[] AAD = "hyperlab key".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * Sealed after the 64 bytes of master key material by every key file written since configs are authenticated: the
+     * key vouches that its repository's config carries a MAC. Inside the seal, so nobody without the password can
+     * turn such a key into one of the older kind, whose repositories' configs have no MAC.
+     */
+    private static final byte AUTHENTICATED_CONFIG = 1;
 
     private KeyFile() {}
+
+    /**
+     * What a key file holds.
+     *
+     * @param master the 64 bytes of master key material
+     * @param configAuthenticated whether the repository's config must carry a MAC (false only for key files written
+     *     before configs were authenticated)
+     */
+    record Opened(byte[] master, boolean configAuthenticated) {}
 
     /** A new key file sealing {@code master} under {@code password}. */
     static byte[] create(char[] password, byte[] master, KdfParams params) {
@@ -26,7 +41,7 @@ final class KeyFile {
         new SecureRandom().nextBytes(salt);
         byte[] kek = derive(password, salt, params);
         RepositoryCipher sealer = RepositoryCipher.of(concat(kek, new byte[32]));
-        byte[] sealed = sealer.seal(AAD, master);
+        byte[] sealed = sealer.seal(AAD, concat(master, new byte[] {AUTHENTICATED_CONFIG}));
         Arrays.fill(kek, (byte) 0);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("kdf", "argon2id");
@@ -39,41 +54,48 @@ final class KeyFile {
     }
 
     /**
-     * The master key material, or empty when {@code password} is not this file's.
+     * The master key material, or empty when {@code password} is not this file's. The derivation's cost is checked
+     * against {@link KdfParams#MAX} before anything is derived, so a key file cannot make opening take minutes or
+     * gigabytes.
      *
-     * @throws RepositoryException when the file is not a well-formed key file
+     * @throws RepositoryException when the file is not a well-formed key file or asks for a costlier derivation
      */
-    static java.util.Optional<byte[]> open(byte[] file, char[] password, String what) throws RepositoryException {
+    static java.util.Optional<Opened> open(byte[] file, char[] password, String what) throws RepositoryException {
         Map<?, ?> json = Json.object(Json.parse(file, what), what);
         if (!"argon2id".equals(json.get("kdf"))) {
-            throw new RepositoryException(what + " uses an unknown key derivation: " + json.get("kdf"));
+            throw new RepositoryException(what + " uses an unknown key derivation: "
+                    + DiskNames.quote(String.valueOf(json.get("kdf"))));
         }
-        KdfParams params;
+        KdfParams params = KdfParams.bounded(Json.longField(json, "memoryKiB", what),
+                Json.longField(json, "iterations", what), Json.longField(json, "parallelism", what), what);
         byte[] salt;
         byte[] sealed;
         try {
-            params = new KdfParams(
-                    Math.toIntExact(Json.longField(json, "memoryKiB", what)),
-                    Math.toIntExact(Json.longField(json, "iterations", what)),
-                    Math.toIntExact(Json.longField(json, "parallelism", what)));
             salt = Base64.getDecoder().decode(Json.field(json, "salt", String.class, what));
             sealed = Base64.getDecoder().decode(Json.field(json, "sealed", String.class, what));
-        } catch (IllegalArgumentException | ArithmeticException e) {
+        } catch (IllegalArgumentException e) {
             throw new RepositoryException(what + " is damaged: " + e.getMessage(), e);
+        }
+        if (salt.length < 8 || salt.length > 64) {
+            throw new RepositoryException(what + " is damaged: a salt of " + salt.length + " bytes");
         }
         byte[] kek = derive(password, salt, params);
         RepositoryCipher opener = RepositoryCipher.of(concat(kek, new byte[32]));
         Arrays.fill(kek, (byte) 0);
+        byte[] plain;
         try {
-            byte[] master = opener.open(AAD, sealed, what);
-            if (master.length != 64) {
-                throw new RepositoryException(what + " is damaged: sealed key of " + master.length + " bytes");
-            }
-            return java.util.Optional.of(master);
+            plain = opener.open(AAD, sealed, what);
         } catch (RepositoryException wrongPassword) {
             // the file's name matched its content, so a failed tag means the password is not this key's
             return java.util.Optional.empty();
         }
+        if (plain.length == 64) {
+            return java.util.Optional.of(new Opened(plain, false));
+        }
+        if (plain.length == 65 && plain[64] == AUTHENTICATED_CONFIG) {
+            return java.util.Optional.of(new Opened(Arrays.copyOf(plain, 64), true));
+        }
+        throw new RepositoryException(what + " is damaged: sealed key of " + plain.length + " bytes");
     }
 
     static byte[] derive(char[] password, byte[] salt, KdfParams params) {

@@ -2,9 +2,11 @@ package dev.hyperlab.core.backup;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A backup's manifest ({@code backups/ID}): small JSON that names everything else. Written last, after the packs and
@@ -37,6 +39,32 @@ record Manifest(
     record Disk(String name, String format, long virtualSize, long dataBytes, long pieces, List<MapPage> pages) {
         BackupDisk summary() {
             return new BackupDisk(name, format, virtualSize, dataBytes, pieces);
+        }
+
+        /** The first thing wrong with this disk's sizes and pages, or null. */
+        private String problem() {
+            if (!format.matches("[a-z0-9]{1,16}")) {
+                return "bad format " + DiskNames.quote(format);
+            }
+            if (virtualSize <= 0 || virtualSize > DiskMap.MAX_DISK) {
+                return "bad virtual size " + virtualSize + " (1 to " + DiskMap.MAX_DISK + " bytes)";
+            }
+            if (dataBytes < 0 || dataBytes > virtualSize) {
+                return "data bytes " + dataBytes + " outside 0 to its virtual size " + virtualSize;
+            }
+            if (pieces < 0 || pieces > dataBytes) {
+                return pieces + " pieces for " + dataBytes + " data bytes";
+            }
+            long pageCount = DiskMap.pageCount(virtualSize);
+            int last = -1;
+            for (MapPage p : pages) {
+                if (p.index() <= last || p.index() >= pageCount) {
+                    return "map page " + p.index() + (p.index() >= pageCount ? " is beyond its " + pageCount
+                            + " pages" : " is out of order (pages must ascend, each once)");
+                }
+                last = p.index();
+            }
+            return null;
         }
     }
 
@@ -112,9 +140,64 @@ record Manifest(
                     List.copyOf((List<String>) Json.field(json, "notes", List.class, what)),
                     Json.longField(stats, "bytesRead", what),
                     Json.longField(stats, "blobsAdded", what),
-                    Json.longField(stats, "bytesAdded", what));
+                    Json.longField(stats, "bytesAdded", what)).checked(what);
         } catch (IllegalArgumentException | ArithmeticException | ClassCastException e) {
             throw new RepositoryException(what + " is damaged: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * This manifest, once everything it says that the repository's own writer would never say is ruled out: a
+     * manifest is data from the repository, which may be hostile, and its names become file names on restore.
+     *
+     * @throws RepositoryException naming {@code what} and the first thing wrong
+     */
+    private Manifest checked(String what) throws RepositoryException {
+        String bad = problem();
+        if (bad != null) {
+            throw new RepositoryException(what + " is damaged: " + bad);
+        }
+        return this;
+    }
+
+    /** The first thing wrong with this manifest, or null. */
+    private String problem() {
+        if (source.isBlank() || source.length() > 128 || source.chars().anyMatch(Character::isISOControl)) {
+            return "bad source name " + DiskNames.quote(source);
+        }
+        if (!strategy.matches("[a-z0-9][a-z0-9-]{0,63}")) {
+            return "bad strategy " + DiskNames.quote(strategy);
+        }
+        if (labTime < 0 || bytesRead < 0 || blobsAdded < 0 || bytesAdded < 0) {
+            return "negative lab time or statistics";
+        }
+        for (Object p : parents) {
+            if (!(p instanceof String s) || !s.matches("[0-9a-f]{64}")) {
+                return "bad parent backup id " + DiskNames.quote(String.valueOf(p));
+            }
+        }
+        for (Object n : notes) {
+            if (!(n instanceof String)) {
+                return "a note that is not a string";
+            }
+        }
+        if (disks.isEmpty()) {
+            return "it lists no disks";
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < disks.size(); i++) {
+            Disk d = disks.get(i);
+            if (!DiskNames.valid(d.name())) {
+                return "disk " + (i + 1) + " has a bad name " + DiskNames.quote(d.name()) + " (" + DiskNames.RULE + ")";
+            }
+            if (!names.add(d.name())) {
+                return "two disks have the name " + DiskNames.quote(d.name());
+            }
+            String bad = d.problem();
+            if (bad != null) {
+                return "disk " + d.name() + ": " + bad;
+            }
+        }
+        return null;
     }
 }

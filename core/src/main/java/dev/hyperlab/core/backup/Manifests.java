@@ -53,13 +53,29 @@ final class Manifests {
         return new Loaded(name, Manifest.decode(plain, what + " manifest"));
     }
 
-    /** The pieces of one disk, from its map pages. */
-    static List<Piece> pieces(Manifest.Disk disk, BlobReader reader) throws IOException {
+    /** How messages name disk {@code disk} of backup {@code id}. */
+    static String describe(String id, Manifest.Disk disk) {
+        return "backup " + id.substring(0, Math.min(8, id.length())) + " disk " + disk.name();
+    }
+
+    /**
+     * The pieces of disk {@code disk} of backup {@code id}, from its map pages, checked against its manifest.
+     *
+     * @throws RepositoryException naming the backup and disk when a page cannot be read or the map contradicts the
+     *     manifest
+     */
+    static List<Piece> pieces(String id, Manifest.Disk disk, BlobReader reader) throws IOException {
+        String what = describe(id, disk);
         List<Piece> pieces = new ArrayList<>();
         for (Manifest.MapPage page : disk.pages()) {
-            pieces.addAll(DiskMap.decodePage(reader.read(page.blob()), page.index() * DiskMap.PAGE,
-                    "map page " + page.blob().shortHex()));
+            try {
+                pieces.addAll(DiskMap.decodePage(reader.read(page.blob()), page.index() * DiskMap.PAGE,
+                        "map page " + page.blob().shortHex()));
+            } catch (RepositoryException e) {
+                throw new RepositoryException(what + ": " + e.getMessage(), e);
+            }
         }
+        DiskMap.checkAgainst(disk, pieces, true, what);
         return pieces;
     }
 }

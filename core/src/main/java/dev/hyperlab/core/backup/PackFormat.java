@@ -21,6 +21,11 @@ import java.util.List;
  */
 final class PackFormat {
     static final int ENTRY = 42;
+    /**
+     * The largest sealed header read: 64 MiB, 1.6 million blobs. A pack closes at 16 MiB of blobs, so only blobs of
+     * under 11 bytes on average could need more; it bounds what reading a header allocates.
+     */
+    static final int MAX_HEADER = 64 << 20;
     static final int TRAILER = 8;
     static final int MAGIC = 0x31504c48; // "HLP1" read little-endian
     static final byte[] HEADER_AAD = "hyperlab pack header".getBytes(StandardCharsets.US_ASCII);
@@ -29,6 +34,16 @@ final class PackFormat {
 
     /** One blob as the header lists it, with the offset the list implies. */
     record Entry(BlobType type, boolean compressed, int offset, int storedLength, int rawLength, ObjectId id) {}
+
+    /**
+     * Whether a blob of {@code type} with these lengths is one hyperlab can have written: no larger than its type
+     * allows, stored in no more than its compressed and sealed worst case. Index files and pack headers are checked
+     * with it, so no length read from a repository makes a reader allocate more than that.
+     */
+    static boolean plausible(BlobType type, int storedLength, int rawLength) {
+        return rawLength >= 0 && rawLength <= type.maxRaw() && storedLength > 0
+                && storedLength <= BlobCodec.maxStored(rawLength);
+    }
 
     static byte[] blobAad(BlobType type, ObjectId id) {
         byte[] aad = new byte[1 + ObjectId.LENGTH];
@@ -74,7 +89,7 @@ final class PackFormat {
             int stored = b.getInt();
             int raw = b.getInt();
             b.get(id);
-            if (stored <= 0 || raw < 0 || (flags & ~1) != 0 || offset + stored > blobBytes) {
+            if (!plausible(type, stored, raw) || (flags & ~1) != 0 || offset + stored > blobBytes) {
                 throw new RepositoryException(what + " is damaged: bad header entry " + entries.size());
             }
             entries.add(new Entry(type, (flags & 1) != 0, (int) offset, stored, raw, ObjectId.of(id, 0)));

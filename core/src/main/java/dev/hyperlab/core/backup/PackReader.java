@@ -27,7 +27,8 @@ final class PackReader {
         if (trailer.getInt(4) != PackFormat.MAGIC) {
             throw new RepositoryException(what + " is damaged: no pack trailer (truncated or overwritten)");
         }
-        if (headerLength < cipher.overhead() || headerLength > size - PackFormat.TRAILER) {
+        if (headerLength < cipher.overhead() || headerLength > size - PackFormat.TRAILER
+                || headerLength > PackFormat.MAX_HEADER) {
             throw new RepositoryException(what + " is damaged: header length " + headerLength + " in a file of " + size
                     + " bytes");
         }

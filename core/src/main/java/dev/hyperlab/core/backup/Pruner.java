@@ -83,10 +83,9 @@ final class Pruner {
                 }
                 List<Piece> pieces;
                 try {
-                    pieces = Manifests.pieces(disk, reader);
+                    pieces = Manifests.pieces(l.id(), disk, reader);
                 } catch (RepositoryException e) {
-                    throw new RepositoryException("prune refused: backup " + l.id().substring(0, 8) + " disk "
-                            + disk.name() + ": " + e.getMessage() + " (run check)", e);
+                    throw new RepositoryException("prune refused: " + e.getMessage() + " (run check)", e);
                 }
                 for (Piece p : pieces) {
                     used.add(p.blob());

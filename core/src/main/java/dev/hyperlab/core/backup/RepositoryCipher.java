@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -28,17 +29,22 @@ final class RepositoryCipher {
     /** Bytes a sealed item is longer than its plaintext. */
     static final int OVERHEAD = NONCE + TAG;
 
-    private static final RepositoryCipher PLAIN = new RepositoryCipher(null, null);
+    private static final RepositoryCipher PLAIN = new RepositoryCipher(null, null, null);
+    /** What the config's MAC key is derived for, so it is never the key of anything else. */
+    private static final byte[] CONFIG_KEY_LABEL = "hyperlab config mac key".getBytes(StandardCharsets.US_ASCII);
 
     private final SecretKeySpec encKey;
     private final SecretKeySpec idKey;
+    /** Authenticates the config (as restic binds its config to the master key); null in a plain repository. */
+    private final SecretKeySpec configKey;
     private final ThreadLocal<Cipher> ciphers;
     private final ThreadLocal<Mac> macs;
     private final ThreadLocal<SecureRandom> random = ThreadLocal.withInitial(SecureRandom::new);
 
-    private RepositoryCipher(byte[] enc, byte[] id) {
+    private RepositoryCipher(byte[] enc, byte[] id, byte[] config) {
         this.encKey = enc == null ? null : new SecretKeySpec(enc, "AES");
         this.idKey = id == null ? null : new SecretKeySpec(id, "HmacSHA256");
+        this.configKey = config == null ? null : new SecretKeySpec(config, "HmacSHA256");
         this.ciphers = ThreadLocal.withInitial(() -> {
             try {
                 return Cipher.getInstance("AES/GCM/NoPadding");
@@ -67,7 +73,29 @@ final class RepositoryCipher {
         if (master.length != 64) {
             throw new IllegalArgumentException("master key material must be 64 bytes");
         }
-        return new RepositoryCipher(Arrays.copyOfRange(master, 0, 32), Arrays.copyOfRange(master, 32, 64));
+        return new RepositoryCipher(Arrays.copyOfRange(master, 0, 32), Arrays.copyOfRange(master, 32, 64),
+                hmac(new SecretKeySpec(master, "HmacSHA256"), CONFIG_KEY_LABEL));
+    }
+
+    private static byte[] hmac(SecretKeySpec key, byte[] data) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(key);
+            return mac.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK lacks HMAC-SHA256", e);
+        }
+    }
+
+    /**
+     * The MAC of the config's content (HMAC-SHA256 under a key derived from the master key), in hex: only the
+     * password's holder can write a config that verifies. Encrypted repositories only.
+     */
+    String configMac(byte[] content) {
+        if (!encrypted()) {
+            throw new IllegalStateException("a plain repository has no key to authenticate its config with");
+        }
+        return ObjectId.wrap(hmac(configKey, content)).hex();
     }
 
     boolean encrypted() {

@@ -1,28 +1,46 @@
 package dev.hyperlab.core.backup;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The repository's {@code config} file: what a reader must know before reading anything else. It carries a SHA-256
- * of its own other fields, so damage is reported as damage rather than misread as settings.
+ * of its other fields, so damage is reported as damage rather than misread as settings. An encrypted repository's
+ * config also carries a MAC of its settings under a key derived from the master key (as restic binds its config to
+ * the master key), so nobody without the password can change them: not to {@code "encryption": "none"}, nor anything
+ * else.
  *
  * @param version format version (1)
  * @param encrypted whether blobs and metadata are sealed with AES-256-GCM
- * @param compressionLevel the zstd level new blobs are compressed with
+ * @param compressionLevel the zstd level new blobs are compressed with, 1 to 19
+ * @param mac the MAC of the settings in hex; empty in a plain repository's config and in an encrypted one's written
+ *     before configs were authenticated
  */
-record RepositoryConfig(int version, boolean encrypted, int compressionLevel) {
+record RepositoryConfig(int version, boolean encrypted, int compressionLevel, String mac) {
     static final int VERSION = 1;
     private static final String FORMAT = "hyperlab-backup";
+    private static final Set<String> FIELDS =
+            Set.of("format", "version", "encryption", "compression", "compressionLevel", "mac", "checksum");
 
-    byte[] encode() {
-        Map<String, Object> json = body();
-        json.put("checksum", checksum(body()));
-        return Json.write(json);
+    /** The config of a new repository: an encrypted one's with the MAC of its settings under {@code cipher}'s key. */
+    static RepositoryConfig create(RepositoryCipher cipher, int compressionLevel) {
+        RepositoryConfig unsigned = new RepositoryConfig(VERSION, cipher.encrypted(), compressionLevel, "");
+        return cipher.encrypted() ? unsigned.withMac(cipher.configMac(unsigned.settings())) : unsigned;
     }
 
-    private Map<String, Object> body() {
+    private RepositoryConfig withMac(String mac) {
+        return new RepositoryConfig(version, encrypted, compressionLevel, mac);
+    }
+
+    /** The bytes the MAC covers: the settings as canonical JSON (keys sorted). */
+    private byte[] settings() {
+        return Json.write(settingsJson());
+    }
+
+    private Map<String, Object> settingsJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", FORMAT);
         json.put("version", version);
@@ -32,8 +50,19 @@ record RepositoryConfig(int version, boolean encrypted, int compressionLevel) {
         return json;
     }
 
-    private static String checksum(Map<String, Object> body) {
-        return ObjectId.sha256(Json.write(body)).hex();
+    /** Whether this config carries a MAC that {@code cipher}'s key verifies. */
+    boolean authenticatedBy(RepositoryCipher cipher) {
+        return !mac.isEmpty() && MessageDigest.isEqual(mac.getBytes(StandardCharsets.US_ASCII),
+                cipher.configMac(settings()).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    byte[] encode() {
+        Map<String, Object> json = settingsJson();
+        if (!mac.isEmpty()) {
+            json.put("mac", mac);
+        }
+        json.put("checksum", ObjectId.sha256(Json.write(json)).hex());
+        return Json.write(json);
     }
 
     static RepositoryConfig decode(byte[] data, String what) throws RepositoryException {
@@ -42,11 +71,14 @@ record RepositoryConfig(int version, boolean encrypted, int compressionLevel) {
             throw new RepositoryException(what + " is not a hyperlab backup repository's config");
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        json.forEach((k, v) -> {
-            if (!"checksum".equals(k)) {
-                body.put((String) k, v);
+        for (Map.Entry<?, ?> e : json.entrySet()) {
+            if (!FIELDS.contains(e.getKey())) {
+                throw new RepositoryException(what + " has an unknown field " + DiskNames.quote((String) e.getKey()));
             }
-        });
+            if (!"checksum".equals(e.getKey())) {
+                body.put((String) e.getKey(), e.getValue());
+            }
+        }
         String sum = Json.field(json, "checksum", String.class, what);
         if (!sum.equals(ObjectId.sha256(Json.write(body)).hex())) {
             throw new RepositoryException(what + " is damaged: its checksum does not match its content");
@@ -58,13 +90,26 @@ record RepositoryConfig(int version, boolean encrypted, int compressionLevel) {
         }
         String enc = Json.field(json, "encryption", String.class, what);
         if (!enc.equals("none") && !enc.equals("aes-256-gcm")) {
-            throw new RepositoryException(what + " names an unknown encryption: " + enc);
+            throw new RepositoryException(what + " names an unknown encryption: " + DiskNames.quote(enc));
         }
         if (!"zstd".equals(json.get("compression"))) {
-            throw new RepositoryException(what + " names an unknown compression: " + json.get("compression"));
+            throw new RepositoryException(what + " names an unknown compression: "
+                    + DiskNames.quote(String.valueOf(json.get("compression"))));
         }
         long level = Json.longField(json, "compressionLevel", what);
-        return new RepositoryConfig((int) version, enc.equals("aes-256-gcm"), (int) level);
+        if (level < 1 || level > 19) {
+            throw new RepositoryException(what + " names compression level " + level + ", outside 1..19");
+        }
+        String mac = json.containsKey("mac") ? Json.field(json, "mac", String.class, what) : "";
+        if (!mac.isEmpty() && !mac.matches("[0-9a-f]{64}")) {
+            throw new RepositoryException(what + " is damaged: its MAC is not 64 hex digits");
+        }
+        boolean encrypted = enc.equals("aes-256-gcm");
+        if (!encrypted && json.containsKey("mac")) {
+            throw new RepositoryException(what + " says the repository is not encrypted yet carries the MAC only an"
+                    + " encrypted repository's config has: it was changed (an encryption downgrade); refusing it");
+        }
+        return new RepositoryConfig((int) version, encrypted, (int) level, mac);
     }
 
     @Override

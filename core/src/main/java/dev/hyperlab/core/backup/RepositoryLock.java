@@ -89,13 +89,8 @@ final class RepositoryLock implements AutoCloseable {
         String host = host();
         String boot = bootId();
         for (String n : backend.list(FileKind.LOCK)) {
-            byte[] data;
             try {
-                data = backend.load(FileKind.LOCK, n);
-            } catch (NoSuchFileException gone) {
-                continue;
-            }
-            try {
+                byte[] data = backend.load(FileKind.LOCK, n);
                 Map<?, ?> j = Json.object(Json.parse(data, "lock " + n), "lock " + n);
                 long pid = Json.longField(j, "pid", "lock " + n);
                 long started = Json.longField(j, "started", "lock " + n);
@@ -104,6 +99,8 @@ final class RepositoryLock implements AutoCloseable {
                 boolean stale = lockHost.equals(host) && (!lockBoot.equals(boot) || !alive(pid, started));
                 locks.add(new LockInfo(n, pid, lockHost, Json.field(j, "exclusive", Boolean.class, "lock " + n),
                         Json.field(j, "operation", String.class, "lock " + n), stale));
+            } catch (NoSuchFileException gone) {
+                continue;
             } catch (RepositoryException e) {
                 // a lock file is written atomically, so an unreadable one was damaged on disk: it protects no one
                 locks.add(new LockInfo(n, 0, "?", false, "unreadable lock file", true));

@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -28,17 +29,32 @@ interface RestoreTarget extends AutoCloseable {
     @Override
     void close() throws IOException;
 
-    /** A new raw file of {@code size} bytes, all hole until written: holes of the backup stay holes. */
+    /**
+     * A new raw file of {@code size} bytes, all hole until written: holes of the backup stay holes. The file is created
+     * exclusively and without following a symbolic link, so a restore never writes through a link or into a file that
+     * was there before.
+     */
     static RestoreTarget newRawFile(Path path, long size) throws IOException {
-        if (Files.exists(path)) {
-            throw new RepositoryException(path + " already exists (restore to a new path)");
-        }
-        try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
-            f.setLength(size);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
         } catch (FileAlreadyExistsException e) {
             throw new RepositoryException(path + " already exists (restore to a new path)", e);
         }
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE);
+        try {
+            // grown by ftruncate (RandomAccessFile), which keeps it sparse; the channel's size proves it was this file
+            try (RandomAccessFile f = new RandomAccessFile(path.toFile(), "rw")) {
+                f.setLength(size);
+            }
+            if (ch.size() != size) {
+                throw new RepositoryException(path + " was replaced while the restore created it");
+            }
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            Files.deleteIfExists(path);
+            throw e;
+        }
         return new RestoreTarget() {
             private boolean done;
 

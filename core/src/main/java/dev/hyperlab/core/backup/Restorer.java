@@ -36,20 +36,47 @@ final class Restorer {
 
     private record Job(ObjectId blob, BlobLocation loc, List<Piece> pieces) {}
 
-    RestoreResult restore(String backupId, Manifest.Disk disk, RestoreTarget target, List<String> warnings)
-            throws IOException {
-        List<RestoreResult.DamagedRange> damaged = new ArrayList<>();
+    /** A disk's map as far as it could be read: its pieces, and the GiBs whose map page could not be read. */
+    record DiskMapRead(List<Piece> pieces, List<RestoreResult.DamagedRange> unreadable) {}
+
+    /**
+     * Reads the map of disk {@code disk} of backup {@code backupId} and checks it against the manifest, before the
+     * target is created: a page that cannot be read makes its GiB damaged (the rest is still restored), but a map
+     * that contradicts its manifest (pieces out of order or overlapping, data beyond the disk's end, other sizes) is
+     * refused whole, since then nothing says which of the two to believe.
+     *
+     * @throws RepositoryException when the map contradicts the manifest
+     */
+    DiskMapRead readMap(String backupId, Manifest.Disk disk, List<String> warnings) throws IOException {
+        String what = Manifests.describe(backupId, disk);
+        List<RestoreResult.DamagedRange> unreadable = new ArrayList<>();
         List<Piece> pieces = new ArrayList<>();
         for (Manifest.MapPage page : disk.pages()) {
             long start = page.index() * DiskMap.PAGE;
             locate(page.blob(), warnings);
+            byte[] raw;
             try {
-                pieces.addAll(DiskMap.decodePage(reader.read(page.blob()), start, "map page " + page.blob().shortHex()));
+                raw = reader.read(page.blob());
             } catch (RepositoryException e) {
-                damaged.add(new RestoreResult.DamagedRange(start, Math.min(DiskMap.PAGE, disk.virtualSize() - start),
+                unreadable.add(new RestoreResult.DamagedRange(start, Math.min(DiskMap.PAGE, disk.virtualSize() - start),
                         "map of this GiB unreadable: " + e.getMessage()));
+                continue;
+            }
+            try {
+                pieces.addAll(DiskMap.decodePage(raw, start, "map page " + page.blob().shortHex()));
+            } catch (RepositoryException e) {
+                throw new RepositoryException(what + " is damaged: " + e.getMessage() + " (nothing was restored)", e);
             }
         }
+        DiskMap.checkAgainst(disk, pieces, unreadable.isEmpty(), what);
+        return new DiskMapRead(pieces, unreadable);
+    }
+
+    /** Restores a disk whose map {@link #readMap} read into {@code target}, which is at least the disk's size. */
+    RestoreResult restore(String backupId, Manifest.Disk disk, DiskMapRead map, RestoreTarget target,
+            List<String> warnings) throws IOException {
+        List<RestoreResult.DamagedRange> damaged = new ArrayList<>(map.unreadable());
+        List<Piece> pieces = map.pieces();
         // zero what the target holds where the backup has holes (a no-op on a new file)
         long at = 0;
         for (Piece p : pieces) {

@@ -18,9 +18,8 @@ public record SourceImage(String name, DiskImage image, Optional<ChangedBlockTra
     public SourceImage {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(tracker, "tracker");
-        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
-            throw new IllegalArgumentException("bad disk name: " + name
-                    + " (letters, digits, '.', '_' and '-', at most 64)");
+        if (!DiskNames.valid(name)) {
+            throw new IllegalArgumentException("bad disk name: " + DiskNames.quote(name) + " (" + DiskNames.RULE + ")");
         }
     }
 

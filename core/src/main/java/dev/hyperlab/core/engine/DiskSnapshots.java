@@ -44,8 +44,8 @@ interface DiskSnapshots {
     /** Makes the image read as it did at snapshot {@code name}. */
     void apply(String name) throws IOException;
 
-    /** Deletes snapshot {@code name}, freeing what only it used. */
-    void delete(String name) throws IOException;
+    /** Deletes snapshot {@code name}, freeing what only it used; the metadata I/O that took. */
+    Cost delete(String name) throws IOException;
 
     /** The VM state saved with snapshot {@code name} (empty for a disk-only one). */
     byte[] readVmState(String name) throws IOException;

@@ -89,7 +89,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
     }
 
     /** An activity's work left at {@code now}: the resource's own update rule, applied without changing it. */
-    private static double remainingNow(Activity a, long now) {
+    static double remainingNow(Activity a, long now) {
         long last = Simulation.resourceClock(a.resource())[0];
         if (now == last || !a.active()) {
             return a.remaining();

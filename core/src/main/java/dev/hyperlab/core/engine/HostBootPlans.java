@@ -14,6 +14,7 @@ import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.core.firmware.BootMarker;
 import dev.hyperlab.core.guard.ExtensionFault;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -50,7 +51,15 @@ final class HostBootPlans {
             steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
         }
         List<ImageBootDevice> devices = devices(host);
-        BootOutcome outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
+        BootOutcome outcome;
+        try {
+            outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
+        } catch (UncheckedIOException e) {
+            // a firmware model (a plugin's) that let a disk's read error through: the boot stops at it
+            steps.add(PlannedStep.fail("boot-search", "the firmware could not read the boot disk (" + e.getMessage()
+                    + ")"));
+            return;
+        }
         for (BootStep s : outcome.steps()) {
             steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
         }
@@ -66,7 +75,15 @@ final class HostBootPlans {
                 if (dev == null) {
                     throw new IllegalStateException("firmware booted unknown device " + f.device());
                 }
-                Optional<String> what = BootMarker.read(dev.loaderBytes(f.loader()));
+                byte[] loader;
+                try {
+                    loader = dev.loaderBytes(f.loader());
+                } catch (UncheckedIOException e) {
+                    steps.add(PlannedStep.fail("boot-search", "the boot loader on " + f.device() + " cannot be read ("
+                            + e.getMessage() + ")"));
+                    return;
+                }
+                Optional<String> what = BootMarker.read(loader);
                 steps.addAll(osSteps(what.orElse("")));
             }
         }

@@ -120,6 +120,15 @@ final class HostMachine extends Machine {
         return hypervisor == HypervisorType.TYPE2 ? Calibration.TYPE2_DISK_FACTOR : 1.0;
     }
 
+    /** What to do, while this host does not run, for it to run: the hint of a request that needs it running. */
+    String untilRunning() {
+        return switch (state) {
+            case BOOTING -> "it is still booting: wait until it runs (wait host " + name + ")";
+            case FAILED -> "it failed to boot (timeline " + name + " shows where): power it on again once fixed";
+            default -> "power it on and wait until it runs (host power-on " + name + ", then wait host " + name + ")";
+        };
+    }
+
     // ---- lifecycle -----------------------------------------------------------------------------------------------
 
     void install(HypervisorType type, HostOs os) {
@@ -127,8 +136,8 @@ final class HostMachine extends Machine {
             throw LabException.notAllowed("host " + name + " is " + state.id(), "power it off before installing");
         }
         if (type == HypervisorType.TYPE1 && os != null) {
-            throw LabException.invalid("a type 1 hypervisor is the host's OS: --host-os does not apply",
-                    "drop --host-os, or use --hypervisor type2");
+            throw LabException.invalid("a type 1 hypervisor is the host's OS: a {hostOs} does not apply",
+                    "leave out the {hostOs}, or install a type2 {hypervisor}");
         }
         HostOs effective = type == HypervisorType.TYPE2 && os == null ? HostOs.LINUX : os;
         HostDisk boot = disks.getFirst();

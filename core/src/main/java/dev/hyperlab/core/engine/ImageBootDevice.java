@@ -3,12 +3,18 @@ package dev.hyperlab.core.engine;
 import dev.hyperlab.api.spi.BootDevice;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.layout.BootDiskProbe;
+import dev.hyperlab.core.storage.layout.UnreadableDiskException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 
-/** A boot device backed by a real disk image (or a network interface, when {@code image} is null). */
+/**
+ * A boot device backed by a real disk image (or a network interface, when {@code image} is null). An image that cannot
+ * give the bytes asked for (an L2 entry past the end of its file, a compressed cluster that does not inflate) throws
+ * {@link UncheckedIOException} from {@link #read} and {@link #efiFile}, as {@link BootDevice} says: the firmware
+ * reports a read error of the device.
+ */
 final class ImageBootDevice implements BootDevice {
     private final String name;
     private final DiskImage image;
@@ -50,7 +56,7 @@ final class ImageBootDevice implements BootDevice {
         try {
             image.read(offset, buf);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + name + " (" + image.path() + "): " + e.getMessage(), e);
+            throw new UncheckedIOException(e.getMessage(), e); // the image's message names its file
         }
         return buf.array();
     }
@@ -62,6 +68,8 @@ final class ImageBootDevice implements BootDevice {
         }
         try {
             return BootDiskProbe.readEspFile(image, path);
+        } catch (UnreadableDiskException e) {
+            throw new UncheckedIOException(e.getMessage(), e); // a read error, which the firmware reports as such
         } catch (IOException e) {
             return Optional.empty(); // a damaged GPT or FAT is not bootable, as for a real boot manager
         }

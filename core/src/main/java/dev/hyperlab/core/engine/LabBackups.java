@@ -168,7 +168,7 @@ public final class LabBackups {
      * Where a restored VM goes.
      *
      * @param host the host chosen
-     * @param why {@code --host}, {@code original host} or {@code first running host with room}
+     * @param why {@code requested}, {@code original host} or {@code first running host with room}
      */
     public record Placement(String host, String why) {}
 
@@ -183,9 +183,10 @@ public final class LabBackups {
             HostMachine h = lab.hostMachine(requested);
             if (h.state != HostState.RUNNING || h.hypervisor == null) {
                 throw LabException.notAllowed("host " + h.name + " is " + (h.state != HostState.RUNNING ? h.state.id()
-                        : "without a hypervisor"), "host power-on " + h.name + " --wait, or choose another --host");
+                        : "without a hypervisor"), (h.state != HostState.RUNNING ? h.untilRunning()
+                                : "install one first: host install " + h.name) + "; or choose another {host}");
             }
-            return new Placement(h.name, "--host");
+            return new Placement(h.name, "requested");
         }
         String original = config.get("host") instanceof String s ? s : "";
         if (lab.hasHost(original) && takes(lab.hostMachine(original), vcpus, memory)) {
@@ -196,8 +197,8 @@ public final class LabBackups {
                 return new Placement(h.name, "first running host with room");
             }
         }
-        throw LabException.insufficient("no running host has " + vcpus + " cores and " + Sizes.format(memory)
-                + " free for VM " + name, "power a host on, or give --host NAME");
+        throw LabException.insufficient("no running host has " + LabModel.count(vcpus, "core") + " and "
+                + Sizes.format(memory) + " free for VM " + name, "power a host on, or name one ({host})");
     }
 
     private static boolean takes(HostMachine h, int vcpus, long memory) {
@@ -239,10 +240,10 @@ public final class LabBackups {
 
     /**
      * The restore's bytes are in VM {@code name}'s images: starts their dirty bitmaps, records the {@code restore}
-     * phase ({@code bytes} written at the datastore's bandwidth) while the lab runs on, then starts the VM and runs
-     * until it runs. Returns the restore's and the boot's lab time.
+     * phase ({@code bytes} written at the datastore's bandwidth) while the lab runs on, then starts the VM and, as
+     * {@code wait} says, runs until it runs. Returns the restore's and the boot's lab time (zero when not waited for).
      */
-    public Duration[] recover(String name, long bytes, Duration timeout, ProgressListener progress) {
+    public Duration[] recover(String name, long bytes, dev.hyperlab.api.lab.Wait wait, ProgressListener progress) {
         VmMachine vm = lab.vmMachine(name);
         for (VmDisk d : vm.disks) {
             lab.images().trackWrites(d.path()); // from now on, so the restored bytes are not all "changed"
@@ -256,7 +257,10 @@ public final class LabBackups {
         restore.end = lab.sim().now();
         restore.boundBy = BoundBy.DISK;
         lab.startVm(name);
-        lab.waitVm(name, VmState.RUNNING, timeout, progress);
+        if (!wait.waits()) {
+            return new Duration[] {Duration.ofNanos(restore.end - start), Duration.ZERO};
+        }
+        lab.waitVm(name, VmState.RUNNING, wait.timeout(), progress);
         return new Duration[] {Duration.ofNanos(restore.end - start), Duration.ofNanos(lab.sim().now() - restore.end)};
     }
 
@@ -269,6 +273,6 @@ public final class LabBackups {
             return n.longValue();
         }
         throw LabException.invalid("the backup's VM configuration has no " + key,
-                "it was not taken by hyperlab's backup run; restore it with --to PATH instead");
+                "it was not taken by hyperlab's backup run; restore its disks to image files instead");
     }
 }

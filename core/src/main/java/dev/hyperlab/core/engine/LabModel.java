@@ -1,5 +1,6 @@
 package dev.hyperlab.core.engine;
 
+import dev.hyperlab.api.lab.BoundBy;
 import dev.hyperlab.api.lab.DiskKind;
 import dev.hyperlab.api.lab.HostDiskSpec;
 import dev.hyperlab.api.lab.HostInfo;
@@ -15,6 +16,7 @@ import dev.hyperlab.api.lab.TimelinePhase;
 import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.api.lab.Wait;
 import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.model.OsProfiles;
@@ -29,6 +31,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -38,8 +41,11 @@ import java.util.function.BooleanSupplier;
  * refused request leaves the lab as it was). Single-threaded: the facade serialises calls.
  */
 public final class LabModel {
-    /** Bumped when the model's behaviour changes in a way that changes results for the same commands. */
-    public static final String ENGINE_VERSION = "1";
+    /**
+     * Bumped when the model's behaviour changes in a way that changes results for the same commands (2: guest shutdowns
+     * take lab time, deleting a running VM's snapshot pauses it).
+     */
+    public static final String ENGINE_VERSION = "2";
 
     /** Default host disk when none is given: a configuration default, not a measured figure. */
     static final long DEFAULT_HOST_DISK = Sizes.TiB;
@@ -64,6 +70,7 @@ public final class LabModel {
     final GuestIo guestIo = new GuestIo(this);
     private final LabBackups backups = new LabBackups(this);
     long requests;
+    DiskBudget diskBudget = DiskBudget.AUTO;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
@@ -239,7 +246,7 @@ public final class LabModel {
     HostMachine hostMachine(String name) {
         HostMachine h = byName.get(name) instanceof HostMachine m ? m : null;
         if (h == null) {
-            throw LabException.notFound("no host named '" + name + "'", "host list shows the hosts");
+            throw noSuch("host", name);
         }
         return h;
     }
@@ -247,9 +254,30 @@ public final class LabModel {
     VmMachine vmMachine(String name) {
         VmMachine v = byName.get(name) instanceof VmMachine m ? m : null;
         if (v == null) {
-            throw LabException.notFound("no VM named '" + name + "'", "vm list shows the VMs");
+            throw noSuch("VM", name);
         }
         return v;
+    }
+
+    /**
+     * No {@code kind} (host or VM) named {@code name}: NOT_FOUND, saying so when the name is the other kind's (a host
+     * where a VM was asked for), so a person who typed the right name into the wrong command sees why.
+     */
+    public LabException noSuch(String kind, String name) {
+        boolean host = kind.equals("host");
+        Machine other = byName.get(name);
+        if (other != null) {
+            String is = other instanceof HostMachine ? "a host" : "a VM";
+            return LabException.notFound("no " + kind + " named '" + name + "': '" + name + "' is " + is, host
+                    ? "host list shows the hosts" : "vm list shows the VMs");
+        }
+        return LabException.notFound("no " + kind + " named '" + name + "'", host ? "host list shows the hosts"
+                : "vm list shows the VMs");
+    }
+
+    /** {@code 1 core}, {@code 2 cores}: a count with its noun. */
+    static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     public boolean hasHost(String name) {
@@ -290,11 +318,6 @@ public final class LabModel {
             n += v.state == state ? 1 : 0;
         }
         return n;
-    }
-
-    /** Hosts and VMs booting right now. */
-    public int machinesBooting() {
-        return hostsIn(HostState.BOOTING) + vmsIn(VmState.STARTING);
     }
 
     // ---- hosts ---------------------------------------------------------------------------------------------------
@@ -455,15 +478,15 @@ public final class LabModel {
         String name = spec.name();
         requireFreeName(name);
         if (spec.host().isEmpty()) {
-            throw LabException.invalid("VM " + name + " needs a host", "give --host NAME");
+            throw LabException.invalid("VM " + name + " needs a host", "name the host it runs on ({host})");
         }
         HostMachine h = hostMachine(spec.host());
         if (spec.vcpus() < 1) {
             throw LabException.invalid("VM " + name + ": " + spec.vcpus() + " vCPUs is out of range", "1 or more");
         }
         if (spec.vcpus() > h.cores) {
-            throw LabException.insufficient("VM " + name + " has " + spec.vcpus() + " vCPUs but host " + h.name
-                    + " has " + h.cores + " cores", "give it at most " + h.cores + " vCPUs");
+            throw LabException.insufficient("VM " + name + " has " + count(spec.vcpus(), "vCPU") + " but host "
+                    + h.name + " has " + count(h.cores, "core"), "give it at most " + count(h.cores, "vCPU"));
         }
         if (spec.memoryBytes() < 16 * Sizes.MiB) {
             throw LabException.invalid("VM " + name + ": " + Sizes.format(spec.memoryBytes()) + " of memory is too little",
@@ -475,7 +498,7 @@ public final class LabModel {
         }
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
         if (os.isEmpty() && spec.disks().isEmpty()) {
-            throw LabException.invalid("VM " + name + " has no disk", "give --os PROFILE or --disk SIZE|PATH");
+            throw LabException.invalid("VM " + name + " has no disk", "give it an OS profile ({os}) or a disk ({disks})");
         }
         // validate every disk before creating any image
         List<Object> parsed = new ArrayList<>();
@@ -501,7 +524,7 @@ public final class LabModel {
                 disks.add(new VmDisk(dev, images.createBlank(name, dev, size), size, true));
             } else {
                 String path = (String) p;
-                disks.add(new VmDisk(dev, path, images.open(path).virtualSize(), false));
+                disks.add(new VmDisk(dev, path, images.attach(path).virtualSize(), false));
             }
         }
         for (VmDisk d : disks) {
@@ -550,7 +573,7 @@ public final class LabModel {
         String path = DiskFiles.absolute(text);
         disks.requireAttachable(vm, path);
         try {
-            images.open(path);
+            images.attach(path); // checked in full before anything is written into it
         } catch (LabException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -747,110 +770,177 @@ public final class LabModel {
     }
 
     /**
-     * Runs the simulation for {@code duration}. Interrupting the thread stops at the next event boundary, leaving a
-     * consistent lab, and throws {@code CANCELLED}.
+     * Runs the simulation for {@code duration}. Interrupting the thread stops at the next safe point, leaving the lab
+     * as an advance to the time reached would, and throws {@code CANCELLED}.
      */
     public void advance(Duration duration, ProgressListener progress) {
         if (duration.isNegative()) {
             throw LabException.invalid("cannot go back in time", "give a duration of 0 or more");
         }
         long target = Math.addExact(sim.now(), duration.toNanos());
+        OptionalLong free = images.freeSpace();
+        if (free.isPresent()) {
+            diskBudget.check(duration, guestIo.estimate(sim.now(), target), free.getAsLong());
+        }
         runUntil(target, () -> false, true, progress);
+    }
+
+    /** How much new disk space one advance may take ({@code lab set --disk-budget}). */
+    DiskBudget diskBudget() {
+        return diskBudget;
+    }
+
+    /** Sets the disk budget: {@code auto} or a size ({@code 20GiB}). */
+    public void setDiskBudget(String budget) {
+        diskBudget = DiskBudget.parse(budget);
+    }
+
+    /** The disk budget as set: {@code auto} or a size. */
+    public String diskBudgetSetting() {
+        return diskBudget.setting();
+    }
+
+    /** The disk budget in bytes now (for {@code auto}, half of what is free), or empty for a lab kept in memory. */
+    public OptionalLong diskBudgetBytes() {
+        OptionalLong free = images.freeSpace();
+        return free.isPresent() ? OptionalLong.of(diskBudget.limit(free.getAsLong())) : OptionalLong.empty();
+    }
+
+    /** Bytes free on the file system of the lab's images, or empty for a lab kept in memory. */
+    public OptionalLong freeSpace() {
+        return images.freeSpace();
     }
 
     /**
      * Runs until {@code done} holds or lab time {@code target}; with {@code idleToEnd} false it also stops when nothing
-     * more is scheduled. True when {@code done} holds at the end.
+     * more is scheduled. True when {@code done} holds at the end. Every advance and wait comes through here
+     * ({@link SimulationRun}: progress, cancelling).
      */
     boolean runUntil(long target, BooleanSupplier done, boolean idleToEnd, ProgressListener progress) {
-        if (done.getAsBoolean()) {
-            return true;
-        }
-        Progress p = new Progress(progress, target);
-        boolean ran = sim.runUntil(target, this::dispatch, () -> done.getAsBoolean() || p.tick(), idleToEnd);
-        if (p.cancelled) {
-            Thread.interrupted(); // answered by CANCELLED; left set, it would close the lab's files in the save after
-            throw new LabException(LabException.Kind.CANCELLED, "cancelled at lab time "
-                    + dev.hyperlab.api.lab.Durations.format(Duration.ofNanos(sim.now())), "the lab is consistent there");
-        }
-        return !ran || done.getAsBoolean();
-    }
-
-    /** Throttled progress reports and the cancellation check (an interrupted thread). */
-    private final class Progress {
-        private final ProgressListener listener;
-        private final long target;
-        private int events;
-        private long lastReport = System.nanoTime(); // wall clock only paces the progress bar, never results
-        boolean cancelled;
-
-        Progress(ProgressListener listener, long target) {
-            this.listener = listener;
-            this.target = target;
-        }
-
-        boolean tick() {
-            if ((events++ & 1023) != 0) { // the first call checks too: an interrupt already pending cancels at once
-                return false;
-            }
-            if (listener != ProgressListener.NONE) {
-                long t = System.nanoTime();
-                if (t - lastReport > 100_000_000L) {
-                    lastReport = t;
-                    listener.progress(Duration.ofNanos(sim.now()), Duration.ofNanos(target), machinesBooting());
-                }
-            }
-            // after the listener, which may interrupt this thread to cancel here (before any more event does I/O)
-            if (Thread.currentThread().isInterrupted()) {
-                cancelled = true;
-                return true;
-            }
-            return false;
-        }
+        return SimulationRun.run(this, target, done, idleToEnd, progress);
     }
 
     public void waitHost(String name, HostState state, Duration timeout, ProgressListener progress) {
         HostMachine h = hostMachine(name);
         long deadline = Math.addExact(sim.now(), timeout.toNanos());
-        BooleanSupplier settled = () -> h.state == state
-                || (state != HostState.FAILED && h.state == HostState.FAILED)
-                || (state != HostState.OFF && h.state == HostState.OFF);
+        // a host with no boot under way stays as it is until someone asks for something
+        BooleanSupplier settled = () -> h.state == state || !h.busy()
+                || (state != HostState.FAILED && h.state == HostState.FAILED);
         boolean reached = runUntil(deadline, settled, false, progress) && h.state == state;
         if (reached) {
             return;
         }
         if (h.state == HostState.FAILED) {
-            throw LabException.notAllowed("host " + name + " failed: " + h.reason, "see timeline " + name);
+            throw hostFailed(h);
         }
         if (sim.now() >= deadline) {
-            throw new LabException(LabException.Kind.TIMEOUT, "timed out after "
-                    + dev.hyperlab.api.lab.Durations.format(timeout) + ": host " + name + " is " + h.state.id(),
-                    "wait longer with --timeout");
+            throw timedOut(timeout, "host " + name + " is " + h.state.id());
         }
         throw LabException.notAllowed("host " + name + " is " + h.state.id() + " and will not become " + state.id(),
-                h.state == HostState.OFF ? "host power-on " + name : "nothing more is scheduled");
+                h.state == HostState.OFF && state != HostState.OFF ? "power it on: host power-on " + name
+                        : state == HostState.OFF ? "nothing is powering it off: host power-off " + name + " does"
+                        : "nothing scheduled will make it " + state.id());
     }
 
     public void waitVm(String name, VmState state, Duration timeout, ProgressListener progress) {
         VmMachine v = vmMachine(name);
         long deadline = Math.addExact(sim.now(), timeout.toNanos());
+        // a VM with no work under way (not queued to start either) stays as it is until someone asks for something
         BooleanSupplier settled = () -> v.state == state
                 || (state != VmState.CRASHED && v.state == VmState.CRASHED)
-                || (v.state != VmState.STARTING && !v.busy() && state == VmState.RUNNING);
+                || (state != VmState.CRASHED && v.state != VmState.STARTING && !v.busy());
         boolean reached = runUntil(deadline, settled, false, progress) && v.state == state;
         if (reached) {
             return;
         }
         if (v.state == VmState.CRASHED && state != VmState.CRASHED) {
-            throw LabException.notAllowed("VM " + name + " crashed: " + v.reason, "see vm info " + name);
+            throw vmCrashed(v);
         }
         if (sim.now() >= deadline) {
-            throw new LabException(LabException.Kind.TIMEOUT, "timed out after "
-                    + dev.hyperlab.api.lab.Durations.format(timeout) + ": VM " + name + " is " + v.state.id(),
-                    "wait longer with --timeout");
+            throw timedOut(timeout, "VM " + name + " is " + v.state.id()
+                    + (v.busy() ? ", " + v.planKind.doing() : ""));
         }
         throw LabException.notAllowed("VM " + name + " is " + v.state.id() + " and will not become " + state.id()
-                + (v.reason.isEmpty() ? "" : ": " + v.reason), "vm start " + name);
+                + (v.reason.isEmpty() ? "" : ": " + v.reason), requestFor(v, state));
+    }
+
+    /** What to ask of {@code v} for it to reach {@code wanted}: the hint of a wait that nothing will end. */
+    private static String requestFor(VmMachine v, VmState wanted) {
+        return switch (wanted) {
+            case RUNNING -> v.state == VmState.SUSPENDED ? "resume it: vm resume " + v.name
+                    : "start it: vm start " + v.name;
+            case SHUTOFF -> "nothing is stopping it: vm shutdown " + v.name + " asks the guest to";
+            case SUSPENDED -> "nothing is suspending it: vm suspend " + v.name + " does";
+            default -> "nothing scheduled will make it " + wanted.id();
+        };
+    }
+
+    /**
+     * Makes {@code request} of VM {@code name}, then, as {@code wait} says, runs the simulation until the lasting work
+     * it started is over (a reboot, shutdown, suspend, resume, a snapshot's pause, a revert's load), at most the wait's
+     * timeout; returns at once when it started none. Throws TIMEOUT when the work is not over in time (it goes on),
+     * NOT_ALLOWED when the VM crashed on the way.
+     */
+    public void requestVm(String name, Wait wait, ProgressListener progress, Runnable request) {
+        VmMachine before = vmMachine(name);
+        long runBefore = before.run;
+        request.run();
+        VmMachine v = vms.get(name);
+        // a new plan bumps the run; a revert puts a new machine in the VM's place
+        if (!wait.waits() || v == null || (v == before && v.run == runBefore) || v.planKind == null) {
+            return;
+        }
+        PlanKind kind = v.planKind;
+        long run = v.run;
+        Duration timeout = wait.timeout();
+        long deadline = Math.addExact(sim.now(), timeout.toNanos());
+        // a revert puts a new machine in the VM's place; the work is over when this plan is no longer its plan
+        BooleanSupplier over = () -> vms.get(name) != v || v.run != run || v.planKind != kind;
+        if (!runUntil(deadline, over, false, progress)) {
+            throw sim.now() >= deadline
+                    ? timedOut(timeout, "VM " + name + " is still " + kind.doing())
+                    : new IllegalStateException("VM " + name + " is " + kind.doing() + " with nothing scheduled");
+        }
+        VmMachine now = vms.get(name);
+        if (now != null && now.state == VmState.CRASHED) {
+            throw vmCrashed(now);
+        }
+    }
+
+    /**
+     * {@link #requestVm} for a host: the work a power-on or a reset starts is its boot; it failed if the host does not
+     * run when it is over.
+     */
+    public void requestHost(String name, Wait wait, ProgressListener progress, Runnable request) {
+        HostMachine h = hostMachine(name);
+        request.run();
+        if (!wait.waits() || h.planKind == null) {
+            return;
+        }
+        long run = h.run;
+        Duration timeout = wait.timeout();
+        long deadline = Math.addExact(sim.now(), timeout.toNanos());
+        if (!runUntil(deadline, () -> h.run != run || h.planKind == null, false, progress)) {
+            throw sim.now() >= deadline ? timedOut(timeout, "host " + name + " is still booting")
+                    : new IllegalStateException("host " + name + " boots with nothing scheduled");
+        }
+        if (h.state == HostState.FAILED) {
+            throw hostFailed(h);
+        }
+    }
+
+    private static LabException timedOut(Duration timeout, String where) {
+        return new LabException(LabException.Kind.TIMEOUT, "timed out after "
+                + dev.hyperlab.api.lab.Durations.format(timeout) + ": " + where,
+                "it goes on; a longer {timeout} waits for it");
+    }
+
+    private static LabException vmCrashed(VmMachine v) {
+        return LabException.notAllowed("VM " + v.name + " crashed: " + v.reason, "see vm info " + v.name);
+    }
+
+    private static LabException hostFailed(HostMachine h) {
+        return LabException.notAllowed("host " + h.name + " failed: " + h.reason, "see timeline " + h.name);
     }
 
     // ---- timeline ------------------------------------------------------------------------------------------------
@@ -872,8 +962,11 @@ public final class LabModel {
         List<TimelinePhase> out = new ArrayList<>();
         for (Machine m : machines) {
             for (PhaseRecord r : m.timeline) {
+                // a phase still under way shows the bound it is under now, not its last part's
+                BoundBy bound = r.end < 0 && m.current != null && m.current.record == r ? m.current.boundNow()
+                        : r.boundBy;
                 out.add(new TimelinePhase(m.name, r.phase, r.step, Duration.ofNanos(r.start),
-                        r.end < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(r.end)), r.boundBy));
+                        r.end < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(r.end)), bound));
             }
         }
         out.sort(Comparator.comparing(TimelinePhase::start).thenComparing(TimelinePhase::machine));

@@ -91,8 +91,9 @@ final class MemoryDiskSnapshots implements DiskSnapshots {
     }
 
     @Override
-    public void delete(String name) throws IOException {
+    public Cost delete(String name) throws IOException {
         snaps.remove(require(name));
+        return Cost.NONE; // an image in memory does no file I/O
     }
 
     @Override

@@ -268,7 +268,7 @@ final class MemoryManager {
         if (rest > policy.swapBytes() - swapUsed) {
             return new Reclaim(0, 0, "out of memory: host " + host.name + " needs " + Sizes.format(rest)
                     + " more than its balloons can give, and its swap space is "
-                    + (policy.swapBytes() == 0 ? "none" : "full") + " (mem policy " + host.name + " --swap SIZE)");
+                    + (policy.swapBytes() == 0 ? "none" : "full") + " (mem policy " + host.name + " gives it more swap)");
         }
         long slowest = 0;
         long taken = 0;

@@ -30,6 +30,8 @@ final class StepRun implements ActivityOwner {
     Activity disk;
     Activity memoryIo;
     BoundBy boundBy = BoundBy.FIXED;
+    /** When each timer part (fixed, network, memory-wait) is due, in lab time; what {@link #boundNow} compares. */
+    private final long[] due = new long[NAMES.length];
 
     StepRun(Machine machine, PlannedStep step, PhaseRecord record) {
         this.machine = machine;
@@ -51,8 +53,7 @@ final class StepRun implements ActivityOwner {
         }
         if (memory.balloonNanos() > 0) {
             pending |= 1 << MEMORY_WAIT;
-            sim.after(memory.balloonNanos(), Simulation.PRIORITY_TIMER,
-                    new PartTimer(machine.name, machine.run, MEMORY_WAIT));
+            timer(sim, MEMORY_WAIT, memory.balloonNanos());
         }
         double swapWork = machine.swapWork(memory);
         if (swapWork > 0) {
@@ -66,11 +67,11 @@ final class StepRun implements ActivityOwner {
         double diskWork = machine.diskWork(step);
         if (fixed > 0) {
             pending |= 1 << FIXED;
-            sim.after(fixed, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run, FIXED));
+            timer(sim, FIXED, fixed);
         }
         if (network > 0) {
             pending |= 1 << NETWORK;
-            sim.after(network, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run, NETWORK));
+            timer(sim, NETWORK, network);
         }
         if (cpuWork > 0) {
             pending |= 1 << CPU;
@@ -110,13 +111,41 @@ final class StepRun implements ActivityOwner {
                 sim.start(a);
             } else {
                 // a timer's time left, or an activity frozen at the instant it finished: done after that long
-                sim.after(activity ? 0 : p.nanos(), Simulation.PRIORITY_TIMER,
-                        new PartTimer(machine.name, machine.run, part));
+                timer(sim, part, activity ? 0 : p.nanos());
             }
         }
         if (pending == 0) {
             machine.stepDone(this);
         }
+    }
+
+    private void timer(Simulation sim, int part, long nanos) {
+        due[part] = sim.now() + nanos;
+        sim.after(nanos, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run, part));
+    }
+
+    /**
+     * What bounds the step now: of the parts still pending, the one due last at the rates they get now (an activity
+     * getting no share is due never). The step's {@link #boundBy} when it ends is the part that finished last, which is
+     * this one unless the shares change on the way.
+     */
+    BoundBy boundNow() {
+        long now = machine.lab.sim().now();
+        int last = -1;
+        double lastDue = Double.NEGATIVE_INFINITY;
+        for (int part = FIXED; part <= MEMORY_IO; part++) {
+            if ((pending & (1 << part)) == 0) {
+                continue;
+            }
+            Activity a = part == CPU ? cpu : part == DISK ? disk : part == MEMORY_IO ? memoryIo : null;
+            double at = a == null ? due[part]
+                    : a.rate() > 0 ? now + Execution.remainingNow(a, now) / a.rate() * 1e9 : Double.POSITIVE_INFINITY;
+            if (at >= lastDue) {
+                lastDue = at;
+                last = part;
+            }
+        }
+        return last < 0 ? boundBy : BOUND[last];
     }
 
     /** A part is done (timer or activity). */

@@ -15,6 +15,7 @@ import dev.hyperlab.core.model.Demands;
 import dev.hyperlab.core.model.DriverFallback;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.model.OsProfiles;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -65,7 +66,14 @@ final class VmBootPlans {
         if (!direct) {
             devices.add(ImageBootDevice.net("net0"));
         }
-        BootOutcome outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
+        BootOutcome outcome;
+        try {
+            outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
+        } catch (UncheckedIOException e) {
+            // a firmware model (a plugin's) that let a disk's read error through: the boot stops at it
+            steps.add(PlannedStep.fail("firmware", "the firmware could not read the boot disk (" + e.getMessage() + ")"));
+            return;
+        }
         for (BootStep s : outcome.steps()) {
             steps.add(PlannedStep.of("firmware", s.name(), s.demand()));
         }
@@ -83,10 +91,18 @@ final class VmBootPlans {
         if (dev == null) {
             throw new IllegalStateException("firmware booted unknown device " + found.device());
         }
-        OsProfile os = identify(dev.loaderBytes(found.loader()), vm);
+        byte[] loader;
+        try {
+            loader = dev.loaderBytes(found.loader());
+        } catch (UncheckedIOException e) {
+            steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device() + " cannot be read ("
+                    + e.getMessage() + ")"));
+            return;
+        }
+        OsProfile os = identify(loader, vm);
         if (os == null) {
             steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device()
-                    + " loads no OS profile hyperlab knows (create the VM with --os PROFILE)"));
+                    + " loads no OS profile hyperlab knows (give the VM an OS profile when creating it)"));
             return;
         }
         phase[0] = "drivers";

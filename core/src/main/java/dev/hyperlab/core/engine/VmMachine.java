@@ -178,7 +178,7 @@ final class VmMachine extends Machine {
         }
         if (!balloonCapable()) {
             throw LabException.notAllowed("VM " + name + " has no balloon driver",
-                    "a guest without one cannot be ballooned (vm create ... --driver virtio-balloon)");
+                    "a guest without one cannot be ballooned: create the VM with the virtio-balloon {drivers}");
         }
         if (held == 0) {
             throw LabException.notAllowed("VM " + name + " is " + state.id(), "a balloon target applies to a running VM");
@@ -294,12 +294,11 @@ final class VmMachine extends Machine {
         }
         HostMachine h = hostMachine();
         if (h.state != dev.hyperlab.api.lab.HostState.RUNNING) {
-            throw LabException.notAllowed("host " + h.name + " is " + h.state.id(),
-                    "power it on and wait for it: host power-on " + h.name + " --wait");
+            throw LabException.notAllowed("host " + h.name + " is " + h.state.id(), h.untilRunning());
         }
         if (h.hypervisor == null) {
             throw LabException.notAllowed("host " + h.name + " has no hypervisor",
-                    "host install " + h.name + " --hypervisor type1|type2");
+                    "install one first: host install " + h.name);
         }
         lab.requireExtensions(firmware, driversPresent());
         if (memoryNeed() > h.usableMemory()) {
@@ -337,10 +336,21 @@ final class VmMachine extends Machine {
     }
 
     void shutdown() {
-        requireState(VmState.RUNNING, "shut down");
+        requireIdle(VmState.RUNNING, "shut down");
         lab.log(name, "shutdown");
-        // No public figure for a guest's shutdown time (docs/calibration.md): the guest stops when asked.
-        startPlan(PlanKind.SHUTDOWN, List.of(PlannedStep.of("shutdown", "acpi", Demand.NONE)));
+        // the hypervisor presses the guest's ACPI power button and gives it its shutdown timeout to power off; the
+        // guest's own shutdown (services stop, file systems sync) is measured wall time on an idle machine
+        // calibration: os.linux.shutdown_s
+        // calibration: os.windows.shutdown_s
+        // calibration: policy.proxmox.shutdown_timeout_s
+        java.util.Optional<java.time.Duration> guest = profileOrDefault().shutdown();
+        java.time.Duration timeout = Demands.seconds(Calibration.SHUTDOWN_TIMEOUT_S);
+        if (guest.isPresent() && guest.get().compareTo(timeout) <= 0) {
+            startPlan(PlanKind.SHUTDOWN, List.of(PlannedStep.of("shutdown", "guest", Demand.fixed(guest.get()))));
+        } else {
+            startPlan(PlanKind.FORCED_SHUTDOWN, List.of(PlannedStep.of("shutdown",
+                    guest.isPresent() ? "guest" : "acpi-ignored", Demand.fixed(timeout))));
+        }
     }
 
     void destroy() {
@@ -354,7 +364,7 @@ final class VmMachine extends Machine {
     }
 
     void reboot() {
-        requireState(VmState.RUNNING, "reboot");
+        requireIdle(VmState.RUNNING, "reboot");
         lab.requireExtensions(firmware, driversPresent());
         lab.log(name, "reboot");
         hostMachine().memory.rewrote(this);
@@ -363,7 +373,7 @@ final class VmMachine extends Machine {
     }
 
     void suspend() {
-        requireState(VmState.RUNNING, "suspend");
+        requireIdle(VmState.RUNNING, "suspend");
         lab.log(name, "suspend");
         // the VMM writes guest memory to the datastore (QEMU's savevm stream; docs/calibration.md snap.savevm.pause_s)
         startPlan(PlanKind.SUSPEND, List.of(PlannedStep.of("suspend", "save memory",
@@ -374,7 +384,7 @@ final class VmMachine extends Machine {
         requireState(VmState.SUSPENDED, "resume");
         HostMachine h = hostMachine();
         if (h.state != dev.hyperlab.api.lab.HostState.RUNNING) {
-            throw LabException.notAllowed("host " + h.name + " is " + h.state.id(), "power it on first");
+            throw LabException.notAllowed("host " + h.name + " is " + h.state.id(), h.untilRunning());
         }
         String refusal = h.memory.refusal(this);
         if (!refusal.isEmpty()) {
@@ -392,6 +402,23 @@ final class VmMachine extends Machine {
         }
     }
 
+    /** {@link #requireState}, and nothing under way that the request would cut short (a shutdown). */
+    private void requireIdle(VmState wanted, String verb) {
+        requireState(wanted, verb);
+        if (planKind == PlanKind.SHUTDOWN || planKind == PlanKind.FORCED_SHUTDOWN) {
+            throw LabException.notAllowed("VM " + name + " is shutting down",
+                    "wait until it is shut off, or destroy it");
+        }
+    }
+
+    /** The lasting work under way, as {@link VmInfo#operation()} names it, or empty. */
+    String operation() {
+        if (planKind != null) {
+            return planKind.id();
+        }
+        return state == VmState.STARTING && held == 0 ? "queued" : "";
+    }
+
     @Override
     void planDone(PlanKind kind) {
         switch (kind) {
@@ -404,6 +431,15 @@ final class VmMachine extends Machine {
                 release();
                 state = VmState.SHUTOFF;
                 lab.log(name, "shutoff");
+            }
+            case FORCED_SHUTDOWN -> {
+                release();
+                state = VmState.SHUTOFF;
+                reason = "forced off after " + dev.hyperlab.api.lab.Durations.format(
+                        Demands.seconds(Calibration.SHUTDOWN_TIMEOUT_S)) + ", the hypervisor's shutdown timeout: "
+                        + (profileOrDefault().shutdown().isPresent() ? "the guest had not shut down"
+                                : "the guest does not answer an ACPI shutdown request");
+                lab.log(name, "shutoff", "forced");
             }
             case SUSPEND -> {
                 release();
@@ -507,6 +543,6 @@ final class VmMachine extends Machine {
                     d.virtualSize()));
         }
         return new VmInfo(name, host, state, vcpus, memory, firmware, os, ds, driversPresent(),
-                bootPriority, reason);
+                bootPriority, reason, operation());
     }
 }

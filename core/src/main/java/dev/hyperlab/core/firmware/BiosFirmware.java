@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Legacy BIOS: a server's BIOS on a physical host, SeaBIOS in a VM. The boot-device search reads sector 0 of each
  * disk in boot order and boots the first with the 0x55AA boot signature; a network device boots only if a PXE server
- * answers before the DHCP timeout. Nothing bootable: SeaBIOS's "No bootable device."
+ * answers before the DHCP timeout. A disk whose sector 0 cannot be read: SeaBIOS's "Boot failed: could not read the
+ * boot disk" (its boot.c), and the search goes on. Nothing bootable: SeaBIOS's "No bootable device."
  */
 public final class BiosFirmware implements FirmwareModel {
     @Override
@@ -27,6 +28,10 @@ public final class BiosFirmware implements FirmwareModel {
     public String description() {
         return "Legacy BIOS (SeaBIOS in VMs): boots the MBR boot code of the first disk with a boot signature";
     }
+
+    /** SeaBIOS's words for a disk whose sector 0 it could not read. */
+    // calibration: host.bootdev.read_error_message
+    private static final String READ_ERROR = "Boot failed: could not read the boot disk";
 
     /** The virtual firmware's start in a VM: the same for every VM, so made once. */
     private static final List<BootStep> VIRTUAL_POST =
@@ -47,6 +52,6 @@ public final class BiosFirmware implements FirmwareModel {
             byte[] mbr = disk.read(0, 512);
             boolean signed = mbr.length == 512 && (mbr[510] & 0xff) == 0x55 && (mbr[511] & 0xff) == 0xaa;
             return signed ? Optional.of("MBR boot code") : Optional.empty();
-        }, "No bootable device.");
+        }, (disk, detail) -> READ_ERROR + " (" + disk + ": " + detail + ")", "No bootable device.");
     }
 }

@@ -8,6 +8,7 @@ import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.MachineContext;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
@@ -41,7 +42,14 @@ public final class DirectKernelBoot implements FirmwareModel {
             }
             List<BootStep> steps = List.of(new BootStep("firmware", "read-superblock " + d.name(),
                     Demand.NONE.plusRead(4096, 1)));
-            byte[] sb = d.read(EXT_MAGIC_OFFSET, 2);
+            byte[] sb;
+            try {
+                sb = d.read(EXT_MAGIC_OFFSET, 2);
+            } catch (UncheckedIOException e) {
+                // the kernel's block layer logs the I/O error, then the root mount fails
+                return BootOutcome.notFound("Kernel panic - not syncing: VFS: Unable to mount root fs on " + d.name()
+                        + " (I/O error: " + e.getMessage() + ")", steps);
+            }
             if (sb.length == 2 && (sb[0] & 0xff) == 0x53 && (sb[1] & 0xff) == 0xef) {
                 return BootOutcome.found(d.name(), "kernel loaded by the VMM, root file system on " + d.name(), steps);
             }

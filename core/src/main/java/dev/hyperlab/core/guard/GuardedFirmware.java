@@ -7,6 +7,7 @@ import dev.hyperlab.api.spi.BootSearch;
 import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.MachineContext;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -48,11 +49,25 @@ public final class GuardedFirmware extends GuardedExtension implements FirmwareM
         String what = "firmware '" + id() + "' boot search";
         Lease lease = new Lease();
         BootOutcome outcome;
+        UncheckedIOException[] unreadable = new UncheckedIOException[1];
         try {
             GuardedBootSearch guarded = new GuardedBootSearch(search, lease);
-            outcome = guard.call(plugin, what, () -> model.searchBoot(guarded));
+            outcome = guard.call(plugin, what, () -> {
+                try {
+                    return model.searchBoot(guarded);
+                } catch (UncheckedIOException e) {
+                    if (!lease.engineThrew(e)) {
+                        throw e;
+                    }
+                    unreadable[0] = e; // a disk the model read failed: not the plugin's fault, the engine reports it
+                    return null;
+                }
+            });
         } finally {
             lease.expire();
+        }
+        if (unreadable[0] != null) {
+            throw unreadable[0];
         }
         Optional<String> bad = outcome == null ? Optional.of("null instead of an outcome") : problem(outcome, search);
         if (bad.isPresent()) {

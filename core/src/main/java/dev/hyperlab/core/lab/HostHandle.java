@@ -9,6 +9,7 @@ import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.HypervisorType;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.api.lab.Vm;
+import dev.hyperlab.api.lab.Wait;
 import java.time.Duration;
 import java.util.List;
 
@@ -49,17 +50,32 @@ final class HostHandle implements Host {
 
     @Override
     public void powerOn() {
-        lab.change(m -> m.powerOn(name));
+        powerOn(Wait.NONE);
+    }
+
+    @Override
+    public void powerOn(Wait wait) {
+        lab.change(m -> m.requestHost(name, wait, lab.progress(), () -> m.powerOn(name)));
     }
 
     @Override
     public void powerOff() {
-        lab.change(m -> m.powerOff(name));
+        powerOff(Wait.NONE);
+    }
+
+    @Override
+    public void powerOff(Wait wait) {
+        lab.change(m -> m.powerOff(name)); // the power is cut at once: nothing to wait for
     }
 
     @Override
     public void reset() {
-        lab.change(m -> m.reset(name));
+        reset(Wait.NONE);
+    }
+
+    @Override
+    public void reset(Wait wait) {
+        lab.change(m -> m.requestHost(name, wait, lab.progress(), () -> m.reset(name)));
     }
 
     @Override

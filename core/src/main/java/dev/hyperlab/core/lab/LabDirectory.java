@@ -87,7 +87,7 @@ final class LabDirectory implements AutoCloseable {
             return lab;
         } catch (IOException e) {
             throw new LabException(LabException.Kind.IO, "cannot load lab " + dir + ": " + e.getMessage(),
-                    "the lab's lab.json is damaged; restore it from a backup or use another --lab DIR", e);
+                    "the lab's lab.json is damaged; restore it from a backup or use another lab", e);
         }
     }
 

@@ -8,6 +8,7 @@ import dev.hyperlab.api.lab.BackupRun;
 import dev.hyperlab.api.lab.Backups;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.api.lab.Wait;
 import dev.hyperlab.api.spi.BackupStrategy;
 import dev.hyperlab.api.spi.ByteRange;
 import dev.hyperlab.core.backup.BackupCheckReport;
@@ -18,6 +19,7 @@ import dev.hyperlab.core.backup.BackupStrategies;
 import dev.hyperlab.core.backup.ChangedBlockTracker;
 import dev.hyperlab.core.backup.PruneResult;
 import dev.hyperlab.core.backup.RepositoryException;
+import dev.hyperlab.core.backup.RestoreFiles;
 import dev.hyperlab.core.backup.RestoreResult;
 import dev.hyperlab.core.backup.SourceImage;
 import dev.hyperlab.core.engine.LabBackups;
@@ -47,7 +49,6 @@ import java.util.Optional;
  */
 final class LocalBackups implements Backups {
     /** How long a restored VM may take to boot before the restore reports a timeout. */
-    private static final Duration BOOT_TIMEOUT = Duration.ofHours(1);
     /** The note the built-in incremental strategy ends a per-disk fall back to a full backup with. */
     private static final String FALLBACK = "full backup of it instead";
 
@@ -85,7 +86,7 @@ final class LocalBackups implements Backups {
 
     private static Path path(String dir) {
         if (dir == null || dir.isBlank()) {
-            throw LabException.invalid("no repository directory given", "give --repo DIR");
+            throw LabException.invalid("no repository directory given", "name the repository's directory ({repo})");
         }
         return Path.of(dir).toAbsolutePath().normalize();
     }
@@ -110,7 +111,7 @@ final class LocalBackups implements Backups {
 
     private BackupRepository repo() {
         return repo.orElseThrow(() -> LabException.notAllowed("repository " + dir + " exists only in this dry run",
-                "run backup init without --dry-run"));
+                "create it for real first, not in a dry run"));
     }
 
     @Override
@@ -227,8 +228,16 @@ final class LocalBackups implements Backups {
             throw LabException.conflict(target + " exists", "a restore never replaces a file: choose a new path");
         }
         List<Path> files = new ArrayList<>();
-        for (var d : b.disks()) {
-            files.add(b.disks().size() == 1 ? target : target.resolve(d.name() + ext));
+        try {
+            for (var d : b.disks()) {
+                files.add(b.disks().size() == 1 ? target : RestoreFiles.fileIn(target, d.name(), ext));
+            }
+        } catch (RepositoryException e) {
+            throw failed("restore of backup " + b.shortId(), e);
+        }
+        Path parent = target.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw LabException.notFound("directory " + parent + " does not exist", "create it first with mkdir -p");
         }
         Duration now = lab.now();
         List<BackupRestore.RestoredDisk> disks = new ArrayList<>();
@@ -243,9 +252,11 @@ final class LocalBackups implements Backups {
             return new BackupRestore(b.id(), "", "", "", disks, damaged, List.of("dry run: nothing written"), now,
                     Duration.ZERO, Duration.ZERO);
         }
+        // what this restore created, removed again if it fails: a failed restore leaves nothing behind
+        List<Path> created = new ArrayList<>();
         try {
             if (b.disks().size() > 1) {
-                Files.createDirectories(target);
+                created.add(Files.createDirectory(target)); // the one directory the person named, never its parents
             }
             for (int i = 0; i < files.size(); i++) {
                 var d = b.disks().get(i);
@@ -253,20 +264,37 @@ final class LocalBackups implements Backups {
                 RestoreResult r;
                 if (qcow2) {
                     try (DiskImage img = DiskImages.create(file, ImageFormat.QCOW2, d.virtualSize())) {
+                        created.add(file);
                         r = repo().restore(b.id(), d.name(), img);
                     }
                 } else {
                     r = repo().restore(b.id(), d.name(), file);
+                    created.add(file);
                 }
                 collect(r, damaged, warnings);
                 disks.add(new BackupRestore.RestoredDisk(d.name(), file.toString(), qcow2 ? "qcow2" : "raw",
                         d.virtualSize(), r.bytesWritten()));
             }
         } catch (IOException e) {
+            removeAll(created);
             throw failed("restore of backup " + b.shortId(), e);
+        } catch (RuntimeException e) {
+            removeAll(created);
+            throw e;
         }
         // a restore to a path is outside the lab: it takes no lab time
         return new BackupRestore(b.id(), "", "", "", disks, damaged, warnings, now, Duration.ZERO, Duration.ZERO);
+    }
+
+    /** Removes what a failed restore created, newest first (files before their directory). */
+    private static void removeAll(List<Path> created) {
+        for (int i = created.size() - 1; i >= 0; i--) {
+            try {
+                Files.deleteIfExists(created.get(i));
+            } catch (IOException e) {
+                // left behind, and the restore's own error is the one to report
+            }
+        }
     }
 
     private static void collect(RestoreResult r, List<String> damaged, List<String> warnings) {
@@ -277,7 +305,7 @@ final class LocalBackups implements Backups {
     }
 
     @Override
-    public BackupRestore restoreAsVm(String id, String name, String host) {
+    public BackupRestore restoreAsVm(String id, String name, String host, Wait wait) {
         dev.hyperlab.core.backup.BackupInfo b = core(id);
         List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
         BackupRestore[] out = new BackupRestore[1];
@@ -312,7 +340,7 @@ final class LocalBackups implements Backups {
                         Duration.ZERO, Duration.ZERO);
                 return;
             }
-            Duration[] t = lb.recover(name, bytes, BOOT_TIMEOUT, lab.progress());
+            Duration[] t = lb.recover(name, bytes, wait, lab.progress());
             out[0] = new BackupRestore(b.id(), name, where.host(), where.why(), disks, damaged, warnings, started, t[0],
                     t[1]);
         });
@@ -331,7 +359,7 @@ final class LocalBackups implements Backups {
     @Override
     public BackupPrune prune(int keepLast) {
         if (keepLast < 1) {
-            throw LabException.invalid("--keep-last must be at least 1, not " + keepLast, "keep at least one backup");
+            throw LabException.invalid("{keepLast} must be at least 1, not " + keepLast, "keep at least one backup");
         }
         if (lab.isDryRun()) {
             // what prune would forget: all but the newest keepLast of each VM (its own rule, read-only here)

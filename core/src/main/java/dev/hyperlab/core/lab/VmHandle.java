@@ -6,6 +6,8 @@ import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmMemory;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.api.lab.Wait;
+import dev.hyperlab.core.engine.LabModel;
 import java.time.Duration;
 import java.util.List;
 
@@ -36,12 +38,27 @@ final class VmHandle implements Vm {
 
     @Override
     public void start() {
-        lab.change(m -> m.startVm(name));
+        start(Wait.NONE);
+    }
+
+    @Override
+    public void start(Wait wait) {
+        lab.change(m -> {
+            m.startVm(name);
+            if (wait.waits()) {
+                m.waitVm(name, VmState.RUNNING, wait.timeout(), lab.progress());
+            }
+        });
     }
 
     @Override
     public void shutdown() {
-        lab.change(m -> m.shutdownVm(name));
+        shutdown(Wait.NONE);
+    }
+
+    @Override
+    public void shutdown(Wait wait) {
+        lab.change(m -> await(m, wait, () -> m.shutdownVm(name)));
     }
 
     @Override
@@ -51,17 +68,37 @@ final class VmHandle implements Vm {
 
     @Override
     public void reboot() {
-        lab.change(m -> m.rebootVm(name));
+        reboot(Wait.NONE);
+    }
+
+    @Override
+    public void reboot(Wait wait) {
+        lab.change(m -> await(m, wait, () -> m.rebootVm(name)));
     }
 
     @Override
     public void suspend() {
-        lab.change(m -> m.suspendVm(name));
+        suspend(Wait.NONE);
+    }
+
+    @Override
+    public void suspend(Wait wait) {
+        lab.change(m -> await(m, wait, () -> m.suspendVm(name)));
     }
 
     @Override
     public void resume() {
-        lab.change(m -> m.resumeVm(name));
+        resume(Wait.NONE);
+    }
+
+    @Override
+    public void resume(Wait wait) {
+        lab.change(m -> await(m, wait, () -> m.resumeVm(name)));
+    }
+
+    /** Makes the request, then (when {@code wait} says so) runs the lab until the work it started is over. */
+    private void await(LabModel m, Wait wait, Runnable request) {
+        m.requestVm(name, wait, lab.progress(), request);
     }
 
     @Override
@@ -96,21 +133,36 @@ final class VmHandle implements Vm {
 
     @Override
     public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options) {
+        return createSnapshot(snapshot, options, Wait.NONE);
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options, Wait wait) {
         SnapshotInfo[] out = new SnapshotInfo[1];
-        lab.change(m -> out[0] = m.createSnapshot(name, snapshot, options == null ? SnapshotOptions.DEFAULT : options,
-                lab::checkpoint));
+        lab.change(m -> await(m, wait, () -> out[0] = m.createSnapshot(name, snapshot,
+                options == null ? SnapshotOptions.DEFAULT : options, lab::checkpoint)));
         return out[0];
     }
 
     @Override
     public void revertTo(String snapshot) {
-        lab.change(m -> m.revertSnapshot(name, snapshot, lab::checkpoint));
+        revertTo(snapshot, Wait.NONE);
+    }
+
+    @Override
+    public void revertTo(String snapshot, Wait wait) {
+        lab.change(m -> await(m, wait, () -> m.revertSnapshot(name, snapshot, lab::checkpoint)));
     }
 
     @Override
     public List<String> deleteSnapshot(String snapshot, boolean children) {
+        return deleteSnapshot(snapshot, children, Wait.NONE);
+    }
+
+    @Override
+    public List<String> deleteSnapshot(String snapshot, boolean children, Wait wait) {
         List<List<String>> out = new java.util.ArrayList<>();
-        lab.change(m -> out.add(m.deleteSnapshot(name, snapshot, children, lab::checkpoint)));
+        lab.change(m -> await(m, wait, () -> out.add(m.deleteSnapshot(name, snapshot, children, lab::checkpoint))));
         return out.getFirst();
     }
 

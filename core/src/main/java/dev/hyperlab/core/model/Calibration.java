@@ -84,6 +84,11 @@ public final class Calibration {
     public static final long WINDOWS_BOOT_IOS = 20_000; // calibration: os.windows.boot_read_mb
     public static final double WINDOWS_BOOT_READ_FRACTION = 0.84; // calibration: storm.win_desktop.read_fraction
 
+    // ---- VMs: guest shutdown (ACPI power button to powered off) ---------------------------------------------------
+    public static final double LINUX_SHUTDOWN_S = 12; // calibration: os.linux.shutdown_s
+    public static final double WINDOWS_SHUTDOWN_S = 22; // calibration: os.windows.shutdown_s
+    public static final double SHUTDOWN_TIMEOUT_S = 180; // calibration: policy.proxmox.shutdown_timeout_s
+
     // ---- Guest drivers -------------------------------------------------------------------------------------------
     public static final double VIRTIO_BLK_READ_FACTOR = 0.60; // calibration: drv.virtio_blk.read_iops_factor
     public static final double VIRTIO_BLK_WRITE_FACTOR = 0.93; // calibration: drv.virtio_blk.write_iops_factor

@@ -3,7 +3,9 @@ package dev.hyperlab.core.model;
 import dev.hyperlab.api.lab.Profiles;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.DeviceClass;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A guest OS as {@code vm create --os} gives it: the base image it boots from and the demands of each boot phase after
@@ -25,12 +27,14 @@ import java.util.List;
  * @param zeroesMemoryAtBoot the guest touches all of its memory while booting (so the host must back all of it)
  * @param bootFootprintBytes memory the guest touches by the end of its boot when it does not zero it all
  * @param workingSetBytes memory the guest uses once up (what a balloon cannot take without the guest paging)
+ * @param shutdown how long the guest takes to shut down once the hypervisor presses its ACPI power button (services
+ *     stop, file systems sync, power off); empty for a guest that does not answer the request (no ACPI)
  */
 public record OsProfile(
         String id, String description, String family, String defaultFirmware, long imageSize,
         List<String> inboxDrivers, DriverFallback blockFallback, DriverFallback netFallback, Demand vmmStart,
         long vmmOverheadBytes, Demand bootloader, Demand kernel, Demand init, boolean zeroesMemoryAtBoot,
-        long bootFootprintBytes, long workingSetBytes) {
+        long bootFootprintBytes, long workingSetBytes, Optional<Duration> shutdown) {
 
     public OsProfile {
         inboxDrivers = List.copyOf(inboxDrivers);

@@ -7,8 +7,10 @@ import static dev.hyperlab.core.model.Demands.sequentialOps;
 
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.spi.Demand;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -28,20 +30,21 @@ public final class OsProfiles {
         DriverFallback emulatedDisk = DriverFallback.emulated(EMULATED_DISK_FACTOR);
         // no public virtio-net vs e1000 figure: the emulated NIC is modelled at the same throughput
         DriverFallback emulatedNic = DriverFallback.emulated(1.0);
+        Optional<Duration> linuxShutdown = Optional.of(seconds(LINUX_SHUTDOWN_S));
         add(new OsProfile("linux-server", "Linux server (Ubuntu cloud image, systemd)", "linux", "bios",
                 10L << 30, linuxInbox, emulatedDisk, emulatedNic, qemu, QEMU_VM_OVERHEAD_BYTES,
                 loadKernelAndInitrd.plusFixed(seconds(VM_GRUB_TIMEOUT_CLOUD_S)),
                 referenceCpu(VM_KERNEL_S),
                 referenceCpu(LINUX_SERVER_USERSPACE_S),
-                false, LINUX_SERVER_BOOT_TOUCHED_BYTES, LINUX_SERVER_BOOT_TOUCHED_BYTES));
+                false, LINUX_SERVER_BOOT_TOUCHED_BYTES, LINUX_SERVER_BOOT_TOUCHED_BYTES, linuxShutdown));
         add(new OsProfile("linux-desktop", "Linux desktop (Ubuntu with GNOME, installed from ISO)", "linux", "uefi",
                 25L << 30, linuxInbox, emulatedDisk, emulatedNic, qemu, QEMU_VM_OVERHEAD_BYTES,
                 loadKernelAndInitrd.plusFixed(seconds(VM_GRUB_TIMEOUT_INSTALLED_S)),
                 referenceCpu(LINUX_DESKTOP_KERNEL_S + LINUX_DESKTOP_INITRD_S),
                 referenceCpu(LINUX_DESKTOP_USERSPACE_S),
-                false, LINUX_DESKTOP_IDLE_USED_BYTES, LINUX_DESKTOP_IDLE_USED_BYTES));
+                false, LINUX_DESKTOP_IDLE_USED_BYTES, LINUX_DESKTOP_IDLE_USED_BYTES, linuxShutdown));
         long readOps = Math.round(WINDOWS_BOOT_IOS * WINDOWS_BOOT_READ_FRACTION);
-        add(new OsProfile("windows-server", "Windows Server (no inbox virtio drivers: add --driver virtio-blk)",
+        add(new OsProfile("windows-server", "Windows Server (no inbox virtio drivers: give it the virtio-blk driver)",
                 "windows", "uefi", 40L << 30, List.of(),
                 DriverFallback.stop("INACCESSIBLE_BOOT_DEVICE (bug check 0x7B): no driver for the virtio boot disk"),
                 emulatedNic, qemu, QEMU_VM_OVERHEAD_BYTES,
@@ -50,7 +53,8 @@ public final class OsProfiles {
                 referenceCpu(WINDOWS_VM_BOOT_S)
                         .plusRead(WINDOWS_BOOT_READ_BYTES, readOps)
                         .plusWrite(WINDOWS_BOOT_WRITE_BYTES, WINDOWS_BOOT_IOS - readOps),
-                WINDOWS_BOOT_TOUCH_FRACTION == 1.0, 0, WINDOWS_SERVER_WORKING_SET_BYTES));
+                WINDOWS_BOOT_TOUCH_FRACTION == 1.0, 0, WINDOWS_SERVER_WORKING_SET_BYTES,
+                Optional.of(seconds(WINDOWS_SHUTDOWN_S))));
         add(new OsProfile("microvm", "Minimal Linux microVM (Firecracker-style direct kernel boot)", "linux",
                 "direct", 1L << 30, List.of("virtio-blk", "virtio-net"),
                 DriverFallback.stop("VFS: Unable to mount root fs: no virtio-blk driver"),
@@ -59,7 +63,10 @@ public final class OsProfiles {
                 Demand.NONE,
                 referenceCpu(MICROVM_KERNEL_S),
                 Demand.NONE,
-                false, MICROVM_FOOTPRINT_BYTES, MICROVM_FOOTPRINT_BYTES));
+                false, MICROVM_FOOTPRINT_BYTES, MICROVM_FOOTPRINT_BYTES,
+                // a Firecracker-style VMM has no ACPI power button: the guest never hears the request
+                // calibration: vm.shutdown.no_acpi_ignored
+                Optional.empty()));
     }
 
     private OsProfiles() {}

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -85,5 +86,139 @@ class EncryptionAndIntegrityTest {
         }
         assertThat(flips).isGreaterThanOrEqualTo(18);
         assertThat(BackupRepository.open(dir, pw).check(true).ok()).isTrue();
+    }
+
+    private static Optional<char[]> pw(String password) {
+        return Optional.of(password.toCharArray());
+    }
+
+    /**
+     * Issue 13, item 2: {@code "encryption": "none"} with the config's checksum recomputed. Neither with the password
+     * nor without it does the repository open, so no plaintext pack or manifest is ever written into it.
+     */
+    @Test
+    void aDowngradedConfigIsRefusedSoNothingIsWrittenInPlaintext() throws IOException {
+        Path disk = TestDisks.make(tmp.resolve("vda.raw"), 8 * TestDisks.MiB, 8, 5);
+        Path dir = tmp.resolve("repo");
+        BackupRepository.init(dir, pw("pw"), TestDisks.fastKdf(), 3)
+                .run(new FullStrategy(), TestDisks.source("web1", disk, 1));
+        HostileRepos.editConfig(dir, c -> c.put("encryption", "none"));
+        List<Path> files = RepoFiles.all(dir);
+
+        assertThatThrownBy(() -> BackupRepository.open(dir, pw("pw"))).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("encryption downgrade");
+        assertThatThrownBy(() -> BackupRepository.open(dir, Optional.empty())).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("encryption downgrade");
+        // the config's MAC and the key files removed as well: a password given still says the repository is meant to
+        // be encrypted
+        HostileRepos.editConfig(dir, c -> c.remove("mac"));
+        for (Path key : RepoFiles.under(dir, "keys")) {
+            Files.delete(key);
+        }
+        assertThatThrownBy(() -> BackupRepository.open(dir, pw("pw"))).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("is not encrypted, yet a password was given");
+        assertThat(RepoFiles.all(dir)).as("nothing written").containsExactlyElementsOf(files.stream()
+                .filter(f -> !dir.relativize(f).startsWith("keys")).toList());
+    }
+
+    /** Key files in a repository opened as unencrypted: no backup or prune writes plaintext next to them. */
+    @Test
+    void noPlaintextIsWrittenWhereKeyFilesExist() throws IOException {
+        Path disk = TestDisks.make(tmp.resolve("vda.raw"), 8 * TestDisks.MiB, 8, 5);
+        Path dir = tmp.resolve("repo");
+        BackupRepository plain = BackupRepository.init(dir, Optional.empty());
+        plain.run(new FullStrategy(), TestDisks.source("web1", disk, 1));
+        HostileRepos.addKeyFile(dir, KeyFile.create("pw".toCharArray(), new byte[64], TestDisks.fastKdf()), null);
+        List<Path> files = RepoFiles.all(dir);
+
+        assertThatThrownBy(() -> plain.run(new FullStrategy(), TestDisks.source("web1", disk, 2)))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("key files");
+        assertThatThrownBy(() -> plain.prune(1)).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("key files");
+        assertThat(RepoFiles.all(dir)).isEqualTo(files);
+    }
+
+    /** The config of an encrypted repository is authenticated with its key: no field changes unnoticed. */
+    @Test
+    void aChangedConfigDoesNotVerifyWithTheKey() throws IOException {
+        Path dir = tmp.resolve("repo");
+        BackupRepository.init(dir, pw("pw"), TestDisks.fastKdf(), 3);
+        byte[] genuine = Files.readAllBytes(dir.resolve("config"));
+
+        HostileRepos.editConfig(dir, c -> c.put("compressionLevel", 19L));
+        assertThatThrownBy(() -> BackupRepository.open(dir, pw("pw"))).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("does not verify with its key");
+        Files.write(dir.resolve("config"), genuine);
+        HostileRepos.editConfig(dir, c -> c.remove("mac"));
+        assertThatThrownBy(() -> BackupRepository.open(dir, pw("pw"))).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("not authenticated");
+        Files.write(dir.resolve("config"), genuine);
+        assertThat(BackupRepository.open(dir, pw("pw")).compressionLevel()).isEqualTo(3);
+    }
+
+    /**
+     * A repository written before configs were authenticated (an unkeyed checksum, a key sealing the bare master key)
+     * still opens, backs up and restores: its key vouches that it is encrypted, so a downgrade is still refused.
+     */
+    @Test
+    void aRepositoryFromBeforeAuthenticatedConfigsStillWorks() throws IOException {
+        Path dir = tmp.resolve("old");
+        LocalBackend.createLayout(dir);
+        byte[] master = new byte[64];
+        new SplittableRandom(3).nextBytes(master);
+        HostileRepos.addKeyFile(dir, HostileRepos.legacyKeyFile("pw".toCharArray(), master, TestDisks.fastKdf()), null);
+        java.util.Map<String, Object> config = new java.util.LinkedHashMap<>();
+        config.put("format", "hyperlab-backup");
+        config.put("version", 1);
+        config.put("encryption", "aes-256-gcm");
+        config.put("compression", "zstd");
+        config.put("compressionLevel", 3);
+        config.put("checksum", ObjectId.sha256(Json.write(config)).hex());
+        Files.write(dir.resolve("config"), Json.write(config));
+
+        Path disk = TestDisks.make(tmp.resolve("vda.raw"), 8 * TestDisks.MiB, 8, 5);
+        BackupRepository repo = BackupRepository.open(dir, pw("pw"));
+        assertThat(repo.encrypted()).isTrue();
+        String id = repo.run(new FullStrategy(), TestDisks.source("web1", disk, 1)).id();
+        assertThat(repo.restore(id, "vda", tmp.resolve("out.raw")).complete()).isTrue();
+        assertThat(TestDisks.sha256(tmp.resolve("out.raw"))).isEqualTo(TestDisks.sha256(disk));
+
+        HostileRepos.editConfig(dir, c -> c.put("encryption", "none"));
+        assertThatThrownBy(() -> BackupRepository.open(dir, Optional.empty())).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("encryption downgrade");
+    }
+
+    /**
+     * Issue 13, item 3: a key file re-named by its own hash that asks Argon2id for far more than hyperlab uses is
+     * refused before any derivation, with the bound in the message.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memoryKiB=1048576", "iterations=100", "parallelism=16"})
+    void aKeyFileAskingForACostlyDerivationIsRefusedAtOnce(String setting) throws IOException {
+        Path dir = tmp.resolve("repo");
+        BackupRepository.init(dir, pw("pw"), TestDisks.fastKdf(), 3);
+        String[] kv = setting.split("=");
+        HostileRepos.editKeyFile(dir, k -> k.put(kv[0], Long.parseLong(kv[1])));
+
+        assertThatThrownBy(() -> BackupRepository.open(dir, pw("pw"))).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("asks for more than hyperlab allows")
+                .hasMessageContaining("at most " + KdfParams.MAX.memoryKiB() + " KiB")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void hyperlabCreatesNoKeyItWouldRefuseAndTriesFewKeyFiles() throws IOException {
+        assertThatThrownBy(() -> new KdfParams(KdfParams.MAX.memoryKiB() * 2, 3, 2))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most");
+        assertThat(KdfParams.DEFAULT.memoryKiB()).isLessThanOrEqualTo(KdfParams.MAX.memoryKiB());
+
+        Path dir = tmp.resolve("repo");
+        BackupRepository.init(dir, pw("pw"), TestDisks.fastKdf(), 3);
+        for (int i = 0; i < 20; i++) {
+            HostileRepos.addKeyFile(dir, KeyFile.create(("other" + i).toCharArray(), new byte[64],
+                    TestDisks.fastKdf()), null);
+        }
+        assertThatThrownBy(() -> BackupRepository.open(dir, pw("pw"))).isInstanceOf(RepositoryException.class)
+                .hasMessageContaining("21 key files");
     }
 }

@@ -5,21 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.SyscallKill;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.core.lab.LocalLab;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.QemuImg;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,32 +31,8 @@ class SnapshotFaultTest {
     @TempDir
     Path tmp;
 
-    private static final String JAVA = ProcessHandle.current().info().command().orElse("java");
-
     private static List<String> child(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"),
-                SnapshotFaultChild.class.getName()));
-        cmd.addAll(List.of(args));
-        return cmd;
-    }
-
-    private record Run(int exit, String out) {}
-
-    private static Run run(List<String> cmd, int seconds) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
-        return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
-    }
-
-    private static boolean works(String... cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (Exception e) {
-            return false;
-        }
+        return SyscallKill.java(SnapshotFaultChild.class, args);
     }
 
     // ---------------------------------------------------------------------------------------------- a full disk
@@ -66,15 +40,15 @@ class SnapshotFaultTest {
     @Test
     void aDiskThatFillsUpFailsTheSnapshotCleanlyAtEveryPointUntilThereIsRoom() throws Exception {
         QemuImg.require();
-        Assumptions.assumeTrue(works("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"),
+        Assumptions.assumeTrue(SyscallKill.works("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=1m tmpfs /mnt"),
                 "needs a private mount namespace (unshare -m) to mount a small tmpfs");
         Path dir = tmp.resolve("small");
         Files.createDirectories(dir);
         String java = String.join(" ", child("diskfull", dir.toString()).stream().map(a -> "'" + a + "'").toList());
         Files.createDirectories(dir.resolve("lab"));
         Files.createDirectories(dir.resolve("store"));
-        Run r = run(List.of("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=96m tmpfs '" + dir.resolve("lab")
-                + "' && mount -t tmpfs -o size=4m tmpfs '" + dir.resolve("store") + "' && exec " + java), 600);
+        SyscallKill.Run r = SyscallKill.run(List.of("unshare", "-m", "sh", "-c", "mount -t tmpfs -o size=96m tmpfs '"
+                + dir.resolve("lab") + "' && mount -t tmpfs -o size=4m tmpfs '" + dir.resolve("store") + "' && exec " + java), 600);
         assertThat(r.exit()).as(r.out()).isZero();
         List<String> failures = r.out().lines().filter(l -> l.startsWith("fail ")).toList();
         assertThat(r.out()).contains("\nok ");
@@ -119,31 +93,15 @@ class SnapshotFaultTest {
 
     /** How many times {@code syscall} runs in an uninterrupted {@code op} (strace counts it). */
     private int count(Path template, String op, String syscall) throws Exception {
-        Path dir = copy(template, "count-" + op + "-" + syscall);
-        Path log = tmp.resolve("strace-" + op + "-" + syscall);
-        List<String> cmd = new ArrayList<>(List.of("strace", "-f", "--seccomp-bpf", "-qq", "-e", "trace=" + syscall, "-o",
-                log.toString()));
-        cmd.addAll(child("op", dir.toString(), op));
-        Run r = run(cmd, 120);
-        assertThat(r.exit()).as(r.out()).isZero();
-        return (int) Files.readAllLines(log).stream().filter(l -> l.contains(syscall + "(")).count();
-    }
-
-    private Path copy(Path template, String name) throws Exception {
-        Path to = tmp.resolve(name);
-        assertThat(works("cp", "-a", "--sparse=always", template.toString(), to.toString())).isTrue();
-        return to;
+        Path dir = SyscallKill.copy(template, tmp.resolve("count-" + op + "-" + syscall));
+        return SyscallKill.count(child("op", dir.toString(), op), List.of(syscall),
+                tmp.resolve("strace-" + op + "-" + syscall)).get(syscall);
     }
 
     /** Runs {@code op} and kills it with SIGKILL as it makes its {@code n}th {@code syscall}. */
     private Path killAt(Path template, String op, String syscall, int n) throws Exception {
-        Path dir = copy(template, op + "-" + syscall + "-" + n);
-        // no --seccomp-bpf here: with it, strace does not stop other threads' calls to inject into them
-        List<String> cmd = new ArrayList<>(List.of("strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=" + syscall,
-                "-e", "inject=" + syscall + ":signal=KILL:when=" + n));
-        cmd.addAll(child("op", dir.toString(), op));
-        Run r = run(cmd, 120);
-        if (!r.out().contains("done")) {
+        Path dir = SyscallKill.copy(template, tmp.resolve(op + "-" + syscall + "-" + n));
+        if (!SyscallKill.killAt(child("op", dir.toString(), op), syscall, n).finished()) {
             kills++;
         }
         return dir;
@@ -155,7 +113,7 @@ class SnapshotFaultTest {
     @Test
     void aKill9AtAnyWriteOfASnapshotOperationLeavesItWholeOrUndone() throws Exception {
         QemuImg.require();
-        Assumptions.assumeTrue(works("strace", "-V"), "needs strace to kill the child at a chosen system call");
+        SyscallKill.requireStrace();
         Path template = tmp.resolve("template");
         String before = prepare(template);
         SplittableRandom random = new SplittableRandom(20261122);

@@ -18,6 +18,7 @@ import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.backup.HostileRepos;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.Extent;
@@ -221,6 +222,56 @@ class LabBackupsTest {
             assertThat(r.complete()).isFalse();
             assertThat(r.damaged()).isNotEmpty().allMatch(d -> d.startsWith("disk disk"));
             assertThat(String.join("\n", r.damaged())).contains(pack.getFileName().toString().substring(0, 8));
+        }
+    }
+
+    /**
+     * Issue 13, item 1: a manifest re-named by its own SHA-256 names a disk {@code ../x/PWNED}. The restore refuses it
+     * as damage and creates nothing, neither outside the target nor the target itself; check calls it damage.
+     */
+    @Test
+    void aRestoreNeverWritesOutsideItsTargetWhateverTheManifestSays() throws Exception {
+        try (LocalLab lab = Labs.open(tmp.resolve("lab"), 3)) {
+            setUp(lab);
+            Path dir = tmp.resolve("repo");
+            Backups repo = lab.initBackups(dir.toString(), "");
+            String id = repo.run("win", "full").backup().id();
+            Path outside = Files.createDirectories(tmp.resolve("x"));
+            String forged = HostileRepos.editManifest(dir, id, m -> HostileRepos.disk(m, 1).put("name", "../x/PWNED"));
+            Path target = tmp.resolve("restored");
+
+            assertThatThrownBy(() -> repo.restore(forged.substring(0, 8), target.toString()))
+                    .isInstanceOf(LabException.class).hasMessageContaining("is damaged");
+            assertThat(outside.resolve("PWNED.raw")).doesNotExist();
+            assertThat(target).doesNotExist();
+            BackupCheck check = repo.check(false);
+            assertThat(check.ok()).isFalse();
+            assertThat(check.damagedBackups()).containsExactly(forged);
+        }
+    }
+
+    /**
+     * Issue 13, item 16: crafted manifests (a disk of 512 bytes whose map holds megabytes, a negative size) are refused
+     * whole: no partial restore that looks like success, no VM defined from them.
+     */
+    @Test
+    void aCraftedManifestIsRefusedWithoutAPartialRestore() throws Exception {
+        try (LocalLab lab = Labs.open(tmp.resolve("lab"), 3)) {
+            setUp(lab);
+            Path dir = tmp.resolve("repo");
+            Backups repo = lab.initBackups(dir.toString(), "");
+            String id = repo.run("win", "full").backup().id();
+            String tiny = HostileRepos.editManifest(dir, id, m -> HostileRepos.disk(m, 0).put("virtualSize", 512L));
+            Path target = tmp.resolve("restored");
+            assertThatThrownBy(() -> repo.restore(tiny.substring(0, 8), target.toString()))
+                    .isInstanceOf(LabException.class).hasMessageContaining("is damaged").hasMessageContaining("virtual size 512");
+            assertThat(target).doesNotExist();
+
+            String negative = HostileRepos.editManifest(dir, tiny, m -> HostileRepos.disk(m, 0)
+                    .put("virtualSize", -(1L << 30)));
+            assertThatThrownBy(() -> repo.restoreAsVm(negative.substring(0, 8), "copy", ""))
+                    .isInstanceOf(LabException.class).hasMessageContaining("is damaged");
+            assertThat(lab.vms()).extracting(Vm::name).doesNotContain("copy");
         }
     }
 

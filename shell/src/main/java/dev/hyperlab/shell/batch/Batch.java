@@ -23,18 +23,27 @@ public final class Batch {
         return new Dispatcher(ctx).runText(text) ? 0 : 1;
     }
 
-    /** Runs the commands read from {@code in}; the exit status. */
-    public static int run(ShellContext ctx, Reader in) throws IOException {
+    /**
+     * Runs the commands read from {@code in}; the exit status. An error names where the failed command starts,
+     * {@code SOURCE:LINE} ({@code source} is the file's name, or {@code stdin}).
+     */
+    public static int run(ShellContext ctx, Reader in, String source) throws IOException {
         Dispatcher dispatcher = new Dispatcher(ctx);
         BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
         StringBuilder pending = new StringBuilder();
+        int number = 0;
+        int start = 1;
         String line;
         while ((line = lines.readLine()) != null) {
+            number++;
+            if (pending.isEmpty()) {
+                start = number;
+            }
             pending.append(line).append('\n');
             if (!complete(ctx, pending.toString())) {
                 continue;
             }
-            if (!dispatcher.runText(pending.toString())) {
+            if (!dispatcher.runText(pending.toString(), source + ":" + start)) {
                 return 1;
             }
             pending.setLength(0);
@@ -42,7 +51,8 @@ public final class Batch {
                 return 0;
             }
         }
-        return pending.isEmpty() || pending.toString().isBlank() || dispatcher.runText(pending.toString()) ? 0 : 1;
+        return pending.isEmpty() || pending.toString().isBlank()
+                || dispatcher.runText(pending.toString(), source + ":" + start) ? 0 : 1;
     }
 
     /**

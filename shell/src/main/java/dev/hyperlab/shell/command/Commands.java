@@ -51,6 +51,28 @@ public final class Commands {
         return out;
     }
 
+    /**
+     * The command paths that may be offered as the correction of a mistyped command: all but the {@link Destructive}
+     * ones (a typo must never turn into a power cut).
+     */
+    public List<String> suggestible() {
+        return paths().stream().filter(p -> !(command(p) instanceof Destructive)).toList();
+    }
+
+    /** The command object of a path ({@code host reset}), or null when there is no such command. */
+    public Object command(String path) {
+        String[] words = path.split(" ");
+        Optional<CommandLine> line = line(words[0]);
+        if (line.isEmpty()) {
+            return null;
+        }
+        CommandLine cl = line.get();
+        for (int i = 1; i < words.length && cl != null; i++) {
+            cl = cl.getSubcommands().get(words[i]);
+        }
+        return cl == null ? null : cl.getCommandSpec().userObject();
+    }
+
     private static void collect(CommandSpec spec, String path, List<String> out) {
         if (spec.subcommands().isEmpty()) {
             out.add(path);

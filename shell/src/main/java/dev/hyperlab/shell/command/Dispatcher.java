@@ -21,9 +21,27 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 public final class Dispatcher {
     private final ShellContext ctx;
+    /** Where the commands being run come from ({@code cmds.hl:12}, {@code stdin:3}), or empty (the REPL, -c). */
+    private String location = "";
+    /** The command being run, once parsed: its options name the facade's parameters in a refusal's message. */
+    private CommandSpec running;
 
     public Dispatcher(ShellContext ctx) {
         this.ctx = ctx;
+    }
+
+    /**
+     * {@link #runText(String)} for commands read from a file or stdin: an error says where, {@code FILE:LINE: WHAT}
+     * ({@code location} is {@code FILE:LINE}, the line the commands start on).
+     */
+    public boolean runText(String text, String location) {
+        String before = this.location;
+        this.location = location;
+        try {
+            return runText(text);
+        } finally {
+            this.location = before;
+        }
     }
 
     /**
@@ -45,7 +63,7 @@ public final class Dispatcher {
             commands = Tokenizer.commands(text);
         } catch (ShellException e) {
             ctx.endProgress();
-            ctx.output().error(e.getMessage());
+            error(e.getMessage());
             ctx.status(1);
             return false;
         }
@@ -158,22 +176,24 @@ public final class Dispatcher {
             return true;
         }
         ctx.status(1); // until the command says otherwise
+        ctx.showProgress(!words.contains("--json"));
+        running = null;
         try {
             return execute(words);
         } catch (ParameterException e) {
             ctx.endProgress();
-            ctx.output().error(parameterError(e));
+            error(parameterError(e));
         } catch (LabException e) {
             ctx.endProgress();
-            ctx.output().error(e.getMessage());
+            error(e.message(this::option));
             debug(e);
         } catch (ShellException e) {
             ctx.endProgress();
-            ctx.output().error(e.getMessage());
+            error(e.getMessage());
             debug(e);
         } catch (RuntimeException | Error e) {
             ctx.endProgress();
-            ctx.output().error("internal error: " + e + " (run with --debug for the stack trace, and please report it)");
+            error("internal error: " + e + " (run with --debug for the stack trace, and please report it)");
             debug(e);
         } finally {
             ctx.output().flush();
@@ -208,7 +228,8 @@ public final class Dispatcher {
         while (leaf.hasSubcommand()) {
             leaf = leaf.subcommand();
         }
-        Object command = leaf.commandSpec().userObject();
+        running = leaf.commandSpec();
+        Object command = running.userObject();
         if (!(command instanceof Callable<?> callable)) {
             throw new ShellException("'" + leaf.commandSpec().qualifiedName(" ") + "' needs a subcommand",
                     "help " + leaf.commandSpec().qualifiedName(" ") + " describes them");
@@ -261,6 +282,28 @@ public final class Dispatcher {
         }
     }
 
+    private void error(String message) {
+        ctx.output().error(location.isEmpty() ? message : location + ": " + message);
+    }
+
+    /**
+     * A parameter of the facade ({@code os}, {@code hostOs}, {@code swap}, {@code timeout}) as the running command's
+     * option spells it ({@code --os}, {@code --host-os}); the name itself when the command has no such option (a lab
+     * file's key, a script's field).
+     */
+    private String option(String parameter) {
+        if (running != null) {
+            String kebab = parameter.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
+            for (String candidate : List.of(kebab, kebab.replaceFirst("-bytes$", ""), kebab.replaceFirst("s$", ""))) {
+                OptionSpec o = running.findOption("--" + candidate);
+                if (o != null) {
+                    return o.longestName();
+                }
+            }
+        }
+        return parameter;
+    }
+
     private static List<String> names(CommandSpec spec) {
         List<String> out = new ArrayList<>();
         for (Map.Entry<String, CommandLine> e : spec.subcommands().entrySet()) {
@@ -277,12 +320,13 @@ public final class Dispatcher {
         Optional<CommandGroup> group = ctx.catalog().find(first);
         String typed = group.isPresent() && words.size() > 1 ? first + " " + words.get(1) : first;
         return new ShellException("unknown command '" + typed + "'",
-                suggestion(words).map(s -> "did you mean `" + s + "`?").orElse("help lists the commands"));
+                suggestion(words).map(s -> "did you mean `" + s + "`?").orElse(group.isPresent()
+                        ? "help " + group.get().name() + " lists its verbs" : "help lists the commands"));
     }
 
     private Optional<String> suggestion(List<String> words) {
         String first = words.getFirst();
-        List<String> paths = ctx.commands().paths();
+        List<String> paths = ctx.commands().suggestible();
         Optional<CommandGroup> group = ctx.catalog().find(first);
         if (group.isPresent()) { // a known group, an unknown verb: the nearest verb of that group
             List<String> verbs = paths.stream().filter(p -> p.startsWith(first + " ")).toList();

@@ -19,7 +19,8 @@ import java.util.Set;
 
 /**
  * {@code --dry-run}: a command's change made on a throw-away copy of the lab ({@link Lab#fork()}), which then runs on
- * until no host or VM is booting any more (at most {@link #HORIZON} of lab time), and the prediction printed: the
+ * until no host boots and no VM has lasting work under way (a boot, a shutdown, a snapshot's pause: at most
+ * {@link #HORIZON} of lab time), and the prediction printed: the
  * timeline from now and each machine whose state would change. The lab, its files and its clock are untouched.
  */
 public final class DryRun {
@@ -52,7 +53,7 @@ public final class DryRun {
     private static boolean settle(Lab copy) {
         Duration spent = Duration.ZERO;
         Duration step = Duration.ofSeconds(1);
-        while (booting(copy)) {
+        while (busy(copy)) {
             if (spent.compareTo(HORIZON) >= 0) {
                 return false;
             }
@@ -63,14 +64,16 @@ public final class DryRun {
         return true;
     }
 
-    private static boolean booting(Lab lab) {
+    private static boolean busy(Lab lab) {
         for (Host h : lab.hosts()) {
             if (h.state() == HostState.BOOTING) {
                 return true;
             }
         }
         for (Vm v : lab.vms()) {
-            if (v.state() == VmState.STARTING) {
+            VmState s = v.state();
+            if (s == VmState.STARTING || s == VmState.PAUSED
+                    || (s == VmState.RUNNING && !v.info().operation().isEmpty())) {
                 return true;
             }
         }
@@ -97,7 +100,7 @@ public final class DryRun {
         Duration end = phases.stream().map(p -> p.end().orElse(copy.now())).max(Duration::compareTo).orElse(t0);
         o.out().println(o.style().bold("dry run") + ": nothing was changed. Predicted from lab time " + Times.at(t0)
                 + (phases.isEmpty() ? "" : " to " + Times.at(end))
-                + (settled ? "" : " (still booting after " + Times.length(DryRun.HORIZON) + ")") + ":");
+                + (settled ? "" : " (still under way after " + Times.length(DryRun.HORIZON) + ")") + ":");
         command.report(copy, true);
         if (!phases.isEmpty()) {
             o.out().println();

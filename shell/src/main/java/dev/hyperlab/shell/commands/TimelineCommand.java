@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands;
 
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Vm;
@@ -107,7 +108,7 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
             throw new ShellException("cannot write " + file + ": " + e.getClass().getSimpleName(),
                     "check the directory and its permissions");
         }
-        String msg = "wrote " + file + " (" + count + " phases)";
+        String msg = "wrote " + file + " (" + Plural.of(count, "phase") + ")";
         if (json) {
             output().note(msg);
         } else {

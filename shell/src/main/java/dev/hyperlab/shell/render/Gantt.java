@@ -43,12 +43,13 @@ public final class Gantt {
         int labelW = 0;
         int startW = 5;
         int lengthW = 6;
+        int decimals = Times.decimals(phases.stream().map(TimelinePhase::start).toList());
         for (TimelinePhase p : phases) {
             Duration end = p.end().orElse(now);
             to = end.compareTo(to) > 0 ? end : to;
             machineW = Math.max(machineW, p.machine().length());
             labelW = Math.max(labelW, Math.min(LABEL_MAX, label(p).length()));
-            startW = Math.max(startW, Times.at(p.start()).length());
+            startW = Math.max(startW, Times.at(p.start(), decimals).length());
             lengthW = Math.max(lengthW, length(p, now).length());
         }
         long span = Math.max(1, to.minus(from).toNanos());
@@ -74,7 +75,7 @@ public final class Gantt {
                 String bar = " ".repeat(c0) + style.bound(bound, String.valueOf(fill(bound, style)).repeat(c1 - c0))
                         + " ".repeat(barW - c1);
                 out.println(style.bold(padRight(machine, machineW)) + "  " + padRight(cut(label(p)), labelW) + "  "
-                        + bar + "  " + padLeft(Times.at(p.start()), startW) + "  " + padLeft(length(p, now), lengthW)
+                        + bar + "  " + padLeft(Times.at(p.start(), decimals), startW) + "  " + padLeft(length(p, now), lengthW)
                         + "  " + style.bound(bound, bound));
             }
         }

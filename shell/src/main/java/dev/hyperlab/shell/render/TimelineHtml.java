@@ -25,7 +25,7 @@ public final class TimelineHtml {
                         + "td,th{padding:2px 10px;text-align:left;border-bottom:1px solid #eee}\n")
                 .append("section{margin-top:18px}\n</style>\n</head>\n<body>\n<h1>")
                 .append(TimelineSvg.esc(title)).append("</h1>\n<p class=\"sub\">")
-                .append(phases.size()).append(" phases, lab time ").append(TimelineSvg.esc(Times.at(now)))
+                .append(Plural.of(phases.size(), "phase")).append(", lab time ").append(TimelineSvg.esc(Times.at(now)))
                 .append(". Bars are coloured by what bound each phase; hover one for its details.</p>\n")
                 .append("<div id=\"chart\">\n").append(TimelineSvg.svg(phases, now)).append("</div>\n")
                 .append("<section id=\"memory\">").append(memoryChart.isEmpty() ? ""

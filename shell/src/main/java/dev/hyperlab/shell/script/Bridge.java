@@ -4,6 +4,7 @@ import dev.hyperlab.api.lab.Durations;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.Wait;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
@@ -13,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
@@ -107,6 +109,12 @@ final class Bridge {
             } catch (LabException e) {
                 refused = refused == null ? e : refused;
                 continue; // the next overload may take these arguments
+            }
+            Optional<Method> waiting = FacadeTypes.waitingOverload(h.type(), m);
+            if (waiting.isPresent()) {
+                Object[] withWait = Arrays.copyOf(converted, converted.length + 1);
+                withWait[converted.length] = Wait.DONE;
+                return ToScript.value(invoke(h, waiting.get(), withWait), false);
             }
             return ToScript.value(invoke(h, m, converted), m.getName().equals("fork"));
         }

@@ -1,6 +1,8 @@
 package dev.hyperlab.shell.script;
 
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Wait;
+import dev.hyperlab.api.lab.WaitsUnattended;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -39,7 +41,7 @@ final class FacadeTypes {
 
     /** Whether {@code type} is a facade interface (its values are handles with methods, not data). */
     static boolean isFacade(Class<?> type) {
-        return type.isInterface() && type.getPackageName().equals(PACKAGE)
+        return type.isInterface() && !type.isAnnotation() && type.getPackageName().equals(PACKAGE)
                 && !type.isAnnotationPresent(FunctionalInterface.class);
     }
 
@@ -88,6 +90,24 @@ final class FacadeTypes {
             }
         }
         return out;
+    }
+
+    /**
+     * What a script's call to {@code m} runs: for a call the facade marks {@link WaitsUnattended}, its overload taking a
+     * {@link Wait} as well (the same parameters, then the wait), which the script gets with {@link Wait#DONE}: scripts
+     * wait for a snapshot, a revert or a suspend to be over, as virsh does, unless they pass a wait themselves.
+     */
+    static Optional<Method> waitingOverload(Class<?> type, Method m) {
+        if (!m.isAnnotationPresent(WaitsUnattended.class)) {
+            return Optional.empty();
+        }
+        Class<?>[] params = java.util.Arrays.copyOf(m.getParameterTypes(), m.getParameterCount() + 1);
+        params[params.length - 1] = Wait.class;
+        try {
+            return Optional.of(type.getMethod(m.getName(), params));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(m + " waits unattended but has no overload taking a Wait", e);
+        }
     }
 
     private static Map<String, List<List<Method>>> methods(Class<?> type) {

@@ -71,6 +71,10 @@ public final class BootDiskProbe {
         }
     }
 
+    /**
+     * What the disk holds for a firmware. Layout damage is reported in {@link Report#problems()}; a disk that cannot be
+     * read throws {@link UnreadableDiskException}.
+     */
     public static Report probe(DiskImage disk) throws IOException {
         List<String> problems = new ArrayList<>();
         if (disk.virtualSize() < 512) return new Report(false, false, List.of(), Optional.empty(), List.of(), Optional.empty(), List.of());
@@ -103,6 +107,10 @@ public final class BootDiskProbe {
             }
             for (GptPartition p : gpt) {
                 if (!p.isEsp()) continue;
+                if (p.firstLba() < 1 || p.firstLba() > last) {
+                    problems.add(disk.path() + ": EFI system partition starts past the disk (LBA " + p.firstLba() + ")");
+                    break;
+                }
                 try {
                     loader = FatReader.open(disk, p.firstLba() * 512).readFile(UEFI_FALLBACK_LOADER);
                 } catch (ImageException e) {
@@ -117,6 +125,8 @@ public final class BootDiskProbe {
     /**
      * A file of the disk's EFI System Partition by its path ({@code \\EFI\\BOOT\\BOOTX64.EFI}), as a UEFI boot
      * manager reads it; empty when the disk has no valid GPT, no ESP, or no such file.
+     *
+     * @throws UnreadableDiskException when the disk cannot be read where the boot structures lie
      */
     public static Optional<byte[]> readEspFile(DiskImage disk, String path) throws IOException {
         Report r = probe(disk);
@@ -135,8 +145,24 @@ public final class BootDiskProbe {
 
     private static ByteBuffer sector(DiskImage disk, long lba) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
-        disk.read(lba * 512, b);
+        read(disk, lba * 512, b);
         return b.clear();
+    }
+
+    /**
+     * Reads boot structures: a range the layout puts past the disk's end is layout damage ({@link ImageException}); a
+     * range the disk cannot give is a read error ({@link UnreadableDiskException}), which no caller takes for damage.
+     */
+    static void read(DiskImage disk, long offset, ByteBuffer dst) throws IOException {
+        if (offset < 0 || offset > disk.virtualSize() - dst.remaining()) {
+            throw new ImageException(disk.path() + ": boot structures point past the end of the disk (offset " + offset
+                    + ")");
+        }
+        try {
+            disk.read(offset, dst);
+        } catch (IOException e) {
+            throw new UnreadableDiskException(e.getMessage(), e);
+        }
     }
 
     private static Guid readGpt(DiskImage disk, long lba, List<GptPartition> out) throws IOException {
@@ -159,9 +185,9 @@ public final class BootDiskProbe {
             throw new ImageException(where + " describes " + count + " entries of " + entrySize + " bytes");
         }
         long bytes = (long) count * entrySize;
-        if (entriesLba < 1 || entriesLba * 512 + bytes > disk.virtualSize()) throw new ImageException(where + " points past the disk");
+        if (entriesLba < 1 || entriesLba > (disk.virtualSize() - bytes) / 512) throw new ImageException(where + " points past the disk");
         ByteBuffer entries = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
-        disk.read(entriesLba * 512, entries);
+        read(disk, entriesLba * 512, entries);
         crc.reset();
         crc.update(entries.array());
         if ((int) crc.getValue() != h.getInt(88)) throw new ImageException(where + ": partition entries fail their CRC32");

@@ -15,6 +15,11 @@ import java.util.Optional;
  * cluster count, so a damaged FAT with a loop ends in an error, not a hang.
  */
 final class FatReader {
+    /** A directory holds at most 65,536 entries of 32 bytes (Microsoft's FAT specification, "Directory Structure"). */
+    private static final long MAX_DIRECTORY = 65_536L * 32;
+    /** Larger than any boot loader (shim, GRUB and Windows' bootmgfw.efi are a few MiB): bounds what a file costs. */
+    private static final long MAX_FILE = 64L << 20;
+
     private final DiskImage disk;
     private final long base;
     private final int bytesPerSector;
@@ -57,7 +62,7 @@ final class FatReader {
 
     static FatReader open(DiskImage disk, long partitionOffset) throws IOException {
         ByteBuffer bpb = ByteBuffer.allocate(512).order(ByteOrder.LITTLE_ENDIAN);
-        disk.read(partitionOffset, bpb);
+        BootDiskProbe.read(disk, partitionOffset, bpb);
         return new FatReader(disk, partitionOffset, bpb.clear());
     }
 
@@ -88,36 +93,39 @@ final class FatReader {
 
     private byte[] readRoot() throws IOException {
         ByteBuffer b = ByteBuffer.allocate(rootEntries * 32);
-        disk.read(rootDirOffset, b);
+        BootDiskProbe.read(disk, rootDirOffset, b);
         return b.array();
     }
 
     private long next(long cluster) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
         if (fat32) {
-            disk.read(fatOffset + cluster * 4, b);
+            BootDiskProbe.read(disk, fatOffset + cluster * 4, b);
             return b.getInt(0) & 0x0fffffffL;
         }
         b.limit(2);
-        disk.read(fatOffset + cluster * 2, b);
+        BootDiskProbe.read(disk, fatOffset + cluster * 2, b);
         return b.getShort(0) & 0xffffL;
     }
 
+    /** A file's {@code size} bytes, or a directory's ({@code size} is {@code Long.MAX_VALUE}) up to its chain's end. */
     private byte[] readChain(long first, long size) throws IOException {
-        long limit = Math.min(size, clusters * clusterBytes);
-        if (size != Long.MAX_VALUE && size > clusters * clusterBytes) throw new ImageException(disk.path() + ": FAT file is larger than its file system");
+        boolean directory = size == Long.MAX_VALUE;
+        long limit = Math.min(directory ? MAX_DIRECTORY : size, clusters * clusterBytes);
+        if (!directory && size > clusters * clusterBytes) throw new ImageException(disk.path() + ": FAT file is larger than its file system");
+        if (!directory && size > MAX_FILE) throw new ImageException(disk.path() + ": FAT file of " + size + " bytes is larger than a boot loader can be");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         long eoc = fat32 ? 0x0ffffff8L : 0xfff8L;
         long c = first;
         for (long steps = 0; out.size() < limit; steps++) {
             if (c < 2 || c >= clusters + 2 || steps > clusters) throw new ImageException(disk.path() + ": FAT cluster chain is broken at cluster " + c);
             ByteBuffer b = ByteBuffer.allocate(clusterBytes);
-            disk.read(dataOffset + (c - 2) * clusterBytes, b);
+            BootDiskProbe.read(disk, dataOffset + (c - 2) * clusterBytes, b);
             out.write(b.array(), 0, (int) Math.min(clusterBytes, limit - out.size()));
             c = next(c);
             if (c >= eoc) break;
         }
-        if (size != Long.MAX_VALUE && out.size() < size) throw new ImageException(disk.path() + ": FAT cluster chain ends before the file does");
+        if (!directory && out.size() < size) throw new ImageException(disk.path() + ": FAT cluster chain ends before the file does");
         return out.toByteArray();
     }
 

@@ -85,13 +85,6 @@ public final class DirtyBitmap {
         }
     }
 
-    void setAll() {
-        long nbits = (diskSize + granularity - 1) / granularity;
-        Arrays.fill(words, -1L);
-        long tail = nbits & 63;
-        if (tail != 0 && words.length > 0) words[words.length - 1] = (1L << tail) - 1;
-    }
-
     void clear() {
         Arrays.fill(words, 0);
     }

@@ -1,6 +1,7 @@
 package dev.hyperlab.core.storage.layout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
@@ -98,5 +99,28 @@ class BootDiskLayoutTest {
         assertThat(p.out()).contains("label: dos", "label-id: 0x1234abcd", "start=        2048", "type=83, bootable");
         byte[] disk = Files.readAllBytes(raw);
         assertThat(java.util.Arrays.copyOfRange(disk, 512, 512 + stage2.length)).isEqualTo(stage2);
+    }
+
+    @Test
+    void aLoaderThatClaimsGigabytesInALoopingChainIsRefusedBeforeItIsRead() throws Exception {
+        long sectors = 64L * 65_000; // near the largest FAT16 (65,524 clusters of 32 KiB): 1.98 GiB
+        try (DiskImage d = DiskImages.create(dir.resolve("esp.raw"), ImageFormat.RAW, sectors * 512)) {
+            Fat16Formatter.format(d, 0, sectors, loader(70_000), 7);
+            ByteBuffer bpb = ByteBuffer.allocate(512).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            d.read(0, bpb);
+            int clusterBytes = (bpb.get(13) & 0xff) * 512;
+            long fatAt = (bpb.getShort(14) & 0xffff) * 512L;
+            long dataAt = fatAt + 2L * (bpb.getShort(22) & 0xffff) * 512 + (bpb.getShort(17) & 0xffff) * 32L;
+            // BOOTX64.EFI (cluster 4, the third entry of the BOOT directory in cluster 3) says 1.5 GiB, and its
+            // first cluster's FAT entry points to itself: a chain that never ends within the file's size
+            d.write(dataAt + clusterBytes + 64 + 28, ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putInt(0, 0x6000_0000));
+            d.write(fatAt + 4 * 2, ByteBuffer.allocate(2).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .putShort(0, (short) 4));
+
+            assertThatThrownBy(() -> FatReader.open(d, 0).readFile(BootDiskProbe.UEFI_FALLBACK_LOADER))
+                    .isInstanceOf(dev.hyperlab.core.storage.ImageException.class)
+                    .hasMessageContaining("FAT file of 1610612736 bytes is larger than a boot loader can be");
+        }
     }
 }

@@ -127,6 +127,35 @@ class PluginsThroughTheShellTest {
     }
 
     @Test
+    void aPluginCommandsDryRunSaysWhatWouldHappenAndChangesNothing() throws Exception {
+        Shell sh = new Shell(tmp);
+        assertThat(sh.c("plugin install " + zip("passthrough") + " --dry-run").ok().out())
+                .startsWith("dry run: nothing was changed; it would install passthrough 0.1.0-SNAPSHOT: driver vfio-net");
+        assertThat(sh.c("plugin list --json").ok().json()).isEmpty();
+        assertThat(sh.pluginsDir()).doesNotExist();
+
+        sh.c("plugin install " + zip("passthrough")).ok();
+        List<String> files = listing(sh.pluginsDir());
+        assertThat(sh.c("plugin disable passthrough --dry-run").ok().out())
+                .isEqualTo("dry run: nothing was changed; it would leave passthrough disabled\n");
+        assertThat(sh.c("plugin enable passthrough --dry-run").ok().out())
+                .isEqualTo("dry run: nothing was changed; it would leave passthrough started\n");
+        assertThat(listing(sh.pluginsDir())).as("no disabled.txt, no copy").isEqualTo(files);
+        assertThat(sh.c("plugin list --json").ok().json().get(0).get("state").asText()).isEqualTo("started");
+        // refusals are the real command's: installing it again is refused, in a dry run too
+        Shell.Run again = sh.c("plugin install " + zip("passthrough") + " --dry-run");
+        assertThat(again.status()).isEqualTo(1);
+        assertThat(again.err()).contains("plugin 'passthrough' is installed already");
+    }
+
+    private static List<String> listing(Path dir) throws Exception {
+        try (var all = Files.walk(dir)) {
+            return all.map(p -> dir.relativize(p) + (Files.isDirectory(p) ? "/" : " " + p.toFile().length()))
+                    .sorted().toList();
+        }
+    }
+
+    @Test
     void theShellLoadsNoPluginClassUntilAPluginIsNeeded() throws Exception {
         Shell sh = new Shell(tmp);
         sh.c("plugin install " + zip("passthrough")).ok();

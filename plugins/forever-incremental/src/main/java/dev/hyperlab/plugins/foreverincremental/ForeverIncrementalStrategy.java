@@ -3,13 +3,11 @@ package dev.hyperlab.plugins.foreverincremental;
 import dev.hyperlab.api.spi.BackupContext;
 import dev.hyperlab.api.spi.BackupStrategy;
 import dev.hyperlab.api.spi.ByteRange;
-import dev.hyperlab.api.spi.ChangedBlocks;
+import dev.hyperlab.api.spi.ChangesSince;
 import dev.hyperlab.api.spi.DiskSink;
 import dev.hyperlab.api.spi.PriorBackup;
-import dev.hyperlab.api.spi.PriorDisk;
 import dev.hyperlab.api.spi.SourceDisk;
 import java.io.IOException;
-import java.util.Optional;
 import org.pf4j.Extension;
 
 /**
@@ -22,8 +20,9 @@ import org.pf4j.Extension;
  * every later backup; the active full reads the disk itself and ends that. Identical chunks are stored once, so the
  * full costs reading, not space: a user trades one long backup a week for bounded trust in the chain.
  *
- * <p>Where the chain is broken for a disk (no bitmap, inconsistent after an unclean shutdown, never reset by a
- * backup, its base gone, the disk resized), that disk gets a full backup and a note says why.
+ * <p>Where the chain is broken for a disk (the spi's rule every incremental strategy shares, {@link ChangesSince#of}:
+ * no bitmap, one left in use by an image not closed cleanly, never reset by a backup, its base gone, the disk
+ * resized), that disk gets a full backup and a note says why.
  */
 @Extension
 public final class ForeverIncrementalStrategy implements BackupStrategy {
@@ -51,16 +50,19 @@ public final class ForeverIncrementalStrategy implements BackupStrategy {
         }
         for (SourceDisk disk : context.disks()) {
             DiskSink sink = context.sink(disk);
-            Optional<String> broken = periodicFull ? Optional.empty() : broken(context, disk);
-            if (periodicFull || broken.isPresent()) {
-                broken.ifPresent(why -> context.note("disk " + disk.name() + ": " + why + "; full backup of it"));
+            if (periodicFull) {
                 full(disk, sink);
                 continue;
             }
-            ChangedBlocks blocks = disk.changedBlocks().orElseThrow();
-            PriorBackup base = blocks.since().flatMap(context::backup).orElseThrow();
+            ChangesSince changes = ChangesSince.of(context, disk);
+            if (changes.base().isEmpty()) {
+                context.note("disk " + disk.name() + ": " + changes.unknownBecause() + "; full backup of it instead");
+                full(disk, sink);
+                continue;
+            }
+            PriorBackup base = changes.base().get();
             long at = 0;
-            for (ByteRange changed : blocks.ranges()) {
+            for (ByteRange changed : changes.ranges()) {
                 if (changed.offset() > at) {
                     sink.keep(base, at, changed.offset() - at);
                 }
@@ -71,29 +73,6 @@ public final class ForeverIncrementalStrategy implements BackupStrategy {
                 sink.keep(base, at, disk.virtualSize() - at);
             }
         }
-    }
-
-    /** Why the bitmap of {@code disk} cannot be trusted, if it cannot. */
-    private static Optional<String> broken(BackupContext context, SourceDisk disk) {
-        Optional<ChangedBlocks> blocks = disk.changedBlocks();
-        if (blocks.isEmpty()) {
-            return Optional.of("no dirty bitmap");
-        }
-        if (!blocks.get().consistent()) {
-            return Optional.of("dirty bitmap is inconsistent (the VM was not shut down cleanly)");
-        }
-        if (blocks.get().since().isEmpty()) {
-            return Optional.of("dirty bitmap was never reset by a backup");
-        }
-        Optional<PriorBackup> base = context.backup(blocks.get().since().get());
-        if (base.isEmpty()) {
-            return Optional.of("the backup its dirty bitmap counts from is gone");
-        }
-        Optional<PriorDisk> prior = base.get().disk(disk.name());
-        if (prior.isEmpty() || prior.get().virtualSize() != disk.virtualSize()) {
-            return Optional.of("it is not in its base backup at this size");
-        }
-        return Optional.empty();
     }
 
     private static void full(SourceDisk disk, DiskSink sink) throws IOException {

@@ -63,4 +63,29 @@ class ForeverIncrementalStrategyTest {
             assertThat(PluginTestKit.sha256(repo.restore(third.id(), "vda"))).isEqualTo(vda.sha256());
         }
     }
+
+    @Test
+    void aBitmapLeftInUseByAKillGivesAFullBackupOfTheDiskThenChangesAgain() {
+        try (TestRepository repo = PluginTestKit.repository().withStrategy(new ForeverIncrementalStrategy())) {
+            TestDisk vda = repo.disk("vda", 16L << 20, 5);
+            repo.backup("web1", "forever-incremental", vda); // its periodic full
+            vda.write(1, 5);
+            vda.killWriter();
+
+            BackupResult afterKill = repo.backup("web1", "forever-incremental", vda);
+
+            // the same rule and words as the built-in incremental strategy's (the spi's ChangesSince)
+            assertThat(afterKill.backup().notes()).singleElement().asString()
+                    .startsWith("disk vda: dirty bitmap is inconsistent (image not closed cleanly)")
+                    .endsWith("; full backup of it instead");
+            assertThat(afterKill.backup().bytesRead()).isGreaterThan(1L << 20);
+            assertThat(PluginTestKit.sha256(repo.restore(afterKill.id(), "vda"))).isEqualTo(vda.sha256());
+            vda.write(2, 5);
+            BackupResult next = repo.backup("web1", "forever-incremental", vda);
+            assertThat(next.backup().notes()).isEmpty();
+            assertThat(next.backup().bytesRead()).isLessThanOrEqualTo(5 * 65536L);
+            assertThat(PluginTestKit.sha256(repo.restore(next.id(), "vda"))).isEqualTo(vda.sha256());
+            assertThat(repo.faults()).isEmpty();
+        }
+    }
 }

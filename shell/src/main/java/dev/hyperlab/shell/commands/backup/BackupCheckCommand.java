@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands.backup;
 
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.BackupCheck;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
@@ -34,16 +35,16 @@ final class BackupCheckCommand extends ReadCommand<BackupCheck> {
     protected void print(BackupCheck c) {
         c.errors().forEach(e -> out().println("damaged: " + e));
         c.notes().forEach(n -> out().println("note: " + n));
-        out().println(c.repository() + ": " + c.backups() + " backups, " + c.packs() + " packs, " + c.blobs()
-                + " blobs" + (c.readData() ? ", " + Sizes.format(c.bytesRead()) + " read" : "") + ": "
-                + (c.ok() ? style().green("no errors were found") : style().red(c.errors().size() + " errors")));
+        out().println(c.repository() + ": " + Plural.of(c.backups(), "backup") + ", " + Plural.of(c.packs(), "pack")
+                + ", " + Plural.of(c.blobs(), "blob") + (c.readData() ? ", " + Sizes.format(c.bytesRead()) + " read" : "") + ": "
+                + (c.ok() ? style().green("no errors were found") : style().red(Plural.of(c.errors().size(), "error"))));
     }
 
     @Override
     protected void conclude(BackupCheck c) {
         if (!c.ok()) {
-            throw new ShellException(c.repository() + " is damaged: " + c.errors().size() + " errors, "
-                    + c.damagedBackups().size() + " backups cannot be restored completely",
+            throw new ShellException(c.repository() + " is damaged: " + Plural.of(c.errors().size(), "error") + ", "
+                    + Plural.of(c.damagedBackups().size(), "backup") + " cannot be restored completely",
                     "restore what is intact; a new backup stores the missing data again");
         }
     }

@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands.backup;
 
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ChangeCommand;
@@ -31,10 +32,11 @@ final class BackupPrune extends ChangeCommand {
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
-        out().println((dryRun ? "would forget " : "forgot ") + done.removedBackups().size() + " backups ("
+        out().println((dryRun ? "would forget " : "forgot ") + Plural.of(done.removedBackups().size(), "backup") + " ("
                 + String.join(", ", done.removedBackups().stream().map(i -> i.substring(0, 8)).toList()) + "), keeping "
-                + done.keptBackups() + (dryRun ? "" : "; removed " + done.blobsRemoved() + " blobs and "
-                + done.packsRemoved() + " packs, wrote " + done.packsWritten() + " packs, freed "
+                + done.keptBackups() + (dryRun ? "" : "; removed " + Plural.of(done.blobsRemoved(), "blob") + " and "
+                + Plural.of(done.packsRemoved(), "pack") + ", wrote " + Plural.of(done.packsWritten(), "pack")
+                + ", freed "
                 + Sizes.format(Math.max(0, done.bytesFreed()))));
         done.notes().forEach(n -> out().println("note: " + n));
     }

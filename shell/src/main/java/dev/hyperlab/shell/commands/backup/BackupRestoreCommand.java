@@ -3,13 +3,17 @@ package dev.hyperlab.shell.commands.backup;
 import dev.hyperlab.api.lab.BackupRestore;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.Wait;
 import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.Outcome;
+import dev.hyperlab.shell.command.WaitOptions;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Times;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -18,7 +22,7 @@ import picocli.CommandLine.Parameters;
         + "one disk, else a new directory PATH with one file per disk; raw, or qcow2 when PATH ends in .qcow2), "
         + "byte-identical, holes left holes. --as-vm NAME instead defines a new VM from the backup (vCPUs, memory, "
         + "firmware, OS, drivers) with its disks in the lab and boots it: its timeline shows the restore phase, then "
-        + "the boot; their sum is the recovery time.",
+        + "the boot; their sum is the recovery time. It waits for the boot unless given --no-wait.",
         "The VM goes on --host, else the original host if it runs, else the first running host with room.",
         "A damaged repository restores what is intact, names what is not, and the command fails (exit status 1); "
                 + "a VM whose disks are incomplete is defined but not started."})
@@ -39,7 +43,11 @@ final class BackupRestoreCommand extends ChangeCommand {
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
     String repo = "";
 
+    @Mixin
+    WaitOptions await;
+
     private BackupRestore done;
+    private Wait wait = Wait.NONE;
 
     BackupRestoreCommand(ShellContext ctx) {
         super(ctx);
@@ -50,11 +58,13 @@ final class BackupRestoreCommand extends ChangeCommand {
         if (to.isEmpty() == asVm.isEmpty()) {
             throw new ShellException("give --to PATH or --as-vm NAME", "one of the two: a file, or a new VM");
         }
-        if (!host.isEmpty() && asVm.isEmpty()) {
-            throw new ShellException("--host goes with --as-vm", "a restore --to PATH writes files, not a VM");
+        if ((!host.isEmpty() || await.given()) && asVm.isEmpty()) {
+            throw new ShellException((host.isEmpty() ? "--wait, --no-wait and --timeout go" : "--host goes")
+                    + " with --as-vm", "a restore --to PATH writes files, not a VM");
         }
+        wait = await.wait(true);
         var backups = Repos.open(ctx, lab, repo);
-        done = asVm.isEmpty() ? backups.restore(id, to) : backups.restoreAsVm(id, asVm, host);
+        done = asVm.isEmpty() ? backups.restore(id, to) : backups.restoreAsVm(id, asVm, host, wait);
     }
 
     @Override
@@ -71,10 +81,12 @@ final class BackupRestoreCommand extends ChangeCommand {
                     + done.disks().size() + (done.disks().size() == 1 ? " disk, " : " disks, ")
                     + Sizes.format(done.disks().stream().mapToLong(BackupRestore.RestoredDisk::bytesWritten).sum())
                     + " data");
-            if (done.complete()) {
+            if (done.complete() && wait.waits()) {
                 out().println("recovery time " + Times.length(done.recoveryTime()) + ": restore "
                         + Times.length(done.restoreTime()) + " + boot " + Times.length(done.bootTime())
                         + " (timeline " + done.vm() + ")");
+            } else if (done.complete() && !dryRun) {
+                out().println(Outcome.vm(lab, done.vm(), done.started().plus(done.restoreTime()), wait, style()));
             }
         }
         if (!dryRun) {

@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands.disk;
 
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.DiskCheck;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.ReadCommand;
@@ -41,7 +42,7 @@ final class DiskCheckCommand extends ReadCommand<DiskCheck> {
             out().println(c.path() + ": " + style().green("no errors were found"));
         } else if (!c.corrupt()) {
             out().println(c.path() + ": " + style().yellow(c.leaks() + " leaked clusters")
-                    + " (wasted space, no data at risk; qemu-img check -r leaks reclaims them)");
+                    + " (wasted space, no data at risk; disk repair reclaims them)");
         }
         if (c.totalClusters() > 0) {
             out().printf(Locale.ROOT, "%d/%d = %.2f%% allocated%n", c.allocatedClusters(), c.totalClusters(),
@@ -52,9 +53,10 @@ final class DiskCheckCommand extends ReadCommand<DiskCheck> {
     @Override
     protected void conclude(DiskCheck c) {
         if (c.corrupt()) {
-            throw new ShellException(c.path() + " is corrupt: " + c.corruptions() + " corruptions, " + c.leaks()
-                    + " leaked clusters" + (c.checkErrors() > 0 ? ", " + c.checkErrors() + " unreadable structures" : ""),
-                    "copy it before anything else; qemu-img check -r all repairs what it can");
+            throw new ShellException(c.path() + " is corrupt: " + Plural.of(c.corruptions(), "corruption") + ", "
+                    + Plural.of(c.leaks(), "leaked cluster")
+                    + (c.checkErrors() > 0 ? ", " + Plural.of(c.checkErrors(), "unreadable structure") : ""),
+                    "disk repair " + c.path() + " repairs refcounts as qemu-img check -r all does; copy it first");
         }
     }
 }

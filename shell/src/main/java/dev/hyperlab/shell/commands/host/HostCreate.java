@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands.host;
 
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.HostDiskSpec;
 import dev.hyperlab.api.lab.HostInfo;
 import dev.hyperlab.api.lab.HostSpec;
@@ -56,7 +57,7 @@ final class HostCreate extends ChangeCommand {
     @Override
     protected void report(Lab lab, boolean dryRun) {
         HostInfo i = lab.host(name).info();
-        out().println((dryRun ? "would create" : "created") + " host " + name + ": " + i.cores() + " cores, "
+        out().println((dryRun ? "would create" : "created") + " host " + name + ": " + Plural.of(i.cores(), "core") + ", "
                 + Sizes.format(i.ram()) + ", " + i.firmware() + ", " + HostViews.disks(i)
                 + (dryRun ? "" : " (next: host install " + name + " --hypervisor type1)"));
     }

@@ -4,7 +4,7 @@ import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.shell.command.Args;
-import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.SettingCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.completion.LiveNames;
 import java.util.List;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
                 + "of equal --boot-priority, lowest first; a group waits --group-delay after the previous one is "
                 + "running; at most --max-concurrent-boots boot at once. Applies to starts requested from now on.",
         "Without options, shows the policy (host info --json has it as startPolicy)."})
-final class HostPolicy extends ChangeCommand {
+final class HostPolicy extends SettingCommand<StartPolicy> {
     @Parameters(paramLabel = "NAME", description = "The host.", completionCandidates = LiveNames.Hosts.class)
     String name;
 
@@ -35,7 +35,12 @@ final class HostPolicy extends ChangeCommand {
     }
 
     @Override
-    protected void apply(Lab lab) {
+    protected StartPolicy setting(Lab lab) {
+        return lab.host(name).startPolicy();
+    }
+
+    @Override
+    protected void set(Lab lab) {
         Host h = lab.host(name);
         if (maxConcurrentBoots == null && groupDelay == null) {
             return;
@@ -46,8 +51,8 @@ final class HostPolicy extends ChangeCommand {
     }
 
     @Override
-    protected void report(Lab lab, boolean dryRun) {
-        out().println(name + ": " + HostViews.policy(lab.host(name).startPolicy()));
+    protected void print(StartPolicy p) {
+        out().println(name + ": " + HostViews.policy(p));
     }
 
     @Override

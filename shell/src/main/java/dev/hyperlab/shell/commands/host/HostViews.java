@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands.host;
 
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.HostInfo;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.StartPolicy;
@@ -25,8 +26,8 @@ final class HostViews {
     }
 
     static String policy(StartPolicy p) {
-        return (p.maxConcurrentBoots() == 0 ? "no limit on concurrent boots" : "at most " + p.maxConcurrentBoots()
-                + " concurrent boots") + ", " + (p.groupDelay().isZero() ? "no delay between boot-priority groups"
+        return (p.maxConcurrentBoots() == 0 ? "no limit on concurrent boots"
+                : "at most " + Plural.of(p.maxConcurrentBoots(), "concurrent boot")) + ", " + (p.groupDelay().isZero() ? "no delay between boot-priority groups"
                 : Times.length(p.groupDelay()) + " between boot-priority groups");
     }
 }

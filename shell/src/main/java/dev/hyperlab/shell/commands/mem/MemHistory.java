@@ -1,6 +1,6 @@
 package dev.hyperlab.shell.commands.mem;
 
-import dev.hyperlab.api.lab.Durations;
+import dev.hyperlab.shell.render.Times;
 import dev.hyperlab.api.lab.MemorySample;
 import dev.hyperlab.shell.command.ReadCommand;
 import dev.hyperlab.shell.render.Table;
@@ -34,7 +34,7 @@ final class MemHistory extends ReadCommand<List<MemorySample>> {
     protected void print(List<MemorySample> samples) {
         Table t = new Table("TIME", "MACHINE", "SIZE", "USED", "SWAPPED", "SHARED").alignRight(0, 2, 3, 4, 5);
         for (MemorySample s : samples) {
-            t.row(Durations.format(s.time()), s.machine(), Sizes.format(s.size()), Sizes.format(s.used()),
+            t.row(Times.at(s.time()), s.machine(), Sizes.format(s.size()), Sizes.format(s.used()),
                     Sizes.format(s.swapped()), Sizes.format(s.shared()));
         }
         t.print(out(), style());

@@ -7,6 +7,7 @@ import java.util.Locale;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -25,6 +26,9 @@ final class MemHost extends ReadCommand<HostMemory> {
 
     @Override
     protected HostMemory read(Lab lab) {
+        if (lab.findHost(name).isEmpty() && lab.findVm(name).isPresent()) {
+            throw new ShellException("'" + name + "' is a VM, not a host", "mem stat " + name + " shows a VM's memory");
+        }
         return lab.host(name).memory();
     }
 

@@ -3,7 +3,7 @@ package dev.hyperlab.shell.commands.mem;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.MemoryPolicy;
 import dev.hyperlab.shell.command.Args;
-import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.SettingCommand;
 import picocli.CommandLine.Option;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         + "than it has: --auto-balloon (Proxmox-style: shrink balloons toward 80 % host use, grow them back), "
         + "--swap (host swap space for guest memory; none by default), --page-sharing (KSM: merge identical pages).",
         "Without options, shows the policy."})
-final class MemPolicy extends ChangeCommand {
+final class MemPolicy extends SettingCommand<MemoryPolicy> {
     @Parameters(paramLabel = "HOST", description = "The host.", completionCandidates = LiveNames.Hosts.class)
     String name;
 
@@ -36,7 +36,12 @@ final class MemPolicy extends ChangeCommand {
     }
 
     @Override
-    protected void apply(Lab lab) {
+    protected MemoryPolicy setting(Lab lab) {
+        return lab.host(name).memoryPolicy();
+    }
+
+    @Override
+    protected void set(Lab lab) {
         Host h = lab.host(name);
         if (autoBalloon == null && swap == null && pageSharing == null) {
             return;
@@ -63,8 +68,7 @@ final class MemPolicy extends ChangeCommand {
     }
 
     @Override
-    protected void report(Lab lab, boolean dryRun) {
-        MemoryPolicy p = lab.host(name).memoryPolicy();
+    protected void print(MemoryPolicy p) {
         out().println(name + ": auto-balloon " + (p.autoBalloon() ? "on" : "off") + ", swap "
                 + Sizes.format(p.swapBytes()) + ", page sharing " + (p.pageSharing() ? "on" : "off"));
     }

@@ -6,6 +6,7 @@ import dev.hyperlab.shell.render.Fields;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -24,6 +25,9 @@ final class MemStat extends ReadCommand<VmMemory> {
 
     @Override
     protected VmMemory read(Lab lab) {
+        if (lab.findVm(name).isEmpty() && lab.findHost(name).isPresent()) {
+            throw new ShellException("'" + name + "' is a host, not a VM", "mem host " + name + " shows a host's memory");
+        }
         return lab.vm(name).memory();
     }
 

@@ -7,6 +7,7 @@ import dev.hyperlab.shell.plugin.PluginSystem;
 import dev.hyperlab.shell.plugin.PluginView;
 import java.util.function.BiFunction;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
@@ -22,6 +23,10 @@ final class PluginActions {
         @Parameters(paramLabel = "ID", description = "The plugin.", completionCandidates = LiveNames.Plugins.class)
         String id;
 
+        @Option(names = "--dry-run", description = "Do it on a throw-away copy of the plugin directory and print what "
+                + "would happen; change nothing.")
+        boolean dryRun;
+
         private final BiFunction<PluginSystem, String, PluginView> verb;
 
         Action(ShellContext ctx, BiFunction<PluginSystem, String, PluginView> verb) {
@@ -31,8 +36,10 @@ final class PluginActions {
 
         @Override
         public Integer call() {
-            PluginView p = ctx.plugins().use(s -> verb.apply(s, id));
-            out().println(p.id() + " " + p.state().id() + (p.reason().isEmpty() ? "" : ": " + p.reason()));
+            PluginView p = dryRun ? PluginDryRun.run(ctx, s -> verb.apply(s, id))
+                    : ctx.plugins().use(s -> verb.apply(s, id));
+            out().println((dryRun ? "dry run: nothing was changed; it would leave " : "") + p.id() + " " + p.state().id()
+                    + (p.reason().isEmpty() ? "" : ": " + p.reason()));
             out().flush();
             return 0;
         }

@@ -6,12 +6,13 @@ import dev.hyperlab.shell.plugin.PluginView;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
  * {@code plugin install FILE}: copies a plugin into the user's plugin directory and starts it. The file is checked
  * before anything is copied (descriptor, api requirement, id), and an install that fails later is undone: a refused
- * install leaves nothing behind. It changes no lab, so it has no {@code --dry-run}.
+ * install leaves nothing behind. With {@code --dry-run} it installs into a throw-away copy of the plugin directory.
  */
 @Command(name = "install", description = "Install a PF4J plugin (.zip or .jar) into $HYPERLAB_HOME/plugins and start "
         + "it; refused, changing nothing, if it needs another api version or its ids are taken.")
@@ -19,14 +20,19 @@ final class PluginInstall extends ShellCommand {
     @Parameters(paramLabel = "FILE", description = "The plugin file: a zip (plugin.properties, lib/*.jar) or a jar.")
     Path file;
 
+    @Option(names = "--dry-run", description = "Install into a throw-away copy of the plugin directory (checks, "
+            + "start and all) and print what would happen; change nothing.")
+    boolean dryRun;
+
     PluginInstall(ShellContext ctx) {
         super(ctx);
     }
 
     @Override
     public Integer call() {
-        PluginView p = ctx.plugins().use(s -> s.install(file));
-        out().println("installed " + p.id() + " " + p.version() + ": " + (p.extensions().isEmpty() ? "no extensions"
+        PluginView p = dryRun ? PluginDryRun.run(ctx, s -> s.install(file))
+                : ctx.plugins().use(s -> s.install(file));
+        out().println((dryRun ? "dry run: nothing was changed; it would install " : "installed ") + p.id() + " " + p.version() + ": " + (p.extensions().isEmpty() ? "no extensions"
                 : p.extensions().stream().map(e -> e.kind() + " " + e.id()).collect(Collectors.joining(", "))));
         out().flush();
         return 0;

@@ -4,11 +4,16 @@ import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.SnapshotOptions;
 import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.Wait;
 import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.Outcome;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.WaitOptions;
 import dev.hyperlab.shell.completion.LiveNames;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,7 +22,9 @@ import picocli.CommandLine.Parameters;
         + "whole state: memory, balloon, the work in progress. A running VM pauses while its RAM in use is written "
         + "(the snapshot phase of its timeline), then goes on where it was. With guest tools (--driver guest-tools) "
         + "the guest's file systems are frozen first: the disks are application-consistent, else crash-consistent. "
-        + "The new snapshot's parent is the current one; it becomes current."})
+        + "The new snapshot's parent is the current one; it becomes current.",
+        "In batch mode (a command file, piped commands, -c) it waits until the VM runs on, as virsh's "
+                + "snapshot-create-as does, unless given --no-wait."})
 final class SnapshotCreate extends ChangeCommand {
     @Parameters(index = "0", paramLabel = "VM", description = "The VM.", completionCandidates = LiveNames.Vms.class)
     String vm;
@@ -32,7 +39,12 @@ final class SnapshotCreate extends ChangeCommand {
     @Option(names = "--description", paramLabel = "TEXT", description = "One line shown by snapshot list.")
     String description = "";
 
+    @Mixin
+    WaitOptions await;
+
     private SnapshotInfo taken;
+    private Wait wait = Wait.NONE;
+    private Duration from;
 
     SnapshotCreate(ShellContext ctx) {
         super(ctx);
@@ -40,8 +52,10 @@ final class SnapshotCreate extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
+        wait = await.wait(ctx.unattended());
         SnapshotOptions o = SnapshotOptions.DEFAULT.withDescription(description);
-        taken = lab.vm(vm).createSnapshot(name, diskOnly ? o.withDiskOnly() : o);
+        from = lab.now();
+        taken = lab.vm(vm).createSnapshot(name, diskOnly ? o.withDiskOnly() : o, wait);
     }
 
     @Override
@@ -52,8 +66,8 @@ final class SnapshotCreate extends ChangeCommand {
         out().println(vm + ": snapshot " + taken.name() + " taken" + (taken.parent().isEmpty() ? ""
                 : " after " + taken.parent()) + " ("
                 + (taken.diskOnly() ? "disk-only" : "memory " + Sizes.format(taken.memory())) + ", "
-                + taken.consistency().id() + "-consistent" + ")"
-                + (lab.vm(vm).state().id().equals("paused") ? "; paused while its state is saved" : ""));
+                + taken.consistency().id() + "-consistent" + ")");
+        out().println(Outcome.vm(lab, vm, from, wait, style()));
     }
 
     @Override

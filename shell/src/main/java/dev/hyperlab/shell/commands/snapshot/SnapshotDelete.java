@@ -1,19 +1,26 @@
 package dev.hyperlab.shell.commands.snapshot;
 
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Wait;
 import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.Destructive;
+import dev.hyperlab.shell.command.Outcome;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.WaitOptions;
 import dev.hyperlab.shell.completion.LiveNames;
+import java.time.Duration;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code snapshot delete VM NAME [--children]}: QEMU's delvm; the tree follows libvirt's rules. */
 @Command(name = "delete", description = {"Delete a snapshot from every disk of the VM, freeing the clusters only it "
         + "used. Its children move up to its parent (each snapshot has its own tables, so none needs another); "
-        + "deleting the current snapshot makes its parent current."})
-final class SnapshotDelete extends ChangeCommand {
+        + "deleting the current snapshot makes its parent current. A running VM's disks are drained meanwhile: it "
+        + "pauses while the image frees the snapshot's clusters (the snapshot phase of its timeline)."})
+final class SnapshotDelete extends ChangeCommand implements Destructive {
     @Parameters(index = "0", paramLabel = "VM", description = "The VM.", completionCandidates = LiveNames.Vms.class)
     String vm;
 
@@ -24,7 +31,12 @@ final class SnapshotDelete extends ChangeCommand {
     @Option(names = "--children", description = "Delete the snapshots below it too.")
     boolean children;
 
+    @Mixin
+    WaitOptions await;
+
     private List<String> deleted = List.of();
+    private Wait wait = Wait.NONE;
+    private Duration from;
 
     SnapshotDelete(ShellContext ctx) {
         super(ctx);
@@ -32,13 +44,16 @@ final class SnapshotDelete extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
-        deleted = lab.vm(vm).deleteSnapshot(name, children);
+        wait = await.wait(false);
+        from = lab.now();
+        deleted = lab.vm(vm).deleteSnapshot(name, children, wait);
     }
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
         if (!dryRun) {
             out().println(vm + ": deleted " + String.join(", ", deleted));
+            out().println(Outcome.vm(lab, vm, from, wait, style()));
         }
     }
 

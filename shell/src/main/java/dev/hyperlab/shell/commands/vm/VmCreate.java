@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands.vm;
 
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmInfo;
@@ -70,8 +71,8 @@ final class VmCreate extends ChangeCommand {
         VmInfo i = lab.vm(name).info();
         String disks = i.disks().stream().map(d -> d.format() + " " + Sizes.format(d.virtualSize()))
                 .collect(Collectors.joining(", "));
-        out().println((dryRun ? "would create" : "created") + " vm " + name + " on " + i.host() + ": " + i.vcpus()
-                + " vCPUs, " + Sizes.format(i.memory()) + ", " + (i.os().isEmpty() ? "no OS" : i.os()) + ", firmware "
+        out().println((dryRun ? "would create" : "created") + " vm " + name + " on " + i.host() + ": "
+                + Plural.of(i.vcpus(), "vCPU") + ", " + Sizes.format(i.memory()) + ", " + (i.os().isEmpty() ? "no OS" : i.os()) + ", firmware "
                 + i.firmware() + (disks.isEmpty() ? ", no disks" : ", disks " + disks)
                 + (dryRun ? "" : " (next: vm start " + name + " --wait)"));
     }

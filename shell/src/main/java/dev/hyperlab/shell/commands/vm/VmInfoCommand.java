@@ -32,6 +32,7 @@ final class VmInfoCommand extends ReadCommand<VmInfo> {
                 .add("name", i.name())
                 .add("host", i.host())
                 .add("state", style().state(i.state().id()))
+                .add("operation", i.operation().isEmpty() ? "" : i.operation() + " under way")
                 .add("reason", i.reason())
                 .add("vcpus", i.vcpus())
                 .add("memory", Sizes.format(i.memory()))

@@ -3,6 +3,7 @@ package dev.hyperlab.shell.commands.vm;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.api.lab.Wait;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellException;
@@ -33,6 +34,7 @@ final class VmStart extends ChangeCommand {
     WaitOptions await;
 
     private Duration from;
+    private Wait wait = Wait.NONE;
     private List<String> started = List.of();
 
     VmStart(ShellContext ctx) {
@@ -41,7 +43,7 @@ final class VmStart extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
-        Duration limit = await.timeout();
+        wait = await.wait(false);
         List<Vm> vms = new ArrayList<>();
         if (all) {
             lab.vms().stream().filter(v -> v.state() != VmState.RUNNING && v.state() != VmState.STARTING)
@@ -57,8 +59,8 @@ final class VmStart extends ChangeCommand {
         from = lab.now();
         started = vms.stream().map(Vm::name).distinct().toList();
         lab.startVms(started); // all or none, one save: a boot storm of a thousand VMs starts at once
-        if (await.enabled()) {
-            Duration deadline = from.plus(limit); // one timeout for them all: they boot side by side
+        if (wait.waits()) {
+            Duration deadline = from.plus(wait.timeout()); // one timeout for them all: they boot side by side
             for (Vm v : vms) {
                 Duration left = deadline.minus(lab.now());
                 v.waitFor(VmState.RUNNING, left.isNegative() ? Duration.ZERO : left);
@@ -71,7 +73,7 @@ final class VmStart extends ChangeCommand {
         if (dryRun) {
             return;
         }
-        if (!await.enabled()) {
+        if (!wait.waits()) {
             out().println("starting: " + String.join(", ", started) + " (vm list shows their states, timeline "
                     + "their boots)");
             return;

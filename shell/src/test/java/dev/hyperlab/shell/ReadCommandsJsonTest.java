@@ -1,0 +1,99 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.SettingCommand;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Every command that reads takes {@code --json} and prints one JSON document on stdout, nothing else: the read-only
+ * commands, and those that show a setting when given no options ({@code host policy}, {@code mem policy}).
+ */
+class ReadCommandsJsonTest {
+    @TempDir
+    Path tmp;
+
+    /** Commands that are neither reads of the lab nor changes of it. */
+    static final Set<String> NOT_READS = Set.of("help", "exit", "plugin install", "plugin enable", "plugin disable");
+
+    /** Reads that need what this lab cannot have (an installed plugin): they must declare --json at least. */
+    static final Set<String> DECLARED_ONLY = Set.of("plugin info");
+
+    /** One reading invocation of every read command, valid in the lab {@link #setUp} builds. */
+    Map<String, String> samples() {
+        Map<String, String> s = new LinkedHashMap<>();
+        String repo = " --repo " + tmp.resolve("repo");
+        s.put("lab info", "lab info");
+        s.put("profiles", "profiles");
+        s.put("time", "time");
+        s.put("timeline", "timeline web1");
+        s.put("host list", "host list");
+        s.put("host info", "host info esx1");
+        s.put("host policy", "host policy esx1");
+        s.put("vm list", "vm list");
+        s.put("vm info", "vm info web1");
+        s.put("mem stat", "mem stat web1");
+        s.put("mem host", "mem host esx1");
+        s.put("mem history", "mem history web1");
+        s.put("mem policy", "mem policy esx1");
+        s.put("disk list", "disk list");
+        s.put("disk info", "disk info " + tmp.resolve("lab/vms/web1/disk0.qcow2"));
+        s.put("disk check", "disk check " + tmp.resolve("lab/vms/web1/disk0.qcow2"));
+        s.put("snapshot list", "snapshot list web1");
+        s.put("backup list", "backup list" + repo);
+        s.put("backup check", "backup check" + repo);
+        s.put("plugin list", "plugin list");
+        return s;
+    }
+
+    private void setUp(ShellFixture shell) {
+        shell.small().ok("vm start web1 --wait; snapshot create web1 s1 --wait; backup init " + tmp.resolve("repo")
+                + "; backup run web1 --strategy full --repo " + tmp.resolve("repo"));
+    }
+
+    @Test
+    void everyReadCommandTakesJsonAndPrintsOneDocument() {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            setUp(shell);
+            Map<String, String> samples = samples();
+            for (String path : shell.ctx.commands().paths()) {
+                Object command = shell.ctx.commands().command(path);
+                boolean reads = command instanceof SettingCommand<?> || !(command instanceof ChangeCommand);
+                if (!reads || NOT_READS.contains(path)) {
+                    continue;
+                }
+                String[] words = path.split(" ");
+                CommandLine line = shell.ctx.commands().line(words[0]).orElseThrow();
+                for (int i = 1; i < words.length; i++) {
+                    line = line.getSubcommands().get(words[i]);
+                }
+                assertThat(line.getCommandSpec().findOption("--json")).as(path + " takes --json").isNotNull();
+                if (!DECLARED_ONLY.contains(path)) {
+                    assertThat(samples).as("a reading sample for '" + path + "' (a new read command needs one)")
+                            .containsKey(path);
+                }
+            }
+            for (Map.Entry<String, String> e : samples.entrySet()) {
+                ShellFixture.Result r = shell.run(e.getValue() + " --json");
+                assertThat(r.ok()).as(e.getValue() + " --json: " + r.err()).isTrue();
+                assertThat(r.err()).as(e.getValue() + " --json writes nothing on stderr").isEmpty();
+                JsonNode doc = r.json(); // one document, nothing else
+                assertThat(doc).as(e.getValue()).isNotNull();
+            }
+            assertThat(shell.run("host policy esx1 --json").json().get("maxConcurrentBoots").asInt()).isZero();
+            JsonNode set = shell.run("mem policy esx1 --swap 8GiB --json").json();
+            assertThat(set.get("swapBytes").asLong()).as("the setting as it is after the command")
+                    .isEqualTo(8L << 30);
+            assertThat(shell.run("host policy esx1 --json --dry-run").err())
+                    .contains("--json and --dry-run exclude each other");
+        }
+    }
+}

@@ -26,7 +26,7 @@ import java.util.Optional;
  * {@link #CEILING_FRACTION} of what it can hold ({@link #capacity()}) is stopped too, whatever its budget, as what earlier {@code js} lines
  * hold adds up there (and stopping before the JVM runs out is what keeps the rest of the shell working).
  */
-final class HeapWatch {
+public final class HeapWatch {
     /** How full the heap may get, of its maximum, while a script runs. */
     static final double CEILING_FRACTION = 0.85;
 
@@ -135,7 +135,7 @@ final class HeapWatch {
     }
 
     /** The error when the heap could not hold what the script allocated ({@link OutOfMemoryError}). */
-    static String outOfMemory() {
+    public static String outOfMemory() {
         return "memory limit reached: the shell's heap of " + Sizes.format(Runtime.getRuntime().maxMemory())
                 + " cannot hold what it allocated (" + LARGER_HEAP + ")";
     }

@@ -144,7 +144,26 @@ class BatchModeTest {
             assertThat(lab.hosts()).isEmpty();
             ShellProcess.Run r = ShellProcess.run(home, null, "--lab", "./busy", "-c", "time");
             assertThat(r.status()).isEqualTo(1);
-            assertThat(r.err()).startsWith("error: lab ./busy is open in another hyperlab process");
+            // who holds it: this test's JVM, on this machine
+            String host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            assertThat(r.err().strip()).startsWith("error: lab ./busy is open in another hyperlab process (process "
+                    + ProcessHandle.current().pid() + " on " + host + " since ").doesNotContain("\n");
         }
+        // a process that ends, even killed, leaves no lock behind: the kernel releases it
+        java.nio.file.Path spin = java.nio.file.Files.writeString(home.resolve("spin.js"), "while (true) {}\n");
+        Process holder = new ProcessBuilder(ShellProcess.command(java.util.List.of(), "--lab",
+                home.resolve("killed").toString(), "-c", "run --statement-limit 0 --cpu-limit 0 " + spin))
+                .redirectErrorStream(true).start();
+        try {
+            java.nio.file.Path lock = home.resolve("killed/lab.lock");
+            for (int i = 0; i < 600 && !(java.nio.file.Files.exists(lock) && java.nio.file.Files.size(lock) > 0); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(ShellProcess.run(home, null, "--lab", "./killed", "-c", "time").err())
+                    .contains("(process " + holder.pid() + " on ");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        assertThat(ShellProcess.run(home, null, "--lab", "./killed", "-c", "time").status()).isZero();
     }
 }

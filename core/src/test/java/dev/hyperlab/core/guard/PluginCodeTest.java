@@ -184,13 +184,15 @@ class PluginCodeTest {
     void anExitOnAThreadThePluginStartedMakesItFaultyAtItsNextCall() throws Exception {
         Callable<Object> code = plugin("background-quitter", """
                 if (spawned == null) {
-                    spawned = new Thread(() -> System.exit(3));
+                    // after the call has returned (the test opens the gate), not racing it
+                    spawned = new Thread(() -> { GATE.acquireUninterruptibly(); System.exit(3); });
                     spawned.start();
                 }
                 return "ok";
                 """);
         ExtensionGuard guard = new ExtensionGuard(LIMIT);
         assertThat(guard.call("background-quitter", "first", code)).isEqualTo("ok");
+        ((java.util.concurrent.Semaphore) field(code, "GATE")).release();
         ((Thread) field(code, "spawned")).join();
         assertThat(guard.faultOf("background-quitter"))
                 .contains("plugin 'background-quitter' failed: its code called System.exit(3) (refused: a plugin may not"

@@ -146,7 +146,7 @@ class DiskCommandsTest {
         qemuImg("create", "-q", "-f", "qcow2", "-b", "l1.qcow2", "-F", "qcow2", "l2.qcow2");
         qemuImg("rebase", "-q", "-u", "-b", "l2.qcow2", "-F", "qcow2", "l1.qcow2"); // a backing cycle
         Map<String, String> cases = new TreeMap<>();
-        cases.put("disk create x.qcow2 --size -5GiB", "--size: '-5GiB' is not a size");
+        cases.put("disk create x.qcow2 --size -5GiB", "--size: '-5GiB' is negative");
         cases.put("disk create x.qcow2", "a new disk needs a size");
         cases.put("disk create x.qcow2 --size 1000", "disk size 1000 B is not a whole number of 512-byte sectors");
         cases.put("disk create a.qcow2 --size 1GiB", home.resolve("a.qcow2") + " exists");

@@ -15,8 +15,9 @@ import java.nio.file.Path;
  */
 final class HostFile implements AutoCloseable {
     final Path path;
-    final FileChannel channel;
-    private final java.io.RandomAccessFile raf; // for writable files: ftruncate on the same descriptor
+    private FileChannel channel;
+    private java.io.RandomAccessFile raf; // for writable files: ftruncate on the same descriptor
+    private boolean closed;
     private final ImageLock lock;
     private long size;
     /** Bytes and write calls so far: the I/O a metadata operation cost, as QEMU's blockstats count it. */
@@ -63,7 +64,8 @@ final class HostFile implements AutoCloseable {
         }
         long pos = offset;
         while (dst.hasRemaining()) {
-            int n = channel.read(dst, pos);
+            long at = pos;
+            int n = io(() -> channel.read(dst, at));
             if (n < 0) throw new ImageException(path + ": " + what + " at 0x" + Long.toHexString(offset) + " is truncated");
             pos += n;
         }
@@ -74,7 +76,8 @@ final class HostFile implements AutoCloseable {
         int total = 0;
         long pos = offset;
         while (dst.hasRemaining() && pos < size) {
-            int n = channel.read(dst, pos);
+            long at = pos;
+            int n = io(() -> channel.read(dst, at));
             if (n < 0) break;
             pos += n;
             total += n;
@@ -87,7 +90,10 @@ final class HostFile implements AutoCloseable {
         writeCalls++;
         long pos = offset;
         unsynced = true;
-        while (src.hasRemaining()) pos += channel.write(src, pos);
+        while (src.hasRemaining()) {
+            long at = pos;
+            pos += io(() -> channel.write(src, at));
+        }
         if (pos > size) size = pos;
     }
 
@@ -96,7 +102,10 @@ final class HostFile implements AutoCloseable {
         if (newSize <= size) return;
         if (raf == null) throw new ImageException(path + ": image is open read-only");
         unsynced = true;
-        raf.setLength(newSize);
+        io(() -> {
+            raf.setLength(newSize);
+            return 0;
+        });
         size = newSize;
     }
 
@@ -109,7 +118,10 @@ final class HostFile implements AutoCloseable {
     }
 
     void force() throws IOException {
-        channel.force(true);
+        io(() -> {
+            channel.force(true);
+            return 0;
+        });
         unsynced = false;
     }
 
@@ -118,8 +130,57 @@ final class HostFile implements AutoCloseable {
         return unsynced;
     }
 
+    /** One positional I/O call on the channel. */
+    private interface Io {
+        int run() throws IOException;
+    }
+
+    /**
+     * Runs {@code op}, reopening the file once if the channel was closed under it. A FileChannel closes itself when a
+     * thread using it is interrupted (a Ctrl-C reaching a thread that saves or writes the lab), and every later write
+     * of the lab would then fail. The positional calls here can be repeated whole, so the call is made again on a
+     * fresh channel to the same file (through the lock's descriptor, the same inode), the interrupt held back meanwhile
+     * and set again after: whoever interrupted still sees it.
+     */
+    private int io(Io op) throws IOException {
+        if (!closed && !channel.isOpen()) {
+            reopen();
+        }
+        try {
+            return op.run();
+        } catch (java.nio.channels.ClosedChannelException e) {
+            if (closed) {
+                throw e;
+            }
+            boolean interrupted = Thread.interrupted();
+            try {
+                reopen();
+                return op.run();
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private void reopen() throws IOException {
+        if (raf != null) {
+            try {
+                raf.close();
+            } catch (IOException ignored) {
+                // already closed with its channel
+            }
+            raf = new java.io.RandomAccessFile(lock.file().toFile(), "rw");
+            channel = raf.getChannel();
+        } else {
+            channel = FileChannel.open(lock.file(), java.nio.file.StandardOpenOption.READ);
+        }
+    }
+
     @Override
     public void close() throws IOException {
+        closed = true;
         try {
             channel.close();
             if (raf != null) raf.close();

@@ -36,7 +36,9 @@ public final class ProgressBar implements ProgressView {
         if (p.elapsed().compareTo(AFTER) < 0 && !p.stopping()) {
             return;
         }
-        out.print("\r\u001b[2K" + line(p, Math.max(40, width.getAsInt() - 1)));
+        // three columns short of the width: the terminal echoes a Ctrl-C as "^C" after the line, and a line that wraps
+        // then is not taken away whole by the carriage return and erase that clear() sends
+        out.print("\r\u001b[2K" + line(p, Math.max(40, width.getAsInt() - 3)));
         out.flush();
         drawn = true;
     }

@@ -222,6 +222,7 @@ class DiskCommandsTest {
     void aCorruptImageIsNotAttachedUntilDiskRepairMendsIt() throws Exception {
         Path bad = imageWithAFreeDataCluster();
         Files.copy(bad, home.resolve("bad-js.qcow2"));
+        Files.copy(bad, home.resolve("bad-java.qcow2"));
         byte[] before = Files.readAllBytes(bad);
         ok("host create h --cores 4 --ram 8GiB; host install h --hypervisor type1");
 
@@ -246,6 +247,10 @@ class DiskCommandsTest {
         assertThat(js.status()).as(js.err()).isZero();
         assertThat(js.out()).isEqualTo("2 false\n");
         qemuImg("check", "bad-js.qcow2");
+        ShellProcess.Run java = hl("java var r = lab.repairDisk(\"bad-java.qcow2\"); r.before().corruptions() + \" \" + r.after().corrupt()");
+        assertThat(java.status()).as(java.err()).isZero();
+        assertThat(java.out()).contains("\"2 false\"");
+        qemuImg("check", "bad-java.qcow2");
         ok("vm create v --host h --vcpus 1 --memory 1GiB --disk bad.qcow2");
         assertThat(ok("disk repair bad.qcow2").out()).isEqualTo(bad + ": no errors were found; nothing to repair\n");
         qemuImg("check", "bad.qcow2");

@@ -6,30 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The S3 backend behind a proxy that answers 500 and resets connections at seeded points. */
-class S3FaultTest {
-    @TempDir
-    static Path serverDir;
-
-    @TempDir
-    Path tmp;
-
-    static S3TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new S3TestServer(serverDir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+class S3FaultTest extends S3ServerTests {
 
     private static S3Backend through(FaultyS3Proxy proxy, String bucketAndPrefix) throws RepositoryException {
         return new S3Backend(S3Location.parse("s3:http://127.0.0.1:" + proxy.port() + "/" + bucketAndPrefix),

@@ -10,30 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The repository on a real S3-compatible server (S3Proxy on loopback): every verb, a whole backup cycle, the errors. */
-class S3RepositoryTest {
-    @TempDir
-    static Path serverDir;
-
-    @TempDir
-    Path tmp;
-
-    static S3TestServer server;
-
-    @BeforeAll
-    static void start() throws Exception {
-        server = new S3TestServer(serverDir);
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        server.close();
-    }
+class S3RepositoryTest extends S3ServerTests {
 
     @Test
     void backendVerbsKeepTheLayoutAndListAcrossPages() throws IOException {

@@ -38,7 +38,8 @@ import javax.xml.stream.XMLStreamReader;
  * and the repository writes each pack, index and key under the hash of its content and the manifest last, so a
  * killed upload leaves nothing, or a whole object no manifest names yet (which prune removes). Retries: a 5xx answer,
  * a timeout or a reset connection is retried with doubling backoff ({@link #ATTEMPTS} tries in all); a 4xx never is,
- * and becomes a one-line error naming its S3 code (missing bucket, wrong credentials).
+ * and becomes a one-line error naming its S3 code (missing bucket, wrong credentials). No answer is kept past what
+ * was asked for ({@link BoundedBody}): a range, a listing page, an error document.
  */
 public final class S3Backend implements Backend {
 
@@ -46,6 +47,10 @@ public final class S3Backend implements Backend {
     static final int ATTEMPTS = 4;
 
     private static final long FIRST_BACKOFF_MILLIS = 200;
+    /** The most an answer without data may hold: an S3 error document is a few hundred bytes. */
+    private static final long ERROR_BYTES = 64 << 10;
+    /** The most a listing page may hold: 1,000 keys (S3's page) of at most 1 KiB each, with their XML. */
+    private static final long LISTING_BYTES = 8 << 20;
     private static final String EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
     private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
     private static final HexFormat HEX = HexFormat.of();
@@ -107,7 +112,7 @@ public final class S3Backend implements Backend {
 
     /** Fails with a one-line error unless the bucket exists and the credentials are accepted. */
     public void requireBucket() throws IOException {
-        send("HEAD", "", Map.of(), Map.of(), null, "bucket " + location.bucket());
+        send("HEAD", "", Map.of(), Map.of(), null, "bucket " + location.bucket(), ERROR_BYTES);
     }
 
     @Override
@@ -117,7 +122,7 @@ public final class S3Backend implements Backend {
         }
         byte[] body = offset == 0 && length == data.length ? data : java.util.Arrays.copyOfRange(data, offset,
                 offset + length);
-        send("PUT", key(kind, name), Map.of(), Map.of(), body, kind.dir() + "/" + name);
+        send("PUT", key(kind, name), Map.of(), Map.of(), body, kind.dir() + "/" + name, ERROR_BYTES);
     }
 
     @Override
@@ -129,7 +134,7 @@ public final class S3Backend implements Backend {
         }
         String what = kind.dir() + "/" + name;
         HttpResponse<byte[]> r = send("GET", key(kind, name), Map.of(),
-                Map.of("range", "bytes=" + offset + "-" + (offset + want - 1)), null, what);
+                Map.of("range", "bytes=" + offset + "-" + (offset + want - 1)), null, what, Math.max(want, ERROR_BYTES));
         byte[] got = r.body();
         if (r.statusCode() == 416 || got.length < want) {
             throw new EOFException(what + " ends before byte " + (offset + want));
@@ -142,7 +147,8 @@ public final class S3Backend implements Backend {
 
     @Override
     public long stat(FileKind kind, String name) throws IOException {
-        HttpResponse<byte[]> r = send("HEAD", key(kind, name), Map.of(), Map.of(), null, kind.dir() + "/" + name);
+        HttpResponse<byte[]> r = send("HEAD", key(kind, name), Map.of(), Map.of(), null, kind.dir() + "/" + name,
+                ERROR_BYTES);
         return r.headers().firstValueAsLong("content-length").orElseThrow(
                 () -> new IOException("S3 server gave no size for " + kind.dir() + "/" + name));
     }
@@ -159,7 +165,8 @@ public final class S3Backend implements Backend {
             if (token != null) {
                 query.put("continuation-token", token);
             }
-            HttpResponse<byte[]> r = send("GET", "", query, Map.of(), null, "the listing of " + kind.dir());
+            HttpResponse<byte[]> r = send("GET", "", query, Map.of(), null, "the listing of " + kind.dir(),
+                    LISTING_BYTES);
             token = parseListing(r.body(), prefix, kind, names);
         } while (token != null);
         names.sort(null);
@@ -216,7 +223,7 @@ public final class S3Backend implements Backend {
 
     @Override
     public void remove(FileKind kind, String name) throws IOException {
-        send("DELETE", key(kind, name), Map.of(), Map.of(), null, kind.dir() + "/" + name);
+        send("DELETE", key(kind, name), Map.of(), Map.of(), null, kind.dir() + "/" + name, ERROR_BYTES);
     }
 
     /**
@@ -226,7 +233,7 @@ public final class S3Backend implements Backend {
      * @throws RepositoryException one line naming the failure for any other 4xx, or for a server that stays down
      */
     private HttpResponse<byte[]> send(String method, String key, Map<String, String> query,
-            Map<String, String> headers, byte[] body, String what) throws IOException {
+            Map<String, String> headers, byte[] body, String what, long maxAnswer) throws IOException {
         IOException last = null;
         String lastAnswer = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -235,12 +242,16 @@ public final class S3Backend implements Backend {
             }
             HttpResponse<byte[]> r;
             try {
-                r = http.send(sign(method, key, query, headers, body), HttpResponse.BodyHandlers.ofByteArray());
+                r = http.send(sign(method, key, query, headers, body), BoundedBody.handler(maxAnswer));
             } catch (ConnectException e) {
                 last = e;
                 lastAnswer = "cannot reach the S3 server at " + location.endpoint() + " (is it running?)";
                 continue;
             } catch (IOException e) {
+                if (BoundedBody.tooLarge(e)) { // not a passing failure: the same question gets the same answer
+                    throw new RepositoryException("the S3 server at " + location.endpoint() + " answered more than "
+                            + maxAnswer + " bytes for " + what + ", more than was asked");
+                }
                 last = e;
                 lastAnswer = "the S3 server at " + location.endpoint() + " failed while sending " + what + ": "
                         + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());

@@ -37,11 +37,12 @@ final class Interactive {
                 true);
         try (terminal; ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug(),
                 plugins)) {
+            ctx.labDirectory(dir);
             if (!Main.prepare(ctx, inv, dir, true)) {
                 return 1;
             }
             String name = dir.getFileName() == null ? dir.toString() : dir.getFileName().toString();
-            return new Repl(ctx, terminal, name, ShellHome.history()).run();
+            return new Repl(ctx, terminal, name, ShellHome.history(), Main.stdoutIsTerminal()).run();
         } catch (IOException e) {
             return 0; // closing the terminal
         }

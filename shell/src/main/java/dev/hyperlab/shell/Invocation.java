@@ -9,7 +9,7 @@ import java.util.Optional;
  * The {@code hyperlab} command line: which lab, which mode. Parsed by hand (a few options; picocli's reflection
  * would cost start-up time before the first prompt).
  *
- * @param lab {@code --lab DIR}, else empty for the default lab
+ * @param lab {@code --lab NAME|DIR} as given (see {@link ShellHome#lab}), else empty for the default lab
  * @param seed {@code --seed N} for a new lab, else empty
  * @param commands {@code -c 'CMD; CMD'}, else empty
  * @param file a command file ({@code hyperlab FILE.hl}), else empty
@@ -20,7 +20,7 @@ import java.util.Optional;
  *     else empty
  * @param plugins {@code --plugins DIR}, each: more directories to load plugins from
  */
-public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<String> commands, Optional<Path> file,
+public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<String> commands, Optional<Path> file,
         boolean debug, boolean version, boolean help, Optional<List<String>> run, List<Path> plugins) {
 
     /** One option of the command line, for {@code --help} and docs/commands.md. */
@@ -28,8 +28,9 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
 
     /** The options, in the order {@code --help} shows them. */
     public static final List<Opt> OPTIONS = List.of(
-            new Opt("--lab", "DIR", "Use the lab stored in DIR, creating it if DIR holds none (--lab demo creates "
-                    + "the demo lab). Default: $HYPERLAB_LAB, else ~/.hyperlab/labs/default."),
+            new Opt("--lab", "NAME|DIR", "Use (or create) a lab: a NAME (no /) is a lab kept in $HYPERLAB_HOME/labs/"
+                    + "NAME (lab list lists them); a path (./x, /x, a/b) is a lab directory. --lab demo creates the "
+                    + "demo lab. Default: $HYPERLAB_LAB, else the lab named default."),
             new Opt("--seed", "N", "The root seed of a new lab (default 1). Same seed, same commands, same "
                     + "results. A lab that exists keeps its own seed."),
             new Opt("-c", "'CMD; CMD'", "Run the commands, print, exit: status 1 at the first error, which is "
@@ -43,11 +44,11 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
     /** The usage text of {@code hyperlab --help}. */
     public static String usage() {
         StringBuilder b = new StringBuilder("""
-                Usage: hyperlab [--lab DIR] [--seed N] [--debug]              REPL on a terminal
-                       hyperlab [--lab DIR] [--seed N] -c 'CMD; CMD; ...'     run commands, exit
-                       hyperlab [--lab DIR] [--seed N] FILE.hl                run a command file (one command a line, # comments)
-                       hyperlab [--lab DIR] < FILE.hl                        piped stdin runs like a command file
-                       hyperlab [--lab DIR] run SCRIPT.js [ARGS...]           run a JavaScript script, exit with its status
+                Usage: hyperlab [--lab NAME|DIR] [--seed N] [--debug]          REPL on a terminal
+                       hyperlab [--lab NAME|DIR] [--seed N] -c 'CMD; CMD; ...' run commands, exit
+                       hyperlab [--lab NAME|DIR] [--seed N] FILE.hl           run a command file (one command a line, # comments)
+                       hyperlab [--lab NAME|DIR] < FILE.hl                   piped stdin runs like a command file
+                       hyperlab [--lab NAME|DIR] run SCRIPT.js [ARGS...]      run a JavaScript script, exit with its status
                        hyperlab --version | --help
 
                 hyperlab is an interactive shell over a deterministic virtualization lab: hosts, hypervisors and
@@ -71,7 +72,7 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
 
     /** Parses the arguments of {@code main}. */
     public static Invocation parse(String[] args) {
-        Path lab = null;
+        String lab = null;
         Long seed = null;
         String commands = null;
         Path file = null;
@@ -96,7 +97,17 @@ public record Invocation(Optional<Path> lab, Optional<Long> seed, Optional<Strin
                 a = a.substring(0, eq);
             }
             switch (a) {
-                case "--lab" -> lab = Path.of(value != null ? value : next(args, ++i, "--lab", "DIR"));
+                case "--lab" -> {
+                    String given = value != null ? value : next(args, ++i, "--lab", "NAME|DIR");
+                    if (lab != null) {
+                        throw new ShellException("--lab given twice ('" + lab + "' and '" + given + "')",
+                                "give one lab");
+                    }
+                    if (given.isBlank()) {
+                        throw new ShellException("--lab needs a lab name or directory", "e.g. --lab mylab or --lab ./mylab");
+                    }
+                    lab = given;
+                }
                 case "--seed" -> {
                     String s = value != null ? value : next(args, ++i, "--seed", "N");
                     try {

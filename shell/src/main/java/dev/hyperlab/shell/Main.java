@@ -60,7 +60,7 @@ public final class Main {
             out.flush();
             return 0;
         }
-        Path dir = inv.lab().orElseGet(ShellHome::defaultLab);
+        Path dir = inv.lab().map(ShellHome::lab).orElseGet(ShellHome::defaultLab);
         long seed = inv.seed().orElse(Labs.DEFAULT_SEED);
         Plugins plugins;
         try {
@@ -77,6 +77,7 @@ public final class Main {
         }
         Output output = new Output(out, err, Style.PLAIN, Main::columns, false);
         try (ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug(), plugins)) {
+            ctx.labDirectory(dir);
             ctx.unattended(true);
             if (!prepare(ctx, inv, dir, false)) {
                 return 1;
@@ -137,8 +138,17 @@ public final class Main {
 
     /** Whether stdin is a terminal (the REPL) rather than a pipe or file (batch). */
     static boolean stdinIsTerminal() {
+        return isTerminal(0);
+    }
+
+    /** Whether stdout is a terminal: the REPL draws progress lines only there (not into a file it is sent to). */
+    static boolean stdoutIsTerminal() {
+        return isTerminal(1);
+    }
+
+    private static boolean isTerminal(int fd) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (IOException | UnsupportedOperationException e) {
             return System.console() != null;

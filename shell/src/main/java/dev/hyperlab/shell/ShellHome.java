@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * Where the shell keeps its files: {@code ~/.hyperlab} ({@code $HYPERLAB_HOME} instead, if set), with the REPL's
- * {@code history}, its {@code plugins}, the default lab {@code labs/default} ({@code $HYPERLAB_LAB} instead, if set)
- * and the default backup repository {@code backups}.
+ * {@code history}, its {@code plugins}, the labs kept by name ({@code labs/NAME}, the default lab is the one named
+ * {@code default}, or {@code $HYPERLAB_LAB} if set) and the default backup repository {@code backups}.
  */
 public final class ShellHome {
     private ShellHome() {}
@@ -33,8 +33,23 @@ public final class ShellHome {
         return dir().resolve("plugins");
     }
 
+    /** Where the labs kept by name live: {@code labs} in here. */
+    public static Path labs() {
+        return dir().resolve("labs");
+    }
+
     public static Path defaultLab() {
         String lab = System.getenv("HYPERLAB_LAB");
-        return lab != null && !lab.isBlank() ? Path.of(lab) : dir().resolve("labs").resolve("default");
+        return lab(lab != null && !lab.isBlank() ? lab : "default");
+    }
+
+    /**
+     * The lab directory {@code --lab} names: a bare name (no {@code /}) is a lab kept in {@link #labs()}; a path
+     * ({@code ./x}, {@code /x}, {@code a/b}, {@code .}, {@code ..}) is that directory, relative to the working one.
+     */
+    public static Path lab(String given) {
+        boolean path = given.contains("/") || given.contains(java.io.File.separator) || given.equals(".")
+                || given.equals("..");
+        return path ? Path.of(given) : labs().resolve(given);
     }
 }

@@ -81,7 +81,7 @@ public final class Training {
             try (ShellContext ctx = new ShellContext(() -> Labs.open(dir.resolve("lab"), 1), output,
                     CommandCatalog.builtIn(), false)) {
                 ctx.lab();
-                new Repl(ctx, terminal, "training", dir.resolve("history")).run();
+                new Repl(ctx, terminal, "training", dir.resolve("history"), true).run();
             }
         } catch (UncheckedIOException e) {
             // a training run that cannot use a terminal still trains the rest

@@ -2,6 +2,8 @@ package dev.hyperlab.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hyperlab.core.lab.Labs;
+import dev.hyperlab.core.lab.NamedLab;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -63,7 +65,7 @@ class BatchModeTest {
     void labDemoCreatesTheDemoOnceAndItsBootStormRuns() {
         ShellProcess.Run storm = ShellProcess.run(home, null, "--lab", "demo", "-c", "vm start --all --wait; vm list --json");
         assertThat(storm.status()).as(storm.err()).isZero();
-        assertThat(storm.err()).isEqualTo("created the demo lab in demo\n");
+        assertThat(storm.err()).isEqualTo("created the demo lab in " + home.resolve(".hyperlab/labs/demo") + "\n");
         String list = storm.out().substring(storm.out().indexOf('['));
         assertThat(Tmux.count(list, "\"state\" : \"running\"")).isEqualTo(8);
         assertThat(list).contains("\"linux-server\"", "\"linux-desktop\"", "\"windows-server\"", "\"microvm\"", "\"uefi\"", "\"bios\"", "\"direct\"");
@@ -73,12 +75,47 @@ class BatchModeTest {
     }
 
     @Test
+    void aBareLabNameIsKeptInTheHomeAPathIsADirectoryAndLabListShowsTheNamedOnes() throws Exception {
+        ShellProcess.Run named = ShellProcess.run(home, null, "--lab", "mylab", "-c",
+                "host create h1 --cores 4 --ram 16GiB; lab info --json");
+        assertThat(named.status()).as(named.err()).isZero();
+        Path kept = home.resolve(".hyperlab/labs/mylab");
+        assertThat(named.out()).contains("\"directory\" : \"" + kept);
+        assertThat(kept.resolve("lab.json")).exists();
+        assertThat(home.resolve("mylab")).as("nothing in the working directory").doesNotExist();
+
+        for (String path : new String[] {"./here", home.resolve("abs").toString(), "sub/dir"}) {
+            ShellProcess.Run r = ShellProcess.run(home, null, "--lab", path, "-c", "time");
+            assertThat(r.status()).as(r.err()).isZero();
+            assertThat(home.resolve(path).resolve("lab.json")).as(path + " is a directory").exists();
+        }
+        assertThat(home.resolve(".hyperlab/labs/here")).doesNotExist();
+
+        ShellProcess.Run other = ShellProcess.run(home, null, "--lab", "other", "-c", "time");
+        assertThat(other.status()).isZero();
+        ShellProcess.Run list = ShellProcess.run(home, null, "--lab", "mylab", "-c", "lab list");
+        assertThat(list.status()).as(list.err()).isZero();
+        assertThat(list.out()).contains("NAME", "DISK USED", "* mylab", "other", kept.getParent().toString())
+                .doesNotContainPattern("(?m)^(\\* )?(here|abs|sub)\\b");
+        ShellProcess.Run json = ShellProcess.run(home, null, "--lab", "./here", "-c", "lab list --json");
+        assertThat(json.out()).contains("\"name\" : \"mylab\"", "\"name\" : \"other\"", "\"hosts\" : 1",
+                "\"current\" : false").doesNotContain("\"current\" : true");
+        assertThat(Labs.list(kept.getParent())).extracting(NamedLab::name).containsExactly("mylab", "other");
+
+        ShellProcess.Run twice = ShellProcess.run(home, null, "--lab", "a", "--lab", "b", "-c", "time");
+        assertThat(twice.status()).isEqualTo(1);
+        assertThat(twice.err()).isEqualTo("error: --lab given twice ('a' and 'b') (give one lab)\n");
+        assertThat(home.resolve(".hyperlab/labs/a")).doesNotExist();
+        assertThat(home.resolve(".hyperlab/labs/b")).doesNotExist();
+    }
+
+    @Test
     void versionHelpAndBadInvocations() {
         ShellProcess.Run version = ShellProcess.run(home, null, "--version");
         assertThat(version.status()).isZero();
         assertThat(version.out()).startsWith("hyperlab ");
         ShellProcess.Run help = ShellProcess.run(home, null, "--help");
-        assertThat(help.out()).contains("--lab DIR", "-c", "--seed", "FILE.hl", "HYPERLAB_LAB");
+        assertThat(help.out()).contains("--lab NAME|DIR", "-c", "--seed", "FILE.hl", "HYPERLAB_LAB");
         ShellProcess.Run bad = ShellProcess.run(home, null, "--frobnicate");
         assertThat(bad.status()).isEqualTo(1);
         assertThat(bad.err()).startsWith("error: unknown option '--frobnicate'");
@@ -105,9 +142,28 @@ class BatchModeTest {
     void aLabOpenInAnotherProcessIsRefusedClearly() throws Exception {
         try (var lab = dev.hyperlab.core.lab.Labs.open(home.resolve("busy"), 1)) {
             assertThat(lab.hosts()).isEmpty();
-            ShellProcess.Run r = ShellProcess.run(home, null, "--lab", "busy", "-c", "time");
+            ShellProcess.Run r = ShellProcess.run(home, null, "--lab", "./busy", "-c", "time");
             assertThat(r.status()).isEqualTo(1);
-            assertThat(r.err()).startsWith("error: lab busy is open in another hyperlab process");
+            // who holds it: this test's JVM, on this machine
+            String host = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/kernel/hostname")).strip();
+            assertThat(r.err().strip()).startsWith("error: lab ./busy is open in another hyperlab process (process "
+                    + ProcessHandle.current().pid() + " on " + host + " since ").doesNotContain("\n");
         }
+        // a process that ends, even killed, leaves no lock behind: the kernel releases it
+        java.nio.file.Path spin = java.nio.file.Files.writeString(home.resolve("spin.js"), "while (true) {}\n");
+        Process holder = new ProcessBuilder(ShellProcess.command(java.util.List.of(), "--lab",
+                home.resolve("killed").toString(), "-c", "run --statement-limit 0 --cpu-limit 0 " + spin))
+                .redirectErrorStream(true).start();
+        try {
+            java.nio.file.Path lock = home.resolve("killed/lab.lock");
+            for (int i = 0; i < 600 && !(java.nio.file.Files.exists(lock) && java.nio.file.Files.size(lock) > 0); i++) {
+                Thread.sleep(50);
+            }
+            assertThat(ShellProcess.run(home, null, "--lab", "./killed", "-c", "time").err())
+                    .contains("(process " + holder.pid() + " on ");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        assertThat(ShellProcess.run(home, null, "--lab", "./killed", "-c", "time").status()).isZero();
     }
 }

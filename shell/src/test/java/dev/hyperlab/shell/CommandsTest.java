@@ -153,11 +153,34 @@ class CommandsTest {
     }
 
     @Test
+    void negativeSizesAndDurationsAreRefusedAsSuchAndChangeNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        shell.small();
+        String before = shell.ok("time");
+        java.nio.file.Path disk = tmp.resolve("neg.qcow2");
+        for (String[] c : new String[][] {
+                {"advance -1h", "error: '-1h' is negative (sizes and durations are 0 or more)"},
+                {"mem balloon web1 -1GiB", "error: '-1GiB' is negative (sizes and durations are 0 or more)"},
+                {"disk create " + disk + " --size -5GiB", "error: --size: '-5GiB' is negative (sizes are 0 or more, like 512MiB or 64GiB)"},
+                {"vm create n1 --host esx1 --vcpus 1 --memory=-1GiB", "error: --memory: '-1GiB' is negative (sizes are 0 or more, like 512MiB or 64GiB)"}}) {
+            ShellFixture.Result r = shell.run(c[0]);
+            assertThat(r.err().strip()).as(c[0]).isEqualTo(c[1]);
+        }
+        assertThat(shell.ok("time")).isEqualTo(before);
+        assertThat(disk).doesNotExist();
+        assertThat(shell.run("vm list --json").json().toString()).doesNotContain("\"n1\"");
+    }
+
+    @Test
     void timelineFilesAreWellFormedAndHoldEveryPhase(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
             throws Exception {
         shell.small().ok("vm start web1 fc1 --wait");
         java.nio.file.Path svg = tmp.resolve("t.svg");
         java.nio.file.Path html = tmp.resolve("out/t.html");
+        // no directory is made that the user did not ask for: before, out/ was created and the command said nothing
+        assertThat(shell.run("timeline web1 --html " + html).err().strip()).isEqualTo("error: cannot write " + html
+                + ": directory " + tmp.resolve("out") + " does not exist (create it first)");
+        assertThat(tmp.resolve("out")).doesNotExist();
+        java.nio.file.Files.createDirectory(tmp.resolve("out"));
         assertThat(shell.ok("timeline web1 esx1 --svg " + svg + " --html " + html)).contains("wrote " + svg);
         int phases = shell.run("timeline web1 esx1 --json").json().size();
         var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());

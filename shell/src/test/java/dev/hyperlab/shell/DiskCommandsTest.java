@@ -31,7 +31,7 @@ class DiskCommandsTest {
     }
 
     private ShellProcess.Run hl(String commands) {
-        return ShellProcess.run(home, null, "--lab", "lab", "-c", commands);
+        return ShellProcess.run(home, null, "--lab", "./lab", "-c", commands);
     }
 
     private ShellProcess.Run ok(String commands) {
@@ -146,7 +146,7 @@ class DiskCommandsTest {
         qemuImg("create", "-q", "-f", "qcow2", "-b", "l1.qcow2", "-F", "qcow2", "l2.qcow2");
         qemuImg("rebase", "-q", "-u", "-b", "l2.qcow2", "-F", "qcow2", "l1.qcow2"); // a backing cycle
         Map<String, String> cases = new TreeMap<>();
-        cases.put("disk create x.qcow2 --size -5GiB", "--size: '-5GiB' is not a size");
+        cases.put("disk create x.qcow2 --size -5GiB", "--size: '-5GiB' is negative");
         cases.put("disk create x.qcow2", "a new disk needs a size");
         cases.put("disk create x.qcow2 --size 1000", "disk size 1000 B is not a whole number of 512-byte sectors");
         cases.put("disk create a.qcow2 --size 1GiB", home.resolve("a.qcow2") + " exists");
@@ -182,24 +182,14 @@ class DiskCommandsTest {
 
     @Test
     void aCorruptImageFailsTheCheckAfterItsReportJsonIncluded() throws Exception {
-        qemuImg("create", "-q", "-f", "qcow2", "bad.qcow2", "64M");
-        ProcessBuilder io = new ProcessBuilder("qemu-io", "-c", "write -P 0x5a 0 128k", "bad.qcow2")
-                .directory(home.toFile()).redirectErrorStream(true);
-        Process p = io.start();
-        p.getInputStream().readAllBytes();
-        assertThat(p.waitFor()).isZero();
-        // the data cluster's refcount drops to 0 while its L2 entry still points at it: a corruption
-        JsonNode map = json(qemuImg("map", "--output=json", "bad.qcow2"));
-        long cluster = map.get(0).get("offset").asLong() / 65536;
-        try (var f = new java.io.RandomAccessFile(home.resolve("bad.qcow2").toFile(), "rw")) {
-            f.seek(0x20000 + cluster * 2); // the first refcount block, 16-bit entries
-            f.writeShort(0);
-        }
+        imageWithAFreeDataCluster(); // its refcount 0 while its L2 entry still points at it: a corruption
+        long cluster = json(qemuImg("map", "--output=json", "bad.qcow2")).get(0).get("offset").asLong() / 65536;
         ShellProcess.Run human = hl("disk check bad.qcow2");
         assertThat(human.status()).isEqualTo(1);
         assertThat(human.out()).contains("ERROR cluster " + cluster + " refcount=0 reference=1");
         assertThat(human.err()).isEqualTo("error: " + home.resolve("bad.qcow2") + " is corrupt: 2 corruptions, 0 leaked "
-                + "clusters (copy it before anything else; qemu-img check -r all repairs what it can)\n");
+                + "clusters (disk repair " + home.resolve("bad.qcow2") + " repairs refcounts as qemu-img check -r all does; "
+                + "copy it first)\n");
         ShellProcess.Run js = hl("disk check bad.qcow2 --json");
         assertThat(js.status()).isEqualTo(1);
         JsonNode report = json(js.out());
@@ -211,6 +201,59 @@ class DiskCommandsTest {
         Process q = new ProcessBuilder("qemu-img", "check", "bad.qcow2").directory(home.toFile()).start();
         q.getInputStream().readAllBytes();
         assertThat(q.waitFor()).isEqualTo(2);
+    }
+
+    /** A qcow2 image QEMU wrote whose data cluster QEMU still reads but whose refcount says it is free. */
+    private Path imageWithAFreeDataCluster() throws Exception {
+        qemuImg("create", "-q", "-f", "qcow2", "bad.qcow2", "64M");
+        Process p = new ProcessBuilder("qemu-io", "-c", "write -P 0x5a 0 128k", "bad.qcow2").directory(home.toFile())
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        assertThat(p.waitFor()).isZero();
+        long cluster = json(qemuImg("map", "--output=json", "bad.qcow2")).get(0).get("offset").asLong() / 65536;
+        try (var f = new java.io.RandomAccessFile(home.resolve("bad.qcow2").toFile(), "rw")) {
+            f.seek(0x20000 + cluster * 2);
+            f.writeShort(0);
+        }
+        return home.resolve("bad.qcow2");
+    }
+
+    @Test
+    void aCorruptImageIsNotAttachedUntilDiskRepairMendsIt() throws Exception {
+        Path bad = imageWithAFreeDataCluster();
+        Files.copy(bad, home.resolve("bad-js.qcow2"));
+        Files.copy(bad, home.resolve("bad-java.qcow2"));
+        byte[] before = Files.readAllBytes(bad);
+        ok("host create h --cores 4 --ram 8GiB; host install h --hypervisor type1");
+
+        ShellProcess.Run refused = hl("vm create v --host h --vcpus 1 --memory 1GiB --disk bad.qcow2");
+        assertThat(refused.status()).isEqualTo(1);
+        assertThat(refused.err()).hasLineCount(1)
+                .startsWith("error: cannot write image " + bad + ": image is corrupt (2 corruptions; first: cluster ")
+                .endsWith("nothing was written to it (repair it with disk repair " + bad + " (or qemu-img check -r all "
+                        + bad + "); disk check lists every problem)\n");
+        assertThat(Files.readAllBytes(bad)).isEqualTo(before);
+
+        ShellProcess.Run dry = ok("disk repair bad.qcow2 --dry-run");
+        assertThat(dry.out()).contains("would repair " + bad + ": 2 corruptions, 0 leaked clusters");
+        assertThat(Files.readAllBytes(bad)).isEqualTo(before);
+
+        ShellProcess.Run repaired = ok("disk repair bad.qcow2");
+        assertThat(repaired.out()).isEqualTo("repaired " + bad + ": 2 corruptions, 0 leaked clusters\n"
+                + bad + ": no errors were found\n");
+        qemuImg("check", "bad.qcow2");
+        // scripts reach the same repair through the facade
+        ShellProcess.Run js = hl("js var r = lab.repairDisk('bad-js.qcow2'); r.before.corruptions + ' ' + r.after.corrupt");
+        assertThat(js.status()).as(js.err()).isZero();
+        assertThat(js.out()).isEqualTo("2 false\n");
+        qemuImg("check", "bad-js.qcow2");
+        ShellProcess.Run java = hl("java var r = lab.repairDisk(\"bad-java.qcow2\"); r.before().corruptions() + \" \" + r.after().corrupt()");
+        assertThat(java.status()).as(java.err()).isZero();
+        assertThat(java.out()).contains("\"2 false\"");
+        qemuImg("check", "bad-java.qcow2");
+        ok("vm create v --host h --vcpus 1 --memory 1GiB --disk bad.qcow2");
+        assertThat(ok("disk repair bad.qcow2").out()).isEqualTo(bad + ": no errors were found; nothing to repair\n");
+        qemuImg("check", "bad.qcow2");
     }
 
     @Test

@@ -29,6 +29,7 @@ class DryRunTest {
     Map<String, String> samples() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("lab apply", "lab apply " + tmp.resolve("more.yaml"));
+        s.put("lab set", "lab set --disk-budget 1GiB");
         s.put("advance", "advance 5m");
         s.put("wait", "wait vm boot1");
         s.put("host create", "host create h9 --cores 2 --ram 4GiB --firmware bios");
@@ -53,6 +54,7 @@ class DryRunTest {
         s.put("disk create", "disk create " + tmp.resolve("new.qcow2") + " --size 2GiB --os linux-server");
         s.put("disk convert", "disk convert " + tmp.resolve("lab/vms/web1/disk0.qcow2") + " " + tmp.resolve("web1.raw")
                 + " --format raw");
+        s.put("disk repair", "disk repair " + tmp.resolve("lab/vms/web1/disk0.qcow2"));
         String repo = " --repo " + tmp.resolve("repo");
         s.put("backup init", "backup init " + tmp.resolve("repo2") + " --encrypt");
         s.put("backup run", "backup run dev1 --strategy incremental" + repo);
@@ -154,7 +156,9 @@ class DryRunTest {
     static Map<String, String> digest(Path dir) {
         Map<String, String> out = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
+            // lab.lock names the process holding the lab (pid, since): who looked, not what the lab holds
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals("lab.lock"))
+                    .toList()) {
                 MessageDigest sha = MessageDigest.getInstance("SHA-256");
                 long size = Files.size(f);
                 sha.update(Long.toString(size).getBytes(java.nio.charset.StandardCharsets.UTF_8));

@@ -262,6 +262,34 @@ class JavaScriptTest {
     }
 
     @Test
+    void aScriptThatKeepsMemoryWithoutBoundIsStoppedAtItsLimitWithOneLineAndNoJavaError() throws Exception {
+        // 200 typed arrays of 8 MiB: before the limit, 5.95 GB of resident memory, then "statement limit reached"
+        Path hog = script("hog.js", "const kept = [];\nfor (let i = 0; i < 200; i++) { kept.push(new Float64Array(1 << 20)); }\n");
+        String lab = dir.resolve("lab").toString();
+        ShellProcess.Run r = ShellProcess.run(dir, null, "--lab", lab, "-c", "run --memory-limit 256MiB " + hog);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(errorLine(r)).startsWith("error: " + hog + ":2:")
+                .contains("memory limit of 256 MiB reached (--memory-limit raises it)")
+                .doesNotContain("statement limit");
+        assertThat(r.err()).doesNotContain("OutOfMemoryError").doesNotContain("\tat ");
+        // with no limit of its own, the heap's ceiling stops it, in a small heap, still as one line
+        r = ShellProcess.runJvm(dir, java.util.List.of("-Xmx512m"), java.util.Map.of(), null, "--lab", lab, "-c",
+                "run --memory-limit 0 " + hog);
+        assertThat(r.status()).isEqualTo(1);
+        assertThat(errorLine(r)).startsWith("error: " + hog + ":2:").contains("memory limit reached")
+                .doesNotContain("\n").doesNotContain("OutOfMemoryError");
+        assertThat(errorLine(ShellProcess.run(dir, null, "--lab", lab, "-c", "run --memory-limit -1GiB " + hog)))
+                .startsWith("error: ");
+    }
+
+    /** The error of a run, past the note on which JavaScript runtime runs (the test JVM has no Graal JIT flags). */
+    private static String errorLine(ShellProcess.Run r) {
+        java.util.List<String> lines = r.err().strip().lines().filter(l -> !l.startsWith("note: JavaScript runs on")).toList();
+        assertThat(lines).hasSize(1);
+        return lines.getFirst();
+    }
+
+    @Test
     void ctrlCStopsAScriptLoopingInJavaScript() throws Exception {
         Path loop = script("loop.js", "while (true) {}\n");
         try (ShellFixture shell = ShellFixture.inMemory().small()) {

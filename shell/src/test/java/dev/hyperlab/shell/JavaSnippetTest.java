@@ -54,6 +54,16 @@ class JavaSnippetTest {
     }
 
     @Test
+    void aSnippetThatRunsTheHeapOutEndsInOneLineNotTheJvmsError(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ShellProcess.Run r = ShellProcess.runJvm(dir, java.util.List.of("-Xmx256m"), java.util.Map.of(), null, "--lab",
+                dir.resolve("lab").toString(), "-c", "java var kept = new java.util.ArrayList<long[]>();"
+                        + " while (true) kept.add(new long[1 << 20]);");
+        assertThat(r.err().strip()).startsWith("error: java: memory limit reached: the shell's heap of")
+                .doesNotContain("\n").doesNotContain("OutOfMemoryError");
+        assertThat(r.status()).isEqualTo(1);
+    }
+
+    @Test
     void dryRunPointsLabAtAThrowAwayCopy() {
         try (ShellFixture shell = ShellFixture.inMemory().small()) {
             String out = shell.ok("java --dry-run lab.vm(\"web1\").start()");

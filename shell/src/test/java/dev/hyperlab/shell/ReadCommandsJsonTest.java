@@ -32,6 +32,7 @@ class ReadCommandsJsonTest {
         Map<String, String> s = new LinkedHashMap<>();
         String repo = " --repo " + tmp.resolve("repo");
         s.put("lab info", "lab info");
+        s.put("lab list", "lab list");
         s.put("profiles", "profiles");
         s.put("time", "time");
         s.put("timeline", "timeline web1");

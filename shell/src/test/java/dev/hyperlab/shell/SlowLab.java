@@ -3,6 +3,7 @@ package dev.hyperlab.shell;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.RunProgress;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
@@ -29,7 +30,8 @@ final class SlowLab {
                     }
                     if (method.getName().equals("advance") && args[0] instanceof Duration d) {
                         for (int i = 0; i < 600; i++) { // at most a minute
-                            listener.progress(real.now(), real.now().plus(d), 0);
+                            listener.progress(new RunProgress(real.now(), real.now(), real.now().plus(d), true, 0, 0,
+                                    0, 0, 0, Duration.ofMillis(100L * i), false));
                             try {
                                 if (Thread.interrupted()) {
                                     throw new InterruptedException();

@@ -18,6 +18,19 @@ class SnapshotCommandsTest {
     }
 
     @Test
+    void controlCharactersInADescriptionReachTheTerminalEscapedAndTheJsonValid() {
+        shell.small();
+        // clear the screen, home the cursor and reverse what follows: before, all of it reached the terminal raw
+        String hostile = "\u001b[2J\u001b[Hok\u202etxt.exe\u0007";
+        shell.ok("snapshot create web1 s1 --description '" + hostile + "'");
+        String table = shell.ok("snapshot list web1");
+        assertThat(table).contains("\\x1b[2J\\x1b[Hok\\u202etxt.exe\\x07").doesNotContain("\u001b[2J")
+                .doesNotContain("\u202e").doesNotContain("\u0007");
+        assertThat(shell.run("snapshot list web1 --json").json().get(0).get("description").asText()).isEqualTo(hostile);
+        assertThat(shell.run("vm info web1\u001b[2J").err()).contains("\\x1b[2J").doesNotContain("\u001b[2J");
+    }
+
+    @Test
     void createListRevertDeleteThroughTheShell() {
         shell.small();
         assertThat(shell.ok("snapshot list web1")).contains("web1 has no snapshots");

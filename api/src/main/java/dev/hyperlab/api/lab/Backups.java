@@ -32,7 +32,7 @@ import org.apiguardian.api.API;
 @API(status = EXPERIMENTAL, since = "0.1")
 public interface Backups {
 
-    /** The repository's directory (absolute). */
+    /** The repository's directory (absolute), or its {@code s3:http://HOST:PORT/BUCKET/PREFIX} location. */
     String directory();
 
     /** Whether it is encrypted. */

@@ -104,6 +104,17 @@ public interface Lab {
     Disk convertDisk(String source, String target, String format);
 
     /**
+     * Repairs the image at {@code path} as {@code qemu-img check -r all} does ({@code disk repair}): every refcount set
+     * to what the image's tables reference (the refcount table and blocks rebuilt past the end of the file when they
+     * cannot be trusted), the COPIED flags fixed, QEMU's corrupt mark cleared, then the image checked again. What is
+     * the way out when {@code vm create --disk} refused a corrupt image. Throws {@link LabException} ({@code INVALID})
+     * when the mapping tables themselves are damaged (nothing is changed then: the data they pointed to cannot be found
+     * again), ({@code CONFLICT}) while another program has the image open or VM overlays read it as their base.
+     */
+    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    DiskRepair repairDisk(String path);
+
+    /**
      * Creates a backup repository in {@code dir} ({@code backup init}), which must not exist or be empty; encrypted
      * with a key derived from {@code password} (Argon2id) unless it is empty. Relative paths resolve against the
      * working directory. Changes nothing in the lab.
@@ -124,10 +135,20 @@ public interface Lab {
     Profiles profiles();
 
     /**
-     * Runs the simulation forward by {@code duration} of lab time. Interrupting the calling thread stops early at a
-     * consistent point and throws {@link LabException} ({@code CANCELLED}).
+     * Runs the simulation forward by {@code duration} of lab time. Interrupting the calling thread stops early (within a
+     * fraction of a second) and throws {@link LabException} ({@code CANCELLED}): the lab is then saved as an advance to
+     * the time reached would have left it. Refused up front ({@code INSUFFICIENT}) when the guests' writes could take
+     * more new disk space than the lab's disk budget ({@link #setDiskBudget}).
      */
     void advance(Duration duration);
+
+    /**
+     * Sets how much new disk space one {@link #advance(Duration)} may take in the lab's images: an advance whose guest
+     * writes could take more is refused up front ({@link LabException} {@code INSUFFICIENT}, saying how much it would
+     * write). {@code budget} is a size ({@code 20GiB}) or {@code auto}, the default: half the space free on the lab's
+     * file system. Saved with the lab; {@link #info()} shows it.
+     */
+    void setDiskBudget(String budget);
 
     /** {@link #advance(Duration)} with a duration as people write it ({@code 30s}, {@code 5m}). */
     default void advance(String duration) {

@@ -28,8 +28,16 @@ import org.apiguardian.api.API;
  * @param pendingEvents events scheduled in the future
  * @param engineVersion version of the engine that simulates the lab
  * @param plugins ids of the plugins contributing extensions, sorted
+ * @param diskUsed bytes of disk the lab takes: its directory and the images it uses elsewhere, counting the blocks that
+ *     hold data (thin images and sparse files take far less than their sizes); 0 for a lab in memory
+ * @param diskApparent the same files' sizes added up (what {@code ls} shows)
+ * @param diskFree bytes free on the file system of the lab's directory; 0 for a lab in memory
+ * @param diskBudget the most new disk space one advance may take before it is refused up front; 0 for a lab in memory
+ * @param diskBudgetSetting the budget as set with {@link Lab#setDiskBudget}: {@code auto} (half the free space) or a
+ *     size
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record LabInfo(
         String directory, long seed, Duration time, int hosts, int hostsRunning, int vms, int vmsRunning,
-        int pendingEvents, String engineVersion, List<String> plugins) {}
+        int pendingEvents, String engineVersion, List<String> plugins, long diskUsed, long diskApparent,
+        long diskFree, long diskBudget, String diskBudgetSetting) {}

@@ -7,9 +7,13 @@ import org.apiguardian.api.API;
 
 /**
  * Receives progress of a long operation ({@link Lab#advance(Duration)} or a wait), to draw a progress bar. Called
- * on the thread running the operation, at most a few times per wall-clock second. A listener may interrupt the current
- * thread to cancel the operation right there (it then ends with {@code CANCELLED}, the lab consistent at the time
- * reached): that is how a front end turns Ctrl-C into a cancel at a safe point.
+ * about ten times per wall-clock second on the thread running the simulation (not necessarily the caller's), from the
+ * first tenth of a second on. A listener may interrupt the current thread to cancel the operation right there (it
+ * then ends with {@code CANCELLED}, the lab consistent at the time reached): that is how a front end turns Ctrl-C into
+ * a cancel at a safe point. Interrupting the thread that called the operation cancels it too.
+ *
+ * <p>The engine calls {@link #progress(RunProgress)}; a listener that wants more than lab times and a count of
+ * machines booting overrides that one as well.
  *
  * <pre>{@code
  * lab.onProgress((now, target, booting) -> System.err.printf("%s / %s, %d booting%n", now, target, booting));
@@ -27,4 +31,10 @@ public interface ProgressListener {
      * @param machinesBooting hosts and VMs currently booting
      */
     void progress(Duration now, Duration target, int machinesBooting);
+
+    /** All that is known of the operation's progress; by default passed on to the method above. */
+    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    default void progress(RunProgress progress) {
+        progress(progress.now(), progress.target(), progress.hostsBooting() + progress.vmsBooting());
+    }
 }

@@ -24,12 +24,15 @@ public final class Sizes {
 
     private Sizes() {}
 
-    /** Parses a size; throws {@link LabException} ({@code INVALID}) naming the text when it is not one. */
+    /** Parses a size; throws {@link LabException} ({@code INVALID}) naming the text when it is not one or is negative. */
     public static long parse(String text) {
         if (text == null || text.isBlank()) {
             throw LabException.invalid("empty size", "write a size like 512MiB or 64GiB");
         }
         String t = text.trim();
+        if (t.startsWith("-")) {
+            throw LabException.invalid("'" + text + "' is negative", "sizes are 0 or more, like 512MiB or 64GiB");
+        }
         int i = 0;
         while (i < t.length() && (Character.isDigit(t.charAt(i)) || t.charAt(i) == '.')) {
             i++;

@@ -39,15 +39,20 @@ public final class BackupRepository {
     /** zstd level of new repositories: the ratio that keeps repositories at or below restic's size. */
     public static final int DEFAULT_COMPRESSION_LEVEL = 3;
 
+    /** The local directory, or null for a repository in object storage. */
     private final Path dir;
+    /** Where the repository is, as errors name it: the directory, or the {@code s3:} location. */
+    private final String where;
     private final Backend backend;
     private final RepositoryConfig config;
     private final RepositoryCipher cipher;
     /** Blob bytes per pack; tests lower it to get many packs from small disks. */
     private volatile int packTarget = BackupPipeline.PACK_TARGET;
 
-    private BackupRepository(Path dir, Backend backend, RepositoryConfig config, RepositoryCipher cipher) {
+    private BackupRepository(Path dir, String where, Backend backend, RepositoryConfig config,
+            RepositoryCipher cipher) {
         this.dir = dir;
+        this.where = where;
         this.backend = backend;
         this.config = config;
         this.cipher = cipher;
@@ -66,12 +71,7 @@ public final class BackupRepository {
     /** {@link #init(Path, Optional)} with explicit key-derivation cost and compression level (1 to 19). */
     public static BackupRepository init(Path dir, Optional<char[]> password, KdfParams kdf, int compressionLevel)
             throws IOException {
-        if (compressionLevel < 1 || compressionLevel > 19) {
-            throw new RepositoryException("compression level " + compressionLevel + " is outside 1..19");
-        }
-        if (password.isPresent() && password.get().length == 0) {
-            throw new RepositoryException("empty password (give one, or leave the repository unencrypted)");
-        }
+        checkInitArguments(password, compressionLevel);
         if (Files.exists(dir)) {
             if (!Files.isDirectory(dir)) {
                 throw new RepositoryException(dir + " exists and is not a directory");
@@ -83,7 +83,26 @@ public final class BackupRepository {
             }
         }
         LocalBackend.createLayout(dir);
-        Backend backend = new LocalBackend(dir);
+        return create(dir, dir.toString(), new LocalBackend(dir), password, kdf, compressionLevel);
+    }
+
+    /**
+     * Creates a repository in an S3 bucket ({@code s3:http://HOST:PORT/BUCKET/PREFIX}), which must exist and hold no
+     * repository under the prefix yet.
+     */
+    public static BackupRepository init(S3Backend backend, Optional<char[]> password, KdfParams kdf,
+            int compressionLevel) throws IOException {
+        checkInitArguments(password, compressionLevel);
+        backend.requireBucket();
+        String where = backend.location().toString();
+        if (!backend.list(FileKind.CONFIG).isEmpty() || !backend.list(FileKind.KEY).isEmpty()) {
+            throw new RepositoryException(where + " already holds a repository (a repository needs a new place)");
+        }
+        return create(null, where, backend, password, kdf, compressionLevel);
+    }
+
+    private static BackupRepository create(Path dir, String where, Backend backend, Optional<char[]> password,
+            KdfParams kdf, int compressionLevel) throws IOException {
         RepositoryCipher cipher = RepositoryCipher.plain();
         if (password.isPresent()) {
             byte[] master = new byte[64];
@@ -93,9 +112,18 @@ public final class BackupRepository {
             cipher = RepositoryCipher.of(master);
         }
         RepositoryConfig config = RepositoryConfig.create(cipher, compressionLevel);
-        // written last: a directory with a config is a whole repository
+        // written last: a place with a config is a whole repository
         backend.save(FileKind.CONFIG, "config", config.encode());
-        return new BackupRepository(dir, backend, config, cipher);
+        return new BackupRepository(dir, where, backend, config, cipher);
+    }
+
+    private static void checkInitArguments(Optional<char[]> password, int compressionLevel) throws RepositoryException {
+        if (compressionLevel < 1 || compressionLevel > 19) {
+            throw new RepositoryException("compression level " + compressionLevel + " is outside 1..19");
+        }
+        if (password.isPresent() && password.get().length == 0) {
+            throw new RepositoryException("empty password (give one, or leave the repository unencrypted)");
+        }
     }
 
     /**
@@ -113,23 +141,44 @@ public final class BackupRepository {
     }
 
     static BackupRepository open(Path dir, Backend backend, Optional<char[]> password) throws IOException {
+        return open(dir, dir.toString(), backend, password);
+    }
+
+    /**
+     * Opens the repository in an S3 bucket.
+     *
+     * @throws RepositoryException as {@link #open(Path, Optional)}, and when the server cannot be reached, the bucket
+     *     does not exist or the credentials are refused
+     */
+    public static BackupRepository open(S3Backend backend, Optional<char[]> password) throws IOException {
+        String where = backend.location().toString();
+        backend.requireBucket();
+        if (backend.list(FileKind.CONFIG).isEmpty()) {
+            throw new RepositoryException(where + " is not a backup repository (no config file; create one with backup"
+                    + " init)");
+        }
+        return open(null, where, backend, password);
+    }
+
+    private static BackupRepository open(Path dir, String where, Backend backend, Optional<char[]> password)
+            throws IOException {
         RepositoryConfig config = RepositoryConfig.decode(backend.load(FileKind.CONFIG, "config"),
-                "config of repository " + dir);
+                "config of repository " + where);
         List<String> keys = backend.list(FileKind.KEY);
         if (!config.encrypted()) {
-            requireNoKeys(dir, keys);
+            requireNoKeys(where, keys);
             if (password.isPresent()) {
-                throw new RepositoryException("repository " + dir + " is not encrypted, yet a password was given: if it"
+                throw new RepositoryException("repository " + where + " is not encrypted, yet a password was given: if it"
                         + " was created encrypted, its config and keys were changed (an encryption downgrade); open it"
                         + " without a password to read it as it is");
             }
-            return new BackupRepository(dir, backend, config, RepositoryCipher.plain());
+            return new BackupRepository(dir, where, backend, config, RepositoryCipher.plain());
         }
         if (password.isEmpty()) {
-            throw new RepositoryException("repository " + dir + " is encrypted: a password is needed");
+            throw new RepositoryException("repository " + where + " is encrypted: a password is needed");
         }
         if (keys.size() > MAX_KEY_FILES) {
-            throw new RepositoryException("cannot open repository " + dir + ": it has " + keys.size() + " key files,"
+            throw new RepositoryException("cannot open repository " + where + ": it has " + keys.size() + " key files,"
                     + " and hyperlab tries at most " + MAX_KEY_FILES + " (it writes one per repository)");
         }
         List<String> refused = new ArrayList<>();
@@ -148,18 +197,18 @@ public final class BackupRepository {
             }
             if (opened.isPresent()) {
                 RepositoryCipher cipher = RepositoryCipher.of(opened.get().master());
-                requireAuthentic(dir, config, cipher, opened.get().configAuthenticated());
-                return new BackupRepository(dir, backend, config, cipher);
+                requireAuthentic(where, config, cipher, opened.get().configAuthenticated());
+                return new BackupRepository(dir, where, backend, config, cipher);
             }
         }
         if (!refused.isEmpty()) {
-            throw new RepositoryException("cannot open repository " + dir + ": " + refused.getFirst()
+            throw new RepositoryException("cannot open repository " + where + ": " + refused.getFirst()
                     + (refused.size() < keys.size() ? " and the password opens no other key" : ""));
         }
         if (keys.isEmpty()) {
-            throw new RepositoryException("repository " + dir + " is damaged: it is encrypted but has no key file");
+            throw new RepositoryException("repository " + where + " is damaged: it is encrypted but has no key file");
         }
-        throw new RepositoryException("wrong password for repository " + dir);
+        throw new RepositoryException("wrong password for repository " + where);
     }
 
     /** Key files are tried one derivation each; hyperlab writes one per repository, so a few are plenty. */
@@ -169,9 +218,9 @@ public final class BackupRepository {
      * An unencrypted repository has no key files: where there are some, the config was changed to say "none" (an
      * encryption downgrade), and nothing may be read as plaintext from it, or written as plaintext into it.
      */
-    private static void requireNoKeys(Path dir, List<String> keys) throws RepositoryException {
+    private static void requireNoKeys(String where, List<String> keys) throws RepositoryException {
         if (!keys.isEmpty()) {
-            throw new RepositoryException("repository " + dir + " has key files, yet its config says it is not"
+            throw new RepositoryException("repository " + where + " has key files, yet its config says it is not"
                     + " encrypted: the config was changed (an encryption downgrade); refusing it");
         }
     }
@@ -181,15 +230,15 @@ public final class BackupRepository {
      * is of the kind written before configs were authenticated (a key cannot be turned into that kind without the
      * password); its settings then say "encrypted", which the key confirms.
      */
-    private static void requireAuthentic(Path dir, RepositoryConfig config, RepositoryCipher cipher,
+    private static void requireAuthentic(String where, RepositoryConfig config, RepositoryCipher cipher,
             boolean keyRequiresMac) throws RepositoryException {
         if (!config.mac().isEmpty()) {
             if (!config.authenticatedBy(cipher)) {
-                throw new RepositoryException("config of repository " + dir + " does not verify with its key: it was"
+                throw new RepositoryException("config of repository " + where + " does not verify with its key: it was"
                         + " changed by someone without the password; refusing it");
             }
         } else if (keyRequiresMac) {
-            throw new RepositoryException("config of repository " + dir + " is not authenticated, though its key says"
+            throw new RepositoryException("config of repository " + where + " is not authenticated, though its key says"
                     + " it must be: it was changed by someone without the password; refusing it");
         }
     }
@@ -200,7 +249,7 @@ public final class BackupRepository {
      */
     private void requireWritable() throws IOException {
         if (!cipher.encrypted()) {
-            requireNoKeys(dir, backend.list(FileKind.KEY));
+            requireNoKeys(where, backend.list(FileKind.KEY));
         }
     }
 
@@ -210,9 +259,14 @@ public final class BackupRepository {
         return this;
     }
 
-    /** The repository's directory. */
+    /** The repository's directory, or null for a repository in object storage (see {@link #location()}). */
     public Path directory() {
         return dir;
+    }
+
+    /** Where the repository is: its directory, or its {@code s3:} location. */
+    public String location() {
+        return where;
     }
 
     /** Whether blobs and metadata are encrypted. */
@@ -533,7 +587,7 @@ public final class BackupRepository {
         }
         List<String> matches = backend.list(FileKind.MANIFEST).stream().filter(n -> n.startsWith(p)).toList();
         if (matches.isEmpty()) {
-            throw new RepositoryException("no backup " + idOrPrefix + " in " + dir + " (see backup list)");
+            throw new RepositoryException("no backup " + idOrPrefix + " in " + where + " (see backup list)");
         }
         if (matches.size() > 1) {
             throw new RepositoryException("backup id " + idOrPrefix + " is ambiguous: " + matches.size()

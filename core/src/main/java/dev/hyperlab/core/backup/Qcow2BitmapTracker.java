@@ -46,7 +46,8 @@ public final class Qcow2BitmapTracker implements ChangedBlockTracker {
         if (existing.isPresent()) {
             return existing.get();
         }
-        image.addBitmap(PREFIX, DEFAULT_GRANULARITY);
+        // 64 KiB per bit, coarser on a disk so large its bitmap would take more than 16 MiB of memory (at most 1 GiB: an int)
+        image.addBitmap(PREFIX, image.bitmapGranularityFor(DEFAULT_GRANULARITY, 1L << 30));
         image.flush();
         return of(image).orElseThrow();
     }

@@ -1,10 +1,13 @@
 package dev.hyperlab.core.engine;
 
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.core.storage.CorruptImageException;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.ImageLockedException;
+import dev.hyperlab.core.storage.OpenMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -71,17 +74,20 @@ final class DiskFiles {
 
     /**
      * Runs {@code query} on {@code own} (a store's handle of the image) when there is one, else on {@code file} opened
-     * read-only for the call; a missing file, a non-image or a damaged image is refused with a {@link LabException}.
+     * read-only for the call as {@code mode} says ({@link OpenMode#INSPECT} shares it with writers, as qemu-img -U
+     * does); a missing file, a non-image, a damaged or locked image is refused with a {@link LabException}.
      */
-    static <T> T query(Path file, DiskImage own, ImageQuery<T> query) {
+    static <T> T query(Path file, DiskImage own, OpenMode mode, ImageQuery<T> query) {
         try {
             if (own != null) {
                 return query.apply(own);
             }
             ImageFormat format = requireImage(file);
-            try (DiskImage img = DiskImages.open(file, format, true)) {
+            try (DiskImage img = DiskImages.open(file, format, mode)) {
                 return query.apply(img);
             }
+        } catch (ImageLockedException e) {
+            throw refusal(file, e);
         } catch (ImageException e) {
             throw unreadable(file, e);
         } catch (IOException e) {
@@ -97,6 +103,24 @@ final class DiskFiles {
                 ? "repoint the chain: qemu-img rebase -u -b BACKING IMAGE"
                 : "hyperlab reads qcow2 and raw images; disk check tells what is damaged";
         return LabException.invalid("cannot read image " + file + ": " + m, hint);
+    }
+
+    /**
+     * The refusal of an image that could not be opened for writing: another process holds it (a conflict that ends
+     * when it closes the image), it is corrupt (nothing was written to it; a repair is the way out), or it is damaged.
+     */
+    static LabException refusal(Path file, ImageException e) {
+        String m = e.getMessage().startsWith(file + ": ") ? e.getMessage().substring(file.toString().length() + 2) : e.getMessage();
+        if (e instanceof ImageLockedException) {
+            return LabException.conflict("image " + file + " is in use: " + m,
+                    "close it there first; disk info and disk check still read it");
+        }
+        if (e instanceof CorruptImageException) {
+            return LabException.invalid("cannot write image " + file + ": " + m,
+                    "repair it with disk repair " + file + " (or qemu-img check -r all " + file + "); disk check lists "
+                            + "every problem");
+        }
+        return unreadable(file, e);
     }
 
     /** The name of another tool's image format whose magic {@code file} starts with, or empty. */

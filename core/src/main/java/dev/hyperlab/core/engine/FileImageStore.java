@@ -3,11 +3,15 @@ package dev.hyperlab.core.engine;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.core.backup.Qcow2BitmapTracker;
 import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.storage.CorruptImageException;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.ImageConverter;
 import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.ImageLockedException;
+import dev.hyperlab.core.storage.OpenMode;
+import dev.hyperlab.core.storage.RepairReport;
 import dev.hyperlab.core.storage.qcow2.Qcow2CreateOptions;
 import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import java.io.IOException;
@@ -33,6 +37,10 @@ import java.util.stream.Stream;
  * Paths in the model are relative to the lab directory for images the lab made (so a lab directory can move) and
  * absolute for images attached from elsewhere and those made by {@code disk create} / {@code disk convert}, which
  * go where the user says. Every VM disk that can hold one keeps a persistent dirty bitmap from its creation on.
+ *
+ * <p>Every image stays open, and locked as QEMU locks an image a running VM uses (see
+ * {@link dev.hyperlab.core.storage.ImageLock}), until the lab closes: QEMU's tools and other labs cannot write the
+ * lab's images meanwhile, nor the lab theirs. One-off reads ({@link #inspect}) share the image as {@code qemu-img -U}.
  */
 final class FileImageStore implements ImageStore {
     private final Path dir;
@@ -41,6 +49,16 @@ final class FileImageStore implements ImageStore {
 
     FileImageStore(Path dir) {
         this.dir = dir.toAbsolutePath().normalize(); // the paths people see are absolute, whatever --lab was given
+    }
+
+    @Override
+    public java.util.OptionalLong freeSpace() {
+        try {
+            return java.util.OptionalLong.of(Files.getFileStore(dir).getUsableSpace());
+        } catch (IOException e) {
+            throw new LabException(LabException.Kind.IO, "cannot read the free space of " + dir + ": " + e.getMessage(),
+                    "check the lab directory", e);
+        }
     }
 
     private Path resolve(String path) {
@@ -64,6 +82,8 @@ final class FileImageStore implements ImageStore {
             }
             open.put(path, img);
             return img;
+        } catch (ImageException e) {
+            throw DiskFiles.refusal(resolve(path), e);
         } catch (IOException e) {
             throw io("host " + host + " disk " + device, e);
         }
@@ -187,10 +207,12 @@ final class FileImageStore implements ImageStore {
     public void convertDisk(String source, String target, ImageFormat format) {
         Path file = Path.of(target);
         Path tmp = temporary(file);
-        inspect(source, img -> {
+        // the source is held as qemu-img convert holds it: nobody may write it while it is copied
+        DiskFiles.query(resolve(source), open.get(key(source)), OpenMode.READ, img -> {
             try {
                 Files.deleteIfExists(tmp);
                 ImageConverter.convert(img, tmp, format, Qcow2CreateOptions.DEFAULT_CLUSTER_SIZE, true);
+                DiskFiles.query(tmp, null, OpenMode.INSPECT, copy -> null); // only an image that reads back appears
                 publish(tmp, file);
             } catch (ImageException e) {
                 deleteQuietly(tmp);
@@ -233,7 +255,7 @@ final class FileImageStore implements ImageStore {
 
     @Override
     public <T> T inspect(String path, ImageQuery<T> query) {
-        return DiskFiles.query(resolve(path), open.get(key(path)), query);
+        return DiskFiles.query(resolve(path), open.get(key(path)), OpenMode.INSPECT, query);
     }
 
     /** The model path of {@code path}: relative for a file inside the lab directory, as the lab's own images are. */
@@ -247,6 +269,15 @@ final class FileImageStore implements ImageStore {
 
     @Override
     public DiskImage open(String path) {
+        return open(path, OpenMode.WRITE);
+    }
+
+    @Override
+    public DiskImage attach(String path) {
+        return open(path, OpenMode.ATTACH);
+    }
+
+    private DiskImage open(String path, OpenMode mode) {
         DiskImage img = open.get(path);
         if (img != null) {
             return img;
@@ -254,13 +285,34 @@ final class FileImageStore implements ImageStore {
         Path file = resolve(path);
         ImageFormat format = DiskFiles.requireImage(file);
         try {
-            img = DiskImages.open(file, format, false);
+            img = DiskImages.open(file, format, mode);
+        } catch (ImageException e) {
+            throw DiskFiles.refusal(file, e);
         } catch (IOException e) {
             throw LabException.invalid("cannot open image " + file + ": " + e.getMessage(),
                     "hyperlab reads qcow2 and raw images");
         }
         open.put(path, img);
         return img;
+    }
+
+    @Override
+    public RepairReport repair(String path) {
+        reopen(key(path)); // closed (its bitmaps stored) before the repair holds the file; opened again on next use
+        Path file = resolve(path);
+        try {
+            return DiskImages.repair(file);
+        } catch (CorruptImageException e) {
+            throw LabException.invalid(e.getMessage(), "copy the image before anything else; qemu-img check -r all "
+                    + "repairs no more than this, and qemu-img convert copies what can still be read");
+        } catch (ImageLockedException e) {
+            throw DiskFiles.refusal(file, e);
+        } catch (ImageException e) {
+            throw LabException.invalid("cannot repair image " + file + ": " + e.getMessage(),
+                    "disk check tells what is damaged");
+        } catch (IOException e) {
+            throw io("image " + file, e);
+        }
     }
 
     @Override
@@ -366,6 +418,12 @@ final class FileImageStore implements ImageStore {
     }
 
     private static LabException io(String what, IOException e) {
+        if (e instanceof ImageLockedException) {
+            return LabException.conflict("cannot write " + what + ": " + e.getMessage(), "close it there first");
+        }
+        if (e instanceof ImageException) { // the image refused (damaged, hostile, beyond a limit), not a failing disk
+            return LabException.invalid("cannot write " + what + ": " + e.getMessage(), "disk info and disk check describe the image");
+        }
         return new LabException(LabException.Kind.IO, "cannot write " + what + ": " + e.getMessage(),
                 "is the disk full? the lab directory must be writable", e);
     }

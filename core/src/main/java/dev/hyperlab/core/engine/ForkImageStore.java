@@ -1,9 +1,12 @@
 package dev.hyperlab.core.engine;
 
 import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.storage.CheckReport;
 import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.MemoryImage;
 import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.RepairReport;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +73,19 @@ final class ForkImageStore implements ImageStore {
         }
     }
 
+    /**
+     * A dry run writes no file: it says what a repair would start from (the check as the image is now), and the image
+     * after the dry run is the image before it.
+     */
+    @Override
+    public RepairReport repair(String path) {
+        if (own.has(path)) {
+            return own.repair(path);
+        }
+        CheckReport now = original.inspect(path, DiskImages::check);
+        return new RepairReport(now, now, false);
+    }
+
     /** The fork's own images as it made them; the original's as the original has them (the fork's writes unseen). */
     @Override
     public <T> T inspect(String path, ImageQuery<T> query) {
@@ -99,6 +115,14 @@ final class ForkImageStore implements ImageStore {
             return own.open(path);
         }
         return overlays.computeIfAbsent(path, p -> MemoryImage.overlay(p, original.open(p)));
+    }
+
+    @Override
+    public DiskImage attach(String path) {
+        if (own.has(path)) {
+            return own.open(path);
+        }
+        return overlays.computeIfAbsent(path, p -> MemoryImage.overlay(p, original.attach(p)));
     }
 
     @Override

@@ -24,6 +24,15 @@ interface ImageStore extends AutoCloseable {
     /** The image at {@code path} (a path this store made, or an attached file). */
     DiskImage open(String path);
 
+    /**
+     * The image at {@code path} taken on as a VM's disk. An image from elsewhere has refcounts nobody here has seen kept,
+     * so a store that writes files checks it in full before writing anything into it, and refuses a corrupt one with
+     * {@link dev.hyperlab.api.lab.LabException} ({@code INVALID}, the check's findings, nothing written).
+     */
+    default DiskImage attach(String path) {
+        return open(path);
+    }
+
     /** Deletes an image this store made. */
     void delete(String path);
 
@@ -64,6 +73,14 @@ interface ImageStore extends AutoCloseable {
      */
     <T> T inspect(String path, ImageQuery<T> query);
 
+    /**
+     * Repairs the image at {@code path} (absolute) as {@code qemu-img check -r all} does and checks it again; the
+     * store's own handle, if it has one open, is closed first and opened again on next use. Throws
+     * {@link dev.hyperlab.api.lab.LabException} when the image cannot be repaired, is in use elsewhere, or this store
+     * writes no files.
+     */
+    dev.hyperlab.core.storage.RepairReport repair(String path);
+
     /** The base images this store has made, by path, sorted. */
     java.util.List<String> baseImages();
 
@@ -79,6 +96,14 @@ interface ImageStore extends AutoCloseable {
     /** Whether guests write real bytes into this store's images (small labs in files; not memory, not dry runs). */
     default boolean writesGuestData() {
         return false;
+    }
+
+    /**
+     * Bytes free for new image data where this store keeps its files (the file system's usable space), or empty for a
+     * store that keeps nothing on disk.
+     */
+    default java.util.OptionalLong freeSpace() {
+        return java.util.OptionalLong.empty();
     }
 
     /** Makes every write so far durable: called before the lab's model is saved. */

@@ -63,6 +63,9 @@ public final class LabCodec {
             g.writeNumberField("nextSeq", sim.nextSeq());
             g.writeNumberField("processed", sim.processedEvents());
             g.writeNumberField("requests", lab.requests);
+            if (!lab.diskBudget.auto()) {
+                g.writeNumberField("diskBudget", lab.diskBudget.bytes().getAsLong());
+            }
             if (!lab.pluginOrigins.isEmpty()) {
                 g.writeObjectFieldStart("pluginOrigins");
                 for (Map.Entry<String, String> e : lab.pluginOrigins.entrySet()) {
@@ -497,6 +500,13 @@ public final class LabCodec {
             throw new IOException("lab format " + format + " is not supported by this hyperlab (format " + FORMAT + ")");
         }
         lab.requests = num(root, "requests");
+        if (root.containsKey("diskBudget")) { // absent for auto, and in labs saved before disk budgets
+            long budget = num(root, "diskBudget");
+            if (budget < 0) {
+                throw new IOException("saved lab: 'diskBudget' is negative");
+            }
+            lab.diskBudget = new DiskBudget(java.util.OptionalLong.of(budget));
+        }
         if (root.get("pluginOrigins") instanceof Map<?, ?> origins) { // absent in labs saved before plugins
             origins.forEach((k, v) -> lab.pluginOrigins.put((String) k, (String) v));
         }
@@ -695,6 +705,11 @@ public final class LabCodec {
     }
 
     // ---- small typed accessors: a damaged file gives a clear message, not a ClassCastException ----
+
+    /** How many entries the list {@code key} of a saved document has ({@code hosts}, {@code vms}). */
+    public static int count(Map<String, Object> m, String key) throws IOException {
+        return list(m, key).size();
+    }
 
     public static long num(Map<String, Object> m, String key) throws IOException {
         if (m.get(key) instanceof Long l) {

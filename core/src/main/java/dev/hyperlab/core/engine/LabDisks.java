@@ -2,7 +2,9 @@ package dev.hyperlab.core.engine;
 
 import dev.hyperlab.api.lab.DiskCheck;
 import dev.hyperlab.api.lab.DiskInfo;
+import dev.hyperlab.api.lab.DiskRepair;
 import dev.hyperlab.api.lab.DiskSpec;
+import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.core.model.OsProfile;
@@ -14,6 +16,7 @@ import dev.hyperlab.core.storage.Extent;
 import dev.hyperlab.core.storage.ImageFormat;
 import dev.hyperlab.core.storage.ImageInfo;
 import dev.hyperlab.core.storage.MemoryImage;
+import dev.hyperlab.core.storage.RepairReport;
 import dev.hyperlab.core.storage.qcow2.BitmapInfo;
 import dev.hyperlab.core.storage.qcow2.Qcow2Snapshot;
 import java.io.IOException;
@@ -139,10 +142,33 @@ public final class LabDisks {
     public DiskCheck check(String path) {
         return lab.images().inspect(path, img -> {
             CheckReport r = DiskImages.check(img);
-            String format = img instanceof MemoryImage ? lab.images().format(path) : r.format().qemuName();
-            return new DiskCheck(path, format, r.corruptions() > 0 || r.checkErrors() > 0, r.corruptions(), r.leaks(),
-                    r.checkErrors(), r.problems(), r.allocatedClusters(), r.totalClusters(), r.imageEndOffset());
+            return diskCheck(path, img instanceof MemoryImage ? lab.images().format(path) : r.format().qemuName(), r);
         });
+    }
+
+    private static DiskCheck diskCheck(String path, String format, CheckReport r) {
+        return new DiskCheck(path, format, r.corruptions() > 0 || r.checkErrors() > 0, r.corruptions(), r.leaks(),
+                r.checkErrors(), r.problems(), r.allocatedClusters(), r.totalClusters(), r.imageEndOffset());
+    }
+
+    // ---- repairing -------------------------------------------------------------------------------------------------
+
+    /**
+     * Repairs the image at {@code text} as {@code qemu-img check -r all} does (see {@link Lab#repairDisk}). A base image
+     * that VM overlays read is refused: rewriting it would change what they see.
+     */
+    public DiskRepair repair(String text) {
+        String path = require(text);
+        Known k = known().get(path);
+        if (k != null && k.role.equals("base") && !k.usedBy.isEmpty()) {
+            throw LabException.conflict(path + " is a base image that VM overlays read ("
+                    + String.join(", ", k.usedBy) + ")", "repair a copy instead: disk convert " + path + " COPY, then "
+                    + "disk repair COPY");
+        }
+        RepairReport r = lab.images().repair(path);
+        String format = r.before().format().qemuName();
+        return new DiskRepair(path, diskCheck(path, format, r.before()), diskCheck(path, format, r.after()),
+                r.rebuiltRefcounts());
     }
 
     // ---- making images ---------------------------------------------------------------------------------------------
@@ -211,6 +237,11 @@ public final class LabDisks {
         String dst = DiskFiles.absolute(target);
         ImageFormat format = format(formatName);
         lab.images().requireNew(dst);
+        long size = lab.images().inspect(src, DiskImage::virtualSize);
+        if (format == ImageFormat.RAW && size % SECTOR != 0) {
+            throw LabException.invalid("cannot convert " + src + " to raw: its virtual size " + size
+                    + " B is not a whole number of 512-byte sectors", "a raw image is whole sectors: convert it to qcow2");
+        }
         lab.images().convertDisk(src, dst, format);
         made.put(dst, new DiskOrigin(dst, "converted", src));
         return dst;

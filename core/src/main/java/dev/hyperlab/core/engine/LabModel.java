@@ -31,6 +31,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
@@ -69,6 +70,7 @@ public final class LabModel {
     final GuestIo guestIo = new GuestIo(this);
     private final LabBackups backups = new LabBackups(this);
     long requests;
+    DiskBudget diskBudget = DiskBudget.AUTO;
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
@@ -318,11 +320,6 @@ public final class LabModel {
         return n;
     }
 
-    /** Hosts and VMs booting right now. */
-    public int machinesBooting() {
-        return hostsIn(HostState.BOOTING) + vmsIn(VmState.STARTING);
-    }
-
     // ---- hosts ---------------------------------------------------------------------------------------------------
 
     public void createHost(HostSpec spec) {
@@ -527,7 +524,7 @@ public final class LabModel {
                 disks.add(new VmDisk(dev, images.createBlank(name, dev, size), size, true));
             } else {
                 String path = (String) p;
-                disks.add(new VmDisk(dev, path, images.open(path).virtualSize(), false));
+                disks.add(new VmDisk(dev, path, images.attach(path).virtualSize(), false));
             }
         }
         for (VmDisk d : disks) {
@@ -576,7 +573,7 @@ public final class LabModel {
         String path = DiskFiles.absolute(text);
         disks.requireAttachable(vm, path);
         try {
-            images.open(path);
+            images.attach(path); // checked in full before anything is written into it
         } catch (LabException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -773,66 +770,54 @@ public final class LabModel {
     }
 
     /**
-     * Runs the simulation for {@code duration}. Interrupting the thread stops at the next event boundary, leaving a
-     * consistent lab, and throws {@code CANCELLED}.
+     * Runs the simulation for {@code duration}. Interrupting the thread stops at the next safe point, leaving the lab
+     * as an advance to the time reached would, and throws {@code CANCELLED}.
      */
     public void advance(Duration duration, ProgressListener progress) {
         if (duration.isNegative()) {
             throw LabException.invalid("cannot go back in time", "give a duration of 0 or more");
         }
         long target = Math.addExact(sim.now(), duration.toNanos());
+        OptionalLong free = images.freeSpace();
+        if (free.isPresent()) {
+            diskBudget.check(duration, guestIo.estimate(sim.now(), target), free.getAsLong());
+        }
         runUntil(target, () -> false, true, progress);
+    }
+
+    /** How much new disk space one advance may take ({@code lab set --disk-budget}). */
+    DiskBudget diskBudget() {
+        return diskBudget;
+    }
+
+    /** Sets the disk budget: {@code auto} or a size ({@code 20GiB}). */
+    public void setDiskBudget(String budget) {
+        diskBudget = DiskBudget.parse(budget);
+    }
+
+    /** The disk budget as set: {@code auto} or a size. */
+    public String diskBudgetSetting() {
+        return diskBudget.setting();
+    }
+
+    /** The disk budget in bytes now (for {@code auto}, half of what is free), or empty for a lab kept in memory. */
+    public OptionalLong diskBudgetBytes() {
+        OptionalLong free = images.freeSpace();
+        return free.isPresent() ? OptionalLong.of(diskBudget.limit(free.getAsLong())) : OptionalLong.empty();
+    }
+
+    /** Bytes free on the file system of the lab's images, or empty for a lab kept in memory. */
+    public OptionalLong freeSpace() {
+        return images.freeSpace();
     }
 
     /**
      * Runs until {@code done} holds or lab time {@code target}; with {@code idleToEnd} false it also stops when nothing
-     * more is scheduled. True when {@code done} holds at the end.
+     * more is scheduled. True when {@code done} holds at the end. Every advance and wait comes through here
+     * ({@link SimulationRun}: progress, cancelling).
      */
     boolean runUntil(long target, BooleanSupplier done, boolean idleToEnd, ProgressListener progress) {
-        if (done.getAsBoolean()) {
-            return true;
-        }
-        Progress p = new Progress(progress, target);
-        boolean ran = sim.runUntil(target, this::dispatch, () -> done.getAsBoolean() || p.tick(), idleToEnd);
-        if (p.cancelled) {
-            Thread.interrupted(); // answered by CANCELLED; left set, it would close the lab's files in the save after
-            throw new LabException(LabException.Kind.CANCELLED, "cancelled at lab time "
-                    + dev.hyperlab.api.lab.Durations.format(Duration.ofNanos(sim.now())), "the lab is consistent there");
-        }
-        return !ran || done.getAsBoolean();
-    }
-
-    /** Throttled progress reports and the cancellation check (an interrupted thread). */
-    private final class Progress {
-        private final ProgressListener listener;
-        private final long target;
-        private int events;
-        private long lastReport = System.nanoTime(); // wall clock only paces the progress bar, never results
-        boolean cancelled;
-
-        Progress(ProgressListener listener, long target) {
-            this.listener = listener;
-            this.target = target;
-        }
-
-        boolean tick() {
-            if ((events++ & 1023) != 0) { // the first call checks too: an interrupt already pending cancels at once
-                return false;
-            }
-            if (listener != ProgressListener.NONE) {
-                long t = System.nanoTime();
-                if (t - lastReport > 100_000_000L) {
-                    lastReport = t;
-                    listener.progress(Duration.ofNanos(sim.now()), Duration.ofNanos(target), machinesBooting());
-                }
-            }
-            // after the listener, which may interrupt this thread to cancel here (before any more event does I/O)
-            if (Thread.currentThread().isInterrupted()) {
-                cancelled = true;
-                return true;
-            }
-            return false;
-        }
+        return SimulationRun.run(this, target, done, idleToEnd, progress);
     }
 
     public void waitHost(String name, HostState state, Duration timeout, ProgressListener progress) {

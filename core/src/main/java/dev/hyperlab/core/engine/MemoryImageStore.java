@@ -2,11 +2,15 @@ package dev.hyperlab.core.engine;
 
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.storage.CheckReport;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.Extent;
+import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
 import dev.hyperlab.core.storage.MemoryImage;
+import dev.hyperlab.core.storage.OpenMode;
+import dev.hyperlab.core.storage.RepairReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -134,7 +138,7 @@ final class MemoryImageStore implements ImageStore {
 
     @Override
     public <T> T inspect(String path, ImageQuery<T> query) {
-        return DiskFiles.query(Path.of(path), images.get(path), query);
+        return DiskFiles.query(Path.of(path), images.get(path), OpenMode.INSPECT, query);
     }
 
     /**
@@ -159,10 +163,23 @@ final class MemoryImageStore implements ImageStore {
             images.put(path, overlay);
             formats.put(path, format);
             return overlay;
+        } catch (ImageException e) {
+            throw DiskFiles.refusal(file, e);
         } catch (IOException e) {
             throw LabException.invalid("cannot open image " + file + ": " + e.getMessage(),
                     "hyperlab reads qcow2 and raw images");
         }
+    }
+
+    /** A memory image has no metadata to repair; a file this lab only reads is not its to rewrite. */
+    @Override
+    public RepairReport repair(String path) {
+        if (!images.containsKey(path) && !path.startsWith(DiskFiles.MEMORY_PREFIX)) {
+            throw LabException.notAllowed("this lab lives in memory and writes no files, so it cannot repair " + path,
+                    "repair it in a lab in a directory (hyperlab --lab DIR), or with qemu-img check -r all");
+        }
+        CheckReport clean = inspect(path, DiskImages::check);
+        return new RepairReport(clean, clean, false);
     }
 
     boolean has(String path) {

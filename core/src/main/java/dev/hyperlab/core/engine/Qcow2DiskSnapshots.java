@@ -59,14 +59,7 @@ final class Qcow2DiskSnapshots implements DiskSnapshots {
 
     @Override
     public byte[] readVmState(String name) throws IOException {
-        Qcow2Image img = image.get();
-        long size = img.snapshot(name).orElseThrow(() -> new IOException("no snapshot " + name)).vmStateSize();
-        if (size > Integer.MAX_VALUE - 16) {
-            throw new IOException("its VM state of " + size + " bytes is not hyperlab's");
-        }
-        ByteBuffer b = ByteBuffer.allocate((int) size);
-        img.readVmState(name, 0, b);
-        return b.array();
+        return image.get().readVmState(name); // refuses a size the file cannot hold before allocating it
     }
 
     @Override

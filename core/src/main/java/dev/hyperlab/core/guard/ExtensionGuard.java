@@ -2,14 +2,14 @@ package dev.hyperlab.core.guard;
 
 import dev.hyperlab.api.lab.Durations;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -24,8 +24,12 @@ import java.util.concurrent.TimeoutException;
  * itself; only whether a misbehaving call is cut off depends on time. Built-in extensions are not guarded: they are
  * the engine's own code, and a boot storm of 100,000 VMs should not pay two thread hand-offs per boot.
  *
- * <p>Java cannot stop a thread: a call cut off while it spins keeps its thread (a daemon) busy until the process
- * ends. The plugin gets a new thread when it is enabled again.
+ * <p>Java cannot stop a thread from outside. A call that is cut off is interrupted, and its plugin's code throws
+ * {@link PluginStopped} at its next loop iteration or method call (the checkpoints {@link PluginCodeRewriter} put in
+ * the plugin's classes); its thread is given up, and the plugin gets a new one when it is enabled again. A thread
+ * blocked outside the plugin's code (in the JDK, in native code) cannot be reached even so: it is quarantined, never
+ * called again, and {@link #quarantined} counts it until it ends. A plugin's attempt to end the process, refused in
+ * its code, makes it faulty too.
  *
  * <pre>{@code
  * ExtensionGuard guard = new ExtensionGuard(Duration.ofSeconds(2));
@@ -41,7 +45,9 @@ public final class ExtensionGuard {
     public static final Duration DEFAULT_LIMIT = Duration.ofSeconds(2);
 
     private final Duration limit;
-    private final Map<String, ExecutorService> threads = new HashMap<>();
+    private final Map<String, PluginWorker> workers = new HashMap<>();
+    /** Workers given up (cut off, or their plugin released) whose threads may still be alive, by plugin id. */
+    private final Map<String, List<PluginWorker>> quarantine = new HashMap<>();
     private final Map<String, String> faults = new TreeMap<>();
 
     public ExtensionGuard(Duration limit) {
@@ -76,13 +82,18 @@ public final class ExtensionGuard {
 
     private <T> T run(String plugin, String what, Callable<T> call, Lease lease) {
         requireHealthy(plugin);
-        Future<T> f = thread(plugin).submit(call);
+        Future<T> f = worker(plugin).submit(call);
         long limitNanos = limit.toNanos();
         boolean interrupted = false;
         try {
             while (true) {
                 try {
-                    return f.get(limitNanos, TimeUnit.NANOSECONDS);
+                    T result = f.get(limitNanos, TimeUnit.NANOSECONDS);
+                    Optional<String> misconduct = PluginHooks.misconduct(plugin); // refused, and caught by the plugin
+                    if (misconduct.isPresent()) {
+                        throw fault(plugin, what + " " + misconduct.get());
+                    }
+                    return result;
                 } catch (InterruptedException e) {
                     // Ctrl-C: a call is bounded by the limit, so finish waiting for it and pass the interrupt on after
                     // (the simulation stops at its next event boundary, with a consistent lab)
@@ -93,10 +104,11 @@ public final class ExtensionGuard {
                     }
                     f.cancel(true);
                     abandon(plugin);
-                    throw fault(plugin, what + (lease == null ? " did not return within " : " made no progress for ")
-                            + Durations.format(limit));
+                    throw fault(plugin, what + " " + PluginHooks.misconduct(plugin).orElse((lease == null
+                            ? "did not return within " : "made no progress for ") + Durations.format(limit)));
                 } catch (ExecutionException e) {
-                    throw fault(plugin, what + " threw " + describe(e.getCause()));
+                    throw fault(plugin, what + " " + PluginHooks.misconduct(plugin)
+                            .orElse("threw " + describe(e.getCause())));
                 }
             }
         } finally {
@@ -109,23 +121,32 @@ public final class ExtensionGuard {
         }
     }
 
-    /** Records that {@code plugin} failed as {@code what} says; the fault to throw. */
+    /**
+     * Records that {@code plugin} failed as {@code what} says, and stops its code wherever it runs; the fault to
+     * throw.
+     */
     public synchronized ExtensionFault fault(String plugin, String what) {
         String message = "plugin '" + plugin + "' failed: " + what;
         faults.putIfAbsent(plugin, message);
+        PluginHooks.stop(plugin);
         return new ExtensionFault(plugin, message);
     }
 
     /** Fails at once when {@code plugin} is faulty. */
     public synchronized void requireHealthy(String plugin) {
-        String fault = faults.get(plugin);
-        if (fault != null) {
+        faultOf(plugin).ifPresent(fault -> {
             throw new ExtensionFault(plugin, "plugin '" + plugin + "' is faulty (" + fault + ")");
-        }
+        });
     }
 
-    /** The first fault of {@code plugin} since it was last cleared. */
+    /**
+     * The first fault of {@code plugin} since it was last cleared: a call that failed, or, between calls, an attempt
+     * of its code (on a thread of its own) to end the process.
+     */
     public synchronized Optional<String> faultOf(String plugin) {
+        if (!faults.containsKey(plugin)) {
+            PluginHooks.misconduct(plugin).ifPresent(m -> fault(plugin, "its code " + m));
+        }
         return Optional.ofNullable(faults.get(plugin));
     }
 
@@ -134,28 +155,39 @@ public final class ExtensionGuard {
         return new TreeMap<>(faults);
     }
 
-    /** Forgets {@code plugin}'s fault: calls go to it again (on a new thread if its old one was abandoned). */
+    /** Forgets {@code plugin}'s fault: its code may run again, and calls go to it (on a new thread if need be). */
     public synchronized void clear(String plugin) {
         faults.remove(plugin);
+        PluginHooks.resume(plugin);
     }
 
-    /** Ends {@code plugin}'s thread, for a plugin that is unloaded; a running call is interrupted. */
+    /** Gives up {@code plugin}'s thread, for a plugin that is disabled or unloaded: its threads are stopped. */
     public synchronized void release(String plugin) {
         abandon(plugin);
     }
 
-    private synchronized ExecutorService thread(String plugin) {
-        return threads.computeIfAbsent(plugin, p -> Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "plugin " + p);
-            t.setDaemon(true); // a hung plugin never keeps the shell from exiting
-            return t;
-        }));
+    /**
+     * How many of {@code plugin}'s threads are still alive though it was cut off, disabled or unloaded: blocked where
+     * its code's checkpoints cannot reach them. They are never called again.
+     */
+    public synchronized int quarantined(String plugin) {
+        List<PluginWorker> given = quarantine.get(plugin);
+        if (given == null) {
+            return 0;
+        }
+        given.removeIf(w -> w.liveThreads() == 0);
+        return given.stream().mapToInt(PluginWorker::liveThreads).sum();
+    }
+
+    private synchronized PluginWorker worker(String plugin) {
+        return workers.computeIfAbsent(plugin, PluginWorker::new);
     }
 
     private synchronized void abandon(String plugin) {
-        ExecutorService t = threads.remove(plugin);
-        if (t != null) {
-            t.shutdownNow();
+        PluginWorker w = workers.remove(plugin);
+        if (w != null) {
+            w.stop();
+            quarantine.computeIfAbsent(plugin, p -> new ArrayList<>()).add(w);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
  * spi's own records refuse negative or non-finite values when they are built; these bounds catch what they let
  * through and what would overflow lab time. Each check returns the problem, or empty.
  */
-final class Sanity {
+public final class Sanity {
     /** Lab time is a long of nanoseconds: a step asking for more than a day is not a firmware or driver step. */
     static final Duration MAX_STEP = Duration.ofDays(1);
     /** About three days of one 3.5 GHz core. */
@@ -87,7 +87,7 @@ final class Sanity {
     }
 
     /** The text with control characters shown as '?', cut at 100 characters: safe to put in a one-line error. */
-    static String printable(String s) {
+    public static String printable(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length() && i < 100; i++) {
             char c = s.charAt(i);

@@ -29,7 +29,7 @@ import java.util.Map;
  * lab.json     the whole model (rewritten by every change: temp file, fsync, atomic rename, fsync of the directory)
  * events.log   one line per simulated event, appended; lab.json records its length, and a load cuts off what a
  *              killed process appended after the last save, so log and model always agree
- * lab.lock     held while a process has the lab open: two processes never write the same lab
+ * lab.lock     held while a process has the lab open: two processes never write the same lab; it names the holder
  * </pre>
  */
 final class LabDirectory implements AutoCloseable {
@@ -53,13 +53,16 @@ final class LabDirectory implements AutoCloseable {
     static LabDirectory open(Path dir) {
         try {
             Files.createDirectories(dir);
-            FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel ch = FileChannel.open(dir.resolve(LOCK), StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
             FileLock l = ch.tryLock();
             if (l == null) {
+                String holder = LabLockHolder.read(ch).map(h -> " (" + h + ")").orElse("");
                 ch.close();
-                throw new LabException(LabException.Kind.CONFLICT, "lab " + dir + " is open in another hyperlab process",
-                        "close it there, or use another --lab DIR");
+                throw new LabException(LabException.Kind.CONFLICT, "lab " + dir + " is open in another hyperlab process"
+                        + holder, "close it there, or use another lab; a process that ended, even killed, has released it");
             }
+            LabLockHolder.write(ch);
             return new LabDirectory(dir, ch, l);
         } catch (IOException e) {
             throw new LabException(LabException.Kind.IO, "cannot open lab directory " + dir + ": " + e.getMessage(),

@@ -2,7 +2,17 @@ package dev.hyperlab.core.lab;
 
 import dev.hyperlab.core.engine.Extensions;
 import dev.hyperlab.core.engine.LabModel;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.core.engine.LabCodec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Where labs come from: a directory (created on first use, loaded after) or memory.
@@ -39,6 +49,36 @@ public final class Labs {
             d.close();
             throw e;
         }
+    }
+
+    /**
+     * The labs kept by name in {@code labsDir} ({@code $HYPERLAB_HOME/labs}): each directory holding a saved lab,
+     * sorted by name, read without being opened. A directory whose lab cannot be read is left out; none for a
+     * directory that does not exist.
+     */
+    public static List<NamedLab> list(Path labsDir) {
+        List<NamedLab> out = new ArrayList<>();
+        if (!Files.isDirectory(labsDir)) {
+            return out;
+        }
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(labsDir)) {
+            dirs = s.filter(d -> Files.isRegularFile(d.resolve(LabDirectory.MODEL))).sorted().toList();
+        } catch (IOException e) {
+            throw new LabException(LabException.Kind.IO, "cannot list " + labsDir + ": " + e.getMessage(),
+                    "check its permissions", e);
+        }
+        for (Path d : dirs) {
+            try (InputStream in = Files.newInputStream(d.resolve(LabDirectory.MODEL))) {
+                Map<String, Object> doc = LabCodec.readDocument(in);
+                out.add(new NamedLab(d.getFileName().toString(), d, Duration.ofNanos(LabCodec.num(doc, "now")),
+                        LabCodec.count(doc, "hosts"), LabCodec.count(doc, "vms"),
+                        DiskUsage.of(d, List.of()).allocated()));
+            } catch (IOException | LabException e) {
+                // a damaged or half-written lab: not one to offer by name
+            }
+        }
+        return out;
     }
 
     /** A lab that lives only in memory (nothing is saved). */

@@ -23,10 +23,13 @@ import dev.hyperlab.core.backup.ChangedBlockTracker;
 import dev.hyperlab.core.backup.FileBackupResult;
 import dev.hyperlab.core.backup.FileCounts;
 import dev.hyperlab.core.backup.FileRestoreResult;
+import dev.hyperlab.core.backup.KdfParams;
 import dev.hyperlab.core.backup.PruneResult;
 import dev.hyperlab.core.backup.RepositoryException;
 import dev.hyperlab.core.backup.RestoreFiles;
 import dev.hyperlab.core.backup.RestoreResult;
+import dev.hyperlab.core.backup.S3Backend;
+import dev.hyperlab.core.backup.S3Location;
 import dev.hyperlab.core.backup.SourceImage;
 import dev.hyperlab.core.engine.LabBackups;
 import dev.hyperlab.core.storage.DiskImage;
@@ -59,35 +62,51 @@ final class LocalBackups implements Backups {
     private static final String FALLBACK = "full backup of it instead";
 
     private final LocalLab lab;
-    private final Path dir;
+    /** The repository's directory, or its {@code s3:} location. */
+    private final String dir;
     /** Empty only for a repository a dry run would have created. */
     private final Optional<BackupRepository> repo;
 
-    private LocalBackups(LocalLab lab, Path dir, Optional<BackupRepository> repo) {
+    private LocalBackups(LocalLab lab, String dir, Optional<BackupRepository> repo) {
         this.lab = lab;
         this.dir = dir;
         this.repo = repo;
     }
 
     static LocalBackups init(LocalLab lab, String dir, String password) {
-        Path path = path(dir);
         Optional<char[]> pw = password == null || password.isEmpty() ? Optional.empty()
                 : Optional.of(password.toCharArray());
+        if (dir != null && S3Location.is(dir)) {
+            S3Location location = io(() -> S3Location.parse(dir));
+            if (lab.isDryRun()) {
+                return new LocalBackups(lab, location.toString(), Optional.empty());
+            }
+            return new LocalBackups(lab, location.toString(), Optional.of(io(() -> BackupRepository.init(
+                    S3Backend.fromEnvironment(location, System.getenv()), pw, KdfParams.DEFAULT,
+                    BackupRepository.DEFAULT_COMPRESSION_LEVEL))));
+        }
+        Path path = path(dir);
         if (lab.isDryRun()) {
             requireNewRepository(path);
-            return new LocalBackups(lab, path, Optional.empty());
+            return new LocalBackups(lab, path.toString(), Optional.empty());
         }
-        return new LocalBackups(lab, path, Optional.of(io(() -> BackupRepository.init(path, pw))));
+        return new LocalBackups(lab, path.toString(), Optional.of(io(() -> BackupRepository.init(path, pw))));
     }
 
     static LocalBackups open(LocalLab lab, String dir, String password) {
-        Path path = path(dir);
         Optional<char[]> pw = password == null || password.isEmpty() ? Optional.empty()
                 : Optional.of(password.toCharArray());
+        if (dir != null && S3Location.is(dir)) {
+            // the S3 client (java.net.http) loads only here, so a lab without an s3: repository never pays for it
+            S3Location location = io(() -> S3Location.parse(dir));
+            return new LocalBackups(lab, location.toString(), Optional.of(io(() -> BackupRepository.open(
+                    S3Backend.fromEnvironment(location, System.getenv()), pw))));
+        }
+        Path path = path(dir);
         if (!Files.isRegularFile(path.resolve("config"))) {
             throw LabException.notFound("no backup repository in " + path, "create one with backup init " + path);
         }
-        return new LocalBackups(lab, path, Optional.of(io(() -> BackupRepository.open(path, pw))));
+        return new LocalBackups(lab, path.toString(), Optional.of(io(() -> BackupRepository.open(path, pw))));
     }
 
     private static Path path(String dir) {
@@ -122,7 +141,7 @@ final class LocalBackups implements Backups {
 
     @Override
     public String directory() {
-        return dir.toString();
+        return dir;
     }
 
     @Override
@@ -361,7 +380,7 @@ final class LocalBackups implements Backups {
     @Override
     public BackupCheck check(boolean readData) {
         BackupCheckReport r = io(() -> repo().check(readData));
-        return new BackupCheck(dir.toString(), r.readData(), r.backups(), r.packs(), r.blobs(), r.bytesRead(),
+        return new BackupCheck(dir, r.readData(), r.backups(), r.packs(), r.blobs(), r.bytesRead(),
                 r.errors(), r.damagedBackups(), r.notes());
     }
 
@@ -468,7 +487,8 @@ final class LocalBackups implements Backups {
                     : msg.contains("password") ? LabException.Kind.INVALID
                     : msg.startsWith("no backup") || msg.contains("not a backup repository")
                             ? LabException.Kind.NOT_FOUND
-                    : msg.startsWith("bad ") || msg.contains("ambiguous") ? LabException.Kind.INVALID
+                    : msg.startsWith("bad ") || msg.contains("ambiguous") || msg.startsWith("no S3 credentials")
+                            ? LabException.Kind.INVALID
                     : LabException.Kind.IO;
             return new LabException(kind, msg, "", e);
         }

@@ -2,6 +2,7 @@ package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.ApplyResult;
 import dev.hyperlab.api.lab.Disk;
+import dev.hyperlab.api.lab.DiskRepair;
 import dev.hyperlab.api.lab.DiskSpec;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostSpec;
@@ -105,9 +106,14 @@ public final class LocalLab implements Lab, AutoCloseable {
 
     @Override
     public LabInfo info() {
-        return read(m -> new LabInfo(dir == null ? "" : dir.path().toString(), m.seed(),
-                Duration.ofNanos(m.sim().now()), m.hostCount(), m.hostsIn(HostState.RUNNING), m.vmCount(),
-                m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, m.pluginsUsed()));
+        return read(m -> {
+            DiskUsage used = dir == null ? new DiskUsage(0, 0) : DiskUsage.of(dir.path(), m.disks().paths());
+            return new LabInfo(dir == null ? "" : dir.path().toString(), m.seed(),
+                    Duration.ofNanos(m.sim().now()), m.hostCount(), m.hostsIn(HostState.RUNNING), m.vmCount(),
+                    m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, m.pluginsUsed(),
+                    used.allocated(), used.apparent(), m.freeSpace().orElse(0), m.diskBudgetBytes().orElse(0),
+                    m.diskBudgetSetting());
+        });
     }
 
     @Override
@@ -206,6 +212,13 @@ public final class LocalLab implements Lab, AutoCloseable {
     }
 
     @Override
+    public DiskRepair repairDisk(String path) {
+        DiskRepair[] out = new DiskRepair[1];
+        change(m -> out[0] = m.disks().repair(path));
+        return out[0];
+    }
+
+    @Override
     public dev.hyperlab.api.lab.Backups initBackups(String dir, String password) {
         requireOpen();
         return LocalBackups.init(this, dir, password);
@@ -226,6 +239,11 @@ public final class LocalLab implements Lab, AutoCloseable {
     @Override
     public void advance(Duration duration) {
         change(m -> m.advance(duration, progress));
+    }
+
+    @Override
+    public void setDiskBudget(String budget) {
+        change(m -> m.setDiskBudget(budget));
     }
 
     @Override

@@ -27,7 +27,33 @@ public final class Simulation {
      */
     @FunctionalInterface
     public interface ClockListener {
-        void advancing(long from, long to);
+        /**
+         * Does the work of {@code (from, to]} and returns the lab time it got to: {@code to}, or an earlier time in
+         * {@code [from, to)} when the run is cancelled part-way, its work done exactly up to there (no event lies in
+         * between, so the lab is then as a run to that time would leave it).
+         */
+        long advancing(long from, long to);
+    }
+
+    /** Asked at the run's safe points whether the caller cancelled it. */
+    @FunctionalInterface
+    public interface Cancel {
+        /**
+         * True to stop here. {@code betweenInstants} tells whether every event of the current lab instant has run (the
+         * lab is then exactly as a run to this time leaves it) or some are still queued (a huge instant: a boot storm's
+         * thousands of VMs finishing a phase together).
+         */
+        boolean stopHere(boolean betweenInstants);
+    }
+
+    /** How a run ended. */
+    public enum RunEnd {
+        /** The clock reached the run's end time (or, for a run that need not idle to its end, nothing was left). */
+        REACHED,
+        /** The caller's condition came true, checked after each event. */
+        DONE,
+        /** The caller cancelled it: between two lab instants, every event of the last one run. */
+        CANCELLED
     }
 
     /** Priorities: lower runs first at equal times. Completions before new arrivals keeps shares tight. */
@@ -138,32 +164,29 @@ public final class Simulation {
     }
 
     /**
-     * Processes events up to and including lab time {@code until}, then sets the clock to {@code until}. Stops early
-     * (clock at the last event processed) when {@code stop} becomes true, checked after each event.
-     *
-     * @return true if it ran to {@code until}, false if {@code stop} ended it
+     * Processes events up to and including lab time {@code until}, then sets the clock to {@code until} (with
+     * {@code idleToEnd} false, the clock stays at the last event when the queue runs dry before then: a wait that
+     * nothing more can satisfy ends there). {@code done} is checked after each event. {@code cancel} is asked after
+     * each event, saying whether the lab instant is complete; the clock listener asks it too (see
+     * {@link ClockListener}). A run it stops between instants leaves the lab exactly as a run to the time reached would.
      */
-    public boolean runUntil(long until, Dispatcher dispatcher, BooleanSupplier stop) {
-        return runUntil(until, dispatcher, stop, true);
-    }
-
-    /**
-     * As {@link #runUntil(long, Dispatcher, BooleanSupplier)}; with {@code idleToEnd} false the clock stays at the last
-     * event when the queue runs dry before {@code until} (a wait that nothing more can satisfy ends there).
-     */
-    public boolean runUntil(long until, Dispatcher dispatcher, BooleanSupplier stop, boolean idleToEnd) {
+    public RunEnd runUntil(long until, Dispatcher dispatcher, BooleanSupplier done, Cancel cancel,
+            boolean idleToEnd) {
         running = true;
         try {
-            return run(until, dispatcher, stop, idleToEnd);
+            return run(until, dispatcher, done, cancel, idleToEnd);
         } finally {
             running = false;
         }
     }
 
-    private boolean run(long until, Dispatcher dispatcher, BooleanSupplier stop, boolean idleToEnd) {
+    private RunEnd run(long until, Dispatcher dispatcher, BooleanSupplier done, Cancel cancel, boolean idleToEnd) {
         settle();
         while (!queue.isEmpty() && queue.peekTime() <= until) {
-            moveClock(queue.peekTime());
+            long next = queue.peekTime();
+            if (cancel.stopHere(next > now) || (next > now && !moveClock(next))) {
+                return RunEnd.CANCELLED;
+            }
             SimEvent e = queue.poll();
             processed++;
             if (e instanceof ResourceTick tick) {
@@ -175,23 +198,24 @@ public final class Simulation {
                 dispatcher.dispatch(e);
             }
             settle();
-            if (stop.getAsBoolean()) {
-                return false;
+            if (done.getAsBoolean()) {
+                return RunEnd.DONE;
             }
         }
-        if (!queue.isEmpty() || idleToEnd) {
-            if (until > now) {
-                moveClock(until);
-            }
+        if ((!queue.isEmpty() || idleToEnd) && until > now && (cancel.stopHere(true) || !moveClock(until))) {
+            return RunEnd.CANCELLED;
         }
-        return true;
+        return RunEnd.REACHED;
     }
 
-    private void moveClock(long to) {
+    /** Moves the clock to {@code to}, the clock listener's work first; false when the listener stopped short. */
+    private boolean moveClock(long to) {
         if (to > now && clock != null) {
-            clock.advancing(now, to);
+            now = clock.advancing(now, to);
+            return now == to;
         }
         now = to;
+        return true;
     }
 
     /** Time of the next pending event, or {@code Long.MAX_VALUE}. */

@@ -3,7 +3,6 @@ package dev.hyperlab.core.storage;
 import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,14 +10,30 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Opens backing files: resolves a stored name as QEMU does (relative to the directory of the image naming it),
- * refuses loops (an image that is, directly or further down, its own backing file) and bounds the depth.
+ * Follows backing files: resolves a stored name as QEMU does (relative to the directory of the image naming it),
+ * refuses loops (an image that is, directly or further down, its own backing file), anything but a regular file, and
+ * chains deeper than {@link #MAX_DEPTH}. A chain is walked one link at a time in a loop, never by recursion per level,
+ * so the deepest chain allowed costs no more stack than a single image.
  */
 public final class BackingChain {
     /** Deeper chains are refused; each level holds an open file. */
     public static final int MAX_DEPTH = 1024;
+    /**
+     * L1 and snapshot tables a whole chain may make hyperlab hold in memory. One image stays far below it (QEMU bounds
+     * an L1 table to 32 MiB and a snapshot table to 64 MiB); a hostile chain repeating the largest tables does not.
+     */
+    public static final long MAX_METADATA_BYTES = 256L << 20;
 
     private BackingChain() {}
+
+    /**
+     * The next image down a chain.
+     *
+     * @param path its real path
+     * @param format its format (recorded in the image above, or probed)
+     * @param above the real paths of every image above it, top first
+     */
+    public record Link(Path path, ImageFormat format, List<Path> above) {}
 
     /** Where the backing file {@code name} of {@code image} is. */
     public static Path resolve(Path image, String name) {
@@ -29,10 +44,11 @@ public final class BackingChain {
     }
 
     /**
-     * Opens {@code name}, the backing file of {@code image}, read-only, with its own chain. {@code above} lists the
-     * real paths of the images above {@code image} (empty for the top).
+     * Checks and locates {@code name}, the backing file of {@code image}; opens nothing but, when {@code format} is
+     * empty, the file's first bytes (after checking it is a regular file). {@code above} lists the real paths of the
+     * images above {@code image} (empty for the top).
      */
-    public static DiskImage openBacking(Path image, String name, Optional<ImageFormat> format, List<Path> above) throws IOException {
+    public static Link next(Path image, String name, Optional<ImageFormat> format, List<Path> above) throws IOException {
         Path top;
         try {
             top = image.toRealPath();
@@ -54,13 +70,20 @@ public final class BackingChain {
             for (Path c : chain.subList(chain.indexOf(real), chain.size())) loop.append(c.getFileName()).append(" -> ");
             throw new ImageException(image + ": backing chain loops: " + loop + real.getFileName());
         }
-        ImageFormat f = format.isPresent() ? format.get() : DiskImages.probe(real);
-        return switch (f) {
-            case QCOW2 -> Qcow2Image.open(real, true, chain);
-            case RAW -> {
-                if (!Files.isRegularFile(real)) throw new ImageException(image + ": backing file " + real + " is not a regular file");
-                yield RawImage.open(real, true);
-            }
+        try {
+            RegularFiles.require(real);
+        } catch (ImageException e) {
+            throw new ImageException(image + ": backing file " + e.getMessage());
+        }
+        return new Link(real, format.isPresent() ? format.get() : DiskImages.probe(real), chain);
+    }
+
+    /** Opens {@code name}, the backing file of {@code image}, read-only, with its own chain (see {@link #next}). */
+    public static DiskImage openBacking(Path image, String name, Optional<ImageFormat> format, List<Path> above) throws IOException {
+        Link link = next(image, name, format, above);
+        return switch (link.format()) {
+            case QCOW2 -> Qcow2Image.open(link.path(), true, link.above());
+            case RAW -> RawImage.open(link.path(), true);
         };
     }
 }

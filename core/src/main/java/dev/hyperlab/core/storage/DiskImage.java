@@ -38,6 +38,21 @@ public interface DiskImage extends AutoCloseable {
      */
     List<Extent> map(long offset, long length) throws IOException;
 
+    /**
+     * At most how many bytes of new space in {@link #path()} writing all of {@code [offset, offset + length)} would
+     * take: the parts this image does not store yet (holes, ranges left to the backing file) and, in a qcow2 image,
+     * clusters it shares with an internal snapshot (written copy-on-write) and the L2 tables still missing. For an
+     * estimate before writing (a disk budget); reads metadata only. By default: what {@link #map} reports as not
+     * stored here.
+     */
+    default long bytesToAllocate(long offset, long length) throws IOException {
+        long n = 0;
+        for (Extent e : map(offset, length)) {
+            n += e.data() && e.depth() == 0 ? 0 : e.length();
+        }
+        return n;
+    }
+
     /** Makes every write so far durable (metadata included). */
     void flush() throws IOException;
 

@@ -3,6 +3,7 @@ package dev.hyperlab.core.storage;
 import dev.hyperlab.core.storage.qcow2.Qcow2Checker;
 import dev.hyperlab.core.storage.qcow2.Qcow2CreateOptions;
 import dev.hyperlab.core.storage.qcow2.Qcow2Image;
+import dev.hyperlab.core.storage.qcow2.Qcow2Repair;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ public final class DiskImages {
 
     /** The format of an existing file: qcow2 when it starts with QEMU's magic, raw otherwise (as qemu-img probes). */
     public static ImageFormat probe(Path path) throws IOException {
+        RegularFiles.require(path);
         try (InputStream in = Files.newInputStream(path)) {
             byte[] magic = in.readNBytes(4);
             return magic.length == 4 && (magic[0] & 0xff) == 'Q' && magic[1] == 'F' && magic[2] == 'I' && (magic[3] & 0xff) == 0xfb
@@ -38,10 +40,19 @@ public final class DiskImages {
     }
 
     public static DiskImage open(Path path, ImageFormat format, boolean readOnly) throws IOException {
-        if (!Files.exists(path)) throw new ImageException(path + ": no such image");
+        return open(path, format, readOnly ? OpenMode.READ : OpenMode.WRITE);
+    }
+
+    /**
+     * Opens an image as {@code mode} says: locked as QEMU locks it (refused while another process's lock conflicts),
+     * and, to write, after the checks the mode asks for ({@link CorruptImageException} for a corrupt image, with
+     * nothing written). The backing chain opens read-only.
+     */
+    public static DiskImage open(Path path, ImageFormat format, OpenMode mode) throws IOException {
+        RegularFiles.require(path);
         return switch (format) {
-            case QCOW2 -> Qcow2Image.open(path, readOnly, List.of());
-            case RAW -> RawImage.open(path, readOnly);
+            case QCOW2 -> Qcow2Image.open(path, mode, List.of());
+            case RAW -> RawImage.open(path, mode);
         };
     }
 
@@ -79,20 +90,26 @@ public final class DiskImages {
         return Qcow2Image.create(overlay, Qcow2CreateOptions.overlay(name, probe(backing)).withVirtualSize(size));
     }
 
-    /** What {@code qemu-img info --output=json --backing-chain} reports. */
+    /** What {@code qemu-img info -U --output=json --backing-chain} reports (read while others may write). */
     public static ImageInfo info(Path path) throws IOException {
-        try (DiskImage img = open(path, true)) {
+        try (DiskImage img = open(path, probe(path), OpenMode.INSPECT)) {
             return info(img);
         }
     }
 
+    /** What {@code qemu-img info --backing-chain} reports of an open image: the chain is walked in a loop. */
     public static ImageInfo info(DiskImage img) throws IOException {
         List<ImageInfo> chain = new ArrayList<>();
-        if (img instanceof Qcow2Image q && q.backing().isPresent()) {
-            ImageInfo below = info(q.backing().get());
-            chain.add(withoutChain(below));
-            chain.addAll(below.backingChain());
-        }
+        for (DiskImage b = below(img); b != null; b = below(b)) chain.add(layerInfo(b, List.of()));
+        return layerInfo(img, chain);
+    }
+
+    private static DiskImage below(DiskImage img) {
+        return img instanceof Qcow2Image q ? q.backing().orElse(null) : null;
+    }
+
+    /** One image's own fields, with {@code chain} (the images below it, nearest first). */
+    private static ImageInfo layerInfo(DiskImage img, List<ImageInfo> chain) throws IOException {
         long actual = 0;
         for (SparseFiles.DataRun r : SparseFiles.dataRuns(img.path(), 0, Files.size(img.path()))) actual += r.end() - r.start();
         if (img instanceof Qcow2Image q) {
@@ -111,15 +128,30 @@ public final class DiskImages {
                 i.fullBackingFilename(), i.backingFormat(), i.dirtyFlag(), i.snapshots(), i.qcow2(), List.of());
     }
 
-    /** Checks an image's consistency (raw images have no metadata and are always clean). Changes nothing. */
+    /**
+     * Checks an image's consistency (raw images have no metadata and are always clean). Changes nothing; reads while
+     * others may write, as {@code qemu-img check -U} does.
+     */
     public static CheckReport check(Path path) throws IOException {
         ImageFormat f = probe(path);
         if (f == ImageFormat.RAW) {
             return new CheckReport(path.toString(), f, 0, 0, 0, List.of(), 0, 0, Files.size(path));
         }
-        try (Qcow2Image q = Qcow2Image.open(path, true, List.of())) {
+        try (Qcow2Image q = Qcow2Image.open(path, OpenMode.INSPECT, List.of())) {
             return Qcow2Checker.check(q);
         }
+    }
+
+    /**
+     * Repairs an image's refcounts and COPIED flags as {@code qemu-img check -r all} does, holding it locked for
+     * writing; refuses (changing nothing) when its mapping tables are damaged. A raw image has nothing to repair.
+     */
+    public static RepairReport repair(Path path) throws IOException {
+        if (probe(path) == ImageFormat.RAW) {
+            CheckReport clean = check(path);
+            return new RepairReport(clean, clean, false);
+        }
+        return Qcow2Repair.repair(path);
     }
 
     /** Checks an open image (as its file is now: for a writer's image, what it has written so far). */

@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.storage.OpenMode;
 import dev.hyperlab.core.storage.raw.RawImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -86,7 +87,8 @@ class IncrementalTest {
         TestDisks.mutate(image, 8, 4096, 2);
         var before = tracker.changed();
 
-        DiskImage failing = new TrackedImage(RawImage.open(disk, true), new MemoryTracker(1, CLUSTER)) {
+        // a second reader of the disk the test holds open for writing: it shares the file, as qemu-img -U does
+        DiskImage failing = new TrackedImage(RawImage.open(disk, OpenMode.INSPECT), new MemoryTracker(1, CLUSTER)) {
             @Override
             public void read(long offset, ByteBuffer dst) throws IOException {
                 throw new IOException("simulated read error at " + offset);

@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.storage.OpenMode;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,8 +91,9 @@ final class TestDisks {
         }
     }
 
+    /** A backup source reading {@code image}; it shares the file with writers (tests write it between backups). */
     static BackupSource source(String vm, Path image, long labTime) throws IOException {
-        return new BackupSource(vm, List.of(new SourceImage("vda", RawImage.open(image, true))),
+        return new BackupSource(vm, List.of(new SourceImage("vda", RawImage.open(image, OpenMode.INSPECT))),
                 Map.of("vcpus", 2, "memory", 1L << 30, "os", "linux-server"), labTime);
     }
 

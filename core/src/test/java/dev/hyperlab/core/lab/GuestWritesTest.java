@@ -32,12 +32,12 @@ import org.junit.jupiter.api.io.TempDir;
  * steady writes while running, deterministic for a seed, whatever the runs' split, recorded by the disk's dirty
  * bitmap, and accepted by qemu-img check. A Linux guest, with no sourced write rate, writes nothing.
  */
-class GuestWritesTest {
+public class GuestWritesTest {
     @TempDir
     Path tmp;
 
-    /** A running host with one Windows and one Linux VM, started at lab time {@code t}. */
-    static void setUp(Lab lab) {
+    /** A running host with one Windows and one Linux VM (only Windows writes while it runs), both running. */
+    public static void setUp(Lab lab) {
         lab.createHost(HostSpec.of("h", 16, Sizes.parse("64GiB")));
         lab.host("h").install(HypervisorType.TYPE1);
         lab.host("h").powerOn();

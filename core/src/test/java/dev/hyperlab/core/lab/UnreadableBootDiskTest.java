@@ -32,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A boot disk whose boot sectors cannot be read (an L1 or L2 entry past the end of the file, an all-ones entry, a
- * compressed cluster that does not inflate) is a read error of the device, as a firmware reports one: the VM is
- * created, and its start fails with SeaBIOS's or OVMF's words and the image's reason in vm info, after the firmware's
+ * compressed cluster that does not inflate) once the VM was created is a read error of the device, as a firmware
+ * reports one: its start fails with SeaBIOS's or OVMF's words and the image's reason in vm info, after the firmware's
  * read in the timeline. Never an internal error.
  */
 class UnreadableBootDiskTest {
@@ -67,10 +67,16 @@ class UnreadableBootDiskTest {
                 Path image = tmp.resolve(d.name() + ".qcow2");
                 lab.createDisk(DiskSpec.of(image.toString(), Sizes.parse("2GiB")).withOs("linux-server")
                         .withFirmware(d.firmware()));
-                damage(image, d);
-
-                Vm vm = lab.createVm(VmSpec.of(d.name(), "h", 1, Sizes.parse("1GiB"))
+                lab.createVm(VmSpec.of(d.name(), "h", 1, Sizes.parse("1GiB"))
                         .withFirmware(d.firmware()).withDisks(List.of(image.toString())));
+            }
+        }
+        // damaged between two sessions, once attached (vm create refuses an image its check finds corrupt: AttachSafetyTest)
+        for (Damage d : cases) damage(tmp.resolve(d.name() + ".qcow2"), d);
+        try (LocalLab lab = Labs.open(tmp.resolve("lab"), 7)) {
+            for (Damage d : cases) {
+                Path image = tmp.resolve(d.name() + ".qcow2");
+                Vm vm = lab.vm(d.name());
                 vm.start();
 
                 assertThatThrownBy(() -> vm.waitFor(VmState.RUNNING, Duration.ofMinutes(10)))
@@ -122,9 +128,12 @@ class UnreadableBootDiskTest {
             lab.host("h").powerOn();
             lab.host("h").waitFor(HostState.RUNNING, Duration.ofMinutes(10));
             lab.createDisk(DiskSpec.of(image.toString(), Sizes.parse("2GiB")).withOs("linux-server"));
-            damage(image, new Damage("l2-past-eof", "bios", false, false, COPIED | (1L << 40), ""));
-            Vm vm = lab.createVm(VmSpec.of("v", "h", 1, Sizes.parse("1GiB")).withFirmware("careless")
+            lab.createVm(VmSpec.of("v", "h", 1, Sizes.parse("1GiB")).withFirmware("careless")
                     .withDisks(List.of(image.toString())));
+        }
+        damage(image, new Damage("l2-past-eof", "bios", false, false, COPIED | (1L << 40), ""));
+        try (LocalLab lab = Labs.open(tmp.resolve("lab"), 7, ext)) {
+            Vm vm = lab.vm("v");
             vm.start();
             assertThatThrownBy(() -> vm.waitFor(VmState.RUNNING, Duration.ofMinutes(10)))
                     .isInstanceOf(LabException.class);

@@ -33,7 +33,7 @@ public final class CommandReference {
                 .takeWhile(l -> !l.isBlank()).map(l -> l + "\n").reduce("", String::concat)).append("```\n\n");
         b.append("| option | meaning |\n|---|---|\n");
         for (Invocation.Opt o : Invocation.OPTIONS) {
-            b.append("| `").append(o.names()).append(o.param().isEmpty() ? "" : " " + o.param()).append("` | ")
+            b.append("| `").append(cell(o.names() + (o.param().isEmpty() ? "" : " " + o.param()))).append("` | ")
                     .append(cell(o.description())).append(" |\n");
         }
         b.append("""
@@ -100,15 +100,15 @@ public final class CommandReference {
         b.append("```\n").append(help.synopsis(0).strip()).append("\n```\n\n");
         b.append("| argument | meaning |\n|---|---|\n");
         for (PositionalParamSpec p : spec.positionalParameters()) {
-            b.append("| `").append(p.paramLabel()).append(p.arity().max() > 1 ? "..." : "").append("` | ")
+            b.append("| `").append(cell(p.paramLabel())).append(p.arity().max() > 1 ? "..." : "").append("` | ")
                     .append(cell(description(p))).append(" |\n");
         }
         for (OptionSpec o : spec.options()) {
             if (o.hidden()) {
                 continue;
             }
-            b.append("| `").append(String.join(", ", o.names()))
-                    .append(o.arity().max() > 0 ? " " + o.paramLabel() : "").append("` | ").append(cell(description(o)))
+            b.append("| `").append(cell(String.join(", ", o.names()) + (o.arity().max() > 0 ? " " + o.paramLabel() : "")))
+                    .append("` | ").append(cell(description(o)))
                     .append(o.isMultiValue() && !o.typeInfo().isBoolean() && o.splitRegex().isEmpty() ? " Repeatable." : "")
                     .append(" |\n");
         }
@@ -119,6 +119,7 @@ public final class CommandReference {
         return String.join(" ", a.description());
     }
 
+    /** Text in a table cell: a {@code |}, even in a code span ({@code host|vm}), would end the cell (GFM). */
     private static String cell(String s) {
         return s.replace("|", "\\|").replace("\n", " ");
     }

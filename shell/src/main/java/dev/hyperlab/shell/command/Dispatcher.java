@@ -176,6 +176,7 @@ public final class Dispatcher {
             return true;
         }
         ctx.status(1); // until the command says otherwise
+        ctx.showProgress(!words.contains("--json"));
         running = null;
         try {
             return execute(words);
@@ -249,6 +250,11 @@ public final class Dispatcher {
      * Refuses an unknown option before picocli parses (picocli would first complain about a missing required
      * option, when the real mistake is the misspelt one), with the nearest option as the hint.
      */
+    /** A word that is a negative number, with a unit or not: {@code -1h}, {@code -5GiB}, {@code -0.5}. */
+    private static final java.util.regex.Pattern NEGATIVE = java.util.regex.Pattern.compile("-[0-9.][0-9.]*\\s*[A-Za-zµ]*");
+    /** Commands whose argument is code, where {@code -1} is an expression. */
+    private static final java.util.Set<String> CODE = java.util.Set.of("js", "java", "run");
+
     private static void checkOptions(CommandSpec spec, List<String> args) {
         int i = 0;
         while (i < args.size() && spec.subcommands().containsKey(args.get(i))) {
@@ -262,6 +268,11 @@ public final class Dispatcher {
             }
             if (!w.startsWith("-") && spec.parser().stopAtPositional()) {
                 return; // the rest belongs to the command's argument (run FILE.js --script-option)
+            }
+            if (NEGATIVE.matcher(w).matches() && !CODE.contains(spec.root().name())) {
+                // picocli takes '-1h' for an unknown option and then misses the duration: no option starts with a
+                // digit, so it is a negative size or duration, and every size and duration is 0 or more
+                throw new ShellException("'" + w + "' is negative", "sizes and durations are 0 or more");
             }
             if (!w.startsWith("-") || w.length() < 2 || Character.isDigit(w.charAt(1)) || w.charAt(1) == '.') {
                 continue;

@@ -2,6 +2,7 @@ package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.RunProgress;
 import dev.hyperlab.shell.ShellHome;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.completion.NameProviders;
@@ -37,7 +38,9 @@ public final class ShellContext implements AutoCloseable {
     private final Plugins plugins;
     private final AtomicBoolean cancel = new AtomicBoolean();
     private volatile ProgressView progressView = ProgressView.NONE;
+    private volatile boolean showProgress = true;
     private volatile Lab lab;
+    private volatile java.nio.file.Path labDirectory;
     private boolean exitRequested;
     private boolean unattended;
     private volatile java.util.function.UnaryOperator<String> passwordReader;
@@ -91,6 +94,16 @@ public final class ShellContext implements AutoCloseable {
         return l;
     }
 
+    /** The directory of the session's lab (set at start), whether or not it is open yet; empty when not known. */
+    public java.util.Optional<java.nio.file.Path> labDirectory() {
+        return java.util.Optional.ofNullable(labDirectory);
+    }
+
+    /** Where the session's lab lives ({@code --lab}): {@code lab list} marks it without opening it. */
+    public void labDirectory(java.nio.file.Path dir) {
+        this.labDirectory = dir;
+    }
+
     /** The lab if it is open already (completion and the prompt never open it themselves). */
     public java.util.Optional<Lab> openLab() {
         return java.util.Optional.ofNullable(lab);
@@ -123,19 +136,39 @@ public final class ShellContext implements AutoCloseable {
 
     /** The listener to give a lab (or a dry run's copy): it draws progress and delivers cancel requests. */
     public ProgressListener progress() {
-        return this::onProgress;
+        return new ProgressListener() {
+            @Override
+            public void progress(Duration now, Duration target, int machinesBooting) {
+                // the engine calls the other method; this one is only the interface's minimum
+            }
+
+            @Override
+            public void progress(RunProgress progress) {
+                onProgress(progress);
+            }
+        };
     }
 
-    private void onProgress(Duration now, Duration target, int booting) {
-        progressView.progress(now, target, booting);
+    private void onProgress(RunProgress progress) {
+        if (showProgress) {
+            progressView.progress(progress);
+        }
         if (cancel.getAndSet(false)) {
             Thread.currentThread().interrupt(); // the simulation answers with CANCELLED right after this call
         }
     }
 
-    /** Where progress is drawn: the REPL's progress bar on a terminal, nothing otherwise. */
+    /** Where progress is drawn: the REPL's progress line on a terminal, nothing otherwise. */
     public void progressView(ProgressView view) {
         this.progressView = view == null ? ProgressView.NONE : view;
+    }
+
+    /**
+     * Whether the running command shows progress: not one whose output is JSON (it must print nothing else). Set by
+     * the dispatcher for each command.
+     */
+    public void showProgress(boolean show) {
+        this.showProgress = show;
     }
 
     /** Takes the progress bar off the screen: before a command prints its result or an error. */

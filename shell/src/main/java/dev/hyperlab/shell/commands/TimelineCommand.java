@@ -98,11 +98,13 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
     }
 
     private void write(Path file, String content, int count) {
+        // as qemu-img and restic do, the file is written where the user said, and no directory is made on the way
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new ShellException("cannot write " + file + ": directory " + parent + " does not exist",
+                    "create it first");
+        }
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
             Files.writeString(file, content, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new ShellException("cannot write " + file + ": " + e.getClass().getSimpleName(),

@@ -7,11 +7,13 @@ import java.util.Locale;
  *
  * <pre>
  * (installed) --------------------> started    its extensions are in the lab's catalogue
- * (installed) -- api too old/new -> refused    plugin.requires not met, an id taken, a bad descriptor
- * started  -- plugin disable  ----> disabled   extensions removed; remembered in disabled.txt
+ * (installed) -- api too old/new -> refused    plugin.requires not met, an id taken, a bad descriptor,
+ *                                              an extension class missing or unusable
+ * started  -- plugin disable  ----> disabled   extensions removed, code stopped; remembered in disabled.txt
+ * faulty   -- plugin disable  ----> disabled   (not called again, not even to stop)
  * disabled -- plugin enable   ----> started
- * started  -- a call throws, hangs or answers nonsense --> faulty   (calls fail at once)
- * faulty   -- plugin enable   ----> started    (the fault is forgotten; calls go to it again)
+ * started  -- a call throws, hangs, answers nonsense or tries to exit --> faulty   (calls fail at once, code stopped)
+ * faulty   -- plugin enable   ----> started    (the fault is forgotten; calls go to it again, on a new thread)
  * </pre>
  */
 public enum PluginState {
@@ -19,9 +21,15 @@ public enum PluginState {
     STARTED,
     /** Turned off by the user ({@code plugin disable}); stays off across sessions. */
     DISABLED,
-    /** One of its calls failed: threw, did not return in time, returned nonsense; or it failed to start. */
+    /**
+     * One of its calls failed: threw, did not return in time, returned nonsense; or it failed to start, or its code
+     * tried to end the process.
+     */
     FAULTY,
-    /** Not loaded: it needs another api version, one of its ids is taken, or its descriptor is invalid. */
+    /**
+     * Not loaded: it needs another api version, one of its ids is taken, its descriptor is invalid, or a class it lists
+     * as an extension is missing or unusable.
+     */
     REFUSED;
 
     /** The lower-case name, as {@code plugin list --json} writes it. */

@@ -12,7 +12,6 @@ import dev.hyperlab.shell.command.ShellException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 import org.pf4j.PluginDescriptor;
 import org.pf4j.PluginRuntimeException;
 import org.pf4j.PluginWrapper;
@@ -31,28 +29,32 @@ import org.pf4j.PluginWrapper;
  * their extensions registered in the lab's {@link Extensions}: what the {@code plugin} commands act on.
  *
  * <p>Everything a plugin runs goes through the {@link ExtensionGuard}: its start, the constructors of its
- * extensions, and then every call the engine makes. A plugin that fails there is faulty; a plugin that needs another
- * api version, or whose ids are taken, is refused. Neither stops the others.
+ * extensions, and then every call the engine makes; and its classes are rewritten as they load, so that its code can
+ * be stopped and cannot end the process ({@link HyperlabPluginClassLoader}). A plugin that fails there is faulty; a
+ * plugin that needs another api version, whose descriptor is malformed, whose ids are taken or whose extension
+ * classes are unusable is refused. Neither stops the others.
  */
 public final class PluginSystem {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-
     private final HyperlabPluginManager manager;
     private final Extensions extensions;
     private final ExtensionGuard guard;
     private final Path installDir;
-    /** Started plugins whose extensions could not be registered (an id taken), and why. */
-    private final Map<String, String> conflicts = new TreeMap<>();
+    /** Started plugins whose extensions could not be registered (an id taken, a class unusable), and why. */
+    private final Map<String, String> unregistered = new TreeMap<>();
     /** Plugins whose extensions are in {@link #extensions}. */
     private final Set<String> registered = new LinkedHashSet<>();
 
     /** Loads and starts the plugins in {@code roots}; {@code installDir} (the first root) is where installs go. */
     PluginSystem(List<Path> roots, Path installDir, Extensions extensions) {
-        this.manager = new HyperlabPluginManager(roots, ApiVersion.current());
         this.extensions = extensions;
         this.guard = extensions.guard();
         this.installDir = installDir;
-        manager.loadPlugins();
+        try {
+            this.manager = new HyperlabPluginManager(roots, ApiVersion.current());
+            manager.loadPlugins();
+        } catch (PluginRuntimeException | java.io.UncheckedIOException e) {
+            throw new ShellException(firstLine(e), "check that the plugin directories are readable");
+        }
         for (PluginWrapper w : sorted(manager.getResolvedPlugins())) {
             if (!w.getPluginState().isDisabled()) {
                 start(w.getPluginId());
@@ -76,33 +78,32 @@ public final class PluginSystem {
     }
 
     private void register(String id, Extensions into) {
-        if (registered.contains(id) || conflicts.containsKey(id) || guard.faultOf(id).isPresent()) {
+        if (registered.contains(id) || unregistered.containsKey(id) || guard.faultOf(id).isPresent()) {
             return;
         }
         try {
-            into.addAll(id, create(id, FirmwareModel.class), create(id, GuestDriver.class),
-                    create(id, BackupStrategy.class));
+            Map<Class<?>, List<Class<?>>> classes = ExtensionClasses.of(manager.classLoaderOf(id));
+            into.addAll(id, create(id, FirmwareModel.class, classes), create(id, GuestDriver.class, classes),
+                    create(id, BackupStrategy.class, classes));
             registered.add(id);
         } catch (ExtensionFault fault) {
             // on record in the guard
         } catch (LabException e) {
-            conflicts.put(id, "plugin '" + id + "' was refused: " + e.getMessage());
+            unregistered.put(id, "plugin '" + id + "' was refused: " + e.getMessage());
+        } catch (PluginRuntimeException e) {
+            unregistered.put(id, firstLine(e));
         }
     }
 
     /**
-     * One instance of each extension class of {@code type} the plugin declares, through its index or its service
-     * files (a class both list is made once), in class-name order so registration never depends on file order.
+     * One instance of each extension class of {@code type} the plugin lists (in its index or its service files: a
+     * class both list is made once), in class-name order so registration never depends on file order.
      */
-    private <T> List<T> create(String id, Class<T> type) {
-        List<Class<? extends T>> classes = new ArrayList<>(manager.getExtensionClasses(type, id));
-        classes.sort(Comparator.comparing(Class::getName));
+    private <T> List<T> create(String id, Class<T> type, Map<Class<?>, List<Class<?>>> classes) {
         List<T> out = new ArrayList<>();
-        Set<String> seen = new LinkedHashSet<>();
-        for (Class<? extends T> c : classes) {
-            if (seen.add(c.getName())) {
-                out.add(guard.call(id, "creating " + c.getName(), () -> c.getDeclaredConstructor().newInstance()));
-            }
+        for (Class<?> c : classes.get(type)) {
+            out.add(type.cast(guard.call(id, "creating " + c.getName(), () -> c.getDeclaredConstructor()
+                    .newInstance())));
         }
         return out;
     }
@@ -116,7 +117,7 @@ public final class PluginSystem {
             out.add(view(w));
         }
         manager.unreadable.forEach((path, why) -> out.add(new PluginView(path.getFileName().toString(), "",
-                PluginState.REFUSED, "", "", "", path.toString(), "not a plugin: " + why, List.of())));
+                PluginState.REFUSED, "", "", "", path.toString(), "not a plugin: " + why, 0, List.of())));
         return out;
     }
 
@@ -133,9 +134,11 @@ public final class PluginSystem {
         if (manager.refusals.containsKey(id)) {
             state = PluginState.REFUSED;
             reason = manager.refusals.get(id);
-        } else if (conflicts.containsKey(id)) {
+        } else if (unregistered.containsKey(id)) {
             state = PluginState.REFUSED;
-            reason = conflicts.get(id);
+            reason = unregistered.get(id);
+        } else if (w.getPluginState().isDisabled()) {
+            state = PluginState.DISABLED; // the user's word: also for a plugin that was faulty when it was disabled
         } else if (guard.faultOf(id).isPresent()) {
             state = PluginState.FAULTY;
             reason = guard.faultOf(id).get();
@@ -148,6 +151,12 @@ public final class PluginSystem {
         } else {
             state = PluginState.DISABLED;
         }
+        int quarantined = guard.quarantined(id);
+        if (quarantined > 0) {
+            reason = (reason.isEmpty() ? "" : reason + "; ") + quarantined + (quarantined == 1 ? " thread" : " threads")
+                    + " of it quarantined: still running after it was stopped, blocked outside its code, never"
+                    + " called again";
+        }
         List<ExtensionRef> refs = new ArrayList<>();
         if (registered.contains(id)) {
             for (Extensions.Contribution c : extensions.contributionsOf(id)) {
@@ -156,52 +165,22 @@ public final class PluginSystem {
         }
         return new PluginView(id, d.getVersion(), state, nullToEmpty(d.getPluginDescription()),
                 nullToEmpty(d.getProvider()), nullToEmpty(d.getRequires()), w.getPluginPath().toString(), reason,
-                refs);
+                quarantined, refs);
     }
 
     // ---- install, enable, disable ---------------------------------------------------------------------------------
 
     /**
      * Copies a plugin file (zip or jar) into the install directory, loads and starts it, registers its extensions.
-     * Checked first, undone on any failure: a refused install leaves nothing behind.
+     * Checked first (within bounds, its descriptor, its api requirement, its id), undone on any failure: a refused
+     * install leaves nothing behind.
      */
     public PluginView install(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString();
-        if (!Files.isRegularFile(file)) {
-            throw new ShellException("no plugin file " + file, "give the path of a PF4J plugin .zip or .jar");
-        }
-        if (!name.endsWith(".zip") && !name.endsWith(".jar")) {
-            throw new ShellException(file + " is not a .zip or .jar", "a PF4J plugin is a zip (plugin.properties and"
-                    + " lib/*.jar) or a jar with Plugin-Id in its manifest");
-        }
-        PluginDescriptor d;
-        try {
-            d = manager.descriptorOf(file);
-        } catch (PluginRuntimeException e) {
-            throw new ShellException("cannot read the plugin descriptor of " + file + ": " + firstLine(e),
-                    "a zip needs plugin.properties at its root, a jar Plugin-Id in its manifest");
-        }
+        PluginDescriptor d = vet(file);
         String id = d.getPluginId();
-        if (id == null || !ID.matcher(id).matches() || d.getVersion() == null || d.getVersion().isBlank()) {
-            throw new ShellException(file + " has no valid plugin.id and plugin.version",
-                    "plugin.id: letters, digits, '.', '_', '-'; plugin.version: e.g. 1.0.0");
-        }
-        Optional<String> refusal = ApiRequirement.check(d.getRequires(), ApiVersion.current());
-        if (refusal.isPresent()) {
-            throw new ShellException("plugin '" + id + "' " + d.getVersion() + " " + refusal.get(),
-                    "install a release of the plugin built for this api");
-        }
-        PluginWrapper existing = manager.getPlugin(id);
-        if (existing != null) {
-            throw new ShellException("plugin '" + id + "' is installed already (version "
-                    + existing.getDescriptor().getVersion() + ", " + existing.getPluginPath() + ")",
-                    "remove that file first to replace it");
-        }
+        String name = file.getFileName().toString();
         Path target = installDir.resolve(name);
         Path expanded = installDir.resolve(name.substring(0, name.length() - 4));
-        if (Files.exists(target) || (name.endsWith(".zip") && Files.exists(expanded))) {
-            throw new ShellException(target + " exists already", "rename the plugin file");
-        }
         copy(file, target);
         try {
             manager.load(target);
@@ -214,6 +193,11 @@ public final class PluginSystem {
             if (v.state() != PluginState.STARTED) {
                 throw new ShellException(v.reason(), "the plugin was not installed");
             }
+            if (v.extensions().isEmpty()) {
+                throw new ShellException("plugin '" + id + "' contributes no firmware model, guest driver or backup"
+                        + " strategy", "list its classes in META-INF/services or PF4J's extensions.idx: docs/plugins.md;"
+                        + " the plugin was not installed");
+            }
             return v;
         } catch (RuntimeException e) {
             undoInstall(id, target, expanded);
@@ -224,10 +208,57 @@ public final class PluginSystem {
         }
     }
 
+    /** What {@code plugin install} checks before it copies anything: the file, its descriptor, its place. */
+    private PluginDescriptor vet(Path file) {
+        String name = file.getFileName() == null ? "" : file.getFileName().toString();
+        if (!Files.isRegularFile(file)) {
+            throw new ShellException("no plugin file " + file, "give the path of a PF4J plugin .zip or .jar");
+        }
+        if (!PluginDirectories.isArchive(name)) {
+            throw new ShellException(file + " is not a .zip or .jar", "a PF4J plugin is a zip (plugin.properties and"
+                    + " lib/*.jar) or a jar with Plugin-Id in its manifest");
+        }
+        try {
+            PluginArchive.check(file);
+        } catch (PluginRuntimeException e) {
+            throw new ShellException("cannot install " + file + ": " + firstLine(e), "a plugin file must be a zip or"
+                    + " jar within the limits docs/plugins.md gives; nothing was installed");
+        }
+        PluginDescriptor d;
+        try {
+            d = manager.descriptorOf(file);
+        } catch (PluginRuntimeException e) {
+            throw new ShellException("cannot read the plugin descriptor of " + file + ": " + firstLine(e),
+                    "a zip needs plugin.properties at its root, a jar Plugin-Id in its manifest");
+        }
+        Optional<String> malformed = DescriptorRules.malformed(d);
+        if (malformed.isPresent()) {
+            throw new ShellException(file + ": " + malformed.get(), "fix the plugin's descriptor (plugin.properties,"
+                    + " or the manifest of a jar)");
+        }
+        String id = d.getPluginId();
+        Optional<String> refusal = DescriptorRules.problem(d, ApiVersion.current());
+        if (refusal.isPresent()) {
+            throw new ShellException(refusal.get(), "install a release of the plugin built for this api");
+        }
+        PluginWrapper existing = manager.getPlugin(id);
+        if (existing != null) {
+            throw new ShellException("plugin '" + id + "' is installed already (version "
+                    + existing.getDescriptor().getVersion() + ", " + existing.getPluginPath() + ")",
+                    "remove that file first to replace it");
+        }
+        Path target = installDir.resolve(name);
+        Path expanded = installDir.resolve(name.substring(0, name.length() - 4));
+        if (Files.exists(target) || (name.endsWith(".zip") && Files.exists(expanded))) {
+            throw new ShellException(target + " exists already", "rename the plugin file");
+        }
+        return d;
+    }
+
     private void undoInstall(String id, Path target, Path expanded) {
         extensions.removeSource(id);
         registered.remove(id);
-        conflicts.remove(id);
+        unregistered.remove(id);
         guard.clear(id);
         try {
             manager.forget(id);
@@ -235,7 +266,7 @@ public final class PluginSystem {
             // it was never loaded: nothing to forget
         }
         try {
-            deleteTree(expanded);
+            PluginFiles.deleteTree(expanded);
             Files.deleteIfExists(target);
         } catch (IOException e) {
             throw new ShellException("the plugin was not installed, but " + target + " could not be removed: "
@@ -243,38 +274,57 @@ public final class PluginSystem {
         }
     }
 
-    /** Turns a plugin on (again): a disabled one starts, a faulty one gets another chance. */
+    /**
+     * Turns a plugin on (again), for this session and the next: a disabled one starts, a faulty one gets another
+     * chance, with new instances of its extensions on a new thread.
+     */
     public PluginView enable(String id) {
         PluginWrapper w = require(id);
         if (manager.refusals.containsKey(id)) {
             throw new ShellException(manager.refusals.get(id), "install a release of the plugin built for this api");
         }
-        conflicts.remove(id); // the plugin that held its ids may be gone: try again
+        extensions.removeSource(id); // its old thread, and the threads it started there, are stopped
+        registered.remove(id);
+        unregistered.remove(id); // the plugin that held its ids may be gone: try again
         guard.clear(id);
-        if (w.getPluginState().isDisabled() && !manager.enablePlugin(id)) {
-            throw new ShellException("plugin '" + id + "' cannot be enabled", "plugin info " + id + " says why");
+        try {
+            if (w.getPluginState().isDisabled() && !manager.enablePlugin(id)) {
+                throw new ShellException("plugin '" + id + "' cannot be enabled", "plugin info " + id + " says why");
+            }
+        } catch (PluginRuntimeException e) {
+            throw new ShellException("cannot enable plugin '" + id + "': " + firstLine(e),
+                    "check that " + installDir + " is writable");
         }
         if (!w.getPluginState().isStarted()) {
             start(id);
         }
-        extensions.removeSource(id); // a faulty plugin's extensions are registered afresh, on a new thread
-        registered.remove(id);
         register(id, extensions);
         return info(id);
     }
 
-    /** Turns a plugin off, for this session and the next: its extensions leave the lab's catalogue. */
+    /**
+     * Turns a plugin off, for this session and the next: its extensions leave the lab's catalogue and its code is
+     * stopped. A healthy plugin is asked to stop first; a faulty one is not called again, and is turned off all the
+     * same.
+     */
     public PluginView disable(String id) {
         PluginWrapper w = require(id);
-        extensions.removeSource(id);
-        registered.remove(id);
-        if (!w.getPluginState().isDisabled()) {
+        try {
+            manager.rememberDisabled(id);
+        } catch (PluginRuntimeException e) {
+            throw new ShellException("cannot disable plugin '" + id + "': " + firstLine(e),
+                    "check that " + installDir + " is writable");
+        }
+        if (w.getPluginState().isStarted() && guard.faultOf(id).isEmpty()) {
             try {
-                guard.call(id, "plugin '" + id + "' stop", () -> manager.disablePlugin(id));
+                guard.call(id, "plugin '" + id + "' stop", () -> manager.stopPlugin(id));
             } catch (ExtensionFault fault) {
                 // its stop failed: it is faulty, and off all the same
             }
         }
+        extensions.removeSource(id);
+        registered.remove(id);
+        manager.markDisabled(id);
         return info(id);
     }
 
@@ -296,33 +346,11 @@ public final class PluginSystem {
 
     /** Copies {@code file} to {@code target} safely: a temporary file, synced, then renamed. */
     private static void copy(Path file, Path target) {
-        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
         try {
-            Files.createDirectories(target.getParent());
-            Files.copy(file, tmp, StandardCopyOption.REPLACE_EXISTING);
-            try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            PluginFiles.copy(file, target);
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original failure is what the user needs to see
-            }
             throw new ShellException("cannot copy " + file + " to " + target + ": " + e.getMessage(),
                     "check the plugin directory is writable");
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
         }
     }
 

@@ -12,7 +12,7 @@ public final class Fields {
     private final List<String[]> lines = new ArrayList<>();
 
     public Fields add(String label, Object value) {
-        String v = value == null ? "" : value.toString();
+        String v = value == null ? "" : Printable.of(value.toString());
         if (!v.isEmpty()) {
             lines.add(new String[] {label, v});
         }

@@ -23,14 +23,14 @@ public record Output(PrintWriter out, PrintWriter err, Style style, IntSupplier 
     /** Prints {@code error: MESSAGE} on the error stream. */
     public void error(String message) {
         out.flush();
-        err.println(style.red("error: ") + message);
+        err.println(style.red("error: ") + Printable.of(message));
         err.flush();
     }
 
     /** Prints a note (not an error) on the error stream, so results on stdout stay clean. */
     public void note(String message) {
         out.flush();
-        err.println(style.dim(message));
+        err.println(style.dim(Printable.of(message)));
         err.flush();
     }
 

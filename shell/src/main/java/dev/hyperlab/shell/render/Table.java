@@ -33,7 +33,7 @@ public final class Table {
     public Table row(Object... cells) {
         String[] r = new String[header.length];
         for (int i = 0; i < r.length; i++) {
-            r[i] = i < cells.length && cells[i] != null ? cells[i].toString() : "";
+            r[i] = i < cells.length && cells[i] != null ? Printable.of(cells[i].toString()) : "";
         }
         rows.add(r);
         return this;

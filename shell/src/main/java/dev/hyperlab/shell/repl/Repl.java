@@ -40,11 +40,15 @@ public final class Repl {
     /** The code group every line goes to ({@code js} or {@code java} typed alone), or null for commands. */
     private volatile String codeMode;
 
-    public Repl(ShellContext ctx, Terminal terminal, String labName, Path historyFile) {
+    private final boolean drawProgress;
+
+    /** With {@code drawProgress} false (output that is not a terminal) long waits draw no progress line. */
+    public Repl(ShellContext ctx, Terminal terminal, String labName, Path historyFile, boolean drawProgress) {
         this.ctx = ctx;
         this.terminal = terminal;
         this.labName = labName;
         this.historyFile = historyFile;
+        this.drawProgress = drawProgress;
     }
 
     /** Reads and runs commands until Ctrl-D or {@code exit}; the exit status (0). */
@@ -66,7 +70,7 @@ public final class Repl {
             }
         });
         ProgressBar bar = new ProgressBar(terminal.writer(), terminal::getWidth);
-        ctx.progressView(bar);
+        ctx.progressView(drawProgress ? bar : null);
         terminal.handle(Terminal.Signal.INT, signal -> {
             if (running) {
                 ctx.requestCancel();

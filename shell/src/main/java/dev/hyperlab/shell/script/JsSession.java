@@ -21,6 +21,8 @@ public final class JsSession implements AutoCloseable {
     private final LineStream out;
     private final LineStream err;
     private ScriptContext lines;
+    /** Whether the last session ended (exit(), a limit): the next line says a new one starts. */
+    private boolean ended;
 
     public JsSession(ShellContext shell) {
         this.shell = shell;
@@ -31,9 +33,8 @@ public final class JsSession implements AutoCloseable {
     /** Evaluates a {@code js} line (or block) on {@code lab} and prints its value. */
     public ScriptOutcome eval(String code, Lab lab) {
         Engine engine = JsRuntime.engine(shell.output());
-        if (lines != null && lines.closed()) {
-            lines.close(true);
-            lines = null;
+        if (ended) {
+            ended = false;
             shell.output().note("note: a new JavaScript session (the last one ended with exit() or a limit)");
         }
         if (lines == null) {
@@ -49,6 +50,12 @@ public final class JsSession implements AutoCloseable {
         } finally {
             out.flush();
             err.flush();
+            if (lines.closed()) {
+                // closed now, not at the next line: what a session stopped for memory held is freed at once
+                lines.close(true);
+                lines = null;
+                ended = true;
+            }
         }
     }
 

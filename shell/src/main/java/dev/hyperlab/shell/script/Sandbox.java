@@ -9,6 +9,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Engine;
@@ -34,6 +35,10 @@ final class Sandbox {
      */
     static final Predicate<Source> COUNTED = source -> !source.isInternal();
 
+    /** GraalJS's own bounds on one typed array or buffer (bytes) and one string (characters). */
+    private static final long MAX_BUFFER_BYTES = 2_147_483_639L;
+    private static final long MAX_STRING_CHARS = 1_073_741_799L;
+
     private static Source prelude;
 
     private Sandbox() {}
@@ -51,7 +56,8 @@ final class Sandbox {
                 .allowEnvironmentAccess(EnvironmentAccess.NONE)
                 .allowPolyglotAccess(PolyglotAccess.NONE)
                 .allowInnerContextOptions(false)
-                .allowExperimentalOptions(false)
+                // for the two size bounds below, which GraalJS marks experimental; the script itself sets no option
+                .allowExperimentalOptions(limits.memory() > 0)
                 .timeZone(ZoneOffset.UTC)
                 .in(InputStream.nullInputStream())
                 .out(out)
@@ -59,12 +65,20 @@ final class Sandbox {
                 .option("js.load", "false")
                 .option("js.intl-402", "false")
                 .option("js.graal-builtin", "false");
+        if (limits.memory() > 0) {
+            // no single typed array, buffer or string larger than the memory limit: the heap watch sees memory only
+            // once it is allocated, and one allocation could otherwise take gigabytes at once
+            b.option("js.max-typed-array-length", String.valueOf(Math.min(limits.memory(), MAX_BUFFER_BYTES)))
+                    .option("js.string-length-limit", String.valueOf(Math.min(limits.memory() / 2, MAX_STRING_CHARS)));
+        }
+        AtomicBoolean statementsExhausted = new AtomicBoolean();
         if (limits.statements() > 0) {
-            b.resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statements(), COUNTED).build());
+            b.resourceLimits(ResourceLimits.newBuilder().statementLimit(limits.statements(), COUNTED)
+                    .onLimit(event -> statementsExhausted.set(true)).build());
         }
         Context context = b.build();
         try {
-            ScriptContext sc = new ScriptContext(context, lab, limits);
+            ScriptContext sc = new ScriptContext(context, lab, limits, statementsExhausted);
             sc.start(context.eval(prelude()));
             return sc;
         } catch (RuntimeException e) {

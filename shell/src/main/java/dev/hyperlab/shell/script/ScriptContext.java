@@ -3,6 +3,7 @@ package dev.hyperlab.shell.script;
 import dev.hyperlab.api.lab.Lab;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.graalvm.polyglot.Context;
 import org.graalvm.polyglot.Value;
 import org.graalvm.polyglot.proxy.ProxyArray;
@@ -15,13 +16,19 @@ final class ScriptContext {
     private final Context context;
     private final Bridge bridge;
     private final ScriptLimits limits;
+    private final AtomicBoolean statementsExhausted;
     private Value api;
     private volatile int exitStatus = -1;
     private boolean closed;
 
-    ScriptContext(Context context, Lab lab, ScriptLimits limits) {
+    /**
+     * @param statementsExhausted set when the statement limit is reached (the engine says "resource exhausted" for
+     *     that and for a heap that ran out alike)
+     */
+    ScriptContext(Context context, Lab lab, ScriptLimits limits, AtomicBoolean statementsExhausted) {
         this.context = context;
         this.limits = limits;
+        this.statementsExhausted = statementsExhausted;
         this.bridge = new Bridge(lab, this::exit);
     }
 
@@ -36,6 +43,11 @@ final class ScriptContext {
 
     ScriptLimits limits() {
         return limits;
+    }
+
+    /** Whether the statement limit stopped the script. */
+    boolean statementsExhausted() {
+        return statementsExhausted.get();
     }
 
     /** Binds {@code lab} to {@code labToUse} and {@code args}. */

@@ -16,16 +16,20 @@ final class ScriptErrors {
     private ScriptErrors() {}
 
     /**
-     * @param stopped why the run was stopped from outside (Ctrl-C, the CPU limit), or null
+     * @param stopped why the run was stopped from outside (Ctrl-C, the CPU or memory limit), or null
+     * @param sc the context it ran in
      */
-    static String message(PolyglotException e, String stopped, ScriptLimits limits) {
+    static String message(PolyglotException e, String stopped, ScriptContext sc) {
         String where = location(e);
         String prefix = where.isEmpty() ? "" : where + ": ";
         if (stopped != null && (e.isInterrupted() || e.isCancelled() || cancelledLab(e))) {
             return prefix + stopped;
         }
+        if (e.isResourceExhausted() && sc.statementsExhausted()) {
+            return prefix + "statement limit of " + sc.limits().statements() + " reached (--statement-limit raises it)";
+        }
         if (e.isResourceExhausted()) {
-            return prefix + "statement limit of " + limits.statements() + " reached (--statement-limit raises it)";
+            return prefix + HeapWatch.outOfMemory(); // the engine's word for an OutOfMemoryError in the script
         }
         if (e.isInterrupted() || e.isCancelled()) {
             return prefix + "cancelled";

@@ -5,6 +5,7 @@ import dev.hyperlab.shell.command.ShellContext;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -15,13 +16,15 @@ import org.graalvm.polyglot.Value;
 
 /**
  * Runs one source in a script context and says how it ended, watching its limits: the statement limit (counted by
- * the engine), the CPU-time limit (sampled here from the running thread's CPU time) and Ctrl-C (the shell's cancel
- * request). A stop interrupts the script at its next safe point and, through the shell's cancel flag, a simulation it
- * is running ({@code lab.advance}) at its next consistent point; the lab keeps what the script did until then.
+ * the engine), the CPU-time limit (sampled here from the running thread's CPU time), the memory limit (sampled here
+ * from the heap, {@link HeapWatch}) and Ctrl-C (the shell's cancel request). A stop interrupts the script at its next
+ * safe point and, through the shell's cancel flag, a simulation it is running ({@code lab.advance}) at its next
+ * consistent point; the lab keeps what the script did until then. A script stopped for memory, or that ran the heap
+ * out, leaves its context closed, so what it held is freed at once (a {@code js} session then starts anew).
  */
 final class ScriptExecution {
-    /** How often the CPU-time limit is checked. */
-    private static final long CPU_SAMPLE_MILLIS = 50;
+    /** How often the CPU-time and memory limits are checked. */
+    private static final long SAMPLE_MILLIS = 50;
     /** How long an interrupt may wait for the script to reach a safe point before the context is cancelled. */
     private static final Duration INTERRUPT_GRACE = Duration.ofSeconds(5);
 
@@ -32,19 +35,18 @@ final class ScriptExecution {
      */
     static ScriptOutcome run(ScriptContext sc, Source source, ShellContext shell, Consumer<String> result) {
         AtomicReference<String> stopped = new AtomicReference<>();
+        AtomicBoolean memoryStop = new AtomicBoolean();
         AtomicBoolean done = new AtomicBoolean();
-        Thread runner = Thread.currentThread();
         Runnable stop = () -> {
             stopped.compareAndSet(null, "cancelled (Ctrl-C)");
             interrupt(sc);
         };
-        Duration cpuLimit = sc.limits().cpu();
-        Thread watchdog = cpuLimit.isZero() ? null : Thread.ofPlatform().daemon().name("hyperlab-script-cpu")
-                .start(() -> watch(runner, cpuLimit, done, () -> {
-                    stopped.compareAndSet(null, "CPU time limit of " + Durations.format(cpuLimit)
-                            + " reached (--cpu-limit raises it)");
+        HeapWatch heap = new HeapWatch(sc.limits().memory()); // its baseline: the heap before the script runs
+        Thread watchdog = Thread.ofPlatform().daemon().name("hyperlab-script-limits")
+                .start(new Watch(Thread.currentThread(), sc.limits(), heap, done, reason -> {
+                    stopped.compareAndSet(null, reason);
                     shell.requestCancel();
-                }));
+                }, memoryStop));
         try (AutoCloseable hook = shell.onCancel(stop)) {
             sc.context().resetLimits();
             Value v = sc.context().eval(source);
@@ -60,17 +62,19 @@ final class ScriptExecution {
                 sc.markClosed();
                 return ScriptOutcome.exit(sc.exitStatus());
             }
-            if (e.isCancelled() || e.isResourceExhausted()) {
+            if (e.isCancelled() || e.isResourceExhausted() || memoryStop.get()) {
                 sc.markClosed();
             }
-            return ScriptOutcome.failure(ScriptErrors.message(e, stopped.get(), sc.limits()), e);
+            return ScriptOutcome.failure(ScriptErrors.message(e, stopped.get(), sc), e);
+        } catch (OutOfMemoryError e) {
+            // the heap ran out outside the script's own code (showing its value, a call into the lab)
+            sc.markClosed();
+            return ScriptOutcome.failure(stopped.get() != null ? stopped.get() : HeapWatch.outOfMemory(), e);
         } catch (Exception e) {
             throw new IllegalStateException(e); // closing the cancel hook: it cannot fail
         } finally {
             done.set(true);
-            if (watchdog != null) {
-                watchdog.interrupt();
-            }
+            watchdog.interrupt();
         }
     }
 
@@ -87,22 +91,35 @@ final class ScriptExecution {
         });
     }
 
-    private static void watch(Thread runner, Duration limit, AtomicBoolean done, Runnable exceeded) {
-        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        if (!threads.isThreadCpuTimeSupported()) {
-            return;
-        }
-        long start = threads.getThreadCpuTime(runner.threadId());
-        while (!done.get()) {
-            try {
-                Thread.sleep(CPU_SAMPLE_MILLIS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            long now = threads.getThreadCpuTime(runner.threadId());
-            if (now >= 0 && now - start > limit.toNanos() && !done.get()) {
-                exceeded.run();
-                return;
+    /**
+     * Samples the running thread's CPU time and the heap until the run is done, and says once when a limit is
+     * passed. It allocates next to nothing per sample, so that it keeps working when the heap is tight.
+     */
+    private record Watch(Thread runner, ScriptLimits limits, HeapWatch heap, AtomicBoolean done,
+            Consumer<String> exceeded, AtomicBoolean memoryStop) implements Runnable {
+        @Override
+        public void run() {
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            Duration cpu = limits.cpu();
+            boolean cpuWatched = !cpu.isZero() && threads.isThreadCpuTimeSupported();
+            long cpuStart = cpuWatched ? threads.getThreadCpuTime(runner.threadId()) : 0;
+            while (!done.get()) {
+                try {
+                    Thread.sleep(SAMPLE_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = cpuWatched ? threads.getThreadCpuTime(runner.threadId()) : -1;
+                if (now >= 0 && now - cpuStart > cpu.toNanos() && !done.get()) {
+                    exceeded.accept("CPU time limit of " + Durations.format(cpu) + " reached (--cpu-limit raises it)");
+                    return;
+                }
+                Optional<String> memory = heap.check();
+                if (memory.isPresent() && !done.get()) {
+                    memoryStop.set(true);
+                    exceeded.accept(memory.get());
+                    return;
+                }
             }
         }
     }

@@ -4,6 +4,7 @@ import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.LineStream;
+import dev.hyperlab.shell.script.HeapWatch;
 import dev.hyperlab.shell.script.ScriptOutcome;
 import java.io.File;
 import java.io.InputStream;
@@ -150,6 +151,9 @@ public final class JavaSession implements AutoCloseable {
             String cls = ee.getExceptionClassName();
             if (cls.equals(LabException.class.getName())) {
                 return ee.getMessage(); // a refusal of the facade reads as the command's would
+            }
+            if (cls.equals(OutOfMemoryError.class.getName())) {
+                return NAME + ": " + HeapWatch.outOfMemory(); // said as a script's is, not as the JVM's error
             }
             String simple = cls.substring(cls.lastIndexOf('.') + 1);
             return ee.getMessage() == null ? simple : simple + ": " + ee.getMessage();

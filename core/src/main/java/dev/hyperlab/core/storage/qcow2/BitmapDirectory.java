@@ -17,6 +17,13 @@ final class BitmapDirectory {
     static final int FLAG_EXTRA_DATA_COMPATIBLE = 4;
     static final long MAX_DIRECTORY_BYTES = 64L << 20; // QEMU's QCOW2_MAX_BITMAP_DIRECTORY_SIZE
     static final int MAX_BITMAPS = 65535;
+    /** QEMU's limits on one bitmap (block/qcow2-bitmap.c, BME_MAX_TABLE_SIZE and BME_MAX_PHYS_SIZE). */
+    static final long MAX_TABLE_SIZE = 0x8000000;
+    static final long MAX_BITS_BYTES = 0x20000000; // 512 MiB of bits: QEMU refuses to add or load a larger bitmap
+    /** Bits of all of an image's bitmaps hyperlab holds in memory at once: one bitmap at QEMU's own limit. */
+    static final long MAX_MEMORY = MAX_BITS_BYTES;
+    /** Bitmap table entry bits QEMU reserves (BME_TABLE_ENTRY_RESERVED_MASK: bits 1..8 and 56..63). */
+    static final long TABLE_ENTRY_RESERVED = 0xff000000000001feL;
 
     private BitmapDirectory() {}
 
@@ -41,9 +48,18 @@ final class BitmapDirectory {
 
     /** Entries of the bitmap table a bitmap of this granularity needs for a disk of {@code size} bytes. */
     static long tableSizeFor(long size, int granularityBits, int clusterBits) {
-        long bits = (size + (1L << granularityBits) - 1) >>> granularityBits;
-        long bytes = (bits + 7) >>> 3;
-        return (bytes + (1L << clusterBits) - 1) >>> clusterBits;
+        return (bitsBytes(size, granularityBits) + (1L << clusterBits) - 1) >>> clusterBits;
+    }
+
+    /** 64-bit words holding the bits of a bitmap of this granularity for a disk of {@code size} bytes. */
+    static long words(long size, int granularityBits) {
+        return (bitsBytes(size, granularityBits) + 7) >>> 3;
+    }
+
+    /** Bytes of bits a bitmap of 2^{@code granularityBits} bytes per bit needs for a disk of {@code size} bytes. */
+    static long bitsBytes(long size, int granularityBits) {
+        long bits = (size >>> granularityBits) + ((size & ((1L << granularityBits) - 1)) != 0 ? 1 : 0);
+        return (bits + 7) >>> 3;
     }
 
     static List<Entry> read(HostFile file, Qcow2Header h) throws IOException {
@@ -55,6 +71,7 @@ final class BitmapDirectory {
         if ((ext.directoryOffset() & (h.clusterSize() - 1)) != 0 || ext.directoryOffset() <= 0) {
             throw new ImageException(who + " offset 0x" + Long.toHexString(ext.directoryOffset()) + " is not a cluster boundary");
         }
+        if (ext.directoryOffset() > file.size() - ext.directorySize()) throw new ImageException(who + " at 0x" + Long.toHexString(ext.directoryOffset()) + " runs past the end of the file");
         ByteBuffer b = ByteBuffer.allocate((int) ext.directorySize());
         file.readFully(ext.directoryOffset(), b, "bitmap directory");
         List<Entry> out = new ArrayList<>();
@@ -75,11 +92,20 @@ final class BitmapDirectory {
             b.get(pos + 24, extra);
             byte[] name = new byte[nameLen];
             b.get(pos + 24 + extraLen, name);
-            String n = new String(name, StandardCharsets.UTF_8);
+            String n;
+            try { // a name that is not UTF-8 would change length when written back
+                n = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(name)).toString();
+            } catch (java.nio.charset.CharacterCodingException e) {
+                throw new ImageException(who + " entry " + i + " has a name that is not UTF-8");
+            }
             if (type != 1) throw new ImageException(file.path + ": bitmap '" + n + "' has unknown type " + type);
             if (granBits < 9 || granBits > 31) throw new ImageException(file.path + ": bitmap '" + n + "' has granularity bits " + granBits + " outside 9..31");
             if (extraLen != 0 && (flags & FLAG_EXTRA_DATA_COMPATIBLE) == 0) {
                 throw new ImageException(file.path + ": bitmap '" + n + "' has extra data hyperlab cannot interpret");
+            }
+            if (bitsBytes(h.size, granBits) > MAX_BITS_BYTES || tableSize > MAX_TABLE_SIZE) {
+                throw new ImageException(file.path + ": bitmap '" + n + "' needs more than QEMU's 512 MiB of bits (granularity "
+                        + (1L << granBits) + " for " + h.size + " bytes)");
             }
             long expect = tableSizeFor(h.size, granBits, h.clusterBits);
             if (tableSize != expect) throw new ImageException(file.path + ": bitmap '" + n + "' table has " + Integer.toUnsignedString(tableSize) + " entries, expected " + expect);
@@ -89,6 +115,8 @@ final class BitmapDirectory {
             out.add(new Entry(tableOffset, tableSize, flags, type, granBits, n, extra));
             pos += (24 + extraLen + nameLen + 7) & ~7;
         }
+        // exactly filled, as QEMU requires ("Broken bitmap directory"): an entry rewritten in place keeps its bytes
+        if (pos != b.limit()) throw new ImageException(who + " holds " + b.limit() + " bytes, but its " + ext.nbBitmaps() + " entries take " + pos);
         return out;
     }
 
@@ -108,10 +136,12 @@ final class BitmapDirectory {
         return b;
     }
 
-    /** Reads a bitmap's bits: table entry 0 is an all-clear cluster, 1 an all-set one, else a data cluster. */
-    static long[] readBits(HostFile file, Qcow2Header h, Entry e) throws IOException {
+    /**
+     * Reads a bitmap's bits into {@code words} (as many as {@link #words} says): table entry 0 is an all-clear cluster,
+     * 1 an all-set one, else a data cluster.
+     */
+    static long[] readBits(HostFile file, Qcow2Header h, Entry e, long[] words) throws IOException {
         long nbits = (h.size + e.granularity() - 1) >>> e.granularityBits();
-        long[] words = new long[(int) ((nbits + 63) >>> 6)];
         if (e.tableSize() == 0) return words;
         ByteBuffer t = ByteBuffer.allocate(e.tableSize() * 8);
         file.readFully(e.tableOffset(), t, "bitmap table of '" + e.name() + "'");
@@ -121,6 +151,9 @@ final class BitmapDirectory {
         for (int i = 0; i < e.tableSize(); i++) {
             long entry = t.getLong(i * 8);
             long off = entry & L2Entry.OFFSET_MASK;
+            if ((entry & TABLE_ENTRY_RESERVED) != 0 || (off != 0 && (entry & 1) != 0)) {
+                throw new ImageException(file.path + ": bitmap '" + e.name() + "' table entry " + i + " has reserved bits set (0x" + Long.toHexString(entry) + ")");
+            }
             long firstByte = (long) i * cs;
             int n = (int) Math.min(cs, totalBytes - firstByte);
             if (n <= 0) break;

@@ -16,7 +16,7 @@ final class CompressedClusters {
     private final String path;
     private final int compressionType;
     private final int clusterSize;
-    private final Inflater inflater = new Inflater(true);
+    private Inflater inflater; // made on first use: each layer of a chain has one, and most never inflate anything
 
     CompressedClusters(String path, int compressionType, int clusterSize) {
         this.path = path;
@@ -27,6 +27,7 @@ final class CompressedClusters {
     /** Decompresses {@code len} bytes of {@code in} into {@code out} (one cluster long). */
     void decompress(byte[] in, int len, byte[] out, long hostOffset) throws IOException {
         if (compressionType == 0) {
+            if (inflater == null) inflater = new Inflater(true);
             inflater.reset();
             inflater.setInput(in, 0, len);
             int done = 0;
@@ -54,5 +55,11 @@ final class CompressedClusters {
             }
             if (done < clusterSize) throw new ImageException(path + ": compressed cluster at 0x" + Long.toHexString(hostOffset) + " decompresses to " + done + " bytes, not " + clusterSize);
         }
+    }
+
+    /** Frees the inflater's native memory now rather than when it is collected. */
+    void close() {
+        if (inflater != null) inflater.end();
+        inflater = null;
     }
 }

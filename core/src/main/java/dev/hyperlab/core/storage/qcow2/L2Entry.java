@@ -9,6 +9,9 @@ final class L2Entry {
     static final long COMPRESSED = 1L << 62;
     static final long ZERO = 1L;
     static final long OFFSET_MASK = 0x00fffffffffffe00L;
+    /** Bits the spec reserves (QEMU's L1E_RESERVED_MASK, L2E_STD_RESERVED_MASK): set, they make a check fail. */
+    static final long L1_RESERVED = 0x7f000000000001ffL;
+    static final long L2_RESERVED = 0x3f000000000001feL;
 
     private L2Entry() {}
 

@@ -25,14 +25,21 @@ public final class Qcow2Checker {
     private long allocated;
     private final List<String> problems = new ArrayList<>();
 
-    private Qcow2Checker(Qcow2Image img) {
+    private Qcow2Checker(Qcow2Image img) throws ImageException {
         this.img = img;
         this.file = img.hostFile();
         this.h = img.header();
         this.clusterBits = h.clusterBits;
         long clusters = (file.size() + h.clusterSize() - 1) >>> clusterBits;
-        this.counted = new int[(int) Math.min(Integer.MAX_VALUE - 8, clusters)];
+        if (clusters > MAX_CLUSTERS) {
+            throw new ImageException(file.path + ": file of " + clusters + " clusters is too large to check (hyperlab counts at most "
+                    + MAX_CLUSTERS + ": 512 MiB of counters)");
+        }
+        this.counted = new int[(int) clusters];
     }
+
+    /** Host clusters a check counts references for, one int each (QEMU stops at 2^31 - 1 with "File too large"). */
+    static final long MAX_CLUSTERS = 1L << 27;
 
     /** Checks {@code img} (open read-only or not); nothing is changed. */
     public static CheckReport check(Qcow2Image img) throws IOException {
@@ -62,23 +69,20 @@ public final class Qcow2Checker {
                 List.copyOf(c.problems), c.allocated, total, end);
     }
 
-    /** Rewrites every refcount that disagrees with the references, then the COPIED flags (an image found dirty). */
-    static void repair(Qcow2Image img) throws IOException {
-        Qcow2Checker c = new Qcow2Checker(img);
-        c.countReferences();
-        if (c.corruptions > 0 || c.checkErrors > 0) {
-            throw new ImageException(file(img) + ": image was not closed cleanly and cannot be repaired automatically: " + c.problems.getFirst());
+    /**
+     * References to each host cluster (index: cluster number, up to the end of the file) from everything but the
+     * refcount table and blocks, and the damage found on the way: what a repair rebuilds the refcounts from.
+     */
+    record References(int[] counted, long corruptions, long checkErrors, List<String> problems) {
+        boolean damaged() {
+            return corruptions > 0 || checkErrors > 0;
         }
-        RefcountTable refs = img.refcounts();
-        for (int i = 0; i < c.counted.length; i++) {
-            if (refs.get(i) != c.counted[i]) refs.set(i, 1, c.counted[i]);
-        }
-        img.invalidateCaches();
-        img.fixCopiedFlags();
     }
 
-    private static String file(Qcow2Image img) {
-        return img.path().toString();
+    static References referencesOutsideRefcounts(Qcow2Image img) throws IOException {
+        Qcow2Checker c = new Qcow2Checker(img);
+        c.countMappedReferences();
+        return new References(c.counted, c.corruptions, c.checkErrors, List.copyOf(c.problems));
     }
 
     private void note(String s) {
@@ -97,12 +101,13 @@ public final class Qcow2Checker {
             corruption(what + " at negative offset");
             return false;
         }
-        long first = offset >>> clusterBits;
-        long last = (offset + bytes - 1) >>> clusterBits;
-        if (last >= counted.length) {
+        long end = (long) counted.length << clusterBits;
+        if (offset >= end || bytes > end - offset) { // compared so, a hostile offset cannot overflow past the test
             corruption(what + " at 0x" + Long.toHexString(offset) + " lies past the end of the file");
             return false;
         }
+        long first = offset >>> clusterBits;
+        long last = (offset + bytes - 1) >>> clusterBits;
         for (long c = first; c <= last; c++) counted[(int) c]++;
         return true;
     }
@@ -116,6 +121,22 @@ public final class Qcow2Checker {
     }
 
     private void countReferences() throws IOException {
+        countMappedReferences();
+        ref(h.refcountTableOffset, (long) h.refcountTableClusters << clusterBits, "refcount table");
+        long[] table = img.refcounts().tableEntries();
+        for (int i = 0; i < table.length; i++) {
+            if ((table[i] & RefcountTable.RESERVED) != 0) {
+                corruption("refcount table entry " + i + " has reserved bits set");
+                continue;
+            }
+            long off = table[i] & RefcountTable.OFFSET_MASK;
+            if (off == 0) continue;
+            if (aligned(off, "refcount block " + i)) ref(off, h.clusterSize(), "refcount block " + i);
+        }
+    }
+
+    /** Everything that references clusters except the refcount structure itself. */
+    private void countMappedReferences() throws IOException {
         ref(0, h.clusterSize(), "header");
         ref(h.l1TableOffset, (long) h.l1Size * 8, "L1 table");
         walkL1(img.activeL1(), true);
@@ -131,13 +152,6 @@ public final class Qcow2Checker {
                 checkErrors++;
                 note("ERROR " + e.getMessage());
             }
-        }
-        ref(h.refcountTableOffset, (long) h.refcountTableClusters << clusterBits, "refcount table");
-        long[] table = img.refcounts().tableEntries();
-        for (int i = 0; i < table.length; i++) {
-            long off = table[i] & L2Entry.OFFSET_MASK;
-            if (off == 0) continue;
-            if (aligned(off, "refcount block " + i)) ref(off, h.clusterSize(), "refcount block " + i);
         }
         if (h.bitmaps != null) {
             ref(h.bitmaps.directoryOffset(), h.bitmaps.directorySize(), "bitmap directory");
@@ -156,12 +170,18 @@ public final class Qcow2Checker {
 
     private void walkL1(long[] l1, boolean active) throws IOException {
         for (int i = 0; i < l1.length; i++) {
+            // reserved bits are reported as qemu-img check reports them; reads ignore them, as QEMU's do
+            if ((l1[i] & L2Entry.L1_RESERVED) != 0) corruption("found L1 entry with reserved bits set: " + Long.toHexString(l1[i]));
             long l2Offset = L2Entry.offset(l1[i]);
             if (l2Offset == 0) continue;
             if (!aligned(l2Offset, "L2 table") || !ref(l2Offset, h.clusterSize(), "L2 table")) continue;
             long[] l2 = img.loadL2(l2Offset);
             for (long e : l2) {
-                switch (L2Entry.kind(e, h.version)) {
+                L2Entry.Kind kind = L2Entry.kind(e, h.version);
+                if (kind != L2Entry.Kind.COMPRESSED && (e & L2Entry.L2_RESERVED) != 0) {
+                    corruption("found l2 entry with reserved bits set: " + Long.toHexString(e));
+                }
+                switch (kind) {
                     case DATA -> {
                         long off = L2Entry.offset(e);
                         if (aligned(off, "data cluster") && ref(off, h.clusterSize(), "data cluster") && active) allocated++;

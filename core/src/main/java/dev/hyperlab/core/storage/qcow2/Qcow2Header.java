@@ -38,6 +38,7 @@ final class Qcow2Header {
 
     /** Largest tables QEMU itself accepts (QCOW_MAX_L1_SIZE, QCOW_MAX_REFTABLE_SIZE): bounds memory on hostile input. */
     static final long MAX_L1_BYTES = 32L << 20;
+    static final long MAX_L1_ENTRIES = MAX_L1_BYTES / 8;
     static final long MAX_REFTABLE_BYTES = 8L << 20;
     static final int MAX_SNAPSHOTS = 65536;
 
@@ -123,13 +124,12 @@ final class Qcow2Header {
             throw new ImageException(who + ": refcount_order " + h.refcountOrder + " is outside 0..6");
         }
         h.validateFeatures(who);
-        if (h.size < 0) throw new ImageException(who + ": negative virtual size");
-        long l2Entries = h.clusterSize() / 8;
-        long bytesPerL1 = l2Entries << h.clusterBits;
-        long neededL1 = (h.size + bytesPerL1 - 1) / bytesPerL1;
-        if (h.l1Size < 0 || (long) h.l1Size * 8 > MAX_L1_BYTES) {
-            throw new ImageException(who + ": l1_size " + Integer.toUnsignedString(h.l1Size) + " is too large");
+        if (h.l1Size < 0 || h.l1Size > MAX_L1_ENTRIES) {
+            throw new ImageException(who + ": l1_size " + Integer.toUnsignedString(h.l1Size) + " is too large (QEMU's limit: "
+                    + MAX_L1_ENTRIES + " entries)");
         }
+        requireAddressable(who, "virtual size", h.size, h.clusterBits);
+        long neededL1 = l1EntriesFor(h.size, h.clusterBits);
         if (h.l1Size < neededL1) {
             throw new ImageException(who + ": l1_size " + h.l1Size + " is too small for virtual size " + h.size);
         }
@@ -175,6 +175,26 @@ final class Qcow2Header {
         if (compressionType > 1) throw new ImageException(who + ": unknown compression type " + compressionType);
     }
 
+    /** L1 entries that map {@code size} bytes of virtual disk (QEMU's size_to_l1), for any size without overflow. */
+    static long l1EntriesFor(long size, int clusterBits) {
+        int shift = 2 * clusterBits - 3; // bytes one L2 table maps: (cluster size / 8) clusters
+        return (size >>> shift) + ((size & ((1L << shift) - 1)) != 0 ? 1 : 0);
+    }
+
+    /**
+     * Throws unless a qcow2 image with {@code clusterBits} can hold a virtual disk of {@code size} bytes: its L1 table
+     * must map it within QEMU's 32 MiB limit (2 PiB with 64 KiB clusters, 2 EiB with 2 MiB ones), which is also what
+     * keeps every offset computation below 2^63. QEMU refuses larger images ("Image is too big", "L1 table is too
+     * small", "The image size is too large for file format 'qcow2'").
+     */
+    static void requireAddressable(String who, String what, long size, int clusterBits) throws ImageException {
+        if (size < 0) throw new ImageException(who + ": " + what + " (" + Long.toUnsignedString(size) + " bytes) is too large for qcow2 (more than 2^63 - 1)");
+        if (l1EntriesFor(size, clusterBits) > MAX_L1_ENTRIES) {
+            throw new ImageException(who + ": " + what + " (" + size + " bytes) is too large for qcow2 with " + (1 << clusterBits)
+                    + "-byte clusters (at most " + (MAX_L1_ENTRIES << (2 * clusterBits - 3)) + " bytes)");
+        }
+    }
+
     private static void checkTable(String who, String what, long offset, long length, Qcow2Header h, long fileSize)
             throws ImageException {
         if (offset <= 0 || (offset & (h.clusterSize() - 1)) != 0) {
@@ -191,16 +211,19 @@ final class Qcow2Header {
         if (backingFileOffset != 0 && backingFileOffset < end) end = (int) Math.max(pos, backingFileOffset);
         while (pos + 8 <= end) {
             int type = b.getInt(pos);
-            int len = b.getInt(pos + 4);
+            long len = Integer.toUnsignedLong(b.getInt(pos + 4));
             pos += 8;
+            if (len > end - pos) { // checked before the end marker too, as QEMU does ("Header extension too large")
+                throw new ImageException(who + ": header extension 0x" + Integer.toHexString(type) + " of " + len
+                        + " bytes runs past the header (which ends at byte " + end + ")");
+            }
             if (type == EXT_END) return;
-            if (len < 0 || pos + len > end) throw new ImageException(who + ": header extension 0x" + Integer.toHexString(type) + " runs past the header");
-            byte[] data = new byte[len];
+            byte[] data = new byte[(int) len];
             b.get(pos, data);
             switch (type) {
                 case EXT_BACKING_FORMAT -> backingFormat = new String(data, StandardCharsets.UTF_8);
                 case EXT_BITMAPS -> {
-                    if (len < 24) throw new ImageException(who + ": bitmaps extension is too short");
+                    if (len != 24) throw new ImageException(who + ": bitmaps extension has " + len + " bytes, not 24");
                     ByteBuffer e = ByteBuffer.wrap(data);
                     BitmapsExtension ext = new BitmapsExtension(e.getInt(0), e.getLong(8), e.getLong(16));
                     if ((autoclearFeatures & AUTOCLEAR_BITMAPS) != 0) bitmaps = ext; // else stale: QEMU ignores it too
@@ -210,7 +233,7 @@ final class Qcow2Header {
                 case EXT_FEATURE_TABLE -> { } // names only; QEMU rewrites it, hyperlab writes its own
                 default -> otherExtensions.add(new RawExtension(type, data));
             }
-            pos += (len + 7) & ~7;
+            pos += (int) ((len + 7) & ~7L);
         }
     }
 

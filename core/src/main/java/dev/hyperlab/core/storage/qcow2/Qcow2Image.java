@@ -1,18 +1,23 @@
 package dev.hyperlab.core.storage.qcow2;
 
 import dev.hyperlab.core.storage.BackingChain;
+import dev.hyperlab.core.storage.CorruptImageException;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.Extent;
 import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.OpenMode;
+import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -24,6 +29,9 @@ import java.util.Optional;
  * points to it, the L2 entry before the old cluster's refcount drops. Operations that must change many refcounts and
  * COPIED flags together (internal snapshots) set the dirty bit first; an image found dirty is repaired on open, by
  * hyperlab and by QEMU alike.
+ *
+ * <p>Nothing is written into an image before it has shown that its refcounts can be trusted ({@link Qcow2WriteGuard}):
+ * the allocator hands out clusters whose refcount is 0, so a wrong refcount would put new data over old.
  */
 public final class Qcow2Image implements DiskImage {
     private final HostFile file;
@@ -39,12 +47,11 @@ public final class Qcow2Image implements DiskImage {
     private RefcountTable refs;
     private List<Qcow2Snapshot> snapshots;
     private final List<BitmapState> bitmaps = new ArrayList<>();
-    /** The last compressed cluster inflated, by its L2 entry: {@link #NO_ENTRY} when none. */
-    private byte[] lastInflated;
-    private long lastInflatedEntry = NO_ENTRY;
-    /** Never a compressed entry (bit 62 clear), unlike -1, which an all-ones entry in a hostile image is. */
-    private static final long NO_ENTRY = 0;
+    private byte[] lastInflated; // the last compressed cluster inflated, null when none (any entry value may be hostile)
+    private long lastInflatedEntry;
     private boolean closed;
+    /** The bitmaps were loaded for writing (and flagged in use on disk): a close stores them. */
+    private boolean bitmapsLoaded;
 
     /** A bitmap while the image is open: its directory entry and, once loaded for writing, its bits. */
     private static final class BitmapState {
@@ -76,54 +83,131 @@ public final class Qcow2Image implements DiskImage {
 
     // ------------------------------------------------------------------ open and create
 
-    /** Opens a qcow2 image and its backing chain (read-only); {@code chain} is the list of files above it. */
-    public static Qcow2Image open(Path path, boolean readOnly, List<Path> chain) throws IOException {
-        HostFile file = HostFile.open(path, readOnly, false);
-        Qcow2Image img = null;
+    /** Opens a qcow2 image and its backing chain (read-only); {@code above} lists the real paths of the images above it. */
+    public static Qcow2Image open(Path path, boolean readOnly, List<Path> above) throws IOException {
+        return open(path, readOnly ? OpenMode.READ : OpenMode.WRITE, above);
+    }
+
+    /**
+     * Opens a qcow2 image as {@code mode} says: locked against other writers as QEMU locks it, and, for writing, after
+     * the checks {@code mode} asks for (a corrupt image is refused with a {@link CorruptImageException} and nothing
+     * written). The backing chain opens read-only; {@code above} lists the real paths of the images above this one.
+     */
+    public static Qcow2Image open(Path path, OpenMode mode, List<Path> above) throws IOException {
+        return open(path, mode, above, false);
+    }
+
+    /**
+     * Opens an image for {@link Qcow2Repair}: locked for writing, but neither refused for being marked corrupt nor
+     * checked, and with nothing written (not even the bitmaps' in-use flags) until the repair says it can be.
+     */
+    static Qcow2Image openForRepair(Path path) throws IOException {
+        return open(path, OpenMode.WRITE, List.of(), true);
+    }
+
+    /**
+     * The chain is walked down in a loop (each file opened and its header checked) and the images are then built
+     * bottom up, so a chain as deep as {@link BackingChain#MAX_DEPTH} needs no deeper stack than one image.
+     */
+    private static Qcow2Image open(Path path, OpenMode mode, List<Path> above, boolean repairing) throws IOException {
+        boolean readOnly = !mode.writable();
+        List<HostFile> files = new ArrayList<>(); // opened, not yet owned by an image; top first
+        List<Qcow2Header> headers = new ArrayList<>();
+        DiskImage below = null; // built so far, bottom up; closing it closes everything under it
         try {
-            ByteBuffer first = ByteBuffer.allocate((int) Math.min(file.size(), 1 << 21));
-            file.readFully(0, first, "header");
-            first.flip();
-            if (first.limit() >= 24) first.limit(Math.min(first.limit(), 1 << Math.max(9, Math.min(21, first.getInt(20)))));
-            Qcow2Header h = Qcow2Header.parse(path, first, file.size());
-            if (!readOnly && h.version < 3) {
-                throw new ImageException(path + ": qcow2 version 2 images are read-only in hyperlab (upgrade with qemu-img amend -o compat=1.1)");
-            }
-            if (!readOnly && (h.incompatibleFeatures & Qcow2Header.INCOMPAT_CORRUPT) != 0) {
-                throw new ImageException(path + ": image is marked corrupt (repair it with qemu-img check -r all)");
-            }
-            DiskImage backing = null;
-            if (h.backingFile != null) {
-                Optional<ImageFormat> fmt = Optional.empty();
-                if (h.backingFormat != null) {
-                    fmt = Optional.of(switch (h.backingFormat) {
-                        case "qcow2" -> ImageFormat.QCOW2;
-                        case "raw" -> ImageFormat.RAW;
-                        default -> throw new ImageException(path + ": backing file format '" + h.backingFormat + "' is not supported");
-                    });
+            Path p = path;
+            List<Path> chain = above;
+            long metadata = 0;
+            while (true) {
+                boolean top = files.isEmpty(); // only the top may be written
+                HostFile f = HostFile.open(p, top ? mode : OpenMode.READ, false);
+                files.add(f);
+                Qcow2Header h = readHeader(f, readOnly || !top, repairing);
+                headers.add(h);
+                metadata += h.l1Size * 8L;
+                if (metadata > BackingChain.MAX_METADATA_BYTES) {
+                    throw new ImageException(path + ": the L1 tables of its backing chain take more than "
+                            + (BackingChain.MAX_METADATA_BYTES >> 20) + " MiB");
                 }
-                backing = BackingChain.openBacking(path, h.backingFile, fmt, chain);
+                if (h.backingFile == null) break;
+                BackingChain.Link next = BackingChain.next(p, h.backingFile, recordedBackingFormat(p, h), chain);
+                if (next.format() == ImageFormat.RAW) {
+                    below = RawImage.open(next.path(), true);
+                    break;
+                }
+                p = next.path();
+                chain = next.above();
             }
-            img = new Qcow2Image(file, h, readOnly, backing);
-            img.l1 = img.readL1(h.l1TableOffset, h.l1Size, "L1 table");
-            img.snapshots = SnapshotTable.read(file, h);
-            if (h.bitmaps != null) {
-                for (BitmapDirectory.Entry e : BitmapDirectory.read(file, h)) {
-                    BitmapState s = new BitmapState(e);
-                    s.inconsistent = (e.flags() & BitmapDirectory.FLAG_IN_USE) != 0;
-                    s.stored = true;
-                    img.bitmaps.add(s);
+            for (int i = files.size() - 1; i >= 0; i--) {
+                Qcow2Image img = new Qcow2Image(files.remove(i), headers.get(i), readOnly || i > 0, below);
+                below = img;
+                img.load();
+                metadata += SnapshotTable.encodedSize(img.snapshots);
+                if (metadata > BackingChain.MAX_METADATA_BYTES) {
+                    throw new ImageException(path + ": the L1 and snapshot tables of its backing chain take more than "
+                            + (BackingChain.MAX_METADATA_BYTES >> 20) + " MiB");
                 }
             }
-            if (!readOnly) img.openForWriting();
-            return img;
+            Qcow2Image top = (Qcow2Image) below;
+            if (!readOnly && !repairing) top.openForWriting(mode == OpenMode.ATTACH);
+            return top;
         } catch (IOException | RuntimeException e) {
-            if (img != null) {
-                img.closeQuietly();
-            } else {
-                file.close();
+            if (below instanceof Qcow2Image q) {
+                q.closeQuietly();
+            } else if (below != null) {
+                closeQuietly(below);
             }
+            for (HostFile f : files) closeQuietly(f);
             throw e;
+        }
+    }
+
+    /** Reads and checks the header in the first cluster of {@code file}. */
+    private static Qcow2Header readHeader(HostFile file, boolean readOnly, boolean repairing) throws IOException {
+        Path path = file.path;
+        ByteBuffer first = ByteBuffer.allocate((int) Math.min(file.size(), 1 << 21));
+        file.readFully(0, first, "header");
+        first.flip();
+        if (first.limit() >= 24) first.limit(Math.min(first.limit(), 1 << Math.max(9, Math.min(21, first.getInt(20)))));
+        Qcow2Header h = Qcow2Header.parse(path, first, file.size());
+        if (!readOnly && h.version < 3) {
+            throw new ImageException(path + ": qcow2 version 2 images are read-only in hyperlab (upgrade with qemu-img amend -o compat=1.1)");
+        }
+        if (!readOnly && !repairing && (h.incompatibleFeatures & Qcow2Header.INCOMPAT_CORRUPT) != 0) {
+            throw new CorruptImageException(path + ": image is marked corrupt; nothing was written to it");
+        }
+        return h;
+    }
+
+    /** The backing file's format as the header extension records it; empty when not recorded (it is probed). */
+    private static Optional<ImageFormat> recordedBackingFormat(Path path, Qcow2Header h) throws ImageException {
+        if (h.backingFormat == null) return Optional.empty();
+        return Optional.of(switch (h.backingFormat) {
+            case "qcow2" -> ImageFormat.QCOW2;
+            case "raw" -> ImageFormat.RAW;
+            default -> throw new ImageException(path + ": backing file format '" + h.backingFormat + "' is not supported");
+        });
+    }
+
+    /** Reads this layer's L1 table, snapshot table and bitmap directory. */
+    private void load() throws IOException {
+        l1 = readL1(h.l1TableOffset, h.l1Size, "L1 table");
+        snapshots = SnapshotTable.read(file, h);
+        if (h.bitmaps != null) {
+            for (BitmapDirectory.Entry e : BitmapDirectory.read(file, h)) {
+                BitmapState s = new BitmapState(e);
+                s.inconsistent = (e.flags() & BitmapDirectory.FLAG_IN_USE) != 0;
+                s.stored = true;
+                bitmaps.add(s);
+            }
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // closing after a failure: the first error is the one reported
         }
     }
 
@@ -143,9 +227,8 @@ public final class Qcow2Image implements DiskImage {
             BackingChain.openBacking(path, o.backingFile().get(), o.backingFormat(), List.of()).close();
         }
         int bits = Integer.numberOfTrailingZeros(cs);
-        long bytesPerL1 = (long) (cs / 8) << bits;
-        long l1Entries = (size + bytesPerL1 - 1) / bytesPerL1;
-        if (l1Entries * 8 > Qcow2Header.MAX_L1_BYTES) throw new ImageException(path + ": virtual size " + size + " is too large for " + cs + "-byte clusters");
+        Qcow2Header.requireAddressable(path.toString(), "virtual size", size, bits);
+        long l1Entries = Qcow2Header.l1EntriesFor(size, bits);
         Qcow2Header h = new Qcow2Header();
         h.version = 3;
         h.clusterBits = bits;
@@ -160,7 +243,7 @@ public final class Qcow2Image implements DiskImage {
         h.backingFormat = o.backingFormat().map(ImageFormat::qemuName).orElse(null);
         long l1Clusters = Math.max(1, (l1Entries * 8 + cs - 1) / cs);
         if (Files.exists(path)) throw new ImageException(path + ": file already exists");
-        try (HostFile file = HostFile.open(path, false, true)) {
+        try (HostFile file = HostFile.open(path, OpenMode.WRITE, true)) {
             file.write(0, h.encode());
             file.write(cs, ByteBuffer.allocate(8).putLong(0, 2L * cs)); // reftable[0] -> refcount block at cluster 2
             file.write(2L * cs, ByteBuffer.allocate(cs)); // the refcount block, filled in below
@@ -177,22 +260,34 @@ public final class Qcow2Image implements DiskImage {
         return open(path, false, List.of());
     }
 
-    private void openForWriting() throws IOException {
+    /**
+     * Makes sure the image can be written (a dirty one is repaired, as QEMU repairs it; one whose refcounts cannot be
+     * trusted is refused; {@code fullCheck} checks every structure first), then loads its bitmaps for writing.
+     */
+    private void openForWriting(boolean fullCheck) throws IOException {
         refs = RefcountTable.load(file, h, this::writeHeader);
         if ((h.incompatibleFeatures & Qcow2Header.INCOMPAT_DIRTY) != 0) {
-            Qcow2Checker.repair(this);
+            Qcow2Repair.repairRefcounts(this, "image was not closed cleanly and cannot be repaired automatically");
             h.incompatibleFeatures &= ~Qcow2Header.INCOMPAT_DIRTY;
             writeHeader();
+        } else {
+            Qcow2WriteGuard.verify(this, fullCheck);
         }
+        loadBitmapsForWriting();
+    }
+
+    /** Loads every consistent bitmap's bits and flags it in use on disk, so a crash before close leaves it untrusted. */
+    void loadBitmapsForWriting() throws IOException {
         boolean marked = false;
         for (BitmapState s : bitmaps) {
             if (s.inconsistent) continue;
-            s.bits = new DirtyBitmap(s.entry.name(), s.entry.granularity(), h.size, BitmapDirectory.readBits(file, h, s.entry));
+            s.bits = loadBits(s);
             // In use while open, as QEMU marks it: a crash before close leaves it flagged inconsistent, never trusted.
             s.entry = s.entry.withFlags(s.entry.flags() | BitmapDirectory.FLAG_IN_USE);
             marked = true;
         }
         if (marked) rewriteBitmapDirectoryInPlace();
+        bitmapsLoaded = true;
     }
 
     private void rewriteBitmapDirectoryInPlace() throws IOException {
@@ -264,8 +359,30 @@ public final class Qcow2Image implements DiskImage {
         readVia(l1, offset, dst, true);
     }
 
-    /** Reads through the mapping of {@code table} (the active L1 or a snapshot's), with no bound on the offset. */
+    /** A part of a read that the layers above leave unallocated, for {@code layer} to fill. */
+    private record Below(DiskImage layer, long offset, ByteBuffer dst) {}
+
+    /**
+     * Reads through the mapping of {@code table} (the active L1 or a snapshot's), with no bound on the offset. What
+     * this layer leaves unallocated is read from the chain below in a loop, level by level, never by a recursion per
+     * level (a chain may be {@link BackingChain#MAX_DEPTH} deep).
+     */
     private void readVia(long[] table, long offset, ByteBuffer dst, boolean useBacking) throws IOException {
+        ArrayDeque<Below> pending = new ArrayDeque<>();
+        readLayer(table, offset, dst, useBacking ? backing : null, pending);
+        while (!pending.isEmpty()) {
+            Below b = pending.poll();
+            if (b.layer() instanceof Qcow2Image q) {
+                q.checkOpen();
+                q.readLayer(q.l1, b.offset(), b.dst(), q.backing, pending);
+            } else {
+                b.layer().read(b.offset(), b.dst());
+            }
+        }
+    }
+
+    /** Fills what this layer stores of {@code dst}; what it leaves unallocated is queued for {@code next}, or zeroed. */
+    private void readLayer(long[] table, long offset, ByteBuffer dst, DiskImage next, Deque<Below> pending) throws IOException {
         while (dst.hasRemaining()) {
             Run r = lookup(table, offset, dst.remaining());
             int n = (int) r.length;
@@ -277,8 +394,8 @@ public final class Qcow2Image implements DiskImage {
                 }
                 case ZERO -> zero(part, 0, n);
                 case UNALLOCATED -> {
-                    long avail = useBacking && backing != null ? Math.max(0, Math.min(n, backing.virtualSize() - offset)) : 0;
-                    if (avail > 0) backing.read(offset, part.slice(0, (int) avail));
+                    long avail = next != null ? Math.max(0, Math.min(n, next.virtualSize() - offset)) : 0;
+                    if (avail > 0) pending.add(new Below(next, offset, part.slice(0, (int) avail)));
                     zero(part, (int) avail, n);
                 }
                 case COMPRESSED -> {
@@ -291,12 +408,18 @@ public final class Qcow2Image implements DiskImage {
         }
     }
 
+    private static final byte[] ZEROS = new byte[64 * 1024];
+
     private static void zero(ByteBuffer b, int from, int to) {
-        for (int i = from; i < to; i++) b.put(i, (byte) 0);
+        if (b.hasArray()) {
+            java.util.Arrays.fill(b.array(), b.arrayOffset() + from, b.arrayOffset() + to, (byte) 0);
+            return;
+        }
+        for (int i = from; i < to; i += ZEROS.length) b.put(i, ZEROS, 0, Math.min(ZEROS.length, to - i));
     }
 
     private byte[] inflate(long entry) throws IOException {
-        if (entry == lastInflatedEntry) return lastInflated;
+        if (lastInflated != null && entry == lastInflatedEntry) return lastInflated;
         long off = L2Entry.compressedOffset(entry, clusterBits);
         long len = L2Entry.compressedLength(entry, clusterBits);
         if (off <= 0 || off >= file.size()) {
@@ -379,29 +502,66 @@ public final class Qcow2Image implements DiskImage {
     /** How {@code [offset, offset + length)} of the disk as it was at snapshot {@code name} is stored. */
     public List<Extent> mapSnapshot(String name, long offset, long length) throws IOException {
         checkOpen();
-        Qcow2Snapshot s = requireSnapshot(name);
-        if (offset < 0 || length < 0 || offset + length > s.diskSize()) throw new ImageException(file.path + ": range is outside snapshot '" + name + "'");
+        Qcow2Snapshot s = requireUsableSnapshot(name);
+        if (offset < 0 || length < 0 || offset > s.diskSize() - length) throw new ImageException(file.path + ": range is outside snapshot '" + name + "'");
         return mapVia(readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table"), offset, length);
     }
 
+    /** Where a map stands in one layer of the chain: the layer, its table, its depth below the top, the range left. */
+    private static final class MapFrame {
+        final DiskImage layer;
+        final long[] table;
+        final int depth;
+        long pos;
+        final long end;
+
+        MapFrame(DiskImage layer, long[] table, int depth, long pos, long end) {
+            this.layer = layer;
+            this.table = table;
+            this.depth = depth;
+            this.pos = pos;
+            this.end = end;
+        }
+    }
+
+    /**
+     * How {@code [offset, offset+length)} is stored through {@code table} and the chain below. The walk keeps its own
+     * stack of layers (one frame per level it is inside), so extents come out in order and a chain
+     * {@link BackingChain#MAX_DEPTH} deep needs no deeper call stack than one image.
+     */
     private List<Extent> mapVia(long[] table, long offset, long length) throws IOException {
         List<Extent> out = new ArrayList<>();
-        long pos = offset;
-        long end = offset + length;
-        while (pos < end) {
-            Run r = lookup(table, pos, end - pos);
+        ArrayDeque<MapFrame> stack = new ArrayDeque<>();
+        stack.push(new MapFrame(this, table, 0, offset, offset + length));
+        while (!stack.isEmpty()) {
+            MapFrame f = stack.peek();
+            if (f.pos >= f.end) {
+                stack.pop();
+                continue;
+            }
+            if (!(f.layer instanceof Qcow2Image q)) {
+                for (Extent e : f.layer.map(f.pos, f.end - f.pos)) add(out, new Extent(e.offset(), e.length(), e.data(), e.depth() + f.depth));
+                stack.pop();
+                continue;
+            }
+            Run r = q.lookup(f.table, f.pos, f.end - f.pos);
+            long len = r.length;
             switch (r.kind) {
-                case DATA, COMPRESSED -> add(out, new Extent(pos, r.length, true, 0));
-                case ZERO -> add(out, new Extent(pos, r.length, false, 0));
+                case DATA, COMPRESSED -> add(out, new Extent(f.pos, len, true, f.depth));
+                case ZERO -> add(out, new Extent(f.pos, len, false, f.depth));
                 case UNALLOCATED -> {
-                    long inBacking = backing == null ? 0 : Math.max(0, Math.min(r.length, backing.virtualSize() - pos));
-                    if (inBacking > 0) {
-                        for (Extent e : backing.map(pos, inBacking)) add(out, new Extent(e.offset(), e.length(), e.data(), e.depth() + 1));
+                    DiskImage next = q.backing;
+                    long inNext = next == null ? 0 : Math.max(0, Math.min(len, next.virtualSize() - f.pos));
+                    if (inNext > 0) { // the layer below says, then this frame goes on past it
+                        if (next instanceof Qcow2Image n) n.checkOpen();
+                        stack.push(new MapFrame(next, next instanceof Qcow2Image n ? n.l1 : null, f.depth + 1, f.pos, f.pos + inNext));
+                        len = inNext;
+                    } else {
+                        add(out, new Extent(f.pos, len, false, f.depth));
                     }
-                    if (inBacking < r.length) add(out, new Extent(pos + inBacking, r.length - inBacking, false, 0));
                 }
             }
-            pos += r.length;
+            f.pos += len;
         }
         return out;
     }
@@ -415,6 +575,35 @@ public final class Qcow2Image implements DiskImage {
             }
         }
         out.add(e);
+    }
+
+    /**
+     * Clusters of the range a write would allocate: every one not held in place (unallocated, zero, compressed, or
+     * shared with a snapshot: without the COPIED flag), each L2 table the range needs that is missing or shared, and
+     * the refcount blocks that count them (at most one more than they fill, as the new ones may straddle a block).
+     */
+    @Override
+    public long bytesToAllocate(long offset, long length) throws IOException {
+        checkOpen();
+        checkRange(offset, length);
+        if (length == 0) return 0;
+        long n = 0;
+        long last = (offset + length - 1) >>> clusterBits;
+        for (long c = offset >>> clusterBits; c <= last; ) {
+            long l1i = c >>> l2Bits;
+            long tableEnd = Math.min(last + 1, (l1i + 1) << l2Bits);
+            long l1e = l1i < l1.length ? l1[(int) l1i] : 0;
+            long l2Offset = L2Entry.offset(l1e);
+            if (l2Offset == 0 || (l1e & L2Entry.COPIED) == 0) {
+                n += clusterSize; // a new L2 table (or a copy of a shared one)
+            }
+            long[] l2 = l2Offset == 0 ? null : loadL2(l2Offset);
+            for (; c < tableEnd; c++) {
+                if (l2 == null || !inPlace(l2[l2Index(c << clusterBits)])) n += clusterSize;
+            }
+        }
+        long perRefcountBlock = (long) clusterSize * 8 / h.refcountBits();
+        return n == 0 ? 0 : n + clusterSize * (1 + n / clusterSize / perRefcountBlock);
     }
 
     // ------------------------------------------------------------------ writing
@@ -627,7 +816,7 @@ public final class Qcow2Image implements DiskImage {
                 java.util.Arrays.fill(l2, i0, i0 + n, newEntry);
                 writeL2Entries(l2Offset, l2, i0, n);
                 for (long e : old) releaseEntry(e);
-                lastInflatedEntry = NO_ENTRY;
+                lastInflated = null;
             }
             pos = spanEnd;
         }
@@ -640,9 +829,9 @@ public final class Qcow2Image implements DiskImage {
         if (!bitmaps.isEmpty() && newSize != h.size) {
             throw new ImageException(file.path + ": cannot resize an image with persistent bitmaps (remove them first, as QEMU requires)");
         }
+        Qcow2Header.requireAddressable(file.path.toString(), "new size", newSize, clusterBits);
         long oldSize = h.size;
-        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
-        long need = (newSize + bytesPerL1 - 1) / bytesPerL1;
+        long need = Qcow2Header.l1EntriesFor(newSize, clusterBits);
         if (need > l1.length) growL1((int) need);
         h.size = newSize;
         writeHeader();
@@ -674,7 +863,7 @@ public final class Qcow2Image implements DiskImage {
         if (closed) return;
         try {
             if (!readOnly) {
-                storeBitmaps();
+                if (bitmapsLoaded) storeBitmaps(); // an image refused or never repaired gets nothing written
                 if (sync && file.unsynced()) file.force();
             }
         } finally {
@@ -682,20 +871,16 @@ public final class Qcow2Image implements DiskImage {
         }
     }
 
+    /** Releases this image's file and the chain below it (owned, read-only), level by level in a loop. */
     private void closeQuietly() {
-        closed = true;
-        try {
-            file.close();
-        } catch (IOException ignored) {
-            // closing after a failure: the first error is the one reported
+        DiskImage layer = this;
+        while (layer instanceof Qcow2Image q) {
+            q.closed = true;
+            q.compressed.close();
+            closeQuietly(q.file);
+            layer = q.backing;
         }
-        if (backing != null) {
-            try {
-                backing.close();
-            } catch (IOException ignored) {
-                // as above
-            }
-        }
+        if (layer != null) closeQuietly(layer);
     }
 
     private void checkOpen() throws ImageException {
@@ -728,10 +913,27 @@ public final class Qcow2Image implements DiskImage {
         return snapshot(name).orElseThrow(() -> new ImageException(file.path + ": no snapshot named '" + name + "'"));
     }
 
+    /**
+     * Snapshot {@code name}, to be read or reverted to: the sizes it records come from the file, so they are checked
+     * first, as the header's are (deleting a snapshot needs no such check, and is how to get rid of a bad one).
+     */
+    private Qcow2Snapshot requireUsableSnapshot(String name) throws ImageException {
+        Qcow2Snapshot s = requireSnapshot(name);
+        Qcow2Header.requireAddressable(file.path.toString(), "the disk size of snapshot '" + name + "'", s.diskSize(), clusterBits);
+        if (s.vmStateSize() > Long.MAX_VALUE - vmStateOffset(s.diskSize())) {
+            throw new ImageException(file.path + ": snapshot '" + name + "' records " + s.vmStateSize() + " bytes of VM state, beyond any qcow2 offset");
+        }
+        return s;
+    }
+
     /** Guest offset where saved VM state lives: the first L1 boundary at or past the end of the disk, as in QEMU. */
     long vmStateOffset() {
-        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
-        return (h.size + bytesPerL1 - 1) / bytesPerL1 * bytesPerL1;
+        return vmStateOffset(h.size);
+    }
+
+    /** As {@link #vmStateOffset()} for a disk of {@code diskSize} bytes (an addressable size: no overflow). */
+    private long vmStateOffset(long diskSize) {
+        return Qcow2Header.l1EntriesFor(diskSize, clusterBits) << (clusterBits + l2Bits);
     }
 
     /**
@@ -780,7 +982,7 @@ public final class Qcow2Image implements DiskImage {
      */
     public void applySnapshot(String name) throws IOException {
         checkWritable();
-        Qcow2Snapshot s = requireSnapshot(name);
+        Qcow2Snapshot s = requireUsableSnapshot(name);
         long[] target = readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table");
         if (!bitmaps.isEmpty() && s.diskSize() != h.size) {
             throw new ImageException(file.path + ": snapshot '" + name + "' has another disk size, which persistent bitmaps cannot follow (remove them first)");
@@ -792,8 +994,7 @@ public final class Qcow2Image implements DiskImage {
         // before the switch: the active layer's tables are released by it
         if (!recording.isEmpty()) markRemapped(l1, target, recording);
         setDirty(true);
-        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
-        int need = (int) Math.max(target.length, (s.diskSize() + bytesPerL1 - 1) / bytesPerL1);
+        int need = (int) Math.max(target.length, Qcow2Header.l1EntriesFor(s.diskSize(), clusterBits));
         if (need > l1.length) growL1(need);
         adjustTree(target, +1);
         long[] old = l1.clone();
@@ -805,7 +1006,7 @@ public final class Qcow2Image implements DiskImage {
         l1 = fresh;
         adjustTree(old, -1);
         l2Cache.clear();
-        lastInflatedEntry = NO_ENTRY;
+        lastInflated = null;
         if (s.diskSize() != h.size) {
             h.size = s.diskSize();
             writeHeader();
@@ -860,26 +1061,42 @@ public final class Qcow2Image implements DiskImage {
     /** Reads saved VM state of snapshot {@code name}, {@code dst.remaining()} bytes from {@code offset}. */
     public void readVmState(String name, long offset, ByteBuffer dst) throws IOException {
         checkOpen();
-        Qcow2Snapshot s = requireSnapshot(name);
-        if (offset < 0 || offset + dst.remaining() > s.vmStateSize()) throw new ImageException(file.path + ": range is outside the saved VM state of '" + name + "'");
+        Qcow2Snapshot s = requireUsableSnapshot(name);
+        if (offset < 0 || offset > s.vmStateSize() - dst.remaining()) throw new ImageException(file.path + ": range is outside the saved VM state of '" + name + "'");
         long[] table = readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table");
-        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
-        long base = (s.diskSize() + bytesPerL1 - 1) / bytesPerL1 * bytesPerL1;
-        readVia(table, base + offset, dst, false);
+        readVia(table, vmStateOffset(s.diskSize()) + offset, dst, false);
+    }
+
+    /**
+     * The whole saved VM state of snapshot {@code name}. Saved state is data written into the image, so an honest
+     * snapshot never claims more of it than the file holds: one that does is refused before anything is allocated.
+     */
+    public byte[] readVmState(String name) throws IOException {
+        checkOpen();
+        long size = requireUsableSnapshot(name).vmStateSize();
+        if (size > file.size()) {
+            throw new ImageException(file.path + ": snapshot '" + name + "' claims " + size + " bytes of VM state, more than the file holds ("
+                    + file.size() + " bytes): the image is damaged");
+        }
+        if (size > Integer.MAX_VALUE - 8) {
+            throw new ImageException(file.path + ": snapshot '" + name + "' holds " + size + " bytes of VM state, more than hyperlab reads at once (2 GiB)");
+        }
+        byte[] state = new byte[(int) size];
+        readVmState(name, 0, ByteBuffer.wrap(state));
+        return state;
     }
 
     /** Reads the disk as it was at snapshot {@code name}. */
     public void readSnapshot(String name, long offset, ByteBuffer dst) throws IOException {
         checkOpen();
-        Qcow2Snapshot s = requireSnapshot(name);
-        if (offset < 0 || offset + dst.remaining() > s.diskSize()) throw new ImageException(file.path + ": range is outside snapshot '" + name + "'");
+        Qcow2Snapshot s = requireUsableSnapshot(name);
+        if (offset < 0 || offset > s.diskSize() - dst.remaining()) throw new ImageException(file.path + ": range is outside snapshot '" + name + "'");
         readVia(readL1(s.l1TableOffset(), s.l1Size(), "snapshot L1 table"), offset, dst, true);
     }
 
     /** Removes the active layer's references past the end of the disk (saved VM state now owned by a snapshot). */
     private void dropVmStateFromActive() throws IOException {
-        long bytesPerL1 = (long) (clusterSize / 8) << clusterBits;
-        int first = (int) (vmStateOffset() / bytesPerL1);
+        int first = (int) Qcow2Header.l1EntriesFor(h.size, clusterBits);
         for (int i = first; i < l1.length; i++) {
             long e = l1[i];
             if (L2Entry.offset(e) == 0) continue;
@@ -1006,9 +1223,48 @@ public final class Qcow2Image implements DiskImage {
     public DirtyBitmap dirtyBitmap(String name) throws IOException {
         BitmapState s = requireBitmap(name);
         if (s.inconsistent) throw new ImageException(file.path + ": bitmap '" + name + "' is inconsistent (the image was not closed cleanly); take a full backup and clear it");
-        if (s.bits == null) s.bits = new DirtyBitmap(name, s.entry.granularity(), h.size, BitmapDirectory.readBits(file, h, s.entry));
+        if (s.bits == null) s.bits = loadBits(s);
         return s.bits.copy();
     }
+
+    private DirtyBitmap loadBits(BitmapState s) throws IOException {
+        long[] words = bitWords(s, s.entry.granularityBits());
+        return new DirtyBitmap(s.entry.name(), s.entry.granularity(), h.size, BitmapDirectory.readBits(file, h, s.entry, words));
+    }
+
+    /**
+     * Zeroed words for the bits of {@code s} (new, or replacing what it holds), refused when the image's bitmaps would
+     * then take more memory than hyperlab holds for one image ({@link BitmapDirectory#MAX_MEMORY}).
+     */
+    private long[] bitWords(BitmapState s, int granularityBits) throws ImageException {
+        long words = BitmapDirectory.words(h.size, granularityBits);
+        long held = 0;
+        for (BitmapState o : bitmaps) if (o != s && o.bits != null) held += o.bits.words.length;
+        if ((held + words) * 8 > BitmapDirectory.MAX_MEMORY) {
+            throw new ImageException(file.path + ": its bitmaps would take " + ((held + words) * 8 >> 20) + " MiB of memory, more than hyperlab holds for one image ("
+                    + (BitmapDirectory.MAX_MEMORY >> 20) + " MiB)");
+        }
+        return new long[(int) words];
+    }
+
+    /**
+     * The granularity for a new bitmap on this disk: {@code preferred} (rounded up to a power of two), or the smallest
+     * larger one whose bits take at most 16 MiB of memory (so 64 KiB per bit up to 8 TiB disks); at most
+     * {@code largest}. Throws when even that would need more.
+     */
+    public long bitmapGranularityFor(long preferred, long largest) throws ImageException {
+        int gb = 64 - Long.numberOfLeadingZeros(Math.max(512, preferred) - 1);
+        int maxBits = Math.min(31, 63 - Long.numberOfLeadingZeros(largest));
+        while (gb < maxBits && BitmapDirectory.bitsBytes(h.size, gb) > PREFERRED_BITMAP_BYTES) gb++;
+        if (BitmapDirectory.bitsBytes(h.size, gb) > PREFERRED_BITMAP_BYTES) {
+            throw new ImageException(file.path + ": a dirty bitmap of this " + h.size + "-byte disk would take more than "
+                    + (PREFERRED_BITMAP_BYTES >> 20) + " MiB of memory even at " + (1L << gb) + " bytes per bit");
+        }
+        return 1L << gb;
+    }
+
+    /** Memory a bitmap whose granularity hyperlab chooses may take (see {@link #bitmapGranularityFor}). */
+    static final long PREFERRED_BITMAP_BYTES = 16L << 20;
 
     /** Adds an empty, enabled bitmap with {@code granularity} bytes per bit (a power of two, 512 B..2 GiB). */
     public void addBitmap(String name, long granularity) throws IOException {
@@ -1018,9 +1274,12 @@ public final class Qcow2Image implements DiskImage {
         if (Long.bitCount(granularity) != 1 || granularity < 512 || granularity > (1L << 31)) throw new ImageException(file.path + ": bitmap granularity " + granularity + " is not a power of two from 512 B to 2 GiB");
         if (bitmaps.size() >= BitmapDirectory.MAX_BITMAPS) throw new ImageException(file.path + ": too many bitmaps");
         int gb = Long.numberOfTrailingZeros(granularity);
+        if (BitmapDirectory.bitsBytes(h.size, gb) > BitmapDirectory.MAX_BITS_BYTES) { // QEMU's words, for QEMU's limit
+            throw new ImageException(file.path + ": a bitmap of " + granularity + " bytes per bit on this " + h.size
+                    + "-byte disk would take more than 512 MiB (too much space would be occupied by the bitmap: use a larger granularity)");
+        }
         BitmapState s = new BitmapState(new BitmapDirectory.Entry(0, 0, BitmapDirectory.FLAG_AUTO | BitmapDirectory.FLAG_IN_USE, 1, gb, name, new byte[0]));
-        long nbits = (h.size + granularity - 1) / granularity;
-        s.bits = new DirtyBitmap(name, granularity, h.size, new long[(int) ((nbits + 63) >>> 6)]);
+        s.bits = new DirtyBitmap(name, granularity, h.size, bitWords(s, gb));
         bitmaps.add(s);
     }
 
@@ -1028,8 +1287,7 @@ public final class Qcow2Image implements DiskImage {
     public void clearBitmap(String name) throws IOException {
         checkWritable();
         BitmapState s = requireBitmap(name);
-        long nbits = (h.size + s.entry.granularity() - 1) / s.entry.granularity();
-        s.bits = new DirtyBitmap(name, s.entry.granularity(), h.size, new long[(int) ((nbits + 63) >>> 6)]);
+        s.bits = new DirtyBitmap(name, s.entry.granularity(), h.size, bitWords(s, s.entry.granularityBits()));
         s.inconsistent = false;
         s.entry = s.entry.withFlags(s.entry.flags() | BitmapDirectory.FLAG_IN_USE);
     }
@@ -1147,6 +1405,14 @@ public final class Qcow2Image implements DiskImage {
         if (refs == null) refs = RefcountTable.load(file, h, this::writeHeader);
         return refs;
     }
+    /** Reads the refcount structure again (the header points at a new one). */
+    void reloadRefcounts() throws IOException {
+        refs = RefcountTable.load(file, h, this::writeHeader);
+    }
+    /** Writes the header as it is now ({@link #header()} is mutable), in one write. */
+    void rewriteHeader() throws IOException {
+        writeHeader();
+    }
     List<BitmapDirectory.Entry> storedBitmaps() throws IOException {
         return h.bitmaps == null ? List.of() : BitmapDirectory.read(file, h);
     }
@@ -1155,7 +1421,7 @@ public final class Qcow2Image implements DiskImage {
     }
     void invalidateCaches() {
         l2Cache.clear();
-        lastInflatedEntry = NO_ENTRY;
+        lastInflated = null;
     }
     void writeL2(long offset, long[] l2) throws IOException {
         writeL2Entries(offset, l2, 0, l2.length);

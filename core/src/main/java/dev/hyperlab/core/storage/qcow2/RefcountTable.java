@@ -20,6 +20,10 @@ final class RefcountTable {
         void writeHeader() throws IOException;
     }
 
+    /** Offset bits of a refcount table entry (QEMU's REFT_OFFSET_MASK); bits 0..8 are reserved (REFT_RESERVED_MASK). */
+    static final long OFFSET_MASK = 0xfffffffffffffe00L;
+    static final long RESERVED = 0x1ffL;
+
     private final HostFile file;
     private final Qcow2Header header;
     private final HeaderWriter headerWriter;
@@ -78,7 +82,7 @@ final class RefcountTable {
     long get(long cluster) throws IOException {
         long ti = cluster >>> blockBits;
         if (ti >= table.length) return 0;
-        long bo = table[(int) ti] & L2Entry.OFFSET_MASK;
+        long bo = table[(int) ti] & OFFSET_MASK;
         if (bo == 0) return 0;
         return entry(block(bo), cluster & ((1L << blockBits) - 1));
     }
@@ -108,6 +112,11 @@ final class RefcountTable {
     }
 
     private void setEntry(byte[] blk, long index, long value) {
+        putEntry(blk, refcountBits, index, value);
+    }
+
+    /** Stores {@code value} as entry {@code index} of a refcount block of {@code refcountBits}-bit entries. */
+    static void putEntry(byte[] blk, int refcountBits, long index, long value) {
         if (refcountBits >= 8) {
             int bytes = refcountBits / 8;
             int at = (int) (index * bytes);
@@ -121,6 +130,11 @@ final class RefcountTable {
         int mask = ((1 << refcountBits) - 1) << (bit & 7);
         int at = (int) (bit >>> 3);
         blk[at] = (byte) ((blk[at] & ~mask) | ((value << (bit & 7)) & mask));
+    }
+
+    /** The largest refcount an entry holds. */
+    long maxRefcount() {
+        return maxRefcount;
     }
 
     private int byteOf(long index) {
@@ -144,7 +158,7 @@ final class RefcountTable {
             long ti = c >>> blockBits;
             long blockEnd = Math.min(last, (ti + 1) << blockBits);
             if (!absolute || amount != 0) ensureBlock(ti);
-            long bo = ti < table.length ? table[(int) ti] & L2Entry.OFFSET_MASK : 0;
+            long bo = ti < table.length ? table[(int) ti] & OFFSET_MASK : 0;
             if (bo == 0) { // setting zero where no block exists: already zero
                 c = blockEnd;
                 continue;

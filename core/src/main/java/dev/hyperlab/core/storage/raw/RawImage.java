@@ -4,6 +4,8 @@ import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.Extent;
 import dev.hyperlab.core.storage.ImageException;
 import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.ImageLock;
+import dev.hyperlab.core.storage.OpenMode;
 import dev.hyperlab.core.storage.SparseFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,18 +18,21 @@ import java.util.List;
 
 /**
  * A raw image: byte N of the file is byte N of the disk. Created sparse (only the length is set), so unwritten
- * ranges cost nothing and {@link #map} reports them as holes. The virtual size is the file length.
+ * ranges cost nothing and {@link #map} reports them as holes. The virtual size is the file length. The file is locked
+ * as QEMU locks it ({@link ImageLock}) while open.
  */
 public final class RawImage implements DiskImage {
     private final Path path;
+    private final ImageLock lock;
     private final FileChannel channel;
     private final boolean readOnly;
     private long size;
     /** Written or resized since the last fsync: a save fsyncs only the files that changed. */
     private boolean unsynced;
 
-    private RawImage(Path path, FileChannel channel, boolean readOnly, long size) {
+    private RawImage(Path path, ImageLock lock, FileChannel channel, boolean readOnly, long size) {
         this.path = path;
+        this.lock = lock;
         this.channel = channel;
         this.readOnly = readOnly;
         this.size = size;
@@ -35,27 +40,42 @@ public final class RawImage implements DiskImage {
 
     /** Opens an existing file as a raw image. */
     public static RawImage open(Path path, boolean readOnly) throws IOException {
-        FileChannel ch = readOnly
-                ? FileChannel.open(path, StandardOpenOption.READ)
-                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        return new RawImage(path, ch, readOnly, ch.size());
+        return open(path, readOnly ? OpenMode.READ : OpenMode.WRITE);
+    }
+
+    /** Opens an existing file as a raw image, locked as {@code mode} says (a raw image has no metadata to check). */
+    public static RawImage open(Path path, OpenMode mode) throws IOException {
+        ImageLock lock = ImageLock.acquire(path, mode);
+        try {
+            FileChannel ch = mode.writable()
+                    ? FileChannel.open(lock.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(lock.file(), StandardOpenOption.READ);
+            return new RawImage(path, lock, ch, !mode.writable(), ch.size());
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** Creates a sparse raw image of {@code size} bytes; fails if the file exists. */
     public static RawImage create(Path path, long size) throws IOException {
         if (size < 0) throw new ImageException(path + ": negative size " + size);
-        FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel.open(path, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
         try {
-            setLength(path, ch, size);
-        } catch (IOException e) {
-            ch.close();
+            RawImage img = open(path, OpenMode.WRITE);
+            try {
+                setLength(img.lock.file(), img.channel, size);
+            } catch (IOException | RuntimeException e) {
+                img.closeUnsynced();
+                throw e;
+            }
+            img.size = size;
+            img.unsynced = true; // the new file's length is not durable yet
+            return img;
+        } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(path);
             throw e;
         }
-        RawImage img = new RawImage(path, ch, false, size);
-        img.unsynced = true; // the new file's length is not durable yet
-        return img;
     }
 
     /** Sets the file length; growing goes through RandomAccessFile.setLength (ftruncate) so the file stays sparse. */
@@ -118,7 +138,7 @@ public final class RawImage implements DiskImage {
         if (readOnly) throw new ImageException(path + ": image is open read-only");
         if (newSize < 0) throw new ImageException(path + ": negative size " + newSize);
         unsynced = true;
-        setLength(path, channel, newSize);
+        setLength(lock.file(), channel, newSize);
         size = newSize;
     }
 
@@ -150,13 +170,17 @@ public final class RawImage implements DiskImage {
         try {
             flush();
         } finally {
-            channel.close();
+            closeUnsynced();
         }
     }
 
     @Override
     public void closeUnsynced() throws IOException {
-        channel.close();
+        try {
+            channel.close();
+        } finally {
+            lock.close();
+        }
     }
 
     private void checkRange(long offset, long length) throws ImageException {

@@ -15,7 +15,8 @@ import java.util.SplittableRandom;
  */
 public final class GuestWorkload {
     static final int BLOCK = 4096;
-    private static final int DB_PAGE = 8192;
+    /** The database pages {@link WorkloadKind#DATABASE} writes, each at a page boundary of its region. */
+    public static final int DATABASE_PAGE = 8192;
     private static final String[] WORDS = {"connection", "accepted", "from", "user", "session", "opened", "closed",
         "request", "GET", "POST", "/api/v1/items", "/health", "status", "200", "404", "took", "ms", "cache", "hit",
         "miss", "worker", "started", "job", "completed", "retry", "timeout", "disk", "sync", "kernel", "eth0", "link", "up"};
@@ -27,8 +28,114 @@ public final class GuestWorkload {
         "autovacuum: processing table items", "GET /favicon.ico status 404"};
     private static final String[] LEVELS = {"INFO", "INFO", "INFO", "DEBUG", "WARN", "ERROR"};
     private static final String[] UNITS = {"sshd", "nginx", "postgres", "systemd", "cron", "kernel", "app"};
+    // the texts above as ASCII bytes, so lines are put straight into the block (as text first they cost 20x more)
+    private static final byte[][] WORD_BYTES = ascii(WORDS);
+    private static final byte[][] MESSAGE_BYTES = ascii(MESSAGES);
+    private static final byte[] EQUALS = ascii(" = ");
+    // the fixed parts of a log line put together ahead: " host sshd[100]: ", "INFO ", " took 42 ms"
+    private static final byte[][] UNIT_PREFIX = new byte[UNITS.length][];
+    private static final byte[][] LEVEL_SPACE = new byte[LEVELS.length][];
+    private static final byte[][] TOOK = new byte[200][];
+    /** A database row's name field: {@code customer-N status=active tier=standard} for N below 500. */
+    private static final byte[][] CUSTOMERS = new byte[500][];
+
+    static {
+        for (int i = 0; i < UNITS.length; i++) {
+            UNIT_PREFIX[i] = ascii(" host " + UNITS[i] + "[" + (100 + i) + "]: ");
+        }
+        for (int i = 0; i < LEVELS.length; i++) {
+            LEVEL_SPACE[i] = ascii(LEVELS[i] + " ");
+        }
+        for (int i = 0; i < TOOK.length; i++) {
+            TOOK[i] = ascii(" took " + i + " ms");
+        }
+        for (int i = 0; i < CUSTOMERS.length; i++) {
+            CUSTOMERS[i] = ascii("customer-" + i + " status=active tier=standard   ");
+        }
+    }
 
     private GuestWorkload() {}
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[][] ascii(String[] texts) {
+        byte[][] out = new byte[texts.length][];
+        for (int i = 0; i < texts.length; i++) {
+            out[i] = ascii(texts[i]);
+        }
+        return out;
+    }
+
+    /**
+     * ASCII text put into a block of fixed size: it fills up line by line, and what runs past the end of the block is
+     * cut off (each line is still drawn whole, so the random stream moves on the same however long the block is).
+     */
+    private static final class Text {
+        final byte[] data;
+        private int at;
+        private long lastSeconds = -1;
+        private byte[] lastSecondsDigits;
+
+        Text(int size) {
+            this(new byte[size]);
+        }
+
+        Text(byte[] data) {
+            this.data = data;
+        }
+
+        boolean full() {
+            return at >= data.length;
+        }
+
+        Text put(byte b) {
+            if (at < data.length) {
+                data[at] = b;
+            }
+            at++;
+            return this;
+        }
+
+        Text put(byte[] bytes) {
+            if (at < data.length) {
+                System.arraycopy(bytes, 0, data, at, Math.min(bytes.length, data.length - at));
+            }
+            at += bytes.length;
+            return this;
+        }
+
+        /** A number of 0 or more in decimal, as {@code StringBuilder.append(long)} writes it. */
+        Text number(long value) {
+            int digits = 1;
+            for (long v = value; v >= 10; v /= 10) {
+                digits++;
+            }
+            long v = value;
+            for (int i = at + digits - 1; i >= at; i--, v /= 10) {
+                if (i < data.length) {
+                    data[i] = (byte) ('0' + v % 10);
+                }
+            }
+            at += digits;
+            return this;
+        }
+
+        /** {@link #number}, for a clock's seconds: many lines in a row share them, so their digits are kept. */
+        Text seconds(long value) {
+            if (value != lastSeconds) {
+                lastSeconds = value;
+                lastSecondsDigits = Long.toString(value).getBytes(StandardCharsets.US_ASCII);
+            }
+            return put(lastSecondsDigits);
+        }
+
+        /** Three digits with leading zeros ({@code %03d} of a value below 1000). */
+        Text digits3(int value) {
+            return put((byte) ('0' + value / 100)).put((byte) ('0' + value / 10 % 10)).put((byte) ('0' + value % 10));
+        }
+    }
 
     /**
      * Writes of about {@code bytes} bytes (rounded up to whole 4 KiB blocks) into {@code [regionStart,
@@ -82,55 +189,51 @@ public final class GuestWorkload {
         long millis = (1_700_000_000L + r.nextInt(1_000_000)) * 1000;
         for (long b = 0; b < blocks; ) {
             int n = (int) Math.min(blocks - b, 1 + r.nextInt(16));
-            byte[] data = new byte[n * BLOCK];
-            StringBuilder s = new StringBuilder();
-            while (s.length() < data.length) {
+            Text t = new Text(n * BLOCK);
+            while (!t.full()) {
                 millis += r.nextInt(40); // busy services log many lines a second
                 int unit = r.nextInt(UNITS.length);
-                s.append(millis / 1000).append('.').append(String.format(java.util.Locale.ROOT, "%03d", millis % 1000))
-                        .append(" host ").append(UNITS[unit]).append('[').append(100 + unit)
-                        .append("]: ").append(LEVELS[r.nextInt(LEVELS.length)]);
+                t.seconds(millis / 1000).put((byte) '.').digits3((int) (millis % 1000)).put(UNIT_PREFIX[unit])
+                        .put(LEVEL_SPACE[r.nextInt(LEVELS.length)]);
                 // services print a few fixed messages over and over, with a number here and there
-                s.append(' ').append(MESSAGES[r.nextInt(MESSAGES.length)]);
-                if (r.nextInt(4) == 0) s.append(" took ").append(r.nextInt(200)).append(" ms");
-                s.append('\n');
+                t.put(MESSAGE_BYTES[r.nextInt(MESSAGES.length)]);
+                if (r.nextInt(4) == 0) t.put(TOOK[r.nextInt(TOOK.length)]);
+                t.put((byte) '\n');
             }
-            byte[] text = s.toString().getBytes(StandardCharsets.US_ASCII);
-            System.arraycopy(text, 0, data, 0, data.length);
-            out.add(new GuestWrite(start + b * BLOCK, data));
+            out.add(new GuestWrite(start + b * BLOCK, t.data));
             b += n;
         }
     }
 
     private static void fillText(SplittableRandom r, byte[] data, String flavor) {
-        StringBuilder s = new StringBuilder();
-        while (s.length() < data.length) {
-            s.append(flavor).append('.').append(WORDS[r.nextInt(WORDS.length)]).append(" = ")
-                    .append(WORDS[r.nextInt(WORDS.length)]).append(r.nextInt(10)).append('\n');
+        Text t = new Text(data);
+        byte[] prefix = (flavor + ".").getBytes(StandardCharsets.US_ASCII);
+        while (!t.full()) {
+            t.put(prefix).put(WORD_BYTES[r.nextInt(WORDS.length)]).put(EQUALS).put(WORD_BYTES[r.nextInt(WORDS.length)])
+                    .number(r.nextInt(10)).put((byte) '\n');
         }
-        System.arraycopy(s.toString().getBytes(StandardCharsets.US_ASCII), 0, data, 0, data.length);
     }
 
     /** Pages updated in place at random: header, slot array, rows of fixed layout with a few varying fields. */
     private static void database(SplittableRandom r, long start, long regionLength, long blocks, List<GuestWrite> out) {
-        long pages = Math.max(1, regionLength / DB_PAGE);
-        for (long written = 0; written < blocks; written += DB_PAGE / BLOCK) {
+        long pages = Math.max(1, regionLength / DATABASE_PAGE);
+        for (long written = 0; written < blocks; written += DATABASE_PAGE / BLOCK) {
             long page = r.nextLong(pages);
-            byte[] p = new byte[DB_PAGE];
+            byte[] p = new byte[DATABASE_PAGE];
             java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(p);
             b.putLong(0, r.nextLong()).putInt(8, (int) page).putShort(12, (short) 0x0001);
             int rows = 40 + r.nextInt(40);
             int rowSize = 96;
-            for (int i = 0; i < rows && 64 + (i + 1) * rowSize <= DB_PAGE; i++) {
-                int at = DB_PAGE - (i + 1) * rowSize;
+            for (int i = 0; i < rows && 64 + (i + 1) * rowSize <= DATABASE_PAGE; i++) {
+                int at = DATABASE_PAGE - (i + 1) * rowSize;
                 b.putShort(24 + 2 * i, (short) at);
                 b.putInt(at, 1000 + i).putInt(at + 4, r.nextInt(50)).putLong(at + 8, 1_700_000_000L + r.nextInt(86_400));
-                byte[] name = ("customer-" + r.nextInt(500) + " status=active tier=standard   ").getBytes(StandardCharsets.US_ASCII);
+                byte[] name = CUSTOMERS[r.nextInt(CUSTOMERS.length)];
                 System.arraycopy(name, 0, p, at + 16, Math.min(name.length, rowSize - 24));
                 b.putLong(at + rowSize - 8, r.nextLong());
             }
-            long offset = start + page * DB_PAGE;
-            if (offset + DB_PAGE > start + regionLength) offset = start;
+            long offset = start + page * DATABASE_PAGE;
+            if (offset + DATABASE_PAGE > start + regionLength) offset = start;
             out.add(new GuestWrite(offset, p));
         }
     }

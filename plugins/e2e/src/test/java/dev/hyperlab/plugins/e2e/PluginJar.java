@@ -31,6 +31,15 @@ final class PluginJar {
      * @param services service file contents by spi interface name
      */
     static Path build(Path dir, String id, String requires, Map<String, String> sources, Map<String, String> services) {
+        return build(dir, id, "1.0.0", requires, sources, services, Map.of());
+    }
+
+    /**
+     * As {@link #build(Path, String, String, Map, Map)}, with a version of its own and {@code raw} entries (by name)
+     * added as they are: a plugin that is broken on purpose.
+     */
+    static Path build(Path dir, String id, String version, String requires, Map<String, String> sources,
+            Map<String, String> services, Map<String, byte[]> raw) {
         try {
             Path classes = Files.createDirectories(dir.resolve(id + "-classes"));
             if (!sources.isEmpty()) {
@@ -52,8 +61,8 @@ final class PluginJar {
             }
             Path jar = dir.resolve(id + ".jar");
             try (JarOutputStream j = new JarOutputStream(Files.newOutputStream(jar))) {
-                put(j, "plugin.properties", "plugin.id=" + id + "\nplugin.version=1.0.0\nplugin.requires=" + requires
-                        + "\nplugin.description=a test plugin\nplugin.provider=a test\n");
+                put(j, "plugin.properties", "plugin.id=" + id + "\nplugin.version=" + version + "\nplugin.requires="
+                        + requires + "\nplugin.description=a test plugin\nplugin.provider=a test\n");
                 // directory entries, as every jar tool writes them: PF4J lists META-INF/services as a directory
                 j.putNextEntry(new JarEntry("META-INF/"));
                 j.closeEntry();
@@ -61,6 +70,11 @@ final class PluginJar {
                 j.closeEntry();
                 for (Map.Entry<String, String> s : services.entrySet()) {
                     put(j, "META-INF/services/" + s.getKey(), s.getValue() + "\n");
+                }
+                for (Map.Entry<String, byte[]> r : raw.entrySet()) {
+                    j.putNextEntry(new JarEntry(r.getKey()));
+                    j.write(r.getValue());
+                    j.closeEntry();
                 }
                 try (Stream<Path> files = Files.walk(classes)) {
                     for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {

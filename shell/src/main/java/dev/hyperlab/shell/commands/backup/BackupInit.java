@@ -9,12 +9,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code backup init DIR [--encrypt]}, as {@code restic init}. */
-@Command(name = "init", description = {"Create a backup repository in DIR, which must not exist or be empty.",
+/** {@code backup init DIR|s3:URL [--encrypt]}, as {@code restic init}. */
+@Command(name = "init", description = {"Create a backup repository in DIR, which must not exist or be empty, or in an"
+        + " S3-compatible bucket: s3:http://HOST:PORT/BUCKET/PREFIX (or s3:https://...), credentials from"
+        + " AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.",
         "With --encrypt every file is sealed with AES-256-GCM under a key derived from a password (Argon2id): "
                 + "$HYPERLAB_PASSWORD, else typed twice without echo. A lost password cannot be recovered."})
 final class BackupInit extends ChangeCommand {
-    @Parameters(paramLabel = "DIR", description = "The new repository's directory.")
+    @Parameters(paramLabel = "DIR", description = "The new repository's directory, or s3:http://HOST:PORT/BUCKET/PREFIX.")
     String dir;
 
     @Option(names = "--encrypt", description = "Encrypt the repository with a password.")

@@ -19,11 +19,17 @@ final class Repos {
     }
 
     /**
-     * The repository in {@code repo} (or the default): opened without a password first, then, if it is encrypted, with
-     * {@code $HYPERLAB_PASSWORD} or one typed without echo.
+     * The repository in {@code repo} (or the default). With {@code $HYPERLAB_PASSWORD} set it is opened with that
+     * password only: a user who holds a password expects an encrypted repository, and the repository refuses one that
+     * says it is not (an attacker who deletes its key files and the config's MAC must not get plaintext backups
+     * accepted). Without it, the repository is opened without a password first, then, if it is encrypted, with one
+     * typed without echo.
      */
     static Backups open(ShellContext ctx, Lab lab, String repo) {
         String dir = dir(repo);
+        if (System.getenv("HYPERLAB_PASSWORD") != null) {
+            return lab.backups(dir, ctx.password("password for " + dir + ": "));
+        }
         try {
             return lab.backups(dir, "");
         } catch (LabException e) {

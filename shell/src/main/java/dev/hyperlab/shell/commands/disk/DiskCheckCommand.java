@@ -42,7 +42,7 @@ final class DiskCheckCommand extends ReadCommand<DiskCheck> {
             out().println(c.path() + ": " + style().green("no errors were found"));
         } else if (!c.corrupt()) {
             out().println(c.path() + ": " + style().yellow(c.leaks() + " leaked clusters")
-                    + " (wasted space, no data at risk; qemu-img check -r leaks reclaims them)");
+                    + " (wasted space, no data at risk; disk repair reclaims them)");
         }
         if (c.totalClusters() > 0) {
             out().printf(Locale.ROOT, "%d/%d = %.2f%% allocated%n", c.allocatedClusters(), c.totalClusters(),
@@ -56,7 +56,7 @@ final class DiskCheckCommand extends ReadCommand<DiskCheck> {
             throw new ShellException(c.path() + " is corrupt: " + Plural.of(c.corruptions(), "corruption") + ", "
                     + Plural.of(c.leaks(), "leaked cluster")
                     + (c.checkErrors() > 0 ? ", " + Plural.of(c.checkErrors(), "unreadable structure") : ""),
-                    "copy it before anything else; qemu-img check -r all repairs what it can");
+                    "disk repair " + c.path() + " repairs refcounts as qemu-img check -r all does; copy it first");
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.hyperlab.shell.commands.lab;
 
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabInfo;
+import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ReadCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Fields;
@@ -12,8 +13,9 @@ import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code lab info}: seed, lab time, counts, plugins, engine version. */
-@picocli.CommandLine.Command(name = "info", description = "Seed, lab time, counts, plugins and engine version.")
+/** {@code lab info}: seed, lab time, counts, plugins, engine version, disk space and budget. */
+@picocli.CommandLine.Command(name = "info", description = "Seed, lab time, counts, plugins, engine version, the disk "
+        + "space the lab takes (blocks that hold data, not apparent sizes) and its disk budget.")
 final class LabInfoCommand extends ReadCommand<LabInfo> {
     LabInfoCommand(ShellContext ctx) {
         super(ctx);
@@ -35,6 +37,12 @@ final class LabInfoCommand extends ReadCommand<LabInfo> {
                 .add("pending events", i.pendingEvents())
                 .add("engine version", i.engineVersion())
                 .add("plugins", i.plugins().isEmpty() ? "none" : String.join(", ", i.plugins()))
+                .add("disk used", i.directory().isEmpty() ? "none (in memory)" : Sizes.format(i.diskUsed()) + " ("
+                        + Sizes.format(i.diskApparent()) + " apparent: thin images and sparse disks take less)")
+                .add("disk budget", i.directory().isEmpty() ? "none (in memory)" : Sizes.format(i.diskBudget())
+                        + " of new data per advance (" + (i.diskBudgetSetting().equals("auto")
+                        ? "auto: half the " + Sizes.format(i.diskFree()) + " free" : "set; "
+                        + Sizes.format(i.diskFree()) + " free") + "; lab set --disk-budget changes it)")
                 .add("javascript", ScriptingStatus.javascript())
                 .add("java snippets", SnippetStatus.describe(ctx))
                 .print(out(), style());

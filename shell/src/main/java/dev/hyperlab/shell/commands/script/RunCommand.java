@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.commands.script;
 
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.Args;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
@@ -38,6 +39,12 @@ public final class RunCommand extends ChangeCommand {
             + "time, the simulation it runs included (default 10m; 0: no limit).")
     String cpu;
 
+    @Option(names = "--memory-limit", paramLabel = "SIZE", description = "Stop the script when it keeps more than SIZE "
+            + "of memory (what the heap holds more than when it started, the labs it forks included; no typed array "
+            + "or string may be larger either). Default 1GiB, or half the shell's heap when that is less; 0: no "
+            + "limit of its own.")
+    String memory;
+
     @Parameters(index = "0", paramLabel = "FILE.js", description = "The script.",
             completionCandidates = ScriptFiles.class)
     String file;
@@ -66,7 +73,20 @@ public final class RunCommand extends ChangeCommand {
         }
         Duration d = cpu == null ? ScriptLimits.DEFAULT.cpu()
                 : cpu.strip().equals("0") ? Duration.ZERO : Args.duration("--cpu-limit", cpu);
-        return new ScriptLimits(n, d);
+        return new ScriptLimits(n, d, memory());
+    }
+
+    private long memory() {
+        if (memory == null) {
+            return ScriptLimits.DEFAULT.memory();
+        }
+        long bytes = Args.size("--memory-limit", memory);
+        if (bytes > ScriptLimits.maxMemory()) {
+            throw new ShellException("--memory-limit " + memory.strip() + " is more than the shell's heap can give a "
+                    + "script (" + Sizes.format(ScriptLimits.maxMemory()) + " at most)",
+                    "HYPERLAB_JAVA_OPTS=-XmxSIZE gives the shell a larger heap");
+        }
+        return bytes;
     }
 
     /** The script's text; a missing or unreadable file is one error line. */

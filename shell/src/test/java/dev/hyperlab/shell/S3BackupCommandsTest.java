@@ -1,0 +1,100 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.gaul.s3proxy.AuthenticationType;
+import org.gaul.s3proxy.S3Proxy;
+import org.jclouds.ContextBuilder;
+import org.jclouds.blobstore.BlobStoreContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The backup commands on a repository in a real S3-compatible server (S3Proxy, in memory, on loopback), credentials
+ * given as the AWS tools take them (here the {@code aws.*} system properties, as the shell runs in this JVM).
+ */
+class S3BackupCommandsTest {
+    private static final String ACCESS = "shell-test";
+    private static final String SECRET = "shell-test-secret";
+
+    @TempDir
+    Path tmp;
+
+    static BlobStoreContext context;
+    static S3Proxy proxy;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Properties props = new Properties();
+        context = ContextBuilder.newBuilder("transient").overrides(props).build(BlobStoreContext.class);
+        context.getBlobStore().createContainerInLocation(null, "lab-backups");
+        proxy = S3Proxy.builder().blobStore(context.getBlobStore()).endpoint(URI.create("http://127.0.0.1:0"))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS, SECRET).build();
+        proxy.start();
+        while (!"STARTED".equals(proxy.getState())) {
+            Thread.sleep(5);
+        }
+        System.setProperty("aws.accessKeyId", ACCESS);
+        System.setProperty("aws.secretAccessKey", SECRET);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        System.clearProperty("aws.accessKeyId");
+        System.clearProperty("aws.secretAccessKey");
+        proxy.stop();
+        context.close();
+    }
+
+    private static String url(String bucketAndPrefix) {
+        return "s3:http://127.0.0.1:" + proxy.getPort() + "/" + bucketAndPrefix;
+    }
+
+    @Test
+    void everyRepositoryCommandWorksOnS3() throws Exception {
+        String location = url("lab-backups/web");
+        String repo = " --repo " + location;
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("vm start web1 --wait");
+            assertThat(shell.ok("backup init " + location)).isEqualTo("created backup repository " + location + "\n");
+            assertThat(shell.ok("backup run web1 --strategy full" + repo)).startsWith("web1: backup ");
+            assertThat(shell.ok("backup run web1" + repo)).contains("(incremental, live): read 0 B");
+            var list = shell.run("backup list --json" + repo).json();
+            assertThat(list.size()).isEqualTo(2);
+            String id = list.get(0).get("id").asText().substring(0, 8);
+            Path file = tmp.resolve("web1.raw");
+            assertThat(shell.ok("backup restore " + id + " --to " + file + repo))
+                    .startsWith("restored " + id + " disk0 to " + file);
+            assertThat(shell.ok("backup restore " + id + " --as-vm web1-copy" + repo))
+                    .contains("restored " + id + " as VM web1-copy");
+            assertThat(shell.ok("backup check --read-data" + repo)).contains("2 backups", "no errors were found");
+            assertThat(shell.ok("backup prune --keep-last 1" + repo)).startsWith("forgot 1 backup (" + id + ")");
+            assertThat(shell.ok("backup check --read-data" + repo)).contains("1 backup", "no errors were found");
+        }
+    }
+
+    @Test
+    void unreachableMissingAndRefusedAreOneLineErrors() throws Exception {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small();
+            assertThat(shell.run("backup init " + url("no-such-bucket")).err()).isEqualTo("error: bucket no-such-bucket at"
+                    + " http://127.0.0.1:" + proxy.getPort() + " does not exist (create it first)\n");
+            assertThat(shell.run("backup list --repo " + url("lab-backups/none")).err())
+                    .startsWith("error: " + url("lab-backups/none") + " is not a backup repository");
+            assertThat(shell.run("backup init s3:ftp://x/y").err()).startsWith("error: bad S3 location s3:ftp://x/y");
+            System.setProperty("aws.secretAccessKey", "wrong");
+            try {
+                assertThat(shell.run("backup init " + url("lab-backups/other")).err())
+                        .startsWith("error: the S3 server refused the credentials for bucket lab-backups")
+                        .doesNotContain("\tat ").hasLineCount(1);
+            } finally {
+                System.setProperty("aws.secretAccessKey", SECRET);
+            }
+        }
+    }
+}

@@ -48,6 +48,7 @@ public final class BackupRepository {
     private final RepositoryCipher cipher;
     /** Blob bytes per pack; tests lower it to get many packs from small disks. */
     private volatile int packTarget = BackupPipeline.PACK_TARGET;
+    private volatile FileBackup.Hook fileHook = FileBackup.Hook.NONE;
 
     private BackupRepository(Path dir, String where, Backend backend, RepositoryConfig config,
             RepositoryCipher cipher) {
@@ -254,6 +255,12 @@ public final class BackupRepository {
     }
 
     /** Sets the blob bytes per pack file (tests only: small packs give many packs from small disks). */
+    /** Tests: makes faults of a live system happen at given points of file backups. */
+    BackupRepository fileHook(FileBackup.Hook hook) {
+        this.fileHook = hook;
+        return this;
+    }
+
     BackupRepository packTarget(int bytes) {
         this.packTarget = bytes;
         return this;
@@ -444,7 +451,7 @@ public final class BackupRepository {
                         BackupPipeline pipeline = dryRun ? null
                                 : new BackupPipeline(backend, index, codec, packTarget)) {
                     Trees old = parent == null ? null : new Trees(index, new BlobReader(backend, index, codec));
-                    FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns);
+                    FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns, fileHook);
                     FileBackup.Outcome out = walk.run(selection, parent == null ? null
                             : parent.manifest().files().tree());
                     warnings.addAll(out.warnings());

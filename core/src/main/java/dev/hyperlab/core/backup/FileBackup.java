@@ -35,6 +35,16 @@ final class FileBackup {
     /** Deeper directories are left out with a warning: no real tree comes near, and it bounds the recursion. */
     static final int MAX_DEPTH = 1000;
 
+    /**
+     * Called with a regular file's displayed path just before it is opened ({@code opened} false) and once it is open,
+     * before it is read ({@code opened} true): where tests make a live system's faults happen (a file removed, grown).
+     */
+    interface Hook {
+        Hook NONE = (path, opened) -> {};
+
+        void at(String path, boolean opened) throws IOException;
+    }
+
     /** A tree id, set by the committer when the directory's tree is stored. */
     static final class TreeId {
         volatile ObjectId id;
@@ -76,6 +86,7 @@ final class FileBackup {
     private final RepositoryIndex index;
     private final Trees old;
     private final List<PathPattern> excludes;
+    private final Hook hook;
     private final List<String> warnings = new ArrayList<>();
     private final byte[] buf;
     private final List<byte[]> path = new ArrayList<>();
@@ -95,8 +106,10 @@ final class FileBackup {
      * @param pipeline where chunks and trees go; null for a dry run, which reads no file and stores nothing
      * @param old the parent backup's trees, or null when there is none
      */
-    FileBackup(HostFs fs, BackupPipeline pipeline, RepositoryIndex index, Trees old, List<PathPattern> excludes) {
+    FileBackup(HostFs fs, BackupPipeline pipeline, RepositoryIndex index, Trees old, List<PathPattern> excludes,
+            Hook hook) {
         this.fs = fs;
+        this.hook = hook;
         this.pipeline = pipeline;
         this.index = index;
         this.old = old;
@@ -308,6 +321,7 @@ final class FileBackup {
             pending.add(new Pending(node(name, st, null, List.of()), null, null));
             return;
         }
+        hook.at(where(), false);
         int fd;
         try {
             fd = fs.openForReading(dir, name, "open");
@@ -325,6 +339,7 @@ final class FileBackup {
                 leaveOut(where() + ": replaced by a " + kind(now.type()) + " while it was backed up; left out");
                 return;
             }
+            hook.at(where(), true);
             List<Xattr> xattrs = xattrs(fd);
             FileContent content = new FileContent();
             long end = read(fd, now, content);

@@ -424,10 +424,7 @@ public final class BackupRepository {
         if (host == null || host.isBlank() || host.length() > 128 || host.chars().anyMatch(Character::isISOControl)) {
             throw new RepositoryException("bad host name " + DiskNames.quote(host));
         }
-        List<PathPattern> patterns = new ArrayList<>();
-        for (String x : excludes) {
-            patterns.add(PathPattern.compile(x));
-        }
+        List<PathPattern> patterns = PathPattern.compileAll(excludes);
         try (HostFs fs = HostFs.open()) {
             FileSelection selection = FileSelection.of(fs, paths, cwd);
             try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "file backup of " + host)) {
@@ -509,10 +506,7 @@ public final class BackupRepository {
      */
     public FileRestoreResult restoreFiles(String idOrPrefix, String target, List<String> includes, boolean overwrite)
             throws IOException {
-        List<PathPattern> patterns = new ArrayList<>();
-        for (String x : includes) {
-            patterns.add(PathPattern.compile(x));
-        }
+        List<PathPattern> patterns = PathPattern.compileAll(includes);
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore");
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel());
                 HostFs fs = HostFs.open()) {
@@ -545,10 +539,7 @@ public final class BackupRepository {
      */
     public FileRestoreResult planRestoreFiles(String idOrPrefix, String target, List<String> includes)
             throws IOException {
-        List<PathPattern> patterns = new ArrayList<>();
-        for (String x : includes) {
-            patterns.add(PathPattern.compile(x));
-        }
+        List<PathPattern> patterns = PathPattern.compileAll(includes);
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore");
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));

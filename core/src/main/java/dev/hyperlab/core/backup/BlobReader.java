@@ -57,24 +57,21 @@ final class BlobReader {
         if (codec.cipher().encrypted() && (b.scratch == null || b.scratch.length < loc.storedLength())) {
             b.scratch = new byte[Math.max(loc.storedLength(), b.stored.length)];
         }
-        try {
-            backend.load(FileKind.PACK, loc.pack().hex(), loc.offset(), ByteBuffer.wrap(b.stored, 0,
-                    loc.storedLength()));
-        } catch (NoSuchFileException e) {
-            throw new RepositoryException("blob " + id.shortHex() + " is missing: pack " + loc.pack().shortHex()
-                    + " does not exist", e);
-        } catch (java.io.EOFException e) {
-            throw new RepositoryException("blob " + id.shortHex() + " is missing: pack " + loc.pack().shortHex()
-                    + " is truncated", e);
-        }
+        load(loc, id, ByteBuffer.wrap(b.stored, 0, loc.storedLength()));
         codec.decode(id, loc, b.stored, b.out, b.scratch);
     }
 
     /** The blob's stored bytes, as they are in the pack. */
     byte[] readStored(BlobLocation loc, ObjectId id) throws IOException {
         byte[] stored = new byte[loc.storedLength()];
+        load(loc, id, ByteBuffer.wrap(stored));
+        return stored;
+    }
+
+    /** Loads the stored bytes of blob {@code id} at {@code loc} into {@code into}; a missing pack is named. */
+    private void load(BlobLocation loc, ObjectId id, ByteBuffer into) throws IOException {
         try {
-            backend.load(FileKind.PACK, loc.pack().hex(), loc.offset(), ByteBuffer.wrap(stored));
+            backend.load(FileKind.PACK, loc.pack().hex(), loc.offset(), into);
         } catch (NoSuchFileException e) {
             throw new RepositoryException("blob " + id.shortHex() + " is missing: pack " + loc.pack().shortHex()
                     + " does not exist", e);
@@ -82,6 +79,5 @@ final class BlobReader {
             throw new RepositoryException("blob " + id.shortHex() + " is missing: pack " + loc.pack().shortHex()
                     + " is truncated", e);
         }
-        return stored;
     }
 }

@@ -55,6 +55,15 @@ final class PathPattern {
         }
     }
 
+    /** Every pattern of {@code texts}, compiled; the first bad one refuses them all. */
+    static List<PathPattern> compileAll(List<String> texts) throws RepositoryException {
+        List<PathPattern> out = new ArrayList<>(texts.size());
+        for (String t : texts) {
+            out.add(compile(t));
+        }
+        return out;
+    }
+
     /** The pattern as given. */
     String text() {
         return text;

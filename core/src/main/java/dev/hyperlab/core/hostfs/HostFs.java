@@ -245,12 +245,25 @@ public final class HostFs implements AutoCloseable {
      * of the file. Returns the bytes read.
      */
     public int read(int fd, long pos, byte[] buf, int off, int len, String what) throws PosixException {
+        return transfer(Posix.PREAD, fd, pos, buf, off, len, what);
+    }
+
+    /** Writes all of {@code buf[off, off + len)} at file offset {@code pos}. */
+    public void write(int fd, long pos, byte[] buf, int off, int len, String what) throws PosixException {
+        if (transfer(Posix.PWRITE, fd, pos, buf, off, len, what) < len) {
+            throw new PosixException(what + ": the file system took no more bytes", Posix.EINVAL);
+        }
+    }
+
+    /** {@code pread} or {@code pwrite} until {@code len} bytes moved or the call moves none (the end of a file). */
+    private int transfer(java.lang.invoke.MethodHandle call, int fd, long pos, byte[] buf, int off, int len,
+            String what) throws PosixException {
         int done = 0;
         MemorySegment s = seg(buf);
         while (done < len) {
             long n;
             try {
-                n = (long) Posix.PREAD.invokeExact(state, fd, s.asSlice(off + done), (long) (len - done), pos + done);
+                n = (long) call.invokeExact(state, fd, s.asSlice(off + done), (long) (len - done), pos + done);
             } catch (Throwable t) {
                 throw broken(t);
             }
@@ -266,27 +279,6 @@ public final class HostFs implements AutoCloseable {
             done += (int) n;
         }
         return done;
-    }
-
-    /** Writes all of {@code buf[off, off + len)} at file offset {@code pos}. */
-    public void write(int fd, long pos, byte[] buf, int off, int len, String what) throws PosixException {
-        int done = 0;
-        MemorySegment s = seg(buf);
-        while (done < len) {
-            long n;
-            try {
-                n = (long) Posix.PWRITE.invokeExact(state, fd, s.asSlice(off + done), (long) (len - done), pos + done);
-            } catch (Throwable t) {
-                throw broken(t);
-            }
-            if (n < 0) {
-                if (errno() == Posix.EINTR) {
-                    continue;
-                }
-                throw fail(what);
-            }
-            done += (int) n;
-        }
     }
 
     /**

@@ -26,7 +26,7 @@ import org.apiguardian.api.API;
  * BackupRestore r = repo.restoreAsVm(next.backup().id(), "web1-restored", "");
  * System.out.println("recovery time " + r.recoveryTime());
  * FileBackupRun files = repo.backupFiles(List.of("/etc"), List.of());
- * repo.restoreFiles(files.backup().id(), "/tmp/etc-restored", List.of("/etc/ssh/**"), false);
+ * repo.restoreFiles(files.backup().id(), "/tmp/etc-restored", List.of("sshd_config"), false);
  * }</pre>
  */
 @API(status = EXPERIMENTAL, since = "0.1")

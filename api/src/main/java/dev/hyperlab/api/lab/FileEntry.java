@@ -8,6 +8,12 @@ import org.apiguardian.api.API;
 /**
  * One entry of a file backup, as {@code backup ls} shows it.
  *
+ * <pre>{@code
+ * for (FileEntry e : lab.backups("/srv/backups", "").listFiles("60239dcd", "/etc", false)) {
+ *     System.out.println(e.mode() + " " + e.size() + " " + e.path());
+ * }
+ * }</pre>
+ *
  * <p>Names are bytes on Linux and need not be text: a path shows printable UTF-8 as it is, a backslash as {@code \\}
  * and any other byte (a newline, a byte that is not UTF-8) as {@code \xNN}. Paths and patterns given back to
  * {@link Backups#listFiles} and {@link Backups#restoreFiles} are read the same way.

@@ -10,6 +10,11 @@ import org.apiguardian.api.API;
  * byte of every file was read back, verified and written; otherwise {@link #damaged()} names the ranges that could
  * not be, which read as zeros.
  *
+ * <pre>{@code
+ * FileRestore r = lab.backups("/srv/backups", "").restoreFiles("60239dcd", "/srv/restored", List.of(), false);
+ * System.out.println(r.files() + " files restored" + (r.complete() ? "" : ", damaged: " + r.damaged()));
+ * }</pre>
+ *
  * @param backupId the backup restored (full id)
  * @param directory the directory restored into (absolute); the backup's paths are recreated below it
  * @param files regular files written

@@ -60,6 +60,7 @@ class DryRunTest {
         s.put("backup run", "backup run dev1 --strategy incremental" + repo);
         s.put("backup restore", "backup restore " + backupId + " --as-vm dev1-copy" + repo);
         s.put("backup prune", "backup prune --keep-last 1" + repo);
+        s.put("backup files", "backup files " + tmp.resolve("lab") + " --exclude *.raw" + repo);
         s.put("demo", "demo");
         s.put("js", "js " + DRY + " lab.vm('web1').start()");
         s.put("java", "java " + DRY + " lab.vm(\"web1\").start()");

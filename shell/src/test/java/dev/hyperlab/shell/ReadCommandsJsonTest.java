@@ -51,13 +51,25 @@ class ReadCommandsJsonTest {
         s.put("snapshot list", "snapshot list web1");
         s.put("backup list", "backup list" + repo);
         s.put("backup check", "backup check" + repo);
+        s.put("backup ls", "backup ls " + fileBackup + " / --recursive" + repo);
         s.put("plugin list", "plugin list");
         return s;
     }
 
+    /** The file backup {@link #setUp} makes, for {@code backup ls}. */
+    private String fileBackup;
+
     private void setUp(ShellFixture shell) {
         shell.small().ok("vm start web1 --wait; snapshot create web1 s1 --wait; backup init " + tmp.resolve("repo")
                 + "; backup run web1 --strategy full --repo " + tmp.resolve("repo"));
+        try {
+            java.nio.file.Files.writeString(java.nio.file.Files.createDirectories(tmp.resolve("files")).resolve("a"),
+                    "a");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        fileBackup = shell.ok("backup files " + tmp.resolve("files") + " --repo " + tmp.resolve("repo"))
+                .replaceAll("(?s)^\\S+: backup ([0-9a-f]{8}) .*", "$1");
     }
 
     @Test

@@ -16,8 +16,9 @@ import org.apiguardian.api.API;
  * }</pre>
  *
  * @param id 64 hex digits: the content id of its manifest; commands accept any unique prefix of 4 digits or more
- * @param vm the VM it was taken of
- * @param strategy the strategy that took it ({@code full}, {@code incremental}, {@code dedup}, or a plugin's id)
+ * @param vm the VM it was taken of; for a file backup, the host (the machine hyperlab ran on)
+ * @param strategy the strategy that took it ({@code full}, {@code incremental}, {@code dedup}, or a plugin's id);
+ *     {@code files} for a file backup
  * @param time lab time of the consistent point it holds (when its snapshot was taken)
  * @param parents backups whose data it reuses unchanged (none for a full backup)
  * @param disks its disks, in the VM's order
@@ -27,17 +28,28 @@ import org.apiguardian.api.API;
  *     notes say why
  * @param notes what the strategy reported, one line each (for instance {@code disk disk0: dirty bitmap is
  *     inconsistent (image not closed cleanly); full backup of it instead})
+ * @param paths for a file backup, the paths it holds (absolute, names as {@link Backups#listFiles} shows them); empty
+ *     for a VM backup
+ * @param created for a file backup, the wall-clock time it began (ISO-8601, UTC); empty for a VM backup, whose time
+ *     is lab time
+ * @param files for a file backup, what it holds; all zero for a VM backup
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record BackupInfo(
         String id, String vm, String strategy, Duration time, List<String> parents, List<Disk> disks, long bytesRead,
-        long bytesAdded, boolean fullFallback, List<String> notes) {
+        long bytesAdded, boolean fullFallback, List<String> notes, List<String> paths, String created, Files files) {
 
     /** Copies the lists. */
     public BackupInfo {
         parents = List.copyOf(parents);
         disks = List.copyOf(disks);
         notes = List.copyOf(notes);
+        paths = List.copyOf(paths);
+    }
+
+    /** Whether it is a backup of files of the machine hyperlab runs on ({@link Backups#backupFiles}), not of a VM. */
+    public boolean isFiles() {
+        return strategy.equals("files") && disks.isEmpty();
     }
 
     /** The first 8 hex digits of the id, as the shell shows it. */
@@ -45,9 +57,9 @@ public record BackupInfo(
         return id.length() > 8 ? id.substring(0, 8) : id;
     }
 
-    /** Data bytes of all its disks: what a restore writes. */
+    /** Data bytes of all its disks, or a file backup's file lengths: what a restore writes. */
     public long dataBytes() {
-        return disks.stream().mapToLong(Disk::dataBytes).sum();
+        return disks.stream().mapToLong(Disk::dataBytes).sum() + files.bytes();
     }
 
     /**
@@ -60,4 +72,22 @@ public record BackupInfo(
      */
     @API(status = EXPERIMENTAL, since = "0.1")
     public record Disk(String name, String format, long virtualSize, long dataBytes) {}
+
+    /**
+     * What a file backup holds, and how it compared with the backup it built on (the host's previous file backup).
+     *
+     * @param files regular files
+     * @param directories directories
+     * @param others symbolic links, FIFOs, sockets and device files
+     * @param bytes the regular files' lengths, summed
+     * @param newFiles files the previous backup did not have
+     * @param changedFiles files it had, read again because their size, times or inode changed
+     * @param unchangedFiles files it had, not read again
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public record Files(long files, long directories, long others, long bytes, long newFiles, long changedFiles,
+            long unchangedFiles) {
+        /** A VM backup's: nothing. */
+        public static final Files NONE = new Files(0, 0, 0, 0, 0, 0, 0);
+    }
 }

@@ -15,6 +15,9 @@ import org.apiguardian.api.API;
  * {@code INVALID} for a bad argument, {@code NOT_ALLOWED} for a VM in a state that cannot be backed up or a locked
  * repository, {@code IO} for a repository that cannot be read or written.
  *
+ * <p>The same repository holds backups of files of the machine hyperlab runs on ({@link #backupFiles}), restic
+ * style: content-defined chunks shared with the VM backups' blobs, one tree per directory.
+ *
  * <pre>{@code
  * Backups repo = lab.initBackups("/srv/backups", "");
  * BackupRun first = repo.run("web1", "full");
@@ -22,6 +25,8 @@ import org.apiguardian.api.API;
  * BackupRun next = repo.run("web1", "incremental");     // only the clusters written since the first
  * BackupRestore r = repo.restoreAsVm(next.backup().id(), "web1-restored", "");
  * System.out.println("recovery time " + r.recoveryTime());
+ * FileBackupRun files = repo.backupFiles(List.of("/etc"), List.of());
+ * repo.restoreFiles(files.backup().id(), "/tmp/etc-restored", List.of("sshd_config"), false);
  * }</pre>
  */
 @API(status = EXPERIMENTAL, since = "0.1")
@@ -73,6 +78,39 @@ public interface Backups {
     /** Checks the repository's structure and, with {@code readData}, every blob's hash. Changes nothing. */
     BackupCheck check(boolean readData);
 
-    /** Forgets all but the newest {@code keepLast} backups of each VM and removes the data only they used. */
+    /**
+     * Forgets all but the newest {@code keepLast} backups of each VM (and of each host's file backups of one set of
+     * paths) and removes the data only they used.
+     */
     BackupPrune prune(int keepLast);
+
+    /**
+     * Backs up files of the machine hyperlab runs on (not of the lab): {@code paths} (relative to the working directory
+     * unless absolute) and everything below them, except entries an {@code excludes} pattern matches. Permissions,
+     * owners, times, symbolic links, hard links, sparse files and extended attributes are kept. Incremental: the
+     * host's previous file backup is the parent, and a file whose size, modification and change times and inode are
+     * unchanged since it is not read again. Files that vanish or cannot be read are left out with a warning; files
+     * that change while read are kept as read, with a warning. Takes no lab time.
+     *
+     * <p>A pattern is matched against each entry's absolute path: {@code *} (within a name), {@code ?}, {@code [a-z]},
+     * {@code **} (any names); one starting with {@code /} is anchored at the root, any other matches at every depth
+     * ({@code *.tmp}, {@code cache/**}). {@code \xNN} stands for a byte, for names that are not UTF-8.
+     */
+    FileBackupRun backupFiles(List<String> paths, List<String> excludes);
+
+    /**
+     * The entries of file backup {@code id} at {@code path} ({@code /} or empty for the root): a directory's entries
+     * (with {@code recursive}, everything below it, depth first), or the entry itself when it is not a directory.
+     */
+    List<FileEntry> listFiles(String id, String path, boolean recursive);
+
+    /**
+     * Restores file backup {@code id} into {@code directory}, which must not exist (its parent must) or be empty,
+     * unless {@code overwrite}: then entries of the same names are replaced (directories in the way are kept). The
+     * backup's paths are recreated below it ({@code DIRECTORY/etc/hosts}). With {@code includes} (patterns as for
+     * {@link #backupFiles}), only the entries that match, everything below a matching directory, and the directories
+     * above them. Nothing is written outside {@code directory}: links in the backup or the target are never followed.
+     * Takes no lab time.
+     */
+    FileRestore restoreFiles(String id, String directory, List<String> includes, boolean overwrite);
 }

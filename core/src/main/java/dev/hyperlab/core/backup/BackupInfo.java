@@ -18,6 +18,10 @@ import java.util.Map;
  * @param bytesRead bytes read from the disks while taking it
  * @param blobsAdded blobs it added to the repository (the rest were already stored)
  * @param bytesAdded bytes it added to pack files, after compression
+ * @param paths for a file backup, the paths it was asked for (absolute, as {@code backup ls} shows names); empty for a
+ *     disk backup
+ * @param time for a file backup, the wall-clock time it began, in nanoseconds since the epoch; 0 for a disk backup
+ * @param files for a file backup, what it holds; {@link FileCounts#NONE} for a disk backup
  */
 public record BackupInfo(
         String id,
@@ -30,7 +34,10 @@ public record BackupInfo(
         List<String> notes,
         long bytesRead,
         long blobsAdded,
-        long bytesAdded) {
+        long bytesAdded,
+        List<String> paths,
+        long time,
+        FileCounts files) {
 
     /** Copies the lists and map so the record stays immutable. */
     public BackupInfo {
@@ -38,6 +45,12 @@ public record BackupInfo(
         config = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(config));
         disks = List.copyOf(disks);
         notes = List.copyOf(notes);
+        paths = List.copyOf(paths);
+    }
+
+    /** Whether it is a backup of files (of the machine hyperlab runs on), not of a machine's disks. */
+    public boolean isFiles() {
+        return disks.isEmpty();
     }
 
     /** The first 8 hex digits of the id. */

@@ -44,7 +44,19 @@ final class BackupPipeline implements AutoCloseable {
     /** Chunks in flight: one being read, one per worker, and a few finished ones waiting for their turn to commit. */
     static final int SLOTS = 6;
 
-    private enum Kind { HOLE, KNOWN, NEW, FAILED }
+    private enum Kind { HOLE, KNOWN, NEW, FAILED, ORDERED }
+
+    /** Where a chunk's piece goes once committed: a disk's map, a file's content list. */
+    @FunctionalInterface
+    interface PieceSink {
+        void add(Piece piece);
+    }
+
+    /** Work that must see every chunk handed over before it committed: a directory's tree, which lists them. */
+    @FunctionalInterface
+    interface Ordered {
+        void run() throws IOException;
+    }
 
     private static final class Slot {
         final byte[] in = new byte[MAX_CHUNK];
@@ -53,7 +65,8 @@ final class BackupPipeline implements AutoCloseable {
         long seq;
         int length;
         long offset;
-        DiskRecorder disk;
+        PieceSink sink;
+        Ordered action;
         Kind kind;
         ObjectId id;
         BlobCodec.Encoded encoded;
@@ -142,19 +155,39 @@ final class BackupPipeline implements AutoCloseable {
         }
     }
 
-    /** Hands the buffer from {@link #acquire()}, now holding {@code length} bytes of {@code disk} at offset, over. */
-    void submit(DiskRecorder disk, long offset, int length) {
+    /** Hands the buffer from {@link #acquire()}, now holding {@code length} bytes at {@code offset}, over. */
+    void submit(PieceSink sink, long offset, int length) {
         Slot s = pending;
         if (s == null) {
             throw new IllegalStateException("submit without acquire");
         }
         pending = null;
         s.seq = nextSeq++;
-        s.disk = disk;
+        s.sink = sink;
         s.offset = offset;
         s.length = length;
         bytesRead += length;
         workers.execute(() -> process(s));
+    }
+
+    /** Copies {@code src[off, off + len)} into a chunk buffer and hands it over. */
+    void submit(PieceSink sink, long offset, byte[] src, int off, int len) throws IOException {
+        System.arraycopy(src, off, acquire(), 0, len);
+        submit(sink, offset, len);
+    }
+
+    /**
+     * Runs {@code action} on the committer once every chunk handed over before has been committed, in that order
+     * among the chunks: so the pieces those chunks produced are in their sinks, and blobs the action stores land in
+     * the same place of the same pack in every run.
+     */
+    void ordered(Ordered action) throws IOException {
+        Slot s = slot();
+        pending = null;
+        s.seq = nextSeq++;
+        s.kind = Kind.ORDERED;
+        s.action = action;
+        complete(s);
     }
 
     /** The chunk buffer from {@link #acquire()} is not needed after all (the read failed). */
@@ -212,17 +245,23 @@ final class BackupPipeline implements AutoCloseable {
         try {
             switch (c.kind) {
                 case HOLE, FAILED -> {}
-                case KNOWN -> c.disk.add(new Piece(c.offset, c.length, c.id, 0));
+                case KNOWN -> c.sink.add(new Piece(c.offset, c.length, c.id, 0));
                 case NEW -> {
                     stored.add(c.id);
                     append(BlobType.DATA, c.id, c.encoded, c.length);
-                    c.disk.add(new Piece(c.offset, c.length, c.id, 0));
+                    c.sink.add(new Piece(c.offset, c.length, c.id, 0));
+                }
+                case ORDERED -> {
+                    if (failure == null) {
+                        c.action.run();
+                    }
                 }
             }
         } catch (Throwable t) {
             fail(t);
         } finally {
-            c.disk = null;
+            c.sink = null;
+            c.action = null;
             c.encoded = null;
             free.add(c);
         }
@@ -292,13 +331,16 @@ final class BackupPipeline implements AutoCloseable {
         checkFailure();
     }
 
-    /** Stores a map page (after {@link #drain()}); returns its id. */
-    ObjectId storeMapPage(byte[] page) throws IOException {
-        ObjectId id = codec.hash(page, 0, page.length);
+    /**
+     * Stores a blob of metadata (a map page after {@link #drain()}, a tree from an {@link #ordered} action) unless the
+     * repository has it; returns its id.
+     */
+    ObjectId storeMeta(BlobType type, byte[] raw) throws IOException {
+        ObjectId id = codec.hash(raw, 0, raw.length);
         synchronized (commitLock) {
             if (!index.contains(id) && !packedIds.contains(id)) {
                 stored.add(id);
-                append(BlobType.MAP, id, codec.encode(BlobType.MAP, id, page), page.length);
+                append(type, id, codec.encode(type, id, raw), raw.length);
             }
         }
         return id;

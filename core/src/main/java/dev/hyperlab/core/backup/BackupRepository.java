@@ -2,6 +2,7 @@ package dev.hyperlab.core.backup;
 
 import dev.hyperlab.api.spi.BackupStrategy;
 import dev.hyperlab.api.spi.PriorBackup;
+import dev.hyperlab.core.hostfs.HostFs;
 import dev.hyperlab.core.storage.DiskImage;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -47,6 +48,7 @@ public final class BackupRepository {
     private final RepositoryCipher cipher;
     /** Blob bytes per pack; tests lower it to get many packs from small disks. */
     private volatile int packTarget = BackupPipeline.PACK_TARGET;
+    private volatile FileBackup.Hook fileHook = FileBackup.Hook.NONE;
 
     private BackupRepository(Path dir, String where, Backend backend, RepositoryConfig config,
             RepositoryCipher cipher) {
@@ -253,6 +255,12 @@ public final class BackupRepository {
     }
 
     /** Sets the blob bytes per pack file (tests only: small packs give many packs from small disks). */
+    /** Tests: makes faults of a live system happen at given points of file backups. */
+    BackupRepository fileHook(FileBackup.Hook hook) {
+        this.fileHook = hook;
+        return this;
+    }
+
     BackupRepository packTarget(int bytes) {
         this.packTarget = bytes;
         return this;
@@ -312,7 +320,8 @@ public final class BackupRepository {
             warnings.addAll(problems);
             Map<String, Manifest> byId = new HashMap<>();
             manifests.forEach(l -> byId.put(l.id(), l.manifest()));
-            List<PriorBackup> priors = manifests.stream().map(Manifests.Loaded::prior).toList();
+            List<PriorBackup> priors = manifests.stream().filter(l -> l.manifest().files() == null)
+                    .map(Manifests.Loaded::prior).toList();
 
             try (BlobCodec codec = new BlobCodec(cipher, config.compressionLevel());
                     BackupPipeline pipeline = new BackupPipeline(backend, index, codec, packTarget)) {
@@ -363,7 +372,7 @@ public final class BackupRepository {
                                     + " bytes)");
                         }
                         if (!paged.get(k).isEmpty()) {
-                            pages.add(new Manifest.MapPage(k, pipeline.storeMapPage(
+                            pages.add(new Manifest.MapPage(k, pipeline.storeMeta(BlobType.MAP, 
                                     DiskMap.encodePage(k * DiskMap.PAGE, paged.get(k)))));
                         }
                     }
@@ -375,7 +384,7 @@ public final class BackupRepository {
                 packs = written.size();
                 manifest = new Manifest(source.name(), strategy.id(), source.labTime(), List.copyOf(parents),
                         source.config(), mdisks, run.notes(), pipeline.bytesRead(), pipeline.blobsAdded(),
-                        pipeline.bytesAdded());
+                        pipeline.bytesAdded(), null);
                 byte[] plain = manifest.encode();
                 id = cipher.fileId(plain).hex();
                 backend.save(FileKind.MANIFEST, id, cipher.seal(Manifest.AAD, plain));
@@ -395,6 +404,162 @@ public final class BackupRepository {
             }
         }
         return new BackupResult(manifest.info(id), packs, restarted, warnings);
+    }
+
+    // ---- file backups ---------------------------------------------------------------------------------------------
+
+    /**
+     * Backs up files of this machine: {@code paths} (relative to {@code cwd} unless absolute; {@code \xNN} stands for a
+     * byte) and everything below them, except what an {@code excludes} pattern ({@link PathPattern}) matches. The
+     * newest file backup of {@code host} is the parent: files it holds unchanged are not read again. With
+     * {@code dryRun} nothing is read or written: the result says what a backup would read.
+     *
+     * @param host the machine's name: the backup's source, which groups its backups for prune and parents
+     * @param labTime the lab's time, for ordering among the lab's backups
+     * @param time the wall-clock time in nanoseconds since the epoch (file backups are of the real machine)
+     * @throws RepositoryException for a path that does not exist, a bad pattern or host name, a locked repository
+     */
+    public FileBackupResult backupFiles(String host, List<String> paths, String cwd, List<String> excludes,
+            long labTime, long time, boolean dryRun) throws IOException {
+        if (host == null || host.isBlank() || host.length() > 128 || host.chars().anyMatch(Character::isISOControl)) {
+            throw new RepositoryException("bad host name " + DiskNames.quote(host));
+        }
+        List<PathPattern> patterns = PathPattern.compileAll(excludes);
+        try (HostFs fs = HostFs.open()) {
+            FileSelection selection = FileSelection.of(fs, paths, cwd);
+            try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "file backup of " + host)) {
+                if (!dryRun) {
+                    requireWritable();
+                }
+                List<String> warnings = new ArrayList<>(lock.removedStale());
+                RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+                for (String d : index.damaged()) {
+                    warnings.add(d + " (its blobs are stored again; run check)");
+                }
+                List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, warnings, new ArrayList<>());
+                Manifests.Loaded parent = null;
+                for (Manifests.Loaded l : all) {
+                    if (l.manifest().files() != null && l.manifest().source().equals(host)
+                            && (parent == null || l.manifest().files().time() >= parent.manifest().files().time())) {
+                        parent = l;
+                    }
+                }
+                try (BlobCodec codec = new BlobCodec(cipher, config.compressionLevel());
+                        BackupPipeline pipeline = dryRun ? null
+                                : new BackupPipeline(backend, index, codec, packTarget)) {
+                    Trees old = parent == null ? null : new Trees(index, new BlobReader(backend, index, codec));
+                    FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns, fileHook);
+                    FileBackup.Outcome out = walk.run(selection, parent == null ? null
+                            : parent.manifest().files().tree());
+                    warnings.addAll(out.warnings());
+                    List<String> parents = parent == null ? List.of() : List.of(parent.id());
+                    if (dryRun) {
+                        Manifest m = new Manifest(host, "files", labTime, parents, Map.of(), List.of(), List.of(),
+                                0, 0, 0, new Manifest.FileSet(ObjectId.sha256(new byte[0]), selection.paths(),
+                                excludes, time, out.counts()));
+                        return new FileBackupResult(m.info(""), 0, out.bytesToRead(), 0, out.leftOut(), warnings);
+                    }
+                    pipeline.drain();
+                    ObjectId root = out.root().id;
+                    int packs = pipeline.finish().size();
+                    Manifest manifest = new Manifest(host, "files", labTime, parents, Map.of(), List.of(), List.of(),
+                            out.bytesRead(), pipeline.blobsAdded(), pipeline.bytesAdded(),
+                            new Manifest.FileSet(root, selection.paths(), List.copyOf(excludes), time, out.counts()));
+                    byte[] plain = manifest.encode();
+                    String id = cipher.fileId(plain).hex();
+                    backend.save(FileKind.MANIFEST, id, cipher.seal(Manifest.AAD, plain));
+                    return new FileBackupResult(manifest.info(id), out.bytesRead(), 0, packs, out.leftOut(), warnings);
+                }
+            }
+        }
+    }
+
+    /**
+     * The entries of file backup {@code idOrPrefix} at {@code path} ({@code /} for the root; names as {@code backup ls}
+     * shows them): a directory's entries (with {@code recursive}, everything below it, depth first), or the one entry
+     * that is not a directory.
+     *
+     * @throws RepositoryException when the backup is a disk backup, the path is not in it, or its trees are damaged
+     */
+    public List<FileListing> listFiles(String idOrPrefix, String path, boolean recursive) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "ls");
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
+            Manifest.FileSet files = fileSet(backup);
+            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            Trees trees = new Trees(index, new BlobReader(backend, index, codec));
+            List<byte[]> names = FileListings.names(path);
+            List<FileListing> out = new ArrayList<>();
+            FileListings.list(trees, files.tree(), names, recursive, out);
+            return out;
+        }
+    }
+
+    /**
+     * Restores file backup {@code idOrPrefix} into directory {@code target}: a new directory (its parent must exist)
+     * or an empty one; with {@code overwrite}, an existing directory whose entries of the same names are replaced
+     * (directories in the way are kept). With {@code includes}, only the entries a pattern matches, everything below
+     * a matching directory, and the directories above them. Paths are recreated below the target as they are in the
+     * backup ({@code TARGET/usr/share/...}).
+     *
+     * @throws RepositoryException when the backup is a disk backup, the target is in the way, or a pattern is bad
+     */
+    public FileRestoreResult restoreFiles(String idOrPrefix, String target, List<String> includes, boolean overwrite)
+            throws IOException {
+        List<PathPattern> patterns = PathPattern.compileAll(includes);
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore");
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel());
+                HostFs fs = HostFs.open()) {
+            Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
+            Manifest.FileSet files = fileSet(backup);
+            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            BlobReader reader = new BlobReader(backend, index, codec);
+            Trees trees = new Trees(index, reader);
+            trees.load(files.tree()); // a backup whose root cannot be read creates nothing
+            int fd = FileListings.openTarget(fs, target, overwrite);
+            try {
+                FileRestoreResult r = new FileRestorer(fs, index, reader, trees, patterns, overwrite)
+                        .restore(backup.id(), files.tree(), fd, target);
+                if (lock.removedStale().isEmpty()) {
+                    return r;
+                }
+                List<String> w = new ArrayList<>(lock.removedStale());
+                w.addAll(r.warnings());
+                return new FileRestoreResult(r.backupId(), r.target(), r.files(), r.directories(), r.others(),
+                        r.links(), r.bytesWritten(), r.damaged(), w);
+            } finally {
+                fs.close(fd);
+            }
+        }
+    }
+
+    /**
+     * What {@link #restoreFiles} would restore, changing nothing: the selected entries counted ({@code bytesWritten}
+     * is their data bytes).
+     */
+    public FileRestoreResult planRestoreFiles(String idOrPrefix, String target, List<String> includes)
+            throws IOException {
+        List<PathPattern> patterns = PathPattern.compileAll(includes);
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore");
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
+            Manifest.FileSet files = fileSet(backup);
+            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            Trees trees = new Trees(index, new BlobReader(backend, index, codec));
+            long[] counts = new long[4];
+            FileListings.count(trees, files.tree(), new ArrayList<>(), patterns, patterns.isEmpty(), counts);
+            return new FileRestoreResult(backup.id(), target, counts[0], counts[1], counts[2], 0, counts[3],
+                    List.of(), List.of());
+        }
+    }
+
+    private static Manifest.FileSet fileSet(Manifests.Loaded backup) throws RepositoryException {
+        Manifest.FileSet files = backup.manifest().files();
+        if (files == null) {
+            throw new RepositoryException("backup " + backup.id().substring(0, 8) + " is a backup of VM "
+                    + backup.manifest().source() + "'s disks, not of files (restore it with --to PATH or --as-vm)");
+        }
+        return files;
     }
 
     /** Every readable backup, oldest first (by lab time, then id). Check reports unreadable ones. */
@@ -481,6 +646,10 @@ public final class BackupRepository {
     }
 
     private static Manifest.Disk disk(Manifests.Loaded backup, String disk) throws RepositoryException {
+        if (backup.manifest().files() != null) {
+            throw new RepositoryException("backup " + backup.id().substring(0, 8) + " is a file backup, not of a VM's"
+                    + " disks (restore it with backup restore ID --to DIR)");
+        }
         return backup.manifest().disks().stream().filter(x -> x.name().equals(disk)).findFirst()
                 .orElseThrow(() -> new RepositoryException("backup " + backup.id().substring(0, 8) + " has no disk "
                         + disk + " (it has " + String.join(", ", backup.manifest().disks().stream()

@@ -30,11 +30,48 @@ final class BlobReader {
         return out;
     }
 
+    /** Buffers one thread reuses to read many blobs: grown to the largest blob read. */
+    static final class Buffers {
+        private byte[] stored = new byte[BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)];
+        private byte[] out = new byte[BackupPipeline.MAX_CHUNK];
+        private byte[] scratch;
+
+        /** The last blob read: its first {@code rawLength} bytes. */
+        byte[] out() {
+            return out;
+        }
+    }
+
+    /**
+     * Reads the blob at {@code loc} into {@code b.out()}, verified.
+     *
+     * @throws RepositoryException when its pack is missing or truncated, or the blob is damaged
+     */
+    void read(ObjectId id, BlobLocation loc, Buffers b) throws IOException {
+        if (b.stored.length < loc.storedLength()) {
+            b.stored = new byte[loc.storedLength()];
+        }
+        if (b.out.length < loc.rawLength()) {
+            b.out = new byte[loc.rawLength()];
+        }
+        if (codec.cipher().encrypted() && (b.scratch == null || b.scratch.length < loc.storedLength())) {
+            b.scratch = new byte[Math.max(loc.storedLength(), b.stored.length)];
+        }
+        load(loc, id, ByteBuffer.wrap(b.stored, 0, loc.storedLength()));
+        codec.decode(id, loc, b.stored, b.out, b.scratch);
+    }
+
     /** The blob's stored bytes, as they are in the pack. */
     byte[] readStored(BlobLocation loc, ObjectId id) throws IOException {
         byte[] stored = new byte[loc.storedLength()];
+        load(loc, id, ByteBuffer.wrap(stored));
+        return stored;
+    }
+
+    /** Loads the stored bytes of blob {@code id} at {@code loc} into {@code into}; a missing pack is named. */
+    private void load(BlobLocation loc, ObjectId id, ByteBuffer into) throws IOException {
         try {
-            backend.load(FileKind.PACK, loc.pack().hex(), loc.offset(), ByteBuffer.wrap(stored));
+            backend.load(FileKind.PACK, loc.pack().hex(), loc.offset(), into);
         } catch (NoSuchFileException e) {
             throw new RepositoryException("blob " + id.shortHex() + " is missing: pack " + loc.pack().shortHex()
                     + " does not exist", e);
@@ -42,6 +79,5 @@ final class BlobReader {
             throw new RepositoryException("blob " + id.shortHex() + " is missing: pack " + loc.pack().shortHex()
                     + " is truncated", e);
         }
-        return stored;
     }
 }

@@ -5,7 +5,9 @@ enum BlobType {
     /** A chunk of disk data. */
     DATA(0),
     /** A page of a disk map: which blobs hold which ranges of one GiB of a disk. */
-    MAP(1);
+    MAP(1),
+    /** A directory of a file backup: its entries, their metadata and the blobs of their content. */
+    TREE(2);
 
     final int code;
 
@@ -15,7 +17,11 @@ enum BlobType {
 
     /** The most bytes a blob of this type holds: what a reader may allocate for one, whatever an index says. */
     int maxRaw() {
-        return this == DATA ? BackupPipeline.MAX_CHUNK : DiskMap.MAX_PAGE_BYTES;
+        return switch (this) {
+            case DATA -> BackupPipeline.MAX_CHUNK;
+            case MAP -> DiskMap.MAX_PAGE_BYTES;
+            case TREE -> FileTree.MAX_BYTES;
+        };
     }
 
     static BlobType of(int code, String what) throws RepositoryException {

@@ -145,12 +145,15 @@ final class Checker {
             }
         }
 
+        FileTreeUsers trees = checkTrees(backups, index, reader, errors, damagedBackups);
+
         long bytesRead = 0;
         if (readData) {
             bytesRead = readAll(index, errors, badBlobs);
         }
         for (ObjectId bad : badBlobs) {
             damagedBackups.addAll(users.getOrDefault(bad, Set.of()));
+            damagedBackups.addAll(trees.backupsUsing(bad));
         }
         List<String> temps = backend.list(FileKind.TEMP);
         if (!temps.isEmpty()) {
@@ -158,6 +161,105 @@ final class Checker {
         }
         return new BackupCheckReport(readData, backups.size() + damagedIds.size(), indexed.size(), index.blobCount(),
                 bytesRead, errors, List.copyOf(damagedBackups), notes);
+    }
+
+    /**
+     * Which file backups use which blobs, kept per tree rather than per blob and backup: the trees one backup shares
+     * with the next are walked once, and a damaged blob is traced to the trees that list it, then to the backups that
+     * reach those trees.
+     */
+    private static final class FileTreeUsers {
+        /** Tree to the backups that reach it. */
+        final Map<ObjectId, Set<String>> treeUsers = new HashMap<>();
+        /** Tree to its subtrees; absent until read, null when it could not be read. */
+        final Map<ObjectId, List<ObjectId>> subtrees = new HashMap<>();
+        /** Trees with a problem: unreadable, or listing a blob that is missing or not what it says. */
+        final Set<ObjectId> bad = new HashSet<>();
+        /** Content or tree blob to the trees that list it. */
+        final Map<ObjectId, List<ObjectId>> listedBy = new HashMap<>();
+
+        Set<String> backupsUsing(ObjectId blob) {
+            Set<String> out = new TreeSet<>(treeUsers.getOrDefault(blob, Set.of()));
+            for (ObjectId tree : listedBy.getOrDefault(blob, List.of())) {
+                out.addAll(treeUsers.getOrDefault(tree, Set.of()));
+            }
+            return out;
+        }
+    }
+
+    /**
+     * The file backups' trees: each readable and well-formed, each blob they list indexed and long enough. Every tree
+     * is read once, however many backups share it.
+     */
+    private FileTreeUsers checkTrees(List<Manifests.Loaded> backups, RepositoryIndex index, BlobReader reader,
+            List<String> errors, Set<String> damagedBackups) throws IOException {
+        FileTreeUsers u = new FileTreeUsers();
+        Trees trees = new Trees(index, reader);
+        for (Manifests.Loaded b : backups) {
+            Manifest.FileSet files = b.manifest().files();
+            if (files == null) {
+                continue;
+            }
+            String sid = b.id().substring(0, 8);
+            List<ObjectId> stack = new ArrayList<>(List.of(files.tree()));
+            Set<ObjectId> seen = new HashSet<>();
+            while (!stack.isEmpty()) {
+                ObjectId t = stack.removeLast();
+                if (!seen.add(t)) {
+                    continue;
+                }
+                u.treeUsers.computeIfAbsent(t, k -> new TreeSet<>()).add(b.id());
+                if (!u.subtrees.containsKey(t)) {
+                    u.subtrees.put(t, read(t, trees, index, u, errors, sid));
+                }
+                List<ObjectId> subs = u.subtrees.get(t);
+                if (subs == null || u.bad.contains(t)) {
+                    damagedBackups.add(b.id());
+                }
+                if (subs != null) {
+                    stack.addAll(subs);
+                }
+            }
+        }
+        return u;
+    }
+
+    /** Reads tree {@code t} and checks what it lists; returns its subtrees, or null when it cannot be read. */
+    private static List<ObjectId> read(ObjectId t, Trees trees, RepositoryIndex index, FileTreeUsers u,
+            List<String> errors, String sid) throws IOException {
+        List<TreeNode> entries;
+        try {
+            entries = trees.load(t);
+        } catch (RepositoryException ex) {
+            u.bad.add(t);
+            errors.add("backup " + sid + ": " + ex.getMessage());
+            return null;
+        }
+        List<ObjectId> subs = new ArrayList<>();
+        int reported = 0;
+        for (TreeNode e : entries) {
+            if (e.subtree() != null) {
+                subs.add(e.subtree());
+                u.listedBy.computeIfAbsent(e.subtree(), k -> new ArrayList<>()).add(t);
+            }
+            for (Piece p : e.content()) {
+                u.listedBy.computeIfAbsent(p.blob(), k -> new ArrayList<>()).add(t);
+                var loc = index.get(p.blob());
+                if (loc.isEmpty() || loc.get().type() != BlobType.DATA || loc.get().rawLength() < p.length()) {
+                    u.bad.add(t);
+                    if (reported++ < MAX_BLOB_ERRORS_PER_BACKUP) {
+                        errors.add("backup " + sid + " tree " + t.shortHex() + " file " + ByteNames.quote(e.name())
+                                + ": blob " + p.blob().shortHex() + (loc.isEmpty() ? " is missing from the index"
+                                        : " is not the data the tree says"));
+                    }
+                }
+            }
+        }
+        if (reported > MAX_BLOB_ERRORS_PER_BACKUP) {
+            errors.add("backup " + sid + " tree " + t.shortHex() + ": " + (reported - MAX_BLOB_ERRORS_PER_BACKUP)
+                    + " more missing blobs");
+        }
+        return subs;
     }
 
     /** Reads every blob of every indexed pack, one worker per core; returns bytes read. */

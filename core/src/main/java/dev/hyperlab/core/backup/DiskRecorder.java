@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * lists (a damaged repository): those ranges are read and stored again, so a new backup never depends on data that
  * is known to be gone.
  */
-final class DiskRecorder implements DiskSink {
+final class DiskRecorder implements DiskSink, BackupPipeline.PieceSink {
 
     /** Loads the pieces of a disk of an earlier backup. */
     @FunctionalInterface
@@ -170,7 +170,8 @@ final class DiskRecorder implements DiskSink {
         described = offset + length;
     }
 
-    synchronized void add(Piece p) {
+    @Override
+    public synchronized void add(Piece p) {
         pieces.add(p);
     }
 

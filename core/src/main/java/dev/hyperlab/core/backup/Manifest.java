@@ -13,6 +13,9 @@ import java.util.Set;
  * the index file that hold its blobs are durable, so a manifest that exists describes a complete backup. ID is the
  * content id of the plaintext, which makes the backup id a fingerprint of the whole backup.
  *
+ * <p>Two kinds: a backup of a machine's disks (version 1, below), and a backup of files of the machine hyperlab runs
+ * on (version 2: {@code "disks": []} and a {@code "files"} object naming the root tree; see {@link FileSet}).
+ *
  * <pre>{@code
  * {"version": 1, "source": "web1", "strategy": "incremental", "labTime": 86400000000000,
  *  "parents": ["<id>"], "config": {...the caller's VM config...},
@@ -31,7 +34,8 @@ record Manifest(
         List<String> notes,
         long bytesRead,
         long blobsAdded,
-        long bytesAdded) {
+        long bytesAdded,
+        FileSet files) {
 
     static final byte[] AAD = "hyperlab manifest".getBytes(StandardCharsets.US_ASCII);
 
@@ -71,14 +75,48 @@ record Manifest(
     /** Map page {@code index} (covering {@code [index GiB, (index + 1) GiB)}) is blob {@code blob}. */
     record MapPage(int index, ObjectId blob) {}
 
+    /**
+     * What a file backup holds: the tree of the root directory, the paths it was asked for (as {@code backup ls}
+     * shows names), the exclude patterns, the wall-clock time it began (nanoseconds since the epoch: file backups are
+     * of the real machine, outside the lab) and what it counted.
+     */
+    record FileSet(ObjectId tree, List<String> paths, List<String> excludes, long time, FileCounts counts) {
+        private String problem() {
+            if (paths.isEmpty() || paths.size() > MAX_PATHS) {
+                return "it lists " + paths.size() + " paths (1 to " + MAX_PATHS + ")";
+            }
+            for (Object p : paths) {
+                if (!(p instanceof String s) || !s.startsWith("/") || s.length() > 4 * 4096
+                        || s.chars().anyMatch(Character::isISOControl)) {
+                    return "bad path " + DiskNames.quote(String.valueOf(p));
+                }
+            }
+            for (Object x : excludes) {
+                if (!(x instanceof String s) || s.isEmpty() || s.length() > 4096
+                        || s.chars().anyMatch(Character::isISOControl)) {
+                    return "bad exclude pattern " + DiskNames.quote(String.valueOf(x));
+                }
+            }
+            if (excludes.size() > MAX_PATHS) {
+                return "more than " + MAX_PATHS + " exclude patterns";
+            }
+            return time < 0 || !counts.valid() ? "negative time or counts" : null;
+        }
+    }
+
+    /** The most paths, and exclude patterns, a file backup names: far more than a command line holds. */
+    static final int MAX_PATHS = 10_000;
+
     BackupInfo info(String id) {
         return new BackupInfo(id, source, strategy, labTime, parents, config,
-                disks.stream().map(Disk::summary).toList(), notes, bytesRead, blobsAdded, bytesAdded);
+                disks.stream().map(Disk::summary).toList(), notes, bytesRead, blobsAdded, bytesAdded,
+                files == null ? List.of() : files.paths(), files == null ? 0 : files.time(),
+                files == null ? FileCounts.NONE : files.counts());
     }
 
     byte[] encode() {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("version", 1);
+        json.put("version", files == null ? 1 : 2);
         json.put("source", source);
         json.put("strategy", strategy);
         json.put("labTime", labTime);
@@ -100,6 +138,15 @@ record Manifest(
             ds.add(dj);
         }
         json.put("disks", ds);
+        if (files != null) {
+            Map<String, Object> fj = new LinkedHashMap<>();
+            fj.put("tree", files.tree().hex());
+            fj.put("paths", files.paths());
+            fj.put("excludes", files.excludes());
+            fj.put("time", files.time());
+            fj.put("counts", files.counts().toJson());
+            json.put("files", fj);
+        }
         json.put("notes", notes);
         json.put("stats", Map.of("bytesRead", bytesRead, "blobsAdded", blobsAdded, "bytesAdded", bytesAdded));
         return Json.write(json);
@@ -108,10 +155,20 @@ record Manifest(
     @SuppressWarnings("unchecked")
     static Manifest decode(byte[] data, String what) throws RepositoryException {
         Map<?, ?> json = Json.object(Json.parse(data, what), what);
-        if (Json.longField(json, "version", what) != 1) {
+        long version = Json.longField(json, "version", what);
+        if (version != 1 && version != 2) {
             throw new RepositoryException(what + " has an unknown manifest version " + json.get("version"));
         }
         try {
+            FileSet files = null;
+            if (version == 2) {
+                Map<?, ?> f = Json.object(json.get("files"), what + " files");
+                files = new FileSet(ObjectId.parse(Json.field(f, "tree", String.class, what)),
+                        List.copyOf((List<String>) Json.field(f, "paths", List.class, what)),
+                        List.copyOf((List<String>) Json.field(f, "excludes", List.class, what)),
+                        Json.longField(f, "time", what),
+                        FileCounts.fromJson(Json.object(f.get("counts"), what + " counts"), what));
+            }
             List<Disk> disks = new ArrayList<>();
             for (Object o : Json.field(json, "disks", List.class, what)) {
                 Map<?, ?> d = Json.object(o, what + " disk");
@@ -140,8 +197,9 @@ record Manifest(
                     List.copyOf((List<String>) Json.field(json, "notes", List.class, what)),
                     Json.longField(stats, "bytesRead", what),
                     Json.longField(stats, "blobsAdded", what),
-                    Json.longField(stats, "bytesAdded", what)).checked(what);
-        } catch (IllegalArgumentException | ArithmeticException | ClassCastException e) {
+                    Json.longField(stats, "bytesAdded", what),
+                    files).checked(what);
+        } catch (IllegalArgumentException | ArithmeticException | ClassCastException | NullPointerException e) {
             throw new RepositoryException(what + " is damaged: " + e.getMessage(), e);
         }
     }
@@ -180,6 +238,9 @@ record Manifest(
             if (!(n instanceof String)) {
                 return "a note that is not a string";
             }
+        }
+        if (files != null) {
+            return disks.isEmpty() ? files.problem() : "it is a file backup, yet it lists disks";
         }
         if (disks.isEmpty()) {
             return "it lists no disks";

@@ -22,9 +22,20 @@ final class Manifests {
         }
     }
 
-    /** Oldest first: by lab time, then by id, the same order in every run. */
-    static final Comparator<Loaded> ORDER =
-            Comparator.comparingLong((Loaded l) -> l.manifest().labTime()).thenComparing(Loaded::id);
+    /**
+     * Oldest first: by lab time, then (file backups taken at one lab time) by wall-clock time, then by id, the same
+     * order in every run.
+     */
+    static final Comparator<Loaded> ORDER = Comparator.comparingLong((Loaded l) -> l.manifest().labTime())
+            .thenComparingLong(l -> l.manifest().files() == null ? 0 : l.manifest().files().time())
+            .thenComparing(Loaded::id);
+
+    /**
+     * Within one source's backups, oldest first: by lab time for a VM's (the lab's clock), by wall-clock time for a
+     * host's file backups (which may come from labs whose clocks differ).
+     */
+    static final Comparator<Loaded> NEWEST_LAST = Comparator.comparingLong((Loaded l) -> l.manifest().files() == null
+            ? l.manifest().labTime() : l.manifest().files().time()).thenComparing(Loaded::id);
 
     /** Every readable manifest, oldest first; one message per unreadable one in {@code problems}. */
     static List<Loaded> loadAll(Backend backend, RepositoryCipher cipher, List<String> problems,

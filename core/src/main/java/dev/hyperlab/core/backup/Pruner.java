@@ -54,11 +54,12 @@ final class Pruner {
         }
         Map<String, List<Manifests.Loaded>> bySource = new TreeMap<>();
         for (Manifests.Loaded l : all) {
-            bySource.computeIfAbsent(l.manifest().source(), k -> new ArrayList<>()).add(l);
+            bySource.computeIfAbsent(group(l.manifest()), k -> new ArrayList<>()).add(l);
         }
         List<Manifests.Loaded> forget = new ArrayList<>();
         List<Manifests.Loaded> keep = new ArrayList<>();
         for (List<Manifests.Loaded> group : bySource.values()) {
+            group.sort(Manifests.NEWEST_LAST);
             int cut = Math.max(0, group.size() - keepLast);
             forget.addAll(group.subList(0, cut));
             keep.addAll(group.subList(cut, group.size()));
@@ -76,7 +77,12 @@ final class Pruner {
         BlobReader reader = new BlobReader(backend, index, codec);
         Set<ObjectId> used = new HashSet<>();
         Set<ObjectId> missing = new TreeSet<>();
+        Trees trees = new Trees(index, reader);
+        Set<ObjectId> walked = new HashSet<>();
         for (Manifests.Loaded l : keep) {
+            if (l.manifest().files() != null) {
+                useTrees(l, trees, walked, used, missing, index);
+            }
             for (Manifest.Disk disk : l.manifest().disks()) {
                 for (Manifest.MapPage page : disk.pages()) {
                     used.add(page.blob());
@@ -215,6 +221,51 @@ final class Pruner {
         }
         return new PruneResult(removedBackups, keep.size(), blobsRemoved, packsRemoved, packsWritten, bytesFreed,
                 notes);
+    }
+
+    /**
+     * The group a backup counts in for {@code --keep-last}: a VM's disk backups, or a host's file backups of one set
+     * of paths (as restic groups snapshots by host and paths).
+     */
+    static String group(Manifest m) {
+        return m.files() == null ? "vm\0" + m.source() : "files\0" + m.source() + "\0"
+                + String.join("\0", m.files().paths());
+    }
+
+    /**
+     * Marks every tree and content blob file backup {@code l} reaches as used; trees already walked (shared with a
+     * backup walked before) are not walked again.
+     *
+     * @throws RepositoryException when a tree cannot be read: its blobs would otherwise be removed
+     */
+    private static void useTrees(Manifests.Loaded l, Trees trees, Set<ObjectId> walked, Set<ObjectId> used,
+            Set<ObjectId> missing, RepositoryIndex index) throws IOException {
+        List<ObjectId> stack = new ArrayList<>(List.of(l.manifest().files().tree()));
+        while (!stack.isEmpty()) {
+            ObjectId t = stack.removeLast();
+            if (!walked.add(t)) {
+                continue;
+            }
+            used.add(t);
+            List<TreeNode> entries;
+            try {
+                entries = trees.load(t);
+            } catch (RepositoryException e) {
+                throw new RepositoryException("prune refused: backup " + l.id().substring(0, 8) + ": "
+                        + e.getMessage() + " (run check)", e);
+            }
+            for (TreeNode e : entries) {
+                if (e.subtree() != null) {
+                    stack.add(e.subtree());
+                }
+                for (Piece p : e.content()) {
+                    used.add(p.blob());
+                    if (!index.contains(p.blob())) {
+                        missing.add(p.blob());
+                    }
+                }
+            }
+        }
     }
 
     /** Whether this pack is where the index looks for this blob (a second copy elsewhere is unused). */

@@ -172,34 +172,18 @@ final class Restorer {
     /** One worker: takes blobs in order until none are left; target write errors abort, blob damage is recorded. */
     private long[] work(List<Job> jobs, AtomicInteger next, RestoreTarget target,
             List<RestoreResult.DamagedRange> damaged) throws IOException {
-        byte[] stored = new byte[BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)];
-        byte[] out = new byte[BackupPipeline.MAX_CHUNK];
-        byte[] scratch = codec.cipher().encrypted() ? new byte[stored.length] : null;
+        BlobReader.Buffers buffers = new BlobReader.Buffers();
         long written = 0;
         for (int i = next.getAndIncrement(); i < jobs.size(); i = next.getAndIncrement()) {
             Job job = jobs.get(i);
             BlobLocation loc = job.loc();
-            if (stored.length < loc.storedLength()) {
-                stored = new byte[loc.storedLength()];
-                scratch = codec.cipher().encrypted() ? new byte[loc.storedLength()] : null;
-            }
-            if (out.length < loc.rawLength()) {
-                out = new byte[loc.rawLength()];
-            }
             String problem = null;
             try {
-                backend.load(FileKind.PACK, loc.pack().hex(), loc.offset(), ByteBuffer.wrap(stored, 0,
-                        loc.storedLength()));
-                codec.decode(job.blob(), loc, stored, out, scratch);
-            } catch (NoSuchFileException e) {
-                problem = "blob " + job.blob().shortHex() + " is missing: pack " + loc.pack().shortHex()
-                        + " does not exist";
-            } catch (java.io.EOFException e) {
-                problem = "blob " + job.blob().shortHex() + " is missing: pack " + loc.pack().shortHex()
-                        + " is truncated";
+                reader.read(job.blob(), loc, buffers);
             } catch (RepositoryException e) {
                 problem = e.getMessage();
             }
+            byte[] out = buffers.out();
             for (Piece p : job.pieces()) {
                 if (problem != null) {
                     synchronized (damaged) {

@@ -6,6 +6,9 @@ import dev.hyperlab.api.lab.BackupPrune;
 import dev.hyperlab.api.lab.BackupRestore;
 import dev.hyperlab.api.lab.BackupRun;
 import dev.hyperlab.api.lab.Backups;
+import dev.hyperlab.api.lab.FileBackupRun;
+import dev.hyperlab.api.lab.FileEntry;
+import dev.hyperlab.api.lab.FileRestore;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.Wait;
@@ -17,6 +20,9 @@ import dev.hyperlab.core.backup.BackupResult;
 import dev.hyperlab.core.backup.BackupSource;
 import dev.hyperlab.core.backup.BackupStrategies;
 import dev.hyperlab.core.backup.ChangedBlockTracker;
+import dev.hyperlab.core.backup.FileBackupResult;
+import dev.hyperlab.core.backup.FileCounts;
+import dev.hyperlab.core.backup.FileRestoreResult;
 import dev.hyperlab.core.backup.KdfParams;
 import dev.hyperlab.core.backup.PruneResult;
 import dev.hyperlab.core.backup.RepositoryException;
@@ -35,9 +41,9 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -168,8 +174,8 @@ final class LocalBackups implements Backups {
                 }
                 Duration took = b.end(p, bytes, lab.progress());
                 out[0] = new BackupRun(new BackupInfo("", vm, s.id(), Duration.ofNanos(p.time()), List.of(),
-                        List.of(), bytes, 0, false, List.of("dry run: predicted, nothing written to " + dir)), p.live(),
-                        Duration.ofNanos(p.time()), took, List.of());
+                        List.of(), bytes, 0, false, List.of("dry run: predicted, nothing written to " + dir), List.of(),
+                        "", BackupInfo.Files.NONE), p.live(), Duration.ofNanos(p.time()), took, List.of());
                 return;
             }
             BackupResult r;
@@ -229,10 +235,13 @@ final class LocalBackups implements Backups {
     }
 
     static BackupInfo info(dev.hyperlab.core.backup.BackupInfo b) {
+        FileCounts c = b.files();
         return new BackupInfo(b.id(), b.source(), b.strategy(), Duration.ofNanos(b.labTime()), b.parents(),
                 b.disks().stream().map(d -> new BackupInfo.Disk(d.name(), d.format(), d.virtualSize(), d.dataBytes()))
                         .toList(), b.bytesRead(), b.bytesAdded(), b.notes().stream().anyMatch(n -> n.endsWith(FALLBACK)),
-                b.notes());
+                b.notes(), b.paths(), b.isFiles() ? FileViews.instant(b.time()) : "",
+                new BackupInfo.Files(c.files(), c.directories(), c.others(), c.bytes(), c.newFiles(), c.changedFiles(),
+                        c.unchangedFiles()));
     }
 
     // ---- restore --------------------------------------------------------------------------------------------------
@@ -381,10 +390,13 @@ final class LocalBackups implements Backups {
             throw LabException.invalid("{keepLast} must be at least 1, not " + keepLast, "keep at least one backup");
         }
         if (lab.isDryRun()) {
-            // what prune would forget: all but the newest keepLast of each VM (its own rule, read-only here)
-            Map<String, List<BackupInfo>> byVm = new HashMap<>();
-            for (BackupInfo i : list()) {
-                byVm.computeIfAbsent(i.vm(), k -> new ArrayList<>()).add(i);
+            // what prune would forget: all but the newest keepLast of each VM, and of each host's file backups of one
+            // set of paths (its own rule, read-only here)
+            Map<String, List<BackupInfo>> byVm = new java.util.TreeMap<>();
+            for (BackupInfo i : list().stream().sorted(Comparator.comparing((BackupInfo b) -> b.isFiles()
+                    ? b.created() : "").thenComparing(BackupInfo::time).thenComparing(BackupInfo::id)).toList()) {
+                byVm.computeIfAbsent((i.isFiles() ? "files\0" + String.join("\0", i.paths()) : "vm") + "\0" + i.vm(),
+                        k -> new ArrayList<>()).add(i);
             }
             List<BackupInfo> removed = new ArrayList<>();
             int kept = 0;
@@ -399,6 +411,55 @@ final class LocalBackups implements Backups {
         PruneResult r = io(() -> repo().prune(keepLast));
         return new BackupPrune(r.removedBackups(), r.keptBackups(), r.blobsRemoved(), r.packsRemoved(),
                 r.packsWritten(), r.bytesFreed(), r.notes());
+    }
+
+    // ---- files of this machine ------------------------------------------------------------------------------------
+
+    @Override
+    public FileBackupRun backupFiles(List<String> paths, List<String> excludes) {
+        List<String> p = paths == null ? List.of() : paths;
+        List<String> x = excludes == null ? List.of() : excludes;
+        if (p.isEmpty()) {
+            throw LabException.invalid("no paths to back up", "name the files or directories ({paths})");
+        }
+        long labTime = lab.now().toNanos();
+        Instant now = Instant.now(); // files of the real machine: their backup's time is the real one
+        long time = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        boolean dry = lab.isDryRun();
+        FileBackupResult r;
+        try {
+            BackupRepository target = dry && repo.isEmpty() ? null : repo();
+            if (target == null) {
+                throw LabException.notAllowed("repository " + dir + " exists only in this dry run",
+                        "create it for real first, not in a dry run");
+            }
+            r = target.backupFiles(FileViews.hostName(), p, System.getProperty("user.dir"), x, labTime, time, dry);
+        } catch (IOException e) {
+            throw failed("backup of files", e);
+        }
+        return new FileBackupRun(info(r.backup()), r.bytesRead(), r.bytesToRead(), r.leftOut(), r.warnings());
+    }
+
+    @Override
+    public List<FileEntry> listFiles(String id, String path, boolean recursive) {
+        return io(() -> repo().listFiles(id, path == null ? "/" : path, recursive)).stream()
+                .map(FileViews::entry).toList();
+    }
+
+    @Override
+    public FileRestore restoreFiles(String id, String directory, List<String> includes, boolean overwrite) {
+        Path target = path(directory);
+        List<String> inc = includes == null ? List.of() : includes;
+        FileRestoreResult r;
+        try {
+            r = lab.isDryRun() ? repo().planRestoreFiles(id, target.toString(), inc)
+                    : repo().restoreFiles(id, target.toString(), inc, overwrite);
+        } catch (IOException e) {
+            throw failed("restore of backup " + id, e);
+        }
+        List<String> warnings = lab.isDryRun() ? List.of("dry run: nothing written") : r.warnings();
+        return new FileRestore(r.backupId(), r.target(), r.files(), r.directories(), r.others(), r.links(),
+                r.bytesWritten(), r.damaged(), warnings);
     }
 
     // ---- errors ---------------------------------------------------------------------------------------------------

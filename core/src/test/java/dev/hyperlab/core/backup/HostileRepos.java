@@ -119,7 +119,7 @@ public final class HostileRepos {
                     new BlobReader(backend, index, codec).read(ObjectId.parse(fromHex)), pageStart, "map page"));
             edit.accept(pieces);
             try (BackupPipeline pipeline = new BackupPipeline(backend, index, codec, BackupPipeline.PACK_TARGET)) {
-                ObjectId id = pipeline.storeMapPage(DiskMap.encodePage(pageStart, pieces));
+                ObjectId id = pipeline.storeMeta(BlobType.MAP, DiskMap.encodePage(pageStart, pieces));
                 pipeline.finish();
                 return id.hex();
             }

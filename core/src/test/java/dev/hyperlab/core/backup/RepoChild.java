@@ -9,8 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * stops at the Nth step of the backend's write sequence, says so on stdout and waits to be killed with SIGKILL.
  *
  * <pre>
- * RepoChild backup|dedup|prune REPO IMAGE|KEEP LABTIME VM PAUSE_AT
+ * RepoChild backup|dedup|prune|files REPO IMAGE|KEEP|PATH LABTIME VM PAUSE_AT
  * </pre>
+ *
+ * {@code files} backs up PATH (a file backup of host VM) and prints each warning as {@code WARNING ...}.
  *
  * Prints {@code PAUSED n step} when it stops, {@code STEPS n} and {@code DONE} when it finishes.
  */
@@ -45,6 +47,12 @@ public final class RepoChild {
             case "backup" -> repo.run(new FullStrategy(), TestDisks.source(vm, Path.of(args[2]), labTime));
             case "dedup" -> repo.run(new DedupStrategy(), TestDisks.source(vm, Path.of(args[2]), labTime));
             case "prune" -> repo.prune(Integer.parseInt(args[2]));
+            case "files" -> {
+                FileBackupResult r = repo.backupFiles(vm, java.util.List.of(args[2]), "/", java.util.List.of(),
+                        labTime, labTime, false);
+                r.warnings().forEach(w -> System.out.println("WARNING " + w));
+                System.out.println("BACKUP " + r.backup().id());
+            }
             default -> throw new IllegalArgumentException(mode);
         }
         System.out.println("STEPS " + steps.get());
@@ -55,11 +63,23 @@ public final class RepoChild {
 
     /** Starts a child JVM with the test class path. */
     static Process start(String... args) throws java.io.IOException {
+        return start(java.util.List.of(), java.util.Map.of(), args);
+    }
+
+    /**
+     * Starts a child JVM with the test class path, its command line prefixed by {@code wrapper} (setpriv ...) and
+     * {@code env} added to its environment.
+     */
+    static Process start(java.util.List<String> wrapper, java.util.Map<String, String> env, String... args)
+            throws java.io.IOException {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx256m",
+        java.util.List<String> cmd = new java.util.ArrayList<>(wrapper);
+        cmd.addAll(java.util.List.of(javaBin, "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED", "-cp",
                 System.getProperty("java.class.path"), RepoChild.class.getName()));
         cmd.addAll(java.util.List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        return pb.start();
     }
 }

@@ -13,9 +13,11 @@ import picocli.CommandLine.Option;
 
 /** {@code backup list [--repo DIR] [--json]}, as {@code restic snapshots}. */
 @Command(name = "list", description = {"The repository's backups, oldest first: id (any unique prefix of 4 digits or "
-        + "more names it), VM, strategy, lab time of its consistent point, disks, data, bytes read and added; "
-        + "FALLBACK marks an incremental backup that had to read a disk whole (its notes say why). JSON: a list of "
-        + "backup objects with their full ids, parents, disks and notes."})
+        + "more names it), source (the VM, or the host of a file backup), strategy (files for a file backup), lab "
+        + "time of its consistent point (a file backup's wall-clock time, UTC), disks, data, bytes read and added; "
+        + "FALLBACK marks an incremental backup that had to read a disk whole (its notes say why); a file backup "
+        + "shows its paths. JSON: a list of backup objects with their full ids, parents, disks, notes, and a file "
+        + "backup's paths, creation time and counts."})
 final class BackupList extends ReadCommand<List<BackupInfo>> {
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
     String repo = "";
@@ -35,12 +37,13 @@ final class BackupList extends ReadCommand<List<BackupInfo>> {
             out().println("no backups in " + Repos.dir(repo) + " yet (backup run VM)");
             return;
         }
-        Table t = new Table("ID", "VM", "STRATEGY", "TIME", "DISKS", "DATA", "READ", "ADDED", "")
+        Table t = new Table("ID", "SOURCE", "STRATEGY", "TIME", "DISKS", "DATA", "READ", "ADDED", "")
                 .alignRight(3).alignRight(4).alignRight(5).alignRight(6).alignRight(7);
         for (BackupInfo b : all) {
-            t.row(b.shortId(), b.vm(), b.strategy(), Times.at(b.time()), String.valueOf(b.disks().size()),
+            t.row(b.shortId(), b.vm(), b.strategy(), b.isFiles() ? b.created().substring(0, 19).replace('T', ' ')
+                    : Times.at(b.time()), b.isFiles() ? "-" : String.valueOf(b.disks().size()),
                     Sizes.format(b.dataBytes()), Sizes.format(b.bytesRead()), Sizes.format(b.bytesAdded()),
-                    b.fullFallback() ? "FALLBACK" : "");
+                    b.fullFallback() ? "FALLBACK" : String.join(" ", b.paths()));
         }
         t.print(out(), style());
     }

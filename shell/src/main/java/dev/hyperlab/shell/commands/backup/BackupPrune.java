@@ -9,11 +9,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code backup prune --keep-last N [--repo DIR]}, as {@code restic forget --keep-last N --prune}. */
-@Command(name = "prune", description = {"Forget all but the newest N backups of each VM and remove the data only they "
-        + "used, repacking partly used packs. Crash-safe: killed at any moment, check passes and running it again "
+@Command(name = "prune", description = {"Forget all but the newest N backups of each VM (and of each host's file "
+        + "backups of one set of paths) and remove the data only they used, repacking partly used packs. Crash-safe: killed at any moment, check passes and running it again "
         + "finishes the job. Every backup is self-contained, so forgetting one never breaks another."})
 final class BackupPrune extends ChangeCommand {
-    @Option(names = "--keep-last", paramLabel = "N", required = true, description = "Backups to keep per VM (1 or more).")
+    @Option(names = "--keep-last", paramLabel = "N", required = true, description = "Backups to keep per VM or set of paths (1 or more).")
     int keepLast;
 
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.commands.backup;
 
 import dev.hyperlab.api.lab.BackupRestore;
+import dev.hyperlab.api.lab.FileRestore;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.Wait;
@@ -10,20 +11,30 @@ import dev.hyperlab.shell.command.WaitOptions;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.shell.render.Times;
+import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code backup restore ID --to PATH [--as-vm NAME] [--host HOST] [--repo DIR]}. */
+/**
+ * {@code backup restore ID --to PATH [--as-vm NAME] [--host HOST] [--repo DIR]}, and for a file backup
+ * {@code backup restore ID --to DIR [--include PATTERN]... [--overwrite]}.
+ */
 @Command(name = "restore", description = {"Restore a backup: --to PATH writes its disks to new image files (PATH for "
         + "one disk, else a new directory PATH with one file per disk; raw, or qcow2 when PATH ends in .qcow2), "
         + "byte-identical, holes left holes. --as-vm NAME instead defines a new VM from the backup (vCPUs, memory, "
         + "firmware, OS, drivers) with its disks in the lab and boots it: its timeline shows the restore phase, then "
         + "the boot; their sum is the recovery time. It waits for the boot unless given --no-wait.",
         "The VM goes on --host, else the original host if it runs, else the first running host with room.",
+        "A file backup (backup files) is restored --to DIR, a new or empty directory (or any, with --overwrite, "
+                + "which replaces entries of the same names): its paths are recreated below DIR with permissions, "
+                + "owners (as root), times, links, holes and extended attributes. --include PATTERN restores only "
+                + "what matches, everything below a matching directory, and the directories above. Nothing is "
+                + "written outside DIR: links are never followed.",
         "A damaged repository restores what is intact, names what is not, and the command fails (exit status 1); "
                 + "a VM whose disks are incomplete is defined but not started."})
 final class BackupRestoreCommand extends ChangeCommand {
@@ -40,6 +51,14 @@ final class BackupRestoreCommand extends ChangeCommand {
             completionCandidates = LiveNames.Hosts.class)
     String host = "";
 
+    @Option(names = "--include", paramLabel = "PATTERN",
+            description = "A file backup: restore only what matches (repeatable).")
+    List<String> includes = new ArrayList<>();
+
+    @Option(names = "--overwrite", description = "A file backup: restore into a directory that has entries, "
+            + "replacing those of the same names.")
+    boolean overwrite;
+
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
     String repo = "";
 
@@ -47,6 +66,7 @@ final class BackupRestoreCommand extends ChangeCommand {
     WaitOptions await;
 
     private BackupRestore done;
+    private FileRestore files;
     private Wait wait = Wait.NONE;
 
     BackupRestoreCommand(ShellContext ctx) {
@@ -64,11 +84,28 @@ final class BackupRestoreCommand extends ChangeCommand {
         }
         wait = await.wait(true);
         var backups = Repos.open(ctx, lab, repo);
+        boolean fileOptions = !includes.isEmpty() || overwrite;
+        if (backups.backup(id).isFiles()) {
+            if (!asVm.isEmpty()) {
+                throw new ShellException("backup " + id + " is a file backup: it restores to a directory, not as a VM",
+                        "give --to DIR");
+            }
+            files = backups.restoreFiles(id, to, includes, overwrite);
+            return;
+        }
+        if (fileOptions) {
+            throw new ShellException("--include and --overwrite go with a file backup", "backup " + id
+                    + " is a VM backup: it restores to new image files or as a VM");
+        }
         done = asVm.isEmpty() ? backups.restore(id, to) : backups.restoreAsVm(id, asVm, host, wait);
     }
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
+        if (files != null) {
+            reportFiles(dryRun);
+            return;
+        }
         String verb = dryRun ? "would restore " : "restored ";
         String sid = done.backupId().substring(0, 8);
         if (done.vm().isEmpty()) {
@@ -95,6 +132,25 @@ final class BackupRestoreCommand extends ChangeCommand {
         if (!done.complete()) {
             out().flush();
             throw new ShellException("restore of " + sid + " is incomplete: " + done.damaged().size()
+                    + " damaged ranges read as zeros", "backup check --read-data names the damage");
+        }
+    }
+
+    private void reportFiles(boolean dryRun) {
+        FileRestore r = files;
+        String sid = r.backupId().substring(0, 8);
+        out().println((dryRun ? "would restore " : "restored ") + sid + " to " + r.directory() + ": "
+                + Plural.of(r.files(), "file") + ", " + r.directories()
+                + (r.directories() == 1 ? " directory, " : " directories, ") + Plural.of(r.others(), "other")
+                + (r.links() > 0 ? ", " + Plural.of(r.links(), "hard link") : "") + ", "
+                + Sizes.format(r.bytesWritten()) + " data");
+        if (!dryRun) {
+            r.damaged().forEach(d -> out().println("damaged: " + d));
+            r.warnings().forEach(w -> out().println("warning: " + w));
+        }
+        if (!r.complete()) {
+            out().flush();
+            throw new ShellException("restore of " + sid + " is incomplete: " + r.damaged().size()
                     + " damaged ranges read as zeros", "backup check --read-data names the damage");
         }
     }

@@ -1,0 +1,509 @@
+package dev.hyperlab.core.backup;
+
+import dev.hyperlab.core.hostfs.DirEntry;
+import dev.hyperlab.core.hostfs.FileStat;
+import dev.hyperlab.core.hostfs.FileType;
+import dev.hyperlab.core.hostfs.HostFs;
+import dev.hyperlab.core.hostfs.PosixException;
+import dev.hyperlab.core.hostfs.Xattr;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One file backup's walk: the selected paths depth-first, names in byte order, each directory's entries stat-ed
+ * without following links; regular files read and cut into content-defined chunks ({@link ContentChunker}, so a file
+ * and a disk holding the same bytes share blobs) that go through the {@link BackupPipeline}; each directory's entries
+ * become a tree blob once the chunks of its files are committed (an {@link BackupPipeline#ordered} action), so trees
+ * and packs are the same in every run over the same files.
+ *
+ * <p><b>Incremental.</b> With a parent backup, each directory's entries are matched by name with the parent's tree
+ * of the same path: a regular file whose type, size, modification and change times and inode are those the parent
+ * recorded, and whose blobs the repository still lists, is not read again; its content and extended attributes are
+ * the parent's. Anything else is read.
+ *
+ * <p><b>What goes wrong on a live system</b> is reported, never fatal: a name that vanished between listing and
+ * reading, a file or directory that cannot be read (permission denied: skipped, with a warning), a file whose size
+ * or times changed while it was read (kept as read, with a warning; a file that shrank ends where its data ended,
+ * one that grew is read to the length it had when opened), an entry replaced by another kind of file. Symbolic links
+ * are never followed, so a link loop is just a link. Names of hard links to one file are read once.
+ */
+final class FileBackup {
+    /** Deeper directories are left out with a warning: no real tree comes near, and it bounds the recursion. */
+    static final int MAX_DEPTH = 1000;
+
+    /**
+     * Called with a regular file's displayed path just before it is opened ({@code opened} false) and once it is open,
+     * before it is read ({@code opened} true): where tests make a live system's faults happen (a file removed, grown).
+     */
+    interface Hook {
+        Hook NONE = (path, opened) -> {};
+
+        void at(String path, boolean opened) throws IOException;
+    }
+
+    /** A tree id, set by the committer when the directory's tree is stored. */
+    static final class TreeId {
+        volatile ObjectId id;
+    }
+
+    /** The content of a file being read: its pieces, added by the committer in file order. */
+    private static final class FileContent implements BackupPipeline.PieceSink {
+        private final List<Piece> pieces = new ArrayList<>();
+
+        @Override
+        public synchronized void add(Piece p) {
+            pieces.add(p);
+        }
+
+        synchronized List<Piece> pieces() {
+            return List.copyOf(pieces);
+        }
+    }
+
+    /** An entry of a directory being walked: complete, or completed by its content or tree. */
+    private record Pending(TreeNode node, FileContent content, TreeId tree) {
+        TreeNode done() {
+            return content != null ? node.withContent(content.pieces()) : tree != null ? node.withSubtree(tree.id)
+                    : node;
+        }
+    }
+
+    /** The first name of a hard-linked file read in this walk, so its other names are not read again. */
+    private record FirstRead(FileStat stat, FileContent content, List<Xattr> xattrs) {}
+
+    private record Inode(long dev, long ino) {}
+
+    /** What the walk found. {@code root} is set once the pipeline has drained (null in a dry run). */
+    record Outcome(TreeId root, FileCounts counts, long bytesRead, long bytesToRead, long leftOut,
+            List<String> warnings) {}
+
+    private final HostFs fs;
+    private final BackupPipeline pipeline;
+    private final RepositoryIndex index;
+    private final Trees old;
+    private final List<PathPattern> excludes;
+    private final Hook hook;
+    private final List<String> warnings = new ArrayList<>();
+    private final byte[] buf;
+    private final List<byte[]> path = new ArrayList<>();
+    private final Map<Inode, FirstRead> links = new HashMap<>();
+    private long files;
+    private long directories;
+    private long others;
+    private long bytes;
+    private long newFiles;
+    private long changedFiles;
+    private long unchangedFiles;
+    private long bytesRead;
+    private long bytesToRead;
+    private long leftOut;
+
+    /**
+     * @param pipeline where chunks and trees go; null for a dry run, which reads no file and stores nothing
+     * @param old the parent backup's trees, or null when there is none
+     */
+    FileBackup(HostFs fs, BackupPipeline pipeline, RepositoryIndex index, Trees old, List<PathPattern> excludes,
+            Hook hook) {
+        this.fs = fs;
+        this.hook = hook;
+        this.pipeline = pipeline;
+        this.index = index;
+        this.old = old;
+        this.excludes = List.copyOf(excludes);
+        this.buf = pipeline == null ? null : new byte[ContentChunker.BUFFER];
+    }
+
+    /** Walks {@code selection}; {@code parentRoot} is the parent backup's root tree, or null. */
+    Outcome run(FileSelection selection, ObjectId parentRoot) throws IOException {
+        TreeId root = new TreeId();
+        int fd = fs.openDirectory(HostFs.CWD, new byte[] {'/'}, "/");
+        try {
+            List<TreeNode> oldRoot = oldTree(parentRoot);
+            if (selection.root().whole) {
+                contents(fd, oldRoot, root);
+            } else {
+                partial(fd, selection.root(), oldRoot, root);
+            }
+        } finally {
+            fs.close(fd);
+        }
+        return new Outcome(root, new FileCounts(files, directories, others, bytes, newFiles, changedFiles,
+                unchangedFiles), bytesRead, bytesToRead, leftOut, warnings);
+    }
+
+    // ---- directories ----------------------------------------------------------------------------------------------
+
+    /** A directory of the selection that holds only some of its entries: those the selection names. */
+    private void partial(int fd, FileSelection.Node node, List<TreeNode> oldEntries, TreeId tree) throws IOException {
+        List<Pending> pending = new ArrayList<>();
+        for (Map.Entry<byte[], FileSelection.Node> c : node.children.entrySet()) {
+            byte[] name = c.getKey();
+            path.add(name);
+            try {
+                TreeNode o = find(oldEntries, name);
+                FileStat st;
+                try {
+                    st = fs.stat(fd, name, "stat");
+                } catch (PosixException e) {
+                    leaveOut(where() + ": " + e.reason() + "; left out");
+                    continue;
+                }
+                if (c.getValue().whole) {
+                    entry(fd, name, st, o, pending);
+                    continue;
+                }
+                int dir;
+                try {
+                    dir = fs.openDirectory(fd, name, "open");
+                } catch (PosixException e) {
+                    leaveOut(where() + ": " + e.reason() + "; left out");
+                    continue;
+                }
+                try {
+                    List<Xattr> xattrs = xattrs(dir);
+                    TreeId sub = new TreeId();
+                    partial(dir, c.getValue(), o != null && o.type() == FileType.DIRECTORY ? oldTree(o.subtree())
+                            : List.of(), sub);
+                    directories++;
+                    pending.add(new Pending(node(name, st, null, xattrs), null, sub));
+                } finally {
+                    fs.close(dir);
+                }
+            } finally {
+                path.removeLast();
+            }
+        }
+        submitTree(pending, tree);
+    }
+
+    /** A directory named {@code name} in {@code parent}, backed up whole. */
+    private void directory(int parent, byte[] name, FileStat st, TreeNode o, List<Pending> pending)
+            throws IOException {
+        if (path.size() > MAX_DEPTH) {
+            leaveOut(where() + ": deeper than " + MAX_DEPTH + " directories; left out");
+            return;
+        }
+        int fd;
+        try {
+            fd = fs.openDirectory(parent, name, "open");
+        } catch (PosixException e) {
+            if (e.denied()) {
+                // kept, with its permissions and owner, but empty: what cannot be listed cannot be backed up
+                leaveOut(where() + ": " + e.reason() + "; its contents are left out");
+                directories++;
+                TreeId empty = new TreeId();
+                submitTree(List.of(), empty);
+                pending.add(new Pending(node(name, st, null, List.of()), null, empty));
+            } else {
+                vanishedOrReplaced(e);
+            }
+            return;
+        }
+        try {
+            directories++;
+            List<Xattr> xattrs = xattrs(fd);
+            TreeId tree = new TreeId();
+            contents(fd, o != null && o.type() == FileType.DIRECTORY ? oldTree(o.subtree()) : List.of(), tree);
+            pending.add(new Pending(node(name, st, null, xattrs), null, tree));
+        } finally {
+            fs.close(fd);
+        }
+    }
+
+    /** Every entry of open directory {@code fd}, in name order, then its tree. */
+    private void contents(int fd, List<TreeNode> oldEntries, TreeId tree) throws IOException {
+        List<DirEntry> names;
+        try {
+            names = fs.list(fd, "list");
+        } catch (PosixException e) {
+            leaveOut(where() + ": " + e.reason() + "; its contents are left out");
+            names = List.of();
+        }
+        List<byte[]> sorted = new ArrayList<>(names.size());
+        for (DirEntry e : names) {
+            sorted.add(e.name());
+        }
+        sorted.sort(Arrays::compareUnsigned);
+        List<Pending> pending = new ArrayList<>(sorted.size());
+        int oi = 0;
+        for (byte[] name : sorted) {
+            path.add(name);
+            try {
+                if (excluded()) {
+                    continue;
+                }
+                while (oi < oldEntries.size() && Arrays.compareUnsigned(oldEntries.get(oi).name(), name) < 0) {
+                    oi++;
+                }
+                TreeNode o = oi < oldEntries.size() && Arrays.equals(oldEntries.get(oi).name(), name)
+                        ? oldEntries.get(oi) : null;
+                FileStat st;
+                try {
+                    st = fs.stat(fd, name, "stat");
+                } catch (PosixException e) {
+                    vanishedOrReplaced(e);
+                    continue;
+                }
+                entry(fd, name, st, o, pending);
+            } finally {
+                path.removeLast();
+            }
+        }
+        submitTree(pending, tree);
+    }
+
+    /** Stores the tree of a directory's {@code pending} entries once every chunk read before is committed. */
+    private void submitTree(List<Pending> pending, TreeId tree) throws IOException {
+        if (pipeline == null) {
+            return;
+        }
+        String where = where();
+        pipeline.ordered(() -> {
+            List<TreeNode> nodes = new ArrayList<>(pending.size());
+            for (Pending p : pending) {
+                nodes.add(p.done());
+            }
+            byte[] raw = FileTree.encode(nodes);
+            if (raw.length > FileTree.MAX_BYTES) {
+                throw new RepositoryException("cannot back up " + where + ": its " + nodes.size() + " entries need a"
+                        + " tree of " + raw.length + " bytes, more than a tree holds (" + FileTree.MAX_BYTES + ")");
+            }
+            tree.id = pipeline.storeMeta(BlobType.TREE, raw);
+        });
+    }
+
+    // ---- entries ------------------------------------------------------------------------------------------------
+
+    private void entry(int dir, byte[] name, FileStat st, TreeNode o, List<Pending> pending) throws IOException {
+        switch (st.type()) {
+            case DIRECTORY -> directory(dir, name, st, o, pending);
+            case FILE -> file(dir, name, st, o, pending);
+            default -> {
+                others++;
+                boolean same = o != null && o.type() == st.type() && o.unchanged(st);
+                byte[] target = null;
+                if (st.type() == FileType.SYMLINK) {
+                    try {
+                        target = same ? o.target() : fs.readLink(dir, name, "readlink");
+                    } catch (PosixException e) {
+                        others--;
+                        vanishedOrReplaced(e);
+                        return;
+                    }
+                }
+                pending.add(new Pending(node(name, st, target, same ? o.xattrs() : xattrsAt(dir, name)), null, null));
+            }
+        }
+    }
+
+    private void file(int dir, byte[] name, FileStat st, TreeNode o, List<Pending> pending) throws IOException {
+        if (o != null && o.type() == FileType.FILE && o.unchanged(st) && indexed(o.content())) {
+            files++;
+            bytes += st.size();
+            unchangedFiles++;
+            pending.add(new Pending(node(name, st, null, o.xattrs()).withContent(o.content()), null, null));
+            return;
+        }
+        Inode inode = new Inode(st.dev(), st.ino());
+        FirstRead first = st.nlink() > 1 ? links.get(inode) : null;
+        if (first != null && first.stat().sameContent(st)) {
+            count(st, o);
+            pending.add(new Pending(node(name, st, null, first.xattrs()), first.content(), null));
+            return;
+        }
+        if (pipeline == null) {
+            count(st, o);
+            bytesToRead += st.size();
+            pending.add(new Pending(node(name, st, null, List.of()), null, null));
+            return;
+        }
+        hook.at(where(), false);
+        int fd;
+        try {
+            fd = fs.openForReading(dir, name, "open");
+        } catch (PosixException e) {
+            if (e.denied()) {
+                leaveOut(where() + ": " + e.reason() + "; skipped");
+            } else {
+                vanishedOrReplaced(e);
+            }
+            return;
+        }
+        try {
+            FileStat now = fs.stat(fd, "stat");
+            if (now.type() != FileType.FILE) {
+                leaveOut(where() + ": replaced by a " + kind(now.type()) + " while it was backed up; left out");
+                return;
+            }
+            hook.at(where(), true);
+            List<Xattr> xattrs = xattrs(fd);
+            FileContent content = new FileContent();
+            long end = read(fd, now, content);
+            FileStat after = fs.stat(fd, "stat");
+            if (end != now.size() || !after.sameContent(now)) {
+                warn(where() + ": changed while it was read (" + change(now, after, end) + "); kept as read");
+            }
+            FileStat kept = end == now.size() ? now : now.withSize(end);
+            count(kept, o);
+            if (now.nlink() > 1) {
+                links.put(inode, new FirstRead(kept, content, xattrs));
+            }
+            pending.add(new Pending(node(name, kept, null, xattrs), content, null));
+        } catch (PosixException e) {
+            leaveOut(where() + ": " + e.reason() + " while reading it; skipped");
+        } finally {
+            fs.close(fd);
+        }
+    }
+
+    private void count(FileStat st, TreeNode o) {
+        files++;
+        bytes += st.size();
+        if (o == null) {
+            newFiles++;
+        } else {
+            changedFiles++;
+        }
+    }
+
+    /**
+     * Reads {@code st.size()} bytes of open file {@code fd} (only its data runs, when it may be sparse) into chunks;
+     * returns where its content ended: its size, or less when it shrank while read.
+     */
+    private long read(int fd, FileStat st, FileContent content) throws IOException {
+        long size = st.size();
+        if (size == 0) {
+            return 0;
+        }
+        ContentChunker.Source source = (offset, b, off, len) -> {
+            int n = fs.read(fd, offset, b, off, len, "read");
+            bytesRead += n;
+            return n;
+        };
+        ContentChunker.Sink sink = (offset, b, off, len) -> pipeline.submit(content, offset, b, off, len);
+        if (!st.maybeSparse()) {
+            return ContentChunker.chunk(source, 0, size, buf, sink);
+        }
+        long pos = 0;
+        while (pos < size) {
+            long data = fs.seek(fd, pos, false, "seek");
+            if (data < 0 || data >= size) {
+                break;
+            }
+            long hole = Math.min(size, fs.seek(fd, data, true, "seek"));
+            long end = ContentChunker.chunk(source, data, hole, buf, sink);
+            if (end < hole) {
+                return end;
+            }
+            pos = hole;
+        }
+        return size;
+    }
+
+    private static String change(FileStat before, FileStat after, long end) {
+        if (end < before.size()) {
+            return "it ended at " + end + " of " + before.size() + " bytes";
+        }
+        if (after.size() != before.size()) {
+            return "its size went from " + before.size() + " to " + after.size() + " bytes";
+        }
+        return "its modification or change time moved";
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------------
+
+    private TreeNode node(byte[] name, FileStat st, byte[] target, List<Xattr> xattrs) {
+        return TreeNode.of(name, st, fs.userName(st.uid()), fs.groupName(st.gid()), target, xattrs, List.of(), null);
+    }
+
+    private List<Xattr> xattrs(int fd) {
+        try {
+            return fs.xattrs(fd, "xattrs");
+        } catch (PosixException e) {
+            warn(where() + ": " + e.reason() + "; its extended attributes are left out");
+            return List.of();
+        }
+    }
+
+    private List<Xattr> xattrsAt(int dir, byte[] name) {
+        try {
+            return fs.xattrsAt(dir, name, "xattrs");
+        } catch (PosixException e) {
+            if (!e.notFound()) {
+                warn(where() + ": " + e.reason() + "; its extended attributes are left out");
+            }
+            return List.of();
+        }
+    }
+
+    private boolean indexed(List<Piece> content) {
+        for (Piece p : content) {
+            if (!index.contains(p.blob())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean excluded() {
+        for (PathPattern p : excludes) {
+            if (p.matches(path)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The parent backup's entries of tree {@code id}; none when there is no parent or the tree cannot be read. */
+    private List<TreeNode> oldTree(ObjectId id) {
+        if (old == null || id == null) {
+            return List.of();
+        }
+        try {
+            return old.load(id);
+        } catch (IOException e) {
+            warn(where() + ": the previous backup's tree cannot be read (" + e.getMessage() + "); its files are read"
+                    + " again");
+            return List.of();
+        }
+    }
+
+    private static TreeNode find(List<TreeNode> entries, byte[] name) {
+        for (TreeNode e : entries) {
+            if (Arrays.equals(e.name(), name)) {
+                return e;
+            }
+        }
+        return null;
+    }
+
+    private void vanishedOrReplaced(PosixException e) {
+        if (e.notFound()) {
+            leaveOut(where() + ": vanished while it was backed up; left out");
+        } else {
+            leaveOut(where() + ": " + e.reason() + " (replaced while it was backed up?); left out");
+        }
+    }
+
+    private static String kind(FileType t) {
+        return t.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+    }
+
+    private String where() {
+        return FileSelection.display(path);
+    }
+
+    private void warn(String w) {
+        warnings.add(w);
+    }
+
+    /** A warning about an entry (or a directory's contents) the backup does not hold. */
+    private void leaveOut(String w) {
+        leftOut++;
+        warnings.add(w);
+    }
+}

@@ -1,0 +1,323 @@
+package dev.hyperlab.core.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hyperlab.core.hostfs.DirEntry;
+import dev.hyperlab.core.hostfs.FileType;
+import dev.hyperlab.core.hostfs.HostFs;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * File backups of this machine's files: what is restored is what was backed up (content, holes, permissions, owners,
+ * times, symbolic and hard links, FIFOs, extended attributes, names that are not UTF-8), a second backup reads only
+ * what changed, files and disks share blobs, and the faults of a live system (files vanishing or growing while read,
+ * link loops) and bad or hostile input (an existing target, a symbolic link in the target, a tree naming "..") are
+ * reported and change nothing they must not.
+ */
+class FileBackupTest {
+    private static final byte[] NOT_UTF8 = {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe, '.', 't', 'x', 't'};
+    private static final byte[] NEWLINE = "two\nlines".getBytes(StandardCharsets.UTF_8);
+
+    @TempDir
+    Path tmp;
+
+    private long time = 1_700_000_000_000_000_000L;
+
+    private BackupRepository repo(boolean encrypted) throws IOException {
+        return BackupRepository.init(tmp.resolve("repo"),
+                encrypted ? Optional.of("secret".toCharArray()) : Optional.empty(), TestDisks.fastKdf(), 3);
+    }
+
+    private FileBackupResult backup(BackupRepository repo, Path path, String... excludes) throws IOException {
+        time += 1_000_000_000L;
+        return repo.backupFiles("host1", List.of(path.toString()), "/", List.of(excludes), 0, time, false);
+    }
+
+    /** A tree with every kind of entry a file backup keeps. */
+    private Path sampleTree() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src"));
+        Path docs = Files.createDirectories(src.resolve("docs"));
+        Files.writeString(docs.resolve("readme.txt"), "hello\n");
+        Files.write(docs.resolve("empty"), new byte[0]);
+        byte[] random = new byte[3 << 20];
+        new SplittableRandom(7).nextBytes(random);
+        Files.write(src.resolve("random.bin"), random);
+        Files.createLink(src.resolve("hardlink.bin"), src.resolve("random.bin"));
+        try (RandomAccessFile f = new RandomAccessFile(src.resolve("sparse.img").toFile(), "rw")) {
+            f.setLength(64L << 20);
+            f.seek(10L << 20);
+            f.write(random, 0, 100_000);
+            f.seek((64L << 20) - 5);
+            f.write(new byte[] {1, 2, 3, 4, 5});
+        }
+        Files.createSymbolicLink(src.resolve("link-to-readme"), Path.of("docs/readme.txt"));
+        Files.createSymbolicLink(src.resolve("dangling"), Path.of("/nonexistent/target"));
+        Path script = Files.writeString(src.resolve("run.sh"), "#!/bin/sh\necho hi\n");
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-x---"));
+        Files.setPosixFilePermissions(docs, PosixFilePermissions.fromString("rwxr-x--x"));
+        UserDefinedFileAttributeView x = Files.getFileAttributeView(docs.resolve("readme.txt"),
+                UserDefinedFileAttributeView.class);
+        x.write("hyperlab.test", ByteBuffer.wrap(new byte[] {0, 1, 2, (byte) 0xff}));
+        try (HostFs fs = HostFs.open()) {
+            int dir = fs.openDirectory(HostFs.CWD, src.toString().getBytes(StandardCharsets.UTF_8), "src");
+            try {
+                fs.close(fs.createFile(dir, NOT_UTF8, 0644, "create"));
+                fs.close(fs.createFile(dir, NEWLINE, 0600, "create"));
+                fs.mknod(dir, "fifo".getBytes(StandardCharsets.UTF_8), FileType.FIFO, 0640, 0, "mknod");
+            } finally {
+                fs.close(dir);
+            }
+        }
+        if (root()) {
+            Files.setAttribute(src.resolve("run.sh"), "unix:uid", 1234);
+            Files.setAttribute(src.resolve("run.sh"), "unix:gid", 5678);
+        }
+        // times with nanoseconds, set last (bottom up: creating entries moves a directory's time)
+        Files.setLastModifiedTime(docs.resolve("readme.txt"), FileTime.from(Instant.parse("2001-02-03T04:05:06.123456789Z")));
+        Files.setLastModifiedTime(docs, FileTime.from(Instant.parse("2010-01-01T00:00:00.5Z")));
+        Files.setLastModifiedTime(src, FileTime.from(Instant.parse("2020-06-07T08:09:10.000000001Z")));
+        return src;
+    }
+
+    static boolean root() throws IOException {
+        return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+    }
+
+    private List<String> restoredBelow(Path target, Path src) throws IOException {
+        return FileTrees.describe(target + src.toString());
+    }
+
+    @Test
+    void restoresEveryKindOfEntryWithItsMetadata() throws IOException {
+        for (boolean encrypted : new boolean[] {false, true}) {
+            Path src = sampleTree();
+            List<String> before = FileTrees.describe(src.toString());
+            BackupRepository repo = repo(encrypted);
+            FileBackupResult r = backup(repo, src);
+            assertThat(r.warnings()).isEmpty();
+            assertThat(r.backup().isFiles()).isTrue();
+            assertThat(r.backup().files().files()).isEqualTo(8); // readme, empty, random, its hard link, sparse, run.sh, 2 odd names
+            assertThat(repo.check(true).errors()).isEmpty();
+
+            Path target = tmp.resolve("restored");
+            FileRestoreResult restored = repo.restoreFiles(r.backup().id().substring(0, 8), target.toString(),
+                    List.of(), false);
+            assertThat(restored.complete()).isTrue();
+            assertThat(restored.links()).isEqualTo(1);
+            assertThat(restoredBelow(target, src)).containsExactlyElementsOf(before);
+            assertThat(FileTrees.describe(src.toString())).as("the backup changed nothing").isEqualTo(before);
+            // the sparse file stays sparse: holes are not written
+            assertThat(TestDisks.allocated(Path.of(target + src.toString(), "sparse.img"))).isLessThan(4L << 20);
+
+            // names that are not text are listed with \xNN escapes and restored byte for byte
+            List<FileListing> ls = repo.listFiles(r.backup().id(), src.toString(), false);
+            assertThat(ls).extracting(FileListing::path).contains(src + "/bad\\xff\\xfe.txt",
+                    src + "/two\\x0alines");
+            assertThat(names(target + src.toString())).contains(new String(NOT_UTF8, StandardCharsets.ISO_8859_1),
+                    new String(NEWLINE, StandardCharsets.ISO_8859_1));
+            clean(List.of(src, target, tmp.resolve("repo")));
+        }
+    }
+
+    @Test
+    void secondBackupReadsOnlyWhatChangedAndRestoresTheNewState() throws IOException {
+        Path src = sampleTree();
+        BackupRepository repo = repo(false);
+        FileBackupResult first = backup(repo, src);
+        assertThat(first.bytesRead()).isGreaterThan(3L << 20);
+
+        FileBackupResult same = backup(repo, src);
+        assertThat(same.bytesRead()).isZero();
+        assertThat(same.backup().bytesAdded()).isZero();
+        assertThat(same.backup().files().unchangedFiles()).isEqualTo(same.backup().files().files());
+        assertThat(same.backup().parents()).containsExactly(first.backup().id());
+
+        Files.writeString(src.resolve("docs/readme.txt"), "more\n", StandardOpenOption.APPEND);
+        Files.writeString(src.resolve("new.txt"), "new file\n");
+        List<String> now = FileTrees.describe(src.toString());
+        FileBackupResult third = backup(repo, src);
+        assertThat(third.bytesRead()).isEqualTo(6 + 5 + 9);
+        assertThat(third.backup().files().changedFiles()).isEqualTo(1);
+        assertThat(third.backup().files().newFiles()).isEqualTo(1);
+
+        Path target = tmp.resolve("restored");
+        repo.restoreFiles(third.backup().id(), target.toString(), List.of(), false);
+        assertThat(restoredBelow(target, src)).containsExactlyElementsOf(now);
+        assertThat(repo.check(true).errors()).isEmpty();
+    }
+
+    @Test
+    void aFileAndADiskWithTheSameBytesShareTheirBlobs() throws IOException {
+        Path disk = TestDisks.make(Files.createDirectories(tmp.resolve("disks")).resolve("vda.raw"),
+                32 * TestDisks.MiB, 20, 5);
+        BackupRepository repo = repo(false);
+        BackupResult diskBackup = repo.run(new DedupStrategy(), TestDisks.source("web1", disk, 1));
+        assertThat(diskBackup.backup().bytesAdded()).isGreaterThan(1 << 20);
+
+        FileBackupResult files = backup(repo, disk.getParent());
+        assertThat(files.bytesRead()).isGreaterThan(1 << 20);
+        assertThat(files.backup().bytesAdded()).as("only trees are new").isLessThan(8 * 1024);
+    }
+
+    @Test
+    void excludedEntriesAreLeftOutAndIncludesRestoreOnlyWhatTheyMatch() throws IOException {
+        Path src = sampleTree();
+        Files.createDirectories(src.resolve("cache/deep"));
+        Files.writeString(src.resolve("cache/deep/x"), "x");
+        Files.writeString(src.resolve("docs/scratch.tmp"), "tmp");
+        BackupRepository repo = repo(false);
+        FileBackupResult r = backup(repo, src, "*.tmp", src + "/cache/**");
+        List<String> paths = repo.listFiles(r.backup().id(), "/", true).stream().map(FileListing::path).toList();
+        // ** is any number of names, none included: the directory goes with its contents
+        assertThat(paths).contains(src + "/docs/readme.txt", src + "/docs").doesNotContain(src + "/docs/scratch.tmp",
+                src + "/cache", src + "/cache/deep");
+
+        Path target = tmp.resolve("restored");
+        FileRestoreResult only = repo.restoreFiles(r.backup().id(), target.toString(), List.of("/**/docs/readme.*"),
+                false);
+        assertThat(only.files()).isEqualTo(1);
+        assertThat(Files.readString(Path.of(target + src.toString(), "docs/readme.txt"))).isEqualTo("hello\n");
+        assertThat(Path.of(target + src.toString(), "random.bin")).doesNotExist();
+
+        assertThatThrownBy(() -> repo.backupFiles("host1", List.of(src.toString()), "/", List.of("[a-"), 0, 1,
+                false)).isInstanceOf(RepositoryException.class);
+        assertThatThrownBy(() -> repo.backupFiles("host1", List.of(tmp.resolve("nope").toString()), "/", List.of(), 0,
+                1, false)).isInstanceOf(RepositoryException.class).hasMessageContaining("nope");
+    }
+
+    @Test
+    void filesVanishingOrGrowingWhileBackedUpAreReportedAndTheBackupStaysComplete() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("live"));
+        for (int i = 0; i < 5; i++) {
+            Files.writeString(src.resolve("f" + i), "content " + i);
+        }
+        byte[] big = new byte[1 << 20];
+        new SplittableRandom(3).nextBytes(big);
+        Files.write(src.resolve("grows"), big);
+        BackupRepository repo = repo(false).fileHook((path, opened) -> {
+            if (!opened && path.endsWith("/f2")) {
+                Files.delete(Path.of(path));
+            }
+            if (opened && path.endsWith("/grows")) {
+                Files.write(Path.of(path), new byte[4096], StandardOpenOption.APPEND);
+            }
+        });
+        FileBackupResult r = backup(repo, src);
+        assertThat(r.warnings()).anyMatch(w -> w.contains("/f2") && w.contains("vanished"));
+        assertThat(r.warnings()).anyMatch(w -> w.contains("/grows") && w.contains("changed while it was read"));
+        assertThat(r.leftOut()).isEqualTo(1);
+        assertThat(repo.check(true).errors()).isEmpty();
+
+        Path target = tmp.resolve("restored");
+        repo.restoreFiles(r.backup().id(), target.toString(), List.of(), false);
+        Path back = Path.of(target + src.toString());
+        assertThat(back.resolve("f2")).doesNotExist();
+        assertThat(Files.readString(back.resolve("f4"))).isEqualTo("content 4");
+        assertThat(Files.readAllBytes(back.resolve("grows"))).as("read to the length it had when opened")
+                .isEqualTo(big);
+    }
+
+    @Test
+    void symbolicLinkLoopsAreKeptAsLinksAndNeverFollowed() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("loops"));
+        Files.createSymbolicLink(src.resolve("a"), Path.of("b"));
+        Files.createSymbolicLink(src.resolve("b"), Path.of("a"));
+        Files.createSymbolicLink(src.resolve("self"), Path.of("."));
+        Files.createSymbolicLink(src.resolve("up"), Path.of(".."));
+        Files.createSymbolicLink(src.resolve("root"), Path.of("/"));
+        List<String> before = FileTrees.describe(src.toString());
+        BackupRepository repo = repo(false);
+        FileBackupResult r = backup(repo, src);
+        assertThat(r.backup().files().others()).isEqualTo(5);
+        assertThat(r.backup().files().files()).isZero();
+        Path target = tmp.resolve("restored");
+        repo.restoreFiles(r.backup().id(), target.toString(), List.of(), false);
+        assertThat(restoredBelow(target, src)).containsExactlyElementsOf(before);
+        // a backup of a path through a link loop is refused with one line
+        assertThatThrownBy(() -> repo.backupFiles("host1", List.of(src + "/a/x"), "/", List.of(), 0, 1, false))
+                .isInstanceOf(RepositoryException.class);
+    }
+
+    @Test
+    void anExistingTargetIsRefusedUnlessOverwritingAndALinkInItIsNeverFollowed() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("s"));
+        Files.writeString(src.resolve("secret"), "from the backup");
+        BackupRepository repo = repo(false);
+        FileBackupResult r = backup(repo, src);
+
+        Path target = Files.createDirectories(tmp.resolve("t"));
+        Files.writeString(target.resolve("mine"), "keep");
+        assertThatThrownBy(() -> repo.restoreFiles(r.backup().id(), target.toString(), List.of(), false))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("not empty");
+        assertThat(FileTrees.describe(target.toString())).hasSize(1);
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        assertThatThrownBy(() -> repo.restoreFiles(r.backup().id(), file.toString(), List.of(), false))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("not a directory");
+        assertThatThrownBy(() -> repo.restoreFiles(r.backup().id(), tmp + "/no/such/dir", List.of(), false))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("parent");
+
+        // the target's first path component is a link to elsewhere: the restore must not write through it
+        Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+        String first = tmp.getRoot().relativize(tmp).getName(0).toString();
+        Files.createSymbolicLink(target.resolve(first), elsewhere);
+        try {
+            repo.restoreFiles(r.backup().id(), target.toString(), List.of(), true);
+        } catch (RepositoryException refused) {
+            assertThat(refused.getMessage()).doesNotContain("Exception");
+        }
+        assertThat(FileTrees.describe(elsewhere.toString())).isEmpty();
+        assertThat(Files.readString(target.resolve("mine"))).isEqualTo("keep");
+    }
+
+    @Test
+    void aTreeNamingDotDotOrASlashIsRejectedAsDamaged() throws IOException {
+        for (String bad : List.of("..", ".", "a/b")) {
+            Path dir = Files.createDirectories(tmp.resolve("t" + bad.length()));
+            Files.writeString(dir.resolve("x"), "x");
+            List<TreeNode> good = new ArrayList<>();
+            try (HostFs fs = HostFs.open()) {
+                good.add(TreeNode.of(bad.getBytes(StandardCharsets.UTF_8),
+                        fs.stat(HostFs.CWD, dir.resolve("x").toString().getBytes(StandardCharsets.UTF_8), "x"), "root",
+                        "root", null, List.of(), List.of(), null));
+            }
+            byte[] raw = FileTree.encode(good);
+            assertThatThrownBy(() -> FileTree.decode(raw, "tree")).isInstanceOf(RepositoryException.class)
+                    .hasMessageContaining("tree");
+        }
+    }
+
+    private static List<String> names(String dir) throws IOException {
+        List<String> out = new ArrayList<>();
+        try (HostFs fs = HostFs.open()) {
+            int fd = fs.openDirectory(HostFs.CWD, dir.getBytes(StandardCharsets.UTF_8), dir);
+            for (DirEntry e : fs.list(fd, dir)) {
+                out.add(new String(e.name(), StandardCharsets.ISO_8859_1));
+            }
+            fs.close(fd);
+        }
+        return out;
+    }
+
+    private static void clean(List<Path> dirs) throws IOException {
+        for (Path d : dirs) {
+            new ProcessBuilder("rm", "-rf", d.toString()).inheritIO().start().onExit().join();
+        }
+    }
+}

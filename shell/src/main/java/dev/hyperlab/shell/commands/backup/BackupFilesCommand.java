@@ -1,0 +1,77 @@
+package dev.hyperlab.shell.commands.backup;
+
+import dev.hyperlab.api.lab.BackupInfo;
+import dev.hyperlab.api.lab.FileBackupRun;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.render.Plural;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code backup files PATH... [--exclude PATTERN]... [--repo DIR]}, as {@code restic backup}. */
+@Command(name = "files", description = {"Back up files of the machine hyperlab runs on (not of the lab) into the "
+        + "repository, as restic and borg do: permissions, owners, times, symbolic links, hard links, sparse files "
+        + "and extended attributes are kept, contents are cut into content-defined chunks stored once (shared with "
+        + "the VM backups' blobs). Paths are recreated as they are: backup files /etc holds /etc/...",
+        "Incremental: the host's previous file backup is the parent, and a file whose size, modification and change "
+                + "times and inode are unchanged since is not read again.",
+        "Files that vanish or cannot be read (permission denied) are left out with a warning; files that change "
+                + "while read are kept as read, with a warning. When something was left out the backup is still "
+                + "made and the command ends with exit status 3 in batch mode (as restic). Takes no lab time.",
+        "A pattern is matched against each entry's absolute path: * (within a name), ?, [a-z], ** (any names); "
+                + "/var/cache/** is anchored at the root, *.tmp matches at every depth; \\xNN stands for a byte."})
+final class BackupFilesCommand extends ChangeCommand {
+    /** Exit status when the backup was made but left something out: restic's. */
+    static final int INCOMPLETE = 3;
+
+    @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to back up.")
+    List<String> paths = new ArrayList<>();
+
+    @Option(names = "--exclude", paramLabel = "PATTERN", description = "Leave out what matches (repeatable).")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
+    String repo = "";
+
+    private FileBackupRun done;
+
+    BackupFilesCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected void apply(Lab lab) {
+        done = Repos.open(ctx, lab, repo).backupFiles(paths, excludes);
+    }
+
+    @Override
+    protected void report(Lab lab, boolean dryRun) {
+        BackupInfo b = done.backup();
+        BackupInfo.Files f = b.files();
+        String counts = Plural.of(f.files(), "file") + " (" + Sizes.format(f.bytes()) + "), "
+                + f.directories() + (f.directories() == 1 ? " directory, " : " directories, ") + Plural.of(f.others(), "other")
+                + "; " + f.newFiles() + " new, " + f.changedFiles() + " changed, " + f.unchangedFiles() + " unchanged";
+        if (dryRun) {
+            out().println(b.vm() + ": would back up " + counts + "; would read " + Sizes.format(done.bytesToRead()));
+        } else {
+            out().println(b.vm() + ": backup " + b.shortId() + " (files): " + counts + "; read "
+                    + Sizes.format(done.bytesRead()) + ", added " + Sizes.format(b.bytesAdded()));
+        }
+        done.warnings().forEach(w -> out().println("warning: " + w));
+    }
+
+    @Override
+    protected int status() {
+        return done != null && done.leftOut() > 0 ? INCOMPLETE : 0;
+    }
+
+    @Override
+    protected boolean settles() {
+        return false;
+    }
+}

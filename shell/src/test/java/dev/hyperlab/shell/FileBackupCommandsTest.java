@@ -1,0 +1,130 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * File backups of this machine through the shell ({@code backup files}, {@code backup ls}, {@code backup restore ID
+ * --to DIR}), JavaScript and Java snippets (the same facade: {@code Backups.backupFiles}, {@code listFiles},
+ * {@code restoreFiles}), and the mistakes people make, each a one-line error that changes nothing.
+ */
+class FileBackupCommandsTest {
+    @TempDir
+    Path tmp;
+
+    private Path sample() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("src/etc"));
+        Files.writeString(src.resolve("hosts"), "127.0.0.1 localhost\n");
+        Files.writeString(src.resolve("cache.tmp"), "scratch");
+        Files.createSymbolicLink(src.resolve("link"), Path.of("hosts"));
+        Files.setLastModifiedTime(src.resolve("hosts"), FileTime.from(Instant.parse("2024-01-02T03:04:05Z")));
+        return src;
+    }
+
+    @Test
+    void backUpListAndRestoreFilesOfThisMachine() throws Exception {
+        Path src = sample();
+        String repo = " --repo " + tmp.resolve("repo");
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("backup init " + tmp.resolve("repo"));
+            String first = shell.ok("backup files " + src + " --exclude *.tmp" + repo);
+            assertThat(first).matches("(?s)\\S+: backup [0-9a-f]{8} \\(files\\): 1 file \\(20 B\\), \\d+ directories,"
+                    + " 1 other; 1 new, 0 changed, 0 unchanged; read 20 B, added .*\n");
+            assertThat(shell.ok("backup files " + src + repo)).contains("2 files", "1 unchanged", "1 new", "read 7 B");
+
+            JsonNode list = shell.run("backup list --json" + repo).json();
+            assertThat(list.size()).isEqualTo(2);
+            assertThat(list.get(0).get("strategy").asText()).isEqualTo("files");
+            assertThat(list.get(0).get("paths").get(0).asText()).isEqualTo(src.toString());
+            assertThat(list.get(1).get("parents").get(0).asText()).isEqualTo(list.get(0).get("id").asText());
+            String id = list.get(0).get("id").asText().substring(0, 8);
+            assertThat(shell.ok("backup list" + repo)).contains(id, "files", src.toString());
+
+            String ls = shell.ok("backup ls " + id + " " + src + repo);
+            assertThat(ls).contains("MODE", "-rw-r--r--", "2024-01-02 03:04:05", src + "/hosts",
+                    "lrwxrwxrwx", src + "/link -> hosts").doesNotContain("cache.tmp");
+            JsonNode entries = shell.run("backup ls " + id + " / --recursive --json" + repo).json();
+            assertThat(entries.findValuesAsText("path")).contains("/" + src.getName(0), src + "/hosts");
+
+            Path target = tmp.resolve("restored");
+            assertThat(shell.ok("backup restore " + id + " --to " + target + repo))
+                    .startsWith("restored " + id + " to " + target + ": 1 file, ");
+            assertThat(Files.readString(Path.of(target + src.toString(), "hosts"))).isEqualTo("127.0.0.1 localhost\n");
+            assertThat(Files.getLastModifiedTime(Path.of(target + src.toString(), "hosts")).toInstant())
+                    .isEqualTo(Instant.parse("2024-01-02T03:04:05Z"));
+            assertThat(Files.readSymbolicLink(Path.of(target + src.toString(), "link"))).isEqualTo(Path.of("hosts"));
+
+            assertThat(shell.ok("backup check --read-data" + repo)).contains("2 backups", "no errors were found");
+            assertThat(shell.ok("backup prune --keep-last 1" + repo)).startsWith("forgot 1 backup (" + id + ")");
+        }
+    }
+
+    @Test
+    void mistakesAreOneLineErrorsThatChangeNothing() throws Exception {
+        Path src = sample();
+        String repo = " --repo " + tmp.resolve("repo");
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("backup init " + tmp.resolve("repo"));
+            shell.ok("backup files " + src + repo);
+            String id = shell.run("backup list --json" + repo).json().get(0).get("id").asText().substring(0, 8);
+
+            assertThat(shell.run("backup files " + tmp.resolve("nope") + repo).err())
+                    .startsWith("error: cannot back up " + tmp.resolve("nope")).doesNotContain("\n\t");
+            assertThat(shell.run("backup files " + src + " --exclude [a-" + repo).err())
+                    .isEqualTo("error: bad pattern \"[a-\": '[' without ']'\n");
+            assertThat(shell.run("backup ls " + id + " /no/such/path" + repo).err()).startsWith("error: ");
+
+            Path target = Files.createDirectories(tmp.resolve("occupied"));
+            Files.writeString(target.resolve("mine"), "keep");
+            assertThat(shell.run("backup restore " + id + " --to " + target + repo).err())
+                    .startsWith("error: ").contains("not empty").endsWith(")\n");
+            assertThat(Files.list(target).count()).isEqualTo(1);
+
+            shell.ok("backup run web1 --strategy full" + repo);
+            String disk = "";
+            for (JsonNode b : shell.run("backup list --json" + repo).json()) {
+                if (b.get("strategy").asText().equals("full")) {
+                    disk = b.get("id").asText().substring(0, 8);
+                }
+            }
+            assertThat(shell.run("backup ls " + disk + repo).err()).contains("not of files");
+            assertThat(shell.run("backup list --json" + repo).json().size()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void scriptsAndSnippetsBackUpAndRestoreFilesThroughTheSameFacade() throws Exception {
+        Path src = sample();
+        String dir = tmp.resolve("repo").toString();
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("backup init " + dir);
+            String id = shell.ok("js const r = lab.backups('" + dir + "', '').backupFiles(['" + src + "'],"
+                    + " ['*.tmp']); r.backup.id").strip();
+            assertThat(id).hasSize(64);
+            assertThat(shell.ok("js lab.backups('" + dir + "', '').listFiles('" + id + "', '" + src + "', false)"
+                    + ".map(e => e.path + ':' + e.type).join(',')"))
+                    .isEqualTo(src + "/hosts:file," + src + "/link:symlink\n");
+            Path target = tmp.resolve("from-js");
+            assertThat(shell.ok("js lab.backups('" + dir + "', '').restoreFiles('" + id + "', '" + target + "', [],"
+                    + " false).files")).isEqualTo("1\n");
+            assertThat(Path.of(target + src.toString(), "hosts")).exists();
+
+            shell.ok("java var b = lab.backups(\"" + dir + "\", \"\");");
+            assertThat(shell.ok("java b.backupFiles(java.util.List.of(\"" + src + "\"), java.util.List.of())"
+                    + ".backup().files().unchangedFiles()")).endsWith("==> 1\n");
+            Path fromJava = tmp.resolve("from-java");
+            assertThat(shell.ok("java b.restoreFiles(\"" + id.substring(0, 8) + "\", \"" + fromJava + "\","
+                    + " java.util.List.of(\"**/hosts\"), false).files()")).endsWith("==> 1\n");
+            assertThat(Path.of(fromJava + src.toString(), "link")).doesNotExist();
+            assertThat(shell.run("js lab.backups('" + dir + "', '').restoreFiles('" + id + "', '" + target + "', [],"
+                    + " false)").err()).startsWith("error: ").contains("not empty").doesNotContain("\tat ");
+        }
+    }
+}

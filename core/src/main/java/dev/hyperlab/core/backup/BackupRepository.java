@@ -515,6 +515,46 @@ public final class BackupRepository {
         }
     }
 
+    /**
+     * Copies backups {@code idsOrPrefixes} (all when empty) into {@code target}, as {@code restic copy}: blobs the
+     * target has are skipped, the rest re-encoded with the target's key and compression; backups the target has
+     * already are reported, not copied again. Every id is resolved before anything is written.
+     *
+     * @throws RepositoryException when both are the same repository, an id matches no backup or several, or a backup
+     *     cannot be read whole
+     */
+    public CopyResult copyTo(BackupRepository target, List<String> idsOrPrefixes) throws IOException {
+        if (sameAs(target)) {
+            throw new RepositoryException("cannot copy repository " + where + " into itself (name two different"
+                    + " repositories)");
+        }
+        TreeSet<String> ids = new TreeSet<>();
+        if (idsOrPrefixes.isEmpty()) {
+            ids.addAll(backend.list(FileKind.MANIFEST));
+        }
+        for (String p : idsOrPrefixes) {
+            ids.add(resolve(p));
+        }
+        try (RepositoryLock from = RepositoryLock.acquire(backend, false, "copy to " + target.where);
+                RepositoryLock to = RepositoryLock.acquire(target.backend, false, "copy from " + where);
+                BlobCodec sourceCodec = new BlobCodec(cipher, config.compressionLevel());
+                BlobCodec targetCodec = new BlobCodec(target.cipher, target.config.compressionLevel())) {
+            target.requireWritable();
+            List<String> notes = new ArrayList<>(from.removedStale());
+            notes.addAll(to.removedStale());
+            return new Copier(backend, sourceCodec, target.backend, targetCodec, target.packTarget)
+                    .copy(List.copyOf(ids), notes);
+        }
+    }
+
+    /** Whether {@code other} is this repository, perhaps reached by another path. */
+    private boolean sameAs(BackupRepository other) throws IOException {
+        if (dir != null && other.dir != null) {
+            return Files.isSameFile(dir, other.dir);
+        }
+        return where.equals(other.where);
+    }
+
     /** The repository's locks, with stale ones marked. */
     public List<LockInfo> locks() throws IOException {
         return RepositoryLock.list(backend);

@@ -75,4 +75,14 @@ public interface Backups {
 
     /** Forgets all but the newest {@code keepLast} backups of each VM and removes the data only they used. */
     BackupPrune prune(int keepLast);
+
+    /**
+     * Copies backups {@code ids} (ids or prefixes of at least 4 hex digits; every backup when empty) from this
+     * repository into {@code to}, as {@code restic copy}: local to S3 and back, or between two directories. Blobs
+     * {@code to} has already are skipped, the rest re-encrypted under its key (or stored plain if it is not
+     * encrypted); backups it has already are reported, not copied again. Interrupted, it leaves {@code to} whole, and
+     * running it again completes it. Refused, changing nothing, when both are the same repository or an id names no
+     * backup.
+     */
+    BackupCopy copy(Backups to, List<String> ids);
 }

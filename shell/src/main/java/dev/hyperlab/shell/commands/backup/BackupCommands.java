@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
         + "optionally encrypted) and restore them, to a file or as a new VM that boots (docs/backup.md). Without "
         + "--repo the repository is ~/.hyperlab/backups ($HYPERLAB_HOME/backups).",
         subcommands = {BackupInit.class, BackupRunCommand.class, BackupList.class, BackupRestoreCommand.class,
-            BackupCheckCommand.class, BackupPrune.class})
+            BackupCheckCommand.class, BackupPrune.class, BackupCopyCommand.class})
 public final class BackupCommands {
     @Mixin
     HelpOption help;

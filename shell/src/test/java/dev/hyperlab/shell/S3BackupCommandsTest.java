@@ -154,6 +154,43 @@ class S3BackupCommandsTest {
         }
     }
 
+    /** Puts a lock object of a process on another host, written {@code age} ago, into the repository at prefix. */
+    private static void remoteLock(String prefix, String name, java.time.Duration age) {
+        long time = System.currentTimeMillis() - age.toMillis(); // locks are about real processes: wall-clock time
+        var store = context.getBlobStore();
+        store.putBlob("lab-backups", store.blobBuilder(prefix + "/locks/" + name).payload(("{\"pid\":4242,"
+                + "\"started\":0,\"host\":\"another-host\",\"boot\":\"x\",\"exclusive\":false,\"operation\":"
+                + "\"backup of db1\",\"seq\":1,\"time\":" + time + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build());
+    }
+
+    @Test
+    void aLockOfAnotherHostExpiresAfterThirtyMinutesInTheShellAndInScripts() {
+        String location = url("lab-backups/locked");
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("backup init " + location + "; backup run fc1 --strategy full --repo " + location);
+            remoteLock("locked", "4242-fresh", java.time.Duration.ofMinutes(1));
+            assertThat(shell.run("backup prune --keep-last 1 --repo " + location).err()).isEqualTo("error: repository"
+                    + " is locked by process 4242 on another-host (backup of db1); try again when it has finished\n");
+            assertThat(shell.run("js lab.backups('" + location + "', '').prune(1)").err())
+                    .contains("is locked by process 4242 on another-host");
+
+            store().removeBlob("lab-backups", "locked/locks/4242-fresh");
+            remoteLock("locked", "4242-old", java.time.Duration.ofMinutes(45));
+            assertThat(shell.ok("backup check --repo " + location)).contains("note: removed stale lock of process 4242"
+                    + " on another-host (backup of db1), not refreshed for 45 min (a lock expires after 30)");
+            remoteLock("locked", "4242-old", java.time.Duration.ofMinutes(90));
+            assertThat(shell.ok("js lab.backups('" + location + "', '').check(false).notes.join('|')"))
+                    .contains("not refreshed for 90 min");
+            assertThat(store().list("lab-backups", org.jclouds.blobstore.options.ListContainerOptions.Builder
+                    .prefix("locked/locks/")).size()).isZero();
+        }
+    }
+
+    private static org.jclouds.blobstore.BlobStore store() {
+        return context.getBlobStore();
+    }
+
     @Test
     void unreachableMissingAndRefusedAreOneLineErrors() throws Exception {
         try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {

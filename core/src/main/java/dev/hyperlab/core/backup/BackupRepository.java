@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,6 +48,8 @@ public final class BackupRepository {
     private final RepositoryCipher cipher;
     /** Blob bytes per pack; tests lower it to get many packs from small disks. */
     private volatile int packTarget = BackupPipeline.PACK_TARGET;
+    /** The time locks carry and expire by (the wall clock: locks are about real processes, not the lab). */
+    private volatile Clock clock = Clock.systemUTC();
 
     private BackupRepository(Path dir, String where, Backend backend, RepositoryConfig config,
             RepositoryCipher cipher) {
@@ -258,6 +261,12 @@ public final class BackupRepository {
         return this;
     }
 
+    /** Sets the clock locks are written and judged by (tests only: they move it instead of waiting). */
+    BackupRepository clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
     /** The repository's directory, or null for a repository in object storage (see {@link #location()}). */
     public Path directory() {
         return dir;
@@ -300,7 +309,7 @@ public final class BackupRepository {
         String id;
         Manifest manifest;
         int packs;
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "backup of " + source.name())) {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "backup of " + source.name(), clock)) {
             requireWritable();
             warnings.addAll(lock.removedStale());
             RepositoryIndex index = RepositoryIndex.load(backend, cipher);
@@ -435,7 +444,7 @@ public final class BackupRepository {
      * intact parts are restored and the result names the rest; the result is then not {@code complete()}.
      */
     public RestoreResult restore(String idOrPrefix, String disk, Path path) throws IOException {
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore")) {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock)) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.Disk d = disk(backup, disk);
             return restore(backup, d, () -> RestoreTarget.newRawFile(path, d.virtualSize()), lock.removedStale());
@@ -447,7 +456,7 @@ public final class BackupRepository {
      * that are holes in the backup zeroed where the image holds data, then the image flushed.
      */
     public RestoreResult restore(String idOrPrefix, String disk, DiskImage target) throws IOException {
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore")) {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock)) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.Disk d = disk(backup, disk);
             if (target.virtualSize() < d.virtualSize()) {
@@ -492,7 +501,7 @@ public final class BackupRepository {
      * locks.
      */
     public BackupCheckReport check(boolean readData) throws IOException {
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "check");
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "check", clock);
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             return new Checker(backend, cipher, codec).check(readData, new ArrayList<>(lock.removedStale()));
         }
@@ -508,7 +517,7 @@ public final class BackupRepository {
         if (keepLast < 1) {
             throw new RepositoryException("a prune must keep at least 1 backup, not " + keepLast);
         }
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "prune");
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "prune", clock);
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             requireWritable();
             return new Pruner(backend, cipher, codec, packTarget).prune(keepLast, new ArrayList<>(lock.removedStale()));
@@ -535,8 +544,9 @@ public final class BackupRepository {
         for (String p : idsOrPrefixes) {
             ids.add(resolve(p));
         }
-        try (RepositoryLock from = RepositoryLock.acquire(backend, false, "copy to " + target.where);
-                RepositoryLock to = RepositoryLock.acquire(target.backend, false, "copy from " + where);
+        try (RepositoryLock from = RepositoryLock.acquire(backend, false, "copy to " + target.where, clock);
+                RepositoryLock to = RepositoryLock.acquire(target.backend, false, "copy from " + where,
+                        target.clock);
                 BlobCodec sourceCodec = new BlobCodec(cipher, config.compressionLevel());
                 BlobCodec targetCodec = new BlobCodec(target.cipher, target.config.compressionLevel())) {
             target.requireWritable();
@@ -557,11 +567,11 @@ public final class BackupRepository {
 
     /** The repository's locks, with stale ones marked. */
     public List<LockInfo> locks() throws IOException {
-        return RepositoryLock.list(backend);
+        return RepositoryLock.list(backend, clock);
     }
 
-    /** Removes the locks of processes that are provably gone; returns one message per lock removed. */
+    /** Removes stale locks (expired, or of processes that are provably gone); returns one message per lock removed. */
     public List<String> unlock() throws IOException {
-        return RepositoryLock.removeStale(backend);
+        return RepositoryLock.removeStale(backend, clock);
     }
 }

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,13 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final Map<String, Integer> faultsByRequest = new HashMap<>();
     final AtomicInteger errors500 = new AtomicInteger();
     final AtomicInteger resets = new AtomicInteger();
+    /** Every request line forwarded or failed, in arrival order. */
+    final List<String> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    /** Requests being served at once, and the most there were. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    /** Request lines containing this are answered 500 every time (null: none). */
+    volatile String alwaysFail;
     private final Thread acceptor;
 
     FaultyS3Proxy(int upstreamPort, long seed, double faultRate, int maxFaultsPerRequest) throws IOException {
@@ -56,6 +64,7 @@ final class FaultyS3Proxy implements AutoCloseable {
     }
 
     private void serve(Socket client) {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (client) {
             InputStream in = client.getInputStream();
             ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -80,8 +89,11 @@ final class FaultyS3Proxy implements AutoCloseable {
                 }
             }
             byte[] body = in.readNBytes((int) length);
-            String key = headers.substring(0, headers.indexOf("\r\n")) + " " + range;
-            int fault = decide(key);
+            String line = headers.substring(0, headers.indexOf("\r\n"));
+            requests.add(line);
+            String key = line + " " + range;
+            String failing = alwaysFail;
+            int fault = failing != null && line.contains(failing) ? 1 : decide(key);
             if (fault == 1) {
                 errors500.incrementAndGet();
                 byte[] doc = "<Error><Code>InternalError</Code></Error>".getBytes(StandardCharsets.US_ASCII);
@@ -107,6 +119,8 @@ final class FaultyS3Proxy implements AutoCloseable {
             }
         } catch (IOException e) {
             // the client or the server went away: nothing to relay
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 

@@ -37,6 +37,12 @@ final class FaultyS3Proxy implements AutoCloseable {
     final AtomicInteger maxInFlight = new AtomicInteger();
     /** Request lines containing this are answered 500 every time (null: none). */
     volatile String alwaysFail;
+    /** The PUT (counted from 1) that is stalled halfway through its body, for a kill mid-upload; 0: none. */
+    volatile int stallPut;
+    final AtomicInteger puts = new AtomicInteger();
+    /** Counted down when the stalled PUT has sent half its body on and hangs. */
+    final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     private final Thread acceptor;
 
     FaultyS3Proxy(int upstreamPort, long seed, double faultRate, int maxFaultsPerRequest) throws IOException {
@@ -109,15 +115,23 @@ final class FaultyS3Proxy implements AutoCloseable {
                 client.setSoLinger(true, 0); // an RST, as a crashed server or a dropped connection gives
                 return;
             }
+            boolean stall = line.startsWith("PUT ") && puts.incrementAndGet() == stallPut;
             try (Socket up = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
                 String forwarded = headers.substring(0, headers.length() - 2) + "Connection: close\r\n\r\n";
                 OutputStream o = up.getOutputStream();
                 o.write(forwarded.getBytes(StandardCharsets.ISO_8859_1));
+                if (stall) { // half the body reaches the server, then nothing more until the proxy closes
+                    o.write(body, 0, body.length / 2);
+                    o.flush();
+                    stalled.countDown();
+                    closing.await();
+                    return;
+                }
                 o.write(body);
                 o.flush();
                 up.getInputStream().transferTo(client.getOutputStream());
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // the client or the server went away: nothing to relay
         } finally {
             inFlight.decrementAndGet();
@@ -137,6 +151,7 @@ final class FaultyS3Proxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closing.countDown();
         server.close();
         acceptor.interrupt();
     }

@@ -58,6 +58,12 @@ final class FaultyS3Proxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** A backend that reaches the server through this proxy. */
+    S3Backend backend(String bucketAndPrefix) throws RepositoryException {
+        return new S3Backend(S3Location.parse("s3:http://127.0.0.1:" + port() + "/" + bucketAndPrefix),
+                S3TestServer.ACCESS, S3TestServer.SECRET, "us-east-1");
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {

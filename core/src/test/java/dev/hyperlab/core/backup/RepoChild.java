@@ -55,10 +55,15 @@ public final class RepoChild {
 
     /** Starts a child JVM with the test class path. */
     static Process start(String... args) throws java.io.IOException {
+        return startJvm(RepoChild.class, args);
+    }
+
+    /** Starts {@code main} in a child JVM with the test class path, its stderr merged into its stdout. */
+    static Process startJvm(Class<?> main, String... args) throws java.io.IOException {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), RepoChild.class.getName()));
+                System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(java.util.List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }

@@ -28,11 +28,6 @@ public final class S3BackupChild {
 
     /** Starts a child JVM with the test class path. */
     static Process start(String... args) throws java.io.IOException {
-        String javaBin = ProcessHandle.current().info().command().orElse("java");
-        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(javaBin, "-Xmx512m",
-                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), S3BackupChild.class.getName()));
-        cmd.addAll(java.util.List.of(args));
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return RepoChild.startJvm(S3BackupChild.class, args);
     }
 }

@@ -14,10 +14,6 @@ import org.junit.jupiter.api.Test;
 /** Packs from 8 MiB up go to S3 in parts, at most 4 requests at once; a failed part aborts the upload. */
 class S3MultipartTest extends S3ServerTests {
 
-    private static S3Backend through(FaultyS3Proxy proxy, String bucketAndPrefix) throws RepositoryException {
-        return new S3Backend(S3Location.parse("s3:http://127.0.0.1:" + proxy.port() + "/" + bucketAndPrefix),
-                S3TestServer.ACCESS, S3TestServer.SECRET, "us-east-1");
-    }
 
     private static byte[] random(int length, long seed) {
         byte[] b = new byte[length];
@@ -31,7 +27,7 @@ class S3MultipartTest extends S3ServerTests {
         byte[] buffer = random(23 << 20, 1);
         String name = "ab" + "1".repeat(62);
         try (FaultyS3Proxy proxy = new FaultyS3Proxy(server.port(), 3, 0.1, S3Backend.ATTEMPTS - 1)) {
-            S3Backend b = through(proxy, "parts/r");
+            S3Backend b = proxy.backend("parts/r");
             // a slice of a larger buffer, as the pipeline hands packs over: 21 MiB + 5 bytes, so 5 parts
             int length = (21 << 20) + 5;
             b.save(FileKind.PACK, name, buffer, 1000, length);
@@ -60,7 +56,7 @@ class S3MultipartTest extends S3ServerTests {
         byte[] data = random(12 << 20, 2);
         String name = "ef" + "3".repeat(62);
         try (FaultyS3Proxy proxy = new FaultyS3Proxy(server.port(), 5, 0, 0)) {
-            S3Backend b = through(proxy, "abort/r");
+            S3Backend b = proxy.backend("abort/r");
             proxy.alwaysFail = "partNumber=2";
             assertThatThrownBy(() -> b.save(FileKind.PACK, name, data)).isInstanceOf(RepositoryException.class)
                     .hasMessageContaining("kept failing on part 2 of data/" + name);

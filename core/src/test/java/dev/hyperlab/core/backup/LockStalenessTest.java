@@ -93,7 +93,9 @@ class LockStalenessTest extends S3ServerTests {
             for (int i = 0; i < 5; i++) {
                 clock.advance(RepositoryLock.REFRESH_EVERY);
                 long due = clock.millis();
-                while (RepositoryLock.list(backend, clock).stream().noneMatch(l -> l.time() == due)) {
+                // refreshed: the new lock written and the old one removed
+                while (!RepositoryLock.list(backend, clock).stream().map(LockInfo::time).toList()
+                        .equals(List.of(due))) {
                     Thread.sleep(5);
                 }
             }
@@ -101,8 +103,8 @@ class LockStalenessTest extends S3ServerTests {
             assertThat(names).hasSize(1).doesNotContain(first);
             // another process 35 minutes after the lock was taken: still live, so prune waits
             clock.advance(Duration.ofMinutes(10));
-            assertThat(RepositoryLock.list(backend, clock)).singleElement()
-                    .satisfies(l -> assertThat(l.stale()).isFalse());
+            // (the refresher may be between writing its next lock and removing the previous one: both are live)
+            assertThat(RepositoryLock.list(backend, clock)).isNotEmpty().noneMatch(LockInfo::stale);
             assertThatThrownBy(() -> RepositoryLock.acquire(backend, true, "prune", clock))
                     .hasMessageContaining("(backup of web1)");
         }

@@ -34,6 +34,7 @@ public record BackupCopy(String from, String to, List<Copied> backups, long blob
      *     repositories); empty in a dry run
      * @param existed true when the target had it already and nothing was copied
      */
+    @API(status = EXPERIMENTAL, since = "0.1")
     public record Copied(String id, String targetId, boolean existed) {}
 
     /** Copies the lists. */

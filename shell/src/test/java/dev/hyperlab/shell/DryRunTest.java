@@ -61,6 +61,7 @@ class DryRunTest {
         s.put("backup restore", "backup restore " + backupId + " --as-vm dev1-copy" + repo);
         s.put("backup prune", "backup prune --keep-last 1" + repo);
         s.put("backup files", "backup files " + tmp.resolve("lab") + " --exclude *.raw" + repo);
+        s.put("backup copy", "backup copy --from " + tmp.resolve("repo3") + " --to " + tmp.resolve("repo"));
         s.put("demo", "demo");
         s.put("js", "js " + DRY + " lab.vm('web1').start()");
         s.put("java", "java " + DRY + " lab.vm(\"web1\").start()");
@@ -86,7 +87,9 @@ class DryRunTest {
                 + "host create off1 --cores 4 --ram 8GiB --firmware bios; host install off1 --hypervisor type1;"
                 + "host create bare --cores 4 --ram 8GiB --firmware bios;"
                 + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1;"
-                + "backup init " + tmp.resolve("repo") + "; backup run dev1 --strategy full --repo " + tmp.resolve("repo"));
+                + "backup init " + tmp.resolve("repo") + "; backup run dev1 --strategy full --repo " + tmp.resolve("repo")
+                + "; backup init " + tmp.resolve("repo3") + "; backup run dev1 --strategy dedup --repo "
+                + tmp.resolve("repo3"));
         shell.ctx.passwordReader(prompt -> "secret");
         backupId = shell.run("backup list --json --repo " + tmp.resolve("repo")).json().get(0).get("id").asText()
                 .substring(0, 8);

@@ -79,6 +79,119 @@ class S3BackupCommandsTest {
     }
 
     @Test
+    void copyTakesBackupsToS3AndBackUnderEachRepositorysOwnPassword() throws Exception {
+        String s3 = url("lab-backups/offsite");
+        Path local = tmp.resolve("local");
+        Path back = tmp.resolve("back");
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("vm start web1 --wait");
+            // the source's password is asked for by its own prompt (or $HYPERLAB_FROM_PASSWORD), the target's by its
+            shell.ctx.passwordReader(prompt -> "local");
+            shell.ok("backup init " + local + " --encrypt; backup init " + back);
+            shell.ctx.passwordReader(prompt -> "offsite");
+            shell.ok("backup init " + s3 + " --encrypt");
+            shell.ctx.passwordReader(prompt -> prompt.contains(s3) ? "offsite" : "local");
+            shell.ok("backup run web1 --strategy full --repo " + local + "; advance 1m; backup run web1 --repo " + local);
+            var ids = shell.run("backup list --json --repo " + local).json();
+            String first = ids.get(0).get("id").asText().substring(0, 8);
+            String second = ids.get(1).get("id").asText().substring(0, 8);
+
+            String out = shell.ok("backup copy --from " + local + " --to " + s3);
+            assertThat(out).contains("copied " + first + " as ", "copied " + second + " as ",
+                    "copied 2 backups from " + local + " to " + s3 + ": ");
+            assertThat(shell.ok("backup check --read-data --repo " + s3)).contains("2 backups", "no errors were found");
+            assertThat(shell.ok("backup copy --from " + local + " --to " + s3 + " " + second))
+                    .contains(second + " is in " + s3 + " already", "copied 0 backups");
+
+            String s3Id = shell.run("backup list --json --repo " + s3).json().get(1).get("id").asText().substring(0, 8);
+            assertThat(shell.ok("backup copy --from " + s3 + " --to " + back + " " + s3Id))
+                    .startsWith("copied " + s3Id + " as ");
+            Path restored = tmp.resolve("restored.raw");
+            String backId = shell.run("backup list --json --repo " + back).json().get(0).get("id").asText()
+                    .substring(0, 8);
+            assertThat(shell.ok("backup restore " + backId + " --to " + restored + " --repo " + back))
+                    .startsWith("restored " + backId);
+            Path fromLocal = tmp.resolve("from-local.raw");
+            shell.ok("backup restore " + second + " --to " + fromLocal + " --repo " + local);
+            assertThat(java.nio.file.Files.mismatch(restored, fromLocal)).isEqualTo(-1L);
+
+            // refusals: one line, nothing copied
+            assertThat(shell.run("backup copy --from " + local + " --to " + local).err()).isEqualTo("error: cannot copy"
+                    + " repository " + local + " into itself (name two different repositories)\n");
+            assertThat(shell.run("backup copy --from " + local + " --to " + back + " 0000abcd").err())
+                    .isEqualTo("error: no backup 0000abcd in " + local + " (see backup list)\n");
+            shell.ctx.passwordReader(prompt -> prompt.contains(s3) ? "wrong" : "local");
+            assertThat(shell.run("backup copy --from " + local + " --to " + s3).err())
+                    .isEqualTo("error: wrong password for repository " + s3 + "\n");
+            shell.ctx.passwordReader(prompt -> prompt.contains(s3) ? "offsite" : "wrong");
+            assertThat(shell.run("backup copy --from " + local + " --to " + s3).err())
+                    .isEqualTo("error: wrong password for repository " + local + "\n");
+            assertThat(shell.run("backup list --json --repo " + back).json().size()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void scriptsAndSnippetsCopyThroughTheFacade() throws Exception {
+        String s3 = url("lab-backups/scripted");
+        String local = tmp.resolve("local").toString();
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("backup init " + local + "; backup init " + s3 + "; backup run fc1 --strategy full --repo "
+                    + local);
+            assertThat(shell.ok("js const c = lab.backups('" + local + "', '').copy(lab.backups('" + s3 + "', ''), []);"
+                    + " [c.backups.length, c.backups[0].existed, c.blobsCopied > 0, c.to].join(' ')"))
+                    .isEqualTo("1 false true " + s3 + "\n");
+            // back to where it came from: the same backup (both unencrypted, so the same id), nothing to copy
+            shell.ok("java var c = lab.backups(\"" + s3 + "\", \"\").copy(lab.backups(\"" + local
+                    + "\", \"\"), List.of());");
+            assertThat(shell.ok("java c.backups().get(0).existed() + \" \" + c.blobsCopied()"))
+                    .endsWith("==> \"true 0\"\n");
+            assertThat(shell.run("js lab.backups('" + local + "', '').copy(lab.backups('" + local + "', ''), [])").err())
+                    .isEqualTo(shell.run("backup copy --from " + local + " --to " + local).err()
+                            .replace("error: ", "error: js:1:1: "));
+            assertThat(shell.run("java lab.backups(\"" + local + "\", \"\").copy(lab.backups(\"" + s3
+                    + "\", \"\"), List.of(\"0000abcd\"))").err())
+                    .isEqualTo("error: no backup 0000abcd in " + local + " (see backup list)\n");
+        }
+    }
+
+    /** Puts a lock object of a process on another host, written {@code age} ago, into the repository at prefix. */
+    private static void remoteLock(String prefix, String name, java.time.Duration age) {
+        long time = System.currentTimeMillis() - age.toMillis(); // locks are about real processes: wall-clock time
+        var store = context.getBlobStore();
+        store.putBlob("lab-backups", store.blobBuilder(prefix + "/locks/" + name).payload(("{\"pid\":4242,"
+                + "\"started\":0,\"host\":\"another-host\",\"boot\":\"x\",\"exclusive\":false,\"operation\":"
+                + "\"backup of db1\",\"seq\":1,\"time\":" + time + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .build());
+    }
+
+    @Test
+    void aLockOfAnotherHostExpiresAfterThirtyMinutesInTheShellAndInScripts() {
+        String location = url("lab-backups/locked");
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("backup init " + location + "; backup run fc1 --strategy full --repo " + location);
+            remoteLock("locked", "4242-fresh", java.time.Duration.ofMinutes(1));
+            assertThat(shell.run("backup prune --keep-last 1 --repo " + location).err()).isEqualTo("error: repository"
+                    + " is locked by process 4242 on another-host (backup of db1); try again when it has finished\n");
+            assertThat(shell.run("js lab.backups('" + location + "', '').prune(1)").err())
+                    .contains("is locked by process 4242 on another-host");
+
+            store().removeBlob("lab-backups", "locked/locks/4242-fresh");
+            remoteLock("locked", "4242-old", java.time.Duration.ofMinutes(45));
+            assertThat(shell.ok("backup check --repo " + location)).contains("note: removed stale lock of process 4242"
+                    + " on another-host (backup of db1), not refreshed for 45 min (a lock expires after 30)");
+            remoteLock("locked", "4242-old", java.time.Duration.ofMinutes(90));
+            assertThat(shell.ok("js lab.backups('" + location + "', '').check(false).notes.join('|')"))
+                    .contains("not refreshed for 90 min");
+            assertThat(store().list("lab-backups", org.jclouds.blobstore.options.ListContainerOptions.Builder
+                    .prefix("locked/locks/")).size()).isZero();
+        }
+    }
+
+    private static org.jclouds.blobstore.BlobStore store() {
+        return context.getBlobStore();
+    }
+
+    @Test
     void unreachableMissingAndRefusedAreOneLineErrors() throws Exception {
         try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
             shell.small();

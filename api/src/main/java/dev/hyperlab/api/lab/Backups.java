@@ -113,4 +113,14 @@ public interface Backups {
      * Takes no lab time.
      */
     FileRestore restoreFiles(String id, String directory, List<String> includes, boolean overwrite);
+
+    /**
+     * Copies backups {@code ids} (ids or prefixes of at least 4 hex digits; every backup when empty) from this
+     * repository into {@code to}, as {@code restic copy}: local to S3 and back, or between two directories. Blobs
+     * {@code to} has already are skipped, the rest re-encrypted under its key (or stored plain if it is not
+     * encrypted); backups it has already are reported, not copied again. Interrupted, it leaves {@code to} whole, and
+     * running it again completes it. Refused, changing nothing, when both are the same repository or an id names no
+     * backup.
+     */
+    BackupCopy copy(Backups to, List<String> ids);
 }

@@ -9,6 +9,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +50,8 @@ public final class BackupRepository {
     /** Blob bytes per pack; tests lower it to get many packs from small disks. */
     private volatile int packTarget = BackupPipeline.PACK_TARGET;
     private volatile FileBackup.Hook fileHook = FileBackup.Hook.NONE;
+    /** The time locks carry and expire by (the wall clock: locks are about real processes, not the lab). */
+    private volatile Clock clock = Clock.systemUTC();
 
     private BackupRepository(Path dir, String where, Backend backend, RepositoryConfig config,
             RepositoryCipher cipher) {
@@ -266,6 +269,12 @@ public final class BackupRepository {
         return this;
     }
 
+    /** Sets the clock locks are written and judged by (tests only: they move it instead of waiting). */
+    BackupRepository clock(Clock clock) {
+        this.clock = clock;
+        return this;
+    }
+
     /** The repository's directory, or null for a repository in object storage (see {@link #location()}). */
     public Path directory() {
         return dir;
@@ -308,7 +317,7 @@ public final class BackupRepository {
         String id;
         Manifest manifest;
         int packs;
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "backup of " + source.name())) {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "backup of " + source.name(), clock)) {
             requireWritable();
             warnings.addAll(lock.removedStale());
             RepositoryIndex index = RepositoryIndex.load(backend, cipher);
@@ -427,7 +436,7 @@ public final class BackupRepository {
         List<PathPattern> patterns = PathPattern.compileAll(excludes);
         try (HostFs fs = HostFs.open()) {
             FileSelection selection = FileSelection.of(fs, paths, cwd);
-            try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "file backup of " + host)) {
+            try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "file backup of " + host, clock)) {
                 if (!dryRun) {
                     requireWritable();
                 }
@@ -482,7 +491,7 @@ public final class BackupRepository {
      * @throws RepositoryException when the backup is a disk backup, the path is not in it, or its trees are damaged
      */
     public List<FileListing> listFiles(String idOrPrefix, String path, boolean recursive) throws IOException {
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "ls");
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "ls", clock);
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.FileSet files = fileSet(backup);
@@ -507,7 +516,7 @@ public final class BackupRepository {
     public FileRestoreResult restoreFiles(String idOrPrefix, String target, List<String> includes, boolean overwrite)
             throws IOException {
         List<PathPattern> patterns = PathPattern.compileAll(includes);
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore");
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock);
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel());
                 HostFs fs = HostFs.open()) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
@@ -540,7 +549,7 @@ public final class BackupRepository {
     public FileRestoreResult planRestoreFiles(String idOrPrefix, String target, List<String> includes)
             throws IOException {
         List<PathPattern> patterns = PathPattern.compileAll(includes);
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore");
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock);
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.FileSet files = fileSet(backup);
@@ -600,7 +609,7 @@ public final class BackupRepository {
      * intact parts are restored and the result names the rest; the result is then not {@code complete()}.
      */
     public RestoreResult restore(String idOrPrefix, String disk, Path path) throws IOException {
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore")) {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock)) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.Disk d = disk(backup, disk);
             return restore(backup, d, () -> RestoreTarget.newRawFile(path, d.virtualSize()), lock.removedStale());
@@ -612,7 +621,7 @@ public final class BackupRepository {
      * that are holes in the backup zeroed where the image holds data, then the image flushed.
      */
     public RestoreResult restore(String idOrPrefix, String disk, DiskImage target) throws IOException {
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore")) {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock)) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.Disk d = disk(backup, disk);
             if (target.virtualSize() < d.virtualSize()) {
@@ -661,7 +670,7 @@ public final class BackupRepository {
      * locks.
      */
     public BackupCheckReport check(boolean readData) throws IOException {
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "check");
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "check", clock);
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             return new Checker(backend, cipher, codec).check(readData, new ArrayList<>(lock.removedStale()));
         }
@@ -677,20 +686,61 @@ public final class BackupRepository {
         if (keepLast < 1) {
             throw new RepositoryException("a prune must keep at least 1 backup, not " + keepLast);
         }
-        try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "prune");
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "prune", clock);
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             requireWritable();
             return new Pruner(backend, cipher, codec, packTarget).prune(keepLast, new ArrayList<>(lock.removedStale()));
         }
     }
 
-    /** The repository's locks, with stale ones marked. */
-    public List<LockInfo> locks() throws IOException {
-        return RepositoryLock.list(backend);
+    /**
+     * Copies backups {@code idsOrPrefixes} (all when empty) into {@code target}, as {@code restic copy}: blobs the
+     * target has are skipped, the rest re-encoded with the target's key and compression; backups the target has
+     * already are reported, not copied again. Every id is resolved before anything is written.
+     *
+     * @throws RepositoryException when both are the same repository, an id matches no backup or several, or a backup
+     *     cannot be read whole
+     */
+    public CopyResult copyTo(BackupRepository target, List<String> idsOrPrefixes) throws IOException {
+        if (sameAs(target)) {
+            throw new RepositoryException("cannot copy repository " + where + " into itself (name two different"
+                    + " repositories)");
+        }
+        TreeSet<String> ids = new TreeSet<>();
+        if (idsOrPrefixes.isEmpty()) {
+            ids.addAll(backend.list(FileKind.MANIFEST));
+        }
+        for (String p : idsOrPrefixes) {
+            ids.add(resolve(p));
+        }
+        try (RepositoryLock from = RepositoryLock.acquire(backend, false, "copy to " + target.where, clock);
+                RepositoryLock to = RepositoryLock.acquire(target.backend, false, "copy from " + where,
+                        target.clock);
+                BlobCodec sourceCodec = new BlobCodec(cipher, config.compressionLevel());
+                BlobCodec targetCodec = new BlobCodec(target.cipher, target.config.compressionLevel())) {
+            target.requireWritable();
+            List<String> notes = new ArrayList<>(from.removedStale());
+            notes.addAll(to.removedStale());
+            return new Copier(backend, sourceCodec, target.backend, targetCodec, target.packTarget)
+                    .copy(List.copyOf(ids), notes);
+        }
     }
 
-    /** Removes the locks of processes that are provably gone; returns one message per lock removed. */
+    /** Whether {@code other} is this repository, perhaps reached by another path. */
+    private boolean sameAs(BackupRepository other) throws IOException {
+        if (dir != null && other.dir != null) {
+            return Files.isSameFile(dir, other.dir);
+        }
+        return where.equals(other.where);
+    }
+
+    /** The repository's locks, with stale ones marked. */
+    public List<LockInfo> locks() throws IOException {
+        return RepositoryLock.list(backend, clock);
+    }
+
+    /** Removes stale locks (expired, or of processes that are provably gone); returns one message per lock removed. */
     public List<String> unlock() throws IOException {
-        return RepositoryLock.removeStale(backend);
+        return RepositoryLock.removeStale(backend, clock);
     }
 }

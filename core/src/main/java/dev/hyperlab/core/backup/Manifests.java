@@ -57,11 +57,20 @@ final class Manifests {
 
     static Loaded load(Backend backend, RepositoryCipher cipher, String name) throws IOException {
         String what = "backup " + name.substring(0, Math.min(8, name.length()));
+        return new Loaded(name, Manifest.decode(plain(backend, cipher, name), what + " manifest"));
+    }
+
+    /**
+     * The manifest's plaintext, checked against its name: what a copy stores again, byte for byte, under the target's
+     * key (blob ids are the same in every repository, so the manifest needs no rewriting).
+     */
+    static byte[] plain(Backend backend, RepositoryCipher cipher, String name) throws IOException {
+        String what = "backup " + name.substring(0, Math.min(8, name.length()));
         byte[] plain = cipher.open(Manifest.AAD, backend.load(FileKind.MANIFEST, name), what + " manifest");
         if (!cipher.fileId(plain).hex().equals(name)) {
             throw new RepositoryException(what + " is damaged: its manifest does not match its name");
         }
-        return new Loaded(name, Manifest.decode(plain, what + " manifest"));
+        return plain;
     }
 
     /** How messages name disk {@code disk} of backup {@code id}. */

@@ -240,30 +240,17 @@ final class Pruner {
      */
     private static void useTrees(Manifests.Loaded l, Trees trees, Set<ObjectId> walked, Set<ObjectId> used,
             Set<ObjectId> missing, RepositoryIndex index) throws IOException {
-        List<ObjectId> stack = new ArrayList<>(List.of(l.manifest().files().tree()));
-        while (!stack.isEmpty()) {
-            ObjectId t = stack.removeLast();
-            if (!walked.add(t)) {
-                continue;
-            }
-            used.add(t);
-            List<TreeNode> entries;
-            try {
-                entries = trees.load(t);
-            } catch (RepositoryException e) {
-                throw new RepositoryException("prune refused: backup " + l.id().substring(0, 8) + ": "
-                        + e.getMessage() + " (run check)", e);
-            }
-            for (TreeNode e : entries) {
-                if (e.subtree() != null) {
-                    stack.add(e.subtree());
-                }
-                for (Piece p : e.content()) {
-                    used.add(p.blob());
-                    if (!index.contains(p.blob())) {
-                        missing.add(p.blob());
-                    }
-                }
+        Set<ObjectId> reached = new HashSet<>();
+        try {
+            trees.reach(l.manifest().files().tree(), walked, reached);
+        } catch (RepositoryException e) {
+            throw new RepositoryException("prune refused: backup " + l.id().substring(0, 8) + ": "
+                    + e.getMessage() + " (run check)", e);
+        }
+        used.addAll(reached);
+        for (ObjectId b : reached) {
+            if (!index.contains(b)) {
+                missing.add(b);
             }
         }
     }

@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,31 +22,70 @@ import java.util.concurrent.atomic.AtomicLong;
  * back off.
  *
  * <p>Acquiring: remove stale locks, write ours, then look again; if a conflicting live lock is there, ours is removed
- * and the operation refused with the holder named. A lock is stale when its process is provably dead: it ran on
- * this host in this boot and no process with its pid and start time exists. Killed processes' locks are therefore
- * removed by the next operation (and reported), never those of a process that is alive or on another host.
+ * and the operation refused with the holder named.
+ *
+ * <p>A lock is stale, and removed by the next operation (which reports it), in two cases, as in restic:
+ * <ul>
+ *   <li>it was not refreshed for {@link #STALE_AFTER} (restic's 30 minutes), whatever host holds it: a process
+ *       killed on another host, whose process table no one here can see, leaves a lock that stops counting after
+ *       that long. A live lock is rewritten every {@link #REFRESH_EVERY} (restic's 5 minutes) by a daemon thread of
+ *       its holder, so it never gets near the limit;
+ *   <li>its process is provably dead: it ran on this host in this boot and no process with its pid and start time
+ *       exists, so a kill on this host is cleared at once, not after 30 minutes.
+ * </ul>
+ * A lock's time comes from a {@link Clock} the repository is given (tests pass their own): it is the wall clock by
+ * default, since locks are about real processes; nothing of it reaches a backup or any lab result. Object stores have
+ * no rename, and files are never modified in place: a refresh writes the lock again under a new name (its content,
+ * with the new time, names it), then removes the old one, as restic's refresh does.
  */
 final class RepositoryLock implements AutoCloseable {
+    /** restic's {@code StaleLockTimeout}: a lock not refreshed for this long protects no one. */
+    static final Duration STALE_AFTER = Duration.ofMinutes(30);
+    /** restic's refresh interval: a sixth of {@link #STALE_AFTER}, so a few failed refreshes still keep a lock live. */
+    static final Duration REFRESH_EVERY = Duration.ofMinutes(5);
+    /** How often the refresher looks at the clock (the clock decides when a refresh is due). */
+    static final Duration LOOK_EVERY = Duration.ofSeconds(10);
+
     private static final AtomicLong SEQ = new AtomicLong();
 
     private final Backend backend;
-    private final String name;
+    private final Clock clock;
+    private final Map<String, Object> json;
     private final List<String> removedStale;
+    private final Thread refresher;
+    /** The lock file's current name, and when it was written (clock millis); guarded by this. */
+    private String name;
+    private long written;
+    private boolean closed;
 
-    private RepositoryLock(Backend backend, String name, List<String> removedStale) {
+    private RepositoryLock(Backend backend, Clock clock, Map<String, Object> json, String name, long written,
+            List<String> removedStale, Duration lookEvery) {
         this.backend = backend;
+        this.clock = clock;
+        this.json = json;
         this.name = name;
+        this.written = written;
         this.removedStale = removedStale;
+        this.refresher = Thread.ofPlatform().daemon().name("repository-lock-refresh").unstarted(() -> keepFresh(
+                lookEvery));
+        refresher.start();
     }
 
     /**
-     * Takes a lock for {@code operation}.
+     * Takes a lock for {@code operation}, its time from {@code clock}, refreshed while it is held.
      *
      * @throws RepositoryException naming the holder when a conflicting live lock exists
      */
-    static RepositoryLock acquire(Backend backend, boolean exclusive, String operation) throws IOException {
-        List<String> removed = removeStale(backend);
-        check(backend, exclusive, null);
+    static RepositoryLock acquire(Backend backend, boolean exclusive, String operation, Clock clock)
+            throws IOException {
+        return acquire(backend, exclusive, operation, clock, LOOK_EVERY);
+    }
+
+    /** {@link #acquire(Backend, boolean, String, Clock)}, its refresher looking at the clock every {@code lookEvery}. */
+    static RepositoryLock acquire(Backend backend, boolean exclusive, String operation, Clock clock,
+            Duration lookEvery) throws IOException {
+        List<String> removed = removeStale(backend, clock);
+        check(backend, exclusive, null, clock);
         ProcessHandle self = ProcessHandle.current();
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("pid", self.pid());
@@ -54,16 +95,58 @@ final class RepositoryLock implements AutoCloseable {
         json.put("exclusive", exclusive);
         json.put("operation", operation);
         json.put("seq", SEQ.incrementAndGet());
-        byte[] content = Json.write(json);
-        String name = self.pid() + "-" + ObjectId.sha256(content).shortHex();
-        backend.save(FileKind.LOCK, name, content);
+        long now = clock.millis();
+        String name = write(backend, json, now);
         try {
-            check(backend, exclusive, name);
+            check(backend, exclusive, name, clock);
         } catch (IOException | RuntimeException e) {
             backend.remove(FileKind.LOCK, name);
             throw e;
         }
-        return new RepositoryLock(backend, name, removed);
+        return new RepositoryLock(backend, clock, json, name, now, removed, lookEvery);
+    }
+
+    /** Saves the lock with time {@code time}; returns its name (the pid, then a hash of the content). */
+    private static String write(Backend backend, Map<String, Object> json, long time) throws IOException {
+        json.put("time", time);
+        byte[] content = Json.write(json);
+        String name = json.get("pid") + "-" + ObjectId.sha256(content).shortHex();
+        backend.save(FileKind.LOCK, name, content);
+        return name;
+    }
+
+    private void keepFresh(Duration lookEvery) {
+        while (true) {
+            try {
+                Thread.sleep(lookEvery);
+            } catch (InterruptedException e) {
+                return; // closed
+            }
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                if (clock.millis() - written >= REFRESH_EVERY.toMillis()) {
+                    try {
+                        refresh();
+                    } catch (IOException | RuntimeException e) {
+                        // tried again at the next look; the lock stays valid for STALE_AFTER since its last write
+                    }
+                }
+            }
+        }
+    }
+
+    /** Writes the lock again with the clock's time, under its new name, then removes the old file. */
+    synchronized void refresh() throws IOException {
+        long now = clock.millis();
+        String fresh = write(backend, json, now);
+        String old = name;
+        name = fresh;
+        written = now;
+        if (!old.equals(fresh)) {
+            backend.remove(FileKind.LOCK, old);
+        }
     }
 
     /** Messages about stale locks removed while acquiring. */
@@ -71,8 +154,8 @@ final class RepositoryLock implements AutoCloseable {
         return removedStale;
     }
 
-    private static void check(Backend backend, boolean exclusive, String own) throws IOException {
-        for (LockInfo other : list(backend)) {
+    private static void check(Backend backend, boolean exclusive, String own, Clock clock) throws IOException {
+        for (LockInfo other : list(backend, clock)) {
             if (other.name().equals(own) || other.stale()) {
                 continue;
             }
@@ -84,10 +167,26 @@ final class RepositoryLock implements AutoCloseable {
     }
 
     /** Every lock file, with staleness decided; unreadable lock files are reported as stale ones of pid 0. */
-    static List<LockInfo> list(Backend backend) throws IOException {
-        List<LockInfo> locks = new ArrayList<>();
+    static List<LockInfo> list(Backend backend, Clock clock) throws IOException {
+        // a lock that vanishes between the listing and its reading was released, or refreshed under a new name that
+        // the listing may have missed: list again, so a refresh never hides a live lock
+        for (int attempt = 1; ; attempt++) {
+            List<LockInfo> locks = new ArrayList<>();
+            if (read(backend, clock, locks) || attempt == LIST_ATTEMPTS) {
+                return locks;
+            }
+        }
+    }
+
+    /** Listings tried while lock files vanish under them; a refresh happens once per 5 minutes, so two suffice. */
+    private static final int LIST_ATTEMPTS = 3;
+
+    /** Reads every listed lock into {@code locks}; false when one vanished before it was read. */
+    private static boolean read(Backend backend, Clock clock, List<LockInfo> locks) throws IOException {
+        long now = clock.millis();
         String host = host();
         String boot = bootId();
+        boolean whole = true;
         for (String n : backend.list(FileKind.LOCK)) {
             try {
                 byte[] data = backend.load(FileKind.LOCK, n);
@@ -96,27 +195,36 @@ final class RepositoryLock implements AutoCloseable {
                 long started = Json.longField(j, "started", "lock " + n);
                 String lockHost = Json.field(j, "host", String.class, "lock " + n);
                 String lockBoot = Json.field(j, "boot", String.class, "lock " + n);
-                boolean stale = lockHost.equals(host) && (!lockBoot.equals(boot) || !alive(pid, started));
+                // a lock written before locks carried their time has none: only its process can make it stale
+                long time = j.containsKey("time") ? Json.longField(j, "time", "lock " + n) : now;
+                boolean expired = now - time > STALE_AFTER.toMillis();
+                boolean dead = lockHost.equals(host) && (!lockBoot.equals(boot) || !alive(pid, started));
                 locks.add(new LockInfo(n, pid, lockHost, Json.field(j, "exclusive", Boolean.class, "lock " + n),
-                        Json.field(j, "operation", String.class, "lock " + n), stale));
+                        Json.field(j, "operation", String.class, "lock " + n), expired || dead,
+                        j.containsKey("time") ? time : 0, expired && !dead));
             } catch (NoSuchFileException gone) {
-                continue;
+                whole = false;
             } catch (RepositoryException e) {
                 // a lock file is written atomically, so an unreadable one was damaged on disk: it protects no one
-                locks.add(new LockInfo(n, 0, "?", false, "unreadable lock file", true));
+                locks.add(new LockInfo(n, 0, "?", false, "unreadable lock file", true, 0, false));
             }
         }
-        return locks;
+        return whole;
     }
 
     /** Removes stale locks; returns one message per lock removed. */
-    static List<String> removeStale(Backend backend) throws IOException {
+    static List<String> removeStale(Backend backend, Clock clock) throws IOException {
         List<String> removed = new ArrayList<>();
-        for (LockInfo l : list(backend)) {
+        long now = clock.millis();
+        for (LockInfo l : list(backend, clock)) {
             if (l.stale()) {
                 backend.remove(FileKind.LOCK, l.name());
-                removed.add("removed stale lock of process " + l.pid() + " (" + l.operation() + "), which is no longer"
-                        + " running");
+                removed.add(l.expired()
+                        ? "removed stale lock of process " + l.pid() + " on " + l.host() + " (" + l.operation()
+                                + "), not refreshed for " + (now - l.time()) / 60_000 + " min (a lock expires after "
+                                + STALE_AFTER.toMinutes() + ")"
+                        : "removed stale lock of process " + l.pid() + " (" + l.operation() + "), which is no longer"
+                                + " running");
             }
         }
         return removed;
@@ -168,6 +276,17 @@ final class RepositoryLock implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        backend.remove(FileKind.LOCK, name);
+        synchronized (this) {
+            closed = true;
+        }
+        refresher.interrupt();
+        try {
+            refresher.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            backend.remove(FileKind.LOCK, name);
+        }
     }
 }

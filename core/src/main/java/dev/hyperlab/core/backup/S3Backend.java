@@ -24,6 +24,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.xml.stream.XMLInputFactory;
@@ -46,6 +50,23 @@ public final class S3Backend implements Backend {
     /** Tries per request: the first and three retries, after 0.2, 0.4 and 0.8 s. */
     static final int ATTEMPTS = 4;
 
+    /**
+     * Objects of this size or more go up in parts: 8 MiB, so packs (16 MiB and more) are uploaded in parallel parts
+     * while index files, manifests, keys and locks stay one PUT each (a multipart upload costs two more requests).
+     */
+    static final int MULTIPART_FROM = 8 << 20;
+    /** Part size: S3's minimum (5 MiB, all parts but the last), the most parts a pack can be cut into. */
+    static final int PART_SIZE = 5 << 20;
+    /** S3's limit on the parts of one upload. */
+    private static final int MAX_PARTS = 10_000;
+    /**
+     * Uploads in flight at once per backend: 4. The parts are slices of the pack buffer already in memory, so the bound
+     * is not about memory but about the server and the link: four streams fill a loopback or LAN link to a
+     * self-hosted store (one stream is limited by one thread's hashing and the server's per-request work), and more
+     * only add connections for the store to juggle, as the AWS CLI's default of 10 does on high-latency links.
+     */
+    static final int PARALLEL_UPLOADS = 4;
+
     private static final long FIRST_BACKOFF_MILLIS = 200;
     /** The most an answer without data may hold: an S3 error document is a few hundred bytes. */
     private static final long ERROR_BYTES = 64 << 10;
@@ -60,6 +81,7 @@ public final class S3Backend implements Backend {
     private final String secretKey;
     private final String region;
     private final HttpClient http;
+    private final java.util.concurrent.Semaphore uploadSlots = new java.util.concurrent.Semaphore(PARALLEL_UPLOADS);
 
     /** A backend over {@code location} with the given credentials and signing region. */
     public S3Backend(S3Location location, String accessKey, String secretKey, String region) {
@@ -120,9 +142,107 @@ public final class S3Backend implements Backend {
         if (kind == FileKind.TEMP) {
             throw new IllegalArgumentException("temporary files are the backend's own");
         }
-        byte[] body = offset == 0 && length == data.length ? data : java.util.Arrays.copyOfRange(data, offset,
-                offset + length);
-        send("PUT", key(kind, name), Map.of(), Map.of(), body, kind.dir() + "/" + name, ERROR_BYTES);
+        String what = kind.dir() + "/" + name;
+        if (length >= MULTIPART_FROM) {
+            saveInParts(key(kind, name), data, offset, length, what);
+        } else {
+            send("PUT", key(kind, name), Map.of(), Map.of(), new Body(data, offset, length), what, ERROR_BYTES);
+        }
+    }
+
+    /**
+     * Uploads an object in parts (CreateMultipartUpload, UploadPart for each part, CompleteMultipartUpload), the parts
+     * in parallel, at most {@link #PARALLEL_UPLOADS} requests at once across this backend. Nothing is visible until
+     * the completion, which makes the object whole at once; on any failure the upload is aborted, so the server frees
+     * its parts and no object appears.
+     */
+    private void saveInParts(String key, byte[] data, int offset, int length, String what) throws IOException {
+        HttpResponse<byte[]> created = send("POST", key, Map.of("uploads", ""), Map.of(), null,
+                "the start of an upload of " + what, ERROR_BYTES);
+        String uploadId = element(created.body(), "UploadId");
+        if (uploadId == null || uploadId.isEmpty() || uploadId.length() > 1024) {
+            throw new IOException("S3 server started an upload of " + what + " without a usable UploadId");
+        }
+        int partSize = Math.max(PART_SIZE, (int) ((length + MAX_PARTS - 1L) / MAX_PARTS));
+        int parts = (int) ((length + (long) partSize - 1) / partSize);
+        String[] etags = new String[parts];
+        boolean done = false;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> uploads = new ArrayList<>();
+            for (int i = 0; i < parts; i++) {
+                int part = i;
+                uploads.add(pool.submit(() -> {
+                    int from = part * partSize;
+                    Body body = new Body(data, offset + from, Math.min(partSize, length - from));
+                    uploadSlots.acquire();
+                    try {
+                        HttpResponse<byte[]> r = send("PUT", key, Map.of("partNumber", String.valueOf(part + 1),
+                                "uploadId", uploadId), Map.of(), body, "part " + (part + 1) + " of " + what,
+                                ERROR_BYTES);
+                        etags[part] = r.headers().firstValue("etag").orElseThrow(() -> new IOException(
+                                "S3 server gave no ETag for part " + (part + 1) + " of " + what));
+                    } finally {
+                        uploadSlots.release();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : uploads) {
+                await(f);
+            }
+            StringBuilder xml = new StringBuilder("<CompleteMultipartUpload>");
+            for (int i = 0; i < parts; i++) {
+                xml.append("<Part><PartNumber>").append(i + 1).append("</PartNumber><ETag>")
+                        .append(etags[i].replace("&", "&amp;").replace("<", "&lt;")).append("</ETag></Part>");
+            }
+            byte[] complete = xml.append("</CompleteMultipartUpload>").toString().getBytes(StandardCharsets.UTF_8);
+            HttpResponse<byte[]> r = send("POST", key, Map.of("uploadId", uploadId), Map.of(), Body.of(complete),
+                    "the completion of an upload of " + what, ERROR_BYTES);
+            // S3 may fail a completion after answering 200: the error is then in the document
+            if (element(r.body(), "Code") != null) {
+                throw new RepositoryException("the S3 server at " + location.endpoint() + " could not complete the"
+                        + " upload of " + what + " (" + element(r.body(), "Code") + ")");
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                abort(key, uploadId);
+            }
+        }
+    }
+
+    private static void await(Future<?> f) throws IOException {
+        try {
+            f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while uploading");
+        }
+    }
+
+    /** AbortMultipartUpload; a failure here leaves parts the server's lifecycle rules remove, and no object. */
+    private void abort(String key, String uploadId) {
+        try {
+            send("DELETE", key, Map.of("uploadId", uploadId), Map.of(), null, "the abort of an upload", ERROR_BYTES);
+        } catch (IOException | RuntimeException e) {
+            // the upload's own failure is the one to report
+        }
+    }
+
+    /** The text of the first {@code <name>} element of a small XML answer, or null. */
+    private static String element(byte[] xml, String name) {
+        String s = new String(xml, StandardCharsets.UTF_8);
+        int a = s.indexOf("<" + name + ">");
+        int b = a < 0 ? -1 : s.indexOf("</" + name + ">", a);
+        return b < 0 ? null : s.substring(a + name.length() + 2, b).trim();
     }
 
     @Override
@@ -233,7 +353,7 @@ public final class S3Backend implements Backend {
      * @throws RepositoryException one line naming the failure for any other 4xx, or for a server that stays down
      */
     private HttpResponse<byte[]> send(String method, String key, Map<String, String> query,
-            Map<String, String> headers, byte[] body, String what, long maxAnswer) throws IOException {
+            Map<String, String> headers, Body body, String what, long maxAnswer) throws IOException {
         IOException last = null;
         String lastAnswer = null;
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -319,12 +439,12 @@ public final class S3Backend implements Backend {
 
     /** An AWS Signature Version 4 request (path-style, payload hash signed). */
     private HttpRequest sign(String method, String key, Map<String, String> query, Map<String, String> headers,
-            byte[] body) {
+            Body body) {
         String path = "/" + location.bucket() + (key.isEmpty() ? "" : "/" + encodePath(key));
         StringBuilder q = new StringBuilder();
         new TreeMap<>(query).forEach((k, v) -> q.append(q.isEmpty() ? "" : "&").append(encode(k)).append('=')
                 .append(encode(v)));
-        String payloadHash = body == null ? EMPTY_SHA256 : HEX.formatHex(sha256(body));
+        String payloadHash = body == null ? EMPTY_SHA256 : body.sha256Hex();
         String now = ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE);
         String day = now.substring(0, 8);
         URI endpoint = location.endpoint();
@@ -334,7 +454,7 @@ public final class S3Backend implements Backend {
                 + "\nx-amz-date:" + now + "\n\n" + signedHeaders + "\n" + payloadHash;
         String scope = day + "/" + region + "/s3/aws4_request";
         String toSign = "AWS4-HMAC-SHA256\n" + now + "\n" + scope + "\n"
-                + HEX.formatHex(sha256(canonical.getBytes(StandardCharsets.UTF_8)));
+                + Body.of(canonical.getBytes(StandardCharsets.UTF_8)).sha256Hex();
         byte[] k = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), day);
         k = hmac(k, region);
         k = hmac(k, "s3");
@@ -348,7 +468,7 @@ public final class S3Backend implements Backend {
                         + signedHeaders + ", Signature=" + signature);
         headers.forEach(b::header); // unsigned (Range only): SigV4 needs only host and the x-amz headers signed
         HttpRequest.BodyPublisher publisher = body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(body);
+                : HttpRequest.BodyPublishers.ofByteArray(body.data(), body.offset(), body.length());
         return b.method(method, publisher).build();
     }
 
@@ -360,9 +480,22 @@ public final class S3Backend implements Backend {
         return encode(key).replace("%2F", "/");
     }
 
-    private static byte[] sha256(byte[] data) {
+    /** A request body: {@code data[offset, offset + length)}, sent and hashed in place (a pack is not copied). */
+    private record Body(byte[] data, int offset, int length) {
+        static Body of(byte[] data) {
+            return new Body(data, 0, data.length);
+        }
+
+        String sha256Hex() {
+            return HEX.formatHex(sha256(data, offset, length));
+        }
+    }
+
+    private static byte[] sha256(byte[] data, int offset, int length) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(data);
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            md.update(data, offset, length);
+            return md.digest();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

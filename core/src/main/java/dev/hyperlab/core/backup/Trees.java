@@ -1,7 +1,9 @@
 package dev.hyperlab.core.backup;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** Reads the tree blobs of file backups back: verified against their ids, then checked entry by entry. */
 final class Trees {
@@ -26,5 +28,31 @@ final class Trees {
                     .toLowerCase(java.util.Locale.ROOT) + " blob");
         }
         return FileTree.decode(reader.read(id), what);
+    }
+
+    /**
+     * Adds to {@code out} every tree and content blob reachable from tree {@code root}, each tree before what it
+     * lists. Trees already in {@code walked} (shared with a backup walked before) are not walked again; the ones
+     * walked here are added to it.
+     *
+     * @throws RepositoryException when a tree cannot be read
+     */
+    void reach(ObjectId root, Set<ObjectId> walked, Set<ObjectId> out) throws IOException {
+        List<ObjectId> stack = new ArrayList<>(List.of(root));
+        while (!stack.isEmpty()) {
+            ObjectId t = stack.removeLast();
+            if (!walked.add(t)) {
+                continue;
+            }
+            out.add(t);
+            for (TreeNode e : load(t)) {
+                if (e.subtree() != null) {
+                    stack.add(e.subtree());
+                }
+                for (Piece p : e.content()) {
+                    out.add(p.blob());
+                }
+            }
+        }
     }
 }

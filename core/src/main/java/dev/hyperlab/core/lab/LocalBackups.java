@@ -1,6 +1,7 @@
 package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.BackupCheck;
+import dev.hyperlab.api.lab.BackupCopy;
 import dev.hyperlab.api.lab.BackupInfo;
 import dev.hyperlab.api.lab.BackupPrune;
 import dev.hyperlab.api.lab.BackupRestore;
@@ -20,6 +21,7 @@ import dev.hyperlab.core.backup.BackupResult;
 import dev.hyperlab.core.backup.BackupSource;
 import dev.hyperlab.core.backup.BackupStrategies;
 import dev.hyperlab.core.backup.ChangedBlockTracker;
+import dev.hyperlab.core.backup.CopyResult;
 import dev.hyperlab.core.backup.FileBackupResult;
 import dev.hyperlab.core.backup.FileCounts;
 import dev.hyperlab.core.backup.FileRestoreResult;
@@ -462,6 +464,26 @@ final class LocalBackups implements Backups {
                 r.bytesWritten(), r.damaged(), warnings);
     }
 
+    // ---- copy -----------------------------------------------------------------------------------------------------
+
+    @Override
+    public BackupCopy copy(Backups to, List<String> ids) {
+        if (!(to instanceof LocalBackups target)) {
+            throw LabException.invalid("cannot copy to " + to, "open the target with lab.backups(dir, password)");
+        }
+        List<String> wanted = ids == null ? List.of() : ids;
+        if (lab.isDryRun() || target.repo.isEmpty()) {
+            // what a copy would take: the backups named (or all), read-only here
+            List<BackupInfo> infos = wanted.isEmpty() ? list() : wanted.stream().map(this::backup).toList();
+            return new BackupCopy(dir, target.dir, infos.stream().map(i -> new BackupCopy.Copied(i.id(), "", false))
+                    .toList(), 0, 0, 0, List.of("dry run: nothing written to " + target.dir));
+        }
+        CopyResult r = io(() -> repo().copyTo(target.repo(), wanted));
+        return new BackupCopy(dir, target.dir, r.backups().stream()
+                .map(c -> new BackupCopy.Copied(c.id(), c.targetId(), c.existed())).toList(), r.blobsCopied(),
+                r.bytesCopied(), r.packsWritten(), r.notes());
+    }
+
     // ---- errors ---------------------------------------------------------------------------------------------------
 
     private interface IoCall<T> {
@@ -487,7 +509,7 @@ final class LocalBackups implements Backups {
                     : msg.contains("password") ? LabException.Kind.INVALID
                     : msg.startsWith("no backup") || msg.contains("not a backup repository")
                             ? LabException.Kind.NOT_FOUND
-                    : msg.startsWith("bad ") || msg.contains("ambiguous") || msg.startsWith("no S3 credentials")
+                    : msg.startsWith("bad ") || msg.contains("ambiguous") || msg.startsWith("cannot copy repository") || msg.startsWith("no S3 credentials")
                             ? LabException.Kind.INVALID
                     : LabException.Kind.IO;
             return new LabException(kind, msg, "", e);

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,6 +30,19 @@ final class FaultyS3Proxy implements AutoCloseable {
     private final Map<String, Integer> faultsByRequest = new HashMap<>();
     final AtomicInteger errors500 = new AtomicInteger();
     final AtomicInteger resets = new AtomicInteger();
+    /** Every request line forwarded or failed, in arrival order. */
+    final List<String> requests = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    /** Requests being served at once, and the most there were. */
+    private final AtomicInteger inFlight = new AtomicInteger();
+    final AtomicInteger maxInFlight = new AtomicInteger();
+    /** Request lines containing this are answered 500 every time (null: none). */
+    volatile String alwaysFail;
+    /** The PUT (counted from 1) that is stalled halfway through its body, for a kill mid-upload; 0: none. */
+    volatile int stallPut;
+    final AtomicInteger puts = new AtomicInteger();
+    /** Counted down when the stalled PUT has sent half its body on and hangs. */
+    final java.util.concurrent.CountDownLatch stalled = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.CountDownLatch closing = new java.util.concurrent.CountDownLatch(1);
     private final Thread acceptor;
 
     FaultyS3Proxy(int upstreamPort, long seed, double faultRate, int maxFaultsPerRequest) throws IOException {
@@ -44,6 +58,12 @@ final class FaultyS3Proxy implements AutoCloseable {
         return server.getLocalPort();
     }
 
+    /** A backend that reaches the server through this proxy. */
+    S3Backend backend(String bucketAndPrefix) throws RepositoryException {
+        return new S3Backend(S3Location.parse("s3:http://127.0.0.1:" + port() + "/" + bucketAndPrefix),
+                S3TestServer.ACCESS, S3TestServer.SECRET, "us-east-1");
+    }
+
     private void acceptLoop() {
         while (!server.isClosed()) {
             try {
@@ -56,6 +76,7 @@ final class FaultyS3Proxy implements AutoCloseable {
     }
 
     private void serve(Socket client) {
+        maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
         try (client) {
             InputStream in = client.getInputStream();
             ByteArrayOutputStream head = new ByteArrayOutputStream();
@@ -80,8 +101,11 @@ final class FaultyS3Proxy implements AutoCloseable {
                 }
             }
             byte[] body = in.readNBytes((int) length);
-            String key = headers.substring(0, headers.indexOf("\r\n")) + " " + range;
-            int fault = decide(key);
+            String line = headers.substring(0, headers.indexOf("\r\n"));
+            requests.add(line);
+            String key = line + " " + range;
+            String failing = alwaysFail;
+            int fault = failing != null && line.contains(failing) ? 1 : decide(key);
             if (fault == 1) {
                 errors500.incrementAndGet();
                 byte[] doc = "<Error><Code>InternalError</Code></Error>".getBytes(StandardCharsets.US_ASCII);
@@ -97,16 +121,26 @@ final class FaultyS3Proxy implements AutoCloseable {
                 client.setSoLinger(true, 0); // an RST, as a crashed server or a dropped connection gives
                 return;
             }
+            boolean stall = line.startsWith("PUT ") && puts.incrementAndGet() == stallPut;
             try (Socket up = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
                 String forwarded = headers.substring(0, headers.length() - 2) + "Connection: close\r\n\r\n";
                 OutputStream o = up.getOutputStream();
                 o.write(forwarded.getBytes(StandardCharsets.ISO_8859_1));
+                if (stall) { // half the body reaches the server, then nothing more until the proxy closes
+                    o.write(body, 0, body.length / 2);
+                    o.flush();
+                    stalled.countDown();
+                    closing.await();
+                    return;
+                }
                 o.write(body);
                 o.flush();
                 up.getInputStream().transferTo(client.getOutputStream());
             }
-        } catch (IOException e) {
+        } catch (IOException | InterruptedException e) {
             // the client or the server went away: nothing to relay
+        } finally {
+            inFlight.decrementAndGet();
         }
     }
 
@@ -123,6 +157,7 @@ final class FaultyS3Proxy implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        closing.countDown();
         server.close();
         acceptor.interrupt();
     }

@@ -72,11 +72,21 @@ public final class RepoChild {
      */
     static Process start(java.util.List<String> wrapper, java.util.Map<String, String> env, String... args)
             throws java.io.IOException {
+        return startJvm(RepoChild.class, wrapper, env, args);
+    }
+
+    /** Starts {@code main} in a child JVM with the test class path, its stderr merged into its stdout. */
+    static Process startJvm(Class<?> main, String... args) throws java.io.IOException {
+        return startJvm(main, java.util.List.of(), java.util.Map.of(), args);
+    }
+
+    private static Process startJvm(Class<?> main, java.util.List<String> wrapper, java.util.Map<String, String> env,
+            String... args) throws java.io.IOException {
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         java.util.List<String> cmd = new java.util.ArrayList<>(wrapper);
         cmd.addAll(java.util.List.of(javaBin, "-Xmx256m",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "--enable-native-access=ALL-UNNAMED", "-cp",
-                System.getProperty("java.class.path"), RepoChild.class.getName()));
+                System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(java.util.List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);

@@ -11,17 +11,13 @@ import org.junit.jupiter.api.Test;
 /** The S3 backend behind a proxy that answers 500 and resets connections at seeded points. */
 class S3FaultTest extends S3ServerTests {
 
-    private static S3Backend through(FaultyS3Proxy proxy, String bucketAndPrefix) throws RepositoryException {
-        return new S3Backend(S3Location.parse("s3:http://127.0.0.1:" + proxy.port() + "/" + bucketAndPrefix),
-                S3TestServer.ACCESS, S3TestServer.SECRET, "us-east-1");
-    }
 
     @Test
     void seededServerErrorsAndResetsAreRetriedAndTheBackupIsWhole() throws Exception {
         server.createBucket("faults");
         Path disk = TestDisks.make(tmp.resolve("vda.raw"), 24 * TestDisks.MiB, 16, 9);
         try (FaultyS3Proxy proxy = new FaultyS3Proxy(server.port(), 21, 0.2, S3Backend.ATTEMPTS - 1)) {
-            BackupRepository repo = BackupRepository.init(through(proxy, "faults/r"), Optional.of("pw".toCharArray()),
+            BackupRepository repo = BackupRepository.init(proxy.backend("faults/r"), Optional.of("pw".toCharArray()),
                     TestDisks.fastKdf(), 3).packTarget(1 << 20);
             BackupResult r = repo.run(new DedupStrategy(), TestDisks.source("web1", disk, 1));
             Path out = tmp.resolve("out.raw");
@@ -46,7 +42,7 @@ class S3FaultTest extends S3ServerTests {
             IOException e = null;
             for (int i = 0; i < 5 && e == null; i++) {
                 try {
-                    BackupRepository.open(through(proxy, "down/r"), Optional.empty())
+                    BackupRepository.open(proxy.backend("down/r"), Optional.empty())
                             .run(new FullStrategy(), TestDisks.source("web1", disk, i));
                 } catch (IOException failed) {
                     e = failed;

@@ -239,7 +239,15 @@ public final class ShellContext implements AutoCloseable {
      * the console in batch mode). Refuses when there is nobody to ask.
      */
     public String password(String prompt) {
-        String env = System.getenv("HYPERLAB_PASSWORD");
+        return password(prompt, "HYPERLAB_PASSWORD");
+    }
+
+    /**
+     * A password for {@code prompt}: the environment variable {@code variable} if set (as restic reads
+     * {@code RESTIC_FROM_PASSWORD} for the source of a copy), else asked without echo.
+     */
+    public String password(String prompt, String variable) {
+        String env = System.getenv(variable);
         if (env != null && !env.isEmpty()) {
             return env;
         }
@@ -252,10 +260,10 @@ public final class ShellContext implements AutoCloseable {
             typed = p == null ? null : new String(p);
         } else {
             throw new ShellException("a password is needed and there is no terminal to ask for it",
-                    "set HYPERLAB_PASSWORD");
+                    "set " + variable);
         }
         if (typed == null || typed.isEmpty()) {
-            throw new ShellException("no password given", "type one, or set HYPERLAB_PASSWORD");
+            throw new ShellException("no password given", "type one, or set " + variable);
         }
         return typed;
     }

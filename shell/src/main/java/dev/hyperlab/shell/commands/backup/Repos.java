@@ -26,9 +26,14 @@ final class Repos {
      * typed without echo.
      */
     static Backups open(ShellContext ctx, Lab lab, String repo) {
+        return open(ctx, lab, repo, "HYPERLAB_PASSWORD");
+    }
+
+    /** {@link #open(ShellContext, Lab, String)} with the password in {@code variable} (the source of a copy's own). */
+    static Backups open(ShellContext ctx, Lab lab, String repo, String variable) {
         String dir = dir(repo);
-        if (System.getenv("HYPERLAB_PASSWORD") != null) {
-            return lab.backups(dir, ctx.password("password for " + dir + ": "));
+        if (System.getenv(variable) != null) {
+            return lab.backups(dir, ctx.password("password for " + dir + ": ", variable));
         }
         try {
             return lab.backups(dir, "");
@@ -37,6 +42,6 @@ final class Repos {
                 throw e;
             }
         }
-        return lab.backups(dir, ctx.password("password for " + dir + ": "));
+        return lab.backups(dir, ctx.password("password for " + dir + ": ", variable));
     }
 }

@@ -57,7 +57,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
         if (vm.frozen != null) {
             return vm.frozen;
         }
-        return capture(vm, vm.state);
+        return capture(vm, vm.state());
     }
 
     private static Execution capture(Machine m, VmState state) {
@@ -115,7 +115,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
      * its open timeline row (a thaw opens a new one for the rest of the step). Memory stays held.
      */
     static Execution freeze(VmMachine vm) {
-        Execution e = capture(vm, vm.state);
+        Execution e = capture(vm, vm.state());
         StepRun r = vm.current;
         if (r != null) {
             r.cancel();

@@ -35,7 +35,8 @@ final class HostMachine extends Machine {
     final String firmware;
     final List<HostDisk> disks;
     final List<String> bootOrder;
-    HostState state = HostState.OFF;
+    /** Its lifecycle state; every change goes through {@link HostLifecycle#transition}. */
+    final HostLifecycle lifecycle;
     String reason = "";
     HypervisorType hypervisor;
     HostOs hostOs;
@@ -54,6 +55,7 @@ final class HostMachine extends Machine {
     HostMachine(LabModel lab, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
             List<String> bootOrder) {
         super(name, lab);
+        this.lifecycle = new HostLifecycle(name);
         this.cores = cores;
         this.ram = ram;
         this.ghz = ghz;
@@ -102,6 +104,10 @@ final class HostMachine extends Machine {
         return 1;
     }
 
+    HostState state() {
+        return lifecycle.state();
+    }
+
     /** Memory VMs may use: installed memory less what the hypervisor (and, for type 2, the host OS) keeps. */
     long usableMemory() {
         long reserve = hypervisor == HypervisorType.TYPE2
@@ -122,7 +128,7 @@ final class HostMachine extends Machine {
 
     /** What to do, while this host does not run, for it to run: the hint of a request that needs it running. */
     String untilRunning() {
-        return switch (state) {
+        return switch (state()) {
             case BOOTING -> "it is still booting: wait until it runs (wait host " + name + ")";
             case FAILED -> "it failed to boot (timeline " + name + " shows where): power it on again once fixed";
             default -> "power it on and wait until it runs (host power-on " + name + ", then wait host " + name + ")";
@@ -132,9 +138,7 @@ final class HostMachine extends Machine {
     // ---- lifecycle -----------------------------------------------------------------------------------------------
 
     void install(HypervisorType type, HostOs os) {
-        if (state != HostState.OFF) {
-            throw LabException.notAllowed("host " + name + " is " + state.id(), "power it off before installing");
-        }
+        lifecycle.check(HostLifecycle.Action.INSTALL);
         if (type == HypervisorType.TYPE1 && os != null) {
             throw LabException.invalid("a type 1 hypervisor is the host's OS: a {hostOs} does not apply",
                     "leave out the {hostOs}, or install a type2 {hypervisor}");
@@ -151,29 +155,22 @@ final class HostMachine extends Machine {
     }
 
     void powerOn() {
-        if (state == HostState.BOOTING || state == HostState.RUNNING) {
-            throw LabException.notAllowed("host " + name + " is already " + state.id(),
-                    "use host reset to restart it, or host power-off");
-        }
+        lifecycle.check(HostLifecycle.Action.POWER_ON);
         lab.requireExtensions(firmware, List.of());
-        state = HostState.BOOTING;
+        lifecycle.transition(HostLifecycle.Action.POWER_ON);
         reason = "";
         lab.log(name, "power-on");
         startPlan(PlanKind.BOOT, HostBootPlans.plan(this));
     }
 
     void powerOff() {
-        if (state == HostState.OFF) {
-            throw LabException.notAllowed("host " + name + " is already off", "host power-on starts it");
-        }
+        lifecycle.check(HostLifecycle.Action.POWER_OFF);
         cutPower("host " + name + " lost power");
         lab.log(name, "power-off");
     }
 
     void reset() {
-        if (state == HostState.OFF) {
-            throw LabException.notAllowed("host " + name + " is off", "host power-on starts it");
-        }
+        lifecycle.check(HostLifecycle.Action.RESET);
         lab.requireExtensions(firmware, List.of()); // before the power is cut: a refused reset changes nothing
         cutPower("host " + name + " was reset");
         lab.log(name, "reset");
@@ -182,7 +179,7 @@ final class HostMachine extends Machine {
 
     private void cutPower(String why) {
         stopPlan();
-        state = HostState.OFF;
+        lifecycle.transition(HostLifecycle.Action.POWER_OFF);
         reason = "";
         starts.clear();
         warmCache.clear();
@@ -197,14 +194,14 @@ final class HostMachine extends Machine {
 
     @Override
     void planDone(PlanKind kind) {
-        state = HostState.RUNNING;
+        lifecycle.transition(HostLifecycle.Action.BOOTED);
         lab.log(name, "running");
         starts.admit();
     }
 
     @Override
     void planFailed(PlanKind kind, PlannedStep failure) {
-        state = HostState.FAILED;
+        lifecycle.transition(HostLifecycle.Action.BOOT_FAILED);
         reason = failure.failure();
     }
 
@@ -217,7 +214,7 @@ final class HostMachine extends Machine {
                     : "";
             ds.add(new HostInfo.HostDiskInfo(d.device(), d.kind(), d.size(), contents));
         }
-        return new HostInfo(name, state, cores, ram, ghz, firmware, ds, bootOrder,
+        return new HostInfo(name, state(), cores, ram, ghz, firmware, ds, bootOrder,
                 hypervisor == null ? "" : hypervisor.id(), hostOs == null ? "" : hostOs.id(), policy,
                 List.copyOf(vms), reason);
     }

@@ -172,7 +172,7 @@ public final class LabCodec {
         }
         g.writeEndArray();
         writeStrings(g, "bootOrder", h.bootOrder);
-        g.writeStringField("state", h.state.id());
+        g.writeStringField("state", h.state().id());
         g.writeStringField("reason", h.reason);
         g.writeStringField("hypervisor", h.hypervisor == null ? "" : h.hypervisor.id());
         g.writeStringField("hostOs", h.hostOs == null ? "" : h.hostOs.id());
@@ -220,7 +220,7 @@ public final class LabCodec {
             g.writeEndObject();
         }
         g.writeEndArray();
-        g.writeStringField("state", v.state.id());
+        g.writeStringField("state", v.state().id());
         g.writeStringField("reason", v.reason);
         g.writeStringField("stateBeforeStart", v.stateBeforeStart.id());
         g.writeNumberField("startRequest", v.startRequest);
@@ -584,7 +584,7 @@ public final class LabCodec {
         }
         HostMachine host = new HostMachine(lab, str(h, "name"), (int) num(h, "cores"), num(h, "ram"), dbl(h, "ghz"),
                 str(h, "firmware"), disks, strings(h, "bootOrder"));
-        host.state = HostState.of(str(h, "state"));
+        host.lifecycle.restore(HostState.of(str(h, "state")));
         host.reason = str(h, "reason");
         host.hypervisor = str(h, "hypervisor").isEmpty() ? null : HypervisorType.of(str(h, "hypervisor"));
         host.hostOs = str(h, "hostOs").isEmpty() ? null : HostOs.of(str(h, "hostOs"));
@@ -625,7 +625,7 @@ public final class LabCodec {
         }
         VmMachine vm = new VmMachine(lab, str(v, "name"), str(v, "host"), (int) num(v, "vcpus"), num(v, "memory"),
                 str(v, "firmware"), str(v, "os"), strings(v, "drivers"), (int) num(v, "bootPriority"), disks);
-        vm.state = VmState.of(str(v, "state"));
+        vm.lifecycle.restore(VmState.of(str(v, "state")));
         vm.reason = str(v, "reason");
         vm.stateBeforeStart = VmState.of(str(v, "stateBeforeStart"));
         vm.startRequest = num(v, "startRequest");

@@ -544,7 +544,7 @@ public final class LabCodec {
             for (Object ao : list(r, "activities")) {
                 Map<String, Object> a = (Map<String, Object>) ao;
                 String name = str(a, "machine");
-                Machine m = lab.hosts.containsKey(name) ? lab.hosts.get(name) : lab.vms.get(name);
+                Machine m = machine(lab, name);
                 if (m == null || m.current == null) {
                     throw new IOException("saved activity of " + name + " has no running step");
                 }
@@ -570,9 +570,17 @@ public final class LabCodec {
                 case "tick" -> new ResourceTick(str(e, "resource"), num(e, "epoch"));
                 default -> throw new IOException("unknown saved event type " + str(e, "type"));
             };
+            if (ev instanceof PartTimer t && machine(lab, t.machine()) instanceof Machine m && m.current != null
+                    && t.run() == m.run) {
+                m.current.restoreDue(t.part(), num(e, "time")); // when it is due is its timer's time
+            }
             events.add(new EventQueue.Entry(num(e, "time"), (int) num(e, "priority"), num(e, "seq"), ev));
         }
         sim.restore(num(root, "now"), num(root, "nextSeq"), num(root, "processed"), events);
+    }
+
+    private static Machine machine(LabModel lab, String name) {
+        return lab.hosts.containsKey(name) ? lab.hosts.get(name) : lab.vms.get(name);
     }
 
     @SuppressWarnings("unchecked")

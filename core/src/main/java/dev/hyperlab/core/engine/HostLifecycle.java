@@ -9,13 +9,13 @@ import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.LabException;
 
 /**
- * A host's lifecycle state and the table it changes by, as {@link VmLifecycle} is a VM's: every change goes through
- * {@link #transition}, and a request the table does not allow is refused with an error made from the table. The
+ * The host lifecycle, as {@link VmLifecycle} is a VM's: the table a host's state changes by ({@link Lifecycle} holds
+ * the state), and the error for a request the table does not allow. The
  * requests are the table documented on {@link dev.hyperlab.api.lab.Host} (HostLifecycleTest holds the two together).
  */
 final class HostLifecycle {
     /** What changes a host's state: a user's request (the documented table) or an event of the simulation. */
-    enum Action {
+    enum Action implements Lifecycle.Action {
         INSTALL("install"),
         POWER_ON("power-on"),
         POWER_OFF("power-off"),
@@ -32,7 +32,8 @@ final class HostLifecycle {
             this.words = words;
         }
 
-        boolean requested() {
+        @Override
+        public boolean requested() {
             return words != null;
         }
     }
@@ -48,40 +49,11 @@ final class HostLifecycle {
             .row(Action.BOOT_FAILED, FAILED, BOOTING)
             .build();
 
-    private final String host;
-    private HostState state = OFF;
+    private HostLifecycle() {}
 
-    HostLifecycle(String host) {
-        this.host = host;
-    }
-
-    HostState state() {
-        return state;
-    }
-
-    boolean allows(Action action) {
-        return TABLE.allows(state, action);
-    }
-
-    /** Refuses a request the table does not allow in the current state (changes nothing). */
-    void check(Action action) {
-        if (!allows(action)) {
-            if (!action.requested()) {
-                throw new IllegalStateException("host " + host + ": " + action + " in state " + state);
-            }
-            throw refusal(host, state, action);
-        }
-    }
-
-    /** Changes the state as the table says {@code action} does; a request it does not allow is refused. */
-    void transition(Action action) {
-        check(action);
-        state = TABLE.next(state, action, null);
-    }
-
-    /** Puts back a state the lab saved (a load is not a transition: the state was reached before). */
-    void restore(HostState saved) {
-        state = saved;
+    /** A new host's lifecycle: off. */
+    static Lifecycle<HostState, Action> of(String host) {
+        return new Lifecycle<>("host " + host, OFF, TABLE, (s, action) -> refusal(host, s, action));
     }
 
     /** The error for a request the table does not allow in {@code state}: what the host is, and what to do instead. */

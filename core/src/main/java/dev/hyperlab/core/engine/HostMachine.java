@@ -35,8 +35,8 @@ final class HostMachine extends Machine {
     final String firmware;
     final List<HostDisk> disks;
     final List<String> bootOrder;
-    /** Its lifecycle state; every change goes through {@link HostLifecycle#transition}. */
-    final HostLifecycle lifecycle;
+    /** Its lifecycle state; every change goes through {@link Lifecycle#transition}. */
+    final Lifecycle<HostState, HostLifecycle.Action> lifecycle;
     String reason = "";
     HypervisorType hypervisor;
     HostOs hostOs;
@@ -55,7 +55,7 @@ final class HostMachine extends Machine {
     HostMachine(LabModel lab, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
             List<String> bootOrder) {
         super(name, lab);
-        this.lifecycle = new HostLifecycle(name);
+        this.lifecycle = HostLifecycle.of(name);
         this.cores = cores;
         this.ram = ram;
         this.ghz = ghz;

@@ -13,10 +13,10 @@ import dev.hyperlab.api.lab.VmState;
 import java.util.EnumSet;
 
 /**
- * A VM's lifecycle state and the table it changes by: every change of the state goes through {@link #transition},
- * and a request the table does not allow is refused with an error made from the table, changing nothing. The requests
- * are the table documented on {@link dev.hyperlab.api.lab.Vm} (VmLifecycleTest holds the two together); the events
- * are what the simulation does to a VM (lasting work ends, a step fails, its host loses power).
+ * The VM lifecycle: the table a VM's state changes by ({@link Lifecycle} holds the state: every change goes through
+ * its transition, and a request the table does not allow is refused with the error made here, changing nothing).
+ * The requests are the table documented on {@link dev.hyperlab.api.lab.Vm} (VmLifecycleTest holds the two together);
+ * the events are what the simulation does to a VM (lasting work ends, a step fails, its host loses power).
  *
  * <p>Two cells the documentation and the code once disagreed on, decided: a paused VM (its state being saved for a
  * snapshot or loaded by a revert) can be destroyed, a power cut as for a running one, since a hung save must not
@@ -25,7 +25,7 @@ import java.util.EnumSet;
  */
 final class VmLifecycle {
     /** What changes a VM's state: a user's request (the documented table) or an event of the simulation. */
-    enum Action {
+    enum Action implements Lifecycle.Action {
         START("start"),
         SHUTDOWN("shutdown"),
         DESTROY("destroy"),
@@ -65,7 +65,8 @@ final class VmLifecycle {
             this.words = words;
         }
 
-        boolean requested() {
+        @Override
+        public boolean requested() {
             return words != null;
         }
     }
@@ -95,47 +96,11 @@ final class VmLifecycle {
             .row(Action.REVERTED_OFF, SHUTOFF, STARTING, RUNNING, PAUSED)
             .build();
 
-    private final String vm;
-    private VmState state;
+    private VmLifecycle() {}
 
-    VmLifecycle(String vm, VmState state) {
-        this.vm = vm;
-        this.state = state;
-    }
-
-    VmState state() {
-        return state;
-    }
-
-    /** Whether the table allows {@code action} now. */
-    boolean allows(Action action) {
-        return TABLE.allows(state, action);
-    }
-
-    /** Refuses a request the table does not allow in the current state (changes nothing). */
-    void check(Action action) {
-        if (!allows(action)) {
-            if (!action.requested()) {
-                throw new IllegalStateException("VM " + vm + ": " + action + " in state " + state);
-            }
-            throw refusal(vm, state, action);
-        }
-    }
-
-    /** Changes the state as the table says {@code action} does; a request it does not allow is refused. */
-    void transition(Action action) {
-        transition(action, null);
-    }
-
-    /** {@link #transition(Action)} for an action whose end the caller knows: {@code to}, one the table allows. */
-    void transition(Action action, VmState to) {
-        check(action);
-        state = TABLE.next(state, action, to);
-    }
-
-    /** Puts back a state saved by the lab or a snapshot (a load is not a transition: the state was reached before). */
-    void restore(VmState saved) {
-        state = saved;
+    /** A new VM's lifecycle, in state {@code state}. */
+    static Lifecycle<VmState, Action> of(String vm, VmState state) {
+        return new Lifecycle<>("VM " + vm, state, TABLE, (s, action) -> refusal(vm, s, action));
     }
 
     /** The error for a request the table does not allow in {@code state}: what the VM is, and what to do instead. */

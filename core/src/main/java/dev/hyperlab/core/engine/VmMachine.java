@@ -26,7 +26,7 @@ final class VmMachine extends Machine {
     final int bootPriority;
     final List<VmDisk> disks;
     /** Its lifecycle state; every change goes through {@link #transition}. */
-    final VmLifecycle lifecycle;
+    final Lifecycle<VmState, VmLifecycle.Action> lifecycle;
     String reason = "";
     /** The state to return to when a queued start is refused. */
     VmState stateBeforeStart = VmState.DEFINED;
@@ -60,7 +60,7 @@ final class VmMachine extends Machine {
     VmMachine(LabModel lab, String name, String host, int vcpus, long memory, String firmware, String os,
             List<String> drivers, int bootPriority, List<VmDisk> disks) {
         super(name, lab);
-        this.lifecycle = new VmLifecycle(name, VmState.DEFINED);
+        this.lifecycle = VmLifecycle.of(name, VmState.DEFINED);
         this.host = host;
         this.vcpus = vcpus;
         this.memory = memory;

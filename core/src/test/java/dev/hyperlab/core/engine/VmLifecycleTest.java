@@ -93,9 +93,9 @@ class VmLifecycleTest {
 
     @Test
     void anEventTheTableDoesNotAllowIsABugNotAUserError() {
-        VmLifecycle life = new VmLifecycle("web", VmState.SHUTOFF);
+        var life = VmLifecycle.of("web", VmState.SHUTOFF);
         assertThatThrownBy(() -> life.transition(Action.BOOTED)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> new VmLifecycle("web", VmState.PAUSED).transition(Action.UNPAUSE, VmState.SHUTOFF))
+        assertThatThrownBy(() -> VmLifecycle.of("web", VmState.PAUSED).transition(Action.UNPAUSE, VmState.SHUTOFF))
                 .isInstanceOf(IllegalStateException.class);
         assertThat(life.state()).isEqualTo(VmState.SHUTOFF);
     }

@@ -1,5 +1,8 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.lab.HostInfo;
 import dev.hyperlab.api.lab.HostOs;
 import dev.hyperlab.api.lab.HostState;
@@ -217,5 +220,66 @@ final class HostMachine extends Machine {
         return new HostInfo(name, state(), cores, ram, ghz, firmware, ds, bootOrder,
                 hypervisor == null ? "" : hypervisor.id(), hostOs == null ? "" : hostOs.id(), policy,
                 List.copyOf(vms), reason);
+    }
+
+    // ---- saved with the lab (LabCodec) ----
+
+    /** Writes this host as an object of a saved lab: its configuration, state, memory, start queue and run. */
+    void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeNumberField("cores", cores);
+        g.writeNumberField("ram", ram);
+        g.writeNumberField("ghz", ghz);
+        g.writeStringField("firmware", firmware);
+        g.writeArrayFieldStart("disks");
+        for (HostDisk d : disks) {
+            g.writeStartObject();
+            g.writeStringField("device", d.device());
+            g.writeStringField("kind", d.kind().id());
+            g.writeNumberField("size", d.size());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        SavedDoc.writeStrings(g, "bootOrder", bootOrder);
+        g.writeStringField("state", state().id());
+        g.writeStringField("reason", reason);
+        g.writeStringField("hypervisor", hypervisor == null ? "" : hypervisor.id());
+        g.writeStringField("hostOs", hostOs == null ? "" : hostOs.id());
+        g.writeNumberField("maxConcurrentBoots", policy.maxConcurrentBoots());
+        g.writeNumberField("groupDelay", policy.groupDelay().toNanos());
+        SavedDoc.writeStrings(g, "warmCache", List.copyOf(warmCache));
+        g.writeNumberField("committed", committed);
+        memory.save(g);
+        starts.save(g);
+        saveRun(g);
+        g.writeEndObject();
+    }
+
+    /** A host as {@link #save} wrote it, for {@code lab} (its start queue is linked once the VMs are loaded). */
+    @SuppressWarnings("unchecked")
+    static HostMachine restore(LabModel lab, Map<String, Object> h) throws IOException {
+        List<HostDisk> disks = new ArrayList<>();
+        for (Object o : SavedDoc.list(h, "disks")) {
+            Map<String, Object> d = (Map<String, Object>) o;
+            disks.add(new HostDisk(SavedDoc.str(d, "device"), dev.hyperlab.api.lab.DiskKind.of(SavedDoc.str(d, "kind")),
+                    SavedDoc.num(d, "size")));
+        }
+        HostMachine host = new HostMachine(lab, SavedDoc.str(h, "name"), (int) SavedDoc.num(h, "cores"),
+                SavedDoc.num(h, "ram"), SavedDoc.dbl(h, "ghz"), SavedDoc.str(h, "firmware"), disks,
+                SavedDoc.strings(h, "bootOrder"));
+        host.lifecycle.restore(HostState.of(SavedDoc.str(h, "state")));
+        host.reason = SavedDoc.str(h, "reason");
+        String hypervisor = SavedDoc.str(h, "hypervisor");
+        host.hypervisor = hypervisor.isEmpty() ? null : HypervisorType.of(hypervisor);
+        host.hostOs = SavedDoc.str(h, "hostOs").isEmpty() ? null : HostOs.of(SavedDoc.str(h, "hostOs"));
+        host.policy = new StartPolicy((int) SavedDoc.num(h, "maxConcurrentBoots"),
+                java.time.Duration.ofNanos(SavedDoc.num(h, "groupDelay")));
+        host.warmCache.addAll(SavedDoc.strings(h, "warmCache"));
+        host.committed = SavedDoc.num(h, "committed");
+        host.starts.restore(h);
+        host.memory.restore(h);
+        host.restoreRun(h);
+        return host;
     }
 }

@@ -1,5 +1,8 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmState;
@@ -539,5 +542,120 @@ final class VmMachine extends Machine {
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
                 bootPriority, reason, operation());
+    }
+
+    // ---- saved with the lab and, less its history, in a snapshot's state (LabCodec, VmStateDoc) ----
+
+    /** Writes this VM as an object: its configuration, state, memory account, snapshots and run. */
+    void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("host", host);
+        g.writeNumberField("vcpus", vcpus);
+        g.writeNumberField("memory", memory);
+        g.writeStringField("firmware", firmware);
+        g.writeStringField("os", os);
+        SavedDoc.writeStrings(g, "drivers", drivers);
+        g.writeNumberField("bootPriority", bootPriority);
+        g.writeArrayFieldStart("disks");
+        for (VmDisk d : disks) {
+            g.writeStartObject();
+            g.writeStringField("device", d.device());
+            g.writeStringField("path", d.path());
+            g.writeNumberField("virtualSize", d.virtualSize());
+            g.writeBooleanField("owned", d.owned());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeStringField("state", state().id());
+        g.writeStringField("reason", reason);
+        g.writeStringField("stateBeforeStart", stateBeforeStart.id());
+        g.writeNumberField("startRequest", startRequest);
+        g.writeNumberField("held", held);
+        g.writeBooleanField("counted", counted);
+        g.writeNumberField("target", target);
+        g.writeNumberField("actual", actual);
+        g.writeNumberField("resident", resident);
+        g.writeNumberField("swapped", swapped);
+        g.writeNumberField("guestUsed", guestUsed);
+        g.writeNumberField("shared", shared);
+        g.writeNumberField("majorFaults", majorFaults);
+        g.writeBooleanField("balloonLoaded", balloonLoaded);
+        SavedDoc.writeRows(g, "memorySamples", memorySamples);
+        saveSnapshotFields(g);
+        saveRun(g);
+        g.writeEndObject();
+    }
+
+    /** The snapshot fields: present only when used, so a lab without snapshots saves as it did before them. */
+    private void saveSnapshotFields(JsonGenerator g) throws IOException {
+        if (frozen != null) {
+            g.writeFieldName("frozen");
+            frozen.save(g);
+        }
+        if (!snapshots.isEmpty()) {
+            g.writeStringField("currentSnapshot", snapshots.current());
+            g.writeArrayFieldStart("snapshots");
+            for (SnapshotRecord r : snapshots.all()) {
+                r.save(g);
+            }
+            g.writeEndArray();
+        }
+        if (snapshotJob != null) {
+            g.writeObjectFieldStart("snapshotJob");
+            g.writeStringField("op", snapshotJob.op());
+            SavedDoc.writeStrings(g, "names", snapshotJob.names());
+            g.writeEndObject();
+        }
+    }
+
+    /** A VM as {@link #save} wrote it, for {@code lab} (not yet added to it). */
+    @SuppressWarnings("unchecked")
+    static VmMachine restore(LabModel lab, Map<String, Object> v) throws IOException {
+        List<VmDisk> disks = new ArrayList<>();
+        for (Object o : SavedDoc.list(v, "disks")) {
+            Map<String, Object> d = (Map<String, Object>) o;
+            disks.add(new VmDisk(SavedDoc.str(d, "device"), SavedDoc.str(d, "path"), SavedDoc.num(d, "virtualSize"),
+                    (Boolean) d.get("owned")));
+        }
+        VmMachine vm = new VmMachine(lab, SavedDoc.str(v, "name"), SavedDoc.str(v, "host"),
+                (int) SavedDoc.num(v, "vcpus"), SavedDoc.num(v, "memory"), SavedDoc.str(v, "firmware"),
+                SavedDoc.str(v, "os"), SavedDoc.strings(v, "drivers"), (int) SavedDoc.num(v, "bootPriority"), disks);
+        vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));
+        vm.reason = SavedDoc.str(v, "reason");
+        vm.stateBeforeStart = VmState.of(SavedDoc.str(v, "stateBeforeStart"));
+        vm.startRequest = SavedDoc.num(v, "startRequest");
+        vm.held = SavedDoc.num(v, "held");
+        vm.counted = (Boolean) v.get("counted");
+        vm.target = SavedDoc.num(v, "target");
+        vm.actual = SavedDoc.num(v, "actual");
+        vm.resident = SavedDoc.num(v, "resident");
+        vm.swapped = SavedDoc.num(v, "swapped");
+        vm.guestUsed = SavedDoc.num(v, "guestUsed");
+        vm.shared = SavedDoc.num(v, "shared");
+        vm.majorFaults = SavedDoc.num(v, "majorFaults");
+        vm.balloonLoaded = (Boolean) v.get("balloonLoaded");
+        vm.memorySamples.addAll(SavedDoc.rows(v, "memorySamples"));
+        vm.restoreSnapshotFields(v);
+        vm.restoreRun(v);
+        return vm;
+    }
+
+    /** The fields {@link #saveSnapshotFields} writes; absent in labs saved before snapshots existed. */
+    @SuppressWarnings("unchecked")
+    private void restoreSnapshotFields(Map<String, Object> v) throws IOException {
+        if (v.get("frozen") instanceof Map<?, ?> f) {
+            frozen = Execution.restore((Map<String, Object>) f);
+        }
+        if (v.get("snapshots") instanceof List<?> l) {
+            for (Object o : l) {
+                snapshots.load(SnapshotRecord.restore((Map<String, Object>) o, name));
+            }
+            snapshots.setCurrent(SavedDoc.str(v, "currentSnapshot"));
+        }
+        if (v.get("snapshotJob") instanceof Map<?, ?> j) {
+            Map<String, Object> job = (Map<String, Object>) j;
+            snapshotJob = new SnapshotJob(SavedDoc.str(job, "op"), SavedDoc.strings(job, "names"));
+        }
     }
 }

@@ -85,8 +85,9 @@ public final class StartupBench {
         }
         boolean aot = Files.exists(target.resolve("hyperlab.aot"));
         String cp = target.resolve("hyperlab-shell.jar") + ":" + target.resolve("lib") + "/*";
+        // the launcher's flags (./hyperlab): SerialGC, both JIT tiers
         List<String> base = List.of(javaHome.resolve("bin/java").toString(), "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "--enable-native-access=ALL-UNNAMED", "-Xlog:all=warning:stderr");
+                "--enable-native-access=ALL-UNNAMED", "-Xlog:all=warning:stderr");
         List<String> withAot = concat(base, "-XX:AOTCache=" + target.resolve("hyperlab.aot"), "-cp", cp,
                 "dev.hyperlab.shell.Main", "--lab", lab.toString());
         List<String> withoutAot = concat(base, "-Xshare:auto", "-cp", cp, "dev.hyperlab.shell.Main", "--lab",

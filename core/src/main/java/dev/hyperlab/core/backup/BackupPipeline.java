@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * while the next one fills.
  *
  * <p>Memory is bounded: {@value #SLOTS} chunk buffers of {@value #MAX_CHUNK} bytes (plus scratch) and two pack
- * buffers, about 90 MiB whatever the disk's size. A reader waits when every buffer is in flight, which is the
+ * buffers, about 90 MiB whatever the disk's size, each allocated when first needed (the JVM zeroes every new array:
+ * 90 MiB made up front cost a backup of a small disk a third of a second). A reader waits when every buffer is in flight, which is the
  * back-pressure that keeps the heap flat. Chunks that are all zeros are recorded as holes without hashing.
  *
  * <p>Nothing is visible to other processes until {@link #finish} writes the index file: a run that dies before leaves
@@ -68,7 +69,12 @@ final class BackupPipeline implements AutoCloseable {
     private final BlobCodec codec;
     private final int packTarget;
     private final ArrayBlockingQueue<Slot> free = new ArrayBlockingQueue<>(SLOTS);
+    /** Chunk buffers made so far (producer only): made as they are first needed, so a small backup allocates little. */
+    private int slotsMade;
+    private final boolean encrypted;
     private final ArrayBlockingQueue<byte[]> packBuffers = new ArrayBlockingQueue<>(2);
+    /** Whether the second pack buffer exists (committer only); like the first, it is allocated when first written. */
+    private boolean sparePackMade;
     private final ExecutorService workers;
     private final ExecutorService saver;
     private final Set<ObjectId> stored = ConcurrentHashMap.newKeySet();
@@ -91,13 +97,8 @@ final class BackupPipeline implements AutoCloseable {
         this.index = index;
         this.codec = codec;
         this.packTarget = packTarget;
-        boolean encrypted = codec.cipher().encrypted();
-        for (int i = 0; i < SLOTS; i++) {
-            free.add(new Slot(encrypted));
-        }
-        int packCapacity = packTarget + BlobCodec.maxStored(MAX_CHUNK) + 64 * 1024;
-        packBuffers.add(new byte[packCapacity]);
-        this.pack = new PackWriter(packCapacity);
+        this.encrypted = codec.cipher().encrypted();
+        this.pack = new PackWriter(packTarget + BlobCodec.maxStored(MAX_CHUNK) + 64 * 1024);
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newFixedThreadPool(cores, r -> daemon(r, "backup-worker-" + n.incrementAndGet()));
@@ -124,14 +125,17 @@ final class BackupPipeline implements AutoCloseable {
             return pending;
         }
         try {
-            while (true) {
-                checkFailure();
-                Slot s = free.poll(100, TimeUnit.MILLISECONDS);
-                if (s != null) {
-                    pending = s;
-                    return s;
-                }
+            Slot s = free.poll();
+            if (s == null && slotsMade < SLOTS) {
+                slotsMade++;
+                s = new Slot(encrypted);
             }
+            while (s == null) {
+                checkFailure();
+                s = free.poll(100, TimeUnit.MILLISECONDS);
+            }
+            pending = s;
+            return s;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("backup interrupted");
@@ -240,13 +244,14 @@ final class BackupPipeline implements AutoCloseable {
     }
 
     private void flushPack() throws IOException {
-        byte[] next;
+        byte[] next = packBuffers.poll();
         try {
-            while (true) {
-                checkFailure();
-                next = packBuffers.poll(100, TimeUnit.MILLISECONDS);
-                if (next != null) {
-                    break;
+            if (next == null && !sparePackMade) {
+                sparePackMade = true; // null: the writer allocates the second buffer when it first appends
+            } else {
+                while (next == null) {
+                    checkFailure();
+                    next = packBuffers.poll(100, TimeUnit.MILLISECONDS);
                 }
             }
         } catch (InterruptedException e) {

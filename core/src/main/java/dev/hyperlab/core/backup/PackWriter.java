@@ -9,12 +9,15 @@ import java.util.List;
  * Not thread-safe; the backup pipeline appends from one committer at a time.
  */
 final class PackWriter {
+    private static final int FIRST_BUFFER = 1 << 20;
+    /** Made at the first append, then grown to {@link #capacity} (or past it, for a larger pack). */
     private byte[] buf;
+    private final int capacity;
     private int size;
     private final List<PackFormat.Entry> entries = new ArrayList<>();
 
     PackWriter(int capacity) {
-        this.buf = new byte[capacity];
+        this.capacity = capacity;
     }
 
     /** A finished pack: {@code bytes[0, length)} is the file, named {@code id}. */
@@ -43,12 +46,17 @@ final class PackWriter {
     }
 
     private void ensure(int need) {
-        if (need > buf.length) {
+        if (buf == null) { // a run that stores a page or two of maps needs little; a big one grows to its capacity
+            buf = new byte[Math.max(need, Math.min(capacity, FIRST_BUFFER))];
+        } else if (need > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(need, buf.length + buf.length / 2));
         }
     }
 
-    /** Adds header and trailer and hands the pack over; the writer is then empty with a fresh buffer. */
+    /**
+     * Adds header and trailer and hands the pack over; the writer is then empty with {@code nextBuffer} (null: one is
+     * made when next needed).
+     */
     Finished finish(RepositoryCipher cipher, byte[] nextBuffer) {
         byte[] header = PackFormat.header(entries);
         int sealedLength = header.length + cipher.overhead();

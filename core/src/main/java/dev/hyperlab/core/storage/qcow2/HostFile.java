@@ -125,6 +125,11 @@ final class HostFile implements AutoCloseable {
         unsynced = false;
     }
 
+    /** fdatasync without clearing {@link #unsynced()}: see {@link dev.hyperlab.core.storage.DiskImage#writeBack()}. */
+    void writeBack() throws IOException {
+        channel.force(false);
+    }
+
     /** True when something was written since the last {@link #force()}. */
     boolean unsynced() {
         return unsynced;

@@ -850,6 +850,11 @@ public final class Qcow2Image implements DiskImage {
     }
 
     @Override
+    public void writeBack() throws IOException {
+        if (!readOnly) file.writeBack();
+    }
+
+    @Override
     public void close() throws IOException {
         close(true);
     }

@@ -166,6 +166,11 @@ public final class RawImage implements DiskImage {
     }
 
     @Override
+    public void writeBack() throws IOException {
+        if (!readOnly) channel.force(false);
+    }
+
+    @Override
     public void close() throws IOException {
         try {
             flush();

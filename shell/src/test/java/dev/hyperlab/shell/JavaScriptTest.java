@@ -233,8 +233,10 @@ class JavaScriptTest {
             assertThat(shell.ctx.status()).isEqualTo(1);
             Path t = script("throw.js", "function f() {\n  lab.vm('ghost');\n}\nf();\n");
             r = shell.run("run " + t);
-            assertThat(r.err().strip()).isEqualTo("error: " + t
-                    + ":2:3: no VM named 'ghost' (vm list shows the VMs)");
+            // inside a function: the script's stack below the error line, innermost first, as node prints it
+            assertThat(r.err().strip()).isEqualTo("error: " + t + ":2:3: no VM named 'ghost' (vm list shows the VMs)\n"
+                    + "    at f (" + t + ":2:3)\n"
+                    + "    at " + t + ":4:1");
             Path u = script("type.js", "let x = null;\nx.y = 1;\n");
             r = shell.run("run " + u);
             assertThat(r.err().strip()).startsWith("error: " + u + ":2:1: TypeError:").doesNotContain("\tat ");
@@ -315,6 +317,23 @@ class JavaScriptTest {
             assertThat(r.out()).isEqualTo("start\n");
             assertThat(r.err().strip()).endsWith(sim + ":2:1: cancelled (Ctrl-C)");
             assertThat(slow.cancelled).as("the simulation itself was cancelled, at a safe point").isTrue();
+        }
+    }
+
+    @Test
+    void aDryRunOfAScriptLeavesItsOutputOneJsonDocument() throws Exception {
+        Path s = script("made.js", """
+                lab.vm('web1').start();
+                print(JSON.stringify({ started: 'web1', json: args.includes('--json') }));
+                """);
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            ShellFixture.Result r = shell.run("run --dry-run " + s + " --json");
+            assertThat(r.ok()).isTrue();
+            // stdout is the script's: the prediction that used to follow its JSON goes to stderr
+            assertThat(new ShellFixture.Result(true, r.out(), "").json().get("started").asText()).isEqualTo("web1");
+            assertThat(r.out()).isEqualTo("{\"started\":\"web1\",\"json\":true}\n");
+            assertThat(r.err()).contains("dry run: nothing was changed").contains("web1");
+            assertThat(shell.run("vm info web1 --json").json().get("state").asText()).isEqualTo("defined");
         }
     }
 

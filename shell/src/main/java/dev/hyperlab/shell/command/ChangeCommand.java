@@ -30,6 +30,14 @@ public abstract class ChangeCommand extends ShellCommand {
         return List.of();
     }
 
+    /**
+     * Whether standard output belongs to what the command runs (a script's own output, maybe one JSON document): a dry
+     * run then writes its prediction on the error stream.
+     */
+    protected boolean outputIsTheCommands() {
+        return false;
+    }
+
     /** Whether a dry run lets the copy run on until nothing boots (not for {@code advance}, which says how far). */
     protected boolean settles() {
         return true;

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.shell.render.Printable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -190,6 +191,9 @@ public final class Dispatcher {
         } catch (ShellException e) {
             ctx.endProgress();
             error(e.getMessage());
+            for (String line : e.details()) {
+                ctx.output().err().println("    " + Printable.of(line));
+            }
             debug(e);
         } catch (RuntimeException | Error e) {
             ctx.endProgress();

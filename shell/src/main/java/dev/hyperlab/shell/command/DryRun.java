@@ -43,7 +43,9 @@ public final class DryRun {
             } finally {
                 ctx.endProgress();
             }
-            print(ctx.output(), command, copy, t0, before, settled);
+            Output o = ctx.output();
+            print(command.outputIsTheCommands() ? new Output(o.err(), o.err(), o.style(), o.width(), o.terminal()) : o,
+                    command, copy, t0, before, settled);
         } finally {
             copy.close();
         }

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.plugin;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -22,21 +23,26 @@ import org.pf4j.PluginWrapper;
 
 /**
  * PF4J as hyperlab configures it: plugins from several directories ({@link PluginDirectories}; the user's first, whose
- * {@code disabled.txt} keeps what {@code plugin disable} turned off: {@link DisabledPlugins}), zip (unpacked next to
- * it within {@link PluginArchive}'s bounds) or jar (checked within the same bounds); classes defined rewritten and
- * the api shared with the shell ({@link HyperlabPluginClassLoader}); descriptors checked with
+ * {@code disabled.txt} keeps what {@code plugin disable} turned off: {@link DisabledPlugins}), zip (unpacked within
+ * {@link PluginArchive}'s bounds: beside it when installed, in the shell's home when found with {@code --plugins}) or
+ * jar (checked within the same bounds); classes defined rewritten and the api shared with the shell ({@link HyperlabPluginClassLoader}); descriptors checked with
  * {@link DescriptorRules}, a refusal kept with its reason; a plugin that cannot be read at all kept with its reason
  * instead of only being logged.
  */
 final class HyperlabPluginManager extends DefaultPluginManager {
     private final String apiVersion;
+    /** The file (zip, jar or directory) each loaded plugin came from, by id. */
+    private final Map<String, Path> loadedFrom = new TreeMap<>();
+    /** Where the zips of the {@code --plugins} directories are unpacked, one directory each. */
+    private final Path unpacked;
     /** Why a loaded plugin was refused, by plugin id. */
     final Map<String, String> refusals = new TreeMap<>();
-    /** Plugin files that could not be read as plugins, and why, by path. */
+    /** Plugin files that could not be loaded as plugins, and why (one line), by path. */
     final Map<Path, String> unreadable = new TreeMap<>();
 
-    HyperlabPluginManager(List<Path> roots, String apiVersion) {
+    HyperlabPluginManager(List<Path> roots, Path unpacked, String apiVersion) {
         super(roots);
+        this.unpacked = unpacked;
         this.apiVersion = apiVersion;
         setSystemVersion(apiVersion);
         // a plugin whose dependency is missing is left out, not a reason to load none
@@ -70,37 +76,71 @@ final class HyperlabPluginManager extends DefaultPluginManager {
                 });
     }
 
-    /** As PF4J's, but a file that is not a readable plugin is remembered with its reason. */
+    /**
+     * As PF4J's, but a file that is not a readable plugin is remembered with its reason, and a second plugin with an
+     * id already loaded with the file that has it.
+     */
     @Override
     public void loadPlugins() {
         for (Path path : pluginRepository.getPluginPaths()) {
             try {
                 loadPluginFromPath(path);
+            } catch (DuplicateId e) {
+                unreadable.put(path, e.getMessage());
             } catch (PluginRuntimeException | IllegalArgumentException e) {
-                unreadable.put(path, Optional.ofNullable(e.getMessage()).orElse(e.toString()).lines().findFirst()
-                        .orElse(""));
+                unreadable.put(path, "not a plugin: " + Optional.ofNullable(e.getMessage()).orElse(e.toString())
+                        .lines().findFirst().orElse(""));
             }
         }
         resolvePlugins();
     }
 
     /**
-     * A zip is unpacked into the directory of its name (again when the zip is newer), a jar read through, both within
-     * {@link PluginArchive}'s bounds, before PF4J reads anything of them (PF4J would unpack a zip without bounds).
+     * A zip is unpacked (again when the zip is newer), a jar read through, both within {@link PluginArchive}'s bounds,
+     * before PF4J reads anything of them (PF4J would unpack a zip without bounds). A zip that {@code plugin install}
+     * put in the install directory is unpacked beside it; one in a directory given with {@code --plugins} into
+     * {@link #unpacked}, so that nothing is written into the user's directory.
      */
     @Override
     protected PluginWrapper loadPluginFromPath(Path path) {
         Path plugin = path;
         String name = path.getFileName().toString();
         if (Files.isRegularFile(path) && name.endsWith(".zip")) {
-            plugin = path.resolveSibling(name.substring(0, name.length() - ".zip".length()));
+            String base = name.substring(0, name.length() - ".zip".length());
+            plugin = path.getParent().equals(getPluginsRoot()) ? path.resolveSibling(base)
+                    : unpacked.resolve(base + "-" + shortHash(path.toAbsolutePath().normalize().toString()));
             if (stale(plugin, path)) {
                 PluginArchive.unpack(path, plugin);
             }
         } else if (Files.isRegularFile(path)) {
             PluginArchive.check(path);
         }
-        return super.loadPluginFromPath(plugin);
+        String id = getPluginDescriptorFinder().find(plugin).getPluginId();
+        Path first = loadedFrom.get(id);
+        if (first != null && getPlugin(id) != null) {
+            throw new DuplicateId("plugin id '" + id + "' is already loaded from " + first
+                    + " (two plugins cannot share an id)");
+        }
+        PluginWrapper w = super.loadPluginFromPath(plugin);
+        loadedFrom.put(id, path);
+        return w;
+    }
+
+    /** A second plugin with an id already loaded: PF4J's own message prints both descriptors whole. */
+    private static final class DuplicateId extends PluginRuntimeException {
+        DuplicateId(String message) {
+            super(message);
+        }
+    }
+
+    /** 12 hex digits of the SHA-256 of {@code s}: two zips of one name in different directories stay apart. */
+    private static String shortHash(String s) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d, 0, 6);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     private static boolean stale(Path dir, Path zip) {

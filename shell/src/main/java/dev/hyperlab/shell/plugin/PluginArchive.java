@@ -69,6 +69,7 @@ final class PluginArchive {
     static void unpack(Path file, Path dir) {
         Path tmp;
         try {
+            Files.createDirectories(dir.getParent());
             tmp = PluginFiles.temporary(dir);
             PluginFiles.deleteTree(tmp); // left by a crash
             Files.createDirectory(tmp);

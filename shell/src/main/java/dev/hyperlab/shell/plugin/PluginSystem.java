@@ -50,7 +50,8 @@ public final class PluginSystem {
         this.guard = extensions.guard();
         this.installDir = installDir;
         try {
-            this.manager = new HyperlabPluginManager(roots, ApiVersion.current());
+            this.manager = new HyperlabPluginManager(roots, installDir.resolveSibling("plugin-cache"),
+                    ApiVersion.current());
             manager.loadPlugins();
         } catch (PluginRuntimeException | java.io.UncheckedIOException e) {
             throw new ShellException(firstLine(e), "check that the plugin directories are readable");
@@ -117,7 +118,7 @@ public final class PluginSystem {
             out.add(view(w));
         }
         manager.unreadable.forEach((path, why) -> out.add(new PluginView(path.getFileName().toString(), "",
-                PluginState.REFUSED, "", "", "", path.toString(), "not a plugin: " + why, 0, List.of())));
+                PluginState.REFUSED, "", "", "", path.toString(), why, 0, List.of())));
         return out;
     }
 

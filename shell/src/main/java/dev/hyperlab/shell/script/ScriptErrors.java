@@ -1,13 +1,16 @@
 package dev.hyperlab.shell.script;
 
 import dev.hyperlab.api.lab.LabException;
+import java.util.ArrayList;
+import java.util.List;
 import org.graalvm.polyglot.PolyglotException;
 import org.graalvm.polyglot.SourceSection;
 
 /**
  * A failed script as one line for people, {@code SCRIPT:LINE:COLUMN: MESSAGE}: the location is the script's own line
  * that failed (the prelude's frames never show), the message the error's, a facade refusal's exactly as the command
- * would print it. Never a Java stack trace (the shell prints that with {@code --debug} only).
+ * would print it; below it, when the error is inside the script's functions, the script's stack. Never a Java stack
+ * trace (the shell prints that with {@code --debug} only).
  */
 final class ScriptErrors {
     private static final String LAB_ERROR = "LabError: ";
@@ -72,6 +75,27 @@ final class ScriptErrors {
         }
         SourceSection s = e.getSourceLocation();
         return s != null && !s.getSource().isInternal() ? format(s) : "";
+    }
+
+    /**
+     * The script's own frames, innermost first, as {@code at NAME (SCRIPT:LINE:COLUMN)} (a top-level line as
+     * {@code at SCRIPT:LINE:COLUMN}), as node prints a stack; empty when the error is not inside a function of the
+     * script (the error line's location says it all then) or is a syntax error.
+     */
+    static List<String> stack(PolyglotException e) {
+        if (e.isSyntaxError()) {
+            return List.of();
+        }
+        List<String> frames = new ArrayList<>();
+        for (PolyglotException.StackFrame f : e.getPolyglotStackTrace()) {
+            SourceSection s = f.getSourceLocation();
+            if (f.isGuestFrame() && s != null && !s.getSource().isInternal()) {
+                String name = f.getRootName();
+                boolean top = name == null || name.isEmpty() || name.startsWith(":");
+                frames.add("at " + (top ? format(s) : name + " (" + format(s) + ")"));
+            }
+        }
+        return frames.size() < 2 ? List.of() : frames;
     }
 
     private static String format(SourceSection s) {

@@ -65,7 +65,7 @@ final class ScriptExecution {
             if (e.isCancelled() || e.isResourceExhausted() || memoryStop.get()) {
                 sc.markClosed();
             }
-            return ScriptOutcome.failure(ScriptErrors.message(e, stopped.get(), sc), e);
+            return ScriptOutcome.failure(ScriptErrors.message(e, stopped.get(), sc), ScriptErrors.stack(e), e);
         } catch (OutOfMemoryError e) {
             // the heap ran out outside the script's own code (showing its value, a call into the lab)
             sc.markClosed();

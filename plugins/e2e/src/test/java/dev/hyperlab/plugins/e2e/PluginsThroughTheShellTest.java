@@ -148,6 +148,31 @@ class PluginsThroughTheShellTest {
         assertThat(again.err()).contains("plugin 'passthrough' is installed already");
     }
 
+    @Test
+    void aPluginsDirectoryIsOnlyReadAndASecondPluginWithTheSameIdIsOneLine() throws Exception {
+        Shell sh = new Shell(tmp);
+        Path mine = tmp.resolve("mine");
+        Path theirs = tmp.resolve("theirs");
+        Files.createDirectories(mine);
+        Files.createDirectories(theirs);
+        Files.copy(zip("passthrough"), mine.resolve("passthrough.zip"));
+        Files.copy(zip("passthrough"), theirs.resolve("copy.zip"));
+        List<String> before = listing(mine);
+
+        Shell.Run r = sh.run("--lab", sh.lab().toString(), "--plugins", mine.toString(), "--plugins", theirs.toString(),
+                "-c", "plugin list");
+        r.ok();
+        assertThat(r.out()).contains("passthrough").contains("started");
+        // PF4J's text printed both descriptors whole; the refusal names the id and the file that has it
+        assertThat(r.out()).contains("copy.zip: plugin id 'passthrough' is already loaded from ")
+                .doesNotContain("PluginWrapper").doesNotContain("PluginDescriptor");
+        assertThat(r.out().lines().filter(l -> l.startsWith("copy.zip:"))).hasSize(1);
+        // the zip is unpacked in the shell's home, not beside it in the directory the user named
+        assertThat(listing(mine)).isEqualTo(before);
+        assertThat(listing(theirs)).containsExactly("/", "copy.zip " + Files.size(zip("passthrough")));
+        assertThat(sh.home().resolve(".hyperlab").resolve("plugin-cache")).isDirectory();
+    }
+
     private static List<String> listing(Path dir) throws Exception {
         try (var all = Files.walk(dir)) {
             return all.map(p -> dir.relativize(p) + (Files.isDirectory(p) ? "/" : " " + p.toFile().length()))

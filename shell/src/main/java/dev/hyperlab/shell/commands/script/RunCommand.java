@@ -29,7 +29,9 @@ import picocli.CommandLine.Parameters;
 @StopAtPositional
 @Command(name = "run", description = "Run a JavaScript automation script with `lab` bound and ARGS as its `args`; "
         + "the status is the script's (0, its exit(code), or 1 on an uncaught error, shown as SCRIPT:LINE:COLUMN: "
-        + "MESSAGE). Options go before FILE.js; everything after it is the script's. Ctrl-C stops it.")
+        + "MESSAGE, with the script's stack below when it failed inside a function). Options go before FILE.js; "
+        + "everything after it is the script's. Standard output is the script's: --dry-run predicts on stderr. "
+        + "Ctrl-C stops it.")
 public final class RunCommand extends ChangeCommand {
     @Option(names = "--statement-limit", paramLabel = "N", description = "Stop the script after N JavaScript "
             + "statements (default 1000000000; 0: no limit).")
@@ -100,6 +102,12 @@ public final class RunCommand extends ChangeCommand {
         } catch (IOException e) {
             throw new ShellException("cannot read " + file + ": " + e.getMessage(), "check the path");
         }
+    }
+
+    /** The script's output is the script's: a dry run's prediction goes to stderr, so --json output stays one document. */
+    @Override
+    protected boolean outputIsTheCommands() {
+        return true;
     }
 
     @Override

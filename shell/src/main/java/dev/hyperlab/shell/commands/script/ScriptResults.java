@@ -16,7 +16,7 @@ final class ScriptResults {
      */
     static int status(ShellContext ctx, ScriptOutcome outcome, String what) {
         if (outcome.error().isPresent()) {
-            throw new ShellException(outcome.error().get(), "", outcome.cause());
+            throw new ShellException(outcome.error().get(), "", outcome.cause(), outcome.stack());
         }
         if (outcome.status() != 0 && ctx.output().terminal()) {
             ctx.output().note("note: " + what + " exited with status " + outcome.status());

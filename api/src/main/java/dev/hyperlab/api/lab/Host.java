@@ -9,6 +9,15 @@ import org.apiguardian.api.API;
 /**
  * A physical host of the lab. A handle: it names the host and reads or changes its current state on each call.
  *
+ * <p>Lifecycle (each transition not listed is refused with {@link LabException.Kind#NOT_ALLOWED}):
+ * <pre>
+ * off     -- install   --> off
+ * off     -- power-on  --> booting --> running   (or failed, when no boot device boots)
+ * failed  -- power-on  --> booting
+ * booting/running/failed -- power-off --> off    (its VMs that run crash)
+ * booting/running/failed -- reset --> booting    (a power-off, then a power-on)
+ * </pre>
+ *
  * <pre>{@code
  * Host h = lab.host("kvm1");
  * h.install(HypervisorType.TYPE2, HostOs.LINUX);

@@ -17,11 +17,13 @@ import org.apiguardian.api.API;
  * starting -- destroy  --> shutoff
  * running  -- shutdown --> shutoff      (guest shutdown, takes lab time; forced off after a timeout)
  * running  -- destroy  --> shutoff      (power cut)
+ * paused   -- destroy  --> shutoff      (power cut while a snapshot saves or a revert loads its state)
  * running  -- reboot   --> starting
  * running  -- suspend  --> suspended    (memory saved to disk)
  * suspended -- resume  --> running
- * any but starting/running -- delete --> gone
+ * any but starting/running/paused -- delete --> gone   (a paused VM holds its host's memory: destroy it first)
  * running/starting -- snapshot create --> paused --> as it was   (while its state is saved)
+ * defined/shutoff/crashed -- snapshot create --> as it was        (its disks only)
  * any -- snapshot revert --> the snapshot's state                 (running ones via paused, loading their state)
  * </pre>
  *

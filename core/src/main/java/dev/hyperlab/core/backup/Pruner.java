@@ -44,7 +44,34 @@ final class Pruner {
     }
 
     PruneResult prune(int keepLast, List<String> notes) throws IOException {
-        // 1. read and decide
+        Decision d = decide(keepLast, notes);
+        List<String> removedBackups = forget(d.forget());
+        Repacked r = repack(d, notes);
+        NewIndex index = writeIndex(r.stay());
+        removeIndexFiles(index);
+        Removed removed = removeUnlisted(r.stay(), notes);
+        return new PruneResult(removedBackups, d.keep().size(), r.blobsRemoved(), removed.packs(), r.packsWritten(),
+                removed.bytes() - r.bytesWritten(), notes);
+    }
+
+    /**
+     * What step 1 decided: the backups to forget and to keep, the index as read, and every blob a kept backup uses.
+     */
+    private record Decision(List<Manifests.Loaded> forget, List<Manifests.Loaded> keep, RepositoryIndex index,
+            Set<ObjectId> used) {}
+
+    /** What step 3 left: the packs that stay (old whole ones and new ones) with their blobs, and what it did. */
+    private record Repacked(SortedMap<ObjectId, List<PackFormat.Entry>> stay, int packsWritten, long blobsRemoved,
+            long bytesWritten) {}
+
+    /** Step 4's index file (null when nothing stays) and the index files there were before it. */
+    private record NewIndex(String name, List<String> before) {}
+
+    /** What step 6 removed. */
+    private record Removed(int packs, long bytes) {}
+
+    /** Step 1: reads everything and decides; changes nothing, and refuses when a manifest or map does not read. */
+    private Decision decide(int keepLast, List<String> notes) throws IOException {
         List<String> problems = new ArrayList<>();
         List<String> damagedIds = new ArrayList<>();
         List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, problems, damagedIds);
@@ -104,19 +131,30 @@ final class Pruner {
         if (!missing.isEmpty()) {
             notes.add(missing.size() + " blob(s) that remaining backups need are missing already (run check)");
         }
+        return new Decision(forget, keep, index, used);
+    }
 
-        // 2. forget
+    /** Step 2: removes the forgotten manifests (a crash after it leaves unreferenced blobs, which are harmless). */
+    private List<String> forget(List<Manifests.Loaded> forget) throws IOException {
         List<String> removedBackups = new ArrayList<>();
         for (Manifests.Loaded l : forget) {
             backend.remove(FileKind.MANIFEST, l.id());
             removedBackups.add(l.id());
         }
+        return removedBackups;
+    }
 
-        // 3. repack
+    /**
+     * Step 3: keeps the packs whose blobs are all used where they are, and writes the used blobs of the others to new
+     * packs, durably (not indexed until step 4).
+     */
+    private Repacked repack(Decision d, List<String> notes) throws IOException {
+        RepositoryIndex index = d.index();
+        Set<ObjectId> used = d.used();
         SortedMap<ObjectId, List<PackFormat.Entry>> stay = new TreeMap<>();
         Set<ObjectId> placed = new HashSet<>(); // blobs already in a pack that stays
         long blobsRemoved = 0;
-        long bytesFreed = 0;
+        long bytesWritten = 0;
         SortedMap<ObjectId, List<PackFormat.Entry>> packs = index.packs();
         List<Map.Entry<ObjectId, List<PackFormat.Entry>>> partial = new ArrayList<>();
         for (Map.Entry<ObjectId, List<PackFormat.Entry>> e : packs.entrySet()) {
@@ -164,14 +202,14 @@ final class Pruner {
                     writer.addStored(c.getKey(), c.getValue());
                     if (writer.size() >= packTarget) {
                         packsWritten++;
-                        bytesFreed -= save(writer, stay);
+                        bytesWritten += save(writer, stay);
                     }
                 }
             }
         }
         if (writer.count() > 0) {
             packsWritten++;
-            bytesFreed -= save(writer, stay);
+            bytesWritten += save(writer, stay);
         }
         for (Map.Entry<ObjectId, List<PackFormat.Entry>> e : packs.entrySet()) {
             if (!stay.containsKey(e.getKey())) {
@@ -182,8 +220,11 @@ final class Pruner {
                 }
             }
         }
+        return new Repacked(stay, packsWritten, blobsRemoved, bytesWritten);
+    }
 
-        // 4. one new index for everything that stays
+    /** Step 4: one new index file listing every pack that stays (the old ones still list theirs meanwhile). */
+    private NewIndex writeIndex(SortedMap<ObjectId, List<PackFormat.Entry>> stay) throws IOException {
         List<String> oldIndexFiles = backend.list(FileKind.INDEX);
         String newIndex = null;
         if (!stay.isEmpty()) {
@@ -191,13 +232,22 @@ final class Pruner {
             newIndex = cipher.fileId(plain).hex();
             backend.save(FileKind.INDEX, newIndex, cipher.seal(IndexFile.AAD, plain));
         }
-        // 5. old index files
-        for (String name : oldIndexFiles) {
-            if (!name.equals(newIndex)) {
+        return new NewIndex(newIndex, oldIndexFiles);
+    }
+
+    /** Step 5: removes the index files there were before step 4's. */
+    private void removeIndexFiles(NewIndex index) throws IOException {
+        for (String name : index.before()) {
+            if (!name.equals(index.name())) {
                 backend.remove(FileKind.INDEX, name);
             }
         }
-        // 6. packs no index lists any more, and leftovers
+    }
+
+    /** Step 6: removes the packs the new index does not list, and temporary files left by interrupted processes. */
+    private Removed removeUnlisted(SortedMap<ObjectId, List<PackFormat.Entry>> stay, List<String> notes)
+            throws IOException {
+        long bytesFreed = 0;
         int packsRemoved = 0;
         for (String name : backend.list(FileKind.PACK)) {
             ObjectId id;
@@ -219,8 +269,7 @@ final class Pruner {
         if (!temps.isEmpty()) {
             notes.add("removed " + temps.size() + " temporary file(s) left by interrupted processes");
         }
-        return new PruneResult(removedBackups, keep.size(), blobsRemoved, packsRemoved, packsWritten, bytesFreed,
-                notes);
+        return new Removed(packsRemoved, bytesFreed);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.lab.BoundBy;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.core.sim.Activity;
@@ -57,7 +60,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
         if (vm.frozen != null) {
             return vm.frozen;
         }
-        return capture(vm, vm.state);
+        return capture(vm, vm.state());
     }
 
     private static Execution capture(Machine m, VmState state) {
@@ -115,7 +118,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
      * its open timeline row (a thaw opens a new one for the rest of the step). Memory stays held.
      */
     static Execution freeze(VmMachine vm) {
-        Execution e = capture(vm, vm.state);
+        Execution e = capture(vm, vm.state());
         StepRun r = vm.current;
         if (r != null) {
             r.cancel();
@@ -146,5 +149,47 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
         r.boundBy = e.boundBy();
         m.current = r;
         r.resume(e.parts());
+    }
+
+    // ---- saved with the lab and in a snapshot's state (LabCodec, VmStateDoc) ----
+
+    /** Writes this frozen step: the plan, where it was, and what each unfinished part had left. */
+    void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("state", state.id());
+        g.writeStringField("kind", kind == null ? "" : kind.name());
+        g.writeNumberField("stepIndex", stepIndex);
+        g.writeStringField("boundBy", boundBy.id());
+        PlannedStep.saveAll(g, "plan", plan);
+        g.writeArrayFieldStart("parts");
+        for (Part p : parts) {
+            g.writeStartArray();
+            g.writeNumber(p.part());
+            g.writeNumber(p.nanos());
+            g.writeNumber(p.work());
+            g.writeNumber(p.cap());
+            g.writeNumber(p.weight());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    /** A frozen step as {@link #save} wrote it. */
+    @SuppressWarnings("unchecked")
+    static Execution restore(Map<String, Object> m) throws IOException {
+        List<Part> parts = new ArrayList<>();
+        List<PlannedStep> plan = PlannedStep.restoreAll(m, "plan");
+        for (Object po : SavedDoc.list(m, "parts")) {
+            List<Object> p = (List<Object>) po;
+            if (p.size() != 5 || !(p.get(0) instanceof Long part) || !(p.get(1) instanceof Long nanos)) {
+                throw new IOException("saved lab: a frozen step's part is malformed");
+            }
+            parts.add(new Part(part.intValue(), nanos, ((Number) p.get(2)).doubleValue(),
+                    ((Number) p.get(3)).doubleValue(), ((Number) p.get(4)).doubleValue()));
+        }
+        String kind = SavedDoc.str(m, "kind");
+        return new Execution(VmState.of(SavedDoc.str(m, "state")), kind.isEmpty() ? null : PlanKind.valueOf(kind), plan,
+                (int) SavedDoc.num(m, "stepIndex"), BoundBy.of(SavedDoc.str(m, "boundBy")), parts);
     }
 }

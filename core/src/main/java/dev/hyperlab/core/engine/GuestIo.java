@@ -84,7 +84,7 @@ final class GuestIo implements Simulation.ClockListener {
         }
         List<SlotWriter> writers = new ArrayList<>();
         for (VmMachine vm : lab.vms.values()) { // sorted by name: a fixed order
-            if (vm.state == VmState.RUNNING && GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault()) > 0) {
+            if (vm.state() == VmState.RUNNING && GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault()) > 0) {
                 systemDisk(vm).ifPresent(disk -> writers.add(new SlotWriter(vm, disk)));
             }
         }
@@ -135,8 +135,8 @@ final class GuestIo implements Simulation.ClockListener {
         long written = 0;
         long space = 0;
         for (VmMachine vm : lab.vms.values()) {
-            boolean starting = vm.state == VmState.STARTING;
-            if (vm.state != VmState.RUNNING && !starting) {
+            boolean starting = vm.state() == VmState.STARTING;
+            if (vm.state() != VmState.RUNNING && !starting) {
                 continue;
             }
             Optional<DiskImage> found = systemDisk(vm);

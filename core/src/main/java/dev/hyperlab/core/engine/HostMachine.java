@@ -1,5 +1,8 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.lab.HostInfo;
 import dev.hyperlab.api.lab.HostOs;
 import dev.hyperlab.api.lab.HostState;
@@ -35,7 +38,8 @@ final class HostMachine extends Machine {
     final String firmware;
     final List<HostDisk> disks;
     final List<String> bootOrder;
-    HostState state = HostState.OFF;
+    /** Its lifecycle state; every change goes through {@link Lifecycle#transition}. */
+    final Lifecycle<HostState, HostLifecycle.Action> lifecycle;
     String reason = "";
     HypervisorType hypervisor;
     HostOs hostOs;
@@ -54,6 +58,7 @@ final class HostMachine extends Machine {
     HostMachine(LabModel lab, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
             List<String> bootOrder) {
         super(name, lab);
+        this.lifecycle = HostLifecycle.of(name);
         this.cores = cores;
         this.ram = ram;
         this.ghz = ghz;
@@ -102,6 +107,10 @@ final class HostMachine extends Machine {
         return 1;
     }
 
+    HostState state() {
+        return lifecycle.state();
+    }
+
     /** Memory VMs may use: installed memory less what the hypervisor (and, for type 2, the host OS) keeps. */
     long usableMemory() {
         long reserve = hypervisor == HypervisorType.TYPE2
@@ -122,7 +131,7 @@ final class HostMachine extends Machine {
 
     /** What to do, while this host does not run, for it to run: the hint of a request that needs it running. */
     String untilRunning() {
-        return switch (state) {
+        return switch (state()) {
             case BOOTING -> "it is still booting: wait until it runs (wait host " + name + ")";
             case FAILED -> "it failed to boot (timeline " + name + " shows where): power it on again once fixed";
             default -> "power it on and wait until it runs (host power-on " + name + ", then wait host " + name + ")";
@@ -132,9 +141,7 @@ final class HostMachine extends Machine {
     // ---- lifecycle -----------------------------------------------------------------------------------------------
 
     void install(HypervisorType type, HostOs os) {
-        if (state != HostState.OFF) {
-            throw LabException.notAllowed("host " + name + " is " + state.id(), "power it off before installing");
-        }
+        lifecycle.check(HostLifecycle.Action.INSTALL);
         if (type == HypervisorType.TYPE1 && os != null) {
             throw LabException.invalid("a type 1 hypervisor is the host's OS: a {hostOs} does not apply",
                     "leave out the {hostOs}, or install a type2 {hypervisor}");
@@ -151,29 +158,22 @@ final class HostMachine extends Machine {
     }
 
     void powerOn() {
-        if (state == HostState.BOOTING || state == HostState.RUNNING) {
-            throw LabException.notAllowed("host " + name + " is already " + state.id(),
-                    "use host reset to restart it, or host power-off");
-        }
+        lifecycle.check(HostLifecycle.Action.POWER_ON);
         lab.requireExtensions(firmware, List.of());
-        state = HostState.BOOTING;
+        lifecycle.transition(HostLifecycle.Action.POWER_ON);
         reason = "";
         lab.log(name, "power-on");
         startPlan(PlanKind.BOOT, HostBootPlans.plan(this));
     }
 
     void powerOff() {
-        if (state == HostState.OFF) {
-            throw LabException.notAllowed("host " + name + " is already off", "host power-on starts it");
-        }
+        lifecycle.check(HostLifecycle.Action.POWER_OFF);
         cutPower("host " + name + " lost power");
         lab.log(name, "power-off");
     }
 
     void reset() {
-        if (state == HostState.OFF) {
-            throw LabException.notAllowed("host " + name + " is off", "host power-on starts it");
-        }
+        lifecycle.check(HostLifecycle.Action.RESET);
         lab.requireExtensions(firmware, List.of()); // before the power is cut: a refused reset changes nothing
         cutPower("host " + name + " was reset");
         lab.log(name, "reset");
@@ -182,7 +182,7 @@ final class HostMachine extends Machine {
 
     private void cutPower(String why) {
         stopPlan();
-        state = HostState.OFF;
+        lifecycle.transition(HostLifecycle.Action.POWER_OFF);
         reason = "";
         starts.clear();
         warmCache.clear();
@@ -197,14 +197,14 @@ final class HostMachine extends Machine {
 
     @Override
     void planDone(PlanKind kind) {
-        state = HostState.RUNNING;
+        lifecycle.transition(HostLifecycle.Action.BOOTED);
         lab.log(name, "running");
         starts.admit();
     }
 
     @Override
     void planFailed(PlanKind kind, PlannedStep failure) {
-        state = HostState.FAILED;
+        lifecycle.transition(HostLifecycle.Action.BOOT_FAILED);
         reason = failure.failure();
     }
 
@@ -217,8 +217,69 @@ final class HostMachine extends Machine {
                     : "";
             ds.add(new HostInfo.HostDiskInfo(d.device(), d.kind(), d.size(), contents));
         }
-        return new HostInfo(name, state, cores, ram, ghz, firmware, ds, bootOrder,
+        return new HostInfo(name, state(), cores, ram, ghz, firmware, ds, bootOrder,
                 hypervisor == null ? "" : hypervisor.id(), hostOs == null ? "" : hostOs.id(), policy,
                 List.copyOf(vms), reason);
+    }
+
+    // ---- saved with the lab (LabCodec) ----
+
+    /** Writes this host as an object of a saved lab: its configuration, state, memory, start queue and run. */
+    void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeNumberField("cores", cores);
+        g.writeNumberField("ram", ram);
+        g.writeNumberField("ghz", ghz);
+        g.writeStringField("firmware", firmware);
+        g.writeArrayFieldStart("disks");
+        for (HostDisk d : disks) {
+            g.writeStartObject();
+            g.writeStringField("device", d.device());
+            g.writeStringField("kind", d.kind().id());
+            g.writeNumberField("size", d.size());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        SavedDoc.writeStrings(g, "bootOrder", bootOrder);
+        g.writeStringField("state", state().id());
+        g.writeStringField("reason", reason);
+        g.writeStringField("hypervisor", hypervisor == null ? "" : hypervisor.id());
+        g.writeStringField("hostOs", hostOs == null ? "" : hostOs.id());
+        g.writeNumberField("maxConcurrentBoots", policy.maxConcurrentBoots());
+        g.writeNumberField("groupDelay", policy.groupDelay().toNanos());
+        SavedDoc.writeStrings(g, "warmCache", List.copyOf(warmCache));
+        g.writeNumberField("committed", committed);
+        memory.save(g);
+        starts.save(g);
+        saveRun(g);
+        g.writeEndObject();
+    }
+
+    /** A host as {@link #save} wrote it, for {@code lab} (its start queue is linked once the VMs are loaded). */
+    @SuppressWarnings("unchecked")
+    static HostMachine restore(LabModel lab, Map<String, Object> h) throws IOException {
+        List<HostDisk> disks = new ArrayList<>();
+        for (Object o : SavedDoc.list(h, "disks")) {
+            Map<String, Object> d = (Map<String, Object>) o;
+            disks.add(new HostDisk(SavedDoc.str(d, "device"), dev.hyperlab.api.lab.DiskKind.of(SavedDoc.str(d, "kind")),
+                    SavedDoc.num(d, "size")));
+        }
+        HostMachine host = new HostMachine(lab, SavedDoc.str(h, "name"), (int) SavedDoc.num(h, "cores"),
+                SavedDoc.num(h, "ram"), SavedDoc.dbl(h, "ghz"), SavedDoc.str(h, "firmware"), disks,
+                SavedDoc.strings(h, "bootOrder"));
+        host.lifecycle.restore(HostState.of(SavedDoc.str(h, "state")));
+        host.reason = SavedDoc.str(h, "reason");
+        String hypervisor = SavedDoc.str(h, "hypervisor");
+        host.hypervisor = hypervisor.isEmpty() ? null : HypervisorType.of(hypervisor);
+        host.hostOs = SavedDoc.str(h, "hostOs").isEmpty() ? null : HostOs.of(SavedDoc.str(h, "hostOs"));
+        host.policy = new StartPolicy((int) SavedDoc.num(h, "maxConcurrentBoots"),
+                java.time.Duration.ofNanos(SavedDoc.num(h, "groupDelay")));
+        host.warmCache.addAll(SavedDoc.strings(h, "warmCache"));
+        host.committed = SavedDoc.num(h, "committed");
+        host.starts.restore(h);
+        host.memory.restore(h);
+        host.restoreRun(h);
+        return host;
     }
 }

@@ -59,7 +59,7 @@ public final class LabBackups {
      */
     public Point begin(String vmName, Runnable checkpoint) {
         VmMachine vm = lab.vmMachine(vmName);
-        boolean live = switch (vm.state) {
+        boolean live = switch (vm.state()) {
             case DEFINED, SHUTOFF, CRASHED, SUSPENDED -> false;
             case STARTING, RUNNING -> {
                 if (vm.planKind == PlanKind.SUSPEND || vm.planKind == PlanKind.SHUTDOWN) {
@@ -70,7 +70,7 @@ public final class LabBackups {
             }
             case PAUSED -> throw LabException.notAllowed("VM " + vm.name + " is paused while a snapshot saves or a "
                     + "revert loads its state", "let that finish (advance 1m) and try again");
-            default -> throw new IllegalStateException("unknown VM state " + vm.state);
+            default -> throw new IllegalStateException("unknown VM state " + vm.state());
         };
         long now = lab.sim().now();
         if (live) {
@@ -103,7 +103,7 @@ public final class LabBackups {
             lab.runUntil(end, () -> false, true, progress);
             // a backup that reads little ends before the VM's pause for the snapshot does: it ends when the VM runs
             // again, else the lab would stand still with the VM paused and the next backup of it refused
-            lab.runUntil(Long.MAX_VALUE, () -> vm.state != VmState.PAUSED, false, progress);
+            lab.runUntil(Long.MAX_VALUE, () -> vm.state() != VmState.PAUSED, false, progress);
         } finally {
             drop(p);
         }
@@ -181,9 +181,9 @@ public final class LabBackups {
         long memory = numLong(config, "memory");
         if (!requested.isEmpty()) {
             HostMachine h = lab.hostMachine(requested);
-            if (h.state != HostState.RUNNING || h.hypervisor == null) {
-                throw LabException.notAllowed("host " + h.name + " is " + (h.state != HostState.RUNNING ? h.state.id()
-                        : "without a hypervisor"), (h.state != HostState.RUNNING ? h.untilRunning()
+            if (h.state() != HostState.RUNNING || h.hypervisor == null) {
+                throw LabException.notAllowed("host " + h.name + " is " + (h.state() != HostState.RUNNING ? h.state().id()
+                        : "without a hypervisor"), (h.state() != HostState.RUNNING ? h.untilRunning()
                                 : "install one first: host install " + h.name) + "; or choose another {host}");
             }
             return new Placement(h.name, "requested");
@@ -202,7 +202,7 @@ public final class LabBackups {
     }
 
     private static boolean takes(HostMachine h, int vcpus, long memory) {
-        return h.state == HostState.RUNNING && h.hypervisor != null && h.cores >= vcpus
+        return h.state() == HostState.RUNNING && h.hypervisor != null && h.cores >= vcpus
                 && h.committed + memory <= h.usableMemory();
     }
 

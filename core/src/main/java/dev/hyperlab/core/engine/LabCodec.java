@@ -1,17 +1,13 @@
 package dev.hyperlab.core.engine;
 
+import static dev.hyperlab.core.engine.SavedDoc.dbl;
+import static dev.hyperlab.core.engine.SavedDoc.list;
+import static dev.hyperlab.core.engine.SavedDoc.str;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.hyperlab.api.lab.BoundBy;
-import dev.hyperlab.api.lab.DiskKind;
-import dev.hyperlab.api.lab.HostOs;
-import dev.hyperlab.api.lab.HostState;
-import dev.hyperlab.api.lab.HypervisorType;
-import dev.hyperlab.api.lab.StartPolicy;
-import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.sim.Activity;
 import dev.hyperlab.core.sim.EventQueue;
 import dev.hyperlab.core.sim.ResourceTick;
@@ -21,7 +17,6 @@ import dev.hyperlab.core.sim.Simulation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -33,6 +28,10 @@ import java.util.Map;
  * exactly: a loaded lab continues with the same event log as one that never stopped. Doubles are written in their
  * shortest round-trip form, so remaining work survives bit for bit. Streaming (jackson-core), not data binding: it
  * keeps start-up light and the field order fixed.
+ *
+ * <p>This class writes the document's frame (the simulation's clock, resources and events, the lab's own fields); each
+ * stateful class saves and restores its own fields beside their declarations ({@link HostMachine#save},
+ * {@link VmMachine#save} and the parts they hold), and LabRoundTripTest fails when a field is left out.
  */
 public final class LabCodec {
     /** Version of this document's layout; a lab saved by a newer layout is refused rather than misread. */
@@ -75,12 +74,12 @@ public final class LabCodec {
             }
             g.writeArrayFieldStart("hosts");
             for (HostMachine h : lab.hosts.values()) {
-                writeHost(g, h);
+                h.save(g);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("vms");
             for (VmMachine v : lab.vms.values()) {
-                writeVm(g, v);
+                v.save(g);
             }
             g.writeEndArray();
             g.writeArrayFieldStart("disks");
@@ -155,202 +154,6 @@ public final class LabCodec {
         }
     }
 
-    private static void writeHost(JsonGenerator g, HostMachine h) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", h.name);
-        g.writeNumberField("cores", h.cores);
-        g.writeNumberField("ram", h.ram);
-        g.writeNumberField("ghz", h.ghz);
-        g.writeStringField("firmware", h.firmware);
-        g.writeArrayFieldStart("disks");
-        for (HostDisk d : h.disks) {
-            g.writeStartObject();
-            g.writeStringField("device", d.device());
-            g.writeStringField("kind", d.kind().id());
-            g.writeNumberField("size", d.size());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        writeStrings(g, "bootOrder", h.bootOrder);
-        g.writeStringField("state", h.state.id());
-        g.writeStringField("reason", h.reason);
-        g.writeStringField("hypervisor", h.hypervisor == null ? "" : h.hypervisor.id());
-        g.writeStringField("hostOs", h.hostOs == null ? "" : h.hostOs.id());
-        g.writeNumberField("maxConcurrentBoots", h.policy.maxConcurrentBoots());
-        g.writeNumberField("groupDelay", h.policy.groupDelay().toNanos());
-        writeStrings(g, "warmCache", List.copyOf(h.warmCache));
-        g.writeNumberField("committed", h.committed);
-        MemoryManager mm = h.memory;
-        g.writeBooleanField("autoBalloon", mm.policy.autoBalloon());
-        g.writeNumberField("swap", mm.policy.swapBytes());
-        g.writeBooleanField("pageSharing", mm.policy.pageSharing());
-        g.writeNumberField("swapUsed", mm.swapUsed);
-        g.writeNumberField("memoryUpdated", mm.lastUpdate);
-        g.writeNumberField("memoryTickAt", mm.tickAt);
-        g.writeNumberField("policyRun", mm.lastPolicyRun);
-        writeRows(g, "memorySamples", mm.samples);
-        StartScheduler s = h.starts;
-        writeStrings(g, "startQueue", s.queue.stream().map(v -> v.name).toList());
-        g.writeNumberField("booting", s.booting);
-        g.writeNumberField("lastPriority", s.lastPriority);
-        g.writeNumberField("groupDoneAt", s.groupDoneAt);
-        g.writeNumberField("gateAt", s.gateAt);
-        writeMachine(g, h);
-        g.writeEndObject();
-    }
-
-    /** Writes one VM as an object; also the start of a snapshot's VM state document ({@link VmStateDoc}). */
-    static void writeVm(JsonGenerator g, VmMachine v) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("name", v.name);
-        g.writeStringField("host", v.host);
-        g.writeNumberField("vcpus", v.vcpus);
-        g.writeNumberField("memory", v.memory);
-        g.writeStringField("firmware", v.firmware);
-        g.writeStringField("os", v.os);
-        writeStrings(g, "drivers", v.drivers);
-        g.writeNumberField("bootPriority", v.bootPriority);
-        g.writeArrayFieldStart("disks");
-        for (VmDisk d : v.disks) {
-            g.writeStartObject();
-            g.writeStringField("device", d.device());
-            g.writeStringField("path", d.path());
-            g.writeNumberField("virtualSize", d.virtualSize());
-            g.writeBooleanField("owned", d.owned());
-            g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeStringField("state", v.state.id());
-        g.writeStringField("reason", v.reason);
-        g.writeStringField("stateBeforeStart", v.stateBeforeStart.id());
-        g.writeNumberField("startRequest", v.startRequest);
-        g.writeNumberField("held", v.held);
-        g.writeBooleanField("counted", v.counted);
-        g.writeNumberField("target", v.target);
-        g.writeNumberField("actual", v.actual);
-        g.writeNumberField("resident", v.resident);
-        g.writeNumberField("swapped", v.swapped);
-        g.writeNumberField("guestUsed", v.guestUsed);
-        g.writeNumberField("shared", v.shared);
-        g.writeNumberField("majorFaults", v.majorFaults);
-        g.writeBooleanField("balloonLoaded", v.balloonLoaded);
-        writeRows(g, "memorySamples", v.memorySamples);
-        writeSnapshotFields(g, v);
-        writeMachine(g, v);
-        g.writeEndObject();
-    }
-
-    private static void writeMachine(JsonGenerator g, Machine m) throws IOException {
-        g.writeNumberField("run", m.run);
-        g.writeStringField("planKind", m.planKind == null ? "" : m.planKind.name());
-        g.writeNumberField("stepIndex", m.stepIndex);
-        g.writeArrayFieldStart("plan");
-        for (PlannedStep s : m.plan) {
-            writeStep(g, s);
-        }
-        g.writeEndArray();
-        if (m.current != null) {
-            g.writeObjectFieldStart("current");
-            g.writeNumberField("pending", m.current.pending);
-            g.writeStringField("boundBy", m.current.boundBy.id());
-            g.writeNumberField("record", m.timeline.indexOf(m.current.record));
-            g.writeEndObject();
-        }
-        g.writeArrayFieldStart("timeline");
-        for (PhaseRecord r : m.timeline) {
-            g.writeStartArray();
-            g.writeString(r.phase);
-            g.writeString(r.step);
-            g.writeNumber(r.start);
-            g.writeNumber(r.end);
-            g.writeString(r.boundBy.id());
-            g.writeEndArray();
-        }
-        g.writeEndArray();
-    }
-
-    /** A VM's snapshot fields: present only when used, so a lab without snapshots saves as it did before them. */
-    private static void writeSnapshotFields(JsonGenerator g, VmMachine v) throws IOException {
-        if (v.frozen != null) {
-            g.writeFieldName("frozen");
-            writeExecution(g, v.frozen);
-        }
-        if (!v.snapshots.isEmpty()) {
-            g.writeStringField("currentSnapshot", v.snapshots.current());
-            g.writeArrayFieldStart("snapshots");
-            for (SnapshotRecord r : v.snapshots.all()) {
-                g.writeStartObject();
-                g.writeStringField("name", r.name());
-                g.writeStringField("parent", r.parent());
-                g.writeStringField("description", r.description());
-                g.writeNumberField("created", r.created());
-                g.writeStringField("state", r.state().id());
-                g.writeBooleanField("diskOnly", r.diskOnly());
-                g.writeStringField("consistency", r.consistency().id());
-                g.writeNumberField("vmStateSize", r.vmStateSize());
-                g.writeNumberField("memory", r.memory());
-                g.writeStringField("digest", r.digest());
-                writeStrings(g, "devices", r.devices());
-                g.writeFieldName("doc");
-                writeValue(g, r.doc());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        }
-        if (v.snapshotJob != null) {
-            g.writeObjectFieldStart("snapshotJob");
-            g.writeStringField("op", v.snapshotJob.op());
-            writeStrings(g, "names", v.snapshotJob.names());
-            g.writeEndObject();
-        }
-    }
-
-    /** A frozen step: the plan, where it was, and what each unfinished part had left. */
-    static void writeExecution(JsonGenerator g, Execution e) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("state", e.state().id());
-        g.writeStringField("kind", e.kind() == null ? "" : e.kind().name());
-        g.writeNumberField("stepIndex", e.stepIndex());
-        g.writeStringField("boundBy", e.boundBy().id());
-        g.writeArrayFieldStart("plan");
-        for (PlannedStep s : e.plan()) {
-            writeStep(g, s);
-        }
-        g.writeEndArray();
-        g.writeArrayFieldStart("parts");
-        for (Execution.Part p : e.parts()) {
-            g.writeStartArray();
-            g.writeNumber(p.part());
-            g.writeNumber(p.nanos());
-            g.writeNumber(p.work());
-            g.writeNumber(p.cap());
-            g.writeNumber(p.weight());
-            g.writeEndArray();
-        }
-        g.writeEndArray();
-        g.writeEndObject();
-    }
-
-    @SuppressWarnings("unchecked")
-    static Execution readExecution(Map<String, Object> m) throws IOException {
-        List<PlannedStep> plan = new ArrayList<>();
-        for (Object so : list(m, "plan")) {
-            plan.add(readStep((Map<String, Object>) so));
-        }
-        List<Execution.Part> parts = new ArrayList<>();
-        for (Object po : list(m, "parts")) {
-            List<Object> p = (List<Object>) po;
-            if (p.size() != 5 || !(p.get(0) instanceof Long part) || !(p.get(1) instanceof Long nanos)) {
-                throw new IOException("saved lab: a frozen step's part is malformed");
-            }
-            parts.add(new Execution.Part(part.intValue(), nanos, ((Number) p.get(2)).doubleValue(),
-                    ((Number) p.get(3)).doubleValue(), ((Number) p.get(4)).doubleValue()));
-        }
-        String kind = str(m, "kind");
-        return new Execution(VmState.of(str(m, "state")), kind.isEmpty() ? null : PlanKind.valueOf(kind), plan,
-                (int) num(m, "stepIndex"), BoundBy.of(str(m, "boundBy")), parts);
-    }
-
     /** Writes a parsed value tree (maps, lists, strings, longs, doubles, booleans) back as it was read. */
     @SuppressWarnings("unchecked")
     static void writeValue(JsonGenerator g, Object v) throws IOException {
@@ -378,55 +181,6 @@ public final class LabCodec {
             }
             default -> throw new IOException("cannot write " + v.getClass().getSimpleName() + " as JSON");
         }
-    }
-
-    static void writeStep(JsonGenerator g, PlannedStep s) throws IOException {
-        Demand d = s.demand();
-        g.writeStartObject();
-        g.writeStringField("phase", s.phase());
-        g.writeStringField("step", s.step());
-        g.writeNumberField("fixed", d.fixed().toNanos());
-        g.writeNumberField("network", d.network().toNanos());
-        g.writeNumberField("cpu", d.cpuGigacycles());
-        g.writeNumberField("threads", d.threads());
-        g.writeNumberField("readBytes", d.readBytes());
-        g.writeNumberField("readOps", d.readOps());
-        g.writeNumberField("writeBytes", d.writeBytes());
-        g.writeNumberField("writeOps", d.writeOps());
-        g.writeStringField("cacheKey", s.cacheKey());
-        g.writeNumberField("ioEfficiency", s.ioEfficiency());
-        g.writeBooleanField("touchesMemory", s.touchesMemory());
-        g.writeStringField("failure", s.failure());
-        g.writeEndObject();
-    }
-
-    private static void writeRows(JsonGenerator g, String field, List<long[]> rows) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (long[] r : rows) {
-            g.writeArray(r, 0, r.length);
-        }
-        g.writeEndArray();
-    }
-
-    private static List<long[]> rows(Map<String, Object> m, String key) throws IOException {
-        List<long[]> out = new ArrayList<>();
-        for (Object o : list(m, key)) {
-            List<?> l = (List<?>) o;
-            long[] r = new long[l.size()];
-            for (int i = 0; i < r.length; i++) {
-                r[i] = (Long) l.get(i);
-            }
-            out.add(r);
-        }
-        return out;
-    }
-
-    private static void writeStrings(JsonGenerator g, String field, List<String> values) throws IOException {
-        g.writeArrayFieldStart(field);
-        for (String v : values) {
-            g.writeString(v);
-        }
-        g.writeEndArray();
     }
 
     // ================================================================================================= reading
@@ -511,7 +265,7 @@ public final class LabCodec {
             origins.forEach((k, v) -> lab.pluginOrigins.put((String) k, (String) v));
         }
         for (Object o : list(root, "hosts")) {
-            readHost(lab, (Map<String, Object>) o);
+            lab.add(HostMachine.restore(lab, (Map<String, Object>) o));
         }
         for (Object o : list(root, "vms")) {
             readVm(lab, (Map<String, Object>) o);
@@ -528,10 +282,7 @@ public final class LabCodec {
         // the host start queues refer to VMs: link them now that every VM exists
         for (Object o : list(root, "hosts")) {
             Map<String, Object> h = (Map<String, Object>) o;
-            StartScheduler s = lab.hosts.get(str(h, "name")).starts;
-            for (Object vm : list(h, "startQueue")) {
-                s.queue.add(lab.vms.get((String) vm));
-            }
+            lab.hosts.get(str(h, "name")).starts.restoreQueue(h, lab.vms);
         }
         Simulation sim = lab.sim();
         for (Object o : list(root, "resources")) {
@@ -544,7 +295,7 @@ public final class LabCodec {
             for (Object ao : list(r, "activities")) {
                 Map<String, Object> a = (Map<String, Object>) ao;
                 String name = str(a, "machine");
-                Machine m = lab.hosts.containsKey(name) ? lab.hosts.get(name) : lab.vms.get(name);
+                Machine m = machine(lab, name);
                 if (m == null || m.current == null) {
                     throw new IOException("saved activity of " + name + " has no running step");
                 }
@@ -570,181 +321,33 @@ public final class LabCodec {
                 case "tick" -> new ResourceTick(str(e, "resource"), num(e, "epoch"));
                 default -> throw new IOException("unknown saved event type " + str(e, "type"));
             };
+            if (ev instanceof PartTimer t && machine(lab, t.machine()) instanceof Machine m && m.current != null
+                    && t.run() == m.run) {
+                m.current.restoreDue(t.part(), num(e, "time")); // when it is due is its timer's time
+            }
             events.add(new EventQueue.Entry(num(e, "time"), (int) num(e, "priority"), num(e, "seq"), ev));
         }
         sim.restore(num(root, "now"), num(root, "nextSeq"), num(root, "processed"), events);
     }
 
-    @SuppressWarnings("unchecked")
-    private static void readHost(LabModel lab, Map<String, Object> h) throws IOException {
-        List<HostDisk> disks = new ArrayList<>();
-        for (Object o : list(h, "disks")) {
-            Map<String, Object> d = (Map<String, Object>) o;
-            disks.add(new HostDisk(str(d, "device"), DiskKind.of(str(d, "kind")), num(d, "size")));
-        }
-        HostMachine host = new HostMachine(lab, str(h, "name"), (int) num(h, "cores"), num(h, "ram"), dbl(h, "ghz"),
-                str(h, "firmware"), disks, strings(h, "bootOrder"));
-        host.state = HostState.of(str(h, "state"));
-        host.reason = str(h, "reason");
-        host.hypervisor = str(h, "hypervisor").isEmpty() ? null : HypervisorType.of(str(h, "hypervisor"));
-        host.hostOs = str(h, "hostOs").isEmpty() ? null : HostOs.of(str(h, "hostOs"));
-        host.policy = new StartPolicy((int) num(h, "maxConcurrentBoots"), Duration.ofNanos(num(h, "groupDelay")));
-        host.warmCache.addAll(strings(h, "warmCache"));
-        host.committed = num(h, "committed");
-        host.starts.booting = (int) num(h, "booting");
-        host.starts.lastPriority = (int) num(h, "lastPriority");
-        host.starts.groupDoneAt = num(h, "groupDoneAt");
-        host.starts.gateAt = num(h, "gateAt");
-        MemoryManager mm = host.memory;
-        mm.policy = new dev.hyperlab.api.lab.MemoryPolicy((Boolean) h.get("autoBalloon"), num(h, "swap"),
-                (Boolean) h.get("pageSharing"));
-        mm.swapUsed = num(h, "swapUsed");
-        mm.lastUpdate = num(h, "memoryUpdated");
-        mm.tickAt = num(h, "memoryTickAt");
-        mm.lastPolicyRun = num(h, "policyRun");
-        mm.samples.addAll(rows(h, "memorySamples"));
-        readMachine(host, h);
-        lab.add(host);
+    private static Machine machine(LabModel lab, String name) {
+        return lab.hosts.containsKey(name) ? lab.hosts.get(name) : lab.vms.get(name);
     }
 
     private static void readVm(LabModel lab, Map<String, Object> v) throws IOException {
-        VmMachine vm = vmFrom(lab, v);
+        VmMachine vm = VmMachine.restore(lab, v);
         if (!lab.hosts.containsKey(vm.host)) {
             throw new IOException("saved VM " + vm.name + " names unknown host " + vm.host);
         }
         lab.add(vm);
     }
 
-    /** A VM object as {@link #writeVm} wrote it, not yet added to {@code lab}. */
-    @SuppressWarnings("unchecked")
-    static VmMachine vmFrom(LabModel lab, Map<String, Object> v) throws IOException {
-        List<VmDisk> disks = new ArrayList<>();
-        for (Object o : list(v, "disks")) {
-            Map<String, Object> d = (Map<String, Object>) o;
-            disks.add(new VmDisk(str(d, "device"), str(d, "path"), num(d, "virtualSize"), (Boolean) d.get("owned")));
-        }
-        VmMachine vm = new VmMachine(lab, str(v, "name"), str(v, "host"), (int) num(v, "vcpus"), num(v, "memory"),
-                str(v, "firmware"), str(v, "os"), strings(v, "drivers"), (int) num(v, "bootPriority"), disks);
-        vm.state = VmState.of(str(v, "state"));
-        vm.reason = str(v, "reason");
-        vm.stateBeforeStart = VmState.of(str(v, "stateBeforeStart"));
-        vm.startRequest = num(v, "startRequest");
-        vm.held = num(v, "held");
-        vm.counted = (Boolean) v.get("counted");
-        vm.target = num(v, "target");
-        vm.actual = num(v, "actual");
-        vm.resident = num(v, "resident");
-        vm.swapped = num(v, "swapped");
-        vm.guestUsed = num(v, "guestUsed");
-        vm.shared = num(v, "shared");
-        vm.majorFaults = num(v, "majorFaults");
-        vm.balloonLoaded = (Boolean) v.get("balloonLoaded");
-        vm.memorySamples.addAll(rows(v, "memorySamples"));
-        readSnapshotFields(vm, v);
-        readMachine(vm, v);
-        return vm;
-    }
-
-    /** The fields {@link #writeSnapshotFields} writes; absent in labs saved before snapshots existed. */
-    @SuppressWarnings("unchecked")
-    private static void readSnapshotFields(VmMachine vm, Map<String, Object> v) throws IOException {
-        if (v.get("frozen") instanceof Map<?, ?> f) {
-            vm.frozen = readExecution((Map<String, Object>) f);
-        }
-        if (v.get("snapshots") instanceof List<?> l) {
-            for (Object o : l) {
-                Map<String, Object> r = (Map<String, Object>) o;
-                if (!(r.get("doc") instanceof Map<?, ?> doc)) {
-                    throw new IOException("saved lab: snapshot " + r.get("name") + " of " + vm.name + " has no state");
-                }
-                vm.snapshots.load(new SnapshotRecord(str(r, "name"), str(r, "parent"), str(r, "description"),
-                        num(r, "created"), VmState.of(str(r, "state")), (Boolean) r.get("diskOnly"),
-                        dev.hyperlab.api.lab.SnapshotConsistency.of(str(r, "consistency")), num(r, "vmStateSize"),
-                        num(r, "memory"), str(r, "digest"), strings(r, "devices"), (Map<String, Object>) doc));
-            }
-            vm.snapshots.setCurrent(str(v, "currentSnapshot"));
-        }
-        if (v.get("snapshotJob") instanceof Map<?, ?> j) {
-            Map<String, Object> job = (Map<String, Object>) j;
-            vm.snapshotJob = new SnapshotJob(str(job, "op"), strings(job, "names"));
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void readMachine(Machine m, Map<String, Object> o) throws IOException {
-        m.run = num(o, "run");
-        String kind = str(o, "planKind");
-        m.planKind = kind.isEmpty() ? null : PlanKind.valueOf(kind);
-        m.stepIndex = (int) num(o, "stepIndex");
-        List<PlannedStep> plan = new ArrayList<>();
-        for (Object so : list(o, "plan")) {
-            plan.add(readStep((Map<String, Object>) so));
-        }
-        m.plan = List.copyOf(plan);
-        for (Object ro : list(o, "timeline")) {
-            List<Object> r = (List<Object>) ro;
-            m.timeline.add(new PhaseRecord((String) r.get(0), (String) r.get(1), (Long) r.get(2), (Long) r.get(3),
-                    BoundBy.of((String) r.get(4))));
-        }
-        Map<String, Object> cur = (Map<String, Object>) o.get("current");
-        if (cur != null) {
-            PhaseRecord rec = m.timeline.get((int) num(cur, "record"));
-            StepRun run = new StepRun(m, m.plan.get(m.stepIndex), rec);
-            run.pending = (int) num(cur, "pending");
-            run.boundBy = BoundBy.of(str(cur, "boundBy"));
-            m.current = run;
-        }
-    }
-
-    static PlannedStep readStep(Map<String, Object> s) throws IOException {
-        Demand d = new Demand(Duration.ofNanos(num(s, "fixed")), Duration.ofNanos(num(s, "network")),
-                dbl(s, "cpu"), (int) num(s, "threads"), num(s, "readBytes"), num(s, "readOps"),
-                num(s, "writeBytes"), num(s, "writeOps"));
-        return new PlannedStep(str(s, "phase"), str(s, "step"), d, str(s, "cacheKey"), dbl(s, "ioEfficiency"),
-                (Boolean) s.get("touchesMemory"), str(s, "failure"));
-    }
-
-    // ---- small typed accessors: a damaged file gives a clear message, not a ClassCastException ----
-
     /** How many entries the list {@code key} of a saved document has ({@code hosts}, {@code vms}). */
     public static int count(Map<String, Object> m, String key) throws IOException {
-        return list(m, key).size();
+        return SavedDoc.list(m, key).size();
     }
 
     public static long num(Map<String, Object> m, String key) throws IOException {
-        if (m.get(key) instanceof Long l) {
-            return l;
-        }
-        throw new IOException("saved lab: '" + key + "' missing or not an integer");
-    }
-
-    static double dbl(Map<String, Object> m, String key) throws IOException {
-        if (m.get(key) instanceof Number n) {
-            return n.doubleValue();
-        }
-        throw new IOException("saved lab: '" + key + "' missing or not a number");
-    }
-
-    static String str(Map<String, Object> m, String key) throws IOException {
-        if (m.get(key) instanceof String s) {
-            return s;
-        }
-        throw new IOException("saved lab: '" + key + "' missing or not a string");
-    }
-
-    @SuppressWarnings("unchecked")
-    static List<Object> list(Map<String, Object> m, String key) throws IOException {
-        if (m.get(key) instanceof List<?> l) {
-            return (List<Object>) l;
-        }
-        throw new IOException("saved lab: '" + key + "' missing or not a list");
-    }
-
-    static List<String> strings(Map<String, Object> m, String key) throws IOException {
-        List<String> out = new ArrayList<>();
-        for (Object o : list(m, key)) {
-            out.add((String) o);
-        }
-        return out;
+        return SavedDoc.num(m, key);
     }
 }

@@ -307,7 +307,7 @@ public final class LabModel {
     public int hostsIn(HostState state) {
         int n = 0;
         for (HostMachine h : hosts.values()) {
-            n += h.state == state ? 1 : 0;
+            n += h.state() == state ? 1 : 0;
         }
         return n;
     }
@@ -315,7 +315,7 @@ public final class LabModel {
     public int vmsIn(VmState state) {
         int n = 0;
         for (VmMachine v : vms.values()) {
-            n += v.state == state ? 1 : 0;
+            n += v.state() == state ? 1 : 0;
         }
         return n;
     }
@@ -368,7 +368,7 @@ public final class LabModel {
     }
 
     public HostState hostState(String name) {
-        return hostMachine(name).state;
+        return hostMachine(name).state();
     }
 
     public void installHost(String name, HypervisorType type, HostOs os) {
@@ -588,7 +588,7 @@ public final class LabModel {
     }
 
     public VmState vmState(String name) {
-        return vmMachine(name).state;
+        return vmMachine(name).state();
     }
 
     public void startVm(String name) {
@@ -642,11 +642,7 @@ public final class LabModel {
 
     public void deleteVm(String name) {
         VmMachine vm = vmMachine(name);
-        switch (vm.state) {
-            case STARTING, RUNNING, PAUSED -> throw LabException.notAllowed("VM " + name + " is " + vm.state.id(),
-                    "shut it down or destroy it first");
-            default -> {}
-        }
+        vm.lifecycle.check(VmLifecycle.Action.DELETE);
         vm.stopPlan();
         vm.hostMachine().starts.remove(vm);
         vm.hostMachine().vms.remove(name);
@@ -824,20 +820,20 @@ public final class LabModel {
         HostMachine h = hostMachine(name);
         long deadline = Math.addExact(sim.now(), timeout.toNanos());
         // a host with no boot under way stays as it is until someone asks for something
-        BooleanSupplier settled = () -> h.state == state || !h.busy()
-                || (state != HostState.FAILED && h.state == HostState.FAILED);
-        boolean reached = runUntil(deadline, settled, false, progress) && h.state == state;
+        BooleanSupplier settled = () -> h.state() == state || !h.busy()
+                || (state != HostState.FAILED && h.state() == HostState.FAILED);
+        boolean reached = runUntil(deadline, settled, false, progress) && h.state() == state;
         if (reached) {
             return;
         }
-        if (h.state == HostState.FAILED) {
+        if (h.state() == HostState.FAILED) {
             throw hostFailed(h);
         }
         if (sim.now() >= deadline) {
-            throw timedOut(timeout, "host " + name + " is " + h.state.id());
+            throw timedOut(timeout, "host " + name + " is " + h.state().id());
         }
-        throw LabException.notAllowed("host " + name + " is " + h.state.id() + " and will not become " + state.id(),
-                h.state == HostState.OFF && state != HostState.OFF ? "power it on: host power-on " + name
+        throw LabException.notAllowed("host " + name + " is " + h.state().id() + " and will not become " + state.id(),
+                h.state() == HostState.OFF && state != HostState.OFF ? "power it on: host power-on " + name
                         : state == HostState.OFF ? "nothing is powering it off: host power-off " + name + " does"
                         : "nothing scheduled will make it " + state.id());
     }
@@ -846,28 +842,28 @@ public final class LabModel {
         VmMachine v = vmMachine(name);
         long deadline = Math.addExact(sim.now(), timeout.toNanos());
         // a VM with no work under way (not queued to start either) stays as it is until someone asks for something
-        BooleanSupplier settled = () -> v.state == state
-                || (state != VmState.CRASHED && v.state == VmState.CRASHED)
-                || (state != VmState.CRASHED && v.state != VmState.STARTING && !v.busy());
-        boolean reached = runUntil(deadline, settled, false, progress) && v.state == state;
+        BooleanSupplier settled = () -> v.state() == state
+                || (state != VmState.CRASHED && v.state() == VmState.CRASHED)
+                || (state != VmState.CRASHED && v.state() != VmState.STARTING && !v.busy());
+        boolean reached = runUntil(deadline, settled, false, progress) && v.state() == state;
         if (reached) {
             return;
         }
-        if (v.state == VmState.CRASHED && state != VmState.CRASHED) {
+        if (v.state() == VmState.CRASHED && state != VmState.CRASHED) {
             throw vmCrashed(v);
         }
         if (sim.now() >= deadline) {
-            throw timedOut(timeout, "VM " + name + " is " + v.state.id()
+            throw timedOut(timeout, "VM " + name + " is " + v.state().id()
                     + (v.busy() ? ", " + v.planKind.doing() : ""));
         }
-        throw LabException.notAllowed("VM " + name + " is " + v.state.id() + " and will not become " + state.id()
+        throw LabException.notAllowed("VM " + name + " is " + v.state().id() + " and will not become " + state.id()
                 + (v.reason.isEmpty() ? "" : ": " + v.reason), requestFor(v, state));
     }
 
     /** What to ask of {@code v} for it to reach {@code wanted}: the hint of a wait that nothing will end. */
     private static String requestFor(VmMachine v, VmState wanted) {
         return switch (wanted) {
-            case RUNNING -> v.state == VmState.SUSPENDED ? "resume it: vm resume " + v.name
+            case RUNNING -> v.state() == VmState.SUSPENDED ? "resume it: vm resume " + v.name
                     : "start it: vm start " + v.name;
             case SHUTOFF -> "nothing is stopping it: vm shutdown " + v.name + " asks the guest to";
             case SUSPENDED -> "nothing is suspending it: vm suspend " + v.name + " does";
@@ -902,7 +898,7 @@ public final class LabModel {
                     : new IllegalStateException("VM " + name + " is " + kind.doing() + " with nothing scheduled");
         }
         VmMachine now = vms.get(name);
-        if (now != null && now.state == VmState.CRASHED) {
+        if (now != null && now.state() == VmState.CRASHED) {
             throw vmCrashed(now);
         }
     }
@@ -924,7 +920,7 @@ public final class LabModel {
             throw sim.now() >= deadline ? timedOut(timeout, "host " + name + " is still booting")
                     : new IllegalStateException("host " + name + " boots with nothing scheduled");
         }
-        if (h.state == HostState.FAILED) {
+        if (h.state() == HostState.FAILED) {
             throw hostFailed(h);
         }
     }

@@ -1,5 +1,8 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.core.sim.SharedResource;
 import java.util.ArrayList;
 import java.util.List;
@@ -155,5 +158,56 @@ abstract sealed class Machine permits HostMachine, VmMachine {
 
     boolean busy() {
         return planKind != null;
+    }
+
+    // ---- saved with the lab (LabCodec) ----
+
+    /** Writes what every machine has (its plan, where it is in it, its timeline) into the machine's object. */
+    void saveRun(JsonGenerator g) throws IOException {
+        g.writeNumberField("run", run);
+        g.writeStringField("planKind", planKind == null ? "" : planKind.name());
+        g.writeNumberField("stepIndex", stepIndex);
+        PlannedStep.saveAll(g, "plan", plan);
+        if (current != null) {
+            g.writeObjectFieldStart("current");
+            g.writeNumberField("pending", current.pending);
+            g.writeStringField("boundBy", current.boundBy.id());
+            g.writeNumberField("record", timeline.indexOf(current.record));
+            g.writeEndObject();
+        }
+        g.writeArrayFieldStart("timeline");
+        for (PhaseRecord r : timeline) {
+            g.writeStartArray();
+            g.writeString(r.phase);
+            g.writeString(r.step);
+            g.writeNumber(r.start);
+            g.writeNumber(r.end);
+            g.writeString(r.boundBy.id());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+    }
+
+    /** Reads back what {@link #saveRun} wrote (the step's activities are the resources', restored with them). */
+    @SuppressWarnings("unchecked")
+    void restoreRun(Map<String, Object> o) throws IOException {
+        run = SavedDoc.num(o, "run");
+        String kind = SavedDoc.str(o, "planKind");
+        planKind = kind.isEmpty() ? null : PlanKind.valueOf(kind);
+        stepIndex = (int) SavedDoc.num(o, "stepIndex");
+        plan = List.copyOf(PlannedStep.restoreAll(o, "plan"));
+        for (Object ro : SavedDoc.list(o, "timeline")) {
+            List<Object> r = (List<Object>) ro;
+            timeline.add(new PhaseRecord((String) r.get(0), (String) r.get(1), (Long) r.get(2), (Long) r.get(3),
+                    dev.hyperlab.api.lab.BoundBy.of((String) r.get(4))));
+        }
+        Map<String, Object> cur = (Map<String, Object>) o.get("current");
+        if (cur != null) {
+            PhaseRecord rec = timeline.get((int) SavedDoc.num(cur, "record"));
+            StepRun r = new StepRun(this, plan.get(stepIndex), rec);
+            r.pending = (int) SavedDoc.num(cur, "pending");
+            r.boundBy = dev.hyperlab.api.lab.BoundBy.of(SavedDoc.str(cur, "boundBy"));
+            current = r;
+        }
     }
 }

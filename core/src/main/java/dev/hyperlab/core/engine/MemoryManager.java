@@ -1,5 +1,8 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import static dev.hyperlab.core.model.Calibration.*;
 
 import dev.hyperlab.api.lab.HostMemory;
@@ -570,5 +573,28 @@ final class MemoryManager {
             }
         }
         return true;
+    }
+
+    // ---- saved with the lab, in its host's object (LabCodec) ----
+
+    void save(JsonGenerator g) throws IOException {
+        g.writeBooleanField("autoBalloon", policy.autoBalloon());
+        g.writeNumberField("swap", policy.swapBytes());
+        g.writeBooleanField("pageSharing", policy.pageSharing());
+        g.writeNumberField("swapUsed", swapUsed);
+        g.writeNumberField("memoryUpdated", lastUpdate);
+        g.writeNumberField("memoryTickAt", tickAt);
+        g.writeNumberField("policyRun", lastPolicyRun);
+        SavedDoc.writeRows(g, "memorySamples", samples);
+    }
+
+    /** Reads back what {@link #save} wrote; the holders are indexed once the lab's VMs are loaded. */
+    void restore(Map<String, Object> h) throws IOException {
+        policy = new MemoryPolicy((Boolean) h.get("autoBalloon"), SavedDoc.num(h, "swap"), (Boolean) h.get("pageSharing"));
+        swapUsed = SavedDoc.num(h, "swapUsed");
+        lastUpdate = SavedDoc.num(h, "memoryUpdated");
+        tickAt = SavedDoc.num(h, "memoryTickAt");
+        lastPolicyRun = SavedDoc.num(h, "policyRun");
+        samples.addAll(SavedDoc.rows(h, "memorySamples"));
     }
 }

@@ -1,5 +1,9 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.time.Duration;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.spi.Demand;
 
 /**
@@ -45,5 +49,55 @@ public record PlannedStep(
 
     public boolean isFailure() {
         return !failure.isEmpty();
+    }
+
+    // ---- saved with the lab (LabCodec) ----
+
+    /** Writes this step as an object of a saved lab. */
+    void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("phase", phase);
+        g.writeStringField("step", step);
+        g.writeNumberField("fixed", demand.fixed().toNanos());
+        g.writeNumberField("network", demand.network().toNanos());
+        g.writeNumberField("cpu", demand.cpuGigacycles());
+        g.writeNumberField("threads", demand.threads());
+        g.writeNumberField("readBytes", demand.readBytes());
+        g.writeNumberField("readOps", demand.readOps());
+        g.writeNumberField("writeBytes", demand.writeBytes());
+        g.writeNumberField("writeOps", demand.writeOps());
+        g.writeStringField("cacheKey", cacheKey);
+        g.writeNumberField("ioEfficiency", ioEfficiency);
+        g.writeBooleanField("touchesMemory", touchesMemory);
+        g.writeStringField("failure", failure);
+        g.writeEndObject();
+    }
+
+    /** A step as {@link #save} wrote it. */
+    static PlannedStep restore(Map<String, Object> s) throws IOException {
+        Demand d = new Demand(Duration.ofNanos(SavedDoc.num(s, "fixed")), Duration.ofNanos(SavedDoc.num(s, "network")),
+                SavedDoc.dbl(s, "cpu"), (int) SavedDoc.num(s, "threads"), SavedDoc.num(s, "readBytes"),
+                SavedDoc.num(s, "readOps"), SavedDoc.num(s, "writeBytes"), SavedDoc.num(s, "writeOps"));
+        return new PlannedStep(SavedDoc.str(s, "phase"), SavedDoc.str(s, "step"), d, SavedDoc.str(s, "cacheKey"),
+                SavedDoc.dbl(s, "ioEfficiency"), (Boolean) s.get("touchesMemory"), SavedDoc.str(s, "failure"));
+    }
+
+    /** Writes a plan as the array {@code field}. */
+    static void saveAll(JsonGenerator g, String field, java.util.List<PlannedStep> plan) throws IOException {
+        g.writeArrayFieldStart(field);
+        for (PlannedStep s : plan) {
+            s.save(g);
+        }
+        g.writeEndArray();
+    }
+
+    /** A plan as {@link #saveAll} wrote it. */
+    @SuppressWarnings("unchecked")
+    static java.util.List<PlannedStep> restoreAll(Map<String, Object> m, String field) throws IOException {
+        java.util.List<PlannedStep> plan = new java.util.ArrayList<>();
+        for (Object so : SavedDoc.list(m, field)) {
+            plan.add(restore((Map<String, Object>) so));
+        }
+        return plan;
     }
 }

@@ -1,5 +1,7 @@
 package dev.hyperlab.core.engine;
 
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.lab.SnapshotConsistency;
 import dev.hyperlab.api.lab.VmState;
 import java.util.List;
@@ -36,5 +38,37 @@ record SnapshotRecord(String name, String parent, String description, long creat
     SnapshotRecord withParent(String p) {
         return new SnapshotRecord(name, p, description, created, state, diskOnly, consistency, vmStateSize, memory,
                 digest, devices, doc);
+    }
+
+    /** Writes this record as an object of a saved lab. */
+    void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("parent", parent);
+        g.writeStringField("description", description);
+        g.writeNumberField("created", created);
+        g.writeStringField("state", state.id());
+        g.writeBooleanField("diskOnly", diskOnly);
+        g.writeStringField("consistency", consistency.id());
+        g.writeNumberField("vmStateSize", vmStateSize);
+        g.writeNumberField("memory", memory);
+        g.writeStringField("digest", digest);
+        SavedDoc.writeStrings(g, "devices", devices);
+        g.writeFieldName("doc");
+        LabCodec.writeValue(g, doc);
+        g.writeEndObject();
+    }
+
+    /** A record as {@link #save} wrote it, of VM {@code vm}. */
+    @SuppressWarnings("unchecked")
+    static SnapshotRecord restore(Map<String, Object> r, String vm) throws IOException {
+        if (!(r.get("doc") instanceof Map<?, ?> doc)) {
+            throw new IOException("saved lab: snapshot " + r.get("name") + " of " + vm + " has no state");
+        }
+        return new SnapshotRecord(SavedDoc.str(r, "name"), SavedDoc.str(r, "parent"), SavedDoc.str(r, "description"),
+                SavedDoc.num(r, "created"), VmState.of(SavedDoc.str(r, "state")), (Boolean) r.get("diskOnly"),
+                SnapshotConsistency.of(SavedDoc.str(r, "consistency")), SavedDoc.num(r, "vmStateSize"),
+                SavedDoc.num(r, "memory"), SavedDoc.str(r, "digest"), SavedDoc.strings(r, "devices"),
+                (Map<String, Object>) doc);
     }
 }

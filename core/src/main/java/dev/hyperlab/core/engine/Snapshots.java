@@ -144,7 +144,7 @@ final class Snapshots {
         SnapshotConsistency consistency = live
                 ? (hasCapability(vm, DriverEffect.Capability.QUIESCE) ? SnapshotConsistency.APPLICATION
                         : SnapshotConsistency.CRASH)
-                : vm.state == VmState.CRASHED ? SnapshotConsistency.CRASH : SnapshotConsistency.OFFLINE;
+                : vm.state() == VmState.CRASHED ? SnapshotConsistency.CRASH : SnapshotConsistency.OFFLINE;
         Map<String, Object> doc = VmStateDoc.capture(vm);
         String digest = VmStateDoc.digest(doc);
         byte[] vmState = withMemory ? VmStateDoc.encode(doc) : new byte[0];
@@ -162,7 +162,7 @@ final class Snapshots {
             vm.snapshotJob = null;
         }
         long memory = withMemory ? vm.resident + vm.swapped : 0;
-        SnapshotRecord r = new SnapshotRecord(name, vm.snapshots.current(), options.description(), now, vm.state,
+        SnapshotRecord r = new SnapshotRecord(name, vm.snapshots.current(), options.description(), now, vm.state(),
                 !withMemory, consistency, vmState.length, memory, digest,
                 vm.disks.stream().map(VmDisk::device).toList(), doc);
         vm.snapshots.add(r);
@@ -207,10 +207,8 @@ final class Snapshots {
 
     /** Whether the VM runs (its memory state can be saved); refuses the states a snapshot cannot be taken in. */
     private static boolean checkSnapshottable(VmMachine vm) {
-        switch (vm.state) {
-            case DEFINED, SHUTOFF, CRASHED -> {
-                return false;
-            }
+        vm.lifecycle.check(VmLifecycle.Action.SNAPSHOT);
+        switch (vm.state()) {
             case STARTING, RUNNING -> {
                 if (vm.held == 0) {
                     throw LabException.notAllowed("VM " + vm.name + " is waiting in host " + vm.host
@@ -222,11 +220,9 @@ final class Snapshots {
                 }
                 return true;
             }
-            case PAUSED -> throw LabException.notAllowed("VM " + vm.name + " is paused while a snapshot saves or a "
-                    + "revert loads its state", "wait until it runs again (wait vm " + vm.name + "), then try again");
-            case SUSPENDED -> throw LabException.notAllowed("VM " + vm.name + " is suspended: its memory is in a "
-                    + "save file, not in a snapshot", "vm resume " + vm.name + " first, or shut it down");
-            default -> throw new IllegalStateException("unknown VM state " + vm.state);
+            default -> {
+                return false; // stopped: its disks only
+            }
         }
     }
 
@@ -348,7 +344,7 @@ final class Snapshots {
 
     /** The revert after validation (also what {@link #recover} re-runs): stop, revert the disks, swap the VM in. */
     private void apply(VmMachine vm, Target t, String name) {
-        boolean wasLive = vm.state == VmState.STARTING || vm.state == VmState.RUNNING || vm.state == VmState.PAUSED;
+        boolean wasLive = vm.lifecycle.allows(VmLifecycle.Action.REVERTED_OFF);
         vm.stopAndRelease();
         for (VmDisk d : t.disks()) {
             DiskSnapshots s = lab.images().snapshots(d.path());
@@ -356,7 +352,7 @@ final class Snapshots {
                 s.apply(name);
             } catch (IOException | RuntimeException e) {
                 s.reload();
-                vm.state = VmState.CRASHED;
+                vm.transition(VmLifecycle.Action.REVERT_FAILED);
                 vm.reason = "revert to snapshot '" + name + "' did not finish: " + d.device() + ": " + message(e);
                 vm.snapshotJob = null;
                 lab.log(vm.name, "revert failed", name);
@@ -369,7 +365,7 @@ final class Snapshots {
         if (t.record() == null) {
             // a snapshot made outside hyperlab has disks only: the VM keeps its configuration and is off
             if (wasLive) {
-                vm.state = VmState.SHUTOFF;
+                vm.transition(VmLifecycle.Action.REVERTED_OFF);
             }
             vm.reason = "";
             vm.snapshots.setCurrent("");
@@ -392,8 +388,8 @@ final class Snapshots {
             // a disk-only snapshot of a running VM: its disks as a power cut at that moment left them, and the VM off
             next.held = 0;
             next.counted = false;
-            if (next.state == VmState.STARTING || next.state == VmState.RUNNING || next.state == VmState.PAUSED) {
-                next.state = VmState.SHUTOFF;
+            if (next.lifecycle.allows(VmLifecycle.Action.REVERTED_OFF)) {
+                next.transition(VmLifecycle.Action.REVERTED_OFF);
                 next.reason = "";
             }
         }
@@ -418,7 +414,7 @@ final class Snapshots {
             h.starts.booting++; // it is back in the middle of its boot, in one of the host's boot slots
         }
         vm.frozen = work;
-        vm.state = VmState.PAUSED;
+        vm.transition(VmLifecycle.Action.PAUSE);
         // loadvm reads back the pages the snapshot saved before the guest runs again
         // calibration: snap.loadvm.load_s
         vm.startPlan(PlanKind.REVERT, new ArrayList<>(List.of(PlannedStep.of("revert", "load state",
@@ -428,10 +424,10 @@ final class Snapshots {
     /** The host a reverted running VM comes back on must run, have a hypervisor, and be able to promise its memory. */
     private static void checkHostTakes(VmMachine next) {
         HostMachine h = next.hostMachine();
-        if (h.state != HostState.RUNNING || h.hypervisor == null) {
+        if (h.state() != HostState.RUNNING || h.hypervisor == null) {
             throw LabException.notAllowed("snapshot of VM " + next.name + " is of a running VM, and host " + h.name
-                    + " is " + (h.state != HostState.RUNNING ? h.state.id() : "without a hypervisor"),
-                    h.state != HostState.RUNNING ? h.untilRunning() + ", then revert"
+                    + " is " + (h.state() != HostState.RUNNING ? h.state().id() : "without a hypervisor"),
+                    h.state() != HostState.RUNNING ? h.untilRunning() + ", then revert"
                             : "install one first (host install " + h.name + "), then revert");
         }
         if (next.memoryNeed() > h.usableMemory()) {
@@ -590,7 +586,7 @@ final class Snapshots {
 
     /** Whether the VM runs on its host with nothing that a pause would cut into (not queued, paused, stopping). */
     private static boolean runsFreely(VmMachine vm) {
-        return (vm.state == VmState.RUNNING || vm.state == VmState.STARTING) && vm.held > 0
+        return (vm.state() == VmState.RUNNING || vm.state() == VmState.STARTING) && vm.held > 0
                 && vm.planKind != PlanKind.SUSPEND && vm.planKind != PlanKind.SHUTDOWN
                 && vm.planKind != PlanKind.FORCED_SHUTDOWN;
     }

@@ -1,5 +1,8 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.core.sim.Simulation;
 import java.util.ArrayList;
@@ -85,5 +88,29 @@ final class StartScheduler {
         lastPriority = Integer.MIN_VALUE;
         groupDoneAt = -1;
         gateAt = -1;
+    }
+
+    // ---- saved with the lab, in its host's object (LabCodec) ----
+
+    void save(JsonGenerator g) throws IOException {
+        SavedDoc.writeStrings(g, "startQueue", queue.stream().map(v -> v.name).toList());
+        g.writeNumberField("booting", booting);
+        g.writeNumberField("lastPriority", lastPriority);
+        g.writeNumberField("groupDoneAt", groupDoneAt);
+        g.writeNumberField("gateAt", gateAt);
+    }
+
+    /** Reads back what {@link #save} wrote but the queue, which {@link #restoreQueue} links once the VMs exist. */
+    void restore(Map<String, Object> h) throws IOException {
+        booting = (int) SavedDoc.num(h, "booting");
+        lastPriority = (int) SavedDoc.num(h, "lastPriority");
+        groupDoneAt = SavedDoc.num(h, "groupDoneAt");
+        gateAt = SavedDoc.num(h, "gateAt");
+    }
+
+    void restoreQueue(Map<String, Object> h, Map<String, VmMachine> vms) throws IOException {
+        for (String vm : SavedDoc.strings(h, "startQueue")) {
+            queue.add(vms.get(vm));
+        }
     }
 }

@@ -124,6 +124,11 @@ final class StepRun implements ActivityOwner {
         sim.after(nanos, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run, part));
     }
 
+    /** Puts back when a timer part is due, read from its timer event in a saved lab. */
+    void restoreDue(int part, long at) {
+        due[part] = at;
+    }
+
     /**
      * What bounds the step now: of the parts still pending, the one due last at the rates they get now (an activity
      * getting no share is due never). The step's {@link #boundBy} when it ends is the part that finished last, which is

@@ -1,5 +1,8 @@
 package dev.hyperlab.core.engine;
 
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmState;
@@ -25,7 +28,8 @@ final class VmMachine extends Machine {
     final List<String> drivers;
     final int bootPriority;
     final List<VmDisk> disks;
-    VmState state = VmState.DEFINED;
+    /** Its lifecycle state; every change goes through {@link #transition}. */
+    final Lifecycle<VmState, VmLifecycle.Action> lifecycle;
     String reason = "";
     /** The state to return to when a queued start is refused. */
     VmState stateBeforeStart = VmState.DEFINED;
@@ -59,6 +63,7 @@ final class VmMachine extends Machine {
     VmMachine(LabModel lab, String name, String host, int vcpus, long memory, String firmware, String os,
             List<String> drivers, int bootPriority, List<VmDisk> disks) {
         super(name, lab);
+        this.lifecycle = VmLifecycle.of(name, VmState.DEFINED);
         this.host = host;
         this.vcpus = vcpus;
         this.memory = memory;
@@ -67,6 +72,15 @@ final class VmMachine extends Machine {
         this.drivers = List.copyOf(drivers);
         this.bootPriority = bootPriority;
         this.disks = List.copyOf(disks);
+    }
+
+    VmState state() {
+        return lifecycle.state();
+    }
+
+    /** Changes the state as the lifecycle table says {@code action} does (a request it does not allow is refused). */
+    void transition(VmLifecycle.Action action) {
+        lifecycle.transition(action);
     }
 
     /** The host, looked up once: a VM never moves (a VM's host is part of its definition). */
@@ -181,7 +195,7 @@ final class VmMachine extends Machine {
                     "a guest without one cannot be ballooned: create the VM with the virtio-balloon {drivers}");
         }
         if (held == 0) {
-            throw LabException.notAllowed("VM " + name + " is " + state.id(), "a balloon target applies to a running VM");
+            throw LabException.notAllowed("VM " + name + " is " + state().id(), "a balloon target applies to a running VM");
         }
         lab.log(name, "balloon target", Long.toString(bytes));
         hostMachine().memory.setTarget(this, bytes);
@@ -279,7 +293,7 @@ final class VmMachine extends Machine {
         request();
         HostMachine h = hostMachine();
         h.starts.admit();
-        if (state != VmState.STARTING) {
+        if (state() != VmState.STARTING) {
             throw LabException.insufficient("VM " + name + " was not started: " + reason,
                     "free memory on " + h.name + " or start it on another host");
         }
@@ -287,14 +301,10 @@ final class VmMachine extends Machine {
 
     /** Refuses a start this VM's state or host does not allow; changes nothing. */
     void checkStartable() {
-        switch (state) {
-            case DEFINED, SHUTOFF, CRASHED -> {}
-            default -> throw LabException.notAllowed("VM " + name + " is " + state.id(),
-                    state == VmState.SUSPENDED ? "vm resume brings it back" : "it is already started");
-        }
+        lifecycle.check(VmLifecycle.Action.START);
         HostMachine h = hostMachine();
-        if (h.state != dev.hyperlab.api.lab.HostState.RUNNING) {
-            throw LabException.notAllowed("host " + h.name + " is " + h.state.id(), h.untilRunning());
+        if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
+            throw LabException.notAllowed("host " + h.name + " is " + h.state().id(), h.untilRunning());
         }
         if (h.hypervisor == null) {
             throw LabException.notAllowed("host " + h.name + " has no hypervisor",
@@ -310,8 +320,8 @@ final class VmMachine extends Machine {
 
     /** Puts a checked start request in the host's start queue (admission is the caller's next step). */
     void request() {
-        stateBeforeStart = state;
-        state = VmState.STARTING;
+        stateBeforeStart = state();
+        transition(VmLifecycle.Action.START);
         reason = "";
         startRequest = lab.nextRequest();
         lab.log(name, "start requested");
@@ -323,7 +333,7 @@ final class VmMachine extends Machine {
         HostMachine h = hostMachine();
         String refusal = h.memory.refusal(this);
         if (!refusal.isEmpty()) {
-            state = stateBeforeStart;
+            lifecycle.transition(VmLifecycle.Action.START_REFUSED, stateBeforeStart);
             reason = "start refused: " + refusal;
             lab.log(name, "start refused (memory)");
             return false;
@@ -336,7 +346,7 @@ final class VmMachine extends Machine {
     }
 
     void shutdown() {
-        requireIdle(VmState.RUNNING, "shut down");
+        requireIdle(VmLifecycle.Action.SHUTDOWN);
         lab.log(name, "shutdown");
         // the hypervisor presses the guest's ACPI power button and gives it its shutdown timeout to power off; the
         // guest's own shutdown (services stop, file systems sync) is measured wall time on an idle machine
@@ -354,26 +364,23 @@ final class VmMachine extends Machine {
     }
 
     void destroy() {
-        switch (state) {
-            case STARTING, RUNNING, PAUSED -> {}
-            default -> throw LabException.notAllowed("VM " + name + " is " + state.id(), "only a started VM can be destroyed");
-        }
+        lifecycle.check(VmLifecycle.Action.DESTROY);
         lab.log(name, "destroy");
         stopAndRelease();
-        state = VmState.SHUTOFF;
+        transition(VmLifecycle.Action.DESTROY);
     }
 
     void reboot() {
-        requireIdle(VmState.RUNNING, "reboot");
+        requireIdle(VmLifecycle.Action.REBOOT);
         lab.requireExtensions(firmware, driversPresent());
         lab.log(name, "reboot");
         hostMachine().memory.rewrote(this);
-        state = VmState.STARTING;
+        transition(VmLifecycle.Action.REBOOT);
         startPlan(PlanKind.REBOOT, VmBootPlans.plan(this, false));
     }
 
     void suspend() {
-        requireIdle(VmState.RUNNING, "suspend");
+        requireIdle(VmLifecycle.Action.SUSPEND);
         lab.log(name, "suspend");
         // the VMM writes guest memory to the datastore (QEMU's savevm stream; docs/calibration.md snap.savevm.pause_s)
         startPlan(PlanKind.SUSPEND, List.of(PlannedStep.of("suspend", "save memory",
@@ -381,10 +388,10 @@ final class VmMachine extends Machine {
     }
 
     void resume() {
-        requireState(VmState.SUSPENDED, "resume");
+        lifecycle.check(VmLifecycle.Action.RESUME);
         HostMachine h = hostMachine();
-        if (h.state != dev.hyperlab.api.lab.HostState.RUNNING) {
-            throw LabException.notAllowed("host " + h.name + " is " + h.state.id(), h.untilRunning());
+        if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
+            throw LabException.notAllowed("host " + h.name + " is " + h.state().id(), h.untilRunning());
         }
         String refusal = h.memory.refusal(this);
         if (!refusal.isEmpty()) {
@@ -396,15 +403,9 @@ final class VmMachine extends Machine {
                 Demand.NONE.plusRead(memory, Demands.sequentialOps(memory))).touchingMemory())));
     }
 
-    private void requireState(VmState wanted, String verb) {
-        if (state != wanted) {
-            throw LabException.notAllowed("VM " + name + " is " + state.id(), "only a " + wanted.id() + " VM can " + verb);
-        }
-    }
-
-    /** {@link #requireState}, and nothing under way that the request would cut short (a shutdown). */
-    private void requireIdle(VmState wanted, String verb) {
-        requireState(wanted, verb);
+    /** The lifecycle allows {@code action}, and nothing is under way that it would cut short (a shutdown). */
+    private void requireIdle(VmLifecycle.Action action) {
+        lifecycle.check(action);
         if (planKind == PlanKind.SHUTDOWN || planKind == PlanKind.FORCED_SHUTDOWN) {
             throw LabException.notAllowed("VM " + name + " is shutting down",
                     "wait until it is shut off, or destroy it");
@@ -416,25 +417,25 @@ final class VmMachine extends Machine {
         if (planKind != null) {
             return planKind.id();
         }
-        return state == VmState.STARTING && held == 0 ? "queued" : "";
+        return state() == VmState.STARTING && held == 0 ? "queued" : "";
     }
 
     @Override
     void planDone(PlanKind kind) {
         switch (kind) {
             case BOOT, REBOOT, RESUME -> {
-                state = VmState.RUNNING;
+                transition(kind == PlanKind.RESUME ? VmLifecycle.Action.RESUMED : VmLifecycle.Action.BOOTED);
                 lab.log(name, "running");
                 endBoot();
             }
             case SHUTDOWN -> {
                 release();
-                state = VmState.SHUTOFF;
+                transition(VmLifecycle.Action.SHUT_OFF);
                 lab.log(name, "shutoff");
             }
             case FORCED_SHUTDOWN -> {
                 release();
-                state = VmState.SHUTOFF;
+                transition(VmLifecycle.Action.SHUT_OFF);
                 reason = "forced off after " + dev.hyperlab.api.lab.Durations.format(
                         Demands.seconds(Calibration.SHUTDOWN_TIMEOUT_S)) + ", the hypervisor's shutdown timeout: "
                         + (profileOrDefault().shutdown().isPresent() ? "the guest had not shut down"
@@ -443,14 +444,14 @@ final class VmMachine extends Machine {
             }
             case SUSPEND -> {
                 release();
-                state = VmState.SUSPENDED;
+                transition(VmLifecycle.Action.SUSPENDED_TO_DISK);
                 lab.log(name, "suspended");
             }
             case SNAPSHOT, REVERT -> {
                 Execution work = frozen;
                 frozen = null;
-                state = work.state();
-                lab.log(name, state.id());
+                lifecycle.transition(VmLifecycle.Action.UNPAUSE, work.state());
+                lab.log(name, state().id());
                 Execution.thaw(this, work);
             }
         }
@@ -462,41 +463,38 @@ final class VmMachine extends Machine {
      */
     void pauseFor(PlanKind kind, PlannedStep step) {
         frozen = Execution.freeze(this);
-        state = VmState.PAUSED;
+        transition(VmLifecycle.Action.PAUSE);
         lab.log(name, "paused", step.phase());
         startPlan(kind, new java.util.ArrayList<>(List.of(step)));
     }
 
     /** Whether the balloon driver works now: loaded in a guest that runs (a paused guest answers nothing). */
     boolean balloonWorks() {
-        return balloonLoaded && state != VmState.PAUSED;
+        return balloonLoaded && state() != VmState.PAUSED;
     }
 
     @Override
     void planFailed(PlanKind kind, PlannedStep failure) {
         frozen = null;
         release();
-        state = VmState.CRASHED;
+        transition(VmLifecycle.Action.FAILED);
         reason = failure.failure();
         endBoot();
     }
 
     /** The host lost power or was reset under this VM. */
     void hostLost(String why) {
-        switch (state) {
-            case STARTING, RUNNING, PAUSED -> {
-                stopPlan();
-                frozen = null;
-                held = 0;
-                resident = 0;
-                swapped = 0;
-                shared = 0;
-                balloonLoaded = false;
-                counted = false;
-                state = VmState.CRASHED;
-                reason = why;
-            }
-            default -> {}
+        if (lifecycle.allows(VmLifecycle.Action.HOST_LOST)) { // a stopped or suspended VM is unaffected
+            stopPlan();
+            frozen = null;
+            held = 0;
+            resident = 0;
+            swapped = 0;
+            shared = 0;
+            balloonLoaded = false;
+            counted = false;
+            transition(VmLifecycle.Action.HOST_LOST);
+            reason = why;
         }
     }
 
@@ -542,7 +540,122 @@ final class VmMachine extends Machine {
             ds.add(new VmInfo.VmDiskInfo(lab.images().displayPath(d.path()), lab.images().format(d.path()),
                     d.virtualSize()));
         }
-        return new VmInfo(name, host, state, vcpus, memory, firmware, os, ds, driversPresent(),
+        return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
                 bootPriority, reason, operation());
+    }
+
+    // ---- saved with the lab and, less its history, in a snapshot's state (LabCodec, VmStateDoc) ----
+
+    /** Writes this VM as an object: its configuration, state, memory account, snapshots and run. */
+    void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("host", host);
+        g.writeNumberField("vcpus", vcpus);
+        g.writeNumberField("memory", memory);
+        g.writeStringField("firmware", firmware);
+        g.writeStringField("os", os);
+        SavedDoc.writeStrings(g, "drivers", drivers);
+        g.writeNumberField("bootPriority", bootPriority);
+        g.writeArrayFieldStart("disks");
+        for (VmDisk d : disks) {
+            g.writeStartObject();
+            g.writeStringField("device", d.device());
+            g.writeStringField("path", d.path());
+            g.writeNumberField("virtualSize", d.virtualSize());
+            g.writeBooleanField("owned", d.owned());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeStringField("state", state().id());
+        g.writeStringField("reason", reason);
+        g.writeStringField("stateBeforeStart", stateBeforeStart.id());
+        g.writeNumberField("startRequest", startRequest);
+        g.writeNumberField("held", held);
+        g.writeBooleanField("counted", counted);
+        g.writeNumberField("target", target);
+        g.writeNumberField("actual", actual);
+        g.writeNumberField("resident", resident);
+        g.writeNumberField("swapped", swapped);
+        g.writeNumberField("guestUsed", guestUsed);
+        g.writeNumberField("shared", shared);
+        g.writeNumberField("majorFaults", majorFaults);
+        g.writeBooleanField("balloonLoaded", balloonLoaded);
+        SavedDoc.writeRows(g, "memorySamples", memorySamples);
+        saveSnapshotFields(g);
+        saveRun(g);
+        g.writeEndObject();
+    }
+
+    /** The snapshot fields: present only when used, so a lab without snapshots saves as it did before them. */
+    private void saveSnapshotFields(JsonGenerator g) throws IOException {
+        if (frozen != null) {
+            g.writeFieldName("frozen");
+            frozen.save(g);
+        }
+        if (!snapshots.isEmpty()) {
+            g.writeStringField("currentSnapshot", snapshots.current());
+            g.writeArrayFieldStart("snapshots");
+            for (SnapshotRecord r : snapshots.all()) {
+                r.save(g);
+            }
+            g.writeEndArray();
+        }
+        if (snapshotJob != null) {
+            g.writeObjectFieldStart("snapshotJob");
+            g.writeStringField("op", snapshotJob.op());
+            SavedDoc.writeStrings(g, "names", snapshotJob.names());
+            g.writeEndObject();
+        }
+    }
+
+    /** A VM as {@link #save} wrote it, for {@code lab} (not yet added to it). */
+    @SuppressWarnings("unchecked")
+    static VmMachine restore(LabModel lab, Map<String, Object> v) throws IOException {
+        List<VmDisk> disks = new ArrayList<>();
+        for (Object o : SavedDoc.list(v, "disks")) {
+            Map<String, Object> d = (Map<String, Object>) o;
+            disks.add(new VmDisk(SavedDoc.str(d, "device"), SavedDoc.str(d, "path"), SavedDoc.num(d, "virtualSize"),
+                    (Boolean) d.get("owned")));
+        }
+        VmMachine vm = new VmMachine(lab, SavedDoc.str(v, "name"), SavedDoc.str(v, "host"),
+                (int) SavedDoc.num(v, "vcpus"), SavedDoc.num(v, "memory"), SavedDoc.str(v, "firmware"),
+                SavedDoc.str(v, "os"), SavedDoc.strings(v, "drivers"), (int) SavedDoc.num(v, "bootPriority"), disks);
+        vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));
+        vm.reason = SavedDoc.str(v, "reason");
+        vm.stateBeforeStart = VmState.of(SavedDoc.str(v, "stateBeforeStart"));
+        vm.startRequest = SavedDoc.num(v, "startRequest");
+        vm.held = SavedDoc.num(v, "held");
+        vm.counted = (Boolean) v.get("counted");
+        vm.target = SavedDoc.num(v, "target");
+        vm.actual = SavedDoc.num(v, "actual");
+        vm.resident = SavedDoc.num(v, "resident");
+        vm.swapped = SavedDoc.num(v, "swapped");
+        vm.guestUsed = SavedDoc.num(v, "guestUsed");
+        vm.shared = SavedDoc.num(v, "shared");
+        vm.majorFaults = SavedDoc.num(v, "majorFaults");
+        vm.balloonLoaded = (Boolean) v.get("balloonLoaded");
+        vm.memorySamples.addAll(SavedDoc.rows(v, "memorySamples"));
+        vm.restoreSnapshotFields(v);
+        vm.restoreRun(v);
+        return vm;
+    }
+
+    /** The fields {@link #saveSnapshotFields} writes; absent in labs saved before snapshots existed. */
+    @SuppressWarnings("unchecked")
+    private void restoreSnapshotFields(Map<String, Object> v) throws IOException {
+        if (v.get("frozen") instanceof Map<?, ?> f) {
+            frozen = Execution.restore((Map<String, Object>) f);
+        }
+        if (v.get("snapshots") instanceof List<?> l) {
+            for (Object o : l) {
+                snapshots.load(SnapshotRecord.restore((Map<String, Object>) o, name));
+            }
+            snapshots.setCurrent(SavedDoc.str(v, "currentSnapshot"));
+        }
+        if (v.get("snapshotJob") instanceof Map<?, ?> j) {
+            Map<String, Object> job = (Map<String, Object>) j;
+            snapshotJob = new SnapshotJob(SavedDoc.str(job, "op"), SavedDoc.strings(job, "names"));
+        }
     }
 }

@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A VM's runtime state as a snapshot saves it: the VM object exactly as the lab saves it ({@link LabCodec#writeVm}),
+ * A VM's runtime state as a snapshot saves it: the VM object exactly as the lab saves it ({@link VmMachine#save}),
  * so every field that defines a VM is in it (configuration, lifecycle state, memory, balloon, start bookkeeping, and
  * whatever later features add there), with its work in progress ({@link Execution}) in place of the live step, and
  * without what is history or the host's business:
@@ -49,7 +49,7 @@ final class VmStateDoc {
 
     /** The state document of {@code vm} now (changes nothing). */
     static Map<String, Object> capture(VmMachine vm) {
-        Map<String, Object> vmObject = parse(json(g -> LabCodec.writeVm(g, vm)));
+        Map<String, Object> vmObject = parse(json(g -> vm.save(g)));
         Map<String, Object> doc = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : vmObject.entrySet()) {
             if (!NOT_STATE.contains(e.getKey())) {
@@ -57,7 +57,7 @@ final class VmStateDoc {
             }
         }
         doc.put("backed", vm.held > 0 ? vm.resident + vm.swapped : 0L);
-        doc.put("execution", parse(json(g -> LabCodec.writeExecution(g, Execution.capture(vm)))));
+        doc.put("execution", parse(json(g -> Execution.capture(vm).save(g))));
         return doc;
     }
 
@@ -149,7 +149,7 @@ final class VmStateDoc {
         m.put("stepIndex", -1L);
         m.put("plan", List.of());
         m.put("timeline", List.of());
-        VmMachine vm = LabCodec.vmFrom(lab, m);
+        VmMachine vm = VmMachine.restore(lab, m);
         vm.timeline.addAll(old.timeline);
         vm.memorySamples.addAll(old.memorySamples);
         vm.snapshots = old.snapshots;
@@ -162,11 +162,11 @@ final class VmStateDoc {
         if (!(doc.get("execution") instanceof Map<?, ?> e)) {
             throw new IOException("its VM state has no work in progress");
         }
-        return LabCodec.readExecution((Map<String, Object>) e);
+        return Execution.restore((Map<String, Object>) e);
     }
 
     static long backed(Map<String, Object> doc) throws IOException {
-        return LabCodec.num(doc, "backed");
+        return SavedDoc.num(doc, "backed");
     }
 
     // ---- plumbing ----

@@ -175,9 +175,14 @@ final class Qcow2Header {
         if (compressionType > 1) throw new ImageException(who + ": unknown compression type " + compressionType);
     }
 
+    /** Log2 of the bytes one L1 entry maps: its L2 table's (cluster size / 8) entries of one cluster each. */
+    static int l1EntryBits(int clusterBits) {
+        return 2 * clusterBits - 3;
+    }
+
     /** L1 entries that map {@code size} bytes of virtual disk (QEMU's size_to_l1), for any size without overflow. */
     static long l1EntriesFor(long size, int clusterBits) {
-        int shift = 2 * clusterBits - 3; // bytes one L2 table maps: (cluster size / 8) clusters
+        int shift = l1EntryBits(clusterBits);
         return (size >>> shift) + ((size & ((1L << shift) - 1)) != 0 ? 1 : 0);
     }
 
@@ -191,7 +196,7 @@ final class Qcow2Header {
         if (size < 0) throw new ImageException(who + ": " + what + " (" + Long.toUnsignedString(size) + " bytes) is too large for qcow2 (more than 2^63 - 1)");
         if (l1EntriesFor(size, clusterBits) > MAX_L1_ENTRIES) {
             throw new ImageException(who + ": " + what + " (" + size + " bytes) is too large for qcow2 with " + (1 << clusterBits)
-                    + "-byte clusters (at most " + (MAX_L1_ENTRIES << (2 * clusterBits - 3)) + " bytes)");
+                    + "-byte clusters (at most " + (MAX_L1_ENTRIES << l1EntryBits(clusterBits)) + " bytes)");
         }
     }
 

@@ -40,6 +40,8 @@ public final class Qcow2Image implements DiskImage {
     private final int clusterBits;
     private final int clusterSize;
     private final int l2Bits;
+    /** Log2 of the bytes one L1 entry maps. */
+    private final int l1EntryBits;
     private final DiskImage backing;
     private final L2Cache l2Cache;
     private final CompressedClusters compressed;
@@ -76,6 +78,7 @@ public final class Qcow2Image implements DiskImage {
         this.clusterBits = h.clusterBits;
         this.clusterSize = h.clusterSize();
         this.l2Bits = clusterBits - 3;
+        this.l1EntryBits = Qcow2Header.l1EntryBits(clusterBits);
         this.backing = backing;
         this.l2Cache = new L2Cache(clusterSize);
         this.compressed = new CompressedClusters(file.path.toString(), h.compressionType, clusterSize);
@@ -439,8 +442,8 @@ public final class Qcow2Image implements DiskImage {
     private record Run(L2Entry.Kind kind, long length, long host, long entry) {}
 
     private Run lookup(long[] table, long offset, long maxLen) throws IOException {
-        long l1i = offset >>> (clusterBits + l2Bits);
-        long spanEnd = (l1i + 1) << (clusterBits + l2Bits);
+        long l1i = offset >>> l1EntryBits;
+        long spanEnd = (l1i + 1) << l1EntryBits;
         long limit = Math.min(maxLen, spanEnd - offset);
         if (l1i >= table.length) return new Run(L2Entry.Kind.UNALLOCATED, limit, 0, 0);
         long l2Offset = L2Entry.offset(table[(int) l1i]);
@@ -622,8 +625,8 @@ public final class Qcow2Image implements DiskImage {
 
     private void writeAt(long offset, ByteBuffer src) throws IOException {
         while (src.hasRemaining()) {
-            long l1i = offset >>> (clusterBits + l2Bits);
-            long spanEnd = (l1i + 1) << (clusterBits + l2Bits);
+            long l1i = offset >>> l1EntryBits;
+            long spanEnd = (l1i + 1) << l1EntryBits;
             int chunk = (int) Math.min(src.remaining(), spanEnd - offset);
             long l2Offset = writableL2((int) l1i);
             writeInL2(l2Offset, offset, src.slice(src.position(), chunk));
@@ -804,8 +807,8 @@ public final class Qcow2Image implements DiskImage {
         if (lastFull < end) writeAt(lastFull, ByteBuffer.allocate((int) (end - lastFull)));
         long newEntry = backing != null ? L2Entry.ZERO : 0;
         for (long pos = firstFull; pos < lastFull; ) {
-            int l1i = (int) (pos >>> (clusterBits + l2Bits));
-            long spanEnd = Math.min(lastFull, (long) (l1i + 1) << (clusterBits + l2Bits));
+            int l1i = (int) (pos >>> l1EntryBits);
+            long spanEnd = Math.min(lastFull, (long) (l1i + 1) << l1EntryBits);
             boolean needed = backing != null || (l1i < l1.length && L2Entry.offset(l1[l1i]) != 0);
             if (needed) {
                 long l2Offset = writableL2(l1i);
@@ -938,7 +941,7 @@ public final class Qcow2Image implements DiskImage {
 
     /** As {@link #vmStateOffset()} for a disk of {@code diskSize} bytes (an addressable size: no overflow). */
     private long vmStateOffset(long diskSize) {
-        return Qcow2Header.l1EntriesFor(diskSize, clusterBits) << (clusterBits + l2Bits);
+        return Qcow2Header.l1EntriesFor(diskSize, clusterBits) << l1EntryBits;
     }
 
     /**
@@ -1027,7 +1030,7 @@ public final class Qcow2Image implements DiskImage {
      * same. An L1 entry both share points to one L2 table, so its whole span is alike without reading it.
      */
     private void markRemapped(long[] from, long[] to, List<DirtyBitmap> into) throws IOException {
-        long span = 1L << (clusterBits + l2Bits);
+        long span = 1L << l1EntryBits;
         int spans = (int) ((h.size + span - 1) / span);
         for (int i = 0; i < spans; i++) {
             long a = i < from.length ? L2Entry.offset(from[i]) : 0;

@@ -92,6 +92,24 @@ public final class HostFs implements AutoCloseable {
         return Posix.errno(state);
     }
 
+    /** A libc call that answers 0, or -1 with errno set. */
+    private interface Call {
+        int run() throws Throwable;
+    }
+
+    /** Makes {@code call}; an answer other than 0 throws with errno, naming {@code what}. */
+    private void check(Call call, String what) throws PosixException {
+        int r;
+        try {
+            r = call.run();
+        } catch (Throwable t) {
+            throw broken(t);
+        }
+        if (r != 0) {
+            throw fail(what);
+        }
+    }
+
     private static IllegalStateException broken(Throwable t) {
         return new IllegalStateException("a C library call failed unexpectedly: " + t, t);
     }
@@ -173,15 +191,8 @@ public final class HostFs implements AutoCloseable {
     }
 
     private FileStat statx(int dir, byte[] z, int flags, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.STATX.invokeExact(state, dir, seg(z), flags, Posix.STATX_BASIC_STATS, seg(statx));
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.STATX.invokeExact(state, dir, seg(z), flags, Posix.STATX_BASIC_STATS, seg(statx)),
+                what);
         ByteBuffer b = statxView;
         int mode = b.getShort(28) & 0xffff;
         FileType type = FileType.ofMode(mode);
@@ -303,15 +314,7 @@ public final class HostFs implements AutoCloseable {
 
     /** Sets the length of an open file: growing it adds a hole. */
     public void truncate(int fd, long length, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.FTRUNCATE.invokeExact(state, fd, length);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.FTRUNCATE.invokeExact(state, fd, length), what);
     }
 
     /** The target of symbolic link {@code name}, as bytes. */
@@ -393,29 +396,15 @@ public final class HostFs implements AutoCloseable {
 
     /** Sets an extended attribute of an open file. */
     public void setXattr(int fd, byte[] name, byte[] value, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.FSETXATTR.invokeExact(state, fd, seg(c(name)), seg(value), (long) value.length, 0);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.FSETXATTR.invokeExact(state, fd, seg(c(name)), seg(value), (long) value.length, 0),
+                what);
     }
 
     /** Sets an extended attribute of {@code name} in {@code dir} itself (a symbolic link, a device file). */
     public void setXattrAt(int dir, byte[] name, byte[] attr, byte[] value, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.LSETXATTR.invokeExact(state, seg(procPath(dir, name)), seg(c(attr)), seg(value),
-                    (long) value.length, 0);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.LSETXATTR.invokeExact(state, seg(procPath(dir, name)), seg(c(attr)), seg(value),
+                    (long) value.length, 0),
+                what);
     }
 
     private static byte[] procPath(int dir, byte[] name) {
@@ -429,41 +418,17 @@ public final class HostFs implements AutoCloseable {
 
     /** Creates directory {@code name}. */
     public void mkdir(int dir, byte[] name, int mode, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.MKDIRAT.invokeExact(state, dir, seg(c(name)), mode);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.MKDIRAT.invokeExact(state, dir, seg(c(name)), mode), what);
     }
 
     /** Creates symbolic link {@code name} pointing to {@code target}. */
     public void symlink(byte[] target, int dir, byte[] name, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.SYMLINKAT.invokeExact(state, seg(c(target)), dir, seg(c(name)));
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.SYMLINKAT.invokeExact(state, seg(c(target)), dir, seg(c(name))), what);
     }
 
     /** Creates {@code name} in {@code dir} as a hard link to {@code existing} in {@code fromDir} (not followed). */
     public void link(int fromDir, byte[] existing, int dir, byte[] name, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.LINKAT.invokeExact(state, fromDir, seg(c(existing)), dir, seg(c(name)), 0);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.LINKAT.invokeExact(state, fromDir, seg(c(existing)), dir, seg(c(name)), 0), what);
     }
 
     /** Creates a FIFO, socket or device file; {@code rdev} is {@code major << 32 | minor}. */
@@ -472,82 +437,36 @@ public final class HostFs implements AutoCloseable {
         long minor = rdev & 0xffffffffL;
         // glibc's makedev
         long dev = (major & 0xfffff000L) << 32 | (major & 0xfffL) << 8 | (minor & 0xffffff00L) << 12 | (minor & 0xffL);
-        int r;
-        try {
-            r = (int) Posix.MKNODAT.invokeExact(state, dir, seg(c(name)), type.format | (mode & 07777), dev);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.MKNODAT.invokeExact(state, dir, seg(c(name)), type.format | (mode & 07777), dev), what);
     }
 
     /** Removes {@code name} (a directory only when {@code directory}, and only if empty). */
     public void unlink(int dir, byte[] name, boolean directory, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.UNLINKAT.invokeExact(state, dir, seg(c(name)), directory ? Posix.AT_REMOVEDIR : 0);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.UNLINKAT.invokeExact(state, dir, seg(c(name)), directory ? Posix.AT_REMOVEDIR : 0),
+                what);
     }
 
     // ---- metadata -----------------------------------------------------------------------------------------------
 
     /** Sets owner and group of an open file. */
     public void chown(int fd, int uid, int gid, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.FCHOWN.invokeExact(state, fd, uid, gid);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.FCHOWN.invokeExact(state, fd, uid, gid), what);
     }
 
     /** Sets owner and group of {@code name} itself (a symbolic link is not followed). */
     public void chownAt(int dir, byte[] name, int uid, int gid, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.FCHOWNAT.invokeExact(state, dir, seg(c(name)), uid, gid, Posix.AT_SYMLINK_NOFOLLOW);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.FCHOWNAT.invokeExact(state, dir, seg(c(name)), uid, gid, Posix.AT_SYMLINK_NOFOLLOW),
+                what);
     }
 
     /** Sets the permission bits (with set-id and sticky bits) of an open file. */
     public void chmod(int fd, int mode, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.FCHMOD.invokeExact(state, fd, mode & 07777);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.FCHMOD.invokeExact(state, fd, mode & 07777), what);
     }
 
     /** Sets the permission bits of {@code name} (not a symbolic link: Linux links have none). */
     public void chmodAt(int dir, byte[] name, int mode, String what) throws PosixException {
-        int r;
-        try {
-            r = (int) Posix.FCHMODAT.invokeExact(state, dir, seg(c(name)), mode & 07777, 0);
-        } catch (Throwable t) {
-            throw broken(t);
-        }
-        if (r != 0) {
-            throw fail(what);
-        }
+        check(() -> (int) Posix.FCHMODAT.invokeExact(state, dir, seg(c(name)), mode & 07777, 0), what);
     }
 
     /** Sets access and modification times of an open file. */

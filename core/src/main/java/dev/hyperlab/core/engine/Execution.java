@@ -68,7 +68,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
         if (m.planKind == null || r == null) {
             return idle(state);
         }
-        Simulation sim = m.lab.sim();
+        Simulation sim = m.env.sim();
         long now = sim.now();
         long[] due = timersOf(m, sim);
         List<Part> parts = new ArrayList<>();
@@ -122,7 +122,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
         StepRun r = vm.current;
         if (r != null) {
             r.cancel();
-            r.record.end = vm.lab.sim().now();
+            r.record.end = vm.env.sim().now();
             r.record.boundBy = r.boundBy;
             vm.current = null;
         }
@@ -143,7 +143,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
         m.plan = e.plan();
         m.stepIndex = e.stepIndex();
         PlannedStep step = m.plan.get(m.stepIndex);
-        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), m.lab.sim().now());
+        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), m.env.sim().now());
         m.timeline.add(rec);
         StepRun r = new StepRun(m, step, rec);
         r.boundBy = e.boundBy();

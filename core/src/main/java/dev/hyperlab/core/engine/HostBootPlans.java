@@ -45,8 +45,8 @@ final class HostBootPlans {
 
     private static void planFirmware(HostMachine host, List<PlannedStep> steps) {
         MachineFacts facts = new MachineFacts(host.name, false, host.cores, host.ghz, host.ram, host.disks.size(),
-                HostMachine.NICS, host.lab.seed(), "host/" + host.name + "/firmware/" + host.run);
-        FirmwareModel fw = host.lab.extensions().firmware(host.firmware);
+                HostMachine.NICS, host.env.seed(), "host/" + host.name + "/firmware/" + host.run);
+        FirmwareModel fw = host.env.extensions().firmware(host.firmware);
         for (BootStep s : fw.post(facts)) {
             steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
         }
@@ -100,7 +100,7 @@ final class HostBootPlans {
             }
             for (HostDisk d : host.disks) {
                 if (d.device().equals(device)) {
-                    out.add(new ImageBootDevice(device, host.lab.images().hostDisk(host.name, device, d.size())));
+                    out.add(new ImageBootDevice(device, host.env.images().hostDisk(host.name, device, d.size())));
                 }
             }
         }

@@ -55,9 +55,9 @@ final class HostMachine extends Machine {
     long committed;
     final MemoryManager memory = new MemoryManager(this);
 
-    HostMachine(LabModel lab, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
+    HostMachine(MachineEnv env, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
             List<String> bootOrder) {
-        super(name, lab);
+        super(name, env);
         this.lifecycle = HostLifecycle.of(name);
         this.cores = cores;
         this.ram = ram;
@@ -65,10 +65,10 @@ final class HostMachine extends Machine {
         this.firmware = firmware;
         this.disks = List.copyOf(disks);
         this.bootOrder = List.copyOf(bootOrder);
-        this.cpu = lab.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz));
+        this.cpu = env.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz));
         this.datastore = DiskModel.of(disks.getFirst().kind());
         for (HostDisk d : disks) {
-            diskResources.add(lab.sim().register(new SharedResource("host:" + name + ":" + d.device(), 1.0)));
+            diskResources.add(env.sim().register(new SharedResource("host:" + name + ":" + d.device(), 1.0)));
         }
     }
 
@@ -148,35 +148,35 @@ final class HostMachine extends Machine {
         }
         HostOs effective = type == HypervisorType.TYPE2 && os == null ? HostOs.LINUX : os;
         HostDisk boot = disks.getFirst();
-        lab.requireExtensions(firmware, List.of());
-        lab.images().installHostLoader(name, boot.device(), boot.size(), lab.extensions().layoutName(firmware),
+        env.requireExtensions(firmware, List.of());
+        env.images().installHostLoader(name, boot.device(), boot.size(), env.extensions().layoutName(firmware),
                 HostBootPlans.tag(type, effective));
         hypervisor = type;
         hostOs = effective;
         warmCache.clear();
-        lab.log(name, "installed " + type.id() + (effective == null ? "" : " on " + effective.id()));
+        env.log(name, "installed " + type.id() + (effective == null ? "" : " on " + effective.id()));
     }
 
     void powerOn() {
         lifecycle.check(HostLifecycle.Action.POWER_ON);
-        lab.requireExtensions(firmware, List.of());
+        env.requireExtensions(firmware, List.of());
         lifecycle.transition(HostLifecycle.Action.POWER_ON);
         reason = "";
-        lab.log(name, "power-on");
+        env.log(name, "power-on");
         startPlan(PlanKind.BOOT, HostBootPlans.plan(this));
     }
 
     void powerOff() {
         lifecycle.check(HostLifecycle.Action.POWER_OFF);
         cutPower("host " + name + " lost power");
-        lab.log(name, "power-off");
+        env.log(name, "power-off");
     }
 
     void reset() {
         lifecycle.check(HostLifecycle.Action.RESET);
-        lab.requireExtensions(firmware, List.of()); // before the power is cut: a refused reset changes nothing
+        env.requireExtensions(firmware, List.of()); // before the power is cut: a refused reset changes nothing
         cutPower("host " + name + " was reset");
-        lab.log(name, "reset");
+        env.log(name, "reset");
         powerOn();
     }
 
@@ -187,7 +187,7 @@ final class HostMachine extends Machine {
         starts.clear();
         warmCache.clear();
         for (String vm : vms) {
-            lab.vmMachine(vm).hostLost(why);
+            env.vmMachine(vm).hostLost(why);
         }
         committed = 0;
         memory.swapUsed = 0;
@@ -198,7 +198,7 @@ final class HostMachine extends Machine {
     @Override
     void planDone(PlanKind kind) {
         lifecycle.transition(HostLifecycle.Action.BOOTED);
-        lab.log(name, "running");
+        env.log(name, "running");
         starts.admit();
     }
 
@@ -256,16 +256,16 @@ final class HostMachine extends Machine {
         g.writeEndObject();
     }
 
-    /** A host as {@link #save} wrote it, for {@code lab} (its start queue is linked once the VMs are loaded). */
+    /** A host as {@link #save} wrote it, in {@code env} (its start queue is linked once the VMs are loaded). */
     @SuppressWarnings("unchecked")
-    static HostMachine restore(LabModel lab, Map<String, Object> h) throws IOException {
+    static HostMachine restore(MachineEnv env, Map<String, Object> h) throws IOException {
         List<HostDisk> disks = new ArrayList<>();
         for (Object o : SavedDoc.list(h, "disks")) {
             Map<String, Object> d = (Map<String, Object>) o;
             disks.add(new HostDisk(SavedDoc.str(d, "device"), dev.hyperlab.api.lab.DiskKind.of(SavedDoc.str(d, "kind")),
                     SavedDoc.num(d, "size")));
         }
-        HostMachine host = new HostMachine(lab, SavedDoc.str(h, "name"), (int) SavedDoc.num(h, "cores"),
+        HostMachine host = new HostMachine(env, SavedDoc.str(h, "name"), (int) SavedDoc.num(h, "cores"),
                 SavedDoc.num(h, "ram"), SavedDoc.dbl(h, "ghz"), SavedDoc.str(h, "firmware"), disks,
                 SavedDoc.strings(h, "bootOrder"));
         host.lifecycle.restore(HostState.of(SavedDoc.str(h, "state")));

@@ -265,7 +265,7 @@ public final class LabCodec {
             origins.forEach((k, v) -> lab.pluginOrigins.put((String) k, (String) v));
         }
         for (Object o : list(root, "hosts")) {
-            lab.add(HostMachine.restore(lab, (Map<String, Object>) o));
+            lab.add(HostMachine.restore(lab.env, (Map<String, Object>) o));
         }
         for (Object o : list(root, "vms")) {
             readVm(lab, (Map<String, Object>) o);
@@ -335,7 +335,7 @@ public final class LabCodec {
     }
 
     private static void readVm(LabModel lab, Map<String, Object> v) throws IOException {
-        VmMachine vm = VmMachine.restore(lab, v);
+        VmMachine vm = VmMachine.restore(lab.env, v);
         if (!lab.hosts.containsKey(vm.host)) {
             throw new IOException("saved VM " + vm.name + " names unknown host " + vm.host);
         }

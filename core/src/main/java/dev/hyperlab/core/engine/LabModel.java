@@ -71,6 +71,8 @@ public final class LabModel {
     private final LabBackups backups = new LabBackups(this);
     long requests;
     DiskBudget diskBudget = DiskBudget.AUTO;
+    /** What the machines see of this lab. */
+    final MachineEnv env = new Env();
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
@@ -357,7 +359,7 @@ public final class LabModel {
                         "use disk, net, or disk0..disk" + (disks.size() - 1));
             }
         }
-        HostMachine h = new HostMachine(this, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
+        HostMachine h = new HostMachine(env, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
         recordOrigins(fw, List.of());
         add(h);
         log(name, "created");
@@ -532,7 +534,7 @@ public final class LabModel {
                 images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
             }
         }
-        VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
+        VmMachine vm = new VmMachine(env, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
         recordOrigins(fw, spec.drivers());
         add(vm);
@@ -967,5 +969,62 @@ public final class LabModel {
         }
         out.sort(Comparator.comparing(TimelinePhase::start).thenComparing(TimelinePhase::machine));
         return out;
+    }
+    /** The lab as its machines see it: the few operations they need, by delegation. */
+    private final class Env implements MachineEnv {
+        @Override
+        public Simulation sim() {
+            return sim;
+        }
+
+        @Override
+        public long seed() {
+            return LabModel.this.seed();
+        }
+
+        @Override
+        public boolean logging() {
+            return LabModel.this.logging();
+        }
+
+        @Override
+        public void log(String machine, String... words) {
+            LabModel.this.log(machine, words);
+        }
+
+        @Override
+        public Extensions extensions() {
+            return extensions;
+        }
+
+        @Override
+        public void requireExtensions(String firmwareId, List<String> driverIds) {
+            LabModel.this.requireExtensions(firmwareId, driverIds);
+        }
+
+        @Override
+        public ImageStore images() {
+            return images;
+        }
+
+        @Override
+        public long nextRequest() {
+            return LabModel.this.nextRequest();
+        }
+
+        @Override
+        public HostMachine hostMachine(String name) {
+            return LabModel.this.hostMachine(name);
+        }
+
+        @Override
+        public VmMachine vmMachine(String name) {
+            return LabModel.this.vmMachine(name);
+        }
+
+        @Override
+        public void guestStepDone(VmMachine vm, PlannedStep step) {
+            guestIo.stepDone(vm, step);
+        }
     }
 }

@@ -16,7 +16,8 @@ abstract sealed class Machine permits HostMachine, VmMachine {
             .map(b -> "bound=" + b.id()).toArray(String[]::new);
 
     final String name;
-    final LabModel lab;
+    /** The lab as this machine sees it. */
+    final MachineEnv env;
     final List<PhaseRecord> timeline = new ArrayList<>();
     long run;
     PlanKind planKind;
@@ -24,9 +25,9 @@ abstract sealed class Machine permits HostMachine, VmMachine {
     int stepIndex = -1;
     StepRun current;
 
-    Machine(String name, LabModel lab) {
+    Machine(String name, MachineEnv env) {
         this.name = name;
-        this.lab = lab;
+        this.env = env;
     }
 
     public String name() {
@@ -94,12 +95,12 @@ abstract sealed class Machine permits HostMachine, VmMachine {
         PlannedStep step = plan.get(stepIndex);
         if (step.isFailure()) {
             PlanKind kind = planKind;
-            lab.log(name, "fail", step.phase() + ":", step.failure());
+            env.log(name, "fail", step.phase() + ":", step.failure());
             clearPlan();
             planFailed(kind, step);
             return;
         }
-        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), lab.sim().now());
+        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), env.sim().now());
         timeline.add(rec);
         current = new StepRun(this, step, rec);
         current.start();
@@ -109,13 +110,13 @@ abstract sealed class Machine permits HostMachine, VmMachine {
         if (r != current) {
             return;
         }
-        r.record.end = lab.sim().now();
+        r.record.end = env.sim().now();
         r.record.boundBy = r.boundBy;
-        if (lab.logging()) {
+        if (env.logging()) {
             if (r.step.step().isEmpty()) {
-                lab.log(name, "done", r.step.phase(), BOUND_WORDS[r.boundBy.ordinal()]);
+                env.log(name, "done", r.step.phase(), BOUND_WORDS[r.boundBy.ordinal()]);
             } else {
-                lab.log(name, "done", r.step.phase(), r.step.step(), BOUND_WORDS[r.boundBy.ordinal()]);
+                env.log(name, "done", r.step.phase(), r.step.step(), BOUND_WORDS[r.boundBy.ordinal()]);
             }
         }
         current = null;
@@ -129,11 +130,11 @@ abstract sealed class Machine permits HostMachine, VmMachine {
         PlanKind kind = planKind;
         if (r != null) {
             r.cancel();
-            r.record.end = lab.sim().now();
+            r.record.end = env.sim().now();
             r.record.boundBy = boundBy;
             current = null;
         }
-        lab.log(name, "fail", (r == null ? "" : r.step.phase()) + ":", reason);
+        env.log(name, "fail", (r == null ? "" : r.step.phase()) + ":", reason);
         clearPlan();
         run++;
         planFailed(kind, PlannedStep.fail(r == null ? "" : r.step.phase(), reason));
@@ -143,7 +144,7 @@ abstract sealed class Machine permits HostMachine, VmMachine {
     void stopPlan() {
         if (current != null) {
             current.cancel();
-            current.record.end = lab.sim().now();
+            current.record.end = env.sim().now();
             current = null;
         }
         clearPlan();

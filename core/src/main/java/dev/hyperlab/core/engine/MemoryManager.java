@@ -66,7 +66,7 @@ final class MemoryManager {
     void reindex() {
         holders.clear();
         for (String name : host.vms) {
-            VmMachine v = host.lab.vmMachine(name);
+            VmMachine v = host.env.vmMachine(name);
             if (v.held > 0) {
                 holders.add(v);
             }
@@ -399,7 +399,7 @@ final class MemoryManager {
 
     /** Brings balloons and page sharing up to now. */
     void update() {
-        Simulation sim = host.lab.sim();
+        Simulation sim = host.env.sim();
         long now = sim.now();
         double dt = (now - lastUpdate) / 1e9;
         lastUpdate = now;
@@ -536,7 +536,7 @@ final class MemoryManager {
     void tick() {
         tickAt = -1;
         update();
-        long now = host.lab.sim().now();
+        long now = host.env.sim().now();
         long cycle = (long) (AUTO_BALLOON_CYCLE_S * 1e9);
         if (policy.autoBalloon() && (lastPolicyRun < 0 || now - lastPolicyRun >= cycle)) {
             lastPolicyRun = now;
@@ -547,11 +547,11 @@ final class MemoryManager {
 
     /** Records a sample and keeps the memory tick scheduled while anything moves. */
     void changed() {
-        long now = host.lab.sim().now();
+        long now = host.env.sim().now();
         sample(now);
         if (tickAt < 0 && active()) {
             tickAt = now + (long) (AUTO_BALLOON_CYCLE_S * 1e9);
-            host.lab.sim().at(tickAt, Simulation.PRIORITY_CONTROL, new MemoryTick(host.name));
+            host.env.sim().at(tickAt, Simulation.PRIORITY_CONTROL, new MemoryTick(host.name));
         }
     }
 

@@ -42,7 +42,7 @@ final class StartScheduler {
     /** Starts every queued VM the policy allows now; schedules a gate event when a group delay is pending. */
     void admit() {
         StartPolicy policy = host.policy;
-        Simulation sim = host.lab.sim();
+        Simulation sim = host.env.sim();
         while (!queue.isEmpty()) {
             if (policy.maxConcurrentBoots() > 0 && booting >= policy.maxConcurrentBoots()) {
                 return;
@@ -76,7 +76,7 @@ final class StartScheduler {
     void bootEnded() {
         booting--;
         if (booting == 0) {
-            groupDoneAt = host.lab.sim().now();
+            groupDoneAt = host.env.sim().now();
         }
         admit();
     }

@@ -45,7 +45,7 @@ final class StepRun implements ActivityOwner {
 
     /** Starts every non-empty part now; completes at once when the step needs nothing. */
     void start() {
-        Simulation sim = machine.lab.sim();
+        Simulation sim = machine.env.sim();
         MemoryManager.Grant memory = machine.memoryFor(step);
         if (memory.failed()) {
             machine.outOfMemory(this, memory.failure());
@@ -93,7 +93,7 @@ final class StepRun implements ActivityOwner {
      * step's memory was granted before it was frozen, so it is not asked for again.
      */
     void resume(java.util.List<Execution.Part> parts) {
-        Simulation sim = machine.lab.sim();
+        Simulation sim = machine.env.sim();
         for (Execution.Part p : parts) {
             pending |= 1 << p.part();
         }
@@ -135,7 +135,7 @@ final class StepRun implements ActivityOwner {
      * this one unless the shares change on the way.
      */
     BoundBy boundNow() {
-        long now = machine.lab.sim().now();
+        long now = machine.env.sim().now();
         int last = -1;
         double lastDue = Double.NEGATIVE_INFINITY;
         for (int part = FIXED; part <= MEMORY_IO; part++) {
@@ -179,7 +179,7 @@ final class StepRun implements ActivityOwner {
 
     /** Withdraws the running activities (the machine stopped); timers go stale with the run number. */
     void cancel() {
-        Simulation sim = machine.lab.sim();
+        Simulation sim = machine.env.sim();
         if (cpu != null) {
             sim.cancel(cpu);
         }

@@ -51,16 +51,16 @@ final class VmBootPlans {
     /** The boot from the firmware on; {@code phase[0]} says which phase is being planned, for a plugin's fault. */
     private static void planFromFirmware(VmMachine vm, List<PlannedStep> steps, String[] phase) {
         HostMachine host = vm.hostMachine();
-        LabModel lab = vm.lab;
+        MachineEnv env = vm.env;
         MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
-                lab.seed(), "vm/" + vm.name + "/firmware/" + vm.run);
-        FirmwareModel fw = lab.extensions().firmware(vm.firmware);
+                env.seed(), "vm/" + vm.name + "/firmware/" + vm.run);
+        FirmwareModel fw = env.extensions().firmware(vm.firmware);
         for (BootStep s : fw.post(facts)) {
             steps.add(PlannedStep.of("firmware", s.name(), s.demand()));
         }
         List<ImageBootDevice> devices = new ArrayList<>();
         for (VmDisk d : vm.disks) {
-            devices.add(new ImageBootDevice(d.device(), lab.images().open(d.path())));
+            devices.add(new ImageBootDevice(d.device(), env.images().open(d.path())));
         }
         boolean direct = fw.bootLayout() == BootLayout.ROOT_FS; // the VMM loads the kernel: no boot loader, no PXE
         if (!direct) {
@@ -112,10 +112,10 @@ final class VmBootPlans {
         }
         steps.add(PlannedStep.fromBase("kernel", os.kernel(), keys[1], 1.0));
         double blockEfficiency = 1.0;
-        GuestContext guest = new Guest(vm.name, os.id(), os.family(), vm.vcpus, vm.memory, lab.seed(), vm.run);
+        GuestContext guest = new Guest(vm.name, os.id(), os.family(), vm.vcpus, vm.memory, env.seed(), vm.run);
         List<GuestDriver> present = new ArrayList<>();
         for (String id : vm.driversPresent()) {
-            present.add(lab.extensions().driver(id));
+            present.add(env.extensions().driver(id));
         }
         for (DeviceClass device : PARAVIRTUAL) {
             GuestDriver driver = null;

@@ -60,9 +60,9 @@ final class VmMachine extends Machine {
     /** A snapshot operation that was under way at the last save; finished or undone when the lab is loaded. */
     SnapshotJob snapshotJob;
 
-    VmMachine(LabModel lab, String name, String host, int vcpus, long memory, String firmware, String os,
+    VmMachine(MachineEnv env, String name, String host, int vcpus, long memory, String firmware, String os,
             List<String> drivers, int bootPriority, List<VmDisk> disks) {
-        super(name, lab);
+        super(name, env);
         this.lifecycle = VmLifecycle.of(name, VmState.DEFINED);
         this.host = host;
         this.vcpus = vcpus;
@@ -88,7 +88,7 @@ final class VmMachine extends Machine {
 
     HostMachine hostMachine() {
         if (hostRef == null) {
-            hostRef = lab.hostMachine(host);
+            hostRef = env.hostMachine(host);
         }
         return hostRef;
     }
@@ -136,7 +136,7 @@ final class VmMachine extends Machine {
         if (run.step.baseReads() && run.step.demand().readBytes() > 0) {
             hostMachine().warmCache.add(run.step.cacheKey());
         }
-        lab.guestIo.stepDone(this, run.step);
+        env.guestStepDone(this, run.step);
     }
 
     /** Host memory this VM is promised when it runs: its configured memory and the VMM's overhead. */
@@ -152,7 +152,7 @@ final class VmMachine extends Machine {
     /** Whether the guest has a driver that can run a balloon. */
     boolean balloonCapable() {
         for (String id : driversPresent()) {
-            Extensions ext = lab.extensions();
+            Extensions ext = env.extensions();
             if (!ext.hasDriver(id)) {
                 continue; // a plugin's driver whose plugin is gone: its capabilities are unknown, so none are assumed
             }
@@ -197,7 +197,7 @@ final class VmMachine extends Machine {
         if (held == 0) {
             throw LabException.notAllowed("VM " + name + " is " + state().id(), "a balloon target applies to a running VM");
         }
-        lab.log(name, "balloon target", Long.toString(bytes));
+        env.log(name, "balloon target", Long.toString(bytes));
         hostMachine().memory.setTarget(this, bytes);
     }
 
@@ -310,7 +310,7 @@ final class VmMachine extends Machine {
             throw LabException.notAllowed("host " + h.name + " has no hypervisor",
                     "install one first: host install " + h.name);
         }
-        lab.requireExtensions(firmware, driversPresent());
+        env.requireExtensions(firmware, driversPresent());
         if (memoryNeed() > h.usableMemory()) {
             throw LabException.insufficient("VM " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(memoryNeed())
                     + " but host " + h.name + " has only " + dev.hyperlab.api.lab.Sizes.format(h.usableMemory())
@@ -323,8 +323,8 @@ final class VmMachine extends Machine {
         stateBeforeStart = state();
         transition(VmLifecycle.Action.START);
         reason = "";
-        startRequest = lab.nextRequest();
-        lab.log(name, "start requested");
+        startRequest = env.nextRequest();
+        env.log(name, "start requested");
         hostMachine().starts.enqueue(this);
     }
 
@@ -335,7 +335,7 @@ final class VmMachine extends Machine {
         if (!refusal.isEmpty()) {
             lifecycle.transition(VmLifecycle.Action.START_REFUSED, stateBeforeStart);
             reason = "start refused: " + refusal;
-            lab.log(name, "start refused (memory)");
+            env.log(name, "start refused (memory)");
             return false;
         }
         List<PlannedStep> boot = VmBootPlans.plan(this, true); // before anything is held: planning calls plugins
@@ -347,7 +347,7 @@ final class VmMachine extends Machine {
 
     void shutdown() {
         requireIdle(VmLifecycle.Action.SHUTDOWN);
-        lab.log(name, "shutdown");
+        env.log(name, "shutdown");
         // the hypervisor presses the guest's ACPI power button and gives it its shutdown timeout to power off; the
         // guest's own shutdown (services stop, file systems sync) is measured wall time on an idle machine
         // calibration: os.linux.shutdown_s
@@ -365,15 +365,15 @@ final class VmMachine extends Machine {
 
     void destroy() {
         lifecycle.check(VmLifecycle.Action.DESTROY);
-        lab.log(name, "destroy");
+        env.log(name, "destroy");
         stopAndRelease();
         transition(VmLifecycle.Action.DESTROY);
     }
 
     void reboot() {
         requireIdle(VmLifecycle.Action.REBOOT);
-        lab.requireExtensions(firmware, driversPresent());
-        lab.log(name, "reboot");
+        env.requireExtensions(firmware, driversPresent());
+        env.log(name, "reboot");
         hostMachine().memory.rewrote(this);
         transition(VmLifecycle.Action.REBOOT);
         startPlan(PlanKind.REBOOT, VmBootPlans.plan(this, false));
@@ -381,7 +381,7 @@ final class VmMachine extends Machine {
 
     void suspend() {
         requireIdle(VmLifecycle.Action.SUSPEND);
-        lab.log(name, "suspend");
+        env.log(name, "suspend");
         // the VMM writes guest memory to the datastore (QEMU's savevm stream; docs/calibration.md snap.savevm.pause_s)
         startPlan(PlanKind.SUSPEND, List.of(PlannedStep.of("suspend", "save memory",
                 Demand.NONE.plusWrite(memory, Demands.sequentialOps(memory)))));
@@ -398,7 +398,7 @@ final class VmMachine extends Machine {
             throw LabException.insufficient("VM " + name + " cannot resume: " + refusal, "free memory on " + h.name);
         }
         hold();
-        lab.log(name, "resume");
+        env.log(name, "resume");
         startPlan(PlanKind.RESUME, new java.util.ArrayList<>(List.of(PlannedStep.of("resume", "load memory",
                 Demand.NONE.plusRead(memory, Demands.sequentialOps(memory))).touchingMemory())));
     }
@@ -425,13 +425,13 @@ final class VmMachine extends Machine {
         switch (kind) {
             case BOOT, REBOOT, RESUME -> {
                 transition(kind == PlanKind.RESUME ? VmLifecycle.Action.RESUMED : VmLifecycle.Action.BOOTED);
-                lab.log(name, "running");
+                env.log(name, "running");
                 endBoot();
             }
             case SHUTDOWN -> {
                 release();
                 transition(VmLifecycle.Action.SHUT_OFF);
-                lab.log(name, "shutoff");
+                env.log(name, "shutoff");
             }
             case FORCED_SHUTDOWN -> {
                 release();
@@ -440,18 +440,18 @@ final class VmMachine extends Machine {
                         Demands.seconds(Calibration.SHUTDOWN_TIMEOUT_S)) + ", the hypervisor's shutdown timeout: "
                         + (profileOrDefault().shutdown().isPresent() ? "the guest had not shut down"
                                 : "the guest does not answer an ACPI shutdown request");
-                lab.log(name, "shutoff", "forced");
+                env.log(name, "shutoff", "forced");
             }
             case SUSPEND -> {
                 release();
                 transition(VmLifecycle.Action.SUSPENDED_TO_DISK);
-                lab.log(name, "suspended");
+                env.log(name, "suspended");
             }
             case SNAPSHOT, REVERT -> {
                 Execution work = frozen;
                 frozen = null;
                 lifecycle.transition(VmLifecycle.Action.UNPAUSE, work.state());
-                lab.log(name, state().id());
+                env.log(name, state().id());
                 Execution.thaw(this, work);
             }
         }
@@ -464,7 +464,7 @@ final class VmMachine extends Machine {
     void pauseFor(PlanKind kind, PlannedStep step) {
         frozen = Execution.freeze(this);
         transition(VmLifecycle.Action.PAUSE);
-        lab.log(name, "paused", step.phase());
+        env.log(name, "paused", step.phase());
         startPlan(kind, new java.util.ArrayList<>(List.of(step)));
     }
 
@@ -537,7 +537,7 @@ final class VmMachine extends Machine {
     VmInfo info() {
         List<VmInfo.VmDiskInfo> ds = new ArrayList<>();
         for (VmDisk d : disks) {
-            ds.add(new VmInfo.VmDiskInfo(lab.images().displayPath(d.path()), lab.images().format(d.path()),
+            ds.add(new VmInfo.VmDiskInfo(env.images().displayPath(d.path()), env.images().format(d.path()),
                     d.virtualSize()));
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
@@ -609,16 +609,16 @@ final class VmMachine extends Machine {
         }
     }
 
-    /** A VM as {@link #save} wrote it, for {@code lab} (not yet added to it). */
+    /** A VM as {@link #save} wrote it, in {@code env} (not yet added to its lab). */
     @SuppressWarnings("unchecked")
-    static VmMachine restore(LabModel lab, Map<String, Object> v) throws IOException {
+    static VmMachine restore(MachineEnv env, Map<String, Object> v) throws IOException {
         List<VmDisk> disks = new ArrayList<>();
         for (Object o : SavedDoc.list(v, "disks")) {
             Map<String, Object> d = (Map<String, Object>) o;
             disks.add(new VmDisk(SavedDoc.str(d, "device"), SavedDoc.str(d, "path"), SavedDoc.num(d, "virtualSize"),
                     (Boolean) d.get("owned")));
         }
-        VmMachine vm = new VmMachine(lab, SavedDoc.str(v, "name"), SavedDoc.str(v, "host"),
+        VmMachine vm = new VmMachine(env, SavedDoc.str(v, "name"), SavedDoc.str(v, "host"),
                 (int) SavedDoc.num(v, "vcpus"), SavedDoc.num(v, "memory"), SavedDoc.str(v, "firmware"),
                 SavedDoc.str(v, "os"), SavedDoc.strings(v, "drivers"), (int) SavedDoc.num(v, "bootPriority"), disks);
         vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));

@@ -149,7 +149,7 @@ final class VmStateDoc {
         m.put("stepIndex", -1L);
         m.put("plan", List.of());
         m.put("timeline", List.of());
-        VmMachine vm = VmMachine.restore(lab, m);
+        VmMachine vm = VmMachine.restore(lab.env, m);
         vm.timeline.addAll(old.timeline);
         vm.memorySamples.addAll(old.memorySamples);
         vm.snapshots = old.snapshots;

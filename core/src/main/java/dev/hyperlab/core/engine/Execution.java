@@ -119,17 +119,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
      */
     static Execution freeze(VmMachine vm) {
         Execution e = capture(vm, vm.state());
-        StepRun r = vm.current;
-        if (r != null) {
-            r.cancel();
-            r.record.end = vm.env.sim().now();
-            r.record.boundBy = r.boundBy;
-            vm.current = null;
-        }
-        vm.plan = List.of();
-        vm.stepIndex = -1;
-        vm.planKind = null;
-        vm.run++;
+        vm.withdrawPlan();
         return e;
     }
 
@@ -138,17 +128,7 @@ record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, int stepI
         if (e.kind() == null) {
             return;
         }
-        m.run++;
-        m.planKind = e.kind();
-        m.plan = e.plan();
-        m.stepIndex = e.stepIndex();
-        PlannedStep step = m.plan.get(m.stepIndex);
-        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), m.env.sim().now());
-        m.timeline.add(rec);
-        StepRun r = new StepRun(m, step, rec);
-        r.boundBy = e.boundBy();
-        m.current = r;
-        r.resume(e.parts());
+        m.resumePlan(e);
     }
 
     // ---- saved with the lab and in a snapshot's state (LabCodec, VmStateDoc) ----

@@ -151,6 +151,37 @@ abstract sealed class Machine permits HostMachine, VmMachine {
         run++;
     }
 
+    /**
+     * Takes the plan off the host for a pause ({@link Execution#freeze} captured it first): its activities are
+     * withdrawn, its timers go stale, and its open timeline row ends now, bound by what bound it so far.
+     */
+    void withdrawPlan() {
+        StepRun r = current;
+        if (r != null) {
+            r.cancel();
+            r.record.end = env.sim().now();
+            r.record.boundBy = r.boundBy;
+            current = null;
+        }
+        clearPlan();
+        run++;
+    }
+
+    /** Puts a frozen plan back: the same step goes on, in a new timeline row, with what its parts had left. */
+    void resumePlan(Execution e) {
+        run++;
+        planKind = e.kind();
+        plan = e.plan();
+        stepIndex = e.stepIndex();
+        PlannedStep step = plan.get(stepIndex);
+        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), env.sim().now());
+        timeline.add(rec);
+        StepRun r = new StepRun(this, step, rec);
+        r.boundBy = e.boundBy();
+        current = r;
+        r.resume(e.parts());
+    }
+
     private void clearPlan() {
         plan = List.of();
         stepIndex = -1;

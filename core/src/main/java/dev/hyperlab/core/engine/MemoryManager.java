@@ -80,7 +80,7 @@ final class MemoryManager {
     long used() {
         long sum = 0;
         for (VmMachine v : holders()) {
-            sum += v.resident + v.overhead() - v.shared;
+            sum += v.account.resident + v.overhead() - v.account.shared;
         }
         return sum;
     }
@@ -89,7 +89,7 @@ final class MemoryManager {
     long ksmSaved() {
         long sum = 0;
         for (VmMachine v : holders()) {
-            sum += v.shared;
+            sum += v.account.shared;
         }
         return sum;
     }
@@ -175,20 +175,20 @@ final class MemoryManager {
      * cost. This is the VMM allocation under overcommit forcing reclaim rather than swap.
      */
     void fit(VmMachine v, long touchTarget) {
-        if (!policy.autoBalloon() || !v.balloonLoaded) {
+        if (!policy.autoBalloon() || !v.account.balloonLoaded) {
             return;
         }
         update();
-        long backed = v.resident + v.swapped;
+        long backed = v.account.resident + v.account.swapped;
         long want = touchTarget - backed;
         long canGive = Math.max(0, free()) + reclaimable(v);
         if (want <= canGive) {
             return;
         }
         long actual = Math.max(floor(v), backed + canGive);
-        if (actual < v.actual) {
-            v.actual = actual;
-            v.target = Math.min(v.target, actual);
+        if (actual < v.account.actual) {
+            v.account.actual = actual;
+            v.account.target = Math.min(v.account.target, actual);
             changed();
         }
     }
@@ -198,7 +198,7 @@ final class MemoryManager {
         long sum = 0;
         for (VmMachine u : holders()) {
             if (u != asker && u.balloonWorks()) {
-                sum += Math.max(0, Math.min(u.actual - floor(u), u.resident - u.guestUsed));
+                sum += Math.max(0, Math.min(u.account.actual - floor(u), u.account.resident - u.account.guestUsed));
             }
         }
         return sum;
@@ -214,29 +214,29 @@ final class MemoryManager {
         if (r.failure != null) {
             return new Grant(0, 0, 0, r.failure);
         }
-        v.resident += bytes;
+        v.account.resident += bytes;
         changed();
         return new Grant(r.balloonNanos, r.swapOut, 0, "");
     }
 
     /** {@code v}'s swapped pages fault back in (it runs again): read them, and make room for them. */
     Grant faultIn(VmMachine v) {
-        long bytes = v.swapped;
+        long bytes = v.account.swapped;
         if (bytes <= 0) {
             return Grant.NONE;
         }
         update();
-        v.swapped = 0;
+        v.account.swapped = 0;
         swapUsed -= bytes;
         Reclaim r = reclaim(v, bytes - Math.max(0, free()));
         if (r.failure != null) {
             // cannot happen while the freed swap is there to swap others to; keep the accounting whole regardless
-            v.swapped = bytes;
+            v.account.swapped = bytes;
             swapUsed += bytes;
             return new Grant(0, 0, 0, r.failure);
         }
-        v.resident += bytes;
-        v.majorFaults += (bytes + SWAP_CLUSTER_BYTES - 1) / SWAP_CLUSTER_BYTES;
+        v.account.resident += bytes;
+        v.account.majorFaults += (bytes + SWAP_CLUSTER_BYTES - 1) / SWAP_CLUSTER_BYTES;
         changed();
         return new Grant(r.balloonNanos, r.swapOut, bytes, "");
     }
@@ -261,7 +261,7 @@ final class MemoryManager {
             for (int i = 0; i < others.size(); i++) {
                 VmMachine u = others.get(i);
                 if (u.balloonWorks()) {
-                    give[i] = Math.max(0, Math.min(u.actual - floor(u), u.resident - u.guestUsed));
+                    give[i] = Math.max(0, Math.min(u.account.actual - floor(u), u.account.resident - u.account.guestUsed));
                     available += give[i];
                 }
             }
@@ -283,9 +283,9 @@ final class MemoryManager {
             long t = i == lastNonZero(give) ? fromBalloons - taken : (long) ((double) fromBalloons * give[i] / available);
             t = Math.min(t, give[i]);
             VmMachine u = others.get(i);
-            u.actual -= t;
-            u.target = Math.min(u.target, u.actual);
-            u.resident -= t;
+            u.account.actual -= t;
+            u.account.target = Math.min(u.account.target, u.account.actual);
+            u.account.resident -= t;
             taken += t;
             slowest = Math.max(slowest, t);
         }
@@ -309,24 +309,24 @@ final class MemoryManager {
     private void swapOut(List<VmMachine> victims, long bytes) {
         long pool = 0;
         for (VmMachine u : victims) {
-            pool += u.resident;
+            pool += u.account.resident;
         }
         long done = 0;
         for (int i = 0; i < victims.size(); i++) {
             VmMachine u = victims.get(i);
-            long x = i == victims.size() - 1 ? bytes - done : pool == 0 ? 0 : (long) ((double) bytes * u.resident / pool);
-            x = Math.min(x, u.resident);
-            u.resident -= x;
-            u.swapped += x;
+            long x = i == victims.size() - 1 ? bytes - done : pool == 0 ? 0 : (long) ((double) bytes * u.account.resident / pool);
+            x = Math.min(x, u.account.resident);
+            u.account.resident -= x;
+            u.account.swapped += x;
             done += x;
         }
         // shares rounded down, and a last victim with less than the remainder, leave a few bytes: the first VMs that
         // still have pages give them, so the host never promises more than it holds
         for (int i = 0; i < victims.size() && done < bytes; i++) {
             VmMachine u = victims.get(i);
-            long x = Math.min(bytes - done, u.resident);
-            u.resident -= x;
-            u.swapped += x;
+            long x = Math.min(bytes - done, u.account.resident);
+            u.account.resident -= x;
+            u.account.swapped += x;
             done += x;
         }
         swapUsed += done;
@@ -337,45 +337,63 @@ final class MemoryManager {
     void started(VmMachine v) {
         update();
         hold(v);
-        v.target = v.memory;
-        v.actual = v.memory;
-        v.resident = 0;
-        v.swapped = 0;
-        v.guestUsed = 0;
-        v.balloonLoaded = false;
+        v.account.target = v.memory;
+        v.account.actual = v.memory;
+        v.account.resident = 0;
+        v.account.swapped = 0;
+        v.account.guestUsed = 0;
+        v.account.balloonLoaded = false;
         changed();
     }
 
     /**
-     * A reverted VM holds memory again with the guest's side of its snapshot: balloon target and size, what the guest
-     * uses, whether its balloon driver was loaded. Its pages are backed as the revert loads them.
+     * A reverted VM holds memory again with the guest's side of its snapshot, as its account was restored with it:
+     * balloon target and size, what the guest uses, whether its balloon driver was loaded. Its pages are backed as the
+     * revert loads them.
      */
-    void restored(VmMachine v, long target, long actual, long guestUsed, boolean balloonLoaded) {
+    void restored(VmMachine v) {
         update();
         hold(v);
-        v.target = target;
-        v.actual = actual;
-        v.resident = 0;
-        v.swapped = 0;
-        v.shared = 0;
-        v.guestUsed = guestUsed;
-        v.balloonLoaded = balloonLoaded;
+        v.account.resident = 0;
+        v.account.swapped = 0;
+        v.account.shared = 0;
         changed();
     }
 
     void stopped(VmMachine v) {
         update();
-        swapUsed -= v.swapped;
-        v.resident = 0;
-        v.swapped = 0;
-        v.guestUsed = 0;
-        v.shared = 0;
-        v.balloonLoaded = false;
+        swapUsed -= v.account.swapped;
+        v.account.resident = 0;
+        v.account.swapped = 0;
+        v.account.guestUsed = 0;
+        v.account.shared = 0;
+        v.account.balloonLoaded = false;
         holders.remove(v);
         for (VmMachine u : holders()) {
-            u.shared = Math.min(u.shared, potential(u)); // pages it shared with a VM that is gone are its own again
+            u.account.shared = Math.min(u.account.shared, potential(u)); // pages it shared with a VM that is gone are its own again
         }
         changed();
+    }
+
+    /** The guest's drivers are loaded (it is about to touch its memory): its balloon works if it has a driver for one. */
+    void driversLoaded(VmMachine v) {
+        v.account.balloonLoaded = v.balloonCapable();
+    }
+
+    /** The guest uses at least {@code workingSet} of its memory, never more than its logical size. */
+    void guestUses(VmMachine v, long workingSet) {
+        v.account.guestUsed = Math.min(v.account.actual, Math.max(v.account.guestUsed, workingSet));
+    }
+
+    /**
+     * The host lost power under {@code v}: its pages are gone, in memory and in swap (the host's own sums and holders
+     * are reset once every VM has been told).
+     */
+    void lost(VmMachine v) {
+        v.account.resident = 0;
+        v.account.swapped = 0;
+        v.account.shared = 0;
+        v.account.balloonLoaded = false;
     }
 
     /**
@@ -384,14 +402,14 @@ final class MemoryManager {
      */
     void rewrote(VmMachine v) {
         update();
-        v.shared = 0;
+        v.account.shared = 0;
         changed();
     }
 
     /** A person sets a VM's balloon target ({@code mem balloon}); the driver reaches it at its rate. */
     void setTarget(VmMachine v, long target) {
         update();
-        v.target = target;
+        v.account.target = target;
         changed();
     }
 
@@ -408,15 +426,15 @@ final class MemoryManager {
         }
         long step = (long) (BALLOON_INFLATE_BPS * dt);
         for (VmMachine v : holders()) {
-            if (v.actual != v.target && v.balloonWorks()) {
-                long delta = Math.max(-step, Math.min(step, v.target - v.actual));
-                applyBalloon(v, v.actual + delta);
+            if (v.account.actual != v.account.target && v.balloonWorks()) {
+                long delta = Math.max(-step, Math.min(step, v.account.target - v.account.actual));
+                applyBalloon(v, v.account.actual + delta);
             }
         }
         List<VmMachine> vms = holders();
         if (!policy.pageSharing()) {
             for (VmMachine v : vms) {
-                v.shared = 0;
+                v.account.shared = 0;
             }
             return;
         }
@@ -427,8 +445,8 @@ final class MemoryManager {
         for (int i = 0; i < vms.size(); i++) {
             VmMachine v = vms.get(i);
             long p = potential(v, vms);
-            v.shared = Math.min(v.shared, p);
-            gap[i] = p - v.shared;
+            v.account.shared = Math.min(v.account.shared, p);
+            gap[i] = p - v.account.shared;
             totalGap += gap[i];
         }
         if (totalGap == 0) {
@@ -436,22 +454,22 @@ final class MemoryManager {
         }
         double share = Math.min(1.0, (double) budget / totalGap);
         for (int i = 0; i < vms.size(); i++) {
-            vms.get(i).shared += (long) (gap[i] * share);
+            vms.get(i).account.shared += (long) (gap[i] * share);
         }
     }
 
     /** The VM's logical size becomes {@code actual}: a bigger balloon gives back free pages, then squeezes the guest. */
     private void applyBalloon(VmMachine v, long actual) {
-        if (actual < v.actual) {
-            long freed = v.actual - actual;
-            long freeBacked = Math.max(0, v.resident - v.guestUsed);
-            v.resident -= Math.min(freed, freeBacked);
+        if (actual < v.account.actual) {
+            long freed = v.account.actual - actual;
+            long freeBacked = Math.max(0, v.account.resident - v.account.guestUsed);
+            v.account.resident -= Math.min(freed, freeBacked);
             // below what the guest uses, the guest pages out to its own disk (docs: mem.balloon.guest_pressure_path)
-            v.resident = Math.min(v.resident, actual);
-            v.guestUsed = Math.min(v.guestUsed, actual);
-            v.shared = Math.min(v.shared, v.resident);
+            v.account.resident = Math.min(v.account.resident, actual);
+            v.account.guestUsed = Math.min(v.account.guestUsed, actual);
+            v.account.shared = Math.min(v.account.shared, v.account.resident);
         }
-        v.actual = actual;
+        v.account.actual = actual;
     }
 
     /** What page sharing could save on {@code v}: identical guests (same base image) share more than diverse ones. */
@@ -460,14 +478,14 @@ final class MemoryManager {
     }
 
     private static long potential(VmMachine v, List<VmMachine> vms) {
-        return (long) (v.resident * sharingFraction(v, vms));
+        return (long) (v.account.resident * sharingFraction(v, vms));
     }
 
     /** Whether page sharing has pages left to merge. */
     private boolean sharingConverging() {
         List<VmMachine> vms = holders();
         for (VmMachine v : vms) {
-            if (v.shared != potential(v, vms)) {
+            if (v.account.shared != potential(v, vms)) {
                 return true;
             }
         }
@@ -486,7 +504,7 @@ final class MemoryManager {
     /** Whether something is still moving: a balloon short of its target, sharing short of its potential, a policy. */
     boolean active() {
         for (VmMachine v : holders()) {
-            if (v.actual != v.target && v.balloonWorks()) {
+            if (v.account.actual != v.account.target && v.balloonWorks()) {
                 return true;
             }
         }
@@ -503,10 +521,10 @@ final class MemoryManager {
             if (!v.balloonWorks()) {
                 continue;
             }
-            if (goal < 0 && v.target > floor(v) && v.resident > v.guestUsed) {
+            if (goal < 0 && v.account.target > floor(v) && v.account.resident > v.account.guestUsed) {
                 return true;
             }
-            if (goal > 0 && v.target < v.memory) {
+            if (goal > 0 && v.account.target < v.memory) {
                 return true;
             }
         }
@@ -528,7 +546,7 @@ final class MemoryManager {
         long each = goal / ballooned.size();
         for (VmMachine v : ballooned) {
             long change = Math.max(-AUTO_BALLOON_MAX_CHANGE_BYTES, Math.min(AUTO_BALLOON_MAX_CHANGE_BYTES, each));
-            v.target = Math.max(floor(v), Math.min(v.memory, v.target + change));
+            v.account.target = Math.max(floor(v), Math.min(v.memory, v.account.target + change));
         }
     }
 
@@ -562,7 +580,7 @@ final class MemoryManager {
             samples.add(h);
         }
         for (VmMachine v : holders()) {
-            v.sample(now, v.actual, v.resident, v.swapped, v.shared);
+            v.account.sample(now);
         }
     }
 

@@ -81,6 +81,11 @@ final class StartScheduler {
         admit();
     }
 
+    /** A VM reverted to the middle of its boot is back in one of the host's boot slots. */
+    void bootResumed() {
+        booting++;
+    }
+
     /** The host lost power: nothing is queued or booting any more. */
     void clear() {
         queue.clear();

@@ -40,18 +40,8 @@ final class VmMachine extends Machine {
     /** Whether the host's start scheduler counts this VM as booting. */
     boolean counted;
 
-    // memory, as the host's MemoryManager accounts it while the VM holds memory
-    long target;
-    long actual;
-    long resident;
-    long swapped;
-    long guestUsed;
-    /** Of its resident memory, what page sharing saves (its pages merged with identical ones). */
-    long shared;
-    long majorFaults;
-    boolean balloonLoaded;
-    /** Memory over time: {time, actual, resident, swapped, shared}, one row per change. */
-    final java.util.ArrayList<long[]> memorySamples = new java.util.ArrayList<>();
+    /** Its memory as the host's MemoryManager accounts it while the VM holds memory; only that changes it. */
+    final MemoryAccount account = new MemoryAccount();
 
     /** The work a pause took off the host (a snapshot saving, a revert loading), put back when it ends; or null. */
     Execution frozen;
@@ -168,21 +158,15 @@ final class VmMachine extends Machine {
         return false;
     }
 
-    void sample(long now, long size, long used, long swappedNow, long shared) {
-        long[] row = {now, size, used, swappedNow, shared};
-        if (memorySamples.isEmpty() || !MemoryManager.sameValues(memorySamples.getLast(), row)) {
-            memorySamples.add(row);
-        }
-    }
-
     dev.hyperlab.api.lab.VmMemory memoryInfo() {
         MemoryManager mm = hostMachine().memory;
         if (held == 0) {
-            return new dev.hyperlab.api.lab.VmMemory(memory, memory, memory, 0, memory, 0, 0, 0, majorFaults);
+            return new dev.hyperlab.api.lab.VmMemory(memory, memory, memory, 0, memory, 0, 0, 0, account.majorFaults);
         }
         mm.update();
-        return new dev.hyperlab.api.lab.VmMemory(memory, target, actual, memory - actual,
-                Math.max(0, actual - guestUsed), resident, swapped, shared, majorFaults);
+        MemoryAccount a = account;
+        return new dev.hyperlab.api.lab.VmMemory(memory, a.target, a.actual, memory - a.actual,
+                Math.max(0, a.actual - a.guestUsed), a.resident, a.swapped, a.shared, a.majorFaults);
     }
 
     void setBalloonTarget(long bytes) {
@@ -204,13 +188,13 @@ final class VmMachine extends Machine {
     /** How much of its memory the guest touches by the end of its boot: all of it for a guest that zeroes it. */
     long touchTarget() {
         OsProfile p = profileOrDefault();
-        return p.zeroesMemoryAtBoot() ? actual : Math.min(actual, p.bootFootprintBytes());
+        return p.zeroesMemoryAtBoot() ? account.actual : Math.min(account.actual, p.bootFootprintBytes());
     }
 
     /** What a memory-touching step adds to the guest's backed memory (a resume brings all of it back). */
     long touchBytes(PlannedStep step) {
-        long touch = step.phase().equals("resume") ? actual : touchTarget();
-        return Math.max(0, touch - resident - swapped);
+        long touch = step.phase().equals("resume") ? account.actual : touchTarget();
+        return Math.max(0, touch - account.backed());
     }
 
     @Override
@@ -219,10 +203,10 @@ final class VmMachine extends Machine {
         if (planKind == PlanKind.REVERT) {
             // loading a snapshot backs exactly the pages it saved (zero pages stay unbacked, as QEMU loads them);
             // the balloon and the guest's use are the snapshot's, restored with it
-            return mm.touch(this, Math.max(0, step.demand().readBytes() - resident - swapped));
+            return mm.touch(this, Math.max(0, step.demand().readBytes() - account.backed()));
         }
         MemoryManager.Grant faults = MemoryManager.Grant.NONE;
-        if (swapped > 0 && step.demand().cpuGigacycles() > 0) {
+        if (account.swapped > 0 && step.demand().cpuGigacycles() > 0) {
             faults = mm.faultIn(this);
             if (faults.failed()) {
                 return faults;
@@ -231,7 +215,7 @@ final class VmMachine extends Machine {
         if (!step.touchesMemory()) {
             return faults;
         }
-        balloonLoaded = balloonCapable(); // drivers are loaded by the time the guest touches its memory
+        mm.driversLoaded(this); // drivers are loaded by the time the guest touches its memory
         if (!step.phase().equals("resume")) {
             mm.fit(this, touchTarget());
         }
@@ -239,7 +223,7 @@ final class VmMachine extends Machine {
         if (touch.failed()) {
             return touch;
         }
-        guestUsed = Math.min(actual, Math.max(guestUsed, profileOrDefault().workingSetBytes()));
+        mm.guestUses(this, profileOrDefault().workingSetBytes());
         return new MemoryManager.Grant(Math.max(faults.balloonNanos(), touch.balloonNanos()),
                 faults.swapOutBytes() + touch.swapOutBytes(), faults.swapInBytes(), "");
     }
@@ -468,9 +452,82 @@ final class VmMachine extends Machine {
         startPlan(kind, new java.util.ArrayList<>(List.of(step)));
     }
 
+    // ---- snapshot operations ask the VM to change (Snapshots decides when) ----
+
+    /** A snapshot operation begins: the job is saved with the lab, so a killed process finishes or undoes it. */
+    void beginSnapshotJob(SnapshotJob job) {
+        snapshotJob = job;
+    }
+
+    /** The snapshot operation under way finished, or was undone. */
+    void endSnapshotJob() {
+        snapshotJob = null;
+    }
+
+    /** A revert stopped part way through its disks: the VM is stopped with {@code why}, the job over. */
+    void revertFailed(String why) {
+        transition(VmLifecycle.Action.REVERT_FAILED);
+        reason = why;
+        snapshotJob = null;
+    }
+
+    /**
+     * The disks were reverted to a snapshot made outside hyperlab (disks only): the VM keeps its configuration, is
+     * off if it was live, and is at no snapshot of its own.
+     */
+    void revertedToDisks(boolean wasLive) {
+        if (wasLive) {
+            transition(VmLifecycle.Action.REVERTED_OFF);
+        }
+        reason = "";
+        snapshots.setCurrent("");
+        snapshotJob = null;
+    }
+
+    /** Reverted to a disk-only snapshot of a running VM: its disks as a power cut left them, and the VM off. */
+    void revertedOff() {
+        held = 0;
+        counted = false;
+        if (lifecycle.allows(VmLifecycle.Action.REVERTED_OFF)) {
+            transition(VmLifecycle.Action.REVERTED_OFF);
+            reason = "";
+        }
+    }
+
+    /**
+     * Reverted to a snapshot with memory: the VM holds its memory again with the snapshot's account, pauses while the
+     * {@code backed} bytes it saved load, then goes on with {@code work} where it was.
+     */
+    void loadState(Execution work, long backed) {
+        HostMachine h = hostMachine();
+        held = memoryNeed();
+        h.committed += held;
+        h.memory.restored(this);
+        if (counted) {
+            h.starts.bootResumed(); // it is back in the middle of its boot
+        }
+        frozen = work;
+        transition(VmLifecycle.Action.PAUSE);
+        // loadvm reads back the pages the snapshot saved before the guest runs again
+        // calibration: snap.loadvm.load_s
+        startPlan(PlanKind.REVERT, new ArrayList<>(List.of(PlannedStep.of("revert", "load state",
+                Demand.NONE.plusRead(backed, Demands.sequentialOps(backed))))));
+    }
+
+    /**
+     * This VM takes the place of {@code old} after a revert: it goes on with {@code old}'s history (timeline, memory
+     * samples) and snapshot tree, and with the job under way.
+     */
+    void continueFrom(VmMachine old) {
+        timeline.addAll(old.timeline);
+        account.continueSamples(old.account);
+        snapshots = old.snapshots;
+        snapshotJob = old.snapshotJob;
+    }
+
     /** Whether the balloon driver works now: loaded in a guest that runs (a paused guest answers nothing). */
     boolean balloonWorks() {
-        return balloonLoaded && state() != VmState.PAUSED;
+        return account.balloonLoaded && state() != VmState.PAUSED;
     }
 
     @Override
@@ -488,10 +545,7 @@ final class VmMachine extends Machine {
             stopPlan();
             frozen = null;
             held = 0;
-            resident = 0;
-            swapped = 0;
-            shared = 0;
-            balloonLoaded = false;
+            hostMachine().memory.lost(this);
             counted = false;
             transition(VmLifecycle.Action.HOST_LOST);
             reason = why;
@@ -573,15 +627,7 @@ final class VmMachine extends Machine {
         g.writeNumberField("startRequest", startRequest);
         g.writeNumberField("held", held);
         g.writeBooleanField("counted", counted);
-        g.writeNumberField("target", target);
-        g.writeNumberField("actual", actual);
-        g.writeNumberField("resident", resident);
-        g.writeNumberField("swapped", swapped);
-        g.writeNumberField("guestUsed", guestUsed);
-        g.writeNumberField("shared", shared);
-        g.writeNumberField("majorFaults", majorFaults);
-        g.writeBooleanField("balloonLoaded", balloonLoaded);
-        SavedDoc.writeRows(g, "memorySamples", memorySamples);
+        account.save(g);
         saveSnapshotFields(g);
         saveRun(g);
         g.writeEndObject();
@@ -627,15 +673,7 @@ final class VmMachine extends Machine {
         vm.startRequest = SavedDoc.num(v, "startRequest");
         vm.held = SavedDoc.num(v, "held");
         vm.counted = (Boolean) v.get("counted");
-        vm.target = SavedDoc.num(v, "target");
-        vm.actual = SavedDoc.num(v, "actual");
-        vm.resident = SavedDoc.num(v, "resident");
-        vm.swapped = SavedDoc.num(v, "swapped");
-        vm.guestUsed = SavedDoc.num(v, "guestUsed");
-        vm.shared = SavedDoc.num(v, "shared");
-        vm.majorFaults = SavedDoc.num(v, "majorFaults");
-        vm.balloonLoaded = (Boolean) v.get("balloonLoaded");
-        vm.memorySamples.addAll(SavedDoc.rows(v, "memorySamples"));
+        vm.account.restore(v);
         vm.restoreSnapshotFields(v);
         vm.restoreRun(v);
         return vm;

@@ -56,7 +56,7 @@ final class VmStateDoc {
                 doc.put(e.getKey(), e.getValue());
             }
         }
-        doc.put("backed", vm.held > 0 ? vm.resident + vm.swapped : 0L);
+        doc.put("backed", vm.held > 0 ? vm.account.backed() : 0L);
         doc.put("execution", parse(json(g -> Execution.capture(vm).save(g))));
         return doc;
     }
@@ -142,7 +142,7 @@ final class VmStateDoc {
         m.put("resident", 0L);
         m.put("swapped", 0L);
         m.put("shared", 0L);
-        m.put("majorFaults", old.majorFaults);
+        m.put("majorFaults", old.account.majorFaults);
         m.put("memorySamples", List.of());
         m.put("run", old.run + 1);
         m.put("planKind", "");
@@ -150,10 +150,7 @@ final class VmStateDoc {
         m.put("plan", List.of());
         m.put("timeline", List.of());
         VmMachine vm = VmMachine.restore(lab.env, m);
-        vm.timeline.addAll(old.timeline);
-        vm.memorySamples.addAll(old.memorySamples);
-        vm.snapshots = old.snapshots;
-        vm.snapshotJob = old.snapshotJob;
+        vm.continueFrom(old);
         return vm;
     }
 

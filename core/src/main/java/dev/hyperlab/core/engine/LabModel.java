@@ -35,6 +35,26 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.engine.image.DiskFiles;
+import dev.hyperlab.core.engine.image.FileImageStore;
+import dev.hyperlab.core.engine.image.ForkImageStore;
+import dev.hyperlab.core.engine.image.ImageStore;
+import dev.hyperlab.core.engine.image.MemoryImageStore;
+import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
+import dev.hyperlab.core.engine.machine.HostDisk;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.Machine;
+import dev.hyperlab.core.engine.machine.MachineEnv;
+import dev.hyperlab.core.engine.machine.MemoryManager;
+import dev.hyperlab.core.engine.machine.MemoryTick;
+import dev.hyperlab.core.engine.machine.PartTimer;
+import dev.hyperlab.core.engine.machine.PhaseRecord;
+import dev.hyperlab.core.engine.machine.PlanKind;
+import dev.hyperlab.core.engine.machine.PlannedStep;
+import dev.hyperlab.core.engine.machine.StartGate;
+import dev.hyperlab.core.engine.machine.VmDisk;
+import dev.hyperlab.core.engine.machine.VmMachine;
 
 /**
  * The engine's world: hosts and VMs on one simulation, with every request validated before anything changes (a

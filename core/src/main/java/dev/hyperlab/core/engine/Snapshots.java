@@ -21,6 +21,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.hyperlab.core.engine.image.DiskSnapshots;
+import dev.hyperlab.core.engine.image.SnapshotView;
+import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
+import dev.hyperlab.core.engine.machine.Execution;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.PlanKind;
+import dev.hyperlab.core.engine.machine.PlannedStep;
+import dev.hyperlab.core.engine.machine.VmDisk;
+import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.snapshot.SnapshotJob;
+import dev.hyperlab.core.engine.snapshot.SnapshotRecord;
 
 /**
  * VM snapshots on the engine (docs/snapshots.md): every disk of a VM snapshotted at once in its qcow2 file (all or
@@ -328,7 +339,7 @@ final class Snapshots {
         if (t.record() != null) {
             VmMachine next; // built here to check it; the revert builds its own once the VM has stopped
             try {
-                next = VmStateDoc.restore(lab, t.doc(), vm);
+                next = VmStateDoc.restore(lab.env, t.doc(), vm);
             } catch (IOException | RuntimeException e) {
                 throw LabException.notAllowed("snapshot '" + name + "' of VM " + vm.name + " cannot be reverted to: "
                         + "its state does not load (" + message(e) + ")", "revert to another snapshot");
@@ -368,7 +379,7 @@ final class Snapshots {
         }
         VmMachine next;
         try {
-            next = VmStateDoc.restore(lab, t.doc(), vm);
+            next = VmStateDoc.restore(lab.env, t.doc(), vm);
         } catch (IOException e) {
             throw new IllegalStateException("checked before the revert began", e);
         }

@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.hyperlab.core.engine.machine.Execution;
+import dev.hyperlab.core.engine.machine.MachineEnv;
+import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.persist.SavedDoc;
 
 /**
  * A VM's runtime state as a snapshot saves it: the VM object exactly as the lab saves it ({@link VmMachine#save}),
@@ -63,7 +67,7 @@ final class VmStateDoc {
 
     /** Canonical bytes: compact JSON in the document's own field order. */
     static byte[] canonical(Map<String, Object> doc) {
-        return json(g -> LabCodec.writeValue(g, doc));
+        return json(g -> SavedDoc.writeValue(g, doc));
     }
 
     static String digest(Map<String, Object> doc) {
@@ -135,7 +139,7 @@ final class VmStateDoc {
      * memory yet (the caller restores that). Its work in progress is returned separately, for the caller to thaw.
      */
     @SuppressWarnings("unchecked")
-    static VmMachine restore(LabModel lab, Map<String, Object> doc, VmMachine old) throws IOException {
+    static VmMachine restore(MachineEnv env, Map<String, Object> doc, VmMachine old) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(doc);
         m.remove("backed");
         m.remove("execution");
@@ -149,7 +153,7 @@ final class VmStateDoc {
         m.put("stepIndex", -1L);
         m.put("plan", List.of());
         m.put("timeline", List.of());
-        VmMachine vm = VmMachine.restore(lab.env, m);
+        VmMachine vm = VmMachine.restore(env, m);
         vm.continueFrom(old);
         return vm;
     }
@@ -185,7 +189,7 @@ final class VmStateDoc {
     @SuppressWarnings("unchecked")
     static Map<String, Object> parse(byte[] bytes) {
         try (JsonParser p = JSON.createParser(bytes)) {
-            return (Map<String, Object>) LabCodec.parse(p);
+            return (Map<String, Object>) SavedDoc.parse(p);
         } catch (IOException | ClassCastException e) {
             throw new IllegalStateException("a VM state document does not parse", e);
         }

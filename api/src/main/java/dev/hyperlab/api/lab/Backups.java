@@ -45,8 +45,14 @@ public interface Backups {
      */
     BackupRun run(String vm, String strategy);
 
-    /** Every backup, oldest first (by lab time, then id). */
+    /** Every readable backup, oldest first (by lab time, then id); {@link #listing()} also names the unreadable ones. */
     List<BackupInfo> list();
+
+    /**
+     * Every readable backup, oldest first, and one line for each backup whose manifest cannot be read (damaged, or
+     * written with another key), as {@code restic snapshots} lists what it can and reports the rest.
+     */
+    BackupListing listing();
 
     /** The backup whose id is {@code id} or starts with it (at least 4 hex digits). */
     BackupInfo backup(String id);

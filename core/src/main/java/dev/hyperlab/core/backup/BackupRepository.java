@@ -571,9 +571,18 @@ public final class BackupRepository {
         return files;
     }
 
-    /** Every readable backup, oldest first (by lab time, then id). Check reports unreadable ones. */
+    /** Every readable backup, oldest first (by lab time, then id); {@link #list(List)} also names the unreadable. */
     public List<BackupInfo> list() throws IOException {
-        List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, new ArrayList<>(), new ArrayList<>());
+        return list(new ArrayList<>());
+    }
+
+    /**
+     * Every readable backup, oldest first (by lab time, then id), adding to {@code unreadable} one line for each backup
+     * whose manifest cannot be read (damaged, or written with another key): a listing must not pass over them in
+     * silence, as if they had never been made.
+     */
+    public List<BackupInfo> list(List<String> unreadable) throws IOException {
+        List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, unreadable, new ArrayList<>());
         return all.stream().map(l -> l.manifest().info(l.id())).toList();
     }
 

@@ -3,6 +3,7 @@ package dev.hyperlab.core.lab;
 import dev.hyperlab.api.lab.BackupCheck;
 import dev.hyperlab.api.lab.BackupCopy;
 import dev.hyperlab.api.lab.BackupInfo;
+import dev.hyperlab.api.lab.BackupListing;
 import dev.hyperlab.api.lab.BackupPrune;
 import dev.hyperlab.api.lab.BackupRestore;
 import dev.hyperlab.api.lab.BackupRun;
@@ -221,10 +222,17 @@ final class LocalBackups implements Backups {
 
     @Override
     public List<BackupInfo> list() {
+        return listing().backups();
+    }
+
+    @Override
+    public BackupListing listing() {
         if (repo.isEmpty()) {
-            return List.of();
+            return new BackupListing(List.of(), List.of());
         }
-        return io(() -> repo.get().list()).stream().map(LocalBackups::info).toList();
+        List<String> unreadable = new ArrayList<>();
+        List<BackupInfo> backups = io(() -> repo.get().list(unreadable)).stream().map(LocalBackups::info).toList();
+        return new BackupListing(backups, unreadable);
     }
 
     @Override

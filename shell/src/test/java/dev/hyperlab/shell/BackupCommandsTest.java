@@ -138,6 +138,17 @@ class BackupCommandsTest {
             assertThat(none.out()).doesNotContain("no backups");
             assertThat(none.err()).contains("unreadable: backup " + damaged, "unreadable: backup " + intact)
                     .contains("error: 2 backups of 2 in " + dir + " cannot be read");
+
+            // the way out, as restic forget: the damaged backups go, with the data only they used
+            assertThat(shell.run("backup prune --keep-last 5" + repo).err()).contains("prune refused");
+            assertThat(shell.run("backup forget " + damaged + " --dry-run" + repo).out())
+                    .contains("would forget 1 backup (" + damaged + "), keeping 1");
+            assertThat(shell.run("backup forget abcd0123" + repo).err()).startsWith("error: no backup abcd0123 in ");
+            assertThat(shell.ok("backup forget " + damaged + " " + intact + " --prune" + repo))
+                    .startsWith("forgot 2 backups (" + String.join(", ", java.util.stream.Stream.of(damaged, intact)
+                            .sorted().toList()) + "), keeping 0; removed ");
+            assertThat(shell.ok("backup list" + repo)).startsWith("no backups in ");
+            assertThat(shell.ok("backup check --read-data" + repo)).contains("no errors were found");
         }
     }
 

@@ -91,6 +91,14 @@ public interface Backups {
     BackupPrune prune(int keepLast);
 
     /**
+     * Forgets the backups {@code ids} name (full ids or unique prefixes of 4 hex digits or more), as
+     * {@code restic forget ID...}: damaged backups too, which is how a backup that {@link #check} reports unreadable is
+     * dropped. With {@code prune} the data only they used is removed as {@link #prune} removes it; without, it stays
+     * until the next prune. Every id is resolved before anything is removed.
+     */
+    BackupPrune forget(List<String> ids, boolean prune);
+
+    /**
      * Backs up files of the machine hyperlab runs on (not of the lab): {@code paths} (relative to the working directory
      * unless absolute) and everything below them, except entries an {@code excludes} pattern matches. Permissions,
      * owners, times, symbolic links, hard links, sparse files and extended attributes are kept. Incremental: the

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
 
@@ -596,6 +597,20 @@ public final class BackupRepository {
         return l.manifest().info(l.id());
     }
 
+    /**
+     * The full ids of the backups {@code idsOrPrefixes} name, sorted; a backup whose manifest is damaged is found by its
+     * file name all the same.
+     *
+     * @throws RepositoryException when one matches no backup or several
+     */
+    public Set<String> ids(List<String> idsOrPrefixes) throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (String p : idsOrPrefixes) {
+            names.add(resolve(p));
+        }
+        return names;
+    }
+
     private String resolve(String idOrPrefix) throws IOException {
         String p = idOrPrefix == null ? "" : idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
         if (p.length() < 4 || !p.matches("[0-9a-f]+")) {
@@ -699,6 +714,34 @@ public final class BackupRepository {
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             requireWritable();
             return new Pruner(backend, cipher, codec, packTarget).prune(keepLast, new ArrayList<>(lock.removedStale()));
+        }
+    }
+
+    /**
+     * Forgets backups {@code idsOrPrefixes}, as {@code restic forget ID...}: their manifests go, damaged ones too (the
+     * way to drop a backup that check reports unreadable). With {@code prune}, the data only they used is removed in
+     * the same crash-safe steps as {@link #prune}; without, it stays until a prune. Every id is resolved before
+     * anything is removed.
+     *
+     * @throws RepositoryException when an id matches no backup or several, another process uses the repository, or
+     *     (with {@code prune}) a backup that stays cannot be read
+     */
+    public PruneResult forget(List<String> idsOrPrefixes, boolean prune) throws IOException {
+        if (idsOrPrefixes.isEmpty()) {
+            throw new RepositoryException("name the backups to forget (backup list shows their ids)");
+        }
+        Set<String> names = ids(idsOrPrefixes);
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "forget", clock);
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            requireWritable();
+            Pruner pruner = new Pruner(backend, cipher, codec, packTarget);
+            List<String> notes = new ArrayList<>(lock.removedStale());
+            if (prune) {
+                return pruner.forget(names, notes);
+            }
+            List<String> removed = pruner.forgetOnly(names);
+            int kept = backend.list(FileKind.MANIFEST).size();
+            return new PruneResult(removed, kept, 0, 0, 0, 0, notes);
         }
     }
 

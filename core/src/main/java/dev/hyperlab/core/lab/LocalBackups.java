@@ -395,6 +395,22 @@ final class LocalBackups implements Backups {
     }
 
     @Override
+    public BackupPrune forget(List<String> ids, boolean prune) {
+        if (ids == null || ids.isEmpty()) {
+            throw LabException.invalid("no backup to forget", "name one or more ids (backup list shows them)");
+        }
+        if (lab.isDryRun()) {
+            List<String> names = List.copyOf(io(() -> repo().ids(ids)));
+            BackupListing all = listing();
+            int kept = all.backups().size() + all.unreadable().size() - names.size();
+            return new BackupPrune(names, kept, 0, 0, 0, 0, List.of("dry run: nothing removed"));
+        }
+        PruneResult r = io(() -> repo().forget(ids, prune));
+        return new BackupPrune(r.removedBackups(), r.keptBackups(), r.blobsRemoved(), r.packsRemoved(),
+                r.packsWritten(), r.bytesFreed(), r.notes());
+    }
+
+    @Override
     public BackupPrune prune(int keepLast) {
         if (keepLast < 1) {
             throw LabException.invalid("{keepLast} must be at least 1, not " + keepLast, "keep at least one backup");

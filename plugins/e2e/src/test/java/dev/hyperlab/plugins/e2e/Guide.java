@@ -28,7 +28,7 @@ final class Guide {
     private static final Pattern FILE = Pattern.compile("File `([^`]+)`:\\s*$");
 
     /** What following a guide did. */
-    record Followed(int shells, int checkouts, Path home, Path work) {}
+    record Followed(int shells, int checkouts, Path home, Path work, String output) {}
 
     private final Path tmp;
     private final Path repository;
@@ -52,6 +52,7 @@ final class Guide {
         String lastOutput = null;
         int shells = 0;
         int checkouts = 0;
+        StringBuilder output = new StringBuilder();
         Matcher m = BLOCK.matcher(guide);
         int end = 0;
         while (m.find()) {
@@ -69,6 +70,7 @@ final class Guide {
                 boolean checkout = tag.equals("checkout");
                 Run r = bash(body, checkout ? root() : cwd, bin);
                 assertThat(r.status).as("exit status of\n" + body + "\n" + r.out).isZero();
+                output.append(r.out);
                 if (checkout) {
                     checkouts++;
                 } else {
@@ -84,7 +86,7 @@ final class Guide {
             }
             lastOutput = null;
         }
-        return new Followed(shells, checkouts, tmp.resolve("home"), work);
+        return new Followed(shells, checkouts, tmp.resolve("home"), work, output.toString());
     }
 
     /** Runs of spaces count as one: tables are padded to their widest cell. */

@@ -29,5 +29,17 @@ class PluginGuideTest {
         assertThat(run.work().resolve("qboot-plugin/target/surefire-reports")).as("the guide's tests ran")
                 .isDirectoryContaining("glob:**/TEST-org.example.qboot.QbootFirmwareTest.xml");
         assertThat(run.home().resolve("plugins/qboot-1.0.0.zip")).as("installed where the guide says").exists();
+        // Maven puts apiguardian on the class path with the api: javac has every annotation's enum
+        assertThat(run.output()).contains("Compiling 1 source file").doesNotContain("unknown enum constant");
+    }
+
+    @Test
+    void theDriverGuideWorksFromAnEmptyDirectoryToABootStorm() throws Exception {
+        Guide.Followed run = new Guide(tmp, repository).follow("docs/plugin-drivers.md");
+        assertThat(run.checkouts()).as("the install step run").isEqualTo(1);
+        assertThat(run.shells()).as("sh blocks followed").isGreaterThanOrEqualTo(5);
+        assertThat(run.work().resolve("vhost-blk-plugin/target/surefire-reports")).as("the guide's tests ran")
+                .isDirectoryContaining("glob:**/TEST-org.example.vhostblk.VhostBlkDriverTest.xml");
+        assertThat(run.home().resolve("plugins/vhost-blk-1.0.0.zip")).as("installed where the guide says").exists();
     }
 }

@@ -12,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.stream.Stream;
-import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.Modifier;
@@ -25,9 +22,7 @@ import javax.lang.model.util.ElementFilter;
 import javax.tools.DocumentationTool;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
-import jdk.javadoc.doclet.Doclet;
 import jdk.javadoc.doclet.DocletEnvironment;
-import jdk.javadoc.doclet.Reporter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,28 +49,15 @@ class SpiJavadocTest {
     }
 
     /** A doclet that lists the public elements of what it is given that have no doc comment. */
-    public static final class Undocumented implements Doclet {
+    public static final class Undocumented extends OptionlessDoclet {
         static volatile List<String> found;
 
         private DocTrees trees;
         private final List<String> missing = new ArrayList<>();
 
         @Override
-        public void init(Locale locale, Reporter reporter) {}
-
-        @Override
         public String getName() {
             return "undocumented";
-        }
-
-        @Override
-        public Set<? extends Option> getSupportedOptions() {
-            return Set.of();
-        }
-
-        @Override
-        public SourceVersion getSupportedSourceVersion() {
-            return SourceVersion.latest();
         }
 
         @Override

@@ -42,4 +42,16 @@ class PluginGuideTest {
                 .isDirectoryContaining("glob:**/TEST-org.example.vhostblk.VhostBlkDriverTest.xml");
         assertThat(run.home().resolve("plugins/vhost-blk-1.0.0.zip")).as("installed where the guide says").exists();
     }
+
+    @Test
+    void theStrategyGuideWorksFromAnEmptyDirectoryToBackupRun() throws Exception {
+        Guide.Followed run = new Guide(tmp, repository).follow("docs/plugin-strategies.md");
+        assertThat(run.checkouts()).as("the install step run").isEqualTo(1);
+        assertThat(run.shells()).as("sh blocks followed").isGreaterThanOrEqualTo(5);
+        assertThat(run.work().resolve("changed-only-plugin/target/surefire-reports")).as("the guide's tests ran")
+                .isDirectoryContaining("glob:**/TEST-org.example.changedonly.ChangedOnlyStrategyTest.xml");
+        assertThat(run.home().resolve("plugins/changed-only-1.0.0.zip")).as("installed where the guide says").exists();
+        assertThat(run.work().resolve("changed-only-plugin/backups/config")).as("the repository the guide made")
+                .exists();
+    }
 }

@@ -369,22 +369,30 @@ public final class PluginSystem {
         return file;
     }
 
-    /** Stops a plugin (a faulty one is not called again) and unloads it; its files stay. */
+    /** Stops a plugin and unloads it (stopped first, its unloading runs none of its code); its files stay. */
     private void unload(String id) {
+        stop(id);
+        unregistered.remove(id);
+        manager.forget(id);
+        guard.clear(id);
+    }
+
+    /**
+     * Stops a plugin: a healthy one is asked to stop, a faulty one is not called again; either way its extensions
+     * leave the catalogue and it is marked off in this session.
+     */
+    private void stop(String id) {
         PluginWrapper w = require(id);
         if (w.getPluginState().isStarted() && guard.faultOf(id).isEmpty()) {
             try {
                 guard.call(id, "plugin '" + id + "' stop", () -> manager.stopPlugin(id));
             } catch (ExtensionFault fault) {
-                // its stop failed: it is unloaded all the same
+                // its stop failed: it is faulty, and off all the same
             }
         }
         extensions.removeSource(id);
         registered.remove(id);
-        unregistered.remove(id);
-        manager.markDisabled(id); // unloading then runs none of its code
-        manager.forget(id);
-        guard.clear(id);
+        manager.markDisabled(id);
     }
 
     /** Deletes an installed plugin's file and, for a zip, the directory it was unpacked into beside it. */
@@ -430,23 +438,14 @@ public final class PluginSystem {
      * same.
      */
     public PluginView disable(String id) {
-        PluginWrapper w = require(id);
+        require(id);
         try {
             manager.rememberDisabled(id);
         } catch (PluginRuntimeException e) {
             throw new ShellException("cannot disable plugin '" + id + "': " + firstLine(e),
                     "check that " + installDir + " is writable");
         }
-        if (w.getPluginState().isStarted() && guard.faultOf(id).isEmpty()) {
-            try {
-                guard.call(id, "plugin '" + id + "' stop", () -> manager.stopPlugin(id));
-            } catch (ExtensionFault fault) {
-                // its stop failed: it is faulty, and off all the same
-            }
-        }
-        extensions.removeSource(id);
-        registered.remove(id);
-        manager.markDisabled(id);
+        stop(id);
         return info(id);
     }
 

@@ -11,12 +11,9 @@ import com.sun.source.doctree.TextTree;
 import com.sun.source.util.DocTrees;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
-import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -27,37 +24,22 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
-import jdk.javadoc.doclet.Doclet;
 import jdk.javadoc.doclet.DocletEnvironment;
-import jdk.javadoc.doclet.Reporter;
 
 /**
  * A doclet (run by the JDK's javadoc tool) that writes the facade reference, docs/facade.md: every public type of the
  * packages it is given, its description, and each method (signature and first sentence), record field and enum
  * constant with its own words from the Javadoc. {@link FacadeReferenceTest} runs it and keeps the file in step.
  */
-public final class FacadeDoclet implements Doclet {
+public final class FacadeDoclet extends OptionlessDoclet {
     /** The markdown of the last run (the tool instantiates the doclet itself, in this JVM). */
     static volatile String markdown;
 
     private DocTrees trees;
 
     @Override
-    public void init(Locale locale, Reporter reporter) {}
-
-    @Override
     public String getName() {
         return "hyperlab-facade";
-    }
-
-    @Override
-    public Set<? extends Option> getSupportedOptions() {
-        return Set.of();
-    }
-
-    @Override
-    public SourceVersion getSupportedSourceVersion() {
-        return SourceVersion.latest();
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.function.UnaryOperator;
 
 /**
  * A lab in a directory, with a test plugin's firmware models and drivers registered, and a running type 1 host
- * ({@value #HOST}, BIOS, 16 cores, 64 GiB) to start VMs on. Closing it closes the lab and removes a directory the kit
+ * ({@value #HOST}: BIOS, 16 cores, 64 GiB unless {@link Builder#withHost} says otherwise) to start VMs on. Closing it closes the lab and removes a directory the kit
  * made.
  *
  * <pre>{@code
@@ -59,47 +59,111 @@ public final class TestLab implements AutoCloseable {
         this.lab = Labs.open(dir, seed, extensions);
     }
 
-    /** What a test lab has: extensions, seed, where it lives, the guard's time limit. */
+    /**
+     * What a test lab has, set before {@link #start()}: the plugin's extensions under test, the host the kit brings up,
+     * the seed, where the lab lives and the guard's time limit. Each setter returns the builder.
+     *
+     * <pre>{@code
+     * TestLab lab = PluginTestKit.lab()
+     *         .withDriver(new MyBlockDriver())                      // registered as a plugin's, through the guard
+     *         .withHost(HostSpec.of(TestLab.HOST, 4, Sizes.parse("16GiB"))
+     *                 .withDisks(List.of(HostDiskSpec.parse("hdd:2TiB"))))   // a slow disk, where I/O shows
+     *         .seed(7)
+     *         .start();
+     * }</pre>
+     */
     public static final class Builder {
         private final List<FirmwareModel> firmware = new ArrayList<>();
         private final List<GuestDriver> drivers = new ArrayList<>();
         private long seed = 1;
         private Duration limit = ExtensionGuard.DEFAULT_LIMIT;
         private Path dir;
+        private HostSpec host = HostSpec.of(HOST, 16, Sizes.parse("64GiB")).withFirmware("bios");
 
         Builder() {}
 
-        /** Registers firmware models as the test plugin's. */
+        /**
+         * Registers firmware models as the test plugin's: {@code --firmware ID} of a VM or host spec picks one.
+         *
+         * @param models the models under test
+         * @return this builder
+         */
         public Builder withFirmware(FirmwareModel... models) {
             firmware.addAll(List.of(models));
             return this;
         }
 
-        /** Registers guest drivers as the test plugin's. */
+        /**
+         * Registers guest drivers as the test plugin's: a VM spec's {@code withDrivers(List.of(ID))} gives one to a VM.
+         *
+         * @param ds the drivers under test
+         * @return this builder
+         */
         public Builder withDriver(GuestDriver... ds) {
             drivers.addAll(List.of(ds));
             return this;
         }
 
-        /** The lab's root seed (default 1). */
+        /**
+         * The host the kit brings up for VMs, instead of the default (16 cores at the default clock, 64 GiB, BIOS,
+         * the engine's default disk): its cores, clock, memory and disks are what the VMs' boots compete for, so a
+         * driver's effect on disk I/O shows as it does in the shell on the same hardware
+         * ({@code host create host1 --cores 4 --disk hdd:2TiB}).
+         *
+         * @param spec the host; it must be named {@value TestLab#HOST}. An unset firmware is {@code bios}
+         * @return this builder
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder withHost(HostSpec spec) {
+            if (!spec.name().equals(HOST)) {
+                throw new IllegalArgumentException("the test lab's host is named " + HOST + ", not " + spec.name()
+                        + " (VM specs name it: VmSpec.of(name, TestLab.HOST, ...))");
+            }
+            this.host = spec.firmware().isEmpty() ? spec.withFirmware("bios") : spec;
+            return this;
+        }
+
+        /**
+         * The lab's root seed (default 1): every random stream a context gives is split from it, so the same seed
+         * gives the same lab.
+         *
+         * @param s the seed
+         * @return this builder
+         */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** How long one call into the plugin may take (default {@link ExtensionGuard#DEFAULT_LIMIT}). */
+        /**
+         * How long one call into the plugin may take before it counts as a fault (default
+         * {@link ExtensionGuard#DEFAULT_LIMIT}, as in the shell without {@code HYPERLAB_PLUGIN_TIMEOUT}).
+         *
+         * @param d the limit
+         * @return this builder
+         */
         public Builder timeLimit(Duration d) {
             this.limit = d;
             return this;
         }
 
-        /** Keeps the lab in {@code d} (new or empty) instead of a temporary directory. */
+        /**
+         * Keeps the lab in {@code d} (new or empty), left in place on close, instead of a temporary directory
+         * removed on close: for looking at its images afterwards.
+         *
+         * @param d the lab's directory
+         * @return this builder
+         */
         public Builder in(Path d) {
             this.dir = d;
             return this;
         }
 
-        /** Opens the lab and brings up {@value TestLab#HOST}. */
+        /**
+         * Opens the lab, creates {@value TestLab#HOST} with a type 1 hypervisor and runs the lab until it is up.
+         *
+         * @return the running lab; close it
+         */
         public TestLab start() {
             Extensions ext = Extensions.builtIn(new ExtensionGuard(limit));
             ext.addAll(PluginTestKit.PLUGIN, firmware, drivers, List.of());
@@ -107,7 +171,7 @@ public final class TestLab implements AutoCloseable {
             TestLab t = new TestLab(own ? PluginTestKit.tempDir("hyperlab-testkit-lab") : dir, own, seed, ext);
             try {
                 Lab l = t.lab();
-                l.createHost(HostSpec.of(HOST, 16, Sizes.parse("64GiB")).withFirmware("bios"));
+                l.createHost(host);
                 l.host(HOST).install(HypervisorType.TYPE1);
                 l.host(HOST).powerOn();
                 l.host(HOST).waitFor(HostState.RUNNING, BOOT_WAIT);

@@ -27,6 +27,22 @@ class JavaScriptTest {
     }
 
     @Test
+    void handlesCanBeExploredTheirMethodsListedAndDescribed() {
+        try (ShellFixture shell = ShellFixture.inMemory().small()) {
+            assertThat(shell.ok("js const k = Object.keys(lab.vm('web1')); k.includes('start') && k.includes('info')"
+                    + " && k.includes('createSnapshot') && !k.includes('toString')")).isEqualTo("true\n");
+            assertThat(shell.ok("js Object.keys(lab).includes('vm')")).isEqualTo("true\n");
+            String printed = shell.ok("js print(lab.vm('web1'))");
+            assertThat(printed).startsWith("vm web1 {").contains("  start(),").contains("  info(),");
+            assertThat(shell.ok("js lab.host('esx1')")).startsWith("host esx1 {").contains("powerOn()");
+            // a handle still reads as its name in a string and in JSON
+            assertThat(shell.ok("js 'on ' + lab.vm('web1')")).isEqualTo("on vm web1\n");
+            assertThat(shell.ok("js JSON.stringify(lab.vms())")).isEqualTo("[\"dev1\",\"fc1\",\"web1\"]\n");
+            assertThat(shell.ok("js lab.vm('web1').start === lab.vm('dev1').start")).isEqualTo("true\n");
+        }
+    }
+
+    @Test
     void resultsArePlainJavaScriptValuesShapedLikeTheCommandsJson() {
         try (ShellFixture shell = ShellFixture.inMemory().small()) {
             assertThat(shell.ok("js Array.isArray(lab.vms()) && lab.vms().length === 3")).isEqualTo("true\n");

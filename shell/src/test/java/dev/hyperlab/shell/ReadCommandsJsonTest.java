@@ -22,7 +22,8 @@ class ReadCommandsJsonTest {
     Path tmp;
 
     /** Commands that are neither reads of the lab nor changes of it. */
-    static final Set<String> NOT_READS = Set.of("help", "exit", "plugin install", "plugin enable", "plugin disable");
+    static final Set<String> NOT_READS = Set.of("help", "exit", "plugin install", "plugin uninstall", "plugin enable",
+            "plugin disable");
 
     /**
      * Reads whose JSON is a stream, one object a line (JSON Lines, as virsh event prints), so that a follower can

@@ -74,6 +74,43 @@ class ReplTest {
     }
 
     @Test
+    void tabCompletesLabAndHandleMembersInJsModeAndLabInJavaMode() {
+        lab("lab", "host create esx1 --cores 8 --ram 32GiB --firmware bios; host install esx1 --hypervisor type1;"
+                + "vm create web1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server");
+        try (Tmux t = repl("lab")) {
+            t.await("the prompt", s -> s.contains("lab 0s>"), START);
+            t.send("js", "Enter");
+            t.await("JavaScript mode", s -> s.contains("lab 0s js>"), Duration.ofSeconds(20));
+            t.send("lab.createV", "Tab");
+            t.await("lab's method completed", s -> lastPrompt(s).endsWith("lab.createVm("), Duration.ofSeconds(10));
+            t.send("C-u");
+            t.send("lab.vm('web1').shu", "Tab");
+            t.await("the VM's method completed", s -> lastPrompt(s).endsWith("lab.vm('web1').shutdown("),
+                    Duration.ofSeconds(10));
+            t.send("C-u");
+            t.send("lab.vm('web1').info().vc", "Tab");
+            t.await("a field of what info() returns", s -> lastPrompt(s).endsWith("lab.vm('web1').info().vcpus"),
+                    Duration.ofSeconds(10));
+            t.send("Enter");
+            t.await("its value", s -> s.lines().anyMatch(l -> l.strip().equals("1")), Duration.ofSeconds(20));
+            t.send("lab.vm('web1').s", "Tab");
+            t.await("the VM's s-methods offered", s -> s.contains("\nmethods\n") && s.lines().anyMatch(l ->
+                    l.contains("shutdown") && l.contains("snapshot") && !l.contains(">")), Duration.ofSeconds(10));
+            t.send("C-u");
+            t.send(".exit", "Enter");
+            t.send("java", "Enter");
+            t.await("Java mode", s -> s.contains("lab 0s java>"), Duration.ofSeconds(20));
+            t.send("lab.createV", "Tab");
+            t.await("lab's method completed in Java", s -> lastPrompt(s).contains("lab.createVm("),
+                    Duration.ofSeconds(60));
+            t.send("C-u");
+            t.send("C-d");
+            t.send("C-d");
+            t.await("the shell gone", s -> t.exited(), Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void historyIsRecalledWithUpAndKeptAcrossSessions() throws Exception {
         lab("hist", "time");
         try (Tmux t = repl("hist")) {

@@ -13,9 +13,9 @@ import org.apiguardian.api.API;
  * r.changes().forEach(System.out::println);   // "created host esx1", "installed type1 on esx1", ...
  * }</pre>
  *
- * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
- * components to them as features land, which changes their constructor. Read them by their accessors (every
- * accessor stays); do not construct them.
+ * <p>EXPERIMENTAL, and so are the facade methods that return it: hyperlab makes these records and adds components
+ * to them as features land, which changes their constructor. Read them by their accessors (every accessor stays); do
+ * not construct them.
  *
  * @param changes what it created or set, in the order it did it ({@code created host esx1}, {@code created vm web1},
  *     {@code installed type1 on esx1}, {@code set start policy of esx1})

@@ -1,5 +1,6 @@
 package dev.hyperlab.api.lab;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import java.time.Duration;
@@ -32,6 +33,7 @@ public interface Host {
     HostState state();
 
     /** A snapshot of the host's configuration and state. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     HostInfo info();
 
     /** Installs a type 1 hypervisor on the first disk. Allowed while the host is off. */
@@ -44,18 +46,21 @@ public interface Host {
     void powerOn();
 
     /** {@link #powerOn()}, then waits as {@code wait} says until the host runs (or fails to boot). */
+    @API(status = EXPERIMENTAL, since = "0.1")
     void powerOn(Wait wait);
 
     /** Cuts power; VMs running on it stop ({@code crashed}: they were not shut down). */
     void powerOff();
 
     /** {@link #powerOff()}; the host is off when it returns, whatever {@code wait} says. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     void powerOff(Wait wait);
 
     /** Hardware reset: like power-off then power-on without the power-supply delay. */
     void reset();
 
     /** {@link #reset()}, then waits as {@code wait} says until the host runs again. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     void reset(Wait wait);
 
     /** Runs the simulation until the host is in {@code state}; fails if it fails or the timeout passes first. */
@@ -65,6 +70,7 @@ public interface Host {
     List<Vm> vms();
 
     /** Its memory: committed, used, free, swapped and shared ({@code mem host}). */
+    @API(status = EXPERIMENTAL, since = "0.1")
     HostMemory memory();
 
     MemoryPolicy memoryPolicy();

@@ -12,9 +12,9 @@ import org.apiguardian.api.API;
  * double overcommit = m.overcommitRatio();
  * }</pre>
  *
- * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
- * components to them as features land, which changes their constructor. Read them by their accessors (every
- * accessor stays); do not construct them.
+ * <p>EXPERIMENTAL, and so are the facade methods that return it: hyperlab makes these records and adds components
+ * to them as features land, which changes their constructor. Read them by their accessors (every accessor stays); do
+ * not construct them.
  *
  * @param total installed memory
  * @param usable memory for VMs: total less what the hypervisor (and a type 2 host's OS) keeps

@@ -1,5 +1,6 @@
 package dev.hyperlab.api.lab;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import java.time.Duration;
@@ -30,6 +31,7 @@ import org.apiguardian.api.API;
 public interface Lab {
 
     /** Seed, lab time, counts, engine version and plugins. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     LabInfo info();
 
     /** Lab time now. */
@@ -89,6 +91,7 @@ public interface Lab {
      * time. All or nothing: an entity that exists but differs from the file, or any invalid entry, refuses the whole
      * file with {@link LabException} and the lab is unchanged.
      */
+    @API(status = EXPERIMENTAL, since = "0.1")
     ApplyResult apply(String yaml);
 
     /**
@@ -135,7 +138,7 @@ public interface Lab {
      * when the mapping tables themselves are damaged (nothing is changed then: the data they pointed to cannot be found
      * again), ({@code CONFLICT}) while another program has the image open or VM overlays read it as their base.
      */
-    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    @API(status = EXPERIMENTAL, since = "0.1")
     DiskRepair repairDisk(String path);
 
     /**
@@ -143,7 +146,7 @@ public interface Lab {
      * with a key derived from {@code password} (Argon2id) unless it is empty. Relative paths resolve against the
      * working directory. Changes nothing in the lab.
      */
-    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    @API(status = EXPERIMENTAL, since = "0.1")
     Backups initBackups(String dir, String password);
 
     /**
@@ -152,10 +155,11 @@ public interface Lab {
      * {@link LabException} ({@code NOT_FOUND}) when {@code dir} holds no repository, ({@code INVALID}) for a wrong,
      * missing or needless password.
      */
-    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    @API(status = EXPERIMENTAL, since = "0.1")
     Backups backups(String dir, String password);
 
     /** OS profiles, firmware models and guest drivers available. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     Profiles profiles();
 
     /**
@@ -180,9 +184,11 @@ public interface Lab {
     }
 
     /** The recorded phases of the named machines (all machines when empty), ordered by start time then machine. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     List<TimelinePhase> timeline(List<String> machines);
 
     /** The phases of every machine. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     default List<TimelinePhase> timeline() {
         return timeline(List.of());
     }
@@ -190,6 +196,7 @@ public interface Lab {
     /**
      * Memory over time of the named machines (all when empty): one sample per change, ordered by time then machine.
      */
+    @API(status = EXPERIMENTAL, since = "0.1")
     List<MemorySample> memoryHistory(List<String> machines);
 
     /**

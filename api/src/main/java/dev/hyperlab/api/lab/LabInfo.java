@@ -14,9 +14,9 @@ import org.apiguardian.api.API;
  * System.out.println("seed " + i.seed() + ", plugins " + i.plugins());
  * }</pre>
  *
- * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
- * components to them as features land, which changes their constructor. Read them by their accessors (every
- * accessor stays); do not construct them.
+ * <p>EXPERIMENTAL, and so are the facade methods that return it: hyperlab makes these records and adds components
+ * to them as features land, which changes their constructor. Read them by their accessors (every accessor stays); do
+ * not construct them.
  *
  * @param directory where the lab is stored, or empty for a lab that lives only in memory
  * @param seed the root seed every random stream of the lab is split from

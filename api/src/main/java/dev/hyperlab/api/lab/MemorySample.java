@@ -13,9 +13,9 @@ import org.apiguardian.api.API;
  * lab.memoryHistory(List.of("web1")).forEach(s -> System.out.println(s.time() + " " + s.used()));
  * }</pre>
  *
- * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
- * components to them as features land, which changes their constructor. Read them by their accessors (every
- * accessor stays); do not construct them.
+ * <p>EXPERIMENTAL, and so are the facade methods that return it: hyperlab makes these records and adds components
+ * to them as features land, which changes their constructor. Read them by their accessors (every accessor stays); do
+ * not construct them.
  *
  * @param machine host or VM name
  * @param time lab time

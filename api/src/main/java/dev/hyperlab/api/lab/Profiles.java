@@ -12,9 +12,9 @@ import org.apiguardian.api.API;
  * lab.profiles().firmware().forEach(f -> System.out.println(f.id() + " from " + f.source()));
  * }</pre>
  *
- * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
- * components to them as features land, which changes their constructor. Read them by their accessors (every
- * accessor stays); do not construct them.
+ * <p>EXPERIMENTAL, and so are the facade methods that return it: hyperlab makes these records and adds components
+ * to them as features land, which changes their constructor. Read them by their accessors (every accessor stays); do
+ * not construct them.
  *
  * @param os OS profiles, sorted by id
  * @param firmware firmware models, sorted by id

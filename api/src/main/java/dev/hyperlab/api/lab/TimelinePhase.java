@@ -13,9 +13,9 @@ import org.apiguardian.api.API;
  * for (TimelinePhase p : lab.timeline(List.of("web1"))) System.out.println(p.phase() + " " + p.boundBy());
  * }</pre>
  *
- * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
- * components to them as features land, which changes their constructor. Read them by their accessors (every
- * accessor stays); do not construct them.
+ * <p>EXPERIMENTAL, and so are the facade methods that return it: hyperlab makes these records and adds components
+ * to them as features land, which changes their constructor. Read them by their accessors (every accessor stays); do
+ * not construct them.
  *
  * @param machine host or VM name
  * @param phase phase name: hosts have {@code post}, {@code boot-search}, {@code bootloader}, {@code kernel}, and

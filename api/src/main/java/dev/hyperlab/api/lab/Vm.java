@@ -44,12 +44,14 @@ public interface Vm {
     VmState state();
 
     /** A snapshot of the VM's configuration and state. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     VmInfo info();
 
     /** Asks the host's hypervisor to start the VM (subject to its start policy). The host must be running. */
     void start();
 
     /** {@link #start()}, then waits as {@code wait} says until the VM runs (its boot is over). */
+    @API(status = EXPERIMENTAL, since = "0.1")
     void start(Wait wait);
 
     /**
@@ -61,6 +63,7 @@ public interface Vm {
     void shutdown();
 
     /** {@link #shutdown()}, then waits as {@code wait} says until the VM is shut off. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     void shutdown(Wait wait);
 
     /** Stops the VM at once, like pulling the plug. */
@@ -70,6 +73,7 @@ public interface Vm {
     void reboot();
 
     /** {@link #reboot()}, then waits as {@code wait} says until the VM runs again. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     void reboot(Wait wait);
 
     /** Saves the VM's memory to disk and releases its host resources. */
@@ -77,18 +81,21 @@ public interface Vm {
     void suspend();
 
     /** {@link #suspend()}, then waits as {@code wait} says until the VM is suspended. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     void suspend(Wait wait);
 
     /** Brings a suspended VM back to running. */
     void resume();
 
     /** {@link #resume()}, then waits as {@code wait} says until the VM runs. */
+    @API(status = EXPERIMENTAL, since = "0.1")
     void resume(Wait wait);
 
     /** Removes the VM and its disk images (images attached by path are kept). */
     void delete();
 
     /** Its memory as the hypervisor sees it ({@code mem stat}). */
+    @API(status = EXPERIMENTAL, since = "0.1")
     VmMemory memory();
 
     /**

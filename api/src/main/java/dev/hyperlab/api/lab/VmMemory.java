@@ -12,9 +12,9 @@ import org.apiguardian.api.API;
  * System.out.println(Sizes.format(m.balloon()) + " in the balloon");
  * }</pre>
  *
- * <p>EXPERIMENTAL as a type, though the facade returning it is STABLE: hyperlab makes these records and adds
- * components to them as features land, which changes their constructor. Read them by their accessors (every
- * accessor stays); do not construct them.
+ * <p>EXPERIMENTAL, and so are the facade methods that return it: hyperlab makes these records and adds components
+ * to them as features land, which changes their constructor. Read them by their accessors (every accessor stays); do
+ * not construct them.
  *
  * @param configured the VM's configured (maximum) memory
  * @param target the balloon target: the logical memory size the hypervisor asks the guest to have

@@ -28,6 +28,7 @@ public interface BootDevice {
     /** Device name as the boot order writes it ({@code disk0}, {@code net0}). */
     String name();
 
+    /** Whether it is a disk, whose bytes {@code read} and {@code efiFile} give, or a network interface. */
     Kind kind();
 
     /** Size in bytes; 0 for a network interface. */

@@ -1,6 +1,6 @@
 package dev.hyperlab.api.spi;
 
-import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+import static org.apiguardian.api.API.Status.STABLE;
 
 import org.apiguardian.api.API;
 
@@ -14,7 +14,7 @@ import org.apiguardian.api.API;
  * public BootLayout bootLayout() { return BootLayout.GPT_ESP; }
  * }</pre>
  */
-@API(status = EXPERIMENTAL, since = "0.1")
+@API(status = STABLE, since = "0.1")
 public enum BootLayout {
     /** A master boot record with boot code in sector 0 and a stage 2 after it, as BIOS firmware reads it. */
     MBR,

@@ -18,6 +18,7 @@ import org.apiguardian.api.API;
  */
 @API(status = STABLE, since = "0.1")
 public interface BootSearch {
+    /** The machine whose firmware searches: a VM or a physical host ({@link MachineContext#virtual()}). */
     MachineContext machine();
 
     /** Devices in boot order. */

@@ -19,6 +19,7 @@ import org.apiguardian.api.API;
  */
 @API(status = STABLE, since = "0.1")
 public record BootStep(String phase, String name, Demand demand) {
+    /** Checks that every part is given. */
     public BootStep {
         Objects.requireNonNull(phase, "phase");
         Objects.requireNonNull(name, "name");

@@ -25,6 +25,7 @@ public enum DeviceClass {
     /** Anything else (passthrough devices, GPUs, ...). */
     OTHER;
 
+    /** The class's name as users and the timeline write it: {@code block}, {@code net}, ... */
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -34,8 +34,9 @@ public interface FirmwareModel extends Extension {
      * What this firmware boots from: the layout hyperlab writes on a new boot disk of a machine with this firmware.
      * {@link BootLayout#MBR} unless overridden (BIOS-compatible firmware); a UEFI-based model returns
      * {@link BootLayout#GPT_ESP}. Read once when the model is registered.
+     *
+     * @return the layout of a new boot disk for a machine with this firmware; constant
      */
-    @API(status = API.Status.EXPERIMENTAL, since = "0.1")
     default BootLayout bootLayout() {
         return BootLayout.MBR;
     }

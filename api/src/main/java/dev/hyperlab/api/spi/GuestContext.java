@@ -26,8 +26,10 @@ public interface GuestContext {
     /** OS family: {@code linux} or {@code windows}. */
     String osFamily();
 
+    /** Virtual CPUs the VM has. */
     int vcpus();
 
+    /** Memory configured for the VM, in bytes. */
     long memoryBytes();
 
     /** A random stream for this VM and this driver, split from the lab's seed. */

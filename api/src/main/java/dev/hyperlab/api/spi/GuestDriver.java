@@ -23,12 +23,35 @@ import org.apiguardian.api.API;
 @API(status = STABLE, since = "0.1")
 public interface GuestDriver extends Extension {
 
-    /** The device class it drives; constant (the engine reads it once). */
+    /**
+     * The class of virtual device this driver drives; constant (the engine reads it once).
+     *
+     * <p>For {@link DeviceClass#BLOCK} and {@link DeviceClass#NET} the driver replaces the emulated device the OS
+     * profile falls back to without one (IDE/AHCI disks, an e1000 NIC; for Windows, no boot disk at all: it stops
+     * with INACCESSIBLE_BOOT_DEVICE), and its {@link #effect()} applies. A VM given two drivers of one of these
+     * classes uses the first given ({@code vm create --driver A --driver B}); the other does not load. Drivers of the
+     * other classes all load, after the block and network drivers, and bring their capabilities
+     * ({@link DriverEffect#capabilities()}).
+     *
+     * @return the device class; never {@code null}
+     */
     DeviceClass deviceClass();
 
-    /** What loading the driver costs during boot. */
+    /**
+     * What loading the driver costs, as one step of the VM's {@code drivers} phase (named after {@link #id()} in the
+     * timeline). Called at every boot of a VM that has the driver, on the engine's schedule: after the kernel, before
+     * init. The demand runs on the VM's vCPUs and its boot disk like any step; a {@link Demand#fixed(java.time.Duration)}
+     * delay is for work no resource can shorten (a device reset, firmware upload to a NIC).
+     *
+     * @param guest the VM loading the driver: its name, OS, vCPUs, memory and a random stream of its own
+     * @return the work to load the driver; {@link Demand#NONE} for none; never {@code null}
+     */
     Demand load(GuestContext guest);
 
-    /** What the driver changes once loaded; constant (the engine reads it once and keeps it). */
+    /**
+     * What the driver changes once loaded; constant (the engine reads it once and keeps it).
+     *
+     * @return the effect; {@link DriverEffect#BASELINE} for a driver as fast as virtio with no capability
+     */
     DriverEffect effect();
 }

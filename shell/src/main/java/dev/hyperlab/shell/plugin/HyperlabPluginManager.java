@@ -191,6 +191,16 @@ final class HyperlabPluginManager extends DefaultPluginManager {
         w.setPluginState(PluginState.DISABLED);
     }
 
+    /** The file a plugin was loaded from (its zip or jar, not the directory a zip is unpacked into), if loaded. */
+    Optional<Path> fileOf(String id) {
+        return getPlugin(id) == null ? Optional.empty() : Optional.ofNullable(loadedFrom.get(id));
+    }
+
+    /** Forgets that a plugin was turned off ({@code disabled.txt}), as for a plugin that is uninstalled. */
+    void forgetDisabled(String id) {
+        pluginStatusProvider.enablePlugin(id);
+    }
+
     /** Forgets a plugin, e.g. one whose install is being undone. */
     void forget(String id) {
         refusals.remove(id);

@@ -178,6 +178,7 @@ public final class PluginSystem {
      */
     public PluginView install(Path file) {
         PluginDescriptor d = vet(file);
+        vetPlace(file, d);
         String id = d.getPluginId();
         String name = file.getFileName().toString();
         Path target = installDir.resolve(name);
@@ -209,7 +210,7 @@ public final class PluginSystem {
         }
     }
 
-    /** What {@code plugin install} checks before it copies anything: the file, its descriptor, its place. */
+    /** What {@code plugin install} checks of a plugin file before it copies anything: the file and its descriptor. */
     private PluginDescriptor vet(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         if (!Files.isRegularFile(file)) {
@@ -237,23 +238,28 @@ public final class PluginSystem {
             throw new ShellException(file + ": " + malformed.get(), "fix the plugin's descriptor (plugin.properties,"
                     + " or the manifest of a jar)");
         }
-        String id = d.getPluginId();
         Optional<String> refusal = DescriptorRules.problem(d, ApiVersion.current());
         if (refusal.isPresent()) {
             throw new ShellException(refusal.get(), "install a release of the plugin built for this api");
         }
+        return d;
+    }
+
+    /** What {@code plugin install} checks of the install directory: the id is free, the file's name too. */
+    private void vetPlace(Path file, PluginDescriptor d) {
+        String name = file.getFileName().toString();
+        String id = d.getPluginId();
         PluginWrapper existing = manager.getPlugin(id);
         if (existing != null) {
             throw new ShellException("plugin '" + id + "' is installed already (version "
                     + existing.getDescriptor().getVersion() + ", " + existing.getPluginPath() + ")",
-                    "remove that file first to replace it");
+                    "plugin install --upgrade " + file + " replaces it");
         }
         Path target = installDir.resolve(name);
         Path expanded = installDir.resolve(name.substring(0, name.length() - 4));
         if (Files.exists(target) || (name.endsWith(".zip") && Files.exists(expanded))) {
             throw new ShellException(target + " exists already", "rename the plugin file");
         }
-        return d;
     }
 
     private void undoInstall(String id, Path target, Path expanded) {
@@ -273,6 +279,129 @@ public final class PluginSystem {
             throw new ShellException("the plugin was not installed, but " + target + " could not be removed: "
                     + e.getMessage(), "remove it by hand");
         }
+    }
+
+    /**
+     * Removes an installed plugin, by id whatever its file is named: its code is stopped (a faulty plugin is not called
+     * again), its extensions leave the catalogue, and its file, the directory its zip was unpacked into and its
+     * {@code disabled.txt} entry are deleted. Labs using its extensions still load; their machines cannot start. A
+     * plugin loaded from a {@code --plugins} directory is not installed: refused, nothing changed.
+     *
+     * @return the plugin as it was before it was removed
+     */
+    public PluginView uninstall(String id) {
+        PluginView was = info(id);
+        Path file = installedFile(id);
+        unload(id);
+        try {
+            deleteInstalled(file);
+        } catch (IOException e) {
+            throw new ShellException("plugin '" + id + "' is stopped, but " + file + " could not be deleted: "
+                    + e.getMessage(), "delete it by hand");
+        }
+        manager.forgetDisabled(id);
+        return was;
+    }
+
+    /**
+     * Replaces the installed plugin with the id of {@code file}'s descriptor by {@code file}, whatever either file is
+     * named. The new file is checked as {@code plugin install} checks it before anything changes; if it then fails to
+     * load, start or contribute, the old one is put back as it was, started. An upgraded plugin starts enabled.
+     *
+     * @return the plugin as it was before and as it is now
+     */
+    public Upgrade upgrade(Path file) {
+        PluginDescriptor d = vet(file);
+        String id = d.getPluginId();
+        if (manager.getPlugin(id) == null) {
+            throw new ShellException("plugin '" + id + "' is not installed, so there is nothing to upgrade",
+                    "plugin install " + file + " installs it");
+        }
+        PluginView was = info(id);
+        Path oldFile = installedFile(id);
+        Path name = file.getFileName();
+        if (!name.equals(oldFile.getFileName()) && Files.exists(installDir.resolve(name))) {
+            throw new ShellException(installDir.resolve(name) + " exists already", "rename the plugin file");
+        }
+        // a hidden name beside it (the plugin listing skips it): put back if the new one fails
+        Path kept = oldFile.resolveSibling("." + oldFile.getFileName() + ".upgrading");
+        unload(id);
+        try {
+            Files.move(oldFile, kept, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            deleteInstalled(oldFile);
+        } catch (IOException e) {
+            throw new ShellException("cannot set " + oldFile + " aside for the upgrade: " + e.getMessage(),
+                    "check that " + installDir + " is writable; plugin list shows what is loaded");
+        }
+        manager.forgetDisabled(id);
+        try {
+            PluginView now = install(file);
+            Files.deleteIfExists(kept);
+            return new Upgrade(was, now);
+        } catch (RuntimeException | IOException e) {
+            try {
+                Files.move(kept, oldFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException notBack) {
+                throw new ShellException("the upgrade failed and " + oldFile + " could not be put back from " + kept
+                        + ": " + notBack.getMessage(), "move it back by hand");
+            }
+            manager.load(oldFile);
+            start(id);
+            register(id, extensions);
+            String why = e instanceof ShellException s ? s.getMessage() : firstLine(e);
+            throw new ShellException(why, "version " + was.version() + " of " + id + " is installed still");
+        }
+    }
+
+    /** What {@link #upgrade} replaced and with what. */
+    public record Upgrade(PluginView was, PluginView now) {}
+
+    /** The file in the install directory that {@code id} was loaded from; refused for another place. */
+    private Path installedFile(String id) {
+        require(id);
+        Path file = manager.fileOf(id).orElseThrow(() -> new ShellException("plugin '" + id + "' is not loaded from"
+                + " a file", "plugin info " + id + " shows where it comes from"));
+        if (!installDir.equals(file.getParent())) {
+            throw new ShellException("plugin '" + id + "' comes from " + file.getParent() + ", not from the installed"
+                    + " plugins (" + installDir + ")", "leave out the --plugins directory that holds it");
+        }
+        return file;
+    }
+
+    /** Stops a plugin and unloads it (stopped first, its unloading runs none of its code); its files stay. */
+    private void unload(String id) {
+        stop(id);
+        unregistered.remove(id);
+        manager.forget(id);
+        guard.clear(id);
+    }
+
+    /**
+     * Stops a plugin: a healthy one is asked to stop, a faulty one is not called again; either way its extensions
+     * leave the catalogue and it is marked off in this session.
+     */
+    private void stop(String id) {
+        PluginWrapper w = require(id);
+        if (w.getPluginState().isStarted() && guard.faultOf(id).isEmpty()) {
+            try {
+                guard.call(id, "plugin '" + id + "' stop", () -> manager.stopPlugin(id));
+            } catch (ExtensionFault fault) {
+                // its stop failed: it is faulty, and off all the same
+            }
+        }
+        extensions.removeSource(id);
+        registered.remove(id);
+        manager.markDisabled(id);
+    }
+
+    /** Deletes an installed plugin's file and, for a zip, the directory it was unpacked into beside it. */
+    private static void deleteInstalled(Path file) throws IOException {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".zip")) {
+            PluginFiles.deleteTree(file.resolveSibling(name.substring(0, name.length() - ".zip".length())));
+        }
+        Files.deleteIfExists(file);
     }
 
     /**
@@ -309,23 +438,14 @@ public final class PluginSystem {
      * same.
      */
     public PluginView disable(String id) {
-        PluginWrapper w = require(id);
+        require(id);
         try {
             manager.rememberDisabled(id);
         } catch (PluginRuntimeException e) {
             throw new ShellException("cannot disable plugin '" + id + "': " + firstLine(e),
                     "check that " + installDir + " is writable");
         }
-        if (w.getPluginState().isStarted() && guard.faultOf(id).isEmpty()) {
-            try {
-                guard.call(id, "plugin '" + id + "' stop", () -> manager.stopPlugin(id));
-            } catch (ExtensionFault fault) {
-                // its stop failed: it is faulty, and off all the same
-            }
-        }
-        extensions.removeSource(id);
-        registered.remove(id);
-        manager.markDisabled(id);
+        stop(id);
         return info(id);
     }
 

@@ -5,6 +5,7 @@ import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.completion.NameProvider;
+import dev.hyperlab.shell.script.JsCompletion;
 import dev.hyperlab.shell.snippet.JavaSession;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,16 +39,35 @@ public final class ShellCompleter implements Completer {
             candidates.addAll(code(code));
             return;
         }
+
         candidates.addAll(candidates(line.words(), line.wordIndex()));
     }
 
     /**
-     * What Tab offers in code: Java members, types and keywords from JShell's source analysis (JShell starts on
-     * the first such Tab); nothing yet for JavaScript.
+     * What Tab offers in code: in Java, members, types and keywords from JShell's source analysis (JShell starts on
+     * the first such Tab); in JavaScript, the members of {@code lab} and of what its calls return ({@link JsCompletion}).
      */
     public List<Candidate> code(ParsedLine parsed) {
         List<Candidate> out = new ArrayList<>();
-        if (!(parsed instanceof CodeLine line) || !line.group().equals("java")) {
+        if (!(parsed instanceof CodeLine line)) {
+            return out;
+        }
+        if (line.group().equals("js")) {
+            String code = line.code();
+            int cursor = Math.max(0, Math.min(line.cursor(), line.line().length()) - line.codeStart());
+            JsCompletion.Completion c = JsCompletion.complete(code, cursor);
+            int wordStart = line.wordStart() - line.codeStart();
+            if (c.anchor() < wordStart) {
+                return out;
+            }
+            String prefix = code.substring(wordStart, c.anchor());
+            for (JsCompletion.Member m : c.members()) {
+                out.add(new Candidate(prefix + m.text(), m.name(), m.method() ? "methods" : "fields", null, null, null,
+                        false));
+            }
+            return out;
+        }
+        if (!line.group().equals("java")) {
             return out;
         }
         JavaSession java = ctx.service(JavaSession.class, () -> new JavaSession(ctx));

@@ -12,6 +12,7 @@
     const errorInfo = bridge.errorInfo;
     const labMillis = bridge.nowMillis;
     const HANDLE = Symbol('facade');
+    const MEMBERS = Symbol('members');
     const prototypes = new Map();
 
     class LabError extends Error {
@@ -120,14 +121,20 @@
                 value: function () { return named ? this.name() : label; }
             });
             Object.defineProperty(p, Symbol.toStringTag, { value: type });
+            Object.defineProperty(p, MEMBERS, { value: Object.freeze(names.slice()) });
             prototypes.set(type, p);
         }
         return p;
     }
 
+    // the methods are the handle's own enumerable members too, so Object.keys(vm) and for...in list them
     function handle(h, type) {
-        const o = Object.create(prototypeOf(type));
+        const p = prototypeOf(type);
+        const o = Object.create(p);
         Object.defineProperty(o, HANDLE, { value: h });
+        for (const name of p[MEMBERS]) {
+            Object.defineProperty(o, name, { value: p[name], enumerable: true, writable: true, configurable: true });
+        }
         return o;
     }
 
@@ -195,8 +202,12 @@
         if (typeof v === 'function') {
             return '[Function ' + (v.name || '(anonymous)') + ']';
         }
-        if (v[HANDLE] !== undefined || v instanceof Error || v instanceof RealDate) {
-            return v instanceof RealDate ? v.toISOString() : (v instanceof Error ? (v.stack || String(v)) : String(v));
+        if (v[HANDLE] !== undefined) {
+            // what it is and what it can do: vm web1 { createSnapshot(), delete(), info(), ... }
+            return layout(String(v) + ' ', '{', '}', Object.getPrototypeOf(v)[MEMBERS].map((n) => n + '()'), depth);
+        }
+        if (v instanceof Error || v instanceof RealDate) {
+            return v instanceof RealDate ? v.toISOString() : (v.stack || String(v));
         }
         if (seen.includes(v)) {
             return '[Circular]';
@@ -210,17 +221,19 @@
             : Object.keys(v).map((k) => (/^[A-Za-z_$][\w$]*$/.test(k) ? k : "'" + k + "'") + ': '
                 + inspect(v[k], depth + 1, seen));
         seen.pop();
-        const open = Array.isArray(v) ? '[' : '{';
-        const close = Array.isArray(v) ? ']' : '}';
+        return Array.isArray(v) ? layout('', '[', ']', parts, depth) : layout('', '{', '}', parts, depth);
+    }
+    // parts on one line when short, else one a line
+    function layout(head, open, close, parts, depth) {
         if (parts.length === 0) {
-            return open + close;
+            return head + open + close;
         }
-        const flat = open + ' ' + parts.join(', ') + ' ' + close;
+        const flat = head + open + ' ' + parts.join(', ') + ' ' + close;
         if (flat.length <= 72 && !flat.includes('\n')) {
             return flat;
         }
         const pad = '  '.repeat(depth + 1);
-        return open + '\n' + pad + parts.join(',\n' + pad) + '\n' + '  '.repeat(depth) + close;
+        return head + open + '\n' + pad + parts.join(',\n' + pad) + '\n' + '  '.repeat(depth) + close;
     }
     const line = (a) => a.map((x) => inspect(x, 0, [])).join(" ");
     const rawPrint = print;
@@ -265,7 +278,10 @@
             if (typeof v === 'string') {
                 return v;
             }
-            if (typeof v === 'object' && v !== null && v[HANDLE] === undefined) {
+            if (typeof v === 'object' && v !== null && v[HANDLE] !== undefined) {
+                return inspect(v, 0, []);
+            }
+            if (typeof v === 'object' && v !== null) {
                 try {
                     const json = JSON.stringify(v, null, 2);
                     if (json !== undefined) {

@@ -22,11 +22,11 @@ class MisbehavingPluginsTest {
     @TempDir
     Path tmp;
 
-    private static final String FIRMWARE = "dev.hyperlab.api.spi.FirmwareModel";
+    static final String FIRMWARE = "dev.hyperlab.api.spi.FirmwareModel";
     private static final String DRIVER = "dev.hyperlab.api.spi.GuestDriver";
 
     /** A firmware model whose boot-device search does {@code search}. */
-    private static String firmware(String pkg, String id, String search) {
+    static String firmware(String pkg, String id, String search) {
         return """
                 package %s;
                 import dev.hyperlab.api.spi.*;

@@ -3,7 +3,6 @@ package dev.hyperlab.shell.commands.plugin;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellException;
 import dev.hyperlab.shell.plugin.PluginSystem;
-import dev.hyperlab.shell.plugin.PluginView;
 import dev.hyperlab.shell.plugin.Plugins;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,7 +24,7 @@ final class PluginDryRun {
     private PluginDryRun() {}
 
     /** {@code op} on a copy of the session's plugins; what it returned. */
-    static PluginView run(ShellContext ctx, Function<PluginSystem, PluginView> op) {
+    static <T> T run(ShellContext ctx, Function<PluginSystem, T> op) {
         Path copy;
         try {
             copy = Files.createTempDirectory("hyperlab-plugin-dry-run");

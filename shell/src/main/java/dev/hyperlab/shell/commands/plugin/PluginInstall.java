@@ -2,6 +2,7 @@ package dev.hyperlab.shell.commands.plugin;
 
 import dev.hyperlab.shell.command.ShellCommand;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.plugin.PluginSystem;
 import dev.hyperlab.shell.plugin.PluginView;
 import java.nio.file.Path;
 import java.util.stream.Collectors;
@@ -10,7 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code plugin install FILE}: copies a plugin into the user's plugin directory and starts it. The file is checked
+ * {@code plugin install FILE}: copies a plugin into the user's plugin directory and starts it; with {@code --upgrade},
+ * replaces the installed plugin of the same id. The file is checked
  * before anything is copied (descriptor, api requirement, id), and an install that fails later is undone: a refused
  * install leaves nothing behind. With {@code --dry-run} it installs into a throw-away copy of the plugin directory.
  */
@@ -19,6 +21,10 @@ import picocli.CommandLine.Parameters;
 final class PluginInstall extends ShellCommand {
     @Parameters(paramLabel = "FILE", description = "The plugin file: a zip (plugin.properties, lib/*.jar) or a jar.")
     Path file;
+
+    @Option(names = "--upgrade", description = "Replace the installed plugin with this file's id, whatever either file "
+            + "is named; if the new one fails, the old one stays.")
+    boolean upgrade;
 
     @Option(names = "--dry-run", description = "Install into a throw-away copy of the plugin directory (checks, "
             + "start and all) and print what would happen; change nothing.")
@@ -30,11 +36,24 @@ final class PluginInstall extends ShellCommand {
 
     @Override
     public Integer call() {
-        PluginView p = dryRun ? PluginDryRun.run(ctx, s -> s.install(file))
-                : ctx.plugins().use(s -> s.install(file));
-        out().println((dryRun ? "dry run: nothing was changed; it would install " : "installed ") + p.id() + " " + p.version() + ": " + (p.extensions().isEmpty() ? "no extensions"
-                : p.extensions().stream().map(e -> e.kind() + " " + e.id()).collect(Collectors.joining(", "))));
+        String said = dryRun ? "dry run: nothing was changed; it would " : "";
+        if (upgrade) {
+            PluginSystem.Upgrade u = dryRun ? PluginDryRun.run(ctx, s -> s.upgrade(file))
+                    : ctx.plugins().use(s -> s.upgrade(file));
+            out().println(said + (dryRun ? "upgrade " : "upgraded ") + u.now().id() + " " + u.was().version() + " -> "
+                    + u.now().version() + ": " + extensions(u.now()));
+        } else {
+            PluginView p = dryRun ? PluginDryRun.run(ctx, s -> s.install(file))
+                    : ctx.plugins().use(s -> s.install(file));
+            out().println(said + (dryRun ? "install " : "installed ") + p.id() + " " + p.version() + ": "
+                    + extensions(p));
+        }
         out().flush();
         return 0;
+    }
+
+    static String extensions(PluginView p) {
+        return p.extensions().isEmpty() ? "no extensions"
+                : p.extensions().stream().map(e -> e.kind() + " " + e.id()).collect(Collectors.joining(", "));
     }
 }

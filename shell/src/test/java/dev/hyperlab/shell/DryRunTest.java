@@ -60,6 +60,7 @@ class DryRunTest {
         s.put("backup run", "backup run dev1 --strategy incremental" + repo);
         s.put("backup restore", "backup restore " + backupId + " --as-vm dev1-copy" + repo);
         s.put("backup prune", "backup prune --keep-last 1" + repo);
+        s.put("backup forget", "backup forget " + backupId + " --prune" + repo);
         s.put("backup files", "backup files " + tmp.resolve("lab") + " --exclude *.raw" + repo);
         s.put("backup copy", "backup copy --from " + tmp.resolve("repo3") + " --to " + tmp.resolve("repo"));
         s.put("demo", "demo");

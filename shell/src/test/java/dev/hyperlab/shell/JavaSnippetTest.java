@@ -92,7 +92,8 @@ class JavaSnippetTest {
             JavaSession java = shell.ctx.service(JavaSession.class, () -> new JavaSession(shell.ctx));
             JavaSession.Completion c = java.complete("lab.vm", 6);
             assertThat(c.anchor()).isEqualTo(4);
-            assertThat(c.continuations()).extracting(JavaSession.Candidate::text).contains("vm(", "vms()");
+            // vms has an overload (a filter), so JShell offers it open: vms(
+            assertThat(c.continuations()).extracting(JavaSession.Candidate::text).contains("vm(", "vms(");
             // through the REPL's parser and completer: the word before the cursor is replaced, quotes and all
             ShellParser parser = new ShellParser(shell.ctx.catalog());
             String line = "java lab.vm(\"web1\").sta";

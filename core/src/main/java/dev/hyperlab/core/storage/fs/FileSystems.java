@@ -1,0 +1,89 @@
+package dev.hyperlab.core.storage.fs;
+
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.layout.BootDiskProbe;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Finds the file system in a disk image: on the whole disk (a disk formatted without a partition table), or in a
+ * partition of its MBR or GPT, numbered from 1 as Linux numbers them ({@code sda1}: GPT entry or MBR slot 1).
+ */
+public final class FileSystems {
+    /** MBR partition types that hold other partitions, not a file system. */
+    private static final List<Integer> EXTENDED = List.of(0x05, 0x0F, 0x85);
+
+    private FileSystems() {}
+
+    /**
+     * A partition, or the whole disk (number 0).
+     *
+     * @param number 1 for the first entry of the GPT or MBR; 0 for the whole disk
+     * @param offset byte offset on the disk
+     * @param size length in bytes
+     * @param type the partition's type as the table gives it (a GPT type GUID, an MBR type byte in hex)
+     */
+    public record Partition(int number, long offset, long size, String type) {}
+
+    /** The disk's partitions, in table order; the whole disk alone when it has no partition table. */
+    public static List<Partition> partitions(DiskImage disk) throws IOException {
+        Volume whole = Volume.of(disk);
+        if (Ext4FileSystem.holds(whole) || FatFileSystem.holds(whole)) {
+            return List.of(new Partition(0, 0, disk.virtualSize(), "whole disk"));
+        }
+        BootDiskProbe.Report r = BootDiskProbe.probe(disk);
+        long sectors = disk.virtualSize() / 512;
+        List<Partition> out = new ArrayList<>();
+        if (r.protectiveMbr()) {
+            for (BootDiskProbe.GptPartition p : r.gptPartitions()) {
+                if (p.firstLba() >= 1 && p.firstLba() <= p.lastLba() && p.lastLba() < sectors) {
+                    out.add(new Partition(p.index() + 1, p.firstLba() * 512, (p.lastLba() - p.firstLba() + 1) * 512,
+                            p.type().toString()));
+                }
+            }
+        } else {
+            for (BootDiskProbe.MbrPartition p : r.mbrPartitions()) {
+                if (!EXTENDED.contains(p.type()) && p.firstLba() >= 1 && p.sectors() > 0 && p.firstLba() + p.sectors() <= sectors) {
+                    out.add(new Partition(p.index() + 1, p.firstLba() * 512, p.sectors() * 512,
+                            String.format("0x%02x", p.type())));
+                }
+            }
+        }
+        return out.isEmpty() ? List.of(new Partition(0, 0, disk.virtualSize(), "whole disk")) : List.copyOf(out);
+    }
+
+    /**
+     * The file system of partition {@code number}, or with 0 the first one that holds a file system hyperlab reads (the
+     * whole disk's when it has no partition table).
+     */
+    public static FileSystem open(DiskImage disk, int number) throws IOException {
+        List<Partition> parts = partitions(disk);
+        if (number != 0) {
+            Partition p = parts.stream().filter(q -> q.number() == number).findFirst().orElseThrow(() -> new FsException(
+                    FsException.Reason.NO_PARTITION, disk.path() + ": no partition " + number + " ("
+                            + (parts.getFirst().number() == 0 ? "the disk has no partition table"
+                                    : "the disk has partitions " + parts.stream().map(q -> String.valueOf(q.number()))
+                                            .collect(Collectors.joining(", "))) + ")"));
+            return open(disk, p).orElseThrow(() -> unknown(disk, "partition " + number));
+        }
+        for (Partition p : parts) {
+            var fs = open(disk, p);
+            if (fs.isPresent()) return fs.get();
+        }
+        throw unknown(disk, parts.getFirst().number() == 0 ? "the disk" : "any of its " + parts.size() + " partitions");
+    }
+
+    private static java.util.Optional<FileSystem> open(DiskImage disk, Partition p) throws IOException {
+        Volume v = new Volume(disk, p.offset(), p.size());
+        if (Ext4FileSystem.holds(v)) return java.util.Optional.of(Ext4FileSystem.open(v));
+        if (FatFileSystem.holds(v)) return java.util.Optional.of(FatFileSystem.open(v));
+        return java.util.Optional.empty();
+    }
+
+    private static FsException unknown(DiskImage disk, String where) {
+        return new FsException(FsException.Reason.UNKNOWN_FILE_SYSTEM, disk.path() + ": no file system hyperlab reads "
+                + "(ext2/3/4, FAT) on " + where);
+    }
+}

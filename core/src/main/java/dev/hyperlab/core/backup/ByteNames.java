@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
  * as {@code \xNN}: one line per name, unambiguous. {@link #parse} reads that form back, so what {@code backup ls}
  * prints can be typed as a path or pattern.
  */
-final class ByteNames {
+public final class ByteNames {
     private ByteNames() {}
 
     /** The displayed form of {@code name}. */
-    static String display(byte[] name) {
+    public static String display(byte[] name) {
         StringBuilder out = new StringBuilder(name.length + 8);
         int i = 0;
         while (i < name.length) {
@@ -47,7 +47,7 @@ final class ByteNames {
     }
 
     /** The bytes a displayed name stands for: {@code \\} is a backslash, {@code \xNN} a byte, the rest UTF-8. */
-    static byte[] parse(String shown) {
+    public static byte[] parse(String shown) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(shown.length());
         for (int i = 0; i < shown.length(); ) {
             char c = shown.charAt(i);

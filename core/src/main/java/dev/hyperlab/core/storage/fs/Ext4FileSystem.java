@@ -173,7 +173,7 @@ final class Ext4FileSystem implements FileSystem {
 
     @Override
     public void read(FsNode file, DataSink sink) throws IOException {
-        if (file.isDirectory()) throw new FsException(FsException.Reason.IS_A_DIRECTORY, where + ": is a directory");
+        if (file.isDirectory()) throw new FsException(FsException.Reason.NOT_A_FILE, where + ": is a directory");
         ByteBuffer inode = inode(file.ref());
         if ((inode.getInt(0x20) & FLAG_INLINE_DATA) != 0) {
             byte[] data = inlineData(file.ref(), inode, file.size());

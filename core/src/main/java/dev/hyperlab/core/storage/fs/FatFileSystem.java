@@ -210,7 +210,7 @@ final class FatFileSystem implements FileSystem {
 
     @Override
     public void read(FsNode file, DataSink sink) throws IOException {
-        if (file.isDirectory()) throw new FsException(FsException.Reason.IS_A_DIRECTORY, where + ": is a directory");
+        if (file.isDirectory()) throw new FsException(FsException.Reason.NOT_A_FILE, where + ": is a directory");
         long size = file.size();
         if (size == 0) return;
         if (size > clusters * clusterBytes) throw FsException.damaged(where + " has a file of " + size + " bytes, larger than itself");

@@ -17,6 +17,12 @@ public final class FileSystems {
 
     private FileSystems() {}
 
+    /** A read of a file system: it must not keep {@code fs}, which lives only as long as its image is open. */
+    @FunctionalInterface
+    public interface Use<T> {
+        T apply(FileSystem fs) throws IOException;
+    }
+
     /**
      * A partition, or the whole disk (number 0).
      *

@@ -14,8 +14,8 @@ public final class FsException extends ImageException {
         NO_SUCH_PATH,
         /** A name below an entry that is not a directory. */
         NOT_A_DIRECTORY,
-        /** A directory where a file's bytes were asked for. */
-        IS_A_DIRECTORY,
+        /** A directory or device where a file's bytes were asked for. */
+        NOT_A_FILE,
         /** Nothing hyperlab reads: neither ext2/3/4 nor FAT, or a feature it does not implement. */
         UNKNOWN_FILE_SYSTEM,
         /** No partition of that number. */

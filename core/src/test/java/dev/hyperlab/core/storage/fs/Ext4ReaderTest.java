@@ -32,12 +32,16 @@ class Ext4ReaderTest {
         QemuImg.requireTool("mkfs.ext4");
         QemuImg.requireTool("e2fsck");
         source = Files.createDirectories(dir.resolve("src"));
-        SourceTree.common(source);
+        SourceTree.common(source, SourceTree.MANY_FILES);
         SourceTree.unix(source);
     }
 
     /** mkfs with {@code options} from the source tree, then e2fsck -fyD (htree indexes for big directories). */
     static Path image(String name, String... options) throws Exception {
+        return image(source, name, options);
+    }
+
+    static Path image(Path source, String name, String... options) throws Exception {
         Path raw = dir.resolve(name + ".raw");
         List<String> args = new ArrayList<>(List.of("-q", "-F", "-L", "hyperlab", "-d", source.toString()));
         args.addAll(List.of(options));
@@ -49,14 +53,13 @@ class Ext4ReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"defaults", "1k-blocks-small-inodes", "ext3-block-maps", "ext2", "inline-data"})
+    @ValueSource(strings = {"defaults", "1k-blocks-small-inodes", "ext3-block-maps", "ext2"})
     void everyEntryReadsBackAsItWasPut(String layout) throws Exception {
         String[] options = switch (layout) {
             case "defaults" -> new String[0];
             case "1k-blocks-small-inodes" -> new String[] {"-b", "1024", "-I", "128"};
             case "ext3-block-maps" -> new String[] {"-t", "ext3"};
             case "ext2" -> new String[] {"-t", "ext2", "-b", "2048"};
-            case "inline-data" -> new String[] {"-O", "inline_data"};
             default -> throw new IllegalArgumentException(layout);
         };
         Path raw = image(layout, options);
@@ -67,7 +70,31 @@ class Ext4ReaderTest {
             TreeComparison.assertSame(source, fs, true, "lost+found");
             FsNode sparse = TreeComparison.entries(fs).get("sparse.img");
             assertThat(sparse.size()).isEqualTo(SourceTree.SPARSE_SIZE);
-            assertThat(sparse.dataBytes()).isBetween(15_000L, 32_768L) // three runs of 5,000 bytes, whole blocks each;
+            assertThat(sparse.dataBytes()).isBetween(15_000L, 32_768L); // three runs of 5,000 bytes, whole blocks each
+        }
+    }
+
+    /**
+     * Small files and directories kept in the inode (inline_data): in i_block's 60 bytes and the system.data extended
+     * attribute after it. No file ends in zeros: mke2fs 1.47.0 -d cuts such a file's inline size to its last non-zero
+     * byte (debugfs shows the short size too), which would be its bug, not the reader's.
+     */
+    @Test
+    void inlineFilesAndDirectoriesReadBack() throws Exception {
+        Path small = Files.createDirectories(dir.resolve("inline-src"));
+        for (int size : new int[] {1, 30, 59, 60, 61, 100, 150}) {
+            byte[] b = new byte[size];
+            java.util.Arrays.fill(b, (byte) ('a' + size % 26));
+            Files.write(small.resolve("f" + size), b);
+        }
+        Path d = Files.createDirectories(small.resolve("d"));
+        Files.write(d.resolve("x"), "x".getBytes());
+        Files.createSymbolicLink(d.resolve("up"), Path.of("../f100"));
+        Path raw = image(small, "inline", "-O", "inline_data");
+        assertThat(QemuImg.tool("debugfs", "-R", "stat /f100", raw.toString()).ok().out()).contains("Flags: 0x10000000");
+        assertThat(QemuImg.tool("debugfs", "-R", "stat /d", raw.toString()).ok().out()).contains("Flags: 0x10000000");
+        try (DiskImage img = DiskImages.open(raw, true)) {
+            TreeComparison.assertSame(small, FileSystems.open(img, 0), true, "lost+found");
         }
     }
 
@@ -103,7 +130,7 @@ class Ext4ReaderTest {
             assertThatThrownBy(() -> FsPaths.resolve(fs, names("links/loop"), true, "/links/loop"))
                     .hasMessageContaining("too many levels of symbolic links");
             assertThatThrownBy(() -> fs.read(FsPaths.resolve(fs, names("modes"), false, "m").node(), (o, b) -> {}))
-                    .isInstanceOfSatisfying(FsException.class, e -> assertThat(e.reason()).isEqualTo(FsException.Reason.IS_A_DIRECTORY));
+                    .isInstanceOfSatisfying(FsException.class, e -> assertThat(e.reason()).isEqualTo(FsException.Reason.NOT_A_FILE));
         }
     }
 

@@ -25,8 +25,11 @@ final class SourceTree {
 
     private SourceTree() {}
 
-    /** Regular files of awkward sizes, long and Unicode names, a deep tree and a directory of many files. */
-    static void common(Path root) throws IOException {
+    /**
+     * Regular files of awkward sizes, long and Unicode names, a deep tree and a directory of {@code many} files (mcopy
+     * takes minutes for thousands of long names in one FAT directory, as it searches for a free short alias each time).
+     */
+    static void common(Path root, int manyFiles) throws IOException {
         int[] sizes = {0, 1, 59, 60, 61, 511, 512, 4095, 4096, 4097, 65537, (1 << 20) + 3, 3_000_001};
         for (int i = 0; i < sizes.length; i++) {
             Files.write(root.resolve("size-" + sizes[i] + ".bin"), TestData.mixed(1000 + i, sizes[i]));
@@ -37,7 +40,7 @@ final class SourceTree {
         for (int i = 0; i < DEPTH; i++) deep = Files.createDirectories(deep.resolve("level" + i));
         Files.write(deep.resolve("bottom.txt"), TestData.mixed(8, 1234));
         Path many = Files.createDirectories(root.resolve(MANY));
-        for (int i = 0; i < MANY_FILES; i++) {
+        for (int i = 0; i < manyFiles; i++) {
             Files.write(many.resolve(String.format("file-with-a-longer-name-%05d.txt", i)), ("file " + i + "\n").getBytes());
         }
         Files.createDirectories(root.resolve("empty-dir"));

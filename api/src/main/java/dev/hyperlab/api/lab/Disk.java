@@ -18,7 +18,7 @@ import org.apiguardian.api.API;
  * if (d.check().corrupt()) { ... }
  * for (FileEntry e : d.listFiles(0, "/etc", false)) { ... }   // the files inside, as virt-ls lists them
  * byte[] hosts = d.readFile(0, "/etc/hosts");                // as virt-cat reads one
- * d.copyFiles(0, "/var/www", "www-copy");                     // a tree out of the image
+ * d.copyFiles(0, "/var/www", "www-copy");                     // www-copy/www: a tree out of the image
  * }</pre>
  *
  * <p>The file methods read the file system inside the image, read-only: ext2, ext3, ext4 and FAT (12, 16, 32), on
@@ -64,10 +64,12 @@ public interface Disk {
 
     /**
      * Copies file or directory {@code path} of the image's file system, and everything below it, into
-     * {@code directory} on this machine, which must not exist (its parent must) or be empty. Contents (holes stay
+     * {@code directory} on this machine (created when missing; its parent must exist), as {@code virt-copy-out} does:
+     * {@code /var/www} becomes {@code DIRECTORY/www}, {@code /} copies the file system's contents. Contents (holes stay
      * holes), permission bits, modification times and symbolic links are copied; hard links become separate files;
-     * owners are left as the copying user; device files are left out with a warning. Nothing is written outside
-     * {@code directory}: a name that could leave it is left out with a warning.
+     * owners are left as the copying user; device files and sockets are left out with a warning. Nothing is written
+     * outside {@code directory}: an entry that exists there already stops the copy ({@code CONFLICT}), and a name that
+     * could leave it is left out with a warning.
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     DiskCopy copyFiles(int partition, String path, String directory);

@@ -8,6 +8,12 @@ import org.apiguardian.api.API;
 /**
  * What {@link Disk#copyFiles} copied out of an image's file system ({@code disk get}).
  *
+ * <pre>{@code
+ * DiskCopy c = lab.disk("web.qcow2").copyFiles(0, "/var/www", "www-copy");   // www-copy/www/...
+ * System.out.println(c.files() + " files, " + c.bytesWritten() + " bytes");
+ * c.warnings().forEach(System.out::println);                               // what was left out
+ * }</pre>
+ *
  * @param image the image (absolute path)
  * @param fileSystem its type: {@code ext4}, {@code ext3}, {@code ext2}, {@code fat12}, {@code fat16} or {@code fat32}
  * @param path the path copied, in the image

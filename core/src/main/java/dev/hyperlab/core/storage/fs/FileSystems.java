@@ -81,6 +81,33 @@ public final class FileSystems {
         throw unknown(disk, parts.getFirst().number() == 0 ? "the disk" : "any of its " + parts.size() + " partitions");
     }
 
+    /**
+     * The bytes of file {@code path} ({@code \\} or {@code /} between names, any case) in the FAT file system of the
+     * partition at {@code offset} of {@code size} bytes, as UEFI firmware loads {@code \\EFI\\BOOT\\BOOTX64.EFI}
+     * from the ESP: empty when there is no such file. A file of more than {@code limit} bytes is refused before it is
+     * read; a damaged file system is an {@link FsException}.
+     */
+    public static java.util.Optional<byte[]> readFatFile(DiskImage disk, long offset, long size, String path, long limit)
+            throws IOException {
+        FileSystem fs = FatFileSystem.open(new Volume(disk, offset, size));
+        FsNode file;
+        try {
+            file = FsPaths.resolve(fs, FsPaths.split(path.replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                    true, path).node();
+        } catch (FsException e) {
+            if (e.reason() == FsException.Reason.DAMAGED) throw e;
+            return java.util.Optional.empty();
+        }
+        if (file.kind() != FsNode.Kind.FILE) return java.util.Optional.empty();
+        if (file.size() > limit) {
+            throw FsException.damaged(disk.path() + ": FAT file " + path + " of " + file.size() + " bytes is larger than "
+                    + limit + " bytes");
+        }
+        byte[] out = new byte[(int) file.size()];
+        fs.read(file, (at, bytes) -> bytes.get(out, (int) at, bytes.remaining()));
+        return java.util.Optional.of(out);
+    }
+
     private static java.util.Optional<FileSystem> open(DiskImage disk, Partition p) throws IOException {
         Volume v = new Volume(disk, p.offset(), p.size());
         if (Ext4FileSystem.holds(v)) return java.util.Optional.of(Ext4FileSystem.open(v));

@@ -123,7 +123,7 @@ class DiskFilesCommandsTest {
     @Test
     void scriptsAndSnippetsReadTheFilesToo() throws Exception {
         image();
-        assertThat(ok("js lab.disk('root.qcow2').listFiles(0, '/etc', false).map(e => e.path()).join(',')").out())
+        assertThat(ok("js lab.disk('root.qcow2').listFiles(0, '/etc', false).map(e => e.path).join(',')").out())
                 .isEqualTo("/etc/hostname,/etc/hosts,/etc/localtime\n");
         assertThat(ok("js Array.from(lab.disk('root.qcow2').readFile(0, '/etc/hostname'), b => String.fromCharCode(b))"
                 + ".join('').trim()").out()).isEqualTo("web1\n");

@@ -40,6 +40,18 @@ public final class ByteNames {
         return out.toString();
     }
 
+    /** An absolute path of {@code names} from the root, each {@link #display}ed: {@code /} for none. */
+    public static String displayPath(java.util.List<byte[]> names) {
+        if (names.isEmpty()) {
+            return "/";
+        }
+        StringBuilder b = new StringBuilder();
+        for (byte[] n : names) {
+            b.append('/').append(display(n));
+        }
+        return b.toString();
+    }
+
     /** {@link #display} in quotes, at most 80 characters, for a one-line message. */
     static String quote(byte[] name) {
         String d = display(name);

@@ -54,7 +54,7 @@ final class ImageFileCopier {
                     c.entered.add(from.node().ref());
                     c.children(top, from.node(), "/", 1);
                 } else {
-                    c.entry(top, from.node(), ImageFiles.display(from.path()), 1);
+                    c.entry(top, from.node(), ByteNames.displayPath(from.path()), 1);
                 }
             } catch (PosixException e) {
                 throw new LabException(LabException.Kind.IO, "cannot write into " + directory + ": " + e.getMessage(),

@@ -29,17 +29,6 @@ final class ImageFiles {
         return FsPaths.split(ByteNames.parse(path == null ? "" : path));
     }
 
-    static String display(List<byte[]> names) {
-        if (names.isEmpty()) {
-            return "/";
-        }
-        StringBuilder b = new StringBuilder();
-        for (byte[] n : names) {
-            b.append('/').append(ByteNames.display(n));
-        }
-        return b.toString();
-    }
-
     static List<FileEntry> list(FileSystem fs, String path, boolean recursive) throws IOException {
         FsPaths.Found at = FsPaths.resolve(fs, names(path), false, shown(path));
         List<FileEntry> out = new ArrayList<>();
@@ -64,7 +53,7 @@ final class ImageFiles {
     }
 
     private static FileEntry entry(List<byte[]> path, FsNode n) {
-        return new FileEntry(display(path), type(n.kind()), String.format(Locale.ROOT, "%04o", n.mode()), "", "",
+        return new FileEntry(ByteNames.displayPath(path), type(n.kind()), String.format(Locale.ROOT, "%04o", n.mode()), "", "",
                 (int) n.uid(), (int) n.gid(), n.size(), n.dataBytes(),
                 Instant.ofEpochSecond(n.mtimeSeconds(), n.mtimeNanos()).toString(),
                 n.kind() == FsNode.Kind.SYMLINK ? ByteNames.display(n.target()) : "", n.links(), List.of());

@@ -13,37 +13,27 @@ import java.util.Set;
 final class Ext4BlockMap implements Ext4Mapping {
     private static final int DIRECT = 12;
 
-    private final Volume volume;
-    private final int blockSize;
-    private final long blocks;
-    private final ByteBuffer root;
-    private final long fileBlocks;
-    private final String what;
+    private final File file;
     private final Set<Long> visited = new HashSet<>();
     private long runLogical;
     private long runPhysical;
     private int runLength;
 
-    Ext4BlockMap(Volume volume, int blockSize, long blocks, ByteBuffer root, long fileBlocks, String what) {
-        this.volume = volume;
-        this.blockSize = blockSize;
-        this.blocks = blocks;
-        this.root = root;
-        this.fileBlocks = fileBlocks;
-        this.what = what;
+    Ext4BlockMap(File file) {
+        this.file = file;
     }
 
     @Override
     public void walk(Run run) throws IOException {
         visited.clear();
         runLength = 0;
-        long perBlock = blockSize / 4;
-        for (int i = 0; i < DIRECT && i < fileBlocks; i++) block(i, root.getInt(4 * i) & 0xffffffffL, run);
+        long perBlock = file.blockSize() / 4;
+        for (int i = 0; i < DIRECT && i < file.fileBlocks(); i++) block(i, file.root().getInt(4 * i) & 0xffffffffL, run);
         long first = DIRECT;
         long span = 1;
-        for (int level = 1; level <= 3 && first < fileBlocks; level++) {
+        for (int level = 1; level <= 3 && first < file.fileBlocks(); level++) {
             span *= perBlock;
-            indirect(root.getInt(4 * (DIRECT + level - 1)) & 0xffffffffL, level, first, run);
+            indirect(file.root().getInt(4 * (DIRECT + level - 1)) & 0xffffffffL, level, first, run);
             first += span;
         }
         flush(run);
@@ -52,14 +42,14 @@ final class Ext4BlockMap implements Ext4Mapping {
     /** An indirect block of {@code level} (1 single, 2 double, 3 triple) mapping the blocks from {@code first} on. */
     private void indirect(long at, int level, long first, Run run) throws IOException {
         if (at == 0) return; // a hole as large as the whole subtree
-        if (at >= blocks || !visited.add(at)) throw FsException.damaged(what + " has an indirect block at " + at);
-        ByteBuffer b = volume.read(at * blockSize, blockSize);
-        long perBlock = blockSize / 4;
+        if (at >= file.blocks() || !visited.add(at)) throw FsException.damaged(file.what() + " has an indirect block at " + at);
+        ByteBuffer b = file.volume().read(at * file.blockSize(), file.blockSize());
+        long perBlock = file.blockSize() / 4;
         long span = 1;
         for (int l = 1; l < level; l++) span *= perBlock;
         for (int i = 0; i < perBlock; i++) {
             long logical = first + i * span;
-            if (logical >= fileBlocks) return;
+            if (logical >= file.fileBlocks()) return;
             long child = b.getInt(4 * i) & 0xffffffffL;
             if (level == 1) {
                 block(logical, child, run);
@@ -71,7 +61,7 @@ final class Ext4BlockMap implements Ext4Mapping {
 
     private void block(long logical, long physical, Run run) throws IOException {
         if (physical == 0) return;
-        if (physical >= blocks) throw FsException.damaged(what + " maps block " + logical + " to block " + physical);
+        if (physical >= file.blocks()) throw FsException.damaged(file.what() + " maps block " + logical + " to block " + physical);
         if (runLength > 0 && runLogical + runLength == logical && runPhysical + runLength == physical && runLength < 1 << 20) {
             runLength++;
             return;

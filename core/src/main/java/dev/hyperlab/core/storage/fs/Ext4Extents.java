@@ -16,30 +16,20 @@ final class Ext4Extents implements Ext4Mapping {
     private static final int MAX_DEPTH = 5;
     private static final int INIT_MAX_LEN = 32768;
 
-    private final Volume volume;
-    private final int blockSize;
-    private final long blocks;
-    private final ByteBuffer root;
-    private final long fileBlocks;
-    private final String what;
+    private final File file;
     private final Set<Long> visited = new HashSet<>();
     /** The first logical block the next extent may start at: the tree is sorted and extents do not overlap. */
     private long next;
 
-    Ext4Extents(Volume volume, int blockSize, long blocks, ByteBuffer root, long fileBlocks, String what) {
-        this.volume = volume;
-        this.blockSize = blockSize;
-        this.blocks = blocks;
-        this.root = root;
-        this.fileBlocks = fileBlocks;
-        this.what = what;
+    Ext4Extents(File file) {
+        this.file = file;
     }
 
     @Override
     public void walk(Run run) throws IOException {
         next = 0;
         visited.clear();
-        node(root, -1, run);
+        node(file.root(), -1, run);
     }
 
     /** Walks one node; {@code depth} is what its parent expects (-1 for the root: any depth up to the limit). */
@@ -55,27 +45,27 @@ final class Ext4Extents implements Ext4Mapping {
         for (int e = 0; e < entries; e++) {
             int at = 12 + 12 * e;
             long logical = b.getInt(at) & 0xffffffffL;
-            if (logical >= fileBlocks) return; // past the file's end: a truncated file's leftovers
+            if (logical >= file.fileBlocks()) return; // past the file's end: a truncated file's leftovers
             if (logical < next) throw damaged("has extents out of order at block " + logical);
             if (d == 0) {
                 int len = b.getShort(at + 4) & 0xffff;
                 boolean unwritten = len > INIT_MAX_LEN;
                 if (unwritten) len -= INIT_MAX_LEN;
                 long physical = (b.getShort(at + 6) & 0xffffL) << 32 | (b.getInt(at + 8) & 0xffffffffL);
-                if (len == 0 || physical > blocks - len) throw damaged("has an extent of " + len + " blocks at block " + physical);
+                if (len == 0 || physical > file.blocks() - len) throw damaged("has an extent of " + len + " blocks at block " + physical);
                 next = logical + len;
-                int within = (int) Math.min(len, fileBlocks - logical);
+                int within = (int) Math.min(len, file.fileBlocks() - logical);
                 if (!unwritten) run.run(logical, physical, within);
             } else {
                 long child = (b.getShort(at + 8) & 0xffffL) << 32 | (b.getInt(at + 4) & 0xffffffffL);
-                if (child >= blocks || !visited.add(child)) throw damaged("has an extent index pointing to block " + child);
+                if (child >= file.blocks() || !visited.add(child)) throw damaged("has an extent index pointing to block " + child);
                 next = logical;
-                node(volume.read(child * blockSize, blockSize), d - 1, run);
+                node(file.volume().read(child * file.blockSize(), file.blockSize()), d - 1, run);
             }
         }
     }
 
     private FsException damaged(String problem) {
-        return FsException.damaged(what + " " + problem);
+        return FsException.damaged(file.what() + " " + problem);
     }
 }

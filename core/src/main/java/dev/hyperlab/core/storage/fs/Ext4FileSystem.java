@@ -123,7 +123,7 @@ final class Ext4FileSystem implements FileSystem {
     public List<FsNode> list(FsNode dir) throws IOException {
         if (!dir.isDirectory()) throw new FsException(FsException.Reason.NOT_A_DIRECTORY, where + ": not a directory");
         ByteBuffer inode = inode(dir.ref());
-        if (dir.size() > MAX_DIRECTORY) throw damaged("has a directory of " + dir.size() + " bytes (inode " + dir.ref() + ")");
+        if (dir.size() > MAX_DIRECTORY || dir.size() > volume.size()) throw damaged("has a directory of " + dir.size() + " bytes (inode " + dir.ref() + ")");
         List<FsNode> out = new ArrayList<>();
         if ((inode.getInt(0x20) & FLAG_INLINE_DATA) != 0) {
             // inline directory: the parent's inode number, then entries in the rest of i_block and in system.data
@@ -273,9 +273,8 @@ final class Ext4FileSystem implements FileSystem {
         ByteBuffer root = i.slice(I_BLOCK, I_BLOCK_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         long fileBlocks = (size + blockSize - 1) / blockSize;
         String what = where + ": inode " + ino;
-        return (i.getInt(0x20) & FLAG_EXTENTS) != 0
-                ? new Ext4Extents(volume, blockSize, blocks, root, fileBlocks, what)
-                : new Ext4BlockMap(volume, blockSize, blocks, root, fileBlocks, what);
+        Ext4Mapping.File file = new Ext4Mapping.File(volume, blockSize, blocks, root, fileBlocks, what);
+        return (i.getInt(0x20) & FLAG_EXTENTS) != 0 ? new Ext4Extents(file) : new Ext4BlockMap(file);
     }
 
     /** Gives the stored bytes of a mapped (not inline) file of {@code size} bytes to {@code sink}. */

@@ -5,6 +5,18 @@ import java.io.IOException;
 /** Where an ext file's blocks are: an extent tree ({@link Ext4Extents}) or ext2's block map ({@link Ext4BlockMap}). */
 interface Ext4Mapping {
 
+    /**
+     * One file as its mapping sees it.
+     *
+     * @param volume the file system's volume
+     * @param blockSize its block size
+     * @param blocks its block count: no block number reaches it
+     * @param root the inode's 60 bytes of i_block
+     * @param fileBlocks the blocks the file's size covers: the mapping past them is ignored
+     * @param what the file, for errors
+     */
+    record File(Volume volume, int blockSize, long blocks, java.nio.ByteBuffer root, long fileBlocks, String what) {}
+
     /** A run of the file's stored blocks. */
     @FunctionalInterface
     interface Run {

@@ -106,6 +106,61 @@ class BackupCommandsTest {
         }
     }
 
+    /** As restic snapshots does: what can be read is listed, what cannot is named, and the command fails. */
+    @Test
+    void aListNamesTheBackupsWhoseManifestCannotBeRead() throws Exception {
+        Path dir = tmp.resolve("repo");
+        String repo = " --repo " + dir;
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("backup init " + dir + "; backup run web1 --strategy full" + repo + "; backup run web1"
+                    + repo);
+            java.util.List<Path> manifests;
+            try (Stream<Path> s = Files.list(dir.resolve("backups"))) {
+                manifests = s.sorted().toList();
+            }
+            assertThat(manifests).hasSize(2);
+            flipByte(manifests.getFirst());
+            String damaged = manifests.getFirst().getFileName().toString().substring(0, 8);
+            String intact = manifests.getLast().getFileName().toString().substring(0, 8);
+
+            ShellFixture.Result list = shell.run("backup list" + repo);
+            assertThat(list.ok()).isFalse();
+            assertThat(list.out()).contains(intact).doesNotContain(damaged);
+            assertThat(list.err()).contains("unreadable: backup " + damaged + " ")
+                    .endsWith("error: 1 backup of 2 in " + dir + " cannot be read (backup check says what is lost)\n");
+            ShellFixture.Result json = shell.run("backup list --json" + repo);
+            assertThat(json.ok()).isFalse();
+            assertThat(json.json().size()).isEqualTo(1);
+
+            flipByte(manifests.getLast());
+            ShellFixture.Result none = shell.run("backup list" + repo);
+            assertThat(none.ok()).isFalse();
+            assertThat(none.out()).doesNotContain("no backups");
+            assertThat(none.err()).contains("unreadable: backup " + damaged, "unreadable: backup " + intact)
+                    .contains("error: 2 backups of 2 in " + dir + " cannot be read");
+
+            // the way out, as restic forget: the damaged backups go, with the data only they used
+            assertThat(shell.run("backup prune --keep-last 5" + repo).err()).contains("prune refused");
+            assertThat(shell.run("backup forget " + damaged + " --dry-run" + repo).out())
+                    .contains("would forget 1 backup (" + damaged + "), keeping 1");
+            assertThat(shell.run("backup forget abcd0123" + repo).err()).startsWith("error: no backup abcd0123 in ");
+            assertThat(shell.ok("backup forget " + damaged + " " + intact + " --prune" + repo))
+                    .startsWith("forgot 2 backups (" + String.join(", ", java.util.stream.Stream.of(damaged, intact)
+                            .sorted().toList()) + "), keeping 0; removed ");
+            assertThat(shell.ok("backup list" + repo)).startsWith("no backups in ");
+            assertThat(shell.ok("backup check --read-data" + repo)).contains("no errors were found");
+        }
+    }
+
+    private static void flipByte(Path file) throws java.io.IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(40);
+            int b = f.read();
+            f.seek(40);
+            f.write(b ^ 0x5a);
+        }
+    }
+
     @Test
     void anEncryptedRepositoryAsksForItsPasswordWithoutEcho() {
         Path dir = tmp.resolve("secret");

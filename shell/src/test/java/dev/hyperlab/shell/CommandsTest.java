@@ -111,6 +111,39 @@ class CommandsTest {
         assertThat(shell.run("vm start web1 --wait").ok()).isTrue(); // still usable
     }
 
+    /** virsh list / govc ls with filters, the same selection from the shell, JavaScript and a Java snippet. */
+    @Test
+    void listsFilterByHostStateOsAndNameGlob() {
+        shell.small().ok("vm start web1 --wait");
+        assertThat(names(shell.run("vm list --host esx1 --json").json())).containsExactly("fc1", "web1");
+        assertThat(names(shell.run("vm list --state running --json").json())).containsExactly("web1");
+        assertThat(names(shell.run("vm list --os linux-server --json").json())).containsExactly("dev1", "web1");
+        assertThat(names(shell.run("vm list '*1' --host ws1 --json").json())).containsExactly("dev1");
+        assertThat(names(shell.run("vm list 'w?b*' --json").json())).containsExactly("web1");
+        assertThat(shell.ok("vm list 'nothing*'")).isEqualTo("no VM matches\n");
+        assertThat(names(shell.run("host list --state running --json").json())).containsExactly("esx1", "ws1");
+        assertThat(names(shell.run("host list 'e*' --json").json())).containsExactly("esx1");
+
+        assertThat(shell.ok("js lab.vms({host: 'esx1', state: 'running'}).map(v => v.name()).join(',')"))
+                .isEqualTo("web1\n");
+        assertThat(shell.ok("js lab.hosts({name: 'w*'}).map(h => h.name()).join(',')")).isEqualTo("ws1\n");
+        assertThat(shell.ok("java lab.vms(VmFilter.ALL.withOs(\"microvm\")).getFirst().name()"))
+                .endsWith("==> \"fc1\"\n");
+
+        // typos are errors, not empty lists, and change nothing
+        assertThat(shell.run("vm list --state runing").err()).startsWith("error: 'runing' is not a VM state");
+        assertThat(shell.run("vm list --host esx9").err()).startsWith("error: no host named 'esx9'");
+        assertThat(shell.run("vm list --os linux-srv").err()).startsWith("error: no OS profile 'linux-srv'");
+        assertThat(shell.run("host list --state up").err()).startsWith("error: 'up' is not a host state");
+        assertThat(shell.run("js lab.vms({state: 'runing'})").err()).contains("'runing' is not a VM state");
+    }
+
+    private static java.util.List<String> names(com.fasterxml.jackson.databind.JsonNode list) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        list.forEach(n -> out.add(n.get("name").asText()));
+        return out;
+    }
+
     @Test
     void aCommandRunTwiceStartsFromItsDefaults() {
         shell.small();

@@ -69,8 +69,7 @@ class ReplTest {
             t.await("a suggestion", s -> s.contains("did you mean `vm start`?"), Duration.ofSeconds(10));
             t.send("time", "Enter");
             t.await("the shell still answering", s -> s.contains("lab time 0s"), Duration.ofSeconds(10));
-            t.send("C-d");
-            t.await("the shell gone", s -> t.exited(), Duration.ofSeconds(10));
+            t.exitAtPrompt(Duration.ofSeconds(10));
         }
     }
 
@@ -99,8 +98,8 @@ class ReplTest {
             t.await("the prompt", s -> s.contains("hist 0s>"), START);
             t.send("Up");
             t.await("the last command of the last session", s -> s.contains("hist 0s> exit"), Duration.ofSeconds(10));
-            t.send("C-u", "C-d");
-            t.await("the shell gone", s -> t.exited(), Duration.ofSeconds(10));
+            t.send("C-u");
+            t.exitAtPrompt(Duration.ofSeconds(10));
         }
     }
 
@@ -139,9 +138,8 @@ class ReplTest {
             t.send("time --json", "Enter");
             String json = t.await("the time", s -> s.contains("\"time\" :"), Duration.ofSeconds(30));
             String time = json.substring(json.lastIndexOf("\"time\" :") + 8).strip().split("\\s")[0];
-            t.send("C-d");
             // closing 2,500 VM images (each storing its dirty bitmap) without JIT takes a while on a busy machine
-            t.await("the shell gone", s -> t.exited(), Duration.ofSeconds(120));
+            t.exitAtPrompt(Duration.ofSeconds(120));
             try (var lab = Labs.open(home.resolve("storm"), 1)) {
                 assertThat(lab.now().toNanos()).isEqualTo(new java.math.BigDecimal(time).movePointRight(9)
                         .longValueExact());

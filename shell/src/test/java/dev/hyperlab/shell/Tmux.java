@@ -82,6 +82,18 @@ final class Tmux implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Ctrl-D at an empty prompt, then waits for the shell to exit. It waits for the prompt first: while a command runs
+     * the terminal is in canonical mode, where a Ctrl-D ends an empty line of typeahead that is gone once the line
+     * editor switches to raw mode for the next prompt (bash loses it the same way).
+     */
+    void exitAtPrompt(Duration timeout) {
+        await("an empty prompt", s -> s.lines().filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("").stripTrailing()
+                .matches("[a-z]+ [0-9][^>]*>"), timeout);
+        send("C-d");
+        await("the shell gone", s -> exited(), timeout);
+    }
+
     /** Whether the program in the window has exited. */
     boolean exited() {
         return tmux("display-message", "-p", "-t", session, "#{pane_dead}").strip().equals("1");

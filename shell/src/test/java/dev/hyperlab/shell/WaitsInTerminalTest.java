@@ -90,8 +90,7 @@ class WaitsInTerminalTest {
             assertThat(stopped).isGreaterThan(before).isLessThan(before.add(BigDecimal.valueOf(3650L * 86400)));
             t.send("vm list", "Enter"); // the shell goes on, the VMs as they were
             t.await("the VMs", s -> Tmux.count(s, "running") >= 2, SOON);
-            t.send("C-d");
-            t.await("the shell gone", s -> t.exited(), SOON);
+            t.exitAtPrompt(SOON);
         }
         try (var lab = Labs.open(home.resolve("win"), 1)) {
             assertThat(BigDecimal.valueOf(lab.now().toNanos()).movePointLeft(9)).isEqualByComparingTo(stopped);
@@ -124,8 +123,7 @@ class WaitsInTerminalTest {
 
             t.send("js 6 * 7", "Enter");
             t.await("the shell goes on", s -> s.contains("42"), SOON);
-            t.send("C-d");
-            t.await("the shell gone", s -> t.exited(), SOON);
+            t.exitAtPrompt(SOON);
         }
     }
 
@@ -150,8 +148,7 @@ class WaitsInTerminalTest {
             // (without JIT, saving the 800 VMs' lab before the error is shown takes seconds)
             t.await("the cancel", s -> s.contains("error: cancelled at lab time"), START);
             BigDecimal stopped = labTime(t);
-            t.send("C-d");
-            t.await("the shell gone", s -> t.exited(), START);
+            t.exitAtPrompt(START);
             try (var lab = Labs.open(home.resolve("storm"), 1)) {
                 assertThat(BigDecimal.valueOf(lab.now().toNanos()).movePointLeft(9)).isEqualByComparingTo(stopped);
                 lab.advance("1h"); // and it goes on from there

@@ -45,8 +45,14 @@ public interface Backups {
      */
     BackupRun run(String vm, String strategy);
 
-    /** Every backup, oldest first (by lab time, then id). */
+    /** Every readable backup, oldest first (by lab time, then id); {@link #listing()} also names the unreadable ones. */
     List<BackupInfo> list();
+
+    /**
+     * Every readable backup, oldest first, and one line for each backup whose manifest cannot be read (damaged, or
+     * written with another key), as {@code restic snapshots} lists what it can and reports the rest.
+     */
+    BackupListing listing();
 
     /** The backup whose id is {@code id} or starts with it (at least 4 hex digits). */
     BackupInfo backup(String id);
@@ -83,6 +89,14 @@ public interface Backups {
      * paths) and removes the data only they used.
      */
     BackupPrune prune(int keepLast);
+
+    /**
+     * Forgets the backups {@code ids} name (full ids or unique prefixes of 4 hex digits or more), as
+     * {@code restic forget ID...}: damaged backups too, which is how a backup that {@link #check} reports unreadable is
+     * dropped. With {@code prune} the data only they used is removed as {@link #prune} removes it; without, it stays
+     * until the next prune. Every id is resolved before anything is removed.
+     */
+    BackupPrune forget(List<String> ids, boolean prune);
 
     /**
      * Backs up files of the machine hyperlab runs on (not of the lab): {@code paths} (relative to the working directory

@@ -38,6 +38,14 @@ public interface Lab {
     /** Every host, sorted by name. */
     List<Host> hosts();
 
+    /**
+     * The hosts {@code filter} selects, sorted by name ({@code host list --state S [NAME-GLOB]}).
+     */
+    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    default List<Host> hosts(HostFilter filter) {
+        return hosts().stream().filter(h -> filter.matches(h.info())).toList();
+    }
+
     /** The host with that name; throws {@link LabException} ({@code NOT_FOUND}) if there is none. */
     Host host(String name);
 
@@ -49,6 +57,22 @@ public interface Lab {
 
     /** Every VM, sorted by name. */
     List<Vm> vms();
+
+    /**
+     * The VMs {@code filter} selects, sorted by name ({@code vm list --host H --state S --os P [NAME-GLOB]}). A host
+     * or OS profile that does not exist is an error ({@code NOT_FOUND}), not an empty list: it is
+     * more likely a typo than a question.
+     */
+    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    default List<Vm> vms(VmFilter filter) {
+        if (!filter.host().isEmpty()) {
+            host(filter.host());
+        }
+        if (!filter.os().isEmpty() && profiles().os().stream().noneMatch(p -> p.id().equals(filter.os()))) {
+            throw LabException.notFound("no OS profile '" + filter.os() + "'", "profiles lists them");
+        }
+        return vms().stream().filter(v -> filter.matches(v.info())).toList();
+    }
 
     /** The VM with that name; throws {@link LabException} ({@code NOT_FOUND}) if there is none. */
     Vm vm(String name);

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
 
@@ -571,9 +572,18 @@ public final class BackupRepository {
         return files;
     }
 
-    /** Every readable backup, oldest first (by lab time, then id). Check reports unreadable ones. */
+    /** Every readable backup, oldest first (by lab time, then id); {@link #list(List)} also names the unreadable. */
     public List<BackupInfo> list() throws IOException {
-        List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, new ArrayList<>(), new ArrayList<>());
+        return list(new ArrayList<>());
+    }
+
+    /**
+     * Every readable backup, oldest first (by lab time, then id), adding to {@code unreadable} one line for each backup
+     * whose manifest cannot be read (damaged, or written with another key): a listing must not pass over them in
+     * silence, as if they had never been made.
+     */
+    public List<BackupInfo> list(List<String> unreadable) throws IOException {
+        List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, unreadable, new ArrayList<>());
         return all.stream().map(l -> l.manifest().info(l.id())).toList();
     }
 
@@ -585,6 +595,20 @@ public final class BackupRepository {
     public BackupInfo info(String idOrPrefix) throws IOException {
         Manifests.Loaded l = Manifests.load(backend, cipher, resolve(idOrPrefix));
         return l.manifest().info(l.id());
+    }
+
+    /**
+     * The full ids of the backups {@code idsOrPrefixes} name, sorted; a backup whose manifest is damaged is found by its
+     * file name all the same.
+     *
+     * @throws RepositoryException when one matches no backup or several
+     */
+    public Set<String> ids(List<String> idsOrPrefixes) throws IOException {
+        Set<String> names = new TreeSet<>();
+        for (String p : idsOrPrefixes) {
+            names.add(resolve(p));
+        }
+        return names;
     }
 
     private String resolve(String idOrPrefix) throws IOException {
@@ -690,6 +714,34 @@ public final class BackupRepository {
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             requireWritable();
             return new Pruner(backend, cipher, codec, packTarget).prune(keepLast, new ArrayList<>(lock.removedStale()));
+        }
+    }
+
+    /**
+     * Forgets backups {@code idsOrPrefixes}, as {@code restic forget ID...}: their manifests go, damaged ones too (the
+     * way to drop a backup that check reports unreadable). With {@code prune}, the data only they used is removed in
+     * the same crash-safe steps as {@link #prune}; without, it stays until a prune. Every id is resolved before
+     * anything is removed.
+     *
+     * @throws RepositoryException when an id matches no backup or several, another process uses the repository, or
+     *     (with {@code prune}) a backup that stays cannot be read
+     */
+    public PruneResult forget(List<String> idsOrPrefixes, boolean prune) throws IOException {
+        if (idsOrPrefixes.isEmpty()) {
+            throw new RepositoryException("name the backups to forget (backup list shows their ids)");
+        }
+        Set<String> names = ids(idsOrPrefixes);
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, true, "forget", clock);
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            requireWritable();
+            Pruner pruner = new Pruner(backend, cipher, codec, packTarget);
+            List<String> notes = new ArrayList<>(lock.removedStale());
+            if (prune) {
+                return pruner.forget(names, notes);
+            }
+            List<String> removed = pruner.forgetOnly(names);
+            int kept = backend.list(FileKind.MANIFEST).size();
+            return new PruneResult(removed, kept, 0, 0, 0, 0, notes);
         }
     }
 

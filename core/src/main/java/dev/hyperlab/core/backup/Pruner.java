@@ -13,13 +13,15 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * {@code prune --keep-last N}: forgets all but the newest N backups of each source, then removes every blob no
- * remaining backup refers to, repacking the still-used blobs of partly used packs.
+ * {@code prune --keep-last N}: forgets all but the newest N backups of each source (or, for {@code forget ID...
+ * --prune}, the backups named), then removes every blob no remaining backup refers to, repacking the still-used blobs
+ * of partly used packs.
  *
  * <p>The order of steps is what makes it crash-safe; at every instant each blob a remaining backup needs is in a pack
  * that exists and that a readable index file lists:
  * <ol>
- *   <li>read everything and decide (nothing changes yet; unreadable manifests or maps refuse the prune);
+ *   <li>read everything and decide (nothing changes yet; unreadable manifests or maps refuse the prune, unless the
+ *       unreadable manifest is one a forget names);
  *   <li>remove the forgotten manifests (a crash here leaves unreferenced blobs, which are harmless);
  *   <li>write the repacked blobs to new packs, durably (unindexed until step 4: leftovers if it stops here);
  *   <li>write one new index file listing every pack that stays (old index files still list the old packs, so a
@@ -44,8 +46,40 @@ final class Pruner {
     }
 
     PruneResult prune(int keepLast, List<String> notes) throws IOException {
-        Decision d = decide(keepLast, notes);
+        return prune(all -> newestKept(all, keepLast), Set.of(), notes);
+    }
+
+    /**
+     * {@code forget ID... --prune}: forgets the backups named (manifest file names, resolved by the caller), damaged ones
+     * too, then removes the data only they used, in the same steps as a prune.
+     */
+    PruneResult forget(Set<String> names, List<String> notes) throws IOException {
+        return prune(all -> all.stream().filter(l -> names.contains(l.id())).toList(), names, notes);
+    }
+
+    /**
+     * Removes the manifests named, nothing else ({@code forget} without {@code --prune}): their data stays until a
+     * prune finds that no backup uses it. Returns the names removed.
+     */
+    List<String> forgetOnly(Set<String> names) throws IOException {
+        List<String> removed = new ArrayList<>();
+        for (String name : new TreeSet<>(names)) {
+            backend.remove(FileKind.MANIFEST, name);
+            removed.add(name);
+        }
+        return removed;
+    }
+
+    /**
+     * The steps of the class comment. {@code choose} picks, from every readable backup, the ones to forget;
+     * {@code damagedToForget} names unreadable ones that go too (the only ones allowed to be unreadable).
+     */
+    private PruneResult prune(java.util.function.Function<List<Manifests.Loaded>, List<Manifests.Loaded>> choose,
+            Set<String> damagedToForget, List<String> notes) throws IOException {
+        Decision d = decide(choose, damagedToForget, notes);
         List<String> removedBackups = forget(d.forget());
+        removedBackups.addAll(forgetOnly(d.damaged()));
+        removedBackups.sort(null);
         Repacked r = repack(d, notes);
         NewIndex index = writeIndex(r.stay());
         removeIndexFiles(index);
@@ -57,8 +91,8 @@ final class Pruner {
     /**
      * What step 1 decided: the backups to forget and to keep, the index as read, and every blob a kept backup uses.
      */
-    private record Decision(List<Manifests.Loaded> forget, List<Manifests.Loaded> keep, RepositoryIndex index,
-            Set<ObjectId> used) {}
+    private record Decision(List<Manifests.Loaded> forget, Set<String> damaged, List<Manifests.Loaded> keep,
+            RepositoryIndex index, Set<ObjectId> used) {}
 
     /** What step 3 left: the packs that stay (old whole ones and new ones) with their blobs, and what it did. */
     private record Repacked(SortedMap<ObjectId, List<PackFormat.Entry>> stay, int packsWritten, long blobsRemoved,
@@ -70,27 +104,41 @@ final class Pruner {
     /** What step 6 removed. */
     private record Removed(int packs, long bytes) {}
 
-    /** Step 1: reads everything and decides; changes nothing, and refuses when a manifest or map does not read. */
-    private Decision decide(int keepLast, List<String> notes) throws IOException {
-        List<String> problems = new ArrayList<>();
-        List<String> damagedIds = new ArrayList<>();
-        List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, problems, damagedIds);
-        if (!problems.isEmpty()) {
-            throw new RepositoryException("prune refused: " + problems.getFirst()
-                    + " (its data would be removed; run check and remove the damaged backup first)");
-        }
+    /** All but the newest {@code keepLast} backups of each source. */
+    private static List<Manifests.Loaded> newestKept(List<Manifests.Loaded> all, int keepLast) {
         Map<String, List<Manifests.Loaded>> bySource = new TreeMap<>();
         for (Manifests.Loaded l : all) {
             bySource.computeIfAbsent(group(l.manifest()), k -> new ArrayList<>()).add(l);
         }
         List<Manifests.Loaded> forget = new ArrayList<>();
-        List<Manifests.Loaded> keep = new ArrayList<>();
         for (List<Manifests.Loaded> group : bySource.values()) {
             group.sort(Manifests.NEWEST_LAST);
-            int cut = Math.max(0, group.size() - keepLast);
-            forget.addAll(group.subList(0, cut));
-            keep.addAll(group.subList(cut, group.size()));
+            forget.addAll(group.subList(0, Math.max(0, group.size() - keepLast)));
         }
+        return forget;
+    }
+
+    /**
+     * Step 1: reads everything and decides; changes nothing, and refuses when a manifest that stays or a map does not
+     * read (its data would be removed).
+     */
+    private Decision decide(java.util.function.Function<List<Manifests.Loaded>, List<Manifests.Loaded>> choose,
+            Set<String> damagedToForget, List<String> notes) throws IOException {
+        List<String> problems = new ArrayList<>();
+        List<String> damagedIds = new ArrayList<>();
+        List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, problems, damagedIds);
+        Set<String> damaged = new TreeSet<>();
+        for (int i = 0; i < damagedIds.size(); i++) {
+            if (!damagedToForget.contains(damagedIds.get(i))) {
+                throw new RepositoryException("prune refused: " + problems.get(i) + " (its data would be removed; "
+                        + "run check, then forget the damaged backup first)");
+            }
+            damaged.add(damagedIds.get(i));
+        }
+        List<Manifests.Loaded> forget = new ArrayList<>(choose.apply(all));
+        Set<String> forgotten = new HashSet<>();
+        forget.forEach(l -> forgotten.add(l.id()));
+        List<Manifests.Loaded> keep = all.stream().filter(l -> !forgotten.contains(l.id())).toList();
         forget.sort(Manifests.ORDER);
 
         RepositoryIndex index = RepositoryIndex.load(backend, cipher);
@@ -131,7 +179,7 @@ final class Pruner {
         if (!missing.isEmpty()) {
             notes.add(missing.size() + " blob(s) that remaining backups need are missing already (run check)");
         }
-        return new Decision(forget, keep, index, used);
+        return new Decision(forget, damaged, keep, index, used);
     }
 
     /** Step 2: removes the forgotten manifests (a crash after it leaves unreferenced blobs, which are harmless). */

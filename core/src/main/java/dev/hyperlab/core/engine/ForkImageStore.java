@@ -1,5 +1,7 @@
 package dev.hyperlab.core.engine;
 
+import dev.hyperlab.api.spi.ByteRange;
+import dev.hyperlab.core.backup.ChangedBlockTracker;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.storage.CheckReport;
 import dev.hyperlab.core.storage.DiskImage;
@@ -7,9 +9,11 @@ import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.MemoryImage;
 import dev.hyperlab.core.storage.ImageFormat;
 import dev.hyperlab.core.storage.RepairReport;
+import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The images of a dry-run lab: every image of the original reads through, every write lands in memory, and images the
@@ -115,6 +119,43 @@ final class ForkImageStore implements ImageStore {
             return own.open(path);
         }
         return overlays.computeIfAbsent(path, p -> MemoryImage.overlay(p, original.open(p)));
+    }
+
+    /**
+     * The original's tracker, read only: a dry run predicts an incremental backup from the bits the real one would
+     * read (the fork writes no guest data, so nothing it does adds to them), and never restarts the bitmap.
+     */
+    @Override
+    public Optional<ChangedBlockTracker> tracker(String path) {
+        if (own.has(path)) {
+            return own.tracker(path);
+        }
+        return original.tracker(path).map(t -> new ChangedBlockTracker() {
+            @Override
+            public int granularity() {
+                return t.granularity();
+            }
+
+            @Override
+            public Optional<String> since() {
+                return t.since();
+            }
+
+            @Override
+            public boolean consistent() {
+                return t.consistent();
+            }
+
+            @Override
+            public List<ByteRange> changed() throws IOException {
+                return t.changed();
+            }
+
+            @Override
+            public void restart(String backupId) {
+                throw new IllegalStateException("a dry run restarts no dirty bitmap");
+            }
+        });
     }
 
     @Override

@@ -93,6 +93,14 @@ interface ImageStore extends AutoCloseable {
      */
     default void trackWrites(String path) {}
 
+    /**
+     * The changed-block tracker of the VM disk at {@code path}: its {@code hyperlab-cbt} dirty bitmap, when it has one.
+     */
+    default java.util.Optional<dev.hyperlab.core.backup.ChangedBlockTracker> tracker(String path) {
+        return open(path) instanceof dev.hyperlab.core.storage.qcow2.Qcow2Image q
+                ? dev.hyperlab.core.backup.Qcow2BitmapTracker.of(q).map(t -> t) : java.util.Optional.empty();
+    }
+
     /** Whether guests write real bytes into this store's images (small labs in files; not memory, not dry runs). */
     default boolean writesGuestData() {
         return false;

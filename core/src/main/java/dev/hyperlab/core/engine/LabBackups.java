@@ -9,11 +9,9 @@ import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.backup.ChangedBlockTracker;
-import dev.hyperlab.core.backup.Qcow2BitmapTracker;
 import dev.hyperlab.core.backup.SourceImage;
 import dev.hyperlab.core.model.Demands;
 import dev.hyperlab.core.storage.DiskImage;
-import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,9 +80,7 @@ public final class LabBackups {
             DiskImage read = live ? lab.diskAtSnapshot(vm.name, d.device(), SNAPSHOT) : image;
             // the bitmap of the live image: nothing writes between the snapshot and the backup's real reads (the lab's
             // clock stands still meanwhile), so it marks exactly the clusters changed up to the snapshot
-            Optional<ChangedBlockTracker> tracker = image instanceof Qcow2Image q
-                    ? Qcow2BitmapTracker.of(q).map(t -> (ChangedBlockTracker) t)
-                    : Optional.empty();
+            Optional<ChangedBlockTracker> tracker = lab.images().tracker(d.path());
             disks.add(new SourceImage(d.device(), read, tracker));
         }
         return new Point(vm.name, live, now, disks, config(vm));

@@ -3,6 +3,7 @@ package dev.hyperlab.core.lab;
 import dev.hyperlab.api.lab.BackupCheck;
 import dev.hyperlab.api.lab.BackupCopy;
 import dev.hyperlab.api.lab.BackupInfo;
+import dev.hyperlab.api.lab.BackupListing;
 import dev.hyperlab.api.lab.BackupPrune;
 import dev.hyperlab.api.lab.BackupRestore;
 import dev.hyperlab.api.lab.BackupRun;
@@ -221,10 +222,17 @@ final class LocalBackups implements Backups {
 
     @Override
     public List<BackupInfo> list() {
+        return listing().backups();
+    }
+
+    @Override
+    public BackupListing listing() {
         if (repo.isEmpty()) {
-            return List.of();
+            return new BackupListing(List.of(), List.of());
         }
-        return io(() -> repo.get().list()).stream().map(LocalBackups::info).toList();
+        List<String> unreadable = new ArrayList<>();
+        List<BackupInfo> backups = io(() -> repo.get().list(unreadable)).stream().map(LocalBackups::info).toList();
+        return new BackupListing(backups, unreadable);
     }
 
     @Override
@@ -384,6 +392,22 @@ final class LocalBackups implements Backups {
         BackupCheckReport r = io(() -> repo().check(readData));
         return new BackupCheck(dir, r.readData(), r.backups(), r.packs(), r.blobs(), r.bytesRead(),
                 r.errors(), r.damagedBackups(), r.notes());
+    }
+
+    @Override
+    public BackupPrune forget(List<String> ids, boolean prune) {
+        if (ids == null || ids.isEmpty()) {
+            throw LabException.invalid("no backup to forget", "name one or more ids (backup list shows them)");
+        }
+        if (lab.isDryRun()) {
+            List<String> names = List.copyOf(io(() -> repo().ids(ids)));
+            BackupListing all = listing();
+            int kept = all.backups().size() + all.unreadable().size() - names.size();
+            return new BackupPrune(names, kept, 0, 0, 0, 0, List.of("dry run: nothing removed"));
+        }
+        PruneResult r = io(() -> repo().forget(ids, prune));
+        return new BackupPrune(r.removedBackups(), r.keptBackups(), r.blobsRemoved(), r.packsRemoved(),
+                r.packsWritten(), r.bytesFreed(), r.notes());
     }
 
     @Override

@@ -59,6 +59,54 @@ class PruneTest {
         assertThat(again.blobsRemoved()).isZero();
     }
 
+    /**
+     * restic forget ID: the backups named go, a damaged one too (which prune alone refuses to touch), and with prune
+     * their data goes as well; a bad id changes nothing.
+     */
+    @Test
+    void forgetDropsTheBackupsNamedDamagedOnesTooAndPruneRemovesTheirData() throws IOException {
+        Path a = TestDisks.make(tmp.resolve("a.raw"), 16 * TestDisks.MiB, 20, 21);
+        Path dir = tmp.resolve("repo");
+        BackupRepository repo = BackupRepository.init(dir, Optional.empty()).packTarget(1 << 20);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        Map<String, String> sha = new HashMap<>();
+        for (int day = 1; day <= 3; day++) {
+            try (RawImage img = RawImage.open(a, false)) {
+                TestDisks.mutate(img, 40, 65536, day);
+            }
+            String id = repo.run(new DedupStrategy(), TestDisks.source("a", a, day)).id();
+            ids.add(id);
+            sha.put(id, TestDisks.sha256(a));
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.forget(java.util.List.of(ids.get(0), "ffff"),
+                false)).hasMessageContaining("no backup ffff");
+        assertThat(repo.list()).hasSize(3);
+
+        long before = size(dir);
+        java.util.List<Path> packs = RepoFiles.under(dir, "data");
+        PruneResult kept = repo.forget(java.util.List.of(ids.get(0).substring(0, 6)), false);
+        assertThat(kept.removedBackups()).containsExactly(ids.get(0));
+        assertThat(kept.keptBackups()).isEqualTo(2);
+        assertThat(kept.blobsRemoved()).isZero();
+        assertThat(RepoFiles.under(dir, "data")).as("the data stays until a prune").isEqualTo(packs);
+
+        // the newest manifest damaged: prune refuses, forget of exactly that backup is the way out
+        Path damaged = dir.resolve("backups").resolve(ids.get(2));
+        Files.writeString(damaged, "{not json");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.prune(5)).hasMessageContaining("prune refused");
+        PruneResult pruned = repo.forget(java.util.List.of(ids.get(2)), true);
+        assertThat(pruned.removedBackups()).containsExactly(ids.get(2));
+        assertThat(pruned.keptBackups()).isEqualTo(1);
+        assertThat(pruned.blobsRemoved()).isPositive();
+        assertThat(size(dir)).isLessThan(before);
+        assertThat(repo.list()).extracting(BackupInfo::id).containsExactly(ids.get(1));
+        BackupCheckReport check = repo.check(true);
+        assertThat(check.errors()).isEmpty();
+        Path out = tmp.resolve("day2.raw");
+        assertThat(repo.restore(ids.get(1), "vda", out).complete()).isTrue();
+        assertThat(TestDisks.sha256(out)).isEqualTo(sha.get(ids.get(1)));
+    }
+
     @Test
     void leftoversOfAFailedBackupAreNotedByCheckAndRemovedByPrune() throws IOException {
         // far more changed 4 MiB chunks than the pipeline holds in flight (its buffers and workers): by the time the

@@ -99,7 +99,16 @@ class LabBackupsTest {
             assertThat(first.backup().notes()).anyMatch(n -> n.contains("never cleared by a backup"));
 
             lab.advance("30s"); // the guest writes logs and database pages
+            long predicted;
+            Lab dry = lab.fork();
+            try {
+                predicted = dry.backups(tmp.resolve("repo").toString(), "").run("win", "incremental").backup()
+                        .bytesRead();
+            } finally {
+                dry.close();
+            }
             BackupRun second = repo.run("win", "incremental");
+            assertThat(predicted).as("the dry run reads the same dirty bitmap").isEqualTo(second.backup().bytesRead());
 
             assertThat(second.backup().fullFallback()).isFalse();
             assertThat(second.backup().parents()).containsExactly(first.backup().id());

@@ -1,10 +1,13 @@
 package dev.hyperlab.shell.commands.backup;
 
 import dev.hyperlab.api.lab.BackupInfo;
+import dev.hyperlab.api.lab.BackupListing;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ReadCommand;
+import dev.hyperlab.shell.command.ShellException;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.shell.render.Table;
 import dev.hyperlab.shell.render.Times;
 import java.util.List;
@@ -17,8 +20,9 @@ import picocli.CommandLine.Option;
         + "time of its consistent point (a file backup's wall-clock time, UTC), disks, data, bytes read and added; "
         + "FALLBACK marks an incremental backup that had to read a disk whole (its notes say why); a file backup "
         + "shows its paths. JSON: a list of backup objects with their full ids, parents, disks, notes, and a file "
-        + "backup's paths, creation time and counts."})
-final class BackupList extends ReadCommand<List<BackupInfo>> {
+        + "backup's paths, creation time and counts. A backup whose manifest cannot be read is named on stderr and the "
+        + "command fails after listing the others (backup check says what is lost)."})
+final class BackupList extends ReadCommand<BackupListing> {
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
     String repo = "";
 
@@ -27,13 +31,19 @@ final class BackupList extends ReadCommand<List<BackupInfo>> {
     }
 
     @Override
-    protected List<BackupInfo> read(Lab lab) {
-        return Repos.open(ctx, lab, repo).list();
+    protected BackupListing read(Lab lab) {
+        return Repos.open(ctx, lab, repo).listing();
     }
 
     @Override
-    protected void print(List<BackupInfo> all) {
-        if (all.isEmpty()) {
+    protected Object json(BackupListing listing) {
+        return listing.backups();
+    }
+
+    @Override
+    protected void print(BackupListing listing) {
+        List<BackupInfo> all = listing.backups();
+        if (all.isEmpty() && listing.unreadable().isEmpty()) {
             out().println("no backups in " + Repos.dir(repo) + " yet (backup run VM)");
             return;
         }
@@ -45,6 +55,19 @@ final class BackupList extends ReadCommand<List<BackupInfo>> {
                     Sizes.format(b.dataBytes()), Sizes.format(b.bytesRead()), Sizes.format(b.bytesAdded()),
                     b.fullFallback() ? "FALLBACK" : String.join(" ", b.paths()));
         }
-        t.print(out(), style());
+        if (!all.isEmpty()) {
+            t.print(out(), style());
+        }
+    }
+
+    @Override
+    protected void conclude(BackupListing listing) {
+        List<String> unreadable = listing.unreadable();
+        if (!unreadable.isEmpty()) {
+            unreadable.forEach(u -> ctx.output().note("unreadable: " + u));
+            throw new ShellException(Plural.of(unreadable.size(), "backup") + " of "
+                    + (unreadable.size() + listing.backups().size()) + " in " + Repos.dir(repo) + " cannot be read",
+                    "backup check says what is lost");
+        }
     }
 }

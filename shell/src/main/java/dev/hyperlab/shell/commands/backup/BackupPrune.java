@@ -32,13 +32,19 @@ final class BackupPrune extends ChangeCommand {
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
-        out().println((dryRun ? "would forget " : "forgot ") + Plural.of(done.removedBackups().size(), "backup") + " ("
+        report(out(), done, dryRun, true);
+    }
+
+    /** What a prune, or a forget ({@code pruned} false: its data stays), did or would do. */
+    static void report(java.io.PrintWriter out, dev.hyperlab.api.lab.BackupPrune done, boolean dryRun,
+            boolean pruned) {
+        out.println((dryRun ? "would forget " : "forgot ") + Plural.of(done.removedBackups().size(), "backup") + " ("
                 + String.join(", ", done.removedBackups().stream().map(i -> i.substring(0, 8)).toList()) + "), keeping "
-                + done.keptBackups() + (dryRun ? "" : "; removed " + Plural.of(done.blobsRemoved(), "blob") + " and "
+                + done.keptBackups() + (dryRun ? "" : !pruned ? "; their data stays until a prune (backup prune, or "
+                + "forget --prune)" : "; removed " + Plural.of(done.blobsRemoved(), "blob") + " and "
                 + Plural.of(done.packsRemoved(), "pack") + ", wrote " + Plural.of(done.packsWritten(), "pack")
-                + ", freed "
-                + Sizes.format(Math.max(0, done.bytesFreed()))));
-        done.notes().forEach(n -> out().println("note: " + n));
+                + ", freed " + Sizes.format(Math.max(0, done.bytesFreed()))));
+        done.notes().forEach(n -> out.println("note: " + n));
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.hyperlab.core.storage.fs;
 
 import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.layout.UnreadableDiskException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
@@ -25,13 +26,21 @@ public record Volume(DiskImage disk, long offset, long size) {
         return new Volume(disk, 0, disk.virtualSize());
     }
 
-    /** Fills {@code dst} (position to limit) with the bytes at {@code at} of the volume; damage when they lie outside. */
+    /**
+     * Fills {@code dst} (position to limit) with the bytes at {@code at} of the volume. A range outside the volume is
+     * damage in the file system ({@link FsException}); a range the image cannot give (an L2 entry past the end of its
+     * file, an I/O error) is a read error of the disk ({@link UnreadableDiskException}), as firmware reports it.
+     */
     void read(long at, ByteBuffer dst) throws IOException {
         if (at < 0 || at > size - dst.remaining()) {
             throw FsException.damaged(disk.path() + ": file system points past the end of its "
                     + (offset == 0 && size == disk.virtualSize() ? "disk" : "partition") + " (byte " + at + ")");
         }
-        disk.read(offset + at, dst);
+        try {
+            disk.read(offset + at, dst);
+        } catch (IOException e) {
+            throw new UnreadableDiskException(e.getMessage(), e);
+        }
     }
 
     /** {@code length} bytes at {@code at}, for a structure of known small size. */

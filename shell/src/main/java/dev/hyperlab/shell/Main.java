@@ -3,6 +3,7 @@ package dev.hyperlab.shell;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.core.lab.Labs;
+import dev.hyperlab.core.storage.SparseFiles;
 import dev.hyperlab.shell.batch.Batch;
 import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.ShellContext;
@@ -60,6 +61,8 @@ public final class Main {
             out.flush();
             return 0;
         }
+        // the system calls the storage code uses link on a spare core while this one opens the lab
+        Thread.ofPlatform().daemon().name("hyperlab-link-natives").start(SparseFiles::linkNativeCalls);
         Path dir = inv.lab().map(ShellHome::lab).orElseGet(ShellHome::defaultLab);
         long seed = inv.seed().orElse(Labs.DEFAULT_SEED);
         Plugins plugins;

@@ -24,6 +24,12 @@ class ReadCommandsJsonTest {
     /** Commands that are neither reads of the lab nor changes of it. */
     static final Set<String> NOT_READS = Set.of("help", "exit", "plugin install", "plugin enable", "plugin disable");
 
+    /**
+     * Reads whose JSON is a stream, one object a line (JSON Lines, as virsh event prints), so that a follower can
+     * print each event as it comes: every line is one document.
+     */
+    static final Set<String> JSON_LINES = Set.of("events");
+
     /** Reads that need what this lab cannot have (an installed plugin): they must declare --json at least. */
     static final Set<String> DECLARED_ONLY = Set.of("plugin info");
 
@@ -36,6 +42,7 @@ class ReadCommandsJsonTest {
         s.put("profiles", "profiles");
         s.put("time", "time");
         s.put("timeline", "timeline web1");
+        s.put("events", "events --vm web1 --last 3");
         s.put("host list", "host list");
         s.put("host info", "host info esx1");
         s.put("host policy", "host policy esx1");
@@ -100,6 +107,11 @@ class ReadCommandsJsonTest {
                 ShellFixture.Result r = shell.run(e.getValue() + " --json");
                 assertThat(r.ok()).as(e.getValue() + " --json: " + r.err()).isTrue();
                 assertThat(r.err()).as(e.getValue() + " --json writes nothing on stderr").isEmpty();
+                if (JSON_LINES.contains(e.getKey())) {
+                    assertThat(r.out().lines().toList()).as(e.getValue()).hasSize(3).allSatisfy(l -> assertThat(
+                            new ShellFixture.Result(true, l, "").json().isObject()).isTrue());
+                    continue;
+                }
                 JsonNode doc = r.json(); // one document, nothing else
                 assertThat(doc).as(e.getValue()).isNotNull();
             }

@@ -193,6 +193,17 @@ public interface Lab {
     List<MemorySample> memoryHistory(List<String> machines);
 
     /**
+     * The lab's events that {@code filter} selects, oldest first: each state change, boot phase, snapshot, backup and
+     * memory move of a host or VM, from its event log ({@code events [--vm NAME] [--since T] [--last N]}). Throws
+     * {@link LabException} ({@code NOT_FOUND}) for a machine that does not exist, ({@code NOT_ALLOWED}) for a lab that
+     * keeps no log (in memory, or a dry run's copy).
+     */
+    @API(status = org.apiguardian.api.API.Status.EXPERIMENTAL, since = "0.1")
+    default List<LabEvent> events(EventFilter filter) {
+        throw LabException.notAllowed("this lab keeps no event log", "a lab in a directory keeps one (--lab DIR)");
+    }
+
+    /**
      * A throw-away copy of this lab, for dry runs: it starts where this lab is and changes on it (to the model or to
      * images) never reach this lab or its files. Close it when done.
      */

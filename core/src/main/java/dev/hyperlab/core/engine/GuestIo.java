@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.Set;
+import dev.hyperlab.core.engine.machine.PlannedStep;
+import dev.hyperlab.core.engine.machine.VmMachine;
 
 /**
  * Real guest writes, in labs whose images are files: what a VM writes is written into its system disk (its first disk,

@@ -18,6 +18,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.PhaseRecord;
+import dev.hyperlab.core.engine.machine.PlanKind;
+import dev.hyperlab.core.engine.machine.VmDisk;
+import dev.hyperlab.core.engine.machine.VmMachine;
 
 /**
  * The lab's side of backups (docs/backup.md): which view of a VM's disks a backup reads, how much lab time reading and

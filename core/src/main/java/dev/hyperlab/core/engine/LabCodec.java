@@ -1,13 +1,12 @@
 package dev.hyperlab.core.engine;
 
-import static dev.hyperlab.core.engine.SavedDoc.dbl;
-import static dev.hyperlab.core.engine.SavedDoc.list;
-import static dev.hyperlab.core.engine.SavedDoc.str;
+import static dev.hyperlab.core.engine.persist.SavedDoc.dbl;
+import static dev.hyperlab.core.engine.persist.SavedDoc.list;
+import static dev.hyperlab.core.engine.persist.SavedDoc.str;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.hyperlab.core.sim.Activity;
 import dev.hyperlab.core.sim.EventQueue;
 import dev.hyperlab.core.sim.ResourceTick;
@@ -19,9 +18,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.hyperlab.core.engine.image.DiskOrigin;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.Machine;
+import dev.hyperlab.core.engine.machine.MemoryTick;
+import dev.hyperlab.core.engine.machine.PartTimer;
+import dev.hyperlab.core.engine.machine.StartGate;
+import dev.hyperlab.core.engine.machine.StepRun;
+import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.persist.SavedDoc;
 
 /**
  * Saves a whole lab model, pending events and half-done activities included, as one JSON document, and loads it back
@@ -154,85 +161,13 @@ public final class LabCodec {
         }
     }
 
-    /** Writes a parsed value tree (maps, lists, strings, longs, doubles, booleans) back as it was read. */
-    @SuppressWarnings("unchecked")
-    static void writeValue(JsonGenerator g, Object v) throws IOException {
-        switch (v) {
-            case null -> g.writeNull();
-            case String s -> g.writeString(s);
-            case Long l -> g.writeNumber(l);
-            case Integer i -> g.writeNumber(i.longValue());
-            case Double d -> g.writeNumber(d);
-            case Boolean b -> g.writeBoolean(b);
-            case Map<?, ?> m -> {
-                g.writeStartObject();
-                for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
-                    g.writeFieldName(e.getKey());
-                    writeValue(g, e.getValue());
-                }
-                g.writeEndObject();
-            }
-            case List<?> l -> {
-                g.writeStartArray();
-                for (Object o : l) {
-                    writeValue(g, o);
-                }
-                g.writeEndArray();
-            }
-            default -> throw new IOException("cannot write " + v.getClass().getSimpleName() + " as JSON");
-        }
-    }
-
     // ================================================================================================= reading
-
-    /** A parsed JSON value tree built from plain maps and lists: small code, exact longs and doubles. */
-    @SuppressWarnings("unchecked")
-    static Object parse(JsonParser p) throws IOException {
-        JsonToken t = p.currentToken() == null ? p.nextToken() : p.currentToken();
-        switch (t) {
-            case START_OBJECT -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                while (p.nextToken() != JsonToken.END_OBJECT) {
-                    String key = p.currentName();
-                    p.nextToken();
-                    m.put(key, parse(p));
-                }
-                return m;
-            }
-            case START_ARRAY -> {
-                List<Object> l = new ArrayList<>();
-                while (p.nextToken() != JsonToken.END_ARRAY) {
-                    l.add(parse(p));
-                }
-                return l;
-            }
-            case VALUE_STRING -> {
-                return p.getText();
-            }
-            case VALUE_NUMBER_INT -> {
-                return p.getLongValue();
-            }
-            case VALUE_NUMBER_FLOAT -> {
-                return p.getDoubleValue();
-            }
-            case VALUE_TRUE -> {
-                return Boolean.TRUE;
-            }
-            case VALUE_FALSE -> {
-                return Boolean.FALSE;
-            }
-            case VALUE_NULL -> {
-                return null;
-            }
-            default -> throw new IOException("unexpected JSON token " + t);
-        }
-    }
 
     /** Parses a saved lab document. */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> readDocument(InputStream in) throws IOException {
         try (JsonParser p = JSON.createParser(in)) {
-            if (!(parse(p) instanceof Map<?, ?> m)) {
+            if (!(SavedDoc.parse(p) instanceof Map<?, ?> m)) {
                 throw new IOException("saved lab is not a JSON object");
             }
             return (Map<String, Object>) m;
@@ -265,7 +200,7 @@ public final class LabCodec {
             origins.forEach((k, v) -> lab.pluginOrigins.put((String) k, (String) v));
         }
         for (Object o : list(root, "hosts")) {
-            lab.add(HostMachine.restore(lab, (Map<String, Object>) o));
+            lab.add(HostMachine.restore(lab.env, (Map<String, Object>) o));
         }
         for (Object o : list(root, "vms")) {
             readVm(lab, (Map<String, Object>) o);
@@ -335,7 +270,7 @@ public final class LabCodec {
     }
 
     private static void readVm(LabModel lab, Map<String, Object> v) throws IOException {
-        VmMachine vm = VmMachine.restore(lab, v);
+        VmMachine vm = VmMachine.restore(lab.env, v);
         if (!lab.hosts.containsKey(vm.host)) {
             throw new IOException("saved VM " + vm.name + " names unknown host " + vm.host);
         }

@@ -29,6 +29,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import dev.hyperlab.core.engine.image.BootableDisks;
+import dev.hyperlab.core.engine.image.DiskFiles;
+import dev.hyperlab.core.engine.image.DiskOrigin;
+import dev.hyperlab.core.engine.image.DiskRequest;
+import dev.hyperlab.core.engine.image.ImageStore;
+import dev.hyperlab.core.engine.machine.VmDisk;
+import dev.hyperlab.core.engine.machine.VmMachine;
 
 /**
  * The lab's disk images as {@code disk create/info/check/list/convert} see them: any image file can be read, the lab

@@ -35,6 +35,26 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
+import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.engine.image.DiskFiles;
+import dev.hyperlab.core.engine.image.FileImageStore;
+import dev.hyperlab.core.engine.image.ForkImageStore;
+import dev.hyperlab.core.engine.image.ImageStore;
+import dev.hyperlab.core.engine.image.MemoryImageStore;
+import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
+import dev.hyperlab.core.engine.machine.HostDisk;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.Machine;
+import dev.hyperlab.core.engine.machine.MachineEnv;
+import dev.hyperlab.core.engine.machine.MemoryManager;
+import dev.hyperlab.core.engine.machine.MemoryTick;
+import dev.hyperlab.core.engine.machine.PartTimer;
+import dev.hyperlab.core.engine.machine.PhaseRecord;
+import dev.hyperlab.core.engine.machine.PlanKind;
+import dev.hyperlab.core.engine.machine.PlannedStep;
+import dev.hyperlab.core.engine.machine.StartGate;
+import dev.hyperlab.core.engine.machine.VmDisk;
+import dev.hyperlab.core.engine.machine.VmMachine;
 
 /**
  * The engine's world: hosts and VMs on one simulation, with every request validated before anything changes (a
@@ -71,6 +91,8 @@ public final class LabModel {
     private final LabBackups backups = new LabBackups(this);
     long requests;
     DiskBudget diskBudget = DiskBudget.AUTO;
+    /** What the machines see of this lab. */
+    final MachineEnv env = new Env();
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
@@ -357,7 +379,7 @@ public final class LabModel {
                         "use disk, net, or disk0..disk" + (disks.size() - 1));
             }
         }
-        HostMachine h = new HostMachine(this, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
+        HostMachine h = new HostMachine(env, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
         recordOrigins(fw, List.of());
         add(h);
         log(name, "created");
@@ -429,7 +451,7 @@ public final class LabModel {
             if (m == null) {
                 throw LabException.notFound("no host or VM named '" + n + "'", "host list and vm list show them");
             }
-            List<long[]> rows = m instanceof HostMachine h ? h.memory.samples : ((VmMachine) m).memorySamples;
+            List<long[]> rows = m instanceof HostMachine h ? h.memory.samples : ((VmMachine) m).account.samples;
             for (long[] r : rows) {
                 out.add(new dev.hyperlab.api.lab.MemorySample(n, Duration.ofNanos(r[0]), r[1], r[2], r[3], r[4]));
             }
@@ -532,7 +554,7 @@ public final class LabModel {
                 images.trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
             }
         }
-        VmMachine vm = new VmMachine(this, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
+        VmMachine vm = new VmMachine(env, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
         recordOrigins(fw, spec.drivers());
         add(vm);
@@ -967,5 +989,62 @@ public final class LabModel {
         }
         out.sort(Comparator.comparing(TimelinePhase::start).thenComparing(TimelinePhase::machine));
         return out;
+    }
+    /** The lab as its machines see it: the few operations they need, by delegation. */
+    private final class Env implements MachineEnv {
+        @Override
+        public Simulation sim() {
+            return sim;
+        }
+
+        @Override
+        public long seed() {
+            return LabModel.this.seed();
+        }
+
+        @Override
+        public boolean logging() {
+            return LabModel.this.logging();
+        }
+
+        @Override
+        public void log(String machine, String... words) {
+            LabModel.this.log(machine, words);
+        }
+
+        @Override
+        public Extensions extensions() {
+            return extensions;
+        }
+
+        @Override
+        public void requireExtensions(String firmwareId, List<String> driverIds) {
+            LabModel.this.requireExtensions(firmwareId, driverIds);
+        }
+
+        @Override
+        public ImageStore images() {
+            return images;
+        }
+
+        @Override
+        public long nextRequest() {
+            return LabModel.this.nextRequest();
+        }
+
+        @Override
+        public HostMachine hostMachine(String name) {
+            return LabModel.this.hostMachine(name);
+        }
+
+        @Override
+        public VmMachine vmMachine(String name) {
+            return LabModel.this.vmMachine(name);
+        }
+
+        @Override
+        public void guestStepDone(VmMachine vm, PlannedStep step) {
+            guestIo.stepDone(vm, step);
+        }
     }
 }

@@ -21,6 +21,17 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import dev.hyperlab.core.engine.image.DiskSnapshots;
+import dev.hyperlab.core.engine.image.SnapshotView;
+import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
+import dev.hyperlab.core.engine.machine.Execution;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.PlanKind;
+import dev.hyperlab.core.engine.machine.PlannedStep;
+import dev.hyperlab.core.engine.machine.VmDisk;
+import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.snapshot.SnapshotJob;
+import dev.hyperlab.core.engine.snapshot.SnapshotRecord;
 
 /**
  * VM snapshots on the engine (docs/snapshots.md): every disk of a VM snapshotted at once in its qcow2 file (all or
@@ -152,16 +163,16 @@ final class Snapshots {
         Qcow2Snapshot.Times times = new Qcow2Snapshot.Times(now / 1_000_000_000L, (int) (now % 1_000_000_000L),
                 live ? guestClock(vm, now) : 0);
 
-        vm.snapshotJob = new SnapshotJob(SnapshotJob.CREATE, List.of(name));
+        vm.beginSnapshotJob(new SnapshotJob(SnapshotJob.CREATE, List.of(name)));
         checkpoint(vm, checkpoint);
         // the guest agent freezes its file systems here (no public figure for how long: docs/calibration.md, gaps)
         DiskSnapshots.Cost cost;
         try {
             cost = takeAll(vm, disks, name, times, vmState);
         } finally {
-            vm.snapshotJob = null;
+            vm.endSnapshotJob();
         }
-        long memory = withMemory ? vm.resident + vm.swapped : 0;
+        long memory = withMemory ? vm.account.backed() : 0;
         SnapshotRecord r = new SnapshotRecord(name, vm.snapshots.current(), options.description(), now, vm.state(),
                 !withMemory, consistency, vmState.length, memory, digest,
                 vm.disks.stream().map(VmDisk::device).toList(), doc);
@@ -184,7 +195,7 @@ final class Snapshots {
         try {
             checkpoint.run();
         } catch (RuntimeException e) {
-            vm.snapshotJob = null;
+            vm.endSnapshotJob();
             throw e;
         }
     }
@@ -328,7 +339,7 @@ final class Snapshots {
         if (t.record() != null) {
             VmMachine next; // built here to check it; the revert builds its own once the VM has stopped
             try {
-                next = VmStateDoc.restore(lab, t.doc(), vm);
+                next = VmStateDoc.restore(lab.env, t.doc(), vm);
             } catch (IOException | RuntimeException e) {
                 throw LabException.notAllowed("snapshot '" + name + "' of VM " + vm.name + " cannot be reverted to: "
                         + "its state does not load (" + message(e) + ")", "revert to another snapshot");
@@ -337,7 +348,7 @@ final class Snapshots {
                 checkHostTakes(next);
             }
         }
-        vm.snapshotJob = new SnapshotJob(SnapshotJob.REVERT, List.of(name));
+        vm.beginSnapshotJob(new SnapshotJob(SnapshotJob.REVERT, List.of(name)));
         checkpoint(vm, checkpoint);
         apply(vm, t, name);
     }
@@ -352,9 +363,7 @@ final class Snapshots {
                 s.apply(name);
             } catch (IOException | RuntimeException e) {
                 s.reload();
-                vm.transition(VmLifecycle.Action.REVERT_FAILED);
-                vm.reason = "revert to snapshot '" + name + "' did not finish: " + d.device() + ": " + message(e);
-                vm.snapshotJob = null;
+                vm.revertFailed("revert to snapshot '" + name + "' did not finish: " + d.device() + ": " + message(e));
                 lab.log(vm.name, "revert failed", name);
                 throw new LabException(LabException.Kind.IO, "cannot revert VM " + vm.name + " to '" + name + "': "
                         + d.device() + " (" + lab.images().displayPath(d.path()) + "): " + message(e),
@@ -364,34 +373,24 @@ final class Snapshots {
         }
         if (t.record() == null) {
             // a snapshot made outside hyperlab has disks only: the VM keeps its configuration and is off
-            if (wasLive) {
-                vm.transition(VmLifecycle.Action.REVERTED_OFF);
-            }
-            vm.reason = "";
-            vm.snapshots.setCurrent("");
-            vm.snapshotJob = null;
+            vm.revertedToDisks(wasLive);
             lab.log(vm.name, "reverted", name, "disk-only");
             return;
         }
         VmMachine next;
         try {
-            next = VmStateDoc.restore(lab, t.doc(), vm);
+            next = VmStateDoc.restore(lab.env, t.doc(), vm);
         } catch (IOException e) {
             throw new IllegalStateException("checked before the revert began", e);
         }
         lab.replaceVm(next);
         next.snapshots.setCurrent(name);
-        next.snapshotJob = null;
+        next.endSnapshotJob();
         if (t.withMemory()) {
             resumeFrom(next, t.doc());
         } else {
             // a disk-only snapshot of a running VM: its disks as a power cut at that moment left them, and the VM off
-            next.held = 0;
-            next.counted = false;
-            if (next.lifecycle.allows(VmLifecycle.Action.REVERTED_OFF)) {
-                next.transition(VmLifecycle.Action.REVERTED_OFF);
-                next.reason = "";
-            }
+            next.revertedOff();
         }
         lab.log(next.name, "reverted", name);
     }
@@ -406,19 +405,7 @@ final class Snapshots {
         } catch (IOException e) {
             throw new IllegalStateException("checked before the revert began", e);
         }
-        HostMachine h = vm.hostMachine();
-        vm.held = vm.memoryNeed();
-        h.committed += vm.held;
-        h.memory.restored(vm, vm.target, vm.actual, vm.guestUsed, vm.balloonLoaded);
-        if (vm.counted) {
-            h.starts.booting++; // it is back in the middle of its boot, in one of the host's boot slots
-        }
-        vm.frozen = work;
-        vm.transition(VmLifecycle.Action.PAUSE);
-        // loadvm reads back the pages the snapshot saved before the guest runs again
-        // calibration: snap.loadvm.load_s
-        vm.startPlan(PlanKind.REVERT, new ArrayList<>(List.of(PlannedStep.of("revert", "load state",
-                Demand.NONE.plusRead(backed, Demands.sequentialOps(backed))))));
+        vm.loadState(work, backed);
     }
 
     /** The host a reverted running VM comes back on must run, have a hypervisor, and be able to promise its memory. */
@@ -566,13 +553,13 @@ final class Snapshots {
         } else {
             throw noSuchSnapshot(vm, name);
         }
-        vm.snapshotJob = new SnapshotJob(SnapshotJob.DELETE, names);
+        vm.beginSnapshotJob(new SnapshotJob(SnapshotJob.DELETE, names));
         checkpoint(vm, checkpoint);
         DiskSnapshots.Cost cost;
         try {
             cost = deleteFromDisks(vm, names);
         } finally {
-            vm.snapshotJob = null;
+            vm.endSnapshotJob();
         }
         if (runsFreely(vm) && cost.bytes() > 0) {
             // QEMU drains the disks while it deletes an internal snapshot: the guest waits while the qcow2 layer
@@ -659,14 +646,14 @@ final class Snapshots {
                     "choose another name");
         }
         long now = lab.sim().now();
-        vm.snapshotJob = new SnapshotJob(SnapshotJob.CREATE, List.of(name));
+        vm.beginSnapshotJob(new SnapshotJob(SnapshotJob.CREATE, List.of(name)));
         checkpoint(vm, checkpoint);
         DiskSnapshots.Cost cost;
         try {
             cost = takeAll(vm, disks, name, new Qcow2Snapshot.Times(now / 1_000_000_000L, (int) (now % 1_000_000_000L),
                     pause ? guestClock(vm, now) : 0), new byte[0]);
         } catch (LabException e) {
-            vm.snapshotJob = null;
+            vm.endSnapshotJob();
             throw e;
         }
         lab.log(vm.name, "snapshot", name, "disk-only", "for-backup");
@@ -700,7 +687,7 @@ final class Snapshots {
                 left.addAll(undo(vm, List.of(s.get()), name).isEmpty() ? List.of() : List.of(d.device()));
             }
         }
-        vm.snapshotJob = null;
+        vm.endSnapshotJob();
         if (!left.isEmpty()) {
             throw new LabException(LabException.Kind.IO, "cannot delete temporary snapshot '" + name + "' of VM "
                     + vm.name + " from " + String.join(", ", left), "snapshot delete " + vm.name + " " + name);
@@ -733,24 +720,24 @@ final class Snapshots {
                                 undo(vm, all, n);
                             }
                         }
-                        vm.snapshotJob = null;
+                        vm.endSnapshotJob();
                     }
                     case SnapshotJob.DELETE -> {
-                        vm.snapshotJob = null;
+                        vm.endSnapshotJob();
                         deleteFromDisks(vm, job.names().stream()
                                 .filter(n -> vm.snapshots.has(n) || namesOnDisks(vm).containsKey(n)).toList());
                     }
                     case SnapshotJob.REVERT -> {
-                        vm.snapshotJob = null;
+                        vm.endSnapshotJob();
                         String name = job.names().getFirst();
                         apply(vm, target(vm, name), name);
                     }
-                    default -> vm.snapshotJob = null;
+                    default -> vm.endSnapshotJob();
                 }
             } catch (RuntimeException e) {
                 VmMachine now = lab.vms.get(vm.name);
                 if (now != null) {
-                    now.snapshotJob = null;
+                    now.endSnapshotJob();
                 }
                 lab.log(vm.name, "recover failed", message(e));
             }

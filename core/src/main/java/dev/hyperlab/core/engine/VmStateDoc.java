@@ -14,6 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import dev.hyperlab.core.engine.machine.Execution;
+import dev.hyperlab.core.engine.machine.MachineEnv;
+import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.persist.SavedDoc;
 
 /**
  * A VM's runtime state as a snapshot saves it: the VM object exactly as the lab saves it ({@link VmMachine#save}),
@@ -56,14 +60,14 @@ final class VmStateDoc {
                 doc.put(e.getKey(), e.getValue());
             }
         }
-        doc.put("backed", vm.held > 0 ? vm.resident + vm.swapped : 0L);
+        doc.put("backed", vm.held > 0 ? vm.account.backed() : 0L);
         doc.put("execution", parse(json(g -> Execution.capture(vm).save(g))));
         return doc;
     }
 
     /** Canonical bytes: compact JSON in the document's own field order. */
     static byte[] canonical(Map<String, Object> doc) {
-        return json(g -> LabCodec.writeValue(g, doc));
+        return json(g -> SavedDoc.writeValue(g, doc));
     }
 
     static String digest(Map<String, Object> doc) {
@@ -135,25 +139,22 @@ final class VmStateDoc {
      * memory yet (the caller restores that). Its work in progress is returned separately, for the caller to thaw.
      */
     @SuppressWarnings("unchecked")
-    static VmMachine restore(LabModel lab, Map<String, Object> doc, VmMachine old) throws IOException {
+    static VmMachine restore(MachineEnv env, Map<String, Object> doc, VmMachine old) throws IOException {
         Map<String, Object> m = new LinkedHashMap<>(doc);
         m.remove("backed");
         m.remove("execution");
         m.put("resident", 0L);
         m.put("swapped", 0L);
         m.put("shared", 0L);
-        m.put("majorFaults", old.majorFaults);
+        m.put("majorFaults", old.account.majorFaults);
         m.put("memorySamples", List.of());
         m.put("run", old.run + 1);
         m.put("planKind", "");
         m.put("stepIndex", -1L);
         m.put("plan", List.of());
         m.put("timeline", List.of());
-        VmMachine vm = VmMachine.restore(lab, m);
-        vm.timeline.addAll(old.timeline);
-        vm.memorySamples.addAll(old.memorySamples);
-        vm.snapshots = old.snapshots;
-        vm.snapshotJob = old.snapshotJob;
+        VmMachine vm = VmMachine.restore(env, m);
+        vm.continueFrom(old);
         return vm;
     }
 
@@ -188,7 +189,7 @@ final class VmStateDoc {
     @SuppressWarnings("unchecked")
     static Map<String, Object> parse(byte[] bytes) {
         try (JsonParser p = JSON.createParser(bytes)) {
-            return (Map<String, Object>) LabCodec.parse(p);
+            return (Map<String, Object>) SavedDoc.parse(p);
         } catch (IOException | ClassCastException e) {
             throw new IllegalStateException("a VM state document does not parse", e);
         }

@@ -4,10 +4,12 @@ import dev.hyperlab.api.lab.ApplyResult;
 import dev.hyperlab.api.lab.Disk;
 import dev.hyperlab.api.lab.DiskRepair;
 import dev.hyperlab.api.lab.DiskSpec;
+import dev.hyperlab.api.lab.EventFilter;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostSpec;
 import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.LabEvent;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.LabInfo;
 import dev.hyperlab.api.lab.MemorySample;
@@ -254,6 +256,19 @@ public final class LocalLab implements Lab, AutoCloseable {
     @Override
     public List<MemorySample> memoryHistory(List<String> machines) {
         return read(m -> m.memoryHistory(machines));
+    }
+
+    @Override
+    public List<LabEvent> events(EventFilter filter) {
+        requireOpen();
+        if (dir == null) {
+            return Lab.super.events(filter); // in memory or a dry run's copy: no log
+        }
+        String m = filter.machine();
+        if (!m.isEmpty() && findHost(m).isEmpty() && findVm(m).isEmpty()) {
+            throw LabException.notFound("no host or VM named '" + m + "'", "host list and vm list show them");
+        }
+        return EventLogFile.read(dir.path(), filter);
     }
 
     @Override

@@ -1,7 +1,5 @@
 package dev.hyperlab.core.storage;
 
-import dev.hyperlab.core.storage.qcow2.Qcow2Image;
-import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,7 +11,8 @@ import java.util.Optional;
  * Follows backing files: resolves a stored name as QEMU does (relative to the directory of the image naming it),
  * refuses loops (an image that is, directly or further down, its own backing file), anything but a regular file, and
  * chains deeper than {@link #MAX_DEPTH}. A chain is walked one link at a time in a loop, never by recursion per level,
- * so the deepest chain allowed costs no more stack than a single image.
+ * so the deepest chain allowed costs no more stack than a single image. It opens no image: a format opens the links it
+ * is given (Qcow2Image), so this class depends on no format and no format loops back through it.
  */
 public final class BackingChain {
     /** Deeper chains are refused; each level holds an open file. */
@@ -75,15 +74,6 @@ public final class BackingChain {
         } catch (ImageException e) {
             throw new ImageException(image + ": backing file " + e.getMessage());
         }
-        return new Link(real, format.isPresent() ? format.get() : DiskImages.probe(real), chain);
-    }
-
-    /** Opens {@code name}, the backing file of {@code image}, read-only, with its own chain (see {@link #next}). */
-    public static DiskImage openBacking(Path image, String name, Optional<ImageFormat> format, List<Path> above) throws IOException {
-        Link link = next(image, name, format, above);
-        return switch (link.format()) {
-            case QCOW2 -> Qcow2Image.open(link.path(), true, link.above());
-            case RAW -> RawImage.open(link.path(), true);
-        };
+        return new Link(real, format.isPresent() ? format.get() : ImageFormat.probe(real), chain);
     }
 }

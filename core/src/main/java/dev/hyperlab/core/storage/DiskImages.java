@@ -6,9 +6,7 @@ import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import dev.hyperlab.core.storage.qcow2.Qcow2Repair;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,14 +22,7 @@ public final class DiskImages {
 
     /** The format of an existing file: qcow2 when it starts with QEMU's magic, raw otherwise (as qemu-img probes). */
     public static ImageFormat probe(Path path) throws IOException {
-        RegularFiles.require(path);
-        try (InputStream in = Files.newInputStream(path)) {
-            byte[] magic = in.readNBytes(4);
-            return magic.length == 4 && (magic[0] & 0xff) == 'Q' && magic[1] == 'F' && magic[2] == 'I' && (magic[3] & 0xff) == 0xfb
-                    ? ImageFormat.QCOW2 : ImageFormat.RAW;
-        } catch (NoSuchFileException e) {
-            throw new ImageException(path + ": no such image");
-        }
+        return ImageFormat.probe(path);
     }
 
     /** Opens an image of any supported format, with its backing chain. */

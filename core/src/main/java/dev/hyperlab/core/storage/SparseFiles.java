@@ -17,6 +17,17 @@ public final class SparseFiles {
 
     private SparseFiles() {}
 
+    /**
+     * Links the system calls now. Linking a native call spins method handles and a stub class per call, which no AOT
+     * cache holds: tens of milliseconds at start-up. A front end calls this on a spare thread as it starts, so the
+     * linking overlaps opening the lab instead of following it (every command that opens a lab directory locks or
+     * measures image files, and so needs them). Whether the calls are available (false on another OS, or when native
+     * access is denied: callers then fall back).
+     */
+    public static boolean linkNativeCalls() {
+        return Libc.AVAILABLE;
+    }
+
     /** A run of the host file that holds data: {@code [start, end)}. */
     public record DataRun(long start, long end) {}
 

@@ -2,6 +2,7 @@ package dev.hyperlab.shell.command;
 
 import dev.hyperlab.shell.commands.AdvanceCommand;
 import dev.hyperlab.shell.commands.DemoCommand;
+import dev.hyperlab.shell.commands.EventsCommand;
 import dev.hyperlab.shell.commands.ExitCommand;
 import dev.hyperlab.shell.commands.HelpCommand;
 import dev.hyperlab.shell.commands.ProfilesCommand;
@@ -52,6 +53,7 @@ public final class CommandCatalog {
                 CommandGroup.of("disk", Section.DISKS, DiskCommands.class),
                 CommandGroup.of("backup", Section.BACKUPS, BackupCommands.class),
                 CommandGroup.of("timeline", Section.TIMELINES, TimelineCommand.class),
+                CommandGroup.of("events", Section.TIMELINES, EventsCommand.class),
                 CommandGroup.code("js", Section.PLUGINS, JsCommand.class),
                 CommandGroup.of("run", Section.PLUGINS, RunCommand.class),
                 CommandGroup.code("java", Section.PLUGINS, JavaCommand.class),

@@ -29,10 +29,21 @@ public final class Json {
 
     /** Writes {@code value} as one pretty-printed JSON document and a newline. */
     public static void write(Object value, Writer out) {
+        write(value, out, true);
+    }
+
+    /** Writes {@code value} on one line and a newline: a line of JSON Lines ({@code events --json}). */
+    public static void line(Object value, Writer out) {
+        write(value, out, false);
+    }
+
+    private static void write(Object value, Writer out, boolean pretty) {
         try {
             JsonGenerator g = new JsonFactory().createGenerator(out);
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
-            g.useDefaultPrettyPrinter();
+            if (pretty) {
+                g.useDefaultPrettyPrinter();
+            }
             value(g, value);
             g.flush();
             out.write(System.lineSeparator());

@@ -214,6 +214,15 @@ public final class Qcow2Image implements DiskImage {
         }
     }
 
+    /** Opens {@code name}, the backing file of a new image at {@code image}, read-only with its own chain. */
+    private static DiskImage openBacking(Path image, String name, Optional<ImageFormat> format) throws IOException {
+        BackingChain.Link link = BackingChain.next(image, name, format, List.of());
+        return switch (link.format()) {
+            case QCOW2 -> open(link.path(), true, link.above());
+            case RAW -> RawImage.open(link.path(), true);
+        };
+    }
+
     /** Creates a qcow2 v3 image; fails if {@code path} exists. The backing file, if any, must exist. */
     public static Qcow2Image create(Path path, Qcow2CreateOptions o) throws IOException {
         int cs = o.clusterSize();
@@ -223,11 +232,11 @@ public final class Qcow2Image implements DiskImage {
         long size = o.virtualSize();
         if (size < 0) {
             if (o.backingFile().isEmpty()) throw new ImageException(path + ": a size is needed for an image without a backing file");
-            try (DiskImage b = BackingChain.openBacking(path, o.backingFile().get(), o.backingFormat(), List.of())) {
+            try (DiskImage b = openBacking(path, o.backingFile().get(), o.backingFormat())) {
                 size = b.virtualSize();
             }
         } else if (o.backingFile().isPresent()) {
-            BackingChain.openBacking(path, o.backingFile().get(), o.backingFormat(), List.of()).close();
+            openBacking(path, o.backingFile().get(), o.backingFormat()).close();
         }
         int bits = Integer.numberOfTrailingZeros(cs);
         Qcow2Header.requireAddressable(path.toString(), "virtual size", size, bits);

@@ -1,0 +1,231 @@
+package dev.hyperlab.core.engine.image;
+
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.storage.CheckReport;
+import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.DiskImages;
+import dev.hyperlab.core.storage.Extent;
+import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.ImageFormat;
+import dev.hyperlab.core.storage.MemoryImage;
+import dev.hyperlab.core.storage.OpenMode;
+import dev.hyperlab.core.storage.RepairReport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Images held in memory: for labs without a directory and for scale runs, where 100,000 VMs read one shared base
+ * layout per profile instead of opening 100,000 files. Such a lab reads files it is pointed at (an attached image, a
+ * backing file, a conversion's source) but never writes one: images it creates, even at a path, live in memory.
+ */
+public final class MemoryImageStore implements ImageStore {
+    private final Map<String, MemoryImage> images = new HashMap<>();
+    private final Map<String, MemoryImage> bases = new HashMap<>();
+    /** Snapshots kept in memory with the images (an in-memory lab is never saved, so neither are they). */
+    private final Map<String, DiskSnapshots> snapshots = new HashMap<>();
+    /** The format an image was made in, where not raw (a memory image has no format of its own). */
+    private final Map<String, ImageFormat> formats = new HashMap<>();
+    /** Files opened read-only under memory overlays, closed with the store. */
+    private final List<DiskImage> files = new ArrayList<>();
+
+    @Override
+    public DiskImage hostDisk(String host, String device, long size) {
+        return images.computeIfAbsent(hostPath(host, device), p -> MemoryImage.blank(p, size));
+    }
+
+    @Override
+    public void installHostLoader(String host, String device, long size, String firmware, String what) {
+        MemoryImage disk = MemoryImage.blank(hostPath(host, device), size);
+        BootLayouts.write(disk, firmware, what);
+        images.put(hostPath(host, device), disk);
+    }
+
+    @Override
+    public String createOverlay(String vm, String device, OsProfile profile, String firmware) {
+        String key = basePath(profile, firmware);
+        MemoryImage base = bases.computeIfAbsent(key, k -> {
+            // named as before paths were given to bases: the name seeds the layout's GUIDs, and scale runs stay as they were
+            MemoryImage b = MemoryImage.blank("base/" + profile.id() + "@" + firmware, profile.imageSize());
+            layQuietly(b, profile, firmware);
+            return b.readOnlyView();
+        });
+        String path = vmPath(vm, device);
+        images.put(path, MemoryImage.overlay(path, base));
+        return path;
+    }
+
+    /** Bases in memory hold the boot layout only: 100,000 VMs need it read, not 16 MiB of OS files each profile. */
+    private static void layQuietly(MemoryImage image, OsProfile profile, String firmware) {
+        try {
+            BootableDisks.lay(image, profile, firmware, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("laying out " + image.path(), e);
+        }
+    }
+
+    @Override
+    public String basePath(OsProfile profile, String firmware) {
+        return DiskFiles.MEMORY_PREFIX + "images/" + profile.id() + "-" + firmware;
+    }
+
+    @Override
+    public List<String> baseImages() {
+        return bases.keySet().stream().sorted().toList();
+    }
+
+    @Override
+    public String createBlank(String vm, String device, long size) {
+        String path = vmPath(vm, device);
+        images.put(path, MemoryImage.blank(path, size));
+        return path;
+    }
+
+    @Override
+    public void requireNew(String path) {
+        if (images.containsKey(path)
+                || (!path.startsWith(DiskFiles.MEMORY_PREFIX) && Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS))) {
+            throw LabException.conflict(path + " exists", "a new image never replaces a file: choose another path");
+        }
+    }
+
+    @Override
+    public void createDisk(DiskRequest r) {
+        MemoryImage img;
+        if (r.backing().isPresent()) {
+            DiskImage backing = open(r.backing().get());
+            img = MemoryImage.overlay(r.path(), backing, r.size() < 0 ? backing.virtualSize() : r.size());
+        } else {
+            img = MemoryImage.blank(r.path(), r.size());
+        }
+        if (r.os().isPresent()) {
+            layQuietly(img, r.os().get(), r.firmware());
+        }
+        images.put(r.path(), img);
+        formats.put(r.path(), r.format());
+    }
+
+    @Override
+    public void convertDisk(String source, String target, ImageFormat format) {
+        inspect(source, img -> {
+            copy(img, target, format);
+            return null;
+        });
+    }
+
+    /** A memory copy of {@code source} (read through its chain) at {@code target}: only its data is stored. */
+    void copy(DiskImage source, String target, ImageFormat format) throws IOException {
+        MemoryImage copy = MemoryImage.blank(target, source.virtualSize());
+        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+        for (Extent e : source.map(0, source.virtualSize())) {
+            for (long pos = e.offset(); e.data() && pos < e.end(); pos += buf.limit()) {
+                buf.clear().limit((int) Math.min(buf.capacity(), e.end() - pos));
+                source.read(pos, buf);
+                copy.write(pos, buf.flip());
+            }
+        }
+        images.put(target, copy);
+        formats.put(target, format);
+    }
+
+    @Override
+    public <T> T inspect(String path, ImageQuery<T> query) {
+        return DiskFiles.query(Path.of(path), images.get(path), OpenMode.INSPECT, query);
+    }
+
+    /**
+     * The image at {@code path}: one of this store's, or a file, read-only under a memory overlay (the guest may
+     * write; the file never changes).
+     */
+    @Override
+    public DiskImage open(String path) {
+        MemoryImage img = images.get(path);
+        if (img != null) {
+            return img;
+        }
+        if (path.startsWith(DiskFiles.MEMORY_PREFIX)) {
+            throw LabException.notFound("no image " + path + " in this in-memory lab", "disk list shows the images");
+        }
+        Path file = Path.of(path);
+        ImageFormat format = DiskFiles.requireImage(file);
+        try {
+            DiskImage f = DiskImages.open(file, format, true);
+            files.add(f);
+            MemoryImage overlay = MemoryImage.overlay(path, f);
+            images.put(path, overlay);
+            formats.put(path, format);
+            return overlay;
+        } catch (ImageException e) {
+            throw DiskFiles.refusal(file, e);
+        } catch (IOException e) {
+            throw LabException.invalid("cannot open image " + file + ": " + e.getMessage(),
+                    "hyperlab reads qcow2 and raw images");
+        }
+    }
+
+    /** A memory image has no metadata to repair; a file this lab only reads is not its to rewrite. */
+    @Override
+    public RepairReport repair(String path) {
+        if (!images.containsKey(path) && !path.startsWith(DiskFiles.MEMORY_PREFIX)) {
+            throw LabException.notAllowed("this lab lives in memory and writes no files, so it cannot repair " + path,
+                    "repair it in a lab in a directory (hyperlab --lab DIR), or with qemu-img check -r all");
+        }
+        CheckReport clean = inspect(path, DiskImages::check);
+        return new RepairReport(clean, clean, false);
+    }
+
+    boolean has(String path) {
+        return images.containsKey(path);
+    }
+
+    @Override
+    public void delete(String path) {
+        images.remove(path);
+        snapshots.remove(path);
+        formats.remove(path);
+    }
+
+    @Override
+    public DiskSnapshots snapshots(String path) {
+        open(path); // an unknown path fails here
+        return snapshots.computeIfAbsent(path, p -> new MemoryDiskSnapshots(p, () -> images.get(p),
+                img -> images.put(p, img), null));
+    }
+
+    @Override
+    public String format(String path) {
+        return formats.getOrDefault(path, ImageFormat.RAW).qemuName();
+    }
+
+    @Override
+    public void close() {
+        images.clear();
+        bases.clear();
+        snapshots.clear();
+        formats.clear();
+        for (DiskImage f : files) {
+            try {
+                f.close();
+            } catch (IOException e) {
+                // read-only: nothing to lose
+            }
+        }
+        files.clear();
+    }
+
+    private static String hostPath(String host, String device) {
+        return DiskFiles.MEMORY_PREFIX + "hosts/" + host + "/" + device;
+    }
+
+    private static String vmPath(String vm, String device) {
+        return DiskFiles.MEMORY_PREFIX + "vms/" + vm + "/" + device;
+    }
+}

@@ -1,0 +1,143 @@
+package dev.hyperlab.core.engine.machine;
+
+import static dev.hyperlab.core.model.Calibration.*;
+import static dev.hyperlab.core.model.Demands.referenceCpu;
+import static dev.hyperlab.core.model.Demands.seconds;
+import static dev.hyperlab.core.model.Demands.sequentialOps;
+
+import dev.hyperlab.api.lab.HostOs;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.spi.BootDevice;
+import dev.hyperlab.api.spi.BootOutcome;
+import dev.hyperlab.api.spi.BootStep;
+import dev.hyperlab.api.spi.Demand;
+import dev.hyperlab.api.spi.FirmwareModel;
+import dev.hyperlab.core.firmware.BootMarker;
+import dev.hyperlab.core.guard.ExtensionFault;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * How a host boots: its firmware's POST and boot-device search (through the spi), then what the boot loader it finds
+ * loads. A type 1 hypervisor (modelled on Proxmox VE: Debian with KVM) is the OS: boot loader, kernel, hypervisor. A
+ * type 2 hypervisor waits for a whole host OS first: boot loader, kernel, host-os, hypervisor.
+ */
+final class HostBootPlans {
+    private HostBootPlans() {}
+
+    /** The boot loader tag {@code host install} writes. */
+    static String tag(HypervisorType type, HostOs os) {
+        return type == HypervisorType.TYPE1 ? "host=type1" : "host=type2-" + os.id();
+    }
+
+    static List<PlannedStep> plan(HostMachine host) {
+        List<PlannedStep> steps = new ArrayList<>();
+        try {
+            planFirmware(host, steps);
+        } catch (ExtensionFault fault) {
+            // a plugin's firmware failed (threw, hung, answered nonsense): the host fails, naming the plugin
+            steps.add(PlannedStep.fail(steps.isEmpty() ? "post" : "boot-search", fault.what()));
+        }
+        return steps;
+    }
+
+    private static void planFirmware(HostMachine host, List<PlannedStep> steps) {
+        MachineFacts facts = new MachineFacts(host.name, false, host.cores, host.ghz, host.ram, host.disks.size(),
+                HostMachine.NICS, host.env.seed(), "host/" + host.name + "/firmware/" + host.run);
+        FirmwareModel fw = host.env.extensions().firmware(host.firmware);
+        for (BootStep s : fw.post(facts)) {
+            steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
+        }
+        List<ImageBootDevice> devices = devices(host);
+        BootOutcome outcome;
+        try {
+            outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
+        } catch (UncheckedIOException e) {
+            // a firmware model (a plugin's) that let a disk's read error through: the boot stops at it
+            steps.add(PlannedStep.fail("boot-search", "the firmware could not read the boot disk (" + e.getMessage()
+                    + ")"));
+            return;
+        }
+        for (BootStep s : outcome.steps()) {
+            steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
+        }
+        switch (outcome) {
+            case BootOutcome.NotFound nf -> steps.add(PlannedStep.fail("boot-search", nf.message()));
+            case BootOutcome.Found f -> {
+                ImageBootDevice dev = null;
+                for (ImageBootDevice d : devices) {
+                    if (d.name().equals(f.device())) {
+                        dev = d;
+                    }
+                }
+                if (dev == null) {
+                    throw new IllegalStateException("firmware booted unknown device " + f.device());
+                }
+                byte[] loader;
+                try {
+                    loader = dev.loaderBytes(f.loader());
+                } catch (UncheckedIOException e) {
+                    steps.add(PlannedStep.fail("boot-search", "the boot loader on " + f.device() + " cannot be read ("
+                            + e.getMessage() + ")"));
+                    return;
+                }
+                Optional<String> what = BootMarker.read(loader);
+                steps.addAll(osSteps(what.orElse("")));
+            }
+        }
+    }
+
+    /** The host's boot devices in boot order: {@code disk}/{@code diskN} and {@code net}/{@code netN}. */
+    static List<ImageBootDevice> devices(HostMachine host) {
+        List<ImageBootDevice> out = new ArrayList<>();
+        for (String entry : host.bootOrder) {
+            String device = entry.equals("disk") ? "disk0" : entry.equals("net") ? "net0" : entry;
+            if (device.startsWith("net")) {
+                out.add(ImageBootDevice.net(device));
+                continue;
+            }
+            for (HostDisk d : host.disks) {
+                if (d.device().equals(device)) {
+                    out.add(new ImageBootDevice(device, host.env.images().hostDisk(host.name, device, d.size())));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<PlannedStep> osSteps(String what) {
+        Demand grub = Demand.fixed(seconds(GRUB_TIMEOUT_S + GRUB_LOAD_S))
+                .plusRead(VMLINUZ_BYTES + INITRD_BYTES, sequentialOps(VMLINUZ_BYTES + INITRD_BYTES));
+        Demand linuxKernel = referenceCpu(LINUX_HOST_KERNEL_S + LINUX_HOST_INITRD_S);
+        Demand linuxUserspace = referenceCpu(LINUX_HOST_USERSPACE_S);
+        return switch (what) {
+            case "host=type1" -> List.of(
+                    PlannedStep.of("bootloader", "grub", grub),
+                    PlannedStep.of("kernel", "linux", linuxKernel),
+                    PlannedStep.of("hypervisor", "kvm + services", linuxUserspace));
+            case "host=type2-linux" -> List.of(
+                    PlannedStep.of("bootloader", "grub", grub),
+                    PlannedStep.of("kernel", "linux", linuxKernel),
+                    PlannedStep.of("host-os", "linux userspace", linuxUserspace),
+                    PlannedStep.of("hypervisor", "type2 service", Demand.fixed(seconds(TYPE2_AUTOSTART_DELAY_S))));
+            case "host=type2-windows" -> List.of(
+                    PlannedStep.of("bootloader", "bootmgr", Demand.NONE),
+                    PlannedStep.of("kernel", "windows", Demand.NONE),
+                    PlannedStep.of("host-os", "windows", referenceCpu(WINDOWS_HOST_TOTAL_S).plusRead(WINDOWS_BOOT_READ_BYTES,
+                            Math.round(WINDOWS_BOOT_IOS * WINDOWS_BOOT_READ_FRACTION))),
+                    PlannedStep.of("hypervisor", "type2 service", Demand.fixed(seconds(TYPE2_AUTOSTART_DELAY_S))));
+            default -> List.of(PlannedStep.fail("bootloader",
+                    "the boot loader on the boot disk loads no OS hyperlab knows (host install puts one there)"));
+        };
+    }
+
+
+    /** Sequential request count of a large read (readahead-sized requests). */
+    static final class OsProfilesOps {
+        static long sequential(long bytes) {
+            return (bytes + SEQUENTIAL_REQUEST_BYTES - 1) / SEQUENTIAL_REQUEST_BYTES;
+        }
+    }
+}

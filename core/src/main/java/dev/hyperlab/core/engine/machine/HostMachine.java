@@ -1,0 +1,288 @@
+package dev.hyperlab.core.engine.machine;
+
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hyperlab.api.lab.HostInfo;
+import dev.hyperlab.api.lab.HostOs;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.StartPolicy;
+import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.model.DiskModel;
+import dev.hyperlab.core.sim.SharedResource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import dev.hyperlab.core.engine.lifecycle.HostLifecycle;
+import dev.hyperlab.core.engine.lifecycle.Lifecycle;
+import dev.hyperlab.core.engine.persist.SavedDoc;
+
+/**
+ * A physical host: cores, memory, disks, a firmware and a boot order; once booted, the hypervisor that runs VMs.
+ *
+ * <pre>
+ * off     -- power-on  --> booting
+ * failed  -- power-on  --> booting
+ * booting -- plan done --> running     (firmware, boot loader, OS, hypervisor)
+ * booting -- fail step --> failed      (e.g. "No bootable device.")
+ * booting/running/failed -- power-off --> off   (VMs on it crash)
+ * booting/running/failed -- reset     --> booting
+ * </pre>
+ */
+public final class HostMachine extends Machine {
+    /** Hosts have one NIC, net0 (PXE-capable), in this version of the model. */
+    static final int NICS = 1;
+
+    public final int cores;
+    public final long ram;
+    final double ghz;
+    public final String firmware;
+    final List<HostDisk> disks;
+    final List<String> bootOrder;
+    /** Its lifecycle state; every change goes through {@link Lifecycle#transition}. */
+    final Lifecycle<HostState, HostLifecycle.Action> lifecycle;
+    public String reason = "";
+    public HypervisorType hypervisor;
+    HostOs hostOs;
+    public StartPolicy policy = StartPolicy.UNLIMITED;
+    final SharedResource cpu;
+    final List<SharedResource> diskResources = new ArrayList<>();
+    private final DiskModel datastore;
+    public final StartScheduler starts = new StartScheduler(this);
+    /** Base-image phases whose reads are in the host's cache (profile/phase), sorted for a stable save. */
+    final TreeSet<String> warmCache = new TreeSet<>();
+    public final TreeSet<String> vms = new TreeSet<>();
+    /** Memory promised to running VMs (guest memory plus VMM overhead). */
+    public long committed;
+    public final MemoryManager memory = new MemoryManager(this);
+
+    public HostMachine(MachineEnv env, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
+            List<String> bootOrder) {
+        super(name, env);
+        this.lifecycle = HostLifecycle.of(name);
+        this.cores = cores;
+        this.ram = ram;
+        this.ghz = ghz;
+        this.firmware = firmware;
+        this.disks = List.copyOf(disks);
+        this.bootOrder = List.copyOf(bootOrder);
+        this.cpu = env.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz));
+        this.datastore = DiskModel.of(disks.getFirst().kind());
+        for (HostDisk d : disks) {
+            diskResources.add(env.sim().register(new SharedResource("host:" + name + ":" + d.device(), 1.0)));
+        }
+    }
+
+    @Override
+    SharedResource cpuResource() {
+        return cpu;
+    }
+
+    /** The first disk: the boot disk and the datastore holding the VMs' images. */
+    @Override
+    SharedResource diskResource() {
+        return diskResources.getFirst();
+    }
+
+    public DiskModel datastoreModel() {
+        return datastore;
+    }
+
+    @Override
+    double cpuWork(PlannedStep step) {
+        return step.demand().cpuGigacycles();
+    }
+
+    @Override
+    double diskWork(PlannedStep step) {
+        return datastoreModel().deviceSeconds(step.demand(), 1.0, 1.0, 1.0);
+    }
+
+    @Override
+    double cpuCap(PlannedStep step) {
+        return Math.min(step.demand().threads(), cores) * ghz;
+    }
+
+    @Override
+    double cpuWeight() {
+        return 1;
+    }
+
+    public HostState state() {
+        return lifecycle.state();
+    }
+
+    /** Memory VMs may use: installed memory less what the hypervisor (and, for type 2, the host OS) keeps. */
+    public long usableMemory() {
+        long reserve = hypervisor == HypervisorType.TYPE2
+                ? Calibration.TYPE2_HOST_OS_BYTES
+                : Calibration.TYPE1_HOST_RESERVE_BYTES;
+        return Math.max(0, ram - reserve);
+    }
+
+    /** The CPU tax guest work pays on this host's hypervisor. */
+    double cpuTax() {
+        return hypervisor == HypervisorType.TYPE2 ? Calibration.TYPE2_CPU_TAX : Calibration.TYPE1_CPU_TAX;
+    }
+
+    /** Throughput VM disk I/O gets through this host's hypervisor relative to a type 1's. */
+    double hypervisorDiskFactor() {
+        return hypervisor == HypervisorType.TYPE2 ? Calibration.TYPE2_DISK_FACTOR : 1.0;
+    }
+
+    /** What to do, while this host does not run, for it to run: the hint of a request that needs it running. */
+    public String untilRunning() {
+        return switch (state()) {
+            case BOOTING -> "it is still booting: wait until it runs (wait host " + name + ")";
+            case FAILED -> "it failed to boot (timeline " + name + " shows where): power it on again once fixed";
+            default -> "power it on and wait until it runs (host power-on " + name + ", then wait host " + name + ")";
+        };
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+    public void install(HypervisorType type, HostOs os) {
+        lifecycle.check(HostLifecycle.Action.INSTALL);
+        if (type == HypervisorType.TYPE1 && os != null) {
+            throw LabException.invalid("a type 1 hypervisor is the host's OS: a {hostOs} does not apply",
+                    "leave out the {hostOs}, or install a type2 {hypervisor}");
+        }
+        HostOs effective = type == HypervisorType.TYPE2 && os == null ? HostOs.LINUX : os;
+        HostDisk boot = disks.getFirst();
+        env.requireExtensions(firmware, List.of());
+        env.images().installHostLoader(name, boot.device(), boot.size(), env.extensions().layoutName(firmware),
+                HostBootPlans.tag(type, effective));
+        hypervisor = type;
+        hostOs = effective;
+        warmCache.clear();
+        env.log(name, "installed " + type.id() + (effective == null ? "" : " on " + effective.id()));
+    }
+
+    public void powerOn() {
+        lifecycle.check(HostLifecycle.Action.POWER_ON);
+        env.requireExtensions(firmware, List.of());
+        lifecycle.transition(HostLifecycle.Action.POWER_ON);
+        reason = "";
+        env.log(name, "power-on");
+        startPlan(PlanKind.BOOT, HostBootPlans.plan(this));
+    }
+
+    public void powerOff() {
+        lifecycle.check(HostLifecycle.Action.POWER_OFF);
+        cutPower("host " + name + " lost power");
+        env.log(name, "power-off");
+    }
+
+    public void reset() {
+        lifecycle.check(HostLifecycle.Action.RESET);
+        env.requireExtensions(firmware, List.of()); // before the power is cut: a refused reset changes nothing
+        cutPower("host " + name + " was reset");
+        env.log(name, "reset");
+        powerOn();
+    }
+
+    private void cutPower(String why) {
+        stopPlan();
+        lifecycle.transition(HostLifecycle.Action.POWER_OFF);
+        reason = "";
+        starts.clear();
+        warmCache.clear();
+        for (String vm : vms) {
+            env.vmMachine(vm).hostLost(why);
+        }
+        committed = 0;
+        memory.swapUsed = 0;
+        memory.reindex();
+        memory.changed();
+    }
+
+    @Override
+    void planDone(PlanKind kind) {
+        lifecycle.transition(HostLifecycle.Action.BOOTED);
+        env.log(name, "running");
+        starts.admit();
+    }
+
+    @Override
+    void planFailed(PlanKind kind, PlannedStep failure) {
+        lifecycle.transition(HostLifecycle.Action.BOOT_FAILED);
+        reason = failure.failure();
+    }
+
+    public HostInfo info() {
+        List<HostInfo.HostDiskInfo> ds = new ArrayList<>();
+        for (int i = 0; i < disks.size(); i++) {
+            HostDisk d = disks.get(i);
+            String contents = i == 0 && hypervisor != null
+                    ? (hypervisor == HypervisorType.TYPE1 ? "type1 hypervisor" : hostOs.id() + " + type2 hypervisor")
+                    : "";
+            ds.add(new HostInfo.HostDiskInfo(d.device(), d.kind(), d.size(), contents));
+        }
+        return new HostInfo(name, state(), cores, ram, ghz, firmware, ds, bootOrder,
+                hypervisor == null ? "" : hypervisor.id(), hostOs == null ? "" : hostOs.id(), policy,
+                List.copyOf(vms), reason);
+    }
+
+    // ---- saved with the lab (LabCodec) ----
+
+    /** Writes this host as an object of a saved lab: its configuration, state, memory, start queue and run. */
+    public void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeNumberField("cores", cores);
+        g.writeNumberField("ram", ram);
+        g.writeNumberField("ghz", ghz);
+        g.writeStringField("firmware", firmware);
+        g.writeArrayFieldStart("disks");
+        for (HostDisk d : disks) {
+            g.writeStartObject();
+            g.writeStringField("device", d.device());
+            g.writeStringField("kind", d.kind().id());
+            g.writeNumberField("size", d.size());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        SavedDoc.writeStrings(g, "bootOrder", bootOrder);
+        g.writeStringField("state", state().id());
+        g.writeStringField("reason", reason);
+        g.writeStringField("hypervisor", hypervisor == null ? "" : hypervisor.id());
+        g.writeStringField("hostOs", hostOs == null ? "" : hostOs.id());
+        g.writeNumberField("maxConcurrentBoots", policy.maxConcurrentBoots());
+        g.writeNumberField("groupDelay", policy.groupDelay().toNanos());
+        SavedDoc.writeStrings(g, "warmCache", List.copyOf(warmCache));
+        g.writeNumberField("committed", committed);
+        memory.save(g);
+        starts.save(g);
+        saveRun(g);
+        g.writeEndObject();
+    }
+
+    /** A host as {@link #save} wrote it, in {@code env} (its start queue is linked once the VMs are loaded). */
+    @SuppressWarnings("unchecked")
+    public static HostMachine restore(MachineEnv env, Map<String, Object> h) throws IOException {
+        List<HostDisk> disks = new ArrayList<>();
+        for (Object o : SavedDoc.list(h, "disks")) {
+            Map<String, Object> d = (Map<String, Object>) o;
+            disks.add(new HostDisk(SavedDoc.str(d, "device"), dev.hyperlab.api.lab.DiskKind.of(SavedDoc.str(d, "kind")),
+                    SavedDoc.num(d, "size")));
+        }
+        HostMachine host = new HostMachine(env, SavedDoc.str(h, "name"), (int) SavedDoc.num(h, "cores"),
+                SavedDoc.num(h, "ram"), SavedDoc.dbl(h, "ghz"), SavedDoc.str(h, "firmware"), disks,
+                SavedDoc.strings(h, "bootOrder"));
+        host.lifecycle.restore(HostState.of(SavedDoc.str(h, "state")));
+        host.reason = SavedDoc.str(h, "reason");
+        String hypervisor = SavedDoc.str(h, "hypervisor");
+        host.hypervisor = hypervisor.isEmpty() ? null : HypervisorType.of(hypervisor);
+        host.hostOs = SavedDoc.str(h, "hostOs").isEmpty() ? null : HostOs.of(SavedDoc.str(h, "hostOs"));
+        host.policy = new StartPolicy((int) SavedDoc.num(h, "maxConcurrentBoots"),
+                java.time.Duration.ofNanos(SavedDoc.num(h, "groupDelay")));
+        host.warmCache.addAll(SavedDoc.strings(h, "warmCache"));
+        host.committed = SavedDoc.num(h, "committed");
+        host.starts.restore(h);
+        host.memory.restore(h);
+        host.restoreRun(h);
+        return host;
+    }
+}

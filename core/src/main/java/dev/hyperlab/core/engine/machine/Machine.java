@@ -1,0 +1,246 @@
+package dev.hyperlab.core.engine.machine;
+
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hyperlab.core.sim.SharedResource;
+import java.util.ArrayList;
+import java.util.List;
+import dev.hyperlab.core.engine.persist.SavedDoc;
+
+/**
+ * What hosts and VMs have in common: a name, a timeline, and a plan (a list of steps) carried out one step at a time.
+ * Each plan or stop bumps the run number, which makes the timers of an abandoned run stale.
+ */
+public abstract sealed class Machine permits HostMachine, VmMachine {
+    private static final String[] BOUND_WORDS = java.util.Arrays.stream(dev.hyperlab.api.lab.BoundBy.values())
+            .map(b -> "bound=" + b.id()).toArray(String[]::new);
+
+    public final String name;
+    /** The lab as this machine sees it. */
+    final MachineEnv env;
+    public final List<PhaseRecord> timeline = new ArrayList<>();
+    public long run;
+    public PlanKind planKind;
+    List<PlannedStep> plan = List.of();
+    int stepIndex = -1;
+    public StepRun current;
+
+    Machine(String name, MachineEnv env) {
+        this.name = name;
+        this.env = env;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    abstract SharedResource cpuResource();
+
+    abstract SharedResource diskResource();
+
+    /** CPU work of a step in gigacycles after this machine's factors. */
+    abstract double cpuWork(PlannedStep step);
+
+    /** Disk work of a step in device-seconds after this machine's factors. */
+    abstract double diskWork(PlannedStep step);
+
+    /** Highest CPU rate (gigacycles per second) the step can use. */
+    abstract double cpuCap(PlannedStep step);
+
+    /** Share weight on contended resources. */
+    abstract double cpuWeight();
+
+    /** The plan finished its last step. */
+    abstract void planDone(PlanKind kind);
+
+    /** The plan stopped at a failure step. */
+    abstract void planFailed(PlanKind kind, PlannedStep failure);
+
+    /** Memory a step needs the host to find before it can finish (none for hosts). */
+    MemoryManager.Grant memoryFor(PlannedStep step) {
+        return MemoryManager.Grant.NONE;
+    }
+
+    /** Device-seconds of the swap I/O a memory grant costs on this machine's disk. */
+    double swapWork(MemoryManager.Grant g) {
+        return 0;
+    }
+
+    /** The step could not get its memory: the machine stops with {@code reason}. */
+    void outOfMemory(StepRun run, String reason) {
+        throw new IllegalStateException(name + " cannot run out of memory");
+    }
+
+    /** A step finished (before the next starts): for caches and counters. */
+    void stepFinished(StepRun run) {}
+
+    /** Starts a plan; the machine takes ownership of {@code steps} (callers pass a list they made for it). */
+    void startPlan(PlanKind kind, List<PlannedStep> steps) {
+        stopPlan();
+        run++;
+        planKind = kind;
+        plan = steps;
+        stepIndex = -1;
+        nextStep();
+    }
+
+    private void nextStep() {
+        stepIndex++;
+        if (stepIndex >= plan.size()) {
+            PlanKind kind = planKind;
+            clearPlan();
+            planDone(kind);
+            return;
+        }
+        PlannedStep step = plan.get(stepIndex);
+        if (step.isFailure()) {
+            PlanKind kind = planKind;
+            env.log(name, "fail", step.phase() + ":", step.failure());
+            clearPlan();
+            planFailed(kind, step);
+            return;
+        }
+        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), env.sim().now());
+        timeline.add(rec);
+        current = new StepRun(this, step, rec);
+        current.start();
+    }
+
+    void stepDone(StepRun r) {
+        if (r != current) {
+            return;
+        }
+        r.record.end = env.sim().now();
+        r.record.boundBy = r.boundBy;
+        if (env.logging()) {
+            if (r.step.step().isEmpty()) {
+                env.log(name, "done", r.step.phase(), BOUND_WORDS[r.boundBy.ordinal()]);
+            } else {
+                env.log(name, "done", r.step.phase(), r.step.step(), BOUND_WORDS[r.boundBy.ordinal()]);
+            }
+        }
+        current = null;
+        stepFinished(r);
+        nextStep();
+    }
+
+    /** Ends the current plan at its running step with {@code reason}, that step bound by {@code boundBy}. */
+    void failCurrent(String reason, dev.hyperlab.api.lab.BoundBy boundBy) {
+        StepRun r = current;
+        PlanKind kind = planKind;
+        if (r != null) {
+            r.cancel();
+            r.record.end = env.sim().now();
+            r.record.boundBy = boundBy;
+            current = null;
+        }
+        env.log(name, "fail", (r == null ? "" : r.step.phase()) + ":", reason);
+        clearPlan();
+        run++;
+        planFailed(kind, PlannedStep.fail(r == null ? "" : r.step.phase(), reason));
+    }
+
+    /** Abandons the current plan: running activities are withdrawn and the open timeline row is closed. */
+    public void stopPlan() {
+        if (current != null) {
+            current.cancel();
+            current.record.end = env.sim().now();
+            current = null;
+        }
+        clearPlan();
+        run++;
+    }
+
+    /**
+     * Takes the plan off the host for a pause ({@link Execution#freeze} captured it first): its activities are
+     * withdrawn, its timers go stale, and its open timeline row ends now, bound by what bound it so far.
+     */
+    void withdrawPlan() {
+        StepRun r = current;
+        if (r != null) {
+            r.cancel();
+            r.record.end = env.sim().now();
+            r.record.boundBy = r.boundBy;
+            current = null;
+        }
+        clearPlan();
+        run++;
+    }
+
+    /** Puts a frozen plan back: the same step goes on, in a new timeline row, with what its parts had left. */
+    void resumePlan(Execution e) {
+        run++;
+        planKind = e.kind();
+        plan = e.plan();
+        stepIndex = e.stepIndex();
+        PlannedStep step = plan.get(stepIndex);
+        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), env.sim().now());
+        timeline.add(rec);
+        StepRun r = new StepRun(this, step, rec);
+        r.boundBy = e.boundBy();
+        current = r;
+        r.resume(e.parts());
+    }
+
+    private void clearPlan() {
+        plan = List.of();
+        stepIndex = -1;
+        planKind = null;
+    }
+
+    public boolean busy() {
+        return planKind != null;
+    }
+
+    // ---- saved with the lab (LabCodec) ----
+
+    /** Writes what every machine has (its plan, where it is in it, its timeline) into the machine's object. */
+    void saveRun(JsonGenerator g) throws IOException {
+        g.writeNumberField("run", run);
+        g.writeStringField("planKind", planKind == null ? "" : planKind.name());
+        g.writeNumberField("stepIndex", stepIndex);
+        PlannedStep.saveAll(g, "plan", plan);
+        if (current != null) {
+            g.writeObjectFieldStart("current");
+            g.writeNumberField("pending", current.pending);
+            g.writeStringField("boundBy", current.boundBy.id());
+            g.writeNumberField("record", timeline.indexOf(current.record));
+            g.writeEndObject();
+        }
+        g.writeArrayFieldStart("timeline");
+        for (PhaseRecord r : timeline) {
+            g.writeStartArray();
+            g.writeString(r.phase);
+            g.writeString(r.step);
+            g.writeNumber(r.start);
+            g.writeNumber(r.end);
+            g.writeString(r.boundBy.id());
+            g.writeEndArray();
+        }
+        g.writeEndArray();
+    }
+
+    /** Reads back what {@link #saveRun} wrote (the step's activities are the resources', restored with them). */
+    @SuppressWarnings("unchecked")
+    void restoreRun(Map<String, Object> o) throws IOException {
+        run = SavedDoc.num(o, "run");
+        String kind = SavedDoc.str(o, "planKind");
+        planKind = kind.isEmpty() ? null : PlanKind.valueOf(kind);
+        stepIndex = (int) SavedDoc.num(o, "stepIndex");
+        plan = List.copyOf(PlannedStep.restoreAll(o, "plan"));
+        for (Object ro : SavedDoc.list(o, "timeline")) {
+            List<Object> r = (List<Object>) ro;
+            timeline.add(new PhaseRecord((String) r.get(0), (String) r.get(1), (Long) r.get(2), (Long) r.get(3),
+                    dev.hyperlab.api.lab.BoundBy.of((String) r.get(4))));
+        }
+        Map<String, Object> cur = (Map<String, Object>) o.get("current");
+        if (cur != null) {
+            PhaseRecord rec = timeline.get((int) SavedDoc.num(cur, "record"));
+            StepRun r = new StepRun(this, plan.get(stepIndex), rec);
+            r.pending = (int) SavedDoc.num(cur, "pending");
+            r.boundBy = dev.hyperlab.api.lab.BoundBy.of(SavedDoc.str(cur, "boundBy"));
+            current = r;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.hyperlab.core.engine.machine;
+
+import dev.hyperlab.core.sim.Simulation;
+import java.util.List;
+import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.engine.image.ImageStore;
+
+/**
+ * What a machine needs from the lab it is in, and nothing more: the simulation and its log, the extensions, the
+ * image store, the other machines by name. Machines hold this instead of the whole lab, so that they do not depend
+ * on every facade operation the lab carries (and a second backend can give machines its own environment).
+ */
+public interface MachineEnv {
+    Simulation sim();
+
+    /** The lab's root seed: boot plans split their random streams from it. */
+    long seed();
+
+    /** Whether the event log records (callers skip building words that nobody reads). */
+    boolean logging();
+
+    /** One line in the event log, at the current lab time, for {@code machine}. */
+    void log(String machine, String... words);
+
+    Extensions extensions();
+
+    /** Refuses, changing nothing, when the firmware or one of the drivers is not available now. */
+    void requireExtensions(String firmwareId, List<String> driverIds);
+
+    ImageStore images();
+
+    /** The next number in the order of start requests (the start queue's tie-break). */
+    long nextRequest();
+
+    HostMachine hostMachine(String name);
+
+    VmMachine vmMachine(String name);
+
+    /** A VM's step finished: the guest's own disk writes of that step are made (labs whose images take them). */
+    void guestStepDone(VmMachine vm, PlannedStep step);
+}

@@ -1,0 +1,619 @@
+package dev.hyperlab.core.engine.machine;
+
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import static dev.hyperlab.core.model.Calibration.*;
+
+import dev.hyperlab.api.lab.HostMemory;
+import dev.hyperlab.api.lab.MemoryPolicy;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.core.sim.Simulation;
+import java.util.ArrayList;
+import java.util.List;
+import dev.hyperlab.core.engine.persist.SavedDoc;
+
+/**
+ * A host's memory: who backs what, and how the hypervisor gets memory back when its VMs were promised more than it
+ * has. The reclamation order is the one hypervisors document (docs/calibration.md, section 7): page sharing in the
+ * background, then balloons (free guest pages first, down to a floor), then host swap; and when even swap is full,
+ * the VM that asked is out of memory.
+ *
+ * <p>Accounting, per running VM: {@code actual} (logical size, below {@code configured} by what the balloon holds),
+ * {@code resident} (guest pages the host backs), {@code swapped} (guest pages in host swap), {@code guestUsed} (pages
+ * the guest itself uses; the rest of {@code resident} is free in the guest, which is what a balloon takes first).
+ * The host's used memory is the VMs' resident pages and VMM overhead, less what page sharing saves.
+ *
+ * <p>Reclaim that a boot step needs is charged to that step as its memory part (boundBy {@code memory}): balloon
+ * inflation at the driver's rate, swap-out and swap-in as real I/O on the host's disk, shared with everything else.
+ */
+public final class MemoryManager {
+    /** The x86 page size: KSM's scan rate is counted in pages. */
+    static final long PAGE_BYTES = 4096;
+
+    /** A host's default policy: Proxmox's automatic ballooning on, no host swap, no page sharing (KSM's run=0). */
+    static final MemoryPolicy DEFAULT_POLICY = new MemoryPolicy(true, 0, false);
+
+    private final HostMachine host;
+    public MemoryPolicy policy = DEFAULT_POLICY;
+    public long swapUsed;
+    /** Lab time of the last accounting update (KSM and balloon progress run between updates). */
+    long lastUpdate;
+    /** Lab time of the pending memory tick, or -1. */
+    public long tickAt = -1;
+    /** Lab time the auto-balloon policy last re-targeted. */
+    long lastPolicyRun = -1;
+    public final List<long[]> samples = new ArrayList<>();
+
+    MemoryManager(HostMachine host) {
+        this.host = host;
+    }
+
+    /** The VMs holding memory on this host, in name order (kept as VMs start and stop: read on every touch). */
+    private final List<VmMachine> holders = new ArrayList<>();
+
+    List<VmMachine> holders() {
+        return holders;
+    }
+
+    private void hold(VmMachine v) {
+        int i = java.util.Collections.binarySearch(holders, v, java.util.Comparator.comparing(Machine::name));
+        if (i < 0) {
+            holders.add(-i - 1, v);
+        }
+    }
+
+    /** Rebuilds the holder list from the VMs' own state (after a load, or after the host lost power). */
+    public void reindex() {
+        holders.clear();
+        for (String name : host.vms) {
+            VmMachine v = host.env.vmMachine(name);
+            if (v.held > 0) {
+                holders.add(v);
+            }
+        }
+    }
+
+    long usable() {
+        return host.usableMemory();
+    }
+
+    long used() {
+        long sum = 0;
+        for (VmMachine v : holders()) {
+            sum += v.account.resident + v.overhead() - v.account.shared;
+        }
+        return sum;
+    }
+
+    /** Memory page sharing saves now: what each VM's merged pages save, summed. */
+    long ksmSaved() {
+        long sum = 0;
+        for (VmMachine v : holders()) {
+            sum += v.account.shared;
+        }
+        return sum;
+    }
+
+    long free() {
+        return usable() - used();
+    }
+
+    /** ESXi's minFree: 899 MB plus 1 % of memory beyond 28 GB. */
+    long minFree() {
+        long beyond = Math.max(0, host.ram - 28_000_000_000L);
+        return MINFREE_BASE_BYTES + Math.round(beyond * MINFREE_ABOVE_28GB_FRACTION);
+    }
+
+    /** The free-memory state by ESXi's thresholds, named as ESXi names them. */
+    String state() {
+        double f = (double) free() / minFree();
+        if (f >= STATE_HIGH) {
+            return "high";
+        } else if (f >= STATE_CLEAR) {
+            return "clear";
+        } else if (f >= STATE_SOFT) {
+            return "soft";
+        } else if (f >= STATE_HARD) {
+            return "hard";
+        }
+        return "low";
+    }
+
+    public HostMemory info() {
+        long usable = usable();
+        long committed = host.committed;
+        long used = used();
+        return new HostMemory(host.ram, usable, committed, used, usable - used,
+                usable == 0 ? 0 : (double) committed / usable, swapUsed, policy.swapBytes(), ksmSaved(), state());
+    }
+
+    // ---- admission ------------------------------------------------------------------------------------------------
+
+    /** The least a VM can be squeezed to: its balloon floor when it can be ballooned, else all of it. */
+    long floor(VmMachine v) {
+        if (policy.autoBalloon() && v.balloonCapable()) {
+            return v.memory - (long) (v.memory * BALLOON_MAX_FRACTION);
+        }
+        return v.memory;
+    }
+
+    /**
+     * Whether the host can promise {@code v} its floor on top of what it promised the running VMs, counting swap:
+     * the hypervisor's admission control. Empty when it can, else why not.
+     */
+    public String refusal(VmMachine v) {
+        long promised = 0;
+        for (VmMachine u : holders()) {
+            if (!u.name.equals(v.name)) { // a VM being reverted gives back what it holds before it takes the snapshot's
+                promised += floor(u) + u.overhead();
+            }
+        }
+        long need = floor(v) + v.overhead();
+        long capacity = usable() + policy.swapBytes();
+        if (promised + need <= capacity) {
+            return "";
+        }
+        return "host " + host.name + " cannot promise " + Sizes.format(need) + " more: its VMs hold at least "
+                + Sizes.format(promised) + " of " + Sizes.format(usable()) + " usable memory and "
+                + Sizes.format(policy.swapBytes()) + " swap";
+    }
+
+    // ---- reclaim for a step -------------------------------------------------------------------------------------------
+
+    /** What a step waits for to get memory: balloon inflation time, and swap I/O on the host's disk. */
+    record Grant(long balloonNanos, long swapOutBytes, long swapInBytes, String failure) {
+        static final Grant NONE = new Grant(0, 0, 0, "");
+
+        boolean failed() {
+            return !failure.isEmpty();
+        }
+    }
+
+    /**
+     * Before a guest with a balloon touches its memory, the policy sizes its balloon so the touch fits what the host
+     * can give without swapping (never below the floor): the balloon takes pages the guest has not touched yet, at no
+     * cost. This is the VMM allocation under overcommit forcing reclaim rather than swap.
+     */
+    void fit(VmMachine v, long touchTarget) {
+        if (!policy.autoBalloon() || !v.account.balloonLoaded) {
+            return;
+        }
+        update();
+        long backed = v.account.resident + v.account.swapped;
+        long want = touchTarget - backed;
+        long canGive = Math.max(0, free()) + reclaimable(v);
+        if (want <= canGive) {
+            return;
+        }
+        long actual = Math.max(floor(v), backed + canGive);
+        if (actual < v.account.actual) {
+            v.account.actual = actual;
+            v.account.target = Math.min(v.account.target, actual);
+            changed();
+        }
+    }
+
+    /** What the balloons of VMs other than {@code asker} could give now. */
+    private long reclaimable(VmMachine asker) {
+        long sum = 0;
+        for (VmMachine u : holders()) {
+            if (u != asker && u.balloonWorks()) {
+                sum += Math.max(0, Math.min(u.account.actual - floor(u), u.account.resident - u.account.guestUsed));
+            }
+        }
+        return sum;
+    }
+
+    /** {@code v} touches {@code bytes} more of its memory: free memory first, then reclaim from others. */
+    Grant touch(VmMachine v, long bytes) {
+        if (bytes <= 0) {
+            return Grant.NONE;
+        }
+        update();
+        Reclaim r = reclaim(v, bytes - Math.max(0, free()));
+        if (r.failure != null) {
+            return new Grant(0, 0, 0, r.failure);
+        }
+        v.account.resident += bytes;
+        changed();
+        return new Grant(r.balloonNanos, r.swapOut, 0, "");
+    }
+
+    /** {@code v}'s swapped pages fault back in (it runs again): read them, and make room for them. */
+    Grant faultIn(VmMachine v) {
+        long bytes = v.account.swapped;
+        if (bytes <= 0) {
+            return Grant.NONE;
+        }
+        update();
+        v.account.swapped = 0;
+        swapUsed -= bytes;
+        Reclaim r = reclaim(v, bytes - Math.max(0, free()));
+        if (r.failure != null) {
+            // cannot happen while the freed swap is there to swap others to; keep the accounting whole regardless
+            v.account.swapped = bytes;
+            swapUsed += bytes;
+            return new Grant(0, 0, 0, r.failure);
+        }
+        v.account.resident += bytes;
+        v.account.majorFaults += (bytes + SWAP_CLUSTER_BYTES - 1) / SWAP_CLUSTER_BYTES;
+        changed();
+        return new Grant(r.balloonNanos, r.swapOut, bytes, "");
+    }
+
+    private record Reclaim(long balloonNanos, long swapOut, String failure) {}
+
+    /** Finds {@code deficit} bytes for {@code asker}: balloons of other VMs first, then host swap. All or nothing. */
+    private Reclaim reclaim(VmMachine asker, long deficit) {
+        if (deficit <= 0) {
+            return new Reclaim(0, 0, null);
+        }
+        List<VmMachine> others = new ArrayList<>();
+        for (VmMachine u : holders()) {
+            if (u != asker) {
+                others.add(u);
+            }
+        }
+        // balloons take pages that are backed but free in the guest, down to each VM's floor
+        long[] give = new long[others.size()];
+        long available = 0;
+        if (policy.autoBalloon()) {
+            for (int i = 0; i < others.size(); i++) {
+                VmMachine u = others.get(i);
+                if (u.balloonWorks()) {
+                    give[i] = Math.max(0, Math.min(u.account.actual - floor(u), u.account.resident - u.account.guestUsed));
+                    available += give[i];
+                }
+            }
+        }
+        long fromBalloons = Math.min(deficit, available);
+        long rest = deficit - fromBalloons;
+        if (rest > policy.swapBytes() - swapUsed) {
+            return new Reclaim(0, 0, "out of memory: host " + host.name + " needs " + Sizes.format(rest)
+                    + " more than its balloons can give, and its swap space is "
+                    + (policy.swapBytes() == 0 ? "none" : "full") + " (mem policy " + host.name + " gives it more swap)");
+        }
+        long slowest = 0;
+        long taken = 0;
+        for (int i = 0; i < others.size() && fromBalloons > 0; i++) {
+            if (give[i] == 0) {
+                continue;
+            }
+            // shares computed in double: byte counts multiplied together overflow a long
+            long t = i == lastNonZero(give) ? fromBalloons - taken : (long) ((double) fromBalloons * give[i] / available);
+            t = Math.min(t, give[i]);
+            VmMachine u = others.get(i);
+            u.account.actual -= t;
+            u.account.target = Math.min(u.account.target, u.account.actual);
+            u.account.resident -= t;
+            taken += t;
+            slowest = Math.max(slowest, t);
+        }
+        if (rest > 0) {
+            swapOut(others.isEmpty() ? List.of(asker) : others, rest);
+        }
+        long nanos = (long) Math.ceil(slowest / BALLOON_INFLATE_BPS * 1e9);
+        return new Reclaim(nanos, rest, null);
+    }
+
+    private static int lastNonZero(long[] a) {
+        for (int i = a.length - 1; i >= 0; i--) {
+            if (a[i] > 0) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The host swaps {@code bytes} of the victims' resident pages out, in proportion to what each has. */
+    private void swapOut(List<VmMachine> victims, long bytes) {
+        long pool = 0;
+        for (VmMachine u : victims) {
+            pool += u.account.resident;
+        }
+        long done = 0;
+        for (int i = 0; i < victims.size(); i++) {
+            VmMachine u = victims.get(i);
+            long x = i == victims.size() - 1 ? bytes - done : pool == 0 ? 0 : (long) ((double) bytes * u.account.resident / pool);
+            x = Math.min(x, u.account.resident);
+            u.account.resident -= x;
+            u.account.swapped += x;
+            done += x;
+        }
+        // shares rounded down, and a last victim with less than the remainder, leave a few bytes: the first VMs that
+        // still have pages give them, so the host never promises more than it holds
+        for (int i = 0; i < victims.size() && done < bytes; i++) {
+            VmMachine u = victims.get(i);
+            long x = Math.min(bytes - done, u.account.resident);
+            u.account.resident -= x;
+            u.account.swapped += x;
+            done += x;
+        }
+        swapUsed += done;
+    }
+
+    // ---- a VM starts or stops holding memory -------------------------------------------------------------------------
+
+    void started(VmMachine v) {
+        update();
+        hold(v);
+        v.account.target = v.memory;
+        v.account.actual = v.memory;
+        v.account.resident = 0;
+        v.account.swapped = 0;
+        v.account.guestUsed = 0;
+        v.account.balloonLoaded = false;
+        changed();
+    }
+
+    /**
+     * A reverted VM holds memory again with the guest's side of its snapshot, as its account was restored with it:
+     * balloon target and size, what the guest uses, whether its balloon driver was loaded. Its pages are backed as the
+     * revert loads them.
+     */
+    void restored(VmMachine v) {
+        update();
+        hold(v);
+        v.account.resident = 0;
+        v.account.swapped = 0;
+        v.account.shared = 0;
+        changed();
+    }
+
+    void stopped(VmMachine v) {
+        update();
+        swapUsed -= v.account.swapped;
+        v.account.resident = 0;
+        v.account.swapped = 0;
+        v.account.guestUsed = 0;
+        v.account.shared = 0;
+        v.account.balloonLoaded = false;
+        holders.remove(v);
+        for (VmMachine u : holders()) {
+            u.account.shared = Math.min(u.account.shared, potential(u)); // pages it shared with a VM that is gone are its own again
+        }
+        changed();
+    }
+
+    /** The guest's drivers are loaded (it is about to touch its memory): its balloon works if it has a driver for one. */
+    void driversLoaded(VmMachine v) {
+        v.account.balloonLoaded = v.balloonCapable();
+    }
+
+    /** The guest uses at least {@code workingSet} of its memory, never more than its logical size. */
+    void guestUses(VmMachine v, long workingSet) {
+        v.account.guestUsed = Math.min(v.account.actual, Math.max(v.account.guestUsed, workingSet));
+    }
+
+    /**
+     * The host lost power under {@code v}: its pages are gone, in memory and in swap (the host's own sums and holders
+     * are reset once every VM has been told).
+     */
+    void lost(VmMachine v) {
+        v.account.resident = 0;
+        v.account.swapped = 0;
+        v.account.shared = 0;
+        v.account.balloonLoaded = false;
+    }
+
+    /**
+     * {@code v} rewrote its memory (a guest reboot zeroes and refills it): its shared pages were copied on write, so
+     * what page sharing saved on them is gone until KSM finds them again (docs: mem.ksm.cow_on_write).
+     */
+    void rewrote(VmMachine v) {
+        update();
+        v.account.shared = 0;
+        changed();
+    }
+
+    /** A person sets a VM's balloon target ({@code mem balloon}); the driver reaches it at its rate. */
+    void setTarget(VmMachine v, long target) {
+        update();
+        v.account.target = target;
+        changed();
+    }
+
+    // ---- time: balloons converging, the auto-balloon policy, page sharing ------------------------------------------
+
+    /** Brings balloons and page sharing up to now. */
+    public void update() {
+        Simulation sim = host.env.sim();
+        long now = sim.now();
+        double dt = (now - lastUpdate) / 1e9;
+        lastUpdate = now;
+        if (dt <= 0) {
+            return;
+        }
+        long step = (long) (BALLOON_INFLATE_BPS * dt);
+        for (VmMachine v : holders()) {
+            if (v.account.actual != v.account.target && v.balloonWorks()) {
+                long delta = Math.max(-step, Math.min(step, v.account.target - v.account.actual));
+                applyBalloon(v, v.account.actual + delta);
+            }
+        }
+        List<VmMachine> vms = holders();
+        if (!policy.pageSharing()) {
+            for (VmMachine v : vms) {
+                v.account.shared = 0;
+            }
+            return;
+        }
+        // ksmd's scan budget goes to the guests with pages left to merge, in proportion to what each has left
+        long budget = (long) (KSM_SCAN_PAGES_PER_S * PAGE_BYTES * dt);
+        long[] gap = new long[vms.size()];
+        long totalGap = 0;
+        for (int i = 0; i < vms.size(); i++) {
+            VmMachine v = vms.get(i);
+            long p = potential(v, vms);
+            v.account.shared = Math.min(v.account.shared, p);
+            gap[i] = p - v.account.shared;
+            totalGap += gap[i];
+        }
+        if (totalGap == 0) {
+            return;
+        }
+        double share = Math.min(1.0, (double) budget / totalGap);
+        for (int i = 0; i < vms.size(); i++) {
+            vms.get(i).account.shared += (long) (gap[i] * share);
+        }
+    }
+
+    /** The VM's logical size becomes {@code actual}: a bigger balloon gives back free pages, then squeezes the guest. */
+    private void applyBalloon(VmMachine v, long actual) {
+        if (actual < v.account.actual) {
+            long freed = v.account.actual - actual;
+            long freeBacked = Math.max(0, v.account.resident - v.account.guestUsed);
+            v.account.resident -= Math.min(freed, freeBacked);
+            // below what the guest uses, the guest pages out to its own disk (docs: mem.balloon.guest_pressure_path)
+            v.account.resident = Math.min(v.account.resident, actual);
+            v.account.guestUsed = Math.min(v.account.guestUsed, actual);
+            v.account.shared = Math.min(v.account.shared, v.account.resident);
+        }
+        v.account.actual = actual;
+    }
+
+    /** What page sharing could save on {@code v}: identical guests (same base image) share more than diverse ones. */
+    long potential(VmMachine v) {
+        return potential(v, holders());
+    }
+
+    private static long potential(VmMachine v, List<VmMachine> vms) {
+        return (long) (v.account.resident * sharingFraction(v, vms));
+    }
+
+    /** Whether page sharing has pages left to merge. */
+    private boolean sharingConverging() {
+        List<VmMachine> vms = holders();
+        for (VmMachine v : vms) {
+            if (v.account.shared != potential(v, vms)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static double sharingFraction(VmMachine v, List<VmMachine> vms) {
+        for (VmMachine u : vms) {
+            if (u != v && !v.os.isEmpty() && u.os.equals(v.os)) {
+                return SHARING_IDENTICAL_FRACTION;
+            }
+        }
+        return SHARING_DIVERSE_FRACTION;
+    }
+
+    /** Whether something is still moving: a balloon short of its target, sharing short of its potential, a policy. */
+    boolean active() {
+        for (VmMachine v : holders()) {
+            if (v.account.actual != v.account.target && v.balloonWorks()) {
+                return true;
+            }
+        }
+        if (policy.pageSharing() && sharingConverging()) {
+            return true;
+        }
+        return policy.autoBalloon() && policyWantsChange();
+    }
+
+    /** Proxmox's automatic ballooning: keep host use near its target share, moving each VM by at most 100 MiB. */
+    boolean policyWantsChange() {
+        long goal = (long) (AUTO_BALLOON_TARGET_USED * usable()) - used();
+        for (VmMachine v : holders()) {
+            if (!v.balloonWorks()) {
+                continue;
+            }
+            if (goal < 0 && v.account.target > floor(v) && v.account.resident > v.account.guestUsed) {
+                return true;
+            }
+            if (goal > 0 && v.account.target < v.memory) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void runPolicy() {
+        long goal = (long) (AUTO_BALLOON_TARGET_USED * usable()) - used();
+        List<VmMachine> ballooned = new ArrayList<>();
+        for (VmMachine v : holders()) {
+            if (v.balloonWorks()) {
+                ballooned.add(v);
+            }
+        }
+        if (ballooned.isEmpty() || goal == 0) {
+            return;
+        }
+        // equal shares (Proxmox's default of 1000 each): the goal is split evenly
+        long each = goal / ballooned.size();
+        for (VmMachine v : ballooned) {
+            long change = Math.max(-AUTO_BALLOON_MAX_CHANGE_BYTES, Math.min(AUTO_BALLOON_MAX_CHANGE_BYTES, each));
+            v.account.target = Math.max(floor(v), Math.min(v.memory, v.account.target + change));
+        }
+    }
+
+    /** The periodic memory work: balloons, sharing and the policy's cycle. */
+    public void tick() {
+        tickAt = -1;
+        update();
+        long now = host.env.sim().now();
+        long cycle = (long) (AUTO_BALLOON_CYCLE_S * 1e9);
+        if (policy.autoBalloon() && (lastPolicyRun < 0 || now - lastPolicyRun >= cycle)) {
+            lastPolicyRun = now;
+            runPolicy();
+        }
+        changed();
+    }
+
+    /** Records a sample and keeps the memory tick scheduled while anything moves. */
+    public void changed() {
+        long now = host.env.sim().now();
+        sample(now);
+        if (tickAt < 0 && active()) {
+            tickAt = now + (long) (AUTO_BALLOON_CYCLE_S * 1e9);
+            host.env.sim().at(tickAt, Simulation.PRIORITY_CONTROL, new MemoryTick(host.name));
+        }
+    }
+
+    /** One sample for the host and one per VM holding memory, unless nothing changed since the last ones. */
+    private void sample(long now) {
+        long[] h = {now, usable(), used(), swapUsed, ksmSaved()};
+        if (samples.isEmpty() || !sameValues(samples.getLast(), h)) {
+            samples.add(h);
+        }
+        for (VmMachine v : holders()) {
+            v.account.sample(now);
+        }
+    }
+
+    static boolean sameValues(long[] a, long[] b) {
+        for (int i = 1; i < a.length; i++) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ---- saved with the lab, in its host's object (LabCodec) ----
+
+    void save(JsonGenerator g) throws IOException {
+        g.writeBooleanField("autoBalloon", policy.autoBalloon());
+        g.writeNumberField("swap", policy.swapBytes());
+        g.writeBooleanField("pageSharing", policy.pageSharing());
+        g.writeNumberField("swapUsed", swapUsed);
+        g.writeNumberField("memoryUpdated", lastUpdate);
+        g.writeNumberField("memoryTickAt", tickAt);
+        g.writeNumberField("policyRun", lastPolicyRun);
+        SavedDoc.writeRows(g, "memorySamples", samples);
+    }
+
+    /** Reads back what {@link #save} wrote; the holders are indexed once the lab's VMs are loaded. */
+    void restore(Map<String, Object> h) throws IOException {
+        policy = new MemoryPolicy((Boolean) h.get("autoBalloon"), SavedDoc.num(h, "swap"), (Boolean) h.get("pageSharing"));
+        swapUsed = SavedDoc.num(h, "swapUsed");
+        lastUpdate = SavedDoc.num(h, "memoryUpdated");
+        tickAt = SavedDoc.num(h, "memoryTickAt");
+        lastPolicyRun = SavedDoc.num(h, "policyRun");
+        samples.addAll(SavedDoc.rows(h, "memorySamples"));
+    }
+}

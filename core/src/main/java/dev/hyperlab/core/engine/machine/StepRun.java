@@ -1,0 +1,194 @@
+package dev.hyperlab.core.engine.machine;
+
+import dev.hyperlab.api.lab.BoundBy;
+import dev.hyperlab.core.sim.Activity;
+import dev.hyperlab.core.sim.ActivityOwner;
+import dev.hyperlab.core.sim.Simulation;
+
+/**
+ * A planned step being carried out: its fixed delay, network wait, CPU work and disk I/O proceed concurrently and
+ * the step ends when all are done. The part that finished last is what bound the step.
+ */
+public final class StepRun implements ActivityOwner {
+    static final int FIXED = 0;
+    static final int NETWORK = 1;
+    public static final int CPU = 2;
+    public static final int DISK = 3;
+    /** Waiting for balloons to give memory back. */
+    static final int MEMORY_WAIT = 4;
+    /** Swap I/O on the host's disk to find (or bring back) memory. */
+    public static final int MEMORY_IO = 5;
+    private static final BoundBy[] BOUND = {BoundBy.FIXED, BoundBy.NETWORK, BoundBy.CPU, BoundBy.DISK,
+        BoundBy.MEMORY, BoundBy.MEMORY};
+    private static final String[] NAMES = {"fixed", "network", "cpu", "disk", "memory-wait", "memory-io"};
+
+    public final Machine machine;
+    final PlannedStep step;
+    public final PhaseRecord record;
+    int pending;
+    public Activity cpu;
+    public Activity disk;
+    public Activity memoryIo;
+    BoundBy boundBy = BoundBy.FIXED;
+    /** When each timer part (fixed, network, memory-wait) is due, in lab time; what {@link #boundNow} compares. */
+    private final long[] due = new long[NAMES.length];
+
+    StepRun(Machine machine, PlannedStep step, PhaseRecord record) {
+        this.machine = machine;
+        this.step = step;
+        this.record = record;
+    }
+
+    static String partName(int part) {
+        return part >= 0 && part < NAMES.length ? NAMES[part] : "part" + part;
+    }
+
+    /** Starts every non-empty part now; completes at once when the step needs nothing. */
+    void start() {
+        Simulation sim = machine.env.sim();
+        MemoryManager.Grant memory = machine.memoryFor(step);
+        if (memory.failed()) {
+            machine.outOfMemory(this, memory.failure());
+            return;
+        }
+        if (memory.balloonNanos() > 0) {
+            pending |= 1 << MEMORY_WAIT;
+            timer(sim, MEMORY_WAIT, memory.balloonNanos());
+        }
+        double swapWork = machine.swapWork(memory);
+        if (swapWork > 0) {
+            pending |= 1 << MEMORY_IO;
+            memoryIo = new Activity(machine.diskResource(), this, MEMORY_IO, swapWork, 1.0, machine.cpuWeight());
+            sim.start(memoryIo);
+        }
+        long fixed = step.demand().fixed().toNanos();
+        long network = step.demand().network().toNanos();
+        double cpuWork = machine.cpuWork(step);
+        double diskWork = machine.diskWork(step);
+        if (fixed > 0) {
+            pending |= 1 << FIXED;
+            timer(sim, FIXED, fixed);
+        }
+        if (network > 0) {
+            pending |= 1 << NETWORK;
+            timer(sim, NETWORK, network);
+        }
+        if (cpuWork > 0) {
+            pending |= 1 << CPU;
+            cpu = new Activity(machine.cpuResource(), this, CPU, cpuWork, machine.cpuCap(step), machine.cpuWeight());
+            sim.start(cpu);
+        }
+        if (diskWork > 0) {
+            pending |= 1 << DISK;
+            disk = new Activity(machine.diskResource(), this, DISK, diskWork, 1.0, machine.cpuWeight());
+            sim.start(disk);
+        }
+        if (pending == 0) {
+            machine.stepDone(this);
+        }
+    }
+
+    /**
+     * Goes on with a thawed step (see {@link Execution}): each unfinished part restarts with what it had left. The
+     * step's memory was granted before it was frozen, so it is not asked for again.
+     */
+    void resume(java.util.List<Execution.Part> parts) {
+        Simulation sim = machine.env.sim();
+        for (Execution.Part p : parts) {
+            pending |= 1 << p.part();
+        }
+        for (Execution.Part p : parts) {
+            int part = p.part();
+            boolean activity = part == CPU || part == DISK || part == MEMORY_IO;
+            if (activity && p.work() > 0) {
+                Activity a = new Activity(part == CPU ? machine.cpuResource() : machine.diskResource(), this, part,
+                        p.work(), p.cap(), p.weight());
+                switch (part) {
+                    case CPU -> cpu = a;
+                    case DISK -> disk = a;
+                    default -> memoryIo = a;
+                }
+                sim.start(a);
+            } else {
+                // a timer's time left, or an activity frozen at the instant it finished: done after that long
+                timer(sim, part, activity ? 0 : p.nanos());
+            }
+        }
+        if (pending == 0) {
+            machine.stepDone(this);
+        }
+    }
+
+    private void timer(Simulation sim, int part, long nanos) {
+        due[part] = sim.now() + nanos;
+        sim.after(nanos, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run, part));
+    }
+
+    /** Puts back when a timer part is due, read from its timer event in a saved lab. */
+    public void restoreDue(int part, long at) {
+        due[part] = at;
+    }
+
+    /**
+     * What bounds the step now: of the parts still pending, the one due last at the rates they get now (an activity
+     * getting no share is due never). The step's {@link #boundBy} when it ends is the part that finished last, which is
+     * this one unless the shares change on the way.
+     */
+    public BoundBy boundNow() {
+        long now = machine.env.sim().now();
+        int last = -1;
+        double lastDue = Double.NEGATIVE_INFINITY;
+        for (int part = FIXED; part <= MEMORY_IO; part++) {
+            if ((pending & (1 << part)) == 0) {
+                continue;
+            }
+            Activity a = part == CPU ? cpu : part == DISK ? disk : part == MEMORY_IO ? memoryIo : null;
+            double at = a == null ? due[part]
+                    : a.rate() > 0 ? now + Execution.remainingNow(a, now) / a.rate() * 1e9 : Double.POSITIVE_INFINITY;
+            if (at >= lastDue) {
+                lastDue = at;
+                last = part;
+            }
+        }
+        return last < 0 ? boundBy : BOUND[last];
+    }
+
+    /** A part is done (timer or activity). */
+    public void partDone(int part) {
+        if ((pending & (1 << part)) == 0) {
+            return;
+        }
+        pending &= ~(1 << part);
+        boundBy = BOUND[part];
+        if (part == CPU) {
+            cpu = null;
+        } else if (part == DISK) {
+            disk = null;
+        } else if (part == MEMORY_IO) {
+            memoryIo = null;
+        }
+        if (pending == 0) {
+            machine.stepDone(this);
+        }
+    }
+
+    @Override
+    public void activityDone(Activity activity, long now) {
+        partDone(activity.tag());
+    }
+
+    /** Withdraws the running activities (the machine stopped); timers go stale with the run number. */
+    void cancel() {
+        Simulation sim = machine.env.sim();
+        if (cpu != null) {
+            sim.cancel(cpu);
+        }
+        if (disk != null) {
+            sim.cancel(disk);
+        }
+        if (memoryIo != null) {
+            sim.cancel(memoryIo);
+        }
+        pending = 0;
+    }
+}

@@ -1,0 +1,240 @@
+package dev.hyperlab.core.engine.machine;
+
+import dev.hyperlab.api.spi.BootLayout;
+import dev.hyperlab.api.spi.BootOutcome;
+import dev.hyperlab.api.spi.BootStep;
+import dev.hyperlab.api.spi.Demand;
+import dev.hyperlab.api.spi.DeviceClass;
+import dev.hyperlab.api.spi.FirmwareModel;
+import dev.hyperlab.api.spi.GuestContext;
+import dev.hyperlab.api.spi.GuestDriver;
+import dev.hyperlab.core.firmware.BootMarker;
+import dev.hyperlab.core.guard.ExtensionFault;
+import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.model.DriverFallback;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.model.OsProfiles;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * How a VM boots: the VMM starts and allocates the VM, the virtual firmware initialises and searches the VM's disks
+ * (reading the real image bytes), the boot loader found there loads its OS, whose kernel starts, guest drivers load
+ * (or a device falls back to emulation, or the boot stops where the OS cannot go on), then init.
+ */
+final class VmBootPlans {
+    private VmBootPlans() {}
+
+    /**
+     * The plan of a boot. {@code cold}: a start from off (the VMM starts first); otherwise a guest reboot, which
+     * starts over at the firmware in the same VMM.
+     */
+    static List<PlannedStep> plan(VmMachine vm, boolean cold) {
+        List<PlannedStep> steps = new ArrayList<>();
+        if (cold) {
+            steps.add(PlannedStep.of("vmm", "start", vm.profileOrDefault().vmmStart()));
+        }
+        String[] phase = {"firmware"};
+        try {
+            planFromFirmware(vm, steps, phase);
+        } catch (ExtensionFault fault) {
+            // a plugin's extension failed (threw, hung, answered nonsense): the boot stops there, naming the plugin
+            steps.add(PlannedStep.fail(phase[0], fault.what()));
+        }
+        return steps;
+    }
+
+    /** The boot from the firmware on; {@code phase[0]} says which phase is being planned, for a plugin's fault. */
+    private static void planFromFirmware(VmMachine vm, List<PlannedStep> steps, String[] phase) {
+        HostMachine host = vm.hostMachine();
+        MachineEnv env = vm.env;
+        MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
+                env.seed(), "vm/" + vm.name + "/firmware/" + vm.run);
+        FirmwareModel fw = env.extensions().firmware(vm.firmware);
+        for (BootStep s : fw.post(facts)) {
+            steps.add(PlannedStep.of("firmware", s.name(), s.demand()));
+        }
+        List<ImageBootDevice> devices = new ArrayList<>();
+        for (VmDisk d : vm.disks) {
+            devices.add(new ImageBootDevice(d.device(), env.images().open(d.path())));
+        }
+        boolean direct = fw.bootLayout() == BootLayout.ROOT_FS; // the VMM loads the kernel: no boot loader, no PXE
+        if (!direct) {
+            devices.add(ImageBootDevice.net("net0"));
+        }
+        BootOutcome outcome;
+        try {
+            outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
+        } catch (UncheckedIOException e) {
+            // a firmware model (a plugin's) that let a disk's read error through: the boot stops at it
+            steps.add(PlannedStep.fail("firmware", "the firmware could not read the boot disk (" + e.getMessage() + ")"));
+            return;
+        }
+        for (BootStep s : outcome.steps()) {
+            steps.add(PlannedStep.of("firmware", s.name(), s.demand()));
+        }
+        if (outcome instanceof BootOutcome.NotFound nf) {
+            steps.add(PlannedStep.fail("firmware", nf.message()));
+            return;
+        }
+        BootOutcome.Found found = (BootOutcome.Found) outcome;
+        ImageBootDevice dev = null;
+        for (ImageBootDevice d : devices) {
+            if (d.name().equals(found.device())) {
+                dev = d;
+            }
+        }
+        if (dev == null) {
+            throw new IllegalStateException("firmware booted unknown device " + found.device());
+        }
+        byte[] loader;
+        try {
+            loader = dev.loaderBytes(found.loader());
+        } catch (UncheckedIOException e) {
+            steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device() + " cannot be read ("
+                    + e.getMessage() + ")"));
+            return;
+        }
+        OsProfile os = identify(loader, vm);
+        if (os == null) {
+            steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device()
+                    + " loads no OS profile hyperlab knows (give the VM an OS profile when creating it)"));
+            return;
+        }
+        phase[0] = "drivers";
+        String[] keys = cacheKeys(os);
+        if (!direct) {
+            steps.add(PlannedStep.fromBase("bootloader", os.bootloader(), keys[0], 1.0));
+        }
+        steps.add(PlannedStep.fromBase("kernel", os.kernel(), keys[1], 1.0));
+        double blockEfficiency = 1.0;
+        GuestContext guest = new Guest(vm.name, os.id(), os.family(), vm.vcpus, vm.memory, env.seed(), vm.run);
+        List<GuestDriver> present = new ArrayList<>();
+        for (String id : vm.driversPresent()) {
+            present.add(env.extensions().driver(id));
+        }
+        for (DeviceClass device : PARAVIRTUAL) {
+            GuestDriver driver = null;
+            for (GuestDriver d : present) {
+                if (d.deviceClass() == device) {
+                    driver = d;
+                    break;
+                }
+            }
+            if (driver != null) {
+                steps.add(PlannedStep.of("drivers", driver.id(), driver.load(guest)));
+                if (device == DeviceClass.BLOCK) {
+                    blockEfficiency = driver.effect().ioThroughputFactor();
+                }
+                continue;
+            }
+            DriverFallback fallback = os.fallback(device);
+            if (fallback.fails()) {
+                steps.add(PlannedStep.fail("drivers", fallback.message()));
+                return;
+            }
+            // the device runs on emulated hardware (IDE/AHCI for disks): slower, but the guest boots
+            steps.add(PlannedStep.of("drivers", "emulated-" + device.id(), Demand.NONE));
+            if (device == DeviceClass.BLOCK) {
+                blockEfficiency = fallback.efficiency();
+            }
+        }
+        for (GuestDriver d : present) {
+            if (d.deviceClass() != DeviceClass.BLOCK && d.deviceClass() != DeviceClass.NET) {
+                steps.add(PlannedStep.of("drivers", d.id(), d.load(guest)));
+            }
+        }
+        if (os.zeroesMemoryAtBoot()) {
+            // the guest zeroes all its memory early in boot, one vCPU at the measured rate; the host must back every
+            // page it touches before the guest goes on (docs: mem.guest.windows.boot_zero_gib_per_vcpu_s)
+            double seconds = vm.memory / Calibration.WINDOWS_ZERO_BPS_PER_VCPU;
+            steps.add(PlannedStep.of("init", "zero-memory", Demands.referenceCpu(seconds))
+                    .touchingMemory());
+            steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency));
+        } else {
+            steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency).touchingMemory());
+        }
+    }
+
+    private static final List<DeviceClass> PARAVIRTUAL = List.of(DeviceClass.BLOCK, DeviceClass.NET);
+    private static final java.util.concurrent.ConcurrentHashMap<String, String[]> CACHE_KEYS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The base-cache keys of a profile's bootloader, kernel and init phases (made once per profile). */
+    private static String[] cacheKeys(OsProfile os) {
+        return CACHE_KEYS.computeIfAbsent(os.id(),
+                id -> new String[] {id + "/bootloader", id + "/kernel", id + "/init"});
+    }
+
+    /**
+     * What a driver sees of the guest. Its random stream is made on first use: most drivers never draw, and a storm of
+     * 100,000 boots should not pay for 100,000 streams nobody reads.
+     */
+    static final class Guest implements GuestContext {
+        private final String name;
+        private final String osProfile;
+        private final String osFamily;
+        private final int vcpus;
+        private final long memoryBytes;
+        private final long seed;
+        private final long run;
+        private SplittableRandom random;
+
+        Guest(String name, String osProfile, String osFamily, int vcpus, long memoryBytes, long seed, long run) {
+            this.name = name;
+            this.osProfile = osProfile;
+            this.osFamily = osFamily;
+            this.vcpus = vcpus;
+            this.memoryBytes = memoryBytes;
+            this.seed = seed;
+            this.run = run;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String osProfile() {
+            return osProfile;
+        }
+
+        @Override
+        public String osFamily() {
+            return osFamily;
+        }
+
+        @Override
+        public int vcpus() {
+            return vcpus;
+        }
+
+        @Override
+        public long memoryBytes() {
+            return memoryBytes;
+        }
+
+        @Override
+        public SplittableRandom random() {
+            if (random == null) {
+                random = new dev.hyperlab.core.sim.RandomStreams(seed).stream("vm/" + name + "/drivers/" + run);
+            }
+            return random;
+        }
+    }
+
+    /** The OS the boot loader says it loads; a foreign loader boots the VM's configured profile, or nothing. */
+    static OsProfile identify(byte[] loader, VmMachine vm) {
+        Optional<String> tag = BootMarker.read(loader);
+        if (tag.isPresent() && tag.get().startsWith("os=")) {
+            String id = tag.get().substring(3);
+            return OsProfiles.find(id).orElse(null);
+        }
+        return vm.os.isEmpty() ? null : vm.profileOrDefault();
+    }
+}

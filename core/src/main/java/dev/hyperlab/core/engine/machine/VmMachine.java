@@ -1,0 +1,706 @@
+package dev.hyperlab.core.engine.machine;
+
+import java.util.Map;
+import java.io.IOException;
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.VmInfo;
+import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.model.OsProfiles;
+import dev.hyperlab.api.spi.Demand;
+import dev.hyperlab.core.sim.SharedResource;
+import java.util.ArrayList;
+import java.util.List;
+import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.engine.lifecycle.Lifecycle;
+import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
+import dev.hyperlab.core.engine.persist.SavedDoc;
+import dev.hyperlab.core.engine.snapshot.SnapshotJob;
+import dev.hyperlab.core.engine.snapshot.SnapshotRecord;
+import dev.hyperlab.core.engine.snapshot.SnapshotTree;
+
+/**
+ * A virtual machine. Its CPU work runs on its host's cores and its I/O on the host's datastore disk, shared with
+ * everything else there. Lifecycle transitions are documented on {@link dev.hyperlab.api.lab.Vm}.
+ */
+public final class VmMachine extends Machine {
+    public final String host;
+    public final int vcpus;
+    public final long memory;
+    public final String firmware;
+    public final String os;
+    public final List<String> drivers;
+    public final int bootPriority;
+    public final List<VmDisk> disks;
+    /** Its lifecycle state; every change goes through {@link #transition}. */
+    public final Lifecycle<VmState, VmLifecycle.Action> lifecycle;
+    public String reason = "";
+    /** The state to return to when a queued start is refused. */
+    VmState stateBeforeStart = VmState.DEFINED;
+    /** Order of the last start request (the start queue's tie-break). */
+    long startRequest;
+    /** Host memory this VM holds while it runs (guest memory plus VMM overhead); 0 when it holds none. */
+    public long held;
+    /** Whether the host's start scheduler counts this VM as booting. */
+    boolean counted;
+
+    /** Its memory as the host's MemoryManager accounts it while the VM holds memory; only that changes it. */
+    public final MemoryAccount account = new MemoryAccount();
+
+    /** The work a pause took off the host (a snapshot saving, a revert loading), put back when it ends; or null. */
+    Execution frozen;
+    /** This VM's snapshots: their metadata and tree (the images hold their data). */
+    public SnapshotTree snapshots = new SnapshotTree();
+    /** A snapshot operation that was under way at the last save; finished or undone when the lab is loaded. */
+    public SnapshotJob snapshotJob;
+
+    public VmMachine(MachineEnv env, String name, String host, int vcpus, long memory, String firmware, String os,
+            List<String> drivers, int bootPriority, List<VmDisk> disks) {
+        super(name, env);
+        this.lifecycle = VmLifecycle.of(name, VmState.DEFINED);
+        this.host = host;
+        this.vcpus = vcpus;
+        this.memory = memory;
+        this.firmware = firmware;
+        this.os = os;
+        this.drivers = List.copyOf(drivers);
+        this.bootPriority = bootPriority;
+        this.disks = List.copyOf(disks);
+    }
+
+    public VmState state() {
+        return lifecycle.state();
+    }
+
+    /** Changes the state as the lifecycle table says {@code action} does (a request it does not allow is refused). */
+    void transition(VmLifecycle.Action action) {
+        lifecycle.transition(action);
+    }
+
+    /** The host, looked up once: a VM never moves (a VM's host is part of its definition). */
+    private HostMachine hostRef;
+
+    public HostMachine hostMachine() {
+        if (hostRef == null) {
+            hostRef = env.hostMachine(host);
+        }
+        return hostRef;
+    }
+
+    @Override
+    SharedResource cpuResource() {
+        return hostMachine().cpu;
+    }
+
+    @Override
+    SharedResource diskResource() {
+        return hostMachine().diskResource();
+    }
+
+    @Override
+    double cpuWork(PlannedStep step) {
+        return step.demand().cpuGigacycles() * (1 + hostMachine().cpuTax());
+    }
+
+    @Override
+    double diskWork(PlannedStep step) {
+        HostMachine h = hostMachine();
+        double path = step.ioEfficiency() * h.hypervisorDiskFactor();
+        double readShare = step.baseReads() && h.warmCache.contains(step.cacheKey())
+                ? 1 - Calibration.BASE_CACHE_HIT_RATIO
+                : 1.0;
+        return h.datastoreModel().deviceSeconds(step.demand(), Calibration.VIRTIO_BLK_READ_FACTOR * path,
+                Calibration.VIRTIO_BLK_WRITE_FACTOR * path, readShare);
+    }
+
+    @Override
+    double cpuCap(PlannedStep step) {
+        HostMachine h = hostMachine();
+        return Math.min(Math.min(step.demand().threads(), vcpus), h.cores) * h.ghz;
+    }
+
+    /** Shares follow vCPUs, as hypervisors' default CPU shares do (e.g. VMware's 1000 shares per vCPU). */
+    @Override
+    double cpuWeight() {
+        return vcpus;
+    }
+
+    @Override
+    void stepFinished(StepRun run) {
+        if (run.step.baseReads() && run.step.demand().readBytes() > 0) {
+            hostMachine().warmCache.add(run.step.cacheKey());
+        }
+        env.guestStepDone(this, run.step);
+    }
+
+    /** Host memory this VM is promised when it runs: its configured memory and the VMM's overhead. */
+    public long memoryNeed() {
+        return memory + overhead();
+    }
+
+    /** Host memory the VMM takes beyond the guest's. */
+    long overhead() {
+        return profileOrDefault().vmmOverheadBytes();
+    }
+
+    /** Whether the guest has a driver that can run a balloon. */
+    boolean balloonCapable() {
+        for (String id : driversPresent()) {
+            Extensions ext = env.extensions();
+            if (!ext.hasDriver(id)) {
+                continue; // a plugin's driver whose plugin is gone: its capabilities are unknown, so none are assumed
+            }
+            try {
+                if (ext.driver(id).effect().capabilities()
+                        .contains(dev.hyperlab.api.spi.DriverEffect.Capability.BALLOON)) {
+                    return true;
+                }
+            } catch (dev.hyperlab.core.guard.ExtensionFault fault) {
+                // a faulty plugin's driver is not trusted to run a balloon; the fault is on record for plugin list
+            }
+        }
+        return false;
+    }
+
+    public dev.hyperlab.api.lab.VmMemory memoryInfo() {
+        MemoryManager mm = hostMachine().memory;
+        if (held == 0) {
+            return new dev.hyperlab.api.lab.VmMemory(memory, memory, memory, 0, memory, 0, 0, 0, account.majorFaults);
+        }
+        mm.update();
+        MemoryAccount a = account;
+        return new dev.hyperlab.api.lab.VmMemory(memory, a.target, a.actual, memory - a.actual,
+                Math.max(0, a.actual - a.guestUsed), a.resident, a.swapped, a.shared, a.majorFaults);
+    }
+
+    public void setBalloonTarget(long bytes) {
+        if (bytes < 16 * dev.hyperlab.api.lab.Sizes.MiB || bytes > memory) {
+            throw LabException.invalid("balloon target " + dev.hyperlab.api.lab.Sizes.format(bytes) + " for VM " + name
+                    + " is out of range", "16 MiB to its configured " + dev.hyperlab.api.lab.Sizes.format(memory));
+        }
+        if (!balloonCapable()) {
+            throw LabException.notAllowed("VM " + name + " has no balloon driver",
+                    "a guest without one cannot be ballooned: create the VM with the virtio-balloon {drivers}");
+        }
+        if (held == 0) {
+            throw LabException.notAllowed("VM " + name + " is " + state().id(), "a balloon target applies to a running VM");
+        }
+        env.log(name, "balloon target", Long.toString(bytes));
+        hostMachine().memory.setTarget(this, bytes);
+    }
+
+    /** How much of its memory the guest touches by the end of its boot: all of it for a guest that zeroes it. */
+    long touchTarget() {
+        OsProfile p = profileOrDefault();
+        return p.zeroesMemoryAtBoot() ? account.actual : Math.min(account.actual, p.bootFootprintBytes());
+    }
+
+    /** What a memory-touching step adds to the guest's backed memory (a resume brings all of it back). */
+    long touchBytes(PlannedStep step) {
+        long touch = step.phase().equals("resume") ? account.actual : touchTarget();
+        return Math.max(0, touch - account.backed());
+    }
+
+    @Override
+    MemoryManager.Grant memoryFor(PlannedStep step) {
+        MemoryManager mm = hostMachine().memory;
+        if (planKind == PlanKind.REVERT) {
+            // loading a snapshot backs exactly the pages it saved (zero pages stay unbacked, as QEMU loads them);
+            // the balloon and the guest's use are the snapshot's, restored with it
+            return mm.touch(this, Math.max(0, step.demand().readBytes() - account.backed()));
+        }
+        MemoryManager.Grant faults = MemoryManager.Grant.NONE;
+        if (account.swapped > 0 && step.demand().cpuGigacycles() > 0) {
+            faults = mm.faultIn(this);
+            if (faults.failed()) {
+                return faults;
+            }
+        }
+        if (!step.touchesMemory()) {
+            return faults;
+        }
+        mm.driversLoaded(this); // drivers are loaded by the time the guest touches its memory
+        if (!step.phase().equals("resume")) {
+            mm.fit(this, touchTarget());
+        }
+        MemoryManager.Grant touch = mm.touch(this, touchBytes(step));
+        if (touch.failed()) {
+            return touch;
+        }
+        mm.guestUses(this, profileOrDefault().workingSetBytes());
+        return new MemoryManager.Grant(Math.max(faults.balloonNanos(), touch.balloonNanos()),
+                faults.swapOutBytes() + touch.swapOutBytes(), faults.swapInBytes(), "");
+    }
+
+    @Override
+    double swapWork(MemoryManager.Grant g) {
+        if (g.swapInBytes() == 0 && g.swapOutBytes() == 0) {
+            return 0;
+        }
+        // swap-ins are random reads of a page cluster; swap-outs are written in readahead-sized runs
+        dev.hyperlab.api.spi.Demand io = dev.hyperlab.api.spi.Demand.NONE
+                .plusRead(g.swapInBytes(), (g.swapInBytes() + Calibration.SWAP_CLUSTER_BYTES - 1)
+                        / Calibration.SWAP_CLUSTER_BYTES)
+                .plusWrite(g.swapOutBytes(), Demands.sequentialOps(g.swapOutBytes()));
+        return hostMachine().datastoreModel().deviceSeconds(io, 1.0, 1.0, 1.0);
+    }
+
+    @Override
+    void outOfMemory(StepRun run, String reason) {
+        failCurrent(reason, dev.hyperlab.api.lab.BoundBy.MEMORY);
+    }
+
+    // configuration-derived values, resolved once (a VM's configuration never changes)
+    private OsProfile profile;
+    private List<String> driversPresent;
+
+    /** The VM's own profile, or linux-server's VMM figures for a VM without one (a QEMU VM all the same). */
+    public OsProfile profileOrDefault() {
+        if (profile == null) {
+            profile = OsProfiles.get(os.isEmpty() ? "linux-server" : os);
+        }
+        return profile;
+    }
+
+    /** Drivers present in the guest: the OS's inbox drivers and those installed, sorted. */
+    public List<String> driversPresent() {
+        if (driversPresent == null) {
+            java.util.TreeSet<String> all = new java.util.TreeSet<>(drivers);
+            if (!os.isEmpty()) {
+                all.addAll(OsProfiles.get(os).inboxDrivers());
+            }
+            driversPresent = List.copyOf(all);
+        }
+        return driversPresent;
+    }
+
+    // ---- lifecycle -----------------------------------------------------------------------------------------------
+
+    public void start() {
+        checkStartable();
+        request();
+        HostMachine h = hostMachine();
+        h.starts.admit();
+        if (state() != VmState.STARTING) {
+            throw LabException.insufficient("VM " + name + " was not started: " + reason,
+                    "free memory on " + h.name + " or start it on another host");
+        }
+    }
+
+    /** Refuses a start this VM's state or host does not allow; changes nothing. */
+    public void checkStartable() {
+        lifecycle.check(VmLifecycle.Action.START);
+        HostMachine h = hostMachine();
+        if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
+            throw LabException.notAllowed("host " + h.name + " is " + h.state().id(), h.untilRunning());
+        }
+        if (h.hypervisor == null) {
+            throw LabException.notAllowed("host " + h.name + " has no hypervisor",
+                    "install one first: host install " + h.name);
+        }
+        env.requireExtensions(firmware, driversPresent());
+        if (memoryNeed() > h.usableMemory()) {
+            throw LabException.insufficient("VM " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(memoryNeed())
+                    + " but host " + h.name + " has only " + dev.hyperlab.api.lab.Sizes.format(h.usableMemory())
+                    + " for VMs", "give it less memory or move it to a larger host");
+        }
+    }
+
+    /** Puts a checked start request in the host's start queue (admission is the caller's next step). */
+    public void request() {
+        stateBeforeStart = state();
+        transition(VmLifecycle.Action.START);
+        reason = "";
+        startRequest = env.nextRequest();
+        env.log(name, "start requested");
+        hostMachine().starts.enqueue(this);
+    }
+
+    /** The start policy lets this VM boot now; false if the host refuses it (not enough memory). */
+    boolean admitted() {
+        HostMachine h = hostMachine();
+        String refusal = h.memory.refusal(this);
+        if (!refusal.isEmpty()) {
+            lifecycle.transition(VmLifecycle.Action.START_REFUSED, stateBeforeStart);
+            reason = "start refused: " + refusal;
+            env.log(name, "start refused (memory)");
+            return false;
+        }
+        List<PlannedStep> boot = VmBootPlans.plan(this, true); // before anything is held: planning calls plugins
+        hold();
+        counted = true;
+        startPlan(PlanKind.BOOT, boot);
+        return true;
+    }
+
+    public void shutdown() {
+        requireIdle(VmLifecycle.Action.SHUTDOWN);
+        env.log(name, "shutdown");
+        // the hypervisor presses the guest's ACPI power button and gives it its shutdown timeout to power off; the
+        // guest's own shutdown (services stop, file systems sync) is measured wall time on an idle machine
+        // calibration: os.linux.shutdown_s
+        // calibration: os.windows.shutdown_s
+        // calibration: policy.proxmox.shutdown_timeout_s
+        java.util.Optional<java.time.Duration> guest = profileOrDefault().shutdown();
+        java.time.Duration timeout = Demands.seconds(Calibration.SHUTDOWN_TIMEOUT_S);
+        if (guest.isPresent() && guest.get().compareTo(timeout) <= 0) {
+            startPlan(PlanKind.SHUTDOWN, List.of(PlannedStep.of("shutdown", "guest", Demand.fixed(guest.get()))));
+        } else {
+            startPlan(PlanKind.FORCED_SHUTDOWN, List.of(PlannedStep.of("shutdown",
+                    guest.isPresent() ? "guest" : "acpi-ignored", Demand.fixed(timeout))));
+        }
+    }
+
+    public void destroy() {
+        lifecycle.check(VmLifecycle.Action.DESTROY);
+        env.log(name, "destroy");
+        stopAndRelease();
+        transition(VmLifecycle.Action.DESTROY);
+    }
+
+    public void reboot() {
+        requireIdle(VmLifecycle.Action.REBOOT);
+        env.requireExtensions(firmware, driversPresent());
+        env.log(name, "reboot");
+        hostMachine().memory.rewrote(this);
+        transition(VmLifecycle.Action.REBOOT);
+        startPlan(PlanKind.REBOOT, VmBootPlans.plan(this, false));
+    }
+
+    public void suspend() {
+        requireIdle(VmLifecycle.Action.SUSPEND);
+        env.log(name, "suspend");
+        // the VMM writes guest memory to the datastore (QEMU's savevm stream; docs/calibration.md snap.savevm.pause_s)
+        startPlan(PlanKind.SUSPEND, List.of(PlannedStep.of("suspend", "save memory",
+                Demand.NONE.plusWrite(memory, Demands.sequentialOps(memory)))));
+    }
+
+    public void resume() {
+        lifecycle.check(VmLifecycle.Action.RESUME);
+        HostMachine h = hostMachine();
+        if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
+            throw LabException.notAllowed("host " + h.name + " is " + h.state().id(), h.untilRunning());
+        }
+        String refusal = h.memory.refusal(this);
+        if (!refusal.isEmpty()) {
+            throw LabException.insufficient("VM " + name + " cannot resume: " + refusal, "free memory on " + h.name);
+        }
+        hold();
+        env.log(name, "resume");
+        startPlan(PlanKind.RESUME, new java.util.ArrayList<>(List.of(PlannedStep.of("resume", "load memory",
+                Demand.NONE.plusRead(memory, Demands.sequentialOps(memory))).touchingMemory())));
+    }
+
+    /** The lifecycle allows {@code action}, and nothing is under way that it would cut short (a shutdown). */
+    private void requireIdle(VmLifecycle.Action action) {
+        lifecycle.check(action);
+        if (planKind == PlanKind.SHUTDOWN || planKind == PlanKind.FORCED_SHUTDOWN) {
+            throw LabException.notAllowed("VM " + name + " is shutting down",
+                    "wait until it is shut off, or destroy it");
+        }
+    }
+
+    /** The lasting work under way, as {@link VmInfo#operation()} names it, or empty. */
+    String operation() {
+        if (planKind != null) {
+            return planKind.id();
+        }
+        return state() == VmState.STARTING && held == 0 ? "queued" : "";
+    }
+
+    @Override
+    void planDone(PlanKind kind) {
+        switch (kind) {
+            case BOOT, REBOOT, RESUME -> {
+                transition(kind == PlanKind.RESUME ? VmLifecycle.Action.RESUMED : VmLifecycle.Action.BOOTED);
+                env.log(name, "running");
+                endBoot();
+            }
+            case SHUTDOWN -> {
+                release();
+                transition(VmLifecycle.Action.SHUT_OFF);
+                env.log(name, "shutoff");
+            }
+            case FORCED_SHUTDOWN -> {
+                release();
+                transition(VmLifecycle.Action.SHUT_OFF);
+                reason = "forced off after " + dev.hyperlab.api.lab.Durations.format(
+                        Demands.seconds(Calibration.SHUTDOWN_TIMEOUT_S)) + ", the hypervisor's shutdown timeout: "
+                        + (profileOrDefault().shutdown().isPresent() ? "the guest had not shut down"
+                                : "the guest does not answer an ACPI shutdown request");
+                env.log(name, "shutoff", "forced");
+            }
+            case SUSPEND -> {
+                release();
+                transition(VmLifecycle.Action.SUSPENDED_TO_DISK);
+                env.log(name, "suspended");
+            }
+            case SNAPSHOT, REVERT -> {
+                Execution work = frozen;
+                frozen = null;
+                lifecycle.transition(VmLifecycle.Action.UNPAUSE, work.state());
+                env.log(name, state().id());
+                Execution.thaw(this, work);
+            }
+        }
+    }
+
+    /**
+     * Pauses the VM for a hypervisor job ({@code step} of plan {@code kind}): its work is frozen, it holds its
+     * memory, and when the job ends it goes on where it was. A paused guest runs nothing, its balloon included.
+     */
+    public void pauseFor(PlanKind kind, PlannedStep step) {
+        frozen = Execution.freeze(this);
+        transition(VmLifecycle.Action.PAUSE);
+        env.log(name, "paused", step.phase());
+        startPlan(kind, new java.util.ArrayList<>(List.of(step)));
+    }
+
+    // ---- snapshot operations ask the VM to change (Snapshots decides when) ----
+
+    /** A snapshot operation begins: the job is saved with the lab, so a killed process finishes or undoes it. */
+    public void beginSnapshotJob(SnapshotJob job) {
+        snapshotJob = job;
+    }
+
+    /** The snapshot operation under way finished, or was undone. */
+    public void endSnapshotJob() {
+        snapshotJob = null;
+    }
+
+    /** A revert stopped part way through its disks: the VM is stopped with {@code why}, the job over. */
+    public void revertFailed(String why) {
+        transition(VmLifecycle.Action.REVERT_FAILED);
+        reason = why;
+        snapshotJob = null;
+    }
+
+    /**
+     * The disks were reverted to a snapshot made outside hyperlab (disks only): the VM keeps its configuration, is
+     * off if it was live, and is at no snapshot of its own.
+     */
+    public void revertedToDisks(boolean wasLive) {
+        if (wasLive) {
+            transition(VmLifecycle.Action.REVERTED_OFF);
+        }
+        reason = "";
+        snapshots.setCurrent("");
+        snapshotJob = null;
+    }
+
+    /** Reverted to a disk-only snapshot of a running VM: its disks as a power cut left them, and the VM off. */
+    public void revertedOff() {
+        held = 0;
+        counted = false;
+        if (lifecycle.allows(VmLifecycle.Action.REVERTED_OFF)) {
+            transition(VmLifecycle.Action.REVERTED_OFF);
+            reason = "";
+        }
+    }
+
+    /**
+     * Reverted to a snapshot with memory: the VM holds its memory again with the snapshot's account, pauses while the
+     * {@code backed} bytes it saved load, then goes on with {@code work} where it was.
+     */
+    public void loadState(Execution work, long backed) {
+        HostMachine h = hostMachine();
+        held = memoryNeed();
+        h.committed += held;
+        h.memory.restored(this);
+        if (counted) {
+            h.starts.bootResumed(); // it is back in the middle of its boot
+        }
+        frozen = work;
+        transition(VmLifecycle.Action.PAUSE);
+        // loadvm reads back the pages the snapshot saved before the guest runs again
+        // calibration: snap.loadvm.load_s
+        startPlan(PlanKind.REVERT, new ArrayList<>(List.of(PlannedStep.of("revert", "load state",
+                Demand.NONE.plusRead(backed, Demands.sequentialOps(backed))))));
+    }
+
+    /**
+     * This VM takes the place of {@code old} after a revert: it goes on with {@code old}'s history (timeline, memory
+     * samples) and snapshot tree, and with the job under way.
+     */
+    public void continueFrom(VmMachine old) {
+        timeline.addAll(old.timeline);
+        account.continueSamples(old.account);
+        snapshots = old.snapshots;
+        snapshotJob = old.snapshotJob;
+    }
+
+    /** Whether the balloon driver works now: loaded in a guest that runs (a paused guest answers nothing). */
+    boolean balloonWorks() {
+        return account.balloonLoaded && state() != VmState.PAUSED;
+    }
+
+    @Override
+    void planFailed(PlanKind kind, PlannedStep failure) {
+        frozen = null;
+        release();
+        transition(VmLifecycle.Action.FAILED);
+        reason = failure.failure();
+        endBoot();
+    }
+
+    /** The host lost power or was reset under this VM. */
+    void hostLost(String why) {
+        if (lifecycle.allows(VmLifecycle.Action.HOST_LOST)) { // a stopped or suspended VM is unaffected
+            stopPlan();
+            frozen = null;
+            held = 0;
+            hostMachine().memory.lost(this);
+            counted = false;
+            transition(VmLifecycle.Action.HOST_LOST);
+            reason = why;
+        }
+    }
+
+    /** Stops whatever the VM does and gives back what it holds on the host (its state is the caller's to set). */
+    public void stopAndRelease() {
+        stopPlan();
+        frozen = null;
+        HostMachine h = hostMachine();
+        if (h.starts.remove(this)) {
+            return; // was still queued: held nothing
+        }
+        release();
+        endBoot();
+    }
+
+    /** Starts holding host memory (committed now; pages are backed as the guest touches them). */
+    private void hold() {
+        HostMachine h = hostMachine();
+        held = memoryNeed();
+        h.committed += held;
+        h.memory.started(this);
+    }
+
+    private void release() {
+        if (held > 0) {
+            HostMachine h = hostMachine();
+            h.memory.stopped(this);
+            h.committed -= held;
+            held = 0;
+        }
+    }
+
+    private void endBoot() {
+        if (counted) {
+            counted = false;
+            hostMachine().starts.bootEnded();
+        }
+    }
+
+    public VmInfo info() {
+        List<VmInfo.VmDiskInfo> ds = new ArrayList<>();
+        for (VmDisk d : disks) {
+            ds.add(new VmInfo.VmDiskInfo(env.images().displayPath(d.path()), env.images().format(d.path()),
+                    d.virtualSize()));
+        }
+        return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
+                bootPriority, reason, operation());
+    }
+
+    // ---- saved with the lab and, less its history, in a snapshot's state (LabCodec, VmStateDoc) ----
+
+    /** Writes this VM as an object: its configuration, state, memory account, snapshots and run. */
+    public void save(JsonGenerator g) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        g.writeStringField("host", host);
+        g.writeNumberField("vcpus", vcpus);
+        g.writeNumberField("memory", memory);
+        g.writeStringField("firmware", firmware);
+        g.writeStringField("os", os);
+        SavedDoc.writeStrings(g, "drivers", drivers);
+        g.writeNumberField("bootPriority", bootPriority);
+        g.writeArrayFieldStart("disks");
+        for (VmDisk d : disks) {
+            g.writeStartObject();
+            g.writeStringField("device", d.device());
+            g.writeStringField("path", d.path());
+            g.writeNumberField("virtualSize", d.virtualSize());
+            g.writeBooleanField("owned", d.owned());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeStringField("state", state().id());
+        g.writeStringField("reason", reason);
+        g.writeStringField("stateBeforeStart", stateBeforeStart.id());
+        g.writeNumberField("startRequest", startRequest);
+        g.writeNumberField("held", held);
+        g.writeBooleanField("counted", counted);
+        account.save(g);
+        saveSnapshotFields(g);
+        saveRun(g);
+        g.writeEndObject();
+    }
+
+    /** The snapshot fields: present only when used, so a lab without snapshots saves as it did before them. */
+    private void saveSnapshotFields(JsonGenerator g) throws IOException {
+        if (frozen != null) {
+            g.writeFieldName("frozen");
+            frozen.save(g);
+        }
+        if (!snapshots.isEmpty()) {
+            g.writeStringField("currentSnapshot", snapshots.current());
+            g.writeArrayFieldStart("snapshots");
+            for (SnapshotRecord r : snapshots.all()) {
+                r.save(g);
+            }
+            g.writeEndArray();
+        }
+        if (snapshotJob != null) {
+            g.writeObjectFieldStart("snapshotJob");
+            g.writeStringField("op", snapshotJob.op());
+            SavedDoc.writeStrings(g, "names", snapshotJob.names());
+            g.writeEndObject();
+        }
+    }
+
+    /** A VM as {@link #save} wrote it, in {@code env} (not yet added to its lab). */
+    @SuppressWarnings("unchecked")
+    public static VmMachine restore(MachineEnv env, Map<String, Object> v) throws IOException {
+        List<VmDisk> disks = new ArrayList<>();
+        for (Object o : SavedDoc.list(v, "disks")) {
+            Map<String, Object> d = (Map<String, Object>) o;
+            disks.add(new VmDisk(SavedDoc.str(d, "device"), SavedDoc.str(d, "path"), SavedDoc.num(d, "virtualSize"),
+                    (Boolean) d.get("owned")));
+        }
+        VmMachine vm = new VmMachine(env, SavedDoc.str(v, "name"), SavedDoc.str(v, "host"),
+                (int) SavedDoc.num(v, "vcpus"), SavedDoc.num(v, "memory"), SavedDoc.str(v, "firmware"),
+                SavedDoc.str(v, "os"), SavedDoc.strings(v, "drivers"), (int) SavedDoc.num(v, "bootPriority"), disks);
+        vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));
+        vm.reason = SavedDoc.str(v, "reason");
+        vm.stateBeforeStart = VmState.of(SavedDoc.str(v, "stateBeforeStart"));
+        vm.startRequest = SavedDoc.num(v, "startRequest");
+        vm.held = SavedDoc.num(v, "held");
+        vm.counted = (Boolean) v.get("counted");
+        vm.account.restore(v);
+        vm.restoreSnapshotFields(v);
+        vm.restoreRun(v);
+        return vm;
+    }
+
+    /** The fields {@link #saveSnapshotFields} writes; absent in labs saved before snapshots existed. */
+    @SuppressWarnings("unchecked")
+    private void restoreSnapshotFields(Map<String, Object> v) throws IOException {
+        if (v.get("frozen") instanceof Map<?, ?> f) {
+            frozen = Execution.restore((Map<String, Object>) f);
+        }
+        if (v.get("snapshots") instanceof List<?> l) {
+            for (Object o : l) {
+                snapshots.load(SnapshotRecord.restore((Map<String, Object>) o, name));
+            }
+            snapshots.setCurrent(SavedDoc.str(v, "currentSnapshot"));
+        }
+        if (v.get("snapshotJob") instanceof Map<?, ?> j) {
+            Map<String, Object> job = (Map<String, Object>) j;
+            snapshotJob = new SnapshotJob(SavedDoc.str(job, "op"), SavedDoc.strings(job, "names"));
+        }
+    }
+}

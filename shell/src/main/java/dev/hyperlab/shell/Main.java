@@ -48,8 +48,8 @@ public final class Main {
             err.println("error: " + e.getMessage());
             return 1;
         }
-        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(
-                new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 14));
+        java.io.OutputStream stdout = new java.io.BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16);
+        PrintWriter out = new PrintWriter(new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 14));
         if (inv.help()) {
             out.println(Invocation.usage());
             out.flush();
@@ -78,7 +78,7 @@ public final class Main {
         if (!batch) {
             return Interactive.run(inv, dir, opener, err, plugins);
         }
-        Output output = new Output(out, err, Style.PLAIN, Main::columns, false);
+        Output output = new Output(out, err, Style.PLAIN, Main::columns, false, stdout);
         try (ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug(), plugins)) {
             ctx.labDirectory(dir);
             ctx.unattended(true);

@@ -23,7 +23,7 @@ class ReadCommandsJsonTest {
 
     /** Commands that are neither reads of the lab nor changes of it. */
     static final Set<String> NOT_READS = Set.of("help", "exit", "plugin install", "plugin uninstall", "plugin enable",
-            "plugin disable");
+            "plugin disable", "disk cat"); // disk cat's output is the file's bytes, not a view of them
 
     /**
      * Reads whose JSON is a stream, one object a line (JSON Lines, as virsh event prints), so that a follower can
@@ -56,6 +56,8 @@ class ReadCommandsJsonTest {
         s.put("disk list", "disk list");
         s.put("disk info", "disk info " + tmp.resolve("lab/vms/web1/disk0.qcow2"));
         s.put("disk check", "disk check " + tmp.resolve("lab/vms/web1/disk0.qcow2"));
+        s.put("disk ls", "disk ls " + tmp.resolve("uefi.qcow2") + " /EFI/BOOT -l");
+        s.put("disk get", "disk get " + tmp.resolve("uefi.qcow2") + " /EFI --to " + tmp.resolve("esp-copy"));
         s.put("snapshot list", "snapshot list web1");
         s.put("backup list", "backup list" + repo);
         s.put("backup check", "backup check" + repo);
@@ -69,7 +71,8 @@ class ReadCommandsJsonTest {
 
     private void setUp(ShellFixture shell) {
         shell.small().ok("vm start web1 --wait; snapshot create web1 s1 --wait; backup init " + tmp.resolve("repo")
-                + "; backup run web1 --strategy full --repo " + tmp.resolve("repo"));
+                + "; backup run web1 --strategy full --repo " + tmp.resolve("repo") + "; disk create "
+                + tmp.resolve("uefi.qcow2") + " --size 2GiB --os linux-server --firmware uefi");
         try {
             java.nio.file.Files.writeString(java.nio.file.Files.createDirectories(tmp.resolve("files")).resolve("a"),
                     "a");

@@ -10,11 +10,11 @@ import java.nio.charset.StandardCharsets;
  * as {@code \xNN}: one line per name, unambiguous. {@link #parse} reads that form back, so what {@code backup ls}
  * prints can be typed as a path or pattern.
  */
-final class ByteNames {
+public final class ByteNames {
     private ByteNames() {}
 
     /** The displayed form of {@code name}. */
-    static String display(byte[] name) {
+    public static String display(byte[] name) {
         StringBuilder out = new StringBuilder(name.length + 8);
         int i = 0;
         while (i < name.length) {
@@ -40,6 +40,18 @@ final class ByteNames {
         return out.toString();
     }
 
+    /** An absolute path of {@code names} from the root, each {@link #display}ed: {@code /} for none. */
+    public static String displayPath(java.util.List<byte[]> names) {
+        if (names.isEmpty()) {
+            return "/";
+        }
+        StringBuilder b = new StringBuilder();
+        for (byte[] n : names) {
+            b.append('/').append(display(n));
+        }
+        return b.toString();
+    }
+
     /** {@link #display} in quotes, at most 80 characters, for a one-line message. */
     static String quote(byte[] name) {
         String d = display(name);
@@ -47,7 +59,7 @@ final class ByteNames {
     }
 
     /** The bytes a displayed name stands for: {@code \\} is a backslash, {@code \xNN} a byte, the rest UTF-8. */
-    static byte[] parse(String shown) {
+    public static byte[] parse(String shown) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(shown.length());
         for (int i = 0; i < shown.length(); ) {
             char c = shown.charAt(i);

@@ -80,14 +80,7 @@ final class FileSelection {
     }
 
     static String display(List<byte[]> names) {
-        if (names.isEmpty()) {
-            return "/";
-        }
-        StringBuilder b = new StringBuilder();
-        for (byte[] n : names) {
-            b.append('/').append(ByteNames.display(n));
-        }
-        return b.toString();
+        return ByteNames.displayPath(names);
     }
 
     /**

@@ -17,6 +17,8 @@ import dev.hyperlab.core.storage.ImageFormat;
 import dev.hyperlab.core.storage.ImageInfo;
 import dev.hyperlab.core.storage.MemoryImage;
 import dev.hyperlab.core.storage.RepairReport;
+import dev.hyperlab.core.storage.fs.FileSystems;
+import dev.hyperlab.core.storage.fs.FsException;
 import dev.hyperlab.core.storage.qcow2.BitmapInfo;
 import dev.hyperlab.core.storage.qcow2.Qcow2Snapshot;
 import java.io.IOException;
@@ -156,6 +158,25 @@ public final class LabDisks {
     private static DiskCheck diskCheck(String path, String format, CheckReport r) {
         return new DiskCheck(path, format, r.corruptions() > 0 || r.checkErrors() > 0, r.corruptions(), r.leaks(),
                 r.checkErrors(), r.problems(), r.allocatedClusters(), r.totalClusters(), r.imageEndOffset());
+    }
+
+    /**
+     * Runs {@code use} on the file system of partition {@code partition} (0: the first that holds one) of the image at
+     * {@code path} ({@code disk ls/cat/get}); changes nothing. A missing path or partition, a file system hyperlab does
+     * not read and a damaged one are refused with a one-line {@link LabException}.
+     */
+    public <T> T readFiles(String path, int partition, FileSystems.Use<T> use) {
+        if (partition < 0) {
+            throw LabException.invalid("partition " + partition + " is negative", "partitions count from 1; 0 or "
+                    + "none picks the first that holds a file system");
+        }
+        return lab.images().inspect(require(path), img -> {
+            try {
+                return use.apply(FileSystems.open(img, partition));
+            } catch (FsException e) {
+                throw FileSystemErrors.of(e);
+            }
+        });
     }
 
     // ---- repairing -------------------------------------------------------------------------------------------------

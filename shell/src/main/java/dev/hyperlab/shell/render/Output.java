@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.render;
 
+import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.util.function.IntSupplier;
 
@@ -12,8 +13,26 @@ import java.util.function.IntSupplier;
  * @param style colours or plain text
  * @param width the current width in columns (a terminal's changes when it is resized)
  * @param terminal whether a person watches a terminal: progress bars are drawn only then
+ * @param bytes the stream under {@code out} for output that is bytes, not text ({@code disk cat} of a binary file);
+ *     null where {@code out} is a terminal's, whose bytes would be lost on the screen anyway: there, such output is
+ *     shown as UTF-8 text
  */
-public record Output(PrintWriter out, PrintWriter err, Style style, IntSupplier width, boolean terminal) {
+public record Output(PrintWriter out, PrintWriter err, Style style, IntSupplier width, boolean terminal,
+        OutputStream bytes) {
+
+    /** Output of text only. */
+    public Output(PrintWriter out, PrintWriter err, Style style, IntSupplier width, boolean terminal) {
+        this(out, err, style, width, terminal, null);
+    }
+
+    /**
+     * Where to write bytes: {@link #bytes()} after what {@code out} holds is flushed, or, where there is none, a stream
+     * that shows them on {@code out} as UTF-8 text.
+     */
+    public OutputStream byteStream() {
+        out.flush();
+        return bytes != null ? bytes : new LineStream(out);
+    }
 
     /** Columns to lay out for: the terminal's width, at least 60 so tables and charts stay legible. */
     public int columns() {

@@ -17,7 +17,8 @@ import org.graalvm.polyglot.proxy.ProxyObject;
 /**
  * Facade results as script values, by the rules {@code --json} follows ({@link Json}), so a script sees what the
  * JSON of the same command shows: a record is an object of its components, an enum its id ({@code "running"}), a
- * {@link Duration} lab-time seconds as a number, sizes bytes, an empty {@link Optional} {@code null}, a list an array.
+ * {@link Duration} lab-time seconds as a number, sizes bytes, an empty {@link Optional} {@code null}, a list an array,
+ * bytes ({@code Disk.readFile}) an array of numbers 0 to 255.
  * A facade object (a host, a VM) becomes a {@link FacadeHandle} the prelude turns into an object with its methods.
  * Generic: a record the facade gains later is marshalled with no code here.
  *
@@ -61,8 +62,29 @@ final class ToScript {
                 yield ProxyArray.fromList(out);
             }
             case Record r -> record(r, owned);
+            case byte[] b -> bytes(b);
             default -> FacadeTypes.typeOf(value).<Object>map(t -> new FacadeHandle(value, t, owned))
                     .orElseGet(value::toString);
+        };
+    }
+
+    /** Bytes as an array of unsigned numbers, read in place: what a script decodes with String.fromCharCode. */
+    private static ProxyArray bytes(byte[] b) {
+        return new ProxyArray() {
+            @Override
+            public Object get(long index) {
+                return b[(int) index] & 0xff;
+            }
+
+            @Override
+            public void set(long index, org.graalvm.polyglot.Value value) {
+                throw new UnsupportedOperationException("read-only bytes");
+            }
+
+            @Override
+            public long getSize() {
+                return b.length;
+            }
         };
     }
 

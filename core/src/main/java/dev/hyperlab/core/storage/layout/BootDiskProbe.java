@@ -2,6 +2,7 @@ package dev.hyperlab.core.storage.layout;
 
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.fs.FileSystems;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,6 +19,8 @@ import java.util.zip.CRC32;
  */
 public final class BootDiskProbe {
     public static final String UEFI_FALLBACK_LOADER = "\\EFI\\BOOT\\BOOTX64.EFI";
+    /** Larger than any boot loader (shim, GRUB and Windows' bootmgfw.efi are a few MiB): bounds what a file costs. */
+    private static final long MAX_LOADER = 64L << 20;
 
     private BootDiskProbe() {}
 
@@ -112,7 +115,7 @@ public final class BootDiskProbe {
                     break;
                 }
                 try {
-                    loader = FatReader.open(disk, p.firstLba() * 512).readFile(UEFI_FALLBACK_LOADER);
+                    loader = readFat(disk, p, UEFI_FALLBACK_LOADER);
                 } catch (ImageException e) {
                     problems.add(e.getMessage());
                 }
@@ -137,10 +140,17 @@ public final class BootDiskProbe {
             return r.uefiLoader();
         }
         try {
-            return FatReader.open(disk, r.esp().get().firstLba() * 512).readFile(path);
+            return readFat(disk, r.esp().get(), path);
         } catch (ImageException e) {
             return Optional.empty();
         }
+    }
+
+    /** A file of the ESP {@code p}, which ends at the disk's end at the latest. */
+    private static Optional<byte[]> readFat(DiskImage disk, GptPartition p, String path) throws IOException {
+        long start = p.firstLba() * 512;
+        long end = Math.min(disk.virtualSize(), Math.max(start, (p.lastLba() + 1) * 512));
+        return FileSystems.readFatFile(disk, start, end - start, path, MAX_LOADER);
     }
 
     private static ByteBuffer sector(DiskImage disk, long lba) throws IOException {

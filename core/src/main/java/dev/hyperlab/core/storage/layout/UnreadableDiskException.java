@@ -9,7 +9,7 @@ import java.io.IOException;
  * firmware reports as a read error of the device.
  */
 public final class UnreadableDiskException extends IOException {
-    UnreadableDiskException(String message, IOException cause) {
+    public UnreadableDiskException(String message, IOException cause) {
         super(message, cause);
     }
 }

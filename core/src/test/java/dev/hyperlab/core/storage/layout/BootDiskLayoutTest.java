@@ -118,9 +118,10 @@ class BootDiskLayoutTest {
             d.write(fatAt + 4 * 2, ByteBuffer.allocate(2).order(java.nio.ByteOrder.LITTLE_ENDIAN)
                     .putShort(0, (short) 4));
 
-            assertThatThrownBy(() -> FatReader.open(d, 0).readFile(BootDiskProbe.UEFI_FALLBACK_LOADER))
+            assertThatThrownBy(() -> dev.hyperlab.core.storage.fs.FileSystems.readFatFile(d, 0, d.virtualSize(),
+                    BootDiskProbe.UEFI_FALLBACK_LOADER, 64L << 20))
                     .isInstanceOf(dev.hyperlab.core.storage.ImageException.class)
-                    .hasMessageContaining("FAT file of 1610612736 bytes is larger than a boot loader can be");
+                    .hasMessageContaining("of 1610612736 bytes is larger than 67108864 bytes");
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.fs.FileSystems;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -46,7 +47,7 @@ class HostileFatTest {
     @Test
     void aFileClaimingGigabytesIsRefusedBeforeItIsRead() throws Exception {
         try (RawImage img = hostileFat(dir.resolve("big-file.raw"), "BIG     EFI", 0x20, 0xFFFFFFF0L)) {
-            assertThatThrownBy(() -> FatReader.open(img, PART).readFile("BIG.EFI")).isInstanceOf(ImageException.class)
+            assertThatThrownBy(() -> FileSystems.readFatFile(img, PART, img.virtualSize() - PART, "BIG.EFI", 64L << 20)).isInstanceOf(ImageException.class)
                     .hasMessageContaining("larger than");
         }
     }
@@ -55,7 +56,7 @@ class HostileFatTest {
     void aDirectoryChainedAcrossTheDiskIsReadOnlyAsFarAsADirectoryMayGo() throws Exception {
         try (RawImage img = hostileFat(dir.resolve("big-dir.raw"), "EFI        ", 0x10, 0)) {
             // 4 GiB of chained zeros: read up to 2 MiB (65536 entries), where a zero entry ends the listing
-            assertThat(FatReader.open(img, PART).readFile("EFI/BOOT/BOOTX64.EFI")).isEmpty();
+            assertThat(FileSystems.readFatFile(img, PART, img.virtualSize() - PART, "EFI/BOOT/BOOTX64.EFI", 64L << 20)).isEmpty();
         }
     }
 }

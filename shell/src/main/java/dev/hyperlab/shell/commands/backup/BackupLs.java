@@ -4,7 +4,7 @@ import dev.hyperlab.api.lab.FileEntry;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.ReadCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.render.Table;
+import dev.hyperlab.shell.render.FileEntries;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -42,42 +42,6 @@ final class BackupLs extends ReadCommand<List<FileEntry>> {
 
     @Override
     protected void print(List<FileEntry> entries) {
-        Table t = new Table("MODE", "OWNER", "LINKS", "SIZE", "MODIFIED", "PATH").alignRight(2).alignRight(3);
-        for (FileEntry e : entries) {
-            t.row(mode(e), (e.user().isEmpty() ? String.valueOf(e.uid()) : e.user()) + "/"
-                    + (e.group().isEmpty() ? String.valueOf(e.gid()) : e.group()), String.valueOf(e.links()),
-                    String.valueOf(e.size()), e.modified().substring(0, 19).replace('T', ' '),
-                    e.path() + (e.target().isEmpty() ? "" : " -> " + e.target()));
-        }
-        t.print(out(), style());
-    }
-
-    /** {@code drwxr-xr-x}, {@code -rwsr-xr-x}, as ls -l shows them. */
-    static String mode(FileEntry e) {
-        int m = Integer.parseInt(e.mode(), 8);
-        char type = switch (e.type()) {
-            case "directory" -> 'd';
-            case "symlink" -> 'l';
-            case "fifo" -> 'p';
-            case "char-device" -> 'c';
-            case "block-device" -> 'b';
-            case "socket" -> 's';
-            default -> '-';
-        };
-        StringBuilder b = new StringBuilder().append(type);
-        String rwx = "rwxrwxrwx";
-        for (int i = 0; i < 9; i++) {
-            b.append((m & (0400 >> i)) != 0 ? rwx.charAt(i) : '-');
-        }
-        special(b, 3, (m & 04000) != 0, 's');
-        special(b, 6, (m & 02000) != 0, 's');
-        special(b, 9, (m & 01000) != 0, 't');
-        return b.toString();
-    }
-
-    private static void special(StringBuilder b, int at, boolean set, char c) {
-        if (set) {
-            b.setCharAt(at, b.charAt(at) == '-' ? Character.toUpperCase(c) : c);
-        }
+        FileEntries.print(entries, out(), style());
     }
 }

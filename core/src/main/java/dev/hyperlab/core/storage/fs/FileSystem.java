@@ -1,0 +1,43 @@
+package dev.hyperlab.core.storage.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * A file system inside a disk image, read-only. Every structure read from the image is checked before use, so a
+ * hostile image ends in an {@link FsException}, never a hang, an exception of another kind or an allocation a number in
+ * the image chose.
+ */
+public interface FileSystem {
+
+    /** What a file's stored bytes are given to: consecutive ranges in increasing order; what lies between is a hole. */
+    @FunctionalInterface
+    interface DataSink {
+        /** The file's bytes at {@code offset} (position to limit of {@code bytes}, valid only during the call). */
+        void data(long offset, ByteBuffer bytes) throws IOException;
+    }
+
+    /** {@code ext4}, {@code ext3}, {@code ext2}, {@code fat12}, {@code fat16} or {@code fat32}. */
+    String type();
+
+    /** The volume label, empty when there is none. */
+    String label();
+
+    /** The root directory. */
+    FsNode root() throws IOException;
+
+    /** The entries of directory {@code dir}, without {@code .} and {@code ..}, in the order the directory holds them. */
+    List<FsNode> list(FsNode dir) throws IOException;
+
+    /**
+     * Gives regular file {@code file}'s stored bytes to {@code sink}, at most 1 MiB a call, ranges in increasing order;
+     * ranges never written (holes, unwritten extents) are left out: they read as zeros up to {@link FsNode#size()}.
+     */
+    void read(FsNode file, DataSink sink) throws IOException;
+
+    /** Whether a directory entry called {@code entry} answers to {@code wanted}: the same bytes (FAT ignores case). */
+    default boolean matches(byte[] entry, byte[] wanted) {
+        return java.util.Arrays.equals(entry, wanted);
+    }
+}

@@ -53,6 +53,10 @@ public final class Calibration {
     public static final double TYPE2_AUTOSTART_DELAY_S = 0; // calibration: hv.type2.autostart_delay_s
 
     // ---- Hypervisor costs ----------------------------------------------------------------------------------------
+    /** Slowdown each other piece of work on a host's cores adds, per core left to VMs (section 6.1). */
+    public static final double CPU_CORUNNER_SLOWDOWN = 0.485; // calibration: contention.cpu.corunner_slowdown
+    /** Cores the host keeps for itself when co-runner slowdown is spread over the rest. */
+    public static final int HOST_RESERVED_CORES = 1; // calibration: contention.cpu.host_reserved_cores
     public static final double TYPE1_CPU_TAX = 0.05; // calibration: hv.cpu_tax.type1
     public static final double TYPE2_CPU_TAX = 0.05; // calibration: hv.cpu_tax.type2
     public static final double TYPE2_DISK_FACTOR = 0.1; // calibration: hv.type2.disk_factor

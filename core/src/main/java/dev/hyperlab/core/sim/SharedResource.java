@@ -16,6 +16,8 @@ public final class SharedResource {
 
     private final String id;
     private final double capacity;
+    /** How much each other activity on the resource slows every one of them (0: none; see the constructor). */
+    private final double corunnerSlowdown;
     private final List<Activity> active = new ArrayList<>();
     private long lastUpdate;
     private long epoch;
@@ -30,11 +32,28 @@ public final class SharedResource {
      * @param capacity work units per second
      */
     public SharedResource(String id, double capacity) {
+        this(id, capacity, 0);
+    }
+
+    /**
+     * A resource whose activities also slow one another beyond sharing its capacity, as work on a host's cores does
+     * through the memory bandwidth, caches and hypervisor threads they share: with {@code n} activities on it, none
+     * runs faster than its cap divided by {@code 1 + corunnerSlowdown × (n − 1)}, however many cores are idle.
+     *
+     * @param id unique id in the simulation, used by its completion events
+     * @param capacity work units per second
+     * @param corunnerSlowdown the slowdown each other activity adds (0 for none)
+     */
+    public SharedResource(String id, double capacity, double corunnerSlowdown) {
         if (!(capacity > 0)) {
             throw new IllegalArgumentException("capacity must be > 0: " + id);
         }
+        if (!(corunnerSlowdown >= 0) || Double.isInfinite(corunnerSlowdown)) {
+            throw new IllegalArgumentException("co-runner slowdown must be finite and >= 0: " + id);
+        }
         this.id = id;
         this.capacity = capacity;
+        this.corunnerSlowdown = corunnerSlowdown;
     }
 
     public String id() {
@@ -167,9 +186,10 @@ public final class SharedResource {
             rates = Arrays.copyOf(rates, m);
             order = Arrays.copyOf(order, m);
         }
+        double interference = 1 + corunnerSlowdown * (n - 1);
         for (int i = 0; i < n; i++) {
             Activity a = active.get(i);
-            caps[i] = a.cap;
+            caps[i] = a.cap / interference;
             weights[i] = a.weight;
         }
         FairShare.solve(capacity, n, caps, weights, rates, order);

@@ -68,7 +68,8 @@ public final class HostMachine extends Machine {
         this.firmware = firmware;
         this.disks = List.copyOf(disks);
         this.bootOrder = List.copyOf(bootOrder);
-        this.cpu = env.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz));
+        this.cpu = env.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz,
+                corunnerSlowdown(cores)));
         this.datastore = DiskModel.of(disks.getFirst().kind());
         for (HostDisk d : disks) {
             diskResources.add(env.sim().register(new SharedResource("host:" + name + ":" + d.device(), 1.0)));
@@ -78,6 +79,16 @@ public final class HostMachine extends Machine {
     @Override
     SharedResource cpuResource() {
         return cpu;
+    }
+
+    /**
+     * How much each other piece of work on a host's cores slows every one of them, beyond sharing the cores: booting
+     * VMs share the memory bandwidth, caches, disk queue and hypervisor threads, so on an NCU host with idle cores a
+     * second boot already costs the first time. The slowdown spreads over the cores left to VMs (one is the host's, as
+     * the NCU study counts them); a one-core host has none to spare and pays as a two-core one.
+     */
+    static double corunnerSlowdown(int cores) {
+        return Calibration.CPU_CORUNNER_SLOWDOWN / Math.max(1, cores - Calibration.HOST_RESERVED_CORES);
     }
 
     /** The first disk: the boot disk and the datastore holding the VMs' images. */

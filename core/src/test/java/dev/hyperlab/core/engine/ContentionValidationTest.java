@@ -1,0 +1,87 @@
+package dev.hyperlab.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyperlab.api.lab.HostDiskSpec;
+import dev.hyperlab.api.lab.HostSpec;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.api.lab.VmState;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/validation.md cannot drift from the model: every concurrent-boot case there is run again here (the scenario
+ * scripts/validate-contention.js runs) and its predicted ratio and error must be what the document says.
+ */
+class ContentionValidationTest {
+    static final Duration HOUR = Duration.ofHours(1);
+
+    /** One row of the contention table: case id, cores, VMs at once, predicted ratio, measured ratio, error in %. */
+    record Row(String id, int cores, int vms, String predicted, double measured, String error) {}
+
+    static List<Row> rows() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        Path repo = Files.exists(root.resolve("docs/validation.md")) ? root : root.getParent();
+        List<Row> rows = new ArrayList<>();
+        for (String line : Files.readAllLines(repo.resolve("docs/validation.md"))) {
+            if (!line.startsWith("| `ncu-")) {
+                continue;
+            }
+            String[] c = line.split("\\|");
+            // | case | host | sheet | cores | VMs | predicted | measured (ratio, then the two times) | error |
+            rows.add(new Row(c[1].trim(), Integer.parseInt(c[4].trim()), Integer.parseInt(c[5].trim()), c[6].trim(),
+                    Double.parseDouble(c[7].trim().split(" ")[0]), c[8].trim()));
+        }
+        return rows;
+    }
+
+    /** Mean lab seconds one of {@code n} single-vCPU Linux VMs takes to boot when all start at once. */
+    static double meanBoot(int cores, int n) {
+        LabModel lab = LabModel.inMemory(11);
+        lab.createHost(HostSpec.of("ncu", cores, Sizes.parse("64GiB"))
+                .withDisks(List.of(HostDiskSpec.parse("nvme:1TiB"))));
+        lab.installHost("ncu", HypervisorType.TYPE1, null);
+        lab.powerOn("ncu");
+        lab.waitHost("ncu", HostState.RUNNING, HOUR, ProgressListener.NONE);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add("evm-" + i);
+            lab.createVm(VmSpec.of("evm-" + i, "ncu", 1, Sizes.parse("2GiB")).withOs("linux-server"));
+        }
+        lab.startVms(names);
+        double sum = 0;
+        for (String name : names) {
+            lab.waitVm(name, VmState.RUNNING, HOUR, ProgressListener.NONE);
+        }
+        for (String name : names) {
+            sum += BootBehaviourTest.bootSeconds(lab, name);
+        }
+        return sum / n;
+    }
+
+    @Test
+    void everyPredictedRatioInTheValidationDocIsWhatTheModelGives() throws Exception {
+        List<Row> rows = rows();
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(10);
+        Map<String, Double> boots = new HashMap<>();
+        for (Row r : rows) {
+            double solo = boots.computeIfAbsent(r.cores() + "/1", k -> meanBoot(r.cores(), 1));
+            double many = boots.computeIfAbsent(r.cores() + "/" + r.vms(), k -> meanBoot(r.cores(), r.vms()));
+            double ratio = many / solo;
+            assertThat(r.predicted()).as(r.id() + ": predicted ratio").isEqualTo(String.format(Locale.ROOT, "%.3f", ratio));
+            double error = (Double.parseDouble(r.predicted()) - r.measured()) / r.measured() * 100;
+            assertThat(r.error()).as(r.id() + ": error").isEqualTo(String.format(Locale.ROOT, "%+.1f %%", error));
+        }
+    }
+}

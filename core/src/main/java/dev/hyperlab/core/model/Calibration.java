@@ -48,8 +48,10 @@ public final class Calibration {
     public static final double LINUX_HOST_KERNEL_S = 1.784; // calibration: host.linux.kernel_s
     public static final double LINUX_HOST_INITRD_S = 4.348; // calibration: host.linux.initrd_s
     public static final double LINUX_HOST_USERSPACE_S = 6.999; // calibration: host.linux.userspace_server_s
-    /** Windows host power-on to logon, POST included (the POST share is taken out at the model's own rate). */
-    public static final double WINDOWS_HOST_TOTAL_S = 59; // calibration: host.hyperv.boot_total_s
+    /** A Windows desktop host from its splash screen to the desktop with its start-up services settled. */
+    public static final double WINDOWS_DESKTOP_HOST_BOOT_S = 63; // calibration: host.windows_desktop.boot_s
+    /** A type 2 hypervisor's kernel modules loading once the host OS is up (VirtualBox's vboxdrv). */
+    public static final double TYPE2_MODULES_S = 1.098; // calibration: hv.type2.modules_s
     public static final double TYPE2_AUTOSTART_DELAY_S = 0; // calibration: hv.type2.autostart_delay_s
 
     // ---- Hypervisor costs ----------------------------------------------------------------------------------------
@@ -59,6 +61,8 @@ public final class Calibration {
     public static final int HOST_RESERVED_CORES = 1; // calibration: contention.cpu.host_reserved_cores
     public static final double TYPE1_CPU_TAX = 0.05; // calibration: hv.cpu_tax.type1
     public static final double TYPE2_CPU_TAX = 0.05; // calibration: hv.cpu_tax.type2
+    /** Co-runners the host OS under a type 2 hypervisor adds to every VM's CPU work (a proxy; section 3.3). */
+    public static final int TYPE2_HOST_OS_CORUNNERS = 1; // calibration: hv.type2.host_os_corunners
     public static final double TYPE2_DISK_FACTOR = 0.1; // calibration: hv.type2.disk_factor
     public static final long TYPE1_HOST_RESERVE_BYTES = 1L << 30; // calibration: hv.proxmox.host_reserve_gib
     public static final long TYPE2_HOST_OS_BYTES = 4_000_000_000L; // calibration: hv.type2.host_os_min_ram_gb

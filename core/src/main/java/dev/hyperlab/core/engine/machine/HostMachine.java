@@ -133,9 +133,16 @@ public final class HostMachine extends Machine {
         return Math.max(0, ram - reserve);
     }
 
-    /** The CPU tax guest work pays on this host's hypervisor. */
+    /**
+     * The CPU tax guest work pays on this host's hypervisor. Under a type 2 hypervisor a VM's vCPUs are threads the host
+     * OS schedules among its own desktop and services, which share the cores with them as one more co-runner would.
+     */
     double cpuTax() {
-        return hypervisor == HypervisorType.TYPE2 ? Calibration.TYPE2_CPU_TAX : Calibration.TYPE1_CPU_TAX;
+        if (hypervisor != HypervisorType.TYPE2) {
+            return Calibration.TYPE1_CPU_TAX;
+        }
+        double hostOs = 1 + Calibration.TYPE2_HOST_OS_CORUNNERS * corunnerSlowdown(cores);
+        return (1 + Calibration.TYPE2_CPU_TAX) * hostOs - 1;
     }
 
     /** Throughput VM disk I/O gets through this host's hypervisor relative to a type 1's. */

@@ -11,6 +11,7 @@ import dev.hyperlab.core.storage.fs.FileSystems;
 import dev.hyperlab.core.storage.fs.FsNode;
 import dev.hyperlab.core.storage.fs.FsPaths;
 import dev.hyperlab.core.storage.layout.BootDiskLayout;
+import dev.hyperlab.core.storage.layout.BootDiskProbe;
 import dev.hyperlab.core.storage.layout.Guid;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -66,6 +67,12 @@ class TinyLinuxImageTest {
             assertThat(read(img, 0, 440)).isEqualTo(Files.readAllBytes(sources.gptmbr()));
             ByteBuffer entry = ByteBuffer.wrap(read(img, 1024, 128)).order(ByteOrder.LITTLE_ENDIAN);
             assertThat(entry.getLong(48) & BootDiskLayout.LEGACY_BIOS_BOOTABLE).as("ESP attributes").isNotZero();
+            BootDiskProbe.Report probe = BootDiskProbe.probe(img);
+            assertThat(probe.problems()).isEmpty();
+            assertThat(probe.esp().orElseThrow().legacyBiosBootable()).isTrue();
+            assertThat(probe.biosBootable()).as("gptmbr.bin starts the legacy-BIOS-bootable ESP").isTrue();
+            byte[] syslinuxEfi = Files.readAllBytes(sources.syslinuxEfi());
+            assertThat(probe.uefiLoader()).hasValueSatisfying(l -> assertThat(l).isEqualTo(syslinuxEfi));
         }
     }
 

@@ -83,7 +83,7 @@ class ScenarioScriptsTest {
             assertThat(String.format(java.util.Locale.ROOT, "%.3f", cases.get(1).get("ratio").asDouble()))
                     .isEqualTo("1.161");
             assertThat(String.format(java.util.Locale.ROOT, "%.3f", cases.get(11).get("ratio").asDouble()))
-                    .isEqualTo("1.352");
+                    .isEqualTo("1.351");
             assertThat(cases.get(0).get("ratio").asDouble()).isEqualTo(1.0);
             assertThat(shell.run("run " + SCRIPTS.resolve("validate-contention.js") + " 0").err())
                     .contains("CORES must be whole numbers");

@@ -6,12 +6,18 @@ import dev.hyperlab.api.spi.DriverEffect;
 import dev.hyperlab.api.spi.DriverEffect.Capability;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
+import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.model.OsProfiles;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The built-in guest drivers: the virtio set (the paravirtual baseline every factor is relative to) and the guest
- * agent. Loading costs nothing: no public figure for driver load times exists (docs/calibration.md, gaps).
+ * agent (whose channel is a virtio-serial device). Loading one is its guest kernel probing a virtio PCI device, at the
+ * measured probe time; a guest booted directly by a microVM's VMM has virtio-mmio devices, whose probing is inside its
+ * measured kernel-to-init time already.
  */
 public record BuiltInDriver(String id, DeviceClass deviceClass, String description, DriverEffect effect)
         implements GuestDriver {
@@ -32,6 +38,7 @@ public record BuiltInDriver(String id, DeviceClass deviceClass, String descripti
 
     @Override
     public Demand load(GuestContext guest) {
-        return Demand.NONE;
+        boolean virtioMmio = OsProfiles.find(guest.osProfile()).map(OsProfile::directKernelBoot).orElse(false);
+        return virtioMmio ? Demand.NONE : Demands.referenceCpu(Calibration.PCI_DRIVER_PROBE_S);
     }
 }

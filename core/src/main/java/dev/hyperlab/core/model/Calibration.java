@@ -100,6 +100,8 @@ public final class Calibration {
     // ---- Guest drivers -------------------------------------------------------------------------------------------
     public static final double VIRTIO_BLK_READ_FACTOR = 0.60; // calibration: drv.virtio_blk.read_iops_factor
     public static final double VIRTIO_BLK_WRITE_FACTOR = 0.93; // calibration: drv.virtio_blk.write_iops_factor
+    /** A guest kernel probing one PCI device for its driver (virtio, or the emulated controller's driver). */
+    public static final double PCI_DRIVER_PROBE_S = 0.167033 / 5; // calibration: drv.pci_probe_s
     public static final double EMULATED_DISK_FACTOR = 0.5; // calibration: drv.emulated_disk.vs_virtio_factor
 
     // ---- Start policies ------------------------------------------------------------------------------------------

@@ -137,8 +137,10 @@ final class VmBootPlans {
                 steps.add(PlannedStep.fail("drivers", fallback.message()));
                 return;
             }
-            // the device runs on emulated hardware (IDE/AHCI for disks): slower, but the guest boots
-            steps.add(PlannedStep.of("drivers", "emulated-" + device.id(), Demand.NONE));
+            // the device runs on emulated hardware (IDE/AHCI for disks): slower, but the guest boots; the OS's inbox
+            // driver for the emulated controller probes its PCI device as a virtio driver does (drv.pci_probe_s)
+            Demand probe = os.directKernelBoot() ? Demand.NONE : Demands.referenceCpu(Calibration.PCI_DRIVER_PROBE_S);
+            steps.add(PlannedStep.of("drivers", "emulated-" + device.id(), probe));
             if (device == DeviceClass.BLOCK) {
                 blockEfficiency = fallback.efficiency();
             }

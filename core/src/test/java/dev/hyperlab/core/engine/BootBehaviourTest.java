@@ -109,6 +109,16 @@ class BootBehaviourTest {
         assertThat(ContentionValidationTest.meanBoot(8, 6) / solo).isBetween(1.3, 1.6);
     }
 
+    /** A lab with one type 1 host (NVMe) running one single-vCPU VM of that memory and OS profile. */
+    static LabModel oneRunningVm(String name, String memory, String os) {
+        LabModel lab = lab();
+        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
+        lab.createVm(VmSpec.of(name, "h", 1, Sizes.parse(memory)).withOs(os));
+        lab.startVm(name);
+        lab.waitVm(name, VmState.RUNNING, HOUR, ProgressListener.NONE);
+        return lab;
+    }
+
     /** Lab seconds from power-on to running of a host with that hypervisor (and host OS). */
     static double hostBootSeconds(HypervisorType type, HostOs os) {
         LabModel lab = lab();
@@ -160,11 +170,7 @@ class BootBehaviourTest {
 
     @Test
     void loadingAGuestDriverTakesAPciProbe() {
-        LabModel lab = lab();
-        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
-        lab.createVm(VmSpec.of("vm", "h", 1, Sizes.parse("2GiB")).withOs("linux-server"));
-        lab.startVm("vm");
-        lab.waitVm("vm", VmState.RUNNING, HOUR, ProgressListener.NONE);
+        LabModel lab = oneRunningVm("vm", "2GiB", "linux-server");
         List<TimelinePhase> drivers = lab.timeline(List.of("vm")).stream().filter(p -> p.phase().equals("drivers"))
                 .toList();
         assertThat(drivers).extracting(TimelinePhase::step).contains("virtio-blk", "virtio-net", "virtio-balloon");
@@ -248,11 +254,7 @@ class BootBehaviourTest {
 
     @Test
     void aMicroVmBootsDirectlyInFirecrackersTime() {
-        LabModel lab = lab();
-        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
-        lab.createVm(VmSpec.of("fc", "h", 1, Sizes.parse("256MiB")).withOs("microvm"));
-        lab.startVm("fc");
-        lab.waitVm("fc", VmState.RUNNING, HOUR, ProgressListener.NONE);
+        LabModel lab = oneRunningVm("fc", "256MiB", "microvm");
         assertThat(lab.timeline(List.of("fc"))).extracting(TimelinePhase::phase).doesNotContain("bootloader");
         // VMM 12 ms + kernel 91 ms (+5 % KVM tax): within Firecracker's 125 ms to init (vmm.firecracker.to_init_s)
         assertThat(bootSeconds(lab, "fc")).isLessThan(0.125);

@@ -29,7 +29,7 @@ public final class Json {
      *
      * @throws IllegalArgumentException for any other value, naming its path in the tree
      */
-    static byte[] write(Object tree) {
+    public static byte[] write(Object tree) {
         return write(tree, true);
     }
 

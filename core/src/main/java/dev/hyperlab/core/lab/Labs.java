@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.core.qemu.QemuLab;
 import java.util.stream.Stream;
 
 /**
@@ -49,6 +52,26 @@ public final class Labs {
             d.close();
             throw e;
         }
+    }
+
+    /**
+     * Opens the lab in {@code dir} with the backend it has; a new lab gets {@code backend} ({@code simulation} when
+     * empty, or {@code qemu}: real QEMU VMs on this machine, docs/qemu.md).
+     *
+     * @throws LabException when {@code backend} names another backend than the existing lab's
+     */
+    public static Lab open(Path dir, long seedIfNew, Extensions extensions, Optional<String> backend) {
+        boolean qemuLab = QemuLab.isQemuLab(dir);
+        boolean simulated = Files.isRegularFile(dir.resolve(LabDirectory.MODEL));
+        String given = backend.orElse("");
+        if (given.equals("qemu") && simulated || given.equals("simulation") && qemuLab) {
+            throw LabException.conflict("the lab in " + dir + " is a " + (qemuLab ? "qemu" : "simulation")
+                    + " lab, not a " + given + " one", "leave out --backend to open it, or give a new lab directory");
+        }
+        if (qemuLab || given.equals("qemu")) {
+            return QemuLab.open(dir, () -> LabDirectory.open(dir));
+        }
+        return open(dir, seedIfNew, extensions);
     }
 
     /**

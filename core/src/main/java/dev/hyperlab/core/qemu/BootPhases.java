@@ -1,0 +1,55 @@
+package dev.hyperlab.core.qemu;
+
+import java.util.Optional;
+
+/**
+ * Which boot phase a serial console line begins, by what the real components print: SeaBIOS's banner and its
+ * "Booting from ..." lines, a boot loader's (SYSLINUX, ISOLINUX, GRUB), the kernel's first line ("Linux version"), and
+ * the markers of hyperlab's tiny-linux init ("hyperlab-guest: WORD ...", docs/qemu.md). "ready" ends a boot.
+ */
+final class BootPhases {
+    /** The end of a boot: the guest's init said it is ready. */
+    static final String READY = "ready";
+    /** What a guest marker line starts with. */
+    static final String MARKER = "hyperlab-guest: ";
+
+    private BootPhases() {}
+
+    /** A phase and its step ("" when none). */
+    record Phase(String phase, String step) {
+        String id() {
+            return step.isEmpty() ? phase : phase + "/" + step;
+        }
+    }
+
+    /** The phase {@code line} (escapes already taken out) begins, if it begins one. */
+    static Optional<Phase> of(String line) {
+        String l = line.strip();
+        if (l.startsWith("SeaBIOS (version")) {
+            return Optional.of(new Phase("firmware", "seabios"));
+        }
+        if (l.startsWith("BdsDxe:") || l.contains("UEFI Interactive Shell")) {
+            return Optional.of(new Phase("firmware", "boot-device"));
+        }
+        if (l.startsWith("Booting from ")) {
+            return Optional.of(new Phase("firmware", "boot-device"));
+        }
+        if (l.startsWith("SYSLINUX ") || l.startsWith("ISOLINUX ") || l.startsWith("EXTLINUX ")
+                || l.startsWith("GNU GRUB") || l.startsWith("Welcome to GRUB")) {
+            return Optional.of(new Phase("bootloader", ""));
+        }
+        if (l.matches("(\\[\\s*\\d+\\.\\d+\\]\\s*)?Linux version .*")) {
+            return Optional.of(new Phase("kernel", ""));
+        }
+        if (l.startsWith(MARKER)) {
+            String word = l.substring(MARKER.length()).split("\\s+", 2)[0];
+            if (word.equals(READY)) {
+                return Optional.of(new Phase(READY, ""));
+            }
+            if (word.matches("[a-z][a-z0-9-]{0,30}")) {
+                return Optional.of(new Phase("init", word));
+            }
+        }
+        return Optional.empty();
+    }
+}

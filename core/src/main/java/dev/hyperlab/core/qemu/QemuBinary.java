@@ -39,7 +39,11 @@ public record QemuBinary(String command, int major, int minor, int micro, String
      */
     public static QemuBinary find() {
         String env = System.getenv("HYPERLAB_QEMU");
-        String command = env == null || env.isBlank() ? "qemu-system-x86_64" : env.trim();
+        return find(env == null || env.isBlank() ? "qemu-system-x86_64" : env.trim());
+    }
+
+    /** As {@link #find()}, for the binary {@code command}. */
+    static QemuBinary find(String command) {
         String out;
         try {
             Process p = new ProcessBuilder(command, "--version").redirectErrorStream(true)

@@ -222,7 +222,8 @@ public final class QemuLab implements Lab, AutoCloseable {
             QemuVmFiles files = QemuVmFiles.of(dir, spec.name());
             files.create();
             Path disk = files.dir().resolve("disk0.qcow2");
-            images().createDisk(DiskSpec.of(disk.toString(), 0).withOs(TINY_LINUX).withFirmware(firmware));
+            long size = dev.hyperlab.core.model.OsProfiles.get(TINY_LINUX).imageSize(); // the profile's own disk
+            images().createDisk(DiskSpec.of(disk.toString(), size).withOs(TINY_LINUX).withFirmware(firmware));
             disks.add(disk.toString());
         }
         vms.put(spec.name(), new QemuVmRecord(spec.name(), spec.vcpus(), spec.memoryBytes(), firmware, spec.os(),

@@ -104,6 +104,14 @@ public final class Labs {
         return out;
     }
 
+    /**
+     * A lab whose model is never saved but whose images are real files, relative paths resolved as in a lab in
+     * {@code dir}: the disk code for labs of another backend (the QEMU backend's disk commands and guest disks).
+     */
+    public static LocalLab unsavedWithImageFiles(Path dir) {
+        return new LocalLab(null, LabModel.create(DEFAULT_SEED, Extensions.builtIn(), dir), false);
+    }
+
     /** A lab that lives only in memory (nothing is saved). */
     public static LocalLab inMemory(long seed) {
         return inMemory(seed, Extensions.builtIn());

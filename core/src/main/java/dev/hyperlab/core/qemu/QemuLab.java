@@ -825,7 +825,7 @@ public final class QemuLab implements Lab, AutoCloseable {
     /** The disk code of the simulation (images are the same real files), for disk commands and tiny-linux disks. */
     private Lab images() {
         if (images == null) {
-            images = Labs.inMemory(Labs.DEFAULT_SEED);
+            images = Labs.unsavedWithImageFiles(dir);
         }
         return images;
     }

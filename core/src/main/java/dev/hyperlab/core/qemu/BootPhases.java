@@ -1,6 +1,8 @@
 package dev.hyperlab.core.qemu;
 
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which boot phase a serial console line begins, by what the real components print: SeaBIOS's banner and its
@@ -12,6 +14,10 @@ final class BootPhases {
     static final String READY = "ready";
     /** What a guest marker line starts with. */
     static final String MARKER = "hyperlab-guest: ";
+
+    /** SYSLINUX's "Loading /VMLINUZ... ok" (dots and all, twice on a serial console): the file it loads (a name of its own config, so bounded here). */
+    private static final Pattern LOADING = Pattern.compile(
+            "Loading /?([A-Za-z0-9_-]{1,32}(?:\\.[A-Za-z0-9_-]{1,8})?)\\.\\..*");
 
     private BootPhases() {}
 
@@ -38,8 +44,12 @@ final class BootPhases {
                 || l.startsWith("GNU GRUB") || l.startsWith("Welcome to GRUB")) {
             return Optional.of(new Phase("bootloader", ""));
         }
-        if (l.matches("(\\[\\s*\\d+\\.\\d+\\]\\s*)?Linux version .*")) {
-            return Optional.of(new Phase("kernel", ""));
+        Matcher load = LOADING.matcher(l);
+        if (load.matches()) { // SYSLINUX reads the kernel, then the initramfs, through the firmware's disk calls
+            return Optional.of(new Phase("bootloader", "load-" + load.group(1).toLowerCase(java.util.Locale.ROOT)));
+        }
+        if (l.startsWith("Linux version ") || l.contains("] Linux version ")) {
+            return Optional.of(new Phase("kernel", "")); // may follow the boot loader's last words on its line
         }
         if (l.startsWith(MARKER)) {
             String word = l.substring(MARKER.length()).split("\\s+", 2)[0];

@@ -565,8 +565,7 @@ public final class QemuLab implements Lab, AutoCloseable {
         command(name, "migrate", Map.of("uri", "exec:cat > " + QemuCommandLine.shellQuoted(files.memoryState())));
         long deadline = System.nanoTime() + wait.timeout().toNanos();
         while (true) {
-            Object r = command(name, "query-migrate", Map.of());
-            String status = r instanceof Map<?, ?> m && m.get("status") instanceof String st ? st : "";
+            String status = migration(name);
             if (status.equals("completed")) {
                 break;
             }
@@ -598,10 +597,20 @@ public final class QemuLab implements Lab, AutoCloseable {
         update(v.with(QemuVmRecord.Power.ON, ""));
         watcher(name).phase("vmm", "resume", "memory loaded from " + files.memoryState().getFileName());
         long deadline = System.nanoTime() + (wait.waits() ? wait.timeout() : MONITOR_TIMEOUT).toNanos();
-        while (!status(name).equals("running")) {
-            if (System.nanoTime() > deadline) {
-                throw new LabException(LabException.Kind.TIMEOUT, "VM " + name + " did not resume in time", "vm info " + name
-                        + " shows its state");
+        while (true) {
+            String status = status(name);
+            if (status.equals("running")) {
+                break;
+            }
+            String loaded = migration(name);
+            if (loaded.equals("completed")) {
+                command(name, "cont", Map.of()); // it was stopped to be saved: it stays stopped until told
+            } else if (loaded.equals("failed") || System.nanoTime() > deadline) {
+                quit(name, files);
+                update(record(name).with(QemuVmRecord.Power.SUSPENDED, ""));
+                throw new LabException(LabException.Kind.IO, "VM " + name + "'s saved memory did not load ("
+                        + (loaded.isEmpty() ? status : loaded) + ")", "its memory is kept in " + files.memoryState()
+                        + "; vm destroy " + name + " discards it");
             }
             sleep(POLL_MILLIS);
         }
@@ -686,6 +695,12 @@ public final class QemuLab implements Lab, AutoCloseable {
     /** The VM's QEMU status ({@code running}, {@code paused}, {@code shutdown}, ...) as its monitor says. */
     private String status(String name) {
         Object r = command(name, "query-status", Map.of());
+        return r instanceof Map<?, ?> m && m.get("status") instanceof String s ? s : "";
+    }
+
+    /** The status of the VM's migration (a suspend's save, a resume's load): {@code completed}, {@code failed}, .... */
+    private String migration(String name) {
+        Object r = command(name, "query-migrate", Map.of());
         return r instanceof Map<?, ?> m && m.get("status") instanceof String s ? s : "";
     }
 

@@ -51,8 +51,9 @@ final class BootPhases {
         if (l.startsWith("Linux version ") || l.contains("] Linux version ")) {
             return Optional.of(new Phase("kernel", "")); // may follow the boot loader's last words on its line
         }
-        if (l.startsWith(MARKER)) {
-            String word = l.substring(MARKER.length()).split("\\s+", 2)[0];
+        int marker = l.indexOf(MARKER); // at the start of a line, or after the shell's prompt
+        if (marker >= 0) {
+            String word = l.substring(marker + MARKER.length()).split("\\s+", 2)[0];
             if (word.equals(READY)) {
                 return Optional.of(new Phase(READY, ""));
             }

@@ -579,6 +579,7 @@ public final class QemuLab implements Lab, AutoCloseable {
             sleep(POLL_MILLIS);
         }
         update(record(name).with(QemuVmRecord.Power.SUSPENDED, ""));
+        watcher(name).phase("vmm", "suspended", "memory saved to " + files.memoryState().getFileName());
         quit(name, files);
     }
 

@@ -25,6 +25,7 @@ class BootPhasesTest {
                 + "6.1.0-57-amd64 (debian-kernel@lists.debian.org)")).contains("kernel");
         assertThat(phase("hyperlab-guest: init 6.1.0-57-amd64 at 4.21 s\r")).contains("init/init");
         assertThat(phase("hyperlab-guest: ready at 5.3 s\r")).contains("ready");
+        assertThat(phase("hyperlab-guest# \u001b[6nhyperlab-guest: poweroff at 4.99 s\r")).contains("init/poweroff");
     }
 
     @Test

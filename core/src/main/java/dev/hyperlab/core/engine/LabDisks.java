@@ -246,7 +246,11 @@ public final class LabDisks {
         String firmware = os.map(p -> spec.firmware().isEmpty() ? p.defaultFirmware() : spec.firmware()).orElse("");
         if (os.isPresent()) {
             lab.extensions().firmware(firmware);
-            long min = BootableDisks.minimumSize(firmware);
+            if (os.get().id().equals(OsProfiles.TINY_LINUX) && !firmware.equals("bios") && !firmware.equals("uefi")) {
+                throw LabException.invalid("tiny-linux boots through bios or uefi firmware, not " + firmware,
+                        "leave out the {firmware}: its one disk boots through either");
+            }
+            long min = BootableDisks.minimumSize(os.get(), firmware);
             if (size < min) {
                 throw LabException.invalid("disk size " + Sizes.format(size) + " is too small for " + os.get().id()
                         + " with firmware " + firmware, "at least " + Sizes.format(min) + "; the profile's own disk is "

@@ -2,8 +2,11 @@ package dev.hyperlab.core.engine.image;
 
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.model.OsProfiles;
 import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.storage.DiskImage;
+import dev.hyperlab.core.storage.guest.GuestSources;
+import dev.hyperlab.core.storage.guest.TinyLinuxImage;
 import dev.hyperlab.core.storage.workload.GuestWorkload;
 import dev.hyperlab.core.storage.workload.GuestWrite;
 import dev.hyperlab.core.storage.workload.WorkloadKind;
@@ -13,8 +16,9 @@ import java.util.SplittableRandom;
 
 /**
  * The one place that makes a disk bootable: the firmware's boot layout ({@link BootLayouts}) with a boot loader that
- * names the OS profile, and, for images in files, the profile's OS files in the root partition. The profiles' shared
- * base images and {@code disk create --os} both come from here, so a VM finds the same thing on either.
+ * names the OS profile, and, for images in files, the profile's OS files in the root partition; for tiny-linux, in
+ * files, the real guest instead ({@link TinyLinuxImage}). The profiles' shared base images and {@code disk create --os}
+ * both come from here, so a VM finds the same thing on either.
  */
 public final class BootableDisks {
     /** OS files written into a bootable image: a content volume for backups to find, not a model figure. */
@@ -32,6 +36,12 @@ public final class BootableDisks {
      * one installation do, which is what deduplicating backups find).
      */
     static void lay(DiskImage image, OsProfile profile, String firmware, boolean osFiles) throws IOException {
+        if (osFiles && profile.id().equals(OsProfiles.TINY_LINUX)) {
+            // the real guest, for QEMU to boot: one disk for either firmware, whose loader the simulated firmware
+            // takes for a foreign one (it boots the VM's profile, which is this one)
+            TinyLinuxImage.write(image, GuestSources.find(), RandomStreams.stable(image.path().getFileName() + "/os=" + profile.id()));
+            return;
+        }
         long root = BootLayouts.write(image, firmware, "os=" + profile.id());
         if (!osFiles) {
             return;
@@ -44,8 +54,11 @@ public final class BootableDisks {
         }
     }
 
-    /** The smallest disk that holds the boot layout for {@code firmware} and the OS files, in whole MiB. */
-    public static long minimumSize(String firmware) {
+    /** The smallest disk that holds {@code profile}'s boot layout for {@code firmware} and its OS files, in whole MiB. */
+    public static long minimumSize(OsProfile profile, String firmware) {
+        if (profile.id().equals(OsProfiles.TINY_LINUX)) {
+            return TinyLinuxImage.minimumSize();
+        }
         long rootStart = firmware.equals("uefi") ? Sizes.MiB + BootLayouts.ESP_BYTES + Sizes.MiB : Sizes.MiB;
         long bytes = rootStart + OS_CONTENT_BYTES + TAIL;
         return (bytes + Sizes.MiB - 1) / Sizes.MiB * Sizes.MiB;

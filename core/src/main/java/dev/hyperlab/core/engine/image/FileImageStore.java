@@ -12,6 +12,7 @@ import dev.hyperlab.core.storage.ImageFormat;
 import dev.hyperlab.core.storage.ImageLockedException;
 import dev.hyperlab.core.storage.OpenMode;
 import dev.hyperlab.core.storage.RepairReport;
+import dev.hyperlab.core.storage.guest.MissingGuestPackageException;
 import dev.hyperlab.core.storage.qcow2.Qcow2CreateOptions;
 import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import java.io.IOException;
@@ -418,6 +419,10 @@ public final class FileImageStore implements ImageStore {
     }
 
     private static LabException io(String what, IOException e) {
+        if (e instanceof MissingGuestPackageException m) {
+            return LabException.notFound("cannot build the tiny-linux guest for " + what + ": " + m.getMessage(),
+                    "install the Debian package " + m.debianPackage());
+        }
         if (e instanceof ImageLockedException) {
             return LabException.conflict("cannot write " + what + ": " + e.getMessage(), "close it there first");
         }

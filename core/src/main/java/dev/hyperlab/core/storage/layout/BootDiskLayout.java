@@ -12,7 +12,8 @@ import java.util.zip.CRC32;
 /**
  * Lays down a real boot layout on a disk image: an MBR with boot code and an active partition for BIOS firmware, or
  * a GPT (UEFI spec, chapter 5) with an EFI System Partition holding a FAT16 file system and BOOTX64.EFI for UEFI
- * firmware. Partitions start at 1 MiB (LBA 2048), as current partitioning tools align them.
+ * firmware, or a GPT whose protective MBR boots the legacy-BIOS-bootable EFI system partition for both. Partitions
+ * start at 1 MiB (LBA 2048), as current partitioning tools align them.
  */
 public final class BootDiskLayout {
     static final int SECTOR = 512;
@@ -21,18 +22,34 @@ public final class BootDiskLayout {
     private static final int GPT_ENTRY_SIZE = 128;
     private static final int GPT_ARRAY_SECTORS = GPT_ENTRIES * GPT_ENTRY_SIZE / SECTOR;
     /** cli; xor ax,ax; mov ss,ax; mov sp,0x7c00; sti; hlt; jmp $-1 */
+    /** GPT partition attribute bit 2, "legacy BIOS bootable": the partition syslinux's gptmbr.bin boots. */
+    public static final long LEGACY_BIOS_BOOTABLE = 1L << 2;
     static final byte[] STUB = {(byte) 0xFA, 0x31, (byte) 0xC0, (byte) 0x8E, (byte) 0xD0, (byte) 0xBC, 0x00, 0x7C, (byte) 0xFB, (byte) 0xF4, (byte) 0xEB, (byte) 0xFD};
 
     private BootDiskLayout() {}
 
-    /** What was written, for the caller to place a file system into the root partition. */
-    public record Written(long rootStartLba, long rootSectors) {}
+    /**
+     * What was written, for the caller to place file systems into the partitions.
+     *
+     * @param espStartLba the EFI system partition's first sector; 0 on an MBR disk
+     * @param espSectors its length in sectors; 0 on an MBR disk
+     */
+    public record Written(long rootStartLba, long rootSectors, long espStartLba, long espSectors) {}
 
     /** Writes {@code spec}'s layout at the start (and, for GPT, the end) of {@code disk}. */
     public static Written write(DiskImage disk, BootLayoutSpec spec) throws IOException {
         return switch (spec) {
             case BootLayoutSpec.Bios b -> writeBios(disk, b);
-            case BootLayoutSpec.Uefi u -> writeUefi(disk, u);
+            case BootLayoutSpec.Uefi u -> {
+                SplittableRandom r = new SplittableRandom(u.guidSeed());
+                Written w = writeGpt(disk, new byte[0], u.espSize(), 0, "root", r);
+                Fat16Formatter.format(disk, w.espStartLba(), w.espSectors(), u.bootloader(), r.nextInt());
+                yield w;
+            }
+            case BootLayoutSpec.Hybrid h -> {
+                if (h.mbrBootCode().length > 440) throw new ImageException(disk.path() + ": MBR boot code is " + h.mbrBootCode().length + " bytes (at most 440)");
+                yield writeGpt(disk, h.mbrBootCode(), h.espSize(), LEGACY_BIOS_BOOTABLE, h.dataName(), new SplittableRandom(h.guidSeed()));
+            }
         };
     }
 
@@ -69,7 +86,7 @@ public final class BootDiskLayout {
         mbr.put(510, (byte) 0x55).put(511, (byte) 0xAA);
         disk.write(0, mbr);
         if (b.stage2().length > 0) disk.write(SECTOR, ByteBuffer.wrap(b.stage2()));
-        return new Written(FIRST_LBA, size);
+        return new Written(FIRST_LBA, size, 0, 0);
     }
 
     private static void partitionEntry(ByteBuffer mbr, int index, int status, int type, long lba, long sectors) {
@@ -81,18 +98,23 @@ public final class BootDiskLayout {
         mbr.putInt(at + 8, (int) lba).putInt(at + 12, (int) sectors);
     }
 
-    private static Written writeUefi(DiskImage disk, BootLayoutSpec.Uefi u) throws IOException {
-        long espSectors = u.espSize() / SECTOR;
+    /**
+     * A protective MBR (with {@code bootCode}, empty for none), the primary and backup GPT, and two partitions: the
+     * EFI system partition (with {@code espAttributes}) and a Linux file-system partition named {@code rootName}
+     * filling the rest. The partitions' contents are the caller's.
+     */
+    private static Written writeGpt(DiskImage disk, byte[] bootCode, long espSize, long espAttributes, String rootName,
+            SplittableRandom r) throws IOException {
+        long espSectors = espSize / SECTOR;
         long total = sectors(disk, FIRST_LBA + espSectors + 2048 + 34);
         long last = total - 1;
         long lastUsable = last - 1 - GPT_ARRAY_SECTORS;
-        SplittableRandom r = new SplittableRandom(u.guidSeed());
         Guid diskGuid = Guid.random(r);
         Guid espGuid = Guid.random(r);
         Guid rootGuid = Guid.random(r);
-        int volumeId = r.nextInt();
 
         ByteBuffer mbr = ByteBuffer.allocate(SECTOR).order(ByteOrder.LITTLE_ENDIAN);
+        mbr.put(0, bootCode);
         partitionEntry(mbr, 0, 0, 0xEE, 1, Math.min(total - 1, 0xFFFFFFFFL));
         mbr.put(447, new byte[] {0x00, 0x02, 0x00}); // protective MBR: CHS start 0/0/2, as the UEFI spec gives it
         mbr.put(510, (byte) 0x55).put(511, (byte) 0xAA);
@@ -102,8 +124,8 @@ public final class BootDiskLayout {
         long rootFirst = (espLast + 1 + 2047) / 2048 * 2048;
         if (rootFirst > lastUsable) throw new ImageException(disk.path() + ": no room for a root partition after the EFI system partition");
         ByteBuffer entries = ByteBuffer.allocate(GPT_ARRAY_SECTORS * SECTOR).order(ByteOrder.LITTLE_ENDIAN);
-        gptEntry(entries, 0, Guid.EFI_SYSTEM, espGuid, espFirst, espLast, "EFI System Partition");
-        gptEntry(entries, 1, Guid.LINUX_FILESYSTEM, rootGuid, rootFirst, lastUsable, "root");
+        gptEntry(entries, 0, Guid.EFI_SYSTEM, espGuid, espFirst, espLast, espAttributes, "EFI System Partition");
+        gptEntry(entries, 1, Guid.LINUX_FILESYSTEM, rootGuid, rootFirst, lastUsable, 0, rootName);
         CRC32 crc = new CRC32();
         crc.update(entries.array());
         int entriesCrc = (int) crc.getValue();
@@ -113,15 +135,15 @@ public final class BootDiskLayout {
         disk.write(1L * SECTOR, gptHeader(1, last, 2, lastUsable, diskGuid, entriesCrc));
         disk.write((last - GPT_ARRAY_SECTORS) * SECTOR, entries.clear());
         disk.write(last * SECTOR, gptHeader(last, 1, last - GPT_ARRAY_SECTORS, lastUsable, diskGuid, entriesCrc));
-        Fat16Formatter.format(disk, espFirst, espSectors, u.bootloader(), volumeId);
-        return new Written(rootFirst, lastUsable - rootFirst + 1);
+        return new Written(rootFirst, lastUsable - rootFirst + 1, espFirst, espSectors);
     }
 
-    private static void gptEntry(ByteBuffer b, int index, Guid type, Guid unique, long first, long last, String name) {
+    private static void gptEntry(ByteBuffer b, int index, Guid type, Guid unique, long first, long last, long attributes,
+            String name) {
         int at = index * GPT_ENTRY_SIZE;
         type.write(b, at);
         unique.write(b, at + 16);
-        b.putLong(at + 32, first).putLong(at + 40, last).putLong(at + 48, 0);
+        b.putLong(at + 32, first).putLong(at + 40, last).putLong(at + 48, attributes);
         byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
         b.put(at + 56, n, 0, Math.min(n.length, 72));
     }

@@ -28,9 +28,14 @@ public final class BootDiskProbe {
     public record MbrPartition(int index, boolean active, int type, long firstLba, long sectors) {}
 
     /** A GPT partition entry. */
-    public record GptPartition(int index, Guid type, Guid unique, long firstLba, long lastLba, String name) {
+    public record GptPartition(int index, Guid type, Guid unique, long firstLba, long lastLba, long attributes, String name) {
         public boolean isEsp() {
             return type.equals(Guid.EFI_SYSTEM);
+        }
+
+        /** Attribute bit 2: the partition whose boot sector a GPT-aware MBR (syslinux's gptmbr.bin) starts. */
+        public boolean legacyBiosBootable() {
+            return (attributes & BootDiskLayout.LEGACY_BIOS_BOOTABLE) != 0;
         }
     }
 
@@ -59,9 +64,13 @@ public final class BootDiskProbe {
             return gptPartitions.stream().filter(GptPartition::isEsp).findFirst();
         }
 
-        /** BIOS boots a signed MBR with boot code that is not a GPT's protective MBR. */
+        /**
+         * BIOS boots a signed MBR with boot code that is not a GPT's protective MBR, or a protective MBR with boot code
+         * and a GPT partition marked legacy-BIOS-bootable for it to start.
+         */
         public boolean biosBootable() {
-            return mbrSignature && bootCode && !protectiveMbr();
+            return mbrSignature && bootCode
+                    && (!protectiveMbr() || gptPartitions.stream().anyMatch(GptPartition::legacyBiosBootable));
         }
 
         public boolean uefiBootable() {
@@ -207,7 +216,8 @@ public final class BootDiskProbe {
             Guid type = Guid.read(entries, at);
             if (type.equals(Guid.ZERO)) continue;
             String name = new String(entries.array(), at + 56, 72, StandardCharsets.UTF_16LE).replace("\0", "");
-            out.add(new GptPartition(i, type, Guid.read(entries, at + 16), entries.getLong(at + 32), entries.getLong(at + 40), name));
+            out.add(new GptPartition(i, type, Guid.read(entries, at + 16), entries.getLong(at + 32), entries.getLong(at + 40),
+                    entries.getLong(at + 48), name));
         }
         return Guid.read(h, 56);
     }

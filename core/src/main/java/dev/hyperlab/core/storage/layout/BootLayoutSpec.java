@@ -24,4 +24,16 @@ public sealed interface BootLayoutSpec {
      * @param guidSeed seed for the disk and partition GUIDs and the volume id, so the layout is reproducible
      */
     record Uefi(byte[] bootloader, long espSize, long guidSeed) implements BootLayoutSpec {}
+
+    /**
+     * One GPT disk that both firmware kinds boot: a protective MBR carrying boot code that starts the GPT partition
+     * marked legacy-BIOS-bootable (syslinux's gptmbr.bin does), an EFI system partition with that mark, and a Linux
+     * partition filling the rest. The caller fills the EFI system partition (a boot loader for each firmware).
+     *
+     * @param mbrBootCode at most 440 bytes of boot code for the protective MBR
+     * @param espSize size of the EFI System Partition in bytes (16 MiB to 2 GiB)
+     * @param dataName the GPT name of the second partition
+     * @param guidSeed seed for the disk and partition GUIDs, so the layout is reproducible
+     */
+    record Hybrid(byte[] mbrBootCode, long espSize, String dataName, long guidSeed) implements BootLayoutSpec {}
 }

@@ -44,7 +44,8 @@ final class VmCreate extends ChangeCommand {
     List<String> disks = new ArrayList<>();
 
     @Option(names = "--os", paramLabel = "PROFILE", description = "OS profile: linux-server, linux-desktop, "
-            + "windows-server, microvm, ... (profiles lists them).", completionCandidates = LiveNames.OsProfiles.class)
+            + "windows-server, microvm, tiny-linux (a real guest QEMU boots), ... (profiles lists them).",
+            completionCandidates = LiveNames.OsProfiles.class)
     String os = "";
 
     @Option(names = "--driver", paramLabel = "ID", description = "A guest driver installed in addition to the OS's "

@@ -44,12 +44,12 @@ final class BootPhases {
                 || l.startsWith("GNU GRUB") || l.startsWith("Welcome to GRUB")) {
             return Optional.of(new Phase("bootloader", ""));
         }
+        if (l.startsWith("Linux version ") || l.contains("] Linux version ")) {
+            return Optional.of(new Phase("kernel", "")); // may follow the boot loader's last words on its line
+        }
         Matcher load = LOADING.matcher(l);
         if (load.matches()) { // SYSLINUX reads the kernel, then the initramfs, through the firmware's disk calls
             return Optional.of(new Phase("bootloader", "load-" + load.group(1).toLowerCase(java.util.Locale.ROOT)));
-        }
-        if (l.startsWith("Linux version ") || l.contains("] Linux version ")) {
-            return Optional.of(new Phase("kernel", "")); // may follow the boot loader's last words on its line
         }
         int marker = l.indexOf(MARKER); // at the start of a line, or after the shell's prompt
         if (marker >= 0) {

@@ -24,6 +24,9 @@ class BootPhasesTest {
         assertThat(phase("Probing EDD (edd=off to disable)... o\u001bc\u001b[?7l\u001b[2J[    0.000000] Linux version "
                 + "6.1.0-57-amd64 (debian-kernel@lists.debian.org)")).contains("kernel");
         assertThat(phase("hyperlab-guest: init 6.1.0-57-amd64 at 4.21 s\r")).contains("init/init");
+        // under OVMF, syslinux.efi's loading lines and the kernel's first line share a console line
+        assertThat(phase("\u001b[03;01HL\u001b[03;02Hoading /VMLINUZ... ok\u001b[04;01HLoading /INITRD.GZ... ok"
+                + "[    0.000000] Linux version 6.1.0-57-amd64")).contains("kernel");
         assertThat(phase("hyperlab-guest: ready at 5.3 s\r")).contains("ready");
         assertThat(phase("hyperlab-guest# \u001b[6nhyperlab-guest: poweroff at 4.99 s\r")).contains("init/poweroff");
     }

@@ -19,9 +19,11 @@ import java.util.Optional;
  * @param run {@code run SCRIPT.js [ARGS...]}: the words after {@code run} (its options, the script, its arguments),
  *     else empty
  * @param plugins {@code --plugins DIR}, each: more directories to load plugins from
+ * @param backend {@code --backend simulation|qemu} for a new lab, else empty (a lab that exists keeps its own)
  */
 public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<String> commands, Optional<Path> file,
-        boolean debug, boolean version, boolean help, Optional<List<String>> run, List<Path> plugins) {
+        boolean debug, boolean version, boolean help, Optional<List<String>> run, List<Path> plugins,
+        Optional<String> backend) {
 
     /** One option of the command line, for {@code --help} and docs/commands.md. */
     public record Opt(String names, String param, String description) {}
@@ -33,6 +35,9 @@ public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<Str
                     + "demo lab. Default: $HYPERLAB_LAB, else the lab named default."),
             new Opt("--seed", "N", "The root seed of a new lab (default 1). Same seed, same commands, same "
                     + "results. A lab that exists keeps its own seed."),
+            new Opt("--backend", "simulation|qemu", "What runs a new lab's machines: the embedded simulation "
+                    + "(default), or real QEMU virtual machines on this machine (docs/qemu.md). A lab that exists "
+                    + "keeps its backend."),
             new Opt("-c", "'CMD; CMD'", "Run the commands, print, exit: status 1 at the first error, which is "
                     + "printed on stderr as 'error: WHAT (HINT)'."),
             new Opt("--plugins", "DIR", "Also load the plugins (PF4J zips or jars) in DIR; may be given more than"
@@ -44,7 +49,7 @@ public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<Str
     /** The usage text of {@code hyperlab --help}. */
     public static String usage() {
         StringBuilder b = new StringBuilder("""
-                Usage: hyperlab [--lab NAME|DIR] [--seed N] [--debug]          REPL on a terminal
+                Usage: hyperlab [--lab NAME|DIR] [--seed N] [--backend simulation|qemu] [--debug]   REPL on a terminal
                        hyperlab [--lab NAME|DIR] [--seed N] -c 'CMD; CMD; ...' run commands, exit
                        hyperlab [--lab NAME|DIR] [--seed N] FILE.hl           run a command file (one command a line, # comments)
                        hyperlab [--lab NAME|DIR] < FILE.hl                   piped stdin runs like a command file
@@ -81,6 +86,7 @@ public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<Str
         boolean help = false;
         List<String> run = null;
         List<Path> plugins = new java.util.ArrayList<>();
+        String backend = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("run") && file == null && commands == null) { // the rest is the run command's
@@ -116,6 +122,13 @@ public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<Str
                         throw new ShellException("--seed: '" + s + "' is not a whole number", "e.g. --seed 42");
                     }
                 }
+                case "--backend" -> {
+                    backend = value != null ? value : next(args, ++i, "--backend", "simulation|qemu");
+                    if (!backend.equals("simulation") && !backend.equals("qemu")) {
+                        throw new ShellException("--backend: '" + backend + "' is not a backend",
+                                "simulation (the default) or qemu");
+                    }
+                }
                 case "-c" -> commands = next(args, ++i, "-c", "'CMD; CMD'");
                 case "--plugins" -> plugins.add(Path.of(value != null ? value : next(args, ++i, "--plugins", "DIR")));
                 case "--debug" -> debug = true;
@@ -137,7 +150,8 @@ public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<Str
             throw new ShellException("give -c or a command file, not both", "hyperlab --help shows the forms");
         }
         return new Invocation(Optional.ofNullable(lab), Optional.ofNullable(seed), Optional.ofNullable(commands),
-                Optional.ofNullable(file), debug, version, help, Optional.ofNullable(run), List.copyOf(plugins));
+                Optional.ofNullable(file), debug, version, help, Optional.ofNullable(run), List.copyOf(plugins),
+                Optional.ofNullable(backend));
     }
 
     private static String next(String[] args, int i, String option, String param) {

@@ -72,7 +72,7 @@ public final class Main {
             err.println("error: " + e.getMessage());
             return 1;
         }
-        Supplier<Lab> opener = () -> Labs.open(dir, seed, plugins.extensions());
+        Supplier<Lab> opener = () -> Labs.open(dir, seed, plugins.extensions(), inv.backend());
         boolean batch = inv.commands().isPresent() || inv.file().isPresent() || inv.run().isPresent()
                 || !stdinIsTerminal();
         if (!batch) {

@@ -35,9 +35,11 @@ import org.apiguardian.api.API;
  * @param diskBudget the most new disk space one advance may take before it is refused up front; 0 for a lab in memory
  * @param diskBudgetSetting the budget as set with {@link Lab#setDiskBudget}: {@code auto} (half the free space) or a
  *     size
+ * @param backend what runs the lab's machines: {@code simulation} (the embedded model) or {@code qemu} (real QEMU
+ *     processes on this machine, docs/qemu.md)
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record LabInfo(
         String directory, long seed, Duration time, int hosts, int hostsRunning, int vms, int vmsRunning,
         int pendingEvents, String engineVersion, List<String> plugins, long diskUsed, long diskApparent,
-        long diskFree, long diskBudget, String diskBudgetSetting) {}
+        long diskFree, long diskBudget, String diskBudgetSetting, String backend) {}

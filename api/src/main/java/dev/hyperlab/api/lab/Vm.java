@@ -112,6 +112,18 @@ public interface Vm {
     /** Runs the simulation until the VM is in {@code state}; fails if it crashes or the timeout passes first. */
     void waitFor(VmState state, Duration timeout);
 
+    /**
+     * The VM's serial console log from byte {@code from} on (see {@link ConsoleText}). Real VMs (the QEMU backend,
+     * docs/qemu.md) have one; simulated VMs do not.
+     *
+     * @throws LabException NOT_ALLOWED for a simulated VM
+     */
+    @API(status = EXPERIMENTAL, since = "0.1")
+    default ConsoleText console(long from) {
+        throw LabException.notAllowed("VM " + name() + " is simulated: it has no serial console",
+                "real VMs have one (hyperlab --backend qemu, docs/qemu.md)");
+    }
+
     // ---- snapshots (docs/snapshots.md) ----------------------------------------------------------------------------
 
     /**

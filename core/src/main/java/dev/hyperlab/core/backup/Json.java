@@ -17,9 +17,9 @@ import java.util.TreeMap;
 /**
  * JSON for the repository's small files (config, key files, manifests). Objects are written with their keys sorted, so
  * the same content always gives the same bytes and therefore the same content-addressed name, whatever map the
- * caller used. Parsed objects keep the order of the file.
+ * caller used. Parsed objects keep the order of the file. Public for the other JSON peers of core (the QEMU monitor).
  */
-final class Json {
+public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
 
     private Json() {}
@@ -29,10 +29,21 @@ final class Json {
      *
      * @throws IllegalArgumentException for any other value, naming its path in the tree
      */
-    static byte[] write(Object tree) {
+    public static byte[] write(Object tree) {
+        return write(tree, true);
+    }
+
+    /** As {@link #write(Object)}, on one line (for line-based peers: a JSON document a line, then a newline). */
+    public static byte[] writeLine(Object tree) {
+        return write(tree, false);
+    }
+
+    private static byte[] write(Object tree, boolean pretty) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            g.useDefaultPrettyPrinter();
+            if (pretty) {
+                g.useDefaultPrettyPrinter();
+            }
             write(g, tree, "$");
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to memory failed", e);
@@ -92,21 +103,35 @@ final class Json {
      * @throws RepositoryException naming {@code what} when the bytes are not one well-formed document
      */
     static Object parse(byte[] data, String what) throws RepositoryException {
-        try (JsonParser p = FACTORY.createParser(data)) {
-            JsonToken t = p.nextToken();
-            if (t == null) {
-                throw new RepositoryException(what + " is empty");
-            }
-            Object v = read(p, t);
-            if (p.nextToken() != null) {
-                throw new RepositoryException(what + " has data after its JSON document");
-            }
-            return v;
+        try {
+            return parse(data, 0, data.length, what);
         } catch (IOException e) {
             if (e instanceof RepositoryException re) {
                 throw re;
             }
-            throw new RepositoryException(what + " is not valid JSON: " + firstLine(e.getMessage()), e);
+            throw new RepositoryException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Parses one JSON document in {@code data[offset, offset+length)} into the tree {@link #parse(byte[], String)}
+     * gives.
+     *
+     * @throws IOException naming {@code what} when the bytes are not one well-formed document
+     */
+    public static Object parse(byte[] data, int offset, int length, String what) throws IOException {
+        try (JsonParser p = FACTORY.createParser(data, offset, length)) {
+            JsonToken t = p.nextToken();
+            if (t == null) {
+                throw new IOException(what + " is empty");
+            }
+            Object v = read(p, t);
+            if (p.nextToken() != null) {
+                throw new IOException(what + " has data after its JSON document");
+            }
+            return v;
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IOException(what + " is not valid JSON: " + firstLine(e.getMessage()), e);
         }
     }
 

@@ -19,9 +19,9 @@ import java.util.stream.Stream;
  * @param allocated bytes that hold data on disk
  * @param apparent the files' sizes added up
  */
-record DiskUsage(long allocated, long apparent) {
+public record DiskUsage(long allocated, long apparent) {
 
-    static DiskUsage of(Path dir, Collection<String> images) {
+    public static DiskUsage of(Path dir, Collection<String> images) {
         Set<Path> files = new LinkedHashSet<>();
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.filter(Files::isRegularFile).sorted().forEach(files::add);

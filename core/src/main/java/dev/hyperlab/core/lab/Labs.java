@@ -12,6 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.core.qemu.QemuLab;
 import java.util.stream.Stream;
 
 /**
@@ -52,6 +55,26 @@ public final class Labs {
     }
 
     /**
+     * Opens the lab in {@code dir} with the backend it has; a new lab gets {@code backend} ({@code simulation} when
+     * empty, or {@code qemu}: real QEMU VMs on this machine, docs/qemu.md).
+     *
+     * @throws LabException when {@code backend} names another backend than the existing lab's
+     */
+    public static Lab open(Path dir, long seedIfNew, Extensions extensions, Optional<String> backend) {
+        boolean qemuLab = QemuLab.isQemuLab(dir);
+        boolean simulated = Files.isRegularFile(dir.resolve(LabDirectory.MODEL));
+        String given = backend.orElse("");
+        if (given.equals("qemu") && simulated || given.equals("simulation") && qemuLab) {
+            throw LabException.conflict("the lab in " + dir + " is a " + (qemuLab ? "qemu" : "simulation")
+                    + " lab, not a " + given + " one", "leave out --backend to open it, or give a new lab directory");
+        }
+        if (qemuLab || given.equals("qemu")) {
+            return QemuLab.open(dir, () -> LabDirectory.open(dir));
+        }
+        return open(dir, seedIfNew, extensions);
+    }
+
+    /**
      * The labs kept by name in {@code labsDir} ({@code $HYPERLAB_HOME/labs}): each directory holding a saved lab,
      * sorted by name, read without being opened. A directory whose lab cannot be read is left out; none for a
      * directory that does not exist.
@@ -79,6 +102,14 @@ public final class Labs {
             }
         }
         return out;
+    }
+
+    /**
+     * A lab whose model is never saved but whose images are real files, relative paths resolved as in a lab in
+     * {@code dir}: the disk code for labs of another backend (the QEMU backend's disk commands and guest disks).
+     */
+    public static LocalLab unsavedWithImageFiles(Path dir) {
+        return new LocalLab(null, LabModel.create(DEFAULT_SEED, Extensions.builtIn(), dir), false);
     }
 
     /** A lab that lives only in memory (nothing is saved). */

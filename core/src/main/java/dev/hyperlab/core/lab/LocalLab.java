@@ -114,7 +114,7 @@ public final class LocalLab implements Lab, AutoCloseable {
                     Duration.ofNanos(m.sim().now()), m.hostCount(), m.hostsIn(HostState.RUNNING), m.vmCount(),
                     m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, m.pluginsUsed(),
                     used.allocated(), used.apparent(), m.freeSpace().orElse(0), m.diskBudgetBytes().orElse(0),
-                    m.diskBudgetSetting());
+                    m.diskBudgetSetting(), "simulation");
         });
     }
 

@@ -30,6 +30,8 @@ final class LabInfoCommand extends ReadCommand<LabInfo> {
     protected void print(LabInfo i) {
         new Fields()
                 .add("directory", i.directory().isEmpty() ? "(in memory)" : i.directory())
+                .add("backend", i.backend().equals("qemu") ? "qemu (real VMs on this machine; lab time is wall time)"
+                        : i.backend())
                 .add("seed", i.seed())
                 .add("lab time", Times.at(i.time()))
                 .add("hosts", i.hosts() + " (" + i.hostsRunning() + " running)")
@@ -39,7 +41,8 @@ final class LabInfoCommand extends ReadCommand<LabInfo> {
                 .add("plugins", i.plugins().isEmpty() ? "none" : String.join(", ", i.plugins()))
                 .add("disk used", i.directory().isEmpty() ? "none (in memory)" : Sizes.format(i.diskUsed()) + " ("
                         + Sizes.format(i.diskApparent()) + " apparent: thin images and sparse disks take less)")
-                .add("disk budget", i.directory().isEmpty() ? "none (in memory)" : Sizes.format(i.diskBudget())
+                .add("disk budget", i.directory().isEmpty() ? "none (in memory)" : i.backend().equals("qemu")
+                        ? "none (real guests write what they write)" : Sizes.format(i.diskBudget())
                         + " of new data per advance (" + (i.diskBudgetSetting().equals("auto")
                         ? "auto: half the " + Sizes.format(i.diskFree()) + " free" : "set; "
                         + Sizes.format(i.diskFree()) + " free") + "; lab set --disk-budget changes it)")

@@ -1,0 +1,88 @@
+package dev.hyperlab.core.qemu;
+
+import dev.hyperlab.api.lab.LabException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The QEMU this machine has: where it is, its version, and the accelerator VMs get (KVM when {@code /dev/kvm} can be
+ * opened, the kernel being the hypervisor: type 1; else TCG, QEMU translating the guest's code as an ordinary user
+ * program: type 2). {@code HYPERLAB_QEMU} names another binary (a wrapper, a build of one's own).
+ */
+public record QemuBinary(String command, int major, int minor, int micro, String accelerator) {
+    /** The oldest QEMU the backend is tested against the features of (QMP, -machine graphics=off, chardev files). */
+    static final int MIN_MAJOR = 6;
+    static final int MIN_MINOR = 2;
+
+    private static final Pattern VERSION = Pattern.compile("QEMU emulator version (\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})");
+
+    /** The version as QEMU prints it. */
+    public String version() {
+        return major + "." + minor + "." + micro;
+    }
+
+    /** {@code type1} with KVM, {@code type2} with TCG: the arrangement the issue names them by. */
+    public String hypervisorType() {
+        return accelerator.equals("kvm") ? "type1" : "type2";
+    }
+
+    /**
+     * Finds and checks the QEMU binary.
+     *
+     * @throws LabException naming what is wrong (missing, not QEMU, too old) with a hint
+     */
+    public static QemuBinary find() {
+        String env = System.getenv("HYPERLAB_QEMU");
+        return find(env == null || env.isBlank() ? "qemu-system-x86_64" : env.trim());
+    }
+
+    /** As {@link #find()}, for the binary {@code command}. */
+    static QemuBinary find(String command) {
+        String out;
+        try {
+            Process p = new ProcessBuilder(command, "--version").redirectErrorStream(true)
+                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())).start();
+            byte[] head;
+            try (InputStream in = p.getInputStream()) {
+                head = in.readNBytes(4096); // a version line, not a file: what follows is not read
+            }
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw LabException.invalid(command + " --version did not finish within 10 s", "is it QEMU?");
+            }
+            out = new String(head, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LabException(LabException.Kind.NOT_FOUND, "no QEMU: cannot run " + command,
+                    "install qemu-system-x86 (apt-get install qemu-system-x86), or set HYPERLAB_QEMU", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException(LabException.Kind.CANCELLED, "interrupted while asking " + command + " its version",
+                    "try again");
+        }
+        Matcher m = VERSION.matcher(out);
+        if (!m.find()) {
+            throw LabException.invalid(command + " is not QEMU (its --version does not say 'QEMU emulator version')",
+                    "set HYPERLAB_QEMU to qemu-system-x86_64");
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        int micro = Integer.parseInt(m.group(3));
+        if (major < MIN_MAJOR || major == MIN_MAJOR && minor < MIN_MINOR) {
+            throw LabException.invalid(command + " is QEMU " + major + "." + minor + "." + micro + ", older than "
+                    + MIN_MAJOR + "." + MIN_MINOR, "install a newer qemu-system-x86");
+        }
+        return new QemuBinary(command, major, minor, micro, kvmUsable() ? "kvm" : "tcg");
+    }
+
+    /** Whether this user can open {@code /dev/kvm} for reading and writing (what QEMU's -accel kvm needs). */
+    static boolean kvmUsable() {
+        Path kvm = Path.of("/dev/kvm");
+        return Files.exists(kvm) && Files.isReadable(kvm) && Files.isWritable(kvm);
+    }
+}

@@ -1,0 +1,173 @@
+package dev.hyperlab.core.qemu;
+
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.SnapshotInfo;
+import dev.hyperlab.api.lab.SnapshotOptions;
+import dev.hyperlab.api.lab.Vm;
+import dev.hyperlab.api.lab.VmInfo;
+import dev.hyperlab.api.lab.VmMemory;
+import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.api.lab.Wait;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The {@link Vm} facade of a VM on the QEMU backend: each call goes to {@link QemuLab}, which owns the VM's record,
+ * process and monitor connection. Operations this backend does not have yet (memory statistics and balloon,
+ * snapshots) are refused with a hint, as the simulation refuses what a state does not allow.
+ */
+final class QemuVm implements Vm {
+    private final QemuLab lab;
+    private final String name;
+
+    QemuVm(QemuLab lab, String name) {
+        this.lab = lab;
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public VmState state() {
+        return lab.state(name);
+    }
+
+    @Override
+    public VmInfo info() {
+        return lab.info(name);
+    }
+
+    @Override
+    public void start() {
+        start(Wait.NONE);
+    }
+
+    @Override
+    public void start(Wait wait) {
+        lab.start(name, wait);
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown(Wait.NONE);
+    }
+
+    @Override
+    public void shutdown(Wait wait) {
+        lab.shutdown(name, wait);
+    }
+
+    @Override
+    public void destroy() {
+        lab.destroy(name);
+    }
+
+    @Override
+    public void reboot() {
+        reboot(Wait.NONE);
+    }
+
+    @Override
+    public void reboot(Wait wait) {
+        lab.reboot(name, wait);
+    }
+
+    @Override
+    public void suspend() {
+        suspend(Wait.DONE);
+    }
+
+    @Override
+    public void suspend(Wait wait) {
+        lab.suspend(name, wait);
+    }
+
+    @Override
+    public void resume() {
+        resume(Wait.NONE);
+    }
+
+    @Override
+    public void resume(Wait wait) {
+        lab.resume(name, wait);
+    }
+
+    @Override
+    public void delete() {
+        lab.delete(name);
+    }
+
+    @Override
+    public VmMemory memory() {
+        throw later("memory statistics");
+    }
+
+    @Override
+    public void setBalloonTarget(long bytes) {
+        throw later("the memory balloon");
+    }
+
+    @Override
+    public void waitFor(VmState state, Duration timeout) {
+        lab.waitFor(name, state, timeout);
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.ConsoleText console(long from) {
+        return lab.console(name, from);
+    }
+
+    @Override
+    public List<SnapshotInfo> snapshots() {
+        throw later("snapshots");
+    }
+
+    @Override
+    public SnapshotInfo snapshot(String snapshot) {
+        throw later("snapshots");
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options) {
+        throw later("snapshots");
+    }
+
+    @Override
+    public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options, Wait wait) {
+        throw later("snapshots");
+    }
+
+    @Override
+    public void revertTo(String snapshot) {
+        throw later("snapshots");
+    }
+
+    @Override
+    public void revertTo(String snapshot, Wait wait) {
+        throw later("snapshots");
+    }
+
+    @Override
+    public List<String> deleteSnapshot(String snapshot, boolean children) {
+        throw later("snapshots");
+    }
+
+    @Override
+    public List<String> deleteSnapshot(String snapshot, boolean children, Wait wait) {
+        throw later("snapshots");
+    }
+
+    @Override
+    public String stateDigest() {
+        throw LabException.notAllowed("a real VM has no state digest: its state is QEMU's, not a model's",
+                "digests compare simulated labs (docs/qemu.md)");
+    }
+
+    static LabException later(String what) {
+        return LabException.notAllowed(what + " of real VMs (the QEMU backend) are not there yet",
+                "use a simulated lab for them; docs/qemu.md lists what the QEMU backend does");
+    }
+}

@@ -1,0 +1,34 @@
+package dev.hyperlab.core.qemu;
+
+import java.util.List;
+
+/**
+ * A QEMU VM as the lab keeps it: its configuration, and what hyperlab last made of its process ({@link Power}).
+ * What the process is doing now is asked of the process itself; this says what to expect of it.
+ */
+record QemuVmRecord(String name, int vcpus, long memory, String firmware, String os, List<String> disks,
+        int bootPriority, Power power, String reason) {
+
+    /** What hyperlab last did to the VM's process. */
+    enum Power {
+        /** Created, never started. */
+        DEFINED,
+        /** Started by hyperlab and not stopped by it: a process that is gone has crashed. */
+        ON,
+        /** Stopped by hyperlab (shut down, destroyed) or found powered off. */
+        OFF,
+        /** Its memory is saved in the VM's directory ({@code vm suspend}); resume starts from it. */
+        SUSPENDED,
+        /** Its process died without hyperlab stopping it; {@code reason} holds QEMU's last words. */
+        CRASHED
+    }
+
+    QemuVmRecord {
+        disks = List.copyOf(disks);
+        reason = reason == null ? "" : reason;
+    }
+
+    QemuVmRecord with(Power p, String why) {
+        return new QemuVmRecord(name, vcpus, memory, firmware, os, disks, bootPriority, p, why);
+    }
+}

@@ -1,0 +1,53 @@
+package dev.hyperlab.core.qemu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hyperlab.api.lab.LabException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Finding QEMU: the real one, a missing one, one too old, a program that is not QEMU. */
+class QemuBinaryTest {
+    @TempDir
+    Path dir;
+
+    private String script(String name, String versionLine) throws Exception {
+        Path s = dir.resolve(name);
+        Files.writeString(s, "#!/bin/sh\necho '" + versionLine + "'\n");
+        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString("rwx------"));
+        return s.toString();
+    }
+
+    @Test
+    void theInstalledQemuIsFoundWithItsVersionAndAccelerator() {
+        QemuBinary q = QemuBinary.find("qemu-system-x86_64");
+        assertThat(q.major()).isGreaterThanOrEqualTo(QemuBinary.MIN_MAJOR);
+        assertThat(q.accelerator()).isEqualTo(Files.isWritable(Path.of("/dev/kvm")) ? "kvm" : "tcg");
+        assertThat(q.hypervisorType()).isEqualTo(q.accelerator().equals("kvm") ? "type1" : "type2");
+    }
+
+    @Test
+    void aMissingQemuIsOneClearError() {
+        assertThatThrownBy(() -> QemuBinary.find(dir.resolve("no-qemu").toString()))
+                .isInstanceOfSatisfying(LabException.class, e -> assertThat(e.kind()).isEqualTo(LabException.Kind.NOT_FOUND))
+                .hasMessageContaining("no QEMU").hasMessageContaining("apt-get install qemu-system-x86");
+    }
+
+    @Test
+    void aQemuTooOldIsRefused() throws Exception {
+        String old = script("old-qemu", "QEMU emulator version 5.2.0 (Debian 1:5.2+dfsg-11)");
+        assertThatThrownBy(() -> QemuBinary.find(old)).isInstanceOf(LabException.class)
+                .hasMessageContaining("is QEMU 5.2.0, older than 6.2");
+    }
+
+    @Test
+    void aProgramThatIsNotQemuIsRefused() throws Exception {
+        String other = script("not-qemu", "bash, version 5.2");
+        assertThatThrownBy(() -> QemuBinary.find(other)).isInstanceOf(LabException.class)
+                .hasMessageContaining("is not QEMU");
+    }
+}

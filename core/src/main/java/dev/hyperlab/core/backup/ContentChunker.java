@@ -42,6 +42,18 @@ final class ContentChunker {
      * {@link #BUFFER} bytes). Returns where the range really ended: {@code end}, or less when the source ended early.
      */
     static long chunk(Source source, long start, long end, byte[] buf, Sink sink) throws IOException {
+        return chunk(source, start, end, buf, NO_CUTS, sink);
+    }
+
+    private static final long[] NO_CUTS = {};
+
+    /**
+     * As {@link #chunk(Source, long, long, byte[], Sink)}, and no chunk runs across any offset in {@code cuts}
+     * (ascending): where the disk's files begin and end ({@link FileBoundaries}).
+     */
+    static long chunk(Source source, long start, long end, byte[] buf, long[] cuts, Sink sink) throws IOException {
+        int next = java.util.Arrays.binarySearch(cuts, start + 1);
+        next = next >= 0 ? next : -next - 1; // the first cut after start
         long bufStart = start;
         int filled = 0;
         int pos = 0; // first byte not yet in a chunk or skipped
@@ -70,7 +82,9 @@ final class ContentChunker {
                 continue;
             }
             // the data run ends at the next zero block, looking no further than one maximal chunk
+            while (next < cuts.length && cuts[next] <= bufStart + pos) next++;
             int limit = Math.min(filled, pos + FastCdc.MAX);
+            if (next < cuts.length && cuts[next] - bufStart < limit) limit = (int) (cuts[next] - bufStart);
             int runEnd = limit;
             int b = Math.max(scanned, pos);
             long misalign = (bufStart + b) % BLOCK;

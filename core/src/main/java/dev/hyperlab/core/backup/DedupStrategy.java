@@ -18,6 +18,9 @@ import java.nio.ByteBuffer;
  * chunks whatever the image format or allocation, and the zeros cost no hashing. Only allocated ranges are read. The
  * cutting is {@link ContentChunker}'s, which file backups share: a disk image backed up as a file gives the blobs
  * its disk gave.
+ *
+ * <p>Chunks also end where the files of the disk's file system begin and end ({@link FileBoundaries}), so that
+ * separately installed VMs, whose files lie in other places among other metadata, share their files' chunks.
  */
 public final class DedupStrategy implements BackupStrategy {
     @Override
@@ -35,16 +38,17 @@ public final class DedupStrategy implements BackupStrategy {
         byte[] buf = new byte[ContentChunker.BUFFER];
         for (SourceDisk disk : context.disks()) {
             DiskSink sink = context.sink(disk);
+            long[] cuts = disk instanceof ImageDisk d ? FileBoundaries.of(d.source().image()) : new long[0];
             for (ByteRange r : disk.allocated()) {
-                chunkRange(disk, sink, r, buf);
+                chunkRange(disk, sink, r, buf, cuts);
             }
         }
     }
 
-    private static void chunkRange(SourceDisk disk, DiskSink sink, ByteRange r, byte[] buf) throws IOException {
+    private static void chunkRange(SourceDisk disk, DiskSink sink, ByteRange r, byte[] buf, long[] cuts) throws IOException {
         ContentChunker.chunk((offset, b, off, len) -> {
             disk.read(offset, ByteBuffer.wrap(b, off, len));
             return len;
-        }, r.offset(), r.end(), buf, (offset, b, off, len) -> sink.store(offset, ByteBuffer.wrap(b, off, len)));
+        }, r.offset(), r.end(), buf, cuts, (offset, b, off, len) -> sink.store(offset, ByteBuffer.wrap(b, off, len)));
     }
 }

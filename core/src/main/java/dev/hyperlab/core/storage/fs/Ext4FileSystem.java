@@ -183,6 +183,15 @@ final class Ext4FileSystem implements FileSystem {
         readMapped(file.ref(), inode, file.size(), sink);
     }
 
+    @Override
+    public void placement(FsNode file, PlacementSink sink) throws IOException {
+        if (file.kind() != FsNode.Kind.FILE) throw new FsException(FsException.Reason.NOT_A_FILE, where + ": not a regular file");
+        ByteBuffer inode = inode(file.ref());
+        if ((inode.getInt(0x20) & FLAG_INLINE_DATA) != 0) return;
+        mapping(file.ref(), inode, file.size()).walk((logical, physical, length) ->
+                sink.run(physical * blockSize, (long) length * blockSize));
+    }
+
     // ---- inodes ------------------------------------------------------------------------------------------------------
 
     /** The inode's raw bytes (at most one block), after its number is checked. */

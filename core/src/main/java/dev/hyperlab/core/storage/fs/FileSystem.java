@@ -36,6 +36,20 @@ public interface FileSystem {
      */
     void read(FsNode file, DataSink sink) throws IOException;
 
+    /** Where a file's stored bytes lie on its volume. */
+    @FunctionalInterface
+    interface PlacementSink {
+        /** {@code length} bytes at {@code offset} of the volume hold the file's next stored bytes. */
+        void run(long offset, long length) throws IOException;
+    }
+
+    /**
+     * Gives the ranges of the volume that hold regular file {@code file}'s stored bytes, in the file's order, whole
+     * blocks (a last block's bytes past the end of the file included); holes and data kept in the file's metadata
+     * (inline data) give none. A file system that does not say where its files lie gives none at all.
+     */
+    default void placement(FsNode file, PlacementSink sink) throws IOException {}
+
     /** Whether a directory entry called {@code entry} answers to {@code wanted}: the same bytes (FAT ignores case). */
     default boolean matches(byte[] entry, byte[] wanted) {
         return java.util.Arrays.equals(entry, wanted);

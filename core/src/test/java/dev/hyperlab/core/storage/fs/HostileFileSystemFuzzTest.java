@@ -146,6 +146,9 @@ class HostileFileSystemFuzzTest {
                 FsPaths.walk(fs, fs.root(), (x, y) -> 0, (path, node) -> {
                     if (node.kind() == FsNode.Kind.FILE) {
                         fs.read(node, (offset, data) -> data.position(data.limit()));
+                        // where the file lies (the dedup strategy cuts chunks there): never outside the disk
+                        fs.placement(node, (offset, length) -> assertThat(offset).isNotNegative()
+                                .isLessThanOrEqualTo(img.virtualSize() - length));
                     }
                     if (node.kind() == FsNode.Kind.SYMLINK) {
                         List<byte[]> names = new java.util.ArrayList<>(path);

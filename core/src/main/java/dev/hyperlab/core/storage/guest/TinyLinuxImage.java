@@ -155,7 +155,7 @@ public final class TinyLinuxImage {
         Process p = pb.start();
         String output;
         try (InputStream in = p.getInputStream()) {
-            output = new String(in.readNBytes(4096), StandardCharsets.UTF_8).trim();
+            output = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim(); // a few lines; read to the end so it never blocks
         }
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS)) {

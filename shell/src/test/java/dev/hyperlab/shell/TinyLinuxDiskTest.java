@@ -39,6 +39,11 @@ class TinyLinuxDiskTest {
             }
             assertThat(Files.list(dir).map(p -> p.getFileName().toString()).sorted().toList())
                     .as("no temporary file left").containsExactly("cmd.qcow2", "java.qcow2", "js.qcow2", "lab");
+            // a VM of the profile in a lab on files gets an overlay on a base image that is the real guest
+            shell.ok("host create h --cores 8 --ram 32GiB; host install h --hypervisor type1; host power-on h --wait;"
+                    + "vm create t --host h --vcpus 1 --memory 256MiB --os tiny-linux; vm start t --wait");
+            assertThat(shell.run("vm info t --json").json().get("state").asText()).isEqualTo("running");
+            assertThat(shell.ok("disk ls " + dir.resolve("lab/images/tiny-linux-bios.qcow2")).lines()).contains("VMLINUZ");
         }
     }
 

@@ -21,9 +21,9 @@ public final class BootDiskLayout {
     private static final int GPT_ENTRIES = 128;
     private static final int GPT_ENTRY_SIZE = 128;
     private static final int GPT_ARRAY_SECTORS = GPT_ENTRIES * GPT_ENTRY_SIZE / SECTOR;
-    /** cli; xor ax,ax; mov ss,ax; mov sp,0x7c00; sti; hlt; jmp $-1 */
     /** GPT partition attribute bit 2, "legacy BIOS bootable": the partition syslinux's gptmbr.bin boots. */
     public static final long LEGACY_BIOS_BOOTABLE = 1L << 2;
+    /** cli; xor ax,ax; mov ss,ax; mov sp,0x7c00; sti; hlt; jmp $-1 */
     static final byte[] STUB = {(byte) 0xFA, 0x31, (byte) 0xC0, (byte) 0x8E, (byte) 0xD0, (byte) 0xBC, 0x00, 0x7C, (byte) 0xFB, (byte) 0xF4, (byte) 0xEB, (byte) 0xFD};
 
     private BootDiskLayout() {}
@@ -47,7 +47,7 @@ public final class BootDiskLayout {
                 yield w;
             }
             case BootLayoutSpec.Hybrid h -> {
-                if (h.mbrBootCode().length > 440) throw new ImageException(disk.path() + ": MBR boot code is " + h.mbrBootCode().length + " bytes (at most 440)");
+                checkBootCode(disk, h.mbrBootCode());
                 yield writeGpt(disk, h.mbrBootCode(), h.espSize(), LEGACY_BIOS_BOOTABLE, h.dataName(), new SplittableRandom(h.guidSeed()));
             }
         };
@@ -74,9 +74,13 @@ public final class BootDiskLayout {
         return n;
     }
 
+    private static void checkBootCode(DiskImage disk, byte[] code) throws ImageException {
+        if (code.length > 440) throw new ImageException(disk.path() + ": MBR boot code is " + code.length + " bytes (at most 440)");
+    }
+
     private static Written writeBios(DiskImage disk, BootLayoutSpec.Bios b) throws IOException {
         long total = sectors(disk, FIRST_LBA + 2048);
-        if (b.bootCode().length > 440) throw new ImageException(disk.path() + ": MBR boot code is " + b.bootCode().length + " bytes (at most 440)");
+        checkBootCode(disk, b.bootCode());
         if (b.stage2().length > (FIRST_LBA - 1) * SECTOR) throw new ImageException(disk.path() + ": stage 2 loader does not fit before the first partition");
         ByteBuffer mbr = ByteBuffer.allocate(SECTOR).order(ByteOrder.LITTLE_ENDIAN);
         mbr.put(0, b.bootCode().length == 0 ? STUB : b.bootCode());

@@ -89,6 +89,10 @@ class TinyLinuxImageTest {
                     .contains("KERNEL /VMLINUZ", "INITRD /INITRD.GZ", "APPEND console=ttyS0");
             assertThat(file(fs, "/EFI/BOOT/SYSLINUX.CFG")).isEqualTo(file(fs, "/SYSLINUX.CFG"));
             assertThat(file(fs, "/LDLINUX.SYS")).as("written by syslinux --install").isNotEmpty();
+            for (FsNode n : fs.list(fs.root())) {
+                assertThat(n.mtimeSeconds()).as("FAT date of %s: fixed, not the build's", new String(n.name(), StandardCharsets.UTF_8))
+                        .isEqualTo(1_767_225_600L); // 2026-01-01 00:00 UTC
+            }
             byte[] vbr = read(img, 2048L * 512, 512);
             assertThat(new String(vbr, 3, 8, StandardCharsets.US_ASCII)).as("OEM name of syslinux's boot sector").isEqualTo("SYSLINUX");
             assertThat(new String(vbr, 54, 8, StandardCharsets.US_ASCII)).as("the BPB hyperlab wrote, kept").isEqualTo("FAT16   ");
@@ -121,6 +125,17 @@ class TinyLinuxImageTest {
             }
         }
         assertThat(Files.mismatch(a, b)).as("first differing byte (syslinux's FAT dates, say)").isEqualTo(-1);
+    }
+
+    @Test
+    void fsckFatFindsTheEspHyperlabAndSyslinuxWroteClean() throws Exception {
+        QemuImg.requireTool("fsck.fat");
+        Path esp = dir.resolve("esp.fat");
+        try (DiskImage img = DiskImages.open(image, true)) {
+            Files.write(esp, read(img, 2048L * 512, (int) TinyLinuxImage.ESP_BYTES));
+        }
+        QemuImg.Result r = QemuImg.tool("fsck.fat", "-n", "-v", esp.toString()).ok();
+        assertThat(r.out()).contains("2048 hidden sectors", "11 files").doesNotContain("differ", "Free cluster summary wrong");
     }
 
     static byte[] read(DiskImage img, long at, int n) throws IOException {

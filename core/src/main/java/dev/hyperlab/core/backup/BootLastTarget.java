@@ -26,7 +26,7 @@ final class BootLastTarget implements RestoreTarget {
     /** Opens {@code image} for a restore, its first {@code headBytes} already zeroed and durable. */
     static BootLastTarget open(DiskImage image, int headBytes) throws IOException {
         BootLastTarget t = new BootLastTarget(image, (int) Math.min(headBytes, image.virtualSize()));
-        image.write(0, ByteBuffer.wrap(new byte[t.head.length]));
+        t.rest.zero(0, t.head.length); // where it holds data: holes stay holes
         image.flush();
         return t;
     }
@@ -61,7 +61,13 @@ final class BootLastTarget implements RestoreTarget {
 
     /** Writes the held-back head and flushes: from now on the disk is whole, and bootable if its image was. */
     synchronized void commit() throws IOException {
-        image.write(0, ByteBuffer.wrap(head));
+        // block by block, zeros skipped: they read as zeros already, and stay holes as in the backup
+        for (int at = 0; at < head.length; at += Zeros.BLOCK) {
+            int len = Math.min(Zeros.BLOCK, head.length - at);
+            if (!Zeros.isZero(head, at, len)) {
+                image.write(at, ByteBuffer.wrap(head, at, len));
+            }
+        }
         image.flush();
     }
 

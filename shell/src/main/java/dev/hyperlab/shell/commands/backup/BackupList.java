@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "list", description = {"The repository's backups, oldest first: id (any unique prefix of 4 digits or "
         + "more names it), source (the VM, or the host of a file backup), strategy (files for a file backup), lab "
         + "time of its consistent point (a file backup's wall-clock time, UTC), disks, data, bytes read and added; "
-        + "HOST IMAGE marks a physical host's disk image (backup run HOST --image); FALLBACK marks an incremental backup that had to read a disk whole (its notes say why); a file backup "
+        + "HOST IMAGE marks a physical host's disk image (backup run HOST --image); FALLBACK marks an incremental "
+        + "backup that had to read a disk whole (its notes say why); a file backup "
         + "shows its paths. JSON: a list of backup objects with their full ids, parents, disks, notes, and a file "
         + "backup's paths, creation time and counts. A backup whose manifest cannot be read is named on stderr and the "
         + "command fails after listing the others (backup check says what is lost)."})

@@ -26,7 +26,7 @@ class HostImageCommandsTest {
                     + "backup init " + tmp.resolve("repo"));
 
             String image = shell.ok("backup run pm1 --image" + repo);
-            assertThat(image).startsWith("pm1: host image ").contains("(full, offline): 1 disk, read ",
+            assertThat(image).startsWith("pm1: host image ").contains("(full, offline): 1 disk, ", " data, read ",
                     "host down ", ": imaging environment boot ", " + read ", "; powered on again (timeline pm1)");
             assertThat(shell.ok("timeline pm1")).contains("imaging-boot", "imaging");
             JsonNode list = shell.run("backup list --json" + repo).json();
@@ -47,8 +47,8 @@ class HostImageCommandsTest {
             assertThat(shell.ok("timeline spare")).contains("restore", "bootloader", "kernel");
 
             // the facade from JavaScript and from Java
-            assertThat(shell.ok("js lab.backups('" + tmp.resolve("repo") + "', '').image('pm1', 'dedup').downtime()"
-                    + ".toSeconds() > 10")).contains("true");
+            assertThat(shell.ok("js lab.backups('" + tmp.resolve("repo") + "', '').image('pm1', 'dedup').environmentBoot"
+                    + " > 10")).contains("true");
             assertThat(shell.ok("java lab.backups(\"" + tmp.resolve("repo") + "\", \"\").restoreToHost(\"" + id
                     + "\", \"spare\", dev.hyperlab.api.lab.Wait.DONE).recoveryTime().toSeconds() > 10"))
                     .contains("true");

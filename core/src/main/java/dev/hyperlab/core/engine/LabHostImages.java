@@ -105,15 +105,15 @@ public final class LabHostImages {
 
     /**
      * After the image's bytes are in the repository (or, in a dry run, predicted): runs the lab on through the
-     * imaging environment's boot and the read of every disk's data, records both phases in the host's timeline, and
+     * imaging environment's boot and the read of {@code bytesRead[i]} of each disk i, records both phases in the host's timeline, and
      * powers the host on again if it was up.
      */
-    public Downtime end(Point p, ProgressListener progress) {
+    public Downtime end(Point p, List<Long> bytesRead, ProgressListener progress) {
         HostMachine h = lab.hostMachine(p.host());
         long boot = environmentBootNanos(h);
         long read = 0;
         for (int i = 0; i < p.disks().size(); i++) {
-            read = Math.addExact(read, readNanos(h.disks().get(i), dataBytes(p.disks().get(i).image())));
+            read = Math.addExact(read, readNanos(h.disks().get(i), bytesRead.get(i)));
         }
         long booted = Math.addExact(p.time(), boot);
         long end = Math.addExact(booted, read);

@@ -285,7 +285,8 @@ final class LocalBackups implements Backups {
             if (lab.isDryRun()) {
                 long bytes = p.disks().stream().mapToLong(d -> LabHostImages.dataBytes(d.image())).sum();
                 info = new BackupInfo("", host, s.id(), Duration.ofNanos(p.time()), List.of(), p.disks().stream()
-                        .map(d -> new BackupInfo.Disk(d.name(), "raw", d.image().virtualSize(), 0)).toList(), bytes, 0,
+                        .map(d -> new BackupInfo.Disk(d.name(), "raw", d.image().virtualSize(),
+                                LabHostImages.dataBytes(d.image()))).toList(), bytes, 0,
                         false, List.of("dry run: predicted, nothing written to " + dir), List.of(), "",
                         BackupInfo.Files.NONE, LabHostImages.KIND);
             } else {
@@ -302,7 +303,9 @@ final class LocalBackups implements Backups {
                 info = info(r.backup());
                 warnings.addAll(r.warnings());
             }
-            LabHostImages.Downtime d = hi.end(p, lab.progress());
+            // the data the image holds of each disk: what the imaging environment read of it
+            LabHostImages.Downtime d = hi.end(p, info.disks().stream().map(BackupInfo.Disk::dataBytes).toList(),
+                    lab.progress());
             out[0] = new HostImageRun(info, Duration.ofNanos(p.time()), d.environmentBoot(), d.read(), p.wasUp(),
                     warnings);
         });
@@ -334,13 +337,8 @@ final class LocalBackups implements Backups {
                 disks.add(new BackupRestore.RestoredDisk(d.name(), targets.get(i).path().toString(), "raw",
                         targets.get(i).virtualSize(), d.dataBytes()));
             }
-            if (lab.isDryRun()) {
-                LabHostImages.Recovery r = hi.recover(host, b.config(), bytes, false, Duration.ZERO, lab.progress());
-                out[0] = new BackupRestore(b.id(), "", host, "bare-metal restore", disks, damaged,
-                        List.of("dry run: nothing written; the boot from the restored disks is not predicted"),
-                        started, r.restore(), Duration.ZERO);
-                return;
-            }
+            // a dry run (a fork) restores too: into the fork's copies of the disks, which the original never sees, so
+            // its prediction includes the boot from the restored disks
             try {
                 // the boot disk last: until its first MiB is written, nothing of a cut-short restore boots
                 for (int i = targets.size() - 1; i >= 0; i--) {

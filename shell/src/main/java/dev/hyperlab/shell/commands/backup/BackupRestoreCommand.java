@@ -129,7 +129,7 @@ final class BackupRestoreCommand extends ChangeCommand {
         String verb = dryRun ? "would restore " : "restored ";
         String sid = done.backupId().substring(0, 8);
         if (!toHost.isEmpty()) {
-            reportHost(dryRun, verb, sid);
+            reportHost(verb, sid);
         } else if (done.vm().isEmpty()) {
             for (BackupRestore.RestoredDisk d : done.disks()) {
                 out().println(verb + sid + " " + d.name() + " to " + d.path() + " (" + d.format() + ", "
@@ -158,15 +158,12 @@ final class BackupRestoreCommand extends ChangeCommand {
         }
     }
 
-    private void reportHost(boolean dryRun, String verb, String sid) {
+    private void reportHost(String verb, String sid) {
         for (BackupRestore.RestoredDisk d : done.disks()) {
             out().println(verb + sid + " " + d.name() + " onto host " + done.host() + " " + d.path() + " ("
                     + Sizes.format(d.virtualSize()) + ", " + Sizes.format(d.bytesWritten()) + " data)");
         }
-        if (!done.complete() || dryRun) {
-            if (dryRun) {
-                out().println("restore " + Times.length(done.restoreTime()) + " of lab time; the boot is not predicted");
-            }
+        if (!done.complete()) {
             return;
         }
         if (wait.waits()) {

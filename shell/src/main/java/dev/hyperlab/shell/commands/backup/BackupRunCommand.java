@@ -76,8 +76,8 @@ final class BackupRunCommand extends ChangeCommand {
     private void reportImage(boolean dryRun) {
         var b = imaged.backup();
         out().println(vm + ": " + (dryRun ? "would image " : "host image " + b.shortId() + " ") + "(" + b.strategy()
-                + ", offline): " + b.disks().size() + (b.disks().size() == 1 ? " disk, read " : " disks, read ")
-                + Sizes.format(b.bytesRead()) + (dryRun ? "" : ", added " + Sizes.format(b.bytesAdded())));
+                + ", offline): " + b.disks().size() + (b.disks().size() == 1 ? " disk, " : " disks, ")
+                + Sizes.format(b.dataBytes()) + " data, read " + Sizes.format(b.bytesRead()) + (dryRun ? "" : ", added " + Sizes.format(b.bytesAdded())));
         out().println("host down " + Times.length(imaged.downtime()) + ": imaging environment boot "
                 + Times.length(imaged.environmentBoot()) + " + read " + Times.length(imaged.read())
                 + (imaged.poweredOn() ? "; powered on again (timeline " + vm + ")" : "; left off, as it was"));

@@ -65,6 +65,11 @@ public interface Backups {
      */
     BackupRestore restoreToHost(String id, String host, Wait wait);
 
+    /** {@link #restoreToHost(String, String, Wait)}, waiting until the host runs (or fails to boot). */
+    default BackupRestore restoreToHost(String id, String host) {
+        return restoreToHost(id, host, Wait.DONE);
+    }
+
     /** Every readable backup, oldest first (by lab time, then id); {@link #listing()} also names the unreadable ones. */
     List<BackupInfo> list();
 

@@ -648,10 +648,7 @@ public final class BackupRepository {
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock)) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.Disk d = disk(backup, disk);
-            if (target.virtualSize() < d.virtualSize()) {
-                throw new RepositoryException(target.path() + " is " + target.virtualSize() + " bytes, smaller than disk "
-                        + disk + " of backup " + backup.id().substring(0, 8) + " (" + d.virtualSize() + " bytes)");
-            }
+            requireFits(target, backup, d);
             return restore(backup, d, () -> RestoreTarget.image(target), lock.removedStale());
         }
     }
@@ -667,10 +664,7 @@ public final class BackupRepository {
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock)) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.Disk d = disk(backup, disk);
-            if (target.virtualSize() < d.virtualSize()) {
-                throw new RepositoryException(target.path() + " is " + target.virtualSize() + " bytes, smaller than disk "
-                        + disk + " of backup " + backup.id().substring(0, 8) + " (" + d.virtualSize() + " bytes)");
-            }
+            requireFits(target, backup, d);
             BootLastTarget[] opened = new BootLastTarget[1];
             RestoreResult r = restore(backup, d, () -> opened[0] = BootLastTarget.open(target, headBytes),
                     lock.removedStale());
@@ -683,6 +677,15 @@ public final class BackupRepository {
             }
             opened[0].commit();
             return r;
+        }
+    }
+
+    /** Refuses a target image smaller than the backup's disk {@code d}. */
+    private static void requireFits(DiskImage target, Manifests.Loaded backup, Manifest.Disk d)
+            throws RepositoryException {
+        if (target.virtualSize() < d.virtualSize()) {
+            throw new RepositoryException(target.path() + " is " + target.virtualSize() + " bytes, smaller than disk "
+                    + d.name() + " of backup " + backup.id().substring(0, 8) + " (" + d.virtualSize() + " bytes)");
         }
     }
 

@@ -9,6 +9,7 @@ import dev.hyperlab.core.storage.OpenMode;
 import dev.hyperlab.core.storage.SparseFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import dev.hyperlab.core.storage.ReopeningChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +25,13 @@ import java.util.List;
 public final class RawImage implements DiskImage {
     private final Path path;
     private final ImageLock lock;
-    private final FileChannel channel;
+    private final ReopeningChannel channel;
     private final boolean readOnly;
     private long size;
     /** Written or resized since the last fsync: a save fsyncs only the files that changed. */
     private boolean unsynced;
 
-    private RawImage(Path path, ImageLock lock, FileChannel channel, boolean readOnly, long size) {
+    private RawImage(Path path, ImageLock lock, ReopeningChannel channel, boolean readOnly, long size) {
         this.path = path;
         this.lock = lock;
         this.channel = channel;
@@ -47,10 +48,13 @@ public final class RawImage implements DiskImage {
     public static RawImage open(Path path, OpenMode mode) throws IOException {
         ImageLock lock = ImageLock.acquire(path, mode);
         try {
-            FileChannel ch = mode.writable()
-                    ? FileChannel.open(lock.file(), StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(lock.file(), StandardOpenOption.READ);
-            return new RawImage(path, lock, ch, !mode.writable(), ch.size());
+            ReopeningChannel ch = ReopeningChannel.open(lock.file(), mode.writable());
+            try {
+                return new RawImage(path, lock, ch, !mode.writable(), ch.size());
+            } catch (IOException | RuntimeException e) {
+                ch.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -64,7 +68,7 @@ public final class RawImage implements DiskImage {
         try {
             RawImage img = open(path, OpenMode.WRITE);
             try {
-                setLength(img.lock.file(), img.channel, size);
+                img.channel.setLength(size);
             } catch (IOException | RuntimeException e) {
                 img.closeUnsynced();
                 throw e;
@@ -78,18 +82,6 @@ public final class RawImage implements DiskImage {
         }
     }
 
-    /** Sets the file length; growing goes through RandomAccessFile.setLength (ftruncate) so the file stays sparse. */
-    static void setLength(Path path, FileChannel ch, long size) throws IOException {
-        long current = ch.size();
-        if (size < current) {
-            ch.truncate(size);
-        } else if (size > current) {
-            try (var raf = new java.io.RandomAccessFile(path.toFile(), "rw")) {
-                raf.setLength(size);
-            }
-        }
-    }
-
     @Override public Path path() { return path; }
     @Override public ImageFormat format() { return ImageFormat.RAW; }
     @Override public long virtualSize() { return size; }
@@ -100,7 +92,8 @@ public final class RawImage implements DiskImage {
         checkRange(offset, dst.remaining());
         long pos = offset;
         while (dst.hasRemaining()) {
-            int n = channel.read(dst, pos);
+            long at = pos;
+            int n = channel.io(ch -> ch.read(dst, at));
             if (n < 0) { // past the end of a file shorter than its size: zeros
                 while (dst.hasRemaining()) dst.put((byte) 0);
                 break;
@@ -115,7 +108,10 @@ public final class RawImage implements DiskImage {
         checkRange(offset, src.remaining());
         long pos = offset;
         unsynced = true;
-        while (src.hasRemaining()) pos += channel.write(src, pos);
+        while (src.hasRemaining()) {
+            long at = pos;
+            pos += channel.io(ch -> ch.write(src, at));
+        }
     }
 
     /** Punches nothing (Java has no fallocate), but writes zeros only where the range holds data. */
@@ -138,7 +134,7 @@ public final class RawImage implements DiskImage {
         if (readOnly) throw new ImageException(path + ": image is open read-only");
         if (newSize < 0) throw new ImageException(path + ": negative size " + newSize);
         unsynced = true;
-        setLength(lock.file(), channel, newSize);
+        channel.setLength(newSize);
         size = newSize;
     }
 
@@ -167,7 +163,7 @@ public final class RawImage implements DiskImage {
 
     @Override
     public void writeBack() throws IOException {
-        if (!readOnly) channel.force(false);
+        if (!readOnly) channel.writeBack();
     }
 
     @Override

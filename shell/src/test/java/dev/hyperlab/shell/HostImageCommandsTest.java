@@ -53,6 +53,18 @@ class HostImageCommandsTest {
                     + "\", \"spare\", dev.hyperlab.api.lab.Wait.DONE).recoveryTime().toSeconds() > 10"))
                     .contains("true");
             assertThat(shell.run("host info spare --json").json().get("state").asText()).isEqualTo("running");
+
+            // an image of a host nothing was ever installed on restores, and the spare then finds nothing to boot
+            shell.ok("host create blank --cores 4 --ram 8GiB --firmware bios --disk ssd:8GiB;"
+                    + "backup run blank --image" + repo);
+            JsonNode all = shell.run("backup list --json" + repo).json();
+            String blank = all.get(all.size() - 1).get("id").asText().substring(0, 8); // the newest
+            assertThat(all.get(all.size() - 1).get("vm").asText()).isEqualTo("blank");
+            ShellFixture.Result failed = shell.run("backup restore " + blank + " --to-host spare" + repo);
+            assertThat(failed.out()).contains("warning: host spare failed to boot from the restored image: "
+                    + "No bootable device.");
+            assertThat(failed.err()).startsWith("error: host spare did not come up from backup " + blank);
+            assertThat(shell.run("host info spare --json").json().get("state").asText()).isEqualTo("failed");
         }
     }
 }

@@ -367,6 +367,8 @@ final class LocalBackups implements Backups {
                     lab.progress());
             if (r.state() == dev.hyperlab.api.lab.HostState.FAILED) {
                 warnings.add("host " + host + " failed to boot from the restored image: " + r.reason());
+            } else if (wait.waits() && r.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
+                warnings.add("host " + host + " was still booting when the wait ended (wait host " + host + ")");
             }
             out[0] = new BackupRestore(b.id(), "", host, "bare-metal restore", disks, damaged, warnings, started,
                     r.restore(), r.boot());

@@ -2,6 +2,7 @@ package dev.hyperlab.shell.commands.backup;
 
 import dev.hyperlab.api.lab.BackupRestore;
 import dev.hyperlab.api.lab.FileRestore;
+import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.Wait;
@@ -129,7 +130,7 @@ final class BackupRestoreCommand extends ChangeCommand {
         String verb = dryRun ? "would restore " : "restored ";
         String sid = done.backupId().substring(0, 8);
         if (!toHost.isEmpty()) {
-            reportHost(verb, sid);
+            reportHost(lab, dryRun, verb, sid);
         } else if (done.vm().isEmpty()) {
             for (BackupRestore.RestoredDisk d : done.disks()) {
                 out().println(verb + sid + " " + d.name() + " to " + d.path() + " (" + d.format() + ", "
@@ -158,7 +159,7 @@ final class BackupRestoreCommand extends ChangeCommand {
         }
     }
 
-    private void reportHost(String verb, String sid) {
+    private void reportHost(Lab lab, boolean dryRun, String verb, String sid) {
         for (BackupRestore.RestoredDisk d : done.disks()) {
             out().println(verb + sid + " " + d.name() + " onto host " + done.host() + " " + d.path() + " ("
                     + Sizes.format(d.virtualSize()) + ", " + Sizes.format(d.bytesWritten()) + " data)");
@@ -166,7 +167,14 @@ final class BackupRestoreCommand extends ChangeCommand {
         if (!done.complete()) {
             return;
         }
-        if (wait.waits()) {
+        if (!dryRun && wait.waits() && lab.host(done.host()).state() != HostState.RUNNING) {
+            // it did not come up (a warning says why): no recovery time to claim
+            BackupViews.problems(out(), done);
+            out().flush();
+            throw new ShellException("host " + done.host() + " did not come up from backup " + sid + " (restore "
+                    + Times.length(done.restoreTime()) + ", then " + Times.length(done.bootTime()) + " of boot)",
+                    "timeline " + done.host() + " shows where its boot stopped");
+        } else if (wait.waits()) {
             out().println("recovery time " + Times.length(done.recoveryTime()) + ": restore "
                     + Times.length(done.restoreTime()) + " + POST and boot " + Times.length(done.bootTime())
                     + " (timeline " + done.host() + ")");

@@ -59,6 +59,8 @@ class DryRunTest {
         s.put("backup init", "backup init " + tmp.resolve("repo2") + " --encrypt");
         s.put("backup run", "backup run dev1 --strategy incremental" + repo);
         s.put("backup restore", "backup restore " + backupId + " --as-vm dev1-copy" + repo);
+        s.put("backup run --image", "backup run off1 --image" + repo);
+        s.put("backup restore --to-host", "backup restore " + hostImageId + " --to-host bare" + repo);
         s.put("backup prune", "backup prune --keep-last 1" + repo);
         s.put("backup forget", "backup forget " + backupId + " --prune" + repo);
         s.put("backup files", "backup files " + tmp.resolve("lab") + " --exclude *.raw" + repo);
@@ -72,6 +74,8 @@ class DryRunTest {
 
     /** The first 8 digits of the backup {@link #setUp} takes. */
     private String backupId;
+    /** The first 8 digits of the host image {@link #setUp} takes. */
+    private String hostImageId;
 
     static final String DRY = "{--dry-run}";
 
@@ -90,8 +94,10 @@ class DryRunTest {
                 + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1;"
                 + "backup init " + tmp.resolve("repo") + "; backup run dev1 --strategy full --repo " + tmp.resolve("repo")
                 + "; backup init " + tmp.resolve("repo3") + "; backup run dev1 --strategy dedup --repo "
-                + tmp.resolve("repo3"));
+                + tmp.resolve("repo3") + "; backup run off1 --image --repo " + tmp.resolve("repo"));
         shell.ctx.passwordReader(prompt -> "secret");
+        hostImageId = shell.run("backup list --json --repo " + tmp.resolve("repo")).json().get(1).get("id").asText()
+                .substring(0, 8);
         backupId = shell.run("backup list --json --repo " + tmp.resolve("repo")).json().get(0).get("id").asText()
                 .substring(0, 8);
     }

@@ -219,6 +219,38 @@ class ScenarioScriptsTest {
     }
 
     @Test
+    void recoveryDrillRestoresAServiceFromAVmBackupAndFromAHostImageSideBySide(@TempDir Path tmp) {
+        try (ShellFixture shell = runningLab(tmp.resolve("lab"))) {
+            String repo = tmp.resolve("repo").toString();
+            shell.ok("host create pm1 --cores 8 --ram 32GiB --disk nvme:64GiB; host create spare --cores 8 --ram 32GiB"
+                    + " --disk nvme:128GiB; host install pm1 --hypervisor type1; host power-on pm1; wait host pm1;"
+                    + "backup init " + repo + "; backup run web1 --strategy full --repo " + repo
+                    + "; backup run pm1 --image --repo " + repo);
+            String before = shell.ok("host info spare --json") + shell.ok("vm list --json");
+            JsonNode r = json(shell, "recovery-drill.js", repo + " web1 pm1 --spare spare");
+            JsonNode vm = r.get("vm");
+            JsonNode physical = r.get("physical");
+            assertThat(vm.get("running").asBoolean()).as(vm.toString()).isTrue();
+            assertThat(physical.get("running").asBoolean()).as(physical.toString()).isTrue();
+            assertThat(physical.get("host").asText()).isEqualTo("spare");
+            for (JsonNode x : List.of(vm, physical)) {
+                assertThat(x.get("restoreSeconds").asDouble()).isPositive();
+                assertThat(x.get("recoverySeconds").asDouble()).isCloseTo(x.get("restoreSeconds").asDouble()
+                        + x.get("bootSeconds").asDouble(), org.assertj.core.data.Offset.offset(1e-9));
+            }
+            // a bare-metal recovery pays the server's POST and a whole host boot: slower than the VM's
+            assertThat(physical.get("recoverySeconds").asDouble()).isGreaterThan(vm.get("recoverySeconds").asDouble());
+            assertThat(r.get("ratio").asDouble()).isGreaterThan(1);
+            // a drill: the lab is as it was
+            assertThat(shell.ok("host info spare --json") + shell.ok("vm list --json")).isEqualTo(before);
+            String table = shell.ok("run " + SCRIPTS.resolve("recovery-drill.js") + " " + repo + " web1 pm1 --spare spare");
+            assertThat(table).contains("VM backup of web1", "host image of pm1", "the physical recovery takes ");
+            assertThat(shell.run("run " + SCRIPTS.resolve("recovery-drill.js") + " " + repo + " web1 esx1 --spare spare")
+                    .err()).contains("no host-image backup of esx1");
+        }
+    }
+
+    @Test
     void drDrillBringsTheLostHostsVmsBackOnAnotherHost(@TempDir Path tmp) {
         try (ShellFixture shell = runningLab(tmp.resolve("lab"))) {
             String repo = tmp.resolve("repo").toString();

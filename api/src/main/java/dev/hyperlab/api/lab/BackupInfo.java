@@ -33,11 +33,14 @@ import org.apiguardian.api.API;
  * @param created for a file backup, the wall-clock time it began (ISO-8601, UTC); empty for a VM backup, whose time
  *     is lab time
  * @param files for a file backup, what it holds; all zero for a VM backup
+ * @param kind {@code vm}, {@code host-image} (a physical host's disks, {@link Backups#image}; {@link #vm()} names the
+ *     host) or {@code files}
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record BackupInfo(
         String id, String vm, String strategy, Duration time, List<String> parents, List<Disk> disks, long bytesRead,
-        long bytesAdded, boolean fullFallback, List<String> notes, List<String> paths, String created, Files files) {
+        long bytesAdded, boolean fullFallback, List<String> notes, List<String> paths, String created, Files files,
+        String kind) {
 
     /** Copies the lists. */
     public BackupInfo {
@@ -50,6 +53,11 @@ public record BackupInfo(
     /** Whether it is a backup of files of the machine hyperlab runs on ({@link Backups#backupFiles}), not of a VM. */
     public boolean isFiles() {
         return strategy.equals("files") && disks.isEmpty();
+    }
+
+    /** Whether it is a disk image of a physical host ({@link Backups#image}), restored with {@link Backups#restoreToHost}. */
+    public boolean isHostImage() {
+        return kind.equals("host-image");
     }
 
     /** The first 8 hex digits of the id, as the shell shows it. */

@@ -45,6 +45,31 @@ public interface Backups {
      */
     BackupRun run(String vm, String strategy);
 
+    /**
+     * Images the disks of physical host {@code host} into the repository, offline: a host that runs is shut down
+     * (refused while VMs run on it), booted into an imaging environment that reads every disk's data, and powered on
+     * again. Strategy {@code full} (the default when empty) or {@code dedup}; {@code incremental} needs a change
+     * tracker in the host's OS, which no lab host has, so it falls back to a full image and its notes say so. Takes lab
+     * time: the host's downtime ({@link HostImageRun#downtime()}).
+     */
+    HostImageRun image(String host, String strategy);
+
+    /**
+     * A bare-metal restore: writes host image {@code id} onto host {@code host}'s disks (each as large as the image's
+     * or larger; refused, naming both sizes, when one is smaller) and powers it on: POST, boot-device search, boot
+     * loader and OS, read from the restored disks. A host that runs is powered off first (refused while VMs run on it).
+     * Each disk's first MiB (partition table, boot code) is zeroed first and written last, boot disk last of all, so a
+     * restore cut short leaves a host that does not boot. {@link BackupRestore#host()} names the host,
+     * {@link BackupRestore#recoveryTime()} is restore plus boot; a host that fails to boot from the image says why in
+     * {@link BackupRestore#warnings()}. A VM backup is refused: it restores as a VM or to files.
+     */
+    BackupRestore restoreToHost(String id, String host, Wait wait);
+
+    /** {@link #restoreToHost(String, String, Wait)}, waiting until the host runs (or fails to boot). */
+    default BackupRestore restoreToHost(String id, String host) {
+        return restoreToHost(id, host, Wait.DONE);
+    }
+
     /** Every readable backup, oldest first (by lab time, then id); {@link #listing()} also names the unreadable ones. */
     List<BackupInfo> list();
 

@@ -648,11 +648,44 @@ public final class BackupRepository {
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock)) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.Disk d = disk(backup, disk);
-            if (target.virtualSize() < d.virtualSize()) {
-                throw new RepositoryException(target.path() + " is " + target.virtualSize() + " bytes, smaller than disk "
-                        + disk + " of backup " + backup.id().substring(0, 8) + " (" + d.virtualSize() + " bytes)");
-            }
+            requireFits(target, backup, d);
             return restore(backup, d, () -> RestoreTarget.image(target), lock.removedStale());
+        }
+    }
+
+    /**
+     * Restores onto a machine's own disk (a bare-metal restore), {@link #restore(String, String, DiskImage)} with the
+     * disk's first {@code headBytes} zeroed first and written last ({@link BootLastTarget}), and only when every other
+     * byte was restored: a restore cut short or incomplete leaves the disk unbootable. The result's warnings say so
+     * when the head was held back.
+     */
+    public RestoreResult restoreBootLast(String idOrPrefix, String disk, DiskImage target, int headBytes)
+            throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "restore", clock)) {
+            Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
+            Manifest.Disk d = disk(backup, disk);
+            requireFits(target, backup, d);
+            BootLastTarget[] opened = new BootLastTarget[1];
+            RestoreResult r = restore(backup, d, () -> opened[0] = BootLastTarget.open(target, headBytes),
+                    lock.removedStale());
+            if (!r.complete()) {
+                List<String> warnings = new ArrayList<>(r.warnings());
+                warnings.add("disk " + disk + ": its first " + headBytes + " bytes (partition table, boot code) were "
+                        + "left zero, since the restore is incomplete: it does not boot");
+                return new RestoreResult(r.backupId(), r.disk(), r.virtualSize(), r.bytesWritten(), r.damaged(),
+                        warnings);
+            }
+            opened[0].commit();
+            return r;
+        }
+    }
+
+    /** Refuses a target image smaller than the backup's disk {@code d}. */
+    private static void requireFits(DiskImage target, Manifests.Loaded backup, Manifest.Disk d)
+            throws RepositoryException {
+        if (target.virtualSize() < d.virtualSize()) {
+            throw new RepositoryException(target.path() + " is " + target.virtualSize() + " bytes, smaller than disk "
+                    + d.name() + " of backup " + backup.id().substring(0, 8) + " (" + d.virtualSize() + " bytes)");
         }
     }
 

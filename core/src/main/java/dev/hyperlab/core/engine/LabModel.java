@@ -89,6 +89,7 @@ public final class LabModel {
     /** Real guest writes (labs in files only). */
     final GuestIo guestIo = new GuestIo(this);
     private final LabBackups backups = new LabBackups(this);
+    private final LabHostImages hostImages = new LabHostImages(this);
     long requests;
     DiskBudget diskBudget = DiskBudget.AUTO;
     /** What the machines see of this lab. */
@@ -175,6 +176,11 @@ public final class LabModel {
     /** The VMs' backups and restores as the lab sees them: consistent points, lab time, restored VMs. */
     public LabBackups backups() {
         return backups;
+    }
+
+    /** Physical hosts' disk images and bare-metal restores as the lab sees them: downtime, lab time, the boot. */
+    public LabHostImages hostImages() {
+        return hostImages;
     }
 
     /** The disk images: what the {@code disk} commands work on. */

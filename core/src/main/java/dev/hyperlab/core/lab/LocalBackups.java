@@ -11,6 +11,7 @@ import dev.hyperlab.api.lab.Backups;
 import dev.hyperlab.api.lab.FileBackupRun;
 import dev.hyperlab.api.lab.FileEntry;
 import dev.hyperlab.api.lab.FileRestore;
+import dev.hyperlab.api.lab.HostImageRun;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.Wait;
@@ -35,6 +36,7 @@ import dev.hyperlab.core.backup.S3Backend;
 import dev.hyperlab.core.backup.S3Location;
 import dev.hyperlab.core.backup.SourceImage;
 import dev.hyperlab.core.engine.LabBackups;
+import dev.hyperlab.core.engine.LabHostImages;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.Extent;
@@ -178,7 +180,7 @@ final class LocalBackups implements Backups {
                 Duration took = b.end(p, bytes, lab.progress());
                 out[0] = new BackupRun(new BackupInfo("", vm, s.id(), Duration.ofNanos(p.time()), List.of(),
                         List.of(), bytes, 0, false, List.of("dry run: predicted, nothing written to " + dir), List.of(),
-                        "", BackupInfo.Files.NONE), p.live(), Duration.ofNanos(p.time()), took, List.of());
+                        "", BackupInfo.Files.NONE, "vm"), p.live(), Duration.ofNanos(p.time()), took, List.of());
                 return;
             }
             BackupResult r;
@@ -251,7 +253,127 @@ final class LocalBackups implements Backups {
                         .toList(), b.bytesRead(), b.bytesAdded(), b.notes().stream().anyMatch(n -> n.endsWith(FALLBACK)),
                 b.notes(), b.paths(), b.isFiles() ? FileViews.instant(b.time()) : "",
                 new BackupInfo.Files(c.files(), c.directories(), c.others(), c.bytes(), c.newFiles(), c.changedFiles(),
-                        c.unchangedFiles()));
+                        c.unchangedFiles()), kind(b));
+    }
+
+    /** {@code files}, {@code host-image} (its configuration says so) or {@code vm}. */
+    private static String kind(dev.hyperlab.core.backup.BackupInfo b) {
+        return b.isFiles() ? "files" : LabHostImages.KIND.equals(b.config().get("kind")) ? LabHostImages.KIND : "vm";
+    }
+
+    // ---- physical hosts ---------------------------------------------------------------------------------------------
+
+    @Override
+    public HostImageRun image(String host, String strategy) {
+        String id = strategy == null || strategy.isEmpty() ? "full" : strategy;
+        if (!List.of("full", "dedup", "incremental").contains(id)) {
+            throw LabException.invalid("no host image strategy '" + id + "'", "full or dedup (incremental falls back "
+                    + "to full: no lab host's OS has a change tracker)");
+        }
+        BackupStrategy s = BackupStrategies.find(id, List.of()).orElseThrow();
+        lab.host(host); // NOT_FOUND before anything else
+        List<String> warnings = new ArrayList<>();
+        if (id.equals("incremental")) {
+            warnings.add("host " + host + " has no change tracker in its OS (the filter driver imaging products "
+                    + "install): a full image instead");
+        }
+        HostImageRun[] out = new HostImageRun[1];
+        lab.change(m -> {
+            LabHostImages hi = m.hostImages();
+            LabHostImages.Point p = hi.begin(host);
+            BackupInfo info;
+            if (lab.isDryRun()) {
+                long bytes = p.disks().stream().mapToLong(d -> LabHostImages.dataBytes(d.image())).sum();
+                info = new BackupInfo("", host, s.id(), Duration.ofNanos(p.time()), List.of(), p.disks().stream()
+                        .map(d -> new BackupInfo.Disk(d.name(), "raw", d.image().virtualSize(),
+                                LabHostImages.dataBytes(d.image()))).toList(), bytes, 0,
+                        false, List.of("dry run: predicted, nothing written to " + dir), List.of(), "",
+                        BackupInfo.Files.NONE, LabHostImages.KIND);
+            } else {
+                BackupResult r;
+                try {
+                    r = repo().run(s, new BackupSource(host, p.disks(), p.config(), p.time()));
+                } catch (IOException e) {
+                    hi.abort(p);
+                    throw failed("image of host " + host, e);
+                } catch (RuntimeException e) {
+                    hi.abort(p);
+                    throw e;
+                }
+                info = info(r.backup());
+                warnings.addAll(r.warnings());
+            }
+            // the data the image holds of each disk: what the imaging environment read of it
+            LabHostImages.Downtime d = hi.end(p, info.disks().stream().map(BackupInfo.Disk::dataBytes).toList(),
+                    lab.progress());
+            out[0] = new HostImageRun(info, Duration.ofNanos(p.time()), d.environmentBoot(), d.read(), p.wasUp(),
+                    warnings);
+        });
+        return out[0];
+    }
+
+    @Override
+    public BackupRestore restoreToHost(String id, String host, Wait wait) {
+        dev.hyperlab.core.backup.BackupInfo b = core(id);
+        if (!kind(b).equals(LabHostImages.KIND)) {
+            throw LabException.invalid("backup " + b.shortId() + " is " + (b.isFiles() ? "a file backup" : "a VM's backup")
+                    + ": a bare-metal restore takes a host image (backup run HOST --image)", b.isFiles()
+                    ? "restore it --to DIR" : "restore it --as-vm NAME or --to PATH");
+        }
+        lab.host(host); // NOT_FOUND before anything else
+        List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
+        BackupRestore[] out = new BackupRestore[1];
+        lab.change(m -> {
+            LabHostImages hi = m.hostImages();
+            List<DiskImage> targets = hi.restoreTargets(host, sizes);
+            Duration started = Duration.ofNanos(m.sim().now());
+            List<BackupRestore.RestoredDisk> disks = new ArrayList<>();
+            List<String> damaged = new ArrayList<>();
+            List<String> warnings = new ArrayList<>();
+            List<Long> bytes = new ArrayList<>();
+            for (int i = 0; i < targets.size(); i++) {
+                var d = b.disks().get(i);
+                bytes.add(d.dataBytes());
+                disks.add(new BackupRestore.RestoredDisk(d.name(), targets.get(i).path().toString(), "raw",
+                        targets.get(i).virtualSize(), d.dataBytes()));
+            }
+            // a dry run (a fork) restores too: into the fork's copies of the disks, which the original never sees, so
+            // its prediction includes the boot from the restored disks
+            try {
+                // the boot disk last: until its first MiB is written, nothing of a cut-short restore boots
+                for (int i = targets.size() - 1; i >= 0; i--) {
+                    var d = b.disks().get(i);
+                    RestoreResult r = repo().restoreBootLast(b.id(), d.name(), targets.get(i),
+                            LabHostImages.BOOT_HEAD_BYTES);
+                    collect(r, damaged, warnings);
+                    bytes.set(i, r.bytesWritten());
+                    disks.set(i, new BackupRestore.RestoredDisk(d.name(), targets.get(i).path().toString(), "raw",
+                            targets.get(i).virtualSize(), r.bytesWritten()));
+                    if (!r.complete()) {
+                        break; // the disks before it keep their first MiB zero: the host does not boot half restored
+                    }
+                }
+            } catch (IOException e) {
+                throw failed("bare-metal restore of backup " + b.shortId() + " to host " + host
+                        + " (the host is off and does not boot until a restore completes)", e);
+            }
+            if (!damaged.isEmpty()) {
+                warnings.add("host " + host + " is left off: its disks are incomplete and do not boot");
+                out[0] = new BackupRestore(b.id(), "", host, "bare-metal restore", disks, damaged, warnings, started,
+                        Duration.ZERO, Duration.ZERO);
+                return;
+            }
+            LabHostImages.Recovery r = hi.recover(host, b.config(), bytes, wait.waits(), wait.timeout(),
+                    lab.progress());
+            if (r.state() == dev.hyperlab.api.lab.HostState.FAILED) {
+                warnings.add("host " + host + " failed to boot from the restored image: " + r.reason());
+            } else if (wait.waits() && r.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
+                warnings.add("host " + host + " was still booting when the wait ended (wait host " + host + ")");
+            }
+            out[0] = new BackupRestore(b.id(), "", host, "bare-metal restore", disks, damaged, warnings, started,
+                    r.restore(), r.boot());
+        });
+        return out[0];
     }
 
     // ---- restore --------------------------------------------------------------------------------------------------
@@ -345,6 +467,10 @@ final class LocalBackups implements Backups {
     @Override
     public BackupRestore restoreAsVm(String id, String name, String host, Wait wait) {
         dev.hyperlab.core.backup.BackupInfo b = core(id);
+        if (kind(b).equals(LabHostImages.KIND)) {
+            throw LabException.invalid("backup " + b.shortId() + " is a physical host's image: it has no VM "
+                    + "definition to restore as a VM", "restore it onto a host (--to-host HOST) or to files (--to PATH)");
+        }
         List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
         BackupRestore[] out = new BackupRestore[1];
         lab.change(m -> {

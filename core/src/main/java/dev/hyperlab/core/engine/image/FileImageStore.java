@@ -91,6 +91,12 @@ public final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public boolean hasHostDisk(String host, String device) {
+        String path = "hosts/" + host + "/" + device + ".raw";
+        return open.containsKey(path) || Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
         BootLayouts.write(hostDisk(host, device, size), firmware, what);
         flush();

@@ -32,8 +32,9 @@ public final class ForkImageStore implements ImageStore {
 
     @Override
     public DiskImage hostDisk(String host, String device, long size) {
-        return overlays.computeIfAbsent("host:" + host + "/" + device,
-                k -> MemoryImage.overlay(k, original.hostDisk(host, device, size)));
+        // a disk the original has not made yet is blank here: asking the original for it would create its file
+        return overlays.computeIfAbsent("host:" + host + "/" + device, k -> original.hasHostDisk(host, device)
+                ? MemoryImage.overlay(k, original.hostDisk(host, device, size)) : MemoryImage.blank(k, size));
     }
 
     @Override

@@ -12,6 +12,11 @@ public interface ImageStore extends AutoCloseable {
     /** A physical disk of a host, blank when first asked for. */
     DiskImage hostDisk(String host, String device, long size);
 
+    /** Whether host {@code host}'s disk {@code device} exists yet ({@link #hostDisk} makes it blank on first use). */
+    default boolean hasHostDisk(String host, String device) {
+        return true;
+    }
+
     /** Lays a boot loader for {@code what} (a {@link dev.hyperlab.core.firmware.BootMarker} tag) on a host disk. */
     void installHostLoader(String host, String device, long size, String firmware, String what);
 

@@ -43,9 +43,18 @@ final class HostBootPlans {
         return steps;
     }
 
-    private static void planFirmware(HostMachine host, List<PlannedStep> steps) {
-        MachineFacts facts = new MachineFacts(host.name, false, host.cores, host.ghz, host.ram, host.disks.size(),
+    /** The firmware's POST steps alone: what a boot into an imaging environment starts with. */
+    static List<Demand> post(HostMachine host) {
+        return host.env.extensions().firmware(host.firmware).post(facts(host)).stream().map(BootStep::demand).toList();
+    }
+
+    private static MachineFacts facts(HostMachine host) {
+        return new MachineFacts(host.name, false, host.cores, host.ghz, host.ram, host.disks.size(),
                 HostMachine.NICS, host.env.seed(), "host/" + host.name + "/firmware/" + host.run);
+    }
+
+    private static void planFirmware(HostMachine host, List<PlannedStep> steps) {
+        MachineFacts facts = facts(host);
         FirmwareModel fw = host.env.extensions().firmware(host.firmware);
         for (BootStep s : fw.post(facts)) {
             steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));

@@ -9,6 +9,7 @@ import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.HypervisorType;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.StartPolicy;
+import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.DiskModel;
 import dev.hyperlab.core.sim.SharedResource;
@@ -157,6 +158,47 @@ public final class HostMachine extends Machine {
             case FAILED -> "it failed to boot (timeline " + name + " shows where): power it on again once fixed";
             default -> "power it on and wait until it runs (host power-on " + name + ", then wait host " + name + ")";
         };
+    }
+
+    /** Its physical disks, boot disk first. */
+    public List<HostDisk> disks() {
+        return disks;
+    }
+
+    /** The host OS of a type 2 hypervisor, or null. */
+    public HostOs hostOs() {
+        return hostOs;
+    }
+
+    /**
+     * Lab time of steps with {@code demands}, one after another, on this host with nothing else running: each step's
+     * fixed delay, CPU work and disk I/O proceed side by side (as {@link StepRun} carries them out), so the slowest
+     * bounds it. An imaging environment's boot, which no VM shares, is timed this way.
+     */
+    public long aloneNanos(List<Demand> demands) {
+        double total = 0;
+        for (Demand d : demands) {
+            double cpu = d.cpuGigacycles() > 0 ? d.cpuGigacycles() / (Math.min(d.threads(), cores) * ghz) : 0;
+            total += Math.max(Math.max(d.fixed().toNanos() / 1e9, d.network().toNanos() / 1e9),
+                    Math.max(cpu, datastoreModel().deviceSeconds(d, 1.0, 1.0, 1.0)));
+        }
+        return Math.round(total * 1e9);
+    }
+
+    /** The demands of this host's firmware POST (its firmware model's, as a boot starts with). */
+    public List<Demand> postDemands() {
+        return HostBootPlans.post(this);
+    }
+
+    /**
+     * What a bare-metal restore put on the boot disk: the hypervisor (and host OS) the image was taken with, so the
+     * host runs VMs once it has booted from it.
+     */
+    public void restoredWith(HypervisorType type, HostOs os) {
+        hypervisor = type;
+        hostOs = os;
+        warmCache.clear();
+        env.log(name, "restored " + (type == null ? "an image without a hypervisor" : type.id()));
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------------

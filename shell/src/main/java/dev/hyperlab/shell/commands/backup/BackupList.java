@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
 @Command(name = "list", description = {"The repository's backups, oldest first: id (any unique prefix of 4 digits or "
         + "more names it), source (the VM, or the host of a file backup), strategy (files for a file backup), lab "
         + "time of its consistent point (a file backup's wall-clock time, UTC), disks, data, bytes read and added; "
-        + "FALLBACK marks an incremental backup that had to read a disk whole (its notes say why); a file backup "
+        + "HOST IMAGE marks a physical host's disk image (backup run HOST --image); FALLBACK marks an incremental "
+        + "backup that had to read a disk whole (its notes say why); a file backup "
         + "shows its paths. JSON: a list of backup objects with their full ids, parents, disks, notes, and a file "
         + "backup's paths, creation time and counts. A backup whose manifest cannot be read is named on stderr and the "
         + "command fails after listing the others (backup check says what is lost)."})
@@ -53,7 +54,8 @@ final class BackupList extends ReadCommand<BackupListing> {
             t.row(b.shortId(), b.vm(), b.strategy(), b.isFiles() ? b.created().substring(0, 19).replace('T', ' ')
                     : Times.at(b.time()), b.isFiles() ? "-" : String.valueOf(b.disks().size()),
                     Sizes.format(b.dataBytes()), Sizes.format(b.bytesRead()), Sizes.format(b.bytesAdded()),
-                    b.fullFallback() ? "FALLBACK" : String.join(" ", b.paths()));
+                    (b.isHostImage() ? "HOST IMAGE" + (b.fullFallback() ? " " : "") : "")
+                            + (b.fullFallback() ? "FALLBACK" : String.join(" ", b.paths())));
         }
         if (!all.isEmpty()) {
             t.print(out(), style());

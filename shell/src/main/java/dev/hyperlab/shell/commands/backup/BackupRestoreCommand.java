@@ -2,6 +2,7 @@ package dev.hyperlab.shell.commands.backup;
 
 import dev.hyperlab.api.lab.BackupRestore;
 import dev.hyperlab.api.lab.FileRestore;
+import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.Wait;
@@ -35,6 +36,12 @@ import picocli.CommandLine.Parameters;
                 + "owners (as root), times, links, holes and extended attributes. --include PATTERN restores only "
                 + "what matches, everything below a matching directory, and the directories above. Nothing is "
                 + "written outside DIR: links are never followed.",
+        "A host image (backup run HOST --image) is restored --to-host HOST, bare metal: written onto the host's disks "
+                + "(each as large as the image's or larger; a smaller one is refused), then the host is powered on: "
+                + "POST, boot-device search, boot loader and OS read from the restored disks. Each disk's first MiB "
+                + "is zeroed first and written last, so a restore cut short leaves a host that does not boot. It "
+                + "prints the recovery time (restore + boot). A VM backup does not go --to-host, nor a host image "
+                + "--as-vm: it has no VM definition.",
         "A damaged repository restores what is intact, names what is not, and the command fails (exit status 1); "
                 + "a VM whose disks are incomplete is defined but not started."})
 final class BackupRestoreCommand extends ChangeCommand {
@@ -46,6 +53,10 @@ final class BackupRestoreCommand extends ChangeCommand {
 
     @Option(names = "--as-vm", paramLabel = "NAME", description = "Restore as a new VM with this name and boot it.")
     String asVm = "";
+
+    @Option(names = "--to-host", paramLabel = "HOST", description = "A host image: restore it onto this host, bare "
+            + "metal, and power it on.", completionCandidates = LiveNames.Hosts.class)
+    String toHost = "";
 
     @Option(names = "--host", paramLabel = "HOST", description = "With --as-vm: the host to define the VM on.",
             completionCandidates = LiveNames.Hosts.class)
@@ -75,8 +86,18 @@ final class BackupRestoreCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
-        if (to.isEmpty() == asVm.isEmpty()) {
-            throw new ShellException("give --to PATH or --as-vm NAME", "one of the two: a file, or a new VM");
+        if ((to.isEmpty() ? 0 : 1) + (asVm.isEmpty() ? 0 : 1) + (toHost.isEmpty() ? 0 : 1) != 1) {
+            throw new ShellException("give --to PATH, --as-vm NAME or --to-host HOST",
+                    "one of the three: a file, a new VM, or a host's disks");
+        }
+        if (!toHost.isEmpty()) {
+            if (!host.isEmpty() || !includes.isEmpty() || overwrite) {
+                throw new ShellException("--host, --include and --overwrite do not go with --to-host",
+                        "a bare-metal restore writes the whole image onto the host named");
+            }
+            wait = await.wait(true);
+            done = Repos.open(ctx, lab, repo).restoreToHost(id, toHost, wait);
+            return;
         }
         if ((!host.isEmpty() || await.given()) && asVm.isEmpty()) {
             throw new ShellException((host.isEmpty() ? "--wait, --no-wait and --timeout go" : "--host goes")
@@ -108,7 +129,9 @@ final class BackupRestoreCommand extends ChangeCommand {
         }
         String verb = dryRun ? "would restore " : "restored ";
         String sid = done.backupId().substring(0, 8);
-        if (done.vm().isEmpty()) {
+        if (!toHost.isEmpty()) {
+            reportHost(lab, dryRun, verb, sid);
+        } else if (done.vm().isEmpty()) {
             for (BackupRestore.RestoredDisk d : done.disks()) {
                 out().println(verb + sid + " " + d.name() + " to " + d.path() + " (" + d.format() + ", "
                         + Sizes.format(d.virtualSize()) + ", " + Sizes.format(d.bytesWritten()) + " data)");
@@ -136,6 +159,31 @@ final class BackupRestoreCommand extends ChangeCommand {
         }
     }
 
+    private void reportHost(Lab lab, boolean dryRun, String verb, String sid) {
+        for (BackupRestore.RestoredDisk d : done.disks()) {
+            out().println(verb + sid + " " + d.name() + " onto host " + done.host() + " " + d.path() + " ("
+                    + Sizes.format(d.virtualSize()) + ", " + Sizes.format(d.bytesWritten()) + " data)");
+        }
+        if (!done.complete()) {
+            return;
+        }
+        if (!dryRun && wait.waits() && lab.host(done.host()).state() != HostState.RUNNING) {
+            // it did not come up (a warning says why): no recovery time to claim
+            BackupViews.problems(out(), done);
+            out().flush();
+            throw new ShellException("host " + done.host() + " did not come up from backup " + sid + " (restore "
+                    + Times.length(done.restoreTime()) + ", then " + Times.length(done.bootTime()) + " of boot)",
+                    "timeline " + done.host() + " shows where its boot stopped");
+        } else if (wait.waits()) {
+            out().println("recovery time " + Times.length(done.recoveryTime()) + ": restore "
+                    + Times.length(done.restoreTime()) + " + POST and boot " + Times.length(done.bootTime())
+                    + " (timeline " + done.host() + ")");
+        } else {
+            out().println("restore " + Times.length(done.restoreTime()) + "; host " + done.host() + " is booting (wait "
+                    + "host " + done.host() + ", then timeline " + done.host() + ")");
+        }
+    }
+
     private void reportFiles(boolean dryRun) {
         FileRestore r = files;
         String sid = r.backupId().substring(0, 8);
@@ -157,7 +205,7 @@ final class BackupRestoreCommand extends ChangeCommand {
 
     @Override
     protected List<String> machines() {
-        return asVm.isEmpty() ? List.of() : List.of(asVm);
+        return !asVm.isEmpty() ? List.of(asVm) : !toHost.isEmpty() ? List.of(toHost) : List.of();
     }
 
     @Override

@@ -1,37 +1,46 @@
 package dev.hyperlab.shell.commands.backup;
 
 import dev.hyperlab.api.lab.BackupRun;
+import dev.hyperlab.api.lab.HostImageRun;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Times;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code backup run VM [--strategy full|incremental|dedup|ID] [--repo DIR]}. */
+/** {@code backup run VM [--strategy full|incremental|dedup|ID] [--repo DIR]}, {@code backup run HOST --image}. */
 @Command(name = "run", description = {"Back a VM up. A running VM is backed up live: a temporary disk-only snapshot "
         + "gives a consistent point (the VM pauses for it: the snapshot phase of its timeline), the backup reads it "
         + "while the VM runs on (the backup phase), then the snapshot is deleted. A stopped VM is read as it is.",
         "Strategies: full (every allocated block), incremental (only the clusters the disk's dirty bitmap marks since "
                 + "the last backup; a broken chain falls back to a full backup and says why), dedup (content-defined "
                 + "chunks, stored once across VMs and days), or a plugin's id (plugin list).",
-        "Takes lab time: the data read at the host datastore's bandwidth."})
+        "Takes lab time: the data read at the host datastore's bandwidth.",
+        "--image takes a disk image of a physical host instead, offline: the host is shut down (refused while VMs run "
+                + "on it), booted into an imaging environment (POST, then a live Linux) that reads every disk's data at "
+                + "the disk's bandwidth, and powered on again if it was up; its timeline shows the downtime (imaging-boot, "
+                + "imaging). Strategy full (default) or dedup; incremental needs a change tracker in the host's OS, "
+                + "which no lab host has, so it falls back to a full image and says so."})
 final class BackupRunCommand extends ChangeCommand {
-    @Parameters(paramLabel = "VM", description = "The VM.", completionCandidates = LiveNames.Vms.class)
+    @Parameters(paramLabel = "VM|HOST", description = "The VM (the host, with --image).")
     String vm;
 
     @Option(names = "--strategy", paramLabel = "full|incremental|dedup|ID",
-            description = "How to back it up (default incremental).")
-    String strategy = "incremental";
+            description = "How to back it up (default incremental; full with --image).")
+    String strategy = "";
+
+    @Option(names = "--image", description = "Image a physical host's disks, offline.")
+    boolean image;
 
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
     String repo = "";
 
     private BackupRun done;
+    private HostImageRun imaged;
 
     BackupRunCommand(ShellContext ctx) {
         super(ctx);
@@ -39,11 +48,19 @@ final class BackupRunCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
-        done = Repos.open(ctx, lab, repo).run(vm, strategy);
+        if (image) {
+            imaged = Repos.open(ctx, lab, repo).image(vm, strategy);
+        } else {
+            done = Repos.open(ctx, lab, repo).run(vm, strategy);
+        }
     }
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
+        if (imaged != null) {
+            reportImage(dryRun);
+            return;
+        }
         var b = done.backup();
         out().println(vm + ": " + (dryRun ? "would back up " : "backup " + b.shortId() + " ") + "(" + b.strategy()
                 + (done.live() ? ", live" : ", offline") + "): read " + Sizes.format(b.bytesRead())
@@ -54,6 +71,18 @@ final class BackupRunCommand extends ChangeCommand {
         }
         b.notes().forEach(n -> out().println("  " + n));
         done.warnings().forEach(w -> out().println("warning: " + w));
+    }
+
+    private void reportImage(boolean dryRun) {
+        var b = imaged.backup();
+        out().println(vm + ": " + (dryRun ? "would image " : "host image " + b.shortId() + " ") + "(" + b.strategy()
+                + ", offline): " + b.disks().size() + (b.disks().size() == 1 ? " disk, " : " disks, ")
+                + Sizes.format(b.dataBytes()) + " data, read " + Sizes.format(b.bytesRead()) + (dryRun ? "" : ", added " + Sizes.format(b.bytesAdded())));
+        out().println("host down " + Times.length(imaged.downtime()) + ": imaging environment boot "
+                + Times.length(imaged.environmentBoot()) + " + read " + Times.length(imaged.read())
+                + (imaged.poweredOn() ? "; powered on again (timeline " + vm + ")" : "; left off, as it was"));
+        b.notes().forEach(n -> out().println("  " + n));
+        imaged.warnings().forEach(w -> out().println("warning: " + w));
     }
 
     @Override

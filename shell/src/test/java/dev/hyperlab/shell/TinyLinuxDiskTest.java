@@ -23,7 +23,8 @@ class TinyLinuxDiskTest {
     void theCommandTheScriptAndTheSnippetEachWriteAGuestThatQemuImgAndDiskLsRead() throws Exception {
         Assumptions.assumeFalse("1".equals(System.getenv("HYPERLAB_SKIP_QEMU_IMG")), "HYPERLAB_SKIP_QEMU_IMG=1");
         try (ShellFixture shell = ShellFixture.in(dir.resolve("lab"))) {
-            assertThat(shell.ok("disk create " + dir.resolve("cmd.qcow2") + " --size 128MiB --os tiny-linux"))
+            // the form: no size, so the profile's own disk
+            assertThat(shell.ok("disk create " + dir.resolve("cmd.qcow2") + " --os tiny-linux"))
                     .contains("created qcow2 image " + dir.resolve("cmd.qcow2"));
             shell.ok("js lab.createDisk({path: '" + dir.resolve("js.qcow2") + "', size: '128MiB', os: 'tiny-linux'})");
             shell.ok("java lab.createDisk(DiskSpec.of(\"" + dir.resolve("java.qcow2") + "\", Sizes.parse(\"128MiB\"))"

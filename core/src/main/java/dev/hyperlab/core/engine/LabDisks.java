@@ -236,13 +236,17 @@ public final class LabDisks {
                 throw LabException.invalid("disk size " + Sizes.format(size) + " is smaller than its backing file ("
                         + Sizes.format(backingSize) + ")", "leave out the {size} to take the backing file's size");
             }
-        } else {
+        }
+        Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
+        if (backing.isEmpty()) {
+            if (size == 0 && os.isPresent()) {
+                size = os.get().imageSize(); // the profile's own disk, as vm create --os makes it
+            }
             if (size == 0) {
-                throw LabException.invalid("a new disk needs a size", "e.g. {size} 20GiB");
+                throw LabException.invalid("a new disk needs a size", "e.g. {size} 20GiB, or an OS profile ({os})");
             }
             checkSize(size);
         }
-        Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
         String firmware = os.map(p -> spec.firmware().isEmpty() ? p.defaultFirmware() : spec.firmware()).orElse("");
         if (os.isPresent()) {
             lab.extensions().firmware(firmware);

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code disk create PATH --size SIZE [--format qcow2|raw] [--backing FILE] [--os PROFILE]}. */
+/** {@code disk create PATH [--size SIZE] [--format qcow2|raw] [--backing FILE] [--os PROFILE]}. */
 @Command(name = "create", description = {
         "Create a disk image file, as qemu-img create does: blank, a thin qcow2 overlay on --backing FILE, or bootable "
                 + "with --os PROFILE (the profile's boot layout and OS files: vm create --disk PATH boots it, where a "
@@ -23,7 +23,7 @@ final class DiskCreate extends ChangeCommand {
     String path;
 
     @Option(names = "--size", paramLabel = "SIZE", description = "Virtual size: 20GiB, 512MiB (with --backing, "
-            + "the backing file's by default).")
+            + "the backing file's by default; with --os, the profile's own disk's).")
     String size;
 
     @Option(names = "--format", paramLabel = "qcow2|raw", description = "Image format (default qcow2).")

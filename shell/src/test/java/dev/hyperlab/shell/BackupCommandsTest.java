@@ -76,7 +76,7 @@ class BackupCommandsTest {
                     .startsWith("error: no backup strategy 'weekly' (full, incremental, dedup");
             assertThat(shell.run("backup list --repo " + tmp.resolve("none")).err())
                     .startsWith("error: no backup repository in " + tmp.resolve("none"));
-            assertThat(shell.run("backup restore abcd" + repo).err()).startsWith("error: give --to PATH or --as-vm");
+            assertThat(shell.run("backup restore abcd" + repo).err()).startsWith("error: give --to PATH, --as-vm NAME or --to-host HOST");
             assertThat(shell.run("backup restore ffff --to " + tmp.resolve("x") + repo).err())
                     .startsWith("error: no backup ffff in ");
             assertThat(shell.run("backup init " + dir).err()).contains(dir + " is not empty");

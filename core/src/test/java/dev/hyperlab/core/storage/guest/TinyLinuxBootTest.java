@@ -61,8 +61,8 @@ class TinyLinuxBootTest {
             assertThat(g.console()).contains("Linux version ", "hyperlab-guest: init ", "hyperlab-guest: drivers ",
                     "hyperlab-guest: disk /dev/vda2 boot 1 ");
             g.type("hyperlab-write 2 1\n");
-            Matcher wrote = Pattern.compile("hyperlab-guest: wrote 1 MiB at 2 MiB md5 ([0-9a-f]{32})").matcher(g.await("hyperlab-guest: wrote"));
-            assertThat(wrote.find()).isTrue();
+            // the whole line, md5 included: "wrote" alone can be read while the guest is still printing the rest
+            Matcher wrote = g.await(Pattern.compile("hyperlab-guest: wrote 1 MiB at 2 MiB md5 ([0-9a-f]{32})"));
             g.powerDown();
             try (DiskImage img = DiskImages.open(disk, true)) {
                 FileSystems.Partition data = FileSystems.partitions(img).get(1);
@@ -139,12 +139,20 @@ class TinyLinuxBootTest {
 
         /** Waits for {@code text} on the console; returns the console so far. */
         String await(String text) throws Exception {
+            await(Pattern.compile(Pattern.quote(text)));
+            return console(); // the console only grows: it holds the text
+        }
+
+        /** Waits until {@code pattern} is found on the console; returns the match. */
+        Matcher await(Pattern pattern) throws Exception {
+            String text = pattern.pattern();
             long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(PATIENCE_MS);
             while (true) {
                 String c = console();
-                if (c.contains(text)) {
+                Matcher m = pattern.matcher(c);
+                if (m.find()) {
                     System.out.printf("tiny-linux: '%s' after %.2f s%n", text, (System.nanoTime() - started) / 1e9);
-                    return c;
+                    return m;
                 }
                 if (!qemu.isAlive()) fail("QEMU exited (" + qemu.exitValue() + ") before '" + text + "': " + tail(c));
                 if (System.nanoTime() > deadline) fail("no '" + text + "' on the console in " + PATIENCE_MS / 1000 + " s: " + tail(c));

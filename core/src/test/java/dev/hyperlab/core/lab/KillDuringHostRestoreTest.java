@@ -56,8 +56,9 @@ class KillDuringHostRestoreTest {
         assertThat(total).isGreaterThan(12);
         int killed = 0;
         int unbootable = 0;
-        // points in the first three quarters: the count run and a kill run need not make exactly as many writes
-        for (int n : List.of(2, total / 4, total / 2, total * 3 / 4)) {
+        // points in the first half: the count run and a kill run need not make as many writes (under load the
+        // restore's threads write in other pieces), so a late point may find the restore already done
+        for (int n : List.of(2, total / 8, total / 4, total / 2)) {
             Path dir = SyscallKill.copy(template, tmp.resolve("kill-" + n));
             boolean finished = SyscallKill.killAt(SyscallKill.java(KillDuringHostRestoreChild.class, dir.toString()),
                     "pwrite64", n).finished();

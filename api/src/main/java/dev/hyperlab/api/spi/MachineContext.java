@@ -1,7 +1,10 @@
 package dev.hyperlab.api.spi;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
+import java.security.PublicKey;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.apiguardian.api.API;
 
@@ -40,4 +43,14 @@ public interface MachineContext {
      * extension may use.
      */
     SplittableRandom random();
+
+    /**
+     * The keys this machine's user enrolled in its firmware ({@code vm secureboot enroll}, {@code host secureboot
+     * enroll}), in the order enrolled: what a VM's NVRAM (OVMF_VARS) or a host's {@code mokutil --import} adds to the
+     * keys the firmware trusts by itself. A Secure Boot model trusts a loader signed by any of them.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    default List<PublicKey> enrolledKeys() {
+        return List.of();
+    }
 }

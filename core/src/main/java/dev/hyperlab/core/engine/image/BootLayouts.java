@@ -1,6 +1,7 @@
 package dev.hyperlab.core.engine.image;
 
 import dev.hyperlab.core.firmware.BootMarker;
+import dev.hyperlab.core.firmware.LabCa;
 import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.layout.BootDiskLayout;
@@ -10,15 +11,24 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Lays down what a firmware looks for on a bootable disk, with a boot loader whose tag says what it loads: an MBR
  * disk with GRUB-style stage 2 (BIOS), a GPT disk whose EFI System Partition holds \EFI\BOOT\BOOTX64.EFI (UEFI), or a
- * root file system for a VMM that loads the kernel itself (direct).
+ * root file system for a VMM that loads the kernel itself (direct). The EFI loader is signed by the hyperlab lab CA
+ * ({@link LabCa}), as a distribution's shim is signed by a CA UEFI firmware trusts, so it boots under Secure Boot.
  */
 final class BootLayouts {
     /** The size Windows Setup gives an EFI System Partition: a configuration default, not a measured figure. */
     static final long ESP_BYTES = 100L << 20;
+
+    /**
+     * Signed loaders by tag: an RSA signature costs a millisecond, and a storm of overlays lays the same few loaders
+     * (one per OS profile and hypervisor type) again and again.
+     */
+    private static final Map<String, byte[]> SIGNED = new ConcurrentHashMap<>();
 
     private BootLayouts() {}
 
@@ -42,8 +52,13 @@ final class BootLayouts {
         }
     }
 
-    /** A PE image's first bytes ("MZ", the offset of the PE header) followed by the tag. */
+    /** The EFI loader for {@code what}, signed by the lab CA. */
     static byte[] efiLoader(String what) {
+        return SIGNED.computeIfAbsent(what, w -> LabCa.sign(unsignedEfiLoader(w))).clone();
+    }
+
+    /** A PE image's first bytes ("MZ", the offset of the PE header) followed by the tag. */
+    static byte[] unsignedEfiLoader(String what) {
         byte[] tag = BootMarker.tag(what);
         ByteBuffer b = ByteBuffer.allocate(0x80 + 4 + tag.length).order(ByteOrder.LITTLE_ENDIAN);
         b.put("MZ".getBytes(StandardCharsets.US_ASCII));

@@ -7,6 +7,7 @@ import dev.hyperlab.api.spi.BootSearch;
 import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.FirmwareModel;
+import dev.hyperlab.api.spi.LoaderSignature;
 import dev.hyperlab.api.spi.MachineContext;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,7 +18,8 @@ import org.pf4j.Extension;
 /**
  * UEFI with Secure Boot enabled (OVMF built with {@code SECURE_BOOT_ENABLE} in a VM, a server's UEFI on a host):
  * the boot manager finds {@code \EFI\BOOT\BOOTX64.EFI} on each disk's EFI system partition as UEFI does, and starts
- * it only if its signature verifies against a key in {@code db} ({@link SignatureDatabase}); an unsigned or tampered
+ * it only if its signature verifies against a key in {@code db} ({@link SignatureDatabase}: the hyperlab lab CA, which
+ * signs the loaders of the lab's OS profiles, and the keys enrolled in this machine); an unsigned or tampered
  * loader is refused and the next boot option is tried, as UEFI's image verification does. With nothing left to boot,
  * the firmware stops with "Secure Boot Violation".
  *
@@ -109,7 +111,7 @@ public final class SecureBootFirmware implements FirmwareModel {
             }
             byte[] image = loader.get();
             steps.add(new BootStep("boot-search", "verify " + d.name(), Demand.NONE.plusRead(image.length, 1)));
-            if (db.allows(image)) {
+            if (db.allows(image, search.machine().enrolledKeys())) {
                 return BootOutcome.found(d.name(), LOADER, steps);
             }
             refused.add(d.name() + (LoaderSignature.parse(image).isPresent() ? " (signature not in db)"

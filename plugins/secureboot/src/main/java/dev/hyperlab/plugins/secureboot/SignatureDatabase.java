@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import dev.hyperlab.api.spi.LoaderSignature;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
@@ -15,10 +16,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * UEFI's {@code db}: the public keys a loader must be signed with. This plugin ships one, the "hyperlab lab key"
- * ({@code db.pem}, PEM SubjectPublicKeyInfo blocks; more blocks, more keys). Its private half is published on purpose
- * in the plugin's test resources, as test keys are: it lets a lab sign the loaders it wants to boot, and says nothing
- * about security outside a lab.
+ * UEFI's {@code db}: the public keys a loader must be signed with. This plugin ships one, the "hyperlab lab CA"
+ * ({@code db.pem}, PEM SubjectPublicKeyInfo blocks; more blocks, more keys), which signs the loaders the lab's OS
+ * profiles lay down, as real db's ship Microsoft's UEFI CA, which signs the distributions' shim. Its private half is
+ * published on purpose (hyperlab-core's {@code lab-ca.key.pem}), as Debian's OVMF test keys are: it lets a lab sign
+ * what it boots, and says nothing about security outside a lab. A machine's user adds keys of their own
+ * ({@code vm secureboot enroll}), which reach the firmware as {@link dev.hyperlab.api.spi.MachineContext#enrolledKeys()}.
  */
 public final class SignatureDatabase {
     private static final Pattern PEM =
@@ -65,6 +68,12 @@ public final class SignatureDatabase {
 
     /** Whether {@code image} carries a signature block by one of the db's keys that verifies. */
     public boolean allows(byte[] image) {
-        return LoaderSignature.parse(image).map(s -> keys.stream().anyMatch(s::verifiedBy)).orElse(false);
+        return allows(image, List.of());
+    }
+
+    /** Whether {@code image} carries a signature block that verifies by one of the db's keys or of {@code enrolled}. */
+    public boolean allows(byte[] image, List<PublicKey> enrolled) {
+        return LoaderSignature.parse(image).map(s -> keys.stream().anyMatch(s::verifiedBy)
+                || enrolled.stream().anyMatch(s::verifiedBy)).orElse(false);
     }
 }

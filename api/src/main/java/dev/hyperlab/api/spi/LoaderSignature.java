@@ -1,4 +1,6 @@
-package dev.hyperlab.plugins.secureboot;
+package dev.hyperlab.api.spi;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -10,10 +12,13 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.util.Arrays;
 import java.util.Optional;
+import org.apiguardian.api.API;
 
 /**
- * The signature scheme of this Secure Boot model: Authenticode-like, not Authenticode. A signed EFI loader is the
- * loader's bytes followed by a signature block and an eight-byte trailer:
+ * The signature scheme of hyperlab's Secure Boot model: Authenticode-like, not Authenticode. hyperlab signs the
+ * loaders its OS profiles lay down with it ("hyperlab lab CA") and {@code disk sign} signs a user's loader with it; a
+ * Secure Boot firmware model verifies it. A signed EFI loader is the loader's bytes followed by a signature block and
+ * an eight-byte trailer:
  *
  * <pre>
  * [ loader, N bytes ]
@@ -33,13 +38,17 @@ import java.util.Optional;
  * LoaderSignature.parse(signed).get().verifiedBy(publicKey); // true
  * }</pre>
  *
+ * <p>A loader holds one signature: signing a signed loader replaces its signature, as {@code sbattach --remove} then
+ * {@code sbsign} would.
+ *
  * @param signedBytes the loader's bytes, without the block
  * @param keyId SHA-256 of the signer's public key
  * @param signature the RSA signature
  */
+@API(status = EXPERIMENTAL, since = "0.2")
 public record LoaderSignature(byte[] signedBytes, byte[] keyId, byte[] signature) {
-    static final short REVISION = 0x0200;
-    static final short TYPE = 0x0EF1;
+    private static final short REVISION = 0x0200;
+    private static final short TYPE = 0x0EF1;
     private static final byte[] MAGIC = "HLSB".getBytes(StandardCharsets.US_ASCII);
     private static final int HEADER = 8 + 32;
 
@@ -79,8 +88,19 @@ public record LoaderSignature(byte[] signedBytes, byte[] keyId, byte[] signature
         }
     }
 
-    /** {@code loader} with a signature block by {@code key} appended ({@code publicKey} names the signer). */
+    /** {@code image} without its signature block: the loader as it was before signing ({@code image} if unsigned). */
+    public static byte[] unsigned(byte[] image) {
+        return parse(image).map(LoaderSignature::signedBytes).orElse(image);
+    }
+
+    /**
+     * {@code loader} with a signature block by {@code key} appended ({@code publicKey} names the signer), in place of
+     * the signature block it may already carry.
+     *
+     * @throws IllegalArgumentException when {@code key} cannot make an RSA signature
+     */
     public static byte[] sign(byte[] loader, PrivateKey key, PublicKey publicKey) {
+        loader = unsigned(loader);
         byte[] sig;
         try {
             Signature s = Signature.getInstance("SHA256withRSA");

@@ -142,6 +142,18 @@ public interface Lab {
     DiskRepair repairDisk(String path);
 
     /**
+     * Signs the EFI loader {@code \EFI\BOOT\BOOTX64.EFI} of image {@code image}'s EFI system partition (raw or qcow2)
+     * in place, as {@code sbsign --key KEY --cert CERT} would, replacing a signature it carries: a Secure Boot firmware
+     * then boots it on a machine that trusts the certificate ({@link Vm#secureBootEnroll}). {@code keyFile} is a PEM
+     * RSA private key (PKCS#8 or PKCS#1, unencrypted, as {@code openssl req -new -x509 -newkey rsa:2048 -nodes} writes
+     * it); {@code certificateFile} a PEM X.509 certificate or public key of the same key pair. Refused
+     * ({@code INVALID}, {@code NOT_FOUND}) with the image unchanged: not an image, no EFI system partition, no loader,
+     * a key that is not RSA, not PEM, or not the certificate's.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    SignedLoader signLoader(String image, String keyFile, String certificateFile);
+
+    /**
      * Creates a backup repository in {@code dir} ({@code backup init}), which must not exist or be empty; encrypted
      * with a key derived from {@code password} (Argon2id) unless it is empty. Relative paths resolve against the
      * working directory. Changes nothing in the lab.

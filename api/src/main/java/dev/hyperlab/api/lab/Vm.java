@@ -4,6 +4,7 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import java.time.Duration;
+import java.util.List;
 import org.apiguardian.api.API;
 
 /**
@@ -204,4 +205,20 @@ public interface Vm {
      */
     @API(status = EXPERIMENTAL, since = "0.1")
     String stateDigest();
+
+    /**
+     * Enrolls the RSA key of PEM file {@code certificateFile} (an X.509 certificate, or a public key) in this
+     * machine's Secure Boot db ({@code vm secureboot enroll}): from its next boot, a Secure Boot firmware also boots loaders signed
+     * by it ({@code disk sign}). It stays enrolled with the lab. An unreadable or non-RSA file, or a key already
+     * enrolled, is refused ({@code INVALID}, {@code CONFLICT}), changing nothing.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    SecureBootKey secureBootEnroll(String certificateFile);
+
+    /**
+     * The keys enrolled in this machine's Secure Boot db, in the order enrolled; its firmware trusts its own db's keys
+     * (the secureboot plugin's: the hyperlab lab CA) on top of them.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    List<SecureBootKey> secureBootKeys();
 }

@@ -6,7 +6,13 @@ import dev.hyperlab.api.lab.DiskRepair;
 import dev.hyperlab.api.lab.DiskSpec;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.SignedLoader;
 import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.spi.LoaderSignature;
+import dev.hyperlab.core.firmware.SigningKeys;
+import dev.hyperlab.core.storage.layout.BootDiskLayout;
+import dev.hyperlab.core.storage.layout.BootDiskProbe;
+import java.security.PrivateKey;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.model.OsProfiles;
 import dev.hyperlab.core.storage.CheckReport;
@@ -197,6 +203,40 @@ public final class LabDisks {
         String format = r.before().format().qemuName();
         return new DiskRepair(path, diskCheck(path, format, r.before()), diskCheck(path, format, r.after()),
                 r.rebuiltRefcounts());
+    }
+
+    /**
+     * Signs the EFI loader of image {@code text}'s EFI system partition in place with {@code key}, whose public half
+     * {@code cert} is; checks everything before writing, so a refusal leaves the image as it was.
+     */
+    public SignedLoader signLoader(String text, PrivateKey key, SigningKeys.PublicHalf cert) {
+        String path = require(text);
+        Known k = known().get(path);
+        if (k != null && k.role.equals("base") && !k.usedBy.isEmpty()) {
+            throw LabException.conflict(path + " is a base image that VM overlays read ("
+                    + String.join(", ", k.usedBy) + ")", "sign the VM's own disk, or a copy: disk convert " + path
+                    + " COPY, then disk sign COPY");
+        }
+        DiskImage img = lab.images().open(path);
+        String loaderPath = BootDiskProbe.UEFI_FALLBACK_LOADER;
+        try {
+            BootDiskProbe.Report r = BootDiskProbe.probe(img);
+            if (r.esp().isEmpty()) {
+                throw LabException.invalid(path + " has no EFI system partition", "disk sign signs the loader of a GPT "
+                        + "disk's ESP, as a UEFI --os profile disk has (disk create --os PROFILE --firmware uefi)");
+            }
+            byte[] loader = r.uefiLoader().orElseThrow(() -> LabException.invalid(path + "'s EFI system partition "
+                    + "holds no " + loaderPath, "disk ls " + path + " " + "/EFI shows what it holds"));
+            byte[] signed = LoaderSignature.sign(loader, key, cert.key());
+            BootDiskLayout.replaceEfiLoader(img, signed);
+            return new SignedLoader(path, loaderPath, cert.keyId(), cert.subject(), signed.length);
+        } catch (IllegalArgumentException e) {
+            throw LabException.invalid("cannot sign with " + cert.subject() + ": " + e.getMessage(),
+                    "use an RSA key of 2048 bits or more");
+        } catch (IOException e) {
+            throw LabException.invalid("cannot sign the loader of " + path + ": " + e.getMessage(),
+                    "disk check " + path + " tells whether the image is damaged");
+        }
     }
 
     // ---- making images ---------------------------------------------------------------------------------------------

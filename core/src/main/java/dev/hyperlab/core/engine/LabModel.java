@@ -395,6 +395,20 @@ public final class LabModel {
         return hostMachine(name).info();
     }
 
+    /** Enrolls {@code key} in host or VM {@code name}'s Secure Boot db ({@code kind}: {@code vm}, {@code host}). */
+    public dev.hyperlab.api.lab.SecureBootKey enrollKey(String kind, String name,
+            dev.hyperlab.core.firmware.SigningKeys.PublicHalf key) {
+        Machine m = kind.equals("vm") ? vmMachine(name) : hostMachine(name);
+        dev.hyperlab.api.lab.SecureBootKey k = m.enrolledKeys.enroll(kind, name, key);
+        log(name, "enrolled secure boot key " + k.keyId());
+        return k;
+    }
+
+    /** The keys enrolled in host or VM {@code name}'s Secure Boot db. */
+    public List<dev.hyperlab.api.lab.SecureBootKey> enrolledKeys(String kind, String name) {
+        return (kind.equals("vm") ? vmMachine(name) : hostMachine(name)).enrolledKeys.info();
+    }
+
     public HostState hostState(String name) {
         return hostMachine(name).state();
     }

@@ -49,7 +49,35 @@ public final class SigningKeys {
         }
     }
 
+    /** A PEM key or certificate is a few KiB; a larger file is not one, and is not read whole. */
+    private static final long MAX_PEM_BYTES = 1 << 20;
+
     private SigningKeys() {}
+
+    /** The text of PEM file {@code file}, as {@code what} (e.g. "the key") names it in errors. */
+    public static String readPem(String file, String what) {
+        if (file == null || file.isBlank()) {
+            throw LabException.invalid("no file given for " + what, "name a PEM file");
+        }
+        java.nio.file.Path p;
+        try {
+            p = java.nio.file.Path.of(file).toAbsolutePath().normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw LabException.invalid("'" + file + "' is not a valid path", e.getReason());
+        }
+        try {
+            if (!java.nio.file.Files.isRegularFile(p)) {
+                throw LabException.notFound("no file " + p + " (" + what + ")", "give the path of a PEM file");
+            }
+            if (java.nio.file.Files.size(p) > MAX_PEM_BYTES) {
+                throw LabException.invalid(p + " is not a PEM file (" + java.nio.file.Files.size(p) + " bytes)",
+                        "give " + what + " in PEM form");
+            }
+            return java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (java.io.IOException e) {
+            throw LabException.invalid("cannot read " + p + ": " + e.getMessage(), "check its permissions");
+        }
+    }
 
     /** The RSA private key in PEM text {@code pem}; {@code where} names the file in errors. */
     public static PrivateKey privateKey(String pem, String where) {

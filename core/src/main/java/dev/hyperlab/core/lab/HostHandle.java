@@ -1,5 +1,7 @@
 package dev.hyperlab.core.lab;
 
+import dev.hyperlab.api.lab.SecureBootKey;
+import dev.hyperlab.core.firmware.SigningKeys;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostInfo;
 import dev.hyperlab.api.lab.HostMemory;
@@ -126,5 +128,19 @@ final class HostHandle implements Host {
     @Override
     public String toString() {
         return "host " + name;
+    }
+
+    @Override
+    public SecureBootKey secureBootEnroll(String certificateFile) {
+        SigningKeys.PublicHalf key = SigningKeys.publicHalf(SigningKeys.readPem(certificateFile, "the certificate"),
+                certificateFile);
+        SecureBootKey[] out = new SecureBootKey[1];
+        lab.change(m -> out[0] = m.enrollKey("host", name, key));
+        return out[0];
+    }
+
+    @Override
+    public List<SecureBootKey> secureBootKeys() {
+        return lab.read(m -> m.enrolledKeys("host", name));
     }
 }

@@ -1,5 +1,6 @@
 package dev.hyperlab.core.lab;
 
+import dev.hyperlab.core.firmware.SigningKeys;
 import dev.hyperlab.api.lab.ApplyResult;
 import dev.hyperlab.api.lab.Disk;
 import dev.hyperlab.api.lab.DiskRepair;
@@ -217,6 +218,17 @@ public final class LocalLab implements Lab, AutoCloseable {
     public DiskRepair repairDisk(String path) {
         DiskRepair[] out = new DiskRepair[1];
         change(m -> out[0] = m.disks().repair(path));
+        return out[0];
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.SignedLoader signLoader(String image, String keyFile, String certificateFile) {
+        java.security.PrivateKey key = SigningKeys.privateKey(SigningKeys.readPem(keyFile, "the key"), keyFile);
+        SigningKeys.PublicHalf cert = SigningKeys.publicHalf(SigningKeys.readPem(certificateFile, "the certificate"),
+                certificateFile);
+        SigningKeys.requirePair(key, cert.key(), keyFile, certificateFile);
+        dev.hyperlab.api.lab.SignedLoader[] out = new dev.hyperlab.api.lab.SignedLoader[1];
+        change(m -> out[0] = m.disks().signLoader(image, key, cert));
         return out[0];
     }
 

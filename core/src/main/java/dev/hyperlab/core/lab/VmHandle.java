@@ -1,5 +1,7 @@
 package dev.hyperlab.core.lab;
 
+import dev.hyperlab.api.lab.SecureBootKey;
+import dev.hyperlab.core.firmware.SigningKeys;
 import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.SnapshotOptions;
 import dev.hyperlab.api.lab.Vm;
@@ -184,5 +186,19 @@ final class VmHandle implements Vm {
     @Override
     public String toString() {
         return "vm " + name;
+    }
+
+    @Override
+    public SecureBootKey secureBootEnroll(String certificateFile) {
+        SigningKeys.PublicHalf key = SigningKeys.publicHalf(SigningKeys.readPem(certificateFile, "the certificate"),
+                certificateFile);
+        SecureBootKey[] out = new SecureBootKey[1];
+        lab.change(m -> out[0] = m.enrollKey("vm", name, key));
+        return out[0];
+    }
+
+    @Override
+    public List<SecureBootKey> secureBootKeys() {
+        return lab.read(m -> m.enrolledKeys("vm", name));
     }
 }

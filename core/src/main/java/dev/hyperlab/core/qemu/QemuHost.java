@@ -1,5 +1,6 @@
 package dev.hyperlab.core.qemu;
 
+import dev.hyperlab.api.lab.SecureBootKey;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostInfo;
 import dev.hyperlab.api.lab.HostMemory;
@@ -175,5 +176,15 @@ final class QemuHost implements Host {
     private static LabException fixed(String what) {
         return LabException.notAllowed("cannot " + what + " host local: it is this machine, running QEMU",
                 "a QEMU lab's one host is always running (docs/qemu.md)");
+    }
+
+    @Override
+    public SecureBootKey secureBootEnroll(String certificateFile) {
+        throw QemuVm.later("Secure Boot keys");
+    }
+
+    @Override
+    public List<SecureBootKey> secureBootKeys() {
+        return List.of();
     }
 }

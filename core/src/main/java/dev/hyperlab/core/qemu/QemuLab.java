@@ -273,6 +273,11 @@ public final class QemuLab implements Lab, AutoCloseable {
     }
 
     @Override
+    public dev.hyperlab.api.lab.SignedLoader signLoader(String image, String keyFile, String certificateFile) {
+        throw QemuVm.later("signing loaders");
+    }
+
+    @Override
     public Backups initBackups(String repo, String password) {
         throw QemuVm.later("backups");
     }

@@ -1,5 +1,6 @@
 package dev.hyperlab.core.qemu;
 
+import dev.hyperlab.api.lab.SecureBootKey;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.SnapshotOptions;
@@ -169,5 +170,15 @@ final class QemuVm implements Vm {
     static LabException later(String what) {
         return LabException.notAllowed(what + " of real VMs (the QEMU backend) are not there yet",
                 "use a simulated lab for them; docs/qemu.md lists what the QEMU backend does");
+    }
+
+    @Override
+    public SecureBootKey secureBootEnroll(String certificateFile) {
+        throw later("Secure Boot keys");
+    }
+
+    @Override
+    public List<SecureBootKey> secureBootKeys() {
+        return List.of();
     }
 }

@@ -315,6 +315,7 @@ public final class HostMachine extends Machine {
         g.writeNumberField("committed", committed);
         memory.save(g);
         starts.save(g);
+        enrolledKeys.save(g);
         saveRun(g);
         g.writeEndObject();
     }
@@ -342,6 +343,7 @@ public final class HostMachine extends Machine {
         host.committed = SavedDoc.num(h, "committed");
         host.starts.restore(h);
         host.memory.restore(h);
+        host.enrolledKeys.restore(h);
         host.restoreRun(h);
         return host;
     }

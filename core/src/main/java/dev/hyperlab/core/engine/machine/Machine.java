@@ -25,6 +25,8 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
     List<PlannedStep> plan = List.of();
     int stepIndex = -1;
     public StepRun current;
+    /** The keys its user enrolled for Secure Boot. */
+    public final EnrolledKeys enrolledKeys = new EnrolledKeys();
 
     Machine(String name, MachineEnv env) {
         this.name = name;

@@ -2,6 +2,8 @@ package dev.hyperlab.core.engine.machine;
 
 import dev.hyperlab.api.spi.MachineContext;
 import dev.hyperlab.core.sim.RandomStreams;
+import java.security.PublicKey;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -18,10 +20,11 @@ final class MachineFacts implements MachineContext {
     private final int nics;
     private final long seed;
     private final String streamKey;
+    private final List<PublicKey> enrolledKeys;
     private SplittableRandom random;
 
     MachineFacts(String name, boolean virtual, int cpus, double cpuGhz, long memoryBytes, int disks, int nics,
-            long seed, String streamKey) {
+            long seed, String streamKey, List<PublicKey> enrolledKeys) {
         this.name = name;
         this.virtual = virtual;
         this.cpus = cpus;
@@ -31,6 +34,7 @@ final class MachineFacts implements MachineContext {
         this.nics = nics;
         this.seed = seed;
         this.streamKey = streamKey;
+        this.enrolledKeys = enrolledKeys;
     }
 
     @Override
@@ -66,6 +70,11 @@ final class MachineFacts implements MachineContext {
     @Override
     public int nics() {
         return nics;
+    }
+
+    @Override
+    public List<PublicKey> enrolledKeys() {
+        return enrolledKeys;
     }
 
     @Override

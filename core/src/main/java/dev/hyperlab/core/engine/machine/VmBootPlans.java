@@ -53,7 +53,7 @@ final class VmBootPlans {
         HostMachine host = vm.hostMachine();
         MachineEnv env = vm.env;
         MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
-                env.seed(), "vm/" + vm.name + "/firmware/" + vm.run);
+                env.seed(), "vm/" + vm.name + "/firmware/" + vm.run, vm.enrolledKeys.publicKeys());
         FirmwareModel fw = env.extensions().firmware(vm.firmware);
         for (BootStep s : fw.post(facts)) {
             steps.add(PlannedStep.of("firmware", s.name(), s.demand()));

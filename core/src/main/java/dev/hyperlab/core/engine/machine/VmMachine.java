@@ -635,6 +635,7 @@ public final class VmMachine extends Machine {
         g.writeNumberField("held", held);
         g.writeBooleanField("counted", counted);
         account.save(g);
+        enrolledKeys.save(g);
         saveSnapshotFields(g);
         saveRun(g);
         g.writeEndObject();
@@ -681,6 +682,7 @@ public final class VmMachine extends Machine {
         vm.held = SavedDoc.num(v, "held");
         vm.counted = (Boolean) v.get("counted");
         vm.account.restore(v);
+        vm.enrolledKeys.restore(v);
         vm.restoreSnapshotFields(v);
         vm.restoreRun(v);
         return vm;

@@ -11,10 +11,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * A FAT12, FAT16 or FAT32 file system, read-only (Microsoft's FAT specification, "fatgen103"): the BPB, the first FAT,
+ * A FAT12, FAT16 or FAT32 file system (Microsoft's FAT specification, "fatgen103"): the BPB, the first FAT,
  * FAT12/16's fixed root directory or FAT32's root cluster chain, and directory entries with their VFAT long names.
  * The FAT type follows from the cluster count, as the specification says. Every cluster chain is bounded by the
- * cluster count, so a FAT with a loop ends in an error, not a hang.
+ * cluster count, so a FAT with a loop ends in an error, not a hang. It is read-only but for one write, rewriting a
+ * file in place ({@link #overwrite}), which is what signing an EFI loader on an ESP takes.
  */
 final class FatFileSystem implements FileSystem {
     /** A directory holds at most 65,536 entries of 32 bytes (the specification's "FAT Directory Structure"). */
@@ -27,6 +28,9 @@ final class FatFileSystem implements FileSystem {
     private final int clusterBytes;
     private final long fatOffset;
     private final long fatBytes;
+    private final int fats;
+    private final int fsInfoSector;
+    private final int bytesPerSector;
     private final long rootOffset;
     private final int rootEntries;
     private final long dataOffset;
@@ -40,10 +44,10 @@ final class FatFileSystem implements FileSystem {
     private FatFileSystem(Volume volume, ByteBuffer bpb) throws FsException {
         this.volume = volume;
         where = volume.disk().path() + ": FAT file system";
-        int bytesPerSector = bpb.getShort(11) & 0xffff;
+        bytesPerSector = bpb.getShort(11) & 0xffff;
         int spc = bpb.get(13) & 0xff;
         int reserved = bpb.getShort(14) & 0xffff;
-        int fats = bpb.get(16) & 0xff;
+        fats = bpb.get(16) & 0xff;
         rootEntries = bpb.getShort(17) & 0xffff;
         long total = bpb.getShort(19) & 0xffff;
         if (total == 0) total = bpb.getInt(32) & 0xffffffffL;
@@ -67,6 +71,7 @@ final class FatFileSystem implements FileSystem {
         }
         if ((clusters + 2) * bits > fatBytes * 8) throw FsException.damaged(where + "'s FAT is too small for " + clusters + " clusters");
         rootCluster = bits == 32 ? bpb.getInt(44) & 0x0fffffffL : 0;
+        fsInfoSector = bits == 32 ? bpb.getShort(48) & 0xffff : 0;
         byte[] name = new byte[11];
         bpb.get(bits == 32 ? 71 : 43, name);
         boolean extended = (bpb.get(bits == 32 ? 66 : 38) & 0xff) == 0x29;
@@ -108,9 +113,17 @@ final class FatFileSystem implements FileSystem {
 
     @Override
     public List<FsNode> list(FsNode dir) throws IOException {
+        return entries(dir).stream().map(Entry::node).toList();
+    }
+
+    /** A directory entry and where its 32-byte short entry lies in the volume. */
+    private record Entry(FsNode node, long offset) {}
+
+    private List<Entry> entries(FsNode dir) throws IOException {
         if (!dir.isDirectory()) throw new FsException(FsException.Reason.NOT_A_DIRECTORY, where + ": not a directory");
-        byte[] d = dir.ref() == 0 ? fixedRoot() : directory(dir.ref());
-        List<FsNode> out = new ArrayList<>();
+        List<Long> chain = new ArrayList<>();
+        byte[] d = dir.ref() == 0 ? fixedRoot() : directory(dir.ref(), chain);
+        List<Entry> out = new ArrayList<>();
         StringBuilder longName = new StringBuilder();
         int expect = 0; // the next long-name entry's sequence number, 0 when none is pending
         int checksum = 0;
@@ -143,7 +156,9 @@ final class FatFileSystem implements FileSystem {
             if ((attr & 0x08) != 0) continue; // the volume label
             String name = hasLong ? longName.toString() : shortName(d, at);
             if (name.equals(".") || name.equals("..")) continue;
-            out.add(entry(d, at, name));
+            long offset = dir.ref() == 0 ? rootOffset + at
+                    : dataOffset + (chain.get(at / clusterBytes) - 2) * clusterBytes + at % clusterBytes;
+            out.add(new Entry(entry(d, at, name), offset));
         }
         return out;
     }
@@ -240,18 +255,98 @@ final class FatFileSystem implements FileSystem {
         return offset + n;
     }
 
+    /**
+     * Replaces the contents of regular file {@code name} in directory {@code dir} with {@code data}, in place, as a
+     * FAT driver writing the whole file does: its cluster chain is kept, cut short (the rest freed) or grown from free
+     * clusters, in every copy of the FAT, and its directory entry gets the new size. Everything is read and checked
+     * before the first write; on FAT32 the FSInfo free count is marked unknown, as the specification allows.
+     *
+     * @throws FsException when there is no such file, it is a directory, or the file system has no room
+     */
+    void overwrite(FsNode dir, byte[] name, byte[] data) throws IOException {
+        Entry entry = null;
+        for (Entry e : entries(dir)) {
+            if (matches(e.node().name(), name)) {
+                entry = e;
+                break;
+            }
+        }
+        if (entry == null) throw new FsException(FsException.Reason.NO_SUCH_PATH, where + ": no such file");
+        if (entry.node().isDirectory()) throw new FsException(FsException.Reason.NOT_A_FILE, where + ": is a directory");
+        List<Long> chain = new ArrayList<>();
+        for (long c = entry.node().ref(); c != 0 && c != -1; c = nextOrEnd(c)) {
+            checkCluster(c);
+            if (chain.size() > clusters) throw FsException.damaged(where + " has a file chain that loops");
+            chain.add(c);
+        }
+        int needed = (int) ((data.length + (long) clusterBytes - 1) / clusterBytes);
+        List<Long> used = new ArrayList<>(chain.subList(0, Math.min(needed, chain.size())));
+        for (long c = 2; used.size() < needed && c < clusters + 2; c++) {
+            if (nextOrEnd(c) == 0 && !chain.contains(c)) used.add(c);
+        }
+        if (used.size() < needed) {
+            throw new FsException(FsException.Reason.DAMAGED, where + " has no room for " + data.length + " bytes");
+        }
+        for (int i = 0; i < needed; i++) {
+            byte[] cluster = java.util.Arrays.copyOfRange(data, i * clusterBytes, (i + 1) * clusterBytes);
+            volume.write(dataOffset + (used.get(i) - 2) * clusterBytes, ByteBuffer.wrap(cluster));
+        }
+        long endOfChain = bits == 12 ? 0xFFF : bits == 16 ? 0xFFFF : 0x0FFFFFFFL;
+        for (int i = 0; i < needed; i++) setFat(used.get(i), i + 1 < needed ? used.get(i + 1) : endOfChain);
+        for (long c : chain) {
+            if (!used.contains(c)) setFat(c, 0);
+        }
+        long first = needed == 0 ? 0 : used.getFirst();
+        ByteBuffer e = volume.read(entry.offset(), 32);
+        e.putShort(26, (short) first);
+        if (bits == 32) e.putShort(20, (short) (first >>> 16));
+        e.putInt(28, data.length);
+        volume.write(entry.offset(), e);
+        if (bits == 32 && fsInfoSector > 0) {
+            long at = (long) fsInfoSector * bytesPerSector;
+            ByteBuffer info = volume.read(at, 512);
+            if (info.getInt(0) == 0x41615252 && info.getInt(484) == 0x61417272) {
+                info.putInt(488, -1).putInt(492, -1); // free count and next free: unknown
+                volume.write(at, info);
+            }
+        }
+        windowAt = -1;
+    }
+
+    /** Sets cluster {@code c}'s entry in every FAT copy (FAT32 keeps an entry's top four bits). */
+    private void setFat(long c, long value) throws IOException {
+        for (int f = 0; f < fats; f++) {
+            long base = fatOffset + f * fatBytes;
+            switch (bits) {
+                case 12 -> {
+                    long at = base + c + c / 2;
+                    ByteBuffer b = volume.read(at, 2);
+                    int v = b.getShort(0) & 0xffff;
+                    v = (c & 1) == 0 ? (v & 0xF000) | (int) value : (v & 0x000F) | (int) value << 4;
+                    volume.write(at, b.putShort(0, (short) v));
+                }
+                case 16 -> volume.write(base + c * 2, volume.read(base + c * 2, 2).putShort(0, (short) value));
+                default -> {
+                    ByteBuffer b = volume.read(base + c * 4, 4);
+                    volume.write(base + c * 4, b.putInt(0, (b.getInt(0) & 0xF0000000) | (int) value));
+                }
+            }
+        }
+    }
+
     private byte[] fixedRoot() throws IOException {
         return volume.read(rootOffset, rootEntries * 32).array();
     }
 
-    /** A directory's cluster chain, up to its end or the largest a directory may be. */
-    private byte[] directory(long first) throws IOException {
+    /** A directory's cluster chain, up to its end or the largest a directory may be; its clusters go to {@code chain}. */
+    private byte[] directory(long first, List<Long> chain) throws IOException {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         long c = first;
         for (long steps = 0; out.size() < MAX_DIRECTORY; steps++) {
             checkCluster(c);
             if (steps > clusters) throw FsException.damaged(where + " has a directory chain that loops");
             out.write(volume.read(dataOffset + (c - 2) * clusterBytes, clusterBytes).array(), 0, clusterBytes);
+            chain.add(c);
             c = nextOrEnd(c);
             if (c < 0) break;
         }

@@ -108,6 +108,23 @@ public final class FileSystems {
         return java.util.Optional.of(out);
     }
 
+    /**
+     * Replaces the contents of file {@code path} ({@code \\}- or {@code /}-separated) of the FAT file system at
+     * {@code offset} of {@code disk} with {@code data}, in place ({@link FatFileSystem#overwrite}).
+     *
+     * @throws FsException when the file is not there or does not fit
+     */
+    public static void overwriteFatFile(DiskImage disk, long offset, long size, String path, byte[] data)
+            throws IOException {
+        Volume volume = new Volume(disk, offset, size);
+        if (!FatFileSystem.holds(volume)) throw FsException.damaged(disk.path() + ": no FAT file system at byte " + offset);
+        FatFileSystem fs = FatFileSystem.open(volume);
+        java.util.List<byte[]> names = FsPaths.split(path.replace('\\', '/').getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (names.isEmpty()) throw new FsException(FsException.Reason.NOT_A_FILE, disk.path() + ": " + path + " is the root");
+        FsNode dir = FsPaths.resolve(fs, names.subList(0, names.size() - 1), true, path).node();
+        fs.overwrite(dir, names.getLast(), data);
+    }
+
     private static java.util.Optional<FileSystem> open(DiskImage disk, Partition p) throws IOException {
         Volume v = new Volume(disk, p.offset(), p.size());
         if (Ext4FileSystem.holds(v)) return java.util.Optional.of(Ext4FileSystem.open(v));

@@ -43,6 +43,14 @@ public record Volume(DiskImage disk, long offset, long size) {
         }
     }
 
+    /** Writes {@code src} at {@code at} of the volume, which it must lie inside. */
+    void write(long at, ByteBuffer src) throws IOException {
+        if (at < 0 || at > size - src.remaining()) {
+            throw FsException.damaged(disk.path() + ": a write past the end of the file system (byte " + at + ")");
+        }
+        disk.write(offset + at, src);
+    }
+
     /** {@code length} bytes at {@code at}, for a structure of known small size. */
     ByteBuffer read(long at, int length) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(length).order(java.nio.ByteOrder.LITTLE_ENDIAN);

@@ -2,6 +2,7 @@ package dev.hyperlab.core.storage.layout;
 
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.ImageException;
+import dev.hyperlab.core.storage.fs.FileSystems;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,17 +56,17 @@ public final class BootDiskLayout {
 
     /**
      * Replaces the boot loader {@code \EFI\BOOT\BOOTX64.EFI} of a GPT disk's EFI system partition, e.g. with a
-     * signed copy of it: the partition's FAT is written anew around the new file (its volume serial kept), and
-     * nothing outside the partition changes.
+     * signed copy of it, in place: the file's clusters and directory entry are rewritten as a FAT driver would, and the
+     * partition's other files and everything outside it stay as they are.
      *
-     * @throws ImageException when the disk has no EFI system partition, or the file does not fit in it
+     * @throws ImageException when the disk has no EFI system partition, no such file in it, or no room for the file
      */
     public static void replaceEfiLoader(DiskImage disk, byte[] loader) throws IOException {
         BootDiskProbe.GptPartition esp = BootDiskProbe.probe(disk).esp().orElseThrow(() ->
                 new ImageException(disk.path() + ": no EFI system partition (a UEFI boot disk has one)"));
-        ByteBuffer serial = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-        disk.read(esp.firstLba() * SECTOR + 39, serial); // BS_VolID of the FAT16 boot sector
-        Fat16Formatter.format(disk, esp.firstLba(), esp.lastLba() - esp.firstLba() + 1, loader, serial.getInt(0));
+        long start = esp.firstLba() * SECTOR;
+        long end = Math.min(disk.virtualSize(), Math.max(start, (esp.lastLba() + 1) * SECTOR));
+        FileSystems.overwriteFatFile(disk, start, end - start, BootDiskProbe.UEFI_FALLBACK_LOADER, loader);
     }
 
     private static long sectors(DiskImage disk, long minimum) throws ImageException {

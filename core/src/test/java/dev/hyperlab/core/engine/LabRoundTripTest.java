@@ -14,6 +14,8 @@ import dev.hyperlab.api.lab.SnapshotOptions;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.firmware.LabCa;
+import dev.hyperlab.core.firmware.SigningKeys;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
@@ -183,7 +185,7 @@ class LabRoundTripTest {
     /**
      * Hosts and VMs in every way the model tracks: a host that failed to boot and one booting towards that; a type 2
      * host that lost power under a VM; a boot storm on an overcommitted host with swap, page sharing, balloons and a
-     * start policy that queues; a VM restarted; a tree of snapshots, the last ones saving (the VMs paused, one mid-boot). The lab is
+     * start policy that queues; Secure Boot keys enrolled on a VM and a host; a VM restarted; a tree of snapshots, the last ones saving (the VMs paused, one mid-boot). The lab is
      * also saved and loaded in the middle of that snapshot (its job under way), merging what that saw into
      * {@code held}.
      */
@@ -214,6 +216,9 @@ class LabRoundTripTest {
         lab.destroyVm("l2");
         lab.startVm("l2");
         lab.waitVm("l2", VmState.RUNNING, HOUR, ProgressListener.NONE);
+        // Secure Boot keys enrolled on a VM and a host: what their NVRAM / MOK list holds
+        lab.enrollKey("vm", "l1", new SigningKeys.PublicHalf(LabCa.publicKey(), "CN=hyperlab lab CA,O=hyperlab"));
+        lab.enrollKey("host", "h", new SigningKeys.PublicHalf(LabCa.publicKey(), ""));
         lab.createSnapshot("l1", "s1", SnapshotOptions.DEFAULT.withDiskOnly().withDescription("disks first"), () -> {});
         List<String> storm = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

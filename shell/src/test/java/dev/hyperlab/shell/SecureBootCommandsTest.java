@@ -106,8 +106,8 @@ class SecureBootCommandsTest {
         List<String> lines = hl("js lab.signLoader('a.qcow2', 'jv.key', 'js.crt')").err().lines()
                 .filter(l -> l.startsWith("error: ")).toList();
         assertThat(lines).containsExactly("error: js:1:1: the key jv.key does not match the certificate js.crt (give the"
-                + " key the certificate was made with (openssl x509 -noout -modulus and openssl rsa -noout -modulus print"
-                + " the same for a pair))");
+                + " key the certificate was made with: openssl x509 -noout -modulus and openssl rsa -noout -modulus print"
+                + " the same for a pair)");
         assertThat(signedBy("a.qcow2", "js.crt")).isTrue();
     }
 }

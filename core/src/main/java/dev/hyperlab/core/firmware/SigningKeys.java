@@ -166,8 +166,8 @@ public final class SigningKeys {
         BigInteger b = ((RSAKey) certificate).getModulus();
         if (!a.equals(b)) {
             throw LabException.invalid("the key " + keyFile + " does not match the certificate " + certFile,
-                    "give the key the certificate was made with (openssl x509 -noout -modulus and openssl rsa "
-                            + "-noout -modulus print the same for a pair)");
+                    "give the key the certificate was made with: openssl x509 -noout -modulus and openssl rsa "
+                            + "-noout -modulus print the same for a pair");
         }
     }
 

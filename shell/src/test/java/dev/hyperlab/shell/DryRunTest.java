@@ -2,6 +2,7 @@ package dev.hyperlab.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hyperlab.core.firmware.LabCa;
 import dev.hyperlab.shell.command.ChangeCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +56,10 @@ class DryRunTest {
         s.put("disk convert", "disk convert " + tmp.resolve("lab/vms/web1/disk0.qcow2") + " " + tmp.resolve("web1.raw")
                 + " --format raw");
         s.put("disk repair", "disk repair " + tmp.resolve("lab/vms/web1/disk0.qcow2"));
+        s.put("disk sign", "disk sign " + tmp.resolve("lab/uefi.qcow2") + " --key " + tmp.resolve("ca.key") + " --cert "
+                + tmp.resolve("ca.crt"));
+        s.put("vm secureboot enroll", "vm secureboot enroll web1 " + tmp.resolve("ca.crt"));
+        s.put("host secureboot enroll", "host secureboot enroll esx1 " + tmp.resolve("ca.crt"));
         String repo = " --repo " + tmp.resolve("repo");
         s.put("backup init", "backup init " + tmp.resolve("repo2") + " --encrypt");
         s.put("backup run", "backup run dev1 --strategy incremental" + repo);
@@ -85,12 +90,18 @@ class DryRunTest {
 
     private void setUp(ShellFixture shell) throws IOException {
         Files.writeString(tmp.resolve("start.js"), "lab.vm(args[0]).start();\n");
+        // the published lab CA's key pair, as a user's own would be signed and enrolled with
+        Files.writeString(tmp.resolve("ca.crt"), LabCa.certificatePem());
+        try (var key = LabCa.class.getResourceAsStream("lab-ca.key.pem")) {
+            Files.write(tmp.resolve("ca.key"), key.readAllBytes());
+        }
         Files.writeString(tmp.resolve("more.yaml"),
                 "vms: [{name: more1, host: esx1, vcpus: 1, memory: 1GiB, os: linux-server}]\n");
         shell.small().ok("vm create sus1 --host ws1 --vcpus 1 --memory 1GiB --os linux-server;"
                 + "vm start dev1 sus1 --wait; vm suspend sus1; advance 1m; snapshot create dev1 base; advance 1m;"
                 + "host create off1 --cores 4 --ram 8GiB --firmware bios; host install off1 --hypervisor type1;"
                 + "host create bare --cores 4 --ram 8GiB --firmware bios;"
+                + "disk create " + tmp.resolve("lab/uefi.qcow2") + " --size 256MiB --os linux-server --firmware uefi;"
                 + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1;"
                 + "backup init " + tmp.resolve("repo") + "; backup run dev1 --strategy full --repo " + tmp.resolve("repo")
                 + "; backup init " + tmp.resolve("repo3") + "; backup run dev1 --strategy dedup --repo "

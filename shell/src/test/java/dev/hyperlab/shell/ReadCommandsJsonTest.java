@@ -48,8 +48,10 @@ class ReadCommandsJsonTest {
         s.put("host list", "host list");
         s.put("host info", "host info esx1");
         s.put("host policy", "host policy esx1");
+        s.put("host secureboot show", "host secureboot show esx1");
         s.put("vm list", "vm list");
         s.put("vm info", "vm info web1");
+        s.put("vm secureboot show", "vm secureboot show web1");
         s.put("mem stat", "mem stat web1");
         s.put("mem host", "mem host esx1");
         s.put("mem history", "mem history web1");

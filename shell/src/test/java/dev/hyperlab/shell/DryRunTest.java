@@ -56,7 +56,7 @@ class DryRunTest {
         s.put("disk convert", "disk convert " + tmp.resolve("lab/vms/web1/disk0.qcow2") + " " + tmp.resolve("web1.raw")
                 + " --format raw");
         s.put("disk repair", "disk repair " + tmp.resolve("lab/vms/web1/disk0.qcow2"));
-        s.put("disk sign", "disk sign " + tmp.resolve("lab/uefi.qcow2") + " --key " + tmp.resolve("ca.key") + " --cert "
+        s.put("disk sign", "disk sign " + tmp.resolve("sb/uefi.qcow2") + " --key " + tmp.resolve("ca.key") + " --cert "
                 + tmp.resolve("ca.crt"));
         s.put("vm secureboot enroll", "vm secureboot enroll web1 " + tmp.resolve("ca.crt"));
         s.put("host secureboot enroll", "host secureboot enroll esx1 " + tmp.resolve("ca.crt"));
@@ -91,6 +91,7 @@ class DryRunTest {
     private void setUp(ShellFixture shell) throws IOException {
         Files.writeString(tmp.resolve("start.js"), "lab.vm(args[0]).start();\n");
         // the published lab CA's key pair, as a user's own would be signed and enrolled with
+        Files.createDirectories(tmp.resolve("sb"));
         Files.writeString(tmp.resolve("ca.crt"), LabCa.certificatePem());
         try (var key = LabCa.class.getResourceAsStream("lab-ca.key.pem")) {
             Files.write(tmp.resolve("ca.key"), key.readAllBytes());
@@ -101,7 +102,7 @@ class DryRunTest {
                 + "vm start dev1 sus1 --wait; vm suspend sus1; advance 1m; snapshot create dev1 base; advance 1m;"
                 + "host create off1 --cores 4 --ram 8GiB --firmware bios; host install off1 --hypervisor type1;"
                 + "host create bare --cores 4 --ram 8GiB --firmware bios;"
-                + "disk create " + tmp.resolve("lab/uefi.qcow2") + " --size 256MiB --os linux-server --firmware uefi;"
+                + "disk create " + tmp.resolve("sb/uefi.qcow2") + " --size 256MiB --os linux-server --firmware uefi;"
                 + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1;"
                 + "backup init " + tmp.resolve("repo") + "; backup run dev1 --strategy full --repo " + tmp.resolve("repo")
                 + "; backup init " + tmp.resolve("repo3") + "; backup run dev1 --strategy dedup --repo "
@@ -129,6 +130,7 @@ class DryRunTest {
             for (Map.Entry<String, String> e : samples.entrySet()) {
                 Map<String, String> before = digest(dir);
                 Map<String, String> repoBefore = digest(tmp.resolve("repo"));
+                Map<String, String> imageBefore = digest(tmp.resolve("sb"));
                 ShellFixture.Result r = shell.run(dry(e.getValue()));
                 assertThat(r.ok()).as(e.getValue() + ": " + r.err()).isTrue();
                 // a script's stdout is its own: run reports its prediction on stderr
@@ -140,6 +142,8 @@ class DryRunTest {
                 assertThat(digest(dir)).as("files after " + e.getValue() + " --dry-run").isEqualTo(before);
                 assertThat(digest(tmp.resolve("repo"))).as("the repository after " + e.getValue() + " --dry-run")
                         .isEqualTo(repoBefore);
+                assertThat(digest(tmp.resolve("sb"))).as("the image after " + e.getValue() + " --dry-run")
+                        .isEqualTo(imageBefore);
                 assertThat(tmp.resolve("repo2")).doesNotExist();
             }
         }

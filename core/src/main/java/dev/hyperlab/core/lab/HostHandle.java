@@ -1,7 +1,6 @@
 package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.SecureBootKey;
-import dev.hyperlab.core.firmware.SigningKeys;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostInfo;
 import dev.hyperlab.api.lab.HostMemory;
@@ -132,11 +131,7 @@ final class HostHandle implements Host {
 
     @Override
     public SecureBootKey secureBootEnroll(String certificateFile) {
-        SigningKeys.PublicHalf key = SigningKeys.publicHalf(SigningKeys.readPem(certificateFile, "the certificate"),
-                certificateFile);
-        SecureBootKey[] out = new SecureBootKey[1];
-        lab.change(m -> out[0] = m.enrollKey("host", name, key));
-        return out[0];
+        return lab.enrollKey("host", name, certificateFile);
     }
 
     @Override

@@ -221,6 +221,14 @@ public final class LocalLab implements Lab, AutoCloseable {
         return out[0];
     }
 
+    /** Enrolls the key of PEM file {@code file} in {@code kind} ({@code vm}, {@code host}) {@code name}'s db. */
+    dev.hyperlab.api.lab.SecureBootKey enrollKey(String kind, String name, String file) {
+        SigningKeys.PublicHalf key = SigningKeys.publicHalf(SigningKeys.readPem(file, "the certificate"), file);
+        dev.hyperlab.api.lab.SecureBootKey[] out = new dev.hyperlab.api.lab.SecureBootKey[1];
+        change(m -> out[0] = m.enrollKey(kind, name, key));
+        return out[0];
+    }
+
     @Override
     public dev.hyperlab.api.lab.SignedLoader signLoader(String image, String keyFile, String certificateFile) {
         java.security.PrivateKey key = SigningKeys.privateKey(SigningKeys.readPem(keyFile, "the key"), keyFile);

@@ -1,7 +1,6 @@
 package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.SecureBootKey;
-import dev.hyperlab.core.firmware.SigningKeys;
 import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.SnapshotOptions;
 import dev.hyperlab.api.lab.Vm;
@@ -190,11 +189,7 @@ final class VmHandle implements Vm {
 
     @Override
     public SecureBootKey secureBootEnroll(String certificateFile) {
-        SigningKeys.PublicHalf key = SigningKeys.publicHalf(SigningKeys.readPem(certificateFile, "the certificate"),
-                certificateFile);
-        SecureBootKey[] out = new SecureBootKey[1];
-        lab.change(m -> out[0] = m.enrollKey("vm", name, key));
-        return out[0];
+        return lab.enrollKey("vm", name, certificateFile);
     }
 
     @Override

@@ -64,6 +64,31 @@ class SecureBootFirmwareTest {
     }
 
     @Test
+    void aKeyEnrolledOnTheMachineLetsItsLoaderBootThereOnly() throws Exception {
+        KeyPair own = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        java.nio.file.Path pem = java.nio.file.Files.createTempFile("own", ".pem");
+        java.nio.file.Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + java.util.Base64.getMimeEncoder().encodeToString(own.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        try (TestLab lab = PluginTestKit.lab().withFirmware(new SecureBootFirmware()).start()) {
+            for (String name : new String[] {"enrolled", "other"}) {
+                lab.lab().createVm(vm(name));
+                lab.editEfiLoader(name, loader -> LoaderSignature.sign(loader, own.getPrivate(), own.getPublic()));
+            }
+            lab.lab().vm("enrolled").secureBootEnroll(pem.toString());
+            for (String name : new String[] {"enrolled", "other"}) {
+                lab.lab().vm(name).start();
+            }
+            lab.lab().advance("5m");
+            assertThat(lab.lab().vm("enrolled").state()).isEqualTo(dev.hyperlab.api.lab.VmState.RUNNING);
+            assertThat(lab.lab().vm("other").info().reason()).isEqualTo("Secure Boot Violation: \\EFI\\BOOT\\BOOTX64.EFI"
+                    + " refused on disk0 (signature not in db) (BdsDxe: Access Denied)");
+        } finally {
+            java.nio.file.Files.delete(pem);
+        }
+    }
+
+    @Test
     void aHostWithSecureBootFirmwarePostsAsAServerAndVerifiesItsLoader() {
         try (TestLab lab = PluginTestKit.lab().withFirmware(new SecureBootFirmware()).start()) {
             BootRun host = lab.bootHost(HostSpec.of("esx9", 8, Sizes.parse("32GiB")).withFirmware("secureboot"));

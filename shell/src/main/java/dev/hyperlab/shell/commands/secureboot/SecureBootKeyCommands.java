@@ -12,10 +12,24 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code vm|host secureboot enroll NAME CERT.pem} and {@code vm|host secureboot show NAME}: the keys a machine's
  * Secure Boot db holds on top of its firmware's own, as {@code mokutil --import} and {@code mokutil --list-enrolled}
- * (or an OVMF_VARS with the key in db) do. The {@code vm} and {@code host} groups subclass these with their names.
+ * (or an OVMF_VARS with the key in db) do. The {@code vm} and {@code host} groups subclass these, adding only the
+ * NAME parameter (its Tab completion differs).
  */
 public final class SecureBootKeyCommands {
     private SecureBootKeyCommands() {}
+
+    /** Which kind of machine a command is about, and its facade calls. */
+    public enum Kind {
+        VM, HOST;
+
+        SecureBootKey enroll(Lab lab, String name, String file) {
+            return this == VM ? lab.vm(name).secureBootEnroll(file) : lab.host(name).secureBootEnroll(file);
+        }
+
+        List<SecureBootKey> keys(Lab lab, String name) {
+            return this == VM ? lab.vm(name).secureBootKeys() : lab.host(name).secureBootKeys();
+        }
+    }
 
     /** The description both groups' {@code enroll} share. */
     public static final String ENROLL = "Enroll a key in a machine's Secure Boot db, as mokutil --import (or an "
@@ -33,21 +47,25 @@ public final class SecureBootKeyCommands {
         @Parameters(index = "1", paramLabel = "CERT", description = "The PEM certificate or public key.")
         String certificate;
 
+        private final Kind kind;
         private SecureBootKey key;
 
-        protected Enroll(ShellContext ctx) {
+        protected Enroll(ShellContext ctx, Kind kind) {
             super(ctx);
+            this.kind = kind;
         }
 
-        /** The machine's name. */
+        /** The machine's name (the subclass's NAME parameter). */
         protected abstract String name();
-
-        /** Enrolls {@code file} on the machine through the facade. */
-        protected abstract SecureBootKey enroll(Lab lab, String file);
 
         @Override
         protected void apply(Lab lab) {
-            key = enroll(lab, certificate);
+            key = kind.enroll(lab, name(), certificate);
+        }
+
+        @Override
+        protected List<String> machines() {
+            return List.of(name());
         }
 
         @Override
@@ -67,12 +85,20 @@ public final class SecureBootKeyCommands {
 
     /** {@code KIND secureboot show NAME}. */
     public abstract static class Show extends ReadCommand<List<SecureBootKey>> {
-        protected Show(ShellContext ctx) {
+        private final Kind kind;
+
+        protected Show(ShellContext ctx, Kind kind) {
             super(ctx);
+            this.kind = kind;
         }
 
-        /** The machine's name. */
+        /** The machine's name (the subclass's NAME parameter). */
         protected abstract String name();
+
+        @Override
+        protected List<SecureBootKey> read(Lab lab) {
+            return kind.keys(lab, name());
+        }
 
         @Override
         protected void print(List<SecureBootKey> keys) {

@@ -18,7 +18,11 @@ final class QemuCommandLine {
 
     private QemuCommandLine() {}
 
-    static List<String> of(QemuBinary qemu, QemuVmRecord vm, QemuVmFiles files, boolean incoming) {
+    /**
+     * @param incoming start from the memory a suspend saved ({@code -incoming})
+     * @param loadvm the internal snapshot to start from ({@code -loadvm}), or empty for a boot
+     */
+    static List<String> of(QemuBinary qemu, QemuVmRecord vm, QemuVmFiles files, boolean incoming, String loadvm) {
         List<String> c = new ArrayList<>(List.of("setsid", qemu.command(),
                 "-name", "hyperlab-" + vm.name(),
                 "-machine", "pc,graphics=off,accel=" + qemu.accelerator(),
@@ -40,6 +44,9 @@ final class QemuCommandLine {
         for (String d : vm.disks()) {
             c.addAll(List.of("-drive", "file=" + option(Path.of(d)) + ",if=virtio,index=" + i++ + ",format="
                     + ImageFormat.of(Path.of(d))));
+        }
+        if (!loadvm.isEmpty()) {
+            c.addAll(List.of("-loadvm", loadvm));
         }
         if (incoming) {
             c.addAll(List.of("-incoming", "exec:cat " + shellQuoted(files.memoryState())));

@@ -4,10 +4,11 @@ import java.util.List;
 
 /**
  * A QEMU VM as the lab keeps it: its configuration, and what hyperlab last made of its process ({@link Power}).
- * What the process is doing now is asked of the process itself; this says what to expect of it.
+ * What the process is doing now is asked of the process itself; this says what to expect of it. Its snapshots are kept
+ * here in the order they were taken, with the one its disks now descend from ({@code currentSnapshot}, or empty).
  */
 record QemuVmRecord(String name, int vcpus, long memory, String firmware, String os, List<String> disks,
-        int bootPriority, Power power, String reason) {
+        int bootPriority, Power power, String reason, List<QemuSnapshotRecord> snapshots, String currentSnapshot) {
 
     /** What hyperlab last did to the VM's process. */
     enum Power {
@@ -26,9 +27,23 @@ record QemuVmRecord(String name, int vcpus, long memory, String firmware, String
     QemuVmRecord {
         disks = List.copyOf(disks);
         reason = reason == null ? "" : reason;
+        snapshots = List.copyOf(snapshots);
+        currentSnapshot = currentSnapshot == null ? "" : currentSnapshot;
+    }
+
+    /** A VM just created: defined, no snapshots. */
+    static QemuVmRecord defined(String name, int vcpus, long memory, String firmware, String os, List<String> disks,
+            int bootPriority) {
+        return new QemuVmRecord(name, vcpus, memory, firmware, os, disks, bootPriority, Power.DEFINED, "", List.of(),
+                "");
     }
 
     QemuVmRecord with(Power p, String why) {
-        return new QemuVmRecord(name, vcpus, memory, firmware, os, disks, bootPriority, p, why);
+        return new QemuVmRecord(name, vcpus, memory, firmware, os, disks, bootPriority, p, why, snapshots,
+                currentSnapshot);
+    }
+
+    QemuVmRecord withSnapshots(List<QemuSnapshotRecord> list, String current) {
+        return new QemuVmRecord(name, vcpus, memory, firmware, os, disks, bootPriority, power, reason, list, current);
     }
 }

@@ -107,7 +107,7 @@ public final class SigningKeys {
                         "give the PEM private key (-----BEGIN PRIVATE KEY-----)");
             };
             return requireSize(key, where);
-        } catch (GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
+        } catch (GeneralSecurityException | RuntimeException e) { // a parser's own exceptions: damage
             if (e instanceof LabException le) {
                 throw le;
             }
@@ -146,7 +146,7 @@ public final class SigningKeys {
                 default -> throw LabException.invalid(where + " holds a " + type
                         + ", not a certificate or public key", "give the PEM certificate (-----BEGIN CERTIFICATE-----)");
             }
-        } catch (GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
+        } catch (GeneralSecurityException | RuntimeException e) { // a parser's own exceptions: damage
             if (e instanceof LabException le) {
                 throw le;
             }

@@ -73,6 +73,7 @@ public final class QemuLab implements Lab, AutoCloseable {
     private final Map<String, ConsoleWatcher> watchers = new ConcurrentHashMap<>();
     private final Map<String, Process> children = new HashMap<>();
     private final QemuSnapshots snapshots = new QemuSnapshots(this);
+    private final QemuMemory memory = new QemuMemory(this);
     private final Thread watching;
     private Lab images;
     private ProgressListener progress = ProgressListener.NONE;
@@ -431,7 +432,7 @@ public final class QemuLab implements Lab, AutoCloseable {
             disks.add(new VmInfo.VmDiskInfo(d, format, size));
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
-                List.of("virtio-blk"), v.bootPriority(), record(name).reason(), "");
+                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "");
     }
 
     void start(String name, Wait wait) {
@@ -497,6 +498,10 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         monitors.put(v.name(), qmp);
         w.phase("vmm", "qmp", "QMP greeting: QEMU " + qmp.greeting().version());
+        memory.startStatistics(v.name());
+        if (!incoming && loadvm.isEmpty() && v.balloonTarget() != v.memory()) {
+            update(record(v.name()).withBalloonTarget(v.memory())); // a new boot starts with the balloon empty
+        }
     }
 
     private QmpClient connectWhileAlive(Process p, QemuVmFiles files) {
@@ -696,6 +701,14 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     QemuSnapshots snapshots() {
         return snapshots;
+    }
+
+    QemuMemory memory() {
+        return memory;
+    }
+
+    Path dir() {
+        return dir;
     }
 
     long createdMillis() {

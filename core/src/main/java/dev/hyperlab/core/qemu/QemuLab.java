@@ -98,6 +98,19 @@ public final class QemuLab implements Lab, AutoCloseable {
      * Opens the QEMU lab in {@code dir}, creating it when the directory holds no lab. {@code lock} takes the lab
      * directory's lock (released on close). QEMU is checked first: without a usable QEMU nothing is written.
      */
+    /**
+     * What {@code lab list} shows of a QEMU lab, read from its file without opening it (a lab open elsewhere is listed
+     * too): its lab time (wall time since it was made) and its VMs.
+     */
+    public static Summary summary(Path dir) {
+        QemuLabFile.Contents c = QemuLabFile.read(dir);
+        return new Summary(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - c.createdMillis())),
+                c.vms().size());
+    }
+
+    /** @see #summary(Path) */
+    public record Summary(Duration time, int vms) {}
+
     public static QemuLab open(Path dir, java.util.function.Supplier<AutoCloseable> lock) {
         QemuBinary qemu = QemuBinary.find();
         AutoCloseable held = lock.get();

@@ -9,7 +9,6 @@ import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +32,7 @@ class QemuSnapshotTest {
 
     @AfterEach
     void stopEverything() throws Exception {
-        Path pid = home.resolve("lab/vms/g1/qemu.pid");
-        if (Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroyForcibly);
-        }
+        RealVms.kill(home.resolve("lab"), "g1");
     }
 
     private ShellFixture open() {

@@ -10,11 +10,14 @@ import java.util.List;
  * The command line of a VM's QEMU: run as the user under {@code setsid} (its own session: a Ctrl-C or the end of the
  * shell's terminal does not reach it, as with virsh), no display, no network device, no defaults, the serial console
  * appended to the VM's console log, the monitor on the VM's QMP socket, {@code -no-shutdown} (a guest that powers off
- * leaves QEMU waiting to be told, so that a QEMU that is gone has crashed), its disks as virtio-blk.
+ * leaves QEMU waiting to be told, so that a QEMU that is gone has crashed), its disks as virtio-blk, a virtio balloon.
  */
 final class QemuCommandLine {
     /** The UEFI firmware of Debian's ovmf package. */
     static final Path OVMF = Path.of("/usr/share/ovmf/OVMF.fd");
+
+    /** The balloon device's id: its QOM path is {@code /machine/peripheral/balloon}. */
+    static final String BALLOON = "balloon";
 
     private QemuCommandLine() {}
 
@@ -33,6 +36,8 @@ final class QemuCommandLine {
                 "-serial", "chardev:console",
                 "-qmp", "unix:" + option(files.socket()) + ",server=on,wait=off",
                 "-pidfile", files.pidFile().toAbsolutePath().toString(),
+                // the balloon (mem balloon) and its guest statistics (mem stat); the guest loads virtio_balloon
+                "-device", "virtio-balloon-pci,id=" + BALLOON,
                 "-no-shutdown"));
         if (vm.firmware().equals("uefi")) {
             if (!Files.isReadable(OVMF)) {

@@ -73,6 +73,7 @@ public final class QemuLab implements Lab, AutoCloseable {
     private final Map<String, ConsoleWatcher> watchers = new ConcurrentHashMap<>();
     private final Map<String, Process> children = new HashMap<>();
     private final QemuSnapshots snapshots = new QemuSnapshots(this);
+    private final QemuMemory memory = new QemuMemory(this);
     private final Thread watching;
     private Lab images;
     private ProgressListener progress = ProgressListener.NONE;
@@ -97,6 +98,19 @@ public final class QemuLab implements Lab, AutoCloseable {
      * Opens the QEMU lab in {@code dir}, creating it when the directory holds no lab. {@code lock} takes the lab
      * directory's lock (released on close). QEMU is checked first: without a usable QEMU nothing is written.
      */
+    /**
+     * What {@code lab list} shows of a QEMU lab, read from its file without opening it (a lab open elsewhere is listed
+     * too): its lab time (wall time since it was made) and its VMs.
+     */
+    public static Summary summary(Path dir) {
+        QemuLabFile.Contents c = QemuLabFile.read(dir);
+        return new Summary(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - c.createdMillis())),
+                c.vms().size());
+    }
+
+    /** @see #summary(Path) */
+    public record Summary(Duration time, int vms) {}
+
     public static QemuLab open(Path dir, java.util.function.Supplier<AutoCloseable> lock) {
         QemuBinary qemu = QemuBinary.find();
         AutoCloseable held = lock.get();
@@ -436,7 +450,7 @@ public final class QemuLab implements Lab, AutoCloseable {
             disks.add(new VmInfo.VmDiskInfo(d, format, size));
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
-                List.of("virtio-blk"), v.bootPriority(), record(name).reason(), "");
+                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "");
     }
 
     void start(String name, Wait wait) {
@@ -502,6 +516,10 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         monitors.put(v.name(), qmp);
         w.phase("vmm", "qmp", "QMP greeting: QEMU " + qmp.greeting().version());
+        memory.startStatistics(v.name());
+        if (!incoming && loadvm.isEmpty() && v.balloonTarget() != v.memory()) {
+            update(record(v.name()).withBalloonTarget(v.memory())); // a new boot starts with the balloon empty
+        }
     }
 
     private QmpClient connectWhileAlive(Process p, QemuVmFiles files) {
@@ -701,6 +719,14 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     QemuSnapshots snapshots() {
         return snapshots;
+    }
+
+    QemuMemory memory() {
+        return memory;
+    }
+
+    Path dir() {
+        return dir;
     }
 
     long createdMillis() {

@@ -74,7 +74,8 @@ final class QemuLabFile {
                 vms.add(new QemuVmRecord(text(v, "name", file), (int) number(v, "vcpus", file),
                         number(v, "memory", file), text(v, "firmware", file), text(v, "os", file), disks,
                         (int) number(v, "bootPriority", file), power, text(v, "reason", file), snapshots(v, file),
-                        v.containsKey("currentSnapshot") ? text(v, "currentSnapshot", file) : ""));
+                        v.containsKey("currentSnapshot") ? text(v, "currentSnapshot", file) : "",
+                        v.containsKey("balloonTarget") ? number(v, "balloonTarget", file) : number(v, "memory", file)));
             }
             return new Contents(created, vms);
         } catch (IOException e) {
@@ -113,6 +114,7 @@ final class QemuLabFile {
             }
             m.put("snapshots", snaps);
             m.put("currentSnapshot", v.currentSnapshot());
+            m.put("balloonTarget", v.balloonTarget());
             vms.add(m);
         }
         root.put("vms", vms);

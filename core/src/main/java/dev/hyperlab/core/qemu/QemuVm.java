@@ -14,8 +14,7 @@ import java.util.List;
 
 /**
  * The {@link Vm} facade of a VM on the QEMU backend: each call goes to {@link QemuLab}, which owns the VM's record,
- * process and monitor connection; snapshots go to {@link QemuSnapshots}. Operations this backend does not have yet
- * (memory statistics and balloon) are refused with a hint, as the simulation refuses what a state does not allow.
+ * process and monitor connection; snapshots go to {@link QemuSnapshots}, memory to {@link QemuMemory}.
  */
 final class QemuVm implements Vm {
     private final QemuLab lab;
@@ -103,12 +102,12 @@ final class QemuVm implements Vm {
 
     @Override
     public VmMemory memory() {
-        throw later("memory statistics");
+        return lab.memory().read(name);
     }
 
     @Override
     public void setBalloonTarget(long bytes) {
-        throw later("the memory balloon");
+        lab.memory().setTarget(name, bytes);
     }
 
     @Override

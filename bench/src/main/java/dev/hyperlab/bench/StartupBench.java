@@ -2,7 +2,7 @@ package dev.hyperlab.bench;
 
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.core.lab.Labs;
-import dev.hyperlab.shell.Demo;
+import dev.hyperlab.shell.commands.Demo;
 import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.Dispatcher;
 import dev.hyperlab.shell.command.ShellContext;

@@ -3,6 +3,7 @@ package dev.hyperlab.shell;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellHome;
 import dev.hyperlab.shell.plugin.Plugins;
 import dev.hyperlab.shell.render.Output;
 import dev.hyperlab.shell.render.Style;

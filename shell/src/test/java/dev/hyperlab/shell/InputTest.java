@@ -7,7 +7,7 @@ import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.Section;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.command.Tokenizer;
 import dev.hyperlab.shell.commands.TimeCommand;
 import dev.hyperlab.shell.repl.ShellParser;

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.render.Printable;
 import java.io.PrintWriter;
 import java.util.ArrayList;

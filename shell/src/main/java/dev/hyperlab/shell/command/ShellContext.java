@@ -64,6 +64,7 @@ public final class ShellContext implements AutoCloseable {
         this.catalog = catalog;
         this.debug = debug;
         this.names = NameProviders.builtIn();
+        catalog.groups().forEach(g -> g.names().forEach(names::register));
         this.commands = new Commands(this);
         names.register(LiveNames.Plugins.KIND, (lab, words) -> plugins.use(
                 s -> s.list().stream().map(PluginView::id).toList()));

@@ -5,6 +5,7 @@ import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.core.storage.SparseFiles;
 import dev.hyperlab.shell.batch.Batch;
+import dev.hyperlab.shell.command.CallOptions;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellHome;
 import dev.hyperlab.shell.commands.Demo;
@@ -135,7 +136,7 @@ public final class Main {
             }
             return true;
         } catch (LabException e) {
-            ctx.output().error(e.getMessage());
+            ctx.output().error(e.message(CallOptions::of));
             return false;
         }
     }

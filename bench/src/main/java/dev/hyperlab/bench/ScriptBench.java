@@ -8,7 +8,7 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.core.lab.Labs;
-import dev.hyperlab.shell.command.CommandCatalog;
+import dev.hyperlab.shell.BuiltInCommands;
 import dev.hyperlab.shell.command.Dispatcher;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Output;
@@ -60,7 +60,7 @@ public final class ScriptBench {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             Output o = new Output(new PrintWriter(out), new PrintWriter(err), Style.PLAIN, () -> 120, false);
-            ShellContext ctx = new ShellContext(() -> Labs.inMemory(seed), o, CommandCatalog.builtIn(), false);
+            ShellContext ctx = new ShellContext(() -> Labs.inMemory(seed), o, BuiltInCommands.catalog(), false);
             return new Session(ctx, new Dispatcher(ctx), out, err);
         }
 

@@ -2,8 +2,8 @@ package dev.hyperlab.bench;
 
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.core.lab.Labs;
-import dev.hyperlab.shell.Demo;
-import dev.hyperlab.shell.command.CommandCatalog;
+import dev.hyperlab.shell.BuiltInCommands;
+import dev.hyperlab.shell.commands.Demo;
 import dev.hyperlab.shell.command.Dispatcher;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Output;
@@ -236,7 +236,7 @@ public final class StartupBench {
         Files.writeString(work.resolve("lab-1000.yaml"), yaml);
         Output quiet = new Output(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
                 Style.PLAIN, () -> 120, false);
-        try (ShellContext ctx = new ShellContext(() -> Labs.open(dir, 1), quiet, CommandCatalog.builtIn(), false)) {
+        try (ShellContext ctx = new ShellContext(() -> Labs.open(dir, 1), quiet, BuiltInCommands.catalog(), false)) {
             Dispatcher d = new Dispatcher(ctx);
             must(d, "lab apply " + work.resolve("lab-1000.yaml"));
             List<String> hosts = new ArrayList<>();

@@ -1,8 +1,8 @@
 package dev.hyperlab.shell;
 
 import dev.hyperlab.api.lab.Lab;
-import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.command.ShellHome;
 import dev.hyperlab.shell.plugin.Plugins;
 import dev.hyperlab.shell.render.Output;
 import dev.hyperlab.shell.render.Style;
@@ -35,7 +35,7 @@ final class Interactive {
         boolean colour = !Terminal.TYPE_DUMB.equals(terminal.getType()) && System.getenv("NO_COLOR") == null;
         Output output = new Output(terminal.writer(), err, colour ? Style.ANSI : Style.PLAIN, terminal::getWidth,
                 true);
-        try (terminal; ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug(),
+        try (terminal; ShellContext ctx = new ShellContext(opener, output, BuiltInCommands.catalog(), inv.debug(),
                 plugins)) {
             ctx.labDirectory(dir);
             if (!Main.prepare(ctx, inv, dir, true)) {

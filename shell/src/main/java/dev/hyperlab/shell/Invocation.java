@@ -1,6 +1,6 @@
 package dev.hyperlab.shell;
 
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import java.util.Optional;
  * The {@code hyperlab} command line: which lab, which mode. Parsed by hand (a few options; picocli's reflection
  * would cost start-up time before the first prompt).
  *
- * @param lab {@code --lab NAME|DIR} as given (see {@link ShellHome#lab}), else empty for the default lab
+ * @param lab {@code --lab NAME|DIR} as given (see {@link dev.hyperlab.shell.command.ShellHome#lab}), else empty for the default lab
  * @param seed {@code --seed N} for a new lab, else empty
  * @param commands {@code -c 'CMD; CMD'}, else empty
  * @param file a command file ({@code hyperlab FILE.hl}), else empty

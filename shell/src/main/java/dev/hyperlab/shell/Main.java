@@ -5,9 +5,11 @@ import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.core.storage.SparseFiles;
 import dev.hyperlab.shell.batch.Batch;
-import dev.hyperlab.shell.command.CommandCatalog;
+import dev.hyperlab.shell.command.CallOptions;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.command.ShellHome;
+import dev.hyperlab.shell.commands.Demo;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.plugin.Plugins;
 import dev.hyperlab.shell.render.Output;
 import dev.hyperlab.shell.render.Style;
@@ -79,7 +81,7 @@ public final class Main {
             return Interactive.run(inv, dir, opener, err, plugins);
         }
         Output output = new Output(out, err, Style.PLAIN, Main::columns, false, stdout);
-        try (ShellContext ctx = new ShellContext(opener, output, CommandCatalog.builtIn(), inv.debug(), plugins)) {
+        try (ShellContext ctx = new ShellContext(opener, output, BuiltInCommands.catalog(), inv.debug(), plugins)) {
             ctx.labDirectory(dir);
             ctx.unattended(true);
             if (!prepare(ctx, inv, dir, false)) {
@@ -134,7 +136,7 @@ public final class Main {
             }
             return true;
         } catch (LabException e) {
-            ctx.output().error(e.getMessage());
+            ctx.output().error(e.message(CallOptions::of));
             return false;
         }
     }

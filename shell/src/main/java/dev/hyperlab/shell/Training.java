@@ -2,7 +2,6 @@ package dev.hyperlab.shell;
 
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.shell.batch.Batch;
-import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Output;
 import dev.hyperlab.shell.render.Style;
@@ -38,7 +37,7 @@ public final class Training {
             Output quiet = new Output(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
                     Style.PLAIN, () -> 100, false);
             try (ShellContext ctx = new ShellContext(() -> Labs.open(dir.resolve("lab"), 1), quiet,
-                    CommandCatalog.builtIn(), false)) {
+                    BuiltInCommands.catalog(), false)) {
                 Batch.run(ctx, """
                         lab info; lab info --json; time; time --json; profiles; help; host list; vm list
                         host create esx1 --cores 16 --ram 64GiB --firmware bios; host install esx1 --hypervisor type1
@@ -106,7 +105,7 @@ public final class Training {
             Output output = new Output(terminal.writer(), new PrintWriter(Writer.nullWriter()), Style.ANSI,
                     terminal::getWidth, true);
             try (ShellContext ctx = new ShellContext(() -> Labs.open(dir.resolve("lab"), 1), output,
-                    CommandCatalog.builtIn(), false)) {
+                    BuiltInCommands.catalog(), false)) {
                 ctx.lab();
                 new Repl(ctx, terminal, "training", dir.resolve("history"), true).run();
             }

@@ -2,7 +2,6 @@ package dev.hyperlab.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hyperlab.shell.command.CommandReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,8 @@ import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.Section;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.commands.script.ScriptFiles;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.command.Tokenizer;
 import dev.hyperlab.shell.commands.TimeCommand;
 import dev.hyperlab.shell.repl.ShellParser;
@@ -75,6 +76,16 @@ class InputTest {
             assertThat(values(completer.candidates(List.of("timeline", ""), 1))).contains("esx1", "web1");
             assertThat(values(completer.candidates(List.of("help", "vm", ""), 2))).contains("start");
             assertThat(values(completer.candidates(List.of("time;", "vm", ""), 2))).contains("start");
+        }
+    }
+
+    @Test
+    void aGroupBringsTheLiveNamesItsCommandsComplete() {
+        // `run FILE<Tab>` offers script files: the provider comes with the run group, not from completion/
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            var completer = new dev.hyperlab.shell.repl.ShellCompleter(shell.ctx);
+            assertThat(shell.ctx.names().find(ScriptFiles.KIND)).isPresent();
+            assertThat(values(completer.candidates(List.of("run", ""), 1))).containsAll(ScriptFiles.list());
         }
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.core.lab.Labs;
-import dev.hyperlab.shell.command.CommandCatalog;
 import dev.hyperlab.shell.command.Dispatcher;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Output;
@@ -40,7 +39,7 @@ final class ShellFixture implements AutoCloseable {
 
     ShellFixture(Supplier<? extends Lab> lab) {
         Output output = new Output(new PrintWriter(out), new PrintWriter(err), Style.PLAIN, () -> 120, false);
-        ctx = new ShellContext(lab, output, CommandCatalog.builtIn(), false);
+        ctx = new ShellContext(lab, output, BuiltInCommands.catalog(), false);
         dispatcher = new Dispatcher(ctx);
     }
 

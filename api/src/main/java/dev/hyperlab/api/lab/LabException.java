@@ -20,7 +20,10 @@ import org.apiguardian.api.API;
  * <p>Where it names a parameter of the request, it names it as the facade does, in braces when the exception is made
  * ({@code "give it an OS profile ({os}) or a disk ({disks})"}): {@link #getMessage()} shows the plain name
  * ({@code os}), and a front end renders each in its own words with {@link #message(UnaryOperator)} (the shell as its
- * option, {@code --os}). So no message of the lab names a command-line flag where a script would read it.
+ * option, {@code --os}). A parameter of another facade call than the one refused is named with its call,
+ * {@code {restoreAsVm.name}}: {@link #getMessage()} shows it as {@code restoreAsVm(name)}, the shell as the command
+ * line that does it ({@code --as-vm NAME}). So no message of the lab names a command-line flag where a script would
+ * read it.
  *
  * <pre>{@code
  * try { lab.vm("web9"); } catch (LabException e) { System.err.println("error: " + e.getMessage()); }
@@ -54,8 +57,8 @@ public class LabException extends RuntimeException {
         EXTENSION
     }
 
-    /** A parameter named in a message: {@code {os}}, {@code {keepLast}}. */
-    private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*)}");
+    /** A parameter named in a message: {@code {os}}, {@code {keepLast}}, or of another call {@code {restore.path}}. */
+    private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z][A-Za-z0-9]*(?:\\.[A-Za-z][A-Za-z0-9]*)?)}");
 
     private final Kind kind;
     private final String what;
@@ -66,8 +69,8 @@ public class LabException extends RuntimeException {
      * @param hint how to get it right, or empty; parameters as in {@code what}
      */
     public LabException(Kind kind, String what, String hint) {
-        super(join(render(Objects.requireNonNull(what), UnaryOperator.identity()),
-                render(hint == null ? "" : hint, UnaryOperator.identity())));
+        super(join(render(Objects.requireNonNull(what), LabException::facadeWords),
+                render(hint == null ? "" : hint, LabException::facadeWords)));
         this.kind = Objects.requireNonNull(kind);
         this.what = what;
         this.hint = hint == null ? "" : hint;
@@ -84,17 +87,17 @@ public class LabException extends RuntimeException {
 
     /** What went wrong, without the hint. */
     public String what() {
-        return render(what, UnaryOperator.identity());
+        return render(what, LabException::facadeWords);
     }
 
     /** How to get it right, or empty. */
     public String hint() {
-        return render(hint, UnaryOperator.identity());
+        return render(hint, LabException::facadeWords);
     }
 
     /**
-     * The request parameters the message names, by their facade names ({@code os}, {@code timeout}), in order: what a
-     * front end may say in its own words.
+     * The request parameters the message names, by their facade names ({@code os}, {@code timeout},
+     * {@code restoreAsVm.name}), in order: what a front end may say in its own words.
      */
     public List<String> parameters() {
         List<String> out = new ArrayList<>();
@@ -111,10 +114,19 @@ public class LabException extends RuntimeException {
 
     /**
      * The message, {@code WHAT (HINT)}, with each parameter it names as {@code name} gives it: the shell passes its
-     * option names ({@code os -> --os}); {@link #getMessage()} is this with the facade's names.
+     * option names ({@code os -> --os}); {@link #getMessage()} is this with {@link #facadeWords}.
      */
     public String message(UnaryOperator<String> name) {
         return join(render(what, name), render(hint, name));
+    }
+
+    /**
+     * A parameter as the facade says it, which {@link #getMessage()} shows: {@code os} as is, a parameter of another
+     * call as the call, {@code restoreAsVm.name -> restoreAsVm(name)}.
+     */
+    public static String facadeWords(String parameter) {
+        int dot = parameter.indexOf('.');
+        return dot < 0 ? parameter : parameter.substring(0, dot) + "(" + parameter.substring(dot + 1) + ")";
     }
 
     private static String render(String text, UnaryOperator<String> name) {

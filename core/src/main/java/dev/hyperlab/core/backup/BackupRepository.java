@@ -567,7 +567,7 @@ public final class BackupRepository {
         Manifest.FileSet files = backup.manifest().files();
         if (files == null) {
             throw new RepositoryException("backup " + backup.id().substring(0, 8) + " is a backup of VM "
-                    + backup.manifest().source() + "'s disks, not of files (restore it with --to PATH or --as-vm)");
+                    + backup.manifest().source() + "'s disks, not of files (restore it with {restore.path} or {restoreAsVm.name})");
         }
         return files;
     }
@@ -714,7 +714,7 @@ public final class BackupRepository {
     private static Manifest.Disk disk(Manifests.Loaded backup, String disk) throws RepositoryException {
         if (backup.manifest().files() != null) {
             throw new RepositoryException("backup " + backup.id().substring(0, 8) + " is a file backup, not of a VM's"
-                    + " disks (restore it with backup restore ID --to DIR)");
+                    + " disks (restore it with {restoreFiles.directory})");
         }
         return backup.manifest().disks().stream().filter(x -> x.name().equals(disk)).findFirst()
                 .orElseThrow(() -> new RepositoryException("backup " + backup.id().substring(0, 8) + " has no disk "

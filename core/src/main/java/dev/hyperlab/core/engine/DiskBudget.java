@@ -62,7 +62,7 @@ record DiskBudget(OptionalLong bytes) {
         String budget = Sizes.format(limit) + (auto() ? " (half the " + Sizes.format(freeBytes) + " free)" : "");
         String hint = needed > freeBytes
                 ? "the disk has " + Sizes.format(freeBytes) + " free: free some space, or advance less at a time"
-                : "lab set --disk-budget " + roundUp(needed) + " allows it, or advance less at a time";
+                : "{setDiskBudget.budget} " + roundUp(needed) + " allows it, or advance less at a time";
         throw new LabException(LabException.Kind.INSUFFICIENT, "advance " + Durations.format(duration)
                 + ": the guests would write " + Sizes.format(writes.written()) + ", taking up to "
                 + Sizes.format(needed) + " more disk, over the lab's disk budget of " + budget, hint);

@@ -66,7 +66,7 @@ final class DiskHandle implements Disk {
     @Override
     public DiskCopy copyFiles(int partition, String path, String directory) {
         if (lab.isDryRun()) {
-            throw LabException.notAllowed("a dry run writes no files", "run disk get without --dry-run");
+            throw LabException.notAllowed("a dry run writes no files", "run disk get without {dryRun}");
         }
         if (directory == null || directory.isBlank()) {
             throw LabException.invalid("no target directory given", "name the directory to copy into");

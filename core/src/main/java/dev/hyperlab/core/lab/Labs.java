@@ -66,7 +66,7 @@ public final class Labs {
         String given = backend.orElse("");
         if (given.equals("qemu") && simulated || given.equals("simulation") && qemuLab) {
             throw LabException.conflict("the lab in " + dir + " is a " + (qemuLab ? "qemu" : "simulation")
-                    + " lab, not a " + given + " one", "leave out --backend to open it, or give a new lab directory");
+                    + " lab, not a " + given + " one", "leave out {open.backend} to open it, or give a new lab directory");
         }
         if (qemuLab || given.equals("qemu")) {
             return QemuLab.open(dir, () -> LabDirectory.open(dir));

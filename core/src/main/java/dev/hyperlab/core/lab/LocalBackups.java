@@ -317,8 +317,8 @@ final class LocalBackups implements Backups {
         dev.hyperlab.core.backup.BackupInfo b = core(id);
         if (!kind(b).equals(LabHostImages.KIND)) {
             throw LabException.invalid("backup " + b.shortId() + " is " + (b.isFiles() ? "a file backup" : "a VM's backup")
-                    + ": a bare-metal restore takes a host image (backup run HOST --image)", b.isFiles()
-                    ? "restore it --to DIR" : "restore it --as-vm NAME or --to PATH");
+                    + ": a bare-metal restore takes a host image ({image.host})", b.isFiles()
+                    ? "restore it {restoreFiles.directory}" : "restore it {restoreAsVm.name} or {restore.path}");
         }
         lab.host(host); // NOT_FOUND before anything else
         List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
@@ -469,7 +469,7 @@ final class LocalBackups implements Backups {
         dev.hyperlab.core.backup.BackupInfo b = core(id);
         if (kind(b).equals(LabHostImages.KIND)) {
             throw LabException.invalid("backup " + b.shortId() + " is a physical host's image: it has no VM "
-                    + "definition to restore as a VM", "restore it onto a host (--to-host HOST) or to files (--to PATH)");
+                    + "definition to restore as a VM", "restore it onto a host ({restoreToHost.host}) or to files ({restore.path})");
         }
         List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
         BackupRestore[] out = new BackupRestore[1];

@@ -174,7 +174,7 @@ public final class QemuLab implements Lab, AutoCloseable {
     @Override
     public Host createHost(HostSpec spec) {
         throw LabException.notAllowed("a QEMU lab has one host, local (this machine)",
-                "create VMs on it: vm create NAME --os tiny-linux; simulated labs have hosts of their own");
+                "create VMs on it: {VmSpec.os} tiny-linux; simulated labs have hosts of their own");
     }
 
     @Override
@@ -205,11 +205,11 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         if (spec.vcpus() < 1 || spec.vcpus() > QemuHost.cores()) {
             throw LabException.invalid("a VM here has 1 to " + QemuHost.cores() + " vCPUs (this machine's cores), not "
-                    + spec.vcpus(), "e.g. --vcpus 1");
+                    + spec.vcpus(), "e.g. {vcpus} 1");
         }
         if (spec.memoryBytes() < (32L << 20) || spec.memoryBytes() > QemuHost.memoryBytes() / 2) {
             throw LabException.invalid("a VM here has 32 MiB to half this machine's memory ("
-                    + (QemuHost.memoryBytes() / 2 >> 20) + " MiB)", "e.g. --memory 256MiB");
+                    + (QemuHost.memoryBytes() / 2 >> 20) + " MiB)", "e.g. {memoryBytes} 256MiB");
         }
         String firmware = spec.firmware().isEmpty() ? "bios" : spec.firmware();
         if (!firmware.equals("bios") && !firmware.equals("uefi")) {
@@ -218,7 +218,7 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         if (!spec.drivers().isEmpty() && !spec.drivers().equals(List.of("virtio-blk"))) {
             throw LabException.invalid("real VMs get their disks as virtio-blk and no other device",
-                    "leave out --driver");
+                    "leave out {drivers}");
         }
         List<String> disks = new ArrayList<>();
         for (String d : spec.disks()) {
@@ -231,8 +231,8 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         if (disks.isEmpty()) {
             if (!spec.os().equals(TINY_LINUX)) {
-                throw LabException.invalid("a real VM boots a real disk: give --disk FILE, or --os " + TINY_LINUX
-                        + " for hyperlab's test guest", "disk create FILE --os " + TINY_LINUX + " builds one");
+                throw LabException.invalid("a real VM boots a real disk: give {disks} FILE, or {os} " + TINY_LINUX
+                        + " for hyperlab's test guest", "{DiskSpec.os} " + TINY_LINUX + " builds one");
             }
             QemuVmFiles files = QemuVmFiles.of(dir, spec.name());
             files.create();

@@ -48,7 +48,7 @@ class DiskBudgetTest {
                 assertThat(e.kind()).isEqualTo(LabException.Kind.INSUFFICIENT);
                 assertThat(e.getMessage()).startsWith("advance 6h 0m: the guests would write ")
                         .contains("over the lab's disk budget of 100 MiB")
-                        .containsPattern("\\(lab set --disk-budget [0-9]+MiB allows it, or advance less at a time\\)")
+                        .containsPattern("\\(setDiskBudget\\(budget\\) [0-9]+MiB allows it, or advance less at a time\\)")
                         .doesNotContain("\n");
             });
             assertThat(lab.now()).as("refused before anything ran").isEqualTo(now);

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.render.Printable;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -303,9 +304,13 @@ public final class Dispatcher {
     /**
      * A parameter of the facade ({@code os}, {@code hostOs}, {@code swap}, {@code timeout}) as the running command's
      * option spells it ({@code --os}, {@code --host-os}); the name itself when the command has no such option (a lab
-     * file's key, a script's field).
+     * file's key, a script's field). A parameter of another call ({@code restore.path}) is another command line's
+     * ({@link CallOptions}).
      */
     private String option(String parameter) {
+        if (parameter.contains(".")) {
+            return CallOptions.of(parameter);
+        }
         if (running != null) {
             String kebab = parameter.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
             for (String candidate : List.of(kebab, kebab.replaceFirst("-bytes$", ""), kebab.replaceFirst("s$", ""))) {

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.render.Json;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.render.Output;
 import dev.hyperlab.shell.render.Style;
 import java.io.PrintWriter;

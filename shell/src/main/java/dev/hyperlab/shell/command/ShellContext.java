@@ -3,9 +3,9 @@ package dev.hyperlab.shell.command;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.ProgressListener;
 import dev.hyperlab.api.lab.RunProgress;
-import dev.hyperlab.shell.ShellHome;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.completion.NameProviders;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.plugin.PluginView;
 import dev.hyperlab.shell.plugin.Plugins;
 import dev.hyperlab.shell.render.Output;
@@ -64,6 +64,7 @@ public final class ShellContext implements AutoCloseable {
         this.catalog = catalog;
         this.debug = debug;
         this.names = NameProviders.builtIn();
+        catalog.groups().forEach(g -> g.names().forEach(names::register));
         this.commands = new Commands(this);
         names.register(LiveNames.Plugins.KIND, (lab, words) -> plugins.use(
                 s -> s.list().stream().map(PluginView::id).toList()));

@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.command;
 
+import dev.hyperlab.shell.error.ShellException;
 import java.util.ArrayList;
 import java.util.List;
 

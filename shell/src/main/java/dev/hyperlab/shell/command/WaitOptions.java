@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.Wait;
+import dev.hyperlab.shell.error.ShellException;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

@@ -1,7 +1,6 @@
 package dev.hyperlab.shell.commands;
 
 import dev.hyperlab.api.lab.Lab;
-import dev.hyperlab.shell.Demo;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import picocli.CommandLine.Command;

@@ -6,7 +6,7 @@ import dev.hyperlab.core.lab.EventLogFile;
 import dev.hyperlab.shell.command.Args;
 import dev.hyperlab.shell.command.ShellCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Json;
 import dev.hyperlab.shell.render.Times;

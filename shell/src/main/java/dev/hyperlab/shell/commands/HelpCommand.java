@@ -4,7 +4,7 @@ import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.Section;
 import dev.hyperlab.shell.command.ShellCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Style;
 import java.io.PrintWriter;

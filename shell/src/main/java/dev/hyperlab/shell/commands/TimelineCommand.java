@@ -7,7 +7,7 @@ import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.TimelinePhase;
 import dev.hyperlab.shell.command.ReadCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Gantt;
 import dev.hyperlab.shell.render.MemoryChart;

@@ -10,7 +10,6 @@ import dev.hyperlab.api.lab.Profiles;
 import dev.hyperlab.api.lab.SnapshotInfo;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.shell.commands.script.ScriptFiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -18,7 +17,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** The registry of {@link NameProvider}s by kind. A feature registers its kinds next to its command group. */
+/**
+ * The registry of {@link NameProvider}s by kind: the common kinds below, plus those a command group brings
+ * ({@link dev.hyperlab.shell.command.CommandGroup#names()}: a feature registers its kinds next to its command group).
+ */
 public final class NameProviders {
     private final Map<String, NameProvider> providers = new ConcurrentHashMap<>();
 
@@ -61,7 +63,6 @@ public final class NameProviders {
         p.register(LiveNames.Hypervisors.KIND,
                 (lab, words) -> Arrays.stream(HypervisorType.values()).map(HypervisorType::id).toList());
         p.register(LiveNames.HostOses.KIND, (lab, words) -> Arrays.stream(HostOs.values()).map(HostOs::id).toList());
-        p.register(ScriptFiles.KIND, (lab, words) -> ScriptFiles.list());
         return p;
     }
 

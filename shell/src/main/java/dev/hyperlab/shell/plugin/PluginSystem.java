@@ -8,7 +8,7 @@ import dev.hyperlab.api.spi.GuestDriver;
 import dev.hyperlab.core.engine.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.guard.ExtensionGuard;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.hyperlab.shell.plugin;
 import dev.hyperlab.api.lab.Durations;
 import dev.hyperlab.core.engine.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionGuard;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -176,7 +176,7 @@ public final class MemoryImageStore implements ImageStore {
     public RepairReport repair(String path) {
         if (!images.containsKey(path) && !path.startsWith(DiskFiles.MEMORY_PREFIX)) {
             throw LabException.notAllowed("this lab lives in memory and writes no files, so it cannot repair " + path,
-                    "repair it in a lab in a directory (hyperlab --lab DIR), or with qemu-img check -r all");
+                    "repair it in a lab in a directory ({open.dir}), or with qemu-img check -r all");
         }
         CheckReport clean = inspect(path, DiskImages::check);
         return new RepairReport(clean, clean, false);

@@ -5,7 +5,7 @@ import dev.hyperlab.api.lab.BackupListing;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ReadCommand;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.shell.render.Table;

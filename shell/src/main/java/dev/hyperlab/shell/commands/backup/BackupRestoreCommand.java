@@ -10,7 +10,7 @@ import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.Outcome;
 import dev.hyperlab.shell.command.WaitOptions;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.shell.render.Times;

@@ -3,7 +3,7 @@ package dev.hyperlab.shell.commands.backup;
 import dev.hyperlab.api.lab.Backups;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
-import dev.hyperlab.shell.ShellHome;
+import dev.hyperlab.shell.command.ShellHome;
 import dev.hyperlab.shell.command.ShellContext;
 
 /** Opening the repository a {@code backup} command names: {@code --repo DIR} or the default, with a password if asked. */

@@ -5,7 +5,7 @@ import dev.hyperlab.api.lab.DiskCheck;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.ReadCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import java.util.Locale;
 import picocli.CommandLine.Command;

@@ -5,7 +5,7 @@ import dev.hyperlab.api.lab.DiskRepair;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -4,7 +4,7 @@ import dev.hyperlab.api.lab.ApplyResult;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package dev.hyperlab.shell.commands.lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.core.lab.NamedLab;
-import dev.hyperlab.shell.ShellHome;
+import dev.hyperlab.shell.command.ShellHome;
 import dev.hyperlab.shell.command.ShellCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Json;

@@ -7,7 +7,7 @@ import java.util.Locale;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import java.util.List;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.hyperlab.shell.commands.plugin;
 
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.plugin.PluginSystem;
 import dev.hyperlab.shell.plugin.Plugins;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package dev.hyperlab.shell.commands.script;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.script.JsSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;

@@ -5,7 +5,7 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.Args;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.command.StopAtPositional;
 import dev.hyperlab.shell.script.JsSession;
 import dev.hyperlab.shell.script.ScriptLimits;

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.commands.script;
 
 import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.completion.NameProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,9 @@ import java.util.stream.Stream;
 /** The JavaScript files {@code run} offers on Tab: those in the current directory and in {@code scripts/}. */
 public final class ScriptFiles extends LiveNames {
     public static final String KIND = "script";
+
+    /** The provider of this kind, which the {@code run} group registers. */
+    public static final NameProvider NAMES = (lab, words) -> list();
 
     public ScriptFiles() {
         super(KIND);

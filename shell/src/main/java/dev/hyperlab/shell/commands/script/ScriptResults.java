@@ -1,7 +1,7 @@
 package dev.hyperlab.shell.commands.script;
 
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.script.ScriptOutcome;
 
 /** How {@code js}, {@code run} and {@code java} end: an error line, or the status the code exited with. */

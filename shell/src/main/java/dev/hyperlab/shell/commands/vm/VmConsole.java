@@ -4,7 +4,7 @@ import dev.hyperlab.api.lab.ConsoleText;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.shell.command.ShellCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;

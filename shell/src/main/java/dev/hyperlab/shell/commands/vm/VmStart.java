@@ -6,7 +6,7 @@ import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.Wait;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.command.WaitOptions;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Table;

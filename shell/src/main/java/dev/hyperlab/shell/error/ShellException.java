@@ -1,4 +1,4 @@
-package dev.hyperlab.shell.command;
+package dev.hyperlab.shell.error;
 
 import java.util.List;
 

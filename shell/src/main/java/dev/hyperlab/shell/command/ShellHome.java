@@ -1,4 +1,4 @@
-package dev.hyperlab.shell;
+package dev.hyperlab.shell.command;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.hyperlab.shell;
+package dev.hyperlab.shell.commands;
 
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostState;

@@ -1,6 +1,9 @@
-package dev.hyperlab.shell.command;
+package dev.hyperlab.shell;
 
-import dev.hyperlab.shell.Invocation;
+import dev.hyperlab.shell.command.CommandCatalog;
+import dev.hyperlab.shell.command.CommandGroup;
+import dev.hyperlab.shell.command.Commands;
+import dev.hyperlab.shell.command.Section;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;

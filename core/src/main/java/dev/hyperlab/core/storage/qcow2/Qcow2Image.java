@@ -239,11 +239,11 @@ public final class Qcow2Image implements DiskImage {
     private void openForWriting(boolean fullCheck) throws IOException {
         tables.reloadRefcounts();
         if ((h.incompatibleFeatures & Qcow2Header.INCOMPAT_DIRTY) != 0) {
-            Qcow2Repair.repairRefcounts(this, "image was not closed cleanly and cannot be repaired automatically");
+            RefcountRepair.repairRefcounts(tables, snapshots.list(), "image was not closed cleanly and cannot be repaired automatically");
             h.incompatibleFeatures &= ~Qcow2Header.INCOMPAT_DIRTY;
             tables.writeHeader();
         } else {
-            Qcow2WriteGuard.verify(this, fullCheck);
+            Qcow2WriteGuard.verify(tables, snapshots.list(), fullCheck);
         }
         bitmaps.loadForWriting();
     }
@@ -504,20 +504,11 @@ public final class Qcow2Image implements DiskImage {
         bitmaps.remove(name);
     }
 
-    // ------------------------------------------------------------------ for the checker
+    // ------------------------------------------------------------------ for the check and the repair
 
-    HostFile hostFile() { return file; }
-    Qcow2Header header() { return h; }
-    long[] activeL1() { return tables.l1(); }
-    RefcountTable refcounts() throws IOException { return tables.refs(); }
-    /** Reads the refcount structure again (the header points at a new one). */
-    void reloadRefcounts() throws IOException { tables.reloadRefcounts(); }
-    /** Writes the header as it is now ({@link #header()} is mutable), in one write. */
-    void rewriteHeader() throws IOException { tables.writeHeader(); }
-    List<BitmapDirectory.Entry> storedBitmaps() throws IOException { return tables.storedBitmaps(); }
-    long[] snapshotL1(Qcow2Snapshot s) throws IOException { return tables.snapshotL1(s); }
-    void invalidateCaches() { tables.invalidateCaches(); }
-    long[] loadL2(long offset) throws IOException { return tables.loadL2(offset); }
-    void fixCopiedFlags() throws IOException { tables.fixCopiedFlags(); }
+    /** The file's tables, as the check and the repair read and set them right. */
+    ClusterTables tables() { return tables; }
+
+    /** Loads the bitmaps for writing after a repair (consistent now: the close stores them as any close does). */
     void loadBitmapsForWriting() throws IOException { bitmaps.loadForWriting(); }
 }

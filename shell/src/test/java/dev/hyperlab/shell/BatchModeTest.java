@@ -93,14 +93,18 @@ class BatchModeTest {
 
         ShellProcess.Run other = ShellProcess.run(home, null, "--lab", "other", "-c", "time");
         assertThat(other.status()).isZero();
+        ShellProcess.Run real = ShellProcess.run(home, null, "--lab", "real", "--backend", "qemu", "-c", "lab info");
+        assertThat(real.status()).as(real.err()).isZero();
         ShellProcess.Run list = ShellProcess.run(home, null, "--lab", "mylab", "-c", "lab list");
         assertThat(list.status()).as(list.err()).isZero();
-        assertThat(list.out()).contains("NAME", "DISK USED", "* mylab", "other", kept.getParent().toString())
+        assertThat(list.out()).contains("NAME", "BACKEND", "DISK USED", "* mylab", "other", kept.getParent().toString())
+                .containsPattern("(?m)^real +qemu ").containsPattern("(?m)^other +simulation ")
                 .doesNotContainPattern("(?m)^(\\* )?(here|abs|sub)\\b");
         ShellProcess.Run json = ShellProcess.run(home, null, "--lab", "./here", "-c", "lab list --json");
         assertThat(json.out()).contains("\"name\" : \"mylab\"", "\"name\" : \"other\"", "\"hosts\" : 1",
                 "\"current\" : false").doesNotContain("\"current\" : true");
-        assertThat(Labs.list(kept.getParent())).extracting(NamedLab::name).containsExactly("mylab", "other");
+        assertThat(json.out()).contains("\"backend\" : \"qemu\"", "\"backend\" : \"simulation\"");
+        assertThat(Labs.list(kept.getParent())).extracting(NamedLab::name).containsExactly("mylab", "other", "real");
 
         ShellProcess.Run twice = ShellProcess.run(home, null, "--lab", "a", "--lab", "b", "-c", "time");
         assertThat(twice.status()).isEqualTo(1);

@@ -86,17 +86,28 @@ public final class Labs {
         }
         List<Path> dirs;
         try (Stream<Path> s = Files.list(labsDir)) {
-            dirs = s.filter(d -> Files.isRegularFile(d.resolve(LabDirectory.MODEL))).sorted().toList();
+            dirs = s.filter(d -> Files.isRegularFile(d.resolve(LabDirectory.MODEL)) || QemuLab.isQemuLab(d)).sorted()
+                    .toList();
         } catch (IOException e) {
             throw new LabException(LabException.Kind.IO, "cannot list " + labsDir + ": " + e.getMessage(),
                     "check its permissions", e);
         }
         for (Path d : dirs) {
+            if (QemuLab.isQemuLab(d)) {
+                try {
+                    QemuLab.Summary q = QemuLab.summary(d);
+                    out.add(new NamedLab(d.getFileName().toString(), d, q.time(), 1, q.vms(),
+                            DiskUsage.of(d, List.of()).allocated(), "qemu"));
+                } catch (LabException e) {
+                    // a damaged lab file: not one to offer by name
+                }
+                continue;
+            }
             try (InputStream in = Files.newInputStream(d.resolve(LabDirectory.MODEL))) {
                 Map<String, Object> doc = LabCodec.readDocument(in);
                 out.add(new NamedLab(d.getFileName().toString(), d, Duration.ofNanos(LabCodec.num(doc, "now")),
                         LabCodec.count(doc, "hosts"), LabCodec.count(doc, "vms"),
-                        DiskUsage.of(d, List.of()).allocated()));
+                        DiskUsage.of(d, List.of()).allocated(), "simulation"));
             } catch (IOException | LabException e) {
                 // a damaged or half-written lab: not one to offer by name
             }

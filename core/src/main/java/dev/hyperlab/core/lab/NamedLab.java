@@ -18,5 +18,7 @@ import java.time.Duration;
  * @param hosts number of hosts
  * @param vms number of VMs
  * @param diskUsed bytes of disk its directory takes (blocks that hold data)
+ * @param backend {@code simulation} or {@code qemu} (real VMs, whose lab time is wall time since the lab was made)
  */
-public record NamedLab(String name, Path directory, Duration time, int hosts, int vms, long diskUsed) {}
+public record NamedLab(String name, Path directory, Duration time, int hosts, int vms, long diskUsed,
+        String backend) {}

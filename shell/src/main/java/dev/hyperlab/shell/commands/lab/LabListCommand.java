@@ -21,10 +21,10 @@ import picocli.CommandLine.Option;
  * saved files without opening them, and not the session's own lab.
  */
 @Command(name = "list", description = "The labs kept by name (hyperlab --lab NAME keeps a lab in "
-        + "$HYPERLAB_HOME/labs/NAME): lab time, hosts, VMs and the disk each takes; * marks this session's.")
+        + "$HYPERLAB_HOME/labs/NAME): backend, lab time, hosts, VMs and the disk each takes; * marks this session's.")
 final class LabListCommand extends ShellCommand {
     @Option(names = "--json", description = "Print one JSON document on stdout: a list of {name, directory, time, "
-            + "hosts, vms, diskUsed, current}.")
+            + "hosts, vms, diskUsed, backend, current}.")
     boolean json;
 
     LabListCommand(ShellContext ctx) {
@@ -45,16 +45,17 @@ final class LabListCommand extends ShellCommand {
                 m.put("hosts", l.hosts());
                 m.put("vms", l.vms());
                 m.put("diskUsed", l.diskUsed());
+                m.put("backend", l.backend());
                 m.put("current", isCurrent(l, current));
                 return m;
             }).toList(), out());
         } else if (labs.isEmpty()) {
             out().println("no labs kept by name in " + home + " (hyperlab --lab NAME creates one)");
         } else {
-            Table t = new Table("NAME", "LAB TIME", "HOSTS", "VMS", "DISK USED");
+            Table t = new Table("NAME", "BACKEND", "LAB TIME", "HOSTS", "VMS", "DISK USED");
             for (NamedLab l : labs) {
-                t.row((isCurrent(l, current) ? "* " : "") + l.name(), Times.at(l.time()), l.hosts(), l.vms(),
-                        Sizes.format(l.diskUsed()));
+                t.row((isCurrent(l, current) ? "* " : "") + l.name(), l.backend(), Times.at(l.time()), l.hosts(),
+                        l.vms(), Sizes.format(l.diskUsed()));
             }
             t.print(out(), style());
             out().println("in " + home + "; hyperlab --lab NAME opens one");

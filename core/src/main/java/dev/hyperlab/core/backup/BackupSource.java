@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.json.Json;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;

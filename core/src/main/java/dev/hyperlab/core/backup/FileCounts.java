@@ -37,8 +37,8 @@ public record FileCounts(long files, long directories, long others, long bytes, 
     }
 
     static FileCounts fromJson(Map<?, ?> j, String what) throws RepositoryException {
-        return new FileCounts(Json.longField(j, "files", what), Json.longField(j, "directories", what),
-                Json.longField(j, "others", what), Json.longField(j, "bytes", what), Json.longField(j, "new", what),
-                Json.longField(j, "changed", what), Json.longField(j, "unchanged", what));
+        return new FileCounts(DocumentFields.longField(j, "files", what), DocumentFields.longField(j, "directories", what),
+                DocumentFields.longField(j, "others", what), DocumentFields.longField(j, "bytes", what), DocumentFields.longField(j, "new", what),
+                DocumentFields.longField(j, "changed", what), DocumentFields.longField(j, "unchanged", what));
     }
 }

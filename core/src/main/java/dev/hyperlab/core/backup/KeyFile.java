@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -59,18 +60,18 @@ final class KeyFile {
      * @throws RepositoryException when the file is not a well-formed key file or asks for a costlier derivation
      */
     static java.util.Optional<Opened> open(byte[] file, char[] password, String what) throws RepositoryException {
-        Map<?, ?> json = Json.object(Json.parse(file, what), what);
+        Map<?, ?> json = DocumentFields.object(DocumentFields.parse(file, what), what);
         if (!"argon2id".equals(json.get("kdf"))) {
             throw new RepositoryException(what + " uses an unknown key derivation: "
                     + DiskNames.quote(String.valueOf(json.get("kdf"))));
         }
-        KdfParams params = KdfParams.bounded(Json.longField(json, "memoryKiB", what),
-                Json.longField(json, "iterations", what), Json.longField(json, "parallelism", what), what);
+        KdfParams params = KdfParams.bounded(DocumentFields.longField(json, "memoryKiB", what),
+                DocumentFields.longField(json, "iterations", what), DocumentFields.longField(json, "parallelism", what), what);
         byte[] salt;
         byte[] sealed;
         try {
-            salt = Base64.getDecoder().decode(Json.field(json, "salt", String.class, what));
-            sealed = Base64.getDecoder().decode(Json.field(json, "sealed", String.class, what));
+            salt = Base64.getDecoder().decode(DocumentFields.field(json, "salt", String.class, what));
+            sealed = Base64.getDecoder().decode(DocumentFields.field(json, "sealed", String.class, what));
         } catch (IllegalArgumentException e) {
             throw new RepositoryException(what + " is damaged: " + e.getMessage(), e);
         }

@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -154,50 +155,50 @@ record Manifest(
 
     @SuppressWarnings("unchecked")
     static Manifest decode(byte[] data, String what) throws RepositoryException {
-        Map<?, ?> json = Json.object(Json.parse(data, what), what);
-        long version = Json.longField(json, "version", what);
+        Map<?, ?> json = DocumentFields.object(DocumentFields.parse(data, what), what);
+        long version = DocumentFields.longField(json, "version", what);
         if (version != 1 && version != 2) {
             throw new RepositoryException(what + " has an unknown manifest version " + json.get("version"));
         }
         try {
             FileSet files = null;
             if (version == 2) {
-                Map<?, ?> f = Json.object(json.get("files"), what + " files");
-                files = new FileSet(ObjectId.parse(Json.field(f, "tree", String.class, what)),
-                        List.copyOf((List<String>) Json.field(f, "paths", List.class, what)),
-                        List.copyOf((List<String>) Json.field(f, "excludes", List.class, what)),
-                        Json.longField(f, "time", what),
-                        FileCounts.fromJson(Json.object(f.get("counts"), what + " counts"), what));
+                Map<?, ?> f = DocumentFields.object(json.get("files"), what + " files");
+                files = new FileSet(ObjectId.parse(DocumentFields.field(f, "tree", String.class, what)),
+                        List.copyOf((List<String>) DocumentFields.field(f, "paths", List.class, what)),
+                        List.copyOf((List<String>) DocumentFields.field(f, "excludes", List.class, what)),
+                        DocumentFields.longField(f, "time", what),
+                        FileCounts.fromJson(DocumentFields.object(f.get("counts"), what + " counts"), what));
             }
             List<Disk> disks = new ArrayList<>();
-            for (Object o : Json.field(json, "disks", List.class, what)) {
-                Map<?, ?> d = Json.object(o, what + " disk");
+            for (Object o : DocumentFields.field(json, "disks", List.class, what)) {
+                Map<?, ?> d = DocumentFields.object(o, what + " disk");
                 List<MapPage> pages = new ArrayList<>();
-                for (Object po : Json.field(d, "pages", List.class, what)) {
-                    Map<?, ?> p = Json.object(po, what + " page");
-                    pages.add(new MapPage(Math.toIntExact(Json.longField(p, "index", what)),
-                            ObjectId.parse(Json.field(p, "map", String.class, what))));
+                for (Object po : DocumentFields.field(d, "pages", List.class, what)) {
+                    Map<?, ?> p = DocumentFields.object(po, what + " page");
+                    pages.add(new MapPage(Math.toIntExact(DocumentFields.longField(p, "index", what)),
+                            ObjectId.parse(DocumentFields.field(p, "map", String.class, what))));
                 }
                 disks.add(new Disk(
-                        Json.field(d, "name", String.class, what),
-                        Json.field(d, "format", String.class, what),
-                        Json.longField(d, "virtualSize", what),
-                        Json.longField(d, "dataBytes", what),
-                        Json.longField(d, "pieces", what),
+                        DocumentFields.field(d, "name", String.class, what),
+                        DocumentFields.field(d, "format", String.class, what),
+                        DocumentFields.longField(d, "virtualSize", what),
+                        DocumentFields.longField(d, "dataBytes", what),
+                        DocumentFields.longField(d, "pieces", what),
                         List.copyOf(pages)));
             }
-            Map<?, ?> stats = Json.object(json.get("stats"), what + " stats");
+            Map<?, ?> stats = DocumentFields.object(json.get("stats"), what + " stats");
             return new Manifest(
-                    Json.field(json, "source", String.class, what),
-                    Json.field(json, "strategy", String.class, what),
-                    Json.longField(json, "labTime", what),
-                    List.copyOf((List<String>) Json.field(json, "parents", List.class, what)),
-                    (Map<String, Object>) Json.field(json, "config", Map.class, what),
+                    DocumentFields.field(json, "source", String.class, what),
+                    DocumentFields.field(json, "strategy", String.class, what),
+                    DocumentFields.longField(json, "labTime", what),
+                    List.copyOf((List<String>) DocumentFields.field(json, "parents", List.class, what)),
+                    (Map<String, Object>) DocumentFields.field(json, "config", Map.class, what),
                     List.copyOf(disks),
-                    List.copyOf((List<String>) Json.field(json, "notes", List.class, what)),
-                    Json.longField(stats, "bytesRead", what),
-                    Json.longField(stats, "blobsAdded", what),
-                    Json.longField(stats, "bytesAdded", what),
+                    List.copyOf((List<String>) DocumentFields.field(json, "notes", List.class, what)),
+                    DocumentFields.longField(stats, "bytesRead", what),
+                    DocumentFields.longField(stats, "blobsAdded", what),
+                    DocumentFields.longField(stats, "bytesAdded", what),
                     files).checked(what);
         } catch (IllegalArgumentException | ArithmeticException | ClassCastException | NullPointerException e) {
             throw new RepositoryException(what + " is damaged: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ record RepositoryConfig(int version, boolean encrypted, int compressionLevel, St
     }
 
     static RepositoryConfig decode(byte[] data, String what) throws RepositoryException {
-        Map<?, ?> json = Json.object(Json.parse(data, what), what);
+        Map<?, ?> json = DocumentFields.object(DocumentFields.parse(data, what), what);
         if (!FORMAT.equals(json.get("format"))) {
             throw new RepositoryException(what + " is not a hyperlab backup repository's config");
         }
@@ -79,16 +80,16 @@ record RepositoryConfig(int version, boolean encrypted, int compressionLevel, St
                 body.put((String) e.getKey(), e.getValue());
             }
         }
-        String sum = Json.field(json, "checksum", String.class, what);
+        String sum = DocumentFields.field(json, "checksum", String.class, what);
         if (!sum.equals(ObjectId.sha256(Json.write(body)).hex())) {
             throw new RepositoryException(what + " is damaged: its checksum does not match its content");
         }
-        long version = Json.longField(json, "version", what);
+        long version = DocumentFields.longField(json, "version", what);
         if (version != VERSION) {
             throw new RepositoryException(what + " has format version " + version + "; this hyperlab reads version "
                     + VERSION);
         }
-        String enc = Json.field(json, "encryption", String.class, what);
+        String enc = DocumentFields.field(json, "encryption", String.class, what);
         if (!enc.equals("none") && !enc.equals("aes-256-gcm")) {
             throw new RepositoryException(what + " names an unknown encryption: " + DiskNames.quote(enc));
         }
@@ -96,11 +97,11 @@ record RepositoryConfig(int version, boolean encrypted, int compressionLevel, St
             throw new RepositoryException(what + " names an unknown compression: "
                     + DiskNames.quote(String.valueOf(json.get("compression"))));
         }
-        long level = Json.longField(json, "compressionLevel", what);
+        long level = DocumentFields.longField(json, "compressionLevel", what);
         if (level < 1 || level > 19) {
             throw new RepositoryException(what + " names compression level " + level + ", outside 1..19");
         }
-        String mac = json.containsKey("mac") ? Json.field(json, "mac", String.class, what) : "";
+        String mac = json.containsKey("mac") ? DocumentFields.field(json, "mac", String.class, what) : "";
         if (!mac.isEmpty() && !mac.matches("[0-9a-f]{64}")) {
             throw new RepositoryException(what + " is damaged: its MAC is not 64 hex digits");
         }

@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.json.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -190,17 +191,17 @@ final class RepositoryLock implements AutoCloseable {
         for (String n : backend.list(FileKind.LOCK)) {
             try {
                 byte[] data = backend.load(FileKind.LOCK, n);
-                Map<?, ?> j = Json.object(Json.parse(data, "lock " + n), "lock " + n);
-                long pid = Json.longField(j, "pid", "lock " + n);
-                long started = Json.longField(j, "started", "lock " + n);
-                String lockHost = Json.field(j, "host", String.class, "lock " + n);
-                String lockBoot = Json.field(j, "boot", String.class, "lock " + n);
+                Map<?, ?> j = DocumentFields.object(DocumentFields.parse(data, "lock " + n), "lock " + n);
+                long pid = DocumentFields.longField(j, "pid", "lock " + n);
+                long started = DocumentFields.longField(j, "started", "lock " + n);
+                String lockHost = DocumentFields.field(j, "host", String.class, "lock " + n);
+                String lockBoot = DocumentFields.field(j, "boot", String.class, "lock " + n);
                 // a lock written before locks carried their time has none: only its process can make it stale
-                long time = j.containsKey("time") ? Json.longField(j, "time", "lock " + n) : now;
+                long time = j.containsKey("time") ? DocumentFields.longField(j, "time", "lock " + n) : now;
                 boolean expired = now - time > STALE_AFTER.toMillis();
                 boolean dead = lockHost.equals(host) && (!lockBoot.equals(boot) || !alive(pid, started));
-                locks.add(new LockInfo(n, pid, lockHost, Json.field(j, "exclusive", Boolean.class, "lock " + n),
-                        Json.field(j, "operation", String.class, "lock " + n), expired || dead,
+                locks.add(new LockInfo(n, pid, lockHost, DocumentFields.field(j, "exclusive", Boolean.class, "lock " + n),
+                        DocumentFields.field(j, "operation", String.class, "lock " + n), expired || dead,
                         j.containsKey("time") ? time : 0, expired && !dead));
             } catch (NoSuchFileException gone) {
                 whole = false;

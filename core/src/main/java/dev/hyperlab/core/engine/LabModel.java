@@ -452,8 +452,8 @@ public final class LabModel {
     public void setMemoryPolicy(String host, dev.hyperlab.api.lab.MemoryPolicy policy) {
         MemoryManager mm = hostMachine(host).memory;
         mm.update();
-        if (policy.swapBytes() < mm.swapUsed) {
-            throw LabException.notAllowed("host " + host + " has " + Sizes.format(mm.swapUsed) + " in swap",
+        if (policy.swapBytes() < mm.swapUsed()) {
+            throw LabException.notAllowed("host " + host + " has " + Sizes.format(mm.swapUsed()) + " in swap",
                     "swap space cannot shrink below what is in it");
         }
         mm.policy = policy;
@@ -792,15 +792,14 @@ public final class LabModel {
             }
             case MemoryTick t -> {
                 HostMachine h = hosts.get(t.host());
-                if (h != null && h.memory.tickAt == sim.now()) {
+                if (h != null && h.memory.tickAt() == sim.now()) {
                     h.memory.tick();
                 }
             }
             case StartGate g -> {
                 HostMachine h = hosts.get(g.host());
-                if (h != null && h.starts.gateAt == sim.now()) {
-                    h.starts.gateAt = -1;
-                    h.starts.admit();
+                if (h != null) {
+                    h.starts.gateEvent(sim.now());
                 }
             }
             default -> throw new IllegalStateException("unknown event " + e);

@@ -680,7 +680,7 @@ final class Snapshots {
      */
     void recover() {
         for (VmMachine vm : List.copyOf(lab.vms.values())) {
-            SnapshotJob job = vm.snapshotJob;
+            SnapshotJob job = vm.snapshotJob();
             if (job == null) {
                 continue;
             }

@@ -146,7 +146,7 @@ final class VmStateDoc {
         m.put("resident", 0L);
         m.put("swapped", 0L);
         m.put("shared", 0L);
-        m.put("majorFaults", old.account.majorFaults);
+        m.put("majorFaults", old.account.majorFaults());
         m.put("memorySamples", List.of());
         m.put("run", old.run + 1);
         m.put("planKind", "");

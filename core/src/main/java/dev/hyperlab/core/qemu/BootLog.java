@@ -1,6 +1,6 @@
 package dev.hyperlab.core.qemu;
 
-import dev.hyperlab.core.backup.Json;
+import dev.hyperlab.core.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

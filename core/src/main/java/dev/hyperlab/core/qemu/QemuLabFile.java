@@ -2,7 +2,7 @@ package dev.hyperlab.core.qemu;
 
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.core.backup.Json;
+import dev.hyperlab.core.json.Json;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.nio.channels.FileChannel;

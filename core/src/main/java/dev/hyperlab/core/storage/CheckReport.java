@@ -1,6 +1,9 @@
 package dev.hyperlab.core.storage;
 
+import dev.hyperlab.core.json.Json;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The outcome of a consistency check, counted as {@code qemu-img check} counts: corruptions (a refcount lower than
@@ -34,20 +37,16 @@ public record CheckReport(String path, ImageFormat format, long corruptions, lon
 
     /** The same fields {@code qemu-img check --output=json} prints. */
     public String toJson() {
-        StringBuilder b = new StringBuilder("{");
-        Json.field(b, "filename", path).append(',');
-        Json.field(b, "format", format.qemuName()).append(',');
-        Json.field(b, "image-end-offset", imageEndOffset).append(',');
-        Json.field(b, "total-clusters", totalClusters).append(',');
-        Json.field(b, "allocated-clusters", allocatedClusters).append(',');
-        Json.field(b, "corruptions", corruptions).append(',');
-        Json.field(b, "leaks", leaks).append(',');
-        Json.field(b, "check-errors", checkErrors).append(',');
-        b.append("\"problems\":[");
-        for (int i = 0; i < problems.size(); i++) {
-            if (i > 0) b.append(',');
-            Json.string(b, problems.get(i));
-        }
-        return b.append("]}").toString();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("filename", path);
+        m.put("format", format.qemuName());
+        m.put("image-end-offset", imageEndOffset);
+        m.put("total-clusters", totalClusters);
+        m.put("allocated-clusters", allocatedClusters);
+        m.put("corruptions", corruptions);
+        m.put("leaks", leaks);
+        m.put("check-errors", checkErrors);
+        m.put("problems", problems);
+        return Json.writeInOrder(m);
     }
 }

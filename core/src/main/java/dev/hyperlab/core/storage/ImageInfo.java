@@ -1,8 +1,12 @@
 package dev.hyperlab.core.storage;
 
+import dev.hyperlab.core.json.Json;
 import dev.hyperlab.core.storage.qcow2.BitmapInfo;
 import dev.hyperlab.core.storage.qcow2.Qcow2Snapshot;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -37,70 +41,69 @@ public record ImageInfo(String filename, ImageFormat format, long virtualSize, l
 
     /** JSON shaped like {@code qemu-img info --output=json}, with {@code backing-chain} added when there is one. */
     public String toJson() {
-        StringBuilder b = new StringBuilder("{");
-        Json.field(b, "filename", filename).append(',');
-        Json.field(b, "format", format.qemuName()).append(',');
-        Json.field(b, "virtual-size", virtualSize).append(',');
-        Json.field(b, "actual-size", actualSize).append(',');
-        clusterSize.ifPresent(c -> Json.field(b, "cluster-size", c).append(','));
-        backingFilename.ifPresent(s -> Json.field(b, "backing-filename", s).append(','));
-        fullBackingFilename.ifPresent(s -> Json.field(b, "full-backing-filename", s).append(','));
-        backingFormat.ifPresent(s -> Json.field(b, "backing-filename-format", s).append(','));
+        return Json.writeInOrder(tree());
+    }
+
+    /** The fields in {@code qemu-img info}'s order. */
+    private Map<String, Object> tree() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("filename", filename);
+        m.put("format", format.qemuName());
+        m.put("virtual-size", virtualSize);
+        m.put("actual-size", actualSize);
+        clusterSize.ifPresent(c -> m.put("cluster-size", c));
+        backingFilename.ifPresent(s -> m.put("backing-filename", s));
+        fullBackingFilename.ifPresent(s -> m.put("full-backing-filename", s));
+        backingFormat.ifPresent(s -> m.put("backing-filename-format", s));
         if (!snapshots.isEmpty()) {
-            b.append("\"snapshots\":[");
-            for (int i = 0; i < snapshots.size(); i++) {
-                Qcow2Snapshot s = snapshots.get(i);
-                if (i > 0) b.append(',');
-                b.append('{');
-                if (s.icount() != -1) Json.field(b, "icount", s.icount()).append(',');
-                Json.field(b, "vm-state-size", s.vmStateSize()).append(',');
-                Json.field(b, "date-sec", s.dateSec()).append(',');
-                Json.field(b, "date-nsec", s.dateNsec()).append(',');
-                Json.field(b, "vm-clock-sec", s.vmClockNsec() / 1_000_000_000L).append(',');
-                Json.field(b, "vm-clock-nsec", s.vmClockNsec() % 1_000_000_000L).append(',');
-                Json.field(b, "id", s.id()).append(',');
-                Json.field(b, "name", s.name());
-                b.append('}');
+            List<Object> list = new ArrayList<>();
+            for (Qcow2Snapshot s : snapshots) {
+                Map<String, Object> sm = new LinkedHashMap<>();
+                if (s.icount() != -1) sm.put("icount", s.icount());
+                sm.put("vm-state-size", s.vmStateSize());
+                sm.put("date-sec", s.dateSec());
+                sm.put("date-nsec", s.dateNsec());
+                sm.put("vm-clock-sec", s.vmClockNsec() / 1_000_000_000L);
+                sm.put("vm-clock-nsec", s.vmClockNsec() % 1_000_000_000L);
+                sm.put("id", s.id());
+                sm.put("name", s.name());
+                list.add(sm);
             }
-            b.append("],");
+            m.put("snapshots", list);
         }
         qcow2.ifPresent(q -> {
-            b.append("\"format-specific\":{\"type\":\"qcow2\",\"data\":{");
-            Json.field(b, "compat", q.compat()).append(',');
-            Json.field(b, "compression-type", q.compressionType()).append(',');
-            Json.field(b, "lazy-refcounts", q.lazyRefcounts()).append(',');
+            Map<String, Object> data = new LinkedHashMap<>();
+            data.put("compat", q.compat());
+            data.put("compression-type", q.compressionType());
+            data.put("lazy-refcounts", q.lazyRefcounts());
             if (!q.bitmaps().isEmpty()) {
-                b.append("\"bitmaps\":[");
-                for (int i = 0; i < q.bitmaps().size(); i++) {
-                    BitmapInfo m = q.bitmaps().get(i);
-                    if (i > 0) b.append(',');
-                    b.append("{\"flags\":[");
-                    String sep = "";
-                    if (m.inUse()) {
-                        b.append("\"in-use\"");
-                        sep = ",";
-                    }
-                    if (m.enabled()) b.append(sep).append("\"auto\"");
-                    b.append("],");
-                    Json.field(b, "name", m.name()).append(',');
-                    Json.field(b, "granularity", m.granularity()).append('}');
+                List<Object> list = new ArrayList<>();
+                for (BitmapInfo b : q.bitmaps()) {
+                    List<String> flags = new ArrayList<>();
+                    if (b.inUse()) flags.add("in-use");
+                    if (b.enabled()) flags.add("auto");
+                    Map<String, Object> bm = new LinkedHashMap<>();
+                    bm.put("flags", flags);
+                    bm.put("name", b.name());
+                    bm.put("granularity", b.granularity());
+                    list.add(bm);
                 }
-                b.append("],");
+                data.put("bitmaps", list);
             }
-            Json.field(b, "refcount-bits", q.refcountBits()).append(',');
-            Json.field(b, "corrupt", q.corrupt()).append(',');
-            Json.field(b, "extended-l2", q.extendedL2());
-            b.append("}},");
+            data.put("refcount-bits", q.refcountBits());
+            data.put("corrupt", q.corrupt());
+            data.put("extended-l2", q.extendedL2());
+            Map<String, Object> specific = new LinkedHashMap<>();
+            specific.put("type", "qcow2");
+            specific.put("data", data);
+            m.put("format-specific", specific);
         });
         if (!backingChain.isEmpty()) {
-            b.append("\"backing-chain\":[");
-            for (int i = 0; i < backingChain.size(); i++) {
-                if (i > 0) b.append(',');
-                b.append(backingChain.get(i).toJson());
-            }
-            b.append("],");
+            List<Object> list = new ArrayList<>();
+            for (ImageInfo below : backingChain) list.add(below.tree());
+            m.put("backing-chain", list);
         }
-        Json.field(b, "dirty-flag", dirtyFlag);
-        return b.append('}').toString();
+        m.put("dirty-flag", dirtyFlag);
+        return m;
     }
 }

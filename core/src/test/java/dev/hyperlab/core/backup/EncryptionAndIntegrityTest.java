@@ -1,5 +1,6 @@
 package dev.hyperlab.core.backup;
 
+import dev.hyperlab.core.json.Json;
 import dev.hyperlab.core.storage.raw.RawImage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

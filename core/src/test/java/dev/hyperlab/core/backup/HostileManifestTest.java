@@ -3,6 +3,7 @@ package dev.hyperlab.core.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hyperlab.core.json.Json;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -25,10 +25,16 @@ public final class MemoryAccount {
     long guestUsed;
     /** Of its resident memory, what page sharing saves (its pages merged with identical ones). */
     long shared;
-    public long majorFaults;
+    /** Pages read back from swap, in swap-in clusters (QEMU's balloon statistic major-faults). */
+    long majorFaults;
     boolean balloonLoaded;
     /** Memory over time: {time, actual, resident, swapped, shared}, one row per change. */
     public final List<long[]> samples = new ArrayList<>();
+
+    /** Pages read back from swap so far, in swap-in clusters. */
+    public long majorFaults() {
+        return majorFaults;
+    }
 
     /** Pages the guest has that the host keeps somewhere (in memory or in swap). */
     public long backed() {

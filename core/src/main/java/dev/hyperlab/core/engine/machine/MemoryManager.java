@@ -36,17 +36,28 @@ public final class MemoryManager {
 
     private final HostMachine host;
     public MemoryPolicy policy = DEFAULT_POLICY;
-    public long swapUsed;
+    /** Host swap in use (the host clears it when it loses power). */
+    long swapUsed;
     /** Lab time of the last accounting update (KSM and balloon progress run between updates). */
     long lastUpdate;
     /** Lab time of the pending memory tick, or -1. */
-    public long tickAt = -1;
+    private long tickAt = -1;
     /** Lab time the auto-balloon policy last re-targeted. */
     long lastPolicyRun = -1;
     public final List<long[]> samples = new ArrayList<>();
 
     MemoryManager(HostMachine host) {
         this.host = host;
+    }
+
+    /** Host swap in use, in bytes. */
+    public long swapUsed() {
+        return swapUsed;
+    }
+
+    /** Lab time of the pending memory tick, or -1: a tick event at another time is stale. */
+    public long tickAt() {
+        return tickAt;
     }
 
     /** The VMs holding memory on this host, in name order (kept as VMs start and stop: read on every touch). */

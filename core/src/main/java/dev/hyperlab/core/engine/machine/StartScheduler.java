@@ -22,7 +22,8 @@ public final class StartScheduler {
     /** Priority of the group started last, and when its last member finished booting (-1: still booting). */
     int lastPriority = Integer.MIN_VALUE;
     long groupDoneAt = -1;
-    public long gateAt = -1;
+    /** Lab time of the pending start gate, or -1. */
+    private long gateAt = -1;
 
     StartScheduler(HostMachine host) {
         this.host = host;
@@ -79,6 +80,15 @@ public final class StartScheduler {
         if (booting == 0) {
             groupDoneAt = host.env.sim().now();
         }
+        admit();
+    }
+
+    /** A start gate event fired at {@code now}: when it is the pending one (not stale), the gate opens and starts are admitted. */
+    public void gateEvent(long now) {
+        if (gateAt != now) {
+            return;
+        }
+        gateAt = -1;
         admit();
     }
 

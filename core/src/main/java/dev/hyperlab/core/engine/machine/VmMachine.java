@@ -55,7 +55,7 @@ public final class VmMachine extends Machine {
     /** This VM's snapshots: their metadata and tree (the images hold their data). */
     public SnapshotTree snapshots = new SnapshotTree();
     /** A snapshot operation that was under way at the last save; finished or undone when the lab is loaded. */
-    public SnapshotJob snapshotJob;
+    private SnapshotJob snapshotJob;
 
     public VmMachine(MachineEnv env, String name, String host, int vcpus, long memory, String firmware, String os,
             List<String> drivers, int bootPriority, List<VmDisk> disks) {
@@ -69,6 +69,11 @@ public final class VmMachine extends Machine {
         this.drivers = List.copyOf(drivers);
         this.bootPriority = bootPriority;
         this.disks = List.copyOf(disks);
+    }
+
+    /** The snapshot operation under way at the last save, or null. */
+    public SnapshotJob snapshotJob() {
+        return snapshotJob;
     }
 
     public VmState state() {

@@ -1,6 +1,6 @@
 package dev.hyperlab.core.qemu.qmp;
 
-import dev.hyperlab.core.backup.Json;
+import dev.hyperlab.core.json.Json;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

@@ -37,13 +37,13 @@ final class Qcow2WriteGuard {
         }
     }
 
-    /** Refuses {@code img} for writing when its refcounts cannot be trusted; {@code full} runs the whole check. */
-    static void verify(Qcow2Image img, boolean full) throws IOException {
+    /** Refuses the image of {@code t} for writing when its refcounts cannot be trusted; {@code full} runs the whole check. */
+    static void verify(ClusterTables t, List<Qcow2Snapshot> snapshots, boolean full) throws IOException {
         if (full) {
-            CheckReport r = Qcow2Checker.check(img);
+            CheckReport r = ClusterReferences.check(t, snapshots);
             if (r.corruptions() > 0 || r.checkErrors() > 0) throw new CorruptImageException(describe(r));
         } else {
-            requireCountedMetadata(img);
+            requireCountedMetadata(t, snapshots);
         }
     }
 
@@ -58,11 +58,11 @@ final class Qcow2WriteGuard {
         return s.append("); nothing was written to it").toString();
     }
 
-    private static void requireCountedMetadata(Qcow2Image img) throws IOException {
-        Qcow2Header h = img.header();
+    private static void requireCountedMetadata(ClusterTables t, List<Qcow2Snapshot> snapshots) throws IOException {
+        Qcow2Header h = t.h;
         int bits = h.clusterBits;
         long cs = h.clusterSize();
-        RefcountTable refs = img.refcounts();
+        RefcountTable refs = t.refs();
         List<Structure> all = new ArrayList<>();
         all.add(new Structure("the header", 0, cs));
         if (h.l1Size > 0) all.add(new Structure("the L1 table", h.l1TableOffset, h.l1Size * 8L));
@@ -73,22 +73,22 @@ final class Qcow2WriteGuard {
             all.add(new Structure("refcount block " + i, table[i] & L2Entry.OFFSET_MASK, cs));
         }
         if (h.nbSnapshots > 0) {
-            all.add(new Structure("the snapshot table", h.snapshotsOffset, SnapshotTable.encodedSize(img.snapshots())));
+            all.add(new Structure("the snapshot table", h.snapshotsOffset, SnapshotTable.encodedSize(snapshots)));
         }
-        for (Qcow2Snapshot s : img.snapshots()) {
+        for (Qcow2Snapshot s : snapshots) {
             if (s.l1Size() > 0) all.add(new Structure("the L1 table of snapshot " + s.id(), s.l1TableOffset(), s.l1Size() * 8L));
         }
         if (h.bitmaps != null) {
             all.add(new Structure("the bitmap directory", h.bitmaps.directoryOffset(), h.bitmaps.directorySize()));
-            for (BitmapDirectory.Entry e : img.storedBitmaps()) {
+            for (BitmapDirectory.Entry e : t.storedBitmaps()) {
                 if (e.tableSize() > 0) all.add(new Structure("the table of bitmap '" + e.name() + "'", e.tableOffset(), e.tableSize() * 8L));
             }
         }
-        long fileSize = img.hostFile().size();
+        long fileSize = t.file.size();
         for (Structure s : all) {
-            if ((s.offset & (cs - 1)) != 0) throw corrupt(img, s.name + " at 0x" + Long.toHexString(s.offset) + " is not on a cluster boundary");
+            if ((s.offset & (cs - 1)) != 0) throw corrupt(t, s.name + " at 0x" + Long.toHexString(s.offset) + " is not on a cluster boundary");
             if (s.offset < 0 || s.offset + s.bytes > fileSize || s.offset + s.bytes < 0) {
-                throw corrupt(img, s.name + " at 0x" + Long.toHexString(s.offset) + " lies past the end of the file");
+                throw corrupt(t, s.name + " at 0x" + Long.toHexString(s.offset) + " lies past the end of the file");
             }
         }
         List<Structure> byOffset = new ArrayList<>(all);
@@ -97,19 +97,19 @@ final class Qcow2WriteGuard {
             Structure a = byOffset.get(i - 1);
             Structure b = byOffset.get(i);
             if (b.firstCluster(bits) <= a.lastCluster(bits)) {
-                throw corrupt(img, a.name + " and " + b.name + " share cluster " + b.firstCluster(bits));
+                throw corrupt(t, a.name + " and " + b.name + " share cluster " + b.firstCluster(bits));
             }
         }
         for (Structure s : all) {
             for (long c = s.firstCluster(bits); c <= s.lastCluster(bits); c++) {
                 if (refs.get(c) == 0) {
-                    throw corrupt(img, s.name + " (cluster " + c + ") has refcount 0, so new data could be written over it");
+                    throw corrupt(t, s.name + " (cluster " + c + ") has refcount 0, so new data could be written over it");
                 }
             }
         }
     }
 
-    private static CorruptImageException corrupt(Qcow2Image img, String finding) {
-        return new CorruptImageException(img.path() + ": image is corrupt (" + finding + "); nothing was written to it");
+    private static CorruptImageException corrupt(ClusterTables t, String finding) {
+        return new CorruptImageException(t.file.path + ": image is corrupt (" + finding + "); nothing was written to it");
     }
 }

@@ -1,11 +1,16 @@
-package dev.hyperlab.core.backup;
+package dev.hyperlab.core.json;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -15,9 +20,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * JSON for the repository's small files (config, key files, manifests). Objects are written with their keys sorted, so
- * the same content always gives the same bytes and therefore the same content-addressed name, whatever map the
- * caller used. Parsed objects keep the order of the file. Public for the other JSON peers of core (the QEMU monitor).
+ * Core's one JSON helper, on jackson-core's streaming API: trees of maps, lists, strings, numbers, booleans and nulls
+ * written and parsed. {@link #write} sorts each object's keys, so the same content always gives the same bytes (the
+ * backup repository's content-addressed files depend on it) whatever map the caller used; {@link #writeInOrder} keeps
+ * the order the caller gave, for records shaped like another tool's output ({@code qemu-img info --output=json}).
+ * Parsed objects keep the order of the file. It depends on nothing else in core, so every package may use it.
  */
 public final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder().build();
@@ -44,7 +51,7 @@ public final class Json {
             if (pretty) {
                 g.useDefaultPrettyPrinter();
             }
-            write(g, tree, "$");
+            write(g, tree, "$", true);
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to memory failed", e);
         }
@@ -52,7 +59,51 @@ public final class Json {
         return out.toByteArray();
     }
 
-    private static void write(JsonGenerator g, Object v, String path) throws IOException {
+    /**
+     * {@code tree} on one line with no newline, each object's keys in the order its map gives them (a
+     * {@link LinkedHashMap} for a fixed order). Control characters other than tab, newline and return are written as
+     * lower-case six-character escapes (backslash, u, four hex digits), as storage wrote them before.
+     *
+     * @throws IllegalArgumentException for a value {@link #write(Object)} would refuse
+     */
+    public static String writeInOrder(Object tree) {
+        StringWriter out = new StringWriter();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.setCharacterEscapes(LowerCaseControlEscapes.INSTANCE);
+            write(g, tree, "$", false);
+        } catch (IOException e) {
+            throw new IllegalStateException("writing JSON to memory failed", e);
+        }
+        return out.toString();
+    }
+
+    /** Escapes as jackson does, but control characters (tab, newline and return aside) in lower-case hex. */
+    private static final class LowerCaseControlEscapes extends CharacterEscapes {
+        static final LowerCaseControlEscapes INSTANCE = new LowerCaseControlEscapes();
+        private static final long serialVersionUID = 1L;
+        private final int[] codes = standardAsciiEscapesForJSON();
+
+        private LowerCaseControlEscapes() {
+            for (int c = 0; c < 0x20; c++) {
+                if (c != '\t' && c != '\n' && c != '\r') {
+                    codes[c] = ESCAPE_CUSTOM;
+                }
+            }
+        }
+
+        @Override
+        public int[] getEscapeCodesForAscii() {
+            return codes;
+        }
+
+        @Override
+        public SerializableString getEscapeSequence(int ch) {
+            // asked for every character past ASCII too: those are written as they are (null: no escape)
+            return ch < 0x20 ? new SerializedString(String.format("\\u%04x", ch)) : null;
+        }
+    }
+
+    private static void write(JsonGenerator g, Object v, String path, boolean sortKeys) throws IOException {
         switch (v) {
             case null -> g.writeNull();
             case String s -> g.writeString(s);
@@ -69,26 +120,26 @@ public final class Json {
                 }
                 g.writeNumber(d);
             }
-            case Float f -> write(g, f.doubleValue(), path);
+            case Float f -> write(g, f.doubleValue(), path, sortKeys);
             case Map<?, ?> m -> {
-                TreeMap<String, Object> sorted = new TreeMap<>();
+                Map<String, Object> fields = sortKeys ? new TreeMap<>() : new LinkedHashMap<>();
                 for (Map.Entry<?, ?> e : m.entrySet()) {
                     if (!(e.getKey() instanceof String key)) {
                         throw new IllegalArgumentException("JSON object keys must be strings (at " + path + ")");
                     }
-                    sorted.put(key, e.getValue());
+                    fields.put(key, e.getValue());
                 }
                 g.writeStartObject();
-                for (Map.Entry<String, Object> e : sorted.entrySet()) {
+                for (Map.Entry<String, Object> e : fields.entrySet()) {
                     g.writeFieldName(e.getKey());
-                    write(g, e.getValue(), path + "." + e.getKey());
+                    write(g, e.getValue(), path + "." + e.getKey(), sortKeys);
                 }
                 g.writeEndObject();
             }
             case List<?> l -> {
                 g.writeStartArray();
                 for (int i = 0; i < l.size(); i++) {
-                    write(g, l.get(i), path + "[" + i + "]");
+                    write(g, l.get(i), path + "[" + i + "]", sortKeys);
                 }
                 g.writeEndArray();
             }
@@ -100,17 +151,10 @@ public final class Json {
     /**
      * Parses one JSON document into maps, lists, strings, longs or big integers, doubles, booleans and nulls.
      *
-     * @throws RepositoryException naming {@code what} when the bytes are not one well-formed document
+     * @throws IOException naming {@code what} when the bytes are not one well-formed document
      */
-    static Object parse(byte[] data, String what) throws RepositoryException {
-        try {
-            return parse(data, 0, data.length, what);
-        } catch (IOException e) {
-            if (e instanceof RepositoryException re) {
-                throw re;
-            }
-            throw new RepositoryException(e.getMessage(), e);
-        }
+    public static Object parse(byte[] data, String what) throws IOException {
+        return parse(data, 0, data.length, what);
     }
 
     /**
@@ -130,7 +174,7 @@ public final class Json {
                 throw new IOException(what + " has data after its JSON document");
             }
             return v;
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        } catch (JacksonException e) {
             throw new IOException(what + " is not valid JSON: " + firstLine(e.getMessage()), e);
         }
     }
@@ -170,28 +214,5 @@ public final class Json {
             case VALUE_NULL -> null;
             default -> throw new IOException("unexpected " + t);
         };
-    }
-
-    /** A required field of an object, with a clear message when it is missing or of the wrong type. */
-    static <T> T field(Map<?, ?> obj, String name, Class<T> type, String what) throws RepositoryException {
-        Object v = obj.get(name);
-        if (!type.isInstance(v)) {
-            throw new RepositoryException(what + " lacks field \"" + name + "\" (or it is not a "
-                    + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + ")");
-        }
-        return type.cast(v);
-    }
-
-    /** A required object. */
-    static Map<?, ?> object(Object v, String what) throws RepositoryException {
-        if (!(v instanceof Map<?, ?> m)) {
-            throw new RepositoryException(what + " is not a JSON object");
-        }
-        return m;
-    }
-
-    /** A required whole number field. */
-    static long longField(Map<?, ?> obj, String name, String what) throws RepositoryException {
-        return field(obj, name, Long.class, what);
     }
 }

@@ -173,14 +173,14 @@ class HostFileBackupCommandsTest {
 
             // the facade from JavaScript and from Java
             assertThat(shell.ok("js lab.backups('" + tmp.resolve("repo") + "', '').backupHostFiles('pm1', ['/etc'], "
-                    + "['*.bak']).backup().files().files()")).contains("3");
+                    + "['*.bak']).backup.files.files")).contains("3");
             assertThat(shell.ok("java lab.backups(\"" + tmp.resolve("repo") + "\", \"\").backupHostFiles(\"pm1\", "
                     + "java.util.List.of(\"/var\"), java.util.List.of()).read().toNanos() > 0")).contains("true");
 
             // mistakes: one line each, nothing written
             int before = shell.run("backup list --json" + repo).json().size();
             assertThat(shell.run("backup run pm1 --files /nope" + repo).err())
-                    .isEqualTo("error: cannot back up /nope: /nope: No such file or directory\n");
+                    .isEqualTo("error: cannot back up /nope: /nope: no such file or directory\n");
             assertThat(shell.run("backup run pm1 --files etc" + repo).err())
                     .startsWith("error: path \"etc\" is not absolute");
             assertThat(shell.run("backup run pm1 --files /etc --image" + repo).err())

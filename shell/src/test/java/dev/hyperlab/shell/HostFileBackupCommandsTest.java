@@ -125,20 +125,25 @@ class HostFileBackupCommandsTest {
         return Files.getAttribute(p, "unix:ino", LinkOption.NOFOLLOW_LINKS);
     }
 
-    @Test
-    void backUpFilesInsideARunningHostRestoreThemAndRunAgainReadingNothing() throws Exception {
+    /** A lab in {@code lab} with UEFI host pm1 installed (off) and a repository; then {@code then} in that shell. */
+    private void installed(Path lab, java.util.function.Consumer<ShellFixture> then) {
         assumeThat(has("sgdisk") && has("mkfs.ext4")).as("sgdisk and mkfs.ext4").isTrue();
-        Path tree = tree();
-        Path lab = tmp.resolve("lab");
-        String repo = " --repo " + tmp.resolve("repo");
         try (ShellFixture shell = ShellFixture.in(lab)) {
             shell.ok("host create pm1 --cores 4 --ram 8GiB --firmware uefi --disk nvme:2GiB;"
                     + "host install pm1 --hypervisor type2 --host-os linux;"
                     + "backup init " + tmp.resolve("repo"));
-            assertThat(shell.run("backup run pm1 --files /etc" + repo).err())
-                    .isEqualTo("error: host pm1 is off: a file backup runs in the host's OS, which must be running "
-                            + "(power it on and wait for it, or image its disks offline)\n");
+            then.accept(shell);
         }
+    }
+
+    @Test
+    void backUpFilesInsideARunningHostRestoreThemAndRunAgainReadingNothing() throws Exception {
+        Path tree = tree();
+        Path lab = tmp.resolve("lab");
+        String repo = " --repo " + tmp.resolve("repo");
+        installed(lab, shell -> assertThat(shell.run("backup run pm1 --files /etc" + repo).err())
+                .isEqualTo("error: host pm1 is off: a file backup runs in the host's OS, which must be running "
+                        + "(power it on and wait for it, or image its disks offline)\n"));
         addRoot(lab.resolve("hosts/pm1/disk0.raw"), tree);
         try (ShellFixture shell = ShellFixture.in(lab)) {
             shell.ok("host power-on pm1; wait host pm1");
@@ -192,15 +197,10 @@ class HostFileBackupCommandsTest {
 
     @Test
     void aDamagedFileSystemIsRefusedAndWritesNoBackup() throws Exception {
-        assumeThat(has("sgdisk") && has("mkfs.ext4")).as("sgdisk and mkfs.ext4").isTrue();
         Path tree = tree();
         Path lab = tmp.resolve("lab");
         String repo = " --repo " + tmp.resolve("repo");
-        try (ShellFixture shell = ShellFixture.in(lab)) {
-            shell.ok("host create pm1 --cores 4 --ram 8GiB --firmware uefi --disk nvme:2GiB;"
-                    + "host install pm1 --hypervisor type2 --host-os linux;"
-                    + "backup init " + tmp.resolve("repo"));
-        }
+        installed(lab, shell -> {});
         Path disk = lab.resolve("hosts/pm1/disk0.raw");
         addRoot(disk, tree);
         breakDirectoryEntry(disk, "zzmarker-entry");

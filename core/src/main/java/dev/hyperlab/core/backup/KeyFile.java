@@ -6,8 +6,6 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * A key file ({@code keys/ID}): the repository's random master key material sealed with AES-256-GCM under a key that
@@ -39,7 +37,7 @@ final class KeyFile {
     static byte[] create(char[] password, byte[] master, KdfParams params) {
         byte[] salt = new byte[16];
         new SecureRandom().nextBytes(salt);
-        byte[] kek = derive(password, salt, params);
+        byte[] kek = Argon2id.derive(password, salt, params);
         RepositoryCipher sealer = RepositoryCipher.of(concat(kek, new byte[32]));
         byte[] sealed = sealer.seal(AAD, concat(master, new byte[] {AUTHENTICATED_CONFIG}));
         Arrays.fill(kek, (byte) 0);
@@ -79,7 +77,7 @@ final class KeyFile {
         if (salt.length < 8 || salt.length > 64) {
             throw new RepositoryException(what + " is damaged: a salt of " + salt.length + " bytes");
         }
-        byte[] kek = derive(password, salt, params);
+        byte[] kek = Argon2id.derive(password, salt, params);
         RepositoryCipher opener = RepositoryCipher.of(concat(kek, new byte[32]));
         Arrays.fill(kek, (byte) 0);
         byte[] plain;
@@ -96,21 +94,6 @@ final class KeyFile {
             return java.util.Optional.of(new Opened(Arrays.copyOf(plain, 64), true));
         }
         throw new RepositoryException(what + " is damaged: sealed key of " + plain.length + " bytes");
-    }
-
-    static byte[] derive(char[] password, byte[] salt, KdfParams params) {
-        Argon2Parameters p = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-                .withSalt(salt)
-                .withMemoryAsKB(params.memoryKiB())
-                .withIterations(params.iterations())
-                .withParallelism(params.parallelism())
-                .build();
-        Argon2BytesGenerator gen = new Argon2BytesGenerator();
-        gen.init(p);
-        byte[] out = new byte[32];
-        gen.generateBytes(password, out);
-        return out;
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -44,10 +44,6 @@ import dev.hyperlab.core.engine.snapshot.SnapshotRecord;
  * what the operation did to the other disks is undone where that is possible.
  */
 final class Snapshots {
-    /** Longest snapshot name: QEMU allows more, but names are typed and listed. */
-    static final int MAX_NAME = 128;
-    static final int MAX_DESCRIPTION = 1024;
-
     private final LabModel lab;
 
     Snapshots(LabModel lab) {
@@ -140,11 +136,8 @@ final class Snapshots {
 
     SnapshotInfo create(String vmName, String name, SnapshotOptions options, Runnable checkpoint) {
         VmMachine vm = lab.vmMachine(vmName);
-        checkName(name);
-        if (options.description().length() > MAX_DESCRIPTION || options.description().contains("\n")) {
-            throw LabException.invalid("a snapshot description is one line of at most " + MAX_DESCRIPTION
-                    + " characters", "shorten it");
-        }
+        SnapshotNames.checkName(name);
+        SnapshotNames.checkDescription(options.description());
         if (vm.snapshots.has(name)) {
             throw LabException.conflict("VM " + vm.name + " already has a snapshot named '" + name + "'",
                     "choose another name, or delete it first: snapshot delete " + vm.name + " " + name);
@@ -197,22 +190,6 @@ final class Snapshots {
         } catch (RuntimeException e) {
             vm.endSnapshotJob();
             throw e;
-        }
-    }
-
-    private static void checkName(String name) {
-        if (name == null || name.isEmpty() || name.length() > MAX_NAME) {
-            throw LabException.invalid("a snapshot name must be 1 to " + MAX_NAME + " characters", "e.g. before-upgrade");
-        }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (Character.isWhitespace(c) || Character.isISOControl(c) || c == '/' || c == '\\') {
-                throw LabException.invalid("snapshot name '" + name + "' has a space, a control character or a slash",
-                        "use letters, digits and . _ - + : @");
-            }
-        }
-        if (name.startsWith("-")) {
-            throw LabException.invalid("snapshot name '" + name + "' starts with '-'", "it would read as an option");
         }
     }
 
@@ -639,7 +616,7 @@ final class Snapshots {
      */
     void takeDisks(String vmName, String name, boolean pause, Runnable checkpoint) {
         VmMachine vm = lab.vmMachine(vmName);
-        checkName(name);
+        SnapshotNames.checkName(name);
         List<DiskSnapshots> disks = snapshottableDisks(vm, name);
         if (vm.snapshots.has(name)) {
             throw LabException.conflict("VM " + vm.name + " already has a snapshot named '" + name + "'",

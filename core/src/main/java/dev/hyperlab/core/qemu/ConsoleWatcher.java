@@ -60,6 +60,21 @@ final class ConsoleWatcher {
         record(new BootPhases.Phase(phase, step), text, offset, false);
     }
 
+    /**
+     * Records that the machine now runs from a snapshot's saved state (QEMU's {@code -loadvm} or {@code snapshot-load}):
+     * the guest is where it was when the snapshot was taken, up and ready, and no boot of it is under way.
+     */
+    synchronized void restored(String snapshot) {
+        poll();
+        offset = consoleSize();
+        partial.setLength(0);
+        catchingUp = false;
+        record(new BootPhases.Phase("vmm", "revert"), "VM state loaded from snapshot " + snapshot, offset, false);
+        record(new BootPhases.Phase(BootPhases.READY, ""), "the guest runs on from snapshot " + snapshot, offset,
+                false);
+        ready = true;
+    }
+
     /** Records that the machine stopped (powered off, destroyed, died): the phase under way ends. */
     synchronized void ended(String why) {
         poll();

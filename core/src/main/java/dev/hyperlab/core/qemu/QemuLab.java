@@ -72,6 +72,8 @@ public final class QemuLab implements Lab, AutoCloseable {
     private final Map<String, QmpClient> monitors = new HashMap<>();
     private final Map<String, ConsoleWatcher> watchers = new ConcurrentHashMap<>();
     private final Map<String, Process> children = new HashMap<>();
+    private final QemuSnapshots snapshots = new QemuSnapshots(this);
+    private final QemuMemory memory = new QemuMemory(this);
     private final Thread watching;
     private Lab images;
     private ProgressListener progress = ProgressListener.NONE;
@@ -226,8 +228,8 @@ public final class QemuLab implements Lab, AutoCloseable {
             images().createDisk(DiskSpec.of(disk.toString(), size).withOs(TINY_LINUX).withFirmware(firmware));
             disks.add(disk.toString());
         }
-        vms.put(spec.name(), new QemuVmRecord(spec.name(), spec.vcpus(), spec.memoryBytes(), firmware, spec.os(),
-                disks, spec.bootPriority(), QemuVmRecord.Power.DEFINED, ""));
+        vms.put(spec.name(), QemuVmRecord.defined(spec.name(), spec.vcpus(), spec.memoryBytes(), firmware, spec.os(),
+                disks, spec.bootPriority()));
         save();
         return new QemuVm(this, spec.name());
     }
@@ -430,7 +432,7 @@ public final class QemuLab implements Lab, AutoCloseable {
             disks.add(new VmInfo.VmDiskInfo(d, format, size));
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
-                List.of("virtio-blk"), v.bootPriority(), record(name).reason(), "");
+                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "");
     }
 
     void start(String name, Wait wait) {
@@ -444,7 +446,7 @@ public final class QemuLab implements Lab, AutoCloseable {
             throw LabException.notAllowed("VM " + name + " is " + s.id(), "vm shutdown or vm destroy it first");
         }
         v = record(name);
-        launch(v, false);
+        launch(v, false, "");
         update(v.with(QemuVmRecord.Power.ON, ""));
         if (wait.waits()) {
             waitFor(name, VmState.RUNNING, wait.timeout());
@@ -452,7 +454,7 @@ public final class QemuLab implements Lab, AutoCloseable {
     }
 
     /** Starts QEMU for {@code v} and waits until its monitor answers; on any failure nothing is left running. */
-    private void launch(QemuVmRecord v, boolean incoming) {
+    private void launch(QemuVmRecord v, boolean incoming, String loadvm) {
         QemuVmFiles files = QemuVmFiles.of(dir, v.name());
         files.create();
         for (String d : v.disks()) {
@@ -461,7 +463,7 @@ public final class QemuLab implements Lab, AutoCloseable {
                         + "the image back");
             }
         }
-        List<String> command = QemuCommandLine.of(qemu, v, files, incoming);
+        List<String> command = QemuCommandLine.of(qemu, v, files, incoming, loadvm);
         try {
             Files.deleteIfExists(files.socket());
             Files.deleteIfExists(files.pidFile());
@@ -471,7 +473,7 @@ public final class QemuLab implements Lab, AutoCloseable {
                     "check the lab directory", e);
         }
         ConsoleWatcher w = watcher(v.name());
-        if (!incoming) {
+        if (!incoming && loadvm.isEmpty()) {
             w.bootBegins("start");
         }
         Process p;
@@ -496,6 +498,10 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         monitors.put(v.name(), qmp);
         w.phase("vmm", "qmp", "QMP greeting: QEMU " + qmp.greeting().version());
+        memory.startStatistics(v.name());
+        if (!incoming && loadvm.isEmpty() && v.balloonTarget() != v.memory()) {
+            update(record(v.name()).withBalloonTarget(v.memory())); // a new boot starts with the balloon empty
+        }
     }
 
     private QmpClient connectWhileAlive(Process p, QemuVmFiles files) {
@@ -594,7 +600,7 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         QemuVmRecord v = record(name);
         QemuVmFiles files = QemuVmFiles.of(dir, name);
-        launch(v, true);
+        launch(v, true, "");
         update(v.with(QemuVmRecord.Power.ON, ""));
         watcher(name).phase("vmm", "resume", "memory loaded from " + files.memoryState().getFileName());
         long deadline = System.nanoTime() + (wait.waits() ? wait.timeout() : MONITOR_TIMEOUT).toNanos();
@@ -691,10 +697,95 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
     }
 
+    // ---- snapshots (QemuSnapshots decides; these run QEMU for it) --------------------------------------------------
+
+    QemuSnapshots snapshots() {
+        return snapshots;
+    }
+
+    QemuMemory memory() {
+        return memory;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    long createdMillis() {
+        return createdMillis;
+    }
+
+    /** Records a phase of the VM's timeline that no console line shows (a snapshot saved). */
+    void phase(String name, String phase, String step, String text) {
+        watcher(name).phase(phase, step, text);
+    }
+
+    /**
+     * Runs a QMP job ({@code snapshot-save}, {@code snapshot-load}, {@code snapshot-delete}) to its end and dismisses
+     * it; an error the job concluded with is the command's error.
+     */
+    void job(String name, String command, Map<String, ?> args, Duration timeout) {
+        String id = "hyperlab-" + command + "-" + System.nanoTime();
+        Map<String, Object> a = new LinkedHashMap<>(args);
+        a.put("job-id", id);
+        command(name, command, a);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<?, ?> job = null;
+            if (command(name, "query-jobs", Map.of()) instanceof List<?> jobs) {
+                for (Object o : jobs) {
+                    if (o instanceof Map<?, ?> m && id.equals(m.get("id"))) {
+                        job = m;
+                    }
+                }
+            }
+            if (job == null) {
+                throw new LabException(LabException.Kind.IO, "QEMU lost its " + command + " job for VM " + name,
+                        "vm info " + name + " shows its state");
+            }
+            if ("concluded".equals(job.get("status"))) {
+                command(name, "job-dismiss", Map.of("id", id));
+                if (job.get("error") instanceof String error) {
+                    throw LabException.notAllowed("QEMU's " + command + " for VM " + name + " failed: " + error,
+                            "vm info " + name + " shows its state");
+                }
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new LabException(LabException.Kind.TIMEOUT, "QEMU's " + command + " for VM " + name
+                        + " did not end within " + timeout.toSeconds() + " s", "vm info " + name + " shows its state");
+            }
+            sleep(POLL_MILLIS);
+        }
+    }
+
+    /** Records that the VM runs on from a snapshot's saved state. */
+    void restored(String name, String tag) {
+        watcher(name).restored(tag);
+    }
+
+    /** Starts QEMU from the internal snapshot {@code tag} of the VM's disks ({@code -loadvm}): it runs from there. */
+    void launchFromSnapshot(String name, String tag, boolean paused) {
+        QemuVmRecord v = record(name);
+        launch(v, false, tag);
+        update(v.with(QemuVmRecord.Power.ON, ""));
+        watcher(name).restored(tag);
+        if (paused) {
+            command(name, "stop", Map.of());
+        }
+    }
+
+    /** Ends a VM's QEMU so that its disks can be reverted to a disk-only snapshot. */
+    void stopForRevert(String name) {
+        quit(name, QemuVmFiles.of(dir, name));
+        watcher(name).ended("stopped to revert its disks");
+        update(record(name).with(QemuVmRecord.Power.OFF, ""));
+    }
+
     // ---- processes and monitors -------------------------------------------------------------------------------------
 
     /** The VM's QEMU status ({@code running}, {@code paused}, {@code shutdown}, ...) as its monitor says. */
-    private String status(String name) {
+    String status(String name) {
         Object r = command(name, "query-status", Map.of());
         return r instanceof Map<?, ?> m && m.get("status") instanceof String s ? s : "";
     }
@@ -705,7 +796,7 @@ public final class QemuLab implements Lab, AutoCloseable {
         return r instanceof Map<?, ?> m && m.get("status") instanceof String s ? s : "";
     }
 
-    private Object command(String name, String command, Map<String, ?> args) {
+    Object command(String name, String command, Map<String, ?> args) {
         QmpClient qmp = monitor(name);
         try {
             return qmp.execute(command, args, COMMAND_TIMEOUT);
@@ -820,7 +911,7 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     // ---- the lab file -----------------------------------------------------------------------------------------------
 
-    private QemuVmRecord record(String name) {
+    QemuVmRecord record(String name) {
         requireOpen();
         QemuVmRecord v = vms.get(name);
         if (v == null) {
@@ -829,7 +920,7 @@ public final class QemuLab implements Lab, AutoCloseable {
         return v;
     }
 
-    private void update(QemuVmRecord v) {
+    void update(QemuVmRecord v) {
         vms.put(v.name(), v);
         save();
     }

@@ -1,6 +1,7 @@
 package dev.hyperlab.core.qemu;
 
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.core.backup.Json;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -72,7 +73,9 @@ final class QemuLabFile {
                 }
                 vms.add(new QemuVmRecord(text(v, "name", file), (int) number(v, "vcpus", file),
                         number(v, "memory", file), text(v, "firmware", file), text(v, "os", file), disks,
-                        (int) number(v, "bootPriority", file), power, text(v, "reason", file)));
+                        (int) number(v, "bootPriority", file), power, text(v, "reason", file), snapshots(v, file),
+                        v.containsKey("currentSnapshot") ? text(v, "currentSnapshot", file) : "",
+                        v.containsKey("balloonTarget") ? number(v, "balloonTarget", file) : number(v, "memory", file)));
             }
             return new Contents(created, vms);
         } catch (IOException e) {
@@ -98,6 +101,20 @@ final class QemuLabFile {
             m.put("bootPriority", v.bootPriority());
             m.put("power", v.power().name().toLowerCase(Locale.ROOT));
             m.put("reason", v.reason());
+            List<Object> snaps = new ArrayList<>();
+            for (QemuSnapshotRecord r : v.snapshots()) {
+                Map<String, Object> sm = new LinkedHashMap<>();
+                sm.put("name", r.name());
+                sm.put("parent", r.parent());
+                sm.put("created", r.createdMillis());
+                sm.put("state", r.state().id());
+                sm.put("diskOnly", r.diskOnly());
+                sm.put("description", r.description());
+                snaps.add(sm);
+            }
+            m.put("snapshots", snaps);
+            m.put("currentSnapshot", v.currentSnapshot());
+            m.put("balloonTarget", v.balloonTarget());
             vms.add(m);
         }
         root.put("vms", vms);
@@ -126,6 +143,28 @@ final class QemuLabFile {
             throw new LabException(LabException.Kind.IO, "cannot save " + dir.resolve(NAME) + ": " + e.getMessage(),
                     "is the disk full? the lab is as it was before this command", e);
         }
+    }
+
+    /** A VM's snapshots; a lab file written before snapshots existed has none. */
+    private static List<QemuSnapshotRecord> snapshots(Map<?, ?> v, Path file) {
+        List<QemuSnapshotRecord> out = new ArrayList<>();
+        if (!(v.get("snapshots") instanceof List<?> list)) {
+            return out;
+        }
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> s) || !(s.get("diskOnly") instanceof Boolean diskOnly)) {
+                throw damaged(file, "a snapshot is not one hyperlab writes");
+            }
+            VmState state;
+            try {
+                state = VmState.of(text(s, "state", file));
+            } catch (LabException e) {
+                throw damaged(file, "a snapshot's state is not a VM state");
+            }
+            out.add(new QemuSnapshotRecord(text(s, "name", file), text(s, "parent", file), number(s, "created", file),
+                    state, diskOnly, text(s, "description", file)));
+        }
+        return out;
     }
 
     private static long number(Map<?, ?> m, String key, Path file) {

@@ -13,8 +13,7 @@ import java.util.List;
 
 /**
  * The {@link Vm} facade of a VM on the QEMU backend: each call goes to {@link QemuLab}, which owns the VM's record,
- * process and monitor connection. Operations this backend does not have yet (memory statistics and balloon,
- * snapshots) are refused with a hint, as the simulation refuses what a state does not allow.
+ * process and monitor connection; snapshots go to {@link QemuSnapshots}, memory to {@link QemuMemory}.
  */
 final class QemuVm implements Vm {
     private final QemuLab lab;
@@ -102,12 +101,12 @@ final class QemuVm implements Vm {
 
     @Override
     public VmMemory memory() {
-        throw later("memory statistics");
+        return lab.memory().read(name);
     }
 
     @Override
     public void setBalloonTarget(long bytes) {
-        throw later("the memory balloon");
+        lab.memory().setTarget(name, bytes);
     }
 
     @Override
@@ -122,42 +121,44 @@ final class QemuVm implements Vm {
 
     @Override
     public List<SnapshotInfo> snapshots() {
-        throw later("snapshots");
+        return lab.snapshots().list(name);
     }
 
     @Override
     public SnapshotInfo snapshot(String snapshot) {
-        throw later("snapshots");
+        return lab.snapshots().get(name, snapshot);
     }
 
     @Override
     public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options) {
-        throw later("snapshots");
+        return lab.snapshots().create(name, snapshot, options);
     }
 
+    /** As without {@code wait}: QEMU's snapshot job has ended when this returns. */
     @Override
     public SnapshotInfo createSnapshot(String snapshot, SnapshotOptions options, Wait wait) {
-        throw later("snapshots");
+        return createSnapshot(snapshot, options);
     }
 
     @Override
     public void revertTo(String snapshot) {
-        throw later("snapshots");
+        lab.snapshots().revert(name, snapshot);
     }
 
+    /** As without {@code wait}: the VM runs again (or is off) when this returns. */
     @Override
     public void revertTo(String snapshot, Wait wait) {
-        throw later("snapshots");
+        revertTo(snapshot);
     }
 
     @Override
     public List<String> deleteSnapshot(String snapshot, boolean children) {
-        throw later("snapshots");
+        return lab.snapshots().delete(name, snapshot, children);
     }
 
     @Override
     public List<String> deleteSnapshot(String snapshot, boolean children, Wait wait) {
-        throw later("snapshots");
+        return deleteSnapshot(snapshot, children);
     }
 
     @Override

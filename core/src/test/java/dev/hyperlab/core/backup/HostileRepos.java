@@ -92,7 +92,7 @@ public final class HostileRepos {
      */
     static byte[] legacyKeyFile(char[] password, byte[] master, KdfParams kdf) {
         byte[] salt = new byte[16];
-        byte[] kek = KeyFile.derive(password, salt, kdf);
+        byte[] kek = Argon2id.derive(password, salt, kdf);
         byte[] sealingKey = java.util.Arrays.copyOf(kek, 64);
         byte[] sealed = RepositoryCipher.of(sealingKey).seal("hyperlab key".getBytes(StandardCharsets.US_ASCII), master);
         Map<String, Object> json = new java.util.LinkedHashMap<>();

@@ -65,6 +65,7 @@ class DryRunTest {
         s.put("backup run", "backup run dev1 --strategy incremental" + repo);
         s.put("backup restore", "backup restore " + backupId + " --as-vm dev1-copy" + repo);
         s.put("backup run --image", "backup run off1 --image" + repo);
+        s.put("backup run --files", "backup run efi1 --files /boot/efi" + repo);
         s.put("backup restore --to-host", "backup restore " + hostImageId + " --to-host bare" + repo);
         s.put("backup prune", "backup prune --keep-last 1" + repo);
         s.put("backup forget", "backup forget " + backupId + " --prune" + repo);
@@ -103,6 +104,7 @@ class DryRunTest {
                 + "host create off1 --cores 4 --ram 8GiB --firmware bios; host install off1 --hypervisor type1;"
                 + "host create bare --cores 4 --ram 8GiB --firmware bios;"
                 + "disk create " + tmp.resolve("sb/uefi.qcow2") + " --size 256MiB --os linux-server --firmware uefi;"
+                + "host create efi1 --cores 4 --ram 8GiB; host install efi1 --hypervisor type1; host power-on efi1 --wait;"
                 + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1;"
                 + "backup init " + tmp.resolve("repo") + "; backup run dev1 --strategy full --repo " + tmp.resolve("repo")
                 + "; backup init " + tmp.resolve("repo3") + "; backup run dev1 --strategy dedup --repo "

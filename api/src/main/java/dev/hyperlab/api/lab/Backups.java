@@ -55,6 +55,17 @@ public interface Backups {
     HostImageRun image(String host, String strategy);
 
     /**
+     * Backs up files inside physical host {@code host}: {@code paths} (absolute, as the host's OS sees them: its ext
+     * root file system at {@code /}, its EFI system partition at {@code /boot/efi}) and everything below them, except
+     * entries an {@code excludes} pattern matches (as for {@link #backupFiles}). The files are read from the host's
+     * disk images by a file agent in its running OS (refused unless the host runs): crash-consistent, as a restic or
+     * borg run there is. Stored as {@link #backupFiles} stores files ({@link #listFiles}, {@link #restoreFiles} work on
+     * it); incremental against the host's previous file backup. A damaged file system is refused and no backup is
+     * written. Takes lab time: the agent's read ({@link HostFilesRun#read()}), in the host's timeline.
+     */
+    HostFilesRun backupHostFiles(String host, List<String> paths, List<String> excludes);
+
+    /**
      * A bare-metal restore: writes host image {@code id} onto host {@code host}'s disks (each as large as the image's
      * or larger; refused, naming both sizes, when one is smaller) and powers it on: POST, boot-device search, boot
      * loader and OS, read from the restored disks. A host that runs is powered off first (refused while VMs run on it).

@@ -2,6 +2,7 @@ package dev.hyperlab.core.backup;
 
 import dev.hyperlab.api.spi.BackupStrategy;
 import dev.hyperlab.api.spi.PriorBackup;
+import dev.hyperlab.core.hostfs.FileSource;
 import dev.hyperlab.core.hostfs.HostFs;
 import dev.hyperlab.core.storage.DiskImage;
 import java.io.IOException;
@@ -431,55 +432,81 @@ public final class BackupRepository {
      */
     public FileBackupResult backupFiles(String host, List<String> paths, String cwd, List<String> excludes,
             long labTime, long time, boolean dryRun) throws IOException {
+        checkHost(host);
+        try (HostFs fs = HostFs.open()) {
+            return backupFiles(host, fs, FileSelection.of(fs, paths, cwd), excludes, Map.of(), labTime, time, dryRun);
+        }
+    }
+
+    /**
+     * Backs up files of another file tree than this machine's: {@code paths} (absolute) of {@code files}, a lab host's
+     * file systems as its disk images hold them. As {@link #backupFiles(String, List, String, List, long, long,
+     * boolean)}, and the backup's configuration is {@code config} (what it is of: its {@code kind} and host); the
+     * parent is the newest file backup of the same {@code host} and {@code kind}. {@code time} is the lab's.
+     */
+    public FileBackupResult backupFiles(String host, FileSource files, List<String> paths, List<String> excludes,
+            Map<String, Object> config, long time, boolean dryRun) throws IOException {
+        checkHost(host);
+        for (String p : paths) {
+            if (p == null || !p.startsWith("/")) {
+                throw new RepositoryException("path " + DiskNames.quote(p) + " is not absolute (start it with /)");
+            }
+        }
+        return backupFiles(host, files, FileSelection.of(files, paths, "/"), excludes, config, time, time, dryRun);
+    }
+
+    private static void checkHost(String host) throws RepositoryException {
         if (host == null || host.isBlank() || host.length() > 128 || host.chars().anyMatch(Character::isISOControl)) {
             throw new RepositoryException("bad host name " + DiskNames.quote(host));
         }
+    }
+
+    private FileBackupResult backupFiles(String host, FileSource fs, FileSelection selection, List<String> excludes,
+            Map<String, Object> config, long labTime, long time, boolean dryRun) throws IOException {
         List<PathPattern> patterns = PathPattern.compileAll(excludes);
-        try (HostFs fs = HostFs.open()) {
-            FileSelection selection = FileSelection.of(fs, paths, cwd);
-            try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "file backup of " + host, clock)) {
-                if (!dryRun) {
-                    requireWritable();
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "file backup of " + host, clock)) {
+            if (!dryRun) {
+                requireWritable();
+            }
+            List<String> warnings = new ArrayList<>(lock.removedStale());
+            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            for (String d : index.damaged()) {
+                warnings.add(d + " (its blobs are stored again; run check)");
+            }
+            List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, warnings, new ArrayList<>());
+            Manifests.Loaded parent = null;
+            for (Manifests.Loaded l : all) {
+                if (l.manifest().files() != null && l.manifest().source().equals(host)
+                        && java.util.Objects.equals(l.manifest().config().get("kind"), config.get("kind"))
+                        && (parent == null || l.manifest().files().time() >= parent.manifest().files().time())) {
+                    parent = l;
                 }
-                List<String> warnings = new ArrayList<>(lock.removedStale());
-                RepositoryIndex index = RepositoryIndex.load(backend, cipher);
-                for (String d : index.damaged()) {
-                    warnings.add(d + " (its blobs are stored again; run check)");
+            }
+            try (BlobCodec codec = new BlobCodec(cipher, this.config.compressionLevel());
+                    BackupPipeline pipeline = dryRun ? null
+                            : new BackupPipeline(backend, index, codec, packTarget)) {
+                Trees old = parent == null ? null : new Trees(index, new BlobReader(backend, index, codec));
+                FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns, fileHook);
+                FileBackup.Outcome out = walk.run(selection, parent == null ? null
+                        : parent.manifest().files().tree());
+                warnings.addAll(out.warnings());
+                List<String> parents = parent == null ? List.of() : List.of(parent.id());
+                if (dryRun) {
+                    Manifest m = new Manifest(host, "files", labTime, parents, config, List.of(), List.of(),
+                            0, 0, 0, new Manifest.FileSet(ObjectId.sha256(new byte[0]), selection.paths(),
+                            excludes, time, out.counts()));
+                    return new FileBackupResult(m.info(""), 0, out.bytesToRead(), 0, out.leftOut(), warnings);
                 }
-                List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, warnings, new ArrayList<>());
-                Manifests.Loaded parent = null;
-                for (Manifests.Loaded l : all) {
-                    if (l.manifest().files() != null && l.manifest().source().equals(host)
-                            && (parent == null || l.manifest().files().time() >= parent.manifest().files().time())) {
-                        parent = l;
-                    }
-                }
-                try (BlobCodec codec = new BlobCodec(cipher, config.compressionLevel());
-                        BackupPipeline pipeline = dryRun ? null
-                                : new BackupPipeline(backend, index, codec, packTarget)) {
-                    Trees old = parent == null ? null : new Trees(index, new BlobReader(backend, index, codec));
-                    FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns, fileHook);
-                    FileBackup.Outcome out = walk.run(selection, parent == null ? null
-                            : parent.manifest().files().tree());
-                    warnings.addAll(out.warnings());
-                    List<String> parents = parent == null ? List.of() : List.of(parent.id());
-                    if (dryRun) {
-                        Manifest m = new Manifest(host, "files", labTime, parents, Map.of(), List.of(), List.of(),
-                                0, 0, 0, new Manifest.FileSet(ObjectId.sha256(new byte[0]), selection.paths(),
-                                excludes, time, out.counts()));
-                        return new FileBackupResult(m.info(""), 0, out.bytesToRead(), 0, out.leftOut(), warnings);
-                    }
-                    pipeline.drain();
-                    ObjectId root = out.root().id;
-                    int packs = pipeline.finish().size();
-                    Manifest manifest = new Manifest(host, "files", labTime, parents, Map.of(), List.of(), List.of(),
-                            out.bytesRead(), pipeline.blobsAdded(), pipeline.bytesAdded(),
-                            new Manifest.FileSet(root, selection.paths(), List.copyOf(excludes), time, out.counts()));
-                    byte[] plain = manifest.encode();
-                    String id = cipher.fileId(plain).hex();
-                    backend.save(FileKind.MANIFEST, id, cipher.seal(Manifest.AAD, plain));
-                    return new FileBackupResult(manifest.info(id), out.bytesRead(), 0, packs, out.leftOut(), warnings);
-                }
+                pipeline.drain();
+                ObjectId root = out.root().id;
+                int packs = pipeline.finish().size();
+                Manifest manifest = new Manifest(host, "files", labTime, parents, config, List.of(), List.of(),
+                        out.bytesRead(), pipeline.blobsAdded(), pipeline.bytesAdded(),
+                        new Manifest.FileSet(root, selection.paths(), List.copyOf(excludes), time, out.counts()));
+                byte[] plain = manifest.encode();
+                String id = cipher.fileId(plain).hex();
+                backend.save(FileKind.MANIFEST, id, cipher.seal(Manifest.AAD, plain));
+                return new FileBackupResult(manifest.info(id), out.bytesRead(), 0, packs, out.leftOut(), warnings);
             }
         }
     }

@@ -3,7 +3,7 @@ package dev.hyperlab.core.backup;
 import dev.hyperlab.core.hostfs.DirEntry;
 import dev.hyperlab.core.hostfs.FileStat;
 import dev.hyperlab.core.hostfs.FileType;
-import dev.hyperlab.core.hostfs.HostFs;
+import dev.hyperlab.core.hostfs.FileSource;
 import dev.hyperlab.core.hostfs.PosixException;
 import dev.hyperlab.core.hostfs.Xattr;
 import java.io.IOException;
@@ -81,7 +81,7 @@ final class FileBackup {
     record Outcome(TreeId root, FileCounts counts, long bytesRead, long bytesToRead, long leftOut,
             List<String> warnings) {}
 
-    private final HostFs fs;
+    private final FileSource fs;
     private final BackupPipeline pipeline;
     private final RepositoryIndex index;
     private final Trees old;
@@ -106,7 +106,7 @@ final class FileBackup {
      * @param pipeline where chunks and trees go; null for a dry run, which reads no file and stores nothing
      * @param old the parent backup's trees, or null when there is none
      */
-    FileBackup(HostFs fs, BackupPipeline pipeline, RepositoryIndex index, Trees old, List<PathPattern> excludes,
+    FileBackup(FileSource fs, BackupPipeline pipeline, RepositoryIndex index, Trees old, List<PathPattern> excludes,
             Hook hook) {
         this.fs = fs;
         this.hook = hook;
@@ -120,7 +120,7 @@ final class FileBackup {
     /** Walks {@code selection}; {@code parentRoot} is the parent backup's root tree, or null. */
     Outcome run(FileSelection selection, ObjectId parentRoot) throws IOException {
         TreeId root = new TreeId();
-        int fd = fs.openDirectory(HostFs.CWD, new byte[] {'/'}, "/");
+        int fd = fs.openDirectory(FileSource.CWD, new byte[] {'/'}, "/");
         try {
             List<TreeNode> oldRoot = oldTree(parentRoot);
             if (selection.root().whole) {

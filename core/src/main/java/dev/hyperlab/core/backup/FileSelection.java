@@ -1,7 +1,8 @@
 package dev.hyperlab.core.backup;
 
+import java.io.IOException;
 import dev.hyperlab.core.hostfs.FileType;
-import dev.hyperlab.core.hostfs.HostFs;
+import dev.hyperlab.core.hostfs.FileSource;
 import dev.hyperlab.core.hostfs.PosixException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,9 +34,10 @@ final class FileSelection {
     /**
      * The selection of {@code given} (as typed: relative to {@code cwd} unless absolute; {@code \xNN} a byte).
      *
-     * @throws RepositoryException naming the first path that does not exist or cannot be resolved
+     * @throws RepositoryException naming the first path that does not exist or cannot be resolved; another
+     *     {@link IOException} when the file source itself fails (a damaged file system)
      */
-    static FileSelection of(HostFs fs, List<String> given, String cwd) throws RepositoryException {
+    static FileSelection of(FileSource fs, List<String> given, String cwd) throws IOException {
         if (given.isEmpty()) {
             throw new RepositoryException("no paths to back up (name files or directories)");
         }
@@ -87,7 +89,7 @@ final class FileSelection {
      * The names of {@code path} from the root: {@code .} and {@code ..} applied, the directories' symbolic links
      * followed, the last name as it is; it must exist.
      */
-    private static List<byte[]> resolve(HostFs fs, byte[] path, String given) throws RepositoryException {
+    private static List<byte[]> resolve(FileSource fs, byte[] path, String given) throws IOException {
         List<byte[]> todo = split(path);
         List<byte[]> done = new ArrayList<>();
         int links = 0;
@@ -104,7 +106,7 @@ final class FileSelection {
             }
             byte[] dir = join(done);
             try {
-                int fd = fs.openPath(HostFs.CWD, dir, "open");
+                int fd = fs.openPath(FileSource.CWD, dir, "open");
                 try {
                     FileType type = fs.stat(fd, name, "stat").type();
                     if (type == FileType.SYMLINK && !todo.isEmpty()) {

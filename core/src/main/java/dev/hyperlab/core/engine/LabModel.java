@@ -90,6 +90,7 @@ public final class LabModel {
     final GuestIo guestIo = new GuestIo(this);
     private final LabBackups backups = new LabBackups(this);
     private final LabHostImages hostImages = new LabHostImages(this);
+    private final LabHostFiles hostFiles = new LabHostFiles(this);
     long requests;
     DiskBudget diskBudget = DiskBudget.AUTO;
     /** What the machines see of this lab. */
@@ -181,6 +182,11 @@ public final class LabModel {
     /** Physical hosts' disk images and bare-metal restores as the lab sees them: downtime, lab time, the boot. */
     public LabHostImages hostImages() {
         return hostImages;
+    }
+
+    /** File backups of files inside physical hosts: the file agent's read, its lab time. */
+    public LabHostFiles hostFiles() {
+        return hostFiles;
     }
 
     /** The disk images: what the {@code disk} commands work on. */

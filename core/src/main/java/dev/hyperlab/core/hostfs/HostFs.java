@@ -33,9 +33,7 @@ import java.util.Optional;
  * }
  * }</pre>
  */
-public final class HostFs implements AutoCloseable {
-    /** The current directory, for names that are absolute or relative to it. */
-    public static final int CWD = Posix.AT_FDCWD;
+public final class HostFs implements FileSource, AutoCloseable {
     /** The largest extended attribute value Linux allows ({@code XATTR_SIZE_MAX}). */
     public static final int MAX_XATTR_VALUE = 65536;
     /** The largest list of extended attribute names Linux returns ({@code XATTR_LIST_MAX}). */
@@ -117,6 +115,7 @@ public final class HostFs implements AutoCloseable {
     // ---- descriptors --------------------------------------------------------------------------------------------
 
     /** Opens directory {@code name} (relative to {@code dir}) for listing, refusing a symbolic link. */
+    @Override
     public int openDirectory(int dir, byte[] name, String what) throws PosixException {
         return openAt(dir, name, Posix.O_RDONLY | Posix.O_DIRECTORY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0, what);
     }
@@ -125,6 +124,7 @@ public final class HostFs implements AutoCloseable {
      * Opens regular file {@code name} for reading without following a symbolic link, without blocking on a FIFO put
      * there meanwhile, and without changing its access time where the system allows that (the owner or root).
      */
+    @Override
     public int openForReading(int dir, byte[] name, String what) throws PosixException {
         int flags = Posix.O_RDONLY | Posix.O_NOFOLLOW | Posix.O_CLOEXEC | Posix.O_NONBLOCK | Posix.O_NOCTTY;
         try {
@@ -144,6 +144,7 @@ public final class HostFs implements AutoCloseable {
     }
 
     /** A descriptor that only names {@code name} (not following a link): for {@link #stat(int)} and {@code *at}. */
+    @Override
     public int openPath(int dir, byte[] name, String what) throws PosixException {
         return openAt(dir, name, Posix.O_PATH | Posix.O_NOFOLLOW | Posix.O_CLOEXEC, 0, what);
     }
@@ -167,6 +168,7 @@ public final class HostFs implements AutoCloseable {
     }
 
     /** Closes a descriptor; errors are ignored (nothing was written through it, or its writes were checked). */
+    @Override
     public void close(int fd) {
         if (fd < 0) {
             return;
@@ -181,11 +183,13 @@ public final class HostFs implements AutoCloseable {
     // ---- stat ---------------------------------------------------------------------------------------------------
 
     /** What {@code name} (relative to {@code dir}) is, not following a symbolic link. */
+    @Override
     public FileStat stat(int dir, byte[] name, String what) throws PosixException {
         return statx(dir, c(name), Posix.AT_SYMLINK_NOFOLLOW, what);
     }
 
     /** What the open descriptor {@code fd} is. */
+    @Override
     public FileStat stat(int fd, String what) throws PosixException {
         return statx(fd, new byte[1], Posix.AT_EMPTY_PATH | Posix.AT_SYMLINK_NOFOLLOW, what);
     }
@@ -209,6 +213,7 @@ public final class HostFs implements AutoCloseable {
     // ---- directories --------------------------------------------------------------------------------------------
 
     /** The names in open directory {@code fd}, in the order the file system gives them, without . and .. */
+    @Override
     public List<DirEntry> list(int fd, String what) throws PosixException {
         List<DirEntry> out = new ArrayList<>();
         ByteBuffer b = ByteBuffer.wrap(dents).order(ByteOrder.nativeOrder());
@@ -255,6 +260,7 @@ public final class HostFs implements AutoCloseable {
      * Reads up to {@code len} bytes at file offset {@code pos} into {@code buf[off, off + len)}; fewer only at the end
      * of the file. Returns the bytes read.
      */
+    @Override
     public int read(int fd, long pos, byte[] buf, int off, int len, String what) throws PosixException {
         return transfer(Posix.PREAD, fd, pos, buf, off, len, what);
     }
@@ -296,6 +302,7 @@ public final class HostFs implements AutoCloseable {
      * The start of the first data at or after {@code pos} ({@code SEEK_DATA}), or -1 when only a hole follows; or,
      * with {@code hole}, the start of the next hole ({@code SEEK_HOLE}: the end of the file at the latest).
      */
+    @Override
     public long seek(int fd, long pos, boolean hole, String what) throws PosixException {
         long r;
         try {
@@ -318,6 +325,7 @@ public final class HostFs implements AutoCloseable {
     }
 
     /** The target of symbolic link {@code name}, as bytes. */
+    @Override
     public byte[] readLink(int dir, byte[] name, String what) throws PosixException {
         long n;
         try {
@@ -337,6 +345,7 @@ public final class HostFs implements AutoCloseable {
     // ---- extended attributes ------------------------------------------------------------------------------------
 
     /** The extended attributes of an open file, in the order the file system lists them. */
+    @Override
     public List<Xattr> xattrs(int fd, String what) throws PosixException {
         return xattrs(fd, null, what);
     }
@@ -345,6 +354,7 @@ public final class HostFs implements AutoCloseable {
      * The extended attributes of {@code name} in {@code dir} itself, not of what a symbolic link points to (Linux has
      * no {@code *at} call for them: {@code /proc/self/fd/DIR/NAME} names it without resolving NAME).
      */
+    @Override
     public List<Xattr> xattrsAt(int dir, byte[] name, String what) throws PosixException {
         return xattrs(-1, procPath(dir, name), what);
     }
@@ -510,11 +520,13 @@ public final class HostFs implements AutoCloseable {
     // ---- names of ids -------------------------------------------------------------------------------------------
 
     /** The name of user {@code uid} (the system's user database), or empty when it has none. */
+    @Override
     public String userName(int uid) {
         return users.computeIfAbsent(uid, u -> lookup(Posix.GETPWUID_R, u));
     }
 
     /** The name of group {@code gid}, or empty when it has none. */
+    @Override
     public String groupName(int gid) {
         return groups.computeIfAbsent(gid, g -> lookup(Posix.GETGRGID_R, g));
     }

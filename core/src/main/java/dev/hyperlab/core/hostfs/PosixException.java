@@ -20,6 +20,31 @@ public final class PosixException extends IOException {
         this.reason = reason;
     }
 
+    /** What a source other than the C library ({@link FileSource}) answers for a name that is not there. */
+    public static PosixException notFound(String what) {
+        return new PosixException(what, Posix.ENOENT);
+    }
+
+    /** A name below something that is not a directory, or a directory where a file was wanted ({@code ENOTDIR}). */
+    public static PosixException notDirectory(String what) {
+        return new PosixException(what, Posix.ENOTDIR);
+    }
+
+    /** A symbolic link where a file or directory was opened without following links ({@code ELOOP}). */
+    public static PosixException symbolicLink(String what) {
+        return new PosixException(what, Posix.ELOOP);
+    }
+
+    /** An open of a directory for reading, or of a file for listing ({@code EISDIR}). */
+    public static PosixException isDirectory(String what) {
+        return new PosixException(what, Posix.EISDIR);
+    }
+
+    /** An operation that does not apply to the thing named, such as reading the target of what is no link. */
+    public static PosixException invalid(String what) {
+        return new PosixException(what, Posix.EINVAL);
+    }
+
     /** The system's reason alone ({@code permission denied}), for callers that name the file themselves. */
     public String reason() {
         return reason;

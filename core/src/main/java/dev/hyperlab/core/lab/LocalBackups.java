@@ -11,6 +11,7 @@ import dev.hyperlab.api.lab.Backups;
 import dev.hyperlab.api.lab.FileBackupRun;
 import dev.hyperlab.api.lab.FileEntry;
 import dev.hyperlab.api.lab.FileRestore;
+import dev.hyperlab.api.lab.HostFilesRun;
 import dev.hyperlab.api.lab.HostImageRun;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmSpec;
@@ -36,7 +37,9 @@ import dev.hyperlab.core.backup.S3Backend;
 import dev.hyperlab.core.backup.S3Location;
 import dev.hyperlab.core.backup.SourceImage;
 import dev.hyperlab.core.engine.LabBackups;
+import dev.hyperlab.core.engine.LabHostFiles;
 import dev.hyperlab.core.engine.LabHostImages;
+import dev.hyperlab.core.storage.fs.HostDiskFiles;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.Extent;
@@ -307,6 +310,42 @@ final class LocalBackups implements Backups {
             LabHostImages.Downtime d = hi.end(p, info.disks().stream().map(BackupInfo.Disk::dataBytes).toList(),
                     lab.progress());
             out[0] = new HostImageRun(info, Duration.ofNanos(p.time()), d.environmentBoot(), d.read(), p.wasUp(),
+                    warnings);
+        });
+        return out[0];
+    }
+
+    @Override
+    public HostFilesRun backupHostFiles(String host, List<String> paths, List<String> excludes) {
+        List<String> p = paths == null ? List.of() : paths;
+        List<String> x = excludes == null ? List.of() : excludes;
+        if (p.isEmpty()) {
+            throw LabException.invalid("no paths to back up", "name files or directories inside the host, e.g. /etc");
+        }
+        lab.host(host); // NOT_FOUND before anything else
+        if (lab.isDryRun() && repo.isEmpty()) {
+            throw LabException.notAllowed("repository " + dir + " exists only in this dry run",
+                    "create it for real first, not in a dry run");
+        }
+        HostFilesRun[] out = new HostFilesRun[1];
+        lab.change(m -> {
+            LabHostFiles hf = m.hostFiles();
+            LabHostFiles.Point point = hf.begin(host);
+            FileBackupResult r;
+            HostDiskFiles files;
+            try {
+                files = HostDiskFiles.of(point.disks());
+                r = repo().backupFiles(host, files, p, x, point.config(), point.time(), lab.isDryRun());
+            } catch (IOException e) {
+                throw failed("file backup of host " + host, e);
+            }
+            List<String> warnings = new ArrayList<>(files.warnings());
+            warnings.addAll(r.warnings());
+            var counts = r.backup().files();
+            long entries = counts == null ? 0 : counts.files() + counts.directories() + counts.others();
+            Duration took = hf.end(point, lab.isDryRun() ? r.bytesToRead() : r.bytesRead(), entries, lab.progress());
+            out[0] = new HostFilesRun(info(r.backup()), r.bytesRead(), r.bytesToRead(),
+                    r.leftOut() + files.warnings().size(), Duration.ofNanos(point.time()), took, files.notes(),
                     warnings);
         });
         return out[0];

@@ -53,6 +53,14 @@ public final class RepoChild {
                 r.warnings().forEach(w -> System.out.println("WARNING " + w));
                 System.out.println("BACKUP " + r.backup().id());
             }
+            case "hostfiles" -> { // args[2]: a raw disk image holding an ext file system with /data
+                try (var disk = dev.hyperlab.core.storage.DiskImages.open(Path.of(args[2]), true)) {
+                    FileBackupResult r = repo.backupFiles(vm, dev.hyperlab.core.storage.fs.HostDiskFiles.of(
+                            java.util.Map.of("disk0", disk)), java.util.List.of("/data"), java.util.List.of(),
+                            java.util.Map.of("kind", "host-files"), labTime, false);
+                    System.out.println("BACKUP " + r.backup().id());
+                }
+            }
             default -> throw new IllegalArgumentException(mode);
         }
         System.out.println("STEPS " + steps.get());

@@ -133,7 +133,7 @@ final class Ext4FileSystem implements FileSystem {
             return out;
         }
         byte[] data = new byte[(int) dir.size()];
-        readMapped(dir.ref(), inode, dir.size(), (offset, bytes) -> bytes.get(data, (int) offset, bytes.remaining()));
+        readMapped(dir.ref(), inode, dir.size(), 0, Long.MAX_VALUE, (offset, bytes) -> bytes.get(data, (int) offset, bytes.remaining()));
         for (int at = 0; at < data.length; at += blockSize) {
             entries(data, at, Math.min(at + blockSize, data.length), out);
         }
@@ -172,15 +172,41 @@ final class Ext4FileSystem implements FileSystem {
     }
 
     @Override
-    public void read(FsNode file, DataSink sink) throws IOException {
+    public void read(FsNode file, long from, long to, DataSink sink) throws IOException {
         if (file.isDirectory()) throw new FsException(FsException.Reason.NOT_A_FILE, where + ": is a directory");
         ByteBuffer inode = inode(file.ref());
         if ((inode.getInt(0x20) & FLAG_INLINE_DATA) != 0) {
             byte[] data = inlineData(file.ref(), inode, file.size());
-            sink.data(0, ByteBuffer.wrap(data, 0, (int) Math.min(data.length, file.size())));
+            int start = (int) Math.min(Math.max(from, 0), data.length);
+            int end = (int) Math.min(Math.min(to, file.size()), data.length);
+            if (end > start) sink.data(start, ByteBuffer.wrap(data, start, end - start));
             return;
         }
-        readMapped(file.ref(), inode, file.size(), sink);
+        readMapped(file.ref(), inode, file.size(), from, to, sink);
+    }
+
+    @Override
+    public void dataRanges(FsNode file, RangeSink sink) throws IOException {
+        if (file.kind() != FsNode.Kind.FILE) throw new FsException(FsException.Reason.NOT_A_FILE, where + ": not a regular file");
+        ByteBuffer inode = inode(file.ref());
+        if ((inode.getInt(0x20) & FLAG_INLINE_DATA) != 0) {
+            FileSystem.super.dataRanges(file, sink);
+            return;
+        }
+        long size = file.size();
+        long[] pending = {0, 0}; // a range not yet given: runs that touch are given as one
+        mapping(file.ref(), inode, size).walk((logical, physical, length) -> {
+            long start = logical * blockSize;
+            long end = Math.min(start + (long) length * blockSize, size);
+            if (pending[1] > 0 && pending[0] + pending[1] == start) {
+                pending[1] += end - start;
+                return;
+            }
+            if (pending[1] > 0) sink.range(pending[0], pending[1]);
+            pending[0] = start;
+            pending[1] = end - start;
+        });
+        if (pending[1] > 0) sink.range(pending[0], pending[1]);
     }
 
     @Override
@@ -231,15 +257,12 @@ final class Ext4FileSystem implements FileSystem {
         long gid = (i.getShort(0x18) & 0xffffL) | (i.getShort(0x7A) & 0xffffL) << 16;
         long size = (i.getInt(0x4) & 0xffffffffL) | (i.getInt(0x6C) & 0xffffffffL) << 32;
         if (size < 0) throw damaged("has inode " + ino + " of " + Long.toUnsignedString(size) + " bytes");
-        long seconds = i.getInt(0x10); // signed: before 1970 is negative
-        int nanos = 0;
         int extra = inodeSize > 128 ? i.getShort(0x80) & 0xffff : 0;
-        if (extra >= 0x0C && 128 + extra <= inodeSize) {
-            int mtimeExtra = i.getInt(0x88);
-            seconds += (long) (mtimeExtra & 3) << 32;
-            nanos = mtimeExtra >>> 2;
-            if (nanos > 999_999_999) nanos = 0;
-        }
+        boolean extraTimes = extra >= 0x0C && 128 + extra <= inodeSize;
+        long seconds = seconds(i, 0x10, 0x88, extraTimes);
+        int nanos = nanos(i, 0x88, extraTimes);
+        long ctime = seconds(i, 0x0C, 0x84, extraTimes);
+        int ctimeNanos = nanos(i, 0x84, extraTimes);
         long links = i.getShort(0x1A) & 0xffff;
         byte[] target = new byte[0];
         long stored = 0;
@@ -250,7 +273,21 @@ final class Ext4FileSystem implements FileSystem {
         } else if (kind != FsNode.Kind.DIRECTORY) {
             size = 0;
         }
-        return new FsNode(name, kind, mode & 07777, uid, gid, size, stored, seconds, nanos, links, target, ino);
+        return new FsNode(name, kind, mode & 07777, uid, gid, size, stored, seconds, nanos, ctime, ctimeNanos, links, target,
+                ino);
+    }
+
+    /** A time's seconds: the signed 32 bits at {@code at} (before 1970 is negative), with the epoch bits of its extra
+     * field at {@code extraAt} when the inode has them. */
+    private static long seconds(ByteBuffer i, int at, int extraAt, boolean extra) {
+        long seconds = i.getInt(at);
+        return extra ? seconds + ((long) (i.getInt(extraAt) & 3) << 32) : seconds;
+    }
+
+    /** A time's nanoseconds from its extra field at {@code extraAt}; 0 without one or when it is out of range. */
+    private static int nanos(ByteBuffer i, int extraAt, boolean extra) {
+        int nanos = extra ? i.getInt(extraAt) >>> 2 : 0;
+        return nanos > 999_999_999 ? 0 : nanos;
     }
 
     private byte[] symlinkTarget(long ino, ByteBuffer i, long size) throws IOException {
@@ -263,7 +300,7 @@ final class Ext4FileSystem implements FileSystem {
             return t;
         }
         byte[] t = new byte[(int) size];
-        readMapped(ino, i, size, (offset, bytes) -> bytes.get(t, (int) offset, bytes.remaining()));
+        readMapped(ino, i, size, 0, Long.MAX_VALUE, (offset, bytes) -> bytes.get(t, (int) offset, bytes.remaining()));
         return t;
     }
 
@@ -286,16 +323,17 @@ final class Ext4FileSystem implements FileSystem {
         return (i.getInt(0x20) & FLAG_EXTENTS) != 0 ? new Ext4Extents(file) : new Ext4BlockMap(file);
     }
 
-    /** Gives the stored bytes of a mapped (not inline) file of {@code size} bytes to {@code sink}. */
-    private void readMapped(long ino, ByteBuffer i, long size, DataSink sink) throws IOException {
+    /** Gives the stored bytes in {@code [from, to)} of a mapped (not inline) file of {@code size} bytes to {@code sink}. */
+    private void readMapped(long ino, ByteBuffer i, long size, long from, long to, DataSink sink) throws IOException {
         ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(blockSize, Math.min(size, CHUNK))));
         mapping(ino, i, size).walk((logical, physical, length) -> {
-            long start = logical * blockSize;
-            long end = Math.min(start + (long) length * blockSize, size);
+            long runStart = logical * blockSize;
+            long start = Math.max(runStart, from);
+            long end = Math.min(Math.min(runStart + (long) length * blockSize, size), to);
             for (long at = start; at < end; at += chunk.capacity()) {
                 int n = (int) Math.min(chunk.capacity(), end - at);
                 chunk.clear().limit(n);
-                volume.read(physical * blockSize + (at - start), chunk);
+                volume.read(physical * blockSize + (at - runStart), chunk);
                 chunk.flip();
                 sink.data(at, chunk);
             }

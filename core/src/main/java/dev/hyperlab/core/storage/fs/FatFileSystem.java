@@ -108,7 +108,7 @@ final class FatFileSystem implements FileSystem {
 
     @Override
     public FsNode root() {
-        return new FsNode(new byte[0], FsNode.Kind.DIRECTORY, 0755, 0, 0, 0, 0, 0, 0, 1, new byte[0], rootCluster);
+        return new FsNode(new byte[0], FsNode.Kind.DIRECTORY, 0755, 0, 0, 0, 0, 0, 0, 0, 0, 1, new byte[0], rootCluster);
     }
 
     @Override
@@ -173,8 +173,9 @@ final class FatFileSystem implements FileSystem {
         int mode = (directory ? 0755 : 0644) & (readOnly ? ~0222 : ~0);
         int date = e.getShort(24) & 0xffff;
         int time = e.getShort(22) & 0xffff;
+        long mtime = seconds(date, time);
         return new FsNode(name.getBytes(StandardCharsets.UTF_8), directory ? FsNode.Kind.DIRECTORY : FsNode.Kind.FILE, mode,
-                0, 0, size, size, seconds(date, time), 0, 1, new byte[0], cluster);
+                0, 0, size, size, mtime, 0, mtime, 0, 1, new byte[0], cluster);
     }
 
     /** FAT's local date and time, taken as UTC; 0 (1970) when they are not a date. */
@@ -224,35 +225,44 @@ final class FatFileSystem implements FileSystem {
     }
 
     @Override
-    public void read(FsNode file, DataSink sink) throws IOException {
+    public void read(FsNode file, long from, long to, DataSink sink) throws IOException {
         if (file.isDirectory()) throw new FsException(FsException.Reason.NOT_A_FILE, where + ": is a directory");
         long size = file.size();
         if (size == 0) return;
         if (size > clusters * clusterBytes) throw FsException.damaged(where + " has a file of " + size + " bytes, larger than itself");
-        long needed = (size + clusterBytes - 1) / clusterBytes;
+        long end = Math.min(size, to);
+        if (from >= end) return;
+        long first = Math.max(0, from) / clusterBytes; // the chain is followed from the start, its data read from here
+        long needed = (end + clusterBytes - 1) / clusterBytes;
         long runStart = -1;
         long runLength = 0;
-        long offset = 0;
+        long offset = first * clusterBytes;
         long c = file.ref();
         int maxRun = Math.max(1, Ext4FileSystem.CHUNK / clusterBytes);
         for (long i = 0; i < needed; i++) {
             checkCluster(c);
-            if (runLength > 0 && (c != runStart + runLength || runLength == maxRun)) {
-                offset = give(runStart, runLength, offset, size, sink);
-                runLength = 0;
+            if (i >= first) {
+                if (runLength > 0 && (c != runStart + runLength || runLength == maxRun)) {
+                    offset = give(runStart, runLength, offset, from, end, sink);
+                    runLength = 0;
+                }
+                if (runLength == 0) runStart = c;
+                runLength++;
             }
-            if (runLength == 0) runStart = c;
-            runLength++;
             if (i + 1 < needed) c = next(c);
         }
-        give(runStart, runLength, offset, size, sink);
+        give(runStart, runLength, offset, from, end, sink);
     }
 
-    /** Gives clusters {@code [start, start + count)} at file offset {@code offset}; returns the offset after them. */
-    private long give(long start, long count, long offset, long size, DataSink sink) throws IOException {
-        int n = (int) Math.min(count * clusterBytes, size - offset);
-        sink.data(offset, volume.read(dataOffset + (start - 2) * clusterBytes, n));
-        return offset + n;
+    /**
+     * Gives clusters {@code [start, start + count)}, at file offset {@code offset}, from {@code from} up to {@code end};
+     * returns the offset after them.
+     */
+    private long give(long start, long count, long offset, long from, long end, DataSink sink) throws IOException {
+        long after = Math.min(offset + count * clusterBytes, end);
+        long skip = Math.max(0, from - offset);
+        sink.data(offset + skip, volume.read(dataOffset + (start - 2) * clusterBytes + skip, (int) (after - offset - skip)));
+        return after;
     }
 
     /**

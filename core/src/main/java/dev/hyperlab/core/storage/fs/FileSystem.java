@@ -34,7 +34,31 @@ public interface FileSystem {
      * Gives regular file {@code file}'s stored bytes to {@code sink}, at most 1 MiB a call, ranges in increasing order;
      * ranges never written (holes, unwritten extents) are left out: they read as zeros up to {@link FsNode#size()}.
      */
-    void read(FsNode file, DataSink sink) throws IOException;
+    default void read(FsNode file, DataSink sink) throws IOException {
+        read(file, 0, Long.MAX_VALUE, sink);
+    }
+
+    /**
+     * As {@link #read(FsNode, DataSink)}, only the stored bytes in {@code [from, to)} of the file: a file read piece by
+     * piece (a file backup's reads) costs each piece, not the file up to it.
+     */
+    void read(FsNode file, long from, long to, DataSink sink) throws IOException;
+
+    /** Where a regular file's stored bytes are. */
+    @FunctionalInterface
+    interface RangeSink {
+        /** The file's bytes {@code [offset, offset + length)} are stored (the next range starts after them). */
+        void range(long offset, long length) throws IOException;
+    }
+
+    /**
+     * Gives the ranges of regular file {@code file} that hold stored bytes, in increasing order and within its size:
+     * what lies between is a hole ({@code SEEK_DATA}/{@code SEEK_HOLE} answer from them). A file system without holes
+     * gives the whole file.
+     */
+    default void dataRanges(FsNode file, RangeSink sink) throws IOException {
+        if (file.size() > 0) sink.range(0, file.size());
+    }
 
     /** Where a file's stored bytes lie on its volume. */
     @FunctionalInterface

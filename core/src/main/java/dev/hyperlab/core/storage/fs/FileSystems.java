@@ -125,7 +125,7 @@ public final class FileSystems {
         fs.overwrite(dir, names.getLast(), data);
     }
 
-    private static java.util.Optional<FileSystem> open(DiskImage disk, Partition p) throws IOException {
+    static java.util.Optional<FileSystem> open(DiskImage disk, Partition p) throws IOException {
         Volume v = new Volume(disk, p.offset(), p.size());
         if (Ext4FileSystem.holds(v)) return java.util.Optional.of(Ext4FileSystem.open(v));
         if (FatFileSystem.holds(v)) return java.util.Optional.of(FatFileSystem.open(v));

@@ -14,12 +14,14 @@ package dev.hyperlab.core.storage.fs;
  * @param dataBytes a regular file's bytes that are stored (less than {@code size} for a sparse file)
  * @param mtimeSeconds modification time, seconds since 1970 UTC (FAT's local time is taken as UTC)
  * @param mtimeNanos its nanoseconds
+ * @param ctimeSeconds inode change time, seconds since 1970 UTC (FAT has none: its modification time)
+ * @param ctimeNanos its nanoseconds
  * @param links hard links
  * @param target a symbolic link's target; empty otherwise
  * @param ref where the file system finds the entry (an ext4 inode number, a FAT first cluster)
  */
 public record FsNode(byte[] name, Kind kind, int mode, long uid, long gid, long size, long dataBytes, long mtimeSeconds,
-        int mtimeNanos, long links, byte[] target, long ref) {
+        int mtimeNanos, long ctimeSeconds, int ctimeNanos, long links, byte[] target, long ref) {
 
     /** The kinds of entry a file system holds. */
     public enum Kind { FILE, DIRECTORY, SYMLINK, FIFO, CHAR_DEVICE, BLOCK_DEVICE, SOCKET }

@@ -52,10 +52,7 @@ final class BackupFilesCommand extends ChangeCommand {
     @Override
     protected void report(Lab lab, boolean dryRun) {
         BackupInfo b = done.backup();
-        BackupInfo.Files f = b.files();
-        String counts = Plural.of(f.files(), "file") + " (" + Sizes.format(f.bytes()) + "), "
-                + f.directories() + (f.directories() == 1 ? " directory, " : " directories, ") + Plural.of(f.others(), "other")
-                + "; " + f.newFiles() + " new, " + f.changedFiles() + " changed, " + f.unchangedFiles() + " unchanged";
+        String counts = counts(b.files());
         if (dryRun) {
             out().println(b.vm() + ": would back up " + counts + "; would read " + Sizes.format(done.bytesToRead()));
         } else {
@@ -63,6 +60,13 @@ final class BackupFilesCommand extends ChangeCommand {
                     + Sizes.format(done.bytesRead()) + ", added " + Sizes.format(b.bytesAdded()));
         }
         done.warnings().forEach(w -> out().println("warning: " + w));
+    }
+
+    /** What a file backup holds, and how much of it was new, changed or unchanged. */
+    static String counts(BackupInfo.Files f) {
+        return Plural.of(f.files(), "file") + " (" + Sizes.format(f.bytes()) + "), "
+                + f.directories() + (f.directories() == 1 ? " directory, " : " directories, ") + Plural.of(f.others(), "other")
+                + "; " + f.newFiles() + " new, " + f.changedFiles() + " changed, " + f.unchangedFiles() + " unchanged";
     }
 
     @Override

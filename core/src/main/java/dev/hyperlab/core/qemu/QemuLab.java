@@ -683,7 +683,7 @@ public final class QemuLab implements Lab, AutoCloseable {
                             + timeout.toSeconds() + " s"));
                     throw new LabException(LabException.Kind.TIMEOUT, "VM " + name + " did not get ready within " + timeout.toSeconds()
                             + " s and was stopped; its console last said: " + (last.isEmpty() ? "nothing" : last),
-                            "vm console " + name + " --no-follow shows it all");
+                            "vm console " + name + " shows it all");
                 }
                 throw new LabException(LabException.Kind.TIMEOUT, "VM " + name + " is " + s.id() + ", not " + wanted.id() + ", after "
                         + timeout.toSeconds() + " s", "vm console " + name + " shows what it printed");

@@ -117,7 +117,7 @@ final class QemuSnapshots {
         boolean live = s == VmState.RUNNING || s == VmState.PAUSED;
         switch (s) {
             case STARTING -> throw LabException.notAllowed("VM " + vm + " is starting",
-                    "wait until it is running (vm start " + vm + " --wait), then take the snapshot");
+                    "wait until it is running, then take the snapshot");
             case SUSPENDED -> throw LabException.notAllowed("VM " + vm + " is suspended: its memory is in a file of its"
                     + " own, not in its disks", "vm resume " + vm + " first");
             default -> { }

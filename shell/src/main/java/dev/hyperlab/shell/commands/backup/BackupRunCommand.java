@@ -7,7 +7,7 @@ import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.command.ShellException;
+import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.render.Times;
 import java.util.ArrayList;
 import java.util.List;

@@ -223,7 +223,7 @@ public final class LabDisks {
             BootDiskProbe.Report r = BootDiskProbe.probe(img);
             if (r.esp().isEmpty()) {
                 throw LabException.invalid(path + " has no EFI system partition", "disk sign signs the loader of a GPT "
-                        + "disk's ESP, as a UEFI --os profile disk has (disk create --os PROFILE --firmware uefi)");
+                        + "disk's ESP, as a disk made from an OS profile for UEFI firmware has");
             }
             byte[] loader = r.uefiLoader().orElseThrow(() -> LabException.invalid(path + "'s EFI system partition "
                     + "holds no " + loaderPath, "disk ls " + path + " " + "/EFI shows what it holds"));

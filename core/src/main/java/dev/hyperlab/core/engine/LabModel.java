@@ -536,9 +536,9 @@ public final class LabModel {
             throw LabException.insufficient("VM " + name + " has " + count(spec.vcpus(), "vCPU") + " but host "
                     + h.name + " has " + count(h.cores, "core"), "give it at most " + count(h.cores, "vCPU"));
         }
-        if (spec.memoryBytes() < 16 * Sizes.MiB) {
+        if (spec.memoryBytes() < VmMachine.MIN_MEMORY) {
             throw LabException.invalid("VM " + name + ": " + Sizes.format(spec.memoryBytes()) + " of memory is too little",
-                    "at least 16 MiB");
+                    "at least " + Sizes.format(VmMachine.MIN_MEMORY));
         }
         if (spec.memoryBytes() > h.ram) {
             throw LabException.insufficient("VM " + name + " needs " + Sizes.format(spec.memoryBytes())

@@ -4,6 +4,7 @@ import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmMemory;
 import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.engine.machine.VmMachine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,8 +22,6 @@ import java.util.Optional;
 final class QemuMemory {
     /** How often the guest's balloon driver reports its statistics (virsh dommemstat --period). */
     static final int STATS_INTERVAL_S = 2;
-    /** As the simulation: a guest ballooned below this has no room left to run. */
-    private static final long MIN_TARGET = 16 * Sizes.MiB;
     private static final String BALLOON_PATH = "/machine/peripheral/" + QemuCommandLine.BALLOON;
     private static final long PAGE = 4096;
 
@@ -55,9 +54,9 @@ final class QemuMemory {
 
     void setTarget(String vm, long bytes) {
         QemuVmRecord v = lab.record(vm);
-        if (bytes < MIN_TARGET || bytes > v.memory()) {
+        if (bytes < VmMachine.MIN_MEMORY || bytes > v.memory()) {
             throw LabException.invalid("balloon target " + Sizes.format(bytes) + " for VM " + vm + " is out of range",
-                    Sizes.format(MIN_TARGET) + " to its configured " + Sizes.format(v.memory()));
+                    Sizes.format(VmMachine.MIN_MEMORY) + " to its configured " + Sizes.format(v.memory()));
         }
         requireRunning(vm, "has no balloon to move");
         lab.command(vm, "balloon", Map.of("value", bytes));

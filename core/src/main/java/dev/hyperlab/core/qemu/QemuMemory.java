@@ -44,8 +44,9 @@ final class QemuMemory {
                 && b.get("actual") instanceof Long a ? a : v.memory();
         ProcessMemory host = QemuVmFiles.of(lab.dir(), vm).process().map(p -> ProcessMemory.of(p.pid(), v.memory()))
                 .orElse(ProcessMemory.NONE);
-        long guestAvailable = guestStat(vm, "stat-available-memory")
-                .or(() -> guestStat(vm, "stat-free-memory")).orElse(-1L);
+        Map<?, ?> stats = guestStats(vm);
+        long guestAvailable = stat(stats, "stat-available-memory").or(() -> stat(stats, "stat-free-memory"))
+                .orElse(-1L);
         // until the guest's driver reports (every STATS_INTERVAL_S), nothing says what it uses: all of it is usable
         long usable = guestAvailable >= 0 ? Math.min(guestAvailable, actual) : actual;
         return new VmMemory(v.memory(), v.balloonTarget(), actual, v.memory() - actual, usable, host.resident(),
@@ -71,14 +72,19 @@ final class QemuMemory {
         }
     }
 
-    /** One of the guest's balloon statistics, when the guest has reported it (QEMU says -1 for one it has not). */
-    private Optional<Long> guestStat(String vm, String name) {
+    /** The guest's balloon statistics, one monitor call; empty until the guest has reported once. */
+    private Map<?, ?> guestStats(String vm) {
         if (lab.command(vm, "qom-get", Map.of("path", BALLOON_PATH, "property", "guest-stats")) instanceof Map<?, ?> g
                 && g.get("last-update") instanceof Long updated && updated > 0
-                && g.get("stats") instanceof Map<?, ?> stats && stats.get(name) instanceof Long value && value >= 0) {
-            return Optional.of(value);
+                && g.get("stats") instanceof Map<?, ?> stats) {
+            return stats;
         }
-        return Optional.empty();
+        return Map.of();
+    }
+
+    /** One statistic, when the guest reports it (QEMU says -1 for one it does not). */
+    private static Optional<Long> stat(Map<?, ?> stats, String name) {
+        return stats.get(name) instanceof Long value && value >= 0 ? Optional.of(value) : Optional.empty();
     }
 
     /** What the host kernel says of a QEMU process's guest RAM. */

@@ -133,8 +133,8 @@ final class QemuSnapshots {
                 lab.command(vm, "blockdev-snapshot-internal-sync", Map.of("device", node, "name", name));
             }
         } else {
-            Duration now = lab.now();
-            Qcow2Snapshot.Times times = new Qcow2Snapshot.Times(lab.createdMillis() / 1000 + now.toSeconds(),
+            // the date qemu-img snapshot -l shows: wall time, which is this backend's lab time plus the lab's birth
+            Qcow2Snapshot.Times times = new Qcow2Snapshot.Times((lab.createdMillis() + lab.now().toMillis()) / 1000,
                     0, 0);
             offline(v, "take snapshot '" + name + "'", img -> img.createSnapshot(name, times, ByteBuffer.allocate(0)));
         }

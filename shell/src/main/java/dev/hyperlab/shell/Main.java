@@ -36,7 +36,23 @@ public final class Main {
 
     public static void main(String[] args) {
         int status = run(args);
+        if (status == 0 && noOtherLiveThreads()) {
+            // The JVM then ends as after System.exit(0), shutdown hooks included, but Runtime.exit first looks up a
+            // System.Logger to log the call, and that lookup (a ServiceLoader over the whole class path) opens and
+            // indexes every one of the 27 jars: tens of milliseconds of every command (docs/performance.md, issue 15)
+            return;
+        }
         System.exit(status);
+    }
+
+    /** Whether every thread but this one is a daemon, so that returning from main ends the JVM at once. */
+    private static boolean noOtherLiveThreads() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != Thread.currentThread() && !t.isDaemon() && t.isAlive()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Runs the shell; the exit status (0, or 1 after an error). */

@@ -1,5 +1,7 @@
 package dev.hyperlab.shell;
 
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.core.engine.extension.Extensions;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.shell.batch.Batch;
 import dev.hyperlab.shell.command.ShellContext;
@@ -16,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.jline.terminal.Size;
 import org.jline.terminal.Terminal;
@@ -36,7 +39,7 @@ public final class Training {
             Main.stdinIsTerminal();
             Output quiet = new Output(new PrintWriter(Writer.nullWriter()), new PrintWriter(Writer.nullWriter()),
                     Style.PLAIN, () -> 100, false);
-            try (ShellContext ctx = new ShellContext(() -> Labs.open(dir.resolve("lab"), 1), quiet,
+            try (ShellContext ctx = new ShellContext(() -> open(dir), quiet,
                     BuiltInCommands.catalog(), false)) {
                 Batch.run(ctx, """
                         lab info; lab info --json; time; time --json; profiles; help; host list; vm list
@@ -60,6 +63,14 @@ public final class Training {
         // as Main ends every run: Runtime.exit sets up its System.Logger (nine JDK classes), which then come from
         // the cache instead of the JDK's image
         System.exit(0);
+    }
+
+    /**
+     * The lab through the entry point Main uses (the one that looks for a QEMU lab first), so that its classes load
+     * from the cache too: trained through the simulation's own entry, every command loaded four classes from the jars.
+     */
+    private static Lab open(Path dir) {
+        return Labs.open(dir.resolve("lab"), Labs.DEFAULT_SEED, Extensions.builtIn(), Optional.empty());
     }
 
     /**
@@ -104,7 +115,7 @@ public final class Training {
         try (Terminal terminal = terminal(keys, screen)) {
             Output output = new Output(terminal.writer(), new PrintWriter(Writer.nullWriter()), Style.ANSI,
                     terminal::getWidth, true);
-            try (ShellContext ctx = new ShellContext(() -> Labs.open(dir.resolve("lab"), 1), output,
+            try (ShellContext ctx = new ShellContext(() -> open(dir), output,
                     BuiltInCommands.catalog(), false)) {
                 ctx.lab();
                 new Repl(ctx, terminal, "training", dir.resolve("history"), true).run();

@@ -80,10 +80,9 @@ public final class Sizes {
         if (u == 0) {
             return bytes + " B";
         }
-        double rounded = Math.round(v * 10) / 10.0;
-        if (rounded == Math.rint(rounded)) {
-            return (long) rounded + " " + units[u];
-        }
-        return String.format(Locale.ROOT, "%.1f %s", rounded, units[u]);
+        long tenths = Math.round(v * 10);
+        // written by hand, not with String.format: that would set up the locale data (DecimalFormatSymbols), some
+        // milliseconds of the start of every command that shows a size
+        return tenths % 10 == 0 ? tenths / 10 + " " + units[u] : tenths / 10 + "." + tenths % 10 + " " + units[u];
     }
 }

@@ -16,6 +16,13 @@ import picocli.CommandLine.Model.CommandSpec;
  * with the session's {@link ShellContext} injected into their constructor.
  */
 public final class Commands {
+    static {
+        // picocli's default factory otherwise probes for Groovy's Closure class when first used: a class that is on
+        // no jar, so the lookup opens and indexes every jar of the class path (27, GraalJS's among them), tens of
+        // milliseconds of every command's start (docs/performance.md, issue 15). The shell has no Groovy.
+        System.setProperty("picocli.disable.closures", "true");
+    }
+
     private final ShellContext ctx;
     private final Map<String, CommandLine> built = new HashMap<>();
     private final CommandLine.IFactory factory;

@@ -3,7 +3,6 @@ package dev.hyperlab.shell.render;
 import dev.hyperlab.api.lab.Durations;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.Locale;
 import java.util.TreeSet;
 
 /**
@@ -32,8 +31,10 @@ public final class Times {
         }
         long s = n / 1_000_000_000L;
         long frac = n % 1_000_000_000L;
-        String seconds = trim(String.format(Locale.ROOT, "%d.%0" + decimals + "d", s % 60,
-                frac / pow10(NANOS - decimals))) + "s";
+        // zero-padded by hand: String.format would set up the locale data (DecimalFormatSymbols) on every command's
+        // first time, some milliseconds of start-up
+        String digits = Long.toString(frac / pow10(NANOS - decimals));
+        String seconds = trim((s % 60) + "." + "0".repeat(Math.max(0, decimals - digits.length())) + digits) + "s";
         if (s < 60) {
             return seconds;
         }

@@ -3,7 +3,6 @@ package dev.hyperlab.shell.commands;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.Lab;
-import dev.hyperlab.api.lab.LabInfo;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -29,8 +28,8 @@ public final class Demo {
 
     /** Whether {@code lab} is brand new: nothing in it, no time passed (a directory to create the demo in). */
     public static boolean isEmpty(Lab lab) {
-        LabInfo i = lab.info();
-        return i.hosts() == 0 && i.vms() == 0 && i.time().isZero();
+        // not lab.info(): that measures the disk the lab takes (every image's allocated blocks) at each start
+        return lab.hosts().isEmpty() && lab.vms().isEmpty() && lab.now().isZero();
     }
 
     /** Creates the demo's hosts and VMs in {@code lab} and boots the hosts. */

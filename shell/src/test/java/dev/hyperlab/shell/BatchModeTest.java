@@ -31,6 +31,21 @@ class BatchModeTest {
         assertThat(after.out()).doesNotContain("h2"); // nothing after the error ran
     }
 
+    /**
+     * Start-up (issue 15): a jar is opened by reading and indexing its whole directory, and the GraalJS jars hold tens
+     * of thousands of entries. A command that loads nothing from them must not open them: picocli's probe for Groovy
+     * and Runtime.exit's logger lookup each searched the whole class path. The JDK's own class-path debugging names
+     * every jar as it is opened.
+     */
+    @Test
+    void aReadCommandOpensNoneOfTheScriptingJars() {
+        ShellProcess.Run r = ShellProcess.runJvm(home, java.util.List.of("-Dsun.misc.URLClassPath.debug=true"),
+                java.util.Map.of(), null, "--lab", "lab1", "-c", "lab info");
+        assertThat(r.status()).isZero();
+        assertThat(r.err()).contains("Opening ") // the debugging is on: the jars the command does use are named
+                .doesNotContain("groovy/lang/Closure").doesNotContain("js-language").doesNotContain("icu4j");
+    }
+
     @Test
     void aCommandFileAndPipedStdinBehaveAlike() throws Exception {
         String script = """

@@ -1,0 +1,46 @@
+package dev.hyperlab.api.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class SizesTest {
+    @Test
+    void formatShowsBinaryUnitsWithOneDecimalAtMost() {
+        assertThat(Sizes.format(300)).isEqualTo("300 B");
+        assertThat(Sizes.format(1024)).isEqualTo("1 KiB");
+        assertThat(Sizes.format(8053063680L)).isEqualTo("7.5 GiB");
+        assertThat(Sizes.format(86_926_131)).isEqualTo("82.9 MiB");
+        assertThat(Sizes.format(1023 * 1024 + 1000)).isEqualTo("1024 KiB"); // 1023.98 KiB, rounded in its unit
+        assertThat(Sizes.format(-1536)).isEqualTo("-1.5 KiB");
+        assertThat(Sizes.format(Long.MAX_VALUE)).isEqualTo("8 EiB");
+    }
+
+    /** Written by hand (String.format sets up locale data at start-up): the same text as %.1f of the rounded value. */
+    @Test
+    void formatReadsAsStringFormatWouldHaveWrittenIt() {
+        SplittableRandom random = new SplittableRandom(15);
+        for (int i = 0; i < 200_000; i++) {
+            long bytes = random.nextLong(1L << random.nextInt(1, 63));
+            assertThat(Sizes.format(bytes)).as("%d bytes", bytes).isEqualTo(withStringFormat(bytes));
+        }
+    }
+
+    private static String withStringFormat(long bytes) {
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        int u = 0;
+        double v = bytes;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        if (u == 0) {
+            return bytes + " B";
+        }
+        double rounded = Math.round(v * 10) / 10.0;
+        return rounded == Math.rint(rounded) ? (long) rounded + " " + units[u]
+                : String.format(Locale.ROOT, "%.1f %s", rounded, units[u]);
+    }
+}

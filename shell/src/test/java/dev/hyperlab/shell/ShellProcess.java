@@ -65,8 +65,16 @@ final class ShellProcess {
                 p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             }
             p.getOutputStream().close();
+            // stderr read beside stdout: a child that fills the stderr pipe first would otherwise wait for us forever
+            var errReader = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try {
+                    return p.getErrorStream().readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
             var out = p.getInputStream().readAllBytes();
-            var err = p.getErrorStream().readAllBytes();
+            var err = errReader.join();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new AssertionError("hyperlab did not exit within 60 s");

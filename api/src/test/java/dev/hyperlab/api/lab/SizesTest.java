@@ -28,19 +28,14 @@ class SizesTest {
         }
     }
 
+    /** The unit by the double's binary exponent (1024 = 2^10), the rounded value written by %.1f. */
     private static String withStringFormat(long bytes) {
         String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-        int u = 0;
-        double v = bytes;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        if (u == 0) {
+        int u = Math.min(units.length - 1, Math.getExponent((double) bytes) / 10);
+        if (u <= 0) {
             return bytes + " B";
         }
-        double rounded = Math.round(v * 10) / 10.0;
-        return rounded == Math.rint(rounded) ? (long) rounded + " " + units[u]
-                : String.format(Locale.ROOT, "%.1f %s", rounded, units[u]);
+        double rounded = Math.round(Math.scalb((double) bytes, -10 * u) * 10) / 10.0;
+        return String.format(Locale.ROOT, "%.1f %s", rounded, units[u]).replace(".0 ", " ");
     }
 }

@@ -60,8 +60,8 @@ public final class Training {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        // as Main ends every run: Runtime.exit sets up its System.Logger (nine JDK classes), which then come from
-        // the cache instead of the JDK's image
+        // as Main ends a run that failed or left threads: Runtime.exit sets up its System.Logger (nine JDK classes),
+        // which then come from the cache instead of the JDK's image
         System.exit(0);
     }
 

@@ -391,22 +391,9 @@ class JavaScriptTest {
             assertThat(shell.run("js 2").err()).isEmpty();
         }
         Path file = script("jit.hl", "lab info --json\njs 1\nlab info --json\n");
-        // as the launcher starts `hyperlab run`: JVMCI on, the Graal compiler jars on the upgrade module path
-        StringBuilder modules = new StringBuilder();
-        try (var jars = Files.list(Path.of("target", "jit"))) {
-            jars.filter(j -> j.toString().endsWith(".jar")).forEach(j -> modules.append(j.toAbsolutePath())
-                    .append(java.io.File.pathSeparator));
-        }
-        ProcessBuilder pb = new ProcessBuilder(ShellProcess.command(java.util.List.of("-XX:TieredStopAtLevel=4",
-                "-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + modules,
-                "-Dhyperlab.js.jit=on"), "--lab", dir.resolve("lab").toString(), file.toString()));
-        ShellProcess.environment(pb.environment(), dir);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(err).isZero();
-        assertThat(err).doesNotContain("interpreter");
+        ShellFixture.Result r = withJit(java.util.List.of(), "--lab", dir.resolve("lab").toString(), file.toString());
+        String out = r.out();
+        assertThat(r.err()).doesNotContain("interpreter");
         java.util.List<String> docs = java.util.Arrays.stream(out.split("(?m)^(?=\\{)")).toList();
         assertThat(docs).hasSize(2);
         JsonNode before = new ShellFixture.Result(true, docs.get(0).substring(0, docs.get(0).lastIndexOf('}') + 1),
@@ -415,6 +402,73 @@ class JavaScriptTest {
         JsonNode after = new ShellFixture.Result(true, docs.get(1), "").json();
         assertThat(before.get("javascript").asText()).startsWith("not loaded yet").contains("Graal JIT on");
         assertThat(after.get("javascript").asText()).matches("GraalJS 25\\.0\\.\\d+, Graal JIT \\(.*optimizing runtime\\)");
+    }
+
+    @Test
+    void aShortScriptQueuesNoCompileTheColdGraalCompilerCouldNotFinish() throws Exception {
+        // issue 15: Truffle's default thresholds queued compiles after a few dozen calls of the prelude, which the
+        // Graal compiler, cold in every new JVM, never finished before a short script ended; only cost
+        Path file = script("short.js", """
+                const w = lab.fork();
+                for (let h = 0; h < 3; h++) {
+                    w.createHost({ name: 'h' + h, cores: 16, ram: '128GiB', disks: ['ssd:2TiB'] });
+                    w.host('h' + h).install('type1');
+                    w.host('h' + h).powerOn();
+                    w.host('h' + h).waitFor('running', '1h');
+                }
+                const names = [];
+                for (let i = 0; i < 12; i++) {
+                    w.createVm({ name: 'v' + i, host: 'h' + (i % 3), vcpus: 2, memory: '4GiB', os: 'linux-server' });
+                    names.push('v' + i);
+                }
+                w.startVms(names);
+                w.advance('1h');
+                print(w.vms().filter((v) => v.state() === 'running').length + ' running');
+                """);
+        ShellFixture.Result r = withJit(TRACE_COMPILES,
+                "--lab", dir.resolve("lab").toString(), "run", file.toString());
+        assertThat(r.out()).isEqualTo("12 running\n");
+        assertThat(r.err()).doesNotContain("opt queued");
+        // the trace itself works here: a hot function is still compiled
+        Path hot = script("hot.js", "function f(n) { return n < 2 ? n : f(n - 1) + f(n - 2); }\nprint(f(25));\n");
+        ShellFixture.Result h = withJit(TRACE_COMPILES,
+                "--lab", dir.resolve("lab").toString(), "run", hot.toString());
+        assertThat(h.out()).isEqualTo("75025\n");
+        assertThat(h.err()).contains("opt queued").contains(" f ");
+    }
+
+    /** Truffle's trace of each compile queued and started (an experimental option, allowed here for the trace). */
+    private static final java.util.List<String> TRACE_COMPILES = java.util.List.of(
+            "-Dpolyglot.engine.AllowExperimentalOptions=true", "-Dpolyglot.engine.TraceCompilationDetails=true");
+
+    /** The shell in a JVM started as the launcher starts `hyperlab run`: JVMCI on, the Graal compiler upgraded. */
+    private ShellFixture.Result withJit(java.util.List<String> jvmOptions, String... args) throws Exception {
+        StringBuilder modules = new StringBuilder();
+        try (var jars = Files.list(Path.of("target", "jit"))) {
+            jars.filter(j -> j.toString().endsWith(".jar")).forEach(j -> modules.append(j.toAbsolutePath())
+                    .append(java.io.File.pathSeparator));
+        }
+        java.util.List<String> options = new java.util.ArrayList<>(java.util.List.of("-XX:TieredStopAtLevel=4",
+                "-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + modules,
+                "-Dhyperlab.js.jit=on"));
+        options.addAll(jvmOptions);
+        ProcessBuilder pb = new ProcessBuilder(ShellProcess.command(options, args));
+        ShellProcess.environment(pb.environment(), dir);
+        Process p = pb.start();
+        var stderr = java.util.concurrent.CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        String out = read(p.getInputStream());
+        String err = stderr.get();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(err).isZero();
+        return new ShellFixture.Result(true, out, err);
+    }
+
+    private static String read(java.io.InputStream in) {
+        try {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -21,12 +21,7 @@ final class JsRuntime {
     /** The engine; the first call creates it and tells {@code output} if it interprets. */
     static synchronized Engine engine(Output output) {
         if (engine == null) {
-            engine = Engine.newBuilder("js")
-                    // the shell says it once, in its own words, below
-                    .option("engine.WarnInterpreterOnly", "false")
-                    // engine messages on stderr as they are, without Truffle's note on how to redirect them
-                    .logHandler(new FileOutputStream(FileDescriptor.err))
-                    .build();
+            engine = build(ScriptingStatus.jitExpected());
             boolean jit = !engine.getImplementationName().equalsIgnoreCase("Interpreted");
             String version = version(engine);
             ScriptingStatus.loaded("GraalJS " + version + ", " + (jit
@@ -38,6 +33,34 @@ final class JsRuntime {
             }
         }
         return engine;
+    }
+
+    /**
+     * The engine; with {@code compileLater}, compiling only what a script calls thousands of times. Truffle's
+     * defaults compile after 400 calls, and lower that to a tenth while the compile queue is short, as it always is
+     * when a script starts: a short script's few hundred calls of the prelude queued compiles that the Graal compiler,
+     * cold in every new JVM, could not finish before the script ended (docs/performance.md, issue 15). Code that is
+     * really hot (fib(30) makes 1.6 million calls) still reaches the last tier at Truffle's own 10,000 calls.
+     * Those options exist on the optimizing runtime only; if it did not come up, the engine is built without them.
+     */
+    private static Engine build(boolean compileLater) {
+        Engine.Builder builder = Engine.newBuilder("js")
+                // the shell says it once, in its own words, below
+                .option("engine.WarnInterpreterOnly", "false")
+                // engine messages on stderr as they are, without Truffle's note on how to redirect them
+                .logHandler(new FileOutputStream(FileDescriptor.err));
+        if (compileLater) {
+            try {
+                // the threshold options are experimental in Truffle's terms: set here, never by a script
+                return builder.allowExperimentalOptions(true)
+                        .option("engine.DynamicCompilationThresholds", "false")
+                        .option("engine.FirstTierCompilationThreshold", "2000")
+                        .build();
+            } catch (IllegalArgumentException unknownOption) {
+                return build(false);
+            }
+        }
+        return builder.build();
     }
 
     /**

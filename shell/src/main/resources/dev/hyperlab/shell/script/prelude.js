@@ -13,6 +13,7 @@
     const labMillis = bridge.nowMillis;
     const HANDLE = Symbol('facade');
     const MEMBERS = Symbol('members');
+    const OWN = Symbol('own members');
     const prototypes = new Map();
 
     class LabError extends Error {
@@ -104,13 +105,18 @@
         if (p === undefined) {
             p = {};
             const names = bridge.methods(type);
-            const voids = bridge.voids(type);
+            const voids = new Set(bridge.voids(type));
+            // each handle's own members, made in one Object.create (a defineProperty per member per handle was most
+            // of a short script's interpreted calls, and what first reached the JIT's compilation thresholds)
+            const own = {};
             for (const name of names) {
-                const f = voids.includes(name)
+                const f = voids.has(name)
                     ? function (...args) { invoke(this[HANDLE], name, args); }
                     : function (...args) { return invoke(this[HANDLE], name, args); };
                 Object.defineProperty(p, name, { value: f, writable: true, configurable: true });
+                own[name] = { value: f, enumerable: true, writable: true, configurable: true };
             }
+            Object.defineProperty(p, OWN, { value: own });
             const named = names.includes('name');
             const label = type.toLowerCase();
             Object.defineProperty(p, 'toString', {
@@ -130,11 +136,8 @@
     // the methods are the handle's own enumerable members too, so Object.keys(vm) and for...in list them
     function handle(h, type) {
         const p = prototypeOf(type);
-        const o = Object.create(p);
+        const o = Object.create(p, p[OWN]);
         Object.defineProperty(o, HANDLE, { value: h });
-        for (const name of p[MEMBERS]) {
-            Object.defineProperty(o, name, { value: p[name], enumerable: true, writable: true, configurable: true });
-        }
         return o;
     }
 

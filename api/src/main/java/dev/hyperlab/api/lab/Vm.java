@@ -26,6 +26,7 @@ import org.apiguardian.api.API;
  * running/starting -- snapshot create --> paused --> as it was   (while its state is saved)
  * defined/shutoff/crashed -- snapshot create --> as it was        (its disks only)
  * any -- snapshot revert --> the snapshot's state                 (running ones via paused, loading their state)
+ * defined/shutoff/crashed -- set --> as it was                    (its definition changes: vm set)
  * </pre>
  *
  * <p>A call that starts lasting work returns at once; its overload taking a {@link Wait} returns once the work is over.
@@ -94,6 +95,17 @@ public interface Vm {
 
     /** Removes the VM and its disk images (images attached by path are kept). */
     void delete();
+
+    /**
+     * Changes the VM's definition ({@code vm set}) while it is defined, shut off or crashed: vCPUs, memory,
+     * firmware, drivers and start-policy group, as {@code virsh ... --config} does; the next boot shows the guest's
+     * reaction (a boot disk without its driver stops the boot). A running VM is refused ({@code NOT_ALLOWED}: memory
+     * and CPU hot-plug are not modelled). A value out of range, an unknown driver or firmware, a driver installed
+     * twice or removed when not installed is refused ({@code INVALID}, {@code NOT_FOUND}), changing nothing. Returns
+     * the VM as it is after the change.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    VmInfo set(VmChange change);
 
     /** Its memory as the hypervisor sees it ({@code mem stat}). */
     @API(status = EXPERIMENTAL, since = "0.1")

@@ -239,7 +239,7 @@ public final class LabModel {
     }
 
     /** Notes which plugin provides the extensions a new machine uses. */
-    private void recordOrigins(String firmwareId, List<String> driverIds) {
+    void recordOrigins(String firmwareId, List<String> driverIds) {
         extensions.firmwareSource(firmwareId).filter(s -> !s.equals(Extensions.BUILT_IN))
                 .ifPresent(p -> pluginOrigins.put("firmware/" + firmwareId, p));
         for (String d : driverIds) {
@@ -395,6 +395,25 @@ public final class LabModel {
         recordOrigins(fw, List.of());
         add(h);
         log(name, "created");
+    }
+
+    /**
+     * Removes host {@code name} and its disks' images ({@code host delete}): it must be off, with no VM defined on it
+     * (their disks and snapshots are the user's to delete, one by one).
+     */
+    public void deleteHost(String name) {
+        HostMachine h = hostMachine(name);
+        h.checkDeletable();
+        if (!h.vms.isEmpty()) {
+            throw LabException.conflict("host " + name + " has " + count(h.vms.size(), "VM") + ": "
+                    + String.join(", ", h.vms), "delete them first: vm delete NAME");
+        }
+        hosts.remove(name);
+        byName.remove(name);
+        for (String device : h.remove()) {
+            images.deleteHostDisk(name, device);
+        }
+        log(name, "deleted");
     }
 
     public HostInfo hostInfo(String name) {
@@ -702,6 +721,11 @@ public final class LabModel {
             }
         }
         log(name, "deleted");
+    }
+
+    /** Changes VM {@code name}'s definition ({@code vm set}, {@link VmChanges}); returns the VM as it is after. */
+    public VmInfo setVm(String name, dev.hyperlab.api.lab.VmChange change) {
+        return VmChanges.apply(this, name, change).info();
     }
 
     /** Puts {@code vm} in the place of the VM of the same name (a revert brings back the snapshot's VM). */

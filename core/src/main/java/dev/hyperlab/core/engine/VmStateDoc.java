@@ -51,9 +51,14 @@ final class VmStateDoc {
 
     private VmStateDoc() {}
 
+    /** {@code vm} as the lab file saves it, history included (changes nothing). */
+    static Map<String, Object> saved(VmMachine vm) {
+        return parse(json(vm::save));
+    }
+
     /** The state document of {@code vm} now (changes nothing). */
     static Map<String, Object> capture(VmMachine vm) {
-        Map<String, Object> vmObject = parse(json(g -> vm.save(g)));
+        Map<String, Object> vmObject = saved(vm);
         Map<String, Object> doc = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : vmObject.entrySet()) {
             if (!NOT_STATE.contains(e.getKey())) {

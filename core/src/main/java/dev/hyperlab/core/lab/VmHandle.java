@@ -108,6 +108,13 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public dev.hyperlab.api.lab.VmInfo set(dev.hyperlab.api.lab.VmChange change) {
+        dev.hyperlab.api.lab.VmInfo[] out = new dev.hyperlab.api.lab.VmInfo[1];
+        lab.change(m -> out[0] = m.setVm(name, change));
+        return out[0];
+    }
+
+    @Override
     public VmMemory memory() {
         return lab.read(m -> m.vmMemory(name));
     }

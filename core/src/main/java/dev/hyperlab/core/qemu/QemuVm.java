@@ -101,6 +101,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public VmInfo set(dev.hyperlab.api.lab.VmChange change) {
+        return lab.set(name, change);
+    }
+
+    @Override
     public VmMemory memory() {
         return lab.memory().read(name);
     }

@@ -97,6 +97,13 @@ public final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public void deleteHostDisk(String host, String device) {
+        if (hasHostDisk(host, device)) {
+            delete("hosts/" + host + "/" + device + ".raw");
+        }
+    }
+
+    @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
         BootLayouts.write(hostDisk(host, device, size), firmware, what);
         flush();

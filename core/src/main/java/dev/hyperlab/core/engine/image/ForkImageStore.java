@@ -38,6 +38,11 @@ public final class ForkImageStore implements ImageStore {
     }
 
     @Override
+    public void deleteHostDisk(String host, String device) {
+        overlays.remove("host:" + host + "/" + device); // the original's file stays: a fork never changes it
+    }
+
+    @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
         MemoryImage disk = MemoryImage.blank("host:" + host + "/" + device, size);
         BootLayouts.write(disk, firmware, what);

@@ -17,6 +17,9 @@ public interface ImageStore extends AutoCloseable {
         return true;
     }
 
+    /** Deletes host {@code host}'s disk {@code device}, if it was ever made ({@code host delete}). */
+    void deleteHostDisk(String host, String device);
+
     /** Lays a boot loader for {@code what} (a {@link dev.hyperlab.core.firmware.BootMarker} tag) on a host disk. */
     void installHostLoader(String host, String device, long size, String firmware, String what);
 

@@ -43,6 +43,11 @@ public final class MemoryImageStore implements ImageStore {
     }
 
     @Override
+    public void deleteHostDisk(String host, String device) {
+        images.remove(hostPath(host, device));
+    }
+
+    @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
         MemoryImage disk = MemoryImage.blank(hostPath(host, device), size);
         BootLayouts.write(disk, firmware, what);

@@ -35,6 +35,8 @@ public final class VmLifecycle {
         DELETE("delete"),
         SNAPSHOT("snapshot create"),
         REVERT("snapshot revert"),
+        /** A change of the VM's definition ({@code vm set}). */
+        SET("set"),
         /** The host's start policy refused a queued start: back to the state the start was asked in. */
         START_REFUSED(null),
         /** A boot (a start's, a reboot's) is over. */
@@ -83,6 +85,7 @@ public final class VmLifecycle {
             .stays(Action.SNAPSHOT, "paused", STARTING, RUNNING) // the pause is an event: the save's job pauses it
             .stays(Action.SNAPSHOT, "as it was", DEFINED, SHUTOFF, CRASHED)
             .stays(Action.REVERT, "the snapshot's state", VmState.values())
+            .stays(Action.SET, "as it was", DEFINED, SHUTOFF, CRASHED)
             .row(Action.START_REFUSED, "the state before the start", EnumSet.of(DEFINED, SHUTOFF, CRASHED), STARTING)
             .row(Action.BOOTED, RUNNING, STARTING)
             .row(Action.RESUMED, RUNNING, SUSPENDED)
@@ -112,6 +115,8 @@ public final class VmLifecycle {
                     state == SUSPENDED ? "vm resume brings it back" : "it is already started");
             case DESTROY -> LabException.notAllowed(what, "only a started VM can be destroyed");
             case DELETE -> LabException.notAllowed(what, "shut it down or destroy it first");
+            case SET -> LabException.notAllowed(what, "its definition changes while it is off: vm shutdown " + vm
+                    + " first");
             case SNAPSHOT -> state == PAUSED
                     ? LabException.notAllowed(what + " while a snapshot saves or a revert loads its state",
                             "wait until it runs again (wait vm " + vm + "), then try again")

@@ -235,6 +235,21 @@ public final class HostMachine extends Machine {
         env.log(name, "power-off");
     }
 
+    /** Checks that the host may be deleted now: it is off. */
+    public void checkDeletable() {
+        lifecycle.check(HostLifecycle.Action.DELETE);
+    }
+
+    /**
+     * Takes the deleted host out of the simulation: its cores and disks stop being resources the solver shares (an
+     * off host's are idle). Returns its disks' device names, in order, for their images to go too.
+     */
+    public List<String> remove() {
+        env.sim().unregister(cpu);
+        diskResources.forEach(env.sim()::unregister);
+        return disks.stream().map(HostDisk::device).toList();
+    }
+
     public void reset() {
         lifecycle.check(HostLifecycle.Action.RESET);
         env.requireExtensions(firmware, List.of()); // before the power is cut: a refused reset changes nothing

@@ -1,0 +1,118 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vm set} and {@code host delete} (issue 19) through the shell, JavaScript and Java snippets on a lab in a
+ * directory: a changed definition survives the lab's reload and shows at the next boot (a Windows guest given
+ * virtio-blk boots from its virtio disk, and stops with 0x7B once it is taken away); refused requests are one line and
+ * change no file of the lab.
+ */
+class VmSetHostDeleteTest {
+    @TempDir
+    Path tmp;
+
+    private ShellFixture windowsLab() {
+        ShellFixture shell = ShellFixture.in(tmp.resolve("lab"));
+        shell.ok("host create h --cores 8 --ram 32GiB; host install h --hypervisor type1; host power-on h --wait;"
+                + "vm create w --host h --vcpus 2 --memory 4GiB --os windows-server");
+        return shell;
+    }
+
+    @Test
+    void aWindowsVmGivenItsBootDriverBootsAndStopsWith0x7bWithoutIt() {
+        try (ShellFixture shell = windowsLab()) {
+            assertThat(shell.run("vm start w --wait").err()).contains("INACCESSIBLE_BOOT_DEVICE (bug check 0x7B)");
+            assertThat(shell.ok("vm set w --driver +virtio-blk --vcpus 4 --memory 8GiB"))
+                    .isEqualTo("set w: 4 vCPUs, 8 GiB, firmware uefi, drivers virtio-blk, boot priority 0\n");
+            assertThat(shell.ok("vm start w --wait")).contains("running");
+            assertThat(shell.ok("vm info w --json")).contains("\"vcpus\" : 4")
+                    .contains("\"drivers\" : [ \"virtio-blk\" ]");
+            shell.ok("vm shutdown w --wait; vm set w --driver -virtio-blk");
+            assertThat(shell.run("vm start w --wait").err()).contains("0x7B");
+        }
+        try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
+            assertThat(again.ok("vm info w")).contains("drivers        none").contains("vcpus          4")
+                    .contains("memory         8 GiB");
+            assertThat(again.ok("events --vm w")).contains("changed vcpus 2->4 memory 4 GiB->8 GiB drivers []->[virtio-blk]");
+        }
+    }
+
+    @Test
+    void badChangesAreOneLineAndChangeNoFile() throws IOException {
+        try (ShellFixture shell = windowsLab()) {
+            shell.ok("vm set w --driver +virtio-blk; vm start w --wait");
+            Path lab = tmp.resolve("lab/lab.json");
+            String before = Files.readString(lab);
+            assertThat(shell.run("vm set w --vcpus 1").err().strip()).isEqualTo("error: VM w is running (its definition "
+                    + "changes while it is off: vm shutdown w first)");
+            shell.ok("vm destroy w");
+            before = Files.readString(lab);
+            for (String[] c : new String[][] {
+                    {"vm set w", "error: vm set w changes nothing (give --vcpus, --memory, --firmware, --driver or "
+                            + "--boot-priority; vm info shows the VM)"},
+                    {"vm set w --vcpus 0", "error: VM w: 0 vCPUs is out of range (1 or more)"},
+                    {"vm set w --vcpus 9", "error: VM w would have 9 vCPUs but host h has 8 cores (give it at most 8 "
+                            + "vCPUs)"},
+                    {"vm set w --memory 1MiB", "error: VM w: 1 MiB of memory is too little (at least 16 MiB)"},
+                    {"vm set w --memory 64GiB", "error: VM w would need 64 GiB of memory but host h has 32 GiB (give it "
+                            + "less memory)"},
+                    {"vm set w --driver +nope", "error: no driver 'nope' (profiles lists the drivers there are)"},
+                    {"vm set w --driver +virtio-blk", "error: VM w already has driver virtio-blk (it was installed "
+                            + "before)"},
+                    {"vm set w --driver -guest-tools", "error: VM w has no driver guest-tools installed (it has "
+                            + "virtio-blk)"},
+                    {"vm set w --driver virtio-net", "error: --driver 'virtio-net' says neither + nor - (+ID installs a "
+                            + "driver, -ID removes one: --driver +virtio-blk)"},
+                    {"vm set w --firmware nope", "error: no firmware 'nope' (profiles lists the firmware models there are)"},
+                    {"vm set w --vcpus 4 --driver +nope", "error: no driver 'nope' (profiles lists the drivers there are)"},
+                    {"host delete h", "error: host h is running (power it off first: host power-off h)"},
+            }) {
+                ShellFixture.Result r = shell.run(c[0]);
+                assertThat(r.ok()).as(c[0]).isFalse();
+                assertThat(r.err().strip()).as(c[0]).isEqualTo(c[1]);
+                assertThat(Files.readString(lab)).as(c[0] + " changes nothing").isEqualTo(before);
+            }
+            assertThat(shell.ok("vm info w")).contains("vcpus          2");
+            shell.ok("host power-off h");
+            assertThat(shell.run("host delete h").err().strip())
+                    .isEqualTo("error: host h has 1 VM: w (delete them first: vm delete NAME)");
+        }
+    }
+
+    @Test
+    void aDeletedHostTakesItsDisksAndItsNameCanBeUsedAgain() {
+        try (ShellFixture shell = windowsLab()) {
+            Path disk = tmp.resolve("lab/hosts/h/disk0.raw");
+            assertThat(disk).exists();
+            shell.ok("host power-off h; vm delete w");
+            assertThat(shell.ok("host delete h")).isEqualTo("deleted host h\n");
+            assertThat(disk).doesNotExist();
+            assertThat(shell.ok("host list")).startsWith("no hosts yet");
+            shell.ok("host create h --cores 4 --ram 8GiB; host install h --hypervisor type1; host power-on h --wait");
+        }
+        try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
+            assertThat(again.ok("advance 1h; host info h")).contains("running").contains("4");
+        }
+    }
+
+    @Test
+    void scriptsAndSnippetsChangeAVmAndDeleteAHost() {
+        try (ShellFixture shell = windowsLab()) {
+            assertThat(shell.ok("js lab.vm('w').set({vcpus: 3, memory: '6GiB', addDrivers: ['virtio-blk']}).vcpus"))
+                    .isEqualTo("3\n");
+            assertThat(shell.ok("java lab.vm(\"w\").set(VmChange.NONE.withoutDriver(\"virtio-blk\")"
+                    + ".withBootPriority(2)).bootPriority()")).contains("2");
+            assertThat(shell.run("js lab.vm('w').set({vcpus: 0})").err()).contains("0 vCPUs is out of range");
+            shell.ok("vm delete w; host power-off h");
+            shell.ok("js lab.host('h').delete()");
+            assertThat(shell.ok("java lab.hosts().size()")).contains("0");
+        }
+    }
+}

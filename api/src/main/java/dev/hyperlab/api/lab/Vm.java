@@ -27,6 +27,7 @@ import org.apiguardian.api.API;
  * defined/shutoff/crashed -- snapshot create --> as it was        (its disks only)
  * any -- snapshot revert --> the snapshot's state                 (running ones via paused, loading their state)
  * defined/shutoff/crashed -- set --> as it was                    (its definition changes: vm set)
+ * defined/shutoff/crashed -- clone --> as it was                  (a copy appears, defined: vm clone)
  * </pre>
  *
  * <p>A call that starts lasting work returns at once; its overload taking a {@link Wait} returns once the work is over.
@@ -106,6 +107,16 @@ public interface Vm {
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     VmInfo set(VmChange change);
+
+    /**
+     * Clones the VM as {@code name} ({@code vm clone}), as {@code virt-clone} does: the same definition on the same host,
+     * defined, with a full copy of every disk in images of its own (the data as the guest sees it; the source's
+     * snapshots and backups stay with the source) and its Secure Boot keys. Allowed while the VM is defined, shut off
+     * or crashed. The lab's clock runs on for the time the host's datastore takes to read and write the data. A name
+     * in use is refused ({@code CONFLICT}), changing nothing. Returns the clone.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    Vm cloneAs(String name);
 
     /** Its memory as the hypervisor sees it ({@code mem stat}). */
     @API(status = EXPERIMENTAL, since = "0.1")

@@ -723,6 +723,11 @@ public final class LabModel {
         log(name, "deleted");
     }
 
+    /** Clones stopped VM {@code source} as {@code name} ({@code vm clone}, {@link VmClones}); the lab's clock runs on for the copy. */
+    public VmInfo cloneVm(String source, String name, ProgressListener progress) {
+        return VmClones.cloneVm(this, source, name, progress).vm().info();
+    }
+
     /** Changes VM {@code name}'s definition ({@code vm set}, {@link VmChanges}); returns the VM as it is after. */
     public VmInfo setVm(String name, dev.hyperlab.api.lab.VmChange change) {
         return VmChanges.apply(this, name, change).info();
@@ -802,7 +807,7 @@ public final class LabModel {
         snapshots.recover();
     }
 
-    private void requireFreeName(String name) {
+    void requireFreeName(String name) {
         Machine m = byName.get(name);
         if (m != null) {
             throw LabException.conflict("a " + (m instanceof HostMachine ? "host" : "VM") + " named '" + name

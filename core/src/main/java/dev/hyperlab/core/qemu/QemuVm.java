@@ -101,6 +101,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public Vm cloneAs(String clone) {
+        throw later("clones");
+    }
+
+    @Override
     public VmInfo set(dev.hyperlab.api.lab.VmChange change) {
         return lab.set(name, change);
     }

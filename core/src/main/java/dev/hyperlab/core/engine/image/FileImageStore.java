@@ -180,6 +180,39 @@ public final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public String cloneDisk(String source, String vm, String device) {
+        String path = "vms/" + vm + "/" + device + ".qcow2";
+        Path file = resolve(path);
+        Path tmp = temporary(file);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(tmp);
+            ImageConverter.convert(open(source), tmp, ImageFormat.QCOW2, Qcow2CreateOptions.DEFAULT_CLUSTER_SIZE, true);
+            publish(tmp, file);
+            open(path);
+            return path;
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw io("VM " + vm + " disk " + device, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> baseOf(String path) {
+        Path images = resolve("images");
+        for (var b = open(path).backing(); b.isPresent(); b = b.get().backing()) {
+            Path file = b.get().path().toAbsolutePath().normalize();
+            if (images.equals(file.getParent())) {
+                return java.util.Optional.of("images/" + file.getFileName());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public void requireNew(String path) {
         Path file = Path.of(path);
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS) || open.containsKey(key(path))) {

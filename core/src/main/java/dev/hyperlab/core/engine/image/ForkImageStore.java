@@ -59,6 +59,16 @@ public final class ForkImageStore implements ImageStore {
         return own.createBlank(vm, device, size);
     }
 
+    @Override
+    public String cloneDisk(String source, String vm, String device) {
+        return own.cloneFrom((MemoryImage) open(source), vm, device); // the original's files stay as they are
+    }
+
+    @Override
+    public java.util.Optional<String> baseOf(String path) {
+        return own.has(path) ? own.baseOf(path) : original.baseOf(path);
+    }
+
     /** Refused where the original would refuse it, and where this fork made an image already. */
     @Override
     public void requireNew(String path) {

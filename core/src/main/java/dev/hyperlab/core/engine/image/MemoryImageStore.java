@@ -95,6 +95,30 @@ public final class MemoryImageStore implements ImageStore {
     }
 
     @Override
+    public String cloneDisk(String source, String vm, String device) {
+        return cloneFrom((MemoryImage) open(source), vm, device);
+    }
+
+    /** {@link #cloneDisk} of an image this store or a fork of it holds. */
+    String cloneFrom(MemoryImage source, String vm, String device) {
+        String path = vmPath(vm, device);
+        images.put(path, source.copyAs(path));
+        return path;
+    }
+
+    @Override
+    public java.util.Optional<String> baseOf(String path) {
+        for (var b = open(path).backing(); b.isPresent(); b = b.get().backing()) {
+            for (Map.Entry<String, MemoryImage> e : bases.entrySet()) {
+                if (e.getValue() == b.get()) {
+                    return java.util.Optional.of(e.getKey()); // one base per image object: no order to depend on
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    @Override
     public void requireNew(String path) {
         if (images.containsKey(path)
                 || (!path.startsWith(DiskFiles.MEMORY_PREFIX) && Files.exists(Path.of(path), LinkOption.NOFOLLOW_LINKS))) {

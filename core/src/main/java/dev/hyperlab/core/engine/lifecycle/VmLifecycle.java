@@ -37,6 +37,8 @@ public final class VmLifecycle {
         REVERT("snapshot revert"),
         /** A change of the VM's definition ({@code vm set}). */
         SET("set"),
+        /** A full copy of the VM under a new name ({@code vm clone}). */
+        CLONE("clone"),
         /** The host's start policy refused a queued start: back to the state the start was asked in. */
         START_REFUSED(null),
         /** A boot (a start's, a reboot's) is over. */
@@ -86,6 +88,7 @@ public final class VmLifecycle {
             .stays(Action.SNAPSHOT, "as it was", DEFINED, SHUTOFF, CRASHED)
             .stays(Action.REVERT, "the snapshot's state", VmState.values())
             .stays(Action.SET, "as it was", DEFINED, SHUTOFF, CRASHED)
+            .stays(Action.CLONE, "as it was", DEFINED, SHUTOFF, CRASHED)
             .row(Action.START_REFUSED, "the state before the start", EnumSet.of(DEFINED, SHUTOFF, CRASHED), STARTING)
             .row(Action.BOOTED, RUNNING, STARTING)
             .row(Action.RESUMED, RUNNING, SUSPENDED)
@@ -115,6 +118,8 @@ public final class VmLifecycle {
                     state == SUSPENDED ? "vm resume brings it back" : "it is already started");
             case DESTROY -> LabException.notAllowed(what, "only a started VM can be destroyed");
             case DELETE -> LabException.notAllowed(what, "shut it down or destroy it first");
+            case CLONE -> LabException.notAllowed(what, "a VM is cloned while it is off, as virt-clone asks: vm shutdown "
+                    + vm + " first");
             case SET -> LabException.notAllowed(what, "its definition changes while it is off: vm shutdown " + vm
                     + " first");
             case SNAPSHOT -> state == PAUSED

@@ -148,6 +148,7 @@ class VmLifecycleTest {
             case DELETE -> lab.deleteVm("v");
             case SNAPSHOT -> lab.createSnapshot("v", "asked", SnapshotOptions.DEFAULT, () -> {});
             case REVERT -> lab.revertSnapshot("v", "s0", () -> {});
+            case CLONE -> lab.cloneVm("v", "v2", ProgressListener.NONE);
             case SET -> lab.setVm("v", dev.hyperlab.api.lab.VmChange.NONE.withVcpus(1));
             default -> throw new IllegalArgumentException(request + " is not a request");
         }

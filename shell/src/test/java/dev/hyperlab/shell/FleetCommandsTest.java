@@ -9,12 +9,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code vm set} and {@code host delete} (issue 19) through the shell, JavaScript and Java snippets on a lab in a
- * directory: a changed definition survives the lab's reload and shows at the next boot (a Windows guest given
- * virtio-blk boots from its virtio disk, and stops with 0x7B once it is taken away); refused requests are one line and
- * change no file of the lab.
+ * {@code vm set}, {@code vm clone} and {@code host delete} (issue 19) through the shell, JavaScript and Java snippets
+ * on a lab in a directory: a changed definition survives the lab's reload and shows at the next boot (a Windows guest
+ * given virtio-blk boots from its virtio disk, and stops with 0x7B once it is taken away); a clone's disk holds what
+ * the source's guest sees (qemu-img compare says so) and costs lab time; refused requests are one line and change no
+ * file of the lab.
  */
-class VmSetHostDeleteTest {
+class FleetCommandsTest {
     @TempDir
     Path tmp;
 
@@ -99,6 +100,40 @@ class VmSetHostDeleteTest {
         }
         try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
             assertThat(again.ok("advance 1h; host info h")).contains("running").contains("4");
+        }
+    }
+
+    private static String run(Path dir, String... command) throws Exception {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(String.join(" ", command) + ": " + out).isZero();
+        return out;
+    }
+
+    @Test
+    void aCloneHoldsWhatTheSourcesGuestSeesInADiskOfItsOwnAndCostsLabTime() throws Exception {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create h --cores 8 --ram 32GiB --disk hdd:2TiB; host install h --hypervisor type1;"
+                    + "host power-on h --wait; vm create w --host h --vcpus 2 --memory 2GiB --os linux-server;"
+                    + "vm start w --wait; advance 5m");
+            assertThat(shell.run("vm clone w w2").err().strip()).isEqualTo("error: VM w is running (a VM is cloned "
+                    + "while it is off, as virt-clone asks: vm shutdown w first)");
+            shell.ok("vm shutdown w --wait");
+            String before = shell.ok("time");
+            assertThat(shell.ok("vm clone w w2")).startsWith("cloned w as w2 on h (disks qcow2 10 GiB) in ")
+                    .endsWith(" of lab time (next: vm start w2 --wait)\n");
+            assertThat(shell.ok("time")).as("the copy took lab time").isNotEqualTo(before);
+            Path source = tmp.resolve("lab/vms/w/disk0.qcow2");
+            Path clone = tmp.resolve("lab/vms/w2/disk0.qcow2");
+            assertThat(run(tmp, "qemu-img", "compare", "-U", source.toString(), clone.toString()))
+                    .contains("Images are identical");
+            assertThat(run(tmp, "qemu-img", "info", "-U", clone.toString())).doesNotContain("backing file");
+            assertThat(shell.ok("disk list")).containsPattern("vms/w2/disk0.qcow2 +qcow2 .* vm-disk +w2:disk0")
+                    .containsPattern("linux-server-bios.qcow2 .* base +w:disk0\n");
+            assertThat(shell.run("vm clone w w2").err().strip()).startsWith("error: a VM named 'w2' already exists");
+            assertThat(shell.ok("vm start w2 --wait")).contains("running");
+            assertThat(shell.ok("js lab.vm('w').cloneAs('w3').name()")).isEqualTo("w3\n");
+            assertThat(shell.ok("java lab.vm(\"w3\").cloneAs(\"w4\").info().vcpus()")).contains("2");
         }
     }
 

@@ -31,7 +31,7 @@ class FleetCommandsTest {
         try (ShellFixture shell = windowsLab()) {
             assertThat(shell.run("vm start w --wait").err()).contains("INACCESSIBLE_BOOT_DEVICE (bug check 0x7B)");
             assertThat(shell.ok("vm set w --driver +virtio-blk --vcpus 4 --memory 8GiB"))
-                    .isEqualTo("set w: 4 vCPUs, 8 GiB, firmware uefi, drivers virtio-blk, boot priority 0\n");
+                    .isEqualTo("set w: 4 vCPUs, 8 GiB, firmware uefi, drivers virtio-blk, boot priority 0, autostart off\n");
             assertThat(shell.ok("vm start w --wait")).contains("running");
             assertThat(shell.ok("vm info w --json")).contains("\"vcpus\" : 4")
                     .contains("\"drivers\" : [ \"virtio-blk\" ]");
@@ -56,8 +56,8 @@ class FleetCommandsTest {
             shell.ok("vm destroy w");
             before = Files.readString(lab);
             for (String[] c : new String[][] {
-                    {"vm set w", "error: vm set w changes nothing (give --vcpus, --memory, --firmware, --driver or "
-                            + "--boot-priority; vm info shows the VM)"},
+                    {"vm set w", "error: vm set w changes nothing (give --vcpus, --memory, --firmware, --driver, "
+                            + "--boot-priority or --autostart; vm info shows the VM)"},
                     {"vm set w --vcpus 0", "error: VM w: 0 vCPUs is out of range (1 or more)"},
                     {"vm set w --vcpus 9", "error: VM w would have 9 vCPUs but host h has 8 cores (give it at most 8 "
                             + "vCPUs)"},
@@ -134,6 +134,37 @@ class FleetCommandsTest {
             assertThat(shell.ok("vm start w2 --wait")).contains("running");
             assertThat(shell.ok("js lab.vm('w').cloneAs('w3').name()")).isEqualTo("w3\n");
             assertThat(shell.ok("java lab.vm(\"w3\").cloneAs(\"w4\").info().vcpus()")).contains("2");
+        }
+    }
+
+    @Test
+    void autostartVmsComeBackAfterAPowerCutByTheStartPolicyAndTheOthersStayCrashed() {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create h --cores 8 --ram 32GiB; host install h --hypervisor type1; host power-on h --wait;"
+                    + "vm create a --host h --vcpus 1 --memory 1GiB --os linux-server --boot-priority 1;"
+                    + "vm create b --host h --vcpus 1 --memory 1GiB --os linux-server;"
+                    + "vm create c --host h --vcpus 1 --memory 1GiB --os linux-server;"
+                    + "host policy h --max-concurrent-boots 1;"
+                    + "vm start a b c --wait");
+            assertThat(shell.ok("vm set a --autostart on; vm set b --autostart on"))
+                    .contains("set b: 1 vCPU, 1 GiB, firmware bios").endsWith("autostart on\n");
+            assertThat(shell.ok("vm info a")).contains("autostart      on");
+            shell.ok("host power-off h; host power-on h --wait; advance 5m");
+            assertThat(shell.ok("vm list")).containsPattern("a +h +running").containsPattern("b +h +running")
+                    .containsPattern("c +h +crashed +1 +1 GiB .*host h lost power");
+            String events = shell.ok("events --vm a") + shell.ok("events --vm b");
+            assertThat(events).contains("autostart");
+            // the start policy orders them: b (group 0) boots before a (group 1), one at a time
+            String timeline = shell.ok("events --json");
+            assertThat(timeline.indexOf("\"machine\":\"b\",\"event\":\"running\"", timeline.lastIndexOf("autostart")))
+                    .as(timeline).isLessThan(timeline.indexOf("\"machine\":\"a\",\"event\":\"running\"",
+                            timeline.lastIndexOf("autostart")));
+            assertThat(shell.run("vm set a --autostart maybe").err().strip())
+                    .isEqualTo("error: --autostart: 'maybe' is neither on nor off (on or off)");
+        }
+        try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
+            assertThat(again.ok("vm info b --json")).contains("\"autostart\" : true");
+            assertThat(again.ok("vm info c --json")).contains("\"autostart\" : false");
         }
     }
 

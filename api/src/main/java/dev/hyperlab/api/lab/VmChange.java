@@ -22,13 +22,16 @@ import org.apiguardian.api.API;
  * @param addDrivers guest drivers to install
  * @param removeDrivers guest drivers to remove (only those added to the VM: an OS's inbox drivers stay)
  * @param bootPriority start-policy group: lower starts first
+ * @param autostart whether the VM starts with its host ({@code virsh autostart}); the one change a VM takes in any
+ *     state
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public record VmChange(Optional<Integer> vcpus, Optional<Long> memoryBytes, Optional<String> firmware,
-        List<String> addDrivers, List<String> removeDrivers, Optional<Integer> bootPriority) {
+        List<String> addDrivers, List<String> removeDrivers, Optional<Integer> bootPriority,
+        Optional<Boolean> autostart) {
     /** Changes nothing. */
     public static final VmChange NONE = new VmChange(Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-            List.of(), Optional.empty());
+            List.of(), Optional.empty(), Optional.empty());
 
     public VmChange {
         vcpus = vcpus == null ? Optional.empty() : vcpus;
@@ -37,37 +40,50 @@ public record VmChange(Optional<Integer> vcpus, Optional<Long> memoryBytes, Opti
         addDrivers = addDrivers == null ? List.of() : List.copyOf(addDrivers);
         removeDrivers = removeDrivers == null ? List.of() : List.copyOf(removeDrivers);
         bootPriority = bootPriority == null ? Optional.empty() : bootPriority;
+        autostart = autostart == null ? Optional.empty() : autostart;
     }
 
     public VmChange withVcpus(int n) {
-        return new VmChange(Optional.of(n), memoryBytes, firmware, addDrivers, removeDrivers, bootPriority);
+        return new VmChange(Optional.of(n), memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, autostart);
     }
 
     public VmChange withMemory(long bytes) {
-        return new VmChange(vcpus, Optional.of(bytes), firmware, addDrivers, removeDrivers, bootPriority);
+        return new VmChange(vcpus, Optional.of(bytes), firmware, addDrivers, removeDrivers, bootPriority, autostart);
     }
 
     public VmChange withFirmware(String id) {
-        return new VmChange(vcpus, memoryBytes, Optional.of(id), addDrivers, removeDrivers, bootPriority);
+        return new VmChange(vcpus, memoryBytes, Optional.of(id), addDrivers, removeDrivers, bootPriority, autostart);
     }
 
     /** Also installs driver {@code id}. */
     public VmChange withDriver(String id) {
-        return new VmChange(vcpus, memoryBytes, firmware, append(addDrivers, id), removeDrivers, bootPriority);
+        return new VmChange(vcpus, memoryBytes, firmware, append(addDrivers, id), removeDrivers, bootPriority,
+                autostart);
     }
 
     /** Also removes driver {@code id}. */
     public VmChange withoutDriver(String id) {
-        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, append(removeDrivers, id), bootPriority);
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, append(removeDrivers, id), bootPriority,
+                autostart);
     }
 
     public VmChange withBootPriority(int priority) {
-        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, Optional.of(priority));
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, Optional.of(priority), autostart);
+    }
+
+    public VmChange withAutostart(boolean on) {
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, Optional.of(on));
     }
 
     /** Whether it changes nothing. */
     public boolean isEmpty() {
         return equals(NONE);
+    }
+
+    /** Whether it changes only autostart, which a VM takes in any state (it is not part of the machine it boots). */
+    public boolean onlyAutostart() {
+        return equals(new VmChange(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                Optional.empty(), autostart)) && autostart.isPresent();
     }
 
     private static List<String> append(List<String> list, String id) {

@@ -27,6 +27,11 @@ final class VmChanges {
         if (change.isEmpty()) {
             return vm;
         }
+        if (change.onlyAutostart()) { // like virsh autostart, in any state: it is the host's to act on, not the guest's
+            vm.autostart = change.autostart().get();
+            lab.log(name, "autostart " + (vm.autostart ? "on" : "off"));
+            return vm;
+        }
         vm.lifecycle.check(VmLifecycle.Action.SET);
         HostMachine h = vm.hostMachine();
         int vcpus = change.vcpus().orElse(vm.vcpus);
@@ -57,6 +62,7 @@ final class VmChanges {
         saved.put("firmware", firmware);
         saved.put("drivers", drivers);
         saved.put("bootPriority", (long) change.bootPriority().orElse(vm.bootPriority));
+        saved.put("autostart", change.autostart().orElse(vm.autostart));
         VmMachine next;
         try {
             next = VmMachine.restore(lab.env, saved);
@@ -111,6 +117,9 @@ final class VmChanges {
         }
         if (before.bootPriority != after.bootPriority) {
             words.add("boot-priority " + before.bootPriority + "->" + after.bootPriority);
+        }
+        if (before.autostart != after.autostart) {
+            words.add("autostart " + (after.autostart ? "on" : "off"));
         }
         return words.isEmpty() ? "nothing" : String.join(" ", words);
     }

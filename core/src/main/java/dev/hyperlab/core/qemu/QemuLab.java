@@ -272,6 +272,9 @@ public final class QemuLab implements Lab, AutoCloseable {
         if (change.isEmpty()) {
             return info(name);
         }
+        if (change.autostart().isPresent()) {
+            throw QemuVm.later("autostart"); // its one host is this machine, running whenever hyperlab does
+        }
         VmState s = state(name);
         if (s != VmState.DEFINED && s != VmState.SHUTOFF && s != VmState.CRASHED) {
             throw LabException.notAllowed("VM " + name + " is " + s.id(), "its definition changes while it is off: "
@@ -494,7 +497,7 @@ public final class QemuLab implements Lab, AutoCloseable {
             disks.add(new VmInfo.VmDiskInfo(d, format, size));
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
-                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "");
+                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false);
     }
 
     void start(String name, Wait wait) {

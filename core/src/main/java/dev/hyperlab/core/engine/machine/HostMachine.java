@@ -8,6 +8,7 @@ import dev.hyperlab.api.lab.HostOs;
 import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.HypervisorType;
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.model.Calibration;
@@ -277,7 +278,31 @@ public final class HostMachine extends Machine {
     void planDone(PlanKind kind) {
         lifecycle.transition(HostLifecycle.Action.BOOTED);
         env.log(name, "running");
+        autostart();
         starts.admit();
+    }
+
+    /**
+     * Asks to start the VMs marked to start with the host that are not running (after a power cut they are crashed),
+     * as libvirtd starts autostart domains when it comes up: in name order, the start policy ordering them by boot
+     * priority. One that cannot start (not enough memory, a plugin gone) keeps the refusal as its reason.
+     */
+    private void autostart() {
+        for (String n : vms) {
+            VmMachine vm = env.vmMachine(n);
+            if (!vm.autostart || vm.state() == VmState.STARTING || vm.state() == VmState.RUNNING
+                    || vm.state() == VmState.PAUSED || vm.state() == VmState.SUSPENDED) {
+                continue;
+            }
+            try {
+                vm.checkStartable();
+                vm.request();
+                env.log(n, "autostart");
+            } catch (LabException e) {
+                vm.reason = "autostart refused: " + e.getMessage();
+                env.log(n, "autostart refused");
+            }
+        }
     }
 
     @Override

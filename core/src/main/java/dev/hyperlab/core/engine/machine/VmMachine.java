@@ -44,6 +44,8 @@ public final class VmMachine extends Machine {
     /** Its lifecycle state; every change goes through {@link #transition}. */
     public final Lifecycle<VmState, VmLifecycle.Action> lifecycle;
     public String reason = "";
+    /** Starts when its host's hypervisor is up ({@code vm set --autostart}); not part of the machine it boots. */
+    public boolean autostart;
     /** The state to return to when a queued start is refused. */
     VmState stateBeforeStart = VmState.DEFINED;
     /** Order of the last start request (the start queue's tie-break). */
@@ -614,7 +616,7 @@ public final class VmMachine extends Machine {
                     d.virtualSize()));
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
-                bootPriority, reason, operation());
+                bootPriority, reason, operation(), autostart);
     }
 
     // ---- saved with the lab and, less its history, in a snapshot's state (LabCodec, VmStateDoc) ----
@@ -630,6 +632,9 @@ public final class VmMachine extends Machine {
         g.writeStringField("os", os);
         SavedDoc.writeStrings(g, "drivers", drivers);
         g.writeNumberField("bootPriority", bootPriority);
+        if (autostart) {
+            g.writeBooleanField("autostart", true); // absent when off: a lab saved before autostart reads the same
+        }
         g.writeArrayFieldStart("disks");
         for (VmDisk d : disks) {
             g.writeStartObject();
@@ -689,6 +694,7 @@ public final class VmMachine extends Machine {
                 SavedDoc.str(v, "os"), SavedDoc.strings(v, "drivers"), (int) SavedDoc.num(v, "bootPriority"), disks);
         vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));
         vm.reason = SavedDoc.str(v, "reason");
+        vm.autostart = Boolean.TRUE.equals(v.get("autostart"));
         vm.stateBeforeStart = VmState.of(SavedDoc.str(v, "stateBeforeStart"));
         vm.startRequest = SavedDoc.num(v, "startRequest");
         vm.held = SavedDoc.num(v, "held");

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "set", description = {
         "Change a stopped VM's definition, as virsh setvcpus/setmaxmem/attach-device --config and govc vm.change do: "
                 + "vCPUs, memory, firmware, guest drivers and start-policy group. The VM must be defined, shut off or "
-                + "crashed (memory and CPU hot-plug into a running guest are not modelled).",
+                + "crashed (memory and CPU hot-plug into a running guest are not modelled); --autostart alone may be "
+                + "set in any state.",
         "The change shows at the next boot: a Windows guest given virtio-blk can boot from a virtio disk; one whose "
                 + "boot disk's driver is removed stops with INACCESSIBLE_BOOT_DEVICE (0x7B); firmware the disk was "
                 + "not laid out for finds no boot device."})
@@ -44,6 +45,11 @@ final class VmSet extends ChangeCommand {
 
     @Option(names = "--boot-priority", paramLabel = "N", description = "Start-policy group: lower starts first.")
     Integer bootPriority;
+
+    @Option(names = "--autostart", paramLabel = "on|off", description = "Start with the host, as virsh autostart: "
+            + "once its hypervisor is up after a power-on or a reset (a power cut included), by its start policy. "
+            + "Allowed in any state.")
+    String autostart;
 
     VmSet(ShellContext ctx) {
         super(ctx);
@@ -74,9 +80,13 @@ final class VmSet extends ChangeCommand {
         if (bootPriority != null) {
             change = change.withBootPriority(bootPriority);
         }
+        if (autostart != null) {
+            change = change.withAutostart(Args.onOff("--autostart", autostart));
+        }
         if (change.isEmpty()) {
             throw new ShellException("vm set " + name + " changes nothing",
-                    "give --vcpus, --memory, --firmware, --driver or --boot-priority; vm info shows the VM");
+                    "give --vcpus, --memory, --firmware, --driver, --boot-priority or --autostart; vm info shows "
+                            + "the VM");
         }
         lab.vm(name).set(change);
     }
@@ -86,8 +96,8 @@ final class VmSet extends ChangeCommand {
         VmInfo i = lab.vm(name).info();
         out().println((dryRun ? "would set " : "set ") + name + ": " + Plural.of(i.vcpus(), "vCPU") + ", "
                 + Sizes.format(i.memory()) + ", firmware " + i.firmware() + ", drivers "
-                + (i.drivers().isEmpty() ? "none added" : String.join(", ", i.drivers())) + ", boot priority "
-                + i.bootPriority());
+                + (i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers())) + ", boot priority "
+                + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off"));
     }
 
     @Override

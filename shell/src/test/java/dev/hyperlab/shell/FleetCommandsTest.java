@@ -169,6 +169,47 @@ class FleetCommandsTest {
     }
 
     @Test
+    void aStoppedVmMigratesWithItsDisksAndStartsOnItsNewHost() throws IOException {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create a --cores 8 --ram 32GiB; host install a --hypervisor type1; host power-on a --wait;"
+                    + "host create b --cores 4 --ram 8GiB --disk ssd:1TiB; host install b --hypervisor type1;"
+                    + "host create off --cores 4 --ram 8GiB; host install off --hypervisor type1;"
+                    + "host power-on b --wait; vm create v --host a --vcpus 2 --memory 2GiB --os linux-server;"
+                    + "vm create big --host a --vcpus 8 --memory 2GiB --os linux-server; vm start v --wait");
+            Path lab = tmp.resolve("lab/lab.json");
+            String before = Files.readString(lab);
+            for (String[] c : new String[][] {
+                    {"vm migrate v --to b", "error: VM v is running (live migration is not modelled yet; to move it "
+                            + "offline: vm shutdown v first)"},
+                    {"vm migrate big --to b", "error: VM big has 8 vCPUs but host b has 4 cores (vm set big --vcpus "
+                            + "fewer first)"},
+                    {"vm migrate big --to a", "error: VM big is on host a already (name another host)"},
+                    {"vm migrate big --to off", "error: host off is off (a VM moves to a host whose hypervisor runs: "
+                            + "host power-on off)"},
+                    {"vm migrate big --to nope", "error: no host named 'nope' (host list shows the hosts)"},
+            }) {
+                ShellFixture.Result r = shell.run(c[0]);
+                assertThat(r.err().strip()).as(c[0]).isEqualTo(c[1]);
+                assertThat(Files.readString(lab)).as(c[0] + " changes nothing").isEqualTo(before);
+            }
+            shell.ok("vm shutdown v --wait");
+            String before2 = shell.ok("time");
+            assertThat(shell.ok("vm migrate v --to b")).startsWith("migrated v from a to b in ")
+                    .endsWith(" of lab time (offline: its disks copied)\n");
+            assertThat(shell.ok("time")).isNotEqualTo(before2);
+            assertThat(shell.ok("host info b --json")).contains("\"v\"");
+            assertThat(shell.ok("vm start v --wait")).contains("running");
+            assertThat(shell.ok("vm info v")).contains("host           b");
+            assertThat(shell.run("js lab.vm('big').migrate('b')").err()).contains("8 vCPUs but host b has 4 cores");
+        }
+        try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
+            assertThat(again.ok("vm list --host b")).contains("v ");
+            again.ok("vm destroy v");
+            assertThat(again.ok("java lab.vm(\"v\").migrate(\"a\").host()")).contains("a");
+        }
+    }
+
+    @Test
     void scriptsAndSnippetsChangeAVmAndDeleteAHost() {
         try (ShellFixture shell = windowsLab()) {
             assertThat(shell.ok("js lab.vm('w').set({vcpus: 3, memory: '6GiB', addDrivers: ['virtio-blk']}).vcpus"))

@@ -28,6 +28,7 @@ import org.apiguardian.api.API;
  * any -- snapshot revert --> the snapshot's state                 (running ones via paused, loading their state)
  * defined/shutoff/crashed -- set --> as it was                    (its definition changes: vm set)
  * defined/shutoff/crashed -- clone --> as it was                  (a copy appears, defined: vm clone)
+ * defined/shutoff/crashed -- migrate --> as it was                (on another host: vm migrate, offline)
  * </pre>
  *
  * <p>A call that starts lasting work returns at once; its overload taking a {@link Wait} returns once the work is over.
@@ -117,6 +118,16 @@ public interface Vm {
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     Vm cloneAs(String name);
+
+    /**
+     * Moves the stopped VM to host {@code host} ({@code vm migrate --to}), as Proxmox's {@code qm migrate} of a stopped VM
+     * on local storage: its disks' data goes from this host's datastore to the other's, and the lab's clock runs on
+     * for the copy. The destination must run a hypervisor and have the cores and memory the VM is given. A running VM
+     * is refused ({@code NOT_ALLOWED}: live migration is not modelled yet), as is its own host ({@code INVALID}).
+     * Returns the VM as it is after the move.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    VmInfo migrate(String host);
 
     /** Its memory as the hypervisor sees it ({@code mem stat}). */
     @API(status = EXPERIMENTAL, since = "0.1")

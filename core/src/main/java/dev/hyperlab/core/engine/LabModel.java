@@ -728,6 +728,11 @@ public final class LabModel {
         return VmClones.cloneVm(this, source, name, progress).vm().info();
     }
 
+    /** Moves stopped VM {@code name} to host {@code to} ({@code vm migrate}, {@link VmMigrations}); the copy takes lab time. */
+    public VmInfo migrateVm(String name, String to, ProgressListener progress) {
+        return VmMigrations.migrate(this, name, to, progress).info();
+    }
+
     /** Changes VM {@code name}'s definition ({@code vm set}, {@link VmChanges}); returns the VM as it is after. */
     public VmInfo setVm(String name, dev.hyperlab.api.lab.VmChange change) {
         return VmChanges.apply(this, name, change).info();

@@ -36,10 +36,9 @@ final class VmClones {
         src.lifecycle.check(VmLifecycle.Action.CLONE);
         HostMachine h = src.hostMachine();
         List<VmDisk> disks = new ArrayList<>();
-        long bytes = 0;
+        long bytes = dataBytes(lab, src);
         try {
             for (VmDisk d : src.disks) {
-                bytes += dataBytes(lab, d);
                 disks.add(new VmDisk(d.device(), lab.images().cloneDisk(d.path(), name, d.device()), d.virtualSize(),
                         true));
             }
@@ -60,6 +59,15 @@ final class VmClones {
         return new Clone(vm, bytes, took);
     }
 
+    /** The bytes {@code vm}'s guest would read from all its disks. */
+    static long dataBytes(LabModel lab, VmMachine vm) {
+        long n = 0;
+        for (VmDisk d : vm.disks) {
+            n += dataBytes(lab, d);
+        }
+        return n;
+    }
+
     /** The bytes a guest would read from {@code d}: its data through the backing chain (holes and zeros not). */
     private static long dataBytes(LabModel lab, VmDisk d) {
         try {
@@ -76,9 +84,22 @@ final class VmClones {
 
     /** Reading {@code bytes} once and writing them once on the datastore, in sequential requests. */
     static Duration copyTime(DiskModel disk, long bytes) {
-        long ops = (bytes + Calibration.SEQUENTIAL_REQUEST_BYTES - 1) / Calibration.SEQUENTIAL_REQUEST_BYTES;
-        double seconds = disk.deviceSeconds(Demand.read(bytes, ops), 1, 1, 1)
-                + disk.deviceSeconds(Demand.write(bytes, ops), 1, 1, 1);
-        return Duration.ofNanos(Math.round(seconds * 1e9));
+        return readTime(disk, bytes).plus(writeTime(disk, bytes));
+    }
+
+    static Duration readTime(DiskModel disk, long bytes) {
+        return seconds(disk.deviceSeconds(Demand.read(bytes, requests(bytes)), 1, 1, 1));
+    }
+
+    static Duration writeTime(DiskModel disk, long bytes) {
+        return seconds(disk.deviceSeconds(Demand.write(bytes, requests(bytes)), 1, 1, 1));
+    }
+
+    private static long requests(long bytes) {
+        return (bytes + Calibration.SEQUENTIAL_REQUEST_BYTES - 1) / Calibration.SEQUENTIAL_REQUEST_BYTES;
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofNanos(Math.round(s * 1e9));
     }
 }

@@ -108,6 +108,13 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public dev.hyperlab.api.lab.VmInfo migrate(String host) {
+        dev.hyperlab.api.lab.VmInfo[] out = new dev.hyperlab.api.lab.VmInfo[1];
+        lab.change(m -> out[0] = m.migrateVm(name, host, lab.progress()));
+        return out[0];
+    }
+
+    @Override
     public Vm cloneAs(String clone) {
         lab.change(m -> m.cloneVm(name, clone, lab.progress()));
         return new VmHandle(lab, clone);

@@ -39,6 +39,8 @@ public final class VmLifecycle {
         SET("set"),
         /** A full copy of the VM under a new name ({@code vm clone}). */
         CLONE("clone"),
+        /** A move to another host ({@code vm migrate}); offline only. */
+        MIGRATE("migrate"),
         /** The host's start policy refused a queued start: back to the state the start was asked in. */
         START_REFUSED(null),
         /** A boot (a start's, a reboot's) is over. */
@@ -89,6 +91,7 @@ public final class VmLifecycle {
             .stays(Action.REVERT, "the snapshot's state", VmState.values())
             .stays(Action.SET, "as it was", DEFINED, SHUTOFF, CRASHED)
             .stays(Action.CLONE, "as it was", DEFINED, SHUTOFF, CRASHED)
+            .stays(Action.MIGRATE, "as it was", DEFINED, SHUTOFF, CRASHED)
             .row(Action.START_REFUSED, "the state before the start", EnumSet.of(DEFINED, SHUTOFF, CRASHED), STARTING)
             .row(Action.BOOTED, RUNNING, STARTING)
             .row(Action.RESUMED, RUNNING, SUSPENDED)
@@ -118,6 +121,9 @@ public final class VmLifecycle {
                     state == SUSPENDED ? "vm resume brings it back" : "it is already started");
             case DESTROY -> LabException.notAllowed(what, "only a started VM can be destroyed");
             case DELETE -> LabException.notAllowed(what, "shut it down or destroy it first");
+            case MIGRATE -> LabException.notAllowed(what, state == SUSPENDED
+                    ? "its memory is saved on its host: vm resume " + vm + ", then vm shutdown " + vm + " first"
+                    : "live migration is not modelled yet; to move it offline: vm shutdown " + vm + " first");
             case CLONE -> LabException.notAllowed(what, "a VM is cloned while it is off, as virt-clone asks: vm shutdown "
                     + vm + " first");
             case SET -> LabException.notAllowed(what, "its definition changes while it is off: vm shutdown " + vm

@@ -210,6 +210,35 @@ class FleetCommandsTest {
     }
 
     @Test
+    void aRenamedVmKeepsItsFilesAndANewVmOfItsOldNameGetsItsOwn() throws Exception {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create h --cores 8 --ram 32GiB; host install h --hypervisor type1; host power-on h --wait;"
+                    + "vm create w --host h --vcpus 1 --memory 1GiB --os linux-server; vm start w --wait");
+            assertThat(shell.run("vm rename w x").err().strip()).isEqualTo("error: VM w is running (a VM is renamed "
+                    + "while it is off, as virsh domrename asks: vm shutdown w first)");
+            shell.ok("snapshot create w live; wait vm w; vm shutdown w --wait");
+            assertThat(shell.run("vm rename w x").err().strip()).isEqualTo("error: VM w has snapshots that hold its "
+                    + "running state under its name: live (delete them first (snapshot delete w SNAPSHOT))");
+            shell.ok("snapshot delete w live; snapshot create w off");
+            assertThat(shell.run("vm rename w w").err().strip()).isEqualTo("error: VM w is named w already (give "
+                    + "another name)");
+            assertThat(shell.run("vm rename w 'bad name'").err().strip()).startsWith("error: ");
+            assertThat(shell.ok("vm rename w x")).isEqualTo("renamed w to x\n");
+            assertThat(shell.ok("vm create w --host h --vcpus 1 --memory 1GiB --os linux-server")).contains("created");
+            assertThat(shell.ok("disk list")).contains("vms/w/disk0.qcow2").contains("x:disk0")
+                    .contains("vms/w/disk0-2.qcow2");
+            assertThat(shell.ok("vm start x w --wait")).containsPattern("x +running").containsPattern("w +running");
+            assertThat(shell.ok("snapshot list x")).contains("off");
+        }
+        try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
+            assertThat(again.ok("vm list")).containsPattern("x +h +running").containsPattern("w +h +running");
+            again.ok("vm destroy x; vm destroy w");
+            assertThat(again.ok("js lab.vm('x').rename('y').name()")).isEqualTo("y\n");
+            assertThat(again.ok("java lab.vm(\"y\").rename(\"z\").info().host()")).contains("h");
+        }
+    }
+
+    @Test
     void scriptsAndSnippetsChangeAVmAndDeleteAHost() {
         try (ShellFixture shell = windowsLab()) {
             assertThat(shell.ok("js lab.vm('w').set({vcpus: 3, memory: '6GiB', addDrivers: ['virtio-blk']}).vcpus"))

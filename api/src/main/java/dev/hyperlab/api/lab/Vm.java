@@ -29,6 +29,7 @@ import org.apiguardian.api.API;
  * defined/shutoff/crashed -- set --> as it was                    (its definition changes: vm set)
  * defined/shutoff/crashed -- clone --> as it was                  (a copy appears, defined: vm clone)
  * defined/shutoff/crashed -- migrate --> as it was                (on another host: vm migrate, offline)
+ * defined/shutoff/crashed -- rename --> as it was                 (under its new name: vm rename)
  * </pre>
  *
  * <p>A call that starts lasting work returns at once; its overload taking a {@link Wait} returns once the work is over.
@@ -128,6 +129,15 @@ public interface Vm {
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     VmInfo migrate(String host);
+
+    /**
+     * Renames the stopped VM ({@code vm rename}), as {@code virsh domrename}: it keeps its host, definition, history
+     * and disk files (where they are). This handle keeps the old name: use the one returned. A name in use is refused
+     * ({@code CONFLICT}), as is a VM with snapshots holding its running state ({@code NOT_ALLOWED}: that state names
+     * the VM), changing nothing.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    Vm rename(String newName);
 
     /** Its memory as the hypervisor sees it ({@code mem stat}). */
     @API(status = EXPERIMENTAL, since = "0.1")

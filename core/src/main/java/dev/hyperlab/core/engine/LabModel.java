@@ -711,10 +711,7 @@ public final class LabModel {
         VmMachine vm = vmMachine(name);
         vm.lifecycle.check(VmLifecycle.Action.DELETE);
         vm.stopPlan();
-        vm.hostMachine().starts.remove(vm);
-        vm.hostMachine().vms.remove(name);
-        vms.remove(name);
-        byName.remove(name);
+        removeVm(vm);
         for (VmDisk d : vm.disks) {
             if (d.owned()) {
                 images.delete(d.path());
@@ -736,6 +733,19 @@ public final class LabModel {
     /** Changes VM {@code name}'s definition ({@code vm set}, {@link VmChanges}); returns the VM as it is after. */
     public VmInfo setVm(String name, dev.hyperlab.api.lab.VmChange change) {
         return VmChanges.apply(this, name, change).info();
+    }
+
+    /** Takes {@code vm} out of the lab's tables and its host's (its images are the caller's). */
+    void removeVm(VmMachine vm) {
+        vm.hostMachine().starts.remove(vm);
+        vm.hostMachine().vms.remove(vm.name);
+        vms.remove(vm.name);
+        byName.remove(vm.name);
+    }
+
+    /** Renames stopped VM {@code name} ({@code vm rename}, {@link VmRenames}). */
+    public VmInfo renameVm(String name, String newName) {
+        return VmRenames.rename(this, name, newName).info();
     }
 
     /** Puts {@code vm} in the place of the VM of the same name (a revert brings back the snapshot's VM). */

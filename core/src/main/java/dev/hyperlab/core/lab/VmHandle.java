@@ -115,6 +115,12 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public Vm rename(String newName) {
+        lab.change(m -> m.renameVm(name, newName));
+        return new VmHandle(lab, newName);
+    }
+
+    @Override
     public Vm cloneAs(String clone) {
         lab.change(m -> m.cloneVm(name, clone, lab.progress()));
         return new VmHandle(lab, clone);

@@ -107,6 +107,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public Vm rename(String newName) {
+        throw later("renames");
+    }
+
+    @Override
     public Vm cloneAs(String clone) {
         throw later("clones");
     }

@@ -254,7 +254,12 @@ public final class MemoryImageStore implements ImageStore {
         return DiskFiles.MEMORY_PREFIX + "hosts/" + host + "/" + device;
     }
 
-    private static String vmPath(String vm, String device) {
-        return DiskFiles.MEMORY_PREFIX + "vms/" + vm + "/" + device;
+    /** The path of VM {@code vm}'s disk {@code device}; another when a renamed VM's disk holds that one. */
+    private String vmPath(String vm, String device) {
+        String path = DiskFiles.MEMORY_PREFIX + "vms/" + vm + "/" + device;
+        for (int n = 2; images.containsKey(path); n++) {
+            path = DiskFiles.MEMORY_PREFIX + "vms/" + vm + "/" + device + "-" + n;
+        }
+        return path;
     }
 }

@@ -41,6 +41,8 @@ public final class VmLifecycle {
         CLONE("clone"),
         /** A move to another host ({@code vm migrate}); offline only. */
         MIGRATE("migrate"),
+        /** A new name ({@code vm rename}). */
+        RENAME("rename"),
         /** The host's start policy refused a queued start: back to the state the start was asked in. */
         START_REFUSED(null),
         /** A boot (a start's, a reboot's) is over. */
@@ -92,6 +94,7 @@ public final class VmLifecycle {
             .stays(Action.SET, "as it was", DEFINED, SHUTOFF, CRASHED)
             .stays(Action.CLONE, "as it was", DEFINED, SHUTOFF, CRASHED)
             .stays(Action.MIGRATE, "as it was", DEFINED, SHUTOFF, CRASHED)
+            .stays(Action.RENAME, "as it was", DEFINED, SHUTOFF, CRASHED)
             .row(Action.START_REFUSED, "the state before the start", EnumSet.of(DEFINED, SHUTOFF, CRASHED), STARTING)
             .row(Action.BOOTED, RUNNING, STARTING)
             .row(Action.RESUMED, RUNNING, SUSPENDED)
@@ -124,6 +127,8 @@ public final class VmLifecycle {
             case MIGRATE -> LabException.notAllowed(what, state == SUSPENDED
                     ? "its memory is saved on its host: vm resume " + vm + ", then vm shutdown " + vm + " first"
                     : "live migration is not modelled yet; to move it offline: vm shutdown " + vm + " first");
+            case RENAME -> LabException.notAllowed(what, "a VM is renamed while it is off, as virsh domrename asks: "
+                    + "vm shutdown " + vm + " first");
             case CLONE -> LabException.notAllowed(what, "a VM is cloned while it is off, as virt-clone asks: vm shutdown "
                     + vm + " first");
             case SET -> LabException.notAllowed(what, "its definition changes while it is off: vm shutdown " + vm

@@ -71,7 +71,7 @@ class VmLifecycleTest {
         String leadsTo = cell.get().leadsTo();
         switch (leadsTo) {
             case "gone" -> assertThat(lab.hasVm("v")).isFalse();
-            case "as it was" -> assertThat(lab.vmState("v")).isEqualTo(state);
+            case "as it was" -> assertThat(lab.vmState(request == Action.RENAME ? "v3" : "v")).isEqualTo(state);
             case "the snapshot's state" -> assertThat(lab.vmState("v")).isEqualTo(VmState.DEFINED); // s0's
             default -> {
                 VmState target = VmState.of(leadsTo);
@@ -152,6 +152,7 @@ class VmLifecycleTest {
             case DELETE -> lab.deleteVm("v");
             case SNAPSHOT -> lab.createSnapshot("v", "asked", SnapshotOptions.DEFAULT, () -> {});
             case REVERT -> lab.revertSnapshot("v", "s0", () -> {});
+            case RENAME -> lab.renameVm("v", "v3");
             case MIGRATE -> lab.migrateVm("v", "h2", ProgressListener.NONE);
             case CLONE -> lab.cloneVm("v", "v2", ProgressListener.NONE);
             case SET -> lab.setVm("v", dev.hyperlab.api.lab.VmChange.NONE.withVcpus(1));

@@ -7,7 +7,6 @@ import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmMachine;
 import dev.hyperlab.core.model.OsProfiles;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,19 +55,14 @@ final class VmChanges {
         List<String> drivers = drivers(vm, change);
         lab.requireExtensions(firmware, change.addDrivers());
 
-        Map<String, Object> saved = new LinkedHashMap<>(VmStateDoc.saved(vm));
-        saved.put("vcpus", (long) vcpus);
-        saved.put("memory", memory);
-        saved.put("firmware", firmware);
-        saved.put("drivers", drivers);
-        saved.put("bootPriority", (long) change.bootPriority().orElse(vm.bootPriority));
-        saved.put("autostart", change.autostart().orElse(vm.autostart));
-        VmMachine next;
-        try {
-            next = VmMachine.restore(lab.env, saved);
-        } catch (IOException e) {
-            throw new IllegalStateException("VM " + name + " does not read back as it was saved", e);
-        }
+        Map<String, Object> changed = new LinkedHashMap<>();
+        changed.put("vcpus", (long) vcpus);
+        changed.put("memory", memory);
+        changed.put("firmware", firmware);
+        changed.put("drivers", drivers);
+        changed.put("bootPriority", (long) change.bootPriority().orElse(vm.bootPriority));
+        changed.put("autostart", change.autostart().orElse(vm.autostart));
+        VmMachine next = VmStateDoc.rebuilt(lab.env, vm, changed);
         lab.replaceVm(next);
         lab.recordOrigins(firmware, change.addDrivers());
         lab.log(name, "changed", describe(vm, next));

@@ -7,9 +7,7 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmMachine;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -47,14 +45,7 @@ final class VmMigrations {
                     + to + " has " + Sizes.format(target.ram), "vm set " + name + " --memory less first");
         }
         long bytes = VmClones.dataBytes(lab, vm);
-        Map<String, Object> saved = new LinkedHashMap<>(VmStateDoc.saved(vm));
-        saved.put("host", to);
-        VmMachine moved;
-        try {
-            moved = VmMachine.restore(lab.env, saved);
-        } catch (IOException e) {
-            throw new IllegalStateException("VM " + name + " does not read back as it was saved", e);
-        }
+        VmMachine moved = VmStateDoc.rebuilt(lab.env, vm, Map.of("host", to));
         lab.replaceVm(moved);
         source.vms.remove(name);
         target.vms.add(name);

@@ -5,8 +5,6 @@ import dev.hyperlab.api.lab.Names;
 import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
 import dev.hyperlab.core.engine.machine.VmMachine;
 import dev.hyperlab.core.engine.snapshot.SnapshotRecord;
-import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -34,14 +32,7 @@ final class VmRenames {
             throw LabException.notAllowed("VM " + name + " has snapshots that hold its running state under its name: "
                     + String.join(", ", withState), "delete them first (snapshot delete " + name + " SNAPSHOT)");
         }
-        Map<String, Object> saved = new LinkedHashMap<>(VmStateDoc.saved(vm));
-        saved.put("name", newName);
-        VmMachine renamed;
-        try {
-            renamed = VmMachine.restore(lab.env, saved);
-        } catch (IOException e) {
-            throw new IllegalStateException("VM " + name + " does not read back as it was saved", e);
-        }
+        VmMachine renamed = VmStateDoc.rebuilt(lab.env, vm, Map.of("name", newName));
         lab.removeVm(vm);
         lab.add(renamed);
         lab.log(name, "renamed to " + newName);

@@ -27,8 +27,7 @@ final class VmChanges {
             return vm;
         }
         if (change.onlyAutostart()) { // like virsh autostart, in any state: it is the host's to act on, not the guest's
-            vm.autostart = change.autostart().get();
-            lab.log(name, "autostart " + (vm.autostart ? "on" : "off"));
+            vm.setAutostart(change.autostart().get());
             return vm;
         }
         vm.lifecycle.check(VmLifecycle.Action.SET);
@@ -61,7 +60,7 @@ final class VmChanges {
         changed.put("firmware", firmware);
         changed.put("drivers", drivers);
         changed.put("bootPriority", (long) change.bootPriority().orElse(vm.bootPriority));
-        changed.put("autostart", change.autostart().orElse(vm.autostart));
+        changed.put("autostart", change.autostart().orElse(vm.autostart()));
         VmMachine next = VmStateDoc.rebuilt(lab.env, vm, changed);
         lab.replaceVm(next);
         lab.recordOrigins(firmware, change.addDrivers());
@@ -112,8 +111,8 @@ final class VmChanges {
         if (before.bootPriority != after.bootPriority) {
             words.add("boot-priority " + before.bootPriority + "->" + after.bootPriority);
         }
-        if (before.autostart != after.autostart) {
-            words.add("autostart " + (after.autostart ? "on" : "off"));
+        if (before.autostart() != after.autostart()) {
+            words.add("autostart " + (after.autostart() ? "on" : "off"));
         }
         return words.isEmpty() ? "nothing" : String.join(" ", words);
     }

@@ -290,7 +290,7 @@ public final class HostMachine extends Machine {
     private void autostart() {
         for (String n : vms) {
             VmMachine vm = env.vmMachine(n);
-            if (!vm.autostart || vm.state() == VmState.STARTING || vm.state() == VmState.RUNNING
+            if (!vm.autostart() || vm.state() == VmState.STARTING || vm.state() == VmState.RUNNING
                     || vm.state() == VmState.PAUSED || vm.state() == VmState.SUSPENDED) {
                 continue;
             }
@@ -299,8 +299,7 @@ public final class HostMachine extends Machine {
                 vm.request();
                 env.log(n, "autostart");
             } catch (LabException e) {
-                vm.reason = "autostart refused: " + e.getMessage();
-                env.log(n, "autostart refused");
+                vm.autostartRefused(e.getMessage());
             }
         }
     }

@@ -45,7 +45,7 @@ public final class VmMachine extends Machine {
     public final Lifecycle<VmState, VmLifecycle.Action> lifecycle;
     public String reason = "";
     /** Starts when its host's hypervisor is up ({@code vm set --autostart}); not part of the machine it boots. */
-    public boolean autostart;
+    private boolean autostart;
     /** The state to return to when a queued start is refused. */
     VmState stateBeforeStart = VmState.DEFINED;
     /** Order of the last start request (the start queue's tie-break). */
@@ -77,6 +77,22 @@ public final class VmMachine extends Machine {
         this.drivers = List.copyOf(drivers);
         this.bootPriority = bootPriority;
         this.disks = List.copyOf(disks);
+    }
+
+    public boolean autostart() {
+        return autostart;
+    }
+
+    /** Marks the VM to start with its host, or not: the one change it takes in any state. */
+    public void setAutostart(boolean on) {
+        autostart = on;
+        env.log(name, "autostart " + (on ? "on" : "off"));
+    }
+
+    /** Its host's hypervisor came up and could not start it: the reason stays until it starts. */
+    void autostartRefused(String why) {
+        reason = "autostart refused: " + why;
+        env.log(name, "autostart refused");
     }
 
     /** The snapshot operation under way at the last save, or null. */

@@ -47,6 +47,11 @@ class DryRunTest {
         s.put("vm suspend", "vm suspend dev1");
         s.put("vm resume", "vm resume sus1");
         s.put("vm delete", "vm delete fc1");
+        s.put("vm set", "vm set fc1 --vcpus 2 --memory 512MiB --boot-priority 3");
+        s.put("host delete", "host delete bare");
+        s.put("vm clone", "vm clone web1 web9");
+        s.put("vm migrate", "vm migrate web1 --to efi1");
+        s.put("vm rename", "vm rename web1 web0");
         s.put("mem balloon", "mem balloon dev1 512MiB");
         s.put("mem policy", "mem policy esx1 --swap 8GiB --page-sharing on --auto-balloon off");
         s.put("snapshot create", "snapshot create dev1 s2 --description before");

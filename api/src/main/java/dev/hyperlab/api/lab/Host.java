@@ -17,6 +17,7 @@ import org.apiguardian.api.API;
  * failed  -- power-on  --> booting
  * booting/running/failed -- power-off --> off    (its VMs that run crash)
  * booting/running/failed -- reset --> booting    (a power-off, then a power-on)
+ * off     -- delete    --> gone       (when no VM is defined on it)
  * </pre>
  *
  * <pre>{@code
@@ -62,6 +63,13 @@ public interface Host {
     /** {@link #reset()}, then waits as {@code wait} says until the host runs again. */
     @API(status = EXPERIMENTAL, since = "0.1")
     void reset(Wait wait);
+
+    /**
+     * Removes the host and its physical disks' images ({@code host delete}). Refused while it is not off
+     * ({@code NOT_ALLOWED}) or while VMs are defined on it ({@code CONFLICT}: delete them first), changing nothing.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    void delete();
 
     /** Runs the simulation until the host is in {@code state}; fails if it fails or the timeout passes first. */
     void waitFor(HostState state, Duration timeout);

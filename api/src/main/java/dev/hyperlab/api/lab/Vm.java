@@ -26,6 +26,10 @@ import org.apiguardian.api.API;
  * running/starting -- snapshot create --> paused --> as it was   (while its state is saved)
  * defined/shutoff/crashed -- snapshot create --> as it was        (its disks only)
  * any -- snapshot revert --> the snapshot's state                 (running ones via paused, loading their state)
+ * defined/shutoff/crashed -- set --> as it was                    (its definition changes: vm set)
+ * defined/shutoff/crashed -- clone --> as it was                  (a copy appears, defined: vm clone)
+ * defined/shutoff/crashed -- migrate --> as it was                (on another host: vm migrate, offline)
+ * defined/shutoff/crashed -- rename --> as it was                 (under its new name: vm rename)
  * </pre>
  *
  * <p>A call that starts lasting work returns at once; its overload taking a {@link Wait} returns once the work is over.
@@ -94,6 +98,46 @@ public interface Vm {
 
     /** Removes the VM and its disk images (images attached by path are kept). */
     void delete();
+
+    /**
+     * Changes the VM's definition ({@code vm set}) while it is defined, shut off or crashed: vCPUs, memory,
+     * firmware, drivers and start-policy group, as {@code virsh ... --config} does; the next boot shows the guest's
+     * reaction (a boot disk without its driver stops the boot). A running VM is refused ({@code NOT_ALLOWED}: memory
+     * and CPU hot-plug are not modelled). A value out of range, an unknown driver or firmware, a driver installed
+     * twice or removed when not installed is refused ({@code INVALID}, {@code NOT_FOUND}), changing nothing. Returns
+     * the VM as it is after the change.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    VmInfo set(VmChange change);
+
+    /**
+     * Clones the VM as {@code name} ({@code vm clone}), as {@code virt-clone} does: the same definition on the same host,
+     * defined, with a full copy of every disk in images of its own (the data as the guest sees it; the source's
+     * snapshots and backups stay with the source) and its Secure Boot keys. Allowed while the VM is defined, shut off
+     * or crashed. The lab's clock runs on for the time the host's datastore takes to read and write the data. A name
+     * in use is refused ({@code CONFLICT}), changing nothing. Returns the clone.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    Vm cloneAs(String name);
+
+    /**
+     * Moves the stopped VM to host {@code host} ({@code vm migrate --to}), as Proxmox's {@code qm migrate} of a stopped VM
+     * on local storage: its disks' data goes from this host's datastore to the other's, and the lab's clock runs on
+     * for the copy. The destination must run a hypervisor and have the cores and memory the VM is given. A running VM
+     * is refused ({@code NOT_ALLOWED}: live migration is not modelled yet), as is its own host ({@code INVALID}).
+     * Returns the VM as it is after the move.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    VmInfo migrate(String host);
+
+    /**
+     * Renames the stopped VM ({@code vm rename}), as {@code virsh domrename}: it keeps its host, definition, history
+     * and disk files (where they are). This handle keeps the old name: use the one returned. A name in use is refused
+     * ({@code CONFLICT}), as is a VM with snapshots holding its running state ({@code NOT_ALLOWED}: that state names
+     * the VM), changing nothing.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    Vm rename(String newName);
 
     /** Its memory as the hypervisor sees it ({@code mem stat}). */
     @API(status = EXPERIMENTAL, since = "0.1")

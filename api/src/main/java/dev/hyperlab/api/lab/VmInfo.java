@@ -32,11 +32,14 @@ import org.apiguardian.api.API;
  *     in its host's start queue), {@code boot}, {@code reboot}, {@code shutdown}, {@code suspend}, {@code resume},
  *     {@code snapshot} (paused while its state is saved), {@code revert} (paused while its state is loaded); empty
  *     when there is none
+ * @param autostart whether the VM starts with its host: when the host's hypervisor is up after a power-on or a reset,
+ *     by the host's start policy ({@code vm set --autostart}, as {@code virsh autostart})
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record VmInfo(
         String name, String host, VmState state, int vcpus, long memory, String firmware, String os,
-        List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason, String operation) {
+        List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason, String operation,
+        boolean autostart) {
 
     /**
      * One disk of a VM.

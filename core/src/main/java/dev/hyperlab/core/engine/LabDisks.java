@@ -86,12 +86,13 @@ public final class LabDisks {
         }
         for (VmMachine v : lab.vms.values()) {
             for (VmDisk d : v.disks) {
+                String use = v.name + ":" + d.device();
                 out.computeIfAbsent(images.displayPath(d.path()), p -> new Known(d.owned() ? "vm-disk" : "attached"))
-                        .usedBy.add(v.name + ":" + d.device());
-            }
-            if (!v.os.isEmpty() && !v.disks.isEmpty() && v.disks.getFirst().owned()) {
-                String base = images.displayPath(images.basePath(v.profileOrDefault(), v.firmware));
-                out.computeIfAbsent(base, p -> new Known("base")).usedBy.add(v.name + ":" + v.disks.getFirst().device());
+                        .usedBy.add(use);
+                if (d.owned()) {
+                    images.baseOf(d.path()).ifPresent(base ->
+                            out.computeIfAbsent(images.displayPath(base), p -> new Known("base")).usedBy.add(use));
+                }
             }
         }
         for (DiskOrigin o : made.values()) {

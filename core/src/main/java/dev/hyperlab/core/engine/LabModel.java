@@ -239,7 +239,7 @@ public final class LabModel {
     }
 
     /** Notes which plugin provides the extensions a new machine uses. */
-    private void recordOrigins(String firmwareId, List<String> driverIds) {
+    void recordOrigins(String firmwareId, List<String> driverIds) {
         extensions.firmwareSource(firmwareId).filter(s -> !s.equals(Extensions.BUILT_IN))
                 .ifPresent(p -> pluginOrigins.put("firmware/" + firmwareId, p));
         for (String d : driverIds) {
@@ -395,6 +395,25 @@ public final class LabModel {
         recordOrigins(fw, List.of());
         add(h);
         log(name, "created");
+    }
+
+    /**
+     * Removes host {@code name} and its disks' images ({@code host delete}): it must be off, with no VM defined on it
+     * (their disks and snapshots are the user's to delete, one by one).
+     */
+    public void deleteHost(String name) {
+        HostMachine h = hostMachine(name);
+        h.checkDeletable();
+        if (!h.vms.isEmpty()) {
+            throw LabException.conflict("host " + name + " has " + count(h.vms.size(), "VM") + ": "
+                    + String.join(", ", h.vms), "delete them first: vm delete NAME");
+        }
+        hosts.remove(name);
+        byName.remove(name);
+        for (String device : h.remove()) {
+            images.deleteHostDisk(name, device);
+        }
+        log(name, "deleted");
     }
 
     public HostInfo hostInfo(String name) {
@@ -692,16 +711,41 @@ public final class LabModel {
         VmMachine vm = vmMachine(name);
         vm.lifecycle.check(VmLifecycle.Action.DELETE);
         vm.stopPlan();
-        vm.hostMachine().starts.remove(vm);
-        vm.hostMachine().vms.remove(name);
-        vms.remove(name);
-        byName.remove(name);
+        removeVm(vm);
         for (VmDisk d : vm.disks) {
             if (d.owned()) {
                 images.delete(d.path());
             }
         }
         log(name, "deleted");
+    }
+
+    /** Clones stopped VM {@code source} as {@code name} ({@code vm clone}, {@link VmClones}); the lab's clock runs on for the copy. */
+    public VmInfo cloneVm(String source, String name, ProgressListener progress) {
+        return VmClones.cloneVm(this, source, name, progress).vm().info();
+    }
+
+    /** Moves stopped VM {@code name} to host {@code to} ({@code vm migrate}, {@link VmMigrations}); the copy takes lab time. */
+    public VmInfo migrateVm(String name, String to, ProgressListener progress) {
+        return VmMigrations.migrate(this, name, to, progress).info();
+    }
+
+    /** Changes VM {@code name}'s definition ({@code vm set}, {@link VmChanges}); returns the VM as it is after. */
+    public VmInfo setVm(String name, dev.hyperlab.api.lab.VmChange change) {
+        return VmChanges.apply(this, name, change).info();
+    }
+
+    /** Takes {@code vm} out of the lab's tables and its host's (its images are the caller's). */
+    void removeVm(VmMachine vm) {
+        vm.hostMachine().starts.remove(vm);
+        vm.hostMachine().vms.remove(vm.name);
+        vms.remove(vm.name);
+        byName.remove(vm.name);
+    }
+
+    /** Renames stopped VM {@code name} ({@code vm rename}, {@link VmRenames}). */
+    public VmInfo renameVm(String name, String newName) {
+        return VmRenames.rename(this, name, newName).info();
     }
 
     /** Puts {@code vm} in the place of the VM of the same name (a revert brings back the snapshot's VM). */
@@ -778,7 +822,7 @@ public final class LabModel {
         snapshots.recover();
     }
 
-    private void requireFreeName(String name) {
+    void requireFreeName(String name) {
         Machine m = byName.get(name);
         if (m != null) {
             throw LabException.conflict("a " + (m instanceof HostMachine ? "host" : "VM") + " named '" + name

@@ -51,9 +51,28 @@ final class VmStateDoc {
 
     private VmStateDoc() {}
 
+    /** {@code vm} as the lab file saves it, history included (changes nothing). */
+    static Map<String, Object> saved(VmMachine vm) {
+        return parse(json(vm::save));
+    }
+
+    /**
+     * {@code vm} built again from its saved form with {@code changes} over it (a new definition, host or name: a
+     * machine's configuration stays fixed for its life), history and snapshots kept; not yet in the lab.
+     */
+    static VmMachine rebuilt(MachineEnv env, VmMachine vm, Map<String, Object> changes) {
+        Map<String, Object> doc = new LinkedHashMap<>(saved(vm));
+        doc.putAll(changes);
+        try {
+            return VmMachine.restore(env, doc);
+        } catch (IOException e) {
+            throw new IllegalStateException("VM " + vm.name + " does not read back as it was saved", e);
+        }
+    }
+
     /** The state document of {@code vm} now (changes nothing). */
     static Map<String, Object> capture(VmMachine vm) {
-        Map<String, Object> vmObject = parse(json(g -> vm.save(g)));
+        Map<String, Object> vmObject = saved(vm);
         Map<String, Object> doc = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : vmObject.entrySet()) {
             if (!NOT_STATE.contains(e.getKey())) {

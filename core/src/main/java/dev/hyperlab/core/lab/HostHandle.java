@@ -80,6 +80,11 @@ final class HostHandle implements Host {
     }
 
     @Override
+    public void delete() {
+        lab.change(m -> m.deleteHost(name));
+    }
+
+    @Override
     public void waitFor(HostState state, Duration timeout) {
         lab.change(m -> m.waitHost(name, state, timeout, lab.progress()));
     }

@@ -108,6 +108,32 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public dev.hyperlab.api.lab.VmInfo migrate(String host) {
+        dev.hyperlab.api.lab.VmInfo[] out = new dev.hyperlab.api.lab.VmInfo[1];
+        lab.change(m -> out[0] = m.migrateVm(name, host, lab.progress()));
+        return out[0];
+    }
+
+    @Override
+    public Vm rename(String newName) {
+        lab.change(m -> m.renameVm(name, newName));
+        return new VmHandle(lab, newName);
+    }
+
+    @Override
+    public Vm cloneAs(String clone) {
+        lab.change(m -> m.cloneVm(name, clone, lab.progress()));
+        return new VmHandle(lab, clone);
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.VmInfo set(dev.hyperlab.api.lab.VmChange change) {
+        dev.hyperlab.api.lab.VmInfo[] out = new dev.hyperlab.api.lab.VmInfo[1];
+        lab.change(m -> out[0] = m.setVm(name, change));
+        return out[0];
+    }
+
+    @Override
     public VmMemory memory() {
         return lab.read(m -> m.vmMemory(name));
     }

@@ -117,6 +117,12 @@ final class QemuHost implements Host {
     }
 
     @Override
+    public void delete() {
+        throw LabException.notAllowed("host local is this machine: a QEMU lab has it always",
+                "delete the lab's VMs with vm delete, or the lab's directory");
+    }
+
+    @Override
     public void powerOff() {
         throw fixed("power off");
     }

@@ -203,23 +203,11 @@ public final class QemuLab implements Lab, AutoCloseable {
         if (!spec.host().isEmpty() && !spec.host().equals(QemuHost.NAME)) {
             throw LabException.notFound("no host '" + spec.host() + "'", "a QEMU lab has one host, local");
         }
-        if (spec.vcpus() < 1 || spec.vcpus() > QemuHost.cores()) {
-            throw LabException.invalid("a VM here has 1 to " + QemuHost.cores() + " vCPUs (this machine's cores), not "
-                    + spec.vcpus(), "e.g. {vcpus} 1");
-        }
-        if (spec.memoryBytes() < (32L << 20) || spec.memoryBytes() > QemuHost.memoryBytes() / 2) {
-            throw LabException.invalid("a VM here has 32 MiB to half this machine's memory ("
-                    + (QemuHost.memoryBytes() / 2 >> 20) + " MiB)", "e.g. {memoryBytes} 256MiB");
-        }
+        checkVcpus(spec.vcpus());
+        checkMemory(spec.memoryBytes());
         String firmware = spec.firmware().isEmpty() ? "bios" : spec.firmware();
-        if (!firmware.equals("bios") && !firmware.equals("uefi")) {
-            throw LabException.invalid("firmware '" + firmware + "' is not one QEMU boots here",
-                    "bios (SeaBIOS) or uefi (OVMF)");
-        }
-        if (!spec.drivers().isEmpty() && !spec.drivers().equals(List.of("virtio-blk"))) {
-            throw LabException.invalid("real VMs get their disks as virtio-blk and no other device",
-                    "leave out {drivers}");
-        }
+        checkFirmware(firmware);
+        checkDrivers(spec.drivers());
         List<String> disks = new ArrayList<>();
         for (String d : spec.disks()) {
             Path p = Path.of(d).toAbsolutePath().normalize();
@@ -245,6 +233,65 @@ public final class QemuLab implements Lab, AutoCloseable {
                 disks, spec.bootPriority()));
         save();
         return new QemuVm(this, spec.name());
+    }
+
+    private static void checkVcpus(int vcpus) {
+        if (vcpus < 1 || vcpus > QemuHost.cores()) {
+            throw LabException.invalid("a VM here has 1 to " + QemuHost.cores() + " vCPUs (this machine's cores), not "
+                    + vcpus, "e.g. {vcpus} 1");
+        }
+    }
+
+    private static void checkMemory(long bytes) {
+        if (bytes < (32L << 20) || bytes > QemuHost.memoryBytes() / 2) {
+            throw LabException.invalid("a VM here has 32 MiB to half this machine's memory ("
+                    + (QemuHost.memoryBytes() / 2 >> 20) + " MiB)", "e.g. {memoryBytes} 256MiB");
+        }
+    }
+
+    private static void checkFirmware(String firmware) {
+        if (!firmware.equals("bios") && !firmware.equals("uefi")) {
+            throw LabException.invalid("firmware '" + firmware + "' is not one QEMU boots here",
+                    "bios (SeaBIOS) or uefi (OVMF)");
+        }
+    }
+
+    private static void checkDrivers(List<String> drivers) {
+        if (!drivers.isEmpty() && !drivers.equals(List.of("virtio-blk"))) {
+            throw LabException.invalid("real VMs get their disks as virtio-blk and no other device",
+                    "leave out {drivers}");
+        }
+    }
+
+    /**
+     * {@code vm set} of a stopped real VM: its record changes, and the next start's QEMU command line follows it.
+     * Drivers are QEMU's devices here (the disks are virtio-blk, always), so none is added or removed.
+     */
+    VmInfo set(String name, dev.hyperlab.api.lab.VmChange change) {
+        QemuVmRecord r = record(name);
+        if (change.isEmpty()) {
+            return info(name);
+        }
+        if (change.autostart().isPresent()) {
+            throw QemuVm.later("autostart"); // its one host is this machine, running whenever hyperlab does
+        }
+        VmState s = state(name);
+        if (s != VmState.DEFINED && s != VmState.SHUTOFF && s != VmState.CRASHED) {
+            throw LabException.notAllowed("VM " + name + " is " + s.id(), "its definition changes while it is off: "
+                    + "vm shutdown " + name + " first");
+        }
+        int vcpus = change.vcpus().orElse(r.vcpus());
+        checkVcpus(vcpus);
+        long memory = change.memoryBytes().orElse(r.memory());
+        checkMemory(memory);
+        String firmware = change.firmware().orElse(r.firmware());
+        checkFirmware(firmware);
+        checkDrivers(change.addDrivers());
+        checkDrivers(change.removeDrivers());
+        update(new QemuVmRecord(name, vcpus, memory, firmware, r.os(), r.disks(),
+                change.bootPriority().orElse(r.bootPriority()), r.power(), r.reason(), r.snapshots(),
+                r.currentSnapshot(), Math.min(r.balloonTarget(), memory)));
+        return info(name);
     }
 
     @Override
@@ -450,7 +497,7 @@ public final class QemuLab implements Lab, AutoCloseable {
             disks.add(new VmInfo.VmDiskInfo(d, format, size));
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
-                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "");
+                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false);
     }
 
     void start(String name, Wait wait) {

@@ -101,6 +101,27 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public VmInfo migrate(String host) {
+        throw LabException.notAllowed("a QEMU lab has one host, local (this machine)", "there is no other host to "
+                + "move VM " + name + " to");
+    }
+
+    @Override
+    public Vm rename(String newName) {
+        throw later("renames");
+    }
+
+    @Override
+    public Vm cloneAs(String clone) {
+        throw later("clones");
+    }
+
+    @Override
+    public VmInfo set(dev.hyperlab.api.lab.VmChange change) {
+        return lab.set(name, change);
+    }
+
+    @Override
     public VmMemory memory() {
         return lab.memory().read(name);
     }

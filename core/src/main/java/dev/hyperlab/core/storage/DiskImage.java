@@ -53,6 +53,11 @@ public interface DiskImage extends AutoCloseable {
         return n;
     }
 
+    /** The image this one is a copy-on-write overlay of, if any. */
+    default java.util.Optional<DiskImage> backing() {
+        return java.util.Optional.empty();
+    }
+
     /** Makes every write so far durable (metadata included). */
     void flush() throws IOException;
 

@@ -61,7 +61,17 @@ public final class MemoryImage implements DiskImage {
      * disk keeps. Chunks are copied, since writes change them in place.
      */
     public MemoryImage copy() {
-        MemoryImage c = new MemoryImage(name, size, backing, false);
+        return copyAs(name);
+    }
+
+    @Override
+    public java.util.Optional<DiskImage> backing() {
+        return java.util.Optional.ofNullable(backing);
+    }
+
+    /** {@link #copy()} under another name (a cloned VM's disk). */
+    public MemoryImage copyAs(String newName) {
+        MemoryImage c = new MemoryImage(newName, size, backing, false);
         for (Map.Entry<Long, byte[]> e : chunks.entrySet()) {
             c.chunks.put(e.getKey(), e.getValue().clone());
         }

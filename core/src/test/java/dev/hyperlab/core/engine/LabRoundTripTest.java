@@ -219,6 +219,7 @@ class LabRoundTripTest {
         // Secure Boot keys enrolled on a VM and a host: what their NVRAM / MOK list holds
         lab.enrollKey("vm", "l1", new SigningKeys.PublicHalf(LabCa.publicKey(), "CN=hyperlab lab CA,O=hyperlab"));
         lab.enrollKey("host", "h", new SigningKeys.PublicHalf(LabCa.publicKey(), ""));
+        lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withAutostart(true)); // starts with its host
         lab.createSnapshot("l1", "s1", SnapshotOptions.DEFAULT.withDiskOnly().withDescription("disks first"), () -> {});
         List<String> storm = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

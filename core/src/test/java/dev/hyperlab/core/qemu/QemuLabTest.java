@@ -117,6 +117,25 @@ class QemuLabTest {
     }
 
     @Test
+    void setChangesAStoppedVmsRecordAndRefusesWhatQemuCannotBe() throws Exception {
+        open();
+        lab.createVm(spec("v", blankDisk()));
+        var info = lab.vm("v").set(dev.hyperlab.api.lab.VmChange.NONE.withVcpus(2).withMemory(256L << 20)
+                .withFirmware("uefi").withBootPriority(3));
+        assertThat(List.of(info.vcpus(), info.memory(), info.firmware(), info.bootPriority()))
+                .containsExactly(2, 256L << 20, "uefi", 3);
+        assertThatThrownBy(() -> lab.vm("v").set(dev.hyperlab.api.lab.VmChange.NONE.withDriver("virtio-net")))
+                .isInstanceOf(LabException.class).hasMessageContaining("virtio-blk and no other device");
+        assertThatThrownBy(() -> lab.vm("v").set(dev.hyperlab.api.lab.VmChange.NONE.withVcpus(0)))
+                .isInstanceOf(LabException.class).hasMessageContaining("vCPUs");
+        assertThatThrownBy(() -> lab.host("local").delete()).isInstanceOf(LabException.class)
+                .hasMessageContaining("host local is this machine");
+        lab.close();
+        open();
+        assertThat(lab.vm("v").info().memory()).as("kept with the lab").isEqualTo(256L << 20);
+    }
+
+    @Test
     void timelineFromRealEventsThenReconnectionThenACrash() throws Exception {
         open();
         lab.createVm(spec("b1", blankDisk()));

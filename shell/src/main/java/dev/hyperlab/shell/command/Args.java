@@ -21,6 +21,15 @@ public final class Args {
         return parse(option, text, Durations::parse);
     }
 
+    /** A switch: on, true or yes; off, false or no. */
+    public static boolean onOff(String option, String text) {
+        return switch (text.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw LabException.invalid(option + ": '" + text + "' is neither on nor off", "on or off");
+        };
+    }
+
     /** Any facade parser ({@code VmState::of}, {@code HypervisorType::of}, ...). */
     public static <T> T parse(String option, String text, Function<String, T> parser) {
         try {

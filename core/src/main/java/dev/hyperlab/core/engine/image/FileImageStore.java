@@ -97,6 +97,13 @@ public final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public void deleteHostDisk(String host, String device) {
+        if (hasHostDisk(host, device)) {
+            delete("hosts/" + host + "/" + device + ".raw");
+        }
+    }
+
+    @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
         BootLayouts.write(hostDisk(host, device, size), firmware, what);
         flush();
@@ -105,11 +112,10 @@ public final class FileImageStore implements ImageStore {
     @Override
     public String createOverlay(String vm, String device, OsProfile profile, String firmware) {
         String base = base(profile, firmware);
-        String path = "vms/" + vm + "/" + device + ".qcow2";
+        String path = freeVmPath(vm, device);
         try {
             Path file = resolve(path);
             Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
             open.put(path, DiskImages.createOverlay(file, resolve(base)));
             return path;
         } catch (IOException e) {
@@ -160,16 +166,61 @@ public final class FileImageStore implements ImageStore {
 
     @Override
     public String createBlank(String vm, String device, long size) {
-        String path = "vms/" + vm + "/" + device + ".qcow2";
+        String path = freeVmPath(vm, device);
         try {
             Path file = resolve(path);
             Files.createDirectories(file.getParent());
-            Files.deleteIfExists(file);
             open.put(path, DiskImages.create(file, ImageFormat.QCOW2, size));
             return path;
         } catch (IOException e) {
             throw io("VM " + vm + " disk " + device, e);
         }
+    }
+
+    /**
+     * {@code vms/VM/DEVICE.qcow2}, or {@code DEVICE-2.qcow2}, ... when that file exists: a renamed VM keeps its files
+     * where they are (as virsh domrename does), so a new VM of its old name must not take them, and a file left by a
+     * creation the lab never recorded (a killed process) is left for the user rather than silently replaced.
+     */
+    private String freeVmPath(String vm, String device) {
+        String path = "vms/" + vm + "/" + device + ".qcow2";
+        for (int n = 2; open.containsKey(path) || Files.exists(resolve(path), LinkOption.NOFOLLOW_LINKS); n++) {
+            path = "vms/" + vm + "/" + device + "-" + n + ".qcow2";
+        }
+        return path;
+    }
+
+    @Override
+    public String cloneDisk(String source, String vm, String device) {
+        String path = freeVmPath(vm, device);
+        Path file = resolve(path);
+        Path tmp = temporary(file);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(tmp);
+            ImageConverter.convert(open(source), tmp, ImageFormat.QCOW2, Qcow2CreateOptions.DEFAULT_CLUSTER_SIZE, true);
+            publish(tmp, file);
+            open(path);
+            return path;
+        } catch (IOException e) {
+            deleteQuietly(tmp);
+            throw io("VM " + vm + " disk " + device, e);
+        } catch (RuntimeException e) {
+            deleteQuietly(tmp);
+            throw e;
+        }
+    }
+
+    @Override
+    public java.util.Optional<String> baseOf(String path) {
+        Path images = resolve("images");
+        for (var b = open(path).backing(); b.isPresent(); b = b.get().backing()) {
+            Path file = b.get().path().toAbsolutePath().normalize();
+            if (images.equals(file.getParent())) {
+                return java.util.Optional.of("images/" + file.getFileName());
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     @Override

@@ -38,6 +38,11 @@ public final class ForkImageStore implements ImageStore {
     }
 
     @Override
+    public void deleteHostDisk(String host, String device) {
+        overlays.remove("host:" + host + "/" + device); // the original's file stays: a fork never changes it
+    }
+
+    @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
         MemoryImage disk = MemoryImage.blank("host:" + host + "/" + device, size);
         BootLayouts.write(disk, firmware, what);
@@ -52,6 +57,16 @@ public final class ForkImageStore implements ImageStore {
     @Override
     public String createBlank(String vm, String device, long size) {
         return own.createBlank(vm, device, size);
+    }
+
+    @Override
+    public String cloneDisk(String source, String vm, String device) {
+        return own.cloneFrom((MemoryImage) open(source), vm, device); // the original's files stay as they are
+    }
+
+    @Override
+    public java.util.Optional<String> baseOf(String path) {
+        return own.has(path) ? own.baseOf(path) : original.baseOf(path);
     }
 
     /** Refused where the original would refuse it, and where this fork made an image already. */

@@ -17,6 +17,9 @@ public interface ImageStore extends AutoCloseable {
         return true;
     }
 
+    /** Deletes host {@code host}'s disk {@code device}, if it was ever made ({@code host delete}). */
+    void deleteHostDisk(String host, String device);
+
     /** Lays a boot loader for {@code what} (a {@link dev.hyperlab.core.firmware.BootMarker} tag) on a host disk. */
     void installHostLoader(String host, String device, long size, String firmware, String what);
 
@@ -25,6 +28,15 @@ public interface ImageStore extends AutoCloseable {
 
     /** Creates a blank VM disk of {@code size} bytes and returns its path. */
     String createBlank(String vm, String device, long size);
+
+    /**
+     * Creates VM {@code vm}'s disk {@code device} as a full copy of image {@code source} as the guest sees it (its
+     * backing chain read through, its internal snapshots and bitmaps left behind) and returns its path.
+     */
+    String cloneDisk(String source, String vm, String device);
+
+    /** The lab's base image (its path here) that the VM disk at {@code path} reads through its backing chain, if any. */
+    java.util.Optional<String> baseOf(String path);
 
     /** The image at {@code path} (a path this store made, or an attached file). */
     DiskImage open(String path);

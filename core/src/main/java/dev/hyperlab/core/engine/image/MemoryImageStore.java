@@ -43,6 +43,11 @@ public final class MemoryImageStore implements ImageStore {
     }
 
     @Override
+    public void deleteHostDisk(String host, String device) {
+        images.remove(hostPath(host, device));
+    }
+
+    @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
         MemoryImage disk = MemoryImage.blank(hostPath(host, device), size);
         BootLayouts.write(disk, firmware, what);
@@ -87,6 +92,30 @@ public final class MemoryImageStore implements ImageStore {
         String path = vmPath(vm, device);
         images.put(path, MemoryImage.blank(path, size));
         return path;
+    }
+
+    @Override
+    public String cloneDisk(String source, String vm, String device) {
+        return cloneFrom((MemoryImage) open(source), vm, device);
+    }
+
+    /** {@link #cloneDisk} of an image this store or a fork of it holds. */
+    String cloneFrom(MemoryImage source, String vm, String device) {
+        String path = vmPath(vm, device);
+        images.put(path, source.copyAs(path));
+        return path;
+    }
+
+    @Override
+    public java.util.Optional<String> baseOf(String path) {
+        for (var b = open(path).backing(); b.isPresent(); b = b.get().backing()) {
+            for (Map.Entry<String, MemoryImage> e : bases.entrySet()) {
+                if (e.getValue() == b.get()) {
+                    return java.util.Optional.of(e.getKey()); // one base per image object: no order to depend on
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     @Override
@@ -225,7 +254,12 @@ public final class MemoryImageStore implements ImageStore {
         return DiskFiles.MEMORY_PREFIX + "hosts/" + host + "/" + device;
     }
 
-    private static String vmPath(String vm, String device) {
-        return DiskFiles.MEMORY_PREFIX + "vms/" + vm + "/" + device;
+    /** The path of VM {@code vm}'s disk {@code device}; another when a renamed VM's disk holds that one. */
+    private String vmPath(String vm, String device) {
+        String path = DiskFiles.MEMORY_PREFIX + "vms/" + vm + "/" + device;
+        for (int n = 2; images.containsKey(path); n++) {
+            path = DiskFiles.MEMORY_PREFIX + "vms/" + vm + "/" + device + "-" + n;
+        }
+        return path;
     }
 }

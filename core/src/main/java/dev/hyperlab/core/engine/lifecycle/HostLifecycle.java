@@ -20,6 +20,7 @@ public final class HostLifecycle {
         POWER_ON("power-on"),
         POWER_OFF("power-off"),
         RESET("reset"),
+        DELETE("delete"),
         /** The boot plan is over: the hypervisor runs. */
         BOOTED(null),
         /** A step of the boot failed (no bootable device, say). */
@@ -45,6 +46,7 @@ public final class HostLifecycle {
             .row(Action.POWER_OFF, OFF, BOOTING, RUNNING, FAILED)
             // a reset cuts the power and powers on again: power-off, then power-on, each a transition of its own
             .stays(Action.RESET, "booting", BOOTING, RUNNING, FAILED)
+            .stays(Action.DELETE, "gone", OFF)
             .row(Action.BOOTED, RUNNING, BOOTING)
             .row(Action.BOOT_FAILED, FAILED, BOOTING)
             .build();
@@ -63,6 +65,8 @@ public final class HostLifecycle {
             case POWER_ON -> LabException.notAllowed("host " + host + " is already " + state.id(),
                     "use host reset to restart it, or host power-off");
             case POWER_OFF -> LabException.notAllowed("host " + host + " is already off", "host power-on starts it");
+            case DELETE -> LabException.notAllowed("host " + host + " is " + state.id(),
+                    "power it off first: host power-off " + host);
             default -> LabException.notAllowed("host " + host + " is " + state.id(), "host power-on starts it");
         };
     }

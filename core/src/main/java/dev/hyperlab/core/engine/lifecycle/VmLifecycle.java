@@ -35,6 +35,14 @@ public final class VmLifecycle {
         DELETE("delete"),
         SNAPSHOT("snapshot create"),
         REVERT("snapshot revert"),
+        /** A change of the VM's definition ({@code vm set}). */
+        SET("set"),
+        /** A full copy of the VM under a new name ({@code vm clone}). */
+        CLONE("clone"),
+        /** A move to another host ({@code vm migrate}); offline only. */
+        MIGRATE("migrate"),
+        /** A new name ({@code vm rename}). */
+        RENAME("rename"),
         /** The host's start policy refused a queued start: back to the state the start was asked in. */
         START_REFUSED(null),
         /** A boot (a start's, a reboot's) is over. */
@@ -83,6 +91,10 @@ public final class VmLifecycle {
             .stays(Action.SNAPSHOT, "paused", STARTING, RUNNING) // the pause is an event: the save's job pauses it
             .stays(Action.SNAPSHOT, "as it was", DEFINED, SHUTOFF, CRASHED)
             .stays(Action.REVERT, "the snapshot's state", VmState.values())
+            .stays(Action.SET, "as it was", DEFINED, SHUTOFF, CRASHED)
+            .stays(Action.CLONE, "as it was", DEFINED, SHUTOFF, CRASHED)
+            .stays(Action.MIGRATE, "as it was", DEFINED, SHUTOFF, CRASHED)
+            .stays(Action.RENAME, "as it was", DEFINED, SHUTOFF, CRASHED)
             .row(Action.START_REFUSED, "the state before the start", EnumSet.of(DEFINED, SHUTOFF, CRASHED), STARTING)
             .row(Action.BOOTED, RUNNING, STARTING)
             .row(Action.RESUMED, RUNNING, SUSPENDED)
@@ -112,6 +124,15 @@ public final class VmLifecycle {
                     state == SUSPENDED ? "vm resume brings it back" : "it is already started");
             case DESTROY -> LabException.notAllowed(what, "only a started VM can be destroyed");
             case DELETE -> LabException.notAllowed(what, "shut it down or destroy it first");
+            case MIGRATE -> LabException.notAllowed(what, state == SUSPENDED
+                    ? "its memory is saved on its host: vm resume " + vm + ", then vm shutdown " + vm + " first"
+                    : "live migration is not modelled yet; to move it offline: vm shutdown " + vm + " first");
+            case RENAME -> LabException.notAllowed(what, "a VM is renamed while it is off, as virsh domrename asks: "
+                    + "vm shutdown " + vm + " first");
+            case CLONE -> LabException.notAllowed(what, "a VM is cloned while it is off, as virt-clone asks: vm shutdown "
+                    + vm + " first");
+            case SET -> LabException.notAllowed(what, "its definition changes while it is off: vm shutdown " + vm
+                    + " first");
             case SNAPSHOT -> state == PAUSED
                     ? LabException.notAllowed(what + " while a snapshot saves or a revert loads its state",
                             "wait until it runs again (wait vm " + vm + "), then try again")

@@ -35,6 +35,11 @@ public final class EnrolledKeys {
         return info(key);
     }
 
+    /** Enrolls {@code other}'s keys here, in their order (a clone's copy of the NVRAM, as virt-clone makes it). */
+    public void copyFrom(EnrolledKeys other) {
+        keys.addAll(other.keys);
+    }
+
     /** The public keys, in the order enrolled. */
     public List<PublicKey> publicKeys() {
         return keys.stream().map(SigningKeys.PublicHalf::key).toList();

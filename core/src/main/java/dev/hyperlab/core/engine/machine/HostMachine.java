@@ -8,6 +8,7 @@ import dev.hyperlab.api.lab.HostOs;
 import dev.hyperlab.api.lab.HostState;
 import dev.hyperlab.api.lab.HypervisorType;
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.model.Calibration;
@@ -235,6 +236,21 @@ public final class HostMachine extends Machine {
         env.log(name, "power-off");
     }
 
+    /** Checks that the host may be deleted now: it is off. */
+    public void checkDeletable() {
+        lifecycle.check(HostLifecycle.Action.DELETE);
+    }
+
+    /**
+     * Takes the deleted host out of the simulation: its cores and disks stop being resources the solver shares (an
+     * off host's are idle). Returns its disks' device names, in order, for their images to go too.
+     */
+    public List<String> remove() {
+        env.sim().unregister(cpu);
+        diskResources.forEach(env.sim()::unregister);
+        return disks.stream().map(HostDisk::device).toList();
+    }
+
     public void reset() {
         lifecycle.check(HostLifecycle.Action.RESET);
         env.requireExtensions(firmware, List.of()); // before the power is cut: a refused reset changes nothing
@@ -262,7 +278,30 @@ public final class HostMachine extends Machine {
     void planDone(PlanKind kind) {
         lifecycle.transition(HostLifecycle.Action.BOOTED);
         env.log(name, "running");
+        autostart();
         starts.admit();
+    }
+
+    /**
+     * Asks to start the VMs marked to start with the host that are not running (after a power cut they are crashed),
+     * as libvirtd starts autostart domains when it comes up: in name order, the start policy ordering them by boot
+     * priority. One that cannot start (not enough memory, a plugin gone) keeps the refusal as its reason.
+     */
+    private void autostart() {
+        for (String n : vms) {
+            VmMachine vm = env.vmMachine(n);
+            if (!vm.autostart() || vm.state() == VmState.STARTING || vm.state() == VmState.RUNNING
+                    || vm.state() == VmState.PAUSED || vm.state() == VmState.SUSPENDED) {
+                continue;
+            }
+            try {
+                vm.checkStartable();
+                vm.request();
+                env.log(n, "autostart");
+            } catch (LabException e) {
+                vm.autostartRefused(e.getMessage());
+            }
+        }
     }
 
     @Override

@@ -44,6 +44,8 @@ public final class VmMachine extends Machine {
     /** Its lifecycle state; every change goes through {@link #transition}. */
     public final Lifecycle<VmState, VmLifecycle.Action> lifecycle;
     public String reason = "";
+    /** Starts when its host's hypervisor is up ({@code vm set --autostart}); not part of the machine it boots. */
+    private boolean autostart;
     /** The state to return to when a queued start is refused. */
     VmState stateBeforeStart = VmState.DEFINED;
     /** Order of the last start request (the start queue's tie-break). */
@@ -75,6 +77,22 @@ public final class VmMachine extends Machine {
         this.drivers = List.copyOf(drivers);
         this.bootPriority = bootPriority;
         this.disks = List.copyOf(disks);
+    }
+
+    public boolean autostart() {
+        return autostart;
+    }
+
+    /** Marks the VM to start with its host, or not: the one change it takes in any state. */
+    public void setAutostart(boolean on) {
+        autostart = on;
+        env.log(name, "autostart " + (on ? "on" : "off"));
+    }
+
+    /** Its host's hypervisor came up and could not start it: the reason stays until it starts. */
+    void autostartRefused(String why) {
+        reason = "autostart refused: " + why;
+        env.log(name, "autostart refused");
     }
 
     /** The snapshot operation under way at the last save, or null. */
@@ -614,7 +632,7 @@ public final class VmMachine extends Machine {
                     d.virtualSize()));
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
-                bootPriority, reason, operation());
+                bootPriority, reason, operation(), autostart);
     }
 
     // ---- saved with the lab and, less its history, in a snapshot's state (LabCodec, VmStateDoc) ----
@@ -630,6 +648,9 @@ public final class VmMachine extends Machine {
         g.writeStringField("os", os);
         SavedDoc.writeStrings(g, "drivers", drivers);
         g.writeNumberField("bootPriority", bootPriority);
+        if (autostart) {
+            g.writeBooleanField("autostart", true); // absent when off: a lab saved before autostart reads the same
+        }
         g.writeArrayFieldStart("disks");
         for (VmDisk d : disks) {
             g.writeStartObject();
@@ -689,6 +710,7 @@ public final class VmMachine extends Machine {
                 SavedDoc.str(v, "os"), SavedDoc.strings(v, "drivers"), (int) SavedDoc.num(v, "bootPriority"), disks);
         vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));
         vm.reason = SavedDoc.str(v, "reason");
+        vm.autostart = Boolean.TRUE.equals(v.get("autostart"));
         vm.stateBeforeStart = VmState.of(SavedDoc.str(v, "stateBeforeStart"));
         vm.startRequest = SavedDoc.num(v, "startRequest");
         vm.held = SavedDoc.num(v, "held");

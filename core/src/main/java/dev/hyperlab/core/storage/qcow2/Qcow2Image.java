@@ -262,6 +262,7 @@ public final class Qcow2Image implements DiskImage {
     public int version() { return h.version; }
 
     /** The backing image, if any (owned by this image and closed with it). */
+    @Override
     public Optional<DiskImage> backing() { return Optional.ofNullable(backing); }
 
     /** The backing file name as stored in the header. */

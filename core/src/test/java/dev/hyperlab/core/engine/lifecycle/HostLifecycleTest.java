@@ -66,6 +66,10 @@ class HostLifecycleTest {
             return;
         }
         ask(lab, request);
+        if (cell.get().leadsTo().equals("gone")) {
+            assertThat(lab.hasHost("h")).isFalse();
+            return;
+        }
         assertThat(lab.hostState("h")).isEqualTo(HostState.of(cell.get().leadsTo()));
     }
 
@@ -96,6 +100,7 @@ class HostLifecycleTest {
             case POWER_ON -> lab.powerOn("h");
             case POWER_OFF -> lab.powerOff("h");
             case RESET -> lab.reset("h");
+            case DELETE -> lab.deleteHost("h");
             default -> throw new IllegalArgumentException(request + " is not a request");
         }
     }

@@ -71,7 +71,7 @@ class VmLifecycleTest {
         String leadsTo = cell.get().leadsTo();
         switch (leadsTo) {
             case "gone" -> assertThat(lab.hasVm("v")).isFalse();
-            case "as it was" -> assertThat(lab.vmState("v")).isEqualTo(state);
+            case "as it was" -> assertThat(lab.vmState(request == Action.RENAME ? "v3" : "v")).isEqualTo(state);
             case "the snapshot's state" -> assertThat(lab.vmState("v")).isEqualTo(VmState.DEFINED); // s0's
             default -> {
                 VmState target = VmState.of(leadsTo);
@@ -106,8 +106,12 @@ class VmLifecycleTest {
         LabModel lab = LabModel.inMemory(5);
         lab.createHost(HostSpec.of("h", 8, Sizes.parse("64GiB")));
         lab.installHost("h", HypervisorType.TYPE1, null);
+        lab.createHost(HostSpec.of("h2", 8, Sizes.parse("64GiB"))); // where vm migrate moves it
+        lab.installHost("h2", HypervisorType.TYPE1, null);
+        lab.powerOn("h2");
         lab.powerOn("h");
         lab.waitHost("h", HostState.RUNNING, HOUR, ProgressListener.NONE);
+        lab.waitHost("h2", HostState.RUNNING, HOUR, ProgressListener.NONE);
         lab.createVm(VmSpec.of("v", "h", 2, Sizes.parse("2GiB")).withOs("linux-server"));
         lab.createSnapshot("v", "s0", SnapshotOptions.DEFAULT, () -> {});
         if (state == VmState.DEFINED) {
@@ -148,6 +152,10 @@ class VmLifecycleTest {
             case DELETE -> lab.deleteVm("v");
             case SNAPSHOT -> lab.createSnapshot("v", "asked", SnapshotOptions.DEFAULT, () -> {});
             case REVERT -> lab.revertSnapshot("v", "s0", () -> {});
+            case RENAME -> lab.renameVm("v", "v3");
+            case MIGRATE -> lab.migrateVm("v", "h2", ProgressListener.NONE);
+            case CLONE -> lab.cloneVm("v", "v2", ProgressListener.NONE);
+            case SET -> lab.setVm("v", dev.hyperlab.api.lab.VmChange.NONE.withVcpus(1));
             default -> throw new IllegalArgumentException(request + " is not a request");
         }
     }

@@ -48,23 +48,15 @@ final class MemPolicy extends SettingCommand<MemoryPolicy> {
         }
         MemoryPolicy p = h.memoryPolicy();
         if (autoBalloon != null) {
-            p = p.withAutoBalloon(Args.parse("--auto-balloon", autoBalloon, MemPolicy::onOff));
+            p = p.withAutoBalloon(Args.onOff("--auto-balloon", autoBalloon));
         }
         if (swap != null) {
             p = p.withSwap(Args.size("--swap", swap));
         }
         if (pageSharing != null) {
-            p = p.withPageSharing(Args.parse("--page-sharing", pageSharing, MemPolicy::onOff));
+            p = p.withPageSharing(Args.onOff("--page-sharing", pageSharing));
         }
         h.setMemoryPolicy(p);
-    }
-
-    static boolean onOff(String s) {
-        return switch (s.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "on", "true", "yes" -> true;
-            case "off", "false", "no" -> false;
-            default -> throw new IllegalArgumentException("'" + s + "' is neither on nor off");
-        };
     }
 
     @Override

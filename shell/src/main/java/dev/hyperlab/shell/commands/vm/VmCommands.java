@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 @Command(name = "vm", description = "Virtual machines: create, start, stop, inspect.",
         subcommands = {VmCreate.class, VmList.class, VmInfoCommand.class, VmStart.class, VmActions.Shutdown.class,
                 VmActions.Destroy.class, VmActions.Reboot.class, VmActions.Suspend.class, VmActions.Resume.class,
-                VmActions.Delete.class, VmConsole.class, VmSecureBoot.class})
+                VmActions.Delete.class, VmSet.class, VmClone.class, VmMigrate.class, VmRename.class, VmConsole.class, VmSecureBoot.class})
 public final class VmCommands {
     @Mixin
     HelpOption help;

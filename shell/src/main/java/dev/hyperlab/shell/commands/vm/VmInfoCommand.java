@@ -43,6 +43,7 @@ final class VmInfoCommand extends ReadCommand<VmInfo> {
                         .collect(Collectors.joining(", ")))
                 .add("drivers", i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers()))
                 .add("boot priority", i.bootPriority())
+                .add("autostart", i.autostart() ? "on" : "off")
                 .print(out(), style());
     }
 }

@@ -1,0 +1,92 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import java.util.List;
+import java.util.Optional;
+import org.apiguardian.api.API;
+
+/**
+ * What {@link Vm#set(VmChange)} changes in a VM's definition ({@code vm set}); an empty field keeps what the VM has.
+ * As {@code virsh setvcpus --config}, {@code setmaxmem --config} and {@code attach-device --config} do, the change is
+ * to the definition and applies from the VM's next boot; the guest's reaction (a missing boot driver, a firmware its
+ * disk was not laid out for) shows then.
+ *
+ * <pre>{@code
+ * lab.vm("win1").set(VmChange.NONE.withDriver("virtio-blk").withMemory(Sizes.parse("8GiB")));
+ * }</pre>
+ *
+ * @param vcpus virtual CPUs
+ * @param memoryBytes configured memory
+ * @param firmware firmware model id
+ * @param addDrivers guest drivers to install
+ * @param removeDrivers guest drivers to remove (only those added to the VM: an OS's inbox drivers stay)
+ * @param bootPriority start-policy group: lower starts first
+ * @param autostart whether the VM starts with its host ({@code virsh autostart}); the one change a VM takes in any
+ *     state
+ */
+@API(status = EXPERIMENTAL, since = "0.2")
+public record VmChange(Optional<Integer> vcpus, Optional<Long> memoryBytes, Optional<String> firmware,
+        List<String> addDrivers, List<String> removeDrivers, Optional<Integer> bootPriority,
+        Optional<Boolean> autostart) {
+    /** Changes nothing. */
+    public static final VmChange NONE = new VmChange(Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+            List.of(), Optional.empty(), Optional.empty());
+
+    public VmChange {
+        vcpus = vcpus == null ? Optional.empty() : vcpus;
+        memoryBytes = memoryBytes == null ? Optional.empty() : memoryBytes;
+        firmware = firmware == null ? Optional.empty() : firmware;
+        addDrivers = addDrivers == null ? List.of() : List.copyOf(addDrivers);
+        removeDrivers = removeDrivers == null ? List.of() : List.copyOf(removeDrivers);
+        bootPriority = bootPriority == null ? Optional.empty() : bootPriority;
+        autostart = autostart == null ? Optional.empty() : autostart;
+    }
+
+    public VmChange withVcpus(int n) {
+        return new VmChange(Optional.of(n), memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, autostart);
+    }
+
+    public VmChange withMemory(long bytes) {
+        return new VmChange(vcpus, Optional.of(bytes), firmware, addDrivers, removeDrivers, bootPriority, autostart);
+    }
+
+    public VmChange withFirmware(String id) {
+        return new VmChange(vcpus, memoryBytes, Optional.of(id), addDrivers, removeDrivers, bootPriority, autostart);
+    }
+
+    /** Also installs driver {@code id}. */
+    public VmChange withDriver(String id) {
+        return new VmChange(vcpus, memoryBytes, firmware, append(addDrivers, id), removeDrivers, bootPriority,
+                autostart);
+    }
+
+    /** Also removes driver {@code id}. */
+    public VmChange withoutDriver(String id) {
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, append(removeDrivers, id), bootPriority,
+                autostart);
+    }
+
+    public VmChange withBootPriority(int priority) {
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, Optional.of(priority), autostart);
+    }
+
+    public VmChange withAutostart(boolean on) {
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, Optional.of(on));
+    }
+
+    /** Whether it changes nothing. */
+    public boolean isEmpty() {
+        return equals(NONE);
+    }
+
+    /** Whether it changes only autostart, which a VM takes in any state (it is not part of the machine it boots). */
+    public boolean onlyAutostart() {
+        return equals(new VmChange(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                Optional.empty(), autostart)) && autostart.isPresent();
+    }
+
+    private static List<String> append(List<String> list, String id) {
+        return java.util.stream.Stream.concat(list.stream(), java.util.stream.Stream.of(id)).toList();
+    }
+}

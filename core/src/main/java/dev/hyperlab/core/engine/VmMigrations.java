@@ -1,0 +1,64 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.VmMachine;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * {@code vm migrate NAME --to HOST} of a stopped VM: an offline migration with its disks, as Proxmox's {@code qm
+ * migrate} of a stopped VM on local storage makes one ({@code virsh migrate --copy-storage-all} copies the images for a
+ * live one; {@code --offline} alone moves only the definition). Each host keeps its VMs' disks on its own datastore (the lab has no shared storage),
+ * so the disks' data moves: the source host's datastore reads it while the destination's writes it, the slower of the
+ * two setting the pace ({@code vm.migrate.offline_copy_s}); the lab runs on meanwhile. The VM keeps its name, disks
+ * (the lab's files), history and snapshots; only its host changes. A running VM is refused: live migration (pre-copy
+ * rounds against the guest's dirty rate) needs the guest workloads the model does not have yet.
+ */
+final class VmMigrations {
+    private VmMigrations() {}
+
+    static VmMachine migrate(LabModel lab, String name, String to, ProgressListener progress) {
+        VmMachine vm = lab.vmMachine(name);
+        HostMachine target = lab.hostMachine(to);
+        HostMachine source = vm.hostMachine();
+        if (target == source) {
+            throw LabException.invalid("VM " + name + " is on host " + to + " already", "name another host");
+        }
+        vm.lifecycle.check(VmLifecycle.Action.MIGRATE);
+        if (target.state() != HostState.RUNNING || target.hypervisor == null) {
+            throw LabException.notAllowed("host " + to + " is " + target.state().id()
+                    + (target.hypervisor == null ? " with no hypervisor" : ""), "a VM moves to a host whose "
+                    + "hypervisor runs: " + (target.hypervisor == null ? "host install " + to + ", then " : "")
+                    + "host power-on " + to);
+        }
+        if (vm.vcpus > target.cores) {
+            throw LabException.insufficient("VM " + name + " has " + LabModel.count(vm.vcpus, "vCPU") + " but host "
+                    + to + " has " + LabModel.count(target.cores, "core"), "vm set " + name + " --vcpus fewer first");
+        }
+        if (vm.memory > target.ram) {
+            throw LabException.insufficient("VM " + name + " needs " + Sizes.format(vm.memory) + " of memory but host "
+                    + to + " has " + Sizes.format(target.ram), "vm set " + name + " --memory less first");
+        }
+        long bytes = VmClones.dataBytes(lab, vm);
+        VmMachine moved = VmStateDoc.rebuilt(lab.env, vm, Map.of("host", to));
+        lab.replaceVm(moved);
+        source.vms.remove(name);
+        target.vms.add(name);
+        Duration took = copyTime(source, target, bytes);
+        lab.log(name, "migrated", source.name + "->" + to, Sizes.format(bytes), "in " + took.toMillis() + "ms");
+        lab.advance(took, progress);
+        return moved;
+    }
+
+    /** The source datastore reads while the destination's writes: the slower of the two sets the pace. */
+    static Duration copyTime(HostMachine source, HostMachine target, long bytes) {
+        Duration read = VmClones.readTime(source.datastoreModel(), bytes);
+        Duration write = VmClones.writeTime(target.datastoreModel(), bytes);
+        return read.compareTo(write) >= 0 ? read : write;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.hyperlab.shell.commands.vm;
+
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.VmChange;
+import dev.hyperlab.api.lab.VmInfo;
+import dev.hyperlab.shell.command.Args;
+import dev.hyperlab.shell.command.ChangeCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.error.ShellException;
+import dev.hyperlab.shell.render.Plural;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code vm set NAME [--vcpus N] [--memory SIZE] [--firmware ID] [--driver +ID|-ID]... [--boot-priority N]}. */
+@Command(name = "set", description = {
+        "Change a stopped VM's definition, as virsh setvcpus/setmaxmem/attach-device --config and govc vm.change do: "
+                + "vCPUs, memory, firmware, guest drivers and start-policy group. The VM must be defined, shut off or "
+                + "crashed (memory and CPU hot-plug into a running guest are not modelled); --autostart alone may be "
+                + "set in any state.",
+        "The change shows at the next boot: a Windows guest given virtio-blk can boot from a virtio disk; one whose "
+                + "boot disk's driver is removed stops with INACCESSIBLE_BOOT_DEVICE (0x7B); firmware the disk was "
+                + "not laid out for finds no boot device."})
+final class VmSet extends ChangeCommand {
+    @Parameters(paramLabel = "NAME", description = "The VM.", completionCandidates = LiveNames.Vms.class)
+    String name;
+
+    @Option(names = "--vcpus", paramLabel = "N", description = "Virtual CPUs.")
+    Integer vcpus;
+
+    @Option(names = "--memory", paramLabel = "SIZE", description = "Memory: 512MiB, 4GiB.")
+    String memory;
+
+    @Option(names = "--firmware", paramLabel = "bios|uefi|ID", description = "Firmware model.",
+            completionCandidates = LiveNames.Firmware.class)
+    String firmware;
+
+    @Option(names = "--driver", paramLabel = "+ID|-ID", description = "Install (+ID) or remove (-ID) a guest driver, "
+            + "repeatable: +virtio-blk, -guest-tools. Only drivers added to the VM can be removed, not its OS's own.")
+    List<String> drivers = new ArrayList<>();
+
+    @Option(names = "--boot-priority", paramLabel = "N", description = "Start-policy group: lower starts first.")
+    Integer bootPriority;
+
+    @Option(names = "--autostart", paramLabel = "on|off", description = "Start with the host, as virsh autostart: "
+            + "once its hypervisor is up after a power-on or a reset (a power cut included), by its start policy. "
+            + "Allowed in any state.")
+    String autostart;
+
+    VmSet(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected void apply(Lab lab) {
+        VmChange change = VmChange.NONE;
+        if (vcpus != null) {
+            change = change.withVcpus(vcpus);
+        }
+        if (memory != null) {
+            change = change.withMemory(Args.size("--memory", memory));
+        }
+        if (firmware != null) {
+            change = change.withFirmware(firmware);
+        }
+        for (String d : drivers) {
+            if (d.length() > 1 && d.charAt(0) == '+') {
+                change = change.withDriver(d.substring(1));
+            } else if (d.length() > 1 && d.charAt(0) == '-') {
+                change = change.withoutDriver(d.substring(1));
+            } else {
+                throw new ShellException("--driver '" + d + "' says neither + nor -",
+                        "+ID installs a driver, -ID removes one: --driver +virtio-blk");
+            }
+        }
+        if (bootPriority != null) {
+            change = change.withBootPriority(bootPriority);
+        }
+        if (autostart != null) {
+            change = change.withAutostart(Args.onOff("--autostart", autostart));
+        }
+        if (change.isEmpty()) {
+            throw new ShellException("vm set " + name + " changes nothing",
+                    "give --vcpus, --memory, --firmware, --driver, --boot-priority or --autostart; vm info shows "
+                            + "the VM");
+        }
+        lab.vm(name).set(change);
+    }
+
+    @Override
+    protected void report(Lab lab, boolean dryRun) {
+        VmInfo i = lab.vm(name).info();
+        out().println((dryRun ? "would set " : "set ") + name + ": " + Plural.of(i.vcpus(), "vCPU") + ", "
+                + Sizes.format(i.memory()) + ", firmware " + i.firmware() + ", drivers "
+                + (i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers())) + ", boot priority "
+                + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off"));
+    }
+
+    @Override
+    protected List<String> machines() {
+        return List.of(name);
+    }
+}

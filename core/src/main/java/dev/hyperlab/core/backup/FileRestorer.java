@@ -13,15 +13,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Restores a file backup into a directory. The walk (this thread) creates every directory, link and special file and
- * creates each regular file empty; one worker per core then writes the file's pieces (every blob verified against its
- * id first), sets its length (holes stay holes), owner, permissions, extended attributes and times, and closes it. A
- * directory gets its owner, permissions, attributes and times once its entries exist.
+ * creates each regular file empty, gathering the files into batches of {@value #BATCH_FILES}. A batch's reads are
+ * planned per pack ({@link PackRuns}): which blobs go to which files at which offsets, so each stretch of a pack is
+ * read once, however many files its blobs belong to and however the files' blobs are spread over packs. One worker
+ * per core reads the runs, verifies every blob against its id, and writes it with positioned writes to each file that
+ * holds it; the worker that finishes a batch's last run sets each of its files' length (holes stay holes), owner,
+ * permissions, extended attributes and times, and closes it. A directory gets its owner, permissions, attributes and
+ * times once its entries exist (writing into a file does not change its directory). At most {@value #IN_FLIGHT}
+ * batches are open at once, which bounds open descriptors.
  *
  * <p><b>Nothing is written outside the target.</b> Every name comes from a tree, and a tree whose names are not single
  * path components is refused when it is read ({@link FileTree}); the check is made again here before a name is used.
@@ -31,12 +38,40 @@ import java.util.concurrent.atomic.AtomicLong;
  * anywhere, but nothing is written through it. Hard links are made only to files this restore created.
  */
 final class FileRestorer {
-    /** Files handed to the workers and not yet written: bounds open descriptors and memory. */
-    private static final int QUEUE = 64;
+    /** Files whose reads are planned together: the larger, the fewer times a pack is visited. */
+    private static final int BATCH_FILES = 512;
+    /** Batches handed to the workers and not yet finished: bounds open descriptors and memory. */
+    private static final int IN_FLIGHT = 3;
 
-    private record Job(int fd, TreeNode node, String where) {}
+    /** A regular file being restored: created, open, and written by the workers. */
+    private static final class Job {
+        final int fd;
+        final TreeNode node;
+        final String where;
+        /** The end of the data written so far: the file's length unless a hole or damage follows it. */
+        final AtomicLong end = new AtomicLong();
 
-    private static final Job STOP = new Job(-1, null, "");
+        Job(int fd, TreeNode node, String where) {
+            this.fd = fd;
+            this.node = node;
+            this.where = where;
+        }
+    }
+
+    /** One piece of a file that a blob fills. */
+    private record Use(Job job, Piece piece) {}
+
+    /** Files whose contents are read together, and which blob goes where; finished when its last run is written. */
+    private static final class Batch {
+        final List<Job> jobs = new ArrayList<>();
+        Map<ObjectId, List<Use>> uses;
+        final AtomicInteger pending = new AtomicInteger();
+    }
+
+    /** A worker's next step: read {@code run} of {@code batch}, or finish the batch when {@code run} is null. */
+    private record Task(Batch batch, PackRuns.Run run) {}
+
+    private static final Task STOP = new Task(null, null);
 
     /** A directory of the backup being restored; opened (created) only once something in it is restored. */
     private static final class Dir {
@@ -65,6 +100,10 @@ final class FileRestorer {
     private final List<String> damaged = new ArrayList<>();
     private final Map<String, Integer> refused = new TreeMap<>();
     private final AtomicLong bytesWritten = new AtomicLong();
+    private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+    private final Semaphore slots = new Semaphore(IN_FLIGHT);
+    /** The batch the walk is filling, null between batches. */
+    private Batch batch;
     /** The target directory: the top of the walk, never closed here. */
     private final Dir top = new Dir(null, new byte[0], null);
     private volatile boolean chown = true;
@@ -91,11 +130,10 @@ final class FileRestorer {
      * @throws IOException when the target cannot be written (full disk, I/O error): what was written stays
      */
     FileRestoreResult restore(String backupId, ObjectId root, int target, String shown) throws IOException {
-        BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE);
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         List<Thread> workers = new ArrayList<>();
         for (int i = 0; i < cores; i++) {
-            Thread t = new Thread(() -> work(queue), "restore-files-" + (i + 1));
+            Thread t = new Thread(this::work, "restore-files-" + (i + 1));
             t.setDaemon(true);
             workers.add(t);
             t.start();
@@ -103,10 +141,11 @@ final class FileRestorer {
         try {
             top.fd = target;
             List<TreeNode> entries = trees.load(root);
-            restoreDir(top, entries, includes.isEmpty(), queue);
+            restoreDir(top, entries, includes.isEmpty());
         } finally {
+            submit(); // the last batch; after a failure its files are only closed
             for (int i = 0; i < workers.size(); i++) {
-                put(queue, STOP);
+                tasks.add(STOP);
             }
             for (Thread t : workers) {
                 try {
@@ -137,7 +176,7 @@ final class FileRestorer {
 
     // ---- the walk -------------------------------------------------------------------------------------------------
 
-    private void restoreDir(Dir dir, List<TreeNode> entries, boolean selected, BlockingQueue<Job> queue)
+    private void restoreDir(Dir dir, List<TreeNode> entries, boolean selected)
             throws IOException {
         for (TreeNode e : entries) {
             if (failure != null) {
@@ -152,10 +191,10 @@ final class FileRestorer {
             try {
                 boolean sel = selected || matches();
                 switch (e.type()) {
-                    case DIRECTORY -> directory(dir, e, sel, queue);
+                    case DIRECTORY -> directory(dir, e, sel);
                     case FILE -> {
                         if (sel) {
-                            file(open(dir), e, queue);
+                            file(open(dir), e);
                         }
                     }
                     default -> {
@@ -170,7 +209,7 @@ final class FileRestorer {
         }
     }
 
-    private void directory(Dir parent, TreeNode e, boolean sel, BlockingQueue<Job> queue) throws IOException {
+    private void directory(Dir parent, TreeNode e, boolean sel) throws IOException {
         if (!sel && !mayMatchBelow()) {
             return;
         }
@@ -189,7 +228,7 @@ final class FileRestorer {
         if (sel) {
             open(d);
         }
-        restoreDir(d, sub, sel, queue);
+        restoreDir(d, sub, sel);
         if (d.fd >= 0) {
             String where = where();
             try {
@@ -247,7 +286,7 @@ final class FileRestorer {
         return names;
     }
 
-    private void file(int dir, TreeNode e, BlockingQueue<Job> queue) throws IOException {
+    private void file(int dir, TreeNode e) throws IOException {
         String where = where();
         Inode inode = new Inode(e.dev(), e.ino());
         if (e.nlink() > 1) {
@@ -255,6 +294,15 @@ final class FileRestorer {
             if (first != null && link(first, dir, e, where)) {
                 return;
             }
+        }
+        if (batch == null) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("restore interrupted");
+            }
+            batch = new Batch();
         }
         int fd;
         try {
@@ -269,7 +317,54 @@ final class FileRestorer {
         if (e.nlink() > 1) {
             linked.putIfAbsent(inode, List.copyOf(path));
         }
-        put(queue, new Job(fd, e, where));
+        batch.jobs.add(new Job(fd, e, where));
+        if (batch.jobs.size() >= BATCH_FILES) {
+            submit();
+        }
+    }
+
+    /**
+     * Hands the batch being filled to the workers: plans its reads per pack (a blob several of its files hold is read
+     * once); pieces that no blob can fill are damage, named now.
+     */
+    private void submit() {
+        Batch b = batch;
+        if (b == null) {
+            return;
+        }
+        batch = null;
+        Map<ObjectId, List<Use>> uses = new HashMap<>();
+        List<PackRuns.Wanted> wanted = new ArrayList<>();
+        for (Job job : b.jobs) {
+            for (Piece p : job.node.content()) {
+                var loc = index.get(p.blob());
+                if (loc.isEmpty()) {
+                    damage(job.where + " bytes " + p.offset() + "+" + p.length() + ": blob " + p.blob().shortHex()
+                            + " is missing: no index lists it");
+                    continue;
+                }
+                if (loc.get().type() != BlobType.DATA
+                        || (long) p.blobOffset() + p.length() > loc.get().rawLength()) {
+                    damage(job.where + " bytes " + p.offset() + "+" + p.length() + ": blob " + p.blob().shortHex()
+                            + " is not the data the tree says");
+                    continue;
+                }
+                uses.computeIfAbsent(p.blob(), id -> {
+                    wanted.add(new PackRuns.Wanted(id, loc.get()));
+                    return new ArrayList<>();
+                }).add(new Use(job, p));
+            }
+        }
+        b.uses = uses;
+        List<PackRuns.Run> runs = failure == null ? PackRuns.plan(wanted) : List.of();
+        if (runs.isEmpty()) {
+            tasks.add(new Task(b, null));
+            return;
+        }
+        b.pending.set(runs.size());
+        for (PackRuns.Run r : runs) {
+            tasks.add(new Task(b, r));
+        }
     }
 
     /** Makes {@code e} a hard link to the file restored at {@code first}; false when that is not possible. */
@@ -374,83 +469,106 @@ final class FileRestorer {
 
     // ---- the workers ----------------------------------------------------------------------------------------------
 
-    private void work(BlockingQueue<Job> queue) {
+    private void work() {
         try (HostFs own = HostFs.open()) {
             BlobReader.Buffers buffers = new BlobReader.Buffers();
             while (true) {
-                Job job = queue.take();
-                if (job == STOP) {
+                Task task = tasks.take();
+                if (task == STOP) {
                     return;
                 }
-                try {
-                    if (failure == null) {
-                        write(own, job, buffers);
-                    }
-                } catch (IOException x) {
-                    synchronized (this) {
+                if (task.run() != null) {
+                    try {
                         if (failure == null) {
-                            failure = x;
+                            reader.readRun(task.run(), buffers, (w, data, problem) -> fill(own, task.batch(), w,
+                                    data, problem));
                         }
+                    } catch (IOException x) {
+                        fail(x);
                     }
-                } finally {
-                    own.close(job.fd());
+                    if (task.batch().pending.decrementAndGet() > 0) {
+                        continue;
+                    }
                 }
+                finish(own, task.batch());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
-            synchronized (this) {
-                if (failure == null) {
-                    failure = e;
-                }
+            fail(e);
+        }
+    }
+
+    private void fail(IOException x) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = x;
             }
         }
     }
 
-    /** Writes a file's pieces, then its length, owner, permissions, attributes and times. */
-    private void write(HostFs own, Job job, BlobReader.Buffers buffers) throws IOException {
-        TreeNode e = job.node();
-        try {
-            for (Piece p : e.content()) {
-                var loc = index.get(p.blob());
-                String problem = null;
-                if (loc.isEmpty()) {
-                    problem = "blob " + p.blob().shortHex() + " is missing: no index lists it";
-                } else if (loc.get().type() != BlobType.DATA || p.length() > loc.get().rawLength()) {
-                    problem = "blob " + p.blob().shortHex() + " is not the data the tree says";
-                } else {
-                    try {
-                        reader.read(p.blob(), loc.get(), buffers);
-                    } catch (RepositoryException x) {
-                        problem = x.getMessage();
-                    }
-                }
-                if (problem != null) {
-                    damage(job.where() + " bytes " + p.offset() + "+" + p.length() + ": " + problem);
-                    continue;
-                }
-                own.write(job.fd(), p.offset(), buffers.out(), 0, p.length(), "write");
-                bytesWritten.addAndGet(p.length());
+    /** Writes one blob (or names its damage) at every place of the batch's files that holds it. */
+    private void fill(HostFs own, Batch b, PackRuns.Wanted blob, byte[] data, String problem) throws IOException {
+        for (Use u : b.uses.get(blob.id())) {
+            Piece p = u.piece();
+            if (data == null) {
+                damage(u.job().where + " bytes " + p.offset() + "+" + p.length() + ": " + problem);
+                continue;
             }
-            own.truncate(job.fd(), e.size(), "truncate");
+            try {
+                own.write(u.job().fd, p.offset(), data, p.blobOffset(), p.length(), "write");
+            } catch (PosixException x) {
+                throw new IOException(u.job().where + ": " + x.reason(), x);
+            }
+            u.job().end.accumulateAndGet(p.end(), Math::max);
+            bytesWritten.addAndGet(p.length());
+        }
+    }
+
+    /** Sets each file's length, owner, permissions, attributes and times (unless the restore failed), and closes it. */
+    private void finish(HostFs own, Batch b) {
+        try {
+            for (Job job : b.jobs) {
+                try {
+                    if (failure == null) {
+                        metadata(own, job);
+                    }
+                } catch (IOException x) {
+                    fail(x);
+                } finally {
+                    own.close(job.fd);
+                }
+            }
+        } finally {
+            slots.release();
+        }
+    }
+
+    /** A written file's length, owner, permissions, attributes and times. */
+    private void metadata(HostFs own, Job job) throws IOException {
+        TreeNode e = job.node;
+        try {
+            if (job.end.get() != e.size()) { // a hole or damage at the end: the length still as it was
+                own.truncate(job.fd, e.size(), "truncate");
+            }
             if (chown) {
                 try {
-                    own.chown(job.fd(), e.uid(), e.gid(), "chown");
+                    own.chown(job.fd, e.uid(), e.gid(), "chown");
                 } catch (PosixException x) {
                     chownFailed(x);
                 }
             }
-            own.chmod(job.fd(), e.mode(), "chmod");
+            own.chmod(job.fd, e.mode(), "chmod");
             for (Xattr x : e.xattrs()) {
                 try {
-                    own.setXattr(job.fd(), x.name(), x.value(), "setxattr");
+                    own.setXattr(job.fd, x.name(), x.value(), "setxattr");
                 } catch (PosixException p) {
                     xattrFailed(x, p);
                 }
             }
-            own.setTimes(job.fd(), e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
+            own.setTimes(job.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
         } catch (PosixException x) {
-            throw new IOException(job.where() + ": " + x.reason(), x);
+            throw new IOException(job.where + ": " + x.reason(), x);
         }
     }
 
@@ -517,18 +635,6 @@ final class FileRestorer {
             }
         }
         return false;
-    }
-
-    private void put(BlockingQueue<Job> queue, Job job) throws InterruptedIOException {
-        try {
-            queue.put(job);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (job.fd() >= 0) {
-                fs.close(job.fd());
-            }
-            throw new InterruptedIOException("restore interrupted");
-        }
     }
 
     private static String kind(FileType t) {

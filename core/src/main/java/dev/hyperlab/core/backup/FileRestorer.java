@@ -14,21 +14,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Restores a file backup into a directory. The walk (this thread) creates every directory, link and special file and
- * creates each regular file empty, gathering the files into batches of {@value #BATCH_FILES}. A batch's reads are
- * planned per pack ({@link PackRuns}): which blobs go to which files at which offsets, so each stretch of a pack is
- * read once, however many files its blobs belong to and however the files' blobs are spread over packs. One worker
- * per core reads the runs, verifies every blob against its id, and writes it with positioned writes to each file that
- * holds it; the worker that finishes a batch's last run sets each of its files' length (holes stay holes), owner,
- * permissions, extended attributes and times, and closes it. A directory gets its owner, permissions, attributes and
- * times once its entries exist (writing into a file does not change its directory). At most {@value #IN_FLIGHT}
- * batches are open at once, which bounds open descriptors.
+ * Restores a file backup into a directory. The walk (this thread) creates every directory, symbolic link, special file
+ * and hard link, and gathers the regular files into batches of {@value #BATCH_FILES}. A batch's reads are planned per
+ * pack ({@link PackRuns}): which blobs go to which files at which offsets, so each stretch of a pack is read once,
+ * however many files its blobs belong to and however the files' blobs are spread over packs. One worker per core
+ * then takes a batch through three steps, each shared among the workers: create its files (empty), read the runs
+ * (every blob verified against its id) writing each blob with positioned writes to every file that holds it, and set
+ * each file's length (holes stay holes), owner, permissions, extended attributes and times and close it. At most
+ * {@value #IN_FLIGHT} batches are open at once, which bounds open descriptors. A directory gets its owner,
+ * permissions, attributes and times once its entries exist: after the walk has left it and the workers have created
+ * the files in it (writing into a file does not change its directory).
  *
  * <p><b>Nothing is written outside the target.</b> Every name comes from a tree, and a tree whose names are not single
  * path components is refused when it is read ({@link FileTree}); the check is made again here before a name is used.
@@ -43,15 +45,19 @@ final class FileRestorer {
     /** Batches handed to the workers and not yet finished: bounds open descriptors and memory. */
     private static final int IN_FLIGHT = 3;
 
-    /** A regular file being restored: created, open, and written by the workers. */
+    /** A regular file being restored: created (by the walk when hard-linked, else by a worker), written, finished. */
     private static final class Job {
-        final int fd;
+        /** Where a worker creates it; null when the walk created it. */
+        final Dir dir;
         final TreeNode node;
         final String where;
+        /** Its descriptor once created; -1 when it could not be (or need not be: a directory is in the way). */
+        volatile int fd;
         /** The end of the data written so far: the file's length unless a hole or damage follows it. */
         final AtomicLong end = new AtomicLong();
 
-        Job(int fd, TreeNode node, String where) {
+        Job(Dir dir, int fd, TreeNode node, String where) {
+            this.dir = dir;
             this.fd = fd;
             this.node = node;
             this.where = where;
@@ -61,17 +67,21 @@ final class FileRestorer {
     /** One piece of a file that a blob fills. */
     private record Use(Job job, Piece piece) {}
 
-    /** Files whose contents are read together, and which blob goes where; finished when its last run is written. */
+    /** Files whose contents are read together, and which blob goes where. */
     private static final class Batch {
         final List<Job> jobs = new ArrayList<>();
         Map<ObjectId, List<Use>> uses;
+        List<PackRuns.Run> runs;
+        /** Tasks of the current step not yet done: the worker that does the last one starts the next step. */
         final AtomicInteger pending = new AtomicInteger();
     }
 
-    /** A worker's next step: read {@code run} of {@code batch}, or finish the batch when {@code run} is null. */
-    private record Task(Batch batch, PackRuns.Run run) {}
+    private enum Step { CREATE, READ, FINISH }
 
-    private static final Task STOP = new Task(null, null);
+    /** A worker's task: a step for the batch's files {@code [from, to)}, or for its run {@code from} (READ). */
+    private record Task(Batch batch, Step step, int from, int to) {}
+
+    private static final Task STOP = new Task(null, null, 0, 0);
 
     /** A directory of the backup being restored; opened (created) only once something in it is restored. */
     private static final class Dir {
@@ -79,6 +89,8 @@ final class FileRestorer {
         final byte[] name;
         final TreeNode node;
         int fd = -1;
+        /** Entries still to be created in it, plus one while the walk is in it: at zero it is finished and closed. */
+        final AtomicInteger unfinished = new AtomicInteger(1);
 
         Dir(Dir parent, byte[] name, TreeNode node) {
             this.parent = parent;
@@ -108,7 +120,10 @@ final class FileRestorer {
     private final Dir top = new Dir(null, new byte[0], null);
     private volatile boolean chown = true;
     private volatile IOException failure;
-    private long files;
+    /** Set when the walk ended early (an error, an interrupt): the workers then only close the files open. */
+    private volatile boolean stopped;
+    private final int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private final AtomicLong files = new AtomicLong();
     private long directories;
     private long others;
     private long links;
@@ -130,24 +145,36 @@ final class FileRestorer {
      * @throws IOException when the target cannot be written (full disk, I/O error): what was written stays
      */
     FileRestoreResult restore(String backupId, ObjectId root, int target, String shown) throws IOException {
-        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < cores; i++) {
-            Thread t = new Thread(this::work, "restore-files-" + (i + 1));
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(workers);
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(() -> work(ready), "restore-files-" + (i + 1));
             t.setDaemon(true);
-            workers.add(t);
+            threads.add(t);
             t.start();
         }
+        boolean walked = false;
         try {
+            ready.await(); // each worker has its own C library handle (confined to its thread)
+            if (failure != null) {
+                throw failure;
+            }
             top.fd = target;
             List<TreeNode> entries = trees.load(root);
             restoreDir(top, entries, includes.isEmpty());
+            walked = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("restore interrupted");
         } finally {
-            submit(); // the last batch; after a failure its files are only closed
-            for (int i = 0; i < workers.size(); i++) {
+            stopped = !walked; // the workers only close what they opened
+            submit();
+            // every batch hands out its next step when the last task of a step ends: wait for them all to end
+            slots.acquireUninterruptibly(IN_FLIGHT);
+            for (int i = 0; i < threads.size(); i++) {
                 tasks.add(STOP);
             }
-            for (Thread t : workers) {
+            for (Thread t : threads) {
                 try {
                     t.join();
                 } catch (InterruptedException e) {
@@ -170,7 +197,7 @@ final class FileRestorer {
             dmg = new ArrayList<>(damaged);
         }
         dmg.sort(null);
-        return new FileRestoreResult(backupId, shown, files, directories, others, links, bytesWritten.get(), dmg,
+        return new FileRestoreResult(backupId, shown, files.get(), directories, others, links, bytesWritten.get(), dmg,
                 warnings);
     }
 
@@ -194,7 +221,7 @@ final class FileRestorer {
                     case DIRECTORY -> directory(dir, e, sel);
                     case FILE -> {
                         if (sel) {
-                            file(open(dir), e);
+                            file(dir, e);
                         }
                     }
                     default -> {
@@ -229,19 +256,28 @@ final class FileRestorer {
             open(d);
         }
         restoreDir(d, sub, sel);
-        if (d.fd >= 0) {
-            String where = where();
-            try {
-                owner(d.fd, e);
-                fs.chmod(d.fd, e.mode(), "chmod");
-                xattrs(d.fd, e);
-                fs.setTimes(d.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
-            } catch (PosixException x) {
-                throw new IOException(where + ": " + x.reason(), x);
-            } finally {
-                fs.close(d.fd);
-                d.fd = -1;
-            }
+        done(fs, d);
+    }
+
+    /**
+     * One entry of {@code d} created (or the walk has left it): once none is left, sets its owner, permissions,
+     * attributes and times and closes it. Run by the walk or by the worker that created its last file.
+     */
+    private void done(HostFs with, Dir d) {
+        if (d.unfinished.decrementAndGet() > 0 || d.fd < 0 || d == top) {
+            return;
+        }
+        TreeNode e = d.node;
+        try {
+            owner(with, d.fd, e);
+            with.chmod(d.fd, e.mode(), "chmod");
+            xattrs(with, d.fd, e);
+            with.setTimes(d.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
+        } catch (PosixException x) {
+            fail(new IOException(FileSelection.display(namesOf(d)) + ": " + x.reason(), x));
+        } finally {
+            with.close(d.fd);
+            d.fd = -1;
         }
     }
 
@@ -286,7 +322,8 @@ final class FileRestorer {
         return names;
     }
 
-    private void file(int dir, TreeNode e) throws IOException {
+    private void file(Dir d, TreeNode e) throws IOException {
+        int dir = open(d);
         String where = where();
         Inode inode = new Inode(e.dev(), e.ino());
         if (e.nlink() > 1) {
@@ -304,20 +341,17 @@ final class FileRestorer {
             }
             batch = new Batch();
         }
-        int fd;
-        try {
-            fd = create(dir, e, where, () -> fs.createFile(dir, e.name(), 0600, "create"));
-        } catch (PosixException x) {
-            throw new IOException(where + ": " + x.reason(), x);
-        }
-        if (fd < 0) {
-            return;
-        }
-        files++;
-        if (e.nlink() > 1) {
+        if (e.nlink() > 1) { // created now, so that its other names can link to it
+            int fd = createFile(fs, dir, e, where);
+            if (fd < 0) {
+                return;
+            }
             linked.putIfAbsent(inode, List.copyOf(path));
+            batch.jobs.add(new Job(null, fd, e, where));
+        } else {
+            d.unfinished.incrementAndGet();
+            batch.jobs.add(new Job(d, -1, e, where));
         }
-        batch.jobs.add(new Job(fd, e, where));
         if (batch.jobs.size() >= BATCH_FILES) {
             submit();
         }
@@ -356,15 +390,43 @@ final class FileRestorer {
             }
         }
         b.uses = uses;
-        List<PackRuns.Run> runs = failure == null ? PackRuns.plan(wanted) : List.of();
-        if (runs.isEmpty()) {
-            tasks.add(new Task(b, null));
+        b.runs = PackRuns.plan(wanted);
+        start(b, Step.CREATE);
+    }
+
+    /** Hands out {@code step} of {@code b}: a share of its files to each worker, or one task per run. */
+    private void start(Batch b, Step step) {
+        if (step == Step.READ) {
+            if (b.runs.isEmpty() || !going()) {
+                start(b, Step.FINISH);
+                return;
+            }
+            b.pending.set(b.runs.size());
+            for (int i = 0; i < b.runs.size(); i++) {
+                tasks.add(new Task(b, step, i, i + 1));
+            }
             return;
         }
-        b.pending.set(runs.size());
-        for (PackRuns.Run r : runs) {
-            tasks.add(new Task(b, r));
+        int n = b.jobs.size();
+        int shares = Math.max(1, Math.min(workers, n));
+        b.pending.set(shares);
+        for (int i = 0; i < shares; i++) {
+            tasks.add(new Task(b, step, (int) ((long) n * i / shares), (int) ((long) n * (i + 1) / shares)));
         }
+    }
+
+    /** Creates file {@code e} (empty) in {@code dir}; -1 when a directory is in the way (refused, with a warning). */
+    private int createFile(HostFs with, int dir, TreeNode e, String where) throws IOException {
+        int fd;
+        try {
+            fd = create(with, dir, e, where, () -> with.createFile(dir, e.name(), 0600, "create"));
+        } catch (PosixException x) {
+            throw new IOException(where + ": " + x.reason(), x);
+        }
+        if (fd >= 0) {
+            files.incrementAndGet();
+        }
+        return fd;
     }
 
     /** Makes {@code e} a hard link to the file restored at {@code first}; false when that is not possible. */
@@ -378,7 +440,7 @@ final class FileRestorer {
                 opened.add(at);
             }
             int from = at;
-            if (create(dir, e, where, () -> {
+            if (create(fs, dir, e, where, () -> {
                 fs.link(from, first.getLast(), dir, e.name(), "link");
                 return 0;
             }) >= 0) {
@@ -397,7 +459,7 @@ final class FileRestorer {
     private void special(int dir, TreeNode e) throws IOException {
         String where = where();
         try {
-            int made = create(dir, e, where, () -> {
+            int made = create(fs, dir, e, where, () -> {
                 if (e.type() == FileType.SYMLINK) {
                     fs.symlink(e.target(), dir, e.name(), "symlink");
                 } else {
@@ -449,7 +511,7 @@ final class FileRestorer {
      * Creates an entry with {@code how}; when something is in the way and overwrite was asked for, removes it (not a
      * directory: that is left, with a warning, and -1 returned) and tries once more.
      */
-    private int create(int dir, TreeNode e, String where, Creation how) throws PosixException {
+    private int create(HostFs with, int dir, TreeNode e, String where, Creation how) throws PosixException {
         try {
             return how.make();
         } catch (PosixException x) {
@@ -457,45 +519,67 @@ final class FileRestorer {
                 throw x;
             }
         }
-        FileStat st = fs.stat(dir, e.name(), "stat");
+        FileStat st = with.stat(dir, e.name(), "stat");
         if (st.type() == FileType.DIRECTORY) {
             refuse(where + " is a directory in the target, left as it is (the backup has a " + kind(e.type())
                     + " there)");
             return -1;
         }
-        fs.unlink(dir, e.name(), false, "unlink");
+        with.unlink(dir, e.name(), false, "unlink");
         return how.make();
     }
 
     // ---- the workers ----------------------------------------------------------------------------------------------
 
-    private void work() {
-        try (HostFs own = HostFs.open()) {
+    /** Whether the workers go on writing: no failure, and the walk did not end early. */
+    private boolean going() {
+        return failure == null && !stopped;
+    }
+
+    private void work(CountDownLatch ready) {
+        HostFs handle;
+        try {
+            handle = HostFs.open();
+        } catch (IOException e) {
+            fail(e);
+            return; // the walk does not start
+        } finally {
+            ready.countDown();
+        }
+        try (HostFs own = handle) {
             BlobReader.Buffers buffers = new BlobReader.Buffers();
             while (true) {
                 Task task = tasks.take();
                 if (task == STOP) {
                     return;
                 }
-                if (task.run() != null) {
-                    try {
-                        if (failure == null) {
-                            reader.readRun(task.run(), buffers, (w, data, problem) -> fill(own, task.batch(), w,
-                                    data, problem));
+                Batch b = task.batch();
+                try {
+                    switch (task.step()) {
+                        case CREATE -> create(own, b, task.from(), task.to());
+                        case READ -> {
+                            if (going()) {
+                                reader.readRun(b.runs.get(task.from()), buffers, (w, data, problem) -> fill(own, b, w,
+                                        data, problem));
+                            }
                         }
-                    } catch (IOException x) {
-                        fail(x);
+                        case FINISH -> finish(own, b, task.from(), task.to());
                     }
-                    if (task.batch().pending.decrementAndGet() > 0) {
-                        continue;
+                } catch (IOException x) {
+                    fail(x);
+                } catch (RuntimeException x) { // a bug: still end the step, so that the walk is not left waiting
+                    fail(new IOException("restore failed: " + x, x));
+                }
+                if (b.pending.decrementAndGet() == 0) {
+                    switch (task.step()) {
+                        case CREATE -> start(b, Step.READ);
+                        case READ -> start(b, Step.FINISH);
+                        case FINISH -> slots.release();
                     }
                 }
-                finish(own, task.batch());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            fail(e);
         }
     }
 
@@ -507,12 +591,32 @@ final class FileRestorer {
         }
     }
 
+    /** Creates the batch's files {@code [from, to)} that the walk did not, each in its directory. */
+    private void create(HostFs own, Batch b, int from, int to) throws IOException {
+        for (int i = from; i < to; i++) {
+            Job job = b.jobs.get(i);
+            if (job.dir == null) {
+                continue;
+            }
+            try {
+                if (going()) {
+                    job.fd = createFile(own, job.dir.fd, job.node, job.where);
+                }
+            } finally {
+                done(own, job.dir);
+            }
+        }
+    }
+
     /** Writes one blob (or names its damage) at every place of the batch's files that holds it. */
     private void fill(HostFs own, Batch b, PackRuns.Wanted blob, byte[] data, String problem) throws IOException {
         for (Use u : b.uses.get(blob.id())) {
             Piece p = u.piece();
             if (data == null) {
                 damage(u.job().where + " bytes " + p.offset() + "+" + p.length() + ": " + problem);
+                continue;
+            }
+            if (u.job().fd < 0) {
                 continue;
             }
             try {
@@ -526,21 +630,21 @@ final class FileRestorer {
     }
 
     /** Sets each file's length, owner, permissions, attributes and times (unless the restore failed), and closes it. */
-    private void finish(HostFs own, Batch b) {
-        try {
-            for (Job job : b.jobs) {
-                try {
-                    if (failure == null) {
-                        metadata(own, job);
-                    }
-                } catch (IOException x) {
-                    fail(x);
-                } finally {
-                    own.close(job.fd);
-                }
+    private void finish(HostFs own, Batch b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            Job job = b.jobs.get(i);
+            if (job.fd < 0) {
+                continue;
             }
-        } finally {
-            slots.release();
+            try {
+                if (going()) {
+                    metadata(own, job);
+                }
+            } catch (IOException x) {
+                fail(x);
+            } finally {
+                own.close(job.fd);
+            }
         }
     }
 
@@ -551,21 +655,9 @@ final class FileRestorer {
             if (job.end.get() != e.size()) { // a hole or damage at the end: the length still as it was
                 own.truncate(job.fd, e.size(), "truncate");
             }
-            if (chown) {
-                try {
-                    own.chown(job.fd, e.uid(), e.gid(), "chown");
-                } catch (PosixException x) {
-                    chownFailed(x);
-                }
-            }
+            owner(own, job.fd, e);
             own.chmod(job.fd, e.mode(), "chmod");
-            for (Xattr x : e.xattrs()) {
-                try {
-                    own.setXattr(job.fd, x.name(), x.value(), "setxattr");
-                } catch (PosixException p) {
-                    xattrFailed(x, p);
-                }
-            }
+            xattrs(own, job.fd, e);
             own.setTimes(job.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
         } catch (PosixException x) {
             throw new IOException(job.where + ": " + x.reason(), x);
@@ -574,21 +666,21 @@ final class FileRestorer {
 
     // ---- metadata and messages ------------------------------------------------------------------------------------
 
-    private void owner(int fd, TreeNode e) throws PosixException {
+    private void owner(HostFs with, int fd, TreeNode e) throws PosixException {
         if (!chown) {
             return;
         }
         try {
-            fs.chown(fd, e.uid(), e.gid(), "chown");
+            with.chown(fd, e.uid(), e.gid(), "chown");
         } catch (PosixException x) {
             chownFailed(x);
         }
     }
 
-    private void xattrs(int fd, TreeNode e) {
+    private void xattrs(HostFs with, int fd, TreeNode e) {
         for (Xattr x : e.xattrs()) {
             try {
-                fs.setXattr(fd, x.name(), x.value(), "setxattr");
+                with.setXattr(fd, x.name(), x.value(), "setxattr");
             } catch (PosixException p) {
                 xattrFailed(x, p);
             }

@@ -8,7 +8,6 @@ import dev.hyperlab.core.hostfs.Xattr;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -141,17 +141,25 @@ final class BlobCodec implements AutoCloseable {
      * @throws RepositoryException naming the blob and its pack when it does not open, decompress or hash right
      */
     void decode(ObjectId id, BlobLocation loc, byte[] stored, byte[] out, byte[] scratch) throws RepositoryException {
+        decode(id, loc, stored, 0, out, scratch);
+    }
+
+    /** As {@link #decode(ObjectId, BlobLocation, byte[], byte[], byte[])}, the stored blob at {@code stored[at]}. */
+    void decode(ObjectId id, BlobLocation loc, byte[] stored, int at, byte[] out, byte[] scratch)
+            throws RepositoryException {
         String what = "blob " + id.shortHex() + " in pack " + loc.pack().shortHex();
         byte[] payload = stored;
+        int payloadOff = at;
         int n = loc.storedLength();
         if (cipher.encrypted()) {
-            n = cipher.open(PackFormat.blobAad(loc.type(), id), stored, 0, n, scratch, what);
+            n = cipher.open(PackFormat.blobAad(loc.type(), id), stored, at, n, scratch, what);
             payload = scratch;
+            payloadOff = 0;
         }
         if (loc.compressed()) {
             int got;
             try {
-                got = decompressors.get().decompressByteArray(out, 0, loc.rawLength(), payload, 0, n);
+                got = decompressors.get().decompressByteArray(out, 0, loc.rawLength(), payload, payloadOff, n);
             } catch (ZstdException e) {
                 throw new RepositoryException(what + " is damaged: it does not decompress (" + e.getMessage() + ")", e);
             }
@@ -162,8 +170,8 @@ final class BlobCodec implements AutoCloseable {
             if (n != loc.rawLength()) {
                 throw new RepositoryException(what + " is damaged: " + n + " bytes instead of " + loc.rawLength());
             }
-            if (payload != out) {
-                System.arraycopy(payload, 0, out, 0, n);
+            if (payload != out || payloadOff != 0) {
+                System.arraycopy(payload, payloadOff, out, 0, n);
             }
         }
         if (!hash(out, 0, loc.rawLength()).equals(id)) {

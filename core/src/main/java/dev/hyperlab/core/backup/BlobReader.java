@@ -35,6 +35,7 @@ final class BlobReader {
         private byte[] stored = new byte[BlobCodec.maxStored(BackupPipeline.MAX_CHUNK)];
         private byte[] out = new byte[BackupPipeline.MAX_CHUNK];
         private byte[] scratch;
+        private byte[] run;
 
         /** The last blob read: its first {@code rawLength} bytes. */
         byte[] out() {
@@ -51,14 +52,66 @@ final class BlobReader {
         if (b.stored.length < loc.storedLength()) {
             b.stored = new byte[loc.storedLength()];
         }
+        grow(b, loc);
+        load(loc, id, ByteBuffer.wrap(b.stored, 0, loc.storedLength()));
+        codec.decode(id, loc, b.stored, b.out, b.scratch);
+    }
+
+    /** What {@link #readRun} hands on for each blob: its bytes ({@code data[0, rawLength)}), or why it has none. */
+    @FunctionalInterface
+    interface BlobSink {
+        /**
+         * @param data the blob's bytes, verified against its id; valid only during the call; null when damaged
+         * @param problem why the blob could not be read, naming it (null when {@code data} is given)
+         */
+        void accept(PackRuns.Wanted blob, byte[] data, String problem) throws IOException;
+    }
+
+    /**
+     * Reads the blobs of {@code run} with one read of the pack, hands each (verified) or the reason it could not be
+     * read to {@code sink}, in the pack's order. When the pack is missing or shorter than the index says, each blob is
+     * read on its own instead, so each gets its own verdict.
+     *
+     * @throws IOException only what {@code sink} throws, or a read error of the repository's storage
+     */
+    void readRun(PackRuns.Run run, Buffers b, BlobSink sink) throws IOException {
+        if (b.run == null || b.run.length < run.length()) {
+            b.run = new byte[run.length()];
+        }
+        try {
+            backend.load(FileKind.PACK, run.pack().hex(), run.start(), ByteBuffer.wrap(b.run, 0, run.length()));
+        } catch (NoSuchFileException | java.io.EOFException e) {
+            for (PackRuns.Wanted w : run.blobs()) {
+                String problem = null;
+                try {
+                    read(w.id(), w.loc(), b);
+                } catch (RepositoryException x) {
+                    problem = x.getMessage();
+                }
+                sink.accept(w, problem == null ? b.out : null, problem);
+            }
+            return;
+        }
+        for (PackRuns.Wanted w : run.blobs()) {
+            BlobLocation loc = w.loc();
+            grow(b, loc);
+            String problem = null;
+            try {
+                codec.decode(w.id(), loc, b.run, loc.offset() - run.start(), b.out, b.scratch);
+            } catch (RepositoryException x) {
+                problem = x.getMessage();
+            }
+            sink.accept(w, problem == null ? b.out : null, problem);
+        }
+    }
+
+    private void grow(Buffers b, BlobLocation loc) {
         if (b.out.length < loc.rawLength()) {
             b.out = new byte[loc.rawLength()];
         }
         if (codec.cipher().encrypted() && (b.scratch == null || b.scratch.length < loc.storedLength())) {
             b.scratch = new byte[Math.max(loc.storedLength(), b.stored.length)];
         }
-        load(loc, id, ByteBuffer.wrap(b.stored, 0, loc.storedLength()));
-        codec.decode(id, loc, b.stored, b.out, b.scratch);
     }
 
     /** The blob's stored bytes, as they are in the pack. */

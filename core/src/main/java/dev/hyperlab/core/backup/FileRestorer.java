@@ -8,20 +8,28 @@ import dev.hyperlab.core.hostfs.Xattr;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Restores a file backup into a directory. The walk (this thread) creates every directory, link and special file and
- * creates each regular file empty; one worker per core then writes the file's pieces (every blob verified against its
- * id first), sets its length (holes stay holes), owner, permissions, extended attributes and times, and closes it. A
- * directory gets its owner, permissions, attributes and times once its entries exist.
+ * Restores a file backup into a directory. The walk (this thread) creates every directory, symbolic link, special file
+ * and hard link, and gathers the regular files into batches of {@value #BATCH_FILES}. A batch's reads are planned per
+ * pack ({@link PackRuns}): which blobs go to which files at which offsets, so each stretch of a pack is read once,
+ * however many files its blobs belong to and however the files' blobs are spread over packs. One worker per core
+ * then takes a batch through three steps, each shared among the workers: create its files (empty), read the runs
+ * (every blob verified against its id) writing each blob with positioned writes to every file that holds it, and set
+ * each file's length (holes stay holes), owner, permissions, extended attributes and times and close it. At most
+ * {@value #IN_FLIGHT} batches are open at once, which bounds open descriptors. A directory gets its owner,
+ * permissions, attributes and times once its entries exist: after the walk has left it and the workers have created
+ * the files in it (writing into a file does not change its directory).
  *
  * <p><b>Nothing is written outside the target.</b> Every name comes from a tree, and a tree whose names are not single
  * path components is refused when it is read ({@link FileTree}); the check is made again here before a name is used.
@@ -31,12 +39,48 @@ import java.util.concurrent.atomic.AtomicLong;
  * anywhere, but nothing is written through it. Hard links are made only to files this restore created.
  */
 final class FileRestorer {
-    /** Files handed to the workers and not yet written: bounds open descriptors and memory. */
-    private static final int QUEUE = 64;
+    /** Files whose reads are planned together: the larger, the fewer times a pack is visited. */
+    private static final int BATCH_FILES = 512;
+    /** Batches handed to the workers and not yet finished: bounds open descriptors and memory. */
+    private static final int IN_FLIGHT = 3;
 
-    private record Job(int fd, TreeNode node, String where) {}
+    /** A regular file being restored: created (by the walk when hard-linked, else by a worker), written, finished. */
+    private static final class Job {
+        /** Where a worker creates it; null when the walk created it. */
+        final Dir dir;
+        final TreeNode node;
+        final String where;
+        /** Its descriptor once created; -1 when it could not be (or need not be: a directory is in the way). */
+        volatile int fd;
+        /** The end of the data written so far: the file's length unless a hole or damage follows it. */
+        final AtomicLong end = new AtomicLong();
 
-    private static final Job STOP = new Job(-1, null, "");
+        Job(Dir dir, int fd, TreeNode node, String where) {
+            this.dir = dir;
+            this.fd = fd;
+            this.node = node;
+            this.where = where;
+        }
+    }
+
+    /** One piece of a file that a blob fills. */
+    private record Use(Job job, Piece piece) {}
+
+    /** Files whose contents are read together, and which blob goes where. */
+    private static final class Batch {
+        final List<Job> jobs = new ArrayList<>();
+        Map<ObjectId, List<Use>> uses;
+        List<PackRuns.Run> runs;
+        /** Tasks of the current step not yet done: the worker that does the last one starts the next step. */
+        final AtomicInteger pending = new AtomicInteger();
+    }
+
+    private enum Step { CREATE, READ, FINISH }
+
+    /** A worker's task: a step for the batch's files {@code [from, to)}, or for its run {@code from} (READ). */
+    private record Task(Batch batch, Step step, int from, int to) {}
+
+    private static final Task STOP = new Task(null, null, 0, 0);
 
     /** A directory of the backup being restored; opened (created) only once something in it is restored. */
     private static final class Dir {
@@ -44,6 +88,8 @@ final class FileRestorer {
         final byte[] name;
         final TreeNode node;
         int fd = -1;
+        /** Entries still to be created in it, plus one while the walk is in it: at zero it is finished and closed. */
+        final AtomicInteger unfinished = new AtomicInteger(1);
 
         Dir(Dir parent, byte[] name, TreeNode node) {
             this.parent = parent;
@@ -65,11 +111,18 @@ final class FileRestorer {
     private final List<String> damaged = new ArrayList<>();
     private final Map<String, Integer> refused = new TreeMap<>();
     private final AtomicLong bytesWritten = new AtomicLong();
+    private final BlockingQueue<Task> tasks = new LinkedBlockingQueue<>();
+    private final Semaphore slots = new Semaphore(IN_FLIGHT);
+    /** The batch the walk is filling, null between batches. */
+    private Batch batch;
     /** The target directory: the top of the walk, never closed here. */
     private final Dir top = new Dir(null, new byte[0], null);
     private volatile boolean chown = true;
     private volatile IOException failure;
-    private long files;
+    /** Set when the walk ended early (an error, an interrupt): the workers then only close the files open. */
+    private volatile boolean stopped;
+    private final int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
+    private final AtomicLong files = new AtomicLong();
     private long directories;
     private long others;
     private long links;
@@ -91,24 +144,36 @@ final class FileRestorer {
      * @throws IOException when the target cannot be written (full disk, I/O error): what was written stays
      */
     FileRestoreResult restore(String backupId, ObjectId root, int target, String shown) throws IOException {
-        BlockingQueue<Job> queue = new ArrayBlockingQueue<>(QUEUE);
-        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
-        List<Thread> workers = new ArrayList<>();
-        for (int i = 0; i < cores; i++) {
-            Thread t = new Thread(() -> work(queue), "restore-files-" + (i + 1));
+        List<Thread> threads = new ArrayList<>();
+        CountDownLatch ready = new CountDownLatch(workers);
+        for (int i = 0; i < workers; i++) {
+            Thread t = new Thread(() -> work(ready), "restore-files-" + (i + 1));
             t.setDaemon(true);
-            workers.add(t);
+            threads.add(t);
             t.start();
         }
+        boolean walked = false;
         try {
+            ready.await(); // each worker has its own C library handle (confined to its thread)
+            if (failure != null) {
+                throw failure;
+            }
             top.fd = target;
             List<TreeNode> entries = trees.load(root);
-            restoreDir(top, entries, includes.isEmpty(), queue);
+            restoreDir(top, entries, includes.isEmpty());
+            walked = true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("restore interrupted");
         } finally {
-            for (int i = 0; i < workers.size(); i++) {
-                put(queue, STOP);
+            stopped = !walked; // the workers only close what they opened
+            submit();
+            // every batch hands out its next step when the last task of a step ends: wait for them all to end
+            slots.acquireUninterruptibly(IN_FLIGHT);
+            for (int i = 0; i < threads.size(); i++) {
+                tasks.add(STOP);
             }
-            for (Thread t : workers) {
+            for (Thread t : threads) {
                 try {
                     t.join();
                 } catch (InterruptedException e) {
@@ -131,13 +196,13 @@ final class FileRestorer {
             dmg = new ArrayList<>(damaged);
         }
         dmg.sort(null);
-        return new FileRestoreResult(backupId, shown, files, directories, others, links, bytesWritten.get(), dmg,
+        return new FileRestoreResult(backupId, shown, files.get(), directories, others, links, bytesWritten.get(), dmg,
                 warnings);
     }
 
     // ---- the walk -------------------------------------------------------------------------------------------------
 
-    private void restoreDir(Dir dir, List<TreeNode> entries, boolean selected, BlockingQueue<Job> queue)
+    private void restoreDir(Dir dir, List<TreeNode> entries, boolean selected)
             throws IOException {
         for (TreeNode e : entries) {
             if (failure != null) {
@@ -152,10 +217,10 @@ final class FileRestorer {
             try {
                 boolean sel = selected || matches();
                 switch (e.type()) {
-                    case DIRECTORY -> directory(dir, e, sel, queue);
+                    case DIRECTORY -> directory(dir, e, sel);
                     case FILE -> {
                         if (sel) {
-                            file(open(dir), e, queue);
+                            file(dir, e);
                         }
                     }
                     default -> {
@@ -170,7 +235,7 @@ final class FileRestorer {
         }
     }
 
-    private void directory(Dir parent, TreeNode e, boolean sel, BlockingQueue<Job> queue) throws IOException {
+    private void directory(Dir parent, TreeNode e, boolean sel) throws IOException {
         if (!sel && !mayMatchBelow()) {
             return;
         }
@@ -189,20 +254,29 @@ final class FileRestorer {
         if (sel) {
             open(d);
         }
-        restoreDir(d, sub, sel, queue);
-        if (d.fd >= 0) {
-            String where = where();
-            try {
-                owner(d.fd, e);
-                fs.chmod(d.fd, e.mode(), "chmod");
-                xattrs(d.fd, e);
-                fs.setTimes(d.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
-            } catch (PosixException x) {
-                throw new IOException(where + ": " + x.reason(), x);
-            } finally {
-                fs.close(d.fd);
-                d.fd = -1;
-            }
+        restoreDir(d, sub, sel);
+        done(fs, d);
+    }
+
+    /**
+     * One entry of {@code d} created (or the walk has left it): once none is left, sets its owner, permissions,
+     * attributes and times and closes it. Run by the walk or by the worker that created its last file.
+     */
+    private void done(HostFs with, Dir d) {
+        if (d.unfinished.decrementAndGet() > 0 || d.fd < 0 || d == top) {
+            return;
+        }
+        TreeNode e = d.node;
+        try {
+            owner(with, d.fd, e);
+            with.chmod(d.fd, e.mode(), "chmod");
+            xattrs(with, d.fd, e);
+            with.setTimes(d.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
+        } catch (PosixException x) {
+            fail(new IOException(FileSelection.display(namesOf(d)) + ": " + x.reason(), x));
+        } finally {
+            with.close(d.fd);
+            d.fd = -1;
         }
     }
 
@@ -247,7 +321,8 @@ final class FileRestorer {
         return names;
     }
 
-    private void file(int dir, TreeNode e, BlockingQueue<Job> queue) throws IOException {
+    private void file(Dir d, TreeNode e) throws IOException {
+        int dir = open(d);
         String where = where();
         Inode inode = new Inode(e.dev(), e.ino());
         if (e.nlink() > 1) {
@@ -256,20 +331,101 @@ final class FileRestorer {
                 return;
             }
         }
+        if (batch == null) {
+            try {
+                slots.acquire();
+            } catch (InterruptedException x) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("restore interrupted");
+            }
+            batch = new Batch();
+        }
+        if (e.nlink() > 1) { // created now, so that its other names can link to it
+            int fd = createFile(fs, dir, e, where);
+            if (fd < 0) {
+                return;
+            }
+            linked.putIfAbsent(inode, List.copyOf(path));
+            batch.jobs.add(new Job(null, fd, e, where));
+        } else {
+            d.unfinished.incrementAndGet();
+            batch.jobs.add(new Job(d, -1, e, where));
+        }
+        if (batch.jobs.size() >= BATCH_FILES) {
+            submit();
+        }
+    }
+
+    /**
+     * Hands the batch being filled to the workers: plans its reads per pack (a blob several of its files hold is read
+     * once); pieces that no blob can fill are damage, named now.
+     */
+    private void submit() {
+        Batch b = batch;
+        if (b == null) {
+            return;
+        }
+        batch = null;
+        Map<ObjectId, List<Use>> uses = new HashMap<>();
+        List<PackRuns.Wanted> wanted = new ArrayList<>();
+        for (Job job : b.jobs) {
+            for (Piece p : job.node.content()) {
+                var loc = index.get(p.blob());
+                if (loc.isEmpty()) {
+                    damage(job.where + " bytes " + p.offset() + "+" + p.length() + ": blob " + p.blob().shortHex()
+                            + " is missing: no index lists it");
+                    continue;
+                }
+                if (loc.get().type() != BlobType.DATA
+                        || (long) p.blobOffset() + p.length() > loc.get().rawLength()) {
+                    damage(job.where + " bytes " + p.offset() + "+" + p.length() + ": blob " + p.blob().shortHex()
+                            + " is not the data the tree says");
+                    continue;
+                }
+                uses.computeIfAbsent(p.blob(), id -> {
+                    wanted.add(new PackRuns.Wanted(id, loc.get()));
+                    return new ArrayList<>();
+                }).add(new Use(job, p));
+            }
+        }
+        b.uses = uses;
+        b.runs = PackRuns.plan(wanted);
+        start(b, Step.CREATE);
+    }
+
+    /** Hands out {@code step} of {@code b}: a share of its files to each worker, or one task per run. */
+    private void start(Batch b, Step step) {
+        if (step == Step.READ) {
+            if (b.runs.isEmpty() || !going()) {
+                start(b, Step.FINISH);
+                return;
+            }
+            b.pending.set(b.runs.size());
+            for (int i = 0; i < b.runs.size(); i++) {
+                tasks.add(new Task(b, step, i, i + 1));
+            }
+            return;
+        }
+        int n = b.jobs.size();
+        int shares = Math.max(1, Math.min(workers, n));
+        b.pending.set(shares);
+        for (int i = 0; i < shares; i++) {
+            tasks.add(new Task(b, step, (int) ((long) n * i / shares), (int) ((long) n * (i + 1) / shares)));
+        }
+    }
+
+    /** Creates file {@code e} (empty) in {@code dir}; -1 when a directory is in the way (refused, with a warning). */
+    private int createFile(HostFs with, int dir, TreeNode e, String where) throws IOException {
         int fd;
         try {
-            fd = create(dir, e, where, () -> fs.createFile(dir, e.name(), 0600, "create"));
+            fd = create(with, dir, e, where, () -> with.createFile(dir, e.name(), 0600, "create"));
         } catch (PosixException x) {
             throw new IOException(where + ": " + x.reason(), x);
         }
-        if (fd < 0) {
-            return;
+        if (fd >= 0) {
+            files.incrementAndGet();
         }
-        files++;
-        if (e.nlink() > 1) {
-            linked.putIfAbsent(inode, List.copyOf(path));
-        }
-        put(queue, new Job(fd, e, where));
+        return fd;
     }
 
     /** Makes {@code e} a hard link to the file restored at {@code first}; false when that is not possible. */
@@ -283,7 +439,7 @@ final class FileRestorer {
                 opened.add(at);
             }
             int from = at;
-            if (create(dir, e, where, () -> {
+            if (create(fs, dir, e, where, () -> {
                 fs.link(from, first.getLast(), dir, e.name(), "link");
                 return 0;
             }) >= 0) {
@@ -302,7 +458,7 @@ final class FileRestorer {
     private void special(int dir, TreeNode e) throws IOException {
         String where = where();
         try {
-            int made = create(dir, e, where, () -> {
+            int made = create(fs, dir, e, where, () -> {
                 if (e.type() == FileType.SYMLINK) {
                     fs.symlink(e.target(), dir, e.name(), "symlink");
                 } else {
@@ -354,7 +510,7 @@ final class FileRestorer {
      * Creates an entry with {@code how}; when something is in the way and overwrite was asked for, removes it (not a
      * directory: that is left, with a warning, and -1 returned) and tries once more.
      */
-    private int create(int dir, TreeNode e, String where, Creation how) throws PosixException {
+    private int create(HostFs with, int dir, TreeNode e, String where, Creation how) throws PosixException {
         try {
             return how.make();
         } catch (PosixException x) {
@@ -362,115 +518,168 @@ final class FileRestorer {
                 throw x;
             }
         }
-        FileStat st = fs.stat(dir, e.name(), "stat");
+        FileStat st = with.stat(dir, e.name(), "stat");
         if (st.type() == FileType.DIRECTORY) {
             refuse(where + " is a directory in the target, left as it is (the backup has a " + kind(e.type())
                     + " there)");
             return -1;
         }
-        fs.unlink(dir, e.name(), false, "unlink");
+        with.unlink(dir, e.name(), false, "unlink");
         return how.make();
     }
 
     // ---- the workers ----------------------------------------------------------------------------------------------
 
-    private void work(BlockingQueue<Job> queue) {
-        try (HostFs own = HostFs.open()) {
+    /** Whether the workers go on writing: no failure, and the walk did not end early. */
+    private boolean going() {
+        return failure == null && !stopped;
+    }
+
+    private void work(CountDownLatch ready) {
+        HostFs handle;
+        try {
+            handle = HostFs.open();
+        } catch (IOException e) {
+            fail(e);
+            return; // the walk does not start
+        } finally {
+            ready.countDown();
+        }
+        try (HostFs own = handle) {
             BlobReader.Buffers buffers = new BlobReader.Buffers();
             while (true) {
-                Job job = queue.take();
-                if (job == STOP) {
+                Task task = tasks.take();
+                if (task == STOP) {
                     return;
                 }
+                Batch b = task.batch();
                 try {
-                    if (failure == null) {
-                        write(own, job, buffers);
+                    switch (task.step()) {
+                        case CREATE -> create(own, b, task.from(), task.to());
+                        case READ -> {
+                            if (going()) {
+                                reader.readRun(b.runs.get(task.from()), buffers, (w, data, problem) -> fill(own, b, w,
+                                        data, problem));
+                            }
+                        }
+                        case FINISH -> finish(own, b, task.from(), task.to());
                     }
                 } catch (IOException x) {
-                    synchronized (this) {
-                        if (failure == null) {
-                            failure = x;
-                        }
+                    fail(x);
+                } catch (RuntimeException x) { // a bug: still end the step, so that the walk is not left waiting
+                    fail(new IOException("restore failed: " + x, x));
+                }
+                if (b.pending.decrementAndGet() == 0) {
+                    switch (task.step()) {
+                        case CREATE -> start(b, Step.READ);
+                        case READ -> start(b, Step.FINISH);
+                        case FINISH -> slots.release();
                     }
-                } finally {
-                    own.close(job.fd());
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException e) {
-            synchronized (this) {
-                if (failure == null) {
-                    failure = e;
-                }
+        }
+    }
+
+    private void fail(IOException x) {
+        synchronized (this) {
+            if (failure == null) {
+                failure = x;
             }
         }
     }
 
-    /** Writes a file's pieces, then its length, owner, permissions, attributes and times. */
-    private void write(HostFs own, Job job, BlobReader.Buffers buffers) throws IOException {
-        TreeNode e = job.node();
+    /** Creates the batch's files {@code [from, to)} that the walk did not, each in its directory. */
+    private void create(HostFs own, Batch b, int from, int to) throws IOException {
+        for (int i = from; i < to; i++) {
+            Job job = b.jobs.get(i);
+            if (job.dir == null) {
+                continue;
+            }
+            try {
+                if (going()) {
+                    job.fd = createFile(own, job.dir.fd, job.node, job.where);
+                }
+            } finally {
+                done(own, job.dir);
+            }
+        }
+    }
+
+    /** Writes one blob (or names its damage) at every place of the batch's files that holds it. */
+    private void fill(HostFs own, Batch b, PackRuns.Wanted blob, byte[] data, String problem) throws IOException {
+        for (Use u : b.uses.get(blob.id())) {
+            Piece p = u.piece();
+            if (data == null) {
+                damage(u.job().where + " bytes " + p.offset() + "+" + p.length() + ": " + problem);
+                continue;
+            }
+            if (u.job().fd < 0) {
+                continue;
+            }
+            try {
+                own.write(u.job().fd, p.offset(), data, p.blobOffset(), p.length(), "write");
+            } catch (PosixException x) {
+                throw new IOException(u.job().where + ": " + x.reason(), x);
+            }
+            u.job().end.accumulateAndGet(p.end(), Math::max);
+            bytesWritten.addAndGet(p.length());
+        }
+    }
+
+    /** Sets each file's length, owner, permissions, attributes and times (unless the restore failed), and closes it. */
+    private void finish(HostFs own, Batch b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            Job job = b.jobs.get(i);
+            if (job.fd < 0) {
+                continue;
+            }
+            try {
+                if (going()) {
+                    metadata(own, job);
+                }
+            } catch (IOException x) {
+                fail(x);
+            } finally {
+                own.close(job.fd);
+            }
+        }
+    }
+
+    /** A written file's length, owner, permissions, attributes and times. */
+    private void metadata(HostFs own, Job job) throws IOException {
+        TreeNode e = job.node;
         try {
-            for (Piece p : e.content()) {
-                var loc = index.get(p.blob());
-                String problem = null;
-                if (loc.isEmpty()) {
-                    problem = "blob " + p.blob().shortHex() + " is missing: no index lists it";
-                } else if (loc.get().type() != BlobType.DATA || p.length() > loc.get().rawLength()) {
-                    problem = "blob " + p.blob().shortHex() + " is not the data the tree says";
-                } else {
-                    try {
-                        reader.read(p.blob(), loc.get(), buffers);
-                    } catch (RepositoryException x) {
-                        problem = x.getMessage();
-                    }
-                }
-                if (problem != null) {
-                    damage(job.where() + " bytes " + p.offset() + "+" + p.length() + ": " + problem);
-                    continue;
-                }
-                own.write(job.fd(), p.offset(), buffers.out(), 0, p.length(), "write");
-                bytesWritten.addAndGet(p.length());
+            if (job.end.get() != e.size()) { // a hole or damage at the end: the length still as it was
+                own.truncate(job.fd, e.size(), "truncate");
             }
-            own.truncate(job.fd(), e.size(), "truncate");
-            if (chown) {
-                try {
-                    own.chown(job.fd(), e.uid(), e.gid(), "chown");
-                } catch (PosixException x) {
-                    chownFailed(x);
-                }
-            }
-            own.chmod(job.fd(), e.mode(), "chmod");
-            for (Xattr x : e.xattrs()) {
-                try {
-                    own.setXattr(job.fd(), x.name(), x.value(), "setxattr");
-                } catch (PosixException p) {
-                    xattrFailed(x, p);
-                }
-            }
-            own.setTimes(job.fd(), e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
+            owner(own, job.fd, e);
+            own.chmod(job.fd, e.mode(), "chmod");
+            xattrs(own, job.fd, e);
+            own.setTimes(job.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
         } catch (PosixException x) {
-            throw new IOException(job.where() + ": " + x.reason(), x);
+            throw new IOException(job.where + ": " + x.reason(), x);
         }
     }
 
     // ---- metadata and messages ------------------------------------------------------------------------------------
 
-    private void owner(int fd, TreeNode e) throws PosixException {
+    private void owner(HostFs with, int fd, TreeNode e) throws PosixException {
         if (!chown) {
             return;
         }
         try {
-            fs.chown(fd, e.uid(), e.gid(), "chown");
+            with.chown(fd, e.uid(), e.gid(), "chown");
         } catch (PosixException x) {
             chownFailed(x);
         }
     }
 
-    private void xattrs(int fd, TreeNode e) {
+    private void xattrs(HostFs with, int fd, TreeNode e) {
         for (Xattr x : e.xattrs()) {
             try {
-                fs.setXattr(fd, x.name(), x.value(), "setxattr");
+                with.setXattr(fd, x.name(), x.value(), "setxattr");
             } catch (PosixException p) {
                 xattrFailed(x, p);
             }
@@ -517,18 +726,6 @@ final class FileRestorer {
             }
         }
         return false;
-    }
-
-    private void put(BlockingQueue<Job> queue, Job job) throws InterruptedIOException {
-        try {
-            queue.put(job);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (job.fd() >= 0) {
-                fs.close(job.fd());
-            }
-            throw new InterruptedIOException("restore interrupted");
-        }
     }
 
     private static String kind(FileType t) {

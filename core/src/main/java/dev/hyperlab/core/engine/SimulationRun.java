@@ -109,7 +109,9 @@ final class SimulationRun {
         if (Thread.interrupted()) {
             return true;
         }
-        listener.progress(progress(wallStart));
+        if (listener != ProgressListener.NONE) {
+            listener.progress(progress(wallStart));
+        }
         return Thread.interrupted();
     }
 

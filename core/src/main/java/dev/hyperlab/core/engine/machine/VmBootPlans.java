@@ -97,15 +97,7 @@ final class VmBootPlans {
         if (memo != null) {
             loader = memo.loader();
         } else {
-            ImageBootDevice dev = null;
-            for (ImageBootDevice d : devices) {
-                if (d.name().equals(found.device())) {
-                    dev = d;
-                }
-            }
-            if (dev == null) {
-                throw new IllegalStateException("firmware booted unknown device " + found.device());
-            }
+            ImageBootDevice dev = ImageBootDevice.named(devices, found.device());
             try {
                 loader = dev.loaderBytes(found.loader());
             } catch (UncheckedIOException e) {

@@ -75,6 +75,22 @@ class ScenarioScriptsTest {
     }
 
     @Test
+    void stormScaleBootsEveryHostAndEveryVmOnAForkAndRefusesABadCount() {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            JsonNode storm = json(shell, "storm-scale.js", "3 4");
+            assertThat(storm.get("hosts").asInt()).isEqualTo(3);
+            assertThat(storm.get("vms").asInt()).isEqualTo(12);
+            assertThat(storm.get("hostsRunning").asInt()).isEqualTo(3);
+            assertThat(storm.get("vmsRunning").asInt()).isEqualTo(12);
+            // the storm ran on a fork: the lab has nothing
+            assertThat(shell.ok("host list --json").strip()).isEqualTo("[ ]");
+            assertThat(shell.run("run " + SCRIPTS.resolve("storm-scale.js") + " 3 x").err())
+                    .contains("HOSTS and PER_HOST must be whole numbers");
+            assertThat(shell.ctx.status()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void validateContentionPrintsThePredictedColumnOfTheValidationPage() {
         try (ShellFixture shell = ShellFixture.inMemory()) {
             JsonNode cases = json(shell, "validate-contention.js", "4 8").get("cases");

@@ -95,6 +95,9 @@ public final class LabModel {
     DiskBudget diskBudget = DiskBudget.AUTO;
     /** What the machines see of this lab. */
     final MachineEnv env = new Env();
+    /** Boot searches over unwritten copies of base images, made once per lab (not saved: a load finds the same). */
+    private final dev.hyperlab.core.engine.machine.BootSearchMemo bootSearches =
+            new dev.hyperlab.core.engine.machine.BootSearchMemo();
 
     LabModel(long seed, Extensions extensions, ImageStore images) {
         this.random = new RandomStreams(seed);
@@ -1084,6 +1087,11 @@ public final class LabModel {
         @Override
         public Extensions extensions() {
             return extensions;
+        }
+
+        @Override
+        public dev.hyperlab.core.engine.machine.BootSearchMemo bootSearches() {
+            return bootSearches;
         }
 
         @Override

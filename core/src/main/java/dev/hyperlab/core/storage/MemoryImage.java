@@ -78,6 +78,11 @@ public final class MemoryImage implements DiskImage {
         return c;
     }
 
+    /** The image this overlay reads through, while nothing has been written to the overlay; else null. */
+    public DiskImage unwrittenBacking() {
+        return chunks.isEmpty() ? backing : null;
+    }
+
     /** A name in the {@code mem:} namespace; made a {@link Path} only when asked (most never are). */
     @Override
     public Path path() {

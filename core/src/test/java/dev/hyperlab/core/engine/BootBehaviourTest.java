@@ -223,6 +223,29 @@ class BootBehaviourTest {
     }
 
     @Test
+    void aCloneWhoseMbrWasWipedFindsNothingWhereItsTwinsBoot() throws Exception {
+        // the clones of one base share its boot search (BootSearchMemo) only while their disks are unwritten
+        LabModel lab = lab();
+        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
+        for (String vm : List.of("a", "b", "c")) {
+            lab.createVm(VmSpec.of(vm, "h", 2, Sizes.parse("4GiB")).withOs("linux-server"));
+        }
+        lab.startVm("a");
+        lab.advance(HOUR, ProgressListener.NONE);
+        String disk = lab.vmMachine("b").disks.getFirst().path();
+        lab.images().open(disk).write(0, java.nio.ByteBuffer.allocate(512)); // no 0x55AA signature any more
+        lab.startVms(List.of("b", "c"));
+        lab.advance(HOUR, ProgressListener.NONE);
+        assertThat(lab.vmState("a")).isEqualTo(VmState.RUNNING);
+        assertThat(lab.vmState("c")).isEqualTo(VmState.RUNNING);
+        assertThat(lab.vmState("b")).isEqualTo(VmState.CRASHED);
+        assertThat(lab.vmInfo("b").reason()).isEqualTo("No bootable device.");
+        // the twin that reused the search went through the same phases as the one that made it
+        assertThat(lab.timeline(List.of("c")).stream().map(p -> p.phase() + "/" + p.step()).toList())
+                .isEqualTo(lab.timeline(List.of("a")).stream().map(p -> p.phase() + "/" + p.step()).toList());
+    }
+
+    @Test
     void aBlankDiskIsNotBootable() {
         LabModel lab = lab();
         host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);

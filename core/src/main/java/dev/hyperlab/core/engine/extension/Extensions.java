@@ -170,33 +170,40 @@ public final class Extensions {
 
     /** The firmware model with this id; a miss first loads the plugins. */
     public synchronized FirmwareModel firmware(String id) {
-        return find(firmware, id).orElseThrow(() -> LabException.notFound("no firmware '" + id + "'",
-                "one of " + firmware.keySet()));
+        FirmwareModel f = find(firmware, id);
+        if (f == null) {
+            throw LabException.notFound("no firmware '" + id + "'", "one of " + firmware.keySet());
+        }
+        return f;
     }
 
     /** The guest driver with this id; a miss first loads the plugins. */
     public synchronized GuestDriver driver(String id) {
-        return find(drivers, id).orElseThrow(() -> LabException.notFound("no guest driver '" + id + "'",
-                "one of " + drivers.keySet()));
+        GuestDriver d = find(drivers, id);
+        if (d == null) {
+            throw LabException.notFound("no guest driver '" + id + "'", "one of " + drivers.keySet());
+        }
+        return d;
     }
 
     /** Whether a firmware model with this id is available (loading the plugins on a miss). */
     public synchronized boolean hasFirmware(String id) {
-        return find(firmware, id).isPresent();
+        return find(firmware, id) != null;
     }
 
     /** Whether a guest driver with this id is available (loading the plugins on a miss). */
     public synchronized boolean hasDriver(String id) {
-        return find(drivers, id).isPresent();
+        return find(drivers, id) != null;
     }
 
-    private <T> Optional<T> find(Map<String, Entry<T>> map, String id) {
+    /** The extension with this id, or null; no Optional: a boot storm looks drivers up several times per VM. */
+    private <T> T find(Map<String, Entry<T>> map, String id) {
         Entry<T> e = map.get(id);
         if (e == null && !loaded && loader != null) {
             loadPlugins();
             e = map.get(id);
         }
-        return Optional.ofNullable(e).map(Entry::extension);
+        return e == null ? null : e.extension();
     }
 
     /** {@code built-in}, or the id of the plugin that provides firmware {@code id}; empty when none does. */
@@ -224,7 +231,7 @@ public final class Extensions {
 
     /** The plugin backup strategy with this id (loading the plugins on a miss), as {@link #driver} finds drivers. */
     public synchronized Optional<BackupStrategy> strategy(String id) {
-        return find(strategies, id);
+        return Optional.ofNullable(find(strategies, id));
     }
 
     /** The plugins' backup strategies, sorted by id (the built-ins are {@code BackupStrategies.builtIns()}). */

@@ -55,6 +55,11 @@ public final class ForkImageStore implements ImageStore {
     }
 
     @Override
+    public Object sharedContent(String path) {
+        return own.has(path) ? own.sharedContent(path) : null;
+    }
+
+    @Override
     public String createBlank(String vm, String device, long size) {
         return own.createBlank(vm, device, size);
     }

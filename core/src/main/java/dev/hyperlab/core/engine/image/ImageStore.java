@@ -118,6 +118,15 @@ public interface ImageStore extends AutoCloseable {
                 ? dev.hyperlab.core.backup.Qcow2BitmapTracker.of(q).map(t -> t) : java.util.Optional.empty();
     }
 
+    /**
+     * An identity for the content of image {@code path} when it is an unwritten copy of a base image nothing writes
+     * (a fresh VM disk over a shared in-memory base), else null: images with the same identity read the same bytes,
+     * byte for byte, as long as they stay unwritten (each call answers for that moment).
+     */
+    default Object sharedContent(String path) {
+        return null;
+    }
+
     /** Whether guests write real bytes into this store's images (small labs in files; not memory, not dry runs). */
     default boolean writesGuestData() {
         return false;

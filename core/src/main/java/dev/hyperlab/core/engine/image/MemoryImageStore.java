@@ -77,6 +77,22 @@ public final class MemoryImageStore implements ImageStore {
         }
     }
 
+    /** The base under {@code path} while that overlay is unwritten: bases are read-only and never replaced. */
+    @Override
+    public Object sharedContent(String path) {
+        MemoryImage img = images.get(path);
+        DiskImage base = img == null ? null : img.unwrittenBacking();
+        if (base == null || base.virtualSize() != img.virtualSize()) {
+            return null;
+        }
+        for (MemoryImage b : bases.values()) {
+            if (b == base) {
+                return b;
+            }
+        }
+        return null;
+    }
+
     @Override
     public String basePath(OsProfile profile, String firmware) {
         return DiskFiles.MEMORY_PREFIX + "images/" + profile.id() + "-" + firmware;

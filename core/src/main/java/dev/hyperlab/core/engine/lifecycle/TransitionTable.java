@@ -38,11 +38,17 @@ final class TransitionTable<S extends Enum<S>, A extends Enum<A>> {
 
     /** The cell of {@code action} in state {@code from}, or empty where the table does not allow it. */
     Optional<Cell<S>> cell(S from, A action) {
-        return Optional.ofNullable(cells.getOrDefault(action, Map.of()).get(from));
+        return Optional.ofNullable(cellOrNull(from, action));
+    }
+
+    /** {@link #cell} without the Optional: every start, step and boot of a storm's VMs asks the table. */
+    private Cell<S> cellOrNull(S from, A action) {
+        Map<S, Cell<S>> row = cells.get(action);
+        return row == null ? null : row.get(from);
     }
 
     boolean allows(S from, A action) {
-        return cell(from, action).isPresent();
+        return cellOrNull(from, action) != null;
     }
 
     /** The states {@code action} is allowed in. */
@@ -57,8 +63,10 @@ final class TransitionTable<S extends Enum<S>, A extends Enum<A>> {
      * Throws {@link IllegalStateException} for a pair the table does not have (callers check requests first).
      */
     S next(S from, A action, S pick) {
-        Cell<S> c = cell(from, action).orElseThrow(
-                () -> new IllegalStateException(action + " is not allowed in state " + from));
+        Cell<S> c = cellOrNull(from, action);
+        if (c == null) {
+            throw new IllegalStateException(action + " is not allowed in state " + from);
+        }
         if (c.next().size() == 1 && pick == null) {
             return c.next().iterator().next();
         }

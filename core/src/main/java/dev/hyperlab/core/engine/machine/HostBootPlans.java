@@ -76,15 +76,7 @@ final class HostBootPlans {
         switch (outcome) {
             case BootOutcome.NotFound nf -> steps.add(PlannedStep.fail("boot-search", nf.message()));
             case BootOutcome.Found f -> {
-                ImageBootDevice dev = null;
-                for (ImageBootDevice d : devices) {
-                    if (d.name().equals(f.device())) {
-                        dev = d;
-                    }
-                }
-                if (dev == null) {
-                    throw new IllegalStateException("firmware booted unknown device " + f.device());
-                }
+                ImageBootDevice dev = ImageBootDevice.named(devices, f.device());
                 byte[] loader;
                 try {
                     loader = dev.loaderBytes(f.loader());

@@ -17,6 +17,8 @@ import dev.hyperlab.core.sim.SharedResource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.Set;
 import dev.hyperlab.core.engine.lifecycle.HostLifecycle;
 import dev.hyperlab.core.engine.lifecycle.Lifecycle;
 import dev.hyperlab.core.engine.persist.SavedDoc;
@@ -53,8 +55,8 @@ public final class HostMachine extends Machine {
     final List<SharedResource> diskResources = new ArrayList<>();
     private final DiskModel datastore;
     public final StartScheduler starts = new StartScheduler(this);
-    /** Base-image phases whose reads are in the host's cache (profile/phase), sorted for a stable save. */
-    final TreeSet<String> warmCache = new TreeSet<>();
+    /** Base-image phases whose reads are in the host's cache (profile/phase): asked at each VM step, saved sorted. */
+    final Set<String> warmCache = new HashSet<>();
     public final TreeSet<String> vms = new TreeSet<>();
     /** Memory promised to running VMs (guest memory plus VMM overhead). */
     public long committed;
@@ -350,7 +352,7 @@ public final class HostMachine extends Machine {
         g.writeStringField("hostOs", hostOs == null ? "" : hostOs.id());
         g.writeNumberField("maxConcurrentBoots", policy.maxConcurrentBoots());
         g.writeNumberField("groupDelay", policy.groupDelay().toNanos());
-        SavedDoc.writeStrings(g, "warmCache", List.copyOf(warmCache));
+        SavedDoc.writeStrings(g, "warmCache", List.copyOf(new TreeSet<>(warmCache)));
         g.writeNumberField("committed", committed);
         memory.save(g);
         starts.save(g);

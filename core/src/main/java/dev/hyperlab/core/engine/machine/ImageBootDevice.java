@@ -7,6 +7,7 @@ import dev.hyperlab.core.storage.layout.UnreadableDiskException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +27,20 @@ final class ImageBootDevice implements BootDevice {
 
     static ImageBootDevice net(String name) {
         return new ImageBootDevice(name, null);
+    }
+
+    /** The device {@code name} of {@code devices}, which the firmware says it booted: one it was not given is a bug. */
+    static ImageBootDevice named(List<ImageBootDevice> devices, String name) {
+        ImageBootDevice dev = null;
+        for (ImageBootDevice d : devices) {
+            if (d.name().equals(name)) {
+                dev = d;
+            }
+        }
+        if (dev == null) {
+            throw new IllegalStateException("firmware booted unknown device " + name);
+        }
+        return dev;
     }
 
     @Override

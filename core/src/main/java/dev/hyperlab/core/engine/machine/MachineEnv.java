@@ -36,6 +36,9 @@ public interface MachineEnv {
 
     VmMachine vmMachine(String name);
 
+    /** The boot searches of VMs whose disks are unwritten copies of base images, made once per lab. */
+    BootSearchMemo bootSearches();
+
     /** A VM's step finished: the guest's own disk writes of that step are made (labs whose images take them). */
     void guestStepDone(VmMachine vm, PlannedStep step);
 }

@@ -43,10 +43,15 @@ public final class MemoryAccount {
 
     /** Records the account now, unless nothing changed since the last sample. */
     void sample(long now) {
-        long[] row = {now, actual, resident, swapped, shared};
-        if (samples.isEmpty() || !MemoryManager.sameValues(samples.getLast(), row)) {
-            samples.add(row);
+        // compared before a row is made: every memory change on a host samples each of its VMs, most unchanged
+        if (samples.isEmpty() || !sameAs(samples.getLast())) {
+            samples.add(new long[] {now, actual, resident, swapped, shared});
         }
+    }
+
+    /** Whether {@code row} holds the account's present values (its time aside). */
+    private boolean sameAs(long[] row) {
+        return row[1] == actual && row[2] == resident && row[3] == swapped && row[4] == shared;
     }
 
     /** A reverted VM's account goes on with the samples of the one it replaces (history, not part of a snapshot). */

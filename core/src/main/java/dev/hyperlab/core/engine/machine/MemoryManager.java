@@ -587,22 +587,16 @@ public final class MemoryManager {
 
     /** One sample for the host and one per VM holding memory, unless nothing changed since the last ones. */
     private void sample(long now) {
-        long[] h = {now, usable(), used(), swapUsed, ksmSaved()};
-        if (samples.isEmpty() || !sameValues(samples.getLast(), h)) {
-            samples.add(h);
+        long usable = usable();
+        long used = used();
+        long saved = ksmSaved();
+        long[] last = samples.isEmpty() ? null : samples.getLast();
+        if (last == null || last[1] != usable || last[2] != used || last[3] != swapUsed || last[4] != saved) {
+            samples.add(new long[] {now, usable, used, swapUsed, saved});
         }
         for (VmMachine v : holders()) {
             v.account.sample(now);
         }
-    }
-
-    static boolean sameValues(long[] a, long[] b) {
-        for (int i = 1; i < a.length; i++) {
-            if (a[i] != b[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     // ---- saved with the lab, in its host's object (LabCodec) ----

@@ -30,8 +30,11 @@ public final class StepRun implements ActivityOwner {
     public Activity disk;
     public Activity memoryIo;
     BoundBy boundBy = BoundBy.FIXED;
-    /** When each timer part (fixed, network, memory-wait) is due, in lab time; what {@link #boundNow} compares. */
-    private final long[] due = new long[NAMES.length];
+    /**
+     * When each timer part (fixed, network, memory-wait) is due, in lab time; what {@link #boundNow} compares. Made by
+     * the first timer: most steps of a boot are pure CPU or disk work and need none.
+     */
+    private long[] due;
 
     StepRun(Machine machine, PlannedStep step, PhaseRecord record) {
         this.machine = machine;
@@ -120,12 +123,15 @@ public final class StepRun implements ActivityOwner {
     }
 
     private void timer(Simulation sim, int part, long nanos) {
-        due[part] = sim.now() + nanos;
+        restoreDue(part, sim.now() + nanos);
         sim.after(nanos, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run, part));
     }
 
     /** Puts back when a timer part is due, read from its timer event in a saved lab. */
     public void restoreDue(int part, long at) {
+        if (due == null) {
+            due = new long[NAMES.length];
+        }
         due[part] = at;
     }
 
@@ -143,7 +149,7 @@ public final class StepRun implements ActivityOwner {
                 continue;
             }
             Activity a = part == CPU ? cpu : part == DISK ? disk : part == MEMORY_IO ? memoryIo : null;
-            double at = a == null ? due[part]
+            double at = a == null ? (due == null ? 0 : due[part])
                     : a.rate() > 0 ? now + Execution.remainingNow(a, now) / a.rate() * 1e9 : Double.POSITIVE_INFINITY;
             if (at >= lastDue) {
                 lastDue = at;

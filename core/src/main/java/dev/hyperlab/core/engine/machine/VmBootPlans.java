@@ -8,6 +8,7 @@ import dev.hyperlab.api.spi.DeviceClass;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
+import dev.hyperlab.core.engine.extension.Extensions;
 import dev.hyperlab.core.firmware.BootMarker;
 import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.model.Calibration;
@@ -66,38 +67,47 @@ final class VmBootPlans {
         if (!direct) {
             devices.add(ImageBootDevice.net("net0"));
         }
+        BootSearchMemo.Key key = memoKey(vm, env);
+        BootSearchMemo.Found memo = key == null ? null : env.bootSearches().get(key);
         BootOutcome outcome;
-        try {
-            outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
-        } catch (UncheckedIOException e) {
-            // a firmware model (a plugin's) that let a disk's read error through: the boot stops at it
-            steps.add(PlannedStep.fail("firmware", "the firmware could not read the boot disk (" + e.getMessage() + ")"));
-            return;
+        if (memo != null) {
+            outcome = memo.outcome();
+        } else {
+            try {
+                outcome = fw.searchBoot(new BootDevices(facts, List.copyOf(devices)));
+            } catch (UncheckedIOException e) {
+                // a firmware model (a plugin's) that let a disk's read error through: the boot stops at it
+                steps.add(PlannedStep.fail("firmware", "the firmware could not read the boot disk (" + e.getMessage()
+                        + ")"));
+                return;
+            }
         }
         for (BootStep s : outcome.steps()) {
             steps.add(PlannedStep.of("firmware", s.name(), s.demand()));
         }
         if (outcome instanceof BootOutcome.NotFound nf) {
+            if (key != null) {
+                env.bootSearches().put(key, new BootSearchMemo.Found(outcome, null));
+            }
             steps.add(PlannedStep.fail("firmware", nf.message()));
             return;
         }
         BootOutcome.Found found = (BootOutcome.Found) outcome;
-        ImageBootDevice dev = null;
-        for (ImageBootDevice d : devices) {
-            if (d.name().equals(found.device())) {
-                dev = d;
-            }
-        }
-        if (dev == null) {
-            throw new IllegalStateException("firmware booted unknown device " + found.device());
-        }
         byte[] loader;
-        try {
-            loader = dev.loaderBytes(found.loader());
-        } catch (UncheckedIOException e) {
-            steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device() + " cannot be read ("
-                    + e.getMessage() + ")"));
-            return;
+        if (memo != null) {
+            loader = memo.loader();
+        } else {
+            ImageBootDevice dev = ImageBootDevice.named(devices, found.device());
+            try {
+                loader = dev.loaderBytes(found.loader());
+            } catch (UncheckedIOException e) {
+                steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device() + " cannot be read ("
+                        + e.getMessage() + ")"));
+                return;
+            }
+            if (key != null) {
+                env.bootSearches().put(key, new BootSearchMemo.Found(outcome, loader));
+            }
         }
         OsProfile os = identify(loader, vm);
         if (os == null) {
@@ -160,6 +170,26 @@ final class VmBootPlans {
         } else {
             steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency).touchingMemory());
         }
+    }
+
+    /**
+     * The key under which this VM's boot search is remembered, or null when it must search itself: its firmware is a
+     * plugin's, or one of its disks is not an unwritten copy of a base image.
+     */
+    private static BootSearchMemo.Key memoKey(VmMachine vm, MachineEnv env) {
+        if (!env.extensions().firmwareSource(vm.firmware).orElse("").equals(Extensions.BUILT_IN)) {
+            return null;
+        }
+        List<Object> disks = new ArrayList<>(2 * vm.disks.size());
+        for (VmDisk d : vm.disks) {
+            Object content = env.images().sharedContent(d.path());
+            if (content == null) {
+                return null;
+            }
+            disks.add(d.device());
+            disks.add(content);
+        }
+        return new BootSearchMemo.Key(vm.firmware, disks);
     }
 
     private static final List<DeviceClass> PARAVIRTUAL = List.of(DeviceClass.BLOCK, DeviceClass.NET);

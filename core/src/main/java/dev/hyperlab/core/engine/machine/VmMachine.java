@@ -298,13 +298,23 @@ public final class VmMachine extends Machine {
     /** Drivers present in the guest: the OS's inbox drivers and those installed, sorted. */
     public List<String> driversPresent() {
         if (driversPresent == null) {
-            java.util.TreeSet<String> all = new java.util.TreeSet<>(drivers);
-            if (!os.isEmpty()) {
-                all.addAll(OsProfiles.get(os).inboxDrivers());
-            }
-            driversPresent = List.copyOf(all);
+            // a VM with no drivers of its own has its profile's: one shared list for a storm of such VMs
+            driversPresent = drivers.isEmpty() ? INBOX_DRIVERS.computeIfAbsent(os, o -> present(List.of(), o))
+                    : present(drivers, os);
         }
         return driversPresent;
+    }
+
+    private static final java.util.concurrent.ConcurrentHashMap<String, List<String>> INBOX_DRIVERS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@code drivers} and the inbox drivers of profile {@code os} (none when empty), sorted, each once. */
+    private static List<String> present(List<String> drivers, String os) {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(drivers);
+        if (!os.isEmpty()) {
+            all.addAll(OsProfiles.get(os).inboxDrivers());
+        }
+        return List.copyOf(all);
     }
 
     // ---- lifecycle -----------------------------------------------------------------------------------------------

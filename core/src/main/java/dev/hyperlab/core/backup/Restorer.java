@@ -2,6 +2,8 @@ package dev.hyperlab.core.backup;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,8 +16,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Restores one disk of a backup. Blobs are read in runs of nearby blobs of a pack ({@link PackRuns}: one read each,
- * in pack order), decoded and verified by one worker per core, and each written to every place the disk map puts it. Every blob is checked against its id before a byte
+ * Restores one disk of a backup. Blobs are read in pack order (sequential reads), decoded and verified by one worker
+ * per core, and each written to every place the disk map puts it. Every blob is checked against its id before a byte
  * of it is written, so a restore never writes wrong data: what cannot be verified is left as zeros and named in the
  * result, which is then not complete.
  */
@@ -31,6 +33,8 @@ final class Restorer {
         this.codec = codec;
         this.reader = new BlobReader(backend, index, codec);
     }
+
+    private record Job(ObjectId blob, BlobLocation loc, List<Piece> pieces) {}
 
     /** A disk's map as far as it could be read: its pieces, and the GiBs whose map page could not be read. */
     record DiskMapRead(List<Piece> pieces, List<RestoreResult.DamagedRange> unreadable) {}
@@ -89,7 +93,7 @@ final class Restorer {
         for (Piece p : pieces) {
             byBlob.computeIfAbsent(p.blob(), k -> new ArrayList<>()).add(p);
         }
-        List<PackRuns.Wanted> wanted = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>();
         for (Map.Entry<ObjectId, List<Piece>> e : byBlob.entrySet()) {
             var loc = locate(e.getKey(), warnings);
             if (loc.isEmpty()) {
@@ -99,10 +103,11 @@ final class Restorer {
                 }
                 continue;
             }
-            wanted.add(new PackRuns.Wanted(e.getKey(), loc.get()));
+            jobs.add(new Job(e.getKey(), loc.get(), e.getValue()));
         }
+        jobs.sort(Comparator.comparing((Job j) -> j.loc().pack()).thenComparingInt(j -> j.loc().offset()));
 
-        long written = read(PackRuns.plan(wanted), byBlob, target, damaged);
+        long written = runJobs(jobs, target, damaged);
         damaged.sort(Comparator.comparingLong(RestoreResult.DamagedRange::offset));
         target.finish();
         return new RestoreResult(backupId, disk.name(), disk.virtualSize(), written, damaged, warnings);
@@ -128,8 +133,8 @@ final class Restorer {
         return loc;
     }
 
-    private long read(List<PackRuns.Run> runs, Map<ObjectId, List<Piece>> byBlob, RestoreTarget target,
-            List<RestoreResult.DamagedRange> damaged) throws IOException {
+    private long runJobs(List<Job> jobs, RestoreTarget target, List<RestoreResult.DamagedRange> damaged)
+            throws IOException {
         int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(cores, r -> {
@@ -140,14 +145,14 @@ final class Restorer {
         try {
             List<Future<long[]>> futures = new ArrayList<>();
             for (int w = 0; w < cores; w++) {
-                futures.add(pool.submit(() -> work(runs, next, byBlob, target, damaged)));
+                futures.add(pool.submit(() -> work(jobs, next, target, damaged)));
             }
             long written = 0;
             for (Future<long[]> f : futures) {
                 try {
                     written += f.get()[0];
                 } catch (ExecutionException e) {
-                    next.set(runs.size()); // stop the other workers
+                    next.set(jobs.size()); // stop the other workers
                     Throwable c = e.getCause();
                     if (c instanceof IOException io) {
                         throw io;
@@ -164,32 +169,39 @@ final class Restorer {
         }
     }
 
-    /** One worker: takes runs in order until none are left; target write errors abort, blob damage is recorded. */
-    private long[] work(List<PackRuns.Run> runs, AtomicInteger next, Map<ObjectId, List<Piece>> byBlob,
-            RestoreTarget target, List<RestoreResult.DamagedRange> damaged) throws IOException {
+    /** One worker: takes blobs in order until none are left; target write errors abort, blob damage is recorded. */
+    private long[] work(List<Job> jobs, AtomicInteger next, RestoreTarget target,
+            List<RestoreResult.DamagedRange> damaged) throws IOException {
         BlobReader.Buffers buffers = new BlobReader.Buffers();
-        long[] written = {0};
-        for (int i = next.getAndIncrement(); i < runs.size(); i = next.getAndIncrement()) {
-            reader.readRun(runs.get(i), buffers, (blob, data, problem) -> {
-                for (Piece p : byBlob.get(blob.id())) {
-                    if (data == null) {
-                        damage(damaged, new RestoreResult.DamagedRange(p.offset(), p.length(), problem));
-                    } else if ((long) p.blobOffset() + p.length() > blob.loc().rawLength()) {
-                        damage(damaged, new RestoreResult.DamagedRange(p.offset(), p.length(), "the disk map refers"
-                                + " past the end of blob " + blob.id().shortHex()));
-                    } else {
-                        target.write(p.offset(), data, p.blobOffset(), p.length());
-                        written[0] += p.length();
+        long written = 0;
+        for (int i = next.getAndIncrement(); i < jobs.size(); i = next.getAndIncrement()) {
+            Job job = jobs.get(i);
+            BlobLocation loc = job.loc();
+            String problem = null;
+            try {
+                reader.read(job.blob(), loc, buffers);
+            } catch (RepositoryException e) {
+                problem = e.getMessage();
+            }
+            byte[] out = buffers.out();
+            for (Piece p : job.pieces()) {
+                if (problem != null) {
+                    synchronized (damaged) {
+                        damaged.add(new RestoreResult.DamagedRange(p.offset(), p.length(), problem));
                     }
+                    continue;
                 }
-            });
+                if ((long) p.blobOffset() + p.length() > loc.rawLength()) {
+                    synchronized (damaged) {
+                        damaged.add(new RestoreResult.DamagedRange(p.offset(), p.length(), "the disk map refers past"
+                                + " the end of blob " + job.blob().shortHex()));
+                    }
+                    continue;
+                }
+                target.write(p.offset(), out, p.blobOffset(), p.length());
+                written += p.length();
+            }
         }
-        return written;
-    }
-
-    private static void damage(List<RestoreResult.DamagedRange> damaged, RestoreResult.DamagedRange range) {
-        synchronized (damaged) {
-            damaged.add(range);
-        }
+        return new long[] {written};
     }
 }

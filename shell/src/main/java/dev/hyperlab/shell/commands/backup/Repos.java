@@ -32,7 +32,8 @@ final class Repos {
     /** {@link #open(ShellContext, Lab, String)} with the password in {@code variable} (the source of a copy's own). */
     static Backups open(ShellContext ctx, Lab lab, String repo, String variable) {
         String dir = dir(repo);
-        if (System.getenv(variable) != null) {
+        String env = System.getenv(variable);
+        if (env != null && !env.isEmpty()) { // empty is unset, as ShellContext.password reads it
             return lab.backups(dir, ctx.password("password for " + dir + ": ", variable));
         }
         try {

@@ -77,8 +77,17 @@ public final class LabDisks {
         }
     }
 
-    /** Every image the lab knows, by absolute path. */
+    /** Every image the lab knows, by absolute path, with the VM disks that read each base image. */
     private TreeMap<String, Known> known() {
+        return known(true);
+    }
+
+    /**
+     * {@link #known()}; without {@code baseUsers}, the bases' users are left out: finding them opens every VM disk to
+     * read its backing chain, which listing the paths (every {@code lab info}) does not need, since every base is one
+     * of {@link ImageStore#baseImages()}.
+     */
+    private TreeMap<String, Known> known(boolean baseUsers) {
         ImageStore images = lab.images();
         TreeMap<String, Known> out = new TreeMap<>();
         for (String base : images.baseImages()) {
@@ -89,7 +98,7 @@ public final class LabDisks {
                 String use = v.name + ":" + d.device();
                 out.computeIfAbsent(images.displayPath(d.path()), p -> new Known(d.owned() ? "vm-disk" : "attached"))
                         .usedBy.add(use);
-                if (d.owned()) {
+                if (baseUsers && d.owned()) {
                     images.baseOf(d.path()).ifPresent(base ->
                             out.computeIfAbsent(images.displayPath(base), p -> new Known("base")).usedBy.add(use));
                 }
@@ -103,7 +112,7 @@ public final class LabDisks {
 
     /** The absolute paths of every image the lab knows, sorted. */
     public List<String> paths() {
-        return List.copyOf(known().keySet());
+        return List.copyOf(known(false).keySet());
     }
 
     /** {@code text} as the absolute path of an existing image; throws when there is none or it is not an image. */

@@ -26,15 +26,23 @@ final class Libc {
     static final int EACCES = 13;
     static final int EAGAIN = 11;
 
+    // struct statx (linux/stat.h): the same layout on every architecture; stx_mask is its first field
+    private static final int AT_FDCWD = -100;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    private static final int STATX_BLOCKS = 0x400;
+    private static final long STATX_SIZE = 256;
+    private static final long STATX_BLOCKS_OFFSET = 48;
+
     private static final MethodHandle OPEN;
     private static final MethodHandle CLOSE;
     private static final MethodHandle LSEEK;
     private static final MethodHandle FCNTL;
+    private static final MethodHandle STATX;
     private static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     static {
-        MethodHandle open = null, close = null, lseek = null, fcntl = null;
+        MethodHandle open = null, close = null, lseek = null, fcntl = null, statx = null;
         try {
             if (System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
                 Linker linker = Linker.nativeLinker();
@@ -51,6 +59,10 @@ final class Libc {
                 fcntl = linker.downcallHandle(libc.find("fcntl").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                                 ValueLayout.ADDRESS), Linker.Option.firstVariadicArg(2), errno);
+                // int statx(int dirfd, const char *path, int flags, unsigned int mask, struct statx *buf): glibc 2.28+
+                statx = libc.find("statx").map(s -> linker.downcallHandle(s, FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS))).orElse(null);
             }
         } catch (RuntimeException | Error e) {
             open = null; // another OS or architecture, or native access denied: callers fall back
@@ -60,6 +72,7 @@ final class Libc {
         CLOSE = close;
         LSEEK = lseek;
         FCNTL = fcntl;
+        STATX = statx;
     }
 
     private Libc() {}
@@ -105,6 +118,27 @@ final class Libc {
             return new Result(r, r < 0 ? errno(state) : 0);
         } catch (Throwable t) {
             throw new IllegalStateException("fcntl(2) failed to run", t);
+        }
+    }
+
+    /** Whether {@link #spaceTaken} can ask the kernel (a glibc with statx). */
+    static boolean hasStatx() {
+        return STATX != null;
+    }
+
+    /**
+     * The bytes {@code path} takes on disk ({@code st_blocks} in 512-byte units, what {@code du} counts), or -1 when
+     * the file cannot be read (gone, or not permitted). One system call, where reading its data map takes many: a lab
+     * of 1,000 VMs sums a thousand of these for every {@code lab info}.
+     */
+    static long spaceTaken(String path) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment buf = arena.allocate(STATX_SIZE, 8);
+            int r = (int) STATX.invokeExact(AT_FDCWD, arena.allocateFrom(path), AT_SYMLINK_NOFOLLOW, STATX_BLOCKS, buf);
+            if (r != 0 || (buf.get(ValueLayout.JAVA_INT, 0) & STATX_BLOCKS) == 0) return -1;
+            return buf.get(ValueLayout.JAVA_LONG, STATX_BLOCKS_OFFSET) * 512;
+        } catch (Throwable t) {
+            throw new IllegalStateException("statx(2) failed to run", t);
         }
     }
 

@@ -32,10 +32,16 @@ public final class SparseFiles {
     public record DataRun(long start, long end) {}
 
     /**
-     * The bytes of {@code file} that hold data on disk, holes left out: about the space it takes (what {@code du}
-     * counts, but for the file system's own metadata), where its apparent size may be far larger.
+     * The space {@code file} takes on disk: its allocated blocks, as {@code du} counts them (holes left out, the file
+     * system's own blocks for the file included), where its apparent size may be far larger. Where the kernel cannot be
+     * asked (another OS, native access denied) its data runs are added up instead, and failing that its size.
      */
     public static long allocatedBytes(Path file) throws IOException {
+        if (Libc.AVAILABLE && Libc.hasStatx()) {
+            long taken = Libc.spaceTaken(file.toAbsolutePath().toString());
+            if (taken < 0) throw new IOException("cannot stat " + file);
+            return taken;
+        }
         long n = 0;
         for (DataRun r : dataRuns(file, 0, java.nio.file.Files.size(file))) {
             n += r.end() - r.start();

@@ -106,4 +106,14 @@ public interface Host {
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     List<SecureBootKey> secureBootKeys();
+
+    /**
+     * Boots the real test guest ({@code tiny-linux}) on this host alone, then 2, 3 ... {@code maxAtOnce} at once, times
+     * every boot's phases from the real machine's events, and writes a host profile to {@code profileFile} that
+     * {@link Lab#createHost(String, String)} makes a simulated host of ({@code host calibrate}). The guests are
+     * temporary: they are gone afterwards, whether the calibration ends or fails. Only a real host can be measured: a
+     * simulated lab refuses ({@code NOT_ALLOWED}); so does {@code maxAtOnce} outside 1..16 ({@code INVALID}).
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    HostCalibration calibrate(int maxAtOnce, String profileFile);
 }

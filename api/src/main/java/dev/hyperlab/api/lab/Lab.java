@@ -57,6 +57,15 @@ public interface Lab {
     /** Defines a powered-off host with blank disks. */
     Host createHost(HostSpec spec);
 
+    /**
+     * Defines a powered-off simulated host from a host profile that {@link Host#calibrate} wrote on a real machine
+     * ({@code host create NAME --profile FILE}): the real host's cores and memory, and for VMs of the profile's guest
+     * and firmware, boot phases that take what they took there when booted alone; what more boots at once cost is the
+     * model's. A file that is not such a profile is refused ({@code INVALID}), changing nothing.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    Host createHost(String name, String profileFile);
+
     /** Every VM, sorted by name. */
     List<Vm> vms();
 

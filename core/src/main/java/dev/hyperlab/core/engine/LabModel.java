@@ -17,6 +17,7 @@ import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.Wait;
+import dev.hyperlab.core.model.HostProfile;
 import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.model.OsProfiles;
@@ -398,6 +399,18 @@ public final class LabModel {
         recordOrigins(fw, List.of());
         add(h);
         log(name, "created");
+    }
+
+    /**
+     * Defines host {@code name} from a real machine's profile ({@code host create --profile}): its cores, memory and
+     * clock, the default disk and firmware, and VMs of the profile's guest and firmware booting through the measured
+     * phases (VmBootPlans).
+     */
+    public void createHost(String name, HostProfile profile) {
+        double ghz = profile.cpuGhz() >= 0.5 && profile.cpuGhz() <= 10 ? profile.cpuGhz() : 0;
+        createHost(new HostSpec(name, profile.cores(), Math.max(Sizes.GiB, profile.memoryBytes()), ghz, "", List.of(),
+                List.of()));
+        hostMachine(name).measuredBy(profile);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.SecureBootKey;
+import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.HostInfo;
 import dev.hyperlab.api.lab.HostMemory;
@@ -142,5 +143,11 @@ final class HostHandle implements Host {
     @Override
     public List<SecureBootKey> secureBootKeys() {
         return lab.read(m -> m.enrolledKeys("host", name));
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.HostCalibration calibrate(int maxAtOnce, String profileFile) {
+        throw LabException.notAllowed("host " + name + " is simulated: host calibrate measures real boots",
+                "run it in a lab made with --backend qemu, then host create NAME --profile FILE here");
     }
 }

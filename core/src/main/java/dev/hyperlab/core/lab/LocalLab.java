@@ -21,7 +21,11 @@ import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.core.engine.LabModel;
+import dev.hyperlab.core.model.HostProfile;
 import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.engine.image.DiskFiles;
+import dev.hyperlab.api.lab.Names;
+import java.nio.file.Path;
 import dev.hyperlab.core.model.OsProfiles;
 import java.time.Duration;
 import java.util.List;
@@ -148,6 +152,14 @@ public final class LocalLab implements Lab, AutoCloseable {
     public Host createHost(HostSpec spec) {
         change(m -> m.createHost(spec));
         return new HostHandle(this, spec.name());
+    }
+
+    @Override
+    public Host createHost(String name, String profileFile) {
+        Names.check("host", name);
+        HostProfile profile = HostProfile.read(Path.of(DiskFiles.absolute(profileFile)));
+        change(m -> m.createHost(name, profile));
+        return new HostHandle(this, name);
     }
 
     @Override

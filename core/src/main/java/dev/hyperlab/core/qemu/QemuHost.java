@@ -70,7 +70,7 @@ final class QemuHost implements Host {
     }
 
     /** The first CPU's clock in GHz from /proc/cpuinfo (0 where it does not say). */
-    private static double cpuGhz() {
+    static double cpuGhz() {
         for (String l : procLines("/proc/cpuinfo")) {
             if (l.startsWith("cpu MHz")) {
                 try {
@@ -192,5 +192,10 @@ final class QemuHost implements Host {
     @Override
     public List<SecureBootKey> secureBootKeys() {
         return List.of();
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.HostCalibration calibrate(int maxAtOnce, String profileFile) {
+        return new HostCalibrator(lab).run(maxAtOnce, profileFile);
     }
 }

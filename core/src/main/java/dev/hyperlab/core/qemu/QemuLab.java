@@ -178,6 +178,12 @@ public final class QemuLab implements Lab, AutoCloseable {
     }
 
     @Override
+    public Host createHost(String name, String profileFile) {
+        throw LabException.notAllowed("a QEMU lab has one host, local (this machine): a host profile makes a "
+                + "simulated host", "use it in a simulated lab (a lab made without --backend qemu)");
+    }
+
+    @Override
     public List<Vm> vms() {
         requireOpen();
         return vms.keySet().stream().map(n -> (Vm) new QemuVm(this, n)).toList();

@@ -11,6 +11,7 @@ import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.api.spi.Demand;
+import dev.hyperlab.core.model.HostProfile;
 import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.DiskModel;
 import dev.hyperlab.core.sim.SharedResource;
@@ -45,6 +46,8 @@ public final class HostMachine extends Machine {
     public final String firmware;
     final List<HostDisk> disks;
     final List<String> bootOrder;
+    /** What {@code host calibrate} measured on the real machine this host was made from, or null (the model's own). */
+    private HostProfile profile;
     /** Its lifecycle state; every change goes through {@link Lifecycle#transition}. */
     final Lifecycle<HostState, HostLifecycle.Action> lifecycle;
     public String reason = "";
@@ -127,6 +130,16 @@ public final class HostMachine extends Machine {
 
     public HostState state() {
         return lifecycle.state();
+    }
+
+    /** The real machine's measurements this host was made from ({@code host create --profile}), or null. */
+    public HostProfile profile() {
+        return profile;
+    }
+
+    /** Makes this host boot its profile's guests through the phases {@code p} measured (set once, at creation). */
+    public void measuredBy(HostProfile p) {
+        this.profile = p;
     }
 
     /** Memory VMs may use: installed memory less what the hypervisor (and, for type 2, the host OS) keeps. */
@@ -357,6 +370,10 @@ public final class HostMachine extends Machine {
         memory.save(g);
         starts.save(g);
         enrolledKeys.save(g);
+        if (profile != null) {
+            g.writeFieldName("profile");
+            SavedDoc.writeValue(g, profile.toTree());
+        }
         saveRun(g);
         g.writeEndObject();
     }
@@ -385,6 +402,7 @@ public final class HostMachine extends Machine {
         host.starts.restore(h);
         host.memory.restore(h);
         host.enrolledKeys.restore(h);
+        host.profile = h.get("profile") == null ? null : HostProfile.fromTree(h.get("profile"));
         host.restoreRun(h);
         return host;
     }

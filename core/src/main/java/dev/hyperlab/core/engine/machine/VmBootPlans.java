@@ -14,9 +14,11 @@ import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.Demands;
 import dev.hyperlab.core.model.DriverFallback;
+import dev.hyperlab.core.model.HostProfile;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.model.OsProfiles;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,17 +42,56 @@ final class VmBootPlans {
             steps.add(PlannedStep.of("vmm", "start", vm.profileOrDefault().vmmStart()));
         }
         String[] phase = {"firmware"};
+        OsProfile os = null;
         try {
-            planFromFirmware(vm, steps, phase);
+            os = planFromFirmware(vm, steps, phase);
         } catch (ExtensionFault fault) {
             // a plugin's extension failed (threw, hung, answered nonsense): the boot stops there, naming the plugin
             steps.add(PlannedStep.fail(phase[0], fault.what()));
         }
+        HostProfile measured = vm.hostMachine().profile();
+        if (os != null && measured != null && measured.measures(os.id(), vm.firmware)
+                && steps.stream().allMatch(st -> st.failure().isEmpty())) {
+            return measuredPlan(vm, measured, cold);
+        }
         return steps;
     }
 
-    /** The boot from the firmware on; {@code phase[0]} says which phase is being planned, for a plugin's fault. */
-    private static void planFromFirmware(VmMachine vm, List<PlannedStep> steps, String[] phase) {
+    /**
+     * The boot of a VM on a host made from a real machine's profile, whose guest and firmware the profile measured:
+     * the real boot's phases, each as long alone as it was there. The boot search above still ran (a disk that does not
+     * boot fails as anywhere else); only the lengths are the real machine's. Under TCG every phase but QEMU's own start
+     * is the guest's code running on one host core, so each is CPU work: what the phase took, less this host's
+     * hypervisor tax, which {@link VmMachine#cpuWork} adds back; booting more at once then shares the cores as any
+     * other VMs' work does.
+     */
+    private static List<PlannedStep> measuredPlan(VmMachine vm, HostProfile measured, boolean cold) {
+        HostMachine host = vm.hostMachine();
+        List<PlannedStep> steps = new ArrayList<>();
+        for (HostProfile.Phase p : measured.solo()) {
+            if (p.fixed()) {
+                if (cold) {
+                    steps.add(PlannedStep.of(p.phase(), p.step(), Demand.fixed(Duration.ofNanos(
+                            Math.round(p.seconds() * 1e9)))));
+                }
+                continue;
+            }
+            if (!cold && p.phase().equals("vmm")) {
+                continue; // a reboot starts over at the firmware in the same VMM
+            }
+            steps.add(PlannedStep.of(p.phase(), p.step(), Demand.cpu(p.seconds() * host.ghz / (1 + host.cpuTax()), 1)));
+        }
+        if (!steps.isEmpty()) {
+            steps.set(steps.size() - 1, steps.getLast().touchingMemory()); // the guest is up: it uses its memory
+        }
+        return steps;
+    }
+
+    /**
+     * The boot from the firmware on; {@code phase[0]} says which phase is being planned, for a plugin's fault. The OS
+     * profile the boot reaches, or null where it stops before one.
+     */
+    private static OsProfile planFromFirmware(VmMachine vm, List<PlannedStep> steps, String[] phase) {
         HostMachine host = vm.hostMachine();
         MachineEnv env = vm.env;
         MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
@@ -79,7 +120,7 @@ final class VmBootPlans {
                 // a firmware model (a plugin's) that let a disk's read error through: the boot stops at it
                 steps.add(PlannedStep.fail("firmware", "the firmware could not read the boot disk (" + e.getMessage()
                         + ")"));
-                return;
+                return null;
             }
         }
         for (BootStep s : outcome.steps()) {
@@ -90,7 +131,7 @@ final class VmBootPlans {
                 env.bootSearches().put(key, new BootSearchMemo.Found(outcome, null));
             }
             steps.add(PlannedStep.fail("firmware", nf.message()));
-            return;
+            return null;
         }
         BootOutcome.Found found = (BootOutcome.Found) outcome;
         byte[] loader;
@@ -103,7 +144,7 @@ final class VmBootPlans {
             } catch (UncheckedIOException e) {
                 steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device() + " cannot be read ("
                         + e.getMessage() + ")"));
-                return;
+                return null;
             }
             if (key != null) {
                 env.bootSearches().put(key, new BootSearchMemo.Found(outcome, loader));
@@ -113,7 +154,7 @@ final class VmBootPlans {
         if (os == null) {
             steps.add(PlannedStep.fail("bootloader", "the boot loader on " + found.device()
                     + " loads no OS profile hyperlab knows (give the VM an OS profile when creating it)"));
-            return;
+            return null;
         }
         phase[0] = "drivers";
         String[] keys = cacheKeys(os);
@@ -145,7 +186,7 @@ final class VmBootPlans {
             DriverFallback fallback = os.fallback(device);
             if (fallback.fails()) {
                 steps.add(PlannedStep.fail("drivers", fallback.message()));
-                return;
+                return null;
             }
             // the device runs on emulated hardware (IDE/AHCI for disks): slower, but the guest boots; the OS's inbox
             // driver for the emulated controller probes its PCI device as a virtio driver does (drv.pci_probe_s)
@@ -170,6 +211,7 @@ final class VmBootPlans {
         } else {
             steps.add(PlannedStep.fromBase("init", os.init(), keys[2], blockEfficiency).touchingMemory());
         }
+        return os;
     }
 
     /**

@@ -10,23 +10,34 @@ import dev.hyperlab.shell.command.Args;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.error.ShellException;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code host create NAME --cores N --ram SIZE ...}: defines a powered-off host with blank disks. */
-@Command(name = "create", description = "Define a powered-off host with blank disks.")
+/**
+ * {@code host create NAME --cores N --ram SIZE ...}: defines a powered-off host with blank disks; with {@code --profile
+ * FILE}, one made from a real machine's measurements ({@code host calibrate}).
+ */
+@Command(name = "create", description = "Define a powered-off host with blank disks. With --profile FILE (written by "
+        + "host calibrate on a QEMU lab) the host is the measured machine: its cores and memory, and its guests' boot "
+        + "phases as long as they took there.")
 final class HostCreate extends ChangeCommand {
     @Parameters(paramLabel = "NAME", description = "A new host name.")
     String name;
 
-    @Option(names = "--cores", required = true, paramLabel = "N", description = "Physical cores.")
-    int cores;
+    @Option(names = "--cores", paramLabel = "N", description = "Physical cores (required without --profile).")
+    Integer cores;
 
-    @Option(names = "--ram", required = true, paramLabel = "SIZE", description = "Installed memory: 64GiB, 512GiB.")
+    @Option(names = "--ram", paramLabel = "SIZE",
+            description = "Installed memory: 64GiB, 512GiB (required without --profile).")
     String ram;
+
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "A host profile from host calibrate: the real machine's cores, memory and measured boots.")
+    String profile;
 
     @Option(names = "--cpu-ghz", paramLabel = "F", description = "Core clock in GHz (default 2.1).")
     double cpuGhz;
@@ -49,6 +60,19 @@ final class HostCreate extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
+        if (profile != null) {
+            if (cores != null || ram != null || cpuGhz != 0 || !firmware.isEmpty() || !disks.isEmpty()
+                    || !bootOrder.isEmpty()) {
+                throw new ShellException("host create: --profile gives the host's cores, memory and clock",
+                        "leave out --cores, --ram, --cpu-ghz, --firmware, --disk and --boot-order with it");
+            }
+            lab.createHost(name, profile);
+            return;
+        }
+        if (cores == null || ram == null) {
+            throw new ShellException("host create: missing required option '" + (cores == null ? "--cores=N" : "--ram=SIZE")
+                    + "'", "`host create --help` shows the usage");
+        }
         long ramBytes = Args.size("--ram", ram);
         List<HostDiskSpec> diskSpecs = disks.stream().map(d -> Args.parse("--disk", d, HostDiskSpec::parse)).toList();
         lab.createHost(new HostSpec(name, cores, ramBytes, cpuGhz, firmware, diskSpecs, bootOrder));

@@ -1,0 +1,118 @@
+package dev.hyperlab.core.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyperlab.api.lab.HostCalibration;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.HypervisorType;
+import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.TimelinePhase;
+import dev.hyperlab.api.lab.VmSpec;
+import dev.hyperlab.api.lab.VmState;
+import dev.hyperlab.core.model.HostProfile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/validation.md's "Real boots on this machine" cannot drift from the model: the host profile it names (what
+ * {@code host calibrate} measured, kept in docs/profiles/) is made a simulated host again here, its guests booted 1, 2
+ * ... at once as the real ones were, and every predicted figure and error in the tables must be what the model gives.
+ * With {@code -Dhyperlab.docs.write=true} it prints the tables' rows instead, for the document.
+ */
+class RealBootValidationTest {
+    static final Duration HOUR = Duration.ofHours(1);
+    static final String PROFILE = "docs/profiles/local-tcg.profile.json";
+
+    static Path repo() {
+        Path root = Path.of("").toAbsolutePath();
+        return Files.exists(root.resolve("docs/validation.md")) ? root : root.getParent();
+    }
+
+    /** Each simulated guest's boot, phase name to seconds, when {@code n} start at once on a host made from {@code p}. */
+    static List<Map<String, Double>> simulatedBoots(HostProfile p, int n) {
+        LabModel lab = LabModel.inMemory(5);
+        lab.createHost("real", p);
+        lab.installHost("real", HypervisorType.TYPE2, dev.hyperlab.api.lab.HostOs.LINUX); // TCG: a type 2 arrangement
+        lab.powerOn("real");
+        lab.waitHost("real", HostState.RUNNING, HOUR, ProgressListener.NONE);
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            names.add("calibrate-" + i);
+            lab.createVm(VmSpec.of("calibrate-" + i, "real", 1, 256L << 20).withOs(p.guest()).withFirmware(p.firmware()));
+        }
+        lab.startVms(names);
+        for (String name : names) {
+            lab.waitVm(name, VmState.RUNNING, HOUR, ProgressListener.NONE);
+        }
+        List<Map<String, Double>> boots = new ArrayList<>();
+        for (String name : names) {
+            Map<String, Double> phases = new LinkedHashMap<>();
+            for (TimelinePhase t : lab.timeline(List.of(name))) {
+                String key = t.step().isEmpty() ? t.phase() : t.phase() + "/" + t.step();
+                phases.merge(key, (t.end().orElseThrow().minus(t.start())).toNanos() / 1e9, Double::sum);
+            }
+            boots.add(phases);
+        }
+        return boots;
+    }
+
+    static double mean(List<Map<String, Double>> boots) {
+        return boots.stream().mapToDouble(b -> b.values().stream().mapToDouble(Double::doubleValue).sum()).average()
+                .orElseThrow();
+    }
+
+    static double meanOf(List<Map<String, Double>> boots, String phase) {
+        return boots.stream().mapToDouble(b -> b.getOrDefault(phase, 0.0)).average().orElseThrow();
+    }
+
+    static String pct(double predicted, double measured) {
+        return String.format(Locale.ROOT, "%+.1f %%", (predicted - measured) / measured * 100);
+    }
+
+    /** The rows of the two tables as the model gives them: by guests at once, then by phase at the most at once. */
+    static List<String> expectedRows(HostProfile p) {
+        List<String> out = new ArrayList<>();
+        double soloPredicted = mean(simulatedBoots(p, 1));
+        List<Map<String, Double>> most = List.of();
+        for (HostCalibration.Row r : p.rows()) {
+            List<Map<String, Double>> boots = simulatedBoots(p, r.atOnce());
+            double predicted = mean(boots);
+            out.add(String.format(Locale.ROOT, "| `real-%d` | %d | %.3f s | %.3f s | %.3f | %.3f | %s |", r.atOnce(),
+                    r.atOnce(), r.meanBootSeconds(), predicted, r.slowdown(), predicted / soloPredicted,
+                    pct(predicted, r.meanBootSeconds())));
+            most = boots;
+        }
+        HostCalibration.Row last = p.rows().getLast();
+        for (HostProfile.Phase solo : p.solo()) { // in boot order
+            double measured = last.phaseSeconds().getOrDefault(solo.name(), 0.0);
+            double predicted = meanOf(most, solo.name());
+            out.add(String.format(Locale.ROOT, "| `real-%d:%s` | %.3f s | %.3f s | %.3f s | %s |", last.atOnce(),
+                    solo.name(), solo.seconds(), measured, predicted, measured > 0 ? pct(predicted, measured) : "—"));
+        }
+        return out;
+    }
+
+    @Test
+    void everyPredictedFigureOfTheRealBootsIsWhatTheModelGives() throws Exception {
+        HostProfile p = HostProfile.read(repo().resolve(PROFILE));
+        List<String> expected = expectedRows(p);
+        if (Boolean.getBoolean("hyperlab.docs.write")) {
+            expected.forEach(System.out::println);
+            return;
+        }
+        List<String> documented = new ArrayList<>();
+        for (String line : Files.readAllLines(repo().resolve("docs/validation.md"))) {
+            if (line.startsWith("| `real-")) {
+                documented.add(line);
+            }
+        }
+        assertThat(documented).as("docs/validation.md's real-boot rows, from " + PROFILE).isEqualTo(expected);
+    }
+}

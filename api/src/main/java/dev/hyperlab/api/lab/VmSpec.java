@@ -42,6 +42,11 @@ public record VmSpec(
         return new VmSpec(name, host, vcpus, memoryBytes, "", List.of(), "", List.of(), 0);
     }
 
+    /** This spec on host {@code name} (an empty spec host means the lab's one host, where it has one). */
+    public VmSpec withHost(String name) {
+        return new VmSpec(this.name, name, vcpus, memoryBytes, firmware, disks, os, drivers, bootPriority);
+    }
+
     public VmSpec withOs(String profile) {
         return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, profile, drivers, bootPriority);
     }

@@ -561,7 +561,13 @@ public final class LabModel {
         String name = spec.name();
         requireFreeName(name);
         if (spec.host().isEmpty()) {
-            throw LabException.invalid("VM " + name + " needs a host", "name the host it runs on ({host})");
+            // as virsh on its one host: a lab of one host needs no name for it
+            if (hosts.size() != 1) {
+                throw LabException.invalid("VM " + name + " needs a host", hosts.isEmpty()
+                        ? "the lab has none yet: host create NAME --cores N --ram SIZE"
+                        : "name the one it runs on ({host}): " + String.join(", ", hosts.keySet()));
+            }
+            spec = spec.withHost(hosts.keySet().iterator().next());
         }
         HostMachine h = hostMachine(spec.host());
         if (spec.vcpus() < 1) {

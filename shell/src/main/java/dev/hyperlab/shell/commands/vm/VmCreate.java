@@ -25,9 +25,9 @@ final class VmCreate extends ChangeCommand {
     @Parameters(paramLabel = "NAME", description = "A new VM name.")
     String name;
 
-    @Option(names = "--host", required = true, paramLabel = "H", description = "The host it runs on.",
-            completionCandidates = LiveNames.Hosts.class)
-    String host;
+    @Option(names = "--host", paramLabel = "H", description = "The host it runs on (may be left out in a lab of "
+            + "one host, such as a QEMU lab's local).", completionCandidates = LiveNames.Hosts.class)
+    String host = "";
 
     @Option(names = "--vcpus", required = true, paramLabel = "N", description = "Virtual CPUs.")
     int vcpus;

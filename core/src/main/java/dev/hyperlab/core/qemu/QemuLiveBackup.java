@@ -55,6 +55,8 @@ final class QemuLiveBackup {
     /** Room for a large disk under TCG on a loaded machine; a job that takes longer is cancelled. */
     static final Duration JOB_TIMEOUT = Duration.ofHours(2);
     private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(30);
+    /** A bound above any disk QEMU makes (2^61 bytes); creating the copy refuses what qcow2 cannot address. */
+    private static final long MAX_DISK = 1L << 61;
 
     private final QemuLab lab;
     private final BackupRepository repo;
@@ -67,6 +69,8 @@ final class QemuLiveBackup {
         final int index;
         final String node;
         final long size;
+        /** Whether its format stores a bitmap (qcow2); a raw disk's lives in QEMU's memory only. */
+        final boolean persistent;
         /** The disk's tracking bitmaps, oldest first. */
         final List<String> bitmaps = new ArrayList<>();
         long granularity = Qcow2BitmapTracker.DEFAULT_GRANULARITY;
@@ -81,10 +85,11 @@ final class QemuLiveBackup {
         boolean pendingAdded;
         boolean rotated;
 
-        Disk(int index, String node, long size) {
+        Disk(int index, String node, long size, boolean persistent) {
             this.index = index;
             this.node = node;
             this.size = size;
+            this.persistent = persistent;
         }
     }
 
@@ -192,7 +197,12 @@ final class QemuLiveBackup {
                 if (o instanceof Map<?, ?> dev && dev.get("inserted") instanceof Map<?, ?> in
                         && in.get("node-name") instanceof String node && in.get("image") instanceof Map<?, ?> image
                         && image.get("virtual-size") instanceof Number size) {
-                    Disk d = new Disk(out.size(), node, size.longValue());
+                    long bytes = size.longValue();
+                    if (bytes <= 0 || bytes % 512 != 0 || bytes > MAX_DISK) { // what QEMU says is checked too
+                        throw new LabException(LabException.Kind.IO, "QEMU reports a size of " + bytes + " bytes for "
+                                + "disk " + out.size() + " of VM " + vm, "vm info " + vm + " shows its disks");
+                    }
+                    Disk d = new Disk(out.size(), node, bytes, "qcow2".equals(in.get("drv")));
                     if (in.get("dirty-bitmaps") instanceof List<?> bitmaps) {
                         for (Object b : bitmaps) {
                             if (b instanceof Map<?, ?> m && m.get("name") instanceof String n
@@ -369,7 +379,7 @@ final class QemuLiveBackup {
             String next = Qcow2BitmapTracker.PREFIX + "@" + backupId;
             List<Object> actions = new ArrayList<>();
             actions.add(Map.of("type", "block-dirty-bitmap-add", "data", Map.of("node", disk.node, "name", next,
-                    "persistent", true, "granularity", disk.granularity)));
+                    "persistent", disk.persistent, "granularity", disk.granularity)));
             actions.add(Map.of("type", "block-dirty-bitmap-merge", "data", Map.of("node", disk.node, "target", next,
                     "bitmaps", List.of(PENDING))));
             actions.add(Map.of("type", "block-dirty-bitmap-remove", "data", Map.of("node", disk.node,

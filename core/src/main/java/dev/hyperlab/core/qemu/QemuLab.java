@@ -51,7 +51,7 @@ import java.util.stream.Stream;
  * running when the lab opens is taken up again (its monitor reconnected, its console watched).
  *
  * <p>Lab time is wall time since the lab was made; {@code advance} waits. Disks are the same real images as in a
- * simulated lab and go through the same disk code. Commands that need the model (hosts of one's own, backups,
+ * simulated lab and go through the same disk code. Commands that need the model (hosts of one's own,
  * snapshots, memory) are refused with a hint.
  */
 public final class QemuLab implements Lab, AutoCloseable {
@@ -347,12 +347,14 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     @Override
     public Backups initBackups(String repo, String password) {
-        throw QemuVm.later("backups");
+        requireOpen();
+        return QemuBackups.init(this, repo, password);
     }
 
     @Override
     public Backups backups(String repo, String password) {
-        throw QemuVm.later("backups");
+        requireOpen();
+        return QemuBackups.open(this, repo, password);
     }
 
     @Override
@@ -800,6 +802,14 @@ public final class QemuLab implements Lab, AutoCloseable {
         Map<String, Object> a = new LinkedHashMap<>(args);
         a.put("job-id", id);
         command(name, command, a);
+        awaitJob(name, id, command, timeout);
+    }
+
+    /**
+     * Waits for the QMP job {@code id} (started with {@code auto-dismiss} off, or one that does not dismiss itself) to
+     * conclude, and dismisses it; an error it concluded with is thrown, naming {@code command}.
+     */
+    void awaitJob(String name, String id, String command, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             Map<?, ?> job = null;

@@ -115,17 +115,35 @@ final class BlobCodec implements AutoCloseable {
 
     /** The context for {@code raw[off, off + len)}: by a level-1 probe of samples for large blobs (see above). */
     private ZstdCompressCtx compressor(byte[] raw, int off, int len, byte[] scratch) {
-        ZstdCompressCtx[] c = compressors.get();
+        return compressors.get()[choice(raw, off, len, scratch)];
+    }
+
+    /**
+     * Which of this thread's contexts compresses {@code raw[off, off + len)}: 0 the repository's level, 1 one below,
+     * 2 level 1 (see above); {@code scratch} holds the probe's output.
+     */
+    int choice(byte[] raw, int off, int len, byte[] scratch) {
         if (len < ADAPTIVE_MIN || level <= 1) {
-            return c[0];
+            return 0;
         }
+        ZstdCompressCtx probe = compressors.get()[2];
         long probed = 0;
         for (int i = 0; i < PROBE_SAMPLES; i++) {
             int at = off + (int) ((long) len * i / PROBE_SAMPLES);
-            probed += c[2].compressByteArray(scratch, 0, scratch.length, raw, at, PROBE_SAMPLE);
+            probed += probe.compressByteArray(scratch, 0, scratch.length, raw, at, PROBE_SAMPLE);
         }
         double ratio = (double) probed / (PROBE_SAMPLES * PROBE_SAMPLE);
-        return ratio >= POOR ? c[2] : ratio >= GOOD ? c[1] : c[0];
+        return ratio >= POOR ? 2 : ratio >= GOOD ? 1 : 0;
+    }
+
+    /** The zstd level of {@link #choice} {@code c}. */
+    int levelOf(int c) {
+        return c == 0 ? level : c == 1 ? Math.max(1, level - 1) : 1;
+    }
+
+    /** Compresses {@code raw[off, off + len)} into {@code comp} with this thread's context {@code c}; returns the size. */
+    int compress(int c, byte[] raw, int off, int len, byte[] comp) {
+        return compressors.get()[c].compressByteArray(comp, 0, comp.length, raw, off, len);
     }
 
     /** Encodes into fresh arrays: for the few blobs (map pages) that do not go through the pipeline's buffers. */

@@ -68,6 +68,17 @@ public interface DiskImage extends AutoCloseable {
      */
     default void writeBack() throws IOException {}
 
+    /**
+     * Asks that large aligned data writes from direct buffers bypass the host's page cache ({@code O_DIRECT}) from now
+     * on, for a bulk copy that ends in {@link #flush()} anyway (a synced conversion): its bytes go to the disk once,
+     * straight from the caller's buffer, instead of being copied into the page cache and written back later. Metadata
+     * and unaligned writes are unaffected. Returns whether it took effect (false by default, and where the file system
+     * refuses {@code O_DIRECT}).
+     */
+    default boolean useDirectWrites() {
+        return false;
+    }
+
     /** Flushes and releases the file. */
     @Override
     void close() throws IOException;

@@ -20,6 +20,11 @@ import java.util.concurrent.Future;
  * skips holes without reading them, data is read in large sequential chunks, and runs of zeros inside data are not
  * written (so the target stays sparse). Memory is a fixed set of buffers, whatever the image size: one thread reads
  * the source into them while the calling thread writes the target.
+ *
+ * <p>A synced conversion writes its data past the page cache ({@link DiskImage#useDirectWrites()}, as
+ * {@code qemu-img convert -t none} does) where the file system allows: the bytes must reach the disk before the
+ * conversion returns anyway, and copying them into the page cache first was the largest CPU cost of the whole
+ * command, its write-back the largest wait (docs/performance.md, issue 15). The buffers are block-aligned for it.
  */
 public final class ImageConverter {
     /** Bytes read or written per I/O call. */
@@ -28,6 +33,8 @@ public final class ImageConverter {
     private static final int BUFFERS = 3;
     /** Bytes written between two background write-backs of a synced conversion ({@link WriteBehind}). */
     private static final long WRITE_BEHIND = 64L << 20;
+    /** Alignment of the chunk buffers: a page, the largest block size {@code O_DIRECT} asks of a buffer here. */
+    private static final int ALIGN = 4096;
     /** Virtual bytes mapped per {@code map} call, so the extent list stays small for huge sparse images. */
     private static final long MAP_WINDOW = 1L << 30;
 
@@ -75,7 +82,8 @@ public final class ImageConverter {
     private static Result copy(DiskImage src, DiskImage dst, int granule, boolean sync) throws IOException {
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
         BlockingQueue<Chunk> full = new ArrayBlockingQueue<>(BUFFERS + 1);
-        for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(CHUNK));
+        // aligned to the page, so that the runs of a chunk that start on a block boundary can be written O_DIRECT
+        for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(CHUNK + ALIGN).alignedSlice(ALIGN));
         long[] read = new long[1];
         Thread reader = Thread.ofPlatform().name("convert-reader").daemon().start(() -> {
             try {
@@ -109,7 +117,8 @@ public final class ImageConverter {
         });
         ByteBuffer zeros = ByteBuffer.allocateDirect(granule);
         long written = 0;
-        WriteBehind behind = sync ? new WriteBehind(dst) : null;
+        // written past the page cache, the data needs no write-back: the final fsync finds it on disk
+        WriteBehind behind = sync && !dst.useDirectWrites() ? new WriteBehind(dst) : null;
         try {
             while (true) {
                 Chunk c = full.take();

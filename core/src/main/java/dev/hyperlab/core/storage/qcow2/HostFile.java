@@ -87,7 +87,7 @@ final class HostFile implements AutoCloseable {
         unsynced = true;
         while (src.hasRemaining()) {
             long at = pos;
-            pos += channel.io(ch -> ch.write(src, at));
+            pos += channel.writeData(src, at);
         }
         if (pos > size) size = pos;
     }
@@ -99,6 +99,11 @@ final class HostFile implements AutoCloseable {
         unsynced = true;
         channel.setLength(newSize);
         size = newSize;
+    }
+
+    /** See {@link ReopeningChannel#useDirectWrites()}. */
+    boolean useDirectWrites() {
+        return writable && channel.useDirectWrites();
     }
 
     long bytesWritten() {

@@ -348,6 +348,12 @@ public final class Qcow2Image implements DiskImage {
         if (!readOnly) file.writeBack();
     }
 
+    /** Data clusters written whole from direct buffers go past the page cache; tables and headers do not. */
+    @Override
+    public boolean useDirectWrites() {
+        return !readOnly && !tables.closed() && file.useDirectWrites();
+    }
+
     @Override
     public void close() throws IOException {
         close(true);

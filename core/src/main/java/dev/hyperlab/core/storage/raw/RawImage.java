@@ -110,8 +110,13 @@ public final class RawImage implements DiskImage {
         unsynced = true;
         while (src.hasRemaining()) {
             long at = pos;
-            pos += channel.io(ch -> ch.write(src, at));
+            pos += channel.writeData(src, at);
         }
+    }
+
+    @Override
+    public boolean useDirectWrites() {
+        return !readOnly && channel.useDirectWrites();
     }
 
     /** Punches nothing (Java has no fallocate), but writes zeros only where the range holds data. */

@@ -106,4 +106,8 @@ public interface Host {
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     List<SecureBootKey> secureBootKeys();
+
+    /** Its running VMs' {@link Vm#stat()}s summed ({@code host stat}). */
+    @API(status = EXPERIMENTAL, since = "0.3")
+    HostStat stat();
 }

@@ -730,7 +730,7 @@ public final class VmMachine extends Machine {
         HostMachine h = hostMachine();
         double base = h.datastoreModel().latencyNanos() / 1e9 / h.hypervisorDiskFactor();
         double share = work.diskShareNow();
-        return share > 0 ? base / share : Double.POSITIVE_INFINITY;
+        return base / Math.max(share, 1e-6); // a disk that gives it nothing: a million times its latency, not infinity
     }
 
     /** Its workload's disk demand now, device-seconds per second (what host stat weighs latencies by). */

@@ -25,8 +25,15 @@ public final class WorkloadRun implements ActivityOwner {
     /** Activity tags, after StepRun's parts. */
     public static final int CPU = 6;
     public static final int DISK = 7;
-    /** Work so large it does not finish within any lab time (the resource skips it beyond 30 years). */
-    static final double ENDLESS = 1e12;
+    /**
+     * Work that does not finish: twice what the activity could do at its cap in the 1e9 s (30 years) beyond which the
+     * resource schedules no completion, so a steady activity queues no event and a wait nothing else can satisfy still
+     * ends at once. Scaled to the cap, not one huge constant: the resource takes each moment's work off the remaining
+     * amount, and a millisecond at the cap must stay far above the rounding step of that amount (here 4e-7 of it).
+     */
+    static double endless(double cap) {
+        return cap * 2e9;
+    }
 
     private final VmMachine vm;
     Activity cpu;
@@ -86,13 +93,13 @@ public final class WorkloadRun implements ActivityOwner {
         cpuRate = Math.min(vm.vcpus, h.cores) * w.cpuPerVcpu() * h.ghz;
         diskRate = w.readOps() + w.randomWriteOps() + w.appendOps() > 0 ? diskSecondsPerSecond(w, h) : 0;
         if (cpuRate > 0) {
-            cpu = new Activity(h.cpu, this, CPU, ENDLESS, cpuRate, vm.cpuWeight()).asSteady();
-            cpuMark = ENDLESS;
+            cpuMark = endless(cpuRate);
+            cpu = new Activity(h.cpu, this, CPU, cpuMark, cpuRate, vm.cpuWeight()).asSteady();
             sim.start(cpu);
         }
         if (diskRate > 0) {
-            disk = new Activity(h.diskResource(), this, DISK, ENDLESS, diskRate, vm.cpuWeight()).asSteady();
-            diskMark = ENDLESS;
+            diskMark = endless(diskRate);
+            disk = new Activity(h.diskResource(), this, DISK, diskMark, diskRate, vm.cpuWeight()).asSteady();
             sim.start(disk);
         }
     }
@@ -196,16 +203,17 @@ public final class WorkloadRun implements ActivityOwner {
 
     @Override
     public void activityDone(Activity activity, long now) {
-        // beyond 30 years of lab time: give it another endless amount of work
+        // after 60 years of lab time: give it another endless amount of work
         SharedResource r = activity.resource();
-        Activity again = new Activity(r, this, activity.tag(), ENDLESS, activity.cap(), activity.weight()).asSteady();
+        double work = endless(activity.cap());
+        Activity again = new Activity(r, this, activity.tag(), work, activity.cap(), activity.weight()).asSteady();
         settle();
         if (activity.tag() == CPU) {
             cpu = again;
-            cpuMark = ENDLESS;
+            cpuMark = work;
         } else {
             disk = again;
-            diskMark = ENDLESS;
+            diskMark = work;
         }
         vm.env.sim().start(again);
     }

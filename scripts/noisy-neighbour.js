@@ -16,7 +16,9 @@ const positional = args.filter((a) => !a.startsWith('--'));
 const cores = positional.length > 0 ? Number(positional[0]) : 4;
 const max = positional.length > 1 ? Number(positional[1]) : 4;
 if (!Number.isInteger(cores) || cores < 1 || !Number.isInteger(max) || max < 0) {
-    throw new LabError('CORES must be a whole number of 1 or more and MAX of 0 or more', 'e.g. run noisy-neighbour.js 4 4');
+    console.error('noisy-neighbour.js: CORES must be a whole number of 1 or more and MAX of 0 or more, not '
+        + positional.join(' '));
+    exit(2);
 }
 
 const w = lab.fork();

@@ -102,6 +102,7 @@ class ScenarioScriptsTest {
             assertThat(steps.get(2).get("webReady").asDouble()).isLessThan(1e-9);
             assertThat(shell.run("run " + SCRIPTS.resolve("noisy-neighbour.js") + " 0").err())
                     .contains("CORES must be a whole number");
+            assertThat(shell.ctx.status()).isEqualTo(2);
         }
     }
 

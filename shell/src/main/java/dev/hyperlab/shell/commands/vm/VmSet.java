@@ -109,7 +109,8 @@ final class VmSet extends ChangeCommand {
         out().println((dryRun ? "would set " : "set ") + name + ": " + Plural.of(i.vcpus(), "vCPU") + ", "
                 + Sizes.format(i.memory()) + ", firmware " + i.firmware() + ", drivers "
                 + (i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers())) + ", boot priority "
-                + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off") + ", workload " + i.workload());
+                + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off")
+                + (i.workload().equals("idle") ? "" : ", workload " + i.workload()));
     }
 
     @Override

@@ -94,8 +94,8 @@ class CommandsTest {
         ShellFixture.Result r = shell.run("vm start nope");
         assertThat(r.ok()).isFalse();
         assertThat(r.err()).isEqualTo("error: no VM named 'nope' (vm list shows the VMs)\n");
-        assertThat(shell.run("vm strat web1").err()).contains("did you mean `vm start`?");
-        assertThat(shell.run("strat web1").err()).contains("did you mean `vm start`?");
+        assertThat(shell.run("vm starrt web1").err()).contains("did you mean `vm start`?");
+        assertThat(shell.run("starrt web1").err()).contains("did you mean `vm start`?");
         assertThat(shell.run("hots list").err()).contains("did you mean `host list`?");
         assertThat(shell.run("host create x --corse 4 --ram 8GiB").err())
                 .contains("unknown option '--corse'", "did you mean `--cores`?");

@@ -39,7 +39,7 @@ class DryRunTest {
         s.put("host power-off", "host power-off ws1");
         s.put("host reset", "host reset ws1");
         s.put("host policy", "host policy esx1 --max-concurrent-boots 1 --group-delay 5s");
-        s.put("vm create", "vm create v9 --host esx1 --vcpus 1 --memory 1GiB --os microvm");
+        s.put("vm create", "vm create v9 --host esx1 --vcpus 1 --memory 1GiB --os microvm --workload web");
         s.put("vm start", "vm start web1 fc1 --wait");
         s.put("vm shutdown", "vm shutdown dev1");
         s.put("vm destroy", "vm destroy dev1");

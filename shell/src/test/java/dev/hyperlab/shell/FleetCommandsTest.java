@@ -57,7 +57,7 @@ class FleetCommandsTest {
             before = Files.readString(lab);
             for (String[] c : new String[][] {
                     {"vm set w", "error: vm set w changes nothing (give --vcpus, --memory, --firmware, --driver, "
-                            + "--boot-priority or --autostart; vm info shows the VM)"},
+                            + "--boot-priority, --autostart or --workload; vm info shows the VM)"},
                     {"vm set w --vcpus 0", "error: VM w: 0 vCPUs is out of range (1 or more)"},
                     {"vm set w --vcpus 9", "error: VM w would have 9 vCPUs but host h has 8 cores (give it at most 8 "
                             + "vCPUs)"},

@@ -52,6 +52,8 @@ class ReadCommandsJsonTest {
         s.put("host secureboot show", "host secureboot show esx1");
         s.put("vm list", "vm list");
         s.put("vm info", "vm info web1");
+        s.put("vm stat", "vm stat web1");
+        s.put("host stat", "host stat esx1");
         s.put("vm secureboot show", "vm secureboot show web1");
         s.put("mem stat", "mem stat web1");
         s.put("mem host", "mem host esx1");

@@ -54,7 +54,7 @@ class ReplTest {
             t.send("Enter");
             t.await("db1's info", s -> s.contains("boot priority"), Duration.ofSeconds(10));
 
-            t.send("vm st", "Tab");
+            t.send("vm star", "Tab"); // vm st: stat or start
             t.await("the verb completed", s -> lastPrompt(s).endsWith("vm start"), Duration.ofSeconds(10));
             t.send("w", "Tab");
             t.await("both web VMs offered", s -> s.contains("web1") && s.contains("web2")
@@ -65,7 +65,7 @@ class ReplTest {
             t.send("vm start nope", "Enter");
             t.await("the error", s -> s.contains("error: no VM named 'nope' (vm list shows the VMs)"),
                     Duration.ofSeconds(10));
-            t.send("vm strat web1", "Enter");
+            t.send("vm starrt web1", "Enter");
             t.await("a suggestion", s -> s.contains("did you mean `vm start`?"), Duration.ofSeconds(10));
             t.send("time", "Enter");
             t.await("the shell still answering", s -> s.contains("lab time 0s"), Duration.ofSeconds(10));

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
@@ -86,6 +87,21 @@ class ScenarioScriptsTest {
             assertThat(shell.ok("host list --json").strip()).isEqualTo("[ ]");
             assertThat(shell.run("run " + SCRIPTS.resolve("storm-scale.js") + " 3 x").err())
                     .contains("HOSTS and PER_HOST must be whole numbers");
+            assertThat(shell.ctx.status()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void noisyNeighbourShowsTheCriticalVmWaitingOnceTheCoresAreOversubscribed() {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            JsonNode steps = json(shell, "noisy-neighbour.js", "4 2").get("steps");
+            assertThat(steps).hasSize(3);
+            assertThat(steps.get(0).get("criticalReady").asDouble()).isLessThan(1e-9); // 2.3 of 4 cores asked
+            assertThat(steps.get(1).get("criticalReady").asDouble()).isCloseTo(1 - 1.85 / 2, within(1e-3));
+            assertThat(steps.get(2).get("criticalReady").asDouble()).isCloseTo(1 - 3.7 / 6, within(1e-3));
+            assertThat(steps.get(2).get("webReady").asDouble()).isLessThan(1e-9);
+            assertThat(shell.run("run " + SCRIPTS.resolve("noisy-neighbour.js") + " 0").err())
+                    .contains("CORES must be a whole number");
             assertThat(shell.ctx.status()).isEqualTo(2);
         }
     }

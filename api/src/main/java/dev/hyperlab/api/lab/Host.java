@@ -116,4 +116,8 @@ public interface Host {
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     HostCalibration calibrate(int maxAtOnce, String profileFile);
+
+    /** Its running VMs' {@link Vm#stat()}s summed ({@code host stat}). */
+    @API(status = EXPERIMENTAL, since = "0.3")
+    HostStat stat();
 }

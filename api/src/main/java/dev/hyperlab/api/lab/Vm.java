@@ -265,4 +265,11 @@ public interface Vm {
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     List<SecureBootKey> secureBootKeys();
+
+    /**
+     * What its workload asked of its host since it last started and what it got ({@code vm stat}): CPU ready, disk
+     * latency, bytes written and read, memory its guest uses.
+     */
+    @API(status = EXPERIMENTAL, since = "0.3")
+    VmStat stat();
 }

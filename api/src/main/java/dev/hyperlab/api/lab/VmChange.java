@@ -22,16 +22,17 @@ import org.apiguardian.api.API;
  * @param addDrivers guest drivers to install
  * @param removeDrivers guest drivers to remove (only those added to the VM: an OS's inbox drivers stay)
  * @param bootPriority start-policy group: lower starts first
- * @param autostart whether the VM starts with its host ({@code virsh autostart}); the one change a VM takes in any
- *     state
+ * @param autostart whether the VM starts with its host ({@code virsh autostart}); a change a VM takes in any state
+ * @param workload what its guest does once running ({@code idle}, {@code web}, {@code database}, {@code desktop},
+ *     {@code build}); a change a VM takes in any state, a running guest at once
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public record VmChange(Optional<Integer> vcpus, Optional<Long> memoryBytes, Optional<String> firmware,
         List<String> addDrivers, List<String> removeDrivers, Optional<Integer> bootPriority,
-        Optional<Boolean> autostart) {
+        Optional<Boolean> autostart, Optional<String> workload) {
     /** Changes nothing. */
     public static final VmChange NONE = new VmChange(Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
-            List.of(), Optional.empty(), Optional.empty());
+            List.of(), Optional.empty(), Optional.empty(), Optional.empty());
 
     public VmChange {
         vcpus = vcpus == null ? Optional.empty() : vcpus;
@@ -41,38 +42,49 @@ public record VmChange(Optional<Integer> vcpus, Optional<Long> memoryBytes, Opti
         removeDrivers = removeDrivers == null ? List.of() : List.copyOf(removeDrivers);
         bootPriority = bootPriority == null ? Optional.empty() : bootPriority;
         autostart = autostart == null ? Optional.empty() : autostart;
+        workload = workload == null ? Optional.empty() : workload;
     }
 
     public VmChange withVcpus(int n) {
-        return new VmChange(Optional.of(n), memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, autostart);
+        return new VmChange(Optional.of(n), memoryBytes, firmware, addDrivers, removeDrivers, bootPriority,
+                autostart, workload);
     }
 
     public VmChange withMemory(long bytes) {
-        return new VmChange(vcpus, Optional.of(bytes), firmware, addDrivers, removeDrivers, bootPriority, autostart);
+        return new VmChange(vcpus, Optional.of(bytes), firmware, addDrivers, removeDrivers, bootPriority,
+                autostart, workload);
     }
 
     public VmChange withFirmware(String id) {
-        return new VmChange(vcpus, memoryBytes, Optional.of(id), addDrivers, removeDrivers, bootPriority, autostart);
+        return new VmChange(vcpus, memoryBytes, Optional.of(id), addDrivers, removeDrivers, bootPriority,
+                autostart, workload);
     }
 
     /** Also installs driver {@code id}. */
     public VmChange withDriver(String id) {
         return new VmChange(vcpus, memoryBytes, firmware, append(addDrivers, id), removeDrivers, bootPriority,
-                autostart);
+                autostart, workload);
     }
 
     /** Also removes driver {@code id}. */
     public VmChange withoutDriver(String id) {
         return new VmChange(vcpus, memoryBytes, firmware, addDrivers, append(removeDrivers, id), bootPriority,
-                autostart);
+                autostart, workload);
     }
 
     public VmChange withBootPriority(int priority) {
-        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, Optional.of(priority), autostart);
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, Optional.of(priority),
+                autostart, workload);
     }
 
     public VmChange withAutostart(boolean on) {
-        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, Optional.of(on));
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, Optional.of(on),
+                workload);
+    }
+
+    public VmChange withWorkload(String id) {
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, autostart,
+                Optional.of(id));
     }
 
     /** Whether it changes nothing. */
@@ -83,7 +95,22 @@ public record VmChange(Optional<Integer> vcpus, Optional<Long> memoryBytes, Opti
     /** Whether it changes only autostart, which a VM takes in any state (it is not part of the machine it boots). */
     public boolean onlyAutostart() {
         return equals(new VmChange(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
-                Optional.empty(), autostart)) && autostart.isPresent();
+                Optional.empty(), autostart, Optional.empty())) && autostart.isPresent();
+    }
+
+    /**
+     * Whether it changes only what a VM takes in any state: autostart and the workload (neither is part of the machine
+     * it boots).
+     */
+    public boolean onlyLive() {
+        return equals(new VmChange(Optional.empty(), Optional.empty(), Optional.empty(), List.of(), List.of(),
+                Optional.empty(), autostart, workload)) && (autostart.isPresent() || workload.isPresent());
+    }
+
+    /** This change without its live parts (autostart, workload): what needs the VM stopped. */
+    public VmChange definitionOnly() {
+        return new VmChange(vcpus, memoryBytes, firmware, addDrivers, removeDrivers, bootPriority, Optional.empty(),
+                Optional.empty());
     }
 
     private static List<String> append(List<String> list, String id) {

@@ -34,12 +34,14 @@ import org.apiguardian.api.API;
  *     when there is none
  * @param autostart whether the VM starts with its host: when the host's hypervisor is up after a power-on or a reset,
  *     by the host's start policy ({@code vm set --autostart}, as {@code virsh autostart})
+ * @param workload what its guest does once running ({@code vm set --workload}): {@code idle}, {@code web},
+ *     {@code database}, {@code desktop} or {@code build}
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record VmInfo(
         String name, String host, VmState state, int vcpus, long memory, String firmware, String os,
         List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason, String operation,
-        boolean autostart) {
+        boolean autostart, String workload) {
 
     /**
      * One disk of a VM.

@@ -1,5 +1,6 @@
 package dev.hyperlab.api.lab;
 
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import java.util.List;
@@ -23,11 +24,19 @@ import org.apiguardian.api.API;
  *     is attached)
  * @param drivers guest drivers installed in the guest in addition to the OS's inbox drivers
  * @param bootPriority start order under the host's start policy: lower starts first; 0 is the default group
+ * @param workload what its guest does once running ({@code idle}, {@code web}, {@code database}, {@code desktop},
+ *     {@code build}), or empty for its OS profile's default ({@code idle})
  */
 @API(status = STABLE, since = "0.1")
 public record VmSpec(
         String name, String host, int vcpus, long memoryBytes, String firmware, List<String> disks, String os,
-        List<String> drivers, int bootPriority) {
+        List<String> drivers, int bootPriority, String workload) {
+
+    /** A spec without a workload (its OS profile's default): the components of version 0.1. */
+    public VmSpec(String name, String host, int vcpus, long memoryBytes, String firmware, List<String> disks, String os,
+            List<String> drivers, int bootPriority) {
+        this(name, host, vcpus, memoryBytes, firmware, disks, os, drivers, bootPriority, "");
+    }
 
     public VmSpec {
         Names.check("VM", name);
@@ -36,6 +45,7 @@ public record VmSpec(
         disks = disks == null ? List.of() : List.copyOf(disks);
         os = os == null ? "" : os;
         drivers = drivers == null ? List.of() : List.copyOf(drivers);
+        workload = workload == null ? "" : workload;
     }
 
     public static VmSpec of(String name, String host, int vcpus, long memoryBytes) {
@@ -44,26 +54,31 @@ public record VmSpec(
 
     /** This spec on host {@code name} (an empty spec host means the lab's one host, where it has one). */
     public VmSpec withHost(String name) {
-        return new VmSpec(this.name, name, vcpus, memoryBytes, firmware, disks, os, drivers, bootPriority);
+        return new VmSpec(this.name, name, vcpus, memoryBytes, firmware, disks, os, drivers, bootPriority, workload);
     }
 
     public VmSpec withOs(String profile) {
-        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, profile, drivers, bootPriority);
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, profile, drivers, bootPriority, workload);
     }
 
     public VmSpec withFirmware(String id) {
-        return new VmSpec(name, host, vcpus, memoryBytes, id, disks, os, drivers, bootPriority);
+        return new VmSpec(name, host, vcpus, memoryBytes, id, disks, os, drivers, bootPriority, workload);
     }
 
     public VmSpec withDisks(List<String> list) {
-        return new VmSpec(name, host, vcpus, memoryBytes, firmware, list, os, drivers, bootPriority);
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, list, os, drivers, bootPriority, workload);
     }
 
     public VmSpec withDrivers(List<String> list) {
-        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, os, list, bootPriority);
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, os, list, bootPriority, workload);
+    }
+
+    @API(status = EXPERIMENTAL, since = "0.3")
+    public VmSpec withWorkload(String id) {
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, os, drivers, bootPriority, id);
     }
 
     public VmSpec withBootPriority(int priority) {
-        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, os, drivers, priority);
+        return new VmSpec(name, host, vcpus, memoryBytes, firmware, disks, os, drivers, priority, workload);
     }
 }

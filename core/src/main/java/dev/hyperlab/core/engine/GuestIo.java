@@ -80,13 +80,21 @@ final class GuestIo implements Simulation.ClockListener {
      */
     @Override
     public long advancing(long from, long to) {
+        long reached = steadyWrites(from, to);
+        workloadWrites(from, reached);
+        return reached;
+    }
+
+    /** The idle guests' steady writes (Windows): every {@link #SLOT_NS}, as before workloads existed. */
+    private long steadyWrites(long from, long to) {
         long first = (from / SLOT_NS + 1) * SLOT_NS;
         if (first > to) {
             return to;
         }
         List<SlotWriter> writers = new ArrayList<>();
         for (VmMachine vm : lab.vms.values()) { // sorted by name: a fixed order
-            if (vm.state() == VmState.RUNNING && GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault()) > 0) {
+            if (vm.state() == VmState.RUNNING && !vm.workload().charged()
+                    && GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault()) > 0) {
                 systemDisk(vm).ifPresent(disk -> writers.add(new SlotWriter(vm, disk)));
             }
         }
@@ -152,7 +160,22 @@ final class GuestIo implements Simulation.ClockListener {
                 long boot = os.bootloader().writeBytes() + os.kernel().writeBytes() + os.init().writeBytes();
                 space += Math.min(boot + ALLOCATION_UNIT, notHeld(vm, disk, regions.system()));
             }
-            double perSecond = GuestIoRates.steadyWriteBytesPerSecond(os);
+            dev.hyperlab.core.model.Workload w = vm.workload();
+            long workloadSlots = to / WORKLOAD_SLOT_NS - from / WORKLOAD_SLOT_NS;
+            if (w.charged() && w.writeBytesPerSecond() > 0 && workloadSlots > 0) {
+                double seconds = WORKLOAD_SLOT_NS / 1e9;
+                int clusters = (int) (regions.data().length() / CLUSTER);
+                long distinct = w.randomWriteOps() > 0 && clusters > 0
+                        ? distinctClusters(clusters, w.randomWriteOps() * seconds) : 0;
+                long covered = Math.min(regions.logs().length() / CLUSTER,
+                        (long) Math.ceil(w.appendOps() * w.appendBytesPerOp() * seconds / CLUSTER));
+                written += workloadSlots * (distinct * GuestWorkload.DATABASE_PAGE + covered * BLOCK);
+                space += Math.min(Math.multiplyExact(workloadSlots, distinct * (long) CLUSTER),
+                        notHeld(vm, disk, regions.data()));
+                space += Math.min(Math.multiplyExact(workloadSlots, covered * (long) CLUSTER),
+                        notHeld(vm, disk, regions.logs()));
+            }
+            double perSecond = w.charged() ? 0 : GuestIoRates.steadyWriteBytesPerSecond(os);
             if (perSecond > 0 && slots > 0) {
                 long blocks = Math.round(perSecond * SLOT_NS / 1e9 / BLOCK);
                 // no overflow: a lab time of at most 292 years has fewer than 2^28 slots
@@ -232,6 +255,88 @@ final class GuestIo implements Simulation.ClockListener {
                     dataBytes));
             return writes;
         }
+    }
+
+    /**
+     * A workload's writes reach the disk at a coarse grain, every {@link #WORKLOAD_SLOT_NS}: what matters to snapshots,
+     * dirty bitmaps and incremental backups is which 64 KiB clusters changed, not how often each was rewritten. So in
+     * each slot a VM writes one block into each cluster its writes of that slot would have touched: for random page
+     * updates, the expected number of distinct clusters {@code N} pages hit among {@code C}, {@code C(1 - (1 - 1/C)^N)},
+     * chosen at random; for log appends, the clusters of the ring the slot's bytes cover, in order. A batching
+     * granularity, not a model figure: the bytes the guest writes ({@code vm stat}'s diskWritten) are the workload's.
+     */
+    static final long WORKLOAD_SLOT_NS = 3_600_000_000_000L;
+    private static final int CLUSTER = 64 * 1024;
+
+    private void workloadWrites(long from, long to) {
+        if (!active()) {
+            return;
+        }
+        long first = (from / WORKLOAD_SLOT_NS + 1) * WORKLOAD_SLOT_NS;
+        if (first > to) {
+            return;
+        }
+        for (long boundary = first; boundary <= to; boundary += WORKLOAD_SLOT_NS) {
+            for (VmMachine vm : lab.vms.values()) { // sorted by name: a fixed order
+                dev.hyperlab.core.model.Workload w = vm.workload();
+                if (vm.state() != VmState.RUNNING || !vm.work.running() || !w.charged()
+                        || w.writeBytesPerSecond() <= 0) {
+                    continue;
+                }
+                long slot = boundary / WORKLOAD_SLOT_NS;
+                systemDisk(vm).ifPresent(disk -> {
+                    List<GuestWrite> writes = workloadSlot(vm.name, w, regions(disk), slot);
+                    write(vm, disk, writes);
+                    if (watch != null) {
+                        watch.wrote(bytes(writes));
+                    }
+                });
+            }
+        }
+    }
+
+    /** One slot of a workload's writes: a block per cluster its random updates and its appends would touch. */
+    private List<GuestWrite> workloadSlot(String name, dev.hyperlab.core.model.Workload w, GuestRegions regions,
+            long slot) {
+        SplittableRandom random = lab.random("vm/" + name + "/workload-io/" + slot);
+        double seconds = WORKLOAD_SLOT_NS / 1e9;
+        List<GuestWrite> writes = new ArrayList<>();
+        GuestRegions.Region data = regions.data();
+        int clusters = (int) (data.length() / CLUSTER);
+        double pages = w.randomWriteOps() * seconds;
+        if (pages > 0 && clusters > 0) {
+            long distinct = distinctClusters(clusters, pages);
+            int[] pick = new int[clusters];
+            for (int i = 0; i < clusters; i++) {
+                pick[i] = i;
+            }
+            for (int i = 0; i < distinct; i++) { // a partial Fisher-Yates shuffle: distinct clusters, at random
+                int j = i + random.nextInt(clusters - i);
+                int t = pick[i];
+                pick[i] = pick[j];
+                pick[j] = t;
+                writes.addAll(GuestWorkload.generate(WorkloadKind.DATABASE, 0, random,
+                        data.start() + (long) pick[i] * CLUSTER, CLUSTER, BLOCK));
+            }
+        }
+        GuestRegions.Region logs = regions.logs();
+        int ring = (int) (logs.length() / CLUSTER);
+        double appended = w.appendOps() * w.appendBytesPerOp() * seconds;
+        if (appended > 0 && ring > 0) {
+            long covered = Math.min(ring, (long) Math.ceil(appended / CLUSTER));
+            long at = Math.floorMod(slot * covered, (long) ring);
+            for (long c = 0; c < covered; c++) {
+                long cluster = (at + c) % ring;
+                writes.addAll(GuestWorkload.generate(WorkloadKind.LOGS, 0, random, logs.start() + cluster * CLUSTER,
+                        CLUSTER, BLOCK));
+            }
+        }
+        return writes;
+    }
+
+    /** Expected distinct clusters {@code pages} uniform random page writes hit among {@code clusters}. */
+    static long distinctClusters(int clusters, double pages) {
+        return Math.min(clusters, Math.round(clusters * -Math.expm1(pages * Math.log1p(-1.0 / clusters))));
     }
 
     /** Consecutive writes as one: the same bytes at the same place, in one call to the image instead of dozens. */

@@ -27,6 +27,7 @@ import dev.hyperlab.core.engine.machine.MemoryTick;
 import dev.hyperlab.core.engine.machine.PartTimer;
 import dev.hyperlab.core.engine.machine.StartGate;
 import dev.hyperlab.core.engine.machine.StepRun;
+import dev.hyperlab.core.engine.machine.WorkloadRun;
 import dev.hyperlab.core.engine.machine.VmMachine;
 import dev.hyperlab.core.engine.persist.SavedDoc;
 
@@ -112,9 +113,10 @@ public final class LabCodec {
                 g.writeNumberField("epoch", clock[1]);
                 g.writeArrayFieldStart("activities");
                 for (Activity a : r.activities()) {
-                    StepRun run = (StepRun) a.owner();
+                    String owner = a.owner() instanceof WorkloadRun w ? w.machineName()
+                            : ((StepRun) a.owner()).machine.name;
                     g.writeStartObject();
-                    g.writeStringField("machine", run.machine.name);
+                    g.writeStringField("machine", owner);
                     g.writeNumberField("part", a.tag());
                     g.writeNumberField("remaining", a.remaining());
                     g.writeNumberField("cap", a.cap());
@@ -231,10 +233,18 @@ public final class LabCodec {
                 Map<String, Object> a = (Map<String, Object>) ao;
                 String name = str(a, "machine");
                 Machine m = machine(lab, name);
+                int part = (int) num(a, "part");
+                if (part == WorkloadRun.CPU || part == WorkloadRun.DISK) {
+                    if (!(m instanceof VmMachine vm) || !vm.work.running()) {
+                        throw new IOException("saved workload activity of " + name + " has no running workload");
+                    }
+                    sim.restoreActivity(vm.restoreWorkloadActivity(res, part, dbl(a, "remaining"), dbl(a, "cap"),
+                            dbl(a, "weight")), dbl(a, "rate"));
+                    continue;
+                }
                 if (m == null || m.current == null) {
                     throw new IOException("saved activity of " + name + " has no running step");
                 }
-                int part = (int) num(a, "part");
                 Activity act = new Activity(res, m.current, part, 1.0, dbl(a, "cap"), dbl(a, "weight"));
                 act.restoreRemaining(dbl(a, "remaining"));
                 sim.restoreActivity(act, dbl(a, "rate"));

@@ -56,6 +56,7 @@ import dev.hyperlab.core.engine.machine.PlannedStep;
 import dev.hyperlab.core.engine.machine.StartGate;
 import dev.hyperlab.core.engine.machine.VmDisk;
 import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.machine.WorkloadRun;
 
 /**
  * The engine's world: hosts and VMs on one simulation, with every request validated before anything changes (a
@@ -476,6 +477,48 @@ public final class LabModel {
         return vmMachine(vm).memoryInfo();
     }
 
+    public dev.hyperlab.api.lab.VmStat vmStat(String vm) {
+        VmMachine v = vmMachine(vm);
+        v.hostMachine().memory.update();
+        return v.stat();
+    }
+
+    /** Its VMs' stats summed: ready as a share of all CPU asked, latency weighted by the disk time each asks. */
+    public dev.hyperlab.api.lab.HostStat hostStat(String host) {
+        HostMachine h = hostMachine(host);
+        h.memory.update();
+        int running = 0;
+        double wanted = 0;
+        double got = 0;
+        double written = 0;
+        double read = 0;
+        long used = 0;
+        double latencyWeight = 0;
+        double latencySum = 0;
+        double latencyPlain = 0;
+        for (String name : h.vms) {
+            VmMachine v = vmMachine(name);
+            WorkloadRun.Totals t = v.totals();
+            dev.hyperlab.api.lab.VmStat s = v.stat();
+            wanted += t.cpuWanted();
+            got += t.cpuGot();
+            written += t.written();
+            read += t.read();
+            used += s.memoryUsed();
+            if (v.work.running()) {
+                running++;
+                latencyPlain += s.diskLatency();
+                double w = v.diskDemandNow();
+                latencyWeight += w;
+                latencySum += w * s.diskLatency();
+            }
+        }
+        double latency = latencyWeight > 0 ? latencySum / latencyWeight : running > 0 ? latencyPlain / running : 0;
+        double ready = wanted > 0 ? Math.max(0, Math.min(1, 1 - got / wanted)) : 0;
+        return new dev.hyperlab.api.lab.HostStat(host, running, ready, latency, Math.round(written), Math.round(read),
+                used);
+    }
+
     public void setBalloonTarget(String vm, long bytes) {
         vmMachine(vm).setBalloonTarget(bytes);
     }
@@ -570,6 +613,9 @@ public final class LabModel {
             spec = spec.withHost(hosts.keySet().iterator().next());
         }
         HostMachine h = hostMachine(spec.host());
+        if (!spec.workload().isEmpty()) {
+            dev.hyperlab.core.model.Workloads.get(spec.workload()); // an unknown one is refused before anything exists
+        }
         if (spec.vcpus() < 1) {
             throw LabException.invalid("VM " + name + ": " + spec.vcpus() + " vCPUs is out of range", "1 or more");
         }
@@ -626,6 +672,9 @@ public final class LabModel {
         recordOrigins(fw, spec.drivers());
         add(vm);
         log(name, "created on " + h.name);
+        if (!spec.workload().isEmpty()) {
+            vm.setWorkload(spec.workload());
+        }
     }
 
     /**

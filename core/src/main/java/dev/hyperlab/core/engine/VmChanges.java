@@ -26,8 +26,10 @@ final class VmChanges {
         if (change.isEmpty()) {
             return vm;
         }
-        if (change.onlyAutostart()) { // like virsh autostart, in any state: it is the host's to act on, not the guest's
-            vm.setAutostart(change.autostart().get());
+        change.workload().ifPresent(dev.hyperlab.core.model.Workloads::get); // an unknown one changes nothing
+        if (change.onlyLive()) { // like virsh autostart, in any state: neither is part of the machine it boots
+            change.autostart().ifPresent(vm::setAutostart);
+            change.workload().ifPresent(vm::setWorkload);
             return vm;
         }
         vm.lifecycle.check(VmLifecycle.Action.SET);
@@ -61,6 +63,7 @@ final class VmChanges {
         changed.put("drivers", drivers);
         changed.put("bootPriority", (long) change.bootPriority().orElse(vm.bootPriority));
         changed.put("autostart", change.autostart().orElse(vm.autostart()));
+        change.workload().ifPresent(w -> changed.put("workload", w));
         VmMachine next = VmStateDoc.rebuilt(lab.env, vm, changed);
         lab.replaceVm(next);
         lab.recordOrigins(firmware, change.addDrivers());
@@ -113,6 +116,9 @@ final class VmChanges {
         }
         if (before.autostart() != after.autostart()) {
             words.add("autostart " + (after.autostart() ? "on" : "off"));
+        }
+        if (!before.workload().id().equals(after.workload().id())) {
+            words.add("workload " + before.workload().id() + "->" + after.workload().id());
         }
         return words.isEmpty() ? "nothing" : String.join(" ", words);
     }

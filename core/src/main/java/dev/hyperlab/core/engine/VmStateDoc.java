@@ -43,7 +43,7 @@ final class VmStateDoc {
     /** Fields of the saved VM object that are history, the host's, or kept elsewhere in a snapshot. */
     private static final Set<String> NOT_STATE = Set.of("timeline", "memorySamples", "run", "current", "planKind",
             "stepIndex", "plan", "frozen", "snapshots", "currentSnapshot", "snapshotJob", "resident", "swapped",
-            "shared", "majorFaults");
+            "shared", "majorFaults", "workloadRun");
 
     private static final JsonFactory JSON = JsonFactory.builder()
             .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)

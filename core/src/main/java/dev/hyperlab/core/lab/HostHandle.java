@@ -96,6 +96,11 @@ final class HostHandle implements Host {
     }
 
     @Override
+    public dev.hyperlab.api.lab.HostStat stat() {
+        return lab.read(m -> m.hostStat(name));
+    }
+
+    @Override
     public HostMemory memory() {
         return lab.read(m -> m.hostMemory(name));
     }

@@ -139,6 +139,11 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public dev.hyperlab.api.lab.VmStat stat() {
+        return lab.read(m -> m.vmStat(name));
+    }
+
+    @Override
     public void setBalloonTarget(long bytes) {
         lab.change(m -> m.setBalloonTarget(name, bytes));
     }

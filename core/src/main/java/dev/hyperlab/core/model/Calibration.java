@@ -138,4 +138,15 @@ public final class Calibration {
     public static final double WIN_DESKTOP_STEADY_IOPS = 10; // calibration: storm.win_desktop.steady_iops
     public static final double WIN_DESKTOP_STEADY_WRITE_FRACTION = 0.75; // calibration: storm.win_desktop.steady_write_fraction
     public static final long WIN_DESKTOP_STEADY_WRITE_BYTES = 4096; // calibration: storm.win_desktop.steady_write_kib
+
+    // ---- Running guests' workloads (section 9) --------------------------------------------------------------------
+    public static final double WORK_INTERACTIVE_CPU_PER_VCPU = 0.30; // calibration: work.interactive.cpu_per_vcpu
+    public static final double WORK_WEB_READ_IOPS = 100; // calibration: work.web.read_iops
+    public static final long WORK_WEB_READ_BYTES = 20 << 10; // calibration: work.web.read_kib
+    public static final double WORK_DB_DATA_IOPS = 1200; // calibration: work.database.data_iops
+    public static final double WORK_DB_DATA_READ_FRACTION = 0.70; // calibration: work.database.data_read_fraction
+    public static final double WORK_DB_LOG_IOPS = 300; // calibration: work.database.log_iops
+    public static final long WORK_DB_IO_BYTES = 8 << 10; // calibration: work.database.io_kib
+    public static final double WORK_DESKTOP_CPU_PER_VCPU = 0.10; // calibration: work.desktop.cpu_per_vcpu
+    public static final double WORK_BUILD_CPU_PER_VCPU = 1.0; // calibration: work.build.cpu_per_vcpu
 }

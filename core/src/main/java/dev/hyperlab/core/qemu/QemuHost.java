@@ -155,6 +155,11 @@ final class QemuHost implements Host {
     }
 
     @Override
+    public dev.hyperlab.api.lab.HostStat stat() {
+        return lab.stats().host(NAME);
+    }
+
+    @Override
     public HostMemory memory() {
         throw QemuVm.later("host memory statistics");
     }

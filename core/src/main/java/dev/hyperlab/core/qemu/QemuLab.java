@@ -74,6 +74,7 @@ public final class QemuLab implements Lab, AutoCloseable {
     private final Map<String, Process> children = new HashMap<>();
     private final QemuSnapshots snapshots = new QemuSnapshots(this);
     private final QemuMemory memory = new QemuMemory(this);
+    private final QemuStats stats = new QemuStats(this);
     private final Thread watching;
     private Lab images;
     private ProgressListener progress = ProgressListener.NONE;
@@ -202,6 +203,9 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     @Override
     public Vm createVm(VmSpec spec) {
+        if (!spec.workload().isEmpty()) {
+            throw QemuVm.later("workloads"); // a real guest runs what it runs: there is no model to give one
+        }
         requireOpen();
         if (vms.containsKey(spec.name())) {
             throw LabException.conflict("VM '" + spec.name() + "' exists", "give another name, or vm delete it");
@@ -280,6 +284,9 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         if (change.autostart().isPresent()) {
             throw QemuVm.later("autostart"); // its one host is this machine, running whenever hyperlab does
+        }
+        if (change.workload().isPresent()) {
+            throw QemuVm.later("workloads"); // a real guest runs what it runs: there is no model to give one
         }
         VmState s = state(name);
         if (s != VmState.DEFINED && s != VmState.SHUTOFF && s != VmState.CRASHED) {
@@ -505,7 +512,8 @@ public final class QemuLab implements Lab, AutoCloseable {
             disks.add(new VmInfo.VmDiskInfo(d, format, size));
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
-                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false);
+                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false,
+                dev.hyperlab.core.model.Workloads.IDLE);
     }
 
     void start(String name, Wait wait) {
@@ -774,6 +782,10 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     QemuSnapshots snapshots() {
         return snapshots;
+    }
+
+    QemuStats stats() {
+        return stats;
     }
 
     QemuMemory memory() {

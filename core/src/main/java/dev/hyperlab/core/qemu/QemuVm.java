@@ -127,6 +127,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public dev.hyperlab.api.lab.VmStat stat() {
+        return lab.stats().read(name);
+    }
+
+    @Override
     public void setBalloonTarget(long bytes) {
         lab.memory().setTarget(name, bytes);
     }

@@ -13,6 +13,11 @@ public final class Activity {
     final double weight;
     double rate;
     int index = -1;
+    /**
+     * A steady demand (a running guest's workload) rather than a piece of work: the co-runner slowdown of its resource
+     * does not cap it, so what it is not given is time it waited for the resource (CPU ready), not a slower run.
+     */
+    boolean steady;
 
     /**
      * @param resource where it runs
@@ -66,6 +71,16 @@ public final class Activity {
 
     public boolean active() {
         return index >= 0;
+    }
+
+    /** Marks this activity a steady demand (see {@link #steady}); before it starts. */
+    public Activity asSteady() {
+        steady = true;
+        return this;
+    }
+
+    public boolean isSteady() {
+        return steady;
     }
 
     /** Restores the remaining work of a loaded lab; only before it is added to its resource. */

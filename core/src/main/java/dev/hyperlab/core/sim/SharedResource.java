@@ -189,7 +189,7 @@ public final class SharedResource {
         double interference = 1 + corunnerSlowdown * (n - 1);
         for (int i = 0; i < n; i++) {
             Activity a = active.get(i);
-            caps[i] = a.cap / interference;
+            caps[i] = a.steady ? a.cap : a.cap / interference;
             weights[i] = a.weight;
         }
         FairShare.solve(capacity, n, caps, weights, rates, order);

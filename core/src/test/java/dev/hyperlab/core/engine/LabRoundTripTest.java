@@ -55,7 +55,11 @@ class LabRoundTripTest {
             Map.entry("StepRun.machine", "the back-pointer to its machine"),
             Map.entry("StepRun.cpu", "its activity on the CPU resource, compared with the simulation's resources"),
             Map.entry("StepRun.disk", "its activity on the disk resource, compared with the simulation's resources"),
-            Map.entry("StepRun.memoryIo", "its activity on the disk for swap, compared with the simulation's resources")));
+            Map.entry("StepRun.memoryIo", "its activity on the disk for swap, compared with the simulation's resources"),
+            Map.entry("WorkloadRun.cpu", "its steady activity on the CPU resource, compared with the simulation's "
+                    + "resources"),
+            Map.entry("WorkloadRun.disk", "its steady activity on the disk resource, compared with the simulation's "
+                    + "resources")));
 
     @Test
     void everyFieldOfEveryHostAndVmSurvivesASaveAndALoad() {
@@ -221,6 +225,8 @@ class LabRoundTripTest {
         lab.enrollKey("vm", "l1", new SigningKeys.PublicHalf(LabCa.publicKey(), "CN=hyperlab lab CA,O=hyperlab"));
         lab.enrollKey("host", "h", new SigningKeys.PublicHalf(LabCa.publicKey(), ""));
         lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withAutostart(true)); // starts with its host
+        // a workload on the cores and the datastore: its steady activities and its totals are saved mid-run
+        lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withWorkload("database"));
         lab.createSnapshot("l1", "s1", SnapshotOptions.DEFAULT.withDiskOnly().withDescription("disks first"), () -> {});
         List<String> storm = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

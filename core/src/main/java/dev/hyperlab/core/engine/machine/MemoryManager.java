@@ -515,6 +515,9 @@ public final class MemoryManager {
 
     /** Whether something is still moving: a balloon short of its target, sharing short of its potential, a policy. */
     boolean active() {
+        if (cachesGrowing()) {
+            return true;
+        }
         for (VmMachine v : holders()) {
             if (v.account.actual != v.account.target && v.balloonWorks()) {
                 return true;
@@ -524,6 +527,59 @@ public final class MemoryManager {
             return true;
         }
         return policy.autoBalloon() && policyWantsChange();
+    }
+
+    /**
+     * Linux guests' page caches grow by the file bytes their workloads read and write, one memory cycle's worth per
+     * tick, until only the free floor is left (docs: mem.guest.linux.page_cache_fills_free, mem.guest.linux.free_floor).
+     * The pages are found as any touch finds them (free memory, then balloons, then host swap); the swap-out I/O this
+     * causes is not charged to the disk (the cache grows between steps, outside any step's demand). Where even swap
+     * is full the cache stops growing: the guest reclaims its own cache before anything fails.
+     */
+    private void growCaches() {
+        for (VmMachine v : holders()) {
+            long grow = cacheGrowth(v);
+            if (grow <= 0) {
+                continue;
+            }
+            Grant g = touch(v, grow);
+            if (!g.failed()) {
+                guestUses(v, v.account.backed());
+            }
+        }
+    }
+
+    /** What {@code v}'s page cache grows by in one memory cycle now (0 for non-Linux guests and full caches). */
+    private long cacheGrowth(VmMachine v) {
+        if (!v.work.running() || !v.profileOrDefault().family().equals("linux") || !v.balloonOrCacheCanGrow()) {
+            return 0;
+        }
+        double rate = v.work.ioBytesPerSecondNow();
+        if (rate <= 0) {
+            return 0;
+        }
+        long room = v.account.actual - linuxFreeFloor(v.account.actual) - v.account.backed();
+        return Math.max(0, Math.min(room, (long) (rate * AUTO_BALLOON_CYCLE_S)));
+    }
+
+    private boolean cachesGrowing() {
+        for (VmMachine v : holders()) {
+            if (cacheGrowth(v) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Memory a Linux guest keeps free (its zone high watermark): min_free_kbytes = sqrt(16 x memory KiB), clamped to
+     * 128 KiB .. 256 MiB, plus twice max(min / 4, 0.1 % of memory). calibration: mem.guest.linux.free_floor
+     */
+    static long linuxFreeFloor(long memory) {
+        long kib = memory >> 10;
+        long min = Math.max(128, Math.min(262_144, (long) Math.sqrt(16.0 * kib)));
+        long gap = Math.max(min / 4, kib * 10 / 10_000);
+        return (min + 2 * gap) << 10;
     }
 
     /** Proxmox's automatic ballooning: keep host use near its target share, moving each VM by at most 100 MiB. */
@@ -566,6 +622,7 @@ public final class MemoryManager {
     public void tick() {
         tickAt = -1;
         update();
+        growCaches();
         long now = host.env.sim().now();
         long cycle = (long) (AUTO_BALLOON_CYCLE_S * 1e9);
         if (policy.autoBalloon() && (lastPolicyRun < 0 || now - lastPolicyRun >= cycle)) {

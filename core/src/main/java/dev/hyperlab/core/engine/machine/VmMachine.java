@@ -64,6 +64,10 @@ public final class VmMachine extends Machine {
     public SnapshotTree snapshots = new SnapshotTree();
     /** A snapshot operation that was under way at the last save; finished or undone when the lab is loaded. */
     private SnapshotJob snapshotJob;
+    /** Its workload's id ({@code vm set --workload}), or empty for its OS profile's default; taken in any state. */
+    private String workload = "";
+    /** Its workload on the host while it runs, and the totals since its last start ({@code vm stat}). */
+    public final WorkloadRun work = new WorkloadRun(this);
 
     public VmMachine(MachineEnv env, String name, String host, int vcpus, long memory, String firmware, String os,
             List<String> drivers, int bootPriority, List<VmDisk> disks) {
@@ -87,6 +91,50 @@ public final class VmMachine extends Machine {
     public void setAutostart(boolean on) {
         autostart = on;
         env.log(name, "autostart " + (on ? "on" : "off"));
+    }
+
+    /** The workload it runs once booted: its own, or its OS profile's default. */
+    public dev.hyperlab.core.model.Workload workload() {
+        return workload.isEmpty() ? dev.hyperlab.core.model.Workloads.defaultFor(profileOrDefault())
+                : dev.hyperlab.core.model.Workloads.get(workload);
+    }
+
+    /**
+     * Gives the VM workload {@code id} (checked by the caller), in any state: a running guest switches at once, its
+     * totals so far kept.
+     */
+    public void setWorkload(String id) {
+        if (id.equals(workload().id()) && !workload.isEmpty()) {
+            return;
+        }
+        work.stop();
+        workload = id;
+        env.log(name, "workload", id);
+        syncWorkload();
+    }
+
+    /** Runs the workload while the guest runs with nothing else under way, and only then. */
+    void syncWorkload() {
+        boolean runs = state() == VmState.RUNNING && planKind == null && frozen == null;
+        if (runs && !work.running()) {
+            dev.hyperlab.core.model.Workload w = workload();
+            work.start(w);
+            if (w.demands()) {
+                hostMachine().memory.changed(); // its page cache may grow from now: keep the memory cycle going
+            }
+        } else if (!runs && work.running()) {
+            work.stop();
+        }
+    }
+
+    /** A saved workload activity of this VM, made again for the codec to put back on {@code resource}. */
+    public dev.hyperlab.core.sim.Activity restoreWorkloadActivity(SharedResource resource, int tag, double remaining,
+            double cap, double weight) {
+        dev.hyperlab.core.sim.Activity a = new dev.hyperlab.core.sim.Activity(resource, work, tag, 1.0, cap, weight)
+                .asSteady();
+        a.restoreRemaining(remaining);
+        work.restored(a);
+        return a;
     }
 
     /** Its host's hypervisor came up and could not start it: the reason stays until it starts. */
@@ -372,6 +420,7 @@ public final class VmMachine extends Machine {
         List<PlannedStep> boot = VmBootPlans.plan(this, true); // before anything is held: planning calls plugins
         hold();
         counted = true;
+        work.reset();
         startPlan(PlanKind.BOOT, boot);
         return true;
     }
@@ -392,6 +441,7 @@ public final class VmMachine extends Machine {
             startPlan(PlanKind.FORCED_SHUTDOWN, List.of(PlannedStep.of("shutdown",
                     guest.isPresent() ? "guest" : "acpi-ignored", Demand.fixed(timeout))));
         }
+        syncWorkload();
     }
 
     public void destroy() {
@@ -408,6 +458,7 @@ public final class VmMachine extends Machine {
         hostMachine().memory.rewrote(this);
         transition(VmLifecycle.Action.REBOOT);
         startPlan(PlanKind.REBOOT, VmBootPlans.plan(this, false));
+        syncWorkload();
     }
 
     public void suspend() {
@@ -416,6 +467,7 @@ public final class VmMachine extends Machine {
         // the VMM writes guest memory to the datastore (QEMU's savevm stream; docs/calibration.md snap.savevm.pause_s)
         startPlan(PlanKind.SUSPEND, List.of(PlannedStep.of("suspend", "save memory",
                 Demand.NONE.plusWrite(memory, Demands.sequentialOps(memory)))));
+        syncWorkload();
     }
 
     public void resume() {
@@ -486,6 +538,7 @@ public final class VmMachine extends Machine {
                 Execution.thaw(this, work);
             }
         }
+        syncWorkload();
     }
 
     /**
@@ -497,6 +550,7 @@ public final class VmMachine extends Machine {
         transition(VmLifecycle.Action.PAUSE);
         env.log(name, "paused", step.phase());
         startPlan(kind, new java.util.ArrayList<>(List.of(step)));
+        syncWorkload();
     }
 
     // ---- snapshot operations ask the VM to change (Snapshots decides when) ----
@@ -539,6 +593,7 @@ public final class VmMachine extends Machine {
             transition(VmLifecycle.Action.REVERTED_OFF);
             reason = "";
         }
+        syncWorkload();
     }
 
     /**
@@ -559,6 +614,7 @@ public final class VmMachine extends Machine {
         // calibration: snap.loadvm.load_s
         startPlan(PlanKind.REVERT, new ArrayList<>(List.of(PlannedStep.of("revert", "load state",
                 Demand.NONE.plusRead(backed, Demands.sequentialOps(backed))))));
+        syncWorkload();
     }
 
     /**
@@ -566,10 +622,16 @@ public final class VmMachine extends Machine {
      * samples) and snapshot tree, and with the job under way.
      */
     public void continueFrom(VmMachine old) {
+        old.work.stop(); // its demand leaves the host; this VM runs its own from when it runs
         timeline.addAll(old.timeline);
         account.continueSamples(old.account);
         snapshots = old.snapshots;
         snapshotJob = old.snapshotJob;
+    }
+
+    /** Whether the guest runs (not paused) so that its page cache can grow. */
+    boolean balloonOrCacheCanGrow() {
+        return state() == VmState.RUNNING && frozen == null && planKind == null;
     }
 
     /** Whether the balloon driver works now: loaded in a guest that runs (a paused guest answers nothing). */
@@ -584,6 +646,7 @@ public final class VmMachine extends Machine {
         transition(VmLifecycle.Action.FAILED);
         reason = failure.failure();
         endBoot();
+        syncWorkload();
     }
 
     /** The host lost power or was reset under this VM. */
@@ -597,12 +660,14 @@ public final class VmMachine extends Machine {
             transition(VmLifecycle.Action.HOST_LOST);
             reason = why;
         }
+        syncWorkload();
     }
 
     /** Stops whatever the VM does and gives back what it holds on the host (its state is the caller's to set). */
     public void stopAndRelease() {
         stopPlan();
         frozen = null;
+        work.stop();
         HostMachine h = hostMachine();
         if (h.starts.remove(this)) {
             return; // was still queued: held nothing
@@ -642,7 +707,40 @@ public final class VmMachine extends Machine {
                     d.virtualSize()));
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
-                bootPriority, reason, operation(), autostart);
+                bootPriority, reason, operation(), autostart, workload().id());
+    }
+
+    /** What its workload asked and got since it last started ({@code vm stat}). */
+    public dev.hyperlab.api.lab.VmStat stat() {
+        WorkloadRun.Totals t = work.totals(env.sim().now());
+        return new dev.hyperlab.api.lab.VmStat(name, workload().id(), state(), t.cpuReady(), diskLatency(),
+                Math.round(t.written()), Math.round(t.read()), held > 0 ? account.guestUsed : 0,
+                t.runningNanos() / 1e9);
+    }
+
+    /**
+     * Seconds one disk request of its guest takes now: the datastore's latency through the hypervisor's I/O path,
+     * stretched by the share of its disk demand the disk does not give it (processor sharing: a request given half the
+     * device time takes twice as long). docs/calibration.md work.disk_latency_s
+     */
+    double diskLatency() {
+        if (!work.running()) {
+            return 0;
+        }
+        HostMachine h = hostMachine();
+        double base = h.datastoreModel().latencyNanos() / 1e9 / h.hypervisorDiskFactor();
+        double share = work.diskShareNow();
+        return base / Math.max(share, 1e-6); // a disk that gives it nothing: a million times its latency, not infinity
+    }
+
+    /** Its workload's disk demand now, device-seconds per second (what host stat weighs latencies by). */
+    public double diskDemandNow() {
+        return work.diskDemandNow();
+    }
+
+    /** Its workload's totals since it last started (host stat sums them). */
+    public WorkloadRun.Totals totals() {
+        return work.totals(env.sim().now());
     }
 
     // ---- saved with the lab and, less its history, in a snapshot's state (LabCodec, VmStateDoc) ----
@@ -660,6 +758,9 @@ public final class VmMachine extends Machine {
         g.writeNumberField("bootPriority", bootPriority);
         if (autostart) {
             g.writeBooleanField("autostart", true); // absent when off: a lab saved before autostart reads the same
+        }
+        if (!workload.isEmpty()) {
+            g.writeStringField("workload", workload); // absent for the default: a lab saved before reads the same
         }
         g.writeArrayFieldStart("disks");
         for (VmDisk d : disks) {
@@ -680,6 +781,9 @@ public final class VmMachine extends Machine {
         account.save(g);
         enrolledKeys.save(g);
         saveSnapshotFields(g);
+        if (work.worthSaving()) {
+            work.save(g);
+        }
         saveRun(g);
         g.writeEndObject();
     }
@@ -721,6 +825,12 @@ public final class VmMachine extends Machine {
         vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));
         vm.reason = SavedDoc.str(v, "reason");
         vm.autostart = Boolean.TRUE.equals(v.get("autostart"));
+        vm.workload = v.get("workload") instanceof String w ? w : "";
+        if (!vm.workload.isEmpty() && dev.hyperlab.core.model.Workloads.all().stream()
+                .noneMatch(x -> x.id().equals(vm.workload))) {
+            throw new IOException("saved lab: VM " + vm.name + " has unknown workload " + vm.workload);
+        }
+        vm.work.restore(v);
         vm.stateBeforeStart = VmState.of(SavedDoc.str(v, "stateBeforeStart"));
         vm.startRequest = SavedDoc.num(v, "startRequest");
         vm.held = SavedDoc.num(v, "held");

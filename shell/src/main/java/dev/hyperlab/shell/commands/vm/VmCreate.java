@@ -57,6 +57,11 @@ final class VmCreate extends ChangeCommand {
             + "(default 0).")
     int bootPriority;
 
+    @Option(names = "--workload", paramLabel = "ID", description = "What the guest does once running: idle (the "
+            + "default), web, database, desktop, build (docs/calibration.md section 9); vm set changes it.",
+            completionCandidates = dev.hyperlab.shell.completion.WorkloadIds.class)
+    String workload = "";
+
     VmCreate(ShellContext ctx) {
         super(ctx);
     }
@@ -64,7 +69,7 @@ final class VmCreate extends ChangeCommand {
     @Override
     protected void apply(Lab lab) {
         long bytes = Args.size("--memory", memory);
-        lab.createVm(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority));
+        lab.createVm(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority, workload));
     }
 
     @Override
@@ -75,6 +80,7 @@ final class VmCreate extends ChangeCommand {
         out().println((dryRun ? "would create" : "created") + " vm " + name + " on " + i.host() + ": "
                 + Plural.of(i.vcpus(), "vCPU") + ", " + Sizes.format(i.memory()) + ", " + (i.os().isEmpty() ? "no OS" : i.os()) + ", firmware "
                 + i.firmware() + (disks.isEmpty() ? ", no disks" : ", disks " + disks)
+                + (i.workload().equals("idle") ? "" : ", workload " + i.workload())
                 + (dryRun ? "" : " (next: vm start " + name + " --wait)"));
     }
 

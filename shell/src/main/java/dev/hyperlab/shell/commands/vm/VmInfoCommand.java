@@ -44,6 +44,7 @@ final class VmInfoCommand extends ReadCommand<VmInfo> {
                 .add("drivers", i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers()))
                 .add("boot priority", i.bootPriority())
                 .add("autostart", i.autostart() ? "on" : "off")
+                .add("workload", i.workload())
                 .print(out(), style());
     }
 }

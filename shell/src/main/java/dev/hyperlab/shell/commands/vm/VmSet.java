@@ -16,12 +16,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vm set NAME [--vcpus N] [--memory SIZE] [--firmware ID] [--driver +ID|-ID]... [--boot-priority N]}. */
+/**
+ * {@code vm set NAME [--vcpus N] [--memory SIZE] [--firmware ID] [--driver +ID|-ID]... [--boot-priority N]
+ * [--autostart on|off] [--workload ID]}.
+ */
 @Command(name = "set", description = {
         "Change a stopped VM's definition, as virsh setvcpus/setmaxmem/attach-device --config and govc vm.change do: "
                 + "vCPUs, memory, firmware, guest drivers and start-policy group. The VM must be defined, shut off or "
-                + "crashed (memory and CPU hot-plug into a running guest are not modelled); --autostart alone may be "
-                + "set in any state.",
+                + "crashed (memory and CPU hot-plug into a running guest are not modelled); --autostart and "
+                + "--workload alone may be set in any state (a running guest switches workload at once).",
         "The change shows at the next boot: a Windows guest given virtio-blk can boot from a virtio disk; one whose "
                 + "boot disk's driver is removed stops with INACCESSIBLE_BOOT_DEVICE (0x7B); firmware the disk was "
                 + "not laid out for finds no boot device."})
@@ -50,6 +53,11 @@ final class VmSet extends ChangeCommand {
             + "once its hypervisor is up after a power-on or a reset (a power cut included), by its start policy. "
             + "Allowed in any state.")
     String autostart;
+
+    @Option(names = "--workload", paramLabel = "ID", description = "What the guest does once running: idle (the "
+            + "default), web, database, desktop, build (docs/calibration.md section 9). Allowed in any state.",
+            completionCandidates = dev.hyperlab.shell.completion.WorkloadIds.class)
+    String workload;
 
     VmSet(ShellContext ctx) {
         super(ctx);
@@ -83,9 +91,13 @@ final class VmSet extends ChangeCommand {
         if (autostart != null) {
             change = change.withAutostart(Args.onOff("--autostart", autostart));
         }
+        if (workload != null) {
+            change = change.withWorkload(workload);
+        }
         if (change.isEmpty()) {
             throw new ShellException("vm set " + name + " changes nothing",
-                    "give --vcpus, --memory, --firmware, --driver, --boot-priority or --autostart; vm info shows "
+                    "give --vcpus, --memory, --firmware, --driver, --boot-priority, --autostart or --workload; "
+                            + "vm info shows "
                             + "the VM");
         }
         lab.vm(name).set(change);
@@ -97,7 +109,8 @@ final class VmSet extends ChangeCommand {
         out().println((dryRun ? "would set " : "set ") + name + ": " + Plural.of(i.vcpus(), "vCPU") + ", "
                 + Sizes.format(i.memory()) + ", firmware " + i.firmware() + ", drivers "
                 + (i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers())) + ", boot priority "
-                + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off"));
+                + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off")
+                + (i.workload().equals("idle") ? "" : ", workload " + i.workload()));
     }
 
     @Override

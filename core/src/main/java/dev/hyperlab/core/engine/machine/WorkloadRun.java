@@ -1,0 +1,293 @@
+package dev.hyperlab.core.engine.machine;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.hyperlab.core.engine.persist.SavedDoc;
+import dev.hyperlab.core.model.GuestIoRates;
+import dev.hyperlab.core.model.Workload;
+import dev.hyperlab.core.sim.Activity;
+import dev.hyperlab.core.sim.ActivityOwner;
+import dev.hyperlab.core.sim.SharedResource;
+import dev.hyperlab.core.sim.Simulation;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * A running VM's workload on its host: its CPU demand on the host's cores and its disk I/O on the host's datastore,
+ * each a steady activity that never finishes, shared by the same fair-share solver as boot steps. What the solver
+ * gives it against what it asks for is the VM's CPU ready time and its disk slowdown; its remaining work counts what
+ * it was given, so nothing is sampled and nothing is queued while it runs.
+ *
+ * <p>Totals run from the VM's last start ({@link #reset}) and are brought up to date ({@link #settle}) whenever the
+ * demand changes (the VM stops running, pauses, or gets another workload), so the current rates apply since
+ * {@link #since} only.
+ */
+public final class WorkloadRun implements ActivityOwner {
+    /** Activity tags, after StepRun's parts. */
+    public static final int CPU = 6;
+    public static final int DISK = 7;
+    /**
+     * Work that does not finish: twice what the activity could do at its cap in the 1e9 s (30 years) beyond which the
+     * resource schedules no completion, so a steady activity queues no event and a wait nothing else can satisfy still
+     * ends at once. Scaled to the cap, not one huge constant: the resource takes each moment's work off the remaining
+     * amount, and a millisecond at the cap must stay far above the rounding step of that amount (here 4e-7 of it).
+     */
+    static double endless(double cap) {
+        return cap * 2e9;
+    }
+
+    private final VmMachine vm;
+    Activity cpu;
+    Activity disk;
+    private boolean running;
+    /** Lab time the current rates apply from. */
+    private long since;
+    /** Demand per second now: gigacycles, device-seconds, bytes written (at full speed), bytes read. */
+    private double cpuRate;
+    private double diskRate;
+    private double writeRate;
+    private double readRate;
+    /** Each activity's remaining work at {@link #since}: what it got since is that less its remaining work now. */
+    private double cpuMark;
+    private double diskMark;
+    // totals since the VM's last start, up to since
+    private double cpuWanted;
+    private double cpuGot;
+    private double diskWanted;
+    private double diskGot;
+    private double written;
+    private double read;
+    private long runningNanos;
+
+    WorkloadRun(VmMachine vm) {
+        this.vm = vm;
+    }
+
+    public String machineName() {
+        return vm.name;
+    }
+
+    public boolean running() {
+        return running;
+    }
+
+    /** The VM starts (a boot from off): its totals start again. */
+    void reset() {
+        cpuWanted = cpuGot = diskWanted = diskGot = written = read = 0;
+        runningNanos = 0;
+    }
+
+    /** The guest runs its workload from now: its demand goes on the host's resources. */
+    void start(Workload w) {
+        Simulation sim = vm.env.sim();
+        HostMachine h = vm.hostMachine();
+        running = true;
+        since = sim.now();
+        readRate = w.readBytesPerSecond();
+        if (!w.charged()) {
+            // idle: nothing on the host; a Windows guest's steady writes still reach its disk (GuestIo)
+            cpuRate = diskRate = 0;
+            writeRate = GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault());
+            return;
+        }
+        writeRate = w.writeBytesPerSecond();
+        cpuRate = Math.min(vm.vcpus, h.cores) * w.cpuPerVcpu() * h.ghz;
+        diskRate = w.readOps() + w.randomWriteOps() + w.appendOps() > 0 ? diskSecondsPerSecond(w, h) : 0;
+        if (cpuRate > 0) {
+            cpuMark = endless(cpuRate);
+            cpu = new Activity(h.cpu, this, CPU, cpuMark, cpuRate, vm.cpuWeight()).asSteady();
+            sim.start(cpu);
+        }
+        if (diskRate > 0) {
+            diskMark = endless(diskRate);
+            disk = new Activity(h.diskResource(), this, DISK, diskMark, diskRate, vm.cpuWeight()).asSteady();
+            sim.start(disk);
+        }
+    }
+
+    /** Device-seconds per second its I/O costs on the host's datastore, through the hypervisor's I/O path. */
+    private static double diskSecondsPerSecond(Workload w, HostMachine h) {
+        double path = h.hypervisorDiskFactor();
+        return h.datastoreModel().deviceSeconds(w.diskOver(), path, path, 1.0) / Workload.COSTING_SECONDS;
+    }
+
+    /** The guest stops running its workload (it stops, pauses, or is about to get another one). */
+    void stop() {
+        if (!running) {
+            return;
+        }
+        settle();
+        Simulation sim = vm.env.sim();
+        if (cpu != null) {
+            sim.cancel(cpu);
+            cpu = null;
+        }
+        if (disk != null) {
+            sim.cancel(disk);
+            disk = null;
+        }
+        running = false;
+        cpuRate = diskRate = writeRate = readRate = 0;
+    }
+
+    /** Brings the totals up to now. */
+    private void settle() {
+        long now = vm.env.sim().now();
+        Totals t = totals(now);
+        cpuWanted = t.cpuWanted;
+        cpuGot = t.cpuGot;
+        diskWanted = t.diskWanted;
+        diskGot = t.diskGot;
+        written = t.written;
+        read = t.read;
+        runningNanos = t.runningNanos;
+        if (cpu != null) {
+            cpuMark = Execution.remainingNow(cpu, now);
+        }
+        if (disk != null) {
+            diskMark = Execution.remainingNow(disk, now);
+        }
+        since = now;
+    }
+
+    /** The totals since the VM's start as of {@code now}, without changing anything. */
+    Totals totals(long now) {
+        if (!running) {
+            return new Totals(cpuWanted, cpuGot, diskWanted, diskGot, written, read, runningNanos);
+        }
+        double dt = (now - since) / 1e9;
+        double gotCpu = cpu == null ? 0 : cpuMark - Execution.remainingNow(cpu, now);
+        double gotDisk = disk == null ? 0 : diskMark - Execution.remainingNow(disk, now);
+        // its I/O goes at the pace the disk gives it: a VM given half its disk demand writes half its bytes
+        double ioShare = diskRate > 0 ? Math.min(1, gotDisk / (diskRate * Math.max(dt, 1e-9))) : 1;
+        return new Totals(cpuWanted + cpuRate * dt, cpuGot + gotCpu, diskWanted + diskRate * dt, diskGot + gotDisk,
+                written + writeRate * dt * ioShare, read + readRate * dt * ioShare, runningNanos + (now - since));
+    }
+
+    /** Bytes per second the guest reads and writes now at the pace its disk gives it (its page cache grows by them). */
+    double ioBytesPerSecondNow() {
+        if (!running) {
+            return 0;
+        }
+        // an activity not yet given its share (it started at this instant) counts at its full demand
+        double share = disk != null && diskRate > 0 && disk.rate() > 0 ? Math.min(1, disk.rate() / diskRate) : 1;
+        return (readRate + writeRate) * share;
+    }
+
+    /** Its disk demand now, device-seconds per second (0 when it asks none or does not run). */
+    double diskDemandNow() {
+        return running ? diskRate : 0;
+    }
+
+    /** Share of its disk demand the disk gives it now (1 when it asks nothing or is not slowed). */
+    double diskShareNow() {
+        return disk != null && diskRate > 0 && disk.rate() > 0 ? Math.min(1, disk.rate() / diskRate)
+                : disk != null && diskRate > 0 ? 0 : 1;
+    }
+
+    /**
+     * @param cpuWanted gigacycles it asked for
+     * @param cpuGot gigacycles it was given
+     * @param diskWanted device-seconds it asked for
+     * @param diskGot device-seconds it was given
+     * @param written bytes it wrote
+     * @param read bytes it read
+     * @param runningNanos lab time it ran its workload
+     */
+    public record Totals(double cpuWanted, double cpuGot, double diskWanted, double diskGot, double written, double read,
+            long runningNanos) {
+        /** Share of the CPU it asked for that it waited for instead: CPU ready. */
+        public double cpuReady() {
+            return cpuWanted > 0 ? Math.max(0, Math.min(1, 1 - cpuGot / cpuWanted)) : 0;
+        }
+    }
+
+    @Override
+    public void activityDone(Activity activity, long now) {
+        // after 60 years of lab time: give it another endless amount of work
+        SharedResource r = activity.resource();
+        double work = endless(activity.cap());
+        Activity again = new Activity(r, this, activity.tag(), work, activity.cap(), activity.weight()).asSteady();
+        settle();
+        if (activity.tag() == CPU) {
+            cpu = again;
+            cpuMark = work;
+        } else {
+            disk = again;
+            diskMark = work;
+        }
+        vm.env.sim().start(again);
+    }
+
+    /** A saved activity of this run, put back by the codec. */
+    void restored(Activity a) {
+        if (a.tag() == CPU) {
+            cpu = a;
+        } else {
+            disk = a;
+        }
+    }
+
+    // ---- saved with the lab (inside the VM's object) ----
+
+    boolean worthSaving() {
+        return running || runningNanos != 0;
+    }
+
+    void save(JsonGenerator g) throws IOException {
+        g.writeObjectFieldStart("workloadRun");
+        g.writeBooleanField("running", running);
+        g.writeNumberField("since", since);
+        g.writeArrayFieldStart("rates");
+        for (double d : new double[] {cpuRate, diskRate, writeRate, readRate, cpuMark, diskMark}) {
+            g.writeNumber(d);
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("totals");
+        for (double d : new double[] {cpuWanted, cpuGot, diskWanted, diskGot, written, read}) {
+            g.writeNumber(d);
+        }
+        g.writeEndArray();
+        g.writeNumberField("runningNanos", runningNanos);
+        g.writeEndObject();
+    }
+
+    @SuppressWarnings("unchecked")
+    void restore(Map<String, Object> v) throws IOException {
+        if (!(v.get("workloadRun") instanceof Map<?, ?> m)) {
+            return;
+        }
+        Map<String, Object> w = (Map<String, Object>) m;
+        running = Boolean.TRUE.equals(w.get("running"));
+        since = SavedDoc.num(w, "since");
+        double[] r = doubles(w, "rates", 6);
+        cpuRate = r[0];
+        diskRate = r[1];
+        writeRate = r[2];
+        readRate = r[3];
+        cpuMark = r[4];
+        diskMark = r[5];
+        double[] t = doubles(w, "totals", 6);
+        cpuWanted = t[0];
+        cpuGot = t[1];
+        diskWanted = t[2];
+        diskGot = t[3];
+        written = t[4];
+        read = t[5];
+        runningNanos = SavedDoc.num(w, "runningNanos");
+    }
+
+    private static double[] doubles(Map<String, Object> w, String key, int n) throws IOException {
+        java.util.List<Object> l = SavedDoc.list(w, key);
+        if (l.size() != n) {
+            throw new IOException("saved lab: a VM's workload " + key + " has " + l.size() + " numbers, not " + n);
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            if (!(l.get(i) instanceof Number num)) {
+                throw new IOException("saved lab: a VM's workload " + key + " is not numbers");
+            }
+            out[i] = num.doubleValue();
+        }
+        return out;
+    }
+}

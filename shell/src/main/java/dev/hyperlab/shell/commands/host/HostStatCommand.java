@@ -1,0 +1,43 @@
+package dev.hyperlab.shell.commands.host;
+
+import dev.hyperlab.api.lab.HostStat;
+import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.shell.command.ReadCommand;
+import dev.hyperlab.shell.command.ShellContext;
+import dev.hyperlab.shell.commands.vm.VmStatCommand;
+import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.render.Fields;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/** {@code host stat NAME}: its VMs' vm stat summed. */
+@Command(name = "stat", description = "Its VMs' vm stat summed: VMs running, CPU ready (share of the CPU its VMs "
+        + "asked for that they waited for), disk latency now weighted by the I/O each VM asks (seconds in --json), "
+        + "bytes written and read, memory its guests use.")
+final class HostStatCommand extends ReadCommand<HostStat> {
+    @Parameters(paramLabel = "NAME", description = "The host.", completionCandidates = LiveNames.Hosts.class)
+    String name;
+
+    HostStatCommand(ShellContext ctx) {
+        super(ctx);
+    }
+
+    @Override
+    protected HostStat read(Lab lab) {
+        return lab.host(name).stat();
+    }
+
+    @Override
+    protected void print(HostStat s) {
+        new Fields()
+                .add("name", s.name())
+                .add("running", s.running())
+                .add("cpu ready", VmStatCommand.percent(s.cpuReady()))
+                .add("disk latency", VmStatCommand.latency(s.diskLatency()))
+                .add("disk written", Sizes.format(s.diskWritten()))
+                .add("disk read", Sizes.format(s.diskRead()))
+                .add("memory used", Sizes.format(s.memoryUsed()))
+                .print(out(), style());
+    }
+}

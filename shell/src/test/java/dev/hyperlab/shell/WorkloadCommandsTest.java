@@ -1,0 +1,38 @@
+package dev.hyperlab.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+/** {@code --workload}, {@code vm stat} and {@code host stat} from the shell: the facade's figures, deterministic. */
+class WorkloadCommandsTest {
+    private static String run() {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            shell.small().ok("vm create db1 --host esx1 --vcpus 2 --memory 4GiB --os linux-server --workload database;"
+                    + "vm create b1 --host esx1 --vcpus 16 --memory 2GiB --os linux-server --workload build;"
+                    + "vm start web1 db1 b1 --wait; vm set web1 --workload web; advance 1h");
+            return shell.ok("vm stat db1 --json") + shell.ok("host stat esx1 --json") + shell.ok("vm stat web1")
+                    + shell.ok("vm info web1");
+        }
+    }
+
+    @Test
+    void aRunningVmTakesAWorkloadAndItsStatsComeOutTheSameEachRun() {
+        String out = run();
+        assertThat(out).isEqualTo(run());
+        assertThat(out).contains("\"workload\" : \"database\"").contains("\"cpuReady\"").contains("\"diskLatency\"")
+                .contains("\"diskWritten\"").contains("\"memoryUsed\"").contains("\"running\" : 3");
+        assertThat(out).containsPattern("cpu ready +\\d+\\.\\d%").containsPattern("workload +web");
+    }
+
+    @Test
+    void anUnknownWorkloadIsOneLineAndChangesNothing() {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            shell.small();
+            ShellFixture.Result r = shell.run("vm set web1 --workload mining");
+            assertThat(r.ok()).isFalse();
+            assertThat(r.err()).contains("no workload 'mining'").contains("idle, web, database, desktop, build");
+            assertThat(shell.ok("vm info web1")).containsPattern("workload +idle");
+        }
+    }
+}

@@ -50,6 +50,7 @@ class DryRunTest {
         s.put("vm set", "vm set fc1 --vcpus 2 --memory 512MiB --boot-priority 3");
         s.put("host delete", "host delete bare");
         s.put("vm clone", "vm clone web1 web9");
+        s.put("vm clone --linked", "vm clone web1 web8 --linked");
         s.put("vm migrate", "vm migrate web1 --to efi1");
         s.put("vm rename", "vm rename web1 web0");
         s.put("mem balloon", "mem balloon dev1 512MiB");

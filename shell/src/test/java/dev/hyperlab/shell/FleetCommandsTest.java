@@ -120,7 +120,7 @@ class FleetCommandsTest {
                     + "while it is off, as virt-clone asks: vm shutdown w first)");
             shell.ok("vm shutdown w --wait");
             String before = shell.ok("time");
-            assertThat(shell.ok("vm clone w w2")).startsWith("cloned w as w2 on h (disks qcow2 10 GiB) in ")
+            assertThat(shell.ok("vm clone w w2")).startsWith("cloned w as w2 on h (disks qcow2 10 GiB, mac 52:54:00:")
                     .endsWith(" of lab time (next: vm start w2 --wait)\n");
             assertThat(shell.ok("time")).as("the copy took lab time").isNotEqualTo(before);
             Path source = tmp.resolve("lab/vms/w/disk0.qcow2");
@@ -134,6 +134,59 @@ class FleetCommandsTest {
             assertThat(shell.ok("vm start w2 --wait")).contains("running");
             assertThat(shell.ok("js lab.vm('w').cloneAs('w3').name()")).isEqualTo("w3\n");
             assertThat(shell.ok("java lab.vm(\"w3\").cloneAs(\"w4\").info().vcpus()")).contains("2");
+        }
+    }
+
+    @Test
+    void aLinkedCloneIsAnOverlayOnItsSourceThatQemuImgFollowsAndItsSourceStaysAsItIs() throws Exception {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create h --cores 8 --ram 32GiB --disk nvme:2TiB; host install h --hypervisor type1;"
+                    + "host power-on h --wait; vm create w --host h --vcpus 2 --memory 2GiB --os linux-server;"
+                    + "vm start w --wait; vm shutdown w --wait");
+            String out = shell.ok("vm clone w w2 --linked");
+            assertThat(out).startsWith("cloned w as linked clone w2 on h (disks qcow2 10 GiB, mac 52:54:00:")
+                    .endsWith(" of lab time (next: vm start w2 --wait)\n");
+            assertThat(shell.ok("events --vm w2")).as("writing the overlay's metadata takes lab time, not a copy's")
+                    .containsPattern("linked clone of w 192.2 KiB of metadata in [1-9][0-9]*us mac 52:54:00:");
+            Path source = tmp.resolve("lab/vms/w/disk0.qcow2");
+            Path clone = tmp.resolve("lab/vms/w2/disk0.qcow2");
+            String chain = run(tmp, "qemu-img", "info", "-U", "--backing-chain", "--output=json", clone.toString());
+            assertThat(chain).contains("\"backing-filename\": \"../w/disk0.qcow2\"")
+                    .containsPattern("\"full-backing-filename\": \"[^\"]*/vms/w2/../w/disk0.qcow2\"")
+                    .contains("\"backing-filename-format\": \"qcow2\"")
+                    .containsPattern("\"filename\": \"[^\"]*/vms/w2/../w/disk0.qcow2\"")
+                    .contains("linux-server-bios.qcow2");
+            assertThat(run(tmp, "qemu-img", "compare", "-U", source.toString(), clone.toString()))
+                    .contains("Images are identical");
+            String info = shell.ok("vm info w2");
+            assertThat(info).containsPattern("mac +52:54:00:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}\n")
+                    .containsPattern("machine id +[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}\n")
+                    .containsPattern("linked to +w\n");
+            assertThat(shell.ok("vm info w")).doesNotContain("mac").doesNotContain("linked to");
+            assertThat(shell.ok("vm info w2 --json")).contains("\"identity\" : {").contains("\"linkedTo\" : \"w\"");
+            // the source is the clone's base: what would change its disks under the clone is refused, naming it
+            String lab = java.nio.file.Files.readString(tmp.resolve("lab/lab.json"));
+            assertThat(shell.run("vm start w").err().strip()).isEqualTo("error: VM w is the base of linked clone w2: "
+                    + "starting it would change the disks it reads through (vm delete w2 first, or clone w in full "
+                    + "(vm clone without --linked))");
+            assertThat(shell.run("vm delete w").err().strip()).startsWith("error: VM w is the base of linked clone w2: "
+                    + "deleting it");
+            assertThat(shell.run("vm migrate w2 --to h").err()).contains("already");
+            assertThat(java.nio.file.Files.readString(tmp.resolve("lab/lab.json"))).isEqualTo(lab);
+            assertThat(shell.ok("vm start w2 --wait")).contains("running");
+            assertThat(shell.ok("vm clone w w3 --linked --dry-run"))
+                    .contains("would clone w as linked clone w3 on h (disks qcow2 10 GiB, mac 52:54:00:");
+            assertThat(shell.ok("js lab.vm('w').linkedCloneAs('w3').info().identity.linkedTo")).isEqualTo("w\n");
+            assertThat(shell.ok("java lab.vm(\"w\").linkedCloneAs(\"w4\").info().identity().mac()"))
+                    .contains("52:54:00:");
+            String macs = shell.ok("vm info w2 --json") + shell.ok("vm info w3 --json") + shell.ok("vm info w4 --json");
+            assertThat(java.util.regex.Pattern.compile("52:54:00:..:..:..").matcher(macs).results()
+                    .map(java.util.regex.MatchResult::group).distinct().count()).as(macs).isEqualTo(3);
+            assertThat(shell.run("vm start w").err().strip()).isEqualTo("error: VM w is the base of linked clones w2, "
+                    + "w3, w4: starting it would change the disks they read through (delete those clones first, or "
+                    + "clone w in full (vm clone without --linked))");
+            shell.ok("vm destroy w2; vm delete w2; vm delete w3; vm delete w4");
+            assertThat(shell.ok("vm start w --wait")).as("no clone left: the source runs again").contains("running");
         }
     }
 

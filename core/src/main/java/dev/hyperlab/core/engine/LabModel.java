@@ -140,6 +140,9 @@ public final class LabModel {
             throws java.io.IOException {
         LabModel lab = new LabModel(LabCodec.num(document, "seed"), extensions, images(dir));
         LabCodec.apply(document, lab);
+        for (VmMachine v : lab.vms.values()) {
+            v.linkedDisks().forEach(p -> lab.images.holdReadOnly(p, true)); // linked clones read through these
+        }
         return lab;
     }
 
@@ -713,11 +716,17 @@ public final class LabModel {
     public void deleteVm(String name) {
         VmMachine vm = vmMachine(name);
         vm.lifecycle.check(VmLifecycle.Action.DELETE);
+        vm.requireNoLinkedClones("deleting it");
         vm.stopPlan();
         removeVm(vm);
         for (VmDisk d : vm.disks) {
             if (d.owned()) {
                 images.delete(d.path());
+            }
+        }
+        for (String base : vm.linkedDisks()) {
+            if (vms.values().stream().noneMatch(v -> v.linkedDisks().contains(base))) {
+                images.holdReadOnly(base, false); // its last linked clone is gone: its VM may write it again
             }
         }
         log(name, "deleted");
@@ -726,6 +735,11 @@ public final class LabModel {
     /** Clones stopped VM {@code source} as {@code name} ({@code vm clone}, {@link VmClones}); the lab's clock runs on for the copy. */
     public VmInfo cloneVm(String source, String name, ProgressListener progress) {
         return VmClones.cloneVm(this, source, name, progress).vm().info();
+    }
+
+    /** A linked clone of stopped VM {@code source} as {@code name} ({@code vm clone --linked}, {@link VmClones}). */
+    public VmInfo linkedCloneVm(String source, String name, ProgressListener progress) {
+        return VmClones.linkedClone(this, source, name, progress).vm().info();
     }
 
     /** Moves stopped VM {@code name} to host {@code to} ({@code vm migrate}, {@link VmMigrations}); the copy takes lab time. */
@@ -1107,6 +1121,31 @@ public final class LabModel {
         @Override
         public long nextRequest() {
             return LabModel.this.nextRequest();
+        }
+
+        @Override
+        public String diskOwner(String path) {
+            for (VmMachine v : vms.values()) {
+                for (dev.hyperlab.core.engine.machine.VmDisk d : v.disks) {
+                    if (d.path().equals(path)) {
+                        return v.name;
+                    }
+                }
+            }
+            return "";
+        }
+
+        @Override
+        public List<String> linkedClonesOf(VmMachine vm) {
+            java.util.Set<String> paths = new java.util.HashSet<>();
+            vm.disks.forEach(d -> paths.add(d.path()));
+            List<String> out = new ArrayList<>();
+            for (VmMachine v : vms.values()) { // sorted by name
+                if (v.linkedDisks().stream().anyMatch(paths::contains)) {
+                    out.add(v.name);
+                }
+            }
+            return out;
         }
 
         @Override

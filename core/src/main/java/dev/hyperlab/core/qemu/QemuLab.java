@@ -497,7 +497,8 @@ public final class QemuLab implements Lab, AutoCloseable {
             disks.add(new VmInfo.VmDiskInfo(d, format, size));
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
-                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false);
+                List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false,
+                VmInfo.Identity.NONE);
     }
 
     void start(String name, Wait wait) {

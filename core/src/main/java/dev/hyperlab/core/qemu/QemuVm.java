@@ -117,6 +117,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public Vm linkedCloneAs(String clone) {
+        throw later("linked clones (a qcow2 overlay on this VM's disk, and a -nic with the clone's own MAC address)");
+    }
+
+    @Override
     public VmInfo set(dev.hyperlab.api.lab.VmChange change) {
         return lab.set(name, change);
     }

@@ -46,6 +46,14 @@ public final class VmMachine extends Machine {
     public String reason = "";
     /** Starts when its host's hypervisor is up ({@code vm set --autostart}); not part of the machine it boots. */
     private boolean autostart;
+    /** Its NIC's MAC address, given when it was cloned ({@code 52:54:00:xx:xx:xx}); empty when none was assigned. */
+    private String mac = "";
+    /** Its machine id (32 hex digits), given when it was cloned; empty when none was assigned. */
+    private String machineId = "";
+    /** The disks (lab paths) its disks are overlays of, when it is a linked clone; else empty. */
+    private List<String> linkedDisks = List.of();
+    /** Whether a linked clone was ever made of it: only then are its clones looked for (start, delete, revert). */
+    private boolean linkedBase;
     /** The state to return to when a queued start is refused. */
     VmState stateBeforeStart = VmState.DEFINED;
     /** Order of the last start request (the start queue's tie-break). */
@@ -93,6 +101,49 @@ public final class VmMachine extends Machine {
     void autostartRefused(String why) {
         reason = "autostart refused: " + why;
         env.log(name, "autostart refused");
+    }
+
+    public String mac() {
+        return mac;
+    }
+
+    public String machineId() {
+        return machineId;
+    }
+
+    /** The lab paths of the disks its disks read through, when it is a linked clone; else empty. */
+    public List<String> linkedDisks() {
+        return linkedDisks;
+    }
+
+    /** Gives the VM its identity as a clone: a MAC address and a machine id of its own ({@code vm clone}). */
+    public void assignIdentity(String mac, String machineId, List<String> linkedDisks) {
+        this.mac = mac;
+        this.machineId = machineId;
+        this.linkedDisks = List.copyOf(linkedDisks);
+    }
+
+    /** Marks it as the base of a linked clone: from now on its linked clones are looked for before it changes. */
+    public void markLinkedBase() {
+        linkedBase = true;
+    }
+
+    /**
+     * Refuses, changing nothing, when linked clones read through this VM's disks: their data is its disks' as they
+     * are, so {@code what} (a start, a revert, a delete) would change or take it under them.
+     */
+    public void requireNoLinkedClones(String what) {
+        if (!linkedBase) {
+            return;
+        }
+        List<String> clones = env.linkedClonesOf(this);
+        if (!clones.isEmpty()) {
+            throw LabException.notAllowed("VM " + name + " is the base of linked clone" + (clones.size() > 1 ? "s " : " ")
+                    + String.join(", ", clones) + ": " + what + " would change the disks "
+                    + (clones.size() > 1 ? "they read" : "it reads") + " through", (clones.size() > 1
+                    ? "delete those clones first" : "vm delete " + clones.get(0) + " first") + ", or clone " + name
+                    + " in full (vm clone without --linked)");
+        }
     }
 
     /** The snapshot operation under way at the last save, or null. */
@@ -333,6 +384,7 @@ public final class VmMachine extends Machine {
     /** Refuses a start this VM's state or host does not allow; changes nothing. */
     public void checkStartable() {
         lifecycle.check(VmLifecycle.Action.START);
+        requireNoLinkedClones("starting it");
         HostMachine h = hostMachine();
         if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
             throw LabException.notAllowed("host " + h.name + " is " + h.state().id(), h.untilRunning());
@@ -642,7 +694,12 @@ public final class VmMachine extends Machine {
                     d.virtualSize()));
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
-                bootPriority, reason, operation(), autostart);
+                bootPriority, reason, operation(), autostart, new VmInfo.Identity(mac, machineId, linkedTo()));
+    }
+
+    /** The VM whose disks this linked clone's disks read through, or empty. */
+    private String linkedTo() {
+        return linkedDisks.isEmpty() ? "" : env.diskOwner(linkedDisks.get(0));
     }
 
     // ---- saved with the lab and, less its history, in a snapshot's state (LabCodec, VmStateDoc) ----
@@ -660,6 +717,16 @@ public final class VmMachine extends Machine {
         g.writeNumberField("bootPriority", bootPriority);
         if (autostart) {
             g.writeBooleanField("autostart", true); // absent when off: a lab saved before autostart reads the same
+        }
+        if (!mac.isEmpty()) { // absent for a VM never cloned: a lab saved before clones had identities reads the same
+            g.writeStringField("mac", mac);
+            g.writeStringField("machineId", machineId);
+        }
+        if (!linkedDisks.isEmpty()) {
+            SavedDoc.writeStrings(g, "linkedDisks", linkedDisks);
+        }
+        if (linkedBase) {
+            g.writeBooleanField("linkedBase", true);
         }
         g.writeArrayFieldStart("disks");
         for (VmDisk d : disks) {
@@ -721,6 +788,14 @@ public final class VmMachine extends Machine {
         vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));
         vm.reason = SavedDoc.str(v, "reason");
         vm.autostart = Boolean.TRUE.equals(v.get("autostart"));
+        if (v.get("mac") instanceof String m) {
+            vm.mac = m;
+            vm.machineId = SavedDoc.str(v, "machineId");
+        }
+        vm.linkedBase = Boolean.TRUE.equals(v.get("linkedBase"));
+        if (v.containsKey("linkedDisks")) {
+            vm.linkedDisks = SavedDoc.strings(v, "linkedDisks");
+        }
         vm.stateBeforeStart = VmState.of(SavedDoc.str(v, "stateBeforeStart"));
         vm.startRequest = SavedDoc.num(v, "startRequest");
         vm.held = SavedDoc.num(v, "held");

@@ -44,6 +44,9 @@ final class VmInfoCommand extends ReadCommand<VmInfo> {
                 .add("drivers", i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers()))
                 .add("boot priority", i.bootPriority())
                 .add("autostart", i.autostart() ? "on" : "off")
+                .add("mac", i.identity().mac())
+                .add("machine id", i.identity().machineId())
+                .add("linked to", i.identity().linkedTo())
                 .print(out(), style());
     }
 }

@@ -191,6 +191,52 @@ class FleetCommandsTest {
     }
 
     @Test
+    void resourceControlsAreSetInAnyStateShownAndRefusedWithTheFigures() throws IOException {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create h --cores 4 --ram 32GiB --cpu-ghz 2.1; host install h --hypervisor type1;"
+                    + "host power-on h --wait");
+            assertThat(shell.ok("vm create db --host h --vcpus 2 --memory 4GiB --os linux-server --cpu-shares 4000 "
+                    + "--cpu-reservation 1core --mem-reservation 2GiB")).contains(", cpu shares 4000, cpu reservation "
+                    + "2100 MHz, mem reservation 2 GiB");
+            assertThat(shell.ok("vm info db")).containsPattern("resources +cpu shares 4000, cpu reservation 2100 MHz, "
+                    + "mem reservation 2 GiB\n");
+            assertThat(shell.ok("vm info db --json")).contains("\"cpuReservationMhz\" : 2100");
+            shell.ok("vm start db --wait");
+            assertThat(shell.ok("vm set db --cpu-limit 3.5GHz --mem-limit 3GiB")).as("in any state")
+                    .endsWith("cpu shares 4000, cpu reservation 2100 MHz, cpu limit 3500 MHz, mem reservation 2 GiB, "
+                            + "mem limit 3 GiB\n");
+            assertThat(shell.ok("events --vm db")).contains("resources cpu-limit 0MHz->3500MHz mem-limit 0 B->3 GiB");
+            shell.ok("vm create big --host h --vcpus 4 --memory 2GiB --os linux-server --cpu-reservation 5GHz");
+            String lab = Files.readString(tmp.resolve("lab/lab.json"));
+            assertThat(shell.run("vm start big").err().strip()).isEqualTo("error: VM big cannot start: its CPU "
+                    + "reservation of 5000 MHz does not fit: host h's running VMs reserve 2100 MHz of the 6300 MHz it "
+                    + "can reserve (4 cores less 1 for the host, at 2100 MHz) (lower its --cpu-reservation or stop a "
+                    + "VM with one on h)");
+            for (String[] c : new String[][] {
+                    {"vm set db --cpu-shares 2000000", "error: VM db: 2000000 CPU shares is out of range (1 to "
+                            + "1000000 (1000 a vCPU is normal), or 0 for normal)"},
+                    {"vm set db --cpu-limit 1GHz", "error: VM db: its CPU limit (1000 MHz) is below its reservation "
+                            + "(2100 MHz) (a limit at least the reservation, or 0 for none)"},
+                    {"vm set db --cpu-reservation fast", "error: --cpu-reservation 'fast' is not a CPU rate (2100MHz, "
+                            + "2.1GHz or 1.5cores (0 for none))"},
+                    {"vm set db --mem-reservation 8GiB", "error: VM db: a memory reservation of 8 GiB is more than "
+                            + "its 4 GiB (at most its memory)"}}) {
+                assertThat(shell.run(c[0]).err().strip()).as(c[0]).isEqualTo(c[1]);
+            }
+            assertThat(Files.readString(tmp.resolve("lab/lab.json"))).isEqualTo(lab);
+            assertThat(shell.ok("vm set big --cpu-reservation 4.2GHz --dry-run")).contains("would set big");
+            assertThat(shell.ok("js lab.vm('big').setResources(Object.assign({}, lab.vm('big').info().resources, {cpuShares: 500}))"
+                    + ".resources.cpuShares")).isEqualTo("500\n");
+            assertThat(shell.ok("java lab.vm(\"big\").setResources(lab.vm(\"big\").info().resources()"
+                    + ".withCpuReservationMhz(0)).resources()")).contains("cpuShares=500").contains("cpuReservationMhz=0");
+            shell.ok("vm start big --wait");
+        }
+        try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
+            assertThat(again.ok("vm info db")).contains("cpu limit 3500 MHz");
+        }
+    }
+
+    @Test
     void autostartVmsComeBackAfterAPowerCutByTheStartPolicyAndTheOthersStayCrashed() {
         try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
             shell.ok("host create h --cores 8 --ram 32GiB; host install h --hypervisor type1; host power-on h --wait;"

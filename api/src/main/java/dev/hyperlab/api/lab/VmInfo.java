@@ -36,12 +36,13 @@ import org.apiguardian.api.API;
  *     by the host's start policy ({@code vm set --autostart}, as {@code virsh autostart})
  * @param identity what tells this VM apart from the VM it was cloned from: its MAC address and machine id (empty for
  *     a VM that was never cloned), and the VM whose disks a linked clone reads through
+ * @param resources its resource controls: CPU shares, reservation and limit, memory reservation and limit
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record VmInfo(
         String name, String host, VmState state, int vcpus, long memory, String firmware, String os,
         List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason, String operation,
-        boolean autostart, Identity identity) {
+        boolean autostart, Identity identity, VmResources resources) {
 
     /**
      * A VM's identity on the network and in the guest: what {@code vm clone} gives every clone, as {@code virt-clone}

@@ -752,6 +752,11 @@ public final class LabModel {
         return VmChanges.apply(this, name, change).info();
     }
 
+    /** Sets VM {@code name}'s resource controls ({@code vm set --cpu-shares ...}, {@link VmResourceChanges}). */
+    public VmInfo setVmResources(String name, dev.hyperlab.api.lab.VmResources resources) {
+        return VmResourceChanges.apply(this, name, resources).info();
+    }
+
     /** Takes {@code vm} out of the lab's tables and its host's (its images are the caller's). */
     void removeVm(VmMachine vm) {
         vm.hostMachine().starts.remove(vm);

@@ -125,6 +125,47 @@ public final class HostMachine extends Machine {
         return 1;
     }
 
+    /** The clock of its cores in GHz. */
+    public double cpuGhz() {
+        return ghz;
+    }
+
+    /**
+     * The CPU rate (GHz) this host can reserve for VMs: its cores less the host's own, as vSphere's admission control
+     * counts a host's capacity for reservations less what the hypervisor keeps (calibration: vm.resources.cpu_admission).
+     */
+    public double reservableGhz() {
+        return Math.max(1, cores - Calibration.HOST_RESERVED_CORES) * ghz;
+    }
+
+    /** The CPU rate (GHz) reserved by the VMs holding resources here, {@code except} left out. */
+    public double reservedGhz(VmMachine except) {
+        double sum = 0;
+        for (String n : vms) {
+            VmMachine v = env.vmMachine(n);
+            if (v != except && v.held > 0) {
+                sum += v.cpuReservationGhz();
+            }
+        }
+        return sum;
+    }
+
+    /** Why {@code v}'s CPU reservation does not fit next to the running VMs' (with the figures), or empty. */
+    public String cpuReservationRefusal(VmMachine v) {
+        double want = v.cpuReservationGhz();
+        if (want <= 0) {
+            return "";
+        }
+        double reserved = reservedGhz(v);
+        if (reserved + want <= reservableGhz() + 1e-9) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "its CPU reservation of %d MHz does not fit: host %s's running VMs "
+                + "reserve %d MHz of the %d MHz it can reserve (%d cores less %d for the host, at %d MHz)",
+                Math.round(want * 1000), name, Math.round(reserved * 1000), Math.round(reservableGhz() * 1000), cores,
+                Calibration.HOST_RESERVED_CORES, Math.round(ghz * 1000));
+    }
+
     public HostState state() {
         return lifecycle.state();
     }

@@ -52,6 +52,8 @@ public final class VmMachine extends Machine {
     private String machineId = "";
     /** The disks (lab paths) its disks are overlays of, when it is a linked clone; else empty. */
     private List<String> linkedDisks = List.of();
+    /** Its resource controls ({@code vm set --cpu-shares ...}); {@link VmResources#DEFAULT} when none are set. */
+    private dev.hyperlab.api.lab.VmResources resources = dev.hyperlab.api.lab.VmResources.DEFAULT;
     /** Whether a linked clone was ever made of it: only then are its clones looked for (start, delete, revert). */
     private boolean linkedBase;
     /** The state to return to when a queued start is refused. */
@@ -121,6 +123,20 @@ public final class VmMachine extends Machine {
         this.mac = mac;
         this.machineId = machineId;
         this.linkedDisks = List.copyOf(linkedDisks);
+    }
+
+    public dev.hyperlab.api.lab.VmResources resources() {
+        return resources;
+    }
+
+    /** Sets its resource controls (checked by the caller); the CPU ones apply from its next step, as a reshare does. */
+    public void setResources(dev.hyperlab.api.lab.VmResources r) {
+        resources = r;
+    }
+
+    /** The CPU rate its reservation guarantees, in gigacycles per second (MHz / 1000), 0 for none. */
+    public double cpuReservationGhz() {
+        return resources.cpuReservationMhz() / 1000.0;
     }
 
     /** Marks it as the base of a linked clone: from now on its linked clones are looked for before it changes. */
@@ -199,7 +215,25 @@ public final class VmMachine extends Machine {
     @Override
     double cpuCap(PlannedStep step) {
         HostMachine h = hostMachine();
-        return Math.min(Math.min(step.demand().threads(), vcpus), h.cores) * h.ghz;
+        double cap = Math.min(Math.min(step.demand().threads(), vcpus), h.cores) * h.ghz;
+        // calibration: vm.resources.cpu_limit (vSphere's limit, cgroup v2's cpu.max: never more, even on idle cores)
+        return resources.cpuLimitMhz() > 0 ? Math.min(cap, resources.cpuLimitMhz() / 1000.0) : cap;
+    }
+
+    /** Its CPU shares as a weight: vSphere's normal of 1,000 shares per vCPU is {@link #cpuWeight}'s 1 per vCPU. */
+    @Override
+    double cpuShareWeight() {
+        // calibration: vm.resources.cpu_shares
+        return resources.cpuShares() > 0 ? resources.cpuShares() / (double) SHARES_PER_VCPU : cpuWeight();
+    }
+
+    /** vSphere's "normal" CPU shares per vCPU (calibration: vm.resources.cpu_shares). */
+    public static final int SHARES_PER_VCPU = 1000;
+
+    @Override
+    double cpuFloor() {
+        // calibration: vm.resources.cpu_reservation (a guaranteed rate whenever the VM has work for it)
+        return cpuReservationGhz();
     }
 
     /** Shares follow vCPUs, as hypervisors' default CPU shares do (e.g. VMware's 1000 shares per vCPU). */
@@ -385,6 +419,11 @@ public final class VmMachine extends Machine {
     public void checkStartable() {
         lifecycle.check(VmLifecycle.Action.START);
         requireNoLinkedClones("starting it");
+        String cpu = hostMachine().cpuReservationRefusal(this);
+        if (!cpu.isEmpty()) {
+            throw LabException.insufficient("VM " + name + " cannot start: " + cpu, "lower its --cpu-reservation or "
+                    + "stop a VM with one on " + hostMachine().name);
+        }
         HostMachine h = hostMachine();
         if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
             throw LabException.notAllowed("host " + h.name + " is " + h.state().id(), h.untilRunning());
@@ -415,10 +454,13 @@ public final class VmMachine extends Machine {
     boolean admitted() {
         HostMachine h = hostMachine();
         String refusal = h.memory.refusal(this);
+        if (refusal.isEmpty()) {
+            refusal = h.cpuReservationRefusal(this); // others admitted since its request may have reserved the rest
+        }
         if (!refusal.isEmpty()) {
             lifecycle.transition(VmLifecycle.Action.START_REFUSED, stateBeforeStart);
             reason = "start refused: " + refusal;
-            env.log(name, "start refused (memory)");
+            env.log(name, "start refused (" + (refusal.contains("CPU") ? "cpu" : "memory") + ")");
             return false;
         }
         List<PlannedStep> boot = VmBootPlans.plan(this, true); // before anything is held: planning calls plugins
@@ -694,7 +736,8 @@ public final class VmMachine extends Machine {
                     d.virtualSize()));
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
-                bootPriority, reason, operation(), autostart, new VmInfo.Identity(mac, machineId, linkedTo()));
+                bootPriority, reason, operation(), autostart, new VmInfo.Identity(mac, machineId, linkedTo()),
+                resources);
     }
 
     /** The VM whose disks this linked clone's disks read through, or empty. */
@@ -727,6 +770,15 @@ public final class VmMachine extends Machine {
         }
         if (linkedBase) {
             g.writeBooleanField("linkedBase", true);
+        }
+        if (!resources.isDefault()) { // absent when none are set: a lab saved before them reads the same
+            g.writeObjectFieldStart("resources");
+            g.writeNumberField("cpuShares", resources.cpuShares());
+            g.writeNumberField("cpuReservationMhz", resources.cpuReservationMhz());
+            g.writeNumberField("cpuLimitMhz", resources.cpuLimitMhz());
+            g.writeNumberField("memReservation", resources.memReservation());
+            g.writeNumberField("memLimit", resources.memLimit());
+            g.writeEndObject();
         }
         g.writeArrayFieldStart("disks");
         for (VmDisk d : disks) {
@@ -793,6 +845,12 @@ public final class VmMachine extends Machine {
             vm.machineId = SavedDoc.str(v, "machineId");
         }
         vm.linkedBase = Boolean.TRUE.equals(v.get("linkedBase"));
+        if (v.get("resources") instanceof Map<?, ?> r) {
+            Map<String, Object> m = (Map<String, Object>) r;
+            vm.resources = new dev.hyperlab.api.lab.VmResources((int) SavedDoc.num(m, "cpuShares"),
+                    SavedDoc.num(m, "cpuReservationMhz"), SavedDoc.num(m, "cpuLimitMhz"), SavedDoc.num(m, "memReservation"),
+                    SavedDoc.num(m, "memLimit"));
+        }
         if (v.containsKey("linkedDisks")) {
             vm.linkedDisks = SavedDoc.strings(v, "linkedDisks");
         }

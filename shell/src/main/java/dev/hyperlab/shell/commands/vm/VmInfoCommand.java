@@ -47,6 +47,7 @@ final class VmInfoCommand extends ReadCommand<VmInfo> {
                 .add("mac", i.identity().mac())
                 .add("machine id", i.identity().machineId())
                 .add("linked to", i.identity().linkedTo())
+                .add("resources", ResourceOptions.describe(i.resources()))
                 .print(out(), style());
     }
 }

@@ -13,6 +13,7 @@ import dev.hyperlab.shell.render.Plural;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -24,7 +25,10 @@ import picocli.CommandLine.Parameters;
                 + "set in any state.",
         "The change shows at the next boot: a Windows guest given virtio-blk can boot from a virtio disk; one whose "
                 + "boot disk's driver is removed stops with INACCESSIBLE_BOOT_DEVICE (0x7B); firmware the disk was "
-                + "not laid out for finds no boot device."})
+                + "not laid out for finds no boot device.",
+        "Resource controls (--cpu-shares, --cpu-reservation, --cpu-limit, --mem-reservation, --mem-limit) are "
+                + "vSphere's shares, reservations and limits (cgroup v2's cpu.weight, cpu.max, memory.min, memory.max) "
+                + "and may be set in any state: the CPU ones apply from the VM's next step of work."})
 final class VmSet extends ChangeCommand {
     @Parameters(paramLabel = "NAME", description = "The VM.", completionCandidates = LiveNames.Vms.class)
     String name;
@@ -50,6 +54,9 @@ final class VmSet extends ChangeCommand {
             + "once its hypervisor is up after a power-on or a reset (a power cut included), by its start policy. "
             + "Allowed in any state.")
     String autostart;
+
+    @Mixin
+    ResourceOptions resources = new ResourceOptions();
 
     VmSet(ShellContext ctx) {
         super(ctx);
@@ -83,12 +90,17 @@ final class VmSet extends ChangeCommand {
         if (autostart != null) {
             change = change.withAutostart(Args.onOff("--autostart", autostart));
         }
+        if (change.isEmpty() && resources.any()) {
+            resources.apply(lab, name); // resource controls alone: allowed in any state
+            return;
+        }
         if (change.isEmpty()) {
             throw new ShellException("vm set " + name + " changes nothing",
                     "give --vcpus, --memory, --firmware, --driver, --boot-priority or --autostart; vm info shows "
                             + "the VM");
         }
         lab.vm(name).set(change);
+        resources.apply(lab, name);
     }
 
     @Override
@@ -97,7 +109,8 @@ final class VmSet extends ChangeCommand {
         out().println((dryRun ? "would set " : "set ") + name + ": " + Plural.of(i.vcpus(), "vCPU") + ", "
                 + Sizes.format(i.memory()) + ", firmware " + i.firmware() + ", drivers "
                 + (i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers())) + ", boot priority "
-                + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off"));
+                + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off")
+                + (i.resources().isDefault() ? "" : ", " + ResourceOptions.describe(i.resources())));
     }
 
     @Override

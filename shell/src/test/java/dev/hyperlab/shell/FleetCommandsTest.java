@@ -237,6 +237,31 @@ class FleetCommandsTest {
     }
 
     @Test
+    void aPreloadedHostBootsFromItsReadCache() {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create cold --cores 8 --ram 32GiB --disk hdd:2TiB; host install cold --hypervisor type1;"
+                    + "host create warm --cores 8 --ram 32GiB --disk hdd:2TiB; host install warm --hypervisor type1;"
+                    + "host power-on cold --wait; host power-on warm --wait;"
+                    + "vm create a --host cold --vcpus 2 --memory 2GiB --os linux-server;"
+                    + "vm create b --host warm --vcpus 2 --memory 2GiB --os linux-server");
+            assertThat(shell.ok("host preload warm --os linux-server")).startsWith("preloaded linux-server's boot "
+                    + "blocks into host warm's read cache in ");
+            assertThat(shell.ok("host preload warm --os linux-server")).as("warm already")
+                    .endsWith(" in 0ns of lab time\n");
+            assertThat(shell.ok("events --vm warm")).contains("preload linux-server");
+            shell.ok("vm start a b --wait");
+            String cold = shell.ok("timeline a");
+            String warm = shell.ok("timeline b");
+            // the cold host's boot of a read the blocks into its cache: nothing left to preload
+            shell.ok("js lab.host('cold').preload('linux-server')");
+            assertThat(shell.ok("java lab.host(\"cold\").preload(\"linux-server\").isZero()")).contains("true");
+            assertThat(shell.run("host preload cold --os plan9").err()).startsWith("error: no OS profile 'plan9'");
+            assertThat(cold).containsPattern("bootloader .* disk\n");
+            assertThat(warm).as("its boot loader's reads come from the cache").containsPattern("bootloader .* 0ns +fixed\n");
+        }
+    }
+
+    @Test
     void autostartVmsComeBackAfterAPowerCutByTheStartPolicyAndTheOthersStayCrashed() {
         try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
             shell.ok("host create h --cores 8 --ram 32GiB; host install h --hypervisor type1; host power-on h --wait;"

@@ -752,6 +752,26 @@ public final class LabModel {
         return VmChanges.apply(this, name, change).info();
     }
 
+    /**
+     * {@code host preload HOST --os PROFILE}: the host's datastore reads the profile's boot blocks once, sequentially
+     * (as a clone's copy reads: calibration host.preload_s), and its read cache holds them from then on.
+     */
+    public Duration preloadHost(String name, String os, ProgressListener progress) {
+        HostMachine h = hostMachine(name);
+        if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING || h.hypervisor == null) {
+            throw LabException.notAllowed("host " + name + " is " + h.state().id()
+                    + (h.hypervisor == null ? " with no hypervisor" : ""), "its cache is its hypervisor's RAM: "
+                    + (h.hypervisor == null ? "host install " + name + ", then " : "") + "host power-on " + name);
+        }
+        dev.hyperlab.core.model.OsProfile profile = dev.hyperlab.core.model.OsProfiles.get(os);
+        long bytes = h.coldBootBytes(profile);
+        Duration took = VmClones.readTime(h.datastoreModel(), bytes);
+        h.warmBootBlocks(profile);
+        log(name, "preload", os, dev.hyperlab.api.lab.Sizes.format(bytes), "in " + took.toMillis() + "ms");
+        advance(took, progress);
+        return took;
+    }
+
     /** Sets VM {@code name}'s resource controls ({@code vm set --cpu-shares ...}, {@link VmResourceChanges}). */
     public VmInfo setVmResources(String name, dev.hyperlab.api.lab.VmResources resources) {
         return VmResourceChanges.apply(this, name, resources).info();

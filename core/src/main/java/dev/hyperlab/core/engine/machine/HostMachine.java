@@ -125,6 +125,25 @@ public final class HostMachine extends Machine {
         return 1;
     }
 
+    /**
+     * Bytes the base image of {@code os} gives a boot that the host's read cache does not hold yet: its boot loader,
+     * kernel and init files ({@code host preload}); 0 when the cache holds them all.
+     */
+    public long coldBootBytes(dev.hyperlab.core.model.OsProfile os) {
+        String[] keys = VmBootPlans.cacheKeysOf(os);
+        dev.hyperlab.api.spi.Demand[] parts = {os.bootloader(), os.kernel(), os.init()};
+        long bytes = 0;
+        for (int i = 0; i < keys.length; i++) {
+            bytes += warmCache.contains(keys[i]) ? 0 : parts[i].readBytes();
+        }
+        return bytes;
+    }
+
+    /** The host's read cache holds {@code os}'s boot blocks from now on (until the host loses power or resets). */
+    public void warmBootBlocks(dev.hyperlab.core.model.OsProfile os) {
+        warmCache.addAll(List.of(VmBootPlans.cacheKeysOf(os)));
+    }
+
     /** The clock of its cores in GHz. */
     public double cpuGhz() {
         return ghz;

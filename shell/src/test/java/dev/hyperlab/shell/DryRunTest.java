@@ -49,7 +49,10 @@ class DryRunTest {
         s.put("vm delete", "vm delete fc1");
         s.put("vm set", "vm set fc1 --vcpus 2 --memory 512MiB --boot-priority 3");
         s.put("host delete", "host delete bare");
+        s.put("host preload", "host preload esx1 --os windows-server");
         s.put("vm clone", "vm clone web1 web9");
+        s.put("vm clone --linked", "vm clone web1 web8 --linked");
+        s.put("vm set --cpu-reservation", "vm set dev1 --cpu-shares 4000 --cpu-reservation 1core --mem-limit 2GiB");
         s.put("vm migrate", "vm migrate web1 --to efi1");
         s.put("vm rename", "vm rename web1 web0");
         s.put("mem balloon", "mem balloon dev1 512MiB");

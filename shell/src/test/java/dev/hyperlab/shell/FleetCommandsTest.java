@@ -120,7 +120,7 @@ class FleetCommandsTest {
                     + "while it is off, as virt-clone asks: vm shutdown w first)");
             shell.ok("vm shutdown w --wait");
             String before = shell.ok("time");
-            assertThat(shell.ok("vm clone w w2")).startsWith("cloned w as w2 on h (disks qcow2 10 GiB) in ")
+            assertThat(shell.ok("vm clone w w2")).startsWith("cloned w as w2 on h (disks qcow2 10 GiB, mac 52:54:00:")
                     .endsWith(" of lab time (next: vm start w2 --wait)\n");
             assertThat(shell.ok("time")).as("the copy took lab time").isNotEqualTo(before);
             Path source = tmp.resolve("lab/vms/w/disk0.qcow2");
@@ -134,6 +134,130 @@ class FleetCommandsTest {
             assertThat(shell.ok("vm start w2 --wait")).contains("running");
             assertThat(shell.ok("js lab.vm('w').cloneAs('w3').name()")).isEqualTo("w3\n");
             assertThat(shell.ok("java lab.vm(\"w3\").cloneAs(\"w4\").info().vcpus()")).contains("2");
+        }
+    }
+
+    @Test
+    void aLinkedCloneIsAnOverlayOnItsSourceThatQemuImgFollowsAndItsSourceStaysAsItIs() throws Exception {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create h --cores 8 --ram 32GiB --disk nvme:2TiB; host install h --hypervisor type1;"
+                    + "host power-on h --wait; vm create w --host h --vcpus 2 --memory 2GiB --os linux-server;"
+                    + "vm start w --wait; vm shutdown w --wait");
+            String out = shell.ok("vm clone w w2 --linked");
+            assertThat(out).startsWith("cloned w as linked clone w2 on h (disks qcow2 10 GiB, mac 52:54:00:")
+                    .endsWith(" of lab time (next: vm start w2 --wait)\n");
+            assertThat(shell.ok("events --vm w2")).as("writing the overlay's metadata takes lab time, not a copy's")
+                    .containsPattern("linked clone of w 192.2 KiB of metadata in [1-9][0-9]*us mac 52:54:00:");
+            Path source = tmp.resolve("lab/vms/w/disk0.qcow2");
+            Path clone = tmp.resolve("lab/vms/w2/disk0.qcow2");
+            String chain = run(tmp, "qemu-img", "info", "-U", "--backing-chain", "--output=json", clone.toString());
+            assertThat(chain).contains("\"backing-filename\": \"../w/disk0.qcow2\"")
+                    .containsPattern("\"full-backing-filename\": \"[^\"]*/vms/w2/../w/disk0.qcow2\"")
+                    .contains("\"backing-filename-format\": \"qcow2\"")
+                    .containsPattern("\"filename\": \"[^\"]*/vms/w2/../w/disk0.qcow2\"")
+                    .contains("linux-server-bios.qcow2");
+            assertThat(run(tmp, "qemu-img", "compare", "-U", source.toString(), clone.toString()))
+                    .contains("Images are identical");
+            String info = shell.ok("vm info w2");
+            assertThat(info).containsPattern("mac +52:54:00:[0-9a-f]{2}:[0-9a-f]{2}:[0-9a-f]{2}\n")
+                    .containsPattern("machine id +[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}\n")
+                    .containsPattern("linked to +w\n");
+            assertThat(shell.ok("vm info w")).doesNotContain("mac").doesNotContain("linked to");
+            assertThat(shell.ok("vm info w2 --json")).contains("\"identity\" : {").contains("\"linkedTo\" : \"w\"");
+            // the source is the clone's base: what would change its disks under the clone is refused, naming it
+            String lab = java.nio.file.Files.readString(tmp.resolve("lab/lab.json"));
+            assertThat(shell.run("vm start w").err().strip()).isEqualTo("error: VM w is the base of linked clone w2: "
+                    + "starting it would change the disks it reads through (vm delete w2 first, or clone w in full "
+                    + "(vm clone without --linked))");
+            assertThat(shell.run("vm delete w").err().strip()).startsWith("error: VM w is the base of linked clone w2: "
+                    + "deleting it");
+            assertThat(shell.run("vm migrate w2 --to h").err()).contains("already");
+            assertThat(java.nio.file.Files.readString(tmp.resolve("lab/lab.json"))).isEqualTo(lab);
+            assertThat(shell.ok("vm start w2 --wait")).contains("running");
+            assertThat(shell.ok("vm clone w w3 --linked --dry-run"))
+                    .contains("would clone w as linked clone w3 on h (disks qcow2 10 GiB, mac 52:54:00:");
+            assertThat(shell.ok("js lab.vm('w').linkedCloneAs('w3').info().identity.linkedTo")).isEqualTo("w\n");
+            assertThat(shell.ok("java lab.vm(\"w\").linkedCloneAs(\"w4\").info().identity().mac()"))
+                    .contains("52:54:00:");
+            String macs = shell.ok("vm info w2 --json") + shell.ok("vm info w3 --json") + shell.ok("vm info w4 --json");
+            assertThat(java.util.regex.Pattern.compile("52:54:00:..:..:..").matcher(macs).results()
+                    .map(java.util.regex.MatchResult::group).distinct().count()).as(macs).isEqualTo(3);
+            assertThat(shell.run("vm start w").err().strip()).isEqualTo("error: VM w is the base of linked clones w2, "
+                    + "w3, w4: starting it would change the disks they read through (delete those clones first, or "
+                    + "clone w in full (vm clone without --linked))");
+            shell.ok("vm destroy w2; vm delete w2; vm delete w3; vm delete w4");
+            assertThat(shell.ok("vm start w --wait")).as("no clone left: the source runs again").contains("running");
+        }
+    }
+
+    @Test
+    void resourceControlsAreSetInAnyStateShownAndRefusedWithTheFigures() throws IOException {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create h --cores 4 --ram 32GiB --cpu-ghz 2.1; host install h --hypervisor type1;"
+                    + "host power-on h --wait");
+            assertThat(shell.ok("vm create db --host h --vcpus 2 --memory 4GiB --os linux-server --cpu-shares 4000 "
+                    + "--cpu-reservation 1core --mem-reservation 2GiB")).contains(", cpu shares 4000, cpu reservation "
+                    + "2100 MHz, mem reservation 2 GiB");
+            assertThat(shell.ok("vm info db")).containsPattern("resources +cpu shares 4000, cpu reservation 2100 MHz, "
+                    + "mem reservation 2 GiB\n");
+            assertThat(shell.ok("vm info db --json")).contains("\"cpuReservationMhz\" : 2100");
+            shell.ok("vm start db --wait");
+            assertThat(shell.ok("vm set db --cpu-limit 3.5GHz --mem-limit 3GiB")).as("in any state")
+                    .endsWith("cpu shares 4000, cpu reservation 2100 MHz, cpu limit 3500 MHz, mem reservation 2 GiB, "
+                            + "mem limit 3 GiB\n");
+            assertThat(shell.ok("events --vm db")).contains("resources cpu-limit 0MHz->3500MHz mem-limit 0 B->3 GiB");
+            shell.ok("vm create big --host h --vcpus 4 --memory 2GiB --os linux-server --cpu-reservation 5GHz");
+            String lab = Files.readString(tmp.resolve("lab/lab.json"));
+            assertThat(shell.run("vm start big").err().strip()).isEqualTo("error: VM big cannot start: its CPU "
+                    + "reservation of 5000 MHz does not fit: host h's running VMs reserve 2100 MHz of the 6300 MHz it "
+                    + "can reserve (4 cores less 1 for the host, at 2100 MHz) (lower its --cpu-reservation or stop a "
+                    + "VM with one on h)");
+            for (String[] c : new String[][] {
+                    {"vm set db --cpu-shares 2000000", "error: VM db: 2000000 CPU shares is out of range (1 to "
+                            + "1000000 (1000 a vCPU is normal), or 0 for normal)"},
+                    {"vm set db --cpu-limit 1GHz", "error: VM db: its CPU limit (1000 MHz) is below its reservation "
+                            + "(2100 MHz) (a limit at least the reservation, or 0 for none)"},
+                    {"vm set db --cpu-reservation fast", "error: --cpu-reservation 'fast' is not a CPU rate (2100MHz, "
+                            + "2.1GHz or 1.5cores (0 for none))"},
+                    {"vm set db --mem-reservation 8GiB", "error: VM db: a memory reservation of 8 GiB is more than "
+                            + "its 4 GiB (at most its memory)"}}) {
+                assertThat(shell.run(c[0]).err().strip()).as(c[0]).isEqualTo(c[1]);
+            }
+            assertThat(Files.readString(tmp.resolve("lab/lab.json"))).isEqualTo(lab);
+            assertThat(shell.ok("vm set big --cpu-reservation 4.2GHz --dry-run")).contains("would set big");
+            assertThat(shell.ok("js lab.vm('big').setResources(Object.assign({}, lab.vm('big').info().resources, {cpuShares: 500}))"
+                    + ".resources.cpuShares")).isEqualTo("500\n");
+            assertThat(shell.ok("java lab.vm(\"big\").setResources(lab.vm(\"big\").info().resources()"
+                    + ".withCpuReservationMhz(0)).resources()")).contains("cpuShares=500").contains("cpuReservationMhz=0");
+            shell.ok("vm start big --wait");
+        }
+        try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
+            assertThat(again.ok("vm info db")).contains("cpu limit 3500 MHz");
+        }
+    }
+
+    @Test
+    void aPreloadedHostBootsFromItsReadCache() {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create cold --cores 8 --ram 32GiB --disk hdd:2TiB; host install cold --hypervisor type1;"
+                    + "host create warm --cores 8 --ram 32GiB --disk hdd:2TiB; host install warm --hypervisor type1;"
+                    + "host power-on cold --wait; host power-on warm --wait;"
+                    + "vm create a --host cold --vcpus 2 --memory 2GiB --os linux-server;"
+                    + "vm create b --host warm --vcpus 2 --memory 2GiB --os linux-server");
+            assertThat(shell.ok("host preload warm --os linux-server")).startsWith("preloaded linux-server's boot "
+                    + "blocks into host warm's read cache in ");
+            assertThat(shell.ok("host preload warm --os linux-server")).as("warm already")
+                    .endsWith(" in 0ns of lab time\n");
+            assertThat(shell.ok("events --vm warm")).contains("preload linux-server");
+            shell.ok("vm start a b --wait");
+            String cold = shell.ok("timeline a");
+            String warm = shell.ok("timeline b");
+            // the cold host's boot of a read the blocks into its cache: nothing left to preload
+            shell.ok("js lab.host('cold').preload('linux-server')");
+            assertThat(shell.ok("java lab.host(\"cold\").preload(\"linux-server\").isZero()")).contains("true");
+            assertThat(shell.run("host preload cold --os plan9").err()).startsWith("error: no OS profile 'plan9'");
+            assertThat(cold).containsPattern("bootloader .* disk\n");
+            assertThat(warm).as("its boot loader's reads come from the cache").containsPattern("bootloader .* 0ns +fixed\n");
         }
     }
 

@@ -121,6 +121,26 @@ public interface Vm {
     Vm cloneAs(String name);
 
     /**
+     * A linked clone ({@code vm clone --linked}), as {@code qemu-img create -b} and Proxmox's linked clones make one:
+     * every disk of the clone is a thin qcow2 overlay whose backing file is this VM's disk, so it takes no copy and
+     * next to no lab time (the overlay's metadata written once). This VM then serves as the clone's template: while a
+     * linked clone reads through its disks it is not started, reverted or deleted (refused, naming the clone). The
+     * clone gets a new identity, as {@link #cloneAs} gives. Returns the clone.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    Vm linkedCloneAs(String name);
+
+    /**
+     * Sets the VM's resource controls ({@code vm set --cpu-shares --cpu-reservation --cpu-limit --mem-reservation
+     * --mem-limit}; see {@link VmResources}), in any state, as vSphere changes a VM's resource allocation while it runs:
+     * the CPU controls apply from the VM's next step of work, the memory ones from its next reclaim or touch of memory. A reservation its running VM's
+     * host cannot cover is refused ({@code INSUFFICIENT}), as is a limit below the reservation ({@code INVALID});
+     * nothing changes then. Returns the VM as it is after.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    VmInfo setResources(VmResources resources);
+
+    /**
      * Moves the stopped VM to host {@code host} ({@code vm migrate --to}), as Proxmox's {@code qm migrate} of a stopped VM
      * on local storage: its disks' data goes from this host's datastore to the other's, and the lab's clock runs on
      * for the copy. The destination must run a hypervisor and have the cores and memory the VM is given. A running VM

@@ -36,12 +36,32 @@ import org.apiguardian.api.API;
  *     by the host's start policy ({@code vm set --autostart}, as {@code virsh autostart})
  * @param workload what its guest does once running ({@code vm set --workload}): {@code idle}, {@code web},
  *     {@code database}, {@code desktop} or {@code build}
+ * @param identity what tells this VM apart from the VM it was cloned from: its MAC address and machine id (empty for
+ *     a VM that was never cloned), and the VM whose disks a linked clone reads through
+ * @param resources its resource controls: CPU shares, reservation and limit, memory reservation and limit
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record VmInfo(
         String name, String host, VmState state, int vcpus, long memory, String firmware, String os,
         List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason, String operation,
-        boolean autostart, String workload) {
+        boolean autostart, String workload, Identity identity, VmResources resources) {
+
+    /**
+     * A VM's identity on the network and in the guest: what {@code vm clone} gives every clone, as {@code virt-clone}
+     * generates a new MAC address and {@code virt-sysprep}'s {@code machine-id} operation a new {@code /etc/machine-id}.
+     *
+     * @param mac its NIC's MAC address, {@code 52:54:00:xx:xx:xx} (QEMU's locally administered range), unique in the
+     *     lab; empty when none was assigned (QEMU then gives its default, {@code 52:54:00:12:34:56}, to every VM)
+     * @param machineId its machine id, 32 lower-case hex digits as {@code /etc/machine-id} holds it; empty when none
+     *     was assigned
+     * @param linkedTo the VM whose disks this VM's disks are qcow2 overlays of ({@code vm clone --linked}); empty for
+     *     a VM with disks of its own
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    public record Identity(String mac, String machineId, String linkedTo) {
+        /** No identity assigned, no backing VM. */
+        public static final Identity NONE = new Identity("", "", "");
+    }
 
     /**
      * One disk of a VM.

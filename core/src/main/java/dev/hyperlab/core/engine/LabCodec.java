@@ -121,6 +121,9 @@ public final class LabCodec {
                     g.writeNumberField("remaining", a.remaining());
                     g.writeNumberField("cap", a.cap());
                     g.writeNumberField("weight", a.weight());
+                    if (a.floor() > 0) { // absent without a reservation: a lab saved before them reads the same
+                        g.writeNumberField("floor", a.floor());
+                    }
                     g.writeNumberField("rate", a.rate());
                     g.writeEndObject();
                 }
@@ -245,7 +248,8 @@ public final class LabCodec {
                 if (m == null || m.current == null) {
                     throw new IOException("saved activity of " + name + " has no running step");
                 }
-                Activity act = new Activity(res, m.current, part, 1.0, dbl(a, "cap"), dbl(a, "weight"));
+                Activity act = new Activity(res, m.current, part, 1.0, dbl(a, "cap"), dbl(a, "weight"),
+                        a.containsKey("floor") ? dbl(a, "floor") : 0);
                 act.restoreRemaining(dbl(a, "remaining"));
                 sim.restoreActivity(act, dbl(a, "rate"));
                 switch (part) {

@@ -142,6 +142,9 @@ public final class LabModel {
             throws java.io.IOException {
         LabModel lab = new LabModel(LabCodec.num(document, "seed"), extensions, images(dir));
         LabCodec.apply(document, lab);
+        for (VmMachine v : lab.vms.values()) {
+            v.linkedDisks().forEach(p -> lab.images.holdReadOnly(p, true)); // linked clones read through these
+        }
         return lab;
     }
 
@@ -781,11 +784,17 @@ public final class LabModel {
     public void deleteVm(String name) {
         VmMachine vm = vmMachine(name);
         vm.lifecycle.check(VmLifecycle.Action.DELETE);
+        vm.requireNoLinkedClones("deleting it");
         vm.stopPlan();
         removeVm(vm);
         for (VmDisk d : vm.disks) {
             if (d.owned()) {
                 images.delete(d.path());
+            }
+        }
+        for (String base : vm.linkedDisks()) {
+            if (vms.values().stream().noneMatch(v -> v.linkedDisks().contains(base))) {
+                images.holdReadOnly(base, false); // its last linked clone is gone: its VM may write it again
             }
         }
         log(name, "deleted");
@@ -796,6 +805,11 @@ public final class LabModel {
         return VmClones.cloneVm(this, source, name, progress).vm().info();
     }
 
+    /** A linked clone of stopped VM {@code source} as {@code name} ({@code vm clone --linked}, {@link VmClones}). */
+    public VmInfo linkedCloneVm(String source, String name, ProgressListener progress) {
+        return VmClones.linkedClone(this, source, name, progress).vm().info();
+    }
+
     /** Moves stopped VM {@code name} to host {@code to} ({@code vm migrate}, {@link VmMigrations}); the copy takes lab time. */
     public VmInfo migrateVm(String name, String to, ProgressListener progress) {
         return VmMigrations.migrate(this, name, to, progress).info();
@@ -804,6 +818,31 @@ public final class LabModel {
     /** Changes VM {@code name}'s definition ({@code vm set}, {@link VmChanges}); returns the VM as it is after. */
     public VmInfo setVm(String name, dev.hyperlab.api.lab.VmChange change) {
         return VmChanges.apply(this, name, change).info();
+    }
+
+    /**
+     * {@code host preload HOST --os PROFILE}: the host's datastore reads the profile's boot blocks once, sequentially
+     * (as a clone's copy reads: calibration host.preload_s), and its read cache holds them from then on.
+     */
+    public Duration preloadHost(String name, String os, ProgressListener progress) {
+        HostMachine h = hostMachine(name);
+        if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING || h.hypervisor == null) {
+            throw LabException.notAllowed("host " + name + " is " + h.state().id()
+                    + (h.hypervisor == null ? " with no hypervisor" : ""), "its cache is its hypervisor's RAM: "
+                    + (h.hypervisor == null ? "host install " + name + ", then " : "") + "host power-on " + name);
+        }
+        dev.hyperlab.core.model.OsProfile profile = dev.hyperlab.core.model.OsProfiles.get(os);
+        long bytes = h.coldBootBytes(profile);
+        Duration took = VmClones.readTime(h.datastoreModel(), bytes);
+        h.warmBootBlocks(profile);
+        log(name, "preload", os, dev.hyperlab.api.lab.Sizes.format(bytes), "in " + took.toMillis() + "ms");
+        advance(took, progress);
+        return took;
+    }
+
+    /** Sets VM {@code name}'s resource controls ({@code vm set --cpu-shares ...}, {@link VmResourceChanges}). */
+    public VmInfo setVmResources(String name, dev.hyperlab.api.lab.VmResources resources) {
+        return VmResourceChanges.apply(this, name, resources).info();
     }
 
     /** Takes {@code vm} out of the lab's tables and its host's (its images are the caller's). */
@@ -1175,6 +1214,31 @@ public final class LabModel {
         @Override
         public long nextRequest() {
             return LabModel.this.nextRequest();
+        }
+
+        @Override
+        public String diskOwner(String path) {
+            for (VmMachine v : vms.values()) {
+                for (dev.hyperlab.core.engine.machine.VmDisk d : v.disks) {
+                    if (d.path().equals(path)) {
+                        return v.name;
+                    }
+                }
+            }
+            return "";
+        }
+
+        @Override
+        public List<String> linkedClonesOf(VmMachine vm) {
+            java.util.Set<String> paths = new java.util.HashSet<>();
+            vm.disks.forEach(d -> paths.add(d.path()));
+            List<String> out = new ArrayList<>();
+            for (VmMachine v : vms.values()) { // sorted by name
+                if (v.linkedDisks().stream().anyMatch(paths::contains)) {
+                    out.add(v.name);
+                }
+            }
+            return out;
         }
 
         @Override

@@ -312,6 +312,7 @@ final class Snapshots {
 
     void revert(String vmName, String name, Runnable checkpoint) {
         VmMachine vm = lab.vmMachine(vmName);
+        vm.requireNoLinkedClones("reverting it");
         Target t = target(vm, name);
         if (t.record() != null) {
             VmMachine next; // built here to check it; the revert builds its own once the VM has stopped

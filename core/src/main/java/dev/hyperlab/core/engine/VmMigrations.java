@@ -30,6 +30,12 @@ final class VmMigrations {
             throw LabException.invalid("VM " + name + " is on host " + to + " already", "name another host");
         }
         vm.lifecycle.check(VmLifecycle.Action.MIGRATE);
+        vm.requireNoLinkedClones("moving it");
+        if (!vm.linkedDisks().isEmpty()) {
+            throw LabException.notAllowed("VM " + name + " is a linked clone of " + vm.info().identity().linkedTo()
+                    + ": its disks read through its base's on host " + source.name, "a linked clone stays with its "
+                    + "base; clone it in full (vm clone " + name + " NEW) and move the copy");
+        }
         if (target.state() != HostState.RUNNING || target.hypervisor == null) {
             throw LabException.notAllowed("host " + to + " is " + target.state().id()
                     + (target.hypervisor == null ? " with no hypervisor" : ""), "a VM moves to a host whose "

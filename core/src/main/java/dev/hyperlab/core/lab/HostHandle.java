@@ -86,6 +86,13 @@ final class HostHandle implements Host {
     }
 
     @Override
+    public java.time.Duration preload(String os) {
+        java.time.Duration[] took = new java.time.Duration[1];
+        lab.change(m -> took[0] = m.preloadHost(name, os, lab.progress()));
+        return took[0];
+    }
+
+    @Override
     public void waitFor(HostState state, Duration timeout) {
         lab.change(m -> m.waitHost(name, state, timeout, lab.progress()));
     }

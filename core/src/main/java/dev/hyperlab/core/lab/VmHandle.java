@@ -127,6 +127,19 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public dev.hyperlab.api.lab.VmInfo setResources(dev.hyperlab.api.lab.VmResources resources) {
+        dev.hyperlab.api.lab.VmInfo[] out = new dev.hyperlab.api.lab.VmInfo[1];
+        lab.change(m -> out[0] = m.setVmResources(name, resources));
+        return out[0];
+    }
+
+    @Override
+    public Vm linkedCloneAs(String clone) {
+        lab.change(m -> m.linkedCloneVm(name, clone, lab.progress()));
+        return new VmHandle(lab, clone);
+    }
+
+    @Override
     public dev.hyperlab.api.lab.VmInfo set(dev.hyperlab.api.lab.VmChange change) {
         dev.hyperlab.api.lab.VmInfo[] out = new dev.hyperlab.api.lab.VmInfo[1];
         lab.change(m -> out[0] = m.setVm(name, change));

@@ -123,6 +123,11 @@ final class QemuHost implements Host {
     }
 
     @Override
+    public java.time.Duration preload(String os) {
+        throw QemuVm.later("host preload (this machine's page cache is the kernel's: vmtouch or cat the base image)");
+    }
+
+    @Override
     public void powerOff() {
         throw fixed("power off");
     }

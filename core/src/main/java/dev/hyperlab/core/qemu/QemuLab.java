@@ -513,7 +513,7 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
                 List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false,
-                dev.hyperlab.core.model.Workloads.IDLE);
+                dev.hyperlab.core.model.Workloads.IDLE, VmInfo.Identity.NONE, dev.hyperlab.api.lab.VmResources.DEFAULT);
     }
 
     void start(String name, Wait wait) {

@@ -117,6 +117,16 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public VmInfo setResources(dev.hyperlab.api.lab.VmResources resources) {
+        throw later("resource controls (cgroup v2's cpu.weight, cpu.max and memory.min/max on the QEMU process)");
+    }
+
+    @Override
+    public Vm linkedCloneAs(String clone) {
+        throw later("linked clones (a qcow2 overlay on this VM's disk, and a -nic with the clone's own MAC address)");
+    }
+
+    @Override
     public VmInfo set(dev.hyperlab.api.lab.VmChange change) {
         return lab.set(name, change);
     }

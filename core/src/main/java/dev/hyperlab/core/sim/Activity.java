@@ -11,6 +11,8 @@ public final class Activity {
     double remaining;
     final double cap;
     final double weight;
+    /** The rate it gets whenever it runs, however contended the resource (a reservation); 0 for none. */
+    final double floor;
     double rate;
     int index = -1;
     /**
@@ -28,9 +30,24 @@ public final class Activity {
      * @param weight share weight, greater than 0
      */
     public Activity(SharedResource resource, ActivityOwner owner, int tag, double work, double cap, double weight) {
+        this(resource, owner, tag, work, cap, weight, 0);
+    }
+
+    /**
+     * As {@link #Activity(SharedResource, ActivityOwner, int, double, double, double)}, with a reserved rate: the
+     * resource gives it {@code min(floor, cap)} before it shares the rest by weight ({@link ReservedShare}).
+     *
+     * @param floor reserved rate, 0 or more
+     */
+    public Activity(SharedResource resource, ActivityOwner owner, int tag, double work, double cap, double weight,
+            double floor) {
         if (!(work > 0) || !(cap > 0) || !(weight > 0)) {
             throw new IllegalArgumentException("activity needs work, cap and weight > 0");
         }
+        if (!(floor >= 0) || Double.isInfinite(floor)) {
+            throw new IllegalArgumentException("an activity's reserved rate must be finite and >= 0");
+        }
+        this.floor = floor;
         this.resource = resource;
         this.owner = owner;
         this.tag = tag;
@@ -62,6 +79,11 @@ public final class Activity {
 
     public double weight() {
         return weight;
+    }
+
+    /** Its reserved rate, 0 for none. */
+    public double floor() {
+        return floor;
     }
 
     /** Current rate (work units per second). */

@@ -25,6 +25,7 @@ public final class SharedResource {
     private double[] caps = new double[8];
     private double[] weights = new double[8];
     private double[] rates = new double[8];
+    private double[] floors = new double[8];
     private int[] order = new int[8];
 
     /**
@@ -185,14 +186,22 @@ public final class SharedResource {
             weights = Arrays.copyOf(weights, m);
             rates = Arrays.copyOf(rates, m);
             order = Arrays.copyOf(order, m);
+            floors = Arrays.copyOf(floors, m);
         }
         double interference = 1 + corunnerSlowdown * (n - 1);
+        boolean reserved = false;
         for (int i = 0; i < n; i++) {
             Activity a = active.get(i);
             caps[i] = a.steady ? a.cap : a.cap / interference;
             weights[i] = a.weight;
+            floors[i] = a.floor;
+            reserved |= a.floor > 0;
         }
-        FairShare.solve(capacity, n, caps, weights, rates, order);
+        if (reserved) {
+            ReservedShare.solve(capacity, n, caps, weights, floors, rates, order);
+        } else {
+            FairShare.solve(capacity, n, caps, weights, rates, order); // no reservations: exactly as before them
+        }
         long next = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {
             Activity a = active.get(i);

@@ -211,6 +211,35 @@ public final class FileImageStore implements ImageStore {
         }
     }
 
+    /** Images held read-only: linked clones' overlays read through them (see {@link #holdReadOnly}). */
+    private final java.util.Set<String> readOnly = new java.util.HashSet<>();
+
+    @Override
+    public void holdReadOnly(String path, boolean on) {
+        if (on ? readOnly.add(path) : readOnly.remove(path)) {
+            reopen(path); // closed now; the next use opens it as it is held from now on
+        }
+    }
+
+    @Override
+    public String linkedDisk(String source, String vm, String device) {
+        String path = freeVmPath(vm, device);
+        Path file = resolve(path);
+        Path backing = resolve(source);
+        holdReadOnly(source, true);
+        try {
+            Files.createDirectories(file.getParent());
+            // named relative to the overlay's directory, as qemu-img resolves it, so the lab directory can move
+            String name = file.toAbsolutePath().getParent().relativize(backing.toAbsolutePath()).toString();
+            open.put(path, dev.hyperlab.core.storage.qcow2.Qcow2Image.create(file,
+                    Qcow2CreateOptions.overlay(name, ImageFormat.probe(backing))));
+            return path;
+        } catch (IOException e) {
+            deleteQuietly(file);
+            throw io("VM " + vm + " disk " + device, e);
+        }
+    }
+
     @Override
     public java.util.Optional<String> baseOf(String path) {
         Path images = resolve("images");
@@ -339,6 +368,9 @@ public final class FileImageStore implements ImageStore {
         DiskImage img = open.get(path);
         if (img != null) {
             return img;
+        }
+        if (mode.writable() && readOnly.contains(path)) {
+            mode = OpenMode.READ;
         }
         Path file = resolve(path);
         ImageFormat format = DiskFiles.requireImage(file);

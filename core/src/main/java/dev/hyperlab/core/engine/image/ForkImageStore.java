@@ -70,6 +70,11 @@ public final class ForkImageStore implements ImageStore {
     }
 
     @Override
+    public String linkedDisk(String source, String vm, String device) {
+        return own.linkedFrom(open(source), vm, device); // the original's files stay as they are
+    }
+
+    @Override
     public java.util.Optional<String> baseOf(String path) {
         return own.has(path) ? own.baseOf(path) : original.baseOf(path);
     }

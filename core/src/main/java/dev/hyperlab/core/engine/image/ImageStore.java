@@ -35,6 +35,19 @@ public interface ImageStore extends AutoCloseable {
      */
     String cloneDisk(String source, String vm, String device);
 
+    /**
+     * Creates VM {@code vm}'s disk {@code device} as a thin qcow2 overlay whose backing file is image {@code source}
+     * (as {@code qemu-img create -f qcow2 -b SOURCE -F qcow2} makes one) and returns its path.
+     */
+    String linkedDisk(String source, String vm, String device);
+
+    /**
+     * Holds the image at {@code path} read-only from now on ({@code on}), as QEMU holds a backing file, or writable again:
+     * a linked clone's overlay reads through it, and an image a writer holds cannot be another image's backing file.
+     * Stores without file locks need nothing.
+     */
+    default void holdReadOnly(String path, boolean on) {}
+
     /** The lab's base image (its path here) that the VM disk at {@code path} reads through its backing chain, if any. */
     java.util.Optional<String> baseOf(String path);
 

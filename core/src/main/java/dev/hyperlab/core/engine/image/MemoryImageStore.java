@@ -123,6 +123,19 @@ public final class MemoryImageStore implements ImageStore {
     }
 
     @Override
+    public String linkedDisk(String source, String vm, String device) {
+        return linkedFrom(open(source), vm, device);
+    }
+
+    /** {@link #linkedDisk} over an image this store or a fork of it holds. */
+    String linkedFrom(DiskImage source, String vm, String device) {
+        String path = vmPath(vm, device);
+        images.put(path, MemoryImage.overlay(path, source));
+        formats.put(path, ImageFormat.QCOW2); // what the file store makes: a dry run says what the real run gives
+        return path;
+    }
+
+    @Override
     public java.util.Optional<String> baseOf(String path) {
         for (var b = open(path).backing(); b.isPresent(); b = b.get().backing()) {
             for (Map.Entry<String, MemoryImage> e : bases.entrySet()) {

@@ -128,6 +128,66 @@ public final class HostMachine extends Machine {
         return 1;
     }
 
+    /**
+     * Bytes the base image of {@code os} gives a boot that the host's read cache does not hold yet: its boot loader,
+     * kernel and init files ({@code host preload}); 0 when the cache holds them all.
+     */
+    public long coldBootBytes(dev.hyperlab.core.model.OsProfile os) {
+        String[] keys = VmBootPlans.cacheKeysOf(os);
+        dev.hyperlab.api.spi.Demand[] parts = {os.bootloader(), os.kernel(), os.init()};
+        long bytes = 0;
+        for (int i = 0; i < keys.length; i++) {
+            bytes += warmCache.contains(keys[i]) ? 0 : parts[i].readBytes();
+        }
+        return bytes;
+    }
+
+    /** The host's read cache holds {@code os}'s boot blocks from now on (until the host loses power or resets). */
+    public void warmBootBlocks(dev.hyperlab.core.model.OsProfile os) {
+        warmCache.addAll(List.of(VmBootPlans.cacheKeysOf(os)));
+    }
+
+    /** The clock of its cores in GHz. */
+    public double cpuGhz() {
+        return ghz;
+    }
+
+    /**
+     * The CPU rate (GHz) this host can reserve for VMs: its cores less the host's own, as vSphere's admission control
+     * counts a host's capacity for reservations less what the hypervisor keeps (calibration: vm.resources.cpu_admission).
+     */
+    public double reservableGhz() {
+        return Math.max(1, cores - Calibration.HOST_RESERVED_CORES) * ghz;
+    }
+
+    /** The CPU rate (GHz) reserved by the VMs holding resources here, {@code except} left out. */
+    public double reservedGhz(VmMachine except) {
+        double sum = 0;
+        for (String n : vms) {
+            VmMachine v = env.vmMachine(n);
+            if (v != except && v.held > 0) {
+                sum += v.cpuReservationGhz();
+            }
+        }
+        return sum;
+    }
+
+    /** Why {@code v}'s CPU reservation does not fit next to the running VMs' (with the figures), or empty. */
+    public String cpuReservationRefusal(VmMachine v) {
+        double want = v.cpuReservationGhz();
+        if (want <= 0) {
+            return "";
+        }
+        double reserved = reservedGhz(v);
+        if (reserved + want <= reservableGhz() + 1e-9) {
+            return "";
+        }
+        return String.format(java.util.Locale.ROOT, "its CPU reservation of %d MHz does not fit: host %s's running VMs "
+                + "reserve %d MHz of the %d MHz it can reserve (%d cores less %d for the host, at %d MHz)",
+                Math.round(want * 1000), name, Math.round(reserved * 1000), Math.round(reservableGhz() * 1000), cores,
+                Calibration.HOST_RESERVED_CORES, Math.round(ghz * 1000));
+    }
+
     public HostState state() {
         return lifecycle.state();
     }

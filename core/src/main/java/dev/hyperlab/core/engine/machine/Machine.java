@@ -53,6 +53,16 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
     /** Share weight on contended resources. */
     abstract double cpuWeight();
 
+    /** Share weight of its CPU work on contended cores: {@link #cpuWeight} unless its CPU shares are set. */
+    double cpuShareWeight() {
+        return cpuWeight();
+    }
+
+    /** CPU rate (gigacycles per second) reserved for its CPU work, 0 for none. */
+    double cpuFloor() {
+        return 0;
+    }
+
     /** The plan finished its last step. */
     abstract void planDone(PlanKind kind);
 

@@ -41,4 +41,14 @@ public interface MachineEnv {
 
     /** A VM's step finished: the guest's own disk writes of that step are made (labs whose images take them). */
     void guestStepDone(VmMachine vm, PlannedStep step);
+
+    /** The name of the VM that has the disk at lab path {@code path}, or empty when none has. */
+    default String diskOwner(String path) {
+        return "";
+    }
+
+    /** The VMs (names, sorted) that are linked clones of {@code vm}: their disks read through its disks. */
+    default List<String> linkedClonesOf(VmMachine vm) {
+        return List.of();
+    }
 }

@@ -144,9 +144,20 @@ public final class MemoryManager {
     /** The least a VM can be squeezed to: its balloon floor when it can be ballooned, else all of it. */
     long floor(VmMachine v) {
         if (policy.autoBalloon() && v.balloonCapable()) {
-            return v.memory - (long) (v.memory * BALLOON_MAX_FRACTION);
+            // calibration: vm.resources.mem_reservation (memory.min: never ballooned below its reservation)
+            return Math.max(v.memory - (long) (v.memory * BALLOON_MAX_FRACTION), reserved(v));
         }
         return v.memory;
+    }
+
+    /** The memory reserved for {@code v} ({@code --mem-reservation}), at most its configured memory. */
+    private static long reserved(VmMachine v) {
+        return Math.min(v.memory, v.resources().memReservation());
+    }
+
+    /** What the host may swap of {@code u}: its resident pages above its reservation. */
+    private static long swappable(VmMachine u) {
+        return Math.max(0, u.account.resident - reserved(u));
     }
 
     /**
@@ -227,23 +238,44 @@ public final class MemoryManager {
             return new Grant(0, 0, 0, r.failure);
         }
         v.account.resident += bytes;
+        long over = overLimit(v);
+        if (over > 0) { // calibration: vm.resources.mem_limit (memory.max: beyond it the VM's own pages are swapped)
+            if (over > policy.swapBytes() - swapUsed) {
+                v.account.resident -= bytes;
+                return new Grant(0, 0, 0, "out of memory: VM " + v.name + " is at its memory limit of "
+                        + Sizes.format(v.resources().memLimit()) + " and host " + host.name + " has no swap space "
+                        + "left to put the rest in (mem policy " + host.name + " gives it more swap)");
+            }
+            v.account.resident -= over;
+            v.account.swapped += over;
+            swapUsed += over;
+        }
         changed();
-        return new Grant(r.balloonNanos, r.swapOut, 0, "");
+        return new Grant(r.balloonNanos, r.swapOut + Math.max(0, over), 0, "");
+    }
+
+    /** How far {@code v}'s resident memory is above its limit ({@code --mem-limit}), 0 when it has none. */
+    private static long overLimit(VmMachine v) {
+        long limit = v.resources().memLimit();
+        return limit > 0 ? v.account.resident - limit : 0;
     }
 
     /** {@code v}'s swapped pages fault back in (it runs again): read them, and make room for them. */
     Grant faultIn(VmMachine v) {
         long bytes = v.account.swapped;
+        if (v.resources().memLimit() > 0) { // never back above its limit: what is beyond it stays swapped
+            bytes = Math.min(bytes, Math.max(0, v.resources().memLimit() - v.account.resident));
+        }
         if (bytes <= 0) {
             return Grant.NONE;
         }
         update();
-        v.account.swapped = 0;
+        v.account.swapped -= bytes;
         swapUsed -= bytes;
         Reclaim r = reclaim(v, bytes - Math.max(0, free()));
         if (r.failure != null) {
             // cannot happen while the freed swap is there to swap others to; keep the accounting whole regardless
-            v.account.swapped = bytes;
+            v.account.swapped += bytes;
             swapUsed += bytes;
             return new Grant(0, 0, 0, r.failure);
         }
@@ -302,7 +334,17 @@ public final class MemoryManager {
             slowest = Math.max(slowest, t);
         }
         if (rest > 0) {
-            swapOut(others.isEmpty() ? List.of(asker) : others, rest);
+            List<VmMachine> victims = others.isEmpty() ? List.of(asker) : others;
+            long swappable = 0;
+            for (VmMachine u : victims) {
+                swappable += swappable(u);
+            }
+            if (rest > swappable) { // only with reservations: without one every resident page may be swapped
+                return new Reclaim(0, 0, "out of memory: host " + host.name + " needs " + Sizes.format(rest)
+                        + " more but its other VMs' reservations protect all they hold beyond "
+                        + Sizes.format(swappable));
+            }
+            swapOut(victims, rest);
         }
         long nanos = (long) Math.ceil(slowest / BALLOON_INFLATE_BPS * 1e9);
         return new Reclaim(nanos, rest, null);
@@ -321,13 +363,13 @@ public final class MemoryManager {
     private void swapOut(List<VmMachine> victims, long bytes) {
         long pool = 0;
         for (VmMachine u : victims) {
-            pool += u.account.resident;
+            pool += swappable(u);
         }
         long done = 0;
         for (int i = 0; i < victims.size(); i++) {
             VmMachine u = victims.get(i);
-            long x = i == victims.size() - 1 ? bytes - done : pool == 0 ? 0 : (long) ((double) bytes * u.account.resident / pool);
-            x = Math.min(x, u.account.resident);
+            long x = i == victims.size() - 1 ? bytes - done : pool == 0 ? 0 : (long) ((double) bytes * swappable(u) / pool);
+            x = Math.min(x, swappable(u));
             u.account.resident -= x;
             u.account.swapped += x;
             done += x;
@@ -336,7 +378,7 @@ public final class MemoryManager {
         // still have pages give them, so the host never promises more than it holds
         for (int i = 0; i < victims.size() && done < bytes; i++) {
             VmMachine u = victims.get(i);
-            long x = Math.min(bytes - done, u.account.resident);
+            long x = Math.min(bytes - done, swappable(u));
             u.account.resident -= x;
             u.account.swapped += x;
             done += x;

@@ -78,7 +78,8 @@ public final class StepRun implements ActivityOwner {
         }
         if (cpuWork > 0) {
             pending |= 1 << CPU;
-            cpu = new Activity(machine.cpuResource(), this, CPU, cpuWork, machine.cpuCap(step), machine.cpuWeight());
+            cpu = new Activity(machine.cpuResource(), this, CPU, cpuWork, machine.cpuCap(step),
+                    machine.cpuShareWeight(), machine.cpuFloor());
             sim.start(cpu);
         }
         if (diskWork > 0) {
@@ -105,7 +106,7 @@ public final class StepRun implements ActivityOwner {
             boolean activity = part == CPU || part == DISK || part == MEMORY_IO;
             if (activity && p.work() > 0) {
                 Activity a = new Activity(part == CPU ? machine.cpuResource() : machine.diskResource(), this, part,
-                        p.work(), p.cap(), p.weight());
+                        p.work(), p.cap(), p.weight(), part == CPU ? machine.cpuFloor() : 0);
                 switch (part) {
                     case CPU -> cpu = a;
                     case DISK -> disk = a;

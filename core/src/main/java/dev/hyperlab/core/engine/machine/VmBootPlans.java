@@ -238,6 +238,11 @@ final class VmBootPlans {
     private static final java.util.concurrent.ConcurrentHashMap<String, String[]> CACHE_KEYS =
             new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** {@link #cacheKeys} for the host's preload: the keys its read cache holds a profile's boot blocks under. */
+    static String[] cacheKeysOf(OsProfile os) {
+        return cacheKeys(os).clone();
+    }
+
     /** The base-cache keys of a profile's bootloader, kernel and init phases (made once per profile). */
     private static String[] cacheKeys(OsProfile os) {
         return CACHE_KEYS.computeIfAbsent(os.id(),

@@ -46,6 +46,16 @@ public final class VmMachine extends Machine {
     public String reason = "";
     /** Starts when its host's hypervisor is up ({@code vm set --autostart}); not part of the machine it boots. */
     private boolean autostart;
+    /** Its NIC's MAC address, given when it was cloned ({@code 52:54:00:xx:xx:xx}); empty when none was assigned. */
+    private String mac = "";
+    /** Its machine id (32 hex digits), given when it was cloned; empty when none was assigned. */
+    private String machineId = "";
+    /** The disks (lab paths) its disks are overlays of, when it is a linked clone; else empty. */
+    private List<String> linkedDisks = List.of();
+    /** Its resource controls ({@code vm set --cpu-shares ...}); {@link VmResources#DEFAULT} when none are set. */
+    private dev.hyperlab.api.lab.VmResources resources = dev.hyperlab.api.lab.VmResources.DEFAULT;
+    /** Whether a linked clone was ever made of it: only then are its clones looked for (start, delete, revert). */
+    private boolean linkedBase;
     /** The state to return to when a queued start is refused. */
     VmState stateBeforeStart = VmState.DEFINED;
     /** Order of the last start request (the start queue's tie-break). */
@@ -143,6 +153,63 @@ public final class VmMachine extends Machine {
         env.log(name, "autostart refused");
     }
 
+    public String mac() {
+        return mac;
+    }
+
+    public String machineId() {
+        return machineId;
+    }
+
+    /** The lab paths of the disks its disks read through, when it is a linked clone; else empty. */
+    public List<String> linkedDisks() {
+        return linkedDisks;
+    }
+
+    /** Gives the VM its identity as a clone: a MAC address and a machine id of its own ({@code vm clone}). */
+    public void assignIdentity(String mac, String machineId, List<String> linkedDisks) {
+        this.mac = mac;
+        this.machineId = machineId;
+        this.linkedDisks = List.copyOf(linkedDisks);
+    }
+
+    public dev.hyperlab.api.lab.VmResources resources() {
+        return resources;
+    }
+
+    /** Sets its resource controls (checked by the caller); the CPU ones apply from its next step, as a reshare does. */
+    public void setResources(dev.hyperlab.api.lab.VmResources r) {
+        resources = r;
+    }
+
+    /** The CPU rate its reservation guarantees, in gigacycles per second (MHz / 1000), 0 for none. */
+    public double cpuReservationGhz() {
+        return resources.cpuReservationMhz() / 1000.0;
+    }
+
+    /** Marks it as the base of a linked clone: from now on its linked clones are looked for before it changes. */
+    public void markLinkedBase() {
+        linkedBase = true;
+    }
+
+    /**
+     * Refuses, changing nothing, when linked clones read through this VM's disks: their data is its disks' as they
+     * are, so {@code what} (a start, a revert, a delete) would change or take it under them.
+     */
+    public void requireNoLinkedClones(String what) {
+        if (!linkedBase) {
+            return;
+        }
+        List<String> clones = env.linkedClonesOf(this);
+        if (!clones.isEmpty()) {
+            throw LabException.notAllowed("VM " + name + " is the base of linked clone" + (clones.size() > 1 ? "s " : " ")
+                    + String.join(", ", clones) + ": " + what + " would change the disks "
+                    + (clones.size() > 1 ? "they read" : "it reads") + " through", (clones.size() > 1
+                    ? "delete those clones first" : "vm delete " + clones.get(0) + " first") + ", or clone " + name
+                    + " in full (vm clone without --linked)");
+        }
+    }
+
     /** The snapshot operation under way at the last save, or null. */
     public SnapshotJob snapshotJob() {
         return snapshotJob;
@@ -196,7 +263,25 @@ public final class VmMachine extends Machine {
     @Override
     double cpuCap(PlannedStep step) {
         HostMachine h = hostMachine();
-        return Math.min(Math.min(step.demand().threads(), vcpus), h.cores) * h.ghz;
+        double cap = Math.min(Math.min(step.demand().threads(), vcpus), h.cores) * h.ghz;
+        // calibration: vm.resources.cpu_limit (vSphere's limit, cgroup v2's cpu.max: never more, even on idle cores)
+        return resources.cpuLimitMhz() > 0 ? Math.min(cap, resources.cpuLimitMhz() / 1000.0) : cap;
+    }
+
+    /** Its CPU shares as a weight: vSphere's normal of 1,000 shares per vCPU is {@link #cpuWeight}'s 1 per vCPU. */
+    @Override
+    double cpuShareWeight() {
+        // calibration: vm.resources.cpu_shares
+        return resources.cpuShares() > 0 ? resources.cpuShares() / (double) SHARES_PER_VCPU : cpuWeight();
+    }
+
+    /** vSphere's "normal" CPU shares per vCPU (calibration: vm.resources.cpu_shares). */
+    public static final int SHARES_PER_VCPU = 1000;
+
+    @Override
+    double cpuFloor() {
+        // calibration: vm.resources.cpu_reservation (a guaranteed rate whenever the VM has work for it)
+        return cpuReservationGhz();
     }
 
     /** Shares follow vCPUs, as hypervisors' default CPU shares do (e.g. VMware's 1000 shares per vCPU). */
@@ -381,6 +466,12 @@ public final class VmMachine extends Machine {
     /** Refuses a start this VM's state or host does not allow; changes nothing. */
     public void checkStartable() {
         lifecycle.check(VmLifecycle.Action.START);
+        requireNoLinkedClones("starting it");
+        String cpu = hostMachine().cpuReservationRefusal(this);
+        if (!cpu.isEmpty()) {
+            throw LabException.insufficient("VM " + name + " cannot start: " + cpu, "lower its --cpu-reservation or "
+                    + "stop a VM with one on " + hostMachine().name);
+        }
         HostMachine h = hostMachine();
         if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
             throw LabException.notAllowed("host " + h.name + " is " + h.state().id(), h.untilRunning());
@@ -411,10 +502,13 @@ public final class VmMachine extends Machine {
     boolean admitted() {
         HostMachine h = hostMachine();
         String refusal = h.memory.refusal(this);
+        if (refusal.isEmpty()) {
+            refusal = h.cpuReservationRefusal(this); // others admitted since its request may have reserved the rest
+        }
         if (!refusal.isEmpty()) {
             lifecycle.transition(VmLifecycle.Action.START_REFUSED, stateBeforeStart);
             reason = "start refused: " + refusal;
-            env.log(name, "start refused (memory)");
+            env.log(name, "start refused (" + (refusal.contains("CPU") ? "cpu" : "memory") + ")");
             return false;
         }
         List<PlannedStep> boot = VmBootPlans.plan(this, true); // before anything is held: planning calls plugins
@@ -707,7 +801,8 @@ public final class VmMachine extends Machine {
                     d.virtualSize()));
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
-                bootPriority, reason, operation(), autostart, workload().id());
+                bootPriority, reason, operation(), autostart, workload().id(),
+                new VmInfo.Identity(mac, machineId, linkedTo()), resources);
     }
 
     /** What its workload asked and got since it last started ({@code vm stat}). */
@@ -743,6 +838,11 @@ public final class VmMachine extends Machine {
         return work.totals(env.sim().now());
     }
 
+    /** The VM whose disks this linked clone's disks read through, or empty. */
+    private String linkedTo() {
+        return linkedDisks.isEmpty() ? "" : env.diskOwner(linkedDisks.get(0));
+    }
+
     // ---- saved with the lab and, less its history, in a snapshot's state (LabCodec, VmStateDoc) ----
 
     /** Writes this VM as an object: its configuration, state, memory account, snapshots and run. */
@@ -761,6 +861,25 @@ public final class VmMachine extends Machine {
         }
         if (!workload.isEmpty()) {
             g.writeStringField("workload", workload); // absent for the default: a lab saved before reads the same
+        }
+        if (!mac.isEmpty()) { // absent for a VM never cloned: a lab saved before clones had identities reads the same
+            g.writeStringField("mac", mac);
+            g.writeStringField("machineId", machineId);
+        }
+        if (!linkedDisks.isEmpty()) {
+            SavedDoc.writeStrings(g, "linkedDisks", linkedDisks);
+        }
+        if (linkedBase) {
+            g.writeBooleanField("linkedBase", true);
+        }
+        if (!resources.isDefault()) { // absent when none are set: a lab saved before them reads the same
+            g.writeObjectFieldStart("resources");
+            g.writeNumberField("cpuShares", resources.cpuShares());
+            g.writeNumberField("cpuReservationMhz", resources.cpuReservationMhz());
+            g.writeNumberField("cpuLimitMhz", resources.cpuLimitMhz());
+            g.writeNumberField("memReservation", resources.memReservation());
+            g.writeNumberField("memLimit", resources.memLimit());
+            g.writeEndObject();
         }
         g.writeArrayFieldStart("disks");
         for (VmDisk d : disks) {
@@ -831,6 +950,20 @@ public final class VmMachine extends Machine {
             throw new IOException("saved lab: VM " + vm.name + " has unknown workload " + vm.workload);
         }
         vm.work.restore(v);
+        if (v.get("mac") instanceof String m) {
+            vm.mac = m;
+            vm.machineId = SavedDoc.str(v, "machineId");
+        }
+        vm.linkedBase = Boolean.TRUE.equals(v.get("linkedBase"));
+        if (v.get("resources") instanceof Map<?, ?> r) {
+            Map<String, Object> m = (Map<String, Object>) r;
+            vm.resources = new dev.hyperlab.api.lab.VmResources((int) SavedDoc.num(m, "cpuShares"),
+                    SavedDoc.num(m, "cpuReservationMhz"), SavedDoc.num(m, "cpuLimitMhz"), SavedDoc.num(m, "memReservation"),
+                    SavedDoc.num(m, "memLimit"));
+        }
+        if (v.containsKey("linkedDisks")) {
+            vm.linkedDisks = SavedDoc.strings(v, "linkedDisks");
+        }
         vm.stateBeforeStart = VmState.of(SavedDoc.str(v, "stateBeforeStart"));
         vm.startRequest = SavedDoc.num(v, "startRequest");
         vm.held = SavedDoc.num(v, "held");

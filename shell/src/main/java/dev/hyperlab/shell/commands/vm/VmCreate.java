@@ -62,6 +62,9 @@ final class VmCreate extends ChangeCommand {
             completionCandidates = dev.hyperlab.shell.completion.WorkloadIds.class)
     String workload = "";
 
+    @picocli.CommandLine.Mixin
+    ResourceOptions resources = new ResourceOptions();
+
     VmCreate(ShellContext ctx) {
         super(ctx);
     }
@@ -69,7 +72,16 @@ final class VmCreate extends ChangeCommand {
     @Override
     protected void apply(Lab lab) {
         long bytes = Args.size("--memory", memory);
+        if (resources.any()) {
+            resources.applyTo(dev.hyperlab.api.lab.VmResources.DEFAULT, 1); // a malformed rate fails before anything
+        }
         lab.createVm(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority, workload));
+        try {
+            resources.apply(lab, name);
+        } catch (RuntimeException e) {
+            lab.vm(name).delete(); // refused controls: the VM is not left behind without them
+            throw e;
+        }
     }
 
     @Override
@@ -81,6 +93,7 @@ final class VmCreate extends ChangeCommand {
                 + Plural.of(i.vcpus(), "vCPU") + ", " + Sizes.format(i.memory()) + ", " + (i.os().isEmpty() ? "no OS" : i.os()) + ", firmware "
                 + i.firmware() + (disks.isEmpty() ? ", no disks" : ", disks " + disks)
                 + (i.workload().equals("idle") ? "" : ", workload " + i.workload())
+                + (i.resources().isDefault() ? "" : ", " + ResourceOptions.describe(i.resources()))
                 + (dryRun ? "" : " (next: vm start " + name + " --wait)"));
     }
 

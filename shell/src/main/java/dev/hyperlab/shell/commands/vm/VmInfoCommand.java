@@ -45,6 +45,10 @@ final class VmInfoCommand extends ReadCommand<VmInfo> {
                 .add("boot priority", i.bootPriority())
                 .add("autostart", i.autostart() ? "on" : "off")
                 .add("workload", i.workload())
+                .add("mac", i.identity().mac())
+                .add("machine id", i.identity().machineId())
+                .add("linked to", i.identity().linkedTo())
+                .add("resources", ResourceOptions.describe(i.resources()))
                 .print(out(), style());
     }
 }

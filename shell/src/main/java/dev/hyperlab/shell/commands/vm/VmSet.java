@@ -13,6 +13,7 @@ import dev.hyperlab.shell.render.Plural;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -27,7 +28,10 @@ import picocli.CommandLine.Parameters;
                 + "--workload alone may be set in any state (a running guest switches workload at once).",
         "The change shows at the next boot: a Windows guest given virtio-blk can boot from a virtio disk; one whose "
                 + "boot disk's driver is removed stops with INACCESSIBLE_BOOT_DEVICE (0x7B); firmware the disk was "
-                + "not laid out for finds no boot device."})
+                + "not laid out for finds no boot device.",
+        "Resource controls (--cpu-shares, --cpu-reservation, --cpu-limit, --mem-reservation, --mem-limit) are "
+                + "vSphere's shares, reservations and limits (cgroup v2's cpu.weight, cpu.max, memory.min, memory.max) "
+                + "and may be set in any state: the CPU ones apply from the VM's next step of work."})
 final class VmSet extends ChangeCommand {
     @Parameters(paramLabel = "NAME", description = "The VM.", completionCandidates = LiveNames.Vms.class)
     String name;
@@ -58,6 +62,9 @@ final class VmSet extends ChangeCommand {
             + "default), web, database, desktop, build (docs/calibration.md section 9). Allowed in any state.",
             completionCandidates = dev.hyperlab.shell.completion.WorkloadIds.class)
     String workload;
+
+    @Mixin
+    ResourceOptions resources = new ResourceOptions();
 
     VmSet(ShellContext ctx) {
         super(ctx);
@@ -94,6 +101,10 @@ final class VmSet extends ChangeCommand {
         if (workload != null) {
             change = change.withWorkload(workload);
         }
+        if (change.isEmpty() && resources.any()) {
+            resources.apply(lab, name); // resource controls alone: allowed in any state
+            return;
+        }
         if (change.isEmpty()) {
             throw new ShellException("vm set " + name + " changes nothing",
                     "give --vcpus, --memory, --firmware, --driver, --boot-priority, --autostart or --workload; "
@@ -101,6 +112,7 @@ final class VmSet extends ChangeCommand {
                             + "the VM");
         }
         lab.vm(name).set(change);
+        resources.apply(lab, name);
     }
 
     @Override
@@ -110,7 +122,8 @@ final class VmSet extends ChangeCommand {
                 + Sizes.format(i.memory()) + ", firmware " + i.firmware() + ", drivers "
                 + (i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers())) + ", boot priority "
                 + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off")
-                + (i.workload().equals("idle") ? "" : ", workload " + i.workload()));
+                + (i.workload().equals("idle") ? "" : ", workload " + i.workload())
+                + (i.resources().isDefault() ? "" : ", " + ResourceOptions.describe(i.resources())));
     }
 
     @Override

@@ -1,0 +1,61 @@
+package dev.hyperlab.api.lab;
+
+import static org.apiguardian.api.API.Status.EXPERIMENTAL;
+
+import org.apiguardian.api.API;
+
+/**
+ * A VM's resource controls ({@code vm set --cpu-shares --cpu-reservation --cpu-limit --mem-reservation --mem-limit}),
+ * with vSphere's meaning of shares, reservations and limits and cgroup v2's of {@code cpu.weight}, {@code memory.min}
+ * and {@code memory.max}:
+ * <ul>
+ *   <li>CPU shares weigh the VM's claim on its host's cores when they are contended (vSphere's "normal" is 1,000 per
+ *       vCPU, the default here);
+ *   <li>a CPU reservation is a rate the VM gets whenever it has work for it, however contended the cores; a start whose
+ *       reservation the host's unreserved capacity cannot cover is refused;
+ *   <li>a CPU limit is a rate it never exceeds, even on idle cores;
+ *   <li>memory below the reservation is never ballooned or swapped, and the host promises it at start (admission);
+ *   <li>memory the guest touches beyond the limit is taken back from the VM itself (its host swaps it out).
+ * </ul>
+ * A zero means unset: default shares, no reservation, no limit.
+ *
+ * <pre>{@code
+ * lab.vm("db1").setResources(lab.vm("db1").info().resources().withCpuReservationMhz(4200).withCpuShares(4000));
+ * }</pre>
+ *
+ * @param cpuShares CPU shares, or 0 for the default (1,000 per vCPU)
+ * @param cpuReservationMhz guaranteed CPU rate in MHz, or 0
+ * @param cpuLimitMhz CPU rate cap in MHz, or 0 for none
+ * @param memReservation memory in bytes never reclaimed from the VM, or 0
+ * @param memLimit memory in bytes the VM keeps resident at most, or 0 for none
+ */
+@API(status = EXPERIMENTAL, since = "0.2")
+public record VmResources(int cpuShares, long cpuReservationMhz, long cpuLimitMhz, long memReservation, long memLimit) {
+    /** Nothing set: default shares, no reservation, no limit. */
+    public static final VmResources DEFAULT = new VmResources(0, 0, 0, 0, 0);
+
+    public VmResources withCpuShares(int shares) {
+        return new VmResources(shares, cpuReservationMhz, cpuLimitMhz, memReservation, memLimit);
+    }
+
+    public VmResources withCpuReservationMhz(long mhz) {
+        return new VmResources(cpuShares, mhz, cpuLimitMhz, memReservation, memLimit);
+    }
+
+    public VmResources withCpuLimitMhz(long mhz) {
+        return new VmResources(cpuShares, cpuReservationMhz, mhz, memReservation, memLimit);
+    }
+
+    public VmResources withMemReservation(long bytes) {
+        return new VmResources(cpuShares, cpuReservationMhz, cpuLimitMhz, bytes, memLimit);
+    }
+
+    public VmResources withMemLimit(long bytes) {
+        return new VmResources(cpuShares, cpuReservationMhz, cpuLimitMhz, memReservation, bytes);
+    }
+
+    /** Whether nothing is set. */
+    public boolean isDefault() {
+        return equals(DEFAULT);
+    }
+}

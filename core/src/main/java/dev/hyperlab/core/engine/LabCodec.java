@@ -242,7 +242,7 @@ public final class LabCodec {
                         throw new IOException("saved workload activity of " + name + " has no running workload");
                     }
                     sim.restoreActivity(vm.restoreWorkloadActivity(res, part, dbl(a, "remaining"), dbl(a, "cap"),
-                            dbl(a, "weight")), dbl(a, "rate"));
+                            dbl(a, "weight"), a.containsKey("floor") ? dbl(a, "floor") : 0), dbl(a, "rate"));
                     continue;
                 }
                 if (m == null || m.current == null) {

@@ -139,9 +139,9 @@ public final class VmMachine extends Machine {
 
     /** A saved workload activity of this VM, made again for the codec to put back on {@code resource}. */
     public dev.hyperlab.core.sim.Activity restoreWorkloadActivity(SharedResource resource, int tag, double remaining,
-            double cap, double weight) {
-        dev.hyperlab.core.sim.Activity a = new dev.hyperlab.core.sim.Activity(resource, work, tag, 1.0, cap, weight)
-                .asSteady();
+            double cap, double weight, double floor) {
+        dev.hyperlab.core.sim.Activity a = new dev.hyperlab.core.sim.Activity(resource, work, tag, 1.0, cap, weight,
+                floor).asSteady();
         a.restoreRemaining(remaining);
         work.restored(a);
         return a;

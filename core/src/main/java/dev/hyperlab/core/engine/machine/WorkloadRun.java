@@ -94,7 +94,8 @@ public final class WorkloadRun implements ActivityOwner {
         diskRate = w.readOps() + w.randomWriteOps() + w.appendOps() > 0 ? diskSecondsPerSecond(w, h) : 0;
         if (cpuRate > 0) {
             cpuMark = endless(cpuRate);
-            cpu = new Activity(h.cpu, this, CPU, cpuMark, cpuRate, vm.cpuWeight()).asSteady();
+            // its CPU shares and reservation apply to its running work as to its boot (docs/calibration.md vm.resources.*)
+            cpu = new Activity(h.cpu, this, CPU, cpuMark, cpuRate, vm.cpuShareWeight(), vm.cpuFloor()).asSteady();
             sim.start(cpu);
         }
         if (diskRate > 0) {
@@ -206,7 +207,8 @@ public final class WorkloadRun implements ActivityOwner {
         // after 60 years of lab time: give it another endless amount of work
         SharedResource r = activity.resource();
         double work = endless(activity.cap());
-        Activity again = new Activity(r, this, activity.tag(), work, activity.cap(), activity.weight()).asSteady();
+        Activity again = new Activity(r, this, activity.tag(), work, activity.cap(), activity.weight(), activity.floor())
+                .asSteady();
         settle();
         if (activity.tag() == CPU) {
             cpu = again;

@@ -42,6 +42,7 @@ public record HostCalibration(String host, String hypervisor, String guest, Stri
      * @param slowdown that mean over the mean of one guest booted alone
      * @param phaseSeconds each phase's mean length over the guests, in boot order
      */
+    @API(status = EXPERIMENTAL, since = "0.2")
     public record Row(int atOnce, double meanBootSeconds, double slowdown, Map<String, Double> phaseSeconds) {
         public Row {
             phaseSeconds = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(phaseSeconds));

@@ -52,6 +52,7 @@ class DryRunTest {
         s.put("host preload", "host preload esx1 --os windows-server");
         s.put("vm clone", "vm clone web1 web9");
         s.put("vm clone --linked", "vm clone web1 web8 --linked");
+        s.put("vm set --max-vcpus", "vm set fc1 --max-vcpus 4 --max-memory 1GiB");
         s.put("vm set --cpu-reservation", "vm set dev1 --cpu-shares 4000 --cpu-reservation 1core --mem-limit 2GiB");
         s.put("vm migrate", "vm migrate web1 --to efi1");
         s.put("vm rename", "vm rename web1 web0");

@@ -51,13 +51,16 @@ class FleetCommandsTest {
             shell.ok("vm set w --driver +virtio-blk; vm start w --wait");
             Path lab = tmp.resolve("lab/lab.json");
             String before = Files.readString(lab);
-            assertThat(shell.run("vm set w --vcpus 1").err().strip()).isEqualTo("error: VM w is running (its definition "
-                    + "changes while it is off: vm shutdown w first)");
+            assertThat(shell.run("vm set w --vcpus 1").err().strip()).isEqualTo("error: VM w runs: its vCPUs cannot go "
+                    + "from 2 to 1 while it runs (vCPU hot-unplug is not modelled) (vm shutdown w first)");
+            assertThat(shell.run("vm set w --firmware bios").err().strip()).isEqualTo("error: VM w is running (its "
+                    + "definition changes while it is off: vm shutdown w first)");
             shell.ok("vm destroy w");
             before = Files.readString(lab);
             for (String[] c : new String[][] {
-                    {"vm set w", "error: vm set w changes nothing (give --vcpus, --memory, --firmware, --driver, "
-                            + "--boot-priority, --autostart or --workload; vm info shows the VM)"},
+                    {"vm set w", "error: vm set w changes nothing (give --vcpus, --memory, --max-vcpus, "
+                            + "--max-memory, --firmware, --driver, --boot-priority, --autostart or --workload; vm info "
+                            + "shows the VM)"},
                     {"vm set w --vcpus 0", "error: VM w: 0 vCPUs is out of range (1 or more)"},
                     {"vm set w --vcpus 9", "error: VM w would have 9 vCPUs but host h has 8 cores (give it at most 8 "
                             + "vCPUs)"},

@@ -39,12 +39,15 @@ import org.apiguardian.api.API;
  * @param identity what tells this VM apart from the VM it was cloned from: its MAC address and machine id (empty for
  *     a VM that was never cloned), and the VM whose disks a linked clone reads through
  * @param resources its resource controls: CPU shares, reservation and limit, memory reservation and limit
+ * @param maxVcpus the most vCPUs it can have while running (CPU hot-add up to it); {@code vcpus} when there is no room
+ * @param maxMemory the most memory it can have while running (memory hot-add up to it); {@code memory} when there is
+ *     no room
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record VmInfo(
         String name, String host, VmState state, int vcpus, long memory, String firmware, String os,
         List<VmDiskInfo> disks, List<String> drivers, int bootPriority, String reason, String operation,
-        boolean autostart, String workload, Identity identity, VmResources resources) {
+        boolean autostart, String workload, Identity identity, VmResources resources, int maxVcpus, long maxMemory) {
 
     /**
      * A VM's identity on the network and in the guest: what {@code vm clone} gives every clone, as {@code virt-clone}

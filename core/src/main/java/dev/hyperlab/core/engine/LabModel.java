@@ -634,6 +634,7 @@ public final class LabModel {
             throw LabException.insufficient("VM " + name + " needs " + Sizes.format(spec.memoryBytes())
                     + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");
         }
+        VmHotPlug.checkRoom(name, h, spec.vcpus(), spec.memoryBytes(), spec.maxVcpus(), spec.maxMemoryBytes());
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
         if (os.isEmpty() && spec.disks().isEmpty()) {
             throw LabException.invalid("VM " + name + " has no disk", "give it an OS profile ({os}) or a disk ({disks})");
@@ -672,6 +673,7 @@ public final class LabModel {
         }
         VmMachine vm = new VmMachine(env, name, h.name, spec.vcpus(), spec.memoryBytes(), fw,
                 os.map(OsProfile::id).orElse(""), spec.drivers(), spec.bootPriority(), disks);
+        vm.setHotPlugRoom(spec.maxVcpus(), spec.maxMemoryBytes());
         recordOrigins(fw, spec.drivers());
         add(vm);
         log(name, "created on " + h.name);

@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code vm set}: a change to a stopped VM's definition, as {@code virsh setvcpus/setmaxmem/attach-device --config}
+ * {@code vm set}: more vCPUs or memory for a running VM within its hot-add room ({@link VmHotPlug}), or a change to a
+ * stopped VM's definition, as {@code virsh setvcpus/setmaxmem/attach-device --config}
  * make one. A VM's configuration never changes under a machine object (its derived values are resolved once), so the
  * change builds the VM again from its saved form with the new values, history and snapshots kept, and puts it in the
  * old one's place. Everything is checked before anything changes.
@@ -28,6 +29,12 @@ final class VmChanges {
         }
         change.workload().ifPresent(dev.hyperlab.core.model.Workloads::get); // an unknown one changes nothing
         if (change.onlyLive()) { // like virsh autostart, in any state: neither is part of the machine it boots
+            change.autostart().ifPresent(vm::setAutostart);
+            change.workload().ifPresent(vm::setWorkload);
+            return vm;
+        }
+        if (vm.state() == dev.hyperlab.api.lab.VmState.RUNNING && change.onlyHotPlug()) {
+            VmHotPlug.hotAdd(vm, change);
             change.autostart().ifPresent(vm::setAutostart);
             change.workload().ifPresent(vm::setWorkload);
             return vm;
@@ -52,6 +59,15 @@ final class VmChanges {
             throw LabException.insufficient("VM " + name + " would need " + Sizes.format(memory) + " of memory but host "
                     + h.name + " has " + Sizes.format(h.ram), "give it less memory");
         }
+        int maxVcpus = change.maxVcpus().orElse(vm.vcpusCeiling() > vm.vcpus ? vm.vcpusCeiling() : 0);
+        long maxMemory = change.maxMemoryBytes().orElse(vm.memoryCeiling() > vm.memory ? vm.memoryCeiling() : 0L);
+        if (change.vcpus().isPresent() && change.maxVcpus().isEmpty() && maxVcpus < vcpus) {
+            maxVcpus = 0; // more vCPUs than its old room: no room left, as after vm create --vcpus N alone
+        }
+        if (change.memoryBytes().isPresent() && change.maxMemoryBytes().isEmpty() && maxMemory < memory) {
+            maxMemory = 0;
+        }
+        VmHotPlug.checkRoom(name, h, vcpus, memory, maxVcpus, maxMemory);
         String firmware = change.firmware().orElse(vm.firmware);
         List<String> drivers = drivers(vm, change);
         lab.requireExtensions(firmware, change.addDrivers());
@@ -62,6 +78,8 @@ final class VmChanges {
         changed.put("firmware", firmware);
         changed.put("drivers", drivers);
         changed.put("bootPriority", (long) change.bootPriority().orElse(vm.bootPriority));
+        changed.put("maxVcpus", (long) maxVcpus);
+        changed.put("maxMemory", maxMemory);
         changed.put("autostart", change.autostart().orElse(vm.autostart()));
         change.workload().ifPresent(w -> changed.put("workload", w));
         VmMachine next = VmStateDoc.rebuilt(lab.env, vm, changed);
@@ -110,6 +128,12 @@ final class VmChanges {
         }
         if (!before.drivers.equals(after.drivers)) {
             words.add("drivers [" + String.join(",", before.drivers) + "]->[" + String.join(",", after.drivers) + "]");
+        }
+        if (before.vcpusCeiling() != after.vcpusCeiling() && after.vcpusCeiling() > after.vcpus) {
+            words.add("max-vcpus " + after.vcpusCeiling());
+        }
+        if (before.memoryCeiling() != after.memoryCeiling() && after.memoryCeiling() > after.memory) {
+            words.add("max-memory " + Sizes.format(after.memoryCeiling()));
         }
         if (before.bootPriority != after.bootPriority) {
             words.add("boot-priority " + before.bootPriority + "->" + after.bootPriority);

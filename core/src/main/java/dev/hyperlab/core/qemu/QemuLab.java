@@ -206,6 +206,9 @@ public final class QemuLab implements Lab, AutoCloseable {
         if (!spec.workload().isEmpty()) {
             throw QemuVm.later("workloads"); // a real guest runs what it runs: there is no model to give one
         }
+        if (spec.vcpusCeiling() > spec.vcpus() || spec.memoryCeiling() > spec.memoryBytes()) {
+            throw QemuVm.later("CPU and memory hot-add"); // -smp maxcpus and -m maxmem are not passed to QEMU yet
+        }
         requireOpen();
         if (vms.containsKey(spec.name())) {
             throw LabException.conflict("VM '" + spec.name() + "' exists", "give another name, or vm delete it");
@@ -287,6 +290,9 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         if (change.workload().isPresent()) {
             throw QemuVm.later("workloads"); // a real guest runs what it runs: there is no model to give one
+        }
+        if (change.maxVcpus().isPresent() || change.maxMemoryBytes().isPresent()) {
+            throw QemuVm.later("CPU and memory hot-add"); // -smp maxcpus and -m maxmem are not passed to QEMU yet
         }
         VmState s = state(name);
         if (s != VmState.DEFINED && s != VmState.SHUTOFF && s != VmState.CRASHED) {
@@ -513,7 +519,8 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
                 List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false,
-                dev.hyperlab.core.model.Workloads.IDLE, VmInfo.Identity.NONE, dev.hyperlab.api.lab.VmResources.DEFAULT);
+                dev.hyperlab.core.model.Workloads.IDLE, VmInfo.Identity.NONE, dev.hyperlab.api.lab.VmResources.DEFAULT,
+                v.vcpus(), v.memory());
     }
 
     void start(String name, Wait wait) {

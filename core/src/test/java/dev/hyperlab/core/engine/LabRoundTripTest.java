@@ -217,7 +217,8 @@ class LabRoundTripTest {
         lab.powerOn("h");
         lab.waitHost("h", HostState.RUNNING, HOUR, ProgressListener.NONE);
         for (String l : List.of("l1", "l2")) {
-            lab.createVm(VmSpec.of(l, "h", 2, 2 * GIB).withOs("linux-server").withDrivers(List.of("virtio-balloon")));
+            lab.createVm(VmSpec.of(l, "h", 2, 2 * GIB).withOs("linux-server").withDrivers(List.of("virtio-balloon"))
+                    .withHotPlug(4, 4 * GIB)); // room to hot-add: QEMU's maxcpus and maxmem
             lab.startVm(l);
             lab.waitVm(l, VmState.RUNNING, HOUR, ProgressListener.NONE);
         }
@@ -230,6 +231,7 @@ class LabRoundTripTest {
         lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withAutostart(true)); // starts with its host
         // a workload on the cores and the datastore: its steady activities and its totals are saved mid-run
         lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withWorkload("database"));
+        lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withVcpus(3).withMemory(3 * GIB)); // hot-added, running
         lab.createSnapshot("l1", "s1", SnapshotOptions.DEFAULT.withDiskOnly().withDescription("disks first"), () -> {});
         List<String> storm = new ArrayList<>();
         for (int i = 0; i < 6; i++) {

@@ -143,11 +143,36 @@ public final class MemoryManager {
 
     /** The least a VM can be squeezed to: its balloon floor when it can be ballooned, else all of it. */
     long floor(VmMachine v) {
+        return floor(v, v.memory);
+    }
+
+    /** {@link #floor(VmMachine)} of {@code v} were its memory {@code memory}. */
+    private long floor(VmMachine v, long memory) {
         if (policy.autoBalloon() && v.balloonCapable()) {
             // calibration: vm.resources.mem_reservation (memory.min: never ballooned below its reservation)
-            return Math.max(v.memory - (long) (v.memory * BALLOON_MAX_FRACTION), reserved(v));
+            return Math.max(memory - (long) (memory * BALLOON_MAX_FRACTION), Math.min(memory,
+                    v.resources().memReservation()));
         }
-        return v.memory;
+        return memory;
+    }
+
+    /**
+     * Whether the host can promise running {@code v} {@code bytes} more memory (a hot-add), as its admission control
+     * promises a start: empty when it can, else why not.
+     */
+    public String hotAddRefusal(VmMachine v, long bytes) {
+        long promised = 0;
+        for (VmMachine u : holders()) {
+            promised += floor(u) + u.overhead();
+        }
+        long more = floor(v, v.memory + bytes) - floor(v);
+        long capacity = usable() + policy.swapBytes();
+        if (promised + more <= capacity) {
+            return "";
+        }
+        return "host " + host.name + " cannot promise VM " + v.name + " " + Sizes.format(more) + " more: its VMs hold "
+                + "at least " + Sizes.format(promised) + " of " + Sizes.format(usable()) + " usable memory and "
+                + Sizes.format(policy.swapBytes()) + " swap";
     }
 
     /** The memory reserved for {@code v} ({@code --mem-reservation}), at most its configured memory. */
@@ -387,6 +412,17 @@ public final class MemoryManager {
     }
 
     // ---- a VM starts or stops holding memory -------------------------------------------------------------------------
+
+    /**
+     * A running guest was given {@code bytes} more memory (a hot-added DIMM its OS onlined): what it sees, and so its
+     * balloon target, rise by as much; the host backs the new pages as the guest touches them.
+     */
+    void hotAdded(VmMachine v, long bytes) {
+        update();
+        v.account.target += bytes;
+        v.account.actual += bytes;
+        changed();
+    }
 
     void started(VmMachine v) {
         update();

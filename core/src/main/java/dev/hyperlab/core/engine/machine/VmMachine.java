@@ -34,8 +34,14 @@ public final class VmMachine extends Machine {
     public static final long MIN_MEMORY = 16 * dev.hyperlab.api.lab.Sizes.MiB;
 
     public final String host;
-    public final int vcpus;
-    public final long memory;
+    /** Its vCPUs: the configured count, raised only by {@link #hotAdd} while it runs (and kept for its next boot). */
+    public int vcpus;
+    /** Its memory: the configured size, raised only by {@link #hotAdd} while it runs (and kept for its next boot). */
+    public long memory;
+    /** The most vCPUs it may have while running ({@code --max-vcpus}); 0 for no room beyond {@link #vcpus}. */
+    private int maxVcpus;
+    /** The most memory it may have while running ({@code --max-memory}); 0 for no room beyond {@link #memory}. */
+    private long maxMemory;
     public final String firmware;
     public final String os;
     public final List<String> drivers;
@@ -95,6 +101,48 @@ public final class VmMachine extends Machine {
 
     public boolean autostart() {
         return autostart;
+    }
+
+    /** The most vCPUs it can have while it runs: its hot-add room, or its vCPUs when it has none. */
+    public int vcpusCeiling() {
+        return Math.max(vcpus, maxVcpus);
+    }
+
+    /** The most memory it can have while it runs: its hot-add room, or its memory when it has none. */
+    public long memoryCeiling() {
+        return Math.max(memory, maxMemory);
+    }
+
+    /** Gives a VM being defined room to hot-add vCPUs and memory up to these (checked by the caller; 0 for none). */
+    public void setHotPlugRoom(int maxVcpus, long maxMemory) {
+        this.maxVcpus = maxVcpus > vcpus ? maxVcpus : 0;
+        this.maxMemory = maxMemory > memory ? maxMemory : 0;
+    }
+
+    /**
+     * Hot-adds vCPUs and memory to the running guest (checked by the caller: more than it has, within its room, an OS
+     * that takes them): the host commits the added memory at once, the guest onlines the new memory and CPUs (its
+     * balloon target and size rise with it), and its workload goes on at its new width. Kept for its next boot, as
+     * {@code virsh setvcpus --live --config} keeps it.
+     */
+    public void hotAdd(int newVcpus, long newMemory) {
+        long added = newMemory - memory;
+        String what = (newVcpus != vcpus ? (newVcpus - vcpus) + " vCPU" + (newVcpus - vcpus == 1 ? "" : "s") : "")
+                + (newVcpus != vcpus && added > 0 ? " and " : "")
+                + (added > 0 ? dev.hyperlab.api.lab.Sizes.format(added) : "");
+        vcpus = newVcpus;
+        memory = newMemory;
+        if (added > 0 && held > 0) {
+            HostMachine h = hostMachine();
+            held += added;
+            h.committed += added;
+            h.memory.hotAdded(this, added);
+        }
+        if (work.running()) {
+            work.stop();
+            syncWorkload(); // its CPU demand follows its vCPUs
+        }
+        env.log(name, "hot-added", what, "now " + vcpus + " vCPUs " + dev.hyperlab.api.lab.Sizes.format(memory));
     }
 
     /** Marks the VM to start with its host, or not: the one change it takes in any state. */
@@ -802,7 +850,7 @@ public final class VmMachine extends Machine {
         }
         return new VmInfo(name, host, state(), vcpus, memory, firmware, os, ds, driversPresent(),
                 bootPriority, reason, operation(), autostart, workload().id(),
-                new VmInfo.Identity(mac, machineId, linkedTo()), resources);
+                new VmInfo.Identity(mac, machineId, linkedTo()), resources, vcpusCeiling(), memoryCeiling());
     }
 
     /** What its workload asked and got since it last started ({@code vm stat}). */
@@ -856,6 +904,12 @@ public final class VmMachine extends Machine {
         g.writeStringField("os", os);
         SavedDoc.writeStrings(g, "drivers", drivers);
         g.writeNumberField("bootPriority", bootPriority);
+        if (maxVcpus > 0) { // absent without hot-plug room: a lab saved before hot-plug reads the same
+            g.writeNumberField("maxVcpus", maxVcpus);
+        }
+        if (maxMemory > 0) {
+            g.writeNumberField("maxMemory", maxMemory);
+        }
         if (autostart) {
             g.writeBooleanField("autostart", true); // absent when off: a lab saved before autostart reads the same
         }
@@ -943,6 +997,8 @@ public final class VmMachine extends Machine {
                 SavedDoc.str(v, "os"), SavedDoc.strings(v, "drivers"), (int) SavedDoc.num(v, "bootPriority"), disks);
         vm.lifecycle.restore(VmState.of(SavedDoc.str(v, "state")));
         vm.reason = SavedDoc.str(v, "reason");
+        vm.setHotPlugRoom(v.get("maxVcpus") instanceof Number n ? n.intValue() : 0,
+                v.get("maxMemory") instanceof Number n ? n.longValue() : 0);
         vm.autostart = Boolean.TRUE.equals(v.get("autostart"));
         vm.workload = v.get("workload") instanceof String w ? w : "";
         if (!vm.workload.isEmpty() && dev.hyperlab.core.model.Workloads.all().stream()

@@ -35,6 +35,14 @@ final class VmCreate extends ChangeCommand {
     @Option(names = "--memory", required = true, paramLabel = "SIZE", description = "Memory: 512MiB, 4GiB.")
     String memory;
 
+    @Option(names = "--max-vcpus", paramLabel = "N", description = "Room to hot-add vCPUs while it runs, up to N "
+            + "(QEMU's -smp maxcpus; default: none).")
+    int maxVcpus;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", description = "Room to hot-add memory while it runs, up to "
+            + "SIZE (QEMU's -m maxmem; default: none).")
+    String maxMemory;
+
     @Option(names = "--firmware", paramLabel = "bios|uefi|ID", description = "Firmware model (default: the OS "
             + "profile's).", completionCandidates = LiveNames.Firmware.class)
     String firmware = "";
@@ -75,7 +83,9 @@ final class VmCreate extends ChangeCommand {
         if (resources.any()) {
             resources.applyTo(dev.hyperlab.api.lab.VmResources.DEFAULT, 1); // a malformed rate fails before anything
         }
-        lab.createVm(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority, workload));
+        long maxBytes = maxMemory == null ? 0 : Args.size("--max-memory", maxMemory);
+        lab.createVm(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority, workload,
+                maxVcpus, maxBytes));
         try {
             resources.apply(lab, name);
         } catch (RuntimeException e) {
@@ -93,6 +103,7 @@ final class VmCreate extends ChangeCommand {
                 + Plural.of(i.vcpus(), "vCPU") + ", " + Sizes.format(i.memory()) + ", " + (i.os().isEmpty() ? "no OS" : i.os()) + ", firmware "
                 + i.firmware() + (disks.isEmpty() ? ", no disks" : ", disks " + disks)
                 + (i.workload().equals("idle") ? "" : ", workload " + i.workload())
+                + HotPlugRoom.describe(i)
                 + (i.resources().isDefault() ? "" : ", " + ResourceOptions.describe(i.resources()))
                 + (dryRun ? "" : " (next: vm start " + name + " --wait)"));
     }

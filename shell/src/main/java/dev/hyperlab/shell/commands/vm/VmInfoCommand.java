@@ -36,6 +36,7 @@ final class VmInfoCommand extends ReadCommand<VmInfo> {
                 .add("reason", i.reason())
                 .add("vcpus", i.vcpus())
                 .add("memory", Sizes.format(i.memory()))
+                .add("hot-add", HotPlugRoom.room(i))
                 .add("firmware", i.firmware())
                 .add("os", i.os().isEmpty() ? "none" : i.os())
                 .add("disks", i.disks().isEmpty() ? "none" : i.disks().stream()

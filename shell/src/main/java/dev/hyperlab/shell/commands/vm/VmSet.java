@@ -18,14 +18,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code vm set NAME [--vcpus N] [--memory SIZE] [--firmware ID] [--driver +ID|-ID]... [--boot-priority N]
+ * {@code vm set NAME [--vcpus N] [--memory SIZE] [--max-vcpus N] [--max-memory SIZE] [--firmware ID] [--driver +ID|-ID]... [--boot-priority N]
  * [--autostart on|off] [--workload ID]}.
  */
 @Command(name = "set", description = {
         "Change a stopped VM's definition, as virsh setvcpus/setmaxmem/attach-device --config and govc vm.change do: "
-                + "vCPUs, memory, firmware, guest drivers and start-policy group. The VM must be defined, shut off or "
-                + "crashed (memory and CPU hot-plug into a running guest are not modelled); --autostart and "
-                + "--workload alone may be set in any state (a running guest switches workload at once).",
+                + "vCPUs, memory, their hot-add room, firmware, guest drivers and start-policy group. The VM must be "
+                + "defined, shut off or crashed, except: --autostart and --workload may be set in any state (a "
+                + "running guest switches workload at once), and a running VM takes more --vcpus and --memory up to "
+                + "its --max-vcpus and --max-memory where its guest OS hot-adds them (Linux and Windows Server "
+                + "guests; docs/calibration.md vm.hotplug), as virsh setvcpus --live --config does: at once, and "
+                + "kept for its next boot.",
         "The change shows at the next boot: a Windows guest given virtio-blk can boot from a virtio disk; one whose "
                 + "boot disk's driver is removed stops with INACCESSIBLE_BOOT_DEVICE (0x7B); firmware the disk was "
                 + "not laid out for finds no boot device.",
@@ -41,6 +44,14 @@ final class VmSet extends ChangeCommand {
 
     @Option(names = "--memory", paramLabel = "SIZE", description = "Memory: 512MiB, 4GiB.")
     String memory;
+
+    @Option(names = "--max-vcpus", paramLabel = "N", description = "Room to hot-add vCPUs while it runs, up to N "
+            + "(QEMU's -smp maxcpus; its vCPUs for none).")
+    Integer maxVcpus;
+
+    @Option(names = "--max-memory", paramLabel = "SIZE", description = "Room to hot-add memory while it runs, up "
+            + "to SIZE (QEMU's -m maxmem; its memory for none).")
+    String maxMemory;
 
     @Option(names = "--firmware", paramLabel = "bios|uefi|ID", description = "Firmware model.",
             completionCandidates = LiveNames.Firmware.class)
@@ -79,6 +90,12 @@ final class VmSet extends ChangeCommand {
         if (memory != null) {
             change = change.withMemory(Args.size("--memory", memory));
         }
+        if (maxVcpus != null) {
+            change = change.withMaxVcpus(maxVcpus);
+        }
+        if (maxMemory != null) {
+            change = change.withMaxMemory(Args.size("--max-memory", maxMemory));
+        }
         if (firmware != null) {
             change = change.withFirmware(firmware);
         }
@@ -107,7 +124,8 @@ final class VmSet extends ChangeCommand {
         }
         if (change.isEmpty()) {
             throw new ShellException("vm set " + name + " changes nothing",
-                    "give --vcpus, --memory, --firmware, --driver, --boot-priority, --autostart or --workload; "
+                    "give --vcpus, --memory, --max-vcpus, --max-memory, --firmware, --driver, --boot-priority, "
+                            + "--autostart or --workload; "
                             + "vm info shows "
                             + "the VM");
         }
@@ -123,6 +141,7 @@ final class VmSet extends ChangeCommand {
                 + (i.drivers().isEmpty() ? "none" : String.join(", ", i.drivers())) + ", boot priority "
                 + i.bootPriority() + ", autostart " + (i.autostart() ? "on" : "off")
                 + (i.workload().equals("idle") ? "" : ", workload " + i.workload())
+                + HotPlugRoom.describe(i)
                 + (i.resources().isDefault() ? "" : ", " + ResourceOptions.describe(i.resources())));
     }
 

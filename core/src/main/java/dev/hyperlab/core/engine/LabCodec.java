@@ -13,7 +13,13 @@ import dev.hyperlab.core.sim.ResourceTick;
 import dev.hyperlab.core.sim.SharedResource;
 import dev.hyperlab.core.sim.SimEvent;
 import dev.hyperlab.core.sim.Simulation;
+import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.engine.image.ImageStore;
+import dev.hyperlab.core.sim.EventLog;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -73,9 +79,9 @@ public final class LabCodec {
             if (!lab.diskBudget.auto()) {
                 g.writeNumberField("diskBudget", lab.diskBudget.bytes().getAsLong());
             }
-            if (!lab.pluginOrigins.isEmpty()) {
+            if (!lab.plugins.origins.isEmpty()) {
                 g.writeObjectFieldStart("pluginOrigins");
-                for (Map.Entry<String, String> e : lab.pluginOrigins.entrySet()) {
+                for (Map.Entry<String, String> e : lab.plugins.origins.entrySet()) {
                     g.writeStringField(e.getKey(), e.getValue());
                 }
                 g.writeEndObject();
@@ -181,6 +187,30 @@ public final class LabCodec {
         }
     }
 
+    /** A copy of {@code lab} made through a save and a load, its images in {@code images} (a dry run's fork). */
+    static LabModel copy(LabModel lab, ImageStore images) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            write(lab, buf, Map.of());
+            LabModel copy = new LabModel(lab.seed(), lab.extensions(), images);
+            read(new ByteArrayInputStream(buf.toByteArray()), copy);
+            copy.sim().setLog(EventLog.NONE);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying the lab for a dry run", e);
+        }
+    }
+
+    /** A lab loaded from a parsed save document, its images in {@code images}. */
+    static LabModel load(Map<String, Object> document, Extensions extensions, ImageStore images) throws IOException {
+        LabModel lab = new LabModel(num(document, "seed"), extensions, images);
+        apply(document, lab);
+        for (VmMachine v : lab.vms.values()) {
+            v.linkedDisks().forEach(p -> images.holdReadOnly(p, true)); // linked clones read through these
+        }
+        return lab;
+    }
+
     /** Reads a saved lab into {@code lab} (a fresh model with the document's seed). */
     public static void read(InputStream in, LabModel lab) throws IOException {
         apply(readDocument(in), lab);
@@ -202,7 +232,7 @@ public final class LabCodec {
             lab.diskBudget = new DiskBudget(java.util.OptionalLong.of(budget));
         }
         if (root.get("pluginOrigins") instanceof Map<?, ?> origins) { // absent in labs saved before plugins
-            origins.forEach((k, v) -> lab.pluginOrigins.put((String) k, (String) v));
+            origins.forEach((k, v) -> lab.plugins.origins.put((String) k, (String) v));
         }
         for (Object o : list(root, "hosts")) {
             lab.add(HostMachine.restore(lab.env, (Map<String, Object>) o));

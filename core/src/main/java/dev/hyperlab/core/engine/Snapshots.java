@@ -134,6 +134,10 @@ final class Snapshots {
 
     // ================================================================================================ create
 
+    /**
+     * Takes snapshot {@code name} of {@code vm}. {@code checkpoint} saves the lab: it is called once everything is
+     * checked and before the first image changes, so a process killed after it is recovered on load.
+     */
     SnapshotInfo create(String vmName, String name, SnapshotOptions options, Runnable checkpoint) {
         VmMachine vm = lab.vmMachine(vmName);
         SnapshotNames.checkName(name);

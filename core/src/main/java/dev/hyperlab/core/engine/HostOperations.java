@@ -140,23 +140,11 @@ final class HostOperations {
     }
 
     public void setMemoryPolicy(String host, dev.hyperlab.api.lab.MemoryPolicy policy) {
-        MemoryManager mm = lab.hostMachine(host).memory;
-        mm.update();
-        if (policy.swapBytes() < mm.swapUsed()) {
-            throw LabException.notAllowed("host " + host + " has " + Sizes.format(mm.swapUsed()) + " in swap",
-                    "swap space cannot shrink below what is in it");
-        }
-        mm.policy = policy;
-        lab.log(host, "memory-policy", "auto-balloon=" + policy.autoBalloon(), "swap=" + policy.swapBytes(),
-                "page-sharing=" + policy.pageSharing());
-        mm.changed();
+        lab.hostMachine(host).memory.changePolicy(policy);
     }
 
     public void setStartPolicy(String host, StartPolicy policy) {
-        HostMachine h = lab.hostMachine(host);
-        h.policy = policy;
-        lab.log(host, "start-policy max=" + policy.maxConcurrentBoots() + " delay=" + policy.groupDelay().toNanos());
-        h.starts.admit();
+        lab.hostMachine(host).changeStartPolicy(policy);
     }
 
     /**
@@ -165,10 +153,10 @@ final class HostOperations {
      */
     public Duration preloadHost(String name, String os, ProgressListener progress) {
         HostMachine h = lab.hostMachine(name);
-        if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING || h.hypervisor == null) {
+        if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING || !h.hasHypervisor()) {
             throw LabException.notAllowed("host " + name + " is " + h.state().id()
-                    + (h.hypervisor == null ? " with no hypervisor" : ""), "its cache is its hypervisor's RAM: "
-                    + (h.hypervisor == null ? "host install " + name + ", then " : "") + "host power-on " + name);
+                    + (h.hasHypervisor() ? "" : " with no hypervisor"), "its cache is its hypervisor's RAM: "
+                    + (h.hasHypervisor() ? "" : "host install " + name + ", then ") + "host power-on " + name);
         }
         dev.hyperlab.core.model.OsProfile profile = dev.hyperlab.core.model.OsProfiles.get(os);
         long bytes = h.coldBootBytes(profile);
@@ -208,13 +196,13 @@ final class HostOperations {
     public void requestHost(String name, Wait wait, ProgressListener progress, Runnable request) {
         HostMachine h = lab.hostMachine(name);
         request.run();
-        if (!wait.waits() || h.planKind == null) {
+        if (!wait.waits() || h.planKind() == null) {
             return;
         }
-        long run = h.run;
+        long run = h.run();
         Duration timeout = wait.timeout();
         long deadline = Math.addExact(lab.sim().now(), timeout.toNanos());
-        if (!lab.runUntil(deadline, () -> h.run != run || h.planKind == null, false, progress)) {
+        if (!lab.runUntil(deadline, () -> h.run() != run || h.planKind() == null, false, progress)) {
             throw lab.sim().now() >= deadline ? SimulationRun.timedOut(timeout, "host " + name + " is still booting")
                     : new IllegalStateException("host " + name + " boots with nothing scheduled");
         }
@@ -224,6 +212,6 @@ final class HostOperations {
     }
 
     private static LabException hostFailed(HostMachine h) {
-        return LabException.notAllowed("host " + h.name + " failed: " + h.reason, "see timeline " + h.name);
+        return LabException.notAllowed("host " + h.name + " failed: " + h.reason(), "see timeline " + h.name);
     }
 }

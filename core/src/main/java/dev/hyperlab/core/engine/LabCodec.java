@@ -275,17 +275,15 @@ public final class LabCodec {
                             dbl(a, "weight"), a.containsKey("floor") ? dbl(a, "floor") : 0), dbl(a, "rate"));
                     continue;
                 }
-                if (m == null || m.current == null) {
+                if (m == null || m.currentStep() == null) {
                     throw new IOException("saved activity of " + name + " has no running step");
                 }
-                Activity act = new Activity(res, m.current, part, 1.0, dbl(a, "cap"), dbl(a, "weight"),
+                Activity act = new Activity(res, m.currentStep(), part, 1.0, dbl(a, "cap"), dbl(a, "weight"),
                         a.containsKey("floor") ? dbl(a, "floor") : 0);
                 act.restoreRemaining(dbl(a, "remaining"));
                 sim.restoreActivity(act, dbl(a, "rate"));
                 switch (part) {
-                    case StepRun.CPU -> m.current.cpu = act;
-                    case StepRun.DISK -> m.current.disk = act;
-                    case StepRun.MEMORY_IO -> m.current.memoryIo = act;
+                    case StepRun.CPU, StepRun.DISK, StepRun.MEMORY_IO -> m.currentStep().restoreActivity(part, act);
                     default -> throw new IOException("saved activity of " + name + " has unknown part " + part);
                 }
             }
@@ -300,9 +298,9 @@ public final class LabCodec {
                 case "tick" -> new ResourceTick(str(e, "resource"), num(e, "epoch"));
                 default -> throw new IOException("unknown saved event type " + str(e, "type"));
             };
-            if (ev instanceof PartTimer t && machine(lab, t.machine()) instanceof Machine m && m.current != null
-                    && t.run() == m.run) {
-                m.current.restoreDue(t.part(), num(e, "time")); // when it is due is its timer's time
+            if (ev instanceof PartTimer t && machine(lab, t.machine()) instanceof Machine m && m.currentStep() != null
+                    && t.run() == m.run()) {
+                m.currentStep().restoreDue(t.part(), num(e, "time")); // when it is due is its timer's time
             }
             events.add(new EventQueue.Entry(num(e, "time"), (int) num(e, "priority"), num(e, "seq"), ev));
         }

@@ -386,7 +386,7 @@ public final class LabModel {
     }
 
     public dev.hyperlab.api.lab.MemoryPolicy memoryPolicy(String host) {
-        return hostMachine(host).memory.policy;
+        return hostMachine(host).memory.policy();
     }
 
     public void setMemoryPolicy(String host, dev.hyperlab.api.lab.MemoryPolicy policy) {
@@ -399,7 +399,7 @@ public final class LabModel {
     }
 
     public StartPolicy startPolicy(String host) {
-        return hostMachine(host).policy;
+        return hostMachine(host).startPolicy();
     }
 
     public void setStartPolicy(String host, StartPolicy policy) {
@@ -506,7 +506,7 @@ public final class LabModel {
     /** Puts {@code vm} in the place of the VM of the same name (a revert brings back the snapshot's VM). */
     void replaceVm(VmMachine vm) {
         VmMachine old = vmMachine(vm.name);
-        if (old.held > 0 || old.hostMachine().starts.queue.contains(old)) {
+        if (old.holdsMemory() || old.hostMachine().starts.queue.contains(old)) {
             throw new IllegalStateException("VM " + vm.name + " still holds host resources");
         }
         vms.put(vm.name, vm);
@@ -583,8 +583,8 @@ public final class LabModel {
         switch (e) {
             case PartTimer t -> {
                 Machine m = byName.get(t.machine());
-                if (m != null && m.run == t.run() && m.current != null) {
-                    m.current.partDone(t.part());
+                if (m != null) {
+                    m.timerDue(t.run(), t.part());
                 }
             }
             case MemoryTick t -> {

@@ -40,10 +40,9 @@ final class LabTimeline {
         for (Machine m : machines) {
             for (PhaseRecord r : m.timeline) {
                 // a phase still under way shows the bound it is under now, not its last part's
-                BoundBy bound = r.end < 0 && m.current != null && m.current.record == r ? m.current.boundNow()
-                        : r.boundBy;
+                BoundBy bound = m.boundNow(r);
                 out.add(new TimelinePhase(m.name, r.phase, r.step, Duration.ofNanos(r.start),
-                        r.end < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(r.end)), bound));
+                        r.end() < 0 ? Optional.empty() : Optional.of(Duration.ofNanos(r.end())), bound));
             }
         }
         out.sort(Comparator.comparing(TimelinePhase::start).thenComparing(TimelinePhase::machine));

@@ -64,10 +64,10 @@ final class VmStarts {
         }
         if (lab.sim().now() >= deadline) {
             throw SimulationRun.timedOut(timeout, "VM " + name + " is " + v.state().id()
-                    + (v.busy() ? ", " + v.planKind.doing() : ""));
+                    + (v.busy() ? ", " + v.planKind().doing() : ""));
         }
         throw LabException.notAllowed("VM " + name + " is " + v.state().id() + " and will not become " + state.id()
-                + (v.reason.isEmpty() ? "" : ": " + v.reason), requestFor(v, state));
+                + (v.reason().isEmpty() ? "" : ": " + v.reason()), requestFor(v, state));
     }
 
     /** What to ask of {@code v} for it to reach {@code wanted}: the hint of a wait that nothing will end. */
@@ -89,19 +89,19 @@ final class VmStarts {
      */
     public void requestVm(String name, Wait wait, ProgressListener progress, Runnable request) {
         VmMachine before = lab.vmMachine(name);
-        long runBefore = before.run;
+        long runBefore = before.run();
         request.run();
         VmMachine v = lab.vms.get(name);
         // a new plan bumps the run; a revert puts a new machine in the VM's place
-        if (!wait.waits() || v == null || (v == before && v.run == runBefore) || v.planKind == null) {
+        if (!wait.waits() || v == null || (v == before && v.run() == runBefore) || v.planKind() == null) {
             return;
         }
-        PlanKind kind = v.planKind;
-        long run = v.run;
+        PlanKind kind = v.planKind();
+        long run = v.run();
         Duration timeout = wait.timeout();
         long deadline = Math.addExact(lab.sim().now(), timeout.toNanos());
         // a revert puts a new machine in the VM's place; the work is over when this plan is no longer its plan
-        BooleanSupplier over = () -> lab.vms.get(name) != v || v.run != run || v.planKind != kind;
+        BooleanSupplier over = () -> lab.vms.get(name) != v || v.run() != run || v.planKind() != kind;
         if (!lab.runUntil(deadline, over, false, progress)) {
             throw lab.sim().now() >= deadline
                     ? SimulationRun.timedOut(timeout, "VM " + name + " is still " + kind.doing())
@@ -114,6 +114,6 @@ final class VmStarts {
     }
 
     private static LabException vmCrashed(VmMachine v) {
-        return LabException.notAllowed("VM " + v.name + " crashed: " + v.reason, "see vm info " + v.name);
+        return LabException.notAllowed("VM " + v.name + " crashed: " + v.reason(), "see vm info " + v.name);
     }
 }

@@ -67,7 +67,7 @@ final class GuestIo implements Simulation.ClockListener {
         systemDisk(vm).ifPresent(disk -> {
             GuestRegions.Region r = regions(disk).system();
             long profileSeed = RandomStreams.stable("boot-writes/" + os.id());
-            SplittableRandom random = lab.random("vm/" + vm.name + "/guest-io/boot/" + vm.run);
+            SplittableRandom random = lab.random("vm/" + vm.name + "/guest-io/boot/" + vm.run());
             write(vm, disk, GuestWorkload.generate(WorkloadKind.OS_FILES, profileSeed, random, r.start(), r.length(),
                     bytes));
         });

@@ -65,11 +65,11 @@ public final class LabBackups {
         boolean live = switch (vm.state()) {
             case DEFINED, SHUTOFF, CRASHED, SUSPENDED -> false;
             case STARTING, RUNNING -> {
-                if (vm.planKind == PlanKind.SUSPEND || vm.planKind == PlanKind.SHUTDOWN) {
-                    throw LabException.notAllowed("VM " + vm.name + " is " + (vm.planKind == PlanKind.SUSPEND
+                if (vm.planKind() == PlanKind.SUSPEND || vm.planKind() == PlanKind.SHUTDOWN) {
+                    throw LabException.notAllowed("VM " + vm.name + " is " + (vm.planKind() == PlanKind.SUSPEND
                             ? "saving its memory to suspend" : "shutting down"), "back it up once it has stopped");
                 }
-                yield vm.held > 0; // a start still in the host's queue has not opened its disks yet
+                yield vm.holdsMemory(); // a start still in the host's queue has not opened its disks yet
             }
             case PAUSED -> throw LabException.notAllowed("VM " + vm.name + " is paused while a snapshot saves or a "
                     + "revert loads its state", "let that finish (advance 1m) and try again");
@@ -182,7 +182,7 @@ public final class LabBackups {
         long memory = numLong(config, "memory");
         if (!requested.isEmpty()) {
             HostMachine h = lab.hostMachine(requested);
-            if (h.state() != HostState.RUNNING || h.hypervisor == null) {
+            if (h.state() != HostState.RUNNING || !h.hasHypervisor()) {
                 throw LabException.notAllowed("host " + h.name + " is " + (h.state() != HostState.RUNNING ? h.state().id()
                         : "without a hypervisor"), (h.state() != HostState.RUNNING ? h.untilRunning()
                                 : "install one first: host install " + h.name) + "; or choose another {host}");
@@ -203,8 +203,8 @@ public final class LabBackups {
     }
 
     private static boolean takes(HostMachine h, int vcpus, long memory) {
-        return h.state() == HostState.RUNNING && h.hypervisor != null && h.cores >= vcpus
-                && h.committed + memory <= h.usableMemory();
+        return h.state() == HostState.RUNNING && h.hasHypervisor() && h.cores >= vcpus
+                && h.committed() + memory <= h.usableMemory();
     }
 
     /** The definition of VM {@code name} on {@code host} from a backup's {@code config}, disks as their sizes. */
@@ -251,18 +251,16 @@ public final class LabBackups {
         }
         long start = lab.sim().now();
         long end = Math.addExact(start, writeNanos(vm.hostMachine(), bytes));
-        PhaseRecord restore = new PhaseRecord("restore", "write disks", start);
-        vm.timeline.add(restore);
+        PhaseRecord restore = vm.beginPhase("restore", "write disks");
         lab.log(name, "restore", "bytes=" + bytes);
         lab.runUntil(end, () -> false, true, progress);
-        restore.end = lab.sim().now();
-        restore.boundBy = BoundBy.DISK;
+        vm.endPhase(restore, BoundBy.DISK);
         lab.startVm(name);
         if (!wait.waits()) {
-            return new Duration[] {Duration.ofNanos(restore.end - start), Duration.ZERO};
+            return new Duration[] {Duration.ofNanos(restore.end() - start), Duration.ZERO};
         }
         lab.waitVm(name, VmState.RUNNING, wait.timeout(), progress);
-        return new Duration[] {Duration.ofNanos(restore.end - start), Duration.ofNanos(lab.sim().now() - restore.end)};
+        return new Duration[] {Duration.ofNanos(restore.end() - start), Duration.ofNanos(lab.sim().now() - restore.end())};
     }
 
     private static int num(Map<String, Object> config, String key) {

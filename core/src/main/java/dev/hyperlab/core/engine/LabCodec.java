@@ -13,7 +13,13 @@ import dev.hyperlab.core.sim.ResourceTick;
 import dev.hyperlab.core.sim.SharedResource;
 import dev.hyperlab.core.sim.SimEvent;
 import dev.hyperlab.core.sim.Simulation;
+import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.engine.image.ImageStore;
+import dev.hyperlab.core.sim.EventLog;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -73,9 +79,9 @@ public final class LabCodec {
             if (!lab.diskBudget.auto()) {
                 g.writeNumberField("diskBudget", lab.diskBudget.bytes().getAsLong());
             }
-            if (!lab.pluginOrigins.isEmpty()) {
+            if (!lab.plugins.origins.isEmpty()) {
                 g.writeObjectFieldStart("pluginOrigins");
-                for (Map.Entry<String, String> e : lab.pluginOrigins.entrySet()) {
+                for (Map.Entry<String, String> e : lab.plugins.origins.entrySet()) {
                     g.writeStringField(e.getKey(), e.getValue());
                 }
                 g.writeEndObject();
@@ -181,6 +187,30 @@ public final class LabCodec {
         }
     }
 
+    /** A copy of {@code lab} made through a save and a load, its images in {@code images} (a dry run's fork). */
+    static LabModel copy(LabModel lab, ImageStore images) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        try {
+            write(lab, buf, Map.of());
+            LabModel copy = new LabModel(lab.seed(), lab.extensions(), images);
+            read(new ByteArrayInputStream(buf.toByteArray()), copy);
+            copy.sim().setLog(EventLog.NONE);
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("copying the lab for a dry run", e);
+        }
+    }
+
+    /** A lab loaded from a parsed save document, its images in {@code images}. */
+    static LabModel load(Map<String, Object> document, Extensions extensions, ImageStore images) throws IOException {
+        LabModel lab = new LabModel(num(document, "seed"), extensions, images);
+        apply(document, lab);
+        for (VmMachine v : lab.vms.values()) {
+            v.linkedDisks().forEach(p -> images.holdReadOnly(p, true)); // linked clones read through these
+        }
+        return lab;
+    }
+
     /** Reads a saved lab into {@code lab} (a fresh model with the document's seed). */
     public static void read(InputStream in, LabModel lab) throws IOException {
         apply(readDocument(in), lab);
@@ -202,7 +232,7 @@ public final class LabCodec {
             lab.diskBudget = new DiskBudget(java.util.OptionalLong.of(budget));
         }
         if (root.get("pluginOrigins") instanceof Map<?, ?> origins) { // absent in labs saved before plugins
-            origins.forEach((k, v) -> lab.pluginOrigins.put((String) k, (String) v));
+            origins.forEach((k, v) -> lab.plugins.origins.put((String) k, (String) v));
         }
         for (Object o : list(root, "hosts")) {
             lab.add(HostMachine.restore(lab.env, (Map<String, Object>) o));
@@ -245,17 +275,15 @@ public final class LabCodec {
                             dbl(a, "weight"), a.containsKey("floor") ? dbl(a, "floor") : 0), dbl(a, "rate"));
                     continue;
                 }
-                if (m == null || m.current == null) {
+                if (m == null || m.currentStep() == null) {
                     throw new IOException("saved activity of " + name + " has no running step");
                 }
-                Activity act = new Activity(res, m.current, part, 1.0, dbl(a, "cap"), dbl(a, "weight"),
+                Activity act = new Activity(res, m.currentStep(), part, 1.0, dbl(a, "cap"), dbl(a, "weight"),
                         a.containsKey("floor") ? dbl(a, "floor") : 0);
                 act.restoreRemaining(dbl(a, "remaining"));
                 sim.restoreActivity(act, dbl(a, "rate"));
                 switch (part) {
-                    case StepRun.CPU -> m.current.cpu = act;
-                    case StepRun.DISK -> m.current.disk = act;
-                    case StepRun.MEMORY_IO -> m.current.memoryIo = act;
+                    case StepRun.CPU, StepRun.DISK, StepRun.MEMORY_IO -> m.currentStep().restoreActivity(part, act);
                     default -> throw new IOException("saved activity of " + name + " has unknown part " + part);
                 }
             }
@@ -270,9 +298,9 @@ public final class LabCodec {
                 case "tick" -> new ResourceTick(str(e, "resource"), num(e, "epoch"));
                 default -> throw new IOException("unknown saved event type " + str(e, "type"));
             };
-            if (ev instanceof PartTimer t && machine(lab, t.machine()) instanceof Machine m && m.current != null
-                    && t.run() == m.run) {
-                m.current.restoreDue(t.part(), num(e, "time")); // when it is due is its timer's time
+            if (ev instanceof PartTimer t && machine(lab, t.machine()) instanceof Machine m && m.currentStep() != null
+                    && t.run() == m.run()) {
+                m.currentStep().restoreDue(t.part(), num(e, "time")); // when it is due is its timer's time
             }
             events.add(new EventQueue.Entry(num(e, "time"), (int) num(e, "priority"), num(e, "seq"), ev));
         }

@@ -89,7 +89,7 @@ public final class LabHostImages {
         c.put("kind", KIND);
         c.put("host", h.name);
         c.put("firmware", h.firmware);
-        c.put("hypervisor", h.hypervisor == null ? "" : h.hypervisor.id());
+        c.put("hypervisor", h.hypervisor() == null ? "" : h.hypervisor().id());
         c.put("hostOs", h.hostOs() == null ? "" : h.hostOs().id());
         c.put("consistency", "offline");
         c.put("disks", sizes);
@@ -232,23 +232,21 @@ public final class LabHostImages {
         for (int i = 0; i < bytes.size(); i++) {
             took = Math.addExact(took, writeNanos(h.disks().get(i), bytes.get(i)));
         }
-        PhaseRecord restore = new PhaseRecord("restore", "write disks", start);
-        h.timeline.add(restore);
+        PhaseRecord restore = h.beginPhase("restore", "write disks");
         lab.log(name, "restore", "bytes=" + bytes.stream().mapToLong(Long::longValue).sum());
         lab.runUntil(Math.addExact(start, took), () -> false, true, progress);
-        restore.end = lab.sim().now();
-        restore.boundBy = BoundBy.DISK;
+        h.endPhase(restore, BoundBy.DISK);
         String hv = config.get("hypervisor") instanceof String s ? s : "";
         String os = config.get("hostOs") instanceof String s ? s : "";
         h.restoredWith(hv.isEmpty() ? null : HypervisorType.of(hv), os.isEmpty() ? null : HostOs.of(os));
         h.powerOn();
         if (!boot) {
-            return new Recovery(Duration.ofNanos(restore.end - start), Duration.ZERO, h.state(), "");
+            return new Recovery(Duration.ofNanos(restore.end() - start), Duration.ZERO, h.state(), "");
         }
         long deadline = Math.addExact(lab.sim().now(), timeout.toNanos());
         lab.runUntil(deadline, () -> h.state() != HostState.BOOTING, false, progress);
-        return new Recovery(Duration.ofNanos(restore.end - start), Duration.ofNanos(lab.sim().now() - restore.end),
-                h.state(), h.reason);
+        return new Recovery(Duration.ofNanos(restore.end() - start), Duration.ofNanos(lab.sim().now() - restore.end()),
+                h.state(), h.reason());
     }
 
     /**

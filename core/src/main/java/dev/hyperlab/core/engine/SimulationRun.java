@@ -214,4 +214,11 @@ final class SimulationRun {
                 untilTarget, lab.hostsIn(HostState.BOOTING), lab.vmsIn(VmState.STARTING), lab.vmsIn(VmState.RUNNING),
                 lab.vmCount(), guestBytes, Duration.ofNanos(wallNow - wallStart), stopping);
     }
+
+    /** A wait that ended at its deadline before what it waited for: {@code where} says how things stand. */
+    static LabException timedOut(Duration timeout, String where) {
+        return new LabException(LabException.Kind.TIMEOUT, "timed out after "
+                + Durations.format(timeout) + ": " + where,
+                "it goes on; a longer {timeout} waits for it");
+    }
 }

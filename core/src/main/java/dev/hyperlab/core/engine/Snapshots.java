@@ -56,11 +56,11 @@ final class Snapshots {
         VmMachine vm = lab.vmMachine(vmName);
         Map<String, List<String>> onDisks = namesOnDisks(vm);
         List<SnapshotInfo> out = new ArrayList<>();
-        for (SnapshotRecord r : vm.snapshots.all()) {
+        for (SnapshotRecord r : vm.snapshots().all()) {
             out.add(info(vm, r, onDisks));
         }
         for (Map.Entry<String, List<String>> e : onDisks.entrySet()) {
-            if (!vm.snapshots.has(e.getKey())) {
+            if (!vm.snapshots().has(e.getKey())) {
                 out.add(external(vm, e.getKey(), onDisks));
             }
         }
@@ -70,7 +70,7 @@ final class Snapshots {
     SnapshotInfo info(String vmName, String name) {
         VmMachine vm = lab.vmMachine(vmName);
         Map<String, List<String>> onDisks = namesOnDisks(vm);
-        Optional<SnapshotRecord> r = vm.snapshots.get(name);
+        Optional<SnapshotRecord> r = vm.snapshots().get(name);
         if (r.isPresent()) {
             return info(vm, r.get(), onDisks);
         }
@@ -81,8 +81,8 @@ final class Snapshots {
     }
 
     private SnapshotInfo info(VmMachine vm, SnapshotRecord r, Map<String, List<String>> onDisks) {
-        return new SnapshotInfo(r.name(), vm.name, r.parent(), vm.snapshots.children(r.name()),
-                r.name().equals(vm.snapshots.current()), Duration.ofNanos(r.created()), r.state(), r.diskOnly(),
+        return new SnapshotInfo(r.name(), vm.name, r.parent(), vm.snapshots().children(r.name()),
+                r.name().equals(vm.snapshots().current()), Duration.ofNanos(r.created()), r.state(), r.diskOnly(),
                 r.vmStateSize(), r.memory(), r.consistency(), r.description(), false,
                 onDisks.getOrDefault(r.name(), List.of()), r.digest());
     }
@@ -122,7 +122,7 @@ final class Snapshots {
 
     private LabException noSuchSnapshot(VmMachine vm, String name) {
         for (VmMachine other : lab.vms.values()) {
-            if (other != vm && other.snapshots.has(name)) {
+            if (other != vm && other.snapshots().has(name)) {
                 return LabException.notFound("VM " + vm.name + " has no snapshot named '" + name + "'",
                         "'" + name + "' is a snapshot of VM " + other.name + "; snapshot list " + vm.name
                                 + " shows " + vm.name + "'s");
@@ -134,11 +134,15 @@ final class Snapshots {
 
     // ================================================================================================ create
 
+    /**
+     * Takes snapshot {@code name} of {@code vm}. {@code checkpoint} saves the lab: it is called once everything is
+     * checked and before the first image changes, so a process killed after it is recovered on load.
+     */
     SnapshotInfo create(String vmName, String name, SnapshotOptions options, Runnable checkpoint) {
         VmMachine vm = lab.vmMachine(vmName);
         SnapshotNames.checkName(name);
         SnapshotNames.checkDescription(options.description());
-        if (vm.snapshots.has(name)) {
+        if (vm.snapshots().has(name)) {
             throw LabException.conflict("VM " + vm.name + " already has a snapshot named '" + name + "'",
                     "choose another name, or delete it first: snapshot delete " + vm.name + " " + name);
         }
@@ -166,10 +170,10 @@ final class Snapshots {
             vm.endSnapshotJob();
         }
         long memory = withMemory ? vm.account.backed() : 0;
-        SnapshotRecord r = new SnapshotRecord(name, vm.snapshots.current(), options.description(), now, vm.state(),
+        SnapshotRecord r = new SnapshotRecord(name, vm.snapshots().current(), options.description(), now, vm.state(),
                 !withMemory, consistency, vmState.length, memory, digest,
                 vm.disks.stream().map(VmDisk::device).toList(), doc);
-        vm.snapshots.add(r);
+        vm.snapshots().add(r);
         lab.log(vm.name, "snapshot", name, withMemory ? "memory" : "disk-only", consistency.id());
         if (live) {
             // savevm stops the VM while its RAM in use is written, then the qcow2 layer updates its tables:
@@ -198,12 +202,12 @@ final class Snapshots {
         vm.lifecycle.check(VmLifecycle.Action.SNAPSHOT);
         switch (vm.state()) {
             case STARTING, RUNNING -> {
-                if (vm.held == 0) {
+                if (!vm.holdsMemory()) {
                     throw LabException.notAllowed("VM " + vm.name + " is waiting in host " + vm.host
                             + "'s start queue", "snapshot it once it boots, or destroy it and snapshot it stopped");
                 }
-                if (vm.planKind == PlanKind.SUSPEND || vm.planKind == PlanKind.SHUTDOWN) {
-                    throw LabException.notAllowed("VM " + vm.name + " is " + (vm.planKind == PlanKind.SUSPEND
+                if (vm.planKind() == PlanKind.SUSPEND || vm.planKind() == PlanKind.SHUTDOWN) {
+                    throw LabException.notAllowed("VM " + vm.name + " is " + (vm.planKind() == PlanKind.SUSPEND
                             ? "saving its memory to suspend" : "shutting down"), "snapshot it once it has stopped");
                 }
                 return true;
@@ -362,7 +366,7 @@ final class Snapshots {
             throw new IllegalStateException("checked before the revert began", e);
         }
         lab.replaceVm(next);
-        next.snapshots.setCurrent(name);
+        next.snapshots().setCurrent(name);
         next.endSnapshotJob();
         if (t.withMemory()) {
             resumeFrom(next, t.doc());
@@ -389,7 +393,7 @@ final class Snapshots {
     /** The host a reverted running VM comes back on must run, have a hypervisor, and be able to promise its memory. */
     private static void checkHostTakes(VmMachine next) {
         HostMachine h = next.hostMachine();
-        if (h.state() != HostState.RUNNING || h.hypervisor == null) {
+        if (h.state() != HostState.RUNNING || !h.hasHypervisor()) {
             throw LabException.notAllowed("snapshot of VM " + next.name + " is of a running VM, and host " + h.name
                     + " is " + (h.state() != HostState.RUNNING ? h.state().id() : "without a hypervisor"),
                     h.state() != HostState.RUNNING ? h.untilRunning() + ", then revert"
@@ -408,7 +412,7 @@ final class Snapshots {
     }
 
     private Target target(VmMachine vm, String name) {
-        Optional<SnapshotRecord> r = vm.snapshots.get(name);
+        Optional<SnapshotRecord> r = vm.snapshots().get(name);
         if (r.isEmpty()) {
             return externalTarget(vm, name);
         }
@@ -524,8 +528,8 @@ final class Snapshots {
     List<String> delete(String vmName, String name, boolean children, Runnable checkpoint) {
         VmMachine vm = lab.vmMachine(vmName);
         List<String> names;
-        if (vm.snapshots.has(name)) {
-            names = children ? vm.snapshots.subtree(name) : List.of(name);
+        if (vm.snapshots().has(name)) {
+            names = children ? vm.snapshots().subtree(name) : List.of(name);
         } else if (namesOnDisks(vm).containsKey(name)) {
             names = List.of(name);
         } else {
@@ -551,9 +555,9 @@ final class Snapshots {
 
     /** Whether the VM runs on its host with nothing that a pause would cut into (not queued, paused, stopping). */
     private static boolean runsFreely(VmMachine vm) {
-        return (vm.state() == VmState.RUNNING || vm.state() == VmState.STARTING) && vm.held > 0
-                && vm.planKind != PlanKind.SUSPEND && vm.planKind != PlanKind.SHUTDOWN
-                && vm.planKind != PlanKind.FORCED_SHUTDOWN;
+        return (vm.state() == VmState.RUNNING || vm.state() == VmState.STARTING) && vm.holdsMemory()
+                && vm.planKind() != PlanKind.SUSPEND && vm.planKind() != PlanKind.SHUTDOWN
+                && vm.planKind() != PlanKind.FORCED_SHUTDOWN;
     }
 
     /** Deletes {@code names} (leaves first) from every disk that has them, then from the tree; the I/O it did. */
@@ -572,7 +576,7 @@ final class Snapshots {
                     }
                 } catch (IOException | RuntimeException e) {
                     s.reload();
-                    vm.snapshots.remove(done);
+                    vm.snapshots().remove(done);
                     throw new LabException(LabException.Kind.IO, "cannot delete snapshot '" + n + "' of VM " + vm.name
                             + " from " + d.device() + " (" + lab.images().displayPath(d.path()) + "): " + message(e),
                             "snapshot list " + vm.name + " shows what is left; free space and delete again", e);
@@ -581,7 +585,7 @@ final class Snapshots {
             done.add(n);
             lab.log(vm.name, "snapshot deleted", n);
         }
-        vm.snapshots.remove(names);
+        vm.snapshots().remove(names);
         return new DiskSnapshots.Cost(bytes, ops);
     }
 
@@ -594,7 +598,7 @@ final class Snapshots {
                 out.add(d);
             }
         }
-        Optional<SnapshotRecord> r = vm.snapshots.get(name);
+        Optional<SnapshotRecord> r = vm.snapshots().get(name);
         if (r.isPresent()) {
             for (VmDisk d : disksOf(vm, r.get().doc(), name)) {
                 if (seen.add(d.path()) && snapshotsOf(d).isPresent()) {
@@ -619,7 +623,7 @@ final class Snapshots {
         VmMachine vm = lab.vmMachine(vmName);
         SnapshotNames.checkName(name);
         List<DiskSnapshots> disks = snapshottableDisks(vm, name);
-        if (vm.snapshots.has(name)) {
+        if (vm.snapshots().has(name)) {
             throw LabException.conflict("VM " + vm.name + " already has a snapshot named '" + name + "'",
                     "choose another name");
         }
@@ -694,7 +698,7 @@ final class Snapshots {
                             snapshotsOf(d).ifPresent(all::add);
                         }
                         for (String n : job.names()) {
-                            if (!vm.snapshots.has(n)) {
+                            if (!vm.snapshots().has(n)) {
                                 undo(vm, all, n);
                             }
                         }
@@ -703,7 +707,7 @@ final class Snapshots {
                     case SnapshotJob.DELETE -> {
                         vm.endSnapshotJob();
                         deleteFromDisks(vm, job.names().stream()
-                                .filter(n -> vm.snapshots.has(n) || namesOnDisks(vm).containsKey(n)).toList());
+                                .filter(n -> vm.snapshots().has(n) || namesOnDisks(vm).containsKey(n)).toList());
                     }
                     case SnapshotJob.REVERT -> {
                         vm.endSnapshotJob();

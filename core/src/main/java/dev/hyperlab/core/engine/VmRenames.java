@@ -26,7 +26,7 @@ final class VmRenames {
         }
         lab.requireFreeName(newName);
         vm.lifecycle.check(VmLifecycle.Action.RENAME);
-        List<String> withState = vm.snapshots.all().stream().filter(r -> !r.diskOnly()).map(SnapshotRecord::name)
+        List<String> withState = vm.snapshots().all().stream().filter(r -> !r.diskOnly()).map(SnapshotRecord::name)
                 .toList();
         if (!withState.isEmpty()) {
             throw LabException.notAllowed("VM " + name + " has snapshots that hold its running state under its name: "

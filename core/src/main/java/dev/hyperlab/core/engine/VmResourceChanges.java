@@ -52,7 +52,7 @@ final class VmResourceChanges {
                     "a larger limit, or 0 for none");
         }
         String words = describe(vm.resources(), r);
-        if (vm.held > 0) {
+        if (vm.holdsMemory()) {
             VmResources before = vm.resources();
             vm.setResources(r);
             String cpu = h.cpuReservationRefusal(vm);

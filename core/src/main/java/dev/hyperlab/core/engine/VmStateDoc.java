@@ -79,7 +79,7 @@ final class VmStateDoc {
                 doc.put(e.getKey(), e.getValue());
             }
         }
-        doc.put("backed", vm.held > 0 ? vm.account.backed() : 0L);
+        doc.put("backed", vm.holdsMemory() ? vm.account.backed() : 0L);
         doc.put("execution", parse(json(g -> Execution.capture(vm).save(g))));
         return doc;
     }
@@ -167,7 +167,7 @@ final class VmStateDoc {
         m.put("shared", 0L);
         m.put("majorFaults", old.account.majorFaults());
         m.put("memorySamples", List.of());
-        m.put("run", old.run + 1);
+        m.put("run", old.run() + 1);
         m.put("planKind", "");
         m.put("stepIndex", -1L);
         m.put("plan", List.of());

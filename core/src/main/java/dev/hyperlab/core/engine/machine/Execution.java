@@ -65,8 +65,8 @@ public record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, in
     }
 
     private static Execution capture(Machine m, VmState state) {
-        StepRun r = m.current;
-        if (m.planKind == null || r == null) {
+        StepRun r = m.currentStep();
+        if (m.planKind() == null || r == null) {
             return idle(state);
         }
         Simulation sim = m.env.sim();
@@ -74,22 +74,17 @@ public record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, in
         long[] due = timersOf(m, sim);
         List<Part> parts = new ArrayList<>();
         for (int part = StepRun.FIXED; part <= StepRun.MEMORY_IO; part++) {
-            if ((r.pending & (1 << part)) == 0) {
+            if ((r.pending() & (1 << part)) == 0) {
                 continue;
             }
-            Activity a = switch (part) {
-                case StepRun.CPU -> r.cpu;
-                case StepRun.DISK -> r.disk;
-                case StepRun.MEMORY_IO -> r.memoryIo;
-                default -> null;
-            };
+            Activity a = r.activity(part);
             if (a != null) {
                 parts.add(new Part(part, 0, remainingNow(a, now), a.cap(), a.weight()));
             } else {
                 parts.add(new Part(part, due[part] < 0 ? 0 : due[part] - now, 0, 0, 0));
             }
         }
-        return new Execution(state, m.planKind, m.plan, m.stepIndex, r.boundBy, parts);
+        return new Execution(state, m.planKind(), m.plan, m.stepIndex, r.boundBy(), parts);
     }
 
     /** An activity's work left at {@code now}: the resource's own update rule, applied without changing it. */
@@ -106,7 +101,7 @@ public record Execution(VmState state, PlanKind kind, List<PlannedStep> plan, in
     private static long[] timersOf(Machine m, Simulation sim) {
         long[] due = {-1, -1, -1, -1, -1, -1};
         for (EventQueue.Entry e : sim.queuedEvents()) {
-            if (e.event() instanceof PartTimer t && t.machine().equals(m.name) && t.run() == m.run
+            if (e.event() instanceof PartTimer t && t.machine().equals(m.name) && t.run() == m.run()
                     && t.part() >= 0 && t.part() < due.length && due[t.part()] < 0) {
                 due[t.part()] = e.time();
             }

@@ -50,7 +50,7 @@ final class HostBootPlans {
 
     private static MachineFacts facts(HostMachine host) {
         return new MachineFacts(host.name, false, host.cores, host.ghz, host.ram, host.disks.size(),
-                HostMachine.NICS, host.env.seed(), "host/" + host.name + "/firmware/" + host.run,
+                HostMachine.NICS, host.env.seed(), "host/" + host.name + "/firmware/" + host.run(),
                 host.enrolledKeys.publicKeys());
     }
 

@@ -50,10 +50,12 @@ public final class HostMachine extends Machine {
     private HostProfile profile;
     /** Its lifecycle state; every change goes through {@link Lifecycle#transition}. */
     final Lifecycle<HostState, HostLifecycle.Action> lifecycle;
-    public String reason = "";
-    public HypervisorType hypervisor;
+    /** Why it failed, or empty. */
+    private String reason = "";
+    /** The hypervisor installed on its boot disk, or null. */
+    private HypervisorType hypervisor;
     HostOs hostOs;
-    public StartPolicy policy = StartPolicy.UNLIMITED;
+    private StartPolicy policy = StartPolicy.UNLIMITED;
     final SharedResource cpu;
     final List<SharedResource> diskResources = new ArrayList<>();
     private final DiskModel datastore;
@@ -62,7 +64,7 @@ public final class HostMachine extends Machine {
     final Set<String> warmCache = new HashSet<>();
     public final TreeSet<String> vms = new TreeSet<>();
     /** Memory promised to running VMs (guest memory plus VMM overhead). */
-    public long committed;
+    private long committed;
     public final MemoryManager memory = new MemoryManager(this);
 
     public HostMachine(MachineEnv env, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
@@ -165,7 +167,7 @@ public final class HostMachine extends Machine {
         double sum = 0;
         for (String n : vms) {
             VmMachine v = env.vmMachine(n);
-            if (v != except && v.held > 0) {
+            if (v != except && v.holdsMemory()) {
                 sum += v.cpuReservationGhz();
             }
         }
@@ -244,6 +246,48 @@ public final class HostMachine extends Machine {
     /** The host OS of a type 2 hypervisor, or null. */
     public HostOs hostOs() {
         return hostOs;
+    }
+
+    /** The hypervisor installed on its boot disk, or null. */
+    public HypervisorType hypervisor() {
+        return hypervisor;
+    }
+
+    /** Whether a hypervisor is installed, which VMs need to run on it. */
+    public boolean hasHypervisor() {
+        return hypervisor != null;
+    }
+
+    /** Why it failed, or empty. */
+    public String reason() {
+        return reason;
+    }
+
+    /** How many of its VMs boot at once and the delay between priority groups ({@code host set --max-boots ...}). */
+    public StartPolicy startPolicy() {
+        return policy;
+    }
+
+    /** Sets its start policy and lets queued VMs start under it at once. */
+    public void changeStartPolicy(StartPolicy next) {
+        policy = next;
+        env.log(name, "start-policy max=" + next.maxConcurrentBoots() + " delay=" + next.groupDelay().toNanos());
+        starts.admit();
+    }
+
+    /** Memory promised to its running VMs (guest memory plus VMM overhead). */
+    public long committed() {
+        return committed;
+    }
+
+    /** A VM of this host starts holding {@code bytes} of memory. */
+    void commit(long bytes) {
+        committed += bytes;
+    }
+
+    /** A VM of this host gives back the {@code bytes} of memory it held. */
+    void uncommit(long bytes) {
+        committed -= bytes;
     }
 
     /**

@@ -20,11 +20,13 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
     /** The lab as this machine sees it. */
     final MachineEnv env;
     public final List<PhaseRecord> timeline = new ArrayList<>();
-    public long run;
-    public PlanKind planKind;
+    /** Bumped by each plan or stop: timers of an earlier run are stale. */
+    private long run;
+    /** The plan under way, or null when the machine is idle. */
+    private PlanKind planKind;
     List<PlannedStep> plan = List.of();
     int stepIndex = -1;
-    public StepRun current;
+    private StepRun current;
     /** The keys its user enrolled for Secure Boot. */
     public final EnrolledKeys enrolledKeys = new EnrolledKeys();
 
@@ -35,6 +37,48 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
 
     public String name() {
         return name;
+    }
+
+    /** The run number: each plan or stop bumps it, so a timer or a wait can tell that the run it knew is over. */
+    public long run() {
+        return run;
+    }
+
+    /** The plan under way, or null when the machine is idle. */
+    public PlanKind planKind() {
+        return planKind;
+    }
+
+    /** The step under way, or null. */
+    public StepRun currentStep() {
+        return current;
+    }
+
+    /** A timer of run {@code timerRun} is due: part {@code part} of the step under way is done (a stale one: nothing). */
+    public void timerDue(long timerRun, int part) {
+        if (timerRun == run && current != null) {
+            current.partDone(part);
+        }
+    }
+
+    /** The bound of timeline row {@code r} now: what bounds the step under way for its open row, else its own. */
+    public dev.hyperlab.api.lab.BoundBy boundNow(PhaseRecord r) {
+        return r.end() < 0 && current != null && current.record == r ? current.boundNow() : r.boundBy();
+    }
+
+    /**
+     * Opens a timeline row for work the lab does to this machine outside a plan (a restore writing its disks); close it
+     * with {@link #endPhase}.
+     */
+    public PhaseRecord beginPhase(String phase, String step) {
+        PhaseRecord r = new PhaseRecord(phase, step, env.sim().now());
+        timeline.add(r);
+        return r;
+    }
+
+    /** Closes row {@code r} of {@link #beginPhase} now, bound by {@code boundBy}. */
+    public void endPhase(PhaseRecord r, dev.hyperlab.api.lab.BoundBy boundBy) {
+        r.end(env.sim().now(), boundBy);
     }
 
     abstract SharedResource cpuResource();
@@ -123,13 +167,12 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         if (r != current) {
             return;
         }
-        r.record.end = env.sim().now();
-        r.record.boundBy = r.boundBy;
+        r.record.end(env.sim().now(), r.boundBy());
         if (env.logging()) {
             if (r.step.step().isEmpty()) {
-                env.log(name, "done", r.step.phase(), BOUND_WORDS[r.boundBy.ordinal()]);
+                env.log(name, "done", r.step.phase(), BOUND_WORDS[r.boundBy().ordinal()]);
             } else {
-                env.log(name, "done", r.step.phase(), r.step.step(), BOUND_WORDS[r.boundBy.ordinal()]);
+                env.log(name, "done", r.step.phase(), r.step.step(), BOUND_WORDS[r.boundBy().ordinal()]);
             }
         }
         current = null;
@@ -143,8 +186,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         PlanKind kind = planKind;
         if (r != null) {
             r.cancel();
-            r.record.end = env.sim().now();
-            r.record.boundBy = boundBy;
+            r.record.end(env.sim().now(), boundBy);
             current = null;
         }
         env.log(name, "fail", (r == null ? "" : r.step.phase()) + ":", reason);
@@ -157,7 +199,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
     public void stopPlan() {
         if (current != null) {
             current.cancel();
-            current.record.end = env.sim().now();
+            current.record.end(env.sim().now());
             current = null;
         }
         clearPlan();
@@ -172,8 +214,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         StepRun r = current;
         if (r != null) {
             r.cancel();
-            r.record.end = env.sim().now();
-            r.record.boundBy = r.boundBy;
+            r.record.end(env.sim().now(), r.boundBy());
             current = null;
         }
         clearPlan();
@@ -190,9 +231,8 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), env.sim().now());
         timeline.add(rec);
         StepRun r = new StepRun(this, step, rec);
-        r.boundBy = e.boundBy();
         current = r;
-        r.resume(e.parts());
+        r.resume(e.boundBy(), e.parts());
     }
 
     private void clearPlan() {
@@ -215,8 +255,8 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         PlannedStep.saveAll(g, "plan", plan);
         if (current != null) {
             g.writeObjectFieldStart("current");
-            g.writeNumberField("pending", current.pending);
-            g.writeStringField("boundBy", current.boundBy.id());
+            g.writeNumberField("pending", current.pending());
+            g.writeStringField("boundBy", current.boundBy().id());
             g.writeNumberField("record", timeline.indexOf(current.record));
             g.writeEndObject();
         }
@@ -226,8 +266,8 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
             g.writeString(r.phase);
             g.writeString(r.step);
             g.writeNumber(r.start);
-            g.writeNumber(r.end);
-            g.writeString(r.boundBy.id());
+            g.writeNumber(r.end());
+            g.writeString(r.boundBy().id());
             g.writeEndArray();
         }
         g.writeEndArray();
@@ -249,10 +289,8 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         Map<String, Object> cur = (Map<String, Object>) o.get("current");
         if (cur != null) {
             PhaseRecord rec = timeline.get((int) SavedDoc.num(cur, "record"));
-            StepRun r = new StepRun(this, plan.get(stepIndex), rec);
-            r.pending = (int) SavedDoc.num(cur, "pending");
-            r.boundBy = dev.hyperlab.api.lab.BoundBy.of(SavedDoc.str(cur, "boundBy"));
-            current = r;
+            current = new StepRun(this, plan.get(stepIndex), rec, (int) SavedDoc.num(cur, "pending"),
+                    dev.hyperlab.api.lab.BoundBy.of(SavedDoc.str(cur, "boundBy")));
         }
     }
 }

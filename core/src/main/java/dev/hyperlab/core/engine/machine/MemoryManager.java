@@ -35,7 +35,7 @@ public final class MemoryManager {
     static final MemoryPolicy DEFAULT_POLICY = new MemoryPolicy(true, 0, false);
 
     private final HostMachine host;
-    public MemoryPolicy policy = DEFAULT_POLICY;
+    private MemoryPolicy policy = DEFAULT_POLICY;
     /** Host swap in use (the host clears it when it loses power). */
     long swapUsed;
     /** Lab time of the last accounting update (KSM and balloon progress run between updates). */
@@ -53,6 +53,24 @@ public final class MemoryManager {
     /** Host swap in use, in bytes. */
     public long swapUsed() {
         return swapUsed;
+    }
+
+    /** The host's memory policy: auto-ballooning, swap, page sharing ({@code mem policy}). */
+    public MemoryPolicy policy() {
+        return policy;
+    }
+
+    /** Sets the memory policy; refused, changing nothing, when the swap would shrink below what is in it. */
+    public void changePolicy(MemoryPolicy next) {
+        update();
+        if (next.swapBytes() < swapUsed) {
+            throw dev.hyperlab.api.lab.LabException.notAllowed("host " + host.name + " has " + Sizes.format(swapUsed)
+                    + " in swap", "swap space cannot shrink below what is in it");
+        }
+        policy = next;
+        host.env.log(host.name, "memory-policy", "auto-balloon=" + next.autoBalloon(), "swap=" + next.swapBytes(),
+                "page-sharing=" + next.pageSharing());
+        changed();
     }
 
     /** Lab time of the pending memory tick, or -1: a tick event at another time is stale. */
@@ -79,7 +97,7 @@ public final class MemoryManager {
         holders.clear();
         for (String name : host.vms) {
             VmMachine v = host.env.vmMachine(name);
-            if (v.held > 0) {
+            if (v.holdsMemory()) {
                 holders.add(v);
             }
         }
@@ -133,7 +151,7 @@ public final class MemoryManager {
 
     public HostMemory info() {
         long usable = usable();
-        long committed = host.committed;
+        long committed = host.committed();
         long used = used();
         return new HostMemory(host.ram, usable, committed, used, usable - used,
                 usable == 0 ? 0 : (double) committed / usable, swapUsed, policy.swapBytes(), ksmSaved(), state());

@@ -2,13 +2,13 @@ package dev.hyperlab.core.engine.machine;
 
 import dev.hyperlab.api.lab.BoundBy;
 
-/** One row of a machine's timeline; {@code end} is -1 while the step runs. Mutable only by the engine. */
+/** One row of a machine's timeline; {@code end} is -1 while the step runs. Only its machine ends it. */
 public final class PhaseRecord {
     public final String phase;
     public final String step;
     public final long start;
-    public long end = -1;
-    public BoundBy boundBy = BoundBy.FIXED;
+    private long end = -1;
+    private BoundBy boundBy = BoundBy.FIXED;
 
     public PhaseRecord(String phase, String step, long start) {
         this.phase = phase;
@@ -20,6 +20,17 @@ public final class PhaseRecord {
         this(phase, step, start);
         this.end = end;
         this.boundBy = boundBy;
+    }
+
+    /** Ends the row at lab time {@code at}, bound by {@code bound}. */
+    void end(long at, BoundBy bound) {
+        end = at;
+        boundBy = bound;
+    }
+
+    /** Ends the row at lab time {@code at}, bound by what bound it so far. */
+    void end(long at) {
+        end = at;
     }
 
     public String phase() {

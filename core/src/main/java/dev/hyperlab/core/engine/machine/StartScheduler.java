@@ -43,7 +43,7 @@ public final class StartScheduler {
 
     /** Starts every queued VM the policy allows now; schedules a gate event when a group delay is pending. */
     public void admit() {
-        StartPolicy policy = host.policy;
+        StartPolicy policy = host.startPolicy();
         Simulation sim = host.env.sim();
         while (!queue.isEmpty()) {
             if (policy.maxConcurrentBoots() > 0 && booting >= policy.maxConcurrentBoots()) {

@@ -25,11 +25,11 @@ public final class StepRun implements ActivityOwner {
     public final Machine machine;
     final PlannedStep step;
     public final PhaseRecord record;
-    int pending;
-    public Activity cpu;
-    public Activity disk;
-    public Activity memoryIo;
-    BoundBy boundBy = BoundBy.FIXED;
+    private int pending;
+    private Activity cpu;
+    private Activity disk;
+    private Activity memoryIo;
+    private BoundBy boundBy = BoundBy.FIXED;
     /**
      * When each timer part (fixed, network, memory-wait) is due, in lab time; what {@link #boundNow} compares. Made by
      * the first timer: most steps of a boot are pure CPU or disk work and need none.
@@ -40,6 +40,43 @@ public final class StepRun implements ActivityOwner {
         this.machine = machine;
         this.step = step;
         this.record = record;
+    }
+
+    /** A step as a saved lab left it: {@code pending} parts, bound so far by {@code boundBy} (its activities follow). */
+    StepRun(Machine machine, PlannedStep step, PhaseRecord record, int pending, BoundBy boundBy) {
+        this(machine, step, record);
+        this.pending = pending;
+        this.boundBy = boundBy;
+    }
+
+    /** Its activity on part {@code part} ({@link #CPU}, {@link #DISK}, {@link #MEMORY_IO}), or null. */
+    Activity activity(int part) {
+        return switch (part) {
+            case CPU -> cpu;
+            case DISK -> disk;
+            case MEMORY_IO -> memoryIo;
+            default -> null;
+        };
+    }
+
+    /** Puts back activity {@code a} on part {@code part} as a saved lab's resources held it (LabCodec). */
+    public void restoreActivity(int part, Activity a) {
+        switch (part) {
+            case CPU -> cpu = a;
+            case DISK -> disk = a;
+            case MEMORY_IO -> memoryIo = a;
+            default -> throw new IllegalArgumentException("part " + part + " has no activity");
+        }
+    }
+
+    /** Which part bound it so far (the last to finish). */
+    BoundBy boundBy() {
+        return boundBy;
+    }
+
+    /** The parts not done yet, one bit each. */
+    int pending() {
+        return pending;
     }
 
     static String partName(int part) {
@@ -96,7 +133,8 @@ public final class StepRun implements ActivityOwner {
      * Goes on with a thawed step (see {@link Execution}): each unfinished part restarts with what it had left. The
      * step's memory was granted before it was frozen, so it is not asked for again.
      */
-    void resume(java.util.List<Execution.Part> parts) {
+    void resume(BoundBy boundSoFar, java.util.List<Execution.Part> parts) {
+        boundBy = boundSoFar;
         Simulation sim = machine.env.sim();
         for (Execution.Part p : parts) {
             pending |= 1 << p.part();
@@ -125,7 +163,7 @@ public final class StepRun implements ActivityOwner {
 
     private void timer(Simulation sim, int part, long nanos) {
         restoreDue(part, sim.now() + nanos);
-        sim.after(nanos, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run, part));
+        sim.after(nanos, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run(), part));
     }
 
     /** Puts back when a timer part is due, read from its timer event in a saved lab. */

@@ -95,7 +95,7 @@ final class VmBootPlans {
         HostMachine host = vm.hostMachine();
         MachineEnv env = vm.env;
         MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
-                env.seed(), "vm/" + vm.name + "/firmware/" + vm.run, vm.enrolledKeys.publicKeys());
+                env.seed(), "vm/" + vm.name + "/firmware/" + vm.run(), vm.enrolledKeys.publicKeys());
         FirmwareModel fw = env.extensions().firmware(vm.firmware);
         for (BootStep s : fw.post(facts)) {
             steps.add(PlannedStep.of("firmware", s.name(), s.demand()));
@@ -163,7 +163,7 @@ final class VmBootPlans {
         }
         steps.add(PlannedStep.fromBase("kernel", os.kernel(), keys[1], 1.0));
         double blockEfficiency = 1.0;
-        GuestContext guest = new Guest(vm.name, os.id(), os.family(), vm.vcpus, vm.memory, env.seed(), vm.run);
+        GuestContext guest = new Guest(vm.name, os.id(), os.family(), vm.vcpus, vm.memory, env.seed(), vm.run());
         List<GuestDriver> present = new ArrayList<>();
         for (String id : vm.driversPresent()) {
             present.add(env.extensions().driver(id));

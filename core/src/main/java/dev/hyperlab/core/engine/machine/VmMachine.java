@@ -49,7 +49,8 @@ public final class VmMachine extends Machine {
     public final List<VmDisk> disks;
     /** Its lifecycle state; every change goes through {@link #transition}. */
     public final Lifecycle<VmState, VmLifecycle.Action> lifecycle;
-    public String reason = "";
+    /** Why it crashed or was refused, or empty. */
+    private String reason = "";
     /** Starts when its host's hypervisor is up ({@code vm set --autostart}); not part of the machine it boots. */
     private boolean autostart;
     /** Its NIC's MAC address, given when it was cloned ({@code 52:54:00:xx:xx:xx}); empty when none was assigned. */
@@ -67,7 +68,7 @@ public final class VmMachine extends Machine {
     /** Order of the last start request (the start queue's tie-break). */
     long startRequest;
     /** Host memory this VM holds while it runs (guest memory plus VMM overhead); 0 when it holds none. */
-    public long held;
+    private long held;
     /** Whether the host's start scheduler counts this VM as booting. */
     boolean counted;
 
@@ -77,7 +78,7 @@ public final class VmMachine extends Machine {
     /** The work a pause took off the host (a snapshot saving, a revert loading), put back when it ends; or null. */
     Execution frozen;
     /** This VM's snapshots: their metadata and tree (the images hold their data). */
-    public SnapshotTree snapshots = new SnapshotTree();
+    private SnapshotTree snapshots = new SnapshotTree();
     /** A snapshot operation that was under way at the last save; finished or undone when the lab is loaded. */
     private SnapshotJob snapshotJob;
     /** Its workload's id ({@code vm set --workload}), or empty for its OS profile's default; taken in any state. */
@@ -135,7 +136,7 @@ public final class VmMachine extends Machine {
         if (added > 0 && held > 0) {
             HostMachine h = hostMachine();
             held += added;
-            h.committed += added;
+            h.commit(added);
             h.memory.hotAdded(this, added);
         }
         if (work.running()) {
@@ -173,7 +174,7 @@ public final class VmMachine extends Machine {
 
     /** Runs the workload while the guest runs with nothing else under way, and only then. */
     void syncWorkload() {
-        boolean runs = state() == VmState.RUNNING && planKind == null && frozen == null;
+        boolean runs = state() == VmState.RUNNING && planKind() == null && frozen == null;
         if (runs && !work.running()) {
             dev.hyperlab.core.model.Workload w = workload();
             work.start(w);
@@ -265,6 +266,21 @@ public final class VmMachine extends Machine {
 
     public VmState state() {
         return lifecycle.state();
+    }
+
+    /** This VM's snapshots: their metadata and tree (the images hold their data). */
+    public SnapshotTree snapshots() {
+        return snapshots;
+    }
+
+    /** Why it crashed or its start was refused, or empty. */
+    public String reason() {
+        return reason;
+    }
+
+    /** Whether it holds memory on its host (it runs, or its boot got past the start queue). */
+    public boolean holdsMemory() {
+        return held > 0;
     }
 
     /** Changes the state as the lifecycle table says {@code action} does (a request it does not allow is refused). */
@@ -418,7 +434,7 @@ public final class VmMachine extends Machine {
     @Override
     MemoryManager.Grant memoryFor(PlannedStep step) {
         MemoryManager mm = hostMachine().memory;
-        if (planKind == PlanKind.REVERT) {
+        if (planKind() == PlanKind.REVERT) {
             // loading a snapshot backs exactly the pages it saved (zero pages stay unbacked, as QEMU loads them);
             // the balloon and the guest's use are the snapshot's, restored with it
             return mm.touch(this, Math.max(0, step.demand().readBytes() - account.backed()));
@@ -524,7 +540,7 @@ public final class VmMachine extends Machine {
         if (h.state() != dev.hyperlab.api.lab.HostState.RUNNING) {
             throw LabException.notAllowed("host " + h.name + " is " + h.state().id(), h.untilRunning());
         }
-        if (h.hypervisor == null) {
+        if (!h.hasHypervisor()) {
             throw LabException.notAllowed("host " + h.name + " has no hypervisor",
                     "install one first: host install " + h.name);
         }
@@ -631,7 +647,7 @@ public final class VmMachine extends Machine {
     /** The lifecycle allows {@code action}, and nothing is under way that it would cut short (a shutdown). */
     private void requireIdle(VmLifecycle.Action action) {
         lifecycle.check(action);
-        if (planKind == PlanKind.SHUTDOWN || planKind == PlanKind.FORCED_SHUTDOWN) {
+        if (planKind() == PlanKind.SHUTDOWN || planKind() == PlanKind.FORCED_SHUTDOWN) {
             throw LabException.notAllowed("VM " + name + " is shutting down",
                     "wait until it is shut off, or destroy it");
         }
@@ -639,8 +655,8 @@ public final class VmMachine extends Machine {
 
     /** The lasting work under way, as {@link VmInfo#operation()} names it, or empty. */
     String operation() {
-        if (planKind != null) {
-            return planKind.id();
+        if (planKind() != null) {
+            return planKind().id();
         }
         return state() == VmState.STARTING && held == 0 ? "queued" : "";
     }
@@ -745,7 +761,7 @@ public final class VmMachine extends Machine {
     public void loadState(Execution work, long backed) {
         HostMachine h = hostMachine();
         held = memoryNeed();
-        h.committed += held;
+        h.commit(held);
         h.memory.restored(this);
         if (counted) {
             h.starts.bootResumed(); // it is back in the middle of its boot
@@ -773,7 +789,7 @@ public final class VmMachine extends Machine {
 
     /** Whether the guest runs (not paused) so that its page cache can grow. */
     boolean balloonOrCacheCanGrow() {
-        return state() == VmState.RUNNING && frozen == null && planKind == null;
+        return state() == VmState.RUNNING && frozen == null && planKind() == null;
     }
 
     /** Whether the balloon driver works now: loaded in a guest that runs (a paused guest answers nothing). */
@@ -822,7 +838,7 @@ public final class VmMachine extends Machine {
     private void hold() {
         HostMachine h = hostMachine();
         held = memoryNeed();
-        h.committed += held;
+        h.commit(held);
         h.memory.started(this);
     }
 
@@ -830,7 +846,7 @@ public final class VmMachine extends Machine {
         if (held > 0) {
             HostMachine h = hostMachine();
             h.memory.stopped(this);
-            h.committed -= held;
+            h.uncommit(held);
             held = 0;
         }
     }

@@ -1,0 +1,77 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.VmMachine;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Which plugin provided each plugin extension this lab's machines were created with, kept with the lab: when the
+ * plugin is gone, a start names the plugin it needs instead of saying the firmware or driver does not exist.
+ */
+final class PluginOrigins {
+    private final LabModel lab;
+    /** {@code firmware/ID} or {@code driver/ID} to the plugin's id (saved with the lab). */
+    final TreeMap<String, String> origins = new TreeMap<>();
+
+    PluginOrigins(LabModel lab) {
+        this.lab = lab;
+    }
+
+    /**
+     * Refuses, changing nothing, when firmware {@code firmwareId} or one of {@code driverIds} is not available now: its
+     * plugin is not loaded (disabled, removed) or is faulty. The message names the plugin.
+     */
+    void require(String firmwareId, List<String> driverIds) {
+        requireExtension("firmware", firmwareId, lab.extensions().hasFirmware(firmwareId),
+                lab.extensions().firmwareSource(firmwareId));
+        for (String d : driverIds) {
+            requireExtension("driver", d, lab.extensions().hasDriver(d), lab.extensions().driverSource(d));
+        }
+    }
+
+    private void requireExtension(String kind, String id, boolean present, Optional<String> source) {
+        if (!present) {
+            String plugin = origins.get(kind + "/" + id);
+            if (plugin != null) {
+                throw LabException.notAllowed(kind + " '" + id + "' comes from plugin '" + plugin
+                        + "', which is not loaded", "plugin list shows the plugins: plugin enable " + plugin
+                        + ", or plugin install it");
+            }
+            throw LabException.notFound("no " + kind + " '" + id + "'", "profiles lists the " + kind
+                    + (kind.equals("firmware") ? " models" : "s") + " there are");
+        }
+        if (source.isPresent() && !source.get().equals(Extensions.BUILT_IN)) {
+            lab.extensions().guard().requireHealthy(source.get());
+        }
+    }
+
+    /** Notes which plugin provides the extensions a new machine uses. */
+    void record(String firmwareId, List<String> driverIds) {
+        lab.extensions().firmwareSource(firmwareId).filter(s -> !s.equals(Extensions.BUILT_IN))
+                .ifPresent(p -> origins.put("firmware/" + firmwareId, p));
+        for (String d : driverIds) {
+            lab.extensions().driverSource(d).filter(s -> !s.equals(Extensions.BUILT_IN))
+                    .ifPresent(p -> origins.put("driver/" + d, p));
+        }
+    }
+
+    /** The plugins whose extensions this lab's hosts and VMs use, sorted. */
+    List<String> used() {
+        TreeSet<String> out = new TreeSet<>();
+        for (HostMachine h : lab.hosts.values()) {
+            Optional.ofNullable(origins.get("firmware/" + h.firmware)).ifPresent(out::add);
+        }
+        for (VmMachine v : lab.vms.values()) {
+            Optional.ofNullable(origins.get("firmware/" + v.firmware)).ifPresent(out::add);
+            for (String d : v.drivers) {
+                Optional.ofNullable(origins.get("driver/" + d)).ifPresent(out::add);
+            }
+        }
+        return List.copyOf(out);
+    }
+}

@@ -54,6 +54,8 @@ class ReadCommandsJsonTest {
         s.put("vm info", "vm info web1");
         s.put("vm stat", "vm stat web1");
         s.put("host stat", "host stat esx1");
+        s.put("vm stat --history", "vm stat web1 --history");
+        s.put("host stat --history", "host stat esx1 --history");
         s.put("vm secureboot show", "vm secureboot show web1");
         s.put("mem stat", "mem stat web1");
         s.put("mem host", "mem host esx1");

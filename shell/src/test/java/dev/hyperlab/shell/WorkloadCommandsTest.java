@@ -26,6 +26,29 @@ class WorkloadCommandsTest {
     }
 
     @Test
+    void statsOverTimeComeOutAsRowsAsJsonAndInTheHtmlTimeline() throws java.io.IOException {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            shell.small().ok("vm set web1 --workload build; vm start web1 --wait; advance 30m;"
+                    + "vm create b1 --host esx1 --vcpus 16 --memory 2GiB --os linux-server --workload build;"
+                    + "vm start b1 --wait; advance 30m");
+            String rows = shell.ok("vm stat web1 --history");
+            assertThat(rows).contains("CPU READY").contains("web1");
+            assertThat(rows.lines().count()).as("a header and a row per 10 minutes").isGreaterThanOrEqualTo(7);
+            String json = shell.ok("host stat esx1 --history --json");
+            assertThat(json).contains("\"machine\" : \"esx1\"").contains("\"cpuReady\"");
+            java.nio.file.Path html = java.nio.file.Files.createTempFile("timeline", ".html");
+            try {
+                shell.ok("timeline --html " + html);
+                assertThat(java.nio.file.Files.readString(html)).contains("id=\"load-chart\"")
+                        .contains("Load over time");
+            } finally {
+                java.nio.file.Files.deleteIfExists(html);
+            }
+            assertThat(shell.ok("vm stat fc1 --history")).startsWith("no samples");
+        }
+    }
+
+    @Test
     void anUnknownWorkloadIsOneLineAndChangesNothing() {
         try (ShellFixture shell = ShellFixture.inMemory()) {
             shell.small();

@@ -221,6 +221,16 @@ public interface Lab {
     List<MemorySample> memoryHistory(List<String> machines);
 
     /**
+     * Running workloads' figures over time of the named machines (all when empty): CPU ready, disk latency, bytes
+     * written and memory used, sampled every 10 minutes of lab time while a workload runs, ordered by time then
+     * machine. Empty on a backend that keeps no history (the QEMU backend: {@code vm stat} reads a real VM now).
+     */
+    @API(status = EXPERIMENTAL, since = "0.4")
+    default List<StatSample> statHistory(List<String> machines) {
+        return List.of();
+    }
+
+    /**
      * The lab's events that {@code filter} selects, oldest first: each state change, boot phase, snapshot, backup and
      * memory move of a host or VM, from its event log ({@code events [--vm NAME] [--since T] [--last N]}). Throws
      * {@link LabException} ({@code NOT_FOUND}) for a machine that does not exist, ({@code NOT_ALLOWED}) for a lab that

@@ -158,6 +158,10 @@ public final class LabCodec {
                         g.writeStringField("type", "memory");
                         g.writeStringField("host", t.host());
                     }
+                    case dev.hyperlab.core.engine.machine.StatTick t -> {
+                        g.writeStringField("type", "stats");
+                        g.writeStringField("host", t.host());
+                    }
                     case ResourceTick t -> {
                         g.writeStringField("type", "tick");
                         g.writeStringField("resource", t.resource());
@@ -295,6 +299,7 @@ public final class LabCodec {
                 case "timer" -> new PartTimer(str(e, "machine"), num(e, "run"), (int) num(e, "part"));
                 case "gate" -> new StartGate(str(e, "host"));
                 case "memory" -> new MemoryTick(str(e, "host"));
+                case "stats" -> new dev.hyperlab.core.engine.machine.StatTick(str(e, "host"));
                 case "tick" -> new ResourceTick(str(e, "resource"), num(e, "epoch"));
                 default -> throw new IOException("unknown saved event type " + str(e, "type"));
             };

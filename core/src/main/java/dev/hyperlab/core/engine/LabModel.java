@@ -398,6 +398,10 @@ public final class LabModel {
         return timeline.memoryHistory(names);
     }
 
+    public List<dev.hyperlab.api.lab.StatSample> statHistory(Collection<String> names) {
+        return timeline.statHistory(names);
+    }
+
     public StartPolicy startPolicy(String host) {
         return hostMachine(host).startPolicy();
     }
@@ -591,6 +595,12 @@ public final class LabModel {
                 HostMachine h = hosts.get(t.host());
                 if (h != null && h.memory.tickAt() == sim.now()) {
                     h.memory.tick();
+                }
+            }
+            case dev.hyperlab.core.engine.machine.StatTick t -> {
+                HostMachine h = hosts.get(t.host());
+                if (h != null && h.stats.tickAt() == sim.now()) {
+                    h.stats.tick();
                 }
             }
             case StartGate g -> {

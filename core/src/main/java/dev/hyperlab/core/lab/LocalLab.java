@@ -291,6 +291,11 @@ public final class LocalLab implements Lab, AutoCloseable {
     }
 
     @Override
+    public List<dev.hyperlab.api.lab.StatSample> statHistory(List<String> machines) {
+        return read(m -> m.statHistory(machines));
+    }
+
+    @Override
     public List<LabEvent> events(EventFilter filter) {
         requireOpen();
         if (dir == null) {

@@ -10,6 +10,7 @@ import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
 import dev.hyperlab.shell.render.Gantt;
+import dev.hyperlab.shell.render.LoadChart;
 import dev.hyperlab.shell.render.MemoryChart;
 import dev.hyperlab.shell.render.TimelineHtml;
 import dev.hyperlab.shell.render.TimelineSvg;
@@ -45,6 +46,8 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
 
     private Duration now;
     private String memoryChart = "";
+    /** The running workloads' CPU ready over time, for the HTML page (made with the memory chart). */
+    private String loadChart = "";
 
     TimelineCommand(ShellContext ctx) {
         super(ctx);
@@ -60,7 +63,10 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
         return phases;
     }
 
-    /** The memory of the hosts shown (a named VM's host too), with their VMs' balloon sizes. */
+    /**
+     * The memory of the hosts shown (a named VM's host too), with their VMs' balloon sizes; the load chart of the same
+     * machines is made beside it.
+     */
     private String memoryChart(Lab lab, List<TimelinePhase> phases) {
         Map<String, List<String>> vmsByHost = new LinkedHashMap<>();
         if (names.isEmpty()) {
@@ -83,6 +89,7 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
             machines.addAll(vms);
         });
         Duration from = phases.stream().map(TimelinePhase::start).min(Duration::compareTo).orElse(Duration.ZERO);
+        loadChart = LoadChart.svg(lab.statHistory(machines), vmsByHost, from, now);
         return MemoryChart.svg(lab.memoryHistory(machines), vmsByHost, from, now);
     }
 
@@ -93,7 +100,7 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
         }
         if (html != null) {
             String title = "hyperlab timeline" + (names.isEmpty() ? "" : ": " + String.join(", ", names));
-            write(html, TimelineHtml.page(title, phases, now, memoryChart), phases.size());
+            write(html, TimelineHtml.page(title, phases, now, memoryChart, loadChart), phases.size());
         }
     }
 

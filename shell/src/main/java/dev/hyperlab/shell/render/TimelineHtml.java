@@ -7,12 +7,19 @@ import java.util.List;
 /**
  * The timeline as a self-contained HTML page: the SVG Gantt chart with a tooltip per phase (machine, phase, step,
  * start, end, length, bound), then the hosts' memory over time ({@code <section id="memory">}, see
- * {@link MemoryChart}), then the phases as a table.
+ * {@link MemoryChart}), the running workloads' CPU ready over time ({@code <section id="load">}, see
+ * {@link LoadChart}), then the phases as a table.
  */
 public final class TimelineHtml {
     private TimelineHtml() {}
 
     public static String page(String title, List<TimelinePhase> phases, Duration now, String memoryChart) {
+        return page(title, phases, now, memoryChart, "");
+    }
+
+    /** The page with the running workloads' CPU ready over time under the memory ({@link LoadChart}). */
+    public static String page(String title, List<TimelinePhase> phases, Duration now, String memoryChart,
+            String loadChart) {
         StringBuilder b = new StringBuilder();
         b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
                 .append(TimelineSvg.esc(title)).append("</title>\n<style>\n")
@@ -30,6 +37,9 @@ public final class TimelineHtml {
                 .append("<div id=\"chart\">\n").append(TimelineSvg.svg(phases, now)).append("</div>\n")
                 .append("<section id=\"memory\">").append(memoryChart.isEmpty() ? ""
                         : "<h2 style=\"font-size:16px\">Memory over time</h2>\n<div id=\"memchart\">" + memoryChart
+                                + "</div>").append("</section>\n")
+                .append("<section id=\"load\">").append(loadChart.isEmpty() ? ""
+                        : "<h2 style=\"font-size:16px\">Load over time</h2>\n<div id=\"loadchart\">" + loadChart
                                 + "</div>").append("</section>\n")
                 .append("<section><details><summary>All phases as a table</summary>\n<table>\n<tr><th>machine</th>"
                         + "<th>phase</th><th>step</th><th>start</th><th>end</th><th>length</th><th>bound by</th></tr>\n");

@@ -66,6 +66,8 @@ public final class HostMachine extends Machine {
     /** Memory promised to running VMs (guest memory plus VMM overhead). */
     private long committed;
     public final MemoryManager memory = new MemoryManager(this);
+    /** Samples its running workloads over time ({@code vm stat --history}, the timeline's load chart). */
+    public final StatSampler stats = new StatSampler(this);
 
     public HostMachine(MachineEnv env, String name, int cores, long ram, double ghz, String firmware, List<HostDisk> disks,
             List<String> bootOrder) {
@@ -472,6 +474,7 @@ public final class HostMachine extends Machine {
         SavedDoc.writeStrings(g, "warmCache", List.copyOf(new TreeSet<>(warmCache)));
         g.writeNumberField("committed", committed);
         memory.save(g);
+        stats.save(g);
         starts.save(g);
         enrolledKeys.save(g);
         if (profile != null) {
@@ -505,6 +508,7 @@ public final class HostMachine extends Machine {
         host.committed = SavedDoc.num(h, "committed");
         host.starts.restore(h);
         host.memory.restore(h);
+        host.stats.restore(h);
         host.enrolledKeys.restore(h);
         host.profile = h.get("profile") == null ? null : HostProfile.fromTree(h.get("profile"));
         host.restoreRun(h);

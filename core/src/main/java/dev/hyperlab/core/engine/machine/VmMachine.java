@@ -181,6 +181,9 @@ public final class VmMachine extends Machine {
             if (w.demands()) {
                 hostMachine().memory.changed(); // its page cache may grow from now: keep the memory cycle going
             }
+            if (work.charged()) {
+                hostMachine().stats.workloadStarted(this);
+            }
         } else if (!runs && work.running()) {
             work.stop();
         }
@@ -869,11 +872,16 @@ public final class VmMachine extends Machine {
                 new VmInfo.Identity(mac, machineId, linkedTo()), resources, vcpusCeiling(), memoryCeiling());
     }
 
+    /** Memory its guest uses now: 0 when it holds none. */
+    long memoryUsedNow() {
+        return held > 0 ? account.guestUsed : 0;
+    }
+
     /** What its workload asked and got since it last started ({@code vm stat}). */
     public dev.hyperlab.api.lab.VmStat stat() {
         WorkloadRun.Totals t = work.totals(env.sim().now());
         return new dev.hyperlab.api.lab.VmStat(name, workload().id(), state(), t.cpuReady(), diskLatency(),
-                Math.round(t.written()), Math.round(t.read()), held > 0 ? account.guestUsed : 0,
+                Math.round(t.written()), Math.round(t.read()), memoryUsedNow(),
                 t.runningNanos() / 1e9);
     }
 

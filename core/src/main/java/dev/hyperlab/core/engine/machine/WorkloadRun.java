@@ -57,6 +57,14 @@ public final class WorkloadRun implements ActivityOwner {
     private double written;
     private double read;
     private long runningNanos;
+    /**
+     * Samples over time ({@link StatSampler}), oldest first, at most {@link #MAX_SAMPLES}: lab time, CPU wanted and got
+     * (megacycles, since the VM's last start), disk latency now (ns), bytes written since its last start, guest memory
+     * used. Kept across restarts: a total that went down marks a new start.
+     */
+    private final java.util.ArrayList<long[]> samples = new java.util.ArrayList<>();
+    /** 30 days of samples at {@link StatSampler#INTERVAL_NANOS}; older ones are dropped first. */
+    static final int MAX_SAMPLES = 30 * 24 * 6;
 
     WorkloadRun(VmMachine vm) {
         this.vm = vm;
@@ -68,6 +76,26 @@ public final class WorkloadRun implements ActivityOwner {
 
     public boolean running() {
         return running;
+    }
+
+    /** Whether it runs and puts demand through the host's solver (what {@link StatSampler} samples). */
+    boolean charged() {
+        return running && (cpu != null || disk != null);
+    }
+
+    /** Records a sample of its totals at {@code now}. */
+    void sample(long now) {
+        Totals t = totals(now);
+        if (samples.size() == MAX_SAMPLES) {
+            samples.removeFirst();
+        }
+        samples.add(new long[] {now, Math.round(t.cpuWanted() * 1e3), Math.round(t.cpuGot() * 1e3),
+                Math.round(vm.diskLatency() * 1e9), Math.round(t.written()), vm.memoryUsedNow()});
+    }
+
+    /** Its samples (see {@link #samples}), oldest first. */
+    public java.util.List<long[]> samples() {
+        return java.util.Collections.unmodifiableList(samples);
     }
 
     /** The VM starts (a boot from off): its totals start again. */
@@ -232,7 +260,7 @@ public final class WorkloadRun implements ActivityOwner {
     // ---- saved with the lab (inside the VM's object) ----
 
     boolean worthSaving() {
-        return running || runningNanos != 0;
+        return running || runningNanos != 0 || !samples.isEmpty();
     }
 
     void save(JsonGenerator g) throws IOException {
@@ -250,6 +278,9 @@ public final class WorkloadRun implements ActivityOwner {
         }
         g.writeEndArray();
         g.writeNumberField("runningNanos", runningNanos);
+        if (!samples.isEmpty()) {
+            SavedDoc.writeRows(g, "statSamples", samples);
+        }
         g.writeEndObject();
     }
 
@@ -276,6 +307,9 @@ public final class WorkloadRun implements ActivityOwner {
         written = t[4];
         read = t[5];
         runningNanos = SavedDoc.num(w, "runningNanos");
+        if (w.containsKey("statSamples")) {
+            samples.addAll(SavedDoc.rows(w, "statSamples"));
+        }
     }
 
     private static double[] doubles(Map<String, Object> w, String key, int n) throws IOException {

@@ -12,24 +12,35 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code host stat NAME}: its VMs' vm stat summed. */
-@Command(name = "stat", description = "Its VMs' vm stat summed: VMs running, CPU ready (share of the CPU its VMs "
+@Command(name = "stat", description = {"Its VMs' vm stat summed: VMs running, CPU ready (share of the CPU its VMs "
         + "asked for that they waited for), disk latency now weighted by the I/O each VM asks (seconds in --json), "
-        + "bytes written and read, memory its guests use.")
-final class HostStatCommand extends ReadCommand<HostStat> {
+        + "bytes written and read, memory its guests use.",
+        "--history prints them over time: one row per 10 minutes of lab time while a workload ran on it, its VMs' "
+                + "samples summed (disk latency their mean)."})
+final class HostStatCommand extends ReadCommand<Object> {
     @Parameters(paramLabel = "NAME", description = "The host.", completionCandidates = LiveNames.Hosts.class)
     String name;
+
+    @picocli.CommandLine.Option(names = "--history", description = "Its figures over time instead of now.")
+    boolean history;
 
     HostStatCommand(ShellContext ctx) {
         super(ctx);
     }
 
     @Override
-    protected HostStat read(Lab lab) {
-        return lab.host(name).stat();
+    protected Object read(Lab lab) {
+        return history ? lab.statHistory(java.util.List.of(lab.host(name).name())) : lab.host(name).stat();
     }
 
     @Override
-    protected void print(HostStat s) {
+    @SuppressWarnings("unchecked")
+    protected void print(Object o) {
+        if (o instanceof java.util.List<?> rows) {
+            VmStatCommand.printHistory((java.util.List<dev.hyperlab.api.lab.StatSample>) rows, out(), style());
+            return;
+        }
+        HostStat s = (HostStat) o;
         new Fields()
                 .add("name", s.name())
                 .add("running", s.running())

@@ -11,25 +11,37 @@ import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-/** {@code vm stat NAME}: what a VM's workload asked of its host and what it got, like esxtop's %RDY. */
-@Command(name = "stat", description = "What a VM's workload asked of its host since it last started and what it got: "
+/** {@code vm stat NAME [--history]}: what a VM's workload asked of its host and what it got, like esxtop's %RDY. */
+@Command(name = "stat", description = {"What a VM's workload asked of its host since it last started and what it got: "
         + "CPU ready (share of the CPU it asked for that it waited for a core), disk latency now (seconds in --json), "
-        + "bytes written and read, memory its guest uses.")
-public final class VmStatCommand extends ReadCommand<VmStat> {
+        + "bytes written and read, memory its guest uses.",
+        "--history prints the same figures over time, as sar does: one row per 10 minutes of lab time while its "
+                + "workload ran (CPU ready over each interval); JSON: a list of {machine, time, cpuReady, diskLatency, "
+                + "diskWritten, memoryUsed}."})
+public final class VmStatCommand extends ReadCommand<Object> {
     @Parameters(paramLabel = "NAME", description = "The VM.", completionCandidates = LiveNames.Vms.class)
     String name;
+
+    @picocli.CommandLine.Option(names = "--history", description = "Its figures over time instead of its totals.")
+    boolean history;
 
     VmStatCommand(ShellContext ctx) {
         super(ctx);
     }
 
     @Override
-    protected VmStat read(Lab lab) {
-        return lab.vm(name).stat();
+    protected Object read(Lab lab) {
+        return history ? lab.statHistory(java.util.List.of(lab.vm(name).name())) : lab.vm(name).stat();
     }
 
     @Override
-    protected void print(VmStat s) {
+    @SuppressWarnings("unchecked")
+    protected void print(Object o) {
+        if (o instanceof java.util.List<?> rows) {
+            printHistory((java.util.List<dev.hyperlab.api.lab.StatSample>) rows, out(), style());
+            return;
+        }
+        VmStat s = (VmStat) o;
         new Fields()
                 .add("name", s.name())
                 .add("state", style().state(s.state().id()))
@@ -42,6 +54,23 @@ public final class VmStatCommand extends ReadCommand<VmStat> {
                 .add("running", dev.hyperlab.api.lab.Durations.format(
                         java.time.Duration.ofMillis(Math.round(s.runningSeconds() * 1000))))
                 .print(out(), style());
+    }
+
+    /** Samples as a table, one row each, as {@code sar} prints them; a line saying so when there are none. */
+    public static void printHistory(java.util.List<dev.hyperlab.api.lab.StatSample> rows, java.io.PrintWriter out,
+            dev.hyperlab.shell.render.Style style) {
+        if (rows.isEmpty()) {
+            out.println("no samples: a running workload is sampled every 10 minutes of lab time (vm set NAME "
+                    + "--workload ID; advance)");
+            return;
+        }
+        dev.hyperlab.shell.render.Table t = new dev.hyperlab.shell.render.Table("TIME", "MACHINE", "CPU READY",
+                "DISK LATENCY", "WRITTEN", "MEMORY USED");
+        for (dev.hyperlab.api.lab.StatSample s : rows) {
+            t.row(dev.hyperlab.api.lab.Durations.format(s.time()), s.machine(), percent(s.cpuReady()),
+                    latency(s.diskLatency()), Sizes.format(s.diskWritten()), Sizes.format(s.memoryUsed()));
+        }
+        t.print(out, style);
     }
 
     /** A share as a percentage with one decimal. */

@@ -1,0 +1,68 @@
+package dev.hyperlab.core.lab;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.StatSample;
+import dev.hyperlab.api.lab.VmSpec;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A running workload's figures over time ({@code vm stat --history}): a sample every 10 minutes of lab time, CPU ready
+ * over each interval (so a noisy neighbour's arrival shows when it came), a host's rows summed over its VMs, the same
+ * for a seed every run, and nothing sampled where no workload runs.
+ */
+class StatHistoryTest {
+    static List<StatSample> run() {
+        try (LocalLab lab = Labs.inMemory(7)) {
+            WorkloadTest.host(lab, 4, "64GiB");
+            lab.createVm(VmSpec.of("critical", "h", 2, Sizes.parse("2GiB")).withOs("linux-server")
+                    .withWorkload("build"));
+            WorkloadTest.startAll(lab, List.of("critical"));
+            lab.advance("1h");
+            for (int i = 0; i < 2; i++) {
+                lab.createVm(VmSpec.of("noisy" + i, "h", 2, Sizes.parse("2GiB")).withOs("linux-server")
+                        .withWorkload("build"));
+            }
+            WorkloadTest.startAll(lab, List.of("noisy0", "noisy1"));
+            lab.advance("1h");
+            return lab.statHistory(List.of("critical", "h"));
+        }
+    }
+
+    @Test
+    void aNoisyNeighbourShowsInTheSamplesWhenItArrives() {
+        List<StatSample> all = run();
+        List<StatSample> critical = all.stream().filter(s -> s.machine().equals("critical")).toList();
+        assertThat(critical.size()).as("one sample at its start and one per 10 minutes").isGreaterThanOrEqualTo(12);
+        for (int i = 1; i < critical.size(); i++) {
+            Duration gap = critical.get(i).time().minus(critical.get(i - 1).time());
+            assertThat(gap).isLessThanOrEqualTo(Duration.ofMinutes(10));
+        }
+        Duration arrival = critical.getFirst().time().plusHours(1);
+        double before = critical.stream().filter(s -> s.time().compareTo(arrival) <= 0)
+                .mapToDouble(StatSample::cpuReady).max().orElseThrow();
+        double after = critical.getLast().cpuReady();
+        assertThat(before).as("alone on 4 cores").isZero();
+        assertThat(after).as("6 busy vCPUs on 4 cores").isGreaterThan(0.1);
+        List<StatSample> host = all.stream().filter(s -> s.machine().equals("h")).toList();
+        assertThat(host.getLast().cpuReady()).isGreaterThan(0.1);
+        assertThat(host.getLast().memoryUsed()).isGreaterThan(critical.getLast().memoryUsed());
+        assertThat(run()).as("the same seed, the same samples").isEqualTo(all);
+    }
+
+    @Test
+    void idleGuestsAreNotSampled() {
+        try (LocalLab lab = Labs.inMemory(7)) {
+            WorkloadTest.host(lab, 4, "64GiB");
+            lab.createVm(VmSpec.of("quiet", "h", 2, Sizes.parse("2GiB")).withOs("linux-server"));
+            WorkloadTest.startAll(lab, List.of("quiet"));
+            int pending = lab.info().pendingEvents();
+            lab.advance("1h");
+            assertThat(lab.statHistory(List.of())).isEmpty();
+            assertThat(lab.info().pendingEvents()).isEqualTo(pending);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.hyperlab.shell.render;
+
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.api.lab.StatSample;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Running workloads over time as an SVG chart to go under the memory chart: one panel per host with its CPU ready
+ * (thick) and a thin line per VM, 0 to 100 %, so a person sees a noisy neighbour's arrival as the others' CPU ready
+ * rising. Each sample is a point with all its figures on hover ({@code vm stat --history} prints the same).
+ */
+public final class LoadChart {
+    private static final int PANEL = 120;
+    private static final int LEFT = MemoryChart.LEFT;
+    private static final String[] VM_COLOURS = {"#6b8fd6", "#d6906b", "#7fb069", "#b08fd0", "#d0b85c", "#5fb3b3"};
+
+    private LoadChart() {}
+
+    /**
+     * The chart for {@code samples} between {@code from} and {@code to}; empty when no workload was sampled.
+     *
+     * @param vmsByHost each host to draw (in order) and the VMs on it
+     */
+    public static String svg(List<StatSample> samples, Map<String, List<String>> vmsByHost, Duration from,
+            Duration to) {
+        Map<String, List<StatSample>> byMachine = new LinkedHashMap<>();
+        for (StatSample s : samples) {
+            byMachine.computeIfAbsent(s.machine(), k -> new ArrayList<>()).add(s);
+        }
+        List<String> hostNames = vmsByHost.keySet().stream().filter(byMachine::containsKey).toList();
+        if (hostNames.isEmpty()) {
+            return "";
+        }
+        int width = TimelineSvg.WIDTH;
+        int chart = width - LEFT - 30;
+        int height = hostNames.size() * (PANEL + 40) + 30;
+        long start = from.toNanos();
+        long span = Math.max(1, to.toNanos() - start);
+        StringBuilder b = new StringBuilder();
+        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"load-chart\" width=\"").append(width)
+                .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
+                .append(height).append("\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" "
+                        + "font-size=\"11\">\n")
+                .append("<style>.frame{fill:#fafbfc;stroke:#ddd}.grid{stroke:#eee}.t{fill:#666;font-size:10px}"
+                        + ".host{fill:none;stroke:#c0392b;stroke-width:2.5}.vm{fill:none;stroke-width:1}"
+                        + ".pt{fill:transparent}.pt:hover{fill:#000}</style>\n");
+        int y0 = 20;
+        for (String host : hostNames) {
+            int top = y0 + 14;
+            b.append("<text x=\"").append(LEFT).append("\" y=\"").append(y0 + 8).append("\" font-weight=\"bold\">")
+                    .append(TimelineSvg.esc(host)).append("</text><text x=\"").append(LEFT + 120).append("\" y=\"")
+                    .append(y0 + 8).append("\" class=\"t\">CPU ready: the host's VMs together (thick), each VM (thin); "
+                            + "a point every 10 minutes of lab time</text>\n");
+            b.append("<rect class=\"frame\" x=\"").append(LEFT).append("\" y=\"").append(top).append("\" width=\"")
+                    .append(chart).append("\" height=\"").append(PANEL).append("\"/>\n");
+            for (int i = 0; i <= 4; i++) {
+                int y = top + PANEL - i * PANEL / 4;
+                b.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + chart)
+                        .append("\" y1=\"").append(y).append("\" y2=\"").append(y).append("\"/><text class=\"t\" x=\"")
+                        .append(LEFT - 6).append("\" y=\"").append(y + 3).append("\" text-anchor=\"end\">")
+                        .append(25 * i).append("%</text>\n");
+            }
+            int colour = 0;
+            for (String vm : vmsByHost.get(host)) {
+                List<StatSample> vs = byMachine.get(vm);
+                if (vs != null) {
+                    b.append(line(vs, start, span, chart, top, "vm\" stroke=\""
+                            + VM_COLOURS[colour++ % VM_COLOURS.length]));
+                    points(b, vs, start, span, chart, top);
+                }
+            }
+            List<StatSample> hs = byMachine.get(host);
+            b.append(line(hs, start, span, chart, top, "host"));
+            points(b, hs, start, span, chart, top);
+            b.append("<text class=\"t\" x=\"").append(LEFT).append("\" y=\"").append(top + PANEL + 12).append("\">")
+                    .append(TimelineSvg.esc(Times.at(from))).append("</text><text class=\"t\" x=\"")
+                    .append(LEFT + chart).append("\" y=\"").append(top + PANEL + 12)
+                    .append("\" text-anchor=\"end\">").append(TimelineSvg.esc(Times.at(to))).append("</text>\n");
+            y0 += PANEL + 40;
+        }
+        return b.append("</svg>\n").toString();
+    }
+
+    private static double x(long t, long start, long span, int chart) {
+        return LEFT + (double) Math.max(0, t - start) / span * chart;
+    }
+
+    private static double y(double share, int top) {
+        return top + PANEL - Math.max(0, Math.min(1, share)) * PANEL;
+    }
+
+    private static String line(List<StatSample> samples, long start, long span, int chart, int top, String cls) {
+        StringBuilder p = new StringBuilder("<polyline class=\"" + cls + "\" points=\"");
+        for (StatSample s : samples) {
+            p.append(fmt(x(s.time().toNanos(), start, span, chart))).append(',').append(fmt(y(s.cpuReady(), top)))
+                    .append(' ');
+        }
+        return p.append("\"/>\n").toString();
+    }
+
+    private static void points(StringBuilder b, List<StatSample> samples, long start, long span, int chart, int top) {
+        for (StatSample s : samples) {
+            b.append("<circle class=\"pt\" r=\"3\" cx=\"").append(fmt(x(s.time().toNanos(), start, span, chart)))
+                    .append("\" cy=\"").append(fmt(y(s.cpuReady(), top))).append("\"><title>")
+                    .append(TimelineSvg.esc(s.machine() + " at " + Times.at(s.time()) + "\ncpu ready "
+                            + String.format(Locale.ROOT, "%.1f%%", 100 * s.cpuReady()) + "\ndisk latency "
+                            + String.format(Locale.ROOT, "%.3f ms", s.diskLatency() * 1e3) + "\nwritten "
+                            + Sizes.format(s.diskWritten()) + "\nmemory used " + Sizes.format(s.memoryUsed())))
+                    .append("</title></circle>\n");
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(Locale.ROOT, "%.1f", v);
+    }
+}

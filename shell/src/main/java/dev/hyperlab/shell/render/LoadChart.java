@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class LoadChart {
     private static final int PANEL = 120;
-    private static final int LEFT = MemoryChart.LEFT;
+    private static final int LEFT = ChartFrame.LEFT;
     private static final String[] VM_COLOURS = {"#6b8fd6", "#d6906b", "#7fb069", "#b08fd0", "#d0b85c", "#5fb3b3"};
 
     private LoadChart() {}
@@ -36,35 +36,15 @@ public final class LoadChart {
         if (hostNames.isEmpty()) {
             return "";
         }
-        int width = TimelineSvg.WIDTH;
-        int chart = width - LEFT - 30;
-        int height = hostNames.size() * (PANEL + 40) + 30;
+        int chart = ChartFrame.CHART;
         long start = from.toNanos();
         long span = Math.max(1, to.toNanos() - start);
-        StringBuilder b = new StringBuilder();
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"load-chart\" width=\"").append(width)
-                .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
-                .append(height).append("\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" "
-                        + "font-size=\"11\">\n")
-                .append("<style>.frame{fill:#fafbfc;stroke:#ddd}.grid{stroke:#eee}.t{fill:#666;font-size:10px}"
-                        + ".host{fill:none;stroke:#c0392b;stroke-width:2.5}.vm{fill:none;stroke-width:1}"
-                        + ".pt{fill:transparent}.pt:hover{fill:#000}</style>\n");
+        StringBuilder b = ChartFrame.open("load-chart", hostNames.size(), PANEL,
+                ".host{fill:none;stroke:#c0392b;stroke-width:2.5}.vm{fill:none;stroke-width:1}");
         int y0 = 20;
         for (String host : hostNames) {
-            int top = y0 + 14;
-            b.append("<text x=\"").append(LEFT).append("\" y=\"").append(y0 + 8).append("\" font-weight=\"bold\">")
-                    .append(TimelineSvg.esc(host)).append("</text><text x=\"").append(LEFT + 120).append("\" y=\"")
-                    .append(y0 + 8).append("\" class=\"t\">CPU ready: the host's VMs together (thick), each VM (thin); "
-                            + "a point every 10 minutes of lab time</text>\n");
-            b.append("<rect class=\"frame\" x=\"").append(LEFT).append("\" y=\"").append(top).append("\" width=\"")
-                    .append(chart).append("\" height=\"").append(PANEL).append("\"/>\n");
-            for (int i = 0; i <= 4; i++) {
-                int y = top + PANEL - i * PANEL / 4;
-                b.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + chart)
-                        .append("\" y1=\"").append(y).append("\" y2=\"").append(y).append("\"/><text class=\"t\" x=\"")
-                        .append(LEFT - 6).append("\" y=\"").append(y + 3).append("\" text-anchor=\"end\">")
-                        .append(25 * i).append("%</text>\n");
-            }
+            int top = ChartFrame.panel(b, host, "CPU ready: the host's VMs together (thick), each VM (thin); a point "
+                    + "every 10 minutes of lab time", y0, PANEL, i -> (25 * i) + "%");
             int colour = 0;
             for (String vm : vmsByHost.get(host)) {
                 List<StatSample> vs = byMachine.get(vm);
@@ -77,11 +57,8 @@ public final class LoadChart {
             List<StatSample> hs = byMachine.get(host);
             b.append(line(hs, start, span, chart, top, "host"));
             points(b, hs, start, span, chart, top);
-            b.append("<text class=\"t\" x=\"").append(LEFT).append("\" y=\"").append(top + PANEL + 12).append("\">")
-                    .append(TimelineSvg.esc(Times.at(from))).append("</text><text class=\"t\" x=\"")
-                    .append(LEFT + chart).append("\" y=\"").append(top + PANEL + 12)
-                    .append("\" text-anchor=\"end\">").append(TimelineSvg.esc(Times.at(to))).append("</text>\n");
-            y0 += PANEL + 40;
+            ChartFrame.timeAxis(b, top, PANEL, from, to);
+            y0 += PANEL + ChartFrame.PANEL_MARGIN;
         }
         return b.append("</svg>\n").toString();
     }

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class MemoryChart {
     static final int PANEL = 150;
-    static final int LEFT = 90;
+    static final int LEFT = ChartFrame.LEFT;
     private static final String[] VM_COLOURS = {"#6b8fd6", "#d6906b", "#7fb069", "#b08fd0", "#d0b85c", "#5fb3b3"};
 
     private MemoryChart() {}
@@ -36,21 +36,14 @@ public final class MemoryChart {
         if (hostNames.isEmpty()) {
             return "";
         }
-        int width = TimelineSvg.WIDTH;
-        int chart = width - LEFT - 30;
-        int height = hostNames.size() * (PANEL + 40) + 30;
+        int chart = ChartFrame.CHART;
         long start = from.toNanos();
         long span = Math.max(1, to.toNanos() - start);
-        StringBuilder b = new StringBuilder();
-        b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"memory-chart\" width=\"").append(width)
-                .append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(width).append(' ')
-                .append(height).append("\" font-family=\"DejaVu Sans Mono, Menlo, Consolas, monospace\" "
-                        + "font-size=\"11\">\n")
-                .append("<style>.frame{fill:#fafbfc;stroke:#ddd}.grid{stroke:#eee}.t{fill:#666;font-size:10px}"
-                        + ".used{fill:#4a7bd044;stroke:#4a7bd0;stroke-width:1.5}.usable{stroke:#444;"
+        StringBuilder b = ChartFrame.open("memory-chart", hostNames.size(), PANEL,
+                ".used{fill:#4a7bd044;stroke:#4a7bd0;stroke-width:1.5}.usable{stroke:#444;"
                         + "stroke-dasharray:5 3;fill:none}.swapped{stroke:#d04a4a;stroke-width:2;fill:none}"
                         + ".shared{stroke:#3a9a55;stroke-width:1.5;fill:none}.vm{fill:none;stroke-width:1;"
-                        + "stroke-opacity:0.8}.pt{fill:transparent}.pt:hover{fill:#000}</style>\n");
+                        + "stroke-opacity:0.8}");
         int y0 = 20;
         for (String host : hostNames) {
             List<MemorySample> hs = byMachine.get(host);
@@ -59,20 +52,8 @@ public final class MemoryChart {
                 max = Math.max(max, Math.max(s.size(), s.used() + s.swapped()));
             }
             final long top = max;
-            int panelTop = y0 + 14;
-            b.append("<text x=\"").append(LEFT).append("\" y=\"").append(y0 + 8).append("\" font-weight=\"bold\">")
-                    .append(TimelineSvg.esc(host)).append("</text><text x=\"").append(LEFT + 120).append("\" y=\"")
-                    .append(y0 + 8).append("\" class=\"t\">used (blue) against usable (dashed), swapped (red), "
-                            + "saved by sharing (green), VMs' actual sizes (thin)</text>\n");
-            b.append("<rect class=\"frame\" x=\"").append(LEFT).append("\" y=\"").append(panelTop).append("\" width=\"")
-                    .append(chart).append("\" height=\"").append(PANEL).append("\"/>\n");
-            for (int i = 0; i <= 4; i++) {
-                int y = panelTop + PANEL - i * PANEL / 4;
-                b.append("<line class=\"grid\" x1=\"").append(LEFT).append("\" x2=\"").append(LEFT + chart)
-                        .append("\" y1=\"").append(y).append("\" y2=\"").append(y).append("\"/><text class=\"t\" x=\"")
-                        .append(LEFT - 6).append("\" y=\"").append(y + 3).append("\" text-anchor=\"end\">")
-                        .append(TimelineSvg.esc(Sizes.format(top * i / 4))).append("</text>\n");
-            }
+            int panelTop = ChartFrame.panel(b, host, "used (blue) against usable (dashed), swapped (red), "
+                    + "saved by sharing (green), VMs' actual sizes (thin)", y0, PANEL, i -> Sizes.format(top * i / 4));
             Scale sc = new Scale(LEFT, chart, start, span, panelTop, PANEL, top);
             b.append(area(hs, sc)).append(line(hs, sc, "usable", MemorySample::size))
                     .append(line(hs, sc, "swapped", MemorySample::swapped))
@@ -93,11 +74,8 @@ public final class MemoryChart {
                                 + "\nswapped " + Sizes.format(s.swapped()) + "\nsaved by sharing "
                                 + Sizes.format(s.shared()))).append("</title></circle>\n");
             }
-            b.append("<text class=\"t\" x=\"").append(LEFT).append("\" y=\"").append(panelTop + PANEL + 12).append("\">")
-                    .append(TimelineSvg.esc(Times.at(from))).append("</text><text class=\"t\" x=\"")
-                    .append(LEFT + chart).append("\" y=\"").append(panelTop + PANEL + 12)
-                    .append("\" text-anchor=\"end\">").append(TimelineSvg.esc(Times.at(to))).append("</text>\n");
-            y0 += PANEL + 40;
+            ChartFrame.timeAxis(b, panelTop, PANEL, from, to);
+            y0 += PANEL + ChartFrame.PANEL_MARGIN;
         }
         return b.append("</svg>\n").toString();
     }

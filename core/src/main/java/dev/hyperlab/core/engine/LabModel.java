@@ -614,6 +614,7 @@ public final class LabModel {
                         : "name the one it runs on ({host}): " + String.join(", ", hosts.keySet()));
             }
             spec = spec.withHost(hosts.keySet().iterator().next());
+            HostMaintenance.checkPlaceable(hosts.firstEntry().getValue(), "create VM " + name);
         }
         HostMachine h = hostMachine(spec.host());
         if (!spec.workload().isEmpty()) {
@@ -819,6 +820,11 @@ public final class LabModel {
     public dev.hyperlab.api.lab.MigrationInfo migrateVm(String name, String to, dev.hyperlab.api.lab.MigrateOptions o,
             ProgressListener progress) {
         return o.live() ? LiveMigration.migrate(this, name, to, o, progress) : VmMigrations.offline(this, name, to, progress);
+    }
+
+    /** {@code host maintenance NAME on|off} ({@link HostMaintenance}): drains the host or lets it take VMs again. */
+    public dev.hyperlab.api.lab.MaintenanceInfo maintenanceHost(String name, boolean on, ProgressListener progress) {
+        return HostMaintenance.set(this, name, on, progress);
     }
 
     /** Changes VM {@code name}'s definition ({@code vm set}, {@link VmChanges}); returns the VM as it is after. */

@@ -122,13 +122,17 @@ final class LiveMigration {
                     : "in a snapshot operation"), "wait until it is done (wait vm " + name + "), then migrate it");
         }
         checkTakes(vm, target);
+        return run(lab, vm, source, target, plan(lab, vm, target, o), progress);
+    }
+
+    /** The rounds for {@code vm} to {@code target} now: its memory in use, its disks' data, its workload's rates. */
+    static Plan plan(LabModel lab, VmMachine vm, HostMachine target, MigrateOptions o) {
         long disk = VmClones.dataBytes(lab, vm);
         double bw = bandwidth(o);
         double diskSeconds = disk == 0 ? 0
-                : Math.max(disk / bw, VmMigrations.copyTime(source, target, disk).toNanos() / 1e9);
-        Plan p = plan(name, vm.account.backed(), disk, diskSeconds, vm.memoryDirtyRate(), vm.diskWriteRate(), bw,
+                : Math.max(disk / bw, VmMigrations.copyTime(vm.hostMachine(), target, disk).toNanos() / 1e9);
+        return plan(vm.name, vm.account.backed(), disk, diskSeconds, vm.memoryDirtyRate(), vm.diskWriteRate(), bw,
                 downtimeLimit(o), o.autoConverge());
-        return run(lab, vm, source, target, p, progress);
     }
 
     /** The destination can run the VM next to its own: cores, memory it can promise, CPU reservation. */

@@ -64,6 +64,7 @@ final class VmMigrations {
                     + ": its disks read through its base's on host " + source.name, "a linked clone stays with its "
                     + "base; clone it in full (vm clone " + name + " NEW) and move the copy");
         }
+        HostMaintenance.checkPlaceable(target, "move VM " + name);
         if (target.state() != HostState.RUNNING || target.hypervisor == null) {
             throw LabException.notAllowed("host " + to + " is " + target.state().id()
                     + (target.hypervisor == null ? " with no hypervisor" : ""), "a VM moves to a host whose "

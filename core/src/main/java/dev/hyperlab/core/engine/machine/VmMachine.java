@@ -480,6 +480,10 @@ public final class VmMachine extends Machine {
             throw LabException.notAllowed("host " + h.name + " has no hypervisor",
                     "install one first: host install " + h.name);
         }
+        if (h.inMaintenance()) {
+            throw LabException.notAllowed("host " + h.name + " is in maintenance", "start VM " + name + " on another "
+                    + "host (vm migrate " + name + " --to HOST), or host maintenance " + h.name + " off first");
+        }
         env.requireExtensions(firmware, driversPresent());
         if (memoryNeed() > h.usableMemory()) {
             throw LabException.insufficient("VM " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(memoryNeed())

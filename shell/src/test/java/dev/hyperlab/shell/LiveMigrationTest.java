@@ -97,7 +97,21 @@ class LiveMigrationTest {
                 assertThat(r.err().strip().lines().count()).as(c[0]).isEqualTo(1);
                 assertThat(Files.readString(lab)).as(c[0] + " changes nothing").isEqualTo(before);
             }
-            assertThat(shell.run("js lab.vm('v').migrate('a', api.MigrateOptions.LIVE)").err()).contains("already");
+            assertThat(shell.run("js lab.vm('v').migrate('a', {live: true})").err()).contains("already");
+        }
+    }
+
+    @Test
+    void theFacadeMigratesLiveFromJavaScriptAndJava() throws IOException {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok(TWO_HOSTS + "vm create v --host a --vcpus 2 --memory 2GiB --os linux-server --workload web;"
+                    + "vm start v --wait");
+            assertThat(shell.ok("js lab.vm('v').migrate('b', {live: true, maxDowntime: '100ms'}).to")).isEqualTo("b\n");
+            assertThat(shell.ok("java lab.vm(\"v\").migrate(\"a\", MigrateOptions.LIVE.withMaxDowntime("
+                    + "java.time.Duration.ofMillis(50))).rounds().size() > 0")).contains("true");
+            assertThat(shell.ok("vm info v")).contains("host           a").contains("running");
+            assertThat(shell.run("java lab.vm(\"v\").migrate(\"b\", MigrateOptions.OFFLINE)").err())
+                    .contains("VM v is running");
         }
     }
 

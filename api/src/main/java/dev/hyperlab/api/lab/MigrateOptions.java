@@ -16,6 +16,9 @@ import org.apiguardian.api.API;
  * lab.vm("db1").migrate("h2", MigrateOptions.LIVE.withAutoConverge(true));
  * }</pre>
  *
+ * <p>From JavaScript, as an object whose missing fields take their defaults: {@code lab.vm('db1').migrate('h2', {live:
+ * true, autoConverge: true, maxDowntime: '100ms'})}.
+ *
  * @param live pre-copy migration of a running VM (false: a stopped VM, offline)
  * @param bandwidthBytesPerSecond the migration's bandwidth cap in bytes a second (QEMU's {@code max-bandwidth},
  *     {@code virsh migrate --bandwidth}), or 0 for the hosts' link

@@ -55,6 +55,8 @@ class DryRunTest {
         s.put("vm set --max-vcpus", "vm set fc1 --max-vcpus 4 --max-memory 1GiB");
         s.put("vm set --cpu-reservation", "vm set dev1 --cpu-shares 4000 --cpu-reservation 1core --mem-limit 2GiB");
         s.put("vm migrate", "vm migrate web1 --to efi1");
+        s.put("vm migrate --live", "vm migrate dev1 --to efi1 --live");
+        s.put("host maintenance", "host maintenance efi1 on");
         s.put("vm rename", "vm rename web1 web0");
         s.put("mem balloon", "mem balloon dev1 512MiB");
         s.put("mem policy", "mem policy esx1 --swap 8GiB --page-sharing on --auto-balloon off");

@@ -306,8 +306,8 @@ class FleetCommandsTest {
             Path lab = tmp.resolve("lab/lab.json");
             String before = Files.readString(lab);
             for (String[] c : new String[][] {
-                    {"vm migrate v --to b", "error: VM v is running (live migration is not modelled yet; to move it "
-                            + "offline: vm shutdown v first)"},
+                    {"vm migrate v --to b", "error: VM v is running (a running VM moves live: vm migrate v --to HOST "
+                            + "--live (or vm shutdown v first to move it offline))"},
                     {"vm migrate big --to b", "error: VM big has 8 vCPUs but host b has 4 cores (vm set big --vcpus "
                             + "fewer first)"},
                     {"vm migrate big --to a", "error: VM big is on host a already (name another host)"},

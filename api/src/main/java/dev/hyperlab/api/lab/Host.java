@@ -81,6 +81,18 @@ public interface Host {
     @API(status = EXPERIMENTAL, since = "0.2")
     Duration preload(String os);
 
+    /**
+     * Enters or leaves maintenance ({@code host maintenance HOST on|off}), as vSphere's maintenance mode with DRS: to
+     * enter, its running VMs migrate live and its stopped ones offline to other running hosts that have room for them
+     * (cores, memory they can promise, CPU reservations), highest start priority first, each to the host with the most
+     * memory left (then by name); while in maintenance no VM starts on it, is placed on it without a host named, or
+     * migrates onto it. When its VMs do not all fit elsewhere, or one cannot move (suspended, a linked clone, a live
+     * migration that would not converge), it is refused with the reason ({@code INSUFFICIENT}, {@code NOT_ALLOWED})
+     * and nothing changes. Leaving moves nothing back.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    MaintenanceInfo maintenance(boolean on);
+
     /** Runs the simulation until the host is in {@code state}; fails if it fails or the timeout passes first. */
     void waitFor(HostState state, Duration timeout);
 

@@ -30,12 +30,14 @@ import org.apiguardian.api.API;
  * @param startPolicy how the hypervisor starts many VMs
  * @param vms names of the VMs defined on this host, sorted
  * @param reason why the host is {@code failed}, else empty
+ * @param maintenance whether it is in maintenance ({@code host maintenance HOST on}): drained of its VMs, and no VM
+ *     is placed, started or migrated on it until it is off
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record HostInfo(
         String name, HostState state, int cores, long ram, double cpuGhz, String firmware, List<HostDiskInfo> disks,
         List<String> bootOrder, String hypervisor, String hostOs, StartPolicy startPolicy, List<String> vms,
-        String reason) {
+        String reason, boolean maintenance) {
 
     /**
      * One physical disk of a host.

@@ -29,6 +29,7 @@ import org.apiguardian.api.API;
  * defined/shutoff/crashed -- set --> as it was                    (its definition changes: vm set)
  * defined/shutoff/crashed -- clone --> as it was                  (a copy appears, defined: vm clone)
  * defined/shutoff/crashed -- migrate --> as it was                (on another host: vm migrate, offline)
+ * running -- migrate --live --> running                         (on another host: pre-copy, paused to stop-and-copy)
  * defined/shutoff/crashed -- rename --> as it was                 (under its new name: vm rename)
  * </pre>
  *
@@ -144,11 +145,25 @@ public interface Vm {
      * Moves the stopped VM to host {@code host} ({@code vm migrate --to}), as Proxmox's {@code qm migrate} of a stopped VM
      * on local storage: its disks' data goes from this host's datastore to the other's, and the lab's clock runs on
      * for the copy. The destination must run a hypervisor and have the cores and memory the VM is given. A running VM
-     * is refused ({@code NOT_ALLOWED}: live migration is not modelled yet), as is its own host ({@code INVALID}).
+     * is refused ({@code NOT_ALLOWED}: {@link #migrate(String, MigrateOptions)} with {@link MigrateOptions#LIVE} moves
+     * it), as is its own host ({@code INVALID}).
      * Returns the VM as it is after the move.
      */
     @API(status = EXPERIMENTAL, since = "0.2")
     VmInfo migrate(String host);
+
+    /**
+     * Moves the VM to host {@code host} as {@code options} say ({@code vm migrate --to [--live]}). Live, a running VM
+     * moves as QEMU's pre-copy migration moves it: its local disks are copied first (block migration), then its memory
+     * in use in rounds over the hosts' link, each round sending what the guest's workload dirtied during the last,
+     * until the remainder fits the downtime limit; the guest pauses for that stop-and-copy and runs on the destination
+     * with its workload, memory, disks and history. The lab runs on meanwhile. A migration that would never converge
+     * (the guest dirties memory at least as fast as the link sends it) is refused with both rates ({@code
+     * INSUFFICIENT}) unless {@code autoConverge} throttles the guest; so is a destination without room. A stopped VM
+     * with {@code live} is refused ({@code NOT_ALLOWED}), as a running one without it. Nothing changes when refused.
+     */
+    @API(status = EXPERIMENTAL, since = "0.2")
+    MigrationInfo migrate(String host, MigrateOptions options);
 
     /**
      * Renames the stopped VM ({@code vm rename}), as {@code virsh domrename}: it keeps its host, definition, history

@@ -484,6 +484,17 @@ public final class LabModel {
         return VmMigrations.migrate(this, name, to, progress).info();
     }
 
+    /** Moves VM {@code name} to host {@code to} as {@code o} says ({@code vm migrate [--live]}, {@link LiveMigration}). */
+    public dev.hyperlab.api.lab.MigrationInfo migrateVm(String name, String to, dev.hyperlab.api.lab.MigrateOptions o,
+            ProgressListener progress) {
+        return o.live() ? LiveMigration.migrate(this, name, to, o, progress) : VmMigrations.offline(this, name, to, progress);
+    }
+
+    /** {@code host maintenance NAME on|off} ({@link HostMaintenance}): drains the host or lets it take VMs again. */
+    public dev.hyperlab.api.lab.MaintenanceInfo maintenanceHost(String name, boolean on, ProgressListener progress) {
+        return HostMaintenance.set(this, name, on, progress);
+    }
+
     /** Changes VM {@code name}'s definition ({@code vm set}, {@link VmChanges}); returns the VM as it is after. */
     public VmInfo setVm(String name, dev.hyperlab.api.lab.VmChange change) {
         return VmChanges.apply(this, name, change).info();

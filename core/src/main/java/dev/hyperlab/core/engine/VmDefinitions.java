@@ -38,6 +38,7 @@ final class VmDefinitions {
                         : "name the one it runs on ({host}): " + String.join(", ", lab.hosts.keySet()));
             }
             spec = spec.withHost(lab.hosts.keySet().iterator().next());
+            HostMaintenance.checkPlaceable(lab.hosts.firstEntry().getValue(), "create VM " + name);
         }
         HostMachine h = lab.hostMachine(spec.host());
         if (!spec.workload().isEmpty()) {

@@ -86,6 +86,13 @@ final class HostHandle implements Host {
     }
 
     @Override
+    public dev.hyperlab.api.lab.MaintenanceInfo maintenance(boolean on) {
+        dev.hyperlab.api.lab.MaintenanceInfo[] out = new dev.hyperlab.api.lab.MaintenanceInfo[1];
+        lab.change(m -> out[0] = m.maintenanceHost(name, on, lab.progress()));
+        return out[0];
+    }
+
+    @Override
     public java.time.Duration preload(String os) {
         java.time.Duration[] took = new java.time.Duration[1];
         lab.change(m -> took[0] = m.preloadHost(name, os, lab.progress()));

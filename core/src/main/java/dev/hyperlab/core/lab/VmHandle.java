@@ -115,6 +115,13 @@ final class VmHandle implements Vm {
     }
 
     @Override
+    public dev.hyperlab.api.lab.MigrationInfo migrate(String host, dev.hyperlab.api.lab.MigrateOptions options) {
+        dev.hyperlab.api.lab.MigrationInfo[] out = new dev.hyperlab.api.lab.MigrationInfo[1];
+        lab.change(m -> out[0] = m.migrateVm(name, host, options, lab.progress()));
+        return out[0];
+    }
+
+    @Override
     public Vm rename(String newName) {
         lab.change(m -> m.renameVm(name, newName));
         return new VmHandle(lab, newName);

@@ -149,4 +149,13 @@ public final class Calibration {
     public static final long WORK_DB_IO_BYTES = 8 << 10; // calibration: work.database.io_kib
     public static final double WORK_DESKTOP_CPU_PER_VCPU = 0.10; // calibration: work.desktop.cpu_per_vcpu
     public static final double WORK_BUILD_CPU_PER_VCPU = 1.0; // calibration: work.build.cpu_per_vcpu
+
+    // ---- Live migration (section 10) -------------------------------------------------------------------------------
+    public static final double MIGRATE_LINK_GBIT_S = 10; // calibration: vm.migrate.link_gbit_s
+    public static final long MIGRATE_DOWNTIME_LIMIT_MS = 300; // calibration: vm.migrate.live.downtime_limit_ms
+    public static final double MIGRATE_THROTTLE_TRIGGER = 0.50; // calibration: vm.migrate.live.throttle_trigger
+    public static final int MIGRATE_THROTTLE_INITIAL = 20; // calibration: vm.migrate.live.throttle_initial_pct
+    public static final int MIGRATE_THROTTLE_INCREMENT = 10; // calibration: vm.migrate.live.throttle_increment_pct
+    public static final int MIGRATE_THROTTLE_MAX = 99; // calibration: vm.migrate.live.throttle_max_pct
+    public static final int MIGRATE_MAX_ROUNDS = 1000; // calibration: vm.migrate.live.max_rounds
 }

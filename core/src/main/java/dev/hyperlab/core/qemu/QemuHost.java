@@ -47,7 +47,7 @@ final class QemuHost implements Host {
         QemuBinary q = lab.qemu();
         return new HostInfo(NAME, HostState.RUNNING, cores(), memoryBytes(), cpuGhz(), "", List.of(), List.of(),
                 "qemu " + q.version() + " (" + q.accelerator() + ", " + q.hypervisorType() + ")", "linux " + kernel(),
-                StartPolicy.UNLIMITED, lab.vms().stream().map(Vm::name).toList(), "");
+                StartPolicy.UNLIMITED, lab.vms().stream().map(Vm::name).toList(), "", false);
     }
 
     static int cores() {
@@ -120,6 +120,11 @@ final class QemuHost implements Host {
     public void delete() {
         throw LabException.notAllowed("host local is this machine: a QEMU lab has it always",
                 "delete the lab's VMs with vm delete, or the lab's directory");
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.MaintenanceInfo maintenance(boolean on) {
+        throw QemuVm.later("host maintenance (a QEMU lab has one host, local: there is no other host to drain it to)");
     }
 
     @Override

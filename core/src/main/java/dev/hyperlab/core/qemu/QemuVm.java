@@ -107,6 +107,11 @@ final class QemuVm implements Vm {
     }
 
     @Override
+    public dev.hyperlab.api.lab.MigrationInfo migrate(String host, dev.hyperlab.api.lab.MigrateOptions options) {
+        throw later("live migrations (a QEMU lab has one host, local: there is no other host to send its memory to)");
+    }
+
+    @Override
     public Vm rename(String newName) {
         throw later("renames");
     }

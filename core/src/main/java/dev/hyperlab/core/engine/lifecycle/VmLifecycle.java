@@ -39,8 +39,10 @@ public final class VmLifecycle {
         SET("set"),
         /** A full copy of the VM under a new name ({@code vm clone}). */
         CLONE("clone"),
-        /** A move to another host ({@code vm migrate}); offline only. */
+        /** A move to another host ({@code vm migrate}) of a stopped VM. */
         MIGRATE("migrate"),
+        /** A move of a running VM to another host ({@code vm migrate --live}): pre-copy, then a short pause. */
+        MIGRATE_LIVE("migrate --live"),
         /** A new name ({@code vm rename}). */
         RENAME("rename"),
         /** The host's start policy refused a queued start: back to the state the start was asked in. */
@@ -94,6 +96,7 @@ public final class VmLifecycle {
             .stays(Action.SET, "as it was", DEFINED, SHUTOFF, CRASHED)
             .stays(Action.CLONE, "as it was", DEFINED, SHUTOFF, CRASHED)
             .stays(Action.MIGRATE, "as it was", DEFINED, SHUTOFF, CRASHED)
+            .stays(Action.MIGRATE_LIVE, "running", RUNNING)
             .stays(Action.RENAME, "as it was", DEFINED, SHUTOFF, CRASHED)
             .row(Action.START_REFUSED, "the state before the start", EnumSet.of(DEFINED, SHUTOFF, CRASHED), STARTING)
             .row(Action.BOOTED, RUNNING, STARTING)
@@ -126,7 +129,11 @@ public final class VmLifecycle {
             case DELETE -> LabException.notAllowed(what, "shut it down or destroy it first");
             case MIGRATE -> LabException.notAllowed(what, state == SUSPENDED
                     ? "its memory is saved on its host: vm resume " + vm + ", then vm shutdown " + vm + " first"
-                    : "live migration is not modelled yet; to move it offline: vm shutdown " + vm + " first");
+                    : "a running VM moves live: vm migrate " + vm + " --to HOST --live (or vm shutdown " + vm
+                            + " first to move it offline)");
+            case MIGRATE_LIVE -> LabException.notAllowed(what, state == PAUSED
+                    ? "wait until it runs again (wait vm " + vm + "), then migrate it"
+                    : "only a running VM migrates live; a stopped one moves without --live");
             case RENAME -> LabException.notAllowed(what, "a VM is renamed while it is off, as virsh domrename asks: "
                     + "vm shutdown " + vm + " first");
             case CLONE -> LabException.notAllowed(what, "a VM is cloned while it is off, as virt-clone asks: vm shutdown "

@@ -52,6 +52,8 @@ public final class HostMachine extends Machine {
     final Lifecycle<HostState, HostLifecycle.Action> lifecycle;
     /** Why it failed, or empty. */
     private String reason = "";
+    /** In maintenance ({@code host maintenance HOST on}): drained, and out of placement until it is off again. */
+    private boolean maintenance;
     /** The hypervisor installed on its boot disk, or null. */
     private HypervisorType hypervisor;
     HostOs hostOs;
@@ -190,6 +192,15 @@ public final class HostMachine extends Machine {
                 + "reserve %d MHz of the %d MHz it can reserve (%d cores less %d for the host, at %d MHz)",
                 Math.round(want * 1000), name, Math.round(reserved * 1000), Math.round(reservableGhz() * 1000), cores,
                 Calibration.HOST_RESERVED_CORES, Math.round(ghz * 1000));
+    }
+
+    public boolean inMaintenance() {
+        return maintenance;
+    }
+
+    /** Enters or leaves maintenance ({@code HostMaintenance} drains it first). */
+    public void setMaintenance(boolean on) {
+        maintenance = on;
     }
 
     public HostState state() {
@@ -442,7 +453,7 @@ public final class HostMachine extends Machine {
         }
         return new HostInfo(name, state(), cores, ram, ghz, firmware, ds, bootOrder,
                 hypervisor == null ? "" : hypervisor.id(), hostOs == null ? "" : hostOs.id(), policy,
-                List.copyOf(vms), reason);
+                List.copyOf(vms), reason, maintenance);
     }
 
     // ---- saved with the lab (LabCodec) ----
@@ -467,6 +478,9 @@ public final class HostMachine extends Machine {
         SavedDoc.writeStrings(g, "bootOrder", bootOrder);
         g.writeStringField("state", state().id());
         g.writeStringField("reason", reason);
+        if (maintenance) {
+            g.writeBooleanField("maintenance", true);
+        }
         g.writeStringField("hypervisor", hypervisor == null ? "" : hypervisor.id());
         g.writeStringField("hostOs", hostOs == null ? "" : hostOs.id());
         g.writeNumberField("maxConcurrentBoots", policy.maxConcurrentBoots());
@@ -499,6 +513,7 @@ public final class HostMachine extends Machine {
                 SavedDoc.strings(h, "bootOrder"));
         host.lifecycle.restore(HostState.of(SavedDoc.str(h, "state")));
         host.reason = SavedDoc.str(h, "reason");
+        host.maintenance = Boolean.TRUE.equals(h.get("maintenance"));
         String hypervisor = SavedDoc.str(h, "hypervisor");
         host.hypervisor = hypervisor.isEmpty() ? null : HypervisorType.of(hypervisor);
         host.hostOs = SavedDoc.str(h, "hostOs").isEmpty() ? null : HostOs.of(SavedDoc.str(h, "hostOs"));

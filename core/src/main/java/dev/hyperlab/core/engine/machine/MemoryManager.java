@@ -224,6 +224,31 @@ public final class MemoryManager {
                 + Sizes.format(policy.swapBytes()) + " swap";
     }
 
+    /**
+     * A VM that arrived by live migration: the pages the migration sent ({@code backed}) are resident here from now
+     * (the destination was checked to promise them first, {@link #refusal}).
+     */
+    void arrived(VmMachine v, long backed) {
+        Grant g = touch(v, backed);
+        if (g.failed()) {
+            throw new IllegalStateException("host " + host.name + " was checked to take VM " + v.name + ": " + g.failure());
+        }
+    }
+
+    /** Memory this host can still promise a VM (usable memory and swap, less what its VMs hold at least). */
+    public long headroom() {
+        long promised = 0;
+        for (VmMachine u : holders()) {
+            promised += floor(u) + u.overhead();
+        }
+        return usable() + policy.swapBytes() - promised;
+    }
+
+    /** What VM {@code v} would be promised here at least: its floor and its overhead (as {@link #refusal} counts). */
+    public long promiseOf(VmMachine v) {
+        return floor(v) + v.overhead();
+    }
+
     // ---- reclaim for a step -------------------------------------------------------------------------------------------
 
     /** What a step waits for to get memory: balloon inflation time, and swap I/O on the host's disk. */

@@ -20,7 +20,12 @@ public enum PlanKind {
     /** Paused while a snapshot saves the VM's state: ends by going on with the work it froze. */
     SNAPSHOT("snapshot", "paused while its snapshot is saved"),
     /** A reverted VM loading its saved state: ends by going on with the snapshot's frozen work. */
-    REVERT("revert", "loading its snapshot's state");
+    REVERT("revert", "loading its snapshot's state"),
+    /**
+     * A live migration's stop-and-copy on the destination: paused while the last dirty pages arrive, then goes on with
+     * the work it froze on the source.
+     */
+    MIGRATE("migrate", "paused while its last memory pages arrive");
 
     private final String id;
     private final String doing;

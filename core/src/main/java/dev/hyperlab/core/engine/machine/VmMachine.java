@@ -547,6 +547,10 @@ public final class VmMachine extends Machine {
             throw LabException.notAllowed("host " + h.name + " has no hypervisor",
                     "install one first: host install " + h.name);
         }
+        if (h.inMaintenance()) {
+            throw LabException.notAllowed("host " + h.name + " is in maintenance", "start VM " + name + " on another "
+                    + "host (vm migrate " + name + " --to HOST), or host maintenance " + h.name + " off first");
+        }
         env.requireExtensions(firmware, driversPresent());
         if (memoryNeed() > h.usableMemory()) {
             throw LabException.insufficient("VM " + name + " needs " + dev.hyperlab.api.lab.Sizes.format(memoryNeed())
@@ -691,7 +695,7 @@ public final class VmMachine extends Machine {
                 transition(VmLifecycle.Action.SUSPENDED_TO_DISK);
                 env.log(name, "suspended");
             }
-            case SNAPSHOT, REVERT -> {
+            case SNAPSHOT, REVERT, MIGRATE -> {
                 Execution work = frozen;
                 frozen = null;
                 lifecycle.transition(VmLifecycle.Action.UNPAUSE, work.state());
@@ -776,6 +780,41 @@ public final class VmMachine extends Machine {
         startPlan(PlanKind.REVERT, new ArrayList<>(List.of(PlannedStep.of("revert", "load state",
                 Demand.NONE.plusRead(backed, Demands.sequentialOps(backed))))));
         syncWorkload();
+    }
+
+    /**
+     * Arrived by live migration (LiveMigration): the VM holds its memory on its new host with the account it had, the
+     * {@code backed} pages the pre-copy rounds sent are resident here, and it stays paused for the stop-and-copy
+     * ({@code downtime}: the last dirty pages on the link), then goes on with {@code work} where it was on the source.
+     */
+    public void migratedIn(Execution work, long backed, java.time.Duration downtime, VmMachine old) {
+        HostMachine h = hostMachine();
+        held = memoryNeed();
+        h.commit(held);
+        h.memory.restored(this);
+        h.memory.arrived(this, backed);
+        this.work.continueTotals(old.work);
+        frozen = work;
+        transition(VmLifecycle.Action.PAUSE);
+        // calibration: vm.migrate.live.downtime_s (the remainder at the link's bandwidth)
+        startPlan(PlanKind.MIGRATE, new ArrayList<>(List.of(PlannedStep.of("migrate", "stop-and-copy",
+                Demand.network(downtime)))));
+        syncWorkload();
+    }
+
+    /** A finished row of its timeline for work the hypervisor did beside the guest (a live migration's rounds). */
+    public void recordPhase(String phase, String step, long start, long end, dev.hyperlab.api.lab.BoundBy boundBy) {
+        timeline.add(new PhaseRecord(phase, step, start, end, boundBy));
+    }
+
+    /** Bytes a second the guest dirties in its memory now: its workload's reads and writes pass through its pages. */
+    public double memoryDirtyRate() {
+        return work.ioBytesPerSecondNow();
+    }
+
+    /** Bytes a second the guest writes to its disks now (what a block migration must copy again). */
+    public double diskWriteRate() {
+        return work.writeBytesPerSecondNow();
     }
 
     /**

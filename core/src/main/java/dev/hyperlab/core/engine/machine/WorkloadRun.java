@@ -202,6 +202,30 @@ public final class WorkloadRun implements ActivityOwner {
         return (readRate + writeRate) * share;
     }
 
+    /** Bytes per second the guest writes to its disk now, at the pace its disk gives it. */
+    double writeBytesPerSecondNow() {
+        if (!running) {
+            return 0;
+        }
+        double share = disk != null && diskRate > 0 && disk.rate() > 0 ? Math.min(1, disk.rate() / diskRate) : 1;
+        return writeRate * share;
+    }
+
+    /**
+     * The same VM moved to another host (a live migration): its totals since its start go on from {@code old}'s, which
+     * has stopped.
+     */
+    void continueTotals(WorkloadRun old) {
+        Totals t = old.totals(vm.env.sim().now());
+        cpuWanted = t.cpuWanted();
+        cpuGot = t.cpuGot();
+        diskWanted = t.diskWanted();
+        diskGot = t.diskGot();
+        written = t.written();
+        read = t.read();
+        runningNanos = t.runningNanos();
+    }
+
     /** Its disk demand now, device-seconds per second (0 when it asks none or does not run). */
     double diskDemandNow() {
         return running ? diskRate : 0;

@@ -154,8 +154,10 @@ class VmLifecycleTest {
             case REVERT -> lab.revertSnapshot("v", "s0", () -> {});
             case RENAME -> lab.renameVm("v", "v3");
             case MIGRATE -> lab.migrateVm("v", "h2", ProgressListener.NONE);
+            case MIGRATE_LIVE -> lab.migrateVm("v", "h2", dev.hyperlab.api.lab.MigrateOptions.LIVE, ProgressListener.NONE);
             case CLONE -> lab.cloneVm("v", "v2", ProgressListener.NONE);
-            case SET -> lab.setVm("v", dev.hyperlab.api.lab.VmChange.NONE.withVcpus(1));
+            // a change that needs the VM off (a running VM takes more vCPUs or memory by hot-add: VmHotPlugTest)
+            case SET -> lab.setVm("v", dev.hyperlab.api.lab.VmChange.NONE.withBootPriority(1));
             default -> throw new IllegalArgumentException(request + " is not a request");
         }
     }

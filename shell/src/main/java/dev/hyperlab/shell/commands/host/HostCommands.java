@@ -8,7 +8,8 @@ import picocli.CommandLine.Mixin;
 @Command(name = "host", description = "Physical hosts: create, install a hypervisor, power on and off, inspect.",
         subcommands = {HostCreate.class, HostInstall.class, HostList.class, HostInfoCommand.class, HostStatCommand.class,
                 HostActions.PowerOn.class, HostActions.PowerOff.class, HostActions.Reset.class, HostPolicy.class,
-                HostSecureBoot.class, HostDelete.class, HostCalibrate.class, HostPreload.class})
+                HostSecureBoot.class, HostDelete.class, HostCalibrate.class, HostPreload.class,
+                HostMaintenanceCommand.class})
 public final class HostCommands {
     @Mixin
     HelpOption help;

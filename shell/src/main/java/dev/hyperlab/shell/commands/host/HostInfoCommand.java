@@ -31,6 +31,7 @@ final class HostInfoCommand extends ReadCommand<HostInfo> {
                 .add("name", i.name())
                 .add("state", style().state(i.state().id()))
                 .add("reason", i.reason())
+                .add("maintenance", i.maintenance() ? "on (drained: no VM starts or moves here)" : "")
                 .add("cpu", i.cores() + " cores at " + i.cpuGhz() + " GHz")
                 .add("ram", Sizes.format(i.ram()))
                 .add("firmware", i.firmware())

@@ -1,0 +1,227 @@
+package dev.hyperlab.core.engine;
+
+import dev.hyperlab.api.lab.BoundBy;
+import dev.hyperlab.api.lab.HostState;
+import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.MigrateOptions;
+import dev.hyperlab.api.lab.MigrationInfo;
+import dev.hyperlab.api.lab.ProgressListener;
+import dev.hyperlab.api.lab.Sizes;
+import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
+import dev.hyperlab.core.engine.machine.Execution;
+import dev.hyperlab.core.engine.machine.HostMachine;
+import dev.hyperlab.core.engine.machine.PlanKind;
+import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.model.Calibration;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code vm migrate NAME --to HOST --live}: QEMU's pre-copy live migration of a running VM, with its local disks (block
+ * migration, {@code virsh migrate --live --copy-storage-all}); docs/calibration.md section 10.
+ *
+ * <ol>
+ *   <li>The disks' data is copied while the guest runs, at the slowest of the link, the source's reads and the
+ *       destination's writes ({@code vm.migrate.live.disk_copy_s}); what the guest writes meanwhile is sent with the
+ *       first memory round.
+ *   <li>Round 1 sends the guest's memory in use (pages never touched are zero pages, sent as a flag); each later round
+ *       sends what the guest dirtied during the one before, at its workload's rate ({@code vm.migrate.live.dirty_rate}).
+ *   <li>When what is left takes no longer than the downtime limit on the link (QEMU's {@code downtime-limit}, 300 ms),
+ *       the guest pauses for that stop-and-copy and goes on on the destination.
+ * </ol>
+ * A guest that dirties at least as fast as the link sends never gets there: refused with both rates, unless
+ * auto-converge throttles it as QEMU does (20 %, then 10 % more whenever it dirtied more than half of what a round
+ * sent, twice). The plan is arithmetic on the rates when the migration starts, so it is checked before anything
+ * changes; the lab runs on through the rounds (the VM's timeline shows each), then the VM moves.
+ */
+final class LiveMigration {
+    private LiveMigration() {}
+
+    /** The rounds worked out before anything moves. */
+    record Plan(long memoryBytes, long diskBytes, double diskSeconds, List<MigrationInfo.Round> rounds,
+            List<Double> roundSeconds, double downtimeSeconds, double dirtyRate, double bandwidth) {
+        double precopySeconds() {
+            double s = diskSeconds;
+            for (double r : roundSeconds) {
+                s += r;
+            }
+            return s;
+        }
+    }
+
+    /** The link's bandwidth in bytes a second: the hosts' NIC (calibration vm.migrate.link_gbit_s) or the cap given. */
+    static double bandwidth(MigrateOptions o) {
+        double link = Calibration.MIGRATE_LINK_GBIT_S * 1e9 / 8;
+        return o.bandwidthBytesPerSecond() > 0 ? Math.min(link, o.bandwidthBytesPerSecond()) : link;
+    }
+
+    static double downtimeLimit(MigrateOptions o) {
+        return o.maxDowntime().isZero() ? Calibration.MIGRATE_DOWNTIME_LIMIT_MS / 1e3 : o.maxDowntime().toNanos() / 1e9;
+    }
+
+    /**
+     * The pre-copy rounds for a guest with {@code memoryBytes} in use that dirties {@code memoryDirty} bytes of memory
+     * and writes {@code diskWrite} bytes to its disks a second, over a link of {@code bandwidth} bytes a second.
+     * Throws (INSUFFICIENT, with the rates) when it would not converge.
+     */
+    static Plan plan(String vm, long memoryBytes, long diskBytes, double diskSeconds, double memoryDirty,
+            double diskWrite, double bandwidth, double limit, boolean autoConverge) {
+        double dirty = memoryDirty + diskWrite;
+        List<MigrationInfo.Round> rounds = new ArrayList<>();
+        List<Double> seconds = new ArrayList<>();
+        double pending = memoryBytes + diskWrite * diskSeconds; // round 1: all memory in use, and disk writes so far
+        int throttle = 0;
+        int high = 0;
+        for (int n = 1; ; n++) {
+            double rate = dirty * (1 - throttle / 100.0); // a throttled guest runs (and dirties) that much less
+            double t = pending / bandwidth;
+            rounds.add(new MigrationInfo.Round(n, Math.round(pending), seconds(t), throttle));
+            seconds.add(t);
+            double dirtied = rate * t;
+            if (dirtied / bandwidth <= limit) {
+                return new Plan(memoryBytes, diskBytes, diskSeconds, rounds, seconds, dirtied / bandwidth, dirty,
+                        bandwidth);
+            }
+            if (autoConverge) {
+                // QEMU's migration_trigger_throttle: dirtied more than throttle-trigger-threshold of what was sent, twice
+                if (dirtied > Calibration.MIGRATE_THROTTLE_TRIGGER * pending && ++high >= 2) {
+                    high = 0;
+                    throttle = throttle == 0 ? Calibration.MIGRATE_THROTTLE_INITIAL
+                            : Math.min(Calibration.MIGRATE_THROTTLE_MAX, throttle + Calibration.MIGRATE_THROTTLE_INCREMENT);
+                }
+            } else if (rate >= bandwidth) {
+                throw notConverging(vm, dirty, bandwidth, limit, "");
+            }
+            if (n >= Calibration.MIGRATE_MAX_ROUNDS) {
+                throw notConverging(vm, dirty, bandwidth, limit, " within " + n + " rounds");
+            }
+            pending = dirtied;
+        }
+    }
+
+    private static LabException notConverging(String vm, double dirty, double bandwidth, double limit, String within) {
+        return LabException.insufficient(String.format(Locale.ROOT, "VM %s cannot migrate live: it dirties %s/s of "
+                        + "memory and disk and the link sends %s/s, so what is left never fits the %d ms downtime limit%s",
+                vm, Sizes.format(Math.round(dirty)), Sizes.format(Math.round(bandwidth)), Math.round(limit * 1e3), within),
+                "add --auto-converge (throttles the guest), raise --max-downtime or --bandwidth, or vm shutdown " + vm
+                        + " and move it offline");
+    }
+
+    static MigrationInfo migrate(LabModel lab, String name, String to, MigrateOptions o, ProgressListener progress) {
+        VmMachine vm = lab.vmMachine(name);
+        HostMachine target = lab.hostMachine(to);
+        HostMachine source = vm.hostMachine();
+        VmMigrations.checkMovable(vm, target, to, VmLifecycle.Action.MIGRATE_LIVE);
+        if (vm.planKind() != null || vm.snapshotJob() != null) {
+            throw LabException.notAllowed("VM " + name + " is " + (vm.planKind() != null ? vm.planKind().doing()
+                    : "in a snapshot operation"), "wait until it is done (wait vm " + name + "), then migrate it");
+        }
+        checkTakes(vm, target);
+        return run(lab, vm, source, target, plan(lab, vm, target, o), progress);
+    }
+
+    /** The rounds for {@code vm} to {@code target} now: its memory in use, its disks' data, its workload's rates. */
+    static Plan plan(LabModel lab, VmMachine vm, HostMachine target, MigrateOptions o) {
+        long disk = VmClones.dataBytes(lab, vm);
+        double bw = bandwidth(o);
+        double diskSeconds = disk == 0 ? 0
+                : Math.max(disk / bw, VmMigrations.copyTime(vm.hostMachine(), target, disk).toNanos() / 1e9);
+        return plan(vm.name, vm.account.backed(), disk, diskSeconds, vm.memoryDirtyRate(), vm.diskWriteRate(), bw,
+                downtimeLimit(o), o.autoConverge());
+    }
+
+    /** The destination can run the VM next to its own: cores, memory it can promise, CPU reservation. */
+    static void checkTakes(VmMachine vm, HostMachine target) {
+        if (vm.memoryNeed() > target.usableMemory()) {
+            throw LabException.insufficient("VM " + vm.name + " needs " + Sizes.format(vm.memoryNeed()) + " but host "
+                    + target.name + " has only " + Sizes.format(target.usableMemory()) + " for VMs", "choose a larger "
+                    + "host");
+        }
+        String memory = target.memory.refusal(vm);
+        if (!memory.isEmpty()) {
+            throw LabException.insufficient("VM " + vm.name + " does not fit: " + memory, "free memory on "
+                    + target.name + " or choose another host");
+        }
+        String cpu = target.cpuReservationRefusal(vm);
+        if (!cpu.isEmpty()) {
+            throw LabException.insufficient("VM " + vm.name + " does not fit: " + cpu, "choose another host");
+        }
+    }
+
+    private static MigrationInfo run(LabModel lab, VmMachine vm, HostMachine source, HostMachine target, Plan p,
+            ProgressListener progress) {
+        String name = vm.name;
+        long start = lab.sim().now();
+        lab.log(name, "migrating", source.name + "->" + target.name, "live", Sizes.format(p.memoryBytes()) + " memory",
+                Sizes.format(p.diskBytes()) + " disk");
+        lab.advance(seconds(p.precopySeconds()), progress);
+        VmMachine now = lab.vms.get(name);
+        String gone = now != vm ? "it was replaced" : vm.state() != dev.hyperlab.api.lab.VmState.RUNNING
+                ? "it is " + vm.state().id() : vm.planKind() != null ? "it is " + vm.planKind().doing()
+                : target.state() != HostState.RUNNING || target.hypervisor() == null ? "host " + target.name + " is "
+                        + target.state().id() : "";
+        if (gone.isEmpty()) {
+            try {
+                checkTakes(vm, target);
+            } catch (LabException e) {
+                gone = e.getMessage();
+            }
+        }
+        // the rounds the guest ran through, on its timeline (history, whatever happens next)
+        long t = start;
+        if (p.diskBytes() > 0) {
+            long end = t + seconds(p.diskSeconds()).toNanos();
+            vm.recordPhase("migrate", "disk copy", t, end, BoundBy.NETWORK);
+            t = end;
+        }
+        for (int i = 0; i < p.rounds().size(); i++) {
+            MigrationInfo.Round r = p.rounds().get(i);
+            long end = t + r.took().toNanos();
+            vm.recordPhase("migrate", "round " + r.number() + (r.throttlePercent() > 0 ? " (throttle "
+                    + r.throttlePercent() + "%)" : ""), t, end, BoundBy.NETWORK);
+            t = end;
+        }
+        if (!gone.isEmpty()) {
+            lab.log(name, "migration failed", "to " + target.name, gone);
+            throw LabException.notAllowed("migration of VM " + name + " to " + target.name + " stopped after "
+                    + millis(lab.sim().now() - start) + " of pre-copy: " + gone,
+                    "it stays on " + source.name + "; check it (vm info " + name + ") and try again");
+        }
+        Map<String, Object> doc = new LinkedHashMap<>(VmStateDoc.capture(vm));
+        doc.put("host", target.name);
+        long backed = vm.account.backed();
+        Execution work = Execution.capture(vm);
+        vm.stopAndRelease();
+        VmMachine next;
+        try {
+            next = VmStateDoc.restore(lab.env, doc, vm);
+        } catch (IOException e) {
+            throw new IllegalStateException("VM " + name + " does not read back as it was saved", e);
+        }
+        lab.replaceVm(next);
+        source.vms.remove(name);
+        target.vms.add(name);
+        Duration downtime = seconds(p.downtimeSeconds());
+        next.migratedIn(work, backed, downtime, vm);
+        long deadline = Math.addExact(lab.sim().now(), downtime.toNanos() + 1_000_000_000L);
+        lab.runUntil(deadline, () -> lab.vms.get(name) != next || next.planKind() != PlanKind.MIGRATE, false, progress);
+        Duration total = Duration.ofNanos(lab.sim().now() - start);
+        lab.log(name, "migrated", source.name + "->" + target.name, "live", p.rounds().size() + " rounds",
+                "downtime " + millis(downtime.toNanos()), "in " + millis(total.toNanos()));
+        return new MigrationInfo(name, source.name, target.name, true, p.diskBytes(), seconds(p.diskSeconds()),
+                p.rounds(), downtime, total, p.dirtyRate(), p.bandwidth());
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.1fms", nanos / 1e6);
+    }
+
+    static Duration seconds(double s) {
+        return Duration.ofNanos(Math.round(s * 1e9));
+    }
+}

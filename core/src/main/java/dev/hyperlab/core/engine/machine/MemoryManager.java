@@ -67,8 +67,10 @@ public final class MemoryManager {
         return holders;
     }
 
+    private static final java.util.Comparator<VmMachine> BY_NAME = java.util.Comparator.comparing(Machine::name);
+
     private void hold(VmMachine v) {
-        int i = java.util.Collections.binarySearch(holders, v, java.util.Comparator.comparing(Machine::name));
+        int i = java.util.Collections.binarySearch(holders, v, BY_NAME);
         if (i < 0) {
             holders.add(-i - 1, v);
         }

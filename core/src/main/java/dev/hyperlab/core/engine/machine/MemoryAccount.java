@@ -28,40 +28,12 @@ public final class MemoryAccount {
     /** Pages read back from swap, in swap-in clusters (QEMU's balloon statistic major-faults). */
     long majorFaults;
     boolean balloonLoaded;
-    /**
-     * Memory over time: rows of {time, actual, resident, swapped, shared}, one row per change, laid end to end in one
-     * array (a storm's 100,000 VMs keep about four rows each: one array per VM, not an array per row and a list).
-     */
-    private long[] rows;
-    /** Rows in {@link #rows}. */
-    private int rowCount;
-    private static final int ROW = 5;
+    /** Memory over time: {time, actual, resident, swapped, shared}, one row per change. */
+    private final SampleRows samples = new SampleRows();
 
     /** Memory over time: {time, actual, resident, swapped, shared}, one row per change (copies, oldest first). */
     public List<long[]> samples() {
-        List<long[]> out = new ArrayList<>(rowCount);
-        for (int i = 0; i < rowCount; i++) {
-            out.add(java.util.Arrays.copyOfRange(rows, i * ROW, i * ROW + ROW));
-        }
-        return out;
-    }
-
-    private void addRow(long[] row) {
-        addRow(row[0], row[1], row[2], row[3], row[4]);
-    }
-
-    private void addRow(long time, long actual, long resident, long swapped, long shared) {
-        if (rows == null) {
-            rows = new long[4 * ROW];
-        } else if ((rowCount + 1) * ROW > rows.length) {
-            rows = java.util.Arrays.copyOf(rows, rows.length * 2);
-        }
-        int at = rowCount++ * ROW;
-        rows[at] = time;
-        rows[at + 1] = actual;
-        rows[at + 2] = resident;
-        rows[at + 3] = swapped;
-        rows[at + 4] = shared;
+        return samples.list();
     }
 
     /** Pages read back from swap so far, in swap-in clusters. */
@@ -77,22 +49,14 @@ public final class MemoryAccount {
     /** Records the account now, unless nothing changed since the last sample. */
     void sample(long now) {
         // compared before a row is made: every memory change on a host samples each of its VMs, most unchanged
-        if (rowCount == 0 || !sameAsLast()) {
-            addRow(now, actual, resident, swapped, shared);
+        if (!samples.lastIs(actual, resident, swapped, shared)) {
+            samples.add(now, actual, resident, swapped, shared);
         }
-    }
-
-    /** Whether the last row holds the account's present values (its time aside). */
-    private boolean sameAsLast() {
-        int at = (rowCount - 1) * ROW;
-        return rows[at + 1] == actual && rows[at + 2] == resident && rows[at + 3] == swapped && rows[at + 4] == shared;
     }
 
     /** A reverted VM's account goes on with the samples of the one it replaces (history, not part of a snapshot). */
     void continueSamples(MemoryAccount old) {
-        for (long[] row : old.samples()) {
-            addRow(row);
-        }
+        samples.addAll(old.samples);
     }
 
     // ---- saved with the lab, in its VM's object (LabCodec) ----
@@ -106,7 +70,7 @@ public final class MemoryAccount {
         g.writeNumberField("shared", shared);
         g.writeNumberField("majorFaults", majorFaults);
         g.writeBooleanField("balloonLoaded", balloonLoaded);
-        SavedDoc.writeRows(g, "memorySamples", samples());
+        samples.save(g, "memorySamples");
     }
 
     /** Reads back what {@link #save} wrote. */
@@ -119,11 +83,6 @@ public final class MemoryAccount {
         shared = SavedDoc.num(v, "shared");
         majorFaults = SavedDoc.num(v, "majorFaults");
         balloonLoaded = (Boolean) v.get("balloonLoaded");
-        for (long[] row : SavedDoc.rows(v, "memorySamples")) {
-            if (row.length != ROW) {
-                throw new IOException("saved lab: a VM's memory sample has " + row.length + " numbers, not " + ROW);
-            }
-            addRow(row);
-        }
+        samples.restore(v, "memorySamples");
     }
 }

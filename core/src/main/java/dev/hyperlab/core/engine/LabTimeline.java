@@ -58,7 +58,7 @@ final class LabTimeline {
             if (m == null) {
                 throw LabException.notFound("no host or VM named '" + n + "'", "host list and vm list show them");
             }
-            List<long[]> rows = m instanceof HostMachine h ? h.memory.samples : ((VmMachine) m).account.samples;
+            List<long[]> rows = m instanceof HostMachine h ? h.memory.samples() : ((VmMachine) m).account.samples();
             for (long[] r : rows) {
                 out.add(new dev.hyperlab.api.lab.MemorySample(n, Duration.ofNanos(r[0]), r[1], r[2], r[3], r[4]));
             }

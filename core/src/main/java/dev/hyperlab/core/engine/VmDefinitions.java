@@ -102,7 +102,7 @@ final class VmDefinitions {
         vm.setHotPlugRoom(spec.maxVcpus(), spec.maxMemoryBytes());
         lab.recordOrigins(fw, spec.drivers());
         lab.add(vm);
-        lab.log(name, "created on " + h.name);
+        lab.log(name, "created on", h.name); // the same line, built only when a log keeps it
         if (!spec.workload().isEmpty()) {
             vm.setWorkload(spec.workload());
         }

@@ -22,6 +22,8 @@ public final class SharedResource {
     private long lastUpdate;
     private long epoch;
     private boolean dirty;
+    /** Whether it is registered with its simulation (set by {@link Simulation#register}, cleared by unregister). */
+    boolean registered;
     private double[] caps = new double[8];
     private double[] weights = new double[8];
     private double[] rates = new double[8];

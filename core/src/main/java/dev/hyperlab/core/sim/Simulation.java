@@ -101,6 +101,7 @@ public final class Simulation {
         if (resources.putIfAbsent(r.id(), r) != null) {
             throw new IllegalStateException("resource registered twice: " + r.id());
         }
+        r.registered = true;
         return r;
     }
 
@@ -109,6 +110,7 @@ public final class Simulation {
             throw new IllegalStateException("resource still busy: " + r.id());
         }
         resources.remove(r.id());
+        r.registered = false;
     }
 
     public SharedResource resource(String id) {
@@ -225,7 +227,10 @@ public final class Simulation {
     }
 
     private void onTick(ResourceTick tick) {
-        SharedResource r = resources.get(tick.resource());
+        // the resource the tick was made for while it is registered (ids are unique among registered ones, so it is the
+        // one its id finds); else, as for a saved tick, whatever its id finds now
+        SharedResource r = tick.target() != null && tick.target().registered ? tick.target()
+                : resources.get(tick.resource());
         if (r == null || r.epoch() != tick.epoch()) {
             return; // stale: shares changed since it was scheduled
         }
@@ -242,7 +247,7 @@ public final class Simulation {
             SharedResource r = dirty.get(i);
             long next = r.reshare(now);
             if (next != Long.MAX_VALUE) {
-                queue.add(next, PRIORITY_COMPLETION, nextSeq++, new ResourceTick(r.id(), r.epoch()));
+                queue.add(next, PRIORITY_COMPLETION, nextSeq++, new ResourceTick(r.id(), r.epoch(), r));
             }
         }
         dirty.clear();

@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Collections;
+import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
@@ -22,7 +24,8 @@ public final class MemoryImage implements DiskImage {
     private final long size;
     private final DiskImage backing;
     private final boolean readOnly;
-    private final TreeMap<Long, byte[]> chunks = new TreeMap<>();
+    /** The chunks written here; an unmodifiable empty map until the first (most overlays of a storm stay unwritten). */
+    private NavigableMap<Long, byte[]> chunks = Collections.emptyNavigableMap();
 
     private MemoryImage(String name, long size, DiskImage backing, boolean readOnly) {
         if (size <= 0) {
@@ -52,7 +55,9 @@ public final class MemoryImage implements DiskImage {
     /** A read-only view of this image's current contents (shares the chunks; further writes here show through). */
     public MemoryImage readOnlyView() {
         MemoryImage v = new MemoryImage(name, size, backing, true);
-        v.chunks.putAll(chunks);
+        if (!chunks.isEmpty()) {
+            v.chunks = new TreeMap<>(chunks);
+        }
         return v;
     }
 
@@ -73,9 +78,16 @@ public final class MemoryImage implements DiskImage {
     public MemoryImage copyAs(String newName) {
         MemoryImage c = new MemoryImage(newName, size, backing, false);
         for (Map.Entry<Long, byte[]> e : chunks.entrySet()) {
-            c.chunks.put(e.getKey(), e.getValue().clone());
+            c.writableChunks().put(e.getKey(), e.getValue().clone());
         }
         return c;
+    }
+
+    private NavigableMap<Long, byte[]> writableChunks() {
+        if (!(chunks instanceof TreeMap)) {
+            chunks = new TreeMap<>();
+        }
+        return chunks;
     }
 
     /** The image this overlay reads through, while nothing has been written to the overlay; else null. */
@@ -151,7 +163,7 @@ public final class MemoryImage implements DiskImage {
                     int len = (int) Math.min(Math.min(CHUNK, size - start), backing.virtualSize() - start);
                     backing.read(start, ByteBuffer.wrap(data, 0, len));
                 }
-                chunks.put(chunk, data);
+                writableChunks().put(chunk, data);
             }
             src.get(data, within, n);
             offset += n;

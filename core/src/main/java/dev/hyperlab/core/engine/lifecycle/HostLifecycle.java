@@ -55,7 +55,7 @@ public final class HostLifecycle {
 
     /** A new host's lifecycle: off. */
     public static Lifecycle<HostState, Action> of(String host) {
-        return new Lifecycle<>("host " + host, OFF, TABLE, (s, action) -> refusal(host, s, action));
+        return new Lifecycle<>("host", host, OFF, TABLE, HostLifecycle::refusal);
     }
 
     /** The error for a request the table does not allow in {@code state}: what the host is, and what to do instead. */

@@ -1,7 +1,6 @@
 package dev.hyperlab.core.engine.lifecycle;
 
 import dev.hyperlab.api.lab.LabException;
-import java.util.function.BiFunction;
 
 /**
  * A machine's lifecycle state, changed only by its {@link TransitionTable}: every change goes through
@@ -18,16 +17,27 @@ public final class Lifecycle<S extends Enum<S>, A extends Enum<A> & Lifecycle.Ac
         boolean requested();
     }
 
+    /** The error for a request a table does not allow: made from the machine's name, its state and the request. */
+    @FunctionalInterface
+    interface Refusal<S, A> {
+        LabException refuse(String machine, S state, A action);
+    }
+
+    private final String kind;
     private final String machine;
     private final TransitionTable<S, A> table;
-    private final BiFunction<S, A, LabException> refusal;
+    private final Refusal<S, A> refusal;
     private S state;
 
     /**
-     * @param machine names the machine in a bug's message ({@code VM web})
-     * @param refusal the error for a request the table does not allow in a state
+     * @param kind with {@code machine}, names the machine in a bug's message ({@code VM web}); joined only then, so a
+     *     storm of 100,000 VMs makes no message strings
+     * @param machine the machine's name
+     * @param refusal the error for a request the table does not allow in a state (one shared function per table, not
+     *     one per machine)
      */
-    Lifecycle(String machine, S initial, TransitionTable<S, A> table, BiFunction<S, A, LabException> refusal) {
+    Lifecycle(String kind, String machine, S initial, TransitionTable<S, A> table, Refusal<S, A> refusal) {
+        this.kind = kind;
         this.machine = machine;
         this.state = initial;
         this.table = table;
@@ -47,9 +57,9 @@ public final class Lifecycle<S extends Enum<S>, A extends Enum<A> & Lifecycle.Ac
     public void check(A action) {
         if (!allows(action)) {
             if (!action.requested()) {
-                throw new IllegalStateException(machine + ": " + action + " in state " + state);
+                throw new IllegalStateException(kind + " " + machine + ": " + action + " in state " + state);
             }
-            throw refusal.apply(state, action);
+            throw refusal.refuse(machine, state, action);
         }
     }
 

@@ -115,7 +115,7 @@ public final class VmLifecycle {
 
     /** A new VM's lifecycle, in state {@code state}. */
     public static Lifecycle<VmState, Action> of(String vm, VmState state) {
-        return new Lifecycle<>("VM " + vm, state, TABLE, (s, action) -> refusal(vm, s, action));
+        return new Lifecycle<>("VM", vm, state, TABLE, VmLifecycle::refusal);
     }
 
     /** The error for a request the table does not allow in {@code state}: what the VM is, and what to do instead. */

@@ -21,7 +21,15 @@ import java.util.Map;
  * {@link dev.hyperlab.api.spi.MachineContext#enrolledKeys()}.
  */
 public final class EnrolledKeys {
-    private final List<SigningKeys.PublicHalf> keys = new ArrayList<>();
+    /** Made with the first key: most machines enroll none, and a storm makes 100,000 of them. */
+    private List<SigningKeys.PublicHalf> keys = List.of();
+
+    private List<SigningKeys.PublicHalf> writable() {
+        if (!(keys instanceof ArrayList)) {
+            keys = new ArrayList<>(keys);
+        }
+        return keys;
+    }
 
     /** Adds {@code key} to {@code kind} ({@code vm}, {@code host}) {@code machine}; refuses one already enrolled. */
     public SecureBootKey enroll(String kind, String machine, SigningKeys.PublicHalf key) {
@@ -31,13 +39,15 @@ public final class EnrolledKeys {
                         kind + " secureboot show " + machine + " lists its keys");
             }
         }
-        keys.add(key);
+        writable().add(key);
         return info(key);
     }
 
     /** Enrolls {@code other}'s keys here, in their order (a clone's copy of the NVRAM, as virt-clone makes it). */
     public void copyFrom(EnrolledKeys other) {
-        keys.addAll(other.keys);
+        if (!other.keys.isEmpty()) {
+            writable().addAll(other.keys);
+        }
     }
 
     /** The public keys, in the order enrolled. */
@@ -86,7 +96,7 @@ public final class EnrolledKeys {
             try {
                 PublicKey key = KeyFactory.getInstance("RSA").generatePublic(
                         new X509EncodedKeySpec(Base64.getDecoder().decode(SavedDoc.str(e, "key"))));
-                keys.add(new SigningKeys.PublicHalf(key, SavedDoc.str(e, "subject")));
+                writable().add(new SigningKeys.PublicHalf(key, SavedDoc.str(e, "subject")));
             } catch (GeneralSecurityException | IllegalArgumentException ex) {
                 throw new IOException("secureBootKeys holds a damaged key: " + ex.getMessage(), ex);
             }

@@ -350,7 +350,9 @@ public final class HostMachine extends Machine {
         hypervisor = type;
         hostOs = effective;
         warmCache.clear();
-        env.log(name, "installed " + type.id() + (effective == null ? "" : " on " + effective.id()));
+        if (env.logging()) { // the line is built only when a log keeps it (10,000 hosts of a storm log none)
+            env.log(name, "installed " + type.id() + (effective == null ? "" : " on " + effective.id()));
+        }
     }
 
     public void powerOn() {

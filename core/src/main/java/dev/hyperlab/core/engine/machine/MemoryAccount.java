@@ -29,7 +29,12 @@ public final class MemoryAccount {
     long majorFaults;
     boolean balloonLoaded;
     /** Memory over time: {time, actual, resident, swapped, shared}, one row per change. */
-    public final List<long[]> samples = new ArrayList<>();
+    private final SampleRows samples = new SampleRows();
+
+    /** Memory over time: {time, actual, resident, swapped, shared}, one row per change (copies, oldest first). */
+    public List<long[]> samples() {
+        return samples.list();
+    }
 
     /** Pages read back from swap so far, in swap-in clusters. */
     public long majorFaults() {
@@ -44,14 +49,9 @@ public final class MemoryAccount {
     /** Records the account now, unless nothing changed since the last sample. */
     void sample(long now) {
         // compared before a row is made: every memory change on a host samples each of its VMs, most unchanged
-        if (samples.isEmpty() || !sameAs(samples.getLast())) {
-            samples.add(new long[] {now, actual, resident, swapped, shared});
+        if (!samples.lastIs(actual, resident, swapped, shared)) {
+            samples.add(now, actual, resident, swapped, shared);
         }
-    }
-
-    /** Whether {@code row} holds the account's present values (its time aside). */
-    private boolean sameAs(long[] row) {
-        return row[1] == actual && row[2] == resident && row[3] == swapped && row[4] == shared;
     }
 
     /** A reverted VM's account goes on with the samples of the one it replaces (history, not part of a snapshot). */
@@ -70,7 +70,7 @@ public final class MemoryAccount {
         g.writeNumberField("shared", shared);
         g.writeNumberField("majorFaults", majorFaults);
         g.writeBooleanField("balloonLoaded", balloonLoaded);
-        SavedDoc.writeRows(g, "memorySamples", samples);
+        samples.save(g, "memorySamples");
     }
 
     /** Reads back what {@link #save} wrote. */
@@ -83,6 +83,6 @@ public final class MemoryAccount {
         shared = SavedDoc.num(v, "shared");
         majorFaults = SavedDoc.num(v, "majorFaults");
         balloonLoaded = (Boolean) v.get("balloonLoaded");
-        samples.addAll(SavedDoc.rows(v, "memorySamples"));
+        samples.restore(v, "memorySamples");
     }
 }

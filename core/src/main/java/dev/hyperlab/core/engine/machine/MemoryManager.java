@@ -44,7 +44,13 @@ public final class MemoryManager {
     private long tickAt = -1;
     /** Lab time the auto-balloon policy last re-targeted. */
     long lastPolicyRun = -1;
-    public final List<long[]> samples = new ArrayList<>();
+    /** The host's memory over time: {time, usable, used, swap used, page sharing's saving}, one row per change. */
+    private final SampleRows samples = new SampleRows();
+
+    /** The host's memory over time (copies, oldest first): see {@link #samples}. */
+    public List<long[]> samples() {
+        return samples.list();
+    }
 
     MemoryManager(HostMachine host) {
         this.host = host;
@@ -85,8 +91,10 @@ public final class MemoryManager {
         return holders;
     }
 
+    private static final java.util.Comparator<VmMachine> BY_NAME = java.util.Comparator.comparing(Machine::name);
+
     private void hold(VmMachine v) {
-        int i = java.util.Collections.binarySearch(holders, v, java.util.Comparator.comparing(Machine::name));
+        int i = java.util.Collections.binarySearch(holders, v, BY_NAME);
         if (i < 0) {
             holders.add(-i - 1, v);
         }
@@ -768,9 +776,8 @@ public final class MemoryManager {
         long usable = usable();
         long used = used();
         long saved = ksmSaved();
-        long[] last = samples.isEmpty() ? null : samples.getLast();
-        if (last == null || last[1] != usable || last[2] != used || last[3] != swapUsed || last[4] != saved) {
-            samples.add(new long[] {now, usable, used, swapUsed, saved});
+        if (!samples.lastIs(usable, used, swapUsed, saved)) {
+            samples.add(now, usable, used, swapUsed, saved);
         }
         for (VmMachine v : holders()) {
             v.account.sample(now);
@@ -787,7 +794,7 @@ public final class MemoryManager {
         g.writeNumberField("memoryUpdated", lastUpdate);
         g.writeNumberField("memoryTickAt", tickAt);
         g.writeNumberField("policyRun", lastPolicyRun);
-        SavedDoc.writeRows(g, "memorySamples", samples);
+        samples.save(g, "memorySamples");
     }
 
     /** Reads back what {@link #save} wrote; the holders are indexed once the lab's VMs are loaded. */
@@ -797,6 +804,6 @@ public final class MemoryManager {
         lastUpdate = SavedDoc.num(h, "memoryUpdated");
         tickAt = SavedDoc.num(h, "memoryTickAt");
         lastPolicyRun = SavedDoc.num(h, "policyRun");
-        samples.addAll(SavedDoc.rows(h, "memorySamples"));
+        samples.restore(h, "memorySamples");
     }
 }

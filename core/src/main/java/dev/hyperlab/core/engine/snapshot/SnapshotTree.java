@@ -14,24 +14,37 @@ import java.util.Set;
  * another's data and any of them can go).
  */
 public final class SnapshotTree {
-    /** In the order they were taken. */
-    private final LinkedHashMap<String, SnapshotRecord> records = new LinkedHashMap<>();
+    /** In the order they were taken; made with the first snapshot (most VMs of a large lab never take one). */
+    private LinkedHashMap<String, SnapshotRecord> records;
     private String current = "";
 
+    /** The records, for reading (empty until the first snapshot). */
+    private java.util.Map<String, SnapshotRecord> records() {
+        return records == null ? java.util.Collections.emptyMap() : records;
+    }
+
+    /** The records, for changing. */
+    private LinkedHashMap<String, SnapshotRecord> writable() {
+        if (records == null) {
+            records = new LinkedHashMap<>();
+        }
+        return records;
+    }
+
     public List<SnapshotRecord> all() {
-        return List.copyOf(records.values());
+        return List.copyOf(records().values());
     }
 
     public Optional<SnapshotRecord> get(String name) {
-        return Optional.ofNullable(records.get(name));
+        return Optional.ofNullable(records().get(name));
     }
 
     public boolean has(String name) {
-        return records.containsKey(name);
+        return records().containsKey(name);
     }
 
     public boolean isEmpty() {
-        return records.isEmpty();
+        return records().isEmpty();
     }
 
     /** The current snapshot's name, or empty. */
@@ -40,7 +53,7 @@ public final class SnapshotTree {
     }
 
     public void setCurrent(String name) {
-        if (!name.isEmpty() && !records.containsKey(name)) {
+        if (!name.isEmpty() && !records().containsKey(name)) {
             throw new IllegalArgumentException("no snapshot " + name);
         }
         current = name;
@@ -48,18 +61,18 @@ public final class SnapshotTree {
 
     /** Adds a snapshot just taken: it becomes current. */
     public void add(SnapshotRecord r) {
-        records.put(r.name(), r);
+        writable().put(r.name(), r);
         current = r.name();
     }
 
     /** Adds a loaded record without changing the current one. */
     public void load(SnapshotRecord r) {
-        records.put(r.name(), r);
+        writable().put(r.name(), r);
     }
 
     public List<String> children(String name) {
         List<String> out = new ArrayList<>();
-        for (SnapshotRecord r : records.values()) {
+        for (SnapshotRecord r : records().values()) {
             if (r.parent().equals(name)) {
                 out.add(r.name());
             }
@@ -83,23 +96,23 @@ public final class SnapshotTree {
      */
     public void remove(Collection<String> names) {
         Set<String> gone = Set.copyOf(names);
-        for (SnapshotRecord r : List.copyOf(records.values())) {
+        for (SnapshotRecord r : List.copyOf(records().values())) {
             if (!gone.contains(r.name()) && gone.contains(r.parent())) {
-                records.put(r.name(), r.withParent(survivingAncestor(r.parent(), gone)));
+                writable().put(r.name(), r.withParent(survivingAncestor(r.parent(), gone)));
             }
         }
         if (gone.contains(current)) {
             current = survivingAncestor(current, gone);
         }
         for (String n : names) {
-            records.remove(n);
+            writable().remove(n);
         }
     }
 
     private String survivingAncestor(String name, Set<String> gone) {
         String p = name;
         while (!p.isEmpty() && gone.contains(p)) {
-            SnapshotRecord r = records.get(p);
+            SnapshotRecord r = records().get(p);
             p = r == null ? "" : r.parent();
         }
         return p;

@@ -17,7 +17,7 @@ public final class SharedResource {
     private final String id;
     private final double capacity;
     /** How much each other activity on the resource slows every one of them (0: none; see the constructor). */
-    private final double corunnerSlowdown;
+    private double corunnerSlowdown;
     private final List<Activity> active = new ArrayList<>();
     private long lastUpdate;
     private long epoch;
@@ -55,6 +55,25 @@ public final class SharedResource {
         this.id = id;
         this.capacity = capacity;
         this.corunnerSlowdown = corunnerSlowdown;
+    }
+
+    /**
+     * Sets how much each other activity slows every one of them (a host made from a real machine's profile takes the
+     * slowdown measured there), before any activity is added to it.
+     */
+    public void corunnerSlowdown(double slowdown) {
+        if (!(slowdown >= 0) || Double.isInfinite(slowdown)) {
+            throw new IllegalArgumentException("co-runner slowdown must be finite and >= 0: " + id);
+        }
+        if (!active.isEmpty()) {
+            throw new IllegalStateException("co-runner slowdown set while activities run: " + id);
+        }
+        this.corunnerSlowdown = slowdown;
+    }
+
+    /** How much each other activity slows every one of them. */
+    public double corunnerSlowdown() {
+        return corunnerSlowdown;
     }
 
     public String id() {

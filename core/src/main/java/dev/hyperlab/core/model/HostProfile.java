@@ -19,7 +19,10 @@ import java.util.regex.Pattern;
  * A host profile: what {@code host calibrate} measured on a real machine, in a JSON file that {@code host create
  * --profile} makes a simulated host of. The simulated host gets the machine's cores and memory, and VMs of the profile's
  * guest and firmware boot through the phases measured there, each taking what it took with the guest booted alone
- * ({@link #solo}); what more guests at once cost is the model's own (docs/validation.md compares the two).
+ * ({@link #solo}). What more guests at once cost is the model's fair sharing of the cores, with the co-runner
+ * slowdown this machine showed ({@link #corunnerSlowdown}: fitted on the rounds of at most {@link #FIT_MAX_AT_ONCE}
+ * guests at once, on free cores) in place of the one fitted on the NCU study's KVM hosts; the rounds with more guests are
+ * the validation set (docs/validation.md compares them).
  *
  * <p>A profile file is input like any other a user hands over: every field is checked (its kind and version, counts
  * and sizes in range, phase names short and plain, seconds finite and bounded), and the file is read only up to
@@ -33,9 +36,12 @@ import java.util.regex.Pattern;
  * @param firmware their firmware
  * @param solo the phases of one guest booted alone, in boot order, each its mean over the calibration's solo boots
  * @param rows every round's figures, as {@code host calibrate} printed them
+ * @param corunnerSlowdown the slowdown each other guest booting at once added to a guest's CPU-bound phases on this
+ *     machine while every guest had a core of its own ({@link #fitCorunnerSlowdown}), or NaN where the profile has no
+ *     such round (one core, or only solo boots): a host made from it then uses the model's own
  */
 public record HostProfile(int cores, long memoryBytes, double cpuGhz, String hypervisor, String guest,
-        String firmware, List<Phase> solo, List<HostCalibration.Row> rows) {
+        String firmware, List<Phase> solo, List<HostCalibration.Row> rows, double corunnerSlowdown) {
 
     static final String KIND = "hyperlab-host-profile";
     static final int VERSION = 1;
@@ -43,11 +49,63 @@ public record HostProfile(int cores, long memoryBytes, double cpuGhz, String hyp
     private static final int MAX_PHASES = 64;
     private static final int MAX_ROWS = 64;
     private static final double MAX_PHASE_SECONDS = 3600;
+    /** The rounds the co-runner slowdown is fitted on: 2 guests at once (more are validation, docs/validation.md). */
+    public static final int FIT_MAX_AT_ONCE = 2;
+    /** Bound of a profile's co-runner slowdown: ten times the solo boot per co-runner is far beyond any measured. */
+    static final double MAX_CORUNNER_SLOWDOWN = 10;
     private static final Pattern PHASE = Pattern.compile("[a-z][a-z0-9._-]{0,31}(/[a-z0-9][a-z0-9._-]{0,31})?");
 
     public HostProfile {
         solo = List.copyOf(solo);
         rows = List.copyOf(rows);
+        if (!Double.isNaN(corunnerSlowdown) && !(corunnerSlowdown >= 0 && corunnerSlowdown <= MAX_CORUNNER_SLOWDOWN)) {
+            throw new IllegalArgumentException("co-runner slowdown " + corunnerSlowdown + " is not from 0 to "
+                    + MAX_CORUNNER_SLOWDOWN);
+        }
+    }
+
+    /** A profile whose co-runner slowdown is fitted on its own rounds ({@link #fitCorunnerSlowdown}). */
+    public HostProfile(int cores, long memoryBytes, double cpuGhz, String hypervisor, String guest, String firmware,
+            List<Phase> solo, List<HostCalibration.Row> rows) {
+        this(cores, memoryBytes, cpuGhz, hypervisor, guest, firmware, solo, rows, fitCorunnerSlowdown(cores, solo, rows));
+    }
+
+    /** Whether the profile carries a measured co-runner slowdown (else a host made from it uses the model's own). */
+    public boolean measuresCorunners() {
+        return !Double.isNaN(corunnerSlowdown);
+    }
+
+    /**
+     * The co-runner slowdown a machine showed: for each round of {@code n} guests at once with {@code 2 <= n <=}
+     * {@link #FIT_MAX_AT_ONCE} and {@code n <=} its cores (every guest on a core of its own, so fair sharing of the
+     * cores slows none of them), the ratio {@code r} of the round's CPU-bound phases (every phase but QEMU's own start,
+     * added up) to the solo boot's; the model's form there is {@code r = 1 + s × (n − 1)}, and {@code s} is its
+     * least-squares fit through the solo boot, {@code Σ (n − 1)(r − 1) / Σ (n − 1)²}, held to 0 ..
+     * {@link #MAX_CORUNNER_SLOWDOWN}. NaN when no round qualifies.
+     */
+    public static double fitCorunnerSlowdown(int cores, List<Phase> solo, List<HostCalibration.Row> rows) {
+        double soloCpu = 0;
+        for (Phase p : solo) {
+            soloCpu += p.fixed() ? 0 : p.seconds();
+        }
+        double num = 0;
+        double den = 0;
+        for (HostCalibration.Row r : rows) {
+            int n = r.atOnce();
+            if (n < 2 || n > FIT_MAX_AT_ONCE || n > cores || !(soloCpu > 0)) {
+                continue;
+            }
+            double cpu = 0;
+            for (Phase p : solo) {
+                cpu += p.fixed() ? 0 : r.phaseSeconds().getOrDefault(p.name(), 0.0);
+            }
+            num += (n - 1) * (cpu / soloCpu - 1);
+            den += (n - 1) * (n - 1);
+        }
+        if (den == 0) {
+            return Double.NaN;
+        }
+        return Math.clamp(num / den, 0, MAX_CORUNNER_SLOWDOWN);
     }
 
     /**
@@ -164,6 +222,9 @@ public record HostProfile(int cores, long memoryBytes, double cpuGhz, String hyp
         t.put("firmware", firmware);
         t.put("solo", phases);
         t.put("rows", rounds);
+        if (measuresCorunners()) {
+            t.put("corunnerSlowdown", corunnerSlowdown);
+        }
         return t;
     }
 
@@ -227,7 +288,10 @@ public record HostProfile(int cores, long memoryBytes, double cpuGhz, String hyp
                     decimal(r.get("meanBootSeconds"), "rows[" + i + "].meanBootSeconds", 0, MAX_PHASE_SECONDS),
                     decimal(r.get("slowdown"), "rows[" + i + "].slowdown", 0, 1e6), seconds));
         }
-        return new HostProfile((int) cores, memory, ghz, hypervisor, guest, firmware, solo, rows);
+        // the measured co-runner slowdown as written (a profile from before it was recorded: fitted on its rounds now)
+        double corunners = !t.containsKey("corunnerSlowdown") ? fitCorunnerSlowdown((int) cores, solo, rows)
+                : decimal(t.get("corunnerSlowdown"), "corunnerSlowdown", 0, MAX_CORUNNER_SLOWDOWN);
+        return new HostProfile((int) cores, memory, ghz, hypervisor, guest, firmware, solo, rows, corunners);
     }
 
     private static LabException invalid(Path file, String why) {

@@ -17,7 +17,11 @@ public final class SharedResource {
     private final String id;
     private final double capacity;
     /** How much each other activity on the resource slows every one of them (0: none; see the constructor). */
-    private final double corunnerSlowdown;
+    private double corunnerSlowdown;
+    /** Activities the resource runs side by side without time-slicing (a host's cores); beyond them, the slowdown below. */
+    private final int slots;
+    /** The slowdown each activity beyond {@link #slots} adds to every one (0: none; see the constructor). */
+    private final double oversubscribedSlowdown;
     private final List<Activity> active = new ArrayList<>();
     private long lastUpdate;
     private long epoch;
@@ -48,6 +52,28 @@ public final class SharedResource {
      * @param corunnerSlowdown the slowdown each other activity adds (0 for none)
      */
     public SharedResource(String id, double capacity, double corunnerSlowdown) {
+        this(id, capacity, corunnerSlowdown, Integer.MAX_VALUE, 0);
+    }
+
+    /**
+     * As {@link #SharedResource(String, double, double)}, and besides, once the activities outnumber the {@code slots}
+     * (a host's cores) each one beyond them slows every activity by {@code oversubscribedSlowdown} more: with {@code n}
+     * activities none runs faster than its cap divided by {@code 1 + corunnerSlowdown × (n − 1) + oversubscribedSlowdown
+     * × max(0, n − slots)}, as booting VMs whose vCPUs outnumber the cores are time-sliced on them.
+     *
+     * @param slots activities that run side by side (a host's cores), at least 1
+     * @param oversubscribedSlowdown the slowdown each activity beyond {@code slots} adds (0 for none)
+     */
+    public SharedResource(String id, double capacity, double corunnerSlowdown, int slots,
+            double oversubscribedSlowdown) {
+        if (slots < 1) {
+            throw new IllegalArgumentException("slots must be >= 1: " + id);
+        }
+        if (!(oversubscribedSlowdown >= 0) || Double.isInfinite(oversubscribedSlowdown)) {
+            throw new IllegalArgumentException("oversubscribed slowdown must be finite and >= 0: " + id);
+        }
+        this.slots = slots;
+        this.oversubscribedSlowdown = oversubscribedSlowdown;
         if (!(capacity > 0)) {
             throw new IllegalArgumentException("capacity must be > 0: " + id);
         }
@@ -57,6 +83,25 @@ public final class SharedResource {
         this.id = id;
         this.capacity = capacity;
         this.corunnerSlowdown = corunnerSlowdown;
+    }
+
+    /**
+     * Sets how much each other activity slows every one of them (a host made from a real machine's profile takes the
+     * slowdown measured there), before any activity is added to it.
+     */
+    public void corunnerSlowdown(double slowdown) {
+        if (!(slowdown >= 0) || Double.isInfinite(slowdown)) {
+            throw new IllegalArgumentException("co-runner slowdown must be finite and >= 0: " + id);
+        }
+        if (!active.isEmpty()) {
+            throw new IllegalStateException("co-runner slowdown set while activities run: " + id);
+        }
+        this.corunnerSlowdown = slowdown;
+    }
+
+    /** How much each other activity slows every one of them. */
+    public double corunnerSlowdown() {
+        return corunnerSlowdown;
     }
 
     public String id() {
@@ -190,7 +235,7 @@ public final class SharedResource {
             order = Arrays.copyOf(order, m);
             floors = Arrays.copyOf(floors, m);
         }
-        double interference = 1 + corunnerSlowdown * (n - 1);
+        double interference = 1 + corunnerSlowdown * (n - 1) + oversubscribedSlowdown * Math.max(0, n - slots);
         boolean reserved = false;
         for (int i = 0; i < n; i++) {
             Activity a = active.get(i);

@@ -65,6 +65,79 @@ public class HostProfileTest {
         });
     }
 
+    /** A 2-core machine's profile: solo boot 0.5 s QEMU start + 3.25 s kernel; 2 at once, the kernel 10 % longer. */
+    public static HostProfile measuredTwoAtOnce() {
+        Map<String, Double> one = new LinkedHashMap<>();
+        one.put("vmm/start", 0.5);
+        one.put("kernel", 3.25);
+        Map<String, Double> two = new LinkedHashMap<>();
+        two.put("vmm/start", 0.7); // QEMU's own start is not guest work: left out of the fit
+        two.put("kernel", 3.575);
+        Map<String, Double> three = new LinkedHashMap<>();
+        three.put("vmm/start", 0.5);
+        three.put("kernel", 9.0); // 3 on 2 cores: validation, never fitted on
+        return new HostProfile(2, 24L << 30, 2.4, "qemu 7.2.22 (tcg)", "tiny-linux", "bios",
+                List.of(new HostProfile.Phase("vmm/start", 0.5, true), new HostProfile.Phase("kernel", 3.25, false)),
+                List.of(new HostCalibration.Row(1, 3.75, 1.0, one), new HostCalibration.Row(2, 4.275, 1.14, two),
+                        new HostCalibration.Row(3, 9.5, 2.53, three)));
+    }
+
+    @Test
+    void theCorunnerSlowdownIsFittedOnTwoAtOnceOnly() {
+        assertThat(measuredTwoAtOnce().corunnerSlowdown()).isCloseTo(0.1, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(sample().measuresCorunners()).as("solo boots only: the model's own").isFalse();
+        HostProfile p = measuredTwoAtOnce();
+        // one core: 2 at once share it, which says nothing about co-runners on free cores
+        assertThat(HostProfile.fitCorunnerSlowdown(1, p.solo(), p.rows())).isNaN();
+        // faster together than alone (noise): no negative slowdown
+        Map<String, Double> fast = new LinkedHashMap<>(p.rows().get(1).phaseSeconds());
+        fast.put("kernel", 3.0);
+        assertThat(HostProfile.fitCorunnerSlowdown(2, p.solo(), List.of(p.rows().getFirst(),
+                new HostCalibration.Row(2, 3.5, 0.93, fast)))).isZero();
+    }
+
+    private static String withCorunners(String profile, String value) {
+        return profile.replaceFirst("\"corunnerSlowdown\" : [^,\\n]+", "\"corunnerSlowdown\" : "
+                + java.util.regex.Matcher.quoteReplacement(value));
+    }
+
+    @Test
+    void theMeasuredSlowdownIsWrittenAndReadBackOrFittedWhereAnOlderFileHasNone() throws Exception {
+        Path f = tmp.resolve("p.json");
+        measuredTwoAtOnce().write(f);
+        assertThat(Files.readString(f)).contains("\"corunnerSlowdown\" : 0.1000");
+        assertThat(HostProfile.read(f)).isEqualTo(measuredTwoAtOnce());
+        // as written by a hyperlab before the field: fitted on its rounds when read
+        Path old = tmp.resolve("old.json");
+        Files.writeString(old, Files.readString(f).replaceFirst("\\s*\"corunnerSlowdown\" : [^,\\n]+,", ""));
+        assertThat(Files.readString(old)).doesNotContain("corunnerSlowdown");
+        assertThat(HostProfile.read(old).corunnerSlowdown()).isEqualTo(measuredTwoAtOnce().corunnerSlowdown());
+        // a user's own figure is taken as given
+        Path own = tmp.resolve("own.json");
+        Files.writeString(own, withCorunners(Files.readString(f), "0.25"));
+        assertThat(HostProfile.read(own).corunnerSlowdown()).isEqualTo(0.25);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "-0.5|corunnerSlowdown is -0.5, not a number from 0.0 to 10.0",
+            "1e308|corunnerSlowdown is 1.0E308, not a number from 0.0 to 10.0",
+            "\"fast\"|corunnerSlowdown is fast, not a number",
+            "[1]|corunnerSlowdown is [1], not a number",
+            "null|corunnerSlowdown is null, not a number",
+    })
+    void aHostileCorunnerSlowdownIsRefusedInOneLine(String value, String why) throws Exception {
+        Path good = tmp.resolve("good.json");
+        measuredTwoAtOnce().write(good);
+        Path bad = tmp.resolve("bad.json");
+        Files.writeString(bad, withCorunners(Files.readString(good), value));
+        assertThatThrownBy(() -> HostProfile.read(bad)).isInstanceOfSatisfying(LabException.class, e -> {
+            assertThat(e.kind()).isEqualTo(LabException.Kind.INVALID);
+            assertThat(e.getMessage()).startsWith("host profile " + bad + " is not usable: ").contains(why)
+                    .doesNotContain("\n");
+        });
+    }
+
     @Test
     void aHugeOrTruncatedFileIsRefusedBeforeItIsParsed() throws Exception {
         Path huge = tmp.resolve("huge.json");

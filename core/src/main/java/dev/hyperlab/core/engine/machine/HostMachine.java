@@ -82,7 +82,7 @@ public final class HostMachine extends Machine {
         this.disks = List.copyOf(disks);
         this.bootOrder = List.copyOf(bootOrder);
         this.cpu = env.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz,
-                corunnerSlowdown(cores)));
+                corunnerSlowdown(cores), cores, Calibration.CPU_OVERSUBSCRIBED_SLOWDOWN));
         this.datastore = DiskModel.of(disks.getFirst().kind());
         for (HostDisk d : disks) {
             diskResources.add(env.sim().register(new SharedResource("host:" + name + ":" + d.device(), 1.0)));
@@ -102,6 +102,14 @@ public final class HostMachine extends Machine {
      */
     static double corunnerSlowdown(int cores) {
         return Calibration.CPU_CORUNNER_SLOWDOWN / Math.max(1, cores - Calibration.HOST_RESERVED_CORES);
+    }
+
+    /**
+     * The co-runner slowdown of this host's cores: the one its real machine showed where it was made from a profile
+     * that measured it ({@link HostProfile#corunnerSlowdown}), else the model's ({@link #corunnerSlowdown(int)}).
+     */
+    double corunnerSlowdown() {
+        return profile != null && profile.measuresCorunners() ? profile.corunnerSlowdown() : corunnerSlowdown(cores);
     }
 
     /** The first disk: the boot disk and the datastore holding the VMs' images. */
@@ -215,6 +223,7 @@ public final class HostMachine extends Machine {
     /** Makes this host boot its profile's guests through the phases {@code p} measured (set once, at creation). */
     public void measuredBy(HostProfile p) {
         this.profile = p;
+        cpu.corunnerSlowdown(corunnerSlowdown());
     }
 
     /** Memory VMs may use: installed memory less what the hypervisor (and, for type 2, the host OS) keeps. */
@@ -233,7 +242,7 @@ public final class HostMachine extends Machine {
         if (hypervisor != HypervisorType.TYPE2) {
             return Calibration.TYPE1_CPU_TAX;
         }
-        double hostOs = 1 + Calibration.TYPE2_HOST_OS_CORUNNERS * corunnerSlowdown(cores);
+        double hostOs = 1 + Calibration.TYPE2_HOST_OS_CORUNNERS * corunnerSlowdown();
         return (1 + Calibration.TYPE2_CPU_TAX) * hostOs - 1;
     }
 
@@ -527,7 +536,9 @@ public final class HostMachine extends Machine {
         host.memory.restore(h);
         host.stats.restore(h);
         host.enrolledKeys.restore(h);
-        host.profile = h.get("profile") == null ? null : HostProfile.fromTree(h.get("profile"));
+        if (h.get("profile") != null) {
+            host.measuredBy(HostProfile.fromTree(h.get("profile")));
+        }
         host.restoreRun(h);
         return host;
     }

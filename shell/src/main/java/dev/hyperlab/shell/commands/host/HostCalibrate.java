@@ -24,8 +24,9 @@ final class HostCalibrate extends ShellCommand {
     @Parameters(paramLabel = "NAME", description = "The host (local).", completionCandidates = LiveNames.Hosts.class)
     String name;
 
-    @Option(names = "--max", paramLabel = "N", description = "Most guests booted at once (default 3).")
-    int max = 3;
+    @Option(names = "--max", paramLabel = "N", description = "Most guests booted at once (default 4). The profile's "
+            + "co-runner slowdown is fitted on 2 at once; more are what docs/validation.md checks the model against.")
+    int max = 4;
 
     @Option(names = "--out", paramLabel = "FILE", description = "The host profile to write (default NAME.profile.json).")
     String out;

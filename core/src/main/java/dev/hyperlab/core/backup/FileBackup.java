@@ -122,11 +122,10 @@ final class FileBackup {
         TreeId root = new TreeId();
         int fd = fs.openDirectory(FileSource.CWD, new byte[] {'/'}, "/");
         try {
-            List<TreeNode> oldRoot = oldTree(parentRoot);
             if (selection.root().whole) {
-                contents(fd, oldRoot, root);
+                contents(fd, parentRoot, root);
             } else {
-                partial(fd, selection.root(), oldRoot, root);
+                partial(fd, selection.root(), oldTree(parentRoot), root);
             }
         } finally {
             fs.close(fd);
@@ -205,17 +204,24 @@ final class FileBackup {
         }
         try {
             directories++;
-            List<Xattr> xattrs = xattrs(fd);
+            boolean was = o != null && o.type() == FileType.DIRECTORY;
+            // a change of its extended attributes moves its change time, as for a file
+            List<Xattr> xattrs = was && o.unchanged(st) ? o.xattrs() : xattrs(fd);
             TreeId tree = new TreeId();
-            contents(fd, o != null && o.type() == FileType.DIRECTORY ? oldTree(o.subtree()) : List.of(), tree);
+            contents(fd, was ? o.subtree() : null, tree);
             pending.add(new Pending(node(name, st, null, xattrs), null, tree));
         } finally {
             fs.close(fd);
         }
     }
 
-    /** Every entry of open directory {@code fd}, in name order, then its tree. */
-    private void contents(int fd, List<TreeNode> oldEntries, TreeId tree) throws IOException {
+    /**
+     * Every entry of open directory {@code fd}, in name order, then its tree: the parent backup's tree
+     * {@code oldId} (null when there is none) when every entry is the same as there, so an unchanged directory is
+     * neither encoded nor hashed again.
+     */
+    private void contents(int fd, ObjectId oldId, TreeId tree) throws IOException {
+        List<TreeNode> oldEntries = oldTree(oldId);
         List<DirEntry> names;
         try {
             names = fs.list(fd, "list");
@@ -253,7 +259,29 @@ final class FileBackup {
                 path.removeLast();
             }
         }
+        if (pipeline != null && oldId != null && same(pending, oldEntries) && index.contains(oldId)) {
+            tree.id = oldId;
+            return;
+        }
         submitTree(pending, tree);
+    }
+
+    /**
+     * Whether {@code pending} are the parent backup's {@code oldEntries}, node for node: none read again, every
+     * subdirectory's tree known (kept from the parent) and every field alike.
+     */
+    private static boolean same(List<Pending> pending, List<TreeNode> oldEntries) {
+        if (pending.size() != oldEntries.size()) {
+            return false;
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            if (p.content() != null || p.tree() != null && p.tree().id == null
+                    || !p.done().sameAs(oldEntries.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stores the tree of a directory's {@code pending} entries once every chunk read before is committed. */

@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingDeque;
 
 /**
  * One file backup's walk: the selected paths depth-first, names in byte order, each directory's entries stat-ed
@@ -81,6 +84,94 @@ final class FileBackup {
     record Outcome(TreeId root, FileCounts counts, long bytesRead, long bytesToRead, long leftOut,
             List<String> warnings) {}
 
+    /**
+     * The parent backup's trees, loaded (read, decrypted, decompressed, verified, decoded) on a second thread ahead of
+     * the walk: when the walk has a directory's old entries, the trees of its subdirectories are queued, the newest
+     * directory's first and in name order (the walk goes depth-first, so it next needs the first subdirectory of the
+     * directory it just entered). The walk takes a tree from here: it runs a load that has not started itself and
+     * waits for one under way, so what it gets, and any error, is the same whatever the threads do. At most
+     * {@link #MAX_AHEAD} trees are queued or held; those of entries the walk did not enter (excluded, vanished) are
+     * dropped when their directory is done.
+     */
+    private static final class Prefetch implements AutoCloseable {
+        static final int MAX_AHEAD = 1024;
+        private final Trees trees;
+        private final LinkedBlockingDeque<FutureTask<List<TreeNode>>> queue = new LinkedBlockingDeque<>();
+        /** Only the walk's thread touches this. */
+        private final Map<ObjectId, FutureTask<List<TreeNode>>> queued = new HashMap<>();
+        private final Thread worker;
+
+        Prefetch(Trees trees) {
+            this.trees = trees;
+            this.worker = Thread.ofPlatform().daemon().name("file-backup-trees").start(() -> {
+                try {
+                    while (true) {
+                        queue.takeFirst().run();
+                    }
+                } catch (InterruptedException e) {
+                    // closed
+                }
+            });
+        }
+
+        /** Queues the trees of the subdirectories in {@code entries}, first name first, ahead of what is queued. */
+        void ahead(List<TreeNode> entries) {
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                ObjectId id = entries.get(i).subtree();
+                if (id != null && queued.size() < MAX_AHEAD && !queued.containsKey(id)) {
+                    FutureTask<List<TreeNode>> task = new FutureTask<>(() -> trees.load(id));
+                    queued.put(id, task);
+                    queue.offerFirst(task);
+                }
+            }
+        }
+
+        /** Tree {@code id}: queued (run here if not started), or loaded here. */
+        List<TreeNode> take(ObjectId id) throws IOException {
+            FutureTask<List<TreeNode>> task = queued.remove(id);
+            if (task == null) {
+                return trees.load(id);
+            }
+            task.run(); // nothing when the worker has run it or is running it
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading the previous backup's trees");
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case IOException io -> throw io;
+                    case RuntimeException r -> throw r;
+                    case Error err -> throw err;
+                    default -> throw new IllegalStateException(e.getCause());
+                }
+            }
+        }
+
+        /** Drops what was queued for {@code entries} and not taken. */
+        void forget(List<TreeNode> entries) {
+            for (TreeNode e : entries) {
+                if (e.subtree() != null) {
+                    FutureTask<List<TreeNode>> task = queued.remove(e.subtree());
+                    if (task != null) {
+                        task.cancel(false);
+                        queue.remove(task);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            worker.interrupt();
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private final FileSource fs;
     private final BackupPipeline pipeline;
     private final RepositoryIndex index;
@@ -91,6 +182,7 @@ final class FileBackup {
     private final byte[] buf;
     private final List<byte[]> path = new ArrayList<>();
     private final Map<Inode, FirstRead> links = new HashMap<>();
+    private Prefetch prefetch;
     private long files;
     private long directories;
     private long others;
@@ -121,6 +213,7 @@ final class FileBackup {
     Outcome run(FileSelection selection, ObjectId parentRoot) throws IOException {
         TreeId root = new TreeId();
         int fd = fs.openDirectory(FileSource.CWD, new byte[] {'/'}, "/");
+        prefetch = old == null || parentRoot == null ? null : new Prefetch(old);
         try {
             if (selection.root().whole) {
                 contents(fd, parentRoot, root);
@@ -129,6 +222,9 @@ final class FileBackup {
             }
         } finally {
             fs.close(fd);
+            if (prefetch != null) {
+                prefetch.close();
+            }
         }
         return new Outcome(root, new FileCounts(files, directories, others, bytes, newFiles, changedFiles,
                 unchangedFiles), bytesRead, bytesToRead, leftOut, warnings);
@@ -222,6 +318,19 @@ final class FileBackup {
      */
     private void contents(int fd, ObjectId oldId, TreeId tree) throws IOException {
         List<TreeNode> oldEntries = oldTree(oldId);
+        if (prefetch != null) {
+            prefetch.ahead(oldEntries);
+        }
+        try {
+            walkContents(fd, oldId, oldEntries, tree);
+        } finally {
+            if (prefetch != null) {
+                prefetch.forget(oldEntries);
+            }
+        }
+    }
+
+    private void walkContents(int fd, ObjectId oldId, List<TreeNode> oldEntries, TreeId tree) throws IOException {
         List<DirEntry> names;
         try {
             names = fs.list(fd, "list");
@@ -492,7 +601,7 @@ final class FileBackup {
             return List.of();
         }
         try {
-            return old.load(id);
+            return prefetch != null ? prefetch.take(id) : old.load(id);
         } catch (IOException e) {
             warn(where() + ": the previous backup's tree cannot be read (" + e.getMessage() + "); its files are read"
                     + " again");

@@ -91,9 +91,37 @@ public final class Training {
         String last = ctx.lab().backups(repo.toString(), "").list().getLast().id();
         failed += Batch.run(ctx, "backup restore %s --to %s --repo %s; backup prune --keep-last 1 --repo %s".formatted(
                 last, dir.resolve("restored.raw"), repo, repo));
+        failed += files(ctx, dir, repo);
         if (failed != 0) { // a command that fails trains its error path only: say so rather than build a poorer cache
             throw new IllegalStateException("a storage command of the training run failed (run them in the shell)");
         }
+    }
+
+    /**
+     * File backups of a small tree of this machine (2,000 files in 40 directories, links among them): a first backup,
+     * an unchanged second one, a listing and a restore, so that the walk's classes (the C library calls, trees,
+     * chunker) load from the cache and their profiles are there when a user's backup starts (issue 18).
+     */
+    private static int files(ShellContext ctx, Path dir, Path repo) {
+        Path tree = dir.resolve("files");
+        try {
+            for (int d = 0; d < 40; d++) {
+                Path sub = Files.createDirectories(tree.resolve("d" + d));
+                for (int f = 0; f < 50; f++) {
+                    // a few KiB each, some alike (deduplicated), some not
+                    Files.writeString(sub.resolve("f" + f + ".txt"),
+                            ("line " + (d * f % 7) + "\n").repeat(64 + f * 8));
+                }
+                Files.createSymbolicLink(sub.resolve("link"), Path.of("f0.txt"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int failed = Batch.run(ctx, "backup files %1$s --repo %2$s; backup files %1$s --repo %2$s"
+                .formatted(tree, repo));
+        String last = ctx.lab().backups(repo.toString(), "").list().getLast().id();
+        return failed + Batch.run(ctx, ("backup ls %1$s %2$s --recursive --repo %3$s;"
+                + " backup restore %1$s --to %4$s --repo %3$s").formatted(last, tree, repo, dir.resolve("restored")));
     }
 
     /** A terminal on a new pseudo-terminal through JLine's FFM provider (what the shell uses), else a plain one. */

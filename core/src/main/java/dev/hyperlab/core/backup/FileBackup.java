@@ -12,6 +12,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingDeque;
 
 /**
  * One file backup's walk: the selected paths depth-first, names in byte order, each directory's entries stat-ed
@@ -81,6 +84,94 @@ final class FileBackup {
     record Outcome(TreeId root, FileCounts counts, long bytesRead, long bytesToRead, long leftOut,
             List<String> warnings) {}
 
+    /**
+     * The parent backup's trees, loaded (read, decrypted, decompressed, verified, decoded) on a second thread ahead of
+     * the walk: when the walk has a directory's old entries, the trees of its subdirectories are queued, the newest
+     * directory's first and in name order (the walk goes depth-first, so it next needs the first subdirectory of the
+     * directory it just entered). The walk takes a tree from here: it runs a load that has not started itself and
+     * waits for one under way, so what it gets, and any error, is the same whatever the threads do. At most
+     * {@link #MAX_AHEAD} trees are queued or held; those of entries the walk did not enter (excluded, vanished) are
+     * dropped when their directory is done.
+     */
+    private static final class Prefetch implements AutoCloseable {
+        static final int MAX_AHEAD = 1024;
+        private final Trees trees;
+        private final LinkedBlockingDeque<FutureTask<List<TreeNode>>> queue = new LinkedBlockingDeque<>();
+        /** Only the walk's thread touches this. */
+        private final Map<ObjectId, FutureTask<List<TreeNode>>> queued = new HashMap<>();
+        private final Thread worker;
+
+        Prefetch(Trees trees) {
+            this.trees = trees;
+            this.worker = Thread.ofPlatform().daemon().name("file-backup-trees").start(() -> {
+                try {
+                    while (true) {
+                        queue.takeFirst().run();
+                    }
+                } catch (InterruptedException e) {
+                    // closed
+                }
+            });
+        }
+
+        /** Queues the trees of the subdirectories in {@code entries}, first name first, ahead of what is queued. */
+        void ahead(List<TreeNode> entries) {
+            for (int i = entries.size() - 1; i >= 0; i--) {
+                ObjectId id = entries.get(i).subtree();
+                if (id != null && queued.size() < MAX_AHEAD && !queued.containsKey(id)) {
+                    FutureTask<List<TreeNode>> task = new FutureTask<>(() -> trees.load(id));
+                    queued.put(id, task);
+                    queue.offerFirst(task);
+                }
+            }
+        }
+
+        /** Tree {@code id}: queued (run here if not started), or loaded here. */
+        List<TreeNode> take(ObjectId id) throws IOException {
+            FutureTask<List<TreeNode>> task = queued.remove(id);
+            if (task == null) {
+                return trees.load(id);
+            }
+            task.run(); // nothing when the worker has run it or is running it
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while reading the previous backup's trees");
+            } catch (ExecutionException e) {
+                switch (e.getCause()) {
+                    case IOException io -> throw io;
+                    case RuntimeException r -> throw r;
+                    case Error err -> throw err;
+                    default -> throw new IllegalStateException(e.getCause());
+                }
+            }
+        }
+
+        /** Drops what was queued for {@code entries} and not taken. */
+        void forget(List<TreeNode> entries) {
+            for (TreeNode e : entries) {
+                if (e.subtree() != null) {
+                    FutureTask<List<TreeNode>> task = queued.remove(e.subtree());
+                    if (task != null) {
+                        task.cancel(false);
+                        queue.remove(task);
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            worker.interrupt();
+            try {
+                worker.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private final FileSource fs;
     private final BackupPipeline pipeline;
     private final RepositoryIndex index;
@@ -91,6 +182,7 @@ final class FileBackup {
     private final byte[] buf;
     private final List<byte[]> path = new ArrayList<>();
     private final Map<Inode, FirstRead> links = new HashMap<>();
+    private Prefetch prefetch;
     private long files;
     private long directories;
     private long others;
@@ -121,15 +213,18 @@ final class FileBackup {
     Outcome run(FileSelection selection, ObjectId parentRoot) throws IOException {
         TreeId root = new TreeId();
         int fd = fs.openDirectory(FileSource.CWD, new byte[] {'/'}, "/");
+        prefetch = old == null || parentRoot == null ? null : new Prefetch(old);
         try {
-            List<TreeNode> oldRoot = oldTree(parentRoot);
             if (selection.root().whole) {
-                contents(fd, oldRoot, root);
+                contents(fd, parentRoot, root);
             } else {
-                partial(fd, selection.root(), oldRoot, root);
+                partial(fd, selection.root(), oldTree(parentRoot), root);
             }
         } finally {
             fs.close(fd);
+            if (prefetch != null) {
+                prefetch.close();
+            }
         }
         return new Outcome(root, new FileCounts(files, directories, others, bytes, newFiles, changedFiles,
                 unchangedFiles), bytesRead, bytesToRead, leftOut, warnings);
@@ -205,17 +300,37 @@ final class FileBackup {
         }
         try {
             directories++;
-            List<Xattr> xattrs = xattrs(fd);
+            boolean was = o != null && o.type() == FileType.DIRECTORY;
+            // a change of its extended attributes moves its change time, as for a file
+            List<Xattr> xattrs = was && o.unchanged(st) ? o.xattrs() : xattrs(fd);
             TreeId tree = new TreeId();
-            contents(fd, o != null && o.type() == FileType.DIRECTORY ? oldTree(o.subtree()) : List.of(), tree);
+            contents(fd, was ? o.subtree() : null, tree);
             pending.add(new Pending(node(name, st, null, xattrs), null, tree));
         } finally {
             fs.close(fd);
         }
     }
 
-    /** Every entry of open directory {@code fd}, in name order, then its tree. */
-    private void contents(int fd, List<TreeNode> oldEntries, TreeId tree) throws IOException {
+    /**
+     * Every entry of open directory {@code fd}, in name order, then its tree: the parent backup's tree
+     * {@code oldId} (null when there is none) when every entry is the same as there, so an unchanged directory is
+     * neither encoded nor hashed again.
+     */
+    private void contents(int fd, ObjectId oldId, TreeId tree) throws IOException {
+        List<TreeNode> oldEntries = oldTree(oldId);
+        if (prefetch != null) {
+            prefetch.ahead(oldEntries);
+        }
+        try {
+            walkContents(fd, oldId, oldEntries, tree);
+        } finally {
+            if (prefetch != null) {
+                prefetch.forget(oldEntries);
+            }
+        }
+    }
+
+    private void walkContents(int fd, ObjectId oldId, List<TreeNode> oldEntries, TreeId tree) throws IOException {
         List<DirEntry> names;
         try {
             names = fs.list(fd, "list");
@@ -253,7 +368,29 @@ final class FileBackup {
                 path.removeLast();
             }
         }
+        if (pipeline != null && oldId != null && same(pending, oldEntries) && index.contains(oldId)) {
+            tree.id = oldId;
+            return;
+        }
         submitTree(pending, tree);
+    }
+
+    /**
+     * Whether {@code pending} are the parent backup's {@code oldEntries}, node for node: none read again, every
+     * subdirectory's tree known (kept from the parent) and every field alike.
+     */
+    private static boolean same(List<Pending> pending, List<TreeNode> oldEntries) {
+        if (pending.size() != oldEntries.size()) {
+            return false;
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            Pending p = pending.get(i);
+            if (p.content() != null || p.tree() != null && p.tree().id == null
+                    || !p.done().sameAs(oldEntries.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Stores the tree of a directory's {@code pending} entries once every chunk read before is committed. */
@@ -464,7 +601,7 @@ final class FileBackup {
             return List.of();
         }
         try {
-            return old.load(id);
+            return prefetch != null ? prefetch.take(id) : old.load(id);
         } catch (IOException e) {
             warn(where() + ": the previous backup's tree cannot be read (" + e.getMessage() + "); its files are read"
                     + " again");

@@ -65,8 +65,38 @@ record TreeNode(
      * reboots for some file systems (as restic leaves it out).
      */
     boolean unchanged(FileStat st) {
-        return st.type() == type && st.size() == size && st.mtimeSec() == mtimeSec && st.mtimeNsec() == mtimeNsec
+        // only a regular file's size is kept (a symbolic link's is its target's length, which its times cover)
+        return st.type() == type && (type == FileType.FILE ? st.size() : 0) == size && st.mtimeSec() == mtimeSec && st.mtimeNsec() == mtimeNsec
                 && st.ctimeSec() == ctimeSec && st.ctimeNsec() == ctimeNsec && st.ino() == ino;
+    }
+
+    /**
+     * Whether this node and {@code o} encode to the same bytes in a tree: every field alike (arrays and lists by
+     * content). A directory whose nodes are all the same as its parent backup's keeps the parent's tree.
+     */
+    boolean sameAs(TreeNode o) {
+        return type == o.type && mode == o.mode && uid == o.uid && gid == o.gid && mtimeSec == o.mtimeSec
+                && mtimeNsec == o.mtimeNsec && ctimeSec == o.ctimeSec && ctimeNsec == o.ctimeNsec && size == o.size
+                && ino == o.ino && dev == o.dev && nlink == o.nlink && rdev == o.rdev
+                && java.util.Arrays.equals(name, o.name) && user.equals(o.user) && group.equals(o.group)
+                && java.util.Arrays.equals(target, o.target) && sameXattrs(xattrs, o.xattrs)
+                && (content == o.content || content.equals(o.content)) && java.util.Objects.equals(subtree, o.subtree);
+    }
+
+    private static boolean sameXattrs(List<Xattr> a, List<Xattr> b) {
+        if (a == b) {
+            return true;
+        }
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!java.util.Arrays.equals(a.get(i).name(), b.get(i).name())
+                    || !java.util.Arrays.equals(a.get(i).value(), b.get(i).value())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Data bytes of a regular file: its length less its holes. */

@@ -164,6 +164,44 @@ class FileBackupTest {
     }
 
     @Test
+    void aSecondBackupOfADeepTreeKeepsUnchangedTreesAndSeesEveryChange() throws IOException {
+        // more directories than the trees loaded ahead of the walk (Prefetch.MAX_AHEAD), three levels, identical
+        // subtrees (same tree id in many places), and between the backups: an exclude, a change, a removal, a link
+        Path src = Files.createDirectories(tmp.resolve("deep"));
+        for (int a = 0; a < 12; a++) {
+            for (int b = 0; b < 100; b++) {
+                Path d = Files.createDirectories(src.resolve("a" + a + "/b" + b));
+                Files.writeString(d.resolve("f"), b % 3 == 0 ? "same" : "file " + a + "/" + b);
+            }
+        }
+        BackupRepository repo = repo(true);
+        FileBackupResult first = backup(repo, src);
+        FileBackupResult same = backup(repo, src);
+        assertThat(same.bytesRead()).isZero();
+        assertThat(same.backup().bytesAdded()).as("every tree kept").isZero();
+        assertThat(same.warnings()).isEmpty();
+
+        Files.writeString(src.resolve("a7/b50/f"), "changed", StandardOpenOption.APPEND);
+        Files.delete(src.resolve("a3/b9/f"));
+        Files.delete(src.resolve("a3/b9"));
+        Files.createSymbolicLink(src.resolve("a11/b99/link"), Path.of("f"));
+        Files.setPosixFilePermissions(src.resolve("a0/b0"), PosixFilePermissions.fromString("rwx------"));
+        FileBackupResult third = backup(repo, src, src + "/a5/**");
+        assertThat(third.bytesRead()).isEqualTo("file 7/50changed".length());
+        assertThat(third.backup().files().unchangedFiles()).isEqualTo(1200 - 100 - 2);
+        assertThat(third.backup().parents()).containsExactly(same.backup().id());
+
+        Path target = tmp.resolve("restored");
+        repo.restoreFiles(third.backup().id(), target.toString(), List.of(), false);
+        java.util.function.Predicate<String> kept = l -> !l.startsWith("/a5/") && !l.startsWith("/a5 ");
+        List<String> now = FileTrees.describe(src.toString()).stream().filter(kept).toList();
+        assertThat(restoredBelow(target, src).stream().filter(kept).toList()).containsExactlyElementsOf(now);
+        assertThat(Path.of(target + src.toString(), "a5")).doesNotExist();
+        assertThat(repo.check(true).errors()).isEmpty();
+        assertThat(first.backup().files().files()).isEqualTo(1200);
+    }
+
+    @Test
     void aFileAndADiskWithTheSameBytesShareTheirBlobs() throws IOException {
         Path disk = TestDisks.make(Files.createDirectories(tmp.resolve("disks")).resolve("vda.raw"),
                 32 * TestDisks.MiB, 20, 5);

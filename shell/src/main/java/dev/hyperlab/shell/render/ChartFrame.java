@@ -1,6 +1,11 @@
 package dev.hyperlab.shell.render;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -14,7 +19,29 @@ final class ChartFrame {
     /** Vertical room a panel takes beyond its own height: its title above, its time labels below. */
     static final int PANEL_MARGIN = 40;
 
+    /** Colours of the thin per-VM lines, taken in turn within a host's panel. */
+    private static final String[] VM_COLOURS = {"#6b8fd6", "#d6906b", "#7fb069", "#b08fd0", "#d0b85c", "#5fb3b3"};
+
     private ChartFrame() {}
+
+    /** The samples grouped by the machine they describe, each group in the samples' order. */
+    static <S> Map<String, List<S>> byMachine(List<S> samples, Function<S, String> machine) {
+        Map<String, List<S>> by = new LinkedHashMap<>();
+        for (S s : samples) {
+            by.computeIfAbsent(machine.apply(s), k -> new ArrayList<>()).add(s);
+        }
+        return by;
+    }
+
+    /** The hosts to draw a panel for, in {@code vmsByHost}'s order: those with samples of their own. */
+    static List<String> hostsWithSamples(Map<String, List<String>> vmsByHost, Map<String, ?> byMachine) {
+        return vmsByHost.keySet().stream().filter(byMachine::containsKey).toList();
+    }
+
+    /** The colour of the {@code i}-th VM line in a panel. */
+    static String vmColour(int i) {
+        return VM_COLOURS[i % VM_COLOURS.length];
+    }
 
     /** The SVG's opening tag and style for {@code panels} panels of {@code panel} pixels; {@code style} adds classes. */
     static StringBuilder open(String id, int panels, int panel, String style) {

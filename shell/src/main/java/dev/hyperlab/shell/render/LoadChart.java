@@ -3,8 +3,6 @@ package dev.hyperlab.shell.render;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.StatSample;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +15,6 @@ import java.util.Map;
 public final class LoadChart {
     private static final int PANEL = 120;
     private static final int LEFT = ChartFrame.LEFT;
-    private static final String[] VM_COLOURS = {"#6b8fd6", "#d6906b", "#7fb069", "#b08fd0", "#d0b85c", "#5fb3b3"};
 
     private LoadChart() {}
 
@@ -28,11 +25,8 @@ public final class LoadChart {
      */
     public static String svg(List<StatSample> samples, Map<String, List<String>> vmsByHost, Duration from,
             Duration to) {
-        Map<String, List<StatSample>> byMachine = new LinkedHashMap<>();
-        for (StatSample s : samples) {
-            byMachine.computeIfAbsent(s.machine(), k -> new ArrayList<>()).add(s);
-        }
-        List<String> hostNames = vmsByHost.keySet().stream().filter(byMachine::containsKey).toList();
+        Map<String, List<StatSample>> byMachine = ChartFrame.byMachine(samples, StatSample::machine);
+        List<String> hostNames = ChartFrame.hostsWithSamples(vmsByHost, byMachine);
         if (hostNames.isEmpty()) {
             return "";
         }
@@ -50,7 +44,7 @@ public final class LoadChart {
                 List<StatSample> vs = byMachine.get(vm);
                 if (vs != null) {
                     b.append(line(vs, start, span, chart, top, "vm\" stroke=\""
-                            + VM_COLOURS[colour++ % VM_COLOURS.length]));
+                            + ChartFrame.vmColour(colour++)));
                     points(b, vs, start, span, chart, top);
                 }
             }

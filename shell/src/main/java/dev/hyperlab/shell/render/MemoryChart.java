@@ -3,8 +3,6 @@ package dev.hyperlab.shell.render;
 import dev.hyperlab.api.lab.MemorySample;
 import dev.hyperlab.api.lab.Sizes;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,7 +15,6 @@ import java.util.Map;
 public final class MemoryChart {
     static final int PANEL = 150;
     static final int LEFT = ChartFrame.LEFT;
-    private static final String[] VM_COLOURS = {"#6b8fd6", "#d6906b", "#7fb069", "#b08fd0", "#d0b85c", "#5fb3b3"};
 
     private MemoryChart() {}
 
@@ -28,11 +25,8 @@ public final class MemoryChart {
      */
     public static String svg(List<MemorySample> samples, Map<String, List<String>> vmsByHost, Duration from,
             Duration to) {
-        Map<String, List<MemorySample>> byMachine = new LinkedHashMap<>();
-        for (MemorySample s : samples) {
-            byMachine.computeIfAbsent(s.machine(), k -> new ArrayList<>()).add(s);
-        }
-        List<String> hostNames = vmsByHost.keySet().stream().filter(byMachine::containsKey).toList();
+        Map<String, List<MemorySample>> byMachine = ChartFrame.byMachine(samples, MemorySample::machine);
+        List<String> hostNames = ChartFrame.hostsWithSamples(vmsByHost, byMachine);
         if (hostNames.isEmpty()) {
             return "";
         }
@@ -65,7 +59,7 @@ public final class MemoryChart {
                     continue;
                 }
                 b.append(line(vs, sc, "vm\" data-vm=\"" + TimelineSvg.esc(vm) + "\" stroke=\""
-                        + VM_COLOURS[colour++ % VM_COLOURS.length], MemorySample::size));
+                        + ChartFrame.vmColour(colour++), MemorySample::size));
             }
             for (MemorySample s : hs) {
                 b.append("<circle class=\"pt\" r=\"3\" cx=\"").append(fmt(sc.x(s.time().toNanos()))).append("\" cy=\"")

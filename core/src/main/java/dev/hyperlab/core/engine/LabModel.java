@@ -655,10 +655,12 @@ public final class LabModel {
         return diskBudget.setting();
     }
 
-    /** The disk budget in bytes now (for {@code auto}, half of what is free), or empty for a lab kept in memory. */
-    public OptionalLong diskBudgetBytes() {
-        OptionalLong free = images.freeSpace();
-        return free.isPresent() ? OptionalLong.of(diskBudget.limit(free.getAsLong())) : OptionalLong.empty();
+    /**
+     * The disk budget in bytes with {@code free} bytes free (for {@code auto}, half of it), or 0 for a lab kept in
+     * memory (no free space). The caller reads the free space once, so that what it shows agrees with itself.
+     */
+    public long diskBudgetBytes(OptionalLong free) {
+        return free.isPresent() ? diskBudget.limit(free.getAsLong()) : 0;
     }
 
     /** Bytes free on the file system of the lab's images, or empty for a lab kept in memory. */

@@ -30,6 +30,7 @@ import dev.hyperlab.core.model.OsProfiles;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -115,10 +116,11 @@ public final class LocalLab implements Lab, AutoCloseable {
     public LabInfo info() {
         return read(m -> {
             DiskUsage used = dir == null ? new DiskUsage(0, 0) : DiskUsage.of(dir.path(), m.disks().paths());
+            OptionalLong free = m.freeSpace();
             return new LabInfo(dir == null ? "" : dir.path().toString(), m.seed(),
                     Duration.ofNanos(m.sim().now()), m.hostCount(), m.hostsIn(HostState.RUNNING), m.vmCount(),
                     m.vmsIn(VmState.RUNNING), m.sim().pendingEvents(), LabModel.ENGINE_VERSION, m.pluginsUsed(),
-                    used.allocated(), used.apparent(), m.freeSpace().orElse(0), m.diskBudgetBytes().orElse(0),
+                    used.allocated(), used.apparent(), free.orElse(0), m.diskBudgetBytes(free),
                     m.diskBudgetSetting(), "simulation");
         });
     }

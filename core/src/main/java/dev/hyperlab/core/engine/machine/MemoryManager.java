@@ -176,8 +176,7 @@ public final class MemoryManager {
     private long floor(VmMachine v, long memory) {
         if (policy.autoBalloon() && v.balloonCapable()) {
             // calibration: vm.resources.mem_reservation (memory.min: never ballooned below its reservation)
-            return Math.max(memory - (long) (memory * BALLOON_MAX_FRACTION), Math.min(memory,
-                    v.resources().memReservation()));
+            return Math.max(memory - (long) (memory * BALLOON_MAX_FRACTION), reserved(v, memory));
         }
         return memory;
     }
@@ -201,14 +200,14 @@ public final class MemoryManager {
                 + Sizes.format(policy.swapBytes()) + " swap";
     }
 
-    /** The memory reserved for {@code v} ({@code --mem-reservation}), at most its configured memory. */
-    private static long reserved(VmMachine v) {
-        return Math.min(v.memory, v.resources().memReservation());
+    /** The memory reserved for {@code v} (its memory reservation), at most {@code memory}, its configured memory. */
+    private static long reserved(VmMachine v, long memory) {
+        return Math.min(memory, v.resources().memReservation());
     }
 
     /** What the host may swap of {@code u}: its resident pages above its reservation. */
     private static long swappable(VmMachine u) {
-        return Math.max(0, u.account.resident - reserved(u));
+        return Math.max(0, u.account.resident - reserved(u, u.memory));
     }
 
     /**

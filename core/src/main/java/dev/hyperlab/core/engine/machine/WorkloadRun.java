@@ -62,7 +62,7 @@ public final class WorkloadRun implements ActivityOwner {
      * (megacycles, since the VM's last start), disk latency now (ns), bytes written since its last start, guest memory
      * used. Kept across restarts: a total that went down marks a new start.
      */
-    private final java.util.ArrayList<long[]> samples = new java.util.ArrayList<>();
+    private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
     /** 30 days of samples at {@link StatSampler#INTERVAL_NANOS}; older ones are dropped first. */
     static final int MAX_SAMPLES = 30 * 24 * 6;
 
@@ -95,7 +95,7 @@ public final class WorkloadRun implements ActivityOwner {
 
     /** Its samples (see {@link #samples}), oldest first. */
     public java.util.List<long[]> samples() {
-        return java.util.Collections.unmodifiableList(samples);
+        return java.util.List.copyOf(samples);
     }
 
     /** The VM starts (a boot from off): its totals start again. */
@@ -303,7 +303,7 @@ public final class WorkloadRun implements ActivityOwner {
         g.writeEndArray();
         g.writeNumberField("runningNanos", runningNanos);
         if (!samples.isEmpty()) {
-            SavedDoc.writeRows(g, "statSamples", samples);
+            SavedDoc.writeRows(g, "statSamples", samples());
         }
         g.writeEndObject();
     }
@@ -332,7 +332,13 @@ public final class WorkloadRun implements ActivityOwner {
         read = t[5];
         runningNanos = SavedDoc.num(w, "runningNanos");
         if (w.containsKey("statSamples")) {
-            samples.addAll(SavedDoc.rows(w, "statSamples"));
+            // a saved lab may hold more than the cap (an older build, an edited file): keep the newest
+            for (long[] row : SavedDoc.rows(w, "statSamples")) {
+                if (samples.size() == MAX_SAMPLES) {
+                    samples.removeFirst();
+                }
+                samples.add(row);
+            }
         }
     }
 

@@ -24,6 +24,7 @@ import dev.hyperlab.shell.commands.script.RunCommand;
 import dev.hyperlab.shell.commands.script.ScriptFiles;
 import dev.hyperlab.shell.commands.snapshot.SnapshotCommands;
 import dev.hyperlab.shell.commands.vm.VmCommands;
+import dev.hyperlab.shell.commands.workload.WorkloadCommands;
 import java.util.List;
 
 /**
@@ -43,6 +44,7 @@ public final class BuiltInCommands {
                 CommandGroup.of("wait", Section.LAB, WaitCommand.class),
                 CommandGroup.of("host", Section.HOSTS, HostCommands.class),
                 CommandGroup.of("vm", Section.VMS, VmCommands.class),
+                CommandGroup.of("workload", Section.VMS, WorkloadCommands.class),
                 CommandGroup.of("mem", Section.MEMORY, MemCommands.class),
                 CommandGroup.of("snapshot", Section.SNAPSHOTS, SnapshotCommands.class),
                 CommandGroup.of("disk", Section.DISKS, DiskCommands.class),

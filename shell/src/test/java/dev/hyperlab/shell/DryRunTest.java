@@ -31,6 +31,8 @@ class DryRunTest {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("lab apply", "lab apply " + tmp.resolve("more.yaml"));
         s.put("lab set", "lab set --disk-budget 1GiB");
+        s.put("workload create", "workload create half-build --like build --cpu 0.5");
+        s.put("workload delete", "workload delete mine");
         s.put("advance", "advance 5m");
         s.put("wait", "wait vm boot1");
         s.put("host create", "host create h9 --cores 2 --ram 4GiB --firmware bios");
@@ -117,6 +119,7 @@ class DryRunTest {
                 + "disk create " + tmp.resolve("sb/uefi.qcow2") + " --size 256MiB --os linux-server --firmware uefi;"
                 + "host create efi1 --cores 4 --ram 8GiB; host install efi1 --hypervisor type1; host power-on efi1 --wait;"
                 + "vm create boot1 --host esx1 --vcpus 1 --memory 1GiB --os linux-server; vm start boot1;"
+                + "workload create mine --like web --reads 200;"
                 + "backup init " + tmp.resolve("repo") + "; backup run dev1 --strategy full --repo " + tmp.resolve("repo")
                 + "; backup init " + tmp.resolve("repo3") + "; backup run dev1 --strategy dedup --repo "
                 + tmp.resolve("repo3") + "; backup run off1 --image --repo " + tmp.resolve("repo"));

@@ -43,6 +43,7 @@ class ReadCommandsJsonTest {
         s.put("lab info", "lab info");
         s.put("lab list", "lab list");
         s.put("profiles", "profiles");
+        s.put("workload list", "workload list");
         s.put("time", "time");
         s.put("timeline", "timeline web1");
         s.put("events", "events --vm web1 --last 3");

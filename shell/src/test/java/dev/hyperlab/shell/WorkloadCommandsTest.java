@@ -58,4 +58,32 @@ class WorkloadCommandsTest {
             assertThat(shell.ok("vm info web1")).containsPattern("workload +idle");
         }
     }
+
+    @Test
+    void aLabDefinesAWorkloadFromTheShellAScriptAndASnippet() {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            shell.small();
+            assertThat(shell.ok("workload create half-build --like build --cpu 0.5"))
+                    .isEqualTo("defined workload half-build: like build: 50% of its vCPUs\n");
+            shell.ok("js lab.createWorkload({id: 'etl', cpuPerVcpu: 0.25, readIops: 50, readSize: '1MiB'})");
+            shell.ok("java lab.createWorkload(WorkloadSpec.of(\"tiny\").withAppends(5, 4096))");
+            String list = shell.ok("workload list");
+            assertThat(list).containsPattern("half-build +lab +50%").containsPattern("etl +lab +25% +50 x 1 MiB")
+                    .containsPattern("tiny +lab +0% +- +- +5 x 4 KiB").containsPattern("build +built-in +100%");
+            assertThat(shell.ok("workload list --json")).contains("\"source\" : \"lab\"")
+                    .contains("\"readSize\" : 1048576");
+            shell.ok("vm set web1 --workload half-build");
+            assertThat(shell.ok("vm info web1")).containsPattern("workload +half-build");
+            ShellFixture.Result inUse = shell.run("workload delete half-build");
+            assertThat(inUse.ok()).isFalse();
+            assertThat(inUse.err().strip()).isEqualTo(
+                    "error: workload 'half-build' is in use by VM web1 (give them another workload first)");
+            ShellFixture.Result bad = shell.run("workload create x --cpu 2");
+            assertThat(bad.ok()).isFalse();
+            assertThat(bad.err().lines().count()).isEqualTo(1);
+            assertThat(shell.ok("workload list")).doesNotContain("x  ");
+            shell.ok("vm set web1 --workload idle; workload delete half-build");
+            assertThat(shell.ok("workload list")).doesNotContain("half-build");
+        }
+    }
 }

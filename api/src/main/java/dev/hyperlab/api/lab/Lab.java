@@ -231,6 +231,30 @@ public interface Lab {
     }
 
     /**
+     * The workloads a running VM can have ({@code workload list}): the built-in ones (idle first), then the lab's own
+     * sorted by id.
+     */
+    @API(status = EXPERIMENTAL, since = "0.4")
+    default List<WorkloadInfo> workloads() {
+        return List.of();
+    }
+
+    /**
+     * Defines a workload in this lab ({@code workload create}), saved with it, for {@code vm set --workload}. Refuses
+     * (changing nothing) an id taken by a built-in or lab workload, an unknown {@code like}, and figures out of range.
+     */
+    @API(status = EXPERIMENTAL, since = "0.4")
+    default WorkloadInfo createWorkload(WorkloadSpec spec) {
+        throw LabException.notAllowed("this lab runs no modelled workloads", "workloads are the simulation's");
+    }
+
+    /** Removes a workload the lab defined ({@code workload delete}); refused while a VM has it. */
+    @API(status = EXPERIMENTAL, since = "0.4")
+    default void deleteWorkload(String id) {
+        throw LabException.notAllowed("this lab runs no modelled workloads", "workloads are the simulation's");
+    }
+
+    /**
      * The lab's events that {@code filter} selects, oldest first: each state change, boot phase, snapshot, backup and
      * memory move of a host or VM, from its event log ({@code events [--vm NAME] [--since T] [--last N]}). Throws
      * {@link LabException} ({@code NOT_FOUND}) for a machine that does not exist, ({@code NOT_ALLOWED}) for a lab that

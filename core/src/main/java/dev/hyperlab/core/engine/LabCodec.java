@@ -86,6 +86,7 @@ public final class LabCodec {
                 }
                 g.writeEndObject();
             }
+            lab.workloads.save(g);
             g.writeArrayFieldStart("hosts");
             for (HostMachine h : lab.hosts.values()) {
                 h.save(g);
@@ -235,6 +236,7 @@ public final class LabCodec {
             }
             lab.diskBudget = new DiskBudget(java.util.OptionalLong.of(budget));
         }
+        lab.workloads.restore(root); // before the VMs, which name them
         if (root.get("pluginOrigins") instanceof Map<?, ?> origins) { // absent in labs saved before plugins
             origins.forEach((k, v) -> lab.plugins.origins.put((String) k, (String) v));
         }

@@ -50,6 +50,11 @@ final class LabEnv implements MachineEnv {
     }
 
     @Override
+    public dev.hyperlab.core.model.Workload workload(String id) {
+        return lab.workloads.get(id);
+    }
+
+    @Override
     public BootSearchMemo bootSearches() {
         return bootSearches;
     }

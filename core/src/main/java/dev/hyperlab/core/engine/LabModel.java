@@ -20,6 +20,7 @@ import dev.hyperlab.core.sim.SimEvent;
 import dev.hyperlab.core.sim.Simulation;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.OptionalLong;
@@ -67,6 +68,8 @@ public final class LabModel {
     private final java.util.HashMap<String, Machine> byName = new java.util.HashMap<>();
     /** The disk images: VM disks, base images, and those made by disk create / disk convert. */
     final LabDisks disks = new LabDisks(this);
+    /** The workloads running VMs can have: built-in and the lab's own ({@code workload create}). */
+    final LabWorkloads workloads = new LabWorkloads();
     /** Real guest writes (labs in files only). */
     final GuestIo guestIo = new GuestIo(this);
     private final LabBackups backups = new LabBackups(this);
@@ -161,6 +164,27 @@ public final class LabModel {
     /** File backups of files inside physical hosts: the file agent's read, its lab time. */
     public LabHostFiles hostFiles() {
         return hostFiles;
+    }
+
+    /** The workloads running VMs can have ({@code workload list}, {@code create}). */
+    public LabWorkloads workloads() {
+        return workloads;
+    }
+
+    /** Removes the lab's workload {@code id} ({@code workload delete}); refused while a VM has it. */
+    public void deleteWorkload(String id) {
+        List<String> users = new ArrayList<>();
+        for (VmMachine v : vms.values()) {
+            if (v.workload().id().equals(id)) {
+                users.add(v.name);
+            }
+        }
+        workloads.delete(id, users);
+    }
+
+    /** Defines a workload ({@code workload create}). */
+    public dev.hyperlab.api.lab.WorkloadInfo createWorkload(dev.hyperlab.api.lab.WorkloadSpec spec) {
+        return workloads.info(workloads.define(spec).id());
     }
 
     /** The plugins whose extensions this lab's hosts and VMs use, sorted. */

@@ -27,7 +27,7 @@ final class VmChanges {
         if (change.isEmpty()) {
             return vm;
         }
-        change.workload().ifPresent(dev.hyperlab.core.model.Workloads::get); // an unknown one changes nothing
+        change.workload().ifPresent(lab.workloads::get); // an unknown one changes nothing
         if (change.onlyLive()) { // like virsh autostart, in any state: neither is part of the machine it boots
             change.autostart().ifPresent(vm::setAutostart);
             change.workload().ifPresent(vm::setWorkload);

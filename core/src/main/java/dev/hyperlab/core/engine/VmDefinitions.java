@@ -42,7 +42,7 @@ final class VmDefinitions {
         }
         HostMachine h = lab.hostMachine(spec.host());
         if (!spec.workload().isEmpty()) {
-            dev.hyperlab.core.model.Workloads.get(spec.workload()); // an unknown one is refused before anything exists
+            lab.workloads.get(spec.workload()); // an unknown one is refused before anything exists
         }
         if (spec.vcpus() < 1) {
             throw LabException.invalid("VM " + name + ": " + spec.vcpus() + " vCPUs is out of range", "1 or more");

@@ -293,6 +293,23 @@ public final class LocalLab implements Lab, AutoCloseable {
     }
 
     @Override
+    public List<dev.hyperlab.api.lab.WorkloadInfo> workloads() {
+        return read(m -> m.workloads().infos());
+    }
+
+    @Override
+    public dev.hyperlab.api.lab.WorkloadInfo createWorkload(dev.hyperlab.api.lab.WorkloadSpec spec) {
+        dev.hyperlab.api.lab.WorkloadInfo[] made = new dev.hyperlab.api.lab.WorkloadInfo[1];
+        change(m -> made[0] = m.createWorkload(spec));
+        return made[0];
+    }
+
+    @Override
+    public void deleteWorkload(String id) {
+        change(m -> m.deleteWorkload(id));
+    }
+
+    @Override
     public List<dev.hyperlab.api.lab.StatSample> statHistory(List<String> machines) {
         return read(m -> m.statHistory(machines));
     }

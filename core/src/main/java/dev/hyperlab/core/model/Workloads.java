@@ -46,6 +46,11 @@ public final class Workloads {
         return List.copyOf(BUILT_IN.values());
     }
 
+    /** Whether a built-in workload has that id. */
+    public static boolean has(String id) {
+        return BUILT_IN.containsKey(id);
+    }
+
     /** The workload with that id; throws {@link LabException} listing them when there is none. */
     public static Workload get(String id) {
         Workload w = BUILT_IN.get(id);

@@ -34,6 +34,15 @@ public abstract class LiveNames implements Iterable<String> {
         }
     }
 
+    /** The workloads {@code --workload} takes: built-in and the lab's own. */
+    public static final class Workloads extends LiveNames {
+        public static final String KIND = "workload";
+
+        public Workloads() {
+            super(KIND);
+        }
+    }
+
     /** Existing VMs. */
     public static final class Vms extends LiveNames {
         public static final String KIND = "vm";

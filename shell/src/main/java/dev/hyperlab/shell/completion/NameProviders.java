@@ -41,6 +41,8 @@ public final class NameProviders {
                 (lab, words) -> lab.profiles().firmware().stream().map(Profiles.ExtensionInfo::id).toList());
         p.register(LiveNames.Drivers.KIND,
                 (lab, words) -> lab.profiles().drivers().stream().map(Profiles.ExtensionInfo::id).toList());
+        p.register(LiveNames.Workloads.KIND,
+                (lab, words) -> lab.workloads().stream().map(dev.hyperlab.api.lab.WorkloadInfo::id).toList());
         p.register(LiveNames.States.KIND, (lab, words) -> words.contains("host")
                 ? Arrays.stream(HostState.values()).map(HostState::id).toList()
                 : Arrays.stream(VmState.values()).map(VmState::id).toList());

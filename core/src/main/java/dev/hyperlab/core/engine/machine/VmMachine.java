@@ -155,7 +155,7 @@ public final class VmMachine extends Machine {
     /** The workload it runs once booted: its own, or its OS profile's default. */
     public dev.hyperlab.core.model.Workload workload() {
         return workload.isEmpty() ? dev.hyperlab.core.model.Workloads.defaultFor(profileOrDefault())
-                : dev.hyperlab.core.model.Workloads.get(workload);
+                : env.workload(workload);
     }
 
     /**
@@ -1064,9 +1064,12 @@ public final class VmMachine extends Machine {
                 v.get("maxMemory") instanceof Number n ? n.longValue() : 0);
         vm.autostart = Boolean.TRUE.equals(v.get("autostart"));
         vm.workload = v.get("workload") instanceof String w ? w : "";
-        if (!vm.workload.isEmpty() && dev.hyperlab.core.model.Workloads.all().stream()
-                .noneMatch(x -> x.id().equals(vm.workload))) {
-            throw new IOException("saved lab: VM " + vm.name + " has unknown workload " + vm.workload);
+        if (!vm.workload.isEmpty()) {
+            try {
+                env.workload(vm.workload);
+            } catch (dev.hyperlab.api.lab.LabException e) {
+                throw new IOException("saved lab: VM " + vm.name + " has unknown workload " + vm.workload, e);
+            }
         }
         vm.work.restore(v);
         if (v.get("mac") instanceof String m) {

@@ -66,8 +66,9 @@ final class VmCreate extends ChangeCommand {
     int bootPriority;
 
     @Option(names = "--workload", paramLabel = "ID", description = "What the guest does once running: idle (the "
-            + "default), web, database, desktop, build (docs/calibration.md section 9); vm set changes it.",
-            completionCandidates = dev.hyperlab.shell.completion.WorkloadIds.class)
+            + "default), web, database, desktop, build (docs/calibration.md section 9), or one the lab defines "
+            + "(workload create); vm set changes it.",
+            completionCandidates = dev.hyperlab.shell.completion.LiveNames.Workloads.class)
     String workload = "";
 
     @picocli.CommandLine.Mixin

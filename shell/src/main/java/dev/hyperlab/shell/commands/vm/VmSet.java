@@ -70,8 +70,9 @@ final class VmSet extends ChangeCommand {
     String autostart;
 
     @Option(names = "--workload", paramLabel = "ID", description = "What the guest does once running: idle (the "
-            + "default), web, database, desktop, build (docs/calibration.md section 9). Allowed in any state.",
-            completionCandidates = dev.hyperlab.shell.completion.WorkloadIds.class)
+            + "default), web, database, desktop, build (docs/calibration.md section 9), or one the lab defines "
+            + "(workload create). Allowed in any state.",
+            completionCandidates = dev.hyperlab.shell.completion.LiveNames.Workloads.class)
     String workload;
 
     @Mixin

@@ -1,0 +1,17 @@
+package dev.hyperlab.shell.commands.workload;
+
+import dev.hyperlab.api.lab.Sizes;
+import java.util.Locale;
+
+/** How the workload commands show a rate of I/Os: {@code 840 x 8 KiB}, or {@code -} for none. */
+final class WorkloadViews {
+    private WorkloadViews() {}
+
+    static String rate(double iops, long size) {
+        if (iops <= 0) {
+            return "-";
+        }
+        String n = iops == Math.rint(iops) ? Long.toString((long) iops) : String.format(Locale.ROOT, "%.2f", iops);
+        return n + " x " + Sizes.format(size);
+    }
+}

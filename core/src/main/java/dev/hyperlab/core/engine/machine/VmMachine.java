@@ -375,6 +375,32 @@ public final class VmMachine extends Machine {
         return profileOrDefault().vmmOverheadBytes();
     }
 
+    /**
+     * Disk throughput its guest gets through its block device relative to virtio-blk, as its boot plan counts it: its
+     * block driver's factor (a plugin's vhost-blk, say), else its OS's emulated controller's
+     * (docs/calibration.md drv.emulated_disk.vs_virtio_factor). A running workload pays it on every request, not only
+     * the boot.
+     */
+    double blockEfficiency() {
+        Extensions ext = env.extensions();
+        for (String id : driversPresent()) {
+            if (!ext.hasDriver(id)) {
+                continue; // a plugin's driver whose plugin is gone: it did not load
+            }
+            try {
+                dev.hyperlab.api.spi.GuestDriver d = ext.driver(id);
+                if (d.deviceClass() == dev.hyperlab.api.spi.DeviceClass.BLOCK) {
+                    return d.effect().ioThroughputFactor();
+                }
+            } catch (dev.hyperlab.core.guard.ExtensionFault fault) {
+                // a faulty plugin's driver did not load either; the fault is on record for plugin list
+            }
+        }
+        dev.hyperlab.core.model.DriverFallback fallback = profileOrDefault()
+                .fallback(dev.hyperlab.api.spi.DeviceClass.BLOCK);
+        return fallback.fails() ? 1.0 : fallback.efficiency(); // a guest that stops without one never runs a workload
+    }
+
     /** Whether the guest has a driver that can run a balloon. */
     boolean balloonCapable() {
         for (String id : driversPresent()) {
@@ -934,7 +960,7 @@ public final class VmMachine extends Machine {
             return 0;
         }
         HostMachine h = hostMachine();
-        double base = h.datastoreModel().latencyNanos() / 1e9 / h.hypervisorDiskFactor();
+        double base = h.datastoreModel().latencyNanos() / 1e9 / (h.hypervisorDiskFactor() * blockEfficiency());
         double share = work.diskShareNow();
         return base / Math.max(share, 1e-6); // a disk that gives it nothing: a million times its latency, not infinity
     }

@@ -2,6 +2,7 @@ package dev.hyperlab.core.engine.machine;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.core.engine.persist.SavedDoc;
+import dev.hyperlab.core.model.Calibration;
 import dev.hyperlab.core.model.GuestIoRates;
 import dev.hyperlab.core.model.Workload;
 import dev.hyperlab.core.sim.Activity;
@@ -119,7 +120,7 @@ public final class WorkloadRun implements ActivityOwner {
         }
         writeRate = w.writeBytesPerSecond();
         cpuRate = Math.min(vm.vcpus, h.cores) * w.cpuPerVcpu() * h.ghz;
-        diskRate = w.readOps() + w.randomWriteOps() + w.appendOps() > 0 ? diskSecondsPerSecond(w, h) : 0;
+        diskRate = w.readOps() + w.randomWriteOps() + w.appendOps() > 0 ? diskSecondsPerSecond(w, h, vm) : 0;
         if (cpuRate > 0) {
             cpuMark = endless(cpuRate);
             // its CPU shares and reservation apply to its running work as to its boot (docs/calibration.md vm.resources.*)
@@ -133,10 +134,15 @@ public final class WorkloadRun implements ActivityOwner {
         }
     }
 
-    /** Device-seconds per second its I/O costs on the host's datastore, through the hypervisor's I/O path. */
-    private static double diskSecondsPerSecond(Workload w, HostMachine h) {
-        double path = h.hypervisorDiskFactor();
-        return h.datastoreModel().deviceSeconds(w.diskOver(), path, path, 1.0) / Workload.COSTING_SECONDS;
+    /**
+     * Device-seconds per second its I/O costs on the host's datastore, through the guest's block device and the
+     * hypervisor's I/O path, as a boot's I/O is costed (virtio-blk's read and write factors, the VM's block driver or
+     * emulated controller, a type 2 host's path): an emulated disk costs twice the device time while the VM runs.
+     */
+    private static double diskSecondsPerSecond(Workload w, HostMachine h, VmMachine vm) {
+        double path = h.hypervisorDiskFactor() * vm.blockEfficiency();
+        return h.datastoreModel().deviceSeconds(w.diskOver(), Calibration.VIRTIO_BLK_READ_FACTOR * path,
+                Calibration.VIRTIO_BLK_WRITE_FACTOR * path, 1.0) / Workload.COSTING_SECONDS;
     }
 
     /** The guest stops running its workload (it stops, pauses, or is about to get another one). */

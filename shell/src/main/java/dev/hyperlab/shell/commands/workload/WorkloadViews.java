@@ -11,7 +11,7 @@ final class WorkloadViews {
         if (iops <= 0) {
             return "-";
         }
-        String n = iops == Math.rint(iops) ? Long.toString((long) iops) : String.format(Locale.ROOT, "%.2f", iops);
+        String n = Math.abs(iops - Math.rint(iops)) < 1e-6 ? Long.toString(Math.round(iops)) : String.format(Locale.ROOT, "%.2f", iops);
         return n + " x " + Sizes.format(size);
     }
 }

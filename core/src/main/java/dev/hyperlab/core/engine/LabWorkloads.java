@@ -203,7 +203,8 @@ public final class LabWorkloads {
     }
 
     private static String fmt(double v) {
-        return Math.abs(v - Math.rint(v)) < 1e-6 ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.2f", v);
+        return Math.abs(v - Math.rint(v)) < 1e-6 ? Long.toString(Math.round(v))
+                : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static WorkloadInfo info(Workload w, String source) {

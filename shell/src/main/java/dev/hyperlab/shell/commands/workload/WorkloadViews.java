@@ -11,7 +11,8 @@ final class WorkloadViews {
         if (iops <= 0) {
             return "-";
         }
-        String n = Math.abs(iops - Math.rint(iops)) < 1e-6 ? Long.toString(Math.round(iops)) : String.format(Locale.ROOT, "%.2f", iops);
+        String n = Math.abs(iops - Math.rint(iops)) < 1e-6 ? Long.toString(Math.round(iops))
+                : String.format(Locale.ROOT, "%.2f", iops);
         return n + " x " + Sizes.format(size);
     }
 }

@@ -78,6 +78,10 @@ class LiveMigrationTest {
             shell.ok(TWO_HOSTS + "vm create db --host a --vcpus 4 --memory 8GiB --os linux-server --workload database;"
                     + "vm start db --wait; advance 30s");
             assertThat(shell.run("vm migrate db --to b --live --bandwidth 8").err()).contains("cannot migrate live");
+            String before = Files.readString(tmp.resolve("lab/lab.json"));
+            assertThat(shell.ok("vm migrate db --to b --live --bandwidth 8 --postcopy --dry-run"))
+                    .contains("would migrate db live from a to b").contains("postcopy: ").contains("migrate/postcopy");
+            assertThat(Files.readString(tmp.resolve("lab/lab.json"))).isEqualTo(before);
             String out = shell.ok("vm migrate db --to b --live --bandwidth 8 --postcopy --json");
             assertThat(count(out, "\"number\"")).isEqualTo(1); // the switch comes after the first round
             assertThat(seconds(out, "bytes", 1)).isPositive(); // what it dirtied meanwhile came over after the switch

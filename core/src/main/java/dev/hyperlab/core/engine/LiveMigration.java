@@ -73,11 +73,13 @@ final class LiveMigration {
 
     /**
      * The pre-copy rounds for a guest with {@code memoryBytes} in use that dirties {@code memoryDirty} bytes of memory
-     * and writes {@code diskWrite} bytes to its disks a second, over a link of {@code bandwidth} bytes a second.
-     * Throws (INSUFFICIENT, with the rates) when it would not converge.
+     * and writes {@code diskWrite} bytes to its disks a second, over a link of {@code bandwidth} bytes a second; a
+     * round's dirty memory is at most {@code memoryLimit}, the guest's memory (one dirty bit a page, however often it is
+     * written). Throws (INSUFFICIENT, with the rates) when it would not converge.
      */
-    static Plan plan(String vm, long memoryBytes, long diskBytes, double diskSeconds, double memoryDirty,
-            double diskWrite, double bandwidth, double limit, boolean autoConverge, boolean postcopy) {
+    static Plan plan(String vm, long memoryBytes, long memoryLimit, long diskBytes, double diskSeconds,
+            double memoryDirty, double diskWrite, double bandwidth, double limit, boolean autoConverge,
+            boolean postcopy) {
         double dirty = memoryDirty + diskWrite;
         List<MigrationInfo.Round> rounds = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
@@ -85,11 +87,13 @@ final class LiveMigration {
         int throttle = 0;
         int high = 0;
         for (int n = 1; ; n++) {
-            double rate = dirty * (1 - throttle / 100.0); // a throttled guest runs (and dirties) that much less
+            double pace = 1 - throttle / 100.0; // a throttled guest runs (and dirties) that much less
+            double rate = dirty * pace;
             double t = pending / bandwidth;
             rounds.add(new MigrationInfo.Round(n, Math.round(pending), seconds(t), throttle));
             seconds.add(t);
-            double dirtied = rate * t;
+            // calibration: vm.migrate.live.dirty_cap (a page dirtied twice in a round is sent once)
+            double dirtied = Math.min(memoryDirty * pace * t, memoryLimit) + diskWrite * pace * t;
             if (dirtied / bandwidth <= limit) {
                 return new Plan(memoryBytes, diskBytes, diskSeconds, rounds, seconds, dirtied / bandwidth, dirty,
                         bandwidth, 0, 0, 1);
@@ -102,9 +106,9 @@ final class LiveMigration {
                 double share = memoryBytes > 0 ? Math.min(1, left / memoryBytes) : 0;
                 // calibration: vm.migrate.live.postcopy_pace (assumed, Gaps 37): the share of its pages already here,
                 // from 1 - share at the switch to 1 at the end
-                double pace = 1 - share / 2;
+                double slowed = 1 - share / 2;
                 return new Plan(memoryBytes, diskBytes, diskSeconds, rounds, seconds, 0, dirty, bandwidth, left,
-                        left / bandwidth, pace);
+                        left / bandwidth, slowed);
             }
             if (autoConverge) {
                 // QEMU's migration_trigger_throttle: dirtied more than throttle-trigger-threshold of what was sent, twice
@@ -150,8 +154,8 @@ final class LiveMigration {
         double bw = bandwidth(o);
         double diskSeconds = disk == 0 ? 0
                 : Math.max(disk / bw, VmMigrations.copyTime(vm.hostMachine(), target, disk).toNanos() / 1e9);
-        return plan(vm.name, vm.account.backed(), disk, diskSeconds, vm.memoryDirtyRate(), vm.diskWriteRate(), bw,
-                downtimeLimit(o), o.autoConverge(), o.postcopy());
+        return plan(vm.name, vm.account.backed(), vm.memory, disk, diskSeconds, vm.memoryDirtyRate(),
+                vm.diskWriteRate(), bw, downtimeLimit(o), o.autoConverge(), o.postcopy());
     }
 
     /** The destination can run the VM next to its own: cores, memory it can promise, CPU reservation. */

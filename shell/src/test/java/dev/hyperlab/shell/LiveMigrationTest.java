@@ -73,6 +73,55 @@ class LiveMigrationTest {
     }
 
     @Test
+    void postcopyMovesAGuestThatPreCopyRefusesAndSlowsItUntilItsPagesArrive() throws IOException {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok(TWO_HOSTS + "vm create db --host a --vcpus 4 --memory 8GiB --os linux-server --workload database;"
+                    + "vm start db --wait; advance 30s");
+            assertThat(shell.run("vm migrate db --to b --live --bandwidth 8").err()).contains("cannot migrate live");
+            String before = Files.readString(tmp.resolve("lab/lab.json"));
+            assertThat(shell.ok("vm migrate db --to b --live --bandwidth 8 --postcopy --dry-run"))
+                    .contains("would migrate db live from a to b").contains("postcopy: ").contains("migrate/postcopy");
+            assertThat(Files.readString(tmp.resolve("lab/lab.json"))).isEqualTo(before);
+            String out = shell.ok("vm migrate db --to b --live --bandwidth 8 --postcopy --json");
+            assertThat(count(out, "\"number\"")).isEqualTo(1); // the switch comes after the first round
+            assertThat(seconds(out, "bytes", 1)).isPositive(); // what it dirtied meanwhile came over after the switch
+            assertThat(seconds(out, "pace")).isBetween(0.5, 0.99); // at least half its pages were here on average
+            assertThat(shell.ok("vm info db")).contains("host           b").contains("running");
+            assertThat(shell.ok("timeline db")).contains("migrate/round 1").contains("migrate/postcopy");
+            assertThat(shell.ok("events --vm db")).contains("postcopy");
+            // a guest that pre-copy moves in one round never switches, with or without --postcopy
+            shell.ok("vm create v --host a --vcpus 2 --memory 2GiB --os linux-server; vm start v --wait");
+            String idle = shell.ok("vm migrate v --to b --live --postcopy");
+            assertThat(idle).contains("round 1: ").doesNotContain("postcopy:");
+            // allowed with --auto-converge, as QEMU allows both capabilities
+            assertThat(shell.ok("vm migrate db --to a --live --bandwidth 8 --postcopy --auto-converge"))
+                    .contains("postcopy: ");
+        }
+    }
+
+    @Test
+    void aThrottledGuestGetsLessOfItsWorkDone() throws IOException {
+        double[] written = new double[2];
+        String took = null;
+        for (int i = 0; i < 2; i++) {
+            try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab" + i))) {
+                shell.ok(TWO_HOSTS + "vm create db --host a --vcpus 4 --memory 8GiB --os linux-server --workload "
+                        + "database; vm start db --wait; advance 30s");
+                double before = seconds(shell.ok("vm stat db --json"), "diskWritten");
+                if (i == 0) {
+                    String out = shell.ok("vm migrate db --to b --live --bandwidth 8 --auto-converge --json");
+                    took = (long) Math.floor(seconds(out, "total") * 1000) + "ms";
+                    assertThat(shell.ok("events --vm db")).contains("throttled");
+                } else {
+                    shell.ok("advance " + took); // as long, unthrottled, where it was
+                }
+                written[i] = seconds(shell.ok("vm stat db --json"), "diskWritten") - before;
+            }
+        }
+        assertThat(written[0]).isPositive().isLessThan(written[1] * 0.9);
+    }
+
+    @Test
     void badRequestsGetOneLineAndChangeNothing() throws IOException {
         try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
             shell.ok(TWO_HOSTS + "host create small --cores 8 --ram 4GiB; host install small --hypervisor type1;"
@@ -87,8 +136,11 @@ class LiveMigrationTest {
                             + "stopped one moves without --live)"},
                     {"vm migrate v --to nope --live", "error: no host named 'nope' (host list shows the hosts)"},
                     {"vm migrate big --to small --live", "error: VM big needs 6 GiB of memory but host small has 4 GiB"},
-                    {"vm migrate v --to b --bandwidth 5", "error: --bandwidth, --max-downtime and --auto-converge are "
-                            + "for a live migration (add --live)"},
+                    {"vm migrate v --to b --bandwidth 5", "error: --bandwidth, --max-downtime, --auto-converge and "
+                            + "--postcopy are for a live migration (add --live)"},
+                    {"vm migrate v --to b --postcopy", "error: --bandwidth, --max-downtime, --auto-converge and "
+                            + "--postcopy are for a live migration (add --live)"},
+                    {"vm migrate v --to a --live --postcopy", "error: VM v is on host a already"},
                     {"vm migrate v --to b --live --bandwidth 0", "error: --bandwidth 0 (give MiB/s above 0)"},
                     {"vm migrate v --to b --live --max-downtime -1", "error: --max-downtime -1"},
             }) {
@@ -110,6 +162,10 @@ class LiveMigrationTest {
             assertThat(shell.ok("java lab.vm(\"v\").migrate(\"a\", MigrateOptions.LIVE.withMaxDowntime("
                     + "java.time.Duration.ofMillis(50))).rounds().size() > 0")).contains("true");
             assertThat(shell.ok("vm info v")).contains("host           a").contains("running");
+            assertThat(shell.ok("js lab.vm('v').migrate('b', {live: true, postcopy: true}).postcopy.bytes"))
+                    .isEqualTo("0\n"); // an idle guest finishes in pre-copy
+            assertThat(shell.ok("java lab.vm(\"v\").migrate(\"a\", MigrateOptions.LIVE.withPostcopy(true)).postcopy()"
+                    + ".pace()")).contains("1.0");
             assertThat(shell.run("java lab.vm(\"v\").migrate(\"b\", MigrateOptions.OFFLINE)").err())
                     .contains("VM v is running");
         }
@@ -135,8 +191,15 @@ class LiveMigrationTest {
     }
 
     static double seconds(String json, String field) {
+        return seconds(json, field, 0);
+    }
+
+    /** The {@code skip}+1-th number named {@code field} in {@code json}. */
+    static double seconds(String json, String field, int skip) {
         Matcher m = Pattern.compile("\"" + field + "\" : ([0-9.E-]+)").matcher(json);
-        assertThat(m.find()).as(field + " in " + json).isTrue();
+        for (int i = 0; i <= skip; i++) {
+            assertThat(m.find()).as(field + " in " + json).isTrue();
+        }
         return Double.parseDouble(m.group(1));
     }
 }

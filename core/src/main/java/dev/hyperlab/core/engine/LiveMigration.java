@@ -37,14 +37,21 @@ import java.util.Map;
  * A guest that dirties at least as fast as the link sends never gets there: refused with both rates, unless
  * auto-converge throttles it as QEMU does (20 %, then 10 % more whenever it dirtied more than half of what a round
  * sent, twice). The plan is arithmetic on the rates when the migration starts, so it is checked before anything
- * changes; the lab runs on through the rounds (the VM's timeline shows each), then the VM moves.
+ * changes; the lab runs on through the rounds (the VM's timeline shows each), then the VM moves. While throttled, the
+ * guest's own work goes at the share the throttle leaves.
+ *
+ * <p>With post-copy ({@code --postcopy}, QEMU's {@code postcopy-ram} switched on after the first round as {@code virsh
+ * migrate --postcopy-after-precopy} does) a migration the first round did not finish never gets refused: the guest
+ * switches to the destination and the pages it dirtied meanwhile come over while it runs there, slowed
+ * ({@code migrate/postcopy} on its timeline).
  */
 final class LiveMigration {
     private LiveMigration() {}
 
     /** The rounds worked out before anything moves. */
     record Plan(long memoryBytes, long diskBytes, double diskSeconds, List<MigrationInfo.Round> rounds,
-            List<Double> roundSeconds, double downtimeSeconds, double dirtyRate, double bandwidth) {
+            List<Double> roundSeconds, double downtimeSeconds, double dirtyRate, double bandwidth,
+            double postcopyBytes, double postcopySeconds, double postcopyPace) {
         double precopySeconds() {
             double s = diskSeconds;
             for (double r : roundSeconds) {
@@ -66,11 +73,13 @@ final class LiveMigration {
 
     /**
      * The pre-copy rounds for a guest with {@code memoryBytes} in use that dirties {@code memoryDirty} bytes of memory
-     * and writes {@code diskWrite} bytes to its disks a second, over a link of {@code bandwidth} bytes a second.
-     * Throws (INSUFFICIENT, with the rates) when it would not converge.
+     * and writes {@code diskWrite} bytes to its disks a second, over a link of {@code bandwidth} bytes a second; a
+     * round's dirty memory is at most {@code memoryLimit}, the guest's memory (one dirty bit a page, however often it is
+     * written). Throws (INSUFFICIENT, with the rates) when it would not converge.
      */
-    static Plan plan(String vm, long memoryBytes, long diskBytes, double diskSeconds, double memoryDirty,
-            double diskWrite, double bandwidth, double limit, boolean autoConverge) {
+    static Plan plan(String vm, long memoryBytes, long memoryLimit, long diskBytes, double diskSeconds,
+            double memoryDirty, double diskWrite, double bandwidth, double limit, boolean autoConverge,
+            boolean postcopy) {
         double dirty = memoryDirty + diskWrite;
         List<MigrationInfo.Round> rounds = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
@@ -78,14 +87,28 @@ final class LiveMigration {
         int throttle = 0;
         int high = 0;
         for (int n = 1; ; n++) {
-            double rate = dirty * (1 - throttle / 100.0); // a throttled guest runs (and dirties) that much less
+            double pace = 1 - throttle / 100.0; // a throttled guest runs (and dirties) that much less
+            double rate = dirty * pace;
             double t = pending / bandwidth;
             rounds.add(new MigrationInfo.Round(n, Math.round(pending), seconds(t), throttle));
             seconds.add(t);
-            double dirtied = rate * t;
+            // calibration: vm.migrate.live.dirty_cap (a page dirtied twice in a round is sent once)
+            double dirtied = Math.min(memoryDirty * pace * t, memoryLimit) + diskWrite * pace * t;
             if (dirtied / bandwidth <= limit) {
                 return new Plan(memoryBytes, diskBytes, diskSeconds, rounds, seconds, dirtied / bandwidth, dirty,
-                        bandwidth);
+                        bandwidth, 0, 0, 1);
+            }
+            if (postcopy) {
+                // migrate-start-postcopy after the first round (virsh --postcopy-after-precopy): the guest stops for
+                // the switch, runs on the destination, and what it dirtied is pushed or fetched on demand; it cannot
+                // have more pages on the source than it has in use (calibration: vm.migrate.live.postcopy_s)
+                double left = Math.min(dirtied, pending);
+                double share = memoryBytes > 0 ? Math.min(1, left / memoryBytes) : 0;
+                // calibration: vm.migrate.live.postcopy_pace (assumed, Gaps 37): the share of its pages already here,
+                // from 1 - share at the switch to 1 at the end
+                double slowed = 1 - share / 2;
+                return new Plan(memoryBytes, diskBytes, diskSeconds, rounds, seconds, 0, dirty, bandwidth, left,
+                        left / bandwidth, slowed);
             }
             if (autoConverge) {
                 // QEMU's migration_trigger_throttle: dirtied more than throttle-trigger-threshold of what was sent, twice
@@ -131,8 +154,8 @@ final class LiveMigration {
         double bw = bandwidth(o);
         double diskSeconds = disk == 0 ? 0
                 : Math.max(disk / bw, VmMigrations.copyTime(vm.hostMachine(), target, disk).toNanos() / 1e9);
-        return plan(vm.name, vm.account.backed(), disk, diskSeconds, vm.memoryDirtyRate(), vm.diskWriteRate(), bw,
-                downtimeLimit(o), o.autoConverge());
+        return plan(vm.name, vm.account.backed(), vm.memory, disk, diskSeconds, vm.memoryDirtyRate(),
+                vm.diskWriteRate(), bw, downtimeLimit(o), o.autoConverge(), o.postcopy());
     }
 
     /** The destination can run the VM next to its own: cores, memory it can promise, CPU reservation. */
@@ -159,7 +182,7 @@ final class LiveMigration {
         long start = lab.sim().now();
         lab.log(name, "migrating", source.name + "->" + target.name, "live", Sizes.format(p.memoryBytes()) + " memory",
                 Sizes.format(p.diskBytes()) + " disk");
-        lab.advance(seconds(p.precopySeconds()), progress);
+        precopy(lab, vm, p, progress);
         VmMachine now = lab.vms.get(name);
         String gone = now != vm ? "it was replaced" : vm.state() != dev.hyperlab.api.lab.VmState.RUNNING
                 ? "it is " + vm.state().id() : vm.planKind() != null ? "it is " + vm.planKind().doing()
@@ -210,11 +233,61 @@ final class LiveMigration {
         next.migratedIn(work, backed, downtime, vm);
         long deadline = Math.addExact(lab.sim().now(), downtime.toNanos() + 1_000_000_000L);
         lab.runUntil(deadline, () -> lab.vms.get(name) != next || next.planKind() != PlanKind.MIGRATE, false, progress);
+        MigrationInfo.Postcopy post = MigrationInfo.Postcopy.NONE;
+        if (p.postcopyBytes() > 0) {
+            post = postcopy(lab, next, p, progress);
+        }
         Duration total = Duration.ofNanos(lab.sim().now() - start);
         lab.log(name, "migrated", source.name + "->" + target.name, "live", p.rounds().size() + " rounds",
-                "downtime " + millis(downtime.toNanos()), "in " + millis(total.toNanos()));
+                "downtime " + millis(downtime.toNanos()), (post.bytes() > 0 ? "postcopy " + Sizes.format(post.bytes())
+                        + " in " + millis(post.took().toNanos()) + ", " : "") + "in " + millis(total.toNanos()));
         return new MigrationInfo(name, source.name, target.name, true, p.diskBytes(), seconds(p.diskSeconds()),
-                p.rounds(), downtime, total, p.dirtyRate(), p.bandwidth());
+                p.rounds(), downtime, total, p.dirtyRate(), p.bandwidth(), post);
+    }
+
+    /**
+     * The disk copy and the pre-copy rounds go by in lab time; while auto-converge throttles the guest its own work
+     * (CPU and I/O) runs at the share of its vCPUs the throttle leaves, as QEMU's cpu-throttle sleeps its vCPU threads.
+     */
+    private static void precopy(LabModel lab, VmMachine vm, Plan p, ProgressListener progress) {
+        String name = vm.name;
+        lab.advance(seconds(p.diskSeconds()), progress);
+        int throttle = 0;
+        try {
+            for (MigrationInfo.Round r : p.rounds()) {
+                if (r.throttlePercent() != throttle && lab.vms.get(name) == vm) {
+                    throttle = r.throttlePercent();
+                    lab.log(name, "throttled", throttle + "%", "auto-converge");
+                    // calibration: vm.migrate.live.throttle_pace
+                    vm.pace(1 - throttle / 100.0);
+                }
+                lab.advance(r.took(), progress);
+            }
+        } finally {
+            if (throttle != 0) {
+                vm.pace(1);
+            }
+        }
+    }
+
+    /**
+     * After the switch the guest runs on the destination while the pages it dirtied during the first round come over
+     * (pushed in order, or fetched first when it touches one, each touch a round trip): its work goes slower until the
+     * last arrives; its timeline shows the phase ({@code migrate/postcopy}).
+     */
+    private static MigrationInfo.Postcopy postcopy(LabModel lab, VmMachine vm, Plan p, ProgressListener progress) {
+        Duration took = seconds(p.postcopySeconds());
+        long from = lab.sim().now();
+        lab.log(vm.name, "postcopy", Sizes.format(Math.round(p.postcopyBytes())) + " on the source",
+                String.format(Locale.ROOT, "pace %.0f%%", p.postcopyPace() * 100));
+        vm.pace(p.postcopyPace());
+        try {
+            lab.advance(took, progress);
+        } finally {
+            vm.pace(1);
+        }
+        vm.recordPhase("migrate", "postcopy", from, from + took.toNanos(), BoundBy.NETWORK);
+        return new MigrationInfo.Postcopy(Math.round(p.postcopyBytes()), took, p.postcopyPace());
     }
 
     private static String millis(long nanos) {

@@ -47,7 +47,8 @@ final class VmMigrations {
         long bytes = VmClones.dataBytes(lab, lab.vmMachine(name));
         migrate(lab, name, to, progress);
         Duration took = Duration.ofNanos(lab.sim().now() - start);
-        return new MigrationInfo(name, from, to, false, bytes, took, List.of(), Duration.ZERO, took, 0, 0);
+        return new MigrationInfo(name, from, to, false, bytes, took, List.of(), Duration.ZERO, took, 0, 0,
+                MigrationInfo.Postcopy.NONE);
     }
 
     /** What any move needs: another host that runs a hypervisor and has the VM's cores and memory; no linked clones. */

@@ -828,6 +828,22 @@ public final class VmMachine extends Machine {
         syncWorkload();
     }
 
+    /**
+     * Runs its workload at {@code share} of its normal pace from now (CPU demand, disk I/O and the bytes it reads and
+     * writes), 1 for its normal pace: a live migration's auto-converge throttle or post-copy phase (LiveMigration).
+     */
+    public void pace(double share) {
+        if (!(share > 0 && share <= 1)) {
+            throw new IllegalArgumentException("a workload pace of " + share);
+        }
+        if (share == work.paceNow()) {
+            return;
+        }
+        work.stop();
+        work.pace(share);
+        syncWorkload();
+    }
+
     /** A finished row of its timeline for work the hypervisor did beside the guest (a live migration's rounds). */
     public void recordPhase(String phase, String step, long start, long end, dev.hyperlab.api.lab.BoundBy boundBy) {
         timeline.add(new PhaseRecord(phase, step, start, end, boundBy));

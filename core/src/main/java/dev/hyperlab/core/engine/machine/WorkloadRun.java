@@ -59,6 +59,12 @@ public final class WorkloadRun implements ActivityOwner {
     private double read;
     private long runningNanos;
     /**
+     * Share of its normal pace the guest runs its workload at (1; less while a live migration throttles its vCPUs or
+     * fetches its pages after a post-copy switch). Set back to 1 before the command that changed it returns, so it is
+     * never saved other than 1.
+     */
+    private double pace = 1;
+    /**
      * Samples over time ({@link StatSampler}), oldest first, at most {@link #MAX_SAMPLES}: lab time, CPU wanted and got
      * (megacycles, since the VM's last start), disk latency now (ns), bytes written since its last start, guest memory
      * used. Kept across restarts: a total that went down marks a new start.
@@ -111,16 +117,16 @@ public final class WorkloadRun implements ActivityOwner {
         HostMachine h = vm.hostMachine();
         running = true;
         since = sim.now();
-        readRate = w.readBytesPerSecond();
+        readRate = w.readBytesPerSecond() * pace;
         if (!w.charged()) {
             // idle: nothing on the host; a Windows guest's steady writes still reach its disk (GuestIo)
             cpuRate = diskRate = 0;
-            writeRate = GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault());
+            writeRate = GuestIoRates.steadyWriteBytesPerSecond(vm.profileOrDefault()) * pace;
             return;
         }
-        writeRate = w.writeBytesPerSecond();
-        cpuRate = Math.min(vm.vcpus, h.cores) * w.cpuPerVcpu() * h.ghz;
-        diskRate = w.readOps() + w.randomWriteOps() + w.appendOps() > 0 ? diskSecondsPerSecond(w, h, vm) : 0;
+        writeRate = w.writeBytesPerSecond() * pace;
+        cpuRate = Math.min(vm.vcpus, h.cores) * w.cpuPerVcpu() * h.ghz * pace;
+        diskRate = w.readOps() + w.randomWriteOps() + w.appendOps() > 0 ? diskSecondsPerSecond(w, h, vm) * pace : 0;
         if (cpuRate > 0) {
             cpuMark = endless(cpuRate);
             // its CPU shares and reservation apply to its running work as to its boot (docs/calibration.md vm.resources.*)
@@ -143,6 +149,16 @@ public final class WorkloadRun implements ActivityOwner {
         double path = h.hypervisorDiskFactor() * vm.blockEfficiency();
         return h.datastoreModel().deviceSeconds(w.diskOver(), Calibration.VIRTIO_BLK_READ_FACTOR * path,
                 Calibration.VIRTIO_BLK_WRITE_FACTOR * path, 1.0) / Workload.COSTING_SECONDS;
+    }
+
+    /** Sets its pace (see {@link #pace}); the caller restarts it so its demand follows. */
+    void pace(double share) {
+        pace = share;
+    }
+
+    /** Its pace now (1 unless a live migration slows it). */
+    double paceNow() {
+        return pace;
     }
 
     /** The guest stops running its workload (it stops, pauses, or is about to get another one). */

@@ -25,7 +25,8 @@ import picocli.CommandLine.Parameters;
                 + "--copy-storage-all): its disks are copied, then its memory in use in rounds over the hosts' link "
                 + "(10 GbE), each round sending what its workload dirtied during the last, until the rest fits the "
                 + "downtime limit (300 ms); it pauses for that stop-and-copy and runs on the destination. A guest "
-                + "that dirties memory as fast as the link sends it is refused, unless --auto-converge throttles it.",
+                + "that dirties memory as fast as the link sends it is refused, unless --auto-converge throttles it (its "
+                + "work slowed by the throttle) or --postcopy switches to post-copy after the first round.",
         "The destination must run a hypervisor and have the VM's cores, memory and CPU reservation."})
 final class VmMigrate extends ChangeCommand {
     @Parameters(paramLabel = "NAME", description = "The VM (stopped; running with --live).",
@@ -51,6 +52,12 @@ final class VmMigrate extends ChangeCommand {
             + "dirties memory faster than the rounds send it, as QEMU's auto-converge.")
     boolean autoConverge;
 
+    @Option(names = "--postcopy", description = "Switch to post-copy after the first round when pre-copy has not "
+            + "finished by then (QEMU's postcopy-ram, virsh migrate --postcopy --postcopy-after-precopy): the guest runs "
+            + "on the destination from the switch, slowed while the pages it dirtied come over; converges whatever the "
+            + "dirty rate.")
+    boolean postcopy;
+
     @Option(names = "--json", description = "Print what the migration did as one JSON object.")
     boolean json;
 
@@ -63,8 +70,9 @@ final class VmMigrate extends ChangeCommand {
     }
 
     private MigrateOptions options() {
-        if (!live && (bandwidthMib != null || maxDowntimeMs != null || autoConverge)) {
-            throw LabException.invalid("--bandwidth, --max-downtime and --auto-converge are for a live migration",
+        if (!live && (bandwidthMib != null || maxDowntimeMs != null || autoConverge || postcopy)) {
+            throw LabException.invalid("--bandwidth, --max-downtime, --auto-converge and --postcopy are for a live "
+                    + "migration",
                     "add --live");
         }
         if (bandwidthMib != null && (bandwidthMib <= 0 || bandwidthMib > Long.MAX_VALUE >> 20)) {
@@ -80,7 +88,7 @@ final class VmMigrate extends ChangeCommand {
         if (maxDowntimeMs != null) {
             o = o.withMaxDowntime(Duration.ofMillis(maxDowntimeMs));
         }
-        return o.withAutoConverge(autoConverge);
+        return o.withAutoConverge(autoConverge).withPostcopy(postcopy);
     }
 
     @Override
@@ -109,9 +117,15 @@ final class VmMigrate extends ChangeCommand {
                 + " of memory, paused " + Times.length(done.downtime()) + " for the stop-and-copy (dirty rate "
                 + Sizes.format(Math.round(done.dirtyBytesPerSecond())) + "/s, link "
                 + Sizes.format(Math.round(done.bandwidthBytesPerSecond())) + "/s)");
+        MigrationInfo.Postcopy post = done.postcopy();
         for (MigrationInfo.Round r : done.rounds()) {
             out().println("  round " + r.number() + ": " + Sizes.format(r.bytes()) + " in " + Times.length(r.took())
                     + (r.throttlePercent() > 0 ? " (guest throttled " + r.throttlePercent() + " %)" : ""));
+        }
+        if (post.bytes() > 0) {
+            out().println("  postcopy: " + Sizes.format(post.bytes()) + " in " + Times.length(post.took())
+                    + String.format(java.util.Locale.ROOT, " (guest at %.0f %% of its pace on %s meanwhile)",
+                    post.pace() * 100, host));
         }
     }
 

@@ -407,8 +407,9 @@ public final class QemuLab implements Lab, AutoCloseable {
                 if (w != null) {
                     w.poll();
                 }
-                out.addAll(BootTimeline.phases(v.name(), BootLog.read(QemuVmFiles.of(dir, v.name()).timeline()),
-                        createdMillis * 1000));
+                QemuVmFiles files = QemuVmFiles.of(dir, v.name());
+                out.addAll(BootTimeline.phases(v.name(), BootLog.read(files.timeline()), createdMillis * 1000));
+                out.addAll(BackupLog.phases(v.name(), BackupLog.read(files.backups()), createdMillis * 1000));
             }
         }
         out.sort(Comparator.comparing(TimelinePhase::start));

@@ -647,7 +647,8 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     /**
      * Saves the VM's memory to {@code memory.state} in its directory (QEMU migrates to a file through {@code exec:})
-     * and ends its process: nothing of it runs, as a suspended simulated VM holds nothing on its host.
+     * and ends its process: nothing of it runs, as a suspended simulated VM holds nothing on its host. It returns once
+     * the memory is saved, also when not asked to wait (the wait's timeout bounds the save when it is asked).
      */
     void suspend(String name, Wait wait) {
         VmState s = state(name);
@@ -658,7 +659,9 @@ public final class QemuLab implements Lab, AutoCloseable {
         deleteQuietly(files.memoryState());
         command(name, "stop", Map.of());
         command(name, "migrate", Map.of("uri", "exec:cat > " + QemuCommandLine.shellQuoted(files.memoryState())));
-        long deadline = System.nanoTime() + wait.timeout().toNanos();
+        // the save is awaited even unasked (--no-wait, the interactive shell's default): QEMU must end only once the
+        // memory is on disk, and a zero timeout failed every suspend whose save was not over at the first look
+        long deadline = System.nanoTime() + (wait.waits() ? wait.timeout() : Wait.DEFAULT_TIMEOUT).toNanos();
         while (true) {
             String status = migration(name);
             if (status.equals("completed")) {

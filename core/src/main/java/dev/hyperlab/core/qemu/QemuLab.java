@@ -113,7 +113,13 @@ public final class QemuLab implements Lab, AutoCloseable {
     public record Summary(Duration time, int vms) {}
 
     public static QemuLab open(Path dir, java.util.function.Supplier<AutoCloseable> lock) {
-        QemuBinary qemu = QemuBinary.find();
+        return open(dir, lock, QemuBinary::find);
+    }
+
+    /** {@link #open(Path, java.util.function.Supplier)} with the QEMU binary found by {@code find} (tests). */
+    static QemuLab open(Path dir, java.util.function.Supplier<AutoCloseable> lock,
+            java.util.function.Supplier<QemuBinary> find) {
+        QemuBinary qemu = find.get();
         AutoCloseable held = lock.get();
         try {
             QemuLabFile.Contents contents;

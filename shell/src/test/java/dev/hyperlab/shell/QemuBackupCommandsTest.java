@@ -49,6 +49,21 @@ class QemuBackupCommandsTest {
             assertThat(inc.get("disks").get(0).get("name").asText()).isEqualTo("disk0");
             assertThat(sh.ok("backup check --read-data --repo " + repo)).contains("no errors");
 
+            // each backup is a row of the VM's timeline, as a simulated VM's: text, --json, --html and --svg
+            assertThat(sh.ok("timeline g1")).contains("backup", "offline");
+            JsonNode rows = sh.run("timeline g1 --json").json();
+            assertThat(rows).hasSize(2);
+            for (JsonNode row : rows) {
+                assertThat(row.get("phase").asText()).isEqualTo("backup");
+                assertThat(row.get("step").asText()).isEqualTo("offline");
+                assertThat(row.get("boundBy").asText()).isEqualTo("disk");
+            }
+            Path svg = home.resolve("t.svg");
+            Path html = home.resolve("t.html");
+            assertThat(sh.ok("timeline g1 --svg " + svg + " --html " + html)).contains("wrote " + svg);
+            assertThat(Files.readString(svg)).contains("<svg", "backup");
+            assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>").contains("backup");
+
             String id = inc.get("id").asText();
             Path raw = home.resolve("g1.raw");
             sh.ok("backup restore " + id + " --to " + raw + " --repo " + repo);

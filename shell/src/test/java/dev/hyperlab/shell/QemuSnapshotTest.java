@@ -9,6 +9,7 @@ import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,19 @@ class QemuSnapshotTest {
             sh.ok("snapshot revert g1 booted");
             assertThat(sh.run("vm info g1 --json").json().get("state").asText()).isEqualTo("running");
             assertThat(sh.ok("timeline g1")).contains("revert");
+
+            // suspended: the guest's memory saved in the lab, its QEMU gone; resumed from it: the same guest runs on,
+            // with no new boot
+            long pid = Long.parseLong(Files.readString(home.resolve("lab/vms/g1/qemu.pid")).strip());
+            int bioses = sh.ok("vm console g1 --no-follow").split("SeaBIOS", -1).length;
+            sh.ok("vm suspend g1");
+            assertThat(sh.run("vm info g1 --json").json().get("state").asText()).isEqualTo("suspended");
+            assertThat(Files.size(home.resolve("lab/vms/g1/memory.state"))).isPositive();
+            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            sh.ok("vm resume g1 --wait --timeout 5m");
+            assertThat(sh.run("vm info g1 --json").json().get("state").asText()).isEqualTo("running");
+            assertThat(sh.ok("vm console g1 --no-follow").split("SeaBIOS", -1).length).isEqualTo(bioses);
+            assertThat(sh.ok("timeline g1")).contains("suspended", "resume");
             sh.ok("vm shutdown g1 --wait --timeout 2m");
             assertThat(bootRecord(disk)).isEqualTo("hyperlab-guest boot 1");
 

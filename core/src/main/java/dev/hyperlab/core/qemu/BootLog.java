@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A VM's {@code timeline.jsonl}: the {@link BootEvent}s, appended one JSON object a line. A torn last line (a process
@@ -31,23 +33,45 @@ final class BootLog {
         m.put("text", e.text().length() > 200 ? e.text().substring(0, 200) : e.text());
         m.put("offset", e.offset());
         m.put("late", e.late());
-        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-            out.write(Json.writeLine(m));
-        } catch (IOException e2) {
-            // the timeline is a record of what was seen; a full disk loses a line of it, not the VM
-        }
+        appendLine(file, m);
     }
 
     static List<BootEvent> read(Path file) {
-        List<BootEvent> out = new ArrayList<>();
+        return readLines(file, MAX_BYTES, MAX_LINE, "a timeline line", m -> {
+            if (m.get("at") instanceof Long at && m.get("phase") instanceof String phase
+                    && m.get("step") instanceof String step && m.get("text") instanceof String text
+                    && m.get("offset") instanceof Long offset && m.get("late") instanceof Boolean late) {
+                return Optional.of(new BootEvent(at, phase, step, text, offset, late));
+            }
+            return Optional.empty();
+        });
+    }
+
+    /** Appends one JSON object as a line; a full disk loses the line (these logs are records, not the VM). */
+    static void appendLine(Path file, Map<String, Object> m) {
+        try (OutputStream out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            out.write(Json.writeLine(m));
+        } catch (IOException e2) {
+            // the log is a record of what was seen; a full disk loses a line of it, not the VM
+        }
+    }
+
+    /**
+     * The lines of a JSON-lines log that {@code parse} takes, from at most the last {@code maxBytes} of the file; lines
+     * longer than {@code maxLine}, torn ones and ones that are no JSON object are skipped. An unreadable file reads as
+     * an empty one.
+     */
+    static <T> List<T> readLines(Path file, long maxBytes, int maxLine, String what,
+            Function<Map<?, ?>, Optional<T>> parse) {
+        List<T> out = new ArrayList<>();
         try {
             if (!Files.isRegularFile(file)) {
                 return out;
             }
-            long size = Files.size(file);
             byte[] data;
             try (var ch = Files.newByteChannel(file)) {
-                long from = Math.max(0, size - MAX_BYTES);
+                long size = ch.size();
+                long from = Math.max(0, size - maxBytes);
                 ch.position(from);
                 data = new byte[(int) (size - from)];
                 var buf = java.nio.ByteBuffer.wrap(data);
@@ -58,29 +82,21 @@ final class BootLog {
             int start = 0;
             for (int i = 0; i < data.length; i++) {
                 if (data[i] == '\n') {
-                    if (i - start <= MAX_LINE) {
-                        parse(data, start, i - start).ifPresent(out::add);
+                    if (i - start <= maxLine) {
+                        try {
+                            if (Json.parse(data, start, i - start, what) instanceof Map<?, ?> m) {
+                                parse.apply(m).ifPresent(out::add);
+                            }
+                        } catch (IOException e) {
+                            // skipped
+                        }
                     }
                     start = i + 1;
                 }
             }
         } catch (IOException e) {
-            // an unreadable timeline shows as an empty one
+            // an unreadable log shows as an empty one
         }
         return out;
-    }
-
-    private static java.util.Optional<BootEvent> parse(byte[] data, int off, int len) {
-        try {
-            if (Json.parse(data, off, len, "a timeline line") instanceof Map<?, ?> m
-                    && m.get("at") instanceof Long at && m.get("phase") instanceof String phase
-                    && m.get("step") instanceof String step && m.get("text") instanceof String text
-                    && m.get("offset") instanceof Long offset && m.get("late") instanceof Boolean late) {
-                return java.util.Optional.of(new BootEvent(at, phase, step, text, offset, late));
-            }
-        } catch (IOException e) {
-            // skipped
-        }
-        return java.util.Optional.empty();
     }
 }

@@ -96,10 +96,14 @@ final class QemuBackups extends RepositoryBackups {
             case DEFINED, SHUTOFF, CRASHED, SUSPENDED -> false;
         };
         Duration at = lab.now();
+        long startMicros = ConsoleWatcher.nowMicros();
         long t0 = System.nanoTime();
         BackupResult result = live ? new QemuLiveBackup(lab, repo(), vm, afterPoint).run(s, config(r), at.toNanos())
                 : offline(r, s, at.toNanos());
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        // the timeline's backup row, as a simulated VM's: from the call to the backup in the repository
+        BackupLog.append(QemuVmFiles.of(lab.dir(), vm).backups(), new BackupLog.Span(startMicros,
+                startMicros + took.toNanos() / 1000, live ? "live, blockdev-backup" : "offline"));
         return new BackupRun(info(result.backup()), live, at, took, result.warnings());
     }
 

@@ -113,7 +113,13 @@ public final class QemuLab implements Lab, AutoCloseable {
     public record Summary(Duration time, int vms) {}
 
     public static QemuLab open(Path dir, java.util.function.Supplier<AutoCloseable> lock) {
-        QemuBinary qemu = QemuBinary.find();
+        return open(dir, lock, QemuBinary::find);
+    }
+
+    /** {@link #open(Path, java.util.function.Supplier)} with the QEMU binary found by {@code find} (tests). */
+    static QemuLab open(Path dir, java.util.function.Supplier<AutoCloseable> lock,
+            java.util.function.Supplier<QemuBinary> find) {
+        QemuBinary qemu = find.get();
         AutoCloseable held = lock.get();
         try {
             QemuLabFile.Contents contents;
@@ -407,8 +413,9 @@ public final class QemuLab implements Lab, AutoCloseable {
                 if (w != null) {
                     w.poll();
                 }
-                out.addAll(BootTimeline.phases(v.name(), BootLog.read(QemuVmFiles.of(dir, v.name()).timeline()),
-                        createdMillis * 1000));
+                QemuVmFiles files = QemuVmFiles.of(dir, v.name());
+                out.addAll(BootTimeline.phases(v.name(), BootLog.read(files.timeline()), createdMillis * 1000));
+                out.addAll(BackupLog.phases(v.name(), BackupLog.read(files.backups()), createdMillis * 1000));
             }
         }
         out.sort(Comparator.comparing(TimelinePhase::start));
@@ -646,7 +653,8 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     /**
      * Saves the VM's memory to {@code memory.state} in its directory (QEMU migrates to a file through {@code exec:})
-     * and ends its process: nothing of it runs, as a suspended simulated VM holds nothing on its host.
+     * and ends its process: nothing of it runs, as a suspended simulated VM holds nothing on its host. It returns once
+     * the memory is saved, also when not asked to wait (the wait's timeout bounds the save when it is asked).
      */
     void suspend(String name, Wait wait) {
         VmState s = state(name);
@@ -657,7 +665,9 @@ public final class QemuLab implements Lab, AutoCloseable {
         deleteQuietly(files.memoryState());
         command(name, "stop", Map.of());
         command(name, "migrate", Map.of("uri", "exec:cat > " + QemuCommandLine.shellQuoted(files.memoryState())));
-        long deadline = System.nanoTime() + wait.timeout().toNanos();
+        // the save is awaited even unasked (--no-wait, the interactive shell's default): QEMU must end only once the
+        // memory is on disk, and a zero timeout failed every suspend whose save was not over at the first look
+        long deadline = System.nanoTime() + (wait.waits() ? wait.timeout() : Wait.DEFAULT_TIMEOUT).toNanos();
         while (true) {
             String status = migration(name);
             if (status.equals("completed")) {

@@ -20,6 +20,7 @@ import java.util.Optional;
  * qemu.log        QEMU's own stdout and stderr (its last words when it dies)
  * console.log     the serial console, every boot appended (vm console shows it)
  * timeline.jsonl  the boot events hyperlab saw, one JSON object a line (timeline shows them)
+ * timeline-backups.jsonl  the VM's backups' wall start and end, one JSON object a line (timeline's backup rows)
  * memory.state    the saved memory of a suspended VM
  * </pre>
  */
@@ -49,6 +50,10 @@ record QemuVmFiles(Path dir) {
 
     Path timeline() {
         return dir.resolve("timeline.jsonl");
+    }
+
+    Path backups() {
+        return dir.resolve("timeline-backups.jsonl");
     }
 
     Path memoryState() {

@@ -9,6 +9,7 @@ import dev.hyperlab.api.lab.BackupRun;
 import dev.hyperlab.api.lab.Backups;
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.api.lab.TimelinePhase;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.Wait;
@@ -82,6 +83,10 @@ class QemuBackupTest {
         }
     }
 
+    private List<TimelinePhase> backupRows(String vm) {
+        return lab.timeline(List.of(vm)).stream().filter(p -> p.phase().equals("backup")).toList();
+    }
+
     @Test
     void liveFullThenIncrementalRestoreByteForByteAndBootAsAVm() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "no qemu-system-x86_64");
@@ -114,6 +119,11 @@ class QemuBackupTest {
         assertThat(Files.mismatch(restored(repo, inc.backup().id(), "inc.raw"), atInc)).isEqualTo(-1);
         assertThat(Files.mismatch(atFull, atInc)).as("the guest did write").isNotEqualTo(-1);
         assertThat(repo.check(true).errors()).isEmpty();
+        List<TimelinePhase> rows = backupRows("g1");
+        assertThat(rows).as("each live backup is a timeline row, as a simulated VM's").hasSize(2)
+                .allSatisfy(p -> assertThat(p.step()).isEqualTo("live, blockdev-backup"));
+        assertThat(rows.get(0).end().orElseThrow()).isGreaterThanOrEqualTo(rows.get(0).start())
+                .isLessThanOrEqualTo(rows.get(1).start());
 
         // the drill: a new real VM boots from the restored disk (its third boot record)
         BackupRestore drill = repo.restoreAsVm(inc.backup().id(), "g2", "", BOOT);
@@ -147,6 +157,7 @@ class QemuBackupTest {
         assertThat(repo.list()).hasSize(4);
         assertThat(repo.check(true).errors()).isEmpty();
         assertThat(leftOver("g1")).isEmpty();
+        assertThat(backupRows("g1")).as("a failed backup is no row").hasSize(2);
 
         // the crashed VM, read offline: QEMU writes a bitmap added while it runs into the qcow2 only when it closes the
         // image, so the killed one left none (one it had loaded would be flagged in use): the incremental is full

@@ -7,6 +7,7 @@ import dev.hyperlab.api.lab.LabException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,5 +50,20 @@ class QemuBinaryTest {
         String other = script("not-qemu", "bash, version 5.2");
         assertThatThrownBy(() -> QemuBinary.find(other)).isInstanceOf(LabException.class)
                 .hasMessageContaining("is not QEMU");
+    }
+
+    @Test
+    void aLabWhoseQemuIsMissingOrTooOldIsNotOpenedAndNothingIsWritten() throws Exception {
+        Path lab = dir.resolve("lab");
+        String old = script("old-qemu2", "QEMU emulator version 5.2.0 (Debian 1:5.2+dfsg-11)");
+        for (String qemu : List.of(dir.resolve("no-qemu").toString(), old)) {
+            boolean[] locked = {false};
+            assertThatThrownBy(() -> QemuLab.open(lab, () -> {
+                locked[0] = true;
+                return () -> {};
+            }, () -> QemuBinary.find(qemu))).isInstanceOf(LabException.class);
+            assertThat(locked[0]).as("the lab's lock is not even taken").isFalse();
+            assertThat(lab).doesNotExist();
+        }
     }
 }

@@ -3,6 +3,7 @@ package dev.hyperlab.shell.commands;
 import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.api.lab.Host;
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.TimelinePhase;
 import dev.hyperlab.shell.command.ReadCommand;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -89,8 +91,23 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
             machines.addAll(vms);
         });
         Duration from = phases.stream().map(TimelinePhase::start).min(Duration::compareTo).orElse(Duration.ZERO);
-        loadChart = LoadChart.svg(lab.statHistory(machines), vmsByHost, from, now);
-        return MemoryChart.svg(lab.memoryHistory(machines), vmsByHost, from, now);
+        loadChart = LoadChart.svg(history(() -> lab.statHistory(machines)), vmsByHost, from, now);
+        return MemoryChart.svg(history(() -> lab.memoryHistory(machines)), vmsByHost, from, now);
+    }
+
+    /**
+     * A history for the charts beside the phases, or none where the lab keeps none (a QEMU lab keeps no memory
+     * history): the phases are what was asked for, the charts are extra.
+     */
+    private static <T> List<T> history(Supplier<List<T>> read) {
+        try {
+            return read.get();
+        } catch (LabException e) {
+            if (e.kind() == LabException.Kind.NOT_ALLOWED) {
+                return List.of();
+            }
+            throw e;
+        }
     }
 
     @Override

@@ -5,9 +5,9 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import org.apiguardian.api.API;
 
 /**
- * A VM's resource controls ({@code vm set --cpu-shares --cpu-reservation --cpu-limit --mem-reservation --mem-limit}),
- * with vSphere's meaning of shares, reservations and limits and cgroup v2's of {@code cpu.weight}, {@code memory.min}
- * and {@code memory.max}:
+ * A VM's resource controls ({@code vm set --cpu-shares --cpu-reservation --cpu-limit --mem-reservation --mem-limit
+ * --disk-shares --disk-iops-limit --disk-iops-reservation}), with vSphere's meaning of shares, reservations and limits
+ * and cgroup v2's of {@code cpu.weight}, {@code memory.min}, {@code memory.max} and {@code io.weight}:
  * <ul>
  *   <li>CPU shares weigh the VM's claim on its host's cores when they are contended (vSphere's "normal" is 1,000 per
  *       vCPU, the default here);
@@ -18,8 +18,8 @@ import org.apiguardian.api.API;
  *   <li>memory the guest touches beyond the limit is taken back from the VM itself (its host swaps it out);
  *   <li>disk shares weigh its claim on its host's datastore when it is contended (vSphere Storage I/O Control's low
  *       500, normal 1,000, high 2,000; cgroup v2's {@code io.weight}, libvirt's {@code <blkiotune><weight>});
- *   <li>a disk IOPS limit is a rate of I/O operations it never exceeds (libvirt's {@code <iotune>
- *       total_iops_sec}, cgroup v2's {@code io.max riops/wiops}, vSphere's per-disk IOPS limit);
+ *   <li>a disk IOPS limit is a rate of I/O operations it never exceeds (libvirt's {@code total_iops_sec} in
+ *       {@code <iotune>}, cgroup v2's {@code io.max riops/wiops}, vSphere's per-disk IOPS limit);
  *   <li>a disk IOPS reservation is a rate of I/O operations it gets whenever it has I/O to do, however contended the
  *       datastore (mClock's reservation, vSphere's per-disk IOPS reservation).
  * </ul>

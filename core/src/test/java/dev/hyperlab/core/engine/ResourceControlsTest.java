@@ -129,6 +129,22 @@ class ResourceControlsTest {
     static final long RESERVED_IOPS = 50_000;
 
     @Test
+    void anIopsLimitThrottlesARunningWorkloadsIo() {
+        double[] latency = new double[2];
+        for (int i = 0; i < 2; i++) {
+            LabModel lab = storm(0, VmResources.DEFAULT);
+            lab.createVm(VmSpec.of("oltp", "h", 2, 4 * GIB).withOs("linux-server").withWorkload("database"));
+            lab.setVmResources("oltp", i == 0 ? VmResources.DEFAULT : VmResources.DEFAULT.withDiskIopsLimit(10));
+            lab.startVm("oltp");
+            lab.waitVm("oltp", VmState.RUNNING, LONG, ProgressListener.NONE);
+            lab.advance(Duration.ofMinutes(1), ProgressListener.NONE);
+            latency[i] = lab.vmStat("oltp").diskLatency();
+        }
+        System.out.printf("oltp disk latency: %.6f, with a 10 IOPS limit %.6f%n", latency[0], latency[1]);
+        assertThat(latency[1]).as("its I/O waits for the limit, on an idle drive").isGreaterThan(latency[0] * 2);
+    }
+
+    @Test
     void sharesWeighTheDatastore() {
         double normal = BootBehaviourTest.bootSeconds(storm(16, VmResources.DEFAULT, "hdd:4TiB"), "db");
         double high = BootBehaviourTest.bootSeconds(storm(16, VmResources.DEFAULT.withDiskShares(100_000), "hdd:4TiB"), "db");

@@ -56,6 +56,7 @@ class DryRunTest {
         s.put("vm clone --linked", "vm clone web1 web8 --linked");
         s.put("vm set --max-vcpus", "vm set fc1 --max-vcpus 4 --max-memory 1GiB");
         s.put("vm set --cpu-reservation", "vm set dev1 --cpu-shares 4000 --cpu-reservation 1core --mem-limit 2GiB");
+        s.put("vm set --disk-shares", "vm set dev1 --disk-shares high --disk-iops-limit 20000 --disk-iops-reservation 5000");
         s.put("vm migrate", "vm migrate web1 --to efi1");
         s.put("vm migrate --live", "vm migrate dev1 --to efi1 --live");
         s.put("host maintenance", "host maintenance efi1 on");

@@ -240,6 +240,44 @@ class FleetCommandsTest {
     }
 
     @Test
+    void diskSharesAndIopsAreSetShownPersistedAndBadOnesRefused() throws IOException {
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.ok("host create h --cores 4 --ram 32GiB --disk nvme:2TiB; host install h --hypervisor type1;"
+                    + "host power-on h --wait");
+            assertThat(shell.ok("vm create db --host h --vcpus 1 --memory 2GiB --os linux-server --disk-shares high "
+                    + "--disk-iops-reservation 5000")).contains("disk shares 2000, disk iops reservation 5000");
+            assertThat(shell.ok("vm set db --disk-iops-limit 20000")).endsWith("disk shares 2000, disk iops limit "
+                    + "20000, disk iops reservation 5000\n");
+            assertThat(shell.ok("vm info db")).containsPattern("resources +disk shares 2000, disk iops limit 20000, "
+                    + "disk iops reservation 5000\n");
+            assertThat(shell.ok("vm info db --json")).contains("\"diskIopsLimit\" : 20000");
+            String lab = Files.readString(tmp.resolve("lab/lab.json"));
+            for (String[] c : new String[][] {
+                    {"vm set db --disk-shares fast", "error: --disk-shares 'fast' is not a share count (low, normal, "
+                            + "high or a number (0 for the default))"},
+                    {"vm set db --disk-shares -5", "error: VM db: -5 disk shares is out of range (1 to 1000000 (low "
+                            + "500, normal 1000, high 2000), or 0 for the default)"},
+                    {"vm set db --disk-iops-limit -1", "error: VM db: a disk IOPS limit or reservation is negative "
+                            + "(0 (none) or more)"},
+                    {"vm set db --disk-iops-limit 1000", "error: VM db: its disk IOPS limit (1000) is below its "
+                            + "reservation (5000) (a limit at least the reservation, or 0 for none)"}}) {
+                assertThat(shell.run(c[0]).err().strip()).as(c[0]).isEqualTo(c[1]);
+            }
+            assertThat(Files.readString(tmp.resolve("lab/lab.json"))).isEqualTo(lab);
+            assertThat(shell.ok("vm set db --disk-shares low --dry-run")).contains("would set db");
+            assertThat(shell.ok("js lab.vm('db').setResources(Object.assign({}, lab.vm('db').info().resources, "
+                    + "{diskShares: 500})).resources.diskShares")).isEqualTo("500\n");
+            assertThat(shell.ok("java lab.vm(\"db\").setResources(lab.vm(\"db\").info().resources()"
+                    + ".withDiskIopsReservation(0)).resources()")).contains("diskShares=500")
+                    .contains("diskIopsReservation=0");
+            shell.ok("vm start db --wait");
+        }
+        try (ShellFixture again = ShellFixture.in(tmp.resolve("lab"))) {
+            assertThat(again.ok("vm info db")).contains("disk shares 500, disk iops limit 20000");
+        }
+    }
+
+    @Test
     void aPreloadedHostBootsFromItsReadCache() {
         try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
             shell.ok("host create cold --cores 8 --ram 32GiB --disk hdd:2TiB; host install cold --hypervisor type1;"

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * {@code vm set --cpu-shares --cpu-reservation --cpu-limit --mem-reservation --mem-limit}: a VM's resource controls,
+ * {@code vm set --cpu-shares --cpu-reservation --cpu-limit --mem-reservation --mem-limit --disk-shares
+ * --disk-iops-limit --disk-iops-reservation}: a VM's resource controls,
  * changed in any state as vSphere's "Edit Resource Settings" and cgroup v2's interface files change them on a running
  * VM. Everything is checked first: the ranges (shares a positive count, as vSphere's custom shares are), a limit below its reservation, a reservation beyond the VM's size, and, for a VM that holds host
  * resources now, a reservation its host cannot cover beside its other running VMs'.
@@ -30,6 +31,17 @@ final class VmResourceChanges {
         }
         if (r.cpuReservationMhz() < 0 || r.cpuLimitMhz() < 0 || r.memReservation() < 0 || r.memLimit() < 0) {
             throw LabException.invalid("VM " + name + ": a reservation or limit is negative", "0 (none) or more");
+        }
+        if (r.diskShares() < 0 || r.diskShares() > MAX_SHARES) {
+            throw LabException.invalid("VM " + name + ": " + r.diskShares() + " disk shares is out of range",
+                    "1 to " + MAX_SHARES + " (low 500, normal 1000, high 2000), or 0 for the default");
+        }
+        if (r.diskIopsLimit() < 0 || r.diskIopsReservation() < 0) {
+            throw LabException.invalid("VM " + name + ": a disk IOPS limit or reservation is negative", "0 (none) or more");
+        }
+        if (r.diskIopsLimit() > 0 && r.diskIopsLimit() < r.diskIopsReservation()) {
+            throw LabException.invalid("VM " + name + ": its disk IOPS limit (" + r.diskIopsLimit() + ") is below its "
+                    + "reservation (" + r.diskIopsReservation() + ")", "a limit at least the reservation, or 0 for none");
         }
         long vmMhz = Math.round(Math.min(vm.vcpus, h.cores) * h.cpuGhz() * 1000);
         if (r.cpuReservationMhz() > vmMhz) {
@@ -85,6 +97,15 @@ final class VmResourceChanges {
         }
         if (a.memLimit() != b.memLimit()) {
             w.add("mem-limit " + Sizes.format(a.memLimit()) + "->" + Sizes.format(b.memLimit()));
+        }
+        if (a.diskShares() != b.diskShares()) {
+            w.add("disk-shares " + a.diskShares() + "->" + b.diskShares());
+        }
+        if (a.diskIopsLimit() != b.diskIopsLimit()) {
+            w.add("disk-iops-limit " + a.diskIopsLimit() + "->" + b.diskIopsLimit());
+        }
+        if (a.diskIopsReservation() != b.diskIopsReservation()) {
+            w.add("disk-iops-reservation " + a.diskIopsReservation() + "->" + b.diskIopsReservation());
         }
         return w.isEmpty() ? "nothing" : String.join(" ", w);
     }

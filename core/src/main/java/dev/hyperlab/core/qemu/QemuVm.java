@@ -123,7 +123,10 @@ final class QemuVm implements Vm {
 
     @Override
     public VmInfo setResources(dev.hyperlab.api.lab.VmResources resources) {
-        throw later("resource controls (cgroup v2's cpu.weight, cpu.max and memory.min/max on the QEMU process)");
+        // refused as a whole, disk controls too: QEMU's throttle groups (iops-total) could carry an IOPS limit, but not
+        // shares or a reservation, and the CPU and memory controls have no QEMU mapping here yet
+        throw later("resource controls (cgroup v2's cpu.weight, cpu.max, memory.min/max and io.weight on the QEMU "
+                + "process, QEMU's throttle groups for an IOPS limit)");
     }
 
     @Override

@@ -206,7 +206,7 @@ class LabRoundTripTest {
         lab.waitHost("desk", HostState.RUNNING, HOUR, ProgressListener.NONE);
         lab.createVm(VmSpec.of("t", "desk", 1, GIB).withOs("linux-server"));
         lab.linkedCloneVm("t", "t2", ProgressListener.NONE); // t2: a MAC, a machine id, linked disks; t: their base
-        lab.setVmResources("t2", new dev.hyperlab.api.lab.VmResources(3000, 1000, 2000, GIB / 2, GIB));
+        lab.setVmResources("t2", new dev.hyperlab.api.lab.VmResources(3000, 1000, 2000, GIB / 2, GIB, 2000, 5000, 1000));
         lab.createVm(VmSpec.of("c", "desk", 1, GIB).withOs("linux-server"));
         lab.startVm("c");
         lab.advance(Duration.ofSeconds(5), ProgressListener.NONE);

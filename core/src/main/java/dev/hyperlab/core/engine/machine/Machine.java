@@ -107,6 +107,24 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         return 0;
     }
 
+    /** Share weight of its I/O on a contended datastore: {@link #cpuWeight} unless its disk shares are set. */
+    double diskShareWeight() {
+        return cpuWeight();
+    }
+
+    /**
+     * The highest device-time rate (device-seconds per second) its I/O may use, from {@code cap} and its IOPS limit:
+     * {@code deviceSeconds} of device time doing {@code ops} operations.
+     */
+    double diskCap(double cap, double deviceSeconds, double ops) {
+        return cap;
+    }
+
+    /** The device-time rate its IOPS reservation guarantees I/O of that mix (at most {@code cap}), 0 for none. */
+    double diskFloor(double cap, double deviceSeconds, double ops) {
+        return 0;
+    }
+
     /** The plan finished its last step. */
     abstract void planDone(PlanKind kind);
 

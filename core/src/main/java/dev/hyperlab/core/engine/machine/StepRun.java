@@ -121,7 +121,11 @@ public final class StepRun implements ActivityOwner {
         }
         if (diskWork > 0) {
             pending |= 1 << DISK;
-            disk = new Activity(machine.diskResource(), this, DISK, diskWork, 1.0, machine.cpuWeight());
+            // its disk shares, IOPS limit and reservation (docs/calibration.md vm.resources.disk_*); unset, as before
+            double ops = step.demand().readOps() + step.demand().writeOps();
+            double diskCap = machine.diskCap(1.0, diskWork, ops);
+            disk = new Activity(machine.diskResource(), this, DISK, diskWork, diskCap, machine.diskShareWeight(),
+                    machine.diskFloor(diskCap, diskWork, ops));
             sim.start(disk);
         }
         if (pending == 0) {

@@ -342,6 +342,32 @@ public final class VmMachine extends Machine {
         return resources.cpuShares() > 0 ? resources.cpuShares() / (double) SHARES_PER_VCPU : cpuWeight();
     }
 
+    /**
+     * Its disk shares as a weight on its datastore, on the CPU shares' scale: 1,000 shares weigh as one vCPU's default
+     * (calibration: vm.resources.disk_shares); unset, the weight it always had (its vCPUs).
+     */
+    @Override
+    double diskShareWeight() {
+        return resources.diskShares() > 0 ? resources.diskShares() / (double) SHARES_PER_VCPU : cpuWeight();
+    }
+
+    /**
+     * Its IOPS limit as a device-time cap (calibration: vm.resources.disk_iops_limit, libvirt's total_iops_sec): I/O of
+     * {@code ops} operations taking {@code deviceSeconds} runs no faster than the limit's operations a second.
+     */
+    @Override
+    double diskCap(double cap, double deviceSeconds, double ops) {
+        long limit = resources.diskIopsLimit();
+        return limit > 0 && ops > 0 && deviceSeconds > 0 ? Math.min(cap, limit * deviceSeconds / ops) : cap;
+    }
+
+    /** Its IOPS reservation as a device-time floor (calibration: vm.resources.disk_iops_reservation, mClock's). */
+    @Override
+    double diskFloor(double cap, double deviceSeconds, double ops) {
+        long reserved = resources.diskIopsReservation();
+        return reserved > 0 && ops > 0 && deviceSeconds > 0 ? Math.min(cap, reserved * deviceSeconds / ops) : 0;
+    }
+
     /** vSphere's "normal" CPU shares per vCPU (calibration: vm.resources.cpu_shares). */
     public static final int SHARES_PER_VCPU = 1000;
 
@@ -1038,6 +1064,12 @@ public final class VmMachine extends Machine {
             g.writeNumberField("cpuLimitMhz", resources.cpuLimitMhz());
             g.writeNumberField("memReservation", resources.memReservation());
             g.writeNumberField("memLimit", resources.memLimit());
+            if (resources.diskShares() != 0 || resources.diskIopsLimit() != 0 || resources.diskIopsReservation() != 0) {
+                // absent when unset: a lab saved before disk controls reads the same, and saves the same
+                g.writeNumberField("diskShares", resources.diskShares());
+                g.writeNumberField("diskIopsLimit", resources.diskIopsLimit());
+                g.writeNumberField("diskIopsReservation", resources.diskIopsReservation());
+            }
             g.writeEndObject();
         }
         g.writeArrayFieldStart("disks");
@@ -1124,6 +1156,16 @@ public final class VmMachine extends Machine {
             vm.resources = new dev.hyperlab.api.lab.VmResources((int) SavedDoc.num(m, "cpuShares"),
                     SavedDoc.num(m, "cpuReservationMhz"), SavedDoc.num(m, "cpuLimitMhz"), SavedDoc.num(m, "memReservation"),
                     SavedDoc.num(m, "memLimit"));
+            if (m.containsKey("diskShares")) {
+                long shares = SavedDoc.num(m, "diskShares");
+                long limit = SavedDoc.num(m, "diskIopsLimit");
+                long reserved = SavedDoc.num(m, "diskIopsReservation");
+                if (shares < 0 || shares > Integer.MAX_VALUE || limit < 0 || reserved < 0) {
+                    throw new IOException("saved lab: VM " + vm.name + "'s disk shares or IOPS are out of range");
+                }
+                vm.resources = vm.resources.withDiskShares((int) shares).withDiskIopsLimit(limit)
+                        .withDiskIopsReservation(reserved);
+            }
         }
         if (v.containsKey("linkedDisks")) {
             vm.linkedDisks = SavedDoc.strings(v, "linkedDisks");

@@ -135,7 +135,11 @@ public final class WorkloadRun implements ActivityOwner {
         }
         if (diskRate > 0) {
             diskMark = endless(diskRate);
-            disk = new Activity(h.diskResource(), this, DISK, diskMark, diskRate, vm.cpuWeight()).asSteady();
+            // its disk shares, IOPS limit and reservation apply to its running I/O as to its boot's
+            double ops = w.readOps() + w.randomWriteOps() + w.appendOps();
+            double diskCap = vm.diskCap(diskRate, diskRate, ops);
+            disk = new Activity(h.diskResource(), this, DISK, diskMark, diskCap, vm.diskShareWeight(),
+                    vm.diskFloor(diskCap, diskRate, ops)).asSteady();
             sim.start(disk);
         }
     }

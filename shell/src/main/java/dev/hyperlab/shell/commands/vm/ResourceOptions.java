@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The resource-control options {@code vm set} and {@code vm create} share: CPU shares, reservation and limit, memory
- * reservation and limit, with vSphere's meaning (cgroup v2's cpu.weight, cpu.max, memory.min, memory.max).
+ * reservation and limit, disk shares, IOPS limit and reservation, with vSphere's meaning (cgroup v2's cpu.weight,
+ * cpu.max, memory.min, memory.max, io.weight, io.max; libvirt's iotune).
  */
 final class ResourceOptions {
     @Option(names = "--cpu-shares", paramLabel = "N", description = "CPU shares: its weight when the host's cores are "
@@ -37,10 +38,23 @@ final class ResourceOptions {
             + "touches beyond it, its host swaps out; 0 for none.")
     String memLimit;
 
+    @Option(names = "--disk-shares", paramLabel = "low|normal|high|N", description = "Disk shares: its weight when "
+            + "its host's datastore is contended, as vSphere's per-disk low 500, normal 1000, high 2000 (cgroup v2's "
+            + "io.weight); 0 restores the default (1,000 a vCPU).")
+    String diskShares;
+
+    @Option(names = "--disk-iops-limit", paramLabel = "N", description = "I/O operations a second it never exceeds, "
+            + "even on an idle datastore (libvirt's iotune total_iops_sec); 0 for none.")
+    Long diskIopsLimit;
+
+    @Option(names = "--disk-iops-reservation", paramLabel = "N", description = "I/O operations a second it always gets "
+            + "when it has I/O, however busy the datastore (mClock's reservation); 0 for none.")
+    Long diskIopsReservation;
+
     /** Whether any resource option was given. */
     boolean any() {
         return cpuShares != null || cpuReservation != null || cpuLimit != null || memReservation != null
-                || memLimit != null;
+                || memLimit != null || diskShares != null || diskIopsLimit != null || diskIopsReservation != null;
     }
 
     /** {@code current} with the options given applied; CPU amounts in cores count at {@code ghz}. */
@@ -61,6 +75,15 @@ final class ResourceOptions {
         if (memLimit != null) {
             r = r.withMemLimit("0".equals(memLimit) ? 0 : Args.size("--mem-limit", memLimit));
         }
+        if (diskShares != null) {
+            r = r.withDiskShares(diskShares(diskShares));
+        }
+        if (diskIopsLimit != null) {
+            r = r.withDiskIopsLimit(diskIopsLimit);
+        }
+        if (diskIopsReservation != null) {
+            r = r.withDiskIopsReservation(diskIopsReservation);
+        }
         return r;
     }
 
@@ -71,6 +94,26 @@ final class ResourceOptions {
         }
         VmInfo i = lab.vm(name).info();
         lab.vm(name).setResources(applyTo(i.resources(), lab.host(i.host()).info().cpuGhz()));
+    }
+
+    /** Disk shares: vSphere's levels for a disk (low 500, normal 1000, high 2000) or a count (0: the default). */
+    static int diskShares(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        switch (t) {
+            case "low":
+                return 500;
+            case "normal":
+                return 1000;
+            case "high":
+                return 2000;
+            default:
+                try {
+                    return Integer.parseInt(t);
+                } catch (NumberFormatException e) {
+                    throw new ShellException("--disk-shares '" + text + "' is not a share count",
+                            "low, normal, high or a number (0 for the default)");
+                }
+        }
     }
 
     /** A CPU rate in MHz: {@code 2100MHz}, {@code 2.1GHz}, {@code 1.5cores} (at {@code ghz}), or {@code 0}. */
@@ -117,6 +160,15 @@ final class ResourceOptions {
         }
         if (r.memLimit() > 0) {
             w.add("mem limit " + Sizes.format(r.memLimit()));
+        }
+        if (r.diskShares() > 0) {
+            w.add("disk shares " + r.diskShares());
+        }
+        if (r.diskIopsLimit() > 0) {
+            w.add("disk iops limit " + r.diskIopsLimit());
+        }
+        if (r.diskIopsReservation() > 0) {
+            w.add("disk iops reservation " + r.diskIopsReservation());
         }
         return String.join(", ", w);
     }

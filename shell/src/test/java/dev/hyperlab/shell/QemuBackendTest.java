@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The QEMU backend end to end from the shell, with real QEMU (TCG) booting the tiny-linux guest through SeaBIOS. One
+ * The QEMU backend end to end from the shell, with real QEMU (TCG) booting the tiny-linux guest through SeaBIOS (and,
+ * in a test of its own, through OVMF). One
  * guest is booted and reused across the assertions (a TCG boot takes seconds): a shell process starts it and is
  * killed with SIGKILL; the shell opened again finds it running, reads its timeline and console, shuts it down; then
  * its QEMU is killed and the VM is crashed, the lab consistent.
@@ -116,6 +117,26 @@ class QemuBackendTest {
             assertThat(sh.run("vm destroy g1").err()).contains("error: VM g1 is crashed");
             assertThat(read("qemu-lab.json")).contains("\"crashed\"");
             assertThat(sh.run("lab info --json").json().get("vms").asInt()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aRealGuestBootsThroughOvmfToReadyInTheLab() throws Exception {
+        try (ShellFixture sh = new ShellFixture(
+                () -> Labs.open(home.resolve("lab"), 1, Extensions.builtIn(), Optional.of("qemu")))) {
+            sh.ok("vm create g1 --host local --vcpus 1 --memory 256MiB --os tiny-linux --firmware uefi;"
+                    + " vm start g1 --wait --timeout 5m");
+            assertThat(sh.run("vm info g1 --json").json().get("state").asText()).isEqualTo("running");
+            List<String> phases = new ArrayList<>();
+            for (JsonNode p : sh.run("timeline g1 --json").json()) {
+                phases.add(p.get("phase").asText() + (p.get("step").asText().isEmpty() ? "" : "/" + p.get("step").asText()));
+            }
+            // OVMF's boot manager names the device it boots (BdsDxe), then SYSLINUX's EFI loader and the kernel
+            assertThat(phases).containsSubsequence("vmm/start", "vmm/qmp", "firmware/boot-device", "kernel", "init/init")
+                    .doesNotContain("firmware/seabios");
+            assertThat(sh.ok("vm console g1 --no-follow")).contains("BdsDxe").contains("Linux version")
+                    .contains("hyperlab-guest: ready");
+            sh.ok("vm destroy g1");
         }
     }
 }

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * backup while it runs, a reboot in which the guest writes its boot record to its disk, a live incremental that copies
  * only the clusters the persistent dirty bitmap marked, both restored byte for byte as {@code qemu-img convert} reads
  * the disk at each point, a restore as a new VM that boots, whose bitmap QEMU stores at its shutdown for an offline
- * incremental by hyperlab's qcow2 code; then QEMU killed in the middle of a live backup (one error,
+ * incremental by hyperlab's qcow2 code; a backup that fails while QEMU runs on, after which the bitmap still holds
+ * what the next incremental needs; then QEMU killed in the middle of a live backup (one error,
  * nothing recorded, no copy left, the repository checks clean) and the crashed VM backed up offline by hyperlab's own
  * qcow2 code, a full backup since QEMU did not live to store its bitmap.
  */
@@ -143,6 +144,25 @@ class QemuBackupTest {
         assertThat(g2Off.backup().parents()).containsExactly(g2Live.backup().id());
         assertThat(g2Off.backup().bytesRead()).isLessThanOrEqualTo(1L << 20);
 
+        // a backup that fails while QEMU lives on (here the repository's side fails after the point) keeps the bitmap as
+        // it was: the next incremental still holds every cluster written since the last backup that was recorded
+        lab.vm("g1").reboot(BOOT); // the guest writes its third boot record
+        assertThat(lab.vm("g1").console(0).text()).contains("boot 3");
+        QemuBackups.afterPoint = vm -> {
+            throw new LabException(LabException.Kind.IO, "injected: the repository's disk is full", "");
+        };
+        assertThatThrownBy(() -> repo.run("g1", "incremental")).isInstanceOf(LabException.class)
+                .hasMessageContaining("injected");
+        QemuBackups.afterPoint = vm -> {};
+        assertThat(lab.vm("g1").state()).isEqualTo(VmState.RUNNING);
+        assertThat(leftOver("g1")).isEmpty();
+        BackupRun after = repo.run("g1", "incremental");
+        Path atAfter = convert(disk, "at-after.raw");
+        assertThat(after.backup().fullFallback()).as(String.join("; ", after.backup().notes())).isFalse();
+        assertThat(after.backup().parents()).containsExactly(inc.backup().id());
+        assertThat(Files.mismatch(restored(repo, after.backup().id(), "after.raw"), atAfter)).isEqualTo(-1);
+        assertThat(Files.mismatch(atInc, atAfter)).as("the guest wrote before the failed backup").isNotEqualTo(-1);
+
         // QEMU killed in the middle of a live backup: one error, nothing recorded, nothing left behind
         long qemu = pid("g1");
         QemuBackups.afterPoint = vm -> ProcessHandle.of(qemu).ifPresent(h -> {
@@ -154,10 +174,10 @@ class QemuBackupTest {
                         + "recorded");
         QemuBackups.afterPoint = vm -> {};
         assertThat(lab.vm("g1").state()).isEqualTo(VmState.CRASHED);
-        assertThat(repo.list()).hasSize(4);
+        assertThat(repo.list()).hasSize(5);
         assertThat(repo.check(true).errors()).isEmpty();
         assertThat(leftOver("g1")).isEmpty();
-        assertThat(backupRows("g1")).as("a failed backup is no row").hasSize(2);
+        assertThat(backupRows("g1")).as("a failed backup is no row").hasSize(3);
 
         // the crashed VM, read offline: QEMU writes a bitmap added while it runs into the qcow2 only when it closes the
         // image, so the killed one left none (one it had loaded would be flagged in use): the incremental is full

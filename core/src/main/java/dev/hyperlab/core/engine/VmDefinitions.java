@@ -34,7 +34,7 @@ final class VmDefinitions {
             // as virsh on its one host: a lab of one host needs no name for it
             if (lab.hosts.size() != 1) {
                 throw LabException.invalid("VM " + name + " needs a host", lab.hosts.isEmpty()
-                        ? "the lab has none yet: host create NAME --cores N --ram SIZE"
+                        ? "the lab has none yet: host create NAME {HostSpec.cores} N {HostSpec.ramBytes} SIZE"
                         : "name the one it runs on ({host}): " + String.join(", ", lab.hosts.keySet()));
             }
             spec = spec.withHost(lab.hosts.keySet().iterator().next());

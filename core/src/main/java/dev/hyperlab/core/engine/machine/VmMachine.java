@@ -258,7 +258,7 @@ public final class VmMachine extends Machine {
                     + String.join(", ", clones) + ": " + what + " would change the disks "
                     + (clones.size() > 1 ? "they read" : "it reads") + " through", (clones.size() > 1
                     ? "delete those clones first" : "vm delete " + clones.get(0) + " first") + ", or clone " + name
-                    + " in full (vm clone without --linked)");
+                    + " in full (vm clone without {linkedCloneAs.name})");
         }
     }
 
@@ -562,7 +562,7 @@ public final class VmMachine extends Machine {
         requireNoLinkedClones("starting it");
         String cpu = hostMachine().cpuReservationRefusal(this);
         if (!cpu.isEmpty()) {
-            throw LabException.insufficient("VM " + name + " cannot start: " + cpu, "lower its --cpu-reservation or "
+            throw LabException.insufficient("VM " + name + " cannot start: " + cpu, "lower its {VmResources.cpuReservationMhz} or "
                     + "stop a VM with one on " + hostMachine().name);
         }
         HostMachine h = hostMachine();
@@ -575,7 +575,7 @@ public final class VmMachine extends Machine {
         }
         if (h.inMaintenance()) {
             throw LabException.notAllowed("host " + h.name + " is in maintenance", "start VM " + name + " on another "
-                    + "host (vm migrate " + name + " --to HOST), or host maintenance " + h.name + " off first");
+                    + "host (vm migrate " + name + " {migrate.host}), or host maintenance " + h.name + " off first");
         }
         env.requireExtensions(firmware, driversPresent());
         if (memoryNeed() > h.usableMemory()) {

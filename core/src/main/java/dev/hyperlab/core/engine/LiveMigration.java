@@ -131,7 +131,7 @@ final class LiveMigration {
         return LabException.insufficient(String.format(Locale.ROOT, "VM %s cannot migrate live: it dirties %s/s of "
                         + "memory and disk and the link sends %s/s, so what is left never fits the %d ms downtime limit%s",
                 vm, Sizes.format(Math.round(dirty)), Sizes.format(Math.round(bandwidth)), Math.round(limit * 1e3), within),
-                "add --auto-converge (throttles the guest), raise --max-downtime or --bandwidth, or vm shutdown " + vm
+                "add {autoConverge} (throttles the guest), raise {maxDowntime} or {bandwidthBytesPerSecond}, or vm shutdown " + vm
                         + " and move it offline");
     }
 

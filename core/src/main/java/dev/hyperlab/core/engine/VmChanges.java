@@ -6,6 +6,7 @@ import dev.hyperlab.api.lab.VmChange;
 import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.machine.VmMemoryRule;
 import dev.hyperlab.core.model.OsProfiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -51,10 +52,7 @@ final class VmChanges {
                     + LabModel.count(h.cores, "vCPU"));
         }
         long memory = change.memoryBytes().orElse(vm.memory);
-        if (memory < VmMachine.MIN_MEMORY) {
-            throw LabException.invalid("VM " + name + ": " + Sizes.format(memory) + " of memory is too little",
-                    "at least " + Sizes.format(VmMachine.MIN_MEMORY));
-        }
+        VmMemoryRule.requireConfigured(name, memory);
         if (memory > h.ram) {
             throw LabException.insufficient("VM " + name + " would need " + Sizes.format(memory) + " of memory but host "
                     + h.name + " has " + Sizes.format(h.ram), "give it less memory");

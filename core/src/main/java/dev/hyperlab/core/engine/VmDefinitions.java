@@ -8,6 +8,7 @@ import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmDisk;
 import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.machine.VmMemoryRule;
 import dev.hyperlab.core.model.OsProfile;
 import dev.hyperlab.core.model.OsProfiles;
 import dev.hyperlab.core.storage.layout.BootDiskProbe;
@@ -34,7 +35,7 @@ final class VmDefinitions {
             // as virsh on its one host: a lab of one host needs no name for it
             if (lab.hosts.size() != 1) {
                 throw LabException.invalid("VM " + name + " needs a host", lab.hosts.isEmpty()
-                        ? "the lab has none yet: host create NAME --cores N --ram SIZE"
+                        ? "the lab has none yet: host create NAME {HostSpec.cores} N {HostSpec.ramBytes} SIZE"
                         : "name the one it runs on ({host}): " + String.join(", ", lab.hosts.keySet()));
             }
             spec = spec.withHost(lab.hosts.keySet().iterator().next());
@@ -52,10 +53,7 @@ final class VmDefinitions {
                     + h.name + " has " + LabModel.count(h.cores, "core"), "give it at most "
                     + LabModel.count(h.cores, "vCPU"));
         }
-        if (spec.memoryBytes() < VmMachine.MIN_MEMORY) {
-            throw LabException.invalid("VM " + name + ": " + Sizes.format(spec.memoryBytes()) + " of memory is too little",
-                    "at least " + Sizes.format(VmMachine.MIN_MEMORY));
-        }
+        VmMemoryRule.requireConfigured(name, spec.memoryBytes());
         if (spec.memoryBytes() > h.ram) {
             throw LabException.insufficient("VM " + name + " needs " + Sizes.format(spec.memoryBytes())
                     + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");

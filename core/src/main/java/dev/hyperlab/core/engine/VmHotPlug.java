@@ -21,21 +21,21 @@ final class VmHotPlug {
     static void checkRoom(String name, HostMachine h, int vcpus, long memory, int maxVcpus, long maxMemory) {
         if (maxVcpus < 0 || (maxVcpus > 0 && maxVcpus < vcpus)) {
             throw LabException.invalid("VM " + name + ": at most " + LabModel.count(maxVcpus, "vCPU")
-                    + " while running is fewer than its " + vcpus, "--max-vcpus at least its vCPUs (" + vcpus + ")");
+                    + " while running is fewer than its " + vcpus, "{maxVcpus} at least its vCPUs (" + vcpus + ")");
         }
         if (maxVcpus > h.cores) {
             throw LabException.insufficient("VM " + name + " could grow to " + LabModel.count(maxVcpus, "vCPU")
-                    + " but host " + h.name + " has " + LabModel.count(h.cores, "core"), "--max-vcpus at most "
+                    + " but host " + h.name + " has " + LabModel.count(h.cores, "core"), "{maxVcpus} at most "
                     + h.cores);
         }
         if (maxMemory < 0 || (maxMemory > 0 && maxMemory < memory)) {
             throw LabException.invalid("VM " + name + ": at most " + Sizes.format(Math.max(0, maxMemory))
-                    + " while running is less than its " + Sizes.format(memory), "--max-memory at least its memory ("
+                    + " while running is less than its " + Sizes.format(memory), "{maxMemoryBytes} at least its memory ("
                     + Sizes.format(memory) + ")");
         }
         if (maxMemory > h.ram) {
             throw LabException.insufficient("VM " + name + " could grow to " + Sizes.format(maxMemory)
-                    + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "--max-memory at most "
+                    + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "{maxMemoryBytes} at most "
                     + Sizes.format(h.ram));
         }
     }
@@ -57,23 +57,23 @@ final class VmHotPlug {
         if (vcpus > vm.vcpusCeiling()) {
             throw LabException.insufficient("VM " + name + " can have at most " + LabModel.count(vm.vcpusCeiling(),
                     "vCPU") + " while it runs (its hot-add room)", "shut it down, then vm set " + name
-                    + " --max-vcpus " + vcpus + " gives it room from its next boot");
+                    + " {maxVcpus} " + vcpus + " gives it room from its next boot");
         }
         if (memory > vm.memoryCeiling()) {
             throw LabException.insufficient("VM " + name + " can have at most " + Sizes.format(vm.memoryCeiling())
                     + " of memory while it runs (its hot-add room)", "shut it down, then vm set " + name
-                    + " --max-memory " + Sizes.format(memory) + " gives it room from its next boot");
+                    + " {maxMemoryBytes} " + Sizes.format(memory) + " gives it room from its next boot");
         }
         OsProfile os = vm.profileOrDefault();
         String cpu = vcpus > vm.vcpus ? HotAdd.cpuRefusal(os) : "";
         if (!cpu.isEmpty()) {
             throw LabException.notAllowed("VM " + name + "'s guest (" + os.id() + ") cannot take vCPUs while it runs: "
-                    + cpu, "shut it down, then vm set " + name + " --vcpus " + vcpus);
+                    + cpu, "shut it down, then vm set " + name + " {vcpus} " + vcpus);
         }
         String mem = memory > vm.memory ? HotAdd.memoryRefusal(os) : "";
         if (!mem.isEmpty()) {
             throw LabException.notAllowed("VM " + name + "'s guest (" + os.id() + ") cannot take memory while it runs: "
-                    + mem, "shut it down, then vm set " + name + " --memory " + Sizes.format(memory));
+                    + mem, "shut it down, then vm set " + name + " {memoryBytes} " + Sizes.format(memory));
         }
         String room = memory > vm.memory ? vm.hostMachine().memory.hotAddRefusal(vm, memory - vm.memory) : "";
         if (!room.isEmpty()) {

@@ -74,11 +74,11 @@ final class VmMigrations {
         }
         if (vm.vcpus > target.cores) {
             throw LabException.insufficient("VM " + name + " has " + LabModel.count(vm.vcpus, "vCPU") + " but host "
-                    + to + " has " + LabModel.count(target.cores, "core"), "vm set " + name + " --vcpus fewer first");
+                    + to + " has " + LabModel.count(target.cores, "core"), "vm set " + name + " {VmChange.vcpus} fewer first");
         }
         if (vm.memory > target.ram) {
             throw LabException.insufficient("VM " + name + " needs " + Sizes.format(vm.memory) + " of memory but host "
-                    + to + " has " + Sizes.format(target.ram), "vm set " + name + " --memory less first");
+                    + to + " has " + Sizes.format(target.ram), "vm set " + name + " {VmChange.memoryBytes} less first");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmResources;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.machine.VmMemoryRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -57,10 +58,10 @@ final class VmResourceChanges {
             throw LabException.invalid("VM " + name + ": a memory reservation of " + Sizes.format(r.memReservation())
                     + " is more than its " + Sizes.format(vm.memory), "at most its memory");
         }
-        if (r.memLimit() > 0 && r.memLimit() < Math.max(r.memReservation(), VmMachine.MIN_MEMORY)) {
+        if (r.memLimit() > 0 && r.memLimit() < Math.max(r.memReservation(), VmMemoryRule.MIN)) {
             throw LabException.invalid("VM " + name + ": its memory limit (" + Sizes.format(r.memLimit()) + ") is below "
                     + (r.memLimit() < r.memReservation() ? "its reservation (" + Sizes.format(r.memReservation()) + ")"
-                            : "the least a guest runs in (" + Sizes.format(VmMachine.MIN_MEMORY) + ")"),
+                            : "the least a guest runs in (" + Sizes.format(VmMemoryRule.MIN) + ")"),
                     "a larger limit, or 0 for none");
         }
         String words = describe(vm.resources(), r);

@@ -167,6 +167,6 @@ final class HostHandle implements Host {
     @Override
     public dev.hyperlab.api.lab.HostCalibration calibrate(int maxAtOnce, String profileFile) {
         throw LabException.notAllowed("host " + name + " is simulated: host calibrate measures real boots",
-                "run it in a lab made with --backend qemu, then host create NAME --profile FILE here");
+                "run it in a lab made with {open.backend} qemu, then host create NAME {createHost.profileFile} here");
     }
 }

@@ -159,7 +159,7 @@ public record HostProfile(int cores, long memoryBytes, double cpuGhz, String hyp
             data = Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw LabException.notFound("no host profile " + file,
-                    "host calibrate local --out FILE writes one on a lab made with --backend qemu");
+                    "{calibrate.profileFile} writes one on a lab made with {open.backend} qemu");
         } catch (IOException e) {
             throw new LabException(LabException.Kind.IO, "cannot read host profile " + file + ": " + e.getMessage(),
                     "check the path and its permissions", e);
@@ -296,7 +296,7 @@ public record HostProfile(int cores, long memoryBytes, double cpuGhz, String hyp
 
     private static LabException invalid(Path file, String why) {
         return LabException.invalid("host profile " + file + " is not usable: " + why,
-                "host calibrate local --out FILE writes one on a lab made with --backend qemu");
+                "{calibrate.profileFile} writes one on a lab made with {open.backend} qemu");
     }
 
     @SuppressWarnings("unchecked")

@@ -42,7 +42,7 @@ final class HostCalibrator {
     HostCalibration run(int maxAtOnce, String profileFile) {
         if (maxAtOnce < 1 || maxAtOnce > MAX_AT_ONCE) {
             throw LabException.invalid("host calibrate boots 1 to " + MAX_AT_ONCE + " guests at once, not " + maxAtOnce,
-                    "e.g. --max 4");
+                    "e.g. {calibrate.maxAtOnce} 4");
         }
         Path out = Path.of(profileFile).toAbsolutePath().normalize();
         if (out.getParent() == null || !Files.isDirectory(out.getParent()) || Files.isDirectory(out)) {

@@ -187,7 +187,7 @@ public final class QemuLab implements Lab, AutoCloseable {
     @Override
     public Host createHost(String name, String profileFile) {
         throw LabException.notAllowed("a QEMU lab has one host, local (this machine): a host profile makes a "
-                + "simulated host", "use it in a simulated lab (a lab made without --backend qemu)");
+                + "simulated host", "use it in a simulated lab (a lab made without {open.backend} qemu)");
     }
 
     @Override

@@ -162,7 +162,7 @@ final class QemuLiveBackup {
                     repo.forget(List.of(r.backup().id()), true);
                     throw new LabException(LabException.Kind.IO, "live backup of VM " + vm + " failed: the "
                             + "repository did not take disk " + QemuBackups.diskName(d.index) + " as incremental",
-                            "run backup run " + vm + " --strategy full");
+                            "run backup run " + vm + " {strategy} full");
                 }
             }
             return r;

@@ -1,10 +1,9 @@
 package dev.hyperlab.core.qemu;
 
 import dev.hyperlab.api.lab.LabException;
-import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmMemory;
 import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.core.engine.machine.VmMachine;
+import dev.hyperlab.core.engine.machine.VmMemoryRule;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,10 +54,7 @@ final class QemuMemory {
 
     void setTarget(String vm, long bytes) {
         QemuVmRecord v = lab.record(vm);
-        if (bytes < VmMachine.MIN_MEMORY || bytes > v.memory()) {
-            throw LabException.invalid("balloon target " + Sizes.format(bytes) + " for VM " + vm + " is out of range",
-                    Sizes.format(VmMachine.MIN_MEMORY) + " to its configured " + Sizes.format(v.memory()));
-        }
+        VmMemoryRule.requireBalloonTarget(vm, bytes, v.memory());
         requireRunning(vm, "has no balloon to move");
         lab.command(vm, "balloon", Map.of("value", bytes));
         lab.update(lab.record(vm).withBalloonTarget(bytes));

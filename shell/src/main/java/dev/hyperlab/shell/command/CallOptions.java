@@ -22,7 +22,17 @@ public final class CallOptions {
             Map.entry("DiskSpec.os", "disk create FILE --os"),
             Map.entry("setDiskBudget.budget", "lab set --disk-budget"),
             Map.entry("open.dir", "hyperlab --lab DIR"),
-            Map.entry("open.backend", "--backend"));
+            Map.entry("open.backend", "--backend"),
+            Map.entry("migrate.host", "--to HOST"),
+            Map.entry("linkedCloneAs.name", "--linked"),
+            Map.entry("VmChange.vcpus", "--vcpus"),
+            Map.entry("VmChange.memoryBytes", "--memory"),
+            Map.entry("VmResources.cpuReservationMhz", "--cpu-reservation"),
+            Map.entry("HostSpec.cores", "--cores"),
+            Map.entry("HostSpec.ramBytes", "--ram"),
+            Map.entry("createHost.profileFile", "--profile FILE"),
+            Map.entry("calibrate.profileFile", "host calibrate local --out FILE"),
+            Map.entry("calibrate.maxAtOnce", "--max"));
 
     private CallOptions() {}
 

@@ -313,7 +313,8 @@ public final class Dispatcher {
         }
         if (running != null) {
             String kebab = parameter.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
-            for (String candidate : List.of(kebab, kebab.replaceFirst("-bytes$", ""), kebab.replaceFirst("s$", ""))) {
+            for (String candidate : List.of(kebab, kebab.replaceFirst("-bytes$", ""),
+                    kebab.replaceFirst("-bytes-per-second$", ""), kebab.replaceFirst("s$", ""))) {
                 OptionSpec o = running.findOption("--" + candidate);
                 if (o != null) {
                     return o.longestName();

@@ -129,11 +129,11 @@ public final class VmLifecycle {
             case DELETE -> LabException.notAllowed(what, "shut it down or destroy it first");
             case MIGRATE -> LabException.notAllowed(what, state == SUSPENDED
                     ? "its memory is saved on its host: vm resume " + vm + ", then vm shutdown " + vm + " first"
-                    : "a running VM moves live: vm migrate " + vm + " --to HOST --live (or vm shutdown " + vm
+                    : "a running VM moves live: vm migrate " + vm + " {migrate.host} {live} (or vm shutdown " + vm
                             + " first to move it offline)");
             case MIGRATE_LIVE -> LabException.notAllowed(what, state == PAUSED
                     ? "wait until it runs again (wait vm " + vm + "), then migrate it"
-                    : "only a running VM migrates live; a stopped one moves without --live");
+                    : "only a running VM migrates live; a stopped one moves without {live}");
             case RENAME -> LabException.notAllowed(what, "a VM is renamed while it is off, as virsh domrename asks: "
                     + "vm shutdown " + vm + " first");
             case CLONE -> LabException.notAllowed(what, "a VM is cloned while it is off, as virt-clone asks: vm shutdown "

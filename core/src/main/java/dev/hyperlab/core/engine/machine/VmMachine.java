@@ -27,12 +27,6 @@ import dev.hyperlab.core.engine.snapshot.SnapshotTree;
  * everything else there. Lifecycle transitions are documented on {@link dev.hyperlab.api.lab.Vm}.
  */
 public final class VmMachine extends Machine {
-    /**
-     * The least memory a VM may have, configured or ballooned to: below it no guest OS the lab models boots or keeps
-     * running. One rule for every backend and every path (vm create, mem balloon).
-     */
-    public static final long MIN_MEMORY = 16 * dev.hyperlab.api.lab.Sizes.MiB;
-
     public final String host;
     /** Its vCPUs: the configured count, raised only by {@link #hotAdd} while it runs (and kept for its next boot). */
     public int vcpus;
@@ -258,7 +252,7 @@ public final class VmMachine extends Machine {
                     + String.join(", ", clones) + ": " + what + " would change the disks "
                     + (clones.size() > 1 ? "they read" : "it reads") + " through", (clones.size() > 1
                     ? "delete those clones first" : "vm delete " + clones.get(0) + " first") + ", or clone " + name
-                    + " in full (vm clone without --linked)");
+                    + " in full (vm clone without {linkedCloneAs.name})");
         }
     }
 
@@ -458,11 +452,7 @@ public final class VmMachine extends Machine {
     }
 
     public void setBalloonTarget(long bytes) {
-        if (bytes < MIN_MEMORY || bytes > memory) {
-            throw LabException.invalid("balloon target " + dev.hyperlab.api.lab.Sizes.format(bytes) + " for VM " + name
-                    + " is out of range", dev.hyperlab.api.lab.Sizes.format(MIN_MEMORY) + " to its configured "
-                    + dev.hyperlab.api.lab.Sizes.format(memory));
-        }
+        VmMemoryRule.requireBalloonTarget(name, bytes, memory);
         if (!balloonCapable()) {
             throw LabException.notAllowed("VM " + name + " has no balloon driver",
                     "a guest without one cannot be ballooned: create the VM with the virtio-balloon {drivers}");
@@ -588,7 +578,7 @@ public final class VmMachine extends Machine {
         requireNoLinkedClones("starting it");
         String cpu = hostMachine().cpuReservationRefusal(this);
         if (!cpu.isEmpty()) {
-            throw LabException.insufficient("VM " + name + " cannot start: " + cpu, "lower its --cpu-reservation or "
+            throw LabException.insufficient("VM " + name + " cannot start: " + cpu, "lower its {VmResources.cpuReservationMhz} or "
                     + "stop a VM with one on " + hostMachine().name);
         }
         HostMachine h = hostMachine();
@@ -601,7 +591,7 @@ public final class VmMachine extends Machine {
         }
         if (h.inMaintenance()) {
             throw LabException.notAllowed("host " + h.name + " is in maintenance", "start VM " + name + " on another "
-                    + "host (vm migrate " + name + " --to HOST), or host maintenance " + h.name + " off first");
+                    + "host (vm migrate " + name + " {migrate.host}), or host maintenance " + h.name + " off first");
         }
         env.requireExtensions(firmware, driversPresent());
         if (memoryNeed() > h.usableMemory()) {

@@ -10,7 +10,7 @@ import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionGuard;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.core.lab.LocalLab;

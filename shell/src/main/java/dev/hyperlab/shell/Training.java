@@ -1,7 +1,7 @@
 package dev.hyperlab.shell;
 
 import dev.hyperlab.api.lab.Lab;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.shell.batch.Batch;
 import dev.hyperlab.shell.command.ShellContext;

@@ -3,7 +3,7 @@ package dev.hyperlab.shell;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.lab.Labs;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,7 +2,7 @@ package dev.hyperlab.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.lab.Labs;
 import java.nio.file.Path;
 import java.util.Optional;

@@ -13,7 +13,7 @@ import dev.hyperlab.core.sim.ResourceTick;
 import dev.hyperlab.core.sim.SharedResource;
 import dev.hyperlab.core.sim.SimEvent;
 import dev.hyperlab.core.sim.Simulation;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.engine.image.ImageStore;
 import dev.hyperlab.core.sim.EventLog;
 import java.io.ByteArrayInputStream;

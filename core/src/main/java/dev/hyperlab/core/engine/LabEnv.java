@@ -1,6 +1,6 @@
 package dev.hyperlab.core.engine;
 
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.engine.image.ImageStore;
 import dev.hyperlab.core.engine.machine.BootSearchMemo;
 import dev.hyperlab.core.engine.machine.HostMachine;

@@ -27,7 +27,7 @@ import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.function.BooleanSupplier;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.engine.image.FileImageStore;
 import dev.hyperlab.core.engine.image.ForkImageStore;
 import dev.hyperlab.core.engine.image.ImageStore;

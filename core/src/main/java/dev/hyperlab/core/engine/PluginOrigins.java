@@ -1,7 +1,7 @@
 package dev.hyperlab.core.engine;
 
 import dev.hyperlab.api.lab.LabException;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmMachine;
 import java.util.List;

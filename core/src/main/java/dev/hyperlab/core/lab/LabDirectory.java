@@ -1,7 +1,7 @@
 package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.LabException;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.engine.LabCodec;
 import dev.hyperlab.core.engine.LabModel;
 import dev.hyperlab.core.sim.EventLog;

@@ -1,6 +1,6 @@
 package dev.hyperlab.core.lab;
 
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.engine.LabModel;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.core.engine.LabCodec;

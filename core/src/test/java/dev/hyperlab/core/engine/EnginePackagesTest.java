@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The engine's packages depend on each other in one direction only, checked over the compiled classes: the lab (this
- * package: the facade's operations, saving, snapshots, backups) uses machines, images, snapshot records, lifecycles,
- * extensions and the saved-document helpers, and none of those reaches back up. A loop would tie them into one room
+ * package: the facade's operations, saving, snapshots, backups) uses machines, images, snapshot records, lifecycles
+ * and the saved-document helpers, and none of those reaches back up. (The registry of firmware models, drivers and
+ * strategies, with the built-in driver, is core's {@code extension} package, outside the engine: a second backend
+ * uses it too.) A loop would tie them into one room
  * again; a second backend (issue 16) plugs in below the lab, beside the machines.
  */
 class EnginePackagesTest {

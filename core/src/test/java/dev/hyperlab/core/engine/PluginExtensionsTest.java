@@ -37,7 +37,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 
 /**
  * Plugins' extensions in the engine: they are peers of the built-ins when they behave (same results, same event log),

@@ -15,7 +15,7 @@ import dev.hyperlab.api.spi.DeviceClass;
 import dev.hyperlab.api.spi.DriverEffect;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionGuard;
 import java.time.Duration;
 import java.util.List;

@@ -19,7 +19,7 @@ import dev.hyperlab.api.spi.BootSearch;
 import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.MachineContext;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionGuard;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.layout.BootDiskProbe;

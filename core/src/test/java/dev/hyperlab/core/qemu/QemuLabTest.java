@@ -8,7 +8,7 @@ import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.TimelinePhase;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.lab.Labs;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -5,7 +5,7 @@ import dev.hyperlab.api.spi.ApiVersion;
 import dev.hyperlab.api.spi.BackupStrategy;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.guard.ExtensionGuard;
 import dev.hyperlab.shell.error.ShellException;

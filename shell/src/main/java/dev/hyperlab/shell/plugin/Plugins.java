@@ -1,7 +1,7 @@
 package dev.hyperlab.shell.plugin;
 
 import dev.hyperlab.api.lab.Durations;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionGuard;
 import dev.hyperlab.shell.error.ShellException;
 import java.nio.file.Path;

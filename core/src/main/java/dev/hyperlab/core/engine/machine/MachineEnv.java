@@ -2,7 +2,7 @@ package dev.hyperlab.core.engine.machine;
 
 import dev.hyperlab.core.sim.Simulation;
 import java.util.List;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.engine.image.ImageStore;
 
 /**

@@ -8,7 +8,7 @@ import dev.hyperlab.api.spi.DeviceClass;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.firmware.BootMarker;
 import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.model.Calibration;

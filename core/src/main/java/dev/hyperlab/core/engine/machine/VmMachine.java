@@ -14,7 +14,7 @@ import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.sim.SharedResource;
 import java.util.ArrayList;
 import java.util.List;
-import dev.hyperlab.core.engine.extension.Extensions;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.engine.lifecycle.Lifecycle;
 import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
 import dev.hyperlab.core.engine.persist.SavedDoc;

@@ -1,4 +1,4 @@
-package dev.hyperlab.core.driver;
+package dev.hyperlab.core.extension;
 
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.DeviceClass;

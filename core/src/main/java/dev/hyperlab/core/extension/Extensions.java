@@ -1,4 +1,4 @@
-package dev.hyperlab.core.engine.extension;
+package dev.hyperlab.core.extension;
 
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.Profiles;
@@ -6,7 +6,6 @@ import dev.hyperlab.api.spi.BackupStrategy;
 import dev.hyperlab.api.spi.BootLayout;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.driver.BuiltInDriver;
 import dev.hyperlab.core.firmware.BiosFirmware;
 import dev.hyperlab.core.firmware.DirectKernelBoot;
 import dev.hyperlab.core.firmware.UefiFirmware;
@@ -24,7 +23,8 @@ import java.util.TreeMap;
 
 /**
  * The firmware models, guest drivers and backup strategies a lab can use, by id: the built-ins, then those plugins
- * contribute. Sorted maps, so listings and lookups never depend on registration order.
+ * contribute. Its own package beside the engine (with {@link BuiltInDriver}), since the QEMU backend and the shell
+ * read it as much as the simulation does. Sorted maps, so listings and lookups never depend on registration order.
  *
  * <p>A plugin's extensions are added with the plugin's id as their source and reach the engine only through the
  * {@link ExtensionGuard} ({@link GuardedFirmware}, {@link GuardedDriver}, {@link GuardedStrategy}); built-ins are

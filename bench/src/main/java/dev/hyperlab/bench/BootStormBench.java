@@ -8,7 +8,7 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.core.engine.LabModel;
-import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.calibration.Calibration;
 import dev.hyperlab.core.sim.EventLog;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

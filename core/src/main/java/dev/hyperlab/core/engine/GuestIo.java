@@ -2,8 +2,8 @@ package dev.hyperlab.core.engine;
 
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.core.model.GuestIoRates;
-import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.calibration.GuestIoRates;
+import dev.hyperlab.core.calibration.OsProfile;
 import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.sim.Simulation;
 import dev.hyperlab.core.storage.DiskImage;
@@ -160,7 +160,7 @@ final class GuestIo implements Simulation.ClockListener {
                 long boot = os.bootloader().writeBytes() + os.kernel().writeBytes() + os.init().writeBytes();
                 space += Math.min(boot + ALLOCATION_UNIT, notHeld(vm, disk, regions.system()));
             }
-            dev.hyperlab.core.model.Workload w = vm.workload();
+            dev.hyperlab.core.calibration.Workload w = vm.workload();
             long workloadSlots = to / WORKLOAD_SLOT_NS - from / WORKLOAD_SLOT_NS;
             if (w.charged() && w.writeBytesPerSecond() > 0 && workloadSlots > 0) {
                 double seconds = WORKLOAD_SLOT_NS / 1e9;
@@ -278,7 +278,7 @@ final class GuestIo implements Simulation.ClockListener {
         }
         for (long boundary = first; boundary <= to; boundary += WORKLOAD_SLOT_NS) {
             for (VmMachine vm : lab.vms.values()) { // sorted by name: a fixed order
-                dev.hyperlab.core.model.Workload w = vm.workload();
+                dev.hyperlab.core.calibration.Workload w = vm.workload();
                 if (vm.state() != VmState.RUNNING || !vm.work.running() || !w.charged()
                         || w.writeBytesPerSecond() <= 0) {
                     continue;
@@ -296,7 +296,7 @@ final class GuestIo implements Simulation.ClockListener {
     }
 
     /** One slot of a workload's writes: a block per cluster its random updates and its appends would touch. */
-    private List<GuestWrite> workloadSlot(String name, dev.hyperlab.core.model.Workload w, GuestRegions regions,
+    private List<GuestWrite> workloadSlot(String name, dev.hyperlab.core.calibration.Workload w, GuestRegions regions,
             long slot) {
         SplittableRandom random = lab.random("vm/" + name + "/workload-io/" + slot);
         double seconds = WORKLOAD_SLOT_NS / 1e9;

@@ -14,8 +14,8 @@ import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.MemoryManager;
 import dev.hyperlab.core.engine.machine.VmMachine;
 import dev.hyperlab.core.engine.machine.WorkloadRun;
-import dev.hyperlab.core.model.Calibration;
-import dev.hyperlab.core.model.HostProfile;
+import dev.hyperlab.core.calibration.Calibration;
+import dev.hyperlab.core.calibration.HostProfile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,7 +158,7 @@ final class HostOperations {
                     + (h.hasHypervisor() ? "" : " with no hypervisor"), "its cache is its hypervisor's RAM: "
                     + (h.hasHypervisor() ? "" : "host install " + name + ", then ") + "host power-on " + name);
         }
-        dev.hyperlab.core.model.OsProfile profile = dev.hyperlab.core.model.OsProfiles.get(os);
+        dev.hyperlab.core.calibration.OsProfile profile = dev.hyperlab.core.calibration.OsProfiles.get(os);
         long bytes = h.coldBootBytes(profile);
         Duration took = VmClones.readTime(h.datastoreModel(), bytes);
         h.warmBootBlocks(profile);

@@ -10,7 +10,7 @@ import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.backup.ChangedBlockTracker;
 import dev.hyperlab.core.backup.SourceImage;
-import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.calibration.Demands;
 import dev.hyperlab.core.storage.DiskImage;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -50,7 +50,7 @@ final class LabEnv implements MachineEnv {
     }
 
     @Override
-    public dev.hyperlab.core.model.Workload workload(String id) {
+    public dev.hyperlab.core.calibration.Workload workload(String id) {
         return lab.workloads.get(id);
     }
 

@@ -1,8 +1,8 @@
 package dev.hyperlab.core.engine;
 
-import static dev.hyperlab.core.model.Calibration.LINUX_HOST_INITRD_S;
-import static dev.hyperlab.core.model.Calibration.LINUX_HOST_KERNEL_S;
-import static dev.hyperlab.core.model.Calibration.LINUX_HOST_USERSPACE_S;
+import static dev.hyperlab.core.calibration.Calibration.LINUX_HOST_INITRD_S;
+import static dev.hyperlab.core.calibration.Calibration.LINUX_HOST_KERNEL_S;
+import static dev.hyperlab.core.calibration.Calibration.LINUX_HOST_USERSPACE_S;
 
 import dev.hyperlab.api.lab.BoundBy;
 import dev.hyperlab.api.lab.HostOs;
@@ -17,8 +17,8 @@ import dev.hyperlab.core.backup.SourceImage;
 import dev.hyperlab.core.engine.machine.HostDisk;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.PhaseRecord;
-import dev.hyperlab.core.model.Demands;
-import dev.hyperlab.core.model.DiskModel;
+import dev.hyperlab.core.calibration.Demands;
+import dev.hyperlab.core.calibration.DiskModel;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.Extent;
 import java.io.IOException;

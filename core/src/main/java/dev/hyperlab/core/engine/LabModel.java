@@ -14,7 +14,7 @@ import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.Wait;
-import dev.hyperlab.core.model.HostProfile;
+import dev.hyperlab.core.calibration.HostProfile;
 import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.sim.SimEvent;
 import dev.hyperlab.core.sim.Simulation;

@@ -12,7 +12,7 @@ import dev.hyperlab.core.engine.machine.Execution;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.PlanKind;
 import dev.hyperlab.core.engine.machine.VmMachine;
-import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.calibration.Calibration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -9,7 +9,7 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.DriverEffect;
-import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.calibration.Demands;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.qcow2.Qcow2Snapshot;
 import java.io.IOException;

@@ -7,7 +7,7 @@ import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmMachine;
 import dev.hyperlab.core.engine.machine.VmMemoryRule;
-import dev.hyperlab.core.model.OsProfiles;
+import dev.hyperlab.core.calibration.OsProfiles;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -5,8 +5,8 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmChange;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmMachine;
-import dev.hyperlab.core.model.HotAdd;
-import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.calibration.HotAdd;
+import dev.hyperlab.core.calibration.OsProfile;
 
 /**
  * CPU and memory hot-add: a VM defined with room ({@code --max-vcpus}, {@code --max-memory}, as QEMU's

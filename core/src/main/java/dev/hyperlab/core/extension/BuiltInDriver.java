@@ -6,10 +6,10 @@ import dev.hyperlab.api.spi.DriverEffect;
 import dev.hyperlab.api.spi.DriverEffect.Capability;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.model.Calibration;
-import dev.hyperlab.core.model.Demands;
-import dev.hyperlab.core.model.OsProfile;
-import dev.hyperlab.core.model.OsProfiles;
+import dev.hyperlab.core.calibration.Calibration;
+import dev.hyperlab.core.calibration.Demands;
+import dev.hyperlab.core.calibration.OsProfile;
+import dev.hyperlab.core.calibration.OsProfiles;
 import java.util.List;
 import java.util.Set;
 

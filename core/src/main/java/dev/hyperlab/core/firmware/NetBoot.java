@@ -1,12 +1,12 @@
 package dev.hyperlab.core.firmware;
 
-import static dev.hyperlab.core.model.Calibration.IPXE_DHCP_TIMEOUT_S;
-import static dev.hyperlab.core.model.Calibration.PXE_DHCP_TIMEOUT_S;
+import static dev.hyperlab.core.calibration.Calibration.IPXE_DHCP_TIMEOUT_S;
+import static dev.hyperlab.core.calibration.Calibration.PXE_DHCP_TIMEOUT_S;
 
 import dev.hyperlab.api.spi.BootDevice;
 import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.Demand;
-import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.calibration.Demands;
 import java.util.List;
 
 /**

@@ -1,11 +1,11 @@
 package dev.hyperlab.core.firmware;
 
-import static dev.hyperlab.core.model.Calibration.*;
+import static dev.hyperlab.core.calibration.Calibration.*;
 
 import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.MachineContext;
-import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.calibration.Demands;
 import java.util.ArrayList;
 import java.util.List;
 

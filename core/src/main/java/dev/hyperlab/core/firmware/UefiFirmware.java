@@ -1,6 +1,6 @@
 package dev.hyperlab.core.firmware;
 
-import static dev.hyperlab.core.model.Calibration.*;
+import static dev.hyperlab.core.calibration.Calibration.*;
 
 import dev.hyperlab.api.spi.BootLayout;
 import dev.hyperlab.api.spi.BootOutcome;
@@ -9,7 +9,7 @@ import dev.hyperlab.api.spi.BootStep;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.MachineContext;
-import dev.hyperlab.core.model.Demands;
+import dev.hyperlab.core.calibration.Demands;
 import dev.hyperlab.core.storage.layout.BootDiskProbe;
 import java.util.List;
 

@@ -244,7 +244,7 @@ public final class QemuLab implements Lab, AutoCloseable {
             QemuVmFiles files = QemuVmFiles.of(dir, spec.name());
             files.create();
             Path disk = files.dir().resolve("disk0.qcow2");
-            long size = dev.hyperlab.core.model.OsProfiles.get(TINY_LINUX).imageSize(); // the profile's own disk
+            long size = dev.hyperlab.core.calibration.OsProfiles.get(TINY_LINUX).imageSize(); // the profile's own disk
             images().createDisk(DiskSpec.of(disk.toString(), size).withOs(TINY_LINUX).withFirmware(firmware));
             disks.add(disk.toString());
         }
@@ -526,7 +526,7 @@ public final class QemuLab implements Lab, AutoCloseable {
         }
         return new VmInfo(name, QemuHost.NAME, s, v.vcpus(), v.memory(), v.firmware(), v.os(), disks,
                 List.of("virtio-blk", "virtio-balloon"), v.bootPriority(), record(name).reason(), "", false,
-                dev.hyperlab.core.model.Workloads.IDLE, VmInfo.Identity.NONE, dev.hyperlab.api.lab.VmResources.DEFAULT,
+                dev.hyperlab.core.calibration.Workloads.IDLE, VmInfo.Identity.NONE, dev.hyperlab.api.lab.VmResources.DEFAULT,
                 v.vcpus(), v.memory());
     }
 

@@ -6,7 +6,7 @@ import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmMemory;
 import dev.hyperlab.api.lab.VmStat;
 import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.core.model.Workloads;
+import dev.hyperlab.core.calibration.Workloads;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

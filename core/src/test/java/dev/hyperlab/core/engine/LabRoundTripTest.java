@@ -197,7 +197,7 @@ class LabRoundTripTest {
         LabModel lab = LabModel.inMemory(7);
         lab.createHost(HostSpec.of("bare", 4, 16 * GIB).withBootOrder(List.of("disk", "net")));
         lab.createHost(HostSpec.of("bare2", 4, 16 * GIB).withBootOrder(List.of("disk", "net")));
-        lab.createHost("measured", dev.hyperlab.core.model.HostProfileTest.sample()); // host create --profile
+        lab.createHost("measured", dev.hyperlab.core.calibration.HostProfileTest.sample()); // host create --profile
         lab.maintenanceHost("measured", true, ProgressListener.NONE); // host maintenance measured on (nothing to move)
         lab.powerOn("bare");
         lab.createHost(HostSpec.of("desk", 8, 32 * GIB));

@@ -11,7 +11,7 @@ import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.spi.ByteRange;
 import dev.hyperlab.core.backup.Qcow2BitmapTracker;
-import dev.hyperlab.core.model.Calibration;
+import dev.hyperlab.core.calibration.Calibration;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.Extent;

@@ -1,8 +1,8 @@
 package dev.hyperlab.core.engine.image;
 
 import dev.hyperlab.api.lab.Sizes;
-import dev.hyperlab.core.model.OsProfile;
-import dev.hyperlab.core.model.OsProfiles;
+import dev.hyperlab.core.calibration.OsProfile;
+import dev.hyperlab.core.calibration.OsProfiles;
 import dev.hyperlab.core.sim.RandomStreams;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.guest.GuestSources;

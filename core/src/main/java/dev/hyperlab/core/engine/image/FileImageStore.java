@@ -2,7 +2,7 @@ package dev.hyperlab.core.engine.image;
 
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.core.backup.Qcow2BitmapTracker;
-import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.calibration.OsProfile;
 import dev.hyperlab.core.storage.CorruptImageException;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;

@@ -2,7 +2,7 @@ package dev.hyperlab.core.engine.image;
 
 import dev.hyperlab.api.spi.ByteRange;
 import dev.hyperlab.core.backup.ChangedBlockTracker;
-import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.calibration.OsProfile;
 import dev.hyperlab.core.storage.CheckReport;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;

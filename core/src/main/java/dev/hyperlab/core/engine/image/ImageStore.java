@@ -1,6 +1,6 @@
 package dev.hyperlab.core.engine.image;
 
-import dev.hyperlab.core.model.OsProfile;
+import dev.hyperlab.core.calibration.OsProfile;
 import dev.hyperlab.core.storage.DiskImage;
 
 /**

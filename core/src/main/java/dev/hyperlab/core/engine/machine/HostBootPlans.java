@@ -1,9 +1,9 @@
 package dev.hyperlab.core.engine.machine;
 
-import static dev.hyperlab.core.model.Calibration.*;
-import static dev.hyperlab.core.model.Demands.referenceCpu;
-import static dev.hyperlab.core.model.Demands.seconds;
-import static dev.hyperlab.core.model.Demands.sequentialOps;
+import static dev.hyperlab.core.calibration.Calibration.*;
+import static dev.hyperlab.core.calibration.Demands.referenceCpu;
+import static dev.hyperlab.core.calibration.Demands.seconds;
+import static dev.hyperlab.core.calibration.Demands.sequentialOps;
 
 import dev.hyperlab.api.lab.HostOs;
 import dev.hyperlab.api.lab.HypervisorType;

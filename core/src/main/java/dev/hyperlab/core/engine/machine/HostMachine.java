@@ -11,9 +11,9 @@ import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.api.spi.Demand;
-import dev.hyperlab.core.model.HostProfile;
-import dev.hyperlab.core.model.Calibration;
-import dev.hyperlab.core.model.DiskModel;
+import dev.hyperlab.core.calibration.HostProfile;
+import dev.hyperlab.core.calibration.Calibration;
+import dev.hyperlab.core.calibration.DiskModel;
 import dev.hyperlab.core.sim.SharedResource;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,7 +146,7 @@ public final class HostMachine extends Machine {
      * Bytes the base image of {@code os} gives a boot that the host's read cache does not hold yet: its boot loader,
      * kernel and init files ({@code host preload}); 0 when the cache holds them all.
      */
-    public long coldBootBytes(dev.hyperlab.core.model.OsProfile os) {
+    public long coldBootBytes(dev.hyperlab.core.calibration.OsProfile os) {
         String[] keys = VmBootPlans.cacheKeysOf(os);
         dev.hyperlab.api.spi.Demand[] parts = {os.bootloader(), os.kernel(), os.init()};
         long bytes = 0;
@@ -157,7 +157,7 @@ public final class HostMachine extends Machine {
     }
 
     /** The host's read cache holds {@code os}'s boot blocks from now on (until the host loses power or resets). */
-    public void warmBootBlocks(dev.hyperlab.core.model.OsProfile os) {
+    public void warmBootBlocks(dev.hyperlab.core.calibration.OsProfile os) {
         warmCache.addAll(List.of(VmBootPlans.cacheKeysOf(os)));
     }
 

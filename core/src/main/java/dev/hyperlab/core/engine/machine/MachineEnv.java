@@ -30,7 +30,7 @@ public interface MachineEnv {
     ImageStore images();
 
     /** The workload with that id, built-in or the lab's own; {@code LabException} when there is none. */
-    dev.hyperlab.core.model.Workload workload(String id);
+    dev.hyperlab.core.calibration.Workload workload(String id);
 
     /** The next number in the order of start requests (the start queue's tie-break). */
     long nextRequest();

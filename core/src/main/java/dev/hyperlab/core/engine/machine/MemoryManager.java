@@ -3,7 +3,7 @@ package dev.hyperlab.core.engine.machine;
 import java.util.Map;
 import java.io.IOException;
 import com.fasterxml.jackson.core.JsonGenerator;
-import static dev.hyperlab.core.model.Calibration.*;
+import static dev.hyperlab.core.calibration.Calibration.*;
 
 import dev.hyperlab.api.lab.HostMemory;
 import dev.hyperlab.api.lab.MemoryPolicy;

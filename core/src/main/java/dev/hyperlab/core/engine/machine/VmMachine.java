@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.VmInfo;
 import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.core.model.Calibration;
-import dev.hyperlab.core.model.Demands;
-import dev.hyperlab.core.model.OsProfile;
-import dev.hyperlab.core.model.OsProfiles;
+import dev.hyperlab.core.calibration.Calibration;
+import dev.hyperlab.core.calibration.Demands;
+import dev.hyperlab.core.calibration.OsProfile;
+import dev.hyperlab.core.calibration.OsProfiles;
 import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.core.sim.SharedResource;
 import java.util.ArrayList;
@@ -147,8 +147,8 @@ public final class VmMachine extends Machine {
     }
 
     /** The workload it runs once booted: its own, or its OS profile's default. */
-    public dev.hyperlab.core.model.Workload workload() {
-        return workload.isEmpty() ? dev.hyperlab.core.model.Workloads.defaultFor(profileOrDefault())
+    public dev.hyperlab.core.calibration.Workload workload() {
+        return workload.isEmpty() ? dev.hyperlab.core.calibration.Workloads.defaultFor(profileOrDefault())
                 : env.workload(workload);
     }
 
@@ -170,7 +170,7 @@ public final class VmMachine extends Machine {
     void syncWorkload() {
         boolean runs = state() == VmState.RUNNING && planKind() == null && frozen == null;
         if (runs && !work.running()) {
-            dev.hyperlab.core.model.Workload w = workload();
+            dev.hyperlab.core.calibration.Workload w = workload();
             work.start(w);
             if (w.demands()) {
                 hostMachine().memory.changed(); // its page cache may grow from now: keep the memory cycle going
@@ -416,7 +416,7 @@ public final class VmMachine extends Machine {
                 // a faulty plugin's driver did not load either; the fault is on record for plugin list
             }
         }
-        dev.hyperlab.core.model.DriverFallback fallback = profileOrDefault()
+        dev.hyperlab.core.calibration.DriverFallback fallback = profileOrDefault()
                 .fallback(dev.hyperlab.api.spi.DeviceClass.BLOCK);
         return fallback.fails() ? 1.0 : fallback.efficiency(); // a guest that stops without one never runs a workload
     }

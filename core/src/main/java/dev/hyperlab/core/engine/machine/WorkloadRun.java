@@ -2,9 +2,9 @@ package dev.hyperlab.core.engine.machine;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.core.engine.persist.SavedDoc;
-import dev.hyperlab.core.model.Calibration;
-import dev.hyperlab.core.model.GuestIoRates;
-import dev.hyperlab.core.model.Workload;
+import dev.hyperlab.core.calibration.Calibration;
+import dev.hyperlab.core.calibration.GuestIoRates;
+import dev.hyperlab.core.calibration.Workload;
 import dev.hyperlab.core.sim.Activity;
 import dev.hyperlab.core.sim.ActivityOwner;
 import dev.hyperlab.core.sim.SharedResource;

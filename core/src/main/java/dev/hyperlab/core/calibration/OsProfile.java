@@ -1,4 +1,4 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
 import dev.hyperlab.api.lab.Profiles;
 import dev.hyperlab.api.spi.Demand;

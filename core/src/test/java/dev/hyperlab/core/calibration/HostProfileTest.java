@@ -1,4 +1,4 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

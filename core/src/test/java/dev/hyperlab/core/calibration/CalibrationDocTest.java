@@ -1,4 +1,4 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,9 +40,9 @@ class CalibrationDocTest {
     @Test
     void everyNumberInCalibrationJavaCitesAKey() throws Exception {
         Path root = Path.of("").toAbsolutePath();
-        Path src = root.resolve("src/main/java/dev/hyperlab/core/model/Calibration.java");
+        Path src = root.resolve("src/main/java/dev/hyperlab/core/calibration/Calibration.java");
         if (!Files.exists(src)) {
-            src = root.resolve("core").resolve("src/main/java/dev/hyperlab/core/model/Calibration.java");
+            src = root.resolve("core").resolve("src/main/java/dev/hyperlab/core/calibration/Calibration.java");
         }
         for (String line : Files.readAllLines(src)) {
             if (line.contains("public static final") && line.contains("=")) {

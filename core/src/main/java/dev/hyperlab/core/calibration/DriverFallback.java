@@ -1,4 +1,4 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
 /**
  * What a guest OS does when a paravirtual device has no driver: run on emulated hardware at reduced efficiency, or

@@ -1,9 +1,9 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
-import static dev.hyperlab.core.model.Calibration.*;
-import static dev.hyperlab.core.model.Demands.referenceCpu;
-import static dev.hyperlab.core.model.Demands.seconds;
-import static dev.hyperlab.core.model.Demands.sequentialOps;
+import static dev.hyperlab.core.calibration.Calibration.*;
+import static dev.hyperlab.core.calibration.Demands.referenceCpu;
+import static dev.hyperlab.core.calibration.Demands.seconds;
+import static dev.hyperlab.core.calibration.Demands.sequentialOps;
 
 import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.spi.Demand;

@@ -1,4 +1,4 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
 import dev.hyperlab.api.lab.HostCalibration;
 import dev.hyperlab.api.lab.LabException;

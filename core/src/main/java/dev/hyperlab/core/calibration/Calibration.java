@@ -1,4 +1,4 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
 /**
  * Every number the model uses, in one place, each tagged with its key in docs/calibration.md, where its public source

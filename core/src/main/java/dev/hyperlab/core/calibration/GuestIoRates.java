@@ -1,8 +1,8 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
-import static dev.hyperlab.core.model.Calibration.WIN_DESKTOP_STEADY_IOPS;
-import static dev.hyperlab.core.model.Calibration.WIN_DESKTOP_STEADY_WRITE_BYTES;
-import static dev.hyperlab.core.model.Calibration.WIN_DESKTOP_STEADY_WRITE_FRACTION;
+import static dev.hyperlab.core.calibration.Calibration.WIN_DESKTOP_STEADY_IOPS;
+import static dev.hyperlab.core.calibration.Calibration.WIN_DESKTOP_STEADY_WRITE_BYTES;
+import static dev.hyperlab.core.calibration.Calibration.WIN_DESKTOP_STEADY_WRITE_FRACTION;
 
 /**
  * How fast a running guest writes to its disk once booted (its boot's writes are in the profile's init demand). Only

@@ -1,4 +1,4 @@
-package dev.hyperlab.core.model;
+package dev.hyperlab.core.calibration;
 
 /**
  * Whether a guest OS takes vCPUs and memory added while it runs (ACPI CPU and memory hot-add, QEMU's {@code device_add}

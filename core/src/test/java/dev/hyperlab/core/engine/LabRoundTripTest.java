@@ -74,13 +74,19 @@ class LabRoundTripTest {
 
     /**
      * Saves and loads {@code lab} and compares the two field by field; returns, for each field of the engine's classes
-     * reached from the hosts and VMs, whether it held a value other than its type's default anywhere.
+     * reached from the hosts, the VMs and the lab's own state (its workloads, disk budget, request count and plugin
+     * origins), whether it held a value other than its type's default anywhere.
      */
     static Map<String, Boolean> assertRoundTrip(LabModel lab) {
         LabModel copy = lab.fork();
         Comparison c = new Comparison();
         c.compare("hosts", lab.hosts, copy.hosts);
         c.compare("vms", lab.vms, copy.vms);
+        // the lab's own state beside its machines: what it defines and its settings
+        c.compare("workloads", lab.workloads, copy.workloads);
+        c.compare("diskBudget", lab.diskBudget, copy.diskBudget);
+        c.compare("requests", lab.requests, copy.requests);
+        c.compare("pluginOrigins", lab.plugins.origins, copy.plugins.origins);
         assertThat(c.differences).as("fields that did not survive a save and a load").isEmpty();
         return c.held;
     }
@@ -232,6 +238,9 @@ class LabRoundTripTest {
         lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withAutostart(true)); // starts with its host
         // a workload on the cores and the datastore: its steady activities and its totals are saved mid-run
         lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withWorkload("database"));
+        // a workload the lab defines and a disk budget of its own: the lab's state beside its machines
+        lab.createWorkload(dev.hyperlab.api.lab.WorkloadSpec.like("half-build", "build").withCpuPerVcpu(0.5));
+        lab.setDiskBudget("20GiB");
         lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withVcpus(3).withMemory(3 * GIB)); // hot-added, running
         lab.createSnapshot("l1", "s1", SnapshotOptions.DEFAULT.withDiskOnly().withDescription("disks first"), () -> {});
         List<String> storm = new ArrayList<>();

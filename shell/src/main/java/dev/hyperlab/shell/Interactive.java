@@ -4,6 +4,7 @@ import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellHome;
 import dev.hyperlab.shell.plugin.Plugins;
+import dev.hyperlab.shell.render.AsciiGlyphs;
 import dev.hyperlab.shell.render.Output;
 import dev.hyperlab.shell.render.Style;
 import dev.hyperlab.shell.repl.Repl;
@@ -33,8 +34,9 @@ final class Interactive {
             return 1;
         }
         boolean colour = !Terminal.TYPE_DUMB.equals(terminal.getType()) && System.getenv("NO_COLOR") == null;
-        Output output = new Output(terminal.writer(), err, colour ? Style.ANSI : Style.PLAIN, terminal::getWidth,
-                true);
+        PrintWriter screen = AsciiGlyphs.needed(terminal.encoding())
+                ? new PrintWriter(new AsciiGlyphs(terminal.writer()), true) : terminal.writer();
+        Output output = new Output(screen, err, colour ? Style.ANSI : Style.PLAIN, terminal::getWidth, true);
         try (terminal; ShellContext ctx = new ShellContext(opener, output, BuiltInCommands.catalog(), inv.debug(),
                 plugins)) {
             ctx.labDirectory(dir);

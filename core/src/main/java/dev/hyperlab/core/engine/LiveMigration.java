@@ -11,6 +11,7 @@ import dev.hyperlab.core.engine.lifecycle.VmLifecycle;
 import dev.hyperlab.core.engine.machine.Execution;
 import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.PlanKind;
+import dev.hyperlab.core.engine.machine.VmDisk;
 import dev.hyperlab.core.engine.machine.VmMachine;
 import dev.hyperlab.core.calibration.Calibration;
 import java.io.IOException;
@@ -74,16 +75,18 @@ final class LiveMigration {
     /**
      * The pre-copy rounds for a guest with {@code memoryBytes} in use that dirties {@code memoryDirty} bytes of memory
      * and writes {@code diskWrite} bytes to its disks a second, over a link of {@code bandwidth} bytes a second; a
-     * round's dirty memory is at most {@code memoryLimit}, the guest's memory (one dirty bit a page, however often it is
-     * written). Throws (INSUFFICIENT, with the rates) when it would not converge.
+     * round's dirty memory is at most {@code memoryLimit}, the guest's memory, and its dirty disk blocks at most
+     * {@code diskLimit}, its disks' size (one dirty bit a page or block, however often it is written). Throws
+     * (INSUFFICIENT, with the rates) when it would not converge.
      */
-    static Plan plan(String vm, long memoryBytes, long memoryLimit, long diskBytes, double diskSeconds,
+    static Plan plan(String vm, long memoryBytes, long memoryLimit, long diskBytes, long diskLimit, double diskSeconds,
             double memoryDirty, double diskWrite, double bandwidth, double limit, boolean autoConverge,
             boolean postcopy) {
         double dirty = memoryDirty + diskWrite;
         List<MigrationInfo.Round> rounds = new ArrayList<>();
         List<Double> seconds = new ArrayList<>();
-        double pending = memoryBytes + diskWrite * diskSeconds; // round 1: all memory in use, and disk writes so far
+        // round 1: all memory in use, and the disk blocks written while the disks were copied
+        double pending = memoryBytes + Math.min(diskWrite * diskSeconds, diskLimit);
         int throttle = 0;
         int high = 0;
         for (int n = 1; ; n++) {
@@ -92,8 +95,8 @@ final class LiveMigration {
             double t = pending / bandwidth;
             rounds.add(new MigrationInfo.Round(n, Math.round(pending), seconds(t), throttle));
             seconds.add(t);
-            // calibration: vm.migrate.live.dirty_cap (a page dirtied twice in a round is sent once)
-            double dirtied = Math.min(memoryDirty * pace * t, memoryLimit) + diskWrite * pace * t;
+            // calibration: vm.migrate.live.dirty_cap (a page or disk block dirtied twice in a round is sent once)
+            double dirtied = Math.min(memoryDirty * pace * t, memoryLimit) + Math.min(diskWrite * pace * t, diskLimit);
             if (dirtied / bandwidth <= limit) {
                 return new Plan(memoryBytes, diskBytes, diskSeconds, rounds, seconds, dirtied / bandwidth, dirty,
                         bandwidth, 0, 0, 1);
@@ -154,7 +157,11 @@ final class LiveMigration {
         double bw = bandwidth(o);
         double diskSeconds = disk == 0 ? 0
                 : Math.max(disk / bw, VmMigrations.copyTime(vm.hostMachine(), target, disk).toNanos() / 1e9);
-        return plan(vm.name, vm.account.backed(), vm.memory, disk, diskSeconds, vm.memoryDirtyRate(),
+        long size = 0;
+        for (VmDisk d : vm.disks) {
+            size += d.virtualSize();
+        }
+        return plan(vm.name, vm.account.backed(), vm.memory, disk, size, diskSeconds, vm.memoryDirtyRate(),
                 vm.diskWriteRate(), bw, downtimeLimit(o), o.autoConverge(), o.postcopy());
     }
 

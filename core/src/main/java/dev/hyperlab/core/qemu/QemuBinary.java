@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,8 +39,94 @@ public record QemuBinary(String command, int major, int minor, int micro, String
      * @throws LabException naming what is wrong (missing, not QEMU, too old) with a hint
      */
     public static QemuBinary find() {
+        return find(defaultCommand(), null);
+    }
+
+    /** The binary to run: {@code HYPERLAB_QEMU}, else {@code qemu-system-x86_64} from the PATH. */
+    static String defaultCommand() {
         String env = System.getenv("HYPERLAB_QEMU");
-        return find(env == null || env.isBlank() ? "qemu-system-x86_64" : env.trim());
+        return env == null || env.isBlank() ? "qemu-system-x86_64" : env.trim();
+    }
+
+    /**
+     * As {@link #find()}, remembering the answer in {@code cache} (a lab's file): asking QEMU its version starts a
+     * process that loads QEMU's libraries (50-70 ms of CPU at every command on a QEMU lab), and the answer holds while
+     * the binary the command resolves to keeps its path, size, modification time and inode. A cache that does not
+     * match, or does not parse, is asked again; a cache is never a reason to refuse. Null: no cache.
+     */
+    static QemuBinary find(String command, Path cache) {
+        String identity = identity(command);
+        if (cache != null && identity != null) {
+            QemuBinary known = cached(command, identity, cache);
+            if (known != null) {
+                return known;
+            }
+        }
+        QemuBinary q = find(command);
+        if (cache != null && identity != null && Files.isDirectory(cache.getParent())) {
+            try {
+                Path tmp = Files.createTempFile(cache.getParent(), cache.getFileName() + ".", ".tmp");
+                Files.writeString(tmp, identity + "\n" + q.version() + "\n");
+                Files.move(tmp, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // a cache that cannot be written only means asking again next time
+            }
+        }
+        return q;
+    }
+
+    /** The file {@code command} runs (through the PATH when it names no directory), as the cache keys it; null if none. */
+    private static String identity(String command) {
+        Path exe = null;
+        if (command.indexOf('/') >= 0) {
+            exe = Path.of(command);
+        } else {
+            String path = System.getenv("PATH");
+            for (String d : (path == null ? "" : path).split(":")) {
+                Path p = Path.of(d.isEmpty() ? "." : d, command);
+                if (Files.isRegularFile(p) && Files.isExecutable(p)) {
+                    exe = p;
+                    break;
+                }
+            }
+        }
+        if (exe == null) {
+            return null;
+        }
+        try {
+            Path real = exe.toRealPath();
+            java.nio.file.attribute.BasicFileAttributes a = Files.readAttributes(real,
+                    java.nio.file.attribute.BasicFileAttributes.class);
+            return command + "\t" + real + "\t" + a.size() + "\t" + a.lastModifiedTime().toInstant() + "\t"
+                    + a.fileKey();
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            return null;
+        }
+    }
+
+    private static QemuBinary cached(String command, String identity, Path cache) {
+        try {
+            if (!Files.isRegularFile(cache) || Files.size(cache) > 4096) {
+                return null;
+            }
+            List<String> lines = Files.readAllLines(cache, StandardCharsets.UTF_8);
+            if (lines.size() != 2 || !lines.get(0).equals(identity)) {
+                return null;
+            }
+            Matcher m = Pattern.compile("(\\d{1,4})\\.(\\d{1,4})\\.(\\d{1,4})").matcher(lines.get(1));
+            if (!m.matches()) {
+                return null;
+            }
+            int major = Integer.parseInt(m.group(1));
+            int minor = Integer.parseInt(m.group(2));
+            if (major < MIN_MAJOR || major == MIN_MAJOR && minor < MIN_MINOR) {
+                return null; // asked again: the refusal comes from QEMU's own answer
+            }
+            return new QemuBinary(command, major, minor, Integer.parseInt(m.group(3)), kvmUsable() ? "kvm" : "tcg");
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** As {@link #find()}, for the binary {@code command}. */

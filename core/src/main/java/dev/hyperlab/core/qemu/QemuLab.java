@@ -63,6 +63,8 @@ public final class QemuLab implements Lab, AutoCloseable {
     private static final long POLL_MILLIS = 25;
     /** The OS profile whose disk hyperlab builds: a real Linux that boots in seconds under TCG. */
     static final String TINY_LINUX = "tiny-linux";
+    /** Where the lab remembers its QEMU's version (see {@link QemuBinary#find(String, Path)}). */
+    static final String QEMU_CACHE = "qemu-binary";
 
     private final Path dir;
     private final AutoCloseable lock;
@@ -113,7 +115,7 @@ public final class QemuLab implements Lab, AutoCloseable {
     public record Summary(Duration time, int vms) {}
 
     public static QemuLab open(Path dir, java.util.function.Supplier<AutoCloseable> lock) {
-        return open(dir, lock, QemuBinary::find);
+        return open(dir, lock, () -> QemuBinary.find(QemuBinary.defaultCommand(), dir.resolve(QEMU_CACHE)));
     }
 
     /** {@link #open(Path, java.util.function.Supplier)} with the QEMU binary found by {@code find} (tests). */

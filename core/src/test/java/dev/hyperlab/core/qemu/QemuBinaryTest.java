@@ -66,4 +66,39 @@ class QemuBinaryTest {
             assertThat(lab).doesNotExist();
         }
     }
+
+    @Test
+    void theVersionIsAskedOnceWhileTheBinaryStaysTheSame() throws Exception {
+        Path asked = dir.resolve("asked");
+        Path qemu = dir.resolve("counting-qemu");
+        Files.writeString(qemu, "#!/bin/sh\necho x >> '" + asked + "'\necho 'QEMU emulator version 8.2.2'\n");
+        Files.setPosixFilePermissions(qemu, PosixFilePermissions.fromString("rwx------"));
+        Path cache = dir.resolve("qemu-binary");
+
+        assertThat(QemuBinary.find(qemu.toString(), cache).version()).isEqualTo("8.2.2");
+        assertThat(QemuBinary.find(qemu.toString(), cache).version()).isEqualTo("8.2.2");
+        assertThat(Files.readAllLines(asked)).hasSize(1);
+
+        // an upgrade changes the file: asked again
+        Files.writeString(qemu, "#!/bin/sh\necho x >> '" + asked + "'\necho 'QEMU emulator version 9.0.1'\n");
+        Files.setLastModifiedTime(qemu, java.nio.file.attribute.FileTime.fromMillis(1_000_000_000_000L));
+        assertThat(QemuBinary.find(qemu.toString(), cache).version()).isEqualTo("9.0.1");
+        assertThat(Files.readAllLines(asked)).hasSize(2);
+
+        // a cache that lies or is garbage is not believed: QEMU is asked
+        for (String bad : List.of("garbage", Files.readAllLines(cache).get(0) + "\n99999.1.1\n",
+                Files.readAllLines(cache).get(0) + "\n5.0.0\n")) {
+            Files.writeString(cache, bad);
+            assertThat(QemuBinary.find(qemu.toString(), cache).version()).isEqualTo("9.0.1");
+        }
+        assertThat(Files.readAllLines(asked)).hasSize(5);
+    }
+
+    @Test
+    void aRefusedQemuLeavesNoCache() throws Exception {
+        String old = script("old-qemu3", "QEMU emulator version 5.2.0");
+        Path cache = dir.resolve("qemu-binary");
+        assertThatThrownBy(() -> QemuBinary.find(old, cache)).isInstanceOf(LabException.class);
+        assertThat(cache).doesNotExist();
+    }
 }

@@ -57,17 +57,20 @@ class WorkloadDefinitionsTest {
         try (LocalLab lab = Labs.open(dir, 3)) {
             WorkloadTest.host(lab, 4, "64GiB");
             WorkloadInfo made = lab.createWorkload(WorkloadSpec.of("etl").withCpuPerVcpu(0.25)
-                    .withReads(50, Sizes.parse("1MiB")).withAppends(20, Sizes.parse("64KiB")));
+                    .withReads(50, Sizes.parse("1MiB")).withAppends(20, Sizes.parse("64KiB"))
+                    .withNetwork(Sizes.KiB, 2 * Sizes.MiB));
             assertThat(made.source()).isEqualTo("lab");
-            assertThat(made.description()).isEqualTo("25% of its vCPUs, 50 reads/s of 1 MiB, 20 appends/s of 64 KiB");
+            assertThat(made.description()).isEqualTo("25% of its vCPUs, 50 reads/s of 1 MiB, 20 appends/s of 64 KiB, "
+                    + "receives 1 KiB/s, sends 2 MiB/s");
             assertThat(lab.workloads()).extracting(WorkloadInfo::id)
                     .containsExactly("idle", "web", "database", "desktop", "build", "etl");
             lab.createVm(VmSpec.of("loader", "h", 2, Sizes.parse("2GiB")).withOs("linux-server").withWorkload("etl"));
         }
         try (LocalLab lab = Labs.open(dir, 3)) {
             assertThat(lab.workloads().getLast()).as("kept with the lab")
-                    .isEqualTo(new WorkloadInfo("etl", "25% of its vCPUs, 50 reads/s of 1 MiB, 20 appends/s of 64 KiB",
-                            "lab", 0.25, 50, Sizes.MiB, 0, 0, 20, 64 * Sizes.KiB));
+                    .isEqualTo(new WorkloadInfo("etl", "25% of its vCPUs, 50 reads/s of 1 MiB, 20 appends/s of 64 KiB, "
+                            + "receives 1 KiB/s, sends 2 MiB/s", "lab", 0.25, 50, Sizes.MiB, 0, 0, 20, 64 * Sizes.KiB,
+                            Sizes.KiB, 2 * Sizes.MiB));
             assertThat(lab.vm("loader").info().workload()).isEqualTo("etl");
             assertThatThrownBy(() -> lab.deleteWorkload("etl")).isInstanceOf(LabException.class)
                     .hasMessage("workload 'etl' is in use by VM loader (give them another workload first)");

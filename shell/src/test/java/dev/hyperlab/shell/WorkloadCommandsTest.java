@@ -49,6 +49,31 @@ class WorkloadCommandsTest {
     }
 
     @Test
+    void aWorkloadsNetworkTrafficIsSetFromTheShellAScriptAndASnippetAndVmStatCountsIt() {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            shell.small();
+            assertThat(shell.ok("workload create chatty --like web --net-rx 1MiB/s --net-tx 4MiB"))
+                    .contains("receives 1 MiB/s, sends 4 MiB/s");
+            shell.ok("js lab.createWorkload({id: 'js-net', like: 'idle', netRx: 1000, netTx: 2000})");
+            shell.ok("java lab.createWorkload(WorkloadSpec.of(\"java-net\").withNetwork(3000, 4000))");
+            String json = shell.ok("workload list --json");
+            assertThat(json).contains("\"netTx\" : 4194304").contains("\"netRx\" : 1000")
+                    .contains("\"netTx\" : 4000").contains("\"netTx\" : 2048000");
+            assertThat(shell.ok("workload list")).containsPattern("chatty +lab .* 1 MiB +4 MiB");
+            shell.ok("vm set web1 --workload chatty; vm start web1 --wait; advance 10s");
+            assertThat(shell.ok("vm stat web1 --json")).containsPattern("\"netTx\" : [1-9]\\d+")
+                    .contains("\"netRx\"");
+            assertThat(shell.ok("host stat esx1 --json")).containsPattern("\"netTx\" : [1-9]\\d+");
+            assertThat(shell.ok("vm stat web1")).containsPattern("net sent +\\d");
+            ShellFixture.Result bad = shell.run("workload create wrong --net-tx lots");
+            assertThat(bad.ok()).isFalse();
+            assertThat(bad.err().strip().lines().count()).isEqualTo(1);
+            assertThat(bad.err()).contains("--net-tx");
+            assertThat(shell.ok("workload list")).doesNotContain("wrong");
+        }
+    }
+
+    @Test
     void anUnknownWorkloadIsOneLineAndChangesNothing() {
         try (ShellFixture shell = ShellFixture.inMemory()) {
             shell.small();

@@ -24,7 +24,9 @@ import org.apiguardian.api.API;
  * @param diskWritten bytes its VMs wrote since each last started
  * @param diskRead bytes its VMs read since each last started
  * @param memoryUsed bytes of memory its VMs' guests use now
+ * @param netRx bytes its VMs' guests received through their NICs since each last started
+ * @param netTx bytes its VMs' guests sent through their NICs since each last started
  */
 @API(status = EXPERIMENTAL, since = "0.3")
 public record HostStat(String name, int running, double cpuReady, double diskLatency, long diskWritten, long diskRead,
-        long memoryUsed) {}
+        long memoryUsed, long netRx, long netTx) {}

@@ -28,7 +28,9 @@ import org.apiguardian.api.API;
  * @param diskRead bytes its guest read since it last started
  * @param memoryUsed bytes of memory its guest uses now (its working set and page cache)
  * @param runningSeconds lab seconds its workload ran since it last started
+ * @param netRx bytes its guest received through its NIC since it last started
+ * @param netTx bytes its guest sent through its NIC since it last started
  */
 @API(status = EXPERIMENTAL, since = "0.3")
 public record VmStat(String name, String workload, VmState state, double cpuReady, double diskLatency,
-        long diskWritten, long diskRead, long memoryUsed, double runningSeconds) {}
+        long diskWritten, long diskRead, long memoryUsed, double runningSeconds, long netRx, long netTx) {}

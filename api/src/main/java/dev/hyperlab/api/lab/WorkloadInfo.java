@@ -24,7 +24,9 @@ import org.apiguardian.api.API;
  * @param writeSize bytes per random write
  * @param appendIops sequential writes per second (appended to a log)
  * @param appendSize bytes per sequential write
+ * @param netRx bytes a second the guest receives through its NIC
+ * @param netTx bytes a second the guest sends through its NIC
  */
 @API(status = EXPERIMENTAL, since = "0.4")
 public record WorkloadInfo(String id, String description, String source, double cpuPerVcpu, double readIops,
-        long readSize, double writeIops, long writeSize, double appendIops, long appendSize) {}
+        long readSize, double writeIops, long writeSize, double appendIops, long appendSize, long netRx, long netTx) {}

@@ -25,43 +25,54 @@ import org.apiguardian.api.API;
  * @param writeSize bytes per random write
  * @param appendIops sequential writes per second
  * @param appendSize bytes per sequential write
+ * @param netRx bytes a second the guest receives through its NIC
+ * @param netTx bytes a second the guest sends through its NIC
  */
 @API(status = EXPERIMENTAL, since = "0.4")
 public record WorkloadSpec(String id, String like, String description, Double cpuPerVcpu, Double readIops,
-        Long readSize, Double writeIops, Long writeSize, Double appendIops, Long appendSize) {
+        Long readSize, Double writeIops, Long writeSize, Double appendIops, Long appendSize, Long netRx, Long netTx) {
 
     /** A workload with no figures yet. */
     public static WorkloadSpec of(String id) {
-        return new WorkloadSpec(id, null, null, null, null, null, null, null, null, null);
+        return new WorkloadSpec(id, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     /** A workload starting from the figures of {@code like}. */
     public static WorkloadSpec like(String id, String like) {
-        return new WorkloadSpec(id, like, null, null, null, null, null, null, null, null);
+        return new WorkloadSpec(id, like, null, null, null, null, null, null, null, null, null, null);
     }
 
     public WorkloadSpec withDescription(String text) {
         return new WorkloadSpec(id, like, text, cpuPerVcpu, readIops, readSize, writeIops, writeSize, appendIops,
-                appendSize);
+                appendSize, netRx, netTx);
     }
 
     public WorkloadSpec withCpuPerVcpu(double share) {
         return new WorkloadSpec(id, like, description, share, readIops, readSize, writeIops, writeSize, appendIops,
-                appendSize);
+                appendSize, netRx, netTx);
     }
 
     public WorkloadSpec withReads(double iops, long size) {
         return new WorkloadSpec(id, like, description, cpuPerVcpu, iops, size, writeIops, writeSize, appendIops,
-                appendSize);
+                appendSize, netRx, netTx);
     }
 
     public WorkloadSpec withWrites(double iops, long size) {
         return new WorkloadSpec(id, like, description, cpuPerVcpu, readIops, readSize, iops, size, appendIops,
-                appendSize);
+                appendSize, netRx, netTx);
     }
 
     public WorkloadSpec withAppends(double iops, long size) {
         return new WorkloadSpec(id, like, description, cpuPerVcpu, readIops, readSize, writeIops, writeSize, iops,
-                size);
+                size, netRx, netTx);
+    }
+
+    /**
+     * Its network traffic: bytes a second its guest receives and sends. Each byte costs host CPU through the guest's
+     * NIC (twenty times as much through an emulated e1000 as through virtio-net, docs/calibration.md section 5).
+     */
+    public WorkloadSpec withNetwork(long rxBytesPerSecond, long txBytesPerSecond) {
+        return new WorkloadSpec(id, like, description, cpuPerVcpu, readIops, readSize, writeIops, writeSize, appendIops,
+                appendSize, rxBytesPerSecond, txBytesPerSecond);
     }
 }

@@ -19,8 +19,9 @@ import org.apiguardian.api.API;
  *     to virtio-blk: the engine divides the time of the guest's disk reads and writes after the driver loads (its
  *     {@code init} phase) by it. The emulated fallback without a driver has the factor the OS profile gives (below
  *     1). For the other device classes it is checked but not used by this version's model.
- * @param cpuPerIoFactor the CPU cost of one I/O relative to virtio; checked (finite, greater than 0) and kept, but
- *     not used by this version's model: give 1.0
+ * @param cpuPerIoFactor the CPU cost of one I/O relative to virtio: for a {@link DeviceClass#NET} driver, the host
+ *     CPU each byte of a running workload's network traffic costs relative to virtio-net; checked (finite, greater
+ *     than 0) and kept, but not used for the other device classes: give 1.0 there
  * @param capabilities what the driver makes possible for the VM (a balloon, quiesced snapshots); empty for none
  */
 @API(status = STABLE, since = "0.1")

@@ -105,6 +105,13 @@ public final class Calibration {
     /** A guest kernel probing one PCI device for its driver (virtio, or the emulated controller's driver). */
     public static final double PCI_DRIVER_PROBE_S = 0.167033 / 5; // calibration: drv.pci_probe_s
     public static final double EMULATED_DISK_FACTOR = 0.5; // calibration: drv.emulated_disk.vs_virtio_factor
+    /** Throughput of QEMU's emulated e1000 relative to virtio-net as shipped (the smaller end of 20-77x). */
+    public static final double EMULATED_NET_FACTOR = 1.0 / 20; // calibration: drv.emulated_net.vs_virtio_factor
+    /** Bytes a second one virtio-net TCP stream carries (9.83 Gbit/s guest to host). */
+    public static final double NET_VIRTIO_STREAM_BYTES_S = 9.83e9 / 8; // calibration: drv.virtio_net.stream_gbit_s
+    /** Reference-core seconds of host CPU per byte through virtio-net: one core per stream at its measured rate. */
+    public static final double NET_VIRTIO_CORE_S_PER_BYTE = // calibration: drv.virtio_net.core_s_per_byte
+            1 / NET_VIRTIO_STREAM_BYTES_S;
 
     // ---- Start policies ------------------------------------------------------------------------------------------
     /** A warm base-image cache serves a repeated read of the same base blocks from host memory. */
@@ -151,6 +158,14 @@ public final class Calibration {
     public static final long WORK_DB_IO_BYTES = 8 << 10; // calibration: work.database.io_kib
     public static final double WORK_DESKTOP_CPU_PER_VCPU = 0.10; // calibration: work.desktop.cpu_per_vcpu
     public static final double WORK_BUILD_CPU_PER_VCPU = 1.0; // calibration: work.build.cpu_per_vcpu
+    /** A web server sends what it reads from its disk: 100 reads/s of 20 KiB (assumed, Gaps 41). */
+    public static final double WORK_WEB_NET_TX_BYTES_S = // calibration: work.web.net_tx
+            WORK_WEB_READ_IOPS * WORK_WEB_READ_BYTES;
+    /** A database receives what it writes and sends what it reads (assumed, Gaps 41). */
+    public static final double WORK_DB_NET_RX_BYTES_S = // calibration: work.database.net_rx
+            (WORK_DB_DATA_IOPS * (1 - WORK_DB_DATA_READ_FRACTION) + WORK_DB_LOG_IOPS) * WORK_DB_IO_BYTES;
+    public static final double WORK_DB_NET_TX_BYTES_S = // calibration: work.database.net_tx
+            WORK_DB_DATA_IOPS * WORK_DB_DATA_READ_FRACTION * WORK_DB_IO_BYTES;
 
     // ---- Live migration (section 10) -------------------------------------------------------------------------------
     public static final double MIGRATE_LINK_GBIT_S = 10; // calibration: vm.migrate.link_gbit_s

@@ -16,11 +16,19 @@ import dev.hyperlab.api.spi.Demand;
  * @param randomWriteBytesPerOp bytes per random write
  * @param appendOps sequential writes per second (appended to a log)
  * @param appendBytesPerOp bytes per sequential write
+ * @param netRxBytesPerSecond bytes a second its guest receives through its NIC
+ * @param netTxBytesPerSecond bytes a second its guest sends through its NIC
  * @param charged whether its demand goes through the host's fair-share solver (CPU ready, disk contention); false only
  *     for {@code idle}, whose small Windows write stream was written before workloads existed and costs no lab time
  */
 public record Workload(String id, String description, double cpuPerVcpu, double readOps, long readBytesPerOp,
-        double randomWriteOps, long randomWriteBytesPerOp, double appendOps, long appendBytesPerOp, boolean charged) {
+        double randomWriteOps, long randomWriteBytesPerOp, double appendOps, long appendBytesPerOp,
+        double netRxBytesPerSecond, double netTxBytesPerSecond, boolean charged) {
+
+    /** Bytes a second through its NIC, both ways. */
+    public double netBytesPerSecond() {
+        return netRxBytesPerSecond + netTxBytesPerSecond;
+    }
 
     /** Bytes read per second. */
     public double readBytesPerSecond() {
@@ -34,7 +42,8 @@ public record Workload(String id, String description, double cpuPerVcpu, double 
 
     /** Whether it puts any demand on the host (a CPU share or disk I/O that is charged). */
     public boolean demands() {
-        return charged && (cpuPerVcpu > 0 || readOps > 0 || randomWriteOps > 0 || appendOps > 0);
+        return charged && (cpuPerVcpu > 0 || readOps > 0 || randomWriteOps > 0 || appendOps > 0
+                || netBytesPerSecond() > 0);
     }
 
     /** Seconds over which {@link #diskOver} is costed, so fractional rates (2.5 reads/s) keep their value. */

@@ -112,6 +112,8 @@ final class HostOperations {
         double got = 0;
         double written = 0;
         double read = 0;
+        double netRx = 0;
+        double netTx = 0;
         long used = 0;
         double latencyWeight = 0;
         double latencySum = 0;
@@ -124,6 +126,8 @@ final class HostOperations {
             got += t.cpuGot();
             written += t.written();
             read += t.read();
+            netRx += t.netRx();
+            netTx += t.netTx();
             used += s.memoryUsed();
             if (v.work.running()) {
                 running++;
@@ -136,7 +140,7 @@ final class HostOperations {
         double latency = latencyWeight > 0 ? latencySum / latencyWeight : running > 0 ? latencyPlain / running : 0;
         double ready = wanted > 0 ? Math.max(0, Math.min(1, 1 - got / wanted)) : 0;
         return new dev.hyperlab.api.lab.HostStat(host, running, ready, latency, Math.round(written), Math.round(read),
-                used);
+                used, Math.round(netRx), Math.round(netTx));
     }
 
     public void setMemoryPolicy(String host, dev.hyperlab.api.lab.MemoryPolicy policy) {

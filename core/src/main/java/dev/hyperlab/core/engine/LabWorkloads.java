@@ -27,6 +27,8 @@ public final class LabWorkloads {
     static final double MAX_IOPS = 10_000_000;
     static final long MAX_IO_SIZE = 64 * Sizes.MiB;
     private static final int MAX_DESCRIPTION = 200;
+    /** Bytes a second a workload may send or receive: an input bound (400 Gbit/s), not a model figure. */
+    static final long MAX_NET_BYTES_S = 50_000_000_000L;
 
     private final TreeMap<String, Workload> defined = new TreeMap<>();
 
@@ -77,10 +79,13 @@ public final class LabWorkloads {
         long writeSize = pick(spec.writeSize(), base == null ? 0 : base.randomWriteBytesPerOp());
         double appends = pick(spec.appendIops(), base == null ? 0 : base.appendOps());
         long appendSize = pick(spec.appendSize(), base == null ? 0 : base.appendBytesPerOp());
+        long netRx = pick(spec.netRx(), base == null ? 0 : Math.round(base.netRxBytesPerSecond()));
+        long netTx = pick(spec.netTx(), base == null ? 0 : Math.round(base.netTxBytesPerSecond()));
         String description = spec.description() == null || spec.description().isBlank()
-                ? describe(cpu, reads, readSize, writes, writeSize, appends, appendSize, base)
+                ? describe(cpu, reads, readSize, writes, writeSize, appends, appendSize, netRx, netTx, base)
                 : spec.description().strip();
-        Workload w = checked(id, description, cpu, reads, readSize, writes, writeSize, appends, appendSize);
+        Workload w = checked(id, description, cpu, reads, readSize, writes, writeSize, appends, appendSize, netRx,
+                netTx);
         defined.put(id, w);
         return w;
     }
@@ -116,6 +121,8 @@ public final class LabWorkloads {
             g.writeNumberField("writeSize", w.randomWriteBytesPerOp());
             g.writeNumberField("appendIops", w.appendOps());
             g.writeNumberField("appendSize", w.appendBytesPerOp());
+            g.writeNumberField("netRx", Math.round(w.netRxBytesPerSecond()));
+            g.writeNumberField("netTx", Math.round(w.netTxBytesPerSecond()));
             g.writeEndObject();
         }
         g.writeEndArray();
@@ -143,11 +150,17 @@ public final class LabWorkloads {
                 }
                 defined.put(id, checked(id, SavedDoc.str(m, "description"), dbl(m, "cpuPerVcpu"), dbl(m, "readIops"),
                         SavedDoc.num(m, "readSize"), dbl(m, "writeIops"), SavedDoc.num(m, "writeSize"),
-                        dbl(m, "appendIops"), SavedDoc.num(m, "appendSize")));
+                        dbl(m, "appendIops"), SavedDoc.num(m, "appendSize"), optional(m, "netRx"),
+                        optional(m, "netTx")));
             } catch (LabException e) {
                 throw new IOException("saved lab: " + e.getMessage(), e);
             }
         }
+    }
+
+    /** A figure a lab saved before workloads had it (network traffic) reads as 0. */
+    private static long optional(Map<String, Object> m, String key) throws IOException {
+        return m.containsKey(key) ? SavedDoc.num(m, key) : 0;
     }
 
     private static double dbl(Map<String, Object> m, String key) throws IOException {
@@ -158,18 +171,28 @@ public final class LabWorkloads {
     }
 
     private static Workload checked(String id, String description, double cpu, double reads, long readSize,
-            double writes, long writeSize, double appends, long appendSize) {
+            double writes, long writeSize, double appends, long appendSize, long netRx, long netTx) {
         if (!(cpu >= 0 && cpu <= 1)) {
             throw LabException.invalid("a CPU share of " + cpu + " per vCPU is out of range", "give 0 to 1");
         }
         rate("read", reads, readSize);
         rate("write", writes, writeSize);
         rate("append", appends, appendSize);
+        net("receive", netRx);
+        net("send", netTx);
         if (description.length() > MAX_DESCRIPTION || description.contains("\n")) {
             throw LabException.invalid("a workload's description is one line of at most " + MAX_DESCRIPTION
                     + " characters", "shorten it");
         }
-        return new Workload(id, description, cpu, reads, readSize, writes, writeSize, appends, appendSize, true);
+        return new Workload(id, description, cpu, reads, readSize, writes, writeSize, appends, appendSize, netRx, netTx,
+                true);
+    }
+
+    private static void net(String what, long bytesPerSecond) {
+        if (bytesPerSecond < 0 || bytesPerSecond > MAX_NET_BYTES_S) {
+            throw LabException.invalid("a network " + what + " rate of " + bytesPerSecond + " bytes/s is out of range",
+                    "give 0 to " + Sizes.format(MAX_NET_BYTES_S) + "/s");
+        }
     }
 
     private static void rate(String what, double iops, long size) {
@@ -187,7 +210,7 @@ public final class LabWorkloads {
     }
 
     private static String describe(double cpu, double reads, long readSize, double writes, long writeSize,
-            double appends, long appendSize, Workload base) {
+            double appends, long appendSize, long netRx, long netTx, Workload base) {
         StringBuilder b = new StringBuilder(base == null ? "" : "like " + base.id() + ": ");
         b.append(Math.round(cpu * 100)).append("% of its vCPUs");
         if (reads > 0) {
@@ -199,6 +222,12 @@ public final class LabWorkloads {
         if (appends > 0) {
             b.append(", ").append(fmt(appends)).append(" appends/s of ").append(Sizes.format(appendSize));
         }
+        if (netRx > 0) {
+            b.append(", receives ").append(Sizes.format(netRx)).append("/s");
+        }
+        if (netTx > 0) {
+            b.append(", sends ").append(Sizes.format(netTx)).append("/s");
+        }
         return b.toString();
     }
 
@@ -209,7 +238,8 @@ public final class LabWorkloads {
 
     private static WorkloadInfo info(Workload w, String source) {
         return new WorkloadInfo(w.id(), w.description(), source, w.cpuPerVcpu(), w.readOps(), w.readBytesPerOp(),
-                w.randomWriteOps(), w.randomWriteBytesPerOp(), w.appendOps(), w.appendBytesPerOp());
+                w.randomWriteOps(), w.randomWriteBytesPerOp(), w.appendOps(), w.appendBytesPerOp(),
+                Math.round(w.netRxBytesPerSecond()), Math.round(w.netTxBytesPerSecond()));
     }
 
     private static double pick(Double given, double base) {

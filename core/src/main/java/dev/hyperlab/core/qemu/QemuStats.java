@@ -30,7 +30,7 @@ final class QemuStats {
     VmStat read(String vm) {
         VmState s = lab.state(vm);
         if (s != VmState.RUNNING && s != VmState.PAUSED) {
-            return new VmStat(vm, Workloads.IDLE, s, 0, 0, 0, 0, 0, 0);
+            return new VmStat(vm, Workloads.IDLE, s, 0, 0, 0, 0, 0, 0, 0, 0);
         }
         long wrBytes = 0;
         long rdBytes = 0;
@@ -62,8 +62,9 @@ final class QemuStats {
         }
         VmMemory m = lab.memory().read(vm);
         double latency = ops > 0 ? timeNs / 1e9 / ops : 0;
+        // QMP has no counters of a NIC's bytes (its user-mode network has no host device to read them from): 0 each way
         return new VmStat(vm, Workloads.IDLE, s, ready, latency, wrBytes, rdBytes, Math.max(0, m.actual() - m.usable()),
-                0);
+                0, 0, 0);
     }
 
     HostStat host(String name) {
@@ -73,6 +74,8 @@ final class QemuStats {
         long written = 0;
         long read = 0;
         long used = 0;
+        long netRx = 0;
+        long netTx = 0;
         for (Vm v : lab.vms()) {
             VmStat st = read(v.name());
             if (st.state() != VmState.RUNNING && st.state() != VmState.PAUSED) {
@@ -84,9 +87,11 @@ final class QemuStats {
             written += st.diskWritten();
             read += st.diskRead();
             used += st.memoryUsed();
+            netRx += st.netRx();
+            netTx += st.netTx();
         }
         return new HostStat(name, running, running > 0 ? readySum / running : 0,
-                running > 0 ? latencySum / running : 0, written, read, used);
+                running > 0 ? latencySum / running : 0, written, read, used, netRx, netTx);
     }
 
     private static long num(Map<?, ?> m, String key) {

@@ -239,7 +239,8 @@ class LabRoundTripTest {
         // a workload on the cores and the datastore: its steady activities and its totals are saved mid-run
         lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withWorkload("database"));
         // a workload the lab defines and a disk budget of its own: the lab's state beside its machines
-        lab.createWorkload(dev.hyperlab.api.lab.WorkloadSpec.like("half-build", "build").withCpuPerVcpu(0.5));
+        lab.createWorkload(dev.hyperlab.api.lab.WorkloadSpec.like("half-build", "build").withCpuPerVcpu(0.5)
+                .withNetwork(1000, 2000));
         lab.setDiskBudget("20GiB");
         lab.setVm("l1", dev.hyperlab.api.lab.VmChange.NONE.withVcpus(3).withMemory(3 * GIB)); // hot-added, running
         lab.createSnapshot("l1", "s1", SnapshotOptions.DEFAULT.withDiskOnly().withDescription("disks first"), () -> {});

@@ -44,6 +44,45 @@ class WorkloadDefinitionsTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void aLabSavedBeforeWorkloadsHadNetworkTrafficOpensWithNoneCarriedAndCountsFromThen() throws Exception {
+        Path dir = tmp.resolve("old");
+        try (LocalLab lab = Labs.open(dir, 3)) {
+            WorkloadTest.host(lab, 4, "64GiB");
+            lab.createWorkload(WorkloadSpec.like("etl", "database"));
+            lab.createVm(VmSpec.of("db", "h", 2, Sizes.parse("4GiB")).withOs("linux-server").withWorkload("etl"));
+            WorkloadTest.startAll(lab, List.of("db"));
+            lab.advance("10m");
+        }
+        // as the previous version wrote it: six rates and six totals a running workload, no netRx/netTx a definition
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        Path file = dir.resolve("lab.json");
+        java.util.Map<String, Object> root = json.readValue(file.toFile(), java.util.Map.class);
+        for (Object w : (List<Object>) root.get("workloads")) {
+            ((java.util.Map<String, Object>) w).keySet().removeAll(List.of("netRx", "netTx"));
+        }
+        int trimmed = 0;
+        for (Object v : (List<Object>) root.get("vms")) {
+            if (((java.util.Map<String, Object>) v).get("workloadRun") instanceof java.util.Map<?, ?> run) {
+                for (String key : List.of("rates", "totals")) {
+                    List<Object> l = (List<Object>) run.get(key);
+                    l.subList(6, l.size()).clear();
+                    trimmed++;
+                }
+            }
+        }
+        assertThat(trimmed).isEqualTo(2);
+        json.writeValue(file.toFile(), root);
+        try (LocalLab lab = Labs.open(dir, 3)) {
+            assertThat(lab.vm("db").stat().netRx()).isZero();
+            assertThat(lab.workloads().getLast().netTx()).as("the old definition carries nothing").isZero();
+            lab.vm("db").set(VmChange.NONE.withWorkload("database"));
+            lab.advance("1s");
+            assertThat(lab.vm("db").stat().netTx()).isPositive();
+        }
+    }
+
+    @Test
     void aUsersFigureInPlaceOfAnAssumedOneChangesWhatTheLabShows() {
         double assumed = readyBeside("build", 1.0);
         double halved = readyBeside("half-build", 0.5);
@@ -57,17 +96,20 @@ class WorkloadDefinitionsTest {
         try (LocalLab lab = Labs.open(dir, 3)) {
             WorkloadTest.host(lab, 4, "64GiB");
             WorkloadInfo made = lab.createWorkload(WorkloadSpec.of("etl").withCpuPerVcpu(0.25)
-                    .withReads(50, Sizes.parse("1MiB")).withAppends(20, Sizes.parse("64KiB")));
+                    .withReads(50, Sizes.parse("1MiB")).withAppends(20, Sizes.parse("64KiB"))
+                    .withNetwork(Sizes.KiB, 2 * Sizes.MiB));
             assertThat(made.source()).isEqualTo("lab");
-            assertThat(made.description()).isEqualTo("25% of its vCPUs, 50 reads/s of 1 MiB, 20 appends/s of 64 KiB");
+            assertThat(made.description()).isEqualTo("25% of its vCPUs, 50 reads/s of 1 MiB, 20 appends/s of 64 KiB, "
+                    + "receives 1 KiB/s, sends 2 MiB/s");
             assertThat(lab.workloads()).extracting(WorkloadInfo::id)
                     .containsExactly("idle", "web", "database", "desktop", "build", "etl");
             lab.createVm(VmSpec.of("loader", "h", 2, Sizes.parse("2GiB")).withOs("linux-server").withWorkload("etl"));
         }
         try (LocalLab lab = Labs.open(dir, 3)) {
             assertThat(lab.workloads().getLast()).as("kept with the lab")
-                    .isEqualTo(new WorkloadInfo("etl", "25% of its vCPUs, 50 reads/s of 1 MiB, 20 appends/s of 64 KiB",
-                            "lab", 0.25, 50, Sizes.MiB, 0, 0, 20, 64 * Sizes.KiB));
+                    .isEqualTo(new WorkloadInfo("etl", "25% of its vCPUs, 50 reads/s of 1 MiB, 20 appends/s of 64 KiB, "
+                            + "receives 1 KiB/s, sends 2 MiB/s", "lab", 0.25, 50, Sizes.MiB, 0, 0, 20, 64 * Sizes.KiB,
+                            Sizes.KiB, 2 * Sizes.MiB));
             assertThat(lab.vm("loader").info().workload()).isEqualTo("etl");
             assertThatThrownBy(() -> lab.deleteWorkload("etl")).isInstanceOf(LabException.class)
                     .hasMessage("workload 'etl' is in use by VM loader (give them another workload first)");

@@ -402,6 +402,20 @@ public final class VmMachine extends Machine {
      * the boot.
      */
     double blockEfficiency() {
+        dev.hyperlab.api.spi.GuestDriver d = driverFor(dev.hyperlab.api.spi.DeviceClass.BLOCK);
+        if (d != null) {
+            return d.effect().ioThroughputFactor();
+        }
+        dev.hyperlab.core.calibration.DriverFallback fallback = profileOrDefault()
+                .fallback(dev.hyperlab.api.spi.DeviceClass.BLOCK);
+        return fallback.fails() ? 1.0 : fallback.efficiency(); // a guest that stops without one never runs a workload
+    }
+
+    /**
+     * The guest's driver for {@code device}, or null when it runs on the OS's emulated hardware (IDE, an e1000): the
+     * first such driver present whose plugin is loaded and not faulty.
+     */
+    private dev.hyperlab.api.spi.GuestDriver driverFor(dev.hyperlab.api.spi.DeviceClass device) {
         Extensions ext = env.extensions();
         for (String id : driversPresent()) {
             if (!ext.hasDriver(id)) {
@@ -409,16 +423,46 @@ public final class VmMachine extends Machine {
             }
             try {
                 dev.hyperlab.api.spi.GuestDriver d = ext.driver(id);
-                if (d.deviceClass() == dev.hyperlab.api.spi.DeviceClass.BLOCK) {
-                    return d.effect().ioThroughputFactor();
+                if (d.deviceClass() == device) {
+                    return d;
                 }
             } catch (dev.hyperlab.core.guard.ExtensionFault fault) {
                 // a faulty plugin's driver did not load either; the fault is on record for plugin list
             }
         }
+        return null;
+    }
+
+    /**
+     * Bytes a second the guest's NIC carries: no limit through a network driver (virtio-net's stream is one core's
+     * work, charged as CPU), and the emulated NIC's share of virtio-net's measured stream without one
+     * (docs/calibration.md drv.emulated_net.vs_virtio_factor, drv.virtio_net.stream_gbit_s).
+     */
+    double netCapBytesPerSecond() {
+        if (driverFor(dev.hyperlab.api.spi.DeviceClass.NET) != null) {
+            return Double.POSITIVE_INFINITY;
+        }
         dev.hyperlab.core.calibration.DriverFallback fallback = profileOrDefault()
-                .fallback(dev.hyperlab.api.spi.DeviceClass.BLOCK);
-        return fallback.fails() ? 1.0 : fallback.efficiency(); // a guest that stops without one never runs a workload
+                .fallback(dev.hyperlab.api.spi.DeviceClass.NET);
+        return fallback.fails() ? 0 : dev.hyperlab.core.calibration.Calibration.NET_VIRTIO_STREAM_BYTES_S
+                * fallback.efficiency();
+    }
+
+    /**
+     * Host gigacycles one byte through the guest's NIC costs: virtio-net's (drv.virtio_net.core_s_per_byte on the
+     * reference core) times the driver's CPU per I/O factor, or divided by the emulated NIC's throughput factor (its
+     * data path is as CPU-bound as virtio-net's, at a twentieth of the rate).
+     */
+    double netGigacyclesPerByte() {
+        double virtio = dev.hyperlab.core.calibration.Calibration.NET_VIRTIO_CORE_S_PER_BYTE
+                * dev.hyperlab.core.calibration.Calibration.REFERENCE_CORE_GHZ;
+        dev.hyperlab.api.spi.GuestDriver d = driverFor(dev.hyperlab.api.spi.DeviceClass.NET);
+        if (d != null) {
+            return virtio * d.effect().cpuPerIoFactor();
+        }
+        dev.hyperlab.core.calibration.DriverFallback fallback = profileOrDefault()
+                .fallback(dev.hyperlab.api.spi.DeviceClass.NET);
+        return fallback.fails() || fallback.efficiency() <= 0 ? virtio : virtio / fallback.efficiency();
     }
 
     /** Whether the guest has a driver that can run a balloon. */
@@ -979,7 +1023,7 @@ public final class VmMachine extends Machine {
         WorkloadRun.Totals t = work.totals(env.sim().now());
         return new dev.hyperlab.api.lab.VmStat(name, workload().id(), state(), t.cpuReady(), diskLatency(),
                 Math.round(t.written()), Math.round(t.read()), memoryUsedNow(),
-                t.runningNanos() / 1e9);
+                t.runningNanos() / 1e9, Math.round(t.netRx()), Math.round(t.netTx()));
     }
 
     /**

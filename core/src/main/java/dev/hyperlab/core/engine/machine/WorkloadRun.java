@@ -47,6 +47,9 @@ public final class WorkloadRun implements ActivityOwner {
     private double diskRate;
     private double writeRate;
     private double readRate;
+    /** Bytes per second through its NIC now (at full CPU), each way: its workload's, at most what the NIC carries. */
+    private double netRxRate;
+    private double netTxRate;
     /** Each activity's remaining work at {@link #since}: what it got since is that less its remaining work now. */
     private double cpuMark;
     private double diskMark;
@@ -57,6 +60,8 @@ public final class WorkloadRun implements ActivityOwner {
     private double diskGot;
     private double written;
     private double read;
+    private double netRx;
+    private double netTx;
     private long runningNanos;
     /**
      * Share of its normal pace the guest runs its workload at (1; less while a live migration throttles its vCPUs or
@@ -107,7 +112,7 @@ public final class WorkloadRun implements ActivityOwner {
 
     /** The VM starts (a boot from off): its totals start again. */
     void reset() {
-        cpuWanted = cpuGot = diskWanted = diskGot = written = read = 0;
+        cpuWanted = cpuGot = diskWanted = diskGot = written = read = netRx = netTx = 0;
         runningNanos = 0;
     }
 
@@ -125,7 +130,14 @@ public final class WorkloadRun implements ActivityOwner {
             return;
         }
         writeRate = w.writeBytesPerSecond() * pace;
-        cpuRate = Math.min(vm.vcpus, h.cores) * w.cpuPerVcpu() * h.ghz * pace;
+        // its network traffic through the guest's NIC, at most what the NIC carries (an emulated e1000: a twentieth of
+        // virtio-net's stream), each byte costing host CPU on the same cores as its vCPUs' work
+        double net = w.netBytesPerSecond() * pace;
+        double netShare = net > 0 ? Math.min(1, vm.netCapBytesPerSecond() / net) : 1;
+        netRxRate = w.netRxBytesPerSecond() * pace * netShare;
+        netTxRate = w.netTxBytesPerSecond() * pace * netShare;
+        cpuRate = Math.min(vm.vcpus, h.cores) * w.cpuPerVcpu() * h.ghz * pace
+                + (netRxRate + netTxRate) * vm.netGigacyclesPerByte();
         diskRate = w.readOps() + w.randomWriteOps() + w.appendOps() > 0 ? diskSecondsPerSecond(w, h, vm) * pace : 0;
         if (cpuRate > 0) {
             cpuMark = endless(cpuRate);
@@ -181,7 +193,7 @@ public final class WorkloadRun implements ActivityOwner {
             disk = null;
         }
         running = false;
-        cpuRate = diskRate = writeRate = readRate = 0;
+        cpuRate = diskRate = writeRate = readRate = netRxRate = netTxRate = 0;
     }
 
     /** Brings the totals up to now. */
@@ -194,6 +206,8 @@ public final class WorkloadRun implements ActivityOwner {
         diskGot = t.diskGot;
         written = t.written;
         read = t.read;
+        netRx = t.netRx;
+        netTx = t.netTx;
         runningNanos = t.runningNanos;
         if (cpu != null) {
             cpuMark = Execution.remainingNow(cpu, now);
@@ -207,15 +221,18 @@ public final class WorkloadRun implements ActivityOwner {
     /** The totals since the VM's start as of {@code now}, without changing anything. */
     Totals totals(long now) {
         if (!running) {
-            return new Totals(cpuWanted, cpuGot, diskWanted, diskGot, written, read, runningNanos);
+            return new Totals(cpuWanted, cpuGot, diskWanted, diskGot, written, read, runningNanos, netRx, netTx);
         }
         double dt = (now - since) / 1e9;
         double gotCpu = cpu == null ? 0 : cpuMark - Execution.remainingNow(cpu, now);
         double gotDisk = disk == null ? 0 : diskMark - Execution.remainingNow(disk, now);
         // its I/O goes at the pace the disk gives it: a VM given half its disk demand writes half its bytes
         double ioShare = diskRate > 0 ? Math.min(1, gotDisk / (diskRate * Math.max(dt, 1e-9))) : 1;
+        // its network bytes go at the pace the cores give its CPU work: a NIC's bytes need the CPU that moves them
+        double cpuShare = cpuRate > 0 ? Math.min(1, gotCpu / (cpuRate * Math.max(dt, 1e-9))) : 1;
         return new Totals(cpuWanted + cpuRate * dt, cpuGot + gotCpu, diskWanted + diskRate * dt, diskGot + gotDisk,
-                written + writeRate * dt * ioShare, read + readRate * dt * ioShare, runningNanos + (now - since));
+                written + writeRate * dt * ioShare, read + readRate * dt * ioShare, runningNanos + (now - since),
+                netRx + netRxRate * dt * cpuShare, netTx + netTxRate * dt * cpuShare);
     }
 
     /** Bytes per second the guest reads and writes now at the pace its disk gives it (its page cache grows by them). */
@@ -249,6 +266,8 @@ public final class WorkloadRun implements ActivityOwner {
         diskGot = t.diskGot();
         written = t.written();
         read = t.read();
+        netRx = t.netRx();
+        netTx = t.netTx();
         runningNanos = t.runningNanos();
     }
 
@@ -271,9 +290,11 @@ public final class WorkloadRun implements ActivityOwner {
      * @param written bytes it wrote
      * @param read bytes it read
      * @param runningNanos lab time it ran its workload
+     * @param netRx bytes its guest received through its NIC
+     * @param netTx bytes its guest sent through its NIC
      */
     public record Totals(double cpuWanted, double cpuGot, double diskWanted, double diskGot, double written, double read,
-            long runningNanos) {
+            long runningNanos, double netRx, double netTx) {
         /** Share of the CPU it asked for that it waited for instead: CPU ready. */
         public double cpuReady() {
             return cpuWanted > 0 ? Math.max(0, Math.min(1, 1 - cpuGot / cpuWanted)) : 0;
@@ -318,12 +339,12 @@ public final class WorkloadRun implements ActivityOwner {
         g.writeBooleanField("running", running);
         g.writeNumberField("since", since);
         g.writeArrayFieldStart("rates");
-        for (double d : new double[] {cpuRate, diskRate, writeRate, readRate, cpuMark, diskMark}) {
+        for (double d : new double[] {cpuRate, diskRate, writeRate, readRate, cpuMark, diskMark, netRxRate, netTxRate}) {
             g.writeNumber(d);
         }
         g.writeEndArray();
         g.writeArrayFieldStart("totals");
-        for (double d : new double[] {cpuWanted, cpuGot, diskWanted, diskGot, written, read}) {
+        for (double d : new double[] {cpuWanted, cpuGot, diskWanted, diskGot, written, read, netRx, netTx}) {
             g.writeNumber(d);
         }
         g.writeEndArray();
@@ -342,20 +363,25 @@ public final class WorkloadRun implements ActivityOwner {
         Map<String, Object> w = (Map<String, Object>) m;
         running = Boolean.TRUE.equals(w.get("running"));
         since = SavedDoc.num(w, "since");
-        double[] r = doubles(w, "rates", 6);
+        // a lab saved before workloads had network traffic has six of each: its NIC carried nothing
+        double[] r = doubles(w, "rates", 6, 8);
         cpuRate = r[0];
         diskRate = r[1];
         writeRate = r[2];
         readRate = r[3];
         cpuMark = r[4];
         diskMark = r[5];
-        double[] t = doubles(w, "totals", 6);
+        netRxRate = r[6];
+        netTxRate = r[7];
+        double[] t = doubles(w, "totals", 6, 8);
         cpuWanted = t[0];
         cpuGot = t[1];
         diskWanted = t[2];
         diskGot = t[3];
         written = t[4];
         read = t[5];
+        netRx = t[6];
+        netTx = t[7];
         runningNanos = SavedDoc.num(w, "runningNanos");
         if (w.containsKey("statSamples")) {
             // a saved lab may hold more than the cap (an older build, an edited file): keep the newest
@@ -368,13 +394,14 @@ public final class WorkloadRun implements ActivityOwner {
         }
     }
 
-    private static double[] doubles(Map<String, Object> w, String key, int n) throws IOException {
+    /** The {@code n} numbers saved under {@code key}, or the first {@code legacy} of them and zeros. */
+    private static double[] doubles(Map<String, Object> w, String key, int legacy, int n) throws IOException {
         java.util.List<Object> l = SavedDoc.list(w, key);
-        if (l.size() != n) {
+        if (l.size() != n && l.size() != legacy) {
             throw new IOException("saved lab: a VM's workload " + key + " has " + l.size() + " numbers, not " + n);
         }
         double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
+        for (int i = 0; i < l.size(); i++) {
             if (!(l.get(i) instanceof Number num)) {
                 throw new IOException("saved lab: a VM's workload " + key + " is not numbers");
             }

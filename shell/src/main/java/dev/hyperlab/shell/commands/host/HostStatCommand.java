@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code host stat NAME}: its VMs' vm stat summed. */
 @Command(name = "stat", description = {"Its VMs' vm stat summed: VMs running, CPU ready (share of the CPU its VMs "
         + "asked for that they waited for), disk latency now weighted by the I/O each VM asks (seconds in --json), "
-        + "bytes written and read, memory its guests use.",
+        + "bytes written and read, memory its guests use, bytes their guests received and sent through their NICs "
+        + "(JSON netRx, netTx).",
         "--history prints them over time: one row per 10 minutes of lab time while a workload ran on it, its VMs' "
                 + "samples summed (disk latency their mean)."})
 final class HostStatCommand extends ReadCommand<Object> {
@@ -49,6 +50,8 @@ final class HostStatCommand extends ReadCommand<Object> {
                 .add("disk written", Sizes.format(s.diskWritten()))
                 .add("disk read", Sizes.format(s.diskRead()))
                 .add("memory used", Sizes.format(s.memoryUsed()))
+                .add("net received", Sizes.format(s.netRx()))
+                .add("net sent", Sizes.format(s.netTx()))
                 .print(out(), style());
     }
 }

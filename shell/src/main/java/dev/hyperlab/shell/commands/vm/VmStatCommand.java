@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
 /** {@code vm stat NAME [--history]}: what a VM's workload asked of its host and what it got, like esxtop's %RDY. */
 @Command(name = "stat", description = {"What a VM's workload asked of its host since it last started and what it got: "
         + "CPU ready (share of the CPU it asked for that it waited for a core), disk latency now (seconds in --json), "
-        + "bytes written and read, memory its guest uses.",
+        + "bytes written and read, memory its guest uses, bytes its guest received and sent through its NIC (JSON "
+        + "netRx, netTx).",
         "--history prints the same figures over time, as sar does: one row per 10 minutes of lab time while its "
                 + "workload ran (CPU ready over each interval); JSON: a list of {machine, time, cpuReady, diskLatency, "
                 + "diskWritten, memoryUsed}."})
@@ -51,6 +52,8 @@ public final class VmStatCommand extends ReadCommand<Object> {
                 .add("disk written", Sizes.format(s.diskWritten()))
                 .add("disk read", Sizes.format(s.diskRead()))
                 .add("memory used", Sizes.format(s.memoryUsed()))
+                .add("net received", Sizes.format(s.netRx()))
+                .add("net sent", Sizes.format(s.netTx()))
                 .add("running", dev.hyperlab.api.lab.Durations.format(
                         java.time.Duration.ofMillis(Math.round(s.runningSeconds() * 1000))))
                 .print(out(), style());

@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code workload create NAME [--like ID] [--cpu SHARE] [--reads N --read-size SIZE] [--writes N --write-size SIZE]
- * [--appends N --append-size SIZE] [--description TEXT]}: a workload of the lab's own.
+ * [--appends N --append-size SIZE] [--net-rx RATE] [--net-tx RATE] [--description TEXT]}: a workload of the lab's own.
  */
 @Command(name = "create", description = "Define a workload in this lab, saved with it, for vm create/set "
         + "--workload: the figures of --like (none: all zero) with those given in their place. Use it to rehearse "
@@ -52,6 +52,15 @@ final class WorkloadCreate extends ChangeCommand {
     @Option(names = "--append-size", paramLabel = "SIZE", description = "Bytes per sequential write.")
     String appendSize;
 
+    @Option(names = "--net-rx", paramLabel = "RATE", description = "Bytes a second the guest receives through its "
+            + "NIC (e.g. 2MB/s); each byte costs host CPU, 20 times as much through an emulated NIC as through "
+            + "virtio-net.")
+    String netRx;
+
+    @Option(names = "--net-tx", paramLabel = "RATE", description = "Bytes a second the guest sends through its NIC "
+            + "(e.g. 2MB/s).")
+    String netTx;
+
     private WorkloadInfo made;
 
     WorkloadCreate(ShellContext ctx) {
@@ -61,7 +70,14 @@ final class WorkloadCreate extends ChangeCommand {
     @Override
     protected void apply(Lab lab) {
         made = lab.createWorkload(new WorkloadSpec(name, like, description, cpu, reads, size("--read-size", readSize),
-                writes, size("--write-size", writeSize), appends, size("--append-size", appendSize)));
+                writes, size("--write-size", writeSize), appends, size("--append-size", appendSize),
+                rate("--net-rx", netRx), rate("--net-tx", netTx)));
+    }
+
+    /** A rate in bytes a second: a size, with or without "/s". */
+    private static Long rate(String option, String text) {
+        return text == null ? null : Args.size(option, text.endsWith("/s") ? text.substring(0, text.length() - 2)
+                : text);
     }
 
     private static Long size(String option, String text) {

@@ -12,7 +12,7 @@ import org.apiguardian.api.API;
  * <pre>{@code
  * // the build workload's CPU share is an assumption (docs/calibration.md, Gaps): rehearse with half of it
  * lab.createWorkload(WorkloadSpec.like("half-build", "build").withCpuPerVcpu(0.5));
- * lab.vm("ci1").set(VmChange.none().withWorkload("half-build"));
+ * lab.vm("ci1").set(VmChange.NONE.withWorkload("half-build"));
  * }</pre>
  *
  * @param id its name, as {@code --workload} will take it

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * every run over the same data, whatever the threads' timing; a saver thread writes each full pack to the backend
  * while the next one fills.
  *
- * <p>Memory is bounded: {@value #SLOTS} chunk buffers of {@value #MAX_CHUNK} bytes (plus scratch) and two pack
+ * <p>Memory is bounded: {@value #SLOTS} chunk buffers of at most {@value #MAX_CHUNK} bytes (plus scratch) and two pack
  * buffers, about 90 MiB whatever the disk's size, each allocated when first needed (the JVM zeroes every new array:
  * 90 MiB made up front cost a backup of a small disk a third of a second). A reader waits when every buffer is in flight, which is the
  * back-pressure that keeps the heap flat. Chunks that are all zeros are recorded as holes without hashing.
@@ -58,10 +58,15 @@ final class BackupPipeline implements AutoCloseable {
         void run() throws IOException;
     }
 
+    /** The smallest chunk buffer a slot is made with (then grown by powers of two, up to {@link #MAX_CHUNK}). */
+    static final int MIN_SLOT = 64 << 10;
+
     private static final class Slot {
-        final byte[] in = new byte[MAX_CHUNK];
-        final byte[] comp;
-        final byte[] sealed;
+        private static final byte[] NONE = new byte[0];
+        private final boolean encrypted;
+        byte[] in = NONE;
+        byte[] comp = NONE;
+        byte[] sealed;
         long seq;
         int length;
         long offset;
@@ -72,8 +77,24 @@ final class BackupPipeline implements AutoCloseable {
         BlobCodec.Encoded encoded;
 
         Slot(boolean encrypted) {
-            comp = new byte[BlobCodec.maxStored(MAX_CHUNK)];
-            sealed = encrypted ? new byte[BlobCodec.maxStored(MAX_CHUNK)] : null;
+            this.encrypted = encrypted;
+        }
+
+        /**
+         * Makes the buffers hold a chunk of {@code length} bytes (producer only, before the slot is handed over). Sized
+         * to the chunks actually read: an incremental backup reads dirty-bitmap extents of tens of KiB, and six slots
+         * of 4 MiB in and 4 MiB out each (48 MiB the JVM zeroes, and the kernel faults in) cost it more than its data;
+         * a full backup's first 4 MiB chunk sizes each slot as before.
+         */
+        byte[] fit(int length) {
+            if (in.length < length) {
+                int size = Math.max(length,
+                        Math.min(MAX_CHUNK, Math.max(MIN_SLOT, Integer.highestOneBit(length - 1) << 1)));
+                in = new byte[size];
+                comp = new byte[BlobCodec.maxStored(size)];
+                sealed = encrypted ? new byte[BlobCodec.maxStored(size)] : null;
+            }
+            return in;
         }
     }
 
@@ -126,9 +147,9 @@ final class BackupPipeline implements AutoCloseable {
 
     // ---- producer side (the strategy's thread) ----
 
-    /** A free chunk buffer for the caller to fill; waits while all are in flight. */
-    byte[] acquire() throws IOException {
-        return slot().in;
+    /** A free chunk buffer of at least {@code length} bytes for the caller to fill; waits while all are in flight. */
+    byte[] acquire(int length) throws IOException {
+        return slot().fit(length);
     }
 
     private Slot pending;
@@ -155,7 +176,7 @@ final class BackupPipeline implements AutoCloseable {
         }
     }
 
-    /** Hands the buffer from {@link #acquire()}, now holding {@code length} bytes at {@code offset}, over. */
+    /** Hands the buffer from {@link #acquire(int)}, now holding {@code length} bytes at {@code offset}, over. */
     void submit(PieceSink sink, long offset, int length) {
         Slot s = pending;
         if (s == null) {
@@ -172,7 +193,7 @@ final class BackupPipeline implements AutoCloseable {
 
     /** Copies {@code src[off, off + len)} into a chunk buffer and hands it over. */
     void submit(PieceSink sink, long offset, byte[] src, int off, int len) throws IOException {
-        System.arraycopy(src, off, acquire(), 0, len);
+        System.arraycopy(src, off, acquire(len), 0, len);
         submit(sink, offset, len);
     }
 
@@ -190,7 +211,7 @@ final class BackupPipeline implements AutoCloseable {
         complete(s);
     }
 
-    /** The chunk buffer from {@link #acquire()} is not needed after all (the read failed). */
+    /** The chunk buffer from {@link #acquire(int)} is not needed after all (the read failed). */
     void release() {
         if (pending != null) {
             free.add(pending);

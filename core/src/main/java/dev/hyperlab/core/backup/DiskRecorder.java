@@ -64,7 +64,7 @@ final class DiskRecorder implements DiskSink, BackupPipeline.PieceSink {
     }
 
     private void read(long offset, int length) throws IOException {
-        byte[] buf = pipeline.acquire();
+        byte[] buf = pipeline.acquire(length);
         try {
             disk.read(offset, ByteBuffer.wrap(buf, 0, length));
         } catch (IOException | RuntimeException e) {
@@ -78,7 +78,7 @@ final class DiskRecorder implements DiskSink, BackupPipeline.PieceSink {
     public void store(long offset, ByteBuffer bytes) throws IOException {
         int length = bytes.remaining();
         claim(offset, length, true);
-        byte[] buf = pipeline.acquire();
+        byte[] buf = pipeline.acquire(length);
         bytes.duplicate().get(buf, 0, length);
         pipeline.submit(this, offset, length);
     }

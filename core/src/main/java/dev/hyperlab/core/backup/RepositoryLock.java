@@ -258,7 +258,21 @@ final class RepositoryLock implements AutoCloseable {
         static final String HOST = lookupHost();
         static final String BOOT = readBootId();
 
+        /**
+         * The kernel's host name (what {@code InetAddress.getLocalHost().getHostName()} returns too, as locks written
+         * before said). Not asked of InetAddress first: its first use looks for a resolver provider with a
+         * ServiceLoader over the whole class path, which opened and indexed every jar of the launcher's (24,000
+         * entries) in every backup, restore, check and prune, and may then wait on a name server (issue 15).
+         */
         private static String lookupHost() {
+            try {
+                String name = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.US_ASCII).strip();
+                if (!name.isEmpty()) {
+                    return name;
+                }
+            } catch (IOException | RuntimeException e) {
+                // not Linux: ask the resolver
+            }
             try {
                 return InetAddress.getLocalHost().getHostName();
             } catch (IOException e) {

@@ -92,6 +92,41 @@ final class VmBootPlans {
      * profile the boot reaches, or null where it stops before one.
      */
     private static OsProfile planFromFirmware(VmMachine vm, List<PlannedStep> steps, String[] phase) {
+        MachineEnv env = vm.env;
+        BootSearchMemo.Key key = memoKey(vm, env);
+        BootSearchMemo.PlanKey planKey = null;
+        if (key != null) {
+            planKey = new BootSearchMemo.PlanKey(key, vm.os, vm.driversPresent(), vm.memory);
+            BootSearchMemo.Plan known = env.bootSearches().plan(planKey);
+            if (known != null) {
+                steps.addAll(known.steps());
+                return known.os();
+            }
+        }
+        int from = steps.size();
+        OsProfile os = planAfresh(vm, steps, phase, key);
+        if (os != null && planKey != null && builtInDrivers(vm, env)) {
+            env.bootSearches().putPlan(planKey, new BootSearchMemo.Plan(List.copyOf(steps.subList(from, steps.size())),
+                    os));
+        }
+        return os;
+    }
+
+    /** Whether every driver in the guest is a built-in one, whose load depends on the OS profile alone. */
+    private static boolean builtInDrivers(VmMachine vm, MachineEnv env) {
+        for (String id : vm.driversPresent()) {
+            if (!env.extensions().driverSource(id).orElse("").equals(Extensions.BUILT_IN)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #planFromFirmware} for a VM whose plan is not remembered; {@code key}: where its boot search is
+     * remembered, or null.
+     */
+    private static OsProfile planAfresh(VmMachine vm, List<PlannedStep> steps, String[] phase, BootSearchMemo.Key key) {
         HostMachine host = vm.hostMachine();
         MachineEnv env = vm.env;
         MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
@@ -108,7 +143,6 @@ final class VmBootPlans {
         if (!direct) {
             devices.add(ImageBootDevice.net("net0"));
         }
-        BootSearchMemo.Key key = memoKey(vm, env);
         BootSearchMemo.Found memo = key == null ? null : env.bootSearches().get(key);
         BootOutcome outcome;
         if (memo != null) {

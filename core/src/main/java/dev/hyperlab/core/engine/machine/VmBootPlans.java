@@ -8,7 +8,6 @@ import dev.hyperlab.api.spi.DeviceClass;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.firmware.BootMarker;
 import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.calibration.Calibration;
@@ -115,7 +114,7 @@ final class VmBootPlans {
     /** Whether every driver in the guest is a built-in one, whose load depends on the OS profile alone. */
     private static boolean builtInDrivers(VmMachine vm, MachineEnv env) {
         for (String id : vm.driversPresent()) {
-            if (!env.extensions().driverSource(id).orElse("").equals(Extensions.BUILT_IN)) {
+            if (!env.extensions().builtInDriver(id)) {
                 return false;
             }
         }
@@ -253,7 +252,7 @@ final class VmBootPlans {
      * plugin's, or one of its disks is not an unwritten copy of a base image.
      */
     private static BootSearchMemo.Key memoKey(VmMachine vm, MachineEnv env) {
-        if (!env.extensions().firmwareSource(vm.firmware).orElse("").equals(Extensions.BUILT_IN)) {
+        if (!env.extensions().builtInFirmware(vm.firmware)) {
             return null;
         }
         List<Object> disks = new ArrayList<>(2 * vm.disks.size());

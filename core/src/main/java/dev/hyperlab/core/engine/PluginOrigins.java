@@ -27,15 +27,16 @@ final class PluginOrigins {
      * plugin is not loaded (disabled, removed) or is faulty. The message names the plugin.
      */
     void require(String firmwareId, List<String> driverIds) {
-        requireExtension("firmware", firmwareId, lab.extensions().hasFirmware(firmwareId),
-                lab.extensions().firmwareSource(firmwareId));
+        Extensions ext = lab.extensions();
+        requireExtension("firmware", firmwareId, ext.firmwareSourceLoading(firmwareId));
         for (String d : driverIds) {
-            requireExtension("driver", d, lab.extensions().hasDriver(d), lab.extensions().driverSource(d));
+            requireExtension("driver", d, ext.driverSourceLoading(d));
         }
     }
 
-    private void requireExtension(String kind, String id, boolean present, Optional<String> source) {
-        if (!present) {
+    /** {@code source}: where extension {@code id} comes from now, null when it is not available. */
+    private void requireExtension(String kind, String id, String source) {
+        if (source == null) {
             String plugin = origins.get(kind + "/" + id);
             if (plugin != null) {
                 throw LabException.notAllowed(kind + " '" + id + "' comes from plugin '" + plugin
@@ -45,18 +46,21 @@ final class PluginOrigins {
             throw LabException.notFound("no " + kind + " '" + id + "'", "profiles lists the " + kind
                     + (kind.equals("firmware") ? " models" : "s") + " there are");
         }
-        if (source.isPresent() && !source.get().equals(Extensions.BUILT_IN)) {
-            lab.extensions().guard().requireHealthy(source.get());
+        if (!source.equals(Extensions.BUILT_IN)) {
+            lab.extensions().guard().requireHealthy(source);
         }
     }
 
     /** Notes which plugin provides the extensions a new machine uses. */
     void record(String firmwareId, List<String> driverIds) {
-        lab.extensions().firmwareSource(firmwareId).filter(s -> !s.equals(Extensions.BUILT_IN))
-                .ifPresent(p -> origins.put("firmware/" + firmwareId, p));
+        Extensions ext = lab.extensions();
+        if (!ext.builtInFirmware(firmwareId)) {
+            ext.firmwareSource(firmwareId).ifPresent(p -> origins.put("firmware/" + firmwareId, p));
+        }
         for (String d : driverIds) {
-            lab.extensions().driverSource(d).filter(s -> !s.equals(Extensions.BUILT_IN))
-                    .ifPresent(p -> origins.put("driver/" + d, p));
+            if (!ext.builtInDriver(d)) {
+                ext.driverSource(d).ifPresent(p -> origins.put("driver/" + d, p));
+            }
         }
     }
 

@@ -198,12 +198,48 @@ public final class Extensions {
 
     /** The extension with this id, or null; no Optional: a boot storm looks drivers up several times per VM. */
     private <T> T find(Map<String, Entry<T>> map, String id) {
+        Entry<T> e = entry(map, id);
+        return e == null ? null : e.extension();
+    }
+
+    /** The entry with this id, or null; a miss first loads the plugins. */
+    private <T> Entry<T> entry(Map<String, Entry<T>> map, String id) {
         Entry<T> e = map.get(id);
         if (e == null && !loaded && loader != null) {
             loadPlugins();
             e = map.get(id);
         }
-        return e == null ? null : e.extension();
+        return e;
+    }
+
+    /**
+     * {@code built-in}, or the id of the plugin that provides firmware {@code id}, loading the plugins on a miss (as
+     * {@link #hasFirmware}); null when none does. One look-up where a start asks both whether it is there and whose.
+     */
+    public synchronized String firmwareSourceLoading(String id) {
+        return sourceLoading(firmware, id);
+    }
+
+    /** As {@link #firmwareSourceLoading}, for guest driver {@code id}. */
+    public synchronized String driverSourceLoading(String id) {
+        return sourceLoading(drivers, id);
+    }
+
+    private <T> String sourceLoading(Map<String, Entry<T>> map, String id) {
+        Entry<T> e = entry(map, id);
+        return e == null ? null : e.source();
+    }
+
+    /** Whether firmware {@code id} is a built-in one (no plugins are loaded to answer). */
+    public synchronized boolean builtInFirmware(String id) {
+        Entry<FirmwareModel> e = firmware.get(id);
+        return e != null && e.source().equals(BUILT_IN);
+    }
+
+    /** Whether guest driver {@code id} is a built-in one (no plugins are loaded to answer). */
+    public synchronized boolean builtInDriver(String id) {
+        Entry<GuestDriver> e = drivers.get(id);
+        return e != null && e.source().equals(BUILT_IN);
     }
 
     /** {@code built-in}, or the id of the plugin that provides firmware {@code id}; empty when none does. */

@@ -51,6 +51,7 @@ class LabRoundTripTest {
             Map.entry("HostMachine.cpu", "the host's CPU resource, registered on the simulation by name"),
             Map.entry("HostMachine.diskResources", "the host's disk resources, registered on the simulation by name"),
             Map.entry("MemoryManager.host", "the back-pointer to its host"),
+            Map.entry("PhaseRecord.owner", "the timeline a row's view reads, compared as its machine's timeline"),
             Map.entry("StartScheduler.host", "the back-pointer to its host"),
             Map.entry("StepRun.machine", "the back-pointer to its machine"),
             Map.entry("StepRun.cpu", "its activity on the CPU resource, compared with the simulation's resources"),

@@ -10,7 +10,8 @@ import java.util.Map;
  * OS image): the firmware reads the same MBR or ESP and the same boot loader for every such VM, so the lab searches
  * once per firmware and set of disk contents, and the VMs after the first reuse what it found. Only the built-in
  * firmware models are remembered: what they find depends on the disks' bytes and nothing else, where a plugin's model
- * may look at anything.
+ * may look at anything. The same holds for the rest of such a VM's boot plan when its guest has only built-in drivers, so
+ * that is remembered too ({@link PlanKey}): a storm of clones plans one boot, and the VMs after the first copy it.
  */
 public final class BootSearchMemo {
     /**
@@ -22,7 +23,18 @@ public final class BootSearchMemo {
     /** What the search found, and the boot loader's bytes read from the device it found (never changed by readers). */
     record Found(BootOutcome outcome, byte[] loader) {}
 
+    /**
+     * What the boot plan from the firmware on depends on beside the search: the OS the VM was given (the profile a
+     * foreign boot loader falls back to), the drivers present in the guest (all built-in: a plugin's driver may look at
+     * anything) and its memory (a guest that zeroes its memory at boot takes time in proportion).
+     */
+    record PlanKey(Key search, String os, List<String> drivers, long memory) {}
+
+    /** The steps from the firmware on (never changed by readers) and the OS profile the boot reaches. */
+    record Plan(List<PlannedStep> steps, dev.hyperlab.core.calibration.OsProfile os) {}
+
     private final Map<Key, Found> found = new HashMap<>();
+    private final Map<PlanKey, Plan> plans = new HashMap<>();
 
     Found get(Key key) {
         return found.get(key);
@@ -30,5 +42,13 @@ public final class BootSearchMemo {
 
     void put(Key key, Found f) {
         found.put(key, f);
+    }
+
+    Plan plan(PlanKey key) {
+        return plans.get(key);
+    }
+
+    void putPlan(PlanKey key, Plan plan) {
+        plans.put(key, plan);
     }
 }

@@ -109,34 +109,42 @@ final class HostBootPlans {
         return out;
     }
 
+    /**
+     * What the boot loader tagged {@code what} loads, as steps: the same for every host (calibration constants only), so
+     * made once; a storm boots 10,000 hosts.
+     */
     private static List<PlannedStep> osSteps(String what) {
-        Demand grub = Demand.fixed(seconds(GRUB_TIMEOUT_S + GRUB_LOAD_S))
-                .plusRead(VMLINUZ_BYTES + INITRD_BYTES, sequentialOps(VMLINUZ_BYTES + INITRD_BYTES));
-        // the hypervisor application's kernel modules load once the host OS is up (vboxdrv.service on Linux; the same
-        // figure stands in for VirtualBox's drivers on Windows), then its autostart waits its delay
-        Demand type2Service = referenceCpu(TYPE2_MODULES_S).plusFixed(seconds(TYPE2_AUTOSTART_DELAY_S));
         return switch (what) {
-            case "host=type1" -> List.of(
-                    PlannedStep.of("bootloader", "grub", grub),
-                    PlannedStep.of("kernel", "linux", referenceCpu(LINUX_HOST_KERNEL_S + LINUX_HOST_INITRD_S)),
-                    PlannedStep.of("hypervisor", "kvm + services", referenceCpu(LINUX_HOST_USERSPACE_S)));
-            // a desktop distribution: its kernel and initrd, then user space up to the login screen
-            // (graphical.target), and only then the hypervisor application
-            case "host=type2-linux" -> List.of(
-                    PlannedStep.of("bootloader", "grub", grub),
-                    PlannedStep.of("kernel", "linux", referenceCpu(LINUX_DESKTOP_KERNEL_S + LINUX_DESKTOP_INITRD_S)),
-                    PlannedStep.of("host-os", "desktop to login", referenceCpu(LINUX_DESKTOP_USERSPACE_S)),
-                    PlannedStep.of("hypervisor", "vboxdrv + autostart", type2Service));
-            // Windows publishes one boot figure, splash screen to desktop and its start-up services settled
-            // (BootTime = MainPathBootTime + BootPostBootTime): no split into loader and kernel
-            case "host=type2-windows" -> List.of(
-                    PlannedStep.of("bootloader", "bootmgr", Demand.NONE),
-                    PlannedStep.of("kernel", "windows", Demand.NONE),
-                    PlannedStep.of("host-os", "desktop and start-up services", referenceCpu(WINDOWS_DESKTOP_HOST_BOOT_S)
-                            .plusRead(WINDOWS_BOOT_READ_BYTES, Math.round(WINDOWS_BOOT_IOS * WINDOWS_BOOT_READ_FRACTION))),
-                    PlannedStep.of("hypervisor", "vbox drivers + autostart", type2Service));
+            case "host=type1" -> TYPE1;
+            case "host=type2-linux" -> TYPE2_LINUX;
+            case "host=type2-windows" -> TYPE2_WINDOWS;
             default -> List.of(PlannedStep.fail("bootloader",
                     "the boot loader on the boot disk loads no OS hyperlab knows (host install puts one there)"));
         };
     }
+
+    private static final Demand GRUB = Demand.fixed(seconds(GRUB_TIMEOUT_S + GRUB_LOAD_S))
+            .plusRead(VMLINUZ_BYTES + INITRD_BYTES, sequentialOps(VMLINUZ_BYTES + INITRD_BYTES));
+    // the hypervisor application's kernel modules load once the host OS is up (vboxdrv.service on Linux; the same
+    // figure stands in for VirtualBox's drivers on Windows), then its autostart waits its delay
+    private static final Demand TYPE2_SERVICE = referenceCpu(TYPE2_MODULES_S).plusFixed(seconds(TYPE2_AUTOSTART_DELAY_S));
+    private static final List<PlannedStep> TYPE1 = List.of(
+            PlannedStep.of("bootloader", "grub", GRUB),
+            PlannedStep.of("kernel", "linux", referenceCpu(LINUX_HOST_KERNEL_S + LINUX_HOST_INITRD_S)),
+            PlannedStep.of("hypervisor", "kvm + services", referenceCpu(LINUX_HOST_USERSPACE_S)));
+    // a desktop distribution: its kernel and initrd, then user space up to the login screen (graphical.target), and
+    // only then the hypervisor application
+    private static final List<PlannedStep> TYPE2_LINUX = List.of(
+            PlannedStep.of("bootloader", "grub", GRUB),
+            PlannedStep.of("kernel", "linux", referenceCpu(LINUX_DESKTOP_KERNEL_S + LINUX_DESKTOP_INITRD_S)),
+            PlannedStep.of("host-os", "desktop to login", referenceCpu(LINUX_DESKTOP_USERSPACE_S)),
+            PlannedStep.of("hypervisor", "vboxdrv + autostart", TYPE2_SERVICE));
+    // Windows publishes one boot figure, splash screen to desktop and its start-up services settled
+    // (BootTime = MainPathBootTime + BootPostBootTime): no split into loader and kernel
+    private static final List<PlannedStep> TYPE2_WINDOWS = List.of(
+            PlannedStep.of("bootloader", "bootmgr", Demand.NONE),
+            PlannedStep.of("kernel", "windows", Demand.NONE),
+            PlannedStep.of("host-os", "desktop and start-up services", referenceCpu(WINDOWS_DESKTOP_HOST_BOOT_S)
+                    .plusRead(WINDOWS_BOOT_READ_BYTES, Math.round(WINDOWS_BOOT_IOS * WINDOWS_BOOT_READ_FRACTION))),
+            PlannedStep.of("hypervisor", "vbox drivers + autostart", TYPE2_SERVICE));
 }

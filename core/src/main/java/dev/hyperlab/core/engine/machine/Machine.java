@@ -4,7 +4,6 @@ import java.util.Map;
 import java.io.IOException;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.core.sim.SharedResource;
-import java.util.ArrayList;
 import java.util.List;
 import dev.hyperlab.core.engine.persist.SavedDoc;
 
@@ -19,7 +18,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
     public final String name;
     /** The lab as this machine sees it. */
     final MachineEnv env;
-    public final List<PhaseRecord> timeline = new ArrayList<>();
+    public final Timeline timeline = new Timeline();
     /** Bumped by each plan or stop: timers of an earlier run are stale. */
     private long run;
     /** The plan under way, or null when the machine is idle. */
@@ -63,7 +62,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
 
     /** The bound of timeline row {@code r} now: what bounds the step under way for its open row, else its own. */
     public dev.hyperlab.api.lab.BoundBy boundNow(PhaseRecord r) {
-        return r.end() < 0 && current != null && current.record == r ? current.boundNow() : r.boundBy();
+        return r.end() < 0 && current != null && r.rowIn(timeline) == current.row ? current.boundNow() : r.boundBy();
     }
 
     /**
@@ -175,9 +174,8 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
             planFailed(kind, step);
             return;
         }
-        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), env.sim().now());
-        timeline.add(rec);
-        current = new StepRun(this, step, rec);
+        int row = timeline.append(step.phase(), step.step(), env.sim().now(), -1, dev.hyperlab.api.lab.BoundBy.FIXED);
+        current = new StepRun(this, step, row);
         current.start();
     }
 
@@ -185,7 +183,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         if (r != current) {
             return;
         }
-        r.record.end(env.sim().now(), r.boundBy());
+        timeline.end(r.row, env.sim().now(), r.boundBy());
         if (env.logging()) {
             if (r.step.step().isEmpty()) {
                 env.log(name, "done", r.step.phase(), BOUND_WORDS[r.boundBy().ordinal()]);
@@ -204,7 +202,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         PlanKind kind = planKind;
         if (r != null) {
             r.cancel();
-            r.record.end(env.sim().now(), boundBy);
+            timeline.end(r.row, env.sim().now(), boundBy);
             current = null;
         }
         env.log(name, "fail", (r == null ? "" : r.step.phase()) + ":", reason);
@@ -217,7 +215,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
     public void stopPlan() {
         if (current != null) {
             current.cancel();
-            current.record.end(env.sim().now());
+            timeline.end(current.row, env.sim().now());
             current = null;
         }
         clearPlan();
@@ -232,7 +230,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         StepRun r = current;
         if (r != null) {
             r.cancel();
-            r.record.end(env.sim().now(), r.boundBy());
+            timeline.end(r.row, env.sim().now(), r.boundBy());
             current = null;
         }
         clearPlan();
@@ -246,9 +244,8 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         plan = e.plan();
         stepIndex = e.stepIndex();
         PlannedStep step = plan.get(stepIndex);
-        PhaseRecord rec = new PhaseRecord(step.phase(), step.step(), env.sim().now());
-        timeline.add(rec);
-        StepRun r = new StepRun(this, step, rec);
+        int row = timeline.append(step.phase(), step.step(), env.sim().now(), -1, dev.hyperlab.api.lab.BoundBy.FIXED);
+        StepRun r = new StepRun(this, step, row);
         current = r;
         r.resume(e.boundBy(), e.parts());
     }
@@ -275,7 +272,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
             g.writeObjectFieldStart("current");
             g.writeNumberField("pending", current.pending());
             g.writeStringField("boundBy", current.boundBy().id());
-            g.writeNumberField("record", timeline.indexOf(current.record));
+            g.writeNumberField("record", current.row);
             g.writeEndObject();
         }
         g.writeArrayFieldStart("timeline");
@@ -306,8 +303,11 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         }
         Map<String, Object> cur = (Map<String, Object>) o.get("current");
         if (cur != null) {
-            PhaseRecord rec = timeline.get((int) SavedDoc.num(cur, "record"));
-            current = new StepRun(this, plan.get(stepIndex), rec, (int) SavedDoc.num(cur, "pending"),
+            long row = SavedDoc.num(cur, "record");
+            if (row < 0 || row >= timeline.size()) {
+                throw new IOException("the step under way names timeline row " + row + " of " + timeline.size());
+            }
+            current = new StepRun(this, plan.get(stepIndex), (int) row, (int) SavedDoc.num(cur, "pending"),
                     dev.hyperlab.api.lab.BoundBy.of(SavedDoc.str(cur, "boundBy")));
         }
     }

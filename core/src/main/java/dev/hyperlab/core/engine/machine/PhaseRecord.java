@@ -2,13 +2,20 @@ package dev.hyperlab.core.engine.machine;
 
 import dev.hyperlab.api.lab.BoundBy;
 
-/** One row of a machine's timeline; {@code end} is -1 while the step runs. Only its machine ends it. */
+/**
+ * One row of a machine's timeline; {@code end} is -1 while the step runs. Only its machine ends it. A record made on
+ * its own holds its values until it is added to a {@link Timeline}; from then on (and for every record a timeline
+ * hands out) it is a view of its row there.
+ */
 public final class PhaseRecord {
     public final String phase;
     public final String step;
     public final long start;
     private long end = -1;
     private BoundBy boundBy = BoundBy.FIXED;
+    /** The timeline this is a view of, and its row there; null while on its own. */
+    private Timeline owner;
+    private int row;
 
     public PhaseRecord(String phase, String step, long start) {
         this.phase = phase;
@@ -22,15 +29,34 @@ public final class PhaseRecord {
         this.boundBy = boundBy;
     }
 
-    /** Ends the row at lab time {@code at}, bound by {@code bound}. */
-    void end(long at, BoundBy bound) {
-        end = at;
-        boundBy = bound;
+    /** A view of row {@code row} of {@code owner}. */
+    PhaseRecord(Timeline owner, int row, String phase, String step, long start) {
+        this(phase, step, start);
+        this.owner = owner;
+        this.row = row;
     }
 
-    /** Ends the row at lab time {@code at}, bound by what bound it so far. */
-    void end(long at) {
-        end = at;
+    /** A record on its own becomes a view of row {@code row} of {@code timeline}; a view stays what it is. */
+    void bind(Timeline timeline, int at) {
+        if (owner == null) {
+            owner = timeline;
+            row = at;
+        }
+    }
+
+    /** Its row in {@code timeline}, or -1 when it is not a view of that timeline. */
+    int rowIn(Timeline timeline) {
+        return owner == timeline ? row : -1;
+    }
+
+    /** Ends the row at lab time {@code at}, bound by {@code bound}. */
+    void end(long at, BoundBy bound) {
+        if (owner != null) {
+            owner.end(row, at, bound);
+        } else {
+            end = at;
+            boundBy = bound;
+        }
     }
 
     public String phase() {
@@ -46,10 +72,10 @@ public final class PhaseRecord {
     }
 
     public long end() {
-        return end;
+        return owner != null ? owner.end(row) : end;
     }
 
     public BoundBy boundBy() {
-        return boundBy;
+        return owner != null ? owner.boundBy(row) : boundBy;
     }
 }

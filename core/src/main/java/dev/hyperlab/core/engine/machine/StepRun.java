@@ -24,7 +24,8 @@ public final class StepRun implements ActivityOwner {
 
     public final Machine machine;
     final PlannedStep step;
-    public final PhaseRecord record;
+    /** Its row in its machine's timeline. */
+    final int row;
     private int pending;
     private Activity cpu;
     private Activity disk;
@@ -36,15 +37,15 @@ public final class StepRun implements ActivityOwner {
      */
     private long[] due;
 
-    StepRun(Machine machine, PlannedStep step, PhaseRecord record) {
+    StepRun(Machine machine, PlannedStep step, int row) {
         this.machine = machine;
         this.step = step;
-        this.record = record;
+        this.row = row;
     }
 
     /** A step as a saved lab left it: {@code pending} parts, bound so far by {@code boundBy} (its activities follow). */
-    StepRun(Machine machine, PlannedStep step, PhaseRecord record, int pending, BoundBy boundBy) {
-        this(machine, step, record);
+    StepRun(Machine machine, PlannedStep step, int row, int pending, BoundBy boundBy) {
+        this(machine, step, row);
         this.pending = pending;
         this.boundBy = boundBy;
     }

@@ -8,7 +8,6 @@ import dev.hyperlab.api.spi.DeviceClass;
 import dev.hyperlab.api.spi.FirmwareModel;
 import dev.hyperlab.api.spi.GuestContext;
 import dev.hyperlab.api.spi.GuestDriver;
-import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.firmware.BootMarker;
 import dev.hyperlab.core.guard.ExtensionFault;
 import dev.hyperlab.core.calibration.Calibration;
@@ -92,6 +91,41 @@ final class VmBootPlans {
      * profile the boot reaches, or null where it stops before one.
      */
     private static OsProfile planFromFirmware(VmMachine vm, List<PlannedStep> steps, String[] phase) {
+        MachineEnv env = vm.env;
+        BootSearchMemo.Key key = memoKey(vm, env);
+        BootSearchMemo.PlanKey planKey = null;
+        if (key != null) {
+            planKey = new BootSearchMemo.PlanKey(key, vm.os, vm.driversPresent(), vm.memory);
+            BootSearchMemo.Plan known = env.bootSearches().plan(planKey);
+            if (known != null) {
+                steps.addAll(known.steps());
+                return known.os();
+            }
+        }
+        int from = steps.size();
+        OsProfile os = planAfresh(vm, steps, phase, key);
+        if (os != null && planKey != null && builtInDrivers(vm, env)) {
+            env.bootSearches().putPlan(planKey, new BootSearchMemo.Plan(List.copyOf(steps.subList(from, steps.size())),
+                    os));
+        }
+        return os;
+    }
+
+    /** Whether every driver in the guest is a built-in one, whose load depends on the OS profile alone. */
+    private static boolean builtInDrivers(VmMachine vm, MachineEnv env) {
+        for (String id : vm.driversPresent()) {
+            if (!env.extensions().builtInDriver(id)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * {@link #planFromFirmware} for a VM whose plan is not remembered; {@code key}: where its boot search is
+     * remembered, or null.
+     */
+    private static OsProfile planAfresh(VmMachine vm, List<PlannedStep> steps, String[] phase, BootSearchMemo.Key key) {
         HostMachine host = vm.hostMachine();
         MachineEnv env = vm.env;
         MachineFacts facts = new MachineFacts(vm.name, true, vm.vcpus, host.ghz, vm.memory, vm.disks.size(), 1,
@@ -108,7 +142,6 @@ final class VmBootPlans {
         if (!direct) {
             devices.add(ImageBootDevice.net("net0"));
         }
-        BootSearchMemo.Key key = memoKey(vm, env);
         BootSearchMemo.Found memo = key == null ? null : env.bootSearches().get(key);
         BootOutcome outcome;
         if (memo != null) {
@@ -219,7 +252,7 @@ final class VmBootPlans {
      * plugin's, or one of its disks is not an unwritten copy of a base image.
      */
     private static BootSearchMemo.Key memoKey(VmMachine vm, MachineEnv env) {
-        if (!env.extensions().firmwareSource(vm.firmware).orElse("").equals(Extensions.BUILT_IN)) {
+        if (!env.extensions().builtInFirmware(vm.firmware)) {
             return null;
         }
         List<Object> disks = new ArrayList<>(2 * vm.disks.size());

@@ -74,7 +74,7 @@ public final class WorkloadRun implements ActivityOwner {
      * (megacycles, since the VM's last start), disk latency now (ns), bytes written since its last start, guest memory
      * used. Kept across restarts: a total that went down marks a new start.
      */
-    private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>(0); // grows on the first sample: a storm's VMs have none
     /** 30 days of samples at {@link StatSampler#INTERVAL_NANOS}; older ones are dropped first. */
     static final int MAX_SAMPLES = 30 * 24 * 6;
 

@@ -136,6 +136,60 @@ class FileBackupTest {
         }
     }
 
+    /**
+     * A restore skips fchown and fchmod where the kernel already gave a new file its owner, group and permissions:
+     * files of other owners (run as root), of the group a set-group-id target hands down, and with set-id or unusual
+     * permission bits, in either order within a directory (the first file created in a directory shows what the
+     * kernel gives there), still get all of theirs.
+     */
+    @Test
+    void everyFileGetsItsOwnerGroupAndPermissionsWhateverTheKernelGaveItWhenCreated() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("owners"));
+        boolean root = root();
+        String[][] files = {
+            // directory/name, permissions (octal), uid, gid (the owners only when run as root)
+            {"mine/a-root", "644", "0", "0"}, {"mine/b-other", "640", "1234", "5678"},
+            {"mine/c-setuid", "4755", "0", "0"}, {"mine/d-readonly", "444", "0", "0"},
+            {"mine/e-odd", "604", "0", "0"}, {"mine/f-group", "664", "0", "4321"},
+            {"theirs/a-other", "600", "1234", "5678"}, {"theirs/b-root", "755", "0", "0"},
+            {"theirs/c-group", "664", "0", "4321"}, {"theirs/d-none", "000", "0", "0"},
+            {"group/a-group", "644", "0", "4321"}, {"group/b-root", "644", "0", "0"},
+        };
+        for (String[] f : files) {
+            Path p = src.resolve(f[0]);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f[0]);
+            if (root) {
+                Files.setAttribute(p, "unix:uid", Integer.parseInt(f[2]));
+                Files.setAttribute(p, "unix:gid", Integer.parseInt(f[3]));
+            }
+            Files.setAttribute(p, "unix:mode", Integer.parseInt(f[1], 8));
+            Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2001-02-03T04:05:06Z")));
+        }
+        if (root) {
+            Files.setAttribute(src.resolve("theirs"), "unix:uid", 1234);
+        }
+        List<String> before = FileTrees.describe(src.toString());
+        BackupRepository repo = repo(false);
+        FileBackupResult r = backup(repo, src);
+
+        Path target = tmp.resolve("restored");
+        FileRestoreResult restored = repo.restoreFiles(r.backup().id(), target.toString(), List.of(), false);
+        assertThat(restored.complete()).isTrue();
+        assertThat(restored.warnings()).isEmpty();
+        assertThat(restoredBelow(target, src)).containsExactlyElementsOf(before);
+        if (root) {
+            // into a set-group-id directory of group 4321: the directories made below it hand that group down, so
+            // the kernel gives it to new files; those to be of group 0 still get theirs
+            Path sgid = Files.createDirectories(tmp.resolve("sgid"));
+            Files.setAttribute(sgid, "unix:gid", 4321);
+            Files.setAttribute(sgid, "unix:mode", 02775);
+            Path into = sgid.resolve("restored");
+            repo.restoreFiles(r.backup().id(), into.toString(), List.of(), false);
+            assertThat(restoredBelow(into, src)).containsExactlyElementsOf(before);
+        }
+    }
+
     @Test
     void secondBackupReadsOnlyWhatChangedAndRestoresTheNewState() throws IOException {
         Path src = sampleTree();

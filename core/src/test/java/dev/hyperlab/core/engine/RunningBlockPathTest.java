@@ -10,11 +10,8 @@ import dev.hyperlab.api.lab.ProgressListener;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
-import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.DeviceClass;
 import dev.hyperlab.api.spi.DriverEffect;
-import dev.hyperlab.api.spi.GuestContext;
-import dev.hyperlab.api.spi.GuestDriver;
 import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionGuard;
 import java.time.Duration;
@@ -27,38 +24,11 @@ import org.junit.jupiter.api.Test;
  * fast as virtio-blk halves the device time its requests take, and the latency its guest sees, while it runs.
  */
 class RunningBlockPathTest {
-    /** A plugin's block driver with twice virtio-blk's throughput. */
-    record FastBlock() implements GuestDriver {
-        @Override
-        public String id() {
-            return "fast-blk";
-        }
-
-        @Override
-        public String description() {
-            return "a block driver twice as fast as virtio-blk";
-        }
-
-        @Override
-        public DeviceClass deviceClass() {
-            return DeviceClass.BLOCK;
-        }
-
-        @Override
-        public Demand load(GuestContext guest) {
-            return Demand.NONE;
-        }
-
-        @Override
-        public DriverEffect effect() {
-            return new DriverEffect(2.0, 1.0, Set.of());
-        }
-    }
-
     @Test
     void aFasterBlockDriverHalvesARunningDatabasesDeviceTimeAndLatency() {
         Extensions ext = Extensions.builtIn(new ExtensionGuard(Duration.ofSeconds(5)));
-        ext.addDriver(new FastBlock(), "test-plugin");
+        ext.addDriver(new FixedDriver("fast-blk", "a block driver twice as fast as virtio-blk", DeviceClass.BLOCK,
+                new DriverEffect(2.0, 1.0, Set.of())), "test-plugin");
         LabModel lab = LabModel.create(11, ext, null);
         lab.createHost(HostSpec.of("h1", 16, Sizes.parse("64GiB")).withFirmware("bios"));
         lab.installHost("h1", HypervisorType.TYPE1, null);

@@ -13,11 +13,8 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.WorkloadSpec;
-import dev.hyperlab.api.spi.Demand;
 import dev.hyperlab.api.spi.DeviceClass;
 import dev.hyperlab.api.spi.DriverEffect;
-import dev.hyperlab.api.spi.GuestContext;
-import dev.hyperlab.api.spi.GuestDriver;
 import dev.hyperlab.core.calibration.Calibration;
 import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.guard.ExtensionGuard;
@@ -32,37 +29,10 @@ import org.junit.jupiter.api.Test;
  * emulated NIC carries at most a twentieth of virtio-net's measured stream.
  */
 class RunningNicPathTest {
-    /** A plugin's NIC driver at half virtio-net's CPU per byte (as a passthrough NIC is cheaper than virtio-net). */
-    record LeanNet() implements GuestDriver {
-        @Override
-        public String id() {
-            return "lean-net";
-        }
-
-        @Override
-        public String description() {
-            return "a NIC driver at half virtio-net's CPU per byte";
-        }
-
-        @Override
-        public DeviceClass deviceClass() {
-            return DeviceClass.NET;
-        }
-
-        @Override
-        public Demand load(GuestContext guest) {
-            return Demand.NONE;
-        }
-
-        @Override
-        public DriverEffect effect() {
-            return new DriverEffect(1.0, 0.5, Set.of());
-        }
-    }
-
     private static LabModel lab() {
         Extensions ext = Extensions.builtIn(new ExtensionGuard(Duration.ofSeconds(5)));
-        ext.addDriver(new LeanNet(), "test-plugin");
+        ext.addDriver(new FixedDriver("lean-net", "a NIC driver at half virtio-net's CPU per byte", DeviceClass.NET,
+                new DriverEffect(1.0, 0.5, Set.of())), "test-plugin");
         LabModel lab = LabModel.create(11, ext, null);
         lab.createHost(HostSpec.of("h1", 16, Sizes.parse("64GiB")).withFirmware("bios"));
         lab.installHost("h1", HypervisorType.TYPE1, null);

@@ -59,10 +59,7 @@ public final class SharedResource {
      * As {@link #SharedResource(String, double, double)}, and besides, once the activities outnumber the {@code slots}
      * (a host's cores) each one beyond them slows every activity by {@code oversubscribedSlowdown} more: with {@code n}
      * activities none runs faster than its cap divided by {@code 1 + corunnerSlowdown × (n − 1) + oversubscribedSlowdown
-     * × max(0, n − slots)}, as booting VMs whose vCPUs outnumber the cores are time-sliced on them. The time-slicing
-     * costs the cores as much: beyond the slots the capacity shared out is {@code capacity / (1 + oversubscribedSlowdown
-     * × (n − slots))}, so the slowdown holds where the fair shares bind (work that keeps its cores busy, such as TCG
-     * guests) and not only where the caps do.
+     * × max(0, n − slots)}, as booting VMs whose vCPUs outnumber the cores are time-sliced on them.
      *
      * @param slots activities that run side by side (a host's cores), at least 1
      * @param oversubscribedSlowdown the slowdown each activity beyond {@code slots} adds (0 for none)
@@ -239,10 +236,6 @@ public final class SharedResource {
             floors = Arrays.copyOf(floors, m);
         }
         double interference = 1 + corunnerSlowdown * (n - 1) + oversubscribedSlowdown * Math.max(0, n - slots);
-        // Beyond the slots the cores are time-sliced, and switching costs them what each activity beyond them adds to
-        // every one: the capacity shared out shrinks by it, so the slowdown holds where the shares bind as well as
-        // where the caps do (left exact at or under the slots)
-        double shared = n > slots ? capacity / (1 + oversubscribedSlowdown * (n - slots)) : capacity;
         boolean reserved = false;
         for (int i = 0; i < n; i++) {
             Activity a = active.get(i);
@@ -252,9 +245,9 @@ public final class SharedResource {
             reserved |= a.floor > 0;
         }
         if (reserved) {
-            ReservedShare.solve(shared, n, caps, weights, floors, rates, order);
+            ReservedShare.solve(capacity, n, caps, weights, floors, rates, order);
         } else {
-            FairShare.solve(shared, n, caps, weights, rates, order); // no reservations: exactly as before them
+            FairShare.solve(capacity, n, caps, weights, rates, order); // no reservations: exactly as before them
         }
         long next = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {

@@ -34,7 +34,7 @@ final class Interactive {
             return 1;
         }
         boolean colour = !Terminal.TYPE_DUMB.equals(terminal.getType()) && System.getenv("NO_COLOR") == null;
-        PrintWriter screen = AsciiGlyphs.needed(terminal.encoding())
+        PrintWriter screen = AsciiGlyphs.needed(AsciiGlyphs.localeCharset())
                 ? new PrintWriter(new AsciiGlyphs(terminal.writer()), true) : terminal.writer();
         Output output = new Output(screen, err, colour ? Style.ANSI : Style.PLAIN, terminal::getWidth, true);
         try (terminal; ShellContext ctx = new ShellContext(opener, output, BuiltInCommands.catalog(), inv.debug(),

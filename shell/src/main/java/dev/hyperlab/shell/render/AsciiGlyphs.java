@@ -16,6 +16,21 @@ public final class AsciiGlyphs extends FilterWriter {
         super(out);
     }
 
+    /**
+     * The character set the terminal shows, as the locale says ({@code LANG}, {@code LC_ALL}): the JVM's
+     * {@code stdout.encoding} (or {@code native.encoding}), not its default charset, which is UTF-8 whatever the locale
+     * since JDK 18; JLine encodes for the latter, and a terminal in the C locale then shows each byte of a UTF-8 glyph
+     * as {@code ?}.
+     */
+    public static java.nio.charset.Charset localeCharset() {
+        String name = System.getProperty("stdout.encoding", System.getProperty("native.encoding", "UTF-8"));
+        try {
+            return java.nio.charset.Charset.forName(name);
+        } catch (IllegalArgumentException e) {
+            return java.nio.charset.StandardCharsets.US_ASCII; // a locale the JVM does not know: the safe glyphs
+        }
+    }
+
     /** Whether the shell's glyphs survive {@code encoding}; when not, its output goes through this writer. */
     public static boolean needed(java.nio.charset.Charset encoding) {
         return !encoding.newEncoder().canEncode("µ─│└├");

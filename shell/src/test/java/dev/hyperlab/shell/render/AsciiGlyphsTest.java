@@ -32,4 +32,23 @@ class AsciiGlyphsTest {
         }
         assertThat(screen.toString()).isEqualTo("vm-é ☃");
     }
+
+    @Test
+    void theLocaleNotTheJvmsDefaultCharsetDecides() {
+        String was = System.getProperty("stdout.encoding");
+        try {
+            System.setProperty("stdout.encoding", "ANSI_X3.4-1968"); // what LANG=C gives
+            assertThat(AsciiGlyphs.needed(AsciiGlyphs.localeCharset())).isTrue();
+            System.setProperty("stdout.encoding", "UTF-8");
+            assertThat(AsciiGlyphs.needed(AsciiGlyphs.localeCharset())).isFalse();
+            System.setProperty("stdout.encoding", "no-such-charset");
+            assertThat(AsciiGlyphs.needed(AsciiGlyphs.localeCharset())).isTrue();
+        } finally {
+            if (was == null) {
+                System.clearProperty("stdout.encoding");
+            } else {
+                System.setProperty("stdout.encoding", was);
+            }
+        }
+    }
 }

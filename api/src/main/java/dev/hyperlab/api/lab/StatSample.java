@@ -24,7 +24,9 @@ import org.apiguardian.api.API;
  * @param diskLatency seconds a disk request takes at the sample (a host: the mean of its sampled VMs)
  * @param diskWritten bytes written since the VM last started (a host: its VMs' sum)
  * @param memoryUsed bytes its guest uses (a host: its VMs' sum)
+ * @param netRx bytes its guest received through its NIC since the VM last started (a host: its VMs' sum)
+ * @param netTx bytes its guest sent through its NIC since the VM last started (a host: its VMs' sum)
  */
 @API(status = EXPERIMENTAL, since = "0.4")
 public record StatSample(String machine, Duration time, double cpuReady, double diskLatency, long diskWritten,
-        long memoryUsed) {}
+        long memoryUsed, long netRx, long netTx) {}

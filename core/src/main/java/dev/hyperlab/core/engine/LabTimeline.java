@@ -97,7 +97,7 @@ final class LabTimeline {
         long[] prev = null;
         for (long[] r : rows) {
             out.add(new dev.hyperlab.api.lab.StatSample(name, Duration.ofNanos(r[0]), ready(prev, r), r[3] / 1e9,
-                    r[4], r[5]));
+                    r[4], r[5], r[6], r[7]));
             prev = r;
         }
         return out;
@@ -114,11 +114,11 @@ final class LabTimeline {
 
     /** A host's samples: its VMs' rows taken at the same lab time, summed (CPU ready weighted by what each asked). */
     private List<dev.hyperlab.api.lab.StatSample> hostStats(HostMachine h) {
-        java.util.TreeMap<Long, double[]> byTime = new java.util.TreeMap<>(); // wanted, waited, latency sum, n, written, used
+        java.util.TreeMap<Long, double[]> byTime = new java.util.TreeMap<>(); // wanted, waited, latency sum, n, written, used, rx, tx
         for (String vm : h.vms) {
             long[] prev = null;
             for (long[] r : lab.vmMachine(vm).work.samples()) {
-                double[] t = byTime.computeIfAbsent(r[0], k -> new double[6]);
+                double[] t = byTime.computeIfAbsent(r[0], k -> new double[8]);
                 if (prev != null && r[1] >= prev[1] && r[2] >= prev[2]) {
                     t[0] += r[1] - prev[1];
                     t[1] += Math.max(0, (r[1] - prev[1]) - (r[2] - prev[2]));
@@ -127,6 +127,8 @@ final class LabTimeline {
                 t[3] += 1;
                 t[4] += r[4];
                 t[5] += r[5];
+                t[6] += r[6];
+                t[7] += r[7];
                 prev = r;
             }
         }
@@ -134,7 +136,8 @@ final class LabTimeline {
         for (java.util.Map.Entry<Long, double[]> e : byTime.entrySet()) {
             double[] t = e.getValue();
             out.add(new dev.hyperlab.api.lab.StatSample(h.name, Duration.ofNanos(e.getKey()),
-                    t[0] > 0 ? Math.min(1, t[1] / t[0]) : 0, t[2] / t[3], Math.round(t[4]), Math.round(t[5])));
+                    t[0] > 0 ? Math.min(1, t[1] / t[0]) : 0, t[2] / t[3], Math.round(t[4]), Math.round(t[5]),
+                    Math.round(t[6]), Math.round(t[7])));
         }
         return out;
     }

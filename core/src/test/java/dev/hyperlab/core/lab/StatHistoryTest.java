@@ -54,6 +54,49 @@ class StatHistoryTest {
     }
 
     @Test
+    void networkTrafficIsSampledPerVmAndSummedOnItsHost() {
+        try (LocalLab lab = Labs.inMemory(7)) {
+            WorkloadTest.host(lab, 4, "64GiB");
+            for (String vm : List.of("web1", "web2")) {
+                lab.createVm(VmSpec.of(vm, "h", 2, Sizes.parse("2GiB")).withOs("linux-server").withWorkload("web"));
+            }
+            WorkloadTest.startAll(lab, List.of("web1", "web2"));
+            lab.advance("1h");
+            List<StatSample> all = lab.statHistory(List.of("web1", "web2", "h"));
+            List<StatSample> web1 = all.stream().filter(s -> s.machine().equals("web1")).toList();
+            assertThat(web1.size()).isGreaterThanOrEqualTo(6);
+            for (int i = 1; i < web1.size(); i++) {
+                assertThat(web1.get(i).netTx()).as("a web server sends all the time")
+                        .isGreaterThan(web1.get(i - 1).netTx());
+            }
+            assertThat(web1.getLast().netTx()).isLessThanOrEqualTo(lab.vm("web1").stat().netTx());
+            StatSample host = all.stream().filter(s -> s.machine().equals("h")).toList().getLast();
+            long sum = all.stream().filter(s -> !s.machine().equals("h") && s.time().equals(host.time()))
+                    .mapToLong(StatSample::netTx).sum();
+            assertThat(host.netTx()).isPositive().isEqualTo(sum);
+        }
+    }
+
+    @Test
+    void aSavedSampleOfTheWrongWidthIsRefusedWithALine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp)
+            throws Exception {
+        java.nio.file.Path dir = tmp.resolve("lab");
+        try (LocalLab lab = Labs.open(dir, 3)) {
+            WorkloadTest.host(lab, 4, "64GiB");
+            lab.createVm(VmSpec.of("web", "h", 2, Sizes.parse("2GiB")).withOs("linux-server").withWorkload("web"));
+            WorkloadTest.startAll(lab, List.of("web"));
+            lab.advance("30m");
+        }
+        java.nio.file.Path file = dir.resolve("lab.json");
+        String text = java.nio.file.Files.readString(file);
+        String edited = text.replaceFirst("\"statSamples\"\\s*:\\s*\\[\\s*\\[", "\"statSamples\":[[1,");
+        assertThat(edited).isNotEqualTo(text);
+        java.nio.file.Files.writeString(file, edited);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Labs.open(dir, 3))
+                .hasMessageContaining("statSamples row has 9 numbers, not 8");
+    }
+
+    @Test
     void idleGuestsAreNotSampled() {
         try (LocalLab lab = Labs.inMemory(7)) {
             WorkloadTest.host(lab, 4, "64GiB");

@@ -69,12 +69,16 @@ class WorkloadDefinitionsTest {
                     l.subList(6, l.size()).clear();
                     trimmed++;
                 }
+                for (Object row : (List<Object>) run.get("statSamples")) { // and six numbers a sample
+                    ((List<Object>) row).subList(6, 8).clear();
+                }
             }
         }
         assertThat(trimmed).isEqualTo(2);
         json.writeValue(file.toFile(), root);
         try (LocalLab lab = Labs.open(dir, 3)) {
             assertThat(lab.vm("db").stat().netRx()).isZero();
+            assertThat(lab.statHistory(List.of("db"))).isNotEmpty().allSatisfy(s -> assertThat(s.netTx()).isZero());
             assertThat(lab.workloads().getLast().netTx()).as("the old definition carries nothing").isZero();
             lab.vm("db").set(VmChange.NONE.withWorkload("database"));
             lab.advance("1s");

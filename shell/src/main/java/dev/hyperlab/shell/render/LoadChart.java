@@ -81,7 +81,8 @@ public final class LoadChart {
                     .append(TimelineSvg.esc(s.machine() + " at " + Times.at(s.time()) + "\ncpu ready "
                             + String.format(Locale.ROOT, "%.1f%%", 100 * s.cpuReady()) + "\ndisk latency "
                             + String.format(Locale.ROOT, "%.3f ms", s.diskLatency() * 1e3) + "\nwritten "
-                            + Sizes.format(s.diskWritten()) + "\nmemory used " + Sizes.format(s.memoryUsed())))
+                            + Sizes.format(s.diskWritten()) + "\nmemory used " + Sizes.format(s.memoryUsed())
+                            + "\nnet received " + Sizes.format(s.netRx()) + "\nnet sent " + Sizes.format(s.netTx())))
                     .append("</title></circle>\n");
         }
     }

@@ -77,6 +77,8 @@ public final class WorkloadRun implements ActivityOwner {
     private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>(0); // grows on the first sample: a storm's VMs have none
     /** 30 days of samples at {@link StatSampler#INTERVAL_NANOS}; older ones are dropped first. */
     static final int MAX_SAMPLES = 30 * 24 * 6;
+    /** A sample: time, CPU wanted and got (ms), disk latency (ns), written, memory used, received, sent (bytes). */
+    private static final int SAMPLE_COLUMNS = 8;
 
     WorkloadRun(VmMachine vm) {
         this.vm = vm;
@@ -102,7 +104,8 @@ public final class WorkloadRun implements ActivityOwner {
             samples.removeFirst();
         }
         samples.add(new long[] {now, Math.round(t.cpuWanted() * 1e3), Math.round(t.cpuGot() * 1e3),
-                Math.round(vm.diskLatency() * 1e9), Math.round(t.written()), vm.memoryUsedNow()});
+                Math.round(vm.diskLatency() * 1e9), Math.round(t.written()), vm.memoryUsedNow(), Math.round(t.netRx()),
+                Math.round(t.netTx())});
     }
 
     /** Its samples (see {@link #samples}), oldest first. */
@@ -389,9 +392,21 @@ public final class WorkloadRun implements ActivityOwner {
                 if (samples.size() == MAX_SAMPLES) {
                     samples.removeFirst();
                 }
-                samples.add(row);
+                samples.add(sampleRow(row));
             }
         }
+    }
+
+    /** A saved sample row: a lab saved before network counters has 6 numbers (they read as 0 bytes). */
+    private static long[] sampleRow(long[] row) throws IOException {
+        if (row.length == SAMPLE_COLUMNS) {
+            return row;
+        }
+        if (row.length == SAMPLE_COLUMNS - 2) {
+            return java.util.Arrays.copyOf(row, SAMPLE_COLUMNS);
+        }
+        throw new IOException("saved lab: a VM's workload statSamples row has " + row.length + " numbers, not "
+                + SAMPLE_COLUMNS);
     }
 
     /** The {@code n} numbers saved under {@code key}, or the first {@code legacy} of them and zeros. */

@@ -68,10 +68,11 @@ public final class VmStatCommand extends ReadCommand<Object> {
             return;
         }
         dev.hyperlab.shell.render.Table t = new dev.hyperlab.shell.render.Table("TIME", "MACHINE", "CPU READY",
-                "DISK LATENCY", "WRITTEN", "MEMORY USED");
+                "DISK LATENCY", "WRITTEN", "MEMORY USED", "NET RX", "NET TX");
         for (dev.hyperlab.api.lab.StatSample s : rows) {
             t.row(dev.hyperlab.api.lab.Durations.format(s.time()), s.machine(), percent(s.cpuReady()),
-                    latency(s.diskLatency()), Sizes.format(s.diskWritten()), Sizes.format(s.memoryUsed()));
+                    latency(s.diskLatency()), Sizes.format(s.diskWritten()), Sizes.format(s.memoryUsed()),
+                    Sizes.format(s.netRx()), Sizes.format(s.netTx()));
         }
         t.print(out, style);
     }

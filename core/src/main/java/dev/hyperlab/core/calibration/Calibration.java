@@ -57,8 +57,10 @@ public final class Calibration {
     // ---- Hypervisor costs ----------------------------------------------------------------------------------------
     /** Slowdown each other piece of work on a host's cores adds, per core left to VMs (section 6.1). */
     public static final double CPU_CORUNNER_SLOWDOWN = 0.485; // calibration: contention.cpu.corunner_slowdown
-    /** Slowdown each piece of work beyond a host's cores adds to every one on them (section 6.1). */
-    public static final double CPU_OVERSUBSCRIBED_SLOWDOWN = 0.0375; // calibration: contention.cpu.oversubscribed_slowdown
+    /** Slowdown each task switch per scheduling period on a core adds, once work outnumbers the cores (section 6.1). */
+    public static final double CPU_OVERSUBSCRIBED_SLOWDOWN = 0.075; // calibration: contention.cpu.oversubscribed_slowdown
+    /** The most task switches per scheduling period a core makes: Linux CFS's sched_latency / min_granularity. */
+    public static final int CPU_SCHED_NR_LATENCY = 8; // calibration: contention.cpu.sched_nr_latency
     /** Cores the host keeps for itself when co-runner slowdown is spread over the rest. */
     public static final int HOST_RESERVED_CORES = 1; // calibration: contention.cpu.host_reserved_cores
     public static final double TYPE1_CPU_TAX = 0.05; // calibration: hv.cpu_tax.type1

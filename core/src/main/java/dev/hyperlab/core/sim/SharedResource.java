@@ -20,8 +20,10 @@ public final class SharedResource {
     private double corunnerSlowdown;
     /** Activities the resource runs side by side without time-slicing (a host's cores); beyond them, the slowdown below. */
     private final int slots;
-    /** The slowdown each activity beyond {@link #slots} adds to every one (0: none; see the constructor). */
+    /** The slowdown each task switch per scheduling period on a slot adds to every activity (0: none; constructor). */
     private final double oversubscribedSlowdown;
+    /** The most task switches per scheduling period a slot makes, however many activities queue on it. */
+    private final double maxSwitches;
     private final List<Activity> active = new ArrayList<>();
     private long lastUpdate;
     private long epoch;
@@ -52,26 +54,37 @@ public final class SharedResource {
      * @param corunnerSlowdown the slowdown each other activity adds (0 for none)
      */
     public SharedResource(String id, double capacity, double corunnerSlowdown) {
-        this(id, capacity, corunnerSlowdown, Integer.MAX_VALUE, 0);
+        this(id, capacity, corunnerSlowdown, Integer.MAX_VALUE, 0, 1);
     }
 
     /**
      * As {@link #SharedResource(String, double, double)}, and besides, once the activities outnumber the {@code slots}
-     * (a host's cores) each one beyond them slows every activity by {@code oversubscribedSlowdown} more: with {@code n}
-     * activities none runs faster than its cap divided by {@code 1 + corunnerSlowdown × (n − 1) + oversubscribedSlowdown
-     * × max(0, n − slots)}, as booting VMs whose vCPUs outnumber the cores are time-sliced on them.
+     * (a host's cores) they are time-sliced on them, and each task switch costs the slots: with {@code n} activities
+     * on {@code slots} slots ({@code k = n / slots} per slot) a slot makes {@link #switchesPerPeriod} switches per
+     * scheduling period, {@code min(2 (k − 1), k, maxSwitches)} (none at or under the slots; a slot with {@code j ≥ 2}
+     * runnable switches {@code j} times a period until the slices reach the scheduler's minimum granularity, then no
+     * more often). None runs faster than its cap divided by {@code 1 + corunnerSlowdown × (n − 1) +
+     * oversubscribedSlowdown × switches}, and the capacity the fair shares divide is {@code capacity / (1 +
+     * oversubscribedSlowdown × switches)}, so the slowdown holds where the shares bind as well as where the caps do,
+     * and it stops growing once the slots switch as often as they can.
      *
      * @param slots activities that run side by side (a host's cores), at least 1
-     * @param oversubscribedSlowdown the slowdown each activity beyond {@code slots} adds (0 for none)
+     * @param oversubscribedSlowdown the slowdown each switch per scheduling period on a slot adds (0 for none)
+     * @param maxSwitches the most switches per scheduling period a slot makes (the scheduler's period over its
+     *     minimum granularity), at least 1
      */
     public SharedResource(String id, double capacity, double corunnerSlowdown, int slots,
-            double oversubscribedSlowdown) {
+            double oversubscribedSlowdown, double maxSwitches) {
         if (slots < 1) {
             throw new IllegalArgumentException("slots must be >= 1: " + id);
         }
         if (!(oversubscribedSlowdown >= 0) || Double.isInfinite(oversubscribedSlowdown)) {
             throw new IllegalArgumentException("oversubscribed slowdown must be finite and >= 0: " + id);
         }
+        if (!(maxSwitches >= 1) || Double.isInfinite(maxSwitches)) {
+            throw new IllegalArgumentException("switches per period must be finite and >= 1: " + id);
+        }
+        this.maxSwitches = maxSwitches;
         this.slots = slots;
         this.oversubscribedSlowdown = oversubscribedSlowdown;
         if (!(capacity > 0)) {
@@ -106,6 +119,22 @@ public final class SharedResource {
 
     public String id() {
         return id;
+    }
+
+    /**
+     * Task switches per scheduling period each of {@code slots} slots makes, on average, with {@code n} activities
+     * time-sliced on them: none while {@code n ≤ slots}; between {@code slots} and {@code 2 × slots}, {@code n − slots}
+     * slots run 2 each and switch twice a period ({@code 2 (k − 1)} per slot, {@code k = n / slots}); beyond, every
+     * slot runs {@code k} and switches {@code k} times, until the slices reach the minimum granularity at {@code k =
+     * maxSwitches}, after which the period stretches instead (Linux CFS: {@code sched_latency / sched_min_granularity}
+     * = 8).
+     */
+    public static double switchesPerPeriod(int n, int slots, double maxSwitches) {
+        if (n <= slots) {
+            return 0;
+        }
+        double k = (double) n / slots;
+        return Math.min(Math.min(2 * (k - 1), k), maxSwitches);
     }
 
     public double capacity() {
@@ -235,7 +264,12 @@ public final class SharedResource {
             order = Arrays.copyOf(order, m);
             floors = Arrays.copyOf(floors, m);
         }
-        double interference = 1 + corunnerSlowdown * (n - 1) + oversubscribedSlowdown * Math.max(0, n - slots);
+        // Beyond the slots the cores are time-sliced, and each switch costs the cores as much as it slows each
+        // activity: the capacity shared out shrinks by it too, so the slowdown holds where the shares bind as well as
+        // where the caps do (exact at or under the slots, where there are no switches)
+        double slicing = oversubscribedSlowdown * switchesPerPeriod(n, slots, maxSwitches);
+        double interference = 1 + corunnerSlowdown * (n - 1) + slicing;
+        double shared = slicing > 0 ? capacity / (1 + slicing) : capacity;
         boolean reserved = false;
         for (int i = 0; i < n; i++) {
             Activity a = active.get(i);
@@ -245,9 +279,9 @@ public final class SharedResource {
             reserved |= a.floor > 0;
         }
         if (reserved) {
-            ReservedShare.solve(capacity, n, caps, weights, floors, rates, order);
+            ReservedShare.solve(shared, n, caps, weights, floors, rates, order);
         } else {
-            FairShare.solve(capacity, n, caps, weights, rates, order); // no reservations: exactly as before them
+            FairShare.solve(shared, n, caps, weights, rates, order); // no reservations: exactly as before them
         }
         long next = Long.MAX_VALUE;
         for (int i = 0; i < n; i++) {

@@ -48,26 +48,35 @@ class ContentionValidationTest {
 
     /** Mean lab seconds one of {@code n} single-vCPU Linux VMs takes to boot when all start at once. */
     static double meanBoot(int cores, int n) {
-        LabModel lab = LabModel.inMemory(11);
-        lab.createHost(HostSpec.of("ncu", cores, Sizes.parse("64GiB"))
-                .withDisks(List.of(HostDiskSpec.parse("nvme:1TiB"))));
-        lab.installHost("ncu", HypervisorType.TYPE1, null);
-        lab.powerOn("ncu");
-        lab.waitHost("ncu", HostState.RUNNING, HOUR, ProgressListener.NONE);
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            names.add("evm-" + i);
-            lab.createVm(VmSpec.of("evm-" + i, "ncu", 1, Sizes.parse("2GiB")).withOs("linux-server"));
-        }
-        lab.startVms(names);
+        LabModel lab = bootAtOnce(HostSpec.of("ncu", cores, Sizes.parse("64GiB"))
+                .withDisks(List.of(HostDiskSpec.parse("nvme:1TiB"))), n, "evm-", "2GiB");
         double sum = 0;
-        for (String name : names) {
-            lab.waitVm(name, VmState.RUNNING, HOUR, ProgressListener.NONE);
-        }
-        for (String name : names) {
-            sum += BootBehaviourTest.bootSeconds(lab, name);
+        for (int i = 0; i < n; i++) {
+            sum += BootBehaviourTest.bootSeconds(lab, "evm-" + i);
         }
         return sum / n;
+    }
+
+    /**
+     * A type 1 {@code host} booting {@code n} single-vCPU Linux VMs ({@code prefix}0 ..) of {@code memory} at once; the
+     * lab once all of them run.
+     */
+    static LabModel bootAtOnce(HostSpec host, int n, String prefix, String memory) {
+        LabModel lab = LabModel.inMemory(11);
+        lab.createHost(host);
+        lab.installHost(host.name(), HypervisorType.TYPE1, null);
+        lab.powerOn(host.name());
+        lab.waitHost(host.name(), HostState.RUNNING, HOUR, ProgressListener.NONE);
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            names.add(prefix + i);
+            lab.createVm(VmSpec.of(prefix + i, host.name(), 1, Sizes.parse(memory)).withOs("linux-server"));
+        }
+        lab.startVms(names);
+        for (String name : names) {
+            lab.waitVm(name, VmState.RUNNING, Duration.ofDays(1), ProgressListener.NONE);
+        }
+        return lab;
     }
 
     @Test

@@ -77,10 +77,12 @@ class ResourceControlsTest {
         assertThat(others).as("the others pay for it").isGreaterThan(withReservation);
         // its CPU steps ran at the rate it has alone, less only the co-runners' slowdown (memory bandwidth, caches,
         // hypervisor threads: contention.cpu.corunner_slowdown, which a CPU reservation does not reserve) among the
-        // 17 VMs at work, and the time-slicing of the 13 beyond the 4 cores (contention.cpu.oversubscribed_slowdown);
-        // without the reservation the share of the cores was what bound them
+        // 17 VMs at work, and the time-slicing of 17 on 4 cores (4.25 switches per period on each core:
+        // contention.cpu.oversubscribed_slowdown); without the reservation the share of the cores was what bound them
         double interference = 1 + dev.hyperlab.core.calibration.Calibration.CPU_CORUNNER_SLOWDOWN / 3 * 16
-                + dev.hyperlab.core.calibration.Calibration.CPU_OVERSUBSCRIBED_SLOWDOWN * (17 - 4);
+                + dev.hyperlab.core.calibration.Calibration.CPU_OVERSUBSCRIBED_SLOWDOWN
+                * dev.hyperlab.core.sim.SharedResource.switchesPerPeriod(17, 4,
+                        dev.hyperlab.core.calibration.Calibration.CPU_SCHED_NR_LATENCY);
         double soloCpu = cpuSeconds(storm(0, VmResources.DEFAULT), "db");
         assertThat(cpuSeconds(lab, "db")).isLessThanOrEqualTo(soloCpu * interference * 1.001);
         assertThat(cpuSeconds(storm(16, VmResources.DEFAULT), "db")).isGreaterThan(soloCpu * interference * 1.05);

@@ -82,7 +82,7 @@ public final class HostMachine extends Machine {
         this.disks = List.copyOf(disks);
         this.bootOrder = List.copyOf(bootOrder);
         this.cpu = env.sim().register(new SharedResource("host:" + name + ":cpu", cores * ghz,
-                corunnerSlowdown(cores), cores, Calibration.CPU_OVERSUBSCRIBED_SLOWDOWN));
+                corunnerSlowdown(cores), cores, Calibration.CPU_OVERSUBSCRIBED_SLOWDOWN, Calibration.CPU_SCHED_NR_LATENCY));
         this.datastore = DiskModel.of(disks.getFirst().kind());
         for (HostDisk d : disks) {
             diskResources.add(env.sim().register(new SharedResource("host:" + name + ":" + d.device(), 1.0)));

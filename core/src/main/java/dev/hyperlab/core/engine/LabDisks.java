@@ -317,8 +317,11 @@ public final class LabDisks {
         return path;
     }
 
-    /** Converts the image at {@code source} into a new image {@code target}; returns the target's absolute path. */
-    public String convert(String source, String target, String formatName) {
+    /**
+     * Converts the image at {@code source} into a new image {@code target}; returns the target's absolute path.
+     * {@code sync}: durable before it is named (see {@link dev.hyperlab.api.lab.Lab#convertDisk}).
+     */
+    public String convert(String source, String target, String formatName, boolean sync) {
         String src = require(source);
         String dst = DiskFiles.absolute(target);
         ImageFormat format = format(formatName);
@@ -328,7 +331,7 @@ public final class LabDisks {
             throw LabException.invalid("cannot convert " + src + " to raw: its virtual size " + size
                     + " B is not a whole number of 512-byte sectors", "a raw image is whole sectors: convert it to qcow2");
         }
-        lab.images().convertDisk(src, dst, format);
+        lab.images().convertDisk(src, dst, format, sync);
         made.put(dst, new DiskOrigin(dst, "converted", src));
         return dst;
     }

@@ -317,18 +317,22 @@ public final class LabDisks {
         return path;
     }
 
-    /** Converts the image at {@code source} into a new image {@code target}; returns the target's absolute path. */
-    public String convert(String source, String target, String formatName) {
-        String src = require(source);
+    /**
+     * Converts the image at {@code source} into a new image {@code target}; returns the target's absolute path.
+     * {@code sync}: durable before it is named (see {@link dev.hyperlab.api.lab.Lab#convertDisk}).
+     */
+    public String convert(String source, String target, String formatName, boolean sync) {
+        // one look at the source (it exists, is an image, and its size), not two: each opens, probes and locks it
+        String src = DiskFiles.absolute(source);
+        long size = lab.images().inspect(src, DiskImage::virtualSize);
         String dst = DiskFiles.absolute(target);
         ImageFormat format = format(formatName);
         lab.images().requireNew(dst);
-        long size = lab.images().inspect(src, DiskImage::virtualSize);
         if (format == ImageFormat.RAW && size % SECTOR != 0) {
             throw LabException.invalid("cannot convert " + src + " to raw: its virtual size " + size
                     + " B is not a whole number of 512-byte sectors", "a raw image is whole sectors: convert it to qcow2");
         }
-        lab.images().convertDisk(src, dst, format);
+        lab.images().convertDisk(src, dst, format, sync);
         made.put(dst, new DiskOrigin(dst, "converted", src));
         return dst;
     }

@@ -353,7 +353,12 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     @Override
     public Disk convertDisk(String source, String target, String format) {
-        return images().convertDisk(source, target, format);
+        return convertDisk(source, target, format, false);
+    }
+
+    @Override
+    public Disk convertDisk(String source, String target, String format, boolean sync) {
+        return images().convertDisk(source, target, format, sync);
     }
 
     @Override

@@ -92,9 +92,9 @@ public final class ForkImageStore implements ImageStore {
     }
 
     @Override
-    public void convertDisk(String source, String target, ImageFormat format) {
+    public void convertDisk(String source, String target, ImageFormat format, boolean sync) {
         if (own.has(source)) {
-            own.convertDisk(source, target, format);
+            own.convertDisk(source, target, format, sync);
         } else {
             original.inspect(source, img -> {
                 own.copy(img, target, format);

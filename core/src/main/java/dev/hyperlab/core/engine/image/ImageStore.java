@@ -91,9 +91,11 @@ public interface ImageStore extends AutoCloseable {
 
     /**
      * Copies the image at {@code source} (read through its backing chain) into a new image {@code target} (absolute,
-     * checked with {@link #requireNew}); nothing remains of it on failure.
+     * checked with {@link #requireNew}); nothing remains of it on failure. A file store writes it under a temporary
+     * name and renames it when complete; {@code sync} makes it durable (fsync) before the rename, otherwise it is left
+     * in the page cache as {@code qemu-img convert} leaves its output.
      */
-    void convertDisk(String source, String target, dev.hyperlab.core.storage.ImageFormat format);
+    void convertDisk(String source, String target, dev.hyperlab.core.storage.ImageFormat format, boolean sync);
 
     /**
      * Runs {@code query} on the image at {@code path} (a path of this store, or an absolute file path): the store's

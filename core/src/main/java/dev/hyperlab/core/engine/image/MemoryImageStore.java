@@ -172,7 +172,7 @@ public final class MemoryImageStore implements ImageStore {
     }
 
     @Override
-    public void convertDisk(String source, String target, ImageFormat format) {
+    public void convertDisk(String source, String target, ImageFormat format, boolean sync) {
         inspect(source, img -> {
             copy(img, target, format);
             return null;

@@ -10,10 +10,16 @@ import java.util.List;
  */
 final class PackWriter {
     private static final int FIRST_BUFFER = 1 << 20;
-    /** Made at the first append, then grown to {@link #capacity} (or past it, for a larger pack). */
+    /**
+     * Made at the first append: {@link #FIRST_BUFFER} for a run's first pack (a run that stores a page or two of maps
+     * needs little), {@link #capacity} once a pack has been finished (the run is a big one). A first buffer that
+     * overflows is replaced by one of {@link #capacity} at once (or larger, for a larger pack), not grown step by step.
+     */
     private byte[] buf;
     private final int capacity;
     private int size;
+    /** Whether this writer has finished a pack: the run stores more than a pack, so its buffers are made full size. */
+    private boolean finishedOne;
     private final List<PackFormat.Entry> entries = new ArrayList<>();
 
     PackWriter(int capacity) {
@@ -45,11 +51,17 @@ final class PackWriter {
         add(e.type(), e.id(), e.compressed(), e.rawLength(), stored, 0, stored.length);
     }
 
+    /**
+     * Makes {@code buf} hold {@code need} bytes. Growing by half each time (as before) copied and reallocated a 16 MiB
+     * pack eight times, 1 MiB to 18 MiB: 68 MB of arrays the JVM zeroes and copies (G1 humongous objects, each forcing
+     * a young collection in a small heap) for the 24 MB an incremental backup after day 2 stores, which took it from
+     * 0.20 to 0.39 s in process. Now one step, to {@link #capacity}: at most one copy of the first megabyte per run.
+     */
     private void ensure(int need) {
-        if (buf == null) { // a run that stores a page or two of maps needs little; a big one grows to its capacity
-            buf = new byte[Math.max(need, Math.min(capacity, FIRST_BUFFER))];
+        if (buf == null) {
+            buf = new byte[Math.max(need, finishedOne ? capacity : Math.min(capacity, FIRST_BUFFER))];
         } else if (need > buf.length) {
-            buf = Arrays.copyOf(buf, Math.max(need, buf.length + buf.length / 2));
+            buf = Arrays.copyOf(buf, Math.max(need, Math.max(capacity, buf.length + buf.length / 2)));
         }
     }
 
@@ -65,6 +77,7 @@ final class PackWriter {
         PackFormat.writeTrailer(buf, size + n, n);
         Finished f = new Finished(cipher.fileId(header), buf, size + n + PackFormat.TRAILER, List.copyOf(entries));
         buf = nextBuffer;
+        finishedOne = true;
         size = 0;
         entries.clear();
         return f;

@@ -246,6 +246,34 @@ class BootBehaviourTest {
     }
 
     @Test
+    void aHostWhoseMbrWasWipedFindsNothingWhereItsTwinsBoot() throws Exception {
+        // hosts given the same boot loader share one laid copy and one boot plan (BootSearchMemo.HostKey) only while
+        // their disks hold exactly that loader
+        LabModel lab = lab();
+        for (String h : List.of("a", "b", "c")) {
+            lab.createHost(HostSpec.of(h, 16, Sizes.parse("128GiB")).withBootOrder(List.of("disk", "net")));
+            lab.installHost(h, HypervisorType.TYPE1, null);
+        }
+        assertThat(lab.images().hostDiskContent("a", "disk0")).isNotNull()
+                .isSameAs(lab.images().hostDiskContent("c", "disk0"));
+        lab.powerOn("a");
+        lab.waitHost("a", HostState.RUNNING, HOUR, ProgressListener.NONE);
+        lab.images().hostDisk("b", "disk0", Sizes.parse("1TiB")).write(0, java.nio.ByteBuffer.allocate(512));
+        assertThat(lab.images().hostDiskContent("b", "disk0")).isNull();
+        lab.powerOn("b");
+        lab.powerOn("c");
+        lab.advance(HOUR, ProgressListener.NONE);
+        assertThat(lab.hostState("c")).isEqualTo(HostState.RUNNING);
+        assertThat(lab.hostState("b")).isEqualTo(HostState.FAILED); // on to PXE, which no server answers
+        assertThat(lab.timeline(List.of("b"))).anyMatch(p -> p.step().startsWith("pxe"));
+        // the twin that reused the plan went through the same phases, as long each, as the one that made it
+        assertThat(lab.timeline(List.of("c")).stream().map(p -> p.phase() + "/" + p.step() + "/"
+                + p.end().orElseThrow().minus(p.start())).toList())
+                .isEqualTo(lab.timeline(List.of("a")).stream().map(p -> p.phase() + "/" + p.step() + "/"
+                        + p.end().orElseThrow().minus(p.start())).toList());
+    }
+
+    @Test
     void aBlankDiskIsNotBootable() {
         LabModel lab = lab();
         host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);

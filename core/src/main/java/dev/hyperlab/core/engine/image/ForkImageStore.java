@@ -44,9 +44,13 @@ public final class ForkImageStore implements ImageStore {
 
     @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
-        MemoryImage disk = MemoryImage.blank("host:" + host + "/" + device, size);
-        BootLayouts.write(disk, firmware, what);
-        overlays.put("host:" + host + "/" + device, disk);
+        String k = "host:" + host + "/" + device;
+        overlays.put(k, MemoryImage.overlay(k, own.hostLoader(k, size, firmware, what)));
+    }
+
+    @Override
+    public Object hostDiskContent(String host, String device) {
+        return own.hostLoaderUnder(overlays.get("host:" + host + "/" + device));
     }
 
     @Override

@@ -23,6 +23,15 @@ public interface ImageStore extends AutoCloseable {
     /** Lays a boot loader for {@code what} (a {@link dev.hyperlab.core.firmware.BootMarker} tag) on a host disk. */
     void installHostLoader(String host, String device, long size, String firmware, String what);
 
+    /**
+     * An identity of host {@code host}'s disk {@code device}'s content while it is exactly the boot loader
+     * {@link #installHostLoader} laid and nothing has been written since (equal for hosts given the same loader on a
+     * disk of the same device name and size), or null where this store does not tell.
+     */
+    default Object hostDiskContent(String host, String device) {
+        return null;
+    }
+
     /** Creates a VM's boot disk as a thin overlay on the profile's base image and returns its path. */
     String createOverlay(String vm, String device, OsProfile profile, String firmware);
 

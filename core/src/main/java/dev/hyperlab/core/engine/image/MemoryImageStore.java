@@ -34,6 +34,8 @@ public final class MemoryImageStore implements ImageStore {
     private final Map<String, DiskSnapshots> snapshots = new HashMap<>();
     /** The format an image was made in, where not raw (a memory image has no format of its own). */
     private final Map<String, ImageFormat> formats = new HashMap<>();
+    /** Host boot loaders laid once each (see {@link #hostLoader}), by file name, size, firmware layout and OS. */
+    private final Map<List<Object>, MemoryImage> hostLoaders = new HashMap<>();
     /** Files opened read-only under memory overlays, closed with the store. */
     private final List<DiskImage> files = new ArrayList<>();
 
@@ -49,9 +51,48 @@ public final class MemoryImageStore implements ImageStore {
 
     @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
-        MemoryImage disk = MemoryImage.blank(hostPath(host, device), size);
-        BootLayouts.write(disk, firmware, what);
-        images.put(hostPath(host, device), disk);
+        String path = hostPath(host, device);
+        images.put(path, MemoryImage.overlay(path, hostLoader(path, size, firmware, what)));
+    }
+
+    /**
+     * The boot loader {@code host install} lays on a host disk at {@code path}, as a read-only base that every host disk
+     * given the same one overlays: the layout is seeded by the disk's file name (its device) and the OS, so the disks of
+     * a storm's 10,000 hosts hold the same bytes, which were a 4 KiB chunk each. Laid once per device, size, firmware
+     * layout and OS; its own name ends in the same file name, so its bytes are those a blank disk at {@code path} got.
+     */
+    MemoryImage hostLoader(String path, long size, String firmware, String what) {
+        String file = Path.of(path).getFileName().toString();
+        return hostLoaders.computeIfAbsent(List.of(file, size, firmware, what), k -> {
+            MemoryImage b = MemoryImage.blank(DiskFiles.MEMORY_PREFIX + "host-loaders/" + firmware + "/" + what + "/"
+                    + size + "/" + file, size);
+            BootLayouts.write(b, firmware, what);
+            return b.readOnlyView();
+        });
+    }
+
+    @Override
+    public Object hostDiskContent(String host, String device) {
+        return hostLoaderUnder(images.get(hostPath(host, device)));
+    }
+
+    /** The host boot loader base {@code disk} reads through while nothing has been written to it, else null. */
+    Object hostLoaderUnder(MemoryImage disk) {
+        return unwrittenOver(disk, hostLoaders.values());
+    }
+
+    /** The one of {@code bases} that {@code img} reads through, all of it, while nothing is written to it; else null. */
+    private static Object unwrittenOver(MemoryImage img, java.util.Collection<MemoryImage> bases) {
+        DiskImage base = img == null ? null : img.unwrittenBacking();
+        if (base == null || base.virtualSize() != img.virtualSize()) {
+            return null;
+        }
+        for (MemoryImage b : bases) {
+            if (b == base) {
+                return b;
+            }
+        }
+        return null;
     }
 
     @Override
@@ -80,17 +121,7 @@ public final class MemoryImageStore implements ImageStore {
     /** The base under {@code path} while that overlay is unwritten: bases are read-only and never replaced. */
     @Override
     public Object sharedContent(String path) {
-        MemoryImage img = images.get(path);
-        DiskImage base = img == null ? null : img.unwrittenBacking();
-        if (base == null || base.virtualSize() != img.virtualSize()) {
-            return null;
-        }
-        for (MemoryImage b : bases.values()) {
-            if (b == base) {
-                return b;
-            }
-        }
-        return null;
+        return unwrittenOver(images.get(path), bases.values());
     }
 
     @Override

@@ -33,8 +33,18 @@ public final class BootSearchMemo {
     /** The steps from the firmware on (never changed by readers) and the OS profile the boot reaches. */
     record Plan(List<PlannedStep> steps, dev.hyperlab.core.calibration.OsProfile os) {}
 
+    /**
+     * What a host's boot plan depends on when its firmware is a built-in model and each disk in its boot order holds
+     * exactly the boot loader {@code host install} laid ({@link dev.hyperlab.core.engine.image.ImageStore#hostDiskContent}):
+     * the firmware, the facts its POST reads (cores, clock, memory, disks, NICs), the enrolled keys and each boot-order
+     * entry with its disk's content. A storm's 10,000 hosts plan one boot.
+     */
+    record HostKey(String firmware, int cores, double ghz, long ram, int disks, int nics, List<?> keys,
+            List<Object> bootOrder) {}
+
     private final Map<Key, Found> found = new HashMap<>();
     private final Map<PlanKey, Plan> plans = new HashMap<>();
+    private final Map<HostKey, List<PlannedStep>> hostPlans = new HashMap<>();
 
     Found get(Key key) {
         return found.get(key);
@@ -50,5 +60,14 @@ public final class BootSearchMemo {
 
     void putPlan(PlanKey key, Plan plan) {
         plans.put(key, plan);
+    }
+
+    /** The boot plan of hosts with {@code key} (never changed by readers), or null. */
+    List<PlannedStep> hostPlan(HostKey key) {
+        return hostPlans.get(key);
+    }
+
+    void putHostPlan(HostKey key, List<PlannedStep> steps) {
+        hostPlans.put(key, steps);
     }
 }

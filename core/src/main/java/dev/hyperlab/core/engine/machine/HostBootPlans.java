@@ -33,9 +33,18 @@ final class HostBootPlans {
     }
 
     static List<PlannedStep> plan(HostMachine host) {
+        BootSearchMemo.HostKey key = memoKey(host);
+        if (key != null) {
+            List<PlannedStep> known = host.env.bootSearches().hostPlan(key);
+            if (known != null) {
+                return new ArrayList<>(known);
+            }
+        }
         List<PlannedStep> steps = new ArrayList<>();
         try {
-            planFirmware(host, steps);
+            if (planFirmware(host, steps) && key != null) {
+                host.env.bootSearches().putHostPlan(key, List.copyOf(steps));
+            }
         } catch (ExtensionFault fault) {
             // a plugin's firmware failed (threw, hung, answered nonsense): the host fails, naming the plugin
             steps.add(PlannedStep.fail(steps.isEmpty() ? "post" : "boot-search", fault.what()));
@@ -54,7 +63,41 @@ final class HostBootPlans {
                 host.enrolledKeys.publicKeys());
     }
 
-    private static void planFirmware(HostMachine host, List<PlannedStep> steps) {
+    /**
+     * Where this host's boot plan may be remembered (see {@link BootSearchMemo.HostKey}), or null: a plugin's firmware,
+     * or a boot-order disk that is not exactly an installed boot loader.
+     */
+    private static BootSearchMemo.HostKey memoKey(HostMachine host) {
+        if (!host.env.extensions().builtInFirmware(host.firmware)) {
+            return null;
+        }
+        List<Object> order = new ArrayList<>(2 * host.bootOrder.size());
+        for (String entry : host.bootOrder) {
+            String device = entry.equals("disk") ? "disk0" : entry.equals("net") ? "net0" : entry;
+            order.add(device);
+            if (device.startsWith("net")) {
+                continue;
+            }
+            for (HostDisk d : host.disks) {
+                if (d.device().equals(device)) {
+                    Object content = host.env.images().hostDiskContent(host.name, device);
+                    if (content == null) {
+                        return null;
+                    }
+                    order.add(content);
+                }
+            }
+        }
+        return new BootSearchMemo.HostKey(host.firmware, host.cores, host.ghz, host.ram, host.disks.size(),
+                HostMachine.NICS, host.enrolledKeys.publicKeys(), order);
+    }
+
+    /**
+     * Plans the boot from the POST on into {@code steps}; whether the plan depends on the {@link #memoKey} alone: it
+     * booted a disk that no network device came before in the search (a PXE server's answer is the lab's, not the
+     * host's).
+     */
+    private static boolean planFirmware(HostMachine host, List<PlannedStep> steps) {
         MachineFacts facts = facts(host);
         FirmwareModel fw = host.env.extensions().firmware(host.firmware);
         for (BootStep s : fw.post(facts)) {
@@ -68,13 +111,16 @@ final class HostBootPlans {
             // a firmware model (a plugin's) that let a disk's read error through: the boot stops at it
             steps.add(PlannedStep.fail("boot-search", "the firmware could not read the boot disk (" + e.getMessage()
                     + ")"));
-            return;
+            return false;
         }
         for (BootStep s : outcome.steps()) {
             steps.add(PlannedStep.of(s.phase(), s.name(), s.demand()));
         }
-        switch (outcome) {
-            case BootOutcome.NotFound nf -> steps.add(PlannedStep.fail("boot-search", nf.message()));
+        return switch (outcome) {
+            case BootOutcome.NotFound nf -> {
+                steps.add(PlannedStep.fail("boot-search", nf.message()));
+                yield false;
+            }
             case BootOutcome.Found f -> {
                 ImageBootDevice dev = ImageBootDevice.named(devices, f.device());
                 byte[] loader;
@@ -83,12 +129,27 @@ final class HostBootPlans {
                 } catch (UncheckedIOException e) {
                     steps.add(PlannedStep.fail("boot-search", "the boot loader on " + f.device() + " cannot be read ("
                             + e.getMessage() + ")"));
-                    return;
+                    yield false;
                 }
                 Optional<String> what = BootMarker.read(loader);
-                steps.addAll(osSteps(what.orElse("")));
+                List<PlannedStep> os = osSteps(what.orElse(""));
+                steps.addAll(os);
+                yield !os.getLast().isFailure() && noNetBefore(devices, dev);
+            }
+        };
+    }
+
+    /** Whether no network device comes before {@code found} in {@code devices}. */
+    private static boolean noNetBefore(List<ImageBootDevice> devices, ImageBootDevice found) {
+        for (ImageBootDevice d : devices) {
+            if (d == found) {
+                return true;
+            }
+            if (d.kind() == BootDevice.Kind.NET) {
+                return false;
             }
         }
+        return false;
     }
 
     /** The host's boot devices in boot order: {@code disk}/{@code diskN} and {@code net}/{@code netN}. */

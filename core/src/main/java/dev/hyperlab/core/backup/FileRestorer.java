@@ -285,9 +285,12 @@ final class FileRestorer {
         }
         TreeNode e = d.node;
         try {
-            // made by the walk's mkdirat in its parent: the owner and group the kernel gives a new entry there, when a
-            // file created in the parent showed them, are what it has (d.parent is null only for the target)
-            Created k = d.parent.created;
+            // made by the walk's mkdirat in its parent, it has the owner and group the kernel gives a new entry there,
+            // which a file created in the parent shows, and so does one created in it: a new file's group is the
+            // directory's own when the directory is set-group-id (which a new directory is when its parent is) or on a
+            // grpid mount (where the directory got its parent's), else the creator's, as the directory's was
+            // (d.parent is null only for the target)
+            Created k = d.created != null ? d.created : d.parent.created;
             if (!d.made || k == null || k.uid() != e.uid() || k.gid() != e.gid()) {
                 owner(with, d.fd, e);
             }

@@ -96,6 +96,8 @@ final class FileRestorer {
         final AtomicInteger unfinished = new AtomicInteger(1);
         /** What a file created in it gets from the kernel; learned from the first one a worker creates, else null. */
         volatile Created created;
+        /** Whether this restore made it (mkdirat), rather than finding it in the target (overwrite). */
+        boolean made;
 
         Dir(Dir parent, byte[] name, TreeNode node) {
             this.parent = parent;
@@ -283,7 +285,15 @@ final class FileRestorer {
         }
         TreeNode e = d.node;
         try {
-            owner(with, d.fd, e);
+            // made by the walk's mkdirat in its parent, it has the owner and group the kernel gives a new entry there,
+            // which a file created in the parent shows, and so does one created in it: a new file's group is the
+            // directory's own when the directory is set-group-id (which a new directory is when its parent is) or on a
+            // grpid mount (where the directory got its parent's), else the creator's, as the directory's was
+            // (d.parent is null only for the target)
+            Created k = d.created != null ? d.created : d.parent.created;
+            if (!d.made || k == null || k.uid() != e.uid() || k.gid() != e.gid()) {
+                owner(with, d.fd, e);
+            }
             with.chmod(d.fd, e.mode(), "chmod");
             xattrs(with, d.fd, e);
             with.setTimes(d.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
@@ -304,6 +314,7 @@ final class FileRestorer {
         String where = FileSelection.display(namesOf(d));
         try {
             fs.mkdir(parent, d.name, 0700, "mkdir");
+            d.made = true;
         } catch (PosixException e) {
             if (!e.exists() || !overwrite) {
                 throw new IOException(where + ": " + e.reason(), e);
@@ -319,6 +330,7 @@ final class FileRestorer {
             try {
                 fs.unlink(parent, d.name, false, "unlink");
                 fs.mkdir(parent, d.name, 0700, "mkdir");
+                d.made = true;
                 d.fd = fs.openDirectory(parent, d.name, "open");
             } catch (PosixException x) {
                 throw new IOException(where + ": " + x.reason(), x);

@@ -148,6 +148,7 @@ class FileBackupTest {
         boolean root = root();
         String[][] files = {
             // directory/name, permissions (octal), uid, gid (the owners only when run as root)
+            {"a-top", "644", "0", "0"}, // shows what the kernel gives an entry made in the top (so mine/ too)
             {"mine/a-root", "644", "0", "0"}, {"mine/b-other", "640", "1234", "5678"},
             {"mine/c-setuid", "4755", "0", "0"}, {"mine/d-readonly", "444", "0", "0"},
             {"mine/e-odd", "604", "0", "0"}, {"mine/f-group", "664", "0", "4321"},
@@ -187,6 +188,14 @@ class FileBackupTest {
             Path into = sgid.resolve("restored");
             repo.restoreFiles(r.backup().id(), into.toString(), List.of(), false);
             assertThat(restoredBelow(into, src)).containsExactlyElementsOf(before);
+
+            // a directory the restore made has the owner the kernel gave it (no fchown when that is the backup's),
+            // but one it found in the target (overwrite) has whatever owner it had: it gets the backup's
+            Path mine = Path.of(target + src.toString(), "mine");
+            Files.setAttribute(mine, "unix:uid", 555);
+            Files.setAttribute(mine, "unix:gid", 777);
+            repo.restoreFiles(r.backup().id(), target.toString(), List.of(), true);
+            assertThat(restoredBelow(target, src)).containsExactlyElementsOf(before);
         }
     }
 

@@ -107,8 +107,10 @@ class ReplTest {
                     Duration.ofSeconds(60));
             t.send("C-u");
             t.send("C-d");
-            t.send("C-d");
-            t.await("the shell gone", s -> t.exited(), Duration.ofSeconds(10));
+            // the second Ctrl-D only once the command prompt is back: typed while Java mode still closes (canonical
+            // mode) it would be lost, as Tmux.exitAtPrompt says
+            t.await("back at the command prompt", s -> lastPrompt(s).equals("lab 0s>"), Duration.ofSeconds(30));
+            t.exitAtPrompt(Duration.ofSeconds(30));
         }
     }
 

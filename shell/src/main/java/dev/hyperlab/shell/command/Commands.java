@@ -25,6 +25,8 @@ public final class Commands {
 
     private final ShellContext ctx;
     private final Map<String, CommandLine> built = new HashMap<>();
+    /** Groups holding one verb ({@link #lineFor}), by "group verb". */
+    private final Map<String, CommandLine> single = new HashMap<>();
     private final CommandLine.IFactory factory;
 
     Commands(ShellContext ctx) {
@@ -35,6 +37,70 @@ public final class Commands {
     /** The definition of a group, built on first use. */
     public synchronized CommandLine line(CommandGroup group) {
         return built.computeIfAbsent(group.name(), n -> build(group));
+    }
+
+    /**
+     * The definition to run {@code group args} with. Unattended (-c, a command file, a script), when {@code args}
+     * starts with one of the group's verbs, it is a group holding that verb alone: picocli reflects over the one
+     * command's class, not over every verb's (the {@code vm} group's 17 verbs, 103 options, were 40 ms of main-thread
+     * CPU before {@code vm list} ran; docs/performance.md, issue 15). The REPL, and a line with no verb, an option
+     * or an unknown verb (whose error lists or suggests the verbs), get the whole group, as do {@code help} and
+     * completion through {@link #line(CommandGroup)}.
+     */
+    public synchronized CommandLine lineFor(CommandGroup group, java.util.List<String> args) {
+        CommandLine whole = built.get(group.name());
+        if (whole != null || !ctx.unattended() || args.isEmpty() || args.getFirst().startsWith("-")) {
+            return whole != null ? whole : line(group);
+        }
+        String verb = args.getFirst();
+        CommandLine one = single.get(group.name() + " " + verb);
+        if (one != null) {
+            return one;
+        }
+        Class<?> verbClass = verbClass(group.command(), verb);
+        if (verbClass == null) {
+            return line(group);
+        }
+        Object groupObject;
+        try {
+            groupObject = factory.create(group.command());
+        } catch (Exception e) {
+            return line(group);
+        }
+        CommandLine cl = new CommandLine(CommandSpec.wrapWithoutInspection(groupObject).name(group.name())
+                .addMixin("help", CommandSpec.forAnnotatedObject(new HelpOption())), factory);
+        cl.addSubcommand(new CommandLine(verbClass, factory));
+        configure(group, cl);
+        single.put(group.name() + " " + verb, cl);
+        return cl;
+    }
+
+    /**
+     * The class of the group's verb named {@code verb} (or one of its aliases), or null: also when the group defines
+     * more than its verbs and {@code --help} (a group option the one-verb group would not have).
+     */
+    private static Class<?> verbClass(Class<?> groupClass, String verb) {
+        CommandLine.Command group = groupClass.getAnnotation(CommandLine.Command.class);
+        if (group == null) {
+            return null;
+        }
+        for (java.lang.reflect.Field f : groupClass.getDeclaredFields()) {
+            if (f.getType() != HelpOption.class) {
+                return null;
+            }
+        }
+        for (java.lang.reflect.Method m : groupClass.getDeclaredMethods()) {
+            if (!m.isSynthetic()) {
+                return null;
+            }
+        }
+        for (Class<?> c : group.subcommands()) {
+            CommandLine.Command sub = c.getAnnotation(CommandLine.Command.class);
+            if (sub != null && (sub.name().equals(verb) || java.util.Arrays.asList(sub.aliases()).contains(verb))) {
+                return c;
+            }
+        }
+        return null;
     }
 
     public Optional<CommandLine> line(String name) {
@@ -97,6 +163,10 @@ public final class Commands {
         if (!cl.getCommandName().equals(group.name())) {
             throw new IllegalStateException("group " + group.name() + " defines command " + cl.getCommandName());
         }
+        return configure(group, cl);
+    }
+
+    private CommandLine configure(CommandGroup group, CommandLine cl) {
         if (group.command().isAnnotationPresent(StopAtPositional.class)) {
             cl.setStopAtPositional(true);
         }

@@ -210,8 +210,8 @@ public final class Dispatcher {
 
     private boolean execute(List<String> words) throws ParameterException {
         CommandGroup group = ctx.catalog().find(words.getFirst()).orElseThrow(() -> unknown(words));
-        CommandLine line = ctx.commands().line(group);
         List<String> args = words.subList(1, words.size());
+        CommandLine line = ctx.commands().lineFor(group, args);
         CommandSpec spec = line.getCommandSpec();
         if (!spec.subcommands().isEmpty()) {
             if (args.isEmpty()) {

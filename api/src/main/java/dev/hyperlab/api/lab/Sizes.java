@@ -57,6 +57,15 @@ public final class Sizes {
             default -> throw LabException.invalid(
                     "'" + text + "' has an unknown size unit '" + unit + "'", "use B, KiB, MiB, GiB, TiB, or KB, MB, GB, TB");
         };
+        if (num.length() <= 18 && num.indexOf('.') < 0) {
+            // a whole number (what nearly every spec gives: "4GiB"): exact in a long, without the BigDecimal a
+            // fraction needs; a script's 100,000 specs each parsed a size this way (issue 15)
+            long whole = Long.parseLong(num);
+            if (whole > Long.MAX_VALUE / mult) {
+                throw LabException.invalid("'" + text + "' is too large", "sizes go up to 8 EiB");
+            }
+            return whole * mult;
+        }
         java.math.BigDecimal value = new java.math.BigDecimal(num).multiply(java.math.BigDecimal.valueOf(mult));
         if (value.compareTo(java.math.BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
             throw LabException.invalid("'" + text + "' is too large", "sizes go up to 8 EiB");

@@ -1,6 +1,7 @@
 package dev.hyperlab.api.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -26,6 +27,21 @@ class SizesTest {
             long bytes = random.nextLong(1L << random.nextInt(1, 63));
             assertThat(Sizes.format(bytes)).as("%d bytes", bytes).isEqualTo(withStringFormat(bytes));
         }
+    }
+
+    @Test
+    void parseGivesWholeAndFractionalSizesExactlyAndRefusesWhatALongCannotHold() {
+        assertThat(Sizes.parse("4GiB")).isEqualTo(4L << 30);
+        assertThat(Sizes.parse(" 128 GiB ")).isEqualTo(128L << 30);
+        assertThat(Sizes.parse("007k")).isEqualTo(7 * 1024);
+        assertThat(Sizes.parse("0")).isZero();
+        assertThat(Sizes.parse("1.5KiB")).isEqualTo(1536);
+        assertThat(Sizes.parse("7PiB")).isEqualTo(7L << 50);
+        assertThat(Sizes.parse("8191PiB")).isEqualTo(8191L << 50); // the largest whole PiB a long holds
+        assertThat(Sizes.parse("9223372036854775807")).isEqualTo(Long.MAX_VALUE); // 19 digits: through BigDecimal
+        assertThatThrownBy(() -> Sizes.parse("8192PiB")).hasMessageContaining("too large");
+        assertThatThrownBy(() -> Sizes.parse("9223372036854775808")).hasMessageContaining("too large");
+        assertThatThrownBy(() -> Sizes.parse("999999999999999999TB")).hasMessageContaining("too large");
     }
 
     /** The unit by the double's binary exponent (1024 = 2^10), the rounded value written by %.1f. */

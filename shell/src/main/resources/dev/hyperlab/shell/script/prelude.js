@@ -106,15 +106,18 @@
             p = {};
             const names = bridge.methods(type);
             const voids = new Set(bridge.voids(type));
-            // each handle's own members, made in one Object.create (a defineProperty per member per handle was most
-            // of a short script's interpreted calls, and what first reached the JIT's compilation thresholds)
+            // each handle's own members, copied from this template by one Object.assign: plain data properties
+            // (writable, enumerable, configurable), as Object.create with a descriptor per member made them, without
+            // reading and checking a descriptor per member per handle (a defineProperty per member per handle was
+            // most of a short script's interpreted calls; a descriptor per member was still a tenth of a 100,000-VM
+            // storm's script thread, issue 15)
             const own = {};
             for (const name of names) {
                 const f = voids.has(name)
                     ? function (...args) { invoke(this[HANDLE], name, args); }
                     : function (...args) { return invoke(this[HANDLE], name, args); };
                 Object.defineProperty(p, name, { value: f, writable: true, configurable: true });
-                own[name] = { value: f, enumerable: true, writable: true, configurable: true };
+                own[name] = f;
             }
             Object.defineProperty(p, OWN, { value: own });
             const named = names.includes('name');
@@ -136,7 +139,7 @@
     // the methods are the handle's own enumerable members too, so Object.keys(vm) and for...in list them
     function handle(h, type) {
         const p = prototypeOf(type);
-        const o = Object.create(p, p[OWN]);
+        const o = Object.assign(Object.create(p), p[OWN]);
         Object.defineProperty(o, HANDLE, { value: h });
         return o;
     }

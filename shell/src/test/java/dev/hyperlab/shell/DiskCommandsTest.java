@@ -103,7 +103,7 @@ class DiskCommandsTest {
         ShellProcess.Run check = ok("disk check web.qcow2; disk check data.raw --json");
         assertThat(check.out()).contains(home.resolve("web.qcow2") + ": no errors were found", "\"corrupt\" : false");
 
-        ok("disk convert web.qcow2 web.raw --format raw; disk convert data.raw data.qcow2 --sync");
+        ok("disk convert web.qcow2 web.raw --format raw; disk convert data.raw data.qcow2");
         qemuImg("compare", "web.qcow2", "web.raw");
         qemuImg("compare", "data.raw", "data.qcow2");
         qemuImg("check", "data.qcow2");

@@ -135,27 +135,9 @@ public interface Lab {
     /**
      * Copies the image at {@code source} into a new file {@code target} ({@code qemu-img convert}): the backing chain is
      * read through, so the copy stands alone; holes and zero clusters stay sparse. {@code format} is {@code qcow2}
-     * (the default when empty) or {@code raw}. The lab records the copy. As with {@code qemu-img convert} (whose
-     * destination cache mode is {@code unsafe}), the copy is left in the page cache, not flushed to the disk: it is
-     * written under a temporary name and renamed when complete, so an interrupted or killed conversion never leaves
-     * part of an image under {@code target}, but a power loss before the kernel has written it back (seconds) can.
-     * {@link #convertDisk(String, String, String, boolean)} with {@code sync} makes it durable before returning.
+     * (the default when empty) or {@code raw}. The lab records the copy.
      */
     Disk convertDisk(String source, String target, String format);
-
-    /**
-     * {@link #convertDisk(String, String, String)}; with {@code sync} ({@code disk convert --sync}) the copy is on the
-     * disk (written past the page cache, then fsync) before it gets its name and before this returns, so that not even
-     * a power loss leaves part of it under {@code target}.
-     */
-    @API(status = EXPERIMENTAL, since = "0.4")
-    default Disk convertDisk(String source, String target, String format, boolean sync) {
-        if (!sync) {
-            return convertDisk(source, target, format);
-        }
-        throw LabException.notAllowed("this lab cannot make a converted image durable",
-                "convert without sync, then run sync");
-    }
 
     /**
      * Repairs the image at {@code path} as {@code qemu-img check -r all} does ({@code disk repair}): every refcount set

@@ -317,11 +317,8 @@ public final class LabDisks {
         return path;
     }
 
-    /**
-     * Converts the image at {@code source} into a new image {@code target}; returns the target's absolute path.
-     * {@code sync}: durable before it is named (see {@link dev.hyperlab.api.lab.Lab#convertDisk}).
-     */
-    public String convert(String source, String target, String formatName, boolean sync) {
+    /** Converts the image at {@code source} into a new image {@code target}; returns the target's absolute path. */
+    public String convert(String source, String target, String formatName) {
         // one look at the source (it exists, is an image, and its size), not two: each opens, probes and locks it
         String src = DiskFiles.absolute(source);
         long size = lab.images().inspect(src, DiskImage::virtualSize);
@@ -332,7 +329,7 @@ public final class LabDisks {
             throw LabException.invalid("cannot convert " + src + " to raw: its virtual size " + size
                     + " B is not a whole number of 512-byte sectors", "a raw image is whole sectors: convert it to qcow2");
         }
-        lab.images().convertDisk(src, dst, format, sync);
+        lab.images().convertDisk(src, dst, format);
         made.put(dst, new DiskOrigin(dst, "converted", src));
         return dst;
     }

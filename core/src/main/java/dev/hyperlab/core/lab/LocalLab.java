@@ -223,13 +223,8 @@ public final class LocalLab implements Lab, AutoCloseable {
 
     @Override
     public Disk convertDisk(String source, String target, String format) {
-        return convertDisk(source, target, format, false);
-    }
-
-    @Override
-    public Disk convertDisk(String source, String target, String format, boolean sync) {
         String[] path = new String[1];
-        change(m -> path[0] = m.disks().convert(source, target, format == null ? "" : format, sync));
+        change(m -> path[0] = m.disks().convert(source, target, format == null ? "" : format));
         return new DiskHandle(this, path[0]);
     }
 

@@ -353,12 +353,7 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     @Override
     public Disk convertDisk(String source, String target, String format) {
-        return convertDisk(source, target, format, false);
-    }
-
-    @Override
-    public Disk convertDisk(String source, String target, String format, boolean sync) {
-        return images().convertDisk(source, target, format, sync);
+        return images().convertDisk(source, target, format);
     }
 
     @Override

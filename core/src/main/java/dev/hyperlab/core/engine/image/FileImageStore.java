@@ -291,25 +291,16 @@ public final class FileImageStore implements ImageStore {
     }
 
     @Override
-    public void convertDisk(String source, String target, ImageFormat format, boolean sync) {
+    public void convertDisk(String source, String target, ImageFormat format) {
         Path file = Path.of(target);
         Path tmp = temporary(file);
         // the source is held as qemu-img convert holds it: nobody may write it while it is copied
         DiskFiles.query(resolve(source), open.get(key(source)), OpenMode.READ, img -> {
             try {
                 Files.deleteIfExists(tmp);
-                // Unsynced (qemu-img convert's default, cache=unsafe: it never flushes its output) the data stays in
-                // the page cache: a synced copy of the reference image waited ~0.5 s for the disk. The temporary name
-                // still keeps a killed conversion's part-image from appearing under the target's name.
-                ImageConverter.convert(img, tmp, format, Qcow2CreateOptions.DEFAULT_CLUSTER_SIZE, sync);
+                ImageConverter.convert(img, tmp, format, Qcow2CreateOptions.DEFAULT_CLUSTER_SIZE, true);
                 DiskFiles.query(tmp, null, OpenMode.INSPECT, copy -> null); // only an image that reads back appears
-                if (sync) {
-                    publish(tmp, file);
-                } else {
-                    // the directory is not fsynced either: the rename made durable before the data would let a power
-                    // loss show the name over missing data sooner, not later
-                    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-                }
+                publish(tmp, file);
             } catch (ImageException e) {
                 deleteQuietly(tmp);
                 throw LabException.invalid("cannot convert " + img.path() + ": " + e.getMessage(),

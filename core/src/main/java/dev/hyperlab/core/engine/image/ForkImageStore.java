@@ -96,9 +96,9 @@ public final class ForkImageStore implements ImageStore {
     }
 
     @Override
-    public void convertDisk(String source, String target, ImageFormat format, boolean sync) {
+    public void convertDisk(String source, String target, ImageFormat format) {
         if (own.has(source)) {
-            own.convertDisk(source, target, format, sync);
+            own.convertDisk(source, target, format);
         } else {
             original.inspect(source, img -> {
                 own.copy(img, target, format);

@@ -100,11 +100,9 @@ public interface ImageStore extends AutoCloseable {
 
     /**
      * Copies the image at {@code source} (read through its backing chain) into a new image {@code target} (absolute,
-     * checked with {@link #requireNew}); nothing remains of it on failure. A file store writes it under a temporary
-     * name and renames it when complete; {@code sync} makes it durable (fsync) before the rename, otherwise it is left
-     * in the page cache as {@code qemu-img convert} leaves its output.
+     * checked with {@link #requireNew}); nothing remains of it on failure.
      */
-    void convertDisk(String source, String target, dev.hyperlab.core.storage.ImageFormat format, boolean sync);
+    void convertDisk(String source, String target, dev.hyperlab.core.storage.ImageFormat format);
 
     /**
      * Runs {@code query} on the image at {@code path} (a path of this store, or an absolute file path): the store's

@@ -203,7 +203,7 @@ public final class MemoryImageStore implements ImageStore {
     }
 
     @Override
-    public void convertDisk(String source, String target, ImageFormat format, boolean sync) {
+    public void convertDisk(String source, String target, ImageFormat format) {
         inspect(source, img -> {
             copy(img, target, format);
             return null;

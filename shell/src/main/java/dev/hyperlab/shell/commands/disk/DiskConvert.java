@@ -13,9 +13,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "convert", description = {
         "Copy an image into a new file, as qemu-img convert does: the backing chain is read through, so the copy "
                 + "stands alone; holes and zero clusters stay sparse. The default format is qcow2 (qemu-img's is raw).",
-        "Relative paths resolve against the working directory; an existing DST is never replaced. The copy is "
-                + "written under a temporary name and renamed when complete; like qemu-img's, it is left in the page "
-                + "cache unless --sync is given."})
+        "Relative paths resolve against the working directory; an existing DST is never replaced."})
 final class DiskConvert extends ChangeCommand {
     @Parameters(index = "0", paramLabel = "SRC", description = "The image to copy.",
             completionCandidates = LiveNames.Disks.class)
@@ -27,11 +25,6 @@ final class DiskConvert extends ChangeCommand {
     @Option(names = "--format", paramLabel = "qcow2|raw", description = "Format of the copy (default qcow2).")
     String format = "";
 
-    @Option(names = "--sync", description = "Make the copy durable before it gets its name and the command returns "
-            + "(written past the page cache, then fsync), so that not even a power loss leaves part of it; by default "
-            + "it is left in the page cache, as qemu-img convert leaves its output.")
-    boolean sync;
-
     private Disk converted;
 
     DiskConvert(ShellContext ctx) {
@@ -40,7 +33,7 @@ final class DiskConvert extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
-        converted = lab.convertDisk(source, target, format, sync);
+        converted = lab.convertDisk(source, target, format);
     }
 
     @Override

@@ -73,7 +73,7 @@ final class HostBootPlans {
         }
         List<Object> order = new ArrayList<>(2 * host.bootOrder.size());
         for (String entry : host.bootOrder) {
-            String device = entry.equals("disk") ? "disk0" : entry.equals("net") ? "net0" : entry;
+            String device = device(entry);
             order.add(device);
             if (device.startsWith("net")) {
                 continue;
@@ -152,11 +152,16 @@ final class HostBootPlans {
         return false;
     }
 
+    /** A boot-order entry as a device name: the bare {@code disk} and {@code net} mean the first of each. */
+    private static String device(String entry) {
+        return entry.equals("disk") ? "disk0" : entry.equals("net") ? "net0" : entry;
+    }
+
     /** The host's boot devices in boot order: {@code disk}/{@code diskN} and {@code net}/{@code netN}. */
     static List<ImageBootDevice> devices(HostMachine host) {
         List<ImageBootDevice> out = new ArrayList<>();
         for (String entry : host.bootOrder) {
-            String device = entry.equals("disk") ? "disk0" : entry.equals("net") ? "net0" : entry;
+            String device = device(entry);
             if (device.startsWith("net")) {
                 out.add(ImageBootDevice.net(device));
                 continue;

@@ -13,8 +13,8 @@ import java.util.List;
  * boot in step set their timers for the same instants (240,000 timers of the 10,000-host storm fall on 6 instants). Events
  * are kept in runs: a run holds events of one time and priority in rising sequence, first in first out, and a 4-ary
  * min-heap orders the runs by (time, priority, sequence of their first event). An event scheduled at the time and
- * priority of a run it follows in sequence joins that run (the runs most recently added to are tried); any other starts
- * a run of its own. Two runs of the same time and priority are merged by the heap, which orders them by their first
+ * priority of a run it follows in sequence joins that run (found in a small table by its time and priority, which holds
+ * the run last started for that key; a collision only starts another run); any other starts a run of its own. Two runs of the same time and priority are merged by the heap, which orders them by their first
  * events. So a tied event costs an append and a take at the front (the run at the top stays there until a run of the
  * same instant and an earlier sequence is due), where one entry per event sifted through about nine levels of ties.
  * Empty runs are kept for reuse: adding and taking events allocates nothing once the runs have grown.
@@ -23,8 +23,8 @@ public final class EventQueue {
     private static final int ARITY = 4;
     private static final int SEQ_BITS = 56;
     private static final long SEQ_MASK = (1L << SEQ_BITS) - 1;
-    /** How many of the runs added to last an add tries before it starts a run. */
-    private static final int RECENT = 4;
+    /** Slots of the table of runs by (time, priority): a power of two. */
+    private static final int SLOTS = 256;
 
     /** Events of one time and priority in rising sequence: {@code seqs[head..tail)}, {@code events[head..tail)}. */
     private static final class Run {
@@ -63,9 +63,8 @@ public final class EventQueue {
     private Run[] heap = new Run[64];
     private int runs;
     private int size;
-    /** Runs added to last, tried first by {@link #add}; slots may hold runs no longer queued. */
-    private final Run[] recent = new Run[RECENT];
-    private int recentNext;
+    /** The run last started for a (time, priority) hashed to each slot; a slot may hold a run no longer queued. */
+    private final Run[] byKey = new Run[SLOTS];
     private final ArrayDeque<Run> spare = new ArrayDeque<>();
 
     /** A queued event with its ordering key, as persisted. */
@@ -83,14 +82,14 @@ public final class EventQueue {
         if (priority < 0 || priority > 127 || seq < 0 || seq > SEQ_MASK) {
             throw new IllegalArgumentException("priority 0..127 and sequence below 2^56 expected");
         }
-        for (Run r : recent) {
-            if (r != null && r.queued && r.time == time && r.priority == priority && r.seqs[r.tail - 1] < seq) {
-                r.append(seq, event); // its first event is unchanged: so is its place in the heap
-                size++;
-                return;
-            }
+        int slot = (int) ((time * 0x9E3779B97F4A7C15L + priority) >>> 56) & (SLOTS - 1);
+        Run r = byKey[slot];
+        if (r != null && r.queued && r.time == time && r.priority == priority && r.seqs[r.tail - 1] < seq) {
+            r.append(seq, event); // its first event is unchanged: so is its place in the heap
+            size++;
+            return;
         }
-        Run r = spare.isEmpty() ? new Run() : spare.pop();
+        r = spare.isEmpty() ? new Run() : spare.pop();
         r.time = time;
         r.priority = priority;
         r.head = 0;
@@ -98,8 +97,7 @@ public final class EventQueue {
         r.append(seq, event);
         r.order = ((long) priority << SEQ_BITS) | seq;
         r.queued = true;
-        recent[recentNext] = r;
-        recentNext = (recentNext + 1) % RECENT;
+        byKey[slot] = r;
         if (runs == heap.length) {
             heap = Arrays.copyOf(heap, runs * 2);
         }

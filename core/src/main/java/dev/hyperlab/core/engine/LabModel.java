@@ -232,7 +232,24 @@ public final class LabModel {
                 hostMachine(v.host).vms.add(v.name);
             }
         }
-        byName.put(m.name, m);
+        putByName(m);
+    }
+
+    /** Makes {@code m} the lab's machine of its name (the one it had of that name, if any, is no longer). */
+    private void putByName(Machine m) {
+        Machine old = byName.put(m.name, m);
+        if (old != null && old != m) {
+            old.leftLab();
+        }
+        m.enteredLab();
+    }
+
+    /** No machine is the lab's of {@code name} any more. */
+    private void removeByName(String name) {
+        Machine old = byName.remove(name);
+        if (old != null) {
+            old.leftLab();
+        }
     }
 
     /** The host or VM named {@code name}, or null. */
@@ -243,7 +260,7 @@ public final class LabModel {
     /** Takes host {@code name} out of the lab's tables (its images are the caller's). */
     void removeHost(String name) {
         hosts.remove(name);
-        byName.remove(name);
+        removeByName(name);
     }
 
     HostMachine hostMachine(String name) {
@@ -534,7 +551,7 @@ public final class LabModel {
         vm.hostMachine().starts.remove(vm);
         vm.hostMachine().vms.remove(vm.name);
         vms.remove(vm.name);
-        byName.remove(vm.name);
+        removeByName(vm.name);
     }
 
     /** Renames stopped VM {@code name} ({@code vm rename}, {@link VmRenames}). */
@@ -549,7 +566,7 @@ public final class LabModel {
             throw new IllegalStateException("VM " + vm.name + " still holds host resources");
         }
         vms.put(vm.name, vm);
-        byName.put(vm.name, vm);
+        putByName(vm);
     }
 
     // ---- snapshots (docs/snapshots.md) ---------------------------------------------------------------------------
@@ -621,7 +638,8 @@ public final class LabModel {
     void dispatch(SimEvent e) {
         switch (e) {
             case PartTimer t -> {
-                Machine m = byName.get(t.machine());
+                // the machine that set the timer while it is the lab's of that name (as the look-up would find it)
+                Machine m = t.target() != null && t.target().inLab() ? t.target() : byName.get(t.machine());
                 if (m != null) {
                     m.timerDue(t.run(), t.part());
                 }

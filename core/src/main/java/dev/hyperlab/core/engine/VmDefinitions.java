@@ -65,7 +65,8 @@ final class VmDefinitions {
         }
         // validate every disk before creating any image
         List<Object> parsed = new ArrayList<>();
-        for (String d : spec.disks()) {
+        for (int i = 0; i < spec.disks().size(); i++) { // a List.copyOf; by index, no iterator per VM of a storm
+            String d = spec.disks().get(i);
             Object disk = parseDisk(name, d);
             if (disk instanceof String path && parsed.contains(path)) {
                 throw LabException.invalid("VM " + name + " has " + path + " twice", "give each image once");
@@ -81,7 +82,8 @@ final class VmDefinitions {
             String dev = "disk0";
             disks.add(new VmDisk(dev, lab.images().createOverlay(name, dev, os.get(), layout), os.get().imageSize(), true));
         }
-        for (Object p : parsed) {
+        for (int i = 0; i < parsed.size(); i++) {
+            Object p = parsed.get(i);
             String dev = "disk" + disks.size();
             if (p instanceof Long size) {
                 disks.add(new VmDisk(dev, lab.images().createBlank(name, dev, size), size, true));

@@ -190,7 +190,8 @@ public final class SharedResource {
             return;
         }
         double dt = (now - lastUpdate) / 1e9;
-        for (Activity a : active) {
+        for (int i = 0; i < active.size(); i++) { // by index: no iterator object per tick
+            Activity a = active.get(i);
             a.remaining -= a.rate * dt;
         }
         lastUpdate = now;
@@ -221,7 +222,8 @@ public final class SharedResource {
     List<Activity> takeFinished(long now) {
         advanceTo(now);
         List<Activity> done = null;
-        for (Activity a : active) {
+        for (int i = 0; i < active.size(); i++) {
+            Activity a = active.get(i);
             if (a.remaining <= a.rate * 1e-9 || a.remaining <= 0) {
                 if (done == null) {
                     done = new ArrayList<>(2);
@@ -236,7 +238,8 @@ public final class SharedResource {
         for (int i = 0; i < active.size(); i++) {
             active.get(i).index = i;
         }
-        for (Activity a : done) {
+        for (int i = 0; i < done.size(); i++) {
+            Activity a = done.get(i);
             a.index = -1;
             a.remaining = 0;
             a.rate = 0;

@@ -236,7 +236,8 @@ public final class Simulation {
         }
         List<Activity> done = r.takeFinished(now);
         markDirty(r);
-        for (Activity a : done) {
+        for (int i = 0; i < done.size(); i++) { // by index: no iterator object per tick
+            Activity a = done.get(i);
             a.owner.activityDone(a, now);
         }
     }

@@ -28,6 +28,8 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
     private StepRun current;
     /** The keys its user enrolled for Secure Boot. */
     public final EnrolledKeys enrolledKeys = new EnrolledKeys();
+    /** Whether the lab finds it by its name now (a removed or replaced machine is not): see {@link PartTimer#target}. */
+    private boolean inLab;
 
     Machine(String name, MachineEnv env) {
         this.name = name;
@@ -36,6 +38,21 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
 
     public String name() {
         return name;
+    }
+
+    /** Whether the lab's machine of its name is this one (the lab keeps it up to date). */
+    public boolean inLab() {
+        return inLab;
+    }
+
+    /** The lab took it into its tables under its name. */
+    public void enteredLab() {
+        inLab = true;
+    }
+
+    /** The lab took it out of its tables, or put another machine under its name. */
+    public void leftLab() {
+        inLab = false;
     }
 
     /** The run number: each plan or stop bumps it, so a timer or a wait can tell that the run it knew is over. */

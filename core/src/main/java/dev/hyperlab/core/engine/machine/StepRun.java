@@ -168,7 +168,7 @@ public final class StepRun implements ActivityOwner {
 
     private void timer(Simulation sim, int part, long nanos) {
         restoreDue(part, sim.now() + nanos);
-        sim.after(nanos, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run(), part));
+        sim.after(nanos, Simulation.PRIORITY_TIMER, new PartTimer(machine.name, machine.run(), part, machine));
     }
 
     /** Puts back when a timer part is due, read from its timer event in a saved lab. */

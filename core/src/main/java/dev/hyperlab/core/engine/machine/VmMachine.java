@@ -417,7 +417,9 @@ public final class VmMachine extends Machine {
      */
     private dev.hyperlab.api.spi.GuestDriver driverFor(dev.hyperlab.api.spi.DeviceClass device) {
         Extensions ext = env.extensions();
-        for (String id : driversPresent()) {
+        List<String> present = driversPresent(); // a List.copyOf: walked by index, no iterator per call
+        for (int i = 0; i < present.size(); i++) {
+            String id = present.get(i);
             if (!ext.hasDriver(id)) {
                 continue; // a plugin's driver whose plugin is gone: it did not load
             }
@@ -467,7 +469,9 @@ public final class VmMachine extends Machine {
 
     /** Whether the guest has a driver that can run a balloon. */
     boolean balloonCapable() {
-        for (String id : driversPresent()) {
+        List<String> present = driversPresent(); // a List.copyOf: walked by index, no iterator per call
+        for (int i = 0; i < present.size(); i++) {
+            String id = present.get(i);
             Extensions ext = env.extensions();
             if (!ext.hasDriver(id)) {
                 continue; // a plugin's driver whose plugin is gone: its capabilities are unknown, so none are assumed

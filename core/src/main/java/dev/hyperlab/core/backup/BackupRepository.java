@@ -486,7 +486,11 @@ public final class BackupRepository {
                     BackupPipeline pipeline = dryRun ? null
                             : new BackupPipeline(backend, index, codec, packTarget)) {
                 Trees old = parent == null ? null : new Trees(index, new BlobReader(backend, index, codec));
-                FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns, fileHook);
+                // the parent's directories keep their names when it listed each of them whole (FileBackup)
+                Manifest.FileSet was = parent == null ? null : parent.manifest().files();
+                long parentTime = was != null && was.leftOut() == 0 && was.paths().equals(selection.paths())
+                        && was.excludes().equals(excludes) ? was.time() : Long.MIN_VALUE;
+                FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns, fileHook, parentTime);
                 FileBackup.Outcome out = walk.run(selection, parent == null ? null
                         : parent.manifest().files().tree());
                 warnings.addAll(out.warnings());
@@ -494,7 +498,7 @@ public final class BackupRepository {
                 if (dryRun) {
                     Manifest m = new Manifest(host, "files", labTime, parents, config, List.of(), List.of(),
                             0, 0, 0, new Manifest.FileSet(ObjectId.sha256(new byte[0]), selection.paths(),
-                            excludes, time, out.counts()));
+                            excludes, time, out.counts(), out.leftOut()));
                     return new FileBackupResult(m.info(""), 0, out.bytesToRead(), 0, out.leftOut(), warnings);
                 }
                 pipeline.drain();
@@ -502,7 +506,8 @@ public final class BackupRepository {
                 int packs = pipeline.finish().size();
                 Manifest manifest = new Manifest(host, "files", labTime, parents, config, List.of(), List.of(),
                         out.bytesRead(), pipeline.blobsAdded(), pipeline.bytesAdded(),
-                        new Manifest.FileSet(root, selection.paths(), List.copyOf(excludes), time, out.counts()));
+                        new Manifest.FileSet(root, selection.paths(), List.copyOf(excludes), time, out.counts(),
+                                out.leftOut()));
                 byte[] plain = manifest.encode();
                 String id = cipher.fileId(plain).hex();
                 backend.save(FileKind.MANIFEST, id, cipher.seal(Manifest.AAD, plain));

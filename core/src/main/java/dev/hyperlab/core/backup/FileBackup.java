@@ -28,6 +28,15 @@ import java.util.concurrent.LinkedBlockingDeque;
  * recorded, and whose blobs the repository still lists, is not read again; its content and extended attributes are
  * the parent's. Anything else is read.
  *
+ * <p><b>Names kept.</b> A directory is not listed again when the parent's names for it are known to be all its names:
+ * its type, modification and change times and inode are those the parent recorded; its file system moves those times
+ * with every name added, removed or renamed ({@link FileSource#timesCoverNames}); the parent left nothing out and had
+ * the same paths and exclude patterns (so it listed every directory it walked whole, and kept every name but the
+ * excluded ones, which are excluded again); and the recorded change time is more than {@link #RACY_NANOS} before the
+ * parent began, so a name added after the parent listed the directory would have moved it to another value (a change
+ * within the same clock tick, or the same second where a file system keeps seconds, would not). Every entry is still
+ * stat-ed: a file's change does not move its directory's times, and the entry's own times decide whether it is read.
+ *
  * <p><b>What goes wrong on a live system</b> is reported, never fatal: a name that vanished between listing and
  * reading, a file or directory that cannot be read (permission denied: skipped, with a warning), a file whose size
  * or times changed while it was read (kept as read, with a warning; a file that shrank ends where its data ended,
@@ -37,6 +46,13 @@ import java.util.concurrent.LinkedBlockingDeque;
 final class FileBackup {
     /** Deeper directories are left out with a warning: no real tree comes near, and it bounds the recursion. */
     static final int MAX_DEPTH = 1000;
+
+    /**
+     * How long before the parent backup began a directory's change time must be for its names to be kept: two
+     * seconds, the coarsest time a kept file system records (ext2/3 with 128-byte inodes keep whole seconds), and
+     * more than a clock tick of the others.
+     */
+    static final long RACY_NANOS = 2_000_000_000L;
 
     /**
      * Called with a regular file's displayed path just before it is opened ({@code opened} false) and once it is open,
@@ -182,6 +198,10 @@ final class FileBackup {
     private final byte[] buf;
     private final List<byte[]> path = new ArrayList<>();
     private final Map<Inode, FirstRead> links = new HashMap<>();
+    /** Directories changed before this (seconds, nanoseconds) keep their names; MIN_VALUE: none do. */
+    private final long keepSec;
+    private final int keepNsec;
+    private long namesKept;
     private Prefetch prefetch;
     private long files;
     private long directories;
@@ -197,9 +217,11 @@ final class FileBackup {
     /**
      * @param pipeline where chunks and trees go; null for a dry run, which reads no file and stores nothing
      * @param old the parent backup's trees, or null when there is none
+     * @param parentTime when the parent backup began (nanoseconds since the epoch) when its directories' names can be
+     *     kept (it left nothing out and had the same paths and excludes), or {@link Long#MIN_VALUE}
      */
     FileBackup(FileSource fs, BackupPipeline pipeline, RepositoryIndex index, Trees old, List<PathPattern> excludes,
-            Hook hook) {
+            Hook hook, long parentTime) {
         this.fs = fs;
         this.hook = hook;
         this.pipeline = pipeline;
@@ -207,6 +229,15 @@ final class FileBackup {
         this.old = old;
         this.excludes = List.copyOf(excludes);
         this.buf = pipeline == null ? null : new byte[ContentChunker.BUFFER];
+        long limit = parentTime == Long.MIN_VALUE || old == null ? Long.MIN_VALUE
+                : parentTime - RACY_NANOS;
+        this.keepSec = limit == Long.MIN_VALUE ? Long.MIN_VALUE : Math.floorDiv(limit, 1_000_000_000L);
+        this.keepNsec = limit == Long.MIN_VALUE ? 0 : (int) Math.floorMod(limit, 1_000_000_000L);
+    }
+
+    /** Directories whose names were kept from the parent backup rather than listed. */
+    long namesKept() {
+        return namesKept;
     }
 
     /** Walks {@code selection}; {@code parentRoot} is the parent backup's root tree, or null. */
@@ -216,9 +247,9 @@ final class FileBackup {
         prefetch = old == null || parentRoot == null ? null : new Prefetch(old);
         try {
             if (selection.root().whole) {
-                contents(fd, parentRoot, root);
+                contents(fd, parentRoot, false, root);
             } else {
-                partial(fd, selection.root(), oldTree(parentRoot), root);
+                partial(fd, selection.root(), orEmpty(oldTree(parentRoot)), root);
             }
         } finally {
             fs.close(fd);
@@ -261,8 +292,8 @@ final class FileBackup {
                 try {
                     List<Xattr> xattrs = xattrs(dir);
                     TreeId sub = new TreeId();
-                    partial(dir, c.getValue(), o != null && o.type() == FileType.DIRECTORY ? oldTree(o.subtree())
-                            : List.of(), sub);
+                    partial(dir, c.getValue(), o != null && o.type() == FileType.DIRECTORY
+                            ? orEmpty(oldTree(o.subtree())) : List.of(), sub);
                     directories++;
                     pending.add(new Pending(node(name, st, null, xattrs), null, sub));
                 } finally {
@@ -301,10 +332,11 @@ final class FileBackup {
         try {
             directories++;
             boolean was = o != null && o.type() == FileType.DIRECTORY;
+            boolean unchanged = was && o.unchanged(st);
             // a change of its extended attributes moves its change time, as for a file
-            List<Xattr> xattrs = was && o.unchanged(st) ? o.xattrs() : xattrs(fd);
+            List<Xattr> xattrs = unchanged ? o.xattrs() : xattrs(fd);
             TreeId tree = new TreeId();
-            contents(fd, was ? o.subtree() : null, tree);
+            contents(fd, was ? o.subtree() : null, unchanged && keepsNames(fd, st), tree);
             pending.add(new Pending(node(name, st, null, xattrs), null, tree));
         } finally {
             fs.close(fd);
@@ -312,17 +344,30 @@ final class FileBackup {
     }
 
     /**
+     * Whether unchanged directory {@code fd} (stat {@code st}) keeps the parent backup's names (see the class
+     * comment): its change time is before the limit and its file system moves its times with its names.
+     */
+    private boolean keepsNames(int fd, FileStat st) {
+        if (keepSec == Long.MIN_VALUE) {
+            return false;
+        }
+        boolean before = st.ctimeSec() < keepSec || st.ctimeSec() == keepSec && st.ctimeNsec() < keepNsec;
+        return before && fs.timesCoverNames(fd, st.dev());
+    }
+
+    /**
      * Every entry of open directory {@code fd}, in name order, then its tree: the parent backup's tree
      * {@code oldId} (null when there is none) when every entry is the same as there, so an unchanged directory is
-     * neither encoded nor hashed again.
+     * neither encoded nor hashed again. With {@code keepNames}, the names are the parent's, when its tree was read.
      */
-    private void contents(int fd, ObjectId oldId, TreeId tree) throws IOException {
-        List<TreeNode> oldEntries = oldTree(oldId);
+    private void contents(int fd, ObjectId oldId, boolean keepNames, TreeId tree) throws IOException {
+        List<TreeNode> loaded = oldTree(oldId);
+        List<TreeNode> oldEntries = orEmpty(loaded);
         if (prefetch != null) {
             prefetch.ahead(oldEntries);
         }
         try {
-            walkContents(fd, oldId, oldEntries, tree);
+            walkContents(fd, oldId, oldEntries, keepNames && oldId != null && loaded != null, tree);
         } finally {
             if (prefetch != null) {
                 prefetch.forget(oldEntries);
@@ -330,19 +375,30 @@ final class FileBackup {
         }
     }
 
-    private void walkContents(int fd, ObjectId oldId, List<TreeNode> oldEntries, TreeId tree) throws IOException {
-        List<DirEntry> names;
-        try {
-            names = fs.list(fd, "list");
-        } catch (PosixException e) {
-            leaveOut(where() + ": " + e.reason() + "; its contents are left out");
-            names = List.of();
+    private void walkContents(int fd, ObjectId oldId, List<TreeNode> oldEntries, boolean keepNames, TreeId tree)
+            throws IOException {
+        List<byte[]> sorted;
+        if (keepNames) {
+            // the parent's names, in the byte order its walk stored them
+            sorted = new ArrayList<>(oldEntries.size());
+            for (TreeNode e : oldEntries) {
+                sorted.add(e.name());
+            }
+            namesKept++;
+        } else {
+            List<DirEntry> names;
+            try {
+                names = fs.list(fd, "list");
+            } catch (PosixException e) {
+                leaveOut(where() + ": " + e.reason() + "; its contents are left out");
+                names = List.of();
+            }
+            sorted = new ArrayList<>(names.size());
+            for (DirEntry e : names) {
+                sorted.add(e.name());
+            }
+            sorted.sort(Arrays::compareUnsigned);
         }
-        List<byte[]> sorted = new ArrayList<>(names.size());
-        for (DirEntry e : names) {
-            sorted.add(e.name());
-        }
-        sorted.sort(Arrays::compareUnsigned);
         List<Pending> pending = new ArrayList<>(sorted.size());
         int oi = 0;
         for (byte[] name : sorted) {
@@ -595,7 +651,10 @@ final class FileBackup {
         return false;
     }
 
-    /** The parent backup's entries of tree {@code id}; none when there is no parent or the tree cannot be read. */
+    /**
+     * The parent backup's entries of tree {@code id}: none when there is no parent, null (with a warning) when the
+     * tree cannot be read.
+     */
     private List<TreeNode> oldTree(ObjectId id) {
         if (old == null || id == null) {
             return List.of();
@@ -605,8 +664,12 @@ final class FileBackup {
         } catch (IOException e) {
             warn(where() + ": the previous backup's tree cannot be read (" + e.getMessage() + "); its files are read"
                     + " again");
-            return List.of();
+            return null;
         }
+    }
+
+    private static List<TreeNode> orEmpty(List<TreeNode> entries) {
+        return entries == null ? List.of() : entries;
     }
 
     private static TreeNode find(List<TreeNode> entries, byte[] name) {

@@ -79,9 +79,13 @@ record Manifest(
     /**
      * What a file backup holds: the tree of the root directory, the paths it was asked for (as {@code backup ls}
      * shows names), the exclude patterns, the wall-clock time it began (nanoseconds since the epoch: file backups are
-     * of the real machine, outside the lab) and what it counted.
+     * of the real machine, outside the lab), what it counted, and how many entries it left out (vanished, unreadable,
+     * too deep: every warning that ends in "left out" or "skipped"; -1 when the manifest predates the count): a backup
+     * that left nothing out holds every name of every directory it walked whole, which its child relies on to keep a
+     * directory's names without listing it again.
      */
-    record FileSet(ObjectId tree, List<String> paths, List<String> excludes, long time, FileCounts counts) {
+    record FileSet(ObjectId tree, List<String> paths, List<String> excludes, long time, FileCounts counts,
+            long leftOut) {
         private String problem() {
             if (paths.isEmpty() || paths.size() > MAX_PATHS) {
                 return "it lists " + paths.size() + " paths (1 to " + MAX_PATHS + ")";
@@ -101,7 +105,7 @@ record Manifest(
             if (excludes.size() > MAX_PATHS) {
                 return "more than " + MAX_PATHS + " exclude patterns";
             }
-            return time < 0 || !counts.valid() ? "negative time or counts" : null;
+            return time < 0 || !counts.valid() || leftOut < -1 ? "negative time or counts" : null;
         }
     }
 
@@ -146,6 +150,7 @@ record Manifest(
             fj.put("excludes", files.excludes());
             fj.put("time", files.time());
             fj.put("counts", files.counts().toJson());
+            fj.put("leftOut", files.leftOut());
             json.put("files", fj);
         }
         json.put("notes", notes);
@@ -168,7 +173,8 @@ record Manifest(
                         List.copyOf((List<String>) DocumentFields.field(f, "paths", List.class, what)),
                         List.copyOf((List<String>) DocumentFields.field(f, "excludes", List.class, what)),
                         DocumentFields.longField(f, "time", what),
-                        FileCounts.fromJson(DocumentFields.object(f.get("counts"), what + " counts"), what));
+                        FileCounts.fromJson(DocumentFields.object(f.get("counts"), what + " counts"), what),
+                        f.containsKey("leftOut") ? DocumentFields.longField(f, "leftOut", what) : -1);
             }
             List<Disk> disks = new ArrayList<>();
             for (Object o : DocumentFields.field(json, "disks", List.class, what)) {

@@ -58,4 +58,14 @@ public interface FileSource {
 
     /** The name of group {@code gid}, or empty when the source has none. */
     String groupName(int gid);
+
+    /**
+     * Whether open directory {@code fd} (on device {@code dev}) is on a file system known to move a directory's
+     * modification and change times whenever a name in it is added, removed or renamed, so that a directory whose
+     * times have not moved since it was listed still holds the names it held (a file backup then need not list it
+     * again). False unless the source knows: network, pseudo and union file systems are not counted on.
+     */
+    default boolean timesCoverNames(int fd, long dev) {
+        return false;
+    }
 }

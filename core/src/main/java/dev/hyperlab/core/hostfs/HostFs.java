@@ -52,6 +52,8 @@ public final class HostFs implements FileSource, AutoCloseable {
     private final long[] times = new long[4];
     private final Map<Integer, String> users = new HashMap<>();
     private final Map<Integer, String> groups = new HashMap<>();
+    private final Map<Long, Boolean> timesCoverNames = new HashMap<>();
+    private final byte[] statfs = new byte[128];
 
     private HostFs() {}
 
@@ -252,6 +254,39 @@ public final class HostFs implements FileSource, AutoCloseable {
                 at += reclen;
             }
         }
+    }
+
+    /**
+     * {@code f_type} values ({@code statfs(2)}) of the local file systems whose directories' modification and change
+     * times move with every name added, removed or renamed in them (POSIX requires it of {@code creat}, {@code link},
+     * {@code mkdir}, {@code mknod}, {@code rename}, {@code rmdir}, {@code symlink} and {@code unlink}; these file
+     * systems do it for every entry): ext2/3/4, XFS, Btrfs, tmpfs. NFS, FUSE, overlayfs, /proc and sysfs are left out
+     * (a directory there can change without its times moving).
+     */
+    private static final long[] TIMES_COVER_NAMES = {0xEF53L, 0x58465342L, 0x9123683EL, 0x01021994L};
+
+    /** By the file system's type ({@code fstatfs}), asked once per device. */
+    @Override
+    public boolean timesCoverNames(int fd, long dev) {
+        Boolean known = timesCoverNames.get(dev);
+        if (known != null) {
+            return known;
+        }
+        boolean covers = false;
+        try {
+            int r = (int) Posix.FSTATFS.invokeExact(state, fd, seg(statfs));
+            if (r == 0) {
+                // f_type is the first field, a long on 64-bit Linux (x86-64 and AArch64)
+                long type = ByteBuffer.wrap(statfs).order(ByteOrder.nativeOrder()).getLong(0);
+                for (long t : TIMES_COVER_NAMES) {
+                    covers |= type == t;
+                }
+            }
+        } catch (Throwable t) {
+            throw broken(t);
+        }
+        timesCoverNames.put(dev, covers);
+        return covers;
     }
 
     // ---- data ---------------------------------------------------------------------------------------------------

@@ -92,6 +92,7 @@ final class Posix {
     static final MethodHandle FCHMODAT;
     static final MethodHandle FUTIMENS;
     static final MethodHandle UTIMENSAT;
+    static final MethodHandle FSTATFS;
     static final MethodHandle GETPWUID_R;
     static final MethodHandle GETGRGID_R;
     static final MethodHandle STRERROR;
@@ -105,7 +106,7 @@ final class Posix {
         O_NOFOLLOW = x86 ? 0400000 : 0100000;
 
         String why = null;
-        MethodHandle[] h = new MethodHandle[29];
+        MethodHandle[] h = new MethodHandle[30];
         VarHandle errno = null;
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             why = "file backups need Linux (this is " + System.getProperty("os.name") + ")";
@@ -146,6 +147,7 @@ final class Posix {
                 h[k++] = call(linker, libc, "fchmodat", FunctionDescriptor.of(i, i, a, i, i), -1);
                 h[k++] = call(linker, libc, "futimens", FunctionDescriptor.of(i, i, a), -1);
                 h[k++] = call(linker, libc, "utimensat", FunctionDescriptor.of(i, i, a, a, i), -1);
+                h[k++] = call(linker, libc, "fstatfs", FunctionDescriptor.of(i, i, a), -1);
                 // name look-ups may read /etc or ask a directory service: not critical, native buffers only
                 h[k++] = linker.downcallHandle(libc.find("getpwuid_r").orElseThrow(),
                         FunctionDescriptor.of(i, i, a, a, l, a));
@@ -185,6 +187,7 @@ final class Posix {
         FCHMODAT = h[k++];
         FUTIMENS = h[k++];
         UTIMENSAT = h[k++];
+        FSTATFS = h[k++];
         GETPWUID_R = h[k++];
         GETGRGID_R = h[k++];
         STRERROR = h[k++];

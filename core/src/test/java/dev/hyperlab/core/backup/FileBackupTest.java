@@ -406,6 +406,154 @@ class FileBackupTest {
         }
     }
 
+    /** This machine's files, counting the directories listed. */
+    private static final class CountingFs implements dev.hyperlab.core.hostfs.FileSource {
+        final HostFs fs;
+        int listed;
+
+        CountingFs(HostFs fs) {
+            this.fs = fs;
+        }
+
+        @Override public int openDirectory(int dir, byte[] name, String what) throws IOException {
+            return fs.openDirectory(dir, name, what);
+        }
+        @Override public int openForReading(int dir, byte[] name, String what) throws IOException {
+            return fs.openForReading(dir, name, what);
+        }
+        @Override public int openPath(int dir, byte[] name, String what) throws IOException {
+            return fs.openPath(dir, name, what);
+        }
+        @Override public void close(int fd) {
+            fs.close(fd);
+        }
+        @Override public dev.hyperlab.core.hostfs.FileStat stat(int dir, byte[] name, String what) throws IOException {
+            return fs.stat(dir, name, what);
+        }
+        @Override public dev.hyperlab.core.hostfs.FileStat stat(int fd, String what) throws IOException {
+            return fs.stat(fd, what);
+        }
+        @Override public List<DirEntry> list(int fd, String what) throws IOException {
+            listed++;
+            return fs.list(fd, what);
+        }
+        @Override public int read(int fd, long pos, byte[] buf, int off, int len, String what) throws IOException {
+            return fs.read(fd, pos, buf, off, len, what);
+        }
+        @Override public long seek(int fd, long pos, boolean hole, String what) throws IOException {
+            return fs.seek(fd, pos, hole, what);
+        }
+        @Override public byte[] readLink(int dir, byte[] name, String what) throws IOException {
+            return fs.readLink(dir, name, what);
+        }
+        @Override public List<dev.hyperlab.core.hostfs.Xattr> xattrs(int fd, String what)
+                throws dev.hyperlab.core.hostfs.PosixException {
+            return fs.xattrs(fd, what);
+        }
+        @Override public List<dev.hyperlab.core.hostfs.Xattr> xattrsAt(int dir, byte[] name, String what)
+                throws dev.hyperlab.core.hostfs.PosixException {
+            return fs.xattrsAt(dir, name, what);
+        }
+        @Override public String userName(int uid) {
+            return fs.userName(uid);
+        }
+        @Override public String groupName(int gid) {
+            return fs.groupName(gid);
+        }
+        @Override public boolean timesCoverNames(int fd, long dev) {
+            return fs.timesCoverNames(fd, dev);
+        }
+    }
+
+    private static String times(dev.hyperlab.core.hostfs.FileStat st) {
+        return st.mtimeSec() + "." + st.mtimeNsec() + " " + st.ctimeSec() + "." + st.ctimeNsec() + " " + st.ino();
+    }
+
+    private FileBackupResult backup(BackupRepository repo, CountingFs fs, Path path, String... excludes)
+            throws IOException {
+        time += 1_000_000_000L;
+        fs.listed = 0;
+        return repo.backupFiles("host1", fs, List.of(path.toString()), List.of(excludes), java.util.Map.of(), time,
+                false);
+    }
+
+    @Test
+    void unchangedDirectoriesKeepTheirNamesButEveryFileIsStillStatedAndAChangedOneRead() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("kept"));
+        Path d = Files.createDirectories(src.resolve("d"));
+        Path e = Files.createDirectories(src.resolve("e"));
+        Files.writeString(d.resolve("a.txt"), "alpha\n");
+        Files.writeString(d.resolve("b.txt"), "beta\n");
+        Files.writeString(e.resolve("c.txt"), "gamma\n");
+        try (HostFs host = HostFs.open()) {
+            CountingFs fs = new CountingFs(host);
+            int fd = host.openDirectory(HostFs.CWD, src.toString().getBytes(StandardCharsets.UTF_8), "src");
+            boolean covers = host.timesCoverNames(fd, host.stat(fd, "src").dev());
+            host.close(fd);
+            org.junit.jupiter.api.Assumptions.assumeTrue(covers, "the test directory's file system is not one whose"
+                    + " directory times cover their names");
+            BackupRepository repo = repo(true);
+            // the backups' times are far after the directories' change times (RACY_NANOS)
+            time = 4_000_000_000_000_000_000L;
+
+            // a backup of d alone: the tree it keeps for src holds d only, so the next one (of src) lists src
+            FileBackupResult partialFirst = backup(repo, fs, d);
+            FileBackupResult first = backup(repo, fs, src);
+            assertThat(first.backup().parents()).containsExactly(partialFirst.backup().id());
+            assertThat(fs.listed).as("other paths than the parent's: every directory listed").isEqualTo(3);
+            assertThat(first.backup().files().files()).isEqualTo(3);
+
+            FileBackupResult same = backup(repo, fs, src);
+            assertThat(fs.listed).as("nothing changed: no directory listed").isZero();
+            assertThat(same.bytesRead()).isZero();
+            assertThat(same.backup().files().unchangedFiles()).isEqualTo(3);
+
+            // new content with the old modification time put back: d's times do not move, a.txt's change time does
+            FileTime mtime = Files.getLastModifiedTime(d.resolve("a.txt"));
+            byte[] dName = d.toString().getBytes(StandardCharsets.UTF_8);
+            String dirBefore = times(host.stat(HostFs.CWD, dName, "d"));
+            Files.writeString(d.resolve("a.txt"), "ALPHA\n");
+            Files.setLastModifiedTime(d.resolve("a.txt"), mtime);
+            assertThat(Files.getLastModifiedTime(d.resolve("a.txt"))).isEqualTo(mtime);
+            assertThat(times(host.stat(HostFs.CWD, dName, "d"))).as("d's times unchanged").isEqualTo(dirBefore);
+            FileBackupResult changed = backup(repo, fs, src);
+            assertThat(fs.listed).as("no directory's times moved").isZero();
+            assertThat(changed.backup().files().changedFiles()).isEqualTo(1);
+            assertThat(changed.bytesRead()).isEqualTo("ALPHA\n".length());
+
+            // a name added moves e's times: e alone is listed, the new file found
+            Files.writeString(e.resolve("new.txt"), "new\n");
+            FileBackupResult added = backup(repo, fs, src);
+            assertThat(fs.listed).isEqualTo(1);
+            assertThat(added.backup().files().newFiles()).isEqualTo(1);
+            assertThat(added.bytesRead()).isEqualTo(4);
+
+            // other exclude patterns than the parent's: every directory listed, what was excluded is found
+            FileBackupResult excluding = backup(repo, fs, src, src + "/d/b.txt");
+            assertThat(excluding.backup().files().files()).isEqualTo(3);
+            FileBackupResult afterExcluding = backup(repo, fs, src);
+            assertThat(fs.listed).isEqualTo(3);
+            assertThat(afterExcluding.backup().files().files()).isEqualTo(4);
+
+            // a parent that began within RACY_NANOS of the directories' change times: every directory listed
+            dev.hyperlab.core.hostfs.FileStat top = host.stat(HostFs.CWD,
+                    src.toString().getBytes(StandardCharsets.UTF_8), "src");
+            time = top.ctimeSec() * 1_000_000_000L + top.ctimeNsec();
+            BackupRepository racy = BackupRepository.init(tmp.resolve("repo2"), Optional.empty(),
+                    TestDisks.fastKdf(), 3);
+            backup(racy, fs, src);
+            FileBackupResult racySecond = backup(racy, fs, src);
+            assertThat(fs.listed).isEqualTo(3);
+            assertThat(racySecond.backup().files().unchangedFiles()).isEqualTo(4);
+
+            List<String> now = FileTrees.describe(src.toString());
+            Path target = tmp.resolve("restored");
+            repo.restoreFiles(afterExcluding.backup().id(), target.toString(), List.of(), false);
+            assertThat(restoredBelow(target, src)).containsExactlyElementsOf(now);
+            assertThat(repo.check(true).errors()).isEmpty();
+        }
+    }
+
     private static List<String> names(String dir) throws IOException {
         List<String> out = new ArrayList<>();
         try (HostFs fs = HostFs.open()) {

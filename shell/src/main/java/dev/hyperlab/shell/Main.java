@@ -93,8 +93,12 @@ public final class Main {
         boolean images = inv.commands()
                 .map(c -> java.util.regex.Pattern.compile(IMAGE_WORDS).matcher(c).find()).orElse(true);
         Thread.ofPlatform().daemon().name("hyperlab-warm-up").start(() -> {
-            Commands.warmUp();
-            java.math.BigDecimal.ZERO.signum();
+            try {
+                Commands.warmUp();
+                java.math.BigDecimal.ZERO.signum();
+            } catch (RuntimeException | LinkageError e) {
+                // nothing made ahead: the command makes it, and reports what fails, as it would have
+            }
             SparseFiles.linkNativeCalls(images);
         });
         Path dir = inv.lab().map(ShellHome::lab).orElseGet(ShellHome::defaultLab);

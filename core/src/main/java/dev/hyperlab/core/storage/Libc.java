@@ -121,7 +121,7 @@ final class Libc {
                 Objects.requireNonNull(Errno.ERRNO);
             }
         } catch (RuntimeException | LinkageError e) {
-            // a call that cannot be linked fails when made, with its name (as it did before this linked lazily)
+            // a call that cannot be linked fails when it is made, naming the call (IllegalStateException)
         }
     }
 

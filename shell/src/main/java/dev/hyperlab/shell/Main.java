@@ -6,6 +6,7 @@ import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.core.storage.SparseFiles;
 import dev.hyperlab.shell.batch.Batch;
 import dev.hyperlab.shell.command.CallOptions;
+import dev.hyperlab.shell.command.Commands;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.command.ShellHome;
 import dev.hyperlab.shell.commands.Demo;
@@ -33,6 +34,10 @@ import java.util.function.Supplier;
  */
 public final class Main {
     private Main() {}
+
+    /** Words of a {@code -c} line whose commands may open, lock or convert images (see {@link #run}). */
+    private static final String IMAGE_WORDS = "(^|[^a-z-])(disk|backup|snapshot|clone|start|create|run|js|java|demo"
+            + "|apply|migrate|maintenance|restore|convert)([^a-z-]|$)";
 
     public static void main(String[] args) {
         int status = run(args);
@@ -79,8 +84,23 @@ public final class Main {
             out.flush();
             return 0;
         }
-        // the system calls the storage code uses link on a spare core while this one opens the lab
-        Thread.ofPlatform().daemon().name("hyperlab-link-natives").start(SparseFiles::linkNativeCalls);
+        // On a spare core while this one parses the command and opens the lab: picocli's first definition made (the
+        // annotations' proxy classes: Commands.warmUp), the system calls the storage code will use linked, and
+        // BigDecimal initialised (the static fields of Jackson's parser need it when lab.json is
+        // read: its class initialisation, interpreted, took 10 ms and more of every command on this thread). A line
+        // that names no command working on images gets statx alone (every lab's files are measured): the other four
+        // calls were 40 ms of CPU for nothing in `lab info` (docs/performance.md, issue 15).
+        boolean images = inv.commands()
+                .map(c -> java.util.regex.Pattern.compile(IMAGE_WORDS).matcher(c).find()).orElse(true);
+        Thread.ofPlatform().daemon().name("hyperlab-warm-up").start(() -> {
+            try {
+                Commands.warmUp();
+                java.math.BigDecimal.ZERO.signum();
+            } catch (RuntimeException | LinkageError e) {
+                // nothing made ahead: the command makes it, and reports what fails, as it would have
+            }
+            SparseFiles.linkNativeCalls(images);
+        });
         Path dir = inv.lab().map(ShellHome::lab).orElseGet(ShellHome::defaultLab);
         long seed = inv.seed().orElse(Labs.DEFAULT_SEED);
         Plugins plugins;

@@ -18,13 +18,15 @@ public final class SparseFiles {
     private SparseFiles() {}
 
     /**
-     * Links the system calls now. Linking a native call spins method handles and a stub class per call, which no AOT
-     * cache holds: tens of milliseconds at start-up. A front end calls this on a spare thread as it starts, so the
-     * linking overlaps opening the lab instead of following it (every command that opens a lab directory locks or
-     * measures image files, and so needs them). Whether the calls are available (false on another OS, or when native
-     * access is denied: callers then fall back).
+     * Links system calls now. Linking a native call spins method handles and a stub class per call, which no AOT cache
+     * holds, and the first link sets up the linker: tens of milliseconds at start-up. Each call links when first made;
+     * a front end calls this on a spare thread as it starts, so the linking overlaps opening the lab instead of
+     * following it. Every command that opens a lab directory measures its files ({@code statx}); with {@code images}
+     * (a command that may open, lock or convert images) the calls for that are linked too. Whether the calls are
+     * available (false on another OS, or when native access is denied: callers then fall back).
      */
-    public static boolean linkNativeCalls() {
+    public static boolean linkNativeCalls(boolean images) {
+        Libc.link(images);
         return Libc.AVAILABLE;
     }
 

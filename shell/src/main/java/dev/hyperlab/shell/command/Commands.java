@@ -34,6 +34,29 @@ public final class Commands {
         this.factory = new ContextFactory(ctx);
     }
 
+    /**
+     * Builds a small definition, so that what every first definition of a JVM makes once is made on the calling
+     * thread: the dynamic proxy classes of the annotations ({@code @Command}, {@code @Option}, {@code @Parameters},
+     * {@code @Mixin} and the JDK's {@code @Retention}), which no AOT cache holds and which the JDK generates
+     * interpreted (35-40 ms of CPU), and picocli's class initialisation. A front end calls this on a spare core as it
+     * starts; the definition itself is thrown away. Another thread asking for the same proxy class meanwhile waits
+     * for it rather than making it again.
+     */
+    public static void warmUp() {
+        new CommandLine(new Warm(), CommandLine.defaultFactory());
+    }
+
+    /** What {@link #warmUp} builds: one of each annotation the shell's commands use. */
+    @CommandLine.Command(name = "warm-up")
+    private static final class Warm {
+        @CommandLine.Mixin
+        HelpOption help;
+        @CommandLine.Option(names = "--flag")
+        boolean flag;
+        @CommandLine.Parameters(index = "0", paramLabel = "<name>")
+        String name;
+    }
+
     /** The definition of a group, built on first use. */
     public synchronized CommandLine line(CommandGroup group) {
         return built.computeIfAbsent(group.name(), n -> build(group));

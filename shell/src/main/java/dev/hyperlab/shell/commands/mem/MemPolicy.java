@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code mem policy HOST [--auto-balloon on|off] [--swap SIZE] [--page-sharing on|off]}. */
 @Command(name = "policy", description = {"Show or set how a host reclaims memory when its VMs are promised more "
-        + "than it has: --auto-balloon (Proxmox-style: shrink balloons toward 80 % host use, grow them back), "
+        + "than it has: --auto-balloon (Proxmox-style: shrink balloons toward 80 percent host use, grow them back), "
         + "--swap (host swap space for guest memory; none by default), --page-sharing (KSM: merge identical pages).",
         "Without options, shows the policy."})
 final class MemPolicy extends SettingCommand<MemoryPolicy> {

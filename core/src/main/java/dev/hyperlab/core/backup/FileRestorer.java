@@ -644,7 +644,7 @@ final class FileRestorer {
     private void created(HostFs own, Job job) throws IOException {
         TreeNode e = job.node;
         Dir d = job.dir;
-        Created k = d.created;
+        Created k = inherited(d);
         boolean kept = k != null && k.uid() == e.uid() && k.gid() == e.gid();
         int mode = kept && k.umaskOnly() ? e.mode() & 0777 : 0600;
         int fd = createFile(own, d.fd, e, job.where, mode);
@@ -658,6 +658,28 @@ final class FileRestorer {
         }
         job.ownerKept = kept;
         job.modeKept = k.umaskOnly() && (mode & ~umask) == (e.mode() & 07777);
+    }
+
+    /**
+     * What the kernel gives a file created in {@code d}, when known without asking it: learned from a file created in
+     * {@code d}, or, for a directory this restore made, what a file created in its parent got. A directory made by
+     * {@code mkdirat} has the owner a new entry gets in its parent, the parent's group when the parent is set-group-id
+     * (and is set-group-id itself then) or on a {@code grpid} mount, else the creator's, and the parent's default ACL
+     * as its own (the parent's attributes are restored only after all its entries exist); so a file created in it gets
+     * what a file created in the parent got. This spares a {@code statx} and a {@code flistxattr} per directory, and
+     * the {@code fchmod} and {@code fchown} of its first file.
+     */
+    private static Created inherited(Dir d) {
+        for (Dir x = d; x != null; x = x.made ? x.parent : null) {
+            Created k = x.created;
+            if (k != null) {
+                if (x != d) {
+                    d.created = k;
+                }
+                return k;
+            }
+        }
+        return null;
     }
 
     /** What the kernel gave {@code fd}, just created 0600 in {@code d}: remembered for the directory's other files. */

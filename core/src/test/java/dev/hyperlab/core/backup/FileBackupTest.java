@@ -96,6 +96,21 @@ class FileBackupTest {
         return src;
     }
 
+    /** Writes {@code files} (path, permissions in octal, uid, gid: the owners only when {@code root}) below src. */
+    private static void writeFiles(Path src, String[][] files, boolean root) throws IOException {
+        for (String[] f : files) {
+            Path p = src.resolve(f[0]);
+            Files.createDirectories(p.getParent());
+            Files.writeString(p, f[0]);
+            if (root) {
+                Files.setAttribute(p, "unix:uid", Integer.parseInt(f[2]));
+                Files.setAttribute(p, "unix:gid", Integer.parseInt(f[3]));
+            }
+            Files.setAttribute(p, "unix:mode", Integer.parseInt(f[1], 8));
+            Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2001-02-03T04:05:06Z")));
+        }
+    }
+
     static boolean root() throws IOException {
         return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
     }
@@ -156,17 +171,7 @@ class FileBackupTest {
             {"theirs/c-group", "664", "0", "4321"}, {"theirs/d-none", "000", "0", "0"},
             {"group/a-group", "644", "0", "4321"}, {"group/b-root", "644", "0", "0"},
         };
-        for (String[] f : files) {
-            Path p = src.resolve(f[0]);
-            Files.createDirectories(p.getParent());
-            Files.writeString(p, f[0]);
-            if (root) {
-                Files.setAttribute(p, "unix:uid", Integer.parseInt(f[2]));
-                Files.setAttribute(p, "unix:gid", Integer.parseInt(f[3]));
-            }
-            Files.setAttribute(p, "unix:mode", Integer.parseInt(f[1], 8));
-            Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2001-02-03T04:05:06Z")));
-        }
+        writeFiles(src, files, root);
         if (root) {
             Files.setAttribute(src.resolve("theirs"), "unix:uid", 1234);
         }
@@ -196,6 +201,72 @@ class FileBackupTest {
             Files.setAttribute(mine, "unix:gid", 777);
             repo.restoreFiles(r.backup().id(), target.toString(), List.of(), true);
             assertThat(restoredBelow(target, src)).containsExactlyElementsOf(before);
+        }
+    }
+
+    /**
+     * Directories the restore makes below one whose files showed what the kernel gives a new file take that knowledge
+     * over instead of asking the kernel again (no statx, flistxattr, fchmod, fchown for their first file): so owners,
+     * groups and permissions must still come out right through directories without files of their own, into a
+     * set-group-id directory, and below a default ACL (which masks new files' permissions where the umask does not).
+     */
+    @Test
+    void directoriesMadeBelowOthersTakeOverWhatTheKernelGivesNewFilesThere() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("deep"));
+        boolean root = root();
+        String[][] files = {
+            // path, permissions (octal), uid, gid (the owners only when run as root)
+            // ("0-" sorts before the directories: a/0-f1 is created first and shows what a/ gives, which a/b/c/
+            // takes over through b/, which has no file)
+            {"a/0-f1", "644", "0", "0"}, {"a/b/c/0-f2", "444", "0", "0"}, {"a/b/c/0-f3", "640", "1234", "5678"},
+            {"a/b/c/d/0-f4", "4755", "0", "0"}, {"a/b/c/d/0-f5", "664", "0", "4321"}, {"a/b/c/d/0-f6", "644", "0", "0"},
+            {"a/b/e/0-f7", "604", "0", "0"}, {"a/b/e/0-f8", "666", "0", "0"},
+        };
+        writeFiles(src, files, root);
+        Files.setAttribute(src.resolve("a/b/e"), "unix:mode", 0555);
+        List<String> before = FileTrees.describe(src.toString());
+        BackupRepository repo = repo(false);
+        FileBackupResult r = backup(repo, src);
+
+        Path plain = tmp.resolve("plain");
+        assertThat(repo.restoreFiles(r.backup().id(), plain.toString(), List.of(), false).complete()).isTrue();
+        assertThat(restoredBelow(plain, src)).containsExactlyElementsOf(before);
+
+        // below a default ACL (owner rwx, group r-x, others nothing): new files lose the others' bits whatever the
+        // umask, and every directory made below it has the same default ACL
+        Path acl = Files.createDirectories(tmp.resolve("acl"));
+        boolean aclSet;
+        try (HostFs fs = HostFs.open()) {
+            int fd = fs.openDirectory(HostFs.CWD, acl.toString().getBytes(StandardCharsets.UTF_8), "acl");
+            try {
+                ByteBuffer b = ByteBuffer.allocate(4 + 3 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                b.putInt(2); // version
+                b.putShort((short) 0x01).putShort((short) 7).putInt(-1); // user::rwx
+                b.putShort((short) 0x04).putShort((short) 5).putInt(-1); // group::r-x
+                b.putShort((short) 0x20).putShort((short) 0).putInt(-1); // other::---
+                fs.setXattr(fd, "system.posix_acl_default".getBytes(StandardCharsets.US_ASCII), b.array(), "acl");
+                aclSet = true;
+            } catch (dev.hyperlab.core.hostfs.PosixException e) {
+                aclSet = false; // a file system without ACLs
+            } finally {
+                fs.close(fd);
+            }
+        }
+        if (aclSet) {
+            Path into = acl.resolve("restored");
+            assertThat(repo.restoreFiles(r.backup().id(), into.toString(), List.of(), false).complete()).isTrue();
+            // the directories carry the inherited default ACL besides the backup's attributes: compare the files
+            assertThat(restoredBelow(into, src).stream().filter(l -> l.contains(" FILE ")).toList())
+                    .containsExactlyElementsOf(before.stream().filter(l -> l.contains(" FILE ")).toList())
+                    .hasSize(files.length);
+        }
+        if (root) {
+            Path sgid = Files.createDirectories(tmp.resolve("sgid"));
+            Files.setAttribute(sgid, "unix:gid", 4321);
+            Files.setAttribute(sgid, "unix:mode", 02775);
+            Path into = sgid.resolve("restored");
+            assertThat(repo.restoreFiles(r.backup().id(), into.toString(), List.of(), false).complete()).isTrue();
+            assertThat(restoredBelow(into, src)).containsExactlyElementsOf(before);
         }
     }
 

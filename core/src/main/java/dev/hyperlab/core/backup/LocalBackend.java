@@ -102,9 +102,10 @@ public final class LocalBackend implements Backend {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // written in two halves so a kill can land in the middle of a file, as it can in a real crash
-                FileChannel direct = length >= DIRECT_MIN ? openDirect(tmp) : null;
+                DirectWrites.Channel direct = length >= DIRECT_MIN && !noDirect ? DirectWrites.open(tmp) : null;
+                noDirect |= length >= DIRECT_MIN && direct == null;
                 try {
-                    int half = direct == null ? length / 2 : (length / 2) & -Math.max(1, directAlign);
+                    int half = direct == null ? length / 2 : (length / 2) & -DirectWrites.PAGE;
                     write(ch, direct, data, offset, 0, half);
                     hook.at(step + ": half written");
                     write(ch, direct, data, offset, half, length);
@@ -144,67 +145,18 @@ public final class LocalBackend implements Backend {
      * (docs/performance.md, issue 15). Smaller files (index, snapshots, maps' packs) keep the page cache.
      */
     static final int DIRECT_MIN = 1 << 20;
-    /** The size of the aligned buffer each saving thread copies a large file through. */
-    private static final int DIRECT_BUFFER = 1 << 20;
-    /** 0: not tried yet; -1: this repository's file system refuses {@code O_DIRECT}; else its block size. */
-    private volatile int directAlign;
-    private static final ThreadLocal<ByteBuffer> ALIGNED = new ThreadLocal<>();
-
-    /** A second, {@code O_DIRECT} descriptor of {@code tmp}, or null where the file system has none. */
-    private FileChannel openDirect(Path tmp) {
-        int align = directAlign;
-        if (align < 0) {
-            return null;
-        }
-        try {
-            if (align == 0) {
-                long block = Files.getFileStore(tmp).getBlockSize();
-                if (block < 512 || block > 4096 || Long.bitCount(block) != 1) {
-                    directAlign = -1;
-                    return null;
-                }
-                align = (int) block;
-            }
-            FileChannel d = FileChannel.open(tmp, StandardOpenOption.WRITE,
-                    com.sun.nio.file.ExtendedOpenOption.DIRECT);
-            directAlign = align;
-            return d;
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            directAlign = -1; // tmpfs and some others: the page cache it is
-            return null;
-        }
-    }
+    /** Set once the repository's file system refused {@code O_DIRECT} (tmpfs): not tried again. */
+    private volatile boolean noDirect;
 
     /**
-     * Writes {@code data[offset + from, offset + to)} at file position {@code from}: with {@code direct}, its
-     * block-aligned part through a page-aligned buffer (4096 is a multiple of every block size accepted) and the
-     * unaligned tail through {@code ch}; without, all through {@code ch}.
+     * Writes {@code data[offset + from, offset + to)} at file position {@code from}: its block-aligned part through
+     * {@code direct} when there is one, the rest through {@code ch}.
      */
-    private void write(FileChannel ch, FileChannel direct, byte[] data, int offset, int from, int to)
+    private static void write(FileChannel ch, DirectWrites.Channel direct, byte[] data, int offset, int from, int to)
             throws IOException {
         int at = from;
-        int align = directAlign;
-        if (direct != null && align > 0) {
-            ByteBuffer buf = ALIGNED.get();
-            if (buf == null) {
-                buf = ByteBuffer.allocateDirect(DIRECT_BUFFER + 4096).alignedSlice(4096);
-                ALIGNED.set(buf);
-            }
-            int end = from + ((to - from) & -align);
-            try {
-                while (at < end) {
-                    int n = Math.min(DIRECT_BUFFER, end - at);
-                    buf.clear().put(data, offset + at, n).flip();
-                    while (buf.hasRemaining()) {
-                        at += direct.write(buf, at);
-                    }
-                }
-            } catch (IOException e) {
-                if (!direct.isOpen()) {
-                    throw e;
-                }
-                directAlign = -1; // refused after all (EINVAL): this write and the next ones through the page cache
-            }
+        if (direct != null) {
+            at += direct.write(from, data, offset + from, to - from);
         }
         ByteBuffer rest = ByteBuffer.wrap(data, offset + at, to - at);
         while (rest.hasRemaining()) {

@@ -135,16 +135,19 @@ final class Restorer {
 
     private long runJobs(List<Job> jobs, RestoreTarget target, List<RestoreResult.DamagedRange> damaged)
             throws IOException {
-        int cores = Math.max(1, Runtime.getRuntime().availableProcessors());
+        // two workers per core: a worker waits for the disk twice per blob (reading its pack, which a backup wrote past
+        // the page cache, and writing the restored run, which now goes past it too), and a second one keeps the core
+        // decoding meanwhile
+        int workers = 2 * Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger next = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(cores, r -> {
+        ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "restore-worker");
             t.setDaemon(true);
             return t;
         });
         try {
             List<Future<long[]>> futures = new ArrayList<>();
-            for (int w = 0; w < cores; w++) {
+            for (int w = 0; w < workers; w++) {
                 futures.add(pool.submit(() -> work(jobs, next, target, damaged)));
             }
             long written = 0;

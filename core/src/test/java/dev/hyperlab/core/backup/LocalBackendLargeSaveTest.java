@@ -23,10 +23,11 @@ class LocalBackendLargeSaveTest {
         LocalBackend.createLayout(tmp.resolve("r"));
         List<String> steps = new ArrayList<>();
         LocalBackend b = new LocalBackend(tmp.resolve("r"), steps::add);
-        byte[] data = new byte[(3 << 20) + 8192];
+        byte[] data = new byte[(10 << 20) + 8192];
         new Random(15).nextBytes(data);
         int[][] cases = {{0, LocalBackend.DIRECT_MIN}, {1, LocalBackend.DIRECT_MIN + 1},
-            {4095, (2 << 20) + 4097}, {7, (3 << 20) + 511}, {0, LocalBackend.DIRECT_MIN - 1}};
+            {4095, (2 << 20) + 4097}, {7, (3 << 20) + 511}, {0, LocalBackend.DIRECT_MIN - 1},
+            {4096, (9 << 20) + 100}, {3, 10 << 20}};
         for (int i = 0; i < cases.length; i++) {
             int off = cases[i][0];
             int len = cases[i][1];

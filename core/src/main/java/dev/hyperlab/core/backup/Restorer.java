@@ -135,10 +135,10 @@ final class Restorer {
 
     private long runJobs(List<Job> jobs, RestoreTarget target, List<RestoreResult.DamagedRange> damaged)
             throws IOException {
-        // two workers per core: a worker waits for the disk twice per blob (reading its pack, which a backup wrote past
-        // the page cache, and writing the restored run, which now goes past it too), and a second one keeps the core
-        // decoding meanwhile
-        int workers = 2 * Math.max(1, Runtime.getRuntime().availableProcessors());
+        // one worker per core: two per core, to hide the waits of the O_DIRECT writes and of reading packs a backup
+        // wrote past the page cache, cost more CPU (user+sys 2.50-2.78 against 2.17-2.44 s) and were slower in two of
+        // three interleaved runs (docs/performance.md, issue 15)
+        int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
             Thread t = new Thread(r, "restore-worker");

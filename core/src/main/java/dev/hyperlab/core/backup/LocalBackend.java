@@ -102,10 +102,18 @@ public final class LocalBackend implements Backend {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 // written in two halves so a kill can land in the middle of a file, as it can in a real crash
-                int half = length / 2;
-                writeFully(ch, ByteBuffer.wrap(data, offset, half));
-                hook.at(step + ": half written");
-                writeFully(ch, ByteBuffer.wrap(data, offset + half, length - half));
+                DirectWrites.Channel direct = length >= DIRECT_MIN && !noDirect ? DirectWrites.open(tmp) : null;
+                noDirect |= length >= DIRECT_MIN && direct == null;
+                try {
+                    int half = direct == null ? length / 2 : (length / 2) & -DirectWrites.PAGE;
+                    write(ch, direct, data, offset, 0, half);
+                    hook.at(step + ": half written");
+                    write(ch, direct, data, offset, half, length);
+                } finally {
+                    if (direct != null) {
+                        direct.close();
+                    }
+                }
                 if (ch.size() != length) {
                     throw new IOException("short write of " + tmp + ": " + ch.size() + " of " + length + " bytes");
                 }
@@ -129,9 +137,30 @@ public final class LocalBackend implements Backend {
         }
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer src) throws IOException {
-        while (src.hasRemaining()) {
-            ch.write(src);
+    /**
+     * Files at least this large (packs) are written past the page cache ({@code O_DIRECT}) where the file system allows
+     * it. A pack is written once, synced at once and read back only by a restore or check (which the page cache holding
+     * it would serve, but at the cost of copying every byte into it): the copy into the page cache was the saver
+     * thread's whole cost, 10% of a full backup's CPU samples on the reference VM, on the same two cores as zstd
+     * (docs/performance.md, issue 15). Smaller files (index, snapshots, maps' packs) keep the page cache.
+     */
+    static final int DIRECT_MIN = 1 << 20;
+    /** Set once the repository's file system refused {@code O_DIRECT} (tmpfs): not tried again. */
+    private volatile boolean noDirect;
+
+    /**
+     * Writes {@code data[offset + from, offset + to)} at file position {@code from}: its block-aligned part through
+     * {@code direct} when there is one, the rest through {@code ch}.
+     */
+    private static void write(FileChannel ch, DirectWrites.Channel direct, byte[] data, int offset, int from, int to)
+            throws IOException {
+        int at = from;
+        if (direct != null) {
+            at += direct.write(from, data, offset + from, to - from);
+        }
+        ByteBuffer rest = ByteBuffer.wrap(data, offset + at, to - at);
+        while (rest.hasRemaining()) {
+            at += ch.write(rest, at);
         }
     }
 

@@ -55,6 +55,7 @@ interface RestoreTarget extends AutoCloseable {
             Files.deleteIfExists(path);
             throw e;
         }
+        DirectWrites.Channel direct = DirectWrites.open(path);
         return new RestoreTarget() {
             private boolean done;
 
@@ -77,11 +78,28 @@ interface RestoreTarget extends AutoCloseable {
                         }
                         i = end;
                     }
-                    ByteBuffer b = ByteBuffer.wrap(src, off + run, i - run);
-                    long p = at + run;
-                    while (b.hasRemaining()) {
-                        p += ch.write(b, p);
-                    }
+                    writeRun(at + run, src, off + run, i - run);
+                }
+            }
+
+            /**
+             * Writes one run of non-zero blocks: its block-aligned part past the page cache ({@code O_DIRECT}, through
+             * this thread's aligned buffer) where the file system allows, the rest through the page cache. Copying
+             * the restored data into the page cache was a third of a restore's CPU samples (the reference VM's 588
+             * MiB; docs/performance.md, issue 15), on the two cores that also decompress and hash it; the JDK copied
+             * every heap buffer into a direct one first anyway, so the aligned copy costs nothing more.
+             */
+            private void writeRun(long pos, byte[] src, int from, int len) throws IOException {
+                DirectWrites.Channel d = direct;
+                if (d != null) {
+                    int done = d.write(pos, src, from, len);
+                    pos += done;
+                    from += done;
+                    len -= done;
+                }
+                ByteBuffer b = ByteBuffer.wrap(src, from, len);
+                while (b.hasRemaining()) {
+                    pos += ch.write(b, pos);
                 }
             }
 
@@ -99,6 +117,9 @@ interface RestoreTarget extends AutoCloseable {
 
             @Override
             public void close() throws IOException {
+                if (direct != null) {
+                    direct.close();
+                }
                 ch.close();
                 if (!done) {
                     Files.deleteIfExists(path);

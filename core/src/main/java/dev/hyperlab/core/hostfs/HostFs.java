@@ -156,7 +156,7 @@ public final class HostFs implements FileSource, AutoCloseable {
         while (true) {
             int fd;
             try {
-                fd = (int) Posix.OPENAT.invokeExact(state, dir, seg(z), flags, mode);
+                fd = (int) Posix.Openat.H.invokeExact(state, dir, seg(z), flags, mode);
             } catch (Throwable t) {
                 throw broken(t);
             }
@@ -176,7 +176,7 @@ public final class HostFs implements FileSource, AutoCloseable {
             return;
         }
         try {
-            int ignored = (int) Posix.CLOSE.invokeExact(state, fd);
+            int ignored = (int) Posix.Close.H.invokeExact(state, fd);
         } catch (Throwable t) {
             throw broken(t);
         }
@@ -197,7 +197,7 @@ public final class HostFs implements FileSource, AutoCloseable {
     }
 
     private FileStat statx(int dir, byte[] z, int flags, String what) throws PosixException {
-        check(() -> (int) Posix.STATX.invokeExact(state, dir, seg(z), flags, Posix.STATX_BASIC_STATS, seg(statx)),
+        check(() -> (int) Posix.Statx.H.invokeExact(state, dir, seg(z), flags, Posix.STATX_BASIC_STATS, seg(statx)),
                 what);
         ByteBuffer b = statxView;
         int mode = b.getShort(28) & 0xffff;
@@ -222,7 +222,7 @@ public final class HostFs implements FileSource, AutoCloseable {
         while (true) {
             long n;
             try {
-                n = (long) Posix.GETDENTS64.invokeExact(state, fd, seg(dents), (long) dents.length);
+                n = (long) Posix.Getdents64.H.invokeExact(state, fd, seg(dents), (long) dents.length);
             } catch (Throwable t) {
                 throw broken(t);
             }
@@ -274,7 +274,7 @@ public final class HostFs implements FileSource, AutoCloseable {
         }
         boolean covers = false;
         try {
-            int r = (int) Posix.FSTATFS.invokeExact(state, fd, seg(statfs));
+            int r = (int) Posix.Fstatfs.H.invokeExact(state, fd, seg(statfs));
             if (r == 0) {
                 // f_type is the first field, a long on 64-bit Linux (x86-64 and AArch64)
                 long type = ByteBuffer.wrap(statfs).order(ByteOrder.nativeOrder()).getLong(0);
@@ -297,12 +297,12 @@ public final class HostFs implements FileSource, AutoCloseable {
      */
     @Override
     public int read(int fd, long pos, byte[] buf, int off, int len, String what) throws PosixException {
-        return transfer(Posix.PREAD, fd, pos, buf, off, len, what);
+        return transfer(Posix.Pread.H, fd, pos, buf, off, len, what);
     }
 
     /** Writes all of {@code buf[off, off + len)} at file offset {@code pos}. */
     public void write(int fd, long pos, byte[] buf, int off, int len, String what) throws PosixException {
-        if (transfer(Posix.PWRITE, fd, pos, buf, off, len, what) < len) {
+        if (transfer(Posix.Pwrite.H, fd, pos, buf, off, len, what) < len) {
             throw new PosixException(what + ": the file system took no more bytes", Posix.EINVAL);
         }
     }
@@ -341,7 +341,7 @@ public final class HostFs implements FileSource, AutoCloseable {
     public long seek(int fd, long pos, boolean hole, String what) throws PosixException {
         long r;
         try {
-            r = (long) Posix.LSEEK.invokeExact(state, fd, pos, hole ? Posix.SEEK_HOLE : Posix.SEEK_DATA);
+            r = (long) Posix.Lseek.H.invokeExact(state, fd, pos, hole ? Posix.SEEK_HOLE : Posix.SEEK_DATA);
         } catch (Throwable t) {
             throw broken(t);
         }
@@ -356,7 +356,7 @@ public final class HostFs implements FileSource, AutoCloseable {
 
     /** Sets the length of an open file: growing it adds a hole. */
     public void truncate(int fd, long length, String what) throws PosixException {
-        check(() -> (int) Posix.FTRUNCATE.invokeExact(state, fd, length), what);
+        check(() -> (int) Posix.Ftruncate.H.invokeExact(state, fd, length), what);
     }
 
     /** The target of symbolic link {@code name}, as bytes. */
@@ -364,7 +364,7 @@ public final class HostFs implements FileSource, AutoCloseable {
     public byte[] readLink(int dir, byte[] name, String what) throws PosixException {
         long n;
         try {
-            n = (long) Posix.READLINKAT.invokeExact(state, dir, seg(c(name)), seg(link), (long) link.length);
+            n = (long) Posix.Readlinkat.H.invokeExact(state, dir, seg(c(name)), seg(link), (long) link.length);
         } catch (Throwable t) {
             throw broken(t);
         }
@@ -397,8 +397,8 @@ public final class HostFs implements FileSource, AutoCloseable {
     private List<Xattr> xattrs(int fd, byte[] path, String what) throws PosixException {
         long n;
         try {
-            n = fd >= 0 ? (long) Posix.FLISTXATTR.invokeExact(state, fd, seg(xattrList), (long) xattrList.length)
-                    : (long) Posix.LLISTXATTR.invokeExact(state, seg(path), seg(xattrList), (long) xattrList.length);
+            n = fd >= 0 ? (long) Posix.Flistxattr.H.invokeExact(state, fd, seg(xattrList), (long) xattrList.length)
+                    : (long) Posix.Llistxattr.H.invokeExact(state, seg(path), seg(xattrList), (long) xattrList.length);
         } catch (Throwable t) {
             throw broken(t);
         }
@@ -420,9 +420,9 @@ public final class HostFs implements FileSource, AutoCloseable {
                 byte[] z = c(attr);
                 long v;
                 try {
-                    v = fd >= 0 ? (long) Posix.FGETXATTR.invokeExact(state, fd, seg(z), seg(xattrValue),
+                    v = fd >= 0 ? (long) Posix.Fgetxattr.H.invokeExact(state, fd, seg(z), seg(xattrValue),
                             (long) xattrValue.length)
-                            : (long) Posix.LGETXATTR.invokeExact(state, seg(path), seg(z), seg(xattrValue),
+                            : (long) Posix.Lgetxattr.H.invokeExact(state, seg(path), seg(z), seg(xattrValue),
                                     (long) xattrValue.length);
                 } catch (Throwable t) {
                     throw broken(t);
@@ -441,13 +441,13 @@ public final class HostFs implements FileSource, AutoCloseable {
 
     /** Sets an extended attribute of an open file. */
     public void setXattr(int fd, byte[] name, byte[] value, String what) throws PosixException {
-        check(() -> (int) Posix.FSETXATTR.invokeExact(state, fd, seg(c(name)), seg(value), (long) value.length, 0),
+        check(() -> (int) Posix.Fsetxattr.H.invokeExact(state, fd, seg(c(name)), seg(value), (long) value.length, 0),
                 what);
     }
 
     /** Sets an extended attribute of {@code name} in {@code dir} itself (a symbolic link, a device file). */
     public void setXattrAt(int dir, byte[] name, byte[] attr, byte[] value, String what) throws PosixException {
-        check(() -> (int) Posix.LSETXATTR.invokeExact(state, seg(procPath(dir, name)), seg(c(attr)), seg(value),
+        check(() -> (int) Posix.Lsetxattr.H.invokeExact(state, seg(procPath(dir, name)), seg(c(attr)), seg(value),
                     (long) value.length, 0),
                 what);
     }
@@ -463,17 +463,17 @@ public final class HostFs implements FileSource, AutoCloseable {
 
     /** Creates directory {@code name}. */
     public void mkdir(int dir, byte[] name, int mode, String what) throws PosixException {
-        check(() -> (int) Posix.MKDIRAT.invokeExact(state, dir, seg(c(name)), mode), what);
+        check(() -> (int) Posix.Mkdirat.H.invokeExact(state, dir, seg(c(name)), mode), what);
     }
 
     /** Creates symbolic link {@code name} pointing to {@code target}. */
     public void symlink(byte[] target, int dir, byte[] name, String what) throws PosixException {
-        check(() -> (int) Posix.SYMLINKAT.invokeExact(state, seg(c(target)), dir, seg(c(name))), what);
+        check(() -> (int) Posix.Symlinkat.H.invokeExact(state, seg(c(target)), dir, seg(c(name))), what);
     }
 
     /** Creates {@code name} in {@code dir} as a hard link to {@code existing} in {@code fromDir} (not followed). */
     public void link(int fromDir, byte[] existing, int dir, byte[] name, String what) throws PosixException {
-        check(() -> (int) Posix.LINKAT.invokeExact(state, fromDir, seg(c(existing)), dir, seg(c(name)), 0), what);
+        check(() -> (int) Posix.Linkat.H.invokeExact(state, fromDir, seg(c(existing)), dir, seg(c(name)), 0), what);
     }
 
     /** Creates a FIFO, socket or device file; {@code rdev} is {@code major << 32 | minor}. */
@@ -482,12 +482,13 @@ public final class HostFs implements FileSource, AutoCloseable {
         long minor = rdev & 0xffffffffL;
         // glibc's makedev
         long dev = (major & 0xfffff000L) << 32 | (major & 0xfffL) << 8 | (minor & 0xffffff00L) << 12 | (minor & 0xffL);
-        check(() -> (int) Posix.MKNODAT.invokeExact(state, dir, seg(c(name)), type.format | (mode & 07777), dev), what);
+        check(() -> (int) Posix.Mknodat.H.invokeExact(state, dir, seg(c(name)), type.format | (mode & 07777), dev),
+                what);
     }
 
     /** Removes {@code name} (a directory only when {@code directory}, and only if empty). */
     public void unlink(int dir, byte[] name, boolean directory, String what) throws PosixException {
-        check(() -> (int) Posix.UNLINKAT.invokeExact(state, dir, seg(c(name)), directory ? Posix.AT_REMOVEDIR : 0),
+        check(() -> (int) Posix.Unlinkat.H.invokeExact(state, dir, seg(c(name)), directory ? Posix.AT_REMOVEDIR : 0),
                 what);
     }
 
@@ -495,23 +496,23 @@ public final class HostFs implements FileSource, AutoCloseable {
 
     /** Sets owner and group of an open file. */
     public void chown(int fd, int uid, int gid, String what) throws PosixException {
-        check(() -> (int) Posix.FCHOWN.invokeExact(state, fd, uid, gid), what);
+        check(() -> (int) Posix.Fchown.H.invokeExact(state, fd, uid, gid), what);
     }
 
     /** Sets owner and group of {@code name} itself (a symbolic link is not followed). */
     public void chownAt(int dir, byte[] name, int uid, int gid, String what) throws PosixException {
-        check(() -> (int) Posix.FCHOWNAT.invokeExact(state, dir, seg(c(name)), uid, gid, Posix.AT_SYMLINK_NOFOLLOW),
+        check(() -> (int) Posix.Fchownat.H.invokeExact(state, dir, seg(c(name)), uid, gid, Posix.AT_SYMLINK_NOFOLLOW),
                 what);
     }
 
     /** Sets the permission bits (with set-id and sticky bits) of an open file. */
     public void chmod(int fd, int mode, String what) throws PosixException {
-        check(() -> (int) Posix.FCHMOD.invokeExact(state, fd, mode & 07777), what);
+        check(() -> (int) Posix.Fchmod.H.invokeExact(state, fd, mode & 07777), what);
     }
 
     /** Sets the permission bits of {@code name} (not a symbolic link: Linux links have none). */
     public void chmodAt(int dir, byte[] name, int mode, String what) throws PosixException {
-        check(() -> (int) Posix.FCHMODAT.invokeExact(state, dir, seg(c(name)), mode & 07777, 0), what);
+        check(() -> (int) Posix.Fchmodat.H.invokeExact(state, dir, seg(c(name)), mode & 07777, 0), what);
     }
 
     /** Sets access and modification times of an open file. */
@@ -520,7 +521,7 @@ public final class HostFs implements FileSource, AutoCloseable {
         long[] t = times(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
         int r;
         try {
-            r = (int) Posix.FUTIMENS.invokeExact(state, fd, MemorySegment.ofArray(t));
+            r = (int) Posix.Futimens.H.invokeExact(state, fd, MemorySegment.ofArray(t));
         } catch (Throwable e) {
             throw broken(e);
         }
@@ -535,7 +536,8 @@ public final class HostFs implements FileSource, AutoCloseable {
         long[] t = times(atimeSec, atimeNsec, mtimeSec, mtimeNsec);
         int r;
         try {
-            r = (int) Posix.UTIMENSAT.invokeExact(state, dir, seg(c(name)), MemorySegment.ofArray(t), Posix.AT_SYMLINK_NOFOLLOW);
+            r = (int) Posix.Utimensat.H.invokeExact(state, dir, seg(c(name)), MemorySegment.ofArray(t),
+                    Posix.AT_SYMLINK_NOFOLLOW);
         } catch (Throwable e) {
             throw broken(e);
         }
@@ -557,13 +559,13 @@ public final class HostFs implements FileSource, AutoCloseable {
     /** The name of user {@code uid} (the system's user database), or empty when it has none. */
     @Override
     public String userName(int uid) {
-        return users.computeIfAbsent(uid, u -> lookup(Posix.GETPWUID_R, u));
+        return users.computeIfAbsent(uid, u -> lookup(Posix.GetpwuidR.H, u));
     }
 
     /** The name of group {@code gid}, or empty when it has none. */
     @Override
     public String groupName(int gid) {
-        return groups.computeIfAbsent(gid, g -> lookup(Posix.GETGRGID_R, g));
+        return groups.computeIfAbsent(gid, g -> lookup(Posix.GetgrgidR.H, g));
     }
 
     /** {@code getpwuid_r} or {@code getgrgid_r}: both structs start with a pointer to the name. */

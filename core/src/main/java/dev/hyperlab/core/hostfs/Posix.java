@@ -13,9 +13,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The C library calls file backups and restores make, linked once through java.lang.foreign (Linux, glibc, x86-64 or
- * AArch64). Java's file API cannot do what a file backup needs: names are bytes on Linux, and a {@code Path} built
- * from a {@code String} re-encodes them with {@code sun.jnu.encoding} (the locale's charset, which
+ * The C library calls file backups and restores make, each linked on first use through java.lang.foreign (Linux,
+ * glibc, x86-64 or AArch64). Java's file API cannot do what a file backup needs: names are bytes on Linux, and a
+ * {@code Path} built from a {@code String} re-encodes them with {@code sun.jnu.encoding} (the locale's charset, which
  * {@code -Dsun.jnu.encoding} no longer overrides), so a name that is not valid UTF-8 cannot be read back; nor does it
  * reach the {@code *at} calls that keep a restore inside its target, all extended attribute namespaces, {@code mknod},
  * {@code lchown} or the change time. Every call here takes names as NUL-terminated byte arrays.
@@ -63,41 +63,12 @@ final class Posix {
     static final int ENODATA = 61;
     static final int EOPNOTSUPP = 95;
 
-    /** Why the calls are unavailable, or empty when they are linked. */
+    private static final ValueLayout I = ValueLayout.JAVA_INT;
+    private static final ValueLayout L = ValueLayout.JAVA_LONG;
+    private static final ValueLayout A = ValueLayout.ADDRESS;
+
+    /** Why the calls are unavailable, or empty when they can be linked. */
     static final Optional<String> UNAVAILABLE;
-
-    static final MethodHandle OPENAT;
-    static final MethodHandle CLOSE;
-    static final MethodHandle STATX;
-    static final MethodHandle GETDENTS64;
-    static final MethodHandle PREAD;
-    static final MethodHandle PWRITE;
-    static final MethodHandle LSEEK;
-    static final MethodHandle FTRUNCATE;
-    static final MethodHandle READLINKAT;
-    static final MethodHandle FLISTXATTR;
-    static final MethodHandle FGETXATTR;
-    static final MethodHandle FSETXATTR;
-    static final MethodHandle LLISTXATTR;
-    static final MethodHandle LGETXATTR;
-    static final MethodHandle LSETXATTR;
-    static final MethodHandle MKDIRAT;
-    static final MethodHandle SYMLINKAT;
-    static final MethodHandle LINKAT;
-    static final MethodHandle MKNODAT;
-    static final MethodHandle UNLINKAT;
-    static final MethodHandle FCHOWN;
-    static final MethodHandle FCHOWNAT;
-    static final MethodHandle FCHMOD;
-    static final MethodHandle FCHMODAT;
-    static final MethodHandle FUTIMENS;
-    static final MethodHandle UTIMENSAT;
-    static final MethodHandle FSTATFS;
-    static final MethodHandle GETPWUID_R;
-    static final MethodHandle GETGRGID_R;
-    static final MethodHandle STRERROR;
-
-    private static final VarHandle ERRNO;
 
     static {
         String arch = System.getProperty("os.arch", "");
@@ -106,115 +77,189 @@ final class Posix {
         O_NOFOLLOW = x86 ? 0400000 : 0100000;
 
         String why = null;
-        MethodHandle[] h = new MethodHandle[30];
-        VarHandle errno = null;
         if (!System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux")) {
             why = "file backups need Linux (this is " + System.getProperty("os.name") + ")";
         } else if (!x86 && !arch.equals("aarch64")) {
             why = "file backups need x86-64 or AArch64 Linux (this is " + arch + ")";
         } else {
             try {
-                Linker linker = Linker.nativeLinker();
-                SymbolLookup libc = linker.defaultLookup();
-                errno = Linker.Option.captureStateLayout().varHandle(MemoryLayout.PathElement.groupElement("errno"));
-                ValueLayout i = ValueLayout.JAVA_INT;
-                ValueLayout l = ValueLayout.JAVA_LONG;
-                ValueLayout a = ValueLayout.ADDRESS;
-                int k = 0;
-                h[k++] = call(linker, libc, "openat", FunctionDescriptor.of(i, i, a, i, i), 3);
-                h[k++] = call(linker, libc, "close", FunctionDescriptor.of(i, i), -1);
-                h[k++] = call(linker, libc, "statx", FunctionDescriptor.of(i, i, a, i, i, a), -1);
-                h[k++] = call(linker, libc, "getdents64", FunctionDescriptor.of(l, i, a, l), -1);
-                h[k++] = call(linker, libc, "pread", FunctionDescriptor.of(l, i, a, l, l), -1);
-                h[k++] = call(linker, libc, "pwrite", FunctionDescriptor.of(l, i, a, l, l), -1);
-                h[k++] = call(linker, libc, "lseek", FunctionDescriptor.of(l, i, l, i), -1);
-                h[k++] = call(linker, libc, "ftruncate", FunctionDescriptor.of(i, i, l), -1);
-                h[k++] = call(linker, libc, "readlinkat", FunctionDescriptor.of(l, i, a, a, l), -1);
-                h[k++] = call(linker, libc, "flistxattr", FunctionDescriptor.of(l, i, a, l), -1);
-                h[k++] = call(linker, libc, "fgetxattr", FunctionDescriptor.of(l, i, a, a, l), -1);
-                h[k++] = call(linker, libc, "fsetxattr", FunctionDescriptor.of(i, i, a, a, l, i), -1);
-                h[k++] = call(linker, libc, "llistxattr", FunctionDescriptor.of(l, a, a, l), -1);
-                h[k++] = call(linker, libc, "lgetxattr", FunctionDescriptor.of(l, a, a, a, l), -1);
-                h[k++] = call(linker, libc, "lsetxattr", FunctionDescriptor.of(i, a, a, a, l, i), -1);
-                h[k++] = call(linker, libc, "mkdirat", FunctionDescriptor.of(i, i, a, i), -1);
-                h[k++] = call(linker, libc, "symlinkat", FunctionDescriptor.of(i, a, i, a), -1);
-                h[k++] = call(linker, libc, "linkat", FunctionDescriptor.of(i, i, a, i, a, i), -1);
-                h[k++] = call(linker, libc, "mknodat", FunctionDescriptor.of(i, i, a, i, l), -1);
-                h[k++] = call(linker, libc, "unlinkat", FunctionDescriptor.of(i, i, a, i), -1);
-                h[k++] = call(linker, libc, "fchown", FunctionDescriptor.of(i, i, i, i), -1);
-                h[k++] = call(linker, libc, "fchownat", FunctionDescriptor.of(i, i, a, i, i, i), -1);
-                h[k++] = call(linker, libc, "fchmod", FunctionDescriptor.of(i, i, i), -1);
-                h[k++] = call(linker, libc, "fchmodat", FunctionDescriptor.of(i, i, a, i, i), -1);
-                h[k++] = call(linker, libc, "futimens", FunctionDescriptor.of(i, i, a), -1);
-                h[k++] = call(linker, libc, "utimensat", FunctionDescriptor.of(i, i, a, a, i), -1);
-                h[k++] = call(linker, libc, "fstatfs", FunctionDescriptor.of(i, i, a), -1);
-                // name look-ups may read /etc or ask a directory service: not critical, native buffers only
-                h[k++] = linker.downcallHandle(libc.find("getpwuid_r").orElseThrow(),
-                        FunctionDescriptor.of(i, i, a, a, l, a));
-                h[k++] = linker.downcallHandle(libc.find("getgrgid_r").orElseThrow(),
-                        FunctionDescriptor.of(i, i, a, a, l, a));
-                h[k++] = linker.downcallHandle(libc.find("strerror").orElseThrow(), FunctionDescriptor.of(a, i));
+                Linker.nativeLinker(); // throws on an architecture the FFM API does not support
+                // a module not granted native access may be refused linking (--illegal-native-access=deny): only then
+                // is a call linked now, to find out
+                if (!Posix.class.getModule().isNativeAccessEnabled()) {
+                    MethodHandle linked = Close.H;
+                }
             } catch (RuntimeException | Error e) {
                 why = "file backups cannot reach the C library (" + e.getMessage() + "; the JVM needs"
                         + " --enable-native-access=ALL-UNNAMED)";
             }
         }
         UNAVAILABLE = Optional.ofNullable(why);
-        int k = 0;
-        OPENAT = h[k++];
-        CLOSE = h[k++];
-        STATX = h[k++];
-        GETDENTS64 = h[k++];
-        PREAD = h[k++];
-        PWRITE = h[k++];
-        LSEEK = h[k++];
-        FTRUNCATE = h[k++];
-        READLINKAT = h[k++];
-        FLISTXATTR = h[k++];
-        FGETXATTR = h[k++];
-        FSETXATTR = h[k++];
-        LLISTXATTR = h[k++];
-        LGETXATTR = h[k++];
-        LSETXATTR = h[k++];
-        MKDIRAT = h[k++];
-        SYMLINKAT = h[k++];
-        LINKAT = h[k++];
-        MKNODAT = h[k++];
-        UNLINKAT = h[k++];
-        FCHOWN = h[k++];
-        FCHOWNAT = h[k++];
-        FCHMOD = h[k++];
-        FCHMODAT = h[k++];
-        FUTIMENS = h[k++];
-        UTIMENSAT = h[k++];
-        FSTATFS = h[k++];
-        GETPWUID_R = h[k++];
-        GETGRGID_R = h[k++];
-        STRERROR = h[k++];
-        ERRNO = errno;
     }
 
     private Posix() {}
 
-    /** A critical downcall that captures errno; {@code variadic} is the first variadic argument's index, or -1. */
-    private static MethodHandle call(Linker linker, SymbolLookup libc, String name, FunctionDescriptor fd,
-            int variadic) {
-        MemorySegment fn = libc.find(name).orElseThrow(() -> new IllegalStateException("the C library lacks " + name));
-        return variadic < 0
-                ? linker.downcallHandle(fn, fd, Linker.Option.captureCallState("errno"), Linker.Option.critical(true))
-                : linker.downcallHandle(fn, fd, Linker.Option.captureCallState("errno"), Linker.Option.critical(true),
-                        Linker.Option.firstVariadicArg(variadic));
+    /*
+     * Each call is linked when first made, in its own holder class (as core's Libc does): linking spins method handles
+     * and a stub class per call, which no AOT cache holds. Linking all thirty when the class loaded cost every file
+     * backup or restore command; now each command links only the calls it makes (about 0.15 CPU-s less per command,
+     * docs/performance.md, issue 18). Callers check UNAVAILABLE first; glibc 2.28 and later has every symbol here.
+     */
+    private static final class Native {
+        static final Linker LINKER = Linker.nativeLinker();
+        static final SymbolLookup LIBC = LINKER.defaultLookup();
+        static final MemoryLayout CALL_STATE = Linker.Option.captureStateLayout();
+        static final VarHandle ERRNO = CALL_STATE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+
+        private static MemorySegment find(String name) {
+            return LIBC.find(name).orElseThrow(() -> new IllegalStateException("the C library lacks " + name));
+        }
+
+        /** A critical downcall that captures errno; {@code variadic} is the first variadic argument's index, or -1. */
+        static MethodHandle call(String name, FunctionDescriptor fd, int variadic) {
+            MemorySegment fn = find(name);
+            return variadic < 0
+                    ? LINKER.downcallHandle(fn, fd, Linker.Option.captureCallState("errno"),
+                            Linker.Option.critical(true))
+                    : LINKER.downcallHandle(fn, fd, Linker.Option.captureCallState("errno"),
+                            Linker.Option.critical(true), Linker.Option.firstVariadicArg(variadic));
+        }
+
+        /** A plain downcall: name look-ups may read /etc or ask a directory service, so not critical. */
+        static MethodHandle plain(String name, FunctionDescriptor fd) {
+            return LINKER.downcallHandle(find(name), fd);
+        }
+    }
+
+    static final class Openat {
+        static final MethodHandle H = Native.call("openat", FunctionDescriptor.of(I, I, A, I, I), 3);
+    }
+
+    static final class Close {
+        static final MethodHandle H = Native.call("close", FunctionDescriptor.of(I, I), -1);
+    }
+
+    static final class Statx {
+        static final MethodHandle H = Native.call("statx", FunctionDescriptor.of(I, I, A, I, I, A), -1);
+    }
+
+    static final class Getdents64 {
+        static final MethodHandle H = Native.call("getdents64", FunctionDescriptor.of(L, I, A, L), -1);
+    }
+
+    static final class Pread {
+        static final MethodHandle H = Native.call("pread", FunctionDescriptor.of(L, I, A, L, L), -1);
+    }
+
+    static final class Pwrite {
+        static final MethodHandle H = Native.call("pwrite", FunctionDescriptor.of(L, I, A, L, L), -1);
+    }
+
+    static final class Lseek {
+        static final MethodHandle H = Native.call("lseek", FunctionDescriptor.of(L, I, L, I), -1);
+    }
+
+    static final class Ftruncate {
+        static final MethodHandle H = Native.call("ftruncate", FunctionDescriptor.of(I, I, L), -1);
+    }
+
+    static final class Readlinkat {
+        static final MethodHandle H = Native.call("readlinkat", FunctionDescriptor.of(L, I, A, A, L), -1);
+    }
+
+    static final class Flistxattr {
+        static final MethodHandle H = Native.call("flistxattr", FunctionDescriptor.of(L, I, A, L), -1);
+    }
+
+    static final class Fgetxattr {
+        static final MethodHandle H = Native.call("fgetxattr", FunctionDescriptor.of(L, I, A, A, L), -1);
+    }
+
+    static final class Fsetxattr {
+        static final MethodHandle H = Native.call("fsetxattr", FunctionDescriptor.of(I, I, A, A, L, I), -1);
+    }
+
+    static final class Llistxattr {
+        static final MethodHandle H = Native.call("llistxattr", FunctionDescriptor.of(L, A, A, L), -1);
+    }
+
+    static final class Lgetxattr {
+        static final MethodHandle H = Native.call("lgetxattr", FunctionDescriptor.of(L, A, A, A, L), -1);
+    }
+
+    static final class Lsetxattr {
+        static final MethodHandle H = Native.call("lsetxattr", FunctionDescriptor.of(I, A, A, A, L, I), -1);
+    }
+
+    static final class Mkdirat {
+        static final MethodHandle H = Native.call("mkdirat", FunctionDescriptor.of(I, I, A, I), -1);
+    }
+
+    static final class Symlinkat {
+        static final MethodHandle H = Native.call("symlinkat", FunctionDescriptor.of(I, A, I, A), -1);
+    }
+
+    static final class Linkat {
+        static final MethodHandle H = Native.call("linkat", FunctionDescriptor.of(I, I, A, I, A, I), -1);
+    }
+
+    static final class Mknodat {
+        static final MethodHandle H = Native.call("mknodat", FunctionDescriptor.of(I, I, A, I, L), -1);
+    }
+
+    static final class Unlinkat {
+        static final MethodHandle H = Native.call("unlinkat", FunctionDescriptor.of(I, I, A, I), -1);
+    }
+
+    static final class Fchown {
+        static final MethodHandle H = Native.call("fchown", FunctionDescriptor.of(I, I, I, I), -1);
+    }
+
+    static final class Fchownat {
+        static final MethodHandle H = Native.call("fchownat", FunctionDescriptor.of(I, I, A, I, I, I), -1);
+    }
+
+    static final class Fchmod {
+        static final MethodHandle H = Native.call("fchmod", FunctionDescriptor.of(I, I, I), -1);
+    }
+
+    static final class Fchmodat {
+        static final MethodHandle H = Native.call("fchmodat", FunctionDescriptor.of(I, I, A, I, I), -1);
+    }
+
+    static final class Futimens {
+        static final MethodHandle H = Native.call("futimens", FunctionDescriptor.of(I, I, A), -1);
+    }
+
+    static final class Utimensat {
+        static final MethodHandle H = Native.call("utimensat", FunctionDescriptor.of(I, I, A, A, I), -1);
+    }
+
+    static final class Fstatfs {
+        static final MethodHandle H = Native.call("fstatfs", FunctionDescriptor.of(I, I, A), -1);
+    }
+
+    static final class GetpwuidR {
+        static final MethodHandle H = Native.plain("getpwuid_r", FunctionDescriptor.of(I, I, A, A, L, A));
+    }
+
+    static final class GetgrgidR {
+        static final MethodHandle H = Native.plain("getgrgid_r", FunctionDescriptor.of(I, I, A, A, L, A));
+    }
+
+    static final class Strerror {
+        static final MethodHandle H = Native.plain("strerror", FunctionDescriptor.of(A, I));
     }
 
     /** The errno a call left in {@code state} (a segment of {@link Linker.Option#captureStateLayout()}). */
     static int errno(MemorySegment state) {
-        return (int) ERRNO.get(state, 0L);
+        return (int) Native.ERRNO.get(state, 0L);
     }
 
     /** The C library's description of {@code errno}, lower-cased for a one-line message ("permission denied"). */
     static String describe(int errno) {
         try {
-            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment s = (MemorySegment) Strerror.H.invokeExact(errno);
             String text = s.reinterpret(256).getString(0, StandardCharsets.UTF_8);
             return text.isEmpty() ? "error " + errno : Character.toLowerCase(text.charAt(0)) + text.substring(1);
         } catch (Throwable t) {

@@ -8,15 +8,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes past the page cache ({@code O_DIRECT}) for bulk data a backup or restore writes once: packs, restored disks.
+ * Writes past the page cache ({@code O_DIRECT}) for bulk data a backup writes once and syncs at once:
+ * packs (a restore, which does not sync, writes through the page cache: see RestoreTarget).
  * Java arrays cannot be handed to {@code O_DIRECT} (it needs block-aligned addresses), so each writing thread copies
  * through its own page-aligned buffer, the copy the JDK makes anyway for a heap buffer (into a temporary direct one);
  * what is saved is the kernel's copy into the page cache and the write-back later.
  */
 final class DirectWrites {
     /**
-     * The aligned buffer of each writing thread: a whole 4 MiB chunk, so a restored run or a quarter of a pack is one
-     * write. An {@code O_DIRECT} write returns once the device has the data, so fewer, larger ones wait less.
+     * The aligned buffer of each writing thread: 4 MiB, so a quarter of a pack is one write. An {@code O_DIRECT} write
+     * returns once the device has the data, so fewer, larger ones wait less.
      */
     static final int BUFFER = 4 << 20;
     static final int PAGE = 4096;

@@ -55,7 +55,6 @@ interface RestoreTarget extends AutoCloseable {
             Files.deleteIfExists(path);
             throw e;
         }
-        DirectWrites.Channel direct = DirectWrites.open(path);
         return new RestoreTarget() {
             private boolean done;
 
@@ -83,20 +82,12 @@ interface RestoreTarget extends AutoCloseable {
             }
 
             /**
-             * Writes one run of non-zero blocks: its block-aligned part past the page cache ({@code O_DIRECT}, through
-             * this thread's aligned buffer) where the file system allows, the rest through the page cache. Copying
-             * the restored data into the page cache was a third of a restore's CPU samples (the reference VM's 588
-             * MiB; docs/performance.md, issue 15), on the two cores that also decompress and hash it; the JDK copied
-             * every heap buffer into a direct one first anyway, so the aligned copy costs nothing more.
+             * Writes one run of non-zero blocks through the page cache. O_DIRECT was tried (2026-12-07, issue 15): it
+             * saved the kernel's copy (0.7 CPU-s of the reference VM's restore) but each write then waited for the
+             * device, and the restore, which does not sync, took 1.93-1.99 s against 1.49-1.78 s (5 interleaved pairs,
+             * load 3, docs/performance.md): the user waits for wall time.
              */
             private void writeRun(long pos, byte[] src, int from, int len) throws IOException {
-                DirectWrites.Channel d = direct;
-                if (d != null) {
-                    int done = d.write(pos, src, from, len);
-                    pos += done;
-                    from += done;
-                    len -= done;
-                }
                 ByteBuffer b = ByteBuffer.wrap(src, from, len);
                 while (b.hasRemaining()) {
                     pos += ch.write(b, pos);
@@ -117,9 +108,6 @@ interface RestoreTarget extends AutoCloseable {
 
             @Override
             public void close() throws IOException {
-                if (direct != null) {
-                    direct.close();
-                }
                 ch.close();
                 if (!done) {
                     Files.deleteIfExists(path);

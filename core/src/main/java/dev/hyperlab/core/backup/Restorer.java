@@ -135,9 +135,9 @@ final class Restorer {
 
     private long runJobs(List<Job> jobs, RestoreTarget target, List<RestoreResult.DamagedRange> damaged)
             throws IOException {
-        // one worker per core: two per core, to hide the waits of the O_DIRECT writes and of reading packs a backup
-        // wrote past the page cache, cost more CPU (user+sys 2.50-2.78 against 2.17-2.44 s) and were slower in two of
-        // three interleaved runs (docs/performance.md, issue 15)
+        // one worker per core: two per core, to hide the waits of reading packs a backup wrote past the page cache
+        // (and of O_DIRECT restore writes, since dropped), cost more CPU (user+sys 2.50-2.78 against 2.17-2.44 s) and
+        // were slower in two of three interleaved runs (docs/performance.md, issue 15)
         int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
         AtomicInteger next = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {

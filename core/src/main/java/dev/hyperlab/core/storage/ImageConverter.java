@@ -4,6 +4,8 @@ import dev.hyperlab.core.storage.qcow2.Qcow2CreateOptions;
 import dev.hyperlab.core.storage.qcow2.Qcow2Image;
 import dev.hyperlab.core.storage.raw.RawImage;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +21,8 @@ import java.util.concurrent.Future;
  * Converts a disk image to a new file of either format, like {@code qemu-img convert}: the source's allocation map
  * skips holes without reading them, data is read in large sequential chunks, and runs of zeros inside data are not
  * written (so the target stays sparse). Memory is a fixed set of buffers, whatever the image size: one thread reads
- * the source into them while the calling thread writes the target.
+ * the source into them and finds their zero granules, while the calling thread only writes the target: with one
+ * {@code O_DIRECT} write in flight at a time, every moment the writer spends scanning is a moment the disk idles.
  *
  * <p>A synced conversion writes its data past the page cache ({@link DiskImage#useDirectWrites()}, as
  * {@code qemu-img convert -t none} does) where the file system allows: the bytes must reach the disk before the
@@ -77,7 +80,8 @@ public final class ImageConverter {
         }
     }
 
-    private record Chunk(long offset, ByteBuffer data, Throwable failure, boolean last) {}
+    /** A chunk read from the source; {@code runs} holds the [start, end) pairs, relative to it, of its non-zero runs. */
+    private record Chunk(long offset, ByteBuffer data, int[] runs, Throwable failure, boolean last) {}
 
     private static Result copy(DiskImage src, DiskImage dst, int granule, boolean sync) throws IOException {
         BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
@@ -85,6 +89,7 @@ public final class ImageConverter {
         // aligned to the page, so that the runs of a chunk that start on a block boundary can be written O_DIRECT
         for (int i = 0; i < BUFFERS; i++) free.add(ByteBuffer.allocateDirect(CHUNK + ALIGN).alignedSlice(ALIGN));
         long[] read = new long[1];
+        MemorySegment zeros = MemorySegment.ofBuffer(ByteBuffer.allocateDirect(granule));
         Thread reader = Thread.ofPlatform().name("convert-reader").daemon().start(() -> {
             try {
                 long size = src.virtualSize();
@@ -101,21 +106,20 @@ public final class ImageConverter {
                             src.read(pos, b);
                             b.flip();
                             read[0] += b.remaining();
-                            full.put(new Chunk(pos, b, null, false));
+                            full.put(new Chunk(pos, b, nonZeroRuns(b, pos, zeros, granule), null, false));
                             pos = limit;
                         }
                     }
                 }
-                full.put(new Chunk(0, null, null, true));
+                full.put(new Chunk(0, null, null, null, true));
             } catch (Throwable t) {
                 try {
-                    full.put(new Chunk(0, null, t, true));
+                    full.put(new Chunk(0, null, null, t, true));
                 } catch (InterruptedException ignored) {
                     Thread.currentThread().interrupt();
                 }
             }
         });
-        ByteBuffer zeros = ByteBuffer.allocateDirect(granule);
         long written = 0;
         // written past the page cache, the data needs no write-back: the final fsync finds it on disk
         WriteBehind behind = sync && !dst.useDirectWrites() ? new WriteBehind(dst) : null;
@@ -127,7 +131,7 @@ public final class ImageConverter {
                     throw new IOException("reading the source failed: " + c.failure(), c.failure());
                 }
                 if (c.last()) break;
-                written += writeNonZero(dst, c.offset(), c.data(), zeros, granule);
+                written += writeRuns(dst, c.offset(), c.data(), c.runs());
                 free.put(c.data());
                 if (behind != null) behind.wrote(written);
             }
@@ -189,20 +193,36 @@ public final class ImageConverter {
         }
     }
 
-    /** Writes the runs of {@code data} that are not whole zero granules; returns the bytes written. */
-    private static long writeNonZero(DiskImage dst, long offset, ByteBuffer data, ByteBuffer zeros, int granule) throws IOException {
-        int n = data.remaining();
-        int runStart = -1;
+    /** Writes the given runs of {@code data} (pairs of [start, end) relative to it); returns the bytes written. */
+    private static long writeRuns(DiskImage dst, long offset, ByteBuffer data, int[] runs) throws IOException {
         long written = 0;
+        for (int i = 0; i < runs.length; i += 2) {
+            int from = runs[i];
+            int to = runs[i + 1];
+            dst.write(offset + from, data.slice(from, to - from));
+            written += to - from;
+        }
+        return written;
+    }
+
+    /**
+     * The runs of {@code data} (its whole remaining content, read from disk offset {@code offset}) that are not whole
+     * zero granules, as [start, end) pairs relative to its position. Granules are aligned to the disk, not the chunk.
+     */
+    static int[] nonZeroRuns(ByteBuffer data, long offset, MemorySegment zeros, int granule) {
+        MemorySegment seg = MemorySegment.ofBuffer(data);
+        int n = data.remaining();
+        int[] runs = new int[8];
+        int count = 0;
+        int runStart = -1;
         int pos = 0;
         while (pos < n) {
-            // granules are aligned to the disk, not to the chunk
             int next = (int) Math.min(n, ((offset + pos) / granule + 1) * granule - offset);
-            boolean zero = isZero(data, pos, next, zeros);
-            if (zero) {
+            if (isZero(seg, pos, next, zeros)) {
                 if (runStart >= 0) {
-                    dst.write(offset + runStart, data.slice(runStart, pos - runStart));
-                    written += pos - runStart;
+                    if (count == runs.length) runs = java.util.Arrays.copyOf(runs, count * 2);
+                    runs[count++] = runStart;
+                    runs[count++] = pos;
                     runStart = -1;
                 }
             } else if (runStart < 0) {
@@ -211,13 +231,20 @@ public final class ImageConverter {
             pos = next;
         }
         if (runStart >= 0) {
-            dst.write(offset + runStart, data.slice(runStart, n - runStart));
-            written += n - runStart;
+            if (count == runs.length) runs = java.util.Arrays.copyOf(runs, count + 2);
+            runs[count++] = runStart;
+            runs[count++] = n;
         }
-        return written;
+        return count == runs.length ? runs : java.util.Arrays.copyOf(runs, count);
     }
 
-    private static boolean isZero(ByteBuffer data, int from, int to, ByteBuffer zeros) {
-        return data.slice(from, to - from).mismatch(zeros.slice(0, to - from)) < 0;
+    /**
+     * Whether {@code [from, to)} of {@code seg} is all zeros. Small, so that the JIT compiles it early (it runs once
+     * per granule): a granule of data nearly always shows a non-zero byte in its first word, which is looked at before
+     * the whole range is compared.
+     */
+    private static boolean isZero(MemorySegment seg, int from, int to, MemorySegment zeros) {
+        if (to - from >= Long.BYTES && seg.get(ValueLayout.JAVA_LONG_UNALIGNED, from) != 0) return false;
+        return MemorySegment.mismatch(seg, from, to, zeros, 0, to - from) < 0;
     }
 }

@@ -222,6 +222,7 @@ public final class SharedResource {
     List<Activity> takeFinished(long now) {
         advanceTo(now);
         List<Activity> done = null;
+        int kept = 0;
         for (int i = 0; i < active.size(); i++) {
             Activity a = active.get(i);
             if (a.remaining <= a.rate * 1e-9 || a.remaining <= 0) {
@@ -229,15 +230,16 @@ public final class SharedResource {
                     done = new ArrayList<>(2);
                 }
                 done.add(a);
+            } else {
+                // the unfinished close up in place, in order (removeIf made a bit set and a lambda per tick)
+                a.index = kept;
+                active.set(kept++, a);
             }
         }
         if (done == null) {
             return List.of();
         }
-        active.removeIf(a -> a.remaining <= a.rate * 1e-9 || a.remaining <= 0);
-        for (int i = 0; i < active.size(); i++) {
-            active.get(i).index = i;
-        }
+        active.subList(kept, active.size()).clear();
         for (int i = 0; i < done.size(); i++) {
             Activity a = done.get(i);
             a.index = -1;

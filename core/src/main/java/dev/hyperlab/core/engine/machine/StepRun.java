@@ -3,6 +3,7 @@ package dev.hyperlab.core.engine.machine;
 import dev.hyperlab.api.lab.BoundBy;
 import dev.hyperlab.core.sim.Activity;
 import dev.hyperlab.core.sim.ActivityOwner;
+import dev.hyperlab.core.sim.SharedResource;
 import dev.hyperlab.core.sim.Simulation;
 
 /**
@@ -104,16 +105,8 @@ public final class StepRun implements ActivityOwner {
         double cpuWork = h.cpuWork(step);
         double diskWork = h.diskWork(step);
         startTimers(sim);
-        if (cpuWork > 0) {
-            pending |= 1 << CPU;
-            cpu = new Activity(h.cpuResource(), this, CPU, cpuWork, h.cpuCap(step), h.cpuWeight());
-            sim.start(cpu);
-        }
-        if (diskWork > 0) {
-            pending |= 1 << DISK;
-            disk = new Activity(h.diskResource(), this, DISK, diskWork, 1.0, h.cpuWeight());
-            sim.start(disk);
-        }
+        startWork(sim, CPU, h.cpuResource(), cpuWork, h.cpuCap(step), h.cpuWeight(), 0);
+        startWork(sim, DISK, h.diskResource(), diskWork, 1.0, h.cpuWeight(), 0);
         if (pending == 0) {
             h.stepDone(this);
         }
@@ -131,33 +124,40 @@ public final class StepRun implements ActivityOwner {
             pending |= 1 << MEMORY_WAIT;
             timer(sim, MEMORY_WAIT, memory.balloonNanos());
         }
-        double swapWork = vm.swapWork(memory);
-        if (swapWork > 0) {
-            pending |= 1 << MEMORY_IO;
-            memoryIo = new Activity(vm.diskResource(), this, MEMORY_IO, swapWork, 1.0, vm.cpuWeight());
-            sim.start(memoryIo);
-        }
+        startWork(sim, MEMORY_IO, vm.diskResource(), vm.swapWork(memory), 1.0, vm.cpuWeight(), 0);
         double cpuWork = vm.cpuWork(step);
         double diskWork = vm.diskWork(step);
         startTimers(sim);
-        if (cpuWork > 0) {
-            pending |= 1 << CPU;
-            cpu = new Activity(vm.cpuResource(), this, CPU, cpuWork, vm.cpuCap(step), vm.cpuShareWeight(),
-                    vm.cpuFloor());
-            sim.start(cpu);
-        }
-        if (diskWork > 0) {
-            pending |= 1 << DISK;
-            // its disk shares, IOPS limit and reservation (docs/calibration.md vm.resources.disk_*); unset, as before
-            double ops = step.demand().readOps() + step.demand().writeOps();
-            double diskCap = vm.diskCap(1.0, diskWork, ops);
-            disk = new Activity(vm.diskResource(), this, DISK, diskWork, diskCap, vm.diskShareWeight(),
-                    vm.diskFloor(diskCap, diskWork, ops));
-            sim.start(disk);
-        }
+        startWork(sim, CPU, vm.cpuResource(), cpuWork, vm.cpuCap(step), vm.cpuShareWeight(), vm.cpuFloor());
+        // its disk shares, IOPS limit and reservation (docs/calibration.md vm.resources.disk_*); unset, as before
+        double ops = step.demand().readOps() + step.demand().writeOps();
+        double diskCap = vm.diskCap(1.0, diskWork, ops);
+        startWork(sim, DISK, vm.diskResource(), diskWork, diskCap, vm.diskShareWeight(),
+                vm.diskFloor(diskCap, diskWork, ops));
         if (pending == 0) {
             vm.stepDone(this);
         }
+    }
+
+    /**
+     * Starts part {@code part}'s activity when it has {@code work}. Hosts and VMs test their work here, in one place:
+     * the VMs of a storm reach their CPU and disk steps in lock-step after C2 compiled {@link #startVm} on the first
+     * (timer-only) step, and a test of their own was a branch never taken yet (an {@code unstable_if}: recompiled),
+     * where this one the hosts took both ways before.
+     */
+    private void startWork(Simulation sim, int part, SharedResource resource, double work, double cap, double weight,
+            double floor) {
+        if (!(work > 0)) {
+            return;
+        }
+        Activity a = new Activity(resource, this, part, work, cap, weight, floor);
+        switch (part) {
+            case CPU -> cpu = a;
+            case DISK -> disk = a;
+            default -> memoryIo = a;
+        }
+        pending |= 1 << part;
+        sim.start(a);
     }
 
     /** Starts the step's fixed delay and network wait, those it has. */

@@ -21,7 +21,7 @@ final class SampleRows {
     /** Adds a row. */
     void add(long time, long a, long b, long c, long d) {
         if (rows == null) {
-            rows = new long[4 * WIDTH];
+            rows = new long[2 * WIDTH]; // a storm's VMs keep two rows each
         } else if ((count + 1) * WIDTH > rows.length) {
             rows = Arrays.copyOf(rows, rows.length * 2);
         }

@@ -3,6 +3,7 @@ package dev.hyperlab.core.engine.machine;
 import dev.hyperlab.api.lab.BoundBy;
 import dev.hyperlab.core.sim.Activity;
 import dev.hyperlab.core.sim.ActivityOwner;
+import dev.hyperlab.core.sim.SharedResource;
 import dev.hyperlab.core.sim.Simulation;
 
 /**
@@ -84,28 +85,85 @@ public final class StepRun implements ActivityOwner {
         return part >= 0 && part < NAMES.length ? NAMES[part] : "part" + part;
     }
 
-    /** Starts every non-empty part now; completes at once when the step needs nothing. */
+    /**
+     * Starts every non-empty part now; completes at once when the step needs nothing. A host's step and a VM's take
+     * separate paths, each calling its machine's own (final) class: a storm boots its hosts first, then its VMs, and
+     * one shared path had C2 compile it for hosts alone, then throw that away at each machine call a VM reached
+     * (class checks: {@code StepRun.start} compiled five times in a storm).
+     */
     void start() {
-        Simulation sim = machine.env.sim();
-        MemoryManager.Grant memory = machine.memoryFor(step);
+        if (machine instanceof VmMachine vm) {
+            startVm(vm);
+        } else {
+            startHost((HostMachine) machine);
+        }
+    }
+
+    /** A host's step: no memory to find, its CPU and disk work at its cores' and disk's full rate, weighed by cores. */
+    private void startHost(HostMachine h) {
+        Simulation sim = h.env.sim();
+        double cpuWork = h.cpuWork(step);
+        double diskWork = h.diskWork(step);
+        startTimers(sim);
+        startWork(sim, CPU, h.cpuResource(), cpuWork, h.cpuCap(step), h.cpuWeight(), 0);
+        startWork(sim, DISK, h.diskResource(), diskWork, 1.0, h.cpuWeight(), 0);
+        if (pending == 0) {
+            h.stepDone(this);
+        }
+    }
+
+    /** A VM's step: the memory it touches first, then its work under its shares, limits and reservations. */
+    private void startVm(VmMachine vm) {
+        Simulation sim = vm.env.sim();
+        MemoryManager.Grant memory = vm.memoryFor(step);
         if (memory.failed()) {
-            machine.outOfMemory(this, memory.failure());
+            vm.outOfMemory(this, memory.failure());
             return;
         }
         if (memory.balloonNanos() > 0) {
             pending |= 1 << MEMORY_WAIT;
             timer(sim, MEMORY_WAIT, memory.balloonNanos());
         }
-        double swapWork = machine.swapWork(memory);
-        if (swapWork > 0) {
-            pending |= 1 << MEMORY_IO;
-            memoryIo = new Activity(machine.diskResource(), this, MEMORY_IO, swapWork, 1.0, machine.cpuWeight());
-            sim.start(memoryIo);
+        startWork(sim, MEMORY_IO, vm.diskResource(), vm.swapWork(memory), 1.0, vm.cpuWeight(), 0);
+        double cpuWork = vm.cpuWork(step);
+        double diskWork = vm.diskWork(step);
+        startTimers(sim);
+        startWork(sim, CPU, vm.cpuResource(), cpuWork, vm.cpuCap(step), vm.cpuShareWeight(), vm.cpuFloor());
+        // its disk shares, IOPS limit and reservation (docs/calibration.md vm.resources.disk_*); unset, as before
+        double ops = step.demand().readOps() + step.demand().writeOps();
+        double diskCap = vm.diskCap(1.0, diskWork, ops);
+        startWork(sim, DISK, vm.diskResource(), diskWork, diskCap, vm.diskShareWeight(),
+                vm.diskFloor(diskCap, diskWork, ops));
+        if (pending == 0) {
+            vm.stepDone(this);
         }
+    }
+
+    /**
+     * Starts part {@code part}'s activity when it has {@code work}. Hosts and VMs test their work here, in one place:
+     * the VMs of a storm reach their CPU and disk steps in lock-step after C2 compiled {@link #startVm} on the first
+     * (timer-only) step, and a test of their own was a branch never taken yet (an {@code unstable_if}: recompiled),
+     * where this one the hosts took both ways before.
+     */
+    private void startWork(Simulation sim, int part, SharedResource resource, double work, double cap, double weight,
+            double floor) {
+        if (!(work > 0)) {
+            return;
+        }
+        Activity a = new Activity(resource, this, part, work, cap, weight, floor);
+        switch (part) {
+            case CPU -> cpu = a;
+            case DISK -> disk = a;
+            default -> memoryIo = a;
+        }
+        pending |= 1 << part;
+        sim.start(a);
+    }
+
+    /** Starts the step's fixed delay and network wait, those it has. */
+    private void startTimers(Simulation sim) {
         long fixed = step.demand().fixed().toNanos();
         long network = step.demand().network().toNanos();
-        double cpuWork = machine.cpuWork(step);
-        double diskWork = machine.diskWork(step);
         if (fixed > 0) {
             pending |= 1 << FIXED;
             timer(sim, FIXED, fixed);
@@ -113,24 +171,6 @@ public final class StepRun implements ActivityOwner {
         if (network > 0) {
             pending |= 1 << NETWORK;
             timer(sim, NETWORK, network);
-        }
-        if (cpuWork > 0) {
-            pending |= 1 << CPU;
-            cpu = new Activity(machine.cpuResource(), this, CPU, cpuWork, machine.cpuCap(step),
-                    machine.cpuShareWeight(), machine.cpuFloor());
-            sim.start(cpu);
-        }
-        if (diskWork > 0) {
-            pending |= 1 << DISK;
-            // its disk shares, IOPS limit and reservation (docs/calibration.md vm.resources.disk_*); unset, as before
-            double ops = step.demand().readOps() + step.demand().writeOps();
-            double diskCap = machine.diskCap(1.0, diskWork, ops);
-            disk = new Activity(machine.diskResource(), this, DISK, diskWork, diskCap, machine.diskShareWeight(),
-                    machine.diskFloor(diskCap, diskWork, ops));
-            sim.start(disk);
-        }
-        if (pending == 0) {
-            machine.stepDone(this);
         }
     }
 
@@ -174,7 +214,9 @@ public final class StepRun implements ActivityOwner {
     /** Puts back when a timer part is due, read from its timer event in a saved lab. */
     public void restoreDue(int part, long at) {
         if (due == null) {
-            due = new long[NAMES.length];
+            due = new long[Math.max(part + 1, NETWORK + 1)]; // room for the fixed and network parts a boot step has
+        } else if (part >= due.length) {
+            due = java.util.Arrays.copyOf(due, part + 1);
         }
         due[part] = at;
     }
@@ -193,7 +235,7 @@ public final class StepRun implements ActivityOwner {
                 continue;
             }
             Activity a = part == CPU ? cpu : part == DISK ? disk : part == MEMORY_IO ? memoryIo : null;
-            double at = a == null ? (due == null ? 0 : due[part])
+            double at = a == null ? (due == null || part >= due.length ? 0 : due[part])
                     : a.rate() > 0 ? now + Execution.remainingNow(a, now) / a.rate() * 1e9 : Double.POSITIVE_INFINITY;
             if (at >= lastDue) {
                 lastDue = at;

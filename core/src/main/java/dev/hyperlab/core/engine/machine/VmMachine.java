@@ -377,7 +377,7 @@ public final class VmMachine extends Machine {
         return vcpus;
     }
 
-    @Override
+    /** A step finished (before the next starts): its base reads warm the host's cache; plugins hear of it. */
     void stepFinished(StepRun run) {
         if (run.step.baseReads() && run.step.demand().readBytes() > 0) {
             hostMachine().warmCache.add(run.step.cacheKey());

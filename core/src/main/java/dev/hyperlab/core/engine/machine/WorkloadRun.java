@@ -74,7 +74,7 @@ public final class WorkloadRun implements ActivityOwner {
      * (megacycles, since the VM's last start), disk latency now (ns), bytes written since its last start, guest memory
      * used. Kept across restarts: a total that went down marks a new start.
      */
-    private final java.util.ArrayDeque<long[]> samples = new java.util.ArrayDeque<>(0); // grows on the first sample: a storm's VMs have none
+    private java.util.ArrayDeque<long[]> samples; // made by the first sample: a storm's 100,000 VMs have none
     /** 30 days of samples at {@link StatSampler#INTERVAL_NANOS}; older ones are dropped first. */
     static final int MAX_SAMPLES = 30 * 24 * 6;
     /** A sample: time, CPU wanted and got (ms), disk latency (ns), written, memory used, received, sent (bytes). */
@@ -100,17 +100,24 @@ public final class WorkloadRun implements ActivityOwner {
     /** Records a sample of its totals at {@code now}. */
     void sample(long now) {
         Totals t = totals(now);
-        if (samples.size() == MAX_SAMPLES) {
-            samples.removeFirst();
-        }
-        samples.add(new long[] {now, Math.round(t.cpuWanted() * 1e3), Math.round(t.cpuGot() * 1e3),
+        keep(new long[] {now, Math.round(t.cpuWanted() * 1e3), Math.round(t.cpuGot() * 1e3),
                 Math.round(vm.diskLatency() * 1e9), Math.round(t.written()), vm.memoryUsedNow(), Math.round(t.netRx()),
                 Math.round(t.netTx())});
     }
 
+    /** Adds sample {@code row}, dropping the oldest when {@link #MAX_SAMPLES} are kept. */
+    private void keep(long[] row) {
+        if (samples == null) {
+            samples = new java.util.ArrayDeque<>();
+        } else if (samples.size() == MAX_SAMPLES) {
+            samples.removeFirst();
+        }
+        samples.add(row);
+    }
+
     /** Its samples (see {@link #samples}), oldest first. */
     public java.util.List<long[]> samples() {
-        return java.util.List.copyOf(samples);
+        return samples == null ? java.util.List.of() : java.util.List.copyOf(samples);
     }
 
     /** The VM starts (a boot from off): its totals start again. */
@@ -334,7 +341,7 @@ public final class WorkloadRun implements ActivityOwner {
     // ---- saved with the lab (inside the VM's object) ----
 
     boolean worthSaving() {
-        return running || runningNanos != 0 || !samples.isEmpty();
+        return running || runningNanos != 0 || samples != null;
     }
 
     void save(JsonGenerator g) throws IOException {
@@ -352,7 +359,7 @@ public final class WorkloadRun implements ActivityOwner {
         }
         g.writeEndArray();
         g.writeNumberField("runningNanos", runningNanos);
-        if (!samples.isEmpty()) {
+        if (samples != null) {
             SavedDoc.writeRows(g, "statSamples", samples());
         }
         g.writeEndObject();
@@ -389,10 +396,7 @@ public final class WorkloadRun implements ActivityOwner {
         if (w.containsKey("statSamples")) {
             // a saved lab may hold more than the cap (an older build, an edited file): keep the newest
             for (long[] row : SavedDoc.rows(w, "statSamples")) {
-                if (samples.size() == MAX_SAMPLES) {
-                    samples.removeFirst();
-                }
-                samples.add(sampleRow(row));
+                keep(sampleRow(row));
             }
         }
     }

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A backup repository in a directory: the entry point for the {@code backup} commands and the engine.
@@ -143,7 +148,54 @@ public final class BackupRepository {
             throw new RepositoryException(dir + " is not a backup repository (no config file; create one with backup"
                     + " init)");
         }
+        Ahead ahead = password.isPresent() ? AHEAD.remove(dir) : null; // begun for this absolute path only
+        if (ahead != null && Arrays.equals(ahead.password(), password.get())) {
+            try {
+                return ahead.repository().join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RepositoryException refused) {
+                    throw refused; // a wrong password, a damaged key: what this open would find, in the same words
+                }
+                // anything else (a read that failed) is tried again below, and reported as an open reports it
+            } catch (CancellationException e) {
+                // not begun after all: opened below
+            }
+        }
         return open(dir, new LocalBackend(dir), password);
+    }
+
+    /** An open begun by {@link #openAhead}: the password it was begun with, and the repository when it is done. */
+    private record Ahead(char[] password, CompletableFuture<BackupRepository> repository) {}
+
+    /** Opens begun ahead, by absolute directory; each is taken (and forgotten) by the first matching open. */
+    private static final Map<Path, Ahead> AHEAD = new ConcurrentHashMap<>();
+
+    /**
+     * Begins opening the encrypted repository in {@code dir} on a daemon thread, for a command that is about to open
+     * it with {@code password}: the key's derivation (Argon2id, 64 MiB) then runs while the caller still starts up (the
+     * shell: while it opens the lab). The next {@link #open(Path, Optional)} of the same directory with the same
+     * password takes the repository so opened, which is what it would have opened itself a moment later (an instance
+     * keeps nothing of the repository but its config and key); when the repository refused it (a wrong password),
+     * that open reports it so; any other failure is tried again there. Nothing is begun when there is no repository
+     * in {@code dir}.
+     */
+    public static void openAhead(Path dir, char[] password) {
+        Path key = dir.toAbsolutePath().normalize();
+        if (password.length == 0 || !Files.isRegularFile(key.resolve(FileKind.CONFIG.dir()))) {
+            return;
+        }
+        char[] pw = password.clone();
+        CompletableFuture<BackupRepository> repository = new CompletableFuture<>();
+        if (AHEAD.putIfAbsent(key, new Ahead(pw, repository)) != null) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("repository-key").start(() -> {
+            try {
+                repository.complete(open(key, new LocalBackend(key), Optional.of(pw)));
+            } catch (IOException | RuntimeException | Error e) {
+                repository.completeExceptionally(e);
+            }
+        });
     }
 
     static BackupRepository open(Path dir, Backend backend, Optional<char[]> password) throws IOException {

@@ -35,6 +35,37 @@ class EncryptionAndIntegrityTest {
                 .hasMessageContaining("empty password");
     }
 
+    /**
+     * An open begun ahead (the shell's, while it opens the lab) is taken by the next open of the same directory with
+     * the same password only, once; a wrong password begun ahead is reported as a plain open reports it, and another
+     * password, directory or a place with no repository leaves the open to do everything itself.
+     */
+    @Test
+    void anOpenBegunAheadGivesWhatAnOpenGives() throws IOException {
+        Path dir = tmp.resolve("repo").toAbsolutePath().normalize();
+        BackupRepository.init(dir, Optional.of("right".toCharArray()), TestDisks.fastKdf(), 3);
+        BackupRepository.openAhead(dir, "right".toCharArray());
+        BackupRepository ahead = BackupRepository.open(dir, Optional.of("right".toCharArray()));
+        assertThat(ahead.encrypted()).isTrue();
+        assertThat(ahead.location()).isEqualTo(dir.toString());
+        assertThat(ahead.list()).isEmpty();
+        // taken once: the next open opens on its own
+        assertThat(BackupRepository.open(dir, Optional.of("right".toCharArray()))).isNotSameAs(ahead);
+
+        BackupRepository.openAhead(dir, "wrong".toCharArray());
+        assertThatThrownBy(() -> BackupRepository.open(dir, Optional.of("wrong".toCharArray())))
+                .isInstanceOf(RepositoryException.class).hasMessage("wrong password for repository " + dir);
+        BackupRepository.openAhead(dir, "wrong".toCharArray());
+        assertThat(BackupRepository.open(dir, Optional.of("right".toCharArray())).encrypted()).isTrue();
+        assertThatThrownBy(() -> BackupRepository.open(dir, Optional.of("wrong".toCharArray())))
+                .hasMessage("wrong password for repository " + dir);
+
+        Path none = tmp.resolve("none").toAbsolutePath();
+        BackupRepository.openAhead(none, "right".toCharArray());
+        assertThatThrownBy(() -> BackupRepository.open(none, Optional.of("right".toCharArray())))
+                .hasMessageContaining("is not a backup repository");
+    }
+
     @Test
     void encryptedRepositoryHidesContent() throws IOException {
         Path disk = tmp.resolve("vda.raw");

@@ -72,21 +72,24 @@ public final class Main {
 
     /**
      * For such a line with {@code $HYPERLAB_PASSWORD} set (the password {@code backup} commands then use alone), the
-     * repository's opening (its key's Argon2id derivation, 0.15-0.4 CPU-s) begins on a spare core now, while this one
-     * opens the lab; the command's own open takes it (BackupRepository.openAhead). Any other line opens as before.
+     * repository's opening (its key's Argon2id derivation, 0.15-0.4 CPU-s, then for a backup, restore or file listing
+     * its index) begins on a spare core now, while this one opens the lab; the command's own open takes it
+     * (BackupRepository.openAhead). Any other line opens as before.
      */
     private static void openRepositoryAhead(String line) {
         String password = System.getenv("HYPERLAB_PASSWORD");
         if (password == null || password.isEmpty() || !OPENS_REPOSITORY.matcher(line).matches()) {
             return;
         }
+        // the index too, read after the key on the same thread, for the commands that load it
+        boolean index = line.strip().split("\\s+")[1].matches("files|run|restore|ls");
         java.util.regex.Matcher m = REPO.matcher(line);
         String dir = m.find() ? m.group(1) : ShellHome.defaultBackups().toString();
         if (dir.startsWith("s3:")) {
             return;
         }
         try {
-            BackupRepository.openAhead(Path.of(dir).toAbsolutePath().normalize(), password.toCharArray());
+            BackupRepository.openAhead(Path.of(dir).toAbsolutePath().normalize(), password.toCharArray(), index);
         } catch (RuntimeException e) {
             // not begun: the command opens the repository itself and reports what fails
         }

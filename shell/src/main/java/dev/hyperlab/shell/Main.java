@@ -2,6 +2,7 @@ package dev.hyperlab.shell;
 
 import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.LabException;
+import dev.hyperlab.core.backup.BackupRepository;
 import dev.hyperlab.core.lab.Labs;
 import dev.hyperlab.core.storage.SparseFiles;
 import dev.hyperlab.shell.batch.Batch;
@@ -60,6 +61,40 @@ public final class Main {
         return true;
     }
 
+    /**
+     * A line that is one {@code backup} command opening an existing repository, with nothing the shell would expand or
+     * unquote and no request for help.
+     */
+    private static final java.util.regex.Pattern OPENS_REPOSITORY = java.util.regex.Pattern.compile(
+            "\\s*backup\\s+(files|list|run|restore|ls|check|prune|forget)(?!.*\\s(--help|-h)(\\s|$))"
+                    + "(\\s[^;\\n'\"\\\\$`]*)?");
+    private static final java.util.regex.Pattern REPO = java.util.regex.Pattern.compile("\\s--repo(?:=|\\s+)(\\S+)");
+
+    /**
+     * For such a line with {@code $HYPERLAB_PASSWORD} set (the password {@code backup} commands then use alone), the
+     * repository's opening (its key's Argon2id derivation, 0.15-0.4 CPU-s, then for a backup, restore or file listing
+     * its index) begins on a spare core now, while this one opens the lab; the command's own open takes it
+     * (BackupRepository.openAhead). Any other line opens as before.
+     */
+    private static void openRepositoryAhead(String line) {
+        String password = System.getenv("HYPERLAB_PASSWORD");
+        if (password == null || password.isEmpty() || !OPENS_REPOSITORY.matcher(line).matches()) {
+            return;
+        }
+        // the index too, read after the key on the same thread, for the commands that load it
+        boolean index = line.strip().split("\\s+")[1].matches("files|run|restore|ls");
+        java.util.regex.Matcher m = REPO.matcher(line);
+        String dir = m.find() ? m.group(1) : ShellHome.defaultBackups().toString();
+        if (dir.startsWith("s3:")) {
+            return;
+        }
+        try {
+            BackupRepository.openAhead(Path.of(dir).toAbsolutePath().normalize(), password.toCharArray(), index);
+        } catch (RuntimeException e) {
+            // not begun: the command opens the repository itself and reports what fails
+        }
+    }
+
     /** Runs the shell; the exit status (0, or 1 after an error). */
     public static int run(String[] args) {
         PrintWriter err = new PrintWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.err),
@@ -90,6 +125,7 @@ public final class Main {
         // read: its class initialisation, interpreted, took 10 ms and more of every command on this thread). A line
         // that names no command working on images gets statx alone (every lab's files are measured): the other four
         // calls were 40 ms of CPU for nothing in `lab info` (docs/performance.md, issue 15).
+        inv.commands().ifPresent(Main::openRepositoryAhead);
         boolean images = inv.commands()
                 .map(c -> java.util.regex.Pattern.compile(IMAGE_WORDS).matcher(c).find()).orElse(true);
         Thread.ofPlatform().daemon().name("hyperlab-warm-up").start(() -> {

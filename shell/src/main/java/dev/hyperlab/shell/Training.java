@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.jline.terminal.Size;
@@ -122,6 +123,11 @@ public final class Training {
         }
         int failed = Batch.run(ctx, "backup files %1$s --repo %2$s; backup files %1$s --repo %2$s"
                 .formatted(tree, repo));
+        // an encrypted repository too (a password of the training's own, through the facade: the environment's are
+        // unset for the training): its key file, cipher, MAC and key-derivation classes then load from the cache
+        String sealed = dir.resolve("sealed").toString();
+        ctx.lab().initBackups(sealed, "training").backupFiles(List.of(tree.toString()), List.of());
+        ctx.lab().backups(sealed, "training").backupFiles(List.of(tree.toString()), List.of());
         String last = ctx.lab().backups(repo.toString(), "").list().getLast().id();
         return failed + Batch.run(ctx, ("backup ls %1$s %2$s --recursive --repo %3$s;"
                 + " backup restore %1$s --to %4$s --repo %3$s").formatted(last, tree, repo, dir.resolve("restored")));

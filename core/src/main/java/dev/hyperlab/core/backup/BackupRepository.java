@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +20,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A backup repository in a directory: the entry point for the {@code backup} commands and the engine.
@@ -54,6 +59,10 @@ public final class BackupRepository {
     private volatile FileBackup.Hook fileHook = FileBackup.Hook.NONE;
     /** The time locks carry and expire by (the wall clock: locks are about real processes, not the lab). */
     private volatile Clock clock = Clock.systemUTC();
+    /** Index files read by {@link #openAhead(Path, char[], boolean)} for the first index load, or null. */
+    private final java.util.concurrent.atomic.AtomicReference<
+            CompletableFuture<RepositoryIndex.Ahead>> indexAhead =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private BackupRepository(Path dir, String where, Backend backend, RepositoryConfig config,
             RepositoryCipher cipher) {
@@ -143,7 +152,97 @@ public final class BackupRepository {
             throw new RepositoryException(dir + " is not a backup repository (no config file; create one with backup"
                     + " init)");
         }
+        Begun ahead = password.isPresent() ? AHEAD.remove(dir) : null; // begun for this absolute path only
+        if (ahead != null && Arrays.equals(ahead.password(), password.get())) {
+            try {
+                return ahead.repository().join();
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RepositoryException refused) {
+                    throw refused; // a wrong password, a damaged key: what this open would find, in the same words
+                }
+                // anything else (a read that failed) is tried again below, and reported as an open reports it
+            } catch (CancellationException e) {
+                // not begun after all: opened below
+            }
+        }
         return open(dir, new LocalBackend(dir), password);
+    }
+
+    /** The index, from the files read ahead of the lock where {@link #openAhead} read them (taken once). */
+    private RepositoryIndex loadIndex() throws IOException {
+        CompletableFuture<RepositoryIndex.Ahead> ahead = indexAhead.getAndSet(null);
+        RepositoryIndex.Ahead read = RepositoryIndex.Ahead.NONE;
+        if (ahead != null) {
+            try {
+                read = ahead.join();
+            } catch (CompletionException | CancellationException e) {
+                // read now instead, and reported as a load reports it
+            }
+        }
+        return RepositoryIndex.load(backend, cipher, read);
+    }
+
+    /** Tests: the index files being read ahead, or null when none are (or they were taken). */
+    CompletableFuture<?> indexAhead() {
+        return indexAhead.get();
+    }
+
+    /** An open begun by {@link #openAhead}: the password it was begun with, and the repository when it is done. */
+    private record Begun(char[] password, CompletableFuture<BackupRepository> repository) {}
+
+    /** Opens begun ahead, by absolute directory; each is taken (and forgotten) by the first matching open. */
+    private static final Map<Path, Begun> AHEAD = new ConcurrentHashMap<>();
+
+    /**
+     * Begins opening the encrypted repository in {@code dir} on a daemon thread, for a command that is about to open
+     * it with {@code password}: the key's derivation (Argon2id, 64 MiB) then runs while the caller still starts up (the
+     * shell: while it opens the lab). The next {@link #open(Path, Optional)} of the same directory with the same
+     * password takes the repository so opened, which is what it would have opened itself a moment later (an instance
+     * keeps nothing of the repository but its config and key); when the repository refused it (a wrong password),
+     * that open reports it so; any other failure is tried again there. Nothing is begun when there is no repository
+     * in {@code dir}.
+     */
+    public static void openAhead(Path dir, char[] password) {
+        openAhead(dir, password, false);
+    }
+
+    /**
+     * {@link #openAhead(Path, char[])}, and with {@code index} the index files read, opened, checked and decoded after
+     * the key on the same thread, for a command that will load the index (a backup, a restore, a listing of files):
+     * its first load under the lock takes those still listed (index files are named by their content and never
+     * change) and reads the rest.
+     */
+    public static void openAhead(Path dir, char[] password, boolean index) {
+        Path key = dir.toAbsolutePath().normalize();
+        if (password.length == 0 || !Files.isRegularFile(key.resolve(FileKind.CONFIG.dir()))) {
+            return;
+        }
+        char[] pw = password.clone();
+        CompletableFuture<BackupRepository> repository = new CompletableFuture<>();
+        if (AHEAD.putIfAbsent(key, new Begun(pw, repository)) != null) {
+            return;
+        }
+        Thread.ofPlatform().daemon().name("repository-key").start(() -> {
+            BackupRepository opened;
+            try {
+                opened = open(key, new LocalBackend(key), Optional.of(pw));
+            } catch (IOException | RuntimeException | Error e) {
+                repository.completeExceptionally(e);
+                return;
+            }
+            CompletableFuture<RepositoryIndex.Ahead> read = new CompletableFuture<>();
+            if (index) {
+                opened.indexAhead.set(read);
+            }
+            repository.complete(opened);
+            if (index) {
+                try {
+                    read.complete(RepositoryIndex.readAhead(opened.backend, opened.cipher));
+                } catch (IOException | RuntimeException | Error e) {
+                    read.completeExceptionally(e);
+                }
+            }
+        });
     }
 
     static BackupRepository open(Path dir, Backend backend, Optional<char[]> password) throws IOException {
@@ -322,7 +421,7 @@ public final class BackupRepository {
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "backup of " + source.name(), clock)) {
             requireWritable();
             warnings.addAll(lock.removedStale());
-            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            RepositoryIndex index = loadIndex();
             for (String d : index.damaged()) {
                 warnings.add(d + " (its blobs are stored again; run check)");
             }
@@ -469,7 +568,7 @@ public final class BackupRepository {
                 requireWritable();
             }
             List<String> warnings = new ArrayList<>(lock.removedStale());
-            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            RepositoryIndex index = loadIndex();
             for (String d : index.damaged()) {
                 warnings.add(d + " (its blobs are stored again; run check)");
             }
@@ -528,7 +627,7 @@ public final class BackupRepository {
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.FileSet files = fileSet(backup);
-            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            RepositoryIndex index = loadIndex();
             Trees trees = new Trees(index, new BlobReader(backend, index, codec));
             List<byte[]> names = FileListings.names(path);
             List<FileListing> out = new ArrayList<>();
@@ -554,7 +653,7 @@ public final class BackupRepository {
                 HostFs fs = HostFs.open()) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.FileSet files = fileSet(backup);
-            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            RepositoryIndex index = loadIndex();
             BlobReader reader = new BlobReader(backend, index, codec);
             Trees trees = new Trees(index, reader);
             trees.load(files.tree()); // a backup whose root cannot be read creates nothing
@@ -586,7 +685,7 @@ public final class BackupRepository {
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.FileSet files = fileSet(backup);
-            RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+            RepositoryIndex index = loadIndex();
             Trees trees = new Trees(index, new BlobReader(backend, index, codec));
             long[] counts = new long[4];
             FileListings.count(trees, files.tree(), new ArrayList<>(), patterns, patterns.isEmpty(), counts);
@@ -729,7 +828,7 @@ public final class BackupRepository {
 
     private RestoreResult restore(Manifests.Loaded backup, Manifest.Disk d, TargetOpener opener, List<String> notes)
             throws IOException {
-        RepositoryIndex index = RepositoryIndex.load(backend, cipher);
+        RepositoryIndex index = loadIndex();
         List<String> warnings = new ArrayList<>(notes);
         for (String damaged : index.damaged()) {
             warnings.add(damaged);

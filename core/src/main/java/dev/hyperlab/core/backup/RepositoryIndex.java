@@ -20,32 +20,101 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link #recoverFromPacks} can read them back from the pack headers for a restore or a check.
  */
 final class RepositoryIndex {
-    private final Map<ObjectId, BlobLocation> blobs = new ConcurrentHashMap<>();
+    private final Map<ObjectId, BlobLocation> blobs;
     private final SortedMap<ObjectId, List<PackFormat.Entry>> packs = new TreeMap<>();
     private final SortedMap<ObjectId, String> packSource = new TreeMap<>();
     private final List<String> indexFiles = new ArrayList<>();
     private final List<String> damaged = new ArrayList<>();
     private final List<ObjectId> recovered = new ArrayList<>();
 
+    private RepositoryIndex(int expectedBlobs) {
+        blobs = new ConcurrentHashMap<>(expectedBlobs);
+    }
+
     /** Reads every index file. Damaged ones are listed in {@link #damaged()}. */
     static RepositoryIndex load(Backend backend, RepositoryCipher cipher) throws IOException {
-        RepositoryIndex index = new RepositoryIndex();
-        for (String name : backend.list(FileKind.INDEX)) {
-            String what = "index file " + name;
+        return load(backend, cipher, Ahead.NONE);
+    }
+
+    /**
+     * Index files read ahead of the repository's lock ({@link #readAhead}): the files listed then, those of them that
+     * were read, opened, checked against their names and decoded, and the index they make when that was all of them.
+     */
+    record Ahead(List<String> listed, Map<String, Map<ObjectId, List<PackFormat.Entry>>> read, RepositoryIndex whole) {
+        static final Ahead NONE = new Ahead(List.of(), Map.of(), null);
+    }
+
+    /**
+     * The index files listed now, each read, opened, checked against its name and decoded, for a later
+     * {@link #load(Backend, RepositoryCipher, Ahead)} under the lock. Read without the lock: an index file is named by
+     * its content and never changed, so one that is still listed once the lock is held holds what was read here; the
+     * others are read then, and damage is reported then. The index made of them is that load's when the files listed
+     * are the same, and is given to it alone.
+     */
+    static Ahead readAhead(Backend backend, RepositoryCipher cipher) throws IOException {
+        List<String> listed = backend.list(FileKind.INDEX);
+        Map<String, Map<ObjectId, List<PackFormat.Entry>>> read = new java.util.LinkedHashMap<>();
+        for (String name : listed) {
             try {
-                byte[] plain = cipher.open(IndexFile.AAD, backend.load(FileKind.INDEX, name), what);
-                if (!cipher.fileId(plain).hex().equals(name)) {
-                    throw new RepositoryException(what + " is damaged: its content does not match its name");
-                }
-                Map<ObjectId, List<PackFormat.Entry>> content = IndexFile.decode(plain, what);
-                index.indexFiles.add(name);
-                content.forEach((pack, entries) -> index.addPack(pack, entries, name));
+                read.put(name, read(backend, cipher, name));
+            } catch (NoSuchFileException | RepositoryException e) {
+                // read again, and reported, under the lock
+            }
+        }
+        return new Ahead(listed, read, read.size() == listed.size() ? merge(read, List.of()) : null);
+    }
+
+    /** {@link #load(Backend, RepositoryCipher)}, taking from {@code ahead} the files still listed. */
+    static RepositoryIndex load(Backend backend, RepositoryCipher cipher, Ahead ahead) throws IOException {
+        List<String> listed = backend.list(FileKind.INDEX);
+        if (ahead.whole() != null && listed.equals(ahead.listed())) {
+            return ahead.whole();
+        }
+        Map<String, Map<ObjectId, List<PackFormat.Entry>>> read = new java.util.LinkedHashMap<>();
+        List<String> damaged = new ArrayList<>();
+        for (String name : listed) {
+            try {
+                Map<ObjectId, List<PackFormat.Entry>> content = ahead.read().get(name);
+                read.put(name, content != null ? content : read(backend, cipher, name));
             } catch (NoSuchFileException gone) {
                 // removed by a prune between listing and reading: its packs are in the prune's new index
             } catch (RepositoryException e) {
-                index.damaged.add(e.getMessage());
+                damaged.add(e.getMessage());
             }
         }
+        return merge(read, damaged);
+    }
+
+    private static Map<ObjectId, List<PackFormat.Entry>> read(Backend backend, RepositoryCipher cipher, String name)
+            throws IOException {
+        String what = "index file " + name;
+        byte[] plain = cipher.open(IndexFile.AAD, backend.load(FileKind.INDEX, name), what);
+        if (!cipher.fileId(plain).hex().equals(name)) {
+            throw new RepositoryException(what + " is damaged: its content does not match its name");
+        }
+        return IndexFile.decode(plain, what);
+    }
+
+    /**
+     * The index of the files {@code read} (in listing order). Decoded first, then merged into a blob map sized for
+     * them all: growing it from 16 entries to the 50,000 of a file backup of /usr/share rehashed every entry ~12 times
+     * (a tenth of loading the index, issue 18). The size is the count of entries decoded, so a hostile index cannot
+     * ask for more than it holds.
+     */
+    private static RepositoryIndex merge(Map<String, Map<ObjectId, List<PackFormat.Entry>>> read,
+            List<String> damaged) {
+        long entries = 0;
+        for (Map<ObjectId, List<PackFormat.Entry>> content : read.values()) {
+            for (List<PackFormat.Entry> e : content.values()) {
+                entries += e.size();
+            }
+        }
+        RepositoryIndex index = new RepositoryIndex((int) Math.min(entries, 1 << 26));
+        index.damaged.addAll(damaged);
+        read.forEach((name, content) -> {
+            index.indexFiles.add(name);
+            content.forEach((pack, list) -> index.addPack(pack, list, name));
+        });
         return index;
     }
 

@@ -35,6 +35,83 @@ class EncryptionAndIntegrityTest {
                 .hasMessageContaining("empty password");
     }
 
+    /**
+     * An open begun ahead (the shell's, while it opens the lab) is taken by the next open of the same directory with
+     * the same password only, once; a wrong password begun ahead is reported as a plain open reports it, and another
+     * password, directory or a place with no repository leaves the open to do everything itself.
+     */
+    @Test
+    void anOpenBegunAheadGivesWhatAnOpenGives() throws IOException {
+        Path dir = tmp.resolve("repo").toAbsolutePath().normalize();
+        BackupRepository.init(dir, Optional.of("right".toCharArray()), TestDisks.fastKdf(), 3);
+        BackupRepository.openAhead(dir, "right".toCharArray());
+        BackupRepository ahead = BackupRepository.open(dir, Optional.of("right".toCharArray()));
+        assertThat(ahead.encrypted()).isTrue();
+        assertThat(ahead.location()).isEqualTo(dir.toString());
+        assertThat(ahead.list()).isEmpty();
+        // taken once: the next open opens on its own
+        assertThat(BackupRepository.open(dir, Optional.of("right".toCharArray()))).isNotSameAs(ahead);
+
+        BackupRepository.openAhead(dir, "wrong".toCharArray());
+        assertThatThrownBy(() -> BackupRepository.open(dir, Optional.of("wrong".toCharArray())))
+                .isInstanceOf(RepositoryException.class).hasMessage("wrong password for repository " + dir);
+        BackupRepository.openAhead(dir, "wrong".toCharArray());
+        assertThat(BackupRepository.open(dir, Optional.of("right".toCharArray())).encrypted()).isTrue();
+        assertThatThrownBy(() -> BackupRepository.open(dir, Optional.of("wrong".toCharArray())))
+                .hasMessage("wrong password for repository " + dir);
+
+        Path none = tmp.resolve("none").toAbsolutePath();
+        BackupRepository.openAhead(none, "right".toCharArray());
+        assertThatThrownBy(() -> BackupRepository.open(none, Optional.of("right".toCharArray())))
+                .hasMessageContaining("is not a backup repository");
+    }
+
+    /**
+     * Index files read ahead of the lock are used only while they are still listed under it: a backup made by another
+     * open in between, and a prune that rewrote the index, are seen, and the repository checks clean.
+     */
+    @Test
+    void indexFilesReadAheadCountOnlyWhileStillListed() throws IOException {
+        Path tree = Files.createDirectories(tmp.resolve("tree"));
+        Files.writeString(tree.resolve("a.txt"), "alpha ".repeat(4000));
+        Path dir = tmp.resolve("repo").toAbsolutePath().normalize();
+        Optional<char[]> pw = Optional.of("pw".toCharArray());
+        List<String> paths = List.of(tree.toString());
+        BackupRepository.init(dir, pw, TestDisks.fastKdf(), 3).backupFiles("h", paths, "/", List.of(), 1, 1, false);
+
+        BackupRepository.openAhead(dir, "pw".toCharArray(), true);
+        BackupRepository ahead = BackupRepository.open(dir, pw);
+        ahead.indexAhead().join();
+        // meanwhile another open backs up a new file: an index file the read ahead did not see
+        Files.writeString(tree.resolve("b.txt"), "beta ".repeat(4000));
+        BackupRepository.open(dir, pw).backupFiles("h", paths, "/", List.of(), 2, 2, false);
+        FileBackupResult unchanged = ahead.backupFiles("h", paths, "/", List.of(), 3, 3, false);
+        assertThat(unchanged.backup().bytesAdded()).isZero();
+        assertThat(unchanged.warnings()).isEmpty();
+        assertThat(ahead.indexAhead()).isNull(); // taken by that backup's load
+
+        BackupRepository.openAhead(dir, "pw".toCharArray(), true);
+        BackupRepository again = BackupRepository.open(dir, pw);
+        again.indexAhead().join();
+        // a prune rewrites the index: the files read ahead are no longer listed
+        Files.delete(tree.resolve("a.txt"));
+        BackupRepository other = BackupRepository.open(dir, pw);
+        other.backupFiles("h", paths, "/", List.of(), 4, 4, false);
+        other.prune(1);
+        FileBackupResult after = again.backupFiles("h", paths, "/", List.of(), 5, 5, false);
+        assertThat(after.warnings()).isEmpty();
+        assertThat(again.check(true).ok()).as("%s", again.check(true)).isTrue();
+
+        // nothing changed in between: the index made ahead is the load's
+        BackupRepository.openAhead(dir, "pw".toCharArray(), true);
+        BackupRepository same = BackupRepository.open(dir, pw);
+        same.indexAhead().join();
+        FileBackupResult last = same.backupFiles("h", paths, "/", List.of(), 6, 6, false);
+        assertThat(last.backup().bytesAdded()).isZero();
+        assertThat(last.warnings()).isEmpty();
+        assertThat(same.check(true).ok()).isTrue();
+    }
+
     @Test
     void encryptedRepositoryHidesContent() throws IOException {
         Path disk = tmp.resolve("vda.raw");

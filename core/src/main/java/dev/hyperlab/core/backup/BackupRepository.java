@@ -152,8 +152,8 @@ public final class BackupRepository {
             throw new RepositoryException(dir + " is not a backup repository (no config file; create one with backup"
                     + " init)");
         }
-        Begun ahead = password.isPresent() ? AHEAD.remove(dir) : null; // begun for this absolute path only
-        if (ahead != null && Arrays.equals(ahead.password(), password.get())) {
+        Begun ahead = AHEAD.remove(dir.toAbsolutePath().normalize()); // begun for this absolute path only
+        if (ahead != null && ahead.sameAs(password)) {
             try {
                 return ahead.repository().join();
             } catch (CompletionException e) {
@@ -182,13 +182,26 @@ public final class BackupRepository {
         return RepositoryIndex.load(backend, cipher, read);
     }
 
+    /** Tests: whether an open of {@code dir} is begun ahead and not yet taken. */
+    static boolean begunAhead(Path dir) {
+        return AHEAD.containsKey(dir.toAbsolutePath().normalize());
+    }
+
     /** Tests: the index files being read ahead, or null when none are (or they were taken). */
     CompletableFuture<?> indexAhead() {
         return indexAhead.get();
     }
 
-    /** An open begun by {@link #openAhead}: the password it was begun with, and the repository when it is done. */
-    private record Begun(char[] password, CompletableFuture<BackupRepository> repository) {}
+    /**
+     * An open begun by {@link #openAhead}: the password it was begun with (null: none, for a repository without keys),
+     * and the repository when it is done.
+     */
+    private record Begun(char[] password, CompletableFuture<BackupRepository> repository) {
+        /** Whether an open with {@code given} is the one this was begun for: the same password, or none for none. */
+        boolean sameAs(Optional<char[]> given) {
+            return given.isPresent() ? password != null && Arrays.equals(password, given.get()) : password == null;
+        }
+    }
 
     /** Opens begun ahead, by absolute directory; each is taken (and forgotten) by the first matching open. */
     private static final Map<Path, Begun> AHEAD = new ConcurrentHashMap<>();
@@ -213,19 +226,33 @@ public final class BackupRepository {
      * change) and reads the rest.
      */
     public static void openAhead(Path dir, char[] password, boolean index) {
+        if (password.length > 0) {
+            openAhead(dir, Optional.of(password), index);
+        }
+    }
+
+    /**
+     * {@link #openAhead(Path, char[], boolean)}, and with no password for an unencrypted repository: its open has no
+     * key to derive, but a backup, restore or file listing still reads and decodes its index, which is then read here.
+     * Without a password nothing is begun when the repository has key files (it is encrypted: the command asks for a
+     * password, and an open with one does not take an open begun without).
+     */
+    public static void openAhead(Path dir, Optional<char[]> password, boolean index) {
         Path key = dir.toAbsolutePath().normalize();
-        if (password.length == 0 || !Files.isRegularFile(key.resolve(FileKind.CONFIG.dir()))) {
+        if (password.isPresent() && password.get().length == 0
+                || !Files.isRegularFile(key.resolve(FileKind.CONFIG.dir()))
+                || password.isEmpty() && hasEntries(key.resolve(FileKind.KEY.dir()))) {
             return;
         }
-        char[] pw = password.clone();
+        Optional<char[]> pw = password.map(char[]::clone);
         CompletableFuture<BackupRepository> repository = new CompletableFuture<>();
-        if (AHEAD.putIfAbsent(key, new Begun(pw, repository)) != null) {
+        if (AHEAD.putIfAbsent(key, new Begun(pw.orElse(null), repository)) != null) {
             return;
         }
         Thread.ofPlatform().daemon().name("repository-key").start(() -> {
             BackupRepository opened;
             try {
-                opened = open(key, new LocalBackend(key), Optional.of(pw));
+                opened = open(key, new LocalBackend(key), pw);
             } catch (IOException | RuntimeException | Error e) {
                 repository.completeExceptionally(e);
                 return;
@@ -243,6 +270,17 @@ public final class BackupRepository {
                 }
             }
         });
+    }
+
+    /** Whether the directory {@code dir} exists and holds anything (unreadable counts as holding: nothing begun). */
+    private static boolean hasEntries(Path dir) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            return entries.iterator().hasNext();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false;
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
     }
 
     static BackupRepository open(Path dir, Backend backend, Optional<char[]> password) throws IOException {

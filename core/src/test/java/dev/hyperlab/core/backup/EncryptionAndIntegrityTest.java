@@ -67,6 +67,50 @@ class EncryptionAndIntegrityTest {
     }
 
     /**
+     * An unencrypted repository is opened ahead without a password, its index read too, and taken by the next open
+     * without one, once; an open with a password does not take it (and is refused as before). An encrypted repository
+     * begins nothing without a password.
+     */
+    @Test
+    void anUnencryptedRepositoryOpensAheadWithoutAPassword() throws IOException {
+        Path tree = Files.createDirectories(tmp.resolve("tree"));
+        Files.writeString(tree.resolve("a.txt"), "alpha ".repeat(4000));
+        Path dir = tmp.resolve("plain").toAbsolutePath().normalize();
+        List<String> paths = List.of(tree.toString());
+        BackupRepository.init(dir, Optional.empty()).backupFiles("h", paths, "/", List.of(), 1, 1, false);
+
+        BackupRepository.openAhead(dir, Optional.empty(), true);
+        assertThat(BackupRepository.begunAhead(dir)).isTrue();
+        BackupRepository ahead = BackupRepository.open(dir, Optional.empty());
+        assertThat(BackupRepository.begunAhead(dir)).isFalse(); // taken once
+        assertThat(ahead.encrypted()).isFalse();
+        ahead.indexAhead().join();
+        FileBackupResult unchanged = ahead.backupFiles("h", paths, "/", List.of(), 2, 2, false);
+        assertThat(unchanged.backup().bytesAdded()).isZero();
+        assertThat(ahead.list()).hasSize(2);
+        assertThat(ahead.check(true).ok()).isTrue();
+        assertThat(BackupRepository.open(dir, Optional.empty())).isNotSameAs(ahead);
+
+        // begun without, opened with a password: not taken, refused in the same words as before
+        BackupRepository.openAhead(dir, Optional.empty(), false);
+        assertThatThrownBy(() -> BackupRepository.open(dir, Optional.of("pw".toCharArray())))
+                .hasMessageContaining("is not encrypted, yet a password was given");
+        assertThat(BackupRepository.begunAhead(dir)).isFalse();
+        // begun with a password: refused when taken, as that open is
+        BackupRepository.openAhead(dir, Optional.of("pw".toCharArray()), true);
+        assertThatThrownBy(() -> BackupRepository.open(dir, Optional.of("pw".toCharArray())))
+                .hasMessageContaining("is not encrypted, yet a password was given");
+
+        Path secret = tmp.resolve("secret").toAbsolutePath().normalize();
+        BackupRepository.init(secret, Optional.of("pw".toCharArray()), TestDisks.fastKdf(), 3);
+        BackupRepository.openAhead(secret, Optional.empty(), true);
+        assertThat(BackupRepository.begunAhead(secret)).isFalse();
+        assertThatThrownBy(() -> BackupRepository.open(secret, Optional.empty()))
+                .hasMessageContaining("is encrypted: a password is needed");
+        assertThat(BackupRepository.open(secret, Optional.of("pw".toCharArray())).encrypted()).isTrue();
+    }
+
+    /**
      * Index files read ahead of the lock are used only while they are still listed under it: a backup made by another
      * open in between, and a prune that rewrote the index, are seen, and the repository checks clean.
      */

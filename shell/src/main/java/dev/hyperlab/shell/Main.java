@@ -71,25 +71,45 @@ public final class Main {
     private static final java.util.regex.Pattern REPO = java.util.regex.Pattern.compile("\\s--repo(?:=|\\s+)(\\S+)");
 
     /**
-     * For such a line with {@code $HYPERLAB_PASSWORD} set (the password {@code backup} commands then use alone), the
-     * repository's opening (its key's Argon2id derivation, 0.15-0.4 CPU-s, then for a backup, restore or file listing
-     * its index) begins on a spare core now, while this one opens the lab; the command's own open takes it
-     * (BackupRepository.openAhead). Any other line opens as before.
+     * What {@link #openRepositoryAhead} begins for a line: the repository's directory as the line names it (or the
+     * default), the password it is opened with (null: none, which begins anything only for an unencrypted repository),
+     * and whether the index is read too.
      */
-    private static void openRepositoryAhead(String line) {
-        String password = System.getenv("HYPERLAB_PASSWORD");
-        if (password == null || password.isEmpty() || !OPENS_REPOSITORY.matcher(line).matches()) {
-            return;
+    record Ahead(String repo, String password, boolean index) {}
+
+    /**
+     * What a {@code -c} line begins ahead with {@code password} ({@code $HYPERLAB_PASSWORD}: empty is unset), or null
+     * for nothing: a line that is one {@code backup} command opening an existing local repository (see
+     * {@link #OPENS_REPOSITORY}); the index too for the commands that load it (files, run, restore, ls).
+     */
+    static Ahead ahead(String line, String password) {
+        if (!OPENS_REPOSITORY.matcher(line).matches()) {
+            return null;
         }
         // the index too, read after the key on the same thread, for the commands that load it
         boolean index = line.strip().split("\\s+")[1].matches("files|run|restore|ls");
         java.util.regex.Matcher m = REPO.matcher(line);
         String dir = m.find() ? m.group(1) : ShellHome.defaultBackups().toString();
         if (dir.startsWith("s3:")) {
+            return null;
+        }
+        return new Ahead(dir, password == null || password.isEmpty() ? null : password, index);
+    }
+
+    /**
+     * For such a line the repository's opening (with {@code $HYPERLAB_PASSWORD} its key's Argon2id derivation, 0.15-0.4
+     * CPU-s; then for a backup, restore or file listing its index, also for an unencrypted repository) begins on a
+     * spare core now, while this one opens the lab; the command's own open takes it (BackupRepository.openAhead). Any
+     * other line opens as before.
+     */
+    private static void openRepositoryAhead(String line) {
+        Ahead ahead = ahead(line, System.getenv("HYPERLAB_PASSWORD"));
+        if (ahead == null) {
             return;
         }
         try {
-            BackupRepository.openAhead(Path.of(dir).toAbsolutePath().normalize(), password.toCharArray(), index);
+            BackupRepository.openAhead(Path.of(ahead.repo()).toAbsolutePath().normalize(),
+                    java.util.Optional.ofNullable(ahead.password()).map(String::toCharArray), ahead.index());
         } catch (RuntimeException e) {
             // not begun: the command opens the repository itself and reports what fails
         }

@@ -68,9 +68,10 @@ public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<Str
         b.append("""
 
                 Batch modes (-c, FILE, run, piped stdin) print no prompt and no colour. Inside, help lists the
-                commands. `hyperlab run` starts the JVM with the Graal JIT for JavaScript (docs/automation.md).
+                commands. JavaScript runs interpreted; HYPERLAB_JS_JIT=on compiles it (docs/automation.md).
                 Environment: HYPERLAB_LAB (the default lab), HYPERLAB_HOME (instead of ~/.hyperlab: history, labs,
-                plugins), HYPERLAB_PLUGIN_TIMEOUT (how long one plugin call may take, default 2s).
+                plugins), HYPERLAB_PLUGIN_TIMEOUT (how long one plugin call may take, default 2s),
+                HYPERLAB_JS_JIT (on: the Graal JIT for JavaScript).
                 Quick start: hyperlab --lab demo""");
         return b.toString();
     }

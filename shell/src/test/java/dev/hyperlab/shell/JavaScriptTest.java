@@ -437,6 +437,25 @@ class JavaScriptTest {
         assertThat(h.err()).contains("opt queued").contains(" f ");
     }
 
+    @Test
+    void theInterpreterByDefaultSaysNothingButAMissingJitAskedForIsNoted() throws Exception {
+        // issue 15: scripts interpret by default (the cold Graal compiler cost more than it gave back), so a run
+        // prints only the script's own output; a JIT asked for (HYPERLAB_JS_JIT=on) that could not come up is noted
+        Path file = script("one.js", "print(6 * 7);\n");
+        ShellFixture.Result quiet = inJvm(java.util.List.of(), "--lab", dir.resolve("lab").toString(), "run",
+                file.toString());
+        assertThat(quiet.out()).isEqualTo("42\n");
+        assertThat(quiet.err()).isEmpty();
+        ShellFixture.Result off = inJvm(java.util.List.of("-Dhyperlab.js.jit=off"), "--lab",
+                dir.resolve("lab").toString(), "run", file.toString());
+        assertThat(off.err()).isEmpty();
+        ShellFixture.Result missed = inJvm(java.util.List.of("-Dhyperlab.js.jit=on"), "--lab",
+                dir.resolve("lab").toString(), "run", file.toString());
+        assertThat(missed.out()).isEqualTo("42\n");
+        assertThat(missed.err()).contains("note: JavaScript runs on the GraalJS interpreter (the Graal compiler is not"
+                + " in this JVM's boot layer)");
+    }
+
     /** Truffle's trace of each compile queued and started (an experimental option, allowed here for the trace). */
     private static final java.util.List<String> TRACE_COMPILES = java.util.List.of(
             "-Dpolyglot.engine.AllowExperimentalOptions=true", "-Dpolyglot.engine.TraceCompilationDetails=true");
@@ -452,6 +471,11 @@ class JavaScriptTest {
                 "-XX:+UnlockExperimentalVMOptions", "-XX:+EnableJVMCI", "--upgrade-module-path=" + modules,
                 "-Dhyperlab.js.jit=on"));
         options.addAll(jvmOptions);
+        return inJvm(options, args);
+    }
+
+    /** The shell in a JVM of its own with {@code options}; it must exit with status 0. */
+    private ShellFixture.Result inJvm(java.util.List<String> options, String... args) throws Exception {
         ProcessBuilder pb = new ProcessBuilder(ShellProcess.command(options, args));
         ShellProcess.environment(pb.environment(), dir);
         Process p = pb.start();

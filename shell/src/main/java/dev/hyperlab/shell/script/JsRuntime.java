@@ -10,15 +10,15 @@ import org.graalvm.polyglot.Engine;
 
 /**
  * The one GraalJS engine of this JVM, created by the first script (never at start-up): every script context shares
- * it, so code parsed and compiled for one run is reused by the next. Says once, quietly, when scripts run on the
- * interpreter rather than the Graal JIT, and why.
+ * it, so code parsed and compiled for one run is reused by the next. Says once, quietly, when the Graal JIT was asked
+ * for (HYPERLAB_JS_JIT=on) and scripts run on the interpreter all the same, and why.
  */
 final class JsRuntime {
     private static Engine engine;
 
     private JsRuntime() {}
 
-    /** The engine; the first call creates it and tells {@code output} if it interprets. */
+    /** The engine; the first call creates it and tells {@code output} when the JIT was asked for but is missing. */
     static synchronized Engine engine(Output output) {
         if (engine == null) {
             engine = build(ScriptingStatus.jitExpected());
@@ -27,7 +27,7 @@ final class JsRuntime {
             ScriptingStatus.loaded("GraalJS " + version + ", " + (jit
                     ? "Graal JIT (" + engine.getImplementationName() + " optimizing runtime)"
                     : "interpreter (" + ScriptingStatus.interpreterReason() + ")"));
-            if (!jit) {
+            if (!jit && ScriptingStatus.jitMissed()) { // the default interprets, and says so only in lab info
                 output.note("note: JavaScript runs on the GraalJS interpreter ("
                         + ScriptingStatus.interpreterReason() + ")");
             }

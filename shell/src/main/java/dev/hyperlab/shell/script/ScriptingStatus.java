@@ -47,11 +47,20 @@ public final class ScriptingStatus {
                 && ModuleLayer.boot().findModule("jdk.internal.vm.ci").isPresent();
     }
 
+    /**
+     * Whether the JIT was asked for ({@code HYPERLAB_JS_JIT=on}) and this JVM has it not: the launcher's reason, or a
+     * missing compiler. Interpreting by default, or by {@code HYPERLAB_JS_JIT=off}, is what was asked for.
+     */
+    static boolean jitMissed() {
+        String why = System.getProperty(JIT_PROPERTY);
+        return why != null && !why.isBlank() && !why.equals("off");
+    }
+
     /** Why scripts would run on the interpreter in this JVM. */
     static String interpreterReason() {
         String why = System.getProperty(JIT_PROPERTY);
         if (why == null || why.isBlank()) {
-            return "the shell starts without the Graal JIT; `hyperlab run` or HYPERLAB_JS_JIT=on has it";
+            return "the default; HYPERLAB_JS_JIT=on starts the shell with the Graal JIT";
         }
         if (why.equals("off")) {
             return "HYPERLAB_JS_JIT=off";

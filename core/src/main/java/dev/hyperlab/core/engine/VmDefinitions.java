@@ -73,8 +73,10 @@ final class VmDefinitions {
             }
             parsed.add(disk);
         }
+        // no capturing lambda (one per VM of a storm): the profile's firmware, else what the first image boots with
         String fw = !spec.firmware().isEmpty() ? spec.firmware()
-                : os.map(OsProfile::defaultFirmware).orElseGet(() -> firmwareFor(parsed));
+                : os.isPresent() && os.get().defaultFirmware() != null ? os.get().defaultFirmware()
+                : firmwareFor(parsed);
         lab.requireExtensions(fw, spec.drivers());
         String layout = lab.extensions().layoutName(fw);
         List<VmDisk> disks = new ArrayList<>();
@@ -92,7 +94,8 @@ final class VmDefinitions {
                 disks.add(new VmDisk(dev, path, lab.images().attach(path).virtualSize(), false));
             }
         }
-        for (VmDisk d : disks) {
+        for (int i = 0; i < disks.size(); i++) { // by index: no iterator per VM of a storm
+            VmDisk d = disks.get(i);
             if (!restored) { // a restored disk starts tracking once its bytes are in (LabBackups.restored)
                 lab.images().trackWrites(d.path()); // a first backup finds a dirty bitmap that has seen every write
             }

@@ -9,10 +9,10 @@ public final class Activity {
     final ActivityOwner owner;
     final int tag;
     double remaining;
-    final double cap;
-    final double weight;
+    double cap;
+    double weight;
     /** The rate it gets whenever it runs, however contended the resource (a reservation); 0 for none. */
-    final double floor;
+    double floor;
     double rate;
     int index = -1;
     /**
@@ -41,12 +41,7 @@ public final class Activity {
      */
     public Activity(SharedResource resource, ActivityOwner owner, int tag, double work, double cap, double weight,
             double floor) {
-        if (!(work > 0) || !(cap > 0) || !(weight > 0)) {
-            throw new IllegalArgumentException("activity needs work, cap and weight > 0");
-        }
-        if (!(floor >= 0) || Double.isInfinite(floor)) {
-            throw new IllegalArgumentException("an activity's reserved rate must be finite and >= 0");
-        }
+        check(work, cap, weight, floor);
         this.floor = floor;
         this.resource = resource;
         this.owner = owner;
@@ -54,6 +49,34 @@ public final class Activity {
         this.remaining = work;
         this.cap = cap;
         this.weight = weight;
+    }
+
+    private static void check(double work, double cap, double weight, double floor) {
+        if (!(work > 0) || !(cap > 0) || !(weight > 0)) {
+            throw new IllegalArgumentException("activity needs work, cap and weight > 0");
+        }
+        if (!(floor >= 0) || Double.isInfinite(floor)) {
+            throw new IllegalArgumentException("an activity's reserved rate must be finite and >= 0");
+        }
+    }
+
+    /**
+     * This activity, done (off its resource), as a new one on the same resource, for the same owner and tag, with
+     * {@code work}, {@code cap}, {@code weight} and {@code floor} checked as the constructor checks them. A storm's
+     * boot steps started a million activities, each garbage once its part was done.
+     */
+    public Activity reuse(double work, double cap, double weight, double floor) {
+        check(work, cap, weight, floor);
+        if (index >= 0) {
+            throw new IllegalStateException("activity still running");
+        }
+        this.remaining = work;
+        this.cap = cap;
+        this.weight = weight;
+        this.floor = floor;
+        this.rate = 0;
+        this.steady = false;
+        return this;
     }
 
     public SharedResource resource() {

@@ -57,6 +57,9 @@ class LabRoundTripTest {
             Map.entry("StepRun.cpu", "its activity on the CPU resource, compared with the simulation's resources"),
             Map.entry("StepRun.disk", "its activity on the disk resource, compared with the simulation's resources"),
             Map.entry("StepRun.memoryIo", "its activity on the disk for swap, compared with the simulation's resources"),
+            Map.entry("StepRun.doneCpu", "a done CPU activity kept for the plan's next step to reuse, not state"),
+            Map.entry("StepRun.doneDisk", "a done disk activity kept for the plan's next step to reuse, not state"),
+            Map.entry("StepRun.doneMemoryIo", "a done swap activity kept for the plan's next step to reuse, not state"),
             Map.entry("WorkloadRun.cpu", "its steady activity on the CPU resource, compared with the simulation's "
                     + "resources"),
             Map.entry("WorkloadRun.disk", "its steady activity on the disk resource, compared with the simulation's "

@@ -24,14 +24,21 @@ public final class StepRun implements ActivityOwner {
     private static final String[] NAMES = {"fixed", "network", "cpu", "disk", "memory-wait", "memory-io"};
 
     public final Machine machine;
-    final PlannedStep step;
+    PlannedStep step;
     /** Its row in its machine's timeline. */
-    final int row;
+    int row;
     private int pending;
     private Activity cpu;
     private Activity disk;
     private Activity memoryIo;
     private BoundBy boundBy = BoundBy.FIXED;
+    /**
+     * Its CPU, disk and swap activities of an earlier step of the plan, done: the next step's on the same resource
+     * reuses them (see {@link #reuse}).
+     */
+    private Activity doneCpu;
+    private Activity doneDisk;
+    private Activity doneMemoryIo;
     /**
      * When each timer part (fixed, network, memory-wait) is due, in lab time; what {@link #boundNow} compares. Made by
      * the first timer: most steps of a boot are pure CPU or disk work and need none.
@@ -42,6 +49,24 @@ public final class StepRun implements ActivityOwner {
         this.machine = machine;
         this.step = step;
         this.row = row;
+    }
+
+    /**
+     * This run, finished (no part pending, no activity or live timer of its own: its timers' run number is the one a
+     * next step of the same plan keeps, but each was done before the step ended), made ready for its machine's next
+     * step {@code next} in timeline row {@code nextRow}. Its due times go (a saved lab has them only for timers under
+     * way); its done activities stay for the next step's to reuse.
+     */
+    StepRun reuse(PlannedStep next, int nextRow) {
+        step = next;
+        row = nextRow;
+        pending = 0;
+        cpu = null;
+        disk = null;
+        memoryIo = null;
+        boundBy = BoundBy.FIXED;
+        due = null;
+        return this;
     }
 
     /** A step as a saved lab left it: {@code pending} parts, bound so far by {@code boundBy} (its activities follow). */
@@ -150,7 +175,9 @@ public final class StepRun implements ActivityOwner {
         if (!(work > 0)) {
             return;
         }
-        Activity a = new Activity(resource, this, part, work, cap, weight, floor);
+        Activity done = part == CPU ? doneCpu : part == DISK ? doneDisk : doneMemoryIo;
+        Activity a = done != null && done.resource() == resource && !done.active()
+                ? done.reuse(work, cap, weight, floor) : new Activity(resource, this, part, work, cap, weight, floor);
         switch (part) {
             case CPU -> cpu = a;
             case DISK -> disk = a;
@@ -253,10 +280,13 @@ public final class StepRun implements ActivityOwner {
         pending &= ~(1 << part);
         boundBy = BOUND[part];
         if (part == CPU) {
+            doneCpu = cpu;
             cpu = null;
         } else if (part == DISK) {
+            doneDisk = disk;
             disk = null;
         } else if (part == MEMORY_IO) {
+            doneMemoryIo = memoryIo;
             memoryIo = null;
         }
         if (pending == 0) {

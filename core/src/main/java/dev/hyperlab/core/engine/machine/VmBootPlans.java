@@ -113,7 +113,10 @@ final class VmBootPlans {
             planKey = new BootSearchMemo.PlanKey(key, vm.os, vm.driversPresent(), vm.memory);
             BootSearchMemo.Plan known = env.bootSearches().plan(planKey);
             if (known != null) {
-                steps.addAll(known.steps());
+                List<PlannedStep> remembered = known.steps();
+                for (int i = 0; i < remembered.size(); i++) { // not addAll: its toArray copy was one more array per VM
+                    steps.add(remembered.get(i));
+                }
                 return known.os();
             }
         }

@@ -268,6 +268,12 @@ public final class MemoryManager {
     record Grant(long balloonNanos, long swapOutBytes, long swapInBytes, String failure) {
         static final Grant NONE = new Grant(0, 0, 0, "");
 
+        /** A grant that costs nothing and did not fail: {@link #NONE}, not a new one (a storm's boots made 100,000 each). */
+        static Grant of(long balloonNanos, long swapOutBytes, long swapInBytes) {
+            return balloonNanos == 0 && swapOutBytes == 0 && swapInBytes == 0 ? NONE
+                    : new Grant(balloonNanos, swapOutBytes, swapInBytes, "");
+        }
+
         boolean failed() {
             return !failure.isEmpty();
         }
@@ -333,7 +339,7 @@ public final class MemoryManager {
             swapUsed += over;
         }
         changed();
-        return new Grant(r.balloonNanos, r.swapOut + Math.max(0, over), 0, "");
+        return Grant.of(r.balloonNanos, r.swapOut + Math.max(0, over), 0);
     }
 
     /** How far {@code v}'s resident memory is above its limit ({@code --mem-limit}), 0 when it has none. */
@@ -364,7 +370,7 @@ public final class MemoryManager {
         v.account.resident += bytes;
         v.account.majorFaults += (bytes + SWAP_CLUSTER_BYTES - 1) / SWAP_CLUSTER_BYTES;
         changed();
-        return new Grant(r.balloonNanos, r.swapOut, bytes, "");
+        return Grant.of(r.balloonNanos, r.swapOut, bytes);
     }
 
     private record Reclaim(long balloonNanos, long swapOut, String failure) {}

@@ -551,8 +551,8 @@ public final class VmMachine extends Machine {
             return touch;
         }
         mm.guestUses(this, profileOrDefault().workingSetBytes());
-        return new MemoryManager.Grant(Math.max(faults.balloonNanos(), touch.balloonNanos()),
-                faults.swapOutBytes() + touch.swapOutBytes(), faults.swapInBytes(), "");
+        return MemoryManager.Grant.of(Math.max(faults.balloonNanos(), touch.balloonNanos()),
+                faults.swapOutBytes() + touch.swapOutBytes(), faults.swapInBytes());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.hyperlab.core.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.ArrayList;
@@ -28,6 +29,30 @@ class SharedResourceTest {
         }
         r.reshare(0);
         return all.stream().map(Activity::rate).toList();
+    }
+
+    @Test
+    void aDoneActivityReusedRunsAsANewOneWouldAndIsCheckedAsOne() {
+        SharedResource r = new SharedResource("cpu", 2, 0.05, 2, O, MAX);
+        Activity a = new Activity(r, (activity, now) -> { }, 3, 10, 1, 1);
+        r.add(a, 0);
+        r.reshare(0);
+        assertThatThrownBy(() -> a.reuse(5, 1, 1, 0)).isInstanceOf(IllegalStateException.class); // still running
+        r.takeFinished(20_000_000_000L); // 10 units at 1 / 1.05 a second: done by 20 s
+        assertThat(a.active()).isFalse();
+        assertThatThrownBy(() -> a.reuse(0, 1, 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> a.reuse(5, 1, 1, -1)).isInstanceOf(IllegalArgumentException.class);
+        SharedResource twin = new SharedResource("cpu", 2, 0.05, 2, O, MAX);
+        Activity fresh = new Activity(twin, (activity, now) -> { }, 3, 5, 0.5, 2, 0.25);
+        assertThat(a.reuse(5, 0.5, 2, 0.25)).isSameAs(a);
+        r.add(a, 20_000_000_000L);
+        r.reshare(20_000_000_000L);
+        twin.add(fresh, 20_000_000_000L);
+        twin.reshare(20_000_000_000L);
+        assertThat(List.of(a.remaining(), a.cap(), a.weight(), a.floor(), a.rate(), (double) a.tag()))
+                .isEqualTo(List.of(fresh.remaining(), fresh.cap(), fresh.weight(), fresh.floor(), fresh.rate(),
+                        (double) fresh.tag()));
+        assertThat(a.isSteady()).isFalse();
     }
 
     @Test

@@ -45,6 +45,26 @@ final class LabEnv implements MachineEnv {
     }
 
     @Override
+    public void log(String machine, String w1) {
+        lab.log(machine, w1);
+    }
+
+    @Override
+    public void log(String machine, String w1, String w2) {
+        lab.log(machine, w1, w2);
+    }
+
+    @Override
+    public void log(String machine, String w1, String w2, String w3) {
+        lab.log(machine, w1, w2, w3);
+    }
+
+    @Override
+    public void log(String machine, String w1, String w2, String w3, String w4) {
+        lab.log(machine, w1, w2, w3, w4);
+    }
+
+    @Override
     public Extensions extensions() {
         return lab.extensions();
     }

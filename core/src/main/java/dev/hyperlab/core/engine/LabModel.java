@@ -221,6 +221,29 @@ public final class LabModel {
         }
     }
 
+    // one to four words without a varargs array (made even when no log keeps the line: a storm logs 5 lines per VM)
+    void log(String machine, String w1) {
+        logWords(machine, 1, w1, null, null, null);
+    }
+
+    void log(String machine, String w1, String w2) {
+        logWords(machine, 2, w1, w2, null, null);
+    }
+
+    void log(String machine, String w1, String w2, String w3) {
+        logWords(machine, 3, w1, w2, w3, null);
+    }
+
+    void log(String machine, String w1, String w2, String w3, String w4) {
+        logWords(machine, 4, w1, w2, w3, w4);
+    }
+
+    private void logWords(String machine, int n, String w1, String w2, String w3, String w4) {
+        if (sim.log().enabled()) {
+            sim.log().recordWords(sim.now(), machine, n, w1, w2, w3, w4);
+        }
+    }
+
     // ---- lookups -------------------------------------------------------------------------------------------------
 
     /** Registers a new or loaded machine. */

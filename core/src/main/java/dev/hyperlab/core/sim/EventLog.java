@@ -29,6 +29,15 @@ public interface EventLog {
         record(time, b.toString());
     }
 
+    /**
+     * The line of {@link #record(long, String, String...)} with its first {@code n} (1 to 4) of {@code w1..w4} as the
+     * words: no array per line (a storm logs a million step ends). Logs that build lines override it.
+     */
+    default void recordWords(long time, String subject, int n, String w1, String w2, String w3, String w4) {
+        String[] all = {w1, w2, w3, w4};
+        record(time, subject, java.util.Arrays.copyOf(all, n));
+    }
+
     /** No further words. */
     String[] NO_WORDS = {};
 
@@ -66,6 +75,26 @@ public interface EventLog {
         buf.append('\n');
     }
 
+    /** {@link #line} with the first {@code n} of {@code w1..w4} as the words. */
+    static void line(StringBuilder buf, long time, String subject, int n, String w1, String w2, String w3, String w4) {
+        buf.setLength(0);
+        appendStamp(buf, time);
+        buf.append(' ').append(subject);
+        if (n > 0) {
+            buf.append(' ').append(w1);
+        }
+        if (n > 1) {
+            buf.append(' ').append(w2);
+        }
+        if (n > 2) {
+            buf.append(' ').append(w3);
+        }
+        if (n > 3) {
+            buf.append(' ').append(w4);
+        }
+        buf.append('\n');
+    }
+
     /** Appends {@link #stamp} without the intermediate string (the log's hot path). */
     static void appendStamp(StringBuilder b, long time) {
         b.append(time / 1_000_000_000L).append('.');
@@ -89,6 +118,16 @@ public interface EventLog {
             @Override
             public void record(long time, String subject, String... words) {
                 line(buf, time, subject, words);
+                write();
+            }
+
+            @Override
+            public void recordWords(long time, String subject, int n, String w1, String w2, String w3, String w4) {
+                line(buf, time, subject, n, w1, w2, w3, w4);
+                write();
+            }
+
+            private void write() {
                 try {
                     out.append(buf);
                 } catch (IOException e) {
@@ -122,6 +161,13 @@ public interface EventLog {
         @Override
         public void record(long time, String subject, String... words) {
             line(buf, time, subject, words);
+            update(buf);
+            lines++;
+        }
+
+        @Override
+        public void recordWords(long time, String subject, int n, String w1, String w2, String w3, String w4) {
+            line(buf, time, subject, n, w1, w2, w3, w4);
             update(buf);
             lines++;
         }

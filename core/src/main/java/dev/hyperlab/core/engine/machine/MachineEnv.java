@@ -22,6 +22,23 @@ public interface MachineEnv {
     /** One line in the event log, at the current lab time, for {@code machine}. */
     void log(String machine, String... words);
 
+    /** {@link #log(String, String...)} of one to four words, which a lab logs without an array per line. */
+    default void log(String machine, String w1) {
+        log(machine, new String[] {w1});
+    }
+
+    default void log(String machine, String w1, String w2) {
+        log(machine, new String[] {w1, w2});
+    }
+
+    default void log(String machine, String w1, String w2, String w3) {
+        log(machine, new String[] {w1, w2, w3});
+    }
+
+    default void log(String machine, String w1, String w2, String w3, String w4) {
+        log(machine, new String[] {w1, w2, w3, w4});
+    }
+
     Extensions extensions();
 
     /** Refuses, changing nothing, when the firmware or one of the drivers is not available now. */

@@ -359,7 +359,8 @@ class FileBackupTest {
         for (int i = 0; i < 700; i++) {
             Files.writeString(flat.resolve("n" + i), i % 5 == 0 ? "" : "n" + i);
         }
-        BackupRepository ahead = BackupRepository.init(tmp.resolve("ahead"), Optional.empty(), TestDisks.fastKdf(), 3);
+        BackupRepository ahead = BackupRepository.init(tmp.resolve("ahead"), Optional.empty(), TestDisks.fastKdf(), 3)
+                .statAhead(true);
         BackupRepository alone = BackupRepository.init(tmp.resolve("alone"), Optional.empty(), TestDisks.fastKdf(), 3)
                 .statAhead(false);
         time += 1_000_000_000L;

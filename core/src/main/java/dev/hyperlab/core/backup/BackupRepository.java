@@ -57,6 +57,11 @@ public final class BackupRepository {
     /** Blob bytes per pack; tests lower it to get many packs from small disks. */
     private volatile int packTarget = BackupPipeline.PACK_TARGET;
     private volatile FileBackup.Hook fileHook = FileBackup.Hook.NONE;
+    /**
+     * Whether incremental file backups stat entries ahead on a second thread (FileBackup); the system property
+     * {@code hyperlab.files.statAhead=off} turns it off, to compare the two (the backups are the same either way).
+     */
+    private volatile boolean statAhead = !"off".equals(System.getProperty("hyperlab.files.statAhead"));
     /** The time locks carry and expire by (the wall clock: locks are about real processes, not the lab). */
     private volatile Clock clock = Clock.systemUTC();
     /** Index files read by {@link #openAhead(Path, char[], boolean)} for the first index load, or null. */
@@ -403,6 +408,12 @@ public final class BackupRepository {
         return this;
     }
 
+    /** Tests: off, a file backup's walk stats every entry on its own thread (the trees must be the same). */
+    BackupRepository statAhead(boolean allowed) {
+        this.statAhead = allowed;
+        return this;
+    }
+
     BackupRepository packTarget(int bytes) {
         this.packTarget = bytes;
         return this;
@@ -627,7 +638,8 @@ public final class BackupRepository {
                 Manifest.FileSet was = parent == null ? null : parent.manifest().files();
                 long parentTime = was != null && was.leftOut() == 0 && was.paths().equals(selection.paths())
                         && was.excludes().equals(excludes) ? was.time() : Long.MIN_VALUE;
-                FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns, fileHook, parentTime);
+                FileBackup walk = new FileBackup(fs, pipeline, index, old, patterns, fileHook, parentTime)
+                        .statAhead(statAhead);
                 FileBackup.Outcome out = walk.run(selection, parent == null ? null
                         : parent.manifest().files().tree());
                 warnings.addAll(out.warnings());
@@ -671,6 +683,30 @@ public final class BackupRepository {
             List<FileListing> out = new ArrayList<>();
             FileListings.list(trees, files.tree(), names, recursive, out);
             return out;
+        }
+    }
+
+    /** Tests: the tree of directory {@code path} in file backup {@code idOrPrefix}, as stored. */
+    ObjectId treeAt(String idOrPrefix, String path) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "ls", clock);
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
+            RepositoryIndex index = loadIndex();
+            Trees trees = new Trees(index, new BlobReader(backend, index, codec));
+            ObjectId id = fileSet(backup).tree();
+            for (byte[] name : FileListings.names(path)) {
+                ObjectId next = null;
+                for (TreeNode n : trees.load(id)) {
+                    if (java.util.Arrays.equals(n.name(), name)) {
+                        next = n.subtree();
+                    }
+                }
+                if (next == null) {
+                    throw new RepositoryException("no directory " + path + " in backup " + backup.id());
+                }
+                id = next;
+            }
+            return id;
         }
     }
 

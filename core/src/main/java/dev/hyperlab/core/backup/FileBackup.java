@@ -164,6 +164,14 @@ final class FileBackup {
             }
         }
 
+        /**
+         * A queued load (the newest) for another thread to run, or null: what it loads is what {@link #take} gets,
+         * whichever thread runs it.
+         */
+        Runnable next() {
+            return queue.pollFirst();
+        }
+
         /** Drops what was queued for {@code entries} and not taken. */
         void forget(List<TreeNode> entries) {
             for (TreeNode e : entries) {
@@ -179,12 +187,7 @@ final class FileBackup {
 
         @Override
         public void close() {
-            worker.interrupt();
-            try {
-                worker.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            StatAhead.stop(worker);
         }
     }
 
@@ -203,6 +206,9 @@ final class FileBackup {
     private final int keepNsec;
     private long namesKept;
     private Prefetch prefetch;
+    /** Stats a directory's entries ahead of the walk on a second thread, in an incremental backup; else null. */
+    private StatAhead statAhead;
+    private boolean statAheadAllowed = true;
     private long files;
     private long directories;
     private long others;
@@ -235,6 +241,12 @@ final class FileBackup {
         this.keepNsec = limit == Long.MIN_VALUE ? 0 : (int) Math.floorMod(limit, 1_000_000_000L);
     }
 
+    /** Off: every entry stat-ed on the walk's own thread (tests compare the two). */
+    FileBackup statAhead(boolean allowed) {
+        this.statAheadAllowed = allowed;
+        return this;
+    }
+
     /** Directories whose names were kept from the parent backup rather than listed. */
     long namesKept() {
         return namesKept;
@@ -245,6 +257,7 @@ final class FileBackup {
         TreeId root = new TreeId();
         int fd = fs.openDirectory(FileSource.CWD, new byte[] {'/'}, "/");
         prefetch = old == null || parentRoot == null ? null : new Prefetch(old);
+        statAhead = prefetch == null || !statAheadAllowed ? null : new StatAhead(fs, prefetch::next);
         try {
             if (selection.root().whole) {
                 contents(fd, parentRoot, false, root);
@@ -255,6 +268,9 @@ final class FileBackup {
             fs.close(fd);
             if (prefetch != null) {
                 prefetch.close();
+            }
+            if (statAhead != null) {
+                statAhead.close();
             }
         }
         return new Outcome(root, new FileCounts(files, directories, others, bytes, newFiles, changedFiles,
@@ -400,8 +416,40 @@ final class FileBackup {
             sorted.sort(Arrays::compareUnsigned);
         }
         List<Pending> pending = new ArrayList<>(sorted.size());
-        int oi = 0;
+        StatAhead.Batch batch = statAhead == null ? null : statAhead.begin(fd, unexcluded(sorted));
+        try {
+            walkNames(fd, sorted, oldEntries, pending, batch);
+        } finally {
+            if (batch != null) {
+                statAhead.end(batch);
+            }
+        }
+        if (pipeline != null && oldId != null && same(pending, oldEntries) && index.contains(oldId)) {
+            tree.id = oldId;
+            return;
+        }
+        submitTree(pending, tree);
+    }
+
+    /** {@code sorted} with the names the walk excludes null, for {@link StatAhead} (it stats no excluded name). */
+    private List<byte[]> unexcluded(List<byte[]> sorted) {
+        if (excludes.isEmpty()) {
+            return sorted;
+        }
+        List<byte[]> out = new ArrayList<>(sorted.size());
         for (byte[] name : sorted) {
+            path.add(name);
+            out.add(excluded() ? null : name);
+            path.removeLast();
+        }
+        return out;
+    }
+
+    private void walkNames(int fd, List<byte[]> sorted, List<TreeNode> oldEntries, List<Pending> pending,
+            StatAhead.Batch batch) throws IOException {
+        int oi = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            byte[] name = sorted.get(i);
             path.add(name);
             try {
                 if (excluded()) {
@@ -414,7 +462,7 @@ final class FileBackup {
                         ? oldEntries.get(oi) : null;
                 FileStat st;
                 try {
-                    st = fs.stat(fd, name, "stat");
+                    st = batch == null ? fs.stat(fd, name, "stat") : statAhead.stat(batch, i, fs);
                 } catch (PosixException e) {
                     vanishedOrReplaced(e);
                     continue;
@@ -424,11 +472,6 @@ final class FileBackup {
                 path.removeLast();
             }
         }
-        if (pipeline != null && oldId != null && same(pending, oldEntries) && index.contains(oldId)) {
-            tree.id = oldId;
-            return;
-        }
-        submitTree(pending, tree);
     }
 
     /**
@@ -488,7 +531,8 @@ final class FileBackup {
                         return;
                     }
                 }
-                pending.add(new Pending(node(name, st, target, same ? o.xattrs() : xattrsAt(dir, name)), null, null));
+                pending.add(new Pending(same ? kept(o, name, st, target) : node(name, st, target, xattrsAt(dir, name)),
+                        null, null));
             }
         }
     }
@@ -498,7 +542,7 @@ final class FileBackup {
             files++;
             bytes += st.size();
             unchangedFiles++;
-            pending.add(new Pending(node(name, st, null, o.xattrs()).withContent(o.content()), null, null));
+            pending.add(new Pending(kept(o, name, st, null), null, null));
             return;
         }
         Inode inode = new Inode(st.dev(), st.ino());
@@ -611,6 +655,18 @@ final class FileBackup {
 
     private TreeNode node(byte[] name, FileStat st, byte[] target, List<Xattr> xattrs) {
         return TreeNode.of(name, st, fs.userName(st.uid()), fs.groupName(st.gid()), target, xattrs, List.of(), null);
+    }
+
+    /**
+     * The node of an entry {@link TreeNode#unchanged} since the parent's node {@code o}, with the parent's extended
+     * attributes and content: {@code o} itself when nothing else moved either (no new node, and its directory's tree
+     * compares it by reference), else a node made from {@code st}.
+     */
+    private TreeNode kept(TreeNode o, byte[] name, FileStat st, byte[] target) {
+        String user = fs.userName(st.uid());
+        String group = fs.groupName(st.gid());
+        return o.sameStat(st, user, group) ? o
+                : TreeNode.of(name, st, user, group, target, o.xattrs(), o.content(), null);
     }
 
     private List<Xattr> xattrs(int fd) {

@@ -115,8 +115,9 @@ final class FileTree {
             }
             List<TreeNode> entries = new ArrayList<>(n);
             byte[] last = null;
+            Names names = new Names();
             for (int i = 0; i < n; i++) {
-                TreeNode e = entry(b, what, i);
+                TreeNode e = entry(b, what, i, names);
                 if (last != null && Arrays.compareUnsigned(last, e.name()) >= 0) {
                     throw damaged(what, "entry " + i + " " + ByteNames.quote(e.name()) + " is out of order or"
                             + " repeats a name");
@@ -133,26 +134,59 @@ final class FileTree {
         }
     }
 
-    private static TreeNode entry(ByteBuffer b, String what, int i) throws RepositoryException {
+    /**
+     * The user and group names of a tree's entries, decoded once: entries of one directory mostly share an owner, so
+     * an entry whose name bytes are the previous entry's takes the same string (equal either way).
+     */
+    private static final class Names {
+        private byte[] userBytes = NO_BYTES;
+        private String user = "";
+        private byte[] groupBytes = NO_BYTES;
+        private String group = "";
+
+        String user(byte[] raw) {
+            if (!Arrays.equals(raw, userBytes)) {
+                userBytes = raw;
+                user = new String(raw, StandardCharsets.UTF_8);
+            }
+            return user;
+        }
+
+        String group(byte[] raw) {
+            if (!Arrays.equals(raw, groupBytes)) {
+                groupBytes = raw;
+                group = new String(raw, StandardCharsets.UTF_8);
+            }
+            return group;
+        }
+    }
+
+    private static final byte[] NO_BYTES = new byte[0];
+
+    /** "entry NAME", for a message about a damaged entry: made only when one is. */
+    private static String at(byte[] name) {
+        return "entry " + ByteNames.quote(name);
+    }
+
+    private static TreeNode entry(ByteBuffer b, String what, int i, Names names) throws RepositoryException {
         byte[] name = bytes(b, b.get() & 0xff);
         String bad = nameProblem(name);
         if (bad != null) {
             throw damaged(what, "entry " + i + " " + ByteNames.quote(name) + " " + bad);
         }
-        String at = "entry " + ByteNames.quote(name);
         int code = b.get() & 0xff;
-        if (code < 1 || code > FileType.values().length) {
-            throw damaged(what, at + " has an unknown type " + code);
+        FileType type = FileType.ofOrdinal(code - 1);
+        if (type == null) {
+            throw damaged(what, at(name) + " has an unknown type " + code);
         }
-        FileType type = FileType.values()[code - 1];
         int mode = b.getShort() & 0xffff;
         if (mode > 07777) {
-            throw damaged(what, at + " has bad permission bits " + Integer.toOctalString(mode));
+            throw damaged(what, at(name) + " has bad permission bits " + Integer.toOctalString(mode));
         }
         int uid = b.getInt();
         int gid = b.getInt();
-        String user = new String(bytes(b, b.get() & 0xff), StandardCharsets.UTF_8);
-        String group = new String(bytes(b, b.get() & 0xff), StandardCharsets.UTF_8);
+        String user = names.user(bytes(b, b.get() & 0xff));
+        String group = names.group(bytes(b, b.get() & 0xff));
         long mtime = b.getLong();
         int mtimeNs = b.getInt();
         long ctime = b.getLong();
@@ -163,18 +197,18 @@ final class FileTree {
         long nlink = b.getLong();
         long rdev = b.getLong();
         if (mtimeNs < 0 || mtimeNs >= 1_000_000_000 || ctimeNs < 0 || ctimeNs >= 1_000_000_000) {
-            throw damaged(what, at + " has a time with bad nanoseconds");
+            throw damaged(what, at(name) + " has a time with bad nanoseconds");
         }
         if (size < 0 || (size != 0 && type != FileType.FILE) || nlink < 0) {
-            throw damaged(what, at + " has a bad size or link count");
+            throw damaged(what, at(name) + " has a bad size or link count");
         }
         if (rdev != 0 && type != FileType.CHAR_DEVICE && type != FileType.BLOCK_DEVICE) {
-            throw damaged(what, at + " has a device number but is not a device");
+            throw damaged(what, at(name) + " has a device number but is not a device");
         }
         byte[] target = bytes(b, b.getShort() & 0xffff);
         if (type == FileType.SYMLINK ? target.length == 0 || target.length > MAX_TARGET || indexOf(target, 0) >= 0
                 : target.length != 0) {
-            throw damaged(what, at + " has a bad symbolic link target");
+            throw damaged(what, at(name) + " has a bad symbolic link target");
         }
         int attrs = b.getShort() & 0xffff;
         List<Xattr> xattrs = new ArrayList<>(Math.min(attrs, b.remaining() / 6));
@@ -182,7 +216,7 @@ final class FileTree {
             byte[] attr = bytes(b, b.get() & 0xff);
             int len = b.getInt();
             if (attr.length == 0 || indexOf(attr, 0) >= 0 || len < 0 || len > MAX_XATTR_VALUE) {
-                throw damaged(what, at + " has a bad extended attribute");
+                throw damaged(what, at(name) + " has a bad extended attribute");
             }
             xattrs.add(new Xattr(attr, bytes(b, len)));
         }
@@ -191,7 +225,7 @@ final class FileTree {
         if (type == FileType.FILE) {
             int count = b.getInt();
             if (count < 0 || (long) count * PIECE > b.remaining()) {
-                throw damaged(what, at + " claims " + Integer.toUnsignedString(count) + " pieces");
+                throw damaged(what, at(name) + " claims " + Integer.toUnsignedString(count) + " pieces");
             }
             List<Piece> pieces = new ArrayList<>(count);
             long end = 0;
@@ -202,8 +236,8 @@ final class FileTree {
                 b.get(id);
                 // off >= end >= 0, so size - off cannot overflow where off + len could
                 if (off < end || len <= 0 || len > BackupPipeline.MAX_CHUNK || len > size - off) {
-                    throw damaged(what, at + ": piece " + k + " at " + off + "+" + len + " is out of order, overlaps"
-                            + " another or lies beyond its size " + size);
+                    throw damaged(what, at(name) + ": piece " + k + " at " + off + "+" + len + " is out of order,"
+                            + " overlaps another or lies beyond its size " + size);
                 }
                 pieces.add(new Piece(off, len, ObjectId.of(id, 0), 0));
                 end = off + len;

@@ -71,11 +71,23 @@ record TreeNode(
     }
 
     /**
+     * Whether {@link #of} with this stat and these owner names, and this node's name, target, extended attributes,
+     * content and tree, would make a node {@link #sameAs} this one: a file {@link #unchanged} since this node, whose
+     * permissions, owner, links and device are also as recorded, can keep this very node.
+     */
+    boolean sameStat(FileStat st, String user, String group) {
+        boolean device = type == FileType.CHAR_DEVICE || type == FileType.BLOCK_DEVICE;
+        return unchanged(st) && st.mode() == mode && st.uid() == uid && st.gid() == gid && st.dev() == dev
+                && st.nlink() == nlink && (device ? st.rdev() : 0) == rdev && this.user.equals(user)
+                && this.group.equals(group);
+    }
+
+    /**
      * Whether this node and {@code o} encode to the same bytes in a tree: every field alike (arrays and lists by
      * content). A directory whose nodes are all the same as its parent backup's keeps the parent's tree.
      */
     boolean sameAs(TreeNode o) {
-        return type == o.type && mode == o.mode && uid == o.uid && gid == o.gid && mtimeSec == o.mtimeSec
+        return this == o || type == o.type && mode == o.mode && uid == o.uid && gid == o.gid && mtimeSec == o.mtimeSec
                 && mtimeNsec == o.mtimeNsec && ctimeSec == o.ctimeSec && ctimeNsec == o.ctimeNsec && size == o.size
                 && ino == o.ino && dev == o.dev && nlink == o.nlink && rdev == o.rdev
                 && java.util.Arrays.equals(name, o.name) && user.equals(o.user) && group.equals(o.group)

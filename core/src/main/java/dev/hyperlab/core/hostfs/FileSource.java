@@ -68,4 +68,12 @@ public interface FileSource {
     default boolean timesCoverNames(int fd, long dev) {
         return false;
     }
+
+    /**
+     * Another instance of this source for the calling thread (which closes it when it is {@link AutoCloseable}), to
+     * {@link #stat} names of directories this one opened; null when the source has none (it is not to be shared).
+     */
+    default FileSource another() throws IOException {
+        return null;
+    }
 }

@@ -45,6 +45,10 @@ public final class HostFs implements FileSource, AutoCloseable {
     private final MemorySegment state = arena.allocate(Linker.Option.captureStateLayout());
     private final byte[] statx = new byte[256];
     private final ByteBuffer statxView = ByteBuffer.wrap(statx).order(ByteOrder.nativeOrder());
+    private final MemorySegment statxSeg = MemorySegment.ofArray(statx);
+    /** A name for {@link #stat(int, byte[], String)}, NUL-terminated: any up to {@code NAME_MAX} (255) bytes. */
+    private final byte[] statName = new byte[256];
+    private final MemorySegment statNameSeg = MemorySegment.ofArray(statName);
     private final byte[] dents = new byte[64 * 1024];
     private final byte[] xattrList = new byte[MAX_XATTR_LIST];
     private final byte[] xattrValue = new byte[MAX_XATTR_VALUE];
@@ -68,6 +72,12 @@ public final class HostFs implements FileSource, AutoCloseable {
             throw new IOException(why.get());
         }
         return new HostFs();
+    }
+
+    /** A new instance for the calling thread: descriptors are the process's, so it can stat in this one's. */
+    @Override
+    public FileSource another() throws IOException {
+        return open();
     }
 
     /** Why file backups cannot run here, or empty when they can. */
@@ -187,7 +197,13 @@ public final class HostFs implements FileSource, AutoCloseable {
     /** What {@code name} (relative to {@code dir}) is, not following a symbolic link. */
     @Override
     public FileStat stat(int dir, byte[] name, String what) throws PosixException {
-        return statx(dir, c(name), Posix.AT_SYMLINK_NOFOLLOW, what);
+        if (name.length >= statName.length) {
+            return statx(dir, c(name), Posix.AT_SYMLINK_NOFOLLOW, what);
+        }
+        // the walk's one call per entry: the name goes NUL-terminated into a buffer kept for it, not a new copy
+        System.arraycopy(name, 0, statName, 0, name.length);
+        statName[name.length] = 0;
+        return statx(dir, statNameSeg, Posix.AT_SYMLINK_NOFOLLOW, what);
     }
 
     /** What the open descriptor {@code fd} is. */
@@ -197,8 +213,19 @@ public final class HostFs implements FileSource, AutoCloseable {
     }
 
     private FileStat statx(int dir, byte[] z, int flags, String what) throws PosixException {
-        check(() -> (int) Posix.Statx.H.invokeExact(state, dir, seg(z), flags, Posix.STATX_BASIC_STATS, seg(statx)),
-                what);
+        return statx(dir, seg(z), flags, what);
+    }
+
+    private FileStat statx(int dir, MemorySegment z, int flags, String what) throws PosixException {
+        int r;
+        try {
+            r = (int) Posix.Statx.H.invokeExact(state, dir, z, flags, Posix.STATX_BASIC_STATS, statxSeg);
+        } catch (Throwable t) {
+            throw broken(t);
+        }
+        if (r != 0) {
+            throw fail(what);
+        }
         ByteBuffer b = statxView;
         int mode = b.getShort(28) & 0xffff;
         FileType type = FileType.ofMode(mode);

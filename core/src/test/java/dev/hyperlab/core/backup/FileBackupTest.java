@@ -298,17 +298,29 @@ class FileBackupTest {
         assertThat(repo.check(true).errors()).isEmpty();
     }
 
+    /**
+     * Directories {@code aA/bB} below {@code tmp/name}, each with a file {@code f} ("same" in every third, so equal
+     * subtrees share a tree id) and, {@code links}, a symbolic link {@code l} to it.
+     */
+    private Path grid(String name, int as, int bs, boolean links) throws IOException {
+        Path src = Files.createDirectories(tmp.resolve(name));
+        for (int a = 0; a < as; a++) {
+            for (int b = 0; b < bs; b++) {
+                Path d = Files.createDirectories(src.resolve("a" + a + "/b" + b));
+                Files.writeString(d.resolve("f"), b % 3 == 0 ? "same" : "file " + a + "/" + b);
+                if (links) {
+                    Files.createSymbolicLink(d.resolve("l"), Path.of("f"));
+                }
+            }
+        }
+        return src;
+    }
+
     @Test
     void aSecondBackupOfADeepTreeKeepsUnchangedTreesAndSeesEveryChange() throws IOException {
         // more directories than the trees loaded ahead of the walk (Prefetch.MAX_AHEAD), three levels, identical
         // subtrees (same tree id in many places), and between the backups: an exclude, a change, a removal, a link
-        Path src = Files.createDirectories(tmp.resolve("deep"));
-        for (int a = 0; a < 12; a++) {
-            for (int b = 0; b < 100; b++) {
-                Path d = Files.createDirectories(src.resolve("a" + a + "/b" + b));
-                Files.writeString(d.resolve("f"), b % 3 == 0 ? "same" : "file " + a + "/" + b);
-            }
-        }
+        Path src = grid("deep", 12, 100, false);
         BackupRepository repo = repo(true);
         FileBackupResult first = backup(repo, src);
         FileBackupResult same = backup(repo, src);
@@ -335,6 +347,50 @@ class FileBackupTest {
         assertThat(Path.of(target + src.toString(), "a5")).doesNotExist();
         assertThat(repo.check(true).errors()).isEmpty();
         assertThat(first.backup().files().files()).isEqualTo(1200);
+    }
+
+    @Test
+    void theWalkWithEntriesStatedAheadStoresTheTreesOfAWalkOnOneThread() throws IOException {
+        // an incremental backup stats entries ahead on a second thread (StatAhead): the same trees, counts and
+        // warnings as every entry stat-ed by the walk itself, on a tree with wide and deep directories, links,
+        // excluded names, and changes since the parent
+        Path src = grid("wide", 6, 40, true);
+        Path flat = Files.createDirectories(src.resolve("flat"));
+        for (int i = 0; i < 700; i++) {
+            Files.writeString(flat.resolve("n" + i), i % 5 == 0 ? "" : "n" + i);
+        }
+        BackupRepository ahead = BackupRepository.init(tmp.resolve("ahead"), Optional.empty(), TestDisks.fastKdf(), 3)
+                .statAhead(true);
+        BackupRepository alone = BackupRepository.init(tmp.resolve("alone"), Optional.empty(), TestDisks.fastKdf(), 3)
+                .statAhead(false);
+        time += 1_000_000_000L;
+        FileBackupResult firstAhead = ahead.backupFiles("host1", List.of(src.toString()), "/", List.of(), 0, time,
+                false);
+        FileBackupResult firstAlone = alone.backupFiles("host1", List.of(src.toString()), "/", List.of(), 0, time,
+                false);
+        assertThat(ahead.treeAt(firstAhead.backup().id(), src.toString()))
+                .isEqualTo(alone.treeAt(firstAlone.backup().id(), src.toString()));
+
+        Files.writeString(src.resolve("a2/b7/f"), "changed", StandardOpenOption.APPEND);
+        Files.writeString(flat.resolve("n350"), "changed too", StandardOpenOption.APPEND);
+        Files.delete(flat.resolve("n10"));
+        Files.writeString(flat.resolve("new"), "new");
+        Files.setPosixFilePermissions(src.resolve("a1/b1/f"), PosixFilePermissions.fromString("rw-------"));
+        Files.delete(src.resolve("a4/b4/l"));
+        for (String[] excludes : new String[][] {{}, {src + "/flat/n3*", src + "/a5/**"}}) {
+            time += 1_000_000_000L;
+            FileBackupResult withAhead = ahead.backupFiles("host1", List.of(src.toString()), "/",
+                    List.of(excludes), 0, time, false);
+            FileBackupResult without = alone.backupFiles("host1", List.of(src.toString()), "/", List.of(excludes),
+                    0, time, false);
+            assertThat(ahead.treeAt(withAhead.backup().id(), src.toString()))
+                    .as("the trees, excludes %s", List.of(excludes))
+                    .isEqualTo(alone.treeAt(without.backup().id(), src.toString()));
+            assertThat(withAhead.backup().files()).isEqualTo(without.backup().files());
+            assertThat(withAhead.bytesRead()).isEqualTo(without.bytesRead());
+            assertThat(withAhead.warnings()).isEqualTo(without.warnings());
+        }
+        assertThat(ahead.check(true).errors()).isEmpty();
     }
 
     @Test

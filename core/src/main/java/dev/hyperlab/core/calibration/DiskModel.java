@@ -19,7 +19,20 @@ public record DiskModel(
         DiskKind kind, double readBytesPerSec, double writeBytesPerSec, double readIops, double writeIops,
         long latencyNanos) {
 
+    /** The model of each kind, made once: every host asks for its datastore's (a storm creates 10,000). */
+    private static final DiskModel[] OF_KIND = new DiskModel[DiskKind.values().length];
+
+    static {
+        for (DiskKind k : DiskKind.values()) {
+            OF_KIND[k.ordinal()] = make(k);
+        }
+    }
+
     public static DiskModel of(DiskKind kind) {
+        return OF_KIND[kind.ordinal()];
+    }
+
+    private static DiskModel make(DiskKind kind) {
         return switch (kind) {
             case NVME -> new DiskModel(kind, Calibration.NVME_READ_BW, Calibration.NVME_WRITE_BW,
                     Calibration.NVME_READ_IOPS, Calibration.NVME_WRITE_IOPS, Calibration.NVME_LATENCY_NS);

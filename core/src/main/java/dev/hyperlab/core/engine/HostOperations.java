@@ -27,6 +27,10 @@ import java.util.function.BooleanSupplier;
  */
 final class HostOperations {
     private final LabModel lab;
+    /** A host given no disks has one NVMe disk of the default size, and boots from disk, then network. */
+    private static final List<HostDiskSpec> DEFAULT_DISKS = List.of(new HostDiskSpec(DiskKind.NVME,
+            LabModel.DEFAULT_HOST_DISK));
+    private static final List<String> DEFAULT_BOOT_ORDER = List.of("disk", "net");
 
     HostOperations(LabModel lab) {
         this.lab = lab;
@@ -51,14 +55,12 @@ final class HostOperations {
         if (lab.extensions().layoutName(fw).equals("direct")) {
             throw LabException.invalid("firmware '" + fw + "' is for microVMs", "hosts use bios, uefi or a plugin's");
         }
-        List<HostDiskSpec> diskSpecs = spec.disks().isEmpty()
-                ? List.of(new HostDiskSpec(DiskKind.NVME, LabModel.DEFAULT_HOST_DISK))
-                : spec.disks();
+        List<HostDiskSpec> diskSpecs = spec.disks().isEmpty() ? DEFAULT_DISKS : spec.disks();
         List<HostDisk> disks = new ArrayList<>();
         for (int i = 0; i < diskSpecs.size(); i++) {
             disks.add(new HostDisk("disk" + i, diskSpecs.get(i).kind(), diskSpecs.get(i).sizeBytes()));
         }
-        List<String> order = spec.bootOrder().isEmpty() ? List.of("disk", "net") : spec.bootOrder();
+        List<String> order = spec.bootOrder().isEmpty() ? DEFAULT_BOOT_ORDER : spec.bootOrder();
         for (String entry : order) {
             boolean ok = entry.equals("disk") || entry.equals("net") || entry.equals("net0")
                     || disks.stream().anyMatch(d -> d.device().equals(entry));

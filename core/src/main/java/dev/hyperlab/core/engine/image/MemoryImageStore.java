@@ -35,7 +35,25 @@ public final class MemoryImageStore implements ImageStore {
     /** The format an image was made in, where not raw (a memory image has no format of its own). */
     private final Map<String, ImageFormat> formats = new HashMap<>();
     /** Host boot loaders laid once each (see {@link #hostLoader}), by file name, size, firmware layout and OS. */
-    private final Map<List<Object>, MemoryImage> hostLoaders = new HashMap<>();
+    private final Map<LoaderKey, MemoryImage> hostLoaders = new HashMap<>();
+    /** The same loaders, asked by identity: is a host disk's backing one of them ({@link #hostLoaderUnder})? */
+    private final java.util.Set<MemoryImage> hostLoaderImages = java.util.Collections.newSetFromMap(
+            new java.util.IdentityHashMap<>());
+
+    /** What a host boot loader is laid for: the disk's file name, its size, the firmware layout and the OS. */
+    private record LoaderKey(String file, long size, String firmware, String what) {
+        // written out, as BootSearchMemo.HostKey's are: each of a storm's 10,000 installs looks one up
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LoaderKey k && size == k.size && file.equals(k.file) && firmware.equals(k.firmware)
+                    && what.equals(k.what);
+        }
+
+        @Override
+        public int hashCode() {
+            return ((file.hashCode() * 31 + Long.hashCode(size)) * 31 + firmware.hashCode()) * 31 + what.hashCode();
+        }
+    }
     /** Files opened read-only under memory overlays, closed with the store. */
     private final List<DiskImage> files = new ArrayList<>();
 
@@ -62,13 +80,19 @@ public final class MemoryImageStore implements ImageStore {
      * layout and OS; its own name ends in the same file name, so its bytes are those a blank disk at {@code path} got.
      */
     MemoryImage hostLoader(String path, long size, String firmware, String what) {
-        String file = Path.of(path).getFileName().toString();
-        return hostLoaders.computeIfAbsent(List.of(file, size, firmware, what), k -> {
+        // its file name (a device's: host paths never end in a slash), without parsing a Path per host
+        String file = path.substring(path.lastIndexOf('/') + 1);
+        LoaderKey key = new LoaderKey(file, size, firmware, what);
+        MemoryImage loader = hostLoaders.get(key); // no capturing lambda per host, as computeIfAbsent took
+        if (loader == null) {
             MemoryImage b = MemoryImage.blank(DiskFiles.MEMORY_PREFIX + "host-loaders/" + firmware + "/" + what + "/"
                     + size + "/" + file, size);
             BootLayouts.write(b, firmware, what);
-            return b.readOnlyView();
-        });
+            loader = b.readOnlyView();
+            hostLoaders.put(key, loader);
+            hostLoaderImages.add(loader);
+        }
+        return loader;
     }
 
     @Override
@@ -78,7 +102,9 @@ public final class MemoryImageStore implements ImageStore {
 
     /** The host boot loader base {@code disk} reads through while nothing has been written to it, else null. */
     Object hostLoaderUnder(MemoryImage disk) {
-        return unwrittenOver(disk, hostLoaders.values());
+        DiskImage base = disk == null ? null : disk.unwrittenBacking();
+        return base instanceof MemoryImage m && m.virtualSize() == disk.virtualSize() && hostLoaderImages.contains(m)
+                ? m : null;
     }
 
     /** The one of {@code bases} that {@code img} reads through, all of it, while nothing is written to it; else null. */

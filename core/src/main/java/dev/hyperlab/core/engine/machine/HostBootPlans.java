@@ -37,7 +37,7 @@ final class HostBootPlans {
         if (key != null) {
             List<PlannedStep> known = host.env.bootSearches().hostPlan(key);
             if (known != null) {
-                return new ArrayList<>(known);
+                return known; // immutable, and a machine never changes its plan: shared by the hosts that boot alike
             }
         }
         List<PlannedStep> steps = new ArrayList<>();
@@ -72,14 +72,14 @@ final class HostBootPlans {
             return null;
         }
         List<Object> order = new ArrayList<>(2 * host.bootOrder.size());
-        for (String entry : host.bootOrder) {
-            String device = device(entry);
+        for (int i = 0; i < host.bootOrder.size(); i++) { // by index: no iterator per host
+            String device = device(host.bootOrder.get(i));
             order.add(device);
             if (device.startsWith("net")) {
                 continue;
             }
-            for (HostDisk d : host.disks) {
-                if (d.device().equals(device)) {
+            for (int j = 0; j < host.disks.size(); j++) {
+                if (host.disks.get(j).device().equals(device)) {
                     Object content = host.env.images().hostDiskContent(host.name, device);
                     if (content == null) {
                         return null;

@@ -162,7 +162,7 @@ public abstract sealed class Machine permits HostMachine, VmMachine {
         throw new IllegalStateException(name + " cannot run out of memory");
     }
 
-    /** Starts a plan; the machine takes ownership of {@code steps} (callers pass a list they made for it). */
+    /** Starts a plan; the machine keeps {@code steps} and never changes it (a remembered plan may be shared). */
     void startPlan(PlanKind kind, List<PlannedStep> steps) {
         stopPlan();
         run++;

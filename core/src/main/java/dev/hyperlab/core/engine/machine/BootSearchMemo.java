@@ -83,11 +83,11 @@ public final class BootSearchMemo {
         plans.put(key, plan);
     }
 
-    /** The boot plan of hosts with {@code key} (never changed by readers), or null. */
     /** The host plan asked for last and its key: a storm's hosts boot alike, one after another. */
     private HostKey lastHostKey;
     private List<PlannedStep> lastHostPlan;
 
+    /** The boot plan of hosts with {@code key} (never changed by readers), or null. */
     List<PlannedStep> hostPlan(HostKey key) {
         if (key.equals(lastHostKey)) {
             return lastHostPlan;

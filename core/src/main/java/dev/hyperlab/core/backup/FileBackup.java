@@ -394,6 +394,7 @@ final class FileBackup {
     private void walkContents(int fd, ObjectId oldId, List<TreeNode> oldEntries, boolean keepNames, TreeId tree)
             throws IOException {
         List<byte[]> sorted;
+        boolean[] regular = null;
         if (keepNames) {
             // the parent's names, in the byte order its walk stored them
             sorted = new ArrayList<>(oldEntries.size());
@@ -409,16 +410,24 @@ final class FileBackup {
                 leaveOut(where() + ": " + e.reason() + "; its contents are left out");
                 names = List.of();
             }
+            names = new ArrayList<>(names);
+            names.sort((a, b) -> Arrays.compareUnsigned(a.name(), b.name()));
             sorted = new ArrayList<>(names.size());
             for (DirEntry e : names) {
                 sorted.add(e.name());
             }
-            sorted.sort(Arrays::compareUnsigned);
+            // a new file the listing says is regular is stat-ed by its open alone (see file)
+            if (pipeline != null && statAhead == null) {
+                regular = new boolean[names.size()];
+                for (int i = 0; i < regular.length; i++) {
+                    regular[i] = names.get(i).regular();
+                }
+            }
         }
         List<Pending> pending = new ArrayList<>(sorted.size());
         StatAhead.Batch batch = statAhead == null ? null : statAhead.begin(fd, unexcluded(sorted));
         try {
-            walkNames(fd, sorted, oldEntries, pending, batch);
+            walkNames(fd, sorted, regular, oldEntries, pending, batch);
         } finally {
             if (batch != null) {
                 statAhead.end(batch);
@@ -445,8 +454,8 @@ final class FileBackup {
         return out;
     }
 
-    private void walkNames(int fd, List<byte[]> sorted, List<TreeNode> oldEntries, List<Pending> pending,
-            StatAhead.Batch batch) throws IOException {
+    private void walkNames(int fd, List<byte[]> sorted, boolean[] regular, List<TreeNode> oldEntries,
+            List<Pending> pending, StatAhead.Batch batch) throws IOException {
         int oi = 0;
         for (int i = 0; i < sorted.size(); i++) {
             byte[] name = sorted.get(i);
@@ -460,6 +469,10 @@ final class FileBackup {
                 }
                 TreeNode o = oi < oldEntries.size() && Arrays.equals(oldEntries.get(oi).name(), name)
                         ? oldEntries.get(oi) : null;
+                if (o == null && batch == null && regular != null && regular[i]) {
+                    file(fd, name, null, null, pending);
+                    continue;
+                }
                 FileStat st;
                 try {
                     st = batch == null ? fs.stat(fd, name, "stat") : statAhead.stat(batch, i, fs);
@@ -537,28 +550,34 @@ final class FileBackup {
         }
     }
 
+    /**
+     * Regular file {@code name} of {@code dir}, stat-ed by the walk ({@code st}), or, with {@code st} null, a new file
+     * (no {@code o}) the directory's listing says is regular, in a backup that reads: then the open descriptor's
+     * stat, which the file's node is made of in any case, stands for the walk's, one {@code statx} fewer per file; it
+     * is what a walk's stat, then a replacement before the open, would have given.
+     */
     private void file(int dir, byte[] name, FileStat st, TreeNode o, List<Pending> pending) throws IOException {
-        if (o != null && o.type() == FileType.FILE && o.unchanged(st) && indexed(o.content())) {
-            files++;
-            bytes += st.size();
-            unchangedFiles++;
-            pending.add(new Pending(kept(o, name, st, null), null, null));
-            return;
+        if (st != null) {
+            if (o != null && o.type() == FileType.FILE && o.unchanged(st) && indexed(o.content())) {
+                files++;
+                bytes += st.size();
+                unchangedFiles++;
+                pending.add(new Pending(kept(o, name, st, null), null, null));
+                return;
+            }
+            if (linked(name, st, o, pending)) {
+                return;
+            }
+            if (pipeline == null) {
+                count(st, o);
+                bytesToRead += st.size();
+                pending.add(new Pending(node(name, st, null, List.of()), null, null));
+                return;
+            }
         }
-        Inode inode = new Inode(st.dev(), st.ino());
-        FirstRead first = st.nlink() > 1 ? links.get(inode) : null;
-        if (first != null && first.stat().sameContent(st)) {
-            count(st, o);
-            pending.add(new Pending(node(name, st, null, first.xattrs()), first.content(), null));
-            return;
+        if (hook != Hook.NONE) {
+            hook.at(where(), false);
         }
-        if (pipeline == null) {
-            count(st, o);
-            bytesToRead += st.size();
-            pending.add(new Pending(node(name, st, null, List.of()), null, null));
-            return;
-        }
-        hook.at(where(), false);
         int fd;
         try {
             fd = fs.openForReading(dir, name, "open");
@@ -576,7 +595,12 @@ final class FileBackup {
                 leaveOut(where() + ": replaced by a " + kind(now.type()) + " while it was backed up; left out");
                 return;
             }
-            hook.at(where(), true);
+            if (st == null && linked(name, now, null, pending)) {
+                return;
+            }
+            if (hook != Hook.NONE) {
+                hook.at(where(), true);
+            }
             List<Xattr> xattrs = xattrs(fd);
             FileContent content = new FileContent();
             long end = read(fd, now, content);
@@ -587,7 +611,7 @@ final class FileBackup {
             FileStat kept = end == now.size() ? now : now.withSize(end);
             count(kept, o);
             if (now.nlink() > 1) {
-                links.put(inode, new FirstRead(kept, content, xattrs));
+                links.put(new Inode(now.dev(), now.ino()), new FirstRead(kept, content, xattrs));
             }
             pending.add(new Pending(node(name, kept, null, xattrs), content, null));
         } catch (PosixException e) {
@@ -595,6 +619,17 @@ final class FileBackup {
         } finally {
             fs.close(fd);
         }
+    }
+
+    /** Whether file {@code st} is a hard link to one this backup has read: then it is added with that content. */
+    private boolean linked(byte[] name, FileStat st, TreeNode o, List<Pending> pending) {
+        FirstRead first = st.nlink() > 1 ? links.get(new Inode(st.dev(), st.ino())) : null;
+        if (first != null && first.stat().sameContent(st)) {
+            count(st, o);
+            pending.add(new Pending(node(name, st, null, first.xattrs()), first.content(), null));
+            return true;
+        }
+        return false;
     }
 
     private void count(FileStat st, TreeNode o) {

@@ -241,6 +241,9 @@ public final class HostFs implements FileSource, AutoCloseable {
 
     // ---- directories --------------------------------------------------------------------------------------------
 
+    /** {@code d_type} of a regular file in a {@code getdents64} record. */
+    private static final byte DT_REG = 8;
+
     /** The names in open directory {@code fd}, in the order the file system gives them, without . and .. */
     @Override
     public List<DirEntry> list(int fd, String what) throws PosixException {
@@ -273,7 +276,7 @@ public final class HostFs implements FileSource, AutoCloseable {
                 int len = end - start;
                 boolean dot = len == 1 && dents[start] == '.' || len == 2 && dents[start] == '.' && dents[start + 1] == '.';
                 if (!dot && len > 0) {
-                    out.add(new DirEntry(Arrays.copyOfRange(dents, start, end), ino));
+                    out.add(new DirEntry(Arrays.copyOfRange(dents, start, end), ino, dents[at + 18] == DT_REG));
                 }
                 if (reclen == 0) {
                     break;

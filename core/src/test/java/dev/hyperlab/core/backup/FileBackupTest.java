@@ -533,10 +533,15 @@ class FileBackupTest {
         }
     }
 
-    /** This machine's files, counting the directories listed. */
+    /**
+     * This machine's files, counting the directories listed and the names stat-ed; with {@code typesHidden} its
+     * listings say no name's type, as a file system without {@code d_type} (and a lab host's image) does.
+     */
     private static final class CountingFs implements dev.hyperlab.core.hostfs.FileSource {
         final HostFs fs;
         int listed;
+        int namesStated;
+        boolean typesHidden;
 
         CountingFs(HostFs fs) {
             this.fs = fs;
@@ -555,6 +560,7 @@ class FileBackupTest {
             fs.close(fd);
         }
         @Override public dev.hyperlab.core.hostfs.FileStat stat(int dir, byte[] name, String what) throws IOException {
+            namesStated++;
             return fs.stat(dir, name, what);
         }
         @Override public dev.hyperlab.core.hostfs.FileStat stat(int fd, String what) throws IOException {
@@ -562,7 +568,8 @@ class FileBackupTest {
         }
         @Override public List<DirEntry> list(int fd, String what) throws IOException {
             listed++;
-            return fs.list(fd, what);
+            List<DirEntry> names = fs.list(fd, what);
+            return typesHidden ? names.stream().map(e -> new DirEntry(e.name(), e.ino())).toList() : names;
         }
         @Override public int read(int fd, long pos, byte[] buf, int off, int len, String what) throws IOException {
             return fs.read(fd, pos, buf, off, len, what);
@@ -602,6 +609,58 @@ class FileBackupTest {
         fs.listed = 0;
         return repo.backupFiles("host1", fs, List.of(path.toString()), List.of(excludes), java.util.Map.of(), time,
                 false);
+    }
+
+    @Test
+    void aNewFileTheListingSaysIsRegularIsStatedByItsOpenAloneAndTheTreesAreTheSame() throws IOException {
+        // in a first backup the open's fstat stands for the walk's stat of a regular file: the same trees, counts and
+        // warnings as with every name stat-ed, one stat of a name fewer per such file; a second backup is the same
+        Path src = grid("typed", 4, 6, true);
+        Files.createLink(src.resolve("a0/hard"), src.resolve("a0/b1/f"));
+        Files.createLink(src.resolve("a1/hard"), src.resolve("a0/b1/f"));
+        Files.write(src.resolve("a2/empty"), new byte[0]);
+        byte[] big = new byte[300_000];
+        new SplittableRandom(5).nextBytes(big);
+        Files.write(src.resolve("a3/big"), big);
+        new ProcessBuilder("mkfifo", src.resolve("a3/fifo").toString()).inheritIO().start().onExit().join();
+        try (HostFs host = HostFs.open()) {
+            CountingFs typed = new CountingFs(host);
+            CountingFs untyped = new CountingFs(host);
+            untyped.typesHidden = true;
+            BackupRepository a = BackupRepository.init(tmp.resolve("typedRepo"), Optional.empty(),
+                    TestDisks.fastKdf(), 3);
+            BackupRepository b = BackupRepository.init(tmp.resolve("untypedRepo"), Optional.empty(),
+                    TestDisks.fastKdf(), 3);
+            FileBackupResult withTypes = null;
+            for (int round = 0; round < 2; round++) {
+                typed.namesStated = 0;
+                untyped.namesStated = 0;
+                withTypes = backup(a, typed, src);
+                time -= 1_000_000_000L;
+                FileBackupResult without = backup(b, untyped, src);
+                assertThat(a.treeAt(withTypes.backup().id(), src.toString())).as("round %d", round)
+                        .isEqualTo(b.treeAt(without.backup().id(), src.toString()));
+                assertThat(withTypes.backup().files()).isEqualTo(without.backup().files());
+                assertThat(withTypes.bytesRead()).isEqualTo(without.bytesRead());
+                assertThat(withTypes.warnings()).isEqualTo(without.warnings());
+                long newFiles = withTypes.backup().files().newFiles();
+                assertThat(newFiles).isEqualTo(round == 0 ? 4 * 6 + 4 : 2);
+                // a second backup stats every name ahead of its walk (StatAhead), the listing's types unused
+                assertThat(typed.namesStated).as("round %d", round)
+                        .isEqualTo(untyped.namesStated - (round == 0 ? newFiles : 0));
+                // between the rounds: a file added, one changed, a hard link to a file already backed up
+                if (round == 0) {
+                    Files.writeString(src.resolve("a2/b2/new"), "new");
+                    Files.writeString(src.resolve("a1/b4/f"), "changed", StandardOpenOption.APPEND);
+                    Files.createLink(src.resolve("a2/hard"), src.resolve("a0/b1/f"));
+                }
+            }
+            assertThat(a.check(true).errors()).isEmpty();
+            List<String> now = FileTrees.describe(src.toString());
+            Path target = tmp.resolve("restoredTyped");
+            a.restoreFiles(withTypes.backup().id(), target.toString(), List.of(), false);
+            assertThat(restoredBelow(target, src)).containsExactlyElementsOf(now);
+        }
     }
 
     @Test

@@ -29,7 +29,8 @@ final class PluginOrigins {
     void require(String firmwareId, List<String> driverIds) {
         Extensions ext = lab.extensions();
         requireExtension("firmware", firmwareId, ext.firmwareSourceLoading(firmwareId));
-        for (String d : driverIds) {
+        for (int i = 0; i < driverIds.size(); i++) { // by index: an iterator per VM start was 11 MB of a storm
+            String d = driverIds.get(i);
             requireExtension("driver", d, ext.driverSourceLoading(d));
         }
     }

@@ -8,4 +8,12 @@ package dev.hyperlab.core.sim;
 public interface SimEvent {
     /** One line for the event log, e.g. {@code step-done vm=web1 step=kernel}. */
     String describe();
+
+    /**
+     * Records {@link #describe()}'s line in {@code log} at {@code now}. An event logged by the million may give its
+     * words to {@link EventLog#recordWords} instead: the same line, without building it as one string first.
+     */
+    default void log(EventLog log, long now) {
+        log.record(now, describe());
+    }
 }

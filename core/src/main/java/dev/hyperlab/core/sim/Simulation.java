@@ -195,7 +195,7 @@ public final class Simulation {
                 onTick(tick);
             } else {
                 if (log.enabled()) {
-                    log.record(now, e.describe());
+                    e.log(log, now);
                 }
                 dispatcher.dispatch(e);
             }

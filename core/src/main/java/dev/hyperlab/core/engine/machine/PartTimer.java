@@ -20,4 +20,20 @@ public record PartTimer(String machine, long run, int part, Machine target) impl
     public String describe() {
         return "timer " + machine + " run=" + run + " part=" + StepRun.partName(part);
     }
+
+    /** {@link #describe()}'s line as words: a logged storm's 200,000 timers built each line as a string first. */
+    @Override
+    public void log(dev.hyperlab.core.sim.EventLog log, long now) {
+        log.recordWords(now, "timer", 3, machine, "run=" + run,
+                part >= 0 && part < PART_WORDS.length ? PART_WORDS[part] : "part=" + StepRun.partName(part), null);
+    }
+
+    /** "part=" and each part's name. */
+    private static final String[] PART_WORDS = new String[8];
+
+    static {
+        for (int i = 0; i < PART_WORDS.length; i++) {
+            PART_WORDS[i] = "part=" + StepRun.partName(i);
+        }
+    }
 }

@@ -173,7 +173,6 @@ public final class BackupRepository {
         return open(dir, new LocalBackend(dir), password);
     }
 
-    /** The index, from the files read ahead of the lock where {@link #openAhead} read them (taken once). */
     /**
      * How many index entries name a blob another entry already names: blobs stored twice, which a backup that did not
      * see another's index would add. For tests: a byte count cannot tell them from new trees of directories above the
@@ -188,6 +187,7 @@ public final class BackupRepository {
         return entries - index.blobCount();
     }
 
+    /** The index, from the files read ahead of the lock where {@link #openAhead} read them (taken once). */
     private RepositoryIndex loadIndex() throws IOException {
         CompletableFuture<RepositoryIndex.Ahead> ahead = indexAhead.getAndSet(null);
         RepositoryIndex.Ahead read = RepositoryIndex.Ahead.NONE;

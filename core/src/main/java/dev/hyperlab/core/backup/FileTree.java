@@ -115,9 +115,10 @@ final class FileTree {
             }
             List<TreeNode> entries = new ArrayList<>(n);
             byte[] last = null;
-            Names names = new Names();
+            Names users = new Names();
+            Names groups = new Names();
             for (int i = 0; i < n; i++) {
-                TreeNode e = entry(b, what, i, names);
+                TreeNode e = entry(b, what, i, users, groups);
                 if (last != null && Arrays.compareUnsigned(last, e.name()) >= 0) {
                     throw damaged(what, "entry " + i + " " + ByteNames.quote(e.name()) + " is out of order or"
                             + " repeats a name");
@@ -135,29 +136,19 @@ final class FileTree {
     }
 
     /**
-     * The user and group names of a tree's entries, decoded once: entries of one directory mostly share an owner, so
-     * an entry whose name bytes are the previous entry's takes the same string (equal either way).
+     * An owner name of a tree's entries, decoded once: entries of one directory mostly share an owner, so an entry
+     * whose name bytes are the previous entry's takes the same string (equal either way). One for users, one for groups.
      */
     private static final class Names {
-        private byte[] userBytes = NO_BYTES;
-        private String user = "";
-        private byte[] groupBytes = NO_BYTES;
-        private String group = "";
+        private byte[] last = NO_BYTES;
+        private String decoded = "";
 
-        String user(byte[] raw) {
-            if (!Arrays.equals(raw, userBytes)) {
-                userBytes = raw;
-                user = new String(raw, StandardCharsets.UTF_8);
+        String of(byte[] raw) {
+            if (!Arrays.equals(raw, last)) {
+                last = raw;
+                decoded = new String(raw, StandardCharsets.UTF_8);
             }
-            return user;
-        }
-
-        String group(byte[] raw) {
-            if (!Arrays.equals(raw, groupBytes)) {
-                groupBytes = raw;
-                group = new String(raw, StandardCharsets.UTF_8);
-            }
-            return group;
+            return decoded;
         }
     }
 
@@ -168,7 +159,8 @@ final class FileTree {
         return "entry " + ByteNames.quote(name);
     }
 
-    private static TreeNode entry(ByteBuffer b, String what, int i, Names names) throws RepositoryException {
+    private static TreeNode entry(ByteBuffer b, String what, int i, Names users, Names groups)
+            throws RepositoryException {
         byte[] name = bytes(b, b.get() & 0xff);
         String bad = nameProblem(name);
         if (bad != null) {
@@ -185,8 +177,8 @@ final class FileTree {
         }
         int uid = b.getInt();
         int gid = b.getInt();
-        String user = names.user(bytes(b, b.get() & 0xff));
-        String group = names.group(bytes(b, b.get() & 0xff));
+        String user = users.of(bytes(b, b.get() & 0xff));
+        String group = groups.of(bytes(b, b.get() & 0xff));
         long mtime = b.getLong();
         int mtimeNs = b.getInt();
         long ctime = b.getLong();

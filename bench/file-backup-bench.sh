@@ -67,11 +67,12 @@ id=$(hl backup list --json --repo "$work/hyperlab" | python3 -c 'import json,sys
 timed hyperlab restore hl backup restore "$id" --to "$work/hyperlab-out" --repo "$work/hyperlab"
 size hyperlab "$work/hyperlab"
 # The restored trees are removed only at the end. On ext4 without a journal (this machine's root file system) a new
-# inode skips each free inode of its group freed less than dirty_expire_centisecs (30 s) ago whose inode-table block is
-# still dirty, looking that block up for each one (fs/ext4/ialloc.c, find_inode_bit and recently_deleted): a restore
-# started right after another tool's 55,000 entries were removed pays for it in system time (perf: 57 % of the samples
-# of a restore of /usr/share). Removing each tree before the next tool ran gave that cost to borg and hyperlab, never
-# to restic, which restores first.
+# inode skips each free inode of its group that was freed less than 60 s ago (360 s while its inode-table block is
+# still dirty), looking that block up for each one (fs/ext4/ialloc.c: find_inode_bit, recently_deleted, RECENTCY_MIN
+# and RECENTCY_DIRTY): a restore started within minutes of a removal of 55,000 entries pays for it in system time
+# (perf: 57 % of the samples of a restore of /usr/share; restic's restore took 13.6-15.4 s instead of 5.9 s one to two
+# minutes after such a removal). Removing each tree before the next tool ran gave that cost to borg and hyperlab,
+# never to restic, which restores first; and a second run of this bench started within minutes of the first pays it.
 rm -rf "$work/restic-out" "$work/borg-out" "$work/hyperlab-out"
 
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

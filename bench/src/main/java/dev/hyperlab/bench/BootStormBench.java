@@ -23,9 +23,10 @@ import java.util.List;
  * Issue 2's speed promise, as issue 15 raised it: a boot storm of 100,000 VMs on 10,000 hosts simulated to completion
  * in at most 1 GiB of heap on 2 cores, and at least 20x faster than CloudSim Plus doing the equivalent (hosts, and VMs
  * each running one boot-length cloudlet, all submitted at once). Every run is a fresh JVM: hyperlab's with a 1 GiB
- * heap (ParallelGC, the throughput collector, as for any batch simulation), CloudSim Plus's with what it needs. A
- * second hyperlab row runs the same storm as a user does, {@code ./hyperlab run scripts/storm-scale.js} through the
- * launcher (JVM start and GraalJS included), from the repository's root.
+ * heap (ParallelGC, the throughput collector, as for any batch simulation) and C1 alone (see {@link #child}), CloudSim
+ * Plus's with what it needs and the JVM's default JIT (C1 and C2; not measured with C1 alone). A second hyperlab row
+ * runs the same storm as a user does, {@code ./hyperlab run scripts/storm-scale.js} through the launcher (JVM start
+ * and GraalJS included), from the repository's root.
  *
  * <pre>
  * ./mvnw -q -B -pl bench -am package -DskipTests
@@ -119,10 +120,16 @@ public final class BootStormBench {
         return seconds;
     }
 
-    /** Runs one hyperlab storm in a fresh JVM with hyperlab's heap budget. */
+    /**
+     * Runs one hyperlab storm in a fresh JVM with hyperlab's heap budget and C1 alone, as the launcher runs its
+     * one-shot commands. A storm is a row of phases of 100,000 calls each (VMs created, started, then booted step by
+     * step in lock-step): C2 compiled each phase's code while that phase ran or after it had ended, and compiled it
+     * again when the lock-step reached a branch not taken before. Its thread took 2.1 CPU-s of a 5.9-6.1 CPU-s storm,
+     * and the main and simulation threads used 2.5-2.6 CPU-s with it as without it (docs/performance.md, issue 15).
+     */
     static Storm child(int hosts, int perHost, boolean logged) throws Exception {
-        for (String line : run(List.of("-Xmx1g", "-XX:+UseParallelGC", BootStormBench.class.getName(), "--child",
-                "" + hosts, "" + perHost, "" + logged))) {
+        for (String line : run(List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1",
+                BootStormBench.class.getName(), "--child", "" + hosts, "" + perHost, "" + logged))) {
             if (line.startsWith("STORM ")) {
                 String[] f = line.split(" ");
                 return new Storm(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]),

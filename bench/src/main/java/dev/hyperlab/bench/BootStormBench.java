@@ -23,10 +23,11 @@ import java.util.List;
  * Issue 2's speed promise, as issue 15 raised it: a boot storm of 100,000 VMs on 10,000 hosts simulated to completion
  * in at most 1 GiB of heap on 2 cores, and at least 20x faster than CloudSim Plus doing the equivalent (hosts, and VMs
  * each running one boot-length cloudlet, all submitted at once). Every run is a fresh JVM: hyperlab's with a 1 GiB
- * heap (ParallelGC, the throughput collector, as for any batch simulation) and C1 alone (see {@link #child}), CloudSim
- * Plus's with what it needs and the JVM's default JIT (C1 and C2; not measured with C1 alone). A second hyperlab row
- * runs the same storm as a user does, {@code ./hyperlab run scripts/storm-scale.js} through the launcher (JVM start
- * and GraalJS included), from the repository's root.
+ * heap (ParallelGC, the throughput collector, as for any batch simulation; its young generation sized for the storm, in
+ * transparent huge pages) and C1 alone (see {@link #child}), CloudSim Plus's with what it needs and the JVM's default
+ * JIT (C1 and C2; not measured with C1 alone). A second hyperlab row runs the same storm as a user does,
+ * {@code ./hyperlab run scripts/storm-scale.js} through the launcher (JVM start and GraalJS included), from the
+ * repository's root.
  *
  * <pre>
  * ./mvnw -q -B -pl bench -am package -DskipTests

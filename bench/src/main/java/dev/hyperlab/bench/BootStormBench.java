@@ -130,18 +130,21 @@ public final class BootStormBench {
      *
      * <p>The young generation is sized for the storm ({@code -Xmn600m}, eden 450 MiB, inside the same 1 GiB) and the
      * heap is in transparent huge pages ({@code -XX:+UseTransparentHugePages}, madvise): the storm allocates about
-     * 373 MiB (390 MiB with the event log) and nearly all of it stays live to the end, so the two young collections
+     * 365 MiB (373 MiB with the event log) and nearly all of it stays live to the end, so the two young collections
      * the default sizing made (eden 95 MiB, then 190 MiB) copied 62 and then 134 MiB of live state and freed almost
-     * nothing (0.9 CPU-s of GC threads, pauses of 0.4-0.5 s under load); with the larger eden there is none. Huge pages
-     * cut the page faults of touching that heap once and the TLB misses of walking it. The reported peak heap is
-     * used, not committed, bytes (379-391 MiB; committed young 525 MiB and old 6 MiB); {@code -Xmx1g} bounds both.
-     * The bench child alone, 8 interleaved old/new runs at load 5.4-11.2: 3.96 -> 2.62 CPU-s, lower in each. Users do not get these flags from the
-     * launcher ({@code ./hyperlab run} keeps SerialGC and the JVM's default heap sizing, every other mode too): a
-     * user who runs a storm of this size passes them in {@code HYPERLAB_JAVA_OPTS} (docs/performance.md, issue 15).
+     * nothing (0.75-0.9 CPU-s of GC threads, pauses of 0.4-0.5 s under load); with the larger eden there is none.
+     * Huge pages cut the page faults of touching that heap once and the TLB misses of walking it. The reported peak
+     * heap is used, not committed, bytes (363 MiB, 373 MiB with the event log; committed: young 525 MiB, old 6 MiB);
+     * {@code -Xmx1g} bounds both. The bench child alone, 8 interleaved old/new pairs at load 5.4-11.2: 3.96 -> 2.62
+     * CPU-s, lower in each. The launcher does not pass these flags: through it ({@code ./hyperlab run
+     * scripts/storm-scale.js}, SerialGC and the JVM's own heap sizing) the same flags in {@code HYPERLAB_JAVA_OPTS}
+     * gave no gain (16.9-18.9 CPU-s without, 18.0-19.9 with, 3 pairs: the script's time is GraalJS's interpreter),
+     * so the bench child differs from the user's path here (docs/performance.md, issue 15).
      */
     static Storm child(int hosts, int perHost, boolean logged) throws Exception {
         for (String line : run(List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:TieredStopAtLevel=1",
-                "-Xmn600m", "-XX:+UseTransparentHugePages", BootStormBench.class.getName(), "--child", "" + hosts, "" + perHost, "" + logged))) {
+                "-Xmn600m", "-XX:+UseTransparentHugePages", BootStormBench.class.getName(), "--child", "" + hosts,
+                "" + perHost, "" + logged))) {
             if (line.startsWith("STORM ")) {
                 String[] f = line.split(" ");
                 return new Storm(Double.parseDouble(f[1]), Double.parseDouble(f[2]), Long.parseLong(f[3]),

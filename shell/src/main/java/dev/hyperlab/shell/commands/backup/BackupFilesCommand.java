@@ -38,6 +38,14 @@ final class BackupFilesCommand extends ChangeCommand {
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
     String repo = "";
 
+    /**
+     * Up to this many bytes read, a backup with a parent counts as light for the JIT hint ({@link #hint}): with C1 alone
+     * the unchanged second backup of /usr/share took 1.6 CPU-s against 2.5 with C2 (its fixed part: start-up code C2
+     * compiled for nothing), while a first backup took 16.7 against 7.5 (SHA-256 and AES-GCM without C2's intrinsics:
+     * ~15 ms more per MiB read), so C1 alone pays only below ~60 MiB read (docs/performance.md, issue 18).
+     */
+    static final long LIGHT_BYTES = 32L << 20;
+
     private FileBackupRun done;
 
     BackupFilesCommand(ShellContext ctx) {
@@ -47,6 +55,37 @@ final class BackupFilesCommand extends ChangeCommand {
     @Override
     protected void apply(Lab lab) {
         done = Repos.open(ctx, lab, repo).backupFiles(paths, excludes);
+        String hint = System.getProperty("hyperlab.files.lightHint");
+        if (hint != null && !hint.isEmpty() && !done.backup().id().isEmpty()) {
+            String dir = Repos.dir(repo);
+            hint(java.nio.file.Path.of(hint), done, dir.startsWith("s3:") ? null
+                    : java.nio.file.Path.of(dir).toAbsolutePath().normalize().resolve("backups")
+                            .resolve(done.backup().id()));
+        }
+    }
+
+    /**
+     * The launcher's JIT hint for the next run of the same {@code backup files} line (the launcher names the file from
+     * the line and the working directory, and starts that next run with C1 alone while the file names a backup that
+     * still exists: the next run's parent, most likely). Written after a backup that leaves the next one light (a first
+     * backup of its paths: the next has it as parent; or one that read at most {@link #LIGHT_BYTES}), with the path of
+     * its manifest {@code manifest}; removed after one whose parent still left much to read, or without a local
+     * manifest (an object store). Only the JIT's choice depends on it, never what is stored; failures are ignored.
+     */
+    static void hint(java.nio.file.Path file, FileBackupRun run, java.nio.file.Path manifest) {
+        BackupInfo.Files f = run.backup().files();
+        boolean first = f.changedFiles() == 0 && f.unchangedFiles() == 0;
+        try {
+            if ((first || run.bytesRead() <= LIGHT_BYTES) && manifest != null
+                    && java.nio.file.Files.isRegularFile(manifest)) {
+                java.nio.file.Files.createDirectories(file.getParent());
+                java.nio.file.Files.writeString(file, manifest + "\n");
+            } else {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            // no hint: the next run starts with both JIT tiers, as without one
+        }
     }
 
     @Override

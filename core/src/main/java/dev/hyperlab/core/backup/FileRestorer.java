@@ -18,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Restores a file backup into a directory. The walk (this thread) creates every directory, symbolic link, special file
@@ -44,12 +45,17 @@ final class FileRestorer {
     /** Batches handed to the workers and not yet finished: bounds open descriptors and memory. */
     private static final int IN_FLIGHT = 3;
 
-    /** A regular file being restored: created (by the walk when hard-linked, else by a worker), written, finished. */
-    private static final class Job {
+    /**
+     * A regular file being restored: created (by the walk when hard-linked, else by a worker), written, finished. Its
+     * path, for messages, is made from its directory only when a message needs it: building it for every file was
+     * ~37 MB of strings for /usr/share, a fifth of the walk's allocations.
+     */
+    private static final class Job implements Supplier<String> {
         /** Where a worker creates it; null when the walk created it. */
         final Dir dir;
+        /** The directory it is in. */
+        final Dir in;
         final TreeNode node;
-        final String where;
         /** Its descriptor once created; -1 when it could not be (or need not be: a directory is in the way). */
         volatile int fd;
         /** The end of the data written so far: the file's length unless a hole or damage follows it. */
@@ -59,11 +65,19 @@ final class FileRestorer {
         /** Whether it was created with its permissions: no {@code fchmod} then. */
         boolean modeKept;
 
-        Job(Dir dir, int fd, TreeNode node, String where) {
+        Job(Dir dir, Dir in, int fd, TreeNode node) {
             this.dir = dir;
+            this.in = in;
             this.fd = fd;
             this.node = node;
-            this.where = where;
+        }
+
+        /** Its path in the backup, as messages show it. */
+        @Override
+        public String get() {
+            List<byte[]> names = namesOf(in);
+            names.add(node.name());
+            return FileSelection.display(names);
         }
     }
 
@@ -140,6 +154,8 @@ final class FileRestorer {
     /** This process's umask, or -1 when unknown (then every file is created 0600 and gets its mode by fchmod). */
     private final int umask = umask();
     private final AtomicLong files = new AtomicLong();
+    /** The walk's current path, as messages show it: asked only while the walk is at that entry. */
+    private final Supplier<String> here = this::where;
     private long directories;
     private long others;
     private long links;
@@ -311,20 +327,19 @@ final class FileRestorer {
             return d.fd;
         }
         int parent = open(d.parent);
-        String where = FileSelection.display(namesOf(d));
         try {
             fs.mkdir(parent, d.name, 0700, "mkdir");
             d.made = true;
         } catch (PosixException e) {
             if (!e.exists() || !overwrite) {
-                throw new IOException(where + ": " + e.reason(), e);
+                throw new IOException(FileSelection.display(namesOf(d)) + ": " + e.reason(), e);
             }
         }
         try {
             d.fd = fs.openDirectory(parent, d.name, "open");
         } catch (PosixException e) {
             if (!overwrite) {
-                throw new IOException(where + ": " + e.reason(), e);
+                throw new IOException(FileSelection.display(namesOf(d)) + ": " + e.reason(), e);
             }
             // something else is in the way (a file, a link): replaced, never followed
             try {
@@ -333,7 +348,7 @@ final class FileRestorer {
                 d.made = true;
                 d.fd = fs.openDirectory(parent, d.name, "open");
             } catch (PosixException x) {
-                throw new IOException(where + ": " + x.reason(), x);
+                throw new IOException(FileSelection.display(namesOf(d)) + ": " + x.reason(), x);
             }
         }
         directories++;
@@ -350,11 +365,10 @@ final class FileRestorer {
 
     private void file(Dir d, TreeNode e) throws IOException {
         int dir = open(d);
-        String where = where();
         Inode inode = new Inode(e.dev(), e.ino());
         if (e.nlink() > 1) {
             List<byte[]> first = linked.get(inode);
-            if (first != null && link(first, dir, e, where)) {
+            if (first != null && link(first, dir, e)) {
                 return;
             }
         }
@@ -368,15 +382,15 @@ final class FileRestorer {
             batch = new Batch();
         }
         if (e.nlink() > 1) { // created now, so that its other names can link to it
-            int fd = createFile(fs, dir, e, where, 0600);
+            int fd = createFile(fs, dir, e, here, 0600);
             if (fd < 0) {
                 return;
             }
             linked.putIfAbsent(inode, List.copyOf(path));
-            batch.jobs.add(new Job(null, fd, e, where));
+            batch.jobs.add(new Job(null, d, fd, e));
         } else {
             d.unfinished.incrementAndGet();
-            batch.jobs.add(new Job(d, -1, e, where));
+            batch.jobs.add(new Job(d, d, -1, e));
         }
         if (batch.jobs.size() >= BATCH_FILES) {
             submit();
@@ -399,13 +413,13 @@ final class FileRestorer {
             for (Piece p : job.node.content()) {
                 var loc = index.get(p.blob());
                 if (loc.isEmpty()) {
-                    damage(job.where + " bytes " + p.offset() + "+" + p.length() + ": blob " + p.blob().shortHex()
+                    damage(job.get() + " bytes " + p.offset() + "+" + p.length() + ": blob " + p.blob().shortHex()
                             + " is missing: no index lists it");
                     continue;
                 }
                 if (loc.get().type() != BlobType.DATA
                         || (long) p.blobOffset() + p.length() > loc.get().rawLength()) {
-                    damage(job.where + " bytes " + p.offset() + "+" + p.length() + ": blob " + p.blob().shortHex()
+                    damage(job.get() + " bytes " + p.offset() + "+" + p.length() + ": blob " + p.blob().shortHex()
                             + " is not the data the tree says");
                     continue;
                 }
@@ -442,12 +456,12 @@ final class FileRestorer {
     }
 
     /** Creates file {@code e} (empty) in {@code dir}; -1 when a directory is in the way (refused, with a warning). */
-    private int createFile(HostFs with, int dir, TreeNode e, String where, int mode) throws IOException {
+    private int createFile(HostFs with, int dir, TreeNode e, Supplier<String> where, int mode) throws IOException {
         int fd;
         try {
             fd = create(with, dir, e, where, () -> with.createFile(dir, e.name(), mode, "create"));
         } catch (PosixException x) {
-            throw new IOException(where + ": " + x.reason(), x);
+            throw new IOException(where.get() + ": " + x.reason(), x);
         }
         if (fd >= 0) {
             files.incrementAndGet();
@@ -456,7 +470,7 @@ final class FileRestorer {
     }
 
     /** Makes {@code e} a hard link to the file restored at {@code first}; false when that is not possible. */
-    private boolean link(List<byte[]> first, int dir, TreeNode e, String where) {
+    private boolean link(List<byte[]> first, int dir, TreeNode e) {
         List<Integer> opened = new ArrayList<>();
         try {
             // the first name's directories, entered one by one from the target without following links
@@ -466,7 +480,7 @@ final class FileRestorer {
                 opened.add(at);
             }
             int from = at;
-            if (create(fs, dir, e, where, () -> {
+            if (create(fs, dir, e, here, () -> {
                 fs.link(from, first.getLast(), dir, e.name(), "link");
                 return 0;
             }) >= 0) {
@@ -483,9 +497,8 @@ final class FileRestorer {
     }
 
     private void special(int dir, TreeNode e) throws IOException {
-        String where = where();
         try {
-            int made = create(fs, dir, e, where, () -> {
+            int made = create(fs, dir, e, here, () -> {
                 if (e.type() == FileType.SYMLINK) {
                     fs.symlink(e.target(), dir, e.name(), "symlink");
                 } else {
@@ -501,7 +514,7 @@ final class FileRestorer {
                 refuse(kind(e.type()) + "s were not restored: creating them needs root");
                 return;
             }
-            throw new IOException(where + ": " + x.reason(), x);
+            throw new IOException(where() + ": " + x.reason(), x);
         }
         others++;
         try {
@@ -524,7 +537,7 @@ final class FileRestorer {
             }
             fs.setTimesAt(dir, e.name(), e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
         } catch (PosixException x) {
-            throw new IOException(where + ": " + x.reason(), x);
+            throw new IOException(where() + ": " + x.reason(), x);
         }
     }
 
@@ -537,7 +550,7 @@ final class FileRestorer {
      * Creates an entry with {@code how}; when something is in the way and overwrite was asked for, removes it (not a
      * directory: that is left, with a warning, and -1 returned) and tries once more.
      */
-    private int create(HostFs with, int dir, TreeNode e, String where, Creation how) throws PosixException {
+    private int create(HostFs with, int dir, TreeNode e, Supplier<String> where, Creation how) throws PosixException {
         try {
             return how.make();
         } catch (PosixException x) {
@@ -547,7 +560,7 @@ final class FileRestorer {
         }
         FileStat st = with.stat(dir, e.name(), "stat");
         if (st.type() == FileType.DIRECTORY) {
-            refuse(where + " is a directory in the target, left as it is (the backup has a " + kind(e.type())
+            refuse(where.get() + " is a directory in the target, left as it is (the backup has a " + kind(e.type())
                     + " there)");
             return -1;
         }
@@ -647,13 +660,13 @@ final class FileRestorer {
         Created k = inherited(d);
         boolean kept = k != null && k.uid() == e.uid() && k.gid() == e.gid();
         int mode = kept && k.umaskOnly() ? e.mode() & 0777 : 0600;
-        int fd = createFile(own, d.fd, e, job.where, mode);
+        int fd = createFile(own, d.fd, e, job, mode);
         job.fd = fd;
         if (fd < 0) {
             return;
         }
         if (k == null) {
-            k = learn(own, d, fd, job.where);
+            k = learn(own, d, fd, job);
             kept = k.uid() == e.uid() && k.gid() == e.gid();
         }
         job.ownerKept = kept;
@@ -683,13 +696,13 @@ final class FileRestorer {
     }
 
     /** What the kernel gave {@code fd}, just created 0600 in {@code d}: remembered for the directory's other files. */
-    private Created learn(HostFs own, Dir d, int fd, String where) throws IOException {
+    private Created learn(HostFs own, Dir d, int fd, Supplier<String> where) throws IOException {
         Created k;
         try {
-            FileStat st = own.stat(fd, where);
+            FileStat st = own.stat(fd, "stat");
             k = new Created(st.uid(), st.gid(), umask >= 0 && st.mode() == (0600 & ~umask) && !defaultAcl(own, d));
         } catch (PosixException x) {
-            throw new IOException(where + ": " + x.reason(), x);
+            throw new IOException(where.get() + ": " + x.reason(), x);
         }
         d.created = k;
         return k;
@@ -731,7 +744,7 @@ final class FileRestorer {
         for (Use u : b.uses.get(blob.id())) {
             Piece p = u.piece();
             if (data == null) {
-                damage(u.job().where + " bytes " + p.offset() + "+" + p.length() + ": " + problem);
+                damage(u.job().get() + " bytes " + p.offset() + "+" + p.length() + ": " + problem);
                 continue;
             }
             if (u.job().fd < 0) {
@@ -740,7 +753,7 @@ final class FileRestorer {
             try {
                 own.write(u.job().fd, p.offset(), data, p.blobOffset(), p.length(), "write");
             } catch (PosixException x) {
-                throw new IOException(u.job().where + ": " + x.reason(), x);
+                throw new IOException(u.job().get() + ": " + x.reason(), x);
             }
             u.job().end.accumulateAndGet(p.end(), Math::max);
             bytesWritten.addAndGet(p.length());
@@ -782,7 +795,7 @@ final class FileRestorer {
             xattrs(own, job.fd, e);
             own.setTimes(job.fd, e.mtimeSec(), e.mtimeNsec(), e.mtimeSec(), e.mtimeNsec(), "utimes");
         } catch (PosixException x) {
-            throw new IOException(job.where + ": " + x.reason(), x);
+            throw new IOException(job.get() + ": " + x.reason(), x);
         }
     }
 

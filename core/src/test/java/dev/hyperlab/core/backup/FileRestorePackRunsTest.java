@@ -23,7 +23,7 @@ class FileRestorePackRunsTest {
     Path tmp;
 
     /** A repository's storage that counts the reads of packs. */
-    private static final class CountingBackend implements Backend {
+    private static class CountingBackend implements Backend {
         final Backend inner;
         final AtomicInteger packReads = new AtomicInteger();
 
@@ -105,5 +105,36 @@ class FileRestorePackRunsTest {
         int trees = 2 + src.getNameCount() + 3;
         int batches = 2;
         assertThat(counting.packReads.get()).isLessThanOrEqualTo(trees + batches * packs);
+    }
+
+    @Test
+    void aFileWhoseBlobsCannotBeReadIsNamedByItsPathInTheDamage() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("src").resolve("a b").resolve("c"));
+        Files.write(src.resolve("f1"), new byte[] {1, 2, 3});
+        Files.write(src.getParent().resolve("f2"), new byte[] {4, 5});
+        Path dir = tmp.resolve("repo");
+        Optional<char[]> password = Optional.of("secret".toCharArray());
+        String id = BackupRepository.init(dir, password, TestDisks.fastKdf(), 3)
+                .backupFiles("host1", List.of(tmp.resolve("src").toString()), "/", List.of(), 0, 1_000_000_000L, false)
+                .backup().id();
+        // the workers read the files' blobs; the walk reads the trees: only the workers find the packs gone
+        Backend packsGoneForWorkers = new CountingBackend(new LocalBackend(dir)) {
+            @Override
+            public void load(FileKind kind, String name, long offset, ByteBuffer dst) throws IOException {
+                if (kind == FileKind.PACK && Thread.currentThread().getName().startsWith("restore-files")) {
+                    throw new java.nio.file.NoSuchFileException(name);
+                }
+                super.load(kind, name, offset, dst);
+            }
+        };
+        BackupRepository repo = BackupRepository.open(dir, packsGoneForWorkers, password);
+
+        FileRestoreResult restored = repo.restoreFiles(id, tmp.resolve("restored").toString(), List.of(), false);
+
+        // each file named by its whole path in the backup (made only for the message), once per missing piece
+        assertThat(restored.damaged()).hasSize(2);
+        assertThat(restored.damaged().get(0)).startsWith(src.getParent() + "/c/f1 bytes 0+3: blob ")
+                .contains("is missing");
+        assertThat(restored.damaged().get(1)).startsWith(src.getParent() + "/f2 bytes 0+2: blob ");
     }
 }

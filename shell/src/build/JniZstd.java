@@ -20,7 +20,11 @@ import java.util.zip.ZipOutputStream;
  * is left as it is (and keeps its time, so the AOT cache stays fresh). The Maven repository's jar (tests, benches) is
  * not touched.
  *
- * <p>Usage: {@code java JniZstd.java DIR}
+ * <p>It also copies the jar's native library for this machine ({@code linux/<arch>/libzstd-jni-*.so}) to NATIVE, which
+ * the launcher names in {@code -DZstdNativePath}: without it, zstd-jni writes the 0.9 MB library to a new file in
+ * /tmp, loads it and deletes it, in every process that compresses or decompresses.
+ *
+ * <p>Usage: {@code java JniZstd.java DIR NATIVE}
  */
 public final class JniZstd {
     private static final String VERSIONED = "META-INF/versions/";
@@ -31,6 +35,32 @@ public final class JniZstd {
                 int n = rewrite(jar);
                 if (n > 0) {
                     System.out.println("dropped " + n + " versioned entries of " + jar.getFileName() + " (JNI binding)");
+                }
+                if (args.length > 1) {
+                    copyNative(jar, Path.of(args[1]));
+                }
+            }
+        }
+    }
+
+    /** The jar's library for this OS and architecture to {@code target}, unless it is there already (same bytes). */
+    private static void copyNative(Path jar, Path target) throws IOException {
+        String dir = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).replace(" ", "") + "/"
+                + System.getProperty("os.arch") + "/";
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                String name = e.getName();
+                if (name.startsWith(dir) && name.indexOf('/', dir.length()) < 0 && name.endsWith(".so")) {
+                    byte[] b = in.readAllBytes();
+                    if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), b)) {
+                        return;
+                    }
+                    Files.createDirectories(target.getParent());
+                    Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+                    Files.write(tmp, b);
+                    Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    System.out.println("copied " + name + " to " + target);
+                    return;
                 }
             }
         }

@@ -7,6 +7,9 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.render.Plural;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -58,8 +61,8 @@ final class BackupFilesCommand extends ChangeCommand {
         String hint = System.getProperty("hyperlab.files.lightHint");
         if (hint != null && !hint.isEmpty() && !done.backup().id().isEmpty()) {
             String dir = Repos.dir(repo);
-            hint(java.nio.file.Path.of(hint), done, dir.startsWith("s3:") ? null
-                    : java.nio.file.Path.of(dir).toAbsolutePath().normalize().resolve("backups")
+            hint(Path.of(hint), done, dir.startsWith("s3:") ? null
+                    : Path.of(dir).toAbsolutePath().normalize().resolve("backups")
                             .resolve(done.backup().id()));
         }
     }
@@ -72,18 +75,18 @@ final class BackupFilesCommand extends ChangeCommand {
      * its manifest {@code manifest}; removed after one whose parent still left much to read, or without a local
      * manifest (an object store). Only the JIT's choice depends on it, never what is stored; failures are ignored.
      */
-    static void hint(java.nio.file.Path file, FileBackupRun run, java.nio.file.Path manifest) {
+    static void hint(Path file, FileBackupRun run, Path manifest) {
         BackupInfo.Files f = run.backup().files();
         boolean first = f.changedFiles() == 0 && f.unchangedFiles() == 0;
         try {
             if ((first || run.bytesRead() <= LIGHT_BYTES) && manifest != null
-                    && java.nio.file.Files.isRegularFile(manifest)) {
-                java.nio.file.Files.createDirectories(file.getParent());
-                java.nio.file.Files.writeString(file, manifest + "\n");
+                    && Files.isRegularFile(manifest)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, manifest + "\n");
             } else {
-                java.nio.file.Files.deleteIfExists(file);
+                Files.deleteIfExists(file);
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // no hint: the next run starts with both JIT tiers, as without one
         }
     }

@@ -3,6 +3,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
@@ -45,14 +47,14 @@ public final class JniZstd {
 
     /** The jar's library for this OS and architecture to {@code target}, unless it is there already (same bytes). */
     private static void copyNative(Path jar, Path target) throws IOException {
-        String dir = System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).replace(" ", "") + "/"
+        String dir = System.getProperty("os.name").toLowerCase(Locale.ROOT).replace(" ", "") + "/"
                 + System.getProperty("os.arch") + "/";
         try (ZipInputStream in = new ZipInputStream(Files.newInputStream(jar))) {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 String name = e.getName();
                 if (name.startsWith(dir) && name.indexOf('/', dir.length()) < 0 && name.endsWith(".so")) {
                     byte[] b = in.readAllBytes();
-                    if (Files.isRegularFile(target) && java.util.Arrays.equals(Files.readAllBytes(target), b)) {
+                    if (Files.isRegularFile(target) && Arrays.equals(Files.readAllBytes(target), b)) {
                         return;
                     }
                     Files.createDirectories(target.getParent());

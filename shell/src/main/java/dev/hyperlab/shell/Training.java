@@ -28,7 +28,8 @@ import org.jline.terminal.TerminalBuilder;
 /**
  * The training run of the AOT cache (shell/target/hyperlab.aot, built by {@code package}): what a session does in its
  * first second (open a lab, parse, run and print the common commands, batch and REPL), so the JVM finds those classes
- * loaded and linked at start-up. Not for users; the launcher uses the cache when it exists.
+ * loaded and linked at start-up. With {@code --scripts} it also runs JavaScript and a Java snippet, for the cache the
+ * launcher gives scripts. Not for users; the launcher uses the caches when they exist.
  */
 public final class Training {
     private Training() {}
@@ -57,6 +58,9 @@ public final class Training {
                         vm strat web1
                         """.formatted(dir.resolve("t.html"), dir.resolve("t.svg")));
                 storage(ctx, dir);
+            }
+            if (List.of(args).contains("--scripts")) {
+                scripts(dir);
             }
             repl(dir);
         } finally {
@@ -131,6 +135,49 @@ public final class Training {
         String last = ctx.lab().backups(repo.toString(), "").list().getLast().id();
         return failed + Batch.run(ctx, ("backup ls %1$s %2$s --recursive --repo %3$s;"
                 + " backup restore %1$s --to %4$s --repo %3$s").formatted(last, tree, repo, dir.resolve("restored")));
+    }
+
+    /**
+     * For the scripting cache ({@code --scripts}: shell/target/hyperlab-scripts.aot), a script run as
+     * {@code hyperlab run SCRIPT.js} runs it (fork, hosts, VMs, a storm, info), a JavaScript line and a Java snippet:
+     * GraalJS's ~3,800 classes and JShell's compiler then load from the cache. An empty script took 1.8-2.3 s without
+     * them, 1.0 s with them. They are a cache of their own because the JVM loads every class of its cache at start:
+     * in the shell's cache they made {@code lab info} 0.27 -> 0.40 s (docs/performance.md, issue 15).
+     */
+    private static void scripts(Path dir) throws IOException {
+        Path script = dir.resolve("storm.js");
+        Files.writeString(script, """
+                const w = lab.fork();
+                try {
+                    for (let h = 0; h < 50; h++) {
+                        const host = w.createHost({ name: 'h' + h, cores: 16, ram: '128GiB', firmware: 'bios' });
+                        host.install('type1');
+                        host.powerOn();
+                    }
+                    w.advance('10m');
+                    const names = [];
+                    for (let h = 0; h < 50; h++) {
+                        for (let v = 0; v < 10; v++) {
+                            const name = 'vm' + h + '-' + v;
+                            w.createVm({ name, host: 'h' + h, vcpus: 2, memory: '4GiB', os: 'linux-server' });
+                            names.push(name);
+                        }
+                    }
+                    w.startVms(names);
+                    w.advance('1h');
+                    const info = w.info();
+                    print(JSON.stringify({ hosts: info.hosts, vms: names.length, running: info.vmsRunning }));
+                } finally {
+                    w.close();
+                }
+                """);
+        String lab = dir.resolve("scripted").toString();
+        int status = Main.run(new String[] {"--lab", lab, "run", script.toString()})
+                + Main.run(new String[] {"--lab", lab, "-c", "js lab.hosts().length"})
+                + Main.run(new String[] {"--lab", lab, "-c", "java lab.vms().size()"});
+        if (status != 0) {
+            throw new IllegalStateException("the training's script or snippet failed (run them in the shell)");
+        }
     }
 
     /** A terminal on a new pseudo-terminal through JLine's FFM provider (what the shell uses), else a plain one. */

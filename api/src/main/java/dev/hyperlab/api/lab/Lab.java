@@ -4,8 +4,11 @@ import static org.apiguardian.api.API.Status.EXPERIMENTAL;
 import static org.apiguardian.api.API.Status.STABLE;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apiguardian.api.API;
 
 /**
@@ -58,6 +61,16 @@ public interface Lab {
     Host createHost(HostSpec spec);
 
     /**
+     * Defines several powered-off hosts in one request ({@code host create NAME...}), as {@link #createHost(HostSpec)}
+     * each: every spec is checked first, and one refusal (a name taken or given twice, a size out of range) refuses
+     * them all and changes nothing. The lab is saved once rather than once per host. Returns them in the order given.
+     */
+    @API(status = EXPERIMENTAL, since = "0.5")
+    default List<Host> createHosts(List<HostSpec> specs) {
+        return allOrNone(specs, this::createHost, Host::delete);
+    }
+
+    /**
      * Defines a powered-off simulated host from a host profile that {@link Host#calibrate} wrote on a real machine
      * ({@code host create NAME --profile FILE}): the real host's cores and memory, and for VMs of the profile's guest
      * and firmware, boot phases that take what they took there when booted alone; what more boots at once cost is the
@@ -93,6 +106,38 @@ public interface Lab {
 
     /** Defines a VM on a host (state {@code defined}), creating its disk images. */
     Vm createVm(VmSpec spec);
+
+    /**
+     * Defines several VMs in one request ({@code vm create NAME...}), as {@link #createVm(VmSpec)} each: every spec is
+     * checked before the first VM exists, and one refusal (a name taken or given twice, an unknown host, a size the
+     * host cannot give) refuses them all and changes nothing; should an image fail to be made part way (a full disk),
+     * the VMs made before it are deleted again. The lab is saved once rather than once per VM, so this is how a script
+     * defines a fleet. Returns them in the order given.
+     */
+    @API(status = EXPERIMENTAL, since = "0.5")
+    default List<Vm> createVms(List<VmSpec> specs) {
+        return allOrNone(specs, this::createVm, Vm::delete);
+    }
+
+    /** Makes one machine per spec; when one is refused, deletes the ones made before it and throws the refusal. */
+    private static <S, M> List<M> allOrNone(List<S> specs, Function<S, M> make, Consumer<M> delete) {
+        List<M> made = new ArrayList<>(specs.size());
+        try {
+            for (S spec : specs) {
+                made.add(make.apply(spec));
+            }
+        } catch (RuntimeException e) {
+            for (M m : made.reversed()) {
+                try {
+                    delete.accept(m);
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+        return made;
+    }
 
     /**
      * Creates the hosts and VMs a lab file declares (YAML; the format is in docs/commands.md under {@code lab apply}).

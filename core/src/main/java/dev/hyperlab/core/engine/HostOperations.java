@@ -18,7 +18,9 @@ import dev.hyperlab.core.calibration.Calibration;
 import dev.hyperlab.core.calibration.HostProfile;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -37,6 +39,42 @@ final class HostOperations {
     }
 
     public void createHost(HostSpec spec) {
+        add(check(spec));
+    }
+
+    /** A host spec every setting of which was checked: its machine is made only when it is added. */
+    private record Checked(HostSpec spec, double ghz, String firmware, List<HostDisk> disks, List<String> bootOrder) {}
+
+    /**
+     * Defines several hosts as one request ({@code host create NAME...}, {@code Lab.createHosts}): every spec is
+     * checked before the first host exists, a name given twice included, so one refusal refuses them all.
+     */
+    public void createHosts(List<HostSpec> specs) {
+        Set<String> names = new HashSet<>();
+        List<Checked> checked = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            HostSpec spec = specs.get(i);
+            if (!names.add(spec.name())) {
+                throw LabException.invalid("host " + spec.name() + " is named twice", "give each host its own name");
+            }
+            checked.add(check(spec));
+        }
+        for (int i = 0; i < checked.size(); i++) {
+            add(checked.get(i));
+        }
+    }
+
+    private void add(Checked c) {
+        // made here, not when checked: a machine registers its resources with the simulation as it is made
+        HostMachine h = new HostMachine(lab.env, c.spec().name(), c.spec().cores(), c.spec().ramBytes(), c.ghz(),
+                c.firmware(), c.disks(), c.bootOrder());
+        lab.recordOrigins(h.firmware, List.of());
+        lab.add(h);
+        lab.log(h.name, "created");
+    }
+
+    /** Every setting of {@code spec} checked against the lab, in the order the messages come; nothing made. */
+    private Checked check(HostSpec spec) {
         String name = spec.name();
         lab.requireFreeName(name);
         if (spec.cores() < 1 || spec.cores() > 1024) {
@@ -69,10 +107,7 @@ final class HostOperations {
                         "use disk, net, or disk0..disk" + (disks.size() - 1));
             }
         }
-        HostMachine h = new HostMachine(lab.env, name, spec.cores(), spec.ramBytes(), ghz, fw, disks, order);
-        lab.recordOrigins(fw, List.of());
-        lab.add(h);
-        lab.log(name, "created");
+        return new Checked(spec, ghz, fw, disks, order);
     }
 
     /**

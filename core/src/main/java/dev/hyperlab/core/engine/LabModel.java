@@ -369,6 +369,11 @@ public final class LabModel {
         hostOps.createHost(spec);
     }
 
+    /** Defines several hosts, all checked before the first exists ({@link HostOperations#createHosts}). */
+    public void createHosts(List<HostSpec> specs) {
+        hostOps.createHosts(specs);
+    }
+
     /** Defines host {@code name} from a real machine's profile ({@code host create --profile}). */
     public void createHost(String name, HostProfile profile) {
         hostOps.createHost(name, profile);
@@ -482,6 +487,11 @@ public final class LabModel {
 
     public void createVm(VmSpec spec) {
         definitions.create(spec, false);
+    }
+
+    /** Defines several VMs, all checked before the first exists ({@link VmDefinitions#createAll}). */
+    public void createVms(List<VmSpec> specs) {
+        definitions.createAll(specs);
     }
 
     /**

@@ -14,8 +14,10 @@ import dev.hyperlab.core.calibration.OsProfiles;
 import dev.hyperlab.core.storage.layout.BootDiskProbe;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Defining and deleting VMs ({@code vm create}, a backup's restore as a new VM, {@code vm delete}): every setting and
@@ -28,7 +30,48 @@ final class VmDefinitions {
         this.lab = lab;
     }
 
+    /** What {@link #check} found valid, ready for {@link #make}: nothing of it exists in the lab yet. */
+    private record Checked(VmSpec spec, HostMachine host, Optional<OsProfile> os, List<Object> disks, String firmware,
+            String layout, boolean restored) {}
+
     void create(VmSpec spec, boolean restored) {
+        make(check(spec, restored));
+    }
+
+    /**
+     * Defines several VMs as one request ({@code vm create NAME...}, {@code Lab.createVms}): every spec is checked
+     * before the first VM exists, a name given twice included, so one refusal refuses them all and changes nothing.
+     * Should making an image fail part way (a full disk), the VMs this request made are deleted again.
+     */
+    void createAll(List<VmSpec> specs) {
+        Set<String> names = new HashSet<>();
+        List<Checked> checked = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            VmSpec spec = specs.get(i);
+            if (!names.add(spec.name())) {
+                throw LabException.invalid("VM " + spec.name() + " is named twice", "give each VM its own name");
+            }
+            checked.add(check(spec, false));
+        }
+        int made = 0;
+        try {
+            for (; made < checked.size(); made++) {
+                make(checked.get(made));
+            }
+        } catch (RuntimeException e) {
+            for (int i = made - 1; i >= 0; i--) {
+                try {
+                    delete(checked.get(i).spec().name());
+                } catch (RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Every setting and disk of {@code spec} checked against the lab, in the order the messages come. */
+    private Checked check(VmSpec spec, boolean restored) {
         String name = spec.name();
         lab.requireFreeName(name);
         if (spec.host().isEmpty()) {
@@ -78,7 +121,19 @@ final class VmDefinitions {
                 : os.isPresent() && os.get().defaultFirmware() != null ? os.get().defaultFirmware()
                 : firmwareFor(parsed);
         lab.requireExtensions(fw, spec.drivers());
-        String layout = lab.extensions().layoutName(fw);
+        return new Checked(spec, h, os, parsed, fw, lab.extensions().layoutName(fw), restored);
+    }
+
+    /** Makes the VM {@link #check} passed: its images, its machine, its log line. */
+    private void make(Checked c) {
+        VmSpec spec = c.spec();
+        String name = spec.name();
+        HostMachine h = c.host();
+        Optional<OsProfile> os = c.os();
+        List<Object> parsed = c.disks();
+        String fw = c.firmware();
+        String layout = c.layout();
+        boolean restored = c.restored();
         List<VmDisk> disks = new ArrayList<>();
         if (os.isPresent() && !restored) {
             String dev = "disk0";

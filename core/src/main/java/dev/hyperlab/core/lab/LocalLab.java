@@ -28,6 +28,7 @@ import dev.hyperlab.api.lab.Names;
 import java.nio.file.Path;
 import dev.hyperlab.core.calibration.OsProfiles;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -157,6 +158,16 @@ public final class LocalLab implements Lab, AutoCloseable {
     }
 
     @Override
+    public List<Host> createHosts(List<HostSpec> specs) {
+        change(m -> m.createHosts(specs));
+        List<Host> out = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            out.add(new HostHandle(this, specs.get(i).name()));
+        }
+        return out;
+    }
+
+    @Override
     public Host createHost(String name, String profileFile) {
         Names.check("host", name);
         HostProfile profile = HostProfile.read(Path.of(DiskFiles.absolute(profileFile)));
@@ -188,6 +199,16 @@ public final class LocalLab implements Lab, AutoCloseable {
     public Vm createVm(VmSpec spec) {
         change(m -> m.createVm(spec));
         return new VmHandle(this, spec.name());
+    }
+
+    @Override
+    public List<Vm> createVms(List<VmSpec> specs) {
+        change(m -> m.createVms(specs));
+        List<Vm> out = new ArrayList<>(specs.size());
+        for (int i = 0; i < specs.size(); i++) {
+            out.add(new VmHandle(this, specs.get(i).name()));
+        }
+        return out;
     }
 
     @Override

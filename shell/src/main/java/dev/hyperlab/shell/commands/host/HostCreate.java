@@ -18,15 +18,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code host create NAME --cores N --ram SIZE ...}: defines a powered-off host with blank disks; with {@code --profile
- * FILE}, one made from a real machine's measurements ({@code host calibrate}).
+ * {@code host create NAME... --cores N --ram SIZE ...}: defines powered-off hosts with blank disks, several alike in one
+ * request ({@link Lab#createHosts}: all or none); with {@code --profile FILE}, one made from a real machine's
+ * measurements ({@code host calibrate}).
  */
 @Command(name = "create", description = "Define a powered-off host with blank disks. With --profile FILE (written by "
         + "host calibrate on a QEMU lab) the host is the measured machine: its cores and memory, and its guests' boot "
         + "phases as long as they took there.")
 final class HostCreate extends ChangeCommand {
-    @Parameters(paramLabel = "NAME", description = "A new host name.")
-    String name;
+    @Parameters(paramLabel = "NAME", arity = "1..*", description = "A new host name; several make hosts alike, all "
+            + "checked first (one refused, none made).")
+    List<String> names = new ArrayList<>();
 
     @Option(names = "--cores", paramLabel = "N", description = "Physical cores (required without --profile).")
     Integer cores;
@@ -66,7 +68,11 @@ final class HostCreate extends ChangeCommand {
                 throw new ShellException("host create: --profile gives the host's cores, memory and clock",
                         "leave out --cores, --ram, --cpu-ghz, --firmware, --disk and --boot-order with it");
             }
-            lab.createHost(name, profile);
+            if (names.size() > 1) {
+                throw new ShellException("host create: --profile makes one host, not " + names.size(),
+                        "give one NAME with --profile");
+            }
+            lab.createHost(names.getFirst(), profile);
             return;
         }
         if (cores == null || ram == null) {
@@ -75,19 +81,29 @@ final class HostCreate extends ChangeCommand {
         }
         long ramBytes = Args.size("--ram", ram);
         List<HostDiskSpec> diskSpecs = disks.stream().map(d -> Args.parse("--disk", d, HostDiskSpec::parse)).toList();
-        lab.createHost(new HostSpec(name, cores, ramBytes, cpuGhz, firmware, diskSpecs, bootOrder));
+        if (names.size() == 1) {
+            lab.createHost(new HostSpec(names.getFirst(), cores, ramBytes, cpuGhz, firmware, diskSpecs, bootOrder));
+        } else {
+            List<HostSpec> specs = new ArrayList<>(names.size());
+            for (String name : names) {
+                specs.add(new HostSpec(name, cores, ramBytes, cpuGhz, firmware, diskSpecs, bootOrder));
+            }
+            lab.createHosts(specs);
+        }
     }
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
-        HostInfo i = lab.host(name).info();
-        out().println((dryRun ? "would create" : "created") + " host " + name + ": " + Plural.of(i.cores(), "core") + ", "
-                + Sizes.format(i.ram()) + ", " + i.firmware() + ", " + HostViews.disks(i)
-                + (dryRun ? "" : " (next: host install " + name + " --hypervisor type1)"));
+        for (String name : names) {
+            HostInfo i = lab.host(name).info();
+            out().println((dryRun ? "would create" : "created") + " host " + name + ": " + Plural.of(i.cores(), "core")
+                    + ", " + Sizes.format(i.ram()) + ", " + i.firmware() + ", " + HostViews.disks(i)
+                    + (dryRun ? "" : " (next: host install " + name + " --hypervisor type1)"));
+        }
     }
 
     @Override
     protected List<String> machines() {
-        return List.of(name);
+        return List.copyOf(names);
     }
 }

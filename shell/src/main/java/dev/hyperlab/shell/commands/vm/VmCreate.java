@@ -16,14 +16,18 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code vm create NAME --host H --vcpus N --memory SIZE ...}: defines a VM and creates its disk images. */
+/**
+ * {@code vm create NAME... --host H --vcpus N --memory SIZE ...}: defines VMs and creates their disk images, several
+ * alike in one request ({@link Lab#createVms}: all or none, the lab saved once).
+ */
 @Command(name = "create", description = {
         "Define a VM on a host (state defined) and create its disk images.",
         "--os PROFILE gives it a bootable disk: a thin qcow2 overlay on the profile's base image. A VM whose boot "
                 + "disk is blank fails with \"No bootable device\"."})
 final class VmCreate extends ChangeCommand {
-    @Parameters(paramLabel = "NAME", description = "A new VM name.")
-    String name;
+    @Parameters(paramLabel = "NAME", arity = "1..*", description = "A new VM name; several make VMs alike, all "
+            + "checked first (one refused, none made) and the lab saved once.")
+    List<String> names = new ArrayList<>();
 
     @Option(names = "--host", paramLabel = "H", description = "The host it runs on (may be left out in a lab of "
             + "one host, such as a QEMU lab's local).", completionCandidates = LiveNames.Hosts.class)
@@ -85,19 +89,37 @@ final class VmCreate extends ChangeCommand {
             resources.applyTo(dev.hyperlab.api.lab.VmResources.DEFAULT, 1); // a malformed rate fails before anything
         }
         long maxBytes = maxMemory == null ? 0 : Args.size("--max-memory", maxMemory);
-        lab.createVm(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority, workload,
-                maxVcpus, maxBytes));
+        List<VmSpec> specs = new ArrayList<>(names.size());
+        for (String name : names) {
+            specs.add(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority, workload,
+                    maxVcpus, maxBytes));
+        }
+        if (specs.size() == 1) {
+            lab.createVm(specs.getFirst());
+        } else {
+            lab.createVms(specs);
+        }
         try {
-            resources.apply(lab, name);
+            for (String name : names) {
+                resources.apply(lab, name);
+            }
         } catch (RuntimeException e) {
-            lab.vm(name).delete(); // refused controls: the VM is not left behind without them
+            for (String name : names.reversed()) {
+                lab.vm(name).delete(); // refused controls: the VMs are not left behind without them
+            }
             throw e;
         }
     }
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
-        VmInfo i = lab.vm(name).info();
+        for (String name : names) {
+            report(lab.vm(name).info(), dryRun);
+        }
+    }
+
+    private void report(VmInfo i, boolean dryRun) {
+        String name = i.name();
         String disks = i.disks().stream().map(d -> d.format() + " " + Sizes.format(d.virtualSize()))
                 .collect(Collectors.joining(", "));
         out().println((dryRun ? "would create" : "created") + " vm " + name + " on " + i.host() + ": "
@@ -111,6 +133,6 @@ final class VmCreate extends ChangeCommand {
 
     @Override
     protected List<String> machines() {
-        return List.of(name);
+        return List.copyOf(names);
     }
 }

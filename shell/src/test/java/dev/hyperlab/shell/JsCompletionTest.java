@@ -57,7 +57,7 @@ class JsCompletionTest {
             ShellParser mode = new ShellParser(shell.ctx.catalog(), () -> "js");
             parsed = mode.parse("lab.createV", 11, ParseContext.COMPLETE);
             assertThat(new ShellCompleter(shell.ctx).code(parsed)).extracting(Candidate::value)
-                    .containsExactly("lab.createVm(");
+                    .containsExactly("lab.createVm(", "lab.createVms(");
         }
     }
 }

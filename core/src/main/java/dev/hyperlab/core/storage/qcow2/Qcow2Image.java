@@ -135,10 +135,22 @@ public final class Qcow2Image implements DiskImage {
     /** Reads and checks the header in the first cluster of {@code file}. */
     private static Qcow2Header readHeader(HostFile file, boolean readOnly, boolean repairing) throws IOException {
         Path path = file.path;
-        ByteBuffer first = ByteBuffer.allocate((int) Math.min(file.size(), 1 << 21));
+        // The first cluster holds the header and its extensions. 64 KiB (QEMU's default cluster) is read first and
+        // the rest only for a larger cluster: reading 2 MiB at every open made each of a fleet's 1,000 overlays copy
+        // 6 MiB (their base opened three times) and the collector reclaim as much.
+        ByteBuffer first = ByteBuffer.allocate((int) Math.min(file.size(), 1 << 16));
         file.readFully(0, first, "header");
         first.flip();
-        if (first.limit() >= 24) first.limit(Math.min(first.limit(), 1 << Math.max(9, Math.min(21, first.getInt(20)))));
+        if (first.limit() >= 24) {
+            int cluster = (int) Math.min(file.size(), 1 << Math.max(9, Math.min(21, first.getInt(20))));
+            if (cluster > first.limit()) {
+                ByteBuffer whole = ByteBuffer.allocate(cluster).put(first);
+                file.readFully(whole.position(), whole, "header");
+                first = whole.flip();
+            } else {
+                first.limit(cluster);
+            }
+        }
         Qcow2Header h = Qcow2Header.parse(path, first, file.size());
         if (!readOnly && h.version < 3) {
             throw new ImageException(path + ": qcow2 version 2 images are read-only in hyperlab (upgrade with qemu-img amend -o compat=1.1)");

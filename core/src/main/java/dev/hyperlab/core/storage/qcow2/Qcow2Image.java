@@ -202,14 +202,21 @@ public final class Qcow2Image implements DiskImage {
             throw new ImageException(path + ": cluster size " + cs + " is not a power of two from 4 KiB to 2 MiB");
         }
         long size = o.virtualSize();
-        if (size < 0) {
-            if (o.backingFile().isEmpty()) throw new ImageException(path + ": a size is needed for an image without a backing file");
-            try (DiskImage b = openBacking(path, o.backingFile().get(), o.backingFormat())) {
-                size = b.virtualSize();
-            }
-        } else if (o.backingFile().isPresent()) {
-            openBacking(path, o.backingFile().get(), o.backingFormat()).close();
+        if (size < 0 && o.backingFile().isEmpty()) throw new ImageException(path + ": a size is needed for an image without a backing file");
+        // opened once, checked here and kept as the new image's backing: a fleet's overlays each opened their base
+        // twice for this (once to check it, once more with the new image)
+        DiskImage backing = o.backingFile().isEmpty() ? null : openBacking(path, o.backingFile().get(), o.backingFormat());
+        try {
+            return create(path, o, size < 0 ? backing.virtualSize() : size, backing);
+        } catch (IOException | RuntimeException e) {
+            if (backing != null) closeQuietly(backing);
+            throw e;
         }
+    }
+
+    /** {@link #create(Path, Qcow2CreateOptions)} of {@code size} bytes over {@code backing}, open (or null). */
+    private static Qcow2Image create(Path path, Qcow2CreateOptions o, long size, DiskImage backing) throws IOException {
+        int cs = o.clusterSize();
         int bits = Integer.numberOfTrailingZeros(cs);
         Qcow2Header.requireAddressable(path.toString(), "virtual size", size, bits);
         long l1Entries = Qcow2Header.l1EntriesFor(size, bits);
@@ -241,7 +248,39 @@ public final class Qcow2Image implements DiskImage {
             Files.deleteIfExists(path);
             throw e;
         }
-        return open(path, false, List.of());
+        return openCreated(path, backing);
+    }
+
+    /**
+     * Opens the image {@link #create} just wrote over {@code backing}, its chain already opened and checked (it is
+     * the new image's from now on), as {@link #open} opens an image to write, the limit on the chain's tables included.
+     */
+    private static Qcow2Image openCreated(Path path, DiskImage backing) throws IOException {
+        HostFile f = HostFile.open(path, OpenMode.WRITE, false);
+        Qcow2Image img;
+        try {
+            img = new Qcow2Image(f, readHeader(f, false, false), false, backing);
+            img.load();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(f); // the caller closes the backing chain
+            throw e;
+        }
+        long metadata = 0;
+        for (DiskImage layer = img; layer instanceof Qcow2Image q; layer = q.backing) {
+            metadata += q.h.l1Size * 8L + SnapshotTable.encodedSize(q.snapshots.list());
+        }
+        try {
+            if (metadata > BackingChain.MAX_METADATA_BYTES) {
+                throw new ImageException(path + ": the L1 and snapshot tables of its backing chain take more than "
+                        + (BackingChain.MAX_METADATA_BYTES >> 20) + " MiB");
+            }
+            img.openForWriting(false);
+        } catch (IOException | RuntimeException e) {
+            img.tables.markClosed(); // this layer only: the caller closes the backing chain
+            closeQuietly(f);
+            throw e;
+        }
+        return img;
     }
 
     /**

@@ -538,6 +538,15 @@ public final class Qcow2Image implements DiskImage {
         bitmaps.add(name, granularity);
     }
 
+    /**
+     * Writes the bitmaps to the file now and fsyncs it, as a close would, keeping the image open with them flagged in
+     * use, as an open flags them: what closing and opening again leaves on disk, without reopening the backing chain.
+     */
+    public void storeBitmaps() throws IOException {
+        checkWritable();
+        bitmaps.storeKeepingOpen();
+    }
+
     /** Clears every bit of {@code name} (after a backup copied what it marked); an inconsistent bitmap becomes usable. */
     public void clearBitmap(String name) throws IOException {
         checkWritable();

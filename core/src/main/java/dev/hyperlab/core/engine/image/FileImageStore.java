@@ -412,11 +412,9 @@ public final class FileImageStore implements ImageStore {
         }
         try {
             Qcow2BitmapTracker.start(q);
-            // a new bitmap reaches the file when the image is closed: close and reopen, so the bitmap is on disk from
-            // now on (marked in use while open, as QEMU marks it: after a crash a backup sees it cannot trust it)
-            open.remove(path);
-            q.close();
-            open(path);
+            // on disk and fsynced from now on, marked in use while open as QEMU marks it (after a crash a backup sees
+            // it cannot trust it); stored in place, not by closing and reopening, which opened the base image again
+            q.storeBitmaps();
         } catch (IOException e) {
             throw io("the dirty bitmap of " + resolve(path), e);
         }

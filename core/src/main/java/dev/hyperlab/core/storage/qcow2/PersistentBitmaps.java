@@ -225,6 +225,7 @@ final class PersistentBitmaps {
         // open repairs them, in hyperlab and in QEMU alike
         t.setDirty(true);
         Set<String> kept = new HashSet<>();
+        List<BitmapState> written = new ArrayList<>(); // their new entries, in the order of entries
         int clusterSize = t.clusterSize;
         for (BitmapState s : bitmaps) {
             if (s.inconsistent) {
@@ -252,6 +253,7 @@ final class PersistentBitmaps {
             long tableOffset = tableSize == 0 ? 0 : t.writeTable(table);
             entries.add(new BitmapDirectory.Entry(tableOffset, (int) tableSize, s.entry.flags() & ~BitmapDirectory.FLAG_IN_USE,
                     1, s.entry.granularityBits(), s.entry.name(), s.entry.extra()));
+            written.add(s);
         }
         for (BitmapDirectory.Entry e : oldStored) {
             if (kept.contains(e.name()) && (e.flags() & BitmapDirectory.FLAG_IN_USE) != 0) continue;
@@ -271,6 +273,31 @@ final class PersistentBitmaps {
         t.writeHeader();
         for (long[] r : release) refs.release(r[0], r[1]);
         t.setDirty(false);
+        // what is on disk now, for an image that stays open (storeKeepingOpen); a close forgets it
+        for (int i = 0, j = 0; i < entries.size(); i++) {
+            if (kept.contains(entries.get(i).name())) continue;
+            BitmapState s = written.get(j++);
+            s.entry = entries.get(i);
+            s.stored = true;
+        }
+    }
+
+    /**
+     * Stores the bitmaps as a close does and flags them in use again as the next open would, the image staying open;
+     * the file is fsynced between the two, so the stored bitmaps are durable before the flags say "in use". A new VM's
+     * disk gets its bitmap on disk this way without being closed and opened again, its backing chain with it.
+     */
+    void storeKeepingOpen() throws IOException {
+        if (!loaded) return;
+        store();
+        if (t.file.unsynced()) t.file.force();
+        boolean marked = false;
+        for (BitmapState s : bitmaps) {
+            if (s.inconsistent || s.bits == null) continue;
+            s.entry = s.entry.withFlags(s.entry.flags() | BitmapDirectory.FLAG_IN_USE);
+            marked = true;
+        }
+        if (marked) rewriteDirectoryInPlace();
     }
 
     private void releaseClusters(BitmapDirectory.Entry e, List<long[]> release) throws IOException {

@@ -81,8 +81,9 @@ class ReplTest {
             t.await("the prompt", s -> s.contains("lab 0s>"), START);
             t.send("js", "Enter");
             t.await("JavaScript mode", s -> s.contains("lab 0s js>"), Duration.ofSeconds(20));
-            t.send("lab.createV", "Tab");
-            t.await("lab's method completed", s -> lastPrompt(s).endsWith("lab.createVm("), Duration.ofSeconds(10));
+            t.send("lab.createW", "Tab"); // one method only starts so (createVm and createVms both start createV)
+            t.await("lab's method completed", s -> lastPrompt(s).endsWith("lab.createWorkload("),
+                    Duration.ofSeconds(10));
             t.send("C-u");
             t.send("lab.vm('web1').shu", "Tab");
             t.await("the VM's method completed", s -> lastPrompt(s).endsWith("lab.vm('web1').shutdown("),
@@ -102,8 +103,8 @@ class ReplTest {
             t.send(".exit", "Enter");
             t.send("java", "Enter");
             t.await("Java mode", s -> s.contains("lab 0s java>"), Duration.ofSeconds(20));
-            t.send("lab.createV", "Tab");
-            t.await("lab's method completed in Java", s -> lastPrompt(s).contains("lab.createVm("),
+            t.send("lab.createW", "Tab");
+            t.await("lab's method completed in Java", s -> lastPrompt(s).contains("lab.createWorkload("),
                     Duration.ofSeconds(60));
             t.send("C-u");
             t.send("C-d");

@@ -59,8 +59,9 @@ public final class Training {
                         """.formatted(dir.resolve("t.html"), dir.resolve("t.svg")));
                 storage(ctx, dir);
             }
-            if (List.of(args).contains("--scripts")) {
-                scripts(dir);
+            int scripts = List.of(args).indexOf("--scripts");
+            if (scripts >= 0) {
+                scripts(dir, Path.of(args[scripts + 1]));
             }
             repl(dir);
         } finally {
@@ -138,41 +139,17 @@ public final class Training {
     }
 
     /**
-     * For the scripting cache ({@code --scripts}: shell/target/hyperlab-scripts.aot), a script run as
-     * {@code hyperlab run SCRIPT.js} runs it (fork, hosts, VMs, a storm, info), a JavaScript line and a Java snippet:
-     * GraalJS's ~3,800 classes and JShell's compiler then load from the cache. An empty script took 1.8-2.3 s without
-     * them, 1.0 s with them. They are a cache of their own because the JVM loads every class of its cache at start:
-     * in the shell's cache they made {@code lab info} 0.27 -> 0.40 s (docs/performance.md, issue 15).
+     * For the scripting cache ({@code --scripts STORM.js}: shell/target/hyperlab-scripts.aot), the repository's
+     * scripts/storm-scale.js run as {@code hyperlab run} runs it (50 hosts, 500 VMs: fork, hosts, VMs, a storm, info),
+     * a JavaScript line and a Java snippet: GraalJS's ~3,800 classes and JShell's compiler then load from the cache,
+     * and the storm leaves the interpreter's method profiles (a storm of 3 hosts gave the 10,000-host storm less). An
+     * empty script took 1.7 s without them, 0.95 s with them. They are a cache of their own because the JVM loads every
+     * class of its cache at start: in the shell's cache they made {@code lab info} 0.27 -> 0.40 s (docs/performance.md,
+     * issue 15).
      */
-    private static void scripts(Path dir) throws IOException {
-        Path script = dir.resolve("storm.js");
-        Files.writeString(script, """
-                const w = lab.fork();
-                try {
-                    for (let h = 0; h < 50; h++) {
-                        const host = w.createHost({ name: 'h' + h, cores: 16, ram: '128GiB', firmware: 'bios' });
-                        host.install('type1');
-                        host.powerOn();
-                    }
-                    w.advance('10m');
-                    const names = [];
-                    for (let h = 0; h < 50; h++) {
-                        for (let v = 0; v < 10; v++) {
-                            const name = 'vm' + h + '-' + v;
-                            w.createVm({ name, host: 'h' + h, vcpus: 2, memory: '4GiB', os: 'linux-server' });
-                            names.push(name);
-                        }
-                    }
-                    w.startVms(names);
-                    w.advance('1h');
-                    const info = w.info();
-                    print(JSON.stringify({ hosts: info.hosts, vms: names.length, running: info.vmsRunning }));
-                } finally {
-                    w.close();
-                }
-                """);
+    private static void scripts(Path dir, Path storm) {
         String lab = dir.resolve("scripted").toString();
-        int status = Main.run(new String[] {"--lab", lab, "run", script.toString()})
+        int status = Main.run(new String[] {"--lab", lab, "run", storm.toString(), "50", "10"})
                 + Main.run(new String[] {"--lab", lab, "-c", "js lab.hosts().length"})
                 + Main.run(new String[] {"--lab", lab, "-c", "java lab.vms().size()"});
         if (status != 0) {

@@ -28,7 +28,6 @@ import dev.hyperlab.api.lab.Names;
 import java.nio.file.Path;
 import dev.hyperlab.core.calibration.OsProfiles;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -160,11 +159,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     @Override
     public List<Host> createHosts(List<HostSpec> specs) {
         change(m -> m.createHosts(specs));
-        List<Host> out = new ArrayList<>(specs.size());
-        for (int i = 0; i < specs.size(); i++) {
-            out.add(new HostHandle(this, specs.get(i).name()));
-        }
-        return out;
+        return specs.stream().map(s -> (Host) new HostHandle(this, s.name())).toList();
     }
 
     @Override
@@ -204,11 +199,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     @Override
     public List<Vm> createVms(List<VmSpec> specs) {
         change(m -> m.createVms(specs));
-        List<Vm> out = new ArrayList<>(specs.size());
-        for (int i = 0; i < specs.size(); i++) {
-            out.add(new VmHandle(this, specs.get(i).name()));
-        }
-        return out;
+        return specs.stream().map(s -> (Vm) new VmHandle(this, s.name())).toList();
     }
 
     @Override

@@ -81,15 +81,11 @@ final class HostCreate extends ChangeCommand {
         }
         long ramBytes = Args.size("--ram", ram);
         List<HostDiskSpec> diskSpecs = disks.stream().map(d -> Args.parse("--disk", d, HostDiskSpec::parse)).toList();
-        if (names.size() == 1) {
-            lab.createHost(new HostSpec(names.getFirst(), cores, ramBytes, cpuGhz, firmware, diskSpecs, bootOrder));
-        } else {
-            List<HostSpec> specs = new ArrayList<>(names.size());
-            for (String name : names) {
-                specs.add(new HostSpec(name, cores, ramBytes, cpuGhz, firmware, diskSpecs, bootOrder));
-            }
-            lab.createHosts(specs);
+        List<HostSpec> specs = new ArrayList<>(names.size());
+        for (String name : names) {
+            specs.add(new HostSpec(name, cores, ramBytes, cpuGhz, firmware, diskSpecs, bootOrder));
         }
+        lab.createHosts(specs);
     }
 
     @Override

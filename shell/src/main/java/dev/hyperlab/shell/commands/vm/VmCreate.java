@@ -94,11 +94,7 @@ final class VmCreate extends ChangeCommand {
             specs.add(new VmSpec(name, host, vcpus, bytes, firmware, disks, os, drivers, bootPriority, workload,
                     maxVcpus, maxBytes));
         }
-        if (specs.size() == 1) {
-            lab.createVm(specs.getFirst());
-        } else {
-            lab.createVms(specs);
-        }
+        lab.createVms(specs);
         try {
             for (String name : names) {
                 resources.apply(lab, name);

@@ -114,9 +114,9 @@ final class Bridge {
             if (waiting.isPresent()) {
                 Object[] withWait = Arrays.copyOf(converted, converted.length + 1);
                 withWait[converted.length] = Wait.DONE;
-                return ToScript.value(invoke(h, waiting.get(), withWait), false);
+                return ToScript.result(invoke(h, waiting.get(), withWait), false);
             }
-            return ToScript.value(invoke(h, m, converted), m.getName().equals("fork"));
+            return ToScript.result(invoke(h, m, converted), m.getName().equals("fork"));
         }
         throw refused;
     }

@@ -1,9 +1,5 @@
 package dev.hyperlab.shell.script;
 
-import org.graalvm.polyglot.Value;
-import org.graalvm.polyglot.proxy.ProxyArray;
-import org.graalvm.polyglot.proxy.ProxyObject;
-
 /**
  * A facade object (a lab, host, VM, ...) as the script side holds it: opaque but for its type name, which the
  * prelude reads to give it the JavaScript methods of that type ({@code __facade}). Its methods are reached only through
@@ -14,26 +10,16 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * @param owned whether the script created it and may close it (a {@code lab.fork()}); the lab the shell gave the
  *     script is not the script's to close
  */
-record FacadeHandle(Object target, Class<?> type, boolean owned) implements ProxyObject {
+record FacadeHandle(Object target, Class<?> type, boolean owned) implements OneMemberProxy {
     static final String TYPE_KEY = "__facade";
 
     @Override
-    public Object getMember(String key) {
-        return TYPE_KEY.equals(key) ? type.getSimpleName() : null;
+    public String key() {
+        return TYPE_KEY;
     }
 
     @Override
-    public Object getMemberKeys() {
-        return ProxyArray.fromArray(TYPE_KEY);
-    }
-
-    @Override
-    public boolean hasMember(String key) {
-        return TYPE_KEY.equals(key);
-    }
-
-    @Override
-    public void putMember(String key, Value value) {
-        throw new UnsupportedOperationException("a facade handle is read-only");
+    public Object member() {
+        return type.getSimpleName();
     }
 }

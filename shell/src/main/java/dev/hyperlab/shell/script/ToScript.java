@@ -1,6 +1,11 @@
 package dev.hyperlab.shell.script;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.hyperlab.shell.render.Json;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
@@ -22,16 +27,109 @@ import org.graalvm.polyglot.proxy.ProxyObject;
  * A facade object (a host, a VM) becomes a {@link FacadeHandle} the prelude turns into an object with its methods.
  * Generic: a record the facade gains later is marshalled with no code here.
  *
- * <p>The values made here are proxies; the prelude copies them into plain JavaScript objects and arrays (so a script
- * can push to an array, add a field, sort), which costs less there, compiled with the script, than one call into
- * the script engine per field from here.
+ * <p>A result that is data only reaches the script as JSON text ({@link #result}, {@link JsonText}); one with a facade
+ * object in it (a list of VMs) as proxies. The prelude makes plain JavaScript objects and arrays of either (so a
+ * script can push to an array, add a field, sort).
  */
 final class ToScript {
     private static final Map<Class<?>, List<Accessor>> RECORDS = new ConcurrentHashMap<>();
 
     private record Accessor(String name, Method method) {}
 
+    /** Made once: a factory's symbol tables cost more to set up than a small result costs to write. */
+    private static final JsonFactory JSON = new JsonFactory();
+
     private ToScript() {}
+
+    /**
+     * A facade method's result for the script: a record, list or map that holds data only as {@link JsonText}, which
+     * the prelude parses into the same JavaScript value it would have copied from the proxies of {@link #value};
+     * anything else (a facade object, bytes, a number JSON cannot carry) as {@link #value} gives it.
+     */
+    static Object result(Object value, boolean owned) {
+        if (value instanceof Record || value instanceof Collection<?> || value instanceof Map<?, ?>) {
+            StringWriter out = new StringWriter(256);
+            try (JsonGenerator g = JSON.createGenerator(out)) {
+                if (data(g, value)) {
+                    g.flush();
+                    return new JsonText(out.toString());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e); // a StringWriter does not fail
+            }
+        }
+        return value(value, owned);
+    }
+
+    /**
+     * Writes {@code v} as {@link #value} would give it; false, with the output left unfinished, at the first thing
+     * that is not plain data (a facade object, bytes, a number that is not finite).
+     */
+    private static boolean data(JsonGenerator g, Object v) throws IOException {
+        switch (v) {
+            case null -> g.writeNull();
+            case String s -> g.writeString(s);
+            case Boolean b -> g.writeBoolean(b);
+            case Integer i -> g.writeNumber(i);
+            case Long l -> g.writeNumber(l);
+            case Number n -> {
+                return finite(g, n.doubleValue());
+            }
+            case Duration d -> g.writeNumber(seconds(d));
+            case Optional<?> o -> {
+                return data(g, o.orElse(null));
+            }
+            case Enum<?> e -> g.writeString(Json.enumId(e));
+            case Map<?, ?> m -> {
+                g.writeStartObject();
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    g.writeFieldName(String.valueOf(e.getKey()));
+                    if (!data(g, e.getValue())) {
+                        return false;
+                    }
+                }
+                g.writeEndObject();
+            }
+            case Collection<?> c -> {
+                g.writeStartArray();
+                for (Object o : c) {
+                    if (!data(g, o)) {
+                        return false;
+                    }
+                }
+                g.writeEndArray();
+            }
+            case Record r -> {
+                g.writeStartObject();
+                for (Accessor a : RECORDS.computeIfAbsent(r.getClass(), ToScript::accessors)) {
+                    g.writeFieldName(a.name());
+                    if (!data(g, read(a, r))) {
+                        return false;
+                    }
+                }
+                g.writeEndObject();
+            }
+            case byte[] b -> {
+                return false; // read in place as a proxy (a disk's file may be large)
+            }
+            default -> {
+                if (FacadeTypes.typeOf(v).isPresent()) {
+                    return false;
+                }
+                g.writeString(v.toString());
+            }
+        }
+        return true;
+    }
+
+    /** A double as JSON carries it; NaN and the infinities have no JSON form. */
+    private static boolean finite(JsonGenerator g, double d) throws IOException {
+        if (!Double.isFinite(d)) {
+            return false;
+        }
+        g.writeNumber(d);
+        return true;
+    }
 
     /**
      * @param value a facade result
@@ -96,13 +194,17 @@ final class ToScript {
     private static ProxyObject record(Record r, boolean owned) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Accessor a : RECORDS.computeIfAbsent(r.getClass(), ToScript::accessors)) {
-            try {
-                out.put(a.name(), value(a.method().invoke(r), owned));
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("cannot read " + r.getClass().getSimpleName() + "." + a.name(), e);
-            }
+            out.put(a.name(), value(read(a, r), owned));
         }
         return ProxyObject.fromMap(out);
+    }
+
+    private static Object read(Accessor a, Record r) {
+        try {
+            return a.method().invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read " + r.getClass().getSimpleName() + "." + a.name(), e);
+        }
     }
 
     private static List<Accessor> accessors(Class<?> type) {

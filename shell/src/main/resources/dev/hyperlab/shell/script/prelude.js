@@ -11,6 +11,7 @@
     const call = bridge.call;
     const errorInfo = bridge.errorInfo;
     const labMillis = bridge.nowMillis;
+    const parseJson = JSON.parse; // the builtin, whatever a script later assigns to JSON.parse
     const HANDLE = Symbol('facade');
     const MEMBERS = Symbol('members');
     const OWN = Symbol('own members');
@@ -32,7 +33,9 @@
         return info === null ? e : new LabError(info);
     }
 
-    // a facade result (proxies of records, lists, handles) as plain JavaScript values
+    // a facade result as plain JavaScript values: data comes as JSON text (JsonText.java), parsed in one builtin
+    // call; a result with handles in it comes as proxies, copied here. Indexed loops, not for...of: the interpreter
+    // runs an iterator's protocol per element (issue 15)
     function toJs(v) {
         if (v === null || typeof v !== 'object') {
             return v;
@@ -49,8 +52,14 @@
         if (type !== undefined) {
             return handle(v, type);
         }
+        const json = v.__json;
+        if (json !== undefined) {
+            return parseJson(json);
+        }
         const o = {};
-        for (const k of Object.keys(v)) {
+        const keys = Object.keys(v);
+        for (let i = 0; i < keys.length; i++) {
+            const k = keys[i];
             o[k] = toJs(v[k]);
         }
         return o;
@@ -75,7 +84,9 @@
                 }
             }
         } else {
-            for (const k of Object.keys(v)) {
+            const keys = Object.keys(v);
+            for (let i = 0; i < keys.length; i++) {
+                const k = keys[i];
                 const x = toJava(v[k]);
                 if (x !== v[k]) {
                     copy = copy || Object.assign({}, v);

@@ -44,7 +44,11 @@ class ToScriptJsonTest {
         viaProxies = js.eval("js", """
                 (function toJs(v) {
                     if (v === null || typeof v !== 'object') return v;
-                    if (Array.isArray(v)) { const a = []; for (let i = 0; i < v.length; i++) a.push(toJs(v[i])); return a; }
+                    if (Array.isArray(v)) {
+                        const a = [];
+                        for (let i = 0; i < v.length; i++) a.push(toJs(v[i]));
+                        return a;
+                    }
                     const o = {};
                     for (const k of Object.keys(v)) o[k] = toJs(v[k]);
                     return o;

@@ -149,7 +149,8 @@ class LabHostImagesTest {
                     .isInstanceOf(LabException.class).hasMessageContaining("is a VM's backup");
             lab.vm("web").start();
             assertThatThrownBy(() -> repo.image("pm1", "full")).isInstanceOf(LabException.class)
-                    .hasMessageStartingWith("VM web runs on host pm1, and offline imaging shuts it down");
+                    .hasMessage("VM web runs on host pm1, and offline imaging shuts it down (shut it down first: "
+                            + "vm shutdown web --wait)");
         }
     }
 }

@@ -65,6 +65,22 @@ class LabMessagesTest {
     }
 
     @Test
+    void backingUpAHostAsIfAVmSaysHowAHostIsBackedUpInTheShellsAndTheFacadesWords() {
+        try (ShellFixture shell = ShellFixture.inMemory()) {
+            String repo = tmp.resolve("repo").toString();
+            shell.ok("host create esx1 --cores 8 --ram 16GiB; backup init " + repo);
+            assertThat(shell.run("backup run esx1 --repo " + repo).err()).isEqualTo("error: no VM named 'esx1': 'esx1' is a physical "
+                    + "host, which has no hypervisor underneath it to back it up through (image its disks offline "
+                    + "(backup run HOST --image) or back up files inside it (backup run HOST --files PATH...))\n");
+            assertThat(shell.run("js lab.backups('" + repo + "', '').run('esx1', 'full')").err())
+                    .contains("(image its disks offline (image(host)) or back up files inside it "
+                            + "(backupHostFiles(paths)))");
+            assertThat(shell.run("backup run nosuch --repo " + repo).err()).isEqualTo("error: no VM named 'nosuch' (vm list shows "
+                    + "the VMs)\n");
+        }
+    }
+
+    @Test
     void eachCommandLineTheShellGivesForAnotherCallsParameterHasThatOption() {
         try (ShellFixture shell = ShellFixture.inMemory()) {
             for (var e : CallOptions.WORDS.entrySet()) {

@@ -90,6 +90,23 @@ final class LocalBackups extends RepositoryBackups {
         return lab.now();
     }
 
+    /**
+     * Refuses a name that is no VM; a physical host's with the two ways a host is backed up, since a user who asks for
+     * {@code backup run esx1} wants esx1 backed up.
+     */
+    private void requireVm(String name) {
+        try {
+            lab.vm(name);
+        } catch (LabException e) {
+            if (e.kind() == LabException.Kind.NOT_FOUND && lab.hosts().stream().anyMatch(h -> h.name().equals(name))) {
+                throw LabException.notFound("no VM named '" + name + "': '" + name + "' is a physical host, which has "
+                        + "no hypervisor underneath it to back it up through", "image its disks offline ({image.host}) "
+                        + "or back up files inside it ({backupHostFiles.paths})");
+            }
+            throw e;
+        }
+    }
+
     @Override
     public BackupRun run(String vm, String strategy) {
         String id = strategy == null || strategy.isEmpty() ? "incremental" : strategy;
@@ -98,7 +115,7 @@ final class LocalBackups extends RepositoryBackups {
                 .or(() -> lab.model().extensions().strategy(id))
                 .orElseThrow(() -> LabException.invalid("no backup strategy '" + id + "'",
                         "full, incremental, dedup, or a plugin's id (plugin list)"));
-        lab.vm(vm); // NOT_FOUND before anything else
+        requireVm(vm); // NOT_FOUND before anything else
         BackupRun[] out = new BackupRun[1];
         lab.change(m -> {
             LabBackups b = m.backups();

@@ -17,6 +17,7 @@ public final class CallOptions {
             Map.entry("restoreAsVm.name", "--as-vm NAME"),
             Map.entry("restoreToHost.host", "--to-host HOST"),
             Map.entry("image.host", "backup run HOST --image"),
+            Map.entry("backupHostFiles.paths", "backup run HOST --files PATH..."),
             Map.entry("copyFiles.directory", "disk get IMAGE DIR --to TARGET"),
             Map.entry("VmSpec.os", "vm create NAME --os"),
             Map.entry("DiskSpec.os", "disk create FILE --os"),

@@ -31,8 +31,10 @@ import org.apiguardian.api.API;
  * @param corrupt the qcow2 corrupt bit: QEMU found corruption and refuses to write it
  * @param role what the lab uses it for: {@code vm-disk} (a disk it made for a VM), {@code base} (an OS profile's
  *     shared base image), {@code created} or {@code converted} ({@code disk create} / {@code disk convert}),
- *     {@code attached} (a file a VM uses), or {@code none}
- * @param usedBy the VMs whose disks read it, as {@code VM:DEVICE} (through their overlays for a base image), sorted
+ *     {@code attached} (a file a VM uses), {@code host-disk} (a physical host's disk, made when the host first needs
+ *     it: {@code host install}, a boot, a bare-metal restore), or {@code none}
+ * @param usedBy the VMs whose disks read it, as {@code VM:DEVICE} (through their overlays for a base image), or the
+ *     host whose disk it is, as {@code HOST:DEVICE}; sorted
  */
 @API(status = STABLE, since = "0.1")
 public record DiskInfo(

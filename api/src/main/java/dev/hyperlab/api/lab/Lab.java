@@ -158,8 +158,9 @@ public interface Lab {
     void startVms(List<String> names);
 
     /**
-     * The disk images the lab knows, sorted by path: its VMs' disks, the base images their overlays share, and the
-     * images made by {@link #createDisk} and {@link #convertDisk}.
+     * The disk images the lab knows, sorted by path: its VMs' disks, the base images their overlays share, its
+     * physical hosts' disks (once made: {@code host install}, a boot, a bare-metal restore), and the images made by
+     * {@link #createDisk} and {@link #convertDisk}.
      */
     List<Disk> disks();
 

@@ -40,13 +40,15 @@ import dev.hyperlab.core.engine.image.DiskFiles;
 import dev.hyperlab.core.engine.image.DiskOrigin;
 import dev.hyperlab.core.engine.image.DiskRequest;
 import dev.hyperlab.core.engine.image.ImageStore;
+import dev.hyperlab.core.engine.machine.HostDisk;
+import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.VmDisk;
 import dev.hyperlab.core.engine.machine.VmMachine;
 
 /**
  * The lab's disk images as {@code disk create/info/check/list/convert} see them: any image file can be read, the lab
- * knows its VMs' disks, the base images their overlays share and the images it made on request (remembered here and
- * saved with the lab). Every request is validated before anything is written; images are read through the lab's own
+ * knows its VMs' disks, the base images their overlays share, its hosts' disks and the images it made on request
+ * (remembered here and saved with the lab). Every request is validated before anything is written; images are read through the lab's own
  * handle when it has one open, so a VM disk is seen as the guest has written it.
  *
  * <p>Paths are absolute everywhere here: a path given relative resolves against the working directory, as
@@ -77,7 +79,10 @@ public final class LabDisks {
         }
     }
 
-    /** Every image the lab knows, by absolute path, with the VM disks that read each base image. */
+    /**
+     * Every image the lab knows, by absolute path, with the VM disks that read each base image and the host each
+     * physical disk belongs to.
+     */
     private TreeMap<String, Known> known() {
         return known(true);
     }
@@ -106,6 +111,14 @@ public final class LabDisks {
         }
         for (DiskOrigin o : made.values()) {
             out.computeIfAbsent(o.path(), p -> new Known(o.how())).role = o.how();
+        }
+        for (HostMachine h : lab.hosts.values()) {
+            // a disk the host never needed (never installed, booted or restored) is not made yet, and stays so
+            for (HostDisk d : h.disks()) {
+                images.hostDiskPath(h.name, d.device()).ifPresent(p ->
+                        out.computeIfAbsent(images.displayPath(p), x -> new Known("host-disk")).usedBy.add(
+                                h.name + ":" + d.device()));
+            }
         }
         return out;
     }
@@ -363,6 +376,11 @@ public final class LabDisks {
         Known k = known().get(lab.images().displayPath(path));
         if (k == null) {
             return;
+        }
+        if (k.role.equals("host-disk")) {
+            throw LabException.conflict(path + " is a physical host's disk (" + String.join(", ", k.usedBy) + ")",
+                    "a VM and its host writing one disk corrupt it: give VM " + vm + " a copy instead, made with "
+                            + "disk convert " + path + " COPY");
         }
         if (!k.usedBy.isEmpty() && !k.role.equals("base")) {
             throw LabException.conflict(path + " is already a disk of " + String.join(", ", k.usedBy),

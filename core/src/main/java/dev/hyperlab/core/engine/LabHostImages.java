@@ -180,8 +180,8 @@ public final class LabHostImages {
         if (!running.isEmpty()) {
             throw LabException.notAllowed("VM" + (running.size() == 1 ? " " : "s ") + String.join(", ", running)
                     + (running.size() == 1 ? " runs" : " run") + " on host " + h.name + ", and " + why,
-                    running.size() == 1 ? "shut it down first: vm shutdown " + running.getFirst() + " --wait"
-                            : "shut them down first: vm shutdown NAME --wait for each");
+                    (running.size() == 1 ? "shut it down first: vm shutdown " + running.getFirst()
+                            : "shut them down first: vm shutdown NAME, each") + ", and let it finish");
         }
     }
 

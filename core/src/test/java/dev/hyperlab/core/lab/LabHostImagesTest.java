@@ -150,7 +150,7 @@ class LabHostImagesTest {
             lab.vm("web").start();
             assertThatThrownBy(() -> repo.image("pm1", "full")).isInstanceOf(LabException.class)
                     .hasMessage("VM web runs on host pm1, and offline imaging shuts it down (shut it down first: "
-                            + "vm shutdown web --wait)");
+                            + "vm shutdown web, and let it finish)");
         }
     }
 }

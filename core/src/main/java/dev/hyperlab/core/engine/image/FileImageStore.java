@@ -97,6 +97,12 @@ public final class FileImageStore implements ImageStore {
     }
 
     @Override
+    public java.util.Optional<String> hostDiskPath(String host, String device) {
+        return hasHostDisk(host, device) ? java.util.Optional.of("hosts/" + host + "/" + device + ".raw")
+                : java.util.Optional.empty();
+    }
+
+    @Override
     public void deleteHostDisk(String host, String device) {
         if (hasHostDisk(host, device)) {
             delete("hosts/" + host + "/" + device + ".raw");

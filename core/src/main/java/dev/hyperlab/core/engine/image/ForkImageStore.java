@@ -7,6 +7,7 @@ import dev.hyperlab.core.storage.CheckReport;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
 import dev.hyperlab.core.storage.MemoryImage;
+import dev.hyperlab.core.storage.OpenMode;
 import dev.hyperlab.core.storage.ImageFormat;
 import dev.hyperlab.core.storage.RepairReport;
 import java.io.IOException;
@@ -22,6 +23,8 @@ import java.util.Optional;
 public final class ForkImageStore implements ImageStore {
     private final ImageStore original;
     private final MemoryImageStore own = new MemoryImageStore();
+    /** The key of a host disk in {@link #overlays}, {@code host:HOST/DEVICE}: no file path of the lab starts so. */
+    private static final String HOST = "host:";
     private final Map<String, MemoryImage> overlays = new HashMap<>();
     /** The fork's view of each image's snapshots: the original's, then its own; changes stay here. */
     private final Map<String, DiskSnapshots> snapshots = new HashMap<>();
@@ -33,24 +36,36 @@ public final class ForkImageStore implements ImageStore {
     @Override
     public DiskImage hostDisk(String host, String device, long size) {
         // a disk the original has not made yet is blank here: asking the original for it would create its file
-        return overlays.computeIfAbsent("host:" + host + "/" + device, k -> original.hasHostDisk(host, device)
+        return overlays.computeIfAbsent(HOST + host + "/" + device, k -> original.hasHostDisk(host, device)
                 ? MemoryImage.overlay(k, original.hostDisk(host, device, size)) : MemoryImage.blank(k, size));
     }
 
     @Override
+    public boolean hasHostDisk(String host, String device) {
+        return overlays.containsKey(HOST + host + "/" + device) || original.hasHostDisk(host, device);
+    }
+
+    /** The fork's own copy of the disk once it has one; until then the original's, which is what the fork reads. */
+    @Override
+    public Optional<String> hostDiskPath(String host, String device) {
+        String k = HOST + host + "/" + device;
+        return overlays.containsKey(k) ? Optional.of(k) : original.hostDiskPath(host, device);
+    }
+
+    @Override
     public void deleteHostDisk(String host, String device) {
-        overlays.remove("host:" + host + "/" + device); // the original's file stays: a fork never changes it
+        overlays.remove(HOST + host + "/" + device); // the original's file stays: a fork never changes it
     }
 
     @Override
     public void installHostLoader(String host, String device, long size, String firmware, String what) {
-        String k = "host:" + host + "/" + device;
+        String k = HOST + host + "/" + device;
         overlays.put(k, MemoryImage.overlay(k, own.hostLoader(k, size, firmware, what)));
     }
 
     @Override
     public Object hostDiskContent(String host, String device) {
-        return own.hostLoaderUnder(overlays.get("host:" + host + "/" + device));
+        return own.hostLoaderUnder(overlays.get(HOST + host + "/" + device));
     }
 
     @Override
@@ -123,6 +138,9 @@ public final class ForkImageStore implements ImageStore {
     /** The fork's own images as it made them; the original's as the original has them (the fork's writes unseen). */
     @Override
     public <T> T inspect(String path, ImageQuery<T> query) {
+        if (path.startsWith(HOST) && overlays.containsKey(path)) { // a host disk of the fork's own (hostDiskPath)
+            return DiskFiles.query(java.nio.file.Path.of(path), overlays.get(path), OpenMode.INSPECT, query);
+        }
         return own.has(path) ? own.inspect(path, query) : original.inspect(path, query);
     }
 
@@ -140,7 +158,7 @@ public final class ForkImageStore implements ImageStore {
 
     @Override
     public String displayPath(String path) {
-        return own.has(path) ? path : original.displayPath(path);
+        return own.has(path) || path.startsWith(HOST) && overlays.containsKey(path) ? path : original.displayPath(path);
     }
 
     @Override
@@ -220,6 +238,9 @@ public final class ForkImageStore implements ImageStore {
 
     @Override
     public String format(String path) {
+        if (path.startsWith(HOST)) {
+            return ImageFormat.RAW.qemuName(); // a host's disks are raw, as every store makes them
+        }
         return own.has(path) ? own.format(path) : original.format(path);
     }
 

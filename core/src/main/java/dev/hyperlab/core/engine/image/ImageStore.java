@@ -13,9 +13,13 @@ public interface ImageStore extends AutoCloseable {
     DiskImage hostDisk(String host, String device, long size);
 
     /** Whether host {@code host}'s disk {@code device} exists yet ({@link #hostDisk} makes it blank on first use). */
-    default boolean hasHostDisk(String host, String device) {
-        return true;
-    }
+    boolean hasHostDisk(String host, String device);
+
+    /**
+     * The path of host {@code host}'s disk {@code device} as this store names it (what {@link #inspect} and
+     * {@link #displayPath} take) once the disk exists, else empty: listing the lab's images must not make one.
+     */
+    java.util.Optional<String> hostDiskPath(String host, String device);
 
     /** Deletes host {@code host}'s disk {@code device}, if it was ever made ({@code host delete}). */
     void deleteHostDisk(String host, String device);

@@ -63,6 +63,17 @@ public final class MemoryImageStore implements ImageStore {
     }
 
     @Override
+    public boolean hasHostDisk(String host, String device) {
+        return images.containsKey(hostPath(host, device));
+    }
+
+    @Override
+    public java.util.Optional<String> hostDiskPath(String host, String device) {
+        String path = hostPath(host, device);
+        return images.containsKey(path) ? java.util.Optional.of(path) : java.util.Optional.empty();
+    }
+
+    @Override
     public void deleteHostDisk(String host, String device) {
         images.remove(hostPath(host, device));
     }

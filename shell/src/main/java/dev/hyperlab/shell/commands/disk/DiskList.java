@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
 
 /** {@code disk list}: the images the lab knows. */
 @Command(name = "list", description = "The images the lab knows: its VMs' disks, the base images their overlays "
-        + "share, and those made by disk create and disk convert (JSON: a list of disk info objects).")
+        + "share, its physical hosts' disks, and those made by disk create and disk convert (JSON: a list of disk "
+        + "info objects).")
 final class DiskList extends ReadCommand<List<DiskInfo>> {
     DiskList(ShellContext ctx) {
         super(ctx);

@@ -33,7 +33,7 @@ class HotPlugCommandsTest {
             String before = shell.ok("vm info web1 --json");
             ShellFixture.Result r = shell.run("vm set web1 --vcpus 4");
             assertThat(r.ok()).isFalse();
-            assertThat(r.err()).contains("VM web1 can have at most 2 vCPUs while it runs (its hot-add room)")
+            assertThat(r.err()).contains("VM web1 can have at most 2 vCPUs while it runs: its hot-add room")
                     .contains("--max-vcpus 4").doesNotContain("Exception");
             assertThat(r.err().lines().count()).isLessThanOrEqualTo(2);
             assertThat(shell.run("vm create x --host esx1 --vcpus 4 --memory 1GiB --os linux-server --max-vcpus 2")

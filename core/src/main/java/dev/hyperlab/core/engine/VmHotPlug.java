@@ -56,12 +56,12 @@ final class VmHotPlug {
         }
         if (vcpus > vm.vcpusCeiling()) {
             throw LabException.insufficient("VM " + name + " can have at most " + LabModel.count(vm.vcpusCeiling(),
-                    "vCPU") + " while it runs (its hot-add room)", "shut it down, then vm set " + name
+                    "vCPU") + " while it runs: its hot-add room", "shut it down, then vm set " + name
                     + " {maxVcpus} " + vcpus + " gives it room from its next boot");
         }
         if (memory > vm.memoryCeiling()) {
             throw LabException.insufficient("VM " + name + " can have at most " + Sizes.format(vm.memoryCeiling())
-                    + " of memory while it runs (its hot-add room)", "shut it down, then vm set " + name
+                    + " of memory while it runs: its hot-add room", "shut it down, then vm set " + name
                     + " {maxMemoryBytes} " + Sizes.format(memory) + " gives it room from its next boot");
         }
         OsProfile os = vm.profileOrDefault();

@@ -109,7 +109,7 @@ class VmHotPlugTest {
             assertThatThrownBy(() -> lab.vm("app").set(VmChange.NONE.withMaxVcpus(4)))
                     .as("its room is fixed while it runs").hasMessageContaining("running");
             assertThatThrownBy(() -> lab.vm("fixed").set(VmChange.NONE.withVcpus(3)))
-                    .hasMessageContaining("at most 2 vCPUs while it runs (its hot-add room)");
+                    .hasMessageContaining("at most 2 vCPUs while it runs: its hot-add room");
             assertThatThrownBy(() -> lab.vm("tiny").set(VmChange.NONE.withVcpus(3)))
                     .hasMessageContaining("cannot take vCPUs while it runs").hasMessageContaining("udev");
             assertThat(lab.vm("app").info()).isEqualTo(app);

@@ -145,8 +145,12 @@ public final class VmLifecycle {
                             "wait until it runs again (wait vm " + vm + "), then try again")
                     : LabException.notAllowed(what + ": its memory is in a save file, not in a snapshot",
                             "vm resume " + vm + " first, or shut it down");
-            default -> LabException.notAllowed(what, "only a " + allowed.iterator().next().id() + " VM can "
-                    + (action == Action.SHUTDOWN ? "shut down" : action.words));
+            default -> state == STARTING && (action == Action.SHUTDOWN || action == Action.REBOOT)
+                    // the guest answers the power button once it is up: what a person at a booting machine does
+                    ? LabException.notAllowed(what, "it answers once it runs: wait vm " + vm + ", then try again"
+                            + (action == Action.SHUTDOWN ? "; vm destroy " + vm + " stops it at once" : ""))
+                    : LabException.notAllowed(what, "only a " + allowed.iterator().next().id() + " VM can "
+                            + (action == Action.SHUTDOWN ? "shut down" : action.words));
         };
     }
 }

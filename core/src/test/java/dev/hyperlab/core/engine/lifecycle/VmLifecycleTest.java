@@ -90,6 +90,9 @@ class VmLifecycleTest {
                 .isEqualTo("VM web is defined (only a running VM can shut down)");
         assertThat(VmLifecycle.refusal("web", VmState.RUNNING, Action.RESUME).getMessage())
                 .isEqualTo("VM web is running (only a suspended VM can resume)");
+        assertThat(VmLifecycle.refusal("web", VmState.STARTING, Action.SHUTDOWN).getMessage())
+                .isEqualTo("VM web is starting (it answers once it runs: wait vm web, then try again; vm destroy "
+                        + "web stops it at once)");
     }
 
     @Test

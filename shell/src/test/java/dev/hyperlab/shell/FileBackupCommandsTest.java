@@ -84,7 +84,8 @@ class FileBackupCommandsTest {
             Path target = Files.createDirectories(tmp.resolve("occupied"));
             Files.writeString(target.resolve("mine"), "keep");
             assertThat(shell.run("backup restore " + id + " --to " + target + repo).err())
-                    .startsWith("error: ").contains("not empty").endsWith(")\n");
+                    .isEqualTo("error: " + target + " exists and is not empty (restore into a new directory, or "
+                            + "write over what is there with --overwrite)\n");
             assertThat(Files.list(target).count()).isEqualTo(1);
 
             shell.ok("backup run web1 --strategy full" + repo);
@@ -124,7 +125,8 @@ class FileBackupCommandsTest {
                     + " java.util.List.of(\"**/hosts\"), false).files()")).endsWith("==> 1\n");
             assertThat(Path.of(fromJava + src.toString(), "link")).doesNotExist();
             assertThat(shell.run("js lab.backups('" + dir + "', '').restoreFiles('" + id + "', '" + target + "', [],"
-                    + " false)").err()).startsWith("error: ").contains("not empty").doesNotContain("\tat ");
+                    + " false)").err()).startsWith("error: ").contains("not empty").doesNotContain("\tat ")
+                    .contains("write over what is there with overwrite)").doesNotContain("--overwrite");
         }
     }
 }

@@ -133,7 +133,7 @@ final class FileListings {
             if (!overwrite && !fs.list(fd, "list").isEmpty()) {
                 fs.close(fd);
                 throw new RepositoryException(target + " exists and is not empty (restore into a new directory, or"
-                        + " allow overwriting what is there)");
+                        + " write over what is there with {overwrite})");
             }
             return fd;
         } catch (PosixException e) {

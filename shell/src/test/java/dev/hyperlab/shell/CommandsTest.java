@@ -241,7 +241,8 @@ class CommandsTest {
         java.nio.file.Files.writeString(file, Demo.yaml());
         assertThat(shell.ok("lab apply " + file)).contains("created host esx1", "created vm win2");
         assertThat(shell.ok("lab apply " + file)).contains("unchanged: host esx1");
-        assertThat(shell.run("lab apply " + tmp.resolve("none.yaml")).err()).contains("cannot read lab file");
+        assertThat(shell.run("lab apply " + tmp.resolve("none.yaml")).err())
+                .isEqualTo("error: no lab file " + tmp.resolve("none.yaml") + " (check the path)\n");
     }
 
     private static List<String> fields(JsonNode node) {

@@ -6,7 +6,9 @@ import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.error.ShellException;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -33,9 +35,12 @@ final class LabApplyCommand extends ChangeCommand {
         String yaml;
         try {
             yaml = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ShellException("no lab file " + file, "check the path");
+        } catch (MalformedInputException e) {
+            throw new ShellException("lab file " + file + " is not UTF-8 text", "save it as UTF-8");
         } catch (IOException e) {
-            throw new ShellException("cannot read lab file " + file + ": " + e.getClass().getSimpleName(),
-                    "check the path");
+            throw new ShellException("cannot read lab file " + file + ": " + e.getMessage(), "check the path");
         }
         result = lab.apply(yaml);
     }

@@ -215,6 +215,8 @@ class CommandsTest {
                 + ": directory " + tmp.resolve("out") + " does not exist (create it first)");
         assertThat(tmp.resolve("out")).doesNotExist();
         java.nio.file.Files.createDirectory(tmp.resolve("out"));
+        assertThat(shell.run("timeline web1 --svg " + tmp.resolve("out")).err()).isEqualTo("error: cannot write "
+                + tmp.resolve("out") + ": Is a directory (check the directory and its permissions)\n");
         assertThat(shell.ok("timeline web1 esx1 --svg " + svg + " --html " + html)).contains("wrote " + svg);
         int phases = shell.run("timeline web1 esx1 --json").json().size();
         var doc = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(svg.toFile());

@@ -131,8 +131,11 @@ public final class TimelineCommand extends ReadCommand<List<TimelinePhase>> {
         try {
             Files.writeString(file, content, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new ShellException("cannot write " + file + ": " + e.getClass().getSimpleName(),
-                    "check the directory and its permissions");
+            // the system's reason ("Is a directory", "No space left on device"), not the exception's class
+            String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                    : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                    : e.getMessage();
+            throw new ShellException("cannot write " + file + ": " + why, "check the directory and its permissions");
         }
         String msg = "wrote " + file + " (" + Plural.of(count, "phase") + ")";
         if (json) {

@@ -79,7 +79,8 @@ class SecureBootCommandsTest {
 
         assertThat(fails("vm secureboot enroll v me.crt")).isEqualTo("error: key " + vm.get(0).get("keyId").asText()
                 + " is enrolled on v already (vm secureboot show v lists its keys)");
-        assertThat(fails("vm secureboot enroll v nothere.crt")).startsWith("error: no file " + home.resolve("nothere.crt"));
+        assertThat(fails("vm secureboot enroll v nothere.crt")).isEqualTo("error: no file " + home.resolve("nothere.crt")
+                + " for the certificate (give the path of a PEM file)");
         assertThat(fails("vm secureboot enroll nosuch me.crt")).isEqualTo("error: no VM named 'nosuch' (vm list shows the VMs)");
         assertThat(fails("host secureboot enroll h me.key"))
                 .startsWith("error: me.key holds a PRIVATE KEY, not a certificate or public key");

@@ -67,7 +67,7 @@ public final class SigningKeys {
         }
         try {
             if (!java.nio.file.Files.isRegularFile(p)) {
-                throw LabException.notFound("no file " + p + " (" + what + ")", "give the path of a PEM file");
+                throw LabException.notFound("no file " + p + " for " + what, "give the path of a PEM file");
             }
             if (java.nio.file.Files.size(p) > MAX_PEM_BYTES) {
                 throw LabException.invalid(p + " is not a PEM file (" + java.nio.file.Files.size(p) + " bytes)",

@@ -102,7 +102,7 @@ final class QemuVm implements Vm {
 
     @Override
     public VmInfo migrate(String host) {
-        throw LabException.notAllowed("a QEMU lab has one host, local (this machine)", "there is no other host to "
+        throw LabException.notAllowed("a QEMU lab has one host: local, this machine", "there is no other host to "
                 + "move VM " + name + " to");
     }
 

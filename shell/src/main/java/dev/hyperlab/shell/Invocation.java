@@ -107,7 +107,7 @@ public record Invocation(Optional<String> lab, Optional<Long> seed, Optional<Str
                 case "--lab" -> {
                     String given = value != null ? value : next(args, ++i, "--lab", "NAME|DIR");
                     if (lab != null) {
-                        throw new ShellException("--lab given twice ('" + lab + "' and '" + given + "')",
+                        throw new ShellException("--lab given twice: '" + lab + "' and '" + given + "'",
                                 "give one lab");
                     }
                     if (given.isBlank()) {

@@ -123,7 +123,7 @@ class BatchModeTest {
 
         ShellProcess.Run twice = ShellProcess.run(home, null, "--lab", "a", "--lab", "b", "-c", "time");
         assertThat(twice.status()).isEqualTo(1);
-        assertThat(twice.err()).isEqualTo("error: --lab given twice ('a' and 'b') (give one lab)\n");
+        assertThat(twice.err()).isEqualTo("error: --lab given twice: 'a' and 'b' (give one lab)\n");
         assertThat(home.resolve(".hyperlab/labs/a")).doesNotExist();
         assertThat(home.resolve(".hyperlab/labs/b")).doesNotExist();
     }

@@ -282,7 +282,7 @@ public final class LabDisks {
                     "an overlay boots whatever its backing file holds");
         }
         if (!spec.firmware().isEmpty() && spec.os().isEmpty()) {
-            throw LabException.invalid("a {firmware} goes with an OS profile ({os})",
+            throw LabException.invalid("a {firmware} goes with an OS profile, {os}",
                     "it says which boot layout the OS gets");
         }
         lab.images().requireNew(path);
@@ -378,7 +378,7 @@ public final class LabDisks {
             return;
         }
         if (k.role.equals("host-disk")) {
-            throw LabException.conflict(path + " is a physical host's disk (" + String.join(", ", k.usedBy) + ")",
+            throw LabException.conflict(path + " is a physical host's disk: " + String.join(", ", k.usedBy),
                     "a VM and its host writing one disk corrupt it: give VM " + vm + " a copy instead, made with "
                             + "disk convert " + path + " COPY");
         }

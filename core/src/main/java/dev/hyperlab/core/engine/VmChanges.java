@@ -93,7 +93,7 @@ final class VmChanges {
         List<String> out = new ArrayList<>(vm.drivers);
         for (String d : change.removeDrivers()) {
             if (inbox.contains(d)) {
-                throw LabException.invalid("driver " + d + " is VM " + vm.name + "'s OS's own (" + vm.os + ")",
+                throw LabException.invalid("driver " + d + " is VM " + vm.name + "'s OS's own: " + vm.os,
                         "an OS's inbox drivers stay; remove only drivers added to it: "
                                 + (vm.drivers.isEmpty() ? "it has none" : String.join(", ", vm.drivers)));
             }

@@ -70,7 +70,7 @@ public final class SigningKeys {
                 throw LabException.notFound("no file " + p + " for " + what, "give the path of a PEM file");
             }
             if (java.nio.file.Files.size(p) > MAX_PEM_BYTES) {
-                throw LabException.invalid(p + " is not a PEM file (" + java.nio.file.Files.size(p) + " bytes)",
+                throw LabException.invalid(p + " is not a PEM file: " + java.nio.file.Files.size(p) + " bytes",
                         "give " + what + " in PEM form");
             }
             return java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.ISO_8859_1);
@@ -90,7 +90,7 @@ public final class SigningKeys {
                 case "PRIVATE KEY" -> {
                     String algorithm = algorithm(der, where);
                     if (!algorithm.equals("1.2.840.113549.1.1.1")) {
-                        throw LabException.invalid(where + " holds a non-RSA private key (algorithm " + algorithm + ")",
+                        throw LabException.invalid(where + " holds a non-RSA private key: algorithm " + algorithm,
                                 "Secure Boot loaders are signed with RSA: " + MAKE_ONE);
                     }
                     yield rsa.generatePrivate(new PKCS8EncodedKeySpec(der));
@@ -138,7 +138,7 @@ public final class SigningKeys {
                 case "PUBLIC KEY" -> {
                     String algorithm = algorithmOfPublic(der, where);
                     if (!algorithm.equals("1.2.840.113549.1.1.1")) {
-                        throw LabException.invalid(where + " holds a non-RSA public key (algorithm " + algorithm + ")",
+                        throw LabException.invalid(where + " holds a non-RSA public key: algorithm " + algorithm,
                                 "Secure Boot keys are RSA: " + MAKE_ONE);
                     }
                     key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
@@ -183,7 +183,7 @@ public final class SigningKeys {
     private static Matcher block(String pem, String where, String wanted) {
         Matcher m = PEM.matcher(pem);
         if (!m.find()) {
-            throw LabException.invalid(where + " is not a PEM file (no -----BEGIN ...----- block)",
+            throw LabException.invalid(where + " is not a PEM file: no -----BEGIN ...----- block",
                     "give " + wanted + " in PEM form");
         }
         return m;

@@ -154,7 +154,7 @@ public record QemuBinary(String command, int major, int minor, int micro, String
         }
         Matcher m = VERSION.matcher(out);
         if (!m.find()) {
-            throw LabException.invalid(command + " is not QEMU (its --version does not say 'QEMU emulator version')",
+            throw LabException.invalid(command + " is not QEMU: its --version does not say 'QEMU emulator version'",
                     "set HYPERLAB_QEMU to qemu-system-x86_64");
         }
         int major = Integer.parseInt(m.group(1));

@@ -182,7 +182,7 @@ public final class QemuLab implements Lab, AutoCloseable {
 
     @Override
     public Host createHost(HostSpec spec) {
-        throw LabException.notAllowed("a QEMU lab has one host, local (this machine)",
+        throw LabException.notAllowed("a QEMU lab has one host, local: this machine",
                 "create VMs on it: {VmSpec.os} tiny-linux; simulated labs have hosts of their own");
     }
 

@@ -54,7 +54,7 @@ class HostDisksListedTest {
             assertThatThrownBy(() -> lab.createVm(VmSpec.of("v", "h", 1, Sizes.parse("1GiB"))
                     .withDisks(List.of(file.toString()))))
                     .isInstanceOf(LabException.class)
-                    .hasMessageStartingWith(file + " is a physical host's disk (h:disk0)");
+                    .hasMessageStartingWith(file + " is a physical host's disk: h:disk0 (a VM and its host");
             assertThat(lab.vms()).as("nothing changed").isEmpty();
 
             Lab fork = lab.fork();

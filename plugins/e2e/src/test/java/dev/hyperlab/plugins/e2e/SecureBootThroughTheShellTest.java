@@ -95,7 +95,7 @@ class SecureBootThroughTheShellTest {
                 new String[] {disk + " --key " + otherKey + " --cert " + cert,
                     "error: the key " + otherKey + " does not match the certificate " + cert},
                 new String[] {disk + " --key " + ecKey + " --cert " + cert,
-                    "error: " + ecKey + " holds a non-RSA private key (algorithm 1.2.840.10045.2.1)"},
+                    "error: " + ecKey + " holds a non-RSA private key: algorithm 1.2.840.10045.2.1"},
                 new String[] {disk + " --key " + garbage + " --cert " + cert,
                     "error: " + garbage + " holds a damaged private key"},
                 new String[] {disk + " --key " + key + " --cert " + key,

@@ -58,9 +58,9 @@ class MessagesTest {
             shell.small().ok("vm start web1 --wait");
 
             assertThat(shell.run("vm create bare --host esx1 --vcpus 1 --memory 1GiB").err()).isEqualTo(
-                    "error: VM bare has no disk (give it an OS profile (--os) or a disk (--disk))\n");
+                    "error: VM bare has no disk (give it an OS profile with --os or a disk with --disk)\n");
             String js = shell.run("js lab.createVm({name: 'bare', host: 'esx1', vcpus: 1, memory: '1GiB'})").err();
-            assertThat(js).contains("VM bare has no disk (give it an OS profile (os) or a disk (disks))")
+            assertThat(js).contains("VM bare has no disk (give it an OS profile with os or a disk with disks)")
                     .doesNotContain("--");
             String timeout = shell.run("js lab.vm('web1').shutdown({timeout: '5s'})").err();
             assertThat(timeout).contains("timed out after 5s: VM web1 is still shutting down", "a longer timeout")

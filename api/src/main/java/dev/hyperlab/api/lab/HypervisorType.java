@@ -36,6 +36,6 @@ public enum HypervisorType {
             }
         }
         throw LabException.invalid("'" + id + "' is not a hypervisor type",
-                "one of " + java.util.Arrays.stream(values()).map(HypervisorType::id).toList());
+                "one of " + String.join(", ", java.util.Arrays.stream(values()).map(HypervisorType::id).toList()));
     }
 }

@@ -18,7 +18,7 @@ import org.apiguardian.api.API;
  * {@code error: WHAT (HINT)}.
  *
  * <p>Where it names a parameter of the request, it names it as the facade does, in braces when the exception is made
- * ({@code "give it an OS profile ({os}) or a disk ({disks})"}): {@link #getMessage()} shows the plain name
+ * ({@code "give it an OS profile with {os} or a disk with {disks}"}): {@link #getMessage()} shows the plain name
  * ({@code os}), and a front end renders each in its own words with {@link #message(UnaryOperator)} (the shell as its
  * option, {@code --os}). A parameter of another facade call than the one refused is named with its call,
  * {@code {restoreAsVm.name}}: {@link #getMessage()} shows it as {@code restoreAsVm(name)}, the shell as the command

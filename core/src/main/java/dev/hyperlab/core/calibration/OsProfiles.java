@@ -101,7 +101,7 @@ public final class OsProfiles {
     public static OsProfile get(String id) {
         OsProfile p = BUILT_IN.get(id);
         if (p == null) {
-            throw LabException.notFound("no OS profile '" + id + "'", "one of " + BUILT_IN.keySet());
+            throw LabException.notFound("no OS profile '" + id + "'", "one of " + String.join(", ", BUILT_IN.keySet()));
         }
         return p;
     }

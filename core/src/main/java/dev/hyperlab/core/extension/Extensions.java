@@ -172,7 +172,7 @@ public final class Extensions {
     public synchronized FirmwareModel firmware(String id) {
         FirmwareModel f = find(firmware, id);
         if (f == null) {
-            throw LabException.notFound("no firmware '" + id + "'", "one of " + firmware.keySet());
+            throw LabException.notFound("no firmware '" + id + "'", "one of " + String.join(", ", firmware.keySet()));
         }
         return f;
     }
@@ -181,7 +181,7 @@ public final class Extensions {
     public synchronized GuestDriver driver(String id) {
         GuestDriver d = find(drivers, id);
         if (d == null) {
-            throw LabException.notFound("no guest driver '" + id + "'", "one of " + drivers.keySet());
+            throw LabException.notFound("no guest driver '" + id + "'", "one of " + String.join(", ", drivers.keySet()));
         }
         return d;
     }

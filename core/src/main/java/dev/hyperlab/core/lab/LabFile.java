@@ -248,7 +248,7 @@ final class LabFile {
         for (String k : e.keySet()) {
             if (!allowed.contains(k)) {
                 throw LabException.invalid(where + ": unknown key '" + k + "'",
-                        "one of " + allowed.stream().sorted().toList());
+                        "one of " + String.join(", ", allowed.stream().sorted().toList()));
             }
         }
     }

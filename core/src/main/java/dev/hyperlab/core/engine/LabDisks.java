@@ -48,8 +48,8 @@ import dev.hyperlab.core.engine.machine.VmMachine;
 /**
  * The lab's disk images as {@code disk create/info/check/list/convert} see them: any image file can be read, the lab
  * knows its VMs' disks, the base images their overlays share, its hosts' disks and the images it made on request
- * (remembered here and saved with the lab). Every request is validated before anything is written; images are read through the lab's own
- * handle when it has one open, so a VM disk is seen as the guest has written it.
+ * (remembered here and saved with the lab). Every request is validated before anything is written; images are read
+ * through the lab's own handle when it has one open, so a VM disk is seen as the guest has written it.
  *
  * <p>Paths are absolute everywhere here: a path given relative resolves against the working directory, as
  * {@code qemu-img} resolves it.

@@ -180,8 +180,9 @@ public final class LabHostImages {
         if (!running.isEmpty()) {
             throw LabException.notAllowed("VM" + (running.size() == 1 ? " " : "s ") + String.join(", ", running)
                     + (running.size() == 1 ? " runs" : " run") + " on host " + h.name + ", and " + why,
-                    (running.size() == 1 ? "shut it down first: vm shutdown " + running.getFirst()
-                            : "shut them down first: vm shutdown NAME, each") + ", and let it finish");
+                    running.size() == 1
+                            ? "shut it down first: vm shutdown " + running.getFirst() + ", and let it finish"
+                            : "shut them down first: vm shutdown NAME for each, and let them finish");
         }
     }
 

@@ -104,7 +104,8 @@ final class VmDefinitions {
         VmHotPlug.checkRoom(name, h, spec.vcpus(), spec.memoryBytes(), spec.maxVcpus(), spec.maxMemoryBytes());
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
         if (os.isEmpty() && spec.disks().isEmpty()) {
-            throw LabException.invalid("VM " + name + " has no disk", "give it an OS profile with {os} or a disk with {disks}");
+            throw LabException.invalid("VM " + name + " has no disk",
+                    "give it an OS profile with {os} or a disk with {disks}");
         }
         // validate every disk before creating any image
         List<Object> parsed = new ArrayList<>();

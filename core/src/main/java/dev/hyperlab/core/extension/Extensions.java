@@ -181,7 +181,8 @@ public final class Extensions {
     public synchronized GuestDriver driver(String id) {
         GuestDriver d = find(drivers, id);
         if (d == null) {
-            throw LabException.notFound("no guest driver '" + id + "'", "one of " + String.join(", ", drivers.keySet()));
+            throw LabException.notFound("no guest driver '" + id + "'",
+                    "one of " + String.join(", ", drivers.keySet()));
         }
         return d;
     }

@@ -240,7 +240,7 @@ class LastingWorkTest {
 
             LabException noDisk = org.junit.jupiter.api.Assertions.assertThrows(LabException.class,
                     () -> lab.createVm(VmSpec.of("bare", "h", 1, Sizes.parse("1GiB"))));
-            assertThat(noDisk.getMessage()).doesNotContain("--").contains("(os)", "(disks)");
+            assertThat(noDisk.getMessage()).doesNotContain("--").contains("with os ", "with disks)");
             assertThat(noDisk.parameters()).containsExactly("os", "disks");
         }
     }

@@ -84,15 +84,16 @@ public final class LabDisks {
      * physical disk belongs to.
      */
     private TreeMap<String, Known> known() {
-        return known(true);
+        return known(true, true);
     }
 
     /**
      * {@link #known()}; without {@code baseUsers}, the bases' users are left out: finding them opens every VM disk to
-     * read its backing chain, which listing the paths (every {@code lab info}) does not need, since every base is one
-     * of {@link ImageStore#baseImages()}.
+     * read its backing chain, which listing the paths does not need, since every base is one of
+     * {@link ImageStore#baseImages()}. Without {@code hostDisks}, the hosts' disks are left out: whether one exists
+     * yet is a {@code stat} of its file.
      */
-    private TreeMap<String, Known> known(boolean baseUsers) {
+    private TreeMap<String, Known> known(boolean baseUsers, boolean hostDisks) {
         ImageStore images = lab.images();
         TreeMap<String, Known> out = new TreeMap<>();
         for (String base : images.baseImages()) {
@@ -112,7 +113,7 @@ public final class LabDisks {
         for (DiskOrigin o : made.values()) {
             out.computeIfAbsent(o.path(), p -> new Known(o.how())).role = o.how();
         }
-        for (HostMachine h : lab.hosts.values()) {
+        for (HostMachine h : hostDisks ? lab.hosts.values() : List.<HostMachine>of()) {
             // a disk the host never needed (never installed, booted or restored) is not made yet, and stays so
             for (HostDisk d : h.disks()) {
                 images.hostDiskPath(h.name, d.device()).ifPresent(p ->
@@ -125,7 +126,15 @@ public final class LabDisks {
 
     /** The absolute paths of every image the lab knows, sorted. */
     public List<String> paths() {
-        return List.copyOf(known(false).keySet());
+        return List.copyOf(known(false, true).keySet());
+    }
+
+    /**
+     * {@link #paths()} but the hosts' disks: what {@code lab info} counts besides its walk of the lab directory, which
+     * holds every host's disk and counts it, so listing them (a {@code stat} each) would be work for nothing.
+     */
+    public List<String> pathsBesideHostDisks() {
+        return List.copyOf(known(false, false).keySet());
     }
 
     /** {@code text} as the absolute path of an existing image; throws when there is none or it is not an image. */

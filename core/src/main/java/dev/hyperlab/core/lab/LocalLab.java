@@ -115,7 +115,7 @@ public final class LocalLab implements Lab, AutoCloseable {
     @Override
     public LabInfo info() {
         return read(m -> {
-            DiskUsage used = dir == null ? new DiskUsage(0, 0) : DiskUsage.of(dir.path(), m.disks().paths());
+            DiskUsage used = dir == null ? new DiskUsage(0, 0) : DiskUsage.of(dir.path(), m.disks().pathsBesideHostDisks());
             OptionalLong free = m.freeSpace();
             return new LabInfo(dir == null ? "" : dir.path().toString(), m.seed(),
                     Duration.ofNanos(m.sim().now()), m.hostCount(), m.hostsIn(HostState.RUNNING), m.vmCount(),

@@ -45,6 +45,11 @@ public final class ForkImageStore implements ImageStore {
         return overlays.containsKey(HOST + host + "/" + device) || original.hasHostDisk(host, device);
     }
 
+    /** Whether {@code path} names a host disk of the fork's own, as {@link #hostDiskPath} gives it. */
+    private boolean ownHostDisk(String path) {
+        return path.startsWith(HOST) && overlays.containsKey(path);
+    }
+
     /** The fork's own copy of the disk once it has one; until then the original's, which is what the fork reads. */
     @Override
     public Optional<String> hostDiskPath(String host, String device) {
@@ -138,7 +143,7 @@ public final class ForkImageStore implements ImageStore {
     /** The fork's own images as it made them; the original's as the original has them (the fork's writes unseen). */
     @Override
     public <T> T inspect(String path, ImageQuery<T> query) {
-        if (path.startsWith(HOST) && overlays.containsKey(path)) { // a host disk of the fork's own (hostDiskPath)
+        if (ownHostDisk(path)) {
             return DiskFiles.query(java.nio.file.Path.of(path), overlays.get(path), OpenMode.INSPECT, query);
         }
         return own.has(path) ? own.inspect(path, query) : original.inspect(path, query);
@@ -158,7 +163,7 @@ public final class ForkImageStore implements ImageStore {
 
     @Override
     public String displayPath(String path) {
-        return own.has(path) || path.startsWith(HOST) && overlays.containsKey(path) ? path : original.displayPath(path);
+        return own.has(path) || ownHostDisk(path) ? path : original.displayPath(path);
     }
 
     @Override

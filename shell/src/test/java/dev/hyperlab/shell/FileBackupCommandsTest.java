@@ -53,6 +53,13 @@ class FileBackupCommandsTest {
             JsonNode entries = shell.run("backup ls " + id + " / --recursive --json" + repo).json();
             assertThat(entries.findValuesAsText("path")).contains("/" + src.getName(0), src + "/hosts");
 
+            // latest, as restic has it: the second backup, the only one that holds cache.tmp
+            assertThat(shell.ok("backup ls latest " + src + repo)).contains(src + "/cache.tmp");
+            Path newest = tmp.resolve("newest");
+            assertThat(shell.ok("backup restore latest --to " + newest + repo)).startsWith("restored "
+                    + list.get(1).get("id").asText().substring(0, 8) + " to " + newest + ": 2 files, ");
+            assertThat(Path.of(newest + src.toString(), "cache.tmp")).hasContent("scratch");
+
             Path target = tmp.resolve("restored");
             assertThat(shell.ok("backup restore " + id + " --to " + target + repo))
                     .startsWith("restored " + id + " to " + target + ": 1 file, ");

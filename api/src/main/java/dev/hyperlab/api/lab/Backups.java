@@ -18,6 +18,9 @@ import org.apiguardian.api.API;
  * <p>The same repository holds backups of files of the machine hyperlab runs on ({@link #backupFiles}), restic
  * style: content-defined chunks shared with the VM backups' blobs, one tree per directory.
  *
+ * <p>Wherever a method takes a backup {@code id}, it may be the whole id, a unique prefix of at least 4 hex digits, or
+ * {@code "latest"}: the newest backup, the one {@link #listing()} lists last (as {@code restic restore latest}).
+ *
  * <pre>{@code
  * Backups repo = lab.initBackups("/srv/backups", "");
  * BackupRun first = repo.run("web1", "full");
@@ -90,7 +93,7 @@ public interface Backups {
      */
     BackupListing listing();
 
-    /** The backup whose id is {@code id} or starts with it (at least 4 hex digits). */
+    /** The backup whose id is {@code id} or starts with it (at least 4 hex digits), or the newest for "latest". */
     BackupInfo backup(String id);
 
     /**

@@ -46,6 +46,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class BackupRepository {
     /** zstd level of new repositories: the ratio that keeps repositories at or below restic's size. */
     public static final int DEFAULT_COMPRESSION_LEVEL = 3;
+    /** The id that names the newest backup, as in {@code restic restore latest}. */
+    public static final String LATEST = "latest";
 
     /** The local directory, or null for a repository in object storage. */
     private final Path dir;
@@ -833,10 +835,22 @@ public final class BackupRepository {
         return names;
     }
 
+    /**
+     * The full id of backup {@code idOrPrefix}: an id, a unique prefix of at least 4 hex digits, or {@value #LATEST}
+     * (as restic has it): the newest readable backup, the one {@link #list()} lists last.
+     */
     private String resolve(String idOrPrefix) throws IOException {
         String p = idOrPrefix == null ? "" : idOrPrefix.strip().toLowerCase(java.util.Locale.ROOT);
+        if (p.equals(LATEST)) {
+            List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, new ArrayList<>(), new ArrayList<>());
+            if (all.isEmpty()) {
+                throw new RepositoryException("no backup in " + where + " yet, so none is latest");
+            }
+            return all.getLast().id();
+        }
         if (p.length() < 4 || !p.matches("[0-9a-f]+")) {
-            throw new RepositoryException("bad backup id: " + idOrPrefix + " (at least 4 hex digits)");
+            throw new RepositoryException("bad backup id: " + idOrPrefix + " (at least 4 hex digits, or " + LATEST
+                    + ")");
         }
         List<String> matches = backend.list(FileKind.MANIFEST).stream().filter(n -> n.startsWith(p)).toList();
         if (matches.isEmpty()) {

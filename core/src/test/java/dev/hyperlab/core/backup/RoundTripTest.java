@@ -102,6 +102,27 @@ class RoundTripTest {
     }
 
     @Test
+    void latestNamesTheBackupListedLast() throws IOException {
+        Path disk = TestDisks.make(tmp.resolve("vda.raw"), 8 * TestDisks.MiB, 4, 3);
+        BackupRepository repo = BackupRepository.init(tmp.resolve("repo"), Optional.empty());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.info("latest"))
+                .isInstanceOf(RepositoryException.class).hasMessageContaining("no backup in").hasMessageContaining(
+                        "none is latest");
+        // taken at later lab times, in an order whose ids sort otherwise: lab time decides, not the id
+        BackupResult later = repo.run(new FullStrategy(), TestDisks.source("web1", disk, 5_000));
+        BackupResult earlier = repo.run(new FullStrategy(), TestDisks.source("web2", disk, 1_000));
+        assertThat(repo.list()).extracting(BackupInfo::id).containsExactly(earlier.id(), later.id());
+        assertThat(repo.info("latest").id()).isEqualTo(later.id());
+        assertThat(repo.info(" LATEST ").id()).isEqualTo(later.id());
+        assertThat(repo.ids(java.util.List.of("latest"))).containsExactly(later.id());
+        Path out = tmp.resolve("latest.raw");
+        assertThat(repo.restore("latest", "vda", out).complete()).isTrue();
+        assertThat(TestDisks.sha256(out)).isEqualTo(TestDisks.sha256(disk));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> repo.info("latestx"))
+                .hasMessage("bad backup id: latestx (at least 4 hex digits, or latest)");
+    }
+
+    @Test
     void refusesBadInputWithoutChangingAnything() throws IOException {
         Path disk = TestDisks.make(tmp.resolve("vda.raw"), 8 * TestDisks.MiB, 4, 3);
         BackupRepository repo = BackupRepository.init(tmp.resolve("repo"), Optional.empty());

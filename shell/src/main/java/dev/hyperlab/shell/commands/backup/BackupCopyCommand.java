@@ -27,7 +27,7 @@ final class BackupCopyCommand extends ChangeCommand {
     String to;
 
     @Parameters(paramLabel = "ID", arity = "0..*", description = "Backups to copy (any unique prefix of 4 digits or "
-            + "more); all when none is given.")
+            + "more, or latest); all when none is given.")
     List<String> ids = new ArrayList<>();
 
     private BackupCopy done;

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code backup forget ID... [--prune] [--repo DIR]}, as {@code restic forget ID... [--prune]}. */
-@Command(name = "forget", description = {"Forget the backups named (any unique prefix of 4 digits or more), damaged ones "
+@Command(name = "forget", description = {"Forget the backups named (any unique prefix of 4 digits or more, or latest), damaged ones "
         + "too: the way to drop a backup that backup check reports unreadable. Their data stays until a prune; with "
         + "--prune it is removed now, in prune's crash-safe steps. Every backup is self-contained, so forgetting one "
         + "never breaks another; the next incremental backup of its VM reads the disks whole if it was the last."})

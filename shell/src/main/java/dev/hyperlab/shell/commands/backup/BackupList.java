@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 
 /** {@code backup list [--repo DIR] [--json]}, as {@code restic snapshots}. */
 @Command(name = "list", description = {"The repository's backups, oldest first: id (any unique prefix of 4 digits or "
-        + "more names it), source (the VM, or the host of a file backup), strategy (files for a file backup), lab "
+        + "more names it; latest names the last listed), source (the VM, or the host of a file backup), strategy (files for a file backup), lab "
         + "time of its consistent point (a file backup's wall-clock time, UTC), disks, data, bytes read and added; "
         + "HOST IMAGE marks a physical host's disk image (backup run HOST --image); FALLBACK marks an incremental "
         + "backup that had to read a disk whole (its notes say why); a file backup "

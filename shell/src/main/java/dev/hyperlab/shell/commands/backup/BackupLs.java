@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
                 + "type, octal mode, user, group, ids, size, data bytes (less for a sparse file), time, target, links "
                 + "and extended attribute names."})
 final class BackupLs extends ReadCommand<List<FileEntry>> {
-    @Parameters(index = "0", paramLabel = "ID", description = "The file backup: its id or a unique prefix.")
+    @Parameters(index = "0", paramLabel = "ID", description = "The file backup: its id, a unique prefix, or latest (the "
+            + "newest backup).")
     String id;
 
     @Parameters(index = "1", arity = "0..1", paramLabel = "PATH", description = "Where in the backup (default /).")

@@ -45,7 +45,8 @@ import picocli.CommandLine.Parameters;
         "A damaged repository restores what is intact, names what is not, and the command fails (exit status 1); "
                 + "a VM whose disks are incomplete is defined but not started."})
 final class BackupRestoreCommand extends ChangeCommand {
-    @Parameters(paramLabel = "ID", description = "The backup: its id or a unique prefix (backup list).")
+    @Parameters(paramLabel = "ID", description = "The backup: its id, a unique prefix (backup list), or latest "
+            + "(the newest backup).")
     String id;
 
     @Option(names = "--to", paramLabel = "PATH", description = "Where to write the disks (a new file or directory).")

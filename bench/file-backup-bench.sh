@@ -10,6 +10,11 @@ work=${1:-$(mktemp -d "${TMPDIR:-/tmp}/file-bench.XXXXXX")}
 shift || true
 paths=("$@")
 [ ${#paths[@]} -gt 0 ] || paths=(/usr/share /usr/lib)
+# a run leaves its labs and repositories behind; a second run into them would measure other work (or fail)
+if [ -d "$work" ] && [ -n "$(ls -A "$work")" ]; then
+    echo "error: work directory $work is not empty: give a new or empty one (bench/file-backup-bench.sh [WORK_DIR] [PATH...])" >&2
+    exit 2
+fi
 mkdir -p "$work"
 export HYPERLAB_HOME=$work/home HYPERLAB_PASSWORD=bench RESTIC_PASSWORD=bench BORG_PASSPHRASE=bench
 export BORG_BASE_DIR=$work/borg-home BORG_RELOCATED_REPO_ACCESS_IS_OK=yes

@@ -31,6 +31,11 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 img=${1:?usage: bench/user-bench.sh IMAGE_DIR [WORK_DIR]}
 img=$(cd "$img" && pwd)
 work=${2:-$(mktemp -d /tmp/hyperlab-user-bench.XXXXXX)}
+# a run leaves its labs and repositories behind; a second run into them would measure other work (or fail)
+if [ -d "$work" ] && [ -n "$(ls -A "$work")" ]; then
+    echo "error: work directory $work is not empty: give a new or empty one (bench/user-bench.sh IMAGE_DIR [WORK_DIR])" >&2
+    exit 2
+fi
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 for f in base.raw day2.raw base.qcow2; do

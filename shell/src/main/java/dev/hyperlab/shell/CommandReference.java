@@ -5,6 +5,7 @@ import dev.hyperlab.shell.command.CommandGroup;
 import dev.hyperlab.shell.command.Commands;
 import dev.hyperlab.shell.command.Section;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Help;
@@ -112,10 +113,16 @@ public final class CommandReference {
             }
             b.append("| `").append(cell(String.join(", ", o.names()) + (o.arity().max() > 0 ? " " + o.paramLabel() : "")))
                     .append("` | ").append(cell(description(o)))
-                    .append(o.isMultiValue() && !o.typeInfo().isBoolean() && o.splitRegex().isEmpty() ? " Repeatable." : "")
+                    .append(repeatable(o) ? " Repeatable." : "")
                     .append(" |\n");
         }
         b.append('\n');
+    }
+
+    /** Whether the table says an option may be given again: not when its own description says so already. */
+    private static boolean repeatable(OptionSpec o) {
+        return o.isMultiValue() && !o.typeInfo().isBoolean() && o.splitRegex().isEmpty()
+                && !description(o).toLowerCase(Locale.ROOT).contains("repeatable");
     }
 
     private static String description(ArgSpec a) {

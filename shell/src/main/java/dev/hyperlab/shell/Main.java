@@ -66,7 +66,7 @@ public final class Main {
      * unquote and no request for help.
      */
     private static final java.util.regex.Pattern OPENS_REPOSITORY = java.util.regex.Pattern.compile(
-            "\\s*backup\\s+(files|list|run|restore|ls|check|prune|forget)(?!.*\\s(--help|-h)(\\s|$))"
+            "\\s*backup\\s+(files|list|run|restore|ls|diff|check|prune|forget)(?!.*\\s(--help|-h)(\\s|$))"
                     + "(\\s[^;\\n'\"\\\\$`]*)?");
     private static final java.util.regex.Pattern REPO = java.util.regex.Pattern.compile("\\s--repo(?:=|\\s+)(\\S+)");
 
@@ -87,7 +87,7 @@ public final class Main {
             return null;
         }
         // the index too, read after the key on the same thread, for the commands that load it
-        boolean index = line.strip().split("\\s+")[1].matches("files|run|restore|ls");
+        boolean index = line.strip().split("\\s+")[1].matches("files|run|restore|ls|diff");
         java.util.regex.Matcher m = REPO.matcher(line);
         String dir = m.find() ? m.group(1) : ShellHome.defaultBackups().toString();
         if (dir.startsWith("s3:")) {

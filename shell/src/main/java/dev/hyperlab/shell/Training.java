@@ -135,6 +135,7 @@ public final class Training {
         ctx.lab().backups(sealed, "training").backupFiles(List.of(tree.toString()), List.of());
         String last = ctx.lab().backups(repo.toString(), "").list().getLast().id();
         return failed + Batch.run(ctx, ("backup ls %1$s %2$s --recursive --repo %3$s;"
+                + " backup diff latest %1$s --repo %3$s;"
                 + " backup restore %1$s --to %4$s --repo %3$s").formatted(last, tree, repo, dir.resolve("restored")));
     }
 

@@ -60,6 +60,16 @@ class FileBackupCommandsTest {
                     + list.get(1).get("id").asText().substring(0, 8) + " to " + newest + ": 2 files, ");
             assertThat(Path.of(newest + src.toString(), "cache.tmp")).hasContent("scratch");
 
+            // (the directories above src are in both backups too, and other tests touch /tmp meanwhile)
+            assertThat(shell.ok("backup diff " + id + " latest" + repo)).startsWith("comparing backup " + id + " to "
+                    + list.get(1).get("id").asText().substring(0, 8) + ":\n").contains("\n+    " + src
+                    + "/cache.tmp\n").doesNotContain(src + "/hosts").endsWith(" 0 of another type; added 7 B, removed"
+                    + " 0 B\n");
+            JsonNode diff = shell.run("backup diff latest " + id + " --json" + repo).json();
+            assertThat(diff.get("changes").get(0).get("change").asText()).isEqualTo("removed");
+            assertThat(diff.get("bytesRemoved").asLong()).isEqualTo(7);
+            assertThat(shell.run("backup diff " + id + " zz" + repo).err()).startsWith("error: bad backup id: zz");
+
             Path target = tmp.resolve("restored");
             assertThat(shell.ok("backup restore " + id + " --to " + target + repo))
                     .startsWith("restored " + id + " to " + target + ": 1 file, ");
@@ -131,6 +141,13 @@ class FileBackupCommandsTest {
             assertThat(shell.ok("java b.restoreFiles(\"" + id.substring(0, 8) + "\", \"" + fromJava + "\","
                     + " java.util.List.of(\"**/hosts\"), false).files()")).endsWith("==> 1\n");
             assertThat(Path.of(fromJava + src.toString(), "link")).doesNotExist();
+            // the Java snippet's backup took cache.tmp in: the diff from the script's says so, in both front ends
+            assertThat(shell.ok("js lab.backups('" + dir + "', '').diffFiles('" + id + "', 'latest').changes"
+                    + ".filter(c => c.path.startsWith('" + src + "')).map(c => c.change + ' ' + c.path).join(',')"))
+                    .isEqualTo("added " + src + "/cache.tmp\n");
+            assertThat(shell.ok("java b.diffFiles(\"latest\", \"" + id.substring(0, 8) + "\").changes().stream()"
+                    + ".filter(c -> c.path().endsWith(\"cache.tmp\")).map(c -> c.change()).toList()"))
+                    .endsWith("==> [removed]\n");
             assertThat(shell.run("js lab.backups('" + dir + "', '').restoreFiles('" + id + "', '" + target + "', [],"
                     + " false)").err()).startsWith("error: ").contains("not empty").doesNotContain("\tat ")
                     .contains("write over what is there with overwrite)").doesNotContain("--overwrite");

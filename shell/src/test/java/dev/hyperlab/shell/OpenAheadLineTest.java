@@ -25,6 +25,7 @@ class OpenAheadLineTest {
         assertThat(Main.ahead("backup restore 5657 --to /tmp/d.raw --repo /r", "pw"))
                 .isEqualTo(new Main.Ahead("/r", "pw", true));
         assertThat(Main.ahead("backup ls 5657 --repo /r", "pw")).isEqualTo(new Main.Ahead("/r", "pw", true));
+        assertThat(Main.ahead("backup diff 5657 latest --repo /r", "pw")).isEqualTo(new Main.Ahead("/r", "pw", true));
         assertThat(Main.ahead("backup prune --repo /r", "pw")).isEqualTo(new Main.Ahead("/r", "pw", false));
         assertThat(Main.ahead("backup forget 5657 --repo /r", "pw")).isEqualTo(new Main.Ahead("/r", "pw", false));
     }

@@ -71,6 +71,7 @@ class ReadCommandsJsonTest {
         s.put("backup list", "backup list" + repo);
         s.put("backup check", "backup check" + repo);
         s.put("backup ls", "backup ls " + fileBackup + " / --recursive" + repo);
+        s.put("backup diff", "backup diff " + fileBackup + " latest" + repo);
         s.put("plugin list", "plugin list");
         return s;
     }

@@ -158,6 +158,13 @@ public interface Backups {
     List<FileEntry> listFiles(String id, String path, boolean recursive);
 
     /**
+     * What differs from file backup {@code from} to file backup {@code to} (say, last night's and {@code "latest"}), as
+     * {@code restic diff}: entries added, removed, modified, of changed metadata or type. Subtrees that are the same in
+     * both are not read. Takes no lab time.
+     */
+    FileDiff diffFiles(String from, String to);
+
+    /**
      * Restores file backup {@code id} into {@code directory}, which must not exist (its parent must) or be empty,
      * unless {@code overwrite}: then entries of the same names are replaced (directories in the way are kept). The
      * backup's paths are recreated below it ({@code DIRECTORY/etc/hosts}). With {@code includes} (patterns as for

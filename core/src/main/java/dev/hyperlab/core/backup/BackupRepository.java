@@ -705,6 +705,24 @@ public final class BackupRepository {
         }
     }
 
+    /**
+     * What differs from file backup {@code fromId} to file backup {@code toId} (ids, prefixes or {@value #LATEST}), as
+     * {@code restic diff}: entries added, removed, modified, of changed metadata or type, in path order.
+     *
+     * @throws RepositoryException when either is not a file backup, or their trees are damaged
+     */
+    public FileDiffResult diffFiles(String fromId, String toId) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "diff", clock);
+                BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
+            Manifests.Loaded from = Manifests.load(backend, cipher, resolve(fromId));
+            Manifests.Loaded to = Manifests.load(backend, cipher, resolve(toId));
+            ObjectId a = fileSet(from).tree();
+            ObjectId b = fileSet(to).tree();
+            RepositoryIndex index = loadIndex();
+            return FileDiffs.diff(new Trees(index, new BlobReader(backend, index, codec)), from.id(), a, to.id(), b);
+        }
+    }
+
     /** Tests: the tree of directory {@code path} in file backup {@code idOrPrefix}, as stored. */
     ObjectId treeAt(String idOrPrefix, String path) throws IOException {
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "ls", clock);

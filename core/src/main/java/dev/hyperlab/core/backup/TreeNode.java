@@ -95,7 +95,7 @@ record TreeNode(
                 && (content == o.content || content.equals(o.content)) && java.util.Objects.equals(subtree, o.subtree);
     }
 
-    private static boolean sameXattrs(List<Xattr> a, List<Xattr> b) {
+    static boolean sameXattrs(List<Xattr> a, List<Xattr> b) {
         if (a == b) {
             return true;
         }

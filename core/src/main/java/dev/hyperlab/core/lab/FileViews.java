@@ -1,12 +1,16 @@
 package dev.hyperlab.core.lab;
 
+import dev.hyperlab.api.lab.FileDiff;
 import dev.hyperlab.api.lab.FileEntry;
+import dev.hyperlab.core.backup.FileChange;
+import dev.hyperlab.core.backup.FileDiffResult;
 import dev.hyperlab.core.backup.FileListing;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Locale;
 
 /** How the facade shows file backups: core's records in the api's words. */
 final class FileViews {
@@ -36,5 +40,16 @@ final class FileViews {
         return new FileEntry(l.path(), l.type(), String.format("%04o", l.mode()), l.user(), l.group(), l.uid(),
                 l.gid(), l.size(), l.dataBytes(), Instant.ofEpochSecond(l.mtimeSec(), l.mtimeNsec()).toString(),
                 l.target(), l.links(), l.xattrs());
+    }
+
+    static FileDiff diff(FileDiffResult r) {
+        return new FileDiff(r.from(), r.to(), r.changes().stream()
+                .map(c -> new FileDiff.Change(change(c.kind()), c.path(), c.type())).toList(), r.bytesAdded(),
+                r.bytesRemoved());
+    }
+
+    /** {@code added}, {@code removed}, {@code modified}, {@code metadata}, {@code type}. */
+    private static String change(FileChange.Kind k) {
+        return k.name().toLowerCase(Locale.ROOT);
     }
 }

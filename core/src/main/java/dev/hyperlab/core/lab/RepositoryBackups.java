@@ -9,6 +9,7 @@ import dev.hyperlab.api.lab.BackupRestore;
 import dev.hyperlab.api.lab.BackupRun;
 import dev.hyperlab.api.lab.Backups;
 import dev.hyperlab.api.lab.FileBackupRun;
+import dev.hyperlab.api.lab.FileDiff;
 import dev.hyperlab.api.lab.FileEntry;
 import dev.hyperlab.api.lab.FileRestore;
 import dev.hyperlab.api.lab.HostFilesRun;
@@ -377,6 +378,11 @@ public abstract class RepositoryBackups implements Backups {
     public List<FileEntry> listFiles(String id, String path, boolean recursive) {
         return io(() -> repo().listFiles(id, path == null ? "/" : path, recursive)).stream()
                 .map(FileViews::entry).toList();
+    }
+
+    @Override
+    public FileDiff diffFiles(String from, String to) {
+        return FileViews.diff(io(() -> repo().diffFiles(from, to)));
     }
 
     @Override

@@ -13,8 +13,8 @@ import picocli.CommandLine.Mixin;
         + "into the same repository and restore them (docs/backup.md). Without --repo the repository is "
         + "~/.hyperlab/backups ($HYPERLAB_HOME/backups).",
         subcommands = {BackupInit.class, BackupRunCommand.class, BackupFilesCommand.class, BackupList.class,
-            BackupLs.class, BackupRestoreCommand.class, BackupCheckCommand.class, BackupForget.class, BackupPrune.class,
-            BackupCopyCommand.class})
+            BackupLs.class, BackupDiff.class, BackupRestoreCommand.class, BackupCheckCommand.class, BackupForget.class,
+            BackupPrune.class, BackupCopyCommand.class})
 public final class BackupCommands {
     @Mixin
     HelpOption help;

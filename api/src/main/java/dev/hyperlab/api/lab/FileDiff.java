@@ -39,5 +39,6 @@ public record FileDiff(String from, String to, List<Change> changes, long bytesA
      * @param path its absolute path, names as {@link FileEntry} shows them
      * @param type its type in {@code to} ({@code from}'s when it was removed), as {@link FileEntry#type()}
      */
+    @API(status = EXPERIMENTAL, since = "0.2")
     public record Change(String change, String path, String type) {}
 }

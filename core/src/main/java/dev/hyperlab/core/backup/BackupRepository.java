@@ -719,7 +719,8 @@ public final class BackupRepository {
             ObjectId a = fileSet(from).tree();
             ObjectId b = fileSet(to).tree();
             RepositoryIndex index = loadIndex();
-            return FileDiffs.diff(new Trees(index, new BlobReader(backend, index, codec)), from.id(), a, to.id(), b);
+            return FileDiffs.diff(new Trees(index, new BlobReader(backend, index, codec))::load, from.id(), a, to.id(),
+                    b);
         }
     }
 

@@ -29,7 +29,12 @@ final class FileDiffs {
     /** Two trees compared. */
     private record Pair(ObjectId from, ObjectId to) {}
 
-    private final Trees trees;
+    /** Where the trees come from: {@link Trees#load}, read and checked from the repository. */
+    interface TreeLoader {
+        List<TreeNode> load(ObjectId id) throws IOException;
+    }
+
+    private final TreeLoader trees;
     private final List<FileChange> changes = new ArrayList<>();
     /** Chunks of the listed files' content: bytes per blob, in the older backup and in the newer. */
     private final Map<ObjectId, Long> oldBlobs = new HashMap<>();
@@ -42,12 +47,12 @@ final class FileDiffs {
      */
     private final Set<Pair> alike = new HashSet<>();
 
-    private FileDiffs(Trees trees) {
+    private FileDiffs(TreeLoader trees) {
         this.trees = trees;
     }
 
     /** The differences from the backup whose root tree is {@code from} to the one whose root is {@code to}. */
-    static FileDiffResult diff(Trees trees, String fromId, ObjectId from, String toId, ObjectId to)
+    static FileDiffResult diff(TreeLoader trees, String fromId, ObjectId from, String toId, ObjectId to)
             throws IOException {
         FileDiffs d = new FileDiffs(trees);
         d.trees(from, to);

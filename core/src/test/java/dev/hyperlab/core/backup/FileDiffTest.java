@@ -128,4 +128,55 @@ class FileDiffTest {
         assertThat(repo.check(true).ok()).isTrue();
         assertThat(repo.list()).hasSize(2);
     }
+    /** A directory entry named {@code name} whose tree is {@code subtree}; {@code ctime} is not compared by a diff. */
+    private static TreeNode dir(String name, ObjectId subtree, long ctime) {
+        return new TreeNode(name.getBytes(StandardCharsets.UTF_8), dev.hyperlab.core.hostfs.FileType.DIRECTORY, 0755,
+                0, 0, "root", "root", 1, 0, ctime, 0, 0, 1, 1, 2, 0, new byte[0], List.of(), List.of(), subtree);
+    }
+
+    /**
+     * Hostile trees: 60 levels, each a directory of two entries naming the same tree below (a few bytes to store, 2^60
+     * paths to walk), on both sides, differing only at the bottom in what a diff does not compare. Walked path by path
+     * this would never end; pairs found alike are walked once.
+     */
+    @Test
+    void sharedTreesDifferingInNothingComparedAreWalkedOncePerPair() throws IOException {
+        java.util.Map<ObjectId, List<TreeNode>> store = new java.util.HashMap<>();
+        ObjectId[] side = new ObjectId[2];
+        for (int s = 0; s < 2; s++) {
+            ObjectId below = ObjectId.sha256(("leaf" + s).getBytes(StandardCharsets.UTF_8));
+            store.put(below, List.of(dir("d", ObjectId.sha256("empty".getBytes(StandardCharsets.UTF_8)), 100 + s)));
+            for (int level = 0; level < 60; level++) {
+                ObjectId id = ObjectId.sha256(("side " + s + " level " + level).getBytes(StandardCharsets.UTF_8));
+                store.put(id, List.of(dir("x", below, 1), dir("y", below, 1)));
+                below = id;
+            }
+            side[s] = below;
+        }
+        store.put(ObjectId.sha256("empty".getBytes(StandardCharsets.UTF_8)), List.of());
+        int[] loads = {0};
+        FileDiffs.TreeLoader loader = id -> {
+            loads[0]++;
+            return store.get(id);
+        };
+        FileDiffResult d = FileDiffs.diff(loader, "a", side[0], "b", side[1]);
+        assertThat(d.changes()).isEmpty();
+        assertThat(loads[0]).isLessThanOrEqualTo(2 * 62);
+    }
+
+    @Test
+    void aRemovedTreeOfMoreEntriesThanCanBeListedIsRefused() {
+        java.util.Map<ObjectId, List<TreeNode>> store = new java.util.HashMap<>();
+        ObjectId below = ObjectId.sha256("empty".getBytes(StandardCharsets.UTF_8));
+        store.put(below, List.of());
+        for (int level = 0; level < 25; level++) { // 2^26 - 2 entries below the top
+            ObjectId id = ObjectId.sha256(("level " + level).getBytes(StandardCharsets.UTF_8));
+            store.put(id, List.of(dir("x", below, 1), dir("y", below, 1)));
+            below = id;
+        }
+        ObjectId top = below;
+        assertThatThrownBy(() -> FileDiffs.diff(store::get, "a", top, "b", null))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessage("more than 1000000 entries differ between these backups: too many to list");
+    }
 }

@@ -196,6 +196,23 @@ class HostFileBackupCommandsTest {
     }
 
     @Test
+    void aHostWithoutARootFileSystemIsToldHowToGetOneAndWritesNoBackup() {
+        // a BIOS host as host install leaves it: an MBR and an empty root partition, no ESP
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            String repo = " --repo " + tmp.resolve("repo");
+            shell.ok("host create pm2 --cores 4 --ram 8GiB --firmware bios --disk nvme:2GiB;"
+                    + "host install pm2 --hypervisor type2 --host-os linux; host power-on pm2; wait host pm2;"
+                    + "backup init " + tmp.resolve("repo"));
+            assertThat(shell.run("backup run pm2 --files /etc" + repo).err()).isEqualTo("error: file backup of host "
+                    + "pm2: no file system hyperlab reads (ext2/3/4, FAT) on disk disk0 (put a root file system in its"
+                    + " root partition while it is off, with mkfs.ext4 -d as docs/backup.md shows; or image its disks"
+                    + " with backup run HOST --image)\n");
+            assertThat(shell.run("backup list --json" + repo).json().size()).isZero();
+            assertThat(shell.ok("timeline pm2")).doesNotContain("file-backup");
+        }
+    }
+
+    @Test
     void aDamagedFileSystemIsRefusedAndWritesNoBackup() throws Exception {
         Path tree = tree();
         Path lab = tmp.resolve("lab");

@@ -39,6 +39,7 @@ import dev.hyperlab.core.backup.SourceImage;
 import dev.hyperlab.core.engine.LabBackups;
 import dev.hyperlab.core.engine.LabHostFiles;
 import dev.hyperlab.core.engine.LabHostImages;
+import dev.hyperlab.core.storage.fs.FsException;
 import dev.hyperlab.core.storage.fs.HostDiskFiles;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.DiskImages;
@@ -243,6 +244,14 @@ final class LocalBackups extends RepositoryBackups {
             try {
                 files = HostDiskFiles.of(point.disks());
                 r = repo().backupFiles(host, files, p, x, point.config(), point.time(), lab.isDryRun());
+            } catch (FsException e) {
+                if (e.reason() != FsException.Reason.UNKNOWN_FILE_SYSTEM) {
+                    throw failed("file backup of host " + host, e);
+                }
+                // host install lays out the partitions and the ESP; the root file system is the user's golden image
+                throw LabException.notAllowed("file backup of host " + host + ": " + e.getMessage(), "put a root file "
+                        + "system in its root partition while it is off, with mkfs.ext4 -d as docs/backup.md shows; or "
+                        + "image its disks with {image.host}");
             } catch (IOException e) {
                 throw failed("file backup of host " + host, e);
             }

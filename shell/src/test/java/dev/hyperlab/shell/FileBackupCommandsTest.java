@@ -56,8 +56,10 @@ class FileBackupCommandsTest {
             // latest, as restic has it: the second backup, the only one that holds cache.tmp
             assertThat(shell.ok("backup ls latest " + src + repo)).contains(src + "/cache.tmp");
             Path newest = tmp.resolve("newest");
-            assertThat(shell.ok("backup restore latest --to " + newest + repo)).startsWith("restored "
-                    + list.get(1).get("id").asText().substring(0, 8) + " to " + newest + ": 2 files, ");
+            String second = list.get(1).get("id").asText().substring(0, 8);
+            assertThat(shell.ok("backup restore latest --to " + newest + repo)).startsWith("latest is backup "
+                    + second + " of " + list.get(1).get("vm").asText() + " (files)\nrestored " + second + " to "
+                    + newest + ": 2 files, ");
             assertThat(Path.of(newest + src.toString(), "cache.tmp")).hasContent("scratch");
 
             // (the directories above src are in both backups too, and other tests touch /tmp meanwhile)
@@ -80,6 +82,26 @@ class FileBackupCommandsTest {
 
             assertThat(shell.ok("backup check --read-data" + repo)).contains("2 backups", "no errors were found");
             assertThat(shell.ok("backup prune --keep-last 1" + repo)).startsWith("forgot 1 backup (" + id + ")");
+        }
+    }
+
+    @Test
+    void eachRestoreInOneShellReportsItselfNotTheOneBefore() throws Exception {
+        // the shell keeps each command object for the next line: a file restore's report once stood in for the VM
+        // restore that followed it
+        Path src = sample();
+        String repo = " --repo " + tmp.resolve("repo");
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("backup init " + tmp.resolve("repo"));
+            String id = "(?s)^\\S+: backup ([0-9a-f]{8}) .*";
+            String files = shell.ok("backup files " + src + repo).replaceAll(id, "$1");
+            String vm = shell.ok("backup run web1 --strategy full" + repo).replaceAll(id, "$1");
+            assertThat(shell.ok("backup restore " + files + " --to " + tmp.resolve("f1") + repo))
+                    .startsWith("restored " + files + " to " + tmp.resolve("f1") + ": 2 files");
+            assertThat(shell.ok("backup restore " + vm + " --to " + tmp.resolve("v1.raw") + repo))
+                    .startsWith("restored " + vm + " disk0 to " + tmp.resolve("v1.raw") + " (raw, ");
+            assertThat(shell.ok("backup restore " + files + " --to " + tmp.resolve("f2") + repo))
+                    .startsWith("restored " + files + " to " + tmp.resolve("f2"));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.hyperlab.shell.commands.backup;
 
+import dev.hyperlab.api.lab.BackupInfo;
 import dev.hyperlab.api.lab.BackupRestore;
 import dev.hyperlab.api.lab.FileRestore;
 import dev.hyperlab.api.lab.HostState;
@@ -77,6 +78,8 @@ final class BackupRestoreCommand extends ChangeCommand {
     @Mixin
     WaitOptions await;
 
+    /** The backup that latest named when the command ran: the report says whose it is (another VM's, perhaps). */
+    private BackupInfo latest;
     private BackupRestore done;
     private FileRestore files;
     private Wait wait = Wait.NONE;
@@ -87,9 +90,17 @@ final class BackupRestoreCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
+        // picocli keeps this command for the next line and resets only its options: the report goes by which is set
+        latest = null;
+        done = null;
+        files = null;
         if ((to.isEmpty() ? 0 : 1) + (asVm.isEmpty() ? 0 : 1) + (toHost.isEmpty() ? 0 : 1) != 1) {
             throw new ShellException("give --to PATH, --as-vm NAME or --to-host HOST",
                     "one of the three: a file, a new VM, or a host's disks");
+        }
+        if (id.strip().equalsIgnoreCase("latest")) { // the newest backup (Backups: ids)
+            latest = Repos.open(ctx, lab, repo).backup(id);
+            id = latest.id(); // one backup throughout, even if another lands meanwhile
         }
         if (!toHost.isEmpty()) {
             if (!host.isEmpty() || !includes.isEmpty() || overwrite) {
@@ -124,6 +135,10 @@ final class BackupRestoreCommand extends ChangeCommand {
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
+        if (latest != null) {
+            out().println("latest is backup " + latest.id().substring(0, 8) + " of " + latest.vm()
+                    + (latest.isFiles() ? " (files)" : ""));
+        }
         if (files != null) {
             reportFiles(dryRun);
             return;

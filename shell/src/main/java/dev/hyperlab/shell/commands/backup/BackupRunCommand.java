@@ -71,6 +71,10 @@ final class BackupRunCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
+        // picocli keeps this command for the next line and resets only its options: the report goes by which is set
+        done = null;
+        imaged = null;
+        copied = null;
         if (!files.isEmpty() && (image || !strategy.isEmpty())) {
             throw new ShellException("--files backs up files, with no strategy and no --image",
                     "leave out " + (image ? "--image" : "--strategy"));

@@ -155,6 +155,9 @@ class HostFileBackupCommandsTest {
             JsonNode list = shell.run("backup list --json" + repo).json();
             assertThat(list.get(0).get("vm").asText()).isEqualTo("pm1");
             assertThat(list.get(0).get("paths").toString()).contains("/etc", "/var", "/boot/efi");
+            // its time is the lab's (as a VM backup's), not a wall-clock time of 1970
+            assertThat(list.get(0).get("created").asText()).isEmpty();
+            assertThat(shell.ok("backup list" + repo)).doesNotContain("1970");
             String id = list.get(0).get("id").asText().substring(0, 8);
             assertThat(shell.ok("backup ls " + id + " /etc" + repo)).contains("/etc/hostname", "-rw-------",
                     "/etc/localtime -> /usr/share/zoneinfo/UTC");

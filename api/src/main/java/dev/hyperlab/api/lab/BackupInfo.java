@@ -30,8 +30,8 @@ import org.apiguardian.api.API;
  *     inconsistent (image not closed cleanly); full backup of it instead})
  * @param paths for a file backup, the paths it holds (absolute, names as {@link Backups#listFiles} shows them); empty
  *     for a VM backup
- * @param created for a file backup, the wall-clock time it began (ISO-8601, UTC); empty for a VM backup, whose time
- *     is lab time
+ * @param created for a file backup of this machine, the wall-clock time it began (ISO-8601, UTC); empty for a VM
+ *     backup, a host image and a backup of a host's files, whose time is lab time
  * @param files for a file backup, what it holds; all zero for a VM backup
  * @param kind {@code vm}, {@code host-image} (a physical host's disks, {@link Backups#image}; {@link #vm()} names the
  *     host) or {@code files}

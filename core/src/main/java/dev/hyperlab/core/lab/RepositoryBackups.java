@@ -197,7 +197,8 @@ public abstract class RepositoryBackups implements Backups {
         return new BackupInfo(b.id(), b.source(), b.strategy(), Duration.ofNanos(b.labTime()), b.parents(),
                 b.disks().stream().map(d -> new BackupInfo.Disk(d.name(), d.format(), d.virtualSize(), d.dataBytes()))
                         .toList(), b.bytesRead(), b.bytesAdded(), b.notes().stream().anyMatch(n -> n.endsWith(FALLBACK)),
-                b.notes(), b.paths(), b.isFiles() ? FileViews.instant(b.time()) : "",
+                b.notes(), b.paths(), b.isFiles() && !LabHostFiles.KIND.equals(b.config().get("kind"))
+                        ? FileViews.instant(b.time()) : "", // a host's file backup has the lab's time, as a VM's
                 new BackupInfo.Files(c.files(), c.directories(), c.others(), c.bytes(), c.newFiles(), c.changedFiles(),
                         c.unchangedFiles()), kind(b));
     }

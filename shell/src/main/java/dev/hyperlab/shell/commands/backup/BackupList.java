@@ -16,8 +16,9 @@ import picocli.CommandLine.Option;
 
 /** {@code backup list [--repo DIR] [--json]}, as {@code restic snapshots}. */
 @Command(name = "list", description = {"The repository's backups, oldest first: id (any unique prefix of 4 digits or "
-        + "more names it; latest names the last listed), source (the VM, or the host of a file backup), strategy (files for a file backup), lab "
-        + "time of its consistent point (a file backup's wall-clock time, UTC), disks, data, bytes read and added; "
+        + "more names it; latest names the last listed), source (the VM, or the host of a file backup), strategy (files "
+        + "for a file backup), lab time of its consistent point (a file backup of this machine: its wall-clock time, "
+        + "UTC), disks, data, bytes read and added; "
         + "HOST IMAGE marks a physical host's disk image (backup run HOST --image); FALLBACK marks an incremental "
         + "backup that had to read a disk whole (its notes say why); a file backup "
         + "shows its paths. JSON: a list of backup objects with their full ids, parents, disks, notes, and a file "
@@ -51,8 +52,8 @@ final class BackupList extends ReadCommand<BackupListing> {
         Table t = new Table("ID", "SOURCE", "STRATEGY", "TIME", "DISKS", "DATA", "READ", "ADDED", "")
                 .alignRight(3).alignRight(4).alignRight(5).alignRight(6).alignRight(7);
         for (BackupInfo b : all) {
-            t.row(b.shortId(), b.vm(), b.strategy(), b.isFiles() ? b.created().substring(0, 19).replace('T', ' ')
-                    : Times.at(b.time()), b.isFiles() ? "-" : String.valueOf(b.disks().size()),
+            t.row(b.shortId(), b.vm(), b.strategy(), b.created().isEmpty() ? Times.at(b.time())
+                    : b.created().substring(0, 19).replace('T', ' '), b.isFiles() ? "-" : String.valueOf(b.disks().size()),
                     Sizes.format(b.dataBytes()), Sizes.format(b.bytesRead()), Sizes.format(b.bytesAdded()),
                     (b.isHostImage() ? "HOST IMAGE" + (b.fullFallback() ? " " : "") : "")
                             + (b.fullFallback() ? "FALLBACK" : String.join(" ", b.paths())));

@@ -35,7 +35,7 @@ class HostImageCommandsTest {
             assertThat(shell.ok("backup list" + repo)).contains(id, "pm1", "HOST IMAGE");
 
             assertThat(shell.run("backup restore " + id + " --to-host small" + repo).err()).isEqualTo(
-                    "error: host small disk disk0 is 4 GiB, smaller than the image's disk 1 (8 GiB) (restore onto a "
+                    "error: host small disk disk0 is 4 GiB, smaller than the image's disk disk0 (8 GiB) (restore onto a "
                             + "host whose disks are the same size or larger)\n");
             assertThat(shell.run("backup restore " + id + " --as-vm copy" + repo).err())
                     .startsWith("error: backup " + id + " is a physical host's image");

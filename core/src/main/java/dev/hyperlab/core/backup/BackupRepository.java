@@ -939,8 +939,9 @@ public final class BackupRepository {
     private static void requireFits(DiskImage target, Manifests.Loaded backup, Manifest.Disk d)
             throws RepositoryException {
         if (target.virtualSize() < d.virtualSize()) {
-            throw new RepositoryException(target.path() + " is " + target.virtualSize() + " bytes, smaller than disk "
-                    + d.name() + " of backup " + backup.id().substring(0, 8) + " (" + d.virtualSize() + " bytes)");
+            throw new RepositoryException(target.path() + " is " + dev.hyperlab.api.lab.Sizes.format(target.virtualSize())
+                    + ", smaller than disk " + d.name() + " of backup " + backup.id().substring(0, 8) + " ("
+                    + dev.hyperlab.api.lab.Sizes.format(d.virtualSize()) + ")");
         }
     }
 

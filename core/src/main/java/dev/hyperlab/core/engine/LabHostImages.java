@@ -19,6 +19,7 @@ import dev.hyperlab.core.engine.machine.HostMachine;
 import dev.hyperlab.core.engine.machine.PhaseRecord;
 import dev.hyperlab.core.calibration.Demands;
 import dev.hyperlab.core.calibration.DiskModel;
+import dev.hyperlab.core.extension.Extensions;
 import dev.hyperlab.core.storage.DiskImage;
 import dev.hyperlab.core.storage.Extent;
 import java.io.IOException;
@@ -189,11 +190,14 @@ public final class LabHostImages {
     // ---- bare-metal restore -----------------------------------------------------------------------------------------
 
     /**
-     * The disks of host {@code name} for a bare-metal restore of an image whose disks have {@code sizes} (bytes, in
-     * order): refused, changing nothing, when the host has fewer disks or a smaller one (naming both sizes), or VMs run
-     * on it. Otherwise the host is powered off and its disks, in order, are returned for the restore to write.
+     * The disks of host {@code name} for a bare-metal restore of an image of {@code devices} with {@code sizes} (bytes,
+     * in order), taken of a host with {@code firmware}: refused, changing nothing, when the host has fewer disks or a
+     * smaller one (naming both sizes), when its firmware boots from another layout than the image's (a UEFI image on a
+     * BIOS host would be written and then not boot), or when VMs run on it. Otherwise the host is powered off and its
+     * disks, in order, are returned for the restore to write.
      */
-    public List<DiskImage> restoreTargets(String name, List<Long> sizes) {
+    public List<DiskImage> restoreTargets(String name, String image, List<String> devices, List<Long> sizes,
+            String firmware) {
         HostMachine h = lab.hostMachine(name);
         if (sizes.size() > h.disks().size()) {
             throw LabException.insufficient("host " + h.name + " has " + LabModel.count(h.disks().size(), "disk")
@@ -203,9 +207,18 @@ public final class LabHostImages {
             HostDisk d = h.disks().get(i);
             if (d.size() < sizes.get(i)) {
                 throw LabException.insufficient("host " + h.name + " disk " + d.device() + " is " + Sizes.format(d.size())
-                        + ", smaller than the image's disk " + (i + 1) + " (" + Sizes.format(sizes.get(i)) + ")",
+                        + ", smaller than the image's disk " + devices.get(i) + " (" + Sizes.format(sizes.get(i)) + ")",
                         "restore onto a host whose disks are the same size or larger");
             }
+        }
+        Extensions ext = lab.extensions();
+        if (!firmware.isEmpty() && ext.hasFirmware(firmware) && ext.hasFirmware(h.firmware)
+                && !ext.layoutName(firmware).equals(ext.layoutName(h.firmware))) {
+            throw LabException.notAllowed("backup " + image + " is an image of a host with " + firmware
+                    + " firmware, and host " + h.name + " has " + h.firmware + " firmware: the image's boot disk would"
+                    + " not boot there",
+                    "restore it onto a host with " + firmware + " firmware (host create NAME --firmware " + firmware
+                            + ")");
         }
         requireNoRunningVms(h, "a bare-metal restore replaces its disks");
         if (h.state() != HostState.OFF) {

@@ -277,10 +277,15 @@ final class LocalBackups extends RepositoryBackups {
         }
         lab.host(host); // NOT_FOUND before anything else
         List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
+        List<String> devices = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::name).toList();
         BackupRestore[] out = new BackupRestore[1];
         lab.change(m -> {
             LabHostImages hi = m.hostImages();
-            List<DiskImage> targets = hi.restoreTargets(host, sizes);
+            List<DiskImage> targets = hi.restoreTargets(host, b.shortId(), devices, sizes,
+                    b.config().get("firmware") instanceof String f ? f : "");
+            // saved as off before a byte is written: a restore cut short (a killed process) leaves a host that is off
+            // and does not boot (its boot disk's head is written last), not one the lab still lists as running
+            lab.checkpoint();
             Duration started = Duration.ofNanos(m.sim().now());
             List<BackupRestore.RestoredDisk> disks = new ArrayList<>();
             List<String> damaged = new ArrayList<>();
@@ -341,6 +346,7 @@ final class LocalBackups extends RepositoryBackups {
                     + "definition to restore as a VM", "restore it onto a host ({restoreToHost.host}) or to files ({restore.path})");
         }
         List<Long> sizes = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::virtualSize).toList();
+        List<String> devices = b.disks().stream().map(dev.hyperlab.core.backup.BackupDisk::name).toList();
         BackupRestore[] out = new BackupRestore[1];
         lab.change(m -> {
             LabBackups lb = m.backups();

@@ -98,6 +98,42 @@ class KillDuringHostRestoreTest {
         assertThat(unbootable).as("a host killed mid-restore does not boot").isGreaterThanOrEqualTo(3);
     }
 
+    /**
+     * A restore onto a running host powers it off, and the lab says so before the first byte is written: killed in the
+     * middle, the host used to stay listed as running on a half-written disk, and took VMs.
+     */
+    @Test
+    void aRunningHostKilledMidRestoreIsListedOffAndDoesNotBoot() throws Exception {
+        SyscallKill.requireStrace();
+        Path dir = tmp.resolve("running");
+        prepare(dir);
+        try (LocalLab lab = Labs.open(dir.resolve("lab"), 3)) {
+            var spare = lab.host("spare");
+            spare.install(dev.hyperlab.api.lab.HypervisorType.TYPE1);
+            spare.powerOn();
+            spare.waitFor(HostState.RUNNING, Duration.ofMinutes(10));
+        }
+        Path countDir = SyscallKill.copy(dir, tmp.resolve("running-count"));
+        int total = SyscallKill.count(SyscallKill.java(KillDuringHostRestoreChild.class, countDir.toString()),
+                List.of("pwrite64"), tmp.resolve("running-strace.log")).get("pwrite64");
+        // a quarter of the way: past the repository's lock and the boot disk's zeroed head, well before the end
+        boolean finished = SyscallKill.killAt(SyscallKill.java(KillDuringHostRestoreChild.class, dir.toString()),
+                "pwrite64", Math.max(3, total / 4)).finished();
+        assertThat(finished).as("killed inside the restore (" + total + " writes)").isFalse();
+        try (LocalLab lab = Labs.open(dir.resolve("lab"), 3)) {
+            var spare = lab.host("spare");
+            assertThat(spare.state()).as("the lab after the kill").isEqualTo(HostState.OFF);
+            spare.powerOn();
+            try {
+                spare.waitFor(HostState.RUNNING, Duration.ofMinutes(10));
+            } catch (dev.hyperlab.api.lab.LabException e) {
+                // expected: the boot disk's head is written last
+            }
+            assertThat(spare.state()).isEqualTo(HostState.FAILED);
+            assertThat(spare.info().reason()).contains("No bootable device");
+        }
+    }
+
     /** Whether the spare ran after the power-on following the kill (its lab was saved on close). */
     private static boolean lastBooted(Path dir) {
         try (LocalLab lab = Labs.open(dir.resolve("lab"), 3)) {

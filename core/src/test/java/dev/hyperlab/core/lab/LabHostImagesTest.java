@@ -55,6 +55,12 @@ class LabHostImagesTest {
         return lab.timeline(List.of(machine)).stream().filter(p -> p.phase().equals(phase)).toList();
     }
 
+    private static byte[] bytes(Path file, int n) throws java.io.IOException {
+        try (var in = java.nio.file.Files.newInputStream(file)) {
+            return in.readNBytes(n);
+        }
+    }
+
     /**
      * The two disks read the same everywhere either holds data (elsewhere both read as zeros). Holes need not match:
      * a restore onto an existing disk writes the blocks of zeros its data ranges hold, as a real imaging tool does.
@@ -126,7 +132,7 @@ class LabHostImagesTest {
     }
 
     @Test
-    void aSmallerHostAVmBackupAndAnImageAsAVmAreRefusedAndIncrementalFallsBackToFull() {
+    void aSmallerHostAnotherFirmwareAVmBackupAndAnImageAsAVmAreRefusedAndIncrementalFallsBackToFull() throws Exception {
         try (LocalLab lab = Labs.open(tmp.resolve("lab"), 3)) {
             runningHost(lab, "pm1");
             host(lab, "small", Sizes.parse("2GiB"));
@@ -137,8 +143,22 @@ class LabHostImagesTest {
             String id = run.backup().id();
 
             assertThatThrownBy(() -> repo.restoreToHost(id, "small", Wait.DONE)).isInstanceOf(LabException.class)
-                    .hasMessageStartingWith("host small disk disk0 is 2 GiB, smaller than the image's disk 1 (4 GiB)");
+                    .hasMessageStartingWith("host small disk disk0 is 2 GiB, smaller than the image's disk disk0 (4 GiB)");
             assertThat(lab.host("small").state()).as("nothing changed").isEqualTo(HostState.OFF);
+
+            // pm1 boots UEFI (the default): its image would be written onto a BIOS host's disk and then not boot
+            lab.createHost(HostSpec.of("legacy", 8, Sizes.parse("32GiB")).withFirmware("bios")
+                    .withDisks(List.of(new HostDiskSpec(DiskKind.NVME, DISK))));
+            lab.host("legacy").install(HypervisorType.TYPE1);
+            lab.host("legacy").powerOn();
+            lab.host("legacy").waitFor(HostState.RUNNING, Duration.ofMinutes(10));
+            byte[] before = bytes(tmp.resolve("lab/hosts/legacy/disk0.raw"), 1 << 20);
+            assertThatThrownBy(() -> repo.restoreToHost(id, "legacy", Wait.DONE)).isInstanceOf(LabException.class)
+                    .hasMessage("backup " + id.substring(0, 8) + " is an image of a host with uefi firmware, and host"
+                            + " legacy has bios firmware: the image's boot disk would not boot there (restore it onto"
+                            + " a host with uefi firmware (host create NAME --firmware uefi))");
+            assertThat(lab.host("legacy").state()).as("nothing changed").isEqualTo(HostState.RUNNING);
+            assertThat(bytes(tmp.resolve("lab/hosts/legacy/disk0.raw"), 1 << 20)).isEqualTo(before);
             assertThatThrownBy(() -> repo.restoreAsVm(id, "copy", "pm1")).isInstanceOf(LabException.class)
                     .hasMessageContaining("is a physical host's image");
 

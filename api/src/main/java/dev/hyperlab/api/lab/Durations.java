@@ -86,7 +86,9 @@ public final class Durations {
 
     /**
      * Formats a duration for people: {@code 1h 2m}, {@code 1m 32s}, {@code 4.25s}, {@code 180ms}, {@code 35us}.
-     * Two significant parts at most, so a column of durations stays readable.
+     * Two significant parts at most, so a column of durations stays readable. The last part shown is rounded to the
+     * nearest (76.8 s is {@code 1m 17s}, 59.96 s is {@code 1m 0s}), so a sum of figures printed beside each other is
+     * never shown short by a second.
      */
     public static String format(Duration d) {
         long n = d.toNanos();
@@ -96,23 +98,38 @@ public final class Durations {
         if (n < 1_000L) {
             return n + "ns";
         }
+        // each unit's figure rounds; one that rounds up to the next unit's first value is shown in that unit
         if (n < 1_000_000L) {
-            return trim(n / 1_000.0) + "us";
+            String t = trim(n / 1_000.0);
+            if (!t.equals("1000")) {
+                return t + "us";
+            }
+            n = 1_000_000L;
         }
         if (n < 1_000_000_000L) {
-            return trim(n / 1_000_000.0) + "ms";
+            String t = trim(n / 1_000_000.0);
+            if (!t.equals("1000")) {
+                return t + "ms";
+            }
+            n = 1_000_000_000L;
         }
         if (n < 60_000_000_000L) {
-            return trim(n / 1_000_000_000.0) + "s";
+            String t = trim(n / 1_000_000_000.0);
+            if (!t.equals("60")) {
+                return t + "s";
+            }
+            n = 60_000_000_000L;
         }
-        long s = n / 1_000_000_000L;
+        long s = n / 1_000_000_000L + (n % 1_000_000_000L >= 500_000_000L ? 1 : 0);
         if (s < 3600) {
             return (s / 60) + "m " + (s % 60) + "s";
         }
-        if (s < 86400) {
-            return (s / 3600) + "h " + (s % 3600 / 60) + "m";
+        long m = n / 60_000_000_000L + (n % 60_000_000_000L >= 30_000_000_000L ? 1 : 0);
+        if (m < 1440) {
+            return (m / 60) + "h " + (m % 60) + "m";
         }
-        return (s / 86400) + "d " + (s % 86400 / 3600) + "h";
+        long h = n / 3_600_000_000_000L + (n % 3_600_000_000_000L >= 1_800_000_000_000L ? 1 : 0);
+        return (h / 24) + "d " + (h % 24) + "h";
     }
 
     /** Lab time in seconds as JSON gives it (a number with up to nanosecond precision). */

@@ -589,7 +589,8 @@ public final class BackupRepository {
     /**
      * Backs up files of this machine: {@code paths} (relative to {@code cwd} unless absolute; {@code \xNN} stands for a
      * byte) and everything below them, except what an {@code excludes} pattern ({@link PathPattern}) matches. The
-     * newest file backup of {@code host} is the parent: files it holds unchanged are not read again. With
+     * newest file backup of {@code host} with the same paths (else the newest of any paths) is the parent: files it
+     * holds unchanged are not read again. With
      * {@code dryRun} nothing is read or written: the result says what a backup would read.
      *
      * @param host the machine's name: the backup's source, which groups its backups for prune and parents
@@ -609,7 +610,8 @@ public final class BackupRepository {
      * Backs up files of another file tree than this machine's: {@code paths} (absolute) of {@code files}, a lab host's
      * file systems as its disk images hold them. As {@link #backupFiles(String, List, String, List, long, long,
      * boolean)}, and the backup's configuration is {@code config} (what it is of: its {@code kind} and host); the
-     * parent is the newest file backup of the same {@code host} and {@code kind}. {@code time} is the lab's.
+     * parent is the newest file backup of the same {@code host} and {@code kind}, of the same paths where there is
+     * one. {@code time} is the lab's.
      */
     public FileBackupResult backupFiles(String host, FileSource files, List<String> paths, List<String> excludes,
             Map<String, Object> config, long time, boolean dryRun) throws IOException {
@@ -641,13 +643,25 @@ public final class BackupRepository {
                 warnings.add(d + " (its blobs are stored again; run check)");
             }
             List<Manifests.Loaded> all = Manifests.loadAll(backend, cipher, warnings, new ArrayList<>());
+            // the parent: the newest of the host's file backups of the same paths, as restic picks it (one of other
+            // paths holds none of these files where the walk looks for them: backing up /etc and /home in turn read
+            // both whole every time); without one, the newest of any paths, which may share some
             Manifests.Loaded parent = null;
+            Manifests.Loaded samePaths = null;
             for (Manifests.Loaded l : all) {
                 if (l.manifest().files() != null && l.manifest().source().equals(host)
-                        && java.util.Objects.equals(l.manifest().config().get("kind"), config.get("kind"))
-                        && (parent == null || l.manifest().files().time() >= parent.manifest().files().time())) {
-                    parent = l;
+                        && java.util.Objects.equals(l.manifest().config().get("kind"), config.get("kind"))) {
+                    if (parent == null || l.manifest().files().time() >= parent.manifest().files().time()) {
+                        parent = l;
+                    }
+                    if (l.manifest().files().paths().equals(selection.paths()) && (samePaths == null
+                            || l.manifest().files().time() >= samePaths.manifest().files().time())) {
+                        samePaths = l;
+                    }
                 }
+            }
+            if (samePaths != null) {
+                parent = samePaths;
             }
             try (BlobCodec codec = new BlobCodec(cipher, this.config.compressionLevel());
                     BackupPipeline pipeline = dryRun ? null

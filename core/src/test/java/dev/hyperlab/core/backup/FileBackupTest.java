@@ -270,6 +270,33 @@ class FileBackupTest {
         }
     }
 
+    /**
+     * Two path sets backed up in turn (/etc nightly, /home hourly) each take their own last backup as parent, as
+     * restic picks one: with the host's newest backup of any paths as parent, every run read everything again.
+     */
+    @Test
+    void theParentIsTheNewestBackupOfTheSamePaths() throws IOException {
+        Path a = Files.createDirectories(tmp.resolve("sets/a"));
+        Path b = Files.createDirectories(tmp.resolve("sets/b"));
+        Files.write(a.resolve("fa"), new byte[300_000]);
+        Files.writeString(b.resolve("fb"), "b".repeat(200_000));
+        BackupRepository repo = repo(false);
+        FileBackupResult a1 = backup(repo, a);
+        FileBackupResult b1 = backup(repo, b);
+        FileBackupResult a2 = backup(repo, a);
+        FileBackupResult b2 = backup(repo, b);
+        assertThat(a2.backup().parents()).containsExactly(a1.backup().id());
+        assertThat(b2.backup().parents()).containsExactly(b1.backup().id());
+        assertThat(a2.bytesRead()).isZero();
+        assertThat(b2.bytesRead()).isZero();
+        assertThat(b2.backup().files().unchangedFiles()).isEqualTo(1);
+
+        // paths never backed up before: the newest backup of any paths is the parent (it may share some)
+        FileBackupResult both = repo.backupFiles("host1", List.of(a.toString(), b.toString()), "/", List.of(), 0,
+                time += 1_000_000_000L, false);
+        assertThat(both.backup().parents()).containsExactly(b2.backup().id());
+    }
+
     @Test
     void secondBackupReadsOnlyWhatChangedAndRestoresTheNewState() throws IOException {
         Path src = sampleTree();

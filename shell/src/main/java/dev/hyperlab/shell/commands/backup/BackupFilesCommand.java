@@ -21,8 +21,9 @@ import picocli.CommandLine.Parameters;
         + "repository, as restic and borg do: permissions, owners, times, symbolic links, hard links, sparse files "
         + "and extended attributes are kept, contents are cut into content-defined chunks stored once (shared with "
         + "the VM backups' blobs). Paths are recreated as they are: backup files /etc holds /etc/...",
-        "Incremental: the host's previous file backup is the parent, and a file whose size, modification and change "
-                + "times and inode are unchanged since is not read again.",
+        "Incremental: the host's newest file backup of the same paths (else of any paths) is the parent, as restic "
+                + "picks it, and a file whose size, modification and change times and inode are unchanged since is not "
+                + "read again.",
         "Files that vanish or cannot be read (permission denied) are left out with a warning; files that change "
                 + "while read are kept as read, with a warning. When something was left out the backup is still "
                 + "made and the command ends with exit status 3 in batch mode (as restic). Takes no lab time.",

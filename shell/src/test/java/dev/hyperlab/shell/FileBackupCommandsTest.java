@@ -19,6 +19,38 @@ class FileBackupCommandsTest {
     @TempDir
     Path tmp;
 
+    /**
+     * A backup that could not read a file is made, says so, lets the rest of the line run, and ends the batch run with
+     * restic's status 3 (it ended the run with 1 at the backup, so nothing after it ran and scripts could not tell a
+     * made backup from a failed one).
+     */
+    @Test
+    void aBackupThatLeftAFileOutLetsTheLineGoOnAndEndsWithStatus3() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("left/src"));
+        Files.writeString(src.resolve("ok"), "ok");
+        Path secret = Files.writeString(src.resolve("secret"), "s");
+        Files.setPosixFilePermissions(secret, java.util.Set.of());
+        // root reads any file: the child drops the capabilities that let it (as FileBackupProcessTest does)
+        boolean root = ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        org.junit.jupiter.api.Assumptions.assumeTrue(!root || Files.isExecutable(Path.of("/usr/bin/setpriv")),
+                "setpriv is missing");
+        java.util.List<String> wrapper = root
+                ? java.util.List.of("setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-all")
+                : java.util.List.of();
+        Path repo = tmp.resolve("left/repo");
+        ShellProcess.Run r = ShellProcess.runUnder(wrapper, tmp, java.util.List.of(), java.util.Map.of(), null,
+                "--lab", tmp.resolve("left/lab").toString(), "-c", "backup init " + repo + "; backup files " + src
+                        + " --repo " + repo + "; backup list --repo " + repo);
+        assertThat(r.out()).contains("warning: " + secret + ": permission denied; skipped");
+        assertThat(r.out()).as("backup list ran after it").containsPattern("(?m)^[0-9a-f]{8} .*files");
+        assertThat(r.status()).as(r.err()).isEqualTo(3);
+
+        ShellProcess.Run failing = ShellProcess.runUnder(wrapper, tmp, java.util.List.of(), java.util.Map.of(), null,
+                "--lab", tmp.resolve("left/lab").toString(), "-c", "backup files " + src + " --repo " + repo
+                        + "; backup ls nosuch --repo " + repo);
+        assertThat(failing.status()).as("an error after an incomplete backup still ends the run with 1").isEqualTo(1);
+    }
+
     private Path sample() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src/etc"));
         Files.writeString(src.resolve("hosts"), "127.0.0.1 localhost\n");

@@ -55,7 +55,18 @@ final class ShellProcess {
 
     /** {@link #runWith}, the JVM started with {@code jvmOptions} too (as HYPERLAB_JAVA_OPTS gives them). */
     static Run runJvm(Path home, List<String> jvmOptions, Map<String, String> env, String stdin, String... args) {
-        ProcessBuilder pb = new ProcessBuilder(command(jvmOptions, args));
+        return runUnder(List.of(), home, jvmOptions, env, stdin, args);
+    }
+
+    /**
+     * {@link #runJvm}, the java command run by {@code wrapper} (a command that runs the rest of its arguments, such as
+     * setpriv dropping root's powers over file permissions).
+     */
+    static Run runUnder(List<String> wrapper, Path home, List<String> jvmOptions, Map<String, String> env,
+            String stdin, String... args) {
+        List<String> cmd = new ArrayList<>(wrapper);
+        cmd.addAll(command(jvmOptions, args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         environment(pb.environment(), home);
         pb.environment().putAll(env);
         pb.directory(home.toFile());

@@ -11,7 +11,8 @@ import java.io.Reader;
 
 /**
  * The batch modes ({@code -c}, a command file, piped stdin): commands run in order with no prompt and no colour;
- * the first error is printed on stderr and ends the run with status 1. A file or stdin is read line by line (a
+ * the first error is printed on stderr and ends the run with status 1; a run whose commands all succeeded ends with 0,
+ * or 3 when one of them left something out ({@link ShellContext#markIncomplete}). A file or stdin is read line by line (a
  * command may go on over the next lines with a trailing backslash or an open quote), so piped commands run as they
  * arrive.
  */
@@ -20,7 +21,7 @@ public final class Batch {
 
     /** Runs {@code text} ({@code ;} or newlines between commands); the exit status. */
     public static int run(ShellContext ctx, String text) {
-        return new Dispatcher(ctx).runText(text) ? 0 : 1;
+        return new Dispatcher(ctx).runText(text) ? ctx.successStatus() : 1;
     }
 
     /**
@@ -48,11 +49,11 @@ public final class Batch {
             }
             pending.setLength(0);
             if (ctx.exitRequested()) {
-                return 0;
+                return ctx.successStatus();
             }
         }
         return pending.isEmpty() || pending.toString().isBlank()
-                || dispatcher.runText(pending.toString(), source + ":" + start) ? 0 : 1;
+                || dispatcher.runText(pending.toString(), source + ":" + start) ? ctx.successStatus() : 1;
     }
 
     /**

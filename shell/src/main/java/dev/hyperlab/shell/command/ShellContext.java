@@ -45,6 +45,8 @@ public final class ShellContext implements AutoCloseable {
     private boolean unattended;
     private volatile java.util.function.UnaryOperator<String> passwordReader;
     private int status;
+    /** Whether a command of this run did its work but left something out (a backup that skipped unreadable files). */
+    private boolean incomplete;
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
     private final CopyOnWriteArrayList<Runnable> cancelHooks = new CopyOnWriteArrayList<>();
 
@@ -220,6 +222,23 @@ public final class ShellContext implements AutoCloseable {
     /** Set by the dispatcher after each command ({@code hyperlab run} exits with it). */
     public void status(int value) {
         status = value;
+    }
+
+    /**
+     * Marks this run incomplete: a command did its work but left something out, and said what on stdout. The run goes
+     * on; a batch run then ends with {@link #INCOMPLETE} rather than 0, as restic ends with 3 when a backup could not
+     * read some files.
+     */
+    public void markIncomplete() {
+        incomplete = true;
+    }
+
+    /** Exit status of a batch run that succeeded but left something out (see {@link #markIncomplete}). */
+    public static final int INCOMPLETE = 3;
+
+    /** The exit status of a batch run whose commands all succeeded: 0, or {@link #INCOMPLETE}. */
+    public int successStatus() {
+        return incomplete ? INCOMPLETE : 0;
     }
 
     /** Forgets a cancel request nobody took (the command ended first). */

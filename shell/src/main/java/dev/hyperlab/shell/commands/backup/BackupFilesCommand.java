@@ -26,12 +26,11 @@ import picocli.CommandLine.Parameters;
                 + "read again.",
         "Files that vanish or cannot be read (permission denied) are left out with a warning; files that change "
                 + "while read are kept as read, with a warning. When something was left out the backup is still "
-                + "made and the command ends with exit status 3 in batch mode (as restic). Takes no lab time.",
+                + "made, the commands after it run, and a batch run (-c, a command file) ends with exit status 3 (as "
+                + "restic). Takes no lab time.",
         "A pattern is matched against each entry's absolute path: * (within a name), ?, [a-z], ** (any names); "
                 + "/var/cache/** is anchored at the root, *.tmp matches at every depth; \\xNN stands for a byte."})
 final class BackupFilesCommand extends ChangeCommand {
-    /** Exit status when the backup was made but left something out: restic's. */
-    static final int INCOMPLETE = 3;
 
     @Parameters(paramLabel = "PATH", arity = "1..*", description = "Files or directories to back up.")
     List<String> paths = new ArrayList<>();
@@ -103,6 +102,9 @@ final class BackupFilesCommand extends ChangeCommand {
                     + Sizes.format(done.bytesRead()) + ", added " + Sizes.format(b.bytesAdded()));
         }
         done.warnings().forEach(w -> out().println("warning: " + w));
+        if (!dryRun && done.leftOut() > 0) {
+            ctx.markIncomplete(); // the backup is made; the line goes on, and a batch run ends with status 3
+        }
     }
 
     /** What a file backup holds, and how much of it was new, changed or unchanged. */
@@ -112,10 +114,6 @@ final class BackupFilesCommand extends ChangeCommand {
                 + "; " + f.newFiles() + " new, " + f.changedFiles() + " changed, " + f.unchangedFiles() + " unchanged";
     }
 
-    @Override
-    protected int status() {
-        return done != null && done.leftOut() > 0 ? INCOMPLETE : 0;
-    }
 
     @Override
     protected boolean settles() {

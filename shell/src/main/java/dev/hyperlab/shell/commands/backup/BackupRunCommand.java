@@ -138,11 +138,9 @@ final class BackupRunCommand extends ChangeCommand {
                 + " (timeline " + vm + ")");
         copied.mounts().forEach(m -> out().println("  " + m));
         copied.warnings().forEach(w -> out().println("warning: " + w));
-    }
-
-    @Override
-    protected int status() {
-        return copied != null && copied.leftOut() > 0 ? BackupFilesCommand.INCOMPLETE : 0;
+        if (!dryRun && copied.leftOut() > 0) {
+            ctx.markIncomplete(); // made, with files left out: a batch run ends with status 3, as for backup files
+        }
     }
 
     @Override

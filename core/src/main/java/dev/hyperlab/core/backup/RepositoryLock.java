@@ -112,7 +112,13 @@ final class RepositoryLock implements AutoCloseable {
         json.put("time", time);
         byte[] content = Json.write(json);
         String name = json.get("pid") + "-" + ObjectId.sha256(content).shortHex();
-        backend.save(FileKind.LOCK, name, content);
+        try {
+            backend.save(FileKind.LOCK, name, content);
+        } catch (java.nio.file.AccessDeniedException e) {
+            // the JDK's message is the file's path alone
+            throw new RepositoryException("cannot lock the repository: permission denied writing " + e.getFile()
+                    + " (a backup, restore or check needs write access to the repository's locks/ and tmp/)", e);
+        }
         return name;
     }
 

@@ -395,7 +395,7 @@ public abstract class RepositoryBackups implements Backups {
             r = dryRun() ? repo().planRestoreFiles(id, target.toString(), inc)
                     : repo().restoreFiles(id, target.toString(), inc, overwrite);
         } catch (IOException e) {
-            throw failed("restore of backup " + id, e);
+            throw failed("restore of backup " + (id.matches("[0-9a-f]{64}") ? id.substring(0, 8) : id), e);
         }
         List<String> warnings = dryRun() ? List.of("dry run: nothing written") : r.warnings();
         return new FileRestore(r.backupId(), r.target(), r.files(), r.directories(), r.others(), r.links(),
@@ -452,7 +452,22 @@ public abstract class RepositoryBackups implements Backups {
                     : LabException.Kind.IO;
             return new LabException(kind, msg, "", e);
         }
-        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return new LabException(LabException.Kind.IO, (what.isEmpty() ? "" : what + " failed: ") + why, "", e);
+        return new LabException(LabException.Kind.IO, (what.isEmpty() ? "" : what + " failed: ") + why(e), "", e);
+    }
+
+    /** What went wrong: the JDK's file exceptions name only the file unless the system gave a reason. */
+    static String why(IOException e) {
+        if (e instanceof java.nio.file.FileSystemException f && f.getReason() == null) {
+            String what = switch (f) {
+                case java.nio.file.AccessDeniedException x -> "permission denied";
+                case java.nio.file.NoSuchFileException x -> "no such file or directory";
+                case java.nio.file.FileAlreadyExistsException x -> "already exists";
+                case java.nio.file.DirectoryNotEmptyException x -> "directory not empty";
+                case java.nio.file.NotDirectoryException x -> "not a directory";
+                default -> f.getClass().getSimpleName();
+            };
+            return (f.getFile() == null ? "" : f.getFile() + ": ") + what;
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 }

@@ -193,6 +193,24 @@ public final class BackupRepository {
     }
 
     /** The index, from the files read ahead of the lock where {@link #openAhead} read them (taken once). */
+    /**
+     * The index for reading a file backup's trees and data: when an index file is damaged, the headers of the packs no
+     * readable index file lists are read too, as a disk restore and check do, so what those packs hold is found
+     * (without it, ls and restore said "blob ... is missing: no index lists it" while check said all was restorable).
+     * {@code notes} gets a line when packs were found that way.
+     */
+    private RepositoryIndex loadIndexForReading(List<String> notes) throws IOException {
+        RepositoryIndex index = loadIndex();
+        if (!index.damaged().isEmpty()) {
+            List<ObjectId> found = index.recoverFromPacks(backend, cipher, new ArrayList<>());
+            if (!found.isEmpty()) {
+                notes.add(found.size() + (found.size() == 1 ? " pack" : " packs") + " no readable index file lists"
+                        + " were read directly (an index file is damaged: backup prune writes a new index)");
+            }
+        }
+        return index;
+    }
+
     private RepositoryIndex loadIndex() throws IOException {
         CompletableFuture<RepositoryIndex.Ahead> ahead = indexAhead.getAndSet(null);
         RepositoryIndex.Ahead read = RepositoryIndex.Ahead.NONE;
@@ -710,7 +728,7 @@ public final class BackupRepository {
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.FileSet files = fileSet(backup);
-            RepositoryIndex index = loadIndex();
+            RepositoryIndex index = loadIndexForReading(new ArrayList<>());
             Trees trees = new Trees(index, new BlobReader(backend, index, codec));
             List<byte[]> names = FileListings.names(path);
             List<FileListing> out = new ArrayList<>();
@@ -732,7 +750,7 @@ public final class BackupRepository {
             Manifests.Loaded to = Manifests.load(backend, cipher, resolve(toId));
             ObjectId a = fileSet(from).tree();
             ObjectId b = fileSet(to).tree();
-            RepositoryIndex index = loadIndex();
+            RepositoryIndex index = loadIndexForReading(new ArrayList<>());
             return FileDiffs.diff(new Trees(index, new BlobReader(backend, index, codec))::load, from.id(), a, to.id(),
                     b);
         }
@@ -779,7 +797,8 @@ public final class BackupRepository {
                 HostFs fs = HostFs.open()) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.FileSet files = fileSet(backup);
-            RepositoryIndex index = loadIndex();
+            List<String> notes = new ArrayList<>(lock.removedStale());
+            RepositoryIndex index = loadIndexForReading(notes);
             BlobReader reader = new BlobReader(backend, index, codec);
             Trees trees = new Trees(index, reader);
             trees.load(files.tree()); // a backup whose root cannot be read creates nothing
@@ -787,10 +806,10 @@ public final class BackupRepository {
             try {
                 FileRestoreResult r = new FileRestorer(fs, index, reader, trees, patterns, overwrite)
                         .restore(backup.id(), files.tree(), fd, target);
-                if (lock.removedStale().isEmpty()) {
+                if (notes.isEmpty()) {
                     return r;
                 }
-                List<String> w = new ArrayList<>(lock.removedStale());
+                List<String> w = new ArrayList<>(notes);
                 w.addAll(r.warnings());
                 return new FileRestoreResult(r.backupId(), r.target(), r.files(), r.directories(), r.others(),
                         r.links(), r.bytesWritten(), r.damaged(), w);
@@ -811,7 +830,7 @@ public final class BackupRepository {
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             Manifests.Loaded backup = Manifests.load(backend, cipher, resolve(idOrPrefix));
             Manifest.FileSet files = fileSet(backup);
-            RepositoryIndex index = loadIndex();
+            RepositoryIndex index = loadIndexForReading(new ArrayList<>());
             Trees trees = new Trees(index, new BlobReader(backend, index, codec));
             long[] counts = new long[4];
             FileListings.count(trees, files.tree(), new ArrayList<>(), patterns, patterns.isEmpty(), counts);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -103,6 +104,18 @@ class BackupCommandsTest {
             assertThat(restore.ok()).isFalse();
             assertThat(restore.out()).contains("damaged: disk disk0 bytes ");
             assertThat(restore.err()).startsWith("error: restore of " + id + " is incomplete: ");
+
+            // the hint is a way out that works: a new backup alone finds the damaged blob in the index and skips it
+            List<String> damaged = new java.util.ArrayList<>();
+            shell.run("backup check --read-data --json" + repo).json().get("damagedBackups")
+                    .forEach(n -> damaged.add(n.asText().substring(0, 8)));
+            assertThat(damaged).contains(id);
+            assertThat(check.err()).contains(" cannot be restored completely: " + String.join(", ", damaged)
+                    + " (restore what is intact; then backup forget " + String.join(" ", damaged) + " --prune drops the"
+                    + " damaged data, and the next backup stores it again)");
+            shell.ok("backup forget " + String.join(" ", damaged) + " --prune" + repo);
+            shell.ok("backup run web1 --strategy full" + repo);
+            assertThat(shell.run("backup check --read-data" + repo).ok()).isTrue();
         }
     }
 

@@ -7,6 +7,7 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ReadCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.error.ShellException;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,9 +44,16 @@ final class BackupCheckCommand extends ReadCommand<BackupCheck> {
     @Override
     protected void conclude(BackupCheck c) {
         if (!c.ok()) {
+            // A new backup does not store the damaged data again by itself: the index still lists it, so a backup
+            // of the same files finds it there. Forgetting the backups that use it and pruning drops it; then it is
+            // stored again (restic's advice is the same: repair or forget, then back up).
+            List<String> ids = c.damagedBackups().stream().map(id -> id.length() > 8 ? id.substring(0, 8) : id).toList();
+            String named = ids.isEmpty() ? "" : ": " + String.join(", ", ids);
             throw new ShellException(c.repository() + " is damaged: " + Plural.of(c.errors().size(), "error") + ", "
-                    + Plural.of(c.damagedBackups().size(), "backup") + " cannot be restored completely",
-                    "restore what is intact; a new backup stores the missing data again");
+                    + Plural.of(c.damagedBackups().size(), "backup") + " cannot be restored completely" + named,
+                    ids.isEmpty() ? "backup prune rewrites what it can"
+                            : "restore what is intact; then backup forget " + String.join(" ", ids)
+                            + " --prune drops the damaged data, and the next backup stores it again");
         }
     }
 }

@@ -312,6 +312,10 @@ final class LocalBackups extends RepositoryBackups {
                     if (!r.complete()) {
                         break; // the disks before it keep their first MiB zero: the host does not boot half restored
                     }
+                    if (targets.get(i).virtualSize() > d.virtualSize()) {
+                        // a larger replacement disk: its GPT's backup belongs in its last sector, as sgdisk -e puts it
+                        dev.hyperlab.core.storage.layout.GptGrow.moveBackupToEnd(targets.get(i));
+                    }
                 }
             } catch (IOException e) {
                 throw failed("bare-metal restore of backup " + b.shortId() + " to host " + host

@@ -131,6 +131,29 @@ class LabHostImagesTest {
         assertSameBytes(tmp.resolve("lab/hosts/pm1/disk0.raw"), tmp.resolve("lab/hosts/spare/disk0.raw"));
     }
 
+    /**
+     * Onto a larger disk the image's backup GPT would sit where the smaller disk ended, which sgdisk -v reports as a
+     * problem; the restore moves it to the last sector, as sgdisk -e does, and the host boots.
+     */
+    @Test
+    void aRestoreOntoALargerDiskMovesTheBackupGptToItsEnd() throws Exception {
+        dev.hyperlab.core.storage.QemuImg.requireTool("sgdisk");
+        try (LocalLab lab = Labs.open(tmp.resolve("lab"), 3)) {
+            runningHost(lab, "pm1");
+            host(lab, "big", 2 * DISK);
+            Backups repo = lab.initBackups(tmp.resolve("repo").toString(), "");
+            String id = repo.image("pm1", "full").backup().id();
+            BackupRestore r = repo.restoreToHost(id, "big", Wait.DONE);
+            assertThat(r.complete()).isTrue();
+            assertThat(lab.host("big").state()).isEqualTo(HostState.RUNNING);
+        }
+        Path big = tmp.resolve("lab/hosts/big/disk0.raw");
+        var v = dev.hyperlab.core.storage.QemuImg.tool("sgdisk", "-v", big.toString()).ok();
+        assertThat(v.out()).contains("No problems found");
+        var p = dev.hyperlab.core.storage.QemuImg.tool("sgdisk", "-p", big.toString()).ok();
+        assertThat(p.out()).contains("last usable sector is " + (2 * DISK / 512 - 34));
+    }
+
     @Test
     void aSmallerHostAnotherFirmwareAVmBackupAndAnImageAsAVmAreRefusedAndIncrementalFallsBackToFull() throws Exception {
         try (LocalLab lab = Labs.open(tmp.resolve("lab"), 3)) {

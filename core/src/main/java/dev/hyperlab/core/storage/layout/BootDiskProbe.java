@@ -184,7 +184,19 @@ public final class BootDiskProbe {
         }
     }
 
-    private static Guid readGpt(DiskImage disk, long lba, List<GptPartition> out) throws IOException {
+    /** A GPT header's sector and its partition entry array, both checked against their CRC32s. */
+    record RawGpt(ByteBuffer header, ByteBuffer entries) {
+        long alternateLba() {
+            return header.getLong(32);
+        }
+
+        long entriesLba() {
+            return header.getLong(72);
+        }
+    }
+
+    /** The GPT header at {@code lba} and its entries, every field bounded before use (the disk may be hostile). */
+    static RawGpt readRawGpt(DiskImage disk, long lba) throws IOException {
         String where = disk.path() + ": GPT header at LBA " + lba;
         ByteBuffer h = sector(disk, lba);
         if (!"EFI PART".equals(new String(h.array(), 0, 8, StandardCharsets.US_ASCII))) throw new ImageException(where + " is missing");
@@ -210,7 +222,14 @@ public final class BootDiskProbe {
         crc.reset();
         crc.update(entries.array());
         if ((int) crc.getValue() != h.getInt(88)) throw new ImageException(where + ": partition entries fail their CRC32");
-        entries.clear();
+        return new RawGpt(h, entries.clear());
+    }
+
+    private static Guid readGpt(DiskImage disk, long lba, List<GptPartition> out) throws IOException {
+        RawGpt raw = readRawGpt(disk, lba);
+        ByteBuffer entries = raw.entries();
+        int count = raw.header().getInt(80);
+        int entrySize = raw.header().getInt(84);
         for (int i = 0; i < count; i++) {
             int at = i * entrySize;
             Guid type = Guid.read(entries, at);
@@ -219,6 +238,6 @@ public final class BootDiskProbe {
             out.add(new GptPartition(i, type, Guid.read(entries, at + 16), entries.getLong(at + 32), entries.getLong(at + 40),
                     entries.getLong(at + 48), name));
         }
-        return Guid.read(h, 56);
+        return Guid.read(raw.header(), 56);
     }
 }

@@ -97,7 +97,9 @@ class QemuBackendTest {
                 assertThat(p.get("start").asDouble()).isGreaterThanOrEqualTo(last);
                 last = p.get("start").asDouble();
             }
-            assertThat(phases).containsSubsequence("vmm/start", "vmm/qmp", "firmware/seabios", "firmware/boot-device",
+            // the guest is not held for QMP: under load its firmware may print before the QMP handshake ends
+            assertThat(phases).contains("vmm/qmp");
+            assertThat(phases).containsSubsequence("vmm/start", "firmware/seabios", "firmware/boot-device",
                     "bootloader", "kernel", "init/init", "init/drivers");
             assertThat(sh.ok("vm console g1 --no-follow")).contains("Linux version").contains("hyperlab-guest: ready");
             assertThat(read("vms/g1/console.log")).contains("Linux version");

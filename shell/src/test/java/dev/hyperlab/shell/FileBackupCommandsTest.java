@@ -51,6 +51,27 @@ class FileBackupCommandsTest {
         assertThat(failing.status()).as("an error after an incomplete backup still ends the run with 1").isEqualTo(1);
     }
 
+    /** A file that --overwrite could not restore (a directory in its place) is named, counted, and ends with 3. */
+    @Test
+    void aRestoreThatLeftAFileAsItWasEndsWithStatus3() throws Exception {
+        Path src = Files.createDirectories(tmp.resolve("ow/src"));
+        Files.writeString(src.resolve("plain.txt"), "plain");
+        Files.writeString(src.resolve("other.txt"), "other");
+        Path repo = tmp.resolve("ow/repo");
+        Path lab = tmp.resolve("ow/lab");
+        Path target = tmp.resolve("ow/target");
+        Files.createDirectories(Path.of(target + src.toString(), "plain.txt")); // a directory where the file goes
+        ShellProcess.Run r = ShellProcess.run(tmp, null, "--lab", lab.toString(), "-c", "backup init " + repo
+                + "; backup files " + src + " --repo " + repo + "; backup restore latest --to " + target
+                + " --overwrite --repo " + repo + "; js lab.backups('" + repo + "', '').restoreFiles('latest', '"
+                + target + "', [], true).leftOut");
+        assertThat(r.out()).contains("warning: " + src + "/plain.txt is a directory in the target, left as it is (the"
+                + " backup has a file there)");
+        assertThat(r.out().strip()).as("the facade counts it").endsWith("1");
+        assertThat(Files.readString(Path.of(target + src.toString(), "other.txt"))).isEqualTo("other");
+        assertThat(r.status()).as(r.err()).isEqualTo(3);
+    }
+
     private Path sample() throws Exception {
         Path src = Files.createDirectories(tmp.resolve("src/etc"));
         Files.writeString(src.resolve("hosts"), "127.0.0.1 localhost\n");

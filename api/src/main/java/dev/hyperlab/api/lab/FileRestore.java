@@ -22,13 +22,15 @@ import org.apiguardian.api.API;
  * @param others symbolic links, FIFOs, sockets and device files created
  * @param links hard links made (names of a file already restored)
  * @param bytesWritten data bytes written (holes stay holes)
+ * @param leftOut entries of the backup not restored: with overwrite, a directory in the way of a file or link (left
+ *     as it is); without root, device files; each named in {@code warnings}
  * @param damaged one line per range that could not be restored: path, bytes and why
  * @param warnings what was restored other than it was backed up: owners without root, extended attributes the
  *     target's file system refuses, entries in the way
  */
 @API(status = EXPERIMENTAL, since = "0.2")
 public record FileRestore(String backupId, String directory, long files, long directories, long others, long links,
-        long bytesWritten, List<String> damaged, List<String> warnings) {
+        long bytesWritten, long leftOut, List<String> damaged, List<String> warnings) {
 
     /** Copies the lists. */
     public FileRestore {

@@ -812,7 +812,7 @@ public final class BackupRepository {
                 List<String> w = new ArrayList<>(notes);
                 w.addAll(r.warnings());
                 return new FileRestoreResult(r.backupId(), r.target(), r.files(), r.directories(), r.others(),
-                        r.links(), r.bytesWritten(), r.damaged(), w);
+                        r.links(), r.bytesWritten(), r.leftOut(), r.damaged(), w);
             } finally {
                 fs.close(fd);
             }
@@ -834,7 +834,7 @@ public final class BackupRepository {
             Trees trees = new Trees(index, new BlobReader(backend, index, codec));
             long[] counts = new long[4];
             FileListings.count(trees, files.tree(), new ArrayList<>(), patterns, patterns.isEmpty(), counts);
-            return new FileRestoreResult(backup.id(), target, counts[0], counts[1], counts[2], 0, counts[3],
+            return new FileRestoreResult(backup.id(), target, counts[0], counts[1], counts[2], 0, counts[3], 0,
                     List.of(), List.of());
         }
     }

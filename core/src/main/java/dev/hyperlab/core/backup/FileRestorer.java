@@ -229,8 +229,8 @@ final class FileRestorer {
             dmg = new ArrayList<>(damaged);
         }
         dmg.sort(null);
-        return new FileRestoreResult(backupId, shown, files.get(), directories, others, links, bytesWritten.get(), dmg,
-                warnings);
+        return new FileRestoreResult(backupId, shown, files.get(), directories, others, links, bytesWritten.get(),
+                leftOut, dmg, warnings);
     }
 
     // ---- the walk -------------------------------------------------------------------------------------------------
@@ -512,6 +512,7 @@ final class FileRestorer {
         } catch (PosixException x) {
             if (x.denied() && e.type() != FileType.SYMLINK) {
                 refuse(kind(e.type()) + "s were not restored: creating them needs root");
+                leftOut();
                 return;
             }
             throw new IOException(where() + ": " + x.reason(), x);
@@ -562,6 +563,7 @@ final class FileRestorer {
         if (st.type() == FileType.DIRECTORY) {
             refuse(where.get() + " is a directory in the target, left as it is (the backup has a " + kind(e.type())
                     + " there)");
+            leftOut();
             return -1;
         }
         with.unlink(dir, e.name(), false, "unlink");
@@ -834,6 +836,13 @@ final class FileRestorer {
         int dot = name.indexOf('.');
         refuse("extended attributes " + (dot > 0 ? name.substring(0, dot) : name) + ".* were not restored: "
                 + p.reason());
+    }
+
+    /** Entries of the backup not restored (see {@link FileRestoreResult#leftOut}). */
+    private long leftOut;
+
+    private synchronized void leftOut() {
+        leftOut++;
     }
 
     private synchronized void refuse(String what) {

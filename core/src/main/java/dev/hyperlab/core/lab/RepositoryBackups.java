@@ -399,7 +399,7 @@ public abstract class RepositoryBackups implements Backups {
         }
         List<String> warnings = dryRun() ? List.of("dry run: nothing written") : r.warnings();
         return new FileRestore(r.backupId(), r.target(), r.files(), r.directories(), r.others(), r.links(),
-                r.bytesWritten(), r.damaged(), warnings);
+                r.bytesWritten(), r.leftOut(), r.damaged(), warnings);
     }
 
     // ---- copy -----------------------------------------------------------------------------------------------------

@@ -33,7 +33,8 @@ import picocli.CommandLine.Parameters;
         + "the boot; their sum is the recovery time. It waits for the boot unless given --no-wait.",
         "The VM goes on --host, else the original host if it runs, else the first running host with room.",
         "A file backup (backup files) is restored --to DIR, a new or empty directory (or any, with --overwrite, "
-                + "which replaces entries of the same names): its paths are recreated below DIR with permissions, "
+                + "which replaces entries of the same names; a directory in the way is kept, its entry of the backup "
+                + "named in a warning, and a batch run ends with exit status 3): its paths are recreated below DIR with permissions, "
                 + "owners (as root), times, links, holes and extended attributes. --include PATTERN restores only "
                 + "what matches, everything below a matching directory, and the directories above. Nothing is "
                 + "written outside DIR: links are never followed.",
@@ -211,6 +212,9 @@ final class BackupRestoreCommand extends ChangeCommand {
         if (!dryRun) {
             r.damaged().forEach(d -> out().println("damaged: " + d));
             r.warnings().forEach(w -> out().println("warning: " + w));
+            if (r.leftOut() > 0) {
+                ctx.markIncomplete(); // restored but for what the warnings name: a batch run ends with status 3
+            }
         }
         if (!r.complete()) {
             out().flush();

@@ -27,7 +27,8 @@ class HostImageCommandsTest {
 
             String image = shell.ok("backup run pm1 --image" + repo);
             assertThat(image).startsWith("pm1: host image ").contains("(full, offline): 1 disk, ", " data, read ",
-                    "host down ", ": imaging environment boot ", " + read ", "; powered on again (timeline pm1)");
+                    "host off ", ": imaging environment boot ", " + read ",
+                    "; powered on again, its own boot follows (timeline pm1)");
             assertThat(shell.ok("timeline pm1")).contains("imaging-boot", "imaging");
             JsonNode list = shell.run("backup list --json" + repo).json();
             assertThat(list.get(0).get("kind").asText()).isEqualTo("host-image");

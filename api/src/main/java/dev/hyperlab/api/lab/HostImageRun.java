@@ -35,7 +35,10 @@ public record HostImageRun(BackupInfo backup, Duration started, Duration environ
         warnings = List.copyOf(warnings);
     }
 
-    /** How long the host was unavailable for the image: the imaging environment's boot plus the read. */
+    /**
+     * How long the host was off for the image: the imaging environment's boot plus the read. A host that was up then
+     * boots again ({@link #poweredOn()}); the outage its users see ends when that boot does (its timeline).
+     */
     public Duration downtime() {
         return environmentBoot.plus(read);
     }

@@ -118,9 +118,12 @@ final class BackupRunCommand extends ChangeCommand {
         out().println(vm + ": " + (dryRun ? "would image " : "host image " + b.shortId() + " ") + "(" + b.strategy()
                 + ", offline): " + b.disks().size() + (b.disks().size() == 1 ? " disk, " : " disks, ")
                 + Sizes.format(b.dataBytes()) + " data, read " + Sizes.format(b.bytesRead()) + (dryRun ? "" : ", added " + Sizes.format(b.bytesAdded())));
-        out().println("host down " + Times.length(imaged.downtime()) + ": imaging environment boot "
+        // "off", not "down": a host that was up is powered on again at the end, and its own boot (POST, boot loader,
+        // OS) follows in its timeline before it serves again
+        out().println("host off " + Times.length(imaged.downtime()) + ": imaging environment boot "
                 + Times.length(imaged.environmentBoot()) + " + read " + Times.length(imaged.read())
-                + (imaged.poweredOn() ? "; powered on again (timeline " + vm + ")" : "; left off, as it was"));
+                + (imaged.poweredOn() ? "; powered on again, its own boot follows (timeline " + vm + ")"
+                        : "; left off"));
         b.notes().forEach(n -> out().println("  " + n));
         imaged.warnings().forEach(w -> out().println("warning: " + w));
     }

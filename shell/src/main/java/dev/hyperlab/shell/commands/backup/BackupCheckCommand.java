@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code backup check [--read-data] [--repo DIR]}, as {@code restic check}; exit status 1 on any damage. */
-@Command(name = "check", description = {"Check a repository, changing nothing: its structure (config, index, packs, "
-        + "manifests, disk maps); with --read-data also every blob's hash.",
+@Command(name = "check", description = {"Check a repository, changing nothing in it: its structure (config, index, "
+        + "packs, manifests, disk maps); with --read-data also every blob's hash. Locks left by processes that are gone "
+        + "are removed, as by every backup command, and named in a note.",
         "Any damage ends the command with an error (exit status 1 in batch mode) after the report, naming what is "
                 + "damaged and which backups it makes unrestorable. Leftovers of interrupted runs are notes, not damage."})
 final class BackupCheckCommand extends ReadCommand<BackupCheck> {

@@ -570,7 +570,9 @@ final class FileBackup {
             }
             if (pipeline == null) {
                 count(st, o);
-                bytesToRead += st.size();
+                // a sparse file's holes are not read (read() seeks over them): its allocated blocks are what a backup
+                // reads, where its length would overstate a disk image's tens of GiB
+                bytesToRead += st.maybeSparse() ? st.blocks() * 512 : st.size();
                 pending.add(new Pending(node(name, st, null, List.of()), null, null));
                 return;
             }

@@ -324,6 +324,24 @@ class FileBackupTest {
         assertThat(restoredBelow(into, src)).containsExactlyElementsOf(before);
     }
 
+    /** A dry run counts what a backup reads of a sparse file (its data), not its length. */
+    @Test
+    void aDryRunCountsASparseFilesDataNotItsLength() throws IOException {
+        Path src = Files.createDirectories(tmp.resolve("sparse-src"));
+        try (RandomAccessFile f = new RandomAccessFile(src.resolve("disk.img").toFile(), "rw")) {
+            f.setLength(64L << 20);
+            f.seek(32L << 20);
+            f.write(new byte[4096]); // zeros, yet written: allocated
+            f.seek(32L << 20);
+            f.write("data".getBytes(StandardCharsets.US_ASCII));
+        }
+        BackupRepository repo = repo(false);
+        FileBackupResult planned = repo.backupFiles("host1", List.of(src.toString()), "/", List.of(), 0,
+                time += 1_000_000_000L, true);
+        FileBackupResult done = backup(repo, src);
+        assertThat(planned.bytesToRead()).isLessThan(1L << 20).isGreaterThanOrEqualTo(done.bytesRead());
+    }
+
     @Test
     void secondBackupReadsOnlyWhatChangedAndRestoresTheNewState() throws IOException {
         Path src = sampleTree();

@@ -217,8 +217,7 @@ public final class LabHostImages {
             throw LabException.notAllowed("backup " + image + " is an image of a host with " + firmware
                     + " firmware, and host " + h.name + " has " + h.firmware + " firmware: the image's boot disk would"
                     + " not boot there",
-                    "restore it onto a host with " + firmware + " firmware (host create NAME --firmware " + firmware
-                            + ")");
+                    "restore it onto a host with " + firmware + " firmware ({HostSpec.firmware} " + firmware + ")");
         }
         requireNoRunningVms(h, "a bare-metal restore replaces its disks");
         if (h.state() != HostState.OFF) {

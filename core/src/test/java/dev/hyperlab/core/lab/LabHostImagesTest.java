@@ -179,7 +179,7 @@ class LabHostImagesTest {
             assertThatThrownBy(() -> repo.restoreToHost(id, "legacy", Wait.DONE)).isInstanceOf(LabException.class)
                     .hasMessage("backup " + id.substring(0, 8) + " is an image of a host with uefi firmware, and host"
                             + " legacy has bios firmware: the image's boot disk would not boot there (restore it onto"
-                            + " a host with uefi firmware (host create NAME --firmware uefi))");
+                            + " a host with uefi firmware (HostSpec(firmware) uefi))");
             assertThat(lab.host("legacy").state()).as("nothing changed").isEqualTo(HostState.RUNNING);
             assertThat(bytes(tmp.resolve("lab/hosts/legacy/disk0.raw"), 1 << 20)).isEqualTo(before);
             assertThatThrownBy(() -> repo.restoreAsVm(id, "copy", "pm1")).isInstanceOf(LabException.class)

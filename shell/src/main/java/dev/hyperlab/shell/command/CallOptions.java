@@ -31,6 +31,7 @@ public final class CallOptions {
             Map.entry("VmResources.cpuReservationMhz", "--cpu-reservation"),
             Map.entry("HostSpec.cores", "--cores"),
             Map.entry("HostSpec.ramBytes", "--ram"),
+            Map.entry("HostSpec.firmware", "host create NAME --firmware"),
             Map.entry("createHost.profileFile", "--profile FILE"),
             Map.entry("calibrate.profileFile", "host calibrate local --out FILE"),
             Map.entry("calibrate.maxAtOnce", "--max"));

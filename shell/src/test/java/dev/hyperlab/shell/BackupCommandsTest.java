@@ -58,9 +58,16 @@ class BackupCommandsTest {
                     ": restore ", " + boot ");
             assertThat(shell.run("vm info web1-copy --json").json().get("state").asText()).isEqualTo("running");
             assertThat(shell.ok("timeline web1-copy")).contains("restore", "kernel");
+            JsonNode copyJson = shell.run("backup restore " + id + " --as-vm web1-json --json" + repo).json();
+            assertThat(copyJson.get("vm").asText()).isEqualTo("web1-json");
+            assertThat(copyJson.get("bootTime").asDouble()).isPositive();
 
-            assertThat(shell.ok("backup check --read-data" + repo)).contains("2 backups", "no errors were found");
-            assertThat(shell.ok("backup prune --keep-last 1" + repo)).startsWith("forgot 1 backup (" + id + ")");
+            JsonNode third = shell.run("backup run web1 --json" + repo).json();
+            assertThat(third.get("backup").get("strategy").asText()).isEqualTo("incremental");
+            assertThat(third.get("backup").get("parents").get(0).asText()).isEqualTo(list.get(1).get("id").asText());
+
+            assertThat(shell.ok("backup check --read-data" + repo)).contains("3 backups", "no errors were found");
+            assertThat(shell.ok("backup prune --keep-last 1" + repo)).startsWith("forgot 2 backups (").contains(id);
             assertThat(shell.run("backup list --json" + repo).json().size()).isEqualTo(1);
         }
     }

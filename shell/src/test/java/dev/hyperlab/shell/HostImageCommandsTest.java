@@ -46,6 +46,13 @@ class HostImageCommandsTest {
                     " + POST and boot ");
             assertThat(shell.run("host info spare --json").json().get("state").asText()).isEqualTo("running");
             assertThat(shell.ok("timeline spare")).contains("restore", "bootloader", "kernel");
+            JsonNode restoreJson = shell.run("backup restore " + id + " --to-host spare --json" + repo).json();
+            assertThat(restoreJson.get("host").asText()).isEqualTo("spare");
+            assertThat(restoreJson.get("bootTime").asDouble()).as("POST and boot, seconds").isGreaterThan(10);
+            assertThat(shell.run("backup run pm1 --image --json" + repo).json().get("environmentBoot").asDouble())
+                    .isGreaterThan(10);
+            assertThat(shell.run("backup run pm1 --image --dry-run --json" + repo).err())
+                    .startsWith("error: --json and --dry-run exclude each other");
 
             // the facade from JavaScript and from Java
             assertThat(shell.ok("js lab.backups('" + tmp.resolve("repo") + "', '').image('pm1', 'dedup').environmentBoot"

@@ -13,6 +13,7 @@ import dev.hyperlab.shell.command.WaitOptions;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.completion.LiveNames;
+import dev.hyperlab.shell.render.Json;
 import dev.hyperlab.shell.render.Plural;
 import dev.hyperlab.shell.render.Times;
 import java.util.ArrayList;
@@ -76,6 +77,10 @@ final class BackupRestoreCommand extends ChangeCommand {
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
     String repo = "";
 
+    @Option(names = "--json", description = "Print what the restore did as one JSON "
+            + "object: the facade's BackupRestore, or FileRestore for a file backup. Failures are errors as without it.")
+    boolean json;
+
     @Mixin
     WaitOptions await;
 
@@ -91,6 +96,10 @@ final class BackupRestoreCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
+        if (json && dryRun) {
+            throw new ShellException("--json and --dry-run exclude each other",
+                    "--json reports what was done, --dry-run predicts it: give one");
+        }
         // picocli keeps this command for the next line and resets only its options: the report goes by which is set
         latest = null;
         done = null;
@@ -136,6 +145,10 @@ final class BackupRestoreCommand extends ChangeCommand {
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
+        if (json) {
+            reportJson(lab, dryRun);
+            return;
+        }
         if (latest != null) {
             out().println("latest is backup " + latest.id().substring(0, 8) + " of " + latest.vm()
                     + (latest.isFiles() ? " (files)" : ""));
@@ -173,6 +186,31 @@ final class BackupRestoreCommand extends ChangeCommand {
             out().flush();
             throw new ShellException("restore of " + sid + " is incomplete: " + done.damaged().size()
                     + " damaged ranges read as zeros", "backup check --read-data names the damage");
+        }
+    }
+
+    /** The facade's result as JSON, then the same status as the text report: incomplete, or an error. */
+    private void reportJson(Lab lab, boolean dryRun) {
+        Json.write(files != null ? files : done, out());
+        out().flush();
+        String sid = (files != null ? files.backupId() : done.backupId()).substring(0, 8);
+        if (files != null) {
+            if (!dryRun && files.leftOut() > 0) {
+                ctx.markIncomplete();
+            }
+            if (!files.complete()) {
+                throw new ShellException("restore of " + sid + " is incomplete: " + files.damaged().size()
+                        + " damaged ranges read as zeros", "backup check --read-data names the damage");
+            }
+            return;
+        }
+        if (!done.complete()) {
+            throw new ShellException("restore of " + sid + " is incomplete: " + done.damaged().size()
+                    + " damaged ranges read as zeros", "backup check --read-data names the damage");
+        }
+        if (!toHost.isEmpty() && !dryRun && wait.waits() && lab.host(done.host()).state() != HostState.RUNNING) {
+            throw new ShellException("host " + done.host() + " did not come up from backup " + sid,
+                    "timeline " + done.host() + " shows where its boot stopped");
         }
     }
 

@@ -8,6 +8,7 @@ import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.error.ShellException;
+import dev.hyperlab.shell.render.Json;
 import dev.hyperlab.shell.render.Times;
 import java.util.ArrayList;
 import java.util.List;
@@ -61,6 +62,10 @@ final class BackupRunCommand extends ChangeCommand {
     @Option(names = "--repo", paramLabel = "DIR", description = "The repository (default ~/.hyperlab/backups).")
     String repo = "";
 
+    @Option(names = "--json", description = "Print what the backup did as one JSON "
+            + "object: the facade's BackupRun, HostImageRun (--image) or HostFilesRun (--files).")
+    boolean json;
+
     private BackupRun done;
     private HostImageRun imaged;
     private HostFilesRun copied;
@@ -71,6 +76,10 @@ final class BackupRunCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
+        if (json && dryRun) {
+            throw new ShellException("--json and --dry-run exclude each other",
+                    "--json reports what was done, --dry-run predicts it: give one");
+        }
         // picocli keeps this command for the next line and resets only its options: the report goes by which is set
         done = null;
         imaged = null;
@@ -93,6 +102,13 @@ final class BackupRunCommand extends ChangeCommand {
 
     @Override
     protected void report(Lab lab, boolean dryRun) {
+        if (!dryRun && copied != null && copied.leftOut() > 0) {
+            ctx.markIncomplete(); // made, with files left out: a batch run ends with status 3, as for backup files
+        }
+        if (json) {
+            Json.write(copied != null ? copied : imaged != null ? imaged : done, out());
+            return;
+        }
         if (copied != null) {
             reportFiles(dryRun);
             return;
@@ -141,9 +157,6 @@ final class BackupRunCommand extends ChangeCommand {
                 + " (timeline " + vm + ")");
         copied.mounts().forEach(m -> out().println("  " + m));
         copied.warnings().forEach(w -> out().println("warning: " + w));
-        if (!dryRun && copied.leftOut() > 0) {
-            ctx.markIncomplete(); // made, with files left out: a batch run ends with status 3, as for backup files
-        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.shell.error.ShellException;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -41,6 +42,17 @@ public abstract class ChangeCommand extends ShellCommand {
     /** Whether a dry run lets the copy run on until nothing boots (not for {@code advance}, which says how far). */
     protected boolean settles() {
         return true;
+    }
+
+    /**
+     * Refuses {@code --json} with {@code --dry-run}: a dry run's report begins with its prediction's header, so it is no
+     * JSON document. {@code shows} says what the JSON shows, for the hint.
+     */
+    protected final void jsonExcludesDryRun(boolean json, String shows) {
+        if (json && dryRun) {
+            throw new ShellException("--json and --dry-run exclude each other",
+                    "--json " + shows + ", --dry-run predicts a change: give one");
+        }
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.hyperlab.shell.command;
 
 import dev.hyperlab.api.lab.Lab;
-import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.render.Json;
 import picocli.CommandLine.Option;
 
@@ -32,10 +31,7 @@ public abstract class SettingCommand<T> extends ChangeCommand {
 
     @Override
     protected final void apply(Lab lab) {
-        if (json && dryRun) {
-            throw new ShellException("--json and --dry-run exclude each other",
-                    "--json shows the setting, --dry-run predicts a change: give one");
-        }
+        jsonExcludesDryRun(json, "shows the setting");
         set(lab);
     }
 

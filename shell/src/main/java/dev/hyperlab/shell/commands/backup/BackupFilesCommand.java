@@ -6,7 +6,6 @@ import dev.hyperlab.api.lab.Lab;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
-import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.render.Json;
 import dev.hyperlab.shell.render.Plural;
 import java.io.IOException;
@@ -63,10 +62,7 @@ final class BackupFilesCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
-        if (json && dryRun) {
-            throw new ShellException("--json and --dry-run exclude each other",
-                    "--json reports what was done, --dry-run predicts it: give one");
-        }
+        jsonExcludesDryRun(json, "reports what was done");
         done = Repos.open(ctx, lab, repo).backupFiles(paths, excludes);
         String hint = System.getProperty("hyperlab.files.lightHint");
         if (hint != null && !hint.isEmpty() && !done.backup().id().isEmpty()) {

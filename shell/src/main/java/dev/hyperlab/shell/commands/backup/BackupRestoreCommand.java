@@ -96,10 +96,7 @@ final class BackupRestoreCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
-        if (json && dryRun) {
-            throw new ShellException("--json and --dry-run exclude each other",
-                    "--json reports what was done, --dry-run predicts it: give one");
-        }
+        jsonExcludesDryRun(json, "reports what was done");
         // picocli keeps this command for the next line and resets only its options: the report goes by which is set
         latest = null;
         done = null;
@@ -184,9 +181,14 @@ final class BackupRestoreCommand extends ChangeCommand {
         }
         if (!done.complete()) {
             out().flush();
-            throw new ShellException("restore of " + sid + " is incomplete: " + done.damaged().size()
-                    + " damaged ranges read as zeros", "backup check --read-data names the damage");
+            throw incomplete(sid, done.damaged().size());
         }
+    }
+
+    /** The error of a restore that read {@code ranges} damaged ranges as zeros (it wrote everything else). */
+    private static ShellException incomplete(String sid, int ranges) {
+        return new ShellException("restore of " + sid + " is incomplete: " + ranges + " damaged ranges read as zeros",
+                "backup check --read-data names the damage");
     }
 
     /** The facade's result as JSON, then the same status as the text report: incomplete, or an error. */
@@ -199,14 +201,12 @@ final class BackupRestoreCommand extends ChangeCommand {
                 ctx.markIncomplete();
             }
             if (!files.complete()) {
-                throw new ShellException("restore of " + sid + " is incomplete: " + files.damaged().size()
-                        + " damaged ranges read as zeros", "backup check --read-data names the damage");
+                throw incomplete(sid, files.damaged().size());
             }
             return;
         }
         if (!done.complete()) {
-            throw new ShellException("restore of " + sid + " is incomplete: " + done.damaged().size()
-                    + " damaged ranges read as zeros", "backup check --read-data names the damage");
+            throw incomplete(sid, done.damaged().size());
         }
         if (!toHost.isEmpty() && !dryRun && wait.waits() && lab.host(done.host()).state() != HostState.RUNNING) {
             throw new ShellException("host " + done.host() + " did not come up from backup " + sid,
@@ -256,8 +256,7 @@ final class BackupRestoreCommand extends ChangeCommand {
         }
         if (!r.complete()) {
             out().flush();
-            throw new ShellException("restore of " + sid + " is incomplete: " + r.damaged().size()
-                    + " damaged ranges read as zeros", "backup check --read-data names the damage");
+            throw incomplete(sid, r.damaged().size());
         }
     }
 

@@ -76,10 +76,7 @@ final class BackupRunCommand extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
-        if (json && dryRun) {
-            throw new ShellException("--json and --dry-run exclude each other",
-                    "--json reports what was done, --dry-run predicts it: give one");
-        }
+        jsonExcludesDryRun(json, "reports what was done");
         // picocli keeps this command for the next line and resets only its options: the report goes by which is set
         done = null;
         imaged = null;

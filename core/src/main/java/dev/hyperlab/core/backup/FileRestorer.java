@@ -64,12 +64,15 @@ final class FileRestorer {
         boolean ownerKept;
         /** Whether it was created with its permissions: no {@code fchmod} then. */
         boolean modeKept;
+        /** Pieces of its data not yet written: at zero it is whole, even when the restore failed meanwhile. */
+        final AtomicInteger piecesLeft;
 
         Job(Dir dir, Dir in, int fd, TreeNode node) {
             this.dir = dir;
             this.in = in;
             this.fd = fd;
             this.node = node;
+            this.piecesLeft = new AtomicInteger(node.content().size());
         }
 
         /** Its path in the backup, as messages show it. */
@@ -148,6 +151,8 @@ final class FileRestorer {
     private final Dir top = new Dir(null, new byte[0], null);
     private volatile boolean chown = true;
     private volatile IOException failure;
+    /** Files created but not written whole because the restore failed. */
+    private final AtomicInteger incomplete = new AtomicInteger();
     /** Set when the walk ended early (an error, an interrupt): the workers then only close the files open. */
     private volatile boolean stopped;
     private final int workers = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -216,7 +221,9 @@ final class FileRestorer {
             }
         }
         if (failure != null) {
-            throw failure;
+            int n = incomplete.get();
+            throw n == 0 ? failure : new IOException(failure.getMessage() + "; " + n + (n == 1 ? " file was" : " files were")
+                    + " left incomplete, with mode 0600 (restore again with {overwrite})", failure);
         }
         List<String> warnings = new ArrayList<>();
         if (!chown) {
@@ -758,11 +765,17 @@ final class FileRestorer {
                 throw new IOException(u.job().get() + ": " + x.reason(), x);
             }
             u.job().end.accumulateAndGet(p.end(), Math::max);
+            u.job().piecesLeft.decrementAndGet();
             bytesWritten.addAndGet(p.length());
         }
     }
 
-    /** Sets each file's length, owner, permissions, attributes and times (unless the restore failed), and closes it. */
+    /**
+     * Sets each file's length, owner, permissions, attributes and times, and closes it. Once the restore failed (a full
+     * disk), a file whose data was all written still gets them, and one that was not is left 0600 with the restore's
+     * times, so that nothing with its backed-up permissions and times is half-written (it kept 0600 when whole, or
+     * got its permissions at creation when not).
+     */
     private void finish(HostFs own, Batch b, int from, int to) {
         for (int i = from; i < to; i++) {
             Job job = b.jobs.get(i);
@@ -770,9 +783,16 @@ final class FileRestorer {
                 continue;
             }
             try {
-                if (going()) {
+                if (going() || job.piecesLeft.get() == 0) {
                     metadata(own, job);
+                } else {
+                    incomplete.incrementAndGet();
+                    if (job.modeKept) {
+                        own.chmod(job.fd, 0600, "chmod");
+                    }
                 }
+            } catch (PosixException x) {
+                fail(new IOException(job.get() + ": " + x.reason(), x));
             } catch (IOException x) {
                 fail(x);
             } finally {

@@ -126,6 +126,42 @@ class BackupCommandsTest {
         }
     }
 
+    /**
+     * A lost index file: check says the data is intact and points to backup repair index, not to forgetting the
+     * backups (it named both for forgetting, and forget --prune would have removed data that was there); the repair
+     * works from the shell and from a script, and check passes after it.
+     */
+    @Test
+    void aLostIndexFileIsRepairedNotForgotten() throws Exception {
+        Path dir = tmp.resolve("repo");
+        String repo = " --repo " + dir;
+        try (ShellFixture shell = ShellFixture.in(tmp.resolve("lab"))) {
+            shell.small().ok("backup init " + dir + "; backup run web1 --strategy full" + repo);
+            Path index;
+            try (Stream<Path> s = Files.walk(dir.resolve("index"))) {
+                index = s.filter(Files::isRegularFile).findFirst().orElseThrow();
+            }
+            Files.delete(index);
+
+            ShellFixture.Result check = shell.run("backup check" + repo);
+            assertThat(check.ok()).isFalse();
+            assertThat(check.out()).contains("an index file is lost (the data is intact)");
+            assertThat(check.err()).isEqualTo("error: " + dir + " is damaged: 1 error, 0 backups cannot be restored"
+                    + " completely (backup repair index" + repo + " lists the packs again; then check again)\n");
+            assertThat(shell.run("backup check --json" + repo).json().get("indexNeedsRepair").asBoolean()).isTrue();
+
+            assertThat(shell.ok("backup repair index --dry-run" + repo)).contains("would index ");
+            assertThat(dir.resolve("index")).isEmptyDirectory();
+            assertThat(shell.ok("backup repair index" + repo)).containsPattern("indexed \\d+ packs? \\(\\d+ blobs\\) from"
+                    + " their headers: \\d+ no index listed, 0 listed wrongly, 0 listed but gone; replaced 0 index files");
+            assertThat(shell.ok("backup check --read-data" + repo)).contains("no errors were found");
+            // a script reaches the same repair: nothing left to add now
+            assertThat(shell.ok("js lab.backups('" + dir + "', '').repairIndex().packsAdded")).isEqualTo("0\n");
+            assertThat(shell.run("backup repair index --json --dry-run" + repo).err())
+                    .startsWith("error: --json and --dry-run exclude each other");
+        }
+    }
+
     /** As restic snapshots does: what can be read is listed, what cannot is named, and the command fails. */
     @Test
     void aListNamesTheBackupsWhoseManifestCannotBeRead() throws Exception {

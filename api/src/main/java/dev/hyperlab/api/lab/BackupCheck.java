@@ -23,11 +23,13 @@ import org.apiguardian.api.API;
  * @param errors one line per problem: what is damaged or missing, and where
  * @param damagedBackups ids of the backups that cannot be restored completely
  * @param notes harmless findings (unindexed packs, temporary files, stale locks removed)
+ * @param indexNeedsRepair whether an index file is lost or damaged while the packs it listed are intact: then
+ *     {@link Backups#repairIndex} mends the repository, and no backup needs to be forgotten for it
  */
 @API(status = EXPERIMENTAL, since = "0.1")
 public record BackupCheck(
         String repository, boolean readData, int backups, int packs, long blobs, long bytesRead, List<String> errors,
-        List<String> damagedBackups, List<String> notes) {
+        List<String> damagedBackups, List<String> notes, boolean indexNeedsRepair) {
 
     /** Copies the lists. */
     public BackupCheck {

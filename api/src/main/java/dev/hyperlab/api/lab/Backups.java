@@ -124,6 +124,14 @@ public interface Backups {
     BackupCheck check(boolean readData);
 
     /**
+     * Rebuilds the index from the headers of every pack, replacing all index files, as
+     * {@code restic repair index --read-all-packs}: what a lost or damaged index file listed is listed again, packs
+     * that are gone are no longer listed. No backup or pack is removed. Crash-safe: the new index is written before
+     * the old files are removed. Mends what {@link BackupCheck#indexNeedsRepair()} reports.
+     */
+    BackupIndexRepair repairIndex();
+
+    /**
      * Forgets all but the newest {@code keepLast} backups of each VM (and of each host's file backups of one set of
      * paths) and removes the data only they used.
      */

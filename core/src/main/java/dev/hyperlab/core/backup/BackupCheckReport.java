@@ -15,10 +15,12 @@ import java.util.List;
  * @param errors one line per problem: what is damaged or missing and where
  * @param damagedBackups ids of the backups that cannot be restored completely, sorted
  * @param notes what is harmless but worth knowing (unindexed packs, temporary files, stale locks removed)
+ * @param indexNeedsRepair whether an index file is damaged or lost while its packs are intact, which
+ *     {@link BackupRepository#repairIndex} mends
  */
 public record BackupCheckReport(
         boolean readData, int backups, int packs, long blobs, long bytesRead, List<String> errors,
-        List<String> damagedBackups, List<String> notes) {
+        List<String> damagedBackups, List<String> notes, boolean indexNeedsRepair) {
 
     /** Copies the lists. */
     public BackupCheckReport {

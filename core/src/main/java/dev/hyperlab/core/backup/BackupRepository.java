@@ -192,25 +192,20 @@ public final class BackupRepository {
         return entries - index.blobCount();
     }
 
-    /** The index, from the files read ahead of the lock where {@link #openAhead} read them (taken once). */
     /**
-     * The index for reading a file backup's trees and data: when an index file is damaged, the headers of the packs no
-     * readable index file lists are read too, as a disk restore and check do, so what those packs hold is found
-     * (without it, ls and restore said "blob ... is missing: no index lists it" while check said all was restorable).
-     * {@code notes} gets a line when packs were found that way.
+     * The index for reading existing backups' trees and data (ls, diff, restore): a blob no readable index file lists
+     * is looked for in the packs no index file lists, as a disk restore and check do, since a lost or damaged index
+     * file leaves its packs intact (without it, ls and restore said "blob ... is missing: no index lists it" for data
+     * that is there, and check advised forgetting intact backups). {@code notes} gets a line when packs were found
+     * that way.
      */
     private RepositoryIndex loadIndexForReading(List<String> notes) throws IOException {
         RepositoryIndex index = loadIndex();
-        if (!index.damaged().isEmpty()) {
-            List<ObjectId> found = index.recoverFromPacks(backend, cipher, new ArrayList<>());
-            if (!found.isEmpty()) {
-                notes.add(found.size() + (found.size() == 1 ? " pack" : " packs") + " no readable index file lists"
-                        + " were read directly (an index file is damaged: backup prune writes a new index)");
-            }
-        }
+        index.recoverOnMiss(backend, cipher, notes);
         return index;
     }
 
+    /** The index, from the files read ahead of the lock where {@link #openAhead} read them (taken once). */
     private RepositoryIndex loadIndex() throws IOException {
         CompletableFuture<RepositoryIndex.Ahead> ahead = indexAhead.getAndSet(null);
         RepositoryIndex.Ahead read = RepositoryIndex.Ahead.NONE;
@@ -986,14 +981,14 @@ public final class BackupRepository {
 
     private RestoreResult restore(Manifests.Loaded backup, Manifest.Disk d, TargetOpener opener, List<String> notes)
             throws IOException {
-        RepositoryIndex index = loadIndex();
         List<String> warnings = new ArrayList<>(notes);
+        RepositoryIndex index = loadIndexForReading(warnings);
         for (String damaged : index.damaged()) {
             warnings.add(damaged);
         }
         try (BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             Restorer restorer = new Restorer(backend, index, codec);
-            Restorer.DiskMapRead map = restorer.readMap(backup.id(), d, warnings);
+            Restorer.DiskMapRead map = restorer.readMap(backup.id(), d);
             try (RestoreTarget target = opener.open()) {
                 return restorer.restore(backup.id(), d, map, target, warnings);
             }
@@ -1019,6 +1014,22 @@ public final class BackupRepository {
         try (RepositoryLock lock = RepositoryLock.acquire(backend, false, "check", clock);
                 BlobCodec codec = new BlobCodec(cipher, config.compressionLevel())) {
             return new Checker(backend, cipher, codec).check(readData, new ArrayList<>(lock.removedStale()));
+        }
+    }
+
+    /**
+     * A new index from the headers of every pack, replacing all index files, as {@code restic repair index}: what a lost
+     * or damaged index file listed is listed again, packs that are gone are no longer listed. With {@code dryRun},
+     * changes nothing and says what it would do.
+     *
+     * @throws RepositoryException when another process uses the repository or it cannot be written
+     */
+    public IndexRepairResult repairIndex(boolean dryRun) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(backend, !dryRun, "repair index", clock)) {
+            if (!dryRun) {
+                requireWritable();
+            }
+            return new IndexRepair(backend, cipher).repair(dryRun, new ArrayList<>(lock.removedStale()));
         }
     }
 

@@ -69,29 +69,16 @@ final class Checker {
                 e.getValue().forEach(b -> badBlobs.add(b.id()));
             }
         }
-        // packs no index lists: leftovers, unless a damaged index file listed them
-        List<String> unindexed = new ArrayList<>();
         for (String name : new TreeSet<>(onDisk)) {
             try {
-                if (!indexed.containsKey(ObjectId.parse(name))) {
-                    unindexed.add(name);
-                }
+                ObjectId.parse(name);
             } catch (IllegalArgumentException ex) {
                 errors.add("data/" + name + " is not a pack file name");
             }
         }
-        if (!index.damaged().isEmpty()) {
-            // their blobs are still in the packs: find them so the backups' references resolve, and say so
-            List<ObjectId> found = index.recoverFromPacks(backend, cipher, errors);
-            if (!found.isEmpty()) {
-                notes.add(found.size() + " pack(s) listed by no readable index file were read directly; prune"
-                        + " writes a new index for them");
-            }
-        }
-        if (!unindexed.isEmpty()) {
-            notes.add(unindexed.size() + " pack(s) listed by no index file: left over by an interrupted backup or"
-                    + " prune (prune removes those no backup needs)");
-        }
+        // packs no index lists: their blobs are still in the packs (a lost or damaged index file, or an interrupted backup's leftovers):
+        // find them so the backups' references resolve, then tell the two apart by whether a backup uses them
+        List<ObjectId> recovered = index.recoverFromPacks(backend, cipher, errors);
 
         // backups: manifests, maps, references
         List<String> manifestProblems = new ArrayList<>();
@@ -155,12 +142,55 @@ final class Checker {
             damagedBackups.addAll(users.getOrDefault(bad, Set.of()));
             damagedBackups.addAll(trees.backupsUsing(bad));
         }
+        List<ObjectId> needed = neededUnindexed(recovered, index, users, trees);
+        boolean indexNeedsRepair = !index.damaged().isEmpty() || !needed.isEmpty();
+        if (!needed.isEmpty() && index.damaged().isEmpty()) {
+            errors.add(packs(needed.size()) + " (" + needed.getFirst().shortHex() + (needed.size() > 1 ? ", ..." : "")
+                    + ") " + (needed.size() == 1 ? "holds" : "hold") + " data that backups use but no index file"
+                    + " lists: an index file is lost (the data is intact)");
+        } else if (!needed.isEmpty()) {
+            notes.add(packs(needed.size()) + " listed by no readable index file were read directly");
+        }
+        int leftovers = recovered.size() - needed.size();
+        if (leftovers > 0) {
+            notes.add(packs(leftovers) + " listed by no index file and used by no backup: left over by an interrupted"
+                    + " backup or prune (prune removes them)");
+        }
         List<String> temps = backend.list(FileKind.TEMP);
         if (!temps.isEmpty()) {
             notes.add(temps.size() + " temporary file(s) left over by an interrupted process (prune removes them)");
         }
-        return new BackupCheckReport(readData, backups.size() + damagedIds.size(), indexed.size(), index.blobCount(),
-                bytesRead, errors, List.copyOf(damagedBackups), notes);
+        return new BackupCheckReport(readData, backups.size() + damagedIds.size(), indexed.size() + recovered.size(),
+                index.blobCount(), bytesRead, errors, List.copyOf(damagedBackups), notes, indexNeedsRepair);
+    }
+
+    private static String packs(int n) {
+        return n + (n == 1 ? " pack" : " packs");
+    }
+
+    /**
+     * The packs of {@code recovered} (in id order) that hold a blob a backup uses (a disk map's or a file tree's) and no
+     * indexed pack holds: an interrupted backup's or prune's packs may hold copies of indexed blobs, which are
+     * leftovers all the same.
+     */
+    private static List<ObjectId> neededUnindexed(List<ObjectId> recovered, RepositoryIndex index,
+            Map<ObjectId, Set<String>> users, FileTreeUsers trees) {
+        if (recovered.isEmpty()) {
+            return List.of();
+        }
+        SortedMap<ObjectId, List<PackFormat.Entry>> packs = index.packs();
+        List<ObjectId> needed = new ArrayList<>();
+        for (ObjectId pack : recovered) {
+            for (PackFormat.Entry e : packs.getOrDefault(pack, List.of())) {
+                boolean used = users.containsKey(e.id()) || trees.treeUsers.containsKey(e.id())
+                        || trees.listedBy.containsKey(e.id());
+                if (used && index.get(e.id()).map(l -> l.pack().equals(pack)).orElse(false)) {
+                    needed.add(pack);
+                    break;
+                }
+            }
+        }
+        return needed;
     }
 
     /**

@@ -26,6 +26,11 @@ final class RepositoryIndex {
     private final List<String> indexFiles = new ArrayList<>();
     private final List<String> damaged = new ArrayList<>();
     private final List<ObjectId> recovered = new ArrayList<>();
+    /** Set by {@link #recoverOnMiss}: reads the unindexed packs' headers at the first miss; null when not asked. */
+    private volatile MissRecovery onMiss;
+
+    /** What {@link #recoverOnMiss} was given. */
+    private record MissRecovery(Backend backend, RepositoryCipher cipher, List<String> notes) {}
 
     private RepositoryIndex(int expectedBlobs) {
         blobs = new ConcurrentHashMap<>(expectedBlobs);
@@ -160,12 +165,49 @@ final class RepositoryIndex {
         return found;
     }
 
+    /**
+     * For readers of existing backups (ls, diff, restore): the first lookup of a blob no index file lists reads the
+     * headers of the packs no index file lists and adds their blobs, once, since a lost or damaged index file leaves
+     * its packs intact. {@code notes} gets a line when packs were found that way, and one per pack header that could
+     * not be read. Never for a backup: it must store again what no index lists, not refer to a pack a later prune
+     * may remove as a leftover.
+     */
+    void recoverOnMiss(Backend backend, RepositoryCipher cipher, List<String> notes) {
+        onMiss = new MissRecovery(backend, cipher, notes);
+    }
+
     Optional<BlobLocation> get(ObjectId blob) {
-        return Optional.ofNullable(blobs.get(blob));
+        BlobLocation loc = blobs.get(blob);
+        if (loc == null && onMiss != null && recoverAfterMiss()) {
+            loc = blobs.get(blob);
+        }
+        return Optional.ofNullable(loc);
     }
 
     boolean contains(ObjectId blob) {
-        return blobs.containsKey(blob);
+        return get(blob).isPresent();
+    }
+
+    /** Reads the unindexed packs' headers the first time a lookup misses; true when that was now. */
+    private synchronized boolean recoverAfterMiss() {
+        MissRecovery r = onMiss;
+        if (r == null) {
+            return false; // another thread recovered meanwhile; its blobs are in the map now
+        }
+        onMiss = null;
+        List<String> problems = new ArrayList<>();
+        try {
+            List<ObjectId> found = recoverFromPacks(r.backend(), r.cipher(), problems);
+            if (!found.isEmpty()) {
+                r.notes().add(found.size() + (found.size() == 1 ? " pack no readable index file lists was"
+                        : " packs no readable index file lists were") + " read directly (an index file is lost or"
+                        + " damaged: backup repair index writes a new index)");
+            }
+        } catch (IOException e) {
+            problems.add("the packs could not be listed: " + e.getMessage());
+        }
+        r.notes().addAll(problems);
+        return true;
     }
 
     int blobCount() {

@@ -47,13 +47,12 @@ final class Restorer {
      *
      * @throws RepositoryException when the map contradicts the manifest
      */
-    DiskMapRead readMap(String backupId, Manifest.Disk disk, List<String> warnings) throws IOException {
+    DiskMapRead readMap(String backupId, Manifest.Disk disk) throws IOException {
         String what = Manifests.describe(backupId, disk);
         List<RestoreResult.DamagedRange> unreadable = new ArrayList<>();
         List<Piece> pieces = new ArrayList<>();
         for (Manifest.MapPage page : disk.pages()) {
             long start = page.index() * DiskMap.PAGE;
-            locate(page.blob(), warnings);
             byte[] raw;
             try {
                 raw = reader.read(page.blob());
@@ -95,7 +94,7 @@ final class Restorer {
         }
         List<Job> jobs = new ArrayList<>();
         for (Map.Entry<ObjectId, List<Piece>> e : byBlob.entrySet()) {
-            var loc = locate(e.getKey(), warnings);
+            var loc = index.get(e.getKey());
             if (loc.isEmpty()) {
                 for (Piece p : e.getValue()) {
                     damaged.add(new RestoreResult.DamagedRange(p.offset(), p.length(),
@@ -111,26 +110,6 @@ final class Restorer {
         damaged.sort(Comparator.comparingLong(RestoreResult.DamagedRange::offset));
         target.finish();
         return new RestoreResult(backupId, disk.name(), disk.virtualSize(), written, damaged, warnings);
-    }
-
-    private boolean recovered;
-
-    /**
-     * Where a blob is; when no index lists it, reads the headers of the packs no index lists (once), since a damaged
-     * or lost index file leaves its packs intact.
-     */
-    private java.util.Optional<BlobLocation> locate(ObjectId blob, List<String> warnings) throws IOException {
-        var loc = index.get(blob);
-        if (loc.isEmpty() && !recovered) {
-            recovered = true;
-            List<ObjectId> found = index.recoverFromPacks(backend, codec.cipher(), warnings);
-            if (!found.isEmpty()) {
-                warnings.add("blobs missing from the index were found in " + found.size()
-                        + " pack(s) no index lists (a damaged or lost index file); prune writes a new index");
-            }
-            loc = index.get(blob);
-        }
-        return loc;
     }
 
     private long runJobs(List<Job> jobs, RestoreTarget target, List<RestoreResult.DamagedRange> damaged)

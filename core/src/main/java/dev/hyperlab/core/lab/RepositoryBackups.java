@@ -2,6 +2,7 @@ package dev.hyperlab.core.lab;
 
 import dev.hyperlab.api.lab.BackupCheck;
 import dev.hyperlab.api.lab.BackupCopy;
+import dev.hyperlab.api.lab.BackupIndexRepair;
 import dev.hyperlab.api.lab.BackupInfo;
 import dev.hyperlab.api.lab.BackupListing;
 import dev.hyperlab.api.lab.BackupPrune;
@@ -29,6 +30,7 @@ import dev.hyperlab.core.backup.CopyResult;
 import dev.hyperlab.core.backup.FileBackupResult;
 import dev.hyperlab.core.backup.FileCounts;
 import dev.hyperlab.core.backup.FileRestoreResult;
+import dev.hyperlab.core.backup.IndexRepairResult;
 import dev.hyperlab.core.backup.KdfParams;
 import dev.hyperlab.core.backup.PruneResult;
 import dev.hyperlab.core.backup.RepositoryException;
@@ -300,7 +302,18 @@ public abstract class RepositoryBackups implements Backups {
     public BackupCheck check(boolean readData) {
         BackupCheckReport r = io(() -> repo().check(readData));
         return new BackupCheck(dir, r.readData(), r.backups(), r.packs(), r.blobs(), r.bytesRead(),
-                r.errors(), r.damagedBackups(), r.notes());
+                r.errors(), r.damagedBackups(), r.notes(), r.indexNeedsRepair());
+    }
+
+    @Override
+    public BackupIndexRepair repairIndex() {
+        IndexRepairResult r = io(() -> repo().repairIndex(dryRun()));
+        List<String> notes = new ArrayList<>(r.notes());
+        if (dryRun()) {
+            notes.add("dry run: nothing written");
+        }
+        return new BackupIndexRepair(dir, r.packs(), r.blobs(), r.packsAdded(), r.packsCorrected(), r.packsDropped(),
+                r.indexFilesReplaced(), notes);
     }
 
     @Override

@@ -320,8 +320,39 @@ class FileBackupTest {
         FileRestoreResult restored = repo.restoreFiles(r.backup().id(), into.toString(), List.of(), false);
         assertThat(restored.complete()).isTrue();
         assertThat(restored.warnings()).anyMatch(w -> w.contains("no readable index file lists")
-                && w.contains("backup prune writes a new index"));
+                && w.contains("backup repair index writes a new index"));
         assertThat(restoredBelow(into, src)).containsExactlyElementsOf(before);
+    }
+
+    /**
+     * A lost index file hides nothing either: ls and restore find the blobs in the packs no index lists, and check
+     * says the index needs repair, not that the backups are damaged (it advised forgetting both, whose data was
+     * intact). The second backup's own index file stays, so only the first's packs are unindexed.
+     */
+    @Test
+    void aLostIndexFileDoesNotHideAFileBackupNorMakeItDamaged() throws IOException {
+        Path src = sampleTree();
+        BackupRepository repo = repo(false);
+        FileBackupResult first = backup(repo, src);
+        List<Path> firstIndex = RepoFiles.under(tmp.resolve("repo"), "index");
+        Files.writeString(src.resolve("added.txt"), "new in the second backup\n");
+        FileBackupResult second = backup(repo, src);
+        List<String> before = FileTrees.describe(src.toString());
+        Files.delete(firstIndex.getFirst());
+
+        assertThat(repo.listFiles(second.backup().id(), src.toString(), false)).isNotEmpty();
+        assertThat(repo.diffFiles(first.backup().id(), second.backup().id()).changes()).isNotEmpty();
+        Path into = tmp.resolve("lost-index");
+        FileRestoreResult restored = repo.restoreFiles(second.backup().id(), into.toString(), List.of(), false);
+        assertThat(restored.complete()).isTrue();
+        assertThat(restored.warnings()).anyMatch(w -> w.contains("backup repair index"));
+        assertThat(restoredBelow(into, src)).containsExactlyElementsOf(before);
+
+        BackupCheckReport check = repo.check(false);
+        assertThat(check.damagedBackups()).isEmpty();
+        assertThat(check.indexNeedsRepair()).isTrue();
+        repo.repairIndex(false);
+        assertThat(repo.check(true).errors()).isEmpty();
     }
 
     /** A dry run counts what a backup reads of a sparse file (its data), not its length. */

@@ -48,13 +48,19 @@ final class BackupCheckCommand extends ReadCommand<BackupCheck> {
             // A new backup does not store the damaged data again by itself: the index still lists it, so a backup
             // of the same files finds it there. Forgetting the backups that use it and pruning drops it; then it is
             // stored again (restic's advice is the same: repair or forget, then back up).
+            // A lost or damaged index file comes first: its packs are intact, and forgetting backups for it would
+            // throw away data that is there (restic's advice is the same: repair index, then check again).
             List<String> ids = c.damagedBackups().stream().map(id -> id.length() > 8 ? id.substring(0, 8) : id).toList();
             String named = ids.isEmpty() ? "" : ": " + String.join(", ", ids);
+            String hint = c.indexNeedsRepair()
+                    ? "backup repair index" + (repo.isEmpty() ? "" : " --repo " + repo) + " lists the packs again;"
+                            + " then check again" + (ids.isEmpty() ? "" : " before forgetting anything")
+                    : ids.isEmpty() ? "backup prune rewrites what it can"
+                            : "restore what is intact; then backup forget " + String.join(" ", ids)
+                            + " --prune drops the damaged data, and the next backup stores it again";
             throw new ShellException(c.repository() + " is damaged: " + Plural.of(c.errors().size(), "error") + ", "
                     + Plural.of(c.damagedBackups().size(), "backup") + " cannot be restored completely" + named,
-                    ids.isEmpty() ? "backup prune rewrites what it can"
-                            : "restore what is intact; then backup forget " + String.join(" ", ids)
-                            + " --prune drops the damaged data, and the next backup stores it again");
+                    hint);
         }
     }
 }

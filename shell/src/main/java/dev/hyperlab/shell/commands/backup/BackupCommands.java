@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
         + "~/.hyperlab/backups ($HYPERLAB_HOME/backups).",
         subcommands = {BackupInit.class, BackupRunCommand.class, BackupFilesCommand.class, BackupList.class,
             BackupLs.class, BackupDiff.class, BackupRestoreCommand.class, BackupCheckCommand.class, BackupForget.class,
-            BackupPrune.class, BackupCopyCommand.class})
+            BackupPrune.class, BackupRepair.class, BackupCopyCommand.class})
 public final class BackupCommands {
     @Mixin
     HelpOption help;

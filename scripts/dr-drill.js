@@ -5,6 +5,7 @@
 // time from the loss until every restored VM runs.
 //
 // Usage:  hyperlab run scripts/dr-drill.js REPO HOST [--to HOST] [--password PW] [--json]
+//         (a REPO outside the lab's directory and ~/.hyperlab: run --allow-path REPO scripts/...)
 //   REPO        the backup repository's directory (nightly-backup.js fills one)
 //   HOST        the host to lose
 //   --to HOST   the host to restore on (default: for each VM, the first running host with room, as

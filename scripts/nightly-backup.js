@@ -4,6 +4,7 @@
 // backup (strategy, bytes read and added, lab time) and what the prune removed.
 //
 // Usage:  hyperlab run scripts/nightly-backup.js REPO [--keep N] [--nights N] [--password PW] [--json]
+//         (a REPO outside the lab's directory and ~/.hyperlab: run --allow-path REPO scripts/...)
 //   REPO        the backup repository's directory; made (backup init) when it holds no repository yet
 //   --keep N    backups kept per VM (default 7): prune --keep-last N, which keeps the newest N backups of each VM
 //               (the repository's prune counts per VM, not per repository: one VM's backups never push out another's)

@@ -4,6 +4,7 @@
 // restores report them) and their ratio: the seeds' contrast between virtual and physical recovery, measured.
 //
 // Usage:  hyperlab run scripts/recovery-drill.js REPO VM HOST --spare SPARE [--password PW] [--json]
+//         (a REPO outside the lab's directory and ~/.hyperlab: run --allow-path REPO scripts/...)
 //   REPO           the backup repository: its latest backup of VM (backup run VM) and its latest image of HOST
 //                  (backup run HOST --image) are restored
 //   VM             the service as a VM; restored as a new VM named VM-drill on its original host or the first running

@@ -82,6 +82,7 @@ class DryRunTest {
         s.put("backup run --files", "backup run efi1 --files /boot/efi" + repo);
         s.put("backup restore --to-host", "backup restore " + hostImageId + " --to-host bare" + repo);
         s.put("backup prune", "backup prune --keep-last 1" + repo);
+        s.put("backup repair index", "backup repair index" + repo);
         s.put("backup forget", "backup forget " + backupId + " --prune" + repo);
         s.put("backup files", "backup files " + tmp.resolve("lab") + " --exclude *.raw" + repo);
         s.put("backup copy", "backup copy --from " + tmp.resolve("repo3") + " --to " + tmp.resolve("repo"));

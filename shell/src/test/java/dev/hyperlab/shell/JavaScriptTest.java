@@ -42,6 +42,51 @@ class JavaScriptTest {
         }
     }
 
+    /**
+     * A script given to run names this machine's files only below its lab's directory, hyperlab's home and the
+     * directories run --allow-path gives, and URLs only with --allow-net: it backed up any file, restored over any
+     * directory and reached any S3 endpoint. Through a symbolic link below an allowed directory it gets no further.
+     */
+    @Test
+    void aScriptNamesOnlyTheFilesItWasAllowed() throws Exception {
+        Path secret = Files.writeString(Files.createDirectories(dir.resolve("secret")).resolve("creds.txt"), "token\n");
+        Path allowed = Files.createDirectories(dir.resolve("allowed"));
+        Files.createSymbolicLink(allowed.resolve("link"), secret.getParent());
+        Path js = script("escape.js", """
+                const tries = {
+                  repo: () => lab.initBackups(args[0] + '/repo', ''),
+                  files: () => lab.initBackups(args[0] + '/repo2', '').backupFiles([args[1]], []),
+                  viaLink: () => lab.initBackups(args[0] + '/link/repo', ''),
+                  net: () => lab.backups('s3:http://127.0.0.1:9/bucket/x', ''),
+                  disk: () => lab.createDisk({path: args[1] + '.qcow2', size: '1GiB'}),
+                  vmDisk: () => lab.createVm({name: 'x1', host: 'esx1', vcpus: 1, memory: '1GiB', disks: ['1GiB', args[1]]}),
+                  labFile: () => lab.apply('vms:\\n  - name: x2\\n    host: esx1\\n    vcpus: 1\\n    memory: 1GiB\\n'
+                      + '    disks: [' + args[1] + ']\\n'),
+                };
+                for (const [name, t] of Object.entries(tries)) {
+                  try { t(); console.log(name + ' allowed'); } catch (e) { console.log(name + ' ' + e.kind + ': ' + e.message); }
+                }
+                """);
+        try (ShellFixture shell = ShellFixture.in(dir.resolve("lab"))) {
+            shell.small();
+            String confined = shell.ok("run " + js + " " + allowed + " " + secret);
+            assertThat(confined).contains("repo not-allowed: lab.initBackups: " + allowed + "/repo is outside the"
+                    + " directories this script may use (run --allow-path DIR lets it use DIR)");
+            assertThat(confined).contains("net not-allowed: lab.backups: a script may not reach s3:");
+            assertThat(confined).contains("disk not-allowed: ").contains("vmDisk not-allowed: ")
+                    .contains("labFile not-allowed: ").doesNotContain(" allowed\n");
+            assertThat(allowed.resolve("repo")).doesNotExist();
+
+            String widened = shell.ok("run --allow-path " + allowed + " " + js + " " + allowed + " " + secret);
+            assertThat(widened).contains("repo allowed").contains("viaLink not-allowed: ")
+                    .contains("files not-allowed: backups.backupFiles: " + secret + " is outside");
+            assertThat(allowed.resolve("repo")).isDirectory();
+            assertThat(secret.getParent().resolve("repo")).doesNotExist();
+            // a js line is the user's own, as a command is
+            assertThat(shell.ok("js lab.initBackups('" + dir.resolve("mine") + "', '') !== null")).isEqualTo("true\n");
+        }
+    }
+
     @Test
     void resultsArePlainJavaScriptValuesShapedLikeTheCommandsJson() {
         try (ShellFixture shell = ShellFixture.inMemory().small()) {

@@ -22,7 +22,13 @@ class ScenarioScriptsTest {
     static final Path SCRIPTS = Path.of("..", "scripts");
 
     private static JsonNode json(ShellFixture shell, String script, String args) {
-        ShellFixture.Result r = shell.run("run " + SCRIPTS.resolve(script) + " " + args + " --json");
+        return json(shell, "", script, args);
+    }
+
+    /** {@code run --allow-path REPO SCRIPT ARGS --json}: a script given a repository outside its lab. */
+    private static JsonNode json(ShellFixture shell, String repo, String script, String args) {
+        ShellFixture.Result r = shell.run("run " + (repo.isEmpty() ? "" : "--allow-path " + repo + " ")
+                + SCRIPTS.resolve(script) + " " + args + " --json");
         assertThat(r.ok()).as(script + ": " + r.err()).isTrue();
         return r.json();
     }
@@ -195,7 +201,7 @@ class ScenarioScriptsTest {
     void nightlyBackupKeepsSevenPerVmAndTheLaterOnesAreIncremental(@TempDir Path tmp) {
         try (ShellFixture shell = runningLab(tmp.resolve("lab"))) {
             String repo = tmp.resolve("repo").toString();
-            JsonNode r = json(shell, "nightly-backup.js", repo + " --nights 9");
+            JsonNode r = json(shell, repo, "nightly-backup.js", repo + " --nights 9");
             JsonNode nights = r.get("nights");
             assertThat(nights).hasSize(9);
             Map<String, Long> firstRead = new HashMap<>();
@@ -236,15 +242,15 @@ class ScenarioScriptsTest {
                 assertThat(vm.get("state").asText()).as(vm.toString()).isEqualTo("running");
             }
             // one more night on the same repository: every backup incremental, still 7 per VM
-            JsonNode again = json(shell, "nightly-backup.js", repo);
+            JsonNode again = json(shell, repo, "nightly-backup.js", repo);
             assertThat(again.at("/nights/0/backups").findValuesAsText("strategy")).containsOnly("incremental");
             assertThat(again.get("keptPerVm").toString()).isEqualTo("{\"dev1\":7,\"fc1\":7,\"web1\":7}");
             // a stopped VM is skipped and named; a bad --keep is refused
             shell.ok("vm shutdown dev1; wait vm dev1 --state shutoff");
-            JsonNode skip = json(shell, "nightly-backup.js", repo + " --keep 2");
+            JsonNode skip = json(shell, repo, "nightly-backup.js", repo + " --keep 2");
             assertThat(skip.at("/nights/0/skipped/0/vm").asText()).isEqualTo("dev1");
             assertThat(skip.get("keptPerVm").toString()).isEqualTo("{\"dev1\":2,\"fc1\":2,\"web1\":2}");
-            assertThat(shell.run("run " + SCRIPTS.resolve("nightly-backup.js") + " " + repo + " --keep 0").err())
+            assertThat(shell.run("run --allow-path " + repo + " " + SCRIPTS.resolve("nightly-backup.js") + " " + repo + " --keep 0").err())
                     .contains("--keep takes a whole number");
             assertThat(shell.ctx.status()).isEqualTo(2);
         }
@@ -259,7 +265,7 @@ class ScenarioScriptsTest {
                     + "backup init " + repo + "; backup run web1 --strategy full --repo " + repo
                     + "; backup run pm1 --image --repo " + repo);
             String before = shell.ok("host info spare --json") + shell.ok("vm list --json");
-            JsonNode r = json(shell, "recovery-drill.js", repo + " web1 pm1 --spare spare");
+            JsonNode r = json(shell, repo, "recovery-drill.js", repo + " web1 pm1 --spare spare");
             JsonNode vm = r.get("vm");
             JsonNode physical = r.get("physical");
             assertThat(vm.get("running").asBoolean()).as(vm.toString()).isTrue();
@@ -275,9 +281,9 @@ class ScenarioScriptsTest {
             assertThat(r.get("ratio").asDouble()).isGreaterThan(1);
             // a drill: the lab is as it was
             assertThat(shell.ok("host info spare --json") + shell.ok("vm list --json")).isEqualTo(before);
-            String table = shell.ok("run " + SCRIPTS.resolve("recovery-drill.js") + " " + repo + " web1 pm1 --spare spare");
+            String table = shell.ok("run --allow-path " + repo + " " + SCRIPTS.resolve("recovery-drill.js") + " " + repo + " web1 pm1 --spare spare");
             assertThat(table).contains("VM backup of web1", "host image of pm1", "the physical recovery takes ");
-            assertThat(shell.run("run " + SCRIPTS.resolve("recovery-drill.js") + " " + repo + " web1 esx1 --spare spare")
+            assertThat(shell.run("run --allow-path " + repo + " " + SCRIPTS.resolve("recovery-drill.js") + " " + repo + " web1 esx1 --spare spare")
                     .err()).contains("no host-image backup of esx1");
         }
     }
@@ -286,9 +292,9 @@ class ScenarioScriptsTest {
     void drDrillBringsTheLostHostsVmsBackOnAnotherHost(@TempDir Path tmp) {
         try (ShellFixture shell = runningLab(tmp.resolve("lab"))) {
             String repo = tmp.resolve("repo").toString();
-            json(shell, "nightly-backup.js", repo + " --nights 2");
+            json(shell, repo, "nightly-backup.js", repo + " --nights 2");
             String before = shell.ok("vm list --json");
-            JsonNode r = json(shell, "dr-drill.js", repo + " esx1");
+            JsonNode r = json(shell, repo, "dr-drill.js", repo + " esx1");
             assertThat(r.get("host").asText()).isEqualTo("esx1");
             JsonNode vms = r.get("vms");
             assertThat(vms.findValuesAsText("vm")).containsExactlyInAnyOrder("web1", "fc1");
@@ -316,12 +322,12 @@ class ScenarioScriptsTest {
             assertThat(shell.ok("vm list --json")).isEqualTo(before);
             assertThat(shell.ok("host info esx1 --json")).contains("\"state\" : \"running\"");
             // --to: restored where asked; a VM with no backup is reported lost, exit status 1
-            JsonNode to = json(shell, "dr-drill.js", repo + " ws1 --to esx1");
+            JsonNode to = json(shell, repo, "dr-drill.js", repo + " ws1 --to esx1");
             assertThat(to.at("/vms/0/host").asText()).isEqualTo("esx1");
             assertThat(to.at("/vms/0/hostChoice").asText()).isEqualTo("requested");
             shell.ok("vm create db1 --host esx1 --vcpus 2 --memory 4GiB --os linux-server; vm start db1;"
                     + "wait vm db1 --state running");
-            ShellFixture.Result lost = shell.run("run " + SCRIPTS.resolve("dr-drill.js") + " " + repo + " esx1");
+            ShellFixture.Result lost = shell.run("run --allow-path " + repo + " " + SCRIPTS.resolve("dr-drill.js") + " " + repo + " esx1");
             assertThat(lost.ok()).isFalse();
             assertThat(lost.out()).containsPattern("db1 +NOT RECOVERED: no backup in").contains("2 of 3 VMs running again");
             assertThat(shell.ctx.status()).isEqualTo(1);

@@ -101,7 +101,7 @@ public interface Backups {
      * directory {@code path} holding one file per disk. Raw files unless {@code path} ends in {@code .qcow2}. The bytes
      * are those backed up, holes stay holes. A damaged repository restores what is intact and names the rest.
      */
-    BackupRestore restore(String id, String path);
+    BackupRestore restore(String id, @HostPath String path);
 
     /**
      * Restores backup {@code id} as a new VM {@code name}, defined from the backup's configuration (vCPUs, memory,
@@ -157,7 +157,7 @@ public interface Backups {
      * {@code **} (any names); one starting with {@code /} is anchored at the root, any other matches at every depth
      * ({@code *.tmp}, {@code cache/**}). {@code \xNN} stands for a byte, for names that are not UTF-8.
      */
-    FileBackupRun backupFiles(List<String> paths, List<String> excludes);
+    FileBackupRun backupFiles(@HostPath List<String> paths, List<String> excludes);
 
     /**
      * The entries of file backup {@code id} at {@code path} ({@code /} or empty for the root): a directory's entries
@@ -180,7 +180,7 @@ public interface Backups {
      * above them. Nothing is written outside {@code directory}: links in the backup or the target are never followed.
      * Takes no lab time.
      */
-    FileRestore restoreFiles(String id, String directory, List<String> includes, boolean overwrite);
+    FileRestore restoreFiles(String id, @HostPath String directory, List<String> includes, boolean overwrite);
 
     /**
      * Copies backups {@code ids} (ids or prefixes of at least 4 hex digits; every backup when empty) from this

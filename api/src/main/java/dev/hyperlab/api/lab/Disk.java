@@ -72,5 +72,5 @@ public interface Disk {
      * could leave it is left out with a warning.
      */
     @API(status = EXPERIMENTAL, since = "0.2")
-    DiskCopy copyFiles(int partition, String path, String directory);
+    DiskCopy copyFiles(int partition, String path, @HostPath String directory);
 }

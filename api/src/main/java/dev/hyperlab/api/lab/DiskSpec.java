@@ -25,7 +25,8 @@ import org.apiguardian.api.API;
  *     EFI system partition, {@code direct}: a root file system), or empty for the profile's default
  */
 @API(status = STABLE, since = "0.1")
-public record DiskSpec(String path, long sizeBytes, String format, String backing, String os, String firmware) {
+public record DiskSpec(@HostPath String path, long sizeBytes, String format, @HostPath String backing, String os,
+        String firmware) {
 
     public DiskSpec {
         if (path == null || path.isBlank()) {

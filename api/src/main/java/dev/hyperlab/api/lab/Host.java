@@ -120,7 +120,7 @@ public interface Host {
      * enrolled, is refused ({@code INVALID}, {@code CONFLICT}), changing nothing.
      */
     @API(status = EXPERIMENTAL, since = "0.2")
-    SecureBootKey secureBootEnroll(String certificateFile);
+    SecureBootKey secureBootEnroll(@HostPath String certificateFile);
 
     /**
      * The keys enrolled in this machine's Secure Boot db, in the order enrolled; its firmware trusts its own db's keys
@@ -137,7 +137,7 @@ public interface Host {
      * simulated lab refuses ({@code NOT_ALLOWED}); so does {@code maxAtOnce} outside 1..16 ({@code INVALID}).
      */
     @API(status = EXPERIMENTAL, since = "0.2")
-    HostCalibration calibrate(int maxAtOnce, String profileFile);
+    HostCalibration calibrate(int maxAtOnce, @HostPath String profileFile);
 
     /** Its running VMs' {@link Vm#stat()}s summed ({@code host stat}). */
     @API(status = EXPERIMENTAL, since = "0.3")

@@ -77,7 +77,7 @@ public interface Lab {
      * model's. A file that is not such a profile is refused ({@code INVALID}), changing nothing.
      */
     @API(status = EXPERIMENTAL, since = "0.2")
-    Host createHost(String name, String profileFile);
+    Host createHost(String name, @HostPath String profileFile);
 
     /** Every VM, sorted by name. */
     List<Vm> vms();
@@ -169,7 +169,7 @@ public interface Lab {
      * qcow2 or raw file, known to the lab or not. Throws {@link LabException} ({@code NOT_FOUND}) when there is no such
      * file, ({@code INVALID}) when it is not a disk image.
      */
-    Disk disk(String path);
+    Disk disk(@HostPath String path);
 
     /**
      * Creates an image file ({@code qemu-img create}): blank, a copy-on-write overlay on {@code spec.backing()}, or with
@@ -183,7 +183,7 @@ public interface Lab {
      * read through, so the copy stands alone; holes and zero clusters stay sparse. {@code format} is {@code qcow2}
      * (the default when empty) or {@code raw}. The lab records the copy.
      */
-    Disk convertDisk(String source, String target, String format);
+    Disk convertDisk(@HostPath String source, @HostPath String target, String format);
 
     /**
      * Repairs the image at {@code path} as {@code qemu-img check -r all} does ({@code disk repair}): every refcount set
@@ -194,7 +194,7 @@ public interface Lab {
      * again), ({@code CONFLICT}) while another program has the image open or VM overlays read it as their base.
      */
     @API(status = EXPERIMENTAL, since = "0.1")
-    DiskRepair repairDisk(String path);
+    DiskRepair repairDisk(@HostPath String path);
 
     /**
      * Signs the EFI loader {@code \EFI\BOOT\BOOTX64.EFI} of image {@code image}'s EFI system partition (raw or qcow2)
@@ -206,7 +206,7 @@ public interface Lab {
      * a key that is not RSA, not PEM, or not the certificate's.
      */
     @API(status = EXPERIMENTAL, since = "0.2")
-    SignedLoader signLoader(String image, String keyFile, String certificateFile);
+    SignedLoader signLoader(@HostPath String image, @HostPath String keyFile, @HostPath String certificateFile);
 
     /**
      * Creates a backup repository in {@code dir} ({@code backup init}), which must not exist or be empty; encrypted
@@ -214,7 +214,7 @@ public interface Lab {
      * working directory. Changes nothing in the lab.
      */
     @API(status = EXPERIMENTAL, since = "0.1")
-    Backups initBackups(String dir, String password);
+    Backups initBackups(@HostPath String dir, String password);
 
     /**
      * The backup repository in {@code dir}; {@code password} opens an encrypted one (empty for a plain one: a password
@@ -223,7 +223,7 @@ public interface Lab {
      * missing or needless password.
      */
     @API(status = EXPERIMENTAL, since = "0.1")
-    Backups backups(String dir, String password);
+    Backups backups(@HostPath String dir, String password);
 
     /** OS profiles, firmware models and guest drivers available. */
     @API(status = EXPERIMENTAL, since = "0.1")

@@ -292,7 +292,7 @@ public interface Vm {
      * enrolled, is refused ({@code INVALID}, {@code CONFLICT}), changing nothing.
      */
     @API(status = EXPERIMENTAL, since = "0.2")
-    SecureBootKey secureBootEnroll(String certificateFile);
+    SecureBootKey secureBootEnroll(@HostPath String certificateFile);
 
     /**
      * The keys enrolled in this machine's Secure Boot db, in the order enrolled; its firmware trusts its own db's keys

@@ -33,8 +33,8 @@ import org.apiguardian.api.API;
  */
 @API(status = STABLE, since = "0.1")
 public record VmSpec(
-        String name, String host, int vcpus, long memoryBytes, String firmware, List<String> disks, String os,
-        List<String> drivers, int bootPriority, String workload, int maxVcpus, long maxMemoryBytes) {
+        String name, String host, int vcpus, long memoryBytes, String firmware, @HostPath(orSize = true) List<String> disks,
+        String os, List<String> drivers, int bootPriority, String workload, int maxVcpus, long maxMemoryBytes) {
 
     /** A spec without hot-plug room: the components of version 0.3. */
     public VmSpec(String name, String host, int vcpus, long memoryBytes, String firmware, List<String> disks, String os,

@@ -45,7 +45,7 @@ import org.yaml.snakeyaml.error.YAMLException;
  *     os: linux-server           # optional, like firmware, disks [20GiB], drivers [virtio-blk], bootPriority 0
  * </pre>
  */
-final class LabFile {
+public final class LabFile {
     private static final Set<String> TOP = Set.of("hosts", "vms");
     private static final Set<String> HOST_KEYS =
             Set.of("name", "cores", "ram", "cpuGhz", "firmware", "disks", "bootOrder", "hypervisor", "hostOs",
@@ -63,6 +63,14 @@ final class LabFile {
     private LabFile(List<HostDecl> hosts, List<VmSpec> vms) {
         this.hosts = hosts;
         this.vms = vms;
+    }
+
+    /**
+     * The VMs a lab file declares, as {@link dev.hyperlab.api.lab.Lab#apply} would create them: for a script's
+     * sandbox, whose disks must not name files it may not use.
+     */
+    public static List<VmSpec> vms(String yaml) {
+        return parse(yaml).vms;
     }
 
     /** Parses a lab file; throws {@link LabException} ({@code INVALID}) naming the entry and key that are wrong. */

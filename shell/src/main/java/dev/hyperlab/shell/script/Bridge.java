@@ -37,6 +37,7 @@ final class Bridge {
     private static final Map<Class<?>, String> LABELS = new ConcurrentHashMap<>();
 
     private Lab lab;
+    private ScriptAccess access = ScriptAccess.ANY;
     private final IntConsumer exit;
     private final List<Lab> forks = new ArrayList<>();
 
@@ -49,9 +50,13 @@ final class Bridge {
         this.exit = exit;
     }
 
-    /** Gives the script another lab from now on (a {@code js --dry-run} line works on a copy). */
-    void use(Lab other) {
+    /**
+     * Gives the script another lab from now on (a {@code js --dry-run} line works on a copy), and what of this machine
+     * its calls may name.
+     */
+    void use(Lab other, ScriptAccess what) {
         this.lab = other;
+        this.access = what;
     }
 
     /** The handle of the lab the script is given, for the prelude's {@code lab} global. */
@@ -110,6 +115,7 @@ final class Bridge {
                 refused = refused == null ? e : refused;
                 continue; // the next overload may take these arguments
             }
+            access.check(m, converted, what);
             Optional<Method> waiting = FacadeTypes.waitingOverload(h.type(), m);
             if (waiting.isPresent()) {
                 Object[] withWait = Arrays.copyOf(converted, converted.length + 1);

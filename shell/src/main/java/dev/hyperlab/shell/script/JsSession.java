@@ -41,7 +41,7 @@ public final class JsSession implements AutoCloseable {
             lines = Sandbox.open(engine, out, err, ScriptLimits.DEFAULT, lab);
         }
         try {
-            lines.bind(lab, List.of());
+            lines.bind(lab, List.of(), ScriptAccess.ANY);
             Source source = Source.newBuilder("js", code, LINE_NAME).buildLiteral();
             return ScriptExecution.run(lines, source, shell, s -> {
                 out.flush();
@@ -65,12 +65,14 @@ public final class JsSession implements AutoCloseable {
      * @param name what errors call it ({@code scripts/boot-storm.js})
      * @param code its text
      * @param args its {@code args}
+     * @param access what of this machine its calls may name
      */
-    public ScriptOutcome run(String name, String code, List<String> args, Lab lab, ScriptLimits limits) {
+    public ScriptOutcome run(String name, String code, List<String> args, Lab lab, ScriptLimits limits,
+            ScriptAccess access) {
         Engine engine = JsRuntime.engine(shell.output());
         ScriptContext sc = Sandbox.open(engine, out, err, limits, lab);
         try {
-            sc.bind(lab, args);
+            sc.bind(lab, args, access);
             return ScriptExecution.run(sc, Source.newBuilder("js", code, name).buildLiteral(), shell, null);
         } finally {
             out.flush();

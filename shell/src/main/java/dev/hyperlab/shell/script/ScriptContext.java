@@ -50,9 +50,9 @@ final class ScriptContext {
         return statementsExhausted.get();
     }
 
-    /** Binds {@code lab} to {@code labToUse} and {@code args}. */
-    void bind(Lab labToUse, List<String> args) {
-        bridge.use(labToUse);
+    /** Binds {@code lab} to {@code labToUse} and {@code args}; its calls may name what {@code access} allows. */
+    void bind(Lab labToUse, List<String> args, ScriptAccess access) {
+        bridge.use(labToUse, access);
         api.getMember("bind").execute(bridge.labHandle(), ProxyArray.fromList(new ArrayList<>(args)));
     }
 

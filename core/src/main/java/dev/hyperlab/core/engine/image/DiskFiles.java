@@ -24,7 +24,7 @@ import java.nio.file.Path;
  */
 public final class DiskFiles {
     /** In-memory labs name their images {@code mem:...}; such names are not file paths. */
-    static final String MEMORY_PREFIX = "mem:";
+    public static final String MEMORY_PREFIX = "mem:";
     private static final int SECTOR = 512;
 
     private DiskFiles() {}

@@ -7,7 +7,9 @@ import dev.hyperlab.shell.command.ChangeCommand;
 import dev.hyperlab.shell.command.ShellContext;
 import dev.hyperlab.shell.error.ShellException;
 import dev.hyperlab.shell.command.StopAtPositional;
+import dev.hyperlab.shell.command.ShellHome;
 import dev.hyperlab.shell.script.JsSession;
+import dev.hyperlab.shell.script.ScriptAccess;
 import dev.hyperlab.shell.script.ScriptLimits;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
@@ -47,6 +49,15 @@ public final class RunCommand extends ChangeCommand {
             + "limit of its own.")
     String memory;
 
+    @Option(names = "--allow-path", paramLabel = "DIR", description = "Let the script name files below DIR in its "
+            + "calls (backup repositories, restore targets, disk images, files to back up), besides its lab's directory "
+            + "and hyperlab's home, the only ones it may name without this. Repeatable.")
+    List<String> allowPaths = new ArrayList<>();
+
+    @Option(names = "--allow-net", description = "Let the script name repository URLs (s3:...): without it, a script "
+            + "reaches no network.")
+    boolean allowNet;
+
     @Parameters(index = "0", paramLabel = "FILE.js", description = "The script.",
             completionCandidates = ScriptFiles.class)
     String file;
@@ -65,7 +76,22 @@ public final class RunCommand extends ChangeCommand {
         ScriptLimits limits = limits();
         String code = read(file);
         JsSession js = ctx.service(JsSession.class, () -> new JsSession(ctx));
-        status = ScriptResults.status(ctx, js.run(file, code, args, lab, limits), file);
+        status = ScriptResults.status(ctx, js.run(file, code, args, lab, limits, access()), file);
+    }
+
+    /** The script's own lab's directory, hyperlab's home and the directories given: what its calls may name. */
+    private ScriptAccess access() {
+        List<Path> roots = new ArrayList<>();
+        roots.add(ShellHome.dir());
+        ctx.labDirectory().ifPresent(roots::add);
+        for (String dir : allowPaths) {
+            try {
+                roots.add(Path.of(dir));
+            } catch (java.nio.file.InvalidPathException e) {
+                throw new ShellException("--allow-path " + dir + " is not a path", "name a directory");
+            }
+        }
+        return ScriptAccess.confined(roots, allowNet);
     }
 
     private ScriptLimits limits() {

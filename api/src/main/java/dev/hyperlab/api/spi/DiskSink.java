@@ -7,7 +7,8 @@ import org.apiguardian.api.API;
 /**
  * Where a strategy records what one disk holds. Calls describe the disk from its start to its end: each call covers
  * a range that starts at or after the end of the previous call's range. Ranges never described are holes (they
- * restore as zeros and stay unallocated).
+ * restore as zeros and stay unallocated), so every range that holds data ({@link SourceDisk#allocated()} and not all
+ * zeros) must be described: a backup that leaves one out is refused, and no backup is written.
  *
  * <p>Chunks are hashed, compressed and written by the repository on other threads, so {@code store} returns as soon
  * as the bytes are handed over; identical chunks, within this backup or already in the repository, are stored once.

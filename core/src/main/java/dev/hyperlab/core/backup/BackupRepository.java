@@ -545,6 +545,16 @@ public final class BackupRepository {
                     throw new RepositoryException("strategy " + strategy.id() + " failed: " + e.getMessage(), e);
                 }
                 pipeline.drain();
+                for (DiskRecorder r : run.recorders()) {
+                    // a strategy that leaves data out would make a backup that restores zeros in its place and
+                    // that check calls sound: refuse it, as a strategy's nonsense answers are refused
+                    long[] out = r.leftOut();
+                    if (out != null) {
+                        throw new RepositoryException("strategy " + strategy.id() + " failed: it left out "
+                                + out[0] + " bytes of disk " + r.disk().name() + "'s data (the first at offset "
+                                + out[1] + "), which would restore as zeros; no backup was written");
+                    }
+                }
                 List<Manifest.Disk> mdisks = new ArrayList<>();
                 TreeSet<String> parents = new TreeSet<>();
                 for (DiskRecorder r : run.recorders()) {

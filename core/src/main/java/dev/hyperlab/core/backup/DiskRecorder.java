@@ -37,6 +37,8 @@ final class DiskRecorder implements DiskSink, BackupPipeline.PieceSink {
     private final List<Piece> pieces = new ArrayList<>();
     private final SortedSet<String> parents = new TreeSet<>();
     private long described;
+    /** The ranges described so far ({@code store} or {@code keep}), in order, contiguous ones merged: start, end. */
+    private final List<long[]> ranges = new ArrayList<>();
     private boolean healed;
 
     DiskRecorder(SourceDisk disk, BackupPipeline pipeline, RepositoryIndex index, PriorMaps priors,
@@ -168,7 +170,55 @@ final class DiskRecorder implements DiskSink, BackupPipeline.PieceSink {
                     + " of " + disk.virtualSize() + " bytes");
         }
         described = offset + length;
+        long[] last = ranges.isEmpty() ? null : ranges.getLast();
+        if (last != null && last[1] == offset) {
+            last[1] = described;
+        } else {
+            ranges.add(new long[] {offset, described});
+        }
     }
+
+    /**
+     * What the strategy left out: bytes of data the disk holds (allocated and not zero) in ranges it neither stored nor
+     * kept, which would restore as zeros. A strategy may skip allocated ranges that read as zeros (the sink would
+     * have made holes of them anyway). Returns {bytes left out, offset of the first}, or null when none were.
+     */
+    long[] leftOut() throws IOException {
+        long bytes = 0;
+        long first = -1;
+        int i = 0;
+        byte[] buf = null;
+        for (dev.hyperlab.api.spi.ByteRange r : disk.allocated()) {
+            long at = r.offset();
+            while (at < r.end()) {
+                while (i < ranges.size() && ranges.get(i)[1] <= at) {
+                    i++;
+                }
+                if (i < ranges.size() && ranges.get(i)[0] <= at) {
+                    at = ranges.get(i)[1]; // described
+                    continue;
+                }
+                long gapEnd = Math.min(r.end(), i < ranges.size() ? ranges.get(i)[0] : Long.MAX_VALUE);
+                for (long o = at; o < gapEnd; ) {
+                    int n = (int) Math.min(1 << 20, gapEnd - o);
+                    buf = buf == null || buf.length < n ? new byte[n] : buf;
+                    disk.read(o, ByteBuffer.wrap(buf, 0, n));
+                    for (int k = 0; k < n; k += 4096) {
+                        int len = Math.min(4096, n - k);
+                        if (!java.util.Arrays.equals(buf, k, k + len, ZEROS, 0, len)) {
+                            bytes += len;
+                            first = first < 0 ? o + k : first;
+                        }
+                    }
+                    o += n;
+                }
+                at = gapEnd;
+            }
+        }
+        return bytes == 0 ? null : new long[] {bytes, first};
+    }
+
+    private static final byte[] ZEROS = new byte[4096];
 
     @Override
     public synchronized void add(Piece p) {

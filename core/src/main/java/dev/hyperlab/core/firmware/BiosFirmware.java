@@ -51,7 +51,19 @@ public final class BiosFirmware implements FirmwareModel {
             steps.add(new BootStep("boot-search", "read-mbr " + disk.name(), Demand.NONE.plusRead(512, 1)));
             byte[] mbr = disk.read(0, 512);
             boolean signed = mbr.length == 512 && (mbr[510] & 0xff) == 0x55 && (mbr[511] & 0xff) == 0xaa;
-            return signed ? Optional.of("MBR boot code") : Optional.empty();
+            // a GPT disk laid out for UEFI alone has a signed protective MBR with no boot code: SeaBIOS would jump
+            // into zeros and hang; the lab says no boot device, as BootDiskProbe.Report#biosBootable does
+            return signed && hasBootCode(mbr) ? Optional.of("MBR boot code") : Optional.empty();
         }, (disk, detail) -> READ_ERROR + " (" + disk + ": " + detail + ")", "No bootable device.");
+    }
+
+    /** Whether the MBR's 440 bytes of boot code are not all zero. */
+    private static boolean hasBootCode(byte[] mbr) {
+        for (int i = 0; i < 440; i++) {
+            if (mbr[i] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -14,6 +14,7 @@ import dev.hyperlab.api.lab.ProgressListener;
 import dev.hyperlab.api.lab.Sizes;
 import dev.hyperlab.api.lab.StartPolicy;
 import dev.hyperlab.api.lab.TimelinePhase;
+import dev.hyperlab.api.lab.VmChange;
 import dev.hyperlab.api.lab.VmSpec;
 import dev.hyperlab.api.lab.VmState;
 import java.time.Duration;
@@ -271,6 +272,26 @@ class BootBehaviourTest {
                 + p.end().orElseThrow().minus(p.start())).toList())
                 .isEqualTo(lab.timeline(List.of("a")).stream().map(p -> p.phase() + "/" + p.step() + "/"
                         + p.end().orElseThrow().minus(p.start())).toList());
+    }
+
+    /**
+     * A disk laid out for UEFI alone (a protective MBR without boot code) gives BIOS no boot device: it booted the
+     * whole OS, while the docs (and SeaBIOS, which would jump into zeros) say it does not.
+     */
+    @Test
+    void biosFindsNoBootDeviceOnADiskLaidOutForUefiAlone() {
+        LabModel lab = lab();
+        host(lab, "h", "nvme:1TiB", HypervisorType.TYPE1, null);
+        lab.createVm(VmSpec.of("u", "h", 2, Sizes.parse("4GiB")).withOs("linux-server").withFirmware("uefi"));
+        lab.setVm("u", VmChange.NONE.withFirmware("bios"));
+        lab.startVm("u");
+        lab.advance(HOUR, ProgressListener.NONE);
+        assertThat(lab.vmState("u")).isEqualTo(VmState.CRASHED);
+        assertThat(lab.vmInfo("u").reason()).isEqualTo("No bootable device.");
+        lab.setVm("u", VmChange.NONE.withFirmware("uefi"));
+        lab.startVm("u");
+        lab.advance(HOUR, ProgressListener.NONE);
+        assertThat(lab.vmState("u")).isEqualTo(VmState.RUNNING);
     }
 
     @Test

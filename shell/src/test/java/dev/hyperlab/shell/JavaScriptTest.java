@@ -172,6 +172,13 @@ class JavaScriptTest {
             // a spread of what the facade returned, changed by its short name, goes back in
             shell.ok("js const h = lab.host('esx1'); h.setMemoryPolicy({...h.memoryPolicy(), swap: '8GiB'})");
             assertThat(shell.ok("js lab.host('esx1').memoryPolicy().swapBytes")).isEqualTo("8589934592\n");
+            // a setter changes only the fields it is given, as mem policy --swap and host policy do (the others took
+            // their empty values: ballooning and page sharing went off)
+            shell.ok("mem policy esx1 --auto-balloon on --page-sharing on --swap 8GiB");
+            shell.ok("js lab.host('esx1').setMemoryPolicy({swap: '16GiB'}); lab.host('esx1').setStartPolicy({groupDelay: 7})");
+            assertThat(shell.ok("js JSON.stringify(lab.host('esx1').memoryPolicy())"))
+                    .isEqualTo("{\"autoBalloon\":true,\"swapBytes\":17179869184,\"pageSharing\":true}\n");
+            assertThat(shell.ok("js lab.host('esx1').startPolicy().maxConcurrentBoots")).isEqualTo("2\n");
         }
     }
 

@@ -110,7 +110,7 @@ final class Bridge {
         for (Method m : candidates) {
             Object[] converted;
             try {
-                converted = FromScript.arguments(m, args, what);
+                converted = FromScript.arguments(m, args, what, current(h, m));
             } catch (LabException e) {
                 refused = refused == null ? e : refused;
                 continue; // the next overload may take these arguments
@@ -125,6 +125,30 @@ final class Bridge {
             return ToScript.result(invoke(h, m, converted), m.getName().equals("fork"));
         }
         throw refused;
+    }
+
+    /**
+     * For a setter of one setting ({@code setMemoryPolicy(MemoryPolicy)} beside {@code memoryPolicy()}): the setting
+     * now, whose values the fields a script leaves out keep; null for any other method.
+     */
+    private static Record current(FacadeHandle h, Method m) {
+        if (!m.getName().startsWith("set") || m.getParameterCount() != 1 || !m.getParameterTypes()[0].isRecord()) {
+            return null;
+        }
+        String name = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);
+        try {
+            Method getter = h.type().getMethod(name);
+            if (getter.getReturnType() != m.getParameterTypes()[0]) {
+                return null;
+            }
+            return (Record) getter.invoke(h.target());
+        } catch (NoSuchMethodException e) {
+            return null;
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot call " + name, e);
+        }
     }
 
     private Object invoke(FacadeHandle h, Method m, Object[] args) {

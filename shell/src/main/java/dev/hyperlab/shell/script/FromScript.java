@@ -37,7 +37,8 @@ import org.graalvm.polyglot.Value;
  *   <li>a record (a spec, a policy): an object with the record's component names as keys, where a component named
  *       {@code xxxBytes} is also {@code xxx} ({@code memory: "4GiB"} for {@code memoryBytes}; if both are given the
  *       short one wins, so {@code {...policy, swap: "8GiB"}} works); the components of its {@code of(...)} factory
- *       are required, the others take their empty value; unknown keys are refused (a typo would otherwise be
+ *       are required, the others take their empty value (for a setter of one setting, its current value); unknown
+ *       keys are refused (a typo would otherwise be
  *       silently ignored). A record with a {@code parse(String)} method also takes that string ({@code "nvme:1TiB"});
  *   <li>a {@code List}: an array; a {@code String}: a string, or a handle with a name (a VM for its name);
  *   <li>a facade object: a handle the script got from the facade.
@@ -91,11 +92,24 @@ final class FromScript {
 
     /** The arguments of {@code m} from {@code args}; {@code call} names the call in messages ({@code lab.createVm}). */
     static Object[] arguments(Method m, List<Value> args, String call) {
+        return arguments(m, args, call, null);
+    }
+
+    /**
+     * {@link #arguments(Method, List, String)}, where {@code current} (when not null) is the setting a setter's one
+     * record argument replaces: the fields the script leaves out keep its values, as {@code mem policy --swap 8GiB}
+     * keeps the others (they took their empty values: {@code setMemoryPolicy({swap: '32GiB'})} turned ballooning and
+     * page sharing off).
+     */
+    static Object[] arguments(Method m, List<Value> args, String call, Record current) {
         Type[] types = m.getGenericParameterTypes();
         Object[] out = new Object[types.length];
         for (int i = 0; i < types.length; i++) {
             String what = call + (types.length == 1 ? "" : " argument " + (i + 1));
-            out[i] = convert(args.get(i), types[i], what);
+            Value v = args.get(i);
+            out[i] = current != null && types.length == 1 && types[0] == current.getClass() && v != null
+                    && v.hasMembers() && !v.hasArrayElements() && !v.isString()
+                    ? record(v, current.getClass(), what, current) : convert(v, types[i], what);
         }
         return out;
     }
@@ -251,6 +265,11 @@ final class FromScript {
     }
 
     private static Object record(Value v, Class<?> type, String what) {
+        return record(v, type, what, null);
+    }
+
+    /** A record from an object; the fields it leaves out take {@code base}'s values, or their empty ones without. */
+    private static Object record(Value v, Class<?> type, String what, Record base) {
         if (v.isString()) {
             try {
                 Method parse = type.getMethod("parse", String.class);
@@ -289,7 +308,13 @@ final class FromScript {
             RecordComponent rc = shape.components()[i];
             Value field = fields[i];
             String name = shortName(rc.getName());
-            if (field == null) {
+            if (field == null && base != null) {
+                try {
+                    values[i] = rc.getAccessor().invoke(base);
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException("cannot read " + rc, e);
+                }
+            } else if (field == null) {
                 if (shape.required().contains(rc.getName())) {
                     throw invalid(what + " has no '" + name + "'", "a " + type.getSimpleName() + " needs "
                             + String.join(", ", shape.required().stream().map(FromScript::shortName).toList()));

@@ -29,6 +29,17 @@ class BatchModeTest {
         assertThat(bad.out()).startsWith("lab time 0s");
         ShellProcess.Run after = ShellProcess.run(home, null, "--lab", "lab1", "-c", "host list --json");
         assertThat(after.out()).doesNotContain("h2"); // nothing after the error ran
+
+        // a script's exit(7) ends the run with 7, as hyperlab run does, not with 1
+        java.nio.file.Path script = home.resolve("ex.js");
+        try {
+            java.nio.file.Files.writeString(script, "exit(7)");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        ShellProcess.Run exited = ShellProcess.run(home, null, "--lab", "lab1", "-c", "run " + script + "; time");
+        assertThat(exited.status()).isEqualTo(7);
+        assertThat(exited.out()).doesNotContain("lab time");
     }
 
     /**

@@ -11,7 +11,8 @@ import java.io.Reader;
 
 /**
  * The batch modes ({@code -c}, a command file, piped stdin): commands run in order with no prompt and no colour;
- * the first error is printed on stderr and ends the run with status 1; a run whose commands all succeeded ends with 0,
+ * the first error is printed on stderr and ends the run with status 1 (a command that ends with a status of its own,
+ * as a script's {@code exit(7)}, ends it with that status); a run whose commands all succeeded ends with 0,
  * or 3 when one of them left something out ({@link ShellContext#markIncomplete}). A file or stdin is read line by line (a
  * command may go on over the next lines with a trailing backslash or an open quote), so piped commands run as they
  * arrive.
@@ -21,7 +22,7 @@ public final class Batch {
 
     /** Runs {@code text} ({@code ;} or newlines between commands); the exit status. */
     public static int run(ShellContext ctx, String text) {
-        return new Dispatcher(ctx).runText(text) ? ctx.successStatus() : 1;
+        return new Dispatcher(ctx).runText(text) ? ctx.successStatus() : failed(ctx);
     }
 
     /**
@@ -45,7 +46,7 @@ public final class Batch {
                 continue;
             }
             if (!dispatcher.runText(pending.toString(), source + ":" + start)) {
-                return 1;
+                return failed(ctx);
             }
             pending.setLength(0);
             if (ctx.exitRequested()) {
@@ -53,7 +54,12 @@ public final class Batch {
             }
         }
         return pending.isEmpty() || pending.toString().isBlank()
-                || dispatcher.runText(pending.toString(), source + ":" + start) ? ctx.successStatus() : 1;
+                || dispatcher.runText(pending.toString(), source + ":" + start) ? ctx.successStatus() : failed(ctx);
+    }
+
+    /** The status of a run the last command failed: that command's own (a script's exit(7)), else 1. */
+    private static int failed(ShellContext ctx) {
+        return ctx.status() > 0 ? ctx.status() : 1;
     }
 
     /**

@@ -55,7 +55,7 @@ final class IndexRepair {
             } catch (RepositoryException e) {
                 if (was != null) {
                     packs.put(id, was);
-                    notes.add(e.getMessage() + ": kept as an index file lists it (backup check --read-data tells"
+                    notes.add(e.getMessage() + ": kept as an index file lists it (a check that reads the data tells"
                             + " whether its data is intact)");
                 } else {
                     notes.add(e.getMessage() + ": left unlisted, since no index file lists it");

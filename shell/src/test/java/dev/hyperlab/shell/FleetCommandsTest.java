@@ -84,6 +84,11 @@ class FleetCommandsTest {
                 assertThat(Files.readString(lab)).as(c[0] + " changes nothing").isEqualTo(before);
             }
             assertThat(shell.ok("vm info w")).contains("vcpus          2");
+            // a VM that could never start on the host is refused when it is created, as its start would refuse it
+            ShellFixture.Result big = shell.run("vm create big --host h --vcpus 1 --memory 32GiB --os linux-server");
+            assertThat(big.err().strip()).matches("error: VM big needs 32(\\.\\d+)? GiB but host h has only \\d+(\\.\\d+)? GiB"
+                    + " for VMs \\(give it less memory or a larger host\\)");
+            assertThat(Files.readString(lab)).isEqualTo(before);
             shell.ok("host power-off h");
             assertThat(shell.run("host delete h").err().strip())
                     .isEqualTo("error: host h has 1 VM: w (delete them first: vm delete NAME)");

@@ -101,6 +101,14 @@ final class VmDefinitions {
             throw LabException.insufficient("VM " + name + " needs " + Sizes.format(spec.memoryBytes())
                     + " of memory but host " + h.name + " has " + Sizes.format(h.ram), "give it less memory or a larger host");
         }
+        // what its start checks, once the host's hypervisor says what it keeps for itself: a VM that could never
+        // start there is refused now, not at its first start
+        long need = spec.memoryBytes() + OsProfiles.get(spec.os().isEmpty() ? "linux-server" : spec.os())
+                .vmmOverheadBytes();
+        if (h.hasHypervisor() && need > h.usableMemory()) {
+            throw LabException.insufficient("VM " + name + " needs " + Sizes.format(need) + " but host " + h.name
+                    + " has only " + Sizes.format(h.usableMemory()) + " for VMs", "give it less memory or a larger host");
+        }
         VmHotPlug.checkRoom(name, h, spec.vcpus(), spec.memoryBytes(), spec.maxVcpus(), spec.maxMemoryBytes());
         Optional<OsProfile> os = spec.os().isEmpty() ? Optional.empty() : Optional.of(OsProfiles.get(spec.os()));
         if (os.isEmpty() && spec.disks().isEmpty()) {

@@ -239,7 +239,8 @@ class JavaScriptTest {
             assertThat(shell.run("js lab.close()").err())
                     .contains("the script's lab belongs to the shell (close only labs from lab.fork())");
             assertThat(shell.run("js new Worker('x')").err()).contains("ReferenceError");
-            assertThat(shell.run("js import('fs')").ok()).isTrue(); // a promise; it rejects, below
+            // a promise that rejects: unhandled, it is the line's error
+            assertThat(shell.run("js import('fs')").err()).startsWith("error: js:");
             assertThat(shell.ok("js let why = ''; import('/etc/passwd').catch(e => why = String(e)); 1")).isEqualTo("1\n");
         }
     }
@@ -311,6 +312,11 @@ class JavaScriptTest {
             r = shell.run("run " + dir.resolve("missing.js"));
             assertThat(r.err().strip()).isEqualTo("error: no script " + dir.resolve("missing.js")
                     + " (check the path; scripts/ has examples)");
+            // an unhandled rejection is an uncaught error, as in node (it was dropped, and the run ended with 0)
+            Path p = script("reject.js", "Promise.reject(new Error('async boom'));\n");
+            r = shell.run("run " + p);
+            assertThat(r.ok()).isFalse();
+            assertThat(r.err().strip()).isEqualTo("error: " + p + ":1:16: Error: async boom");
         }
     }
 
@@ -326,6 +332,14 @@ class JavaScriptTest {
             assertThat(r.err()).contains(loop + ":2:").contains("CPU time limit of 1s reached (--cpu-limit raises it)");
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(30));
             assertThat(shell.run("run --cpu-limit soon " + loop).err()).contains("'soon' is not a duration");
+            // the simulation a script asks for counts too, whichever threads it runs on
+            shell.small();
+            Path sim = script("sim.js", "lab.vm('web1').start(); lab.vm('web1').set({workload: 'database'});\n"
+                    + "lab.advance('100000d');\n");
+            t0 = System.nanoTime();
+            r = shell.run("run --cpu-limit 1s " + sim);
+            assertThat(r.err()).contains("CPU time limit of 1s reached (--cpu-limit raises it)");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
             // the js session survives its limit: a new one starts
             assertThat(shell.ok("js 1 + 1")).isEqualTo("2\n");
         }

@@ -132,7 +132,8 @@ final class Bridge {
      * now, whose values the fields a script leaves out keep; null for any other method.
      */
     private static Record current(FacadeHandle h, Method m) {
-        if (!m.getName().startsWith("set") || m.getParameterCount() != 1 || !m.getParameterTypes()[0].isRecord()) {
+        if (!m.getName().startsWith("set") || m.getName().length() < 4 || m.getParameterCount() != 1
+                || !m.getParameterTypes()[0].isRecord()) {
             return null;
         }
         String name = Character.toLowerCase(m.getName().charAt(3)) + m.getName().substring(4);

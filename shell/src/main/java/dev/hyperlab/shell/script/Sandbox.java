@@ -64,7 +64,9 @@ final class Sandbox {
                 .err(err)
                 .option("js.load", "false")
                 .option("js.intl-402", "false")
-                .option("js.graal-builtin", "false");
+                .option("js.graal-builtin", "false")
+                // an unhandled promise rejection is an uncaught error, as node's default (it was silently dropped)
+                .option("js.unhandled-rejections", "throw");
         if (limits.memory() > 0) {
             // no single typed array, buffer or string larger than the memory limit: the heap watch sees memory only
             // once it is allocated, and one allocation could otherwise take gigabytes at once

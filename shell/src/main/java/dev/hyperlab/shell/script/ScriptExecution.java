@@ -3,7 +3,6 @@ package dev.hyperlab.shell.script;
 import dev.hyperlab.api.lab.Durations;
 import dev.hyperlab.shell.command.ShellContext;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -43,7 +42,7 @@ final class ScriptExecution {
         };
         HeapWatch heap = new HeapWatch(sc.limits().memory()); // its baseline: the heap before the script runs
         Thread watchdog = Thread.ofPlatform().daemon().name("hyperlab-script-limits")
-                .start(new Watch(Thread.currentThread(), sc.limits(), heap, done, reason -> {
+                .start(new Watch(sc.limits(), heap, done, reason -> {
                     stopped.compareAndSet(null, reason);
                     shell.requestCancel();
                 }, memoryStop));
@@ -92,24 +91,27 @@ final class ScriptExecution {
     }
 
     /**
-     * Samples the running thread's CPU time and the heap until the run is done, and says once when a limit is
+     * Samples the process's CPU time and the heap until the run is done, and says once when a limit is
      * passed. It allocates next to nothing per sample, so that it keeps working when the heap is tight.
      */
-    private record Watch(Thread runner, ScriptLimits limits, HeapWatch heap, AtomicBoolean done,
+    private record Watch(ScriptLimits limits, HeapWatch heap, AtomicBoolean done,
             Consumer<String> exceeded, AtomicBoolean memoryStop) implements Runnable {
         @Override
         public void run() {
-            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            // the process's CPU time, not the runner thread's: the simulation a script asks for runs on the
+            // simulation's own threads too, and lab.advance('100000d') ran past a 2 s limit for minutes
+            com.sun.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.OperatingSystemMXBean o ? o : null;
             Duration cpu = limits.cpu();
-            boolean cpuWatched = !cpu.isZero() && threads.isThreadCpuTimeSupported();
-            long cpuStart = cpuWatched ? threads.getThreadCpuTime(runner.threadId()) : 0;
+            boolean cpuWatched = !cpu.isZero() && os != null && os.getProcessCpuTime() >= 0;
+            long cpuStart = cpuWatched ? os.getProcessCpuTime() : 0;
             while (!done.get()) {
                 try {
                     Thread.sleep(SAMPLE_MILLIS);
                 } catch (InterruptedException e) {
                     return;
                 }
-                long now = cpuWatched ? threads.getThreadCpuTime(runner.threadId()) : -1;
+                long now = cpuWatched ? os.getProcessCpuTime() : -1;
                 if (now >= 0 && now - cpuStart > cpu.toNanos() && !done.get()) {
                     exceeded.accept("CPU time limit of " + Durations.format(cpu) + " reached (--cpu-limit raises it)");
                     return;

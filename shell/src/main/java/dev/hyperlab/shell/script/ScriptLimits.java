@@ -5,7 +5,8 @@ import java.time.Duration;
 
 /**
  * What one run of a script may spend before it is stopped: JavaScript statements executed (the prelude's do not
- * count), CPU time of the thread running it (the simulation it asks for included) and memory, what the heap holds
+ * count), CPU time of the process while it runs (the simulation it asks for included, on whichever threads) and
+ * memory, what the heap holds
  * more than when it started ({@link HeapWatch}; no single typed array, buffer or string may be larger either). Each
  * stops the run with an error naming the limit and the option that raises it; the lab keeps every change made until
  * then, consistent.

@@ -127,9 +127,28 @@ public final class ExtensionGuard {
      */
     public synchronized ExtensionFault fault(String plugin, String what) {
         String message = "plugin '" + plugin + "' failed: " + what;
-        faults.putIfAbsent(plugin, message);
+        if (faults.putIfAbsent(plugin, message) == null) {
+            onFault.accept(plugin, message);
+        }
         PluginHooks.stop(plugin);
         return new ExtensionFault(plugin, message);
+    }
+
+    /** Told each plugin's first fault (the shell writes it down for the next session). */
+    private volatile java.util.function.BiConsumer<String, String> onFault = (plugin, message) -> { };
+
+    public void onFault(java.util.function.BiConsumer<String, String> listener) {
+        this.onFault = listener;
+    }
+
+    /**
+     * Records a fault of an earlier session (the shell keeps them): the plugin is faulty, its code stopped and its
+     * extensions refused at once, until {@link #clear}, as after a fault in this session.
+     */
+    public synchronized void recordEarlier(String plugin, String message) {
+        if (faults.putIfAbsent(plugin, message) == null) {
+            PluginHooks.stop(plugin);
+        }
     }
 
     /** Fails at once when {@code plugin} is faulty. */

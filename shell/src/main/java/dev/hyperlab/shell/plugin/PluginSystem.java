@@ -39,6 +39,12 @@ public final class PluginSystem {
     private final Extensions extensions;
     private final ExtensionGuard guard;
     private final Path installDir;
+    private final FaultyPlugins faulty;
+    /**
+     * Faults of earlier sessions not yet on record in the guard: recorded once the plugins' extensions are
+     * registered, so that a call to one is refused as faulty (the plugin stays faulty until plugin enable).
+     */
+    private final Map<String, String> earlier = new TreeMap<>();
     /** Started plugins whose extensions could not be registered (an id taken, a class unusable), and why. */
     private final Map<String, String> unregistered = new TreeMap<>();
     /** Plugins whose extensions are in {@link #extensions}. */
@@ -56,6 +62,9 @@ public final class PluginSystem {
         } catch (PluginRuntimeException | java.io.UncheckedIOException e) {
             throw new ShellException(firstLine(e), "check that the plugin directories are readable");
         }
+        this.faulty = new FaultyPlugins(installDir);
+        earlier.putAll(faulty.faults());
+        guard.onFault(faulty::add);
         for (PluginWrapper w : sorted(manager.getResolvedPlugins())) {
             if (!w.getPluginState().isDisabled()) {
                 start(w.getPluginId());
@@ -68,6 +77,8 @@ public final class PluginSystem {
         for (PluginWrapper w : sorted(manager.getStartedPlugins())) {
             register(w.getPluginId(), into);
         }
+        earlier.forEach(guard::recordEarlier);
+        earlier.clear();
     }
 
     private void start(String id) {
@@ -140,9 +151,9 @@ public final class PluginSystem {
             reason = unregistered.get(id);
         } else if (w.getPluginState().isDisabled()) {
             state = PluginState.DISABLED; // the user's word: also for a plugin that was faulty when it was disabled
-        } else if (guard.faultOf(id).isPresent()) {
+        } else if (guard.faultOf(id).or(() -> Optional.ofNullable(earlier.get(id))).isPresent()) {
             state = PluginState.FAULTY;
-            reason = guard.faultOf(id).get();
+            reason = guard.faultOf(id).or(() -> Optional.ofNullable(earlier.get(id))).get();
         } else if (w.getPluginState().isFailed()) {
             state = PluginState.FAULTY;
             reason = "plugin '" + id + "' failed to start: " + Optional.ofNullable(w.getFailedException())
@@ -375,6 +386,8 @@ public final class PluginSystem {
         unregistered.remove(id);
         manager.forget(id);
         guard.clear(id);
+        earlier.remove(id);
+        faulty.remove(id); // a new release, or none: the old one's fault is not its
     }
 
     /**
@@ -417,6 +430,8 @@ public final class PluginSystem {
         registered.remove(id);
         unregistered.remove(id); // the plugin that held its ids may be gone: try again
         guard.clear(id);
+        earlier.remove(id);
+        faulty.remove(id);
         try {
             if (w.getPluginState().isDisabled() && !manager.enablePlugin(id)) {
                 throw new ShellException("plugin '" + id + "' cannot be enabled", "plugin info " + id + " says why");

@@ -39,5 +39,14 @@ class MemCommandsTest {
         assertThat(shell.run("mem balloon fc1 100MiB").err()).contains("no balloon driver");
         assertThat(shell.run("mem balloon web1 64GiB").err()).contains("out of range");
         assertThat(shell.run("mem policy esx1 --page-sharing maybe").err()).contains("neither on nor off");
+        // swap is space on the host's disks, and no more than they hold; a refusal changes nothing
+        JsonNode disks = shell.run("host info esx1 --json").json().get("disks");
+        long total = 0;
+        for (JsonNode d : disks) {
+            total += d.get("size").asLong();
+        }
+        ShellFixture.Result tooMuch = shell.run("mem policy esx1 --swap " + (total + (1L << 30)));
+        assertThat(tooMuch.err()).startsWith("error: host esx1 has ").contains("of disk, too little for ");
+        assertThat(shell.ok("mem policy esx1")).contains("swap 8 GiB");
     }
 }

@@ -69,6 +69,17 @@ public final class MemoryManager {
     /** Sets the memory policy; refused, changing nothing, when the swap would shrink below what is in it. */
     public void changePolicy(MemoryPolicy next) {
         update();
+        // swap is space on the host's disks: no more than they hold (10 TiB of swap on a 32 GiB disk was taken, and
+        // admission counted it as room)
+        long disks = 0;
+        for (HostDisk d : host.disks()) {
+            disks += d.size();
+        }
+        if (next.swapBytes() > disks) {
+            throw dev.hyperlab.api.lab.LabException.insufficient("host " + host.name + " has " + Sizes.format(disks)
+                    + " of disk, too little for " + Sizes.format(next.swapBytes()) + " of swap", "give it at most "
+                    + Sizes.format(disks));
+        }
         if (next.swapBytes() < swapUsed) {
             throw dev.hyperlab.api.lab.LabException.notAllowed("host " + host.name + " has " + Sizes.format(swapUsed)
                     + " in swap", "swap space cannot shrink below what is in it");

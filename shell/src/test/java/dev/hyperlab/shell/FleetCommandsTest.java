@@ -26,6 +26,39 @@ class FleetCommandsTest {
         return shell;
     }
 
+    /** Many at once: every VM is waited for and shown, then one error names those that did not start. */
+    @Test
+    void aStormReportsEveryVmAndFailsNamingThoseThatDidNotStart() {
+        try (ShellFixture shell = windowsLab()) {
+            shell.ok("vm create l1 --host h --vcpus 1 --memory 1GiB --os linux-server");
+            ShellFixture.Result storm = shell.run("vm start w l1 --wait");
+            assertThat(storm.ok()).isFalse();
+            assertThat(storm.out()).containsPattern("w +crashed").containsPattern("l1 +running");
+            assertThat(storm.err().strip()).startsWith("error: 1 of 2 VMs did not start: VM w crashed: "
+                    + "INACCESSIBLE_BOOT_DEVICE").endsWith("(vm info w says why, timeline w how far it got)");
+            // the next start in the same session reports its own outcome only
+            shell.ok("vm set w --driver +virtio-blk");
+            assertThat(shell.ok("vm start w --wait")).containsPattern("w +running");
+        }
+    }
+
+    /** A start the host refuses at once is an error naming the way out, not "starting:" and status 0. */
+    @Test
+    void aStartRefusedAtOnceIsAnErrorNamingTheWayOut() {
+        try (ShellFixture shell = windowsLab()) {
+            shell.ok("mem policy h --auto-balloon off; vm create m1 --host h --vcpus 1 --memory 16GiB --os linux-server;"
+                    + " vm create m2 --host h --vcpus 1 --memory 16GiB --os linux-server; vm start m1 --wait");
+            ShellFixture.Result r = shell.run("vm start m2");
+            assertThat(r.ok()).isFalse();
+            assertThat(r.out()).doesNotContain("starting:");
+            assertThat(r.err().strip()).startsWith("error: VM m2: start refused: host h cannot promise 16 GiB more")
+                    .endsWith("(free room on its host, or start it on another host: vm migrate m2 --to HOST)");
+            // waiting for it: the hint is no longer to start it again
+            assertThat(shell.run("vm start m2 --wait").err().strip())
+                    .endsWith("(free room on h or start it on another host: vm migrate m2 --to HOST)");
+        }
+    }
+
     @Test
     void aWindowsVmGivenItsBootDriverBootsAndStopsWith0x7bWithoutIt() {
         try (ShellFixture shell = windowsLab()) {

@@ -74,6 +74,9 @@ final class VmStarts {
     private static String requestFor(VmMachine v, VmState wanted) {
         return switch (wanted) {
             case RUNNING -> v.state() == VmState.SUSPENDED ? "resume it: vm resume " + v.name
+                    // starting it again would be refused again: the way out is room on its host, or another host
+                    : v.reason().startsWith("start refused") ? "free room on " + v.hostMachine().name
+                            + " or start it on another host: vm migrate " + v.name + " {migrate.host}"
                     : "start it: vm start " + v.name;
             case SHUTOFF -> "nothing is stopping it: vm shutdown " + v.name + " asks the guest to";
             case SUSPENDED -> "nothing is suspending it: vm suspend " + v.name + " does";

@@ -25,7 +25,7 @@ final class MemPolicy extends SettingCommand<MemoryPolicy> {
     @Option(names = "--auto-balloon", paramLabel = "on|off", description = "Automatic ballooning.")
     String autoBalloon;
 
-    @Option(names = "--swap", paramLabel = "SIZE", description = "Host swap space for guest memory: 32GiB, 0.")
+    @Option(names = "--swap", paramLabel = "SIZE", description = "Host swap space for guest memory, on the host's disks (at most what they hold): 32GiB, 0.")
     String swap;
 
     @Option(names = "--page-sharing", paramLabel = "on|off", description = "Page sharing (KSM / TPS).")

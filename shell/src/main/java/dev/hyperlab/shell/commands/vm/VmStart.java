@@ -1,6 +1,8 @@
 package dev.hyperlab.shell.commands.vm;
 
+import dev.hyperlab.api.lab.Durations;
 import dev.hyperlab.api.lab.Lab;
+import dev.hyperlab.api.lab.LabException;
 import dev.hyperlab.api.lab.Vm;
 import dev.hyperlab.api.lab.VmState;
 import dev.hyperlab.api.lab.Wait;
@@ -13,7 +15,9 @@ import dev.hyperlab.shell.render.Table;
 import dev.hyperlab.shell.render.Times;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -36,6 +40,8 @@ final class VmStart extends ChangeCommand {
     private Duration from;
     private Wait wait = Wait.NONE;
     private List<String> started = List.of();
+    /** VMs that did not start (refused, crashed, still booting at the timeout), and why, in start order. */
+    private final Map<String, String> failed = new LinkedHashMap<>();
 
     VmStart(ShellContext ctx) {
         super(ctx);
@@ -43,6 +49,7 @@ final class VmStart extends ChangeCommand {
 
     @Override
     protected void apply(Lab lab) {
+        failed.clear(); // the instance serves every vm start of the session: picocli resets only its options
         wait = await.wait(false);
         List<Vm> vms = new ArrayList<>();
         if (all) {
@@ -61,9 +68,27 @@ final class VmStart extends ChangeCommand {
         lab.startVms(started); // all or none, one save: a boot storm of a thousand VMs starts at once
         if (wait.waits()) {
             Duration deadline = from.plus(wait.timeout()); // one timeout for them all: they boot side by side
-            for (Vm v : vms) {
+            for (String n : started) {
                 Duration left = deadline.minus(lab.now());
-                v.waitFor(VmState.RUNNING, left.isNegative() ? Duration.ZERO : left);
+                try {
+                    lab.vm(n).waitFor(VmState.RUNNING, left.isNegative() ? Duration.ZERO : left);
+                } catch (LabException e) {
+                    if (started.size() == 1) {
+                        throw e; // its own error, hint and all
+                    }
+                    // the others are still waited for and reported: a storm's outcome is every VM's, as virsh and
+                    // PowerCLI report each (this ended the command at the first crash, with no table)
+                    failed.put(n, e.kind() == LabException.Kind.TIMEOUT ? "still " + lab.vm(n).state().id()
+                            + " after " + Durations.format(wait.timeout()) : e.getMessage());
+                }
+            }
+        } else {
+            for (String n : started) {
+                Vm v = lab.vm(n);
+                if (v.state() != VmState.STARTING && v.state() != VmState.RUNNING
+                        && v.info().reason().startsWith("start refused")) {
+                    failed.put(n, v.info().reason()); // refused at once: said now, not left for vm list to tell
+                }
             }
         }
     }
@@ -74,8 +99,12 @@ final class VmStart extends ChangeCommand {
             return;
         }
         if (!wait.waits()) {
-            out().println("starting: " + String.join(", ", started) + " (vm list shows their states, timeline "
-                    + "their boots)");
+            List<String> starting = started.stream().filter(n -> !failed.containsKey(n)).toList();
+            if (!starting.isEmpty()) {
+                out().println("starting: " + String.join(", ", starting) + " (vm list shows their states, timeline "
+                        + "their boots)");
+            }
+            failIfAny("refused");
             return;
         }
         Table t = new Table("VM", "STATE", "BOOT TIME").alignRight(2);
@@ -87,6 +116,21 @@ final class VmStart extends ChangeCommand {
         t.print(out(), style());
         out().println("lab time " + Times.at(lab.now()) + " (timeline " + String.join(" ", started.size() > 4
                 ? started.subList(0, 4) : started) + (started.size() > 4 ? " ..." : "") + " shows where the time went)");
+        failIfAny("did not start");
+    }
+
+    /** Ends the command with one error naming each VM that did not start, after what did was reported. */
+    private void failIfAny(String what) {
+        if (failed.isEmpty()) {
+            return;
+        }
+        List<String> each = new ArrayList<>();
+        failed.forEach((n, why) -> each.add(why.startsWith("VM " + n) ? why : "VM " + n + ": " + why));
+        String first = failed.keySet().iterator().next();
+        throw new ShellException((started.size() == 1 ? "" : failed.size() + " of " + started.size() + " VMs "
+                + what + ": ") + String.join("; ", each), what.equals("refused")
+                        ? "free room on its host, or start it on another host: vm migrate " + first + " --to HOST"
+                        : "vm info " + first + " says why, timeline " + first + " how far it got");
     }
 
     @Override

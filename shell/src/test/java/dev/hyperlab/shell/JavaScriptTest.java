@@ -196,6 +196,12 @@ class JavaScriptTest {
             assertThat(r.err()).contains("'lots' is not a size");
             r = shell.run("js lab.advance('soon')");
             assertThat(r.err()).contains("'soon' is not a duration");
+            // no Java in the messages: a null argument was a NullPointerException inside the lab, a string given to
+            // exit() a TruffleString
+            assertThat(shell.run("js lab.advance(null)").err().strip())
+                    .isEqualTo("error: js:1:1: lab.advance needs a value, not null");
+            assertThat(shell.run("js exit('x')").err().strip())
+                    .isEqualTo("error: js:1:1: exit('x'): the status must be a whole number from 0 to 255 (e.g. exit(1))");
             r = shell.run("js lab.vm('web1').waitFor('running')");
             assertThat(r.err()).contains("vm.waitFor takes 2 argument(s), not 1");
             r = shell.run("js lab.vm('web1').reboot(1, 2)");

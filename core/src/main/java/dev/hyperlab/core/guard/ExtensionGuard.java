@@ -211,6 +211,12 @@ public final class ExtensionGuard {
     }
 
     private static String describe(Throwable t) {
+        // a constructor or static initialiser that threw is reported by what it threw, not by the reflection's wrapper
+        while ((t instanceof java.lang.reflect.InvocationTargetException
+                || t instanceof ExceptionInInitializerError
+                || t instanceof java.lang.reflect.UndeclaredThrowableException) && t.getCause() != null) {
+            t = t.getCause();
+        }
         String m = t.getMessage();
         String first = m == null ? "" : m.lines().findFirst().orElse("");
         return t.getClass().getName() + (first.isEmpty() ? "" : ": " + first);

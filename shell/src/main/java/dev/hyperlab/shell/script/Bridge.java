@@ -246,6 +246,8 @@ final class Bridge {
         if (v.isNumber() && v.fitsInInt() && v.asInt() >= 0 && v.asInt() <= 255) {
             return v.asInt();
         }
-        throw LabException.invalid("exit(" + v + "): the status must be a whole number from 0 to 255", "e.g. exit(1)");
+        throw LabException.invalid("exit(" + (v.isString() ? "'" + v.asString() + "'" : v.isNumber() || v.isBoolean()
+                ? v.toString() : FromScript.describe(v)) + "): the status must be a whole number from 0 to 255",
+                "e.g. exit(1)");
     }
 }

@@ -110,6 +110,10 @@ final class FromScript {
             out[i] = current != null && types.length == 1 && types[0] == current.getClass() && v != null
                     && v.hasMembers() && !v.hasArrayElements() && !v.isString()
                     ? record(v, current.getClass(), what, current) : convert(v, types[i], what);
+            if (out[i] == null) {
+                // no facade method takes null: it was a NullPointerException inside the lab ("internal error")
+                throw invalid(what + " needs a value, not " + describe(v), "");
+            }
         }
         return out;
     }

@@ -89,8 +89,34 @@ public final class S3Backend implements Backend {
         this.accessKey = accessKey;
         this.secretKey = secretKey;
         this.region = region;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1)
-                .build();
+        this.http = client();
+    }
+
+    /**
+     * A new HTTP client, made on a thread of the root thread group: a client's selector thread joins the group of the
+     * thread that made it and ends only once the client is collected, and JShell's local execution waits for every
+     * thread of a snippet's group to end, so a Java snippet that opened an S3 repository hung until a garbage
+     * collection happened to come (CI waited on it for minutes).
+     */
+    private static HttpClient client() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        java.util.concurrent.FutureTask<HttpClient> make = new java.util.concurrent.FutureTask<>(() ->
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).version(HttpClient.Version.HTTP_1_1)
+                        .build());
+        Thread t = new Thread(root, make, "hyperlab-s3-client");
+        t.setDaemon(true);
+        t.start();
+        try {
+            return make.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while making the S3 client", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot make the S3 client", e.getCause());
+        }
     }
 
     /**

@@ -68,6 +68,10 @@ class MessagesTest {
             shell.ok("host create bare3 --cores 2 --ram 4GiB --firmware bios");
             assertThat(shell.run("host install bare3 --hypervisor type1 --host-os linux").err())
                     .contains("a --host-os does not apply", "install a type2 --hypervisor");
+            // 0 GHz was taken as the default 2.1 GHz without a word, while 0.4 was out of range
+            assertThat(shell.run("host create slow --cores 2 --ram 4GiB --cpu-ghz 0").err())
+                    .isEqualTo("error: --cpu-ghz 0 is out of range (0.5 to 10)\n");
+            assertThat(shell.run("host list --json").out()).doesNotContain("slow");
         }
     }
 

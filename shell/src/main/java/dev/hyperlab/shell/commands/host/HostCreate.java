@@ -42,7 +42,7 @@ final class HostCreate extends ChangeCommand {
     String profile;
 
     @Option(names = "--cpu-ghz", paramLabel = "F", description = "Core clock in GHz (default 2.1).")
-    double cpuGhz;
+    Double cpuGhz;
 
     @Option(names = "--firmware", paramLabel = "bios|uefi|ID", description = "Firmware model (default uefi).",
             completionCandidates = LiveNames.Firmware.class)
@@ -63,7 +63,7 @@ final class HostCreate extends ChangeCommand {
     @Override
     protected void apply(Lab lab) {
         if (profile != null) {
-            if (cores != null || ram != null || cpuGhz != 0 || !firmware.isEmpty() || !disks.isEmpty()
+            if (cores != null || ram != null || cpuGhz != null || !firmware.isEmpty() || !disks.isEmpty()
                     || !bootOrder.isEmpty()) {
                 throw new ShellException("host create: --profile gives the host's cores, memory and clock",
                         "leave out --cores, --ram, --cpu-ghz, --firmware, --disk and --boot-order with it");
@@ -83,7 +83,7 @@ final class HostCreate extends ChangeCommand {
         List<HostDiskSpec> diskSpecs = disks.stream().map(d -> Args.parse("--disk", d, HostDiskSpec::parse)).toList();
         List<HostSpec> specs = new ArrayList<>(names.size());
         for (String name : names) {
-            specs.add(new HostSpec(name, cores, ramBytes, cpuGhz, firmware, diskSpecs, bootOrder));
+            specs.add(new HostSpec(name, cores, ramBytes, ghz(), firmware, diskSpecs, bootOrder));
         }
         lab.createHosts(specs);
     }
@@ -101,5 +101,20 @@ final class HostCreate extends ChangeCommand {
     @Override
     protected List<String> machines() {
         return List.copyOf(names);
+    }
+
+    /**
+     * The clock given, or 0 for the default: a spec's 0 means "not given", so --cpu-ghz 0 itself is refused here (it
+     * was taken as 2.1 GHz without a word, while 0.4 was out of range).
+     */
+    private double ghz() {
+        if (cpuGhz == null) {
+            return 0;
+        }
+        if (!(cpuGhz > 0)) {
+            throw new ShellException("--cpu-ghz " + java.math.BigDecimal.valueOf(cpuGhz).stripTrailingZeros().toPlainString()
+                    + " is out of range", "0.5 to 10");
+        }
+        return cpuGhz;
     }
 }

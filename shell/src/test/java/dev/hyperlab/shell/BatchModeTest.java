@@ -42,6 +42,17 @@ class BatchModeTest {
         assertThat(exited.out()).doesNotContain("lab time");
     }
 
+    /** In batch mode snapshot delete waits for its pause to end, as create and revert do (it left the VM paused). */
+    @Test
+    void snapshotDeleteWaitsInBatchModeAsCreateAndRevertDo() {
+        ShellProcess.Run r = ShellProcess.run(home, null, "--lab", "labs1", "-c",
+                "host create h1 --cores 4 --ram 16GiB --firmware bios; host install h1 --hypervisor type1;"
+                        + " host power-on h1 --wait; vm create v1 --host h1 --vcpus 1 --memory 1GiB --os linux-server;"
+                        + " vm start v1 --wait; snapshot create v1 s1; snapshot delete v1 s1; vm list");
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).containsPattern("v1 +h1 +running").doesNotContainPattern("v1 +h1 +paused");
+    }
+
     /**
      * Start-up (issue 15): a jar is opened by reading and indexing its whole directory, and the GraalJS jars hold tens
      * of thousands of entries. A command that loads nothing from them must not open them: picocli's probe for Groovy

@@ -19,7 +19,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "delete", description = {"Delete a snapshot from every disk of the VM, freeing the clusters only it "
         + "used. Its children move up to its parent (each snapshot has its own tables, so none needs another); "
         + "deleting the current snapshot makes its parent current. A running VM's disks are drained meanwhile: it "
-        + "pauses while the image frees the snapshot's clusters (the snapshot phase of its timeline)."})
+        + "pauses while the image frees the snapshot's clusters (the snapshot phase of its timeline).",
+        "In batch mode (a command file, piped commands, -c) it waits until the VM runs on, as snapshot create and "
+                + "revert do, unless given --no-wait."})
 final class SnapshotDelete extends ChangeCommand implements Destructive {
     @Parameters(index = "0", paramLabel = "VM", description = "The VM.", completionCandidates = LiveNames.Vms.class)
     String vm;
@@ -44,7 +46,7 @@ final class SnapshotDelete extends ChangeCommand implements Destructive {
 
     @Override
     protected void apply(Lab lab) {
-        wait = await.wait(false);
+        wait = await.wait(ctx.unattended()); // as create and revert: a batch run does not leave the VM paused
         from = lab.now();
         deleted = lab.vm(vm).deleteSnapshot(name, children, wait);
     }

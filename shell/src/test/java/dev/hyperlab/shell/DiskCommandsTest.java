@@ -203,6 +203,26 @@ class DiskCommandsTest {
         assertThat(q.waitFor()).isEqualTo(2);
     }
 
+    /**
+     * A table that points past the file's end: check no longer sends the user to disk repair, which refuses such an
+     * image (as qemu-img check -r all cannot fix it either).
+     */
+    @Test
+    void aTablePastTheFilesEndIsNotSentToRepair() throws Exception {
+        qemuImg("create", "-q", "-f", "qcow2", "past.qcow2", "64M");
+        try (var f = new java.io.RandomAccessFile(home.resolve("past.qcow2").toFile(), "rw")) {
+            f.seek(40);
+            long l1 = f.readLong(); // the header's l1_table_offset
+            f.seek(l1);
+            f.writeLong(0x8000_0000_0000_0000L | 0x7f_ffff_0000L); // L1 entry 0: an L2 table far past the end
+        }
+        ShellProcess.Run check = hl("disk check past.qcow2");
+        assertThat(check.status()).isEqualTo(1);
+        assertThat(check.err()).contains("a table that points past the file's end cannot be repaired")
+                .doesNotContain("disk repair " + home.resolve("past.qcow2"));
+        assertThat(hl("disk repair past.qcow2").status()).isEqualTo(1);
+    }
+
     /** A qcow2 image QEMU wrote whose data cluster QEMU still reads but whose refcount says it is free. */
     private Path imageWithAFreeDataCluster() throws Exception {
         qemuImg("create", "-q", "-f", "qcow2", "bad.qcow2", "64M");

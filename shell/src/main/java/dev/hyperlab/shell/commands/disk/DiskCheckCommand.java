@@ -56,7 +56,12 @@ final class DiskCheckCommand extends ReadCommand<DiskCheck> {
             throw new ShellException(c.path() + " is corrupt: " + Plural.of(c.corruptions(), "corruption") + ", "
                     + Plural.of(c.leaks(), "leaked cluster")
                     + (c.checkErrors() > 0 ? ", " + Plural.of(c.checkErrors(), "unreadable structure") : ""),
-                    "disk repair " + c.path() + " repairs refcounts as qemu-img check -r all does; copy it first");
+                    c.problems().stream().anyMatch(p -> p.contains("past the end of the file"))
+                            // disk repair refused these, after check had sent the user to it
+                            ? "a table that points past the file's end cannot be repaired (disk repair, as qemu-img"
+                            + " check -r all, fixes refcounts and leaks only): restore the disk from a backup"
+                            : "disk repair " + c.path() + " repairs refcounts as qemu-img check -r all does; copy it"
+                            + " first");
         }
     }
 }

@@ -49,7 +49,8 @@ final class HostStatCommand extends ReadCommand<Object> {
                 .add("disk latency", VmStatCommand.latency(s.diskLatency()))
                 .add("disk written", Sizes.format(s.diskWritten()))
                 .add("disk read", Sizes.format(s.diskRead()))
-                .add("memory used", Sizes.format(s.memoryUsed()))
+                // what its guests use, not what backs them (mem host's "used"): the two differed under one label
+                .add("guest memory used", Sizes.format(s.memoryUsed()))
                 .add("net received", Sizes.format(s.netRx()))
                 .add("net sent", Sizes.format(s.netTx()))
                 .print(out(), style());

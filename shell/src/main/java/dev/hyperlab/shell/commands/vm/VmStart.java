@@ -73,8 +73,9 @@ final class VmStart extends ChangeCommand {
                 try {
                     lab.vm(n).waitFor(VmState.RUNNING, left.isNegative() ? Duration.ZERO : left);
                 } catch (LabException e) {
-                    if (started.size() == 1) {
-                        throw e; // its own error, hint and all
+                    if (started.size() == 1 || e.kind() == LabException.Kind.CANCELLED
+                            || e.kind() == LabException.Kind.IO) {
+                        throw e; // its own error, hint and all; a Ctrl-C or a failing save ends the whole wait
                     }
                     // the others are still waited for and reported: a storm's outcome is every VM's, as virsh and
                     // PowerCLI report each (this ended the command at the first crash, with no table)

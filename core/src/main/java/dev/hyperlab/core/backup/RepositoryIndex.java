@@ -184,8 +184,9 @@ final class RepositoryIndex {
         return Optional.ofNullable(loc);
     }
 
+    /** As {@link #get}, without an Optional: the backup pipeline asks this for every chunk. */
     boolean contains(ObjectId blob) {
-        return get(blob).isPresent();
+        return blobs.containsKey(blob) || (onMiss != null && recoverAfterMiss() && blobs.containsKey(blob));
     }
 
     /** Reads the unindexed packs' headers the first time a lookup misses; true when that was now. */

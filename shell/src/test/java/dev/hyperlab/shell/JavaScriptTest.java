@@ -82,6 +82,10 @@ class JavaScriptTest {
                     .contains("files not-allowed: backups.backupFiles: " + secret + " is outside");
             assertThat(allowed.resolve("repo")).isDirectory();
             assertThat(secret.getParent().resolve("repo")).doesNotExist();
+            // a dangling link given as an allowed directory is taken as written, not an internal error
+            Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("nowhere"));
+            assertThat(shell.ok("run --allow-path " + dir.resolve("dangling") + " " + js + " " + allowed + " " + secret))
+                    .contains("repo not-allowed: ");
             // a js line is the user's own, as a command is
             assertThat(shell.ok("js lab.initBackups('" + dir.resolve("mine") + "', '') !== null")).isEqualTo("true\n");
         }

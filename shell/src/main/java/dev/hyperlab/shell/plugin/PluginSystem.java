@@ -81,6 +81,11 @@ public final class PluginSystem {
         earlier.clear();
     }
 
+    /** The plugin's fault: of this session, or of an earlier one not yet on record in the guard. */
+    private Optional<String> fault(String id) {
+        return guard.faultOf(id).or(() -> Optional.ofNullable(earlier.get(id)));
+    }
+
     private void start(String id) {
         try {
             guard.call(id, "plugin '" + id + "' start", () -> manager.startPlugin(id));
@@ -151,9 +156,9 @@ public final class PluginSystem {
             reason = unregistered.get(id);
         } else if (w.getPluginState().isDisabled()) {
             state = PluginState.DISABLED; // the user's word: also for a plugin that was faulty when it was disabled
-        } else if (guard.faultOf(id).or(() -> Optional.ofNullable(earlier.get(id))).isPresent()) {
+        } else if (fault(id).isPresent()) {
             state = PluginState.FAULTY;
-            reason = guard.faultOf(id).or(() -> Optional.ofNullable(earlier.get(id))).get();
+            reason = fault(id).get();
         } else if (w.getPluginState().isFailed()) {
             state = PluginState.FAULTY;
             reason = "plugin '" + id + "' failed to start: " + Optional.ofNullable(w.getFailedException())

@@ -43,7 +43,9 @@ public final class ScriptAccess {
     public static ScriptAccess confined(List<Path> roots, boolean network) {
         List<Path> real = new ArrayList<>();
         for (Path r : roots) {
-            real.add(real(r.toAbsolutePath().normalize()));
+            Path absolute = r.toAbsolutePath().normalize();
+            Path resolved = real(absolute);
+            real.add(resolved != null ? resolved : absolute); // a dangling link given as a root: taken as written
         }
         return new ScriptAccess(List.copyOf(real), network);
     }
@@ -113,7 +115,7 @@ public final class ScriptAccess {
             return; // not a path at all: the facade refuses it in its own words
         }
         for (Path r : roots) {
-            if (p != null && r != null && p.startsWith(r)) {
+            if (p != null && p.startsWith(r)) {
                 return;
             }
         }

@@ -25,7 +25,6 @@ final class RepositoryIndex {
     private final SortedMap<ObjectId, String> packSource = new TreeMap<>();
     private final List<String> indexFiles = new ArrayList<>();
     private final List<String> damaged = new ArrayList<>();
-    private final List<ObjectId> recovered = new ArrayList<>();
     /** Set by {@link #recoverOnMiss}: reads the unindexed packs' headers at the first miss; null when not asked. */
     private volatile MissRecovery onMiss;
 
@@ -159,9 +158,6 @@ final class RepositoryIndex {
                 problems.add(e.getMessage());
             }
         }
-        synchronized (this) {
-            recovered.addAll(found);
-        }
         return found;
     }
 
@@ -233,9 +229,5 @@ final class RepositoryIndex {
     /** One message per index file that could not be read. */
     List<String> damaged() {
         return List.copyOf(damaged);
-    }
-
-    synchronized List<ObjectId> recovered() {
-        return List.copyOf(recovered);
     }
 }

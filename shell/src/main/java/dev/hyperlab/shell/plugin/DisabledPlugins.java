@@ -1,10 +1,7 @@
 package dev.hyperlab.shell.plugin;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,15 +23,13 @@ final class DisabledPlugins implements PluginStatusProvider {
 
     DisabledPlugins(Path dir) {
         this.file = dir.resolve("disabled.txt");
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_BYTES);
-        } catch (NoSuchFileException e) {
-            return;
+        String[] lines;
+        try {
+            lines = PluginFiles.readLines(file, MAX_BYTES);
         } catch (IOException e) {
             throw new PluginRuntimeException("cannot read " + file + ": " + e.getMessage());
         }
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : lines) {
             String id = line.strip();
             if (!id.isEmpty() && !id.startsWith("#")) {
                 disabled.add(id);

@@ -1,10 +1,7 @@
 package dev.hyperlab.shell.plugin;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,15 +24,13 @@ final class FaultyPlugins {
 
     FaultyPlugins(Path dir) {
         this.file = dir.resolve("faulty.txt");
-        byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes(MAX_BYTES);
-        } catch (NoSuchFileException e) {
-            return;
+        String[] lines;
+        try {
+            lines = PluginFiles.readLines(file, MAX_BYTES);
         } catch (IOException e) {
-            return;
+            return; // only a memory: a plugin it forgets fails again if it is broken
         }
-        for (String line : new String(bytes, StandardCharsets.UTF_8).split("\n")) {
+        for (String line : lines) {
             int tab = line.indexOf('\t');
             if (tab > 0 && !line.startsWith("#")) {
                 faults.put(line.substring(0, tab), line.substring(tab + 1).strip());
@@ -70,7 +65,6 @@ final class FaultyPlugins {
         StringBuilder b = new StringBuilder("# plugins found faulty (plugin enable ID gives one another chance)\n");
         faults.forEach((id, fault) -> b.append(id).append('\t').append(fault).append('\n'));
         try {
-            Files.createDirectories(file.getParent());
             PluginFiles.write(file, b.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // remembered for this session only: the fault itself is still reported where it happened

@@ -18,6 +18,18 @@ import java.nio.file.attribute.BasicFileAttributes;
 final class PluginFiles {
     private PluginFiles() {}
 
+    /**
+     * The lines of a list file hyperlab keeps ({@code disabled.txt}, {@code faulty.txt}): none when it is missing, at
+     * most {@code maxBytes} of it (a larger file is not one hyperlab wrote).
+     */
+    static String[] readLines(Path file, int maxBytes) throws IOException {
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(maxBytes), java.nio.charset.StandardCharsets.UTF_8).split("\n");
+        } catch (java.nio.file.NoSuchFileException e) {
+            return new String[0];
+        }
+    }
+
     /** Writes {@code bytes} to {@code target}, creating its directory. */
     static void write(Path target, byte[] bytes) throws IOException {
         Path tmp = temporary(target);
